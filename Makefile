@@ -1,0 +1,56 @@
+# Sinergi. `make run` serves the demo; `make test` runs the whole suite.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+export DJANGO_SETTINGS_MODULE := sinergi.settings
+
+.PHONY: run test lint typecheck check messages lock clean serve demo
+
+$(BIN)/activate:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.base-installed: requirements/base.txt | $(BIN)/activate
+	$(BIN)/pip install --quiet -r requirements/base.txt
+	touch $@
+
+$(VENV)/.dev-installed: requirements/dev.txt requirements/base.txt | $(VENV)/.base-installed
+	$(BIN)/pip install --quiet -r requirements/base.txt -r requirements/dev.txt
+	touch $@
+
+var:
+	mkdir -p var
+
+## run: install, migrate the SQLite database under var/, load the demo, serve on PORT
+run: $(VENV)/.base-installed | var
+	DEBUG=true $(BIN)/python manage.py migrate --noinput
+	DEBUG=true $(BIN)/python manage.py seed_demo
+	DEBUG=true $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+## test: install test dependencies and run every test (browser tests need /usr/bin/chromium)
+test: $(VENV)/.dev-installed
+	$(BIN)/pytest -p no:cacheprovider $(PYTEST_ARGS)
+
+lint: $(VENV)/.dev-installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: $(VENV)/.dev-installed
+	$(BIN)/mypy sinergi
+
+check: lint typecheck test
+
+## messages: extract and compile translations (needs gettext)
+messages: $(VENV)/.dev-installed
+	DEBUG=true $(BIN)/python manage.py makemessages -l id -l en --ignore=.venv --ignore=staticfiles --no-obsolete
+	DEBUG=true $(BIN)/python manage.py compilemessages --ignore=.venv
+
+## lock: re-pin requirements/*.txt from requirements/*.in
+lock: $(VENV)/.dev-installed
+	$(BIN)/pip install --quiet pip-tools
+	cd requirements && ../$(BIN)/pip-compile -q --strip-extras --allow-unsafe --no-emit-index-url --no-emit-find-links -o base.txt base.in
+	cd requirements && ../$(BIN)/pip-compile -q --strip-extras --allow-unsafe --no-emit-index-url --no-emit-find-links -o dev.txt dev.in
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,122 @@
+"""Browser tests: Playwright driving the system Chromium, with axe-core on every page.
+
+Without /usr/bin/chromium the tests are skipped with a reason, unless
+SINERGI_REQUIRE_BROWSER=1 (as in CI), which turns a missing browser into a failure.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import shutil
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+
+# Playwright's sync API runs an event loop in this thread; the tests only touch the
+# database between browser calls, never concurrently with them.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = os.environ.get("SINERGI_CHROMIUM", "/usr/bin/chromium")
+REQUIRED = os.environ.get("SINERGI_REQUIRE_BROWSER", "") in {"1", "true", "yes"}
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-quic",
+    "--no-first-run",
+]
+PHONE = {"width": 360, "height": 740}
+DESKTOP = {"width": 1280, "height": 900}
+DEMO_PASSWORD = "sinergi-demo"
+
+
+def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
+    for item in items:
+        if "e2e" in str(item.fspath):
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    if not (os.path.exists(CHROMIUM) or shutil.which(CHROMIUM)):
+        message = f"no Chromium at {CHROMIUM} (apt-get install chromium)"
+        if REQUIRED:
+            pytest.fail(f"browser tests are required (SINERGI_REQUIRE_BROWSER=1) but {message}")
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def demo_live(transactional_db: Any, live_server: Any) -> Any:
+    """A live server with the demo organisations and users loaded."""
+    from sinergi.accounts import demo as accounts_demo
+    from sinergi.orgs import demo as orgs_demo
+
+    out = io.StringIO()
+    orgs_demo.seed(out)
+    accounts_demo.seed(out)
+    return live_server
+
+
+@pytest.fixture
+def new_page(browser: Any, demo_live: Any) -> Iterator[Callable[..., Any]]:
+    """Open a fresh browser context: ``new_page(viewport=PHONE, language="en")``."""
+    contexts: list[Any] = []
+
+    def make(viewport: dict[str, int] | None = None, language: str = "id") -> Any:
+        context = browser.new_context(
+            viewport=viewport or DESKTOP, base_url=demo_live.url, locale=language
+        )
+        if language != "id":
+            context.add_cookies(
+                [{"name": "sinergi_language", "value": language, "url": demo_live.url}]
+            )
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        return page
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+def login(page: Any, username: str, password: str = DEMO_PASSWORD) -> None:
+    page.goto("/accounts/login/")
+    page.fill("#id_login", username)
+    page.fill("#id_password", password)
+    page.click("button[type=submit].primary")
+    page.wait_for_load_state("networkidle")
+
+
+def assert_accessible(page: Any) -> None:
+    """No serious or critical axe-core violation on the current page."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    bad = [v for v in results.response["violations"] if v.get("impact") in {"serious", "critical"}]
+    details = "\n".join(
+        f"{v['id']} ({v['impact']}): {v['help']} at "
+        + ", ".join(str(n.get("target")) for n in v.get("nodes", [])[:3])
+        for v in bad
+    )
+    assert not bad, f"axe-core violations on {page.url}:\n{details}"
+
+
+def assert_fits_phone(page: Any) -> None:
+    """Nothing makes the page scroll sideways on a 360 px wide screen."""
+    overflow = page.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    assert overflow <= 1, f"{page.url} is {overflow}px wider than the phone screen"

@@ -1,0 +1,212 @@
+"""Users, their memberships in organisations, and personal API tokens."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections import defaultdict
+from functools import cached_property
+
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from sinergi.core.models import TimeStampedModel
+from sinergi.core.roles import FACILITY_ROLES, PARTNER_ROLES, REGION_ROLES, Role
+from sinergi.core.scoping import Scope
+
+
+class User(AbstractUser):
+    full_name = models.CharField(_("full name"), max_length=200, blank=True)
+    position = models.CharField(_("position"), max_length=150, blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+
+    history = HistoricalRecords(excluded_fields=["last_login", "password"])
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self) -> str:
+        return self.full_name or self.username
+
+    def get_full_name(self) -> str:
+        return self.full_name or super().get_full_name() or self.username
+
+    @cached_property
+    def active_memberships(self) -> list[Membership]:
+        return list(
+            self.memberships.filter(is_active=True).select_related("facility", "partner", "region")
+        )
+
+    @cached_property
+    def scope(self) -> Scope:
+        facility_roles: dict[int, set[str]] = defaultdict(set)
+        partner_roles: dict[int, set[str]] = defaultdict(set)
+        region_ids: set[int] = set()
+        is_admin = self.is_superuser
+        for m in self.active_memberships:
+            if m.role == Role.ADMINISTRATOR:
+                is_admin = True
+            elif m.facility_id is not None:
+                facility_roles[m.facility_id].add(m.role)
+            elif m.partner_id is not None:
+                partner_roles[m.partner_id].add(m.role)
+            elif m.region_id is not None:
+                region_ids.add(m.region_id)
+        return Scope(
+            is_admin=is_admin,
+            facility_roles={k: frozenset(v) for k, v in facility_roles.items()},
+            partner_roles={k: frozenset(v) for k, v in partner_roles.items()},
+            region_ids=frozenset(region_ids),
+        )
+
+    @property
+    def primary_facility(self):  # type: ignore[no-untyped-def]
+        for m in self.active_memberships:
+            if m.facility is not None:
+                return m.facility
+        return None
+
+    @property
+    def time_zone_name(self) -> str | None:
+        facility = self.primary_facility
+        return facility.time_zone if facility is not None else None
+
+
+class Membership(TimeStampedModel):
+    """A user's role in one organisation: a facility, a partner, a region, or the platform."""
+
+    user = models.ForeignKey(
+        User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(_("role"), max_length=30, choices=Role.choices)
+    facility = models.ForeignKey(
+        "orgs.Facility",
+        verbose_name=_("facility"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+    )
+    partner = models.ForeignKey(
+        "orgs.Partner",
+        verbose_name=_("partner"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+    )
+    region = models.ForeignKey(
+        "orgs.Region",
+        verbose_name=_("region"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.CheckConstraint(
+                name="membership_one_organisation_at_most",
+                condition=~(
+                    Q(facility__isnull=False, partner__isnull=False)
+                    | Q(facility__isnull=False, region__isnull=False)
+                    | Q(partner__isnull=False, region__isnull=False)
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.get_role_display()} · {self.organisation or _('platform')}"
+
+    @property
+    def organisation(self):  # type: ignore[no-untyped-def]
+        return self.facility or self.partner or self.region
+
+    def clean(self) -> None:
+        orgs = [o for o in (self.facility_id, self.partner_id, self.region_id) if o]
+        if len(orgs) > 1:
+            raise ValidationError(_("A membership belongs to one organisation."))
+        if self.role == Role.ADMINISTRATOR:
+            if orgs:
+                raise ValidationError(_("Platform administrators belong to no organisation."))
+            return
+        allowed = []
+        if self.role in FACILITY_ROLES:
+            allowed.append("facility")
+        if self.role in PARTNER_ROLES:
+            allowed.append("partner")
+        if self.role in REGION_ROLES:
+            allowed.append("region")
+        if not any(getattr(self, f"{name}_id") for name in allowed):
+            raise ValidationError(
+                _("The role %(role)s needs a %(orgs)s.")
+                % {"role": self.get_role_display(), "orgs": " / ".join(map(str, allowed))}
+            )
+        for name in ("facility", "partner", "region"):
+            if name not in allowed and getattr(self, f"{name}_id"):
+                raise ValidationError(
+                    _("The role %(role)s cannot be held in a %(org)s.")
+                    % {"role": self.get_role_display(), "org": name}
+                )
+
+
+TOKEN_PREFIX = "sng_"
+
+
+def hash_token(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
+    def active(self) -> ApiTokenQuerySet:
+        return self.filter(revoked_at__isnull=True)
+
+
+class ApiToken(TimeStampedModel):
+    """A personal API token. Only its SHA-256 hash is stored; the token is shown once."""
+
+    user = models.ForeignKey(
+        User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    name = models.CharField(_("name"), max_length=100)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    prefix = models.CharField(_("starts with"), max_length=12, editable=False)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @staticmethod
+    def generate() -> str:
+        return TOKEN_PREFIX + secrets.token_urlsafe(32)
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None
+
+    def mark_used(self) -> None:
+        now = timezone.now()
+        # Write at most once a minute so that busy integrations do not write on every call.
+        if self.last_used_at is None or (now - self.last_used_at).total_seconds() > 60:
+            self.last_used_at = now
+            self.save(update_fields=["last_used_at"])

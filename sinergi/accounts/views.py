@@ -1,0 +1,47 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from sinergi.accounts.actions import create_api_token, revoke_api_token
+from sinergi.accounts.forms import ApiTokenForm
+from sinergi.accounts.models import ApiToken
+
+
+@login_required
+def tokens(request: HttpRequest) -> HttpResponse:
+    """List, create and revoke the user's own API tokens. A new token is shown once."""
+    new_token = None
+    form = ApiTokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        token, new_token = create_api_token(
+            user=request.user,
+            name=form.cleaned_data["name"],
+            by=request.user,  # type: ignore[arg-type]
+        )
+        messages.success(request, _("Token “%(name)s” created.") % {"name": token.name})
+        form = ApiTokenForm()
+    return render(
+        request,
+        "accounts/tokens.html",
+        {
+            "form": form,
+            "new_token": new_token,
+            "tokens": ApiToken.objects.filter(user=request.user).order_by(
+                "revoked_at", "-created_at"
+            ),
+        },
+    )
+
+
+@login_required
+@require_POST
+def revoke_token(request: HttpRequest, pk: int) -> HttpResponse:
+    token = get_object_or_404(ApiToken, pk=pk, user=request.user)
+    revoke_api_token(token=token, by=request.user)  # type: ignore[arg-type]
+    messages.success(request, _("Token “%(name)s” revoked.") % {"name": token.name})
+    return redirect("accounts:tokens")

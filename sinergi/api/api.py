@@ -1,0 +1,86 @@
+"""The one NinjaAPI object at /api/v1/. Each app owns its router in its own ``api.py``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+
+from sinergi.accounts.api import router as accounts_router
+from sinergi.api.auth import AUTH
+from sinergi.core.api import Conflict
+from sinergi.orgs.api import router as orgs_router
+
+api = NinjaAPI(
+    title="Sinergi API",
+    version="1",
+    description=(
+        "Programs, cooperation and reintegration for Indonesian correctional facilities. "
+        "Authenticate with `Authorization: Bearer <token>` (create a token on the "
+        "API tokens page or with `manage.py create_api_token`) or a browser session."
+    ),
+    auth=AUTH,
+    urls_namespace="api",
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+)
+
+
+def _error(
+    request: HttpRequest,
+    status: int,
+    detail: str,
+    code: str,
+    errors: dict[str, list[str]] | None = None,
+) -> HttpResponse:
+    return api.create_response(
+        request, {"detail": detail, "code": code, "errors": errors or {}}, status=status
+    )
+
+
+def _field_name(loc: Any) -> str:
+    parts = [str(p) for p in loc if p not in ("body", "query", "path", "payload", "form")]
+    return ".".join(parts) or "__all__"
+
+
+@api.exception_handler(ValidationError)
+def _validation(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    errors: dict[str, list[str]] = {}
+    for err in exc.errors:
+        errors.setdefault(_field_name(err.get("loc", ())), []).append(str(err.get("msg", "")))
+    return _error(request, 400, "The request has invalid fields.", "validation_error", errors)
+
+
+@api.exception_handler(AuthenticationError)
+def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return _error(
+        request, 401, "Authentication required: a valid token or session.", "not_authenticated"
+    )
+
+
+@api.exception_handler(PermissionDenied)
+def _forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    return _error(request, 403, str(exc) or "You may not do this.", "permission_denied")
+
+
+@api.exception_handler(Http404)
+def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return _error(request, 404, "Not found.", "not_found")
+
+
+@api.exception_handler(Conflict)
+def _conflict(request: HttpRequest, exc: Conflict) -> HttpResponse:
+    return _error(request, 409, exc.detail, exc.code)
+
+
+@api.exception_handler(HttpError)
+def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    codes = {400: "bad_request", 401: "not_authenticated", 403: "permission_denied"}
+    return _error(request, exc.status_code, str(exc), codes.get(exc.status_code, "error"))
+
+
+api.add_router("/", accounts_router)
+api.add_router("/", orgs_router)

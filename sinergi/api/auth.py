@@ -1,0 +1,34 @@
+"""How API callers prove who they are: a personal token, or the browser session."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest
+from ninja.security import HttpBearer
+from ninja.security.session import SessionAuth
+
+from sinergi.accounts.actions import user_for_token
+from sinergi.accounts.middleware import needs_mfa
+
+
+class BearerToken(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        user = user_for_token(token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+class BrowserSession(SessionAuth):
+    """The logged-in browser session (CSRF-checked), refused while required MFA is missing."""
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+        user = super().authenticate(request, key)
+        if user is not None and settings.SINERGI_REQUIRE_MFA and needs_mfa(user):
+            return None
+        return user
+
+
+AUTH = [BearerToken(), BrowserSession()]

@@ -1,0 +1,24 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CoreConfig(AppConfig):
+    name = "sinergi.core"
+    label = "core"
+    verbose_name = _("Core")
+
+    def ready(self) -> None:
+        from sinergi.core import home
+        from sinergi.core.navigation import NavItem, register_home_cards, register_nav
+
+        register_nav(NavItem("home", _("Home"), "home", lambda s: bool(s.roles), order=0))
+        register_nav(
+            NavItem(
+                "audit",
+                _("Audit"),
+                "audit_list",
+                lambda s: s.is_admin or s.has_role("head"),
+                order=900,
+            )
+        )
+        register_home_cards(home.cards)

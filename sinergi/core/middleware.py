@@ -1,0 +1,80 @@
+"""Request-wide context: request id and client address for the audit trail, local time."""
+
+from __future__ import annotations
+
+import contextvars
+import uuid
+import zoneinfo
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+
+
+@dataclass(frozen=True)
+class RequestContext:
+    request_id: str = ""
+    ip_address: str | None = None
+
+
+_current: contextvars.ContextVar[RequestContext] = contextvars.ContextVar(
+    "sinergi_request",
+    default=RequestContext(),  # noqa: B039 (frozen dataclass)
+)
+
+
+def current_request_context() -> RequestContext:
+    return _current.get()
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    # Behind a proxy the deployment sets PROXY_COUNT and the proxy sets X-Forwarded-For;
+    # axes reads the same header with the same setting.
+    from django.conf import settings
+
+    proxies = getattr(settings, "AXES_IPWARE_PROXY_COUNT", None)
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    if proxies and forwarded:
+        hops = [h.strip() for h in forwarded.split(",") if h.strip()]
+        if len(hops) >= proxies:
+            return hops[-proxies]
+    return request.META.get("REMOTE_ADDR") or None
+
+
+class RequestIdMiddleware:
+    """Gives every request an id (or keeps the proxy's X-Request-ID) and remembers the IP."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        incoming = request.headers.get("X-Request-ID", "")[:64]
+        request_id = incoming if incoming.replace("-", "").isalnum() else uuid.uuid4().hex
+        request.request_id = request_id  # type: ignore[attr-defined]
+        token = _current.set(RequestContext(request_id=request_id, ip_address=client_ip(request)))
+        try:
+            response = self.get_response(request)
+        finally:
+            _current.reset(token)
+        response["X-Request-ID"] = request_id
+        return response
+
+
+class FacilityTimezoneMiddleware:
+    """Shows times in the local time (WIB, WITA, WIT) of the user's own facility."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        tz_name = getattr(user, "time_zone_name", None) if user is not None else None
+        if tz_name:
+            timezone.activate(zoneinfo.ZoneInfo(tz_name))
+        else:
+            timezone.deactivate()
+        try:
+            return self.get_response(request)
+        finally:
+            timezone.deactivate()

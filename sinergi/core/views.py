@@ -1,0 +1,137 @@
+from __future__ import annotations
+
+import csv
+import datetime
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import connection
+from django.db.utils import DatabaseError
+from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.dateparse import parse_date
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from sinergi.core.models import AuditEvent
+from sinergi.core.navigation import home_cards_for
+from sinergi.core.pagination import paginate, querystring_without_page
+from sinergi.core.permissions import has_perm
+from sinergi.core.scoping import scope_of
+
+
+@require_GET
+@never_cache
+def healthz(request: HttpRequest) -> JsonResponse:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError:
+        return JsonResponse({"status": "error", "database": "unreachable"}, status=503)
+    return JsonResponse({"status": "ok", "database": "ok"})
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    scope = scope_of(request.user)
+    return render(
+        request,
+        "core/home.html",
+        {"cards": home_cards_for(request, scope), "memberships": request.user.active_memberships},
+    )
+
+
+def _audit_queryset(request: HttpRequest) -> tuple[object, dict[str, str], list[str]]:
+    """Audit events the user may see, filtered by ``user``, ``record``, ``from`` and ``to``."""
+    events = AuditEvent.objects.for_user(request.user).select_related("facility")
+    filters = {
+        k: request.GET.get(k, "").strip() for k in ("user", "action", "record", "from", "to")
+    }
+    errors: list[str] = []
+    if filters["user"]:
+        events = events.filter(actor_username=filters["user"])
+    if filters["action"]:
+        events = events.filter(action__startswith=filters["action"])
+    if filters["record"]:
+        target_type, _sep, target_id = filters["record"].partition(":")
+        events = events.filter(target_type__iexact=target_type)
+        if target_id:
+            events = events.filter(target_id=target_id)
+    for key, lookup in (("from", "created_at__gte"), ("to", "created_at__lt")):
+        if not filters[key]:
+            continue
+        day = parse_date(filters[key]) if len(filters[key]) == 10 else None
+        if day is None:
+            errors.append(_("%(value)s is not a date (YYYY-MM-DD).") % {"value": filters[key]})
+            continue
+        if key == "to":
+            day += datetime.timedelta(days=1)
+        start = timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+        events = events.filter(**{lookup: start})
+    return events, filters, errors
+
+
+@login_required
+def audit_list(request: HttpRequest) -> HttpResponse:
+    if not has_perm(request.user, "core.view_audit"):
+        raise PermissionDenied
+    events, filters, errors = _audit_queryset(request)
+    context = {
+        "page": paginate(request, events),
+        "filters": filters,
+        "errors": errors,
+        "querystring": querystring_without_page(request),
+    }
+    template = "core/audit_list.html#results" if request.htmx else "core/audit_list.html"  # type: ignore[attr-defined]
+    return render(request, template, context)
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+@login_required
+def audit_csv(request: HttpRequest) -> StreamingHttpResponse:
+    if not has_perm(request.user, "core.view_audit"):
+        raise PermissionDenied
+    events, _filters, _errors = _audit_queryset(request)
+    writer = csv.writer(_Echo())
+    header = [
+        "time",
+        "user",
+        "action",
+        "record_type",
+        "record_id",
+        "record",
+        "facility",
+        "changes",
+        "request_id",
+        "ip_address",
+    ]
+
+    def rows():  # type: ignore[no-untyped-def]
+        yield writer.writerow(header)
+        for e in events.iterator(chunk_size=2000):
+            yield writer.writerow(
+                [
+                    timezone.localtime(e.created_at).isoformat(),
+                    e.actor_username,
+                    e.action,
+                    e.target_type,
+                    e.target_id,
+                    e.target_repr,
+                    e.facility.code if e.facility else "",
+                    e.changes,
+                    e.request_id,
+                    e.ip_address or "",
+                ]
+            )
+
+    stamp = timezone.localdate().isoformat()
+    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="sinergi-audit-{stamp}.csv"'
+    return response

@@ -1,0 +1,13 @@
+# Dates the Indonesian way: "31 Desember 2024", "31-12-2024", "31 Desember 2024 14.30".
+DATE_FORMAT = "j F Y"
+SHORT_DATE_FORMAT = "d-m-Y"
+DATETIME_FORMAT = "j F Y H.i"
+SHORT_DATETIME_FORMAT = "d-m-Y H.i"
+TIME_FORMAT = "H.i"
+MONTH_DAY_FORMAT = "j F"
+YEAR_MONTH_FORMAT = "F Y"
+FIRST_DAY_OF_WEEK = 1
+DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y"]
+DECIMAL_SEPARATOR = ","
+THOUSAND_SEPARATOR = "."
+NUMBER_GROUPING = 3

@@ -1,0 +1,31 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class OrgsConfig(AppConfig):
+    name = "sinergi.orgs"
+    label = "orgs"
+    verbose_name = _("Organisations")
+
+    def ready(self) -> None:
+        from sinergi.core.demo import register_seeder
+        from sinergi.core.navigation import NavItem, register_home_cards, register_nav
+        from sinergi.orgs import demo, home
+
+        register_seeder(10, "organisations", demo.seed)
+
+        register_nav(
+            NavItem(
+                "facilities",
+                _("Facilities"),
+                "orgs:facility_list",
+                lambda s: s.is_admin or bool(s.facility_ids()) or bool(s.region_ids),
+                order=700,
+            )
+        )
+        register_nav(
+            NavItem(
+                "partners", _("Partners"), "orgs:partner_list", lambda s: bool(s.roles), order=710
+            )
+        )
+        register_home_cards(home.cards)

@@ -1,0 +1,190 @@
+"""Demo organisations: the NTB region, Lapas Selong and its East Lombok partners."""
+
+from __future__ import annotations
+
+from typing import TextIO
+
+from sinergi.orgs.models import (
+    Facility,
+    FacilityClass,
+    FacilityKind,
+    Partner,
+    PartnerContact,
+    PartnerKind,
+    Region,
+    TimeZoneName,
+)
+
+LOTIM = "Kabupaten Lombok Timur"
+
+FACILITIES = [
+    {
+        "code": "selong",
+        "name": "Lapas Kelas IIB Selong",
+        "kind": FacilityKind.LAPAS,
+        "facility_class": FacilityClass.IIB,
+        "regency": LOTIM,
+        "address": "Jl. Pejanggik, Selong, Lombok Timur, NTB",
+        "head_name": "Kepala Lapas Kelas IIB Selong",
+    },
+    {
+        "code": "lobar",
+        "name": "Lapas Kelas IIA Lombok Barat",
+        "kind": FacilityKind.LAPAS,
+        "facility_class": FacilityClass.IIA,
+        "regency": "Kabupaten Lombok Barat",
+        "address": "Kuripan, Lombok Barat, NTB",
+        "head_name": "Kepala Lapas Kelas IIA Lombok Barat",
+    },
+    {
+        "code": "bapas-mataram",
+        "name": "Bapas Kelas I Mataram",
+        "kind": FacilityKind.BAPAS,
+        "facility_class": FacilityClass.I,
+        "regency": "Kota Mataram",
+        "address": "Mataram, NTB",
+        "head_name": "Kepala Bapas Kelas I Mataram",
+    },
+]
+
+# (code, name, kind, parent code, regency, description, contact)
+PARTNERS = [
+    (
+        "disnaker-lotim",
+        "Dinas Tenaga Kerja Kabupaten Lombok Timur",
+        PartnerKind.LOCAL_GOVERNMENT,
+        None,
+        LOTIM,
+        "Job training, placement and work permits.",
+        ("Kepala Bidang Pelatihan", "Kabid Pelatihan dan Produktivitas"),
+    ),
+    (
+        "blk-lotim",
+        "BLK Lombok Timur (UPTD Balai Latihan Kerja)",
+        PartnerKind.LOCAL_GOVERNMENT,
+        "disnaker-lotim",
+        LOTIM,
+        "160-hour vocational courses (welding, sewing, automotive) and BNSP competency tests "
+        "through an LSP.",
+        ("Instruktur Kepala", "Koordinator Instruktur"),
+    ),
+    (
+        "dinsos-lotim",
+        "Dinas Sosial Kabupaten Lombok Timur",
+        PartnerKind.LOCAL_GOVERNMENT,
+        None,
+        LOTIM,
+        "Social assistance, family support and shelter after release.",
+        ("Kepala Seksi Rehabilitasi Sosial", "Kasi Rehsos"),
+    ),
+    (
+        "dukcapil-lotim",
+        "Dinas Kependudukan dan Pencatatan Sipil Kabupaten Lombok Timur",
+        PartnerKind.LOCAL_GOVERNMENT,
+        None,
+        LOTIM,
+        "e-KTP recording inside the prison, family cards and birth certificates.",
+        ("Kepala Bidang Pelayanan", "Kabid Pelayanan Pendaftaran Penduduk"),
+    ),
+    (
+        "diskop-lotim",
+        "Dinas Koperasi dan UKM Kabupaten Lombok Timur",
+        PartnerKind.LOCAL_GOVERNMENT,
+        None,
+        LOTIM,
+        "Business training, start-up capital and marketing of inmate-made products.",
+        ("Kepala Bidang UKM", "Kabid Pemberdayaan UKM"),
+    ),
+    (
+        "distan-lotim",
+        "Dinas Pertanian Kabupaten Lombok Timur",
+        PartnerKind.LOCAL_GOVERNMENT,
+        None,
+        LOTIM,
+        "Farm inputs, machinery (a tractor for the prison farm) and extension officers.",
+        ("Penyuluh Pertanian", "Koordinator Penyuluh"),
+    ),
+    (
+        "kemenag-lotim",
+        "Kantor Kementerian Agama Kabupaten Lombok Timur",
+        PartnerKind.RELIGIOUS,
+        None,
+        LOTIM,
+        "Religious instructors and Quran reading classes.",
+        ("Penyuluh Agama Islam", "Koordinator Penyuluh Agama"),
+    ),
+    (
+        "tenun-sasak",
+        "UD Tenun Sasak Lestari",
+        PartnerKind.BUSINESS,
+        None,
+        LOTIM,
+        "Weaving workshop; buys inmate-made woven goods and employs former trainees.",
+        ("Pemilik", "Pemilik usaha"),
+    ),
+    (
+        "bengkel-rinjani",
+        "CV Bengkel Las Rinjani",
+        PartnerKind.BUSINESS,
+        None,
+        LOTIM,
+        "Welding workshop; takes apprentices after release.",
+        ("Kepala Bengkel", "Kepala bengkel"),
+    ),
+    (
+        "lpbh-ntb",
+        "Lembaga Pendampingan dan Bantuan Hukum NTB",
+        PartnerKind.CIVIL_SOCIETY,
+        None,
+        "Kota Mataram",
+        "Legal awareness sessions and family mediation.",
+        ("Koordinator Program", "Koordinator program"),
+    ),
+    (
+        "yayasan-bina-lotim",
+        "Yayasan Bina Insan Lombok Timur",
+        PartnerKind.CIVIL_SOCIETY,
+        None,
+        LOTIM,
+        "Counselling, addiction recovery support and mentoring after release.",
+        ("Konselor", "Konselor senior"),
+    ),
+]
+
+
+def seed(out: TextIO) -> None:
+    region, _ = Region.objects.get_or_create(
+        code="ntb",
+        defaults={
+            "name": "Kanwil Kementerian Imigrasi dan Pemasyarakatan NTB",
+            "province": "Nusa Tenggara Barat",
+        },
+    )
+    for data in FACILITIES:
+        Facility.objects.get_or_create(
+            code=data["code"],
+            defaults={**data, "region": region, "time_zone": TimeZoneName.WITA},
+        )
+    created = 0
+    for code, name, kind, parent_code, regency, description, contact in PARTNERS:
+        parent = Partner.objects.get(code=parent_code) if parent_code else None
+        partner, was_created = Partner.objects.get_or_create(
+            code=code,
+            defaults={
+                "name": name,
+                "kind": kind,
+                "parent": parent,
+                "region": region,
+                "regency": regency,
+                "description": description,
+            },
+        )
+        if was_created:
+            created += 1
+            PartnerContact.objects.create(
+                partner=partner,
+                name=contact[0],
+                position=contact[1],
+                email=f"{code}@example.org",
+            )
+    out.write(f"  organisations: {Facility.objects.count()} facilities, {created} new partners\n")

@@ -1,0 +1,46 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.db import models
+from django.db.models import Q
+
+from sinergi.core.roles import Role
+from sinergi.core.scoping import scope_of
+
+if TYPE_CHECKING:
+    from sinergi.orgs.models import Facility, Partner, Region  # noqa: F401
+
+
+class RegionQuerySet(models.QuerySet["Region"]):
+    def for_user(self, user: Any) -> RegionQuerySet:
+        scope = scope_of(user)
+        if scope.is_admin:
+            return self.all()
+        return self.filter(
+            Q(pk__in=scope.region_ids) | Q(facilities__in=scope.facility_ids())
+        ).distinct()
+
+
+class FacilityQuerySet(models.QuerySet["Facility"]):
+    def for_user(self, user: Any) -> FacilityQuerySet:
+        """Staff reach their own facilities, regional viewers their region's, admins all.
+
+        Partner users reach no facility page: what they see of a facility comes through
+        the records shared with their organisation.
+        """
+        scope = scope_of(user)
+        if scope.is_admin:
+            return self.all()
+        return self.filter(Q(pk__in=scope.facility_ids()) | Q(region_id__in=scope.region_ids))
+
+
+class PartnerQuerySet(models.QuerySet["Partner"]):
+    def for_user(self, user: Any) -> PartnerQuerySet:
+        """Facility staff and regional viewers see the partner directory; a partner user
+        sees only their own organisation (and its units)."""
+        scope = scope_of(user)
+        if scope.is_admin or scope.facility_ids() or scope.region_ids:
+            return self.all()
+        own = scope.partner_ids(Role.PARTNER_USER, Role.INSTRUCTOR)
+        return self.filter(pk__in=own)

@@ -1,0 +1,23 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog
+
+from sinergi.api.api import api
+from sinergi.core import views as core_views
+
+admin.site.site_header = "Sinergi"
+admin.site.site_title = "Sinergi"
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("audit/", core_views.audit_list, name="audit_list"),
+    path("audit/export.csv", core_views.audit_csv, name="audit_csv"),
+    path("orgs/", include("sinergi.orgs.urls")),
+    path("me/", include("sinergi.accounts.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+]

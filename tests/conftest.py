@@ -1,0 +1,42 @@
+"""Fixtures shared by the whole suite: the demo world and a client per demo role."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from sinergi.accounts import demo as accounts_demo
+from sinergi.accounts.models import User
+from sinergi.orgs import demo as orgs_demo
+
+
+@pytest.fixture
+def demo_world(db: Any) -> None:
+    """The demo organisations and users (one per role), as `make run` loads them."""
+    out = io.StringIO()
+    orgs_demo.seed(out)
+    accounts_demo.seed(out)
+
+
+@pytest.fixture
+def user(demo_world: None) -> Callable[[str], User]:
+    def get(username: str) -> User:
+        return User.objects.get(username=username)
+
+    return get
+
+
+@pytest.fixture
+def client_for(demo_world: None) -> Callable[[str], Client]:
+    """A test client logged in as one of the demo users."""
+
+    def make(username: str) -> Client:
+        client = Client()
+        client.force_login(User.objects.get(username=username))
+        return client
+
+    return make
