@@ -1,0 +1,101 @@
+"""Signing in and out, lockout after repeated failures, MFA enforcement, session expiry."""
+
+from __future__ import annotations
+
+import pytest
+from allauth.mfa.models import Authenticator
+from django.conf import settings
+from django.test import override_settings
+
+from sinergi.core.models import AuditEvent
+
+pytestmark = pytest.mark.django_db
+
+LOGIN = "/accounts/login/"
+
+
+def test_demo_user_signs_in_with_the_demo_password(demo_world, client):
+    response = client.post(LOGIN, {"login": "petugas.selong", "password": "sinergi-demo"})
+    assert response.status_code == 302
+    assert client.get("/").status_code == 200
+    assert AuditEvent.objects.filter(action="auth.login", actor_username="petugas.selong").exists()
+
+
+def test_wrong_password_is_refused_and_audited(demo_world, client):
+    response = client.post(LOGIN, {"login": "petugas.selong", "password": "wrong-password"})
+    assert response.status_code == 200
+    assert client.get("/").status_code == 302
+    assert AuditEvent.objects.filter(
+        action="auth.login_failed", actor_username="petugas.selong"
+    ).exists()
+
+
+def test_account_is_locked_after_repeated_failures(demo_world, client):
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post(LOGIN, {"login": "wali.selong", "password": "wrong-password"})
+    response = client.post(LOGIN, {"login": "wali.selong", "password": "sinergi-demo"})
+    assert response.status_code == 429
+    assert client.get("/").status_code == 302
+
+
+def test_nobody_can_sign_up(client, db):
+    response = client.get("/accounts/signup/")
+    assert response.status_code == 200
+    assert b"id_password1" not in response.content
+
+
+def test_sessions_expire_after_inactivity():
+    assert settings.SESSION_SAVE_EVERY_REQUEST is True
+    assert 0 < settings.SESSION_COOKIE_AGE <= 60 * 60
+
+
+def test_logout_needs_a_post_and_ends_the_session(client_for):
+    client = client_for("petugas.selong")
+    client.post("/accounts/logout/")
+    assert client.get("/").status_code == 302
+
+
+@override_settings(SINERGI_REQUIRE_MFA=True)
+@pytest.mark.parametrize(
+    "username", ["admin", "kalapas.selong", "petugas.selong", "wali.selong", "pk.bapas"]
+)
+def test_facility_and_admin_roles_must_enrol_in_mfa_when_required(client_for, username):
+    response = client_for(username).get("/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/2fa/totp/activate")
+
+
+@override_settings(SINERGI_REQUIRE_MFA=True)
+@pytest.mark.parametrize("username", ["mitra.disnaker", "kanwil.ntb"])
+def test_partner_and_regional_roles_are_not_forced_into_mfa(client_for, username):
+    assert client_for(username).get("/").status_code == 200
+
+
+@override_settings(SINERGI_REQUIRE_MFA=True)
+def test_user_with_totp_is_let_through(client_for, user):
+    Authenticator.objects.create(
+        user=user("petugas.selong"), type=Authenticator.Type.TOTP, data={"secret": "x"}
+    )
+    assert client_for("petugas.selong").get("/").status_code == 200
+
+
+@override_settings(SINERGI_REQUIRE_MFA=True)
+def test_session_api_is_refused_while_required_mfa_is_missing(client_for):
+    assert client_for("petugas.selong").get("/api/v1/me").status_code == 401
+
+
+def test_mfa_is_not_enforced_by_default(client_for):
+    assert client_for("petugas.selong").get("/").status_code == 200
+
+
+def test_user_confirms_their_password_then_sees_the_totp_qr_code(demo_world, client):
+    client.post(LOGIN, {"login": "petugas.selong", "password": "sinergi-demo"})
+    first = client.get("/accounts/2fa/totp/activate/")
+    assert first["Location"].startswith("/accounts/reauthenticate/")
+    client.post(
+        "/accounts/reauthenticate/?next=/accounts/2fa/totp/activate/",
+        {"password": "sinergi-demo"},
+    )
+    response = client.get("/accounts/2fa/totp/activate/")
+    assert response.status_code == 200
+    assert b"svg" in response.content.lower()

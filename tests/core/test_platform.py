@@ -1,0 +1,114 @@
+"""Health check, demo data, migrations, production settings, languages."""
+
+from __future__ import annotations
+
+import io
+import os
+import subprocess
+import sys
+from pathlib import Path
+from unittest import mock
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db.utils import OperationalError
+from django.test import override_settings
+
+from sinergi.accounts.models import Membership, User
+from sinergi.orgs.models import Facility, Partner
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.mark.django_db
+def test_healthz_reports_ok(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "ok"}
+
+
+@pytest.mark.django_db
+def test_healthz_answers_503_when_the_database_is_unreachable(client):
+    with mock.patch("sinergi.core.views.connection.cursor", side_effect=OperationalError):
+        response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["status"] == "error"
+
+
+@pytest.mark.django_db
+@override_settings(DEBUG=True)
+def test_seed_demo_is_idempotent():
+    call_command("seed_demo", stdout=io.StringIO())
+    counts = (User.objects.count(), Membership.objects.count(), Facility.objects.count(),
+              Partner.objects.count())
+    call_command("seed_demo", stdout=io.StringIO())
+    assert counts == (User.objects.count(), Membership.objects.count(),
+                      Facility.objects.count(), Partner.objects.count())
+    assert set(Facility.objects.values_list("code", flat=True)) == {
+        "selong", "lobar", "bapas-mataram"
+    }
+    assert Facility.objects.get(code="selong").time_zone == "Asia/Makassar"
+    assert User.objects.get(username="kanwil.ntb").check_password("sinergi-demo")
+
+
+@pytest.mark.django_db
+def test_seed_demo_refuses_without_debug_unless_forced():
+    with pytest.raises(CommandError, match="DEBUG is off"):
+        call_command("seed_demo", stdout=io.StringIO())
+    call_command("seed_demo", "--force", stdout=io.StringIO())
+    assert User.objects.filter(username="admin").exists()
+
+
+@pytest.mark.django_db
+def test_every_model_change_has_a_migration():
+    call_command("makemigrations", "--check", "--dry-run", stdout=io.StringIO())
+
+
+def test_deploy_check_is_clean_with_production_settings(tmp_path):
+    env = {
+        k: v for k, v in os.environ.items() if k not in {"PYTEST_VERSION", "DEBUG"}
+    } | {
+        "DEBUG": "false",
+        "SECRET_KEY": "a-production-secret-key-" + "x" * 40,
+        "ALLOWED_HOSTS": "sinergi.example.go.id",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'deploy.sqlite3'}",
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT, env=env, capture_output=True, text=True, check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_settings_refuse_to_start_without_a_secret_key_in_production():
+    env = {k: v for k, v in os.environ.items() if k not in {"PYTEST_VERSION", "SECRET_KEY"}}
+    env["DEBUG"] = "false"
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=ROOT, env=env, capture_output=True, text=True, check=False,
+    )
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_compiled_translations_are_committed():
+    for language in ("id", "en"):
+        assert (ROOT / "locale" / language / "LC_MESSAGES" / "django.mo").exists()
+
+
+@pytest.mark.django_db
+def test_pages_speak_indonesian_by_default_and_english_on_request(client):
+    indonesian = client.get("/accounts/login/").content.decode()
+    assert "Masuk" in indonesian
+    client.cookies["sinergi_language"] = "en"
+    english = client.get("/accounts/login/").content.decode()
+    assert "Sign in to Sinergi" in english
+
+
+@pytest.mark.django_db
+def test_language_switcher_sets_the_language(client):
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "/accounts/login/"})
+    assert response.status_code == 302
+    assert "Sign in to Sinergi" in client.get("/accounts/login/").content.decode()
