@@ -37,7 +37,7 @@ lint: $(VENV)/.dev-installed
 	$(BIN)/ruff format --check .
 
 typecheck: $(VENV)/.dev-installed
-	$(BIN)/mypy sinergi
+	DEBUG=true $(BIN)/mypy sinergi
 
 check: lint typecheck test
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TextIO
+from typing import Any, TextIO
 
 from sinergi.accounts.models import Membership, User
 from sinergi.core.demo import DEMO_PASSWORD
@@ -60,8 +60,9 @@ def seed(out: TextIO) -> None:
             user.set_password(DEMO_PASSWORD)
             user.save(update_fields=["password"])
             created += 1
-        org = {}
+        org: dict[str, Any] = {}
         if org_kind is not None:
-            org = {org_kind: _ORG_MODELS[org_kind].objects.get(code=org_code)}
+            model: Any = _ORG_MODELS[org_kind]
+            org = {org_kind: model.objects.get(code=org_code)}
         Membership.objects.get_or_create(user=user, role=role, **org)
     out.write(f"  users: {created} new (password {DEMO_PASSWORD!r})\n")

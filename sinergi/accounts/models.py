@@ -66,7 +66,7 @@ class User(AbstractUser):
         )
 
     @property
-    def primary_facility(self):  # type: ignore[no-untyped-def]
+    def primary_facility(self):
         for m in self.active_memberships:
             if m.facility is not None:
                 return m.facility
@@ -131,7 +131,7 @@ class Membership(TimeStampedModel):
         return f"{self.user} · {self.get_role_display()} · {self.organisation or _('platform')}"
 
     @property
-    def organisation(self):  # type: ignore[no-untyped-def]
+    def organisation(self):
         return self.facility or self.partner or self.region
 
     def clean(self) -> None:

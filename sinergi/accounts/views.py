@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import cast
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -9,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from sinergi.accounts.actions import create_api_token, revoke_api_token
 from sinergi.accounts.forms import ApiTokenForm
-from sinergi.accounts.models import ApiToken
+from sinergi.accounts.models import ApiToken, User
 
 
 @login_required
@@ -18,11 +20,8 @@ def tokens(request: HttpRequest) -> HttpResponse:
     new_token = None
     form = ApiTokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        token, new_token = create_api_token(
-            user=request.user,
-            name=form.cleaned_data["name"],
-            by=request.user,  # type: ignore[arg-type]
-        )
+        user = cast(User, request.user)
+        token, new_token = create_api_token(user=user, name=form.cleaned_data["name"], by=user)
         messages.success(request, _("Token “%(name)s” created.") % {"name": token.name})
         form = ApiTokenForm()
     return render(
@@ -31,7 +30,7 @@ def tokens(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "new_token": new_token,
-            "tokens": ApiToken.objects.filter(user=request.user).order_by(
+            "tokens": ApiToken.objects.filter(user=cast(User, request.user)).order_by(
                 "revoked_at", "-created_at"
             ),
         },
@@ -41,7 +40,8 @@ def tokens(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def revoke_token(request: HttpRequest, pk: int) -> HttpResponse:
-    token = get_object_or_404(ApiToken, pk=pk, user=request.user)
-    revoke_api_token(token=token, by=request.user)  # type: ignore[arg-type]
+    user = cast(User, request.user)
+    token = get_object_or_404(ApiToken, pk=pk, user=user)
+    revoke_api_token(token=token, by=user)
     messages.success(request, _("Token “%(name)s” revoked.") % {"name": token.name})
     return redirect("accounts:tokens")

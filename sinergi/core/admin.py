@@ -11,7 +11,7 @@ from sinergi.core import audit
 from sinergi.core.models import AuditEvent
 
 
-class AuditedAdmin(SimpleHistoryAdmin):  # type: ignore[type-arg]
+class AuditedAdmin(SimpleHistoryAdmin):
     """Admin edits keep their history (simple-history) and go into the audit trail."""
 
     def save_model(self, request: HttpRequest, obj: models.Model, form: Any, change: bool) -> None:
@@ -29,7 +29,7 @@ class AuditedAdmin(SimpleHistoryAdmin):  # type: ignore[type-arg]
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class AuditEventAdmin(admin.ModelAdmin):
     list_display = (
         "created_at",
         "actor_username",

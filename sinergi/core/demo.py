@@ -7,9 +7,9 @@ first) and must be idempotent: running the command twice changes nothing.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TextIO
+from typing import Any
 
-Seeder = Callable[[TextIO], None]
+Seeder = Callable[[Any], None]  # receives a writable stream
 _SEEDERS: list[tuple[int, str, Seeder]] = []
 
 DEMO_PASSWORD = "sinergi-demo"  # documented in the README; demo only

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
@@ -17,7 +19,7 @@ def cards(request: HttpRequest, scope: Scope) -> list[HomeCard]:
     if not (scope.is_admin or scope.has_role(Role.HEAD)):
         return []
     today = timezone.localdate()
-    start = timezone.make_aware(timezone.datetime.combine(today, timezone.datetime.min.time()))
+    start = timezone.make_aware(datetime.datetime.combine(today, datetime.time.min))
     count = AuditEvent.objects.for_user(request.user).filter(created_at__gte=start).count()
     return [
         HomeCard(

@@ -2,10 +2,12 @@ from __future__ import annotations
 
 import csv
 import datetime
+from collections.abc import Iterator
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import connection
+from django.db.models import QuerySet
 from django.db.utils import DatabaseError
 from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import render
@@ -37,14 +39,17 @@ def healthz(request: HttpRequest) -> JsonResponse:
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     scope = scope_of(request.user)
+    memberships = getattr(request.user, "active_memberships", [])
     return render(
         request,
         "core/home.html",
-        {"cards": home_cards_for(request, scope), "memberships": request.user.active_memberships},
+        {"cards": home_cards_for(request, scope), "memberships": memberships},
     )
 
 
-def _audit_queryset(request: HttpRequest) -> tuple[object, dict[str, str], list[str]]:
+def _audit_queryset(
+    request: HttpRequest,
+) -> tuple[QuerySet[AuditEvent], dict[str, str], list[str]]:
     """Audit events the user may see, filtered by ``user``, ``record``, ``from`` and ``to``."""
     events = AuditEvent.objects.for_user(request.user).select_related("facility")
     filters = {
@@ -113,7 +118,7 @@ def audit_csv(request: HttpRequest) -> StreamingHttpResponse:
         "ip_address",
     ]
 
-    def rows():  # type: ignore[no-untyped-def]
+    def rows() -> Iterator[str]:
         yield writer.writerow(header)
         for e in events.iterator(chunk_size=2000):
             yield writer.writerow(

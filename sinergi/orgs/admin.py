@@ -18,7 +18,7 @@ class FacilityAdmin(AuditedAdmin):
     list_select_related = ("region",)
 
 
-class PartnerContactInline(admin.TabularInline):  # type: ignore[type-arg]
+class PartnerContactInline(admin.TabularInline):
     model = PartnerContact
     extra = 0
 

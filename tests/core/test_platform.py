@@ -40,13 +40,23 @@ def test_healthz_answers_503_when_the_database_is_unreachable(client):
 @override_settings(DEBUG=True)
 def test_seed_demo_is_idempotent():
     call_command("seed_demo", stdout=io.StringIO())
-    counts = (User.objects.count(), Membership.objects.count(), Facility.objects.count(),
-              Partner.objects.count())
+    counts = (
+        User.objects.count(),
+        Membership.objects.count(),
+        Facility.objects.count(),
+        Partner.objects.count(),
+    )
     call_command("seed_demo", stdout=io.StringIO())
-    assert counts == (User.objects.count(), Membership.objects.count(),
-                      Facility.objects.count(), Partner.objects.count())
+    assert counts == (
+        User.objects.count(),
+        Membership.objects.count(),
+        Facility.objects.count(),
+        Partner.objects.count(),
+    )
     assert set(Facility.objects.values_list("code", flat=True)) == {
-        "selong", "lobar", "bapas-mataram"
+        "selong",
+        "lobar",
+        "bapas-mataram",
     }
     assert Facility.objects.get(code="selong").time_zone == "Asia/Makassar"
     assert User.objects.get(username="kanwil.ntb").check_password("sinergi-demo")
@@ -66,9 +76,7 @@ def test_every_model_change_has_a_migration():
 
 
 def test_deploy_check_is_clean_with_production_settings(tmp_path):
-    env = {
-        k: v for k, v in os.environ.items() if k not in {"PYTEST_VERSION", "DEBUG"}
-    } | {
+    env = {k: v for k, v in os.environ.items() if k not in {"PYTEST_VERSION", "DEBUG"}} | {
         "DEBUG": "false",
         "SECRET_KEY": "a-production-secret-key-" + "x" * 40,
         "ALLOWED_HOSTS": "sinergi.example.go.id",
@@ -76,7 +84,11 @@ def test_deploy_check_is_clean_with_production_settings(tmp_path):
     }
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=ROOT, env=env, capture_output=True, text=True, check=False,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
@@ -87,7 +99,11 @@ def test_settings_refuse_to_start_without_a_secret_key_in_production():
     env["DEBUG"] = "false"
     result = subprocess.run(
         [sys.executable, "manage.py", "check"],
-        cwd=ROOT, env=env, capture_output=True, text=True, check=False,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from django.test.utils import CaptureQueriesContext
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from tests.factories import FacilityFactory, PartnerFactory, RegionFactory
 
@@ -93,9 +93,7 @@ def test_partner_list_filters_by_kind(client_for):
 
 
 def test_partner_list_answers_htmx_with_the_results_fragment(client_for):
-    response = client_for("petugas.selong").get(
-        "/orgs/partners/?q=tenun", HTTP_HX_REQUEST="true"
-    )
+    response = client_for("petugas.selong").get("/orgs/partners/?q=tenun", HTTP_HX_REQUEST="true")
     body = response.content.decode()
     assert "Tenun Sasak" in body
     assert "<html" not in body
