@@ -25,6 +25,9 @@ class BrowserSession(SessionAuth):
     """The logged-in browser session (CSRF-checked), refused while required MFA is missing."""
 
     def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+        if "Authorization" in request.headers:
+            # Explicit credentials that failed are not rescued by a session cookie.
+            return None
         user = super().authenticate(request, key)
         if user is not None and settings.SINERGI_REQUIRE_MFA and needs_mfa(user):
             return None

@@ -131,3 +131,9 @@ def test_creating_and_revoking_a_token_is_audited(client_for):
         .values_list("action", flat=True)
     )
     assert actions == ["api_token.create", "api_token.revoke"]
+
+
+def test_a_wrong_token_is_refused_even_with_a_valid_session(client_for):
+    client = client_for("petugas.selong")
+    assert client.get("/api/v1/me").status_code == 200
+    assert client.get("/api/v1/me", **_bearer("sng_wrong")).status_code == 401

@@ -1,0 +1,124 @@
+"""Each demo role signs in and walks its pages, in both languages and on a phone,
+with axe-core checking every page."""
+
+from __future__ import annotations
+
+import pytest
+
+from e2e.conftest import DESKTOP, PHONE, assert_accessible, assert_fits_phone, login
+
+# The pages each role reaches from its navigation.
+ROLE_PAGES = {
+    "admin": [
+        "/",
+        "/orgs/facilities/",
+        "/orgs/facilities/selong/",
+        "/orgs/partners/",
+        "/audit/",
+        "/me/tokens/",
+    ],
+    "kalapas.selong": ["/", "/orgs/facilities/selong/", "/orgs/partners/", "/audit/"],
+    "petugas.selong": [
+        "/",
+        "/orgs/facilities/",
+        "/orgs/partners/",
+        "/orgs/partners/blk-lotim/",
+        "/me/tokens/",
+    ],
+    "wali.selong": ["/"],
+    "instruktur.blk": ["/", "/orgs/partners/blk-lotim/"],
+    "mitra.disnaker": ["/", "/orgs/partners/", "/orgs/partners/disnaker-lotim/"],
+    "mitra.dukcapil": ["/"],
+    "pk.bapas": ["/", "/orgs/facilities/bapas-mataram/"],
+    "petugas.lobar": ["/", "/orgs/facilities/lobar/"],
+    "kanwil.ntb": ["/", "/orgs/facilities/", "/orgs/facilities/lobar/"],
+}
+PUBLIC_PAGES = ["/accounts/login/", "/accounts/password/reset/"]
+
+
+def _walk(page, paths):
+    for path in paths:
+        response = page.goto(path)
+        assert response is not None and response.status == 200, path
+        assert page.locator("main h1").count() == 1, f"{path} has no single h1"
+        assert_accessible(page)
+
+
+@pytest.mark.parametrize("username", sorted(ROLE_PAGES))
+def test_role_walks_its_pages_in_indonesian_on_desktop(new_page, username):
+    page = new_page(viewport=DESKTOP, language="id")
+    login(page, username)
+    assert page.locator("html").get_attribute("lang") == "id"
+    _walk(page, ROLE_PAGES[username])
+
+
+@pytest.mark.parametrize("username", sorted(ROLE_PAGES))
+def test_role_walks_its_pages_in_english_on_a_phone(new_page, username):
+    page = new_page(viewport=PHONE, language="en")
+    login(page, username)
+    assert page.locator("html").get_attribute("lang") == "en"
+    for path in ROLE_PAGES[username]:
+        page.goto(path)
+        assert_fits_phone(page)
+    _walk(page, ROLE_PAGES[username])
+
+
+@pytest.mark.parametrize("language", ["id", "en"])
+def test_public_pages_pass_axe(new_page, language):
+    page = new_page(viewport=PHONE, language=language)
+    _walk(page, PUBLIC_PAGES)
+
+
+def test_phone_menu_opens_and_closes(new_page):
+    page = new_page(viewport=PHONE)
+    login(page, "petugas.selong")
+    toggle = page.locator(".menu-toggle")
+    assert page.locator("#site-nav").is_hidden()
+    toggle.click()
+    assert page.locator("#site-nav").is_visible()
+    assert toggle.get_attribute("aria-expanded") == "true"
+    assert_accessible(page)
+
+
+def test_language_switcher_changes_the_page_language(new_page):
+    page = new_page()
+    page.goto("/accounts/login/")
+    page.select_option("#language-select", "en")
+    page.locator(".language-form button").click()
+    page.wait_for_load_state("networkidle")
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert "Sign in" in page.locator("h1").inner_text()
+
+
+def test_lombok_barat_officer_is_refused_selong_in_the_browser(new_page):
+    page = new_page()
+    login(page, "petugas.lobar")
+    response = page.goto("/orgs/facilities/selong/")
+    assert response is not None and response.status == 404
+
+
+def test_officer_creates_and_revokes_an_api_token(new_page):
+    page = new_page(viewport=PHONE)
+    login(page, "petugas.selong")
+    page.goto("/me/tokens/")
+    page.fill("#id_name", "Skrip impor SDP")
+    page.locator("form.stack button[type=submit]").click()
+    token = page.locator("#new-token").inner_text().strip()
+    assert token.startswith("sng_")
+    assert_accessible(page)
+    api = page.request.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"})
+    assert api.status == 200
+    page.locator("table button.danger").first.click()
+    page.wait_for_load_state("networkidle")
+    api = page.request.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"})
+    assert api.status == 401
+
+
+def test_partner_directory_filters_as_you_type(new_page):
+    page = new_page()
+    login(page, "petugas.selong")
+    page.goto("/orgs/partners/")
+    page.fill("#p-q", "tenun")
+    page.wait_for_function("document.querySelectorAll('#partner-results tbody tr').length === 1")
+    assert "Tenun Sasak" in page.locator("#partner-results").inner_text()
+    assert "q=tenun" in page.url

@@ -1,0 +1,80 @@
+"""Sentence calculations: key dates of a sentence, integration rights and remisi.
+
+A pure-Python rule engine (standard library only, no Django). The rules and every
+convention are documented in :mod:`sinergi.sentences.rules`.
+
+Example::
+
+    from datetime import date
+    from sinergi.sentences import CrimeCategory, SentenceInput, Term, calculate
+
+    result = calculate(
+        SentenceInput(date(2017, 5, 9), Term.fixed(2), CrimeCategory.GENERAL),
+        as_of=date(2018, 1, 1),
+    )
+    result.expiry_date  # date(2019, 5, 9)
+"""
+
+from .dates import add_calendar
+from .engine import calculate, expiry_dates, is_special_crime
+from .explain import ExplanationLine
+from .inputs import (
+    CrimeCategory,
+    DisciplinaryPeriod,
+    SentenceInput,
+    SentenceInputError,
+    Term,
+    TermKind,
+)
+from .remission import (
+    NextRemissions,
+    ReligiousHoliday,
+    RemissionDue,
+    RemissionExtra,
+    RemissionKind,
+    next_remissions,
+)
+from .results import Calculation, RightResult, RightStatus
+from .rules import (
+    DEFAULT_RULE_SET,
+    PERMENKUMHAM_3_2018_AMENDED_7_2022,
+    RULE_SET,
+    IntegrationRight,
+    RemissionAmount,
+    RemissionTable,
+    RuleSet,
+    Span,
+    remission_months_to_days,
+)
+
+__all__ = [
+    "DEFAULT_RULE_SET",
+    "PERMENKUMHAM_3_2018_AMENDED_7_2022",
+    "RULE_SET",
+    "Calculation",
+    "CrimeCategory",
+    "DisciplinaryPeriod",
+    "ExplanationLine",
+    "IntegrationRight",
+    "NextRemissions",
+    "ReligiousHoliday",
+    "RemissionAmount",
+    "RemissionDue",
+    "RemissionExtra",
+    "RemissionKind",
+    "RemissionTable",
+    "RightResult",
+    "RightStatus",
+    "RuleSet",
+    "SentenceInput",
+    "SentenceInputError",
+    "Span",
+    "Term",
+    "TermKind",
+    "add_calendar",
+    "calculate",
+    "expiry_dates",
+    "is_special_crime",
+    "next_remissions",
+    "remission_months_to_days",
+]

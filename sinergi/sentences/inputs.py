@@ -1,0 +1,213 @@
+"""Input types of the sentence engine, validated on construction."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import StrEnum
+
+__all__ = [
+    "CrimeCategory",
+    "DisciplinaryPeriod",
+    "SentenceInput",
+    "SentenceInputError",
+    "Term",
+    "TermKind",
+]
+
+
+class SentenceInputError(ValueError):
+    """An input of the sentence engine is invalid.
+
+    ``field`` names the offending input (for example ``"term"`` or
+    ``"disciplinary_records[0].end_date"``) so that a form can show the message next
+    to it.
+    """
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(f"{field}: {message}")
+        self.field = field
+        self.message = message
+
+
+class CrimeCategory(StrEnum):
+    """The crime category that decides the general or special-crime rules."""
+
+    GENERAL = "general"
+    NARCOTICS = "narcotics"
+    TERRORISM = "terrorism"
+    CORRUPTION = "corruption"
+    STATE_SECURITY = "state_security"
+    HUMAN_RIGHTS = "human_rights"
+    TRANSNATIONAL = "transnational"
+
+
+_CATEGORY_VALUES = frozenset(c.value for c in CrimeCategory)
+
+
+class TermKind(StrEnum):
+    """A fixed term of years/months/days, life imprisonment, or the death penalty."""
+
+    FIXED = "fixed"
+    LIFE = "life"
+    DEATH = "death"
+
+
+def _check_date(field: str, value: object) -> None:
+    if isinstance(value, datetime) or not isinstance(value, date):
+        raise SentenceInputError(field, f"must be a date, not {type(value).__name__}")
+
+
+def _check_int(field: str, value: object, *, minimum: int = 0) -> None:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise SentenceInputError(field, f"must be a whole number, not {type(value).__name__}")
+    if value < minimum:
+        raise SentenceInputError(field, f"must be at least {minimum}, not {value}")
+
+
+def _check_optional_bool(field: str, value: object) -> None:
+    if value is not None and not isinstance(value, bool):
+        raise SentenceInputError(field, "must be true, false or unknown (None)")
+
+
+@dataclass(frozen=True)
+class Term:
+    """The sentence imposed by the court.
+
+    Build it with :meth:`fixed`, :meth:`life` or :meth:`death`. A fixed term must be
+    longer than zero; life and death terms carry no years, months or days.
+    """
+
+    kind: TermKind
+    years: int = 0
+    months: int = 0
+    days: int = 0
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.kind, TermKind):
+            raise SentenceInputError("term", f"unknown kind of term {self.kind!r}")
+        for name in ("years", "months", "days"):
+            _check_int(f"term.{name}", getattr(self, name))
+        parts = (self.years, self.months, self.days)
+        if self.kind is TermKind.FIXED and not any(parts):
+            raise SentenceInputError("term", "a fixed term must be longer than zero")
+        if self.kind is not TermKind.FIXED and any(parts):
+            raise SentenceInputError(
+                "term", f"a {self.kind.value} term has no years, months or days"
+            )
+
+    @classmethod
+    def fixed(cls, years: int = 0, months: int = 0, days: int = 0) -> Term:
+        """A fixed term, e.g. ``Term.fixed(2)`` or ``Term.fixed(1, 3)``."""
+        return cls(TermKind.FIXED, years, months, days)
+
+    @classmethod
+    def life(cls) -> Term:
+        """Life imprisonment (pidana penjara seumur hidup)."""
+        return cls(TermKind.LIFE)
+
+    @classmethod
+    def death(cls) -> Term:
+        """The death penalty (pidana mati)."""
+        return cls(TermKind.DEATH)
+
+    @property
+    def is_fixed(self) -> bool:
+        return self.kind is TermKind.FIXED
+
+    def __str__(self) -> str:
+        if self.kind is TermKind.LIFE:
+            return "life imprisonment"
+        if self.kind is TermKind.DEATH:
+            return "death penalty"
+        return f"{self.years} years {self.months} months {self.days} days"
+
+
+@dataclass(frozen=True)
+class DisciplinaryPeriod:
+    """A Register F entry: a disciplinary punishment from ``start_date``.
+
+    ``end_date`` is the last day of the punishment, or ``None`` while it is ongoing
+    with no known end (which blocks every right that has a behaviour window).
+    """
+
+    start_date: date
+    end_date: date | None = None
+    note: str = ""
+
+    def __post_init__(self) -> None:
+        _check_date("start_date", self.start_date)
+        if self.end_date is not None:
+            _check_date("end_date", self.end_date)
+            if self.end_date < self.start_date:
+                raise SentenceInputError(
+                    "end_date",
+                    f"the end {self.end_date.isoformat()} is before the start "
+                    f"{self.start_date.isoformat()}",
+                )
+
+    @property
+    def is_open(self) -> bool:
+        """True while the punishment has no end date."""
+        return self.end_date is None
+
+    def is_active_on(self, day: date) -> bool:
+        """True when ``day`` falls within the punishment (both ends included)."""
+        return self.start_date <= day and (self.end_date is None or day <= self.end_date)
+
+
+@dataclass(frozen=True)
+class SentenceInput:
+    """Everything the engine needs to know about one sentence.
+
+    ``remission_days`` is the total remisi already granted, in days (see
+    :func:`sinergi.sentences.remission_months_to_days`). ``last_remission_days`` is the
+    most recent remisi, which sets the length of CMB. ``fine_paid``,
+    ``restitution_paid`` (corruption), ``deradicalisation_completed`` and
+    ``nkri_pledge_signed`` (terrorism) are ``None`` when unknown: unknown is listed as a
+    condition still to verify, ``False`` blocks the right.
+    """
+
+    detention_start: date
+    term: Term
+    crime_category: CrimeCategory
+    remission_days: int = 0
+    disciplinary_records: Sequence[DisciplinaryPeriod] = ()
+    fine_paid: bool | None = None
+    restitution_paid: bool | None = None
+    deradicalisation_completed: bool | None = None
+    nkri_pledge_signed: bool | None = None
+    last_remission_days: int | None = None
+
+    def __post_init__(self) -> None:
+        _check_date("detention_start", self.detention_start)
+        if not isinstance(self.term, Term):
+            raise SentenceInputError("term", "must be a Term (Term.fixed/life/death)")
+        category: object = self.crime_category
+        if not isinstance(category, CrimeCategory):
+            # Accept the plain string value ("general", "narcotics", ...).
+            if not isinstance(category, str) or category not in _CATEGORY_VALUES:
+                raise SentenceInputError(
+                    "crime_category", f"unknown crime category {self.crime_category!r}"
+                )
+            object.__setattr__(self, "crime_category", CrimeCategory(category))
+        _check_int("remission_days", self.remission_days)
+        if self.last_remission_days is not None:
+            _check_int("last_remission_days", self.last_remission_days)
+        if isinstance(self.disciplinary_records, str | bytes):
+            raise SentenceInputError("disciplinary_records", "must be a sequence of periods")
+        for index, record in enumerate(self.disciplinary_records):
+            if not isinstance(record, DisciplinaryPeriod):
+                raise SentenceInputError(
+                    f"disciplinary_records[{index}]", "must be a DisciplinaryPeriod"
+                )
+        # Freeze the records so that later changes to the caller's list do not leak in.
+        object.__setattr__(self, "disciplinary_records", tuple(self.disciplinary_records))
+        for name in (
+            "fine_paid",
+            "restitution_paid",
+            "deradicalisation_completed",
+            "nkri_pledge_signed",
+        ):
+            _check_optional_bool(name, getattr(self, name))
