@@ -149,16 +149,20 @@ class Membership(TimeStampedModel):
             allowed.append("partner")
         if self.role in REGION_ROLES:
             allowed.append("region")
+
+        def label(name: str) -> str:
+            return str(self._meta.get_field(name).verbose_name)
+
         if not any(getattr(self, f"{name}_id") for name in allowed):
             raise ValidationError(
                 _("The role %(role)s needs a %(orgs)s.")
-                % {"role": self.get_role_display(), "orgs": " / ".join(map(str, allowed))}
+                % {"role": self.get_role_display(), "orgs": " / ".join(map(label, allowed))}
             )
         for name in ("facility", "partner", "region"):
             if name not in allowed and getattr(self, f"{name}_id"):
                 raise ValidationError(
                     _("The role %(role)s cannot be held in a %(org)s.")
-                    % {"role": self.get_role_display(), "org": name}
+                    % {"role": self.get_role_display(), "org": label(name)}
                 )
 
 

@@ -99,3 +99,62 @@ def test_user_confirms_their_password_then_sees_the_totp_qr_code(demo_world, cli
     response = client.get("/accounts/2fa/totp/activate/")
     assert response.status_code == 200
     assert b"svg" in response.content.lower()
+
+
+def test_password_reset_sends_a_link_that_sets_a_new_password(demo_world, client, mailoutbox):
+    import re
+
+    response = client.post("/accounts/password/reset/", {"email": "wali.selong@example.org"})
+    assert response.status_code == 302
+    assert len(mailoutbox) == 1
+    link = re.search(r"http://testserver(/accounts/password/reset/key/\S+)", mailoutbox[0].body)
+    assert link
+    form_page = client.get(link.group(1), follow=True)
+    action = form_page.redirect_chain[-1][0] if form_page.redirect_chain else link.group(1)
+    client.post(action, {"password1": "a-brand-new-passw0rd", "password2": "a-brand-new-passw0rd"})
+    assert (
+        client.post(LOGIN, {"login": "wali.selong", "password": "a-brand-new-passw0rd"}).status_code
+        == 302
+    )
+
+
+def test_password_change_needs_the_old_password(demo_world, client):
+    client.post(LOGIN, {"login": "wali.selong", "password": "sinergi-demo"})
+    response = client.post(
+        "/accounts/password/change/",
+        {
+            "oldpassword": "not-it",
+            "password1": "another-passw0rd-x",
+            "password2": "another-passw0rd-x",
+        },
+    )
+    assert response.status_code == 200
+    client.post(
+        "/accounts/password/change/",
+        {
+            "oldpassword": "sinergi-demo",
+            "password1": "another-passw0rd-x",
+            "password2": "another-passw0rd-x",
+        },
+    )
+    client.post("/accounts/logout/")
+    assert (
+        client.post(LOGIN, {"login": "wali.selong", "password": "another-passw0rd-x"}).status_code
+        == 302
+    )
+
+
+def test_membership_must_name_the_right_kind_of_organisation(demo_world):
+    from django.core.exceptions import ValidationError
+
+    from sinergi.accounts.models import Membership, User
+    from sinergi.core.roles import Role
+    from sinergi.orgs.models import Partner
+
+    membership = Membership(
+        user=User.objects.get(username="wali.selong"),
+        role=Role.HEAD,
+        partner=Partner.objects.get(code="blk-lotim"),
+    )
+    with pytest.raises(ValidationError):
+        membership.clean()
