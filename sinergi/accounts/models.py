@@ -151,7 +151,7 @@ class Membership(TimeStampedModel):
             allowed.append("region")
 
         def label(name: str) -> str:
-            return str(self._meta.get_field(name).verbose_name)
+            return str(getattr(self._meta.get_field(name), "verbose_name", name))
 
         if not any(getattr(self, f"{name}_id") for name in allowed):
             raise ValidationError(
