@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "sinergi.core",
     "sinergi.orgs",
     "sinergi.accounts",
+    "sinergi.inmates",
 ]
 
 MIDDLEWARE = [
@@ -185,6 +186,9 @@ STORAGES = {
     },
 }
 MEDIA_ROOT = VAR_DIR / "media"
+MEDIA_URL = "/media/"  # uploads are never served publicly; imports are read by the worker
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 # Background work (django-tasks). The demo and the tests run tasks immediately;
 # production sets SINERGI_TASK_BACKEND=database and runs `manage.py db_worker`.

@@ -14,6 +14,7 @@ urlpatterns = [
     path("audit/", core_views.audit_list, name="audit_list"),
     path("audit/export.csv", core_views.audit_csv, name="audit_csv"),
     path("orgs/", include("sinergi.orgs.urls")),
+    path("inmates/", include("sinergi.inmates.urls")),
     path("me/", include("sinergi.accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -12,6 +12,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from sinergi.accounts.api import router as accounts_router
 from sinergi.api.auth import AUTH
 from sinergi.core.api import Conflict
+from sinergi.inmates.api import router as inmates_router
 from sinergi.orgs.api import router as orgs_router
 
 api = NinjaAPI(
@@ -41,8 +42,17 @@ def _error(
     )
 
 
+_LOCATIONS = {"body", "query", "path", "payload", "form", "header", "cookie"}
+
+
 def _field_name(loc: Any) -> str:
-    parts = [str(p) for p in loc if p not in ("body", "query", "path", "payload", "form")]
+    """``term.years`` from pydantic's location, without the tags of union branches."""
+    parts = []
+    for part in loc:
+        text = str(part)
+        if text in _LOCATIONS or "[" in text or "-" in text or text[:1].isupper():
+            continue
+        parts.append(text)
     return ".".join(parts) or "__all__"
 
 
@@ -84,3 +94,4 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 api.add_router("/", accounts_router)
 api.add_router("/", orgs_router)
+api.add_router("/", inmates_router)

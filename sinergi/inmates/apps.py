@@ -1,0 +1,35 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class InmatesConfig(AppConfig):
+    name = "sinergi.inmates"
+    label = "inmates"
+    verbose_name = _("Inmates")
+
+    def ready(self) -> None:
+        from sinergi.core.demo import register_seeder
+        from sinergi.core.navigation import NavItem, register_home_cards, register_nav
+        from sinergi.inmates import demo, home
+
+        staff = ("program_officer", "head", "guardian")
+        register_nav(
+            NavItem(
+                "inmates",
+                _("Inmates"),
+                "inmates:list",
+                lambda s: s.is_admin or s.has_role(*staff) or bool(s.region_ids),
+                order=100,
+            )
+        )
+        register_nav(
+            NavItem(
+                "rights",
+                _("Integration rights"),
+                "inmates:rights",
+                lambda s: s.is_admin or s.has_role(*staff) or bool(s.region_ids),
+                order=110,
+            )
+        )
+        register_home_cards(home.cards)
+        register_seeder(30, "inmates", demo.seed)

@@ -1,0 +1,94 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Sex(models.TextChoices):
+    MALE = "M", _("Male")
+    FEMALE = "F", _("Female")
+
+
+class Religion(models.TextChoices):
+    ISLAM = "islam", _("Islam")
+    PROTESTANT = "protestant", _("Protestant Christian")
+    CATHOLIC = "catholic", _("Catholic")
+    HINDU = "hindu", _("Hindu")
+    BUDDHIST = "buddhist", _("Buddhist")
+    CONFUCIAN = "confucian", _("Confucian")
+    OTHER = "other", _("Other")
+
+
+class Education(models.TextChoices):
+    NONE = "none", _("No schooling")
+    PRIMARY = "sd", _("Primary (SD)")
+    JUNIOR = "smp", _("Junior secondary (SMP)")
+    SENIOR = "sma", _("Senior secondary (SMA/SMK)")
+    DIPLOMA = "diploma", _("Diploma")
+    BACHELOR = "bachelor", _("Bachelor (S1)")
+    POSTGRADUATE = "postgraduate", _("Postgraduate (S2/S3)")
+
+
+class RegisterClass(models.TextChoices):
+    B_I = "B.I", _("B.I (more than 1 year)")
+    B_IIA = "B.IIa", _("B.IIa (3 months to 1 year)")
+    B_IIB = "B.IIb", _("B.IIb (1 day to 3 months)")
+    B_III = "B.III", _("B.III (kurungan or fine substitute)")
+
+
+class SecurityLevel(models.TextChoices):
+    SUPER_MAXIMUM = "super_maximum", _("Super maximum")
+    MAXIMUM = "maximum", _("Maximum")
+    MEDIUM = "medium", _("Medium")
+    MINIMUM = "minimum", _("Minimum")
+
+
+class InmateStatus(models.TextChoices):
+    IN_CUSTODY = "in_custody", _("In custody")
+    TRANSFERRED = "transferred", _("Transferred")
+    RELEASED = "released", _("Released")
+    DECEASED = "deceased", _("Deceased")
+
+
+class CrimeCategory(models.TextChoices):
+    # The values are those of sinergi.sentences.CrimeCategory.
+    GENERAL = "general", _("General crime")
+    NARCOTICS = "narcotics", _("Narcotics")
+    TERRORISM = "terrorism", _("Terrorism")
+    CORRUPTION = "corruption", _("Corruption")
+    STATE_SECURITY = "state_security", _("State security")
+    HUMAN_RIGHTS = "human_rights", _("Gross human-rights violation")
+    TRANSNATIONAL = "transnational", _("Transnational organised crime")
+
+
+class TermKind(models.TextChoices):
+    FIXED = "fixed", _("Fixed term")
+    LIFE = "life", _("Life imprisonment")
+    DEATH = "death", _("Death penalty")
+
+
+class RemissionKind(models.TextChoices):
+    UMUM = "umum", _("Remisi umum (17 August)")
+    KHUSUS = "khusus", _("Remisi khusus (religious holiday)")
+    TAMBAHAN = "tambahan", _("Remisi tambahan")
+
+
+class Right(models.TextChoices):
+    ASIMILASI = "asimilasi", _("Asimilasi")
+    PB = "pb", _("Pembebasan bersyarat (PB)")
+    CB = "cb", _("Cuti bersyarat (CB)")
+    CMB = "cmb", _("Cuti menjelang bebas (CMB)")
+    CMK = "cmk", _("Cuti mengunjungi keluarga (CMK)")
+
+
+class RightStatus(models.TextChoices):
+    ELIGIBLE = "eligible", _("Eligible")
+    NOT_APPLICABLE = "not_applicable", _("Not applicable")
+    BLOCKED = "blocked", _("Blocked")
+
+
+class ImportStatus(models.TextChoices):
+    MAPPING = "mapping", _("Waiting for column mapping")
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    INVALID = "invalid", _("Rejected: invalid rows")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")

@@ -1,0 +1,209 @@
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from sinergi.inmates.choices import (
+    CrimeCategory,
+    InmateStatus,
+    Right,
+    SecurityLevel,
+)
+from sinergi.inmates.models import (
+    DisciplinaryRecord,
+    Inmate,
+    MonthlyAssessment,
+    Remission,
+    Sentence,
+)
+from sinergi.inmates.parsing import FIELDS, normalise_registration_number
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class InmateForm(forms.ModelForm[Inmate]):
+    class Meta:
+        model = Inmate
+        fields = [
+            "registration_number",
+            "name",
+            "aliases",
+            "nik",
+            "birth_date",
+            "sex",
+            "religion",
+            "home_regency",
+            "education",
+            "register_class",
+            "security_level",
+            "admission_date",
+        ]
+        widgets = {"birth_date": DATE, "admission_date": DATE}
+
+    def clean_registration_number(self) -> str:
+        return normalise_registration_number(self.cleaned_data["registration_number"])
+
+
+class SentenceForm(forms.ModelForm[Sentence]):
+    class Meta:
+        model = Sentence
+        fields = [
+            "verdict_number",
+            "court",
+            "verdict_date",
+            "crime_category",
+            "crime_text",
+            "legal_articles",
+            "term_kind",
+            "term_years",
+            "term_months",
+            "term_days",
+            "detention_start",
+            "remission_days",
+            "fine_amount",
+            "fine_substitute_days",
+            "fine_paid",
+            "restitution_amount",
+            "restitution_paid",
+            "deradicalisation_completed",
+            "nkri_pledge_signed",
+        ]
+        widgets = {"verdict_date": DATE, "detention_start": DATE}
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("term_kind") == "fixed" and not any(
+            data.get(k) for k in ("term_years", "term_months", "term_days")
+        ):
+            raise forms.ValidationError(_("A fixed term needs years, months or days."))
+        start = data.get("detention_start")
+        if start and start > timezone.localdate():
+            self.add_error("detention_start", _("The detention start cannot be in the future."))
+        return data
+
+
+class RemissionForm(forms.ModelForm[Remission]):
+    class Meta:
+        model = Remission
+        fields = ["kind", "year", "months", "days", "decree_number", "granted_on"]
+        widgets = {"granted_on": DATE}
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not data.get("months") and not data.get("days"):
+            raise forms.ValidationError(_("A remisi needs months or days."))
+        return data
+
+
+class DisciplinaryForm(forms.ModelForm[DisciplinaryRecord]):
+    class Meta:
+        model = DisciplinaryRecord
+        fields = ["date", "violation", "sanction", "end_date"]
+        widgets = {"date": DATE, "end_date": DATE}
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("date") and data.get("end_date") and data["end_date"] < data["date"]:
+            self.add_error("end_date", _("The end cannot be before the date of the entry."))
+        return data
+
+
+class AssessmentForm(forms.ModelForm[MonthlyAssessment]):
+    month = forms.DateField(
+        label=_("Month"),
+        widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
+        input_formats=["%Y-%m", "%Y-%m-%d"],
+    )
+
+    class Meta:
+        model = MonthlyAssessment
+        fields = ["month", "personality", "independence", "behaviour", "mental_condition", "note"]
+        widgets = {"note": forms.Textarea(attrs={"rows": 2})}
+
+
+class StatusForm(forms.Form):
+    status = forms.ChoiceField(label=_("New status"), choices=InmateStatus.choices)
+    on = forms.DateField(label=_("On"), widget=DATE, initial=datetime.date.today)
+
+
+class InmateFilterForm(forms.Form):
+    q = forms.CharField(label=_("Name or registration number"), required=False)
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=[("", _("All")), *InmateStatus.choices]
+    )
+    crime_category = forms.ChoiceField(
+        label=_("Crime category"),
+        required=False,
+        choices=[("", _("All")), *CrimeCategory.choices],
+    )
+    security_level = forms.ChoiceField(
+        label=_("Security level"),
+        required=False,
+        choices=[("", _("All")), *SecurityLevel.choices],
+    )
+    released_before = forms.DateField(
+        label=_("Release (after remisi) before"), required=False, widget=DATE
+    )
+
+
+class WorklistFilterForm(forms.Form):
+    right = forms.ChoiceField(
+        label=_("Right"), required=False, choices=[("", _("All rights")), *Right.choices]
+    )
+    window = forms.IntegerField(
+        label=_("Days ahead"), required=False, min_value=0, max_value=730, initial=90
+    )
+
+
+class ImportUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("SDP export (CSV or XLSX)"),
+        help_text=_("Comma- or semicolon-separated CSV, or an Excel workbook (first sheet)."),
+    )
+    dry_run = forms.BooleanField(
+        label=_("Check only (write nothing)"),
+        required=False,
+    )
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith((".csv", ".xlsx")):
+            raise forms.ValidationError(_("Upload a .csv or .xlsx file."))
+        return upload
+
+
+class ColumnMappingForm(forms.Form):
+    """One select per field: which column of the file holds it."""
+
+    def __init__(
+        self, *args: Any, headers: list[str], initial_mapping: dict[str, int], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        choices = [("", _("— not in this file —"))] + [
+            (str(i), h or f"#{i + 1}") for i, h in enumerate(headers)
+        ]
+        for key, header, required in FIELDS:
+            self.fields[key] = forms.ChoiceField(
+                label=header,
+                choices=choices,
+                required=required,
+                initial=str(initial_mapping[key]) if key in initial_mapping else "",
+            )
+
+    def mapping(self) -> dict[str, int]:
+        return {k: int(v) for k, v in self.cleaned_data.items() if v not in ("", None)}
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        used: dict[str, str] = {}
+        for key, value in data.items():
+            if value in ("", None):
+                continue
+            if value in used:
+                self.add_error(key, _("This column is already used for another field."))
+            used[value] = key
+        return data

@@ -1,0 +1,435 @@
+"""Inmates (WBP), their sentence, remisi, Register F and monthly SPPN scores.
+
+The key dates and integration-right results computed by ``sinergi.sentences`` are
+stored on :class:`Sentence` and :class:`InmateRight` (recomputed by
+``actions.recalculate`` on every change) so that lists, filters and worklists run in SQL.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from simple_history.models import HistoricalRecords
+
+from sinergi.core.models import TimeStampedModel
+from sinergi.inmates.choices import (
+    CrimeCategory,
+    Education,
+    ImportStatus,
+    InmateStatus,
+    RegisterClass,
+    Religion,
+    RemissionKind,
+    Right,
+    RightStatus,
+    SecurityLevel,
+    Sex,
+    TermKind,
+)
+from sinergi.inmates.queries import InmateQuerySet, InmateRightQuerySet
+
+nik_validator = RegexValidator(r"^\d{16}$", _("A NIK has exactly 16 digits."))
+score_validators = [MinValueValidator(0), MaxValueValidator(100)]
+
+
+class Inmate(TimeStampedModel):
+    """A warga binaan (WBP) of one facility, as registered in SDP."""
+
+    facility = models.ForeignKey(
+        "orgs.Facility",
+        verbose_name=_("facility"),
+        on_delete=models.PROTECT,
+        related_name="inmates",
+    )
+    registration_number = models.CharField(
+        _("registration number"),
+        max_length=40,
+        help_text=_("As in SDP, e.g. BI 283/26. Spellings such as B I 283 / 26 are normalised."),
+    )
+    name = models.CharField(_("name"), max_length=200)
+    aliases = models.CharField(_("aliases"), max_length=300, blank=True)
+    nik = models.CharField(_("NIK"), max_length=16, blank=True, validators=[nik_validator])
+    birth_date = models.DateField(_("birth date"), null=True, blank=True)
+    sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices, blank=True)
+    religion = models.CharField(_("religion"), max_length=12, choices=Religion.choices, blank=True)
+    home_regency = models.CharField(_("home regency / city"), max_length=100, blank=True)
+    education = models.CharField(
+        _("education"), max_length=12, choices=Education.choices, blank=True
+    )
+    register_class = models.CharField(
+        _("register"), max_length=6, choices=RegisterClass.choices, blank=True
+    )
+    security_level = models.CharField(
+        _("security level"), max_length=14, choices=SecurityLevel.choices, blank=True
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=12,
+        choices=InmateStatus.choices,
+        default=InmateStatus.IN_CUSTODY,
+    )
+    admission_date = models.DateField(_("admission date"), null=True, blank=True)
+    status_changed_on = models.DateField(_("status changed on"), null=True, blank=True)
+
+    objects = InmateQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("inmate")
+        verbose_name_plural = _("inmates")
+        ordering = ["name", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["facility", "registration_number"],
+                name="inmate_unique_registration_per_facility",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["facility", "status", "name"]),
+            models.Index(fields=["facility", "security_level"]),
+            models.Index(fields=["name"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.registration_number})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("inmates:detail", args=[self.pk])
+
+
+class Sentence(TimeStampedModel):
+    """The sentence being served (SDP records several verdicts as one combined term)."""
+
+    inmate = models.OneToOneField(
+        Inmate, verbose_name=_("inmate"), on_delete=models.CASCADE, related_name="sentence"
+    )
+    verdict_number = models.CharField(_("verdict number"), max_length=100, blank=True)
+    court = models.CharField(_("court"), max_length=150, blank=True)
+    verdict_date = models.DateField(_("verdict date"), null=True, blank=True)
+    crime_category = models.CharField(
+        _("crime category"),
+        max_length=16,
+        choices=CrimeCategory.choices,
+        default=CrimeCategory.GENERAL,
+    )
+    crime_text = models.CharField(
+        _("crime (as written)"),
+        max_length=200,
+        blank=True,
+        help_text=_("The original text of the SDP export, e.g. Narkotika Pasal 112."),
+    )
+    legal_articles = models.CharField(_("legal articles"), max_length=200, blank=True)
+    term_kind = models.CharField(
+        _("term"), max_length=5, choices=TermKind.choices, default=TermKind.FIXED
+    )
+    term_years = models.PositiveSmallIntegerField(_("years"), default=0)
+    term_months = models.PositiveSmallIntegerField(_("months"), default=0)
+    term_days = models.PositiveSmallIntegerField(_("days"), default=0)
+    detention_start = models.DateField(_("detention start"))
+    fine_amount = models.DecimalField(
+        _("fine (Rp)"), max_digits=15, decimal_places=0, null=True, blank=True
+    )
+    fine_substitute_days = models.PositiveIntegerField(
+        _("substitute confinement (days)"), null=True, blank=True
+    )
+    fine_paid = models.BooleanField(_("fine paid"), null=True, blank=True)
+    restitution_amount = models.DecimalField(
+        _("restitution (uang pengganti, Rp)"),
+        max_digits=15,
+        decimal_places=0,
+        null=True,
+        blank=True,
+    )
+    restitution_paid = models.BooleanField(_("restitution paid"), null=True, blank=True)
+    deradicalisation_completed = models.BooleanField(
+        _("deradicalisation completed"), null=True, blank=True
+    )
+    nkri_pledge_signed = models.BooleanField(_("NKRI pledge signed"), null=True, blank=True)
+    remission_days = models.PositiveIntegerField(
+        _("total remisi (days)"),
+        default=0,
+        help_text=_("Total remisi granted; the SDP import sets it, new remisi add to it."),
+    )
+
+    # Computed by sinergi.sentences (actions.recalculate); never edited by hand.
+    expiry_date = models.DateField(_("expiry"), null=True, blank=True, editable=False)
+    expiry_after_remission = models.DateField(
+        _("expiry after remisi"), null=True, blank=True, editable=False, db_index=True
+    )
+    one_third_date = models.DateField(_("1/3 date"), null=True, blank=True, editable=False)
+    half_date = models.DateField(_("1/2 date"), null=True, blank=True, editable=False)
+    two_thirds_date = models.DateField(_("2/3 date"), null=True, blank=True, editable=False)
+    rule_set = models.CharField(_("rule set"), max_length=80, blank=True, editable=False)
+    calculated_on = models.DateField(_("calculated on"), null=True, blank=True, editable=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("sentence")
+        verbose_name_plural = _("sentences")
+        constraints = [
+            models.CheckConstraint(
+                name="sentence_fixed_term_not_zero",
+                condition=~Q(term_kind="fixed", term_years=0, term_months=0, term_days=0),
+            )
+        ]
+        indexes = [models.Index(fields=["crime_category"])]
+
+    def __str__(self) -> str:
+        return f"{self.inmate}: {self.term_display}"
+
+    @property
+    def term_display(self) -> str:
+        if self.term_kind != TermKind.FIXED:
+            return str(self.get_term_kind_display())
+        parts = []
+        if self.term_years:
+            parts.append(
+                ngettext("%(n)d year", "%(n)d years", self.term_years) % {"n": self.term_years}
+            )
+        if self.term_months:
+            parts.append(
+                ngettext("%(n)d month", "%(n)d months", self.term_months) % {"n": self.term_months}
+            )
+        if self.term_days:
+            parts.append(
+                ngettext("%(n)d day", "%(n)d days", self.term_days) % {"n": self.term_days}
+            )
+        return " ".join(parts)
+
+
+class Remission(TimeStampedModel):
+    inmate = models.ForeignKey(
+        Inmate, verbose_name=_("inmate"), on_delete=models.CASCADE, related_name="remissions"
+    )
+    kind = models.CharField(_("kind"), max_length=8, choices=RemissionKind.choices)
+    year = models.PositiveSmallIntegerField(_("year"))
+    months = models.PositiveSmallIntegerField(_("months"), default=0)
+    days = models.PositiveSmallIntegerField(_("days"), default=0)
+    decree_number = models.CharField(_("decree number"), max_length=100, blank=True)
+    granted_on = models.DateField(_("granted on"), null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("remisi")
+        verbose_name_plural = _("remisi")
+        ordering = ["-year", "-granted_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.year}: {self.total_days}"
+
+    @property
+    def total_days(self) -> int:
+        # Keppres 174/1999 Pasal 7: one remisi month is 30 days.
+        return self.months * 30 + self.days
+
+
+class DisciplinaryRecord(TimeStampedModel):
+    """A Register F entry."""
+
+    inmate = models.ForeignKey(
+        Inmate,
+        verbose_name=_("inmate"),
+        on_delete=models.CASCADE,
+        related_name="disciplinary_records",
+    )
+    date = models.DateField(_("date"))
+    violation = models.CharField(_("violation"), max_length=300)
+    sanction = models.CharField(_("sanction"), max_length=300, blank=True)
+    end_date = models.DateField(
+        _("end of punishment"),
+        null=True,
+        blank=True,
+        help_text=_("Leave empty while the punishment has no known end."),
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("Register F entry")
+        verbose_name_plural = _("Register F entries")
+        ordering = ["-date", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                name="register_f_end_after_start",
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("date")),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date}: {self.violation}"
+
+    def is_active_on(self, day: datetime.date) -> bool:
+        return self.date <= day and (self.end_date is None or day <= self.end_date)
+
+
+class MonthlyAssessment(TimeStampedModel):
+    """An SPPN-style monthly development score (0 to 100 per aspect)."""
+
+    inmate = models.ForeignKey(
+        Inmate,
+        verbose_name=_("inmate"),
+        on_delete=models.CASCADE,
+        related_name="assessments",
+    )
+    month = models.DateField(_("month"), help_text=_("The first day of the month scored."))
+    personality = models.PositiveSmallIntegerField(
+        _("personality (kepribadian)"), validators=score_validators
+    )
+    independence = models.PositiveSmallIntegerField(
+        _("independence (kemandirian)"), validators=score_validators
+    )
+    behaviour = models.PositiveSmallIntegerField(_("behaviour"), validators=score_validators)
+    mental_condition = models.PositiveSmallIntegerField(
+        _("mental condition"), validators=score_validators
+    )
+    total = models.DecimalField(_("total"), max_digits=5, decimal_places=2, editable=False)
+    note = models.TextField(_("note"), blank=True)
+    scored_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("scored by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("monthly assessment (SPPN)")
+        verbose_name_plural = _("monthly assessments (SPPN)")
+        ordering = ["-month"]
+        constraints = [
+            models.UniqueConstraint(fields=["inmate", "month"], name="one_assessment_per_month"),
+            *[
+                models.CheckConstraint(
+                    name=f"assessment_{name}_0_100", condition=Q(**{f"{name}__lte": 100})
+                )
+                for name in ("personality", "independence", "behaviour", "mental_condition")
+            ],
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.inmate} {self.month:%Y-%m}: {self.total}"
+
+
+class InmateRight(models.Model):
+    """The engine's result for one integration right of one inmate (a derived row)."""
+
+    inmate = models.ForeignKey(
+        Inmate, verbose_name=_("inmate"), on_delete=models.CASCADE, related_name="rights"
+    )
+    right = models.CharField(_("right"), max_length=10, choices=Right.choices)
+    status = models.CharField(_("status"), max_length=16, choices=RightStatus.choices)
+    eligible_from = models.DateField(_("eligible from"), null=True, blank=True)
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
+    missing_conditions = models.JSONField(_("conditions to verify"), default=list)
+
+    objects = InmateRightQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("integration right")
+        verbose_name_plural = _("integration rights")
+        constraints = [
+            models.UniqueConstraint(fields=["inmate", "right"], name="one_result_per_right")
+        ]
+        indexes = [models.Index(fields=["right", "status", "eligible_from"])]
+
+    def __str__(self) -> str:
+        return f"{self.inmate_id} {self.right}: {self.status}"
+
+
+class ColumnMapping(TimeStampedModel):
+    """The last column mapping a facility used for SDP exports with unknown headers."""
+
+    facility = models.OneToOneField(
+        "orgs.Facility", on_delete=models.CASCADE, related_name="import_column_mapping"
+    )
+    mapping = models.JSONField(default=dict)  # field key -> header text
+
+    class Meta:
+        verbose_name = _("import column mapping")
+        verbose_name_plural = _("import column mappings")
+
+    def __str__(self) -> str:
+        return str(self.facility)
+
+
+class ImportBatch(TimeStampedModel):
+    """One upload of an SDP export: validated whole, then written in batches."""
+
+    facility = models.ForeignKey(
+        "orgs.Facility",
+        verbose_name=_("facility"),
+        on_delete=models.PROTECT,
+        related_name="import_batches",
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    filename = models.CharField(_("file"), max_length=255)
+    stored_path = models.CharField(max_length=500, editable=False)
+    status = models.CharField(
+        _("status"), max_length=10, choices=ImportStatus.choices, default=ImportStatus.QUEUED
+    )
+    mapping = models.JSONField(_("column mapping"), default=dict)  # field key -> column index
+    headers = models.JSONField(_("headers"), default=list)
+    dry_run = models.BooleanField(_("dry run"), default=False)
+    total_rows = models.PositiveIntegerField(_("rows"), default=0)
+    processed_rows = models.PositiveIntegerField(_("rows processed"), default=0)
+    created_count = models.PositiveIntegerField(_("new inmates"), default=0)
+    updated_count = models.PositiveIntegerField(_("updated inmates"), default=0)
+    unchanged_count = models.PositiveIntegerField(_("unchanged"), default=0)
+    errors = models.JSONField(_("errors"), default=list)
+    message = models.TextField(_("message"), blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["facility", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.get_status_display()})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("inmates:import_detail", args=[self.pk])
+
+    @property
+    def progress_percent(self) -> int:
+        if not self.total_rows:
+            return 0
+        return min(100, round(100 * self.processed_rows / self.total_rows))
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in {ImportStatus.INVALID, ImportStatus.DONE, ImportStatus.FAILED}

@@ -1,0 +1,1253 @@
+"""Reading the inmate spreadsheets that facilities export from SDP.
+
+SDP (Sistem Database Pemasyarakatan) is the registry of record; facilities export
+their inmates to CSV or XLSX and Sinergi imports them. This module holds the pure
+part of that import: reading the file, recognising the columns and turning every
+row into checked values, or into a list of everything that is wrong with it. It
+knows nothing about the database; the importer decides what to store.
+
+The steps, each usable on its own:
+
+1. :func:`read_table` reads a CSV or XLSX file into a :class:`Table` (headers and a
+   stream of numbered rows; line numbers are those the spreadsheet shows).
+2. :func:`recognise_headers` maps the standard SDP headers (:data:`FIELDS`) to column
+   indexes; other headers go through a column-mapping step that produces the same
+   ``{field key: column index}`` mapping. :func:`missing_required` lists what is
+   still missing.
+3. :func:`parse_table` (or :func:`parse_row` for one row) checks every row and
+   returns a :class:`ParseResult`: the good rows as :class:`ParsedRow` and every
+   problem as a :class:`RowError`, which :func:`errors_to_csv` writes out.
+
+Messages are English, marked for translation, and translated in the language that
+is active when the functions run (parse inside the user's request or in
+``translation.override``). They are plain ``str`` so that results can be stored or
+serialised.
+"""
+
+from __future__ import annotations
+
+import calendar
+import csv
+import io
+import math
+import os
+import re
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal, InvalidOperation
+from typing import IO, Any, Literal, NamedTuple, TypeAlias
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+__all__ = [
+    "CRIME_CATEGORIES",
+    "FIELDS",
+    "RELIGIONS",
+    "REQUIRED_FIELDS",
+    "CellValue",
+    "FieldSpec",
+    "ImportFileError",
+    "ParseResult",
+    "ParsedRow",
+    "ParsedTerm",
+    "RowError",
+    "Table",
+    "duplicate_message",
+    "error_from_dict",
+    "error_to_dict",
+    "errors_to_csv",
+    "header_for",
+    "map_crime_category",
+    "map_religion",
+    "missing_required",
+    "normalise_header",
+    "normalise_registration_number",
+    "parse_date",
+    "parse_remission_days",
+    "parse_row",
+    "parse_sex",
+    "parse_table",
+    "parse_term",
+    "read_table",
+    "recognise_headers",
+    "register_class_from_registration",
+    "validate_nik",
+]
+
+#: What a cell can hold: text from a CSV, or what openpyxl gives for an XLSX cell
+#: (``datetime`` is a ``date``, ``bool`` an ``int``). Empty cells are read as ``""``.
+CellValue: TypeAlias = str | int | float | date | time | timedelta
+
+
+def _msg(template: str | Promise, **params: object) -> str:
+    """Translate ``template`` now and fill in its ``%(name)s`` placeholders."""
+    text = str(template)
+    return text % params if params else text
+
+
+# --------------------------------------------------------------------------------------
+# Text helpers
+
+
+def _text(value: object) -> str:
+    """A cell as text, as a person would read it ("" for empty)."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value.strip()
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float):
+        if math.isfinite(value) and value.is_integer():
+            return str(int(value))
+        return repr(value)
+    if isinstance(value, datetime):
+        if value.time() == time(0):
+            return value.strftime("%d-%m-%Y")
+        return value.strftime("%d-%m-%Y %H:%M:%S")
+    if isinstance(value, date):
+        return value.strftime("%d-%m-%Y")
+    return str(value).strip()
+
+
+def _collapse(value: object) -> str:
+    return " ".join(_text(value).split())
+
+
+def _show_date(day: date) -> str:
+    return day.strftime("%d-%m-%Y")
+
+
+# --------------------------------------------------------------------------------------
+# Reading files
+
+
+class ImportFileError(Exception):
+    """The file cannot be read as an inmate table (type, encoding, corruption, empty)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+Row: TypeAlias = tuple[int, list[CellValue]]
+
+
+@dataclass
+class Table:
+    """A sheet read from a file: its header row and a stream of numbered data rows.
+
+    ``rows`` yields ``(line_number, values)`` where ``line_number`` is the line the
+    spreadsheet shows (the header is normally line 1, so the first data row is line
+    2) and ``values`` holds one value per column, ``""`` for an empty cell. Fully
+    empty rows are skipped. The rows can be read once; reading them keeps only the
+    current row in memory. Call :meth:`close` (or use the table as a context manager)
+    when you stop before the end, so that the file is released.
+    """
+
+    headers: list[str]
+    rows: Iterator[Row]
+    _close: Callable[[], None] | None = field(default=None, repr=False, compare=False)
+
+    def close(self) -> None:
+        close_rows = getattr(self.rows, "close", None)
+        if close_rows is not None:
+            close_rows()
+        if self._close is not None:
+            self._close()
+            self._close = None
+
+    def __enter__(self) -> Table:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+
+_EXCEL_SUFFIXES = frozenset({".xlsx", ".xlsm"})
+_CSV_SUFFIXES = frozenset({".csv"})
+_CSV_DELIMITERS = (",", ";", "\t")
+
+
+def read_table(path_or_file: str | os.PathLike[str] | IO[bytes], filename: str) -> Table:
+    """Read the first sheet of an XLSX file, or a CSV file, into a :class:`Table`.
+
+    ``path_or_file`` is a path or a binary file object (an uploaded file);
+    ``filename`` is the name the user gave the file, whose extension decides how it
+    is read (``.csv``, ``.xlsx`` or ``.xlsm``).
+
+    CSV files may use a comma, a semicolon or a tab (found from the header line; an
+    Excel ``sep=;`` first line is honoured), and be UTF-8 with or without a BOM,
+    UTF-16 with a BOM, or else Windows-1252 / Latin-1. XLSX cells keep their types
+    (dates come as ``datetime``, numbers as ``int`` or ``float``); formulas give
+    their last computed value.
+
+    Raises :class:`ImportFileError` for an unsupported type or a file that cannot
+    be read or has no header row.
+    """
+    suffix = os.path.splitext(filename or "")[1].lower()
+    if suffix in _CSV_SUFFIXES:
+        return _read_csv(path_or_file)
+    if suffix in _EXCEL_SUFFIXES:
+        return _read_xlsx(path_or_file)
+    if suffix == ".xls":
+        raise ImportFileError(
+            _msg(_("Old Excel files (.xls) cannot be read: save the file as .xlsx or CSV"))
+        )
+    raise ImportFileError(
+        _msg(
+            _("Files of type '%(type)s' cannot be read: use a CSV or XLSX file"),
+            type=suffix or filename,
+        )
+    )
+
+
+def _read_bytes(path_or_file: str | os.PathLike[str] | IO[bytes]) -> bytes:
+    try:
+        if isinstance(path_or_file, str | os.PathLike):
+            with open(path_or_file, "rb") as handle:
+                return handle.read()
+        if _seekable(path_or_file):
+            path_or_file.seek(0)
+        data: Any = path_or_file.read()
+    except OSError as error:
+        raise _unreadable(error) from error
+    return data.encode("utf-8") if isinstance(data, str) else bytes(data)
+
+
+def _unreadable(error: OSError) -> ImportFileError:
+    # The reason only: the message is shown to users and must not reveal server paths.
+    reason = error.strerror or type(error).__name__
+    return ImportFileError(_msg(_("The file could not be read (%(error)s)"), error=reason))
+
+
+def _seekable(handle: IO[bytes]) -> bool:
+    try:
+        return bool(handle.seekable())
+    except (AttributeError, OSError, ValueError):
+        return False
+
+
+def _decode(data: bytes) -> str:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            pass
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return data.decode("latin-1")  # every byte is a Latin-1 character
+
+
+def _sniff_delimiter(header_line: str) -> str:
+    """The delimiter (comma, semicolon or tab) that splits the header into most columns."""
+    best, best_count = ",", 1
+    for delimiter in _CSV_DELIMITERS:
+        count = len(next(csv.reader([header_line], delimiter=delimiter), []))
+        if count > best_count:
+            best, best_count = delimiter, count
+    return best
+
+
+_SEP_LINE = re.compile(r"\s*sep=(.)\s*", re.IGNORECASE)
+
+
+def _read_csv(path_or_file: str | os.PathLike[str] | IO[bytes]) -> Table:
+    text = _decode(_read_bytes(path_or_file))
+    if "\x00" in text:
+        raise ImportFileError(_msg(_("The file is not a CSV text file")))
+    stream = io.StringIO(text, newline="")
+    header_line, delimiter, start = "", None, 0
+    while line := stream.readline():
+        if not line.strip():
+            continue
+        sep = _SEP_LINE.fullmatch(line)
+        if sep and delimiter is None:
+            # Excel's "sep=;" line: not shown by Excel, so not counted as a line.
+            delimiter, start = sep.group(1), stream.tell()
+            continue
+        header_line = line
+        break
+    if delimiter is None:
+        delimiter = _sniff_delimiter(header_line)
+    stream.seek(start)
+
+    def records() -> Iterator[tuple[int, list[CellValue]]]:
+        reader = csv.reader(stream, delimiter=delimiter)
+        try:
+            for number, record in enumerate(reader, start=1):
+                yield number, list(record)
+        except csv.Error as error:
+            raise ImportFileError(
+                _msg(
+                    _("The CSV file is damaged near line %(line)s (%(error)s)"),
+                    line=reader.line_num,
+                    error=error,
+                )
+            ) from error
+
+    return _table_from(records(), None)
+
+
+def _read_xlsx(path_or_file: str | os.PathLike[str] | IO[bytes]) -> Table:
+    import openpyxl  # only needed for XLSX files
+
+    # A file object, also for paths: openpyxl would judge a path by its extension.
+    opened: IO[bytes] | None = None
+    source: IO[bytes]
+    if isinstance(path_or_file, str | os.PathLike):
+        try:
+            source = opened = open(path_or_file, "rb")  # noqa: SIM115 - closed with the table
+        except OSError as error:
+            raise _unreadable(error) from error
+    elif _seekable(path_or_file):
+        source = path_or_file
+        source.seek(0)
+    else:
+        source = io.BytesIO(_read_bytes(path_or_file))
+
+    def close() -> None:
+        workbook.close()
+        if opened is not None:
+            opened.close()
+
+    try:
+        workbook = openpyxl.load_workbook(source, read_only=True, data_only=True)
+    except Exception as error:
+        if opened is not None:
+            opened.close()
+        raise ImportFileError(
+            _msg(_("The file could not be read as an Excel workbook (%(error)s)"), error=error)
+        ) from error
+    if not workbook.worksheets:
+        close()
+        raise ImportFileError(_msg(_("The workbook has no sheet")))
+    sheet = workbook.worksheets[0]
+    # The size written in the file may be wrong; read every row that is there.
+    reset = getattr(sheet, "reset_dimensions", None)
+    if reset is not None:
+        reset()
+
+    def records() -> Iterator[tuple[int, list[CellValue]]]:
+        try:
+            for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+                yield number, ["" if value is None else value for value in values]
+        except Exception as error:
+            raise ImportFileError(
+                _msg(_("The Excel file is damaged (%(error)s)"), error=error)
+            ) from error
+        finally:
+            close()
+
+    try:
+        return _table_from(records(), close)
+    except ImportFileError:
+        close()
+        raise
+
+
+def _is_blank(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _table_from(records: Iterator[Row], close: Callable[[], None] | None) -> Table:
+    headers: list[str] | None = None
+    for _number, values in records:
+        if not all(_is_blank(value) for value in values):
+            headers = [_text(value) for value in values]
+            break
+    if headers is None:
+        raise ImportFileError(_msg(_("The file is empty: it has no header row")))
+
+    def data_rows() -> Iterator[Row]:
+        for number, values in records:
+            if not all(_is_blank(value) for value in values):
+                yield number, values
+
+    return Table(headers=headers, rows=data_rows(), _close=close)
+
+
+# --------------------------------------------------------------------------------------
+# Headers
+
+
+class FieldSpec(NamedTuple):
+    """A field of the inmate table: its key, the SDP header, and whether it is required."""
+
+    key: str
+    header: str
+    required: bool
+
+
+FIELDS: list[FieldSpec] = [
+    FieldSpec("registration_number", "No. Registrasi", True),
+    FieldSpec("name", "Nama", True),
+    FieldSpec("nik", "NIK", False),
+    FieldSpec("birth_date", "Tanggal Lahir", False),
+    FieldSpec("sex", "Jenis Kelamin", False),
+    FieldSpec("religion", "Agama", False),
+    FieldSpec("home_regency", "Kabupaten Asal", False),
+    FieldSpec("crime_text", "Jenis Kejahatan", False),
+    FieldSpec("legal_articles", "Pasal", False),
+    FieldSpec("term_text", "Lama Pidana", True),
+    FieldSpec("detention_start", "Tanggal Penahanan", True),
+    FieldSpec("remission_days", "Total Remisi (hari)", False),
+]
+
+REQUIRED_FIELDS: tuple[str, ...] = tuple(spec.key for spec in FIELDS if spec.required)
+_HEADER_OF: dict[str, str] = {spec.key: spec.header for spec in FIELDS}
+
+
+def normalise_header(text: object) -> str:
+    """A header for comparison: trimmed, inner spaces collapsed, case folded."""
+    return " ".join(_text(text).split()).casefold()
+
+
+_KEY_OF_HEADER: dict[str, str] = {normalise_header(spec.header): spec.key for spec in FIELDS}
+
+
+def recognise_headers(headers: Sequence[object]) -> dict[str, int]:
+    """Map the standard SDP headers found in ``headers`` to their column index.
+
+    Returns ``{field key: column index}``; a header that appears twice is taken from
+    its first column. Headers that are not recognised are left for the mapping step.
+    """
+    mapping: dict[str, int] = {}
+    for index, header in enumerate(headers):
+        key = _KEY_OF_HEADER.get(normalise_header(header))
+        if key is not None and key not in mapping:
+            mapping[key] = index
+    return mapping
+
+
+def header_for(key: str) -> str:
+    """The standard SDP header of a field key ("registration_number" → "No. Registrasi")."""
+    return _HEADER_OF.get(key, key)
+
+
+def missing_required(mapping: Mapping[str, int]) -> list[str]:
+    """The keys of the required fields that ``mapping`` has no column for (in order)."""
+    return [key for key in REQUIRED_FIELDS if key not in mapping]
+
+
+# --------------------------------------------------------------------------------------
+# Registration numbers
+
+# Register letters (any dots and spaces among them), number, "/", year.
+_REGISTRATION = re.compile(
+    r"[.\s]*([A-Z](?:[A-Z.\s]*[A-Z])?)[.\s]*([0-9]+)[.\s]*/[.\s]*([0-9]+)[.\s]*"
+)
+_REGISTER_PREFIX = re.compile(r"([A-Z][A-Z.\s]*?)[.\s]*[0-9]")
+_REGISTER_CLASSES = {"BI": "B.I", "BIIA": "B.IIa", "BIIB": "B.IIb", "BIII": "B.III"}
+
+
+def normalise_registration_number(text: object) -> str:
+    """The canonical spelling of a registration number, so that spellings compare equal.
+
+    "B I 283 / 26", "BI.283/26", "bi 283/26" and "BI 283/26" all become
+    ``"BI 283/26"``: the register letters and roman class in capitals without spaces
+    or dots ("B.IIa" → "BIIA"), one space, the number, "/", the year. The digits are
+    kept as written. Text of another shape is trimmed, its spaces collapsed and
+    capitalised. The result is empty only for blank input.
+    """
+    collapsed = " ".join(_text(text).upper().split())
+    match = _REGISTRATION.fullmatch(collapsed)
+    if match is None:
+        return collapsed
+    prefix = re.sub(r"[.\s]", "", match.group(1))
+    return f"{prefix} {match.group(2)}/{match.group(3)}"
+
+
+def register_class_from_registration(text: object) -> str | None:
+    """The sentenced-inmate register ("B.I", "B.IIa", "B.IIb", "B.III") of a number.
+
+    ``None`` when the prefix is another register (A.I-A.V detainees, …) or unclear.
+    """
+    match = _REGISTER_PREFIX.match(normalise_registration_number(text))
+    if match is None:
+        return None
+    return _REGISTER_CLASSES.get(re.sub(r"[.\s]", "", match.group(1)))
+
+
+# --------------------------------------------------------------------------------------
+# Dates
+
+_MONTH_SPELLINGS = (
+    "januari jan january",
+    "februari feb pebruari peb february",
+    "maret mar march",
+    "april apr",
+    "mei may",
+    "juni jun june",
+    "juli jul july",
+    "agustus agu agt ags agust aug august",
+    "september sep sept",
+    "oktober okt oct october",
+    "november nov nop nopember",
+    "desember des dec december",
+)
+_MONTHS: dict[str, int] = {
+    spelling: number
+    for number, spellings in enumerate(_MONTH_SPELLINGS, start=1)
+    for spelling in spellings.split()
+}
+_TIME_SUFFIX = r"(?:[ T][0-9]{1,2}[:.][0-9]{2}(?:[:.][0-9]{2}(?:\.[0-9]+)?)?)?"
+_DAY_FIRST = re.compile(r"([0-9]{1,2})([-/.])([0-9]{1,2})\2([0-9]+)" + _TIME_SUFFIX)
+_YEAR_FIRST = re.compile(r"([0-9]{4})([-/.])([0-9]{1,2})\2([0-9]{1,2})" + _TIME_SUFFIX)
+_MONTH_NAME = re.compile(
+    r"([0-9]{1,2})[\s\-/.]*([A-Za-z]+)\.?[\s\-/.]*([0-9]+)" + _TIME_SUFFIX, re.IGNORECASE
+)
+_MIN_YEAR, _MAX_YEAR = 1900, 2100
+_EXCEL_EPOCH = date(1899, 12, 30)
+_EXCEL_MAX_SERIAL = 2958465  # 31-12-9999
+
+
+def _not_a_date(text: str) -> ValueError:
+    return ValueError(
+        _msg(_("'%(value)s' is not a date (use 31-12-2024 or 2024-12-31)"), value=text)
+    )
+
+
+def _excel_serial(value: float) -> date:
+    if not math.isfinite(value) or not 1 <= value <= _EXCEL_MAX_SERIAL or int(value) == 60:
+        raise _not_a_date(_text(value))
+    serial = int(value)
+    # Excel's 1900 system counts a 29 February 1900 that did not exist (serial 60).
+    epoch = _EXCEL_EPOCH if serial > 60 else _EXCEL_EPOCH + timedelta(days=1)
+    return epoch + timedelta(days=serial)
+
+
+def _make_date(text: str, year_text: str, month: int, day: int) -> date:
+    if len(year_text) == 2:
+        raise ValueError(
+            _msg(
+                _("'%(value)s' has a two-digit year: write the year in full (e.g. 31-12-2024)"),
+                value=text,
+            )
+        )
+    if len(year_text) != 4:
+        raise _not_a_date(text)
+    year = int(year_text)
+    if not _MIN_YEAR <= year <= _MAX_YEAR:
+        raise ValueError(
+            _msg(_("'%(value)s' has an implausible year %(year)s"), value=text, year=year)
+        )
+    try:
+        return date(year, month, day)
+    except ValueError:
+        raise _not_a_date(text) from None
+
+
+def parse_date(value: object) -> date:
+    """Read a date written the way Indonesian offices write it, or an Excel date.
+
+    Accepts ``date``/``datetime`` cells, Excel serial numbers (``int``/``float``, 1900
+    date system) and the texts 31-12-2024, 31/12/2024, 31.12.2024, 2024-12-31,
+    "31 Desember 2024", "31 Des 2024", "31-Dec-2024", "31 December 2024" (Indonesian
+    and English month names and their usual abbreviations), optionally followed by
+    a time of day, which is ignored. Raises ``ValueError`` with a message naming the
+    value otherwise; two-digit years are refused.
+    """
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, bool):
+        raise _not_a_date(_text(value))
+    if isinstance(value, int | float):
+        return _excel_serial(value)
+    if not isinstance(value, str):
+        raise _not_a_date(_text(value))
+    text = " ".join(value.split())
+    if not text:
+        raise ValueError(_msg(_("a date is required")))
+    match = _DAY_FIRST.fullmatch(text)
+    if match:
+        return _make_date(text, match.group(4), int(match.group(3)), int(match.group(1)))
+    match = _YEAR_FIRST.fullmatch(text)
+    if match:
+        return _make_date(text, match.group(1), int(match.group(3)), int(match.group(4)))
+    match = _MONTH_NAME.fullmatch(text)
+    if match:
+        month = _MONTHS.get(match.group(2).casefold())
+        if month is None:
+            raise _not_a_date(text)
+        return _make_date(text, match.group(3), month, int(match.group(1)))
+    raise _not_a_date(text)
+
+
+# --------------------------------------------------------------------------------------
+# Sentence length (Lama Pidana)
+
+TermKindName: TypeAlias = Literal["fixed", "life", "death"]
+
+
+@dataclass(frozen=True)
+class ParsedTerm:
+    """A sentence read from text: a fixed term, life imprisonment or the death penalty.
+
+    Life and death terms have no years, months or days. The kind names are the
+    values of :class:`sinergi.sentences.TermKind`.
+    """
+
+    kind: TermKindName
+    years: int = 0
+    months: int = 0
+    days: int = 0
+
+    @property
+    def is_fixed(self) -> bool:
+        return self.kind == "fixed"
+
+
+_LIFE = re.compile(
+    r"(?:(?:pidana|hukuman)\s+)?(?:penjara\s+)?seumur\s+hidup|life(?:\s+(?:imprisonment|sentence))?"
+)
+_DEATH = re.compile(r"(?:(?:pidana|hukuman)\s+)?mati|death(?:\s+(?:penalty|sentence))?")
+_TERM_UNIT_SPELLINGS = (
+    ("years", "tahun thn th t tah year years yr yrs y"),
+    ("months", "bulan bln bl b bul month months mo mth mths"),
+    ("days", "hari hr h day days d"),
+)
+_TERM_UNITS: dict[str, str] = {
+    spelling: unit for unit, spellings in _TERM_UNIT_SPELLINGS for spelling in spellings.split()
+}
+_TERM_FILLER = re.compile(r"\b(?:pidana|penjara|kurungan|selama|dan|and)\b|[,;+&]")
+_TERM_PART = re.compile(r"([0-9]+)\s*([a-z]+)\.?")
+_TERM_PARTS = re.compile(r"(?:\s*[0-9]+\s*[a-z]+\.?\s*)+")
+_TERM_LIMITS = {"years": 100, "months": 1200, "days": 36500}
+
+
+def _not_a_term(text: str) -> ValueError:
+    return ValueError(
+        _msg(
+            _(
+                "'%(value)s' is not a sentence length (write e.g. 3 tahun 6 bulan 15 hari, "
+                "seumur hidup or pidana mati)"
+            ),
+            value=text,
+        )
+    )
+
+
+def parse_term(text: object) -> ParsedTerm:
+    """Read a sentence length (Lama Pidana).
+
+    Fixed terms are numbers with units in any of the usual spellings: "3 tahun 6
+    bulan", "3 th 6 bl 15 hr", "3 thn 6 bln", "3T 6B 15H", "0 tahun 6 bulan", "3
+    (tiga) tahun"; "seumur hidup" is life imprisonment and "pidana mati" or "mati"
+    the death penalty. Raises ``ValueError`` naming the text when it cannot be read
+    or the term is zero.
+    """
+    shown = _collapse(text)
+    if not isinstance(text, str) or not shown:
+        if not shown:
+            raise ValueError(_msg(_("a sentence length is required")))
+        raise _not_a_term(shown)
+    lowered = " ".join(re.sub(r"[^\w\s,;+&()]", " ", shown.casefold()).split())
+    if _LIFE.fullmatch(lowered):
+        return ParsedTerm("life")
+    if _DEATH.fullmatch(lowered):
+        return ParsedTerm("death")
+    # Court style "3 (tiga) tahun": drop the number in words.
+    cleaned = re.sub(r"\([^()]*\)", " ", shown.casefold())
+    cleaned = _TERM_FILLER.sub(" ", cleaned)
+    if not _TERM_PARTS.fullmatch(cleaned):
+        raise _not_a_term(shown)
+    parts: dict[str, int] = {}
+    for number, unit_text in _TERM_PART.findall(cleaned):
+        unit = _TERM_UNITS.get(unit_text)
+        if unit is None or unit in parts:
+            raise _not_a_term(shown)
+        parts[unit] = int(number)
+    if not any(parts.values()):
+        raise ValueError(_msg(_("'%(value)s' is a sentence of zero length"), value=shown))
+    if any(parts[unit] > limit for unit, limit in _TERM_LIMITS.items() if unit in parts):
+        raise ValueError(_msg(_("'%(value)s' is implausibly long"), value=shown))
+    return ParsedTerm("fixed", parts.get("years", 0), parts.get("months", 0), parts.get("days", 0))
+
+
+# --------------------------------------------------------------------------------------
+# Crime categories, sex, religion
+
+#: The crime categories, as the values of :class:`sinergi.sentences.CrimeCategory`.
+CRIME_CATEGORIES: tuple[str, ...] = (
+    "general",
+    "narcotics",
+    "terrorism",
+    "corruption",
+    "state_security",
+    "human_rights",
+    "transnational",
+)
+
+# Checked in this order: the first category whose pattern occurs wins.
+_CRIME_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (category, re.compile(pattern))
+    for category, pattern in (
+        ("terrorism", r"\bterr?or"),
+        (
+            "human_rights",
+            r"\bham\b|hak asasi manusia|human rights|\bgenosida|\bgenocide"
+            r"|kejahatan terhadap kemanusiaan|crimes? against humanity",
+        ),
+        ("state_security", r"\bmakar\b|keamanan negara|state security|\btreason\b"),
+        ("corruption", r"\bkorupsi|\btipikor\b|\bcorrupt|\bgratifikasi\b"),
+        ("narcotics", r"\bnarkoti|\bnarkoba\b|\bpsikotropi|\bnapza\b|\bnarcotic|\bprekursor\b"),
+        (
+            "transnational",
+            r"perdagangan orang|\btppo\b|trafficking|transnasional|transnational"
+            r"|lintas negara|penyelundupan (?:orang|manusia)|people smuggling",
+        ),
+    )
+)
+
+
+def _words(text: object) -> str:
+    """Lower-case words separated by single spaces (punctuation removed)."""
+    return " ".join(re.sub(r"[\W_]+", " ", _text(text).casefold()).split())
+
+
+def map_crime_category(text: object) -> str:
+    """The crime category of a ``Jenis Kejahatan`` text (see :data:`CRIME_CATEGORIES`).
+
+    Narkotika/Narkoba/Psikotropika → narcotics, Korupsi/Tipikor → corruption,
+    Terorisme → terrorism, Makar/Keamanan Negara → state_security, HAM Berat/
+    Pelanggaran HAM → human_rights, Perdagangan Orang/TPPO/Human Trafficking/
+    transnational or cross-border crimes → transnational; anything else, and empty
+    text, is general. When a text names several, the first in that order after
+    terrorism, human rights, state security and corruption wins.
+    """
+    words = _words(text)
+    for category, pattern in _CRIME_PATTERNS:
+        if pattern.search(words):
+            return category
+    return "general"
+
+
+_MALE = frozenset({"l", "lk", "lakilaki", "laki", "pria", "m", "male", "man"})
+_FEMALE = frozenset({"p", "pr", "perempuan", "wanita", "f", "female", "woman"})
+_SEX_SHOWN = {"M": "L", "F": "P"}
+
+
+def parse_sex(value: object) -> str:
+    """``"M"`` for L/Laki-laki/Pria/M, ``"F"`` for P/Perempuan/Wanita/F, ``""`` if empty."""
+    compact = re.sub(r"[\W_]+", "", _text(value).casefold())
+    if not compact:
+        return ""
+    if compact in _MALE:
+        return "M"
+    if compact in _FEMALE:
+        return "F"
+    raise ValueError(_msg(_("'%(value)s' is not a sex (use L or P)"), value=_text(value)))
+
+
+#: The religion keys :func:`map_religion` returns.
+RELIGIONS: tuple[str, ...] = (
+    "islam",
+    "protestant",
+    "catholic",
+    "hindu",
+    "buddhist",
+    "confucian",
+    "other",
+)
+
+# Checked in this order on the letters only ("Kristen Katolik" is catholic).
+_RELIGION_MARKERS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("catholic", ("katolik", "katholik", "catholic", "katolic")),
+    ("islam", ("islam", "muslim", "moslem")),
+    ("protestant", ("kristen", "protestan", "christian")),
+    ("hindu", ("hindu",)),
+    ("buddhist", ("buddha", "budha", "buddhis", "budhis")),
+    ("confucian", ("konghucu", "khonghucu", "konghuchu", "khonghuchu", "confuci")),
+)
+
+
+def map_religion(value: object) -> str:
+    """The religion key of an ``Agama`` text (see :data:`RELIGIONS`); ``""`` if empty.
+
+    Islam; Kristen/Protestan → protestant; Katolik/Katholik → catholic; Hindu;
+    Buddha/Budha → buddhist; Konghucu/Khonghucu → confucian; any other text → other.
+    """
+    letters = re.sub(r"[^a-z]", "", _text(value).casefold())
+    if not _text(value):
+        return ""
+    for key, markers in _RELIGION_MARKERS:
+        if any(marker in letters for marker in markers):
+            return key
+    return "other"
+
+
+# --------------------------------------------------------------------------------------
+# NIK and remission
+
+_NIK_LENGTH = 16
+_MAX_EXACT_FLOAT = 2**53
+_SCIENTIFIC = re.compile(r"[0-9](?:[.,][0-9]+)?[eE]\+?[0-9]+")
+_DECIMAL_ZERO = re.compile(r"([0-9]{16})[.,]0+")
+
+
+def _numeric_nik(value: int | float, shown: str) -> str:
+    """The digits of a NIK that a spreadsheet stored as a number.
+
+    Excel keeps 15 significant digits, so a 16-digit number typed into a number cell
+    has lost its last digit (it ends in 0); numbers beyond 2**53 are not exact in a
+    float. Both are refused so the user re-exports with the column as text.
+    """
+    if isinstance(value, float) and not (math.isfinite(value) and value.is_integer()):
+        raise _nik_length(shown)
+    number = int(value)
+    if len(str(abs(number))) == _NIK_LENGTH and (number >= _MAX_EXACT_FLOAT or number % 10 == 0):
+        raise _nik_lost_precision(shown)
+    return str(number)
+
+
+def _nik_length(shown: str) -> ValueError:
+    return ValueError(_msg(_("NIK must be exactly 16 digits, not '%(value)s'"), value=shown))
+
+
+def _nik_lost_precision(shown: str) -> ValueError:
+    return ValueError(
+        _msg(
+            _(
+                "NIK '%(value)s' was stored as a number and may have lost digits: format "
+                "the NIK column as text and export the file again"
+            ),
+            value=shown,
+        )
+    )
+
+
+def _nik_digits(value: object) -> str:
+    if isinstance(value, bool):
+        raise _nik_length(_text(value))
+    if isinstance(value, int | float):
+        return _numeric_nik(value, _text(value))
+    shown = _text(value)
+    text = shown.lstrip("'").replace(" ", "")
+    if _SCIENTIFIC.fullmatch(text):
+        try:
+            number = Decimal(text.replace(",", "."))
+        except InvalidOperation:
+            raise _nik_length(shown) from None
+        digits = number.as_tuple().digits
+        if number != number.to_integral_value() or len(digits) < _NIK_LENGTH:
+            raise _nik_lost_precision(shown)
+        return str(int(number))
+    decimal_zero = _DECIMAL_ZERO.fullmatch(text)
+    if decimal_zero:
+        return decimal_zero.group(1)
+    return re.sub(r"[\s.\-]", "", text)
+
+
+def validate_nik(value: object, birth_date: date | None = None, sex: str = "") -> str:
+    """Check a NIK (national identity number) and return its 16 digits ("" if empty).
+
+    Spaces, dots and hyphens are ignored; a number cell or ``1234….0`` text is
+    accepted when no digit can have been lost. Digits 7-12 are the birth date as
+    DDMMYY, with 40 added to the day for women: the day must be 1-31 or 41-71 and
+    possible in the month (1-12). When ``birth_date`` is given it must agree with
+    that date, and when ``sex`` is given ("M" or "F") with the +40. Raises
+    ``ValueError`` with a message otherwise.
+    """
+    shown = _text(value)
+    if not shown:
+        return ""
+    digits = _nik_digits(value)
+    if len(digits) != _NIK_LENGTH or not digits.isascii() or not digits.isdigit():
+        raise _nik_length(shown)
+    encoded_day, month, year = int(digits[6:8]), int(digits[8:10]), int(digits[10:12])
+    female = encoded_day > 40
+    day = encoded_day - 40 if female else encoded_day
+    if not 1 <= month <= 12 or not 1 <= day <= calendar.monthrange(2000, month)[1]:
+        raise ValueError(
+            _msg(
+                _(
+                    "NIK %(nik)s does not hold a birth date (digits 7-12 are %(code)s; "
+                    "expected DDMMYY, with 40 added to the day for women)"
+                ),
+                nik=digits,
+                code=digits[6:12],
+            )
+        )
+    encoded = f"{day:02d}-{month:02d}-{year:02d}"
+    if birth_date is not None and (birth_date.day, birth_date.month, birth_date.year % 100) != (
+        day,
+        month,
+        year,
+    ):
+        raise ValueError(
+            _msg(
+                _("NIK %(nik)s gives the birth date %(encoded)s, but the birth date is %(birth)s"),
+                nik=digits,
+                encoded=encoded,
+                birth=_show_date(birth_date),
+            )
+        )
+    if sex == "M" and female:
+        raise ValueError(
+            _msg(
+                _(
+                    "NIK %(nik)s is a woman's (40 is added to the day of birth), "
+                    "but the sex is %(sex)s"
+                ),
+                nik=digits,
+                sex=_SEX_SHOWN[sex],
+            )
+        )
+    if sex == "F" and not female:
+        raise ValueError(
+            _msg(
+                _(
+                    "NIK %(nik)s is a man's (a woman's has 40 added to the day of birth), "
+                    "but the sex is %(sex)s"
+                ),
+                nik=digits,
+                sex=_SEX_SHOWN[sex],
+            )
+        )
+    return digits
+
+
+_DAYS_TEXT = re.compile(r"(-?\s*[0-9]+)(?:[.,]0+)?(?:\s*(?:hari|hr|h|days?))?")
+
+
+def parse_remission_days(value: object) -> int:
+    """The total remisi in days: a whole number of at least 0 (``0`` when empty).
+
+    Accepts "45", 45, 45.0, "45.0" and "45 hari".
+    """
+    if isinstance(value, bool):
+        raise _not_days(_text(value))
+    if isinstance(value, int):
+        number = value
+    elif isinstance(value, float):
+        if not (math.isfinite(value) and value.is_integer()):
+            raise _not_days(_text(value))
+        number = int(value)
+    else:
+        shown = _collapse(value)
+        if not shown:
+            return 0
+        match = re.fullmatch(
+            r"(-?\s*[0-9]+)(?:[.,]0+)?(?:\s*(?:hari|hr|h|days?))?", shown.casefold()
+        )
+        if match is None:
+            raise _not_days(shown)
+        number = int(match.group(1).replace(" ", ""))
+    if number < 0:
+        raise ValueError(
+            _msg(
+                _("'%(value)s' is negative: the remission must be 0 or more days"),
+                value=_text(value),
+            )
+        )
+    return number
+
+
+def _not_days(shown: str) -> ValueError:
+    return ValueError(_msg(_("'%(value)s' is not a whole number of days"), value=shown))
+
+
+# --------------------------------------------------------------------------------------
+# Rows
+
+
+@dataclass(frozen=True)
+class RowError:
+    """One problem in one row.
+
+    ``column`` is the header as it appears in the file (or the standard header when
+    the column is missing), ``field`` the field key, ``value`` the cell as text.
+    """
+
+    line_number: int
+    column: str
+    field: str
+    value: str
+    message: str
+
+
+@dataclass(frozen=True)
+class ParsedRow:
+    """A row whose every value is valid, in the form the importer stores."""
+
+    line_number: int
+    registration_number: str
+    registration_raw: str
+    register_class: str
+    name: str
+    nik: str
+    birth_date: date | None
+    sex: str
+    religion: str
+    home_regency: str
+    crime_text: str
+    crime_category: str
+    legal_articles: str
+    term: ParsedTerm
+    detention_start: date
+    remission_days: int
+
+
+@dataclass
+class ParseResult:
+    """The valid rows and every error of a table; ``rows_read`` counts the data rows."""
+
+    rows: list[ParsedRow] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+    rows_read: int = 0
+
+    @property
+    def error_lines(self) -> list[int]:
+        """The line numbers that have at least one error, in order."""
+        return sorted({error.line_number for error in self.errors})
+
+
+def _column_name(key: str, mapping: Mapping[str, int], headers: Sequence[str] | None) -> str:
+    index = mapping.get(key)
+    if headers is not None and index is not None and 0 <= index < len(headers):
+        header = _text(headers[index])
+        if header:
+            return header
+    return header_for(key)
+
+
+def _cell(values: Sequence[object], mapping: Mapping[str, int], key: str) -> object:
+    index = mapping.get(key)
+    if index is None or not 0 <= index < len(values):
+        return ""
+    value = values[index]
+    return "" if value is None else value
+
+
+def parse_row(
+    values: Sequence[CellValue | None],
+    mapping: Mapping[str, int],
+    line_number: int,
+    today: date | None = None,
+    *,
+    headers: Sequence[str] | None = None,
+) -> ParsedRow | list[RowError]:
+    """Check one row and return it as a :class:`ParsedRow`, or all of its errors.
+
+    ``mapping`` gives the column index of each field key (:func:`recognise_headers`
+    or the mapping step). ``today`` is the date a detention start may not be after
+    (pass the facility's local date; defaults to ``date.today()``). ``headers``, when
+    given, names the columns in errors as the file does.
+    """
+    today = today or date.today()
+    errors: list[RowError] = []
+    raw = {spec.key: _cell(values, mapping, spec.key) for spec in FIELDS}
+
+    def fail(key: str, message: str) -> None:
+        errors.append(
+            RowError(
+                line_number=line_number,
+                column=_column_name(key, mapping, headers),
+                field=key,
+                value=_text(raw[key]),
+                message=message,
+            )
+        )
+
+    for key in REQUIRED_FIELDS:
+        if _is_blank(raw[key]):
+            fail(key, _msg(_("a value is required")))
+
+    registration_raw = _collapse(raw["registration_number"])
+    registration = normalise_registration_number(registration_raw)
+    name = _collapse(raw["name"])
+
+    birth_date: date | None = None
+    if not _is_blank(raw["birth_date"]):
+        try:
+            birth_date = parse_date(raw["birth_date"])
+        except ValueError as error:
+            fail("birth_date", str(error))
+
+    sex = ""
+    try:
+        sex = parse_sex(raw["sex"])
+    except ValueError as error:
+        fail("sex", str(error))
+
+    nik = ""
+    try:
+        nik = validate_nik(raw["nik"], birth_date, sex)
+    except ValueError as error:
+        fail("nik", str(error))
+
+    term: ParsedTerm | None = None
+    if not _is_blank(raw["term_text"]):
+        try:
+            term = parse_term(raw["term_text"])
+        except ValueError as error:
+            fail("term_text", str(error))
+
+    detention_start: date | None = None
+    if not _is_blank(raw["detention_start"]):
+        try:
+            detention_start = parse_date(raw["detention_start"])
+        except ValueError as error:
+            fail("detention_start", str(error))
+        else:
+            if detention_start > today:
+                fail(
+                    "detention_start",
+                    _msg(
+                        _("the detention start %(date)s is in the future"),
+                        date=_show_date(detention_start),
+                    ),
+                )
+
+    if birth_date is not None:
+        if birth_date > today:
+            fail(
+                "birth_date",
+                _msg(_("the birth date %(date)s is in the future"), date=_show_date(birth_date)),
+            )
+        elif detention_start is not None and birth_date > detention_start:
+            fail(
+                "birth_date",
+                _msg(
+                    _("the birth date %(birth)s is after the detention start %(start)s"),
+                    birth=_show_date(birth_date),
+                    start=_show_date(detention_start),
+                ),
+            )
+
+    remission_days = 0
+    try:
+        remission_days = parse_remission_days(raw["remission_days"])
+    except ValueError as error:
+        fail("remission_days", str(error))
+
+    if errors:
+        order = {spec.key: position for position, spec in enumerate(FIELDS)}
+        return sorted(errors, key=lambda error: order[error.field])
+    assert term is not None and detention_start is not None  # required, checked above
+    crime_text = _collapse(raw["crime_text"])
+    return ParsedRow(
+        line_number=line_number,
+        registration_number=registration,
+        registration_raw=registration_raw,
+        register_class=register_class_from_registration(registration) or "",
+        name=name,
+        nik=nik,
+        birth_date=birth_date,
+        sex=sex,
+        religion=map_religion(raw["religion"]),
+        home_regency=_collapse(raw["home_regency"]),
+        crime_text=crime_text,
+        crime_category=map_crime_category(crime_text),
+        legal_articles=_collapse(raw["legal_articles"]),
+        term=term,
+        detention_start=detention_start,
+        remission_days=remission_days,
+    )
+
+
+def duplicate_message(first_line: int) -> str:
+    """The error for a registration number that already appeared on ``first_line``."""
+    return _msg(_("the registration number already appears on line %(line)s"), line=first_line)
+
+
+def parse_table(
+    table: Table | Iterable[tuple[int, Sequence[CellValue | None]]],
+    mapping: Mapping[str, int],
+    today: date,
+) -> ParseResult:
+    """Check every row of ``table`` (see :func:`parse_row`) and collect the results.
+
+    A registration number that already appeared on an earlier line (after
+    normalisation) makes the later row an error naming the first line; the first
+    row is kept. ``table`` may also be a plain iterable of ``(line_number, values)``.
+    """
+    headers = table.headers if isinstance(table, Table) else None
+    rows = table.rows if isinstance(table, Table) else table
+    result = ParseResult()
+    first_line_of: dict[str, int] = {}
+    for line_number, values in rows:
+        result.rows_read += 1
+        parsed = parse_row(values, mapping, line_number, today, headers=headers)
+        registration = normalise_registration_number(_cell(values, mapping, "registration_number"))
+        duplicate: RowError | None = None
+        if registration:
+            first_line = first_line_of.setdefault(registration, line_number)
+            if first_line != line_number:
+                duplicate = RowError(
+                    line_number=line_number,
+                    column=_column_name("registration_number", mapping, headers),
+                    field="registration_number",
+                    value=_text(_cell(values, mapping, "registration_number")),
+                    message=duplicate_message(first_line),
+                )
+        if isinstance(parsed, ParsedRow) and duplicate is None:
+            result.rows.append(parsed)
+            continue
+        row_errors = [] if isinstance(parsed, ParsedRow) else parsed
+        if duplicate is not None:
+            row_errors = [duplicate, *row_errors]
+        result.errors.extend(row_errors)
+    return result
+
+
+def error_to_dict(error: RowError) -> dict[str, str | int]:
+    """A JSON-friendly dict of an error: line, column, field, value, reason."""
+    return {
+        "line": error.line_number,
+        "column": error.column,
+        "field": error.field,
+        "value": error.value,
+        "reason": error.message,
+    }
+
+
+def error_from_dict(data: Mapping[str, Any]) -> RowError:
+    """The :class:`RowError` of an :func:`error_to_dict` dict (missing keys are empty)."""
+    return RowError(
+        line_number=int(data.get("line") or 0),
+        column=str(data.get("column", "")),
+        field=str(data.get("field", "")),
+        value=str(data.get("value", "")),
+        message=str(data.get("reason", "")),
+    )
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"[-+]?[0-9]+(?:[.,][0-9]+)?")
+
+
+def _csv_safe(text: str) -> str:
+    """Keep a spreadsheet from running a value as a formula (CSV injection)."""
+    if text.startswith(_FORMULA_START) and not _PLAIN_NUMBER.fullmatch(text):
+        return "'" + text
+    return text
+
+
+def errors_to_csv(errors: Iterable[RowError]) -> str:
+    """The errors as CSV text with the header ``line,column,value,reason``.
+
+    Values that a spreadsheet would run as a formula are prefixed with ``'``.
+    Encode with ``utf-8-sig`` so that Excel recognises the encoding.
+    """
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(["line", "column", "value", "reason"])
+    for error in errors:
+        writer.writerow(
+            [
+                error.line_number,
+                _csv_safe(error.column),
+                _csv_safe(error.value),
+                _csv_safe(error.message),
+            ]
+        )
+    return out.getvalue()

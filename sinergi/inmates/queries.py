@@ -1,0 +1,52 @@
+from __future__ import annotations
+
+import datetime
+from typing import TYPE_CHECKING, Any
+
+from django.db import models
+from django.db.models import Q
+
+from sinergi.core.roles import Role
+from sinergi.core.scoping import scope_of
+
+if TYPE_CHECKING:
+    from sinergi.inmates.models import Inmate, InmateRight  # noqa: F401
+
+# Roles that work with the inmates of their own facility.
+INMATE_ROLES = (Role.PROGRAM_OFFICER, Role.HEAD, Role.GUARDIAN)
+
+
+class InmateQuerySet(models.QuerySet["Inmate"]):
+    def for_user(self, user: Any) -> InmateQuerySet:
+        """Facility staff reach their facility's inmates; regional viewers their region's;
+        administrators all. Partner users reach none here (referrals share what they need)."""
+        scope = scope_of(user)
+        if scope.is_admin:
+            return self.all()
+        return self.filter(
+            Q(facility_id__in=scope.facility_ids(*INMATE_ROLES))
+            | Q(facility__region_id__in=scope.region_ids)
+        )
+
+    def search(self, text: str) -> InmateQuerySet:
+        text = text.strip()
+        if not text:
+            return self
+        from sinergi.inmates.parsing import normalise_registration_number
+
+        return self.filter(
+            Q(name__icontains=text)
+            | Q(aliases__icontains=text)
+            | Q(registration_number__icontains=normalise_registration_number(text))
+            | Q(registration_number__icontains=text)
+        )
+
+
+class InmateRightQuerySet(models.QuerySet["InmateRight"]):
+    def worklist(self, *, today: datetime.date, window_days: int) -> InmateRightQuerySet:
+        """Rights that are due, or will be within ``window_days``, for inmates in custody."""
+        return self.filter(
+            status="eligible",
+            eligible_from__lte=today + datetime.timedelta(days=window_days),
+            inmate__status="in_custody",
+        )

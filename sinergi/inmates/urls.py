@@ -1,0 +1,22 @@
+from django.urls import path
+
+from sinergi.inmates import views
+
+app_name = "inmates"
+urlpatterns = [
+    path("", views.inmate_list, name="list"),
+    path("new/", views.inmate_create, name="create"),
+    path("rights/", views.rights_worklist, name="rights"),
+    path("import/", views.import_start, name="import"),
+    path("import/<int:pk>/", views.import_detail, name="import_detail"),
+    path("import/<int:pk>/errors.csv", views.import_errors_csv, name="import_errors"),
+    path("import/<int:pk>/retry/", views.import_retry, name="import_retry"),
+    path("<int:pk>/", views.inmate_detail, name="detail"),
+    path("<int:pk>/edit/", views.inmate_edit, name="edit"),
+    path("<int:pk>/sentence/", views.sentence_edit, name="sentence_edit"),
+    path("<int:pk>/remissions/new/", views.remission_create, name="remission_create"),
+    path("<int:pk>/register-f/new/", views.disciplinary_create, name="disciplinary_create"),
+    path("<int:pk>/register-f/<int:record_pk>/", views.disciplinary_edit, name="disciplinary_edit"),
+    path("<int:pk>/assessments/new/", views.assessment_create, name="assessment_create"),
+    path("<int:pk>/status/", views.status_change, name="status"),
+]

@@ -1,0 +1,453 @@
+from __future__ import annotations
+
+from typing import Any, cast
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Prefetch
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from sinergi.accounts.models import User
+from sinergi.core import audit
+from sinergi.core.api import Conflict
+from sinergi.core.pagination import paginate, querystring_without_page
+from sinergi.core.permissions import has_perm
+from sinergi.core.roles import Role
+from sinergi.core.scoping import scope_of
+from sinergi.inmates import actions, importer, parsing
+from sinergi.inmates.choices import ImportStatus, Right
+from sinergi.inmates.forms import (
+    AssessmentForm,
+    ColumnMappingForm,
+    DisciplinaryForm,
+    ImportUploadForm,
+    InmateFilterForm,
+    InmateForm,
+    RemissionForm,
+    SentenceForm,
+    StatusForm,
+    WorklistFilterForm,
+)
+from sinergi.inmates.models import DisciplinaryRecord, ImportBatch, Inmate, InmateRight
+from sinergi.orgs.models import Facility
+
+
+def _user(request: HttpRequest) -> User:
+    return cast(User, request.user)
+
+
+def get_inmate_for_user(
+    request: HttpRequest, pk: int, *, perm: str = "inmates.view_inmate"
+) -> Inmate:
+    """The inmate if the user can see it (else 404), and may do ``perm`` (else 403)."""
+    inmate = get_object_or_404(
+        Inmate.objects.for_user(request.user).select_related("facility", "sentence"), pk=pk
+    )
+    if not has_perm(request.user, perm, inmate):
+        raise PermissionDenied
+    return inmate
+
+
+def _facilities_for_writing(request: HttpRequest) -> list[Facility]:
+    ids = scope_of(request.user).facility_ids(Role.PROGRAM_OFFICER, Role.HEAD)
+    return list(Facility.objects.filter(pk__in=ids).order_by("name"))
+
+
+def _filtered_inmates(request: HttpRequest) -> tuple[Any, InmateFilterForm]:
+    form = InmateFilterForm(request.GET or None)
+    inmates = Inmate.objects.for_user(request.user).select_related("facility", "sentence")
+    if form.is_valid():
+        data = form.cleaned_data
+        inmates = inmates.search(data["q"])
+        if data["status"]:
+            inmates = inmates.filter(status=data["status"])
+        if data["crime_category"]:
+            inmates = inmates.filter(sentence__crime_category=data["crime_category"])
+        if data["security_level"]:
+            inmates = inmates.filter(security_level=data["security_level"])
+        if data["released_before"]:
+            inmates = inmates.filter(sentence__expiry_after_remission__lt=data["released_before"])
+    return inmates.order_by("name", "id"), form
+
+
+@login_required
+def inmate_list(request: HttpRequest) -> HttpResponse:
+    if not has_perm(request.user, "inmates.view_inmate"):
+        raise Http404
+    inmates, form = _filtered_inmates(request)
+    context = {
+        "page": paginate(request, inmates),
+        "form": form,
+        "querystring": querystring_without_page(request),
+        "can_change": bool(_facilities_for_writing(request)),
+        "show_facility": scope_of(request.user).is_admin or bool(scope_of(request.user).region_ids),
+    }
+    template = "inmates/inmate_list.html#results" if request.htmx else "inmates/inmate_list.html"  # type: ignore[attr-defined]
+    return render(request, template, context)
+
+
+def _timeline(inmate: Inmate, calculation: Any) -> list[dict[str, Any]]:
+    today = timezone.localdate()
+    events: list[dict[str, Any]] = []
+    sentence = inmate.sentence
+    events.append({"date": sentence.detention_start, "label": _("Detention start")})
+    if sentence.verdict_date:
+        events.append({"date": sentence.verdict_date, "label": _("Verdict")})
+    for remission in inmate.remissions.all():
+        if remission.granted_on:
+            events.append(
+                {
+                    "date": remission.granted_on,
+                    "label": _("Remisi %(kind)s granted") % {"kind": remission.kind},
+                }
+            )
+    for record in inmate.disciplinary_records.all():
+        events.append(
+            {"date": record.date, "label": _("Register F: %(v)s") % {"v": record.violation}}
+        )
+    for label, day in (
+        (_("1/3 of the sentence"), sentence.one_third_date),
+        (_("1/2 of the sentence"), sentence.half_date),
+        (_("2/3 of the sentence"), sentence.two_thirds_date),
+        (_("Expiry after remisi"), sentence.expiry_after_remission),
+    ):
+        if day:
+            events.append({"date": day, "label": label})
+    if inmate.status_changed_on:
+        events.append({"date": inmate.status_changed_on, "label": inmate.get_status_display()})
+    for event in events:
+        event["future"] = event["date"] > today
+    return sorted(events, key=lambda e: e["date"])
+
+
+@login_required
+def inmate_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    inmate = get_object_or_404(
+        Inmate.objects.for_user(request.user)
+        .select_related("facility", "sentence")
+        .prefetch_related(
+            "remissions",
+            "disciplinary_records",
+            Prefetch("assessments", to_attr="recent_assessments"),
+        ),
+        pk=pk,
+    )
+    if not has_perm(request.user, "inmates.view_inmate", inmate):
+        raise Http404
+    audit.record("inmate.view", by=request.user, target=inmate)
+    calculation = actions.calculation_for(inmate)
+    rights = {r.right: r for r in inmate.rights.all()}
+    history = list(inmate.history.select_related("history_user")[:20]) + list(
+        inmate.sentence.history.select_related("history_user")[:20]
+    )
+    history.sort(key=lambda h: h.history_date, reverse=True)
+    context = {
+        "inmate": inmate,
+        "sentence": inmate.sentence,
+        "calculation": calculation,
+        "rights": [(Right(key), calculation.rights[key], rights.get(key)) for key in Right.values],
+        "timeline": _timeline(inmate, calculation),
+        "history": history[:20],
+        "can_change": has_perm(request.user, "inmates.change_inmate", inmate),
+        "can_score": has_perm(request.user, "inmates.score_inmate", inmate),
+    }
+    return render(request, "inmates/inmate_detail.html", context)
+
+
+@login_required
+def inmate_create(request: HttpRequest) -> HttpResponse:
+    facilities = _facilities_for_writing(request)
+    if not facilities:
+        raise PermissionDenied
+    inmate_form = InmateForm(request.POST or None, prefix="inmate")
+    sentence_form = SentenceForm(request.POST or None, prefix="sentence")
+    if request.method == "POST":
+        facility = next(
+            (f for f in facilities if str(f.pk) == request.POST.get("facility")), facilities[0]
+        )
+        # The sentence form validates without its inmate.
+        if inmate_form.is_valid() and sentence_form.is_valid():
+            data = {f: inmate_form.cleaned_data[f] for f in InmateForm.Meta.fields}
+            sentence = {f: sentence_form.cleaned_data[f] for f in SentenceForm.Meta.fields}
+            try:
+                inmate = actions.create_inmate(
+                    facility=facility, inmate=data, sentence=sentence, by=_user(request)
+                )
+            except Conflict as exc:
+                inmate_form.add_error("registration_number", exc.detail)
+            else:
+                messages.success(request, _("Inmate registered."))
+                return redirect(inmate)
+    return render(
+        request,
+        "inmates/inmate_form.html",
+        {"inmate_form": inmate_form, "sentence_form": sentence_form, "facilities": facilities},
+    )
+
+
+def _edit(
+    request: HttpRequest,
+    pk: int,
+    form_class: Any,
+    instance_of: Any,
+    action: Any,
+    title: str,
+    perm: str = "inmates.change_inmate",
+) -> HttpResponse:
+    inmate = get_inmate_for_user(request, pk, perm=perm)
+    instance = instance_of(inmate)
+    form = form_class(request.POST or None, instance=instance)
+    if request.method == "POST" and form.is_valid():
+        values = {f: form.cleaned_data[f] for f in form_class.Meta.fields}
+        try:
+            action(inmate, instance, values)
+        except Conflict as exc:
+            form.add_error(None, exc.detail)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect(inmate)
+    return render(
+        request, "inmates/record_form.html", {"inmate": inmate, "form": form, "title": title}
+    )
+
+
+@login_required
+def inmate_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    return _edit(
+        request,
+        pk,
+        InmateForm,
+        lambda i: i,
+        lambda i, _obj, v: actions.update_inmate(inmate=i, values=v, by=_user(request)),
+        _("Correct identity"),
+    )
+
+
+@login_required
+def sentence_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    return _edit(
+        request,
+        pk,
+        SentenceForm,
+        lambda i: i.sentence,
+        lambda i, obj, v: actions.update_sentence(sentence=obj, values=v, by=_user(request)),
+        _("Correct sentence"),
+    )
+
+
+@login_required
+def remission_create(request: HttpRequest, pk: int) -> HttpResponse:
+    return _edit(
+        request,
+        pk,
+        RemissionForm,
+        lambda i: None,
+        lambda i, _obj, v: actions.add_remission(inmate=i, values=v, by=_user(request)),
+        _("Record remisi"),
+    )
+
+
+@login_required
+def disciplinary_create(request: HttpRequest, pk: int) -> HttpResponse:
+    return _edit(
+        request,
+        pk,
+        DisciplinaryForm,
+        lambda i: None,
+        lambda i, _obj, v: actions.record_disciplinary(inmate=i, values=v, by=_user(request)),
+        _("Record Register F entry"),
+    )
+
+
+@login_required
+def disciplinary_edit(request: HttpRequest, pk: int, record_pk: int) -> HttpResponse:
+    def instance_of(inmate: Inmate) -> DisciplinaryRecord:
+        return get_object_or_404(DisciplinaryRecord, pk=record_pk, inmate=inmate)
+
+    return _edit(
+        request,
+        pk,
+        DisciplinaryForm,
+        instance_of,
+        lambda i, obj, v: actions.update_disciplinary(record=obj, values=v, by=_user(request)),
+        _("Correct Register F entry"),
+    )
+
+
+@login_required
+def assessment_create(request: HttpRequest, pk: int) -> HttpResponse:
+    def record(inmate: Inmate, _obj: Any, values: dict[str, Any]) -> Any:
+        note = values.pop("note", "")
+        month = values.pop("month")
+        return actions.record_assessment(
+            inmate=inmate, month=month, scores=values, note=note, by=_user(request)
+        )
+
+    inmate = get_inmate_for_user(request, pk, perm="inmates.score_inmate")
+    form = AssessmentForm(request.POST or None, initial={"month": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            record(inmate, None, dict(form.cleaned_data))
+        except Conflict as exc:
+            form.add_error("month", exc.detail)
+        else:
+            messages.success(request, _("Monthly score saved."))
+            return redirect(inmate)
+    return render(
+        request,
+        "inmates/record_form.html",
+        {"inmate": inmate, "form": form, "title": _("Monthly score (SPPN)")},
+    )
+
+
+@login_required
+def status_change(request: HttpRequest, pk: int) -> HttpResponse:
+    inmate = get_inmate_for_user(request, pk, perm="inmates.change_inmate")
+    form = StatusForm(request.POST or None, initial={"status": inmate.status})
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.change_status(
+                inmate=inmate,
+                status=form.cleaned_data["status"],
+                on=form.cleaned_data["on"],
+                by=_user(request),
+            )
+        except Conflict as exc:
+            form.add_error("status", exc.detail)
+        else:
+            messages.success(request, _("Status changed."))
+            return redirect(inmate)
+    return render(
+        request,
+        "inmates/record_form.html",
+        {"inmate": inmate, "form": form, "title": _("Change status")},
+    )
+
+
+@login_required
+def rights_worklist(request: HttpRequest) -> HttpResponse:
+    if not has_perm(request.user, "inmates.view_inmate"):
+        raise Http404
+    form = WorklistFilterForm(request.GET or None)
+    window = 90
+    right = ""
+    if form.is_valid():
+        window = form.cleaned_data["window"] if form.cleaned_data["window"] is not None else 90
+        right = form.cleaned_data["right"]
+    today = timezone.localdate()
+    rows = (
+        InmateRight.objects.worklist(today=today, window_days=window)
+        .filter(inmate__in=Inmate.objects.for_user(request.user))
+        .select_related("inmate", "inmate__facility")
+        .order_by("eligible_from", "inmate__name", "right")
+    )
+    if right:
+        rows = rows.filter(right=right)
+    context = {
+        "page": paginate(request, rows),
+        "form": form,
+        "today": today,
+        "window": window,
+        "querystring": querystring_without_page(request),
+    }
+    return render(request, "inmates/rights_worklist.html", context)
+
+
+# --- import ---------------------------------------------------------------------------
+
+
+def _import_facility(request: HttpRequest) -> list[Facility]:
+    facilities = [
+        f
+        for f in _facilities_for_writing(request)
+        if has_perm(request.user, "inmates.import_inmates", f)
+    ]
+    if not facilities:
+        raise PermissionDenied
+    return facilities
+
+
+@login_required
+def import_start(request: HttpRequest) -> HttpResponse:
+    facilities = _import_facility(request)
+    form = ImportUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        facility = next(
+            (f for f in facilities if str(f.pk) == request.POST.get("facility")), facilities[0]
+        )
+        upload = form.cleaned_data["file"]
+        try:
+            batch = importer.start_import(
+                facility=facility,
+                upload=upload,
+                filename=upload.name,
+                by=_user(request),
+                dry_run=form.cleaned_data["dry_run"],
+            )
+        except parsing.ImportFileError as exc:
+            form.add_error("file", str(exc))
+        else:
+            return redirect(batch)
+    batches = ImportBatch.objects.filter(facility__in=facilities).select_related(
+        "facility", "uploaded_by"
+    )[:20]
+    return render(
+        request,
+        "inmates/import_start.html",
+        {"form": form, "facilities": facilities, "batches": batches},
+    )
+
+
+def _batch_for(request: HttpRequest, pk: int) -> ImportBatch:
+    facilities = _import_facility(request)
+    return get_object_or_404(
+        ImportBatch.objects.select_related("facility", "uploaded_by"),
+        pk=pk,
+        facility__in=facilities,
+    )
+
+
+@login_required
+def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = _batch_for(request, pk)
+    form = None
+    if batch.status == ImportStatus.MAPPING:
+        form = ColumnMappingForm(
+            request.POST or None, headers=batch.headers, initial_mapping=batch.mapping
+        )
+        if request.method == "POST" and form.is_valid():
+            with transaction.atomic():
+                importer.set_mapping(batch=batch, mapping=form.mapping(), by=_user(request))
+            return redirect(batch)
+    context = {"batch": batch, "form": form, "errors": batch.errors[:200]}
+    if request.htmx:  # type: ignore[attr-defined]
+        return render(request, "inmates/import_detail.html#status", context)
+    return render(request, "inmates/import_detail.html", context)
+
+
+@login_required
+def import_errors_csv(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = _batch_for(request, pk)
+    response = HttpResponse(
+        parsing.errors_to_csv([parsing.error_from_dict(e) for e in batch.errors]),
+        content_type="text/csv; charset=utf-8",
+    )
+    response["Content-Disposition"] = f'attachment; filename="import-{batch.pk}-errors.csv"'
+    return response
+
+
+@login_required
+@require_POST
+def import_retry(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = _batch_for(request, pk)
+    if batch.status == ImportStatus.FAILED:
+        batch.status = ImportStatus.QUEUED
+        batch.save(update_fields=["status", "updated_at"])
+        importer.enqueue(batch)
+    return redirect(batch)

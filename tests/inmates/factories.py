@@ -1,0 +1,53 @@
+from __future__ import annotations
+
+import datetime
+
+import factory
+
+from sinergi.inmates.actions import recalculate
+from sinergi.inmates.models import Inmate, Sentence
+from tests.factories import FacilityFactory
+
+
+class InmateFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Inmate
+
+    facility = factory.SubFactory(FacilityFactory)
+    registration_number = factory.Sequence(lambda n: f"BI {n + 1000}/25")
+    name = factory.Sequence(lambda n: f"Warga Binaan {n}")
+    sex = "M"
+    religion = "islam"
+
+
+class SentenceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Sentence
+
+    inmate = factory.SubFactory(InmateFactory)
+    crime_category = "general"
+    term_years = 3
+    detention_start = datetime.date(2024, 1, 10)
+
+
+def make_inmate(**kwargs: object) -> Inmate:
+    """An inmate with a sentence and its computed dates."""
+    sentence_fields = {
+        k: kwargs.pop(k)
+        for k in list(kwargs)
+        if k
+        in {
+            "crime_category",
+            "term_years",
+            "term_months",
+            "term_days",
+            "term_kind",
+            "detention_start",
+            "remission_days",
+        }
+    }
+    inmate = InmateFactory(**kwargs)
+    SentenceFactory(inmate=inmate, **sentence_fields)
+    recalculate([inmate.pk])
+    inmate.refresh_from_db()
+    return inmate
