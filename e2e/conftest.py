@@ -70,6 +70,17 @@ def demo_live(transactional_db: Any, live_server: Any) -> Any:
 
 
 @pytest.fixture
+def full_demo_live(demo_live: Any) -> Any:
+    """The live server with every app's demo data (inmates too), as `make run` loads it."""
+    from sinergi.core.demo import seeders
+
+    out = io.StringIO()
+    for _name, seed in seeders():
+        seed(out)
+    return demo_live
+
+
+@pytest.fixture
 def new_page(browser: Any, demo_live: Any) -> Iterator[Callable[..., Any]]:
     """Open a fresh browser context: ``new_page(viewport=PHONE, language="en")``."""
     contexts: list[Any] = []

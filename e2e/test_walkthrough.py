@@ -17,7 +17,8 @@ ROLE_PAGES = {
         "/audit/",
         "/me/tokens/",
     ],
-    "kalapas.selong": ["/", "/orgs/facilities/selong/", "/orgs/partners/", "/audit/"],
+    "kalapas.selong": ["/", "/orgs/facilities/selong/", "/orgs/partners/", "/audit/",
+                       "/inmates/", "/inmates/rights/"],
     "petugas.selong": [
         "/",
         "/orgs/facilities/",
@@ -25,13 +26,14 @@ ROLE_PAGES = {
         "/orgs/partners/blk-lotim/",
         "/me/tokens/",
     ],
-    "wali.selong": ["/"],
+    "wali.selong": ["/", "/inmates/"],
     "instruktur.blk": ["/", "/orgs/partners/blk-lotim/"],
     "mitra.disnaker": ["/", "/orgs/partners/", "/orgs/partners/disnaker-lotim/"],
     "mitra.dukcapil": ["/"],
     "pk.bapas": ["/", "/orgs/facilities/bapas-mataram/"],
     "petugas.lobar": ["/", "/orgs/facilities/lobar/"],
-    "kanwil.ntb": ["/", "/orgs/facilities/", "/orgs/facilities/lobar/"],
+    "kanwil.ntb": ["/", "/orgs/facilities/", "/orgs/facilities/lobar/", "/inmates/",
+                   "/inmates/rights/"],
 }
 PUBLIC_PAGES = ["/accounts/login/", "/accounts/password/reset/"]
 

@@ -183,3 +183,18 @@ def test_form_rejects_a_zero_term_with_a_message(client_for):
     )
     assert response.status_code == 200
     assert response.context["sentence_form"].errors
+
+
+def test_recalculate_command_refreshes_stored_dates(inmate):
+    import io
+
+    from django.core.management import call_command
+
+    from sinergi.inmates.models import Sentence
+
+    Sentence.objects.filter(pk=inmate.sentence.pk).update(expiry_date=None)
+    out = io.StringIO()
+    call_command("recalculate_sentences", "--facility", "selong", stdout=out)
+    inmate.sentence.refresh_from_db()
+    assert inmate.sentence.expiry_date == datetime.date(2026, 5, 9)
+    assert "Recalculated 1" in out.getvalue()

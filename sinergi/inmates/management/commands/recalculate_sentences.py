@@ -1,0 +1,28 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+from django.db import transaction
+
+from sinergi.inmates.actions import recalculate
+from sinergi.inmates.models import Inmate
+
+
+class Command(BaseCommand):
+    help = (
+        "Recompute the stored key dates and integration rights of every inmate (or one "
+        "facility's), e.g. after the rule set changed. Safe to run at any time."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--facility", help="only this facility code")
+
+    def handle(self, *args: Any, facility: str | None = None, **options: Any) -> None:
+        inmates = Inmate.objects.filter(sentence__isnull=False)
+        if facility:
+            inmates = inmates.filter(facility__code=facility)
+        ids = list(inmates.values_list("pk", flat=True))
+        with transaction.atomic():
+            count = recalculate(ids)
+        self.stdout.write(self.style.SUCCESS(f"Recalculated {count} sentences."))
