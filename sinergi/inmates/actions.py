@@ -18,12 +18,13 @@ from sinergi import sentences as engine
 from sinergi.accounts.models import User
 from sinergi.core import audit
 from sinergi.core.api import Conflict
-from sinergi.inmates.choices import InmateStatus, TermKind
+from sinergi.inmates.choices import HOLIDAY_OF_RELIGION, InmateStatus, TermKind
 from sinergi.inmates.models import (
     DisciplinaryRecord,
     Inmate,
     InmateRight,
     MonthlyAssessment,
+    ReligiousHolidayDate,
     Remission,
     Sentence,
 )
@@ -74,6 +75,33 @@ def calculation_for(inmate: Inmate, today: datetime.date | None = None) -> engin
     return engine.calculate(
         sentence_input(sentence, records, last.total_days if last else None),
         as_of=today or timezone.localdate(),
+    )
+
+
+def next_remissions_for(
+    inmate: Inmate, today: datetime.date | None = None
+) -> engine.NextRemissions | None:
+    """Remisi umum due on the next 17 August and remisi khusus on the inmate's next
+    religious holiday (from the recorded holiday dates); None without a sentence."""
+    sentence = getattr(inmate, "sentence", None)
+    if sentence is None:
+        return None
+    today = today or timezone.localdate()
+    holiday = HOLIDAY_OF_RELIGION.get(inmate.religion)
+    holiday_date = None
+    if holiday is not None:
+        holiday_date = (
+            ReligiousHolidayDate.objects.filter(holiday=holiday, date__gte=today)
+            .order_by("date")
+            .values_list("date", flat=True)
+            .first()
+        )
+    records = list(inmate.disciplinary_records.all())
+    return engine.next_remissions(
+        sentence_input(sentence, records, None),
+        today,
+        holiday=engine.ReligiousHoliday(holiday) if holiday else None,
+        holiday_date=holiday_date,
     )
 
 

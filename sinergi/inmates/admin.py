@@ -9,6 +9,7 @@ from sinergi.inmates.models import (
     ImportBatch,
     Inmate,
     MonthlyAssessment,
+    ReligiousHolidayDate,
     Remission,
     Sentence,
 )
@@ -87,3 +88,9 @@ class ImportBatchAdmin(admin.ModelAdmin):
     list_filter = ("status", "facility")
     list_select_related = ("facility",)
     readonly_fields = [f.name for f in ImportBatch._meta.fields]
+
+
+@admin.register(ReligiousHolidayDate)
+class ReligiousHolidayDateAdmin(AuditedAdmin):
+    list_display = ("date", "holiday", "note")
+    list_filter = ("holiday",)

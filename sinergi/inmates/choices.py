@@ -92,3 +92,23 @@ class ImportStatus(models.TextChoices):
     INVALID = "invalid", _("Rejected: invalid rows")
     DONE = "done", _("Done")
     FAILED = "failed", _("Failed")
+
+
+class ReligiousHoliday(models.TextChoices):
+    # The values are those of sinergi.sentences.ReligiousHoliday.
+    IDUL_FITRI = "idul_fitri", _("Idul Fitri")
+    NATAL = "natal", _("Christmas (Natal)")
+    NYEPI = "nyepi", _("Nyepi")
+    WAISAK = "waisak", _("Waisak")
+    IMLEK = "imlek", _("Imlek")
+
+
+# The holiday on which each religion's remisi khusus is given.
+HOLIDAY_OF_RELIGION = {
+    "islam": ReligiousHoliday.IDUL_FITRI,
+    "protestant": ReligiousHoliday.NATAL,
+    "catholic": ReligiousHoliday.NATAL,
+    "hindu": ReligiousHoliday.NYEPI,
+    "buddhist": ReligiousHoliday.WAISAK,
+    "confucian": ReligiousHoliday.IMLEK,
+}

@@ -28,6 +28,7 @@ from sinergi.inmates.models import (
     DisciplinaryRecord,
     Inmate,
     MonthlyAssessment,
+    ReligiousHolidayDate,
     Remission,
     Sentence,
 )
@@ -277,7 +278,26 @@ def _seed_facility(facility: Facility, count: int, rng: random.Random, today: da
     return len(inmates)
 
 
+# Holiday dates for the demo, to be checked against the SKB calendar of each year.
+HOLIDAYS = [
+    ("imlek", datetime.date(2026, 2, 17)),
+    ("nyepi", datetime.date(2026, 3, 19)),
+    ("idul_fitri", datetime.date(2026, 3, 20)),
+    ("waisak", datetime.date(2026, 5, 31)),
+    ("natal", datetime.date(2026, 12, 25)),
+    ("imlek", datetime.date(2027, 2, 6)),
+    ("nyepi", datetime.date(2027, 3, 8)),
+    ("idul_fitri", datetime.date(2027, 3, 10)),
+    ("waisak", datetime.date(2027, 5, 20)),
+    ("natal", datetime.date(2027, 12, 25)),
+]
+
+
 def seed(out: TextIO) -> None:
+    for holiday, day in HOLIDAYS:
+        ReligiousHolidayDate.objects.get_or_create(
+            holiday=holiday, date=day, defaults={"note": "demo: check the SKB calendar"}
+        )
     rng = random.Random(2025)
     today = timezone.localdate()
     created = 0

@@ -26,6 +26,7 @@ from sinergi.inmates.choices import (
     InmateStatus,
     RegisterClass,
     Religion,
+    ReligiousHoliday,
     RemissionKind,
     Right,
     RightStatus,
@@ -433,3 +434,25 @@ class ImportBatch(TimeStampedModel):
     @property
     def is_finished(self) -> bool:
         return self.status in {ImportStatus.INVALID, ImportStatus.DONE, ImportStatus.FAILED}
+
+
+class ReligiousHolidayDate(TimeStampedModel):
+    """The date of a religious holiday in one year (the national calendar of the SKB of
+    three ministers), on which remisi khusus is given. Administrators keep it up to date."""
+
+    holiday = models.CharField(_("holiday"), max_length=12, choices=ReligiousHoliday.choices)
+    date = models.DateField(_("date"))
+    note = models.CharField(_("source or note"), max_length=200, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("religious holiday date")
+        verbose_name_plural = _("religious holiday dates")
+        ordering = ["date"]
+        constraints = [
+            models.UniqueConstraint(fields=["holiday", "date"], name="one_holiday_per_date")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_holiday_display()} {self.date:%Y-%m-%d}"

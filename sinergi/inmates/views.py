@@ -126,6 +126,10 @@ def _timeline(inmate: Inmate, calculation: Any) -> list[dict[str, Any]]:
     return sorted(events, key=lambda e: e["date"])
 
 
+def _due_list(due: Any) -> list[Any]:
+    return [] if due is None else [due.umum, due.khusus]
+
+
 @login_required
 def inmate_detail(request: HttpRequest, pk: int) -> HttpResponse:
     inmate = get_object_or_404(
@@ -151,6 +155,7 @@ def inmate_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "inmate": inmate,
         "sentence": inmate.sentence,
         "calculation": calculation,
+        "next_remissions": _due_list(actions.next_remissions_for(inmate)),
         "rights": [(Right(key), calculation.rights[key], rights.get(key)) for key in Right.values],
         "timeline": _timeline(inmate, calculation),
         "history": history[:20],

@@ -198,3 +198,25 @@ def test_recalculate_command_refreshes_stored_dates(inmate):
     inmate.sentence.refresh_from_db()
     assert inmate.sentence.expiry_date == datetime.date(2026, 5, 9)
     assert "Recalculated 1" in out.getvalue()
+
+
+def test_next_remisi_uses_the_recorded_holiday_of_the_inmates_religion(demo_world):
+    from sinergi.inmates.models import ReligiousHolidayDate
+
+    # Detained 10 January 2024, 3 years: by 17 August 2025 more than 6 months are served.
+    inmate = make_inmate(facility=Facility.objects.get(code="selong"), religion="hindu")
+    ReligiousHolidayDate.objects.create(holiday="nyepi", date=datetime.date(2025, 3, 29))
+    due = actions.next_remissions_for(inmate, today=datetime.date(2025, 1, 1))
+    assert due is not None
+    assert due.umum.due_date == datetime.date(2025, 8, 17)
+    assert due.umum.total_days > 0
+    assert due.khusus.due_date == datetime.date(2025, 3, 29)
+    assert due.khusus.total_days > 0
+
+
+def test_next_remisi_khusus_explains_a_missing_holiday_date(demo_world):
+    inmate = make_inmate(facility=Facility.objects.get(code="selong"), religion="islam")
+    due = actions.next_remissions_for(inmate, today=datetime.date(2025, 1, 1))
+    assert due is not None
+    assert due.khusus.total_days == 0
+    assert "not given" in str(due.khusus.reason)
