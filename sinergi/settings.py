@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "sinergi.orgs",
     "sinergi.accounts",
     "sinergi.inmates",
+    "sinergi.programs",
 ]
 
 MIDDLEWARE = [

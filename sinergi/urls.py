@@ -4,6 +4,7 @@ from django.views.i18n import JavaScriptCatalog
 
 from sinergi.api.api import api
 from sinergi.core import views as core_views
+from sinergi.programs import views as program_views
 
 admin.site.site_header = "Sinergi"
 admin.site.site_title = "Sinergi"
@@ -15,6 +16,9 @@ urlpatterns = [
     path("audit/export.csv", core_views.audit_csv, name="audit_csv"),
     path("orgs/", include("sinergi.orgs.urls")),
     path("inmates/", include("sinergi.inmates.urls")),
+    path("programs/", include("sinergi.programs.urls")),
+    path("verify/", program_views.verify, name="verify_form"),
+    path("verify/<str:code>/", program_views.verify, name="verify"),
     path("me/", include("sinergi.accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

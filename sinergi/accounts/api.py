@@ -1,6 +1,7 @@
 from django.http import HttpRequest
 from ninja import Router, Schema
 
+from sinergi.core.api import api_user
 from sinergi.core.scoping import scope_of
 
 router = Router(tags=["accounts"])
@@ -24,7 +25,7 @@ class MeOut(Schema):
 @router.get("/me", response=MeOut, summary="Who am I")
 def me(request: HttpRequest) -> MeOut:
     """The caller's username, roles and the organisations they hold them in."""
-    user = request.auth  # type: ignore[attr-defined]
+    user = api_user(request)
     organisations = [
         OrganisationOut(
             type=type(m.organisation)._meta.model_name or "",

@@ -14,6 +14,7 @@ from sinergi.api.auth import AUTH
 from sinergi.core.api import Conflict
 from sinergi.inmates.api import router as inmates_router
 from sinergi.orgs.api import router as orgs_router
+from sinergi.programs.api import router as programs_router
 
 api = NinjaAPI(
     title="Sinergi API",
@@ -95,3 +96,4 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 api.add_router("/", accounts_router)
 api.add_router("/", orgs_router)
 api.add_router("/", inmates_router)
+api.add_router("/", programs_router)

@@ -49,3 +49,8 @@ class PageNumber(PaginationBase):
             "items": list(queryset[offset : offset + pagination.page_size]),
             "count": self._items_count(queryset),
         }
+
+
+def api_user(request: HttpRequest) -> Any:
+    """The authenticated caller of an API operation (set by the auth classes)."""
+    return getattr(request, "auth", None)

@@ -7,7 +7,7 @@ they depend on calls :func:`recalculate`, which writes them in bulk.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from django.db import transaction
@@ -317,6 +317,16 @@ def record_assessment(
     return assessment
 
 
+# Called after an inmate's status changes, as hook(inmate=, status=, by=). Higher apps
+# (programs: ending enrolments on release or transfer) register here in their ready().
+STATUS_CHANGE_HOOKS: list[Callable[..., None]] = []
+
+
+def on_status_change(hook: Callable[..., None]) -> None:
+    if hook not in STATUS_CHANGE_HOOKS:
+        STATUS_CHANGE_HOOKS.append(hook)
+
+
 ALLOWED_STATUS_CHANGES = {
     InmateStatus.IN_CUSTODY: {
         InmateStatus.TRANSFERRED,
@@ -341,6 +351,8 @@ def change_status(*, inmate: Inmate, status: str, on: datetime.date, by: User) -
     changes = _apply(inmate, {"status": target.value, "status_changed_on": on})
     inmate.save(update_fields=["status", "status_changed_on", "updated_at"])
     audit.record("inmate.status", by=by, target=inmate, changes=changes)
+    for hook in STATUS_CHANGE_HOOKS:
+        hook(inmate=inmate, status=target.value, by=by)
     return inmate
 
 

@@ -11,7 +11,7 @@ from ninja.pagination import paginate
 
 from sinergi import sentences as engine
 from sinergi.core import audit
-from sinergi.core.api import PageNumber
+from sinergi.core.api import PageNumber, api_user
 from sinergi.inmates import actions
 from sinergi.inmates.choices import CrimeCategory, InmateStatus, SecurityLevel
 from sinergi.inmates.models import Inmate
@@ -182,9 +182,7 @@ def list_inmates(
     released_before: datetime.date | None = None,
 ) -> QuerySet[Inmate]:
     inmates = (
-        Inmate.objects.for_user(request.auth)  # type: ignore[attr-defined]
-        .select_related("facility", "sentence")
-        .search(q)
+        Inmate.objects.for_user(api_user(request)).select_related("facility", "sentence").search(q)
     )
     if status:
         inmates = inmates.filter(status=status)
@@ -200,14 +198,13 @@ def list_inmates(
 @router.get("/inmates/{inmate_id}", response=InmateDetailOut, summary="One inmate")
 def get_inmate(request: HttpRequest, inmate_id: int) -> Inmate:
     inmate = get_object_or_404(
-        Inmate.objects.for_user(request.auth)  # type: ignore[attr-defined]
+        Inmate.objects.for_user(api_user(request))
         .select_related("facility", "sentence")
         .prefetch_related("remissions", "disciplinary_records"),
         pk=inmate_id,
     )
-    audit.record("inmate.view", by=request.auth, target=inmate)  # type: ignore[attr-defined]
+    audit.record("inmate.view", by=api_user(request), target=inmate)
     sentence = getattr(inmate, "sentence", None)
-    inmate.calculation = (  # type: ignore[attr-defined]
-        actions.calculation_for(inmate).to_dict() if sentence else None
-    )
+    calculation = actions.calculation_for(inmate).to_dict() if sentence else None
+    inmate.calculation = calculation  # type: ignore[attr-defined]
     return inmate

@@ -126,6 +126,16 @@ def _timeline(inmate: Inmate, calculation: Any) -> list[dict[str, Any]]:
     return sorted(events, key=lambda e: e["date"])
 
 
+# Extra sections of the inmate page contributed by higher apps (programs, reintegration):
+# each returns (template name, context) or None.
+INMATE_SECTIONS: list[Any] = []
+
+
+def register_inmate_section(provider: Any) -> None:
+    if provider not in INMATE_SECTIONS:
+        INMATE_SECTIONS.append(provider)
+
+
 def _due_list(due: Any) -> list[Any]:
     return [] if due is None else [due.umum, due.khusus]
 
@@ -161,6 +171,7 @@ def inmate_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "history": history[:20],
         "can_change": has_perm(request.user, "inmates.change_inmate", inmate),
         "can_score": has_perm(request.user, "inmates.score_inmate", inmate),
+        "sections": [s for s in (p(request, inmate) for p in INMATE_SECTIONS) if s],
     }
     return render(request, "inmates/inmate_detail.html", context)
 

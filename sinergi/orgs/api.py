@@ -4,7 +4,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 from ninja.pagination import paginate
 
-from sinergi.core.api import PageNumber
+from sinergi.core.api import PageNumber, api_user
 from sinergi.orgs.models import Facility, FacilityKind, Partner, PartnerKind
 
 router = Router(tags=["organisations"])
@@ -43,7 +43,7 @@ class PartnerOut(Schema):
 def list_facilities(
     request: HttpRequest, kind: FacilityKind | None = None, q: str = ""
 ) -> QuerySet[Facility]:
-    facilities = Facility.objects.for_user(request.auth).select_related("region")  # type: ignore[attr-defined]
+    facilities = Facility.objects.for_user(api_user(request)).select_related("region")
     if kind:
         facilities = facilities.filter(kind=kind)
     if q:
@@ -54,7 +54,7 @@ def list_facilities(
 @router.get("/facilities/{code}", response=FacilityOut, summary="One facility")
 def get_facility(request: HttpRequest, code: str) -> Facility:
     return get_object_or_404(
-        Facility.objects.for_user(request.auth).select_related("region"),  # type: ignore[attr-defined]
+        Facility.objects.for_user(api_user(request)).select_related("region"),
         code=code,
     )
 
@@ -64,7 +64,7 @@ def get_facility(request: HttpRequest, code: str) -> Facility:
 def list_partners(
     request: HttpRequest, kind: PartnerKind | None = None, q: str = ""
 ) -> QuerySet[Partner]:
-    partners = Partner.objects.for_user(request.auth).select_related("parent")  # type: ignore[attr-defined]
+    partners = Partner.objects.for_user(api_user(request)).select_related("parent")
     if kind:
         partners = partners.filter(kind=kind)
     if q:

@@ -13,6 +13,13 @@ document.addEventListener("DOMContentLoaded", function () {
   document.querySelectorAll("select[data-autosubmit]").forEach(function (select) {
     select.addEventListener("change", function () { select.form.requestSubmit(); });
   });
+  document.querySelectorAll("[data-all-present]").forEach(function (button) {
+    button.addEventListener("click", function () {
+      button.form.querySelectorAll("select[name^='status-']").forEach(function (select) {
+        if (!select.value) { select.value = "present"; }
+      });
+    });
+  });
   document.querySelectorAll("[data-copy]").forEach(function (button) {
     button.addEventListener("click", function () {
       var target = document.getElementById(button.getAttribute("data-copy"));

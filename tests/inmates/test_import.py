@@ -117,8 +117,10 @@ def test_dry_run_writes_nothing(demo_world, tmp_path):
 
 
 def test_duplicate_spellings_in_one_file_are_reported(demo_world, tmp_path):
+    from django.utils import translation
+
     rows = [*ROWS, ROWS[0].replace("B I 283 / 26", "BI.283/26")]
-    with pytest.raises(CommandError):
+    with pytest.raises(CommandError), translation.override("en"):
         _import(_csv(tmp_path, rows))
     assert "line 2" in ImportBatch.objects.get().errors[0]["reason"]
 

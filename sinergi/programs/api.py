@@ -1,0 +1,302 @@
+import datetime
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import Field, Router, Schema
+from ninja.pagination import paginate
+
+from sinergi.core.api import Conflict, PageNumber, api_user
+from sinergi.core.permissions import has_perm
+from sinergi.inmates.models import Inmate
+from sinergi.orgs.models import Facility
+from sinergi.programs import actions
+from sinergi.programs.choices import (
+    AttendanceStatus,
+    CertificationScheme,
+    ProgramCategory,
+    ProgramKind,
+    ProgramStatus,
+    Weekday,
+)
+from sinergi.programs.models import Certificate, Enrollment, Program, Session
+
+router = Router(tags=["programs"])
+
+
+class SlotSchema(Schema):
+    weekday: Weekday
+    start_time: datetime.time
+    end_time: datetime.time
+
+
+class ProgramIn(Schema):
+    facility: str = Field(description="facility code")
+    kind: ProgramKind
+    category: ProgramCategory
+    title: str = Field(min_length=3, max_length=200)
+    description: str = ""
+    location: str = ""
+    capacity: int = Field(ge=1, le=10000)
+    target_hours: int = Field(0, ge=0)
+    start_date: datetime.date
+    end_date: datetime.date
+    allowed_security_levels: list[str] = []
+    sex: str = ""
+    min_months_left: int = Field(0, ge=0)
+    certification: CertificationScheme = CertificationScheme.INTERNAL
+    min_attendance_percent: int = Field(80, ge=0, le=100)
+    pass_mark: int | None = Field(None, ge=0, le=100)
+    partners: list[str] = Field([], description="partner codes")
+    slots: list[SlotSchema] = []
+
+
+class ProgramPatch(Schema):
+    title: str | None = Field(None, min_length=3, max_length=200)
+    description: str | None = None
+    location: str | None = None
+    capacity: int | None = Field(None, ge=1, le=10000)
+    target_hours: int | None = Field(None, ge=0)
+    start_date: datetime.date | None = None
+    end_date: datetime.date | None = None
+    min_attendance_percent: int | None = Field(None, ge=0, le=100)
+    pass_mark: int | None = Field(None, ge=0, le=100)
+
+
+class ProgramOut(Schema):
+    id: int
+    facility: str
+    kind: str
+    category: str
+    title: str
+    status: str
+    capacity: int
+    target_hours: int
+    start_date: datetime.date
+    end_date: datetime.date
+    certification: str
+
+    @staticmethod
+    def resolve_facility(obj: Program) -> str:
+        return obj.facility.code
+
+
+class SessionOut(Schema):
+    id: int
+    date: datetime.date
+    start_time: datetime.time
+    end_time: datetime.time
+    status: str
+    is_one_off: bool
+    instructor: str | None
+
+    @staticmethod
+    def resolve_instructor(obj: Session) -> str | None:
+        return obj.instructor.username if obj.instructor else None
+
+
+class EnrollIn(Schema):
+    inmate_id: int
+
+
+class EnrollmentOut(Schema):
+    id: int
+    inmate_id: int
+    inmate_name: str
+    enrolled_on: datetime.date
+    ended_on: datetime.date | None
+    end_reason: str
+
+    @staticmethod
+    def resolve_inmate_name(obj: Enrollment) -> str:
+        return obj.inmate.name
+
+
+class WaitingOut(Schema):
+    id: int
+    inmate_id: int
+    status: str
+    waiting: bool = True
+
+
+class MarkSchema(Schema):
+    enrollment_id: int
+    status: AttendanceStatus | None = None
+    note: str = ""
+
+
+class RosterOut(Schema):
+    session_id: int
+    date: datetime.date
+    marks: list[MarkSchema]
+
+
+class RosterIn(Schema):
+    marks: list[MarkSchema]
+
+
+class VerifyOut(Schema):
+    code: str
+    status: str
+    program: str
+    hours: float
+    issued_on: datetime.date
+    facility: str
+    name_matches: bool | None = None
+
+
+def _program(request: HttpRequest, pk: int, write: bool = False) -> Program:
+    program = get_object_or_404(
+        Program.objects.for_user(api_user(request)).select_related("facility"),
+        pk=pk,
+    )
+    if write and not has_perm(api_user(request), "programs.change_program", program):
+        raise PermissionDenied("Only program officers and heads of the facility.")
+    return program
+
+
+@router.get("/programs", response=list[ProgramOut], summary="Programs you can reach")
+@paginate(PageNumber)
+def list_programs(
+    request: HttpRequest,
+    facility: str | None = None,
+    kind: ProgramKind | None = None,
+    category: ProgramCategory | None = None,
+    status: ProgramStatus | None = None,
+) -> QuerySet[Program]:
+    programs = Program.objects.for_user(api_user(request)).select_related("facility")
+    if facility:
+        programs = programs.filter(facility__code=facility)
+    if kind:
+        programs = programs.filter(kind=kind)
+    if category:
+        programs = programs.filter(category=category)
+    if status:
+        programs = programs.filter(status=status)
+    return programs.order_by("-start_date", "id")
+
+
+@router.post("/programs", response={201: ProgramOut}, summary="Create a program (draft)")
+def create_program(request: HttpRequest, payload: ProgramIn) -> tuple[int, Program]:
+    from sinergi.orgs.models import Partner
+
+    facility = get_object_or_404(
+        Facility.objects.for_user(api_user(request)), code=payload.facility
+    )
+    values = payload.dict(exclude={"facility", "partners", "slots"})
+    partners = list(Partner.objects.filter(code__in=payload.partners))
+    program = actions.create_program(
+        facility=facility,
+        values=values,
+        partners=partners,
+        slots=[s.dict() for s in payload.slots],
+        by=api_user(request),
+    )
+    return 201, program
+
+
+@router.patch("/programs/{program_id}", response=ProgramOut, summary="Update a program")
+def update_program(request: HttpRequest, program_id: int, payload: ProgramPatch) -> Program:
+    program = _program(request, program_id, write=True)
+    values = payload.dict(exclude_unset=True)
+    return actions.update_program(program=program, values=values, by=api_user(request))
+
+
+@router.get("/programs/{program_id}/sessions", response=list[SessionOut])
+@paginate(PageNumber)
+def list_sessions(request: HttpRequest, program_id: int) -> QuerySet[Session]:
+    program = _program(request, program_id)
+    return program.sessions.select_related("instructor").order_by("date", "start_time")
+
+
+@router.get("/programs/{program_id}/enrollments", response=list[EnrollmentOut])
+@paginate(PageNumber)
+def list_enrollments(request: HttpRequest, program_id: int) -> QuerySet[Enrollment]:
+    program = _program(request, program_id, write=True)
+    return program.enrollments.select_related("inmate").order_by("inmate__name", "id")
+
+
+@router.post(
+    "/programs/{program_id}/enrollments",
+    response={201: EnrollmentOut, 202: WaitingOut},
+    summary="Enrol an inmate (201), or waiting-list them when full (202)",
+)
+def create_enrollment(request: HttpRequest, program_id: int, payload: EnrollIn) -> Any:
+    program = _program(request, program_id, write=True)
+    inmate = get_object_or_404(Inmate, pk=payload.inmate_id, facility=program.facility)
+    result = actions.enroll(program=program, inmate=inmate, by=api_user(request))
+    if result.enrollment is not None:
+        return 201, result.enrollment
+    return 202, result.waiting
+
+
+def _session(request: HttpRequest, session_id: int) -> Session:
+    session = get_object_or_404(
+        Session.objects.for_user(api_user(request)).select_related("program__facility"),
+        pk=session_id,
+    )
+    if not has_perm(api_user(request), "programs.view_roster", session):
+        raise PermissionDenied("Only the session's instructor or a program officer.")
+    return session
+
+
+def _roster_out(session: Session) -> dict[str, Any]:
+    return {
+        "session_id": session.pk,
+        "date": session.date,
+        "marks": [
+            {
+                "enrollment_id": e.pk,
+                "status": getattr(e, "mark", None) and e.mark.status,  # type: ignore[attr-defined]
+                "note": (getattr(e, "mark", None) and e.mark.note) or "",  # type: ignore[attr-defined]
+            }
+            for e in actions.roster(session)
+        ],
+    }
+
+
+@router.get("/sessions/{session_id}/attendance", response=RosterOut, summary="The roster")
+def get_attendance(request: HttpRequest, session_id: int) -> dict[str, Any]:
+    return _roster_out(_session(request, session_id))
+
+
+@router.put(
+    "/sessions/{session_id}/attendance", response=RosterOut, summary="Save the whole roster"
+)
+def put_attendance(request: HttpRequest, session_id: int, payload: RosterIn) -> dict[str, Any]:
+    session = _session(request, session_id)
+    marks = {m.enrollment_id: (m.status.value, m.note) for m in payload.marks if m.status}
+    if len(marks) != len({m.enrollment_id for m in payload.marks if m.status}):
+        raise Conflict("An inmate appears twice in the roster.", "duplicate")
+    actions.record_attendance(session=session, marks=marks, by=api_user(request))
+    return _roster_out(session)
+
+
+@router.get(
+    "/certificates/{code}/verify",
+    response=VerifyOut,
+    auth=None,
+    summary="Verify a certificate (public)",
+)
+def verify_certificate(request: HttpRequest, code: str, name: str = "") -> dict[str, Any]:
+    certificate = get_object_or_404(
+        Certificate.objects.select_related("enrollment__program__facility"),
+        code=code.strip().upper(),
+    )
+    program = certificate.enrollment.program
+    matches = None
+    if name.strip():
+        matches = " ".join(name.lower().split()) == " ".join(
+            certificate.holder_name.lower().split()
+        )
+    return {
+        "code": certificate.code,
+        "status": certificate.status,
+        "program": program.title,
+        "hours": float(certificate.hours),
+        "issued_on": certificate.issued_on,
+        "facility": program.facility.name,
+        "name_matches": matches,
+    }

@@ -1,0 +1,337 @@
+"""Demo programs at Lapas Selong: a dozen across both kinds, with past sessions,
+attendance, completions and certificates. Deterministic and idempotent."""
+
+from __future__ import annotations
+
+import datetime
+import random
+from decimal import Decimal
+from typing import Any, TextIO
+
+from django.utils import timezone
+
+from sinergi.accounts.models import User
+from sinergi.inmates.models import Inmate
+from sinergi.orgs.models import Facility, Partner
+from sinergi.programs import actions
+from sinergi.programs.models import (
+    Attendance,
+    CompetencyAssessment,
+    CompetencyUnit,
+    Enrollment,
+    Holiday,
+    Program,
+    ScheduleSlot,
+)
+
+WELDING_UNITS = [
+    ("C.25.200.00.001.1", "Menerapkan keselamatan dan kesehatan kerja las"),
+    ("C.25.200.00.010.1", "Mengelas pelat posisi bawah tangan dengan SMAW"),
+    ("C.25.200.00.011.1", "Mengelas pelat posisi horizontal dengan SMAW"),
+]
+
+# title, kind, category, partner codes, capacity, hours, weeks from start to today
+# (negative: starts later), length in weeks, weekdays, time, certification, state
+PROGRAMS: list[dict[str, Any]] = [
+    {
+        "title": "Pelatihan Las Listrik (SMAW) 160 Jam",
+        "kind": "independence",
+        "category": "vocational",
+        "partners": ["blk-lotim"],
+        "capacity": 16,
+        "hours": 160,
+        "weeks_ago": 6,
+        "weeks": 10,
+        "days": [0, 1, 2, 3, 4],
+        "time": (8, 12),
+        "certification": "lsp",
+        "state": "running",
+        "instructor": "instruktur.blk",
+        "units": WELDING_UNITS,
+        "pass_mark": 70,
+        "location": "Bengkel kerja Giatja",
+    },
+    {
+        "title": "Menjahit dan Konveksi",
+        "kind": "independence",
+        "category": "small_industry",
+        "partners": ["tenun-sasak"],
+        "capacity": 12,
+        "hours": 96,
+        "weeks_ago": 20,
+        "weeks": 12,
+        "days": [1, 3],
+        "time": (9, 13),
+        "certification": "internal",
+        "state": "completed",
+        "location": "Ruang keterampilan",
+    },
+    {
+        "title": "Pertanian Hortikultura di Kebun Lapas",
+        "kind": "independence",
+        "category": "farming",
+        "partners": ["distan-lotim"],
+        "capacity": 20,
+        "hours": 120,
+        "weeks_ago": 8,
+        "weeks": 16,
+        "days": [0, 2, 4],
+        "time": (7, 10),
+        "certification": "internal",
+        "state": "running",
+        "location": "Kebun Lapas",
+    },
+    {
+        "title": "Tenun Ikat Sasak",
+        "kind": "independence",
+        "category": "small_industry",
+        "partners": ["tenun-sasak"],
+        "capacity": 10,
+        "hours": 80,
+        "weeks_ago": -2,
+        "weeks": 10,
+        "days": [2, 4],
+        "time": (13, 16),
+        "certification": "internal",
+        "state": "approved",
+        "location": "Ruang keterampilan",
+    },
+    {
+        "title": "Beternak Kambing",
+        "kind": "independence",
+        "category": "livestock",
+        "partners": ["distan-lotim"],
+        "capacity": 8,
+        "hours": 40,
+        "weeks_ago": -6,
+        "weeks": 8,
+        "days": [5],
+        "time": (8, 11),
+        "certification": "internal",
+        "state": "submitted",
+    },
+    {
+        "title": "Kewirausahaan dan Pemasaran Produk",
+        "kind": "independence",
+        "category": "services",
+        "partners": ["diskop-lotim"],
+        "capacity": 25,
+        "hours": 24,
+        "weeks_ago": -8,
+        "weeks": 6,
+        "days": [3],
+        "time": (9, 13),
+        "certification": "internal",
+        "state": "draft",
+    },
+    {
+        "title": "Baca Tulis Al-Qur'an",
+        "kind": "personality",
+        "category": "religious",
+        "partners": ["kemenag-lotim"],
+        "capacity": 30,
+        "hours": 48,
+        "weeks_ago": 10,
+        "weeks": 24,
+        "days": [0, 3],
+        "time": (14, 16),
+        "certification": "internal",
+        "state": "running",
+        "location": "Masjid Lapas",
+    },
+    {
+        "title": "Kesadaran Hukum",
+        "kind": "personality",
+        "category": "legal_awareness",
+        "partners": ["lpbh-ntb"],
+        "capacity": 40,
+        "hours": 12,
+        "weeks_ago": 14,
+        "weeks": 6,
+        "days": [2],
+        "time": (9, 11),
+        "certification": "internal",
+        "state": "completed",
+    },
+    {
+        "title": "Konseling Adiksi",
+        "kind": "personality",
+        "category": "counselling",
+        "partners": ["yayasan-bina-lotim"],
+        "capacity": 15,
+        "hours": 24,
+        "weeks_ago": 5,
+        "weeks": 12,
+        "days": [1],
+        "time": (10, 12),
+        "certification": "internal",
+        "state": "running",
+    },
+    {
+        "title": "Wawasan Kebangsaan",
+        "kind": "personality",
+        "category": "civic",
+        "partners": [],
+        "capacity": 50,
+        "hours": 8,
+        "weeks_ago": 18,
+        "weeks": 4,
+        "days": [0],
+        "time": (8, 10),
+        "certification": "internal",
+        "state": "completed",
+    },
+    {
+        "title": "Senam dan Kesehatan Jasmani",
+        "kind": "personality",
+        "category": "physical_health",
+        "partners": [],
+        "capacity": 60,
+        "hours": 24,
+        "weeks_ago": 3,
+        "weeks": 12,
+        "days": [5],
+        "time": (7, 9),
+        "certification": "internal",
+        "state": "running",
+        "location": "Lapangan",
+    },
+    {
+        "title": "Persiapan Kembali ke Masyarakat",
+        "kind": "personality",
+        "category": "social_reintegration",
+        "partners": ["dinsos-lotim"],
+        "capacity": 20,
+        "hours": 16,
+        "weeks_ago": 2,
+        "weeks": 8,
+        "days": [4],
+        "time": (13, 15),
+        "certification": "internal",
+        "state": "running",
+    },
+]
+
+HOLIDAYS_2026 = [
+    (datetime.date(2026, 8, 17), "Hari Kemerdekaan RI"),
+    (datetime.date(2026, 12, 25), "Hari Raya Natal"),
+    (datetime.date(2027, 1, 1), "Tahun Baru Masehi"),
+]
+
+
+def seed(out: TextIO) -> None:
+    facility = Facility.objects.get(code="selong")
+    if Program.objects.filter(facility=facility).exists():
+        out.write("  programs: already there\n")
+        return
+    rng = random.Random(2026)
+    today = timezone.localdate()
+    officer = User.objects.get(username="petugas.selong")
+    head = User.objects.get(username="kalapas.selong")
+    for day, name in HOLIDAYS_2026:
+        Holiday.objects.get_or_create(facility=facility, date=day, defaults={"name": name})
+    inmates = list(
+        Inmate.objects.filter(facility=facility, status="in_custody").select_related("sentence")
+    )
+    certificates = 0
+    for spec in PROGRAMS:
+        start = today - datetime.timedelta(weeks=spec["weeks_ago"])
+        start -= datetime.timedelta(days=start.weekday())  # a Monday
+        end = start + datetime.timedelta(weeks=spec["weeks"], days=-3)
+        program = Program.objects.create(
+            facility=facility,
+            kind=spec["kind"],
+            category=spec["category"],
+            title=spec["title"],
+            capacity=spec["capacity"],
+            target_hours=spec["hours"],
+            start_date=start,
+            end_date=end,
+            certification=spec["certification"],
+            location=spec.get("location", ""),
+            pass_mark=spec.get("pass_mark"),
+            min_attendance_percent=75,
+            created_by=officer,
+            description=f"{spec['title']} bersama mitra." if spec["partners"] else "",
+        )
+        program.partners.set(Partner.objects.filter(code__in=spec["partners"]))
+        if spec.get("instructor"):
+            program.instructors.set(User.objects.filter(username=spec["instructor"]))
+        for unit_code, unit_title in spec.get("units", []):
+            CompetencyUnit.objects.create(program=program, code=unit_code, title=unit_title)
+        for weekday in spec["days"]:
+            ScheduleSlot.objects.create(
+                program=program,
+                weekday=weekday,
+                start_time=datetime.time(spec["time"][0]),
+                end_time=datetime.time(spec["time"][1]),
+            )
+        if spec["state"] == "draft":
+            continue
+        program.status = "submitted"
+        if spec["state"] == "submitted":
+            program.save(update_fields=["status"])
+            continue
+        program.status = "approved"
+        program.approved_by = head
+        program.approved_at = timezone.now()
+        program.save(update_fields=["status", "approved_by", "approved_at"])
+        actions.generate_sessions(program=program, by=head)
+        if spec["state"] == "approved":
+            continue
+        program.status = spec["state"] if spec["state"] == "running" else "completed"
+        program.save(update_fields=["status"])
+        chosen = rng.sample(inmates, min(len(inmates), spec["capacity"] - rng.randint(0, 2)))
+        enrollments = Enrollment.objects.bulk_create(
+            [
+                Enrollment(program=program, inmate=i, enrolled_on=start, enrolled_by=officer)
+                for i in chosen
+            ]
+        )
+        enrollments = list(Enrollment.objects.filter(program=program))
+        marks = []
+        for session in program.sessions.filter(date__lte=today):
+            for enrollment in enrollments:
+                present = rng.random() < 0.88
+                marks.append(
+                    Attendance(
+                        session=session,
+                        enrollment=enrollment,
+                        status="present" if present else rng.choice(["sick", "excused", "clash"]),
+                        hours=Decimal(str(session.hours)) if present else Decimal(0),
+                        recorded_by=officer,
+                    )
+                )
+        Attendance.objects.bulk_create(marks, batch_size=1000)
+        units = list(program.units.all())
+        for enrollment in enrollments:
+            enrollment.pre_test = rng.randint(30, 60)
+            if spec["state"] == "completed" or units:
+                enrollment.post_test = rng.randint(55, 95)
+            enrollment.save(update_fields=["pre_test", "post_test"])
+            if spec["state"] == "completed":
+                if actions.completion(enrollment).met:
+                    actions.issue_certificate(enrollment=enrollment, by=officer)
+                    certificates += 1
+                else:
+                    actions.end_enrollment(
+                        enrollment=enrollment,
+                        reason="completed",
+                        by=officer,
+                        note="tidak memenuhi kehadiran",
+                        on=end,
+                    )
+        if units:
+            CompetencyAssessment.objects.bulk_create(
+                [
+                    CompetencyAssessment(
+                        enrollment=e,
+                        unit=units[0],
+                        result="competent",
+                        assessed_by=officer,
+                        assessed_on=today,
+                    )
+                    for e in enrollments
+                ]
+            )
+    out.write(f"  programs: {len(PROGRAMS)} new, {certificates} certificates\n")

@@ -1,0 +1,73 @@
+"""PDF documents: certificates (with a QR code to the public verify page), the
+attendance sheet to print and sign, and the inmate's development record."""
+
+from __future__ import annotations
+
+import base64
+import io
+from typing import Any
+
+import segno
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from sinergi.programs.models import Certificate, Session
+
+
+def pdf_response(data: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
+def render_pdf(template: str, context: dict[str, Any], request: HttpRequest | None) -> bytes:
+    from weasyprint import HTML
+
+    html = render_to_string(template, context, request=request)
+    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+
+
+def qr_data_uri(text: str) -> str:
+    buffer = io.BytesIO()
+    segno.make(text, error="m").save(buffer, kind="svg", scale=4, border=1)
+    return "data:image/svg+xml;base64," + base64.b64encode(buffer.getvalue()).decode()
+
+
+def certificate_pdf(request: HttpRequest | None, certificate: Certificate) -> bytes:
+    verify_url = settings.SITE_URL + certificate.get_verify_url()
+    enrollment = certificate.enrollment
+    return render_pdf(
+        "programs/pdf/certificate.html",
+        {
+            "certificate": certificate,
+            "program": enrollment.program,
+            "facility": enrollment.program.facility,
+            "units": enrollment.competencies.select_related("unit").filter(result="competent"),
+            "verify_url": verify_url,
+            "qr": qr_data_uri(verify_url),
+        },
+        request,
+    )
+
+
+def attendance_sheet_pdf(request: HttpRequest, session: Session, roster: list[Any]) -> bytes:
+    return render_pdf(
+        "programs/pdf/attendance_sheet.html",
+        {
+            "session": session,
+            "program": session.program,
+            "roster": roster,
+            "printed": timezone.localtime(),
+        },
+        request,
+    )
+
+
+def development_record_pdf(request: HttpRequest, inmate: Any, rows: list[Any]) -> bytes:
+    return render_pdf(
+        "programs/pdf/development_record.html",
+        {"inmate": inmate, "rows": rows, "printed": timezone.localtime()},
+        request,
+    )

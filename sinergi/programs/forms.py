@@ -1,0 +1,165 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from sinergi.accounts.models import User
+from sinergi.core.roles import Role
+from sinergi.inmates.choices import SecurityLevel
+from sinergi.orgs.models import Partner
+from sinergi.programs.choices import (
+    PERSONALITY_CATEGORIES,
+    AttendanceStatus,
+    CompetencyResult,
+    EndReason,
+    ProgramCategory,
+    ProgramKind,
+    ProgramStatus,
+    Weekday,
+)
+from sinergi.programs.models import Program, Session
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+
+
+class ProgramForm(forms.ModelForm[Program]):
+    allowed_security_levels = forms.MultipleChoiceField(
+        label=_("Security levels allowed"),
+        choices=SecurityLevel.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("None ticked: every level."),
+    )
+
+    class Meta:
+        model = Program
+        fields = [
+            "kind",
+            "category",
+            "title",
+            "description",
+            "partners",
+            "instructors",
+            "location",
+            "capacity",
+            "target_hours",
+            "start_date",
+            "end_date",
+            "allowed_security_levels",
+            "sex",
+            "min_months_left",
+            "certification",
+            "min_attendance_percent",
+            "pass_mark",
+        ]
+        widgets = {
+            "start_date": DATE,
+            "end_date": DATE,
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "partners": forms.CheckboxSelectMultiple,
+            "instructors": forms.CheckboxSelectMultiple,
+        }
+
+    def __init__(self, *args: Any, facility: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["partners"].queryset = Partner.objects.filter(is_active=True).order_by("name")  # type: ignore[attr-defined]
+        self.fields["instructors"].queryset = (  # type: ignore[attr-defined]
+            User.objects.filter(
+                memberships__role=Role.INSTRUCTOR, memberships__is_active=True, is_active=True
+            )
+            .distinct()
+            .order_by("full_name", "username")
+        )
+        self.fields["instructors"].label_from_instance = lambda u: u.get_full_name()  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("start_date"), data.get("end_date")
+        if start and end and end < start:
+            self.add_error("end_date", _("The end date is before the start date."))
+        kind, category = data.get("kind"), data.get("category")
+        if kind and category:
+            personality = category in PERSONALITY_CATEGORIES
+            if personality != (kind == ProgramKind.PERSONALITY):
+                self.add_error("category", _("This category belongs to the other kind."))
+        return data
+
+
+class SlotForm(forms.Form):
+    weekday = forms.TypedChoiceField(
+        label=_("Day"),
+        choices=[("", "—"), *Weekday.choices],
+        coerce=int,
+        required=False,
+        empty_value=None,
+    )
+    start_time = forms.TimeField(label=_("From"), widget=TIME, required=False)
+    end_time = forms.TimeField(label=_("Until"), widget=TIME, required=False)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        parts = [data.get("weekday") is not None, data.get("start_time"), data.get("end_time")]
+        if any(parts) and not all(parts):
+            raise forms.ValidationError(_("Give the day, the start and the end."))
+        if all(parts) and data["end_time"] <= data["start_time"]:
+            raise forms.ValidationError(_("The session ends before it starts."))
+        return data
+
+
+SlotFormSet = forms.formset_factory(SlotForm, extra=3, max_num=7)
+
+
+class SessionForm(forms.ModelForm[Session]):
+    class Meta:
+        model = Session
+        fields = ["date", "start_time", "end_time", "instructor", "topic"]
+        widgets = {"date": DATE, "start_time": TIME, "end_time": TIME}
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if (
+            data.get("start_time")
+            and data.get("end_time")
+            and data["end_time"] <= data["start_time"]
+        ):
+            self.add_error("end_time", _("The session ends before it starts."))
+        return data
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=300)
+
+
+class TransitionForm(forms.Form):
+    to = forms.ChoiceField(choices=ProgramStatus.choices)
+    reason = forms.CharField(label=_("Reason"), max_length=300, required=False)
+
+
+class EndEnrollmentForm(forms.Form):
+    reason = forms.ChoiceField(label=_("Reason"), choices=EndReason.choices)
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)
+
+
+class ScoresForm(forms.Form):
+    pre_test = forms.IntegerField(label=_("Pre-test"), min_value=0, max_value=100, required=False)
+    post_test = forms.IntegerField(label=_("Post-test"), min_value=0, max_value=100, required=False)
+
+
+class ProgramFilterForm(forms.Form):
+    q = forms.CharField(label=_("Title"), required=False)
+    kind = forms.ChoiceField(
+        label=_("Kind"), required=False, choices=[("", _("All")), *ProgramKind.choices]
+    )
+    category = forms.ChoiceField(
+        label=_("Category"), required=False, choices=[("", _("All")), *ProgramCategory.choices]
+    )
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=[("", _("All")), *ProgramStatus.choices]
+    )
+
+
+ATTENDANCE_CHOICES = AttendanceStatus.choices
+COMPETENCY_CHOICES = CompetencyResult.choices

@@ -1,0 +1,528 @@
+from __future__ import annotations
+
+import datetime
+from typing import Any, cast
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from sinergi.accounts.models import User
+from sinergi.core.api import Conflict
+from sinergi.core.pagination import paginate, querystring_without_page
+from sinergi.core.permissions import has_perm
+from sinergi.core.roles import Role
+from sinergi.core.scoping import scope_of
+from sinergi.inmates.models import Inmate
+from sinergi.orgs.models import Facility
+from sinergi.programs import actions, documents
+from sinergi.programs.choices import AttendanceStatus, CompetencyResult, SessionStatus
+from sinergi.programs.forms import (
+    CancelForm,
+    EndEnrollmentForm,
+    ProgramFilterForm,
+    ProgramForm,
+    ScoresForm,
+    SessionForm,
+    SlotFormSet,
+    TransitionForm,
+)
+from sinergi.programs.models import Certificate, Enrollment, Program, Session, WaitingListEntry
+
+
+def _user(request: HttpRequest) -> User:
+    return cast(User, request.user)
+
+
+def get_program_for_user(request: HttpRequest, pk: int, *, write: bool = False) -> Program:
+    program = get_object_or_404(
+        Program.objects.for_user(request.user).select_related("facility"), pk=pk
+    )
+    if not has_perm(request.user, "programs.view_program", program):
+        raise Http404
+    if write and not has_perm(request.user, "programs.change_program", program):
+        raise PermissionDenied
+    return program
+
+
+def get_session_for_user(request: HttpRequest, pk: int) -> Session:
+    session = get_object_or_404(
+        Session.objects.for_user(request.user).select_related("program__facility", "instructor"),
+        pk=pk,
+    )
+    if not has_perm(request.user, "programs.view_roster", session):
+        raise PermissionDenied
+    return session
+
+
+def _writable_facilities(request: HttpRequest) -> list[Facility]:
+    ids = scope_of(request.user).facility_ids(Role.PROGRAM_OFFICER, Role.HEAD)
+    return list(Facility.objects.filter(pk__in=ids).order_by("name"))
+
+
+@login_required
+def program_list(request: HttpRequest) -> HttpResponse:
+    programs = Program.objects.for_user(request.user)
+    if not scope_of(request.user).roles:
+        raise Http404
+    form = ProgramFilterForm(request.GET or None)
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["q"]:
+            programs = programs.filter(title__icontains=data["q"])
+        for key in ("kind", "category", "status"):
+            if data[key]:
+                programs = programs.filter(**{key: data[key]})
+    programs = programs.select_related("facility").annotate(
+        enrolled=Count("enrollments", filter=Q(enrollments__ended_on__isnull=True), distinct=True)
+    )
+    context = {
+        "page": paginate(request, programs.order_by("-start_date", "title", "id")),
+        "form": form,
+        "querystring": querystring_without_page(request),
+        "can_create": bool(_writable_facilities(request)),
+    }
+    return render(request, "programs/program_list.html", context)
+
+
+def _slots(formset: Any) -> list[dict[str, Any]]:
+    return [
+        f.cleaned_data
+        for f in formset.forms
+        if f.cleaned_data and f.cleaned_data.get("weekday") is not None
+    ]
+
+
+@login_required
+def program_create(request: HttpRequest) -> HttpResponse:
+    facilities = _writable_facilities(request)
+    if not facilities:
+        raise PermissionDenied
+    facility = next(
+        (f for f in facilities if str(f.pk) == request.POST.get("facility")), facilities[0]
+    )
+    form = ProgramForm(request.POST or None, facility=facility)
+    slots = SlotFormSet(request.POST or None, prefix="slot")
+    if request.method == "POST" and form.is_valid() and slots.is_valid():
+        values = {
+            k: v for k, v in form.cleaned_data.items() if k not in ("partners", "instructors")
+        }
+        try:
+            program = actions.create_program(
+                facility=facility,
+                values=values,
+                partners=form.cleaned_data["partners"],
+                instructors=form.cleaned_data["instructors"],
+                slots=_slots(slots),
+                by=_user(request),
+            )
+        except Conflict as exc:
+            form.add_error(None, exc.detail)
+        else:
+            messages.success(request, _("Program saved as a draft."))
+            return redirect(program)
+    return render(
+        request,
+        "programs/program_form.html",
+        {"form": form, "slots": slots, "facilities": facilities},
+    )
+
+
+@login_required
+def program_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    program = get_program_for_user(request, pk, write=True)
+    form = ProgramForm(request.POST or None, instance=program, facility=program.facility)
+    if request.method == "POST" and form.is_valid():
+        values = {
+            k: v for k, v in form.cleaned_data.items() if k not in ("partners", "instructors")
+        }
+        try:
+            actions.update_program(program=program, values=values, by=_user(request))
+        except Conflict as exc:
+            form.add_error(None, exc.detail)
+        else:
+            program.partners.set(form.cleaned_data["partners"])
+            program.instructors.set(form.cleaned_data["instructors"])
+            messages.success(request, _("Saved."))
+            return redirect(program)
+    return render(
+        request,
+        "programs/program_form.html",
+        {"form": form, "program": program, "facilities": [program.facility]},
+    )
+
+
+@login_required
+def program_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    program = get_program_for_user(request, pk)
+    today = timezone.localdate()
+    can_change = has_perm(request.user, "programs.change_program", program)
+    enrollments = list(
+        program.enrollments.select_related("inmate", "certificate").order_by(
+            "ended_on", "inmate__name"
+        )
+    )
+    sessions = program.sessions.select_related("instructor")
+    context = {
+        "program": program,
+        "can_change": can_change,
+        "transitions": actions.allowed_transitions(program, _user(request)),
+        "upcoming": sessions.filter(date__gte=today)[:10],
+        "past": sessions.filter(date__lt=today).order_by("-date", "-start_time")[:10],
+        "session_count": sessions.count(),
+        "active": [e for e in enrollments if e.ended_on is None],
+        "ended": [e for e in enrollments if e.ended_on is not None],
+        "waiting": program.waiting_list.filter(status__in=["pending", "approved"]).select_related(
+            "inmate"
+        ),
+        "units": program.units.all(),
+        "slots": program.slots.all(),
+        "end_form": EndEnrollmentForm(),
+        "status_labels": dict(program._meta.get_field("status").choices or []),
+    }
+    return render(request, "programs/program_detail.html", context)
+
+
+@login_required
+@require_POST
+def program_transition(request: HttpRequest, pk: int) -> HttpResponse:
+    program = get_program_for_user(request, pk)
+    form = TransitionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a valid status."))
+        return redirect(program)
+    try:
+        actions.transition(
+            program=program,
+            to=form.cleaned_data["to"],
+            reason=form.cleaned_data["reason"],
+            by=_user(request),
+        )
+    except Conflict as exc:
+        messages.error(request, exc.detail)
+    else:
+        messages.success(request, _("Status changed."))
+    return redirect(program)
+
+
+@login_required
+def candidates(request: HttpRequest, pk: int) -> HttpResponse:
+    """Inmates of the facility matching ``q``, each with why they may or may not join."""
+    program = get_program_for_user(request, pk, write=True)
+    q = request.GET.get("q", "").strip()
+    rows = []
+    if len(q) >= 2:
+        inmates = (
+            Inmate.objects.filter(facility=program.facility)
+            .search(q)
+            .select_related("sentence")
+            .order_by("name")[:20]
+        )
+        enrolled = set(
+            program.enrollments.filter(ended_on__isnull=True).values_list("inmate_id", flat=True)
+        )
+        waiting = set(
+            program.waiting_list.filter(status__in=["pending", "approved"]).values_list(
+                "inmate_id", flat=True
+            )
+        )
+        for inmate in inmates:
+            problems = actions.eligibility_problems(program, inmate)
+            if inmate.pk in enrolled:
+                problems = [_("Already enrolled.")]
+            elif inmate.pk in waiting:
+                problems = [_("Already on the waiting list.")]
+            rows.append((inmate, problems))
+    return render(request, "programs/candidates.html", {"program": program, "rows": rows, "q": q})
+
+
+@login_required
+@require_POST
+def enroll(request: HttpRequest, pk: int) -> HttpResponse:
+    program = get_program_for_user(request, pk, write=True)
+    inmate = get_object_or_404(Inmate, pk=request.POST.get("inmate"), facility=program.facility)
+    try:
+        result = actions.enroll(program=program, inmate=inmate, by=_user(request))
+    except Conflict as exc:
+        messages.error(request, f"{inmate.name}: {exc.detail}")
+    else:
+        if result.enrollment:
+            messages.success(request, _("%(name)s is enrolled.") % {"name": inmate.name})
+        else:
+            messages.warning(
+                request,
+                _("The program is full: %(name)s is on the waiting list.") % {"name": inmate.name},
+            )
+    return redirect(program.get_absolute_url() + "#enrolment")
+
+
+@login_required
+@require_POST
+def waiting_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    entry = get_object_or_404(WaitingListEntry.objects.select_related("program"), pk=pk)
+    program = get_program_for_user(request, entry.program_id, write=True)
+    try:
+        actions.decide_waiting(
+            entry=entry, status=request.POST.get("status", ""), by=_user(request)
+        )
+    except Conflict as exc:
+        messages.error(request, exc.detail)
+    return redirect(program.get_absolute_url() + "#enrolment")
+
+
+def _enrollment_for(request: HttpRequest, pk: int) -> tuple[Enrollment, Program]:
+    enrollment = get_object_or_404(Enrollment.objects.select_related("inmate", "program"), pk=pk)
+    program = get_program_for_user(request, enrollment.program_id, write=True)
+    return enrollment, program
+
+
+@login_required
+@require_POST
+def enrollment_end(request: HttpRequest, pk: int) -> HttpResponse:
+    enrollment, program = _enrollment_for(request, pk)
+    form = EndEnrollmentForm(request.POST)
+    if form.is_valid():
+        try:
+            actions.end_enrollment(
+                enrollment=enrollment,
+                reason=form.cleaned_data["reason"],
+                note=form.cleaned_data["note"],
+                by=_user(request),
+            )
+        except Conflict as exc:
+            messages.error(request, exc.detail)
+        else:
+            messages.success(request, _("Enrolment ended."))
+    return redirect(program.get_absolute_url() + "#enrolment")
+
+
+@login_required
+def enrollment_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    enrollment, program = _enrollment_for(request, pk)
+    scores = ScoresForm(
+        request.POST or None,
+        initial={"pre_test": enrollment.pre_test, "post_test": enrollment.post_test},
+    )
+    units = list(program.units.all())
+    results = dict(enrollment.competencies.values_list("unit_id", "result"))
+    if request.method == "POST" and scores.is_valid():
+        try:
+            actions.record_scores(
+                enrollment=enrollment,
+                by=_user(request),
+                pre_test=scores.cleaned_data["pre_test"],
+                post_test=scores.cleaned_data["post_test"],
+            )
+            for unit in units:
+                value = request.POST.get(f"unit-{unit.pk}")
+                if value and value != results.get(unit.pk):
+                    actions.record_competency(
+                        enrollment=enrollment, unit=unit, result=value, by=_user(request)
+                    )
+        except Conflict as exc:
+            scores.add_error(None, exc.detail)
+        else:
+            messages.success(request, _("Assessment saved."))
+            return redirect("programs:enrollment", pk=enrollment.pk)
+    return render(
+        request,
+        "programs/enrollment_detail.html",
+        {
+            "enrollment": enrollment,
+            "program": program,
+            "scores": scores,
+            "units": [(u, results.get(u.pk, "")) for u in units],
+            "competency_choices": CompetencyResult.choices,
+            "completion": actions.completion(enrollment),
+            "certificate": getattr(enrollment, "certificate", None),
+        },
+    )
+
+
+@login_required
+@require_POST
+def certificate_issue(request: HttpRequest, pk: int) -> HttpResponse:
+    enrollment, _program = _enrollment_for(request, pk)
+    try:
+        actions.issue_certificate(enrollment=enrollment, by=_user(request))
+    except Conflict as exc:
+        messages.error(request, exc.detail)
+    else:
+        messages.success(request, _("Certificate issued."))
+    return redirect("programs:enrollment", pk=enrollment.pk)
+
+
+@login_required
+@require_POST
+def certificate_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    certificate = get_object_or_404(Certificate.objects.select_related("enrollment"), pk=pk)
+    _enrollment_for(request, certificate.enrollment_id)
+    form = CancelForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise Conflict(_("Give a reason for revoking."), "reason_required")
+        actions.revoke_certificate(
+            certificate=certificate, reason=form.cleaned_data["reason"], by=_user(request)
+        )
+    except Conflict as exc:
+        messages.error(request, exc.detail)
+    else:
+        messages.success(request, _("Certificate revoked."))
+    return redirect("programs:enrollment", pk=certificate.enrollment_id)
+
+
+@login_required
+def certificate_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    certificate = get_object_or_404(
+        Certificate.objects.select_related("enrollment__program__facility", "enrollment__inmate"),
+        pk=pk,
+    )
+    get_program_for_user(request, certificate.enrollment.program_id)
+    return documents.pdf_response(
+        documents.certificate_pdf(request, certificate), f"sertifikat-{certificate.code}.pdf"
+    )
+
+
+@login_required
+def session_add(request: HttpRequest, pk: int) -> HttpResponse:
+    program = get_program_for_user(request, pk, write=True)
+    form = SessionForm(request.POST or None)
+    form.fields["instructor"].queryset = program.instructors.all()  # type: ignore[attr-defined]
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.add_session(program=program, values=form.cleaned_data, by=_user(request))
+        except Exception as exc:  # a duplicate slot
+            form.add_error(None, str(getattr(exc, "detail", exc)))
+        else:
+            messages.success(request, _("Session added."))
+            return redirect(program)
+    return render(request, "programs/session_form.html", {"form": form, "program": program})
+
+
+@login_required
+def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The attendance roster: one form for everyone enrolled, saved in one request."""
+    session = get_session_for_user(request, pk)
+    can_take = has_perm(request.user, "programs.take_attendance", session)
+    roster = actions.roster(session)
+    errors: list[str] = []
+    if request.method == "POST":
+        if not can_take:
+            raise PermissionDenied
+        marks = {
+            e.pk: (request.POST.get(f"status-{e.pk}", ""), request.POST.get(f"note-{e.pk}", ""))
+            for e in roster
+            if request.POST.get(f"status-{e.pk}")
+        }
+        try:
+            actions.record_attendance(session=session, marks=marks, by=_user(request))
+        except Conflict as exc:
+            errors.append(exc.detail)
+        else:
+            messages.success(request, _("Attendance saved."))
+            return redirect(session)
+    return render(
+        request,
+        "programs/session_detail.html",
+        {
+            "session": session,
+            "roster": roster,
+            "can_take": can_take,
+            "errors": errors,
+            "statuses": AttendanceStatus.choices,
+            "can_cancel": has_perm(request.user, "programs.change_program", session.program)
+            and session.status == SessionStatus.SCHEDULED,
+            "is_future": session.date > timezone.localdate(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def session_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    session = get_session_for_user(request, pk)
+    get_program_for_user(request, session.program_id, write=True)
+    form = CancelForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise Conflict(_("Give a reason for cancelling."), "reason_required")
+        actions.cancel_session(
+            session=session, reason=form.cleaned_data["reason"], by=_user(request)
+        )
+    except Conflict as exc:
+        messages.error(request, exc.detail)
+    return redirect(session)
+
+
+@login_required
+def session_sheet(request: HttpRequest, pk: int) -> HttpResponse:
+    session = get_session_for_user(request, pk)
+    return documents.pdf_response(
+        documents.attendance_sheet_pdf(request, session, actions.roster(session)),
+        f"daftar-hadir-{session.date:%Y%m%d}.pdf",
+    )
+
+
+@login_required
+def my_sessions(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    sessions = (
+        Session.objects.filter(
+            instructor_id=request.user.pk, date__gte=today - datetime.timedelta(days=14)
+        )
+        .select_related("program__facility")
+        .order_by("date", "start_time")
+    )
+    return render(
+        request, "programs/my_sessions.html", {"page": paginate(request, sessions), "today": today}
+    )
+
+
+def verify(request: HttpRequest, code: str = "") -> HttpResponse:
+    """Public: an employer confirms a certificate; the holder's name only on a match."""
+    code = (code or request.GET.get("code", "")).strip().upper()
+    certificate = None
+    name_matches = None
+    if code:
+        certificate = (
+            Certificate.objects.select_related("enrollment__program__facility")
+            .filter(code=code)
+            .first()
+        )
+        typed = request.GET.get("name", "").strip()
+        if certificate is not None and typed:
+            name_matches = " ".join(typed.lower().split()) == " ".join(
+                certificate.holder_name.lower().split()
+            )
+    return render(
+        request,
+        "programs/verify.html",
+        {
+            "code": code,
+            "certificate": certificate,
+            "name_matches": name_matches,
+            "typed_name": request.GET.get("name", ""),
+        },
+    )
+
+
+@login_required
+def development_record(request: HttpRequest, inmate_pk: int) -> HttpResponse:
+    """The inmate's development record (buku pembinaan) as one printable PDF."""
+    from sinergi.programs.home import development_rows
+
+    inmate = get_object_or_404(
+        Inmate.objects.for_user(request.user).select_related("facility"), pk=inmate_pk
+    )
+    if not has_perm(request.user, "inmates.view_inmate", inmate):
+        raise Http404
+    return documents.pdf_response(
+        documents.development_record_pdf(request, inmate, development_rows(inmate)),
+        f"buku-pembinaan-{inmate.pk}.pdf",
+    )
