@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
 from sinergi.core.api import Conflict, PageNumber, api_user
@@ -179,7 +179,7 @@ def list_programs(
 
 
 @router.post("/programs", response={201: ProgramOut}, summary="Create a program (draft)")
-def create_program(request: HttpRequest, payload: ProgramIn) -> tuple[int, Program]:
+def create_program(request: HttpRequest, payload: ProgramIn) -> Status:
     from sinergi.orgs.models import Partner
 
     facility = get_object_or_404(
@@ -194,7 +194,7 @@ def create_program(request: HttpRequest, payload: ProgramIn) -> tuple[int, Progr
         slots=[s.dict() for s in payload.slots],
         by=api_user(request),
     )
-    return 201, program
+    return Status(201, program)
 
 
 @router.patch("/programs/{program_id}", response=ProgramOut, summary="Update a program")
@@ -228,8 +228,8 @@ def create_enrollment(request: HttpRequest, program_id: int, payload: EnrollIn) 
     inmate = get_object_or_404(Inmate, pk=payload.inmate_id, facility=program.facility)
     result = actions.enroll(program=program, inmate=inmate, by=api_user(request))
     if result.enrollment is not None:
-        return 201, result.enrollment
-    return 202, result.waiting
+        return Status(201, result.enrollment)
+    return Status(202, result.waiting)
 
 
 def _session(request: HttpRequest, session_id: int) -> Session:

@@ -1,0 +1,198 @@
+"""Attendance rosters, completion, certificates and their public verification."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from sinergi.core.api import Conflict
+from sinergi.programs import actions
+from sinergi.programs.models import Attendance, Session
+from tests.factories import MembershipFactory, UserFactory
+from tests.inmates.factories import make_inmate
+
+pytestmark = pytest.mark.django_db
+
+
+def _past_session(program) -> Session:
+    return program.sessions.filter(date__lt=timezone.localdate()).order_by("date").first()
+
+
+@pytest.fixture
+def class_of_three(running, inmates, officer):
+    running.capacity = 20
+    running.save()
+    enrolled = [
+        actions.enroll(program=running, inmate=i, by=officer).enrollment for i in inmates[:3]
+    ]
+    return [_from_start(e, running) for e in enrolled]
+
+
+def _from_start(enrollment, program):
+    """Enrolled from the first day, so that past sessions have them on the roster."""
+    enrollment.enrolled_on = program.start_date
+    enrollment.save(update_fields=["enrolled_on"])
+    return enrollment
+
+
+def test_instructor_takes_attendance_for_their_own_session(running, class_of_three, instructor):
+    session = _past_session(running)
+    marks = {e.pk: ("present", "") for e in class_of_three}
+    assert actions.record_attendance(session=session, marks=marks, by=instructor) == 3
+    assert Attendance.objects.filter(session=session, status="present").count() == 3
+    assert float(Attendance.objects.first().hours) == 4.0
+
+
+def test_instructor_cannot_record_attendance_for_someone_elses_session(
+    running, class_of_three, selong
+):
+    other = UserFactory()
+    MembershipFactory(user=other, role="instructor", facility=selong)
+    session = _past_session(running)
+    with pytest.raises(PermissionDenied):
+        actions.record_attendance(
+            session=session, marks={class_of_three[0].pk: ("present", "")}, by=other
+        )
+
+
+def test_other_instructor_gets_403_on_the_roster_page(client, running, class_of_three, selong):
+    other = UserFactory()
+    MembershipFactory(user=other, role="instructor", facility=selong)
+    running.instructors.add(other)  # sees the program, but the session is not theirs
+    client.force_login(other)
+    session = _past_session(running)
+    assert client.get(f"/programs/sessions/{session.pk}/").status_code == 403
+
+
+def test_roster_saves_in_a_fixed_number_of_queries(running, selong, officer, instructor):
+    running.capacity = 50
+    running.save()
+    session = _past_session(running)
+
+    def save_roster(count: int) -> int:
+        people = [
+            make_inmate(facility=selong, detention_start=datetime.date(2025, 6, 1), term_years=4)
+            for _ in range(count)
+        ]
+        enrolled = [
+            _from_start(actions.enroll(program=running, inmate=p, by=officer).enrollment, running)
+            for p in people
+        ]
+        marks = {e.pk: ("present", "") for e in enrolled}
+        Attendance.objects.filter(session=session).delete()
+        for e in running.enrollments.exclude(pk__in=[x.pk for x in enrolled]):
+            actions.end_enrollment(
+                enrollment=e,
+                reason="other",
+                by=officer,
+                on=session.date - datetime.timedelta(days=1),
+            )
+        with CaptureQueriesContext(connection) as ctx:
+            actions.record_attendance(session=session, marks=marks, by=instructor)
+        return len(ctx)
+
+    assert save_roster(2) == save_roster(12)
+
+
+def test_attendance_reasons_are_checked(running, class_of_three, officer):
+    session = _past_session(running)
+    with pytest.raises(Conflict):
+        actions.record_attendance(
+            session=session, marks={class_of_three[0].pk: ("other", "")}, by=officer
+        )
+    with pytest.raises(Conflict):
+        actions.record_attendance(session=session, marks={999999: ("present", "")}, by=officer)
+    future = running.sessions.filter(date__gt=timezone.localdate()).first()
+    with pytest.raises(Conflict):
+        actions.record_attendance(
+            session=future, marks={class_of_three[0].pk: ("present", "")}, by=officer
+        )
+
+
+def test_roster_page_saves_every_mark_in_one_request(client_for, running, class_of_three):
+    session = _past_session(running)
+    data = {f"status-{e.pk}": "present" for e in class_of_three}
+    data[f"status-{class_of_three[2].pk}"] = "sick"
+    response = client_for("instruktur.blk").post(f"/programs/sessions/{session.pk}/", data)
+    assert response.status_code == 302
+    assert sorted(Attendance.objects.values_list("status", flat=True)) == [
+        "present",
+        "present",
+        "sick",
+    ]
+
+
+def test_attendance_sheet_pdf_prints(client_for, running, class_of_three):
+    session = _past_session(running)
+    response = client_for("petugas.selong").get(f"/programs/sessions/{session.pk}/sheet.pdf")
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+
+
+def _complete(program, enrollment, officer):
+    for session in program.sessions.filter(date__lt=timezone.localdate()):
+        actions.record_attendance(
+            session=session, marks={enrollment.pk: ("present", "")}, by=officer
+        )
+
+
+def test_certificate_only_when_the_completion_rule_is_met(running, class_of_three, officer):
+    enrollment = class_of_three[0]
+    with pytest.raises(Conflict) as exc:
+        actions.issue_certificate(enrollment=enrollment, by=officer)
+    assert exc.value.code == "not_completed"
+    _complete(running, enrollment, officer)
+    certificate = actions.issue_certificate(enrollment=enrollment, by=officer)
+    enrollment.refresh_from_db()
+    assert enrollment.end_reason == "completed"
+    assert certificate.code.startswith("SNG-") and len(certificate.code) == 18
+    assert certificate.hours > 0
+
+
+def test_failed_post_test_and_units_block_the_certificate(running, class_of_three, officer):
+    from sinergi.programs.models import CompetencyUnit
+
+    running.pass_mark = 70
+    running.save()
+    unit = CompetencyUnit.objects.create(program=running, code="U1", title="Mengelas")
+    enrollment = class_of_three[0]
+    enrollment.program = running
+    _complete(running, enrollment, officer)
+    actions.record_scores(enrollment=enrollment, pre_test=40, post_test=60, by=officer)
+    assert len(actions.completion(enrollment).missing) == 2
+    actions.record_scores(enrollment=enrollment, pre_test=40, post_test=80, by=officer)
+    actions.record_competency(enrollment=enrollment, unit=unit, result="competent", by=officer)
+    assert actions.completion(enrollment).met
+
+
+def test_verify_page_hides_the_name_unless_typed(client, running, class_of_three, officer):
+    enrollment = class_of_three[0]
+    _complete(running, enrollment, officer)
+    certificate = actions.issue_certificate(enrollment=enrollment, by=officer)
+    page = client.get(f"/verify/{certificate.code}/").content.decode()
+    assert running.title in page and enrollment.inmate.name not in page
+    match = client.get(f"/verify/{certificate.code}/", {"name": "  peserta 0 "})
+    assert match.context["name_matches"] is True
+    assert enrollment.inmate.name not in match.content.decode().replace('value="  peserta 0 "', "")
+    api = client.get(f"/api/v1/certificates/{certificate.code}/verify").json()
+    assert api["status"] == "valid" and "holder" not in str(api)
+    actions.revoke_certificate(certificate=certificate, reason="Data salah", by=officer)
+    assert client.get(f"/api/v1/certificates/{certificate.code}/verify").json()["status"] == (
+        "revoked"
+    )
+    assert client.get("/api/v1/certificates/SNG-XXXX-XXXX-XXXX/verify").status_code == 404
+
+
+def test_certificate_pdf_has_a_qr_code(client_for, running, class_of_three, officer):
+    enrollment = class_of_three[0]
+    _complete(running, enrollment, officer)
+    certificate = actions.issue_certificate(enrollment=enrollment, by=officer)
+    response = client_for("petugas.selong").get(f"/programs/certificates/{certificate.pk}.pdf")
+    assert response.content.startswith(b"%PDF")
+    record = client_for("wali.selong").get(f"/programs/inmates/{enrollment.inmate_id}/record.pdf")
+    assert record.content.startswith(b"%PDF")

@@ -1,0 +1,85 @@
+"""The program workflow: who may move a program from which status to which."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.core.exceptions import PermissionDenied
+
+from sinergi.core.api import Conflict
+from sinergi.core.models import AuditEvent
+from sinergi.programs import actions
+from sinergi.programs.models import Holiday
+from tests.programs.conftest import new_program
+
+pytestmark = pytest.mark.django_db
+
+
+def test_officer_submits_and_head_approves_which_generates_sessions(selong, officer, head):
+    program = new_program(selong, officer)
+    Holiday.objects.create(facility=selong, date=program.start_date, name="Libur")
+    actions.transition(program=program, to="submitted", by=officer)
+    actions.transition(program=program, to="approved", by=head)
+    program.refresh_from_db()
+    assert program.status == "approved" and program.approved_by == head
+    days = (program.end_date - program.start_date).days + 1
+    assert program.sessions.count() == days - 1  # one session a day, minus the holiday
+    assert not program.sessions.filter(date=program.start_date).exists()
+    assert AuditEvent.objects.filter(action="program.transition").count() == 2
+
+
+def test_officer_cannot_approve(selong, officer):
+    program = new_program(selong, officer)
+    actions.transition(program=program, to="submitted", by=officer)
+    with pytest.raises(PermissionDenied):
+        actions.transition(program=program, to="approved", by=officer)
+
+
+def test_a_move_outside_the_table_is_a_conflict(selong, officer):
+    program = new_program(selong, officer)
+    with pytest.raises(Conflict):
+        actions.transition(program=program, to="running", by=officer)
+
+
+def test_cancelling_needs_a_reason(selong, officer):
+    program = new_program(selong, officer)
+    with pytest.raises(Conflict):
+        actions.transition(program=program, to="cancelled", by=officer)
+    actions.transition(program=program, to="cancelled", by=officer, reason="Instruktur batal")
+    program.refresh_from_db()
+    assert program.cancel_reason == "Instruktur batal"
+
+
+def test_another_facilitys_officer_cannot_move_the_program(selong, officer, user):
+    program = new_program(selong, officer)
+    with pytest.raises(PermissionDenied):
+        actions.transition(program=program, to="submitted", by=user("petugas.lobar"))
+
+
+def test_transition_through_the_page_shows_a_message_for_a_conflict(client_for, selong, officer):
+    program = new_program(selong, officer)
+    response = client_for("petugas.selong").post(
+        f"/programs/{program.pk}/status/", {"to": "completed"}, follow=True
+    )
+    assert response.status_code == 200
+    program.refresh_from_db()
+    assert program.status == "draft"
+
+
+def test_one_off_session_and_cancelling_a_session(running, officer):
+    session = actions.add_session(
+        program=running,
+        values={
+            "date": running.end_date + datetime.timedelta(days=1),
+            "start_time": datetime.time(13),
+            "end_time": datetime.time(15),
+        },
+        by=officer,
+    )
+    assert session.is_one_off
+    with pytest.raises(Conflict):
+        actions.cancel_session(session=session, reason=" ", by=officer)
+    actions.cancel_session(session=session, reason="Hujan", by=officer)
+    session.refresh_from_db()
+    assert session.status == "cancelled"
