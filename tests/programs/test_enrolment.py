@@ -24,7 +24,7 @@ def test_program_fills_then_waiting_list_starts(running, inmates, officer):
 
 
 def test_freed_place_goes_to_the_first_approved_entry(running, inmates, officer):
-    first, second, third, fourth = (
+    first, _second, third, fourth = (
         actions.enroll(program=running, inmate=i, by=officer) for i in inmates
     )
     actions.decide_waiting(entry=fourth.waiting, status="approved", by=officer)
