@@ -74,8 +74,12 @@ def test_guardian_records_a_monthly_score_on_a_phone(new_page, full_demo_live):
     page = new_page(viewport=PHONE, language="en")
     login(page, "wali.selong")
     page.goto(_first_inmate_url(page) + "assessments/new/")
-    for field, value in (("personality", "80"), ("independence", "70"), ("behaviour", "90"),
-                         ("mental_condition", "60")):
+    for field, value in (
+        ("personality", "80"),
+        ("independence", "70"),
+        ("behaviour", "90"),
+        ("mental_condition", "60"),
+    ):
         page.fill(f"#id_{field}", value)
     page.locator("form.form button[type=submit]").click()
     page.wait_for_load_state("networkidle")

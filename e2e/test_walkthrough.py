@@ -17,8 +17,14 @@ ROLE_PAGES = {
         "/audit/",
         "/me/tokens/",
     ],
-    "kalapas.selong": ["/", "/orgs/facilities/selong/", "/orgs/partners/", "/audit/",
-                       "/inmates/", "/inmates/rights/"],
+    "kalapas.selong": [
+        "/",
+        "/orgs/facilities/selong/",
+        "/orgs/partners/",
+        "/audit/",
+        "/inmates/",
+        "/inmates/rights/",
+    ],
     "petugas.selong": [
         "/",
         "/orgs/facilities/",
@@ -27,15 +33,25 @@ ROLE_PAGES = {
         "/me/tokens/",
     ],
     "wali.selong": ["/", "/inmates/"],
-    "instruktur.blk": ["/", "/orgs/partners/blk-lotim/"],
-    "mitra.disnaker": ["/", "/orgs/partners/", "/orgs/partners/disnaker-lotim/"],
+    "instruktur.blk": ["/", "/orgs/partners/blk-lotim/", "/programs/", "/programs/sessions/mine/"],
+    "mitra.disnaker": ["/", "/orgs/partners/", "/orgs/partners/disnaker-lotim/", "/programs/"],
     "mitra.dukcapil": ["/"],
     "pk.bapas": ["/", "/orgs/facilities/bapas-mataram/"],
     "petugas.lobar": ["/", "/orgs/facilities/lobar/"],
-    "kanwil.ntb": ["/", "/orgs/facilities/", "/orgs/facilities/lobar/", "/inmates/",
-                   "/inmates/rights/"],
+    "kanwil.ntb": [
+        "/",
+        "/orgs/facilities/",
+        "/orgs/facilities/lobar/",
+        "/inmates/",
+        "/inmates/rights/",
+    ],
 }
-PUBLIC_PAGES = ["/accounts/login/", "/accounts/password/reset/"]
+PUBLIC_PAGES = [
+    "/accounts/login/",
+    "/accounts/password/reset/",
+    "/verify/",
+    "/verify/SNG-NONE-NONE-NONE/",
+]
 
 
 def _walk(page, paths):
