@@ -88,8 +88,6 @@ def test_guardian_records_a_monthly_score_on_a_phone(new_page, full_demo_live):
 
 def test_officer_imports_the_sample_export(new_page, full_demo_live):
     sample = ROOT / "samples" / "sdp-export-selong.csv"
-    if not sample.exists():
-        pytest.skip("samples/sdp-export-selong.csv is not there yet")
     page = new_page(language="en")
     login(page, "petugas.selong")
     page.goto("/inmates/import/")
