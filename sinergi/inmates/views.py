@@ -221,8 +221,11 @@ def _edit(
     form = form_class(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():
         values = {f: form.cleaned_data[f] for f in form_class.Meta.fields}
+        # The form has already written the new values onto ``instance``: the action
+        # works on fresh copies, so that it sees (and audits) what changed.
+        fresh = get_inmate_for_user(request, pk, perm=perm)
         try:
-            action(inmate, instance, values)
+            action(fresh, instance_of(fresh) if instance is not None else None, values)
         except Conflict as exc:
             form.add_error(None, exc.detail)
         else:

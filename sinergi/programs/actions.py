@@ -99,14 +99,56 @@ def create_program(
 
 
 @transaction.atomic
-def update_program(*, program: Program, values: Mapping[str, Any], by: User) -> Program:
+def set_units(*, program: Program, units: Iterable[tuple[str, str]], by: User) -> None:
+    """Replace the program's competency units; units already assessed are kept."""
+    wanted = [(code, title) for code, title in units]
+    current = {(u.code, u.title): u for u in program.units.all()}
+    removable = [u for key, u in current.items() if key not in wanted]
+    assessed = set(
+        CompetencyAssessment.objects.filter(unit__in=removable).values_list("unit_id", flat=True)
+    )
+    if assessed:
+        raise Conflict(_("A unit that has results cannot be removed."), code="unit_in_use")
+    CompetencyUnit.objects.filter(pk__in=[u.pk for u in removable]).delete()
+    CompetencyUnit.objects.bulk_create(
+        [
+            CompetencyUnit(program=program, code=c, title=t)
+            for c, t in wanted
+            if (c, t) not in current
+        ]
+    )
+    if removable or len(wanted) != len(current):
+        audit.record("program.units", by=by, target=program, changes={"units": wanted})
+
+
+@transaction.atomic
+def update_program(
+    *,
+    program: Program,
+    values: Mapping[str, Any],
+    by: User,
+    partners: Iterable[Any] | None = None,
+    instructors: Iterable[Any] | None = None,
+    units: Iterable[tuple[str, str]] | None = None,
+) -> Program:
     if program.status not in (S.DRAFT, S.SUBMITTED, S.APPROVED, S.RUNNING):
         raise Conflict(_("A completed or cancelled program cannot be changed."), "closed")
-    changes = audit.diff(program, values)
+    changes: dict[str, Any] = audit.diff(program, values)
     for name, value in values.items():
         setattr(program, name, value)
     program.full_clean()
     program.save()
+    for name, related in (("partners", partners), ("instructors", instructors)):
+        if related is None:
+            continue
+        wanted = sorted(o.pk for o in related)
+        manager = getattr(program, name)
+        before = sorted(manager.values_list("pk", flat=True))
+        if wanted != before:
+            manager.set(wanted)
+            changes[name] = [before, wanted]
+    if units is not None:
+        set_units(program=program, units=units, by=by)
     if changes:
         audit.record("program.update", by=by, target=program, changes=changes)
     return program

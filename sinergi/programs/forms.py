@@ -26,6 +26,15 @@ TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 
 
 class ProgramForm(forms.ModelForm[Program]):
+    units_text = forms.CharField(
+        label=_("Competency units"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "One unit per line, the code first if there is one, e.g. "
+            "C.25.200.00.010.1 Mengelas pelat posisi bawah tangan. Empty: none."
+        ),
+    )
     allowed_security_levels = forms.MultipleChoiceField(
         label=_("Security levels allowed"),
         choices=SecurityLevel.choices,
@@ -74,6 +83,24 @@ class ProgramForm(forms.ModelForm[Program]):
             .order_by("full_name", "username")
         )
         self.fields["instructors"].label_from_instance = lambda u: u.get_full_name()  # type: ignore[attr-defined]
+        if self.instance.pk:
+            self.fields["units_text"].initial = "\n".join(
+                f"{u.code} {u.title}".strip() for u in self.instance.units.all()
+            )
+
+    def clean_units_text(self) -> list[tuple[str, str]]:
+        """``[(code, title)]``: a first word with a digit and a dot is taken as the code."""
+        units = []
+        for line in self.cleaned_data["units_text"].splitlines():
+            line = " ".join(line.split())
+            if not line:
+                continue
+            first, _sep, rest = line.partition(" ")
+            if rest and any(c.isdigit() for c in first) and "." in first:
+                units.append((first[:40], rest[:200]))
+            else:
+                units.append(("", line[:200]))
+        return units
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -91,6 +91,15 @@ def program_list(request: HttpRequest) -> HttpResponse:
     return render(request, "programs/program_list.html", context)
 
 
+def _program_values(form: ProgramForm) -> dict[str, Any]:
+    """The program's own fields from the form (not its relations or units)."""
+    return {
+        k: v
+        for k, v in form.cleaned_data.items()
+        if k not in ("partners", "instructors", "units_text")
+    }
+
+
 def _slots(formset: Any) -> list[dict[str, Any]]:
     return [
         f.cleaned_data
@@ -110,9 +119,7 @@ def program_create(request: HttpRequest) -> HttpResponse:
     form = ProgramForm(request.POST or None, facility=facility)
     slots = SlotFormSet(request.POST or None, prefix="slot")
     if request.method == "POST" and form.is_valid() and slots.is_valid():
-        values = {
-            k: v for k, v in form.cleaned_data.items() if k not in ("partners", "instructors")
-        }
+        values = _program_values(form)
         try:
             program = actions.create_program(
                 facility=facility,
@@ -121,6 +128,9 @@ def program_create(request: HttpRequest) -> HttpResponse:
                 instructors=form.cleaned_data["instructors"],
                 slots=_slots(slots),
                 by=_user(request),
+            )
+            actions.set_units(
+                program=program, units=form.cleaned_data["units_text"], by=_user(request)
             )
         except Conflict as exc:
             form.add_error(None, exc.detail)
@@ -139,16 +149,20 @@ def program_edit(request: HttpRequest, pk: int) -> HttpResponse:
     program = get_program_for_user(request, pk, write=True)
     form = ProgramForm(request.POST or None, instance=program, facility=program.facility)
     if request.method == "POST" and form.is_valid():
-        values = {
-            k: v for k, v in form.cleaned_data.items() if k not in ("partners", "instructors")
-        }
+        values = _program_values(form)
         try:
-            actions.update_program(program=program, values=values, by=_user(request))
+            # The form wrote onto ``program``; the action diffs a fresh copy.
+            actions.update_program(
+                program=Program.objects.get(pk=program.pk),
+                values=values,
+                partners=form.cleaned_data["partners"],
+                instructors=form.cleaned_data["instructors"],
+                units=form.cleaned_data["units_text"],
+                by=_user(request),
+            )
         except Conflict as exc:
             form.add_error(None, exc.detail)
         else:
-            program.partners.set(form.cleaned_data["partners"])
-            program.instructors.set(form.cleaned_data["instructors"])
             messages.success(request, _("Saved."))
             return redirect(program)
     return render(

@@ -220,3 +220,32 @@ def test_next_remisi_khusus_explains_a_missing_holiday_date(demo_world):
     assert due is not None
     assert due.khusus.total_days == 0
     assert "not given" in str(due.khusus.reason)
+
+
+def test_correcting_the_sentence_through_the_form_saves_and_audits(client_for, inmate):
+    from sinergi.inmates.forms import SentenceForm
+
+    sentence = inmate.sentence
+    data = {
+        f: getattr(sentence, f)
+        for f in SentenceForm.Meta.fields
+        if getattr(sentence, f) is not None
+    }
+    data.update(term_years=4, detention_start="2024-05-09")
+    response = client_for("petugas.selong").post(f"/inmates/{inmate.pk}/sentence/", data)
+    assert response.status_code == 302, response.context["form"].errors
+    sentence.refresh_from_db()
+    assert sentence.term_years == 4
+    assert sentence.expiry_date == datetime.date(2028, 5, 9)
+    assert AuditEvent.objects.get(action="sentence.update").changes["term_years"] == [2, 4]
+
+
+def test_correcting_identity_through_the_form_saves(client_for, inmate):
+    response = client_for("petugas.selong").post(
+        f"/inmates/{inmate.pk}/edit/",
+        {"registration_number": inmate.registration_number, "name": "Nama Baru"},
+    )
+    assert response.status_code == 302
+    inmate.refresh_from_db()
+    assert inmate.name == "Nama Baru"
+    assert inmate.history.count() == 2

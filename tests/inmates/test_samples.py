@@ -24,8 +24,15 @@ def media(tmp_path):
 
 def _run(name: str, facility: str, *extra: str) -> str:
     out = io.StringIO()
-    call_command("import_inmates", str(SAMPLES / name), "--facility", facility, *extra,
-                 stdout=out, stderr=io.StringIO())
+    call_command(
+        "import_inmates",
+        str(SAMPLES / name),
+        "--facility",
+        facility,
+        *extra,
+        stdout=out,
+        stderr=io.StringIO(),
+    )
     return out.getvalue()
 
 
@@ -42,9 +49,16 @@ def test_custom_headers_need_a_mapping(demo_world):
     with pytest.raises(CommandError, match="Required columns not recognised"):
         _run("sdp-export-custom-headers.csv", "selong")
     output = _run(
-        "sdp-export-custom-headers.csv", "selong", "--map", "registration_number=No Reg",
-        "--map", "name=Nama Lengkap", "--map", "term_text=Lama Hukuman",
-        "--map", "detention_start=Tgl Ditahan",
+        "sdp-export-custom-headers.csv",
+        "selong",
+        "--map",
+        "registration_number=No Reg",
+        "--map",
+        "name=Nama Lengkap",
+        "--map",
+        "term_text=Lama Hukuman",
+        "--map",
+        "detention_start=Tgl Ditahan",
     )
     assert "created 10" in output
 

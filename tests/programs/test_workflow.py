@@ -83,3 +83,30 @@ def test_one_off_session_and_cancelling_a_session(running, officer):
     actions.cancel_session(session=session, reason="Hujan", by=officer)
     session.refresh_from_db()
     assert session.status == "cancelled"
+
+
+def test_competency_units_are_edited_on_the_program_form(client_for, selong, officer):
+    program = new_program(selong, officer)
+    data = {
+        "kind": "independence",
+        "category": "vocational",
+        "title": program.title,
+        "capacity": "10",
+        "target_hours": "160",
+        "start_date": program.start_date.isoformat(),
+        "end_date": program.end_date.isoformat(),
+        "sex": "",
+        "min_months_left": "0",
+        "certification": "lsp",
+        "min_attendance_percent": "80",
+        "pass_mark": "",
+        "units_text": "C.25.200.00.010.1 Mengelas pelat posisi bawah tangan\nMembaca gambar kerja",
+    }
+    response = client_for("petugas.selong").post(f"/programs/{program.pk}/edit/", data)
+    assert response.status_code == 302, response.context["form"].errors
+    assert list(program.units.values_list("code", "title")) == [
+        ("C.25.200.00.010.1", "Mengelas pelat posisi bawah tangan"),
+        ("", "Membaca gambar kerja"),
+    ]
+    event = AuditEvent.objects.filter(action="program.update").last()
+    assert event is not None and event.changes["capacity"] == [2, 10]
