@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "sinergi.accounts",
     "sinergi.inmates",
     "sinergi.programs",
+    "sinergi.cooperation",
 ]
 
 MIDDLEWARE = [

@@ -17,6 +17,7 @@ urlpatterns = [
     path("orgs/", include("sinergi.orgs.urls")),
     path("inmates/", include("sinergi.inmates.urls")),
     path("programs/", include("sinergi.programs.urls")),
+    path("cooperation/", include("sinergi.cooperation.urls")),
     path("verify/", program_views.verify, name="verify_form"),
     path("verify/<str:code>/", program_views.verify, name="verify"),
     path("me/", include("sinergi.accounts.urls")),

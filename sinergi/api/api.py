@@ -11,6 +11,8 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from sinergi.accounts.api import router as accounts_router
 from sinergi.api.auth import AUTH
+from sinergi.cooperation.actions import RequestConflict
+from sinergi.cooperation.api import router as cooperation_router
 from sinergi.core.api import Conflict
 from sinergi.inmates.api import router as inmates_router
 from sinergi.orgs.api import router as orgs_router
@@ -87,6 +89,15 @@ def _conflict(request: HttpRequest, exc: Conflict) -> HttpResponse:
     return _error(request, 409, exc.detail, exc.code)
 
 
+@api.exception_handler(RequestConflict)
+def _request_conflict(request: HttpRequest, exc: RequestConflict) -> HttpResponse:
+    return api.create_response(
+        request,
+        {"detail": exc.detail, "code": exc.code, "errors": {}, "allowed": exc.allowed},
+        status=409,
+    )
+
+
 @api.exception_handler(HttpError)
 def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     codes = {400: "bad_request", 401: "not_authenticated", 403: "permission_denied"}
@@ -97,3 +108,4 @@ api.add_router("/", accounts_router)
 api.add_router("/", orgs_router)
 api.add_router("/", inmates_router)
 api.add_router("/", programs_router)
+api.add_router("/", cooperation_router)

@@ -7,6 +7,7 @@ import decimal
 from collections.abc import Mapping
 from typing import Any
 
+from django.core.files import File
 from django.db import models
 
 from sinergi.core.middleware import current_request_context
@@ -20,6 +21,8 @@ def _jsonable(value: Any) -> Any:
         return str(value)
     if isinstance(value, models.Model):
         return value.pk
+    if isinstance(value, File):  # an upload: its name, never its content
+        return value.name
     if isinstance(value, Mapping):
         return {str(k): _jsonable(v) for k, v in value.items()}
     if isinstance(value, list | tuple | set | frozenset):

@@ -1,0 +1,280 @@
+"""Writes on cooperation records: atomic, attributed (``by=``), audited.
+
+The support-request workflow is the table ``REQUEST_TRANSITIONS``: which status may
+follow which, and which side may make the move (the facility's officers or head, or the
+partner's users). A move that the workflow or the caller's role does not allow is a
+:class:`RequestConflict` (409) that names the statuses the caller may move to.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Mapping
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from sinergi.accounts.models import User
+from sinergi.cooperation.choices import ActionStatus, RequestStatus
+from sinergi.cooperation.models import (
+    ActionItem,
+    Asset,
+    Fulfilment,
+    RequestEvent,
+    SupportRequest,
+)
+from sinergi.core import audit
+from sinergi.core.api import Conflict
+from sinergi.core.roles import Role
+from sinergi.core.scoping import scope_of
+
+R = RequestStatus
+HEAD = "facility_head"
+OFFICER = "facility_officer"
+PARTNER = "partner"
+
+# (from, to) -> the sides that may make the move.
+REQUEST_TRANSITIONS: dict[tuple[str, str], frozenset[str]] = {
+    (R.DRAFT, R.SUBMITTED): frozenset({HEAD}),  # the head approves before it leaves
+    (R.DRAFT, R.CLOSED): frozenset({OFFICER, HEAD}),
+    (R.SUBMITTED, R.ACKNOWLEDGED): frozenset({PARTNER}),
+    (R.SUBMITTED, R.ACCEPTED): frozenset({PARTNER}),
+    (R.SUBMITTED, R.PARTIALLY_ACCEPTED): frozenset({PARTNER}),
+    (R.SUBMITTED, R.DECLINED): frozenset({PARTNER}),
+    (R.SUBMITTED, R.CLOSED): frozenset({HEAD}),  # withdrawn by the facility
+    (R.ACKNOWLEDGED, R.ACCEPTED): frozenset({PARTNER}),
+    (R.ACKNOWLEDGED, R.PARTIALLY_ACCEPTED): frozenset({PARTNER}),
+    (R.ACKNOWLEDGED, R.DECLINED): frozenset({PARTNER}),
+    (R.ACCEPTED, R.IN_DELIVERY): frozenset({PARTNER}),
+    (R.PARTIALLY_ACCEPTED, R.IN_DELIVERY): frozenset({PARTNER}),
+    (R.IN_DELIVERY, R.FULFILLED): frozenset({PARTNER, OFFICER, HEAD}),
+    (R.IN_DELIVERY, R.CLOSED): frozenset({OFFICER, HEAD}),
+    (R.FULFILLED, R.CLOSED): frozenset({OFFICER, HEAD}),
+    (R.DECLINED, R.CLOSED): frozenset({OFFICER, HEAD}),
+}
+NOTE_REQUIRED = frozenset({R.DECLINED, R.PARTIALLY_ACCEPTED})
+ANSWERS = frozenset({R.ACKNOWLEDGED, R.ACCEPTED, R.PARTIALLY_ACCEPTED, R.DECLINED})
+
+
+class RequestConflict(Conflict):
+    def __init__(self, detail: str, allowed: list[str], code: str = "invalid_transition"):
+        super().__init__(detail, code)
+        self.allowed = allowed
+
+
+def sides(user: User, request: SupportRequest) -> frozenset[str]:
+    """Which sides of ``request`` the user acts for."""
+    scope = scope_of(user)
+    found = set()
+    facility_roles = scope.facility_roles.get(request.facility_id, frozenset())
+    if Role.HEAD in facility_roles:
+        found.add(HEAD)
+    if facility_roles & {Role.PROGRAM_OFFICER, Role.HEAD}:
+        found.add(OFFICER)
+    if Role.PARTNER_USER in scope.partner_roles.get(request.partner_id, frozenset()):
+        found.add(PARTNER)
+    return frozenset(found)
+
+
+def allowed_moves(request: SupportRequest, user: User) -> list[str]:
+    mine = sides(user, request)
+    return [
+        to for (src, to), who in REQUEST_TRANSITIONS.items() if src == request.status and who & mine
+    ]
+
+
+@transaction.atomic
+def create_request(*, facility: Any, values: Mapping[str, Any], by: User) -> SupportRequest:
+    if not scope_of(by).facility_roles.get(facility.pk, frozenset()) & {
+        Role.PROGRAM_OFFICER,
+        Role.HEAD,
+    }:
+        raise PermissionDenied(_("Only program officers and heads draft requests."))
+    request = SupportRequest(facility=facility, created_by=by, **values)
+    request.full_clean()
+    request.save()
+    audit.record("request.create", by=by, target=request, changes=dict(values))
+    return request
+
+
+@transaction.atomic
+def transition_request(
+    *,
+    request: SupportRequest,
+    to: str,
+    by: User,
+    note: str = "",
+    accepted_quantity: Decimal | None = None,
+) -> SupportRequest:
+    request = SupportRequest.objects.select_for_update().get(pk=request.pk)
+    allowed = allowed_moves(request, by)
+    if to not in allowed:
+        current = RequestStatus(request.status).label
+        raise RequestConflict(
+            _("From “%(status)s” you may move this request to: %(allowed)s.")
+            % {
+                "status": current,
+                "allowed": ", ".join(allowed) if allowed else _("nothing (not your turn)"),
+            },
+            allowed=allowed,
+        )
+    if to in NOTE_REQUIRED and not note.strip():
+        raise RequestConflict(
+            _("Say what is accepted or why it is declined."), allowed, code="note_required"
+        )
+    previous = request.status
+    request.status = to
+    fields = ["status", "updated_at"]
+    now = timezone.now()
+    if to == R.SUBMITTED:
+        request.submitted_at = now
+        fields.append("submitted_at")
+    if to in ANSWERS and request.answered_at is None:
+        request.answered_at = now
+        fields.append("answered_at")
+    if to in (R.ACCEPTED, R.PARTIALLY_ACCEPTED, R.DECLINED):
+        request.answer_note = note
+        request.accepted_quantity = (
+            request.quantity
+            if to == R.ACCEPTED
+            else Decimal(0)
+            if to == R.DECLINED
+            else accepted_quantity
+        )
+        fields += ["answer_note", "accepted_quantity"]
+    request.save(update_fields=fields)
+    RequestEvent.objects.create(
+        request=request, author=by, text=note, from_status=previous, to_status=to
+    )
+    audit.record(
+        "request.transition",
+        by=by,
+        target=request,
+        facility=request.facility_id,
+        changes={"status": [previous, to], "note": note},
+    )
+    return request
+
+
+@transaction.atomic
+def comment(*, request: SupportRequest, text: str, by: User) -> RequestEvent:
+    if not text.strip():
+        raise Conflict(_("A comment cannot be empty."), code="empty")
+    if not sides(by, request):
+        raise PermissionDenied(_("Only the facility and the partner comment on a request."))
+    event = RequestEvent.objects.create(request=request, author=by, text=text.strip())
+    audit.record("request.comment", by=by, target=request, facility=request.facility_id)
+    return event
+
+
+@transaction.atomic
+def record_fulfilment(
+    *,
+    request: SupportRequest,
+    values: Mapping[str, Any],
+    by: User,
+    sessions: Iterable[Any] = (),
+    asset: Mapping[str, Any] | None = None,
+) -> Fulfilment:
+    """What the partner delivered for ``request``; equipment enters the asset list."""
+    if PARTNER not in sides(by, request) and OFFICER not in sides(by, request):
+        raise PermissionDenied(_("Only the partner or the facility records a delivery."))
+    if request.status not in (R.ACCEPTED, R.PARTIALLY_ACCEPTED, R.IN_DELIVERY, R.FULFILLED):
+        raise Conflict(
+            _("Deliveries are recorded once the request is accepted."), code="not_accepted"
+        )
+    sessions = list(sessions)
+    values = dict(values)
+    if request.kind == "instructor" and sessions:
+        # Instructor hours count from attendance: sessions where somebody was present.
+        from sinergi.programs.models import Attendance
+
+        held = set(
+            Attendance.objects.filter(session__in=sessions, status="present").values_list(
+                "session_id", flat=True
+            )
+        )
+        values["quantity"] = Decimal(str(sum(s.hours for s in sessions if s.pk in held)))
+        values["unit"] = _("hours")
+    fulfilment = Fulfilment(
+        request=request,
+        partner=request.partner,
+        commitment=request.commitment,
+        recorded_by=by,
+        **values,
+    )
+    try:
+        fulfilment.full_clean()
+    except ValidationError as exc:
+        raise Conflict("; ".join(exc.messages), code="invalid") from None
+    fulfilment.save()
+    if sessions:
+        if any(s.program.facility_id != request.facility_id for s in sessions):
+            raise Conflict(_("Those sessions are in another facility."), code="wrong_sessions")
+        fulfilment.sessions.set(sessions)
+    if asset:
+        Asset.objects.create(
+            facility_id=request.facility_id, fulfilment=fulfilment, program=request.program, **asset
+        )
+    if request.status in (R.ACCEPTED, R.PARTIALLY_ACCEPTED):
+        previous = request.status
+        request.status = R.IN_DELIVERY
+        request.save(update_fields=["status", "updated_at"])
+        RequestEvent.objects.create(
+            request=request, author=by, from_status=previous, to_status=R.IN_DELIVERY
+        )
+    audit.record(
+        "fulfilment.create",
+        by=by,
+        target=fulfilment,
+        facility=request.facility_id,
+        changes={**values, "request": request.pk},
+    )
+    return fulfilment
+
+
+@transaction.atomic
+def close_action_item(*, item: ActionItem, status: str, by: User, reason: str = "") -> ActionItem:
+    if item.status != ActionStatus.OPEN:
+        raise Conflict(_("This action item is already closed."), code="closed")
+    if status not in (ActionStatus.DONE, ActionStatus.DROPPED):
+        raise Conflict(_("Close an action item as done or dropped."), code="bad_status")
+    if status == ActionStatus.DROPPED and not reason.strip():
+        raise Conflict(_("Give a reason for dropping it."), code="reason_required")
+    item.status = status
+    item.drop_reason = reason.strip()
+    item.closed_on = timezone.localdate()
+    item.save(update_fields=["status", "drop_reason", "closed_on", "updated_at"])
+    audit.record(
+        "action_item.close",
+        by=by,
+        target=item,
+        facility=item.meeting.facility_id,
+        changes={"status": status, "reason": reason},
+    )
+    return item
+
+
+def overdue_requests(today: datetime.date | None = None) -> Any:
+    """Requests waiting over 14 days for an answer, or past their needed-by date."""
+    from django.db.models import Q
+
+    today = today or timezone.localdate()
+    waiting_since = timezone.now() - datetime.timedelta(days=14)
+    return SupportRequest.objects.filter(
+        Q(status=R.SUBMITTED, submitted_at__lt=waiting_since)
+        | Q(
+            status__in=[
+                R.SUBMITTED,
+                R.ACKNOWLEDGED,
+                R.ACCEPTED,
+                R.PARTIALLY_ACCEPTED,
+                R.IN_DELIVERY,
+            ],
+            needed_by__lt=today,
+        )
+    )

@@ -1,0 +1,254 @@
+import datetime
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import Field, Router, Schema, Status
+from ninja.pagination import paginate
+
+from sinergi.cooperation import actions, health
+from sinergi.cooperation.choices import RequestKind, RequestStatus
+from sinergi.cooperation.models import (
+    Agreement,
+    Commitment,
+    Fulfilment,
+    Meeting,
+    SupportRequest,
+)
+from sinergi.core.api import PageNumber, api_user
+from sinergi.core.scoping import scope_of
+from sinergi.orgs.models import Facility, Partner
+
+router = Router(tags=["cooperation"])
+
+
+class RequestIn(Schema):
+    facility: str
+    partner: str
+    kind: RequestKind
+    title: str = Field(min_length=3, max_length=250)
+    quantity: Decimal = Field(gt=0)
+    unit: str = Field(min_length=1, max_length=40)
+    needed_by: datetime.date
+    justification: str = Field(min_length=3)
+    program_id: int | None = None
+    agreement_id: int | None = None
+
+
+class RequestOut(Schema):
+    id: int
+    facility: str
+    partner: str
+    kind: str
+    title: str
+    quantity: Decimal
+    unit: str
+    needed_by: datetime.date
+    status: str
+    accepted_quantity: Decimal | None
+    answer_note: str
+    program_id: int | None
+    agreement_id: int | None
+
+    @staticmethod
+    def resolve_facility(obj: SupportRequest) -> str:
+        return obj.facility.code
+
+    @staticmethod
+    def resolve_partner(obj: SupportRequest) -> str:
+        return obj.partner.code
+
+
+class TransitionIn(Schema):
+    to: RequestStatus
+    note: str = ""
+    accepted_quantity: Decimal | None = Field(None, ge=0)
+
+
+class FulfilmentIn(Schema):
+    description: str = Field(min_length=2, max_length=300)
+    delivered_on: datetime.date
+    quantity: Decimal = Field(ge=0)
+    unit: str = Field(min_length=1, max_length=40)
+    value_rupiah: Decimal = Field(Decimal(0), ge=0)
+    session_ids: list[int] = []
+
+
+class FulfilmentOut(Schema):
+    id: int
+    description: str
+    delivered_on: datetime.date
+    quantity: Decimal
+    unit: str
+    value_rupiah: Decimal
+
+
+class CommitmentOut(Schema):
+    id: int
+    partner: str | None
+    kind: str
+    description: str
+    target_quantity: Decimal
+    delivered_quantity: Decimal
+    unit: str
+    due_date: datetime.date
+
+    @staticmethod
+    def resolve_partner(obj: Commitment) -> str | None:
+        return obj.partner.code if obj.partner else None
+
+
+class AgreementOut(Schema):
+    id: int
+    kind: str
+    number: str
+    title: str
+    status: str
+    start_date: datetime.date
+    end_date: datetime.date
+    partners: list[str]
+    commitments: list[CommitmentOut]
+
+    @staticmethod
+    def resolve_status(obj: Agreement) -> str:
+        return obj.effective_status
+
+    @staticmethod
+    def resolve_partners(obj: Agreement) -> list[str]:
+        return [p.code for p in obj.partners.all()]
+
+    @staticmethod
+    def resolve_commitments(obj: Agreement) -> list[Commitment]:
+        return list(health.commitments_with_progress(obj.commitments.select_related("partner")))
+
+
+class ActionItemOut(Schema):
+    id: int
+    title: str
+    due_date: datetime.date
+    status: str
+    owner: str
+
+    @staticmethod
+    def resolve_owner(obj: Any) -> str:
+        owner = obj.owner_partner or obj.owner_facility
+        return owner.code if owner else ""
+
+
+class MeetingOut(Schema):
+    id: int
+    date: datetime.date
+    title: str
+    place: str
+    decisions: str
+    actions: list[ActionItemOut]
+
+    @staticmethod
+    def resolve_actions(obj: Meeting) -> list[Any]:
+        return list(obj.actions.all())
+
+
+def _request(request: HttpRequest, pk: int) -> SupportRequest:
+    return get_object_or_404(
+        SupportRequest.objects.for_user(api_user(request)).select_related("facility", "partner"),
+        pk=pk,
+    )
+
+
+@router.get("/support-requests", response=list[RequestOut], summary="Support requests")
+@paginate(PageNumber)
+def list_requests(
+    request: HttpRequest, status: RequestStatus | None = None, partner: str | None = None
+) -> QuerySet[SupportRequest]:
+    rows = SupportRequest.objects.for_user(api_user(request)).select_related("facility", "partner")
+    if status:
+        rows = rows.filter(status=status)
+    if partner:
+        rows = rows.filter(partner__code=partner)
+    return rows.order_by("-created_at", "-id")
+
+
+@router.post("/support-requests", response={201: RequestOut}, summary="Draft a request")
+def create_request(request: HttpRequest, payload: RequestIn) -> Status:
+    user = api_user(request)
+    facility = get_object_or_404(Facility.objects.for_user(user), code=payload.facility)
+    partner = get_object_or_404(Partner, code=payload.partner)
+    values = payload.dict(exclude={"facility", "partner"})
+    values["partner"] = partner
+    created = actions.create_request(facility=facility, values=values, by=user)
+    return Status(201, created)
+
+
+@router.get("/support-requests/{request_id}", response=RequestOut, summary="One request")
+def get_request(request: HttpRequest, request_id: int) -> SupportRequest:
+    return _request(request, request_id)
+
+
+@router.post(
+    "/support-requests/{request_id}/transitions",
+    response=RequestOut,
+    summary="Move a request (409 with the allowed next statuses)",
+)
+def transition(request: HttpRequest, request_id: int, payload: TransitionIn) -> SupportRequest:
+    support = _request(request, request_id)
+    return actions.transition_request(
+        request=support,
+        to=payload.to,
+        note=payload.note,
+        accepted_quantity=payload.accepted_quantity,
+        by=api_user(request),
+    )
+
+
+@router.get("/support-requests/{request_id}/fulfilments", response=list[FulfilmentOut])
+def list_fulfilments(request: HttpRequest, request_id: int) -> QuerySet[Fulfilment]:
+    return _request(request, request_id).fulfilments.all()
+
+
+@router.post(
+    "/support-requests/{request_id}/fulfilments",
+    response={201: FulfilmentOut},
+    summary="Record a delivery",
+)
+def create_fulfilment(request: HttpRequest, request_id: int, payload: FulfilmentIn) -> Status:
+    from sinergi.programs.models import Session
+
+    support = _request(request, request_id)
+    sessions = list(Session.objects.filter(pk__in=payload.session_ids).select_related("program"))
+    fulfilment = actions.record_fulfilment(
+        request=support,
+        values=payload.dict(exclude={"session_ids"}),
+        sessions=sessions,
+        by=api_user(request),
+    )
+    return Status(201, fulfilment)
+
+
+@router.get("/agreements", response=list[AgreementOut], summary="Agreements with commitments")
+@paginate(PageNumber)
+def list_agreements(request: HttpRequest) -> QuerySet[Agreement]:
+    return (
+        Agreement.objects.for_user(api_user(request))
+        .prefetch_related("partners")
+        .order_by("-start_date", "id")
+    )
+
+
+@router.get("/meetings", response=list[MeetingOut], summary="Meetings with action items")
+@paginate(PageNumber)
+def list_meetings(request: HttpRequest) -> QuerySet[Meeting]:
+    scope = scope_of(api_user(request))
+    meetings = Meeting.objects.all()
+    if not scope.is_admin:
+        from django.db.models import Q
+
+        meetings = meetings.filter(
+            Q(facility_id__in=scope.facility_ids())
+            | Q(facility__region_id__in=scope.region_ids)
+            | Q(partners__in=scope.partner_ids())
+        ).distinct()
+    return meetings.prefetch_related("actions__owner_partner", "actions__owner_facility").order_by(
+        "-date", "id"
+    )

@@ -1,0 +1,332 @@
+"""Demo cooperation at Lapas Selong: the Aug 2025 coordination meeting with Pemkab
+Lombok Timur and its three proposals, a Kesepakatan Bersama with PKS for Disnaker
+(instructors for the welding course) and Dinas Pertanian (a tractor, delivered, and farm
+inputs), requests in every status, and one dormant partner. Idempotent."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+from typing import TextIO
+
+from django.utils import timezone
+
+from sinergi.accounts.models import User
+from sinergi.cooperation.models import (
+    ActionItem,
+    Agreement,
+    Asset,
+    Commitment,
+    Fulfilment,
+    Meeting,
+    RequestEvent,
+    SupportRequest,
+)
+from sinergi.orgs.models import Facility, Partner
+from sinergi.programs.models import Attendance, Program
+
+
+def seed(out: TextIO) -> None:
+    selong = Facility.objects.get(code="selong")
+    if Meeting.objects.filter(facility=selong).exists():
+        out.write("  cooperation: already there\n")
+        return
+    today = timezone.localdate()
+    now = timezone.now()
+    p = {x.code: x for x in Partner.objects.all()}
+    officer = User.objects.get(username="petugas.selong")
+    head = User.objects.get(username="kalapas.selong")
+    disnaker_user = User.objects.get(username="mitra.disnaker")
+
+    meeting = Meeting.objects.create(
+        facility=selong,
+        date=datetime.date(2025, 8, 12),
+        title="Rapat koordinasi pembinaan WBP Lapas Selong dengan Pemkab Lombok Timur",
+        place="Kantor Bupati Lombok Timur",
+        minutes="Lapas Selong memaparkan kebutuhan pembinaan: instruktur pelatihan, sarana "
+        "kegiatan kerja, dan dukungan reintegrasi sosial. Kepala Lapas meminta kerja "
+        "sama yang berkelanjutan dan nyata, bukan seremonial.",
+        decisions="Pemkab menyiapkan Kesepakatan Bersama dan PKS per OPD terkait.",
+    )
+    meeting.attendees.set([head, officer])
+    meeting.partners.set(
+        [p["disnaker-lotim"], p["distan-lotim"], p["dinsos-lotim"], p["dukcapil-lotim"]]
+    )
+    ActionItem.objects.bulk_create(
+        [
+            ActionItem(
+                meeting=meeting,
+                title="Menyediakan instruktur pelatihan las dari BLK",
+                owner_partner=p["disnaker-lotim"],
+                due_date=datetime.date(2025, 10, 31),
+                status="done",
+                closed_on=datetime.date(2025, 10, 20),
+            ),
+            ActionItem(
+                meeting=meeting,
+                title="Bantuan sarana dan alat untuk kebun Lapas",
+                owner_partner=p["distan-lotim"],
+                due_date=datetime.date(2025, 12, 31),
+                status="done",
+                closed_on=datetime.date(2025, 11, 5),
+            ),
+            ActionItem(
+                meeting=meeting,
+                title="Dukungan reintegrasi sosial: perekaman e-KTP dan pendampingan",
+                owner_partner=p["dukcapil-lotim"],
+                due_date=today + datetime.timedelta(days=20),
+            ),
+            ActionItem(
+                meeting=meeting,
+                title="Menyusun daftar WBP yang akan bebas 6 bulan ke depan",
+                owner_facility=selong,
+                owner_user=officer,
+                due_date=today + datetime.timedelta(days=10),
+            ),
+        ]
+    )
+
+    kb = Agreement.objects.create(
+        kind="mou",
+        number="180/01/KB/HK/2025",
+        facility=selong,
+        status="active",
+        title="Kesepakatan Bersama Pemkab Lombok Timur dan Lapas Kelas IIB Selong tentang "
+        "pembinaan dan reintegrasi WBP",
+        scope="Pelatihan keterampilan, sarana kegiatan kerja, layanan administrasi "
+        "kependudukan, dan reintegrasi sosial.",
+        signed_on=datetime.date(2025, 9, 15),
+        start_date=datetime.date(2025, 9, 15),
+        end_date=datetime.date(2028, 9, 14),
+    )
+    kb.partners.set(
+        [
+            p["disnaker-lotim"],
+            p["distan-lotim"],
+            p["dinsos-lotim"],
+            p["dukcapil-lotim"],
+            p["diskop-lotim"],
+        ]
+    )
+    pks_disnaker = Agreement.objects.create(
+        kind="pks",
+        number="560/45/PKS/DISNAKER/2025",
+        facility=selong,
+        parent=kb,
+        status="active",
+        title="PKS pelatihan kerja bagi WBP (Disnaker dan BLK)",
+        signed_on=datetime.date(2025, 10, 1),
+        start_date=datetime.date(2025, 10, 1),
+        end_date=today + datetime.timedelta(days=60),
+    )
+    pks_disnaker.partners.set([p["disnaker-lotim"]])
+    pks_distan = Agreement.objects.create(
+        kind="pks",
+        number="520/12/PKS/DISTAN/2025",
+        facility=selong,
+        parent=kb,
+        status="active",
+        title="PKS sarana pertanian di kebun Lapas (Dinas Pertanian)",
+        signed_on=datetime.date(2025, 10, 10),
+        start_date=datetime.date(2025, 10, 10),
+        end_date=datetime.date(2027, 10, 9),
+    )
+    pks_distan.partners.set([p["distan-lotim"]])
+    instructors = Commitment.objects.create(
+        agreement=pks_disnaker,
+        partner=p["disnaker-lotim"],
+        kind="instructors",
+        description="Instruktur las untuk pelatihan 160 jam",
+        target_quantity=Decimal(160),
+        unit="jam",
+        due_date=today + datetime.timedelta(days=30),
+    )
+    tractor = Commitment.objects.create(
+        agreement=pks_distan,
+        partner=p["distan-lotim"],
+        kind="equipment",
+        description="Traktor tangan untuk kebun Lapas",
+        target_quantity=Decimal(1),
+        unit="unit",
+        due_date=datetime.date(2025, 12, 31),
+    )
+    inputs = Commitment.objects.create(
+        agreement=pks_distan,
+        partner=p["distan-lotim"],
+        kind="equipment",
+        description="Benih dan pupuk",
+        target_quantity=Decimal(500),
+        unit="kg",
+        due_date=today + datetime.timedelta(days=45),
+    )
+
+    welding = Program.objects.filter(facility=selong, title__startswith="Pelatihan Las").first()
+    farming = Program.objects.filter(facility=selong, title__startswith="Pertanian").first()
+
+    def ask(
+        partner: str,
+        kind: str,
+        title: str,
+        qty: int,
+        unit: str,
+        status: str,
+        days_ago: int,
+        **extra: object,
+    ) -> SupportRequest:
+        created = now - datetime.timedelta(days=days_ago)
+        request = SupportRequest.objects.create(
+            facility=selong,
+            partner=p[partner],
+            kind=kind,
+            title=title,
+            quantity=Decimal(qty),
+            unit=unit,
+            status=status,
+            created_by=officer,
+            needed_by=today + datetime.timedelta(days=30 - days_ago // 2),
+            justification="Sesuai hasil rapat koordinasi Agustus 2025.",
+            submitted_at=None if status == "draft" else created + datetime.timedelta(days=1),
+            answered_at=None
+            if status in ("draft", "submitted")
+            else created + datetime.timedelta(days=4 + days_ago % 5),
+            **extra,
+        )
+        if status != "draft":
+            RequestEvent.objects.create(
+                request=request,
+                author=head,
+                from_status="draft",
+                to_status="submitted",
+                created_at=created + datetime.timedelta(days=1),
+            )
+        return request
+
+    ask("diskop-lotim", "funding", "Modal usaha bagi WBP yang akan bebas", 10, "paket", "draft", 2)
+    ask(
+        "dukcapil-lotim",
+        "reintegration",
+        "Perekaman e-KTP di dalam Lapas",
+        40,
+        "orang",
+        "submitted",
+        20,
+    )
+    ask(
+        "dinsos-lotim",
+        "reintegration",
+        "Pendampingan keluarga WBP menjelang bebas",
+        15,
+        "keluarga",
+        "acknowledged",
+        9,
+    )
+    ask(
+        "diskop-lotim",
+        "training_places",
+        "Pelatihan kewirausahaan",
+        25,
+        "tempat",
+        "declined",
+        60,
+        answer_note="Anggaran tahun ini sudah terpakai.",
+    )
+    ask(
+        "distan-lotim",
+        "equipment",
+        "Benih dan pupuk untuk musim tanam",
+        500,
+        "kg",
+        "partially_accepted",
+        15,
+        program=farming,
+        agreement=pks_distan,
+        commitment=inputs,
+        accepted_quantity=Decimal(300),
+        answer_note="300 kg tersedia bulan ini.",
+    )
+    teaching = ask(
+        "disnaker-lotim",
+        "instructor",
+        "Instruktur las untuk kelas SMAW",
+        160,
+        "jam",
+        "in_delivery",
+        45,
+        program=welding,
+        agreement=pks_disnaker,
+        commitment=instructors,
+        accepted_quantity=Decimal(160),
+    )
+    tractor_request = ask(
+        "distan-lotim",
+        "equipment",
+        "Traktor tangan untuk kebun Lapas",
+        1,
+        "unit",
+        "fulfilled",
+        100,
+        program=farming,
+        agreement=pks_distan,
+        commitment=tractor,
+        accepted_quantity=Decimal(1),
+    )
+    ask(
+        "kemenag-lotim",
+        "instructor",
+        "Penyuluh agama untuk baca tulis Al-Qur'an",
+        48,
+        "jam",
+        "closed",
+        200,
+    )
+
+    if welding is not None:
+        taught = list(
+            welding.sessions.filter(
+                date__lt=today,
+                pk__in=Attendance.objects.filter(status="present").values("session_id"),
+            ).order_by("date")
+        )
+        hours = Decimal(str(sum(s.hours for s in taught)))
+        delivery = Fulfilment.objects.create(
+            partner=p["disnaker-lotim"],
+            request=teaching,
+            commitment=instructors,
+            description="Instruktur BLK mengajar kelas las",
+            delivered_on=today,
+            quantity=hours,
+            unit="jam",
+            value_rupiah=Decimal(150000) * hours,
+            recorded_by=disnaker_user,
+        )
+        delivery.sessions.set(taught)
+    tractor_delivery = Fulfilment.objects.create(
+        partner=p["distan-lotim"],
+        request=tractor_request,
+        commitment=tractor,
+        description="Traktor tangan 8,5 PK diserahkan ke kebun Lapas",
+        delivered_on=datetime.date(2025, 11, 5),
+        quantity=Decimal(1),
+        unit="unit",
+        value_rupiah=Decimal(25_000_000),
+        recorded_by=officer,
+    )
+    Asset.objects.create(
+        facility=selong,
+        item="Traktor tangan 8,5 PK",
+        quantity=Decimal(1),
+        unit="unit",
+        location="Kebun Lapas",
+        program=farming,
+        fulfilment=tractor_delivery,
+    )
+    # Kemenag delivered long ago and nothing since: a dormant partner.
+    Fulfilment.objects.create(
+        partner=p["kemenag-lotim"],
+        description="Penyuluh agama (semester lalu)",
+        delivered_on=today - datetime.timedelta(days=150),
+        quantity=Decimal(24),
+        unit="jam",
+        recorded_by=officer,
+    )
+    out.write("  cooperation: 1 meeting, 3 agreements, 8 requests\n")

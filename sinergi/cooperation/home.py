@@ -1,0 +1,95 @@
+"""Home cards: open action items of the user's organisation, requests waiting for the
+user's side, and the partner's contribution page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from sinergi.cooperation.models import ActionItem, SupportRequest
+from sinergi.core.navigation import HomeCard
+from sinergi.core.roles import Role
+from sinergi.core.scoping import Scope
+from sinergi.orgs.models import Partner
+
+
+def cards(request: HttpRequest, scope: Scope) -> list[HomeCard]:
+    result: list[HomeCard] = []
+    partners = scope.partner_ids(Role.PARTNER_USER)
+    facilities = scope.facility_ids(Role.PROGRAM_OFFICER, Role.HEAD)
+    owned = (
+        ActionItem.objects.filter(status="open")
+        .filter(
+            Q(owner_partner_id__in=partners)
+            | Q(owner_facility_id__in=facilities)
+            | Q(owner_user_id=request.user.pk)
+        )
+        .select_related("meeting")
+        .order_by("due_date")
+    )
+    items: list[Any] = list(owned[:8])
+    if items:
+        result.append(
+            HomeCard(
+                title=_("Open action items"),
+                body=_("Decisions of coordination meetings that your organisation owns."),
+                items=[
+                    (f"{a.title} ({a.due_date:%d-%m-%Y})", a.meeting.get_absolute_url())
+                    for a in items
+                ],
+                count=owned.count(),
+                tone="todo",
+                order=15,
+            )
+        )
+    if partners:
+        waiting = SupportRequest.objects.filter(
+            partner_id__in=partners, status__in=["submitted", "acknowledged"]
+        ).count()
+        result.append(
+            HomeCard(
+                title=_("Requests waiting for your answer"),
+                body=_(
+                    "Facilities asked your organisation for support. Answer each one: "
+                    "accept, accept in part, or decline with a reason."
+                ),
+                url=reverse("cooperation:requests") + "?status=submitted",
+                link_label=_("Answer requests"),
+                count=waiting,
+                tone="todo" if waiting else "info",
+                order=3,
+            )
+        )
+        for partner in Partner.objects.filter(pk__in=partners):
+            result.append(
+                HomeCard(
+                    title=_("Your contribution"),
+                    body=_(
+                        "Hours, places and equipment your organisation gave, to show your "
+                        "superiors."
+                    ),
+                    url=reverse("cooperation:contribution", args=[partner.code]),
+                    link_label=partner.name,
+                    order=40,
+                )
+            )
+    heads = scope.facility_ids(Role.HEAD)
+    if heads:
+        drafts = SupportRequest.objects.filter(facility_id__in=heads, status="draft").count()
+        if drafts:
+            result.append(
+                HomeCard(
+                    title=_("Requests to send"),
+                    body=_("Drafted by your officers; they reach the partner once you submit."),
+                    url=reverse("cooperation:requests") + "?status=draft",
+                    link_label=_("Review drafts"),
+                    count=drafts,
+                    tone="todo",
+                    order=9,
+                )
+            )
+    return result

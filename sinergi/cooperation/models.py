@@ -1,0 +1,426 @@
+"""Cooperation with partners: agreements and their commitments, coordination meetings
+and their action items, support requests and what was delivered for them."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from sinergi.cooperation.choices import (
+    ActionStatus,
+    AgreementKind,
+    AgreementStatus,
+    AssetCondition,
+    CommitmentKind,
+    RequestKind,
+    RequestStatus,
+)
+from sinergi.cooperation.queries import (
+    ActionItemQuerySet,
+    AgreementQuerySet,
+    SupportRequestQuerySet,
+)
+from sinergi.cooperation.validators import validate_evidence, validate_pdf
+from sinergi.core.models import TimeStampedModel
+
+EXPIRING_DAYS = 90
+
+
+class Agreement(TimeStampedModel):
+    kind = models.CharField(_("kind"), max_length=4, choices=AgreementKind.choices)
+    number = models.CharField(_("number"), max_length=120, blank=True)
+    title = models.CharField(_("title"), max_length=250)
+    facility = models.ForeignKey(
+        "orgs.Facility",
+        verbose_name=_("facility"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="agreements",
+    )
+    region = models.ForeignKey(
+        "orgs.Region",
+        verbose_name=_("region (Kanwil)"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="agreements",
+    )
+    partners = models.ManyToManyField(
+        "orgs.Partner", verbose_name=_("partners"), related_name="agreements"
+    )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("under the framework agreement"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="operational_agreements",
+    )
+    scope = models.TextField(_("scope"), blank=True)
+    signed_on = models.DateField(_("signed on"), null=True, blank=True)
+    start_date = models.DateField(_("start date"))
+    end_date = models.DateField(_("end date"))
+    document = models.FileField(
+        _("signed document (PDF)"),
+        upload_to="agreements/",
+        blank=True,
+        validators=[validate_pdf],
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=AgreementStatus.choices,
+        default=AgreementStatus.DRAFT,
+        help_text=_(
+            "Draft, active, terminated or renewed; expiring and expired follow from the end date."
+        ),
+    )
+
+    objects = AgreementQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("agreement")
+        verbose_name_plural = _("agreements")
+        ordering = ["-start_date", "title"]
+        constraints = [
+            models.CheckConstraint(
+                name="agreement_has_one_party",
+                condition=Q(facility__isnull=False) | Q(region__isnull=False),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("cooperation:agreement", args=[self.pk])
+
+    @property
+    def effective_status(self) -> str:
+        if self.status != AgreementStatus.ACTIVE:
+            return self.status
+        today = timezone.localdate()
+        if self.end_date < today:
+            return AgreementStatus.EXPIRED
+        if (self.end_date - today).days <= EXPIRING_DAYS:
+            return AgreementStatus.EXPIRING
+        return AgreementStatus.ACTIVE
+
+    def get_effective_status_display(self) -> str:
+        return str(AgreementStatus(self.effective_status).label)
+
+
+class Commitment(TimeStampedModel):
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="commitments")
+    partner = models.ForeignKey(
+        "orgs.Partner",
+        verbose_name=_("promised by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="commitments",
+        help_text=_("Empty: the facility promised it."),
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=CommitmentKind.choices)
+    description = models.CharField(_("what"), max_length=300)
+    target_quantity = models.DecimalField(_("target"), max_digits=12, decimal_places=2)
+    unit = models.CharField(_("unit"), max_length=40)
+    due_date = models.DateField(_("due date"))
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("commitment")
+        verbose_name_plural = _("commitments")
+        ordering = ["due_date", "id"]
+
+    def __str__(self) -> str:
+        return self.description
+
+
+class Meeting(TimeStampedModel):
+    facility = models.ForeignKey(
+        "orgs.Facility",
+        verbose_name=_("facility"),
+        on_delete=models.PROTECT,
+        related_name="meetings",
+    )
+    title = models.CharField(_("title"), max_length=250)
+    date = models.DateField(_("date"))
+    place = models.CharField(_("place"), max_length=200, blank=True)
+    attendees = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name=_("attendees"), blank=True, related_name="+"
+    )
+    partners = models.ManyToManyField(
+        "orgs.Partner",
+        verbose_name=_("partner organisations"),
+        blank=True,
+        related_name="meetings",
+    )
+    minutes = models.TextField(_("minutes"), blank=True)
+    decisions = models.TextField(_("decisions"), blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("coordination meeting")
+        verbose_name_plural = _("coordination meetings")
+        ordering = ["-date"]
+
+    def __str__(self) -> str:
+        return f"{self.date}: {self.title}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("cooperation:meeting", args=[self.pk])
+
+
+class ActionItem(TimeStampedModel):
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="actions")
+    title = models.CharField(_("action"), max_length=300)
+    owner_partner = models.ForeignKey(
+        "orgs.Partner",
+        verbose_name=_("owner organisation (partner)"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="action_items",
+    )
+    owner_facility = models.ForeignKey(
+        "orgs.Facility",
+        verbose_name=_("owner organisation (facility)"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="action_items",
+    )
+    owner_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="action_items",
+    )
+    due_date = models.DateField(_("due date"))
+    status = models.CharField(
+        _("status"), max_length=8, choices=ActionStatus.choices, default=ActionStatus.OPEN
+    )
+    drop_reason = models.CharField(_("reason for dropping"), max_length=300, blank=True)
+    closed_on = models.DateField(_("closed on"), null=True, blank=True)
+
+    objects = ActionItemQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("action item")
+        verbose_name_plural = _("action items")
+        ordering = ["due_date", "id"]
+        constraints = [
+            models.CheckConstraint(
+                name="action_item_has_an_owner",
+                condition=Q(owner_partner__isnull=False) | Q(owner_facility__isnull=False),
+            )
+        ]
+        indexes = [models.Index(fields=["status", "due_date"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class SupportRequest(TimeStampedModel):
+    facility = models.ForeignKey(
+        "orgs.Facility",
+        verbose_name=_("facility"),
+        on_delete=models.PROTECT,
+        related_name="support_requests",
+    )
+    partner = models.ForeignKey(
+        "orgs.Partner",
+        verbose_name=_("partner asked"),
+        on_delete=models.PROTECT,
+        related_name="support_requests",
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=RequestKind.choices)
+    title = models.CharField(_("what exactly"), max_length=250)
+    quantity = models.DecimalField(_("quantity"), max_digits=12, decimal_places=2)
+    unit = models.CharField(_("unit"), max_length=40)
+    needed_by = models.DateField(_("needed by"))
+    program = models.ForeignKey(
+        "programs.Program",
+        verbose_name=_("for the program"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="support_requests",
+    )
+    agreement = models.ForeignKey(
+        Agreement,
+        verbose_name=_("under the agreement"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="support_requests",
+    )
+    commitment = models.ForeignKey(
+        Commitment,
+        verbose_name=_("towards the commitment"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="support_requests",
+    )
+    justification = models.TextField(_("justification"))
+    status = models.CharField(
+        _("status"), max_length=20, choices=RequestStatus.choices, default=RequestStatus.DRAFT
+    )
+    accepted_quantity = models.DecimalField(
+        _("accepted quantity"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    answer_note = models.TextField(_("answer"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+
+    objects = SupportRequestQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("support request")
+        verbose_name_plural = _("support requests")
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["facility", "status"]),
+            models.Index(fields=["partner", "status"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("cooperation:request", args=[self.pk])
+
+
+class RequestEvent(models.Model):
+    """A comment on a request, or one of its status changes (the thread)."""
+
+    request = models.ForeignKey(SupportRequest, on_delete=models.CASCADE, related_name="events")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    text = models.TextField(_("comment"), blank=True)
+    from_status = models.CharField(max_length=20, blank=True)
+    to_status = models.CharField(max_length=20, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.request_id} {self.to_status or 'comment'}"
+
+
+class Fulfilment(TimeStampedModel):
+    partner = models.ForeignKey(
+        "orgs.Partner",
+        verbose_name=_("delivered by"),
+        on_delete=models.PROTECT,
+        related_name="fulfilments",
+    )
+    request = models.ForeignKey(
+        SupportRequest,
+        verbose_name=_("request"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="fulfilments",
+    )
+    commitment = models.ForeignKey(
+        Commitment,
+        verbose_name=_("commitment"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="fulfilments",
+    )
+    description = models.CharField(_("what was delivered"), max_length=300)
+    delivered_on = models.DateField(_("delivered on"))
+    quantity = models.DecimalField(_("quantity"), max_digits=12, decimal_places=2)
+    unit = models.CharField(_("unit"), max_length=40)
+    value_rupiah = models.DecimalField(
+        _("estimated value (Rp)"), max_digits=15, decimal_places=0, default=0
+    )
+    evidence = models.FileField(
+        _("evidence (photo or document)"),
+        upload_to="evidence/",
+        blank=True,
+        validators=[validate_evidence],
+    )
+    sessions = models.ManyToManyField(
+        "programs.Session",
+        verbose_name=_("sessions taught"),
+        blank=True,
+        related_name="fulfilments",
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("fulfilment")
+        verbose_name_plural = _("fulfilments")
+        ordering = ["-delivered_on", "-id"]
+        indexes = [models.Index(fields=["partner", "delivered_on"])]
+
+    def __str__(self) -> str:
+        return self.description
+
+
+class Asset(TimeStampedModel):
+    facility = models.ForeignKey(
+        "orgs.Facility",
+        verbose_name=_("facility"),
+        on_delete=models.PROTECT,
+        related_name="assets",
+    )
+    item = models.CharField(_("item"), max_length=200)
+    quantity = models.DecimalField(_("quantity"), max_digits=12, decimal_places=2)
+    unit = models.CharField(_("unit"), max_length=40)
+    condition = models.CharField(
+        _("condition"),
+        max_length=8,
+        choices=AssetCondition.choices,
+        default=AssetCondition.GOOD,
+    )
+    location = models.CharField(_("location"), max_length=150, blank=True)
+    program = models.ForeignKey(
+        "programs.Program",
+        verbose_name=_("used by the program"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assets",
+    )
+    fulfilment = models.ForeignKey(
+        Fulfilment, null=True, blank=True, on_delete=models.SET_NULL, related_name="assets"
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("asset")
+        verbose_name_plural = _("assets")
+        ordering = ["item"]
+
+    def __str__(self) -> str:
+        return self.item

@@ -1,0 +1,64 @@
+"""Who sees which cooperation record. A partner user sees only their organisation's
+records, and nothing that has not left the facility (drafts)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.db import models
+from django.db.models import Q
+
+from sinergi.core.roles import Role
+from sinergi.core.scoping import Scope, scope_of
+
+if TYPE_CHECKING:
+    from sinergi.cooperation.models import ActionItem, Agreement, SupportRequest  # noqa: F401
+
+FACILITY_STAFF = (Role.PROGRAM_OFFICER, Role.HEAD, Role.GUARDIAN)
+
+
+def _partners(scope: Scope) -> set[int]:
+    return scope.partner_ids(Role.PARTNER_USER)
+
+
+class AgreementQuerySet(models.QuerySet["Agreement"]):
+    def for_user(self, user: Any) -> AgreementQuerySet:
+        scope = scope_of(user)
+        if scope.is_admin:
+            return self.all()
+        from sinergi.orgs.models import Facility
+
+        facilities = scope.facility_ids(*FACILITY_STAFF)
+        regions = set(scope.region_ids) | set(
+            Facility.objects.filter(pk__in=facilities).values_list("region_id", flat=True)
+        )
+        return self.filter(
+            Q(facility_id__in=facilities)
+            | Q(region_id__in=regions)
+            | Q(facility__region_id__in=scope.region_ids)
+            | (Q(partners__in=_partners(scope)) & ~Q(status="draft"))
+        ).distinct()
+
+
+class SupportRequestQuerySet(models.QuerySet["SupportRequest"]):
+    def for_user(self, user: Any) -> SupportRequestQuerySet:
+        scope = scope_of(user)
+        if scope.is_admin:
+            return self.all()
+        return self.filter(
+            Q(facility_id__in=scope.facility_ids(*FACILITY_STAFF))
+            | Q(facility__region_id__in=scope.region_ids)
+            | (Q(partner_id__in=_partners(scope)) & ~Q(status="draft"))
+        )
+
+
+class ActionItemQuerySet(models.QuerySet["ActionItem"]):
+    def for_user(self, user: Any) -> ActionItemQuerySet:
+        scope = scope_of(user)
+        if scope.is_admin:
+            return self.all()
+        return self.filter(
+            Q(meeting__facility_id__in=scope.facility_ids(*FACILITY_STAFF))
+            | Q(meeting__facility__region_id__in=scope.region_ids)
+            | Q(owner_partner_id__in=_partners(scope))
+        )

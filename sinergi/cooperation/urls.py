@@ -1,0 +1,20 @@
+from django.urls import path
+
+from sinergi.cooperation import views
+
+app_name = "cooperation"
+urlpatterns = [
+    path("requests/", views.request_list, name="requests"),
+    path("requests/new/", views.request_create, name="request_create"),
+    path("requests/<int:pk>/", views.request_detail, name="request"),
+    path("requests/<int:pk>/status/", views.request_transition, name="request_transition"),
+    path("requests/<int:pk>/comment/", views.request_comment, name="request_comment"),
+    path("requests/<int:pk>/deliveries/new/", views.request_fulfil, name="request_fulfil"),
+    path("deliveries/<int:pk>/evidence/", views.evidence, name="evidence"),
+    path("agreements/", views.agreement_list, name="agreements"),
+    path("agreements/<int:pk>/", views.agreement_detail, name="agreement"),
+    path("meetings/", views.meeting_list, name="meetings"),
+    path("meetings/<int:pk>/", views.meeting_detail, name="meeting"),
+    path("actions/<int:pk>/close/", views.action_close, name="action_close"),
+    path("partners/<slug:code>/contribution/", views.contribution, name="contribution"),
+]

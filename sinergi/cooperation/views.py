@@ -1,0 +1,355 @@
+from __future__ import annotations
+
+from typing import cast
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q, Sum
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from sinergi.accounts.models import User
+from sinergi.cooperation import actions, health
+from sinergi.cooperation.choices import RequestStatus
+from sinergi.cooperation.forms import (
+    CommentForm,
+    FulfilmentForm,
+    SupportRequestForm,
+    TransitionForm,
+)
+from sinergi.cooperation.models import (
+    ActionItem,
+    Agreement,
+    Commitment,
+    Fulfilment,
+    Meeting,
+    SupportRequest,
+)
+from sinergi.core.api import Conflict
+from sinergi.core.pagination import paginate, querystring_without_page
+from sinergi.core.roles import Role
+from sinergi.core.scoping import scope_of
+from sinergi.orgs.models import Facility, Partner
+
+
+def _user(request: HttpRequest) -> User:
+    return cast(User, request.user)
+
+
+def _drafting_facilities(request: HttpRequest) -> list[Facility]:
+    ids = scope_of(request.user).facility_ids(Role.PROGRAM_OFFICER, Role.HEAD)
+    return list(Facility.objects.filter(pk__in=ids))
+
+
+def get_request_for_user(request: HttpRequest, pk: int) -> SupportRequest:
+    return get_object_or_404(
+        SupportRequest.objects.for_user(request.user).select_related(
+            "facility", "partner", "program", "agreement", "created_by"
+        ),
+        pk=pk,
+    )
+
+
+@login_required
+def request_list(request: HttpRequest) -> HttpResponse:
+    if not scope_of(request.user).roles:
+        raise Http404
+    requests = SupportRequest.objects.for_user(request.user).select_related("facility", "partner")
+    status = request.GET.get("status", "")
+    if status in RequestStatus.values:
+        requests = requests.filter(status=status)
+    return render(
+        request,
+        "cooperation/request_list.html",
+        {
+            "page": paginate(request, requests.order_by("-updated_at", "-id")),
+            "status": status,
+            "statuses": RequestStatus.choices,
+            "querystring": querystring_without_page(request),
+            "can_create": bool(_drafting_facilities(request)),
+        },
+    )
+
+
+@login_required
+def request_create(request: HttpRequest) -> HttpResponse:
+    facilities = _drafting_facilities(request)
+    if not facilities:
+        raise PermissionDenied
+    facility = facilities[0]
+    form = SupportRequestForm(request.POST or None, facility=facility)
+    if request.method == "POST" and form.is_valid():
+        created = actions.create_request(
+            facility=facility, values=form.cleaned_data, by=_user(request)
+        )
+        messages.success(request, _("Request saved as a draft; the head submits it."))
+        return redirect(created)
+    return render(request, "cooperation/request_form.html", {"form": form})
+
+
+@login_required
+def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    support = get_request_for_user(request, pk)
+    user = _user(request)
+    sides = actions.sides(user, support)
+    can_fulfil = bool(sides & {actions.PARTNER, actions.OFFICER}) and support.status in (
+        RequestStatus.ACCEPTED,
+        RequestStatus.PARTIALLY_ACCEPTED,
+        RequestStatus.IN_DELIVERY,
+        RequestStatus.FULFILLED,
+    )
+    fulfil_form = FulfilmentForm(request_obj=support) if can_fulfil else None
+    return render(
+        request,
+        "cooperation/request_detail.html",
+        {
+            "support": support,
+            "moves": [(to, RequestStatus(to).label) for to in actions.allowed_moves(support, user)],
+            "events": support.events.select_related("author"),
+            "fulfilments": support.fulfilments.prefetch_related("sessions"),
+            "comment_form": CommentForm() if sides else None,
+            "fulfil_form": fulfil_form,
+        },
+    )
+
+
+@login_required
+@require_POST
+def request_transition(request: HttpRequest, pk: int) -> HttpResponse:
+    support = get_request_for_user(request, pk)
+    form = TransitionForm(request.POST)
+    if form.is_valid():
+        try:
+            actions.transition_request(
+                request=support,
+                to=form.cleaned_data["to"],
+                note=form.cleaned_data["note"],
+                accepted_quantity=form.cleaned_data["accepted_quantity"],
+                by=_user(request),
+            )
+        except Conflict as exc:
+            messages.error(request, exc.detail)
+        else:
+            messages.success(request, _("Status changed."))
+    return redirect(support)
+
+
+@login_required
+@require_POST
+def request_comment(request: HttpRequest, pk: int) -> HttpResponse:
+    support = get_request_for_user(request, pk)
+    form = CommentForm(request.POST)
+    if form.is_valid():
+        try:
+            actions.comment(request=support, text=form.cleaned_data["text"], by=_user(request))
+        except Conflict as exc:
+            messages.error(request, exc.detail)
+    return redirect(support.get_absolute_url() + "#thread")
+
+
+@login_required
+def request_fulfil(request: HttpRequest, pk: int) -> HttpResponse:
+    support = get_request_for_user(request, pk)
+    form = FulfilmentForm(request.POST or None, request.FILES or None, request_obj=support)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        sessions = data.pop("sessions", [])
+        location = data.pop("asset_location", "")
+        condition = data.pop("asset_condition", "") or "good"
+        asset = None
+        if support.kind == "equipment" and location:
+            asset = {
+                "item": data["description"],
+                "quantity": data["quantity"],
+                "unit": data["unit"],
+                "location": location,
+                "condition": condition,
+            }
+        try:
+            actions.record_fulfilment(
+                request=support, values=data, sessions=sessions, asset=asset, by=_user(request)
+            )
+        except Conflict as exc:
+            form.add_error(None, exc.detail)
+        else:
+            messages.success(request, _("Delivery recorded."))
+            return redirect(support)
+    return render(request, "cooperation/fulfil_form.html", {"support": support, "form": form})
+
+
+@login_required
+def agreement_list(request: HttpRequest) -> HttpResponse:
+    if not scope_of(request.user).roles:
+        raise Http404
+    agreements = (
+        Agreement.objects.for_user(request.user)
+        .select_related("facility", "region")
+        .prefetch_related("partners")
+    )
+    return render(
+        request,
+        "cooperation/agreement_list.html",
+        {
+            "page": paginate(request, agreements.order_by("-start_date", "id")),
+            "querystring": querystring_without_page(request),
+        },
+    )
+
+
+@login_required
+def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    agreement = get_object_or_404(
+        Agreement.objects.for_user(request.user).select_related("facility", "region"), pk=pk
+    )
+    commitments = health.commitments_with_progress(
+        Commitment.objects.filter(agreement=agreement).select_related("partner")
+    )
+    return render(
+        request,
+        "cooperation/agreement_detail.html",
+        {
+            "agreement": agreement,
+            "commitments": commitments,
+            "health": health.agreement_health(agreement),
+        },
+    )
+
+
+@login_required
+def meeting_list(request: HttpRequest) -> HttpResponse:
+    scope = scope_of(request.user)
+    if not scope.roles:
+        raise Http404
+    visible = ActionItem.objects.for_user(request.user).values("meeting_id")
+    meetings = (
+        Meeting.objects.filter(
+            Q(pk__in=visible)
+            | Q(facility_id__in=scope.facility_ids())
+            | Q(partners__in=scope.partner_ids())
+            | Q(facility__region_id__in=scope.region_ids)
+        ).distinct()
+        if not scope.is_admin
+        else Meeting.objects.all()
+    )
+    meetings = meetings.select_related("facility").annotate(
+        open_actions=Count("actions", filter=Q(actions__status="open"), distinct=True)
+    )
+    return render(
+        request,
+        "cooperation/meeting_list.html",
+        {
+            "page": paginate(request, meetings.order_by("-date", "id")),
+            "querystring": querystring_without_page(request),
+        },
+    )
+
+
+@login_required
+def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    scope = scope_of(request.user)
+    meeting = get_object_or_404(Meeting.objects.select_related("facility"), pk=pk)
+    in_scope = (
+        scope.is_admin
+        or meeting.facility_id in scope.facility_ids()
+        or meeting.facility.region_id in scope.region_ids
+        or meeting.partners.filter(pk__in=scope.partner_ids()).exists()
+    )
+    if not in_scope:
+        raise Http404
+    return render(
+        request,
+        "cooperation/meeting_detail.html",
+        {
+            "meeting": meeting,
+            "actions": meeting.actions.select_related(
+                "owner_partner", "owner_facility", "owner_user"
+            ),
+            "partners": meeting.partners.all(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def action_close(request: HttpRequest, pk: int) -> HttpResponse:
+    item = get_object_or_404(
+        ActionItem.objects.for_user(request.user).select_related("meeting"), pk=pk
+    )
+    scope = scope_of(request.user)
+    owns = (
+        item.owner_partner_id in scope.partner_ids()
+        or item.owner_facility_id in scope.facility_ids(Role.PROGRAM_OFFICER, Role.HEAD)
+        or item.meeting.facility_id in scope.facility_ids(Role.PROGRAM_OFFICER, Role.HEAD)
+    )
+    if not owns:
+        raise PermissionDenied
+    try:
+        actions.close_action_item(
+            item=item,
+            status=request.POST.get("status", ""),
+            reason=request.POST.get("reason", ""),
+            by=_user(request),
+        )
+    except Conflict as exc:
+        messages.error(request, exc.detail)
+    return redirect(item.meeting)
+
+
+@login_required
+def contribution(request: HttpRequest, code: str) -> HttpResponse:
+    """What a partner organisation contributed, to show its own superiors."""
+    partner = get_object_or_404(Partner.objects.for_user(request.user), code=code)
+    fulfilments = Fulfilment.objects.filter(partner=partner)
+    totals = fulfilments.aggregate(value=Sum("value_rupiah"), deliveries=Count("pk"))
+    from sinergi.programs.models import Enrollment
+
+    trained = Enrollment.objects.filter(program__partners=partner).aggregate(
+        people=Count("inmate", distinct=True),
+        certified=Count("certificate", filter=Q(certificate__status="valid")),
+    )
+    return render(
+        request,
+        "cooperation/contribution.html",
+        {
+            "partner": partner,
+            "totals": totals,
+            "instructor_hours": fulfilments.filter(request__kind="instructor").aggregate(
+                h=Sum("quantity")
+            )["h"]
+            or 0,
+            "places": fulfilments.filter(request__kind="training_places").aggregate(
+                p=Sum("quantity")
+            )["p"]
+            or 0,
+            "equipment_value": fulfilments.filter(request__kind="equipment").aggregate(
+                v=Sum("value_rupiah")
+            )["v"]
+            or 0,
+            "trained": trained,
+            "health": health.partner_health(partner),
+            "recent": fulfilments.select_related("request")[:10],
+        },
+    )
+
+
+@login_required
+def evidence(request: HttpRequest, pk: int) -> FileResponse:
+    """The evidence file of a delivery, for those who can see its request."""
+    fulfilment = get_object_or_404(Fulfilment, pk=pk)
+    if (
+        fulfilment.request_id is None
+        or not SupportRequest.objects.for_user(request.user)
+        .filter(pk=fulfilment.request_id)
+        .exists()
+    ):
+        raise Http404
+    if not fulfilment.evidence:
+        raise Http404
+    return FileResponse(
+        fulfilment.evidence.open("rb"),
+        as_attachment=False,
+        filename=fulfilment.evidence.name.rsplit("/", 1)[-1],
+    )
