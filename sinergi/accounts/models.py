@@ -24,6 +24,11 @@ class User(AbstractUser):
     full_name = models.CharField(_("full name"), max_length=200, blank=True)
     position = models.CharField(_("position"), max_length=150, blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
+    email_notifications = models.BooleanField(
+        _("also send notifications by e-mail"),
+        default=True,
+        help_text=_("Off: notifications only appear under the bell in Sinergi."),
+    )
 
     history = HistoricalRecords(excluded_fields=["last_login", "password"])
 
@@ -214,3 +219,36 @@ class ApiToken(TimeStampedModel):
         if self.last_used_at is None or (now - self.last_used_at).total_seconds() > 60:
             self.last_used_at = now
             self.save(update_fields=["last_used_at"])
+
+
+class Notification(models.Model):
+    """A message for one user: shown under the bell, and e-mailed if they want."""
+
+    user = models.ForeignKey(
+        User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="notifications"
+    )
+    created_at = models.DateTimeField(_("time"), default=timezone.now)
+    title = models.CharField(_("title"), max_length=250)
+    body = models.TextField(_("message"), blank=True)
+    url = models.CharField(_("link"), max_length=300, blank=True)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+    key = models.CharField(
+        max_length=120,
+        blank=True,
+        help_text="For reminders: one notification per user and key, however often they run.",
+    )
+    emailed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "read_at"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "key"], condition=~Q(key=""), name="one_reminder_per_key"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title

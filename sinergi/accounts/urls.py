@@ -5,5 +5,6 @@ from sinergi.accounts import views
 app_name = "accounts"
 urlpatterns = [
     path("tokens/", views.tokens, name="tokens"),
+    path("notifications/", views.notifications, name="notifications"),
     path("tokens/<int:pk>/revoke/", views.revoke_token, name="revoke_token"),
 ]

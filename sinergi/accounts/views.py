@@ -45,3 +45,24 @@ def revoke_token(request: HttpRequest, pk: int) -> HttpResponse:
     revoke_api_token(token=token, by=user)
     messages.success(request, _("Token “%(name)s” revoked.") % {"name": token.name})
     return redirect("accounts:tokens")
+
+
+@login_required
+def notifications(request: HttpRequest) -> HttpResponse:
+    """The user's notifications; opening the page marks them read."""
+    from django.utils import timezone
+
+    from sinergi.accounts.models import Notification
+    from sinergi.core.pagination import paginate
+
+    user = cast(User, request.user)
+    if request.method == "POST":
+        user.email_notifications = request.POST.get("email_notifications") == "on"
+        user.save(update_fields=["email_notifications"])
+        messages.success(request, _("Saved."))
+        return redirect("accounts:notifications")
+    page = paginate(request, Notification.objects.filter(user=user))
+    unread = [n.pk for n in page.object_list if n.read_at is None]
+    response = render(request, "accounts/notifications.html", {"page": page, "unread": unread})
+    Notification.objects.filter(pk__in=unread).update(read_at=timezone.now())
+    return response

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sinergi.accounts.models import User
+from sinergi.accounts.notify import notify
 from sinergi.cooperation.choices import ActionStatus, RequestStatus
 from sinergi.cooperation.models import (
     ActionItem,
@@ -58,6 +59,46 @@ REQUEST_TRANSITIONS: dict[tuple[str, str], frozenset[str]] = {
 }
 NOTE_REQUIRED = frozenset({R.DECLINED, R.PARTIALLY_ACCEPTED})
 ANSWERS = frozenset({R.ACKNOWLEDGED, R.ACCEPTED, R.PARTIALLY_ACCEPTED, R.DECLINED})
+
+
+def partner_users(partner_id: int) -> Any:
+    return User.objects.filter(
+        memberships__partner_id=partner_id,
+        memberships__role=Role.PARTNER_USER,
+        memberships__is_active=True,
+        is_active=True,
+    ).distinct()
+
+
+def facility_staff(facility_id: int) -> Any:
+    return User.objects.filter(
+        memberships__facility_id=facility_id,
+        memberships__role__in=[Role.PROGRAM_OFFICER, Role.HEAD],
+        memberships__is_active=True,
+        is_active=True,
+    ).distinct()
+
+
+def _tell_about(request: SupportRequest, to: str, by: User) -> None:
+    """Tell the other side that a request moved."""
+    url = request.get_absolute_url()
+    status = RequestStatus(to).label
+    if to == R.SUBMITTED:
+        notify(
+            partner_users(request.partner_id),
+            title=_("New support request from %(facility)s: %(title)s")
+            % {"facility": request.facility, "title": request.title},
+            body=request.justification,
+            url=url,
+        )
+    elif to in ANSWERS or to in (R.IN_DELIVERY, R.FULFILLED):
+        notify(
+            [u for u in facility_staff(request.facility_id) if u.pk != by.pk],
+            title=_("%(partner)s: %(title)s is now “%(status)s”")
+            % {"partner": request.partner, "title": request.title, "status": status},
+            body=request.answer_note,
+            url=url,
+        )
 
 
 class RequestConflict(Conflict):
@@ -150,6 +191,7 @@ def transition_request(
     RequestEvent.objects.create(
         request=request, author=by, text=note, from_status=previous, to_status=to
     )
+    _tell_about(request, to, by)
     audit.record(
         "request.transition",
         by=by,

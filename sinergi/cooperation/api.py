@@ -2,7 +2,7 @@ import datetime
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
@@ -121,7 +121,7 @@ class AgreementOut(Schema):
 
     @staticmethod
     def resolve_commitments(obj: Agreement) -> list[Commitment]:
-        return list(health.commitments_with_progress(obj.commitments.select_related("partner")))
+        return list(obj.commitments_progress)  # type: ignore[attr-defined]
 
 
 class ActionItemOut(Schema):
@@ -229,9 +229,13 @@ def create_fulfilment(request: HttpRequest, request_id: int, payload: Fulfilment
 @router.get("/agreements", response=list[AgreementOut], summary="Agreements with commitments")
 @paginate(PageNumber)
 def list_agreements(request: HttpRequest) -> QuerySet[Agreement]:
+    with_progress = health.commitments_with_progress(Commitment.objects.select_related("partner"))
     return (
         Agreement.objects.for_user(api_user(request))
-        .prefetch_related("partners")
+        .prefetch_related(
+            "partners",
+            Prefetch("commitments", queryset=with_progress, to_attr="commitments_progress"),
+        )
         .order_by("-start_date", "id")
     )
 

@@ -13,8 +13,8 @@ from django.utils import timezone
 from sinergi.accounts.models import User
 from sinergi.cooperation import actions
 from sinergi.cooperation.actions import REQUEST_TRANSITIONS, RequestConflict
-from sinergi.cooperation.models import Asset, Fulfilment, SupportRequest
-from sinergi.orgs.models import Facility, Partner
+from sinergi.cooperation.models import Asset, Fulfilment
+from sinergi.orgs.models import Facility
 
 pytestmark = pytest.mark.django_db
 
@@ -26,24 +26,6 @@ ROLE_SIDES = {
     "wali.selong": set(),
     "petugas.lobar": set(),
 }
-
-
-@pytest.fixture
-def make_request(demo_world):
-    def make(status: str = "draft", kind: str = "instructor") -> SupportRequest:
-        return SupportRequest.objects.create(
-            facility=Facility.objects.get(code="selong"),
-            partner=Partner.objects.get(code="disnaker-lotim"),
-            kind=kind,
-            title="Instruktur las",
-            quantity=Decimal(40),
-            unit="jam",
-            needed_by=timezone.localdate() + datetime.timedelta(days=30),
-            justification="Kelas las",
-            status=status,
-        )
-
-    return make
 
 
 @pytest.mark.parametrize("username", sorted(ROLE_SIDES))

@@ -1,0 +1,62 @@
+"""Notifications: stored for the bell, and e-mailed through the task queue to the users
+who want e-mail. Reminders carry a ``key`` so that each is sent once."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone
+from django_tasks import task
+
+from sinergi.accounts.models import Notification, User
+
+
+def notify(
+    users: Iterable[User], *, title: str, body: str = "", url: str = "", key: str = ""
+) -> list[Notification]:
+    """Notify ``users`` (each once); returns the notifications created."""
+    recipients = {u.pk: u for u in users if u is not None and u.is_active}
+    if key:
+        already = set(
+            Notification.objects.filter(user_id__in=recipients, key=key).values_list(
+                "user_id", flat=True
+            )
+        )
+        recipients = {pk: u for pk, u in recipients.items() if pk not in already}
+    created = Notification.objects.bulk_create(
+        [
+            Notification(user=u, title=title[:250], body=body, url=url[:300], key=key)
+            for u in recipients.values()
+        ]
+    )
+    ids = [n.pk for n in created if n.user.email_notifications and n.user.email]
+    if ids:
+        transaction.on_commit(lambda: send_notification_emails.enqueue(ids))
+    return created
+
+
+@task()
+def send_notification_emails(notification_ids: list[int]) -> int:
+    """E-mail the notifications not yet e-mailed; returns how many were sent."""
+    sent = 0
+    for notification in Notification.objects.filter(
+        pk__in=notification_ids, emailed_at__isnull=True
+    ).select_related("user"):
+        link = f"\n\n{settings.SITE_URL}{notification.url}" if notification.url else ""
+        send_mail(
+            subject=f"[Sinergi] {notification.title}",
+            message=f"{notification.body}{link}",
+            from_email=None,
+            recipient_list=[notification.user.email],
+        )
+        notification.emailed_at = timezone.now()
+        notification.save(update_fields=["emailed_at"])
+        sent += 1
+    return sent
+
+
+def unread_count(user: User) -> int:
+    return Notification.objects.filter(user=user, read_at__isnull=True).count()

@@ -1,0 +1,110 @@
+"""Who reaches the cooperation pages, and the lists' query counts."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from sinergi.cooperation.models import ActionItem, Agreement, Commitment, Meeting
+from sinergi.orgs.models import Facility, Partner
+
+pytestmark = pytest.mark.django_db
+
+
+def _count(client, url):
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx)
+
+
+def _agreement(n: int) -> None:
+    selong = Facility.objects.get(code="selong")
+    agreement = Agreement.objects.create(
+        kind="pks",
+        title=f"PKS {n}",
+        facility=selong,
+        status="active",
+        start_date=datetime.date(2026, 1, 1),
+        end_date=datetime.date(2027, 1, 1),
+    )
+    agreement.partners.set([Partner.objects.get(code="disnaker-lotim")])
+    Commitment.objects.create(
+        agreement=agreement,
+        partner=Partner.objects.get(code="disnaker-lotim"),
+        kind="instructors",
+        description="x",
+        target_quantity=Decimal(5),
+        unit="jam",
+        due_date=datetime.date(2026, 6, 1),
+    )
+    meeting = Meeting.objects.create(
+        facility=selong, title=f"Rakor {n}", date=datetime.date(2026, 2, 1)
+    )
+    meeting.partners.set([Partner.objects.get(code="disnaker-lotim")])
+    ActionItem.objects.create(
+        meeting=meeting, title="a", due_date=datetime.date(2026, 3, 1), owner_facility=selong
+    )
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/cooperation/requests/",
+        "/cooperation/agreements/",
+        "/cooperation/meetings/",
+        "/api/v1/support-requests?page_size=200",
+        "/api/v1/agreements?page_size=200",
+        "/api/v1/meetings?page_size=200",
+    ],
+)
+@pytest.mark.parametrize("username", ["petugas.selong", "mitra.disnaker"])
+def test_cooperation_lists_run_a_fixed_number_of_queries(client_for, make_request, url, username):
+    client = client_for(username)
+    make_request("submitted")
+    _agreement(0)
+    few = _count(client, url)
+    for n in range(1, 8):
+        make_request("submitted")
+        _agreement(n)
+    assert _count(client, url) == few
+
+
+def test_partner_sees_only_its_agreements_and_meetings(client_for, demo_world):
+    _agreement(1)
+    other = client_for("mitra.dukcapil")
+    agreement = Agreement.objects.get()
+    assert other.get(f"/cooperation/agreements/{agreement.pk}/").status_code == 404
+    assert other.get(f"/cooperation/meetings/{Meeting.objects.get().pk}/").status_code == 404
+    assert (
+        client_for("mitra.disnaker").get(f"/cooperation/agreements/{agreement.pk}/").status_code
+        == 200
+    )
+    assert (
+        client_for("petugas.lobar").get(f"/cooperation/agreements/{agreement.pk}/").status_code
+        == 404
+    )
+
+
+def test_contribution_page_is_the_partners_own(client_for, demo_world):
+    assert (
+        client_for("mitra.disnaker")
+        .get("/cooperation/partners/disnaker-lotim/contribution/")
+        .status_code
+        == 200
+    )
+    assert (
+        client_for("mitra.dukcapil")
+        .get("/cooperation/partners/disnaker-lotim/contribution/")
+        .status_code
+        == 404
+    )
+
+
+def test_only_officers_draft_requests(client_for, demo_world):
+    assert client_for("mitra.disnaker").get("/cooperation/requests/new/").status_code == 403
+    assert client_for("wali.selong").get("/cooperation/requests/new/").status_code == 403
+    assert client_for("petugas.selong").get("/cooperation/requests/new/").status_code == 200
