@@ -18,8 +18,16 @@ class CommitmentInline(admin.TabularInline):
 
 @admin.register(Agreement)
 class AgreementAdmin(AuditedAdmin):
-    list_display = ("title", "kind", "number", "facility", "region", "start_date", "end_date",
-                    "status")
+    list_display = (
+        "title",
+        "kind",
+        "number",
+        "facility",
+        "region",
+        "start_date",
+        "end_date",
+        "status",
+    )
     list_filter = ("kind", "status")
     search_fields = ("title", "number")
     filter_horizontal = ("partners",)
@@ -50,5 +58,4 @@ class SupportRequestAdmin(AuditedAdmin):
     list_display = ("title", "facility", "partner", "status", "needed_by")
     list_filter = ("status", "kind")
     # The status moves only through the workflow (page or API), never here.
-    readonly_fields = ("status", "submitted_at", "answered_at", "accepted_quantity",
-                       "answer_note")
+    readonly_fields = ("status", "submitted_at", "answered_at", "accepted_quantity", "answer_note")

@@ -105,6 +105,34 @@ def next_remissions_for(
     )
 
 
+def apply_calculation(
+    sentence: Sentence,
+    records: Sequence[DisciplinaryRecord],
+    last_remission_days: int | None,
+    today: datetime.date,
+) -> list[InmateRight]:
+    """Set the computed dates on ``sentence`` (not saved) and return its rights rows."""
+    result = engine.calculate(sentence_input(sentence, records, last_remission_days), as_of=today)
+    sentence.expiry_date = result.expiry_date
+    sentence.expiry_after_remission = result.expiry_after_remission
+    sentence.one_third_date = result.one_third_date
+    sentence.half_date = result.half_date
+    sentence.two_thirds_date = result.two_thirds_date
+    sentence.rule_set = result.rule_set
+    sentence.calculated_on = today
+    return [
+        InmateRight(
+            inmate_id=sentence.inmate_id,
+            right=key,
+            status=right.status.value,
+            eligible_from=right.eligible_from,
+            reason=str(right.reason or "")[:300],
+            missing_conditions=list(right.missing_conditions),
+        )
+        for key, right in result.rights.items()
+    ]
+
+
 def recalculate(inmate_ids: Iterable[int], *, today: datetime.date | None = None) -> int:
     """Recompute the key dates and rights of these inmates, in bulk. Returns the count."""
     today = today or timezone.localdate()
@@ -125,32 +153,12 @@ def recalculate(inmate_ids: Iterable[int], *, today: datetime.date | None = None
             last_remission[remission.inmate_id] = remission.total_days
         rights: list[InmateRight] = []
         for sentence in sentences:
-            result = engine.calculate(
-                sentence_input(
-                    sentence,
-                    records.get(sentence.inmate_id, []),
-                    last_remission.get(sentence.inmate_id),
-                ),
-                as_of=today,
+            rights += apply_calculation(
+                sentence,
+                records.get(sentence.inmate_id, []),
+                last_remission.get(sentence.inmate_id),
+                today,
             )
-            sentence.expiry_date = result.expiry_date
-            sentence.expiry_after_remission = result.expiry_after_remission
-            sentence.one_third_date = result.one_third_date
-            sentence.half_date = result.half_date
-            sentence.two_thirds_date = result.two_thirds_date
-            sentence.rule_set = result.rule_set
-            sentence.calculated_on = today
-            for key, right in result.rights.items():
-                rights.append(
-                    InmateRight(
-                        inmate_id=sentence.inmate_id,
-                        right=key,
-                        status=right.status.value,
-                        eligible_from=right.eligible_from,
-                        reason=str(right.reason or "")[:300],
-                        missing_conditions=list(right.missing_conditions),
-                    )
-                )
         # Derived fields: no history row for a recalculation.
         Sentence.objects.bulk_update(sentences, SENTENCE_DATE_FIELDS, batch_size=500)
         InmateRight.objects.filter(inmate_id__in=chunk).delete()

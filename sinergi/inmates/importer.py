@@ -30,9 +30,9 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from sinergi.accounts.models import User
 from sinergi.core import audit
 from sinergi.inmates import parsing
-from sinergi.inmates.actions import recalculate
+from sinergi.inmates.actions import apply_calculation, recalculate
 from sinergi.inmates.choices import ImportStatus, TermKind
-from sinergi.inmates.models import ColumnMapping, ImportBatch, Inmate, Sentence
+from sinergi.inmates.models import ColumnMapping, ImportBatch, Inmate, InmateRight, Sentence
 
 log = logging.getLogger(__name__)
 
@@ -242,6 +242,8 @@ def _write(batch: ImportBatch, rows: list[Any]) -> None:
     facility = batch.facility
     by = batch.uploaded_by
     touched: list[int] = []
+    new_rights: list[InmateRight] = []
+    today = timezone.localdate()
     created = updated = unchanged = 0
     for chunk in _chunks(rows, BATCH):
         numbers = [r.registration_number for r in chunk]
@@ -309,11 +311,14 @@ def _write(batch: ImportBatch, rows: list[Any]) -> None:
                         registration_number__in=[r.registration_number for r in new_rows],
                     )
                 }
-            missing_sentences.extend(
-                Sentence(inmate=by_number[row.registration_number], **_sentence_values(row))
-                for row in new_rows
-            )
-            touched.extend(i.pk for i in by_number.values())
+            # A new inmate has no remisi or Register F rows in Sinergi yet: the row is the
+            # whole input, so the dates and rights are computed before the insert.
+            for row in new_rows:
+                sentence = Sentence(
+                    inmate=by_number[row.registration_number], **_sentence_values(row)
+                )
+                new_rights += apply_calculation(sentence, [], None, today)
+                missing_sentences.append(sentence)
             created += len(new_inmates)
         if changed_inmates:
             bulk_update_with_history(
@@ -341,7 +346,10 @@ def _write(batch: ImportBatch, rows: list[Any]) -> None:
                 default_user=by,
                 default_change_reason="import",
             )
-    recalculate(touched)
+        if new_rights:
+            InmateRight.objects.bulk_create(new_rights, batch_size=1000)
+            new_rights = []
+    recalculate(touched, today=today)
     batch.created_count = created
     batch.updated_count = updated
     batch.unchanged_count = unchanged
