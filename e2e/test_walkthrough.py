@@ -35,8 +35,14 @@ ROLE_PAGES = {
     "wali.selong": ["/", "/inmates/"],
     "instruktur.blk": ["/", "/orgs/partners/blk-lotim/", "/programs/", "/programs/sessions/mine/"],
     "mitra.disnaker": ["/", "/orgs/partners/", "/orgs/partners/disnaker-lotim/", "/programs/"],
-    "mitra.dukcapil": ["/"],
-    "pk.bapas": ["/", "/orgs/facilities/bapas-mataram/"],
+    "mitra.dukcapil": ["/", "/me/notifications/", "/cooperation/requests/"],
+    "pk.bapas": [
+        "/",
+        "/orgs/facilities/bapas-mataram/",
+        "/me/notifications/",
+        "/accounts/password/change/",
+        "/accounts/2fa/",
+    ],
     "petugas.lobar": ["/", "/orgs/facilities/lobar/"],
     "kanwil.ntb": [
         "/",
