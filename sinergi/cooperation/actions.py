@@ -280,6 +280,58 @@ def record_fulfilment(
 
 
 @transaction.atomic
+def record_meeting(
+    *,
+    facility: Any,
+    values: Mapping[str, Any],
+    partners: Iterable[Any],
+    actions_: Iterable[Mapping[str, Any]],
+    by: User,
+) -> Any:
+    """A coordination meeting with its decisions as action items."""
+    from sinergi.cooperation.models import Meeting
+
+    if not scope_of(by).facility_roles.get(facility.pk, frozenset()) & {
+        Role.PROGRAM_OFFICER,
+        Role.HEAD,
+    }:
+        raise PermissionDenied(_("Only program officers and heads record meetings."))
+    meeting = Meeting.objects.create(facility=facility, **values)
+    meeting.partners.set(partners)
+    meeting.attendees.add(by)
+    items = [
+        ActionItem(
+            meeting=meeting,
+            title=a["title"],
+            due_date=a["due_date"],
+            owner_partner=a.get("owner_partner"),
+            owner_facility=None if a.get("owner_partner") else facility,
+        )
+        for a in actions_
+    ]
+    ActionItem.objects.bulk_create(items)
+    for item in items:
+        people = (
+            partner_users(item.owner_partner.pk)
+            if item.owner_partner
+            else facility_staff(facility.pk)
+        )
+        notify(
+            people,
+            title=_("New action item: %(title)s") % {"title": item.title},
+            url=meeting.get_absolute_url(),
+        )
+    audit.record(
+        "meeting.create",
+        by=by,
+        target=meeting,
+        facility=facility.pk,
+        changes={**values, "actions": len(items)},
+    )
+    return meeting
+
+
+@transaction.atomic
 def close_action_item(*, item: ActionItem, status: str, by: User, reason: str = "") -> ActionItem:
     if item.status != ActionStatus.OPEN:
         raise Conflict(_("This action item is already closed."), code="closed")

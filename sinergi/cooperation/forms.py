@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from sinergi.cooperation.choices import AssetCondition
-from sinergi.cooperation.models import Fulfilment, SupportRequest
+from sinergi.cooperation.models import Fulfilment, Meeting, SupportRequest
 from sinergi.orgs.models import Partner
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -87,3 +87,35 @@ class TransitionForm(forms.Form):
     accepted_quantity = forms.DecimalField(
         label=_("Quantity accepted"), required=False, min_value=0
     )
+
+
+class MeetingForm(forms.ModelForm[Meeting]):
+    class Meta:
+        model = Meeting
+        fields = ["title", "date", "place", "partners", "minutes", "decisions"]
+        widgets = {
+            "date": DATE,
+            "partners": forms.CheckboxSelectMultiple,
+            "minutes": forms.Textarea(attrs={"rows": 4}),
+            "decisions": forms.Textarea(attrs={"rows": 3}),
+        }
+
+
+class ActionItemForm(forms.Form):
+    title = forms.CharField(label=_("Action"), max_length=300, required=False)
+    owner_partner = forms.ModelChoiceField(
+        label=_("Owner (partner)"),
+        queryset=Partner.objects.filter(is_active=True),
+        required=False,
+        help_text=_("Empty: the facility owns it."),
+    )
+    due_date = forms.DateField(label=_("Due date"), widget=DATE, required=False)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("title") and not data.get("due_date"):
+            self.add_error("due_date", _("An action needs a due date."))
+        return data
+
+
+ActionItemFormSet = forms.formset_factory(ActionItemForm, extra=3, max_num=20)

@@ -14,6 +14,7 @@ urlpatterns = [
     path("agreements/", views.agreement_list, name="agreements"),
     path("agreements/<int:pk>/", views.agreement_detail, name="agreement"),
     path("meetings/", views.meeting_list, name="meetings"),
+    path("meetings/new/", views.meeting_create, name="meeting_create"),
     path("meetings/<int:pk>/", views.meeting_detail, name="meeting"),
     path("actions/<int:pk>/close/", views.action_close, name="action_close"),
     path("partners/<slug:code>/contribution/", views.contribution, name="contribution"),

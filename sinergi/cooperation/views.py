@@ -353,3 +353,26 @@ def evidence(request: HttpRequest, pk: int) -> FileResponse:
         as_attachment=False,
         filename=fulfilment.evidence.name.rsplit("/", 1)[-1],
     )
+
+
+@login_required
+def meeting_create(request: HttpRequest) -> HttpResponse:
+    from sinergi.cooperation.forms import ActionItemFormSet, MeetingForm
+
+    facilities = _drafting_facilities(request)
+    if not facilities:
+        raise PermissionDenied
+    form = MeetingForm(request.POST or None)
+    items = ActionItemFormSet(request.POST or None, prefix="action")
+    if request.method == "POST" and form.is_valid() and items.is_valid():
+        values = {k: v for k, v in form.cleaned_data.items() if k != "partners"}
+        meeting = actions.record_meeting(
+            facility=facilities[0],
+            values=values,
+            partners=form.cleaned_data["partners"],
+            actions_=[f.cleaned_data for f in items.forms if f.cleaned_data.get("title")],
+            by=_user(request),
+        )
+        messages.success(request, _("Meeting recorded."))
+        return redirect(meeting)
+    return render(request, "cooperation/meeting_form.html", {"form": form, "items": items})

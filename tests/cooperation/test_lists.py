@@ -108,3 +108,30 @@ def test_only_officers_draft_requests(client_for, demo_world):
     assert client_for("mitra.disnaker").get("/cooperation/requests/new/").status_code == 403
     assert client_for("wali.selong").get("/cooperation/requests/new/").status_code == 403
     assert client_for("petugas.selong").get("/cooperation/requests/new/").status_code == 200
+
+
+def test_officer_records_a_meeting_with_action_items(client_for, demo_world):
+    from sinergi.accounts.models import Notification
+
+    response = client_for("petugas.selong").post(
+        "/cooperation/meetings/new/",
+        {
+            "title": "Rakor triwulan",
+            "date": "2026-11-20",
+            "place": "Aula Lapas",
+            "partners": [Partner.objects.get(code="dukcapil-lotim").pk],
+            "minutes": "",
+            "decisions": "Perekaman e-KTP",
+            "action-TOTAL_FORMS": "2",
+            "action-INITIAL_FORMS": "0",
+            "action-0-title": "Jadwalkan perekaman e-KTP",
+            "action-0-owner_partner": Partner.objects.get(code="dukcapil-lotim").pk,
+            "action-0-due_date": "2026-12-15",
+            "action-1-title": "",
+        },
+    )
+    assert response.status_code == 302
+    item = ActionItem.objects.get()
+    assert item.owner_partner.code == "dukcapil-lotim"
+    assert Notification.objects.filter(user__username="mitra.dukcapil").exists()
+    assert client_for("mitra.disnaker").get("/cooperation/meetings/new/").status_code == 403
