@@ -257,6 +257,15 @@ def record_fulfilment(
     if sessions:
         if any(s.program.facility_id != request.facility_id for s in sessions):
             raise Conflict(_("Those sessions are in another facility."), code="wrong_sessions")
+        if (
+            Fulfilment.sessions.through.objects.filter(session_id__in=[s.pk for s in sessions])
+            .exclude(fulfilment=fulfilment)
+            .exists()
+        ):
+            raise Conflict(
+                _("Some of those sessions are already counted in a delivery."),
+                code="sessions_counted",
+            )
         fulfilment.sessions.set(sessions)
     if asset:
         Asset.objects.create(

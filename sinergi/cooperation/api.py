@@ -35,6 +35,7 @@ class RequestIn(Schema):
     justification: str = Field(min_length=3)
     program_id: int | None = None
     agreement_id: int | None = None
+    commitment_id: int | None = None
 
 
 class RequestOut(Schema):

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from sinergi.cooperation.choices import AssetCondition
-from sinergi.cooperation.models import Fulfilment, Meeting, SupportRequest
+from sinergi.cooperation.models import Commitment, Fulfilment, Meeting, SupportRequest
 from sinergi.orgs.models import Partner
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -25,6 +25,7 @@ class SupportRequestForm(forms.ModelForm[SupportRequest]):
             "needed_by",
             "program",
             "agreement",
+            "commitment",
             "justification",
         ]
         widgets = {"needed_by": DATE, "justification": forms.Textarea(attrs={"rows": 3})}
@@ -36,6 +37,22 @@ class SupportRequestForm(forms.ModelForm[SupportRequest]):
             status__in=["completed", "cancelled"]
         )
         self.fields["agreement"].queryset = facility.agreements.all()  # type: ignore[attr-defined]
+        self.fields["commitment"].queryset = Commitment.objects.filter(  # type: ignore[attr-defined]
+            agreement__facility=facility
+        ).select_related("agreement")
+        self.fields["commitment"].label_from_instance = (  # type: ignore[attr-defined]
+            lambda c: f"{c.description} ({c.agreement})"
+        )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        commitment, agreement = data.get("commitment"), data.get("agreement")
+        if commitment is not None:
+            if agreement is not None and commitment.agreement_id != agreement.pk:
+                self.add_error("commitment", _("This commitment belongs to another agreement."))
+            if data.get("partner") and commitment.partner_id not in (None, data["partner"].pk):
+                self.add_error("commitment", _("This commitment was made by another partner."))
+        return data
 
 
 class FulfilmentForm(forms.ModelForm[Fulfilment]):
@@ -67,7 +84,7 @@ class FulfilmentForm(forms.ModelForm[Fulfilment]):
         sessions = self.fields["sessions"]
         if request_obj.program_id:
             sessions.queryset = request_obj.program.sessions.filter(  # type: ignore[union-attr,attr-defined,misc]
-                status="scheduled", date__lte=timezone.localdate()
+                status="scheduled", date__lte=timezone.localdate(), fulfilments__isnull=True
             ).order_by("-date")
             sessions.label_from_instance = lambda s: f"{s.date:%d-%m-%Y} {s.start_time:%H.%M}"  # type: ignore[attr-defined]
         else:

@@ -250,3 +250,35 @@ def test_api_lists_agreements_and_meetings(client_for, demo_world):
     assert progress and float(progress[0]["delivered_quantity"]) > 0
     meetings = client_for("petugas.selong").get("/api/v1/meetings").json()
     assert len(meetings["items"][0]["actions"]) == 4
+
+
+def test_a_session_is_counted_in_one_delivery_only(make_request, demo_world):
+    from io import StringIO
+
+    from sinergi.core.api import Conflict
+    from sinergi.inmates import demo as inmates_demo
+    from sinergi.programs import demo as programs_demo
+    from sinergi.programs.models import Session
+
+    out = StringIO()
+    inmates_demo.seed(out)
+    programs_demo.seed(out)
+    welding = Session.objects.filter(
+        program__title__startswith="Pelatihan Las", date__lt=timezone.localdate()
+    ).order_by("date")
+    first, second = list(welding[:2])
+    request = make_request("accepted")
+    request.program = first.program
+    request.save()
+    partner = User.objects.get(username="mitra.disnaker")
+    values = {
+        "description": "Mengajar",
+        "delivered_on": timezone.localdate(),
+        "quantity": Decimal(1),
+        "unit": "x",
+    }
+    actions.record_fulfilment(request=request, values=values, sessions=[first], by=partner)
+    with pytest.raises(Conflict):
+        actions.record_fulfilment(
+            request=request, values=values, sessions=[first, second], by=partner
+        )
