@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "sinergi.inmates",
     "sinergi.programs",
     "sinergi.cooperation",
+    "sinergi.reintegration",
 ]
 
 MIDDLEWARE = [

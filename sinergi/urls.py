@@ -18,6 +18,7 @@ urlpatterns = [
     path("inmates/", include("sinergi.inmates.urls")),
     path("programs/", include("sinergi.programs.urls")),
     path("cooperation/", include("sinergi.cooperation.urls")),
+    path("reintegration/", include("sinergi.reintegration.urls")),
     path("verify/", program_views.verify, name="verify_form"),
     path("verify/<str:code>/", program_views.verify, name="verify"),
     path("me/", include("sinergi.accounts.urls")),

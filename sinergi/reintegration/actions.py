@@ -1,0 +1,279 @@
+"""Writes on reintegration records: atomic, attributed (``by=``), audited.
+
+Nothing about an inmate reaches a partner without a valid consent (or another lawful
+basis with its reference) for that partner: :func:`refer` refuses otherwise, and
+withdrawing a consent cancels the referrals that relied on it, which the partner then no
+longer sees.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from sinergi.accounts.models import User
+from sinergi.core import audit
+from sinergi.core.api import Conflict
+from sinergi.core.roles import Role
+from sinergi.core.scoping import scope_of
+from sinergi.inmates.models import Inmate
+from sinergi.reintegration.choices import LawfulBasis, Pathway, ReferralStatus
+from sinergi.reintegration.models import (
+    AssessmentVersion,
+    Consent,
+    Need,
+    NeedUpdate,
+    Referral,
+    ReintegrationPlan,
+)
+
+RS = ReferralStatus
+FACILITY = "facility"
+PARTNER = "partner"
+REFERRAL_TRANSITIONS: dict[tuple[str, str], frozenset[str]] = {
+    (RS.SENT, RS.ACCEPTED): frozenset({PARTNER}),
+    (RS.SENT, RS.DECLINED): frozenset({PARTNER}),
+    (RS.SENT, RS.CANCELLED): frozenset({FACILITY}),
+    (RS.ACCEPTED, RS.IN_PROGRESS): frozenset({PARTNER}),
+    (RS.ACCEPTED, RS.COMPLETED): frozenset({PARTNER}),
+    (RS.IN_PROGRESS, RS.COMPLETED): frozenset({PARTNER}),
+    (RS.ACCEPTED, RS.CANCELLED): frozenset({FACILITY}),
+    (RS.IN_PROGRESS, RS.CANCELLED): frozenset({FACILITY}),
+}
+
+
+def _officer_of(user: User, facility_id: int) -> bool:
+    roles = scope_of(user).facility_roles.get(facility_id, frozenset())
+    return bool(roles & {Role.PROGRAM_OFFICER, Role.HEAD})
+
+
+def _is_child(inmate: Inmate, on: datetime.date) -> bool:
+    if inmate.facility.kind == "lpka":
+        return True
+    if inmate.birth_date is None:
+        return False
+    age = (
+        on.year
+        - inmate.birth_date.year
+        - ((on.month, on.day) < (inmate.birth_date.month, inmate.birth_date.day))
+    )
+    return age < 18
+
+
+@transaction.atomic
+def start_plan(*, inmate: Inmate, by: User) -> ReintegrationPlan:
+    if not _officer_of(by, inmate.facility_id):
+        raise PermissionDenied(_("Only program officers and heads start a plan."))
+    existing = ReintegrationPlan.objects.filter(inmate=inmate).first()
+    if existing is not None:
+        return existing
+    version = AssessmentVersion.objects.filter(is_current=True).order_by("-version").first()
+    if version is None:
+        raise Conflict(
+            _("No needs assessment is in use; an administrator sets one."), code="no_assessment"
+        )
+    plan = ReintegrationPlan.objects.create(inmate=inmate, assessment=version, created_by=by)
+    Need.objects.bulk_create([Need(plan=plan, pathway=p) for p in Pathway.values])
+    audit.record("plan.create", by=by, target=plan, facility=inmate.facility_id)
+    return plan
+
+
+@transaction.atomic
+def update_need(*, need: Need, values: Mapping[str, Any], note: str, by: User) -> Need:
+    if not _officer_of(by, need.plan.inmate.facility_id):
+        raise PermissionDenied(_("Only program officers and heads assess needs."))
+    if values.get("responsible") == "partner" and not values.get("partner"):
+        raise Conflict(_("Name the partner responsible."), code="partner_required")
+    changes = audit.diff(need, values)
+    for name, value in values.items():
+        setattr(need, name, value)
+    need.save()
+    NeedUpdate.objects.create(need=need, status=need.status, note=note, by=by)
+    audit.record(
+        "need.update",
+        by=by,
+        target=need,
+        facility=need.plan.inmate.facility_id,
+        changes={**changes, "note": note},
+    )
+    return need
+
+
+@transaction.atomic
+def record_consent(
+    *,
+    inmate: Inmate,
+    partner: Any,
+    purpose: str,
+    given_on: datetime.date,
+    by: User,
+    basis: str = LawfulBasis.CONSENT,
+    basis_reference: str = "",
+    guardian_name: str = "",
+) -> Consent:
+    if not _officer_of(by, inmate.facility_id):
+        raise PermissionDenied(_("Only program officers and heads record consent."))
+    if not purpose.strip():
+        raise Conflict(_("Say what the data is shared for."), code="purpose_required")
+    if basis != LawfulBasis.CONSENT and not basis_reference.strip():
+        raise Conflict(_("Give the reference of the legal basis."), code="reference_required")
+    if basis == LawfulBasis.CONSENT and _is_child(inmate, given_on) and not guardian_name:
+        raise Conflict(
+            _("A child's data needs the consent of a parent or guardian (UU 27/2022 Pasal 25)."),
+            code="guardian_required",
+        )
+    consent = Consent.objects.create(
+        inmate=inmate,
+        partner=partner,
+        purpose=purpose.strip(),
+        basis=basis,
+        basis_reference=basis_reference.strip(),
+        given_on=given_on,
+        witnessed_by=by,
+        guardian_name=guardian_name.strip(),
+    )
+    audit.record(
+        "consent.record",
+        by=by,
+        target=consent,
+        facility=inmate.facility_id,
+        changes={"partner": partner.pk, "purpose": purpose, "basis": basis},
+    )
+    return consent
+
+
+@transaction.atomic
+def withdraw_consent(*, consent: Consent, by: User) -> Consent:
+    if not _officer_of(by, consent.inmate.facility_id):
+        raise PermissionDenied(_("Only program officers and heads record a withdrawal."))
+    if consent.withdrawn_on is not None:
+        raise Conflict(_("This consent is already withdrawn."), code="already_withdrawn")
+    consent.withdrawn_on = timezone.localdate()
+    consent.withdrawn_by = by
+    consent.save(update_fields=["withdrawn_on", "withdrawn_by", "updated_at"])
+    stopped = consent.referrals.filter(status__in=[RS.SENT, RS.ACCEPTED, RS.IN_PROGRESS])
+    count = stopped.update(status=RS.CANCELLED, updated_at=timezone.now())
+    audit.record(
+        "consent.withdraw",
+        by=by,
+        target=consent,
+        facility=consent.inmate.facility_id,
+        changes={"referrals_cancelled": count},
+    )
+    return consent
+
+
+def valid_consent(inmate: Inmate, partner: Any) -> Consent | None:
+    return (
+        Consent.objects.filter(inmate=inmate, partner=partner, withdrawn_on__isnull=True)
+        .order_by("-given_on", "-id")
+        .first()
+    )
+
+
+@transaction.atomic
+def refer(
+    *,
+    inmate: Inmate,
+    partner: Any,
+    purpose: str,
+    contact: str,
+    by: User,
+    need: Need | None = None,
+) -> Referral:
+    if not _officer_of(by, inmate.facility_id):
+        raise PermissionDenied(_("Only program officers and heads refer."))
+    consent = valid_consent(inmate, partner)
+    if consent is None:
+        raise Conflict(
+            _(
+                "No valid consent or lawful basis of %(name)s for sharing data with "
+                "%(partner)s: record the consent first."
+            )
+            % {"name": inmate.name, "partner": partner},
+            code="consent_missing",
+        )
+    referral = Referral.objects.create(
+        inmate=inmate,
+        partner=partner,
+        need=need,
+        consent=consent,
+        purpose=purpose,
+        contact=contact,
+        created_by=by,
+    )
+    audit.record(
+        "referral.create",
+        by=by,
+        target=referral,
+        facility=inmate.facility_id,
+        changes={"partner": partner.pk, "purpose": purpose},
+    )
+    return referral
+
+
+def referral_sides(user: User, referral: Referral) -> frozenset[str]:
+    scope = scope_of(user)
+    found = set()
+    if _officer_of(user, referral.inmate.facility_id):
+        found.add(FACILITY)
+    if Role.PARTNER_USER in scope.partner_roles.get(referral.partner_id, frozenset()):
+        found.add(PARTNER)
+    return frozenset(found)
+
+
+@transaction.atomic
+def transition_referral(
+    *, referral: Referral, to: str, by: User, outcome: str = "", note: str = ""
+) -> Referral:
+    referral = Referral.objects.select_for_update().select_related("inmate").get(pk=referral.pk)
+    mine = referral_sides(by, referral)
+    allowed = [
+        t for (s, t), who in REFERRAL_TRANSITIONS.items() if s == referral.status and who & mine
+    ]
+    if to not in allowed:
+        raise Conflict(
+            _("This referral cannot become “%(to)s” now. Allowed: %(allowed)s.")
+            % {"to": to, "allowed": ", ".join(allowed) or "—"},
+            code="invalid_transition",
+        )
+    if to == RS.COMPLETED and outcome not in ("achieved", "partly", "not_achieved"):
+        raise Conflict(
+            _("Record the outcome: achieved, partly achieved or not achieved."),
+            code="outcome_required",
+        )
+    previous = referral.status
+    referral.status = to
+    if to == RS.COMPLETED:
+        referral.outcome = outcome
+    if note:
+        referral.outcome_note = note
+    referral.save(update_fields=["status", "outcome", "outcome_note", "updated_at"])
+    audit.record(
+        "referral.transition",
+        by=by,
+        target=referral,
+        facility=referral.inmate.facility_id,
+        changes={"status": [previous, to], "outcome": outcome, "note": note},
+    )
+    return referral
+
+
+def shared_fields(referral: Referral, *, by: User) -> dict[str, Any]:
+    """What a partner may see of the referred person, and the read is audited."""
+    audit.record("referral.view", by=by, target=referral, facility=referral.inmate.facility_id)
+    need = referral.need
+    return {
+        "name": referral.inmate.name,
+        "birth_date": referral.inmate.birth_date,
+        "home_regency": referral.inmate.home_regency,
+        "need": need.get_pathway_display() if need else "",
+        "purpose": referral.purpose,
+        "contact": referral.contact,
+    }

@@ -1,0 +1,31 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ReintegrationConfig(AppConfig):
+    name = "sinergi.reintegration"
+    label = "reintegration"
+    verbose_name = _("Reintegration")
+
+    def ready(self) -> None:
+        from sinergi.core.navigation import NavItem, register_nav
+
+        staff = ("program_officer", "head", "guardian")
+        register_nav(
+            NavItem(
+                "release",
+                _("Release preparation"),
+                "reintegration:worklist",
+                lambda s: s.is_admin or s.has_role(*staff) or bool(s.region_ids),
+                order=120,
+            )
+        )
+        register_nav(
+            NavItem(
+                "referrals",
+                _("Referrals"),
+                "reintegration:referrals",
+                lambda s: s.is_admin or s.has_role(*staff, "partner_user"),
+                order=330,
+            )
+        )

@@ -1,0 +1,59 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Pathway(models.TextChoices):
+    IDENTITY = "identity", _("Identity documents (KTP, KK, birth certificate)")
+    WORK = "work", _("Work and skills")
+    SELF_EMPLOYMENT = "self_employment", _("Self-employment and capital")
+    HOUSING = "housing", _("Housing")
+    HEALTH = "health", _("Health and BPJS membership")
+    FAMILY = "family", _("Family and community")
+    FINANCE = "finance", _("Finance (bank account for premi)")
+    EDUCATION = "education", _("Education")
+    SPIRITUAL = "spiritual", _("Spiritual and mental health")
+    ADDICTION = "addiction", _("Addiction")
+
+
+class NeedStatus(models.TextChoices):
+    NOT_STARTED = "not_started", _("Not started")
+    IN_PROGRESS = "in_progress", _("In progress")
+    MET = "met", _("Met")
+    DECLINED = "declined", _("Declined by the person")
+    NOT_NEEDED = "not_needed", _("Not needed")
+
+
+OPEN_NEED_STATUSES = ("not_started", "in_progress")
+
+
+class Responsible(models.TextChoices):
+    FACILITY = "facility", _("The facility")
+    BAPAS = "bapas", _("Bapas")
+    PARTNER = "partner", _("A partner")
+
+
+class LawfulBasis(models.TextChoices):
+    CONSENT = "consent", _("Consent of the person")
+    LEGAL_OBLIGATION = "legal_obligation", _("Legal obligation")
+    PUBLIC_TASK = "public_task", _("Public-service task")
+
+
+class ReferralStatus(models.TextChoices):
+    SENT = "sent", _("Sent")
+    ACCEPTED = "accepted", _("Accepted")
+    IN_PROGRESS = "in_progress", _("In progress")
+    COMPLETED = "completed", _("Completed")
+    DECLINED = "declined", _("Declined")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class Outcome(models.TextChoices):
+    ACHIEVED = "achieved", _("Achieved")
+    PARTLY = "partly", _("Partly achieved")
+    NOT_ACHIEVED = "not_achieved", _("Not achieved")
+
+
+class PlanStatus(models.TextChoices):
+    NONE = "none", _("No plan yet")
+    IN_PROGRESS = "in_progress", _("Needs open")
+    READY = "ready", _("Every need settled")

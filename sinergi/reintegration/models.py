@@ -1,0 +1,247 @@
+"""Reintegration: a plan per inmate over needs (pathways), the person's consent before
+anything is shared with a partner (UU 27/2022), and referrals to partners."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from sinergi.core.models import TimeStampedModel
+from sinergi.reintegration.choices import (
+    LawfulBasis,
+    NeedStatus,
+    Outcome,
+    Pathway,
+    ReferralStatus,
+    Responsible,
+)
+from sinergi.reintegration.queries import ReferralQuerySet
+
+
+class AssessmentVersion(models.Model):
+    """A versioned set of needs-assessment questions (data, not code)."""
+
+    version = models.PositiveIntegerField(_("version"), unique=True)
+    name = models.CharField(_("name"), max_length=150)
+    is_current = models.BooleanField(_("in use"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("needs assessment version")
+        verbose_name_plural = _("needs assessment versions")
+        ordering = ["-version"]
+
+    def __str__(self) -> str:
+        return f"v{self.version} {self.name}"
+
+
+class AssessmentQuestion(models.Model):
+    version = models.ForeignKey(
+        AssessmentVersion, on_delete=models.CASCADE, related_name="questions"
+    )
+    pathway = models.CharField(_("pathway"), max_length=16, choices=Pathway.choices)
+    text = models.CharField(_("question"), max_length=300)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("assessment question")
+        verbose_name_plural = _("assessment questions")
+        ordering = ["order", "id"]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class ReintegrationPlan(TimeStampedModel):
+    inmate = models.OneToOneField(
+        "inmates.Inmate", on_delete=models.CASCADE, related_name="reintegration_plan"
+    )
+    assessment = models.ForeignKey(
+        AssessmentVersion, verbose_name=_("assessment version"), on_delete=models.PROTECT
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    summary = models.TextField(_("summary"), blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("reintegration plan")
+        verbose_name_plural = _("reintegration plans")
+
+    def __str__(self) -> str:
+        return f"{self.inmate}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("reintegration:plan", args=[self.inmate_id])
+
+
+class Need(TimeStampedModel):
+    plan = models.ForeignKey(ReintegrationPlan, on_delete=models.CASCADE, related_name="needs")
+    pathway = models.CharField(_("pathway"), max_length=16, choices=Pathway.choices)
+    status = models.CharField(
+        _("status"), max_length=12, choices=NeedStatus.choices, default=NeedStatus.NOT_STARTED
+    )
+    responsible = models.CharField(
+        _("responsible"),
+        max_length=10,
+        choices=Responsible.choices,
+        default=Responsible.FACILITY,
+    )
+    partner = models.ForeignKey(
+        "orgs.Partner",
+        verbose_name=_("partner"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    answer = models.TextField(_("assessment answer"), blank=True)
+
+    class Meta:
+        verbose_name = _("need")
+        verbose_name_plural = _("needs")
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "pathway"], name="one_need_per_pathway")
+        ]
+
+    def __str__(self) -> str:
+        return self.get_pathway_display()
+
+
+class NeedUpdate(models.Model):
+    """Append-only history of a need: never edited, never deleted."""
+
+    need = models.ForeignKey(Need, on_delete=models.CASCADE, related_name="updates")
+    status = models.CharField(_("status"), max_length=12, choices=NeedStatus.choices)
+    note = models.TextField(_("note"), blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField(_("time"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.need_id}: {self.status}"
+
+
+class Consent(TimeStampedModel):
+    """The lawful basis for sharing an inmate's data with one partner for one purpose."""
+
+    inmate = models.ForeignKey("inmates.Inmate", on_delete=models.CASCADE, related_name="consents")
+    partner = models.ForeignKey(
+        "orgs.Partner",
+        verbose_name=_("partner"),
+        on_delete=models.PROTECT,
+        related_name="consents",
+    )
+    purpose = models.CharField(_("purpose"), max_length=300)
+    basis = models.CharField(
+        _("lawful basis"),
+        max_length=16,
+        choices=LawfulBasis.choices,
+        default=LawfulBasis.CONSENT,
+    )
+    basis_reference = models.CharField(
+        _("reference of the legal basis"),
+        max_length=200,
+        blank=True,
+        help_text=_("For a legal obligation or public task: the regulation or decision."),
+    )
+    given_on = models.DateField(_("given on"))
+    witnessed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("witnessed by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    guardian_name = models.CharField(
+        _("parent or guardian who consented"),
+        max_length=200,
+        blank=True,
+        help_text=_("Required for children (LPKA)."),
+    )
+    withdrawn_on = models.DateField(_("withdrawn on"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("consent")
+        verbose_name_plural = _("consents")
+        ordering = ["-given_on", "-id"]
+        indexes = [models.Index(fields=["inmate", "partner", "withdrawn_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.inmate} → {self.partner}: {self.purpose}"
+
+    @property
+    def is_valid(self) -> bool:
+        return self.withdrawn_on is None
+
+
+class Referral(TimeStampedModel):
+    inmate = models.ForeignKey("inmates.Inmate", on_delete=models.CASCADE, related_name="referrals")
+    partner = models.ForeignKey(
+        "orgs.Partner",
+        verbose_name=_("referred to"),
+        on_delete=models.PROTECT,
+        related_name="referrals",
+    )
+    need = models.ForeignKey(
+        Need,
+        verbose_name=_("need"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="referrals",
+    )
+    consent = models.ForeignKey(
+        Consent,
+        verbose_name=_("consent or lawful basis"),
+        on_delete=models.PROTECT,
+        related_name="referrals",
+    )
+    purpose = models.CharField(_("what is asked"), max_length=300)
+    contact = models.CharField(_("facility contact"), max_length=200)
+    status = models.CharField(
+        _("status"), max_length=12, choices=ReferralStatus.choices, default=ReferralStatus.SENT
+    )
+    outcome = models.CharField(_("outcome"), max_length=12, choices=Outcome.choices, blank=True)
+    outcome_note = models.TextField(_("outcome note"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = ReferralQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("referral")
+        verbose_name_plural = _("referrals")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["partner", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.inmate} → {self.partner}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("reintegration:referral", args=[self.pk])
+
+
+VALID_CONSENT = Q(withdrawn_on__isnull=True)

@@ -1,0 +1,16 @@
+from django.urls import path
+
+from sinergi.reintegration import views
+
+app_name = "reintegration"
+urlpatterns = [
+    path("", views.worklist, name="worklist"),
+    path("inmates/<int:inmate_pk>/", views.plan, name="plan"),
+    path("inmates/<int:inmate_pk>/consents/", views.consent_create, name="consent_create"),
+    path("inmates/<int:inmate_pk>/referrals/", views.referral_create, name="referral_create"),
+    path("needs/<int:pk>/", views.need_update, name="need_update"),
+    path("consents/<int:pk>/withdraw/", views.consent_withdraw, name="consent_withdraw"),
+    path("referrals/", views.referral_list, name="referrals"),
+    path("referrals/<int:pk>/", views.referral_detail, name="referral"),
+    path("referrals/<int:pk>/status/", views.referral_transition, name="referral_transition"),
+]

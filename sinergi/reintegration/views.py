@@ -1,0 +1,298 @@
+from __future__ import annotations
+
+import datetime
+from typing import Any, cast
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Exists, Min, OuterRef, Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.dateparse import parse_date
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from sinergi.accounts.models import User
+from sinergi.core.api import Conflict
+from sinergi.core.pagination import paginate, querystring_without_page
+from sinergi.core.permissions import has_perm
+from sinergi.core.scoping import scope_of
+from sinergi.inmates.models import Inmate
+from sinergi.orgs.models import Partner
+from sinergi.reintegration import actions
+from sinergi.reintegration.choices import (
+    OPEN_NEED_STATUSES,
+    LawfulBasis,
+    NeedStatus,
+    Outcome,
+    Pathway,
+    ReferralStatus,
+    Responsible,
+)
+from sinergi.reintegration.models import Consent, Need, Referral, ReintegrationPlan
+
+DEFAULT_HORIZON_DAYS = 183
+
+
+def _partner(request: HttpRequest) -> Partner | None:
+    value = request.POST.get("partner", "")
+    return Partner.objects.filter(pk=value).first() if value.isdigit() else None
+
+
+def _user(request: HttpRequest) -> User:
+    return cast(User, request.user)
+
+
+def worklist_queryset(user: object, today: datetime.date, horizon_days: int) -> Any:
+    """Inmates in custody whose release, or earliest integration right, falls within the
+    horizon, with their plan's state; sorted by the nearer of the two dates."""
+    until = today + datetime.timedelta(days=horizon_days)
+    open_needs = Need.objects.filter(plan__inmate=OuterRef("pk"), status__in=OPEN_NEED_STATUSES)
+    return (
+        Inmate.objects.for_user(user)
+        .filter(status="in_custody")
+        .select_related("sentence", "facility")
+        .annotate(
+            earliest_right=Min("rights__eligible_from", filter=Q(rights__status="eligible")),
+            has_plan=Exists(ReintegrationPlan.objects.filter(inmate=OuterRef("pk"))),
+            open_needs=Count(
+                "reintegration_plan__needs",
+                filter=Q(reintegration_plan__needs__status__in=OPEN_NEED_STATUSES),
+                distinct=True,
+            ),
+        )
+        .filter(Q(sentence__expiry_after_remission__lte=until) | Q(earliest_right__lte=until))
+        .annotate(needs_open=Exists(open_needs))
+        .order_by("sentence__expiry_after_remission", "name", "id")
+    )
+
+
+@login_required
+def worklist(request: HttpRequest) -> HttpResponse:
+    if not has_perm(request.user, "inmates.view_inmate"):
+        raise Http404
+    today = timezone.localdate()
+    try:
+        horizon = max(1, min(int(request.GET.get("days", DEFAULT_HORIZON_DAYS)), 730))
+    except ValueError:
+        horizon = DEFAULT_HORIZON_DAYS
+    rows = worklist_queryset(request.user, today, horizon)
+    plan = request.GET.get("plan", "")
+    if plan == "none":
+        rows = rows.filter(has_plan=False)
+    elif plan == "open":
+        rows = rows.filter(needs_open=True)
+    elif plan == "ready":
+        rows = rows.filter(has_plan=True, needs_open=False)
+    return render(
+        request,
+        "reintegration/worklist.html",
+        {
+            "page": paginate(request, rows),
+            "days": horizon,
+            "plan": plan,
+            "today": today,
+            "querystring": querystring_without_page(request),
+        },
+    )
+
+
+def _inmate(request: HttpRequest, pk: int) -> Inmate:
+    inmate = get_object_or_404(
+        Inmate.objects.for_user(request.user).select_related("facility", "sentence"), pk=pk
+    )
+    if not has_perm(request.user, "inmates.view_inmate", inmate):
+        raise Http404
+    return inmate
+
+
+@login_required
+def plan(request: HttpRequest, inmate_pk: int) -> HttpResponse:
+    inmate = _inmate(request, inmate_pk)
+    if request.method == "POST":
+        try:
+            actions.start_plan(inmate=inmate, by=_user(request))
+        except (Conflict, PermissionDenied) as exc:
+            messages.error(request, str(getattr(exc, "detail", exc)) or _("Not allowed."))
+        return redirect("reintegration:plan", inmate_pk=inmate.pk)
+    current = ReintegrationPlan.objects.filter(inmate=inmate).select_related("assessment").first()
+    needs = []
+    if current:
+        needs = list(current.needs.select_related("partner").prefetch_related("updates__by"))
+    return render(
+        request,
+        "reintegration/plan.html",
+        {
+            "inmate": inmate,
+            "plan": current,
+            "needs": needs,
+            "questions": current.assessment.questions.all() if current else [],
+            "consents": Consent.objects.filter(inmate=inmate).select_related(
+                "partner", "witnessed_by"
+            ),
+            "referrals": Referral.objects.filter(inmate=inmate).select_related("partner"),
+            "partners": Partner.objects.filter(is_active=True).order_by("name"),
+            "need_statuses": NeedStatus.choices,
+            "responsibles": Responsible.choices,
+            "bases": LawfulBasis.choices,
+            "pathways": dict(Pathway.choices),
+            "can_change": has_perm(request.user, "inmates.change_inmate", inmate),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def need_update(request: HttpRequest, pk: int) -> HttpResponse:
+    need = get_object_or_404(Need.objects.select_related("plan__inmate"), pk=pk)
+    inmate = _inmate(request, need.plan.inmate_id)
+    partner = _partner(request)
+    status = request.POST.get("status", "")
+    responsible = request.POST.get("responsible", "")
+    if status not in NeedStatus.values or responsible not in Responsible.values:
+        messages.error(request, _("Choose a status and who is responsible."))
+    else:
+        try:
+            actions.update_need(
+                need=need,
+                values={"status": status, "responsible": responsible, "partner": partner},
+                note=request.POST.get("note", ""),
+                by=_user(request),
+            )
+        except (Conflict, PermissionDenied) as exc:
+            messages.error(request, str(getattr(exc, "detail", exc)) or _("Not allowed."))
+    return redirect(f"/reintegration/inmates/{inmate.pk}/#need-{need.pk}")
+
+
+@login_required
+@require_POST
+def consent_create(request: HttpRequest, inmate_pk: int) -> HttpResponse:
+    inmate = _inmate(request, inmate_pk)
+    partner = _partner(request)
+    given_on = parse_date(request.POST.get("given_on", "")) or timezone.localdate()
+    if partner is None:
+        messages.error(request, _("Choose the partner."))
+    else:
+        try:
+            actions.record_consent(
+                inmate=inmate,
+                partner=partner,
+                purpose=request.POST.get("purpose", ""),
+                basis=request.POST.get("basis", LawfulBasis.CONSENT),
+                basis_reference=request.POST.get("basis_reference", ""),
+                guardian_name=request.POST.get("guardian_name", ""),
+                given_on=given_on,
+                by=_user(request),
+            )
+        except (Conflict, PermissionDenied) as exc:
+            messages.error(request, str(getattr(exc, "detail", exc)) or _("Not allowed."))
+        else:
+            messages.success(request, _("Consent recorded."))
+    return redirect(f"/reintegration/inmates/{inmate.pk}/#consents")
+
+
+@login_required
+@require_POST
+def consent_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    consent = get_object_or_404(Consent.objects.select_related("inmate"), pk=pk)
+    inmate = _inmate(request, consent.inmate_id)
+    try:
+        actions.withdraw_consent(consent=consent, by=_user(request))
+    except (Conflict, PermissionDenied) as exc:
+        messages.error(request, str(getattr(exc, "detail", exc)) or _("Not allowed."))
+    else:
+        messages.success(request, _("Consent withdrawn; the partner no longer sees the data."))
+    return redirect(f"/reintegration/inmates/{inmate.pk}/#consents")
+
+
+@login_required
+@require_POST
+def referral_create(request: HttpRequest, inmate_pk: int) -> HttpResponse:
+    inmate = _inmate(request, inmate_pk)
+    partner = _partner(request)
+    need_pk = request.POST.get("need", "")
+    need = (
+        Need.objects.filter(pk=need_pk, plan__inmate=inmate).first() if need_pk.isdigit() else None
+    )
+    if partner is None:
+        messages.error(request, _("Choose the partner."))
+        return redirect(f"/reintegration/inmates/{inmate.pk}/#referrals")
+    try:
+        actions.refer(
+            inmate=inmate,
+            partner=partner,
+            need=need,
+            purpose=request.POST.get("purpose", ""),
+            contact=request.POST.get("contact", "") or _user(request).get_full_name(),
+            by=_user(request),
+        )
+    except (Conflict, PermissionDenied) as exc:
+        messages.error(request, str(getattr(exc, "detail", exc)) or _("Not allowed."))
+    else:
+        messages.success(request, _("Referral sent."))
+    return redirect(f"/reintegration/inmates/{inmate.pk}/#referrals")
+
+
+@login_required
+def referral_list(request: HttpRequest) -> HttpResponse:
+    if not scope_of(request.user).roles:
+        raise Http404
+    referrals = Referral.objects.for_user(request.user).select_related("partner", "inmate", "need")
+    return render(
+        request,
+        "reintegration/referral_list.html",
+        {
+            "page": paginate(request, referrals.order_by("-created_at", "-id")),
+            "querystring": querystring_without_page(request),
+        },
+    )
+
+
+@login_required
+def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    referral = get_object_or_404(
+        Referral.objects.for_user(request.user).select_related(
+            "partner", "inmate", "need", "consent"
+        ),
+        pk=pk,
+    )
+    user = _user(request)
+    sides = actions.referral_sides(user, referral)
+    return render(
+        request,
+        "reintegration/referral_detail.html",
+        {
+            "referral": referral,
+            "shared": actions.shared_fields(referral, by=user),
+            "is_facility": actions.FACILITY in sides,
+            "moves": [
+                t
+                for (s, t), who in actions.REFERRAL_TRANSITIONS.items()
+                if s == referral.status and who & sides
+            ],
+            "status_labels": dict(ReferralStatus.choices),
+            "outcomes": Outcome.choices,
+        },
+    )
+
+
+@login_required
+@require_POST
+def referral_transition(request: HttpRequest, pk: int) -> HttpResponse:
+    referral = get_object_or_404(Referral.objects.for_user(request.user), pk=pk)
+    try:
+        actions.transition_referral(
+            referral=referral,
+            to=request.POST.get("to", ""),
+            outcome=request.POST.get("outcome", ""),
+            note=request.POST.get("note", ""),
+            by=_user(request),
+        )
+    except Conflict as exc:
+        messages.error(request, exc.detail)
+    else:
+        messages.success(request, _("Status changed."))
+    return redirect(referral)

@@ -1,0 +1,245 @@
+"""Consent before sharing, referrals to partners, and what a partner may see."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from sinergi.accounts.models import User
+from sinergi.core.api import Conflict
+from sinergi.core.models import AuditEvent
+from sinergi.orgs.models import Facility, Partner
+from sinergi.reintegration import actions
+from sinergi.reintegration.models import NeedUpdate
+from tests.inmates.factories import make_inmate
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def officer(demo_world):
+    return User.objects.get(username="petugas.selong")
+
+
+@pytest.fixture
+def dukcapil(demo_world):
+    return Partner.objects.get(code="dukcapil-lotim")
+
+
+@pytest.fixture
+def person(demo_world):
+    return make_inmate(
+        facility=Facility.objects.get(code="selong"),
+        name="Lalu Pulang",
+        birth_date=datetime.date(1990, 3, 12),
+        home_regency="Lombok Timur",
+        nik="5203011203900001",
+        detention_start=datetime.date(2024, 6, 1),
+        term_years=2,
+    )
+
+
+def test_a_referral_without_consent_is_refused(person, dukcapil, officer):
+    with pytest.raises(Conflict) as exc:
+        actions.refer(
+            inmate=person,
+            partner=dukcapil,
+            purpose="Perekaman e-KTP",
+            contact="Petugas",
+            by=officer,
+        )
+    assert exc.value.code == "consent_missing"
+    assert person.name in exc.value.detail
+
+
+def test_consent_for_another_partner_does_not_count(person, dukcapil, officer):
+    actions.record_consent(
+        inmate=person,
+        partner=Partner.objects.get(code="dinsos-lotim"),
+        purpose="Bantuan sosial",
+        given_on=timezone.localdate(),
+        by=officer,
+    )
+    with pytest.raises(Conflict):
+        actions.refer(inmate=person, partner=dukcapil, purpose="e-KTP", contact="x", by=officer)
+
+
+def test_partner_sees_only_the_referral_fields_and_every_read_is_audited(
+    client_for, person, dukcapil, officer
+):
+    actions.record_consent(
+        inmate=person,
+        partner=dukcapil,
+        purpose="Perekaman e-KTP",
+        given_on=timezone.localdate(),
+        by=officer,
+    )
+    referral = actions.refer(
+        inmate=person,
+        partner=dukcapil,
+        purpose="Perekaman e-KTP",
+        contact="Petugas Pembinaan, 0812",
+        by=officer,
+    )
+    page = client_for("mitra.dukcapil").get(f"/reintegration/referrals/{referral.pk}/")
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert "Lalu Pulang" in body and "Lombok Timur" in body
+    assert person.nik not in body and person.registration_number not in body
+    assert AuditEvent.objects.filter(
+        action="referral.view", actor_username="mitra.dukcapil", target_id=str(referral.pk)
+    ).exists()
+    # Not the inmate's record itself, and not another partner's.
+    assert client_for("mitra.dukcapil").get(f"/inmates/{person.pk}/").status_code == 404
+    assert (
+        client_for("mitra.disnaker").get(f"/reintegration/referrals/{referral.pk}/").status_code
+        == 404
+    )
+
+
+def test_after_withdrawal_the_partner_gets_404(client_for, person, dukcapil, officer):
+    consent = actions.record_consent(
+        inmate=person, partner=dukcapil, purpose="e-KTP", given_on=timezone.localdate(), by=officer
+    )
+    referral = actions.refer(
+        inmate=person, partner=dukcapil, purpose="e-KTP", contact="x", by=officer
+    )
+    actions.withdraw_consent(consent=consent, by=officer)
+    referral.refresh_from_db()
+    assert referral.status == "cancelled"
+    assert (
+        client_for("mitra.dukcapil").get(f"/reintegration/referrals/{referral.pk}/").status_code
+        == 404
+    )
+    with pytest.raises(Conflict):
+        actions.refer(inmate=person, partner=dukcapil, purpose="lagi", contact="x", by=officer)
+
+
+def test_a_childs_data_needs_a_guardians_consent(demo_world, dukcapil, officer):
+    child = make_inmate(
+        facility=Facility.objects.get(code="selong"),
+        birth_date=timezone.localdate() - datetime.timedelta(days=16 * 365),
+    )
+    with pytest.raises(Conflict):
+        actions.record_consent(
+            inmate=child,
+            partner=dukcapil,
+            purpose="e-KTP",
+            given_on=timezone.localdate(),
+            by=officer,
+        )
+    consent = actions.record_consent(
+        inmate=child,
+        partner=dukcapil,
+        purpose="e-KTP",
+        given_on=timezone.localdate(),
+        guardian_name="Ibu Siti",
+        by=officer,
+    )
+    assert consent.is_valid
+
+
+def test_another_lawful_basis_needs_its_reference(person, dukcapil, officer):
+    with pytest.raises(Conflict):
+        actions.record_consent(
+            inmate=person,
+            partner=dukcapil,
+            purpose="Adminduk",
+            basis="legal_obligation",
+            given_on=timezone.localdate(),
+            by=officer,
+        )
+
+
+def test_referral_workflow_by_side(person, dukcapil, officer):
+    actions.record_consent(
+        inmate=person, partner=dukcapil, purpose="e-KTP", given_on=timezone.localdate(), by=officer
+    )
+    referral = actions.refer(
+        inmate=person, partner=dukcapil, purpose="e-KTP", contact="x", by=officer
+    )
+    partner_user = User.objects.get(username="mitra.dukcapil")
+    with pytest.raises(Conflict):
+        actions.transition_referral(referral=referral, to="accepted", by=officer)
+    actions.transition_referral(referral=referral, to="accepted", by=partner_user)
+    with pytest.raises(Conflict):
+        actions.transition_referral(referral=referral, to="completed", by=partner_user)
+    actions.transition_referral(
+        referral=referral, to="completed", outcome="achieved", note="KTP terbit", by=partner_user
+    )
+    referral.refresh_from_db()
+    assert (referral.status, referral.outcome) == ("completed", "achieved")
+
+
+def test_plan_needs_keep_an_append_only_history(person, officer, user):
+    plan = actions.start_plan(inmate=person, by=officer)
+    assert plan.needs.count() == 10
+    need = plan.needs.get(pathway="identity")
+    actions.update_need(
+        need=need,
+        values={
+            "status": "in_progress",
+            "responsible": "partner",
+            "partner": Partner.objects.get(code="dukcapil-lotim"),
+        },
+        note="Dijadwalkan",
+        by=officer,
+    )
+    actions.update_need(
+        need=need,
+        values={"status": "met", "responsible": "partner", "partner": need.partner},
+        note="KTP jadi",
+        by=officer,
+    )
+    assert list(NeedUpdate.objects.filter(need=need).values_list("status", flat=True)) == [
+        "in_progress",
+        "met",
+    ]
+    with pytest.raises(PermissionDenied):
+        actions.update_need(need=need, values={"status": "met"}, note="", by=user("wali.selong"))
+
+
+def test_worklist_shows_people_near_release_in_a_fixed_number_of_queries(client_for, person):
+    client = client_for("petugas.selong")
+    selong = Facility.objects.get(code="selong")
+    far = make_inmate(
+        facility=selong, name="Masih Lama", detention_start=timezone.localdate(), term_years=10
+    )
+
+    def count() -> tuple[int, str]:
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get("/reintegration/?days=400")
+        return len(ctx), response.content.decode()
+
+    few, body = count()
+    assert "Lalu Pulang" in body and far.name not in body
+    for _ in range(6):
+        make_inmate(facility=selong, detention_start=datetime.date(2024, 6, 1), term_years=2)
+    assert count()[0] == few
+
+
+def test_referral_page_through_the_browser_forms(client_for, person, dukcapil):
+    client = client_for("petugas.selong")
+    assert client.post(f"/reintegration/inmates/{person.pk}/").status_code == 302
+    response = client.post(
+        f"/reintegration/inmates/{person.pk}/referrals/",
+        {"partner": dukcapil.pk, "purpose": "e-KTP"},
+        follow=True,
+    )
+    assert "consent" in response.content.decode().lower() or "persetujuan" in (
+        response.content.decode().lower()
+    )
+    client.post(
+        f"/reintegration/inmates/{person.pk}/consents/",
+        {"partner": dukcapil.pk, "purpose": "e-KTP", "basis": "consent"},
+    )
+    client.post(
+        f"/reintegration/inmates/{person.pk}/referrals/",
+        {"partner": dukcapil.pk, "purpose": "e-KTP"},
+    )
+    assert person.referrals.count() == 1
