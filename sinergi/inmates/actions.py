@@ -192,6 +192,7 @@ def create_inmate(
     sentence_row.full_clean()
     sentence_row.save()
     recalculate([record.pk])
+    admitted([record.pk])
     audit.record(
         "inmate.create",
         by=by,
@@ -333,6 +334,21 @@ STATUS_CHANGE_HOOKS: list[Callable[..., None]] = []
 def on_status_change(hook: Callable[..., None]) -> None:
     if hook not in STATUS_CHANGE_HOOKS:
         STATUS_CHANGE_HOOKS.append(hook)
+
+
+# Called with the ids of newly admitted inmates, as hook(inmate_ids=[...]) (the
+# reintegration app detects re-admissions after an earlier release).
+ADMISSION_HOOKS: list[Callable[..., object]] = []
+
+
+def on_admission(hook: Callable[..., object]) -> None:
+    if hook not in ADMISSION_HOOKS:
+        ADMISSION_HOOKS.append(hook)
+
+
+def admitted(inmate_ids: list[int]) -> None:
+    for hook in ADMISSION_HOOKS:
+        hook(inmate_ids=inmate_ids)
 
 
 ALLOWED_STATUS_CHANGES = {

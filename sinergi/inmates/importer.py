@@ -30,7 +30,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from sinergi.accounts.models import User
 from sinergi.core import audit
 from sinergi.inmates import parsing
-from sinergi.inmates.actions import apply_calculation, recalculate
+from sinergi.inmates.actions import admitted, apply_calculation, recalculate
 from sinergi.inmates.choices import ImportStatus, TermKind
 from sinergi.inmates.models import ColumnMapping, ImportBatch, Inmate, InmateRight, Sentence
 
@@ -243,6 +243,7 @@ def _write(batch: ImportBatch, rows: list[Any]) -> None:
     by = batch.uploaded_by
     touched: list[int] = []
     new_rights: list[InmateRight] = []
+    admitted_ids: list[int] = []
     today = timezone.localdate()
     created = updated = unchanged = 0
     for chunk in _chunks(rows, BATCH):
@@ -320,6 +321,7 @@ def _write(batch: ImportBatch, rows: list[Any]) -> None:
                 new_rights += apply_calculation(sentence, [], None, today)
                 missing_sentences.append(sentence)
             created += len(new_inmates)
+            admitted_ids.extend(i.pk for i in by_number.values())
         if changed_inmates:
             bulk_update_with_history(
                 changed_inmates,
@@ -350,6 +352,7 @@ def _write(batch: ImportBatch, rows: list[Any]) -> None:
             InmateRight.objects.bulk_create(new_rights, batch_size=1000)
             new_rights = []
     recalculate(touched, today=today)
+    admitted(admitted_ids)
     batch.created_count = created
     batch.updated_count = updated
     batch.unchanged_count = unchanged

@@ -277,3 +277,121 @@ def shared_fields(referral: Referral, *, by: User) -> dict[str, Any]:
         "purpose": referral.purpose,
         "contact": referral.contact,
     }
+
+
+# --- release, hand-over, follow-up, re-admission --------------------------------------
+
+
+@transaction.atomic
+def record_release(*, inmate: Inmate, values: Mapping[str, Any], by: User) -> Any:
+    """Release ``inmate``: its status becomes released (ending open enrolments), referrals
+    that need custody are cancelled, and follow-ups at 1, 3, 6 and 12 months are due."""
+    from sinergi.inmates import actions as inmate_actions
+    from sinergi.reintegration.choices import FOLLOW_UP_MONTHS
+    from sinergi.reintegration.models import FollowUp, Release
+
+    if not _officer_of(by, inmate.facility_id):
+        raise PermissionDenied(_("Only program officers and heads record a release."))
+    if Release.objects.filter(inmate=inmate).exists():
+        raise Conflict(_("This release is already recorded."), code="already_released")
+    bapas = values.get("bapas")
+    if bapas is not None and bapas.kind != "bapas":
+        raise Conflict(_("Hand over to a Bapas."), code="not_bapas")
+    release = Release.objects.create(inmate=inmate, recorded_by=by, **values)
+    status = (
+        "deceased"
+        if values.get("kind") == "death"
+        else ("transferred" if values.get("kind") == "transfer" else "released")
+    )
+    if inmate.status == "in_custody":
+        inmate_actions.change_status(inmate=inmate, status=status, on=release.released_on, by=by)
+    Referral.objects.filter(
+        inmate=inmate, needs_custody=True, status__in=[RS.SENT, RS.ACCEPTED, RS.IN_PROGRESS]
+    ).update(status=RS.CANCELLED, updated_at=timezone.now())
+    if status == "released":
+        FollowUp.objects.bulk_create(
+            [
+                FollowUp(release=release, month=m, due_on=_add_months(release.released_on, m))
+                for m in FOLLOW_UP_MONTHS
+            ]
+        )
+    audit.record(
+        "release.create", by=by, target=release, facility=inmate.facility_id, changes=dict(values)
+    )
+    return release
+
+
+def _add_months(day: datetime.date, months: int) -> datetime.date:
+    from sinergi.sentences import add_calendar
+
+    return add_calendar(day, months=months)
+
+
+@transaction.atomic
+def record_follow_up(*, follow_up: Any, values: Mapping[str, Any], by: User) -> Any:
+    release = follow_up.release
+    scope = scope_of(by)
+    allowed = (
+        release.probation_officer_id == by.pk
+        or (release.bapas_id and release.bapas_id in scope.facility_ids(Role.PROBATION_OFFICER))
+        or _officer_of(by, release.inmate.facility_id)
+    )
+    if not allowed:
+        raise PermissionDenied(_("Only the probation officer or the facility."))
+    changes = audit.diff(follow_up, values)
+    for name, value in values.items():
+        setattr(follow_up, name, value)
+    follow_up.done_on = follow_up.done_on or timezone.localdate()
+    follow_up.done_by = by
+    follow_up.save()
+    audit.record(
+        "follow_up.record",
+        by=by,
+        target=follow_up,
+        facility=release.inmate.facility_id,
+        changes=changes,
+    )
+    return follow_up
+
+
+def detect_readmissions(*, inmate_ids: list[int]) -> int:
+    """Link newly admitted inmates to an earlier release of the same person (by NIK, or
+    by name and birth date). Returns the number found."""
+    from sinergi.reintegration.models import Readmission, Release
+
+    new = list(Inmate.objects.filter(pk__in=inmate_ids).values("pk", "nik", "name", "birth_date"))
+    if not new:
+        return 0
+    by_nik = {n["nik"]: n for n in new if n["nik"]}
+    releases = Release.objects.select_related("inmate").exclude(inmate_id__in=inmate_ids)
+    found: list[Readmission] = []
+    matched: set[int] = set()
+    if by_nik:
+        for release in releases.filter(inmate__nik__in=by_nik).order_by("-released_on"):
+            person = by_nik[release.inmate.nik]
+            if person["pk"] not in matched:
+                matched.add(person["pk"])
+                found.append(
+                    Readmission(
+                        earlier_release=release, new_inmate_id=person["pk"], matched_by="nik"
+                    )
+                )
+    rest = [n for n in new if n["pk"] not in matched and n["birth_date"]]
+    if rest:
+        keys = {(n["name"].strip().lower(), n["birth_date"]): n for n in rest}
+        candidates = releases.filter(inmate__birth_date__in={n["birth_date"] for n in rest})
+        for release in candidates.order_by("-released_on"):
+            key = (release.inmate.name.strip().lower(), release.inmate.birth_date)
+            candidate = keys.get(key)
+            if candidate and candidate["pk"] not in matched:
+                person = candidate
+                matched.add(person["pk"])
+                found.append(
+                    Readmission(
+                        earlier_release=release,
+                        new_inmate_id=person["pk"],
+                        matched_by="name_birth_date",
+                    )
+                )
+    Readmission.objects.bulk_create(found, ignore_conflicts=True)
+    return len(found)

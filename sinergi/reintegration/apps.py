@@ -8,7 +8,21 @@ class ReintegrationConfig(AppConfig):
     verbose_name = _("Reintegration")
 
     def ready(self) -> None:
-        from sinergi.core.navigation import NavItem, register_nav
+        from sinergi.core.navigation import NavItem, register_home_cards, register_nav
+        from sinergi.inmates.actions import on_admission
+        from sinergi.reintegration import actions, home
+
+        on_admission(actions.detect_readmissions)
+        register_home_cards(home.cards)
+        register_nav(
+            NavItem(
+                "follow_ups",
+                _("Follow-ups"),
+                "reintegration:follow_ups",
+                lambda s: s.has_role("probation_officer"),
+                order=130,
+            )
+        )
 
         staff = ("program_officer", "head", "guardian")
         register_nav(

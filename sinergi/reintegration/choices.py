@@ -57,3 +57,24 @@ class PlanStatus(models.TextChoices):
     NONE = "none", _("No plan yet")
     IN_PROGRESS = "in_progress", _("Needs open")
     READY = "ready", _("Every need settled")
+
+
+class ReleaseKind(models.TextChoices):
+    EXPIRY = "expiry", _("End of sentence (bebas murni)")
+    PB = "pb", _("Pembebasan bersyarat (PB)")
+    CB = "cb", _("Cuti bersyarat (CB)")
+    CMB = "cmb", _("Cuti menjelang bebas (CMB)")
+    ASIMILASI = "asimilasi", _("Asimilasi (outside work)")
+    TRANSFER = "transfer", _("Transfer")
+    DEATH = "death", _("Death")
+
+
+class WorkStatus(models.TextChoices):
+    EMPLOYED = "employed", _("Employed")
+    SELF_EMPLOYED = "self_employed", _("Self-employed")
+    LOOKING = "looking", _("Looking for work")
+    NOT_WORKING = "not_working", _("Not working")
+    UNKNOWN = "unknown", _("Unknown")
+
+
+FOLLOW_UP_MONTHS = (1, 3, 6, 12)

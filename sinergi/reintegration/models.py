@@ -17,7 +17,9 @@ from sinergi.reintegration.choices import (
     Outcome,
     Pathway,
     ReferralStatus,
+    ReleaseKind,
     Responsible,
+    WorkStatus,
 )
 from sinergi.reintegration.queries import ReferralQuerySet
 
@@ -219,6 +221,11 @@ class Referral(TimeStampedModel):
     )
     purpose = models.CharField(_("what is asked"), max_length=300)
     contact = models.CharField(_("facility contact"), max_length=200)
+    needs_custody = models.BooleanField(
+        _("only while in custody"),
+        default=False,
+        help_text=_("E.g. e-KTP recording inside the facility: cancelled at release."),
+    )
     status = models.CharField(
         _("status"), max_length=12, choices=ReferralStatus.choices, default=ReferralStatus.SENT
     )
@@ -245,3 +252,107 @@ class Referral(TimeStampedModel):
 
 
 VALID_CONSENT = Q(withdrawn_on__isnull=True)
+
+
+class Release(TimeStampedModel):
+    """An inmate leaving the facility, and the hand-over to a Bapas."""
+
+    inmate = models.OneToOneField(
+        "inmates.Inmate", on_delete=models.PROTECT, related_name="release"
+    )
+    released_on = models.DateField(_("released on"))
+    kind = models.CharField(_("kind"), max_length=10, choices=ReleaseKind.choices)
+    leaves_with = models.TextField(
+        _("leaves with"),
+        blank=True,
+        help_text=_("Documents, certificates, belongings."),
+    )
+    savings_rupiah = models.DecimalField(
+        _("savings from premi (Rp)"), max_digits=12, decimal_places=0, default=0
+    )
+    bapas = models.ForeignKey(
+        "orgs.Facility",
+        verbose_name=_("handed over to (Bapas)"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="handovers",
+    )
+    probation_officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("probation officer (PK)"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="handovers",
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("release")
+        verbose_name_plural = _("releases")
+        ordering = ["-released_on"]
+        indexes = [models.Index(fields=["bapas", "released_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.inmate} {self.released_on}"
+
+
+class FollowUp(TimeStampedModel):
+    release = models.ForeignKey(Release, on_delete=models.CASCADE, related_name="follow_ups")
+    month = models.PositiveSmallIntegerField(_("month after release"))
+    due_on = models.DateField(_("due on"))
+    done_on = models.DateField(_("done on"), null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    contact_made = models.BooleanField(_("contact made"), default=False)
+    work_status = models.CharField(_("work"), max_length=14, choices=WorkStatus.choices, blank=True)
+    income_source = models.CharField(_("income source"), max_length=200, blank=True)
+    housing = models.CharField(_("housing"), max_length=200, blank=True)
+    family = models.CharField(_("family"), max_length=200, blank=True)
+    referrals_used = models.CharField(_("referrals used"), max_length=300, blank=True)
+    new_offence = models.BooleanField(_("new offence"), default=False)
+    note = models.TextField(_("note"), blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("follow-up")
+        verbose_name_plural = _("follow-ups")
+        ordering = ["due_on"]
+        constraints = [
+            models.UniqueConstraint(fields=["release", "month"], name="one_follow_up_per_month")
+        ]
+        indexes = [models.Index(fields=["done_on", "due_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.release} +{self.month}"
+
+
+class Readmission(models.Model):
+    """The same person admitted again after an earlier release: reoffending."""
+
+    earlier_release = models.ForeignKey(
+        Release, on_delete=models.CASCADE, related_name="readmissions"
+    )
+    new_inmate = models.OneToOneField(
+        "inmates.Inmate", on_delete=models.CASCADE, related_name="readmission"
+    )
+    matched_by = models.CharField(_("matched by"), max_length=20)
+    detected_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("re-admission")
+        verbose_name_plural = _("re-admissions")
+
+    def __str__(self) -> str:
+        return f"{self.new_inmate} after {self.earlier_release}"

@@ -296,3 +296,162 @@ def referral_transition(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("Status changed."))
     return redirect(referral)
+
+
+@login_required
+def release(request: HttpRequest, inmate_pk: int) -> HttpResponse:
+    from sinergi.orgs.models import Facility
+    from sinergi.reintegration.choices import ReleaseKind
+
+    inmate = _inmate(request, inmate_pk)
+    if not has_perm(request.user, "inmates.change_inmate", inmate):
+        raise PermissionDenied
+    bapas_list = Facility.objects.filter(kind="bapas").order_by("name")
+    officers = User.objects.filter(
+        memberships__role="probation_officer", memberships__is_active=True
+    ).distinct()
+    errors: list[str] = []
+    if request.method == "POST":
+        released_on = parse_date(request.POST.get("released_on", ""))
+        kind = request.POST.get("kind", "")
+        bapas_pk = request.POST.get("bapas", "")
+        pk_pk = request.POST.get("probation_officer", "")
+        if released_on is None:
+            errors.append(_("Give the release date (YYYY-MM-DD)."))
+        if kind not in ReleaseKind.values:
+            errors.append(_("Choose the kind of release."))
+        try:
+            savings = int(request.POST.get("savings_rupiah") or 0)
+        except ValueError:
+            errors.append(_("Savings are a whole number of rupiah."))
+            savings = 0
+        if not errors:
+            try:
+                actions.record_release(
+                    inmate=inmate,
+                    by=_user(request),
+                    values={
+                        "released_on": released_on,
+                        "kind": kind,
+                        "leaves_with": request.POST.get("leaves_with", ""),
+                        "savings_rupiah": savings,
+                        "bapas": bapas_list.filter(pk=bapas_pk).first()
+                        if bapas_pk.isdigit()
+                        else None,
+                        "probation_officer": officers.filter(pk=pk_pk).first()
+                        if pk_pk.isdigit()
+                        else None,
+                    },
+                )
+            except (Conflict, PermissionDenied) as exc:
+                errors.append(str(getattr(exc, "detail", exc)))
+            else:
+                messages.success(request, _("Release recorded and handed over."))
+                return redirect("reintegration:plan", inmate_pk=inmate.pk)
+    return render(
+        request,
+        "reintegration/release_form.html",
+        {
+            "inmate": inmate,
+            "kinds": ReleaseKind.choices,
+            "bapas_list": bapas_list,
+            "officers": officers,
+            "errors": errors,
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@login_required
+def handover_pdf(request: HttpRequest, inmate_pk: int) -> HttpResponse:
+    from sinergi.programs.documents import pdf_response, render_pdf
+    from sinergi.programs.home import development_rows
+    from sinergi.reintegration.models import Release
+
+    inmate = _inmate(request, inmate_pk)
+    released = get_object_or_404(
+        Release.objects.select_related("bapas", "probation_officer"), inmate=inmate
+    )
+    plan_obj = ReintegrationPlan.objects.filter(inmate=inmate).first()
+    return pdf_response(
+        render_pdf(
+            "reintegration/pdf/handover.html",
+            {
+                "inmate": inmate,
+                "release": released,
+                "needs": plan_obj.needs.select_related("partner") if plan_obj else [],
+                "referrals": Referral.objects.filter(inmate=inmate).select_related("partner"),
+                "programs": development_rows(inmate),
+                "printed": timezone.localtime(),
+            },
+            request,
+        ),
+        f"serah-terima-{inmate.pk}.pdf",
+    )
+
+
+def _follow_ups_for(user: object) -> Any:
+    from sinergi.reintegration.models import FollowUp
+
+    scope = scope_of(user)
+    if scope.is_admin:
+        return FollowUp.objects.all()
+    return FollowUp.objects.filter(
+        Q(release__probation_officer_id=getattr(user, "pk", None))
+        | Q(release__bapas_id__in=scope.facility_ids("probation_officer"))
+        | Q(release__inmate__facility_id__in=scope.facility_ids("program_officer", "head"))
+    )
+
+
+@login_required
+def follow_ups(request: HttpRequest) -> HttpResponse:
+    rows = (
+        _follow_ups_for(request.user)
+        .select_related("release__inmate")
+        .order_by("done_on", "due_on", "id")
+    )
+    if request.GET.get("show") != "all":
+        rows = rows.filter(done_on__isnull=True)
+    return render(
+        request,
+        "reintegration/follow_ups.html",
+        {
+            "page": paginate(request, rows),
+            "today": timezone.localdate(),
+            "querystring": querystring_without_page(request),
+            "show": request.GET.get("show", ""),
+        },
+    )
+
+
+@login_required
+def follow_up(request: HttpRequest, pk: int) -> HttpResponse:
+    from sinergi.reintegration.choices import WorkStatus
+
+    item = get_object_or_404(_follow_ups_for(request.user).select_related("release__inmate"), pk=pk)
+    if request.method == "POST":
+        work = request.POST.get("work_status", "")
+        values = {
+            "contact_made": request.POST.get("contact_made") == "on",
+            "work_status": work if work in WorkStatus.values else "",
+            "income_source": request.POST.get("income_source", "")[:200],
+            "housing": request.POST.get("housing", "")[:200],
+            "family": request.POST.get("family", "")[:200],
+            "referrals_used": request.POST.get("referrals_used", "")[:300],
+            "new_offence": request.POST.get("new_offence") == "on",
+            "note": request.POST.get("note", ""),
+        }
+        try:
+            actions.record_follow_up(follow_up=item, values=values, by=_user(request))
+        except PermissionDenied:
+            raise
+        messages.success(request, _("Follow-up recorded."))
+        return redirect("reintegration:follow_ups")
+    return render(
+        request,
+        "reintegration/follow_up_form.html",
+        {
+            "item": item,
+            "work_statuses": WorkStatus.choices,
+        },
+    )

@@ -1,0 +1,164 @@
+"""Release, hand-over to Bapas, follow-ups, and re-admission detected as reoffending."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.utils import timezone
+
+from sinergi.accounts.models import User
+from sinergi.core.api import Conflict
+from sinergi.orgs.models import Facility, Partner
+from sinergi.programs import actions as program_actions
+from sinergi.reintegration import actions
+from sinergi.reintegration.models import FollowUp, Readmission
+from tests.inmates.factories import make_inmate
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def officer(demo_world):
+    return User.objects.get(username="petugas.selong")
+
+
+@pytest.fixture
+def released(officer):
+    person = make_inmate(
+        facility=Facility.objects.get(code="selong"),
+        name="Lalu Bebas",
+        nik="5203011203900001",
+        birth_date=datetime.date(1990, 3, 12),
+        detention_start=datetime.date(2024, 6, 1),
+        term_years=2,
+    )
+    actions.start_plan(inmate=person, by=officer)
+    dukcapil = Partner.objects.get(code="dukcapil-lotim")
+    actions.record_consent(
+        inmate=person, partner=dukcapil, purpose="e-KTP", given_on=timezone.localdate(), by=officer
+    )
+    referral = actions.refer(
+        inmate=person, partner=dukcapil, purpose="Perekaman e-KTP", contact="x", by=officer
+    )
+    referral.needs_custody = True
+    referral.save()
+    release = actions.record_release(
+        inmate=person,
+        by=officer,
+        values={
+            "released_on": datetime.date(2026, 6, 1),
+            "kind": "expiry",
+            "bapas": Facility.objects.get(code="bapas-mataram"),
+            "probation_officer": User.objects.get(username="pk.bapas"),
+        },
+    )
+    return person, release, referral
+
+
+def test_release_sets_status_cancels_custody_referrals_and_schedules_follow_ups(released):
+    person, release, referral = released
+    person.refresh_from_db()
+    referral.refresh_from_db()
+    assert person.status == "released"
+    assert referral.status == "cancelled"
+    assert [(f.month, f.due_on) for f in FollowUp.objects.filter(release=release)] == [
+        (1, datetime.date(2026, 7, 1)),
+        (3, datetime.date(2026, 9, 1)),
+        (6, datetime.date(2026, 12, 1)),
+        (12, datetime.date(2027, 6, 1)),
+    ]
+
+
+def test_release_ends_open_enrolments(officer, demo_world):
+    from tests.programs.conftest import new_program
+
+    selong = Facility.objects.get(code="selong")
+    person = make_inmate(facility=selong, detention_start=datetime.date(2025, 6, 1), term_years=4)
+    program = new_program(selong, officer)
+    program_actions.transition(program=program, to="submitted", by=officer)
+    program_actions.transition(
+        program=program, to="approved", by=User.objects.get(username="kalapas.selong")
+    )
+    enrollment = program_actions.enroll(program=program, inmate=person, by=officer).enrollment
+    actions.record_release(
+        inmate=person, by=officer, values={"released_on": timezone.localdate(), "kind": "pb"}
+    )
+    enrollment.refresh_from_db()
+    assert enrollment.end_reason == "released"
+
+
+def test_the_probation_officer_records_the_3_month_follow_up(client_for, released):
+    _person, release, _referral = released
+    three = FollowUp.objects.get(release=release, month=3)
+    client = client_for("pk.bapas")
+    assert client.get("/reintegration/follow-ups/").status_code == 200
+    response = client.post(
+        f"/reintegration/follow-ups/{three.pk}/",
+        {
+            "contact_made": "on",
+            "work_status": "employed",
+            "income_source": "Bengkel las",
+            "note": "Baik",
+        },
+    )
+    assert response.status_code == 302
+    three.refresh_from_db()
+    assert three.done_on is not None and three.work_status == "employed"
+    assert three.done_by.username == "pk.bapas"
+
+
+def test_others_cannot_record_a_follow_up(client_for, released):
+    _person, release, _referral = released
+    one = FollowUp.objects.get(release=release, month=1)
+    assert (
+        client_for("mitra.disnaker").get(f"/reintegration/follow-ups/{one.pk}/").status_code == 404
+    )
+    with pytest.raises(PermissionDenied):
+        actions.record_follow_up(
+            follow_up=one, values={"note": "x"}, by=User.objects.get(username="petugas.lobar")
+        )
+
+
+def test_re_admission_is_detected_by_nik(released, demo_world):
+    _person, release, _referral = released
+    again = make_inmate(
+        facility=Facility.objects.get(code="lobar"), name="Lalu B.", nik="5203011203900001"
+    )
+    actions.detect_readmissions(inmate_ids=[again.pk])
+    readmission = Readmission.objects.get(new_inmate=again)
+    assert readmission.earlier_release == release and readmission.matched_by == "nik"
+
+
+def test_re_admission_is_detected_by_name_and_birth_date_on_import(released, tmp_path, settings):
+    import io
+
+    from django.core.management import call_command
+
+    settings.MEDIA_ROOT = tmp_path
+    export = tmp_path / "lobar.csv"
+    export.write_text(
+        "No. Registrasi;Nama;Tanggal Lahir;Lama Pidana;Tanggal Penahanan\n"
+        "BI 777/26;lalu bebas;12-03-1990;1 tahun;01-11-2026\n",
+        encoding="utf-8",
+    )
+    call_command("import_inmates", str(export), "--facility", "lobar", stdout=io.StringIO())
+    readmission = Readmission.objects.get()
+    assert readmission.matched_by == "name_birth_date"
+
+
+def test_a_release_is_recorded_once(released, officer):
+    person, _release, _referral = released
+    with pytest.raises(Conflict):
+        actions.record_release(
+            inmate=person,
+            by=officer,
+            values={"released_on": timezone.localdate(), "kind": "expiry"},
+        )
+
+
+def test_hand_over_pdf(client_for, released):
+    person, _release, _referral = released
+    response = client_for("petugas.selong").get(f"/reintegration/inmates/{person.pk}/handover.pdf")
+    assert response.content.startswith(b"%PDF")
