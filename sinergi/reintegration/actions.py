@@ -395,3 +395,91 @@ def detect_readmissions(*, inmate_ids: list[int]) -> int:
                 )
     Readmission.objects.bulk_create(found, ignore_conflicts=True)
     return len(found)
+
+
+# --- jobs -------------------------------------------------------------------------------
+
+
+def job_matches(opening: Any, inmates: Any) -> Any:
+    """Inmates (a queryset) matching ``opening``: a valid certificate of a program in one
+    of its categories (when it names any), and an offence category not excluded."""
+    from django.db.models import Exists, OuterRef
+
+    from sinergi.programs.models import Certificate
+
+    matches = inmates
+    if opening.excluded_crime_categories:
+        matches = matches.exclude(sentence__crime_category__in=opening.excluded_crime_categories)
+    if opening.skill_categories:
+        certified = Certificate.objects.filter(
+            enrollment__inmate=OuterRef("pk"),
+            status="valid",
+            enrollment__program__category__in=opening.skill_categories,
+        )
+        matches = matches.filter(Exists(certified))
+    return matches
+
+
+@transaction.atomic
+def post_job(*, partner: Any, values: Mapping[str, Any], by: User) -> Any:
+    from sinergi.reintegration.models import JobOpening
+
+    if Role.PARTNER_USER not in scope_of(by).partner_roles.get(partner.pk, frozenset()):
+        raise PermissionDenied(_("Only the employer's own users post its openings."))
+    opening = JobOpening.objects.create(partner=partner, posted_by=by, **values)
+    audit.record("job.post", by=by, target=opening, changes=dict(values))
+    return opening
+
+
+@transaction.atomic
+def apply_for_job(*, opening: Any, inmate: Inmate, by: User) -> Any:
+    from sinergi.reintegration.models import JobApplication
+
+    if not _officer_of(by, inmate.facility_id):
+        raise PermissionDenied(_("Only program officers and heads apply for an inmate."))
+    if opening.closing_date < timezone.localdate():
+        raise Conflict(_("This opening has closed."), code="closed")
+    if not job_matches(opening, Inmate.objects.filter(pk=inmate.pk)).exists():
+        raise Conflict(_("The person does not meet the opening's conditions."), "no_match")
+    if valid_consent(inmate, opening.partner) is None:
+        raise Conflict(
+            _("No valid consent of %(name)s for sharing data with %(partner)s.")
+            % {"name": inmate.name, "partner": opening.partner},
+            code="consent_missing",
+        )
+    application, created = JobApplication.objects.get_or_create(
+        opening=opening, inmate=inmate, defaults={"created_by": by}
+    )
+    if not created:
+        raise Conflict(_("Already applied."), code="already_applied")
+    audit.record("job.apply", by=by, target=application, facility=inmate.facility_id)
+    return application
+
+
+@transaction.atomic
+def update_application(*, application: Any, status: str, note: str, by: User) -> Any:
+    from sinergi.reintegration.choices import ApplicationStatus
+
+    sides = set()
+    if _officer_of(by, application.inmate.facility_id):
+        sides.add(FACILITY)
+    if Role.PARTNER_USER in scope_of(by).partner_roles.get(
+        application.opening.partner_id, frozenset()
+    ):
+        sides.add(PARTNER)
+    if not sides:
+        raise PermissionDenied(_("Only the facility or the employer."))
+    if status not in ApplicationStatus.values:
+        raise Conflict(_("Unknown status."), code="bad_status")
+    previous = application.status
+    application.status = status
+    application.note = note[:300]
+    application.save(update_fields=["status", "note", "updated_at"])
+    audit.record(
+        "job.application",
+        by=by,
+        target=application,
+        facility=application.inmate.facility_id,
+        changes={"status": [previous, status]},
+    )
+    return application

@@ -16,6 +16,15 @@ class ReintegrationConfig(AppConfig):
         register_home_cards(home.cards)
         register_nav(
             NavItem(
+                "jobs",
+                _("Jobs"),
+                "reintegration:jobs",
+                lambda s: s.is_admin or s.has_role("program_officer", "head", "partner_user"),
+                order=340,
+            )
+        )
+        register_nav(
+            NavItem(
                 "follow_ups",
                 _("Follow-ups"),
                 "reintegration:follow_ups",

@@ -78,3 +78,11 @@ class WorkStatus(models.TextChoices):
 
 
 FOLLOW_UP_MONTHS = (1, 3, 6, 12)
+
+
+class ApplicationStatus(models.TextChoices):
+    APPLIED = "applied", _("Applied")
+    INTERVIEW = "interview", _("Interview")
+    OFFER = "offer", _("Offer")
+    HIRED = "hired", _("Hired")
+    UNSUCCESSFUL = "unsuccessful", _("Unsuccessful")

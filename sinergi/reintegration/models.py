@@ -12,6 +12,7 @@ from simple_history.models import HistoricalRecords
 
 from sinergi.core.models import TimeStampedModel
 from sinergi.reintegration.choices import (
+    ApplicationStatus,
     LawfulBasis,
     NeedStatus,
     Outcome,
@@ -356,3 +357,75 @@ class Readmission(models.Model):
 
     def __str__(self) -> str:
         return f"{self.new_inmate} after {self.earlier_release}"
+
+
+class JobOpening(TimeStampedModel):
+    """A vacancy a partner business posts for (future) former inmates."""
+
+    partner = models.ForeignKey(
+        "orgs.Partner",
+        verbose_name=_("employer"),
+        on_delete=models.CASCADE,
+        related_name="job_openings",
+    )
+    title = models.CharField(_("job"), max_length=200)
+    sector = models.CharField(_("sector"), max_length=100)
+    place = models.CharField(_("place"), max_length=150)
+    vacancies = models.PositiveIntegerField(_("vacancies"), default=1)
+    skills_wanted = models.TextField(_("skills wanted"), blank=True)
+    skill_categories = models.JSONField(
+        _("program categories that qualify"),
+        default=list,
+        blank=True,
+        help_text=_("A certificate of a program in one of these categories is a match."),
+    )
+    excluded_crime_categories = models.JSONField(
+        _("offence categories excluded"), default=list, blank=True
+    )
+    closing_date = models.DateField(_("closing date"))
+    open_to_former_inmates = models.BooleanField(_("open to former inmates"), default=True)
+    posted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("job opening")
+        verbose_name_plural = _("job openings")
+        ordering = ["closing_date", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.partner})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("reintegration:job", args=[self.pk])
+
+
+class JobApplication(TimeStampedModel):
+    opening = models.ForeignKey(JobOpening, on_delete=models.CASCADE, related_name="applications")
+    inmate = models.ForeignKey(
+        "inmates.Inmate", on_delete=models.CASCADE, related_name="job_applications"
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=12,
+        choices=ApplicationStatus.choices,
+        default=ApplicationStatus.APPLIED,
+    )
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("job application")
+        verbose_name_plural = _("job applications")
+        constraints = [
+            models.UniqueConstraint(fields=["opening", "inmate"], name="one_application_each")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.inmate} → {self.opening}"

@@ -455,3 +455,114 @@ def follow_up(request: HttpRequest, pk: int) -> HttpResponse:
             "work_statuses": WorkStatus.choices,
         },
     )
+
+
+@login_required
+def jobs(request: HttpRequest) -> HttpResponse:
+    from sinergi.programs.choices import ProgramCategory
+    from sinergi.reintegration.models import JobOpening
+
+    scope = scope_of(request.user)
+    if not scope.roles:
+        raise Http404
+    own = scope.partner_ids("partner_user")
+    errors: list[str] = []
+    if request.method == "POST":
+        partner = Partner.objects.filter(pk__in=own, kind="business").first()
+        if partner is None:
+            raise PermissionDenied
+        closing = parse_date(request.POST.get("closing_date", ""))
+        try:
+            vacancies = max(1, int(request.POST.get("vacancies") or 1))
+        except ValueError:
+            vacancies = 1
+        if not request.POST.get("title") or closing is None:
+            errors.append(_("Give the job and a closing date (YYYY-MM-DD)."))
+        else:
+            actions.post_job(
+                partner=partner,
+                by=_user(request),
+                values={
+                    "title": request.POST["title"][:200],
+                    "sector": request.POST.get("sector", "")[:100],
+                    "place": request.POST.get("place", "")[:150],
+                    "vacancies": vacancies,
+                    "skills_wanted": request.POST.get("skills_wanted", ""),
+                    "skill_categories": [
+                        c
+                        for c in request.POST.getlist("skill_categories")
+                        if c in ProgramCategory.values
+                    ],
+                    "closing_date": closing,
+                },
+            )
+            messages.success(request, _("Job opening posted."))
+            return redirect("reintegration:jobs")
+    openings = JobOpening.objects.select_related("partner").filter(
+        closing_date__gte=timezone.localdate()
+    )
+    if own and not scope.facility_ids():
+        openings = JobOpening.objects.select_related("partner").filter(partner_id__in=own)
+    return render(
+        request,
+        "reintegration/jobs.html",
+        {
+            "openings": openings.annotate(applied=Count("applications")),
+            "can_post": Partner.objects.filter(pk__in=own, kind="business").exists(),
+            "categories": ProgramCategory.choices,
+            "errors": errors,
+        },
+    )
+
+
+@login_required
+def job(request: HttpRequest, pk: int) -> HttpResponse:
+    from sinergi.reintegration.choices import ApplicationStatus
+    from sinergi.reintegration.models import JobApplication, JobOpening
+
+    opening = get_object_or_404(JobOpening.objects.select_related("partner"), pk=pk)
+    scope = scope_of(request.user)
+    is_employer = opening.partner_id in scope.partner_ids("partner_user")
+    if not (is_employer or scope.facility_ids() or scope.is_admin):
+        raise Http404
+    if request.method == "POST":
+        try:
+            if request.POST.get("inmate"):
+                inmate = _inmate(request, int(request.POST["inmate"]))
+                actions.apply_for_job(opening=opening, inmate=inmate, by=_user(request))
+                messages.success(request, _("Application recorded."))
+            elif request.POST.get("application"):
+                application = get_object_or_404(
+                    JobApplication, pk=request.POST["application"], opening=opening
+                )
+                actions.update_application(
+                    application=application,
+                    status=request.POST.get("status", ""),
+                    note=request.POST.get("note", ""),
+                    by=_user(request),
+                )
+        except (Conflict, PermissionDenied, ValueError) as exc:
+            messages.error(request, str(getattr(exc, "detail", exc)) or _("Not allowed."))
+        return redirect(opening)
+    applications = opening.applications.select_related("inmate")
+    if not is_employer:
+        applications = applications.filter(inmate__in=Inmate.objects.for_user(request.user))
+    matches = []
+    if scope.facility_ids():
+        pre_release = worklist_queryset(request.user, timezone.localdate(), DEFAULT_HORIZON_DAYS)
+        matches = list(
+            actions.job_matches(opening, pre_release).exclude(job_applications__opening=opening)[
+                :50
+            ]
+        )
+    return render(
+        request,
+        "reintegration/job.html",
+        {
+            "opening": opening,
+            "applications": applications,
+            "matches": matches,
+            "is_employer": is_employer,
+            "statuses": ApplicationStatus.choices,
+        },
+    )

@@ -162,3 +162,56 @@ def test_hand_over_pdf(client_for, released):
     person, _release, _referral = released
     response = client_for("petugas.selong").get(f"/reintegration/inmates/{person.pk}/handover.pdf")
     assert response.content.startswith(b"%PDF")
+
+
+def test_jobs_match_certified_skills_and_need_consent(client_for, officer, demo_world):
+    from io import StringIO
+
+    from sinergi.inmates import demo as inmates_demo
+    from sinergi.programs import demo as programs_demo
+    from sinergi.programs.models import Certificate
+    from sinergi.reintegration.models import JobApplication, JobOpening
+
+    out = StringIO()
+    inmates_demo.seed(out)
+    programs_demo.seed(out)
+    employer = client_for("mitra.disnaker")  # a government office cannot post jobs
+    assert employer.post("/reintegration/jobs/", {"title": "x"}).status_code == 403
+    business = Partner.objects.get(code="bengkel-rinjani")
+    boss = User.objects.create(username="mitra.bengkel")
+    boss.memberships.create(role="partner_user", partner=business)
+    opening = actions.post_job(
+        partner=business,
+        by=boss,
+        values={
+            "title": "Tukang las",
+            "sector": "Bengkel",
+            "place": "Selong",
+            "vacancies": 2,
+            "skill_categories": ["small_industry"],
+            "closing_date": timezone.localdate() + datetime.timedelta(days=30),
+        },
+    )
+    certified = Certificate.objects.filter(
+        enrollment__program__category="small_industry", status="valid"
+    ).values_list("enrollment__inmate_id", flat=True)
+    from sinergi.inmates.models import Inmate
+
+    matches = actions.job_matches(opening, Inmate.objects.filter(facility__code="selong"))
+    assert set(matches.values_list("pk", flat=True)) == set(certified)
+    person = matches.first()
+    with pytest.raises(Conflict):
+        actions.apply_for_job(opening=opening, inmate=person, by=officer)
+    actions.record_consent(
+        inmate=person,
+        partner=business,
+        purpose="Lamaran kerja",
+        given_on=timezone.localdate(),
+        by=officer,
+    )
+    application = actions.apply_for_job(opening=opening, inmate=person, by=officer)
+    actions.update_application(application=application, status="hired", note="Mulai Senin", by=boss)
+    assert JobApplication.objects.get().status == "hired"
+    assert client_for("petugas.selong").get(f"/reintegration/jobs/{opening.pk}/").status_code == 200
+    assert client_for("mitra.dukcapil").get(f"/reintegration/jobs/{opening.pk}/").status_code == 404
+    assert JobOpening.objects.count() == 1
