@@ -17,6 +17,7 @@ from sinergi.core.api import Conflict
 from sinergi.inmates.api import router as inmates_router
 from sinergi.orgs.api import router as orgs_router
 from sinergi.programs.api import router as programs_router
+from sinergi.reintegration.api import router as reintegration_router
 
 api = NinjaAPI(
     title="Sinergi API",
@@ -109,3 +110,4 @@ api.add_router("/", orgs_router)
 api.add_router("/", inmates_router)
 api.add_router("/", programs_router)
 api.add_router("/", cooperation_router)
+api.add_router("/", reintegration_router)

@@ -243,3 +243,88 @@ def test_referral_page_through_the_browser_forms(client_for, person, dukcapil):
         {"partner": dukcapil.pk, "purpose": "e-KTP"},
     )
     assert person.referrals.count() == 1
+
+
+def test_api_referral_needs_consent_and_partner_sees_only_its_fields(client_for, person, dukcapil):
+    officer = client_for("petugas.selong")
+    refused = officer.post(
+        "/api/v1/referrals",
+        {"inmate_id": person.pk, "partner": "dukcapil-lotim", "purpose": "e-KTP"},
+        content_type="application/json",
+    )
+    assert refused.status_code == 409
+    assert refused.json()["code"] == "consent_missing"
+    assert (
+        officer.post(
+            f"/api/v1/inmates/{person.pk}/consents",
+            {"partner": "dukcapil-lotim", "purpose": "e-KTP"},
+            content_type="application/json",
+        ).status_code
+        == 201
+    )
+    created = officer.post(
+        "/api/v1/referrals",
+        {"inmate_id": person.pk, "partner": "dukcapil-lotim", "purpose": "e-KTP"},
+        content_type="application/json",
+    )
+    assert created.status_code == 201
+    pk = created.json()["id"]
+    partner = client_for("mitra.dukcapil")
+    body = partner.get(f"/api/v1/referrals/{pk}").json()
+    assert set(body["shared"]) == {
+        "name",
+        "birth_date",
+        "home_regency",
+        "need",
+        "purpose",
+        "contact",
+    }
+    assert partner.get(f"/api/v1/inmates/{person.pk}").status_code == 404
+    assert client_for("mitra.disnaker").get(f"/api/v1/referrals/{pk}").status_code == 404
+    moved = partner.post(
+        f"/api/v1/referrals/{pk}/transitions", {"to": "accepted"}, content_type="application/json"
+    )
+    assert moved.json()["status"] == "accepted"
+    listing = partner.get("/api/v1/referrals").json()
+    assert listing["count"] == 1
+    assert (
+        AuditEvent.objects.filter(action="referral.view", actor_username="mitra.dukcapil").count()
+        >= 2
+    )
+
+
+def test_api_lists_run_a_fixed_number_of_queries(client_for, person, dukcapil, officer):
+    client = client_for("petugas.selong")
+
+    def count(url):
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        return len(ctx)
+
+    def add(n):
+        for _ in range(n):
+            someone = make_inmate(
+                facility=Facility.objects.get(code="selong"),
+                detention_start=datetime.date(2024, 6, 1),
+                term_years=2,
+            )
+            actions.record_consent(
+                inmate=someone,
+                partner=dukcapil,
+                purpose="e-KTP",
+                given_on=timezone.localdate(),
+                by=officer,
+            )
+            actions.refer(
+                inmate=someone, partner=dukcapil, purpose="e-KTP", contact="x", by=officer
+            )
+
+    add(1)
+    urls = [
+        "/api/v1/referrals?page_size=200",
+        "/api/v1/reintegration/worklist?days=400",
+        "/reintegration/referrals/",
+    ]
+    few = [count(u) for u in urls]
+    add(5)
+    assert [count(u) for u in urls] == few

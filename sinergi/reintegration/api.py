@@ -1,0 +1,377 @@
+import datetime
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from ninja import Field, Query, Router, Schema, Status
+from ninja.pagination import paginate
+
+from sinergi.core.api import PageNumber, api_user
+from sinergi.core.scoping import scope_of
+from sinergi.inmates.models import Inmate
+from sinergi.orgs.models import Partner
+from sinergi.reintegration import actions
+from sinergi.reintegration.choices import LawfulBasis, Outcome, ReferralStatus
+from sinergi.reintegration.models import (
+    Consent,
+    FollowUp,
+    JobOpening,
+    Referral,
+    ReintegrationPlan,
+    Release,
+)
+from sinergi.reintegration.views import DEFAULT_HORIZON_DAYS, _follow_ups_for, worklist_queryset
+
+router = Router(tags=["reintegration"])
+
+
+class WorklistOut(Schema):
+    id: int
+    name: str
+    registration_number: str
+    expiry_after_remission: datetime.date | None
+    earliest_right: datetime.date | None
+    has_plan: bool
+    open_needs: int
+
+    @staticmethod
+    def resolve_expiry_after_remission(obj: Inmate) -> datetime.date | None:
+        return obj.sentence.expiry_after_remission
+
+
+class NeedUpdateOut(Schema):
+    status: str
+    note: str
+    at: datetime.datetime
+
+
+class NeedOut(Schema):
+    id: int
+    pathway: str
+    status: str
+    responsible: str
+    partner: str | None
+    updates: list[NeedUpdateOut]
+
+    @staticmethod
+    def resolve_partner(obj: Any) -> str | None:
+        return obj.partner.code if obj.partner else None
+
+    @staticmethod
+    def resolve_updates(obj: Any) -> list[Any]:
+        return list(obj.updates.all())
+
+
+class PlanOut(Schema):
+    inmate_id: int
+    assessment_version: int
+    needs: list[NeedOut]
+
+    @staticmethod
+    def resolve_assessment_version(obj: ReintegrationPlan) -> int:
+        return obj.assessment.version
+
+    @staticmethod
+    def resolve_needs(obj: ReintegrationPlan) -> list[Any]:
+        return list(obj.needs.all())
+
+
+class ConsentIn(Schema):
+    partner: str
+    purpose: str = Field(min_length=2)
+    basis: LawfulBasis = LawfulBasis.CONSENT
+    basis_reference: str = ""
+    guardian_name: str = ""
+    given_on: datetime.date | None = None
+
+
+class ConsentOut(Schema):
+    id: int
+    partner: str
+    purpose: str
+    basis: str
+    given_on: datetime.date
+    withdrawn_on: datetime.date | None
+
+    @staticmethod
+    def resolve_partner(obj: Consent) -> str:
+        return obj.partner.code
+
+
+class ReferralIn(Schema):
+    inmate_id: int
+    partner: str
+    purpose: str = Field(min_length=2)
+    contact: str = ""
+    need_id: int | None = None
+    needs_custody: bool = False
+
+
+class ReferralOut(Schema):
+    id: int
+    partner: str
+    status: str
+    outcome: str
+    purpose: str
+    shared: dict[str, Any]
+
+
+class ReferralTransitionIn(Schema):
+    to: ReferralStatus
+    outcome: Outcome | None = None
+    note: str = ""
+
+
+class JobOpeningIn(Schema):
+    title: str = Field(min_length=2)
+    sector: str = ""
+    place: str = ""
+    vacancies: int = Field(1, ge=1)
+    skills_wanted: str = ""
+    skill_categories: list[str] = []
+    excluded_crime_categories: list[str] = []
+    closing_date: datetime.date
+
+
+class JobOpeningOut(Schema):
+    id: int
+    partner: str
+    title: str
+    sector: str
+    place: str
+    vacancies: int
+    closing_date: datetime.date
+
+    @staticmethod
+    def resolve_partner(obj: JobOpening) -> str:
+        return obj.partner.code
+
+
+class ReleaseOut(Schema):
+    id: int
+    inmate_id: int
+    released_on: datetime.date
+    kind: str
+    bapas: str | None
+
+    @staticmethod
+    def resolve_bapas(obj: Release) -> str | None:
+        return obj.bapas.code if obj.bapas else None
+
+
+class FollowUpOut(Schema):
+    id: int
+    release_id: int
+    month: int
+    due_on: datetime.date
+    done_on: datetime.date | None
+    contact_made: bool
+    work_status: str
+    new_offence: bool
+
+
+class FollowUpIn(Schema):
+    contact_made: bool = False
+    work_status: str = ""
+    income_source: str = ""
+    housing: str = ""
+    family: str = ""
+    referrals_used: str = ""
+    new_offence: bool = False
+    note: str = ""
+
+
+def _inmate(request: HttpRequest, pk: int) -> Inmate:
+    return get_object_or_404(
+        Inmate.objects.for_user(api_user(request)).select_related("facility"), pk=pk
+    )
+
+
+@router.get(
+    "/reintegration/worklist",
+    response=list[WorklistOut],
+    summary="People due for release or an integration right",
+)
+@paginate(PageNumber)
+def worklist(request: HttpRequest, days: int = DEFAULT_HORIZON_DAYS) -> QuerySet[Inmate]:
+    return worklist_queryset(api_user(request), timezone.localdate(), max(1, min(days, 730)))
+
+
+@router.get("/inmates/{inmate_id}/plan", response=PlanOut, summary="Reintegration plan")
+def get_plan(request: HttpRequest, inmate_id: int) -> ReintegrationPlan:
+    inmate = _inmate(request, inmate_id)
+    return get_object_or_404(
+        ReintegrationPlan.objects.select_related("assessment").prefetch_related(
+            "needs__updates", "needs__partner"
+        ),
+        inmate=inmate,
+    )
+
+
+@router.get("/inmates/{inmate_id}/consents", response=list[ConsentOut])
+def list_consents(request: HttpRequest, inmate_id: int) -> QuerySet[Consent]:
+    return Consent.objects.filter(inmate=_inmate(request, inmate_id)).select_related("partner")
+
+
+@router.post("/inmates/{inmate_id}/consents", response={201: ConsentOut})
+def create_consent(request: HttpRequest, inmate_id: int, payload: ConsentIn) -> Status:
+    consent = actions.record_consent(
+        inmate=_inmate(request, inmate_id),
+        partner=get_object_or_404(Partner, code=payload.partner),
+        purpose=payload.purpose,
+        basis=payload.basis,
+        basis_reference=payload.basis_reference,
+        guardian_name=payload.guardian_name,
+        given_on=payload.given_on or timezone.localdate(),
+        by=api_user(request),
+    )
+    return Status(201, consent)
+
+
+def _referral_out(
+    referral: Referral, request: HttpRequest, audited: bool = False
+) -> dict[str, Any]:
+    shared = (
+        actions.referral_fields(referral)
+        if audited
+        else actions.shared_fields(referral, by=api_user(request))
+    )
+    return {
+        "id": referral.pk,
+        "partner": referral.partner.code,
+        "status": referral.status,
+        "outcome": referral.outcome,
+        "purpose": referral.purpose,
+        "shared": shared,
+    }
+
+
+class ReferralPage(Schema):
+    items: list[ReferralOut]
+    count: int
+
+
+@router.get("/referrals", response=ReferralPage, summary="Referrals you can reach")
+def list_referrals(
+    request: HttpRequest, page: int = Query(1, ge=1), page_size: int = Query(50, ge=1, le=200)
+) -> dict[str, Any]:
+    """Paginated like every list; the reads of the people shown are audited in one write."""
+    rows = (
+        Referral.objects.for_user(api_user(request))
+        .select_related("partner", "inmate", "need")
+        .order_by("-created_at", "-id")
+    )
+    shown = list(rows[(page - 1) * page_size : page * page_size])
+    actions.audit_reads(shown, by=api_user(request))
+    return {
+        "items": [_referral_out(r, request, audited=True) for r in shown],
+        "count": rows.count(),
+    }
+
+
+@router.get(
+    "/referrals/{referral_id}",
+    response=ReferralOut,
+    summary="A referral: a partner sees only the fields it needs (audited)",
+)
+def get_referral(request: HttpRequest, referral_id: int) -> dict[str, Any]:
+    referral = get_object_or_404(
+        Referral.objects.for_user(api_user(request)).select_related("partner", "inmate", "need"),
+        pk=referral_id,
+    )
+    return _referral_out(referral, request)
+
+
+@router.post(
+    "/referrals", response={201: ReferralOut}, summary="Refer (409 naming the missing consent)"
+)
+def create_referral(request: HttpRequest, payload: ReferralIn) -> Status:
+    inmate = _inmate(request, payload.inmate_id)
+    need = None
+    if payload.need_id:
+        need = get_object_or_404(
+            ReintegrationPlan.objects.get(inmate=inmate).needs, pk=payload.need_id
+        )
+    referral = actions.refer(
+        inmate=inmate,
+        partner=get_object_or_404(Partner, code=payload.partner),
+        purpose=payload.purpose,
+        contact=payload.contact or api_user(request).get_full_name(),
+        need=need,
+        by=api_user(request),
+    )
+    if payload.needs_custody:
+        referral.needs_custody = True
+        referral.save(update_fields=["needs_custody"])
+    return Status(201, _referral_out(referral, request))
+
+
+@router.post("/referrals/{referral_id}/transitions", response=ReferralOut)
+def referral_transition(
+    request: HttpRequest, referral_id: int, payload: ReferralTransitionIn
+) -> dict[str, Any]:
+    referral = get_object_or_404(Referral.objects.for_user(api_user(request)), pk=referral_id)
+    referral = actions.transition_referral(
+        referral=referral,
+        to=payload.to,
+        outcome=payload.outcome or "",
+        note=payload.note,
+        by=api_user(request),
+    )
+    return _referral_out(referral, request)
+
+
+@router.get("/job-openings", response=list[JobOpeningOut], summary="Open job openings")
+@paginate(PageNumber)
+def list_jobs(request: HttpRequest) -> QuerySet[JobOpening]:
+    return (
+        JobOpening.objects.select_related("partner")
+        .filter(closing_date__gte=timezone.localdate())
+        .order_by("closing_date", "id")
+    )
+
+
+@router.post("/job-openings", response={201: JobOpeningOut}, summary="Post an opening")
+def create_job(request: HttpRequest, payload: JobOpeningIn) -> Status:
+    user = api_user(request)
+    partner = Partner.objects.filter(
+        pk__in=scope_of(user).partner_ids("partner_user"), kind="business"
+    ).first()
+    if partner is None:
+        from django.core.exceptions import PermissionDenied
+
+        raise PermissionDenied("Only partner businesses post job openings.")
+    return Status(201, actions.post_job(partner=partner, values=payload.dict(), by=user))
+
+
+@router.get("/releases", response=list[ReleaseOut], summary="Releases you can reach")
+@paginate(PageNumber)
+def list_releases(request: HttpRequest) -> QuerySet[Release]:
+    user = api_user(request)
+    scope = scope_of(user)
+    from django.db.models import Q
+
+    rows = Release.objects.select_related("bapas")
+    if not scope.is_admin:
+        rows = rows.filter(
+            Q(inmate__in=Inmate.objects.for_user(user))
+            | Q(bapas_id__in=scope.facility_ids("probation_officer"))
+        )
+    return rows.order_by("-released_on", "id")
+
+
+@router.get("/follow-ups", response=list[FollowUpOut], summary="Follow-ups after release")
+@paginate(PageNumber)
+def list_follow_ups(request: HttpRequest, due_only: bool = False) -> QuerySet[FollowUp]:
+    rows = _follow_ups_for(api_user(request))
+    if due_only:
+        rows = rows.filter(done_on__isnull=True)
+    return rows.order_by("due_on", "id")
+
+
+@router.post("/follow-ups/{follow_up_id}", response=FollowUpOut, summary="Record a follow-up")
+def record_follow_up(request: HttpRequest, follow_up_id: int, payload: FollowUpIn) -> FollowUp:
+    item = get_object_or_404(_follow_ups_for(api_user(request)), pk=follow_up_id)
+    return actions.record_follow_up(follow_up=item, values=payload.dict(), by=api_user(request))
