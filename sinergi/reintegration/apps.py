@@ -8,11 +8,13 @@ class ReintegrationConfig(AppConfig):
     verbose_name = _("Reintegration")
 
     def ready(self) -> None:
+        from sinergi.core.demo import register_seeder
         from sinergi.core.navigation import NavItem, register_home_cards, register_nav
         from sinergi.inmates.actions import on_admission
-        from sinergi.reintegration import actions, home
+        from sinergi.reintegration import actions, demo, home
 
         on_admission(actions.detect_readmissions)
+        register_seeder(60, "reintegration", demo.seed)
         register_home_cards(home.cards)
         register_nav(
             NavItem(

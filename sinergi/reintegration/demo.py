@@ -1,0 +1,145 @@
+"""Demo reintegration at Selong: a dozen people near release with plans in every state,
+consents, referrals to Dukcapil and Disnaker in every status, two job openings, past
+releases with follow-ups, and one re-admission. Idempotent."""
+
+from __future__ import annotations
+
+import datetime
+from typing import TextIO
+
+from django.db.models import F
+from django.utils import timezone
+
+from sinergi.accounts.models import User
+from sinergi.inmates.models import Inmate
+from sinergi.orgs.models import Facility, Partner
+from sinergi.reintegration import actions
+from sinergi.reintegration.models import FollowUp, JobOpening, ReintegrationPlan
+
+REFERRAL_PATH = {
+    "sent": [],
+    "accepted": ["accepted"],
+    "in_progress": ["accepted", "in_progress"],
+    "completed": ["accepted", "completed"],
+    "declined": ["declined"],
+    "cancelled": ["cancelled"],
+}
+
+
+def seed(out: TextIO) -> None:
+    selong = Facility.objects.get(code="selong")
+    if ReintegrationPlan.objects.filter(inmate__facility=selong).exists():
+        out.write("  reintegration: already there\n")
+        return
+    today = timezone.localdate()
+    officer = User.objects.get(username="petugas.selong")
+    dukcapil_user = User.objects.get(username="mitra.dukcapil")
+    disnaker_user = User.objects.get(username="mitra.disnaker")
+    dukcapil = Partner.objects.get(code="dukcapil-lotim")
+    disnaker = Partner.objects.get(code="disnaker-lotim")
+    near = list(
+        Inmate.objects.filter(
+            facility=selong,
+            status="in_custody",
+            sentence__expiry_after_remission__range=(today, today + datetime.timedelta(days=180)),
+        ).order_by(F("sentence__expiry_after_remission").asc())[:14]
+    )
+    statuses = list(REFERRAL_PATH)
+    plans = 0
+    for index, inmate in enumerate(near[:12]):
+        if index % 4 == 3:
+            continue  # some still have no plan: the worklist shows them
+        plan = actions.start_plan(inmate=inmate, by=officer)
+        plans += 1
+        for need in plan.needs.all()[: 3 + index % 4]:
+            status = ["in_progress", "met", "not_needed", "declined"][(need.pk + index) % 4]
+            if index % 4 == 2:
+                status = "met"
+            actions.update_need(
+                need=need,
+                values={"status": status, "responsible": "facility", "partner": None},
+                note="Asesmen awal",
+                by=officer,
+            )
+        partner = dukcapil if index % 2 == 0 else disnaker
+        partner_user = dukcapil_user if partner == dukcapil else disnaker_user
+        actions.record_consent(
+            inmate=inmate,
+            partner=partner,
+            given_on=today,
+            purpose="Perekaman e-KTP" if partner == dukcapil else "Penempatan kerja",
+            by=officer,
+        )
+        referral = actions.refer(
+            inmate=inmate,
+            partner=partner,
+            by=officer,
+            need=plan.needs.get(pathway="identity" if partner == dukcapil else "work"),
+            purpose="Perekaman e-KTP di Lapas" if partner == dukcapil else "Penempatan kerja",
+            contact="Petugas Pembinaan Lapas Selong, 0376-21000",
+        )
+        for step in REFERRAL_PATH[statuses[index % len(statuses)]]:
+            by = officer if step == "cancelled" else partner_user
+            actions.transition_referral(
+                referral=referral, to=step, by=by, outcome="achieved" if step == "completed" else ""
+            )
+    for code, title, categories in (
+        ("bengkel-rinjani", "Tukang las bengkel", ["vocational"]),
+        ("tenun-sasak", "Penenun dan penjahit", ["small_industry"]),
+    ):
+        JobOpening.objects.create(
+            partner=Partner.objects.get(code=code),
+            title=title,
+            sector="Industri kecil",
+            place="Selong",
+            vacancies=2,
+            skill_categories=categories,
+            closing_date=today + datetime.timedelta(days=60),
+        )
+    # Past releases handed over to Bapas Mataram, with follow-ups done and due.
+    bapas = Facility.objects.get(code="bapas-mataram")
+    pk_user = User.objects.get(username="pk.bapas")
+    released = 0
+    for months_ago, inmate in zip(
+        (14, 7, 4, 2),
+        near[12:]
+        + list(Inmate.objects.filter(facility=selong, status="in_custody").order_by("-id")[:2]),
+        strict=False,
+    ):
+        day = today - datetime.timedelta(days=30 * months_ago)
+        release = actions.record_release(
+            inmate=inmate,
+            by=officer,
+            values={
+                "released_on": day,
+                "kind": "expiry",
+                "bapas": bapas,
+                "probation_officer": pk_user,
+                "leaves_with": "KTP, sertifikat pelatihan",
+            },
+        )
+        released += 1
+        for follow_up in FollowUp.objects.filter(release=release, due_on__lt=today):
+            actions.record_follow_up(
+                follow_up=follow_up,
+                by=pk_user,
+                values={
+                    "contact_made": True,
+                    "work_status": "employed",
+                    "income_source": "Bengkel las",
+                    "housing": "Bersama keluarga",
+                },
+            )
+    # One of them came back: admitted again at Lombok Barat.
+    first = Inmate.objects.filter(release__isnull=False, facility=selong).order_by("pk").first()
+    if first is not None:
+        again = Inmate.objects.create(
+            facility=Facility.objects.get(code="lobar"),
+            registration_number=f"BI 9{first.pk:03d}/26",
+            name=first.name,
+            birth_date=first.birth_date,
+            nik=first.nik,
+            sex=first.sex,
+        )
+        actions.detect_readmissions(inmate_ids=[again.pk])
+    out.write(f"  reintegration: {plans} plans, {released} releases\n")
