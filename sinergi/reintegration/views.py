@@ -36,6 +36,11 @@ from sinergi.reintegration.models import Consent, Need, Referral, ReintegrationP
 DEFAULT_HORIZON_DAYS = 183
 
 
+def _refused(request: HttpRequest, exc: Exception) -> None:
+    """Tell the user why an action was refused (a workflow conflict or a permission)."""
+    messages.error(request, str(getattr(exc, "detail", "")) or str(exc) or _("Not allowed."))
+
+
 def _partner(request: HttpRequest) -> Partner | None:
     value = request.POST.get("partner", "")
     return Partner.objects.filter(pk=value).first() if value.isdigit() else None
@@ -115,7 +120,7 @@ def plan(request: HttpRequest, inmate_pk: int) -> HttpResponse:
         try:
             actions.start_plan(inmate=inmate, by=_user(request))
         except (Conflict, PermissionDenied) as exc:
-            messages.error(request, str(getattr(exc, "detail", exc)) or _("Not allowed."))
+            _refused(request, exc)
         return redirect("reintegration:plan", inmate_pk=inmate.pk)
     current = ReintegrationPlan.objects.filter(inmate=inmate).select_related("assessment").first()
     needs = []
@@ -163,7 +168,7 @@ def need_update(request: HttpRequest, pk: int) -> HttpResponse:
                 by=_user(request),
             )
         except (Conflict, PermissionDenied) as exc:
-            messages.error(request, str(getattr(exc, "detail", exc)) or _("Not allowed."))
+            _refused(request, exc)
     return redirect(f"/reintegration/inmates/{inmate.pk}/#need-{need.pk}")
 
 
@@ -188,7 +193,7 @@ def consent_create(request: HttpRequest, inmate_pk: int) -> HttpResponse:
                 by=_user(request),
             )
         except (Conflict, PermissionDenied) as exc:
-            messages.error(request, str(getattr(exc, "detail", exc)) or _("Not allowed."))
+            _refused(request, exc)
         else:
             messages.success(request, _("Consent recorded."))
     return redirect(f"/reintegration/inmates/{inmate.pk}/#consents")
@@ -202,7 +207,7 @@ def consent_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         actions.withdraw_consent(consent=consent, by=_user(request))
     except (Conflict, PermissionDenied) as exc:
-        messages.error(request, str(getattr(exc, "detail", exc)) or _("Not allowed."))
+        _refused(request, exc)
     else:
         messages.success(request, _("Consent withdrawn; the partner no longer sees the data."))
     return redirect(f"/reintegration/inmates/{inmate.pk}/#consents")
@@ -230,7 +235,7 @@ def referral_create(request: HttpRequest, inmate_pk: int) -> HttpResponse:
             by=_user(request),
         )
     except (Conflict, PermissionDenied) as exc:
-        messages.error(request, str(getattr(exc, "detail", exc)) or _("Not allowed."))
+        _refused(request, exc)
     else:
         messages.success(request, _("Referral sent."))
     return redirect(f"/reintegration/inmates/{inmate.pk}/#referrals")
@@ -542,7 +547,7 @@ def job(request: HttpRequest, pk: int) -> HttpResponse:
                     by=_user(request),
                 )
         except (Conflict, PermissionDenied, ValueError) as exc:
-            messages.error(request, str(getattr(exc, "detail", exc)) or _("Not allowed."))
+            _refused(request, exc)
         return redirect(opening)
     applications = opening.applications.select_related("inmate")
     if not is_employer:
