@@ -364,9 +364,17 @@ def record_follow_up(*, follow_up: Any, values: Mapping[str, Any], by: User) -> 
         release.probation_officer_id == by.pk
         or (release.bapas_id and release.bapas_id in scope.facility_ids(Role.PROBATION_OFFICER))
         or _officer_of(by, release.inmate.facility_id)
+        or Referral.objects.filter(
+            inmate_id=release.inmate_id,
+            partner_id__in=scope.partner_ids(Role.PARTNER_USER),
+            status__in=[RS.ACCEPTED, RS.IN_PROGRESS, RS.COMPLETED],
+            consent__withdrawn_on__isnull=True,
+        ).exists()
     )
     if not allowed:
-        raise PermissionDenied(_("Only the probation officer or the facility."))
+        raise PermissionDenied(
+            _("Only the probation officer, the facility, or a partner the person was referred to.")
+        )
     changes = audit.diff(follow_up, values)
     for name, value in values.items():
         setattr(follow_up, name, value)
@@ -512,3 +520,28 @@ def update_application(*, application: Any, status: str, note: str, by: User) ->
         changes={"status": [previous, status]},
     )
     return application
+
+
+@transaction.atomic
+def attach_signed_form(*, consent: Consent, upload: Any, by: User) -> Consent:
+    """Keep the scan of the signed consent form (PDF, JPEG or PNG, checked)."""
+    from django.core.exceptions import ValidationError
+
+    from sinergi.cooperation.validators import validate_evidence
+
+    if not _officer_of(by, consent.inmate.facility_id):
+        raise PermissionDenied(_("Only program officers and heads attach the form."))
+    try:
+        validate_evidence(upload)
+    except ValidationError as exc:
+        raise Conflict(" ".join(exc.messages), code="bad_upload") from None
+    consent.signed_form.save(upload.name, upload, save=False)
+    consent.save(update_fields=["signed_form", "updated_at"])
+    audit.record(
+        "consent.signed_form",
+        by=by,
+        target=consent,
+        facility=consent.inmate.facility_id,
+        changes={"file": upload.name},
+    )
+    return consent

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from sinergi.cooperation.validators import validate_evidence
 from sinergi.core.models import TimeStampedModel
 from sinergi.reintegration.choices import (
     ApplicationStatus,
@@ -172,6 +173,12 @@ class Consent(TimeStampedModel):
         max_length=200,
         blank=True,
         help_text=_("Required for children (LPKA)."),
+    )
+    signed_form = models.FileField(
+        _("signed consent form"),
+        upload_to="consents/",
+        blank=True,
+        validators=[validate_evidence],
     )
     withdrawn_on = models.DateField(_("withdrawn on"), null=True, blank=True)
     withdrawn_by = models.ForeignKey(

@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Exists, Min, OuterRef, Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.dateparse import parse_date
@@ -19,6 +19,7 @@ from sinergi.core.api import Conflict
 from sinergi.core.pagination import paginate, querystring_without_page
 from sinergi.core.permissions import has_perm
 from sinergi.core.scoping import scope_of
+from sinergi.inmates.choices import CrimeCategory, Right
 from sinergi.inmates.models import Inmate
 from sinergi.orgs.models import Partner
 from sinergi.reintegration import actions
@@ -84,6 +85,12 @@ def worklist(request: HttpRequest) -> HttpResponse:
     except ValueError:
         horizon = DEFAULT_HORIZON_DAYS
     rows = worklist_queryset(request.user, today, horizon)
+    right = request.GET.get("right", "")
+    if right in Right.values:
+        until = today + datetime.timedelta(days=horizon)
+        rows = rows.filter(
+            rights__right=right, rights__status="eligible", rights__eligible_from__lte=until
+        )
     plan = request.GET.get("plan", "")
     if plan == "none":
         rows = rows.filter(has_plan=False)
@@ -99,6 +106,8 @@ def worklist(request: HttpRequest) -> HttpResponse:
             "days": horizon,
             "plan": plan,
             "today": today,
+            "right": right,
+            "rights": Right.choices,
             "querystring": querystring_without_page(request),
         },
     )
@@ -401,8 +410,14 @@ def _follow_ups_for(user: object) -> Any:
     scope = scope_of(user)
     if scope.is_admin:
         return FollowUp.objects.all()
+    partner_referred = Referral.objects.filter(
+        partner_id__in=scope.partner_ids("partner_user"),
+        status__in=["accepted", "in_progress", "completed"],
+        consent__withdrawn_on__isnull=True,
+    ).values("inmate_id")
     return FollowUp.objects.filter(
-        Q(release__probation_officer_id=getattr(user, "pk", None))
+        Q(release__inmate_id__in=partner_referred)
+        | Q(release__probation_officer_id=getattr(user, "pk", None))
         | Q(release__bapas_id__in=scope.facility_ids("probation_officer"))
         | Q(release__inmate__facility_id__in=scope.facility_ids("program_officer", "head"))
     )
@@ -498,6 +513,11 @@ def jobs(request: HttpRequest) -> HttpResponse:
                         for c in request.POST.getlist("skill_categories")
                         if c in ProgramCategory.values
                     ],
+                    "excluded_crime_categories": [
+                        c
+                        for c in request.POST.getlist("excluded_crime_categories")
+                        if c in CrimeCategory.values
+                    ],
                     "closing_date": closing,
                 },
             )
@@ -515,6 +535,7 @@ def jobs(request: HttpRequest) -> HttpResponse:
             "openings": openings.annotate(applied=Count("applications")),
             "can_post": Partner.objects.filter(pk__in=own, kind="business").exists(),
             "categories": ProgramCategory.choices,
+            "crime_categories": CrimeCategory.choices,
             "errors": errors,
         },
     )
@@ -570,4 +591,50 @@ def job(request: HttpRequest, pk: int) -> HttpResponse:
             "is_employer": is_employer,
             "statuses": ApplicationStatus.choices,
         },
+    )
+
+
+@login_required
+def consent_form_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """The consent form to print, read to the person, and sign."""
+    from sinergi.programs.documents import pdf_response, render_pdf
+
+    consent = get_object_or_404(
+        Consent.objects.select_related("inmate__facility", "partner"), pk=pk
+    )
+    inmate = _inmate(request, consent.inmate_id)
+    return pdf_response(
+        render_pdf(
+            "reintegration/pdf/consent.html", {"consent": consent, "inmate": inmate}, request
+        ),
+        f"persetujuan-{consent.pk}.pdf",
+    )
+
+
+@login_required
+@require_POST
+def consent_signed(request: HttpRequest, pk: int) -> HttpResponse:
+    consent = get_object_or_404(Consent.objects.select_related("inmate"), pk=pk)
+    inmate = _inmate(request, consent.inmate_id)
+    upload = request.FILES.get("signed_form")
+    if upload is None:
+        messages.error(request, _("Choose the scanned form."))
+    else:
+        try:
+            actions.attach_signed_form(consent=consent, upload=upload, by=_user(request))
+        except (Conflict, PermissionDenied) as exc:
+            _refused(request, exc)
+        else:
+            messages.success(request, _("Signed form kept."))
+    return redirect(f"/reintegration/inmates/{inmate.pk}/#consents")
+
+
+@login_required
+def consent_signed_file(request: HttpRequest, pk: int) -> FileResponse:
+    consent = get_object_or_404(Consent, pk=pk)
+    _inmate(request, consent.inmate_id)
+    if not consent.signed_form:
+        raise Http404
+    return FileResponse(
+        consent.signed_form.open("rb"), filename=consent.signed_form.name.rsplit("/", 1)[-1]
     )

@@ -215,3 +215,74 @@ def test_jobs_match_certified_skills_and_need_consent(client_for, officer, demo_
     assert client_for("petugas.selong").get(f"/reintegration/jobs/{opening.pk}/").status_code == 200
     assert client_for("mitra.dukcapil").get(f"/reintegration/jobs/{opening.pk}/").status_code == 404
     assert JobOpening.objects.count() == 1
+
+
+def test_a_partner_the_person_was_referred_to_may_follow_up(client_for, released):
+    person, release, _referral = released
+    disnaker = Partner.objects.get(code="disnaker-lotim")
+    officer = User.objects.get(username="petugas.selong")
+    actions.record_consent(
+        inmate=person, partner=disnaker, purpose="Kerja", given_on=timezone.localdate(), by=officer
+    )
+    referral = actions.refer(
+        inmate=person, partner=disnaker, purpose="Kerja", contact="x", by=officer
+    )
+    six = FollowUp.objects.get(release=release, month=6)
+    client = client_for("mitra.disnaker")
+    assert client.get(f"/reintegration/follow-ups/{six.pk}/").status_code == 404  # not yet
+    actions.transition_referral(
+        referral=referral, to="accepted", by=User.objects.get(username="mitra.disnaker")
+    )
+    assert (
+        client.post(
+            f"/reintegration/follow-ups/{six.pk}/",
+            {"contact_made": "on", "work_status": "employed"},
+        ).status_code
+        == 302
+    )
+
+
+def test_consent_form_prints_and_the_signed_scan_is_checked(
+    client_for, released, tmp_path, settings
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from sinergi.reintegration.models import Consent
+
+    settings.MEDIA_ROOT = tmp_path
+    consent = Consent.objects.get()
+    client = client_for("petugas.selong")
+    assert client.get(f"/reintegration/consents/{consent.pk}/form.pdf").content.startswith(b"%PDF")
+    client.post(
+        f"/reintegration/consents/{consent.pk}/signed/",
+        {"signed_form": SimpleUploadedFile("scan.exe", b"MZ")},
+    )
+    consent.refresh_from_db()
+    assert not consent.signed_form and not list(tmp_path.rglob("*.*"))
+    client.post(
+        f"/reintegration/consents/{consent.pk}/signed/",
+        {"signed_form": SimpleUploadedFile("scan.pdf", b"%PDF-1.4 signed")},
+    )
+    consent.refresh_from_db()
+    assert consent.signed_form
+    assert client.get(f"/reintegration/consents/{consent.pk}/signed/file/").status_code == 200
+    assert (
+        client_for("petugas.lobar")
+        .get(f"/reintegration/consents/{consent.pk}/signed/file/")
+        .status_code
+        == 404
+    )
+
+
+def test_worklist_filters_by_right(client_for, demo_world):
+    make_inmate(
+        facility=Facility.objects.get(code="selong"),
+        name="Hak Asimilasi",
+        detention_start=timezone.localdate() - datetime.timedelta(days=200),
+        term_years=1,
+    )
+    client = client_for("petugas.selong")
+    body = client.get("/reintegration/?right=asimilasi&days=60").content.decode()
+    assert "Hak Asimilasi" in body
+    body = client.get("/reintegration/?right=pb&days=60").content.decode()
+    assert "Hak Asimilasi" not in body
