@@ -13,7 +13,7 @@ from sinergi.core.scoping import scope_of
 from sinergi.inmates.models import Inmate
 from sinergi.orgs.models import Partner
 from sinergi.reintegration import actions
-from sinergi.reintegration.choices import LawfulBasis, Outcome, ReferralStatus
+from sinergi.reintegration.choices import LawfulBasis, Outcome, ReferralStatus, ReleaseKind
 from sinergi.reintegration.models import (
     Consent,
     FollowUp,
@@ -360,6 +360,41 @@ def list_releases(request: HttpRequest) -> QuerySet[Release]:
             | Q(bapas_id__in=scope.facility_ids("probation_officer"))
         )
     return rows.order_by("-released_on", "id")
+
+
+class ReleaseIn(Schema):
+    inmate_id: int
+    released_on: datetime.date
+    kind: ReleaseKind
+    leaves_with: str = ""
+    savings_rupiah: int = Field(0, ge=0)
+    bapas: str | None = Field(None, description="code of the Bapas")
+    probation_officer: str | None = Field(None, description="username of the PK")
+
+
+@router.post("/releases", response={201: ReleaseOut}, summary="Record a release and hand-over")
+def create_release(request: HttpRequest, payload: ReleaseIn) -> Status:
+    from sinergi.accounts.models import User
+    from sinergi.orgs.models import Facility
+
+    inmate = _inmate(request, payload.inmate_id)
+    release = actions.record_release(
+        inmate=inmate,
+        by=api_user(request),
+        values={
+            "released_on": payload.released_on,
+            "kind": payload.kind,
+            "leaves_with": payload.leaves_with,
+            "savings_rupiah": payload.savings_rupiah,
+            "bapas": get_object_or_404(Facility, code=payload.bapas, kind="bapas")
+            if payload.bapas
+            else None,
+            "probation_officer": get_object_or_404(User, username=payload.probation_officer)
+            if payload.probation_officer
+            else None,
+        },
+    )
+    return Status(201, release)
 
 
 @router.get("/follow-ups", response=list[FollowUpOut], summary="Follow-ups after release")

@@ -286,3 +286,32 @@ def test_worklist_filters_by_right(client_for, demo_world):
     assert "Hak Asimilasi" in body
     body = client.get("/reintegration/?right=pb&days=60").content.decode()
     assert "Hak Asimilasi" not in body
+
+
+def test_api_records_a_release_and_lists_follow_ups(client_for, demo_world):
+    person = make_inmate(
+        facility=Facility.objects.get(code="selong"),
+        detention_start=datetime.date(2024, 6, 1),
+        term_years=2,
+    )
+    response = client_for("petugas.selong").post(
+        "/api/v1/releases",
+        {
+            "inmate_id": person.pk,
+            "released_on": "2026-06-01",
+            "kind": "expiry",
+            "bapas": "bapas-mataram",
+            "probation_officer": "pk.bapas",
+        },
+        content_type="application/json",
+    )
+    assert response.status_code == 201, response.content
+    follow_ups = client_for("pk.bapas").get("/api/v1/follow-ups?due_only=true").json()
+    assert follow_ups["count"] == 4
+    assert client_for("mitra.dukcapil").get("/api/v1/follow-ups").json()["count"] == 0
+    refused = client_for("kanwil.ntb").post(
+        "/api/v1/releases",
+        {"inmate_id": person.pk, "released_on": "2026-06-01", "kind": "expiry"},
+        content_type="application/json",
+    )
+    assert refused.status_code in (403, 409)
