@@ -25,7 +25,6 @@ from sinergi.core.scoping import scope_of
 from sinergi.inmates.models import Inmate
 from sinergi.reintegration.choices import LawfulBasis, Pathway, ReferralStatus
 from sinergi.reintegration.models import (
-    AssessmentVersion,
     Consent,
     Need,
     NeedUpdate,
@@ -73,11 +72,9 @@ def start_plan(*, inmate: Inmate, by: User) -> ReintegrationPlan:
     existing = ReintegrationPlan.objects.filter(inmate=inmate).first()
     if existing is not None:
         return existing
-    version = AssessmentVersion.objects.filter(is_current=True).order_by("-version").first()
-    if version is None:
-        raise Conflict(
-            _("No needs assessment is in use; an administrator sets one."), code="no_assessment"
-        )
+    from sinergi.reintegration.assessment import ensure_default_assessment
+
+    version = ensure_default_assessment()
     plan = ReintegrationPlan.objects.create(inmate=inmate, assessment=version, created_by=by)
     Need.objects.bulk_create([Need(plan=plan, pathway=p) for p in Pathway.values])
     audit.record("plan.create", by=by, target=plan, facility=inmate.facility_id)

@@ -14,6 +14,7 @@ from sinergi.accounts.models import User
 from sinergi.inmates.models import Inmate
 from sinergi.orgs.models import Facility, Partner
 from sinergi.reintegration import actions
+from sinergi.reintegration.assessment import ensure_default_assessment
 from sinergi.reintegration.models import FollowUp, JobOpening, ReintegrationPlan
 
 REFERRAL_PATH = {
@@ -27,6 +28,7 @@ REFERRAL_PATH = {
 
 
 def seed(out: TextIO) -> None:
+    ensure_default_assessment()
     selong = Facility.objects.get(code="selong")
     if ReintegrationPlan.objects.filter(inmate__facility=selong).exists():
         out.write("  reintegration: already there\n")
