@@ -42,7 +42,7 @@ def cards(request: HttpRequest, scope: Scope) -> list[HomeCard]:
                     for a in items
                 ],
                 count=owned.count(),
-                tone="todo",
+                tone="action",
                 order=15,
             )
         )
@@ -60,7 +60,7 @@ def cards(request: HttpRequest, scope: Scope) -> list[HomeCard]:
                 url=reverse("cooperation:requests") + "?status=submitted",
                 link_label=_("Answer requests"),
                 count=waiting,
-                tone="todo" if waiting else "info",
+                tone="action" if waiting else "info",
                 order=3,
             )
         )
@@ -88,7 +88,7 @@ def cards(request: HttpRequest, scope: Scope) -> list[HomeCard]:
                     url=reverse("cooperation:requests") + "?status=draft",
                     link_label=_("Review drafts"),
                     count=drafts,
-                    tone="todo",
+                    tone="action",
                     order=9,
                 )
             )

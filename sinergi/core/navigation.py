@@ -34,7 +34,7 @@ class HomeCard:
     link_label: Any = ""
     count: int | None = None
     items: list[tuple[str, str]] = field(default_factory=list)  # (label, url)
-    tone: str = "info"  # info | todo | warning
+    tone: str = "info"  # info | action | warning
     order: int = 100
 
 

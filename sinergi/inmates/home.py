@@ -33,7 +33,7 @@ def cards(request: HttpRequest, scope: Scope) -> list[HomeCard]:
                     ),
                     url=reverse("inmates:import"),
                     link_label=_("Import from SDP"),
-                    tone="todo",
+                    tone="action",
                     order=5,
                 )
             )
@@ -52,7 +52,7 @@ def cards(request: HttpRequest, scope: Scope) -> list[HomeCard]:
                 url=reverse("inmates:rights"),
                 link_label=_("Open the worklist"),
                 count=due,
-                tone="todo" if due else "info",
+                tone="action" if due else "info",
                 order=20,
             )
         )
@@ -88,7 +88,7 @@ def cards(request: HttpRequest, scope: Scope) -> list[HomeCard]:
                 url=reverse("inmates:list") + "?status=in_custody",
                 link_label=_("Score inmates"),
                 count=max(unscored, 0),
-                tone="todo" if unscored > 0 else "info",
+                tone="action" if unscored > 0 else "info",
                 order=25,
             )
         )

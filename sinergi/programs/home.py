@@ -38,7 +38,7 @@ def cards(request: HttpRequest, scope: Scope) -> list[HomeCard]:
                 url=reverse("programs:my_sessions"),
                 link_label=_("My sessions"),
                 count=len(todays),
-                tone="todo" if todays else "info",
+                tone="action" if todays else "info",
                 order=2,
             )
         )
@@ -52,7 +52,7 @@ def cards(request: HttpRequest, scope: Scope) -> list[HomeCard]:
                 url=reverse("programs:list") + "?status=submitted",
                 link_label=_("Review programs"),
                 count=waiting,
-                tone="todo" if waiting else "info",
+                tone="action" if waiting else "info",
                 order=8,
             )
         )
@@ -78,7 +78,7 @@ def cards(request: HttpRequest, scope: Scope) -> list[HomeCard]:
                 url=reverse("programs:list") + "?status=running",
                 link_label=_("Running programs"),
                 count=unmarked,
-                tone="todo" if unmarked else "info",
+                tone="action" if unmarked else "info",
                 order=22,
             )
         )

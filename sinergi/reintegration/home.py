@@ -37,7 +37,7 @@ def cards(request: HttpRequest, scope: Scope) -> list[HomeCard]:
                 url=reverse("reintegration:follow_ups"),
                 link_label=_("All follow-ups"),
                 count=due.count(),
-                tone="todo",
+                tone="action",
                 order=4,
             )
         )
@@ -57,7 +57,7 @@ def cards(request: HttpRequest, scope: Scope) -> list[HomeCard]:
                 url=reverse("reintegration:worklist") + "?plan=none",
                 link_label=_("Open the worklist"),
                 count=missing,
-                tone="todo" if missing else "info",
+                tone="action" if missing else "info",
                 order=21,
             )
         )
