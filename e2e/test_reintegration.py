@@ -283,6 +283,10 @@ def check(page, path: str) -> None:
     assert response is not None and response.status == 200, path
     assert page.locator("html").get_attribute("lang") == "id"
     assert_accessible(page)
+    print(page.url, page.evaluate("""() => { const w = document.documentElement.clientWidth; const out = [document.documentElement.scrollWidth - w];
+      for (const el of document.querySelectorAll('body *')) { const r = el.getBoundingClientRect();
+        if (r.right > w + 1) out.push(el.tagName + '#' + el.id + '.' + el.className + ' right=' + Math.round(r.right) + ' w=' + Math.round(r.width) + ' :: ' + (el.outerHTML.slice(0,200))); }
+      return out.slice(0, 12).join('\\n'); }"""))
     assert_fits_phone(page)
 
 

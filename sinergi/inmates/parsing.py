@@ -82,7 +82,7 @@ CellValue: TypeAlias = str | int | float | date | time | timedelta
 
 
 def _msg(template: str | Promise, **params: object) -> str:
-    """Translate ``template`` now and fill in its ``%(name)s`` placeholders."""
+    """Translate ``template`` now and fill in its ``%(name)s`` fields."""
     text = str(template)
     return text % params if params else text
 

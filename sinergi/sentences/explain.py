@@ -1,7 +1,7 @@
 """Structured lines of the calculation sheet ("lembar perhitungan").
 
 Every line has a stable ``code``, an English message ``template`` with ``{name}``
-placeholders, and the ``params`` that fill it. ``str(line)`` renders English; a user
+fields, and the ``params`` that fill it. ``str(line)`` renders English; a user
 interface can translate by ``code`` and render the same ``params`` itself.
 """
 
