@@ -9,10 +9,6 @@ reintegration page passes axe-core in Indonesian on a phone."""
 from __future__ import annotations
 
 import re
-from importlib import import_module
-from typing import Any
-
-import pytest
 
 from e2e.conftest import DESKTOP, PHONE, assert_accessible, assert_fits_phone, login
 
@@ -23,21 +19,6 @@ IDENTITY = "Identity documents (KTP, KK, birth certificate)"
 PURPOSE = "Perekaman e-KTP dan penerbitan KK sebelum bebas"
 CONSENT_PURPOSE = "Perekaman e-KTP dan KK"
 NEED_NOTE = "Belum punya KTP; KK hilang"
-
-
-@pytest.fixture
-def demo_live(demo_live: Any) -> Any:
-    """The conftest's live server, with the needs assessment of the data migration back.
-
-    A transactional test flushes every table afterwards, rows written by data migrations
-    included, so from the second browser test on no assessment is in use and neither the
-    reintegration demo nor "Start the plan" can start a plan.
-    """
-    from django.apps import apps
-
-    migration = import_module("sinergi.reintegration.migrations.0002_assessment_v1")
-    migration.create(apps, None)
-    return demo_live
 
 
 def start_a_plan(officer) -> str:
@@ -283,10 +264,6 @@ def check(page, path: str) -> None:
     assert response is not None and response.status == 200, path
     assert page.locator("html").get_attribute("lang") == "id"
     assert_accessible(page)
-    print(page.url, page.evaluate("""() => { const w = document.documentElement.clientWidth; const out = [document.documentElement.scrollWidth - w];
-      for (const el of document.querySelectorAll('body *')) { const r = el.getBoundingClientRect();
-        if (r.right > w + 1) out.push(el.tagName + '#' + el.id + '.' + el.className + ' right=' + Math.round(r.right) + ' w=' + Math.round(r.width) + ' :: ' + (el.outerHTML.slice(0,200))); }
-      return out.slice(0, 12).join('\\n'); }"""))
     assert_fits_phone(page)
 
 
