@@ -18,7 +18,6 @@ from sinergi.cooperation.models import (
     SupportRequest,
 )
 from sinergi.core.api import PageNumber, api_user
-from sinergi.core.scoping import scope_of
 from sinergi.orgs.models import Facility, Partner
 
 router = Router(tags=["cooperation"])
@@ -244,16 +243,7 @@ def list_agreements(request: HttpRequest) -> QuerySet[Agreement]:
 @router.get("/meetings", response=list[MeetingOut], summary="Meetings with action items")
 @paginate(PageNumber)
 def list_meetings(request: HttpRequest) -> QuerySet[Meeting]:
-    scope = scope_of(api_user(request))
-    meetings = Meeting.objects.all()
-    if not scope.is_admin:
-        from django.db.models import Q
-
-        meetings = meetings.filter(
-            Q(facility_id__in=scope.facility_ids())
-            | Q(facility__region_id__in=scope.region_ids)
-            | Q(partners__in=scope.partner_ids())
-        ).distinct()
+    meetings = Meeting.objects.for_user(api_user(request))
     return meetings.prefetch_related("actions__owner_partner", "actions__owner_facility").order_by(
         "-date", "id"
     )

@@ -23,6 +23,7 @@ from sinergi.cooperation.choices import (
 from sinergi.cooperation.queries import (
     ActionItemQuerySet,
     AgreementQuerySet,
+    MeetingQuerySet,
     SupportRequestQuerySet,
 )
 from sinergi.cooperation.validators import validate_evidence, validate_pdf
@@ -167,6 +168,7 @@ class Meeting(TimeStampedModel):
     minutes = models.TextField(_("minutes"), blank=True)
     decisions = models.TextField(_("decisions"), blank=True)
 
+    objects = MeetingQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:

@@ -12,7 +12,12 @@ from sinergi.core.roles import Role
 from sinergi.core.scoping import Scope, scope_of
 
 if TYPE_CHECKING:
-    from sinergi.cooperation.models import ActionItem, Agreement, SupportRequest  # noqa: F401
+    from sinergi.cooperation.models import (  # noqa: F401
+        ActionItem,
+        Agreement,
+        Meeting,
+        SupportRequest,
+    )
 
 FACILITY_STAFF = (Role.PROGRAM_OFFICER, Role.HEAD, Role.GUARDIAN)
 
@@ -50,6 +55,22 @@ class SupportRequestQuerySet(models.QuerySet["SupportRequest"]):
             | Q(facility__region_id__in=scope.region_ids)
             | (Q(partner_id__in=_partners(scope)) & ~Q(status="draft"))
         )
+
+
+class MeetingQuerySet(models.QuerySet["Meeting"]):
+    def for_user(self, user: Any) -> MeetingQuerySet:
+        """Staff see their facility's meetings, regional viewers their region's; a partner
+        sees the meetings it attended or owns an action item of."""
+        scope = scope_of(user)
+        if scope.is_admin:
+            return self.all()
+        partners = scope.partner_ids()
+        return self.filter(
+            Q(facility_id__in=scope.facility_ids())
+            | Q(facility__region_id__in=scope.region_ids)
+            | Q(partners__in=partners)
+            | Q(actions__owner_partner_id__in=partners)
+        ).distinct()
 
 
 class ActionItemQuerySet(models.QuerySet["ActionItem"]):

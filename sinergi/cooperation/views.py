@@ -223,19 +223,10 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
     scope = scope_of(request.user)
     if not scope.roles:
         raise Http404
-    visible = ActionItem.objects.for_user(request.user).values("meeting_id")
     meetings = (
-        Meeting.objects.filter(
-            Q(pk__in=visible)
-            | Q(facility_id__in=scope.facility_ids())
-            | Q(partners__in=scope.partner_ids())
-            | Q(facility__region_id__in=scope.region_ids)
-        ).distinct()
-        if not scope.is_admin
-        else Meeting.objects.all()
-    )
-    meetings = meetings.select_related("facility").annotate(
-        open_actions=Count("actions", filter=Q(actions__status="open"), distinct=True)
+        Meeting.objects.for_user(request.user)
+        .select_related("facility")
+        .annotate(open_actions=Count("actions", filter=Q(actions__status="open"), distinct=True))
     )
     return render(
         request,
@@ -249,16 +240,9 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    scope = scope_of(request.user)
-    meeting = get_object_or_404(Meeting.objects.select_related("facility"), pk=pk)
-    in_scope = (
-        scope.is_admin
-        or meeting.facility_id in scope.facility_ids()
-        or meeting.facility.region_id in scope.region_ids
-        or meeting.partners.filter(pk__in=scope.partner_ids()).exists()
+    meeting = get_object_or_404(
+        Meeting.objects.for_user(request.user).select_related("facility"), pk=pk
     )
-    if not in_scope:
-        raise Http404
     return render(
         request,
         "cooperation/meeting_detail.html",

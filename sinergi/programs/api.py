@@ -286,11 +286,7 @@ def verify_certificate(request: HttpRequest, code: str, name: str = "") -> dict[
         code=code.strip().upper(),
     )
     program = certificate.enrollment.program
-    matches = None
-    if name.strip():
-        matches = " ".join(name.lower().split()) == " ".join(
-            certificate.holder_name.lower().split()
-        )
+    matches = certificate.holder_is(name)
     return {
         "code": certificate.code,
         "status": certificate.status,

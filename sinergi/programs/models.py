@@ -423,5 +423,11 @@ class Certificate(TimeStampedModel):
     def __str__(self) -> str:
         return self.code
 
+    def holder_is(self, name: str) -> bool | None:
+        """Whether ``name`` is the holder's (case and spacing ignored); None when empty."""
+        if not name.strip():
+            return None
+        return " ".join(name.lower().split()) == " ".join(self.holder_name.lower().split())
+
     def get_verify_url(self) -> str:
         return reverse("verify", args=[self.code])

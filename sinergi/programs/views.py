@@ -509,11 +509,8 @@ def verify(request: HttpRequest, code: str = "") -> HttpResponse:
             .filter(code=code)
             .first()
         )
-        typed = request.GET.get("name", "").strip()
-        if certificate is not None and typed:
-            name_matches = " ".join(typed.lower().split()) == " ".join(
-                certificate.holder_name.lower().split()
-            )
+        if certificate is not None:
+            name_matches = certificate.holder_is(request.GET.get("name", ""))
     return render(
         request,
         "programs/verify.html",

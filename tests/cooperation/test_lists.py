@@ -135,3 +135,20 @@ def test_officer_records_a_meeting_with_action_items(client_for, demo_world):
     assert item.owner_partner.code == "dukcapil-lotim"
     assert Notification.objects.filter(user__username="mitra.dukcapil").exists()
     assert client_for("mitra.disnaker").get("/cooperation/meetings/new/").status_code == 403
+
+
+def test_partner_owning_an_action_item_sees_its_meeting_everywhere(client_for, demo_world):
+    selong = Facility.objects.get(code="selong")
+    meeting = Meeting.objects.create(facility=selong, title="Rakor", date=datetime.date(2026, 2, 1))
+    ActionItem.objects.create(
+        meeting=meeting,
+        title="e-KTP",
+        due_date=datetime.date(2026, 3, 1),
+        owner_partner=Partner.objects.get(code="dukcapil-lotim"),
+    )
+    client = client_for("mitra.dukcapil")
+    assert client.get(f"/cooperation/meetings/{meeting.pk}/").status_code == 200
+    assert client.get("/api/v1/meetings").json()["count"] == 1
+    assert (
+        client_for("mitra.disnaker").get(f"/cooperation/meetings/{meeting.pk}/").status_code == 404
+    )
