@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "sinergi.programs",
     "sinergi.cooperation",
     "sinergi.reintegration",
+    "sinergi.indicators",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,987 @@
+"""The indicator catalogue: what each figure means and how SQL computes it.
+
+Every indicator is computed for a :class:`Query`: a period, an area (the whole country, a
+region, a facility or a partner) and an optional grouping (by facility, region, partner,
+or a breakdown such as program category). One indicator, one grouping: one SQL query
+(two for a few), whatever the number of rows, so a dashboard runs a fixed number of
+queries.
+
+A figure is a :class:`Value`: the numerator and the denominator it came from, and the
+value (a percentage, a count, a sum, an average or a median).
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from django.db.models import (
+    Count,
+    DurationField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Sum,
+    Window,
+)
+from django.db.models.functions import Coalesce, RowNumber
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import override
+
+from sinergi.cooperation.health import DORMANT_AFTER_DAYS, commitments_with_progress
+from sinergi.cooperation.models import Agreement, Commitment, Fulfilment, SupportRequest
+from sinergi.indicators.periods import Period
+from sinergi.inmates.models import Inmate, MonthlyAssessment
+from sinergi.orgs.models import Partner
+from sinergi.programs.models import Attendance, Certificate, Enrollment
+from sinergi.reintegration.models import (
+    FollowUp,
+    Need,
+    NeedUpdate,
+    Readmission,
+    Referral,
+    Release,
+)
+
+# The SPPN pass mark (DOMAIN.md: 65, uncertain: practice varies). A named parameter so
+# that a facility's practice can be followed by changing one line.
+SPPN_PASS_MARK = 65
+# Releases that end custody without a return to society are left out of reintegration
+# figures.
+NOT_A_RETURN = ("transfer", "death")
+WORKING = ("employed", "self_employed")
+
+# Levels at which an indicator is shown.
+FACILITY = "facility"
+REGION = "region"
+NATIONAL = "national"
+PARTNER = "partner"
+ALL_LEVELS = (FACILITY, REGION, NATIONAL)
+
+# How the value follows from the numerator and the denominator.
+RATIO = "ratio"  # value = 100 × numerator / denominator
+COUNT = "count"  # value = numerator, a number of records
+SUM = "sum"  # value = numerator, a sum (hours, rupiah); no denominator
+AVERAGE = "average"  # value = numerator / denominator
+MEDIAN = "median"  # value = the median; denominator = how many records
+
+GROUPS = {
+    "participation": _("Participation in programs"),
+    "cooperation": _("Cooperation with partners"),
+    "reintegration": _("Reintegration"),
+    "development": _("Development (SPPN)"),
+}
+
+UNITS = {
+    "percent": "%",
+    "count": _("records"),
+    "hours": _("hours"),
+    "rupiah": "Rp",
+    "days": _("days"),
+    "score": _("points"),
+}
+
+
+@dataclass(frozen=True)
+class Query:
+    period: Period
+    area: str = NATIONAL  # national | region | facility | partner
+    area_id: int | None = None
+    by: str | None = None  # None | facility | region | partner | a breakdown name
+
+    def with_by(self, by: str | None) -> Query:
+        return Query(self.period, self.area, self.area_id, by)
+
+
+@dataclass(frozen=True)
+class Value:
+    numerator: Decimal
+    denominator: Decimal | None
+    value: Decimal | None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "numerator": _number(self.numerator),
+            "denominator": _number(self.denominator),
+            "value": _number(self.value),
+        }
+
+
+def _number(value: Decimal | None) -> int | float | None:
+    if value is None:
+        return None
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def _dec(value: Any) -> Decimal:
+    if value is None:
+        return Decimal(0)
+    if isinstance(value, datetime.timedelta):
+        return Decimal(str(value.total_seconds() / 86400))
+    return Decimal(str(value))
+
+
+def _round(value: Decimal, places: int = 1) -> Decimal:
+    return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+
+
+def make_value(kind: str, numerator: Any, denominator: Any = None) -> Value:
+    num = _dec(numerator)
+    if kind in (COUNT, SUM):
+        return Value(num, None, num)
+    den = _dec(denominator)
+    if kind == RATIO:
+        return Value(num, den, _round(100 * num / den) if den else None)
+    if kind == AVERAGE:
+        return Value(num, den, _round(num / den) if den else None)
+    # MEDIAN: the numerator is the median itself.
+    return Value(_round(num) if den else num, den, _round(num) if den else None)
+
+
+@dataclass(frozen=True)
+class Paths:
+    """Where a queryset's rows meet the areas and groupings.
+
+    ``facility`` names the facility (alternatives are tried in order), ``own_region``
+    a region the row may belong to without a facility (a Kanwil agreement), ``partner``
+    the partner, ``breakdowns`` the other groupings.
+    """
+
+    facility: tuple[str, ...]
+    partner: str | None = None
+    own_region: str | None = None
+    breakdowns: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Indicator:
+    id: str
+    group: str
+    name: Any
+    definition: Any
+    formula: Any
+    records: Any
+    unit: str
+    kind: str
+    levels: tuple[str, ...]
+    compute: Callable[[Query], dict[Any, Value]]
+    breakdowns: tuple[str, ...] = ()
+    by_partner: bool = False
+
+    def supports(self, by: str | None) -> bool:
+        if by in (None, FACILITY, REGION):
+            return True
+        if by == PARTNER:
+            return self.by_partner
+        return by in self.breakdowns
+
+    def shown_at(self, level: str) -> bool:
+        return level in self.levels
+
+    def describe(self) -> dict[str, Any]:
+        """The catalogue entry in both languages, for the API and open data."""
+        entry: dict[str, Any] = {
+            "id": self.id,
+            "group": self.group,
+            "unit": self.unit,
+            "kind": self.kind,
+            "levels": list(self.levels),
+            "breakdowns": list(self.breakdowns) + (["partner"] if self.by_partner else []),
+        }
+        for language in ("id", "en"):
+            with override(language):
+                entry[f"name_{language}"] = str(self.name)
+                entry[f"definition_{language}"] = str(self.definition)
+                entry[f"formula_{language}"] = str(self.formula)
+                entry[f"records_{language}"] = str(self.records)
+        return entry
+
+
+# -- the SQL plumbing -----------------------------------------------------------------
+
+
+def _facility_expr(paths: Paths) -> Any:
+    if len(paths.facility) == 1:
+        return F(paths.facility[0])
+    return Coalesce(*[F(p) for p in paths.facility])
+
+
+def _region_expr(paths: Paths) -> Any:
+    parts = [F(f"{p}__region") for p in paths.facility]
+    if paths.own_region:
+        parts.append(F(paths.own_region))
+    return parts[0] if len(parts) == 1 else Coalesce(*parts)
+
+
+def _in_area(qs: QuerySet[Any], q: Query, paths: Paths) -> QuerySet[Any] | None:
+    """``qs`` narrowed to the query's area; None when the area does not apply."""
+    if q.area == FACILITY:
+        cond = Q()
+        for path in paths.facility:
+            cond |= Q(**{path: q.area_id})
+        return qs.filter(cond)
+    if q.area == REGION:
+        cond = Q()
+        for path in paths.facility:
+            cond |= Q(**{f"{path}__region": q.area_id})
+        if paths.own_region:
+            cond |= Q(**{paths.own_region: q.area_id})
+        return qs.filter(cond)
+    if q.area == PARTNER:
+        if not paths.partner:
+            return None
+        return qs.filter(**{paths.partner: q.area_id})
+    return qs
+
+
+def _key_expr(q: Query, paths: Paths) -> Any:
+    if q.by == FACILITY:
+        return _facility_expr(paths)
+    if q.by == REGION:
+        return _region_expr(paths)
+    if q.by == PARTNER:
+        if not paths.partner:
+            raise ValueError("no partner path")
+        return F(paths.partner)
+    if q.by in paths.breakdowns:
+        return F(paths.breakdowns[q.by])
+    raise ValueError(f"unknown grouping {q.by!r}")
+
+
+def grouped(
+    qs: QuerySet[Any], q: Query, paths: Paths, **aggregates: Any
+) -> dict[Any, dict[str, Any]]:
+    """One query: ``aggregates`` over ``qs`` in the query's area, per group."""
+    narrowed = _in_area(qs, q, paths)
+    if narrowed is None:
+        return {}
+    if q.by is None:
+        return {None: narrowed.aggregate(**aggregates)}
+    rows = (
+        narrowed.annotate(_key=_key_expr(q, paths))
+        .values("_key")
+        .annotate(**aggregates)
+        .order_by()
+    )
+    return {row.pop("_key"): row for row in rows if row["_key"] is not None}
+
+
+def _values(
+    rows: dict[Any, dict[str, Any]], kind: str, num: str = "num", den: str = "den"
+) -> dict[Any, Value]:
+    return {key: make_value(kind, row[num], row.get(den)) for key, row in rows.items()}
+
+
+def _simple(
+    kind: str,
+    base: Callable[[Query], QuerySet[Any]],
+    paths: Paths,
+    num: Any,
+    den: Any = None,
+) -> Callable[[Query], dict[Any, Value]]:
+    def compute(q: Query) -> dict[Any, Value]:
+        aggregates = {"num": num} if den is None else {"num": num, "den": den}
+        return _values(grouped(base(q), q, paths, **aggregates), kind)
+
+    return compute
+
+
+def _between(field_name: str, period: Period) -> Q:
+    return Q(**{f"{field_name}__gte": period.start, f"{field_name}__lte": period.end})
+
+
+# -- participation ---------------------------------------------------------------------
+
+PROGRAM_BREAKDOWNS = {"kind": "program__kind", "category": "program__category"}
+
+
+def _in_custody(period: Period) -> Q:
+    """In custody on at least one day of the period, by admission and status dates."""
+    return (Q(admission_date__lte=period.end) | Q(admission_date__isnull=True)) & (
+        Q(status="in_custody") | Q(status_changed_on__gte=period.start)
+    )
+
+
+def _enrolled_during(period: Period, prefix: str = "") -> Q:
+    return Q(**{f"{prefix}enrolled_on__lte": period.end}) & (
+        Q(**{f"{prefix}ended_on__isnull": True}) | Q(**{f"{prefix}ended_on__gte": period.start})
+    )
+
+
+INMATE_PATHS = Paths(facility=("facility",))
+
+
+def enrolled_share(q: Query) -> dict[Any, Value]:
+    custody = Inmate.objects.filter(_in_custody(q.period))
+    if q.by in PROGRAM_BREAKDOWNS:
+        # The denominator is the whole population; the numerator per kind or category.
+        total = grouped(custody, q.with_by(None), INMATE_PATHS, den=Count("pk"))[None]["den"]
+        enrolments = Enrollment.objects.filter(
+            _enrolled_during(q.period), inmate__in=custody.values("pk")
+        )
+        paths = Paths(facility=("inmate__facility",), breakdowns=PROGRAM_BREAKDOWNS)
+        rows = grouped(enrolments, q, paths, num=Count("inmate", distinct=True))
+        return {key: make_value(RATIO, row["num"], total) for key, row in rows.items()}
+    enrolled = Enrollment.objects.filter(_enrolled_during(q.period), inmate=OuterRef("pk"))
+    return _values(
+        grouped(
+            custody,
+            q,
+            INMATE_PATHS,
+            num=Count("pk", filter=Q(Exists(enrolled))),
+            den=Count("pk"),
+        ),
+        RATIO,
+    )
+
+
+ATTENDANCE_PATHS = Paths(
+    facility=("session__program__facility",),
+    partner="session__program__partners",
+    breakdowns={"kind": "session__program__kind", "category": "session__program__category"},
+)
+
+
+def _attendance(q: Query) -> QuerySet[Attendance]:
+    return Attendance.objects.filter(
+        _between("session__date", q.period), session__status="scheduled"
+    ).exclude(status="cancelled")
+
+
+ENROLLMENT_PATHS = Paths(
+    facility=("program__facility",), partner="program__partners", breakdowns=PROGRAM_BREAKDOWNS
+)
+
+CERTIFICATE_PATHS = Paths(
+    facility=("enrollment__program__facility",),
+    partner="enrollment__program__partners",
+    breakdowns={
+        "kind": "enrollment__program__kind",
+        "category": "enrollment__program__category",
+        "scheme": "enrollment__program__certification",
+    },
+)
+
+
+# -- cooperation -----------------------------------------------------------------------
+
+AGREEMENT_PATHS = Paths(facility=("facility",), partner="partners", own_region="region")
+
+
+def _agreements(q: Query) -> QuerySet[Agreement]:
+    return Agreement.objects.filter(
+        status="active", start_date__lte=q.period.end, end_date__gte=q.period.start
+    )
+
+
+def active_agreements(q: Query) -> dict[Any, Value]:
+    rows = grouped(_agreements(q), q, AGREEMENT_PATHS, num=Count("pk", distinct=True))
+    return _values(rows, COUNT)
+
+
+COMMITMENT_PATHS = Paths(
+    facility=("agreement__facility",),
+    partner="partner",
+    own_region="agreement__region",
+    breakdowns={"kind": "kind"},
+)
+
+
+def commitments_on_time(q: Query) -> dict[Any, Value]:
+    due = commitments_with_progress(Commitment.objects.filter(_between("due_date", q.period)))
+    delivered = Q(delivered_quantity__gte=F("target_quantity"))
+    rows = grouped(
+        due,
+        q,
+        COMMITMENT_PATHS,
+        num=Count("pk", filter=delivered & Q(last_delivered_on__lte=F("due_date"))),
+        den=Count("pk"),
+    )
+    return _values(rows, RATIO)
+
+
+REQUEST_PATHS = Paths(
+    facility=("facility",), partner="partner", breakdowns={"status": "status", "kind": "kind"}
+)
+
+
+def _submitted(q: Query) -> QuerySet[SupportRequest]:
+    return SupportRequest.objects.filter(_between("submitted_at__date", q.period))
+
+
+def median_days_to_answer(q: Query) -> dict[Any, Value]:
+    """The median in SQL: number the waits within each group, keep the middle one or two."""
+    answered = SupportRequest.objects.filter(
+        _between("answered_at__date", q.period), submitted_at__isnull=False
+    )
+    narrowed = _in_area(answered, q, REQUEST_PATHS)
+    if narrowed is None:
+        return {}
+    key = _key_expr(q, REQUEST_PATHS) if q.by else None
+    partition = [key] if key is not None else []
+    wait = ExpressionWrapper(F("answered_at") - F("submitted_at"), output_field=DurationField())
+    ranked = narrowed.annotate(
+        _wait=wait,
+        _key=key if key is not None else F("pk") * 0,
+        _rank=Window(RowNumber(), partition_by=partition or None, order_by=[wait.asc()]),
+        _n=Window(Count("pk"), partition_by=partition or None),
+    )
+    middle = ranked.filter(
+        Q(_rank=(F("_n") + 1) / 2) | Q(_rank=(F("_n") + 2) / 2)
+    ).values_list("_key", "_wait", "_n")
+    found: dict[Any, list[Decimal]] = {}
+    counts: dict[Any, int] = {}
+    for group, duration, n in middle:
+        group = group if q.by else None
+        found.setdefault(group, []).append(_dec(duration))
+        counts[group] = n
+    result = {
+        group: make_value(MEDIAN, sum(waits) / len(waits), counts[group])
+        for group, waits in found.items()
+        if group is not None or q.by is None
+    }
+    if q.by is None and None not in result:
+        result[None] = make_value(MEDIAN, 0, 0)
+    return result
+
+
+FULFILMENT_PATHS = Paths(
+    facility=("request__facility", "commitment__agreement__facility"),
+    partner="partner",
+    own_region="commitment__agreement__region",
+)
+
+
+def _fulfilments(q: Query, request_kind: str, commitment_kind: str) -> QuerySet[Fulfilment]:
+    return Fulfilment.objects.filter(_between("delivered_on", q.period)).filter(
+        Q(request__kind=request_kind) | Q(request__isnull=True, commitment__kind=commitment_kind)
+    )
+
+
+DORMANT_PATHS = Paths(facility=("agreements__facility",), own_region="agreements__region")
+
+
+def dormant_partners(q: Query) -> dict[Any, Value]:
+    """Partners in an agreement in force in the period that delivered nothing for
+    DORMANT_AFTER_DAYS days up to the end of the period."""
+    quiet_since = q.period.end - datetime.timedelta(days=DORMANT_AFTER_DAYS)
+    recent = Fulfilment.objects.filter(
+        partner=OuterRef("pk"), delivered_on__gt=quiet_since, delivered_on__lte=q.period.end
+    )
+    engaged = Partner.objects.filter(
+        agreements__status="active",
+        agreements__start_date__lte=q.period.end,
+        agreements__end_date__gte=q.period.start,
+    )
+    rows = grouped(
+        engaged,
+        q,
+        DORMANT_PATHS,
+        num=Count("pk", distinct=True, filter=~Q(Exists(recent))),
+        den=Count("pk", distinct=True),
+    )
+    return {key: make_value(COUNT, row["num"]) for key, row in rows.items()}
+
+
+# -- reintegration ---------------------------------------------------------------------
+
+RELEASE_PATHS = Paths(facility=("inmate__facility",), breakdowns={"kind": "kind"})
+
+
+def _releases(period: Period) -> QuerySet[Release]:
+    return Release.objects.filter(_between("released_on", period)).exclude(kind__in=NOT_A_RETURN)
+
+
+def released_with_plan(q: Query) -> dict[Any, Value]:
+    planned = Need.objects.filter(plan__inmate=OuterRef("inmate"))
+    rows = grouped(
+        _releases(q.period),
+        q,
+        RELEASE_PATHS,
+        num=Count("pk", filter=Q(Exists(planned))),
+        den=Count("pk"),
+    )
+    return _values(rows, RATIO)
+
+
+NEED_PATHS = Paths(
+    facility=("plan__inmate__facility",), partner="partner", breakdowns={"pathway": "pathway"}
+)
+
+
+def needs_met_before_release(q: Query) -> dict[Any, Value]:
+    released = _releases(q.period).values("inmate")
+    needs = Need.objects.filter(plan__inmate__in=released).exclude(
+        status__in=("not_needed", "declined")
+    )
+    marked_met = NeedUpdate.objects.filter(
+        need=OuterRef("pk"),
+        status="met",
+        at__date__lte=OuterRef("plan__inmate__release__released_on"),
+    )
+    met_in_time = Q(status="met") & Q(Exists(marked_met))
+    rows = grouped(needs, q, NEED_PATHS, num=Count("pk", filter=met_in_time), den=Count("pk"))
+    return _values(rows, RATIO)
+
+
+REFERRAL_PATHS = Paths(facility=("inmate__facility",), partner="partner")
+
+
+FOLLOW_UP_PATHS = Paths(facility=("release__inmate__facility",))
+
+
+def _in_work(month: int) -> Callable[[Query], dict[Any, Value]]:
+    def compute(q: Query) -> dict[Any, Value]:
+        done = FollowUp.objects.filter(
+            _between("due_on", q.period),
+            month=month,
+            done_on__isnull=False,
+            contact_made=True,
+        )
+        rows = grouped(
+            done,
+            q,
+            FOLLOW_UP_PATHS,
+            num=Count("pk", filter=Q(work_status__in=WORKING)),
+            den=Count("pk"),
+        )
+        return _values(rows, RATIO)
+
+    return compute
+
+
+def reoffending_12m(q: Query) -> dict[Any, Value]:
+    """Releases whose first twelve months ended in the period, and how many of them were
+    admitted again, or reported a new offence, within those twelve months."""
+    cohort = Release.objects.filter(
+        released_on__gte=_year_before(q.period.start),
+        released_on__lte=_year_before(q.period.end),
+    ).exclude(kind__in=NOT_A_RETURN)
+    within_a_year = ExpressionWrapper(
+        F("new_inmate__admission_date") - OuterRef("released_on"), output_field=DurationField()
+    )
+    readmitted = Readmission.objects.annotate(_gap=within_a_year).filter(
+        earlier_release=OuterRef("pk"), _gap__lte=datetime.timedelta(days=365)
+    )
+    offence = FollowUp.objects.filter(release=OuterRef("pk"), month__lte=12, new_offence=True)
+    rows = grouped(
+        cohort,
+        q,
+        RELEASE_PATHS,
+        num=Count("pk", filter=Q(Exists(readmitted)) | Q(Exists(offence))),
+        den=Count("pk"),
+    )
+    return _values(rows, RATIO)
+
+
+def _year_before(day: datetime.date) -> datetime.date:
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - 1, day=28)
+
+
+# -- development -----------------------------------------------------------------------
+
+ASSESSMENT_PATHS = Paths(facility=("inmate__facility",))
+
+
+def _assessments(q: Query) -> QuerySet[MonthlyAssessment]:
+    return MonthlyAssessment.objects.filter(_between("month", q.period))
+
+
+# -- the catalogue ---------------------------------------------------------------------
+
+CATALOGUE: tuple[Indicator, ...] = (
+    Indicator(
+        id="participation.enrolled_share",
+        group="participation",
+        name=_("Inmates in a program"),
+        definition=_(
+            "Share of the inmates in custody during the period who were enrolled in at "
+            "least one program during the period."
+        ),
+        formula=_(
+            "inmates in custody with an enrolment overlapping the period ÷ inmates in "
+            "custody on at least one day of the period × 100"
+        ),
+        records=_("Inmates (admission date and status) and program enrolments."),
+        unit="percent",
+        kind=RATIO,
+        levels=ALL_LEVELS,
+        compute=enrolled_share,
+        breakdowns=("kind", "category"),
+    ),
+    Indicator(
+        id="participation.attendance_rate",
+        group="participation",
+        name=_("Attendance rate"),
+        definition=_(
+            "Share of the attendance marks of sessions held in the period that are "
+            "“present”. Marks of cancelled sessions are left out."
+        ),
+        formula=_("attendance marks “present” ÷ all attendance marks × 100"),
+        records=_("Attendance of program sessions."),
+        unit="percent",
+        kind=RATIO,
+        levels=(*ALL_LEVELS, PARTNER),
+        compute=_simple(
+            RATIO,
+            _attendance,
+            ATTENDANCE_PATHS,
+            num=Count("pk", filter=Q(status="present")),
+            den=Count("pk"),
+        ),
+        breakdowns=("kind", "category"),
+    ),
+    Indicator(
+        id="participation.training_hours",
+        group="participation",
+        name=_("Training hours followed"),
+        definition=_(
+            "Hours of program sessions in the period credited to inmates who were present "
+            "(one inmate present for two hours counts two hours)."
+        ),
+        formula=_("sum of the hours credited on attendance marks “present”"),
+        records=_("Attendance of program sessions."),
+        unit="hours",
+        kind=SUM,
+        levels=(*ALL_LEVELS, PARTNER),
+        compute=_simple(
+            SUM,
+            lambda q: _attendance(q).filter(status="present"),
+            ATTENDANCE_PATHS,
+            num=Sum("hours"),
+        ),
+        breakdowns=("kind", "category"),
+    ),
+    Indicator(
+        id="participation.completions",
+        group="participation",
+        name=_("Program completions"),
+        definition=_("Enrolments that ended in the period because the inmate completed."),
+        formula=_("enrolments with end reason “completed” and end date in the period"),
+        records=_("Program enrolments."),
+        unit="count",
+        kind=COUNT,
+        levels=(*ALL_LEVELS, PARTNER),
+        compute=_simple(
+            COUNT,
+            lambda q: Enrollment.objects.filter(
+                _between("ended_on", q.period), end_reason="completed"
+            ),
+            ENROLLMENT_PATHS,
+            num=Count("pk", distinct=True),
+        ),
+        breakdowns=("kind", "category"),
+    ),
+    Indicator(
+        id="participation.certificates",
+        group="participation",
+        name=_("Certificates issued"),
+        definition=_("Certificates issued in the period that have not been revoked."),
+        formula=_("valid certificates with issue date in the period"),
+        records=_("Certificates."),
+        unit="count",
+        kind=COUNT,
+        levels=(*ALL_LEVELS, PARTNER),
+        compute=_simple(
+            COUNT,
+            lambda q: Certificate.objects.filter(_between("issued_on", q.period), status="valid"),
+            CERTIFICATE_PATHS,
+            num=Count("pk", distinct=True),
+        ),
+        breakdowns=("kind", "category", "scheme"),
+    ),
+    Indicator(
+        id="cooperation.active_agreements",
+        group="cooperation",
+        name=_("Agreements in force"),
+        definition=_(
+            "Active agreements (MoU or PKS) in force on at least one day of the period. At "
+            "region level the regional office's own agreements count too."
+        ),
+        formula=_("active agreements with start date ≤ end of period and end date ≥ start"),
+        records=_("Agreements."),
+        unit="count",
+        kind=COUNT,
+        levels=(*ALL_LEVELS, PARTNER),
+        compute=active_agreements,
+    ),
+    Indicator(
+        id="cooperation.commitments_on_time",
+        group="cooperation",
+        name=_("Commitments delivered on time"),
+        definition=_(
+            "Share of the commitments due in the period whose deliveries reached the "
+            "target on or before the due date."
+        ),
+        formula=_(
+            "commitments due in the period with deliveries ≥ target and the last delivery "
+            "≤ due date ÷ commitments due in the period × 100"
+        ),
+        records=_("Commitments of agreements and the deliveries recorded against them."),
+        unit="percent",
+        kind=RATIO,
+        levels=(*ALL_LEVELS, PARTNER),
+        compute=commitments_on_time,
+        breakdowns=("kind",),
+        by_partner=True,
+    ),
+    Indicator(
+        id="cooperation.requests",
+        group="cooperation",
+        name=_("Requests to partners"),
+        definition=_(
+            "Support requests submitted to partners in the period, by their status today."
+        ),
+        formula=_("requests with submission date in the period"),
+        records=_("Support requests."),
+        unit="count",
+        kind=COUNT,
+        levels=(*ALL_LEVELS, PARTNER),
+        compute=_simple(COUNT, _submitted, REQUEST_PATHS, num=Count("pk")),
+        breakdowns=("status", "kind"),
+        by_partner=True,
+    ),
+    Indicator(
+        id="cooperation.median_days_to_answer",
+        group="cooperation",
+        name=_("Median days to a partner's answer"),
+        definition=_(
+            "Of the requests a partner answered in the period, the median time between "
+            "submission and the partner's first answer (accept, accept in part, decline)."
+        ),
+        formula=_("median of (answered at − submitted at), in days"),
+        records=_("Support requests."),
+        unit="days",
+        kind=MEDIAN,
+        levels=(*ALL_LEVELS, PARTNER),
+        compute=median_days_to_answer,
+        by_partner=True,
+    ),
+    Indicator(
+        id="cooperation.instructor_hours",
+        group="cooperation",
+        name=_("Instructor hours contributed"),
+        definition=_(
+            "Hours of instruction partners delivered in the period, as recorded on "
+            "deliveries of instructor requests or instructor commitments."
+        ),
+        formula=_("sum of the quantity (hours) of instructor deliveries in the period"),
+        records=_("Deliveries (fulfilments) by partners."),
+        unit="hours",
+        kind=SUM,
+        levels=(*ALL_LEVELS, PARTNER),
+        compute=_simple(
+            SUM,
+            lambda q: _fulfilments(q, "instructor", "instructors"),
+            FULFILMENT_PATHS,
+            num=Sum("quantity"),
+        ),
+        by_partner=True,
+    ),
+    Indicator(
+        id="cooperation.equipment_value",
+        group="cooperation",
+        name=_("Equipment contributed (value)"),
+        definition=_(
+            "Estimated value in rupiah of the equipment and facilities partners delivered "
+            "in the period."
+        ),
+        formula=_("sum of the estimated value of equipment deliveries in the period"),
+        records=_("Deliveries (fulfilments) by partners."),
+        unit="rupiah",
+        kind=SUM,
+        levels=(*ALL_LEVELS, PARTNER),
+        compute=_simple(
+            SUM,
+            lambda q: _fulfilments(q, "equipment", "equipment"),
+            FULFILMENT_PATHS,
+            num=Sum("value_rupiah"),
+        ),
+        by_partner=True,
+    ),
+    Indicator(
+        id="cooperation.dormant_partners",
+        group="cooperation",
+        name=_("Dormant partners"),
+        definition=_(
+            "Partners in an agreement in force in the period that delivered nothing in "
+            "the %(days)s days up to the end of the period."
+        )
+        % {"days": DORMANT_AFTER_DAYS},
+        formula=_("partners of agreements in force without a delivery in the last 90 days"),
+        records=_("Agreements, their partners, and deliveries."),
+        unit="count",
+        kind=COUNT,
+        levels=ALL_LEVELS,
+        compute=dormant_partners,
+    ),
+    Indicator(
+        id="reintegration.released_with_plan",
+        group="reintegration",
+        name=_("Released with a reintegration plan"),
+        definition=_(
+            "Share of the people released in the period (transfers and deaths left out) "
+            "who had a reintegration plan with at least one assessed need."
+        ),
+        formula=_("releases with a plan ÷ releases in the period × 100"),
+        records=_("Releases and reintegration plans."),
+        unit="percent",
+        kind=RATIO,
+        levels=ALL_LEVELS,
+        compute=released_with_plan,
+        breakdowns=("kind",),
+    ),
+    Indicator(
+        id="reintegration.needs_met_before_release",
+        group="reintegration",
+        name=_("Needs met before release"),
+        definition=_(
+            "Of the needs in the plans of people released in the period (needs marked not "
+            "needed or declined left out), the share met by the day of release."
+        ),
+        formula=_("needs met on or before the release day ÷ needs assessed × 100"),
+        records=_("Needs of reintegration plans, and releases."),
+        unit="percent",
+        kind=RATIO,
+        levels=(*ALL_LEVELS, PARTNER),
+        compute=needs_met_before_release,
+        breakdowns=("pathway",),
+        by_partner=True,
+    ),
+    Indicator(
+        id="reintegration.referrals_completed",
+        group="reintegration",
+        name=_("Referrals completed"),
+        definition=_(
+            "Of the referrals sent to partners in the period (cancelled ones left out), "
+            "the share the partner has completed."
+        ),
+        formula=_("referrals completed ÷ referrals sent in the period × 100"),
+        records=_("Referrals to partners."),
+        unit="percent",
+        kind=RATIO,
+        levels=(*ALL_LEVELS, PARTNER),
+        compute=_simple(
+            RATIO,
+            lambda q: Referral.objects.filter(_between("created_at__date", q.period)).exclude(
+                status="cancelled"
+            ),
+            REFERRAL_PATHS,
+            num=Count("pk", filter=Q(status="completed")),
+            den=Count("pk"),
+        ),
+        by_partner=True,
+    ),
+    Indicator(
+        id="reintegration.in_work_3m",
+        group="reintegration",
+        name=_("In work 3 months after release"),
+        definition=_(
+            "Of the 3-month follow-ups due in the period that reached the person, the share "
+            "where the person was employed or self-employed."
+        ),
+        formula=_("3-month follow-ups with work “employed” or “self-employed” ÷ 3-month "
+                  "follow-ups done with contact × 100"),
+        records=_("Follow-ups after release."),
+        unit="percent",
+        kind=RATIO,
+        levels=ALL_LEVELS,
+        compute=_in_work(3),
+    ),
+    Indicator(
+        id="reintegration.in_work_6m",
+        group="reintegration",
+        name=_("In work 6 months after release"),
+        definition=_(
+            "Of the 6-month follow-ups due in the period that reached the person, the share "
+            "where the person was employed or self-employed."
+        ),
+        formula=_("6-month follow-ups with work “employed” or “self-employed” ÷ 6-month "
+                  "follow-ups done with contact × 100"),
+        records=_("Follow-ups after release."),
+        unit="percent",
+        kind=RATIO,
+        levels=ALL_LEVELS,
+        compute=_in_work(6),
+    ),
+    Indicator(
+        id="reintegration.reoffending_12m",
+        group="reintegration",
+        name=_("Reoffending within 12 months"),
+        definition=_(
+            "Of the people whose first twelve months after release ended in the period, the "
+            "share admitted again within those twelve months or reported at a follow-up to "
+            "have committed a new offence."
+        ),
+        formula=_("releases with a re-admission or new offence within 365 days ÷ releases "
+                  "whose 12 months ended in the period × 100"),
+        records=_("Releases, re-admissions and follow-ups."),
+        unit="percent",
+        kind=RATIO,
+        levels=ALL_LEVELS,
+        compute=reoffending_12m,
+    ),
+    Indicator(
+        id="development.average_score",
+        group="development",
+        name=_("Average monthly development score"),
+        definition=_("Average total of the monthly SPPN scores given for months in the period."),
+        formula=_("sum of monthly totals ÷ number of monthly scores"),
+        records=_("Monthly development scores (SPPN)."),
+        unit="score",
+        kind=AVERAGE,
+        levels=ALL_LEVELS,
+        compute=_simple(
+            AVERAGE, _assessments, ASSESSMENT_PATHS, num=Sum("total"), den=Count("pk")
+        ),
+    ),
+    Indicator(
+        id="development.above_pass_mark",
+        group="development",
+        name=_("Scores at or above the pass mark"),
+        definition=_(
+            "Share of the monthly SPPN scores for months in the period with a total of at "
+            "least %(mark)s."
+        )
+        % {"mark": SPPN_PASS_MARK},
+        formula=_("monthly scores ≥ pass mark ÷ monthly scores × 100"),
+        records=_("Monthly development scores (SPPN)."),
+        unit="percent",
+        kind=RATIO,
+        levels=ALL_LEVELS,
+        compute=_simple(
+            RATIO,
+            _assessments,
+            ASSESSMENT_PATHS,
+            num=Count("pk", filter=Q(total__gte=SPPN_PASS_MARK)),
+            den=Count("pk"),
+        ),
+    ),
+)
+
+BY_ID: dict[str, Indicator] = {indicator.id: indicator for indicator in CATALOGUE}
+
+
+def get(indicator_id: str) -> Indicator:
+    return BY_ID[indicator_id]
+
+
+def for_level(level: str) -> list[Indicator]:
+    return [indicator for indicator in CATALOGUE if indicator.shown_at(level)]
+
+
+def compute_all(
+    q: Query, indicators: Iterable[Indicator] | None = None
+) -> dict[str, dict[Any, Value]]:
+    """Every indicator for ``q``: one or two queries each."""
+    chosen = list(indicators) if indicators is not None else list(CATALOGUE)
+    return {i.id: i.compute(q) for i in chosen if i.supports(q.by)}
