@@ -19,6 +19,8 @@ urlpatterns = [
     path("programs/", include("sinergi.programs.urls")),
     path("cooperation/", include("sinergi.cooperation.urls")),
     path("reintegration/", include("sinergi.reintegration.urls")),
+    path("indicators/", include("sinergi.indicators.urls")),
+    path("publik/", include("sinergi.indicators.public_urls")),
     path("verify/", program_views.verify, name="verify_form"),
     path("verify/<str:code>/", program_views.verify, name="verify"),
     path("me/", include("sinergi.accounts.urls")),

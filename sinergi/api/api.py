@@ -14,6 +14,7 @@ from sinergi.api.auth import AUTH
 from sinergi.cooperation.actions import RequestConflict
 from sinergi.cooperation.api import router as cooperation_router
 from sinergi.core.api import Conflict
+from sinergi.indicators.api import router as indicators_router
 from sinergi.inmates.api import router as inmates_router
 from sinergi.orgs.api import router as orgs_router
 from sinergi.programs.api import router as programs_router
@@ -111,3 +112,4 @@ api.add_router("/", inmates_router)
 api.add_router("/", programs_router)
 api.add_router("/", cooperation_router)
 api.add_router("/", reintegration_router)
+api.add_router("/", indicators_router)

@@ -65,7 +65,7 @@ PARTNER = "partner"
 ALL_LEVELS = (FACILITY, REGION, NATIONAL)
 
 # How the value follows from the numerator and the denominator.
-RATIO = "ratio"  # value = 100 × numerator / denominator
+RATIO = "ratio"  # value = 100 x numerator / denominator
 COUNT = "count"  # value = numerator, a number of records
 SUM = "sum"  # value = numerator, a sum (hours, rupiah); no denominator
 AVERAGE = "average"  # value = numerator / denominator
@@ -264,10 +264,7 @@ def grouped(
     if q.by is None:
         return {None: narrowed.aggregate(**aggregates)}
     rows = (
-        narrowed.annotate(_key=_key_expr(q, paths))
-        .values("_key")
-        .annotate(**aggregates)
-        .order_by()
+        narrowed.annotate(_key=_key_expr(q, paths)).values("_key").annotate(**aggregates).order_by()
     )
     return {row.pop("_key"): row for row in rows if row["_key"] is not None}
 
@@ -432,9 +429,9 @@ def median_days_to_answer(q: Query) -> dict[Any, Value]:
         _rank=Window(RowNumber(), partition_by=partition or None, order_by=[wait.asc()]),
         _n=Window(Count("pk"), partition_by=partition or None),
     )
-    middle = ranked.filter(
-        Q(_rank=(F("_n") + 1) / 2) | Q(_rank=(F("_n") + 2) / 2)
-    ).values_list("_key", "_wait", "_n")
+    middle = ranked.filter(Q(_rank=(F("_n") + 1) / 2) | Q(_rank=(F("_n") + 2) / 2)).values_list(
+        "_key", "_wait", "_n"
+    )
     found: dict[Any, list[Decimal]] = {}
     counts: dict[Any, int] = {}
     for group, duration, n in middle:
@@ -609,7 +606,7 @@ CATALOGUE: tuple[Indicator, ...] = (
         ),
         formula=_(
             "inmates in custody with an enrolment overlapping the period ÷ inmates in "
-            "custody on at least one day of the period × 100"
+            "custody on at least one day of the period x 100"
         ),
         records=_("Inmates (admission date and status) and program enrolments."),
         unit="percent",
@@ -626,7 +623,7 @@ CATALOGUE: tuple[Indicator, ...] = (
             "Share of the attendance marks of sessions held in the period that are "
             "“present”. Marks of cancelled sessions are left out."
         ),
-        formula=_("attendance marks “present” ÷ all attendance marks × 100"),
+        formula=_("attendance marks “present” ÷ all attendance marks x 100"),
         records=_("Attendance of program sessions."),
         unit="percent",
         kind=RATIO,
@@ -724,7 +721,7 @@ CATALOGUE: tuple[Indicator, ...] = (
         ),
         formula=_(
             "commitments due in the period with deliveries ≥ target and the last delivery "
-            "≤ due date ÷ commitments due in the period × 100"
+            "≤ due date ÷ commitments due in the period x 100"
         ),
         records=_("Commitments of agreements and the deliveries recorded against them."),
         unit="percent",
@@ -758,7 +755,7 @@ CATALOGUE: tuple[Indicator, ...] = (
             "Of the requests a partner answered in the period, the median time between "
             "submission and the partner's first answer (accept, accept in part, decline)."
         ),
-        formula=_("median of (answered at − submitted at), in days"),
+        formula=_("median of (answered at - submitted at), in days"),
         records=_("Support requests."),
         unit="days",
         kind=MEDIAN,
@@ -832,7 +829,7 @@ CATALOGUE: tuple[Indicator, ...] = (
             "Share of the people released in the period (transfers and deaths left out) "
             "who had a reintegration plan with at least one assessed need."
         ),
-        formula=_("releases with a plan ÷ releases in the period × 100"),
+        formula=_("releases with a plan ÷ releases in the period x 100"),
         records=_("Releases and reintegration plans."),
         unit="percent",
         kind=RATIO,
@@ -848,7 +845,7 @@ CATALOGUE: tuple[Indicator, ...] = (
             "Of the needs in the plans of people released in the period (needs marked not "
             "needed or declined left out), the share met by the day of release."
         ),
-        formula=_("needs met on or before the release day ÷ needs assessed × 100"),
+        formula=_("needs met on or before the release day ÷ needs assessed x 100"),
         records=_("Needs of reintegration plans, and releases."),
         unit="percent",
         kind=RATIO,
@@ -865,7 +862,7 @@ CATALOGUE: tuple[Indicator, ...] = (
             "Of the referrals sent to partners in the period (cancelled ones left out), "
             "the share the partner has completed."
         ),
-        formula=_("referrals completed ÷ referrals sent in the period × 100"),
+        formula=_("referrals completed ÷ referrals sent in the period x 100"),
         records=_("Referrals to partners."),
         unit="percent",
         kind=RATIO,
@@ -889,8 +886,10 @@ CATALOGUE: tuple[Indicator, ...] = (
             "Of the 3-month follow-ups due in the period that reached the person, the share "
             "where the person was employed or self-employed."
         ),
-        formula=_("3-month follow-ups with work “employed” or “self-employed” ÷ 3-month "
-                  "follow-ups done with contact × 100"),
+        formula=_(
+            "3-month follow-ups with work “employed” or “self-employed” ÷ 3-month "
+            "follow-ups done with contact x 100"
+        ),
         records=_("Follow-ups after release."),
         unit="percent",
         kind=RATIO,
@@ -905,8 +904,10 @@ CATALOGUE: tuple[Indicator, ...] = (
             "Of the 6-month follow-ups due in the period that reached the person, the share "
             "where the person was employed or self-employed."
         ),
-        formula=_("6-month follow-ups with work “employed” or “self-employed” ÷ 6-month "
-                  "follow-ups done with contact × 100"),
+        formula=_(
+            "6-month follow-ups with work “employed” or “self-employed” ÷ 6-month "
+            "follow-ups done with contact x 100"
+        ),
         records=_("Follow-ups after release."),
         unit="percent",
         kind=RATIO,
@@ -922,8 +923,10 @@ CATALOGUE: tuple[Indicator, ...] = (
             "share admitted again within those twelve months or reported at a follow-up to "
             "have committed a new offence."
         ),
-        formula=_("releases with a re-admission or new offence within 365 days ÷ releases "
-                  "whose 12 months ended in the period × 100"),
+        formula=_(
+            "releases with a re-admission or new offence within 365 days ÷ releases "
+            "whose 12 months ended in the period x 100"
+        ),
         records=_("Releases, re-admissions and follow-ups."),
         unit="percent",
         kind=RATIO,
@@ -940,9 +943,7 @@ CATALOGUE: tuple[Indicator, ...] = (
         unit="score",
         kind=AVERAGE,
         levels=ALL_LEVELS,
-        compute=_simple(
-            AVERAGE, _assessments, ASSESSMENT_PATHS, num=Sum("total"), den=Count("pk")
-        ),
+        compute=_simple(AVERAGE, _assessments, ASSESSMENT_PATHS, num=Sum("total"), den=Count("pk")),
     ),
     Indicator(
         id="development.above_pass_mark",
@@ -953,7 +954,7 @@ CATALOGUE: tuple[Indicator, ...] = (
             "least %(mark)s."
         )
         % {"mark": SPPN_PASS_MARK},
-        formula=_("monthly scores ≥ pass mark ÷ monthly scores × 100"),
+        formula=_("monthly scores ≥ pass mark ÷ monthly scores x 100"),
         records=_("Monthly development scores (SPPN)."),
         unit="percent",
         kind=RATIO,

@@ -54,10 +54,9 @@ class Period:
             }
         if self.kind == YEAR:
             return str(self.start.year)
-        return "%s – %s" % (
-            formats.date_format(self.start, "SHORT_DATE_FORMAT"),
-            formats.date_format(self.end, "SHORT_DATE_FORMAT"),
-        )
+        start = formats.date_format(self.start, "SHORT_DATE_FORMAT")
+        end = formats.date_format(self.end, "SHORT_DATE_FORMAT")
+        return f"{start} - {end}"
 
     @property
     def days(self) -> int:
@@ -139,7 +138,9 @@ def parse_period(text: str) -> Period:
     except ValueError as exc:
         if isinstance(exc, PeriodError):
             raise
-        raise PeriodError(_("“%(text)s” names a day that does not exist.") % {"text": text}) from exc
+        raise PeriodError(
+            _("“%(text)s” names a day that does not exist.") % {"text": text}
+        ) from exc
     if end < start:
         raise PeriodError(_("The period ends before it starts."))
     if (end - start).days + 1 > MAX_CUSTOM_DAYS:

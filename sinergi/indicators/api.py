@@ -1,0 +1,211 @@
+"""Indicators in the API: the catalogue, values for a scope and period, and the public,
+suppressed figures."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import Router, Schema
+from ninja.errors import HttpError
+
+from sinergi.core.api import api_user
+from sinergi.core.permissions import has_perm
+from sinergi.indicators.catalogue import (
+    BY_ID,
+    CATALOGUE,
+    FACILITY,
+    NATIONAL,
+    PARTNER,
+    REGION,
+    Query,
+)
+from sinergi.indicators.periods import PeriodError, parse_period
+from sinergi.indicators.public_data import NATION, PUBLIC_INDICATORS, public_period, public_table
+from sinergi.indicators.suppression import suppression_note
+from sinergi.orgs.models import Facility, Partner, Region
+
+router = Router(tags=["indicators"])
+
+
+class IndicatorOut(Schema):
+    id: str
+    group: str
+    unit: str
+    kind: str
+    levels: list[str]
+    breakdowns: list[str]
+    name_id: str
+    name_en: str
+    definition_id: str
+    definition_en: str
+    formula_id: str
+    formula_en: str
+    records_id: str
+    records_en: str
+
+
+class FigureOut(Schema):
+    key: str | int | None
+    numerator: int | float | None
+    denominator: int | float | None
+    value: int | float | None
+
+
+class IndicatorValuesOut(Schema):
+    id: str
+    unit: str
+    kind: str
+    values: list[FigureOut]
+
+
+class ValuesOut(Schema):
+    scope: str
+    period: str
+    period_start: str
+    period_end: str
+    by: str | None
+    indicators: list[IndicatorValuesOut]
+
+
+class PublicFigureOut(Schema):
+    numerator: int | float | None
+    denominator: int | float | None
+    value: int | float | None
+    flag: str
+
+
+class PublicIndicatorOut(Schema):
+    id: str
+    unit: str
+    kind: str
+    figure: PublicFigureOut
+
+
+class PublicValuesOut(Schema):
+    scope: str
+    period: str
+    notes: str
+    indicators: list[PublicIndicatorOut]
+
+
+@router.get("/indicators", response=list[IndicatorOut], summary="The indicator catalogue")
+def catalogue(request: HttpRequest) -> list[dict[str, Any]]:
+    return [indicator.describe() for indicator in CATALOGUE]
+
+
+def _scope(user: Any, scope: str) -> tuple[str, int | None]:
+    """``national``, ``region:ID``, ``facility:ID`` or ``partner:ID``, if the user may."""
+    kind, _sep, raw = scope.partition(":")
+    if kind == NATIONAL and not raw:
+        if not has_perm(user, "indicators.view_national"):
+            raise PermissionDenied("Only administrators read the national figures.")
+        return NATIONAL, None
+    models = {FACILITY: Facility, REGION: Region, PARTNER: Partner}
+    if kind not in models or not raw.isdigit():
+        raise HttpError(
+            400, "scope must be national, region:ID, facility:ID or partner:ID (e.g. facility:3)."
+        )
+    obj = get_object_or_404(models[kind], pk=int(raw))
+    if not has_perm(user, f"indicators.view_{kind}", obj):
+        raise Http404
+    return kind, obj.pk
+
+
+@router.get(
+    "/indicators/values",
+    response=ValuesOut,
+    summary="Indicator values with numerator and denominator",
+)
+def values(
+    request: HttpRequest,
+    scope: str,
+    period: str,
+    indicator: str = "",
+    by: str = "",
+) -> dict[str, Any]:
+    """``scope``: national, region:ID, facility:ID or partner:ID. ``period``: 2025-08,
+    2025-Q3, 2025 or 2025-08-01..2025-09-15. ``indicator``: ids separated by commas
+    (all when empty). ``by``: facility, region, partner or a breakdown (category, kind,
+    status…)."""
+    user = api_user(request)
+    area, area_id = _scope(user, scope)
+    try:
+        chosen_period = parse_period(period)
+    except PeriodError as exc:
+        raise HttpError(400, str(exc)) from exc
+    wanted = [i for i in indicator.split(",") if i] if indicator else [i.id for i in CATALOGUE]
+    unknown = [i for i in wanted if i not in BY_ID]
+    if unknown:
+        raise HttpError(400, f"Unknown indicator: {', '.join(unknown)}.")
+    q = Query(chosen_period, area, area_id, by or None)
+    level = area if area != NATIONAL else NATIONAL
+    out = []
+    for indicator_id in wanted:
+        item = BY_ID[indicator_id]
+        if not item.shown_at(level) or not item.supports(q.by):
+            continue
+        out.append(
+            {
+                "id": item.id,
+                "unit": item.unit,
+                "kind": item.kind,
+                "values": [
+                    {"key": key, **value.as_dict()} for key, value in item.compute(q).items()
+                ],
+            }
+        )
+    return {
+        "scope": scope,
+        "period": chosen_period.code,
+        "period_start": chosen_period.start.isoformat(),
+        "period_end": chosen_period.end.isoformat(),
+        "by": q.by,
+        "indicators": out,
+    }
+
+
+@router.get(
+    "/public/indicators",
+    response=PublicValuesOut,
+    auth=None,
+    url_name="public_indicators",
+    summary="Public figures (no login; small counts suppressed)",
+)
+def public_values(
+    request: HttpRequest, period: str = "", scope: str = "national"
+) -> dict[str, Any]:
+    """The figures of the transparency pages: ``scope`` national, region:ID or facility:ID;
+    ``period`` a past calendar month (the last complete month when empty). Counts from 1
+    to 4 and the figures that would reveal them are null, with ``flag`` "<5" or "x"."""
+    try:
+        chosen = public_period(period or None)
+    except PeriodError as exc:
+        raise HttpError(400, str(exc)) from exc
+    table = public_table(chosen)
+    kind, _sep, raw = scope.partition(":")
+    if scope == NATIONAL:
+        cell: tuple[str, int | None] = NATION
+    elif kind in (REGION, FACILITY) and raw.isdigit():
+        cell = (kind, int(raw))
+        known = {pk for pk, *_rest in (table.regions if kind == REGION else table.facilities)}
+        if cell[1] not in known:
+            raise Http404
+    else:
+        raise HttpError(400, "scope must be national, region:ID or facility:ID.")
+    return {
+        "scope": scope,
+        "period": chosen.code,
+        "notes": suppression_note(),
+        "indicators": [
+            {
+                "id": i.id,
+                "unit": i.unit,
+                "kind": i.kind,
+                "figure": table.figure(i.id, cell).as_dict(),
+            }
+            for i in PUBLIC_INDICATORS
+        ],
+    }

@@ -1,0 +1,233 @@
+"""What the dashboards show: the figures of an area for a period, charts with their data
+tables, and comparisons between the facilities of a region or the regions of the
+country. Each builder runs a fixed number of queries (one or two per indicator and chart,
+one per list of names)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import TextChoices
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from sinergi.cooperation.choices import CommitmentKind, RequestKind, RequestStatus
+from sinergi.indicators.catalogue import (
+    BY_ID,
+    CATALOGUE,
+    FACILITY,
+    GROUPS,
+    NATIONAL,
+    PARTNER,
+    REGION,
+    UNITS,
+    Indicator,
+    Query,
+    Value,
+)
+from sinergi.orgs.models import Facility, Partner, Region
+from sinergi.programs.choices import CertificationScheme, ProgramCategory, ProgramKind
+from sinergi.reintegration.choices import Pathway, ReleaseKind
+
+CHOICES: dict[str, type[TextChoices]] = {
+    "category": ProgramCategory,
+    "kind": ProgramKind,
+    "status": RequestStatus,
+    "scheme": CertificationScheme,
+    "pathway": Pathway,
+}
+CHOICES_FOR: dict[tuple[str, str], type[TextChoices]] = {
+    ("cooperation.commitments_on_time", "kind"): CommitmentKind,
+    ("cooperation.requests", "kind"): RequestKind,
+    ("reintegration.released_with_plan", "kind"): ReleaseKind,
+}
+NAMED: dict[str, Any] = {FACILITY: Facility, REGION: Region, PARTNER: Partner}
+
+
+@dataclass
+class Row:
+    indicator: Indicator
+    value: Value
+
+    @property
+    def unit_label(self) -> Any:
+        return UNITS[self.indicator.unit]
+
+
+@dataclass
+class Chart:
+    id: str
+    title: Any
+    indicator: Indicator
+    by: str
+    rows: list[tuple[str, Value]] = field(default_factory=list)
+    urls: list[str] = field(default_factory=list)  # a link per row, when rows are areas
+
+    @property
+    def unit(self) -> str:
+        return self.indicator.unit
+
+    @property
+    def dom_id(self) -> str:
+        return f"chart-{self.id}-data"
+
+    @property
+    def table(self) -> list[tuple[str, Value, str]]:
+        urls = self.urls or [""] * len(self.rows)
+        return [(label, value, url) for (label, value), url in zip(self.rows, urls, strict=True)]
+
+    def data(self) -> dict[str, Any]:
+        """What the chart script draws (the table beside it shows the same)."""
+        return {
+            "label": str(self.indicator.name),
+            "unit": self.indicator.unit,
+            "labels": [label for label, _v in self.rows],
+            "values": [float(v.value) if v.value is not None else None for _l, v in self.rows],
+        }
+
+
+def labels_for(indicator: Indicator, by: str, keys: Iterable[Any]) -> dict[Any, str]:
+    """Readable names for the keys of a grouping (one query for organisations)."""
+    keys = list(keys)
+    if by in NAMED:
+        return dict(NAMED[by].objects.filter(pk__in=keys).values_list("pk", "name"))
+    choices = CHOICES_FOR.get((indicator.id, by)) or CHOICES.get(by)
+    names = dict(choices.choices) if choices else {}
+    return {key: str(names.get(key, key)) for key in keys}
+
+
+def chart(chart_id: str, title: Any, indicator_id: str, q: Query, by: str) -> Chart:
+    indicator = BY_ID[indicator_id]
+    found = indicator.compute(q.with_by(by))
+    names = labels_for(indicator, by, found)
+    ordered = sorted(
+        found.items(), key=lambda item: (-(item[1].value or 0), names.get(item[0], ""))
+    )
+    rows = [(names.get(key, str(key)), value) for key, value in ordered]
+    urls = []
+    if by in (FACILITY, REGION):
+        query = f"?period={q.period.code}"
+        urls = [reverse(f"indicators:{by}", args=[key]) + query for key, _v in ordered]
+    return Chart(chart_id, title, indicator, by, rows, urls)
+
+
+def grouped_rows(q: Query, level: str) -> list[dict[str, Any]]:
+    """The area's figures for every indicator shown at ``level``, by indicator group."""
+    groups: dict[str, dict[str, Any]] = {}
+    for indicator in CATALOGUE:
+        if not indicator.shown_at(level):
+            continue
+        value = indicator.compute(q.with_by(None)).get(None)
+        if value is None:
+            continue
+        group = groups.setdefault(
+            indicator.group, {"key": indicator.group, "title": GROUPS[indicator.group], "rows": []}
+        )
+        group["rows"].append(Row(indicator, value))
+    return list(groups.values())
+
+
+def comparison(q: Query, by: str, indicator_id: str) -> Chart:
+    indicator = BY_ID[indicator_id]
+    title = _("%(indicator)s by facility") if by == FACILITY else _("%(indicator)s by region")
+    return chart("comparison", title % {"indicator": indicator.name}, indicator_id, q, by)
+
+
+def facility_charts(q: Query) -> list[Chart]:
+    return [
+        chart(
+            "enrolled-category",
+            _("Inmates in a program, by category"),
+            "participation.enrolled_share",
+            q,
+            "category",
+        ),
+        chart(
+            "certificates-category",
+            _("Certificates issued, by category"),
+            "participation.certificates",
+            q,
+            "category",
+        ),
+        chart(
+            "hours-category",
+            _("Training hours followed, by category"),
+            "participation.training_hours",
+            q,
+            "category",
+        ),
+        *cooperation_charts(q),
+    ]
+
+
+def cooperation_charts(q: Query) -> list[Chart]:
+    return [
+        chart(
+            "requests-status",
+            _("Requests to partners, by status"),
+            "cooperation.requests",
+            q,
+            "status",
+        ),
+        chart(
+            "instructor-hours-partner",
+            _("Instructor hours, by partner"),
+            "cooperation.instructor_hours",
+            q,
+            PARTNER,
+        ),
+        chart(
+            "equipment-partner",
+            _("Equipment value, by partner"),
+            "cooperation.equipment_value",
+            q,
+            PARTNER,
+        ),
+        chart(
+            "referrals-partner",
+            _("Referrals completed, by partner"),
+            "reintegration.referrals_completed",
+            q,
+            PARTNER,
+        ),
+    ]
+
+
+def partner_charts(q: Query) -> list[Chart]:
+    return [
+        chart(
+            "instructor-hours-facility",
+            _("Instructor hours, by facility"),
+            "cooperation.instructor_hours",
+            q,
+            FACILITY,
+        ),
+        chart(
+            "equipment-facility",
+            _("Equipment value, by facility"),
+            "cooperation.equipment_value",
+            q,
+            FACILITY,
+        ),
+        chart(
+            "requests-status",
+            _("Requests to the partner, by status"),
+            "cooperation.requests",
+            q,
+            "status",
+        ),
+        chart(
+            "referrals-facility",
+            _("Referrals completed, by facility"),
+            "reintegration.referrals_completed",
+            q,
+            FACILITY,
+        ),
+    ]
+
+
+COMPARABLE = [i for i in CATALOGUE if i.shown_at(REGION) and i.shown_at(FACILITY)]
+DEFAULT_COMPARISON = "participation.enrolled_share"
+LEVELS = (FACILITY, REGION, NATIONAL, PARTNER)

@@ -1,0 +1,14 @@
+from django.urls import include, path
+
+from sinergi.indicators import views
+
+app_name = "indicators"
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("facility/<int:pk>/", views.facility_dashboard, name="facility"),
+    path("region/<int:pk>/", views.region_dashboard, name="region"),
+    path("partner/<int:pk>/", views.partner_dashboard, name="partner"),
+    path("national/", views.national_dashboard, name="national"),
+    path("catalogue/", views.catalogue_page, name="catalogue"),
+    path("reports/", include("sinergi.indicators.report_urls")),
+]

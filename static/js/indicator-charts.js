@@ -1,0 +1,41 @@
+// Draws the dashboards' bar charts from the JSON beside each canvas. The table next to
+// every chart holds the same figures, for screen readers and without JavaScript.
+(function () {
+  "use strict";
+  function draw() {
+    if (typeof Chart === "undefined") { return; }
+    document.querySelectorAll("canvas[data-chart]").forEach(function (canvas) {
+      var source = document.getElementById(canvas.dataset.chart);
+      if (!source) { return; }
+      var data = JSON.parse(source.textContent);
+      var suffix = data.unit === "percent" ? "%" : "";
+      canvas.parentElement.style.height = Math.max(160, data.labels.length * 34 + 60) + "px";
+      new Chart(canvas, {
+        type: "bar",
+        data: {
+          labels: data.labels,
+          datasets: [{ label: data.label, data: data.values, backgroundColor: "#1f6f5c" }],
+        },
+        options: {
+          indexAxis: "y",
+          animation: false,
+          responsive: true,
+          maintainAspectRatio: false,
+          plugins: { legend: { display: false } },
+          scales: {
+            x: {
+              beginAtZero: true,
+              max: data.unit === "percent" ? 100 : undefined,
+              ticks: { callback: function (v) { return v.toLocaleString(document.documentElement.lang) + suffix; } },
+            },
+          },
+        },
+      });
+    });
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", draw);
+  } else {
+    draw();
+  }
+})();
