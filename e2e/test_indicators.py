@@ -1,0 +1,109 @@
+"""The indicators in the browser: the head of Lapas Selong opens the facility dashboard,
+changes the period, reads a chart and its data table and downloads it as CSV; a citizen
+without an account reads the public transparency page, a facility page and the open data,
+and checks a certificate from the page's verification box. Every page passes axe-core on
+a phone, in Indonesian and in English."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+
+from e2e.conftest import DESKTOP, PHONE, assert_accessible, assert_fits_phone, login
+
+SMALL_COUNT = re.compile(r"^[1-4]$")
+
+
+def test_head_reads_the_facility_dashboard(new_page, full_demo_live):
+    page = new_page(viewport=DESKTOP)
+    login(page, "kalapas.selong")
+    page.goto("/indicators/")
+    page.wait_for_url(re.compile(r"/indicators/facility/\d+/"))
+    assert page.locator("h1").inner_text().startswith("Lapas")
+    page.get_by_role("link", name="Tahun ini").click()
+    page.wait_for_load_state("networkidle")
+    assert "aria-current" in page.get_by_role("link", name="Tahun ini").evaluate(
+        "e => e.outerHTML"
+    )
+    # The chart is drawn from the same figures as the table beside it.
+    section = page.locator("section[aria-labelledby=chart-enrolled-category-title]")
+    canvas = section.locator("canvas")
+    assert canvas.evaluate("c => Chart.getChart(c) !== undefined")
+    labels = canvas.evaluate("c => Chart.getChart(c).data.labels")
+    rows = section.locator("tbody th").all_inner_texts()
+    assert labels == rows and rows
+    # Every figure says how it was computed.
+    participation = page.locator("section[aria-labelledby=group-participation]")
+    participation.locator("summary").first.click()
+    assert participation.locator("details p").first.is_visible()
+    with page.expect_download() as download:
+        section.get_by_role("link", name=re.compile("CSV")).click()
+    content = open(download.value.path(), encoding="utf-8").read()
+    table = list(csv.reader(io.StringIO(content)))
+    assert [r[0] for r in table[1:]] == rows
+    page.screenshot(path="/tmp/e2e-dashboard.png", full_page=True)
+    assert_accessible(page)
+
+    phone = new_page(viewport=PHONE)
+    login(phone, "kalapas.selong")
+    phone.goto(page.url)
+    assert_fits_phone(phone)
+    assert_accessible(phone)
+
+    english = new_page(viewport=PHONE, language="en")
+    login(english, "kalapas.selong")
+    english.goto(page.url + "&kind=custom&start=2026-01-01&end=2026-06-30")
+    english.goto(page.url.split("?")[0] + "?kind=custom&start=2026-01-01&end=2026-06-30")
+    assert "Facility dashboard" in english.locator("main").inner_text()
+    assert_fits_phone(english)
+    assert_accessible(english)
+
+
+def test_regional_viewer_compares_facilities(new_page, full_demo_live):
+    page = new_page(viewport=PHONE)
+    login(page, "kanwil.ntb")
+    page.goto("/indicators/")
+    page.get_by_role("link", name=re.compile("Kanwil")).first.click()
+    page.select_option("#indicator", "development.average_score")
+    page.get_by_role("button", name="Bandingkan").click()
+    page.wait_for_load_state("networkidle")
+    comparison = page.locator("section.chart-block").first
+    assert "Lapas" in comparison.locator("tbody").inner_text()
+    assert_fits_phone(page)
+    assert_accessible(page)
+
+
+def test_citizen_reads_the_public_pages(new_page, full_demo_live):
+    page = new_page(viewport=PHONE)
+    page.goto("/publik/")
+    assert page.locator("h1").is_visible()
+    # No published count is between 1 and 4.
+    for cell in page.locator("main td").all_inner_texts():
+        assert not SMALL_COUNT.match(cell.strip()), cell
+    page.screenshot(path="/tmp/e2e-public.png", full_page=True)
+    assert_fits_phone(page)
+    assert_accessible(page)
+    page.locator("main table a").first.click()  # a region
+    page.wait_for_load_state("networkidle")
+    page.locator("main table a").first.click()  # a facility
+    page.wait_for_load_state("networkidle")
+    assert "Lapas" in page.locator("h1").inner_text() or page.locator("h1").inner_text()
+    assert_fits_phone(page)
+    assert_accessible(page)
+    with page.expect_download() as download:
+        page.get_by_role("link", name=re.compile(r"\(CSV\)")).first.click()
+    rows = list(csv.DictReader(open(download.value.path(), encoding="utf-8")))
+    assert rows
+    for row in rows:
+        for name in ("numerator", "denominator"):
+            assert not SMALL_COUNT.match(row[name] or ""), row
+    page.fill("#verify-code", "TIDAKADA")
+    page.get_by_role("button", name="Verifikasi").click()
+    page.wait_for_url(re.compile("/verify/"))
+    assert "TIDAKADA" in page.input_value("#code")
+
+    english = new_page(viewport=DESKTOP, language="en")
+    english.goto("/publik/")
+    assert "Open data" in english.locator("main").inner_text()
+    assert_accessible(english)

@@ -1,0 +1,142 @@
+"""The public transparency pages, open data and public API: no login, aggregates only,
+and never a count from 1 to 4, including one that subtraction would reveal."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from sinergi.indicators.catalogue import BY_ID, COUNT
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def small_world(w):
+    """August 2025: facility A issued 3 certificates, B 10 (both north), C 6 (south)."""
+    for facility, n in ((w.a, 3), (w.b, 10), (w.c, 6)):
+        program = w.program(facility)
+        for _ in range(n):
+            w.certificate(w.enrol(program), "2025-08-10")
+    return w
+
+
+def public(path: str):
+    response = Client().get(path)
+    assert response.status_code == 200, response.content[:300]
+    return response
+
+
+def certificates(payload: dict) -> dict:
+    return next(i for i in payload["indicators"] if i["id"] == "participation.certificates")
+
+
+def test_a_small_count_is_less_than_five_and_its_sibling_is_hidden_too(small_world):
+    w = small_world
+    a = public(f"/api/v1/public/indicators?period=2025-08&scope=facility:{w.a.pk}").json()
+    b = public(f"/api/v1/public/indicators?period=2025-08&scope=facility:{w.b.pk}").json()
+    north = public(f"/api/v1/public/indicators?period=2025-08&scope=region:{w.north.pk}").json()
+    assert certificates(a)["figure"] == {
+        "numerator": None,
+        "denominator": None,
+        "value": None,
+        "flag": "<5",
+    }
+    # North shows 13: with B's 10 shown, 13 - 10 would give A's 3 away.
+    assert certificates(north)["figure"]["value"] == 13
+    assert certificates(b)["figure"]["value"] is None
+    assert certificates(b)["figure"]["flag"] == "x"
+    c = public(f"/api/v1/public/indicators?period=2025-08&scope=facility:{w.c.pk}").json()
+    assert certificates(c)["figure"]["value"] == 6
+
+
+def assert_no_small_counts(rows) -> None:
+    for row in rows:
+        numbers = [row["numerator"], row["denominator"]]
+        if BY_ID[row["indicator"]].kind == COUNT:
+            numbers.append(row["value"])
+        for number in numbers:
+            if number not in (None, ""):
+                assert not 1 <= float(number) <= 4, row
+
+
+def test_open_data_never_holds_a_count_from_one_to_four(small_world):
+    data = json.loads(public("/publik/data.json?period=2025-08").content)
+    assert {i["id"] for i in data["indicators"]} >= {"participation.certificates"}
+    assert data["indicators"][0]["name_id"] and data["indicators"][0]["definition_en"]
+    assert_no_small_counts(data["rows"])
+    rows = list(csv.DictReader(io.StringIO(public("/publik/data.csv?period=2025-08").text)))
+    assert_no_small_counts(rows)
+    cert_rows = [r for r in rows if r["indicator"] == "participation.certificates"]
+    flags = {r["facility"]: r["flag"] for r in cert_rows if r["level"] == "facility"}
+    assert flags["Lapas A"] == "<5" and flags["Lapas B"] == "x" and flags["Lapas C"] == ""
+    definitions = public("/publik/definitions.csv").text
+    assert "participation.certificates" in definitions
+
+
+def test_the_public_pages_show_the_flags_and_no_personal_data(small_world):
+    w = small_world
+    page = public(f"/publik/facility/{w.a.pk}/?period=2025-08").content.decode()
+    assert "&lt;5" in page
+    region = public(f"/publik/region/{w.north.pk}/?period=2025-08").content.decode()
+    assert "Lapas A" in region and "Lapas B" in region
+    names = [e.inmate.name for e in w.a.programs.first().enrollments.all()]
+    for text in (page, region, public("/publik/?period=2025-08").content.decode()):
+        for name in names:
+            assert name not in text
+        cells = re.findall(r"<td[^>]*>([^<]*)</td>", text)
+        for cell in cells:
+            assert not re.fullmatch(r"\s*[1-4]\s*", cell), cell
+
+
+def test_a_month_that_is_not_over_is_not_published(small_world):
+    response = Client().get("/api/v1/public/indicators?period=2099-01")
+    assert response.status_code == 400
+    assert Client().get("/api/v1/public/indicators?period=2025-Q3").status_code == 400
+    page = public("/publik/?period=nonsense").content.decode()
+    assert 'role="alert"' in page
+
+
+def test_an_unknown_area_is_not_found(small_world):
+    assert Client().get("/publik/facility/999999/").status_code == 404
+    assert Client().get("/api/v1/public/indicators?scope=facility:999999").status_code == 404
+    assert Client().get("/api/v1/public/indicators?scope=planet:1").status_code == 400
+
+
+def test_the_public_page_is_served_from_the_cache(small_world):
+    public("/publik/?period=2025-08")
+    with CaptureQueriesContext(connection) as again:
+        public("/publik/?period=2025-08")
+    assert len(again) <= 2  # the session middleware at most; no figures recomputed
+
+
+def test_the_public_table_runs_a_fixed_number_of_queries(small_world):
+    w = small_world
+
+    def queries() -> int:
+        cache.clear()
+        with CaptureQueriesContext(connection) as ctx:
+            public("/publik/?period=2025-08")
+        return len(ctx)
+
+    before = queries()
+    program = w.program(w.c)
+    for _ in range(12):
+        w.certificate(w.enrol(program), "2025-08-12")
+    w.program(w.b)
+    assert queries() == before
