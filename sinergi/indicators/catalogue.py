@@ -31,6 +31,7 @@ from django.db.models import (
     Window,
 )
 from django.db.models.functions import Coalesce, RowNumber
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import override
 
@@ -38,7 +39,6 @@ from sinergi.cooperation.health import DORMANT_AFTER_DAYS, commitments_with_prog
 from sinergi.cooperation.models import Agreement, Commitment, Fulfilment, SupportRequest
 from sinergi.indicators.periods import Period
 from sinergi.inmates.models import Inmate, MonthlyAssessment
-from sinergi.orgs.models import Partner
 from sinergi.programs.models import Attendance, Certificate, Enrollment
 from sinergi.reintegration.models import (
     FollowUp,
@@ -111,6 +111,11 @@ class Value:
             "denominator": _number(self.denominator),
             "value": _number(self.value),
         }
+
+
+def _filled(text: Any, values: dict[str, Any]) -> Any:
+    """``text % values``, translated when shown rather than when the module loads."""
+    return lazy(lambda: str(text) % values, str)()
 
 
 def _number(value: Decimal | None) -> int | float | None:
@@ -461,7 +466,7 @@ def _fulfilments(q: Query, request_kind: str, commitment_kind: str) -> QuerySet[
     )
 
 
-DORMANT_PATHS = Paths(facility=("agreements__facility",), own_region="agreements__region")
+DORMANT_PATHS = Paths(facility=("agreement__facility",), own_region="agreement__region")
 
 
 def dormant_partners(q: Query) -> dict[Any, Value]:
@@ -469,19 +474,21 @@ def dormant_partners(q: Query) -> dict[Any, Value]:
     DORMANT_AFTER_DAYS days up to the end of the period."""
     quiet_since = q.period.end - datetime.timedelta(days=DORMANT_AFTER_DAYS)
     recent = Fulfilment.objects.filter(
-        partner=OuterRef("pk"), delivered_on__gt=quiet_since, delivered_on__lte=q.period.end
+        partner=OuterRef("partner"), delivered_on__gt=quiet_since, delivered_on__lte=q.period.end
     )
-    engaged = Partner.objects.filter(
-        agreements__status="active",
-        agreements__start_date__lte=q.period.end,
-        agreements__end_date__gte=q.period.start,
+    # One row per (agreement in force, partner), so that the area filter narrows that same
+    # agreement (a second filter on Partner.agreements would join any other agreement).
+    engaged = Agreement.partners.through.objects.filter(
+        agreement__status="active",
+        agreement__start_date__lte=q.period.end,
+        agreement__end_date__gte=q.period.start,
     )
     rows = grouped(
         engaged,
         q,
         DORMANT_PATHS,
-        num=Count("pk", distinct=True, filter=~Q(Exists(recent))),
-        den=Count("pk", distinct=True),
+        num=Count("partner", distinct=True, filter=~Q(Exists(recent))),
+        den=Count("partner", distinct=True),
     )
     return {key: make_value(COUNT, row["num"]) for key, row in rows.items()}
 
@@ -558,7 +565,7 @@ def reoffending_12m(q: Query) -> dict[Any, Value]:
     admitted again, or reported a new offence, within those twelve months."""
     cohort = Release.objects.filter(
         released_on__gte=_year_before(q.period.start),
-        released_on__lte=_year_before(q.period.end),
+        released_on__lt=_year_before(q.period.end + datetime.timedelta(days=1)),
     ).exclude(kind__in=NOT_A_RETURN)
     within_a_year = ExpressionWrapper(
         F("new_inmate__admission_date") - OuterRef("released_on"), output_field=DurationField()
@@ -580,8 +587,8 @@ def reoffending_12m(q: Query) -> dict[Any, Value]:
 def _year_before(day: datetime.date) -> datetime.date:
     try:
         return day.replace(year=day.year - 1)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year - 1, day=28)
+    except ValueError:  # 29 February: the anniversaries from 1 March on
+        return day.replace(year=day.year - 1, month=3, day=1)
 
 
 # -- development -----------------------------------------------------------------------
@@ -809,12 +816,17 @@ CATALOGUE: tuple[Indicator, ...] = (
         id="cooperation.dormant_partners",
         group="cooperation",
         name=_("Dormant partners"),
-        definition=_(
-            "Partners in an agreement in force in the period that delivered nothing in "
-            "the %(days)s days up to the end of the period."
-        )
-        % {"days": DORMANT_AFTER_DAYS},
-        formula=_("partners of agreements in force without a delivery in the last 90 days"),
+        definition=_filled(
+            _(
+                "Partners in an agreement in force in the period that delivered nothing in "
+                "the %(days)s days up to the end of the period."
+            ),
+            {"days": DORMANT_AFTER_DAYS},
+        ),
+        formula=_filled(
+            _("partners of agreements in force without a delivery in the last %(days)s days"),
+            {"days": DORMANT_AFTER_DAYS},
+        ),
         records=_("Agreements, their partners, and deliveries."),
         unit="count",
         kind=COUNT,
@@ -949,11 +961,13 @@ CATALOGUE: tuple[Indicator, ...] = (
         id="development.above_pass_mark",
         group="development",
         name=_("Scores at or above the pass mark"),
-        definition=_(
-            "Share of the monthly SPPN scores for months in the period with a total of at "
-            "least %(mark)s."
-        )
-        % {"mark": SPPN_PASS_MARK},
+        definition=_filled(
+            _(
+                "Share of the monthly SPPN scores for months in the period with a total of at "
+                "least %(mark)s."
+            ),
+            {"mark": SPPN_PASS_MARK},
+        ),
         formula=_("monthly scores ≥ pass mark ÷ monthly scores x 100"),
         records=_("Monthly development scores (SPPN)."),
         unit="percent",
