@@ -254,7 +254,7 @@ def _key_expr(q: Query, paths: Paths) -> Any:
         if not paths.partner:
             raise ValueError("no partner path")
         return F(paths.partner)
-    if q.by in paths.breakdowns:
+    if q.by is not None and q.by in paths.breakdowns:
         return F(paths.breakdowns[q.by])
     raise ValueError(f"unknown grouping {q.by!r}")
 

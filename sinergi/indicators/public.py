@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+from collections.abc import Sequence
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -56,7 +57,7 @@ def _figures(table: PublicTable, cell: Cell) -> list[dict[str, Any]]:
     return list(groups.values())
 
 
-def _comparison(table: PublicTable, cells: list[tuple[Cell, str, str]]) -> dict[str, Any]:
+def _comparison(table: PublicTable, cells: Sequence[tuple[Cell, str, str]]) -> dict[str, Any]:
     headline = [i for i in PUBLIC_INDICATORS if i.id in HEADLINE]
     return {
         "indicators": headline,

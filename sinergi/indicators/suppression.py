@@ -26,7 +26,7 @@ that no published figure is the sum of other published periods.
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -39,7 +39,7 @@ SMALL = range(1, 5)
 LESS_THAN_FIVE = "<5"
 PROTECTING = "x"  # hidden so that a "<5" cannot be recovered
 
-Key = Hashable
+Key = Any  # a cell of the table: any hashable
 
 
 def components(kind: str, value: Value) -> dict[str, Decimal]:
