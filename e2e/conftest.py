@@ -57,6 +57,12 @@ def browser() -> Iterator[Any]:
         browser.close()
 
 
+@pytest.fixture(autouse=True)
+def _uploads_in_a_temporary_folder(settings: Any, tmp_path: Any) -> None:
+    """Files the code under test writes (reports, evidence) never land in var/media."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
 @pytest.fixture
 def demo_live(transactional_db: Any, live_server: Any) -> Any:
     """A live server with the demo organisations and users loaded."""

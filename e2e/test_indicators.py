@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from pathlib import Path
 
 from e2e.conftest import DESKTOP, PHONE, assert_accessible, assert_fits_phone, login
 
@@ -23,9 +24,7 @@ def test_head_reads_the_facility_dashboard(new_page, full_demo_live):
     assert page.locator("h1").inner_text().startswith("Lapas")
     page.get_by_role("link", name="Tahun ini").click()
     page.wait_for_load_state("networkidle")
-    assert "aria-current" in page.get_by_role("link", name="Tahun ini").evaluate(
-        "e => e.outerHTML"
-    )
+    assert "aria-current" in page.get_by_role("link", name="Tahun ini").evaluate("e => e.outerHTML")
     # The chart is drawn from the same figures as the table beside it.
     section = page.locator("section[aria-labelledby=chart-enrolled-category-title]")
     canvas = section.locator("canvas")
@@ -39,7 +38,7 @@ def test_head_reads_the_facility_dashboard(new_page, full_demo_live):
     assert participation.locator("details p").first.is_visible()
     with page.expect_download() as download:
         section.get_by_role("link", name=re.compile("CSV")).click()
-    content = open(download.value.path(), encoding="utf-8").read()
+    content = Path(download.value.path()).read_text(encoding="utf-8")
     table = list(csv.reader(io.StringIO(content)))
     assert [r[0] for r in table[1:]] == rows
     page.screenshot(path="/tmp/e2e-dashboard.png", full_page=True)
@@ -94,7 +93,9 @@ def test_citizen_reads_the_public_pages(new_page, full_demo_live):
     assert_accessible(page)
     with page.expect_download() as download:
         page.get_by_role("link", name=re.compile(r"\(CSV\)")).first.click()
-    rows = list(csv.DictReader(open(download.value.path(), encoding="utf-8")))
+    rows = list(
+        csv.DictReader(io.StringIO(Path(download.value.path()).read_text(encoding="utf-8")))
+    )
     assert rows
     for row in rows:
         for name in ("numerator", "denominator"):

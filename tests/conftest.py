@@ -14,6 +14,12 @@ from sinergi.accounts.models import User
 from sinergi.orgs import demo as orgs_demo
 
 
+@pytest.fixture(autouse=True)
+def _uploads_in_a_temporary_folder(settings: Any, tmp_path: Any) -> None:
+    """Files the code under test writes (reports, evidence) never land in var/media."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
 @pytest.fixture
 def demo_world(db: Any) -> None:
     """The demo organisations and users (one per role), as `make run` loads them."""

@@ -61,6 +61,7 @@ class Published:
     denominator: Decimal | None
     value: Decimal | None
     flag: str = ""  # "", "<5" (a small count is hidden) or "x" (hidden to protect one)
+    denominator_hidden: bool = False
 
     @property
     def hidden(self) -> bool:
@@ -150,6 +151,7 @@ def suppress(
             denominator=None if "den" in gone else value.denominator,
             value=None,
             flag=flag,
+            denominator_hidden="den" in gone,
         )
     return result
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.utils import translation
 from django.utils.translation import override
 
 from sinergi.indicators.periods import (
@@ -23,6 +24,13 @@ from sinergi.indicators.periods import (
 )
 
 D = datetime.date
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """The messages are checked in English; the Indonesian ones come from the catalogue."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,129 @@
+"""Writes on monthly reports: atomic, attributed (``by=``), audited.
+
+A report is generated, on demand generated again, and signed off by the head:
+
+=========  ==================================  =========================================
+from       to                                  who
+=========  ==================================  =========================================
+(none)     queued (request)                    head, program officer of the facility
+ready,     queued (regenerate; the sign-off    head, program officer of the facility
+failed     is cleared: the content may change)
+queued     queued (asked again: nothing to do) head, program officer of the facility
+running    (refused, 409, until it is stale)   nobody
+ready      ready + signed off                  head of the facility
+=========  ==================================  =========================================
+
+The task (``tasks.generate``) moves queued → running → ready or failed.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from sinergi.core import audit
+from sinergi.core.api import Conflict
+from sinergi.core.permissions import has_perm
+from sinergi.indicators import tasks
+from sinergi.indicators.models import MonthlyReport, ReportStatus
+from sinergi.orgs.models import Facility
+
+# A report queued or running for longer than this is taken as lost (a worker that died)
+# and may be queued again.
+STALE_AFTER = datetime.timedelta(minutes=30)
+
+
+class ReportConflict(Conflict):
+    pass
+
+
+def check_month(month: datetime.date) -> datetime.date:
+    """The first day of ``month``; a month that has not begun is refused."""
+    first = month.replace(day=1)
+    if first > timezone.localdate().replace(day=1):
+        raise ValidationError(
+            _("%(month)s has not begun yet: a monthly report covers a past or the current month.")
+            % {"month": f"{first:%Y-%m}"},
+            code="future_month",
+        )
+    return first
+
+
+def request_report(*, facility: Facility, month: datetime.date, by: Any) -> MonthlyReport:
+    """Queue the report of ``facility`` for ``month``: a new one, or the existing one
+    generated again (which clears its sign-off, since its content may change)."""
+    if not has_perm(by, "indicators.generate_report", facility):
+        raise PermissionDenied(_("Only the head and the program officers generate reports."))
+    first = check_month(month)
+    language = translation.get_language() or "id"
+    with transaction.atomic():
+        report, created = MonthlyReport.objects.select_for_update().get_or_create(
+            facility=facility,
+            month=first,
+            defaults={"requested_by": by, "status": ReportStatus.QUEUED, "language": language},
+        )
+        if created:
+            audit.record("report.request", by=by, target=report, facility=facility)
+        else:
+            stale = timezone.now() - report.updated_at > STALE_AFTER
+            if report.status == ReportStatus.QUEUED and not stale:
+                return report  # already waiting for the worker
+            if report.status == ReportStatus.RUNNING and not stale:
+                raise ReportConflict(
+                    _("This report is being generated right now; wait for it to finish."),
+                    code="report_running",
+                )
+            changes: dict[str, list[Any]] = {"status": [report.status, ReportStatus.QUEUED]}
+            if report.signed_off_at:
+                changes["signed_off_by"] = [report.signed_off_by_id, None]
+            report.status = ReportStatus.QUEUED
+            report.requested_by = by
+            report.language = language
+            report.error = ""
+            report.signed_off_by = None
+            report.signed_off_at = None
+            report.save(
+                update_fields=[
+                    "status",
+                    "requested_by",
+                    "language",
+                    "error",
+                    "signed_off_by",
+                    "signed_off_at",
+                    "updated_at",
+                ]
+            )
+            audit.record("report.regenerate", by=by, target=report, changes=changes)
+        report_id = report.pk
+        transaction.on_commit(lambda: tasks.generate_report_task.enqueue(report_id))
+    return report
+
+
+def sign_off_report(*, report: MonthlyReport, by: Any) -> MonthlyReport:
+    """The head signs a ready report off; its PDF is then built again to show it."""
+    if not has_perm(by, "indicators.sign_off_report", report.facility):
+        raise PermissionDenied(_("Only the head of the facility signs a report off."))
+    with transaction.atomic():
+        current = MonthlyReport.objects.select_for_update().get(pk=report.pk)
+        if current.status != ReportStatus.READY:
+            raise ReportConflict(
+                _("Only a report that is ready can be signed off (this one is “%(status)s”).")
+                % {"status": ReportStatus(current.status).label},
+                code="report_not_ready",
+            )
+        if current.signed_off_at:
+            raise ReportConflict(
+                _("This report has already been signed off."), code="report_signed_off"
+            )
+        report.signed_off_by = by
+        report.signed_off_at = timezone.now()
+        report.save(update_fields=["signed_off_by", "signed_off_at", "updated_at"])
+        audit.record("report.sign_off", by=by, target=report)
+        report_id = report.pk
+        transaction.on_commit(lambda: tasks.render_report_task.enqueue(report_id))
+    return report

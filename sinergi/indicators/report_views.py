@@ -1,0 +1,236 @@
+"""Monthly reports (Laporan Bulanan Pembinaan dan Kerja Sama): list, generate, download,
+generate again, sign off."""
+
+from __future__ import annotations
+
+import datetime
+import re
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q, QuerySet
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from sinergi.core import audit
+from sinergi.core.api import Conflict
+from sinergi.core.pagination import paginate, querystring_without_page
+from sinergi.core.permissions import has_perm
+from sinergi.core.roles import Role
+from sinergi.core.scoping import scope_of
+from sinergi.indicators import report_actions, reports
+from sinergi.indicators.models import READER_ROLES, MonthlyReport
+from sinergi.indicators.periods import month_of
+from sinergi.orgs.models import Facility
+
+_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+
+
+class GenerateReportForm(forms.Form):
+    facility = forms.ModelChoiceField(
+        label=gettext_lazy("Facility"), queryset=Facility.objects.none(), empty_label=None
+    )
+    month = forms.CharField(
+        label=gettext_lazy("Month"),
+        widget=forms.TextInput(attrs={"type": "month", "pattern": r"\d{4}-\d{2}"}),
+        help_text=gettext_lazy("A past month or the current one, e.g. 2025-08."),
+    )
+
+    def __init__(self, *args: Any, facilities: QuerySet[Facility], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["facility"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = facilities
+        self.fields["month"].widget.attrs["max"] = f"{timezone.localdate():%Y-%m}"
+
+    def clean_month(self) -> datetime.date:
+        text = (self.cleaned_data.get("month") or "").strip()
+        match = _MONTH.match(text)
+        if not match or not 1 <= int(match[2]) <= 12:
+            raise ValidationError(_("Write the month as year and month, e.g. 2025-08."))
+        return report_actions.check_month(datetime.date(int(match[1]), int(match[2]), 1))
+
+
+def viewable_facilities(user: Any) -> QuerySet[Facility]:
+    """The facilities whose reports ``user`` reads (as ``MonthlyReport.for_user``)."""
+    scope = scope_of(user)
+    if scope.is_admin:
+        return Facility.objects.all()
+    return Facility.objects.filter(
+        Q(pk__in=scope.facility_ids(*READER_ROLES)) | Q(region_id__in=scope.region_ids)
+    )
+
+
+def generating_facilities(user: Any) -> QuerySet[Facility]:
+    """The facilities whose reports ``user`` may generate (rules: head, program officer)."""
+    ids = scope_of(user).facility_ids(Role.HEAD, Role.PROGRAM_OFFICER)
+    return Facility.objects.filter(pk__in=ids).order_by("name")
+
+
+def get_report_for_user(request: HttpRequest, pk: int) -> MonthlyReport:
+    """The report, if the user may read it; 404 otherwise (never confirm it exists)."""
+    return get_object_or_404(
+        MonthlyReport.objects.for_user(request.user).select_related(
+            "facility__region", "requested_by", "signed_off_by"
+        ),
+        pk=pk,
+    )
+
+
+def _can_read_any(user: Any) -> bool:
+    scope = scope_of(user)
+    return scope.is_admin or bool(scope.facility_ids(*READER_ROLES)) or bool(scope.region_ids)
+
+
+def _list_context(request: HttpRequest, form: GenerateReportForm | None) -> dict[str, Any]:
+    facilities = viewable_facilities(request.user).order_by("name")
+    chosen = request.GET.get("facility", "")
+    found = MonthlyReport.objects.for_user(request.user).select_related("facility", "signed_off_by")
+    if chosen.isdigit():
+        found = found.filter(facility_id=int(chosen))
+    return {
+        "page": paginate(request, found.order_by("-month", "facility__name", "pk")),
+        "facilities": facilities,
+        "chosen": chosen,
+        "querystring": querystring_without_page(request),
+        "form": form,
+    }
+
+
+def _default_form(request: HttpRequest) -> GenerateReportForm | None:
+    facilities = generating_facilities(request.user)
+    if not facilities.exists():
+        return None
+    previous = month_of(timezone.localdate().replace(day=1) - datetime.timedelta(days=1))
+    first = facilities.first()
+    return GenerateReportForm(
+        facilities=facilities,
+        initial={"facility": first.pk if first else None, "month": previous.code},
+    )
+
+
+@login_required
+def report_list(request: HttpRequest) -> HttpResponse:
+    if not _can_read_any(request.user):
+        raise Http404
+    return render(
+        request, "indicators/report_list.html", _list_context(request, _default_form(request))
+    )
+
+
+@login_required
+@require_POST
+def report_generate(request: HttpRequest) -> HttpResponse:
+    facilities = generating_facilities(request.user)
+    if not facilities.exists():
+        raise PermissionDenied
+    form = GenerateReportForm(request.POST, facilities=facilities)
+    if form.is_valid():
+        try:
+            report = report_actions.request_report(
+                facility=form.cleaned_data["facility"],
+                month=form.cleaned_data["month"],
+                by=request.user,
+            )
+        except Conflict as exc:
+            messages.error(request, exc.detail)
+        else:
+            _tell(request, report)
+            return redirect(report)
+    context = _list_context(request, form)
+    return render(request, "indicators/report_list.html", context, status=400)
+
+
+def _tell(request: HttpRequest, report: MonthlyReport) -> None:
+    report.refresh_from_db(fields=["status"])
+    if report.is_ready:
+        messages.success(request, _("The report is ready."))
+    elif report.status == "failed":
+        messages.error(request, _("The report could not be generated."))
+    else:
+        messages.success(
+            request, _("The report is being generated; this page shows when it is ready.")
+        )
+
+
+@login_required
+def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    report = get_report_for_user(request, pk)
+    user = request.user
+    context = {
+        "report": report,
+        "can_generate": has_perm(user, "indicators.generate_report", report.facility),
+        "can_sign_off": has_perm(user, "indicators.sign_off_report", report.facility)
+        and report.is_ready
+        and not report.is_signed_off,
+        "indicators": (
+            reports.render_context(report)["indicators"] if report.is_ready and report.data else []
+        ),
+        "zone": report.facility.time_zone,
+    }
+    if request.htmx:  # type: ignore[attr-defined]
+        return render(request, "indicators/report_detail.html#status", context)
+    return render(request, "indicators/report_detail.html", context)
+
+
+def _download(request: HttpRequest, pk: int, kind: str) -> FileResponse:
+    report = get_report_for_user(request, pk)
+    stored = report.pdf if kind == "pdf" else report.xlsx
+    if not report.is_ready or not stored:
+        raise Http404
+    try:
+        handle = stored.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    audit.record(f"report.download_{kind}", by=request.user, target=report)
+    return FileResponse(
+        handle,
+        as_attachment=True,
+        filename=report.filename(kind),
+        content_type="application/pdf" if kind == "pdf" else reports.XLSX_CONTENT_TYPE,
+    )
+
+
+@login_required
+def report_pdf(request: HttpRequest, pk: int) -> FileResponse:
+    return _download(request, pk, "pdf")
+
+
+@login_required
+def report_xlsx(request: HttpRequest, pk: int) -> FileResponse:
+    return _download(request, pk, "xlsx")
+
+
+@login_required
+@require_POST
+def report_regenerate(request: HttpRequest, pk: int) -> HttpResponse:
+    report = get_report_for_user(request, pk)
+    try:
+        report = report_actions.request_report(
+            facility=report.facility, month=report.month, by=request.user
+        )
+    except Conflict as exc:
+        messages.error(request, exc.detail)
+    else:
+        _tell(request, report)
+    return redirect(report)
+
+
+@login_required
+@require_POST
+def report_sign_off(request: HttpRequest, pk: int) -> HttpResponse:
+    report = get_report_for_user(request, pk)
+    try:
+        report_actions.sign_off_report(report=report, by=request.user)
+    except Conflict as exc:
+        messages.error(request, exc.detail)
+    else:
+        messages.success(request, _("Report signed off."))
+    return redirect(report)

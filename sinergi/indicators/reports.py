@@ -1,0 +1,814 @@
+"""The monthly report (Laporan Bulanan Pembinaan dan Kerja Sama): what goes in it, and
+the PDF and the XLSX made from it.
+
+:func:`gather` reads the month's figures in SQL (a fixed number of queries, whatever the
+size of the facility) into a plain, JSON-ready snapshot: codes and numbers, no translated
+labels. :func:`render_context` turns a snapshot back into what the PDF template shows,
+in the current language; :func:`build_pdf` and :func:`build_xlsx` make the files.
+"""
+
+from __future__ import annotations
+
+import datetime
+import io
+from collections.abc import Iterable, Mapping
+from decimal import Decimal
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db.models import (
+    Count,
+    DecimalField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce
+from django.template.loader import render_to_string
+from django.utils import formats, timezone
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+
+from sinergi.cooperation.choices import RequestKind, RequestStatus
+from sinergi.cooperation.models import Fulfilment, Meeting, SupportRequest
+from sinergi.indicators import catalogue
+from sinergi.indicators.catalogue import FACILITY, UNITS, Query
+from sinergi.indicators.periods import Period, month_of
+from sinergi.indicators.templatetags.indicators_tags import format_number
+from sinergi.orgs.models import Facility, FacilityKind, Partner
+from sinergi.programs.choices import ProgramCategory, ProgramKind, ProgramStatus
+from sinergi.programs.models import Attendance, Certificate, Enrollment, Program, Session
+from sinergi.reintegration.choices import ReleaseKind, WorkStatus
+from sinergi.reintegration.models import FollowUp, Release
+
+SNAPSHOT_VERSION = 1
+PDF_TEMPLATE = "indicators/report_pdf.html"
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+# -- gathering ---------------------------------------------------------------------------
+
+
+def _day(value: datetime.date | datetime.datetime | None) -> str | None:
+    """An ISO day; a moment becomes the day it was in local time."""
+    if value is None:
+        return None
+    if isinstance(value, datetime.datetime):
+        value = timezone.localdate(value)
+    return value.isoformat()
+
+
+def _num(value: Any) -> int | float | None:
+    if value is None:
+        return None
+    number = Decimal(str(value))
+    return int(number) if number == number.to_integral_value() else float(number)
+
+
+def _in(period: Period, field: str) -> Q:
+    return Q(**{f"{field}__gte": period.start, f"{field}__lte": period.end})
+
+
+def _subcount(qs: QuerySet[Any], link: str) -> Any:
+    """How many rows of ``qs`` belong to the outer row (``link`` points at it)."""
+    counted = qs.filter(**{link: OuterRef("pk")}).order_by().values(link).annotate(n=Count("pk"))
+    return Coalesce(Subquery(counted.values("n")[:1]), Value(0))
+
+
+def _subsum(qs: QuerySet[Any], link: str, field: str) -> Any:
+    summed = qs.filter(**{link: OuterRef("pk")}).order_by().values(link).annotate(s=Sum(field))
+    money: DecimalField[Decimal, Decimal] = DecimalField(max_digits=14, decimal_places=2)
+    return Coalesce(Subquery(summed.values("s")[:1], output_field=money), Value(Decimal(0)))
+
+
+def gather(facility: Facility, period: Period) -> dict[str, Any]:
+    """The snapshot of ``facility`` for the month ``period``."""
+    return {
+        "version": SNAPSHOT_VERSION,
+        "facility": {
+            "id": facility.pk,
+            "code": facility.code,
+            "name": facility.name,
+            "kind": facility.kind,
+            "regency": facility.regency,
+            "region": facility.region.name,
+            "head_name": facility.head_name,
+        },
+        "period": {
+            "code": period.code,
+            "start": period.start.isoformat(),
+            "end": period.end.isoformat(),
+        },
+        "computed_at": timezone.now().isoformat(),
+        "indicators": _indicators(facility, period),
+        "charts": _charts(facility, period),
+        "programs": _programs(facility, period),
+        "cooperation": _cooperation(facility, period),
+        "releases": _releases(facility, period),
+        "follow_ups": _follow_ups(facility, period),
+    }
+
+
+def _indicators(facility: Facility, period: Period) -> list[dict[str, Any]]:
+    q = Query(period, area=FACILITY, area_id=facility.pk)
+    rows = []
+    for indicator in catalogue.for_level(FACILITY):
+        found = indicator.compute(q).get(None)
+        figures = found.as_dict() if found is not None else {}
+        rows.append(
+            {
+                "id": indicator.id,
+                "group": indicator.group,
+                "unit": indicator.unit,
+                "kind": indicator.kind,
+                "numerator": figures.get("numerator"),
+                "denominator": figures.get("denominator"),
+                "value": figures.get("value"),
+            }
+        )
+    return rows
+
+
+def _charts(facility: Facility, period: Period) -> dict[str, list[dict[str, Any]]]:
+    q = Query(period, area=FACILITY, area_id=facility.pk)
+    certificates = catalogue.get("participation.certificates").compute(q.with_by("category"))
+    attendance = catalogue.get("participation.attendance_rate").compute(q.with_by("category"))
+    hours = catalogue.get("cooperation.instructor_hours").compute(q.with_by("partner"))
+    names = dict(Partner.objects.filter(pk__in=list(hours)).values_list("pk", "name"))
+    return {
+        "certificates_by_category": sorted(
+            ({"key": key, "value": _num(v.value)} for key, v in certificates.items()),
+            key=lambda row: (-(row["value"] or 0), row["key"]),
+        ),
+        "attendance_by_category": sorted(
+            (
+                {
+                    "key": key,
+                    "value": _num(v.value),
+                    "numerator": _num(v.numerator),
+                    "denominator": _num(v.denominator),
+                }
+                for key, v in attendance.items()
+            ),
+            key=lambda row: (-(row["value"] or 0), row["key"]),
+        ),
+        "instructor_hours_by_partner": sorted(
+            (
+                {"key": key, "label": names.get(key, str(key)), "value": _num(v.value)}
+                for key, v in hours.items()
+            ),
+            key=lambda row: (-(row["value"] or 0), row["label"]),
+        ),
+    }
+
+
+def _programs(facility: Facility, period: Period) -> list[dict[str, Any]]:
+    """Programs running or completed in the month, with their month's figures (one query)."""
+    held_until = min(period.end, timezone.localdate())
+    enrolments = Enrollment.objects.all()
+    overlapping = Q(enrolled_on__lte=period.end) & (
+        Q(ended_on__isnull=True) | Q(ended_on__gte=period.start)
+    )
+    sessions = Session.objects.filter(
+        date__gte=period.start, date__lte=held_until, status="scheduled"
+    )
+    marks = Attendance.objects.filter(
+        _in(period, "session__date"), session__status="scheduled"
+    ).exclude(status="cancelled")
+    programs = (
+        Program.objects.filter(
+            facility=facility,
+            status__in=(ProgramStatus.RUNNING, ProgramStatus.COMPLETED),
+            start_date__lte=period.end,
+            end_date__gte=period.start,
+        )
+        .annotate(
+            n_enrolled=_subcount(enrolments.filter(overlapping), "program"),
+            n_new=_subcount(enrolments.filter(_in(period, "enrolled_on")), "program"),
+            n_completed=_subcount(
+                enrolments.filter(_in(period, "ended_on"), end_reason="completed"), "program"
+            ),
+            n_sessions=_subcount(sessions, "program"),
+            n_marks=_subcount(marks, "session__program"),
+            n_present=_subcount(marks.filter(status="present"), "session__program"),
+            hours=_subsum(marks.filter(status="present"), "session__program", "hours"),
+            n_certificates=_subcount(
+                Certificate.objects.filter(_in(period, "issued_on"), status="valid"),
+                "enrollment__program",
+            ),
+        )
+        .order_by("kind", "title", "pk")
+        .values(
+            "pk",
+            "title",
+            "kind",
+            "category",
+            "status",
+            "start_date",
+            "end_date",
+            "n_enrolled",
+            "n_new",
+            "n_completed",
+            "n_sessions",
+            "n_marks",
+            "n_present",
+            "hours",
+            "n_certificates",
+        )
+    )
+    return [
+        {
+            "id": p["pk"],
+            "title": p["title"],
+            "kind": p["kind"],
+            "category": p["category"],
+            "status": p["status"],
+            "start_date": _day(p["start_date"]),
+            "end_date": _day(p["end_date"]),
+            "enrolled": p["n_enrolled"],
+            "new": p["n_new"],
+            "completed": p["n_completed"],
+            "sessions": p["n_sessions"],
+            "marks": p["n_marks"],
+            "present": p["n_present"],
+            "hours": _num(p["hours"]),
+            "certificates": p["n_certificates"],
+        }
+        for p in programs
+    ]
+
+
+def _cooperation(facility: Facility, period: Period) -> dict[str, Any]:
+    submitted = _in(period, "submitted_at__date")
+    answered = _in(period, "answered_at__date")
+    requests = SupportRequest.objects.filter(facility=facility).filter(submitted | answered)
+    counts = requests.aggregate(
+        submitted=Count("pk", filter=submitted), answered=Count("pk", filter=answered)
+    )
+    deliveries = (
+        Fulfilment.objects.filter(
+            Q(request__facility=facility) | Q(commitment__agreement__facility=facility),
+            _in(period, "delivered_on"),
+        )
+        .select_related("partner", "request", "commitment")
+        .order_by("delivered_on", "pk")
+    )
+    delivery_totals = deliveries.aggregate(n=Count("pk"), value=Sum("value_rupiah"))
+    meetings = (
+        Meeting.objects.filter(facility=facility)
+        .filter(_in(period, "date"))
+        .annotate(n_actions=Count("actions"))
+        .prefetch_related("partners")
+        .order_by("date", "pk")
+    )
+    return {
+        "requests_submitted": counts["submitted"],
+        "requests_answered": counts["answered"],
+        "requests": [
+            {
+                "id": r.pk,
+                "title": r.title,
+                "partner": r.partner.name,
+                "kind": r.kind,
+                "status": r.status,
+                "quantity": _num(r.quantity),
+                "unit": r.unit,
+                "submitted_on": _day(r.submitted_at),
+                "answered_on": _day(r.answered_at),
+            }
+            for r in requests.select_related("partner").order_by("submitted_at", "pk")
+        ],
+        "deliveries_count": delivery_totals["n"],
+        "deliveries_value": _num(delivery_totals["value"] or 0),
+        "deliveries": [
+            {
+                "delivered_on": _day(f.delivered_on),
+                "partner": f.partner.name,
+                "description": f.description,
+                "for": f.request.title
+                if f.request
+                else (f.commitment.description if f.commitment else ""),
+                "quantity": _num(f.quantity),
+                "unit": f.unit,
+                "value_rupiah": _num(f.value_rupiah),
+            }
+            for f in deliveries
+        ],
+        "meetings": [
+            {
+                "date": _day(m.date),
+                "title": m.title,
+                "place": m.place,
+                "partners": sorted(p.name for p in m.partners.all()),
+                "actions": m.n_actions,  # type: ignore[attr-defined]
+            }
+            for m in meetings
+        ],
+    }
+
+
+def _releases(facility: Facility, period: Period) -> dict[str, Any]:
+    """Releases from the facility in the month (for a Bapas: the people handed over)."""
+    releases = Release.objects.filter(
+        Q(inmate__facility=facility) | Q(bapas=facility), _in(period, "released_on")
+    )
+    by_kind = {
+        row["kind"]: row["n"] for row in releases.order_by().values("kind").annotate(n=Count("pk"))
+    }
+    return {
+        "count": sum(by_kind.values()),
+        "by_kind": [
+            {"kind": kind, "count": by_kind[kind]} for kind in ReleaseKind.values if kind in by_kind
+        ],
+        "rows": [
+            {
+                "released_on": _day(r.released_on),
+                "registration_number": r.inmate.registration_number,
+                "facility": r.inmate.facility.name,
+                "kind": r.kind,
+                "bapas": r.bapas.name if r.bapas else "",
+            }
+            for r in releases.select_related("inmate__facility", "bapas").order_by(
+                "released_on", "pk"
+            )
+        ],
+    }
+
+
+def _follow_ups(facility: Facility, period: Period) -> dict[str, Any]:
+    """Follow-ups done in the month of the people released from (or handed over to) the
+    facility, and those due in the month that are still not done."""
+    mine = FollowUp.objects.filter(
+        Q(release__inmate__facility=facility) | Q(release__bapas=facility)
+    )
+    done = mine.filter(_in(period, "done_on"))
+    summary = done.aggregate(
+        done=Count("pk"),
+        contact=Count("pk", filter=Q(contact_made=True)),
+        working=Count("pk", filter=Q(work_status__in=catalogue.WORKING)),
+        new_offence=Count("pk", filter=Q(new_offence=True)),
+    )
+    summary["due_not_done"] = mine.filter(_in(period, "due_on"), done_on__isnull=True).count()
+    return {
+        **summary,
+        "rows": [
+            {
+                "done_on": _day(f.done_on),
+                "registration_number": f.release.inmate.registration_number,
+                "released_on": _day(f.release.released_on),
+                "month": f.month,
+                "contact_made": f.contact_made,
+                "work_status": f.work_status,
+                "new_offence": f.new_offence,
+            }
+            for f in done.select_related("release__inmate").order_by("done_on", "pk")
+        ],
+    }
+
+
+# -- showing -----------------------------------------------------------------------------
+
+
+def format_figure(value: Any, unit: str = "") -> str:
+    """A figure the local way: ``85,5%``, ``Rp1.500.000``, ``12,5 hours``."""
+    text = format_number(value, unit)
+    if value is not None and unit in ("hours", "days", "score"):
+        return f"{text} {UNITS[unit]}"
+    return text
+
+
+def _date(text: str | None) -> datetime.date | None:
+    return datetime.date.fromisoformat(text) if text else None
+
+
+def _label(choices: Any, value: str) -> str:
+    try:
+        return str(choices(value).label)
+    except ValueError:
+        return value or "\u2013"
+
+
+def bar_chart(
+    rows: Iterable[tuple[str, float | None, str]], *, title: str, full: float | None = None
+) -> SafeString:
+    """A horizontal bar chart as inline SVG (WeasyPrint draws SVG; it runs no script).
+
+    A bar of ``full`` (100 for percentages) spans the whole width; by default the
+    largest value does."""
+    rows = list(rows)
+    label_width, bar_width, value_width, row_height, gap = 210, 300, 90, 16, 5
+    width = label_width + bar_width + value_width
+    height = len(rows) * (row_height + gap)
+    largest = full or max((value or 0 for _label, value, _text in rows), default=0) or 1
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}" role="img" aria-label="{escape(title)}">'
+    ]
+    for index, (label, value, text) in enumerate(rows):
+        top = index * (row_height + gap)
+        length = max(bar_width * (value or 0) / largest, 1 if value else 0)
+        shown = label if len(label) <= 40 else label[:39] + "…"
+        parts.append(
+            f'<text x="{label_width - 6}" y="{top + 12}" text-anchor="end" '
+            f'font-size="9" fill="#1b1f24">{escape(shown)}</text>'
+            f'<rect x="{label_width}" y="{top}" width="{length:.1f}" height="{row_height}" '
+            f'fill="#0b5a4a"/>'
+            f'<text x="{label_width + length + 4:.1f}" y="{top + 12}" font-size="9" '
+            f'fill="#1b1f24">{escape(text)}</text>'
+        )
+    parts.append("</svg>")
+    return mark_safe("".join(parts))  # noqa: S308 — every text above is escaped
+
+
+def render_context(report: Any) -> dict[str, Any]:
+    """What the PDF template shows, from the report's snapshot, in the current language."""
+    data: Mapping[str, Any] = report.data
+    facility = report.facility
+    period = month_of(_date(data["period"]["start"]) or report.month)
+    zone = ZoneInfo(facility.time_zone)
+    indicators = []
+    for row in data["indicators"]:
+        indicator = catalogue.BY_ID.get(row["id"])
+        indicators.append(
+            {
+                **row,
+                "name": str(indicator.name) if indicator else row["id"],
+                "definition": str(indicator.definition) if indicator else "",
+                "group_label": str(catalogue.GROUPS.get(row["group"], row["group"])),
+                "unit_label": str(UNITS.get(row["unit"], row["unit"])),
+                "shown": format_figure(row["value"], row["unit"]),
+                "parts": (
+                    f"{format_figure(row['numerator'])} / {format_figure(row['denominator'])}"
+                    if row["denominator"] is not None
+                    else ""
+                ),
+            }
+        )
+    charts = data["charts"]
+    chart_list = [
+        _chart(
+            _("Certificates issued by program category"),
+            [
+                (_label(ProgramCategory, r["key"]), r["value"], format_figure(r["value"]))
+                for r in charts["certificates_by_category"]
+            ],
+        ),
+        _chart(
+            _("Attendance rate by program category"),
+            [
+                (
+                    _label(ProgramCategory, r["key"]),
+                    r["value"],
+                    f"{format_figure(r['value'], 'percent')} "
+                    f"({format_figure(r['numerator'])}/{format_figure(r['denominator'])})",
+                )
+                for r in charts["attendance_by_category"]
+            ],
+            full=100,
+        ),
+        _chart(
+            _("Instructor hours contributed by partner"),
+            [
+                (r["label"], r["value"], format_figure(r["value"], "hours"))
+                for r in charts["instructor_hours_by_partner"]
+            ],
+        ),
+    ]
+    cooperation = data["cooperation"]
+    releases = data["releases"]
+    follow_ups = data["follow_ups"]
+    return {
+        "report": report,
+        "facility": facility,
+        "data": data,
+        "period": period,
+        "period_label": period.label,
+        "is_bapas": facility.kind == FacilityKind.BAPAS,
+        "computed_at": datetime.datetime.fromisoformat(data["computed_at"]).astimezone(zone),
+        "zone_label": facility.time_zone_label,
+        "signed_off_at": (report.signed_off_at.astimezone(zone) if report.signed_off_at else None),
+        "indicators": indicators,
+        "charts": chart_list,
+        "programs": [
+            {
+                **p,
+                "kind_label": _label(ProgramKind, p["kind"]),
+                "category_label": _label(ProgramCategory, p["category"]),
+                "status_label": _label(ProgramStatus, p["status"]),
+                "start": _date(p["start_date"]),
+                "end": _date(p["end_date"]),
+                "attendance": format_figure(
+                    round(100 * p["present"] / p["marks"], 1) if p["marks"] else None, "percent"
+                ),
+                "hours_shown": format_figure(p["hours"]),
+            }
+            for p in data["programs"]
+        ],
+        "cooperation": {
+            **cooperation,
+            "requests": [
+                {
+                    **r,
+                    "kind_label": _label(RequestKind, r["kind"]),
+                    "status_label": _label(RequestStatus, r["status"]),
+                    "submitted": _date(r["submitted_on"]),
+                    "answered": _date(r["answered_on"]),
+                    "quantity_shown": format_figure(r["quantity"]),
+                }
+                for r in cooperation["requests"]
+            ],
+            "deliveries": [
+                {
+                    **d,
+                    "date": _date(d["delivered_on"]),
+                    "quantity_shown": format_figure(d["quantity"]),
+                    "value_shown": format_figure(d["value_rupiah"], "rupiah"),
+                }
+                for d in cooperation["deliveries"]
+            ],
+            "deliveries_value_shown": format_figure(cooperation["deliveries_value"], "rupiah"),
+            "meetings": [
+                {**m, "day": _date(m["date"]), "partner_names": ", ".join(m["partners"])}
+                for m in cooperation["meetings"]
+            ],
+        },
+        "releases": {
+            **releases,
+            "by_kind": [
+                {**k, "label": _label(ReleaseKind, k["kind"])} for k in releases["by_kind"]
+            ],
+            "rows": [
+                {**r, "date": _date(r["released_on"]), "kind_label": _label(ReleaseKind, r["kind"])}
+                for r in releases["rows"]
+            ],
+        },
+        "follow_ups": {
+            **follow_ups,
+            "rows": [
+                {
+                    **f,
+                    "date": _date(f["done_on"]),
+                    "released": _date(f["released_on"]),
+                    "work_label": _label(WorkStatus, f["work_status"])
+                    if f["work_status"]
+                    else "\u2013",
+                }
+                for f in follow_ups["rows"]
+            ],
+        },
+    }
+
+
+def _chart(
+    title: str, rows: list[tuple[str, Any, str]], full: float | None = None
+) -> dict[str, Any]:
+    return {"title": title, "svg": bar_chart(rows, title=title, full=full) if rows else None}
+
+
+# -- files -------------------------------------------------------------------------------
+
+
+def build_pdf(report: Any) -> bytes:
+    from weasyprint import HTML
+
+    html = render_to_string(PDF_TEMPLATE, render_context(report))
+    pdf = HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+    if not pdf:
+        raise RuntimeError("WeasyPrint made no PDF")
+    return bytes(pdf)
+
+
+def build_xlsx(report: Any) -> bytes:
+    """The same figures as the PDF, one sheet per part, for people who work on them."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    context = render_context(report)
+    workbook = Workbook()
+    bold = Font(bold=True)
+
+    def sheet(
+        title: str, headers: list[str], rows: Iterable[list[Any]], first: bool = False
+    ) -> Any:
+        ws = workbook.active if first else workbook.create_sheet()
+        ws.title = title[:31]
+        ws.append(headers)
+        for cell in ws[1]:
+            cell.font = bold
+        widths = [len(h) for h in headers]
+        for row in rows:
+            ws.append(row)
+            for index, value in enumerate(row):
+                if value is not None:
+                    widths[index] = max(widths[index], min(len(str(value)), 60))
+        for index, width in enumerate(widths, start=1):
+            ws.column_dimensions[get_column_letter(index)].width = width + 2
+        ws.freeze_panes = "A2"
+        return ws
+
+    sheet(
+        _("Indicators"),
+        [
+            _("Indicator id"),
+            _("Indicator"),
+            _("Definition"),
+            _("Numerator"),
+            _("Denominator"),
+            _("Value"),
+            _("Unit"),
+        ],
+        (
+            [
+                i["id"],
+                i["name"],
+                i["definition"],
+                i["numerator"],
+                i["denominator"],
+                i["value"],
+                i["unit_label"],
+            ]
+            for i in context["indicators"]
+        ),
+        first=True,
+    )
+    sheet(
+        _("Programs"),
+        [
+            _("Program"),
+            _("Kind"),
+            _("Category"),
+            _("Status"),
+            _("Start date"),
+            _("End date"),
+            _("Participants in the month"),
+            _("Enrolled in the month"),
+            _("Completed in the month"),
+            _("Sessions held"),
+            _("Attendance marks"),
+            _("Present"),
+            _("Hours followed"),
+            _("Certificates issued"),
+        ],
+        (
+            [
+                p["title"],
+                p["kind_label"],
+                p["category_label"],
+                p["status_label"],
+                p["start"],
+                p["end"],
+                p["enrolled"],
+                p["new"],
+                p["completed"],
+                p["sessions"],
+                p["marks"],
+                p["present"],
+                p["hours"],
+                p["certificates"],
+            ]
+            for p in context["programs"]
+        ),
+    )
+    cooperation = context["cooperation"]
+    activity: list[list[Any]] = []
+    for r in cooperation["requests"]:
+        activity.append(
+            [
+                _("Support request"),
+                r["submitted"],
+                r["partner"],
+                r["title"],
+                r["kind_label"],
+                r["status_label"],
+                r["quantity"],
+                r["unit"],
+                None,
+                r["answered"],
+            ]
+        )
+    for d in cooperation["deliveries"]:
+        activity.append(
+            [
+                _("Delivery"),
+                d["date"],
+                d["partner"],
+                d["description"],
+                d["for"],
+                "",
+                d["quantity"],
+                d["unit"],
+                d["value_rupiah"],
+                None,
+            ]
+        )
+    for m in cooperation["meetings"]:
+        activity.append(
+            [
+                _("Coordination meeting"),
+                m["day"],
+                m["partner_names"],
+                m["title"],
+                m["place"],
+                _("%(n)s action items") % {"n": m["actions"]},
+                None,
+                "",
+                None,
+                None,
+            ]
+        )
+    sheet(
+        _("Cooperation"),
+        [
+            _("Activity"),
+            _("Date"),
+            _("Partner"),
+            _("What"),
+            _("Kind or purpose"),
+            _("Status"),
+            _("Quantity"),
+            _("Unit"),
+            _("Value (Rp)"),
+            _("Answered on"),
+        ],
+        activity,
+    )
+    sheet(
+        _("Releases"),
+        [
+            _("Released on"),
+            _("Registration number"),
+            _("Facility"),
+            _("Kind of release"),
+            _("Handed over to (Bapas)"),
+        ],
+        (
+            [r["date"], r["registration_number"], r["facility"], r["kind_label"], r["bapas"]]
+            for r in context["releases"]["rows"]
+        ),
+    )
+    sheet(
+        _("Follow-ups"),
+        [
+            _("Done on"),
+            _("Registration number"),
+            _("Released on"),
+            _("Month after release"),
+            _("Contact made"),
+            _("Work"),
+            _("New offence"),
+        ],
+        (
+            [
+                f["date"],
+                f["registration_number"],
+                f["released"],
+                f["month"],
+                _("yes") if f["contact_made"] else _("no"),
+                f["work_label"],
+                _("yes") if f["new_offence"] else _("no"),
+            ]
+            for f in context["follow_ups"]["rows"]
+        ),
+    )
+    about = workbook.create_sheet(_("About this report")[:31])
+    facility = context["facility"]
+    signed = report.signed_off_by
+    for label, value in (
+        (_("Report"), _("Monthly report on inmate development and cooperation")),
+        (_("Facility"), facility.name),
+        (_("Month"), context["period_label"]),
+        (_("Figures computed at"), context["computed_at"].replace(tzinfo=None)),
+        (_("Time zone"), context["zone_label"]),
+        (_("Head of the facility"), facility.head_name),
+        (
+            _("Signed off"),
+            _("by %(name)s at %(when)s")
+            % {
+                "name": signed.get_full_name() if signed else "",
+                "when": formats.date_format(context["signed_off_at"], "DATETIME_FORMAT"),
+            }
+            if report.signed_off_at
+            else _("Not yet signed off"),
+        ),
+    ):
+        about.append([label, value])
+        about.cell(row=about.max_row, column=1).font = bold
+    about.column_dimensions["A"].width = 24
+    about.column_dimensions["B"].width = 60
+    for ws in workbook.worksheets:
+        for row in ws.iter_rows(min_row=2):
+            for cell in row:
+                if isinstance(cell.value, datetime.datetime):
+                    cell.number_format = "dd-mm-yyyy hh:mm"
+                elif isinstance(cell.value, datetime.date):
+                    cell.number_format = "dd-mm-yyyy"
+    workbook.properties.title = f"{facility.name} \u2014 {context['period_label']}"
+    workbook.properties.creator = "Sinergi"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
