@@ -109,3 +109,25 @@ def test_citizen_reads_the_public_pages(new_page, full_demo_live):
     english.goto("/publik/")
     assert "Open data" in english.locator("main").inner_text()
     assert_accessible(english)
+
+
+def test_head_signs_off_the_monthly_report(new_page, full_demo_live):
+    page = new_page(viewport=PHONE)
+    login(page, "kalapas.selong")
+    page.goto("/indicators/")
+    page.wait_for_url(re.compile(r"/indicators/facility/\d+/"))
+    page.get_by_role("link", name="Laporan bulanan").click()
+    page.wait_for_url(re.compile("/indicators/reports/"))
+    assert_fits_phone(page)
+    assert_accessible(page)
+    # The demo generated last month's report of Selong.
+    page.locator("main table a").first.click()
+    page.wait_for_url(re.compile(r"/indicators/reports/\d+/"))
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Unduh PDF").click()
+    assert Path(download.value.path()).read_bytes().startswith(b"%PDF")
+    page.get_by_role("button", name="Sahkan laporan").click()
+    page.wait_for_load_state("networkidle")
+    assert "Disahkan" in page.locator("main").inner_text()
+    assert_fits_phone(page)
+    assert_accessible(page)
