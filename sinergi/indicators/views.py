@@ -30,6 +30,8 @@ from sinergi.indicators.dashboards import Chart
 from sinergi.indicators.periods import (
     CUSTOM,
     MONTH,
+    QUARTER,
+    YEAR,
     Period,
     PeriodError,
     month_of,
@@ -41,17 +43,46 @@ from sinergi.orgs.models import Facility, Partner, Region
 
 
 def chosen_period(request: HttpRequest) -> tuple[Period, str]:
-    """The period of the selector: ``?period=2025-08`` (or a quarter or a year), or
-    ``?kind=custom&start=…&end=…``; this month when nothing is chosen."""
+    """The period of the selector (``kind`` = month, quarter, year or custom, with its
+    fields), or of a link (``?period=2025-08``, ``2025-Q3``, ``2025`` or
+    ``2025-08-01..2025-09-15``); this month when nothing is chosen."""
     today = timezone.localdate()
+    get = request.GET
+    kind = get.get("kind", "")
+    if kind == MONTH:
+        text = get.get("month", "")
+    elif kind == QUARTER:
+        text = f"{get.get('quarter_year', '')}-Q{get.get('quarter', '')}"
+    elif kind == YEAR:
+        text = get.get("year", "")
+    elif kind == CUSTOM:
+        text = f"{get.get('start', '')}..{get.get('end', '')}"
+    else:
+        text = get.get("period", "")
+    if not text:
+        return month_of(today), ""
     try:
-        if request.GET.get("kind") == CUSTOM:
-            start, end = request.GET.get("start", ""), request.GET.get("end", "")
-            return parse_period(f"{start}..{end}"), ""
-        text = request.GET.get("period", "")
-        return (parse_period(text) if text else month_of(today)), ""
+        return parse_period(text), ""
     except PeriodError as exc:
         return month_of(today), str(exc)
+
+
+def selector(period: Period) -> dict[str, Any]:
+    """The selector's fields filled from ``period``."""
+    return {
+        "kind": period.kind,
+        "month": f"{period.start:%Y-%m}",
+        "quarter": (period.start.month - 1) // 3 + 1,
+        "year": period.start.year,
+        "start": period.start.isoformat(),
+        "end": period.end.isoformat(),
+        "kinds": [
+            (MONTH, _("Month")),
+            (QUARTER, _("Quarter")),
+            (YEAR, _("Year")),
+            (CUSTOM, _("Custom days")),
+        ],
+    }
 
 
 def _quick_periods() -> list[tuple[str, Period]]:
@@ -147,6 +178,7 @@ def _render(
             "period": q.period,
             "period_error": period_error,
             "quick_periods": _quick_periods(),
+            "selector": selector(q.period),
             "groups": groups,
             "charts": all_charts,
             "comparison": comparison,

@@ -39,3 +39,26 @@
     draw();
   }
 })();
+
+// The period selector shows the fields of the chosen kind only (all stay usable without
+// JavaScript).
+(function () {
+  "use strict";
+  function sync(form) {
+    var chosen = form.querySelector("input[name=kind]:checked");
+    form.querySelectorAll("[data-kind]").forEach(function (field) {
+      field.hidden = chosen !== null && field.dataset.kind !== chosen.value;
+    });
+  }
+  function setUp() {
+    document.querySelectorAll("form.period-form").forEach(function (form) {
+      form.addEventListener("change", function () { sync(form); });
+      sync(form);
+    });
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", setUp);
+  } else {
+    setUp();
+  }
+})();

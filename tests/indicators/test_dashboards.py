@@ -115,6 +115,22 @@ def test_a_bad_period_is_explained_and_this_month_shown(client_for):
     assert custom.context["period"].code == "2025-01-01..2025-03-31"
 
 
+@pytest.mark.parametrize(
+    "query, code",
+    [
+        ("kind=month&month=2025-08", "2025-08"),
+        ("kind=quarter&quarter=3&quarter_year=2025", "2025-Q3"),
+        ("kind=year&year=2024", "2024"),
+        ("period=2025-Q1", "2025-Q1"),
+    ],
+)
+def test_the_period_selector_reads_each_kind(client_for, query, code):
+    url = f"/indicators/facility/{facility().pk}/?{query}"
+    response = client_for("kalapas.selong").get(url)
+    assert response.context["period"].code == code
+    assert response.context["selector"]["kind"] == response.context["period"].kind
+
+
 def _count(client, url: str) -> int:
     with CaptureQueriesContext(connection) as ctx:
         assert client.get(url).status_code == 200
