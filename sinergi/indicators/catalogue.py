@@ -294,10 +294,6 @@ def _simple(
     return compute
 
 
-def _between(field_name: str, period: Period) -> Q:
-    return Q(**{f"{field_name}__gte": period.start, f"{field_name}__lte": period.end})
-
-
 # -- participation ---------------------------------------------------------------------
 
 PROGRAM_BREAKDOWNS = {"kind": "program__kind", "category": "program__category"}
@@ -352,7 +348,7 @@ ATTENDANCE_PATHS = Paths(
 
 def _attendance(q: Query) -> QuerySet[Attendance]:
     return Attendance.objects.filter(
-        _between("session__date", q.period), session__status="scheduled"
+        q.period.within("session__date"), session__status="scheduled"
     ).exclude(status="cancelled")
 
 
@@ -396,7 +392,7 @@ COMMITMENT_PATHS = Paths(
 
 
 def commitments_on_time(q: Query) -> dict[Any, Value]:
-    due = commitments_with_progress(Commitment.objects.filter(_between("due_date", q.period)))
+    due = commitments_with_progress(Commitment.objects.filter(q.period.within("due_date")))
     delivered = Q(delivered_quantity__gte=F("target_quantity"))
     rows = grouped(
         due,
@@ -414,13 +410,13 @@ REQUEST_PATHS = Paths(
 
 
 def _submitted(q: Query) -> QuerySet[SupportRequest]:
-    return SupportRequest.objects.filter(_between("submitted_at__date", q.period))
+    return SupportRequest.objects.filter(q.period.within("submitted_at", instants=True))
 
 
 def median_days_to_answer(q: Query) -> dict[Any, Value]:
     """The median in SQL: number the waits within each group, keep the middle one or two."""
     answered = SupportRequest.objects.filter(
-        _between("answered_at__date", q.period), submitted_at__isnull=False
+        q.period.within("answered_at", instants=True), submitted_at__isnull=False
     )
     narrowed = _in_area(answered, q, REQUEST_PATHS)
     if narrowed is None:
@@ -461,7 +457,7 @@ FULFILMENT_PATHS = Paths(
 
 
 def _fulfilments(q: Query, request_kind: str, commitment_kind: str) -> QuerySet[Fulfilment]:
-    return Fulfilment.objects.filter(_between("delivered_on", q.period)).filter(
+    return Fulfilment.objects.filter(q.period.within("delivered_on")).filter(
         Q(request__kind=request_kind) | Q(request__isnull=True, commitment__kind=commitment_kind)
     )
 
@@ -499,7 +495,7 @@ RELEASE_PATHS = Paths(facility=("inmate__facility",), breakdowns={"kind": "kind"
 
 
 def _releases(period: Period) -> QuerySet[Release]:
-    return Release.objects.filter(_between("released_on", period)).exclude(kind__in=NOT_A_RETURN)
+    return Release.objects.filter(period.within("released_on")).exclude(kind__in=NOT_A_RETURN)
 
 
 def released_with_plan(q: Query) -> dict[Any, Value]:
@@ -543,7 +539,7 @@ FOLLOW_UP_PATHS = Paths(facility=("release__inmate__facility",))
 def _in_work(month: int) -> Callable[[Query], dict[Any, Value]]:
     def compute(q: Query) -> dict[Any, Value]:
         done = FollowUp.objects.filter(
-            _between("due_on", q.period),
+            q.period.within("due_on"),
             month=month,
             done_on__isnull=False,
             contact_made=True,
@@ -597,7 +593,7 @@ ASSESSMENT_PATHS = Paths(facility=("inmate__facility",))
 
 
 def _assessments(q: Query) -> QuerySet[MonthlyAssessment]:
-    return MonthlyAssessment.objects.filter(_between("month", q.period))
+    return MonthlyAssessment.objects.filter(q.period.within("month"))
 
 
 # -- the catalogue ---------------------------------------------------------------------
@@ -678,7 +674,7 @@ CATALOGUE: tuple[Indicator, ...] = (
         compute=_simple(
             COUNT,
             lambda q: Enrollment.objects.filter(
-                _between("ended_on", q.period), end_reason="completed"
+                q.period.within("ended_on"), end_reason="completed"
             ),
             ENROLLMENT_PATHS,
             num=Count("pk", distinct=True),
@@ -697,7 +693,7 @@ CATALOGUE: tuple[Indicator, ...] = (
         levels=(*ALL_LEVELS, PARTNER),
         compute=_simple(
             COUNT,
-            lambda q: Certificate.objects.filter(_between("issued_on", q.period), status="valid"),
+            lambda q: Certificate.objects.filter(q.period.within("issued_on"), status="valid"),
             CERTIFICATE_PATHS,
             num=Count("pk", distinct=True),
         ),
@@ -881,7 +877,7 @@ CATALOGUE: tuple[Indicator, ...] = (
         levels=(*ALL_LEVELS, PARTNER),
         compute=_simple(
             RATIO,
-            lambda q: Referral.objects.filter(_between("created_at__date", q.period)).exclude(
+            lambda q: Referral.objects.filter(q.period.within("created_at", instants=True)).exclude(
                 status="cancelled"
             ),
             REFERRAL_PATHS,

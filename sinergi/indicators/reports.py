@@ -69,10 +69,6 @@ def _num(value: Any) -> int | float | None:
     return int(number) if number == number.to_integral_value() else float(number)
 
 
-def _in(period: Period, field: str) -> Q:
-    return Q(**{f"{field}__gte": period.start, f"{field}__lte": period.end})
-
-
 def _subcount(qs: QuerySet[Any], link: str) -> Any:
     """How many rows of ``qs`` belong to the outer row (``link`` points at it)."""
     counted = qs.filter(**{link: OuterRef("pk")}).order_by().values(link).annotate(n=Count("pk"))
@@ -177,7 +173,7 @@ def _programs(facility: Facility, period: Period) -> list[dict[str, Any]]:
         date__gte=period.start, date__lte=held_until, status="scheduled"
     )
     marks = Attendance.objects.filter(
-        _in(period, "session__date"), session__status="scheduled"
+        period.within("session__date"), session__status="scheduled"
     ).exclude(status="cancelled")
     programs = (
         Program.objects.filter(
@@ -188,16 +184,16 @@ def _programs(facility: Facility, period: Period) -> list[dict[str, Any]]:
         )
         .annotate(
             n_enrolled=_subcount(enrolments.filter(overlapping), "program"),
-            n_new=_subcount(enrolments.filter(_in(period, "enrolled_on")), "program"),
+            n_new=_subcount(enrolments.filter(period.within("enrolled_on")), "program"),
             n_completed=_subcount(
-                enrolments.filter(_in(period, "ended_on"), end_reason="completed"), "program"
+                enrolments.filter(period.within("ended_on"), end_reason="completed"), "program"
             ),
             n_sessions=_subcount(sessions, "program"),
             n_marks=_subcount(marks, "session__program"),
             n_present=_subcount(marks.filter(status="present"), "session__program"),
             hours=_subsum(marks.filter(status="present"), "session__program", "hours"),
             n_certificates=_subcount(
-                Certificate.objects.filter(_in(period, "issued_on"), status="valid"),
+                Certificate.objects.filter(period.within("issued_on"), status="valid"),
                 "enrollment__program",
             ),
         )
@@ -243,8 +239,8 @@ def _programs(facility: Facility, period: Period) -> list[dict[str, Any]]:
 
 
 def _cooperation(facility: Facility, period: Period) -> dict[str, Any]:
-    submitted = _in(period, "submitted_at__date")
-    answered = _in(period, "answered_at__date")
+    submitted = period.within("submitted_at", instants=True)
+    answered = period.within("answered_at", instants=True)
     requests = SupportRequest.objects.filter(facility=facility).filter(submitted | answered)
     counts = requests.aggregate(
         submitted=Count("pk", filter=submitted), answered=Count("pk", filter=answered)
@@ -252,7 +248,7 @@ def _cooperation(facility: Facility, period: Period) -> dict[str, Any]:
     deliveries = (
         Fulfilment.objects.filter(
             Q(request__facility=facility) | Q(commitment__agreement__facility=facility),
-            _in(period, "delivered_on"),
+            period.within("delivered_on"),
         )
         .select_related("partner", "request", "commitment")
         .order_by("delivered_on", "pk")
@@ -260,7 +256,7 @@ def _cooperation(facility: Facility, period: Period) -> dict[str, Any]:
     delivery_totals = deliveries.aggregate(n=Count("pk"), value=Sum("value_rupiah"))
     meetings = (
         Meeting.objects.filter(facility=facility)
-        .filter(_in(period, "date"))
+        .filter(period.within("date"))
         .annotate(n_actions=Count("actions"))
         .prefetch_related("partners")
         .order_by("date", "pk")
@@ -314,7 +310,7 @@ def _cooperation(facility: Facility, period: Period) -> dict[str, Any]:
 def _releases(facility: Facility, period: Period) -> dict[str, Any]:
     """Releases from the facility in the month (for a Bapas: the people handed over)."""
     releases = Release.objects.filter(
-        Q(inmate__facility=facility) | Q(bapas=facility), _in(period, "released_on")
+        Q(inmate__facility=facility) | Q(bapas=facility), period.within("released_on")
     )
     by_kind = {
         row["kind"]: row["n"] for row in releases.order_by().values("kind").annotate(n=Count("pk"))
@@ -345,14 +341,14 @@ def _follow_ups(facility: Facility, period: Period) -> dict[str, Any]:
     mine = FollowUp.objects.filter(
         Q(release__inmate__facility=facility) | Q(release__bapas=facility)
     )
-    done = mine.filter(_in(period, "done_on"))
+    done = mine.filter(period.within("done_on"))
     summary = done.aggregate(
         done=Count("pk"),
         contact=Count("pk", filter=Q(contact_made=True)),
         working=Count("pk", filter=Q(work_status__in=catalogue.WORKING)),
         new_offence=Count("pk", filter=Q(new_offence=True)),
     )
-    summary["due_not_done"] = mine.filter(_in(period, "due_on"), done_on__isnull=True).count()
+    summary["due_not_done"] = mine.filter(period.within("due_on"), done_on__isnull=True).count()
     return {
         **summary,
         "rows": [

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.db.models import Q
 from django.utils import translation
 from django.utils.translation import override
 
@@ -168,3 +169,43 @@ def test_period_from_parts_reads_the_dashboard_selector():
     )
     with pytest.raises(PeriodError):
         period_from_parts(CUSTOM, "", "2025-08-01", "")
+
+
+@pytest.mark.django_db
+def test_within_a_datetime_field_keeps_the_local_days_of_the_period():
+    """A datetime is compared as a range of instants in WIB (Asia/Jakarta, UTC+7)."""
+    from zoneinfo import ZoneInfo
+
+    from django.contrib.auth import get_user_model
+
+    wib = ZoneInfo("Asia/Jakarta")
+    instants = {
+        "before": datetime.datetime(2025, 7, 31, 23, 59, 59, tzinfo=wib),
+        "first": datetime.datetime(2025, 8, 1, 0, 0, tzinfo=wib),
+        "utc_evening_of_july_31": datetime.datetime(2025, 7, 31, 18, 0, tzinfo=datetime.UTC),
+        "last": datetime.datetime(2025, 8, 31, 23, 59, 59, tzinfo=wib),
+        "after": datetime.datetime(2025, 9, 1, 0, 0, tzinfo=wib),
+    }
+    User = get_user_model()
+    for name, instant in instants.items():
+        User.objects.create(username=name, date_joined=instant)
+    august = parse_period("2025-08")
+
+    found = set(
+        User.objects.filter(august.within("date_joined", instants=True)).values_list(
+            "username", flat=True
+        )
+    )
+    by_date = set(
+        User.objects.filter(
+            date_joined__date__gte=august.start, date_joined__date__lte=august.end
+        ).values_list("username", flat=True)
+    )
+
+    assert found == {"first", "utc_evening_of_july_31", "last"}
+    assert found == by_date
+
+
+def test_within_a_date_field_includes_both_days():
+    q = parse_period("2025-08").within("admission_date")
+    assert q == Q(admission_date__gte=D(2025, 8, 1), admission_date__lte=D(2025, 8, 31))
