@@ -261,6 +261,22 @@ def ensure_postgres(url: str) -> None:
             connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
 
 
+def start_django(work: Path, debug_sql: bool, database: str) -> None:
+    """Set Django up in ``work``, say which database is measured, and migrate it."""
+    setup_django(work / "var", debug_sql)
+    from django.core.management import call_command
+    from django.db import connection
+
+    print(
+        f"database: {database}, {connection.vendor}; Django DEBUG query log "
+        f"{'on' if debug_sql else 'off'}",
+        flush=True,
+    )
+    started = time.perf_counter()
+    call_command("migrate", verbosity=0)
+    print(f"migrate: {time.perf_counter() - started:.1f} s", flush=True)
+
+
 def setup_django(var_dir: Path, debug_sql: bool) -> None:
     var_dir.mkdir(parents=True, exist_ok=True)
     os.environ["SINERGI_VAR_DIR"] = str(var_dir)
@@ -385,25 +401,40 @@ def main() -> int:
     )
     args = parser.parse_args()
 
+    return in_work_dir(benchmark, args)
+
+
+def in_work_dir(run: Callable[[argparse.Namespace, Path], int], args: argparse.Namespace) -> int:
+    """Run ``run(args, work)`` with a temporary directory that is removed afterwards."""
     work = Path(tempfile.mkdtemp(prefix="sinergi-bench-"))
     try:
-        return benchmark(args, work)
+        return run(args, work)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
 
-def benchmark(args: argparse.Namespace, work: Path) -> int:
+def prepare_database(keep: bool) -> str:
+    """Get the database of ``DATABASE_URL`` ready and say which it is.
+
+    PostgreSQL: dropped and created again, or only created if missing when ``keep``.
+    Unset: SQLite in the temporary ``SINERGI_VAR_DIR``; ``keep`` makes no sense there.
+    """
     url = os.environ.get("DATABASE_URL", "")
     if url.startswith(("postgres://", "postgresql://")):
-        if args.no_reset:
+        if keep:
             ensure_postgres(url)
         else:
             reset_postgres(url)
-        database = f"PostgreSQL ({urlsplit(url).path.lstrip('/')})"
-    elif url:
+        return f"PostgreSQL ({urlsplit(url).path.lstrip('/')})"
+    if url:
         sys.exit("Use PostgreSQL (DATABASE_URL=postgres://…) or leave DATABASE_URL unset.")
-    else:
-        database = "SQLite (temporary file)"
+    if keep:
+        sys.exit("Keeping the data needs PostgreSQL: the SQLite database is temporary.")
+    return "SQLite (temporary file)"
+
+
+def benchmark(args: argparse.Namespace, work: Path) -> int:
+    database = prepare_database(args.no_reset)
 
     export = work / "sdp-export-bench.csv"
     started = time.perf_counter()
@@ -416,9 +447,7 @@ def benchmark(args: argparse.Namespace, work: Path) -> int:
         flush=True,
     )
 
-    setup_django(work / "var", args.debug_sql)
-    from django.core.management import call_command
-    from django.db import connection
+    start_django(work, args.debug_sql, database)
     from django.utils import timezone
 
     from sinergi.accounts.models import User
@@ -426,14 +455,6 @@ def benchmark(args: argparse.Namespace, work: Path) -> int:
     from sinergi.inmates.models import Inmate
     from sinergi.orgs.models import Facility, FacilityKind, Region
 
-    print(
-        f"database: {database}, {connection.vendor}; Django DEBUG query log "
-        f"{'on' if args.debug_sql else 'off'}",
-        flush=True,
-    )
-    started = time.perf_counter()
-    call_command("migrate", verbosity=0)
-    print(f"migrate: {time.perf_counter() - started:.1f} s", flush=True)
     region, _ = Region.objects.get_or_create(
         code="bench", defaults={"name": "Kanwil Benchmark", "province": "Benchmark"}
     )
