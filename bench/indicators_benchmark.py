@@ -1171,7 +1171,7 @@ def measure(args: argparse.Namespace, statements: Statements) -> list[str]:
 
 def main() -> int:
     # WhiteNoise warns once that STATIC_ROOT was not collected; the pages do not need it.
-    warnings.filterwarnings("ignore", message="No directory at", module="whitenoise")
+    warnings.filterwarnings("ignore", message="No directory at")
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--regions", type=int, default=6, help="regions (Kanwil)")
     parser.add_argument("--facilities", type=int, default=60, help="facilities")
