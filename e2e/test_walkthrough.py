@@ -104,6 +104,35 @@ def test_phone_menu_opens_and_closes(new_page):
     assert_accessible(page)
 
 
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_a_menu_of_the_bar_opens_leads_to_its_page_and_closes_with_escape(new_page, viewport):
+    page = new_page(viewport=viewport, language="en")
+    login(page, "petugas.selong")
+    if viewport == PHONE:
+        page.locator(".menu-toggle").click()
+    cooperation = page.locator("#site-nav summary", has_text="Cooperation")
+    agreements = page.locator("#site-nav").get_by_role("link", name="Agreements")
+    assert agreements.is_hidden()
+    cooperation.click()
+    assert agreements.is_visible()
+    assert_accessible(page)
+    page.keyboard.press("Escape")
+    assert agreements.is_hidden()
+    cooperation.click()
+    account = page.locator("#site-nav summary", has_text="Account")
+    account.click()  # opening another menu closes the first
+    assert agreements.is_hidden()
+    assert page.get_by_role("button", name="Sign out").is_visible()
+    account.click()
+    cooperation.click()
+    agreements.click()
+    page.wait_for_url("**/cooperation/agreements/")
+    if viewport == PHONE:
+        page.locator(".menu-toggle").click()
+    current = page.locator("#site-nav details.is-active summary")
+    assert current.inner_text().strip() == "Cooperation"
+
+
 def test_language_switcher_changes_the_page_language(new_page):
     page = new_page()
     page.goto("/accounts/login/")

@@ -19,6 +19,7 @@ class CooperationConfig(AppConfig):
                 "cooperation:requests",
                 lambda s: bool(s.roles),
                 order=300,
+                group="cooperation",
             )
         )
         register_nav(
@@ -28,6 +29,7 @@ class CooperationConfig(AppConfig):
                 "cooperation:agreements",
                 lambda s: bool(s.roles),
                 order=310,
+                group="cooperation",
             )
         )
         register_nav(
@@ -37,6 +39,7 @@ class CooperationConfig(AppConfig):
                 "cooperation:meetings",
                 lambda s: bool(s.roles),
                 order=320,
+                group="cooperation",
             )
         )
         register_home_cards(home.cards)

@@ -19,6 +19,7 @@ class CoreConfig(AppConfig):
                 "audit_list",
                 lambda s: s.is_admin or s.has_role("head"),
                 order=900,
+                group="organisation",
             )
         )
         register_home_cards(home.cards)

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from sinergi.core.scoping import Scope
 
@@ -22,6 +23,16 @@ class NavItem:
     url_name: str
     visible: Callable[[Scope], bool]
     order: int = 100
+    group: str = ""  # a key of MENUS; "" keeps the link at the top level
+
+
+# The menus that hold related links, so the bar stays short whatever a user may see.
+MENUS: dict[str, Any] = {
+    "registry": _("Inmates"),
+    "programs": _("Programs"),
+    "cooperation": _("Cooperation"),
+    "organisation": _("Organisation"),
+}
 
 
 @dataclass
@@ -53,14 +64,34 @@ def register_home_cards(provider: Callable[[HttpRequest, Scope], list[HomeCard]]
 
 
 def nav_for(scope: Scope, current_path: str) -> list[dict[str, Any]]:
-    items = []
+    """The entries of the main bar: links, and menus of links (``items``).
+
+    An entry stands where its first visible link would; a menu with a single visible link
+    is shown as that link. The link of the current page is ``active``, and so is its menu.
+    """
+    entries: list[dict[str, Any]] = []
+    menus: dict[str, dict[str, Any]] = {}
     for item in sorted(_NAV, key=lambda i: i.order):
         if not item.visible(scope):
             continue
         url = reverse(item.url_name)
         active = current_path == url if url == "/" else current_path.startswith(url)
-        items.append({"label": item.label, "url": url, "active": active, "key": item.key})
-    return items
+        link = {"key": item.key, "label": item.label, "url": url, "active": active, "items": []}
+        if not item.group:
+            entries.append(link)
+            continue
+        menu = menus.get(item.group)
+        if menu is None:
+            menu = {"key": item.group, "label": MENUS[item.group], "url": "", "items": []}
+            menus[item.group] = menu
+            entries.append(menu)
+        menu["items"].append(link)
+    for menu in menus.values():
+        if len(menu["items"]) == 1:
+            entries[entries.index(menu)] = menu["items"][0]
+        else:
+            menu["active"] = any(link["active"] for link in menu["items"])
+    return entries
 
 
 def home_cards_for(request: HttpRequest, scope: Scope) -> list[HomeCard]:

@@ -20,6 +20,7 @@ class InmatesConfig(AppConfig):
                 "inmates:list",
                 lambda s: s.is_admin or s.has_role(*staff) or bool(s.region_ids),
                 order=100,
+                group="registry",
             )
         )
         register_nav(
@@ -29,6 +30,7 @@ class InmatesConfig(AppConfig):
                 "inmates:rights",
                 lambda s: s.is_admin or s.has_role(*staff) or bool(s.region_ids),
                 order=110,
+                group="registry",
             )
         )
         register_home_cards(home.cards)

@@ -21,11 +21,17 @@ class OrgsConfig(AppConfig):
                 "orgs:facility_list",
                 lambda s: s.is_admin or bool(s.facility_ids()) or bool(s.region_ids),
                 order=700,
+                group="organisation",
             )
         )
         register_nav(
             NavItem(
-                "partners", _("Partners"), "orgs:partner_list", lambda s: bool(s.roles), order=710
+                "partners",
+                _("Partners"),
+                "orgs:partner_list",
+                lambda s: bool(s.roles),
+                order=710,
+                group="cooperation",
             )
         )
         register_home_cards(home.cards)

@@ -15,7 +15,14 @@ class ProgramsConfig(AppConfig):
         from sinergi.programs import actions, demo, home
 
         register_nav(
-            NavItem("programs", _("Programs"), "programs:list", lambda s: bool(s.roles), order=200)
+            NavItem(
+                "programs",
+                _("Programs"),
+                "programs:list",
+                lambda s: bool(s.roles),
+                order=200,
+                group="programs",
+            )
         )
         register_nav(
             NavItem(
@@ -24,6 +31,7 @@ class ProgramsConfig(AppConfig):
                 "programs:my_sessions",
                 lambda s: s.has_role("instructor"),
                 order=210,
+                group="programs",
             )
         )
         register_home_cards(home.cards)

@@ -23,6 +23,7 @@ class ReintegrationConfig(AppConfig):
                 "reintegration:jobs",
                 lambda s: s.is_admin or s.has_role("program_officer", "head", "partner_user"),
                 order=340,
+                group="cooperation",
             )
         )
         register_nav(
@@ -32,6 +33,7 @@ class ReintegrationConfig(AppConfig):
                 "reintegration:follow_ups",
                 lambda s: s.has_role("probation_officer"),
                 order=130,
+                group="registry",
             )
         )
 
@@ -43,6 +45,7 @@ class ReintegrationConfig(AppConfig):
                 "reintegration:worklist",
                 lambda s: s.is_admin or s.has_role(*staff) or bool(s.region_ids),
                 order=120,
+                group="registry",
             )
         )
         register_nav(
@@ -52,5 +55,6 @@ class ReintegrationConfig(AppConfig):
                 "reintegration:referrals",
                 lambda s: s.is_admin or s.has_role(*staff, "partner_user"),
                 order=330,
+                group="cooperation",
             )
         )
