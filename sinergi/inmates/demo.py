@@ -206,7 +206,10 @@ def _seed_facility(facility: Facility, count: int, rng: random.Random, today: da
                     "court": "Pengadilan Negeri Selong"
                     if facility.code == "selong"
                     else "Pengadilan Negeri Mataram",
-                    "verdict_date": start + datetime.timedelta(days=rng.randint(60, 150)),
+                    # A verdict some months after detention, never after today.
+                    "verdict_date": max(
+                        start, min(start + datetime.timedelta(days=rng.randint(60, 150)), today)
+                    ),
                     "fine_paid": True
                     if category == CrimeCategory.CORRUPTION and rng.random() < 0.5
                     else None,
@@ -220,6 +223,8 @@ def _seed_facility(facility: Facility, count: int, rng: random.Random, today: da
     records = []
     scores = []
     month = today.replace(day=1)
+    # The last remisi umum (17 August) that has already been granted.
+    umum_year = today.year if (today.month, today.day) >= (8, 17) else today.year - 1
     for inmate, values in details:
         saved_inmate = saved[inmate.registration_number]
         sentences.append(Sentence(inmate=saved_inmate, **values))
@@ -229,11 +234,11 @@ def _seed_facility(facility: Facility, count: int, rng: random.Random, today: da
                 Remission(
                     inmate=saved_inmate,
                     kind="umum",
-                    year=today.year,
+                    year=umum_year,
                     months=granted // 30,
                     days=granted % 30,
-                    decree_number=f"PAS-{rng.randint(100, 999)}.PK.01.01.02 Tahun {today.year}",
-                    granted_on=datetime.date(today.year, 8, 17),
+                    decree_number=f"PAS-{rng.randint(100, 999)}.PK.01.01.02 Tahun {umum_year}",
+                    granted_on=datetime.date(umum_year, 8, 17),
                 )
             )
         if rng.random() < 0.06:

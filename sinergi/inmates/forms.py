@@ -48,6 +48,15 @@ class InmateForm(forms.ModelForm[Inmate]):
         return normalise_registration_number(self.cleaned_data["registration_number"])
 
 
+def refuse_future_dates(form: forms.BaseForm, data: dict[str, Any], *fields: str) -> None:
+    """Add an error to each of ``fields`` whose date lies after today (WIB)."""
+    today = timezone.localdate()
+    for name in fields:
+        value = data.get(name)
+        if value and value > today:
+            form.add_error(name, _("This date is in the future; enter a date up to today."))
+
+
 class SentenceForm(forms.ModelForm[Sentence]):
     class Meta:
         model = Sentence
@@ -80,9 +89,7 @@ class SentenceForm(forms.ModelForm[Sentence]):
             data.get(k) for k in ("term_years", "term_months", "term_days")
         ):
             raise forms.ValidationError(_("A fixed term needs years, months or days."))
-        start = data.get("detention_start")
-        if start and start > timezone.localdate():
-            self.add_error("detention_start", _("The detention start cannot be in the future."))
+        refuse_future_dates(self, data, "detention_start", "verdict_date")
         return data
 
 
@@ -96,6 +103,7 @@ class RemissionForm(forms.ModelForm[Remission]):
         data = super().clean() or {}
         if not data.get("months") and not data.get("days"):
             raise forms.ValidationError(_("A remisi needs months or days."))
+        refuse_future_dates(self, data, "granted_on")
         return data
 
 
@@ -109,6 +117,7 @@ class DisciplinaryForm(forms.ModelForm[DisciplinaryRecord]):
         data = super().clean() or {}
         if data.get("date") and data.get("end_date") and data["end_date"] < data["date"]:
             self.add_error("end_date", _("The end cannot be before the date of the entry."))
+        refuse_future_dates(self, data, "date")
         return data
 
 

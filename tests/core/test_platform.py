@@ -63,6 +63,22 @@ def test_seed_demo_is_idempotent():
 
 
 @pytest.mark.django_db
+@override_settings(DEBUG=True)
+def test_the_demo_records_nothing_that_has_not_happened_yet():
+    from django.utils import timezone
+
+    from sinergi.inmates.models import DisciplinaryRecord, Remission, Sentence
+
+    call_command("seed_demo", stdout=io.StringIO())
+    today = timezone.localdate()
+    assert Sentence.objects.exists()
+    assert not Sentence.objects.filter(verdict_date__gt=today).exists()
+    assert not Sentence.objects.filter(detention_start__gt=today).exists()
+    assert not Remission.objects.filter(granted_on__gt=today).exists()
+    assert not DisciplinaryRecord.objects.filter(date__gt=today).exists()
+
+
+@pytest.mark.django_db
 def test_seed_demo_refuses_without_debug_unless_forced():
     with pytest.raises(CommandError, match="DEBUG is off"):
         call_command("seed_demo", stdout=io.StringIO())

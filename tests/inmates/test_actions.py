@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.utils import timezone
 
 from sinergi.core.api import Conflict
 from sinergi.core.models import AuditEvent
@@ -238,6 +239,47 @@ def test_correcting_the_sentence_through_the_form_saves_and_audits(client_for, i
     assert sentence.term_years == 4
     assert sentence.expiry_date == datetime.date(2028, 5, 9)
     assert AuditEvent.objects.get(action="sentence.update").changes["term_years"] == [2, 4]
+
+
+@pytest.mark.parametrize("field", ["verdict_date", "detention_start"])
+def test_a_sentence_dated_in_the_future_is_refused_and_nothing_saved(client_for, inmate, field):
+    from sinergi.inmates.forms import SentenceForm
+
+    sentence = inmate.sentence
+    data = {
+        f: getattr(sentence, f)
+        for f in SentenceForm.Meta.fields
+        if getattr(sentence, f) is not None
+    }
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    data.update({field: tomorrow.isoformat(), "term_years": 9})
+    response = client_for("petugas.selong").post(f"/inmates/{inmate.pk}/sentence/", data)
+    assert response.status_code == 200
+    assert field in response.context["form"].errors
+    sentence.refresh_from_db()
+    assert sentence.term_years != 9
+
+
+def test_a_remisi_granted_in_the_future_is_refused(client_for, inmate):
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    response = client_for("petugas.selong").post(
+        f"/inmates/{inmate.pk}/remissions/new/",
+        {"kind": "umum", "year": 1, "months": 1, "days": 0, "granted_on": tomorrow.isoformat()},
+    )
+    assert response.status_code == 200
+    assert "granted_on" in response.context["form"].errors
+    assert not inmate.remissions.exists()
+
+
+def test_a_register_f_entry_dated_in_the_future_is_refused(client_for, inmate):
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    response = client_for("petugas.selong").post(
+        f"/inmates/{inmate.pk}/register-f/new/",
+        {"date": tomorrow.isoformat(), "violation": "Berkelahi", "sanction": "Sel pengasingan"},
+    )
+    assert response.status_code == 200
+    assert "date" in response.context["form"].errors
+    assert not inmate.disciplinary_records.exists()
 
 
 def test_correcting_identity_through_the_form_saves(client_for, inmate):
