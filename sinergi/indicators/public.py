@@ -10,12 +10,14 @@ from typing import Any
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from sinergi.indicators.catalogue import CATALOGUE, FACILITY, GROUPS, REGION, UNITS
 from sinergi.indicators.periods import Period, PeriodError
 from sinergi.indicators.public_data import (
+    CACHE_SECONDS,
     NATION,
     PUBLIC_INDICATORS,
     Cell,
@@ -173,6 +175,16 @@ def _open_data_period(request: HttpRequest) -> Period | HttpResponse:
         return JsonResponse({"detail": str(exc), "code": "bad_period", "errors": {}}, status=400)
 
 
+def _shareable(response: HttpResponse) -> HttpResponse:
+    """Let browsers and proxies keep an open-data file as long as the server keeps its table.
+
+    The files hold no personal data and set no cookie; the middleware already makes them
+    vary with the language (Accept-Language and the language cookie).
+    """
+    patch_cache_control(response, public=True, max_age=CACHE_SECONDS)
+    return response
+
+
 OPEN_DATA_FIELDS = (
     "period",
     "level",
@@ -200,7 +212,7 @@ def open_data_csv(request: HttpRequest) -> HttpResponse:
     writer = csv.DictWriter(response, fieldnames=OPEN_DATA_FIELDS)
     writer.writeheader()
     writer.writerows(rows)
-    return response
+    return _shareable(response)
 
 
 @require_GET
@@ -218,7 +230,7 @@ def open_data_json(request: HttpRequest) -> HttpResponse:
         json.dumps(payload, ensure_ascii=False, indent=1), content_type="application/json"
     )
     response["Content-Disposition"] = f'attachment; filename="sinergi-{period.code}.json"'
-    return response
+    return _shareable(response)
 
 
 DEFINITION_FIELDS = (
@@ -244,4 +256,4 @@ def definitions_csv(request: HttpRequest) -> HttpResponse:
     writer = csv.DictWriter(response, fieldnames=DEFINITION_FIELDS, extrasaction="ignore")
     writer.writeheader()
     writer.writerows(i.describe() for i in CATALOGUE if i in PUBLIC_INDICATORS)
-    return response
+    return _shareable(response)

@@ -140,3 +140,20 @@ def test_the_public_table_runs_a_fixed_number_of_queries(small_world):
         w.certificate(w.enrol(program), "2025-08-12")
     w.program(w.b)
     assert queries() == before
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/publik/data.csv?period=2025-08",
+        "/publik/data.json?period=2025-08",
+        "/publik/definitions.csv",
+    ],
+)
+def test_open_data_files_may_be_kept_by_proxies_and_set_no_cookie(small_world, path):
+    response = public(path)
+    assert "public" in response["Cache-Control"]
+    assert "max-age=600" in response["Cache-Control"]
+    assert not response.cookies
+    # the JSON carries translated notes: a kept copy must follow the language
+    assert "Accept-Language" in response["Vary"] and "Cookie" in response["Vary"]
