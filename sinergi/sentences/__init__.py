@@ -17,7 +17,7 @@ Example::
 
 from .dates import add_calendar
 from .engine import calculate, expiry_dates, is_special_crime
-from .explain import ExplanationLine
+from .explain import ExplanationLine, Length
 from .inputs import (
     CrimeCategory,
     DisciplinaryPeriod,
@@ -56,6 +56,7 @@ __all__ = [
     "DisciplinaryPeriod",
     "ExplanationLine",
     "IntegrationRight",
+    "Length",
     "NextRemissions",
     "ReligiousHoliday",
     "RemissionAmount",

@@ -7,10 +7,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 from fractions import Fraction
 
 from .dates import add_calendar, add_fraction_of_days, days_between, fraction_of_days
-from .explain import ExplanationLine, line
+from .explain import ExplanationLine, line, phrase
 from .inputs import CrimeCategory, SentenceInput, SentenceInputError
 from .results import Calculation, RightResult, RightStatus
 from .rules import DEFAULT_RULE_SET, IntegrationRight, RuleSet, Span
@@ -34,10 +35,10 @@ _RIGHT_NAMES = {
 }
 
 _CONDITION_LABELS = {
-    "fine_paid": "fine (denda) paid",
-    "restitution_paid": "restitution (uang pengganti) paid",
-    "deradicalisation_completed": "deradicalisation programme completed",
-    "nkri_pledge_signed": "pledge of loyalty to the NKRI signed",
+    "fine_paid": phrase("fine (denda) paid"),
+    "restitution_paid": phrase("restitution (uang pengganti) paid"),
+    "deradicalisation_completed": phrase("deradicalisation programme completed"),
+    "nkri_pledge_signed": phrase("pledge of loyalty to the NKRI signed"),
 }
 
 _SPECIAL_CONDITIONS: dict[CrimeCategory, tuple[str, ...]] = {
@@ -46,15 +47,20 @@ _SPECIAL_CONDITIONS: dict[CrimeCategory, tuple[str, ...]] = {
 }
 
 _REVIEW_NOTES = {
-    IntegrationRight.ASIMILASI: "good behaviour, active participation in pembinaan and a "
-    "lowered risk level (SPPN, Litmas)",
-    IntegrationRight.PB: "good behaviour, active participation in pembinaan, a lowered risk "
-    "level and acceptance by the community (Litmas)",
-    IntegrationRight.CB: "good behaviour, active participation in pembinaan and a lowered "
-    "risk level (Litmas)",
-    IntegrationRight.CMB: "good behaviour, active participation in pembinaan and a lowered "
-    "risk level (Litmas)",
-    IntegrationRight.CMK: "good behaviour and the family's guarantee",
+    IntegrationRight.ASIMILASI: phrase(
+        "good behaviour, active participation in pembinaan and a lowered risk level (SPPN, Litmas)"
+    ),
+    IntegrationRight.PB: phrase(
+        "good behaviour, active participation in pembinaan, a lowered risk level and "
+        "acceptance by the community (Litmas)"
+    ),
+    IntegrationRight.CB: phrase(
+        "good behaviour, active participation in pembinaan and a lowered risk level (Litmas)"
+    ),
+    IntegrationRight.CMB: phrase(
+        "good behaviour, active participation in pembinaan and a lowered risk level (Litmas)"
+    ),
+    IntegrationRight.CMK: phrase("good behaviour and the family's guarantee"),
 }
 
 
@@ -69,10 +75,11 @@ def _add_span(field_name: str, start: date, span: Span) -> date:
     return _add(field_name, start, span.years, span.months, span.days)
 
 
-def _decimal(value: Fraction) -> str:
+def _decimal(value: Fraction) -> int | Decimal:
+    """A whole number as it is, otherwise rounded to two decimals (``Decimal("243.67")``)."""
     if value.denominator == 1:
-        return str(value.numerator)
-    return f"{float(value):.2f}"
+        return value.numerator
+    return Decimal(f"{float(value):.2f}")
 
 
 def _fraction_label(value: Fraction) -> str:
@@ -123,8 +130,8 @@ def _special(sentence: SentenceInput, rule_set: RuleSet) -> tuple[bool, Explanat
         return True, line(
             "calc.special.narcotics_not_fixed",
             "Special crime: yes (narcotics with a {term} sentence, longer than {threshold})",
-            term=str(term),
-            threshold=str(threshold),
+            term=term.sheet_value,
+            threshold=threshold.length,
         )
     start = sentence.detention_start
     expiry = _add("term", start, term.years, term.months, term.days)
@@ -135,7 +142,7 @@ def _special(sentence: SentenceInput, rule_set: RuleSet) -> tuple[bool, Explanat
         "Special crime: {special} (narcotics is special when the sentence is at least "
         "{threshold}, i.e. when the expiry {expiry} is on or after {limit})",
         special=reached,
-        threshold=str(threshold),
+        threshold=threshold.length,
         expiry=expiry,
         limit=limit,
     )
@@ -495,7 +502,7 @@ def _cb(ctx: _Context) -> RightResult:
             line(
                 "right.cb.sentence_ok",
                 "The sentence is at most {limit_span}: expiry {expiry} is on or before {limit}",
-                limit_span=str(rs.cb_max_sentence),
+                limit_span=rs.cb_max_sentence.length,
                 expiry=ctx.expiry,
                 limit=limit,
             )
@@ -506,7 +513,7 @@ def _cb(ctx: _Context) -> RightResult:
                 "right.cb.sentence_too_long",
                 "Not applicable: CB is only for sentences of at most {limit_span}; the expiry "
                 "{expiry} is after {limit}",
-                limit_span=str(rs.cb_max_sentence),
+                limit_span=rs.cb_max_sentence.length,
                 expiry=ctx.expiry,
                 limit=limit,
             )
@@ -531,9 +538,9 @@ def _cmk(ctx: _Context) -> RightResult:
         b,
         ctx.half,
         rs.cmk_behaviour_window_months,
-        window_note=" (engine choice: no window is listed for CMK, the general one is used)"
+        window_note=phrase(" (engine choice: no window is listed for CMK, the general one is used)")
         if rs.cmk_behaviour_window_months is not None
-        else " (no window is listed for CMK)",
+        else phrase(" (no window is listed for CMK)"),
     )
     minimum = _add_span("term", ctx.sentence.detention_start, rs.cmk_min_sentence)
     if ctx.expiry >= minimum:
@@ -541,7 +548,7 @@ def _cmk(ctx: _Context) -> RightResult:
             line(
                 "right.cmk.sentence_ok",
                 "The sentence is at least {minimum_span}: expiry {expiry} is on or after {minimum}",
-                minimum_span=str(rs.cmk_min_sentence),
+                minimum_span=rs.cmk_min_sentence.length,
                 expiry=ctx.expiry,
                 minimum=minimum,
             )
@@ -552,7 +559,7 @@ def _cmk(ctx: _Context) -> RightResult:
                 "right.cmk.sentence_too_short",
                 "Not applicable: CMK needs a sentence of at least {minimum_span}; the expiry "
                 "{expiry} is before {minimum}",
-                minimum_span=str(rs.cmk_min_sentence),
+                minimum_span=rs.cmk_min_sentence.length,
                 expiry=ctx.expiry,
                 minimum=minimum,
             )
@@ -594,7 +601,7 @@ def calculate(
             "day, not counted as a further day served); fractions of days are rounded up",
         ),
         line("calc.detention_start", "Detention start: {date}", date=start),
-        line("calc.term", "Term: {term}", term=str(term)),
+        line("calc.term", "Term: {term}", term=term.sheet_value),
         line("calc.category", "Crime category: {category}", category=sentence.crime_category.value),
         special_line,
         line("calc.as_of", "As of: {date}", date=as_of),
@@ -605,7 +612,7 @@ def calculate(
             "calc.no_fixed_term",
             "A {term} sentence has no expiry date, no fractions, no integration rights and no "
             "remisi unless it is commuted to a fixed term (UU 22/2022)",
-            term=str(term),
+            term=term.sheet_value,
         )
         explanation.append(reason)
         rights = {
@@ -643,7 +650,7 @@ def calculate(
             "calc.expiry",
             "Expiry: {start} + {term} = {expiry}",
             start=start,
-            term=str(term),
+            term=term.sheet_value,
             expiry=expiry,
         )
     )

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 
+from .explain import Length, phrase
+
 __all__ = [
     "CrimeCategory",
     "DisciplinaryPeriod",
@@ -116,12 +118,18 @@ class Term:
     def is_fixed(self) -> bool:
         return self.kind is TermKind.FIXED
 
-    def __str__(self) -> str:
+    @property
+    def sheet_value(self) -> Length | str:
+        """The term as a calculation-sheet parameter: a fixed term's length with every
+        part, or the phrase naming a life or death sentence."""
         if self.kind is TermKind.LIFE:
-            return "life imprisonment"
+            return phrase("life imprisonment")
         if self.kind is TermKind.DEATH:
-            return "death penalty"
-        return f"{self.years} years {self.months} months {self.days} days"
+            return phrase("death penalty")
+        return Length(self.years, self.months, self.days, all_parts=True)
+
+    def __str__(self) -> str:
+        return str(self.sheet_value)
 
 
 @dataclass(frozen=True)

@@ -32,7 +32,7 @@ from typing import Any
 
 from .dates import add_calendar, next_month_day
 from .engine import expiry_dates
-from .explain import ExplanationLine, line
+from .explain import ExplanationLine, line, phrase
 from .inputs import SentenceInput, SentenceInputError
 from .rules import DEFAULT_RULE_SET, RemissionAmount, RemissionTable, RuleSet
 
@@ -194,7 +194,7 @@ def _remission_on(
             line(
                 "remisi.no_fixed_term",
                 "No remisi: a {term} sentence gets no remisi unless commuted to a fixed term",
-                term=str(sentence.term),
+                term=sentence.term.sheet_value,
             ),
             lines,
         )
@@ -267,8 +267,12 @@ def _remission_on(
     )
     missing: list[str] = []
     for name, value, label in (
-        ("on_cmb", on_cmb, "on cuti menjelang bebas (CMB)"),
-        ("serving_fine_substitute", serving_fine_substitute, "serving a fine-substitute term"),
+        ("on_cmb", on_cmb, phrase("on cuti menjelang bebas (CMB)")),
+        (
+            "serving_fine_substitute",
+            serving_fine_substitute,
+            phrase("serving a fine-substitute term"),
+        ),
     ):
         if value is True:
             return _none(
@@ -338,7 +342,7 @@ def _remission_on(
             "days)",
             kind=kind.value,
             year=year,
-            amount=str(amount),
+            amount=amount.length,
             days=total,
             month_days=rule_set.remission_month_days,
         )
@@ -442,7 +446,7 @@ def next_remissions(
     )
 
     khusus_date = holiday_date
-    holiday_name = holiday.value if holiday is not None else "religious holiday"
+    holiday_name = holiday.value if holiday is not None else phrase("religious holiday")
     if khusus_date is None and holiday is ReligiousHoliday.NATAL:
         khusus_date = next_month_day(as_of, rule_set.natal_month, rule_set.natal_day)
     if khusus_date is None:

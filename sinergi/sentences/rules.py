@@ -87,6 +87,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from fractions import Fraction
 
+from .explain import Length
 from .inputs import CrimeCategory, SentenceInputError
 
 __all__ = [
@@ -120,15 +121,13 @@ class Span:
     months: int = 0
     days: int = 0
 
+    @property
+    def length(self) -> Length:
+        """The span as a calculation-sheet parameter (only the parts that are not zero)."""
+        return Length(self.years, self.months, self.days)
+
     def __str__(self) -> str:
-        parts = []
-        if self.years:
-            parts.append(f"{self.years} year{'s' if self.years != 1 else ''}")
-        if self.months:
-            parts.append(f"{self.months} month{'s' if self.months != 1 else ''}")
-        if self.days or not parts:
-            parts.append(f"{self.days} day{'s' if self.days != 1 else ''}")
-        return " ".join(parts)
+        return str(self.length)
 
 
 @dataclass(frozen=True)
@@ -142,8 +141,13 @@ class RemissionAmount:
         """Total days, counting one remisi month as ``month_days`` days."""
         return self.months * month_days + self.days
 
+    @property
+    def length(self) -> Length:
+        """The amount as a calculation-sheet parameter (only the parts that are not zero)."""
+        return Length(months=self.months, days=self.days)
+
     def __str__(self) -> str:
-        return str(Span(months=self.months, days=self.days))
+        return str(self.length)
 
 
 @dataclass(frozen=True)

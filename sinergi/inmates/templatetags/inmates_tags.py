@@ -1,14 +1,31 @@
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
 from django import template
-from django.utils.formats import date_format
-from django.utils.translation import gettext
+from django.utils.formats import date_format, number_format
+from django.utils.translation import gettext, ngettext, pgettext
+
+from sinergi.sentences import Length
 
 register = template.Library()
+
+# The context of the engine's phrases and enum values in the catalogue (see
+# scripts/extract_sheet_messages.py).
+SHEET_CONTEXT = "calculation sheet"
+
+
+def _part(unit: str, n: int) -> str:
+    if unit == "year":
+        text = ngettext("%(n)d year", "%(n)d years", n)
+    elif unit == "month":
+        text = ngettext("%(n)d month", "%(n)d months", n)
+    else:
+        text = ngettext("%(n)d day", "%(n)d days", n)
+    return text % {"n": n}
 
 
 def _value(value: Any) -> str:
@@ -22,12 +39,23 @@ def _value(value: Any) -> str:
             if value.denominator == 1
             else f"{value.numerator}/{value.denominator}"
         )
+    if isinstance(value, Decimal):
+        return number_format(value, decimal_pos=2)
+    if isinstance(value, Length):
+        return " ".join(_part(unit, n) for unit, n in value.parts())
+    if isinstance(value, str):
+        # The engine's English phrases and enum values; any other text (names,
+        # identifiers) is not in the catalogue and comes back unchanged. An empty
+        # string must not be looked up: it would return the catalogue's header.
+        return pgettext(SHEET_CONTEXT, value) if value else value
     return str(value)
 
 
 @register.filter
 def sheet(line: Any) -> str:
-    """One calculation-sheet line in the page's language, dates the Indonesian way."""
+    """One calculation-sheet line in the page's language: its template and its values
+    (lengths, decimals, the engine's English phrases) translated, dates the Indonesian
+    way."""
     if line is None:
         return ""
     params = {key: _value(value) for key, value in line.params}
