@@ -15,7 +15,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from sinergi.core.models import TimeStampedModel
@@ -440,7 +440,11 @@ class ReligiousHolidayDate(TimeStampedModel):
     """The date of a religious holiday in one year (the national calendar of the SKB of
     three ministers), on which remisi khusus is given. Administrators keep it up to date."""
 
-    holiday = models.CharField(_("holiday"), max_length=12, choices=ReligiousHoliday.choices)
+    holiday = models.CharField(
+        pgettext_lazy("religious holiday", "holiday"),
+        max_length=12,
+        choices=ReligiousHoliday.choices,
+    )
     date = models.DateField(_("date"))
     note = models.CharField(_("source or note"), max_length=200, blank=True)
 
