@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
-from typing import TextIO
+from typing import Any, TextIO
 
 from django.utils import timezone
 
@@ -230,14 +230,14 @@ def seed(out: TextIO) -> None:
         60,
         answer_note="Anggaran tahun ini sudah terpakai.",
     )
-    ask(
+    seeds = ask(
         "distan-lotim",
         "equipment",
         "Benih dan pupuk untuk musim tanam",
         500,
         "kg",
         "partially_accepted",
-        15,
+        45,
         program=farming,
         agreement=pks_distan,
         commitment=inputs,
@@ -287,19 +287,24 @@ def seed(out: TextIO) -> None:
                 pk__in=Attendance.objects.filter(status="present").values("session_id"),
             ).order_by("date")
         )
-        hours = Decimal(str(sum(s.hours for s in taught)))
-        delivery = Fulfilment.objects.create(
-            partner=p["disnaker-lotim"],
-            request=teaching,
-            commitment=instructors,
-            description="Instruktur BLK mengajar kelas las",
-            delivered_on=today,
-            quantity=hours,
-            unit="jam",
-            value_rupiah=Decimal(150000) * hours,
-            recorded_by=disnaker_user,
-        )
-        delivery.sessions.set(taught)
+        # The instructors' hours are reported month by month, on the last session taught.
+        by_month: dict[tuple[int, int], list[Any]] = {}
+        for session in taught:
+            by_month.setdefault((session.date.year, session.date.month), []).append(session)
+        for sessions in by_month.values():
+            hours = Decimal(str(sum(s.hours for s in sessions)))
+            delivery = Fulfilment.objects.create(
+                partner=p["disnaker-lotim"],
+                request=teaching,
+                commitment=instructors,
+                description="Instruktur BLK mengajar kelas las",
+                delivered_on=sessions[-1].date,
+                quantity=hours,
+                unit="jam",
+                value_rupiah=Decimal(150000) * hours,
+                recorded_by=disnaker_user,
+            )
+            delivery.sessions.set(sessions)
     tractor_delivery = Fulfilment.objects.create(
         partner=p["distan-lotim"],
         request=tractor_request,
@@ -319,6 +324,19 @@ def seed(out: TextIO) -> None:
         location="Kebun Lapas",
         program=farming,
         fulfilment=tractor_delivery,
+    )
+    # The accepted part of the seed request, delivered ten days after it was asked for.
+    seeds_day = today - datetime.timedelta(days=35)
+    Fulfilment.objects.create(
+        partner=p["distan-lotim"],
+        request=seeds,
+        commitment=inputs,
+        description="Benih jagung dan pupuk organik untuk kebun Lapas",
+        delivered_on=seeds_day,
+        quantity=Decimal(300),
+        unit="kg",
+        value_rupiah=Decimal(4_500_000),
+        recorded_by=officer,
     )
     # Kemenag delivered long ago and nothing since: a dormant partner.
     Fulfilment.objects.create(

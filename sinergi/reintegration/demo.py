@@ -15,7 +15,7 @@ from sinergi.inmates.models import Inmate
 from sinergi.orgs.models import Facility, Partner
 from sinergi.reintegration import actions
 from sinergi.reintegration.assessment import ensure_default_assessment
-from sinergi.reintegration.models import FollowUp, JobOpening, ReintegrationPlan
+from sinergi.reintegration.models import FollowUp, JobOpening, NeedUpdate, ReintegrationPlan
 
 REFERRAL_PATH = {
     "sent": [],
@@ -25,6 +25,24 @@ REFERRAL_PATH = {
     "declined": ["declined"],
     "cancelled": ["cancelled"],
 }
+
+
+def _plan_met_before(inmate: Inmate, officer: User, on: datetime.date) -> None:
+    """A plan whose identity, work and family needs were met on ``on``, before release.
+
+    The actions stamp the updates with the present time; the demo dates them back so that
+    the release figures ("needs met before release") have a history to count.
+    """
+    plan = actions.start_plan(inmate=inmate, by=officer)
+    for need in plan.needs.filter(pathway__in=("identity", "work", "family")):
+        actions.update_need(
+            need=need,
+            values={"status": "met", "responsible": "facility", "partner": None},
+            note="Terpenuhi sebelum bebas",
+            by=officer,
+        )
+    stamp = timezone.make_aware(datetime.datetime.combine(on, datetime.time(10)))
+    NeedUpdate.objects.filter(need__plan=plan).update(at=stamp)
 
 
 def seed(out: TextIO) -> None:
@@ -109,6 +127,8 @@ def seed(out: TextIO) -> None:
         strict=False,
     ):
         day = today - datetime.timedelta(days=30 * months_ago)
+        if months_ago != 7:  # one was released without a plan: the figures show the gap
+            _plan_met_before(inmate, officer, day - datetime.timedelta(days=20))
         release = actions.record_release(
             inmate=inmate,
             by=officer,
