@@ -185,3 +185,56 @@ def test_a_partner_cannot_open_another_partners_request(new_page, full_demo_live
     response = page.goto(support.get_absolute_url())
     assert response is not None and response.status == 404
     assert support.title not in page.content()
+
+
+def test_an_officer_records_an_agreement_with_a_commitment_on_a_phone(new_page, demo_live):
+    from django.utils import timezone
+
+    from sinergi.cooperation.models import Agreement
+
+    today = timezone.localdate()
+    dinsos = "Dinas Sosial Kabupaten Lombok Timur"
+    what = "Pendampingan sosial bagi WBP menjelang bebas"
+    page = new_page(viewport=PHONE, language="en")
+    login(page, "petugas.selong")
+    page.goto("/cooperation/agreements/")
+    page.get_by_role("link", name="New agreement").click()
+    page.wait_for_url(re.compile(r"/cooperation/agreements/new/$"))
+    assert_accessible(page)
+    assert_fits_phone(page)
+
+    page.select_option("#id_kind", "pks")
+    page.fill("#id_number", "460/21/PKS/DINSOS/2026")
+    page.fill("#id_title", "PKS pendampingan reintegrasi sosial (Dinas Sosial)")
+    page.get_by_label(dinsos, exact=True).check()
+    page.fill("#id_signed_on", today.isoformat())
+    page.fill("#id_start_date", today.isoformat())
+    page.fill("#id_end_date", (today - datetime.timedelta(days=1)).isoformat())
+    page.select_option("#id_status", "active")
+    page.select_option("#id_commitment-0-partner", label=dinsos)
+    page.select_option("#id_commitment-0-kind", "reintegration")
+    page.fill("#id_commitment-0-description", what)
+    page.fill("#id_commitment-0-target_quantity", "30")
+    page.fill("#id_commitment-0-unit", "orang")
+    page.fill("#id_commitment-0-due_date", (today + datetime.timedelta(days=90)).isoformat())
+    page.locator("form.form button[type=submit]").click()
+    page.wait_for_load_state("networkidle")
+    # An end date before the start is refused with its message, and the page stays usable.
+    assert "The end date must be after the start date." in page.locator("main").inner_text()
+    assert not Agreement.objects.exists()
+    assert_accessible(page)
+    assert_fits_phone(page)
+
+    page.fill("#id_end_date", (today + datetime.timedelta(days=365)).isoformat())
+    page.locator("form.form button[type=submit]").click()
+    page.wait_for_url(re.compile(r"/cooperation/agreements/\d+/$"))
+    assert "Agreement saved" in page.locator(".messages").inner_text()
+    row = page.locator("main tr", has_text=what)
+    assert dinsos in row.inner_text() and "30 orang" in row.inner_text()
+    assert_accessible(page)
+    assert_fits_phone(page)
+    page.get_by_role("link", name="Edit agreement").click()
+    page.wait_for_url(re.compile(r"/cooperation/agreements/\d+/edit/$"))
+    assert page.input_value("#id_commitment-0-description") == what
+    assert_accessible(page)
+    assert_fits_phone(page)

@@ -9,7 +9,7 @@ partner's users). A move that the workflow or the caller's role does not allow i
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -23,15 +23,19 @@ from sinergi.accounts.notify import notify
 from sinergi.cooperation.choices import ActionStatus, RequestStatus
 from sinergi.cooperation.models import (
     ActionItem,
+    Agreement,
     Asset,
+    Commitment,
     Fulfilment,
     RequestEvent,
     SupportRequest,
 )
 from sinergi.core import audit
 from sinergi.core.api import Conflict
+from sinergi.core.permissions import has_perm
 from sinergi.core.roles import Role
 from sinergi.core.scoping import scope_of
+from sinergi.orgs.models import Facility, Partner
 
 R = RequestStatus
 HEAD = "facility_head"
@@ -338,6 +342,186 @@ def record_meeting(
         changes={**values, "actions": len(items)},
     )
     return meeting
+
+
+def agreement_problems(
+    *,
+    start_date: datetime.date | None,
+    end_date: datetime.date | None,
+    signed_on: datetime.date | None,
+    today: datetime.date | None = None,
+) -> dict[str, str]:
+    """What is wrong with an agreement's dates, by field (empty when nothing is)."""
+    today = today or timezone.localdate()
+    problems: dict[str, str] = {}
+    if start_date and end_date and end_date <= start_date:
+        problems["end_date"] = _("The end date must be after the start date.")
+    if signed_on and signed_on > today:
+        problems["signed_on"] = _("This date is in the future; enter a date up to today.")
+    elif signed_on and end_date and signed_on > end_date:
+        problems["signed_on"] = _("The signing date cannot be after the end date.")
+    return problems
+
+
+def commitment_problems(
+    values: Mapping[str, Any],
+    *,
+    partner_ids: Collection[int],
+    start_date: datetime.date | None,
+    end_date: datetime.date | None,
+) -> dict[str, str]:
+    """What is wrong with one commitment of an agreement with these partners and period."""
+    problems: dict[str, str] = {}
+    partner = values.get("partner")
+    if partner is not None and partner.pk not in partner_ids:
+        problems["partner"] = _("This partner is not a party to the agreement.")
+    due = values.get("due_date")
+    if due and start_date and end_date and not start_date <= due <= end_date:
+        problems["due_date"] = _("The due date must fall within the agreement's period.")
+    target = values.get("target_quantity")
+    if target is not None and target <= 0:
+        problems["target_quantity"] = _("The target must be more than zero.")
+    return problems
+
+
+def _check_agreement(
+    agreement: Agreement,
+    partner_ids: Collection[int],
+    commitments: Iterable[Commitment],
+    unchanged: Collection[str] = (),
+) -> None:
+    """Every rule of the agreement and its commitments, before anything is written;
+    ``unchanged`` fields are not checked again (a stored document is not read back)."""
+    errors: dict[str, list[str]] = {}
+    try:
+        agreement.full_clean(exclude=list(unchanged))
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    dates = {"start_date": agreement.start_date, "end_date": agreement.end_date}
+    for field, message in agreement_problems(signed_on=agreement.signed_on, **dates).items():
+        errors.setdefault(field, []).append(message)
+    for commitment in commitments:
+        found = commitment_problems(
+            {f: getattr(commitment, f) for f in ("partner", "due_date", "target_quantity")},
+            partner_ids=partner_ids,
+            **dates,
+        )
+        try:
+            commitment.full_clean(exclude=["agreement"])
+        except ValidationError as exc:
+            found.update({f: " ".join(m) for f, m in exc.message_dict.items()})
+        errors.setdefault("commitments", []).extend(
+            f"{commitment.description}: {message}" for message in found.values()
+        )
+    if any(errors.values()):
+        raise ValidationError({f: m for f, m in errors.items() if m})
+
+
+@transaction.atomic
+def save_agreement(
+    *,
+    values: Mapping[str, Any],
+    partners: Iterable[Partner],
+    commitments: Iterable[Mapping[str, Any]],
+    by: User,
+    agreement: Agreement | None = None,
+    facility: Facility | None = None,
+    removed: Iterable[int] = (),
+) -> Agreement:
+    """Record a new agreement of ``facility``, or change ``agreement``, with its commitments.
+
+    ``commitments`` are the fields of each commitment kept or added, with ``id`` for one that
+    exists; ``removed`` names existing commitments to delete. Everything is checked before
+    anything is written: a broken rule is a ValidationError, removing a commitment that has
+    deliveries is a Conflict, and only the facility's program officers and head may do it.
+    """
+    if agreement is None:
+        if facility is None or not has_perm(by, "cooperation.add_agreement", facility):
+            raise PermissionDenied(_("Only program officers and heads record agreements."))
+        agreement = Agreement(facility=facility)
+        before: dict[int, Commitment] = {}
+    else:
+        agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
+        if not has_perm(by, "cooperation.change_agreement", agreement):
+            raise PermissionDenied(_("Only program officers and heads change agreements."))
+        before = {c.pk: c for c in agreement.commitments.select_related("partner")}
+    creating = agreement.pk is None
+    removed_ids = sorted(pk for pk in set(removed) if pk in before)
+    delivered = set(
+        Fulfilment.objects.filter(commitment_id__in=removed_ids).values_list(
+            "commitment_id", flat=True
+        )
+    )
+    if delivered:
+        raise Conflict(
+            " ".join(
+                _("“%(commitment)s” cannot be removed: deliveries are recorded against it.")
+                % {"commitment": before[pk].description}
+                for pk in removed_ids
+                if pk in delivered
+            ),
+            code="commitment_delivered",
+        )
+
+    changes: dict[str, Any] = dict(values) if creating else audit.diff(agreement, values)
+    for name, value in values.items():
+        setattr(agreement, name, value)
+    wanted = sorted({p.pk for p in partners})
+    kept: list[Commitment] = []
+    changed: dict[int, dict[str, list[Any]]] = {}
+    for given in commitments:
+        fields = {k: v for k, v in given.items() if k != "id"}
+        pk = given.get("id")
+        if pk is None:
+            kept.append(Commitment(**fields))
+            continue
+        if pk not in before or pk in removed_ids:
+            raise ValidationError(
+                {"commitments": [_("A commitment of another agreement cannot be changed here.")]}
+            )
+        commitment = before[pk]
+        diff = audit.diff(commitment, fields)
+        if diff:
+            changed[pk] = diff
+            for name, value in fields.items():
+                setattr(commitment, name, value)
+        kept.append(commitment)
+    _check_agreement(
+        agreement, wanted, kept, unchanged=[] if "document" in changes else ["document"]
+    )
+
+    previous: list[Any] = (
+        [] if creating else sorted(agreement.partners.values_list("pk", flat=True))
+    )
+    if creating or changes:
+        agreement._history_user = by  # type: ignore[attr-defined]
+        agreement.save()
+    if wanted != previous:
+        agreement.partners.set(wanted)
+        if creating:
+            changes["partners"] = wanted
+        else:
+            changes["partners"] = [previous, wanted]
+    for pk in removed_ids:
+        before[pk]._history_user = by  # type: ignore[attr-defined]
+        before[pk].delete()
+    added = [c for c in kept if c.pk is None]
+    for commitment in added + [before[pk] for pk in changed]:
+        commitment.agreement = agreement
+        commitment._history_user = by  # type: ignore[attr-defined]
+        commitment.save()
+    if creating or changes or added or changed or removed_ids:
+        audit.record(
+            "agreement.create" if creating else "agreement.update",
+            by=by,
+            target=agreement,
+            facility=agreement.facility_id,
+            changes={
+                **changes,
+                "commitments": {"added": len(added), "changed": changed, "removed": removed_ids},
+            },
+        )
+    return agreement
 
 
 @transaction.atomic

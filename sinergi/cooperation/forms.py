@@ -1,14 +1,20 @@
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from django import forms
+from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from sinergi.cooperation.choices import AssetCondition
-from sinergi.cooperation.models import Commitment, Fulfilment, Meeting, SupportRequest
-from sinergi.orgs.models import Partner
+from sinergi.cooperation import actions
+from sinergi.cooperation.choices import AgreementKind, AgreementStatus, AssetCondition
+from sinergi.cooperation.models import Agreement, Commitment, Fulfilment, Meeting, SupportRequest
+from sinergi.orgs.models import Facility, Partner
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -136,3 +142,195 @@ class ActionItemForm(forms.Form):
 
 
 ActionItemFormSet = forms.formset_factory(ActionItemForm, extra=3, max_num=20)
+
+
+# The statuses people set; expiring and expired follow from the end date.
+SETTABLE_STATUSES = [
+    AgreementStatus.DRAFT,
+    AgreementStatus.ACTIVE,
+    AgreementStatus.TERMINATED,
+    AgreementStatus.RENEWED,
+]
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    name: str
+    url: str
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class StoredDocumentInput(forms.ClearableFileInput):
+    """The upload of a replacement, with the stored file's name linking to ``url``: uploads
+    are not served from MEDIA_URL but through a view that checks who asks."""
+
+    def __init__(self, *, url: str, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.url = url
+
+    def get_context(self, name: str, value: Any, attrs: Any) -> dict[str, Any]:
+        context = super().get_context(name, value, attrs)
+        if context["widget"]["is_initial"]:
+            context["widget"]["value"] = StoredFile(value.name.rsplit("/", 1)[-1], self.url)
+        return context
+
+
+class AgreementForm(forms.ModelForm[Agreement]):
+    """An agreement a facility signed. ``facilities``: those the user may record it for
+    (asked only when there are several)."""
+
+    class Meta:
+        model = Agreement
+        fields = [
+            "facility",
+            "kind",
+            "number",
+            "title",
+            "partners",
+            "parent",
+            "scope",
+            "signed_on",
+            "start_date",
+            "end_date",
+            "status",
+            "document",
+        ]
+        widgets = {
+            "signed_on": DATE,
+            "start_date": DATE,
+            "end_date": DATE,
+            "partners": forms.CheckboxSelectMultiple,
+            "scope": forms.Textarea(attrs={"rows": 3}),
+        }
+        labels = {"title": _("Title of the agreement")}
+
+    def __init__(
+        self, *args: Any, user: Any, facilities: Sequence[Facility] = (), **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        if len(facilities) > 1 and not self.instance.pk:
+            facility = self.fields["facility"]
+            facility.queryset = Facility.objects.filter(  # type: ignore[attr-defined]
+                pk__in=[f.pk for f in facilities]
+            ).order_by("name")
+            facility.required = True
+        else:
+            del self.fields["facility"]
+        own = Q(agreements=self.instance) if self.instance.pk else Q(pk__in=[])
+        self.fields["partners"].queryset = (  # type: ignore[attr-defined]
+            Partner.objects.filter(Q(is_active=True) | own).distinct().order_by("name")
+        )
+        frameworks = Agreement.objects.for_user(user).filter(kind=AgreementKind.MOU)
+        if self.instance.pk:
+            frameworks = frameworks.exclude(pk=self.instance.pk).exclude(parent=self.instance)
+        self.fields["parent"].queryset = frameworks.order_by("-start_date", "title")  # type: ignore[attr-defined]
+        if self.instance.pk:
+            self.fields["document"].widget = StoredDocumentInput(
+                url=reverse("cooperation:agreement_document", args=[self.instance.pk])
+            )
+        statuses = list(SETTABLE_STATUSES)
+        if self.instance.status not in statuses:
+            statuses.append(AgreementStatus(self.instance.status))
+        self.fields["status"].choices = [(s.value, s.label) for s in statuses]  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        problems = actions.agreement_problems(
+            start_date=data.get("start_date"),
+            end_date=data.get("end_date"),
+            signed_on=data.get("signed_on"),
+        )
+        for field, message in problems.items():
+            self.add_error(field, message)
+        return data
+
+
+class PartnerChoiceField(forms.ModelChoiceField[Partner]):
+    """A partner among ``partners`` loaded once for a whole formset: no query per row to
+    show the options or to read the answer."""
+
+    def __init__(self, partners: Sequence[Partner], **kwargs: Any) -> None:
+        super().__init__(queryset=Partner.objects.none(), **kwargs)
+        self.partners = {str(p.pk): p for p in partners}
+        self.choices = [("", self.empty_label or ""), *((p.pk, p.name) for p in partners)]
+
+    def to_python(self, value: Any) -> Partner | None:
+        if value in self.empty_values:
+            return None
+        partner = self.partners.get(str(getattr(value, "pk", value)))
+        if partner is None:
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice"
+            )
+        return partner
+
+
+class CommitmentForm(forms.ModelForm[Commitment]):
+    class Meta:
+        model = Commitment
+        fields = ["partner", "kind", "description", "target_quantity", "unit", "due_date"]
+        widgets = {"due_date": DATE}
+        labels = {"unit": _("Unit")}
+
+    def __init__(self, *args: Any, partners: Sequence[Partner], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["partner"]
+        self.fields["partner"] = PartnerChoiceField(
+            partners, label=field.label, help_text=field.help_text, required=False
+        )
+
+
+class BaseCommitmentFormSet(forms.BaseInlineFormSet[Commitment, Agreement, CommitmentForm]):
+    """The commitments of the agreement in ``agreement_form``, checked against its partners
+    and period."""
+
+    def __init__(self, *args: Any, agreement_form: AgreementForm, **kwargs: Any) -> None:
+        self.agreement_form = agreement_form
+        super().__init__(*args, **kwargs)
+        self.extra = 1 if self.instance.pk else 2
+
+    @cached_property
+    def partners(self) -> list[Partner]:
+        return list(self.agreement_form.fields["partners"].queryset)  # type: ignore[attr-defined]
+
+    def get_form_kwargs(self, index: int | None) -> dict[str, Any]:
+        return {**super().get_form_kwargs(index), "partners": self.partners}
+
+    def add_fields(self, form: Any, index: int | None) -> None:
+        super().add_fields(form, index)
+        if "DELETE" in form.fields:
+            form.fields["DELETE"].label = _("Remove this commitment")
+
+    def clean(self) -> None:
+        super().clean()
+        self.agreement_form.is_valid()
+        agreement = self.agreement_form.cleaned_data
+        partners = agreement.get("partners")
+        for form in self.forms:
+            if not form.cleaned_data or form.cleaned_data.get("DELETE"):
+                continue
+            problems = actions.commitment_problems(
+                form.cleaned_data,
+                partner_ids={p.pk for p in partners or ()},
+                start_date=agreement.get("start_date"),
+                end_date=agreement.get("end_date"),
+            )
+            if partners is None:  # the agreement's partners are wrong already
+                problems.pop("partner", None)
+            for field, message in problems.items():
+                form.add_error(field, message)
+
+
+CommitmentFormSet = forms.inlineformset_factory(
+    Agreement,
+    Commitment,
+    form=CommitmentForm,
+    formset=BaseCommitmentFormSet,
+    extra=2,
+    max_num=50,
+    validate_max=True,
+    can_delete=True,
+    can_delete_extra=False,
+)

@@ -4,7 +4,7 @@ from typing import cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q, Sum
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,7 +15,10 @@ from sinergi.accounts.models import User
 from sinergi.cooperation import actions, health
 from sinergi.cooperation.choices import RequestStatus
 from sinergi.cooperation.forms import (
+    AgreementForm,
     CommentForm,
+    CommitmentForm,
+    CommitmentFormSet,
     FulfilmentForm,
     SupportRequestForm,
     TransitionForm,
@@ -30,6 +33,7 @@ from sinergi.cooperation.models import (
 )
 from sinergi.core.api import Conflict
 from sinergi.core.pagination import paginate, querystring_without_page
+from sinergi.core.permissions import has_perm
 from sinergi.core.roles import Role
 from sinergi.core.scoping import scope_of
 from sinergi.orgs.models import Facility, Partner
@@ -195,15 +199,26 @@ def agreement_list(request: HttpRequest) -> HttpResponse:
         {
             "page": paginate(request, agreements.order_by("-start_date", "id")),
             "querystring": querystring_without_page(request),
+            "can_create": bool(_drafting_facilities(request)),
         },
     )
 
 
+def get_agreement_for_user(request: HttpRequest, pk: int, *, write: bool = False) -> Agreement:
+    """The agreement if the user sees it (404 otherwise); with ``write``, 403 unless the
+    user may also change it."""
+    agreement = get_object_or_404(
+        Agreement.objects.for_user(request.user).select_related("facility", "region", "parent"),
+        pk=pk,
+    )
+    if write and not has_perm(request.user, "cooperation.change_agreement", agreement):
+        raise PermissionDenied
+    return agreement
+
+
 @login_required
 def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    agreement = get_object_or_404(
-        Agreement.objects.for_user(request.user).select_related("facility", "region"), pk=pk
-    )
+    agreement = get_agreement_for_user(request, pk)
     commitments = health.commitments_with_progress(
         Commitment.objects.filter(agreement=agreement).select_related("partner")
     )
@@ -214,8 +229,90 @@ def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "agreement": agreement,
             "commitments": commitments,
             "health": health.agreement_health(agreement),
+            "can_edit": has_perm(request.user, "cooperation.change_agreement", agreement),
         },
     )
+
+
+def _agreement_form(
+    request: HttpRequest, agreement: Agreement, facilities: list[Facility]
+) -> HttpResponse:
+    """The agreement form with its commitments, for a new ``agreement`` (unsaved, of the
+    first facility unless the user picks another) or an existing one."""
+    title = agreement.title  # before the form writes what was typed onto ``agreement``
+    data, files = (request.POST, request.FILES) if request.method == "POST" else (None, None)
+    form = AgreementForm(data, files, instance=agreement, user=request.user, facilities=facilities)
+    items = CommitmentFormSet(data, instance=agreement, prefix="commitment", agreement_form=form)
+    if request.method == "POST" and all([form.is_valid(), items.is_valid()]):  # both shown
+        values = {k: v for k, v in form.cleaned_data.items() if k not in ("facility", "partners")}
+        if values.get("document") is None:  # nothing uploaded: the stored document stays
+            values.pop("document", None)
+        elif values["document"] is False:  # "clear" ticked
+            values["document"] = ""
+        kept = [f for f in items.forms if f.cleaned_data and f not in items.deleted_forms]
+        try:
+            saved = actions.save_agreement(
+                agreement=agreement if agreement.pk else None,
+                facility=agreement.facility,
+                values=values,
+                partners=form.cleaned_data["partners"],
+                commitments=[
+                    {
+                        "id": f.instance.pk,
+                        **{k: f.cleaned_data[k] for k in CommitmentForm.Meta.fields},
+                    }
+                    for f in kept
+                ],
+                removed=[f.instance.pk for f in items.deleted_forms if f.instance.pk],
+                by=_user(request),
+            )
+        except (Conflict, ValidationError) as exc:
+            form.add_error(None, exc.detail if isinstance(exc, Conflict) else exc.messages)
+        else:
+            messages.success(request, _("Agreement saved."))
+            return redirect(saved)
+    return render(
+        request,
+        "cooperation/agreement_form.html",
+        {
+            "form": form,
+            "commitment_forms": items,
+            "agreement": agreement if agreement.pk else None,
+            "title": title,
+        },
+    )
+
+
+@login_required
+def agreement_document(request: HttpRequest, pk: int) -> FileResponse:
+    """The signed document of an agreement, for those who see the agreement."""
+    agreement = get_agreement_for_user(request, pk)
+    if not agreement.document:
+        raise Http404
+    try:
+        document = agreement.document.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    return FileResponse(
+        document,
+        as_attachment=False,
+        filename=agreement.document.name.rsplit("/", 1)[-1],
+        content_type="application/pdf",
+    )
+
+
+@login_required
+def agreement_create(request: HttpRequest) -> HttpResponse:
+    facilities = _drafting_facilities(request)
+    if not facilities:
+        raise PermissionDenied
+    return _agreement_form(request, Agreement(facility=facilities[0]), facilities)
+
+
+@login_required
+def agreement_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    agreement = get_agreement_for_user(request, pk, write=True)
+    return _agreement_form(request, agreement, [])
 
 
 @login_required

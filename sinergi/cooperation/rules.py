@@ -1,0 +1,15 @@
+"""Who may record and change cooperation records (django-rules, asked through
+``sinergi.core.permissions.has_perm``). Who sees them is ``queries.py``."""
+
+import rules
+
+from sinergi.core.permissions import facility_role
+from sinergi.core.roles import Role
+
+# The object is the facility that signs. A region-level agreement (no facility) is
+# recorded by the administrators in the admin site.
+rules.add_perm(
+    "cooperation.add_agreement", facility_role(Role.PROGRAM_OFFICER, Role.HEAD, attr="pk")
+)
+# The object is the agreement: its facility's program officers and head keep it up to date.
+rules.add_perm("cooperation.change_agreement", facility_role(Role.PROGRAM_OFFICER, Role.HEAD))

@@ -1,0 +1,525 @@
+"""Recording an agreement and its commitments without the admin: who may, what is refused,
+and that nothing is half-saved."""
+
+from __future__ import annotations
+
+import datetime
+import html
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from sinergi.accounts.models import Membership
+from sinergi.cooperation import actions
+from sinergi.cooperation.models import Agreement, Commitment, Fulfilment
+from sinergi.core.models import AuditEvent
+from sinergi.core.roles import Role
+from sinergi.orgs.models import Facility, Partner, Region
+
+pytestmark = pytest.mark.django_db
+NEW = "/cooperation/agreements/new/"
+DAY = datetime.timedelta(days=1)
+
+
+def today() -> datetime.date:
+    return timezone.localdate()
+
+
+def partner(code: str) -> Partner:
+    return Partner.objects.get(code=code)
+
+
+def english(client: Client) -> Client:
+    """Messages are compared in English, whatever the catalogue says in Indonesian."""
+    client.cookies["sinergi_language"] = "en"
+    return client
+
+
+def row(**overrides: Any) -> dict[str, Any]:
+    """One commitment of the formset, as the browser posts it."""
+    values: dict[str, Any] = {
+        "id": "",
+        "partner": partner("disnaker-lotim").pk,
+        "kind": "instructors",
+        "description": "Instruktur menjahit untuk pelatihan 160 jam",
+        "target_quantity": "160",
+        "unit": "jam",
+        "due_date": (today() + 60 * DAY).isoformat(),
+    }
+    values.update(overrides)
+    return values
+
+
+def form_data(rows: list[dict[str, Any]], *, initial: int = 0, **fields: Any) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "kind": "pks",
+        "number": "560/77/PKS/DISNAKER/2026",
+        "title": "PKS pelatihan menjahit bagi WBP",
+        "partners": [partner("disnaker-lotim").pk, partner("blk-lotim").pk],
+        "parent": "",
+        "scope": "Pelatihan menjahit dan uji kompetensi BNSP.",
+        "signed_on": (today() - 5 * DAY).isoformat(),
+        "start_date": (today() - 5 * DAY).isoformat(),
+        "end_date": (today() + 365 * DAY).isoformat(),
+        "status": "active",
+        "commitment-TOTAL_FORMS": str(len(rows)),
+        "commitment-INITIAL_FORMS": str(initial),
+    }
+    data.update(fields)
+    for index, values in enumerate(rows):
+        for key, value in values.items():
+            data[f"commitment-{index}-{key}"] = value
+    return data
+
+
+def make_agreement(commitments: int = 1, **fields: Any) -> Agreement:
+    """An active PKS of Selong with Disnaker and the BLK, and ``commitments`` commitments."""
+    values: dict[str, Any] = {
+        "kind": "pks",
+        "title": "PKS pelatihan kerja",
+        "facility": Facility.objects.get(code="selong"),
+        "status": "active",
+        "start_date": today() - 30 * DAY,
+        "end_date": today() + 335 * DAY,
+    }
+    values.update(fields)
+    agreement = Agreement.objects.create(**values)
+    agreement.partners.set([partner("disnaker-lotim"), partner("blk-lotim")])
+    for n in range(commitments):
+        Commitment.objects.create(
+            agreement=agreement,
+            partner=partner("disnaker-lotim"),
+            kind="instructors",
+            description=f"Instruktur {n}",
+            target_quantity=Decimal(10),
+            unit="jam",
+            due_date=today() + (n + 1) * DAY,
+        )
+    return agreement
+
+
+def existing_rows(agreement: Agreement) -> list[dict[str, Any]]:
+    return [
+        row(
+            id=c.pk,
+            partner=c.partner_id or "",
+            kind=c.kind,
+            description=c.description,
+            target_quantity=str(c.target_quantity),
+            unit=c.unit,
+            due_date=c.due_date.isoformat(),
+        )
+        for c in agreement.commitments.order_by("pk")
+    ]
+
+
+def edit_data(agreement: Agreement, rows: list[dict[str, Any]], **fields: Any) -> dict[str, Any]:
+    """The edit form of ``agreement`` as posted: its own period unless ``fields`` say
+    otherwise, and ``rows`` (its existing commitments first)."""
+    period = {
+        "start_date": agreement.start_date.isoformat(),
+        "end_date": agreement.end_date.isoformat(),
+    }
+    return form_data(rows, initial=agreement.commitments.count(), **{**period, **fields})
+
+
+def edit_url(agreement: Agreement) -> str:
+    return f"/cooperation/agreements/{agreement.pk}/edit/"
+
+
+def errors(response: Any) -> list[str]:
+    """Every error message the form page shows, in plain text."""
+    found: list[str] = []
+    form, formset = response.context["form"], response.context["commitment_forms"]
+    for messages in form.errors.values():
+        found += list(messages)
+    for child in formset.forms:
+        for messages in child.errors.values():
+            found += list(messages)
+    found += list(formset.non_form_errors())
+    page = html.unescape(response.content.decode())
+    for message in found:
+        assert message in page, message
+    return found
+
+
+def test_an_officer_creates_an_agreement_with_two_commitments(client_for, user):
+    officer = user("petugas.selong")
+    page = client_for("petugas.selong").get(NEW)
+    assert page.status_code == 200
+    response = client_for("petugas.selong").post(
+        NEW,
+        form_data(
+            [
+                row(),
+                row(
+                    partner=partner("blk-lotim").pk,
+                    kind="training_places",
+                    description="Tempat uji kompetensi di BLK",
+                    target_quantity="20",
+                    unit="orang",
+                ),
+            ]
+        ),
+    )
+    agreement = Agreement.objects.get()
+    assert response.status_code == 302 and response["Location"] == agreement.get_absolute_url()
+    assert agreement.facility is not None and agreement.facility.code == "selong"
+    assert agreement.region_id is None
+    assert sorted(p.code for p in agreement.partners.all()) == ["blk-lotim", "disnaker-lotim"]
+    commitments = list(agreement.commitments.order_by("pk"))
+    assert [(c.partner.code if c.partner else None, c.target_quantity) for c in commitments] == [
+        ("disnaker-lotim", Decimal(160)),
+        ("blk-lotim", Decimal(20)),
+    ]
+    event = AuditEvent.objects.get(action="agreement.create")
+    assert event.target_id == str(agreement.pk) and event.actor == officer
+    assert event.facility_id == agreement.facility_id
+    assert event.changes["commitments"]["added"] == 2
+    assert agreement.history.get().history_user == officer
+    for commitment in commitments:
+        assert commitment.history.get().history_user == officer
+    detail = client_for("petugas.selong").get(agreement.get_absolute_url()).content.decode()
+    assert "Instruktur menjahit untuk pelatihan 160 jam" in detail
+    assert "Tempat uji kompetensi di BLK" in detail
+
+
+def test_the_head_may_record_an_agreement_too(client_for):
+    client = client_for("kalapas.selong")
+    assert client.get(NEW).status_code == 200
+    assert client.post(NEW, form_data([row()])).status_code == 302
+    assert Agreement.objects.get().commitments.count() == 1
+
+
+def test_a_commitment_the_facility_promised_has_no_partner(client_for):
+    response = client_for("petugas.selong").post(
+        NEW, form_data([row(partner="", kind="other", description="Ruang kelas menjahit")])
+    )
+    assert response.status_code == 302
+    assert Commitment.objects.get().partner is None
+
+
+def test_edit_changes_a_commitment_and_adds_one(client_for, user):
+    agreement = make_agreement(1)
+    url = edit_url(agreement)
+    client = client_for("petugas.selong")
+    assert client.get(url).status_code == 200
+    rows = existing_rows(agreement)
+    rows[0]["target_quantity"] = "24"
+    rows.append(row(partner=partner("blk-lotim").pk, description="Alat jahit", kind="equipment"))
+    response = client.post(url, edit_data(agreement, rows, title="PKS pelatihan kerja (perubahan)"))
+    assert response.status_code == 302
+    agreement.refresh_from_db()
+    assert agreement.title == "PKS pelatihan kerja (perubahan)"
+    changed, added = agreement.commitments.order_by("pk")
+    assert changed.target_quantity == Decimal(24) and changed.description == "Instruktur 0"
+    assert added.description == "Alat jahit" and added.partner == partner("blk-lotim")
+    event = AuditEvent.objects.get(action="agreement.update")
+    assert event.changes["title"] == ["PKS pelatihan kerja", "PKS pelatihan kerja (perubahan)"]
+    assert event.changes["commitments"]["added"] == 1
+    assert event.changes["commitments"]["changed"] == {
+        str(changed.pk): {"target_quantity": ["10.00", "24"]}
+    }
+    assert changed.history.first().history_user == user("petugas.selong")
+    assert agreement.history.first().history_user == user("petugas.selong")
+
+
+def test_edit_removes_a_commitment_without_deliveries(client_for):
+    agreement = make_agreement(2)
+    rows = existing_rows(agreement)
+    rows[1]["DELETE"] = "on"
+    response = client_for("kalapas.selong").post(edit_url(agreement), edit_data(agreement, rows))
+    assert response.status_code == 302
+    assert [c.description for c in agreement.commitments.all()] == ["Instruktur 0"]
+    assert AuditEvent.objects.get(action="agreement.update").changes["commitments"]["removed"]
+
+
+def test_removing_a_commitment_with_deliveries_is_refused(client_for):
+    agreement = make_agreement(2)
+    delivered = agreement.commitments.order_by("pk")[1]
+    Fulfilment.objects.create(
+        partner=partner("disnaker-lotim"),
+        commitment=delivered,
+        description="Instruktur mengajar",
+        delivered_on=today(),
+        quantity=Decimal(4),
+        unit="jam",
+    )
+    rows = existing_rows(agreement)
+    rows[0]["target_quantity"] = "99"
+    rows[1]["DELETE"] = "on"
+    response = english(client_for("petugas.selong")).post(
+        edit_url(agreement), edit_data(agreement, rows)
+    )
+    assert response.status_code == 200
+    assert "“Instruktur 1” cannot be removed: deliveries are recorded against it." in errors(
+        response
+    )
+    assert agreement.commitments.count() == 2
+    assert agreement.commitments.order_by("pk")[0].target_quantity == Decimal(10)
+    assert not AuditEvent.objects.filter(action="agreement.update").exists()
+
+
+# (what is wrong, dates of the agreement and other values of its second commitment in days
+# from today, the message). The defaults: signed and started 5 days ago, ends in 365 days,
+# the commitment due in 60 days.
+RULES: list[tuple[str, dict[str, int], dict[str, Any], str]] = [
+    ("end before start", {"end_date": -10}, {}, "The end date must be after the start date."),
+    ("end on the start date", {"end_date": -5}, {}, "The end date must be after the start date."),
+    (
+        "signed in the future",
+        {"signed_on": 2},
+        {},
+        "This date is in the future; enter a date up to today.",
+    ),
+    (
+        "signed after it ended",
+        {"start_date": -100, "end_date": -50, "signed_on": -10},
+        {"due_date": -60},
+        "The signing date cannot be after the end date.",
+    ),
+    (
+        "a partner outside the agreement",
+        {},
+        {"partner": "dukcapil-lotim"},
+        "This partner is not a party to the agreement.",
+    ),
+    (
+        "due after the end",
+        {},
+        {"due_date": 400},
+        "The due date must fall within the agreement's period.",
+    ),
+    (
+        "due before the start",
+        {},
+        {"due_date": -6},
+        "The due date must fall within the agreement's period.",
+    ),
+    ("a zero target", {}, {"target_quantity": "0"}, "The target must be more than zero."),
+    ("a negative target", {}, {"target_quantity": "-3"}, "The target must be more than zero."),
+]
+
+
+@pytest.mark.parametrize(
+    ("dates", "commitment", "message"), [r[1:] for r in RULES], ids=[r[0] for r in RULES]
+)
+def test_each_rule_refuses_with_its_message_and_saves_nothing(
+    client_for, dates, commitment, message
+):
+    fields = {name: (today() + days * DAY).isoformat() for name, days in dates.items()}
+    second = dict(commitment)
+    if "partner" in second:
+        second["partner"] = partner(second["partner"]).pk
+    if "due_date" in second:
+        second["due_date"] = (today() + second["due_date"] * DAY).isoformat()
+    first = row() if "due_date" not in second else row(due_date=second["due_date"])
+    response = english(client_for("petugas.selong")).post(
+        NEW, form_data([first, row(description="Kedua", **second)], **fields)
+    )
+    assert response.status_code == 200
+    assert message in errors(response)
+    assert not Agreement.objects.exists() and not Commitment.objects.exists()
+    assert not AuditEvent.objects.filter(action__startswith="agreement.").exists()
+
+
+def test_a_rule_broken_on_edit_changes_nothing(client_for):
+    agreement = make_agreement(1)
+    rows = existing_rows(agreement)
+    rows[0]["partner"] = partner("dukcapil-lotim").pk
+    response = english(client_for("petugas.selong")).post(
+        edit_url(agreement), edit_data(agreement, rows, title="Tidak tersimpan")
+    )
+    assert "This partner is not a party to the agreement." in errors(response)
+    agreement.refresh_from_db()
+    assert agreement.title == "PKS pelatihan kerja"
+    assert agreement.commitments.get().partner == partner("disnaker-lotim")
+
+
+def test_the_action_refuses_what_the_form_would_and_writes_nothing(user):
+    officer = user("petugas.selong")
+    values = {
+        "kind": "pks",
+        "title": "PKS",
+        "status": "active",
+        "start_date": today(),
+        "end_date": today() + 100 * DAY,
+    }
+    commitment = {
+        "partner": partner("dukcapil-lotim"),
+        "kind": "other",
+        "description": "x",
+        "target_quantity": Decimal(1),
+        "unit": "unit",
+        "due_date": today() + 10 * DAY,
+    }
+    with pytest.raises(ValidationError):
+        actions.save_agreement(
+            facility=Facility.objects.get(code="selong"),
+            values=values,
+            partners=[partner("disnaker-lotim")],
+            commitments=[commitment],
+            by=officer,
+        )
+    assert not Agreement.objects.exists()
+    created = actions.save_agreement(
+        facility=Facility.objects.get(code="selong"),
+        values=values,
+        partners=[partner("disnaker-lotim"), partner("dukcapil-lotim")],
+        commitments=[commitment],
+        by=officer,
+    )
+    # Outside a web request the history still names who made the change.
+    assert created.history.get().history_user == officer
+    assert created.commitments.get().history.get().history_user == officer
+
+
+def test_only_a_pdf_is_accepted_as_the_signed_document(client_for):
+    client = english(client_for("petugas.selong"))
+    not_pdf = SimpleUploadedFile("pks.pdf", b"hello", content_type="application/pdf")
+    response = client.post(NEW, {**form_data([row()]), "document": not_pdf})
+    assert response.status_code == 200
+    assert "The file's content is not a PDF." in errors(response)
+    assert not Agreement.objects.exists()
+    pdf = SimpleUploadedFile("pks.pdf", b"%PDF-1.4 signed", content_type="application/pdf")
+    assert client.post(NEW, {**form_data([row()]), "document": pdf}).status_code == 302
+    agreement = Agreement.objects.get()
+    assert agreement.document.name.endswith(".pdf")
+
+
+def test_the_signed_document_is_shown_to_those_who_see_the_agreement(client_for):
+    agreement = make_agreement(1)
+    pdf = SimpleUploadedFile("pks-disnaker.pdf", b"%PDF-1.4 signed", content_type="application/pdf")
+    agreement.document.save("pks-disnaker.pdf", pdf)
+    url = f"/cooperation/agreements/{agreement.pk}/document/"
+    officer = client_for("petugas.selong")
+    assert url in officer.get(agreement.get_absolute_url()).content.decode()
+    response = officer.get(url)
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert b"".join(response.streaming_content).startswith(b"%PDF-")
+    assert client_for("mitra.disnaker").get(url).status_code == 200
+    assert client_for("petugas.lobar").get(url).status_code == 404
+    # The edit page links the stored file through that page, and saving without a new
+    # upload keeps it.
+    edit = edit_url(agreement)
+    assert f'href="{url}"' in officer.get(edit).content.decode()
+    stored = agreement.document.name
+    data = edit_data(agreement, existing_rows(agreement))
+    assert officer.post(edit, data).status_code == 302
+    agreement.refresh_from_db()
+    assert agreement.document.name == stored
+    assert officer.post(edit, {**data, "document-clear": "on"}).status_code == 302
+    agreement.refresh_from_db()
+    assert not agreement.document
+    assert officer.get(url).status_code == 404
+
+
+def test_the_parent_is_a_framework_agreement_the_user_can_see(client_for):
+    mou = make_agreement(0, kind="mou", title="Kesepakatan Bersama")
+    pks = make_agreement(0, title="PKS lain")
+    lobar_mou = make_agreement(
+        0, kind="mou", title="KB Lombok Barat", facility=Facility.objects.get(code="lobar")
+    )
+    client = english(client_for("petugas.selong"))
+    for refused in (pks, lobar_mou):
+        response = client.post(NEW, form_data([row()], parent=refused.pk))
+        assert response.status_code == 200 and errors(response)
+    assert client.post(NEW, form_data([row()], parent=mou.pk)).status_code == 302
+    assert Agreement.objects.get(title="PKS pelatihan menjahit bagi WBP").parent == mou
+
+
+def test_a_drafter_for_several_facilities_chooses_among_those_only(client_for, user):
+    officer = user("petugas.selong")
+    Membership.objects.create(
+        user=officer, role=Role.PROGRAM_OFFICER, facility=Facility.objects.get(code="lobar")
+    )
+    client = english(client_for("petugas.selong"))
+    page = client.get(NEW)
+    choices = {str(f) for f in page.context["form"].fields["facility"].queryset}
+    assert choices == {"Lapas Kelas IIB Selong", "Lapas Kelas IIA Lombok Barat"}
+    bapas = Facility.objects.get(code="bapas-mataram")
+    response = client.post(NEW, form_data([row()], facility=bapas.pk))
+    assert response.status_code == 200 and errors(response)
+    lobar = Facility.objects.get(code="lobar")
+    assert client.post(NEW, form_data([row()], facility=lobar.pk)).status_code == 302
+    assert Agreement.objects.get().facility == lobar
+
+
+def test_one_facility_drafter_is_not_asked_for_the_facility(client_for):
+    page = client_for("petugas.selong").get(NEW)
+    assert "facility" not in page.context["form"].fields
+
+
+@pytest.mark.parametrize("username", ["mitra.disnaker", "wali.selong", "kanwil.ntb"])
+def test_who_sees_an_agreement_but_may_not_edit_it_is_refused(client_for, username):
+    agreement = make_agreement(1)
+    client = client_for(username)
+    url = edit_url(agreement)
+    assert client.get(agreement.get_absolute_url()).status_code == 200
+    assert client.get(url).status_code == 403
+    rows = existing_rows(agreement)
+    assert client.post(url, edit_data(agreement, rows, title="Diubah")).status_code == 403
+    assert client.get(NEW).status_code == 403
+    assert client.post(NEW, form_data([row()])).status_code == 403
+    agreement.refresh_from_db()
+    assert agreement.title == "PKS pelatihan kerja" and Agreement.objects.count() == 1
+    assert "/edit/" not in client.get(agreement.get_absolute_url()).content.decode()
+    assert NEW not in client.get("/cooperation/agreements/").content.decode()
+
+
+def test_another_facilitys_officer_does_not_find_the_edit_page(client_for):
+    agreement = make_agreement(1)
+    client = client_for("petugas.lobar")
+    url = edit_url(agreement)
+    assert client.get(url).status_code == 404
+    assert client.post(url, edit_data(agreement, existing_rows(agreement))).status_code == 404
+    agreement.refresh_from_db()
+    assert agreement.title == "PKS pelatihan kerja"
+
+
+def test_a_regional_agreement_stays_with_the_administrators(client_for):
+    agreement = make_agreement(0, facility=None, region=Region.objects.get(code="ntb"))
+    url = edit_url(agreement)
+    officer = client_for("petugas.selong")
+    assert officer.get(agreement.get_absolute_url()).status_code == 200
+    assert officer.get(url).status_code == 403
+    assert "/edit/" not in officer.get(agreement.get_absolute_url()).content.decode()
+
+
+def test_anonymous_users_are_sent_to_sign_in(demo_world):
+    agreement = make_agreement(1)
+    for url in (NEW, edit_url(agreement)):
+        response = Client().get(url)
+        assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+        response = Client().post(url, form_data([row()]))
+        assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+    assert Agreement.objects.count() == 1
+
+
+@pytest.mark.parametrize("username", ["petugas.selong", "kalapas.selong"])
+def test_officers_find_the_links_to_the_forms(client_for, username):
+    agreement = make_agreement(1)
+    client = client_for(username)
+    assert NEW in client.get("/cooperation/agreements/").content.decode()
+    detail = client.get(agreement.get_absolute_url()).content.decode()
+    assert edit_url(agreement) in detail
+
+
+def test_the_edit_page_runs_a_fixed_number_of_queries(client_for):
+    client = client_for("petugas.selong")
+    counts = []
+    for size in (2, 10):
+        agreement = make_agreement(size, title=f"PKS {size}")
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(edit_url(agreement))
+        assert response.status_code == 200
+        assert len(response.context["commitment_forms"].initial_forms) == size
+        counts.append(len(ctx))
+    assert counts[0] == counts[1], counts
