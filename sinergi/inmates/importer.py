@@ -380,8 +380,14 @@ def run_import(batch_id: int) -> ImportBatch:
             batch.created_count = sum(r.registration_number not in existing for r in rows)
             batch.status = ImportStatus.DONE
         else:
+            # Say so before the transaction: its progress cannot be seen from outside.
+            batch.message = ImportBatch.WRITING
+            ImportBatch.objects.filter(pk=batch.pk).update(
+                processed_rows=batch.processed_rows, message=batch.message
+            )
             with transaction.atomic():
                 _write(batch, rows)
+            batch.message = ""
             batch.status = ImportStatus.DONE
     except parsing.ImportFileError as exc:
         batch.status = ImportStatus.FAILED

@@ -425,6 +425,13 @@ class ImportBatch(TimeStampedModel):
     def get_absolute_url(self) -> str:
         return reverse("inmates:import_detail", args=[self.pk])
 
+    # ``message`` while the checked rows are written in one transaction (nothing to count).
+    WRITING = "writing"
+
+    @property
+    def is_writing(self) -> bool:
+        return self.status == ImportStatus.RUNNING and self.message == self.WRITING
+
     @property
     def progress_percent(self) -> int:
         if not self.total_rows:

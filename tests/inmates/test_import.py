@@ -204,3 +204,48 @@ def test_upload_rejects_other_file_types(demo_world, client_for):
     )
     assert response.status_code == 200
     assert response.context["form"].errors["file"]
+
+
+def test_the_write_phase_is_announced_before_it_starts_and_cleared_after(
+    demo_world, tmp_path, monkeypatch
+):
+    """Rows are written in one transaction: the page cannot count them, so it says that
+    they are being written, from a committed change made before the transaction."""
+    from sinergi.inmates import importer
+
+    seen = {}
+    write = importer._write
+
+    def watching(batch, rows):
+        stored = ImportBatch.objects.get(pk=batch.pk)
+        seen["writing"] = stored.is_writing
+        seen["checked"] = stored.processed_rows
+        return write(batch, rows)
+
+    monkeypatch.setattr(importer, "_write", watching)
+    _import(_csv(tmp_path, ROWS))
+    batch = ImportBatch.objects.latest("created_at")
+    assert seen == {"writing": True, "checked": 3}
+    assert batch.status == "done"
+    assert not batch.is_writing
+    assert batch.message == ""
+
+
+def test_the_page_of_an_import_being_written_says_so(demo_world, client_for):
+    from sinergi.orgs.models import Facility
+
+    batch = ImportBatch.objects.create(
+        facility=Facility.objects.get(code="selong"),
+        filename="export.csv",
+        status="running",
+        total_rows=60000,
+        processed_rows=60000,
+        message=ImportBatch.WRITING,
+    )
+    page = client_for("petugas.selong").get(
+        f"/inmates/import/{batch.pk}/", HTTP_ACCEPT_LANGUAGE="en"
+    )
+    html = page.content.decode()
+    assert "Writing 60000 rows" in html or "Writing 60,000 rows" in html
+    assert 'hx-trigger="every 2s"' in html
+    assert "Rows checked" not in html
