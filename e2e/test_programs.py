@@ -106,3 +106,32 @@ def test_program_pages_pass_axe_in_indonesian_on_a_phone(new_page, full_demo_liv
     page.goto(session)
     assert_accessible(page)
     assert_fits_phone(page)
+
+
+def test_an_officer_on_a_phone_adds_a_holiday_from_the_programs_menu(new_page, full_demo_live):
+    from sinergi.programs.models import Holiday
+
+    day = datetime.date.today() + datetime.timedelta(days=45)
+    while Holiday.objects.filter(facility__code="selong", date=day).exists():
+        day += datetime.timedelta(days=1)
+    page = new_page(viewport=PHONE, language="id")
+    login(page, "petugas.selong")
+    page.locator(".menu-toggle").click()
+    page.locator("#site-nav summary", has_text="Program").click()
+    # by its address: the Indonesian label comes with the next merge of the translations
+    page.locator('#site-nav a[href="/programs/holidays/"]').click()
+    page.wait_for_url("**/programs/holidays/")
+    assert_accessible(page)
+    assert_fits_phone(page)
+    page.fill("#id_date", day.isoformat())
+    page.fill("#id_name", "Hari Jadi Lombok Timur")
+    page.locator("form.form button[type=submit]").click()
+    page.wait_for_load_state("networkidle")
+    assert "Hari Jadi Lombok Timur" in page.locator(".messages").inner_text()
+    assert "Hari Jadi Lombok Timur" in page.locator("#list-title ~ ul").inner_text()
+    assert Holiday.objects.filter(facility__code="selong", date=day).exists()
+    assert_accessible(page)
+    assert_fits_phone(page)
+    page.locator("#list-title ~ ul details summary").first.click()
+    assert_accessible(page)
+    assert_fits_phone(page)

@@ -13,10 +13,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
-from django.db import transaction
-from django.db.models import Count, Q, Sum
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
@@ -26,6 +27,7 @@ from sinergi.core.api import Conflict
 from sinergi.core.roles import Role
 from sinergi.core.scoping import scope_of
 from sinergi.inmates.models import Inmate
+from sinergi.orgs.models import Facility
 from sinergi.programs.choices import (
     AttendanceStatus,
     CertificateStatus,
@@ -244,6 +246,7 @@ def cancel_session(*, session: Session, reason: str, by: User) -> Session:
         raise Conflict(_("This session is already cancelled."), code="already_cancelled")
     session.status = SessionStatus.CANCELLED
     session.cancel_reason = reason.strip()
+    session._history_user = by  # type: ignore[attr-defined]
     session.save(update_fields=["status", "cancel_reason", "updated_at"])
     audit.record(
         "session.cancel",
@@ -253,6 +256,129 @@ def cancel_session(*, session: Session, reason: str, by: User) -> Session:
         changes={"reason": reason},
     )
     return session
+
+
+# --- holidays -----------------------------------------------------------------------
+
+# About two years: the national calendar of holidays (SKB) is known a year or so ahead.
+HOLIDAY_DAYS_AHEAD = 731
+
+
+@dataclass
+class HolidayResult:
+    """What adding a holiday did to the sessions of its day."""
+
+    holiday: Holiday
+    cancelled: list[Session] = field(default_factory=list)
+    kept: list[Session] = field(default_factory=list)  # they already have attendance
+
+
+def keeps_holidays(user: User, facility_id: int) -> bool:
+    """Whether ``user`` may add and remove the holidays of the facility."""
+    return bool(_roles_in(user, facility_id) & OFFICER_ROLES)
+
+
+def _check_keeps_holidays(user: User, facility_id: int) -> None:
+    if not keeps_holidays(user, facility_id):
+        raise PermissionDenied(
+            _("Only program officers and the head of the facility change its holidays.")
+        )
+
+
+def _holiday_taken(facility: Facility, day: datetime.date) -> Conflict:
+    existing = Holiday.objects.filter(facility=facility, date=day).first()
+    return Conflict(
+        _("%(facility)s already has a holiday on %(date)s: %(name)s.")
+        % {
+            "facility": facility.name,
+            "date": date_format(day, "DATE_FORMAT"),
+            "name": existing.name if existing else "—",
+        },
+        code="holiday_exists",
+    )
+
+
+@transaction.atomic
+def add_holiday(*, facility: Facility, date: datetime.date, name: str, by: User) -> HolidayResult:
+    """Record a day off for ``facility`` and cancel the scheduled sessions of that day
+    (of its programs not cancelled or completed) that have no attendance yet, each
+    cancellation audited; sessions with attendance marks are kept and returned in
+    ``kept``. Past dates are allowed, to correct records."""
+    _check_keeps_holidays(by, facility.pk)
+    name = " ".join(name.split())
+    if not name:
+        raise Conflict(_("Give the holiday a name."), code="name_required")
+    latest = timezone.localdate() + datetime.timedelta(days=HOLIDAY_DAYS_AHEAD)
+    if date > latest:
+        raise Conflict(
+            _("A holiday can be set at most two years ahead, until %(date)s.")
+            % {"date": date_format(latest, "DATE_FORMAT")},
+            code="too_far_ahead",
+        )
+    if Holiday.objects.filter(facility=facility, date=date).exists():
+        raise _holiday_taken(facility, date)
+    holiday = Holiday(facility=facility, date=date, name=name)
+    try:
+        holiday.full_clean(validate_constraints=False)
+    except ValidationError as exc:
+        raise Conflict(" ".join(exc.messages), code="invalid") from exc
+    holiday._history_user = by  # type: ignore[attr-defined]
+    try:
+        with transaction.atomic():
+            holiday.save()
+    except IntegrityError as exc:  # another officer recorded the same day just now
+        raise _holiday_taken(facility, date) from exc
+
+    result = HolidayResult(holiday)
+    sessions = (
+        Session.objects.filter(
+            program__facility=facility, date=date, status=SessionStatus.SCHEDULED
+        )
+        .exclude(program__status__in=[S.CANCELLED, S.COMPLETED])
+        .annotate(marked=Exists(Attendance.objects.filter(session=OuterRef("pk"))))
+        .select_related("program")
+        .order_by("start_time", "program__title", "pk")
+    )
+    reason = _("Holiday: %(name)s") % {"name": name}
+    for session in sessions:
+        if session.marked:  # type: ignore[attr-defined]
+            result.kept.append(session)
+        else:
+            result.cancelled.append(cancel_session(session=session, reason=reason, by=by))
+    audit.record(
+        "holiday.add",
+        by=by,
+        target=holiday,
+        changes={
+            "date": date,
+            "name": name,
+            "cancelled_sessions": [s.pk for s in result.cancelled],
+            "kept_sessions": [s.pk for s in result.kept],
+        },
+    )
+    return result
+
+
+@transaction.atomic
+def remove_holiday(*, holiday: Holiday, by: User) -> int:
+    """Delete ``holiday``; its history keeps it. The sessions cancelled for it stay
+    cancelled (the program page adds one-off sessions): returns how many sessions of the
+    facility are cancelled on that day, for the user to check."""
+    _check_keeps_holidays(by, holiday.facility_id)
+    cancelled = Session.objects.filter(
+        program__facility_id=holiday.facility_id,
+        date=holiday.date,
+        status=SessionStatus.CANCELLED,
+    ).count()
+    audit.record(
+        "holiday.remove",
+        by=by,
+        target=holiday,
+        changes={"date": holiday.date, "name": holiday.name, "cancelled_sessions": cancelled},
+    )
+    holiday._history_user = by  # type: ignore[attr-defined]
+    holiday.delete()
+    return cancelled
 
 
 # --- eligibility and enrolment -----------------------------------------------------

@@ -10,6 +10,7 @@ class ProgramsConfig(AppConfig):
     def ready(self) -> None:
         from sinergi.core.demo import register_seeder
         from sinergi.core.navigation import NavItem, register_home_cards, register_nav
+        from sinergi.core.roles import Role
         from sinergi.inmates.actions import on_status_change
         from sinergi.inmates.views import register_inmate_section
         from sinergi.programs import actions, demo, home
@@ -31,6 +32,16 @@ class ProgramsConfig(AppConfig):
                 "programs:my_sessions",
                 lambda s: s.has_role("instructor"),
                 order=210,
+                group="programs",
+            )
+        )
+        register_nav(
+            NavItem(
+                "holidays",
+                _("Holidays"),
+                "programs:holidays",
+                lambda s: bool(s.facility_ids(Role.PROGRAM_OFFICER, Role.HEAD)),
+                order=220,
                 group="programs",
             )
         )

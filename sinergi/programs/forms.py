@@ -156,6 +156,21 @@ class SessionForm(forms.ModelForm[Session]):
         return data
 
 
+class HolidayForm(forms.Form):
+    """A day off of the facility; the action checks the rest (two years ahead at most,
+    one holiday a day)."""
+
+    date = forms.DateField(label=_("Date"), widget=DATE)
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=120,
+        help_text=_(
+            "For example a regional holiday or a facility event. The day's scheduled "
+            "sessions that have no attendance yet are cancelled."
+        ),
+    )
+
+
 class CancelForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=300)
 

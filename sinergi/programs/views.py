@@ -9,8 +9,12 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from sinergi.accounts.models import User
@@ -26,6 +30,7 @@ from sinergi.programs.choices import AttendanceStatus, CompetencyResult, Session
 from sinergi.programs.forms import (
     CancelForm,
     EndEnrollmentForm,
+    HolidayForm,
     ProgramFilterForm,
     ProgramForm,
     ScoresForm,
@@ -33,7 +38,14 @@ from sinergi.programs.forms import (
     SlotFormSet,
     TransitionForm,
 )
-from sinergi.programs.models import Certificate, Enrollment, Program, Session, WaitingListEntry
+from sinergi.programs.models import (
+    Certificate,
+    Enrollment,
+    Holiday,
+    Program,
+    Session,
+    WaitingListEntry,
+)
 
 
 def _user(request: HttpRequest) -> User:
@@ -496,6 +508,151 @@ def my_sessions(request: HttpRequest) -> HttpResponse:
     return render(
         request, "programs/my_sessions.html", {"page": paginate(request, sessions), "today": today}
     )
+
+
+# --- holidays -------------------------------------------------------------------------
+
+# Who reads a facility's holidays; program officers and the head also change them.
+HOLIDAY_READERS = (Role.PROGRAM_OFFICER, Role.HEAD, Role.GUARDIAN)
+# The form field a refusal of ``actions.add_holiday`` is about.
+HOLIDAY_ERROR_FIELDS = {"holiday_exists": "date", "too_far_ahead": "date", "name_required": "name"}
+
+
+def _holiday_facilities(
+    request: HttpRequest, chosen: str | None
+) -> tuple[Facility, list[Facility]]:
+    """The facility whose holidays the user asked for (``chosen``, else the first of
+    theirs by name) and all of theirs; a facility outside them is a 404."""
+    ids = scope_of(request.user).facility_ids(*HOLIDAY_READERS)
+    facilities = list(Facility.objects.filter(pk__in=ids).order_by("name", "pk"))
+    if not facilities:
+        raise Http404
+    if not chosen:
+        return facilities[0], facilities
+    facility = next((f for f in facilities if str(f.pk) == chosen), None)
+    if facility is None:
+        raise Http404
+    return facility, facilities
+
+
+def _holidays_url(facility_id: int) -> str:
+    return reverse("programs:holidays") + "?" + urlencode({"facility": facility_id})
+
+
+def _year(value: str | None) -> int | None:
+    try:
+        year = int(value or "")
+    except ValueError:
+        return None
+    return year if 1900 <= year <= 2999 else None
+
+
+def _report_added(request: HttpRequest, result: actions.HolidayResult) -> None:
+    holiday = result.holiday
+    messages.success(
+        request,
+        _("Holiday added: %(name)s, %(date)s.")
+        % {"name": holiday.name, "date": date_format(holiday.date, "DATE_FORMAT")},
+    )
+    if result.cancelled:
+        n = len(result.cancelled)
+        messages.info(
+            request,
+            ngettext(
+                "%(n)s session on that day was cancelled.",
+                "%(n)s sessions on that day were cancelled.",
+                n,
+            )
+            % {"n": n},
+        )
+    if result.kept:
+        n = len(result.kept)
+        sessions = "; ".join(f"{s.program.title}, {s.start_time:%H.%M}" for s in result.kept)
+        messages.warning(
+            request,
+            ngettext(
+                "%(n)s session with attendance was kept: %(sessions)s. "
+                "Cancel it on its page if it did not take place.",
+                "%(n)s sessions with attendance were kept: %(sessions)s. "
+                "Cancel them on their pages if they did not take place.",
+                n,
+            )
+            % {"n": n, "sessions": sessions},
+        )
+
+
+@login_required
+def holidays(request: HttpRequest) -> HttpResponse:
+    """A facility's holidays from 30 days ago (or of one year), with the add form for its
+    program officers and head; guardian officers read them."""
+    data = request.POST if request.method == "POST" else request.GET
+    facility, facilities = _holiday_facilities(request, data.get("facility"))
+    can_change = actions.keeps_holidays(_user(request), facility.pk)
+    form = HolidayForm(request.POST or None)
+    if request.method == "POST":
+        if not can_change:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                result = actions.add_holiday(
+                    facility=facility,
+                    date=form.cleaned_data["date"],
+                    name=form.cleaned_data["name"],
+                    by=_user(request),
+                )
+            except Conflict as exc:
+                form.add_error(HOLIDAY_ERROR_FIELDS.get(exc.code), exc.detail)
+            else:
+                _report_added(request, result)
+                return redirect(_holidays_url(facility.pk))
+    year = _year(request.GET.get("year"))
+    listed = Holiday.objects.filter(facility=facility)
+    if year:
+        listed = listed.filter(date__year=year)
+    else:
+        listed = listed.filter(date__gte=timezone.localdate() - datetime.timedelta(days=30))
+    context = {
+        "facility": facility,
+        "facilities": facilities,
+        "facility_query": urlencode({"facility": facility.pk}) if len(facilities) > 1 else "",
+        "can_change": can_change,
+        "form": form,
+        "year": year,
+        "years": [d.year for d in Holiday.objects.filter(facility=facility).dates("date", "year")],
+        "page": paginate(request, listed.order_by("date")),
+        "querystring": querystring_without_page(request),
+    }
+    return render(request, "programs/holidays.html", context)
+
+
+@login_required
+@require_POST
+def holiday_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    readable = scope_of(request.user).facility_ids(*HOLIDAY_READERS)
+    holiday = get_object_or_404(Holiday, pk=pk, facility_id__in=readable)
+    if not actions.keeps_holidays(_user(request), holiday.facility_id):
+        raise PermissionDenied
+    name, day, facility_id = holiday.name, holiday.date, holiday.facility_id
+    still_cancelled = actions.remove_holiday(holiday=holiday, by=_user(request))
+    messages.success(
+        request,
+        _("Holiday removed: %(name)s, %(date)s.")
+        % {"name": name, "date": date_format(day, "DATE_FORMAT")},
+    )
+    not_restored = _(
+        "Sessions cancelled for a holiday are not restored automatically: "
+        "add one-off sessions on the program's page if needed."
+    )
+    if still_cancelled:
+        still = ngettext(
+            "%(n)s session on that day is still cancelled.",
+            "%(n)s sessions on that day are still cancelled.",
+            still_cancelled,
+        ) % {"n": still_cancelled}
+        messages.warning(request, f"{still} {not_restored}")
+    else:
+        messages.info(request, not_restored)
+    return redirect(_holidays_url(facility_id))
 
 
 def verify(request: HttpRequest, code: str = "") -> HttpResponse:

@@ -33,7 +33,7 @@ def test_an_officer_sees_home_dashboards_and_three_menus(user):
         ("Home", None),
         ("Dashboards", None),
         ("Inmates", ["Inmates", "Integration rights", "Release preparation"]),
-        ("Programs", None),
+        ("Programs", ["Programs", "Holidays"]),
         (
             "Cooperation",
             ["Requests", "Agreements", "Meetings", "Referrals", "Jobs", "Partners"],
@@ -43,7 +43,7 @@ def test_an_officer_sees_home_dashboards_and_three_menus(user):
 
 
 def test_a_menu_with_one_visible_link_is_shown_as_that_link(user):
-    entries = nav_for(scope_of(user("petugas.selong")), "/")
+    entries = nav_for(scope_of(user("wali.selong")), "/")
     programs = next(e for e in entries if str(e["label"]) == "Programs")
     assert programs["items"] == []
     assert programs["url"] == "/programs/"
