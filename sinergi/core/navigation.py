@@ -67,16 +67,30 @@ def nav_for(scope: Scope, current_path: str) -> list[dict[str, Any]]:
     """The entries of the main bar: links, and menus of links (``items``).
 
     An entry stands where its first visible link would; a menu with a single visible link
-    is shown as that link. The link of the current page is ``active``, and so is its menu.
+    is shown as that link. The link of the current page is ``active`` (the longest address
+    the page lies under, so /programs/holidays/ is not also "Programs"), and so is its menu.
     """
     entries: list[dict[str, Any]] = []
     menus: dict[str, dict[str, Any]] = {}
-    for item in sorted(_NAV, key=lambda i: i.order):
-        if not item.visible(scope):
-            continue
-        url = reverse(item.url_name)
-        active = current_path == url if url == "/" else current_path.startswith(url)
-        link = {"key": item.key, "label": item.label, "url": url, "active": active, "items": []}
+    visible = [
+        (item, reverse(item.url_name))
+        for item in sorted(_NAV, key=lambda i: i.order)
+        if item.visible(scope)
+    ]
+    under = [
+        url
+        for _, url in visible
+        if current_path == url or (url != "/" and current_path.startswith(url))
+    ]
+    current = max(under, key=len, default=None)
+    for item, url in visible:
+        link = {
+            "key": item.key,
+            "label": item.label,
+            "url": url,
+            "active": url == current,
+            "items": [],
+        }
         if not item.group:
             entries.append(link)
             continue

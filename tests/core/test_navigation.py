@@ -88,3 +88,16 @@ def test_a_signed_out_visitor_gets_the_public_links_only(client):
     html = client.get("/publik/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "<details" not in html[: html.index("</header>")]
     assert 'href="/accounts/login/"' in html
+
+
+def test_only_the_most_specific_link_is_current(user):
+    entries = nav_for(scope_of(user("petugas.selong")), "/programs/holidays/")
+    active = [
+        str(link["label"])
+        for entry in entries
+        for link in (entry["items"] or [entry])
+        if link["active"]
+    ]
+    assert active == ["Holidays"]
+    programs = next(e for e in entries if e["key"] == "programs")
+    assert programs["active"]
