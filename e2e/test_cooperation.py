@@ -210,7 +210,9 @@ def test_an_officer_records_an_agreement_with_a_commitment_on_a_phone(new_page, 
     page.fill("#id_signed_on", today.isoformat())
     page.fill("#id_start_date", today.isoformat())
     page.fill("#id_end_date", (today - datetime.timedelta(days=1)).isoformat())
-    page.select_option("#id_status", "active")
+    # The head approves: the officer's agreement is a draft.
+    assert page.is_disabled("#id_status")
+    assert page.input_value("#id_status") == "draft"
     page.select_option("#id_commitment-0-partner", label=dinsos)
     page.select_option("#id_commitment-0-kind", "reintegration")
     page.fill("#id_commitment-0-description", what)

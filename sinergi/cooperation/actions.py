@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from sinergi.accounts.models import User
 from sinergi.accounts.notify import notify
-from sinergi.cooperation.choices import ActionStatus, RequestStatus
+from sinergi.cooperation.choices import ActionStatus, AgreementStatus, RequestStatus
 from sinergi.cooperation.models import (
     ActionItem,
     Agreement,
@@ -464,6 +464,20 @@ def save_agreement(
         )
 
     changes: dict[str, Any] = dict(values) if creating else audit.diff(agreement, values)
+    status_before = AgreementStatus.DRAFT if creating else agreement.status
+    if values.get("status", status_before) != status_before and not has_perm(
+        by, "cooperation.set_agreement_status", agreement.facility
+    ):
+        raise ValidationError(
+            {
+                "status": [
+                    _(
+                        "Only the head of the facility approves, ends or renews an agreement; "
+                        "an officer keeps it as a draft until then."
+                    )
+                ]
+            }
+        )
     for name, value in values.items():
         setattr(agreement, name, value)
     wanted = sorted({p.pk for p in partners})

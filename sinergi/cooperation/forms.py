@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from sinergi.cooperation import actions
 from sinergi.cooperation.choices import AgreementKind, AgreementStatus, AssetCondition
 from sinergi.cooperation.models import Agreement, Commitment, Fulfilment, Meeting, SupportRequest
+from sinergi.core.permissions import has_perm
 from sinergi.orgs.models import Facility, Partner
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -233,7 +234,13 @@ class AgreementForm(forms.ModelForm[Agreement]):
         statuses = list(SETTABLE_STATUSES)
         if self.instance.status not in statuses:
             statuses.append(AgreementStatus(self.instance.status))
-        self.fields["status"].choices = [(s.value, s.label) for s in statuses]  # type: ignore[attr-defined]
+        status = self.fields["status"]
+        status.choices = [(s.value, s.label) for s in statuses]  # type: ignore[attr-defined]
+        signing = [self.instance.facility] if self.instance.pk else list(facilities)
+        if not any(has_perm(user, "cooperation.set_agreement_status", f) for f in signing if f):
+            # The head approves: an officer sees the status but keeps it as it is.
+            status.disabled = True
+            status.help_text = _("Set by the head of the facility, who approves the agreement.")
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -13,3 +13,6 @@ rules.add_perm(
 )
 # The object is the agreement: its facility's program officers and head keep it up to date.
 rules.add_perm("cooperation.change_agreement", facility_role(Role.PROGRAM_OFFICER, Role.HEAD))
+# The object is the facility: approving an agreement (making it active), ending or
+# renewing it is the head's decision; an officer records and corrects a draft.
+rules.add_perm("cooperation.set_agreement_status", facility_role(Role.HEAD, attr="pk"))

@@ -348,7 +348,7 @@ def test_the_action_refuses_what_the_form_would_and_writes_nothing(user):
     values = {
         "kind": "pks",
         "title": "PKS",
-        "status": "active",
+        "status": "draft",
         "start_date": today(),
         "end_date": today() + 100 * DAY,
     }
@@ -523,3 +523,74 @@ def test_the_edit_page_runs_a_fixed_number_of_queries(client_for):
         assert len(response.context["commitment_forms"].initial_forms) == size
         counts.append(len(ctx))
     assert counts[0] == counts[1], counts
+
+
+def test_an_officer_records_a_draft_whatever_status_is_posted(client_for):
+    client = english(client_for("petugas.selong"))
+    page = client.get(NEW).content.decode()
+    assert 'name="status"' in page and "disabled" in page.split('name="status"')[1][:200]
+    assert client.post(NEW, form_data([row()], status="active")).status_code == 302
+    agreement = Agreement.objects.get()
+    assert agreement.status == "draft"
+
+
+def test_the_head_approves_an_officers_draft_and_the_officer_cannot_undo_it(client_for):
+    officer = english(client_for("petugas.selong"))
+    officer.post(NEW, form_data([row()]))
+    agreement = Agreement.objects.get()
+    commitment = agreement.commitments.get()
+    edit = f"/cooperation/agreements/{agreement.pk}/edit/"
+    existing = row(id=commitment.pk)
+    head = english(client_for("kalapas.selong"))
+    response = head.post(edit, form_data([existing], initial=1, status="active"))
+    assert response.status_code == 302
+    agreement.refresh_from_db()
+    assert agreement.status == "active"
+    assert agreement.history.first().history_user.username == "kalapas.selong"
+    # the officer still corrects the text, but the status stays the head's decision
+    response = officer.post(
+        edit, form_data([existing], initial=1, status="draft", title="PKS menjahit (revisi)")
+    )
+    assert response.status_code == 302
+    agreement.refresh_from_db()
+    assert (agreement.status, agreement.title) == ("active", "PKS menjahit (revisi)")
+
+
+def test_the_action_refuses_a_status_change_by_an_officer(user):
+    officer, head = user("petugas.selong"), user("kalapas.selong")
+    selong = Facility.objects.get(code="selong")
+    values = {
+        "kind": "pks",
+        "title": "PKS",
+        "status": "draft",
+        "start_date": today(),
+        "end_date": today() + 100 * DAY,
+    }
+    draft = actions.save_agreement(
+        facility=selong,
+        values=values,
+        partners=[partner("disnaker-lotim")],
+        commitments=[],
+        by=officer,
+    )
+    with pytest.raises(ValidationError) as refused:
+        actions.save_agreement(
+            agreement=draft,
+            values={**values, "status": "active"},
+            partners=[partner("disnaker-lotim")],
+            commitments=[],
+            by=officer,
+        )
+    assert "status" in refused.value.message_dict
+    draft.refresh_from_db()
+    assert draft.status == "draft"
+    approved = actions.save_agreement(
+        agreement=draft,
+        values={**values, "status": "active"},
+        partners=[partner("disnaker-lotim")],
+        commitments=[],
+        by=head,
+    )
+    assert approved.status == "active"
+    event = AuditEvent.objects.filter(action="agreement.update").latest("pk")
+    assert event.changes["status"] == ["draft", "active"]
