@@ -239,17 +239,48 @@ def add_session(*, program: Program, values: Mapping[str, Any], by: User) -> Ses
 
 
 @transaction.atomic
-def cancel_session(*, session: Session, reason: str, by: User) -> Session:
+def cancel_session(
+    *, session: Session, reason: str, by: User, holiday: Holiday | None = None
+) -> Session:
     if not reason.strip():
         raise Conflict(_("Give a reason for cancelling."), code="reason_required")
     if session.status == SessionStatus.CANCELLED:
         raise Conflict(_("This session is already cancelled."), code="already_cancelled")
     session.status = SessionStatus.CANCELLED
     session.cancel_reason = reason.strip()
+    session.cancelled_for = holiday
     session._history_user = by  # type: ignore[attr-defined]
-    session.save(update_fields=["status", "cancel_reason", "updated_at"])
+    session.save(update_fields=["status", "cancel_reason", "cancelled_for", "updated_at"])
     audit.record(
         "session.cancel",
+        by=by,
+        target=session,
+        facility=session.program.facility_id,
+        changes={"reason": reason},
+    )
+    return session
+
+
+@transaction.atomic
+def restore_session(*, session: Session, by: User) -> Session:
+    """Schedule a cancelled session again (the cancellation was a mistake, or its holiday
+    was removed), as long as its program has not been cancelled or completed."""
+    if session.status != SessionStatus.CANCELLED:
+        raise Conflict(_("This session is not cancelled."), code="not_cancelled")
+    if session.program.status in (S.CANCELLED, S.COMPLETED):
+        raise Conflict(
+            _("The program is %(status)s: its sessions stay as they are.")
+            % {"status": session.program.get_status_display().lower()},
+            code="program_ended",
+        )
+    reason = session.cancel_reason
+    session.status = SessionStatus.SCHEDULED
+    session.cancel_reason = ""
+    session.cancelled_for = None
+    session._history_user = by  # type: ignore[attr-defined]
+    session.save(update_fields=["status", "cancel_reason", "cancelled_for", "updated_at"])
+    audit.record(
+        "session.restore",
         by=by,
         target=session,
         facility=session.program.facility_id,
@@ -344,7 +375,9 @@ def add_holiday(*, facility: Facility, date: datetime.date, name: str, by: User)
         if session.marked:  # type: ignore[attr-defined]
             result.kept.append(session)
         else:
-            result.cancelled.append(cancel_session(session=session, reason=reason, by=by))
+            result.cancelled.append(
+                cancel_session(session=session, reason=reason, by=by, holiday=holiday)
+            )
     audit.record(
         "holiday.add",
         by=by,
@@ -360,12 +393,18 @@ def add_holiday(*, facility: Facility, date: datetime.date, name: str, by: User)
 
 
 @transaction.atomic
-def remove_holiday(*, holiday: Holiday, by: User) -> int:
-    """Delete ``holiday``; its history keeps it. The sessions cancelled for it stay
-    cancelled (the program page adds one-off sessions): returns how many sessions of the
-    facility are cancelled on that day, for the user to check."""
+def remove_holiday(*, holiday: Holiday, by: User) -> tuple[list[Session], int]:
+    """Delete ``holiday`` (its history keeps it) and schedule again the sessions it
+    cancelled, those of programs not cancelled or completed since. Returns the sessions
+    scheduled again and how many of the facility's sessions on that day stay cancelled."""
     _check_keeps_holidays(by, holiday.facility_id)
-    cancelled = Session.objects.filter(
+    restored = [
+        restore_session(session=session, by=by)
+        for session in holiday.cancelled_sessions.select_related("program")
+        .exclude(program__status__in=[S.CANCELLED, S.COMPLETED])
+        .order_by("start_time", "pk")
+    ]
+    still_cancelled = Session.objects.filter(
         program__facility_id=holiday.facility_id,
         date=holiday.date,
         status=SessionStatus.CANCELLED,
@@ -374,11 +413,16 @@ def remove_holiday(*, holiday: Holiday, by: User) -> int:
         "holiday.remove",
         by=by,
         target=holiday,
-        changes={"date": holiday.date, "name": holiday.name, "cancelled_sessions": cancelled},
+        changes={
+            "date": holiday.date,
+            "name": holiday.name,
+            "restored_sessions": len(restored),
+            "cancelled_sessions": still_cancelled,
+        },
     )
     holiday._history_user = by  # type: ignore[attr-defined]
     holiday.delete()
-    return cancelled
+    return restored, still_cancelled
 
 
 # --- eligibility and enrolment -----------------------------------------------------

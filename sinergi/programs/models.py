@@ -209,6 +209,14 @@ class Session(TimeStampedModel):
         default=SessionStatus.SCHEDULED,
     )
     cancel_reason = models.CharField(_("reason for cancelling"), max_length=300, blank=True)
+    cancelled_for = models.ForeignKey(
+        Holiday,
+        verbose_name=_("cancelled for the holiday"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="cancelled_sessions",
+    )
 
     objects = SessionQuerySet.as_manager()
     history = HistoricalRecords()

@@ -11,6 +11,7 @@ urlpatterns = [
     path("holidays/<int:pk>/remove/", views.holiday_remove, name="holiday_remove"),
     path("sessions/<int:pk>/", views.session_detail, name="session"),
     path("sessions/<int:pk>/cancel/", views.session_cancel, name="session_cancel"),
+    path("sessions/<int:pk>/restore/", views.session_restore, name="session_restore"),
     path("sessions/<int:pk>/sheet.pdf", views.session_sheet, name="session_sheet"),
     path("enrollments/<int:pk>/", views.enrollment_detail, name="enrollment"),
     path("enrollments/<int:pk>/end/", views.enrollment_end, name="enrollment_end"),

@@ -26,7 +26,7 @@ from sinergi.core.scoping import scope_of
 from sinergi.inmates.models import Inmate
 from sinergi.orgs.models import Facility
 from sinergi.programs import actions, documents
-from sinergi.programs.choices import AttendanceStatus, CompetencyResult, SessionStatus
+from sinergi.programs.choices import AttendanceStatus, CompetencyResult
 from sinergi.programs.forms import (
     CancelForm,
     EndEnrollmentForm,
@@ -462,8 +462,7 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_take": can_take,
             "errors": errors,
             "statuses": AttendanceStatus.choices,
-            "can_cancel": has_perm(request.user, "programs.change_program", session.program)
-            and session.status == SessionStatus.SCHEDULED,
+            "can_cancel": has_perm(request.user, "programs.change_program", session.program),
             "is_future": session.date > timezone.localdate(),
         },
     )
@@ -483,6 +482,20 @@ def session_cancel(request: HttpRequest, pk: int) -> HttpResponse:
         )
     except Conflict as exc:
         messages.error(request, exc.detail)
+    return redirect(session)
+
+
+@login_required
+@require_POST
+def session_restore(request: HttpRequest, pk: int) -> HttpResponse:
+    session = get_session_for_user(request, pk)
+    get_program_for_user(request, session.program_id, write=True)
+    try:
+        actions.restore_session(session=session, by=_user(request))
+    except Conflict as exc:
+        messages.error(request, exc.detail)
+    else:
+        messages.success(request, _("The session is scheduled again."))
     return redirect(session)
 
 
@@ -633,25 +646,34 @@ def holiday_remove(request: HttpRequest, pk: int) -> HttpResponse:
     if not actions.keeps_holidays(_user(request), holiday.facility_id):
         raise PermissionDenied
     name, day, facility_id = holiday.name, holiday.date, holiday.facility_id
-    still_cancelled = actions.remove_holiday(holiday=holiday, by=_user(request))
+    restored, still_cancelled = actions.remove_holiday(holiday=holiday, by=_user(request))
     messages.success(
         request,
         _("Holiday removed: %(name)s, %(date)s.")
         % {"name": name, "date": date_format(day, "DATE_FORMAT")},
     )
-    not_restored = _(
-        "Sessions cancelled for a holiday are not restored automatically: "
-        "add one-off sessions on the program's page if needed."
-    )
+    if restored:
+        messages.info(
+            request,
+            ngettext(
+                "%(n)s session cancelled for it is scheduled again.",
+                "%(n)s sessions cancelled for it are scheduled again.",
+                len(restored),
+            )
+            % {"n": len(restored)},
+        )
     if still_cancelled:
-        still = ngettext(
-            "%(n)s session on that day is still cancelled.",
-            "%(n)s sessions on that day are still cancelled.",
-            still_cancelled,
-        ) % {"n": still_cancelled}
-        messages.warning(request, f"{still} {not_restored}")
-    else:
-        messages.info(request, not_restored)
+        messages.warning(
+            request,
+            ngettext(
+                "%(n)s session on that day is still cancelled; schedule it again on its page "
+                "if it should take place.",
+                "%(n)s sessions on that day are still cancelled; schedule them again on their "
+                "pages if they should take place.",
+                still_cancelled,
+            )
+            % {"n": still_cancelled},
+        )
     return redirect(_holidays_url(facility_id))
 
 

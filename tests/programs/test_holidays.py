@@ -225,15 +225,79 @@ def test_the_page_refuses_a_date_too_far_ahead_and_an_empty_name(client_for, sel
     assert not Holiday.objects.exists()
 
 
-def test_an_officer_removes_a_holiday_and_is_told_sessions_are_not_restored(client_for, selong):
-    holiday = Holiday.objects.create(
-        facility=selong, date=timezone.localdate() + datetime.timedelta(days=5), name="Libur"
-    )
+def test_an_officer_removes_a_holiday_and_its_sessions_are_scheduled_again(
+    client_for, running, selong, officer
+):
+    day = timezone.localdate() + datetime.timedelta(days=4)
+    holiday = actions.add_holiday(facility=selong, date=day, name="Libur", by=officer).holiday
+    session = running.sessions.get(date=day)
+    assert session.status == "cancelled" and session.cancelled_for == holiday
     response = client_for("petugas.selong").post(f"{URL}{holiday.pk}/remove/", follow=True, **EN)
     assert response.status_code == 200
     assert not Holiday.objects.filter(pk=holiday.pk).exists()
-    assert "not restored automatically" in response.content.decode()
+    assert "1 session cancelled for it is scheduled again" in response.content.decode()
     assert Holiday.history.filter(id=holiday.pk, history_type="-").exists()
+    session.refresh_from_db()
+    assert (session.status, session.cancel_reason, session.cancelled_for) == ("scheduled", "", None)
+
+
+def test_removing_a_holiday_leaves_sessions_cancelled_for_another_reason(running, selong, officer):
+    day = timezone.localdate() + datetime.timedelta(days=4)
+    session = running.sessions.get(date=day)
+    actions.cancel_session(session=session, reason="Instruktur sakit", by=officer)
+    holiday = actions.add_holiday(facility=selong, date=day, name="Libur", by=officer).holiday
+    restored, still = actions.remove_holiday(holiday=holiday, by=officer)
+    assert restored == []
+    assert still == 1
+    session.refresh_from_db()
+    assert (session.status, session.cancel_reason) == ("cancelled", "Instruktur sakit")
+
+
+def test_removing_a_holiday_does_not_revive_a_session_of_a_program_since_ended(
+    running, selong, officer, head
+):
+    day = timezone.localdate() + datetime.timedelta(days=4)
+    holiday = actions.add_holiday(facility=selong, date=day, name="Libur", by=officer).holiday
+    actions.transition(program=running, to="cancelled", by=head, reason="Dana tidak tersedia")
+    restored, still = actions.remove_holiday(holiday=holiday, by=officer)
+    assert restored == [] and still == 1
+    assert running.sessions.get(date=day).status == "cancelled"
+
+
+def test_a_cancelled_session_is_scheduled_again_by_an_officer(client_for, running, officer):
+    session = running.sessions.filter(date__gt=timezone.localdate()).first()
+    actions.cancel_session(session=session, reason="Hujan deras", by=officer)
+    page = client_for("petugas.selong").get(f"/programs/sessions/{session.pk}/", **EN)
+    assert "Schedule it again" in page.content.decode()
+    response = client_for("petugas.selong").post(f"/programs/sessions/{session.pk}/restore/")
+    assert response.status_code == 302
+    session.refresh_from_db()
+    assert (session.status, session.cancel_reason) == ("scheduled", "")
+    event = AuditEvent.objects.get(action="session.restore")
+    assert event.actor == officer and event.changes == {"reason": "Hujan deras"}
+    assert session.history.first().history_user == officer
+
+
+def test_scheduling_again_is_refused_when_not_cancelled_or_the_program_ended(
+    running, officer, head
+):
+    session = running.sessions.filter(date__gt=timezone.localdate()).first()
+    with pytest.raises(Conflict):
+        actions.restore_session(session=session, by=officer)
+    actions.cancel_session(session=session, reason="Hujan", by=officer)
+    actions.transition(program=running, to="cancelled", by=head, reason="Dana tidak tersedia")
+    with pytest.raises(Conflict):
+        actions.restore_session(session=Session.objects.get(pk=session.pk), by=officer)
+
+
+@pytest.mark.parametrize("username", ["wali.selong", "instruktur.blk", "petugas.lobar"])
+def test_others_cannot_schedule_a_session_again(client_for, running, officer, username):
+    session = running.sessions.filter(date__gt=timezone.localdate()).first()
+    actions.cancel_session(session=session, reason="Hujan", by=officer)
+    response = client_for(username).post(f"/programs/sessions/{session.pk}/restore/")
+    assert response.status_code in (403, 404)
+    session.refresh_from_db()
+    assert session.status == "cancelled"
 
 
 def test_the_list_shows_the_facilitys_holidays_from_30_days_ago(client_for, selong, lobar):
