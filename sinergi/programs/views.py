@@ -152,7 +152,7 @@ def program_create(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "programs/program_form.html",
-        {"form": form, "slots": slots, "facilities": facilities},
+        {"form": form, "slots": slots, "facilities": facilities, "facility": facility},
     )
 
 

@@ -110,3 +110,17 @@ def test_competency_units_are_edited_on_the_program_form(client_for, selong, off
     ]
     event = AuditEvent.objects.filter(action="program.update").last()
     assert event is not None and event.changes["capacity"] == [2, 10]
+
+
+def test_a_refused_new_program_keeps_the_facility_chosen(client_for, user):
+    from sinergi.accounts.models import Membership
+    from sinergi.orgs.models import Facility
+
+    lobar = Facility.objects.get(code="lobar")
+    Membership.objects.create(user=user("petugas.selong"), role="program_officer", facility=lobar)
+    response = client_for("petugas.selong").post(
+        "/programs/new/", {"facility": lobar.pk, "title": ""}
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert f'<option value="{lobar.pk}" selected>' in html
