@@ -10,7 +10,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from sinergi.cooperation.models import ActionItem, SupportRequest
+from sinergi.cooperation.models import ActionItem, Agreement, SupportRequest
 from sinergi.core.navigation import HomeCard
 from sinergi.core.roles import Role
 from sinergi.core.scoping import Scope
@@ -90,6 +90,24 @@ def cards(request: HttpRequest, scope: Scope) -> list[HomeCard]:
                     count=drafts,
                     tone="action",
                     order=9,
+                )
+            )
+        to_approve = Agreement.objects.filter(facility_id__in=heads, status="draft").order_by(
+            "start_date", "pk"
+        )
+        waiting_approval: list[Any] = list(to_approve[:5])
+        if waiting_approval:
+            result.append(
+                HomeCard(
+                    title=_("Agreements to approve"),
+                    body=_(
+                        "Recorded by your officers as drafts. Check them against the signed "
+                        "document and set them active; commitments count from then."
+                    ),
+                    items=[(a.title, a.get_absolute_url()) for a in waiting_approval],
+                    count=to_approve.count(),
+                    tone="action",
+                    order=10,
                 )
             )
     return result

@@ -594,3 +594,16 @@ def test_the_action_refuses_a_status_change_by_an_officer(user):
     assert approved.status == "active"
     event = AuditEvent.objects.filter(action="agreement.update").latest("pk")
     assert event.changes["status"] == ["draft", "active"]
+
+
+def test_the_head_finds_the_drafts_to_approve_on_the_home_page(client_for):
+    officer = english(client_for("petugas.selong"))
+    officer.post(NEW, form_data([row()]))
+    head = english(client_for("kalapas.selong"))
+    home = head.get("/").content.decode()
+    assert "Agreements to approve" in home and "PKS pelatihan menjahit bagi WBP" in home
+    assert "Agreements to approve" not in officer.get("/").content.decode()
+    agreement = Agreement.objects.get()
+    agreement.status = "active"
+    agreement.save()
+    assert "Agreements to approve" not in head.get("/").content.decode()
