@@ -39,7 +39,9 @@ class SupportRequestForm(forms.ModelForm[SupportRequest]):
 
     def __init__(self, *args: Any, facility: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["partner"].queryset = Partner.objects.filter(is_active=True)  # type: ignore[attr-defined]
+        self.fields["partner"].queryset = Partner.objects.serving(  # type: ignore[attr-defined]
+            facility, keep=Q(pk=self.instance.partner_id) if self.instance.partner_id else None
+        )
         self.fields["program"].queryset = facility.programs.exclude(  # type: ignore[attr-defined]
             status__in=["completed", "cancelled"]
         )
@@ -219,9 +221,9 @@ class AgreementForm(forms.ModelForm[Agreement]):
             facility.required = True
         else:
             del self.fields["facility"]
-        own = Q(agreements=self.instance) if self.instance.pk else Q(pk__in=[])
-        self.fields["partners"].queryset = (  # type: ignore[attr-defined]
-            Partner.objects.filter(Q(is_active=True) | own).distinct().order_by("name")
+        signer = self.instance.facility if self.instance.facility_id else facilities[0]
+        self.fields["partners"].queryset = Partner.objects.serving(  # type: ignore[attr-defined]
+            signer, keep=Q(agreements=self.instance) if self.instance.pk else None
         )
         frameworks = Agreement.objects.for_user(user).filter(kind=AgreementKind.MOU)
         if self.instance.pk:

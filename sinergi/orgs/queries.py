@@ -36,6 +36,15 @@ class FacilityQuerySet(models.QuerySet["Facility"]):
 
 
 class PartnerQuerySet(models.QuerySet["Partner"]):
+    def serving(self, facility: Any, *, keep: Any = None) -> PartnerQuerySet:
+        """The active partners a facility can work with: those of its region and the
+        national ones (no region), by name. ``keep``: a Q of partners already linked to the
+        record being edited, offered even if they moved or were deactivated since."""
+        near = Q(is_active=True) & (Q(region__isnull=True) | Q(region_id=facility.region_id))
+        if facility.region_id is None:
+            near = Q(is_active=True)
+        return self.filter(near | keep if keep is not None else near).distinct().order_by("name")
+
     def for_user(self, user: Any) -> PartnerQuerySet:
         """Facility staff and regional viewers see the partner directory; a partner user
         sees only their own organisation (and its units)."""

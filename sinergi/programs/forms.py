@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from sinergi.accounts.models import User
@@ -74,7 +75,9 @@ class ProgramForm(forms.ModelForm[Program]):
 
     def __init__(self, *args: Any, facility: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["partners"].queryset = Partner.objects.filter(is_active=True).order_by("name")  # type: ignore[attr-defined]
+        self.fields["partners"].queryset = Partner.objects.serving(  # type: ignore[attr-defined]
+            facility, keep=Q(programs=self.instance) if self.instance.pk else None
+        )
         self.fields["instructors"].queryset = (  # type: ignore[attr-defined]
             User.objects.filter(
                 memberships__role=Role.INSTRUCTOR, memberships__is_active=True, is_active=True

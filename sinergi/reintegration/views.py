@@ -147,7 +147,7 @@ def plan(request: HttpRequest, inmate_pk: int) -> HttpResponse:
                 "partner", "witnessed_by"
             ),
             "referrals": Referral.objects.filter(inmate=inmate).select_related("partner"),
-            "partners": Partner.objects.filter(is_active=True).order_by("name"),
+            "partners": Partner.objects.serving(inmate.facility),
             "need_statuses": NeedStatus.choices,
             "responsibles": Responsible.choices,
             "bases": LawfulBasis.choices,
