@@ -131,6 +131,26 @@ def test_compiled_translations_are_committed():
         assert (ROOT / "locale" / language / "LC_MESSAGES" / "django.mo").exists()
 
 
+def test_every_indonesian_message_is_translated_and_compiled():
+    """Bahasa Indonesia is the default: no message may fall back to English, and the
+    compiled catalogue holds what the source catalogue says."""
+    import polib
+
+    folder = ROOT / "locale" / "id" / "LC_MESSAGES"
+    source = polib.pofile(str(folder / "django.po"))
+    assert [e.msgid for e in source.untranslated_entries()] == []
+    assert [e.msgid for e in source.fuzzy_entries()] == []
+    compiled = {
+        (e.msgctxt, e.msgid): e.msgstr or e.msgstr_plural
+        for e in polib.mofile(str(folder / "django.mo"))
+    }
+    expected = {
+        (e.msgctxt, e.msgid): e.msgstr or e.msgstr_plural for e in source.translated_entries()
+    }
+    missing = {k for k in expected if k not in compiled}
+    assert missing == set()
+
+
 @pytest.mark.django_db
 def test_pages_speak_indonesian_by_default_and_english_on_request(client):
     indonesian = client.get("/accounts/login/").content.decode()
