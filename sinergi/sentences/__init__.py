@@ -16,7 +16,7 @@ Example::
 """
 
 from .dates import add_calendar
-from .engine import calculate, expiry_dates, is_special_crime
+from .engine import CONDITION_LABELS, calculate, expiry_dates, is_special_crime
 from .explain import ExplanationLine, Length
 from .inputs import (
     CrimeCategory,
@@ -27,6 +27,7 @@ from .inputs import (
     TermKind,
 )
 from .remission import (
+    EXCLUSION_LABELS,
     NextRemissions,
     ReligiousHoliday,
     RemissionDue,
@@ -48,7 +49,9 @@ from .rules import (
 )
 
 __all__ = [
+    "CONDITION_LABELS",
     "DEFAULT_RULE_SET",
+    "EXCLUSION_LABELS",
     "PERMENKUMHAM_3_2018_AMENDED_7_2022",
     "RULE_SET",
     "Calculation",

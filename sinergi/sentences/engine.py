@@ -34,7 +34,7 @@ _RIGHT_NAMES = {
     IntegrationRight.CMK: "cuti mengunjungi keluarga (CMK)",
 }
 
-_CONDITION_LABELS = {
+CONDITION_LABELS = {
     "fine_paid": phrase("fine (denda) paid"),
     "restitution_paid": phrase("restitution (uang pengganti) paid"),
     "deradicalisation_completed": phrase("deradicalisation programme completed"),
@@ -362,7 +362,7 @@ def _special_conditions(ctx: _Context, b: _Builder) -> None:
     names = _SPECIAL_CONDITIONS.get(ctx.sentence.crime_category, ())
     for name in names:
         value: bool | None = getattr(ctx.sentence, name)
-        label = _CONDITION_LABELS[name]
+        label = CONDITION_LABELS[name]
         if value is True:
             b.note(
                 line("right.condition.met", "Special-crime condition: {label}: yes", label=label)

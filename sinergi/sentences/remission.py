@@ -46,6 +46,13 @@ __all__ = [
 ]
 
 
+# What excludes a person from remisi, by the name of the input that says so.
+EXCLUSION_LABELS = {
+    "on_cmb": phrase("on cuti menjelang bebas (CMB)"),
+    "serving_fine_substitute": phrase("serving a fine-substitute term"),
+}
+
+
 class RemissionKind(StrEnum):
     UMUM = "umum"
     """Remisi umum, on 17 August."""
@@ -266,14 +273,8 @@ def _remission_on(
         line("remisi.register_f_clear", "No Register F punishment active on {date}", date=on)
     )
     missing: list[str] = []
-    for name, value, label in (
-        ("on_cmb", on_cmb, phrase("on cuti menjelang bebas (CMB)")),
-        (
-            "serving_fine_substitute",
-            serving_fine_substitute,
-            phrase("serving a fine-substitute term"),
-        ),
-    ):
+    for name, value in (("on_cmb", on_cmb), ("serving_fine_substitute", serving_fine_substitute)):
+        label = EXCLUSION_LABELS[name]
         if value is True:
             return _none(
                 kind,

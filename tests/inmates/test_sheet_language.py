@@ -341,3 +341,21 @@ def test_an_empty_or_unknown_string_comes_back_unchanged() -> None:
     item = ExplanationLine("x", "{a}|{b}|{c}", (("a", ""), ("b", "permenkumham-x"), ("c", "1/3")))
     with translation.override("id"):
         assert sheet(item) == "|permenkumham-x|1/3"
+
+
+@pytest.mark.parametrize(
+    ("name", "indonesian", "english"),
+    [
+        ("fine_paid", "Denda", "Fine (denda) paid"),
+        ("restitution_paid", "uang pengganti", "Restitution (uang pengganti) paid"),
+        ("on_cmb", "CMB", "On cuti menjelang bebas (CMB)"),
+    ],
+)
+def test_a_condition_to_verify_is_named_not_coded(name, indonesian, english):
+    from sinergi.inmates.templatetags.inmates_tags import condition
+
+    with translation.override("id"):
+        assert indonesian.lower() in condition(name).lower()
+        assert "_" not in condition(name)
+    with translation.override("en"):
+        assert condition(name) == english

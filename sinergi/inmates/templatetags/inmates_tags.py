@@ -9,7 +9,7 @@ from django import template
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext, ngettext, pgettext
 
-from sinergi.sentences import Length
+from sinergi.sentences import CONDITION_LABELS, EXCLUSION_LABELS, Length
 
 register = template.Library()
 
@@ -63,3 +63,13 @@ def sheet(line: Any) -> str:
         return gettext(line.template).format(**params)
     except (KeyError, IndexError, ValueError):
         return str(line)
+
+
+@register.filter
+def condition(name: str) -> str:
+    """An input the engine could not check (``fine_paid``), named in the page's language."""
+    label = CONDITION_LABELS.get(name) or EXCLUSION_LABELS.get(name)
+    if label is None:
+        return name.replace("_", " ")
+    text = pgettext(SHEET_CONTEXT, label)
+    return text[:1].upper() + text[1:]
