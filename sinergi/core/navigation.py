@@ -89,6 +89,8 @@ def nav_for(scope: Scope, current_path: str) -> list[dict[str, Any]]:
             "label": item.label,
             "url": url,
             "active": url == current,
+            # aria-current: the page itself, or a page under the link ("true").
+            "current": "page" if current_path == url else "true",
             "items": [],
         }
         if not item.group:

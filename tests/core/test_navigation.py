@@ -101,3 +101,17 @@ def test_only_the_most_specific_link_is_current(user):
     assert active == ["Holidays"]
     programs = next(e for e in entries if e["key"] == "programs")
     assert programs["active"]
+
+
+def test_a_page_under_a_link_is_marked_as_within_it_not_as_the_page(client_for):
+    client = client_for("petugas.selong")
+    nav = client.get("/inmates/import/").content.decode()
+    assert 'href="/inmates/" aria-current="true"' in nav
+    page = client.get("/inmates/").content.decode()
+    assert 'href="/inmates/" aria-current="page"' in page
+
+
+def test_the_account_pages_are_marked_in_the_account_menu(client_for):
+    html = client_for("petugas.selong").get("/me/tokens/").content.decode()
+    assert 'href="/me/tokens/" aria-current="page"' in html
+    assert 'class="nav-group account is-active"' in html
