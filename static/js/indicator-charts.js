@@ -2,6 +2,20 @@
 // every chart holds the same figures, for screen readers and without JavaScript.
 (function () {
   "use strict";
+  function wrap(text, size) {
+    var lines = [];
+    var line = "";
+    text.split(/\s+/).forEach(function (word) {
+      if (line && (line + " " + word).length > size) {
+        lines.push(line);
+        line = word;
+      } else {
+        line = line ? line + " " + word : word;
+      }
+    });
+    if (line) { lines.push(line); }
+    return lines;
+  }
   function draw() {
     if (typeof Chart === "undefined") { return; }
     document.querySelectorAll("canvas[data-chart]").forEach(function (canvas) {
@@ -9,11 +23,15 @@
       if (!source) { return; }
       var data = JSON.parse(source.textContent);
       var suffix = data.unit === "percent" ? "%" : "";
-      canvas.parentElement.style.height = Math.max(160, data.labels.length * 34 + 60) + "px";
+      // On a narrow screen long names are wrapped onto several lines instead of being cut.
+      var width = canvas.parentElement.clientWidth || 600;
+      var labels = data.labels.map(function (label) { return wrap(String(label), width < 560 ? 16 : 34); });
+      var lines = labels.reduce(function (n, label) { return n + label.length; }, 0);
+      canvas.parentElement.style.height = Math.max(160, lines * 16 + labels.length * 18 + 60) + "px";
       new Chart(canvas, {
         type: "bar",
         data: {
-          labels: data.labels,
+          labels: labels,
           datasets: [{ label: data.label, data: data.values, backgroundColor: "#1f6f5c" }],
         },
         options: {
@@ -26,7 +44,11 @@
             x: {
               beginAtZero: true,
               max: data.unit === "percent" ? 100 : undefined,
-              ticks: { callback: function (v) { return v.toLocaleString(document.documentElement.lang) + suffix; } },
+              ticks: {
+                // a count has no fractions: 0, 1, 2 rather than 0.2, 0.4 …
+                precision: data.unit === "count" ? 0 : undefined,
+                callback: function (v) { return v.toLocaleString(document.documentElement.lang) + suffix; },
+              },
             },
           },
         },

@@ -157,3 +157,21 @@ def test_open_data_files_may_be_kept_by_proxies_and_set_no_cookie(small_world, p
     assert not response.cookies
     # the JSON carries translated notes: a kept copy must follow the language
     assert "Accept-Language" in response["Vary"] and "Cookie" in response["Vary"]
+
+
+@pytest.mark.parametrize(
+    ("unit", "shown"),
+    [("count", "<5"), ("hours", "<5"), ("percent", "x"), ("days", "x"), ("score", "x")],
+)
+def test_a_hidden_percentage_shows_x_not_less_than_five(unit, shown):
+    """"<5" in a percentage column would read as "under 5 %"."""
+    from django.utils import translation
+
+    from sinergi.indicators.suppression import Published
+    from sinergi.indicators.templatetags.indicators_tags import figure, figure_title
+
+    hidden = Published(numerator=None, denominator=None, value=None, flag="<5")
+    assert figure(hidden, unit) == shown
+    with translation.override("en"):
+        title = figure_title(hidden, unit)
+    assert ("rests on a count" in title) == (shown == "x")

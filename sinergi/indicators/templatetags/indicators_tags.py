@@ -31,12 +31,25 @@ def number(value: Any, unit: str = "") -> str:
     return format_number(value, unit)
 
 
+# Units whose value is computed from hidden counts rather than being a count itself.
+DERIVED_UNITS = frozenset({"percent", "days", "score"})
+
+
 @register.filter
 def figure(published: Any, unit: str = "") -> str:
-    """A public figure's value, or its flag when it is hidden."""
+    """A public figure's value, or its flag when it is hidden. A percentage, median or
+    average that rests on a hidden count shows "x": "<5" would read as "under 5 %"."""
     if published.flag:
-        return str(published.flag)
+        return "x" if unit in DERIVED_UNITS else str(published.flag)
     return format_number(published.value, unit)
+
+
+@register.simple_tag
+def figure_title(published: Any, unit: str = "") -> str:
+    """The explanation of a hidden value, for its ``title``."""
+    if published.flag and unit in DERIVED_UNITS:
+        return _("Hidden because it rests on a count that is hidden")
+    return flag_title(published.flag)
 
 
 @register.filter
