@@ -24,6 +24,7 @@ from typing import IO, Any
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django_tasks import task
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
@@ -130,6 +131,38 @@ def start_import(
     if batch.status == ImportStatus.QUEUED:
         enqueue(batch)
     return batch
+
+
+def import_checked(*, batch: ImportBatch, by: User | None) -> ImportBatch:
+    """Import a file whose check ("check only") found every row valid, without uploading
+    it again: a new import of the same stored file, which checks the rows again."""
+    from sinergi.core.api import Conflict
+
+    if not (batch.dry_run and batch.status == ImportStatus.DONE):
+        raise Conflict(
+            _("Only a file whose check found every row valid can be imported from here."),
+            code="not_checked",
+        )
+    if not Path(batch.stored_path).exists():
+        raise Conflict(_("The checked file is no longer stored: upload it again."), code="gone")
+    imported = ImportBatch.objects.create(
+        facility=batch.facility,
+        uploaded_by=by,
+        filename=batch.filename,
+        stored_path=batch.stored_path,
+        headers=batch.headers,
+        mapping=batch.mapping,
+        status=ImportStatus.QUEUED,
+    )
+    audit.record(
+        "import.upload",
+        by=by,
+        target=imported,
+        facility=batch.facility,
+        changes={"filename": imported.filename, "dry_run": False, "checked_by_import": batch.pk},
+    )
+    enqueue(imported)
+    return imported
 
 
 def set_mapping(*, batch: ImportBatch, mapping: Mapping[str, int], by: User) -> ImportBatch:

@@ -11,6 +11,7 @@ urlpatterns = [
     path("import/<int:pk>/", views.import_detail, name="import_detail"),
     path("import/<int:pk>/errors.csv", views.import_errors_csv, name="import_errors"),
     path("import/<int:pk>/retry/", views.import_retry, name="import_retry"),
+    path("import/<int:pk>/import/", views.import_checked, name="import_checked"),
     path("<int:pk>/", views.inmate_detail, name="detail"),
     path("<int:pk>/edit/", views.inmate_edit, name="edit"),
     path("<int:pk>/sentence/", views.sentence_edit, name="sentence_edit"),

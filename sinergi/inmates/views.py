@@ -463,6 +463,18 @@ def import_errors_csv(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+def import_checked(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = _batch_for(request, pk)
+    try:
+        imported = importer.import_checked(batch=batch, by=_user(request))
+    except Conflict as exc:
+        messages.error(request, exc.detail)
+        return redirect(batch)
+    return redirect(imported)
+
+
+@login_required
+@require_POST
 def import_retry(request: HttpRequest, pk: int) -> HttpResponse:
     batch = _batch_for(request, pk)
     if batch.status == ImportStatus.FAILED:

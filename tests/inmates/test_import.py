@@ -249,3 +249,49 @@ def test_the_page_of_an_import_being_written_says_so(demo_world, client_for):
     assert "Writing 60000 rows" in html or "Writing 60,000 rows" in html
     assert 'hx-trigger="every 2s"' in html
     assert "Rows checked" not in html
+
+
+def _checked(client, django_capture_on_commit_callbacks) -> ImportBatch:
+    content = (HEADER + "\n" + "\n".join(ROWS) + "\n").encode()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            "/inmates/import/",
+            {"file": SimpleUploadedFile("export.csv", content), "dry_run": "on"},
+        )
+    return ImportBatch.objects.get()
+
+
+def test_a_checked_file_is_imported_from_its_page_without_uploading_it_again(
+    demo_world, client_for, django_capture_on_commit_callbacks
+):
+    client = client_for("petugas.selong")
+    checked = _checked(client, django_capture_on_commit_callbacks)
+    before = Inmate.objects.count()
+    page = client.get(f"/inmates/import/{checked.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Checked: every row is valid" in page
+    assert "Import this file now" in page
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/inmates/import/{checked.pk}/import/")
+    imported = ImportBatch.objects.exclude(pk=checked.pk).get()
+    assert response.status_code == 302 and response["Location"] == imported.get_absolute_url()
+    assert (imported.status, imported.dry_run, imported.created_count) == ("done", False, 3)
+    assert Inmate.objects.count() == before + 3
+    assert imported.stored_path == checked.stored_path
+
+
+def test_only_a_successful_check_can_be_imported_and_only_by_its_facility(
+    demo_world, client_for, django_capture_on_commit_callbacks, tmp_path
+):
+    checked = _checked(client_for("petugas.selong"), django_capture_on_commit_callbacks)
+    assert (
+        client_for("petugas.lobar").post(f"/inmates/import/{checked.pk}/import/").status_code == 404
+    )
+    assert client_for("mitra.disnaker").post(
+        f"/inmates/import/{checked.pk}/import/"
+    ).status_code in (403, 404)
+    _import(_csv(tmp_path, ROWS))  # a real import, not a check
+    real = ImportBatch.objects.exclude(pk=checked.pk).get()
+    client = client_for("petugas.selong")
+    assert client.post(f"/inmates/import/{real.pk}/import/").status_code == 302
+    assert ImportBatch.objects.count() == 2
+    assert client.get(f"/inmates/import/{checked.pk}/import/").status_code == 405
