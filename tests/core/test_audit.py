@@ -102,3 +102,23 @@ def test_audit_list_query_count_does_not_grow_with_rows(client_for, events, user
     for _ in range(25):
         audit.record("x.y", by=user("petugas.selong"), target=selong, facility=selong)
     assert count() == few
+
+
+def test_changes_read_as_field_names_and_labels_in_the_pages_language(client_for, user):
+    from tests.inmates.factories import make_inmate
+
+    selong = Facility.objects.get(code="selong")
+    inmate = make_inmate(facility=selong, name="Lalu Audit")
+    audit.record(
+        "inmate.status",
+        by=user("petugas.selong"),
+        target=inmate,
+        changes={"status": ["in_custody", "released"], "status_changed_on": "2026-11-30"},
+    )
+    client = client_for("kalapas.selong")
+    indonesian = client.get("/audit/").content.decode()
+    assert "{&#x27;status&#x27;" not in indonesian and "in_custody" not in indonesian
+    assert "<dd>Berada di UPT → Bebas</dd>" in indonesian
+    client.cookies["sinergi_language"] = "en"
+    english = client.get("/audit/").content.decode()
+    assert "<dt>Status</dt><dd>In custody → Released</dd>" in english
