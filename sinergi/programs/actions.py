@@ -576,6 +576,13 @@ def fill_free_places(*, program: Program, by: User | None) -> list[Enrollment]:
     return created
 
 
+def completed_on(enrollment: Enrollment, day: datetime.date) -> datetime.date:
+    """The day an enrolment marked completed on ``day`` ends: no later than its program's
+    end date (a certificate issued weeks after the program ended must not keep the
+    trainee counted in it) and never before the enrolment began."""
+    return max(enrollment.enrolled_on, min(day, enrollment.program.end_date))
+
+
 @transaction.atomic
 def end_enrollment(
     *,
@@ -590,6 +597,9 @@ def end_enrollment(
     if reason not in EndReason.values:
         raise Conflict(_("Unknown reason."), code="bad_reason")
     enrollment.ended_on = on or timezone.localdate()
+    if reason == EndReason.COMPLETED:
+        enrollment.program.refresh_from_db(fields=["end_date"])  # its dates may have moved
+        enrollment.ended_on = completed_on(enrollment, enrollment.ended_on)
     enrollment.end_reason = reason
     enrollment.end_note = note
     enrollment.save(update_fields=["ended_on", "end_reason", "end_note", "updated_at"])
@@ -819,7 +829,7 @@ def issue_certificate(*, enrollment: Enrollment, by: User) -> Certificate:
         holder_name=enrollment.inmate.name,
     )
     if enrollment.ended_on is None:
-        enrollment.ended_on = timezone.localdate()
+        enrollment.ended_on = completed_on(enrollment, timezone.localdate())
         enrollment.end_reason = EndReason.COMPLETED
         enrollment.save(update_fields=["ended_on", "end_reason", "updated_at"])
     audit.record(

@@ -7,12 +7,13 @@ import datetime
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.db import connection
+from django.db.models import F, Q
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from sinergi.core.api import Conflict
 from sinergi.programs import actions
-from sinergi.programs.models import Attendance, Session
+from sinergi.programs.models import Attendance, Enrollment, Program, Session
 from tests.factories import MembershipFactory, UserFactory
 from tests.inmates.factories import make_inmate
 
@@ -196,3 +197,85 @@ def test_certificate_pdf_has_a_qr_code(client_for, running, class_of_three, offi
     assert response.content.startswith(b"%PDF")
     record = client_for("wali.selong").get(f"/programs/inmates/{enrollment.inmate_id}/record.pdf")
     assert record.content.startswith(b"%PDF")
+
+
+# --- when a completed enrolment ends ---------------------------------------------------
+
+
+def _ended_days_ago(program, days: int) -> datetime.date:
+    """The program ended ``days`` ago and is marked completed; later sessions go."""
+    end = timezone.localdate() - datetime.timedelta(days=days)
+    program.sessions.filter(date__gt=end).delete()
+    Program.objects.filter(pk=program.pk).update(end_date=end, status="completed")
+    return end
+
+
+def test_a_certificate_issued_after_the_program_ended_ends_the_enrolment_with_the_program(
+    running, class_of_three, officer
+):
+    enrollment = class_of_three[0]
+    _complete(running, enrollment, officer)
+    end = _ended_days_ago(running, 5)
+    certificate = actions.issue_certificate(enrollment=enrollment, by=officer)
+    enrollment.refresh_from_db()
+    assert certificate.issued_on == timezone.localdate()
+    assert (enrollment.ended_on, enrollment.end_reason) == (end, "completed")
+    # no longer counted in the program after it ended
+    active_later = Enrollment.objects.filter(
+        Q(ended_on__isnull=True) | Q(ended_on__gte=end + datetime.timedelta(days=1))
+    )
+    assert not active_later.filter(pk=enrollment.pk).exists()
+
+
+def test_a_certificate_issued_while_the_program_runs_ends_the_enrolment_that_day(
+    running, class_of_three, officer
+):
+    enrollment = class_of_three[0]
+    _complete(running, enrollment, officer)
+    actions.issue_certificate(enrollment=enrollment, by=officer)
+    enrollment.refresh_from_db()
+    assert enrollment.ended_on == timezone.localdate() < running.end_date
+
+
+def test_marking_completed_after_the_program_ended_ends_on_its_end_date(
+    running, class_of_three, officer
+):
+    end = _ended_days_ago(running, 5)
+    completed, released = class_of_three[:2]
+    actions.end_enrollment(enrollment=completed, reason="completed", by=officer)
+    actions.end_enrollment(
+        enrollment=released, reason="completed", by=officer, on=timezone.localdate()
+    )
+    completed.refresh_from_db()
+    released.refresh_from_db()
+    assert completed.ended_on == end and released.ended_on == end
+    # another reason ends on the day given
+    other = class_of_three[2]
+    actions.end_enrollment(enrollment=other, reason="released", by=officer)
+    other.refresh_from_db()
+    assert other.ended_on == timezone.localdate()
+
+
+def test_a_completed_enrolment_never_ends_before_it_began(running, class_of_three, officer):
+    enrollment = class_of_three[0]
+    end = _ended_days_ago(running, 5)
+    enrollment.enrolled_on = end + datetime.timedelta(days=2)
+    enrollment.save(update_fields=["enrolled_on"])
+    actions.end_enrollment(enrollment=enrollment, reason="completed", by=officer)
+    enrollment.refresh_from_db()
+    assert enrollment.ended_on == enrollment.enrolled_on
+
+
+def test_the_demo_ends_completed_enrolments_no_later_than_their_program(demo_world):
+    from io import StringIO
+
+    from sinergi.inmates import demo as inmates_demo
+    from sinergi.programs import demo as programs_demo
+
+    out = StringIO()
+    inmates_demo.seed(out)
+    programs_demo.seed(out)
+    completed = Enrollment.objects.filter(end_reason="completed")
+    assert completed.filter(certificate__isnull=False).exists()
+    assert not completed.filter(ended_on__gt=F("program__end_date")).exists()
+    assert not completed.filter(ended_on__lt=F("enrolled_on")).exists()
