@@ -300,6 +300,16 @@ def test_others_cannot_schedule_a_session_again(client_for, running, officer, us
     assert session.status == "cancelled"
 
 
+def test_the_remove_box_says_the_cancelled_sessions_will_be_scheduled_again(client_for, selong):
+    Holiday.objects.create(facility=selong, date=timezone.localdate(), name="Libur")
+    text = client_for("petugas.selong").get(URL, **EN).content.decode()
+    assert "stay cancelled" not in text
+    assert (
+        "Sessions cancelled for this holiday will be scheduled again, "
+        "unless their program has ended."
+    ) in text
+
+
 def test_the_list_shows_the_facilitys_holidays_from_30_days_ago(client_for, selong, lobar):
     today = timezone.localdate()
     Holiday.objects.create(facility=selong, date=today - datetime.timedelta(days=40), name="Lama")
