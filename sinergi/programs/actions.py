@@ -261,10 +261,19 @@ def cancel_session(
     return session
 
 
+def holiday_on(session: Session) -> Holiday | None:
+    """The holiday of the session's facility on the session's day, if there is one."""
+    return Holiday.objects.filter(
+        facility_id=session.program.facility_id, date=session.date
+    ).first()
+
+
 @transaction.atomic
-def restore_session(*, session: Session, by: User) -> Session:
-    """Schedule a cancelled session again (the cancellation was a mistake, or its holiday
-    was removed), as long as its program has not been cancelled or completed."""
+def restore_session(*, session: Session, by: User, on_holiday: bool = False) -> Session:
+    """Undo the cancellation of a session (it was a mistake, or its holiday was removed):
+    it takes place again on its own date and time, as long as its program has not been
+    cancelled or completed. A day that is one of the facility's holidays is refused
+    unless ``on_holiday`` confirms that the session must take place on it anyway."""
     if session.status != SessionStatus.CANCELLED:
         raise Conflict(_("This session is not cancelled."), code="not_cancelled")
     if session.program.status in (S.CANCELLED, S.COMPLETED):
@@ -273,7 +282,29 @@ def restore_session(*, session: Session, by: User) -> Session:
             % {"status": session.program.get_status_display().lower()},
             code="program_ended",
         )
-    reason = session.cancel_reason
+    holiday = holiday_on(session)
+    if holiday is not None and not on_holiday:
+        raise Conflict(
+            _(
+                "%(date)s is a holiday at %(facility)s: %(name)s. Remove the holiday first, "
+                "or keep the session cancelled; tick “Hold it on the holiday anyway” only "
+                "if the session must take place that day."
+            )
+            % {
+                "date": date_format(session.date, "DATE_FORMAT"),
+                "facility": session.program.facility.name,
+                "name": holiday.name,
+            },
+            code="holiday",
+        )
+    changes: dict[str, Any] = {"reason": session.cancel_reason}
+    if holiday is not None:
+        changes["on_holiday"] = holiday.name
+    return _reschedule(session=session, by=by, changes=changes)
+
+
+def _reschedule(*, session: Session, by: User, changes: Mapping[str, Any]) -> Session:
+    """Undo the cancellation of ``session`` (checked by the caller), audited."""
     session.status = SessionStatus.SCHEDULED
     session.cancel_reason = ""
     session.cancelled_for = None
@@ -284,7 +315,7 @@ def restore_session(*, session: Session, by: User) -> Session:
         by=by,
         target=session,
         facility=session.program.facility_id,
-        changes={"reason": reason},
+        changes=changes,
     )
     return session
 
@@ -398,9 +429,11 @@ def remove_holiday(*, holiday: Holiday, by: User) -> tuple[list[Session], int]:
     cancelled, those of programs not cancelled or completed since. Returns the sessions
     scheduled again and how many of the facility's sessions on that day stay cancelled."""
     _check_keeps_holidays(by, holiday.facility_id)
+    # No holiday is left on the day once ``holiday`` goes (one a day): nothing to confirm.
     restored = [
-        restore_session(session=session, by=by)
-        for session in holiday.cancelled_sessions.select_related("program")
+        _reschedule(session=session, by=by, changes={"reason": session.cancel_reason})
+        for session in holiday.cancelled_sessions.filter(status=SessionStatus.CANCELLED)
+        .select_related("program")
         .exclude(program__status__in=[S.CANCELLED, S.COMPLETED])
         .order_by("start_time", "pk")
     ]

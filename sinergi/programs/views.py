@@ -26,7 +26,7 @@ from sinergi.core.scoping import scope_of
 from sinergi.inmates.models import Inmate
 from sinergi.orgs.models import Facility
 from sinergi.programs import actions, documents
-from sinergi.programs.choices import AttendanceStatus, CompetencyResult
+from sinergi.programs.choices import AttendanceStatus, CompetencyResult, SessionStatus
 from sinergi.programs.forms import (
     CancelForm,
     EndEnrollmentForm,
@@ -453,6 +453,8 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Attendance saved."))
             return redirect(session)
+    can_cancel = has_perm(request.user, "programs.change_program", session.program)
+    restorable = can_cancel and session.status == SessionStatus.CANCELLED
     return render(
         request,
         "programs/session_detail.html",
@@ -462,8 +464,10 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_take": can_take,
             "errors": errors,
             "statuses": AttendanceStatus.choices,
-            "can_cancel": has_perm(request.user, "programs.change_program", session.program),
+            "can_cancel": can_cancel,
             "is_future": session.date > timezone.localdate(),
+            # restoring a cancelled session on a holiday needs a confirmation
+            "holiday": actions.holiday_on(session) if restorable else None,
         },
     )
 
@@ -491,11 +495,13 @@ def session_restore(request: HttpRequest, pk: int) -> HttpResponse:
     session = get_session_for_user(request, pk)
     get_program_for_user(request, session.program_id, write=True)
     try:
-        actions.restore_session(session=session, by=_user(request))
+        actions.restore_session(
+            session=session, by=_user(request), on_holiday=request.POST.get("on_holiday") == "1"
+        )
     except Conflict as exc:
         messages.error(request, exc.detail)
     else:
-        messages.success(request, _("The session is scheduled again."))
+        messages.success(request, _("The session is restored."))
     return redirect(session)
 
 

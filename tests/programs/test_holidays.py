@@ -264,13 +264,17 @@ def test_removing_a_holiday_does_not_revive_a_session_of_a_program_since_ended(
     assert running.sessions.get(date=day).status == "cancelled"
 
 
-def test_a_cancelled_session_is_scheduled_again_by_an_officer(client_for, running, officer):
+def test_a_cancelled_session_is_restored_by_an_officer(client_for, running, officer):
     session = running.sessions.filter(date__gt=timezone.localdate()).first()
     actions.cancel_session(session=session, reason="Hujan deras", by=officer)
     page = client_for("petugas.selong").get(f"/programs/sessions/{session.pk}/", **EN)
-    assert "Schedule it again" in page.content.decode()
-    response = client_for("petugas.selong").post(f"/programs/sessions/{session.pk}/restore/")
-    assert response.status_code == 302
+    text = page.content.decode()
+    assert "Restore the session" in text and "Schedule it again" not in text
+    assert 'name="on_holiday"' not in text  # not a holiday: nothing to confirm
+    response = client_for("petugas.selong").post(
+        f"/programs/sessions/{session.pk}/restore/", follow=True, **EN
+    )
+    assert "The session is restored." in response.content.decode()
     session.refresh_from_db()
     assert (session.status, session.cancel_reason) == ("scheduled", "")
     event = AuditEvent.objects.get(action="session.restore")
@@ -298,6 +302,58 @@ def test_others_cannot_schedule_a_session_again(client_for, running, officer, us
     assert response.status_code in (403, 404)
     session.refresh_from_db()
     assert session.status == "cancelled"
+
+
+def test_restoring_a_session_on_a_holiday_is_refused_and_names_the_holiday(
+    running, selong, officer
+):
+    day = timezone.localdate() + datetime.timedelta(days=4)
+    actions.add_holiday(facility=selong, date=day, name="Hari Raya Nyepi", by=officer)
+    session = running.sessions.get(date=day)
+    with pytest.raises(Conflict) as refused:
+        actions.restore_session(session=session, by=officer)
+    assert refused.value.code == "holiday"
+    assert "Hari Raya Nyepi" in refused.value.detail
+    assert "Remove the holiday first" in refused.value.detail
+    assert "keep the session cancelled" in refused.value.detail
+    session.refresh_from_db()
+    assert session.status == "cancelled"
+    assert not AuditEvent.objects.filter(action="session.restore").exists()
+
+
+def test_restoring_on_a_holiday_goes_through_when_confirmed_and_is_audited(
+    running, selong, officer
+):
+    day = timezone.localdate() + datetime.timedelta(days=4)
+    holiday = actions.add_holiday(facility=selong, date=day, name="Nyepi", by=officer).holiday
+    session = running.sessions.get(date=day)
+    actions.restore_session(session=session, by=officer, on_holiday=True)
+    session.refresh_from_db()
+    assert (session.status, session.cancelled_for) == ("scheduled", None)
+    assert Holiday.objects.filter(pk=holiday.pk).exists()  # the holiday stays
+    event = AuditEvent.objects.get(action="session.restore")
+    assert event.changes == {"reason": "Holiday: Nyepi", "on_holiday": "Nyepi"}
+
+
+def test_the_session_page_refuses_a_restore_on_a_holiday_unless_ticked(
+    client_for, running, selong, officer
+):
+    day = timezone.localdate() + datetime.timedelta(days=4)
+    actions.add_holiday(facility=selong, date=day, name="Hari Raya Nyepi", by=officer)
+    session = running.sessions.get(date=day)
+    client = client_for("petugas.selong")
+    page = client.get(f"/programs/sessions/{session.pk}/", **EN).content.decode()
+    assert "Hari Raya Nyepi" in page
+    assert 'name="on_holiday" value="1"' in page
+    assert "Hold it on the holiday anyway" in page
+    url = f"/programs/sessions/{session.pk}/restore/"
+    refused = client.post(url, follow=True, **EN).content.decode()
+    assert "Hari Raya Nyepi" in refused and "Remove the holiday first" in refused
+    assert "The session is restored." not in refused
+    assert Session.objects.get(pk=session.pk).status == "cancelled"
+    done = client.post(url, {"on_holiday": "1"}, follow=True, **EN).content.decode()
+    assert "The session is restored." in done
+    assert Session.objects.get(pk=session.pk).status == "scheduled"
 
 
 def test_the_remove_box_says_the_cancelled_sessions_will_be_scheduled_again(client_for, selong):
