@@ -10,6 +10,7 @@ class AgreementKind(models.TextChoices):
 class AgreementStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
     ACTIVE = "active", _("Active")
+    NOT_YET = "not_yet", _("Not yet in force")
     EXPIRING = "expiring", _("Expiring within 90 days")
     EXPIRED = "expired", _("Expired")
     TERMINATED = "terminated", _("Terminated")

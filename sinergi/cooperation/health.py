@@ -5,6 +5,10 @@
 - median days to answer: between a request's submission and the partner's first answer;
 - days since the last delivery, and a status: active (delivered within
   ``SLOWING_AFTER_DAYS``), slowing (within ``DORMANT_AFTER_DAYS``) or dormant.
+
+An agreement's silence counts from the later of its start date and its last delivery: it
+is only dormant once it has been in force for ``DORMANT_AFTER_DAYS`` without a delivery.
+Before its start date it is not yet in force; a draft has no status at all.
 """
 
 from __future__ import annotations
@@ -32,7 +36,8 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from sinergi.cooperation.models import Commitment, Fulfilment, SupportRequest
+from sinergi.cooperation.choices import AgreementStatus
+from sinergi.cooperation.models import Agreement, Commitment, Fulfilment, SupportRequest
 
 SLOWING_AFTER_DAYS = 45
 DORMANT_AFTER_DAYS = 90
@@ -46,7 +51,7 @@ class Health:
     median_days_to_answer: float | None
     last_delivery: datetime.date | None
     days_since_last_delivery: int | None
-    status: str
+    status: str | None  # active, slowing, dormant, not_yet; None for a draft agreement
 
     @property
     def delivered_percent(self) -> int | None:
@@ -93,7 +98,10 @@ def health(
     requests: QuerySet[SupportRequest],
     fulfilments: QuerySet[Fulfilment],
     today: datetime.date | None = None,
+    since: datetime.date | None = None,
 ) -> Health:
+    """The figures of ``commitments``; the silence that makes the status counts from
+    ``since`` (the start of an agreement) when the last delivery was earlier."""
     today = today or timezone.localdate()
     annotated = commitments_with_progress(commitments)
     counts = annotated.aggregate(
@@ -108,9 +116,13 @@ def health(
     )
     last = fulfilments.aggregate(last=Max("delivered_on"))["last"]
     days = (today - last).days if last else None
-    if days is not None and days <= SLOWING_AFTER_DAYS:
+    quiet_since = max((d for d in (since, last) if d is not None), default=None)
+    quiet = (today - quiet_since).days if quiet_since else None
+    if quiet is not None and quiet < 0:
+        status = "not_yet"
+    elif quiet is not None and quiet <= SLOWING_AFTER_DAYS:
         status = "active"
-    elif days is not None and days <= DORMANT_AFTER_DAYS:
+    elif quiet is not None and quiet <= DORMANT_AFTER_DAYS:
         status = "slowing"
     else:
         status = "dormant"
@@ -134,10 +146,14 @@ def partner_health(partner: Any, today: datetime.date | None = None) -> Health:
     )
 
 
-def agreement_health(agreement: Any, today: datetime.date | None = None) -> Health:
-    return health(
+def agreement_health(agreement: Agreement, today: datetime.date | None = None) -> Health:
+    result = health(
         commitments=Commitment.objects.filter(agreement=agreement),
         requests=SupportRequest.objects.filter(agreement=agreement),
         fulfilments=Fulfilment.objects.filter(commitment__agreement=agreement),
         today=today,
+        since=agreement.start_date,
     )
+    if agreement.status == AgreementStatus.DRAFT:  # not approved: nothing is owed yet
+        result.status = None
+    return result

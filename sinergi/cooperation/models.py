@@ -79,7 +79,8 @@ class Agreement(TimeStampedModel):
         choices=AgreementStatus.choices,
         default=AgreementStatus.DRAFT,
         help_text=_(
-            "Draft, active, terminated or renewed; expiring and expired follow from the end date."
+            "Draft, active, terminated or renewed; not yet in force, expiring and expired "
+            "follow from the dates."
         ),
     )
 
@@ -105,11 +106,16 @@ class Agreement(TimeStampedModel):
 
     @property
     def effective_status(self) -> str:
+        """The status as it stands today: an approved (active) agreement is not yet in
+        force before its start date, expiring in its last days and expired after its end
+        date. Computed, never stored."""
         if self.status != AgreementStatus.ACTIVE:
             return self.status
         today = timezone.localdate()
         if self.end_date < today:
             return AgreementStatus.EXPIRED
+        if self.start_date > today:
+            return AgreementStatus.NOT_YET
         if (self.end_date - today).days <= EXPIRING_DAYS:
             return AgreementStatus.EXPIRING
         return AgreementStatus.ACTIVE
