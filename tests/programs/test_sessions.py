@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from sinergi.programs import actions
 
@@ -29,7 +29,8 @@ def test_a_cancelled_session_page_says_so_without_the_attendance_sheet(
     client_for, running, selong, officer
 ):
     day = timezone.localdate() + datetime.timedelta(days=4)
-    actions.add_holiday(facility=selong, date=day, name="Nyepi", by=officer)
+    with translation.override("en"):  # the reason is written in the language of the moment
+        actions.add_holiday(facility=selong, date=day, name="Nyepi", by=officer)
     session = running.sessions.get(date=day)
     html = (
         client_for("petugas.selong").get(f"/programs/sessions/{session.pk}/", **EN).content.decode()
