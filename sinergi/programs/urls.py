@@ -25,5 +25,6 @@ urlpatterns = [
     path("<int:pk>/status/", views.program_transition, name="transition"),
     path("<int:pk>/candidates/", views.candidates, name="candidates"),
     path("<int:pk>/enroll/", views.enroll, name="enroll"),
+    path("<int:pk>/sessions/", views.program_sessions, name="sessions"),
     path("<int:pk>/sessions/new/", views.session_add, name="session_add"),
 ]

@@ -216,6 +216,21 @@ def program_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+def program_sessions(request: HttpRequest, pk: int) -> HttpResponse:
+    """Every session of a program, by date, a page at a time: the program page shows
+    only the next and the last few."""
+    program = get_program_for_user(request, pk)
+    sessions = program.sessions.select_related("instructor").order_by("date", "start_time", "pk")
+    context = {
+        "program": program,
+        "page": paginate(request, sessions),
+        "querystring": querystring_without_page(request),
+        "today": timezone.localdate(),
+    }
+    return render(request, "programs/program_sessions.html", context)
+
+
+@login_required
 @require_POST
 def program_transition(request: HttpRequest, pk: int) -> HttpResponse:
     program = get_program_for_user(request, pk)

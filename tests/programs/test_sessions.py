@@ -1,17 +1,124 @@
-"""A program's sessions: a session's page (cancelled or not)."""
+"""A program's sessions: the program page, the list of all of them, a session's page
+(cancelled or not)."""
 
 from __future__ import annotations
 
 import datetime
+import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
 from sinergi.programs import actions
+from sinergi.programs.models import Session
+from tests.programs.conftest import new_program
 
 pytestmark = pytest.mark.django_db
 
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
+DASH = "\N{EN DASH}"  # between the start and end times
+
+
+def _sessions_url(program) -> str:
+    return f"/programs/{program.pk}/sessions/"
+
+
+# --- the program page ---------------------------------------------------------------
+
+
+def test_the_program_page_links_the_list_of_all_its_sessions(client_for, running):
+    total = running.sessions.count()
+    assert total > 20  # more than the page shows
+    text = client_for("petugas.selong").get(f"/programs/{running.pk}/", **EN).content.decode()
+    assert f'<a href="{_sessions_url(running)}">All sessions ({total})</a>' in text
+
+
+def test_the_program_page_shows_the_end_time_of_past_sessions(client_for, running):
+    yesterday = running.sessions.get(date=timezone.localdate() - datetime.timedelta(days=1))
+    text = client_for("petugas.selong").get(f"/programs/{running.pk}/", **EN).content.decode()
+    assert f'href="/programs/sessions/{yesterday.pk}/"' in text
+    recent = text[text.index("Recent") :]
+    assert f"08.00{DASH}12.00" in recent
+
+
+# --- the list of all sessions ---------------------------------------------------------
+
+
+def test_the_list_shows_every_session_with_its_status_and_reason(client_for, running, officer):
+    later = running.sessions.filter(date__gt=timezone.localdate() + datetime.timedelta(days=21))
+    far = later.first()
+    actions.cancel_session(session=far, reason="Instruktur pelatihan di Mataram", by=officer)
+    client = client_for("kalapas.selong")
+    page = client.get(_sessions_url(running), **EN)
+    assert page.status_code == 200
+    pages = page.context["page"].paginator.num_pages
+    assert page.context["page"].paginator.count == running.sessions.count()
+    text = "".join(
+        client.get(_sessions_url(running), {"page": n}, **EN).content.decode()
+        for n in range(1, pages + 1)
+    )
+    for session in running.sessions.all():
+        assert f'href="/programs/sessions/{session.pk}/"' in text
+    row = re.search(rf'href="/programs/sessions/{far.pk}/".*?</tr>', text, re.S)
+    assert row is not None
+    assert "Cancelled" in row.group(0)
+    assert "Instruktur pelatihan di Mataram" in row.group(0)
+    assert f"08.00{DASH}12.00" in row.group(0)
+    assert "Instruktur BLK" in row.group(0)  # the instructor's name
+
+
+@pytest.mark.parametrize(
+    ("username", "status"),
+    [
+        ("petugas.selong", 200),
+        ("kalapas.selong", 200),
+        ("wali.selong", 200),
+        ("kanwil.ntb", 200),
+        ("instruktur.blk", 200),
+        ("mitra.disnaker", 404),
+        ("petugas.lobar", 404),
+        ("pk.bapas", 404),
+    ],
+)
+def test_the_list_is_for_those_who_see_the_program(client_for, running, username, status):
+    assert client_for(username).get(_sessions_url(running)).status_code == status
+
+
+def test_the_list_sends_an_anonymous_visitor_to_sign_in(client, running):
+    response = client.get(_sessions_url(running))
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
+
+
+def test_the_list_runs_a_fixed_number_of_queries(client_for, selong, officer, instructor):
+    program = new_program(selong, officer, title="Menjahit")
+    program.instructors.set([instructor])
+    client = client_for("petugas.selong")
+    today = timezone.localdate()
+
+    def add(days):
+        for n in days:
+            Session.objects.create(
+                program=program,
+                date=today + datetime.timedelta(days=n),
+                start_time=datetime.time(8),
+                end_time=datetime.time(10),
+                instructor=instructor,
+                status="cancelled" if n % 3 == 0 else "scheduled",
+                cancel_reason="Hujan" if n % 3 == 0 else "",
+            )
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(_sessions_url(program)).status_code == 200
+        return len(ctx)
+
+    add(range(2))
+    few = count()
+    add(range(2, 40))
+    assert count() == few
 
 
 # --- a session's page ---------------------------------------------------------------
