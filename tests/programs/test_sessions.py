@@ -1,10 +1,11 @@
 """A program's sessions: the program page, the list of all of them, a session's page
-(cancelled or not)."""
+(cancelled or not), and the accessibility of the programs pages' sections."""
 
 from __future__ import annotations
 
 import datetime
 import re
+from html.parser import HTMLParser
 
 import pytest
 from django.db import connection
@@ -12,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
 from sinergi.programs import actions
-from sinergi.programs.models import Session
+from sinergi.programs.models import Holiday, Session
 from tests.programs.conftest import new_program
 
 pytestmark = pytest.mark.django_db
@@ -147,3 +148,59 @@ def test_a_cancelled_session_page_says_so_without_the_attendance_sheet(
     assert "sheet.pdf" not in html and "Attendance sheet to print" not in html
     assert "<p>Reason: Holiday: Nyepi</p>" in html
     assert "cancelled: Holiday" not in html
+
+
+# --- accessibility --------------------------------------------------------------------
+
+
+class _Labels(HTMLParser):
+    """Every aria-labelledby of a page with the id of its element, and every id."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.ids: list[str] = []
+        self.references: list[tuple[str | None, str]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        if values.get("id"):
+            self.ids.append(values["id"] or "")
+        for target in (values.get("aria-labelledby") or "").split():
+            self.references.append((values.get("id"), target))
+
+
+def _label_problems(html: str) -> list[str]:
+    parser = _Labels()
+    parser.feed(html)
+    problems = [f"{own} labels itself" for own, target in parser.references if own == target]
+    problems += [f"{t} is not on the page" for _own, t in parser.references if t not in parser.ids]
+    problems += [f"{i} is used twice" for i in set(parser.ids) if parser.ids.count(i) > 1]
+    return problems
+
+
+def test_every_section_of_the_programs_pages_is_labelled_by_a_heading(
+    client_for, running, inmates, selong, officer
+):
+    enrollment = actions.enroll(program=running, inmate=inmates[0], by=officer).enrollment
+    day = timezone.localdate() + datetime.timedelta(days=4)
+    actions.add_holiday(facility=selong, date=day, name="Nyepi", by=officer)
+    Holiday.objects.create(facility=selong, date=day + datetime.timedelta(days=1), name="Libur")
+    cancelled = running.sessions.get(date=day)
+    held = running.sessions.filter(date__lt=timezone.localdate()).first()
+    client = client_for("petugas.selong")
+    pages = [
+        f"/programs/{running.pk}/",
+        _sessions_url(running),
+        f"/programs/sessions/{held.pk}/",
+        f"/programs/sessions/{cancelled.pk}/",
+        f"/programs/enrollments/{enrollment.pk}/",
+        f"/programs/holidays/?day={day.isoformat()}",
+        "/programs/",
+        enrollment.inmate.get_absolute_url(),  # with its development record section
+    ]
+    for url in pages:
+        response = client.get(url, **EN)
+        assert response.status_code == 200, url
+        assert _label_problems(response.content.decode()) == [], url
+    program_page = client.get(f"/programs/{running.pk}/", **EN).content.decode()
+    assert '<section aria-labelledby="enrolment-title" id="enrolment">' in program_page
