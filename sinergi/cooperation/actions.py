@@ -15,7 +15,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from sinergi.accounts.models import User
@@ -344,6 +344,10 @@ def record_meeting(
     return meeting
 
 
+def _long_date(day: datetime.date) -> str:
+    return formats.date_format(day, "DATE_FORMAT")
+
+
 def agreement_problems(
     *,
     start_date: datetime.date | None,
@@ -374,10 +378,14 @@ def commitment_problems(
     problems: dict[str, str] = {}
     partner = values.get("partner")
     if partner is not None and partner.pk not in partner_ids:
-        problems["partner"] = _("This partner is not a party to the agreement.")
+        problems["partner"] = _(
+            "Tick %(partner)s under Partners, or choose another partner for this commitment."
+        ) % {"partner": partner.name}
     due = values.get("due_date")
     if due and start_date and end_date and not start_date <= due <= end_date:
-        problems["due_date"] = _("The due date must fall within the agreement's period.")
+        problems["due_date"] = _(
+            "The due date must fall within the agreement's period, %(start)s to %(end)s."
+        ) % {"start": _long_date(start_date), "end": _long_date(end_date)}
     target = values.get("target_quantity")
     if target is not None and target <= 0:
         problems["target_quantity"] = _("The target must be more than zero.")
@@ -400,6 +408,8 @@ def _check_agreement(
     dates = {"start_date": agreement.start_date, "end_date": agreement.end_date}
     for field, message in agreement_problems(signed_on=agreement.signed_on, **dates).items():
         errors.setdefault(field, []).append(message)
+    if not partner_ids:
+        errors.setdefault("partners", []).append(_("Tick at least one partner."))
     for commitment in commitments:
         found = commitment_problems(
             {f: getattr(commitment, f) for f in ("partner", "due_date", "target_quantity")},

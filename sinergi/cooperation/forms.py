@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import cached_property
 from typing import Any
 
@@ -14,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from sinergi.cooperation import actions
 from sinergi.cooperation.choices import AgreementKind, AgreementStatus, AssetCondition
 from sinergi.cooperation.models import Agreement, Commitment, Fulfilment, Meeting, SupportRequest
+from sinergi.cooperation.numbers import trimmed
 from sinergi.core.permissions import has_perm
 from sinergi.orgs.models import Facility, Partner
 
@@ -208,6 +210,7 @@ class AgreementForm(forms.ModelForm[Agreement]):
             "scope": forms.Textarea(attrs={"rows": 3}),
         }
         labels = {"title": _("Title of the agreement")}
+        error_messages = {"partners": {"required": _("Tick at least one partner.")}}
 
     def __init__(
         self, *args: Any, user: Any, facilities: Sequence[Facility] = (), **kwargs: Any
@@ -285,6 +288,9 @@ class CommitmentForm(forms.ModelForm[Commitment]):
 
     def __init__(self, *args: Any, partners: Sequence[Partner], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        target = self.initial.get("target_quantity")
+        if isinstance(target, Decimal):  # 96, not 96.00, in the input
+            self.initial["target_quantity"] = trimmed(target)
         field = self.fields["partner"]
         self.fields["partner"] = PartnerChoiceField(
             partners, label=field.label, help_text=field.help_text, required=False

@@ -14,7 +14,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
+from django.utils import formats, timezone, translation
 
 from sinergi.accounts.models import Membership
 from sinergi.cooperation import actions
@@ -269,7 +269,8 @@ def test_removing_a_commitment_with_deliveries_is_refused(client_for):
 
 # (what is wrong, dates of the agreement and other values of its second commitment in days
 # from today, the message). The defaults: signed and started 5 days ago, ends in 365 days,
-# the commitment due in 60 days.
+# the commitment due in 60 days. In the message, {start} and {end} stand for the agreement's
+# dates and {dukcapil} for the name of that partner.
 RULES: list[tuple[str, dict[str, int], dict[str, Any], str]] = [
     ("end before start", {"end_date": -10}, {}, "The end date must be after the start date."),
     ("end on the start date", {"end_date": -5}, {}, "The end date must be after the start date."),
@@ -289,23 +290,29 @@ RULES: list[tuple[str, dict[str, int], dict[str, Any], str]] = [
         "a partner outside the agreement",
         {},
         {"partner": "dukcapil-lotim"},
-        "This partner is not a party to the agreement.",
+        "Tick {dukcapil} under Partners, or choose another partner for this commitment.",
     ),
     (
         "due after the end",
         {},
         {"due_date": 400},
-        "The due date must fall within the agreement's period.",
+        "The due date must fall within the agreement's period, {start} to {end}.",
     ),
     (
         "due before the start",
         {},
         {"due_date": -6},
-        "The due date must fall within the agreement's period.",
+        "The due date must fall within the agreement's period, {start} to {end}.",
     ),
     ("a zero target", {}, {"target_quantity": "0"}, "The target must be more than zero."),
     ("a negative target", {}, {"target_quantity": "-3"}, "The target must be more than zero."),
 ]
+
+
+def long_date(day: datetime.date) -> str:
+    """A date as the English pages write it: "5 March 2026"."""
+    with translation.override("en"):
+        return formats.date_format(day, "DATE_FORMAT")
 
 
 @pytest.mark.parametrize(
@@ -325,7 +332,12 @@ def test_each_rule_refuses_with_its_message_and_saves_nothing(
         NEW, form_data([first, row(description="Kedua", **second)], **fields)
     )
     assert response.status_code == 200
-    assert message in errors(response)
+    expected = message.format(
+        start=long_date(today() + dates.get("start_date", -5) * DAY),
+        end=long_date(today() + dates.get("end_date", 365) * DAY),
+        dukcapil=partner("dukcapil-lotim").name,
+    )
+    assert expected in errors(response)
     assert not Agreement.objects.exists() and not Commitment.objects.exists()
     assert not AuditEvent.objects.filter(action__startswith="agreement.").exists()
 
@@ -337,10 +349,36 @@ def test_a_rule_broken_on_edit_changes_nothing(client_for):
     response = english(client_for("petugas.selong")).post(
         edit_url(agreement), edit_data(agreement, rows, title="Tidak tersimpan")
     )
-    assert "This partner is not a party to the agreement." in errors(response)
+    assert (
+        f"Tick {partner('dukcapil-lotim').name} under Partners, or choose another partner "
+        "for this commitment." in errors(response)
+    )
     agreement.refresh_from_db()
     assert agreement.title == "PKS pelatihan kerja"
     assert agreement.commitments.get().partner == partner("disnaker-lotim")
+
+
+def test_an_agreement_without_partners_is_refused_with_what_to_do(client_for, user):
+    response = english(client_for("petugas.selong")).post(
+        NEW, form_data([row(partner="")], partners=[])
+    )
+    assert response.context["form"].errors["partners"] == ["Tick at least one partner."]
+    with pytest.raises(ValidationError) as refused, translation.override("en"):
+        actions.save_agreement(
+            facility=Facility.objects.get(code="selong"),
+            values={
+                "kind": "pks",
+                "title": "PKS",
+                "status": "draft",
+                "start_date": today(),
+                "end_date": today() + 100 * DAY,
+            },
+            partners=[],
+            commitments=[],
+            by=user("petugas.selong"),
+        )
+    assert refused.value.message_dict["partners"] == ["Tick at least one partner."]
+    assert not Agreement.objects.exists()
 
 
 def test_the_action_refuses_what_the_form_would_and_writes_nothing(user):
@@ -607,3 +645,40 @@ def test_the_head_finds_the_drafts_to_approve_on_the_home_page(client_for):
     agreement.status = "active"
     agreement.save()
     assert "Agreements to approve" not in head.get("/").content.decode()
+
+
+# Targets are shown as people write them: 96, not 96.00; 2,5 in Indonesian.
+
+
+def targets_agreement() -> Agreement:
+    agreement = make_agreement(0)
+    for description, target in (("Peserta pelatihan", "96.00"), ("Ton pupuk", "2.50")):
+        Commitment.objects.create(
+            agreement=agreement,
+            partner=partner("disnaker-lotim"),
+            kind="other",
+            description=description,
+            target_quantity=Decimal(target),
+            unit="unit",
+            due_date=today() + 10 * DAY,
+        )
+    return agreement
+
+
+def test_targets_are_shown_without_trailing_zeros_in_both_languages(client_for):
+    agreement = targets_agreement()
+    indonesian = client_for("petugas.selong").get(agreement.get_absolute_url()).content.decode()
+    assert "0 / 96 unit" in indonesian and "0 / 2,5 unit" in indonesian
+    assert "96,00" not in indonesian and "2,50" not in indonesian
+    english_page = english(client_for("petugas.selong")).get(agreement.get_absolute_url())
+    text = english_page.content.decode()
+    assert "0 / 96 unit" in text and "0 / 2.5 unit" in text and "96.00" not in text
+    # The progress bar reads machine numbers, whatever the language.
+    assert 'max="2.5"' in indonesian and 'max="96"' in indonesian
+
+
+def test_the_edit_form_starts_from_the_targets_without_trailing_zeros(client_for):
+    agreement = targets_agreement()
+    page = client_for("petugas.selong").get(edit_url(agreement)).content.decode()
+    assert 'name="commitment-0-target_quantity" value="96"' in page
+    assert 'name="commitment-1-target_quantity" value="2.5"' in page
