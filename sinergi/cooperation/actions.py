@@ -353,9 +353,11 @@ def agreement_problems(
     start_date: datetime.date | None,
     end_date: datetime.date | None,
     signed_on: datetime.date | None,
+    parent: Agreement | None = None,
     today: datetime.date | None = None,
 ) -> dict[str, str]:
-    """What is wrong with an agreement's dates, by field (empty when nothing is)."""
+    """What is wrong with an agreement's dates, by field (empty when nothing is): an
+    agreement under a framework agreement (``parent``) lies within the parent's period."""
     today = today or timezone.localdate()
     problems: dict[str, str] = {}
     if start_date and end_date and end_date <= start_date:
@@ -364,7 +366,38 @@ def agreement_problems(
         problems["signed_on"] = _("This date is in the future; enter a date up to today.")
     elif signed_on and end_date and signed_on > end_date:
         problems["signed_on"] = _("The signing date cannot be after the end date.")
+    if parent is not None:
+        outside = _(
+            "This agreement must lie within the period of its framework agreement "
+            "“%(parent)s”, %(start)s to %(end)s."
+        ) % {
+            "parent": parent.title,
+            "start": _long_date(parent.start_date),
+            "end": _long_date(parent.end_date),
+        }
+        if start_date and start_date < parent.start_date:
+            problems.setdefault("start_date", outside)
+        if end_date and end_date > parent.end_date:
+            problems.setdefault("end_date", outside)
     return problems
+
+
+def number_problem(*, number: str, facility_id: int | None, agreement_id: int | None) -> str:
+    """Why ``number`` cannot be the number of the agreement ``agreement_id`` (None: a new
+    one) of the facility (empty when it can). Numbers are compared without case; an
+    agreement without a number, or a regional one, is not checked."""
+    number = (number or "").strip()
+    if not number or facility_id is None:
+        return ""
+    others = Agreement.objects.filter(facility_id=facility_id, number__iexact=number)
+    if agreement_id is not None:
+        others = others.exclude(pk=agreement_id)
+    other = others.only("title", "number").first()
+    if other is None:
+        return ""
+    return _(
+        "Another agreement of this facility already has the number %(number)s (“%(title)s”)."
+    ) % {"number": other.number, "title": other.title}
 
 
 def commitment_problems(
@@ -406,8 +439,15 @@ def _check_agreement(
     except ValidationError as exc:
         errors.update(exc.message_dict)
     dates = {"start_date": agreement.start_date, "end_date": agreement.end_date}
-    for field, message in agreement_problems(signed_on=agreement.signed_on, **dates).items():
+    for field, message in agreement_problems(
+        signed_on=agreement.signed_on, parent=agreement.parent, **dates
+    ).items():
         errors.setdefault(field, []).append(message)
+    taken = number_problem(
+        number=agreement.number, facility_id=agreement.facility_id, agreement_id=agreement.pk
+    )
+    if taken:
+        errors.setdefault("number", []).append(taken)
     if not partner_ids:
         errors.setdefault("partners", []).append(_("Tick at least one partner."))
     for commitment in commitments:

@@ -253,9 +253,17 @@ class AgreementForm(forms.ModelForm[Agreement]):
             start_date=data.get("start_date"),
             end_date=data.get("end_date"),
             signed_on=data.get("signed_on"),
+            parent=data.get("parent"),
         )
         for field, message in problems.items():
             self.add_error(field, message)
+        facility = data.get("facility") if "facility" in self.fields else self.instance.facility
+        if "number" in data and facility is not None:
+            taken = actions.number_problem(
+                number=data["number"], facility_id=facility.pk, agreement_id=self.instance.pk
+            )
+            if taken:
+                self.add_error("number", taken)
         return data
 
 

@@ -469,7 +469,8 @@ def test_the_parent_is_a_framework_agreement_the_user_can_see(client_for):
     for refused in (pks, lobar_mou):
         response = client.post(NEW, form_data([row()], parent=refused.pk))
         assert response.status_code == 200 and errors(response)
-    assert client.post(NEW, form_data([row()], parent=mou.pk)).status_code == 302
+    within = form_data([row()], parent=mou.pk, end_date=mou.end_date.isoformat())
+    assert client.post(NEW, within).status_code == 302
     assert Agreement.objects.get(title="PKS pelatihan menjahit bagi WBP").parent == mou
 
 
@@ -645,6 +646,126 @@ def test_the_head_finds_the_drafts_to_approve_on_the_home_page(client_for):
     agreement.status = "active"
     agreement.save()
     assert "Agreements to approve" not in head.get("/").content.decode()
+
+
+# One number, one agreement: the number is how the parties cite it.
+
+
+def test_the_same_number_twice_in_a_facility_is_refused(client_for):
+    make_agreement(0, number="560/77/PKS/DISNAKER/2026", title="PKS pertama")
+    client = english(client_for("petugas.selong"))
+    response = client.post(NEW, form_data([row()], number=" 560/77/pks/disnaker/2026 "))
+    assert response.status_code == 200
+    assert response.context["form"].errors["number"] == [
+        "Another agreement of this facility already has the number 560/77/PKS/DISNAKER/2026 "
+        "(“PKS pertama”)."
+    ]
+    assert Agreement.objects.count() == 1
+
+
+def test_a_number_may_repeat_in_another_facility_and_blank_numbers_repeat(client_for):
+    make_agreement(
+        0, number="560/77/PKS/DISNAKER/2026", facility=Facility.objects.get(code="lobar")
+    )
+    make_agreement(0, number="")
+    client = client_for("petugas.selong")
+    assert client.post(NEW, form_data([row()])).status_code == 302
+    assert client.post(NEW, form_data([row()], number="", title="Tanpa nomor")).status_code == 302
+    assert client.post(NEW, form_data([row()], number="", title="Tanpa nomor 2")).status_code == 302
+    assert Agreement.objects.filter(number="").count() == 3
+
+
+def test_an_agreement_keeps_its_own_number_when_edited(client_for):
+    agreement = make_agreement(1, number="560/77/PKS/DISNAKER/2026")
+    data = edit_data(agreement, existing_rows(agreement), title="PKS (perubahan)")
+    assert client_for("petugas.selong").post(edit_url(agreement), data).status_code == 302
+    agreement.refresh_from_db()
+    assert agreement.title == "PKS (perubahan)"
+
+
+def test_the_action_refuses_a_number_taken_in_the_facility(user):
+    make_agreement(0, number="560/77/PKS/DISNAKER/2026")
+    with pytest.raises(ValidationError) as refused:
+        actions.save_agreement(
+            facility=Facility.objects.get(code="selong"),
+            values={
+                "kind": "pks",
+                "number": "560/77/PKS/DISNAKER/2026",
+                "title": "PKS",
+                "status": "draft",
+                "start_date": today(),
+                "end_date": today() + 100 * DAY,
+            },
+            partners=[partner("disnaker-lotim")],
+            commitments=[],
+            by=user("petugas.selong"),
+        )
+    assert "number" in refused.value.message_dict
+    assert Agreement.objects.count() == 1
+
+
+# An operational agreement (PKS) under a framework agreement lies within its period.
+
+
+def framework() -> Agreement:
+    return make_agreement(
+        0,
+        kind="mou",
+        title="Kesepakatan Bersama",
+        start_date=today() - 100 * DAY,
+        end_date=today() + 300 * DAY,
+    )
+
+
+@pytest.mark.parametrize(
+    ("field", "days"),
+    [("start_date", -101), ("end_date", 301)],
+    ids=["starts before", "ends after"],
+)
+def test_an_agreement_outside_its_framework_period_is_refused(client_for, field, days):
+    mou = framework()
+    response = english(client_for("petugas.selong")).post(
+        NEW, form_data([row()], parent=mou.pk, **{field: (today() + days * DAY).isoformat()})
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors[field] == [
+        "This agreement must lie within the period of its framework agreement "
+        f"“Kesepakatan Bersama”, {long_date(mou.start_date)} to {long_date(mou.end_date)}."
+    ]
+    assert Agreement.objects.count() == 1
+
+
+def test_an_agreement_within_its_framework_period_is_saved(client_for):
+    mou = framework()
+    data = form_data(
+        [row()],
+        parent=mou.pk,
+        start_date=mou.start_date.isoformat(),
+        end_date=mou.end_date.isoformat(),
+        signed_on=mou.start_date.isoformat(),
+    )
+    assert client_for("petugas.selong").post(NEW, data).status_code == 302
+    assert Agreement.objects.get(parent=mou).end_date == mou.end_date
+
+
+def test_the_action_refuses_an_agreement_outside_its_framework(user):
+    mou = framework()
+    with pytest.raises(ValidationError) as refused:
+        actions.save_agreement(
+            facility=Facility.objects.get(code="selong"),
+            values={
+                "kind": "pks",
+                "title": "PKS",
+                "parent": mou,
+                "status": "draft",
+                "start_date": today(),
+                "end_date": today() + 400 * DAY,
+            },
+            partners=[partner("disnaker-lotim")],
+            commitments=[],
+            by=user("petugas.selong"),
+        )
+    assert list(refused.value.message_dict) == ["end_date"]
 
 
 # Targets are shown as people write them: 96, not 96.00; 2,5 in Indonesian.
