@@ -26,7 +26,12 @@ from sinergi.core.scoping import scope_of
 from sinergi.inmates.models import Inmate
 from sinergi.orgs.models import Facility
 from sinergi.programs import actions, documents
-from sinergi.programs.choices import AttendanceStatus, CompetencyResult, SessionStatus
+from sinergi.programs.choices import (
+    AttendanceStatus,
+    CompetencyResult,
+    ProgramStatus,
+    SessionStatus,
+)
 from sinergi.programs.forms import (
     CancelForm,
     EndEnrollmentForm,
@@ -569,8 +574,19 @@ def _holiday_facilities(
     return facility, facilities
 
 
-def _holidays_url(facility_id: int) -> str:
-    return reverse("programs:holidays") + "?" + urlencode({"facility": facility_id})
+def _holidays_url(facility_id: int, day: datetime.date | None = None) -> str:
+    """The holidays page of the facility; with ``day``, it lists that day's sessions."""
+    query: dict[str, Any] = {"facility": facility_id}
+    if day is not None:
+        query["day"] = day.isoformat()
+    return reverse("programs:holidays") + "?" + urlencode(query)
+
+
+def _day(value: str | None) -> datetime.date | None:
+    try:
+        return datetime.date.fromisoformat(value or "")
+    except ValueError:
+        return None
 
 
 def _year(value: str | None) -> int | None:
@@ -638,13 +654,16 @@ def holidays(request: HttpRequest) -> HttpResponse:
                 form.add_error(HOLIDAY_ERROR_FIELDS.get(exc.code), exc.detail)
             else:
                 _report_added(request, result)
-                return redirect(_holidays_url(facility.pk))
+                return redirect(_holidays_url(facility.pk, result.holiday.date))
     year = _year(request.GET.get("year"))
     listed = Holiday.objects.filter(facility=facility)
     if year:
         listed = listed.filter(date__year=year)
     else:
         listed = listed.filter(date__gte=timezone.localdate() - datetime.timedelta(days=30))
+    query = request.GET.copy()
+    query.pop("page", None)
+    query.pop("day", None)
     context = {
         "facility": facility,
         "facilities": facilities,
@@ -654,9 +673,30 @@ def holidays(request: HttpRequest) -> HttpResponse:
         "year": year,
         "years": [d.year for d in Holiday.objects.filter(facility=facility).dates("date", "year")],
         "page": paginate(request, listed.order_by("date")),
-        "querystring": querystring_without_page(request),
+        "querystring": query.urlencode(),
     }
+    day = _day(request.GET.get("day")) if can_change else None
+    if day is not None:
+        context.update(_day_sessions(facility, day))
     return render(request, "programs/holidays.html", context)
+
+
+def _day_sessions(facility: Facility, day: datetime.date) -> dict[str, Any]:
+    """The sessions of the facility's programs on ``day``, after a holiday was added or
+    removed: the cancelled ones with their reason, and those that take place (a program
+    cancelled since leaves them out), each to open on its page. One query."""
+    sessions = list(
+        Session.objects.filter(program__facility=facility, date=day)
+        .select_related("program")
+        .order_by("start_time", "program__title", "pk")
+    )
+    cancelled = [s for s in sessions if s.status == SessionStatus.CANCELLED]
+    scheduled = [
+        s
+        for s in sessions
+        if s.status != SessionStatus.CANCELLED and s.program.status != ProgramStatus.CANCELLED
+    ]
+    return {"day": day, "day_cancelled": cancelled, "day_scheduled": scheduled}
 
 
 @login_required
@@ -687,15 +727,15 @@ def holiday_remove(request: HttpRequest, pk: int) -> HttpResponse:
         messages.warning(
             request,
             ngettext(
-                "%(n)s session on that day is still cancelled; schedule it again on its page "
-                "if it should take place.",
-                "%(n)s sessions on that day are still cancelled; schedule them again on their "
-                "pages if they should take place.",
+                "%(n)s session on that day is still cancelled (listed below); restore it on "
+                "its page if it should take place.",
+                "%(n)s sessions on that day are still cancelled (listed below); restore them "
+                "on their pages if they should take place.",
                 still_cancelled,
             )
             % {"n": still_cancelled},
         )
-    return redirect(_holidays_url(facility_id))
+    return redirect(_holidays_url(facility_id, day))
 
 
 def verify(request: HttpRequest, code: str = "") -> HttpResponse:

@@ -23,6 +23,7 @@ pytestmark = pytest.mark.django_db
 
 URL = "/programs/holidays/"
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
+DASH = "\N{EN DASH}"  # between the start and end times
 
 
 @pytest.fixture(autouse=True)
@@ -364,6 +365,83 @@ def test_the_remove_box_says_the_cancelled_sessions_will_be_scheduled_again(clie
         "Sessions cancelled for this holiday will be scheduled again, "
         "unless their program has ended."
     ) in text
+
+
+def _day_report(response) -> str:
+    """The part of the holidays page that lists the sessions of the day just changed."""
+    text = response.content.decode()
+    start = text.index('id="day-sessions"')
+    return text[start : text.index('id="list-title"', start)]
+
+
+def test_after_adding_a_holiday_the_page_links_each_session_of_the_day(
+    client_for, day_with_attendance, selong
+):
+    day, marked, unmarked = day_with_attendance
+    response = client_for("petugas.selong").post(
+        URL, {"date": day.isoformat(), "name": "Hari Jadi Lotim"}, follow=True, **EN
+    )
+    report = _day_report(response)
+    assert "Sessions cancelled on" in report
+    title = marked.program.title
+    assert f'<a href="/programs/sessions/{unmarked.pk}/">{title}, 13.00{DASH}15.00</a>' in report
+    assert "Holiday: Hari Jadi Lotim" in report
+    # the session kept because it has attendance is linked too, to cancel it on its page
+    assert f'<a href="/programs/sessions/{marked.pk}/">{title}, 08.00{DASH}12.00</a>' in report
+    assert report.index(f"/sessions/{unmarked.pk}/") < report.index("Sessions scheduled on")
+    assert report.index("Sessions scheduled on") < report.index(f"/sessions/{marked.pk}/")
+
+
+def test_after_removing_a_holiday_the_page_links_the_sessions_still_cancelled(
+    client_for, running, selong, officer
+):
+    day = timezone.localdate() + datetime.timedelta(days=4)
+    restored = running.sessions.get(date=day)
+    sick = actions.add_session(
+        program=running,
+        values={"date": day, "start_time": datetime.time(13), "end_time": datetime.time(15)},
+        by=officer,
+    )
+    actions.cancel_session(session=sick, reason="Instruktur sakit", by=officer)
+    holiday = actions.add_holiday(facility=selong, date=day, name="Libur", by=officer).holiday
+    response = client_for("petugas.selong").post(f"{URL}{holiday.pk}/remove/", follow=True, **EN)
+    text = response.content.decode()
+    assert "1 session on that day is still cancelled" in text
+    assert "restore it on its page" in text
+    report = _day_report(response)
+    cancelled, scheduled = report.split("Sessions scheduled on")
+    assert f'href="/programs/sessions/{sick.pk}/"' in cancelled
+    assert "Instruktur sakit" in cancelled
+    assert f'href="/programs/sessions/{restored.pk}/"' in scheduled
+
+
+def test_the_day_report_is_for_those_who_keep_the_holidays(client_for, running, selong):
+    day = timezone.localdate() + datetime.timedelta(days=4)
+    text = client_for("wali.selong").get(f"{URL}?day={day.isoformat()}", **EN).content.decode()
+    assert 'id="day-sessions"' not in text and "/programs/sessions/" not in text
+    # a day that is not a date is ignored
+    page = client_for("petugas.selong").get(f"{URL}?day=not-a-date", **EN)
+    assert page.status_code == 200 and 'id="day-sessions"' not in page.content.decode()
+
+
+def test_the_day_report_runs_a_fixed_number_of_queries(client_for, running, selong, user):
+    day = timezone.localdate() + datetime.timedelta(days=4)
+    client = client_for("petugas.selong")
+    url = f"{URL}?day={day.isoformat()}"
+    few = _count(client, url)
+    other = new_program(selong, user("petugas.selong"), title="Menjahit")
+    for hour in range(9, 18):
+        for program in (running, other):
+            Session.objects.create(
+                program=program,
+                date=day,
+                start_time=datetime.time(hour),
+                end_time=datetime.time(hour, 45),
+                status="cancelled" if hour % 2 else "scheduled",
+                cancel_reason="Hujan" if hour % 2 else "",
+            )
+    assert running.sessions.filter(date=day).count() == 10
+    assert _count(client, url) == few
 
 
 def test_the_list_shows_the_facilitys_holidays_from_30_days_ago(client_for, selong, lobar):
