@@ -11,6 +11,18 @@ from sinergi.programs import actions
 from sinergi.programs.models import Program
 from tests.inmates.factories import make_inmate
 
+# Who reaches a Selong program's pages (the program, its sessions): HTTP status by user.
+PROGRAM_SCOPE = [
+    ("petugas.selong", 200),
+    ("kalapas.selong", 200),
+    ("wali.selong", 200),
+    ("kanwil.ntb", 200),
+    ("instruktur.blk", 200),
+    ("mitra.disnaker", 404),
+    ("petugas.lobar", 404),
+    ("pk.bapas", 404),
+]
+
 
 @pytest.fixture
 def selong(demo_world):

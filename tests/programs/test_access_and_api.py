@@ -11,24 +11,12 @@ from django.utils import timezone
 
 from sinergi.programs import actions
 from tests.inmates.factories import make_inmate
-from tests.programs.conftest import new_program
+from tests.programs.conftest import PROGRAM_SCOPE, new_program
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.parametrize(
-    ("username", "status"),
-    [
-        ("petugas.selong", 200),
-        ("kalapas.selong", 200),
-        ("wali.selong", 200),
-        ("kanwil.ntb", 200),
-        ("instruktur.blk", 200),
-        ("mitra.disnaker", 404),
-        ("petugas.lobar", 404),
-        ("pk.bapas", 404),
-    ],
-)
+@pytest.mark.parametrize(("username", "status"), PROGRAM_SCOPE)
 def test_program_page_scope(client_for, running, username, status):
     assert client_for(username).get(f"/programs/{running.pk}/").status_code == status
 

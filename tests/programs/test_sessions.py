@@ -14,7 +14,7 @@ from django.utils import timezone, translation
 
 from sinergi.programs import actions
 from sinergi.programs.models import Holiday, Session
-from tests.programs.conftest import new_program
+from tests.programs.conftest import PROGRAM_SCOPE, new_program
 
 pytestmark = pytest.mark.django_db
 
@@ -70,19 +70,7 @@ def test_the_list_shows_every_session_with_its_status_and_reason(client_for, run
     assert "Instruktur BLK" in row.group(0)  # the instructor's name
 
 
-@pytest.mark.parametrize(
-    ("username", "status"),
-    [
-        ("petugas.selong", 200),
-        ("kalapas.selong", 200),
-        ("wali.selong", 200),
-        ("kanwil.ntb", 200),
-        ("instruktur.blk", 200),
-        ("mitra.disnaker", 404),
-        ("petugas.lobar", 404),
-        ("pk.bapas", 404),
-    ],
-)
+@pytest.mark.parametrize(("username", "status"), PROGRAM_SCOPE)
 def test_the_list_is_for_those_who_see_the_program(client_for, running, username, status):
     assert client_for(username).get(_sessions_url(running)).status_code == status
 
