@@ -30,6 +30,13 @@ def delivered(page) -> Decimal:
     return Decimal(value)
 
 
+def in_view(page, selector: str) -> bool:
+    """Whether the element is on the screen, without scrolling."""
+    box = page.locator(selector).bounding_box()
+    height = page.viewport_size["height"]
+    return box is not None and box["y"] >= 0 and box["y"] + box["height"] <= height
+
+
 def teach_a_session(officer, program_url: str, day: datetime.date, start: str, end: str) -> None:
     """The officer adds a one-off session of the program and marks everyone present."""
     officer.goto(program_url)
@@ -224,6 +231,15 @@ def test_an_officer_records_an_agreement_with_a_commitment_on_a_phone(new_page, 
     # An end date before the start is refused with its message, and the page stays usable.
     assert "The end date must be after the start date." in page.locator("main").inner_text()
     assert not Agreement.objects.exists()
+    # The field is screens away on a phone: the summary of the problems is what the page
+    # opens on, focused for screen readers, and its link leads to the field.
+    summary = page.locator("#error-summary")
+    assert "Fix 2 problems before saving" in summary.inner_text()  # end date, due date
+    assert page.evaluate("document.activeElement.id") == "error-summary"
+    assert in_view(page, "#error-summary")
+    assert not in_view(page, "#id_end_date")
+    summary.get_by_role("link", name=re.compile("^End date")).click()
+    assert in_view(page, "#id_end_date")
     assert_accessible(page)
     assert_fits_phone(page)
 

@@ -357,3 +357,41 @@ CommitmentFormSet = forms.inlineformset_factory(
     can_delete=True,
     can_delete_extra=False,
 )
+
+
+@dataclass(frozen=True)
+class FormProblem:
+    """One line of a form's error summary: where the problem is (a field's label, after
+    the number of the commitment), the message, and the id of the element to go to (empty
+    for a problem of the whole form, which the summary states in full)."""
+
+    where: str
+    message: str
+    anchor: str = ""
+
+
+def _problems_of(form: forms.BaseForm, where: str = "", anchor: str = "") -> list[FormProblem]:
+    """The problems of ``form`` in the order of its fields; those of the whole form, or of
+    a hidden field, point to ``anchor``."""
+    found = [FormProblem(where, str(m), anchor) for m in form.non_field_errors()]
+    for name in form.fields:
+        if name not in form.errors:
+            continue
+        field = form[name]
+        if field.is_hidden:
+            place, target = where, anchor
+        else:
+            place = f"{where} · {field.label}" if where else str(field.label)
+            # A group of checkboxes has no single id: its first box stands for it.
+            target = field.id_for_label or (f"{field.auto_id}_0" if field.auto_id else "")
+        found += [FormProblem(place, str(m), target) for m in form.errors[name]]
+    return found
+
+
+def error_summary(form: AgreementForm, commitments: forms.BaseFormSet[Any]) -> list[FormProblem]:
+    """Every problem of the agreement form and its commitments, to list above the form."""
+    found = _problems_of(form)
+    found += [FormProblem("", str(m)) for m in commitments.non_form_errors()]
+    for index, item in enumerate(commitments.forms):
+        found += _problems_of(item, _("Commitment %(n)s") % {"n": index + 1}, item.prefix or "")
+    return found

@@ -22,6 +22,7 @@ from sinergi.cooperation.forms import (
     FulfilmentForm,
     SupportRequestForm,
     TransitionForm,
+    error_summary,
 )
 from sinergi.cooperation.models import (
     ActionItem,
@@ -277,6 +278,7 @@ def _agreement_form(
         {
             "form": form,
             "commitment_forms": items,
+            "error_summary": error_summary(form, items) if form.is_bound else [],
             "agreement": agreement if agreement.pk else None,
             "title": title,
         },

@@ -648,6 +648,77 @@ def test_the_head_finds_the_drafts_to_approve_on_the_home_page(client_for):
     assert "Agreements to approve" not in head.get("/").content.decode()
 
 
+# The error summary: on a phone the form runs for two or three screens, so the problems
+# are listed first, each linking to its field.
+
+
+def summary(response: Any) -> str:
+    """The error summary of the form page (empty when there is none)."""
+    page = response.content.decode()
+    if 'id="error-summary"' not in page:
+        return ""
+    start = page.rindex("<div", 0, page.index('id="error-summary"'))
+    return page[start : page.index("</div>", start)]
+
+
+def test_the_error_summary_lists_every_problem_before_the_form_with_links(client_for):
+    response = english(client_for("petugas.selong")).post(
+        NEW,
+        form_data(
+            [row(), row(description="Kedua", due_date=(today() + 400 * DAY).isoformat())],
+            signed_on=(today() + 2 * DAY).isoformat(),
+        ),
+    )
+    assert response.status_code == 200
+    box = summary(response)
+    assert 'role="alert"' in box and 'tabindex="-1"' in box and "autofocus" in box
+    assert "Fix 2 problems before saving" in box
+    assert 'href="#id_signed_on"' in box
+    assert "This date is in the future; enter a date up to today." in html.unescape(box)
+    assert 'href="#id_commitment-1-due_date"' in box
+    assert "Commitment 2" in box
+    page = response.content.decode()
+    # The summary comes first, and every link leads to a field of the page.
+    assert page.index('id="error-summary"') < page.index('class="stack form"')
+    for anchor in ("id_signed_on", "id_commitment-1-due_date"):
+        assert f'id="{anchor}"' in page
+
+
+def test_an_error_of_the_whole_form_is_in_the_summary_too(client_for):
+    agreement = make_agreement(1)
+    Fulfilment.objects.create(
+        partner=partner("disnaker-lotim"),
+        commitment=agreement.commitments.get(),
+        description="Instruktur mengajar",
+        delivered_on=today(),
+        quantity=Decimal(4),
+        unit="jam",
+    )
+    rows = existing_rows(agreement)
+    rows[0]["DELETE"] = "on"
+    response = english(client_for("petugas.selong")).post(
+        edit_url(agreement), edit_data(agreement, rows)
+    )
+    box = html.unescape(summary(response))
+    assert "Fix 1 problem before saving" in box
+    assert "“Instruktur 0” cannot be removed: deliveries are recorded against it." in box
+
+
+def test_no_partner_ticked_is_linked_from_the_summary_to_the_first_checkbox(client_for):
+    response = english(client_for("petugas.selong")).post(
+        NEW, form_data([row(partner="")], partners=[])
+    )
+    box = summary(response)
+    assert "Tick at least one partner." in box and 'href="#id_partners_0"' in box
+    assert 'id="id_partners_0"' in response.content.decode()
+
+
+def test_the_pages_without_errors_show_no_summary(client_for):
+    client = client_for("petugas.selong")
+    assert summary(client.get(NEW)) == ""
+    assert summary(client.get(edit_url(make_agreement(1)))) == ""
+
+
 # One number, one agreement: the number is how the parties cite it.
 
 
@@ -660,6 +731,7 @@ def test_the_same_number_twice_in_a_facility_is_refused(client_for):
         "Another agreement of this facility already has the number 560/77/PKS/DISNAKER/2026 "
         "(“PKS pertama”)."
     ]
+    assert 'href="#id_number"' in summary(response)
     assert Agreement.objects.count() == 1
 
 
