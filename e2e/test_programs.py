@@ -96,7 +96,8 @@ def test_program_pages_pass_axe_in_indonesian_on_a_phone(new_page, full_demo_liv
     assert_fits_phone(page)
     page.goto("/programs/?status=running")
     program = page.locator("main table a").first.get_attribute("href")
-    for path in [program, program + "edit/", program + "sessions/new/", "/programs/new/"]:
+    paths = [program, program + "edit/", program + "sessions/", program + "sessions/new/"]
+    for path in [*paths, "/programs/new/"]:
         response = page.goto(path)
         assert response is not None and response.status == 200, path
         assert_accessible(page)
