@@ -256,3 +256,37 @@ def test_an_officer_records_an_agreement_with_a_commitment_on_a_phone(new_page, 
     assert page.input_value("#id_commitment-0-description") == what
     assert_accessible(page)
     assert_fits_phone(page)
+
+
+def test_the_head_approves_a_draft_agreement_from_the_home_page_on_a_phone(new_page, demo_live):
+    from django.utils import timezone
+
+    from sinergi.cooperation.models import Agreement
+    from sinergi.orgs.models import Facility, Partner
+
+    start = timezone.localdate() + datetime.timedelta(days=14)
+    agreement = Agreement.objects.create(
+        kind="pks",
+        number="560/9/PKS/2026",
+        title="PKS pelatihan menjahit",
+        facility=Facility.objects.get(code="selong"),
+        status="draft",
+        start_date=start,
+        end_date=start + datetime.timedelta(days=365),
+    )
+    agreement.partners.set([Partner.objects.get(code="disnaker-lotim")])
+    page = new_page(viewport=PHONE, language="en")
+    login(page, "kalapas.selong")
+    page.goto("/")
+    page.get_by_role("link", name="PKS pelatihan menjahit · 560/9/PKS/2026").click()
+    page.wait_for_url(re.compile(rf"/cooperation/agreements/{agreement.pk}/$"))
+    assert_accessible(page)
+    assert_fits_phone(page)
+    page.get_by_role("button", name="Approve (set active)").click()
+    page.wait_for_url(re.compile(rf"/cooperation/agreements/{agreement.pk}/$"))
+    assert "Agreement approved: it is in force from" in page.locator(".messages").inner_text()
+    assert "Not yet in force" in page.locator("main").inner_text()
+    assert page.get_by_role("button", name="Approve (set active)").count() == 0
+    agreement.refresh_from_db()
+    assert agreement.status == "active"
+    assert_accessible(page)

@@ -589,6 +589,33 @@ def save_agreement(
 
 
 @transaction.atomic
+def approve_agreement(*, agreement: Agreement, by: User) -> Agreement:
+    """The head of the agreement's facility approves a draft: it becomes active, and is in
+    force from its start date. Anyone else is refused (PermissionDenied), and so is an
+    agreement that is no longer a draft (Conflict)."""
+    agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
+    if not has_perm(by, "cooperation.approve_agreement", agreement):
+        raise PermissionDenied(_("Only the head of the facility approves an agreement."))
+    if agreement.status != AgreementStatus.DRAFT:
+        raise Conflict(
+            _("Only a draft is approved; this agreement is “%(status)s”.")
+            % {"status": agreement.get_effective_status_display()},
+            code="not_draft",
+        )
+    agreement.status = AgreementStatus.ACTIVE
+    agreement._history_user = by  # type: ignore[attr-defined]
+    agreement.save(update_fields=["status", "updated_at"])
+    audit.record(
+        "agreement.approve",
+        by=by,
+        target=agreement,
+        facility=agreement.facility_id,
+        changes={"status": [AgreementStatus.DRAFT.value, AgreementStatus.ACTIVE.value]},
+    )
+    return agreement
+
+
+@transaction.atomic
 def close_action_item(*, item: ActionItem, status: str, by: User, reason: str = "") -> ActionItem:
     if item.status != ActionStatus.OPEN:
         raise Conflict(_("This action item is already closed."), code="closed")

@@ -8,6 +8,7 @@ from typing import Any
 from django.db.models import Q
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from sinergi.cooperation.models import ActionItem, Agreement, SupportRequest
@@ -95,7 +96,7 @@ def cards(request: HttpRequest, scope: Scope) -> list[HomeCard]:
         to_approve = Agreement.objects.filter(facility_id__in=heads, status="draft").order_by(
             "start_date", "pk"
         )
-        waiting_approval: list[Any] = list(to_approve[:5])
+        waiting_approval: list[Any] = list(to_approve.prefetch_related("partners")[:5])
         if waiting_approval:
             result.append(
                 HomeCard(
@@ -104,10 +105,21 @@ def cards(request: HttpRequest, scope: Scope) -> list[HomeCard]:
                         "Recorded by your officers as drafts. Check them against the signed "
                         "document and set them active; commitments count from then."
                     ),
-                    items=[(a.title, a.get_absolute_url()) for a in waiting_approval],
+                    items=[(_draft_label(a), a.get_absolute_url()) for a in waiting_approval],
                     count=to_approve.count(),
                     tone="action",
                     order=10,
                 )
             )
     return result
+
+
+def _draft_label(agreement: Agreement) -> str:
+    """Enough to tell two drafts apart: title, number, partners and period."""
+    period = " \N{EN DASH} ".join(
+        date_format(d, "SHORT_DATE_FORMAT") for d in (agreement.start_date, agreement.end_date)
+    )
+    partners = ", ".join(sorted(p.name for p in agreement.partners.all()))
+    return " · ".join(
+        part for part in (agreement.title, agreement.number, partners, period) if part
+    )

@@ -16,3 +16,6 @@ rules.add_perm("cooperation.change_agreement", facility_role(Role.PROGRAM_OFFICE
 # The object is the facility: approving an agreement (making it active), ending or
 # renewing it is the head's decision; an officer records and corrects a draft.
 rules.add_perm("cooperation.set_agreement_status", facility_role(Role.HEAD, attr="pk"))
+# The object is the agreement: the head of its facility approves a draft (the button on
+# its page), which makes it active.
+rules.add_perm("cooperation.approve_agreement", facility_role(Role.HEAD))

@@ -8,12 +8,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q, Sum
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from sinergi.accounts.models import User
 from sinergi.cooperation import actions, health
-from sinergi.cooperation.choices import RequestStatus
+from sinergi.cooperation.choices import AgreementStatus, RequestStatus
 from sinergi.cooperation.forms import (
     AgreementForm,
     CommentForm,
@@ -231,8 +232,28 @@ def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "commitments": commitments,
             "health": health.agreement_health(agreement),
             "can_edit": has_perm(request.user, "cooperation.change_agreement", agreement),
+            "can_approve": agreement.status == AgreementStatus.DRAFT
+            and has_perm(request.user, "cooperation.approve_agreement", agreement),
         },
     )
+
+
+@login_required
+@require_POST
+def agreement_approve(request: HttpRequest, pk: int) -> HttpResponse:
+    """The head approves a draft agreement (the button on its page)."""
+    agreement = get_agreement_for_user(request, pk)
+    try:
+        approved = actions.approve_agreement(agreement=agreement, by=_user(request))
+    except Conflict as exc:
+        messages.error(request, exc.detail)
+    else:
+        messages.success(
+            request,
+            _("Agreement approved: it is in force from %(start)s.")
+            % {"start": date_format(approved.start_date, "DATE_FORMAT")},
+        )
+    return redirect(agreement)
 
 
 def _agreement_form(
