@@ -191,7 +191,42 @@ def transition(*, program: Program, to: str, by: User, reason: str = "") -> Prog
         target=program,
         changes={"status": [previous, to], **({"reason": reason} if reason else {})},
     )
+    if to in (S.COMPLETED, S.CANCELLED):
+        _close(program, by=by, reason=reason.strip())
     return program
+
+
+def _close(program: Program, *, by: User, reason: str) -> None:
+    """A program that ends leaves nobody enrolled in it: a completed program ends each
+    open enrolment on its last day, completed or not by its completion rule; a cancelled
+    one ends them today and cancels the sessions still to come."""
+    today = timezone.localdate()
+    open_enrolments = program.enrollments.filter(ended_on__isnull=True).select_related(
+        "program", "inmate"
+    )
+    for enrollment in open_enrolments:
+        if program.status == S.COMPLETED:
+            end_reason = (
+                EndReason.COMPLETED
+                if completion(enrollment, today).met
+                else EndReason.NOT_COMPLETED
+            )
+            end_enrollment(
+                enrollment=enrollment,
+                reason=end_reason,
+                by=by,
+                on=min(today, program.end_date),
+            )
+        else:
+            end_enrollment(
+                enrollment=enrollment, reason=EndReason.PROGRAM_CANCELLED, by=by, note=reason
+            )
+    if program.status == S.CANCELLED:
+        why = _("Program cancelled: %(reason)s") % {"reason": reason}
+        for session in program.sessions.filter(
+            date__gte=today, status=SessionStatus.SCHEDULED
+        ).select_related("program"):
+            cancel_session(session=session, reason=why, by=by)
 
 
 def generate_sessions(*, program: Program, by: User) -> int:

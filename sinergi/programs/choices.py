@@ -82,6 +82,8 @@ class WaitingStatus(models.TextChoices):
 
 class EndReason(models.TextChoices):
     COMPLETED = "completed", _("Completed")
+    NOT_COMPLETED = "not_completed", _("Program ended; completion rule not met")
+    PROGRAM_CANCELLED = "program_cancelled", _("Program cancelled")
     TRANSFERRED = "transferred", _("Transferred")
     RELEASED = "released", _("Released")
     WITHDRAWN_BY_STAFF = "withdrawn_staff", _("Withdrawn by staff")

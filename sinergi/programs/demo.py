@@ -316,7 +316,7 @@ def seed(out: TextIO) -> None:
                 else:
                     actions.end_enrollment(
                         enrollment=enrollment,
-                        reason="completed",
+                        reason="not_completed",
                         by=officer,
                         note="tidak memenuhi kehadiran",
                         on=end,

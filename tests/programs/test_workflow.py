@@ -124,3 +124,52 @@ def test_a_refused_new_program_keeps_the_facility_chosen(client_for, user):
     assert response.status_code == 200
     html = response.content.decode()
     assert f'<option value="{lobar.pk}" selected>' in html
+
+
+def _enrol_all(program, inmates, officer):
+    enrolments = [actions.enroll(program=program, inmate=i, by=officer).enrollment for i in inmates]
+    for e in enrolments:
+        e.enrolled_on = program.start_date
+        e.save(update_fields=["enrolled_on"])
+    return enrolments
+
+
+def test_completing_a_program_ends_every_open_enrolment_by_its_completion_rule(
+    running, inmates, officer
+):
+    from django.utils import timezone
+
+    met, missed = _enrol_all(running, inmates[:2], officer)
+    held = running.sessions.filter(date__lt=timezone.localdate())
+    for session in held:
+        actions.record_attendance(
+            session=session,
+            marks={met.pk: ("present", ""), missed.pk: ("sick", "")},
+            by=officer,
+        )
+    assert actions.completion(met).met and not actions.completion(missed).met
+    actions.transition(program=running, to="completed", by=officer)
+    met.refresh_from_db()
+    missed.refresh_from_db()
+    assert (met.end_reason, missed.end_reason) == ("completed", "not_completed")
+    last_day = min(running.end_date, timezone.localdate())
+    assert met.ended_on == missed.ended_on == last_day
+    assert AuditEvent.objects.filter(action="enrollment.end").count() == 2
+
+
+def test_cancelling_a_program_ends_its_enrolments_and_cancels_its_coming_sessions(
+    running, inmates, officer, head
+):
+    from django.utils import timezone
+
+    enrolment = _enrol_all(running, inmates[:1], officer)[0]
+    today = timezone.localdate()
+    past = running.sessions.filter(date__lt=today).count()
+    actions.transition(program=running, to="cancelled", by=head, reason="Dana tidak tersedia")
+    enrolment.refresh_from_db()
+    assert enrolment.end_reason == "program_cancelled"
+    assert enrolment.ended_on == today
+    coming = running.sessions.filter(date__gte=today)
+    assert coming.exists()
+    assert set(coming.values_list("status", flat=True)) == {"cancelled"}
+    assert running.sessions.filter(date__lt=today, status="scheduled").count() == past
