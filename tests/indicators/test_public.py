@@ -164,7 +164,7 @@ def test_open_data_files_may_be_kept_by_proxies_and_set_no_cookie(small_world, p
     [("count", "<5"), ("hours", "<5"), ("percent", "x"), ("days", "x"), ("score", "x")],
 )
 def test_a_hidden_percentage_shows_x_not_less_than_five(unit, shown):
-    """"<5" in a percentage column would read as "under 5 %"."""
+    """ "<5" in a percentage column would read as "under 5 %"."""
     from django.utils import translation
 
     from sinergi.indicators.suppression import Published
