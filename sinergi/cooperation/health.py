@@ -154,6 +154,14 @@ def agreement_health(agreement: Agreement, today: datetime.date | None = None) -
         today=today,
         since=agreement.start_date,
     )
-    if agreement.status == AgreementStatus.DRAFT:  # not approved: nothing is owed yet
+    # A draft is not approved (nothing is owed yet); an agreement no longer in force is
+    # expected to be silent: neither is judged active or dormant.
+    not_in_force = (
+        AgreementStatus.DRAFT,
+        AgreementStatus.EXPIRED,
+        AgreementStatus.TERMINATED,
+        AgreementStatus.RENEWED,
+    )
+    if agreement.effective_status in not_in_force:
         result.status = None
     return result

@@ -90,3 +90,32 @@ def test_a_partner_that_never_delivered_is_dormant(demo_world):
     result = partner_health(Partner.objects.get(code="lpbh-ntb"))
     assert result.status == "dormant" and result.last_delivery is None
     assert result.delivered_percent is None
+
+
+@pytest.mark.parametrize(
+    ("status", "end_in_days", "judged"),
+    [
+        ("active", 200, True),
+        ("active", -1, False),  # expired
+        ("terminated", 200, False),
+        ("renewed", 200, False),
+        ("draft", 200, False),
+    ],
+)
+def test_only_an_agreement_in_force_is_judged_active_or_dormant(
+    demo_world, status, end_in_days, judged
+):
+    from sinergi.cooperation.health import agreement_health
+
+    today = timezone.localdate()
+    agreement = Agreement.objects.create(
+        kind="pks",
+        title="PKS lama",
+        facility=Facility.objects.get(code="selong"),
+        status=status,
+        start_date=today - datetime.timedelta(days=400),
+        end_date=today + datetime.timedelta(days=end_in_days),
+    )
+    result = agreement_health(agreement)
+    assert (result.status == "dormant") == judged
+    assert (result.status is None) == (not judged)
