@@ -282,3 +282,17 @@ def test_a_session_is_counted_in_one_delivery_only(make_request, demo_world):
         actions.record_fulfilment(
             request=request, values=values, sessions=[first, second], by=partner
         )
+
+
+def test_quantities_read_the_local_way_without_trailing_zeros(client_for, make_request):
+    from decimal import Decimal
+
+    support = make_request("submitted", kind="equipment")
+    support.quantity = Decimal("2.50")
+    support.unit = "ton"
+    support.save()
+    client = client_for("petugas.selong")
+    detail = client.get(support.get_absolute_url()).content.decode()
+    assert "2,5 ton" in detail and "2,50" not in detail
+    listing = client.get("/cooperation/requests/").content.decode()
+    assert "2,5 ton" in listing
