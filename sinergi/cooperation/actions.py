@@ -516,7 +516,7 @@ def save_agreement(
     changes: dict[str, Any] = dict(values) if creating else audit.diff(agreement, values)
     status_before = AgreementStatus.DRAFT if creating else agreement.status
     if values.get("status", status_before) != status_before and not has_perm(
-        by, "cooperation.set_agreement_status", agreement.facility
+        by, "cooperation.approve_agreement", agreement
     ):
         raise ValidationError(
             {

@@ -241,8 +241,11 @@ class AgreementForm(forms.ModelForm[Agreement]):
             statuses.append(AgreementStatus(self.instance.status))
         status = self.fields["status"]
         status.choices = [(s.value, s.label) for s in statuses]  # type: ignore[attr-defined]
-        signing = [self.instance.facility] if self.instance.pk else list(facilities)
-        if not any(has_perm(user, "cooperation.set_agreement_status", f) for f in signing if f):
+        # A new agreement may be signed by any of ``facilities``: the head of one decides.
+        signed = (
+            [self.instance] if self.instance.pk else [Agreement(facility=f) for f in facilities]
+        )
+        if not any(has_perm(user, "cooperation.approve_agreement", a) for a in signed):
             # The head approves: an officer sees the status but keeps it as it is.
             status.disabled = True
             status.help_text = _("Set by the head of the facility, who approves the agreement.")

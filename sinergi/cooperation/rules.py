@@ -13,9 +13,7 @@ rules.add_perm(
 )
 # The object is the agreement: its facility's program officers and head keep it up to date.
 rules.add_perm("cooperation.change_agreement", facility_role(Role.PROGRAM_OFFICER, Role.HEAD))
-# The object is the facility: approving an agreement (making it active), ending or
-# renewing it is the head's decision; an officer records and corrects a draft.
-rules.add_perm("cooperation.set_agreement_status", facility_role(Role.HEAD, attr="pk"))
-# The object is the agreement: the head of its facility approves a draft (the button on
-# its page), which makes it active.
+# The object is the agreement (saved or not): its status is the decision of the head of
+# its facility, who approves a draft (the button on its page) and ends or renews it; an
+# officer records and corrects a draft.
 rules.add_perm("cooperation.approve_agreement", facility_role(Role.HEAD))
