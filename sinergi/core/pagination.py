@@ -14,7 +14,9 @@ def paginate(request: HttpRequest, queryset: Any, per_page: int = PAGE_SIZE) -> 
     return paginator.get_page(request.GET.get("page"))
 
 
-def querystring_without_page(request: HttpRequest) -> str:
+def querystring_without_page(request: HttpRequest, *also: str) -> str:
+    """The query of the request for the page links: without ``page`` (and ``also``)."""
     params = request.GET.copy()
-    params.pop("page", None)
+    for name in ("page", *also):
+        params.pop(name, None)
     return params.urlencode()

@@ -661,9 +661,6 @@ def holidays(request: HttpRequest) -> HttpResponse:
         listed = listed.filter(date__year=year)
     else:
         listed = listed.filter(date__gte=timezone.localdate() - datetime.timedelta(days=30))
-    query = request.GET.copy()
-    query.pop("page", None)
-    query.pop("day", None)
     context = {
         "facility": facility,
         "facilities": facilities,
@@ -673,7 +670,7 @@ def holidays(request: HttpRequest) -> HttpResponse:
         "year": year,
         "years": [d.year for d in Holiday.objects.filter(facility=facility).dates("date", "year")],
         "page": paginate(request, listed.order_by("date")),
-        "querystring": query.urlencode(),
+        "querystring": querystring_without_page(request, "day"),
     }
     day = _day(request.GET.get("day")) if can_change else None
     if day is not None:
