@@ -15,7 +15,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext, pgettext_lazy
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from sinergi.core.models import TimeStampedModel
@@ -35,6 +35,8 @@ from sinergi.inmates.choices import (
     TermKind,
 )
 from sinergi.inmates.queries import InmateQuerySet, InmateRightQuerySet
+from sinergi.inmates.wording import say_length
+from sinergi.sentences import Length
 
 nik_validator = RegexValidator(r"^\d{16}$", _("A NIK has exactly 16 digits."))
 score_validators = [MinValueValidator(0), MaxValueValidator(100)]
@@ -190,20 +192,7 @@ class Sentence(TimeStampedModel):
     def term_display(self) -> str:
         if self.term_kind != TermKind.FIXED:
             return str(self.get_term_kind_display())
-        parts = []
-        if self.term_years:
-            parts.append(
-                ngettext("%(n)d year", "%(n)d years", self.term_years) % {"n": self.term_years}
-            )
-        if self.term_months:
-            parts.append(
-                ngettext("%(n)d month", "%(n)d months", self.term_months) % {"n": self.term_months}
-            )
-        if self.term_days:
-            parts.append(
-                ngettext("%(n)d day", "%(n)d days", self.term_days) % {"n": self.term_days}
-            )
-        return " ".join(parts)
+        return say_length(Length(self.term_years, self.term_months, self.term_days))
 
 
 class Remission(TimeStampedModel):

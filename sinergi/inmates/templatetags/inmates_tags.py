@@ -7,8 +7,9 @@ from typing import Any
 
 from django import template
 from django.utils.formats import date_format, number_format
-from django.utils.translation import gettext, ngettext, pgettext
+from django.utils.translation import gettext, pgettext
 
+from sinergi.inmates.wording import say_length
 from sinergi.sentences import CONDITION_LABELS, EXCLUSION_LABELS, Length
 
 register = template.Library()
@@ -16,16 +17,6 @@ register = template.Library()
 # The context of the engine's phrases and enum values in the catalogue (see
 # scripts/extract_sheet_messages.py).
 SHEET_CONTEXT = "calculation sheet"
-
-
-def _part(unit: str, n: int) -> str:
-    if unit == "year":
-        text = ngettext("%(n)d year", "%(n)d years", n)
-    elif unit == "month":
-        text = ngettext("%(n)d month", "%(n)d months", n)
-    else:
-        text = ngettext("%(n)d day", "%(n)d days", n)
-    return text % {"n": n}
 
 
 def _value(value: Any) -> str:
@@ -42,7 +33,7 @@ def _value(value: Any) -> str:
     if isinstance(value, Decimal):
         return number_format(value, decimal_pos=2)
     if isinstance(value, Length):
-        return " ".join(_part(unit, n) for unit, n in value.parts())
+        return say_length(value)
     if isinstance(value, str):
         # The engine's English phrases and enum values; any other text (names,
         # identifiers) is not in the catalogue and comes back unchanged. An empty
