@@ -17,6 +17,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from sinergi.accounts.models import User
 from sinergi.accounts.notify import notify
@@ -245,7 +246,7 @@ def record_fulfilment(
             )
         )
         values["quantity"] = Decimal(str(sum(s.hours for s in sessions if s.pk in held)))
-        values["unit"] = _("hours")
+        values["unit"] = pgettext("unit of measure", "hours")
     fulfilment = Fulfilment(
         request=request,
         partner=request.partner,

@@ -33,7 +33,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, RowNumber
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import override
+from django.utils.translation import override, pgettext_lazy
 
 from sinergi.cooperation.health import DORMANT_AFTER_DAYS, commitments_with_progress
 from sinergi.cooperation.models import Agreement, Commitment, Fulfilment, SupportRequest
@@ -81,7 +81,7 @@ GROUPS = {
 UNITS = {
     "percent": "%",
     "count": _("records"),
-    "hours": _("hours"),
+    "hours": pgettext_lazy("unit of measure", "hours"),
     "rupiah": "Rp",
     "days": _("days"),
     "score": _("points"),
