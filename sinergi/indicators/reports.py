@@ -388,6 +388,9 @@ def _label(choices: Any, value: str) -> str:
         return value or "\u2013"
 
 
+LABEL_CHARS = 34
+
+
 def bar_chart(
     rows: Iterable[tuple[str, float | None, str]], *, title: str, full: float | None = None
 ) -> SafeString:
@@ -407,7 +410,8 @@ def bar_chart(
     for index, (label, value, text) in enumerate(rows):
         top = index * (row_height + gap)
         length = max(bar_width * (value or 0) / largest, 1 if value else 0)
-        shown = label if len(label) <= 40 else label[:39] + "…"
+        # About 34 characters of 9-point text fit left of the bars.
+        shown = label if len(label) <= LABEL_CHARS else label[: LABEL_CHARS - 1] + "…"
         parts.append(
             f'<text x="{label_width - 6}" y="{top + 12}" text-anchor="end" '
             f'font-size="9" fill="#1b1f24">{escape(shown)}</text>'
