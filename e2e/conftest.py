@@ -109,6 +109,14 @@ def new_page(browser: Any, demo_live: Any) -> Iterator[Callable[..., Any]]:
         context.close()
 
 
+def selong_today() -> Any:
+    """Today at Lapas Selong (WITA), the day the demo users see on their pages; it is a
+    day ahead of WIB and of the machine's clock for part of every evening."""
+    from sinergi.orgs.models import Facility
+
+    return Facility.objects.get(code="selong").today()
+
+
 def login(page: Any, username: str, password: str = DEMO_PASSWORD) -> None:
     page.goto("/accounts/login/")
     page.fill("#id_login", username)

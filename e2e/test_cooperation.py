@@ -10,7 +10,14 @@ import datetime
 import re
 from decimal import Decimal
 
-from e2e.conftest import DESKTOP, PHONE, assert_accessible, assert_fits_phone, login
+from e2e.conftest import (
+    DESKTOP,
+    PHONE,
+    assert_accessible,
+    assert_fits_phone,
+    login,
+    selong_today,
+)
 
 WELDING = "Pelatihan Las Listrik (SMAW) 160 Jam"
 DISNAKER = "Dinas Tenaga Kerja Kabupaten Lombok Timur"
@@ -60,11 +67,10 @@ def teach_a_session(officer, program_url: str, day: datetime.date, start: str, e
 def test_request_from_draft_to_a_delivery_that_counts_towards_the_commitment(
     new_page, full_demo_live
 ):
-    from django.utils import timezone
 
     from sinergi.cooperation.models import SupportRequest
 
-    today = timezone.localdate()
+    today = selong_today()
     officer = new_page(viewport=DESKTOP, language="en")
     login(officer, "petugas.selong")
     # Two afternoon sessions the BLK instructor taught today, four hours in all: the
@@ -195,11 +201,10 @@ def test_a_partner_cannot_open_another_partners_request(new_page, full_demo_live
 
 
 def test_an_officer_records_an_agreement_with_a_commitment_on_a_phone(new_page, demo_live):
-    from django.utils import timezone
 
     from sinergi.cooperation.models import Agreement
 
-    today = timezone.localdate()
+    today = selong_today()
     dinsos = "Dinas Sosial Kabupaten Lombok Timur"
     what = "Pendampingan sosial bagi WBP menjelang bebas"
     page = new_page(viewport=PHONE, language="en")
@@ -259,12 +264,11 @@ def test_an_officer_records_an_agreement_with_a_commitment_on_a_phone(new_page, 
 
 
 def test_the_head_approves_a_draft_agreement_from_the_home_page_on_a_phone(new_page, demo_live):
-    from django.utils import timezone
 
     from sinergi.cooperation.models import Agreement
     from sinergi.orgs.models import Facility, Partner
 
-    start = timezone.localdate() + datetime.timedelta(days=14)
+    start = selong_today() + datetime.timedelta(days=14)
     agreement = Agreement.objects.create(
         kind="pks",
         number="560/9/PKS/2026",

@@ -7,11 +7,18 @@ from __future__ import annotations
 import datetime
 import re
 
-from e2e.conftest import DESKTOP, PHONE, assert_accessible, assert_fits_phone, login
+from e2e.conftest import (
+    DESKTOP,
+    PHONE,
+    assert_accessible,
+    assert_fits_phone,
+    login,
+    selong_today,
+)
 
 
 def test_program_from_creation_to_a_verified_certificate(new_page, full_demo_live):
-    today = datetime.date.today()
+    today = selong_today()
     officer = new_page(viewport=DESKTOP, language="en")
     login(officer, "petugas.selong")
     officer.goto("/programs/new/")
@@ -112,7 +119,7 @@ def test_program_pages_pass_axe_in_indonesian_on_a_phone(new_page, full_demo_liv
 def test_an_officer_on_a_phone_adds_a_holiday_from_the_programs_menu(new_page, full_demo_live):
     from sinergi.programs.models import Holiday
 
-    day = datetime.date.today() + datetime.timedelta(days=45)
+    day = selong_today() + datetime.timedelta(days=45)
     while Holiday.objects.filter(facility__code="selong", date=day).exists():
         day += datetime.timedelta(days=1)
     page = new_page(viewport=PHONE, language="id")

@@ -10,7 +10,14 @@ from __future__ import annotations
 
 import re
 
-from e2e.conftest import DESKTOP, PHONE, assert_accessible, assert_fits_phone, login
+from e2e.conftest import (
+    DESKTOP,
+    PHONE,
+    assert_accessible,
+    assert_fits_phone,
+    login,
+    selong_today,
+)
 
 DUKCAPIL = "Dinas Kependudukan dan Pencatatan Sipil Kabupaten Lombok Timur"
 BAPAS = "Bapas Kelas I Mataram"
@@ -94,12 +101,12 @@ def open_referral_as_partner(partner, name: str) -> str:
 
 
 def test_person_from_worklist_to_a_follow_up_after_release(new_page, full_demo_live):
-    from django.utils import formats, timezone, translation
+    from django.utils import formats, translation
 
     from sinergi.inmates.models import Inmate
     from sinergi.reintegration.models import FollowUp, Referral, Release
 
-    today = timezone.localdate()
+    today = selong_today()
     officer = new_page(viewport=DESKTOP, language="en")
     login(officer, "petugas.selong")
     plan_url = start_a_plan(officer)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, TextIO
 
 from sinergi.accounts.models import Membership, User
-from sinergi.core.demo import DEMO_PASSWORD
+from sinergi.core.demo import DEMO_PASSWORD, in_demo_time_zone
 from sinergi.core.roles import Role
 from sinergi.orgs.models import Facility, Partner, Region
 
@@ -44,6 +44,7 @@ USERS = [
 _ORG_MODELS = {"facility": Facility, "partner": Partner, "region": Region}
 
 
+@in_demo_time_zone
 def seed(out: TextIO) -> None:
     created = 0
     for username, full_name, role, org_kind, org_code in USERS:

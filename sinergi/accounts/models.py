@@ -45,7 +45,9 @@ class User(AbstractUser):
     @cached_property
     def active_memberships(self) -> list[Membership]:
         return list(
-            self.memberships.filter(is_active=True).select_related("facility", "partner", "region")
+            self.memberships.filter(is_active=True).select_related(
+                "facility", "partner__region", "region"
+            )
         )
 
     @cached_property
@@ -79,8 +81,16 @@ class User(AbstractUser):
 
     @property
     def time_zone_name(self) -> str | None:
+        """The zone of the user's own facility; for partner staff and a regional office,
+        that of their province; ``None`` (settings.TIME_ZONE) for national users."""
         facility = self.primary_facility
-        return facility.time_zone if facility is not None else None
+        if facility is not None:
+            return facility.time_zone
+        for m in self.active_memberships:
+            region = m.region or (m.partner.region if m.partner is not None else None)
+            if region is not None:
+                return region.time_zone
+        return None
 
 
 class Membership(TimeStampedModel):

@@ -11,6 +11,7 @@ from ninja.security.session import SessionAuth
 
 from sinergi.accounts.actions import user_for_token
 from sinergi.accounts.middleware import needs_mfa
+from sinergi.core.middleware import activate_time_zone_of
 
 
 class BearerToken(HttpBearer):
@@ -18,6 +19,9 @@ class BearerToken(HttpBearer):
         user = user_for_token(token)
         if user is not None:
             request.user = user
+            # The middleware ran before the token was read: dates ("today") and times are
+            # those of the caller's facility, as on its pages.
+            activate_time_zone_of(user)
         return user
 
 

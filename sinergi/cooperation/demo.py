@@ -22,10 +22,12 @@ from sinergi.cooperation.models import (
     RequestEvent,
     SupportRequest,
 )
+from sinergi.core.demo import in_demo_time_zone
 from sinergi.orgs.models import Facility, Partner
 from sinergi.programs.models import Attendance, Program
 
 
+@in_demo_time_zone
 def seed(out: TextIO) -> None:
     selong = Facility.objects.get(code="selong")
     if Meeting.objects.filter(facility=selong).exists():

@@ -9,7 +9,6 @@ from typing import Any
 from django import forms
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from sinergi.cooperation import actions
@@ -95,7 +94,9 @@ class FulfilmentForm(forms.ModelForm[Fulfilment]):
         sessions = self.fields["sessions"]
         if request_obj.program_id:
             sessions.queryset = request_obj.program.sessions.filter(  # type: ignore[union-attr,attr-defined,misc]
-                status="scheduled", date__lte=timezone.localdate(), fulfilments__isnull=True
+                status="scheduled",
+                date__lte=request_obj.facility.today(),
+                fulfilments__isnull=True,
             ).order_by("-date")
             sessions.label_from_instance = lambda s: f"{s.date:%d-%m-%Y} {s.start_time:%H.%M}"  # type: ignore[attr-defined]
         else:

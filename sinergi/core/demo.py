@@ -6,13 +6,33 @@ first) and must be idempotent: running the command twice changes nothing.
 
 from __future__ import annotations
 
+import functools
+import zoneinfo
 from collections.abc import Callable
 from typing import Any
+
+from django.utils import timezone
 
 Seeder = Callable[[Any], None]  # receives a writable stream
 _SEEDERS: list[tuple[int, str, Seeder]] = []
 
 DEMO_PASSWORD = "sinergi-demo"  # documented in the README; demo only
+
+# Every demo facility is in West Nusa Tenggara, on WITA. The demo is built in that zone,
+# so its "today" (this week's sessions, a release due today) is the day its users see,
+# whatever the zone of the machine or of settings.TIME_ZONE.
+DEMO_TIME_ZONE = "Asia/Makassar"
+
+
+def in_demo_time_zone(seed: Seeder) -> Seeder:
+    """Run a seeder with the demo facilities' time zone active."""
+
+    @functools.wraps(seed)
+    def wrapper(out: Any) -> None:
+        with timezone.override(zoneinfo.ZoneInfo(DEMO_TIME_ZONE)):
+            seed(out)
+
+    return wrapper
 
 
 def register_seeder(order: int, name: str, seeder: Seeder) -> None:

@@ -7,6 +7,7 @@ import uuid
 import zoneinfo
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
@@ -61,6 +62,16 @@ class RequestIdMiddleware:
         return response
 
 
+def activate_time_zone_of(user: Any) -> None:
+    """Make "now" and "today" those of ``user``'s own facility (WIB, WITA, WIT), or the
+    default zone (settings.TIME_ZONE) for a user without one."""
+    tz_name = getattr(user, "time_zone_name", None) if user is not None else None
+    if tz_name:
+        timezone.activate(zoneinfo.ZoneInfo(tz_name))
+    else:
+        timezone.deactivate()
+
+
 class FacilityTimezoneMiddleware:
     """Shows times in the local time (WIB, WITA, WIT) of the user's own facility."""
 
@@ -68,12 +79,7 @@ class FacilityTimezoneMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        user = getattr(request, "user", None)
-        tz_name = getattr(user, "time_zone_name", None) if user is not None else None
-        if tz_name:
-            timezone.activate(zoneinfo.ZoneInfo(tz_name))
-        else:
-            timezone.deactivate()
+        activate_time_zone_of(getattr(request, "user", None))
         try:
             return self.get_response(request)
         finally:

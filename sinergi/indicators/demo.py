@@ -7,17 +7,19 @@ import datetime
 from typing import TextIO
 
 from django.conf import settings
-from django.utils import timezone, translation
+from django.utils import translation
 
 from sinergi.accounts.models import User
+from sinergi.core.demo import in_demo_time_zone
 from sinergi.indicators import report_actions, tasks
 from sinergi.indicators.models import MonthlyReport, ReportStatus
 from sinergi.orgs.models import Facility
 
 
+@in_demo_time_zone
 def seed(out: TextIO) -> None:
     selong = Facility.objects.get(code="selong")
-    month = timezone.localdate().replace(day=1) - datetime.timedelta(days=1)
+    month = selong.today().replace(day=1) - datetime.timedelta(days=1)
     month = month.replace(day=1)
     existing = MonthlyReport.objects.filter(facility=selong, month=month).first()
     if existing is not None and existing.status in (ReportStatus.READY, ReportStatus.RUNNING):

@@ -42,10 +42,11 @@ class ReportConflict(Conflict):
     pass
 
 
-def check_month(month: datetime.date) -> datetime.date:
-    """The first day of ``month``; a month that has not begun is refused."""
+def check_month(month: datetime.date, today: datetime.date | None = None) -> datetime.date:
+    """The first day of ``month``; a month that has not begun (by ``today``, by default
+    the date in the active time zone) is refused."""
     first = month.replace(day=1)
-    if first > timezone.localdate().replace(day=1):
+    if first > (today or timezone.localdate()).replace(day=1):
         raise ValidationError(
             _("%(month)s has not begun yet: a monthly report covers a past or the current month.")
             % {"month": f"{first:%Y-%m}"},
@@ -59,7 +60,7 @@ def request_report(*, facility: Facility, month: datetime.date, by: Any) -> Mont
     generated again (which clears its sign-off, since its content may change)."""
     if not has_perm(by, "indicators.generate_report", facility):
         raise PermissionDenied(_("Only the head and the program officers generate reports."))
-    first = check_month(month)
+    first = check_month(month, facility.today())
     language = translation.get_language() or "id"
     with transaction.atomic():
         report, created = MonthlyReport.objects.select_for_update().get_or_create(

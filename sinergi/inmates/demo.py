@@ -13,6 +13,7 @@ from typing import TextIO
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
+from sinergi.core.demo import in_demo_time_zone
 from sinergi.inmates.actions import recalculate
 from sinergi.inmates.choices import (
     CrimeCategory,
@@ -298,6 +299,7 @@ HOLIDAYS = [
 ]
 
 
+@in_demo_time_zone
 def seed(out: TextIO) -> None:
     for holiday, day in HOLIDAYS:
         ReligiousHolidayDate.objects.get_or_create(

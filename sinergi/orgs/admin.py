@@ -6,7 +6,7 @@ from sinergi.orgs.models import Facility, Partner, PartnerContact, Region
 
 @admin.register(Region)
 class RegionAdmin(AuditedAdmin):
-    list_display = ("name", "code", "province")
+    list_display = ("name", "code", "province", "time_zone")
     search_fields = ("name", "code", "province")
 
 

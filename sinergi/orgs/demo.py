@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TextIO
 
+from sinergi.core.demo import in_demo_time_zone
 from sinergi.orgs.models import (
     Facility,
     FacilityClass,
@@ -152,12 +153,14 @@ PARTNERS = [
 ]
 
 
+@in_demo_time_zone
 def seed(out: TextIO) -> None:
     region, _ = Region.objects.get_or_create(
         code="ntb",
         defaults={
             "name": "Kanwil Kementerian Imigrasi dan Pemasyarakatan NTB",
             "province": "Nusa Tenggara Barat",
+            "time_zone": TimeZoneName.WITA,
         },
     )
     for data in FACILITIES:

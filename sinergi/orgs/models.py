@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import datetime
+import zoneinfo
+
 from django.core.validators import RegexValidator
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -29,6 +33,16 @@ class Region(TimeStampedModel):
     code = models.SlugField(_("code"), max_length=20, unique=True, validators=[code_validator])
     name = models.CharField(_("name"), max_length=150)
     province = models.CharField(_("province"), max_length=100)
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=20,
+        choices=TimeZoneName.choices,
+        default=TimeZoneName.WIB,
+        help_text=_(
+            "The province's time zone: the dates and times its regional office and its "
+            "partners' staff see."
+        ),
+    )
 
     objects = RegionQuerySet.as_manager()
     history = HistoricalRecords()
@@ -98,6 +112,10 @@ class Facility(TimeStampedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("orgs:facility_detail", args=[self.code])
+
+    def today(self) -> datetime.date:
+        """The date it is now at the facility (WIB, WITA or WIT), whatever zone is active."""
+        return timezone.localdate(timezone=zoneinfo.ZoneInfo(self.time_zone))
 
     @property
     def time_zone_label(self) -> str:

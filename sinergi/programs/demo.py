@@ -11,6 +11,7 @@ from typing import Any, TextIO
 from django.utils import timezone
 
 from sinergi.accounts.models import User
+from sinergi.core.demo import in_demo_time_zone
 from sinergi.inmates.models import Inmate
 from sinergi.orgs.models import Facility, Partner
 from sinergi.programs import actions
@@ -219,6 +220,7 @@ HOLIDAYS_2026 = [
 ]
 
 
+@in_demo_time_zone
 def seed(out: TextIO) -> None:
     facility = Facility.objects.get(code="selong")
     if Program.objects.filter(facility=facility).exists():

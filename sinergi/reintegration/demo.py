@@ -11,6 +11,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from sinergi.accounts.models import User
+from sinergi.core.demo import in_demo_time_zone
 from sinergi.inmates.models import Inmate
 from sinergi.orgs.models import Facility, Partner
 from sinergi.reintegration import actions
@@ -45,6 +46,7 @@ def _plan_met_before(inmate: Inmate, officer: User, on: datetime.date) -> None:
     NeedUpdate.objects.filter(need__plan=plan).update(at=stamp)
 
 
+@in_demo_time_zone
 def seed(out: TextIO) -> None:
     ensure_default_assessment()
     selong = Facility.objects.get(code="selong")

@@ -65,12 +65,11 @@ def test_seed_demo_is_idempotent():
 @pytest.mark.django_db
 @override_settings(DEBUG=True)
 def test_the_demo_records_nothing_that_has_not_happened_yet():
-    from django.utils import timezone
-
     from sinergi.inmates.models import DisciplinaryRecord, Remission, Sentence
+    from sinergi.orgs.models import Facility
 
     call_command("seed_demo", stdout=io.StringIO())
-    today = timezone.localdate()
+    today = Facility.objects.get(code="selong").today()  # the demo's facilities are on WITA
     assert Sentence.objects.exists()
     assert not Sentence.objects.filter(verdict_date__gt=today).exists()
     assert not Sentence.objects.filter(detention_start__gt=today).exists()

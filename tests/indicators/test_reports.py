@@ -291,7 +291,7 @@ def test_a_report_of_the_demo_data_is_valid(demo_world):
     for _name, seed in seeders():
         seed(out)
     selong = Facility.objects.get(code="selong")
-    last_month = (timezone.localdate().replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
+    last_month = (selong.today().replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
     report = MonthlyReport.objects.get(facility=selong, month=last_month)
     assert report.status == ReportStatus.READY, report.error
     with report.pdf.open("rb") as handle:
@@ -404,7 +404,7 @@ def test_an_officer_cannot_generate_for_another_facility(client_for, selong):
 
 
 def test_a_month_in_the_future_is_refused(client_for, selong):
-    today = timezone.localdate()
+    today = selong.today()
     next_month = (today.replace(day=28) + datetime.timedelta(days=5)).replace(day=1)
     with pytest.raises(ValidationError) as caught:
         report_actions.request_report(facility=selong, month=next_month, by=user("petugas.selong"))

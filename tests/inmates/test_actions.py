@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime
 
 import pytest
-from django.utils import timezone
 
 from sinergi.core.api import Conflict
 from sinergi.core.models import AuditEvent
@@ -251,7 +250,7 @@ def test_a_sentence_dated_in_the_future_is_refused_and_nothing_saved(client_for,
         for f in SentenceForm.Meta.fields
         if getattr(sentence, f) is not None
     }
-    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    tomorrow = inmate.facility.today() + datetime.timedelta(days=1)
     data.update({field: tomorrow.isoformat(), "term_years": 9})
     response = client_for("petugas.selong").post(f"/inmates/{inmate.pk}/sentence/", data)
     assert response.status_code == 200
@@ -261,7 +260,7 @@ def test_a_sentence_dated_in_the_future_is_refused_and_nothing_saved(client_for,
 
 
 def test_a_remisi_granted_in_the_future_is_refused(client_for, inmate):
-    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    tomorrow = inmate.facility.today() + datetime.timedelta(days=1)
     response = client_for("petugas.selong").post(
         f"/inmates/{inmate.pk}/remissions/new/",
         {"kind": "umum", "year": 1, "months": 1, "days": 0, "granted_on": tomorrow.isoformat()},
@@ -272,7 +271,7 @@ def test_a_remisi_granted_in_the_future_is_refused(client_for, inmate):
 
 
 def test_a_register_f_entry_dated_in_the_future_is_refused(client_for, inmate):
-    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    tomorrow = inmate.facility.today() + datetime.timedelta(days=1)
     response = client_for("petugas.selong").post(
         f"/inmates/{inmate.pk}/register-f/new/",
         {"date": tomorrow.isoformat(), "violation": "Berkelahi", "sanction": "Sel pengasingan"},

@@ -7,6 +7,7 @@ import threading
 
 import pytest
 from django.db import connection
+from django.utils import timezone
 
 from sinergi.core.api import Conflict
 from sinergi.inmates import actions as inmate_actions
@@ -77,7 +78,7 @@ def test_released_inmates_leave_their_programs(running, inmates, officer):
     waiting = actions.enroll(program=running, inmate=inmates[2], by=officer).waiting
     actions.decide_waiting(entry=waiting, status="approved", by=officer)
     inmate_actions.change_status(
-        inmate=inmates[0], status="released", on=datetime.date.today(), by=officer
+        inmate=inmates[0], status="released", on=timezone.localdate(), by=officer
     )
     ended = Enrollment.objects.get(inmate=inmates[0])
     assert ended.end_reason == "released" and ended.ended_on is not None
@@ -89,7 +90,7 @@ def test_transferred_inmates_leave_the_waiting_list(running, inmates, officer):
     for inmate in inmates[:3]:
         actions.enroll(program=running, inmate=inmate, by=officer)
     inmate_actions.change_status(
-        inmate=inmates[2], status="transferred", on=datetime.date.today(), by=officer
+        inmate=inmates[2], status="transferred", on=timezone.localdate(), by=officer
     )
     assert WaitingListEntry.objects.get(inmate=inmates[2]).status == "withdrawn"
 
