@@ -277,7 +277,7 @@ def _write(batch: ImportBatch, rows: list[Any]) -> None:
     touched: list[int] = []
     new_rights: list[InmateRight] = []
     admitted_ids: list[int] = []
-    today = timezone.localdate()
+    today = batch.facility.today()
     created = updated = unchanged = 0
     for chunk in _chunks(rows, BATCH):
         numbers = [r.registration_number for r in chunk]
@@ -397,7 +397,7 @@ def run_import(batch_id: int) -> ImportBatch:
         return batch
     batch.status = ImportStatus.RUNNING
     batch.save(update_fields=["status", "updated_at"])
-    today = timezone.localdate()
+    today = batch.facility.today()
     try:
         rows, errors = _validate(batch, today)
         if errors:

@@ -152,3 +152,34 @@ def test_regions_take_the_time_zone_of_their_facilities_when_migrated(demo_world
     operation = migration.operations[-1]
     operation.code(executor.loader.project_state(("orgs", "0002_region_time_zone")).apps, None)
     assert Region.objects.get(code="ntb").time_zone == "Asia/Makassar"
+
+
+def test_the_nightly_recalculation_judges_each_facility_by_its_own_date(demo_world, evening):
+    from django.core.management import call_command
+
+    selong = Facility.objects.get(code="selong")
+    jakarta = Facility.objects.create(
+        code="salemba",
+        name="Rutan Salemba",
+        kind="rutan",
+        region=selong.region,
+        regency="Jakarta Pusat",
+        time_zone="Asia/Jakarta",
+    )
+    in_selong = make_inmate(
+        facility=selong, term_years=2, detention_start=datetime.date(2026, 5, 9)
+    )
+    in_jakarta = make_inmate(
+        facility=jakarta, term_years=2, detention_start=datetime.date(2026, 5, 9)
+    )
+    seen: dict[int, datetime.date] = {}
+
+    def record(ids, *, today):
+        seen.update(dict.fromkeys(ids, today))
+        return len(ids)
+
+    with mock.patch(
+        "sinergi.inmates.management.commands.recalculate_sentences.recalculate", record
+    ):
+        call_command("recalculate_sentences", stdout=io.StringIO())
+    assert seen == {in_selong.pk: DEC_1, in_jakarta.pk: NOV_30}

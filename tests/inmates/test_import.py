@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import io
 from pathlib import Path
 
@@ -295,3 +296,20 @@ def test_only_a_successful_check_can_be_imported_and_only_by_its_facility(
     assert client.post(f"/inmates/import/{real.pk}/import/").status_code == 302
     assert ImportBatch.objects.count() == 2
     assert client.get(f"/inmates/import/{checked.pk}/import/").status_code == 405
+
+
+def test_a_detention_start_is_judged_by_the_facilitys_date(demo_world, tmp_path):
+    from unittest import mock
+
+    from django.utils import timezone
+
+    # 16:30 UTC on 30 November: already 1 December in Selong (WITA), not yet in Jakarta.
+    evening = datetime.datetime(2026, 11, 30, 16, 30, tzinfo=datetime.UTC)
+    row = "BI 301/26;Lalu Zainal;;;L;Islam;Lombok Timur;Pencurian;362 KUHP;1 tahun;{day};0"
+    with mock.patch("django.utils.timezone.now", return_value=evening):
+        assert timezone.localdate() == datetime.date(2026, 11, 30)
+        with pytest.raises(CommandError):
+            _import(_csv(tmp_path, [row.format(day="02-12-2026")]))
+        assert "created 1" in _import(_csv(tmp_path, [row.format(day="01-12-2026")]))
+    inmate = Inmate.objects.get(registration_number="BI 301/26")
+    assert inmate.sentence.detention_start == datetime.date(2026, 12, 1)

@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+import zoneinfo
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
+from django.utils import timezone
 
 from sinergi.inmates.actions import recalculate
 from sinergi.inmates.models import Inmate
@@ -22,7 +24,12 @@ class Command(BaseCommand):
         inmates = Inmate.objects.filter(sentence__isnull=False)
         if facility:
             inmates = inmates.filter(facility__code=facility)
-        ids = list(inmates.values_list("pk", flat=True))
+        count = 0
+        # Each facility's rights are due by its own date (WIB, WITA or WIT).
+        zones = set(inmates.values_list("facility__time_zone", flat=True).distinct())
         with transaction.atomic():
-            count = recalculate(ids)
+            for zone in sorted(zones):
+                ids = list(inmates.filter(facility__time_zone=zone).values_list("pk", flat=True))
+                today = timezone.localdate(timezone=zoneinfo.ZoneInfo(zone))
+                count += recalculate(ids, today=today)
         self.stdout.write(self.style.SUCCESS(f"Recalculated {count} sentences."))
