@@ -226,7 +226,7 @@ def _close(program: Program, *, by: User, reason: str) -> None:
         for session in program.sessions.filter(
             date__gte=today, status=SessionStatus.SCHEDULED
         ).select_related("program"):
-            cancel_session(session=session, reason=why, by=by)
+            _cancel(session=session, reason=why, by=by)
 
 
 def generate_sessions(*, program: Program, by: User) -> int:
@@ -273,10 +273,31 @@ def add_session(*, program: Program, values: Mapping[str, Any], by: User) -> Ses
     return session
 
 
+def session_can_change(session: Session) -> bool:
+    """Whether a session may still be cancelled or restored: not once its program has
+    been completed or cancelled (its record then stays as the program left it)."""
+    return session.program.status not in (S.CANCELLED, S.COMPLETED)
+
+
+def _refuse_if_program_ended(session: Session) -> None:
+    if not session_can_change(session):
+        raise Conflict(
+            _("The program is %(status)s: its sessions stay as they are.")
+            % {"status": session.program.get_status_display().lower()},
+            code="program_ended",
+        )
+
+
 @transaction.atomic
 def cancel_session(
     *, session: Session, reason: str, by: User, holiday: Holiday | None = None
 ) -> Session:
+    """Cancel a scheduled session of a program that has not ended, with a reason."""
+    _refuse_if_program_ended(session)
+    return _cancel(session=session, reason=reason, by=by, holiday=holiday)
+
+
+def _cancel(*, session: Session, reason: str, by: User, holiday: Holiday | None = None) -> Session:
     if not reason.strip():
         raise Conflict(_("Give a reason for cancelling."), code="reason_required")
     if session.status == SessionStatus.CANCELLED:
@@ -311,12 +332,7 @@ def restore_session(*, session: Session, by: User, on_holiday: bool = False) -> 
     unless ``on_holiday`` confirms that the session must take place on it anyway."""
     if session.status != SessionStatus.CANCELLED:
         raise Conflict(_("This session is not cancelled."), code="not_cancelled")
-    if session.program.status in (S.CANCELLED, S.COMPLETED):
-        raise Conflict(
-            _("The program is %(status)s: its sessions stay as they are.")
-            % {"status": session.program.get_status_display().lower()},
-            code="program_ended",
-        )
+    _refuse_if_program_ended(session)
     holiday = holiday_on(session)
     if holiday is not None and not on_holiday:
         raise Conflict(

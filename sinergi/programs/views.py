@@ -473,7 +473,9 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Attendance saved."))
             return redirect(session)
-    can_cancel = has_perm(request.user, "programs.change_program", session.program)
+    can_cancel = has_perm(
+        request.user, "programs.change_program", session.program
+    ) and actions.session_can_change(session)
     restorable = can_cancel and session.status == SessionStatus.CANCELLED
     return render(
         request,
@@ -528,6 +530,10 @@ def session_restore(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def session_sheet(request: HttpRequest, pk: int) -> HttpResponse:
     session = get_session_for_user(request, pk)
+    if session.status == SessionStatus.CANCELLED:
+        # Printed, it would look like a session that takes place.
+        messages.error(request, _("This session is cancelled: it has no attendance sheet."))
+        return redirect(session)
     return documents.pdf_response(
         documents.attendance_sheet_pdf(request, session, actions.roster(session)),
         f"daftar-hadir-{session.date:%Y%m%d}.pdf",

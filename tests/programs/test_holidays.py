@@ -16,7 +16,7 @@ from sinergi.core.api import Conflict
 from sinergi.core.models import AuditEvent
 from sinergi.orgs.models import Facility
 from sinergi.programs import actions
-from sinergi.programs.models import Holiday, Session
+from sinergi.programs.models import Holiday, Program, Session
 from tests.programs.conftest import new_program
 
 pytestmark = pytest.mark.django_db
@@ -293,6 +293,43 @@ def test_scheduling_again_is_refused_when_not_cancelled_or_the_program_ended(
     actions.transition(program=running, to="cancelled", by=head, reason="Dana tidak tersedia")
     with pytest.raises(Conflict):
         actions.restore_session(session=Session.objects.get(pk=session.pk), by=officer)
+
+
+@pytest.mark.parametrize("end", ["cancelled", "completed"])
+def test_the_sessions_of_an_ended_program_can_be_neither_cancelled_nor_restored(
+    client_for, running, officer, head, end
+):
+    today = timezone.localdate()
+    held = running.sessions.filter(date__lt=today, status="scheduled").first()
+    called_off = running.sessions.filter(date__lt=today, status="scheduled").last()
+    actions.cancel_session(session=called_off, reason="Hujan", by=officer)
+    if end == "cancelled":
+        actions.transition(program=running, to="cancelled", by=head, reason="Dana habis")
+    else:
+        Program.objects.filter(pk=running.pk).update(end_date=today - datetime.timedelta(days=1))
+        actions.transition(program=running, to="completed", by=head)
+    officer_client = client_for("petugas.selong")
+    for session in (held, called_off):
+        page = officer_client.get(f"/programs/sessions/{session.pk}/", **EN).content.decode()
+        assert "Cancel this session" not in page and "Restore the session" not in page
+    with pytest.raises(Conflict, match="stay as they are"):
+        actions.cancel_session(session=Session.objects.get(pk=held.pk), reason="x", by=officer)
+    response = officer_client.post(
+        f"/programs/sessions/{held.pk}/cancel/", {"reason": "Salah catat"}, follow=True, **EN
+    )
+    assert "its sessions stay as they are" in response.content.decode()
+    held.refresh_from_db()
+    assert held.status == "scheduled"
+
+
+def test_a_cancelled_session_has_no_attendance_sheet(client_for, running, officer):
+    session = running.sessions.filter(date__gt=timezone.localdate()).first()
+    actions.cancel_session(session=session, reason="Hujan deras", by=officer)
+    response = client_for("petugas.selong").get(
+        f"/programs/sessions/{session.pk}/sheet.pdf", follow=True, **EN
+    )
+    assert response.redirect_chain == [(f"/programs/sessions/{session.pk}/", 302)]
+    assert "This session is cancelled: it has no attendance sheet." in response.content.decode()
 
 
 @pytest.mark.parametrize("username", ["wali.selong", "instruktur.blk", "petugas.lobar"])
