@@ -104,6 +104,7 @@ def worklist(request: HttpRequest) -> HttpResponse:
         {
             "page": paginate(request, rows),
             "days": horizon,
+            "until": today + datetime.timedelta(days=horizon),
             "plan": plan,
             "today": today,
             "right": right,

@@ -8,7 +8,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
+from django.utils import formats, timezone, translation
 
 from sinergi.accounts.models import User
 from sinergi.core.api import Conflict
@@ -218,6 +218,10 @@ def test_worklist_shows_people_near_release_in_a_fixed_number_of_queries(client_
 
     few, body = count()
     assert "Lalu Pulang" in body and far.name not in body
+    until = selong.today() + datetime.timedelta(days=400)
+    with translation.override("id"):
+        until_text = formats.date_format(until, "DATE_FORMAT")
+    assert f"dalam 400 hari ke depan (sampai {until_text})" in body
     for _ in range(6):
         make_inmate(facility=selong, detention_start=datetime.date(2024, 6, 1), term_years=2)
     assert count()[0] == few
