@@ -30,6 +30,22 @@ def test_wrong_password_is_refused_and_audited(demo_world, client):
     ).exists()
 
 
+@pytest.mark.parametrize(
+    ("language", "message"),
+    [
+        ("id", "Nama pengguna dan/atau kata sandi yang Anda masukkan tidak benar."),
+        ("en", "The username and/or password you entered are not correct."),
+    ],
+)
+def test_a_wrong_password_is_explained_in_the_pages_language(demo_world, client, language, message):
+    response = client.post(
+        LOGIN,
+        {"login": "petugas.selong", "password": "wrong-password"},
+        HTTP_ACCEPT_LANGUAGE=language,
+    )
+    assert message in response.content.decode()
+
+
 def test_account_is_locked_after_repeated_failures(demo_world, client):
     for _ in range(settings.AXES_FAILURE_LIMIT):
         client.post(LOGIN, {"login": "wali.selong", "password": "wrong-password"})
