@@ -119,6 +119,9 @@ class TransitionForm(forms.Form):
 
 
 class MeetingForm(forms.ModelForm[Meeting]):
+    """A coordination meeting of ``facility``: the partners offered are those it can work
+    with (its region's and the national ones)."""
+
     class Meta:
         model = Meeting
         fields = ["title", "date", "place", "partners", "minutes", "decisions"]
@@ -129,16 +132,27 @@ class MeetingForm(forms.ModelForm[Meeting]):
             "decisions": forms.Textarea(attrs={"rows": 3}),
         }
 
+    def __init__(self, *args: Any, facility: Facility, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["partners"].queryset = Partner.objects.serving(facility)  # type: ignore[attr-defined]
+
 
 class ActionItemForm(forms.Form):
+    """One action agreed at a meeting. ``partners``: the owners offered, loaded once for
+    the whole formset."""
+
     title = forms.CharField(label=_("Action"), max_length=300, required=False)
-    owner_partner = forms.ModelChoiceField(
-        label=_("Owner (partner)"),
-        queryset=Partner.objects.filter(is_active=True),
-        required=False,
-        help_text=_("Empty: the facility owns it."),
-    )
     due_date = forms.DateField(label=_("Due date"), widget=DATE, required=False)
+
+    def __init__(self, *args: Any, partners: Sequence[Partner], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["owner_partner"] = PartnerChoiceField(
+            partners,
+            label=_("Owner (partner)"),
+            required=False,
+            help_text=_("Empty: the facility owns it."),
+        )
+        self.order_fields(["title", "owner_partner", "due_date"])
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -466,12 +466,17 @@ def meeting_create(request: HttpRequest) -> HttpResponse:
     facilities = _drafting_facilities(request)
     if not facilities:
         raise PermissionDenied
-    form = MeetingForm(request.POST or None)
-    items = ActionItemFormSet(request.POST or None, prefix="action")
+    facility = facilities[0]
+    form = MeetingForm(request.POST or None, facility=facility)
+    items = ActionItemFormSet(
+        request.POST or None,
+        prefix="action",
+        form_kwargs={"partners": list(Partner.objects.serving(facility))},
+    )
     if request.method == "POST" and form.is_valid() and items.is_valid():
         values = {k: v for k, v in form.cleaned_data.items() if k != "partners"}
         meeting = actions.record_meeting(
-            facility=facilities[0],
+            facility=facility,
             values=values,
             partners=form.cleaned_data["partners"],
             actions_=[f.cleaned_data for f in items.forms if f.cleaned_data.get("title")],

@@ -137,6 +137,52 @@ def test_officer_records_a_meeting_with_action_items(client_for, demo_world):
     assert client_for("mitra.disnaker").get("/cooperation/meetings/new/").status_code == 403
 
 
+def test_a_meeting_offers_only_the_partners_the_facility_works_with(client_for, demo_world):
+    from sinergi.orgs.models import Region
+
+    bali = Region.objects.create(code="bali", name="Kanwil Bali", province="Bali")
+    far = Partner.objects.create(
+        code="disnaker-badung",
+        name="Dinas Tenaga Kerja Badung",
+        kind="local_government",
+        region=bali,
+    )
+    client = client_for("petugas.selong")
+    page = client.get("/cooperation/meetings/new/").content.decode()
+    assert "Dinas Kependudukan" in page and far.name not in page
+    response = client.post(
+        "/cooperation/meetings/new/",
+        {
+            "title": "Rakor triwulan",
+            "date": "2026-11-20",
+            "partners": [far.pk],
+            "action-TOTAL_FORMS": "1",
+            "action-INITIAL_FORMS": "0",
+            "action-0-title": "Kirim instruktur",
+            "action-0-owner_partner": far.pk,
+            "action-0-due_date": "2026-12-15",
+        },
+    )
+    assert response.status_code == 200
+    assert "partners" in response.context["form"].errors
+    assert "owner_partner" in response.context["items"].forms[0].errors
+    assert not ActionItem.objects.exists()
+
+
+def test_the_meeting_form_loads_the_partners_once_for_all_action_rows(client_for, demo_world):
+    client = client_for("petugas.selong")
+
+    def queries(rows: int) -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            client.post(
+                "/cooperation/meetings/new/",
+                {"title": "", "action-TOTAL_FORMS": str(rows), "action-INITIAL_FORMS": "0"},
+            )
+        return len(ctx)
+
+    assert queries(1) == queries(10)
+
+
 def test_partner_owning_an_action_item_sees_its_meeting_everywhere(client_for, demo_world):
     selong = Facility.objects.get(code="selong")
     meeting = Meeting.objects.create(facility=selong, title="Rakor", date=datetime.date(2026, 2, 1))
