@@ -1,5 +1,9 @@
-from django.contrib import admin
+from typing import Any
 
+from django.contrib import admin
+from django.http import HttpRequest
+
+from sinergi.cooperation.forms import SETTABLE_STATUSES
 from sinergi.cooperation.models import (
     ActionItem,
     Agreement,
@@ -32,6 +36,12 @@ class AgreementAdmin(AuditedAdmin):
     search_fields = ("title", "number")
     filter_horizontal = ("partners",)
     inlines = [CommitmentInline]
+
+    def formfield_for_choice_field(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "status":
+            # Not yet in force, expiring and expired follow from the dates: never stored.
+            kwargs["choices"] = [(s.value, s.label) for s in SETTABLE_STATUSES]
+        return super().formfield_for_choice_field(db_field, request, **kwargs)
 
 
 class ActionItemInline(admin.TabularInline):

@@ -115,3 +115,12 @@ def test_the_health_of_an_agreement_is_judged_on_a_given_day(demo_world):
     assert agreement_health(agreement, today=datetime.date(2025, 12, 31)).status == "not_yet"
     assert agreement_health(agreement, today=datetime.date(2026, 3, 1)).status == "slowing"
     assert agreement_health(agreement, today=datetime.date(2026, 4, 2)).status == "dormant"
+
+
+def test_the_admin_site_offers_only_the_statuses_people_set(client_for):
+    page = client_for("admin").get("/admin/cooperation/agreement/add/", HTTP_ACCEPT_LANGUAGE="en")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert '<option value="active">' in html and '<option value="terminated">' in html
+    for computed in ("not_yet", "expiring", "expired"):
+        assert f'value="{computed}"' not in html
