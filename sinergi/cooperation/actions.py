@@ -9,7 +9,7 @@ partner's users). A move that the workflow or the caller's role does not allow i
 from __future__ import annotations
 
 import datetime
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -355,10 +355,12 @@ def agreement_problems(
     end_date: datetime.date | None,
     signed_on: datetime.date | None,
     parent: Agreement | None = None,
+    under: Sequence[Agreement] = (),
     today: datetime.date | None = None,
 ) -> dict[str, str]:
     """What is wrong with an agreement's dates, by field (empty when nothing is): an
-    agreement under a framework agreement (``parent``) lies within the parent's period."""
+    agreement under a framework agreement (``parent``) lies within the parent's period,
+    and a framework agreement's period covers the agreements ``under`` it."""
     today = today or timezone.localdate()
     problems: dict[str, str] = {}
     if start_date and end_date and end_date <= start_date:
@@ -380,6 +382,21 @@ def agreement_problems(
             problems.setdefault("start_date", outside)
         if end_date and end_date > parent.end_date:
             problems.setdefault("end_date", outside)
+    if under:
+        first = min(under, key=lambda a: a.start_date)
+        last = max(under, key=lambda a: a.end_date)
+        if start_date and start_date > first.start_date:
+            problems.setdefault(
+                "start_date",
+                _("“%(title)s”, under this agreement, starts on %(date)s: start by then.")
+                % {"title": first.title, "date": _long_date(first.start_date)},
+            )
+        if end_date and end_date < last.end_date:
+            problems.setdefault(
+                "end_date",
+                _("“%(title)s”, under this agreement, runs until %(date)s: end no earlier.")
+                % {"title": last.title, "date": _long_date(last.end_date)},
+            )
     return problems
 
 
@@ -440,8 +457,9 @@ def _check_agreement(
     except ValidationError as exc:
         errors.update(exc.message_dict)
     dates = {"start_date": agreement.start_date, "end_date": agreement.end_date}
+    under = list(agreement.operational_agreements.all()) if agreement.pk else []
     for field, message in agreement_problems(
-        signed_on=agreement.signed_on, parent=agreement.parent, **dates
+        signed_on=agreement.signed_on, parent=agreement.parent, under=under, **dates
     ).items():
         errors.setdefault(field, []).append(message)
     taken = number_problem(

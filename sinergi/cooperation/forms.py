@@ -272,6 +272,7 @@ class AgreementForm(forms.ModelForm[Agreement]):
             end_date=data.get("end_date"),
             signed_on=data.get("signed_on"),
             parent=data.get("parent"),
+            under=list(self.instance.operational_agreements.all()) if self.instance.pk else [],
         )
         for field, message in problems.items():
             self.add_error(field, message)

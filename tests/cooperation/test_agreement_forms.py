@@ -816,6 +816,65 @@ def test_the_action_refuses_an_agreement_outside_its_framework(user):
     assert list(refused.value.message_dict) == ["end_date"]
 
 
+@pytest.mark.parametrize(
+    ("field", "days", "message"),
+    [
+        (
+            "start_date",
+            -40,
+            "“PKS pelatihan las”, under this agreement, starts on {start}: start by then.",
+        ),
+        (
+            "end_date",
+            200,
+            "“PKS pelatihan las”, under this agreement, runs until {end}: end no earlier.",
+        ),
+    ],
+    ids=["starts later", "ends sooner"],
+)
+def test_a_framework_agreement_cannot_shrink_away_from_the_agreements_under_it(
+    client_for, user, field, days, message
+):
+    mou = framework()
+    pks = make_agreement(
+        0,
+        title="PKS pelatihan las",
+        number="560/12/PKS/2026",
+        parent=mou,
+        start_date=today() - 50 * DAY,
+        end_date=today() + 250 * DAY,
+    )
+    expected = message.format(start=long_date(pks.start_date), end=long_date(pks.end_date))
+    dates = {
+        "start_date": mou.start_date.isoformat(),
+        "end_date": mou.end_date.isoformat(),
+        field: (today() + days * DAY).isoformat(),
+    }
+    values = form_data(
+        [],
+        kind="mou",
+        number=mou.number,
+        title=mou.title,
+        signed_on=mou.start_date.isoformat(),
+        **dates,
+    )
+    response = english(client_for("kalapas.selong")).post(edit_url(mou), values)
+    assert response.status_code == 200
+    assert response.context["form"].errors[field] == [expected]
+    mou.refresh_from_db()
+    assert (mou.start_date, mou.end_date) == (today() - 100 * DAY, today() + 300 * DAY)
+    with pytest.raises(ValidationError) as refused:
+        actions.save_agreement(
+            agreement=mou,
+            facility=mou.facility,
+            values={field: today() + days * DAY},
+            partners=list(mou.partners.all()),
+            commitments=[],
+            by=user("kalapas.selong"),
+        )
+    assert list(refused.value.message_dict) == [field]
+
+
 # Targets are shown as people write them: 96, not 96.00; 2,5 in Indonesian.
 
 
