@@ -67,7 +67,8 @@ def _comparison(table: PublicTable, cells: Sequence[tuple[Cell, str, str]]) -> d
             {
                 "name": name,
                 "url": url,
-                "figures": [(table.figure(i.id, cell), i.unit) for i in headline],
+                # (figure, unit, indicator name): the name labels the figure on a phone
+                "figures": [(table.figure(i.id, cell), i.unit, i.name) for i in headline],
             }
             for cell, name, url in cells
         ],

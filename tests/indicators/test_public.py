@@ -175,3 +175,17 @@ def test_a_hidden_percentage_shows_x_not_less_than_five(unit, shown):
     with translation.override("en"):
         title = figure_title(hidden, unit)
     assert ("rests on a count" in title) == (shown == "x")
+
+
+def test_every_figure_of_the_public_tables_is_labelled_for_a_phone(small_world):
+    """On a phone each row becomes a block, and a figure is read with its label."""
+    w = small_world
+    for path in (f"/publik/region/{w.north.pk}/?period=2025-08", "/publik/?period=2025-08"):
+        html = Client().get(path, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+        tables = re.findall(r"<table[^>]*>.*?</table>", html, flags=re.S)
+        assert len(tables) >= 5
+        for table in tables:
+            assert table.startswith('<table class="figures">')
+            for cell in re.findall(r"<td([^>]*)>", table):
+                assert "data-label=" in cell or "colspan=" in cell or 'class="how"' in cell
+        assert 'data-label="Certificates issued"' in html
