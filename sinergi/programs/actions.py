@@ -197,9 +197,10 @@ def transition(*, program: Program, to: str, by: User, reason: str = "") -> Prog
 
 
 def _close(program: Program, *, by: User, reason: str) -> None:
-    """A program that ends leaves nobody enrolled in it: a completed program ends each
-    open enrolment on its last day, completed or not by its completion rule; a cancelled
-    one ends them today and cancels the sessions still to come."""
+    """A program that ends leaves nobody enrolled in it or waiting for it: a completed
+    program ends each open enrolment on its last day, completed or not by its completion
+    rule; a cancelled one ends them today and cancels the sessions still to come. Pending
+    and approved waiting-list entries are withdrawn."""
     today = timezone.localdate()
     open_enrolments = program.enrollments.filter(ended_on__isnull=True).select_related(
         "program", "inmate"
@@ -221,6 +222,22 @@ def _close(program: Program, *, by: User, reason: str) -> None:
             end_enrollment(
                 enrollment=enrollment, reason=EndReason.PROGRAM_CANCELLED, by=by, note=reason
             )
+    # Nobody waits any longer for a place in a program that has ended.
+    waiting = program.waiting_list.filter(
+        status__in=[WaitingStatus.PENDING, WaitingStatus.APPROVED]
+    )
+    withdrawn = list(waiting.values_list("pk", flat=True))
+    if withdrawn:
+        waiting.update(
+            status=WaitingStatus.WITHDRAWN, note=program.status, updated_at=timezone.now()
+        )
+        audit.record(
+            "waiting.close",
+            by=by,
+            target=program,
+            facility=program.facility_id,
+            changes={"withdrawn": withdrawn},
+        )
     if program.status == S.CANCELLED:
         why = _("Program cancelled: %(reason)s") % {"reason": reason}
         for session in program.sessions.filter(

@@ -173,3 +173,22 @@ def test_cancelling_a_program_ends_its_enrolments_and_cancels_its_coming_session
     assert coming.exists()
     assert set(coming.values_list("status", flat=True)) == {"cancelled"}
     assert running.sessions.filter(date__lt=today, status="scheduled").count() == past
+
+
+@pytest.mark.parametrize("end", ["completed", "cancelled"])
+def test_an_ended_program_withdraws_everyone_still_waiting_for_a_place(
+    running, inmates, officer, head, end
+):
+    from sinergi.programs.models import WaitingListEntry
+
+    for inmate in inmates[:2]:
+        actions.enroll(program=running, inmate=inmate, by=officer)  # the program is full
+    approved = actions.enroll(program=running, inmate=inmates[2], by=officer).waiting
+    actions.decide_waiting(entry=approved, status="approved", by=officer)
+    pending = actions.enroll(program=running, inmate=inmates[3], by=officer).waiting
+    actions.transition(program=running, to=end, by=head, reason="Dana tidak tersedia")
+    statuses = dict(WaitingListEntry.objects.values_list("pk", "status"))
+    assert statuses == {approved.pk: "withdrawn", pending.pk: "withdrawn"}
+    event = AuditEvent.objects.get(action="waiting.close")
+    assert event.actor == head
+    assert sorted(event.changes["withdrawn"]) == sorted([approved.pk, pending.pk])
