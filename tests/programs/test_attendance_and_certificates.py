@@ -279,3 +279,33 @@ def test_the_demo_ends_completed_enrolments_no_later_than_their_program(demo_wor
     assert completed.filter(certificate__isnull=False).exists()
     assert not completed.filter(ended_on__gt=F("program__end_date")).exists()
     assert not completed.filter(ended_on__lt=F("enrolled_on")).exists()
+
+
+def test_enrolments_completed_after_their_program_ended_are_moved_back_by_migration(
+    running, class_of_three, officer
+):
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    from sinergi.programs.models import Enrollment
+
+    late, early, other = class_of_three
+    program_end = running.end_date
+    Enrollment.objects.filter(pk=late.pk).update(
+        end_reason="completed", ended_on=program_end + datetime.timedelta(days=20)
+    )
+    Enrollment.objects.filter(pk=early.pk).update(
+        end_reason="completed", ended_on=program_end - datetime.timedelta(days=2)
+    )
+    Enrollment.objects.filter(pk=other.pk).update(
+        end_reason="released", ended_on=program_end + datetime.timedelta(days=20)
+    )
+    name = "0004_completed_enrolments_end_with_their_program"
+    executor = MigrationExecutor(connection)
+    migration = executor.loader.get_migration("programs", name)
+    apps = executor.loader.project_state(("programs", name)).apps
+    migration.operations[0].code(apps, None)
+    ended = dict(Enrollment.objects.values_list("pk", "ended_on"))
+    assert ended[late.pk] == program_end
+    assert ended[early.pk] == program_end - datetime.timedelta(days=2)
+    assert ended[other.pk] == program_end + datetime.timedelta(days=20)  # not a completion
