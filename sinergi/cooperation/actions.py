@@ -106,6 +106,23 @@ def _tell_about(request: SupportRequest, to: str, by: User) -> None:
         )
 
 
+def _announce_agreement(agreement: Agreement) -> None:
+    """Tell the partners' users that an agreement naming them is approved (once each)."""
+    users = User.objects.filter(
+        memberships__partner__in=agreement.partners.all(),
+        memberships__role=Role.PARTNER_USER,
+        memberships__is_active=True,
+        is_active=True,
+    ).distinct()
+    notify(
+        users,
+        key=f"agreement:{agreement.pk}:active",
+        title=_("%(facility)s approved the agreement “%(title)s” with you")
+        % {"facility": agreement.facility or agreement.region, "title": agreement.title},
+        url=agreement.get_absolute_url(),
+    )
+
+
 class RequestConflict(Conflict):
     def __init__(self, detail: str, allowed: list[str], code: str = "invalid_transition"):
         super().__init__(detail, code)
@@ -604,6 +621,8 @@ def save_agreement(
                 "commitments": {"added": len(added), "changed": changed, "removed": removed_ids},
             },
         )
+    if agreement.status == AgreementStatus.ACTIVE and (creating or "status" in changes):
+        _announce_agreement(agreement)
     return agreement
 
 
@@ -631,6 +650,7 @@ def approve_agreement(*, agreement: Agreement, by: User) -> Agreement:
         facility=agreement.facility_id,
         changes={"status": [AgreementStatus.DRAFT.value, AgreementStatus.ACTIVE.value]},
     )
+    _announce_agreement(agreement)
     return agreement
 
 

@@ -182,3 +182,42 @@ def test_the_home_card_runs_a_fixed_number_of_queries(client_for):
             assert head.get("/").status_code == 200
         counts.append(len(ctx))
     assert counts[0] == counts[1], counts
+
+
+def test_the_partners_users_are_told_once_when_an_agreement_is_approved(user):
+    from sinergi.accounts.models import Notification
+
+    agreement = draft()
+    actions.approve_agreement(agreement=agreement, by=user("kalapas.selong"))
+    told = Notification.objects.filter(url=agreement.get_absolute_url())
+    assert list(told.values_list("user__username", flat=True)) == ["mitra.disnaker"]
+    assert "Lapas Kelas IIB Selong" in told.get().title
+    # The head setting the status through the form again tells nobody a second time.
+    Agreement.objects.filter(pk=agreement.pk).update(status="draft")
+    actions.save_agreement(
+        agreement=agreement,
+        values={"status": "active"},
+        partners=list(agreement.partners.all()),
+        commitments=[],
+        by=user("kalapas.selong"),
+    )
+    assert told.count() == 1
+
+
+def test_a_draft_tells_the_partners_nothing_an_agreement_recorded_active_does(user):
+    from sinergi.accounts.models import Notification
+    from tests.cooperation.test_agreement_forms import draft_values
+
+    def record(username: str, **values) -> Agreement:
+        return actions.save_agreement(
+            facility=Facility.objects.get(code="selong"),
+            values=draft_values(**values),
+            partners=[partner("disnaker-lotim")],
+            commitments=[],
+            by=user(username),
+        )
+
+    record("petugas.selong")
+    assert not Notification.objects.exists()
+    active = record("kalapas.selong", status="active", number="560/99/PKS/2026")
+    assert Notification.objects.get().url == active.get_absolute_url()
