@@ -586,6 +586,10 @@ def save_agreement(
             for name, value in fields.items():
                 setattr(commitment, name, value)
         kept.append(commitment)
+    if agreement.facility_id is not None and agreement.number:
+        # One agreement at a time per facility passes the number check and is saved, so two
+        # people recording the same number at once cannot both succeed.
+        list(Facility.objects.select_for_update().filter(pk=agreement.facility_id).values("pk"))
     _check_agreement(
         agreement, wanted, kept, unchanged=[] if "document" in changes else ["document"]
     )

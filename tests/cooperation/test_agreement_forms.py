@@ -16,7 +16,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import formats, timezone, translation
 
-from sinergi.accounts.models import Membership
+from sinergi.accounts.models import Membership, User
 from sinergi.cooperation import actions
 from sinergi.cooperation.models import Agreement, Commitment, Fulfilment
 from sinergi.core.models import AuditEvent
@@ -910,3 +910,40 @@ def test_the_edit_form_starts_from_the_targets_without_trailing_zeros(client_for
     page = client_for("petugas.selong").get(edit_url(agreement)).content.decode()
     assert 'name="commitment-0-target_quantity" value="96"' in page
     assert 'name="commitment-1-target_quantity" value="2.5"' in page
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_people_recording_the_same_number_at_once_make_one_agreement(demo_world):
+    import threading
+
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks under concurrent transactions are tested on PostgreSQL")
+    selong = Facility.objects.get(code="selong")
+    people = [User.objects.get(username=u) for u in ("petugas.selong", "kalapas.selong")] * 3
+    barrier = threading.Barrier(len(people))
+    refused: list[BaseException] = []
+
+    def record(by):
+        try:
+            barrier.wait()
+            actions.save_agreement(
+                facility=selong,
+                values=draft_values(number="560/5/PKS/2026"),
+                partners=[partner("disnaker-lotim")],
+                commitments=[],
+                by=by,
+            )
+        except ValidationError as exc:
+            refused.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=record, args=(p,)) for p in people]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert Agreement.objects.filter(number="560/5/PKS/2026").count() == 1
+    assert len(refused) == len(people) - 1
