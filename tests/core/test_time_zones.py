@@ -154,7 +154,7 @@ def test_regions_take_the_time_zone_of_their_facilities_when_migrated(demo_world
     assert Region.objects.get(code="ntb").time_zone == "Asia/Makassar"
 
 
-def test_the_nightly_recalculation_judges_each_facility_by_its_own_date(demo_world, evening):
+def test_the_recalculation_command_judges_each_facility_by_its_own_date(demo_world, evening):
     from django.core.management import call_command
 
     selong = Facility.objects.get(code="selong")
