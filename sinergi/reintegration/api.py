@@ -327,8 +327,8 @@ def referral_transition(
 @paginate(PageNumber)
 def list_jobs(request: HttpRequest) -> QuerySet[JobOpening]:
     return (
-        JobOpening.objects.select_related("partner")
-        .filter(closing_date__gte=timezone.localdate())
+        JobOpening.objects.for_user(api_user(request))
+        .select_related("partner")
         .order_by("closing_date", "id")
     )
 

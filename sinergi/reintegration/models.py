@@ -23,7 +23,7 @@ from sinergi.reintegration.choices import (
     Responsible,
     WorkStatus,
 )
-from sinergi.reintegration.queries import ReferralQuerySet
+from sinergi.reintegration.queries import JobOpeningQuerySet, ReferralQuerySet
 
 
 class AssessmentVersion(models.Model):
@@ -395,6 +395,7 @@ class JobOpening(TimeStampedModel):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
 
+    objects = JobOpeningQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:

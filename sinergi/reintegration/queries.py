@@ -9,7 +9,7 @@ from sinergi.core.roles import Role
 from sinergi.core.scoping import scope_of
 
 if TYPE_CHECKING:
-    from sinergi.reintegration.models import Referral  # noqa: F401
+    from sinergi.reintegration.models import JobOpening, Referral  # noqa: F401
 
 STAFF = (Role.PROGRAM_OFFICER, Role.HEAD, Role.GUARDIAN)
 
@@ -28,3 +28,17 @@ class ReferralQuerySet(models.QuerySet["Referral"]):
                 & Q(consent__withdrawn_on__isnull=True)
             )
         )
+
+
+class JobOpeningQuerySet(models.QuerySet["JobOpening"]):
+    def for_user(self, user: Any) -> JobOpeningQuerySet:
+        """Facility staff (who put people forward) and administrators see the openings
+        still open (closing today or later); a partner's users see their own
+        organisation's openings, closed ones too; anyone else sees none (as an opening's
+        own page)."""
+        from django.utils import timezone
+
+        scope = scope_of(user)
+        if scope.is_admin or scope.facility_ids():
+            return self.filter(closing_date__gte=timezone.localdate())
+        return self.filter(partner_id__in=scope.partner_ids(Role.PARTNER_USER))

@@ -524,11 +524,7 @@ def jobs(request: HttpRequest) -> HttpResponse:
             )
             messages.success(request, _("Job opening posted."))
             return redirect("reintegration:jobs")
-    openings = JobOpening.objects.select_related("partner").filter(
-        closing_date__gte=timezone.localdate()
-    )
-    if own and not scope.facility_ids():
-        openings = JobOpening.objects.select_related("partner").filter(partner_id__in=own)
+    openings = JobOpening.objects.for_user(request.user).select_related("partner")
     return render(
         request,
         "reintegration/jobs.html",

@@ -315,3 +315,37 @@ def test_api_records_a_release_and_lists_follow_ups(client_for, demo_world):
         content_type="application/json",
     )
     assert refused.status_code in (403, 409)
+
+
+def test_job_openings_are_listed_alike_on_the_page_and_in_the_api(client_for, demo_world):
+    """Facility staff see every opening still open; an employer sees its own, closed ones
+    too, and not a competitor's; a regional viewer (who cannot open one) sees none."""
+    from sinergi.reintegration.models import JobOpening
+
+    today = timezone.localdate()
+    bengkel = Partner.objects.get(code="bengkel-rinjani")
+    rival = Partner.objects.create(code="toko-las", name="Toko Las Selong", kind="business")
+    boss = User.objects.create(username="mitra.bengkel")
+    boss.memberships.create(role="partner_user", partner=bengkel)
+
+    def opening(partner, title, days):
+        return JobOpening.objects.create(
+            partner=partner, title=title, closing_date=today + datetime.timedelta(days=days)
+        )
+
+    own_open = opening(bengkel, "Tukang las", 30)
+    own_closed = opening(bengkel, "Kenek", -3)
+    rivals = opening(rival, "Pelayan toko", 30)
+    expected = {
+        "petugas.selong": {own_open.title, rivals.title},
+        "mitra.bengkel": {own_open.title, own_closed.title},
+        "kanwil.ntb": set(),
+        "mitra.dukcapil": set(),
+    }
+    for username, titles in expected.items():
+        client = client_for(username)
+        page = client.get("/reintegration/jobs/")
+        listed = {o.title for o in page.context["openings"]} if page.status_code == 200 else set()
+        api = client.get("/api/v1/job-openings").json()["items"]
+        assert listed == titles, username
+        assert {o["title"] for o in api} == titles, username
