@@ -172,6 +172,17 @@ def transition(*, program: Program, to: str, by: User, reason: str = "") -> Prog
         raise Conflict(_("Give a reason for cancelling."), code="reason_required")
     if to == S.SUBMITTED and not program.slots.exists() and not program.sessions.exists():
         raise Conflict(_("Add a weekly schedule or a session before submitting."), "no_schedule")
+    if to == S.COMPLETED and program.facility.today() < program.end_date:
+        # Completing ends every enrolment for good: not before the last day. A program
+        # that really finished early is shortened first (its end date), then completed.
+        raise Conflict(
+            _(
+                "The program runs until %(date)s: mark it completed from that day on, or "
+                "change its end date first if it finished early."
+            )
+            % {"date": date_format(program.end_date, "DATE_FORMAT")},
+            code="not_over",
+        )
     previous = program.status
     program.status = to
     fields = ["status", "updated_at"]
@@ -201,7 +212,7 @@ def _close(program: Program, *, by: User, reason: str) -> None:
     program ends each open enrolment on its last day, completed or not by its completion
     rule; a cancelled one ends them today and cancels the sessions still to come. Pending
     and approved waiting-list entries are withdrawn."""
-    today = timezone.localdate()
+    today = program.facility.today()
     open_enrolments = program.enrollments.filter(ended_on__isnull=True).select_related(
         "program", "inmate"
     )
@@ -220,7 +231,11 @@ def _close(program: Program, *, by: User, reason: str) -> None:
             )
         else:
             end_enrollment(
-                enrollment=enrollment, reason=EndReason.PROGRAM_CANCELLED, by=by, note=reason
+                enrollment=enrollment,
+                reason=EndReason.PROGRAM_CANCELLED,
+                by=by,
+                note=reason,
+                on=today,
             )
     # Nobody waits any longer for a place in a program that has ended.
     waiting = program.waiting_list.filter(
@@ -280,7 +295,26 @@ def generate_sessions(*, program: Program, by: User) -> int:
 
 
 @transaction.atomic
+@transaction.atomic
 def add_session(*, program: Program, values: Mapping[str, Any], by: User) -> Session:
+    """A one-off session of a program that has not ended, within the program's dates."""
+    program = Program.objects.select_for_update().get(pk=program.pk)
+    if program.status in (S.CANCELLED, S.COMPLETED):
+        raise Conflict(
+            _("The program is %(status)s: no session can be added.")
+            % {"status": program.get_status_display().lower()},
+            code="program_ended",
+        )
+    day = values.get("date")
+    if day is not None and not program.start_date <= day <= program.end_date:
+        raise Conflict(
+            _("A session falls within the program's dates, %(start)s to %(end)s.")
+            % {
+                "start": date_format(program.start_date, "DATE_FORMAT"),
+                "end": date_format(program.end_date, "DATE_FORMAT"),
+            },
+            code="outside_program",
+        )
     session = Session(program=program, is_one_off=True, **values)
     session.full_clean()
     session.save()

@@ -5,7 +5,7 @@ from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -203,6 +203,8 @@ def program_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "program": program,
         "can_change": can_change,
+        "is_open": program.status not in (ProgramStatus.COMPLETED, ProgramStatus.CANCELLED),
+        "today": today,
         "transitions": actions.allowed_transitions(program, _user(request)),
         "upcoming": sessions.filter(date__gte=today)[:10],
         "past": sessions.filter(date__lt=today).order_by("-date", "-start_time")[:10],
@@ -443,8 +445,11 @@ def session_add(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             actions.add_session(program=program, values=form.cleaned_data, by=_user(request))
-        except Exception as exc:  # a duplicate slot
-            form.add_error(None, str(getattr(exc, "detail", exc)))
+        except Conflict as exc:
+            form.add_error("date" if exc.code == "outside_program" else None, exc.detail)
+        except ValidationError as exc:  # e.g. a session at the same day and time
+            for message in exc.messages:
+                form.add_error(None, message)
         else:
             messages.success(request, _("Session added."))
             return redirect(program)

@@ -71,7 +71,7 @@ def test_one_off_session_and_cancelling_a_session(running, officer):
     session = actions.add_session(
         program=running,
         values={
-            "date": running.end_date + datetime.timedelta(days=1),
+            "date": running.end_date,  # after the morning session of the weekly schedule
             "start_time": datetime.time(13),
             "end_time": datetime.time(15),
         },
@@ -148,22 +148,21 @@ def test_completing_a_program_ends_every_open_enrolment_by_its_completion_rule(
             by=officer,
         )
     assert actions.completion(met).met and not actions.completion(missed).met
+    _reaches_its_last_day(running)
     actions.transition(program=running, to="completed", by=officer)
     met.refresh_from_db()
     missed.refresh_from_db()
     assert (met.end_reason, missed.end_reason) == ("completed", "not_completed")
-    last_day = min(running.end_date, timezone.localdate())
-    assert met.ended_on == missed.ended_on == last_day
+    assert met.ended_on == missed.ended_on == running.end_date
     assert AuditEvent.objects.filter(action="enrollment.end").count() == 2
 
 
 def test_cancelling_a_program_ends_its_enrolments_and_cancels_its_coming_sessions(
     running, inmates, officer, head
 ):
-    from django.utils import timezone
 
     enrolment = _enrol_all(running, inmates[:1], officer)[0]
-    today = timezone.localdate()
+    today = running.facility.today()
     past = running.sessions.filter(date__lt=today).count()
     actions.transition(program=running, to="cancelled", by=head, reason="Dana tidak tersedia")
     enrolment.refresh_from_db()
@@ -186,9 +185,62 @@ def test_an_ended_program_withdraws_everyone_still_waiting_for_a_place(
     approved = actions.enroll(program=running, inmate=inmates[2], by=officer).waiting
     actions.decide_waiting(entry=approved, status="approved", by=officer)
     pending = actions.enroll(program=running, inmate=inmates[3], by=officer).waiting
+    if end == "completed":
+        _reaches_its_last_day(running)
     actions.transition(program=running, to=end, by=head, reason="Dana tidak tersedia")
     statuses = dict(WaitingListEntry.objects.values_list("pk", "status"))
     assert statuses == {approved.pk: "withdrawn", pending.pk: "withdrawn"}
     event = AuditEvent.objects.get(action="waiting.close")
     assert event.actor == head
     assert sorted(event.changes["withdrawn"]) == sorted([approved.pk, pending.pk])
+
+
+def test_a_one_off_session_falls_within_the_program_and_not_after_it_ended(
+    client_for, running, officer, head
+):
+    afternoon = {"start_time": "13:00", "end_time": "15:00"}
+    client = client_for("petugas.selong")
+    url = f"/programs/{running.pk}/sessions/new/"
+    late = running.end_date + datetime.timedelta(days=1)
+    response = client.post(url, {**afternoon, "date": late.isoformat()}, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 200
+    assert "falls within the program's dates" in response.context["form"].errors["date"][0]
+    assert not running.sessions.filter(date=late).exists()
+    actions.transition(program=running, to="cancelled", by=head, reason="Dana tidak tersedia")
+    page = client.get(f"/programs/{running.pk}/").content.decode()
+    assert url not in page and f"/programs/{running.pk}/edit/" not in page
+    with pytest.raises(Conflict, match="no session can be added"):
+        actions.add_session(
+            program=running,
+            values={
+                "date": running.end_date,
+                "start_time": datetime.time(13),
+                "end_time": datetime.time(15),
+            },
+            by=officer,
+        )
+
+
+def test_a_program_is_completed_from_its_last_day_not_before(client_for, running, officer):
+    from sinergi.programs.models import Program
+
+    client = client_for("petugas.selong")
+    page = client.get(f"/programs/{running.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Mark as completed" not in page
+    assert "It can be marked completed from its last day" in page
+    with pytest.raises(Conflict, match="runs until"):
+        actions.transition(program=running, to="completed", by=officer)
+    assert Program.objects.get(pk=running.pk).status == "running"
+    _reaches_its_last_day(running)
+    page = client.get(f"/programs/{running.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Mark as completed" in page
+    actions.transition(program=running, to="completed", by=officer)
+    assert Program.objects.get(pk=running.pk).status == "completed"
+
+
+def _reaches_its_last_day(program) -> None:
+    """The program's last day is today at its facility: it may be marked completed."""
+    from sinergi.programs.models import Program
+
+    program.end_date = program.facility.today()
+    Program.objects.filter(pk=program.pk).update(end_date=program.end_date)
