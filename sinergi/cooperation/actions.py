@@ -658,6 +658,19 @@ def approve_agreement(*, agreement: Agreement, by: User) -> Agreement:
     return agreement
 
 
+def may_close_action_item(user: Any, item: ActionItem) -> bool:
+    """The owner closes an action item: the partner that owns it, or the officers and
+    head of the facility that owns it or held the meeting."""
+    scope = scope_of(user)
+    staff = scope.facility_ids(Role.PROGRAM_OFFICER, Role.HEAD)
+    return (
+        scope.is_admin
+        or (item.owner_partner_id is not None and item.owner_partner_id in scope.partner_ids())
+        or item.owner_facility_id in staff
+        or item.meeting.facility_id in staff
+    )
+
+
 @transaction.atomic
 def close_action_item(*, item: ActionItem, status: str, by: User, reason: str = "") -> ActionItem:
     if item.status != ActionStatus.OPEN:

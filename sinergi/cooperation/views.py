@@ -363,14 +363,16 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = get_object_or_404(
         Meeting.objects.for_user(request.user).select_related("facility"), pk=pk
     )
+    items = list(
+        meeting.actions.select_related("meeting", "owner_partner", "owner_facility", "owner_user")
+    )
     return render(
         request,
         "cooperation/meeting_detail.html",
         {
             "meeting": meeting,
-            "actions": meeting.actions.select_related(
-                "owner_partner", "owner_facility", "owner_user"
-            ),
+            "actions": items,
+            "closable": {a.pk for a in items if actions.may_close_action_item(request.user, a)},
             "partners": meeting.partners.all(),
         },
     )
@@ -382,13 +384,7 @@ def action_close(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_object_or_404(
         ActionItem.objects.for_user(request.user).select_related("meeting"), pk=pk
     )
-    scope = scope_of(request.user)
-    owns = (
-        item.owner_partner_id in scope.partner_ids()
-        or item.owner_facility_id in scope.facility_ids(Role.PROGRAM_OFFICER, Role.HEAD)
-        or item.meeting.facility_id in scope.facility_ids(Role.PROGRAM_OFFICER, Role.HEAD)
-    )
-    if not owns:
+    if not actions.may_close_action_item(request.user, item):
         raise PermissionDenied
     try:
         actions.close_action_item(

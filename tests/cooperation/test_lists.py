@@ -198,3 +198,36 @@ def test_partner_owning_an_action_item_sees_its_meeting_everywhere(client_for, d
     assert (
         client_for("mitra.disnaker").get(f"/cooperation/meetings/{meeting.pk}/").status_code == 404
     )
+
+
+def test_a_partner_is_offered_to_close_only_its_own_action_items(client_for, demo_world):
+    selong = Facility.objects.get(code="selong")
+    meeting = Meeting.objects.create(facility=selong, title="Rakor", date=datetime.date(2026, 2, 1))
+    meeting.partners.add(Partner.objects.get(code="dukcapil-lotim"))
+    own = ActionItem.objects.create(
+        meeting=meeting,
+        title="e-KTP",
+        due_date=datetime.date(2026, 3, 1),
+        owner_partner=Partner.objects.get(code="dukcapil-lotim"),
+    )
+    facilitys = ActionItem.objects.create(
+        meeting=meeting,
+        title="Surat undangan",
+        due_date=datetime.date(2026, 3, 1),
+        owner_facility=selong,
+    )
+    partner = client_for("mitra.dukcapil")
+    page = partner.get(f"/cooperation/meetings/{meeting.pk}/").content.decode()
+    assert f"/cooperation/actions/{own.pk}/close/" in page
+    assert f"/cooperation/actions/{facilitys.pk}/close/" not in page
+    refused = partner.post(f"/cooperation/actions/{facilitys.pk}/close/", {"status": "done"})
+    assert refused.status_code == 404
+    facilitys.refresh_from_db()
+    assert facilitys.status == "open"
+    officer_page = client_for("petugas.selong").get(f"/cooperation/meetings/{meeting.pk}/")
+    html = officer_page.content.decode()
+    assert f"/cooperation/actions/{own.pk}/close/" in html
+    assert f"/cooperation/actions/{facilitys.pk}/close/" in html
+    # The guardian officer reads the meeting but closes nothing.
+    guardian = client_for("wali.selong").get(f"/cooperation/meetings/{meeting.pk}/")
+    assert guardian.status_code == 200 and "/close/" not in guardian.content.decode()
