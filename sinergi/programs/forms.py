@@ -72,6 +72,7 @@ class ProgramForm(forms.ModelForm[Program]):
             "partners": forms.CheckboxSelectMultiple,
             "instructors": forms.CheckboxSelectMultiple,
         }
+        labels = {"title": _("Program name")}
 
     def __init__(self, *args: Any, facility: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -194,7 +195,7 @@ class ScoresForm(forms.Form):
 
 
 class ProgramFilterForm(forms.Form):
-    q = forms.CharField(label=_("Title"), required=False)
+    q = forms.CharField(label=_("Program name"), required=False)
     kind = forms.ChoiceField(
         label=_("Kind"), required=False, choices=[("", _("All")), *ProgramKind.choices]
     )

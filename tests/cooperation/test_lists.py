@@ -231,3 +231,16 @@ def test_a_partner_is_offered_to_close_only_its_own_action_items(client_for, dem
     # The guardian officer reads the meeting but closes nothing.
     guardian = client_for("wali.selong").get(f"/cooperation/meetings/{meeting.pk}/")
     assert guardian.status_code == 200 and "/close/" not in guardian.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("path", "label"),
+    [
+        ("/cooperation/meetings/new/", "Judul"),
+        ("/cooperation/requests/new/", "Uraian permintaan"),
+        ("/programs/new/", "Nama program"),
+    ],
+)
+def test_a_title_is_called_what_it_is_in_indonesian(client_for, demo_world, path, label):
+    html = client_for("petugas.selong").get(path).content.decode()
+    assert f'<label for="id_title">{label}:</label>' in html
