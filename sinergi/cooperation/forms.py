@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -9,12 +10,14 @@ from typing import Any
 from django import forms
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from sinergi.cooperation import actions
 from sinergi.cooperation.choices import AgreementKind, AgreementStatus, AssetCondition
 from sinergi.cooperation.models import Agreement, Commitment, Fulfilment, Meeting, SupportRequest
 from sinergi.cooperation.numbers import trimmed
+from sinergi.core.forms import refuse_future_dates
 from sinergi.core.permissions import has_perm
 from sinergi.orgs.models import Facility, Partner
 
@@ -136,6 +139,11 @@ class MeetingForm(forms.ModelForm[Meeting]):
         super().__init__(*args, **kwargs)
         self.fields["partners"].queryset = Partner.objects.serving(facility)  # type: ignore[attr-defined]
 
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        refuse_future_dates(self, data, "date")  # the record of a meeting that was held
+        return data
+
 
 class ActionItemForm(forms.Form):
     """One action agreed at a meeting. ``partners``: the owners offered, loaded once for
@@ -144,8 +152,15 @@ class ActionItemForm(forms.Form):
     title = forms.CharField(label=_("Action"), max_length=300, required=False)
     due_date = forms.DateField(label=_("Due date"), widget=DATE, required=False)
 
-    def __init__(self, *args: Any, partners: Sequence[Partner], **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        partners: Sequence[Partner],
+        meeting_date: datetime.date | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
+        self.meeting_date = meeting_date
         self.fields["owner_partner"] = PartnerChoiceField(
             partners,
             label=_("Owner (partner)"),
@@ -156,12 +171,22 @@ class ActionItemForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if data.get("title") and not data.get("due_date"):
+        due = data.get("due_date")
+        if data.get("title") and not due:
             self.add_error("due_date", _("An action needs a due date."))
+        if not data.get("title") and (due or data.get("owner_partner")):
+            # Not dropped in silence: the owner or the date says something was meant.
+            self.add_error("title", _("Write what is to be done, or empty this row."))
+        if due and self.meeting_date and due < self.meeting_date:
+            self.add_error(
+                "due_date",
+                _("An action falls due on or after the meeting (%(date)s).")
+                % {"date": date_format(self.meeting_date, "DATE_FORMAT")},
+            )
         return data
 
 
-ActionItemFormSet = forms.formset_factory(ActionItemForm, extra=3, max_num=20)
+ActionItemFormSet = forms.formset_factory(ActionItemForm, extra=5, max_num=20)
 
 
 # The statuses people set; expiring and expired follow from the end date.
@@ -376,41 +401,3 @@ CommitmentFormSet = forms.inlineformset_factory(
     can_delete=True,
     can_delete_extra=False,
 )
-
-
-@dataclass(frozen=True)
-class FormProblem:
-    """One line of a form's error summary: where the problem is (a field's label, after
-    the number of the commitment), the message, and the id of the element to go to (empty
-    for a problem of the whole form, which the summary states in full)."""
-
-    where: str
-    message: str
-    anchor: str = ""
-
-
-def _problems_of(form: forms.BaseForm, where: str = "", anchor: str = "") -> list[FormProblem]:
-    """The problems of ``form`` in the order of its fields; those of the whole form, or of
-    a hidden field, point to ``anchor``."""
-    found = [FormProblem(where, str(m), anchor) for m in form.non_field_errors()]
-    for name in form.fields:
-        if name not in form.errors:
-            continue
-        field = form[name]
-        if field.is_hidden:
-            place, target = where, anchor
-        else:
-            place = f"{where} · {field.label}" if where else str(field.label)
-            # A group of checkboxes has no single id: its first box stands for it.
-            target = field.id_for_label or (f"{field.auto_id}_0" if field.auto_id else "")
-        found += [FormProblem(place, str(m), target) for m in form.errors[name]]
-    return found
-
-
-def error_summary(form: AgreementForm, commitments: forms.BaseFormSet[Any]) -> list[FormProblem]:
-    """Every problem of the agreement form and its commitments, to list above the form."""
-    found = _problems_of(form)
-    found += [FormProblem("", str(m)) for m in commitments.non_form_errors()]
-    for index, item in enumerate(commitments.forms):
-        found += _problems_of(item, _("Commitment %(n)s") % {"n": index + 1}, item.prefix or "")
-    return found

@@ -23,7 +23,6 @@ from sinergi.cooperation.forms import (
     FulfilmentForm,
     SupportRequestForm,
     TransitionForm,
-    error_summary,
 )
 from sinergi.cooperation.models import (
     ActionItem,
@@ -34,6 +33,7 @@ from sinergi.cooperation.models import (
     SupportRequest,
 )
 from sinergi.core.api import Conflict
+from sinergi.core.forms import error_summary
 from sinergi.core.pagination import paginate, querystring_without_page
 from sinergi.core.permissions import has_perm
 from sinergi.core.roles import Role
@@ -299,7 +299,9 @@ def _agreement_form(
         {
             "form": form,
             "commitment_forms": items,
-            "error_summary": error_summary(form, items) if form.is_bound else [],
+            "error_summary": (
+                error_summary(form, items, _("Commitment %(n)s")) if form.is_bound else []
+            ),
             "agreement": agreement if agreement.pk else None,
             "title": title,
         },
@@ -464,10 +466,11 @@ def meeting_create(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     facility = facilities[0]
     form = MeetingForm(request.POST or None, facility=facility)
+    held_on = form.cleaned_data.get("date") if form.is_bound and form.is_valid() else None
     items = ActionItemFormSet(
         request.POST or None,
         prefix="action",
-        form_kwargs={"partners": list(Partner.objects.serving(facility))},
+        form_kwargs={"partners": list(Partner.objects.serving(facility)), "meeting_date": held_on},
     )
     if request.method == "POST" and form.is_valid() and items.is_valid():
         values = {k: v for k, v in form.cleaned_data.items() if k != "partners"}
@@ -480,4 +483,9 @@ def meeting_create(request: HttpRequest) -> HttpResponse:
         )
         messages.success(request, _("Meeting recorded."))
         return redirect(meeting)
-    return render(request, "cooperation/meeting_form.html", {"form": form, "items": items})
+    summary = error_summary(form, items, _("Action %(n)s")) if form.is_bound else []
+    return render(
+        request,
+        "cooperation/meeting_form.html",
+        {"form": form, "items": items, "error_summary": summary},
+    )

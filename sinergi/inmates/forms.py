@@ -1,12 +1,12 @@
 from __future__ import annotations
 
-import datetime
 from typing import Any
 
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from sinergi.core.forms import refuse_future_dates
 from sinergi.inmates.choices import (
     CrimeCategory,
     InmateStatus,
@@ -46,15 +46,6 @@ class InmateForm(forms.ModelForm[Inmate]):
 
     def clean_registration_number(self) -> str:
         return normalise_registration_number(self.cleaned_data["registration_number"])
-
-
-def refuse_future_dates(form: forms.BaseForm, data: dict[str, Any], *fields: str) -> None:
-    """Add an error to each of ``fields`` whose date lies after today (WIB)."""
-    today = timezone.localdate()
-    for name in fields:
-        value = data.get(name)
-        if value and value > today:
-            form.add_error(name, _("This date is in the future; enter a date up to today."))
 
 
 class SentenceForm(forms.ModelForm[Sentence]):
@@ -136,7 +127,7 @@ class AssessmentForm(forms.ModelForm[MonthlyAssessment]):
 
 class StatusForm(forms.Form):
     status = forms.ChoiceField(label=_("New status"), choices=InmateStatus.choices)
-    on = forms.DateField(label=_("On"), widget=DATE, initial=datetime.date.today)
+    on = forms.DateField(label=_("On"), widget=DATE, initial=timezone.localdate)
 
 
 class InmateFilterForm(forms.Form):

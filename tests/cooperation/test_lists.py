@@ -244,3 +244,51 @@ def test_a_partner_is_offered_to_close_only_its_own_action_items(client_for, dem
 def test_a_title_is_called_what_it_is_in_indonesian(client_for, demo_world, path, label):
     html = client_for("petugas.selong").get(path).content.decode()
     assert f'<label for="id_title">{label}:</label>' in html
+
+
+def _meeting(**fields: str) -> dict[str, str]:
+    data = {
+        "title": "Rakor triwulan",
+        "date": "2026-11-20",
+        "action-TOTAL_FORMS": "2",
+        "action-INITIAL_FORMS": "0",
+    }
+    data.update(fields)
+    return data
+
+
+@pytest.mark.parametrize(
+    ("fields", "where", "message"),
+    [
+        (  # an owner and a date without the action: not dropped in silence
+            {"action-1-owner_partner": "dukcapil", "action-1-due_date": "2026-12-15"},
+            "Action 2 · Action",
+            "Write what is to be done, or empty this row.",
+        ),
+        (
+            {"action-0-title": "Kirim surat", "action-0-due_date": "2025-01-01"},
+            "Action 1 · Due date",
+            "An action falls due on or after the meeting (20 November 2026).",
+        ),
+        (
+            {"date": "2099-01-01"},
+            "Date",
+            "This date is in the future; enter a date up to today.",
+        ),
+    ],
+    ids=["action without text", "due before the meeting", "meeting in the future"],
+)
+def test_a_meeting_with_a_doubtful_row_is_not_saved_and_the_summary_says_why(
+    client_for, demo_world, fields, where, message
+):
+    if fields.get("action-1-owner_partner") == "dukcapil":
+        fields["action-1-owner_partner"] = str(Partner.objects.get(code="dukcapil-lotim").pk)
+    response = client_for("petugas.selong").post(
+        "/cooperation/meetings/new/", _meeting(**fields), HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert response.status_code == 200
+    summary = [(p.where, p.message) for p in response.context["error_summary"]]
+    assert summary == [(where, message)]
+    html = response.content.decode()
+    assert 'id="error-summary"' in html and "Fix 1 problem before saving" in html
+    assert not Meeting.objects.exists() and not ActionItem.objects.exists()
