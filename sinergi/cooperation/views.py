@@ -483,7 +483,7 @@ def meeting_create(request: HttpRequest) -> HttpResponse:
         )
         messages.success(request, _("Meeting recorded."))
         return redirect(meeting)
-    summary = error_summary(form, items, _("Action %(n)s")) if form.is_bound else []
+    summary = error_summary(form, items, _("Action item %(n)s")) if form.is_bound else []
     return render(
         request,
         "cooperation/meeting_form.html",

@@ -262,12 +262,12 @@ def _meeting(**fields: str) -> dict[str, str]:
     [
         (  # an owner and a date without the action: not dropped in silence
             {"action-1-owner_partner": "dukcapil", "action-1-due_date": "2026-12-15"},
-            "Action 2 · Action",
+            "Action item 2 · Action",
             "Write what is to be done, or empty this row.",
         ),
         (
             {"action-0-title": "Kirim surat", "action-0-due_date": "2025-01-01"},
-            "Action 1 · Due date",
+            "Action item 1 · Due date",
             "An action falls due on or after the meeting (20 November 2026).",
         ),
         (
