@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from sinergi.accounts.models import User
+from sinergi.accounts.notify import notify
 from sinergi.core import audit
 from sinergi.core.api import Conflict
 from sinergi.core.roles import Role
@@ -343,9 +344,30 @@ def _refuse_if_program_ended(session: Session) -> None:
 def cancel_session(
     *, session: Session, reason: str, by: User, holiday: Holiday | None = None
 ) -> Session:
-    """Cancel a scheduled session of a program that has not ended, with a reason."""
+    """Cancel a scheduled session of a program that has not ended, with a reason; its
+    instructor is told."""
     _refuse_if_program_ended(session)
-    return _cancel(session=session, reason=reason, by=by, holiday=holiday)
+    cancelled = _cancel(session=session, reason=reason, by=by, holiday=holiday)
+    _tell_the_instructor(
+        session,
+        by,
+        _("Session cancelled: %(program)s, %(when)s (%(reason)s)"),
+        reason=cancelled.cancel_reason,
+    )
+    return cancelled
+
+
+def _tell_the_instructor(session: Session, by: User, title: str, **extra: str) -> None:
+    """Notify the session's instructor (unless they made the change themselves)."""
+    instructor = session.instructor
+    if instructor is None or instructor.pk == by.pk:
+        return
+    when = f"{date_format(session.date, 'DATE_FORMAT')} {session.start_time:%H.%M}"
+    notify(
+        [instructor],
+        title=title % {"program": session.program.title, "when": when, **extra},
+        url=session.get_absolute_url(),
+    )
 
 
 def _cancel(*, session: Session, reason: str, by: User, holiday: Holiday | None = None) -> Session:
@@ -419,6 +441,7 @@ def _reschedule(*, session: Session, by: User, changes: Mapping[str, Any]) -> Se
         facility=session.program.facility_id,
         changes=changes,
     )
+    _tell_the_instructor(session, by, _("Session restored: %(program)s, %(when)s"))
     return session
 
 

@@ -513,6 +513,8 @@ def session_cancel(request: HttpRequest, pk: int) -> HttpResponse:
         )
     except Conflict as exc:
         messages.error(request, exc.detail)
+    else:
+        messages.success(request, _("The session is cancelled."))
     return redirect(session)
 
 

@@ -35,6 +35,7 @@ from sinergi.reintegration.choices import (
 from sinergi.reintegration.models import Consent, Need, Referral, ReintegrationPlan
 
 DEFAULT_HORIZON_DAYS = 183
+MAX_HORIZON_DAYS = 730
 
 
 def _refused(request: HttpRequest, exc: Exception) -> None:
@@ -80,10 +81,13 @@ def worklist(request: HttpRequest) -> HttpResponse:
     if not has_perm(request.user, "inmates.view_inmate"):
         raise Http404
     today = timezone.localdate()
+    asked = request.GET.get("days", "").strip()
     try:
-        horizon = max(1, min(int(request.GET.get("days", DEFAULT_HORIZON_DAYS)), 730))
+        horizon = max(1, min(int(asked or DEFAULT_HORIZON_DAYS), MAX_HORIZON_DAYS))
     except ValueError:
         horizon = DEFAULT_HORIZON_DAYS
+    # Said, not corrected in silence: a number of days from 1 to 730.
+    adjusted = bool(asked) and asked != str(horizon)
     rows = worklist_queryset(request.user, today, horizon)
     right = request.GET.get("right", "")
     if right in Right.values:
@@ -104,6 +108,8 @@ def worklist(request: HttpRequest) -> HttpResponse:
         {
             "page": paginate(request, rows),
             "days": horizon,
+            "adjusted": adjusted,
+            "max_days": MAX_HORIZON_DAYS,
             "until": today + datetime.timedelta(days=horizon),
             "plan": plan,
             "today": today,

@@ -621,3 +621,22 @@ def test_the_programs_menu_links_the_holidays_for_officers_and_heads(client_for,
     html = client_for(username).get("/", **EN).content.decode()
     nav = html[html.index('id="site-nav"') : html.index("</nav>")]
     assert (f'href="{URL}"' in nav) is shown
+
+
+def test_the_instructor_is_told_when_a_session_is_cancelled_and_restored(
+    client_for, running, instructor
+):
+    from sinergi.accounts.models import Notification
+
+    session = running.sessions.filter(date__gt=timezone.localdate()).first()
+    session.instructor = instructor
+    session.save()
+    officer = client_for("petugas.selong")
+    url = f"/programs/sessions/{session.pk}/"
+    response = officer.post(f"{url}cancel/", {"reason": "Hujan deras"}, follow=True, **EN)
+    assert "The session is cancelled." in response.content.decode()
+    officer.post(f"{url}restore/", **EN)
+    told = list(Notification.objects.filter(user=instructor).order_by("pk"))
+    assert [n.url for n in told] == [url, url]
+    assert told[0].title.startswith("Session cancelled: ") and "Hujan deras" in told[0].title
+    assert told[1].title.startswith("Session restored: ")

@@ -332,3 +332,17 @@ def test_api_lists_run_a_fixed_number_of_queries(client_for, person, dukcapil, o
     few = [count(u) for u in urls]
     add(5)
     assert [count(u) for u in urls] == few
+
+
+@pytest.mark.parametrize(
+    ("asked", "shown"), [("0", 1), ("-5", 1), ("3650", 730), ("abc", 183), ("90", 90)]
+)
+def test_the_worklist_says_when_it_changed_the_days_asked_for(client_for, person, asked, shown):
+    response = client_for("petugas.selong").get(
+        f"/reintegration/?days={asked}", HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert response.context["days"] == shown
+    said = (
+        f"Days ahead is a whole number from 1 to 730: showing {shown}." in response.content.decode()
+    )
+    assert said == (asked != str(shown))
