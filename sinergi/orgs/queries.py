@@ -47,7 +47,8 @@ class PartnerQuerySet(models.QuerySet["Partner"]):
 
     def for_user(self, user: Any) -> PartnerQuerySet:
         """Facility staff and regional viewers see the partner directory; a partner user
-        sees only their own organisation (and its units)."""
+        or instructor sees only the organisation they belong to (not its units: the BLK's
+        staff have their own memberships)."""
         scope = scope_of(user)
         if scope.is_admin or scope.facility_ids() or scope.region_ids:
             return self.all()
