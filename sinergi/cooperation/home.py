@@ -103,7 +103,8 @@ def cards(request: HttpRequest, scope: Scope) -> list[HomeCard]:
                     title=_("Agreements to approve"),
                     body=_(
                         "Recorded by your officers as drafts. Check them against the signed "
-                        "document and set them active; commitments count from then."
+                        "document and approve them: once approved, their commitments count "
+                        "from their start date."
                     ),
                     items=[(_draft_label(a), a.get_absolute_url()) for a in waiting_approval],
                     count=to_approve.count(),

@@ -234,6 +234,13 @@ def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_edit": has_perm(request.user, "cooperation.change_agreement", agreement),
             "can_approve": agreement.status == AgreementStatus.DRAFT
             and has_perm(request.user, "cooperation.approve_agreement", agreement),
+            # The framework agreement, linked if the user may open it, and the agreements
+            # under this one that the user may see.
+            "parent_visible": agreement.parent_id is not None
+            and Agreement.objects.for_user(request.user).filter(pk=agreement.parent_id).exists(),
+            "under": Agreement.objects.for_user(request.user)
+            .filter(parent=agreement)
+            .order_by("start_date", "title"),
         },
     )
 

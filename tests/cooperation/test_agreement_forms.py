@@ -947,3 +947,27 @@ def test_two_people_recording_the_same_number_at_once_make_one_agreement(demo_wo
         t.join()
     assert Agreement.objects.filter(number="560/5/PKS/2026").count() == 1
     assert len(refused) == len(people) - 1
+
+
+def test_a_framework_agreement_and_the_agreements_under_it_link_to_each_other(client_for):
+    mou = framework()
+    pks = make_agreement(0, title="PKS pelatihan las", number="560/12/PKS/2026", parent=mou)
+    officer = english(client_for("petugas.selong"))
+    mou_page = officer.get(mou.get_absolute_url()).content.decode()
+    assert "Agreements under it" in mou_page
+    assert f'<a href="{pks.get_absolute_url()}">PKS pelatihan las</a>' in mou_page
+    pks_page = officer.get(pks.get_absolute_url()).content.decode()
+    assert f'<a href="{mou.get_absolute_url()}">Kesepakatan Bersama</a>' in pks_page
+    # A partner of the PKS who is not a party to the MoU reads its title, without a link.
+    mou.partners.set([partner("dukcapil-lotim")])
+    partner_page = english(client_for("mitra.disnaker")).get(pks.get_absolute_url())
+    html = partner_page.content.decode()
+    assert "Kesepakatan Bersama" in html and mou.get_absolute_url() not in html
+
+
+def test_an_officer_reads_that_a_draft_waits_for_the_head(client_for):
+    agreement = make_agreement(0, status="draft")
+    officer = english(client_for("petugas.selong")).get(agreement.get_absolute_url())
+    assert "until then its commitments count for nothing" in officer.content.decode()
+    head = english(client_for("kalapas.selong")).get(agreement.get_absolute_url())
+    assert "until then its commitments count for nothing" not in head.content.decode()
