@@ -97,7 +97,8 @@ def program_list(request: HttpRequest) -> HttpResponse:
             if data[key]:
                 programs = programs.filter(**{key: data[key]})
     programs = programs.select_related("facility").annotate(
-        enrolled=Count("enrollments", filter=Q(enrollments__ended_on__isnull=True), distinct=True)
+        enrolled=Count("enrollments", filter=Q(enrollments__ended_on__isnull=True), distinct=True),
+        took_part=Count("enrollments", distinct=True),  # what an ended program shows
     )
     context = {
         "page": paginate(request, programs.order_by("-start_date", "title", "id")),
@@ -227,7 +228,14 @@ def program_sessions(request: HttpRequest, pk: int) -> HttpResponse:
     """Every session of a program, by date, a page at a time: the program page shows
     only the next and the last few."""
     program = get_program_for_user(request, pk)
-    sessions = program.sessions.select_related("instructor").order_by("date", "start_time", "pk")
+    sessions = (
+        program.sessions.select_related("instructor")
+        .annotate(
+            marked=Count("attendance"),
+            present=Count("attendance", filter=Q(attendance__status=AttendanceStatus.PRESENT)),
+        )
+        .order_by("date", "start_time", "pk")
+    )
     context = {
         "program": program,
         "page": paginate(request, sessions),

@@ -14,6 +14,7 @@ from django.utils import timezone, translation
 
 from sinergi.programs import actions
 from sinergi.programs.models import Holiday, Session
+from tests.inmates.factories import make_inmate
 from tests.programs.conftest import PROGRAM_SCOPE, new_program
 
 pytestmark = pytest.mark.django_db
@@ -192,3 +193,37 @@ def test_every_section_of_the_programs_pages_is_labelled_by_a_heading(
         assert _label_problems(response.content.decode()) == [], url
     program_page = client.get(f"/programs/{running.pk}/", **EN).content.decode()
     assert '<section aria-labelledby="enrolment-title" id="enrolment">' in program_page
+
+
+def test_the_list_says_which_past_sessions_were_held_and_which_lack_attendance(
+    client_for, running, officer
+):
+    from sinergi.programs.models import Enrollment
+
+    inmate = make_inmate(
+        facility=running.facility, detention_start=datetime.date(2025, 6, 1), term_years=4
+    )
+    enrolment = actions.enroll(program=running, inmate=inmate, by=officer).enrollment
+    Enrollment.objects.filter(pk=enrolment.pk).update(enrolled_on=running.start_date)
+    past = list(running.sessions.filter(date__lt=timezone.localdate() - datetime.timedelta(days=1)))
+    held, forgotten = past[0], past[1]
+    actions.record_attendance(session=held, marks={enrolment.pk: ("present", "")}, by=officer)
+    page = client_for("petugas.selong").get(_sessions_url(running), **EN)
+    rows = {s.pk: s for s in page.context["page"].object_list}
+    html = page.content.decode()
+    assert (rows[held.pk].marked, rows[held.pk].present) == (1, 1)
+    assert "Held · 1 present" in html
+    assert rows[forgotten.pk].marked == 0 and "Attendance not taken" in html
+
+
+def test_an_ended_program_is_listed_with_how_many_took_part(client_for, running, head, officer):
+    for _ in range(2):
+        inmate = make_inmate(
+            facility=running.facility, detention_start=datetime.date(2025, 6, 1), term_years=4
+        )
+        actions.enroll(program=running, inmate=inmate, by=officer)
+    html = client_for("petugas.selong").get("/programs/", **EN).content.decode()
+    assert "2 / 2" in html  # running: places taken of the capacity
+    actions.transition(program=running, to="cancelled", by=head, reason="Dana tidak tersedia")
+    html = client_for("petugas.selong").get("/programs/", **EN).content.decode()
+    assert "2 took part" in html and "0 / 2" not in html
