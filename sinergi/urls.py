@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 
+from sinergi.accounts import views as account_views
 from sinergi.api.api import api
 from sinergi.core import views as core_views
 from sinergi.programs import views as program_views
@@ -25,7 +26,7 @@ urlpatterns = [
     path("verify/<str:code>/", program_views.verify, name="verify"),
     path("me/", include("sinergi.accounts.urls")),
     path("accounts/", include("allauth.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", account_views.set_language, name="set_language"),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

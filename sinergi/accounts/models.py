@@ -7,6 +7,7 @@ import secrets
 from collections import defaultdict
 from functools import cached_property
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -28,6 +29,13 @@ class User(AbstractUser):
         _("also send notifications by e-mail"),
         default=True,
         help_text=_("Off: notifications only appear under the bell in Sinergi."),
+    )
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+        help_text=_("The language last chosen on the site: notifications are written in it."),
     )
 
     history = HistoricalRecords(excluded_fields=["last_login", "password"])

@@ -3,21 +3,59 @@ who want e-mail. Reminders carry a ``key`` so that each is sent once."""
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable
+from typing import Any
 
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import date_format
+from django.utils.functional import Promise
 from django_tasks import task
 
 from sinergi.accounts.models import Notification, User
 
 
+class Text:
+    """A message to translate (``gettext_lazy``) with its values, written out in the
+    language active when it is read: ``notify`` writes it in each recipient's language,
+    not in the sender's. A date among the values is written the local way."""
+
+    def __init__(self, message: Any, **values: Any) -> None:
+        self.message = message
+        self.values = values
+
+    def __str__(self) -> str:
+        def written(value: Any) -> Any:
+            if isinstance(value, datetime.date):
+                return date_format(value, "DATE_FORMAT")
+            return str(value) if isinstance(value, Promise) else value
+
+        return str(self.message) % {k: written(v) for k, v in self.values.items()}
+
+
+Message = str | Text
+
+
+def _written(message: Message, language: str) -> str:
+    if isinstance(message, str):
+        return message
+    with translation.override(language):
+        return str(message)
+
+
 def notify(
-    users: Iterable[User], *, title: str, body: str = "", url: str = "", key: str = ""
+    users: Iterable[User],
+    *,
+    title: Message,
+    body: Message = "",
+    url: str = "",
+    key: str = "",
 ) -> list[Notification]:
-    """Notify ``users`` (each once); returns the notifications created."""
+    """Notify ``users`` (each once), each in their own language (``User.language``) when
+    ``title`` and ``body`` are :class:`Text`; returns the notifications created."""
     recipients = {u.pk: u for u in users if u is not None and u.is_active}
     if key:
         already = set(
@@ -28,7 +66,13 @@ def notify(
         recipients = {pk: u for pk, u in recipients.items() if pk not in already}
     created = Notification.objects.bulk_create(
         [
-            Notification(user=u, title=title[:250], body=body, url=url[:300], key=key)
+            Notification(
+                user=u,
+                title=_written(title, u.language)[:250],
+                body=_written(body, u.language),
+                url=url[:300],
+                key=key,
+            )
             for u in recipients.values()
         ]
     )

@@ -2,11 +2,13 @@ from __future__ import annotations
 
 from typing import cast
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views import i18n
 from django.views.decorators.http import require_POST
 
 from sinergi.accounts.actions import create_api_token, revoke_api_token
@@ -65,4 +67,16 @@ def notifications(request: HttpRequest) -> HttpResponse:
     unread = [n.pk for n in page.object_list if n.read_at is None]
     response = render(request, "accounts/notifications.html", {"page": page, "unread": unread})
     Notification.objects.filter(pk__in=unread).update(read_at=timezone.now())
+    return response
+
+
+@require_POST
+def set_language(request: HttpRequest) -> HttpResponse:
+    """Django's language switch (cookie and redirect back), which also keeps a signed-in
+    user's choice: their notifications and e-mails are then written in that language."""
+    response = i18n.set_language(request)
+    chosen = request.POST.get("language", "")
+    user = request.user
+    if user.is_authenticated and chosen in dict(settings.LANGUAGES):
+        User.objects.filter(pk=user.pk).exclude(language=chosen).update(language=chosen)
     return response

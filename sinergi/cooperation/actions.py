@@ -17,10 +17,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
+from django.utils.translation import gettext_lazy, pgettext
 
 from sinergi.accounts.models import User
-from sinergi.accounts.notify import notify
+from sinergi.accounts.notify import Text, notify
 from sinergi.cooperation.choices import ActionStatus, AgreementStatus, RequestStatus
 from sinergi.cooperation.models import (
     ActionItem,
@@ -87,20 +87,26 @@ def facility_staff(facility_id: int) -> Any:
 def _tell_about(request: SupportRequest, to: str, by: User) -> None:
     """Tell the other side that a request moved."""
     url = request.get_absolute_url()
-    status = RequestStatus(to).label
     if to == R.SUBMITTED:
         notify(
             partner_users(request.partner_id),
-            title=_("New support request from %(facility)s: %(title)s")
-            % {"facility": request.facility, "title": request.title},
+            title=Text(
+                gettext_lazy("New support request from %(facility)s: %(title)s"),
+                facility=request.facility,
+                title=request.title,
+            ),
             body=request.justification,
             url=url,
         )
     elif to in ANSWERS or to in (R.IN_DELIVERY, R.FULFILLED):
         notify(
             [u for u in facility_staff(request.facility_id) if u.pk != by.pk],
-            title=_("%(partner)s: %(title)s is now “%(status)s”")
-            % {"partner": request.partner, "title": request.title, "status": status},
+            title=Text(
+                gettext_lazy("%(partner)s: %(title)s is now “%(status)s”"),
+                partner=request.partner,
+                title=request.title,
+                status=RequestStatus(to).label,
+            ),
             body=request.answer_note,
             url=url,
         )
@@ -117,8 +123,11 @@ def _announce_agreement(agreement: Agreement) -> None:
     notify(
         users,
         key=f"agreement:{agreement.pk}:active",
-        title=_("%(facility)s approved the agreement “%(title)s” with you")
-        % {"facility": agreement.facility or agreement.region, "title": agreement.title},
+        title=Text(
+            gettext_lazy("%(facility)s approved the agreement “%(title)s” with you"),
+            facility=agreement.facility or agreement.region,
+            title=agreement.title,
+        ),
         url=agreement.get_absolute_url(),
     )
 
@@ -349,7 +358,7 @@ def record_meeting(
         )
         notify(
             people,
-            title=_("New action item: %(title)s") % {"title": item.title},
+            title=Text(gettext_lazy("New action item: %(title)s"), title=item.title),
             url=meeting.get_absolute_url(),
         )
     audit.record(

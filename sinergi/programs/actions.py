@@ -19,10 +19,11 @@ from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from sinergi.accounts.models import User
-from sinergi.accounts.notify import notify
+from sinergi.accounts.notify import Text, notify
 from sinergi.core import audit
 from sinergi.core.api import Conflict
 from sinergi.core.roles import Role
@@ -351,21 +352,27 @@ def cancel_session(
     _tell_the_instructor(
         session,
         by,
-        _("Session cancelled: %(program)s, %(when)s (%(reason)s)"),
+        gettext_lazy("Session cancelled: %(program)s, %(date)s %(time)s (%(reason)s)"),
         reason=cancelled.cancel_reason,
     )
     return cancelled
 
 
-def _tell_the_instructor(session: Session, by: User, title: str, **extra: str) -> None:
-    """Notify the session's instructor (unless they made the change themselves)."""
+def _tell_the_instructor(session: Session, by: User, message: Any, **extra: str) -> None:
+    """Notify the session's instructor (unless they made the change themselves), in the
+    instructor's language."""
     instructor = session.instructor
     if instructor is None or instructor.pk == by.pk:
         return
-    when = f"{date_format(session.date, 'DATE_FORMAT')} {session.start_time:%H.%M}"
     notify(
         [instructor],
-        title=title % {"program": session.program.title, "when": when, **extra},
+        title=Text(
+            message,
+            program=session.program.title,
+            date=session.date,
+            time=f"{session.start_time:%H.%M}",
+            **extra,
+        ),
         url=session.get_absolute_url(),
     )
 
@@ -441,7 +448,9 @@ def _reschedule(*, session: Session, by: User, changes: Mapping[str, Any]) -> Se
         facility=session.program.facility_id,
         changes=changes,
     )
-    _tell_the_instructor(session, by, _("Session restored: %(program)s, %(when)s"))
+    _tell_the_instructor(
+        session, by, gettext_lazy("Session restored: %(program)s, %(date)s %(time)s")
+    )
     return session
 
 

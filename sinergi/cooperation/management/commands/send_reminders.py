@@ -5,9 +5,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from sinergi.accounts.notify import notify
+from sinergi.accounts.notify import Text, notify
 from sinergi.cooperation.actions import facility_staff, overdue_requests, partner_users
 from sinergi.cooperation.models import ActionItem, Agreement
 
@@ -34,8 +34,11 @@ class Command(BaseCommand):
                 notify(
                     people,
                     key=f"action:{item.pk}:due",
-                    title=_("Action item due %(date)s: %(title)s")
-                    % {"date": item.due_date.strftime("%d-%m-%Y"), "title": item.title},
+                    title=Text(
+                        gettext_lazy("Action item due %(date)s: %(title)s"),
+                        date=item.due_date,
+                        title=item.title,
+                    ),
                     url=item.meeting.get_absolute_url(),
                 )
             )
@@ -54,11 +57,11 @@ class Command(BaseCommand):
                     notify(
                         people,
                         key=f"agreement:{agreement.pk}:{days}",
-                        title=_("Agreement expires on %(date)s: %(title)s")
-                        % {
-                            "date": agreement.end_date.strftime("%d-%m-%Y"),
-                            "title": agreement.title,
-                        },
+                        title=Text(
+                            gettext_lazy("Agreement expires on %(date)s: %(title)s"),
+                            date=agreement.end_date,
+                            title=agreement.title,
+                        ),
                         url=agreement.get_absolute_url(),
                     )
                 )
@@ -71,12 +74,12 @@ class Command(BaseCommand):
                 notify(
                     people,
                     key=f"request:{request.pk}:{'late' if late else 'waiting'}",
-                    title=(
-                        _("Request past its needed-by date: %(title)s")
+                    title=Text(
+                        gettext_lazy("Request past its needed-by date: %(title)s")
                         if late
-                        else _("Request waiting over 14 days for an answer: %(title)s")
-                    )
-                    % {"title": request.title},
+                        else gettext_lazy("Request waiting over 14 days for an answer: %(title)s"),
+                        title=request.title,
+                    ),
                     url=request.get_absolute_url(),
                 )
             )
