@@ -8,6 +8,7 @@ move by a role not allowed is a 403 (PermissionDenied).
 from __future__ import annotations
 
 import datetime
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -19,7 +20,7 @@ from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext_lazy
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from sinergi.accounts.models import User
@@ -141,7 +142,23 @@ def update_program(
     for name, value in values.items():
         setattr(program, name, value)
     program.full_clean()
+    outside = program.sessions.filter(status=SessionStatus.SCHEDULED).exclude(
+        date__range=(program.start_date, program.end_date)
+    )
+    if outside.filter(attendance__isnull=False).exists():
+        raise Conflict(
+            _(
+                "Attendance is recorded for sessions outside the new dates: keep the dates "
+                "around them."
+            ),
+            code="sessions_held",
+        )
     program.save()
+    # Sessions the new dates leave out will not take place (a program that finished early
+    # is shortened, then completed): cancelled, so that nobody counts them as held.
+    why = _("Outside the program's dates")
+    for session in outside.select_related("program"):
+        _cancel(session=session, reason=why, by=by)
     for name, related in (("partners", partners), ("instructors", instructors)):
         if related is None:
             continue
@@ -257,10 +274,30 @@ def _close(program: Program, *, by: User, reason: str) -> None:
         )
     if program.status == S.CANCELLED:
         why = _("Program cancelled: %(reason)s") % {"reason": reason}
+        cancelled_for: Counter[User] = Counter()
         for session in program.sessions.filter(
             date__gte=today, status=SessionStatus.SCHEDULED
-        ).select_related("program"):
+        ).select_related("program", "instructor"):
             _cancel(session=session, reason=why, by=by)
+            if session.instructor is not None and session.instructor.pk != by.pk:
+                cancelled_for[session.instructor] += 1
+        for instructor, count in cancelled_for.items():  # one notice each, not one a session
+            notify(
+                [instructor],
+                title=Text(
+                    ngettext_lazy(
+                        "Program cancelled: %(program)s; your %(n)s coming session is "
+                        "cancelled (%(reason)s)",
+                        "Program cancelled: %(program)s; your %(n)s coming sessions are "
+                        "cancelled (%(reason)s)",
+                        "n",
+                    ),
+                    program=program.title,
+                    n=count,
+                    reason=reason,
+                ),
+                url=program.get_absolute_url(),
+            )
 
 
 def generate_sessions(*, program: Program, by: User) -> int:
@@ -939,7 +976,7 @@ def completion(enrollment: Enrollment, today: datetime.date | None = None) -> Co
     """Whether the program's completion rule is met, and what is missing if not."""
     today = today or timezone.localdate()
     program = enrollment.program
-    until = min(today, enrollment.ended_on or today)
+    until = min(today, enrollment.ended_on or today, program.end_date)
     held = program.sessions.filter(
         status=SessionStatus.SCHEDULED, date__gte=enrollment.enrolled_on, date__lte=until
     ).count()

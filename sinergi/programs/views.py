@@ -205,7 +205,7 @@ def program_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "program": program,
         "can_change": can_change,
         "is_open": program.status not in (ProgramStatus.COMPLETED, ProgramStatus.CANCELLED),
-        "today": today,
+        "facility_today": program.facility.today(),  # completion is judged by it
         "transitions": actions.allowed_transitions(program, _user(request)),
         "upcoming": sessions.filter(date__gte=today)[:10],
         "past": sessions.filter(date__lt=today).order_by("-date", "-start_time")[:10],

@@ -6,6 +6,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.utils import translation
 
 from sinergi.core.api import Conflict
 from sinergi.core.models import AuditEvent
@@ -246,3 +247,60 @@ def _reaches_its_last_day(program) -> None:
 
     program.end_date = program.facility.today()
     Program.objects.filter(pk=program.pk).update(end_date=program.end_date)
+
+
+def test_shortening_a_program_cancels_the_sessions_after_its_new_end(running, inmates, officer):
+    from sinergi.programs.models import Enrollment
+
+    enrolment = actions.enroll(program=running, inmate=inmates[0], by=officer).enrollment
+    Enrollment.objects.filter(pk=enrolment.pk).update(enrolled_on=running.start_date)
+    enrolment.refresh_from_db()
+    today = running.facility.today()
+    for session in running.sessions.filter(date__lt=today):
+        actions.record_attendance(
+            session=session, marks={enrolment.pk: ("present", "")}, by=officer
+        )
+    new_end = today - datetime.timedelta(days=1)
+    with translation.override("en"):  # the reason is written in the officer's language
+        actions.update_program(program=running, values={"end_date": new_end}, by=officer)
+    after = running.sessions.filter(date__gt=new_end)
+    assert after.exists()
+    assert set(after.values_list("status", "cancel_reason")) == {
+        ("cancelled", "Outside the program's dates")
+    }
+    # Everyone who came to every session held completes it.
+    actions.transition(program=running, to="completed", by=officer)
+    enrolment.refresh_from_db()
+    assert (enrolment.end_reason, enrolment.ended_on) == ("completed", new_end)
+
+
+def test_a_program_is_not_shortened_past_sessions_with_attendance(running, inmates, officer):
+    enrolment = actions.enroll(program=running, inmate=inmates[0], by=officer).enrollment
+    held = running.sessions.filter(date__gte=enrolment.enrolled_on).order_by("date").first()
+    actions.record_attendance(session=held, marks={enrolment.pk: ("present", "")}, by=officer)
+    with pytest.raises(Conflict) as refused:
+        actions.update_program(
+            program=running,
+            values={"end_date": held.date - datetime.timedelta(days=1)},
+            by=officer,
+        )
+    assert refused.value.code == "sessions_held"
+    held.refresh_from_db()
+    assert held.status == "scheduled"
+
+
+def test_cancelling_a_program_tells_its_instructors_once(running, head, instructor):
+    from sinergi.accounts.models import Notification, User
+
+    User.objects.filter(pk=instructor.pk).update(language="en")
+    coming = running.sessions.filter(date__gte=running.facility.today())
+    coming.update(instructor=instructor)
+    count = coming.count()
+    assert count > 1
+    actions.transition(program=running, to="cancelled", by=head, reason="Dana tidak tersedia")
+    told = Notification.objects.get(user=instructor)
+    assert told.title == (
+        f"Program cancelled: {running.title}; your {count} coming sessions are cancelled "
+        "(Dana tidak tersedia)"
+    )
+    assert told.url == f"/programs/{running.pk}/"
