@@ -24,10 +24,15 @@ class AccountAdapter(DefaultAccountAdapter):
         return False
 
     def post_login(self, request: HttpRequest, user: Any, **kwargs: Any) -> HttpResponse:
-        """On a device that has no language chosen yet, the site opens in the language
-        the user last chose (the one their notifications are written in)."""
+        """Signing in keeps the language of the device if one was chosen on it (the
+        language switch works before signing in too); on a device without one, the site
+        opens in the language the user chose elsewhere, if they ever did."""
         response = super().post_login(request, user, **kwargs)
-        if settings.LANGUAGE_COOKIE_NAME not in request.COOKIES:
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+        if chosen in dict(settings.LANGUAGES):
+            if user.language != chosen:
+                type(user).objects.filter(pk=user.pk).update(language=chosen)
+        elif user.language:
             response.set_cookie(
                 settings.LANGUAGE_COOKIE_NAME,
                 user.language,

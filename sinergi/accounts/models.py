@@ -34,9 +34,17 @@ class User(AbstractUser):
         _("language"),
         max_length=10,
         choices=settings.LANGUAGES,
-        default=settings.LANGUAGE_CODE,
-        help_text=_("The language last chosen on the site: notifications are written in it."),
+        blank=True,
+        help_text=_(
+            "The language last chosen on the site: notifications are written in it "
+            "(empty: not chosen yet, Bahasa Indonesia)."
+        ),
     )
+
+    @property
+    def reading_language(self) -> str:
+        """The language to write to this user in."""
+        return self.language or settings.LANGUAGE_CODE
 
     history = HistoricalRecords(excluded_fields=["last_login", "password"])
 

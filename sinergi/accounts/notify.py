@@ -33,7 +33,9 @@ class Text:
                 return date_format(value, "DATE_FORMAT")
             return str(value) if isinstance(value, Promise) else value
 
-        return str(self.message) % {k: written(v) for k, v in self.values.items()}
+        # ``%`` on the lazy message itself, so that a plural (``ngettext_lazy`` with the
+        # name of its number) picks its form by that value.
+        return str(self.message % {k: written(v) for k, v in self.values.items()})
 
 
 Message = str | Text
@@ -68,8 +70,8 @@ def notify(
         [
             Notification(
                 user=u,
-                title=_written(title, u.language)[:250],
-                body=_written(body, u.language),
+                title=_written(title, u.reading_language)[:250],
+                body=_written(body, u.reading_language),
                 url=url[:300],
                 key=key,
             )
@@ -91,7 +93,7 @@ def send_notification_emails(notification_ids: list[int]) -> int:
     ).select_related("user"):
         link = f"\n\n{settings.SITE_URL}{notification.url}" if notification.url else ""
         send_mail(
-            subject=f"[Sinergi] {notification.title}",
+            subject=" ".join(f"[Sinergi] {notification.title}".split()),  # one header line
             message=f"{notification.body}{link}",
             from_email=None,
             recipient_list=[notification.user.email],

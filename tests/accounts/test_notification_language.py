@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 
 def test_the_language_chosen_on_the_site_is_kept_for_a_signed_in_user(client_for):
     client = client_for("mitra.disnaker")
-    assert User.objects.get(username="mitra.disnaker").language == "id"  # the default
+    assert User.objects.get(username="mitra.disnaker").language == ""  # not chosen yet
     response = client.post("/i18n/setlang/", {"language": "en", "next": "/"})
     assert response.status_code == 302 and response.url == "/"
     assert User.objects.get(username="mitra.disnaker").language == "en"
@@ -65,10 +65,23 @@ def test_signing_in_on_a_new_device_opens_the_site_in_the_users_language(demo_wo
     assert client.get("/").content.decode().startswith('<!DOCTYPE html>\n<html lang="en">')
 
 
-def test_a_language_chosen_on_the_device_is_kept_at_sign_in(demo_world, client):
+def test_a_language_chosen_on_the_device_before_signing_in_is_kept(demo_world, client):
     User.objects.filter(username="mitra.disnaker").update(language="en")
     client.cookies["sinergi_language"] = "id"
     response = client.post(
         "/accounts/login/", {"login": "mitra.disnaker", "password": "sinergi-demo"}
     )
     assert "sinergi_language" not in response.cookies
+    assert User.objects.get(username="mitra.disnaker").language == "id"
+
+
+def test_a_user_who_never_chose_keeps_the_browsers_language(demo_world, client):
+    response = client.post(
+        "/accounts/login/",
+        {"login": "mitra.disnaker", "password": "sinergi-demo"},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert "sinergi_language" not in response.cookies
+    html = client.get("/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert html.startswith('<!DOCTYPE html>\n<html lang="en">')
+    assert User.objects.get(username="mitra.disnaker").reading_language == "id"
