@@ -598,7 +598,9 @@ def save_agreement(
     if agreement.facility_id is not None and agreement.number:
         # One agreement at a time per facility passes the number check and is saved, so two
         # people recording the same number at once cannot both succeed.
-        list(Facility.objects.select_for_update().filter(pk=agreement.facility_id).values("pk"))
+        # FOR NO KEY UPDATE: rows that merely point to the facility are still inserted.
+        locked = Facility.objects.select_for_update(no_key=True)
+        list(locked.filter(pk=agreement.facility_id).values("pk"))
     _check_agreement(
         agreement, wanted, kept, unchanged=[] if "document" in changes else ["document"]
     )

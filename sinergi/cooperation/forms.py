@@ -180,7 +180,7 @@ class ActionItemForm(forms.Form):
         if due and self.meeting_date and due < self.meeting_date:
             self.add_error(
                 "due_date",
-                _("An action falls due on or after the meeting (%(date)s).")
+                _("The due date cannot be before the meeting (%(date)s).")
                 % {"date": date_format(self.meeting_date, "DATE_FORMAT")},
             )
         return data

@@ -473,7 +473,10 @@ def meeting_create(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     facility = facilities[0]
     form = MeetingForm(request.POST or None, facility=facility)
-    held_on = form.cleaned_data.get("date") if form.is_bound and form.is_valid() else None
+    held_on = None
+    if form.is_bound:
+        form.is_valid()  # the date, when valid, even if another field is not
+        held_on = form.cleaned_data.get("date")
     items = ActionItemFormSet(
         request.POST or None,
         prefix="action",

@@ -268,7 +268,7 @@ def _meeting(**fields: str) -> dict[str, str]:
         (
             {"action-0-title": "Kirim surat", "action-0-due_date": "2025-01-01"},
             "Action item 1 · Due date",
-            "An action falls due on or after the meeting (20 November 2026).",
+            "The due date cannot be before the meeting (20 November 2026).",
         ),
         (
             {"date": "2099-01-01"},

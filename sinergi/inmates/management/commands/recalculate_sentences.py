@@ -26,7 +26,7 @@ class Command(BaseCommand):
             inmates = inmates.filter(facility__code=facility)
         count = 0
         # Each facility's rights are due by its own date (WIB, WITA or WIT).
-        zones = set(inmates.values_list("facility__time_zone", flat=True).distinct())
+        zones = set(inmates.order_by().values_list("facility__time_zone", flat=True).distinct())
         with transaction.atomic():
             for zone in sorted(zones):
                 ids = list(inmates.filter(facility__time_zone=zone).values_list("pk", flat=True))
