@@ -3,6 +3,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
+from sinergi.cooperation.choices import AgreementStatus
 from sinergi.cooperation.forms import SETTABLE_STATUSES
 from sinergi.cooperation.models import (
     ActionItem,
@@ -37,11 +38,18 @@ class AgreementAdmin(AuditedAdmin):
     filter_horizontal = ("partners",)
     inlines = [CommitmentInline]
 
-    def formfield_for_choice_field(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
-        if db_field.name == "status":
-            # Not yet in force, expiring and expired follow from the dates: never stored.
-            kwargs["choices"] = [(s.value, s.label) for s in SETTABLE_STATUSES]
-        return super().formfield_for_choice_field(db_field, request, **kwargs)
+    def get_form(
+        self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any
+    ) -> Any:
+        form = super().get_form(request, obj, change, **kwargs)
+        # Not yet in force, expiring and expired follow from the dates: never chosen (a
+        # status stored before that rule stays offered, so the record can still be saved).
+        statuses = list(SETTABLE_STATUSES)
+        if obj is not None and obj.status not in statuses:
+            statuses.append(AgreementStatus(obj.status))
+        if "status" in form.base_fields:
+            form.base_fields["status"].choices = [(s.value, s.label) for s in statuses]
+        return form
 
 
 class ActionItemInline(admin.TabularInline):

@@ -401,6 +401,8 @@ def _tell_the_instructor(session: Session, by: User, message: Any, **extra: str)
     instructor = session.instructor
     if instructor is None or instructor.pk == by.pk:
         return
+    if session.date < session.program.facility.today():
+        return  # a session of the past: nobody is waiting for it
     notify(
         [instructor],
         title=Text(

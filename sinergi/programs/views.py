@@ -98,7 +98,7 @@ def program_list(request: HttpRequest) -> HttpResponse:
                 programs = programs.filter(**{key: data[key]})
     programs = programs.select_related("facility").annotate(
         enrolled=Count("enrollments", filter=Q(enrollments__ended_on__isnull=True), distinct=True),
-        took_part=Count("enrollments", distinct=True),  # what an ended program shows
+        ever_enrolled=Count("enrollments", distinct=True),  # what an ended program shows
     )
     context = {
         "page": paginate(request, programs.order_by("-start_date", "title", "id")),

@@ -124,3 +124,14 @@ def test_the_admin_site_offers_only_the_statuses_people_set(client_for):
     assert '<option value="active">' in html and '<option value="terminated">' in html
     for computed in ("not_yet", "expiring", "expired"):
         assert f'value="{computed}"' not in html
+
+
+def test_the_admin_site_still_offers_a_status_stored_before_the_rule(client_for):
+    agreement = make_agreement(0)
+    Agreement.objects.filter(pk=agreement.pk).update(status="expired")
+    page = client_for("admin").get(
+        f"/admin/cooperation/agreement/{agreement.pk}/change/", HTTP_ACCEPT_LANGUAGE="en"
+    )
+    html = page.content.decode()
+    assert '<option value="expired" selected>' in html
+    assert 'value="expiring"' not in html

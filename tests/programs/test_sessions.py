@@ -216,7 +216,7 @@ def test_the_list_says_which_past_sessions_were_held_and_which_lack_attendance(
     assert rows[forgotten.pk].marked == 0 and "Attendance not taken" in html
 
 
-def test_an_ended_program_is_listed_with_how_many_took_part(client_for, running, head, officer):
+def test_an_ended_program_is_listed_with_how_many_were_enrolled(client_for, running, head, officer):
     for _ in range(2):
         inmate = make_inmate(
             facility=running.facility, detention_start=datetime.date(2025, 6, 1), term_years=4
@@ -226,4 +226,4 @@ def test_an_ended_program_is_listed_with_how_many_took_part(client_for, running,
     assert "2 / 2" in html  # running: places taken of the capacity
     actions.transition(program=running, to="cancelled", by=head, reason="Dana tidak tersedia")
     html = client_for("petugas.selong").get("/programs/", **EN).content.decode()
-    assert "2 took part" in html and "0 / 2" not in html
+    assert "2 were enrolled" in html and "0 / 2" not in html
