@@ -159,6 +159,10 @@ def update_program(
     why = _("Outside the program's dates")
     for session in outside.select_related("program"):
         _cancel(session=session, reason=why, by=by)
+    if "end_date" in changes and program.status in (S.APPROVED, S.RUNNING):
+        # A longer program: its weekly schedule continues on the added days (from today
+        # on; days already past are not filled in as if they had been held).
+        generate_sessions(program=program, by=by, since=program.facility.today())
     for name, related in (("partners", partners), ("instructors", instructors)):
         if related is None:
             continue
@@ -300,9 +304,10 @@ def _close(program: Program, *, by: User, reason: str) -> None:
             )
 
 
-def generate_sessions(*, program: Program, by: User) -> int:
-    """Sessions for every schedule slot between the program's dates, skipping the
-    facility's holidays; existing sessions are kept. Returns the number created."""
+def generate_sessions(*, program: Program, by: User, since: datetime.date | None = None) -> int:
+    """Sessions for every schedule slot between the program's dates (from ``since`` on,
+    when given), skipping the facility's holidays; existing sessions are kept. Returns the
+    number created."""
     slots = list(program.slots.all())
     if not slots:
         return 0
@@ -314,7 +319,7 @@ def generate_sessions(*, program: Program, by: User) -> int:
     existing = set(program.sessions.values_list("date", "start_time"))
     lead = program.instructors.order_by("id").first()
     new = []
-    day = program.start_date
+    day = max(program.start_date, since) if since else program.start_date
     while day <= program.end_date:
         if day not in holidays:
             for slot in slots:

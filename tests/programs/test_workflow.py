@@ -304,3 +304,12 @@ def test_cancelling_a_program_tells_its_instructors_once(running, head, instruct
         "(Dana tidak tersedia)"
     )
     assert told.url == f"/programs/{running.pk}/"
+
+
+def test_lengthening_a_program_schedules_its_added_days(running, officer):
+    old_end = running.end_date
+    new_end = old_end + datetime.timedelta(days=14)
+    actions.update_program(program=running, values={"end_date": new_end}, by=officer)
+    added = running.sessions.filter(date__gt=old_end)
+    assert added.count() == 14  # the fixture's schedule has a session every day
+    assert set(added.values_list("status", flat=True)) == {"scheduled"}
