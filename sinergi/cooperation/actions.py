@@ -636,8 +636,10 @@ def save_agreement(
                 "commitments": {"added": len(added), "changed": changed, "removed": removed_ids},
             },
         )
-    if agreement.status == AgreementStatus.ACTIVE and (creating or "status" in changes):
-        _announce_agreement(agreement)
+    if agreement.status == AgreementStatus.ACTIVE and (
+        creating or "status" in changes or "partners" in changes
+    ):
+        _announce_agreement(agreement)  # once per user: a partner added later is told too
     return agreement
 
 

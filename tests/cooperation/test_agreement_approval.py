@@ -221,3 +221,22 @@ def test_a_draft_tells_the_partners_nothing_an_agreement_recorded_active_does(us
     assert not Notification.objects.exists()
     active = record("kalapas.selong", status="active", number="560/99/PKS/2026")
     assert Notification.objects.get().url == active.get_absolute_url()
+
+
+def test_a_partner_added_to_an_active_agreement_is_told(user):
+    from sinergi.accounts.models import Notification
+
+    agreement = draft()
+    actions.approve_agreement(agreement=agreement, by=user("kalapas.selong"))
+    actions.save_agreement(
+        agreement=agreement,
+        values={},
+        partners=[*agreement.partners.all(), partner("dukcapil-lotim")],
+        commitments=[{"id": c.pk} for c in agreement.commitments.all()],
+        by=user("kalapas.selong"),
+    )
+    told = Notification.objects.filter(url=agreement.get_absolute_url())
+    assert sorted(told.values_list("user__username", flat=True)) == [
+        "mitra.disnaker",
+        "mitra.dukcapil",
+    ]
