@@ -20,6 +20,7 @@ from sinergi.cooperation.numbers import trimmed
 from sinergi.core.forms import refuse_future_dates
 from sinergi.core.permissions import has_perm
 from sinergi.orgs.models import Facility, Partner
+from sinergi.programs.choices import ENDED_STATUSES
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -47,7 +48,7 @@ class SupportRequestForm(forms.ModelForm[SupportRequest]):
             facility, keep=Q(pk=self.instance.partner_id) if self.instance.partner_id else None
         )
         self.fields["program"].queryset = facility.programs.exclude(  # type: ignore[attr-defined]
-            status__in=["completed", "cancelled"]
+            status__in=ENDED_STATUSES
         )
         self.fields["agreement"].queryset = facility.agreements.all()  # type: ignore[attr-defined]
         self.fields["commitment"].queryset = Commitment.objects.filter(  # type: ignore[attr-defined]

@@ -32,6 +32,7 @@ from sinergi.core.scoping import scope_of
 from sinergi.inmates.models import Inmate
 from sinergi.orgs.models import Facility
 from sinergi.programs.choices import (
+    ENDED_STATUSES,
     AttendanceStatus,
     CertificateStatus,
     CompetencyResult,
@@ -136,7 +137,7 @@ def update_program(
     instructors: Iterable[Any] | None = None,
     units: Iterable[tuple[str, str]] | None = None,
 ) -> Program:
-    if program.status not in (S.DRAFT, S.SUBMITTED, S.APPROVED, S.RUNNING):
+    if program.has_ended:
         raise Conflict(_("A completed or cancelled program cannot be changed."), "closed")
     changes: dict[str, Any] = audit.diff(program, values)
     for name, value in values.items():
@@ -225,7 +226,7 @@ def transition(*, program: Program, to: str, by: User, reason: str = "") -> Prog
         target=program,
         changes={"status": [previous, to], **({"reason": reason} if reason else {})},
     )
-    if to in (S.COMPLETED, S.CANCELLED):
+    if to in ENDED_STATUSES:
         _close(program, by=by, reason=reason.strip())
     return program
 
@@ -343,7 +344,7 @@ def generate_sessions(*, program: Program, by: User, since: datetime.date | None
 def add_session(*, program: Program, values: Mapping[str, Any], by: User) -> Session:
     """A one-off session of a program that has not ended, within the program's dates."""
     program = Program.objects.select_for_update().get(pk=program.pk)
-    if program.status in (S.CANCELLED, S.COMPLETED):
+    if program.has_ended:
         raise Conflict(
             _("The program is %(status)s: no session can be added.")
             % {"status": program.get_status_display().lower()},
@@ -371,7 +372,7 @@ def add_session(*, program: Program, values: Mapping[str, Any], by: User) -> Ses
 def session_can_change(session: Session) -> bool:
     """Whether a session may still be cancelled or restored: not once its program has
     been completed or cancelled (its record then stays as the program left it)."""
-    return session.program.status not in (S.CANCELLED, S.COMPLETED)
+    return not session.program.has_ended
 
 
 def _refuse_if_program_ended(session: Session) -> None:
@@ -574,7 +575,7 @@ def add_holiday(*, facility: Facility, date: datetime.date, name: str, by: User)
         Session.objects.filter(
             program__facility=facility, date=date, status=SessionStatus.SCHEDULED
         )
-        .exclude(program__status__in=[S.CANCELLED, S.COMPLETED])
+        .exclude(program__status__in=ENDED_STATUSES)
         .annotate(marked=Exists(Attendance.objects.filter(session=OuterRef("pk"))))
         .select_related("program")
         .order_by("start_time", "program__title", "pk")
@@ -612,7 +613,7 @@ def remove_holiday(*, holiday: Holiday, by: User) -> tuple[list[Session], int]:
         _reschedule(session=session, by=by, changes={"reason": session.cancel_reason})
         for session in holiday.cancelled_sessions.filter(status=SessionStatus.CANCELLED)
         .select_related("program")
-        .exclude(program__status__in=[S.CANCELLED, S.COMPLETED])
+        .exclude(program__status__in=ENDED_STATUSES)
         .order_by("start_time", "pk")
     ]
     still_cancelled = Session.objects.filter(

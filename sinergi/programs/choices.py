@@ -57,6 +57,10 @@ class ProgramStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
+# A program in these has ended: its record, sessions and enrolments stay as it left them.
+ENDED_STATUSES = frozenset({ProgramStatus.COMPLETED, ProgramStatus.CANCELLED})
+
+
 class Weekday(models.IntegerChoices):
     MONDAY = 0, _("Monday")
     TUESDAY = 1, _("Tuesday")

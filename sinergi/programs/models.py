@@ -16,6 +16,7 @@ from simple_history.models import HistoricalRecords
 from sinergi.core.models import TimeStampedModel
 from sinergi.inmates.choices import Sex
 from sinergi.programs.choices import (
+    ENDED_STATUSES,
     AttendanceStatus,
     CertificateStatus,
     CertificationScheme,
@@ -165,6 +166,11 @@ class Program(TimeStampedModel):
     @property
     def is_vocational(self) -> bool:
         return self.kind == ProgramKind.INDEPENDENCE
+
+    @property
+    def has_ended(self) -> bool:
+        """Completed or cancelled: nothing of it changes any more."""
+        return self.status in ENDED_STATUSES
 
 
 class ScheduleSlot(models.Model):

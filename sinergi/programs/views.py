@@ -204,7 +204,6 @@ def program_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "program": program,
         "can_change": can_change,
-        "is_open": program.status not in (ProgramStatus.COMPLETED, ProgramStatus.CANCELLED),
         "facility_today": program.facility.today(),  # completion is judged by it
         "transitions": actions.allowed_transitions(program, _user(request)),
         "upcoming": sessions.filter(date__gte=today)[:10],
