@@ -18,9 +18,9 @@ _SEEDERS: list[tuple[int, str, Seeder]] = []
 
 DEMO_PASSWORD = "sinergi-demo"  # documented in the README; demo only
 
-# Every demo facility is in West Nusa Tenggara, on WITA. The demo is built in that zone,
-# so its "today" (this week's sessions, a release due today) is the day its users see,
-# whatever the zone of the machine or of settings.TIME_ZONE.
+# Every demo facility (and its region) is in West Nusa Tenggara, on WITA, set from here.
+# The demo is built in that zone, so its "today" (this week's sessions, a release due
+# today) is the day its users see, whatever the zone of the machine or of TIME_ZONE.
 DEMO_TIME_ZONE = "Asia/Makassar"
 
 

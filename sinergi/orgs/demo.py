@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TextIO
 
-from sinergi.core.demo import in_demo_time_zone
+from sinergi.core.demo import DEMO_TIME_ZONE, in_demo_time_zone
 from sinergi.orgs.models import (
     Facility,
     FacilityClass,
@@ -13,7 +13,6 @@ from sinergi.orgs.models import (
     PartnerContact,
     PartnerKind,
     Region,
-    TimeZoneName,
 )
 
 LOTIM = "Kabupaten Lombok Timur"
@@ -160,13 +159,13 @@ def seed(out: TextIO) -> None:
         defaults={
             "name": "Kanwil Kementerian Imigrasi dan Pemasyarakatan NTB",
             "province": "Nusa Tenggara Barat",
-            "time_zone": TimeZoneName.WITA,
+            "time_zone": DEMO_TIME_ZONE,
         },
     )
     for data in FACILITIES:
         Facility.objects.get_or_create(
             code=data["code"],
-            defaults={**data, "region": region, "time_zone": TimeZoneName.WITA},
+            defaults={**data, "region": region, "time_zone": DEMO_TIME_ZONE},
         )
     created = 0
     for code, name, kind, parent_code, regency, description, contact in PARTNERS:

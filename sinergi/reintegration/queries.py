@@ -4,6 +4,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from sinergi.core.roles import Role
 from sinergi.core.scoping import scope_of
@@ -36,8 +37,6 @@ class JobOpeningQuerySet(models.QuerySet["JobOpening"]):
         still open (closing today or later); a partner's users see their own
         organisation's openings, closed ones too; anyone else sees none (as an opening's
         own page)."""
-        from django.utils import timezone
-
         scope = scope_of(user)
         if scope.is_admin or scope.facility_ids():
             return self.filter(closing_date__gte=timezone.localdate())
