@@ -66,9 +66,10 @@ NOTE_REQUIRED = frozenset({R.DECLINED, R.PARTIALLY_ACCEPTED})
 ANSWERS = frozenset({R.ACKNOWLEDGED, R.ACCEPTED, R.PARTIALLY_ACCEPTED, R.DECLINED})
 
 
-def partner_users(partner_id: int) -> Any:
+def partner_users(*partner_ids: int) -> Any:
+    """The active users who act for any of these partners."""
     return User.objects.filter(
-        memberships__partner_id=partner_id,
+        memberships__partner_id__in=partner_ids,
         memberships__role=Role.PARTNER_USER,
         memberships__is_active=True,
         is_active=True,
@@ -114,14 +115,8 @@ def _tell_about(request: SupportRequest, to: str, by: User) -> None:
 
 def _announce_agreement(agreement: Agreement) -> None:
     """Tell the partners' users that an agreement naming them is approved (once each)."""
-    users = User.objects.filter(
-        memberships__partner__in=agreement.partners.all(),
-        memberships__role=Role.PARTNER_USER,
-        memberships__is_active=True,
-        is_active=True,
-    ).distinct()
     notify(
-        users,
+        partner_users(*agreement.partners.values_list("pk", flat=True)),
         key=f"agreement:{agreement.pk}:active",
         title=Text(
             gettext_lazy("%(facility)s approved the agreement “%(title)s” with you"),

@@ -51,8 +51,7 @@ class Command(BaseCommand):
                 people = (
                     list(facility_staff(agreement.facility_id)) if agreement.facility_id else []
                 )
-                for partner in agreement.partners.all():
-                    people += list(partner_users(partner.pk))
+                people += list(partner_users(*(p.pk for p in agreement.partners.all())))
                 sent += len(
                     notify(
                         people,
