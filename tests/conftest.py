@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 from collections.abc import Callable
 from typing import Any
 
@@ -12,6 +13,25 @@ from django.test import Client
 from sinergi.accounts import demo as accounts_demo
 from sinergi.accounts.models import User
 from sinergi.orgs import demo as orgs_demo
+
+
+def _runs_whole_system_checks() -> bool:
+    """Checks marked `once` run on PostgreSQL (as in CI) or when asked for."""
+    if os.environ.get("SINERGI_ALL_CHECKS", "") in {"1", "true", "yes"}:
+        return True
+    return os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://"))
+
+
+def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
+    if _runs_whole_system_checks():
+        return
+    skip = pytest.mark.skip(
+        reason="whole-system check: runs once per CI, on PostgreSQL"
+        " (SINERGI_ALL_CHECKS=1 runs it here)"
+    )
+    for item in items:
+        if "once" in item.keywords:
+            item.add_marker(skip)
 
 
 @pytest.fixture(autouse=True)
