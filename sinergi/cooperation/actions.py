@@ -248,7 +248,13 @@ def record_fulfilment(
     sessions: Iterable[Any] = (),
     asset: Mapping[str, Any] | None = None,
 ) -> Fulfilment:
-    """What the partner delivered for ``request``; equipment enters the asset list."""
+    """What the partner delivered for ``request``; equipment enters the asset list.
+
+    The request row is locked and its status read again inside the transaction, so that
+    deliveries recorded at the same time move the request (and write its status event)
+    once, and a delivery on a request closed meanwhile is a Conflict (409).
+    """
+    request = SupportRequest.objects.select_for_update().get(pk=request.pk)
     if PARTNER not in sides(by, request) and OFFICER not in sides(by, request):
         raise PermissionDenied(_("Only the partner or the facility records a delivery."))
     if request.status not in (R.ACCEPTED, R.PARTIALLY_ACCEPTED, R.IN_DELIVERY, R.FULFILLED):
