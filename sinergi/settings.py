@@ -155,6 +155,10 @@ ACCOUNT_SESSION_REMEMBER = False
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Sinergi"
 SINERGI_REQUIRE_MFA = env_bool("SINERGI_REQUIRE_MFA", default=False)
+# Days a new API token works before it expires (its owner then creates a new one).
+API_TOKEN_DAYS = env_int("API_TOKEN_DAYS", 90)
+if not 1 <= API_TOKEN_DAYS <= 3660:
+    raise ConfigError(f"API_TOKEN_DAYS must be between 1 and 3660, not {API_TOKEN_DAYS}")
 
 # django-axes: lock an account+address pair after repeated failures.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
@@ -185,7 +189,7 @@ STORAGES = {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
             if DEBUG or TESTING
-            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            else "sinergi.core.storage.ManifestStaticFilesStorage"  # hashed names, compressed
         )
     },
 }
