@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import csv
 import datetime
 from collections.abc import Iterator
 
@@ -17,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from sinergi.core import exports
 from sinergi.core.models import AuditEvent
 from sinergi.core.navigation import home_cards_for
 from sinergi.core.pagination import paginate, querystring_without_page
@@ -104,7 +104,7 @@ def audit_csv(request: HttpRequest) -> StreamingHttpResponse:
     if not has_perm(request.user, "core.view_audit"):
         raise PermissionDenied
     events, _filters, _errors = _audit_queryset(request)
-    writer = csv.writer(_Echo())
+    writer = exports.csv_writer(_Echo())
     header = [
         "time",
         "user",

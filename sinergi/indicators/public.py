@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import json
 from collections.abc import Sequence
 from typing import Any
@@ -14,6 +13,7 @@ from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from sinergi.core import exports
 from sinergi.indicators.catalogue import CATALOGUE, FACILITY, GROUPS, REGION, UNITS
 from sinergi.indicators.periods import Period, PeriodError
 from sinergi.indicators.public_data import (
@@ -210,7 +210,7 @@ def open_data_csv(request: HttpRequest) -> HttpResponse:
     rows = open_data_rows(public_table(period))
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="sinergi-{period.code}.csv"'
-    writer = csv.DictWriter(response, fieldnames=OPEN_DATA_FIELDS)
+    writer = exports.csv_dict_writer(response, fieldnames=OPEN_DATA_FIELDS)
     writer.writeheader()
     writer.writerows(rows)
     return _shareable(response)
@@ -254,7 +254,7 @@ DEFINITION_FIELDS = (
 def definitions_csv(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="sinergi-definitions.csv"'
-    writer = csv.DictWriter(response, fieldnames=DEFINITION_FIELDS, extrasaction="ignore")
+    writer = exports.csv_dict_writer(response, fieldnames=DEFINITION_FIELDS, extrasaction="ignore")
     writer.writeheader()
     writer.writerows(i.describe() for i in CATALOGUE if i in PUBLIC_INDICATORS)
     return _shareable(response)

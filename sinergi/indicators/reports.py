@@ -10,7 +10,6 @@ in the current language; :func:`build_pdf` and :func:`build_xlsx` make the files
 from __future__ import annotations
 
 import datetime
-import io
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
@@ -36,6 +35,7 @@ from django.utils.translation import gettext as _
 
 from sinergi.cooperation.choices import RequestKind, RequestStatus
 from sinergi.cooperation.models import Fulfilment, Meeting, SupportRequest
+from sinergi.core import exports
 from sinergi.indicators import catalogue
 from sinergi.indicators.catalogue import FACILITY, UNITS, Query
 from sinergi.indicators.periods import Period, month_of
@@ -584,12 +584,11 @@ def build_pdf(report: Any) -> bytes:
 
 def build_xlsx(report: Any) -> bytes:
     """The same figures as the PDF, one sheet per part, for people who work on them."""
-    from openpyxl import Workbook
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
     context = render_context(report)
-    workbook = Workbook()
+    workbook = exports.new_workbook()
     bold = Font(bold=True)
 
     def sheet(
@@ -809,6 +808,4 @@ def build_xlsx(report: Any) -> bytes:
                     cell.number_format = "dd-mm-yyyy"
     workbook.properties.title = f"{facility.name} \u2014 {context['period_label']}"
     workbook.properties.creator = "Sinergi"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return exports.xlsx_bytes(workbook)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -12,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from sinergi.core import exports
 from sinergi.core.permissions import has_perm
 from sinergi.core.roles import Role
 from sinergi.core.scoping import scope_of
@@ -100,7 +100,7 @@ def _quick_periods() -> list[tuple[str, Period]]:
 def _csv(filename: str, header: list[str], rows: list[list[Any]]) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
-    writer = csv.writer(response)
+    writer = exports.csv_writer(response)
     writer.writerow(header)
     writer.writerows(rows)
     return response

@@ -41,6 +41,8 @@ from typing import IO, Any, Literal, NamedTuple, TypeAlias
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from sinergi.core import exports
+
 __all__ = [
     "CRIME_CATEGORIES",
     "FIELDS",
@@ -1221,33 +1223,16 @@ def error_from_dict(data: Mapping[str, Any]) -> RowError:
     )
 
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-_PLAIN_NUMBER = re.compile(r"[-+]?[0-9]+(?:[.,][0-9]+)?")
-
-
-def _csv_safe(text: str) -> str:
-    """Keep a spreadsheet from running a value as a formula (CSV injection)."""
-    if text.startswith(_FORMULA_START) and not _PLAIN_NUMBER.fullmatch(text):
-        return "'" + text
-    return text
-
-
 def errors_to_csv(errors: Iterable[RowError]) -> str:
     """The errors as CSV text with the header ``line,column,value,reason``.
 
-    Values that a spreadsheet would run as a formula are prefixed with ``'``.
-    Encode with ``utf-8-sig`` so that Excel recognises the encoding.
+    Text that a spreadsheet would run as a formula is prefixed with ``'``
+    (:mod:`sinergi.core.exports`). Encode with ``utf-8-sig`` so that Excel recognises
+    the encoding.
     """
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
+    writer = exports.csv_writer(out, lineterminator="\r\n")
     writer.writerow(["line", "column", "value", "reason"])
     for error in errors:
-        writer.writerow(
-            [
-                error.line_number,
-                _csv_safe(error.column),
-                _csv_safe(error.value),
-                _csv_safe(error.message),
-            ]
-        )
+        writer.writerow([error.line_number, error.column, error.value, error.message])
     return out.getvalue()

@@ -311,6 +311,27 @@ def test_a_report_of_the_demo_data_is_valid(demo_world):
 # -- who reads ------------------------------------------------------------------------
 
 
+def test_a_hostile_delivery_description_is_text_in_the_xlsx_not_a_formula(
+    august, selong, django_capture_on_commit_callbacks
+):
+    hostile = '=HYPERLINK("http://evil","klik")'
+    Fulfilment.objects.filter(description="Mengajar las").update(description=hostile)
+    Program.objects.filter(title="Las Listrik Agustus").update(title="-2+3")
+    report = generate(django_capture_on_commit_callbacks, selong)
+
+    book = workbook(report)
+    delivery = next(
+        row for row in book["Cooperation"].iter_rows(min_row=2) if row[0].value == "Delivery"
+    )
+    assert (delivery[3].value, delivery[3].data_type) == ("'" + hostile, "s")
+    assert delivery[8].value == 1_500_000  # numbers stay numbers
+    program = book["Programs"]["A2"]
+    assert (program.value, program.data_type) == ("'-2+3", "s")
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows():
+            assert all(cell.data_type != "f" for cell in row)
+
+
 @pytest.fixture
 def ready(selong, django_capture_on_commit_callbacks) -> MonthlyReport:
     return generate(django_capture_on_commit_callbacks, selong)

@@ -980,7 +980,7 @@ def test_a_table_of_a_hundred_thousand_rows_streams_through(tmp_path: Path) -> N
 # --- error reports --------------------------------------------------------------------
 
 
-def test_errors_are_written_as_csv_with_line_column_value_and_reason() -> None:
+def test_errors_are_written_as_csv_with_line_column_value_and_reason_and_no_formula() -> None:
     errors = [
         RowError(31, "Tanggal Penahanan", "detention_start", "31-02-2024", "not a date, sorry"),
         RowError(40, "Nama", "name", '=HYPERLINK("x")', "a value is required"),
@@ -991,7 +991,7 @@ def test_errors_are_written_as_csv_with_line_column_value_and_reason() -> None:
         ["line", "column", "value", "reason"],
         ["31", "Tanggal Penahanan", "31-02-2024", "not a date, sorry"],
         ["40", "Nama", '\'=HYPERLINK("x")', "a value is required"],
-        ["41", "Total Remisi (hari)", "-5", "negative"],
+        ["41", "Total Remisi (hari)", "'-5", "negative"],
     ]
 
 
