@@ -71,3 +71,92 @@ def diff(instance: models.Model, values: Mapping[str, Any]) -> dict[str, list[An
         if old != new:
             changed[name] = [_jsonable(old), _jsonable(new)]
     return changed
+
+
+# Reads of person-level data ---------------------------------------------------------------
+#
+# Every page, PDF and API operation that shows person-level data writes ONE read event per
+# request: ``read`` for one record (its target is the record shown), ``read_list`` for a list
+# or search (its ``changes`` hold the query string and how many records matched). Read
+# actions end in ``.view`` (one record) or ``.list`` (a list), so the trail can be filtered
+# by them. A second call in the same request is ignored: one request, one read event.
+
+READ_SUFFIXES = (".view", ".list")
+_AUDITED = "_sinergi_read_audited"
+_PENDING = "_sinergi_pending_list_read"
+
+
+def _reader(request: Any) -> Any:
+    """The user behind ``request``: the API's authenticated caller, else the session's."""
+    return getattr(request, "auth", None) or getattr(request, "user", None)
+
+
+def _query(request: Any) -> str:
+    params = request.GET.copy()
+    for secret in ("token", "access_token"):
+        params.pop(secret, None)
+    return params.urlencode()[:1000]
+
+
+def read(
+    request: Any,
+    action: str,
+    *,
+    target: models.Model | None = None,
+    facility: Any = None,
+    details: Mapping[str, Any] | None = None,
+) -> AuditEvent | None:
+    """Audit the read of one person-level record (a page, a PDF, an API detail)."""
+    if getattr(request, _AUDITED, False):
+        return None
+    setattr(request, _AUDITED, True)
+    return record(
+        action,
+        by=_reader(request),
+        target=target,
+        facility=facility,
+        changes={"path": request.path, **(details or {})},
+    )
+
+
+def read_list(
+    request: Any,
+    action: str,
+    *,
+    count: int | None = None,
+    facility: Any = None,
+    details: Mapping[str, Any] | None = None,
+) -> AuditEvent | None:
+    """Audit a list or search of person-level records as one event with its query.
+
+    ``count`` is how many records matched. An API list paginated by
+    :class:`sinergi.core.api.PageNumber` passes no count: the event is written by the
+    paginator once it has counted (no extra query).
+    """
+    if getattr(request, _AUDITED, False):
+        return None
+    if count is None:
+        setattr(request, _PENDING, (action, facility, dict(details or {})))
+        return None
+    setattr(request, _AUDITED, True)
+    if facility is None:
+        from sinergi.core.scoping import scope_of
+
+        own = scope_of(_reader(request)).facility_ids()
+        facility = next(iter(own)) if len(own) == 1 else None
+    return record(
+        action,
+        by=_reader(request),
+        facility=facility,
+        changes={"path": request.path, "query": _query(request), "count": count, **(details or {})},
+    )
+
+
+def complete_list_read(request: Any, count: int) -> AuditEvent | None:
+    """Write the list read that :func:`read_list` left pending, now that ``count`` is known."""
+    pending = getattr(request, _PENDING, None)
+    if pending is None:
+        return None
+    delattr(request, _PENDING)
+    action, facility, details = pending
+    return read_list(request, action, count=count, facility=facility, details=details)

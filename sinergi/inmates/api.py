@@ -11,7 +11,7 @@ from ninja.pagination import paginate
 
 from sinergi import sentences as engine
 from sinergi.core import audit
-from sinergi.core.api import PageNumber, api_user
+from sinergi.core.api import PageNumber, api_user, errors
 from sinergi.inmates import actions
 from sinergi.inmates.choices import CrimeCategory, InmateStatus, SecurityLevel
 from sinergi.inmates.models import Inmate
@@ -66,7 +66,9 @@ def _invalid(field: str, message: str) -> ValidationError:
 
 
 @router.post(
-    "/sentence-calculations", response=CalculationOut, summary="Compute a sentence's dates"
+    "/sentence-calculations",
+    response={200: CalculationOut, **errors(400, 401)},
+    summary="Compute a sentence's dates",
 )
 def sentence_calculation(request: HttpRequest, payload: CalculationIn) -> dict[str, Any]:
     """The key dates and the integration rights of a sentence, with the calculation
@@ -171,7 +173,9 @@ class InmateDetailOut(InmateOut):
     calculation: CalculationOut | None
 
 
-@router.get("/inmates", response=list[InmateOut], summary="Inmates you can reach")
+@router.get(
+    "/inmates", response={200: list[InmateOut], **errors(400, 401)}, summary="Inmates you can reach"
+)
 @paginate(PageNumber)
 def list_inmates(
     request: HttpRequest,
@@ -192,10 +196,15 @@ def list_inmates(
         inmates = inmates.filter(security_level=security_level)
     if released_before:
         inmates = inmates.filter(sentence__expiry_after_remission__lt=released_before)
+    audit.read_list(request, "inmate.list")
     return inmates.order_by("name", "id")
 
 
-@router.get("/inmates/{inmate_id}", response=InmateDetailOut, summary="One inmate")
+@router.get(
+    "/inmates/{inmate_id}",
+    response={200: InmateDetailOut, **errors(400, 401, 404)},
+    summary="One inmate",
+)
 def get_inmate(request: HttpRequest, inmate_id: int) -> Inmate:
     inmate = get_object_or_404(
         Inmate.objects.for_user(api_user(request))
@@ -203,7 +212,7 @@ def get_inmate(request: HttpRequest, inmate_id: int) -> Inmate:
         .prefetch_related("remissions", "disciplinary_records"),
         pk=inmate_id,
     )
-    audit.record("inmate.view", by=api_user(request), target=inmate)
+    audit.read(request, "inmate.view", target=inmate)
     sentence = getattr(inmate, "sentence", None)
     calculation = actions.calculation_for(inmate).to_dict() if sentence else None
     inmate.calculation = calculation  # type: ignore[attr-defined]

@@ -81,8 +81,10 @@ def inmate_list(request: HttpRequest) -> HttpResponse:
     if not has_perm(request.user, "inmates.view_inmate"):
         raise Http404
     inmates, form = _filtered_inmates(request)
+    page = paginate(request, inmates)
+    audit.read_list(request, "inmate.list", count=page.paginator.count)
     context = {
-        "page": paginate(request, inmates),
+        "page": page,
         "form": form,
         "querystring": querystring_without_page(request),
         "can_change": bool(_facilities_for_writing(request)),
@@ -154,7 +156,7 @@ def inmate_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if not has_perm(request.user, "inmates.view_inmate", inmate):
         raise Http404
-    audit.record("inmate.view", by=request.user, target=inmate)
+    audit.read(request, "inmate.view", target=inmate)
     calculation = actions.calculation_for(inmate)
     rights = {r.right: r for r in inmate.rights.all()}
     history = list(inmate.history.select_related("history_user")[:20]) + list(
@@ -231,6 +233,7 @@ def _edit(
         else:
             messages.success(request, _("Saved."))
             return redirect(inmate)
+    audit.read(request, "inmate.form.view", target=inmate)
     return render(
         request, "inmates/record_form.html", {"inmate": inmate, "form": form, "title": title}
     )
@@ -368,8 +371,10 @@ def rights_worklist(request: HttpRequest) -> HttpResponse:
     )
     if right:
         rows = rows.filter(right=right)
+    page = paginate(request, rows)
+    audit.read_list(request, "inmate.rights.list", count=page.paginator.count)
     context = {
-        "page": paginate(request, rows),
+        "page": page,
         "form": form,
         "today": today,
         "window": window,

@@ -8,7 +8,9 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
-from sinergi.core.api import Conflict, PageNumber, api_user
+from sinergi.core import audit
+from sinergi.core.api import Conflict, PageNumber, api_user, errors
+from sinergi.core.bounds import MAX_CAPACITY, MAX_MONTHS, MAX_PROGRAM_HOURS
 from sinergi.core.permissions import has_perm
 from sinergi.inmates.models import Inmate
 from sinergi.orgs.models import Facility
@@ -39,13 +41,13 @@ class ProgramIn(Schema):
     title: str = Field(min_length=3, max_length=200)
     description: str = ""
     location: str = ""
-    capacity: int = Field(ge=1, le=10000)
-    target_hours: int = Field(0, ge=0)
+    capacity: int = Field(ge=1, le=MAX_CAPACITY)
+    target_hours: int = Field(0, ge=0, le=MAX_PROGRAM_HOURS)
     start_date: datetime.date
     end_date: datetime.date
     allowed_security_levels: list[str] = []
     sex: str = ""
-    min_months_left: int = Field(0, ge=0)
+    min_months_left: int = Field(0, ge=0, le=MAX_MONTHS)
     certification: CertificationScheme = CertificationScheme.INTERNAL
     min_attendance_percent: int = Field(80, ge=0, le=100)
     pass_mark: int | None = Field(None, ge=0, le=100)
@@ -57,8 +59,8 @@ class ProgramPatch(Schema):
     title: str | None = Field(None, min_length=3, max_length=200)
     description: str | None = None
     location: str | None = None
-    capacity: int | None = Field(None, ge=1, le=10000)
-    target_hours: int | None = Field(None, ge=0)
+    capacity: int | None = Field(None, ge=1, le=MAX_CAPACITY)
+    target_hours: int | None = Field(None, ge=0, le=MAX_PROGRAM_HOURS)
     start_date: datetime.date | None = None
     end_date: datetime.date | None = None
     min_attendance_percent: int | None = Field(None, ge=0, le=100)
@@ -124,7 +126,7 @@ class WaitingOut(Schema):
 class MarkSchema(Schema):
     enrollment_id: int
     status: AttendanceStatus | None = None
-    note: str = ""
+    note: str = Field("", max_length=200)
 
 
 class RosterOut(Schema):
@@ -157,7 +159,11 @@ def _program(request: HttpRequest, pk: int, write: bool = False) -> Program:
     return program
 
 
-@router.get("/programs", response=list[ProgramOut], summary="Programs you can reach")
+@router.get(
+    "/programs",
+    response={200: list[ProgramOut], **errors(400, 401)},
+    summary="Programs you can reach",
+)
 @paginate(PageNumber)
 def list_programs(
     request: HttpRequest,
@@ -178,7 +184,11 @@ def list_programs(
     return programs.order_by("-start_date", "id")
 
 
-@router.post("/programs", response={201: ProgramOut}, summary="Create a program (draft)")
+@router.post(
+    "/programs",
+    response={201: ProgramOut, **errors(400, 401, 403, 404, 409, 422)},
+    summary="Create a program (draft)",
+)
 def create_program(request: HttpRequest, payload: ProgramIn) -> Status:
     from sinergi.orgs.models import Partner
 
@@ -197,30 +207,46 @@ def create_program(request: HttpRequest, payload: ProgramIn) -> Status:
     return Status(201, program)
 
 
-@router.patch("/programs/{program_id}", response=ProgramOut, summary="Update a program")
+@router.patch(
+    "/programs/{program_id}",
+    response={200: ProgramOut, **errors(400, 401, 403, 404, 409, 422)},
+    summary="Update a program",
+)
 def update_program(request: HttpRequest, program_id: int, payload: ProgramPatch) -> Program:
     program = _program(request, program_id, write=True)
     values = payload.dict(exclude_unset=True)
     return actions.update_program(program=program, values=values, by=api_user(request))
 
 
-@router.get("/programs/{program_id}/sessions", response=list[SessionOut])
+@router.get(
+    "/programs/{program_id}/sessions",
+    response={200: list[SessionOut], **errors(400, 401, 404)},
+)
 @paginate(PageNumber)
 def list_sessions(request: HttpRequest, program_id: int) -> QuerySet[Session]:
     program = _program(request, program_id)
     return program.sessions.select_related("instructor").order_by("date", "start_time")
 
 
-@router.get("/programs/{program_id}/enrollments", response=list[EnrollmentOut])
+@router.get(
+    "/programs/{program_id}/enrollments",
+    response={200: list[EnrollmentOut], **errors(400, 401, 403, 404)},
+)
 @paginate(PageNumber)
 def list_enrollments(request: HttpRequest, program_id: int) -> QuerySet[Enrollment]:
     program = _program(request, program_id, write=True)
+    audit.read_list(
+        request,
+        "program.participants.list",
+        facility=program.facility_id,
+        details={"program": program.pk},
+    )
     return program.enrollments.select_related("inmate").order_by("inmate__name", "id")
 
 
 @router.post(
     "/programs/{program_id}/enrollments",
-    response={201: EnrollmentOut, 202: WaitingOut},
+    response={201: EnrollmentOut, 202: WaitingOut, **errors(400, 401, 403, 404, 409)},
     summary="Enrol an inmate (201), or waiting-list them when full (202)",
 )
 def create_enrollment(request: HttpRequest, program_id: int, payload: EnrollIn) -> Any:
@@ -257,13 +283,28 @@ def _roster_out(session: Session) -> dict[str, Any]:
     }
 
 
-@router.get("/sessions/{session_id}/attendance", response=RosterOut, summary="The roster")
+@router.get(
+    "/sessions/{session_id}/attendance",
+    response={200: RosterOut, **errors(400, 401, 403, 404)},
+    summary="The roster",
+)
 def get_attendance(request: HttpRequest, session_id: int) -> dict[str, Any]:
-    return _roster_out(_session(request, session_id))
+    session = _session(request, session_id)
+    roster = _roster_out(session)
+    audit.read_list(
+        request,
+        "session.roster.list",
+        count=len(roster["marks"]),
+        facility=session.program.facility_id,
+        details={"session": session.pk},
+    )
+    return roster
 
 
 @router.put(
-    "/sessions/{session_id}/attendance", response=RosterOut, summary="Save the whole roster"
+    "/sessions/{session_id}/attendance",
+    response={200: RosterOut, **errors(400, 401, 403, 404, 409)},
+    summary="Save the whole roster",
 )
 def put_attendance(request: HttpRequest, session_id: int, payload: RosterIn) -> dict[str, Any]:
     session = _session(request, session_id)
@@ -276,7 +317,7 @@ def put_attendance(request: HttpRequest, session_id: int, payload: RosterIn) -> 
 
 @router.get(
     "/certificates/{code}/verify",
-    response=VerifyOut,
+    response={200: VerifyOut, **errors(400, 404)},
     auth=None,
     summary="Verify a certificate (public)",
 )

@@ -18,6 +18,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from sinergi.accounts.models import User
+from sinergi.core import audit
 from sinergi.core.api import Conflict
 from sinergi.core.pagination import paginate, querystring_without_page
 from sinergi.core.permissions import has_perm
@@ -26,6 +27,7 @@ from sinergi.core.scoping import scope_of
 from sinergi.inmates.models import Inmate
 from sinergi.orgs.models import Facility
 from sinergi.programs import actions, documents
+from sinergi.programs import rules as program_rules
 from sinergi.programs.choices import (
     AttendanceStatus,
     CompetencyResult,
@@ -51,6 +53,7 @@ from sinergi.programs.models import (
     Session,
     WaitingListEntry,
 )
+from sinergi.programs.queries import participation_figures
 
 
 def _user(request: HttpRequest) -> User:
@@ -62,6 +65,19 @@ def get_program_for_user(request: HttpRequest, pk: int, *, write: bool = False) 
         Program.objects.for_user(request.user).select_related("facility"), pk=pk
     )
     if not has_perm(request.user, "programs.view_program", program):
+        raise Http404
+    if write and not has_perm(request.user, "programs.change_program", program):
+        raise PermissionDenied
+    return program
+
+
+def get_participants_for_user(request: HttpRequest, pk: int, *, write: bool = False) -> Program:
+    """The program, for a page about who takes part in it (an enrolment, a certificate,
+    the candidates): a 404 for whoever may not see its participants (a partner that
+    delivers it, an instructor), then a 403 without ``programs.change_program`` when
+    ``write``."""
+    program = get_program_for_user(request, pk)
+    if not has_perm(request.user, "programs.view_participants", program):
         raise Http404
     if write and not has_perm(request.user, "programs.change_program", program):
         raise PermissionDenied
@@ -195,13 +211,8 @@ def program_detail(request: HttpRequest, pk: int) -> HttpResponse:
     program = get_program_for_user(request, pk)
     today = timezone.localdate()
     can_change = has_perm(request.user, "programs.change_program", program)
-    enrollments = list(
-        program.enrollments.select_related("inmate", "certificate").order_by(
-            "ended_on", "inmate__name"
-        )
-    )
     sessions = program.sessions.select_related("instructor")
-    context = {
+    context: dict[str, Any] = {
         "program": program,
         "can_change": can_change,
         "facility_today": program.facility.today(),  # completion is judged by it
@@ -209,16 +220,35 @@ def program_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "upcoming": sessions.filter(date__gte=today)[:10],
         "past": sessions.filter(date__lt=today).order_by("-date", "-start_time")[:10],
         "session_count": sessions.count(),
-        "active": [e for e in enrollments if e.ended_on is None],
-        "ended": [e for e in enrollments if e.ended_on is not None],
-        "waiting": program.waiting_list.filter(status__in=["pending", "approved"]).select_related(
-            "inmate"
-        ),
         "units": program.units.all(),
         "slots": program.slots.all(),
-        "end_form": EndEnrollmentForm(),
         "status_labels": dict(program._meta.get_field("status").choices or []),
+        "sees_participants": has_perm(request.user, "programs.view_participants", program),
     }
+    if context["sees_participants"]:
+        enrollments = list(
+            program.enrollments.select_related("inmate", "certificate").order_by(
+                "ended_on", "inmate__name"
+            )
+        )
+        audit.read_list(
+            request,
+            "program.participants.list",
+            count=len(enrollments),
+            facility=program.facility_id,
+            details={"program": program.pk},
+        )
+        context.update(
+            active=[e for e in enrollments if e.ended_on is None],
+            ended=[e for e in enrollments if e.ended_on is not None],
+            waiting=program.waiting_list.filter(status__in=["pending", "approved"]).select_related(
+                "inmate"
+            ),
+            end_form=EndEnrollmentForm(),
+        )
+    else:
+        # A partner that delivers it, an instructor: figures, never a name.
+        context["figures"] = participation_figures(program)
     return render(request, "programs/program_detail.html", context)
 
 
@@ -240,6 +270,7 @@ def program_sessions(request: HttpRequest, pk: int) -> HttpResponse:
         "page": paginate(request, sessions),
         "querystring": querystring_without_page(request),
         "today": timezone.localdate(),
+        "sees_participants": has_perm(request.user, "programs.view_participants", program),
     }
     return render(request, "programs/program_sessions.html", context)
 
@@ -269,7 +300,7 @@ def program_transition(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def candidates(request: HttpRequest, pk: int) -> HttpResponse:
     """Inmates of the facility matching ``q``, each with why they may or may not join."""
-    program = get_program_for_user(request, pk, write=True)
+    program = get_participants_for_user(request, pk, write=True)
     q = request.GET.get("q", "").strip()
     rows = []
     if len(q) >= 2:
@@ -294,6 +325,9 @@ def candidates(request: HttpRequest, pk: int) -> HttpResponse:
             elif inmate.pk in waiting:
                 problems = [_("Already on the waiting list.")]
             rows.append((inmate, problems))
+        audit.read_list(
+            request, "program.candidates.list", count=len(rows), facility=program.facility_id
+        )
     return render(request, "programs/candidates.html", {"program": program, "rows": rows, "q": q})
 
 
@@ -321,7 +355,7 @@ def enroll(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def waiting_decide(request: HttpRequest, pk: int) -> HttpResponse:
     entry = get_object_or_404(WaitingListEntry.objects.select_related("program"), pk=pk)
-    program = get_program_for_user(request, entry.program_id, write=True)
+    program = get_participants_for_user(request, entry.program_id, write=True)
     try:
         actions.decide_waiting(
             entry=entry, status=request.POST.get("status", ""), by=_user(request)
@@ -333,7 +367,7 @@ def waiting_decide(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _enrollment_for(request: HttpRequest, pk: int) -> tuple[Enrollment, Program]:
     enrollment = get_object_or_404(Enrollment.objects.select_related("inmate", "program"), pk=pk)
-    program = get_program_for_user(request, enrollment.program_id, write=True)
+    program = get_participants_for_user(request, enrollment.program_id, write=True)
     return enrollment, program
 
 
@@ -360,6 +394,7 @@ def enrollment_end(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def enrollment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     enrollment, program = _enrollment_for(request, pk)
+    audit.read(request, "enrollment.view", target=enrollment, facility=program.facility_id)
     scores = ScoresForm(
         request.POST or None,
         initial={"pre_test": enrollment.pre_test, "post_test": enrollment.post_test},
@@ -438,10 +473,28 @@ def certificate_pdf(request: HttpRequest, pk: int) -> HttpResponse:
         Certificate.objects.select_related("enrollment__program__facility", "enrollment__inmate"),
         pk=pk,
     )
-    get_program_for_user(request, certificate.enrollment.program_id)
+    # A partner verifies a certificate on the public page, by its code.
+    get_participants_for_user(request, certificate.enrollment.program_id)
+    audit.read(
+        request,
+        "certificate.view",
+        target=certificate,
+        facility=certificate.enrollment.program.facility_id,
+    )
     return documents.pdf_response(
         documents.certificate_pdf(request, certificate), f"sertifikat-{certificate.code}.pdf"
     )
+
+
+def _named_roster(request: HttpRequest, session: Session) -> tuple[list[Enrollment], str]:
+    """The session's roster, each enrolment with the ``label`` that names its inmate for
+    the user (``rules.roster_naming``), and that naming."""
+    naming = program_rules.roster_naming(request.user, session)
+    roster = actions.roster(session)
+    labels = program_rules.roster_labels([e.inmate.name for e in roster], naming)
+    for enrollment, label in zip(roster, labels, strict=True):
+        enrollment.label = label  # type: ignore[attr-defined]
+    return roster, naming
 
 
 @login_required
@@ -468,7 +521,14 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The attendance roster: one form for everyone enrolled, saved in one request."""
     session = get_session_for_user(request, pk)
     can_take = has_perm(request.user, "programs.take_attendance", session)
-    roster = actions.roster(session)
+    roster, naming = _named_roster(request, session)
+    audit.read_list(
+        request,
+        "session.roster.list",
+        count=len(roster),
+        facility=session.program.facility_id,
+        details={"session": session.pk},
+    )
     errors: list[str] = []
     if request.method == "POST":
         if not can_take:
@@ -495,6 +555,8 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "session": session,
             "roster": roster,
+            "show_numbers": naming == program_rules.FULL,
+            "naming": naming,
             "can_take": can_take,
             "errors": errors,
             "statuses": AttendanceStatus.choices,
@@ -548,8 +610,18 @@ def session_sheet(request: HttpRequest, pk: int) -> HttpResponse:
         # Printed, it would look like a session that takes place.
         messages.error(request, _("This session is cancelled: it has no attendance sheet."))
         return redirect(session)
+    roster, naming = _named_roster(request, session)
+    audit.read_list(
+        request,
+        "session.sheet.list",
+        count=len(roster),
+        facility=session.program.facility_id,
+        details={"session": session.pk},
+    )
     return documents.pdf_response(
-        documents.attendance_sheet_pdf(request, session, actions.roster(session)),
+        documents.attendance_sheet_pdf(
+            request, session, roster, show_numbers=naming == program_rules.FULL
+        ),
         f"daftar-hadir-{session.date:%Y%m%d}.pdf",
     )
 
@@ -790,6 +862,7 @@ def development_record(request: HttpRequest, inmate_pk: int) -> HttpResponse:
     )
     if not has_perm(request.user, "inmates.view_inmate", inmate):
         raise Http404
+    audit.read(request, "inmate.record.view", target=inmate)
     return documents.pdf_response(
         documents.development_record_pdf(request, inmate, development_rows(inmate)),
         f"buku-pembinaan-{inmate.pk}.pdf",

@@ -1,6 +1,7 @@
 import datetime
-from typing import Any
+from typing import Any, Literal
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
@@ -8,16 +9,26 @@ from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
-from sinergi.core.api import PageNumber, api_user
+from sinergi.core import audit
+from sinergi.core.api import ErrorOut, PageNumber, api_user
 from sinergi.core.scoping import scope_of
 from sinergi.inmates.models import Inmate
 from sinergi.orgs.models import Partner
 from sinergi.reintegration import actions
-from sinergi.reintegration.choices import LawfulBasis, Outcome, ReferralStatus, ReleaseKind
+from sinergi.reintegration.choices import (
+    LawfulBasis,
+    Outcome,
+    ReferralStatus,
+    ReleaseKind,
+    WorkStatus,
+)
 from sinergi.reintegration.models import (
+    MAX_SAVINGS_RUPIAH,
+    MAX_VACANCIES,
     Consent,
     FollowUp,
     JobOpening,
+    Need,
     Referral,
     ReintegrationPlan,
     Release,
@@ -25,6 +36,19 @@ from sinergi.reintegration.models import (
 from sinergi.reintegration.views import DEFAULT_HORIZON_DAYS, _follow_ups_for, worklist_queryset
 
 router = Router(tags=["reintegration"])
+
+
+def _invalid(exc: DjangoValidationError) -> Status:
+    """A refused field value: 422 with the error shape of every API answer."""
+    errors = (
+        {field: [str(m) for m in found] for field, found in exc.message_dict.items()}
+        if hasattr(exc, "error_dict")
+        else {"__all__": [str(m) for m in exc.messages]}
+    )
+    return Status(
+        422,
+        {"detail": "The request has invalid fields.", "code": "invalid", "errors": errors},
+    )
 
 
 class WorklistOut(Schema):
@@ -79,12 +103,14 @@ class PlanOut(Schema):
 
 
 class ConsentIn(Schema):
-    partner: str
-    purpose: str = Field(min_length=2)
+    partner: str = Field(max_length=100, description="code of a partner serving the facility")
+    purpose: str = Field(min_length=2, max_length=300)
     basis: LawfulBasis = LawfulBasis.CONSENT
-    basis_reference: str = ""
-    guardian_name: str = ""
-    given_on: datetime.date | None = None
+    basis_reference: str = Field("", max_length=200)
+    guardian_name: str = Field("", max_length=200)
+    given_on: datetime.date | None = Field(
+        None, description="not in the future (facility's day); today when left out"
+    )
 
 
 class ConsentOut(Schema):
@@ -102,9 +128,9 @@ class ConsentOut(Schema):
 
 class ReferralIn(Schema):
     inmate_id: int
-    partner: str
-    purpose: str = Field(min_length=2)
-    contact: str = ""
+    partner: str = Field(max_length=100, description="code of a partner serving the facility")
+    purpose: str = Field(min_length=2, max_length=300)
+    contact: str = Field("", max_length=200)
     need_id: int | None = None
     needs_custody: bool = False
 
@@ -125,14 +151,14 @@ class ReferralTransitionIn(Schema):
 
 
 class JobOpeningIn(Schema):
-    title: str = Field(min_length=2)
-    sector: str = ""
-    place: str = ""
-    vacancies: int = Field(1, ge=1)
-    skills_wanted: str = ""
-    skill_categories: list[str] = []
-    excluded_crime_categories: list[str] = []
-    closing_date: datetime.date
+    title: str = Field(min_length=2, max_length=200)
+    sector: str = Field("", max_length=100)
+    place: str = Field("", max_length=150)
+    vacancies: int = Field(1, ge=1, le=MAX_VACANCIES)
+    skills_wanted: str = Field("", max_length=actions.MAX_TEXT)
+    skill_categories: list[str] = Field([], max_length=50)
+    excluded_crime_categories: list[str] = Field([], max_length=50)
+    closing_date: datetime.date = Field(description="from today to a year ahead")
 
 
 class JobOpeningOut(Schema):
@@ -174,13 +200,16 @@ class FollowUpOut(Schema):
 
 class FollowUpIn(Schema):
     contact_made: bool = False
-    work_status: str = ""
-    income_source: str = ""
-    housing: str = ""
-    family: str = ""
-    referrals_used: str = ""
+    work_status: WorkStatus | Literal[""] = ""
+    income_source: str = Field("", max_length=200)
+    housing: str = Field("", max_length=200)
+    family: str = Field("", max_length=200)
+    referrals_used: str = Field("", max_length=300)
     new_offence: bool = False
-    note: str = ""
+    note: str = Field("", max_length=actions.MAX_NOTE)
+    done_on: datetime.date | None = Field(
+        None, description="not before the release nor in the future; today when left out"
+    )
 
 
 def _inmate(request: HttpRequest, pk: int) -> Inmate:
@@ -196,37 +225,53 @@ def _inmate(request: HttpRequest, pk: int) -> Inmate:
 )
 @paginate(PageNumber)
 def worklist(request: HttpRequest, days: int = DEFAULT_HORIZON_DAYS) -> QuerySet[Inmate]:
+    audit.read_list(request, "reintegration.worklist.list")
     return worklist_queryset(api_user(request), timezone.localdate(), max(1, min(days, 730)))
 
 
 @router.get("/inmates/{inmate_id}/plan", response=PlanOut, summary="Reintegration plan")
 def get_plan(request: HttpRequest, inmate_id: int) -> ReintegrationPlan:
     inmate = _inmate(request, inmate_id)
-    return get_object_or_404(
+    plan = get_object_or_404(
         ReintegrationPlan.objects.select_related("assessment").prefetch_related(
             "needs__updates", "needs__partner"
         ),
         inmate=inmate,
     )
+    audit.read(request, "reintegration.plan.view", target=inmate)
+    return plan
 
 
 @router.get("/inmates/{inmate_id}/consents", response=list[ConsentOut])
-def list_consents(request: HttpRequest, inmate_id: int) -> QuerySet[Consent]:
-    return Consent.objects.filter(inmate=_inmate(request, inmate_id)).select_related("partner")
-
-
-@router.post("/inmates/{inmate_id}/consents", response={201: ConsentOut})
-def create_consent(request: HttpRequest, inmate_id: int, payload: ConsentIn) -> Status:
-    consent = actions.record_consent(
-        inmate=_inmate(request, inmate_id),
-        partner=get_object_or_404(Partner, code=payload.partner),
-        purpose=payload.purpose,
-        basis=payload.basis,
-        basis_reference=payload.basis_reference,
-        guardian_name=payload.guardian_name,
-        given_on=payload.given_on or timezone.localdate(),
-        by=api_user(request),
+def list_consents(request: HttpRequest, inmate_id: int) -> list[Consent]:
+    inmate = _inmate(request, inmate_id)
+    consents = list(Consent.objects.filter(inmate=inmate).select_related("partner"))
+    audit.read_list(
+        request,
+        "consent.list",
+        count=len(consents),
+        facility=inmate.facility_id,
+        details={"inmate": inmate.pk},
     )
+    return consents
+
+
+@router.post("/inmates/{inmate_id}/consents", response={201: ConsentOut, 422: ErrorOut})
+def create_consent(request: HttpRequest, inmate_id: int, payload: ConsentIn) -> Status:
+    inmate = _inmate(request, inmate_id)
+    try:
+        consent = actions.record_consent(
+            inmate=inmate,
+            partner=Partner.objects.filter(code=payload.partner).first(),
+            purpose=payload.purpose,
+            basis=payload.basis,
+            basis_reference=payload.basis_reference,
+            guardian_name=payload.guardian_name,
+            given_on=payload.given_on or inmate.facility.today(),
+            by=api_user(request),
+        )
+    except DjangoValidationError as exc:
+        return _invalid(exc)
     return Status(201, consent)
 
 
@@ -264,10 +309,13 @@ def list_referrals(
         .order_by("-created_at", "-id")
     )
     shown = list(rows[(page - 1) * page_size : page * page_size])
-    actions.audit_reads(shown, by=api_user(request))
+    count = rows.count()
+    audit.read_list(
+        request, "referral.list", count=count, details={"referrals": [r.pk for r in shown]}
+    )
     return {
         "items": [_referral_out(r, request, audited=True) for r in shown],
-        "count": rows.count(),
+        "count": count,
     }
 
 
@@ -281,30 +329,32 @@ def get_referral(request: HttpRequest, referral_id: int) -> dict[str, Any]:
         Referral.objects.for_user(api_user(request)).select_related("partner", "inmate", "need"),
         pk=referral_id,
     )
-    return _referral_out(referral, request)
+    audit.read(request, "referral.view", target=referral, facility=referral.inmate.facility_id)
+    return _referral_out(referral, request, audited=True)
 
 
 @router.post(
-    "/referrals", response={201: ReferralOut}, summary="Refer (409 naming the missing consent)"
+    "/referrals",
+    response={201: ReferralOut, 409: ErrorOut, 422: ErrorOut},
+    summary="Refer (409 naming the missing consent)",
 )
 def create_referral(request: HttpRequest, payload: ReferralIn) -> Status:
     inmate = _inmate(request, payload.inmate_id)
     need = None
     if payload.need_id:
-        need = get_object_or_404(
-            ReintegrationPlan.objects.get(inmate=inmate).needs, pk=payload.need_id
+        need = get_object_or_404(Need, plan__inmate=inmate, pk=payload.need_id)
+    try:
+        referral = actions.refer(
+            inmate=inmate,
+            partner=Partner.objects.filter(code=payload.partner).first(),
+            purpose=payload.purpose,
+            contact=payload.contact or api_user(request).get_full_name(),
+            need=need,
+            needs_custody=payload.needs_custody,
+            by=api_user(request),
         )
-    referral = actions.refer(
-        inmate=inmate,
-        partner=get_object_or_404(Partner, code=payload.partner),
-        purpose=payload.purpose,
-        contact=payload.contact or api_user(request).get_full_name(),
-        need=need,
-        by=api_user(request),
-    )
-    if payload.needs_custody:
-        referral.needs_custody = True
-        referral.save(update_fields=["needs_custody"])
+    except DjangoValidationError as exc:
+        return _invalid(exc)
     return Status(201, _referral_out(referral, request))
 
 
@@ -333,7 +383,9 @@ def list_jobs(request: HttpRequest) -> QuerySet[JobOpening]:
     )
 
 
-@router.post("/job-openings", response={201: JobOpeningOut}, summary="Post an opening")
+@router.post(
+    "/job-openings", response={201: JobOpeningOut, 422: ErrorOut}, summary="Post an opening"
+)
 def create_job(request: HttpRequest, payload: JobOpeningIn) -> Status:
     user = api_user(request)
     partner = Partner.objects.filter(
@@ -343,7 +395,10 @@ def create_job(request: HttpRequest, payload: JobOpeningIn) -> Status:
         from django.core.exceptions import PermissionDenied
 
         raise PermissionDenied("Only partner businesses post job openings.")
-    return Status(201, actions.post_job(partner=partner, values=payload.dict(), by=user))
+    try:
+        return Status(201, actions.post_job(partner=partner, values=payload.dict(), by=user))
+    except DjangoValidationError as exc:
+        return _invalid(exc)
 
 
 @router.get("/releases", response=list[ReleaseOut], summary="Releases you can reach")
@@ -359,41 +414,62 @@ def list_releases(request: HttpRequest) -> QuerySet[Release]:
             Q(inmate__in=Inmate.objects.for_user(user))
             | Q(bapas_id__in=scope.facility_ids("probation_officer"))
         )
+    audit.read_list(request, "release.list")
     return rows.order_by("-released_on", "id")
 
 
 class ReleaseIn(Schema):
     inmate_id: int
-    released_on: datetime.date
+    released_on: datetime.date = Field(
+        description="not before the detention start nor after tomorrow (facility's day)"
+    )
     kind: ReleaseKind
-    leaves_with: str = ""
-    savings_rupiah: int = Field(0, ge=0)
-    bapas: str | None = Field(None, description="code of the Bapas")
-    probation_officer: str | None = Field(None, description="username of the PK")
+    leaves_with: str = Field("", max_length=actions.MAX_TEXT)
+    savings_rupiah: int = Field(0, ge=0, le=MAX_SAVINGS_RUPIAH)
+    bapas: str | None = Field(None, max_length=100, description="code of the Bapas")
+    probation_officer: str | None = Field(
+        None, max_length=150, description="username of a probation officer of that Bapas"
+    )
 
 
-@router.post("/releases", response={201: ReleaseOut}, summary="Record a release and hand-over")
+@router.post(
+    "/releases",
+    response={201: ReleaseOut, 409: ErrorOut, 422: ErrorOut},
+    summary="Record a release and hand-over (409 when already recorded)",
+)
 def create_release(request: HttpRequest, payload: ReleaseIn) -> Status:
     from sinergi.accounts.models import User
     from sinergi.orgs.models import Facility
 
     inmate = _inmate(request, payload.inmate_id)
-    release = actions.record_release(
-        inmate=inmate,
-        by=api_user(request),
-        values={
-            "released_on": payload.released_on,
-            "kind": payload.kind,
-            "leaves_with": payload.leaves_with,
-            "savings_rupiah": payload.savings_rupiah,
-            "bapas": get_object_or_404(Facility, code=payload.bapas, kind="bapas")
-            if payload.bapas
-            else None,
-            "probation_officer": get_object_or_404(User, username=payload.probation_officer)
-            if payload.probation_officer
-            else None,
-        },
-    )
+    unknown: dict[str, list[str]] = {}
+    bapas = None
+    if payload.bapas:
+        bapas = Facility.objects.filter(code=payload.bapas, kind="bapas").first()
+        if bapas is None:
+            unknown["bapas"] = ["No Bapas has this code."]
+    officer = None
+    if payload.probation_officer:
+        officer = User.objects.filter(username=payload.probation_officer).first()
+        if officer is None:
+            unknown["probation_officer"] = ["Choose a probation officer of the Bapas."]
+    try:
+        if unknown:
+            raise DjangoValidationError(unknown)
+        release = actions.record_release(
+            inmate=inmate,
+            by=api_user(request),
+            values={
+                "released_on": payload.released_on,
+                "kind": payload.kind,
+                "leaves_with": payload.leaves_with,
+                "savings_rupiah": payload.savings_rupiah,
+                "bapas": bapas,
+                "probation_officer": officer,
+            },
+        )
+    except DjangoValidationError as exc:
+        return _invalid(exc)
     return Status(201, release)
 
 
@@ -403,10 +479,19 @@ def list_follow_ups(request: HttpRequest, due_only: bool = False) -> QuerySet[Fo
     rows = _follow_ups_for(api_user(request))
     if due_only:
         rows = rows.filter(done_on__isnull=True)
+    audit.read_list(request, "followup.list")
     return rows.order_by("due_on", "id")
 
 
-@router.post("/follow-ups/{follow_up_id}", response=FollowUpOut, summary="Record a follow-up")
-def record_follow_up(request: HttpRequest, follow_up_id: int, payload: FollowUpIn) -> FollowUp:
+@router.post(
+    "/follow-ups/{follow_up_id}",
+    response={200: FollowUpOut, 403: ErrorOut, 422: ErrorOut},
+    summary="Record a follow-up (the Bapas's probation officers)",
+)
+def record_follow_up(request: HttpRequest, follow_up_id: int, payload: FollowUpIn) -> Status:
     item = get_object_or_404(_follow_ups_for(api_user(request)), pk=follow_up_id)
-    return actions.record_follow_up(follow_up=item, values=payload.dict(), by=api_user(request))
+    try:
+        done = actions.record_follow_up(follow_up=item, values=payload.dict(), by=api_user(request))
+    except DjangoValidationError as exc:
+        return _invalid(exc)
+    return Status(200, done)

@@ -5,16 +5,19 @@ from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Exists, Min, OuterRef, Q
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Exists, IntegerField, Min, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from sinergi.accounts.models import User
+from sinergi.core import audit
 from sinergi.core.api import Conflict
 from sinergi.core.pagination import paginate, querystring_without_page
 from sinergi.core.permissions import has_perm
@@ -39,8 +42,61 @@ MAX_HORIZON_DAYS = 730
 
 
 def _refused(request: HttpRequest, exc: Exception) -> None:
-    """Tell the user why an action was refused (a workflow conflict or a permission)."""
+    """Tell the user why an action was refused (a workflow conflict, a permission, or
+    field errors, each named with its field)."""
+    if isinstance(exc, ValidationError):
+        for text in _error_lines(exc):
+            messages.error(request, text)
+        return
     messages.error(request, str(getattr(exc, "detail", "")) or str(exc) or _("Not allowed."))
+
+
+FIELD_LABELS = {
+    "partner": _lazy("Partner"),
+    "given_on": _lazy("Given on"),
+    "purpose": _lazy("Purpose"),
+    "basis": _lazy("Lawful basis"),
+    "basis_reference": _lazy("Reference of the legal basis"),
+    "guardian_name": _lazy("Parent or guardian"),
+    "contact": _lazy("Facility contact"),
+    "need": _lazy("Need"),
+    "released_on": _lazy("Release date"),
+    "kind": _lazy("Kind"),
+    "savings_rupiah": _lazy("Savings from premi (Rp)"),
+    "leaves_with": _lazy("Leaves with"),
+    "bapas": _lazy("Bapas"),
+    "probation_officer": _lazy("Probation officer (PK)"),
+    "done_on": _lazy("Done on"),
+    "closing_date": _lazy("Closing date"),
+    "vacancies": _lazy("Vacancies"),
+}
+
+
+def _error_lines(exc: ValidationError) -> list[str]:
+    if not hasattr(exc, "error_dict"):
+        return [str(m) for m in exc.messages]
+    return [
+        f"{FIELD_LABELS.get(field, field)}: {message}"
+        for field, found in exc.message_dict.items()
+        for message in found
+    ]
+
+
+def _posted_date(request: HttpRequest, name: str) -> tuple[datetime.date | None, bool]:
+    """The date posted as ``name`` and whether it was valid: empty is (None, True), a
+    text that is not a date (or no such day) is (None, False), never today in silence."""
+    text = request.POST.get(name, "").strip()
+    if not text:
+        return None, True
+    try:
+        day = parse_date(text)
+    except ValueError:
+        return None, False
+    return day, day is not None
+
+
+def _date_error() -> str:
+    return _("Give a date as YYYY-MM-DD.")
 
 
 def _partner(request: HttpRequest) -> Partner | None:
@@ -102,11 +158,13 @@ def worklist(request: HttpRequest) -> HttpResponse:
         rows = rows.filter(needs_open=True)
     elif plan == "ready":
         rows = rows.filter(has_plan=True, needs_open=False)
+    page = paginate(request, rows)
+    audit.read_list(request, "reintegration.worklist.list", count=page.paginator.count)
     return render(
         request,
         "reintegration/worklist.html",
         {
-            "page": paginate(request, rows),
+            "page": page,
             "days": horizon,
             "adjusted": adjusted,
             "max_days": MAX_HORIZON_DAYS,
@@ -138,6 +196,7 @@ def plan(request: HttpRequest, inmate_pk: int) -> HttpResponse:
         except (Conflict, PermissionDenied) as exc:
             _refused(request, exc)
         return redirect("reintegration:plan", inmate_pk=inmate.pk)
+    audit.read(request, "reintegration.plan.view", target=inmate)
     current = ReintegrationPlan.objects.filter(inmate=inmate).select_related("assessment").first()
     needs = []
     if current:
@@ -183,7 +242,7 @@ def need_update(request: HttpRequest, pk: int) -> HttpResponse:
                 note=request.POST.get("note", ""),
                 by=_user(request),
             )
-        except (Conflict, PermissionDenied) as exc:
+        except (Conflict, PermissionDenied, ValidationError) as exc:
             _refused(request, exc)
     return redirect(f"/reintegration/inmates/{inmate.pk}/#need-{need.pk}")
 
@@ -193,9 +252,11 @@ def need_update(request: HttpRequest, pk: int) -> HttpResponse:
 def consent_create(request: HttpRequest, inmate_pk: int) -> HttpResponse:
     inmate = _inmate(request, inmate_pk)
     partner = _partner(request)
-    given_on = parse_date(request.POST.get("given_on", "")) or timezone.localdate()
+    given_on, date_ok = _posted_date(request, "given_on")
     if partner is None:
         messages.error(request, _("Choose the partner."))
+    elif not date_ok:
+        messages.error(request, f"{FIELD_LABELS['given_on']}: {_date_error()}")
     else:
         try:
             actions.record_consent(
@@ -205,10 +266,10 @@ def consent_create(request: HttpRequest, inmate_pk: int) -> HttpResponse:
                 basis=request.POST.get("basis", LawfulBasis.CONSENT),
                 basis_reference=request.POST.get("basis_reference", ""),
                 guardian_name=request.POST.get("guardian_name", ""),
-                given_on=given_on,
+                given_on=given_on or inmate.facility.today(),
                 by=_user(request),
             )
-        except (Conflict, PermissionDenied) as exc:
+        except (Conflict, PermissionDenied, ValidationError) as exc:
             _refused(request, exc)
         else:
             messages.success(request, _("Consent recorded."))
@@ -250,7 +311,7 @@ def referral_create(request: HttpRequest, inmate_pk: int) -> HttpResponse:
             contact=request.POST.get("contact", "") or _user(request).get_full_name(),
             by=_user(request),
         )
-    except (Conflict, PermissionDenied) as exc:
+    except (Conflict, PermissionDenied, ValidationError) as exc:
         _refused(request, exc)
     else:
         messages.success(request, _("Referral sent."))
@@ -262,11 +323,18 @@ def referral_list(request: HttpRequest) -> HttpResponse:
     if not scope_of(request.user).roles:
         raise Http404
     referrals = Referral.objects.for_user(request.user).select_related("partner", "inmate", "need")
+    page = paginate(request, referrals.order_by("-created_at", "-id"))
+    audit.read_list(
+        request,
+        "referral.list",
+        count=page.paginator.count,
+        details={"referrals": [r.pk for r in page.object_list]},
+    )
     return render(
         request,
         "reintegration/referral_list.html",
         {
-            "page": paginate(request, referrals.order_by("-created_at", "-id")),
+            "page": page,
             "querystring": querystring_without_page(request),
         },
     )
@@ -282,12 +350,13 @@ def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     user = _user(request)
     sides = actions.referral_sides(user, referral)
+    audit.read(request, "referral.view", target=referral, facility=referral.inmate.facility_id)
     return render(
         request,
         "reintegration/referral_detail.html",
         {
             "referral": referral,
-            "shared": actions.shared_fields(referral, by=user),
+            "shared": actions.referral_fields(referral),  # the read is audited above
             "is_facility": actions.FACILITY in sides,
             "moves": [
                 t
@@ -327,48 +396,51 @@ def release(request: HttpRequest, inmate_pk: int) -> HttpResponse:
     inmate = _inmate(request, inmate_pk)
     if not has_perm(request.user, "inmates.change_inmate", inmate):
         raise PermissionDenied
-    bapas_list = Facility.objects.filter(kind="bapas").order_by("name")
-    officers = User.objects.filter(
-        memberships__role="probation_officer", memberships__is_active=True
-    ).distinct()
+    bapas_list = Facility.objects.filter(kind="bapas", is_active=True).order_by("name")
+    data = request.POST if request.method == "POST" else request.GET
+    bapas_pk = data.get("bapas", "")
+    bapas = bapas_list.filter(pk=bapas_pk).first() if bapas_pk.isdigit() else None
+    # Only the chosen Bapas's probation officers are offered (choosing a Bapas reloads
+    # the list); the action refuses anyone else.
+    officers = actions.probation_officers(bapas)
     errors: list[str] = []
+    field_errors: dict[str, list[str]] = {}
     if request.method == "POST":
-        released_on = parse_date(request.POST.get("released_on", ""))
-        kind = request.POST.get("kind", "")
-        bapas_pk = request.POST.get("bapas", "")
-        pk_pk = request.POST.get("probation_officer", "")
+        released_on, _valid = _posted_date(request, "released_on")
         if released_on is None:
-            errors.append(_("Give the release date (YYYY-MM-DD)."))
-        if kind not in ReleaseKind.values:
-            errors.append(_("Choose the kind of release."))
-        try:
-            savings = int(request.POST.get("savings_rupiah") or 0)
-        except ValueError:
-            errors.append(_("Savings are a whole number of rupiah."))
-            savings = 0
-        if not errors:
+            field_errors["released_on"] = [_date_error()]
+        savings_text = request.POST.get("savings_rupiah", "").strip() or "0"
+        savings: int | str = int(savings_text) if savings_text.isdigit() else savings_text
+        pk_pk = request.POST.get("probation_officer", "")
+        officer = User.objects.filter(pk=pk_pk).first() if pk_pk.isdigit() else None
+        if bapas_pk and bapas is None:
+            field_errors["bapas"] = [_("Hand over to a Bapas.")]
+        values = {
+            "released_on": released_on,
+            "kind": request.POST.get("kind", ""),
+            "leaves_with": request.POST.get("leaves_with", ""),
+            "savings_rupiah": savings,
+            "bapas": bapas,
+            "probation_officer": officer,
+        }
+        for field, found in actions.release_errors(inmate=inmate, values=values).items():
+            field_errors.setdefault(field, found)
+        if not field_errors:
             try:
-                actions.record_release(
-                    inmate=inmate,
-                    by=_user(request),
-                    values={
-                        "released_on": released_on,
-                        "kind": kind,
-                        "leaves_with": request.POST.get("leaves_with", ""),
-                        "savings_rupiah": savings,
-                        "bapas": bapas_list.filter(pk=bapas_pk).first()
-                        if bapas_pk.isdigit()
-                        else None,
-                        "probation_officer": officers.filter(pk=pk_pk).first()
-                        if pk_pk.isdigit()
-                        else None,
-                    },
-                )
+                actions.record_release(inmate=inmate, by=_user(request), values=values)
+            except ValidationError as exc:
+                field_errors = exc.message_dict
             except (Conflict, PermissionDenied) as exc:
                 errors.append(str(getattr(exc, "detail", exc)))
             else:
                 messages.success(request, _("Release recorded and handed over."))
                 return redirect("reintegration:plan", inmate_pk=inmate.pk)
+        errors.extend(
+            f"{FIELD_LABELS.get(field, field)}: {message}"
+            for field, found in field_errors.items()
+            for message in found
+        )
+    audit.read(request, "release.form.view", target=inmate)
     return render(
         request,
         "reintegration/release_form.html",
@@ -376,9 +448,13 @@ def release(request: HttpRequest, inmate_pk: int) -> HttpResponse:
             "inmate": inmate,
             "kinds": ReleaseKind.choices,
             "bapas_list": bapas_list,
+            "bapas": bapas,
             "officers": officers,
             "errors": errors,
-            "today": timezone.localdate(),
+            "field_errors": field_errors,
+            "posted": request.POST if request.method == "POST" else {},
+            "today": inmate.facility.today(),
+            "max_savings": actions.MAX_SAVINGS_RUPIAH,
         },
     )
 
@@ -394,6 +470,7 @@ def handover_pdf(request: HttpRequest, inmate_pk: int) -> HttpResponse:
         Release.objects.select_related("bapas", "probation_officer"), inmate=inmate
     )
     plan_obj = ReintegrationPlan.objects.filter(inmate=inmate).first()
+    audit.read(request, "release.handover.view", target=inmate)
     return pdf_response(
         render_pdf(
             "reintegration/pdf/handover.html",
@@ -414,18 +491,15 @@ def handover_pdf(request: HttpRequest, inmate_pk: int) -> HttpResponse:
 def _follow_ups_for(user: object) -> Any:
     from sinergi.reintegration.models import FollowUp
 
+    # Follow-ups belong to the Bapas the person was handed over to (its probation
+    # officers); the releasing facility's officers and heads read them. A partner never
+    # reaches them: it records the outcome of its own referral. Being named probation
+    # officer gives nothing without the Bapas's role.
     scope = scope_of(user)
     if scope.is_admin:
         return FollowUp.objects.all()
-    partner_referred = Referral.objects.filter(
-        partner_id__in=scope.partner_ids("partner_user"),
-        status__in=["accepted", "in_progress", "completed"],
-        consent__withdrawn_on__isnull=True,
-    ).values("inmate_id")
     return FollowUp.objects.filter(
-        Q(release__inmate_id__in=partner_referred)
-        | Q(release__probation_officer_id=getattr(user, "pk", None))
-        | Q(release__bapas_id__in=scope.facility_ids("probation_officer"))
+        Q(release__bapas_id__in=scope.facility_ids("probation_officer"))
         | Q(release__inmate__facility_id__in=scope.facility_ids("program_officer", "head"))
     )
 
@@ -439,11 +513,13 @@ def follow_ups(request: HttpRequest) -> HttpResponse:
     )
     if request.GET.get("show") != "all":
         rows = rows.filter(done_on__isnull=True)
+    page = paginate(request, rows)
+    audit.read_list(request, "followup.list", count=page.paginator.count)
     return render(
         request,
         "reintegration/follow_ups.html",
         {
-            "page": paginate(request, rows),
+            "page": page,
             "today": timezone.localdate(),
             "querystring": querystring_without_page(request),
             "show": request.GET.get("show", ""),
@@ -455,31 +531,47 @@ def follow_ups(request: HttpRequest) -> HttpResponse:
 def follow_up(request: HttpRequest, pk: int) -> HttpResponse:
     from sinergi.reintegration.choices import WorkStatus
 
-    item = get_object_or_404(_follow_ups_for(request.user).select_related("release__inmate"), pk=pk)
+    item = get_object_or_404(
+        _follow_ups_for(request.user).select_related("release__inmate__facility"), pk=pk
+    )
+    can_record = actions.may_record_follow_up(_user(request), item.release)
+    field_errors: dict[str, list[str]] = {}
     if request.method == "POST":
-        work = request.POST.get("work_status", "")
+        if not can_record:
+            raise PermissionDenied
+        done_on, valid = _posted_date(request, "done_on")
         values = {
             "contact_made": request.POST.get("contact_made") == "on",
-            "work_status": work if work in WorkStatus.values else "",
-            "income_source": request.POST.get("income_source", "")[:200],
-            "housing": request.POST.get("housing", "")[:200],
-            "family": request.POST.get("family", "")[:200],
-            "referrals_used": request.POST.get("referrals_used", "")[:300],
+            "work_status": request.POST.get("work_status", ""),
+            "income_source": request.POST.get("income_source", ""),
+            "housing": request.POST.get("housing", ""),
+            "family": request.POST.get("family", ""),
+            "referrals_used": request.POST.get("referrals_used", ""),
             "new_offence": request.POST.get("new_offence") == "on",
             "note": request.POST.get("note", ""),
+            "done_on": done_on,
         }
-        try:
-            actions.record_follow_up(follow_up=item, values=values, by=_user(request))
-        except PermissionDenied:
-            raise
-        messages.success(request, _("Follow-up recorded."))
-        return redirect("reintegration:follow_ups")
+        if not valid:
+            field_errors["done_on"] = [_date_error()]
+        else:
+            try:
+                actions.record_follow_up(follow_up=item, values=values, by=_user(request))
+            except ValidationError as exc:
+                field_errors = exc.message_dict
+            else:
+                messages.success(request, _("Follow-up recorded."))
+                return redirect("reintegration:follow_ups")
+    audit.read(request, "followup.view", target=item, facility=item.release.inmate.facility_id)
     return render(
         request,
         "reintegration/follow_up_form.html",
         {
             "item": item,
             "work_statuses": WorkStatus.choices,
+            "can_record": can_record,
+            "field_errors": field_errors,
+            "posted": request.POST if request.method == "POST" else None,
+            "today": item.release.inmate.facility.today(),
         },
     )
 
@@ -487,7 +579,7 @@ def follow_up(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def jobs(request: HttpRequest) -> HttpResponse:
     from sinergi.programs.choices import ProgramCategory
-    from sinergi.reintegration.models import JobOpening
+    from sinergi.reintegration.models import JobApplication, JobOpening
 
     scope = scope_of(request.user)
     if not scope.roles:
@@ -498,44 +590,60 @@ def jobs(request: HttpRequest) -> HttpResponse:
         partner = Partner.objects.filter(pk__in=own, kind="business").first()
         if partner is None:
             raise PermissionDenied
-        closing = parse_date(request.POST.get("closing_date", ""))
-        try:
-            vacancies = max(1, int(request.POST.get("vacancies") or 1))
-        except ValueError:
-            vacancies = 1
+        closing, _valid = _posted_date(request, "closing_date")
+        vacancies_text = request.POST.get("vacancies", "").strip() or "1"
         if not request.POST.get("title") or closing is None:
             errors.append(_("Give the job and a closing date (YYYY-MM-DD)."))
         else:
-            actions.post_job(
-                partner=partner,
-                by=_user(request),
-                values={
-                    "title": request.POST["title"][:200],
-                    "sector": request.POST.get("sector", "")[:100],
-                    "place": request.POST.get("place", "")[:150],
-                    "vacancies": vacancies,
-                    "skills_wanted": request.POST.get("skills_wanted", ""),
-                    "skill_categories": [
-                        c
-                        for c in request.POST.getlist("skill_categories")
-                        if c in ProgramCategory.values
-                    ],
-                    "excluded_crime_categories": [
-                        c
-                        for c in request.POST.getlist("excluded_crime_categories")
-                        if c in CrimeCategory.values
-                    ],
-                    "closing_date": closing,
-                },
-            )
-            messages.success(request, _("Job opening posted."))
-            return redirect("reintegration:jobs")
+            try:
+                actions.post_job(
+                    partner=partner,
+                    by=_user(request),
+                    values={
+                        "title": request.POST["title"],
+                        "sector": request.POST.get("sector", ""),
+                        "place": request.POST.get("place", ""),
+                        "vacancies": int(vacancies_text)
+                        if vacancies_text.isdigit()
+                        else vacancies_text,
+                        "skills_wanted": request.POST.get("skills_wanted", ""),
+                        "skill_categories": [
+                            c
+                            for c in request.POST.getlist("skill_categories")
+                            if c in ProgramCategory.values
+                        ],
+                        "excluded_crime_categories": [
+                            c
+                            for c in request.POST.getlist("excluded_crime_categories")
+                            if c in CrimeCategory.values
+                        ],
+                        "closing_date": closing,
+                    },
+                )
+            except ValidationError as exc:
+                errors.extend(_error_lines(exc))
+            else:
+                messages.success(request, _("Job opening posted."))
+                return redirect("reintegration:jobs")
     openings = JobOpening.objects.for_user(request.user).select_related("partner")
+    # An employer counts only the applications whose consent still stands; the
+    # facility counts those of its own people.
+    visible = JobApplication.objects.filter(opening=OuterRef("pk"))
+    if scope.is_admin:
+        pass
+    elif scope.facility_ids():
+        visible = visible.filter(inmate__in=Inmate.objects.for_user(request.user))
+    else:
+        visible = visible.consented()
+    applied = Subquery(
+        visible.order_by().values("opening").annotate(n=Count("pk")).values("n"),
+        output_field=IntegerField(),
+    )
     return render(
         request,
         "reintegration/jobs.html",
         {
-            "openings": openings.annotate(applied=Count("applications")),
+            "openings": openings.annotate(applied=Coalesce(applied, 0)),
             "can_post": Partner.objects.filter(pk__in=own, kind="business").exists(),
             "categories": ProgramCategory.choices,
             "crime_categories": CrimeCategory.choices,
@@ -547,7 +655,7 @@ def jobs(request: HttpRequest) -> HttpResponse:
 @login_required
 def job(request: HttpRequest, pk: int) -> HttpResponse:
     from sinergi.reintegration.choices import ApplicationStatus
-    from sinergi.reintegration.models import JobApplication, JobOpening
+    from sinergi.reintegration.models import JobOpening
 
     opening = get_object_or_404(JobOpening.objects.select_related("partner"), pk=pk)
     scope = scope_of(request.user)
@@ -562,7 +670,8 @@ def job(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, _("Application recorded."))
             elif request.POST.get("application"):
                 application = get_object_or_404(
-                    JobApplication, pk=request.POST["application"], opening=opening
+                    _applications_seen(request, opening, is_employer),
+                    pk=request.POST["application"],
                 )
                 actions.update_application(
                     application=application,
@@ -573,9 +682,8 @@ def job(request: HttpRequest, pk: int) -> HttpResponse:
         except (Conflict, PermissionDenied, ValueError) as exc:
             _refused(request, exc)
         return redirect(opening)
-    applications = opening.applications.select_related("inmate")
-    if not is_employer:
-        applications = applications.filter(inmate__in=Inmate.objects.for_user(request.user))
+    applications = _applications_seen(request, opening, is_employer).select_related("inmate")
+    shown = list(applications)
     matches = []
     if scope.facility_ids():
         pre_release = worklist_queryset(request.user, timezone.localdate(), DEFAULT_HORIZON_DAYS)
@@ -584,17 +692,36 @@ def job(request: HttpRequest, pk: int) -> HttpResponse:
                 :50
             ]
         )
+    audit.read_list(
+        request,
+        "job.applications.list",
+        count=len(shown) + len(matches),
+        details={"opening": opening.pk},
+    )
     return render(
         request,
         "reintegration/job.html",
         {
             "opening": opening,
-            "applications": applications,
+            "applications": shown,
             "matches": matches,
             "is_employer": is_employer,
             "statuses": ApplicationStatus.choices,
         },
     )
+
+
+def _applications_seen(request: HttpRequest, opening: Any, is_employer: bool) -> Any:
+    """An opening's applications this user may see: the employer those whose consent
+    still stands (a withdrawal hides them at once), the facility its own people's."""
+    from sinergi.reintegration.models import JobApplication
+
+    rows = JobApplication.objects.filter(opening=opening)
+    if scope_of(request.user).is_admin:
+        return rows
+    if is_employer:
+        return rows.consented()
+    return rows.filter(inmate__in=Inmate.objects.for_user(request.user))
 
 
 @login_required
@@ -606,6 +733,7 @@ def consent_form_pdf(request: HttpRequest, pk: int) -> HttpResponse:
         Consent.objects.select_related("inmate__facility", "partner"), pk=pk
     )
     inmate = _inmate(request, consent.inmate_id)
+    audit.read(request, "consent.view", target=consent, facility=inmate.facility_id)
     return pdf_response(
         render_pdf(
             "reintegration/pdf/consent.html", {"consent": consent, "inmate": inmate}, request
@@ -635,9 +763,10 @@ def consent_signed(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def consent_signed_file(request: HttpRequest, pk: int) -> FileResponse:
     consent = get_object_or_404(Consent, pk=pk)
-    _inmate(request, consent.inmate_id)
+    inmate = _inmate(request, consent.inmate_id)
     if not consent.signed_form:
         raise Http404
+    audit.read(request, "consent.file.view", target=consent, facility=inmate.facility_id)
     return FileResponse(
         consent.signed_form.open("rb"), filename=consent.signed_form.name.rsplit("/", 1)[-1]
     )
