@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from sinergi.accounts.mfa import mfa_missing
 from sinergi.accounts.models import ApiToken, User, hash_token
 from sinergi.core import audit
 
@@ -13,42 +18,102 @@ class TokenError(ValueError):
     pass
 
 
+class TokenRefused(Exception):
+    """A token that exists but may not be used; ``detail`` says why, for the caller."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail)
+        self.detail = detail
+
+
 @transaction.atomic
 def create_api_token(*, user: User, name: str, by: User) -> tuple[ApiToken, str]:
-    """Create a token for ``user``; return it with the raw value, which is never stored."""
+    """Create a token for ``user``; return it with the raw value, which is never stored.
+
+    It expires after settings.API_TOKEN_DAYS. Where a second factor is required for the
+    user, they must have set one up first: a token must not be a way around it."""
     name = name.strip()
     if not name:
-        raise TokenError("A token needs a name.")
+        raise TokenError(_("A token needs a name."))
     if len(name) > 100:
-        raise TokenError("A token name has at most 100 characters.")
+        raise TokenError(_("A token name has at most 100 characters."))
+    if mfa_missing(user):
+        raise TokenError(
+            _(
+                "Set up two-factor authentication before creating an API token: "
+                "your role must use it, and a token must not be a way around it."
+            )
+        )
     raw = ApiToken.generate()
     token = ApiToken.objects.create(
-        user=user, name=name, token_hash=hash_token(raw), prefix=raw[:8]
+        user=user,
+        name=name,
+        token_hash=hash_token(raw),
+        prefix=raw[:8],
+        expires_at=timezone.now() + timedelta(days=settings.API_TOKEN_DAYS),
     )
-    audit.record("api_token.create", by=by, target=token, changes={"name": name})
+    audit.record(
+        "api_token.create",
+        by=by,
+        target=token,
+        changes={"name": name, "expires_at": token.expires_at.isoformat()},
+    )
     return token, raw
 
 
 @transaction.atomic
-def revoke_api_token(*, token: ApiToken, by: User) -> ApiToken:
+def revoke_api_token(*, token: ApiToken, by: User, reason: str = "") -> ApiToken:
+    token = ApiToken.objects.select_for_update().get(pk=token.pk)
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
-        audit.record("api_token.revoke", by=by, target=token, changes={"name": token.name})
+        changes = {"name": token.name}
+        if reason:
+            changes["reason"] = reason
+        audit.record("api_token.revoke", by=by, target=token, changes=changes)
     return token
 
 
+@transaction.atomic
+def revoke_all_api_tokens(*, user: User, by: User, reason: str) -> int:
+    """Revoke every unrevoked token of ``user`` (a password change or reset: whoever knew
+    the old password may have made one); return how many were still working."""
+    revoked = 0
+    for token in ApiToken.objects.select_for_update().unrevoked().filter(user=user):
+        was_active = token.is_active
+        revoke_api_token(token=token, by=by, reason=reason)
+        revoked += was_active
+    return revoked
+
+
+def mfa_required_detail() -> str:
+    return _(
+        "Two-factor authentication is required for this account and is not set up: "
+        "set it up in Sinergi (Account, Two-factor), then the API answers again."
+    )
+
+
 def user_for_token(raw: str) -> User | None:
-    """The active user behind an unrevoked token, or None."""
+    """The active user behind a working token; None for an unknown or revoked token or
+    an inactive user. A token that exists but has expired, or whose owner must use a
+    second factor and has none, raises TokenRefused saying so."""
     if not raw:
         return None
     token = (
-        ApiToken.objects.active()
+        ApiToken.objects.unrevoked()
         .select_related("user")
         .filter(token_hash=hash_token(raw), user__is_active=True)
         .first()
     )
     if token is None:
         return None
+    if token.is_expired:
+        when = timezone.localtime(token.expires_at).isoformat(timespec="minutes")
+        raise TokenRefused(
+            _("This API token expired on %(when)s. Create a new one on the API tokens page.")
+            % {"when": when}
+        )
+    if mfa_missing(token.user):
+        raise TokenRefused(mfa_required_detail())
     token.mark_used()
     return token.user

@@ -22,6 +22,25 @@ class UserAdmin(AuditedAdmin, BaseUserAdmin):
     )
     inlines = [MembershipInline]
 
+    def user_change_password(self, request, id, form_url=""):
+        """Setting someone's password here revokes their API tokens, as a change or reset
+        by the user does (audited, with the administrator as the actor)."""
+        from django.contrib.admin.utils import unquote
+
+        from sinergi.accounts.actions import revoke_all_api_tokens
+        from sinergi.accounts.signals import tell_tokens_revoked
+
+        target = self.get_object(request, unquote(id))
+        before = target.password if target is not None else None
+        response = super().user_change_password(request, id, form_url)
+        user = User.objects.filter(pk=target.pk).first() if target is not None else None
+        if request.method == "POST" and user is not None and user.password != before:
+            count = revoke_all_api_tokens(
+                user=user, by=request.user, reason="password_set_by_admin"
+            )
+            tell_tokens_revoked(request, count)
+        return response
+
 
 @admin.register(ApiToken)
 class ApiTokenAdmin(admin.ModelAdmin):

@@ -1,29 +1,47 @@
-"""Enforces a second factor for facility and administrator roles when configured."""
+"""Enforces a second factor, when configured, for every role that reads personal data."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import cache
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
-from sinergi.core.roles import MFA_ROLES
-from sinergi.core.scoping import scope_of
+from sinergi.accounts.mfa import needs_mfa
 
-# Pages a user without a second factor may still open: enrolling in MFA, logging out,
-# changing the language, static files and the public pages.
-_ALLOWED_PREFIXES = ("/accounts/", "/i18n/", "/static/", "/healthz", "/verify/", "/public/")
+__all__ = ["RequireMfaMiddleware", "allowed_without_mfa", "needs_mfa"]
+
+# Pages a signed-in user without a required second factor may still open, by URL name
+# (a prefix each: the public pages and certificate verification have sub-pages), so
+# the list follows the URLconf instead of drifting from it.
+_ALLOWED_URL_NAMES = (
+    "public:index",  # /publik/: the public transparency pages and open data
+    "verify_form",  # /verify/ and /verify/<code>/: certificate verification
+    "healthz",
+    "set_language",
+    "javascript-catalog",
+    "account_login",
+    "account_logout",
+    "account_reauthenticate",  # activating TOTP asks for the password again first
+    "account_reset_password",  # a reset link opened while signed in
+    "mfa_index",  # /accounts/2fa/: setting up TOTP and recovery codes
+)
 
 
-def needs_mfa(user: object) -> bool:
-    from allauth.mfa.models import Authenticator
+@cache
+def _allowed_prefixes() -> tuple[str, ...]:
+    prefixes = [reverse(name) for name in _ALLOWED_URL_NAMES]
+    prefixes.append(settings.STATIC_URL or "/static/")
+    # The API answers for itself (401 with a reason) instead of redirecting.
+    prefixes.append(reverse("api:openapi-json").removesuffix("openapi.json"))
+    return tuple(prefixes)
 
-    scope = scope_of(user)
-    if not scope.has_role(*MFA_ROLES):
-        return False
-    return not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+
+def allowed_without_mfa(path: str) -> bool:
+    return path.startswith(_allowed_prefixes())
 
 
 class RequireMfaMiddleware:
@@ -34,8 +52,7 @@ class RequireMfaMiddleware:
         if (
             settings.SINERGI_REQUIRE_MFA
             and request.user.is_authenticated
-            and not request.path.startswith(_ALLOWED_PREFIXES)
-            and not request.path.startswith("/api/")
+            and not allowed_without_mfa(request.path)
             and needs_mfa(request.user)
         ):
             return redirect(reverse("mfa_activate_totp") + "?required=1")

@@ -206,11 +206,17 @@ def hash_token(raw: str) -> str:
 
 class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
     def active(self) -> ApiTokenQuerySet:
+        """Neither revoked nor expired."""
+        return self.filter(revoked_at__isnull=True, expires_at__gt=timezone.now())
+
+    def unrevoked(self) -> ApiTokenQuerySet:
         return self.filter(revoked_at__isnull=True)
 
 
 class ApiToken(TimeStampedModel):
-    """A personal API token. Only its SHA-256 hash is stored; the token is shown once."""
+    """A personal API token. Only its SHA-256 hash is stored; the token is shown once.
+    It works until it expires (settings.API_TOKEN_DAYS after creation) or is revoked (by
+    its owner, or for all of a user's tokens when their password changes)."""
 
     user = models.ForeignKey(
         User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="api_tokens"
@@ -220,6 +226,7 @@ class ApiToken(TimeStampedModel):
     prefix = models.CharField(_("starts with"), max_length=12, editable=False)
     last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("expires"))
 
     objects = ApiTokenQuerySet.as_manager()
 
@@ -236,8 +243,12 @@ class ApiToken(TimeStampedModel):
         return TOKEN_PREFIX + secrets.token_urlsafe(32)
 
     @property
+    def is_expired(self) -> bool:
+        return self.expires_at <= timezone.now()
+
+    @property
     def is_active(self) -> bool:
-        return self.revoked_at is None
+        return self.revoked_at is None and not self.is_expired
 
     def mark_used(self) -> None:
         now = timezone.now()

@@ -11,8 +11,9 @@ from django.utils.translation import gettext as _
 from django.views import i18n
 from django.views.decorators.http import require_POST
 
-from sinergi.accounts.actions import create_api_token, revoke_api_token
+from sinergi.accounts.actions import TokenError, create_api_token, revoke_api_token
 from sinergi.accounts.forms import ApiTokenForm
+from sinergi.accounts.mfa import mfa_missing
 from sinergi.accounts.models import ApiToken, User
 
 
@@ -20,18 +21,24 @@ from sinergi.accounts.models import ApiToken, User
 def tokens(request: HttpRequest) -> HttpResponse:
     """List, create and revoke the user's own API tokens. A new token is shown once."""
     new_token = None
+    user = cast(User, request.user)
     form = ApiTokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        user = cast(User, request.user)
-        token, new_token = create_api_token(user=user, name=form.cleaned_data["name"], by=user)
-        messages.success(request, _("Token “%(name)s” created.") % {"name": token.name})
-        form = ApiTokenForm()
+        try:
+            token, new_token = create_api_token(user=user, name=form.cleaned_data["name"], by=user)
+        except TokenError as exc:
+            form.add_error("name", str(exc))
+        else:
+            messages.success(request, _("Token “%(name)s” created.") % {"name": token.name})
+            form = ApiTokenForm()
     return render(
         request,
         "accounts/tokens.html",
         {
             "form": form,
             "new_token": new_token,
+            "mfa_missing": mfa_missing(user),
+            "token_days": settings.API_TOKEN_DAYS,
             "tokens": ApiToken.objects.filter(user=cast(User, request.user)).order_by(
                 "revoked_at", "-created_at"
             ),

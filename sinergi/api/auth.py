@@ -4,19 +4,24 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.http import HttpRequest
+from ninja.errors import HttpError
 from ninja.security import HttpBearer
 from ninja.security.session import SessionAuth
 
-from sinergi.accounts.actions import user_for_token
-from sinergi.accounts.middleware import needs_mfa
+from sinergi.accounts.actions import TokenRefused, mfa_required_detail, user_for_token
+from sinergi.accounts.mfa import mfa_missing
 from sinergi.core.middleware import activate_time_zone_of
 
 
 class BearerToken(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> Any:
-        user = user_for_token(token)
+        try:
+            user = user_for_token(token)
+        except TokenRefused as refused:
+            # An expired token, or one whose owner lacks a required second factor: a 401
+            # that says which, instead of the bare "authentication required".
+            raise HttpError(401, refused.detail) from None
         if user is not None:
             request.user = user
             # The middleware ran before the token was read: dates ("today") and times are
@@ -33,8 +38,8 @@ class BrowserSession(SessionAuth):
             # Explicit credentials that failed are not rescued by a session cookie.
             return None
         user = super().authenticate(request, key)
-        if user is not None and settings.SINERGI_REQUIRE_MFA and needs_mfa(user):
-            return None
+        if user is not None and mfa_missing(user):
+            raise HttpError(401, mfa_required_detail())
         return user
 
 

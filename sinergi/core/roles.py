@@ -22,13 +22,17 @@ FACILITY_ROLES = frozenset(
 PARTNER_ROLES = frozenset({Role.PARTNER_USER, Role.INSTRUCTOR})
 REGION_ROLES = frozenset({Role.REGIONAL_VIEWER})
 PLATFORM_ROLES = frozenset({Role.ADMINISTRATOR})
-# Roles whose holders must use a second factor when SINERGI_REQUIRE_MFA is on.
-MFA_ROLES = frozenset(
-    {
-        Role.PROGRAM_OFFICER,
-        Role.HEAD,
-        Role.GUARDIAN,
-        Role.PROBATION_OFFICER,
-        Role.ADMINISTRATOR,
-    }
-)
+# Roles whose holders must use a second factor when SINERGI_REQUIRE_MFA is on: every role
+# that reads person-level data (DESIGN.md, "MFA for every role that reads person-level
+# data, API tokens included"), decided role by role by what it can read:
+# - program officer, head, guardian: the inmates of their facility, sentences, plans;
+# - probation officer (PK): clients' follow-ups (income, housing, new offences);
+# - regional viewer: drills down from a region's figures to named inmates and plans;
+# - instructor: the rosters of the sessions they teach, which name inmates, and their
+#   attendance and scores;
+# - partner user: the persons referred to the partner under consent (needs that may be
+#   health or addiction data) and, for an employer, job applicants;
+# - administrator: everything.
+# That is every role, so the set is all of them; a new role is in it unless it is taken
+# out here with its reason.
+MFA_ROLES = frozenset(Role)

@@ -73,18 +73,23 @@ def test_logout_needs_a_post_and_ends_the_session(client_for):
 
 @override_settings(SINERGI_REQUIRE_MFA=True)
 @pytest.mark.parametrize(
-    "username", ["admin", "kalapas.selong", "petugas.selong", "wali.selong", "pk.bapas"]
+    "username",
+    [
+        "admin",
+        "kalapas.selong",
+        "petugas.selong",
+        "wali.selong",
+        "pk.bapas",
+        "instruktur.blk",
+        "mitra.disnaker",
+        "kanwil.ntb",
+    ],
 )
-def test_facility_and_admin_roles_must_enrol_in_mfa_when_required(client_for, username):
+def test_every_role_must_enrol_in_mfa_when_required(client_for, username):
+    # Every role reads person-level data (core/roles.py, MFA_ROLES).
     response = client_for(username).get("/")
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/2fa/totp/activate")
-
-
-@override_settings(SINERGI_REQUIRE_MFA=True)
-@pytest.mark.parametrize("username", ["mitra.disnaker", "kanwil.ntb"])
-def test_partner_and_regional_roles_are_not_forced_into_mfa(client_for, username):
-    assert client_for(username).get("/").status_code == 200
 
 
 @override_settings(SINERGI_REQUIRE_MFA=True)

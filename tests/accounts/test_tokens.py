@@ -7,6 +7,7 @@ import io
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.test import Client
 
 from sinergi.accounts.models import ApiToken, hash_token
 from sinergi.core.models import AuditEvent
@@ -137,3 +138,149 @@ def test_a_wrong_token_is_refused_even_with_a_valid_session(client_for):
     client = client_for("petugas.selong")
     assert client.get("/api/v1/me").status_code == 200
     assert client.get("/api/v1/me", **_bearer("sng_wrong")).status_code == 401
+
+
+def test_a_new_token_expires_after_the_configured_number_of_days(user, settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from sinergi.accounts.actions import create_api_token
+
+    officer = user("petugas.selong")
+    assert settings.API_TOKEN_DAYS == 90
+    token, _ = create_api_token(user=officer, name="default", by=officer)
+    assert abs(token.expires_at - (timezone.now() + timedelta(days=90))) < timedelta(minutes=1)
+    settings.API_TOKEN_DAYS = 7
+    short, _ = create_api_token(user=officer, name="short", by=officer)
+    assert abs(short.expires_at - (timezone.now() + timedelta(days=7))) < timedelta(minutes=1)
+
+
+def test_an_expired_token_answers_401_saying_it_expired(demo_world, client):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    token = _create_token("petugas.selong")
+    stored = ApiToken.objects.get()
+    stored.expires_at = timezone.now() - timedelta(seconds=1)
+    stored.save(update_fields=["expires_at"])
+    response = client.get("/api/v1/me", HTTP_ACCEPT_LANGUAGE="en", **_bearer(token))
+    assert response.status_code == 401
+    body = response.json()
+    assert body["code"] == "not_authenticated"
+    assert "expired" in body["detail"]
+
+
+def test_the_tokens_page_shows_when_each_token_expires(client_for, user):
+    from datetime import datetime
+
+    from django.utils import timezone
+
+    from sinergi.accounts.actions import create_api_token
+
+    officer = user("wali.selong")
+    token, _ = create_api_token(user=officer, name="Laptop", by=officer)
+    token.expires_at = timezone.make_aware(datetime(2031, 3, 4, 12, 0))
+    token.save(update_fields=["expires_at"])
+    old, _ = create_api_token(user=officer, name="Old", by=officer)
+    old.expires_at = timezone.make_aware(datetime(2020, 1, 2, 12, 0))
+    old.save(update_fields=["expires_at"])
+    page = client_for("wali.selong").get("/me/tokens/", HTTP_ACCEPT_LANGUAGE="en")
+    html = page.content.decode()
+    assert "Expires" in html
+    assert "04/03/2031" in html
+    assert "02/01/2020" in html and ">expired<" in html
+    assert "works for 90 days" in html
+
+
+def test_the_command_prints_when_the_token_expires(demo_world):
+    out, err = io.StringIO(), io.StringIO()
+    call_command("create_api_token", "petugas.selong", stdout=out, stderr=err)
+    assert "expires" in err.getvalue()
+
+
+def _login(client, username: str, password: str = "sinergi-demo") -> None:
+    response = client.post("/accounts/login/", {"login": username, "password": password})
+    assert response.status_code == 302
+
+
+def test_a_password_change_revokes_all_the_users_tokens_and_says_so(demo_world, client):
+    first = _create_token("wali.selong")
+    second = _create_token("wali.selong")
+    other = _create_token("petugas.selong")
+    _login(client, "wali.selong")
+    response = client.post(
+        "/accounts/password/change/",
+        {
+            "oldpassword": "sinergi-demo",
+            "password1": "another-passw0rd-x",
+            "password2": "another-passw0rd-x",
+        },
+        follow=True,
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert "2 API tokens were revoked" in response.content.decode()
+    for raw in (first, second):
+        assert client.get("/api/v1/me", **_bearer(raw)).status_code == 401
+    assert not ApiToken.objects.active().filter(user__username="wali.selong").exists()
+    assert ApiToken.objects.active().filter(user__username="petugas.selong").count() == 1
+    events = AuditEvent.objects.filter(action="api_token.revoke", actor_username="wali.selong")
+    assert events.count() == 2
+    assert all(e.changes.get("reason") == "password_change" for e in events)
+    assert Client().get("/api/v1/me", **_bearer(other)).status_code == 200
+
+
+def test_a_password_reset_revokes_all_the_users_tokens(demo_world, client, mailoutbox):
+    import re
+
+    raw = _create_token("wali.selong")
+    client.post("/accounts/password/reset/", {"email": "wali.selong@example.org"})
+    link = re.search(r"http://testserver(/accounts/password/reset/key/\S+)", mailoutbox[0].body)
+    assert link
+    form_page = client.get(link.group(1), follow=True)
+    action = form_page.redirect_chain[-1][0] if form_page.redirect_chain else link.group(1)
+    response = client.post(
+        action,
+        {"password1": "a-brand-new-passw0rd", "password2": "a-brand-new-passw0rd"},
+        follow=True,
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert "1 API token was revoked" in response.content.decode()
+    assert client.get("/api/v1/me", **_bearer(raw)).status_code == 401
+    event = AuditEvent.objects.get(action="api_token.revoke")
+    assert event.changes.get("reason") == "password_reset"
+
+
+def test_an_administrator_setting_a_password_revokes_the_users_tokens(demo_world, client_for):
+    from sinergi.accounts.models import User
+
+    raw = _create_token("wali.selong")
+    wali = User.objects.get(username="wali.selong")
+    response = client_for("admin").post(
+        f"/admin/accounts/user/{wali.pk}/password/",
+        {"password1": "set-by-the-admin-9", "password2": "set-by-the-admin-9"},
+    )
+    assert response.status_code == 302
+    assert Client().get("/api/v1/me", **_bearer(raw)).status_code == 401
+    event = AuditEvent.objects.get(action="api_token.revoke")
+    assert event.actor_username == "admin"
+
+
+def test_existing_tokens_get_ninety_days_from_their_creation_by_the_migration(user):
+    import importlib
+    from datetime import datetime, timedelta
+
+    from django.apps import apps
+    from django.utils import timezone
+
+    from sinergi.accounts.actions import create_api_token
+
+    officer = user("petugas.selong")
+    token, _ = create_api_token(user=officer, name="old", by=officer)
+    created = timezone.make_aware(datetime(2024, 5, 6, 7, 8))
+    ApiToken.objects.filter(pk=token.pk).update(created_at=created)
+    migration = importlib.import_module("sinergi.accounts.migrations.0005_apitoken_expires_at")
+    migration.give_existing_tokens_ninety_days(apps, None)
+    token.refresh_from_db()
+    assert token.expires_at == created + timedelta(days=90)

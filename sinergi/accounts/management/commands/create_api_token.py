@@ -9,7 +9,11 @@ from sinergi.accounts.models import User
 
 
 class Command(BaseCommand):
-    help = "Create a personal API token for USERNAME and print it (alone on the last line)."
+    help = (
+        "Create a personal API token for USERNAME and print it (alone on the last line). It"
+        " expires after API_TOKEN_DAYS; a user whose role must use two-factor authentication"
+        " (SINERGI_REQUIRE_MFA) must have set it up first."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("username")
@@ -24,5 +28,9 @@ class Command(BaseCommand):
             token, raw = create_api_token(user=user, name=name, by=user)
         except TokenError as exc:
             raise CommandError(str(exc)) from None
-        self.stderr.write(f"Created token {token.name!r} for {user.username}. It is shown once:")
+        expires = token.expires_at.isoformat(timespec="minutes")
+        self.stderr.write(
+            f"Created token {token.name!r} for {user.username}; it expires {expires}."
+            " It is shown once:"
+        )
         self.stdout.write(raw)
