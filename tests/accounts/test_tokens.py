@@ -284,3 +284,16 @@ def test_existing_tokens_get_ninety_days_from_their_creation_by_the_migration(us
     migration.give_existing_tokens_ninety_days(apps, None)
     token.refresh_from_db()
     assert token.expires_at == created + timedelta(days=90)
+
+
+def test_the_token_messages_are_in_indonesian_by_default(demo_world, client_for, client):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    raw = _create_token("wali.selong")
+    page = client_for("wali.selong").get("/me/tokens/").content.decode()
+    assert "Kedaluwarsa" in page and "berlaku selama 90 hari" in page
+    ApiToken.objects.update(expires_at=timezone.now() - timedelta(days=1))
+    detail = client.get("/api/v1/me", **_bearer(raw)).json()["detail"]
+    assert detail.startswith("Token API ini kedaluwarsa pada ")
