@@ -39,6 +39,10 @@ document.addEventListener("DOMContentLoaded", function () {
       });
     });
   });
+  // A search box that htmx answers as one types: Enter does not reload the page.
+  document.querySelectorAll("form[data-no-submit]").forEach(function (form) {
+    form.addEventListener("submit", function (event) { event.preventDefault(); });
+  });
   document.querySelectorAll("[data-copy]").forEach(function (button) {
     button.addEventListener("click", function () {
       var target = document.getElementById(button.getAttribute("data-copy"));
