@@ -34,7 +34,7 @@ from sinergi.inmates.forms import (
     StatusForm,
     WorklistFilterForm,
 )
-from sinergi.inmates.models import DisciplinaryRecord, ImportBatch, Inmate, InmateRight
+from sinergi.inmates.models import DisciplinaryRecord, ImportBatch, Inmate, InmateRight, Sentence
 from sinergi.orgs.models import Facility
 
 
@@ -94,12 +94,22 @@ def inmate_list(request: HttpRequest) -> HttpResponse:
     return render(request, template, context)
 
 
+def _sentence_of(inmate: Inmate) -> Any:
+    """The inmate's sentence, or None for a person admitted without one yet (e.g. a
+    re-admission recorded before the new verdict)."""
+    try:
+        return inmate.sentence
+    except Sentence.DoesNotExist:
+        return None
+
+
 def _timeline(inmate: Inmate, calculation: Any) -> list[dict[str, Any]]:
     today = timezone.localdate()
     events: list[dict[str, Any]] = []
-    sentence = inmate.sentence
-    events.append({"date": sentence.detention_start, "label": _("Detention start")})
-    if sentence.verdict_date:
+    sentence = _sentence_of(inmate)
+    if sentence is not None:
+        events.append({"date": sentence.detention_start, "label": _("Detention start")})
+    if sentence is not None and sentence.verdict_date:
         events.append({"date": sentence.verdict_date, "label": _("Verdict")})
     for remission in inmate.remissions.all():
         if remission.granted_on:
@@ -114,10 +124,14 @@ def _timeline(inmate: Inmate, calculation: Any) -> list[dict[str, Any]]:
             {"date": record.date, "label": _("Register F: %(v)s") % {"v": record.violation}}
         )
     for label, day in (
-        (_("1/3 of the sentence"), sentence.one_third_date),
-        (_("1/2 of the sentence"), sentence.half_date),
-        (_("2/3 of the sentence"), sentence.two_thirds_date),
-        (_("Expiry after remisi"), sentence.expiry_after_remission),
+        (
+            (_("1/3 of the sentence"), sentence.one_third_date),
+            (_("1/2 of the sentence"), sentence.half_date),
+            (_("2/3 of the sentence"), sentence.two_thirds_date),
+            (_("Expiry after remisi"), sentence.expiry_after_remission),
+        )
+        if sentence is not None
+        else ()
     ):
         if day:
             events.append({"date": day, "label": label})
@@ -157,18 +171,22 @@ def inmate_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if not has_perm(request.user, "inmates.view_inmate", inmate):
         raise Http404
     audit.read(request, "inmate.view", target=inmate)
-    calculation = actions.calculation_for(inmate)
+    sentence = _sentence_of(inmate)
+    # Without a sentence there is nothing to calculate: the page says so.
+    calculation = actions.calculation_for(inmate) if sentence is not None else None
     rights = {r.right: r for r in inmate.rights.all()}
-    history = list(inmate.history.select_related("history_user")[:20]) + list(
-        inmate.sentence.history.select_related("history_user")[:20]
-    )
+    history = list(inmate.history.select_related("history_user")[:20])
+    if sentence is not None:
+        history += list(sentence.history.select_related("history_user")[:20])
     history.sort(key=lambda h: h.history_date, reverse=True)
     context = {
         "inmate": inmate,
-        "sentence": inmate.sentence,
+        "sentence": sentence,
         "calculation": calculation,
         "next_remissions": _due_list(actions.next_remissions_for(inmate)),
-        "rights": [(Right(key), calculation.rights[key], rights.get(key)) for key in Right.values],
+        "rights": [(Right(key), calculation.rights[key], rights.get(key)) for key in Right.values]
+        if calculation is not None
+        else [],
         "timeline": _timeline(inmate, calculation),
         "history": history[:20],
         "can_change": has_perm(request.user, "inmates.change_inmate", inmate),
@@ -251,13 +269,20 @@ def inmate_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _sentence_or_404(inmate: Inmate) -> Any:
+    sentence = _sentence_of(inmate)
+    if sentence is None:
+        raise Http404(_("No sentence is recorded for this person."))
+    return sentence
+
+
 @login_required
 def sentence_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return _edit(
         request,
         pk,
         SentenceForm,
-        lambda i: i.sentence,
+        _sentence_or_404,
         lambda i, obj, v: actions.update_sentence(sentence=obj, values=v, by=_user(request)),
         _("Correct sentence"),
     )

@@ -12,8 +12,8 @@ import datetime
 from collections.abc import Mapping
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -23,8 +23,17 @@ from sinergi.core.api import Conflict
 from sinergi.core.roles import Role
 from sinergi.core.scoping import scope_of
 from sinergi.inmates.models import Inmate
-from sinergi.reintegration.choices import LawfulBasis, Pathway, ReferralStatus
+from sinergi.orgs.models import Facility, Partner
+from sinergi.reintegration.choices import (
+    LawfulBasis,
+    Pathway,
+    ReferralStatus,
+    ReleaseKind,
+    WorkStatus,
+)
 from sinergi.reintegration.models import (
+    MAX_SAVINGS_RUPIAH,
+    MAX_VACANCIES,
     Consent,
     Need,
     NeedUpdate,
@@ -45,6 +54,97 @@ REFERRAL_TRANSITIONS: dict[tuple[str, str], frozenset[str]] = {
     (RS.ACCEPTED, RS.CANCELLED): frozenset({FACILITY}),
     (RS.IN_PROGRESS, RS.CANCELLED): frozenset({FACILITY}),
 }
+
+
+# Bounds of the numbers and dates a reintegration record holds (the API schema uses the
+# same constants): a value outside them is a field error, never stored.
+MAX_JOB_OPENING_DAYS = 366
+MAX_TEXT = 2_000
+MAX_NOTE = 5_000
+
+
+def _check(errors: dict[str, list[str]]) -> None:
+    """Raise the field errors found, if any (a 422 in the API, field errors on a page)."""
+    found = {field: messages for field, messages in errors.items() if messages}
+    if found:
+        raise ValidationError(found)
+
+
+def _date_errors(
+    value: Any,
+    *,
+    earliest: datetime.date | None = None,
+    latest: datetime.date | None = None,
+    required: bool = True,
+) -> list[str]:
+    if value is None:
+        return [_("Give a date (YYYY-MM-DD).")] if required else []
+    if not isinstance(value, datetime.date) or isinstance(value, datetime.datetime):
+        return [_("Give a date (YYYY-MM-DD).")]
+    if earliest is not None and value < earliest:
+        return [_("The date cannot be before %(day)s.") % {"day": earliest.isoformat()}]
+    if latest is not None and value > latest:
+        return [_("The date cannot be after %(day)s.") % {"day": latest.isoformat()}]
+    return []
+
+
+def _whole_number_errors(value: Any, *, low: int, high: int) -> list[str]:
+    if isinstance(value, bool):
+        return [_("Give a whole number.")]
+    try:
+        number = int(value)
+    except (TypeError, ValueError, OverflowError):
+        return [_("Give a whole number.")]
+    if number != value and str(number) != str(value).strip():
+        return [_("Give a whole number.")]
+    if not low <= number <= high:
+        return [
+            _("Give a number from %(low)s to %(high)s.")
+            % {"low": f"{low:,}".replace(",", "."), "high": f"{high:,}".replace(",", ".")}
+        ]
+    return []
+
+
+def _detention_start(inmate: Inmate) -> datetime.date | None:
+    sentence = getattr(inmate, "sentence", None)
+    return sentence.detention_start if sentence is not None else None
+
+
+def serving_partners(inmate: Inmate) -> Any:
+    """The partners that may be named for ``inmate``: active, of its facility's region
+    or national (the same set the forms offer)."""
+    return Partner.objects.serving(inmate.facility)
+
+
+def _check_partner(inmate: Inmate, partner: Any) -> None:
+    if partner is None or not serving_partners(inmate).filter(pk=partner.pk).exists():
+        _check(
+            {
+                "partner": [
+                    _(
+                        "Choose an active partner that serves this facility "
+                        "(of its region, or a national one)."
+                    )
+                ]
+            }
+        )
+
+
+def probation_officers(bapas: Any) -> Any:
+    """The users who may take over a person released to ``bapas``: its active probation
+    officers."""
+    if bapas is None:
+        return User.objects.none()
+    return (
+        User.objects.filter(
+            is_active=True,
+            memberships__role=Role.PROBATION_OFFICER,
+            memberships__facility=bapas,
+            memberships__is_active=True,
+        )
+        .distinct()
+        .order_by("first_name", "last_name", "username")
+    )
 
 
 def _officer_of(user: User, facility_id: int) -> bool:
@@ -116,6 +216,16 @@ def record_consent(
 ) -> Consent:
     if not _officer_of(by, inmate.facility_id):
         raise PermissionDenied(_("Only program officers and heads record consent."))
+    _check_partner(inmate, partner)
+    _check(
+        {
+            "given_on": _date_errors(given_on, latest=inmate.facility.today()),
+            "purpose": [_("At most 300 characters.")] if len(purpose) > 300 else [],
+            "basis": [_("Choose a lawful basis.")] if basis not in LawfulBasis.values else [],
+            "basis_reference": [_("At most 200 characters.")] if len(basis_reference) > 200 else [],
+            "guardian_name": [_("At most 200 characters.")] if len(guardian_name) > 200 else [],
+        }
+    )
     if not purpose.strip():
         raise Conflict(_("Say what the data is shared for."), code="purpose_required")
     if basis != LawfulBasis.CONSENT and not basis_reference.strip():
@@ -149,9 +259,14 @@ def record_consent(
 def withdraw_consent(*, consent: Consent, by: User) -> Consent:
     if not _officer_of(by, consent.inmate.facility_id):
         raise PermissionDenied(_("Only program officers and heads record a withdrawal."))
+    # Locked and read again: of two withdrawals at once, the second waits and finds the
+    # consent withdrawn (409), so the withdrawal and its audit entry happen once.
+    consent = (
+        Consent.objects.select_for_update().select_related("inmate__facility").get(pk=consent.pk)
+    )
     if consent.withdrawn_on is not None:
         raise Conflict(_("This consent is already withdrawn."), code="already_withdrawn")
-    consent.withdrawn_on = timezone.localdate()
+    consent.withdrawn_on = consent.inmate.facility.today()
     consent.withdrawn_by = by
     consent.save(update_fields=["withdrawn_on", "withdrawn_by", "updated_at"])
     stopped = consent.referrals.filter(status__in=[RS.SENT, RS.ACCEPTED, RS.IN_PROGRESS])
@@ -183,9 +298,20 @@ def refer(
     contact: str,
     by: User,
     need: Need | None = None,
+    needs_custody: bool = False,
 ) -> Referral:
     if not _officer_of(by, inmate.facility_id):
         raise PermissionDenied(_("Only program officers and heads refer."))
+    _check_partner(inmate, partner)
+    _check(
+        {
+            "purpose": [_("At most 300 characters.")] if len(purpose) > 300 else [],
+            "contact": [_("At most 200 characters.")] if len(contact) > 200 else [],
+            "need": [_("Choose a need of this person's plan.")]
+            if need is not None and need.plan.inmate_id != inmate.pk
+            else [],
+        }
+    )
     consent = valid_consent(inmate, partner)
     if consent is None:
         raise Conflict(
@@ -203,6 +329,7 @@ def refer(
         consent=consent,
         purpose=purpose,
         contact=contact,
+        needs_custody=needs_custody,
         created_by=by,
     )
     audit.record(
@@ -210,7 +337,7 @@ def refer(
         by=by,
         target=referral,
         facility=inmate.facility_id,
-        changes={"partner": partner.pk, "purpose": purpose},
+        changes={"partner": partner.pk, "purpose": purpose, "needs_custody": needs_custody},
     )
     return referral
 
@@ -308,22 +435,67 @@ def referral_fields(referral: Referral) -> dict[str, Any]:
 # --- release, hand-over, follow-up, re-admission --------------------------------------
 
 
+def release_errors(*, inmate: Inmate, values: Mapping[str, Any]) -> dict[str, list[str]]:
+    """The field errors of a release of ``inmate`` with ``values`` (empty when valid)."""
+    today = inmate.facility.today()
+    bapas = values.get("bapas")
+    officer = values.get("probation_officer")
+    errors: dict[str, list[str]] = {
+        "released_on": _date_errors(
+            values.get("released_on"),
+            earliest=_detention_start(inmate),
+            latest=today + datetime.timedelta(days=1),
+        ),
+        "kind": [] if values.get("kind") in ReleaseKind.values else [_("Choose the kind.")],
+        "savings_rupiah": _whole_number_errors(
+            values.get("savings_rupiah", 0), low=0, high=MAX_SAVINGS_RUPIAH
+        ),
+        "leaves_with": [_("At most %(n)s characters.") % {"n": MAX_TEXT}]
+        if len(values.get("leaves_with", "") or "") > MAX_TEXT
+        else [],
+        "bapas": [],
+        "probation_officer": [],
+    }
+    if bapas is not None and (not isinstance(bapas, Facility) or bapas.kind != "bapas"):
+        errors["bapas"].append(_("Hand over to a Bapas."))
+    elif officer is not None:
+        if bapas is None:
+            errors["probation_officer"].append(_("Choose the Bapas of the probation officer."))
+        elif not probation_officers(bapas).filter(pk=officer.pk).exists():
+            errors["probation_officer"].append(
+                _("Choose a probation officer of %(bapas)s.") % {"bapas": bapas}
+            )
+    return {field: found for field, found in errors.items() if found}
+
+
 @transaction.atomic
 def record_release(*, inmate: Inmate, values: Mapping[str, Any], by: User) -> Any:
     """Release ``inmate``: its status becomes released (ending open enrolments), referrals
-    that need custody are cancelled, and follow-ups at 1, 3, 6 and 12 months are due."""
+    that need custody are cancelled, and follow-ups at 1, 3, 6 and 12 months are due.
+
+    Dates and amounts are bounded (released not before the detention start nor after
+    the facility's tomorrow, savings 0 to a billion rupiah), the probation officer is one
+    of the chosen Bapas; a second release of the same person is a 409, also when both
+    arrive at once (the inmate's row is locked)."""
     from sinergi.inmates import actions as inmate_actions
     from sinergi.reintegration.choices import FOLLOW_UP_MONTHS
     from sinergi.reintegration.models import FollowUp, Release
 
     if not _officer_of(by, inmate.facility_id):
         raise PermissionDenied(_("Only program officers and heads record a release."))
+    # The inmate's row is locked and its status read again inside the lock.
+    inmate.status = (
+        Inmate.objects.select_for_update().filter(pk=inmate.pk).values_list("status", flat=True)
+    ).get()
     if Release.objects.filter(inmate=inmate).exists():
         raise Conflict(_("This release is already recorded."), code="already_released")
-    bapas = values.get("bapas")
-    if bapas is not None and bapas.kind != "bapas":
-        raise Conflict(_("Hand over to a Bapas."), code="not_bapas")
-    release = Release.objects.create(inmate=inmate, recorded_by=by, **values)
+    _check(release_errors(inmate=inmate, values=values))
+    values = {**values, "savings_rupiah": int(values.get("savings_rupiah", 0) or 0)}
+    try:
+        with transaction.atomic():
+            release = Release.objects.create(inmate=inmate, recorded_by=by, **values)
+    except IntegrityError:  # SQLite takes no row lock: the unique inmate decides
+        raise Conflict(_("This release is already recorded."), code="already_released") from None
     status = (
         "deceased"
         if values.get("kind") == "death"
@@ -342,7 +514,16 @@ def record_release(*, inmate: Inmate, values: Mapping[str, Any], by: User) -> An
             ]
         )
     audit.record(
-        "release.create", by=by, target=release, facility=inmate.facility_id, changes=dict(values)
+        "release.create",
+        by=by,
+        target=release,
+        facility=inmate.facility_id,
+        changes={
+            name: getattr(value, "pk", value)
+            if not isinstance(value, datetime.date)
+            else value.isoformat()
+            for name, value in values.items()
+        },
     )
     return release
 
@@ -353,29 +534,71 @@ def _add_months(day: datetime.date, months: int) -> datetime.date:
     return add_calendar(day, months=months)
 
 
+def may_record_follow_up(user: User, release: Any) -> bool:
+    """Follow-ups belong to the Bapas the person was handed over to: its probation
+    officers record them (the facility reads them). A release handed to no Bapas is
+    followed up by the facility's program officers and heads. A partner never records
+    them: it records the outcome of its own referral."""
+    if release.bapas_id:
+        return release.bapas_id in scope_of(user).facility_ids(Role.PROBATION_OFFICER)
+    return _officer_of(user, release.inmate.facility_id)
+
+
+FOLLOW_UP_TEXT_LIMITS = {
+    "income_source": 200,
+    "housing": 200,
+    "family": 200,
+    "referrals_used": 300,
+    "note": MAX_NOTE,
+}
+FOLLOW_UP_FIELDS = frozenset(
+    {*FOLLOW_UP_TEXT_LIMITS, "contact_made", "new_offence", "work_status", "done_on"}
+)
+
+
+def follow_up_errors(*, follow_up: Any, values: Mapping[str, Any]) -> dict[str, list[str]]:
+    """The field errors of ``values`` for ``follow_up`` (empty when valid): done after
+    the release and not in the future, a work status of the list, texts that fit."""
+    release = follow_up.release
+    errors: dict[str, list[str]] = {
+        name: [_("Unknown field.")] for name in values if name not in FOLLOW_UP_FIELDS
+    }
+    if "done_on" in values:
+        errors["done_on"] = _date_errors(
+            values["done_on"],
+            earliest=release.released_on,
+            latest=release.inmate.facility.today(),
+            required=False,
+        )
+    if values.get("work_status", "") not in ("", *WorkStatus.values):
+        errors["work_status"] = [_("Choose a work status of the list.")]
+    for name, limit in FOLLOW_UP_TEXT_LIMITS.items():
+        if len(str(values.get(name, "") or "")) > limit:
+            errors[name] = [_("At most %(n)s characters.") % {"n": limit}]
+    return {field: found for field, found in errors.items() if found}
+
+
 @transaction.atomic
 def record_follow_up(*, follow_up: Any, values: Mapping[str, Any], by: User) -> Any:
-    release = follow_up.release
-    scope = scope_of(by)
-    allowed = (
-        release.probation_officer_id == by.pk
-        or (release.bapas_id and release.bapas_id in scope.facility_ids(Role.PROBATION_OFFICER))
-        or _officer_of(by, release.inmate.facility_id)
-        or Referral.objects.filter(
-            inmate_id=release.inmate_id,
-            partner_id__in=scope.partner_ids(Role.PARTNER_USER),
-            status__in=[RS.ACCEPTED, RS.IN_PROGRESS, RS.COMPLETED],
-            consent__withdrawn_on__isnull=True,
-        ).exists()
+    from sinergi.reintegration.models import FollowUp
+
+    follow_up = (
+        FollowUp.objects.select_for_update(of=("self",))
+        .select_related("release__inmate__facility")
+        .get(pk=follow_up.pk)
     )
-    if not allowed:
+    release = follow_up.release
+    if not may_record_follow_up(by, release):
         raise PermissionDenied(
-            _("Only the probation officer, the facility, or a partner the person was referred to.")
+            _("Only the probation officers of the Bapas the person was handed over to.")
         )
+    _check(follow_up_errors(follow_up=follow_up, values=values))
+    values = dict(values)
+    done_on = values.pop("done_on", None)
     changes = audit.diff(follow_up, values)
     for name, value in values.items():
         setattr(follow_up, name, value)
-    follow_up.done_on = follow_up.done_on or timezone.localdate()
+    follow_up.done_on = done_on or follow_up.done_on or release.inmate.facility.today()
     follow_up.done_by = by
     follow_up.save()
     audit.record(
@@ -383,7 +606,7 @@ def record_follow_up(*, follow_up: Any, values: Mapping[str, Any], by: User) -> 
         by=by,
         target=follow_up,
         facility=release.inmate.facility_id,
-        changes=changes,
+        changes={**changes, "done_on": follow_up.done_on.isoformat()},
     )
     return follow_up
 
@@ -460,9 +683,48 @@ def post_job(*, partner: Any, values: Mapping[str, Any], by: User) -> Any:
 
     if Role.PARTNER_USER not in scope_of(by).partner_roles.get(partner.pk, frozenset()):
         raise PermissionDenied(_("Only the employer's own users post its openings."))
+    _check(job_opening_errors(values))
     opening = JobOpening.objects.create(partner=partner, posted_by=by, **values)
-    audit.record("job.post", by=by, target=opening, changes=dict(values))
+    audit.record(
+        "job.post",
+        by=by,
+        target=opening,
+        changes={
+            name: value.isoformat() if isinstance(value, datetime.date) else value
+            for name, value in values.items()
+        },
+    )
     return opening
+
+
+JOB_TEXT_LIMITS = {"title": 200, "sector": 100, "place": 150, "skills_wanted": MAX_TEXT}
+
+
+def job_opening_errors(values: Mapping[str, Any]) -> dict[str, list[str]]:
+    """The field errors of a job opening's ``values`` (empty when valid)."""
+    from sinergi.inmates.choices import CrimeCategory
+    from sinergi.programs.choices import ProgramCategory
+
+    today = timezone.localdate()
+    errors: dict[str, list[str]] = {
+        "title": [] if str(values.get("title", "")).strip() else [_("Name the job.")],
+        "vacancies": _whole_number_errors(values.get("vacancies", 1), low=1, high=MAX_VACANCIES),
+        "closing_date": _date_errors(
+            values.get("closing_date"),
+            earliest=today,
+            latest=today + datetime.timedelta(days=MAX_JOB_OPENING_DAYS),
+        ),
+    }
+    for name, limit in JOB_TEXT_LIMITS.items():
+        if len(str(values.get(name, "") or "")) > limit:
+            errors.setdefault(name, []).append(_("At most %(n)s characters.") % {"n": limit})
+    for name, known in (
+        ("skill_categories", ProgramCategory.values),
+        ("excluded_crime_categories", CrimeCategory.values),
+    ):
+        if any(c not in known for c in values.get(name, []) or []):
+            errors[name] = [_("Choose categories of the list.")]
+    return {field: found for field, found in errors.items() if found}
 
 
 @transaction.atomic
@@ -499,7 +761,8 @@ def update_application(*, application: Any, status: str, note: str, by: User) ->
         sides.add(FACILITY)
     if Role.PARTNER_USER in scope_of(by).partner_roles.get(
         application.opening.partner_id, frozenset()
-    ):
+    ) and (valid_consent(application.inmate, application.opening.partner) is not None):
+        # The employer reaches an application only while the person's consent stands.
         sides.add(PARTNER)
     if not sides:
         raise PermissionDenied(_("Only the facility or the employer."))

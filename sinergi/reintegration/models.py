@@ -4,6 +4,7 @@ anything is shared with a partner (UU 27/2022), and referrals to partners."""
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -23,7 +24,16 @@ from sinergi.reintegration.choices import (
     Responsible,
     WorkStatus,
 )
-from sinergi.reintegration.queries import JobOpeningQuerySet, ReferralQuerySet
+from sinergi.reintegration.queries import (
+    JobApplicationQuerySet,
+    JobOpeningQuerySet,
+    ReferralQuerySet,
+)
+
+# Bounds of the amounts and counts stored (the actions and the API use the same).
+MAX_SAVINGS_RUPIAH = 1_000_000_000
+MAX_VACANCIES = 1_000
+MAX_FOLLOW_UP_MONTH = 120
 
 
 class AssessmentVersion(models.Model):
@@ -275,8 +285,14 @@ class Release(TimeStampedModel):
         blank=True,
         help_text=_("Documents, certificates, belongings."),
     )
+    # Wider than the bound (15 digits), so that a value stored before the bound existed
+    # (SQLite keeps any number) still reads back instead of failing every page.
     savings_rupiah = models.DecimalField(
-        _("savings from premi (Rp)"), max_digits=12, decimal_places=0, default=0
+        _("savings from premi (Rp)"),
+        max_digits=15,
+        decimal_places=0,
+        default=0,
+        validators=[MinValueValidator(0), MaxValueValidator(MAX_SAVINGS_RUPIAH)],
     )
     bapas = models.ForeignKey(
         "orgs.Facility",
@@ -312,7 +328,10 @@ class Release(TimeStampedModel):
 
 class FollowUp(TimeStampedModel):
     release = models.ForeignKey(Release, on_delete=models.CASCADE, related_name="follow_ups")
-    month = models.PositiveSmallIntegerField(_("month after release"))
+    month = models.PositiveSmallIntegerField(
+        _("month after release"),
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_FOLLOW_UP_MONTH)],
+    )
     due_on = models.DateField(_("due on"))
     done_on = models.DateField(_("done on"), null=True, blank=True)
     done_by = models.ForeignKey(
@@ -378,7 +397,11 @@ class JobOpening(TimeStampedModel):
     title = models.CharField(_("job"), max_length=200)
     sector = models.CharField(_("sector"), max_length=100)
     place = models.CharField(_("place"), max_length=150)
-    vacancies = models.PositiveIntegerField(_("vacancies"), default=1)
+    vacancies = models.PositiveIntegerField(
+        _("vacancies"),
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_VACANCIES)],
+    )
     skills_wanted = models.TextField(_("skills wanted"), blank=True)
     skill_categories = models.JSONField(
         _("program categories that qualify"),
@@ -426,6 +449,7 @@ class JobApplication(TimeStampedModel):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
 
+    objects = JobApplicationQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:

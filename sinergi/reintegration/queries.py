@@ -3,14 +3,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from sinergi.core.roles import Role
 from sinergi.core.scoping import scope_of
 
 if TYPE_CHECKING:
-    from sinergi.reintegration.models import JobOpening, Referral  # noqa: F401
+    from sinergi.reintegration.models import JobApplication, JobOpening, Referral  # noqa: F401
 
 STAFF = (Role.PROGRAM_OFFICER, Role.HEAD, Role.GUARDIAN)
 
@@ -41,3 +41,21 @@ class JobOpeningQuerySet(models.QuerySet["JobOpening"]):
         if scope.is_admin or scope.facility_ids():
             return self.filter(closing_date__gte=timezone.localdate())
         return self.filter(partner_id__in=scope.partner_ids(Role.PARTNER_USER))
+
+
+class JobApplicationQuerySet(models.QuerySet["JobApplication"]):
+    def consented(self) -> JobApplicationQuerySet:
+        """Applications whose person's consent to the employer still stands: all an
+        employer sees. A withdrawal hides the application at once, as it does a
+        referral."""
+        from sinergi.reintegration.models import Consent
+
+        return self.filter(
+            Exists(
+                Consent.objects.filter(
+                    inmate=OuterRef("inmate"),
+                    partner=OuterRef("opening__partner"),
+                    withdrawn_on__isnull=True,
+                )
+            )
+        )

@@ -217,7 +217,8 @@ def test_jobs_match_certified_skills_and_need_consent(client_for, officer, demo_
     assert JobOpening.objects.count() == 1
 
 
-def test_a_partner_the_person_was_referred_to_may_follow_up(client_for, released):
+def test_a_partner_the_person_was_referred_to_does_not_reach_the_follow_ups(client_for, released):
+    """Follow-ups belong to the Bapas; the partner records the outcome of its referral."""
     person, release, _referral = released
     disnaker = Partner.objects.get(code="disnaker-lotim")
     officer = User.objects.get(username="petugas.selong")
@@ -229,7 +230,7 @@ def test_a_partner_the_person_was_referred_to_may_follow_up(client_for, released
     )
     six = FollowUp.objects.get(release=release, month=6)
     client = client_for("mitra.disnaker")
-    assert client.get(f"/reintegration/follow-ups/{six.pk}/").status_code == 404  # not yet
+    assert client.get(f"/reintegration/follow-ups/{six.pk}/").status_code == 404
     actions.transition_referral(
         referral=referral, to="accepted", by=User.objects.get(username="mitra.disnaker")
     )
@@ -238,7 +239,7 @@ def test_a_partner_the_person_was_referred_to_may_follow_up(client_for, released
             f"/reintegration/follow-ups/{six.pk}/",
             {"contact_made": "on", "work_status": "employed"},
         ).status_code
-        == 302
+        == 404
     )
 
 
