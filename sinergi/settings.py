@@ -277,6 +277,10 @@ SILENCED_SYSTEM_CHECKS = env_list("SILENCED_SYSTEM_CHECKS")
 
 # Inmate data and public pages.
 SINERGI_SMALL_COUNT_THRESHOLD = 5  # public counts from 1 to 4 are shown as "<5"
+# Inmate imports: the largest file accepted, and how long a running import may go without
+# progress before it is shown as interrupted (and may be retried).
+SINERGI_IMPORT_MAX_MB = env_int("SINERGI_IMPORT_MAX_MB", 20)
+SINERGI_IMPORT_STALE_MINUTES = env_int("SINERGI_IMPORT_STALE_MINUTES", 15)
 
 LOGGING = {
     "version": 1,

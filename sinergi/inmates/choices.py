@@ -92,6 +92,8 @@ class ImportStatus(models.TextChoices):
     INVALID = "invalid", _("Rejected: invalid rows")
     DONE = "done", _("Done")
     FAILED = "failed", _("Failed")
+    EMPTY = "empty", _("No rows")
+    INTERRUPTED = "interrupted", _("Interrupted")
 
 
 class ReligiousHoliday(models.TextChoices):

@@ -168,11 +168,29 @@ class ImportUploadForm(forms.Form):
         label=_("Check only (write nothing)"),
         required=False,
     )
+    encoding = forms.ChoiceField(
+        label=_("Encoding of a CSV file"),
+        choices=[
+            ("", _('UTF-8 ("CSV UTF-8"), checked')),
+            ("cp1252", _("Old Windows encoding (ANSI, Windows-1252)")),
+        ],
+        required=False,
+        help_text=_(
+            "A CSV file that is not UTF-8 is refused, so that no name is stored garbled. "
+            "Choose the old Windows encoding only if the file was saved that way."
+        ),
+    )
 
     def clean_file(self) -> Any:
+        from sinergi.inmates import importer, parsing
+
         upload = self.cleaned_data["file"]
         if not upload.name.lower().endswith((".csv", ".xlsx")):
             raise forms.ValidationError(_("Upload a .csv or .xlsx file."))
+        try:
+            importer.check_upload_size(upload.size)
+        except parsing.ImportFileError as error:
+            raise forms.ValidationError(error.message) from None
         return upload
 
 

@@ -1,28 +1,42 @@
-"""Importing SDP exports: validate every row first, then write in batches, or nothing.
+"""Importing SDP exports: validate every row first, then write in short steps, or nothing.
 
-1. ``start_import`` stores the upload and recognises its headers. When a required column
-   is not recognised, and the facility's remembered mapping does not fit, the batch waits
-   for the column-mapping step; otherwise the import task is queued.
-2. ``run_import`` (a background task in production) parses and validates every row,
-   reporting progress. Any invalid row: the batch is rejected, nothing is written, and
-   the report names each bad row (line, column, reason).
-3. Otherwise, in one transaction: existing inmates are matched on the normalised
-   registration number (one query per 1,000 rows), new ones are bulk-created, changed ones
-   bulk-updated with a history row each, unchanged ones left alone; then the key dates and
-   rights of the new and changed inmates are recomputed in bulk.
+1. ``start_import`` stores the upload (refusing one over ``SINERGI_IMPORT_MAX_MB``, a file
+   whose encoding would have to be guessed, and one without data rows) and recognises
+   its headers. When a required column is not recognised, and the facility's remembered
+   mapping does not fit, the batch waits for the column-mapping step; otherwise the
+   import task is queued.
+2. ``run_import`` (a background task in production) reads the file row by row and
+   validates every row, reporting progress. Any invalid row: the batch is rejected,
+   nothing is written, and the report names each bad row (line, column, reason).
+3. Otherwise the file is read again and written in chunks of ``WRITE_CHUNK`` rows, each
+   in its own short transaction, so that on SQLite other users can still write between
+   two chunks. Existing inmates are matched on the normalised registration number, new
+   ones are bulk-created, changed ones bulk-updated with a history row each, unchanged
+   ones left alone; the key dates and rights are recomputed. Every chunk records what
+   it did in :class:`ImportChange` (the journal), in the same transaction: if a chunk
+   fails, what the earlier chunks wrote is undone from the journal, so that one failure
+   still leaves nothing written. The journal is dropped when the import is done.
+4. A worker that dies part-way leaves its batch "running": with no progress for
+   ``SINERGI_IMPORT_STALE_MINUTES`` it is shown as interrupted (``mark_interrupted``),
+   and ``retry_import`` (audited) queues it again; the new run first undoes what the
+   interrupted one wrote, then imports the whole file. Each run has its own
+   ``attempt`` number, and a worker whose run is no longer the current one stops
+   before its next chunk.
 """
 
 from __future__ import annotations
 
 import datetime
 import logging
+import math
 import uuid
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import IO, Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tasks import task
@@ -33,13 +47,27 @@ from sinergi.core import audit
 from sinergi.inmates import parsing
 from sinergi.inmates.actions import admitted, apply_calculation, recalculate
 from sinergi.inmates.choices import ImportStatus, TermKind
-from sinergi.inmates.models import ColumnMapping, ImportBatch, Inmate, InmateRight, Sentence
+from sinergi.inmates.models import (
+    ColumnMapping,
+    ImportBatch,
+    ImportChange,
+    Inmate,
+    InmateRight,
+    Sentence,
+)
 
 log = logging.getLogger(__name__)
 
 BATCH = 1000
+WRITE_CHUNK = 500  # rows written per transaction
 PROGRESS_EVERY = 2000
 MAX_STORED_ERRORS = 5000
+DATE_FIELDS = {"birth_date", "detention_start"}
+
+
+class Aborted(Exception):
+    """This run of the import is no longer the current one (interrupted or retried)."""
+
 
 INMATE_FIELDS = [
     "name",
@@ -69,13 +97,53 @@ def import_dir() -> Path:
     return path
 
 
+def max_upload_bytes() -> int:
+    return int(settings.SINERGI_IMPORT_MAX_MB) * 1024 * 1024
+
+
+def check_upload_size(size: int | None) -> None:
+    """Refuse a file over ``SINERGI_IMPORT_MAX_MB`` (``size`` in bytes; None: unknown)."""
+    if size is not None and size > max_upload_bytes():
+        raise parsing.ImportFileError(
+            _(
+                "The file is %(size)s MB; an import may be at most %(limit)s MB. Split the "
+                "export into smaller files (for example one per register class) and import "
+                "them one after the other."
+            )
+            % {
+                "size": math.ceil(size / (1024 * 1024) * 10) / 10,
+                "limit": settings.SINERGI_IMPORT_MAX_MB,
+            }
+        )
+
+
 def _store(upload: IO[bytes], filename: str) -> Path:
+    """Copy the upload to the import folder in 1 MB pieces, refusing it past the limit."""
+    check_upload_size(getattr(upload, "size", None))
     suffix = Path(filename).suffix.lower()
     target = import_dir() / f"{uuid.uuid4().hex}{suffix}"
-    with target.open("wb") as out:
-        for chunk in iter(lambda: upload.read(1 << 20), b""):
-            out.write(chunk)
+    limit = max_upload_bytes()
+    written = 0
+    try:
+        with target.open("wb") as out:
+            for chunk in iter(lambda: upload.read(1 << 20), b""):
+                written += len(chunk)
+                if written > limit:
+                    # Read on only to count (a stream may not know its size), never store.
+                    for rest in iter(lambda: upload.read(1 << 20), b""):
+                        written += len(rest)
+                    check_upload_size(written)
+                out.write(chunk)
+    except BaseException:
+        target.unlink(missing_ok=True)
+        raise
     return target
+
+
+def _no_rows() -> parsing.ImportFileError:
+    return parsing.ImportFileError(
+        _("The file has a header row but no data rows: there is nothing to import.")
+    )
 
 
 def _mapping_from_remembered(facility: Any, headers: list[str]) -> dict[str, int]:
@@ -99,12 +167,22 @@ def start_import(
     filename: str,
     by: User | None,
     dry_run: bool = False,
+    encoding: str = "",
 ) -> ImportBatch:
-    """Store the file, recognise its columns, and queue the import (or ask for a mapping)."""
+    """Store the file, recognise its columns, and queue the import (or ask for a mapping).
+
+    ``encoding`` is "" (UTF-8 or UTF-16, checked) or a legacy encoding the user chose
+    (:data:`parsing.LEGACY_ENCODINGS`). Raises :class:`parsing.ImportFileError` for a
+    file over the size limit, in an encoding that cannot be read, or without rows.
+    """
+    if encoding and encoding not in parsing.LEGACY_ENCODINGS:
+        raise parsing.ImportFileError(_("Unknown encoding: %(name)s") % {"name": encoding})
     path = _store(upload, filename)
     try:
-        with parsing.read_table(path, filename) as table:
+        with parsing.read_table(path, filename, encoding=encoding) as table:
             headers = [str(h) for h in table.headers]
+            if next(table.rows, None) is None:
+                raise _no_rows()
     except parsing.ImportFileError:
         path.unlink(missing_ok=True)
         raise
@@ -119,6 +197,7 @@ def start_import(
         headers=headers,
         mapping=mapping,
         dry_run=dry_run,
+        encoding=encoding,
         status=ImportStatus.MAPPING if parsing.missing_required(mapping) else ImportStatus.QUEUED,
     )
     audit.record(
@@ -126,7 +205,7 @@ def start_import(
         by=by,
         target=batch,
         facility=facility,
-        changes={"filename": batch.filename, "dry_run": dry_run},
+        changes={"filename": batch.filename, "dry_run": dry_run, "encoding": encoding},
     )
     if batch.status == ImportStatus.QUEUED:
         enqueue(batch)
@@ -152,6 +231,7 @@ def import_checked(*, batch: ImportBatch, by: User | None) -> ImportBatch:
         stored_path=batch.stored_path,
         headers=batch.headers,
         mapping=batch.mapping,
+        encoding=batch.encoding,
         status=ImportStatus.QUEUED,
     )
     audit.record(
@@ -192,25 +272,31 @@ def run_import_task(batch_id: int) -> None:
     run_import(batch_id)
 
 
-def _chunks(items: list[Any], size: int) -> Iterator[list[Any]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
+def _heartbeat(batch: ImportBatch, **fields: Any) -> None:
+    """Record progress, if this run is still the current one; else stop (``Aborted``)."""
+    current = ImportBatch.objects.filter(
+        pk=batch.pk, status=ImportStatus.RUNNING, attempt=batch.attempt
+    ).update(updated_at=timezone.now(), **fields)
+    if not current:
+        raise Aborted
 
 
-def _validate(batch: ImportBatch, today: datetime.date) -> tuple[list[Any], list[Any]]:
-    rows: list[Any] = []
+def _validate(batch: ImportBatch, today: datetime.date) -> tuple[int, list[Any], set[str]]:
+    """Check every row, reading the file row by row: (rows, errors, registration numbers)."""
     errors: list[Any] = []
     seen: dict[str, int] = {}
     count = 0
-    with parsing.read_table(Path(batch.stored_path), batch.filename) as table:
+    with parsing.read_table(
+        Path(batch.stored_path), batch.filename, encoding=batch.encoding
+    ) as table:
         for line_number, values in table.rows:
             count += 1
-            _check_row(batch, today, line_number, values, rows, errors, seen)
+            _check_row(batch, today, line_number, values, errors, seen)
             if count % PROGRESS_EVERY == 0:
-                ImportBatch.objects.filter(pk=batch.pk).update(processed_rows=count)
+                _heartbeat(batch, processed_rows=count)
     batch.total_rows = count
     batch.processed_rows = count
-    return rows, errors
+    return count, errors, set(seen)
 
 
 def _check_row(
@@ -218,11 +304,10 @@ def _check_row(
     today: datetime.date,
     line_number: int,
     values: Any,
-    rows: list[Any],
     errors: list[Any],
     seen: dict[str, int],
 ) -> None:
-    """Parse one row into ``rows``, or its problems into ``errors``; flag duplicates."""
+    """Record the problems of one row in ``errors``; flag duplicates."""
     result = parsing.parse_row(values, batch.mapping, line_number, today, headers=batch.headers)
     if isinstance(result, list):
         errors.extend(result)
@@ -230,7 +315,6 @@ def _check_row(
     first = seen.get(result.registration_number)
     if first is None:
         seen[result.registration_number] = line_number
-        rows.append(result)
         return
     column = batch.mapping.get("registration_number")
     errors.append(
@@ -271,157 +355,360 @@ def _sentence_values(row: Any) -> dict[str, Any]:
     }
 
 
-def _write(batch: ImportBatch, rows: list[Any]) -> None:
+def _row_chunks(batch: ImportBatch, today: datetime.date) -> Iterator[list[Any]]:
+    """The checked rows again, read from the stored file, ``WRITE_CHUNK`` at a time."""
+    chunk: list[Any] = []
+    with parsing.read_table(
+        Path(batch.stored_path), batch.filename, encoding=batch.encoding
+    ) as table:
+        for line_number, values in table.rows:
+            row = parsing.parse_row(
+                values, batch.mapping, line_number, today, headers=batch.headers
+            )
+            if isinstance(row, list):  # valid a moment ago: the file changed under us
+                raise RuntimeError(f"line {line_number} no longer reads as it was checked")
+            chunk.append(row)
+            if len(chunk) >= WRITE_CHUNK:
+                yield chunk
+                chunk = []
+    if chunk:
+        yield chunk
+
+
+def _snapshot(inmate: Inmate) -> dict[str, Any]:
+    """An inmate's imported values before an import changes them (for the journal)."""
+    sentence = getattr(inmate, "sentence", None)
+    return {
+        "inmate": {name: getattr(inmate, name) for name in INMATE_FIELDS},
+        "sentence": (
+            None
+            if sentence is None
+            else {name: getattr(sentence, name) for name in SENTENCE_FIELDS}
+        ),
+    }
+
+
+class _Counts:
+    def __init__(self) -> None:
+        self.created = self.updated = self.unchanged = self.written = 0
+
+
+def _write(batch: ImportBatch, today: datetime.date) -> None:
+    """Write the checked rows, one short transaction per chunk."""
+    counts = _Counts()
+    for chunk in _row_chunks(batch, today):
+        with transaction.atomic():
+            # First statement: takes the batch's row lock, so a retry waits for this chunk.
+            _heartbeat(batch, written_rows=counts.written)
+            _write_chunk(batch, chunk, today, counts)
+            counts.written += len(chunk)
+    batch.written_rows = counts.written
+    batch.created_count = counts.created
+    batch.updated_count = counts.updated
+    batch.unchanged_count = counts.unchanged
+
+
+def _write_chunk(
+    batch: ImportBatch, chunk: list[Any], today: datetime.date, counts: _Counts
+) -> None:
     facility = batch.facility
     by = batch.uploaded_by
     touched: list[int] = []
     new_rights: list[InmateRight] = []
+    journal: list[ImportChange] = []
+    numbers = [r.registration_number for r in chunk]
+    existing = {
+        i.registration_number: i
+        for i in Inmate.objects.filter(
+            facility=facility, registration_number__in=numbers
+        ).select_related("sentence")
+    }
+    new_inmates: list[Inmate] = []
+    new_rows: list[Any] = []
+    changed_inmates: list[Inmate] = []
+    changed_sentences: list[Sentence] = []
+    missing_sentences: list[Sentence] = []
+    for row in chunk:
+        inmate = existing.get(row.registration_number)
+        inmate_values = _inmate_values(row)
+        sentence_values = _sentence_values(row)
+        if inmate is None:
+            new_inmates.append(
+                Inmate(
+                    facility=facility,
+                    registration_number=row.registration_number,
+                    admission_date=row.detention_start,
+                    **inmate_values,
+                )
+            )
+            new_rows.append(row)
+            continue
+        inmate_changed = bool(audit.diff(inmate, inmate_values))
+        sentence = getattr(inmate, "sentence", None)
+        sentence_changed = sentence is None or bool(audit.diff(sentence, sentence_values))
+        if not (inmate_changed or sentence_changed):
+            counts.unchanged += 1
+            continue
+        journal.append(ImportChange(batch=batch, inmate=inmate, before=_snapshot(inmate)))
+        if sentence is None:
+            missing_sentences.append(Sentence(inmate=inmate, **sentence_values))
+        else:
+            if sentence_changed:
+                for name, value in sentence_values.items():
+                    setattr(sentence, name, value)
+                changed_sentences.append(sentence)
+        if inmate_changed:
+            for name, value in inmate_values.items():
+                setattr(inmate, name, value)
+            changed_inmates.append(inmate)
+        counts.updated += 1
+        touched.append(inmate.pk)
     admitted_ids: list[int] = []
-    today = batch.facility.today()
-    created = updated = unchanged = 0
-    for chunk in _chunks(rows, BATCH):
-        numbers = [r.registration_number for r in chunk]
-        existing = {
-            i.registration_number: i
-            for i in Inmate.objects.filter(
-                facility=facility, registration_number__in=numbers
-            ).select_related("sentence")
-        }
-        new_inmates: list[Inmate] = []
-        new_rows: list[Any] = []
-        changed_inmates: list[Inmate] = []
-        changed_sentences: list[Sentence] = []
-        missing_sentences: list[Sentence] = []
-        for row in chunk:
-            inmate = existing.get(row.registration_number)
-            inmate_values = _inmate_values(row)
-            sentence_values = _sentence_values(row)
-            if inmate is None:
-                new_inmates.append(
-                    Inmate(
-                        facility=facility,
-                        registration_number=row.registration_number,
-                        admission_date=row.detention_start,
-                        **inmate_values,
-                    )
+    if new_inmates:
+        created_rows = bulk_create_with_history(
+            new_inmates,
+            Inmate,
+            batch_size=500,
+            default_user=by,
+            default_change_reason="import",
+        )
+        # bulk_create_with_history returns objects with primary keys on both databases.
+        by_number = {i.registration_number: i for i in created_rows}
+        if any(i.pk is None for i in created_rows):
+            by_number = {
+                i.registration_number: i
+                for i in Inmate.objects.filter(
+                    facility=facility,
+                    registration_number__in=[r.registration_number for r in new_rows],
                 )
-                new_rows.append(row)
-                continue
-            inmate_changed = bool(audit.diff(inmate, inmate_values))
-            sentence = getattr(inmate, "sentence", None)
-            if sentence is None:
-                missing_sentences.append(Sentence(inmate=inmate, **sentence_values))
-                sentence_changed = True
-            else:
-                sentence_changed = bool(audit.diff(sentence, sentence_values))
-                if sentence_changed:
-                    for name, value in sentence_values.items():
-                        setattr(sentence, name, value)
-                    changed_sentences.append(sentence)
-            if inmate_changed:
-                for name, value in inmate_values.items():
-                    setattr(inmate, name, value)
-                changed_inmates.append(inmate)
-            if inmate_changed or sentence_changed:
-                updated += 1
-                touched.append(inmate.pk)
-            else:
-                unchanged += 1
-        if new_inmates:
-            created_rows = bulk_create_with_history(
-                new_inmates,
-                Inmate,
-                batch_size=500,
-                default_user=by,
-                default_change_reason="import",
-            )
-            # bulk_create_with_history returns objects with primary keys on both databases.
-            by_number = {i.registration_number: i for i in created_rows}
-            if any(i.pk is None for i in created_rows):
-                by_number = {
-                    i.registration_number: i
-                    for i in Inmate.objects.filter(
-                        facility=facility,
-                        registration_number__in=[r.registration_number for r in new_rows],
-                    )
-                }
-            # A new inmate has no remisi or Register F rows in Sinergi yet: the row is the
-            # whole input, so the dates and rights are computed before the insert.
-            for row in new_rows:
-                sentence = Sentence(
-                    inmate=by_number[row.registration_number], **_sentence_values(row)
-                )
-                new_rights += apply_calculation(sentence, [], None, today)
-                missing_sentences.append(sentence)
-            created += len(new_inmates)
-            admitted_ids.extend(i.pk for i in by_number.values())
-        if changed_inmates:
-            bulk_update_with_history(
-                changed_inmates,
-                Inmate,
-                [*INMATE_FIELDS, "updated_at"],
-                batch_size=500,
-                default_user=by,
-                default_change_reason="import",
-            )
-        if missing_sentences:
-            bulk_create_with_history(
-                missing_sentences,
-                Sentence,
-                batch_size=500,
-                default_user=by,
-                default_change_reason="import",
-            )
-        if changed_sentences:
-            bulk_update_with_history(
-                changed_sentences,
-                Sentence,
-                [*SENTENCE_FIELDS, "updated_at"],
-                batch_size=500,
-                default_user=by,
-                default_change_reason="import",
-            )
-        if new_rights:
-            InmateRight.objects.bulk_create(new_rights, batch_size=1000)
-            new_rights = []
+            }
+        # A new inmate has no remisi or Register F rows in Sinergi yet: the row is the
+        # whole input, so the dates and rights are computed before the insert.
+        for row in new_rows:
+            sentence = Sentence(inmate=by_number[row.registration_number], **_sentence_values(row))
+            new_rights += apply_calculation(sentence, [], None, today)
+            missing_sentences.append(sentence)
+        journal += [ImportChange(batch=batch, inmate=i, created=True) for i in by_number.values()]
+        counts.created += len(new_inmates)
+        admitted_ids = [i.pk for i in by_number.values()]
+    if changed_inmates:
+        bulk_update_with_history(
+            changed_inmates,
+            Inmate,
+            [*INMATE_FIELDS, "updated_at"],
+            batch_size=500,
+            default_user=by,
+            default_change_reason="import",
+        )
+    if missing_sentences:
+        bulk_create_with_history(
+            missing_sentences,
+            Sentence,
+            batch_size=500,
+            default_user=by,
+            default_change_reason="import",
+        )
+    if changed_sentences:
+        bulk_update_with_history(
+            changed_sentences,
+            Sentence,
+            [*SENTENCE_FIELDS, "updated_at"],
+            batch_size=500,
+            default_user=by,
+            default_change_reason="import",
+        )
+    if new_rights:
+        InmateRight.objects.bulk_create(new_rights, batch_size=1000)
+    ImportChange.objects.bulk_create(journal, batch_size=1000)
     recalculate(touched, today=today)
     admitted(admitted_ids)
-    batch.created_count = created
-    batch.updated_count = updated
-    batch.unchanged_count = unchanged
+
+
+def _restored(values: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        name: (
+            datetime.date.fromisoformat(value)
+            if name in DATE_FIELDS and isinstance(value, str)
+            else value
+        )
+        for name, value in values.items()
+    }
+
+
+def _undo(batch: ImportBatch) -> int:
+    """Undo what this import wrote, from its journal, in short transactions.
+
+    A new inmate is deleted; a changed one gets back its values from before the import
+    (with a history row saying so). Returns the number of inmates put back.
+    """
+    undone = 0
+    by = batch.uploaded_by
+    while True:
+        with transaction.atomic():
+            changes = list(
+                ImportChange.objects.filter(batch=batch)
+                .select_related("inmate", "inmate__sentence")
+                .order_by("id")[:WRITE_CHUNK]
+            )
+            if not changes:
+                return undone
+            inmates: list[Inmate] = []
+            sentences: list[Sentence] = []
+            drop_sentences: list[int] = []
+            for change in changes:
+                if change.created:
+                    continue
+                inmate = change.inmate
+                for name, value in _restored(change.before["inmate"]).items():
+                    setattr(inmate, name, value)
+                inmates.append(inmate)
+                sentence = getattr(inmate, "sentence", None)
+                if change.before.get("sentence") is None:
+                    if sentence is not None:
+                        drop_sentences.append(sentence.pk)
+                elif sentence is not None:
+                    for name, value in _restored(change.before["sentence"]).items():
+                        setattr(sentence, name, value)
+                    sentences.append(sentence)
+            if inmates:
+                bulk_update_with_history(
+                    inmates,
+                    Inmate,
+                    [*INMATE_FIELDS, "updated_at"],
+                    batch_size=500,
+                    default_user=by,
+                    default_change_reason="import undone",
+                )
+            if sentences:
+                bulk_update_with_history(
+                    sentences,
+                    Sentence,
+                    [*SENTENCE_FIELDS, "updated_at"],
+                    batch_size=500,
+                    default_user=by,
+                    default_change_reason="import undone",
+                )
+            if drop_sentences:
+                Sentence.objects.filter(pk__in=drop_sentences).delete()
+            recalculate([i.pk for i in inmates])
+            created = [c.inmate_id for c in changes if c.created]
+            ImportChange.objects.filter(pk__in=[c.pk for c in changes]).delete()
+            Inmate.objects.filter(pk__in=created).delete()
+            undone += len(changes)
+
+
+def _forget(batch: ImportBatch) -> None:
+    """Drop the journal of an import that is done."""
+    ImportChange.objects.filter(batch=batch).delete()
+
+
+def stale_after() -> datetime.timedelta:
+    return datetime.timedelta(minutes=int(settings.SINERGI_IMPORT_STALE_MINUTES))
+
+
+def mark_interrupted(*, facilities: Iterable[Any] | None = None) -> list[ImportBatch]:
+    """Mark running imports without progress for ``SINERGI_IMPORT_STALE_MINUTES`` as
+    interrupted (their worker died), so that they can be retried. Returns them."""
+    stale = ImportBatch.objects.filter(
+        status=ImportStatus.RUNNING, updated_at__lt=timezone.now() - stale_after()
+    )
+    if facilities is not None:
+        stale = stale.filter(facility__in=list(facilities))
+    marked = []
+    for batch in stale.select_related("facility"):
+        if ImportBatch.objects.filter(
+            pk=batch.pk, status=ImportStatus.RUNNING, attempt=batch.attempt
+        ).update(status=ImportStatus.INTERRUPTED, updated_at=timezone.now()):
+            batch.status = ImportStatus.INTERRUPTED
+            audit.record(
+                "import.interrupted",
+                by=None,
+                target=batch,
+                facility=batch.facility,
+                changes={"attempt": batch.attempt, "written": batch.written_rows},
+            )
+            marked.append(batch)
+    return marked
+
+
+def retry_import(*, batch: ImportBatch, by: User) -> ImportBatch:
+    """Queue a failed or interrupted import again (its partial writes are undone first)."""
+    from sinergi.core.api import Conflict
+
+    with transaction.atomic():
+        mark_interrupted(facilities=[batch.facility_id])
+        previous = ImportBatch.objects.filter(pk=batch.pk).values_list("status", flat=True).first()
+        queued = ImportBatch.objects.filter(
+            pk=batch.pk, status__in=[ImportStatus.FAILED, ImportStatus.INTERRUPTED]
+        ).update(status=ImportStatus.QUEUED, updated_at=timezone.now())
+        if not queued:
+            raise Conflict(
+                _("Only an import that failed or was interrupted can be tried again."),
+                code="not_retryable",
+            )
+        audit.record(
+            "import.retry",
+            by=by,
+            target=batch,
+            facility=batch.facility,
+            changes={"status": [previous, ImportStatus.QUEUED]},
+        )
+        batch.refresh_from_db()
+        enqueue(batch)
+    return batch
 
 
 def run_import(batch_id: int) -> ImportBatch:
     batch = ImportBatch.objects.select_related("facility", "uploaded_by").get(pk=batch_id)
-    if batch.status not in {ImportStatus.QUEUED, ImportStatus.FAILED}:
+    started = ImportBatch.objects.filter(
+        pk=batch.pk, status__in=[ImportStatus.QUEUED, ImportStatus.FAILED]
+    ).update(
+        status=ImportStatus.RUNNING,
+        attempt=F("attempt") + 1,
+        message="",
+        written_rows=0,
+        updated_at=timezone.now(),
+    )
+    if not started:  # not waiting to run, or another worker took it
         return batch
-    batch.status = ImportStatus.RUNNING
-    batch.save(update_fields=["status", "updated_at"])
+    batch.refresh_from_db()
     today = batch.facility.today()
     try:
-        rows, errors = _validate(batch, today)
+        _undo(batch)  # what an interrupted run wrote, if any
+        count, errors, numbers = _validate(batch, today)
         if errors:
             batch.status = ImportStatus.INVALID
             batch.errors = [parsing.error_to_dict(e) for e in errors[:MAX_STORED_ERRORS]]
             batch.message = f"{len(errors)}"
+        elif count == 0:
+            batch.status = ImportStatus.EMPTY
+            batch.message = str(_no_rows())
         elif batch.dry_run:
             existing = set(
                 Inmate.objects.filter(facility=batch.facility).values_list(
                     "registration_number", flat=True
                 )
             )
-            batch.created_count = sum(r.registration_number not in existing for r in rows)
+            batch.created_count = len(numbers - existing)
             batch.status = ImportStatus.DONE
         else:
-            # Say so before the transaction: its progress cannot be seen from outside.
+            # Say so before writing: the page then counts the rows written.
             batch.message = ImportBatch.WRITING
-            ImportBatch.objects.filter(pk=batch.pk).update(
-                processed_rows=batch.processed_rows, message=batch.message
-            )
-            with transaction.atomic():
-                _write(batch, rows)
+            _heartbeat(batch, processed_rows=batch.processed_rows, message=batch.message)
+            try:
+                _write(batch, today)
+            except Aborted:
+                raise
+            except Exception:
+                _undo(batch)
+                raise
+            _forget(batch)
             batch.message = ""
             batch.status = ImportStatus.DONE
+    except Aborted:
+        # Marked interrupted (or retried) meanwhile: the current run owns the batch now.
+        batch.refresh_from_db()
+        return batch
     except parsing.ImportFileError as exc:
         batch.status = ImportStatus.FAILED
         batch.message = str(exc)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 
 from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
@@ -388,13 +389,19 @@ class ImportBatch(TimeStampedModel):
     filename = models.CharField(_("file"), max_length=255)
     stored_path = models.CharField(max_length=500, editable=False)
     status = models.CharField(
-        _("status"), max_length=10, choices=ImportStatus.choices, default=ImportStatus.QUEUED
+        _("status"), max_length=12, choices=ImportStatus.choices, default=ImportStatus.QUEUED
     )
+    # "" reads UTF-8 (with or without a BOM) or UTF-16 (with a BOM) and refuses anything
+    # else; "cp1252" is the old Windows encoding, used only when the uploader chose it.
+    encoding = models.CharField(_("encoding"), max_length=12, blank=True)
+    # Counts the runs of this import: a worker writes only while its run is the current one.
+    attempt = models.PositiveIntegerField(default=0, editable=False)
     mapping = models.JSONField(_("column mapping"), default=dict)  # field key -> column index
     headers = models.JSONField(_("headers"), default=list)
     dry_run = models.BooleanField(_("dry run"), default=False)
     total_rows = models.PositiveIntegerField(_("rows"), default=0)
     processed_rows = models.PositiveIntegerField(_("rows processed"), default=0)
+    written_rows = models.PositiveIntegerField(_("rows written"), default=0)
     created_count = models.PositiveIntegerField(_("new inmates"), default=0)
     updated_count = models.PositiveIntegerField(_("updated inmates"), default=0)
     unchanged_count = models.PositiveIntegerField(_("unchanged"), default=0)
@@ -414,7 +421,7 @@ class ImportBatch(TimeStampedModel):
     def get_absolute_url(self) -> str:
         return reverse("inmates:import_detail", args=[self.pk])
 
-    # ``message`` while the checked rows are written in one transaction (nothing to count).
+    # ``message`` while the checked rows are written (``written_rows`` counts them).
     WRITING = "writing"
 
     @property
@@ -428,8 +435,43 @@ class ImportBatch(TimeStampedModel):
         return min(100, round(100 * self.processed_rows / self.total_rows))
 
     @property
+    def write_percent(self) -> int:
+        if not self.total_rows:
+            return 0
+        return min(100, round(100 * self.written_rows / self.total_rows))
+
+    @property
     def is_finished(self) -> bool:
-        return self.status in {ImportStatus.INVALID, ImportStatus.DONE, ImportStatus.FAILED}
+        return self.status in {
+            ImportStatus.INVALID,
+            ImportStatus.DONE,
+            ImportStatus.FAILED,
+            ImportStatus.EMPTY,
+            ImportStatus.INTERRUPTED,
+        }
+
+    @property
+    def can_retry(self) -> bool:
+        return self.status in {ImportStatus.FAILED, ImportStatus.INTERRUPTED}
+
+
+class ImportChange(models.Model):
+    """What one import wrote to one inmate, kept while the import runs: the rows are
+    written in short transactions, and this journal lets a failed or interrupted import
+    be undone (a new inmate deleted, a changed one given back its values ``before``)."""
+
+    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="changes")
+    inmate = models.ForeignKey("Inmate", on_delete=models.CASCADE, related_name="+")
+    created = models.BooleanField(default=False)
+    before = models.JSONField(default=dict, encoder=DjangoJSONEncoder)
+
+    class Meta:
+        verbose_name = _("import change")
+        verbose_name_plural = _("import changes")
+        indexes = [models.Index(fields=["batch", "id"])]
+
+    def __str__(self) -> str:
+        return f"{self.batch_id}: {'created' if self.created else 'changed'} {self.inmate_id}"
 
 
 class ReligiousHolidayDate(TimeStampedModel):

@@ -29,6 +29,7 @@ from __future__ import annotations
 import calendar
 import csv
 import io
+import itertools
 import math
 import os
 import re
@@ -46,9 +47,11 @@ from sinergi.core import exports
 __all__ = [
     "CRIME_CATEGORIES",
     "FIELDS",
+    "LEGACY_ENCODINGS",
     "RELIGIONS",
     "REQUIRED_FIELDS",
     "CellValue",
+    "EncodingError",
     "FieldSpec",
     "ImportFileError",
     "ParseResult",
@@ -173,7 +176,9 @@ _CSV_SUFFIXES = frozenset({".csv"})
 _CSV_DELIMITERS = (",", ";", "\t")
 
 
-def read_table(path_or_file: str | os.PathLike[str] | IO[bytes], filename: str) -> Table:
+def read_table(
+    path_or_file: str | os.PathLike[str] | IO[bytes], filename: str, *, encoding: str = ""
+) -> Table:
     """Read the first sheet of an XLSX file, or a CSV file, into a :class:`Table`.
 
     ``path_or_file`` is a path or a binary file object (an uploaded file);
@@ -181,17 +186,22 @@ def read_table(path_or_file: str | os.PathLike[str] | IO[bytes], filename: str) 
     is read (``.csv``, ``.xlsx`` or ``.xlsm``).
 
     CSV files may use a comma, a semicolon or a tab (found from the header line; an
-    Excel ``sep=;`` first line is honoured), and be UTF-8 with or without a BOM,
-    UTF-16 with a BOM, or else Windows-1252 / Latin-1. XLSX cells keep their types
-    (dates come as ``datetime``, numbers as ``int`` or ``float``); formulas give
-    their last computed value.
+    Excel ``sep=;`` first line is honoured). Their encoding is checked over the whole
+    file before a row is read: UTF-8 with or without a BOM, or UTF-16 with a BOM. A
+    file that is not valid UTF-8 is refused (:class:`EncodingError`, naming the line
+    and byte offset of the first byte that does not fit) unless ``encoding`` is
+    ``"cp1252"``, which the user chooses for an old Windows ("ANSI") export; a file
+    that holds UTF-8 text as well is refused even then, as one encoding would garble
+    part of it. Rows are read one at a time from the file (never the whole file in
+    memory). XLSX cells keep their types (dates come as ``datetime``, numbers as
+    ``int`` or ``float``); formulas give their last computed value.
 
     Raises :class:`ImportFileError` for an unsupported type or a file that cannot
     be read or has no header row.
     """
     suffix = os.path.splitext(filename or "")[1].lower()
     if suffix in _CSV_SUFFIXES:
-        return _read_csv(path_or_file)
+        return _read_csv(path_or_file, encoding)
     if suffix in _EXCEL_SUFFIXES:
         return _read_xlsx(path_or_file)
     if suffix == ".xls":
@@ -232,18 +242,119 @@ def _seekable(handle: IO[bytes]) -> bool:
         return False
 
 
-def _decode(data: bytes) -> str:
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+#: The encodings a user may choose for a file that is not UTF-8 ("" = UTF-8 or UTF-16).
+LEGACY_ENCODINGS = ("cp1252",)
+_SCAN_CHUNK = 1 << 18
+# A multi-byte UTF-8 sequence: in a file that is otherwise Windows-1252 it means UTF-8
+# text was pasted in (decoding it as Windows-1252 would give "Ã©" for "é").
+_UTF8_SEQUENCE = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
+)
+
+
+class EncodingError(ImportFileError):
+    """The file is not in an encoding that can be read without guessing."""
+
+
+def _bad_byte(byte: int, line: int, offset: int) -> EncodingError:
+    return EncodingError(
+        _msg(
+            _(
+                "The file is not valid UTF-8 text: byte 0x%(byte)02X on line %(line)s "
+                "(byte offset %(offset)s) cannot be read, and names would be stored "
+                'garbled. Save the file as "CSV UTF-8" and upload it again. If the whole '
+                "file was saved in the old Windows encoding (ANSI, Windows-1252), choose "
+                "that encoding for the upload."
+            ),
+            byte=byte,
+            line=line,
+            offset=offset,
+        )
+    )
+
+
+def _mixed(line: int, offset: int) -> EncodingError:
+    return EncodingError(
+        _msg(
+            _(
+                "The file mixes UTF-8 text with text in another encoding (UTF-8 on line "
+                "%(line)s, byte offset %(offset)s): read in one encoding, part of it would "
+                'be garbled. Correct the file and save it as "CSV UTF-8".'
+            ),
+            line=line,
+            offset=offset,
+        )
+    )
+
+
+def _scan(handle: IO[bytes], start: int, encoding: str) -> None:
+    """Decode the whole file from ``start`` in chunks; raise where it fails."""
+    import codecs
+
+    decoder = codecs.getincrementaldecoder(encoding)("strict")
+    offset, line = start, 1
+    handle.seek(start)
+    while True:
+        chunk = handle.read(_SCAN_CHUNK)
+        final = not chunk
         try:
-            return data.decode("utf-16")
-        except UnicodeDecodeError:
-            pass
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    return data.decode("latin-1")  # every byte is a Latin-1 character
+            decoder.decode(chunk, final)
+        except UnicodeDecodeError as error:
+            # The error's position is within what the decoder held plus this chunk.
+            held = len(error.object) - len(chunk)
+            position = error.start - held
+            at = offset + position
+            if encoding.startswith("utf-16"):
+                raise EncodingError(
+                    _msg(_("The UTF-16 file is damaged near byte offset %(offset)s"), offset=at)
+                ) from error
+            before = chunk[: max(position, 0)]
+            raise _bad_byte(error.object[error.start], line + before.count(b"\n"), at) from None
+        if final:
+            return
+        if b"\x00" in chunk and not encoding.startswith("utf-16"):
+            raise ImportFileError(_msg(_("The file is not a CSV text file")))
+        line += chunk.count(b"\n")
+        offset += len(chunk)
+
+
+def _check_legacy(handle: IO[bytes]) -> None:
+    """A Windows-1252 file must hold no UTF-8 sequence (see :data:`_UTF8_SEQUENCE`)."""
+    offset, line, tail = 0, 1, b""
+    handle.seek(0)
+    while chunk := handle.read(_SCAN_CHUNK):
+        if b"\x00" in chunk:
+            raise ImportFileError(_msg(_("The file is not a CSV text file")))
+        data = tail + chunk
+        match = _UTF8_SEQUENCE.search(data)
+        if match:
+            at = offset - len(tail) + match.start()
+            raise _mixed(line + data[: match.start()].count(b"\n") - tail.count(b"\n"), at)
+        line += chunk.count(b"\n")
+        offset += len(chunk)
+        tail = chunk[-3:]
+
+
+def _detect_encoding(handle: IO[bytes], confirmed: str) -> tuple[str, int]:
+    """The encoding to read the file with, and the length of its BOM.
+
+    UTF-16 and UTF-8 are recognised by their BOM; a file without one must be valid
+    UTF-8, or be in the legacy encoding the user ``confirmed``. Never a guess.
+    """
+    handle.seek(0)
+    head = handle.read(4)
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        _scan(handle, 0, "utf-16")
+        return "utf-16", 0
+    bom = 3 if head.startswith(b"\xef\xbb\xbf") else 0
+    try:
+        _scan(handle, bom, "utf-8")
+    except EncodingError:
+        if bom or confirmed not in LEGACY_ENCODINGS:
+            raise
+        _check_legacy(handle)
+        return confirmed, 0
+    return "utf-8", bom
 
 
 def _sniff_delimiter(header_line: str) -> str:
@@ -259,28 +370,70 @@ def _sniff_delimiter(header_line: str) -> str:
 _SEP_LINE = re.compile(r"\s*sep=(.)\s*", re.IGNORECASE)
 
 
-def _read_csv(path_or_file: str | os.PathLike[str] | IO[bytes]) -> Table:
-    text = _decode(_read_bytes(path_or_file))
-    if "\x00" in text:
-        raise ImportFileError(_msg(_("The file is not a CSV text file")))
-    stream = io.StringIO(text, newline="")
-    header_line, delimiter, start = "", None, 0
-    while line := stream.readline():
+def _binary(path_or_file: str | os.PathLike[str] | IO[bytes]) -> tuple[IO[bytes], bool]:
+    """A seekable binary handle on the file, and whether the caller must close it."""
+    import tempfile
+
+    try:
+        if isinstance(path_or_file, str | os.PathLike):
+            return open(path_or_file, "rb"), True
+        if _seekable(path_or_file):
+            path_or_file.seek(0)
+            return path_or_file, False
+        # A stream that cannot seek: copied (in memory up to 1 MB, else on disk).
+        copy = tempfile.SpooledTemporaryFile(max_size=1 << 20)  # noqa: SIM115
+        while chunk := path_or_file.read(1 << 20):
+            copy.write(chunk.encode("utf-8") if isinstance(chunk, str) else chunk)
+        copy.seek(0)
+        return copy, True
+    except OSError as error:
+        raise _unreadable(error) from error
+
+
+def _read_csv(path_or_file: str | os.PathLike[str] | IO[bytes], confirmed: str = "") -> Table:
+    handle, owned = _binary(path_or_file)
+    try:
+        encoding, bom = _detect_encoding(handle, confirmed)
+        handle.seek(bom)
+    except (ImportFileError, OSError) as error:
+        if owned:
+            handle.close()
+        if isinstance(error, OSError):
+            raise _unreadable(error) from error
+        raise
+    text = io.TextIOWrapper(handle, encoding=encoding, newline="")
+    closed = False
+
+    def close() -> None:
+        nonlocal closed
+        if closed:
+            return
+        closed = True
+        if owned:
+            text.close()
+        else:
+            text.detach()  # closing the wrapper would close the caller's file
+
+    consumed: list[str] = []  # the lines read to find the header, fed to the reader again
+    header_line, delimiter = "", None
+    while line := text.readline():
         if not line.strip():
+            consumed.append(line)
             continue
         sep = _SEP_LINE.fullmatch(line)
         if sep and delimiter is None:
             # Excel's "sep=;" line: not shown by Excel, so not counted as a line.
-            delimiter, start = sep.group(1), stream.tell()
+            delimiter = sep.group(1)
+            consumed.clear()
             continue
         header_line = line
+        consumed.append(line)
         break
     if delimiter is None:
         delimiter = _sniff_delimiter(header_line)
-    stream.seek(start)
 
     def records() -> Iterator[tuple[int, list[CellValue]]]:
-        reader = csv.reader(stream, delimiter=delimiter)
+        reader = csv.reader(itertools.chain(consumed, text), delimiter=delimiter)
         try:
             for number, record in enumerate(reader, start=1):
                 yield number, list(record)
@@ -292,8 +445,14 @@ def _read_csv(path_or_file: str | os.PathLike[str] | IO[bytes]) -> Table:
                     error=error,
                 )
             ) from error
+        finally:
+            close()
 
-    return _table_from(records(), None)
+    try:
+        return _table_from(records(), close)
+    except ImportFileError:
+        close()
+        raise
 
 
 def _read_xlsx(path_or_file: str | os.PathLike[str] | IO[bytes]) -> Table:

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any, cast
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -438,18 +439,25 @@ def import_start(request: HttpRequest) -> HttpResponse:
                 filename=upload.name,
                 by=_user(request),
                 dry_run=form.cleaned_data["dry_run"],
+                encoding=form.cleaned_data["encoding"],
             )
         except parsing.ImportFileError as exc:
             form.add_error("file", str(exc))
         else:
             return redirect(batch)
+    importer.mark_interrupted(facilities=facilities)
     batches = ImportBatch.objects.filter(facility__in=facilities).select_related(
         "facility", "uploaded_by"
     )[:20]
     return render(
         request,
         "inmates/import_start.html",
-        {"form": form, "facilities": facilities, "batches": batches},
+        {
+            "form": form,
+            "facilities": facilities,
+            "batches": batches,
+            "max_mb": settings.SINERGI_IMPORT_MAX_MB,
+        },
     )
 
 
@@ -465,6 +473,10 @@ def _batch_for(request: HttpRequest, pk: int) -> ImportBatch:
 @login_required
 def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
     batch = _batch_for(request, pk)
+    if batch.status == ImportStatus.RUNNING and importer.mark_interrupted(
+        facilities=[batch.facility_id]
+    ):
+        batch.refresh_from_db()
     form = None
     if batch.status == ImportStatus.MAPPING:
         form = ColumnMappingForm(
@@ -507,8 +519,8 @@ def import_checked(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def import_retry(request: HttpRequest, pk: int) -> HttpResponse:
     batch = _batch_for(request, pk)
-    if batch.status == ImportStatus.FAILED:
-        batch.status = ImportStatus.QUEUED
-        batch.save(update_fields=["status", "updated_at"])
-        importer.enqueue(batch)
+    try:
+        importer.retry_import(batch=batch, by=_user(request))
+    except Conflict as exc:
+        messages.error(request, exc.detail)
     return redirect(batch)

@@ -210,18 +210,18 @@ def test_upload_rejects_other_file_types(demo_world, client_for):
 def test_the_write_phase_is_announced_before_it_starts_and_cleared_after(
     demo_world, tmp_path, monkeypatch
 ):
-    """Rows are written in one transaction: the page cannot count them, so it says that
-    they are being written, from a committed change made before the transaction."""
+    """The page says that the checked rows are being written, from a committed change
+    made before the first chunk is written."""
     from sinergi.inmates import importer
 
     seen = {}
     write = importer._write
 
-    def watching(batch, rows):
+    def watching(batch, today):
         stored = ImportBatch.objects.get(pk=batch.pk)
         seen["writing"] = stored.is_writing
         seen["checked"] = stored.processed_rows
-        return write(batch, rows)
+        return write(batch, today)
 
     monkeypatch.setattr(importer, "_write", watching)
     _import(_csv(tmp_path, ROWS))

@@ -21,6 +21,7 @@ from sinergi.inmates.parsing import (
     CRIME_CATEGORIES,
     FIELDS,
     REQUIRED_FIELDS,
+    EncodingError,
     ImportFileError,
     ParsedRow,
     ParsedTerm,
@@ -610,10 +611,56 @@ def test_a_comma_csv_with_quoted_commas_is_read(tmp_path: Path) -> None:
     assert list(table.rows) == [(2, ["BI 1/25", "Ani", "Pasal 362, 363 KUHP"])]
 
 
-def test_a_windows_1252_csv_is_read_when_it_is_not_utf8(tmp_path: Path) -> None:
+def test_a_windows_1252_csv_is_refused_unless_that_encoding_is_confirmed(tmp_path: Path) -> None:
     path = tmp_path / "old.csv"
     path.write_bytes("Nama;Kabupaten Asal\nJosé;Bima\n".encode("cp1252"))
-    assert list(read_table(path, "old.CSV").rows) == [(2, ["José", "Bima"])]
+    with pytest.raises(EncodingError, match="byte 0xE9 on line 2 \\(byte offset 23\\)"):
+        read_table(path, "old.CSV")
+    assert list(read_table(path, "old.CSV", encoding="cp1252").rows) == [(2, ["José", "Bima"])]
+
+
+def test_a_utf8_file_is_read_as_utf8_even_when_windows_1252_is_chosen(tmp_path: Path) -> None:
+    path = tmp_path / "new.csv"
+    path.write_bytes("Nama\nJosé\n".encode())
+    assert list(read_table(path, "new.csv", encoding="cp1252").rows) == [(2, ["José"])]
+
+
+def test_a_stray_byte_far_into_the_file_is_found_with_its_line_and_offset(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sinergi.inmates import parsing
+
+    monkeypatch.setattr(parsing, "_SCAN_CHUNK", 7)  # errors across chunk boundaries
+    lines = ["Nama,Asal", *[f"Warga {n},Bima" for n in range(50)]]
+    data = ("\n".join(lines) + "\n").encode().replace(b"Warga 40,", b"Warga 40\x9d,")
+    path = tmp_path / "stray.csv"
+    path.write_bytes(data)
+    with pytest.raises(EncodingError) as refused:
+        read_table(path, "stray.csv")
+    offset = data.index(b"\x9d")
+    assert f"line 42 (byte offset {offset})" in refused.value.message
+    # A multi-byte character split by the chunks is not a stray byte.
+    path.write_bytes(("\n".join(lines).replace("Bima", "Bimá") + "\n").encode())
+    assert len(list(read_table(path, "stray.csv").rows)) == 50
+
+
+def test_a_file_mixing_utf8_and_windows_1252_is_refused_even_when_confirmed(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "mixed.csv"
+    path.write_bytes("Nama\nJosé\n".encode("cp1252") + "Agnès\n".encode())
+    with pytest.raises(EncodingError, match="mixes UTF-8 text") as refused:
+        read_table(path, "mixed.csv", encoding="cp1252")
+    assert "line 3" in refused.value.message
+
+
+def test_a_utf8_file_with_a_bom_and_a_stray_byte_is_refused_even_when_1252_is_chosen(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "bom.csv"
+    path.write_bytes(b"\xef\xbb\xbfNama\nJos\xe9\n")
+    with pytest.raises(EncodingError, match="line 2"):
+        read_table(path, "bom.csv", encoding="cp1252")
 
 
 def test_an_excel_sep_line_sets_the_delimiter_and_is_not_a_line(tmp_path: Path) -> None:

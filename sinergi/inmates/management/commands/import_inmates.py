@@ -21,6 +21,15 @@ class Command(BaseCommand):
         parser.add_argument("--facility", required=True, help="facility code, e.g. selong")
         parser.add_argument("--dry-run", action="store_true", help="check only, write nothing")
         parser.add_argument(
+            "--encoding",
+            choices=["", *parsing.LEGACY_ENCODINGS],
+            default="",
+            help=(
+                "a CSV that is not UTF-8 is refused; name its encoding if you know it was "
+                "saved in the old Windows encoding (cp1252)"
+            ),
+        )
+        parser.add_argument(
             "--map",
             action="append",
             default=[],
@@ -29,7 +38,14 @@ class Command(BaseCommand):
         )
 
     def handle(
-        self, *args: Any, file: str, facility: str, dry_run: bool, map: list[str], **options: Any
+        self,
+        *args: Any,
+        file: str,
+        facility: str,
+        dry_run: bool,
+        map: list[str],
+        encoding: str = "",
+        **options: Any,
     ) -> None:
         try:
             target = Facility.objects.get(code=facility)
@@ -44,7 +60,12 @@ class Command(BaseCommand):
         with path.open("rb") as upload:
             try:
                 batch = importer.start_import(
-                    facility=target, upload=upload, filename=path.name, by=None, dry_run=dry_run
+                    facility=target,
+                    upload=upload,
+                    filename=path.name,
+                    by=None,
+                    dry_run=dry_run,
+                    encoding=encoding,
                 )
             except parsing.ImportFileError as exc:
                 raise CommandError(str(exc)) from None
@@ -84,6 +105,8 @@ class Command(BaseCommand):
             )
         if batch.status == ImportStatus.FAILED:
             raise CommandError(f"The import failed and nothing was written: {batch.message}")
+        if batch.status == ImportStatus.EMPTY:
+            raise CommandError(f"Nothing was imported: {batch.message}")
         verb = "would create" if batch.dry_run else "created"
         self.stdout.write(
             self.style.SUCCESS(
