@@ -70,6 +70,14 @@ class FacilityClass(models.TextChoices):
     III = "III", _("Class III")
 
 
+class RosterNames(models.TextChoices):
+    """How a session's roster names the inmates for an instructor from a partner
+    organisation (the facility's own staff see full names)."""
+
+    INITIALS = "initials", _("Initials (e.g. B. S. W.)")
+    FIRST_NAME = "first_name", _("First name (e.g. Baiq)")
+
+
 class Facility(TimeStampedModel):
     """A unit (UPT) of the ministry: Lapas, Rutan, LPKA or Bapas."""
 
@@ -96,6 +104,18 @@ class Facility(TimeStampedModel):
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
     head_name = models.CharField(_("name of the head"), max_length=150, blank=True)
+    instructor_roster_names = models.CharField(
+        _("names on a partner instructor's roster"),
+        max_length=20,
+        choices=RosterNames.choices,
+        default=RosterNames.INITIALS,
+        help_text=_(
+            "How the attendance roster and sheet of a session taught by a partner's "
+            "instructor name the participants. Initials by default; first names if the "
+            "instructors need them. The facility's own staff see full names, and "
+            "registration numbers are never shown to instructors."
+        ),
+    )
     is_active = models.BooleanField(_("active"), default=True)
 
     objects = FacilityQuerySet.as_manager()

@@ -52,13 +52,19 @@ def certificate_pdf(request: HttpRequest | None, certificate: Certificate) -> by
     )
 
 
-def attendance_sheet_pdf(request: HttpRequest, session: Session, roster: list[Any]) -> bytes:
+def attendance_sheet_pdf(
+    request: HttpRequest, session: Session, roster: list[Any], *, show_numbers: bool
+) -> bytes:
+    """The sheet to print and sign: each enrolment of ``roster`` named by its ``label``
+    (``views._named_roster``); registration numbers only when ``show_numbers`` (the
+    facility's officers: never an instructor)."""
     return render_pdf(
         "programs/pdf/attendance_sheet.html",
         {
             "session": session,
             "program": session.program,
             "roster": roster,
+            "show_numbers": show_numbers,
             "printed": timezone.localtime(),
         },
         request,

@@ -1,8 +1,10 @@
+from collections import Counter
+from collections.abc import Sequence
 from typing import Any
 
 import rules
 
-from sinergi.core.permissions import facility_role, is_admin
+from sinergi.core.permissions import facility_role, has_perm, is_admin
 from sinergi.core.roles import Role
 from sinergi.core.scoping import scope_of
 
@@ -48,9 +50,62 @@ rules.add_perm(
     "programs.view_program",
     is_admin | STAFF | region_viewer_of_program | teaches_program | delivers_program,
 )
+# Who sees who takes part in a program (names, registration numbers, enrolments,
+# certificates): the facility's staff, its region's viewers and administrators. A partner
+# that delivers the program and an instructor see aggregate figures, and an instructor
+# the roster of their own sessions as ``roster_naming`` says.
+rules.add_perm("programs.view_participants", is_admin | STAFF | region_viewer_of_program)
 rules.add_perm("programs.change_program", OFFICERS)
 rules.add_perm("programs.approve_program", facility_role(Role.HEAD))
 # The object is the facility where the program is created.
 rules.add_perm("programs.add_program", facility_role(Role.PROGRAM_OFFICER, Role.HEAD, attr="pk"))
 rules.add_perm("programs.take_attendance", runs_session | officer_of_session_facility)
 rules.add_perm("programs.view_roster", runs_session | officer_of_session_facility | is_admin)
+
+
+# How a roster names the people on it (``roster_naming``, ``roster_labels``).
+FULL = "full"  # full name and registration number: the facility's officers
+FULL_NAME = "full_name"  # full name only: an instructor on the facility's staff
+
+
+def roster_naming(user: Any, session: Any) -> str:
+    """How the roster and attendance sheet of ``session`` name inmates for ``user``:
+    ``FULL`` for those who see the program's participants (and may open the roster:
+    the facility's officers and head, administrators); ``FULL_NAME`` for an instructor on
+    the facility's staff; otherwise (a partner's instructor) the facility's choice,
+    ``RosterNames.INITIALS`` or ``RosterNames.FIRST_NAME``. Registration numbers only
+    with ``FULL``: they encode the register class."""
+    program = session.program
+    if has_perm(user, "programs.view_participants", program):
+        return FULL
+    if program.facility_id in scope_of(user).facility_ids():
+        return FULL_NAME
+    return str(program.facility.instructor_roster_names)
+
+
+def _label(name: str, naming: str) -> str:
+    words = name.split()
+    if not words:
+        return "—"
+    if naming == "initials":
+        return " ".join(f"{w[0].upper()}." for w in words)
+    if naming == "first_name":
+        return words[0]
+    return " ".join(words)
+
+
+def roster_labels(names: Sequence[str], naming: str) -> list[str]:
+    """The label of each name on a roster under ``naming`` (``roster_naming``): initials
+    ("B. S. W."), the first name, or the full name. Namesakes on the same roster are
+    numbered in roster order ("A. R. (1)", "A. R. (2)") so that the instructor can tell
+    them apart."""
+    labels = [_label(name, naming) for name in names]
+    counts = Counter(labels)
+    seen: Counter[str] = Counter()
+    result = []
+    for label in labels:
+        if counts[label] > 1 and label != "—":
+            seen[label] += 1
+            label = f"{label} ({seen[label]})"
+        result.append(label)
+    return result
