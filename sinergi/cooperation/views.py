@@ -407,11 +407,37 @@ def action_close(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(item.meeting)
 
 
+def _deliveries_seen_by(request: HttpRequest, partner: Partner) -> Q:
+    """Which of ``partner``'s deliveries the user may read one by one (what was delivered,
+    to whom): all of them for the partner's own people and administrators; for facility
+    staff, those to their facilities (through a request or an agreement of theirs) and
+    under a region-level agreement of their region; for regional viewers, those to their
+    region. Figures over all deliveries are not limited by it."""
+    scope = scope_of(request.user)
+    if scope.is_admin or partner.pk in scope.partner_ids():
+        return Q()
+    facilities = scope.facility_ids(Role.PROGRAM_OFFICER, Role.HEAD, Role.GUARDIAN)
+    regions = set(scope.region_ids) | set(
+        Facility.objects.filter(pk__in=facilities).values_list("region_id", flat=True)
+    )
+    return (
+        Q(request__facility_id__in=facilities)
+        | Q(request__facility__region_id__in=scope.region_ids)
+        | Q(commitment__agreement__facility_id__in=facilities)
+        | Q(commitment__agreement__facility__region_id__in=scope.region_ids)
+        | Q(
+            commitment__agreement__facility__isnull=True,
+            commitment__agreement__region_id__in=regions,
+        )
+    )
+
+
 @login_required
 def contribution(request: HttpRequest, code: str) -> HttpResponse:
     """What a partner organisation contributed, to show its own superiors."""
     partner = get_object_or_404(Partner.objects.for_user(request.user), code=code)
     fulfilments = Fulfilment.objects.filter(partner=partner)
+    seen = _deliveries_seen_by(request, partner)
     totals = fulfilments.aggregate(value=Sum("value_rupiah"), deliveries=Count("pk"))
     from sinergi.programs.models import Enrollment
 
@@ -439,7 +465,9 @@ def contribution(request: HttpRequest, code: str) -> HttpResponse:
             or 0,
             "trained": trained,
             "health": health.partner_health(partner),
-            "recent": fulfilments.select_related("request")[:10],
+            # Another facility's staff read only what was delivered to theirs.
+            "recent": fulfilments.filter(seen).select_related("request")[:10],
+            "recent_limited": bool(seen),
         },
     )
 
