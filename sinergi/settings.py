@@ -11,7 +11,7 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
-from sinergi.core.env import ConfigError, env_bool, env_int, env_list, env_str
+from sinergi.core.env import ConfigError, env_bool, env_int, env_list, env_str, env_years
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("SINERGI_VAR_DIR", str(BASE_DIR / "var")))
@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "sinergi.cooperation",
     "sinergi.reintegration",
     "sinergi.indicators",
+    "sinergi.privacy",  # reads every app's person-level data: the highest app, last
 ]
 
 MIDDLEWARE = [
@@ -182,7 +183,8 @@ FORMAT_MODULE_PATH = ["sinergi.formats"]
 LANGUAGE_COOKIE_NAME = "sinergi_language"
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# `collectstatic` writes here and WhiteNoise serves from here (hashed, compressed copies).
+STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -281,6 +283,12 @@ SINERGI_SMALL_COUNT_THRESHOLD = 5  # public counts from 1 to 4 are shown as "<5"
 # progress before it is shown as interrupted (and may be retried).
 SINERGI_IMPORT_MAX_MB = env_int("SINERGI_IMPORT_MAX_MB", 20)
 SINERGI_IMPORT_STALE_MINUTES = env_int("SINERGI_IMPORT_STALE_MINUTES", 15)
+# Retention (UU 27/2022): years after release after which `manage.py apply_retention`
+# anonymises each kind of record (see sinergi/privacy/retention.py for the fields).
+SINERGI_RETENTION_YEARS = env_years(
+    "SINERGI_RETENTION_YEARS",
+    {"identity": 10, "sentence": 10, "programs": 5, "reintegration": 5, "follow_ups": 5},
+)
 
 LOGGING = {
     "version": 1,

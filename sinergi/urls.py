@@ -21,6 +21,7 @@ urlpatterns = [
     path("cooperation/", include("sinergi.cooperation.urls")),
     path("reintegration/", include("sinergi.reintegration.urls")),
     path("indicators/", include("sinergi.indicators.urls")),
+    path("privacy/", include("sinergi.privacy.urls")),
     path("publik/", include("sinergi.indicators.public_urls")),
     path("verify/", program_views.verify, name="verify_form"),
     path("verify/<str:code>/", program_views.verify, name="verify"),

@@ -47,3 +47,21 @@ def env_list(name: str, default: list[str] | None = None) -> list[str]:
     if raw is None:
         return list(default or [])
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def env_years(name: str, default: dict[str, int]) -> dict[str, int]:
+    """``kind=years`` pairs separated by commas (``identity=10,programs=5``) over
+    ``default``; an unknown kind or a number that is not a whole number of years fails."""
+    values = dict(default)
+    for item in env_list(name):
+        kind, sep, years = item.partition("=")
+        kind = kind.strip()
+        if not sep or kind not in default:
+            raise ConfigError(f"{name}: {item!r} is not one of {sorted(default)} = years")
+        try:
+            values[kind] = int(years)
+        except ValueError:
+            raise ConfigError(f"{name}: {item!r} needs a whole number of years") from None
+        if values[kind] < 1:
+            raise ConfigError(f"{name}: {item!r} must keep records at least one year")
+    return values
