@@ -122,13 +122,32 @@ def seed(out: TextIO) -> None:
     bapas = Facility.objects.get(code="bapas-mataram")
     pk_user = User.objects.get(username="pk.bapas")
     released = 0
-    for months_ago, inmate in zip(
-        (14, 7, 4, 2),
-        near[12:]
-        + list(Inmate.objects.filter(facility=selong, status="in_custody").order_by("-id")[:2]),
-        strict=False,
-    ):
+    taken = {i.pk for i in near[:12]}
+    for months_ago in (14, 7, 4, 2):
         day = today - datetime.timedelta(days=30 * months_ago)
+        # Someone already in custody well before that day (a release cannot come before
+        # the detention start): the nearest to expiry first, as the worklist shows them.
+        inmate = next(
+            (
+                i
+                for i in near[12:]
+                if i.pk not in taken
+                and i.sentence.detention_start <= day - datetime.timedelta(days=30)
+            ),
+            None,
+        ) or (
+            Inmate.objects.filter(
+                facility=selong,
+                status="in_custody",
+                sentence__detention_start__lte=day - datetime.timedelta(days=30),
+            )
+            .exclude(pk__in=taken)
+            .order_by("-id")
+            .first()
+        )
+        if inmate is None:
+            continue
+        taken.add(inmate.pk)
         if months_ago != 7:  # one was released without a plan: the figures show the gap
             _plan_met_before(inmate, officer, day - datetime.timedelta(days=20))
         release = actions.record_release(
