@@ -44,9 +44,17 @@ class UserAdmin(AuditedAdmin, BaseUserAdmin):
 
 @admin.register(ApiToken)
 class ApiTokenAdmin(admin.ModelAdmin):
-    list_display = ("name", "user", "prefix", "created_at", "last_used_at", "revoked_at")
+    list_display = (
+        "name",
+        "user",
+        "prefix",
+        "created_at",
+        "expires_at",
+        "last_used_at",
+        "revoked_at",
+    )
     list_select_related = ("user",)
-    readonly_fields = ("user", "name", "prefix", "created_at", "last_used_at")
+    readonly_fields = ("user", "name", "prefix", "created_at", "expires_at", "last_used_at")
     search_fields = ("name", "user__username")
 
     def has_add_permission(self, request):
