@@ -1,7 +1,7 @@
 from django.http import HttpRequest
 from ninja import Router, Schema
 
-from sinergi.core.api import api_user
+from sinergi.core.api import api_user, errors
 from sinergi.core.scoping import scope_of
 
 router = Router(tags=["accounts"])
@@ -22,7 +22,7 @@ class MeOut(Schema):
     organisations: list[OrganisationOut]
 
 
-@router.get("/me", response=MeOut, summary="Who am I")
+@router.get("/me", response={200: MeOut, **errors(401)}, summary="Who am I")
 def me(request: HttpRequest) -> MeOut:
     """The caller's username, roles and the organisations they hold them in."""
     user = api_user(request)

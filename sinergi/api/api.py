@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
+from django.core.exceptions import ValidationError as ModelValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -13,7 +14,7 @@ from sinergi.accounts.api import router as accounts_router
 from sinergi.api.auth import AUTH
 from sinergi.cooperation.actions import RequestConflict
 from sinergi.cooperation.api import router as cooperation_router
-from sinergi.core.api import Conflict
+from sinergi.core.api import Conflict, check_input
 from sinergi.indicators.api import router as indicators_router
 from sinergi.inmates.api import router as inmates_router
 from sinergi.orgs.api import router as orgs_router
@@ -69,6 +70,20 @@ def _validation(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     return _error(request, 400, "The request has invalid fields.", "validation_error", errors)
 
 
+@api.exception_handler(ModelValidationError)
+def _invalid(request: HttpRequest, exc: ModelValidationError) -> HttpResponse:
+    """A rule of a record or an action (a model validator, ``full_clean``): 422."""
+    if hasattr(exc, "error_dict"):
+        errors = {
+            (field if field != NON_FIELD_ERRORS else "__all__"): [str(m) for m in messages]
+            for field, messages in exc.message_dict.items()
+        }
+    else:
+        errors = {"__all__": [str(m) for m in exc.messages]}
+    detail = " ".join(message for messages in errors.values() for message in messages)
+    return _error(request, 422, detail or "The request breaks a rule.", "invalid", errors)
+
+
 @api.exception_handler(AuthenticationError)
 def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
     return _error(
@@ -106,6 +121,8 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     return _error(request, exc.status_code, str(exc), codes.get(exc.status_code, "error"))
 
 
+# Every operation refuses NUL characters, dates outside 1900-2100 and the like (400).
+api.add_decorator(check_input)
 api.add_router("/", accounts_router)
 api.add_router("/", orgs_router)
 api.add_router("/", inmates_router)

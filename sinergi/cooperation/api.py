@@ -17,7 +17,8 @@ from sinergi.cooperation.models import (
     Meeting,
     SupportRequest,
 )
-from sinergi.core.api import PageNumber, api_user
+from sinergi.core.api import PageNumber, api_user, errors
+from sinergi.core.bounds import MAX_QUANTITY, MAX_RUPIAH
 from sinergi.orgs.models import Facility, Partner
 
 router = Router(tags=["cooperation"])
@@ -28,7 +29,7 @@ class RequestIn(Schema):
     partner: str
     kind: RequestKind
     title: str = Field(min_length=3, max_length=250)
-    quantity: Decimal = Field(gt=0)
+    quantity: Decimal = Field(gt=0, le=MAX_QUANTITY, max_digits=12, decimal_places=2)
     unit: str = Field(min_length=1, max_length=40)
     needed_by: datetime.date
     justification: str = Field(min_length=3)
@@ -64,15 +65,17 @@ class RequestOut(Schema):
 class TransitionIn(Schema):
     to: RequestStatus
     note: str = ""
-    accepted_quantity: Decimal | None = Field(None, ge=0)
+    accepted_quantity: Decimal | None = Field(
+        None, ge=0, le=MAX_QUANTITY, max_digits=12, decimal_places=2
+    )
 
 
 class FulfilmentIn(Schema):
     description: str = Field(min_length=2, max_length=300)
     delivered_on: datetime.date
-    quantity: Decimal = Field(ge=0)
+    quantity: Decimal = Field(ge=0, le=MAX_QUANTITY, max_digits=12, decimal_places=2)
     unit: str = Field(min_length=1, max_length=40)
-    value_rupiah: Decimal = Field(Decimal(0), ge=0)
+    value_rupiah: Decimal = Field(Decimal(0), ge=0, le=MAX_RUPIAH, decimal_places=0)
     session_ids: list[int] = []
 
 
@@ -157,7 +160,11 @@ def _request(request: HttpRequest, pk: int) -> SupportRequest:
     )
 
 
-@router.get("/support-requests", response=list[RequestOut], summary="Support requests")
+@router.get(
+    "/support-requests",
+    response={200: list[RequestOut], **errors(400, 401)},
+    summary="Support requests",
+)
 @paginate(PageNumber)
 def list_requests(
     request: HttpRequest, status: RequestStatus | None = None, partner: str | None = None
@@ -170,7 +177,11 @@ def list_requests(
     return rows.order_by("-created_at", "-id")
 
 
-@router.post("/support-requests", response={201: RequestOut}, summary="Draft a request")
+@router.post(
+    "/support-requests",
+    response={201: RequestOut, **errors(400, 401, 403, 404, 409, 422)},
+    summary="Draft a request",
+)
 def create_request(request: HttpRequest, payload: RequestIn) -> Status:
     user = api_user(request)
     facility = get_object_or_404(Facility.objects.for_user(user), code=payload.facility)
@@ -181,14 +192,18 @@ def create_request(request: HttpRequest, payload: RequestIn) -> Status:
     return Status(201, created)
 
 
-@router.get("/support-requests/{request_id}", response=RequestOut, summary="One request")
+@router.get(
+    "/support-requests/{request_id}",
+    response={200: RequestOut, **errors(400, 401, 404)},
+    summary="One request",
+)
 def get_request(request: HttpRequest, request_id: int) -> SupportRequest:
     return _request(request, request_id)
 
 
 @router.post(
     "/support-requests/{request_id}/transitions",
-    response=RequestOut,
+    response={200: RequestOut, **errors(400, 401, 403, 404, 409, 422)},
     summary="Move a request (409 with the allowed next statuses)",
 )
 def transition(request: HttpRequest, request_id: int, payload: TransitionIn) -> SupportRequest:
@@ -202,14 +217,17 @@ def transition(request: HttpRequest, request_id: int, payload: TransitionIn) -> 
     )
 
 
-@router.get("/support-requests/{request_id}/fulfilments", response=list[FulfilmentOut])
+@router.get(
+    "/support-requests/{request_id}/fulfilments",
+    response={200: list[FulfilmentOut], **errors(400, 401, 404)},
+)
 def list_fulfilments(request: HttpRequest, request_id: int) -> QuerySet[Fulfilment]:
     return _request(request, request_id).fulfilments.all()
 
 
 @router.post(
     "/support-requests/{request_id}/fulfilments",
-    response={201: FulfilmentOut},
+    response={201: FulfilmentOut, **errors(400, 401, 403, 404, 409, 422)},
     summary="Record a delivery",
 )
 def create_fulfilment(request: HttpRequest, request_id: int, payload: FulfilmentIn) -> Status:
@@ -226,7 +244,11 @@ def create_fulfilment(request: HttpRequest, request_id: int, payload: Fulfilment
     return Status(201, fulfilment)
 
 
-@router.get("/agreements", response=list[AgreementOut], summary="Agreements with commitments")
+@router.get(
+    "/agreements",
+    response={200: list[AgreementOut], **errors(400, 401)},
+    summary="Agreements with commitments",
+)
 @paginate(PageNumber)
 def list_agreements(request: HttpRequest) -> QuerySet[Agreement]:
     with_progress = health.commitments_with_progress(Commitment.objects.select_related("partner"))
@@ -240,7 +262,11 @@ def list_agreements(request: HttpRequest) -> QuerySet[Agreement]:
     )
 
 
-@router.get("/meetings", response=list[MeetingOut], summary="Meetings with action items")
+@router.get(
+    "/meetings",
+    response={200: list[MeetingOut], **errors(400, 401)},
+    summary="Meetings with action items",
+)
 @paginate(PageNumber)
 def list_meetings(request: HttpRequest) -> QuerySet[Meeting]:
     meetings = Meeting.objects.for_user(api_user(request))

@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 from ninja.errors import HttpError
 
-from sinergi.core.api import api_user
+from sinergi.core.api import api_user, errors
 from sinergi.core.permissions import has_perm
 from sinergi.indicators.catalogue import (
     BY_ID,
@@ -91,7 +91,11 @@ class PublicValuesOut(Schema):
     indicators: list[PublicIndicatorOut]
 
 
-@router.get("/indicators", response=list[IndicatorOut], summary="The indicator catalogue")
+@router.get(
+    "/indicators",
+    response={200: list[IndicatorOut], **errors(401)},
+    summary="The indicator catalogue",
+)
 def catalogue(request: HttpRequest) -> list[dict[str, Any]]:
     return [indicator.describe() for indicator in CATALOGUE]
 
@@ -104,7 +108,7 @@ def _scope(user: Any, scope: str) -> tuple[str, int | None]:
             raise PermissionDenied("Only administrators read the national figures.")
         return NATIONAL, None
     models = {FACILITY: Facility, REGION: Region, PARTNER: Partner}
-    if kind not in models or not raw.isdigit():
+    if kind not in models or not (raw.isascii() and raw.isdigit()):
         raise HttpError(
             400, "scope must be national, region:ID, facility:ID or partner:ID (e.g. facility:3)."
         )
@@ -116,7 +120,7 @@ def _scope(user: Any, scope: str) -> tuple[str, int | None]:
 
 @router.get(
     "/indicators/values",
-    response=ValuesOut,
+    response={200: ValuesOut, **errors(400, 401, 403, 404)},
     summary="Indicator values with numerator and denominator",
 )
 def values(
@@ -169,7 +173,7 @@ def values(
 
 @router.get(
     "/public/indicators",
-    response=PublicValuesOut,
+    response={200: PublicValuesOut, **errors(400, 404)},
     auth=None,
     url_name="public_indicators",
     summary="Public figures (no login; small counts suppressed)",
@@ -188,7 +192,7 @@ def public_values(
     kind, _sep, raw = scope.partition(":")
     if scope == NATIONAL:
         cell: tuple[str, int | None] = NATION
-    elif kind in (REGION, FACILITY) and raw.isdigit():
+    elif kind in (REGION, FACILITY) and raw.isascii() and raw.isdigit():
         cell = (kind, int(raw))
         known = {pk for pk, *_rest in (table.regions if kind == REGION else table.facilities)}
         if cell[1] not in known:

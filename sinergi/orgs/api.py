@@ -4,7 +4,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 from ninja.pagination import paginate
 
-from sinergi.core.api import PageNumber, api_user
+from sinergi.core.api import PageNumber, api_user, errors
 from sinergi.orgs.models import Facility, FacilityKind, Partner, PartnerKind
 
 router = Router(tags=["organisations"])
@@ -38,7 +38,11 @@ class PartnerOut(Schema):
         return obj.parent.code if obj.parent else None
 
 
-@router.get("/facilities", response=list[FacilityOut], summary="Facilities you can reach")
+@router.get(
+    "/facilities",
+    response={200: list[FacilityOut], **errors(400, 401)},
+    summary="Facilities you can reach",
+)
 @paginate(PageNumber)
 def list_facilities(
     request: HttpRequest, kind: FacilityKind | None = None, q: str = ""
@@ -51,7 +55,11 @@ def list_facilities(
     return facilities.order_by("name", "id")
 
 
-@router.get("/facilities/{code}", response=FacilityOut, summary="One facility")
+@router.get(
+    "/facilities/{code}",
+    response={200: FacilityOut, **errors(400, 401, 404)},
+    summary="One facility",
+)
 def get_facility(request: HttpRequest, code: str) -> Facility:
     return get_object_or_404(
         Facility.objects.for_user(api_user(request)).select_related("region"),
@@ -59,7 +67,11 @@ def get_facility(request: HttpRequest, code: str) -> Facility:
     )
 
 
-@router.get("/partners", response=list[PartnerOut], summary="Partner organisations")
+@router.get(
+    "/partners",
+    response={200: list[PartnerOut], **errors(400, 401)},
+    summary="Partner organisations",
+)
 @paginate(PageNumber)
 def list_partners(
     request: HttpRequest, kind: PartnerKind | None = None, q: str = ""

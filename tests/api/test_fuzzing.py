@@ -1,0 +1,139 @@
+"""Schemathesis over every API operation: no server error, only documented answers.
+
+Runs once per CI, on PostgreSQL (see the ``once`` marker in tests/conftest.py). The
+demo world is loaded so that the ids in paths exist; the calls are made as the demo
+facility officer and as a partner user, with bearer tokens, straight into Django's
+WSGI application inside the test's transaction (no server).
+"""
+
+from __future__ import annotations
+
+import io
+import traceback
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import schemathesis
+from django.core import signals
+from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections, transaction
+from hypothesis import HealthCheck, Phase, given, settings
+from schemathesis import GenerationMode
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from sinergi.accounts.actions import create_api_token
+from sinergi.accounts.models import User
+from sinergi.core.demo import seeders
+
+pytestmark = [pytest.mark.once]
+
+EXAMPLES_PER_OPERATION = 20
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_schema_conformance,
+]
+CALLERS = ("petugas.selong", "mitra.disnaker")
+
+
+@pytest.fixture(scope="module")
+def demo_data(django_db_setup: Any, django_db_blocker: Any) -> Iterator[None]:
+    """The whole demo, loaded once for the module and rolled back at its end."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        out = io.StringIO()
+        for _name, seed in seeders():
+            seed(out)
+        yield
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def wsgi_app_in_test_transaction() -> Iterator[Any]:
+    """Django's WSGI app that keeps the test's connection (as the test client does)."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    try:
+        yield get_wsgi_application()
+    finally:
+        signals.request_started.connect(close_old_connections)
+        signals.request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def server_errors() -> Iterator[list[str]]:
+    """Tracebacks of the exceptions behind 500s, to say what broke."""
+    seen: list[str] = []
+
+    def record(sender: Any, request: Any = None, **kwargs: Any) -> None:
+        seen.append(traceback.format_exc())
+
+    signals.got_request_exception.connect(record)
+    try:
+        yield seen
+    finally:
+        signals.got_request_exception.disconnect(record)
+
+
+def _fuzz(operation: Any, mode: GenerationMode, headers: dict[str, str]) -> None:
+    @given(case=operation.as_strategy(generation_mode=mode))
+    @settings(
+        max_examples=EXAMPLES_PER_OPERATION,
+        derandomize=True,
+        deadline=None,
+        database=None,
+        phases=[Phase.explicit, Phase.generate],
+        suppress_health_check=list(HealthCheck),
+    )
+    def run(case: Any) -> None:
+        # Each call is its own transaction, as in production: a failed one is undone.
+        savepoint = transaction.savepoint()
+        response = case.call(headers=headers)
+        if response.status_code >= 500:
+            transaction.savepoint_rollback(savepoint)
+        else:
+            transaction.savepoint_commit(savepoint)
+        case.validate_response(response, checks=CHECKS, headers=headers)
+
+    run()
+
+
+def _describe(exc: BaseException) -> str:
+    parts = [str(exc)]
+    if isinstance(exc, BaseExceptionGroup):
+        parts = [f"{getattr(e, 'title', type(e).__name__)}: {e}" for e in exc.exceptions]
+    return "\n".join(parts + list(getattr(exc, "__notes__", [])))
+
+
+@pytest.mark.django_db
+def test_fuzzing_every_operation_finds_no_server_error_and_no_undocumented_answer(
+    demo_data: None, wsgi_app_in_test_transaction: Any, server_errors: list[str]
+) -> None:
+    schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", wsgi_app_in_test_transaction)
+    tokens = {}
+    for username in CALLERS:
+        user = User.objects.get(username=username)
+        tokens[username] = create_api_token(user=user, name="fuzzing", by=user)[1]
+
+    failures: list[str] = []
+    operations = [result.ok() for result in schema.get_all_operations()]
+    assert len(operations) > 30
+    for operation in operations:
+        for username, token in tokens.items():
+            for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
+                headers = {"Authorization": f"Bearer {token}"}
+                server_errors.clear()
+                try:
+                    _fuzz(operation, mode, headers)
+                except (Exception, BaseExceptionGroup) as exc:  # every failure is reported
+                    failures.append(
+                        f"{operation.label} as {username} ({mode.value}): {_describe(exc)}"
+                        + "".join(server_errors[-1:])
+                    )
+    assert not failures, f"{len(failures)} failing runs:\n\n" + "\n\n".join(failures)
