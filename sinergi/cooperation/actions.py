@@ -193,6 +193,15 @@ def transition_request(
         raise RequestConflict(
             _("Say what is accepted or why it is declined."), allowed, code="note_required"
         )
+    if to == R.PARTIALLY_ACCEPTED and not (
+        accepted_quantity is not None and 0 < accepted_quantity <= request.quantity
+    ):
+        raise RequestConflict(
+            _("Give the quantity accepted: more than 0 and at most the %(quantity)s asked for.")
+            % {"quantity": f"{request.quantity.normalize():f}"},
+            allowed,
+            code="bad_quantity",
+        )
     previous = request.status
     request.status = to
     fields = ["status", "updated_at"]

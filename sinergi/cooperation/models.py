@@ -4,6 +4,7 @@ and their action items, support requests and what was delivered for them."""
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -27,6 +28,7 @@ from sinergi.cooperation.queries import (
     SupportRequestQuerySet,
 )
 from sinergi.cooperation.validators import validate_evidence, validate_pdf
+from sinergi.core.bounds import date_validators
 from sinergi.core.models import TimeStampedModel
 
 EXPIRING_DAYS = 90
@@ -64,9 +66,11 @@ class Agreement(TimeStampedModel):
         related_name="operational_agreements",
     )
     scope = models.TextField(_("scope"), blank=True)
-    signed_on = models.DateField(_("signed on"), null=True, blank=True)
-    start_date = models.DateField(_("start date"))
-    end_date = models.DateField(_("end date"))
+    signed_on = models.DateField(
+        _("signed on"), null=True, blank=True, validators=date_validators()
+    )
+    start_date = models.DateField(_("start date"), validators=date_validators())
+    end_date = models.DateField(_("end date"), validators=date_validators())
     document = models.FileField(
         _("signed document (PDF)"),
         upload_to="agreements/",
@@ -137,9 +141,11 @@ class Commitment(TimeStampedModel):
     )
     kind = models.CharField(_("kind"), max_length=16, choices=CommitmentKind.choices)
     description = models.CharField(_("what"), max_length=300)
-    target_quantity = models.DecimalField(_("target"), max_digits=12, decimal_places=2)
+    target_quantity = models.DecimalField(
+        _("target"), max_digits=12, decimal_places=2, validators=[MinValueValidator(0)]
+    )
     unit = models.CharField(_("unit"), max_length=40)
-    due_date = models.DateField(_("due date"))
+    due_date = models.DateField(_("due date"), validators=date_validators())
 
     history = HistoricalRecords()
 
@@ -160,7 +166,7 @@ class Meeting(TimeStampedModel):
         related_name="meetings",
     )
     title = models.CharField(_("title"), max_length=250)
-    date = models.DateField(_("date"))
+    date = models.DateField(_("date"), validators=date_validators())
     place = models.CharField(_("place"), max_length=200, blank=True)
     attendees = models.ManyToManyField(
         settings.AUTH_USER_MODEL, verbose_name=_("attendees"), blank=True, related_name="+"
@@ -216,12 +222,14 @@ class ActionItem(TimeStampedModel):
         on_delete=models.SET_NULL,
         related_name="action_items",
     )
-    due_date = models.DateField(_("due date"))
+    due_date = models.DateField(_("due date"), validators=date_validators())
     status = models.CharField(
         _("status"), max_length=8, choices=ActionStatus.choices, default=ActionStatus.OPEN
     )
     drop_reason = models.CharField(_("reason for dropping"), max_length=300, blank=True)
-    closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    closed_on = models.DateField(
+        _("closed on"), null=True, blank=True, validators=date_validators()
+    )
 
     objects = ActionItemQuerySet.as_manager()
     history = HistoricalRecords()
@@ -257,9 +265,11 @@ class SupportRequest(TimeStampedModel):
     )
     kind = models.CharField(_("kind"), max_length=16, choices=RequestKind.choices)
     title = models.CharField(_("what exactly"), max_length=250)
-    quantity = models.DecimalField(_("quantity"), max_digits=12, decimal_places=2)
+    quantity = models.DecimalField(
+        _("quantity"), max_digits=12, decimal_places=2, validators=[MinValueValidator(0)]
+    )
     unit = models.CharField(_("unit"), max_length=40)
-    needed_by = models.DateField(_("needed by"))
+    needed_by = models.DateField(_("needed by"), validators=date_validators())
     program = models.ForeignKey(
         "programs.Program",
         verbose_name=_("for the program"),
@@ -289,7 +299,12 @@ class SupportRequest(TimeStampedModel):
         _("status"), max_length=20, choices=RequestStatus.choices, default=RequestStatus.DRAFT
     )
     accepted_quantity = models.DecimalField(
-        _("accepted quantity"), max_digits=12, decimal_places=2, null=True, blank=True
+        _("accepted quantity"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
     )
     answer_note = models.TextField(_("answer"), blank=True)
     created_by = models.ForeignKey(
@@ -360,11 +375,17 @@ class Fulfilment(TimeStampedModel):
         related_name="fulfilments",
     )
     description = models.CharField(_("what was delivered"), max_length=300)
-    delivered_on = models.DateField(_("delivered on"))
-    quantity = models.DecimalField(_("quantity"), max_digits=12, decimal_places=2)
+    delivered_on = models.DateField(_("delivered on"), validators=date_validators())
+    quantity = models.DecimalField(
+        _("quantity"), max_digits=12, decimal_places=2, validators=[MinValueValidator(0)]
+    )
     unit = models.CharField(_("unit"), max_length=40)
     value_rupiah = models.DecimalField(
-        _("estimated value (Rp)"), max_digits=15, decimal_places=0, default=0
+        _("estimated value (Rp)"),
+        max_digits=15,
+        decimal_places=0,
+        default=0,
+        validators=[MinValueValidator(0)],
     )
     evidence = models.FileField(
         _("evidence (photo or document)"),
@@ -402,7 +423,9 @@ class Asset(TimeStampedModel):
         related_name="assets",
     )
     item = models.CharField(_("item"), max_length=200)
-    quantity = models.DecimalField(_("quantity"), max_digits=12, decimal_places=2)
+    quantity = models.DecimalField(
+        _("quantity"), max_digits=12, decimal_places=2, validators=[MinValueValidator(0)]
+    )
     unit = models.CharField(_("unit"), max_length=40)
     condition = models.CharField(
         _("condition"),

@@ -856,6 +856,9 @@ def roster(session: Session) -> list[Enrollment]:
     return enrollments
 
 
+NOTE_LENGTH = 200  # Attendance.note's column
+
+
 @transaction.atomic
 def record_attendance(*, session: Session, marks: Mapping[int, tuple[str, str]], by: User) -> int:
     """Save the whole roster in one go: ``{enrollment_id: (status, note)}``.
@@ -879,6 +882,10 @@ def record_attendance(*, session: Session, marks: Mapping[int, tuple[str, str]],
             raise Conflict(_("Unknown attendance status %(s)s.") % {"s": status}, "bad_status")
         if status == AttendanceStatus.OTHER and not note.strip():
             raise Conflict(_("Say what “other” means in the note."), code="note_required")
+        if len(note) > NOTE_LENGTH:
+            raise Conflict(
+                _("A note is at most %(n)d characters.") % {"n": NOTE_LENGTH}, "note_too_long"
+            )
     existing = {a.enrollment_id: a for a in session.attendance.all()}
     hours = Decimal(str(session.hours))
     now = timezone.now()

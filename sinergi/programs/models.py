@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from sinergi.core.bounds import MAX_CAPACITY, MAX_MONTHS, MAX_PROGRAM_HOURS, date_validators
 from sinergi.core.models import TimeStampedModel
 from sinergi.inmates.choices import Sex
 from sinergi.programs.choices import (
@@ -43,7 +44,7 @@ class Holiday(TimeStampedModel):
         on_delete=models.CASCADE,
         related_name="holidays",
     )
-    date = models.DateField(_("date"))
+    date = models.DateField(_("date"), validators=date_validators())
     name = models.CharField(_("name"), max_length=120)
 
     history = HistoricalRecords()
@@ -84,10 +85,14 @@ class Program(TimeStampedModel):
         related_name="instructed_programs",
     )
     location = models.CharField(_("location"), max_length=150, blank=True)
-    capacity = models.PositiveIntegerField(_("capacity"), validators=[MinValueValidator(1)])
-    target_hours = models.PositiveIntegerField(_("target hours"), default=0)
-    start_date = models.DateField(_("start date"))
-    end_date = models.DateField(_("end date"))
+    capacity = models.PositiveIntegerField(
+        _("capacity"), validators=[MinValueValidator(1), MaxValueValidator(MAX_CAPACITY)]
+    )
+    target_hours = models.PositiveIntegerField(
+        _("target hours"), default=0, validators=[MaxValueValidator(MAX_PROGRAM_HOURS)]
+    )
+    start_date = models.DateField(_("start date"), validators=date_validators())
+    end_date = models.DateField(_("end date"), validators=date_validators())
     allowed_security_levels = models.JSONField(
         _("security levels allowed"),
         default=list,
@@ -104,6 +109,7 @@ class Program(TimeStampedModel):
     min_months_left = models.PositiveIntegerField(
         _("minimum months of sentence left"),
         default=0,
+        validators=[MaxValueValidator(MAX_MONTHS)],
         help_text=_("So that a trainee can finish before release."),
     )
     certification = models.CharField(
@@ -195,7 +201,7 @@ class ScheduleSlot(models.Model):
 
 class Session(TimeStampedModel):
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="sessions")
-    date = models.DateField(_("date"))
+    date = models.DateField(_("date"), validators=date_validators())
     start_time = models.TimeField(_("from"))
     end_time = models.TimeField(_("until"))
     instructor = models.ForeignKey(
@@ -261,11 +267,11 @@ class Enrollment(TimeStampedModel):
     inmate = models.ForeignKey(
         "inmates.Inmate", on_delete=models.CASCADE, related_name="enrollments"
     )
-    enrolled_on = models.DateField(_("enrolled on"))
+    enrolled_on = models.DateField(_("enrolled on"), validators=date_validators())
     enrolled_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
-    ended_on = models.DateField(_("ended on"), null=True, blank=True)
+    ended_on = models.DateField(_("ended on"), null=True, blank=True, validators=date_validators())
     end_reason = models.CharField(
         _("end reason"), max_length=20, choices=EndReason.choices, blank=True
     )
@@ -343,7 +349,13 @@ class Attendance(models.Model):
     enrollment = models.ForeignKey(Enrollment, on_delete=models.CASCADE, related_name="attendance")
     status = models.CharField(_("attendance"), max_length=10, choices=AttendanceStatus.choices)
     note = models.CharField(_("note"), max_length=200, blank=True)
-    hours = models.DecimalField(_("hours credited"), max_digits=5, decimal_places=2, default=0)
+    hours = models.DecimalField(
+        _("hours credited"),
+        max_digits=5,
+        decimal_places=2,
+        default=0,
+        validators=[MinValueValidator(0)],
+    )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -386,7 +398,7 @@ class CompetencyAssessment(models.Model):
     assessed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
-    assessed_on = models.DateField(_("assessed on"))
+    assessed_on = models.DateField(_("assessed on"), validators=date_validators())
 
     history = HistoricalRecords()
 
@@ -411,11 +423,13 @@ class Certificate(TimeStampedModel):
         Enrollment, on_delete=models.PROTECT, related_name="certificate"
     )
     code = models.CharField(_("code"), max_length=20, unique=True, default=certificate_code)
-    issued_on = models.DateField(_("issued on"))
+    issued_on = models.DateField(_("issued on"), validators=date_validators())
     issued_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
-    hours = models.DecimalField(_("hours"), max_digits=6, decimal_places=2)
+    hours = models.DecimalField(
+        _("hours"), max_digits=6, decimal_places=2, validators=[MinValueValidator(0)]
+    )
     head_name = models.CharField(_("signed by"), max_length=150)
     holder_name = models.CharField(_("holder"), max_length=200)
     status = models.CharField(
@@ -425,7 +439,9 @@ class Certificate(TimeStampedModel):
         default=CertificateStatus.VALID,
     )
     revoked_reason = models.CharField(_("reason for revoking"), max_length=300, blank=True)
-    revoked_on = models.DateField(_("revoked on"), null=True, blank=True)
+    revoked_on = models.DateField(
+        _("revoked on"), null=True, blank=True, validators=date_validators()
+    )
 
     history = HistoricalRecords()
 
