@@ -132,8 +132,7 @@ def person_data(inmate: Inmate) -> dict[str, Any]:
             "action": e.action,
             "record": f"{e.target_type}:{e.target_id}",
             "changes": e.changes,
-            "ip_address": e.ip_address,
-        }
+        }  # not the reader's IP address: that is the staff member's personal data
         for e in audit_events(found)
     ]
     return {
