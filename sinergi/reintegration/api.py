@@ -10,7 +10,7 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from sinergi.core import audit
-from sinergi.core.api import ErrorOut, PageNumber, api_user
+from sinergi.core.api import MAX_PAGE, MAX_PAGE_SIZE, PageNumber, api_user, errors
 from sinergi.core.scoping import scope_of
 from sinergi.inmates.models import Inmate
 from sinergi.orgs.models import Partner
@@ -220,7 +220,7 @@ def _inmate(request: HttpRequest, pk: int) -> Inmate:
 
 @router.get(
     "/reintegration/worklist",
-    response=list[WorklistOut],
+    response={200: list[WorklistOut], **errors(400, 401)},
     summary="People due for release or an integration right",
 )
 @paginate(PageNumber)
@@ -229,7 +229,11 @@ def worklist(request: HttpRequest, days: int = DEFAULT_HORIZON_DAYS) -> QuerySet
     return worklist_queryset(api_user(request), timezone.localdate(), max(1, min(days, 730)))
 
 
-@router.get("/inmates/{inmate_id}/plan", response=PlanOut, summary="Reintegration plan")
+@router.get(
+    "/inmates/{inmate_id}/plan",
+    response={200: PlanOut, **errors(400, 401, 404)},
+    summary="Reintegration plan",
+)
 def get_plan(request: HttpRequest, inmate_id: int) -> ReintegrationPlan:
     inmate = _inmate(request, inmate_id)
     plan = get_object_or_404(
@@ -242,7 +246,10 @@ def get_plan(request: HttpRequest, inmate_id: int) -> ReintegrationPlan:
     return plan
 
 
-@router.get("/inmates/{inmate_id}/consents", response=list[ConsentOut])
+@router.get(
+    "/inmates/{inmate_id}/consents",
+    response={200: list[ConsentOut], **errors(400, 401, 404)},
+)
 def list_consents(request: HttpRequest, inmate_id: int) -> list[Consent]:
     inmate = _inmate(request, inmate_id)
     consents = list(Consent.objects.filter(inmate=inmate).select_related("partner"))
@@ -256,7 +263,10 @@ def list_consents(request: HttpRequest, inmate_id: int) -> list[Consent]:
     return consents
 
 
-@router.post("/inmates/{inmate_id}/consents", response={201: ConsentOut, 422: ErrorOut})
+@router.post(
+    "/inmates/{inmate_id}/consents",
+    response={201: ConsentOut, **errors(400, 401, 403, 404, 409, 422)},
+)
 def create_consent(request: HttpRequest, inmate_id: int, payload: ConsentIn) -> Status:
     inmate = _inmate(request, inmate_id)
     try:
@@ -298,9 +308,15 @@ class ReferralPage(Schema):
     count: int
 
 
-@router.get("/referrals", response=ReferralPage, summary="Referrals you can reach")
+@router.get(
+    "/referrals",
+    response={200: ReferralPage, **errors(400, 401)},
+    summary="Referrals you can reach",
+)
 def list_referrals(
-    request: HttpRequest, page: int = Query(1, ge=1), page_size: int = Query(50, ge=1, le=200)
+    request: HttpRequest,
+    page: int = Query(1, ge=1, le=MAX_PAGE),
+    page_size: int = Query(50, ge=1, le=MAX_PAGE_SIZE),
 ) -> dict[str, Any]:
     """Paginated like every list; the reads of the people shown are audited in one write."""
     rows = (
@@ -321,7 +337,7 @@ def list_referrals(
 
 @router.get(
     "/referrals/{referral_id}",
-    response=ReferralOut,
+    response={200: ReferralOut, **errors(400, 401, 404)},
     summary="A referral: a partner sees only the fields it needs (audited)",
 )
 def get_referral(request: HttpRequest, referral_id: int) -> dict[str, Any]:
@@ -335,7 +351,7 @@ def get_referral(request: HttpRequest, referral_id: int) -> dict[str, Any]:
 
 @router.post(
     "/referrals",
-    response={201: ReferralOut, 409: ErrorOut, 422: ErrorOut},
+    response={201: ReferralOut, **errors(400, 401, 403, 404, 409, 422)},
     summary="Refer (409 naming the missing consent)",
 )
 def create_referral(request: HttpRequest, payload: ReferralIn) -> Status:
@@ -358,7 +374,10 @@ def create_referral(request: HttpRequest, payload: ReferralIn) -> Status:
     return Status(201, _referral_out(referral, request))
 
 
-@router.post("/referrals/{referral_id}/transitions", response=ReferralOut)
+@router.post(
+    "/referrals/{referral_id}/transitions",
+    response={200: ReferralOut, **errors(400, 401, 403, 404, 409, 422)},
+)
 def referral_transition(
     request: HttpRequest, referral_id: int, payload: ReferralTransitionIn
 ) -> dict[str, Any]:
@@ -373,7 +392,11 @@ def referral_transition(
     return _referral_out(referral, request)
 
 
-@router.get("/job-openings", response=list[JobOpeningOut], summary="Open job openings")
+@router.get(
+    "/job-openings",
+    response={200: list[JobOpeningOut], **errors(400, 401)},
+    summary="Open job openings",
+)
 @paginate(PageNumber)
 def list_jobs(request: HttpRequest) -> QuerySet[JobOpening]:
     return (
@@ -384,7 +407,9 @@ def list_jobs(request: HttpRequest) -> QuerySet[JobOpening]:
 
 
 @router.post(
-    "/job-openings", response={201: JobOpeningOut, 422: ErrorOut}, summary="Post an opening"
+    "/job-openings",
+    response={201: JobOpeningOut, **errors(400, 401, 403, 422)},
+    summary="Post an opening",
 )
 def create_job(request: HttpRequest, payload: JobOpeningIn) -> Status:
     user = api_user(request)
@@ -401,7 +426,11 @@ def create_job(request: HttpRequest, payload: JobOpeningIn) -> Status:
         return _invalid(exc)
 
 
-@router.get("/releases", response=list[ReleaseOut], summary="Releases you can reach")
+@router.get(
+    "/releases",
+    response={200: list[ReleaseOut], **errors(400, 401)},
+    summary="Releases you can reach",
+)
 @paginate(PageNumber)
 def list_releases(request: HttpRequest) -> QuerySet[Release]:
     user = api_user(request)
@@ -434,7 +463,7 @@ class ReleaseIn(Schema):
 
 @router.post(
     "/releases",
-    response={201: ReleaseOut, 409: ErrorOut, 422: ErrorOut},
+    response={201: ReleaseOut, **errors(400, 401, 403, 404, 409, 422)},
     summary="Record a release and hand-over (409 when already recorded)",
 )
 def create_release(request: HttpRequest, payload: ReleaseIn) -> Status:
@@ -473,7 +502,11 @@ def create_release(request: HttpRequest, payload: ReleaseIn) -> Status:
     return Status(201, release)
 
 
-@router.get("/follow-ups", response=list[FollowUpOut], summary="Follow-ups after release")
+@router.get(
+    "/follow-ups",
+    response={200: list[FollowUpOut], **errors(400, 401)},
+    summary="Follow-ups after release",
+)
 @paginate(PageNumber)
 def list_follow_ups(request: HttpRequest, due_only: bool = False) -> QuerySet[FollowUp]:
     rows = _follow_ups_for(api_user(request))
@@ -485,7 +518,7 @@ def list_follow_ups(request: HttpRequest, due_only: bool = False) -> QuerySet[Fo
 
 @router.post(
     "/follow-ups/{follow_up_id}",
-    response={200: FollowUpOut, 403: ErrorOut, 422: ErrorOut},
+    response={200: FollowUpOut, **errors(400, 401, 403, 404, 409, 422)},
     summary="Record a follow-up (the Bapas's probation officers)",
 )
 def record_follow_up(request: HttpRequest, follow_up_id: int, payload: FollowUpIn) -> Status:
