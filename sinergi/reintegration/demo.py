@@ -127,7 +127,7 @@ def seed(out: TextIO) -> None:
         day = today - datetime.timedelta(days=30 * months_ago)
         # Someone already in custody well before that day (a release cannot come before
         # the detention start): the nearest to expiry first, as the worklist shows them.
-        inmate = next(
+        candidate: Inmate | None = next(
             (
                 i
                 for i in near[12:]
@@ -145,8 +145,9 @@ def seed(out: TextIO) -> None:
             .order_by("-id")
             .first()
         )
-        if inmate is None:
+        if candidate is None:
             continue
+        inmate = candidate
         taken.add(inmate.pk)
         if months_ago != 7:  # one was released without a plan: the figures show the gap
             _plan_met_before(inmate, officer, day - datetime.timedelta(days=20))
