@@ -10,6 +10,7 @@ from pathlib import Path
 
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
+from whitenoise.compress import Compressor
 
 from sinergi.core.env import ConfigError, env_bool, env_int, env_list, env_str, env_years
 
@@ -196,6 +197,9 @@ STORAGES = {
         )
     },
 }
+# Source maps (for browsers' developer tools) are served as they are: compressing the
+# large ones of the API docs with brotli took most of collectstatic's time.
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = [*Compressor.SKIP_COMPRESS_EXTENSIONS, "map"]
 MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "/media/"  # uploads are never served publicly; imports are read by the worker
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
