@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE := sinergi.settings
 
-.PHONY: run test lint typecheck check messages lock clean serve demo
+.PHONY: run test lint typecheck check messages lock clean serve demo production-smoke
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,10 @@ typecheck: $(VENV)/.dev-installed
 	DEBUG=true $(BIN)/mypy sinergi
 
 check: lint typecheck test
+
+## production-smoke: the README's production path on a scratch PostgreSQL database (.ci/production-smoke)
+production-smoke: $(VENV)/.base-installed
+	.ci/production-smoke
 
 ## messages: extract and compile translations (needs gettext)
 messages: $(VENV)/.dev-installed
