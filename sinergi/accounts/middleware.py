@@ -27,6 +27,8 @@ _ALLOWED_URL_NAMES = (
     "account_logout",
     "account_reauthenticate",  # activating TOTP asks for the password again first
     "account_reset_password",  # a reset link opened while signed in
+    "account_change_password",  # one's own password: no personal data behind it
+    "account_set_password",
     "mfa_index",  # /accounts/2fa/: setting up TOTP and recovery codes
 )
 

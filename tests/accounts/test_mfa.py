@@ -89,6 +89,7 @@ def test_signed_in_user_without_required_mfa_reaches_setup_language_and_logout(c
     if setup.status_code == 302:
         assert setup["Location"].startswith("/accounts/reauthenticate/")
         assert client.get(setup["Location"]).status_code == 200
+    assert client.get("/accounts/password/change/").status_code == 200
     language = client.post("/i18n/setlang/", {"language": "en", "next": "/publik/"})
     assert language.status_code == 302 and language["Location"] == "/publik/"
     assert client.post("/accounts/logout/").status_code == 302
