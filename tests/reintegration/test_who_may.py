@@ -129,6 +129,28 @@ def test_the_release_page_refuses_and_does_not_offer_an_officer_of_another_bapas
     assert not Release.objects.filter(inmate=person).exists()
 
 
+def test_an_officer_named_on_an_older_release_of_another_bapas_reaches_nothing(
+    client_for, person, other_bapas
+):
+    """Releases recorded before the rule may name an officer of another Bapas: being
+    named gives no access, only the Bapas's role does."""
+    _bapas, stranger = other_bapas
+    release = Release.objects.create(
+        inmate=person,
+        released_on=datetime.date(2026, 6, 1),
+        kind="expiry",
+        bapas=Facility.objects.get(code="bapas-mataram"),
+        probation_officer=stranger,
+    )
+    follow_up = FollowUp.objects.create(release=release, month=1, due_on=datetime.date(2026, 7, 1))
+    client = client_for("pk.sumbawa")
+    assert client.get("/api/v1/follow-ups").json()["count"] == 0
+    assert client.get(f"/reintegration/follow-ups/{follow_up.pk}/").status_code == 404
+    with pytest.raises(PermissionDenied):
+        actions.record_follow_up(follow_up=follow_up, values={"note": "x"}, by=stranger)
+    assert client_for("pk.bapas").get("/api/v1/follow-ups").json()["count"] == 1
+
+
 # --- issue 12: only partners that serve the facility -----------------------------------
 
 
