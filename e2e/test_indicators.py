@@ -132,3 +132,72 @@ def test_head_signs_off_the_monthly_report(new_page, full_demo_live):
     assert "Disahkan" in page.locator("main").inner_text()
     assert_fits_phone(page)
     assert_accessible(page)
+
+
+# --- the Content-Security-Policy -------------------------------------------------------
+
+
+def watch_policy_errors(page) -> list[str]:
+    """Collects what the browser reports against the page's security headers: a blocked
+    script, style or image (Content-Security-Policy), an unknown feature
+    (Permissions-Policy), or a script error."""
+    problems: list[str] = []
+
+    def on_console(message) -> None:
+        text = message.text
+        if "Content Security Policy" in text or "Permissions-Policy" in text:
+            problems.append(f"{message.type}: {text}")
+
+    page.on("console", on_console)
+    page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
+    return problems
+
+
+def test_charts_and_htmx_work_under_the_content_security_policy(new_page, full_demo_live):
+    page = new_page(viewport=DESKTOP)
+    problems = watch_policy_errors(page)
+    login(page, "kalapas.selong")
+    page.goto("/indicators/")
+    page.wait_for_url(re.compile(r"/indicators/facility/\d+/"))
+    assert "script-src 'self'" in page.evaluate(
+        "fetch(location.href).then(r => r.headers.get('content-security-policy'))"
+    )
+    canvases = page.locator("canvas[data-chart]")
+    assert canvases.count() > 0
+    assert canvases.first.evaluate("c => Chart.getChart(c).data.labels.length > 0")
+    # htmx reads its configuration from the meta tag and injects no style element.
+    assert page.evaluate("htmx.config.includeIndicatorStyles") is False
+    assert page.evaluate("htmx.config.allowEval") is False
+    assert page.locator("style").count() == 0
+
+    # An htmx search: the list is replaced as one types, without a page load.
+    page.goto("/inmates/")
+    page.evaluate("window.notReloaded = true")
+    with page.expect_response(lambda r: r.request.headers.get("hx-request") == "true") as answer:
+        page.fill("#id_q", "zz-nobody-has-this-name")
+    assert answer.value.status == 200
+    page.wait_for_load_state("networkidle")
+    assert page.evaluate("window.notReloaded") is True
+    assert "zz-nobody-has-this-name" in page.url
+    assert not problems, "\n".join(problems)
+
+
+def test_admin_and_api_docs_work_under_the_content_security_policy(new_page, demo_live):
+    page = new_page(viewport=DESKTOP)
+    problems = watch_policy_errors(page)
+    login(page, "admin")
+    page.goto("/admin/")
+    page.goto("/admin/orgs/facility/")
+    page.locator("#result_list tbody a").first.click()
+    page.locator("form input[type=submit][name=_save]").wait_for()
+    # The admin's own scripts run (the sidebar's filter field is added by JavaScript).
+    assert page.locator("#nav-filter").count() == 1
+    # The API documentation: Swagger UI served from our own static files.
+    page.goto("/api/v1/docs")
+    page.locator(".swagger-ui .info .title").wait_for()
+    page.locator(".opblock").first.wait_for()
+    assert "Sinergi API" in page.locator(".swagger-ui .info .title").inner_text()
+    page.locator(".opblock-summary").first.click()
+    page.locator(".opblock-body").first.wait_for()
+    page.wait_for_load_state("networkidle")
+    assert not problems, "\n".join(problems)
