@@ -26,9 +26,11 @@ from sinergi.inmates.models import Inmate
 from sinergi.orgs.models import Facility, Partner
 from sinergi.reintegration.choices import (
     LawfulBasis,
+    NeedStatus,
     Pathway,
     ReferralStatus,
     ReleaseKind,
+    Responsible,
     WorkStatus,
 )
 from sinergi.reintegration.models import (
@@ -185,6 +187,23 @@ def start_plan(*, inmate: Inmate, by: User) -> ReintegrationPlan:
 def update_need(*, need: Need, values: Mapping[str, Any], note: str, by: User) -> Need:
     if not _officer_of(by, need.plan.inmate.facility_id):
         raise PermissionDenied(_("Only program officers and heads assess needs."))
+    _check(
+        {
+            "status": [_("Choose a status of the list.")]
+            if "status" in values and values["status"] not in NeedStatus.values
+            else [],
+            "responsible": [_("Choose who is responsible.")]
+            if "responsible" in values and values["responsible"] not in Responsible.values
+            else [],
+            "note": [_("At most %(n)s characters.") % {"n": MAX_NOTE}]
+            if len(note) > MAX_NOTE
+            else [],
+        }
+    )
+    partner = values.get("partner")
+    if partner is not None and partner.pk != need.partner_id:
+        # A partner newly named must serve the facility; one already linked stays.
+        _check_partner(need.plan.inmate, partner)
     if values.get("responsible") == "partner" and not values.get("partner"):
         raise Conflict(_("Name the partner responsible."), code="partner_required")
     changes = audit.diff(need, values)

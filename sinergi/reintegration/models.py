@@ -325,6 +325,24 @@ class Release(TimeStampedModel):
     def __str__(self) -> str:
         return f"{self.inmate} {self.released_on}"
 
+    def clean(self) -> None:
+        """The release date's bounds (as the action checks them): not before the
+        detention start, not after the facility's tomorrow."""
+        import datetime
+
+        from django.core.exceptions import ValidationError
+
+        if self.released_on is None or self.inmate_id is None:
+            return
+        sentence = getattr(self.inmate, "sentence", None)
+        latest = self.inmate.facility.today() + datetime.timedelta(days=1)
+        if sentence is not None and self.released_on < sentence.detention_start:
+            raise ValidationError(
+                {"released_on": _("A release cannot come before the detention start.")}
+            )
+        if self.released_on > latest:
+            raise ValidationError({"released_on": _("A release cannot be after tomorrow.")})
+
 
 class FollowUp(TimeStampedModel):
     release = models.ForeignKey(Release, on_delete=models.CASCADE, related_name="follow_ups")
@@ -363,6 +381,17 @@ class FollowUp(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.release} +{self.month}"
+
+    def clean(self) -> None:
+        """Done between the release and today (as the action checks it)."""
+        from django.core.exceptions import ValidationError
+
+        if self.done_on is None or self.release_id is None:
+            return
+        if self.done_on < self.release.released_on:
+            raise ValidationError({"done_on": _("A follow-up comes after the release.")})
+        if self.done_on > self.release.inmate.facility.today():
+            raise ValidationError({"done_on": _("A follow-up cannot be in the future.")})
 
 
 class Readmission(models.Model):

@@ -248,3 +248,28 @@ def test_job_opening_vacancies_and_closing_date_have_bounds(demo_world):
             actions.post_job(partner=business, by=boss, values={"title": "Las", **values})
         assert field in refused.value.message_dict
     assert not JobOpening.objects.exists()
+
+
+def test_the_models_validate_the_same_bounds(person):
+    """What the admin or a script validating a model sees, the action refuses too."""
+    too_rich = Release(
+        inmate=person,
+        released_on=datetime.date(2024, 5, 1),
+        kind="expiry",
+        savings_rupiah=10**12,
+    )
+    with pytest.raises(ValidationError) as refused:
+        too_rich.full_clean()
+    assert {"released_on", "savings_rupiah"} <= set(refused.value.message_dict)
+    release = Release.objects.create(
+        inmate=person, released_on=datetime.date(2026, 6, 1), kind="expiry"
+    )
+    early = FollowUp(
+        release=release,
+        month=200,
+        due_on=datetime.date(2026, 7, 1),
+        done_on=datetime.date(2026, 5, 1),
+    )
+    with pytest.raises(ValidationError) as refused:
+        early.full_clean()
+    assert {"done_on", "month"} <= set(refused.value.message_dict)

@@ -214,6 +214,21 @@ def test_a_referral_names_only_a_partner_serving_the_facility(officer, person, f
     assert not Referral.objects.exists()
 
 
+def test_a_need_names_only_a_partner_serving_the_facility(officer, person, far_partner):
+    plan = actions.start_plan(inmate=person, by=officer)
+    need = plan.needs.get(pathway="work")
+    with pytest.raises(ValidationError) as refused:
+        actions.update_need(
+            need=need,
+            values={"status": "in_progress", "responsible": "partner", "partner": far_partner},
+            note="",
+            by=officer,
+        )
+    assert "partner" in refused.value.message_dict
+    need.refresh_from_db()
+    assert need.partner is None
+
+
 # --- item 5: follow-ups belong to the Bapas --------------------------------------------
 
 
