@@ -414,30 +414,6 @@ def shared_fields(referral: Referral, *, by: User) -> dict[str, Any]:
     return referral_fields(referral)
 
 
-def audit_reads(referrals: list[Referral], *, by: User) -> None:
-    """Audit the reads of a page of referrals in one write."""
-    from sinergi.core.middleware import current_request_context
-    from sinergi.core.models import AuditEvent
-
-    context = current_request_context()
-    AuditEvent.objects.bulk_create(
-        [
-            AuditEvent(
-                actor=by,
-                actor_username=by.username,
-                action="referral.view",
-                target_type=Referral._meta.label,
-                target_id=str(r.pk),
-                target_repr=str(r)[:200],
-                facility_id=r.inmate.facility_id,
-                request_id=context.request_id,
-                ip_address=context.ip_address,
-            )
-            for r in referrals
-        ]
-    )
-
-
 def referral_fields(referral: Referral) -> dict[str, Any]:
     """The fields of the referred person that the partner needs, and nothing more."""
     need = referral.need
