@@ -716,6 +716,9 @@ def run_import(batch_id: int) -> ImportBatch:
         log.exception("import %s failed", batch.pk)
         batch.status = ImportStatus.FAILED
         batch.message = f"{type(exc).__name__}: {exc}"
+        if ImportChange.objects.filter(batch=batch).exists():
+            # The undo failed too: some rows stay written until a retry undoes them.
+            batch.status = ImportStatus.INTERRUPTED
     batch.finished_at = timezone.now()
     batch.save()
     audit.record(

@@ -311,3 +311,30 @@ def test_a_failure_part_way_undoes_what_was_written(demo_world, tmp_path, monkey
     assert not ImportChange.objects.exists()
     assert ImportBatch.objects.latest("created_at").status == "failed"
     assert Inmate.history.count() > history  # the undo is in the history, not hidden
+
+
+def test_a_failure_whose_undo_fails_too_is_shown_interrupted_not_nothing_written(
+    demo_world, tmp_path, monkeypatch
+):
+    monkeypatch.setattr(importer, "WRITE_CHUNK", 2)
+    write_chunk = importer._write_chunk
+    calls = []
+
+    def fails_on_the_second_chunk(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 2:
+            raise RuntimeError("disk full")
+        return write_chunk(*args, **kwargs)
+
+    def undo_fails(batch):
+        if ImportChange.objects.filter(batch=batch).exists():
+            raise RuntimeError("database gone")
+        return 0
+
+    monkeypatch.setattr(importer, "_write_chunk", fails_on_the_second_chunk)
+    monkeypatch.setattr(importer, "_undo", undo_fails)
+    with pytest.raises(CommandError):
+        _import(_write(tmp_path, _rows(5)))
+    batch = ImportBatch.objects.get()
+    assert batch.status == "interrupted"
+    assert batch.can_retry

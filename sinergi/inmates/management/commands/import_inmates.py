@@ -107,6 +107,11 @@ class Command(BaseCommand):
             raise CommandError(f"The import failed and nothing was written: {batch.message}")
         if batch.status == ImportStatus.EMPTY:
             raise CommandError(f"Nothing was imported: {batch.message}")
+        if batch.status == ImportStatus.INTERRUPTED:
+            raise CommandError(
+                f"The import stopped part-way ({batch.message}); what it wrote is undone "
+                f"when it is tried again from the import page (import {batch.pk})."
+            )
         verb = "would create" if batch.dry_run else "created"
         self.stdout.write(
             self.style.SUCCESS(
