@@ -189,16 +189,29 @@ def _scrub_audit_trail(found: Any, personal: set[str], kinds: list[str]) -> None
         condition |= Q(target_type=label, target_id__in=[str(r.pk) for r in rows])
     for event in AuditEvent.objects.filter(condition).exclude(action="retention.anonymise"):
         fields: list[str] = []
-        changes = event.changes
-        if isinstance(changes, dict):
-            for key in personal & set(changes):
-                changes[key] = REDACTED
-                fields.append("changes")
+        if _redact(event.changes, personal):
+            fields.append("changes")
         if "identity" in kinds and event.target_repr:
             event.target_repr = f"{ANONYMOUS} {event.target_type}:{event.target_id}"[:200]
             fields.append("target_repr")
         if fields:
             event.save(update_fields=sorted(set(fields)))
+
+
+def _redact(value: Any, personal: set[str]) -> bool:
+    """Replace, at any depth, the values recorded under a personal field's name."""
+    changed = False
+    if isinstance(value, dict):
+        for key, inner in value.items():
+            if key in personal and inner != REDACTED:
+                value[key] = REDACTED
+                changed = True
+            else:
+                changed = _redact(inner, personal) or changed
+    elif isinstance(value, list):
+        for inner in value:
+            changed = _redact(inner, personal) or changed
+    return changed
 
 
 def apply_retention(

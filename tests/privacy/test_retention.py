@@ -12,6 +12,7 @@ from django.apps import apps
 from django.core.management import call_command
 from django.utils import timezone
 
+from sinergi.core import audit
 from sinergi.core.env import ConfigError
 from sinergi.core.models import AuditEvent
 from sinergi.indicators.catalogue import Query, compute_all
@@ -48,6 +49,13 @@ def people(demo_world) -> tuple[Person, Person]:
     )
     Inmate.objects.filter(pk=old.inmate.pk).update(
         nik="5203011201900001", birth_date=datetime.date(1990, 1, 12)
+    )
+    audit.record(  # as inmates.actions.create_inmate records it
+        "inmate.create",
+        by=None,
+        username="petugas.selong",
+        target=old.inmate,
+        changes={"inmate": {"name": "Lalu Lama Sekali", "nik": "5203011201900001"}},
     )
     return old, recent
 
@@ -90,6 +98,8 @@ def test_a_person_released_long_ago_is_anonymised_with_the_history(people):
     assert _indicators() == indicators
     # the audit trail forgets the name, and says what was done
     assert not AuditEvent.objects.filter(target_repr__contains="Lalu Lama Sekali").exists()
+    created = AuditEvent.objects.get(action="inmate.create", target_id=str(inmate.pk))
+    assert created.changes == {"inmate": {"name": "[anonim]", "nik": "[anonim]"}}
     done = AuditEvent.objects.filter(action="retention.anonymise", target_id=str(inmate.pk))
     assert sorted(done.values_list("changes__kind", flat=True)) == sorted(retention.KINDS)
     assert AuditEvent.objects.filter(action="retention.apply").count() == 1
