@@ -347,6 +347,7 @@ def assessment_create(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Monthly score saved."))
             return redirect(inmate)
+    audit.read(request, "inmate.form.view", target=inmate)
     return render(
         request,
         "inmates/record_form.html",
@@ -371,6 +372,7 @@ def status_change(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Status changed."))
             return redirect(inmate)
+    audit.read(request, "inmate.form.view", target=inmate)
     return render(
         request,
         "inmates/record_form.html",
