@@ -338,3 +338,40 @@ def test_a_failure_whose_undo_fails_too_is_shown_interrupted_not_nothing_written
     batch = ImportBatch.objects.get()
     assert batch.status == "interrupted"
     assert batch.can_retry
+
+
+@pytest.mark.django_db(transaction=True)
+def test_another_user_can_write_while_an_import_is_between_two_chunks(
+    demo_world, tmp_path, monkeypatch
+):
+    """On SQLite a write transaction locks the whole database: another user's save made
+    between two chunks (here from another thread, with its own connection) succeeds."""
+    import threading
+
+    from django.db import connections
+
+    monkeypatch.setattr(importer, "WRITE_CHUNK", 2)
+    results: list[str] = []
+    real_chunks = importer._row_chunks
+
+    def someone_else_saves() -> None:
+        try:
+            AuditEvent.objects.create(action="someone.else", actor_username="kalapas.selong")
+            results.append("saved")
+        except Exception as error:  # the lock error is what this test guards against
+            results.append(f"{type(error).__name__}: {error}")
+        finally:
+            connections.close_all()
+
+    def chunks(batch, today):
+        for index, chunk in enumerate(real_chunks(batch, today)):
+            if index == 1:
+                other = threading.Thread(target=someone_else_saves)
+                other.start()
+                other.join(timeout=30)
+            yield chunk
+
+    monkeypatch.setattr(importer, "_row_chunks", chunks)
+    assert "created 5" in _import(_write(tmp_path, _rows(5)))
+    assert results == ["saved"]
+    assert AuditEvent.objects.filter(action="someone.else").exists()
