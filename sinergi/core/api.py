@@ -7,14 +7,14 @@ import datetime
 import decimal
 import functools
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import Annotated, Any
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Field, Schema
 from ninja.errors import ValidationError
 from ninja.pagination import PaginationBase
-from pydantic import BaseModel
+from pydantic import BaseModel, WithJsonSchema
 
 from sinergi.core.bounds import EARLIEST_DATE, LATEST_DATE
 
@@ -25,6 +25,20 @@ MAX_PAGE = 1_000_000
 
 # The largest integer a database column holds (BIGINT); SQLite cannot even bind more.
 MAX_INTEGER = 2**63 - 1
+
+
+# A time of day at the facility, without a UTC offset (OpenAPI's "time" would demand one).
+LocalTime = Annotated[
+    datetime.time,
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": r"^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]{1,6})?)?$",
+            "description": "the facility's local time, HH:MM or HH:MM:SS, without an offset",
+            "example": "08:00:00",
+        }
+    ),
+]
 
 
 class ErrorOut(Schema):

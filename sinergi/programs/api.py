@@ -9,7 +9,7 @@ from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
 from sinergi.core import audit
-from sinergi.core.api import Conflict, PageNumber, api_user, errors
+from sinergi.core.api import Conflict, LocalTime, PageNumber, api_user, errors
 from sinergi.core.bounds import MAX_CAPACITY, MAX_MONTHS, MAX_PROGRAM_HOURS
 from sinergi.core.permissions import has_perm
 from sinergi.inmates.models import Inmate
@@ -30,8 +30,8 @@ router = Router(tags=["programs"])
 
 class SlotSchema(Schema):
     weekday: Weekday
-    start_time: datetime.time
-    end_time: datetime.time
+    start_time: LocalTime
+    end_time: LocalTime
 
 
 class ProgramIn(Schema):
@@ -88,8 +88,8 @@ class ProgramOut(Schema):
 class SessionOut(Schema):
     id: int
     date: datetime.date
-    start_time: datetime.time
-    end_time: datetime.time
+    start_time: LocalTime
+    end_time: LocalTime
     status: str
     is_one_off: bool
     instructor: str | None

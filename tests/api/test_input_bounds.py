@@ -182,3 +182,12 @@ def test_every_operation_documents_its_error_answers(client):
                 assert "400" in codes, (method, path)
             if "{" in path:
                 assert "404" in codes, (method, path)
+
+
+def test_local_times_are_described_without_a_utc_offset(client):
+    # OpenAPI's "time" format demands an offset; the API's times are the facility's own
+    schemas = client.get("/api/v1/openapi.json").json()["components"]["schemas"]
+    for schema, field in [("SessionOut", "start_time"), ("SlotSchema", "end_time")]:
+        described = schemas[schema]["properties"][field]
+        assert described.get("format") != "time"
+        assert described["pattern"].startswith("^")
