@@ -34,7 +34,7 @@ class CalculationIn(Schema):
     detention_start: datetime.date
     term: TermIn | Literal["life", "death"]
     crime_category: CrimeCategory
-    remission_days: int = Field(0, ge=0)
+    remission_days: int = Field(0, ge=0, le=36500)
     disciplinary_records: list[DisciplinaryIn] = []
     fine_paid: bool | None = None
     restitution_paid: bool | None = None

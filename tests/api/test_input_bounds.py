@@ -191,3 +191,17 @@ def test_local_times_are_described_without_a_utc_offset(client):
         described = schemas[schema]["properties"][field]
         assert described.get("format") != "time"
         assert described["pattern"].startswith("^")
+
+
+def test_remission_beyond_a_century_is_a_400(client_for):
+    response = _post(
+        client_for("petugas.selong"),
+        "/api/v1/sentence-calculations",
+        {
+            "detention_start": "2020-01-01",
+            "term": {"years": 1},
+            "crime_category": "general",
+            "remission_days": 10**8,
+        },
+    )
+    assert "remission_days" in _field_errors(response)
