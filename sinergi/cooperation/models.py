@@ -3,6 +3,8 @@ and their action items, support requests and what was delivered for them."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -142,7 +144,13 @@ class Commitment(TimeStampedModel):
     kind = models.CharField(_("kind"), max_length=16, choices=CommitmentKind.choices)
     description = models.CharField(_("what"), max_length=300)
     target_quantity = models.DecimalField(
-        _("target"), max_digits=12, decimal_places=2, validators=[MinValueValidator(0)]
+        _("target"),
+        max_digits=12,
+        decimal_places=2,
+        # The same rule and message as the agreement action's check: more than zero.
+        validators=[
+            MinValueValidator(Decimal("0.01"), message=_("The target must be more than zero."))
+        ],
     )
     unit = models.CharField(_("unit"), max_length=40)
     due_date = models.DateField(_("due date"), validators=date_validators())
