@@ -14,7 +14,8 @@ from sinergi.accounts.api import router as accounts_router
 from sinergi.api.auth import AUTH
 from sinergi.cooperation.actions import RequestConflict
 from sinergi.cooperation.api import router as cooperation_router
-from sinergi.core.api import Conflict, check_input
+from sinergi.core.api import check_input
+from sinergi.core.errors import Conflict
 from sinergi.indicators.api import router as indicators_router
 from sinergi.inmates.api import router as inmates_router
 from sinergi.orgs.api import router as orgs_router

@@ -32,7 +32,7 @@ from sinergi.cooperation.models import (
     SupportRequest,
 )
 from sinergi.core import audit
-from sinergi.core.api import Conflict
+from sinergi.core.errors import Conflict
 from sinergi.core.permissions import has_perm
 from sinergi.core.roles import Role
 from sinergi.core.scoping import scope_of

@@ -32,7 +32,7 @@ from sinergi.cooperation.models import (
     Meeting,
     SupportRequest,
 )
-from sinergi.core.api import Conflict
+from sinergi.core.errors import Conflict
 from sinergi.core.forms import error_summary
 from sinergi.core.pagination import paginate, querystring_without_page
 from sinergi.core.permissions import has_perm

@@ -1,5 +1,5 @@
-"""Shared pieces of the JSON API: pagination, the error shape, workflow conflicts, and
-the bounds every input is held to."""
+"""Shared pieces of the JSON API: pagination, the error shape, and the bounds every input
+is held to (workflow conflicts live in :mod:`sinergi.core.errors`)."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from ninja.pagination import PaginationBase
 from pydantic import BaseModel, WithJsonSchema
 
 from sinergi.core.bounds import EARLIEST_DATE, LATEST_DATE
+from sinergi.core.errors import Conflict as Conflict  # its home is core/errors.py
 
 MAX_PAGE_SIZE = 200
 DEFAULT_PAGE_SIZE = 50
@@ -50,15 +51,6 @@ class ErrorOut(Schema):
 def errors(*codes: int) -> dict[int, type[ErrorOut]]:
     """The error answers an operation gives, for its ``response={...}`` (OpenAPI)."""
     return dict.fromkeys(codes, ErrorOut)
-
-
-class Conflict(Exception):
-    """A workflow transition, capacity or stale edit that cannot happen: HTTP 409."""
-
-    def __init__(self, detail: str, code: str = "conflict") -> None:
-        super().__init__(detail)
-        self.detail = detail
-        self.code = code
 
 
 class PageNumber(PaginationBase):

@@ -27,7 +27,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from sinergi.core import audit
-from sinergi.core.api import Conflict
+from sinergi.core.errors import Conflict
 from sinergi.core.permissions import has_perm
 from sinergi.indicators import tasks
 from sinergi.indicators.models import MonthlyReport, ReportStatus

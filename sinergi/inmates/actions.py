@@ -17,7 +17,7 @@ from simple_history.utils import bulk_update_with_history
 from sinergi import sentences as engine
 from sinergi.accounts.models import User
 from sinergi.core import audit
-from sinergi.core.api import Conflict
+from sinergi.core.errors import Conflict
 from sinergi.inmates.choices import HOLIDAY_OF_RELIGION, InmateStatus, TermKind
 from sinergi.inmates.models import (
     DisciplinaryRecord,

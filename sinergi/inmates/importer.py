@@ -215,7 +215,7 @@ def start_import(
 def import_checked(*, batch: ImportBatch, by: User | None) -> ImportBatch:
     """Import a file whose check ("check only") found every row valid, without uploading
     it again: a new import of the same stored file, which checks the rows again."""
-    from sinergi.core.api import Conflict
+    from sinergi.core.errors import Conflict
 
     if not (batch.dry_run and batch.status == ImportStatus.DONE):
         raise Conflict(
@@ -248,7 +248,7 @@ def import_checked(*, batch: ImportBatch, by: User | None) -> ImportBatch:
 def set_mapping(*, batch: ImportBatch, mapping: Mapping[str, int], by: User) -> ImportBatch:
     """Apply a column mapping chosen by the user, remember it for the facility, and queue."""
     if batch.status != ImportStatus.MAPPING:
-        from sinergi.core.api import Conflict
+        from sinergi.core.errors import Conflict
 
         raise Conflict("This import is not waiting for a column mapping.", code="not_mapping")
     batch.mapping = {k: int(v) for k, v in mapping.items()}
@@ -633,7 +633,7 @@ def mark_interrupted(*, facilities: Iterable[Any] | None = None) -> list[ImportB
 
 def retry_import(*, batch: ImportBatch, by: User) -> ImportBatch:
     """Queue a failed or interrupted import again (its partial writes are undone first)."""
-    from sinergi.core.api import Conflict
+    from sinergi.core.errors import Conflict
 
     with transaction.atomic():
         mark_interrupted(facilities=[batch.facility_id])

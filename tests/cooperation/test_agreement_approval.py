@@ -15,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from sinergi.accounts.models import Membership, User
 from sinergi.cooperation import actions
 from sinergi.cooperation.models import Agreement
-from sinergi.core.api import Conflict
+from sinergi.core.errors import Conflict
 from sinergi.core.models import AuditEvent
 from sinergi.core.roles import Role
 from sinergi.orgs.models import Facility, Region

@@ -12,7 +12,7 @@ from django.utils import timezone
 from sinergi.accounts.models import User
 from sinergi.cooperation import actions
 from sinergi.cooperation.models import Fulfilment, SupportRequest
-from sinergi.core.api import Conflict
+from sinergi.core.errors import Conflict
 from sinergi.orgs.models import Facility, Partner
 
 pytestmark = pytest.mark.django_db

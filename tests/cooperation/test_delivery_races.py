@@ -12,7 +12,7 @@ from django.utils import timezone
 from sinergi.accounts.models import User
 from sinergi.cooperation import actions
 from sinergi.cooperation.models import Fulfilment, RequestEvent, SupportRequest
-from sinergi.core.api import Conflict
+from sinergi.core.errors import Conflict
 
 
 def delivery(description: str = "Mengajar") -> dict:

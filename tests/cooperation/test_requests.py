@@ -255,7 +255,7 @@ def test_api_lists_agreements_and_meetings(client_for, demo_world):
 def test_a_session_is_counted_in_one_delivery_only(make_request, demo_world):
     from io import StringIO
 
-    from sinergi.core.api import Conflict
+    from sinergi.core.errors import Conflict
     from sinergi.inmates import demo as inmates_demo
     from sinergi.programs import demo as programs_demo
     from sinergi.programs.models import Session

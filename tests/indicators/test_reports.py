@@ -18,7 +18,7 @@ from openpyxl import load_workbook
 
 from sinergi.accounts.models import User
 from sinergi.cooperation.models import ActionItem, Fulfilment, Meeting, SupportRequest
-from sinergi.core.api import Conflict
+from sinergi.core.errors import Conflict
 from sinergi.core.models import AuditEvent
 from sinergi.indicators import report_actions, reports, tasks
 from sinergi.indicators.catalogue import FACILITY, for_level

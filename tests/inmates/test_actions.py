@@ -6,7 +6,7 @@ import datetime
 
 import pytest
 
-from sinergi.core.api import Conflict
+from sinergi.core.errors import Conflict
 from sinergi.core.models import AuditEvent
 from sinergi.inmates import actions
 from sinergi.inmates.models import InmateRight
