@@ -31,6 +31,7 @@ from sinergi.core.roles import Role
 from sinergi.core.scoping import scope_of
 from sinergi.inmates.models import Inmate
 from sinergi.orgs.models import Facility
+from sinergi.programs import rules as program_rules
 from sinergi.programs.choices import (
     ENDED_STATUSES,
     AttendanceStatus,
@@ -93,6 +94,17 @@ def create_program(
 ) -> Program:
     if not _roles_in(by, facility.pk) & OFFICER_ROLES:
         raise PermissionDenied(_("Only program officers and heads create programs."))
+    partners, instructors, slots = list(partners), list(instructors), list(slots)
+    problems = program_rules.program_value_problems(values)
+    for name, messages in (
+        ("partners", program_rules.partner_problems(facility, partners)),
+        ("instructors", program_rules.instructor_problems(instructors)),
+        ("slots", program_rules.slot_problems(slots)),
+    ):
+        if messages:
+            problems.setdefault(name, []).extend(messages)
+    if problems:
+        raise ValidationError(problems)
     program = Program(facility=facility, created_by=by, **values)
     program.full_clean()
     program.save()
@@ -139,6 +151,25 @@ def update_program(
 ) -> Program:
     if program.has_ended:
         raise Conflict(_("A completed or cancelled program cannot be changed."), "closed")
+    partners = None if partners is None else list(partners)
+    instructors = None if instructors is None else list(instructors)
+    problems = program_rules.program_value_problems(
+        {
+            name: values.get(name, getattr(program, name))
+            for name in ("start_date", "end_date", "kind", "category")
+        }
+    )
+    for name, messages in (
+        (
+            "partners",
+            program_rules.partner_problems(program.facility, partners or [], program=program),
+        ),
+        ("instructors", program_rules.instructor_problems(instructors or [])),
+    ):
+        if messages:
+            problems.setdefault(name, []).extend(messages)
+    if problems:
+        raise ValidationError(problems)
     changes: dict[str, Any] = audit.diff(program, values)
     for name, value in values.items():
         setattr(program, name, value)
@@ -360,6 +391,9 @@ def add_session(*, program: Program, values: Mapping[str, Any], by: User) -> Ses
             },
             code="outside_program",
         )
+    problems = program_rules.session_problems(program, values)
+    if problems:
+        raise ValidationError(problems)
     session = Session(program=program, is_one_off=True, **values)
     session.full_clean()
     session.save()

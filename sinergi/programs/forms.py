@@ -10,8 +10,8 @@ from sinergi.accounts.models import User
 from sinergi.core.roles import Role
 from sinergi.inmates.choices import SecurityLevel
 from sinergi.orgs.models import Partner
+from sinergi.programs import rules as program_rules
 from sinergi.programs.choices import (
-    PERSONALITY_CATEGORIES,
     AttendanceStatus,
     CompetencyResult,
     EndReason,
@@ -107,15 +107,12 @@ class ProgramForm(forms.ModelForm[Program]):
         return units
 
     def clean(self) -> dict[str, Any]:
+        # The rules are the action's (``create_program``, ``update_program``): shown here
+        # at their fields before the model's own checks run.
         data = super().clean() or {}
-        start, end = data.get("start_date"), data.get("end_date")
-        if start and end and end < start:
-            self.add_error("end_date", _("The end date is before the start date."))
-        kind, category = data.get("kind"), data.get("category")
-        if kind and category:
-            personality = category in PERSONALITY_CATEGORIES
-            if personality != (kind == ProgramKind.PERSONALITY):
-                self.add_error("category", _("This category belongs to the other kind."))
+        for name, messages in program_rules.program_value_problems(data).items():
+            for message in messages:
+                self.add_error(name, message)
         return data
 
 
@@ -135,8 +132,10 @@ class SlotForm(forms.Form):
         parts = [data.get("weekday") is not None, data.get("start_time"), data.get("end_time")]
         if any(parts) and not all(parts):
             raise forms.ValidationError(_("Give the day, the start and the end."))
-        if all(parts) and data["end_time"] <= data["start_time"]:
-            raise forms.ValidationError(_("The session ends before it starts."))
+        if all(parts):  # the rule is the action's (``create_program``)
+            problems = program_rules.time_problems(data["start_time"], data["end_time"])
+            if problems:
+                raise forms.ValidationError(problems)
         return data
 
 
@@ -151,12 +150,9 @@ class SessionForm(forms.ModelForm[Session]):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if (
-            data.get("start_time")
-            and data.get("end_time")
-            and data["end_time"] <= data["start_time"]
-        ):
-            self.add_error("end_time", _("The session ends before it starts."))
+        # The rule is the action's (``add_session``), shown at its field.
+        for message in program_rules.time_problems(data.get("start_time"), data.get("end_time")):
+            self.add_error("end_time", message)
         return data
 
 

@@ -1,12 +1,16 @@
+import datetime
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import rules
+from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from sinergi.core.permissions import facility_role, has_perm, is_admin
 from sinergi.core.roles import Role
 from sinergi.core.scoping import scope_of
+from sinergi.programs.choices import PERSONALITY_CATEGORIES, ProgramKind
 
 
 @rules.predicate
@@ -109,3 +113,104 @@ def roster_labels(names: Sequence[str], naming: str) -> list[str]:
             label = f"{label} ({seen[label]})"
         result.append(label)
     return result
+
+
+# --- the invariants of a program and its sessions -------------------------------------
+# The actions enforce them (the page, the API and the admin give the same answer); the
+# forms call them only to show the message at the field. Each returns problems by field.
+
+Problems = dict[str, list[str]]
+
+
+def _add(problems: Problems, field: str, messages: Iterable[str]) -> None:
+    messages = list(messages)
+    if messages:
+        problems.setdefault(field, []).extend(messages)
+
+
+def program_value_problems(values: Mapping[str, Any]) -> Problems:
+    """The end date is not before the start date; the category belongs to the kind."""
+    problems: Problems = {}
+    start, end = values.get("start_date"), values.get("end_date")
+    if start and end and end < start:
+        _add(problems, "end_date", [_("The end date is before the start date.")])
+    kind, category = values.get("kind"), values.get("category")
+    if kind and category:
+        personality = category in PERSONALITY_CATEGORIES
+        if personality != (kind == ProgramKind.PERSONALITY):
+            _add(problems, "category", [_("This category belongs to the other kind.")])
+    return problems
+
+
+def partner_problems(facility: Any, partners: Iterable[Any], *, program: Any = None) -> list[str]:
+    """Only partners that serve ``facility`` (active, of its region or national) may
+    deliver its program; those already linked to ``program`` stay allowed."""
+    from sinergi.orgs.models import Partner
+
+    partners = list(partners)
+    if not partners:
+        return []
+    keep = Q(programs=program) if program is not None and program.pk else None
+    serving = set(
+        Partner.objects.serving(facility, keep=keep)
+        .filter(pk__in=[p.pk for p in partners])
+        .values_list("pk", flat=True)
+    )
+    return [
+        _(
+            "%(partner)s does not serve this facility: choose an active partner of its "
+            "region or a national one."
+        )
+        % {"partner": p.name}
+        for p in partners
+        if p.pk not in serving
+    ]
+
+
+def instructor_problems(instructors: Iterable[Any]) -> list[str]:
+    """A program's instructors are active users with an active instructor membership."""
+    from sinergi.accounts.models import User
+
+    instructors = list(instructors)
+    if not instructors:
+        return []
+    active = set(
+        User.objects.filter(
+            pk__in=[u.pk for u in instructors],
+            is_active=True,
+            memberships__role=Role.INSTRUCTOR,
+            memberships__is_active=True,
+        ).values_list("pk", flat=True)
+    )
+    return [
+        _("%(name)s is not an active instructor.") % {"name": u.get_full_name() or u.username}
+        for u in instructors
+        if u.pk not in active
+    ]
+
+
+def time_problems(start: datetime.time | None, end: datetime.time | None) -> list[str]:
+    """A session or a weekly slot ends after it starts."""
+    if start and end and end <= start:
+        return [_("The session ends before it starts.")]
+    return []
+
+
+def slot_problems(slots: Iterable[Mapping[str, Any]]) -> list[str]:
+    """Each weekly slot ends after it starts."""
+    return [m for s in slots for m in time_problems(s.get("start_time"), s.get("end_time"))]
+
+
+def session_problems(program: Any, values: Mapping[str, Any]) -> Problems:
+    """A one-off session ends after it starts and is run by one of the program's
+    instructors (or nobody yet)."""
+    problems: Problems = {}
+    _add(problems, "end_time", time_problems(values.get("start_time"), values.get("end_time")))
+    instructor = values.get("instructor")
+    if instructor is not None and not program.instructors.filter(pk=instructor.pk).exists():
+        _add(
+            problems,
+            "instructor",
+            [_("The session's instructor is one of the program's instructors.")],
+        )
+    return problems

@@ -134,6 +134,17 @@ def _program_values(form: ProgramForm) -> dict[str, Any]:
     }
 
 
+def _show_errors(form: Any, exc: ValidationError) -> None:
+    """An action's refusal on the form: at the field it names, if the form has it."""
+    if not hasattr(exc, "error_dict"):
+        for message in exc.messages:
+            form.add_error(None, message)
+        return
+    for name, errors in exc.message_dict.items():
+        for message in errors:
+            form.add_error(name if name in form.fields else None, message)
+
+
 def _slots(formset: Any) -> list[dict[str, Any]]:
     return [
         f.cleaned_data
@@ -168,6 +179,8 @@ def program_create(request: HttpRequest) -> HttpResponse:
             )
         except Conflict as exc:
             form.add_error(None, exc.detail)
+        except ValidationError as exc:
+            _show_errors(form, exc)
         else:
             messages.success(request, _("Program saved as a draft."))
             return redirect(program)
@@ -196,6 +209,8 @@ def program_edit(request: HttpRequest, pk: int) -> HttpResponse:
             )
         except Conflict as exc:
             form.add_error(None, exc.detail)
+        except ValidationError as exc:
+            _show_errors(form, exc)
         else:
             messages.success(request, _("Saved."))
             return redirect(program)
@@ -508,8 +523,7 @@ def session_add(request: HttpRequest, pk: int) -> HttpResponse:
         except Conflict as exc:
             form.add_error("date" if exc.code == "outside_program" else None, exc.detail)
         except ValidationError as exc:  # e.g. a session at the same day and time
-            for message in exc.messages:
-                form.add_error(None, message)
+            _show_errors(form, exc)
         else:
             messages.success(request, _("Session added."))
             return redirect(program)
