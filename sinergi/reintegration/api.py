@@ -28,12 +28,17 @@ from sinergi.reintegration.models import (
     Consent,
     FollowUp,
     JobOpening,
-    Need,
     Referral,
     ReintegrationPlan,
     Release,
 )
-from sinergi.reintegration.views import DEFAULT_HORIZON_DAYS, _follow_ups_for, worklist_queryset
+from sinergi.reintegration.queries import (
+    DEFAULT_HORIZON_DAYS,
+    follow_ups_for,
+    inmates_for,
+    needs_for,
+    worklist_queryset,
+)
 
 router = Router(tags=["reintegration"])
 
@@ -213,9 +218,10 @@ class FollowUpIn(Schema):
 
 
 def _inmate(request: HttpRequest, pk: int) -> Inmate:
-    return get_object_or_404(
-        Inmate.objects.for_user(api_user(request)).select_related("facility"), pk=pk
+    found: Inmate = get_object_or_404(
+        inmates_for(api_user(request)).select_related("facility"), pk=pk
     )
+    return found
 
 
 @router.get(
@@ -358,7 +364,9 @@ def create_referral(request: HttpRequest, payload: ReferralIn) -> Status:
     inmate = _inmate(request, payload.inmate_id)
     need = None
     if payload.need_id:
-        need = get_object_or_404(Need, plan__inmate=inmate, pk=payload.need_id)
+        need = get_object_or_404(
+            needs_for(api_user(request)).filter(plan__inmate=inmate), pk=payload.need_id
+        )
     try:
         referral = actions.refer(
             inmate=inmate,
@@ -509,7 +517,7 @@ def create_release(request: HttpRequest, payload: ReleaseIn) -> Status:
 )
 @paginate(PageNumber)
 def list_follow_ups(request: HttpRequest, due_only: bool = False) -> QuerySet[FollowUp]:
-    rows = _follow_ups_for(api_user(request))
+    rows = follow_ups_for(api_user(request))
     if due_only:
         rows = rows.filter(done_on__isnull=True)
     audit.read_list(request, "followup.list")
@@ -522,7 +530,7 @@ def list_follow_ups(request: HttpRequest, due_only: bool = False) -> QuerySet[Fo
     summary="Record a follow-up (the Bapas's probation officers)",
 )
 def record_follow_up(request: HttpRequest, follow_up_id: int, payload: FollowUpIn) -> Status:
-    item = get_object_or_404(_follow_ups_for(api_user(request)), pk=follow_up_id)
+    item = get_object_or_404(follow_ups_for(api_user(request)), pk=follow_up_id)
     try:
         done = actions.record_follow_up(follow_up=item, values=payload.dict(), by=api_user(request))
     except DjangoValidationError as exc:

@@ -15,12 +15,16 @@ from sinergi.core.scoping import Scope
 
 
 def cards(request: HttpRequest, scope: Scope) -> list[HomeCard]:
-    from sinergi.reintegration.views import DEFAULT_HORIZON_DAYS, _follow_ups_for, worklist_queryset
+    from sinergi.reintegration.queries import (
+        DEFAULT_HORIZON_DAYS,
+        follow_ups_for,
+        worklist_queryset,
+    )
 
     today = timezone.localdate()
     result: list[HomeCard] = []
     if scope.has_role(Role.PROBATION_OFFICER):
-        due = _follow_ups_for(request.user).filter(
+        due = follow_ups_for(request.user).filter(
             done_on__isnull=True, due_on__lte=today + datetime.timedelta(days=14)
         )
         result.append(

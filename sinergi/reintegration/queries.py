@@ -1,9 +1,10 @@
 from __future__ import annotations
 
+import datetime
 from typing import TYPE_CHECKING, Any
 
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Count, Exists, Min, OuterRef, Q
 from django.utils import timezone
 
 from sinergi.core.roles import Role
@@ -13,6 +14,9 @@ if TYPE_CHECKING:
     from sinergi.reintegration.models import JobApplication, JobOpening, Referral  # noqa: F401
 
 STAFF = (Role.PROGRAM_OFFICER, Role.HEAD, Role.GUARDIAN)
+# The release worklist's horizon: half a year unless asked, at most two years.
+DEFAULT_HORIZON_DAYS = 183
+MAX_HORIZON_DAYS = 730
 
 
 class ReferralQuerySet(models.QuerySet["Referral"]):
@@ -59,3 +63,99 @@ class JobApplicationQuerySet(models.QuerySet["JobApplication"]):
                 )
             )
         )
+
+
+# --- what a user reaches (views and API) -----------------------------------------------
+
+
+def inmates_for(user: Any) -> Any:
+    """The inmates whose reintegration records ``user`` reaches: those they may view
+    (the facility's staff, the region's viewers, administrators)."""
+    from sinergi.inmates.models import Inmate
+
+    return Inmate.objects.for_user(user)
+
+
+def needs_for(user: Any) -> Any:
+    """The needs of the plans of the inmates ``user`` reaches."""
+    from sinergi.reintegration.models import Need
+
+    return Need.objects.filter(plan__inmate__in=inmates_for(user))
+
+
+def consents_for(user: Any) -> Any:
+    """The consents of the inmates ``user`` reaches."""
+    from sinergi.reintegration.models import Consent
+
+    return Consent.objects.filter(inmate__in=inmates_for(user))
+
+
+def follow_ups_for(user: Any) -> Any:
+    """Follow-ups belong to the Bapas the person was handed over to (its probation
+    officers); the releasing facility's officers and heads read them. A partner never
+    reaches them: it records the outcome of its own referral. Being named probation
+    officer gives nothing without the Bapas's role."""
+    from sinergi.reintegration.models import FollowUp
+
+    scope = scope_of(user)
+    if scope.is_admin:
+        return FollowUp.objects.all()
+    return FollowUp.objects.filter(
+        Q(release__bapas_id__in=scope.facility_ids(Role.PROBATION_OFFICER))
+        | Q(release__inmate__facility_id__in=scope.facility_ids(Role.PROGRAM_OFFICER, Role.HEAD))
+    )
+
+
+def worklist_queryset(user: Any, today: datetime.date, horizon_days: int) -> Any:
+    """Inmates in custody whose release, or earliest integration right, falls within the
+    horizon, with their plan's state; sorted by the nearer of the two dates."""
+    from sinergi.reintegration.choices import OPEN_NEED_STATUSES
+    from sinergi.reintegration.models import Need, ReintegrationPlan
+
+    until = today + datetime.timedelta(days=horizon_days)
+    open_needs = Need.objects.filter(plan__inmate=OuterRef("pk"), status__in=OPEN_NEED_STATUSES)
+    return (
+        inmates_for(user)
+        .filter(status="in_custody")
+        .select_related("sentence", "facility")
+        .annotate(
+            earliest_right=Min("rights__eligible_from", filter=Q(rights__status="eligible")),
+            has_plan=Exists(ReintegrationPlan.objects.filter(inmate=OuterRef("pk"))),
+            open_needs=Count(
+                "reintegration_plan__needs",
+                filter=Q(reintegration_plan__needs__status__in=OPEN_NEED_STATUSES),
+                distinct=True,
+            ),
+        )
+        .filter(Q(sentence__expiry_after_remission__lte=until) | Q(earliest_right__lte=until))
+        .annotate(needs_open=Exists(open_needs))
+        .order_by("sentence__expiry_after_remission", "name", "id")
+    )
+
+
+def applications_seen(user: Any, opening: Any, *, is_employer: bool) -> Any:
+    """An opening's applications ``user`` may see: the employer those whose consent
+    still stands (a withdrawal hides them at once), the facility its own people's."""
+    from sinergi.reintegration.models import JobApplication
+
+    rows = JobApplication.objects.filter(opening=opening)
+    if scope_of(user).is_admin:
+        return rows
+    if is_employer:
+        return rows.consented()
+    return rows.filter(inmate__in=inmates_for(user))
+
+
+def applications_counted(user: Any) -> Any:
+    """The applications to an opening (``OuterRef("pk")``) that ``user``'s job list
+    counts: an employer only those whose consent still stands, the facility those of
+    its own people, an administrator all."""
+    from sinergi.reintegration.models import JobApplication
+
+    scope = scope_of(user)
+    visible = JobApplication.objects.filter(opening=OuterRef("pk"))
+    if scope.is_admin:
+        return visible
+    if scope.facility_ids():
+        return visible.filter(inmate__in=inmates_for(user))
+    return visible.consented()
