@@ -20,8 +20,8 @@ from django.utils.translation import gettext as _
 from sinergi.accounts.models import User
 from sinergi.core import audit
 from sinergi.core.api import Conflict
+from sinergi.core.permissions import has_perm
 from sinergi.core.roles import Role
-from sinergi.core.scoping import scope_of
 from sinergi.inmates.models import Inmate
 from sinergi.orgs.models import Facility, Partner
 from sinergi.reintegration.choices import (
@@ -149,9 +149,10 @@ def probation_officers(bapas: Any) -> Any:
     )
 
 
-def _officer_of(user: User, facility_id: int) -> bool:
-    roles = scope_of(user).facility_roles.get(facility_id, frozenset())
-    return bool(roles & {Role.PROGRAM_OFFICER, Role.HEAD})
+def _officer_of(user: User, inmate: Inmate) -> bool:
+    """The user is a program officer or head of ``inmate``'s facility (the rule
+    ``reintegration.change_plan``, the same the pages ask)."""
+    return has_perm(user, "reintegration.change_plan", inmate)
 
 
 def _is_child(inmate: Inmate, on: datetime.date) -> bool:
@@ -169,7 +170,7 @@ def _is_child(inmate: Inmate, on: datetime.date) -> bool:
 
 @transaction.atomic
 def start_plan(*, inmate: Inmate, by: User) -> ReintegrationPlan:
-    if not _officer_of(by, inmate.facility_id):
+    if not _officer_of(by, inmate):
         raise PermissionDenied(_("Only program officers and heads start a plan."))
     existing = ReintegrationPlan.objects.filter(inmate=inmate).first()
     if existing is not None:
@@ -185,7 +186,7 @@ def start_plan(*, inmate: Inmate, by: User) -> ReintegrationPlan:
 
 @transaction.atomic
 def update_need(*, need: Need, values: Mapping[str, Any], note: str, by: User) -> Need:
-    if not _officer_of(by, need.plan.inmate.facility_id):
+    if not _officer_of(by, need.plan.inmate):
         raise PermissionDenied(_("Only program officers and heads assess needs."))
     _check(
         {
@@ -233,7 +234,7 @@ def record_consent(
     basis_reference: str = "",
     guardian_name: str = "",
 ) -> Consent:
-    if not _officer_of(by, inmate.facility_id):
+    if not _officer_of(by, inmate):
         raise PermissionDenied(_("Only program officers and heads record consent."))
     _check_partner(inmate, partner)
     _check(
@@ -276,7 +277,7 @@ def record_consent(
 
 @transaction.atomic
 def withdraw_consent(*, consent: Consent, by: User) -> Consent:
-    if not _officer_of(by, consent.inmate.facility_id):
+    if not _officer_of(by, consent.inmate):
         raise PermissionDenied(_("Only program officers and heads record a withdrawal."))
     # Locked and read again: of two withdrawals at once, the second waits and finds the
     # consent withdrawn (409), so the withdrawal and its audit entry happen once.
@@ -319,7 +320,7 @@ def refer(
     need: Need | None = None,
     needs_custody: bool = False,
 ) -> Referral:
-    if not _officer_of(by, inmate.facility_id):
+    if not _officer_of(by, inmate):
         raise PermissionDenied(_("Only program officers and heads refer."))
     _check_partner(inmate, partner)
     _check(
@@ -362,11 +363,10 @@ def refer(
 
 
 def referral_sides(user: User, referral: Referral) -> frozenset[str]:
-    scope = scope_of(user)
     found = set()
-    if _officer_of(user, referral.inmate.facility_id):
+    if _officer_of(user, referral.inmate):
         found.add(FACILITY)
-    if Role.PARTNER_USER in scope.partner_roles.get(referral.partner_id, frozenset()):
+    if has_perm(user, "reintegration.answer_referral", referral):
         found.add(PARTNER)
     return frozenset(found)
 
@@ -476,7 +476,7 @@ def record_release(*, inmate: Inmate, values: Mapping[str, Any], by: User) -> An
     from sinergi.reintegration.choices import FOLLOW_UP_MONTHS
     from sinergi.reintegration.models import FollowUp, Release
 
-    if not _officer_of(by, inmate.facility_id):
+    if not _officer_of(by, inmate):
         raise PermissionDenied(_("Only program officers and heads record a release."))
     # The inmate's row is locked and its status read again inside the lock.
     inmate.status = (
@@ -534,9 +534,7 @@ def may_record_follow_up(user: User, release: Any) -> bool:
     officers record them (the facility reads them). A release handed to no Bapas is
     followed up by the facility's program officers and heads. A partner never records
     them: it records the outcome of its own referral."""
-    if release.bapas_id:
-        return release.bapas_id in scope_of(user).facility_ids(Role.PROBATION_OFFICER)
-    return _officer_of(user, release.inmate.facility_id)
+    return has_perm(user, "reintegration.record_follow_up", release)
 
 
 FOLLOW_UP_TEXT_LIMITS = {
@@ -676,7 +674,7 @@ def job_matches(opening: Any, inmates: Any) -> Any:
 def post_job(*, partner: Any, values: Mapping[str, Any], by: User) -> Any:
     from sinergi.reintegration.models import JobOpening
 
-    if Role.PARTNER_USER not in scope_of(by).partner_roles.get(partner.pk, frozenset()):
+    if not has_perm(by, "reintegration.post_job", partner):
         raise PermissionDenied(_("Only the employer's own users post its openings."))
     _check(job_opening_errors(values))
     opening = JobOpening.objects.create(partner=partner, posted_by=by, **values)
@@ -726,7 +724,7 @@ def job_opening_errors(values: Mapping[str, Any]) -> dict[str, list[str]]:
 def apply_for_job(*, opening: Any, inmate: Inmate, by: User) -> Any:
     from sinergi.reintegration.models import JobApplication
 
-    if not _officer_of(by, inmate.facility_id):
+    if not _officer_of(by, inmate):
         raise PermissionDenied(_("Only program officers and heads apply for an inmate."))
     if opening.closing_date < timezone.localdate():
         raise Conflict(_("This opening has closed."), code="closed")
@@ -752,11 +750,11 @@ def update_application(*, application: Any, status: str, note: str, by: User) ->
     from sinergi.reintegration.choices import ApplicationStatus
 
     sides = set()
-    if _officer_of(by, application.inmate.facility_id):
+    if _officer_of(by, application.inmate):
         sides.add(FACILITY)
-    if Role.PARTNER_USER in scope_of(by).partner_roles.get(
-        application.opening.partner_id, frozenset()
-    ) and (valid_consent(application.inmate, application.opening.partner) is not None):
+    if has_perm(by, "reintegration.answer_referral", application.opening) and (
+        valid_consent(application.inmate, application.opening.partner) is not None
+    ):
         # The employer reaches an application only while the person's consent stands.
         sides.add(PARTNER)
     if not sides:
@@ -784,7 +782,7 @@ def attach_signed_form(*, consent: Consent, upload: Any, by: User) -> Consent:
 
     from sinergi.cooperation.validators import validate_evidence
 
-    if not _officer_of(by, consent.inmate.facility_id):
+    if not _officer_of(by, consent.inmate):
         raise PermissionDenied(_("Only program officers and heads attach the form."))
     try:
         validate_evidence(upload)

@@ -1,0 +1,58 @@
+"""Who may record and change reintegration records (django-rules, asked through
+``sinergi.core.permissions.has_perm`` by the views, the API and the actions). Who sees
+them is ``queries.py``."""
+
+from typing import Any
+
+import rules
+
+from sinergi.core.permissions import facility_role, is_admin, partner_role
+from sinergi.core.roles import Role
+from sinergi.core.scoping import scope_of
+from sinergi.inmates.rules import region_viewer_of_facility
+
+
+@rules.predicate
+def probation_officer_of_bapas(user: Any, release: Any = None) -> bool:
+    """The user is a probation officer of the Bapas ``release`` was handed over to."""
+    ids = scope_of(user).facility_ids(Role.PROBATION_OFFICER)
+    if release is None:
+        return bool(ids)
+    return release.bapas_id is not None and release.bapas_id in ids
+
+
+@rules.predicate
+def handed_to_no_bapas(user: Any, release: Any = None) -> bool:
+    return release is not None and release.bapas_id is None
+
+
+@rules.predicate
+def officer_of_releasing_facility(user: Any, release: Any = None) -> bool:
+    if release is None:
+        return False
+    ids = scope_of(user).facility_ids(Role.PROGRAM_OFFICER, Role.HEAD)
+    return release.inmate.facility_id in ids
+
+
+OFFICERS = facility_role(Role.PROGRAM_OFFICER, Role.HEAD)
+STAFF = facility_role(Role.PROGRAM_OFFICER, Role.HEAD, Role.GUARDIAN)
+
+# The object is the inmate: its facility's staff, its region's viewers and the
+# administrators read the plan, consents, referrals and release.
+rules.add_perm("reintegration.view_plan", is_admin | STAFF | region_viewer_of_facility)
+# The object is the inmate: its facility's program officers and head start the plan,
+# assess needs, record and withdraw consents, refer, release and put the person forward
+# for a job.
+rules.add_perm("reintegration.change_plan", OFFICERS)
+# The object is the referral (or the job application's opening): the partner's users
+# answer it.
+rules.add_perm("reintegration.answer_referral", partner_role(Role.PARTNER_USER))
+# The object is the partner: its users post its job openings.
+rules.add_perm("reintegration.post_job", partner_role(Role.PARTNER_USER, attr="pk"))
+# The object is the release: follow-ups belong to the Bapas the person was handed over to
+# (its probation officers record them); a release handed to no Bapas is followed up by
+# the facility's program officers and head.
+rules.add_perm(
+    "reintegration.record_follow_up",
+    probation_officer_of_bapas | (handed_to_no_bapas & officer_of_releasing_facility),
+)

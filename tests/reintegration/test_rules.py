@@ -1,0 +1,71 @@
+"""Who may write reintegration records: one set of django-rules permissions, asked by
+the pages, the API and the actions alike."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+
+from sinergi.accounts.models import User
+from sinergi.core.permissions import has_perm
+from sinergi.orgs.models import Facility, Partner
+from sinergi.reintegration import actions
+from tests.inmates.factories import make_inmate
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def person(demo_world):
+    return make_inmate(
+        facility=Facility.objects.get(code="selong"),
+        detention_start=datetime.date(2024, 6, 1),
+        term_years=2,
+    )
+
+
+def _release(person, *, bapas):
+    officer = User.objects.get(username="petugas.selong")
+    return actions.record_release(
+        inmate=person,
+        by=officer,
+        values={
+            "released_on": person.facility.today(),
+            "kind": "expiry",
+            "bapas": bapas,
+            "probation_officer": None,
+        },
+    )
+
+
+def test_the_facilitys_program_officer_changes_the_plan_and_no_one_elsewhere(user, person):
+    assert has_perm(user("petugas.selong"), "reintegration.change_plan", person)
+    assert has_perm(user("petugas.selong"), "reintegration.view_plan", person)
+    assert not has_perm(user("pk.bapas"), "reintegration.change_plan", person)
+    assert not has_perm(user("pk.bapas"), "reintegration.view_plan", person)
+    elsewhere = make_inmate(
+        facility=Facility.objects.get(code="lobar"),
+        detention_start=datetime.date(2024, 6, 1),
+    )
+    assert not has_perm(user("petugas.selong"), "reintegration.change_plan", elsewhere)
+
+
+def test_the_bapas_probation_officers_record_the_follow_ups_of_a_hand_over(user, person):
+    release = _release(person, bapas=Facility.objects.get(code="bapas-mataram"))
+    assert has_perm(user("pk.bapas"), "reintegration.record_follow_up", release)
+    assert not has_perm(user("petugas.selong"), "reintegration.record_follow_up", release)
+    assert actions.may_record_follow_up(user("pk.bapas"), release)
+
+
+def test_without_a_bapas_the_facilitys_officers_record_the_follow_ups(user, person):
+    release = _release(person, bapas=None)
+    assert has_perm(user("petugas.selong"), "reintegration.record_follow_up", release)
+    assert not has_perm(user("pk.bapas"), "reintegration.record_follow_up", release)
+
+
+def test_only_a_partners_own_users_post_its_jobs(user, demo_world):
+    dukcapil = Partner.objects.get(code="dukcapil-lotim")
+    assert has_perm(user("mitra.dukcapil"), "reintegration.post_job", dukcapil)
+    assert not has_perm(user("mitra.disnaker"), "reintegration.post_job", dukcapil)
+    assert not has_perm(user("petugas.selong"), "reintegration.post_job", dukcapil)
