@@ -6,12 +6,12 @@ from typing import Any, cast
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Exists, IntegerField, Min, OuterRef, Q, Subquery
+from django.db.models import Count, IntegerField, Subquery
 from django.db.models.functions import Coalesce
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
@@ -25,9 +25,8 @@ from sinergi.core.scoping import scope_of
 from sinergi.inmates.choices import CrimeCategory, Right
 from sinergi.inmates.models import Inmate
 from sinergi.orgs.models import Partner
-from sinergi.reintegration import actions
+from sinergi.reintegration import actions, forms
 from sinergi.reintegration.choices import (
-    OPEN_NEED_STATUSES,
     LawfulBasis,
     NeedStatus,
     Outcome,
@@ -35,10 +34,18 @@ from sinergi.reintegration.choices import (
     ReferralStatus,
     Responsible,
 )
-from sinergi.reintegration.models import Consent, Need, Referral, ReintegrationPlan
-
-DEFAULT_HORIZON_DAYS = 183
-MAX_HORIZON_DAYS = 730
+from sinergi.reintegration.models import Consent, Referral, ReintegrationPlan
+from sinergi.reintegration.queries import (
+    DEFAULT_HORIZON_DAYS,
+    MAX_HORIZON_DAYS,
+    applications_counted,
+    applications_seen,
+    consents_for,
+    follow_ups_for,
+    inmates_for,
+    needs_for,
+    worklist_queryset,
+)
 
 
 def _refused(request: HttpRequest, exc: Exception) -> None:
@@ -82,59 +89,30 @@ def _error_lines(exc: ValidationError) -> list[str]:
     ]
 
 
-def _posted_date(request: HttpRequest, name: str) -> tuple[datetime.date | None, bool]:
-    """The date posted as ``name`` and whether it was valid: empty is (None, True), a
-    text that is not a date (or no such day) is (None, False), never today in silence."""
-    text = request.POST.get(name, "").strip()
-    if not text:
-        return None, True
-    try:
-        day = parse_date(text)
-    except ValueError:
-        return None, False
-    return day, day is not None
+def _form_errors(form: Any) -> dict[str, list[str]]:
+    """A form's field errors as texts, by field."""
+    return {field: [str(m) for m in found] for field, found in form.errors.items()}
 
 
-def _date_error() -> str:
-    return _("Give a date as YYYY-MM-DD.")
+def _form_error_lines(form: Any) -> list[str]:
+    return [
+        f"{FIELD_LABELS.get(field, field)}: {message}"
+        for field, found in _form_errors(form).items()
+        for message in found
+    ]
 
 
-def _partner(request: HttpRequest) -> Partner | None:
-    value = request.POST.get("partner", "")
-    return Partner.objects.filter(pk=value).first() if value.isdigit() else None
+def _plan_url(inmate_pk: int, anchor: str) -> str:
+    return f"{reverse('reintegration:plan', kwargs={'inmate_pk': inmate_pk})}#{anchor}"
 
 
 def _user(request: HttpRequest) -> User:
     return cast(User, request.user)
 
 
-def worklist_queryset(user: object, today: datetime.date, horizon_days: int) -> Any:
-    """Inmates in custody whose release, or earliest integration right, falls within the
-    horizon, with their plan's state; sorted by the nearer of the two dates."""
-    until = today + datetime.timedelta(days=horizon_days)
-    open_needs = Need.objects.filter(plan__inmate=OuterRef("pk"), status__in=OPEN_NEED_STATUSES)
-    return (
-        Inmate.objects.for_user(user)
-        .filter(status="in_custody")
-        .select_related("sentence", "facility")
-        .annotate(
-            earliest_right=Min("rights__eligible_from", filter=Q(rights__status="eligible")),
-            has_plan=Exists(ReintegrationPlan.objects.filter(inmate=OuterRef("pk"))),
-            open_needs=Count(
-                "reintegration_plan__needs",
-                filter=Q(reintegration_plan__needs__status__in=OPEN_NEED_STATUSES),
-                distinct=True,
-            ),
-        )
-        .filter(Q(sentence__expiry_after_remission__lte=until) | Q(earliest_right__lte=until))
-        .annotate(needs_open=Exists(open_needs))
-        .order_by("sentence__expiry_after_remission", "name", "id")
-    )
-
-
 @login_required
 def worklist(request: HttpRequest) -> HttpResponse:
-    if not has_perm(request.user, "inmates.view_inmate"):
+    if not has_perm(request.user, "reintegration.view_plan"):
         raise Http404
     today = timezone.localdate()
     asked = request.GET.get("days", "").strip()
@@ -179,12 +157,11 @@ def worklist(request: HttpRequest) -> HttpResponse:
 
 
 def _inmate(request: HttpRequest, pk: int) -> Inmate:
-    inmate = get_object_or_404(
-        Inmate.objects.for_user(request.user).select_related("facility", "sentence"), pk=pk
+    """An inmate whose reintegration records the user reaches, or 404."""
+    found: Inmate = get_object_or_404(
+        inmates_for(request.user).select_related("facility", "sentence"), pk=pk
     )
-    if not has_perm(request.user, "inmates.view_inmate", inmate):
-        raise Http404
-    return inmate
+    return found
 
 
 @login_required
@@ -218,7 +195,7 @@ def plan(request: HttpRequest, inmate_pk: int) -> HttpResponse:
             "responsibles": Responsible.choices,
             "bases": LawfulBasis.choices,
             "pathways": dict(Pathway.choices),
-            "can_change": has_perm(request.user, "inmates.change_inmate", inmate),
+            "can_change": has_perm(request.user, "reintegration.change_plan", inmate),
             "today": timezone.localdate(),
         },
     )
@@ -227,95 +204,104 @@ def plan(request: HttpRequest, inmate_pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def need_update(request: HttpRequest, pk: int) -> HttpResponse:
-    need = get_object_or_404(Need.objects.select_related("plan__inmate"), pk=pk)
-    inmate = _inmate(request, need.plan.inmate_id)
-    partner = _partner(request)
-    status = request.POST.get("status", "")
-    responsible = request.POST.get("responsible", "")
-    if status not in NeedStatus.values or responsible not in Responsible.values:
-        messages.error(request, _("Choose a status and who is responsible."))
+    need = get_object_or_404(
+        needs_for(request.user).select_related("plan__inmate__facility"), pk=pk
+    )
+    form = forms.NeedForm(request.POST)
+    if not form.is_valid():
+        if form.choices_missing():
+            messages.error(request, str(forms.NeedForm.CHOICE_ERROR))
+        else:
+            for text in _form_error_lines(form):
+                messages.error(request, text)
     else:
+        data = form.cleaned_data
         try:
             actions.update_need(
                 need=need,
-                values={"status": status, "responsible": responsible, "partner": partner},
-                note=request.POST.get("note", ""),
+                values={
+                    "status": data["status"],
+                    "responsible": data["responsible"],
+                    "partner": data["partner"],
+                },
+                note=data["note"],
                 by=_user(request),
             )
         except (Conflict, PermissionDenied, ValidationError) as exc:
             _refused(request, exc)
-    return redirect(f"/reintegration/inmates/{inmate.pk}/#need-{need.pk}")
+    return redirect(_plan_url(need.plan.inmate_id, f"need-{need.pk}"))
 
 
 @login_required
 @require_POST
 def consent_create(request: HttpRequest, inmate_pk: int) -> HttpResponse:
     inmate = _inmate(request, inmate_pk)
-    partner = _partner(request)
-    given_on, date_ok = _posted_date(request, "given_on")
-    if partner is None:
-        messages.error(request, _("Choose the partner."))
-    elif not date_ok:
-        messages.error(request, f"{FIELD_LABELS['given_on']}: {_date_error()}")
+    form = forms.ConsentForm(request.POST)
+    if not form.is_valid():
+        if "partner" in form.errors:
+            messages.error(request, str(form.errors["partner"][0]))
+        else:
+            messages.error(request, _form_error_lines(form)[0])
     else:
+        data = form.cleaned_data
         try:
             actions.record_consent(
                 inmate=inmate,
-                partner=partner,
-                purpose=request.POST.get("purpose", ""),
-                basis=request.POST.get("basis", LawfulBasis.CONSENT),
-                basis_reference=request.POST.get("basis_reference", ""),
-                guardian_name=request.POST.get("guardian_name", ""),
-                given_on=given_on or inmate.facility.today(),
+                partner=data["partner"],
+                purpose=data["purpose"],
+                basis=data["basis"],
+                basis_reference=data["basis_reference"],
+                guardian_name=data["guardian_name"],
+                given_on=data["given_on"] or inmate.facility.today(),
                 by=_user(request),
             )
         except (Conflict, PermissionDenied, ValidationError) as exc:
             _refused(request, exc)
         else:
             messages.success(request, _("Consent recorded."))
-    return redirect(f"/reintegration/inmates/{inmate.pk}/#consents")
+    return redirect(_plan_url(inmate.pk, "consents"))
 
 
 @login_required
 @require_POST
 def consent_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
-    consent = get_object_or_404(Consent.objects.select_related("inmate"), pk=pk)
-    inmate = _inmate(request, consent.inmate_id)
+    consent = get_object_or_404(consents_for(request.user).select_related("inmate"), pk=pk)
     try:
         actions.withdraw_consent(consent=consent, by=_user(request))
     except (Conflict, PermissionDenied) as exc:
         _refused(request, exc)
     else:
         messages.success(request, _("Consent withdrawn; the partner no longer sees the data."))
-    return redirect(f"/reintegration/inmates/{inmate.pk}/#consents")
+    return redirect(_plan_url(consent.inmate_id, "consents"))
 
 
 @login_required
 @require_POST
 def referral_create(request: HttpRequest, inmate_pk: int) -> HttpResponse:
     inmate = _inmate(request, inmate_pk)
-    partner = _partner(request)
-    need_pk = request.POST.get("need", "")
-    need = (
-        Need.objects.filter(pk=need_pk, plan__inmate=inmate).first() if need_pk.isdigit() else None
-    )
-    if partner is None:
-        messages.error(request, _("Choose the partner."))
-        return redirect(f"/reintegration/inmates/{inmate.pk}/#referrals")
+    form = forms.ReferralForm(request.POST)
+    if not form.is_valid():
+        if "partner" in form.errors:
+            messages.error(request, str(form.errors["partner"][0]))
+        else:
+            for text in _form_error_lines(form):
+                messages.error(request, text)
+        return redirect(_plan_url(inmate.pk, "referrals"))
+    data = form.cleaned_data
     try:
         actions.refer(
             inmate=inmate,
-            partner=partner,
-            need=need,
-            purpose=request.POST.get("purpose", ""),
-            contact=request.POST.get("contact", "") or _user(request).get_full_name(),
+            partner=data["partner"],
+            need=data["need"],
+            purpose=data["purpose"],
+            contact=data["contact"] or _user(request).get_full_name(),
             by=_user(request),
         )
     except (Conflict, PermissionDenied, ValidationError) as exc:
         _refused(request, exc)
     else:
         messages.success(request, _("Referral sent."))
-    return redirect(f"/reintegration/inmates/{inmate.pk}/#referrals")
+    return redirect(_plan_url(inmate.pk, "referrals"))
 
 
 @login_required
@@ -373,12 +359,15 @@ def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def referral_transition(request: HttpRequest, pk: int) -> HttpResponse:
     referral = get_object_or_404(Referral.objects.for_user(request.user), pk=pk)
+    form = forms.ReferralTransitionForm(request.POST)
+    form.is_valid()  # texts only: every value parses
+    data = form.cleaned_data
     try:
         actions.transition_referral(
             referral=referral,
-            to=request.POST.get("to", ""),
-            outcome=request.POST.get("outcome", ""),
-            note=request.POST.get("note", ""),
+            to=data.get("to", ""),
+            outcome=data.get("outcome", ""),
+            note=data.get("note", ""),
             by=_user(request),
         )
     except Conflict as exc:
@@ -390,38 +379,29 @@ def referral_transition(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def release(request: HttpRequest, inmate_pk: int) -> HttpResponse:
-    from sinergi.orgs.models import Facility
     from sinergi.reintegration.choices import ReleaseKind
 
     inmate = _inmate(request, inmate_pk)
-    if not has_perm(request.user, "inmates.change_inmate", inmate):
+    if not has_perm(request.user, "reintegration.change_plan", inmate):
         raise PermissionDenied
-    bapas_list = Facility.objects.filter(kind="bapas", is_active=True).order_by("name")
-    data = request.POST if request.method == "POST" else request.GET
-    bapas_pk = data.get("bapas", "")
-    bapas = bapas_list.filter(pk=bapas_pk).first() if bapas_pk.isdigit() else None
+    form = forms.ReleaseForm(request.POST if request.method == "POST" else request.GET)
+    bapas = form.chosen_bapas()
     # Only the chosen Bapas's probation officers are offered (choosing a Bapas reloads
     # the list); the action refuses anyone else.
     officers = actions.probation_officers(bapas)
     errors: list[str] = []
     field_errors: dict[str, list[str]] = {}
     if request.method == "POST":
-        released_on, _valid = _posted_date(request, "released_on")
-        if released_on is None:
-            field_errors["released_on"] = [_date_error()]
-        savings_text = request.POST.get("savings_rupiah", "").strip() or "0"
-        savings: int | str = int(savings_text) if savings_text.isdigit() else savings_text
-        pk_pk = request.POST.get("probation_officer", "")
-        officer = User.objects.filter(pk=pk_pk).first() if pk_pk.isdigit() else None
-        if bapas_pk and bapas is None:
-            field_errors["bapas"] = [_("Hand over to a Bapas.")]
+        form.is_valid()
+        field_errors = _form_errors(form)
+        data = form.cleaned_data
         values = {
-            "released_on": released_on,
-            "kind": request.POST.get("kind", ""),
-            "leaves_with": request.POST.get("leaves_with", ""),
-            "savings_rupiah": savings,
+            "released_on": data.get("released_on"),
+            "kind": data.get("kind", ""),
+            "leaves_with": data.get("leaves_with", ""),
+            "savings_rupiah": data.get("savings_rupiah") or 0,
             "bapas": bapas,
-            "probation_officer": officer,
+            "probation_officer": data.get("probation_officer"),
         }
         for field, found in actions.release_errors(inmate=inmate, values=values).items():
             field_errors.setdefault(field, found)
@@ -447,7 +427,7 @@ def release(request: HttpRequest, inmate_pk: int) -> HttpResponse:
         {
             "inmate": inmate,
             "kinds": ReleaseKind.choices,
-            "bapas_list": bapas_list,
+            "bapas_list": form.fields["bapas"].queryset,  # type: ignore[attr-defined]
             "bapas": bapas,
             "officers": officers,
             "errors": errors,
@@ -488,26 +468,10 @@ def handover_pdf(request: HttpRequest, inmate_pk: int) -> HttpResponse:
     )
 
 
-def _follow_ups_for(user: object) -> Any:
-    from sinergi.reintegration.models import FollowUp
-
-    # Follow-ups belong to the Bapas the person was handed over to (its probation
-    # officers); the releasing facility's officers and heads read them. A partner never
-    # reaches them: it records the outcome of its own referral. Being named probation
-    # officer gives nothing without the Bapas's role.
-    scope = scope_of(user)
-    if scope.is_admin:
-        return FollowUp.objects.all()
-    return FollowUp.objects.filter(
-        Q(release__bapas_id__in=scope.facility_ids("probation_officer"))
-        | Q(release__inmate__facility_id__in=scope.facility_ids("program_officer", "head"))
-    )
-
-
 @login_required
 def follow_ups(request: HttpRequest) -> HttpResponse:
     rows = (
-        _follow_ups_for(request.user)
+        follow_ups_for(request.user)
         .select_related("release__inmate")
         .order_by("done_on", "due_on", "id")
     )
@@ -532,30 +496,21 @@ def follow_up(request: HttpRequest, pk: int) -> HttpResponse:
     from sinergi.reintegration.choices import WorkStatus
 
     item = get_object_or_404(
-        _follow_ups_for(request.user).select_related("release__inmate__facility"), pk=pk
+        follow_ups_for(request.user).select_related("release__inmate__facility"), pk=pk
     )
     can_record = actions.may_record_follow_up(_user(request), item.release)
     field_errors: dict[str, list[str]] = {}
     if request.method == "POST":
         if not can_record:
             raise PermissionDenied
-        done_on, valid = _posted_date(request, "done_on")
-        values = {
-            "contact_made": request.POST.get("contact_made") == "on",
-            "work_status": request.POST.get("work_status", ""),
-            "income_source": request.POST.get("income_source", ""),
-            "housing": request.POST.get("housing", ""),
-            "family": request.POST.get("family", ""),
-            "referrals_used": request.POST.get("referrals_used", ""),
-            "new_offence": request.POST.get("new_offence") == "on",
-            "note": request.POST.get("note", ""),
-            "done_on": done_on,
-        }
-        if not valid:
-            field_errors["done_on"] = [_date_error()]
+        form = forms.FollowUpForm(request.POST)
+        if not form.is_valid():
+            field_errors = _form_errors(form)
         else:
             try:
-                actions.record_follow_up(follow_up=item, values=values, by=_user(request))
+                actions.record_follow_up(
+                    follow_up=item, values=form.cleaned_data, by=_user(request)
+                )
             except ValidationError as exc:
                 field_errors = exc.message_dict
             else:
@@ -579,7 +534,7 @@ def follow_up(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def jobs(request: HttpRequest) -> HttpResponse:
     from sinergi.programs.choices import ProgramCategory
-    from sinergi.reintegration.models import JobApplication, JobOpening
+    from sinergi.reintegration.models import JobOpening
 
     scope = scope_of(request.user)
     if not scope.roles:
@@ -590,36 +545,15 @@ def jobs(request: HttpRequest) -> HttpResponse:
         partner = Partner.objects.filter(pk__in=own, kind="business").first()
         if partner is None:
             raise PermissionDenied
-        closing, _valid = _posted_date(request, "closing_date")
-        vacancies_text = request.POST.get("vacancies", "").strip() or "1"
-        if not request.POST.get("title") or closing is None:
+        form = forms.JobOpeningForm(request.POST)
+        valid = form.is_valid()
+        if not form.cleaned_data.get("title") or not form.cleaned_data.get("closing_date"):
             errors.append(_("Give the job and a closing date (YYYY-MM-DD)."))
+        elif not valid:
+            errors.extend(_form_error_lines(form))
         else:
             try:
-                actions.post_job(
-                    partner=partner,
-                    by=_user(request),
-                    values={
-                        "title": request.POST["title"],
-                        "sector": request.POST.get("sector", ""),
-                        "place": request.POST.get("place", ""),
-                        "vacancies": int(vacancies_text)
-                        if vacancies_text.isdigit()
-                        else vacancies_text,
-                        "skills_wanted": request.POST.get("skills_wanted", ""),
-                        "skill_categories": [
-                            c
-                            for c in request.POST.getlist("skill_categories")
-                            if c in ProgramCategory.values
-                        ],
-                        "excluded_crime_categories": [
-                            c
-                            for c in request.POST.getlist("excluded_crime_categories")
-                            if c in CrimeCategory.values
-                        ],
-                        "closing_date": closing,
-                    },
-                )
+                actions.post_job(partner=partner, by=_user(request), values=form.values())
             except ValidationError as exc:
                 errors.extend(_error_lines(exc))
             else:
@@ -628,15 +562,12 @@ def jobs(request: HttpRequest) -> HttpResponse:
     openings = JobOpening.objects.for_user(request.user).select_related("partner")
     # An employer counts only the applications whose consent still stands; the
     # facility counts those of its own people.
-    visible = JobApplication.objects.filter(opening=OuterRef("pk"))
-    if scope.is_admin:
-        pass
-    elif scope.facility_ids():
-        visible = visible.filter(inmate__in=Inmate.objects.for_user(request.user))
-    else:
-        visible = visible.consented()
     applied = Subquery(
-        visible.order_by().values("opening").annotate(n=Count("pk")).values("n"),
+        applications_counted(request.user)
+        .order_by()
+        .values("opening")
+        .annotate(n=Count("pk"))
+        .values("n"),
         output_field=IntegerField(),
     )
     return render(
@@ -663,26 +594,34 @@ def job(request: HttpRequest, pk: int) -> HttpResponse:
     if not (is_employer or scope.facility_ids() or scope.is_admin):
         raise Http404
     if request.method == "POST":
+        form = forms.JobPostForm(request.POST)
+        if not form.is_valid():
+            for text in _form_error_lines(form):
+                messages.error(request, text)
+            return redirect(opening)
+        data = form.cleaned_data
         try:
-            if request.POST.get("inmate"):
-                inmate = _inmate(request, int(request.POST["inmate"]))
+            if data["inmate"]:
+                inmate = _inmate(request, data["inmate"])
                 actions.apply_for_job(opening=opening, inmate=inmate, by=_user(request))
                 messages.success(request, _("Application recorded."))
-            elif request.POST.get("application"):
+            elif data["application"]:
                 application = get_object_or_404(
-                    _applications_seen(request, opening, is_employer),
-                    pk=request.POST["application"],
+                    applications_seen(request.user, opening, is_employer=is_employer),
+                    pk=data["application"],
                 )
                 actions.update_application(
                     application=application,
-                    status=request.POST.get("status", ""),
-                    note=request.POST.get("note", ""),
+                    status=data["status"],
+                    note=data["note"],
                     by=_user(request),
                 )
-        except (Conflict, PermissionDenied, ValueError) as exc:
+        except (Conflict, PermissionDenied) as exc:
             _refused(request, exc)
         return redirect(opening)
-    applications = _applications_seen(request, opening, is_employer).select_related("inmate")
+    applications = applications_seen(request.user, opening, is_employer=is_employer).select_related(
+        "inmate"
+    )
     shown = list(applications)
     matches = []
     if scope.facility_ids():
@@ -711,28 +650,15 @@ def job(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _applications_seen(request: HttpRequest, opening: Any, is_employer: bool) -> Any:
-    """An opening's applications this user may see: the employer those whose consent
-    still stands (a withdrawal hides them at once), the facility its own people's."""
-    from sinergi.reintegration.models import JobApplication
-
-    rows = JobApplication.objects.filter(opening=opening)
-    if scope_of(request.user).is_admin:
-        return rows
-    if is_employer:
-        return rows.consented()
-    return rows.filter(inmate__in=Inmate.objects.for_user(request.user))
-
-
 @login_required
 def consent_form_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """The consent form to print, read to the person, and sign."""
     from sinergi.programs.documents import pdf_response, render_pdf
 
     consent = get_object_or_404(
-        Consent.objects.select_related("inmate__facility", "partner"), pk=pk
+        consents_for(request.user).select_related("inmate__facility", "partner"), pk=pk
     )
-    inmate = _inmate(request, consent.inmate_id)
+    inmate = consent.inmate
     audit.read(request, "consent.view", target=consent, facility=inmate.facility_id)
     return pdf_response(
         render_pdf(
@@ -745,8 +671,7 @@ def consent_form_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def consent_signed(request: HttpRequest, pk: int) -> HttpResponse:
-    consent = get_object_or_404(Consent.objects.select_related("inmate"), pk=pk)
-    inmate = _inmate(request, consent.inmate_id)
+    consent = get_object_or_404(consents_for(request.user).select_related("inmate"), pk=pk)
     upload = request.FILES.get("signed_form")
     if upload is None:
         messages.error(request, _("Choose the scanned form."))
@@ -757,16 +682,15 @@ def consent_signed(request: HttpRequest, pk: int) -> HttpResponse:
             _refused(request, exc)
         else:
             messages.success(request, _("Signed form kept."))
-    return redirect(f"/reintegration/inmates/{inmate.pk}/#consents")
+    return redirect(_plan_url(consent.inmate_id, "consents"))
 
 
 @login_required
 def consent_signed_file(request: HttpRequest, pk: int) -> FileResponse:
-    consent = get_object_or_404(Consent, pk=pk)
-    inmate = _inmate(request, consent.inmate_id)
+    consent = get_object_or_404(consents_for(request.user).select_related("inmate"), pk=pk)
     if not consent.signed_form:
         raise Http404
-    audit.read(request, "consent.file.view", target=consent, facility=inmate.facility_id)
+    audit.read(request, "consent.file.view", target=consent, facility=consent.inmate.facility_id)
     return FileResponse(
         consent.signed_form.open("rb"), filename=consent.signed_form.name.rsplit("/", 1)[-1]
     )

@@ -1,0 +1,185 @@
+"""The reintegration pages' forms: parsing and presentation only.
+
+Each form turns the posted text into typed values (a date that does not parse is a
+field error, never today; a number that is not a whole number is a field error). Every
+rule about the values (a partner serving the facility, a probation officer of the chosen
+Bapas, dates within bounds, texts that fit) is the action's, so the page, the API and the
+admin give the same answer.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from sinergi.accounts.models import User
+from sinergi.inmates.choices import CrimeCategory
+from sinergi.orgs.models import Facility, Partner
+from sinergi.programs.choices import ProgramCategory
+from sinergi.reintegration.choices import LawfulBasis, NeedStatus, Responsible
+from sinergi.reintegration.models import Need
+
+DATE_ERROR = _("Give a date as YYYY-MM-DD.")
+WHOLE_NUMBER_ERROR = _("Give a whole number.")
+ISO_DATE = ["%Y-%m-%d"]
+
+
+def date_field(*, required: bool = False) -> forms.DateField:
+    """A date written as YYYY-MM-DD; anything else is a field error."""
+    return forms.DateField(
+        required=required,
+        input_formats=ISO_DATE,
+        error_messages={"invalid": DATE_ERROR, "required": DATE_ERROR},
+    )
+
+
+def text_field() -> forms.CharField:
+    """A free text; its length is the action's rule."""
+    return forms.CharField(required=False)
+
+
+def partner_field(*, required: bool) -> forms.ModelChoiceField[Partner]:
+    """A partner by id. Which partners may be named (active, serving the facility) is
+    the action's rule; the page offers only those."""
+    message = _("Choose the partner.")
+    return forms.ModelChoiceField(
+        queryset=Partner.objects.all(),
+        required=required,
+        error_messages={"required": message, "invalid_choice": message},
+    )
+
+
+class NeedForm(forms.Form):
+    status = forms.ChoiceField(choices=NeedStatus.choices)
+    responsible = forms.ChoiceField(choices=Responsible.choices)
+    partner = partner_field(required=False)
+    note = text_field()
+
+    CHOICE_ERROR = _("Choose a status and who is responsible.")
+
+    def choices_missing(self) -> bool:
+        """Whether the status or who is responsible was not chosen from the list."""
+        return "status" in self.errors or "responsible" in self.errors
+
+
+class ConsentForm(forms.Form):
+    partner = partner_field(required=True)
+    given_on = date_field()
+    purpose = text_field()
+    basis = text_field()
+    basis_reference = text_field()
+    guardian_name = text_field()
+
+    def clean_basis(self) -> str:
+        # Left out, the basis is the person's consent; given, the action checks it.
+        basis: str = self.cleaned_data.get("basis", "")
+        return basis if "basis" in self.data else LawfulBasis.CONSENT
+
+
+class ReferralForm(forms.Form):
+    partner = partner_field(required=True)
+    need = forms.ModelChoiceField(
+        queryset=Need.objects.select_related("plan"),
+        required=False,
+        error_messages={"invalid_choice": _("Choose a need of this person's plan.")},
+    )
+    purpose = text_field()
+    contact = text_field()
+
+
+class ReferralTransitionForm(forms.Form):
+    to = text_field()
+    outcome = text_field()
+    note = text_field()
+
+
+class ReleaseForm(forms.Form):
+    """The release and hand-over. Bound to the query string (``?bapas=``) before it is
+    posted, to offer the chosen Bapas's probation officers."""
+
+    released_on = date_field(required=True)
+    kind = text_field()
+    leaves_with = text_field()
+    savings_rupiah = forms.IntegerField(
+        required=False, error_messages={"invalid": WHOLE_NUMBER_ERROR}
+    )
+    bapas = forms.ModelChoiceField(
+        queryset=Facility.objects.filter(kind="bapas", is_active=True).order_by("name"),
+        required=False,
+        error_messages={"invalid_choice": _("Hand over to a Bapas.")},
+    )
+    probation_officer = forms.ModelChoiceField(queryset=User.objects.all(), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        bapas = self.chosen_bapas()
+        message = (
+            _("Choose a probation officer of %(bapas)s.") % {"bapas": str(bapas).replace("%", "%%")}
+            if bapas is not None
+            else _("Choose the Bapas of the probation officer.")
+        )
+        self.fields["probation_officer"].error_messages["invalid_choice"] = message
+
+    def chosen_bapas(self) -> Facility | None:
+        """The active Bapas named in the data, if any (before or without validation)."""
+        value = str(self.data.get("bapas", ""))
+        if not value.isdigit():
+            return None
+        found: Facility | None = self.fields["bapas"].queryset.filter(pk=value).first()  # type: ignore[attr-defined]
+        return found
+
+
+class FollowUpForm(forms.Form):
+    contact_made = forms.BooleanField(required=False)
+    work_status = text_field()
+    income_source = text_field()
+    housing = text_field()
+    family = text_field()
+    referrals_used = text_field()
+    new_offence = forms.BooleanField(required=False)
+    note = text_field()
+    done_on = date_field()
+
+
+class JobOpeningForm(forms.Form):
+    title = text_field()
+    sector = text_field()
+    place = text_field()
+    vacancies = forms.IntegerField(required=False, error_messages={"invalid": WHOLE_NUMBER_ERROR})
+    skills_wanted = text_field()
+    skill_categories = forms.MultipleChoiceField(
+        choices=ProgramCategory.choices,
+        required=False,
+        error_messages={"invalid_choice": _("Choose categories of the list.")},
+    )
+    excluded_crime_categories = forms.MultipleChoiceField(
+        choices=CrimeCategory.choices,
+        required=False,
+        error_messages={"invalid_choice": _("Choose categories of the list.")},
+    )
+    closing_date = date_field()
+
+    def values(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {
+            "title": data["title"],
+            "sector": data["sector"],
+            "place": data["place"],
+            "vacancies": 1 if data["vacancies"] is None else data["vacancies"],
+            "skills_wanted": data["skills_wanted"],
+            "skill_categories": data["skill_categories"],
+            "excluded_crime_categories": data["excluded_crime_categories"],
+            "closing_date": data["closing_date"],
+        }
+
+
+class JobPostForm(forms.Form):
+    """On an opening's page: put a person forward (``inmate``) or move an application
+    (``application``, ``status``, ``note``)."""
+
+    inmate = forms.IntegerField(required=False, min_value=1)
+    application = forms.IntegerField(required=False, min_value=1)
+    status = text_field()
+    note = text_field()
