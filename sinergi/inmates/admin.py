@@ -3,7 +3,7 @@ from typing import Any
 from django.contrib import admin
 
 from sinergi.core.admin import AuditedAdmin
-from sinergi.inmates.actions import recalculate
+from sinergi.inmates.calculation import recalculate
 from sinergi.inmates.models import (
     DisciplinaryRecord,
     ImportBatch,

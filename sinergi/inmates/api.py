@@ -12,7 +12,7 @@ from ninja.pagination import paginate
 from sinergi import sentences as engine
 from sinergi.core import audit
 from sinergi.core.api import PageNumber, api_user, errors
-from sinergi.inmates import actions
+from sinergi.inmates.calculation import calculation_for
 from sinergi.inmates.choices import CrimeCategory, InmateStatus, SecurityLevel
 from sinergi.inmates.models import Inmate
 
@@ -214,6 +214,6 @@ def get_inmate(request: HttpRequest, inmate_id: int) -> Inmate:
     )
     audit.read(request, "inmate.view", target=inmate)
     sentence = getattr(inmate, "sentence", None)
-    calculation = actions.calculation_for(inmate).to_dict() if sentence else None
+    calculation = calculation_for(inmate).to_dict() if sentence else None
     inmate.calculation = calculation  # type: ignore[attr-defined]
     return inmate

@@ -14,7 +14,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from sinergi.core.demo import in_demo_time_zone
-from sinergi.inmates.actions import recalculate
+from sinergi.inmates.calculation import recalculate
 from sinergi.inmates.choices import (
     CrimeCategory,
     Education,

@@ -45,7 +45,8 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from sinergi.accounts.models import User
 from sinergi.core import audit
 from sinergi.inmates import parsing
-from sinergi.inmates.actions import admitted, apply_calculation, recalculate
+from sinergi.inmates.actions import admitted
+from sinergi.inmates.calculation import apply_calculation, recalculate
 from sinergi.inmates.choices import ImportStatus, TermKind
 from sinergi.inmates.models import (
     ColumnMapping,

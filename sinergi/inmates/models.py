@@ -2,7 +2,7 @@
 
 The key dates and integration-right results computed by ``sinergi.sentences`` are
 stored on :class:`Sentence` and :class:`InmateRight` (recomputed by
-``actions.recalculate`` on every change) so that lists, filters and worklists run in SQL.
+``calculation.recalculate`` on every change) so that lists, filters and worklists run in SQL.
 """
 
 from __future__ import annotations
@@ -162,7 +162,7 @@ class Sentence(TimeStampedModel):
         help_text=_("Total remisi granted; the SDP import sets it, new remisi add to it."),
     )
 
-    # Computed by sinergi.sentences (actions.recalculate); never edited by hand.
+    # Computed by sinergi.sentences (calculation.recalculate); never edited by hand.
     expiry_date = models.DateField(_("expiry"), null=True, blank=True, editable=False)
     expiry_after_remission = models.DateField(
         _("expiry after remisi"), null=True, blank=True, editable=False, db_index=True

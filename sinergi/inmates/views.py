@@ -22,6 +22,7 @@ from sinergi.core.permissions import has_perm
 from sinergi.core.roles import Role
 from sinergi.core.scoping import scope_of
 from sinergi.inmates import actions, importer, parsing
+from sinergi.inmates.calculation import calculation_for, next_remissions_for
 from sinergi.inmates.choices import ImportStatus, Right
 from sinergi.inmates.forms import (
     AssessmentForm,
@@ -174,7 +175,7 @@ def inmate_detail(request: HttpRequest, pk: int) -> HttpResponse:
     audit.read(request, "inmate.view", target=inmate)
     sentence = _sentence_of(inmate)
     # Without a sentence there is nothing to calculate: the page says so.
-    calculation = actions.calculation_for(inmate) if sentence is not None else None
+    calculation = calculation_for(inmate) if sentence is not None else None
     rights = {r.right: r for r in inmate.rights.all()}
     history = list(inmate.history.select_related("history_user")[:20])
     if sentence is not None:
@@ -184,7 +185,7 @@ def inmate_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "inmate": inmate,
         "sentence": sentence,
         "calculation": calculation,
-        "next_remissions": _due_list(actions.next_remissions_for(inmate)),
+        "next_remissions": _due_list(next_remissions_for(inmate)),
         "rights": [(Right(key), calculation.rights[key], rights.get(key)) for key in Right.values]
         if calculation is not None
         else [],

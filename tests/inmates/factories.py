@@ -4,7 +4,7 @@ import datetime
 
 import factory
 
-from sinergi.inmates.actions import recalculate
+from sinergi.inmates.calculation import recalculate
 from sinergi.inmates.models import Inmate, Sentence
 from tests.factories import FacilityFactory
 

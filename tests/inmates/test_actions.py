@@ -9,6 +9,7 @@ import pytest
 from sinergi.core.errors import Conflict
 from sinergi.core.models import AuditEvent
 from sinergi.inmates import actions
+from sinergi.inmates.calculation import next_remissions_for
 from sinergi.inmates.models import InmateRight
 from sinergi.orgs.models import Facility
 from tests.inmates.factories import make_inmate
@@ -206,7 +207,7 @@ def test_next_remisi_uses_the_recorded_holiday_of_the_inmates_religion(demo_worl
     # Detained 10 January 2024, 3 years: by 17 August 2025 more than 6 months are served.
     inmate = make_inmate(facility=Facility.objects.get(code="selong"), religion="hindu")
     ReligiousHolidayDate.objects.create(holiday="nyepi", date=datetime.date(2025, 3, 29))
-    due = actions.next_remissions_for(inmate, today=datetime.date(2025, 1, 1))
+    due = next_remissions_for(inmate, today=datetime.date(2025, 1, 1))
     assert due is not None
     assert due.umum.due_date == datetime.date(2025, 8, 17)
     assert due.umum.total_days > 0
@@ -216,7 +217,7 @@ def test_next_remisi_uses_the_recorded_holiday_of_the_inmates_religion(demo_worl
 
 def test_next_remisi_khusus_explains_a_missing_holiday_date(demo_world):
     inmate = make_inmate(facility=Facility.objects.get(code="selong"), religion="islam")
-    due = actions.next_remissions_for(inmate, today=datetime.date(2025, 1, 1))
+    due = next_remissions_for(inmate, today=datetime.date(2025, 1, 1))
     assert due is not None
     assert due.khusus.total_days == 0
     assert "not given" in str(due.khusus.reason)

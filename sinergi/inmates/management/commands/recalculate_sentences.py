@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
 from django.utils import timezone
 
-from sinergi.inmates.actions import recalculate
+from sinergi.inmates.calculation import recalculate
 from sinergi.inmates.models import Inmate
 
 
