@@ -871,8 +871,11 @@ def _kind(route: str) -> str | None:
 )
 def test_each_role_reads_what_the_design_allows(world, clients, route, role):
     rule = READ.get(route) or API[route]
+    targets = _targets(world, route)
+    if role is None or rule.kind == "action":
+        targets = targets[:1]  # a redirect to log in, or a 405: the same for any record
     wrong = []
-    for target in _targets(world, route):
+    for target in targets:
         response = clients[role].get(target.url)
         want = expected_read(rule, _kind(route), target.label, role)
         got = response.status_code
@@ -957,12 +960,18 @@ def test_a_refused_write_changes_nothing_and_no_write_breaks(world, clients, rou
     rule = READ.get(route) or API[route]
     method = route.split(" ", 1)[0] if route in API else "POST"
     wrong = []
-    for target in _targets(world, route):
+    before = fingerprint()  # every write below is undone: each starts from this state
+    targets = _targets(world, route)
+    allowed_tried = False
+    for target in targets[:1] if role is None else targets:  # anonymous: sent to log in
         want = expected_refusal(rule, _kind(route), target.label, role)
+        if want is None:
+            if allowed_tried:
+                continue  # an allowed write is tried once per role: it must not break
+            allowed_tried = True
         body = api_body(world, route, target.label) if route in API else None
         savepoint = transaction.savepoint()
         try:
-            before = fingerprint() if want is not None else None
             response = _send(clients[role], method, target.url, body)
             got = response.status_code
             changed = want is not None and fingerprint() != before
