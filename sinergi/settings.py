@@ -100,6 +100,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "sinergi.core.context_processors.navigation",
+                "sinergi.accounts.context_processors.notifications",
             ],
         },
     }

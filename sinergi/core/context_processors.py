@@ -10,19 +10,9 @@ from sinergi.core.scoping import scope_of
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
-    user = getattr(request, "user", None)
-    scope = scope_of(user)
-    unread = 0
-    if user is not None and user.is_authenticated:
-        from django.apps import apps
-
-        unread = (
-            apps.get_model("accounts", "Notification")
-            .objects.filter(user_id=user.pk, read_at__isnull=True)
-            .count()
-        )
+    # The unread notifications come from sinergi.accounts.context_processors (core knows no app).
+    scope = scope_of(getattr(request, "user", None))
     return {
-        "unread_notifications": unread,
         "nav_items": nav_for(scope, request.path) if scope.roles else [],
         "user_scope": scope,
         "SINERGI_REQUIRE_MFA": settings.SINERGI_REQUIRE_MFA,
