@@ -12,6 +12,7 @@ import io
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from sinergi.accounts.actions import create_api_token
@@ -287,11 +288,14 @@ def build() -> World:
         "a Disnaker delivery",
     )
     world.add("delivery", "selong-disnaker", pk=delivery.pk)
+    # Files behind the download routes (in the module's media folder)
+    delivery.evidence.save("bukti.pdf", ContentFile(b"%PDF-1.4 bukti"), save=True)
     agreement = _one(
         Agreement.objects.filter(facility=selong, partners__code="disnaker-lotim").order_by("pk"),
         "a Selong agreement with Disnaker",
     )
     world.add("agreement", "selong-disnaker", pk=agreement.pk)
+    agreement.document.save("pks.pdf", ContentFile(b"%PDF-1.4 pks"), save=True)
     meeting = _one(Meeting.objects.filter(facility=selong).order_by("pk"), "a meeting")
     world.add("meeting", "selong", pk=meeting.pk)
     item = _one(ActionItem.objects.filter(meeting=meeting).order_by("pk"), "an action item")
@@ -304,6 +308,7 @@ def build() -> World:
         Consent.objects.filter(inmate=referred, partner__code="dukcapil-lotim"), "a consent"
     )
     world.add("consent", "selong-dukcapil", pk=consent.pk)
+    consent.signed_form.save("persetujuan.pdf", ContentFile(b"%PDF-1.4 ttd"), save=True)
     follow_up = _one(
         FollowUp.objects.filter(release__inmate=released).order_by("pk"), "a follow-up"
     )

@@ -545,15 +545,13 @@ READ: dict[str, Rule] = {
             selong_disnaker=SELONG_PERSON | {DISNAKER}, lobar_dukcapil=LOBAR_PERSON | {DUKCAPIL}
         )
     ),
-    # no evidence file in the demo: a 404 for all (the page exists only with a file)
-    "cooperation:evidence": page({}, sees={"selong-disnaker": frozenset()}),
+    "cooperation:evidence": page(),  # for those who see its request
     "cooperation:agreements": page(EVERYONE),
     "cooperation:agreement_create": form(WRITERS, refused=NOT_AN_OFFICER),
     "cooperation:agreement": page(),
     "cooperation:agreement_edit": form({"selong-disnaker": SELONG_OFFICERS}),
     "cooperation:agreement_approve": action({"selong-disnaker": {HEAD}}),
-    # no signed document in the demo: a 404 for all
-    "cooperation:agreement_document": page({}, sees={"selong-disnaker": frozenset()}),
+    "cooperation:agreement_document": page(),
     "cooperation:meetings": page(EVERYONE),
     "cooperation:meeting_create": form(WRITERS, refused=NOT_AN_OFFICER),
     "cooperation:meeting": page(),
@@ -574,8 +572,7 @@ READ: dict[str, Rule] = {
     "reintegration:consent_withdraw": action({"selong-dukcapil": SELONG_OFFICERS}),
     "reintegration:consent_form": page(),
     "reintegration:consent_signed": action({"selong-dukcapil": SELONG_OFFICERS}),
-    # no signed form uploaded in the demo: a 404 for all
-    "reintegration:consent_file": page({}, sees={"selong-dukcapil": frozenset()}),
+    "reintegration:consent_file": page(),
     "reintegration:release": form(INMATE_WRITE),
     "reintegration:handover_pdf": page(
         {"selong-released": SELONG_PERSON},
