@@ -4,6 +4,7 @@ with axe-core checking every page."""
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from e2e.conftest import DESKTOP, PHONE, assert_accessible, assert_fits_phone, login
 
@@ -172,6 +173,7 @@ def test_partner_directory_filters_as_you_type(new_page):
     login(page, "petugas.selong")
     page.goto("/orgs/partners/")
     page.fill("#p-q", "tenun")
-    page.wait_for_function("document.querySelectorAll('#partner-results tbody tr').length === 1")
+    # Playwright's expect polls without evaluating strings, which the CSP forbids.
+    expect(page.locator("#partner-results tbody tr")).to_have_count(1)
     assert "Tenun Sasak" in page.locator("#partner-results").inner_text()
     assert "q=tenun" in page.url
