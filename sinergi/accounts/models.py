@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from sinergi.accounts.queries import ApiTokenQuerySet
 from sinergi.core.models import TimeStampedModel
 from sinergi.core.roles import FACILITY_ROLES, PARTNER_ROLES, REGION_ROLES, Role
 from sinergi.core.scoping import Scope
@@ -202,15 +203,6 @@ TOKEN_PREFIX = "sng_"
 
 def hash_token(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
-
-
-class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
-    def active(self) -> ApiTokenQuerySet:
-        """Neither revoked nor expired."""
-        return self.filter(revoked_at__isnull=True, expires_at__gt=timezone.now())
-
-    def unrevoked(self) -> ApiTokenQuerySet:
-        return self.filter(revoked_at__isnull=True)
 
 
 class ApiToken(TimeStampedModel):
