@@ -11,7 +11,7 @@ from django.utils import translation
 
 from sinergi.accounts.models import User
 from sinergi.core.demo import in_demo_time_zone
-from sinergi.indicators import report_actions, tasks
+from sinergi.indicators import actions, tasks
 from sinergi.indicators.models import MonthlyReport, ReportStatus
 from sinergi.orgs.models import Facility
 
@@ -27,7 +27,7 @@ def seed(out: TextIO) -> None:
         return
     officer = User.objects.get(username="petugas.selong")
     with translation.override(settings.LANGUAGE_CODE):  # the report in Bahasa Indonesia
-        report = report_actions.request_report(facility=selong, month=month, by=officer)
+        report = actions.request_report(facility=selong, month=month, by=officer)
     # Synchronously, whatever the task backend: the queued task then finds nothing to do.
     tasks.generate(report.pk)
     report.refresh_from_db()

@@ -7,8 +7,6 @@ later), and the PDF and the XLSX are built from that snapshot.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -17,11 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from sinergi.core.models import TimeStampedModel
-from sinergi.core.roles import Role
-from sinergi.core.scoping import scope_of
-
-# Who reads a facility's reports: the same people as rules.FACILITY_READERS.
-READER_ROLES = (Role.HEAD, Role.PROGRAM_OFFICER, Role.GUARDIAN, Role.PROBATION_OFFICER)
+from sinergi.indicators.queries import MonthlyReportQuerySet
 
 
 class ReportStatus(models.TextChoices):
@@ -29,21 +23,6 @@ class ReportStatus(models.TextChoices):
     RUNNING = "running", _("Being generated")
     READY = "ready", _("Ready")
     FAILED = "failed", _("Failed")
-
-
-class MonthlyReportQuerySet(models.QuerySet["MonthlyReport"]):
-    def for_user(self, user: Any) -> MonthlyReportQuerySet:
-        """Administrators: every report; facility staff: their facilities'; regional
-        viewers: the facilities of their region."""
-        scope = scope_of(user)
-        if scope.is_admin:
-            return self.all()
-        facility_ids = scope.facility_ids(*READER_ROLES)
-        if not facility_ids and not scope.region_ids:
-            return self.none()
-        return self.filter(
-            Q(facility_id__in=facility_ids) | Q(facility__region_id__in=scope.region_ids)
-        )
 
 
 class MonthlyReport(TimeStampedModel):

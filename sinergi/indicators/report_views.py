@@ -25,9 +25,10 @@ from sinergi.core.pagination import paginate, querystring_without_page
 from sinergi.core.permissions import has_perm
 from sinergi.core.roles import Role
 from sinergi.core.scoping import scope_of
-from sinergi.indicators import report_actions, reports
-from sinergi.indicators.models import READER_ROLES, MonthlyReport
+from sinergi.indicators import actions, reports
+from sinergi.indicators.models import MonthlyReport
 from sinergi.indicators.periods import month_of
+from sinergi.indicators.queries import READER_ROLES
 from sinergi.orgs.models import Facility
 
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
@@ -55,7 +56,7 @@ class GenerateReportForm(forms.Form):
         match = _MONTH.match(text)
         if not match or not 1 <= int(match[2]) <= 12:
             raise ValidationError(_("Write the month as year and month, e.g. 2025-08."))
-        return report_actions.check_month(datetime.date(int(match[1]), int(match[2]), 1))
+        return actions.check_month(datetime.date(int(match[1]), int(match[2]), 1))
 
 
 def viewable_facilities(user: Any) -> QuerySet[Facility]:
@@ -134,7 +135,7 @@ def report_generate(request: HttpRequest) -> HttpResponse:
     form = GenerateReportForm(request.POST, facilities=facilities)
     if form.is_valid():
         try:
-            report = report_actions.request_report(
+            report = actions.request_report(
                 facility=form.cleaned_data["facility"],
                 month=form.cleaned_data["month"],
                 by=request.user,
@@ -213,7 +214,7 @@ def report_xlsx(request: HttpRequest, pk: int) -> FileResponse:
 def report_regenerate(request: HttpRequest, pk: int) -> HttpResponse:
     report = get_report_for_user(request, pk)
     try:
-        report = report_actions.request_report(
+        report = actions.request_report(
             facility=report.facility, month=report.month, by=request.user
         )
     except Conflict as exc:
@@ -228,7 +229,7 @@ def report_regenerate(request: HttpRequest, pk: int) -> HttpResponse:
 def report_sign_off(request: HttpRequest, pk: int) -> HttpResponse:
     report = get_report_for_user(request, pk)
     try:
-        report_actions.sign_off_report(report=report, by=request.user)
+        actions.sign_off_report(report=report, by=request.user)
     except Conflict as exc:
         messages.error(request, exc.detail)
     else:

@@ -16,7 +16,7 @@ from sinergi.accounts.actions import create_api_token
 from sinergi.accounts.models import User
 from sinergi.api.auth import BearerToken
 from sinergi.core.demo import in_demo_time_zone
-from sinergi.indicators import report_actions
+from sinergi.indicators import actions
 from sinergi.orgs.models import Facility
 from tests.inmates.factories import make_inmate
 
@@ -75,10 +75,10 @@ def test_a_monthly_report_month_is_judged_by_the_facilitys_date(demo_world, even
     selong = Facility.objects.get(code="selong")
     officer = User.objects.get(username="petugas.selong")
     # December has begun in Selong though not yet in Jakarta.
-    report = report_actions.request_report(facility=selong, month=DEC_1, by=officer)
+    report = actions.request_report(facility=selong, month=DEC_1, by=officer)
     assert report.month == DEC_1
     with pytest.raises(Exception, match="2027-01"):
-        report_actions.request_report(facility=selong, month=datetime.date(2027, 1, 1), by=officer)
+        actions.request_report(facility=selong, month=datetime.date(2027, 1, 1), by=officer)
 
 
 def test_the_demo_is_built_on_the_demo_facilities_date(evening):

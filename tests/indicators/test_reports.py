@@ -20,7 +20,7 @@ from sinergi.accounts.models import User
 from sinergi.cooperation.models import ActionItem, Fulfilment, Meeting, SupportRequest
 from sinergi.core.errors import Conflict
 from sinergi.core.models import AuditEvent
-from sinergi.indicators import report_actions, reports, tasks
+from sinergi.indicators import actions, reports, tasks
 from sinergi.indicators.catalogue import FACILITY, for_level
 from sinergi.indicators.models import MonthlyReport, ReportStatus
 from sinergi.orgs.models import Facility, Partner
@@ -56,7 +56,7 @@ def generate(
 ) -> MonthlyReport:
     """Request the report as ``by`` and run the queued task (immediate in tests)."""
     with override("en"), capture(execute=True):
-        report = report_actions.request_report(facility=facility, month=month, by=user(by))
+        report = actions.request_report(facility=facility, month=month, by=user(by))
     report.refresh_from_db()
     return report
 
@@ -273,9 +273,7 @@ def test_the_report_is_written_in_indonesian_dates(
     august, selong, django_capture_on_commit_callbacks
 ):
     with override("id"), django_capture_on_commit_callbacks(execute=True):
-        report = report_actions.request_report(
-            facility=selong, month=AUGUST, by=user("kalapas.selong")
-        )
+        report = actions.request_report(facility=selong, month=AUGUST, by=user("kalapas.selong"))
     report.refresh_from_db()
     assert report.language == "id"
     with override("id"):
@@ -400,7 +398,7 @@ def test_the_head_and_officers_generate_a_report_from_the_list(client_for, selon
 @pytest.mark.parametrize("username", ["wali.selong", "instruktur.blk", "kanwil.ntb"])
 def test_guardians_instructors_and_regional_viewers_cannot_generate(client_for, selong, username):
     with pytest.raises(PermissionDenied):
-        report_actions.request_report(facility=selong, month=AUGUST, by=user(username))
+        actions.request_report(facility=selong, month=AUGUST, by=user(username))
     client = client_for(username)
     response = client.post(
         "/indicators/reports/generate/", {"facility": selong.pk, "month": "2025-08"}
@@ -428,7 +426,7 @@ def test_a_month_in_the_future_is_refused(client_for, selong):
     today = selong.today()
     next_month = (today.replace(day=28) + datetime.timedelta(days=5)).replace(day=1)
     with pytest.raises(ValidationError) as caught:
-        report_actions.request_report(facility=selong, month=next_month, by=user("petugas.selong"))
+        actions.request_report(facility=selong, month=next_month, by=user("petugas.selong"))
     assert caught.value.code == "future_month"
     response = client_for("petugas.selong").post(
         "/indicators/reports/generate/", {"facility": selong.pk, "month": f"{next_month:%Y-%m}"}
@@ -455,18 +453,18 @@ def test_the_current_month_may_be_reported(selong, django_capture_on_commit_call
 
 def test_a_queued_report_asked_again_is_queued_once_and_a_running_one_is_a_conflict(selong):
     officer = user("petugas.selong")
-    first = report_actions.request_report(facility=selong, month=AUGUST, by=officer)
-    again = report_actions.request_report(facility=selong, month=AUGUST, by=officer)
+    first = actions.request_report(facility=selong, month=AUGUST, by=officer)
+    again = actions.request_report(facility=selong, month=AUGUST, by=officer)
     assert again.pk == first.pk
     assert MonthlyReport.objects.count() == 1
     MonthlyReport.objects.filter(pk=first.pk).update(status=ReportStatus.RUNNING)
     with pytest.raises(Conflict):
-        report_actions.request_report(facility=selong, month=AUGUST, by=officer)
+        actions.request_report(facility=selong, month=AUGUST, by=officer)
     # A run lost long ago (a dead worker) may be queued again.
     MonthlyReport.objects.filter(pk=first.pk).update(
         updated_at=timezone.now() - datetime.timedelta(hours=2)
     )
-    report = report_actions.request_report(facility=selong, month=AUGUST, by=officer)
+    report = actions.request_report(facility=selong, month=AUGUST, by=officer)
     assert report.status == ReportStatus.QUEUED
 
 
@@ -475,7 +473,7 @@ def test_a_queued_report_asked_again_is_queued_once_and_a_running_one_is_a_confl
 
 def test_only_the_head_signs_a_report_off(client_for, ready, django_capture_on_commit_callbacks):
     with pytest.raises(PermissionDenied):
-        report_actions.sign_off_report(report=ready, by=user("petugas.selong"))
+        actions.sign_off_report(report=ready, by=user("petugas.selong"))
     assert (
         client_for("petugas.selong").post(f"/indicators/reports/{ready.pk}/sign-off/").status_code
         == 403
@@ -498,22 +496,22 @@ def test_only_the_head_signs_a_report_off(client_for, ready, django_capture_on_c
     assert "Signed off in Sinergi by Kepala Lapas Selong" in html
     assert AuditEvent.objects.filter(action="report.sign_off", target_id=str(ready.pk)).exists()
     with pytest.raises(Conflict):
-        report_actions.sign_off_report(report=ready, by=user("kalapas.selong"))
+        actions.sign_off_report(report=ready, by=user("kalapas.selong"))
 
 
 def test_a_report_that_is_not_ready_cannot_be_signed_off(selong):
-    report = report_actions.request_report(facility=selong, month=AUGUST, by=user("petugas.selong"))
+    report = actions.request_report(facility=selong, month=AUGUST, by=user("petugas.selong"))
     for status in (ReportStatus.QUEUED, ReportStatus.RUNNING, ReportStatus.FAILED):
         MonthlyReport.objects.filter(pk=report.pk).update(status=status)
         with pytest.raises(Conflict):
-            report_actions.sign_off_report(report=report, by=user("kalapas.selong"))
+            actions.sign_off_report(report=report, by=user("kalapas.selong"))
 
 
 def test_generating_again_clears_the_sign_off_and_replaces_the_files(
     ready, media, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        report_actions.sign_off_report(report=ready, by=user("kalapas.selong"))
+        actions.sign_off_report(report=ready, by=user("kalapas.selong"))
     ready.refresh_from_db()
     signed_files = [ready.pdf.name, ready.xlsx.name]
     report = generate(django_capture_on_commit_callbacks, ready.facility, by="kalapas.selong")
@@ -621,7 +619,7 @@ def test_the_list_shows_each_reader_the_reports_they_may_read(client_for, selong
 
 
 def test_the_page_of_a_pending_report_polls_until_it_is_ready(client_for, selong):
-    report = report_actions.request_report(
+    report = actions.request_report(
         facility=selong, month=AUGUST, by=user("petugas.selong")
     )  # queued: the task runs on commit, which this test never reaches
     client = client_for("kalapas.selong")
