@@ -32,9 +32,11 @@ run: $(VENV)/.base-installed | var
 test: $(VENV)/.dev-installed
 	$(BIN)/pytest -p no:cacheprovider $(PYTEST_ARGS)
 
+## lint: ruff, then DESIGN.md's conventions as tests (layers, actions, app modules; no database)
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/pytest -p no:cacheprovider -q tests/conventions
 
 typecheck: $(VENV)/.dev-installed
 	DEBUG=true $(BIN)/mypy sinergi

@@ -1,0 +1,104 @@
+"""DESIGN.md's house rules, checked on the source tree (no database: `make lint` runs these).
+
+A failure here names the file, the line and the rule it breaks; DESIGN.md ("Architecture",
+"Conventions") says why the rule exists.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.conventions.checker import (
+    Violation,
+    action_violations,
+    app_module_violations,
+    layer_violations,
+)
+
+ROOT = Path(__file__).resolve().parents[2]
+
+# Known violations tolerated for now, each with its reason. An entry is a Violation.key;
+# delete it when the code is fixed.
+#
+# reintegration/ and programs/actions.py are being restructured under issue 12 (the
+# reintegration app brought up to the app template; programs/actions.py split into a
+# package): their known violations are listed until that work lands. Keys name the app
+# and the function, not the file, so they survive the split.
+BEING_RESTRUCTURED_UNDER_ISSUE_12 = frozenset(
+    {
+        # being restructured under issue 12
+        "programs: generate_sessions() writes outside transaction.atomic",
+        # being restructured under issue 12
+        "programs: fill_free_places() writes outside transaction.atomic",
+        # being restructured under issue 12
+        "programs: end_for_inmate() writes outside transaction.atomic",
+        # being restructured under issue 12
+        "reintegration: shared_fields() writes outside transaction.atomic",
+        # being restructured under issue 12
+        "reintegration: shared_fields() takes positional arguments",
+        # being restructured under issue 12
+        "reintegration: detect_readmissions() writes outside transaction.atomic",
+        # being restructured under issue 12
+        "reintegration: detect_readmissions() takes no keyword-only `by`",
+        # being restructured under issue 12 (rules.py is being added)
+        "sinergi/reintegration/rules.py",
+    }
+)
+
+# Known violations outside the two apps above, not fixed yet (each needs more than a
+# convention fix): these entries must disappear when fixed, and the test below fails
+# when one is stale, so the list can only shrink.
+NOT_YET_FIXED = frozenset(
+    {
+        # The audit trail names the facility an event concerns: AuditEvent.facility is a
+        # foreign key from core to orgs. Removing it needs a migration of core (a plain
+        # facility id, or the audit trail in its own app above orgs).
+        'sinergi/core/models.py: ForeignKey("orgs.Facility")',
+        # orgs writes only through the admin (core.admin.AuditedAdmin audits it): its
+        # first action (e.g. deactivating a partner) will create actions.py.
+        "sinergi/orgs/actions.py",
+        # privacy keeps its predicate (export.may_export), its reads (export.collect…)
+        # and its writes (export.export_person, retention.apply_retention) in export.py
+        # and retention.py: to be split into rules.py, queries.py and actions.py.
+        "sinergi/privacy/queries.py",
+        "sinergi/privacy/actions.py",
+        "sinergi/privacy/rules.py",
+    }
+)
+
+TOLERATED = BEING_RESTRUCTURED_UNDER_ISSUE_12 | NOT_YET_FIXED
+
+
+def _report(found: list[Violation]) -> str:
+    return "\n".join(str(v) for v in found)
+
+
+def test_no_app_uses_an_app_that_comes_after_it_and_core_and_sentences_use_none():
+    found = [v for v in layer_violations(ROOT) if v.key not in TOLERATED]
+    assert not found, "Data flows one way (DESIGN.md, Architecture):\n" + _report(found)
+
+
+def test_every_public_action_that_writes_is_atomic_keyword_only_and_takes_by():
+    found = [v for v in action_violations(ROOT) if v.key not in TOLERATED]
+    assert not found, (
+        "Writes go through actions inside transaction.atomic, keyword-only, with a"
+        " required by= (DESIGN.md, Conventions):\n" + _report(found)
+    )
+
+
+def test_every_app_has_queries_actions_and_rules():
+    found = [v for v in app_module_violations(ROOT) if v.key not in TOLERATED]
+    assert not found, "Inside an app (DESIGN.md, Architecture):\n" + _report(found)
+
+
+def test_the_list_of_violations_not_yet_fixed_holds_only_violations_still_there():
+    present = {
+        v.key
+        for v in (
+            *layer_violations(ROOT),
+            *action_violations(ROOT),
+            *app_module_violations(ROOT),
+        )
+    }
+    stale = sorted(NOT_YET_FIXED - present)
+    assert not stale, "Fixed: delete these entries from NOT_YET_FIXED:\n" + "\n".join(stale)
