@@ -1,15 +1,21 @@
 from __future__ import annotations
 
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.db import models
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from sinergi.core.roles import Role
 from sinergi.core.scoping import scope_of
+from sinergi.programs.choices import AttendanceStatus, CompetencyResult, SessionStatus
 
 if TYPE_CHECKING:
-    from sinergi.programs.models import Program, Session  # noqa: F401
+    from sinergi.programs.models import Enrollment, Holiday, Program, Session
 
 STAFF = (Role.PROGRAM_OFFICER, Role.HEAD, Role.GUARDIAN)
 
@@ -69,3 +75,82 @@ def participation_figures(program: Program) -> dict[str, Any]:
     )
     figures["waiting"] = program.waiting_list.filter(status__in=["pending", "approved"]).count()
     return figures
+
+
+def active_count(program: Program) -> int:
+    return program.enrollments.filter(ended_on__isnull=True).count()
+
+
+def roster(session: Session) -> list[Enrollment]:
+    """Enrolments that were active on the session's day, with their mark for it."""
+    enrollments = list(
+        session.program.enrollments.filter(enrolled_on__lte=session.date)
+        .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=session.date))
+        .select_related("inmate")
+        .order_by("inmate__name", "id")
+    )
+    marks = {a.enrollment_id: a for a in session.attendance.all()}
+    for enrollment in enrollments:
+        enrollment.mark = marks.get(enrollment.pk)  # type: ignore[attr-defined]
+    return enrollments
+
+
+@dataclass
+class Completion:
+    sessions_held: int
+    present: int
+    hours: Decimal
+    attendance_percent: int
+    missing: list[str] = field(default_factory=list)
+
+    @property
+    def met(self) -> bool:
+        return not self.missing
+
+
+def completion(enrollment: Enrollment, today: datetime.date | None = None) -> Completion:
+    """Whether the program's completion rule is met, and what is missing if not."""
+    today = today or timezone.localdate()
+    program = enrollment.program
+    until = min(today, enrollment.ended_on or today, program.end_date)
+    held = program.sessions.filter(
+        status=SessionStatus.SCHEDULED, date__gte=enrollment.enrolled_on, date__lte=until
+    ).count()
+    stats = enrollment.attendance.aggregate(
+        present=Count("pk", filter=Q(status=AttendanceStatus.PRESENT)), hours=Sum("hours")
+    )
+    present = stats["present"] or 0
+    percent = round(100 * present / held) if held else 0
+    missing = []
+    if held == 0:
+        missing.append(_("No session has been held yet."))
+    elif percent < program.min_attendance_percent:
+        missing.append(
+            _("Attendance %(p)s%% is below the required %(min)s%%.")
+            % {"p": percent, "min": program.min_attendance_percent}
+        )
+    if program.pass_mark is not None and (
+        enrollment.post_test is None or enrollment.post_test < program.pass_mark
+    ):
+        missing.append(
+            _("The post-test is not passed (pass mark %(m)s).") % {"m": program.pass_mark}
+        )
+    units = list(program.units.all())
+    if units:
+        results = dict(enrollment.competencies.values_list("unit_id", "result"))
+        not_yet = [u for u in units if results.get(u.pk) != CompetencyResult.COMPETENT]
+        if not_yet:
+            missing.append(
+                _("Not yet competent in: %(units)s.")
+                % {"units": ", ".join(str(u) for u in not_yet)}
+            )
+    return Completion(held, present, stats["hours"] or Decimal(0), percent, missing)
+
+
+def holiday_on(session: Session) -> Holiday | None:
+    """The holiday of the session's facility on the session's day, if there is one."""
+    from sinergi.programs.models import Holiday
+
+    return Holiday.objects.filter(
+        facility_id=session.program.facility_id, date=session.date
+    ).first()

@@ -1,16 +1,23 @@
+from __future__ import annotations
+
 import datetime
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import rules
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sinergi.core.permissions import facility_role, has_perm, is_admin
 from sinergi.core.roles import Role
 from sinergi.core.scoping import scope_of
-from sinergi.programs.choices import PERSONALITY_CATEGORIES, ProgramKind
+from sinergi.programs.choices import PERSONALITY_CATEGORIES, ProgramKind, ProgramStatus
+
+if TYPE_CHECKING:
+    from sinergi.inmates.models import Inmate
+    from sinergi.programs.models import Enrollment, Program, Session
 
 
 @rules.predicate
@@ -214,3 +221,60 @@ def session_problems(program: Any, values: Mapping[str, Any]) -> Problems:
             [_("The session's instructor is one of the program's instructors.")],
         )
     return problems
+
+
+# --- enrolment and sessions ------------------------------------------------------------
+
+ENROLLING = frozenset({ProgramStatus.APPROVED, ProgramStatus.RUNNING})
+
+
+def _months_between(start: datetime.date, end: datetime.date) -> int:
+    months = (end.year - start.year) * 12 + end.month - start.month
+    return months - 1 if end.day < start.day else months
+
+
+def eligibility_problems(
+    program: Program, inmate: Inmate, today: datetime.date | None = None
+) -> list[str]:
+    """Why ``inmate`` may not join ``program`` (empty when they may)."""
+    today = today or timezone.localdate()
+    problems = []
+    if program.status not in ENROLLING:
+        problems.append(_("The program is not approved or running."))
+    if inmate.facility_id != program.facility_id:
+        problems.append(_("The inmate is in another facility."))
+    if inmate.status != "in_custody":
+        problems.append(_("The inmate is not in custody."))
+    if program.sex and inmate.sex and inmate.sex != program.sex:
+        problems.append(_("The program is for %(sex)s only.") % {"sex": program.get_sex_display()})
+    levels = program.allowed_security_levels
+    if levels and inmate.security_level not in levels:
+        problems.append(
+            _("Security level %(level)s is not allowed in this program.")
+            % {"level": inmate.get_security_level_display() or _("unknown")}
+        )
+    if program.min_months_left:
+        sentence = getattr(inmate, "sentence", None)
+        release = sentence.expiry_after_remission if sentence else None
+        if release is not None:
+            start = max(today, program.start_date)
+            left = _months_between(start, release)
+            if left < program.min_months_left:
+                problems.append(
+                    _("Only %(left)s months of sentence left; the program needs %(need)s.")
+                    % {"left": max(left, 0), "need": program.min_months_left}
+                )
+    return problems
+
+
+def completed_on(enrollment: Enrollment, day: datetime.date) -> datetime.date:
+    """The day an enrolment marked completed on ``day`` ends: no later than its program's
+    end date (a certificate issued weeks after the program ended must not keep the
+    trainee counted in it) and never before the enrolment began."""
+    return max(enrollment.enrolled_on, min(day, enrollment.program.end_date))
+
+
+def session_can_change(session: Session) -> bool:
+    """Whether a session may still be cancelled or restored: not once its program has
+    been completed or cancelled (its record then stays as the program left it)."""
+    return not session.program.has_ended

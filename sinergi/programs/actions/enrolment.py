@@ -1,0 +1,175 @@
+"""Enrolment and the waiting list."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from sinergi.accounts.models import User
+from sinergi.core import audit
+from sinergi.core.api import Conflict
+from sinergi.inmates.models import Inmate
+from sinergi.programs.choices import (
+    EndReason,
+    WaitingStatus,
+)
+from sinergi.programs.models import (
+    Enrollment,
+    Program,
+    WaitingListEntry,
+)
+from sinergi.programs.queries import active_count
+from sinergi.programs.rules import ENROLLING, completed_on, eligibility_problems
+
+
+@dataclass
+class EnrolResult:
+    enrollment: Enrollment | None = None
+    waiting: WaitingListEntry | None = None
+
+
+@transaction.atomic
+def enroll(*, program: Program, inmate: Inmate, by: User) -> EnrolResult:
+    """Give ``inmate`` a place, or put them on the waiting list when the program is full.
+
+    The program row is locked first, so two officers enrolling at once cannot both take
+    the last place.
+    """
+    program = Program.objects.select_for_update().get(pk=program.pk)
+    problems = eligibility_problems(program, inmate)
+    if problems:
+        raise Conflict(" ".join(problems), code="not_eligible")
+    if program.enrollments.filter(inmate=inmate, ended_on__isnull=True).exists():
+        raise Conflict(_("The inmate is already enrolled."), code="already_enrolled")
+    if program.waiting_list.filter(inmate=inmate, status__in=["pending", "approved"]).exists():
+        raise Conflict(_("The inmate is already on the waiting list."), code="already_waiting")
+    if active_count(program) < program.capacity:
+        enrollment = Enrollment.objects.create(
+            program=program, inmate=inmate, enrolled_on=timezone.localdate(), enrolled_by=by
+        )
+        audit.record(
+            "enrollment.create",
+            by=by,
+            target=enrollment,
+            facility=program.facility_id,
+            changes={"inmate": inmate.pk},
+        )
+        return EnrolResult(enrollment=enrollment)
+    entry = WaitingListEntry.objects.create(program=program, inmate=inmate, requested_by=by)
+    audit.record(
+        "waiting.create",
+        by=by,
+        target=entry,
+        facility=program.facility_id,
+        changes={"inmate": inmate.pk},
+    )
+    return EnrolResult(waiting=entry)
+
+
+@transaction.atomic
+def decide_waiting(*, entry: WaitingListEntry, status: str, by: User, note: str = "") -> None:
+    allowed = {
+        WaitingStatus.PENDING: {
+            WaitingStatus.APPROVED,
+            WaitingStatus.DECLINED,
+            WaitingStatus.WITHDRAWN,
+        },
+        WaitingStatus.APPROVED: {WaitingStatus.DECLINED, WaitingStatus.WITHDRAWN},
+    }
+    if status not in allowed.get(WaitingStatus(entry.status), set()):
+        raise Conflict(_("This waiting-list entry cannot change that way."), "invalid_transition")
+    previous = entry.status
+    entry.status = status
+    entry.decided_by = by
+    entry.note = note
+    entry.save(update_fields=["status", "decided_by", "note", "updated_at"])
+    audit.record(
+        "waiting.decide",
+        by=by,
+        target=entry,
+        facility=entry.program.facility_id,
+        changes={"status": [previous, status]},
+    )
+    if status == WaitingStatus.APPROVED:
+        fill_free_places(program=entry.program, by=by)
+
+
+def fill_free_places(*, program: Program, by: User | None) -> list[Enrollment]:
+    """Give free places to approved waiting-list entries, first come first served."""
+    program = Program.objects.select_for_update().get(pk=program.pk)
+    if program.status not in ENROLLING:
+        return []
+    free = program.capacity - active_count(program)
+    created: list[Enrollment] = []
+    if free <= 0:
+        return created
+    for entry in program.waiting_list.filter(status=WaitingStatus.APPROVED).select_related(
+        "inmate"
+    )[:free]:
+        if eligibility_problems(program, entry.inmate):
+            continue
+        enrollment = Enrollment.objects.create(
+            program=program,
+            inmate=entry.inmate,
+            enrolled_on=timezone.localdate(),
+            enrolled_by=by,
+        )
+        entry.status = WaitingStatus.ALLOCATED
+        entry.save(update_fields=["status", "updated_at"])
+        audit.record(
+            "enrollment.allocate",
+            by=by,
+            target=enrollment,
+            facility=program.facility_id,
+            changes={"waiting_entry": entry.pk},
+        )
+        created.append(enrollment)
+    return created
+
+
+@transaction.atomic
+def end_enrollment(
+    *,
+    enrollment: Enrollment,
+    reason: str,
+    by: User | None,
+    note: str = "",
+    on: datetime.date | None = None,
+) -> Enrollment:
+    if enrollment.ended_on is not None:
+        raise Conflict(_("This enrolment has already ended."), code="already_ended")
+    if reason not in EndReason.values:
+        raise Conflict(_("Unknown reason."), code="bad_reason")
+    enrollment.ended_on = on or timezone.localdate()
+    if reason == EndReason.COMPLETED:
+        enrollment.program.refresh_from_db(fields=["end_date"])  # its dates may have moved
+        enrollment.ended_on = completed_on(enrollment, enrollment.ended_on)
+    enrollment.end_reason = reason
+    enrollment.end_note = note
+    enrollment.save(update_fields=["ended_on", "end_reason", "end_note", "updated_at"])
+    audit.record(
+        "enrollment.end",
+        by=by,
+        target=enrollment,
+        facility=enrollment.program.facility_id,
+        changes={"reason": reason, "note": note},
+    )
+    fill_free_places(program=enrollment.program, by=by)
+    return enrollment
+
+
+def end_for_inmate(*, inmate: Inmate, status: str, by: User | None) -> None:
+    """An inmate released or transferred leaves their programs and waiting lists."""
+    reason = {"released": EndReason.RELEASED, "transferred": EndReason.TRANSFERRED}.get(status)
+    if reason is None and status != "deceased":
+        return
+    open_enrollments = Enrollment.objects.filter(inmate=inmate, ended_on__isnull=True)
+    for enrollment in open_enrollments.select_related("program"):
+        end_enrollment(enrollment=enrollment, reason=reason or EndReason.OTHER, by=by, note=status)
+    WaitingListEntry.objects.filter(inmate=inmate, status__in=["pending", "approved"]).update(
+        status=WaitingStatus.WITHDRAWN, note=status, updated_at=timezone.now()
+    )
