@@ -34,6 +34,12 @@ def officer_of_releasing_facility(user: Any, release: Any = None) -> bool:
     return release.inmate.facility_id in ids
 
 
+@rules.predicate
+def business_partner(user: Any, partner: Any = None) -> bool:
+    """The partner is a business (only businesses post job openings)."""
+    return partner is not None and partner.kind == "business"
+
+
 OFFICERS = facility_role(Role.PROGRAM_OFFICER, Role.HEAD)
 STAFF = facility_role(Role.PROGRAM_OFFICER, Role.HEAD, Role.GUARDIAN)
 
@@ -47,8 +53,11 @@ rules.add_perm("reintegration.change_plan", OFFICERS)
 # The object is the referral (or the job application's opening): the partner's users
 # answer it.
 rules.add_perm("reintegration.answer_referral", partner_role(Role.PARTNER_USER))
-# The object is the partner: its users post its job openings.
-rules.add_perm("reintegration.post_job", partner_role(Role.PARTNER_USER, attr="pk"))
+# The object is the partner: a business's own users post its job openings (a government
+# office or a foundation posts none).
+rules.add_perm(
+    "reintegration.post_job", partner_role(Role.PARTNER_USER, attr="pk") & business_partner
+)
 # The object is the release: follow-ups belong to the Bapas the person was handed over to
 # (its probation officers record them); a release handed to no Bapas is followed up by
 # the facility's program officers and head.

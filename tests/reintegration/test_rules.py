@@ -6,11 +6,14 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.core.exceptions import PermissionDenied
+from django.utils import timezone
 
 from sinergi.accounts.models import User
 from sinergi.core.permissions import has_perm
 from sinergi.orgs.models import Facility, Partner
 from sinergi.reintegration import actions
+from sinergi.reintegration.models import JobOpening
 from tests.inmates.factories import make_inmate
 
 pytestmark = pytest.mark.django_db
@@ -64,8 +67,29 @@ def test_without_a_bapas_the_facilitys_officers_record_the_follow_ups(user, pers
     assert not has_perm(user("pk.bapas"), "reintegration.record_follow_up", release)
 
 
-def test_only_a_partners_own_users_post_its_jobs(user, demo_world):
+def test_only_a_business_partners_own_users_post_its_jobs(user, demo_world):
+    business = Partner.objects.get(code="bengkel-rinjani")
+    boss = User.objects.create(username="mitra.bengkel")
+    boss.memberships.create(role="partner_user", partner=business)
+    assert has_perm(boss, "reintegration.post_job", business)
+    assert not has_perm(user("mitra.disnaker"), "reintegration.post_job", business)
+    assert not has_perm(user("petugas.selong"), "reintegration.post_job", business)
+
+
+def test_a_government_office_posts_no_job_opening_through_the_action_either(user, demo_world):
+    """The page and the API refused a partner that is not a business; the action did
+    not, so a direct call (or a future admin) could post one. Now the rule is the
+    action's."""
     dukcapil = Partner.objects.get(code="dukcapil-lotim")
-    assert has_perm(user("mitra.dukcapil"), "reintegration.post_job", dukcapil)
-    assert not has_perm(user("mitra.disnaker"), "reintegration.post_job", dukcapil)
-    assert not has_perm(user("petugas.selong"), "reintegration.post_job", dukcapil)
+    assert dukcapil.kind != "business"
+    assert not has_perm(user("mitra.dukcapil"), "reintegration.post_job", dukcapil)
+    with pytest.raises(PermissionDenied):
+        actions.post_job(
+            partner=dukcapil,
+            by=user("mitra.dukcapil"),
+            values={
+                "title": "Operator",
+                "closing_date": timezone.localdate() + datetime.timedelta(days=30),
+            },
+        )
+    assert not JobOpening.objects.exists()
