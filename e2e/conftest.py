@@ -14,6 +14,8 @@ from typing import Any
 
 import pytest
 
+from tests import demo_database
+
 # Playwright's sync API runs an event loop in this thread; the tests only touch the
 # database between browser calls, never concurrently with them.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -38,6 +40,16 @@ def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
     for item in items:
         if "e2e" in str(item.fspath):
             item.add_marker(pytest.mark.browser)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> Any:
+    """Browser tests end with a flush (live_server is transactional): the demo world that
+    tests/conftest.py loads once per database is loaded again for the tests after them."""
+    try:
+        return (yield)
+    finally:
+        demo_database.reseed_after_a_flush(item)
 
 
 @pytest.fixture(scope="session")

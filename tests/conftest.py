@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import os
 from collections.abc import Callable
 from typing import Any
@@ -10,9 +9,8 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from sinergi.accounts import demo as accounts_demo
 from sinergi.accounts.models import User
-from sinergi.orgs import demo as orgs_demo
+from tests import demo_database
 
 
 def _runs_whole_system_checks() -> bool:
@@ -40,12 +38,37 @@ def _uploads_in_a_temporary_folder(settings: Any, tmp_path: Any) -> None:
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
+    """The test database (one per xdist worker), migrated, with the demo world loaded
+    once: every test finds it, and its own writes are rolled back after it."""
+    with django_db_blocker.unblock():
+        demo_database.seed()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> Any:
+    try:
+        return (yield)
+    finally:
+        demo_database.reseed_after_a_flush(item)
+
+
 @pytest.fixture
 def demo_world(db: Any) -> None:
-    """The demo organisations and users (one per role), as `make run` loads them."""
-    out = io.StringIO()
-    orgs_demo.seed(out)
-    accounts_demo.seed(out)
+    """The demo organisations and users (one per role), as `make run` loads them.
+
+    They are in the test database already (see `django_db_setup`); this only checks
+    (one query) that no flush removed them, and loads them again if one did.
+    """
+    if not demo_database.is_loaded():
+        demo_database.seed()
+
+
+@pytest.fixture
+def empty_database(db: Any) -> None:
+    """A database without the demo world, for a test about what an empty one does."""
+    demo_database.remove()
 
 
 @pytest.fixture

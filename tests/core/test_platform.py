@@ -38,7 +38,7 @@ def test_healthz_answers_503_when_the_database_is_unreachable(client):
 
 @pytest.mark.django_db
 @override_settings(DEBUG=True)
-def test_seed_demo_is_idempotent():
+def test_seed_demo_is_idempotent(empty_database):
     call_command("seed_demo", stdout=io.StringIO())
     counts = (
         User.objects.count(),
@@ -78,9 +78,10 @@ def test_the_demo_records_nothing_that_has_not_happened_yet():
 
 
 @pytest.mark.django_db
-def test_seed_demo_refuses_without_debug_unless_forced():
+def test_seed_demo_refuses_without_debug_unless_forced(empty_database):
     with pytest.raises(CommandError, match="DEBUG is off"):
         call_command("seed_demo", stdout=io.StringIO())
+    assert not User.objects.exists()
     call_command("seed_demo", "--force", stdout=io.StringIO())
     assert User.objects.filter(username="admin").exists()
 

@@ -1,0 +1,48 @@
+"""The demo world is loaded once per test database (tests/demo_database.py): every test
+finds it, a test's writes to it are rolled back, and a flush does not lose it."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.core.management import call_command
+
+from sinergi.accounts.models import User
+from sinergi.orgs.models import Facility
+from tests import demo_database
+
+
+@pytest.mark.django_db
+def test_a_test_finds_the_demo_world_without_asking_for_it():
+    assert demo_database.is_loaded()
+    assert set(Facility.objects.values_list("code", flat=True)) >= {"selong", "lobar"}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("turn", ["first", "second"])
+def test_a_tests_changes_to_the_demo_world_are_gone_after_it(turn):
+    assert User.objects.get(username="petugas.selong").full_name == "Petugas Pembinaan Selong"
+    User.objects.filter(username="petugas.selong").update(full_name=f"Changed {turn}")
+
+
+def test_the_empty_database_fixture_leaves_nothing_of_the_world(empty_database):
+    assert not User.objects.exists()
+    assert not Facility.objects.exists()
+
+
+@pytest.mark.django_db
+def test_an_ordinary_test_is_not_taken_for_one_that_flushes(request):
+    assert not demo_database.flushes_the_database(request.node)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_after_a_flush_the_world_is_loaded_again(request):
+    assert demo_database.flushes_the_database(request.node)
+    call_command("flush", interactive=False, stdout=io.StringIO())
+    assert not demo_database.is_loaded()
+
+    demo_database.reseed_after_a_flush(request.node)
+
+    assert demo_database.is_loaded()
+    assert User.objects.get(username="kanwil.ntb").memberships.get().region.code == "ntb"

@@ -1,0 +1,68 @@
+"""The demo world (organisations and one user per role) loaded once into each test
+database, instead of once per test.
+
+`tests/conftest.py` seeds it right after the test database is created (once per pytest
+process, so once per xdist worker); every ordinary test then runs in its own transaction
+that is rolled back, and finds the world as it was. A transactional test (one marked
+``django_db(transaction=True)``, or using ``transactional_db`` or ``live_server``, as the
+browser tests do) ends with Django flushing every table, so the world is seeded again
+after it (see `reseed_after_a_flush`), and the next test finds it as the others did.
+"""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from pytest_django.plugin import blocking_manager_key
+
+from sinergi.accounts import demo as accounts_demo
+from sinergi.accounts.models import Membership, User
+from sinergi.orgs import demo as orgs_demo
+from sinergi.orgs.models import Facility, Partner, PartnerContact, Region
+
+# The last demo user the seed creates: when it is there with its membership, the whole
+# world is (the seed runs in this order and nothing in the tests deletes demo users).
+_LAST_USERNAME = accounts_demo.USERS[-1][0]
+
+
+def seed() -> None:
+    out = io.StringIO()
+    orgs_demo.seed(out)
+    accounts_demo.seed(out)
+
+
+def remove() -> None:
+    """Delete the world inside the current test's transaction (rolled back after it),
+    for a test about an empty database (the `empty_database` fixture)."""
+    Membership.objects.all().delete()
+    User.objects.all().delete()
+    PartnerContact.objects.all().delete()
+    Partner.objects.filter(parent__isnull=False).delete()
+    Partner.objects.all().delete()
+    Facility.objects.all().delete()
+    Region.objects.all().delete()
+
+
+def is_loaded() -> bool:
+    return Membership.objects.filter(user__username=_LAST_USERNAME).exists()
+
+
+def flushes_the_database(item: pytest.Item) -> bool:
+    """Whether pytest-django runs this test as a TransactionTestCase (which flushes)."""
+    fixtures = getattr(item, "fixturenames", ())
+    if "transactional_db" in fixtures or "live_server" in fixtures:
+        return True
+    marker = item.get_closest_marker("django_db")
+    if marker is None:
+        return False
+    return bool(marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences"))
+
+
+def reseed_after_a_flush(item: pytest.Item) -> None:
+    """After a transactional test's teardown (the flush), load the world again."""
+    if not flushes_the_database(item):
+        return
+    with item.config.stash[blocking_manager_key].unblock():
+        if not is_loaded():
+            seed()
