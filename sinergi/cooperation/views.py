@@ -38,16 +38,12 @@ from sinergi.core.pagination import paginate, querystring_without_page
 from sinergi.core.permissions import has_perm
 from sinergi.core.roles import Role
 from sinergi.core.scoping import scope_of
+from sinergi.core.view_helpers import refuse
 from sinergi.orgs.models import Facility, Partner
 
 
 def _user(request: HttpRequest) -> User:
     return cast(User, request.user)
-
-
-def _drafting_facilities(request: HttpRequest) -> list[Facility]:
-    ids = scope_of(request.user).facility_ids(Role.PROGRAM_OFFICER, Role.HEAD)
-    return list(Facility.objects.filter(pk__in=ids))
 
 
 def get_request_for_user(request: HttpRequest, pk: int) -> SupportRequest:
@@ -75,14 +71,14 @@ def request_list(request: HttpRequest) -> HttpResponse:
             "status": status,
             "statuses": RequestStatus.choices,
             "querystring": querystring_without_page(request),
-            "can_create": bool(_drafting_facilities(request)),
+            "can_create": Facility.objects.writable_by(request.user).exists(),
         },
     )
 
 
 @login_required
 def request_create(request: HttpRequest) -> HttpResponse:
-    facilities = _drafting_facilities(request)
+    facilities = list(Facility.objects.writable_by(request.user))
     if not facilities:
         raise PermissionDenied
     facility = facilities[0]
@@ -137,7 +133,7 @@ def request_transition(request: HttpRequest, pk: int) -> HttpResponse:
                 by=_user(request),
             )
         except Conflict as exc:
-            messages.error(request, exc.detail)
+            refuse(request, exc)
         else:
             messages.success(request, _("Status changed."))
     return redirect(support)
@@ -152,7 +148,7 @@ def request_comment(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             actions.comment(request=support, text=form.cleaned_data["text"], by=_user(request))
         except Conflict as exc:
-            messages.error(request, exc.detail)
+            refuse(request, exc)
     return redirect(support.get_absolute_url() + "#thread")
 
 
@@ -201,7 +197,7 @@ def agreement_list(request: HttpRequest) -> HttpResponse:
         {
             "page": paginate(request, agreements.order_by("-start_date", "id")),
             "querystring": querystring_without_page(request),
-            "can_create": bool(_drafting_facilities(request)),
+            "can_create": Facility.objects.writable_by(request.user).exists(),
         },
     )
 
@@ -253,7 +249,7 @@ def agreement_approve(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         approved = actions.approve_agreement(agreement=agreement, by=_user(request))
     except Conflict as exc:
-        messages.error(request, exc.detail)
+        refuse(request, exc)
     else:
         messages.success(
             request,
@@ -335,7 +331,7 @@ def agreement_document(request: HttpRequest, pk: int) -> FileResponse:
 
 @login_required
 def agreement_create(request: HttpRequest) -> HttpResponse:
-    facilities = _drafting_facilities(request)
+    facilities = list(Facility.objects.writable_by(request.user))
     if not facilities:
         raise PermissionDenied
     return _agreement_form(request, Agreement(facility=facilities[0]), facilities)
@@ -403,7 +399,7 @@ def action_close(request: HttpRequest, pk: int) -> HttpResponse:
             by=_user(request),
         )
     except Conflict as exc:
-        messages.error(request, exc.detail)
+        refuse(request, exc)
     return redirect(item.meeting)
 
 
@@ -496,7 +492,7 @@ def evidence(request: HttpRequest, pk: int) -> FileResponse:
 def meeting_create(request: HttpRequest) -> HttpResponse:
     from sinergi.cooperation.forms import ActionItemFormSet, MeetingForm
 
-    facilities = _drafting_facilities(request)
+    facilities = list(Facility.objects.writable_by(request.user))
     if not facilities:
         raise PermissionDenied
     facility = facilities[0]

@@ -15,7 +15,6 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.db.models import (
     Count,
     DecimalField,
@@ -27,7 +26,6 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Coalesce
-from django.template.loader import render_to_string
 from django.utils import formats, timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -36,6 +34,7 @@ from django.utils.translation import gettext as _
 from sinergi.cooperation.choices import RequestKind, RequestStatus
 from sinergi.cooperation.models import Fulfilment, Meeting, SupportRequest
 from sinergi.core import exports
+from sinergi.core.pdf import render_pdf
 from sinergi.indicators import catalogue
 from sinergi.indicators.catalogue import FACILITY, UNITS, Query
 from sinergi.indicators.periods import Period, month_of
@@ -573,13 +572,7 @@ def _chart(
 
 
 def build_pdf(report: Any) -> bytes:
-    from weasyprint import HTML
-
-    html = render_to_string(PDF_TEMPLATE, render_context(report))
-    pdf = HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
-    if not pdf:
-        raise RuntimeError("WeasyPrint made no PDF")
-    return bytes(pdf)
+    return render_pdf(PDF_TEMPLATE, render_context(report))
 
 
 def build_xlsx(report: Any) -> bytes:

@@ -34,6 +34,12 @@ class FacilityQuerySet(models.QuerySet["Facility"]):
             return self.all()
         return self.filter(Q(pk__in=scope.facility_ids()) | Q(region_id__in=scope.region_ids))
 
+    def writable_by(self, user: Any, *roles: str) -> FacilityQuerySet:
+        """The facilities whose records ``user`` may write, by name: where they hold one
+        of ``roles``, by default program officer or head."""
+        ids = scope_of(user).facility_ids(*(roles or (Role.PROGRAM_OFFICER, Role.HEAD)))
+        return self.filter(pk__in=ids).order_by("name")
+
 
 class PartnerQuerySet(models.QuerySet["Partner"]):
     def serving(self, facility: Any, *, keep: Any = None) -> PartnerQuerySet:

@@ -34,6 +34,7 @@ from django.utils import timezone
 
 from sinergi.core import audit
 from sinergi.core.models import AuditEvent
+from sinergi.core.pdf import render_pdf
 from sinergi.core.roles import Role
 from sinergi.core.scoping import scope_of
 from sinergi.inmates.models import Inmate
@@ -145,8 +146,6 @@ def person_data(inmate: Inmate) -> dict[str, Any]:
 
 
 def _pdf(data: dict[str, Any]) -> bytes:
-    from sinergi.programs.documents import render_pdf
-
     sections = [
         (f"{app}.{name}", rows)
         for app, models_ in data["records"].items()

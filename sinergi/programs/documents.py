@@ -9,24 +9,11 @@ from typing import Any
 
 import segno
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
-from django.template.loader import render_to_string
+from django.http import HttpRequest
 from django.utils import timezone
 
+from sinergi.core.pdf import render_pdf
 from sinergi.programs.models import Certificate, Session
-
-
-def pdf_response(data: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(data, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{filename}"'
-    return response
-
-
-def render_pdf(template: str, context: dict[str, Any], request: HttpRequest | None) -> bytes:
-    from weasyprint import HTML
-
-    html = render_to_string(template, context, request=request)
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
 
 
 def qr_data_uri(text: str) -> str:

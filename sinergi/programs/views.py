@@ -21,9 +21,11 @@ from sinergi.accounts.models import User
 from sinergi.core import audit
 from sinergi.core.api import Conflict
 from sinergi.core.pagination import paginate, querystring_without_page
+from sinergi.core.pdf import pdf_response
 from sinergi.core.permissions import has_perm
 from sinergi.core.roles import Role
 from sinergi.core.scoping import scope_of
+from sinergi.core.view_helpers import refuse
 from sinergi.inmates.models import Inmate
 from sinergi.orgs.models import Facility
 from sinergi.programs import actions, documents
@@ -94,11 +96,6 @@ def get_session_for_user(request: HttpRequest, pk: int) -> Session:
     return session
 
 
-def _writable_facilities(request: HttpRequest) -> list[Facility]:
-    ids = scope_of(request.user).facility_ids(Role.PROGRAM_OFFICER, Role.HEAD)
-    return list(Facility.objects.filter(pk__in=ids).order_by("name"))
-
-
 @login_required
 def program_list(request: HttpRequest) -> HttpResponse:
     programs = Program.objects.for_user(request.user)
@@ -120,7 +117,7 @@ def program_list(request: HttpRequest) -> HttpResponse:
         "page": paginate(request, programs.order_by("-start_date", "title", "id")),
         "form": form,
         "querystring": querystring_without_page(request),
-        "can_create": bool(_writable_facilities(request)),
+        "can_create": Facility.objects.writable_by(request.user).exists(),
     }
     return render(request, "programs/program_list.html", context)
 
@@ -155,7 +152,7 @@ def _slots(formset: Any) -> list[dict[str, Any]]:
 
 @login_required
 def program_create(request: HttpRequest) -> HttpResponse:
-    facilities = _writable_facilities(request)
+    facilities = list(Facility.objects.writable_by(request.user))
     if not facilities:
         raise PermissionDenied
     facility = next(
@@ -306,7 +303,7 @@ def program_transition(request: HttpRequest, pk: int) -> HttpResponse:
             by=_user(request),
         )
     except Conflict as exc:
-        messages.error(request, exc.detail)
+        refuse(request, exc)
     else:
         messages.success(request, _("Status changed."))
     return redirect(program)
@@ -376,7 +373,7 @@ def waiting_decide(request: HttpRequest, pk: int) -> HttpResponse:
             entry=entry, status=request.POST.get("status", ""), by=_user(request)
         )
     except Conflict as exc:
-        messages.error(request, exc.detail)
+        refuse(request, exc)
     return redirect(program.get_absolute_url() + "#enrolment")
 
 
@@ -400,7 +397,7 @@ def enrollment_end(request: HttpRequest, pk: int) -> HttpResponse:
                 by=_user(request),
             )
         except Conflict as exc:
-            messages.error(request, exc.detail)
+            refuse(request, exc)
         else:
             messages.success(request, _("Enrolment ended."))
     return redirect(program.get_absolute_url() + "#enrolment")
@@ -457,7 +454,7 @@ def certificate_issue(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         actions.issue_certificate(enrollment=enrollment, by=_user(request))
     except Conflict as exc:
-        messages.error(request, exc.detail)
+        refuse(request, exc)
     else:
         messages.success(request, _("Certificate issued."))
     return redirect("programs:enrollment", pk=enrollment.pk)
@@ -476,7 +473,7 @@ def certificate_revoke(request: HttpRequest, pk: int) -> HttpResponse:
             certificate=certificate, reason=form.cleaned_data["reason"], by=_user(request)
         )
     except Conflict as exc:
-        messages.error(request, exc.detail)
+        refuse(request, exc)
     else:
         messages.success(request, _("Certificate revoked."))
     return redirect("programs:enrollment", pk=certificate.enrollment_id)
@@ -496,7 +493,7 @@ def certificate_pdf(request: HttpRequest, pk: int) -> HttpResponse:
         target=certificate,
         facility=certificate.enrollment.program.facility_id,
     )
-    return documents.pdf_response(
+    return pdf_response(
         documents.certificate_pdf(request, certificate), f"sertifikat-{certificate.code}.pdf"
     )
 
@@ -595,7 +592,7 @@ def session_cancel(request: HttpRequest, pk: int) -> HttpResponse:
             session=session, reason=form.cleaned_data["reason"], by=_user(request)
         )
     except Conflict as exc:
-        messages.error(request, exc.detail)
+        refuse(request, exc)
     else:
         messages.success(request, _("The session is cancelled."))
     return redirect(session)
@@ -611,7 +608,7 @@ def session_restore(request: HttpRequest, pk: int) -> HttpResponse:
             session=session, by=_user(request), on_holiday=request.POST.get("on_holiday") == "1"
         )
     except Conflict as exc:
-        messages.error(request, exc.detail)
+        refuse(request, exc)
     else:
         messages.success(request, _("The session is restored."))
     return redirect(session)
@@ -632,7 +629,7 @@ def session_sheet(request: HttpRequest, pk: int) -> HttpResponse:
         facility=session.program.facility_id,
         details={"session": session.pk},
     )
-    return documents.pdf_response(
+    return pdf_response(
         documents.attendance_sheet_pdf(
             request, session, roster, show_numbers=naming == program_rules.FULL
         ),
@@ -877,7 +874,7 @@ def development_record(request: HttpRequest, inmate_pk: int) -> HttpResponse:
     if not has_perm(request.user, "inmates.view_inmate", inmate):
         raise Http404
     audit.read(request, "inmate.record.view", target=inmate)
-    return documents.pdf_response(
+    return pdf_response(
         documents.development_record_pdf(request, inmate, development_rows(inmate)),
         f"buku-pembinaan-{inmate.pk}.pdf",
     )

@@ -441,7 +441,7 @@ def release(request: HttpRequest, inmate_pk: int) -> HttpResponse:
 
 @login_required
 def handover_pdf(request: HttpRequest, inmate_pk: int) -> HttpResponse:
-    from sinergi.programs.documents import pdf_response, render_pdf
+    from sinergi.core.pdf import pdf_response, render_pdf
     from sinergi.programs.home import development_rows
     from sinergi.reintegration.models import Release
 
@@ -653,7 +653,7 @@ def job(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def consent_form_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """The consent form to print, read to the person, and sign."""
-    from sinergi.programs.documents import pdf_response, render_pdf
+    from sinergi.core.pdf import pdf_response, render_pdf
 
     consent = get_object_or_404(
         consents_for(request.user).select_related("inmate__facility", "partner"), pk=pk

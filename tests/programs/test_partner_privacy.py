@@ -15,8 +15,9 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
+from sinergi.core import pdf as core_pdf
 from sinergi.orgs.models import Partner, RosterNames
-from sinergi.programs import actions, documents
+from sinergi.programs import actions
 from sinergi.programs.models import Session
 from sinergi.programs.rules import roster_labels
 from tests.factories import MembershipFactory, UserFactory
@@ -177,14 +178,14 @@ def test_a_partner_instructor_sees_first_names_when_the_facility_chooses(
 def _sheet_html(client, session, monkeypatch) -> tuple[int, str]:
     """The attendance sheet's HTML as rendered for the PDF."""
     rendered: list[str] = []
-    real = documents.render_to_string
+    real = core_pdf.render_to_string
 
     def keep(*args: Any, **kwargs: Any) -> str:
         html = real(*args, **kwargs)
         rendered.append(html)
         return html
 
-    monkeypatch.setattr(documents, "render_to_string", keep)
+    monkeypatch.setattr(core_pdf, "render_to_string", keep)
     response = client.get(f"/programs/sessions/{session.pk}/sheet.pdf")
     return response.status_code, "".join(rendered)
 
