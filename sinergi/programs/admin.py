@@ -1,7 +1,47 @@
+from typing import Any
+
+from django import forms
 from django.contrib import admin
 
 from sinergi.core.admin import AuditedAdmin
+from sinergi.programs import rules as program_rules
 from sinergi.programs.models import Certificate, CompetencyUnit, Holiday, Program, ScheduleSlot
+
+
+class ProgramAdminForm(forms.ModelForm[Program]):
+    """The admin gives the answer of the actions (``create_program``,
+    ``update_program``): the same invariants, at the same fields."""
+
+    class Meta:
+        model = Program
+        # The admin shows every editable field; these are the ones the rules read.
+        fields = [
+            "facility",
+            "kind",
+            "category",
+            "partners",
+            "instructors",
+            "start_date",
+            "end_date",
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        problems = program_rules.program_value_problems(data)
+        facility = data.get("facility")
+        if facility is not None:
+            partners = program_rules.partner_problems(
+                facility, data.get("partners") or [], program=self.instance
+            )
+            if partners:
+                problems["partners"] = partners
+        instructors = program_rules.instructor_problems(data.get("instructors") or [])
+        if instructors:
+            problems["instructors"] = instructors
+        for name, messages in problems.items():
+            for message in messages:
+                self.add_error(name if name in self.fields else None, message)
+        return data
 
 
 class SlotInline(admin.TabularInline):
@@ -16,6 +56,7 @@ class UnitInline(admin.TabularInline):
 
 @admin.register(Program)
 class ProgramAdmin(AuditedAdmin):
+    form = ProgramAdminForm
     list_display = ("title", "facility", "kind", "category", "status", "start_date", "capacity")
     list_filter = ("facility", "kind", "status")
     search_fields = ("title",)

@@ -206,3 +206,32 @@ def test_a_one_off_session_is_run_by_one_of_the_programs_instructors(selong, off
     program.instructors.add(instructor)
     session = actions.add_session(program=program, values=values, by=officer)
     assert session.instructor == instructor
+
+
+def test_the_admin_refuses_what_the_action_refuses(selong, officer, far_partner, rf):
+    from django.contrib.admin.sites import site
+
+    model_admin = site._registry[Program]
+    request = rf.get("/")
+    request.user = User.objects.filter(is_superuser=True).first() or officer
+    program = new_program(selong, officer)
+    form_class = model_admin.get_form(request, program)
+    data = {
+        "facility": selong.pk,
+        "kind": "independence",
+        "category": "religious",
+        "title": program.title,
+        "capacity": program.capacity,
+        "target_hours": program.target_hours,
+        "start_date": program.start_date,
+        "end_date": program.start_date - datetime.timedelta(days=1),
+        "partners": [far_partner.pk],
+        "instructors": [officer.pk],
+        "min_months_left": 0,
+        "certification": program.certification,
+        "min_attendance_percent": 80,
+        "created_by": officer.pk,
+    }
+    form = form_class(data, instance=program)
+    assert not form.is_valid()
+    assert {"partners", "instructors", "category", "end_date"} <= set(form.errors)
