@@ -408,7 +408,8 @@ def transition_referral(
     return referral
 
 
-def shared_fields(referral: Referral, *, by: User) -> dict[str, Any]:
+@transaction.atomic
+def shared_fields(*, referral: Referral, by: User) -> dict[str, Any]:
     """What a partner may see of the referred person, and the read is audited."""
     audit.record("referral.view", by=by, target=referral, facility=referral.inmate.facility_id)
     return referral_fields(referral)
@@ -604,6 +605,7 @@ def record_follow_up(*, follow_up: Any, values: Mapping[str, Any], by: User) -> 
     return follow_up
 
 
+@transaction.atomic
 def detect_readmissions(*, inmate_ids: list[int]) -> int:
     """Link newly admitted inmates to an earlier release of the same person (by NIK, or
     by name and birth date). Returns the number found."""

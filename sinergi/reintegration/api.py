@@ -297,7 +297,7 @@ def _referral_out(
     shared = (
         actions.referral_fields(referral)
         if audited
-        else actions.shared_fields(referral, by=api_user(request))
+        else actions.shared_fields(referral=referral, by=api_user(request))
     )
     return {
         "id": referral.pk,

@@ -33,15 +33,7 @@ BEING_RESTRUCTURED_UNDER_ISSUE_12 = frozenset(
         # being restructured under issue 12
         "programs: end_for_inmate() writes outside transaction.atomic",
         # being restructured under issue 12
-        "reintegration: shared_fields() writes outside transaction.atomic",
-        # being restructured under issue 12
-        "reintegration: shared_fields() takes positional arguments",
-        # being restructured under issue 12
-        "reintegration: detect_readmissions() writes outside transaction.atomic",
-        # being restructured under issue 12
-        "reintegration: detect_readmissions() takes no keyword-only `by`",
-        # being restructured under issue 12 (rules.py is being added)
-        "sinergi/reintegration/rules.py",
+        "reintegration: detect_readmissions() takes no keyword-only `by`",  # inmates' hook
     }
 )
 
