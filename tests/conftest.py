@@ -51,7 +51,7 @@ def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> 
     try:
         return (yield)
     finally:
-        demo_database.reseed_after_a_flush(item)
+        demo_database.reseed_after_a_flush(item, nextitem)
 
 
 @pytest.fixture

@@ -59,9 +59,11 @@ def flushes_the_database(item: pytest.Item) -> bool:
     return bool(marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences"))
 
 
-def reseed_after_a_flush(item: pytest.Item) -> None:
-    """After a transactional test's teardown (the flush), load the world again."""
-    if not flushes_the_database(item):
+def reseed_after_a_flush(item: pytest.Item, nextitem: pytest.Item | None) -> None:
+    """After a transactional test's teardown (the flush), load the world again for the
+    next test. After the last test there is none: its teardown has also destroyed the
+    test database (session fixtures end with it), so there is nothing to load into."""
+    if nextitem is None or not flushes_the_database(item):
         return
     with item.config.stash[blocking_manager_key].unblock():
         if not is_loaded():

@@ -42,7 +42,16 @@ def test_after_a_flush_the_world_is_loaded_again(request):
     call_command("flush", interactive=False, stdout=io.StringIO())
     assert not demo_database.is_loaded()
 
-    demo_database.reseed_after_a_flush(request.node)
+    demo_database.reseed_after_a_flush(request.node, nextitem=request.node)
 
     assert demo_database.is_loaded()
     assert User.objects.get(username="kanwil.ntb").memberships.get().region.code == "ntb"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_after_the_last_test_nothing_is_loaded_into_a_database_already_gone(request):
+    call_command("flush", interactive=False, stdout=io.StringIO())
+
+    demo_database.reseed_after_a_flush(request.node, nextitem=None)
+
+    assert not demo_database.is_loaded()
