@@ -34,7 +34,7 @@ from sinergi.cooperation.models import (
 from sinergi.core import audit
 from sinergi.core.errors import Conflict
 from sinergi.core.permissions import has_perm
-from sinergi.core.roles import Role
+from sinergi.core.roles import OFFICER_ROLES, Role
 from sinergi.core.scoping import scope_of
 from sinergi.orgs.models import Facility, Partner
 
@@ -79,7 +79,7 @@ def partner_users(*partner_ids: int) -> Any:
 def facility_staff(facility_id: int) -> Any:
     return User.objects.filter(
         memberships__facility_id=facility_id,
-        memberships__role__in=[Role.PROGRAM_OFFICER, Role.HEAD],
+        memberships__role__in=OFFICER_ROLES,
         memberships__is_active=True,
         is_active=True,
     ).distinct()
@@ -140,7 +140,7 @@ def sides(user: User, request: SupportRequest) -> frozenset[str]:
     facility_roles = scope.facility_roles.get(request.facility_id, frozenset())
     if Role.HEAD in facility_roles:
         found.add(HEAD)
-    if facility_roles & {Role.PROGRAM_OFFICER, Role.HEAD}:
+    if facility_roles & set(OFFICER_ROLES):
         found.add(OFFICER)
     if Role.PARTNER_USER in scope.partner_roles.get(request.partner_id, frozenset()):
         found.add(PARTNER)
@@ -156,10 +156,7 @@ def allowed_moves(request: SupportRequest, user: User) -> list[str]:
 
 @transaction.atomic
 def create_request(*, facility: Any, values: Mapping[str, Any], by: User) -> SupportRequest:
-    if not scope_of(by).facility_roles.get(facility.pk, frozenset()) & {
-        Role.PROGRAM_OFFICER,
-        Role.HEAD,
-    }:
+    if not scope_of(by).facility_roles.get(facility.pk, frozenset()) & set(OFFICER_ROLES):
         raise PermissionDenied(_("Only program officers and heads draft requests."))
     request = SupportRequest(facility=facility, created_by=by, **values)
     request.full_clean()
@@ -341,10 +338,7 @@ def record_meeting(
     """A coordination meeting with its decisions as action items."""
     from sinergi.cooperation.models import Meeting
 
-    if not scope_of(by).facility_roles.get(facility.pk, frozenset()) & {
-        Role.PROGRAM_OFFICER,
-        Role.HEAD,
-    }:
+    if not scope_of(by).facility_roles.get(facility.pk, frozenset()) & set(OFFICER_ROLES):
         raise PermissionDenied(_("Only program officers and heads record meetings."))
     meeting = Meeting.objects.create(facility=facility, **values)
     meeting.partners.set(partners)
@@ -685,7 +679,7 @@ def may_close_action_item(user: Any, item: ActionItem) -> bool:
     """The owner closes an action item: the partner that owns it, or the officers and
     head of the facility that owns it or held the meeting."""
     scope = scope_of(user)
-    staff = scope.facility_ids(Role.PROGRAM_OFFICER, Role.HEAD)
+    staff = scope.facility_ids(*OFFICER_ROLES)
     return (
         scope.is_admin
         or (item.owner_partner_id is not None and item.owner_partner_id in scope.partner_ids())

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from sinergi.cooperation.models import ActionItem, Agreement, SupportRequest
 from sinergi.core.navigation import HomeCard
-from sinergi.core.roles import Role
+from sinergi.core.roles import OFFICER_ROLES, Role
 from sinergi.core.scoping import Scope
 from sinergi.orgs.models import Partner
 
@@ -21,7 +21,7 @@ from sinergi.orgs.models import Partner
 def cards(request: HttpRequest, scope: Scope) -> list[HomeCard]:
     result: list[HomeCard] = []
     partners = scope.partner_ids(Role.PARTNER_USER)
-    facilities = scope.facility_ids(Role.PROGRAM_OFFICER, Role.HEAD)
+    facilities = scope.facility_ids(*OFFICER_ROLES)
     owned = (
         ActionItem.objects.filter(status="open")
         .filter(

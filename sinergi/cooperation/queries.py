@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from django.db import models
 from django.db.models import Q
 
-from sinergi.core.roles import Role
+from sinergi.core.roles import STAFF_ROLES, Role
 from sinergi.core.scoping import Scope, scope_of
 
 if TYPE_CHECKING:
@@ -19,7 +19,7 @@ if TYPE_CHECKING:
         SupportRequest,
     )
 
-FACILITY_STAFF = (Role.PROGRAM_OFFICER, Role.HEAD, Role.GUARDIAN)
+FACILITY_STAFF = STAFF_ROLES
 
 
 def _partners(scope: Scope) -> set[int]:

@@ -36,7 +36,7 @@ from sinergi.core.errors import Conflict
 from sinergi.core.forms import error_summary
 from sinergi.core.pagination import paginate, querystring_without_page
 from sinergi.core.permissions import has_perm
-from sinergi.core.roles import Role
+from sinergi.core.roles import STAFF_ROLES
 from sinergi.core.scoping import scope_of
 from sinergi.core.view_helpers import refuse
 from sinergi.orgs.models import Facility, Partner
@@ -412,7 +412,7 @@ def _deliveries_seen_by(request: HttpRequest, partner: Partner) -> Q:
     scope = scope_of(request.user)
     if scope.is_admin or partner.pk in scope.partner_ids():
         return Q()
-    facilities = scope.facility_ids(Role.PROGRAM_OFFICER, Role.HEAD, Role.GUARDIAN)
+    facilities = scope.facility_ids(*STAFF_ROLES)
     regions = set(scope.region_ids) | set(
         Facility.objects.filter(pk__in=facilities).values_list("region_id", flat=True)
     )

@@ -36,3 +36,11 @@ PLATFORM_ROLES = frozenset({Role.ADMINISTRATOR})
 # That is every role, so the set is all of them; a new role is in it unless it is taken
 # out here with its reason.
 MFA_ROLES = frozenset(Role)
+
+# Role groups, named once: use these instead of writing the roles out in an app.
+# "Program officer or head": the facility's officers (programs, requests, plans, imports).
+OFFICER_ROLES: tuple[Role, ...] = (Role.PROGRAM_OFFICER, Role.HEAD)
+# The facility's staff who read its inmates and programs: the officers and the wali.
+STAFF_ROLES: tuple[Role, ...] = (*OFFICER_ROLES, Role.GUARDIAN)
+# The facility roles that read its dashboards and monthly reports.
+REPORT_READER_ROLES: tuple[Role, ...] = (*STAFF_ROLES, Role.PROBATION_OFFICER)

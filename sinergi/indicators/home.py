@@ -7,10 +7,10 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from sinergi.core.navigation import HomeCard
-from sinergi.core.roles import Role
+from sinergi.core.roles import REPORT_READER_ROLES, Role
 from sinergi.core.scoping import Scope
 
-READER_ROLES = (Role.HEAD, Role.PROGRAM_OFFICER, Role.GUARDIAN, Role.PROBATION_OFFICER)
+READER_ROLES = REPORT_READER_ROLES
 
 
 def reads_dashboards(scope: Scope) -> bool:

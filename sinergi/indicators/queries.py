@@ -7,14 +7,14 @@ from typing import TYPE_CHECKING, Any
 from django.db import models
 from django.db.models import Q
 
-from sinergi.core.roles import Role
+from sinergi.core.roles import REPORT_READER_ROLES
 from sinergi.core.scoping import scope_of
 
 if TYPE_CHECKING:
     from sinergi.indicators.models import MonthlyReport  # noqa: F401
 
 # Who reads a facility's reports: the same people as rules.FACILITY_READERS.
-READER_ROLES = (Role.HEAD, Role.PROGRAM_OFFICER, Role.GUARDIAN, Role.PROBATION_OFFICER)
+READER_ROLES = REPORT_READER_ROLES
 
 
 class MonthlyReportQuerySet(models.QuerySet["MonthlyReport"]):

@@ -23,7 +23,7 @@ from sinergi.core import audit
 from sinergi.core.errors import Conflict
 from sinergi.core.pagination import paginate, querystring_without_page
 from sinergi.core.permissions import has_perm
-from sinergi.core.roles import Role
+from sinergi.core.roles import OFFICER_ROLES
 from sinergi.core.scoping import scope_of
 from sinergi.indicators import actions, reports
 from sinergi.indicators.models import MonthlyReport
@@ -71,7 +71,7 @@ def viewable_facilities(user: Any) -> QuerySet[Facility]:
 
 def generating_facilities(user: Any) -> QuerySet[Facility]:
     """The facilities whose reports ``user`` may generate (rules: head, program officer)."""
-    ids = scope_of(user).facility_ids(Role.HEAD, Role.PROGRAM_OFFICER)
+    ids = scope_of(user).facility_ids(*OFFICER_ROLES)
     return Facility.objects.filter(pk__in=ids).order_by("name")
 
 

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from sinergi.core import exports
 from sinergi.core.permissions import has_perm
-from sinergi.core.roles import Role
+from sinergi.core.roles import REPORT_READER_ROLES, Role
 from sinergi.core.scoping import scope_of
 from sinergi.indicators import dashboards
 from sinergi.indicators.catalogue import (
@@ -296,7 +296,7 @@ def dashboards_for(user: Any) -> list[tuple[str, str]]:
         # Facilities are reached from the regions' comparison tables.
         return found
     facility_ids = scope.facility_ids(
-        Role.HEAD, Role.PROGRAM_OFFICER, Role.GUARDIAN, Role.PROBATION_OFFICER
+        *REPORT_READER_ROLES,
     )
     facilities = Facility.objects.filter(pk__in=facility_ids) | Facility.objects.filter(
         region_id__in=scope.region_ids

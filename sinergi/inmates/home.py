@@ -10,20 +10,20 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from sinergi.core.navigation import HomeCard
-from sinergi.core.roles import Role
+from sinergi.core.roles import OFFICER_ROLES, STAFF_ROLES, Role
 from sinergi.core.scoping import Scope
 from sinergi.inmates.models import ImportBatch, Inmate, InmateRight, MonthlyAssessment
 
 
 def cards(request: HttpRequest, scope: Scope) -> list[HomeCard]:
-    facility_ids = scope.facility_ids(Role.PROGRAM_OFFICER, Role.HEAD, Role.GUARDIAN)
+    facility_ids = scope.facility_ids(*STAFF_ROLES)
     if not facility_ids:
         return []
     today = timezone.localdate()
     result: list[HomeCard] = []
     in_custody = Inmate.objects.filter(facility_id__in=facility_ids, status="in_custody")
     if not in_custody.exists():
-        if scope.has_role(Role.PROGRAM_OFFICER, Role.HEAD):
+        if scope.has_role(*OFFICER_ROLES):
             result.append(
                 HomeCard(
                     title=_("Import your register from SDP"),
@@ -38,7 +38,7 @@ def cards(request: HttpRequest, scope: Scope) -> list[HomeCard]:
                 )
             )
         return result
-    if scope.has_role(Role.PROGRAM_OFFICER, Role.HEAD):
+    if scope.has_role(*OFFICER_ROLES):
         rights = InmateRight.objects.worklist(today=today, window_days=90).filter(
             inmate__facility_id__in=facility_ids
         )

@@ -6,14 +6,14 @@ from typing import TYPE_CHECKING, Any
 from django.db import models
 from django.db.models import Q
 
-from sinergi.core.roles import Role
+from sinergi.core.roles import STAFF_ROLES
 from sinergi.core.scoping import scope_of
 
 if TYPE_CHECKING:
     from sinergi.inmates.models import Inmate, InmateRight  # noqa: F401
 
 # Roles that work with the inmates of their own facility.
-INMATE_ROLES = (Role.PROGRAM_OFFICER, Role.HEAD, Role.GUARDIAN)
+INMATE_ROLES = STAFF_ROLES
 
 
 class InmateQuerySet(models.QuerySet["Inmate"]):

@@ -19,7 +19,7 @@ from sinergi.core import audit
 from sinergi.core.errors import Conflict
 from sinergi.core.pagination import paginate, querystring_without_page
 from sinergi.core.permissions import has_perm
-from sinergi.core.roles import Role
+from sinergi.core.roles import OFFICER_ROLES
 from sinergi.core.scoping import scope_of
 from sinergi.inmates import actions, importer, parsing
 from sinergi.inmates.calculation import calculation_for, next_remissions_for
@@ -57,7 +57,7 @@ def get_inmate_for_user(
 
 
 def _facilities_for_writing(request: HttpRequest) -> list[Facility]:
-    ids = scope_of(request.user).facility_ids(Role.PROGRAM_OFFICER, Role.HEAD)
+    ids = scope_of(request.user).facility_ids(*OFFICER_ROLES)
     return list(Facility.objects.filter(pk__in=ids).order_by("name"))
 
 

@@ -5,7 +5,7 @@ from typing import TYPE_CHECKING, Any
 from django.db import models
 from django.db.models import Q
 
-from sinergi.core.roles import Role
+from sinergi.core.roles import OFFICER_ROLES, Role
 from sinergi.core.scoping import scope_of
 
 if TYPE_CHECKING:
@@ -37,7 +37,7 @@ class FacilityQuerySet(models.QuerySet["Facility"]):
     def writable_by(self, user: Any, *roles: str) -> FacilityQuerySet:
         """The facilities whose records ``user`` may write, by name: where they hold one
         of ``roles``, by default program officer or head."""
-        ids = scope_of(user).facility_ids(*(roles or (Role.PROGRAM_OFFICER, Role.HEAD)))
+        ids = scope_of(user).facility_ids(*(roles or OFFICER_ROLES))
         return self.filter(pk__in=ids).order_by("name")
 
 

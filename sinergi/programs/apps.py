@@ -10,7 +10,7 @@ class ProgramsConfig(AppConfig):
     def ready(self) -> None:
         from sinergi.core.demo import register_seeder
         from sinergi.core.navigation import NavItem, register_home_cards, register_nav
-        from sinergi.core.roles import Role
+        from sinergi.core.roles import OFFICER_ROLES
         from sinergi.inmates.actions import on_status_change
         from sinergi.inmates.views import register_inmate_section
         from sinergi.programs import actions, demo, home
@@ -40,7 +40,7 @@ class ProgramsConfig(AppConfig):
                 "holidays",
                 _("Holidays"),
                 "programs:holidays",
-                lambda s: bool(s.facility_ids(Role.PROGRAM_OFFICER, Role.HEAD)),
+                lambda s: bool(s.facility_ids(*OFFICER_ROLES)),
                 order=220,
                 group="programs",
             )

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from sinergi.core.navigation import HomeCard
 from sinergi.core.permissions import has_perm
-from sinergi.core.roles import Role
+from sinergi.core.roles import OFFICER_ROLES, Role
 from sinergi.core.scoping import Scope
 from sinergi.programs.models import Attendance, Enrollment, Program, Session
 
@@ -56,7 +56,7 @@ def cards(request: HttpRequest, scope: Scope) -> list[HomeCard]:
                 order=8,
             )
         )
-    officers = scope.facility_ids(Role.PROGRAM_OFFICER, Role.HEAD)
+    officers = scope.facility_ids(*OFFICER_ROLES)
     if officers:
         week_ago = today - datetime.timedelta(days=7)
         unmarked = (

@@ -10,14 +10,14 @@ from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from sinergi.core.roles import Role
+from sinergi.core.roles import STAFF_ROLES, Role
 from sinergi.core.scoping import scope_of
 from sinergi.programs.choices import AttendanceStatus, CompetencyResult, SessionStatus
 
 if TYPE_CHECKING:
     from sinergi.programs.models import Enrollment, Holiday, Program, Session
 
-STAFF = (Role.PROGRAM_OFFICER, Role.HEAD, Role.GUARDIAN)
+STAFF = STAFF_ROLES
 
 
 class ProgramQuerySet(models.QuerySet["Program"]):

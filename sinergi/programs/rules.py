@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sinergi.core.permissions import facility_role, has_perm, is_admin
-from sinergi.core.roles import Role
+from sinergi.core.roles import OFFICER_ROLES, STAFF_ROLES, Role
 from sinergi.core.scoping import scope_of
 from sinergi.programs.choices import PERSONALITY_CATEGORIES, ProgramKind, ProgramStatus
 
@@ -50,12 +50,12 @@ def runs_session(user: Any, session: Any = None) -> bool:
 def officer_of_session_facility(user: Any, session: Any = None) -> bool:
     if session is None:
         return False
-    ids = scope_of(user).facility_ids(Role.PROGRAM_OFFICER, Role.HEAD)
+    ids = scope_of(user).facility_ids(*OFFICER_ROLES)
     return session.program.facility_id in ids
 
 
-OFFICERS = facility_role(Role.PROGRAM_OFFICER, Role.HEAD)
-STAFF = facility_role(Role.PROGRAM_OFFICER, Role.HEAD, Role.GUARDIAN)
+OFFICERS = facility_role(*OFFICER_ROLES)
+STAFF = facility_role(*STAFF_ROLES)
 
 rules.add_perm(
     "programs.view_program",
@@ -69,7 +69,7 @@ rules.add_perm("programs.view_participants", is_admin | STAFF | region_viewer_of
 rules.add_perm("programs.change_program", OFFICERS)
 rules.add_perm("programs.approve_program", facility_role(Role.HEAD))
 # The object is the facility where the program is created.
-rules.add_perm("programs.add_program", facility_role(Role.PROGRAM_OFFICER, Role.HEAD, attr="pk"))
+rules.add_perm("programs.add_program", facility_role(*OFFICER_ROLES, attr="pk"))
 rules.add_perm("programs.take_attendance", runs_session | officer_of_session_facility)
 rules.add_perm("programs.view_roster", runs_session | officer_of_session_facility | is_admin)
 

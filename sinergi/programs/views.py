@@ -23,7 +23,7 @@ from sinergi.core.api import Conflict
 from sinergi.core.pagination import paginate, querystring_without_page
 from sinergi.core.pdf import pdf_response
 from sinergi.core.permissions import has_perm
-from sinergi.core.roles import Role
+from sinergi.core.roles import STAFF_ROLES
 from sinergi.core.scoping import scope_of
 from sinergi.core.view_helpers import refuse
 from sinergi.inmates.models import Inmate
@@ -655,7 +655,7 @@ def my_sessions(request: HttpRequest) -> HttpResponse:
 # --- holidays -------------------------------------------------------------------------
 
 # Who reads a facility's holidays; program officers and the head also change them.
-HOLIDAY_READERS = (Role.PROGRAM_OFFICER, Role.HEAD, Role.GUARDIAN)
+HOLIDAY_READERS = STAFF_ROLES
 # The form field a refusal of ``actions.add_holiday`` is about.
 HOLIDAY_ERROR_FIELDS = {"holiday_exists": "date", "too_far_ahead": "date", "name_required": "name"}
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from sinergi.core.navigation import HomeCard
-from sinergi.core.roles import Role
+from sinergi.core.roles import OFFICER_ROLES, Role
 from sinergi.core.scoping import Scope
 
 
@@ -45,7 +45,7 @@ def cards(request: HttpRequest, scope: Scope) -> list[HomeCard]:
                 order=4,
             )
         )
-    if scope.has_role(Role.PROGRAM_OFFICER, Role.HEAD):
+    if scope.has_role(*OFFICER_ROLES):
         missing = (
             worklist_queryset(request.user, today, DEFAULT_HORIZON_DAYS)
             .filter(has_plan=False)

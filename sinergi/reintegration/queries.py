@@ -7,13 +7,13 @@ from django.db import models
 from django.db.models import Count, Exists, Min, OuterRef, Q
 from django.utils import timezone
 
-from sinergi.core.roles import Role
+from sinergi.core.roles import OFFICER_ROLES, STAFF_ROLES, Role
 from sinergi.core.scoping import scope_of
 
 if TYPE_CHECKING:
     from sinergi.reintegration.models import JobApplication, JobOpening, Referral  # noqa: F401
 
-STAFF = (Role.PROGRAM_OFFICER, Role.HEAD, Role.GUARDIAN)
+STAFF = STAFF_ROLES
 # The release worklist's horizon: half a year unless asked, at most two years.
 DEFAULT_HORIZON_DAYS = 183
 MAX_HORIZON_DAYS = 730
@@ -102,7 +102,7 @@ def follow_ups_for(user: Any) -> Any:
         return FollowUp.objects.all()
     return FollowUp.objects.filter(
         Q(release__bapas_id__in=scope.facility_ids(Role.PROBATION_OFFICER))
-        | Q(release__inmate__facility_id__in=scope.facility_ids(Role.PROGRAM_OFFICER, Role.HEAD))
+        | Q(release__inmate__facility_id__in=scope.facility_ids(*OFFICER_ROLES))
     )
 
 

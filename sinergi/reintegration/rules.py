@@ -7,7 +7,7 @@ from typing import Any
 import rules
 
 from sinergi.core.permissions import facility_role, is_admin, partner_role
-from sinergi.core.roles import Role
+from sinergi.core.roles import OFFICER_ROLES, STAFF_ROLES, Role
 from sinergi.core.scoping import scope_of
 from sinergi.inmates.rules import region_viewer_of_facility
 
@@ -30,7 +30,7 @@ def handed_to_no_bapas(user: Any, release: Any = None) -> bool:
 def officer_of_releasing_facility(user: Any, release: Any = None) -> bool:
     if release is None:
         return False
-    ids = scope_of(user).facility_ids(Role.PROGRAM_OFFICER, Role.HEAD)
+    ids = scope_of(user).facility_ids(*OFFICER_ROLES)
     return release.inmate.facility_id in ids
 
 
@@ -40,8 +40,8 @@ def business_partner(user: Any, partner: Any = None) -> bool:
     return partner is not None and partner.kind == "business"
 
 
-OFFICERS = facility_role(Role.PROGRAM_OFFICER, Role.HEAD)
-STAFF = facility_role(Role.PROGRAM_OFFICER, Role.HEAD, Role.GUARDIAN)
+OFFICERS = facility_role(*OFFICER_ROLES)
+STAFF = facility_role(*STAFF_ROLES)
 
 # The object is the inmate: its facility's staff, its region's viewers and the
 # administrators read the plan, consents, referrals and release.

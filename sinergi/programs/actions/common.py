@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sinergi.accounts.models import User
+from sinergi.core import roles as core_roles
 from sinergi.core.roles import Role
 from sinergi.core.scoping import scope_of
 from sinergi.programs.choices import (
@@ -12,7 +13,7 @@ from sinergi.programs.choices import (
 S = ProgramStatus
 
 
-OFFICER_ROLES = frozenset({Role.PROGRAM_OFFICER, Role.HEAD})
+OFFICER_ROLES = frozenset(core_roles.OFFICER_ROLES)
 
 
 HEAD_ONLY = frozenset({Role.HEAD})
