@@ -1,11 +1,13 @@
 import datetime
 from typing import Any, Literal
 
+from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
@@ -425,9 +427,8 @@ def create_job(request: HttpRequest, payload: JobOpeningIn) -> Status:
         pk__in=scope_of(user).partner_ids("partner_user"), kind="business"
     ).first()
     if partner is None:
-        from django.core.exceptions import PermissionDenied
-
-        raise PermissionDenied("Only partner businesses post job openings.")
+        # The same refusal, in the caller's language, as the action gives.
+        raise PermissionDenied(_("Only the employer's own users post its openings."))
     try:
         return Status(201, actions.post_job(partner=partner, values=payload.dict(), by=user))
     except DjangoValidationError as exc:

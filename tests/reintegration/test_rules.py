@@ -93,3 +93,19 @@ def test_a_government_office_posts_no_job_opening_through_the_action_either(user
             },
         )
     assert not JobOpening.objects.exists()
+
+
+def test_the_api_refuses_a_government_office_in_indonesian_like_the_action(client_for):
+    response = client_for("mitra.dukcapil").post(
+        "/api/v1/job-openings",
+        {
+            "title": "Tukang las",
+            "vacancies": 1,
+            "closing_date": (timezone.localdate() + datetime.timedelta(days=30)).isoformat(),
+        },
+        content_type="application/json",
+    )
+    assert response.status_code == 403
+    assert response.json()["detail"] == (
+        "Hanya pengguna dari pemberi kerja yang bersangkutan yang dapat memasang lowongannya."
+    )
