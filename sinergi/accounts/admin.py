@@ -1,5 +1,8 @@
+from __future__ import annotations
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.http import HttpRequest, HttpResponse
 
 from sinergi.accounts.models import ApiToken, Membership, User
 from sinergi.core.admin import AuditedAdmin
@@ -22,7 +25,9 @@ class UserAdmin(AuditedAdmin, BaseUserAdmin):
     )
     inlines = [MembershipInline]
 
-    def user_change_password(self, request, id, form_url=""):
+    def user_change_password(
+        self, request: HttpRequest, id: str, form_url: str = ""
+    ) -> HttpResponse:
         """Setting someone's password here revokes their API tokens, as a change or reset
         by the user does (audited, with the administrator as the actor)."""
         from django.contrib.admin.utils import unquote
@@ -34,10 +39,14 @@ class UserAdmin(AuditedAdmin, BaseUserAdmin):
         before = target.password if target is not None else None
         response = super().user_change_password(request, id, form_url)
         user = User.objects.filter(pk=target.pk).first() if target is not None else None
-        if request.method == "POST" and user is not None and user.password != before:
-            count = revoke_all_api_tokens(
-                user=user, by=request.user, reason="password_set_by_admin"
-            )
+        by = request.user  # the admin site lets only a signed-in staff user this far
+        if (
+            request.method == "POST"
+            and isinstance(by, User)
+            and user is not None
+            and user.password != before
+        ):
+            count = revoke_all_api_tokens(user=user, by=by, reason="password_set_by_admin")
             tell_tokens_revoked(request, count)
         return response
 
@@ -57,5 +66,5 @@ class ApiTokenAdmin(admin.ModelAdmin):
     readonly_fields = ("user", "name", "prefix", "created_at", "expires_at", "last_used_at")
     search_fields = ("name", "user__username")
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -6,6 +6,7 @@ import hashlib
 import secrets
 from collections import defaultdict
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
@@ -20,6 +21,9 @@ from sinergi.accounts.queries import ApiTokenQuerySet
 from sinergi.core.models import TimeStampedModel
 from sinergi.core.roles import FACILITY_ROLES, PARTNER_ROLES, REGION_ROLES, Role
 from sinergi.core.scoping import Scope
+
+if TYPE_CHECKING:
+    from sinergi.orgs.models import Facility, Partner, Region
 
 
 class User(AbstractUser):
@@ -90,7 +94,7 @@ class User(AbstractUser):
         )
 
     @property
-    def primary_facility(self):
+    def primary_facility(self) -> Facility | None:
         for m in self.active_memberships:
             if m.facility is not None:
                 return m.facility
@@ -163,7 +167,7 @@ class Membership(TimeStampedModel):
         return f"{self.user} · {self.get_role_display()} · {self.organisation or _('platform')}"
 
     @property
-    def organisation(self):
+    def organisation(self) -> Facility | Partner | Region | None:
         return self.facility or self.partner or self.region
 
     def clean(self) -> None:

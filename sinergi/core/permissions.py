@@ -6,9 +6,13 @@ actions and the API all ask :func:`has_perm`.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import rules
+from django.core.exceptions import PermissionDenied
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 from sinergi.core.scoping import scope_of
 
@@ -17,6 +21,16 @@ def has_perm(user: Any, perm: str, obj: Any = None) -> bool:
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
     return bool(rules.has_perm(perm, user, obj))
+
+
+def require_perm(by: Any, perm: str, obj: Any = None, *, message: StrOrPromise) -> None:
+    """Refuse (``PermissionDenied`` with ``message``) unless ``by`` holds ``perm`` on ``obj``.
+
+    Actions check their caller with this, through the same django-rules predicates the
+    views and the API ask, never with a role set of their own.
+    """
+    if not has_perm(by, perm, obj):
+        raise PermissionDenied(message)
 
 
 @rules.predicate
