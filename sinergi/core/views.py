@@ -17,6 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from sinergi.core import exports
+from sinergi.core.http import HtmxHttpRequest
 from sinergi.core.models import AuditEvent
 from sinergi.core.navigation import home_cards_for
 from sinergi.core.pagination import paginate, querystring_without_page
@@ -80,7 +81,7 @@ def _audit_queryset(
 
 
 @login_required
-def audit_list(request: HttpRequest) -> HttpResponse:
+def audit_list(request: HtmxHttpRequest) -> HttpResponse:
     if not has_perm(request.user, "core.view_audit"):
         raise PermissionDenied
     events, filters, errors = _audit_queryset(request)
@@ -90,7 +91,7 @@ def audit_list(request: HttpRequest) -> HttpResponse:
         "errors": errors,
         "querystring": querystring_without_page(request),
     }
-    template = "core/audit_list.html#results" if request.htmx else "core/audit_list.html"  # type: ignore[attr-defined]
+    template = "core/audit_list.html#results" if request.htmx else "core/audit_list.html"
     return render(request, template, context)
 
 
