@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from typing import cast
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -13,15 +11,16 @@ from django.views.decorators.http import require_POST
 
 from sinergi.accounts.actions import TokenError, create_api_token, revoke_api_token
 from sinergi.accounts.forms import ApiTokenForm
+from sinergi.accounts.http import AuthenticatedHttpRequest
 from sinergi.accounts.mfa import mfa_missing
 from sinergi.accounts.models import ApiToken, User
 
 
 @login_required
-def tokens(request: HttpRequest) -> HttpResponse:
+def tokens(request: AuthenticatedHttpRequest) -> HttpResponse:
     """List, create and revoke the user's own API tokens. A new token is shown once."""
     new_token = None
-    user = cast(User, request.user)
+    user = request.user
     form = ApiTokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -39,17 +38,15 @@ def tokens(request: HttpRequest) -> HttpResponse:
             "new_token": new_token,
             "mfa_missing": mfa_missing(user),
             "token_days": settings.API_TOKEN_DAYS,
-            "tokens": ApiToken.objects.filter(user=cast(User, request.user)).order_by(
-                "revoked_at", "-created_at"
-            ),
+            "tokens": ApiToken.objects.filter(user=user).order_by("revoked_at", "-created_at"),
         },
     )
 
 
 @login_required
 @require_POST
-def revoke_token(request: HttpRequest, pk: int) -> HttpResponse:
-    user = cast(User, request.user)
+def revoke_token(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    user = request.user
     token = get_object_or_404(ApiToken, pk=pk, user=user)
     revoke_api_token(token=token, by=user)
     messages.success(request, _("Token “%(name)s” revoked.") % {"name": token.name})
@@ -57,14 +54,14 @@ def revoke_token(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def notifications(request: HttpRequest) -> HttpResponse:
+def notifications(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The user's notifications; opening the page marks them read."""
     from django.utils import timezone
 
     from sinergi.accounts.models import Notification
     from sinergi.core.pagination import paginate
 
-    user = cast(User, request.user)
+    user = request.user
     if request.method == "POST":
         user.email_notifications = request.POST.get("email_notifications") == "on"
         user.save(update_fields=["email_notifications"])

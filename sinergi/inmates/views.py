@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -8,18 +8,17 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Prefetch
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from sinergi.accounts.models import User
+from sinergi.accounts.http import AuthenticatedHttpRequest
 from sinergi.core import audit
 from sinergi.core.errors import Conflict
 from sinergi.core.pagination import paginate, querystring_without_page
 from sinergi.core.permissions import has_perm
-from sinergi.core.roles import OFFICER_ROLES
 from sinergi.core.scoping import scope_of
 from sinergi.inmates import actions, importer, parsing
 from sinergi.inmates.calculation import calculation_for, next_remissions_for
@@ -40,12 +39,8 @@ from sinergi.inmates.models import DisciplinaryRecord, ImportBatch, Inmate, Inma
 from sinergi.orgs.models import Facility
 
 
-def _user(request: HttpRequest) -> User:
-    return cast(User, request.user)
-
-
 def get_inmate_for_user(
-    request: HttpRequest, pk: int, *, perm: str = "inmates.view_inmate"
+    request: AuthenticatedHttpRequest, pk: int, *, perm: str = "inmates.view_inmate"
 ) -> Inmate:
     """The inmate if the user can see it (else 404), and may do ``perm`` (else 403)."""
     inmate = get_object_or_404(
@@ -56,12 +51,7 @@ def get_inmate_for_user(
     return inmate
 
 
-def _facilities_for_writing(request: HttpRequest) -> list[Facility]:
-    ids = scope_of(request.user).facility_ids(*OFFICER_ROLES)
-    return list(Facility.objects.filter(pk__in=ids).order_by("name"))
-
-
-def _filtered_inmates(request: HttpRequest) -> tuple[Any, InmateFilterForm]:
+def _filtered_inmates(request: AuthenticatedHttpRequest) -> tuple[Any, InmateFilterForm]:
     form = InmateFilterForm(request.GET or None)
     inmates = Inmate.objects.for_user(request.user).select_related("facility", "sentence")
     if form.is_valid():
@@ -79,7 +69,7 @@ def _filtered_inmates(request: HttpRequest) -> tuple[Any, InmateFilterForm]:
 
 
 @login_required
-def inmate_list(request: HttpRequest) -> HttpResponse:
+def inmate_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not has_perm(request.user, "inmates.view_inmate"):
         raise Http404
     inmates, form = _filtered_inmates(request)
@@ -89,10 +79,10 @@ def inmate_list(request: HttpRequest) -> HttpResponse:
         "page": page,
         "form": form,
         "querystring": querystring_without_page(request),
-        "can_change": bool(_facilities_for_writing(request)),
+        "can_change": Facility.objects.writable_by(request.user).exists(),
         "show_facility": scope_of(request.user).is_admin or bool(scope_of(request.user).region_ids),
     }
-    template = "inmates/inmate_list.html#results" if request.htmx else "inmates/inmate_list.html"  # type: ignore[attr-defined]
+    template = "inmates/inmate_list.html#results" if request.htmx else "inmates/inmate_list.html"
     return render(request, template, context)
 
 
@@ -159,7 +149,7 @@ def _due_list(due: Any) -> list[Any]:
 
 
 @login_required
-def inmate_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def inmate_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     inmate = get_object_or_404(
         Inmate.objects.for_user(request.user)
         .select_related("facility", "sentence")
@@ -199,8 +189,8 @@ def inmate_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def inmate_create(request: HttpRequest) -> HttpResponse:
-    facilities = _facilities_for_writing(request)
+def inmate_create(request: AuthenticatedHttpRequest) -> HttpResponse:
+    facilities = list(Facility.objects.writable_by(request.user))
     if not facilities:
         raise PermissionDenied
     inmate_form = InmateForm(request.POST or None, prefix="inmate")
@@ -215,7 +205,7 @@ def inmate_create(request: HttpRequest) -> HttpResponse:
             sentence = {f: sentence_form.cleaned_data[f] for f in SentenceForm.Meta.fields}
             try:
                 inmate = actions.create_inmate(
-                    facility=facility, inmate=data, sentence=sentence, by=_user(request)
+                    facility=facility, inmate=data, sentence=sentence, by=request.user
                 )
             except Conflict as exc:
                 inmate_form.add_error("registration_number", exc.detail)
@@ -230,7 +220,7 @@ def inmate_create(request: HttpRequest) -> HttpResponse:
 
 
 def _edit(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     pk: int,
     form_class: Any,
     instance_of: Any,
@@ -260,13 +250,13 @@ def _edit(
 
 
 @login_required
-def inmate_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def inmate_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _edit(
         request,
         pk,
         InmateForm,
         lambda i: i,
-        lambda i, _obj, v: actions.update_inmate(inmate=i, values=v, by=_user(request)),
+        lambda i, _obj, v: actions.update_inmate(inmate=i, values=v, by=request.user),
         _("Correct identity"),
     )
 
@@ -279,43 +269,43 @@ def _sentence_or_404(inmate: Inmate) -> Any:
 
 
 @login_required
-def sentence_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def sentence_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _edit(
         request,
         pk,
         SentenceForm,
         _sentence_or_404,
-        lambda i, obj, v: actions.update_sentence(sentence=obj, values=v, by=_user(request)),
+        lambda i, obj, v: actions.update_sentence(sentence=obj, values=v, by=request.user),
         _("Correct sentence"),
     )
 
 
 @login_required
-def remission_create(request: HttpRequest, pk: int) -> HttpResponse:
+def remission_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _edit(
         request,
         pk,
         RemissionForm,
         lambda i: None,
-        lambda i, _obj, v: actions.add_remission(inmate=i, values=v, by=_user(request)),
+        lambda i, _obj, v: actions.add_remission(inmate=i, values=v, by=request.user),
         _("Record remisi"),
     )
 
 
 @login_required
-def disciplinary_create(request: HttpRequest, pk: int) -> HttpResponse:
+def disciplinary_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _edit(
         request,
         pk,
         DisciplinaryForm,
         lambda i: None,
-        lambda i, _obj, v: actions.record_disciplinary(inmate=i, values=v, by=_user(request)),
+        lambda i, _obj, v: actions.record_disciplinary(inmate=i, values=v, by=request.user),
         _("Record Register F entry"),
     )
 
 
 @login_required
-def disciplinary_edit(request: HttpRequest, pk: int, record_pk: int) -> HttpResponse:
+def disciplinary_edit(request: AuthenticatedHttpRequest, pk: int, record_pk: int) -> HttpResponse:
     def instance_of(inmate: Inmate) -> DisciplinaryRecord:
         return get_object_or_404(DisciplinaryRecord, pk=record_pk, inmate=inmate)
 
@@ -324,18 +314,18 @@ def disciplinary_edit(request: HttpRequest, pk: int, record_pk: int) -> HttpResp
         pk,
         DisciplinaryForm,
         instance_of,
-        lambda i, obj, v: actions.update_disciplinary(record=obj, values=v, by=_user(request)),
+        lambda i, obj, v: actions.update_disciplinary(record=obj, values=v, by=request.user),
         _("Correct Register F entry"),
     )
 
 
 @login_required
-def assessment_create(request: HttpRequest, pk: int) -> HttpResponse:
+def assessment_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     def record(inmate: Inmate, _obj: Any, values: dict[str, Any]) -> Any:
         note = values.pop("note", "")
         month = values.pop("month")
         return actions.record_assessment(
-            inmate=inmate, month=month, scores=values, note=note, by=_user(request)
+            inmate=inmate, month=month, scores=values, note=note, by=request.user
         )
 
     inmate = get_inmate_for_user(request, pk, perm="inmates.score_inmate")
@@ -357,7 +347,7 @@ def assessment_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def status_change(request: HttpRequest, pk: int) -> HttpResponse:
+def status_change(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     inmate = get_inmate_for_user(request, pk, perm="inmates.change_inmate")
     form = StatusForm(request.POST or None, initial={"status": inmate.status})
     if request.method == "POST" and form.is_valid():
@@ -366,7 +356,7 @@ def status_change(request: HttpRequest, pk: int) -> HttpResponse:
                 inmate=inmate,
                 status=form.cleaned_data["status"],
                 on=form.cleaned_data["on"],
-                by=_user(request),
+                by=request.user,
             )
         except Conflict as exc:
             form.add_error("status", exc.detail)
@@ -382,7 +372,7 @@ def status_change(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def rights_worklist(request: HttpRequest) -> HttpResponse:
+def rights_worklist(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not has_perm(request.user, "inmates.view_inmate"):
         raise Http404
     form = WorklistFilterForm(request.GET or None)
@@ -415,10 +405,10 @@ def rights_worklist(request: HttpRequest) -> HttpResponse:
 # --- import ---------------------------------------------------------------------------
 
 
-def _import_facility(request: HttpRequest) -> list[Facility]:
+def _import_facility(request: AuthenticatedHttpRequest) -> list[Facility]:
     facilities = [
         f
-        for f in _facilities_for_writing(request)
+        for f in Facility.objects.writable_by(request.user)
         if has_perm(request.user, "inmates.import_inmates", f)
     ]
     if not facilities:
@@ -427,7 +417,7 @@ def _import_facility(request: HttpRequest) -> list[Facility]:
 
 
 @login_required
-def import_start(request: HttpRequest) -> HttpResponse:
+def import_start(request: AuthenticatedHttpRequest) -> HttpResponse:
     facilities = _import_facility(request)
     form = ImportUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -440,7 +430,7 @@ def import_start(request: HttpRequest) -> HttpResponse:
                 facility=facility,
                 upload=upload,
                 filename=upload.name,
-                by=_user(request),
+                by=request.user,
                 dry_run=form.cleaned_data["dry_run"],
                 encoding=form.cleaned_data["encoding"],
             )
@@ -464,7 +454,7 @@ def import_start(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _batch_for(request: HttpRequest, pk: int) -> ImportBatch:
+def _batch_for(request: AuthenticatedHttpRequest, pk: int) -> ImportBatch:
     facilities = _import_facility(request)
     return get_object_or_404(
         ImportBatch.objects.select_related("facility", "uploaded_by"),
@@ -474,7 +464,7 @@ def _batch_for(request: HttpRequest, pk: int) -> ImportBatch:
 
 
 @login_required
-def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def import_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     batch = _batch_for(request, pk)
     if batch.status == ImportStatus.RUNNING and importer.mark_interrupted(
         facilities=[batch.facility_id]
@@ -487,16 +477,16 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
         )
         if request.method == "POST" and form.is_valid():
             with transaction.atomic():
-                importer.set_mapping(batch=batch, mapping=form.mapping(), by=_user(request))
+                importer.set_mapping(batch=batch, mapping=form.mapping(), by=request.user)
             return redirect(batch)
     context = {"batch": batch, "form": form, "errors": batch.errors[:200]}
-    if request.htmx:  # type: ignore[attr-defined]
+    if request.htmx:
         return render(request, "inmates/import_detail.html#status", context)
     return render(request, "inmates/import_detail.html", context)
 
 
 @login_required
-def import_errors_csv(request: HttpRequest, pk: int) -> HttpResponse:
+def import_errors_csv(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     batch = _batch_for(request, pk)
     response = HttpResponse(
         parsing.errors_to_csv([parsing.error_from_dict(e) for e in batch.errors]),
@@ -508,10 +498,10 @@ def import_errors_csv(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def import_checked(request: HttpRequest, pk: int) -> HttpResponse:
+def import_checked(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     batch = _batch_for(request, pk)
     try:
-        imported = importer.import_checked(batch=batch, by=_user(request))
+        imported = importer.import_checked(batch=batch, by=request.user)
     except Conflict as exc:
         messages.error(request, exc.detail)
         return redirect(batch)
@@ -520,10 +510,10 @@ def import_checked(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def import_retry(request: HttpRequest, pk: int) -> HttpResponse:
+def import_retry(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     batch = _batch_for(request, pk)
     try:
-        importer.retry_import(batch=batch, by=_user(request))
+        importer.retry_import(batch=batch, by=request.user)
     except Conflict as exc:
         messages.error(request, exc.detail)
     return redirect(batch)

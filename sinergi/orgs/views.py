@@ -2,28 +2,29 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
+from sinergi.core.http import HtmxHttpRequest
 from sinergi.core.pagination import paginate, querystring_without_page
 from sinergi.orgs.models import Facility, FacilityKind, Partner, PartnerKind
 
 
-def get_facility_for_user(request: HttpRequest, code: str) -> Facility:
+def get_facility_for_user(request: HtmxHttpRequest, code: str) -> Facility:
     """The facility with ``code`` if the user may see it; 404 otherwise."""
     return get_object_or_404(
         Facility.objects.for_user(request.user).select_related("region"), code=code
     )
 
 
-def get_partner_for_user(request: HttpRequest, code: str) -> Partner:
+def get_partner_for_user(request: HtmxHttpRequest, code: str) -> Partner:
     return get_object_or_404(
         Partner.objects.for_user(request.user).select_related("parent", "region"), code=code
     )
 
 
 @login_required
-def facility_list(request: HttpRequest) -> HttpResponse:
+def facility_list(request: HtmxHttpRequest) -> HttpResponse:
     facilities = Facility.objects.for_user(request.user)
     if not facilities.exists():
         # Partner users and others without a facility have no facility pages at all.
@@ -46,13 +47,13 @@ def facility_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def facility_detail(request: HttpRequest, code: str) -> HttpResponse:
+def facility_detail(request: HtmxHttpRequest, code: str) -> HttpResponse:
     facility = get_facility_for_user(request, code)
     return render(request, "orgs/facility_detail.html", {"facility": facility})
 
 
 @login_required
-def partner_list(request: HttpRequest) -> HttpResponse:
+def partner_list(request: HtmxHttpRequest) -> HttpResponse:
     partners = Partner.objects.for_user(request.user)
     q = request.GET.get("q", "").strip()
     kind = request.GET.get("kind", "")
@@ -70,12 +71,12 @@ def partner_list(request: HttpRequest) -> HttpResponse:
         "kinds": PartnerKind.choices,
         "querystring": querystring_without_page(request),
     }
-    template = "orgs/partner_list.html#results" if request.htmx else "orgs/partner_list.html"  # type: ignore[attr-defined]
+    template = "orgs/partner_list.html#results" if request.htmx else "orgs/partner_list.html"
     return render(request, template, context)
 
 
 @login_required
-def partner_detail(request: HttpRequest, code: str) -> HttpResponse:
+def partner_detail(request: HtmxHttpRequest, code: str) -> HttpResponse:
     partner = get_partner_for_user(request, code)
     return render(
         request,
