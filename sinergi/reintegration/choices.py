@@ -23,7 +23,7 @@ class NeedStatus(models.TextChoices):
     NOT_NEEDED = "not_needed", _("Not needed")
 
 
-OPEN_NEED_STATUSES = ("not_started", "in_progress")
+OPEN_NEED_STATUSES = (NeedStatus.NOT_STARTED, NeedStatus.IN_PROGRESS)
 
 
 class Responsible(models.TextChoices):
@@ -54,8 +54,10 @@ class Outcome(models.TextChoices):
 
 
 class PlanStatus(models.TextChoices):
+    """The state of a person's plan, as the release worklist filters it (``?plan=``)."""
+
     NONE = "none", _("No plan yet")
-    IN_PROGRESS = "in_progress", _("Needs open")
+    OPEN = "open", _("Needs still open")
     READY = "ready", _("Every need settled")
 
 

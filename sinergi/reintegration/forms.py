@@ -9,17 +9,19 @@ admin give the same answer.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from sinergi.accounts.models import User
-from sinergi.inmates.choices import CrimeCategory
+from sinergi.inmates.choices import CrimeCategory, Right
 from sinergi.orgs.models import Facility, Partner
 from sinergi.programs.choices import ProgramCategory
-from sinergi.reintegration.choices import LawfulBasis, NeedStatus, Responsible
+from sinergi.reintegration.choices import LawfulBasis, NeedStatus, PlanStatus, Responsible
 from sinergi.reintegration.models import Need
+from sinergi.reintegration.queries import DEFAULT_HORIZON_DAYS, MAX_HORIZON_DAYS
 
 DATE_ERROR = _("Give a date as YYYY-MM-DD.")
 WHOLE_NUMBER_ERROR = _("Give a whole number.")
@@ -183,3 +185,50 @@ class JobPostForm(forms.Form):
     application = forms.IntegerField(required=False, min_value=1)
     status = text_field()
     note = text_field()
+
+
+# --- list filters (the query string) ---------------------------------------------------
+#
+# A filter that does not parse is never a 500: a value outside its list is ignored (the
+# filter's default), a number of days is brought within its bounds and the page says so.
+
+
+@dataclass(frozen=True)
+class WorklistFilters:
+    days: int  # from 1 to MAX_HORIZON_DAYS
+    right: str  # "" (release or any right) or a Right
+    plan: str  # "" (all) or a PlanStatus
+    adjusted: bool  # the days asked were not a whole number from 1 to MAX_HORIZON_DAYS
+
+
+class WorklistFilterForm(forms.Form):
+    """The release worklist's filters: ``?days=&right=&plan=``."""
+
+    days = forms.IntegerField(required=False)
+    right = forms.ChoiceField(choices=[("", ""), *Right.choices], required=False)
+    plan = forms.ChoiceField(choices=[("", ""), *PlanStatus.choices], required=False)
+
+    def filters(self) -> WorklistFilters:
+        """The filters to apply: each value that does not parse is its default."""
+        self.is_valid()
+        data = self.cleaned_data
+        asked = str(self.data.get("days", "")).strip()
+        days = data.get("days")
+        horizon = DEFAULT_HORIZON_DAYS if days is None else max(1, min(days, MAX_HORIZON_DAYS))
+        return WorklistFilters(
+            days=horizon,
+            right=data.get("right") or "",
+            plan=data.get("plan") or "",
+            adjusted=bool(asked) and (days is None or days != horizon),
+        )
+
+
+class FollowUpFilterForm(forms.Form):
+    """The follow-up list's filter: ``?show=all`` lists the done ones too; any other
+    value lists those to do."""
+
+    show = forms.ChoiceField(choices=[("", ""), ("all", "all")], required=False)
+
+    def include_done(self) -> bool:
+        self.is_valid()
+        return self.cleaned_data.get("show") == "all"

@@ -106,20 +106,29 @@ def follow_ups_for(user: Any) -> Any:
     )
 
 
-def worklist_queryset(user: Any, today: datetime.date, horizon_days: int) -> Any:
+def worklist_queryset(
+    user: Any, today: datetime.date, horizon_days: int, *, right: str = "", plan: str = ""
+) -> Any:
     """Inmates in custody whose release, or earliest integration right, falls within the
-    horizon, with their plan's state; sorted by the nearer of the two dates."""
-    from sinergi.reintegration.choices import OPEN_NEED_STATUSES
+    horizon, with their plan's state; sorted by the nearer of the two dates.
+
+    ``right`` (a ``Right``) keeps those eligible for that right within the horizon;
+    ``plan`` (a ``PlanStatus``) those whose plan is in that state. An empty value (or one
+    outside its list) filters nothing."""
+    from sinergi.inmates.choices import InmateStatus, Right, RightStatus
+    from sinergi.reintegration.choices import OPEN_NEED_STATUSES, PlanStatus
     from sinergi.reintegration.models import Need, ReintegrationPlan
 
     until = today + datetime.timedelta(days=horizon_days)
     open_needs = Need.objects.filter(plan__inmate=OuterRef("pk"), status__in=OPEN_NEED_STATUSES)
-    return (
+    rows = (
         inmates_for(user)
-        .filter(status="in_custody")
+        .filter(status=InmateStatus.IN_CUSTODY)
         .select_related("sentence", "facility")
         .annotate(
-            earliest_right=Min("rights__eligible_from", filter=Q(rights__status="eligible")),
+            earliest_right=Min(
+                "rights__eligible_from", filter=Q(rights__status=RightStatus.ELIGIBLE)
+            ),
             has_plan=Exists(ReintegrationPlan.objects.filter(inmate=OuterRef("pk"))),
             open_needs=Count(
                 "reintegration_plan__needs",
@@ -131,6 +140,28 @@ def worklist_queryset(user: Any, today: datetime.date, horizon_days: int) -> Any
         .annotate(needs_open=Exists(open_needs))
         .order_by("sentence__expiry_after_remission", "name", "id")
     )
+    if right in Right.values:
+        rows = rows.filter(
+            rights__right=right,
+            rights__status=RightStatus.ELIGIBLE,
+            rights__eligible_from__lte=until,
+        )
+    if plan == PlanStatus.NONE:
+        rows = rows.filter(has_plan=False)
+    elif plan == PlanStatus.OPEN:
+        rows = rows.filter(needs_open=True)
+    elif plan == PlanStatus.READY:
+        rows = rows.filter(has_plan=True, needs_open=False)
+    return rows
+
+
+def follow_up_list(user: Any, *, include_done: bool = False) -> Any:
+    """The follow-ups ``user`` reaches (:func:`follow_ups_for`), those to do first by due
+    date; the done ones only with ``include_done``."""
+    rows = (
+        follow_ups_for(user).select_related("release__inmate").order_by("done_on", "due_on", "id")
+    )
+    return rows if include_done else rows.filter(done_on__isnull=True)
 
 
 def applications_seen(user: Any, opening: Any, *, is_employer: bool) -> Any:

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
+from sinergi.accounts.http import AuthenticatedHttpRequest
 from sinergi.accounts.models import User
 from sinergi.core import audit
 from sinergi.core.api import Conflict
@@ -31,6 +32,7 @@ from sinergi.reintegration.choices import (
     NeedStatus,
     Outcome,
     Pathway,
+    PlanStatus,
     ReferralStatus,
     Responsible,
 )
@@ -41,6 +43,7 @@ from sinergi.reintegration.queries import (
     applications_counted,
     applications_seen,
     consents_for,
+    follow_up_list,
     follow_ups_for,
     inmates_for,
     needs_for,
@@ -111,31 +114,14 @@ def _user(request: HttpRequest) -> User:
 
 
 @login_required
-def worklist(request: HttpRequest) -> HttpResponse:
+def worklist(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not has_perm(request.user, "reintegration.view_plan"):
         raise Http404
     today = timezone.localdate()
-    asked = request.GET.get("days", "").strip()
-    try:
-        horizon = max(1, min(int(asked or DEFAULT_HORIZON_DAYS), MAX_HORIZON_DAYS))
-    except ValueError:
-        horizon = DEFAULT_HORIZON_DAYS
-    # Said, not corrected in silence: a number of days from 1 to 730.
-    adjusted = bool(asked) and asked != str(horizon)
-    rows = worklist_queryset(request.user, today, horizon)
-    right = request.GET.get("right", "")
-    if right in Right.values:
-        until = today + datetime.timedelta(days=horizon)
-        rows = rows.filter(
-            rights__right=right, rights__status="eligible", rights__eligible_from__lte=until
-        )
-    plan = request.GET.get("plan", "")
-    if plan == "none":
-        rows = rows.filter(has_plan=False)
-    elif plan == "open":
-        rows = rows.filter(needs_open=True)
-    elif plan == "ready":
-        rows = rows.filter(has_plan=True, needs_open=False)
+    # A filter that does not parse is its default; days out of bounds are said, not
+    # corrected in silence (a number of days from 1 to 730).
+    chosen = forms.WorklistFilterForm(request.GET).filters()
+    rows = worklist_queryset(request.user, today, chosen.days, right=chosen.right, plan=chosen.plan)
     page = paginate(request, rows)
     audit.read_list(request, "reintegration.worklist.list", count=page.paginator.count)
     return render(
@@ -143,13 +129,14 @@ def worklist(request: HttpRequest) -> HttpResponse:
         "reintegration/worklist.html",
         {
             "page": page,
-            "days": horizon,
-            "adjusted": adjusted,
+            "days": chosen.days,
+            "adjusted": chosen.adjusted,
             "max_days": MAX_HORIZON_DAYS,
-            "until": today + datetime.timedelta(days=horizon),
-            "plan": plan,
+            "until": today + datetime.timedelta(days=chosen.days),
+            "plan": chosen.plan,
+            "plans": PlanStatus.choices,
             "today": today,
-            "right": right,
+            "right": chosen.right,
             "rights": Right.choices,
             "querystring": querystring_without_page(request),
         },
@@ -469,15 +456,9 @@ def handover_pdf(request: HttpRequest, inmate_pk: int) -> HttpResponse:
 
 
 @login_required
-def follow_ups(request: HttpRequest) -> HttpResponse:
-    rows = (
-        follow_ups_for(request.user)
-        .select_related("release__inmate")
-        .order_by("done_on", "due_on", "id")
-    )
-    if request.GET.get("show") != "all":
-        rows = rows.filter(done_on__isnull=True)
-    page = paginate(request, rows)
+def follow_ups(request: AuthenticatedHttpRequest) -> HttpResponse:
+    include_done = forms.FollowUpFilterForm(request.GET).include_done()
+    page = paginate(request, follow_up_list(request.user, include_done=include_done))
     audit.read_list(request, "followup.list", count=page.paginator.count)
     return render(
         request,
@@ -486,7 +467,7 @@ def follow_ups(request: HttpRequest) -> HttpResponse:
             "page": page,
             "today": timezone.localdate(),
             "querystring": querystring_without_page(request),
-            "show": request.GET.get("show", ""),
+            "show": "all" if include_done else "",
         },
     )
 
