@@ -14,6 +14,12 @@ database, no import of the code checked).
   records an audit event, directly or through another function of its own module — runs
   in ``transaction.atomic`` (decorated, or every write inside a ``with
   transaction.atomic()`` block), takes keyword-only arguments, and takes ``by``.
+* Permissions: an actions module asks django-rules (``require_perm`` / ``has_perm``
+  with a predicate of the app's ``rules.py``), never an inline role set: no
+  ``scope_of(…)``, no ``.facility_roles`` / ``.facility_ids`` / ``.partner_ids`` /
+  ``.region_ids`` of a scope, no role group (``OFFICER_ROLES``, ``STAFF_ROLES``,
+  ``REPORT_READER_ROLES``) in an actions module. The page, the API and the admin then
+  give the same answer, because they ask the same predicate.
 * Every domain app has ``queries.py``, ``actions.py`` and ``rules.py`` (a module or a
   package of that name).
 
@@ -74,7 +80,7 @@ WRITE_FUNCTIONS = frozenset({"bulk_update_with_history", "bulk_create_with_histo
 
 @dataclass(frozen=True)
 class Violation:
-    rule: str  # "layer", "action", "app-module"
+    rule: str  # "layer", "action", "permission", "app-module"
     path: str  # relative to the project root
     line: int
     detail: str
@@ -361,6 +367,46 @@ def action_violations(root: Path) -> list[Violation]:
     return found
 
 
+# What an inline role check looks like in an actions module.
+SCOPE_CALLS = frozenset({"scope_of"})
+SCOPE_ATTRIBUTES = frozenset({"facility_roles", "facility_ids", "partner_ids", "region_ids"})
+ROLE_GROUPS = frozenset({"OFFICER_ROLES", "STAFF_ROLES", "REPORT_READER_ROLES"})
+
+
+def permission_violations(root: Path) -> list[Violation]:
+    """Every inline role check in an actions module (instead of ``require_perm``)."""
+    root = Path(root)
+    found: list[Violation] = []
+    for path in _python_files(root / "sinergi"):
+        if not _is_actions_module(root, path):
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+        rel = str(path.relative_to(root))
+        for node in ast.walk(tree):
+            what: str | None = None
+            if isinstance(node, ast.Call) and _call_name(node.func) in SCOPE_CALLS:
+                what = f"{_call_name(node.func)}()"
+            elif isinstance(node, ast.Attribute) and node.attr in SCOPE_ATTRIBUTES:
+                what = f".{node.attr}"
+            elif isinstance(node, ast.Name) and node.id in ROLE_GROUPS:
+                what = node.id
+            elif isinstance(node, ast.alias) and node.name in (SCOPE_CALLS | ROLE_GROUPS):
+                continue  # the import alone is reported where the name is used
+            if what is None:
+                continue
+            found.append(
+                Violation(
+                    rule="permission",
+                    path=rel,
+                    line=getattr(node, "lineno", 0),
+                    detail=f"an inline role check ({what}): ask require_perm(by, perm, obj) "
+                    "with a predicate of the app's rules.py",
+                    key=f"{rel}: {what}",
+                )
+            )
+    return found
+
+
 def app_module_violations(root: Path, apps: Iterable[str] = DOMAIN_APPS) -> list[Violation]:
     """Every domain app lacking one of queries, actions, rules (a module or a package)."""
     root = Path(root)
@@ -386,4 +432,9 @@ def app_module_violations(root: Path, apps: Iterable[str] = DOMAIN_APPS) -> list
 
 
 def all_violations(root: Path) -> list[Violation]:
-    return [*layer_violations(root), *action_violations(root), *app_module_violations(root)]
+    return [
+        *layer_violations(root),
+        *action_violations(root),
+        *permission_violations(root),
+        *app_module_violations(root),
+    ]

@@ -11,6 +11,7 @@ from tests.conventions.checker import (
     all_violations,
     app_module_violations,
     layer_violations,
+    permission_violations,
 )
 
 
@@ -237,3 +238,56 @@ def test_an_app_without_queries_actions_or_rules_is_reported(tmp_path):
         "sinergi/privacy/rules.py",
         "sinergi/orgs/actions.py",
     }
+
+
+def test_an_inline_role_check_in_an_action_is_a_permission_violation(tmp_path):
+    root = _project(
+        tmp_path,
+        {
+            "sinergi/cooperation/actions.py": """
+                from django.core.exceptions import PermissionDenied
+                from django.db import transaction
+
+                from sinergi.core.roles import OFFICER_ROLES
+                from sinergi.core.scoping import scope_of
+
+
+                @transaction.atomic
+                def create_request(*, facility, by):
+                    if not scope_of(by).facility_roles.get(facility.pk, frozenset()) & set(
+                        OFFICER_ROLES
+                    ):
+                        raise PermissionDenied("no")
+                    facility.save()
+            """,
+        },
+    )
+    found = permission_violations(root)
+    assert {v.key for v in found} == {
+        "sinergi/cooperation/actions.py: scope_of()",
+        "sinergi/cooperation/actions.py: .facility_roles",
+        "sinergi/cooperation/actions.py: OFFICER_ROLES",
+    }
+    assert {v.rule for v in found} == {"permission"}
+    assert {v.line for v in found} == {11, 12}
+
+
+def test_an_action_that_asks_require_perm_has_no_permission_violation(tmp_path):
+    root = _project(
+        tmp_path,
+        {
+            "sinergi/cooperation/actions.py": """
+                from django.db import transaction
+
+                from sinergi.core.permissions import require_perm
+
+
+                @transaction.atomic
+                def create_request(*, facility, by):
+                    require_perm(by, "cooperation.add_request", facility, message="no")
+                    facility.save()
+            """,
+        },
+    )
+    assert permission_violations(root) == []
+    assert all_violations(root) == []
