@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
 from sinergi.core import audit
+from sinergi.core.audit_actions import AuditAction
 from sinergi.core.models import AuditEvent
 
 
@@ -19,12 +20,16 @@ class AuditedAdmin(SimpleHistoryAdmin):
             super().save_model(request, obj, form, change)
             changed = {name: form.cleaned_data.get(name) for name in form.changed_data}
             changed.pop("password", None)
-            action = "admin.change" if change else "admin.create"
-            audit.record(f"{action}", by=request.user, target=obj, changes=changed)
+            audit.record(
+                AuditAction.ADMIN_CHANGE if change else AuditAction.ADMIN_CREATE,
+                by=request.user,
+                target=obj,
+                changes=changed,
+            )
 
     def delete_model(self, request: HttpRequest, obj: models.Model) -> None:
         with transaction.atomic():
-            audit.record("admin.delete", by=request.user, target=obj)
+            audit.record(AuditAction.ADMIN_DELETE, by=request.user, target=obj)
             super().delete_model(request, obj)
 
 

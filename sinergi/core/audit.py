@@ -1,4 +1,8 @@
-"""Writing the audit trail. Every action in ``actions.py`` calls :func:`record`."""
+"""Writing the audit trail. Every action in ``actions.py`` calls :func:`record`.
+
+An event names one of the actions of :class:`~sinergi.core.audit_actions.AuditAction`
+(the vocabulary, each action with its label); any other action is refused.
+"""
 
 from __future__ import annotations
 
@@ -10,8 +14,23 @@ from typing import Any
 from django.core.files import File
 from django.db import models
 
+from sinergi.core.audit_actions import AuditAction
 from sinergi.core.middleware import current_request_context
 from sinergi.core.models import AuditEvent
+
+__all__ = ["AuditAction", "complete_list_read", "diff", "read", "read_list", "record"]
+
+_KNOWN = frozenset(AuditAction.values)
+
+
+def _known(action: str) -> str:
+    """``action`` if the vocabulary lists it; otherwise a ValueError (a bug, not input)."""
+    if action not in _KNOWN:
+        raise ValueError(
+            f"{action!r} is not an audit action: add it, with its label, to"
+            " sinergi.core.audit_actions.AuditAction (and its Indonesian translation)."
+        )
+    return action
 
 
 def _jsonable(value: Any) -> Any:
@@ -44,6 +63,7 @@ def record(
     ``by`` is the user who acted; it is None only for anonymous events (a failed login),
     which name the ``username`` that was tried instead.
     """
+    _known(action)
     context = current_request_context()
     actor = by if getattr(by, "is_authenticated", False) else None
     facility_id = getattr(facility, "pk", facility)
@@ -107,6 +127,7 @@ def read(
     details: Mapping[str, Any] | None = None,
 ) -> AuditEvent | None:
     """Audit the read of one person-level record (a page, a PDF, an API detail)."""
+    _known(action)
     if getattr(request, _AUDITED, False):
         return None
     setattr(request, _AUDITED, True)
@@ -133,6 +154,7 @@ def read_list(
     :class:`sinergi.core.api.PageNumber` passes no count: the event is written by the
     paginator once it has counted (no extra query).
     """
+    _known(action)
     if getattr(request, _AUDITED, False):
         return None
     if count is None:

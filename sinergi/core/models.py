@@ -9,6 +9,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from sinergi.core.audit_actions import audit_action_choices
 from sinergi.core.roles import Role
 from sinergi.core.scoping import scope_of
 
@@ -43,7 +44,9 @@ class AuditEvent(models.Model):
         related_name="audit_events",
     )
     actor_username = models.CharField(_("username"), max_length=150, blank=True)
-    action = models.CharField(_("action"), max_length=80, db_index=True)
+    action = models.CharField(
+        _("action"), max_length=80, db_index=True, choices=audit_action_choices
+    )
     target_type = models.CharField(_("record type"), max_length=80, blank=True)
     target_id = models.CharField(_("record id"), max_length=64, blank=True)
     target_repr = models.CharField(_("record"), max_length=200, blank=True)

@@ -17,6 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from sinergi.core import exports
+from sinergi.core.audit_actions import AuditAction
 from sinergi.core.http import HtmxHttpRequest
 from sinergi.core.models import AuditEvent
 from sinergi.core.navigation import home_cards_for
@@ -51,7 +52,8 @@ def home(request: HttpRequest) -> HttpResponse:
 def _audit_queryset(
     request: HttpRequest,
 ) -> tuple[QuerySet[AuditEvent], dict[str, str], list[str]]:
-    """Audit events the user may see, filtered by ``user``, ``record``, ``from`` and ``to``."""
+    """Audit events the user may see, filtered by ``user``, ``action`` (one action of the
+    vocabulary, or the start of one), ``record``, ``from`` and ``to``."""
     events = AuditEvent.objects.for_user(request.user).select_related("facility")
     filters = {
         k: request.GET.get(k, "").strip() for k in ("user", "action", "record", "from", "to")
@@ -59,7 +61,9 @@ def _audit_queryset(
     errors: list[str] = []
     if filters["user"]:
         events = events.filter(actor_username=filters["user"])
-    if filters["action"]:
+    if filters["action"] in AuditAction.values:
+        events = events.filter(action=filters["action"])
+    elif filters["action"]:  # a prefix, e.g. "auth." (links written before the list)
         events = events.filter(action__startswith=filters["action"])
     if filters["record"]:
         target_type, _sep, target_id = filters["record"].partition(":")
@@ -80,6 +84,11 @@ def _audit_queryset(
     return events, filters, errors
 
 
+def _action_options() -> list[tuple[str, str]]:
+    """The actions of the vocabulary as (value, label), by label in the active language."""
+    return sorted(((a.value, str(a.label)) for a in AuditAction), key=lambda o: o[1].lower())
+
+
 @login_required
 def audit_list(request: HtmxHttpRequest) -> HttpResponse:
     if not has_perm(request.user, "core.view_audit"):
@@ -88,6 +97,7 @@ def audit_list(request: HtmxHttpRequest) -> HttpResponse:
     context = {
         "page": paginate(request, events),
         "filters": filters,
+        "actions": _action_options(),
         "errors": errors,
         "querystring": querystring_without_page(request),
     }
@@ -110,6 +120,7 @@ def audit_csv(request: HttpRequest) -> StreamingHttpResponse:
         "time",
         "user",
         "action",
+        "action_label",
         "record_type",
         "record_id",
         "record",
@@ -119,6 +130,9 @@ def audit_csv(request: HttpRequest) -> StreamingHttpResponse:
         "ip_address",
     ]
 
+    # In the caller's language, decided now: the rows are written after the view returns.
+    labels = {a.value: str(a.label) for a in AuditAction}
+
     def rows() -> Iterator[str]:
         yield writer.writerow(header)
         for e in events.iterator(chunk_size=2000):
@@ -127,6 +141,7 @@ def audit_csv(request: HttpRequest) -> StreamingHttpResponse:
                     timezone.localtime(e.created_at).isoformat(),
                     e.actor_username,
                     e.action,
+                    labels.get(e.action, e.action),
                     e.target_type,
                     e.target_id,
                     e.target_repr,

@@ -12,6 +12,8 @@ from django.db import models
 from django.utils.formats import localize
 from django.utils.translation import gettext as _
 
+from sinergi.core.audit_actions import AuditAction
+
 register = template.Library()
 
 
@@ -60,3 +62,9 @@ def audit_changes(event: Any) -> list[tuple[str, str]]:
             text = _value(field, change)
         rows.append((label[:1].upper() + label[1:], text))
     return rows
+
+
+@register.filter
+def audit_action_known(action: str) -> bool:
+    """Whether ``action`` is one action of the vocabulary (not a prefix typed in a link)."""
+    return action in AuditAction.values
