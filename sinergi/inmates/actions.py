@@ -53,7 +53,7 @@ def create_inmate(
     sentence_row.full_clean()
     sentence_row.save()
     recalculate([record.pk])
-    admitted([record.pk])
+    admitted([record.pk], by=by)
     audit.record(
         "inmate.create",
         by=by,
@@ -197,8 +197,9 @@ def on_status_change(hook: Callable[..., None]) -> None:
         STATUS_CHANGE_HOOKS.append(hook)
 
 
-# Called with the ids of newly admitted inmates, as hook(inmate_ids=[...]) (the
-# reintegration app detects re-admissions after an earlier release).
+# Called with the ids of newly admitted inmates and the user who admitted them, as
+# hook(inmate_ids=[...], by=user) (the reintegration app detects re-admissions after an
+# earlier release).
 ADMISSION_HOOKS: list[Callable[..., object]] = []
 
 
@@ -207,9 +208,9 @@ def on_admission(hook: Callable[..., object]) -> None:
         ADMISSION_HOOKS.append(hook)
 
 
-def admitted(inmate_ids: list[int]) -> None:
+def admitted(inmate_ids: list[int], *, by: User | None) -> None:
     for hook in ADMISSION_HOOKS:
-        hook(inmate_ids=inmate_ids)
+        hook(inmate_ids=inmate_ids, by=by)
 
 
 ALLOWED_STATUS_CHANGES = {

@@ -522,7 +522,7 @@ def _write_chunk(
         InmateRight.objects.bulk_create(new_rights, batch_size=1000)
     ImportChange.objects.bulk_create(journal, batch_size=1000)
     recalculate(touched, today=today)
-    admitted(admitted_ids)
+    admitted(admitted_ids, by=by)
 
 
 def _restored(values: Mapping[str, Any]) -> dict[str, Any]:

@@ -606,9 +606,13 @@ def record_follow_up(*, follow_up: Any, values: Mapping[str, Any], by: User) -> 
 
 
 @transaction.atomic
-def detect_readmissions(*, inmate_ids: list[int]) -> int:
+def detect_readmissions(*, inmate_ids: list[int], by: User | None) -> int:
     """Link newly admitted inmates to an earlier release of the same person (by NIK, or
-    by name and birth date). Returns the number found."""
+    by name and birth date). Returns the number found.
+
+    Called by the inmates app when people are admitted (``inmates.actions.admitted``):
+    ``by`` is the user whose action admitted them (None for an import run with no user),
+    kept on each re-admission; all of them are linked or none."""
     from sinergi.reintegration.models import Readmission, Release
 
     new = list(Inmate.objects.filter(pk__in=inmate_ids).values("pk", "nik", "name", "birth_date"))
@@ -625,7 +629,10 @@ def detect_readmissions(*, inmate_ids: list[int]) -> int:
                 matched.add(person["pk"])
                 found.append(
                     Readmission(
-                        earlier_release=release, new_inmate_id=person["pk"], matched_by="nik"
+                        earlier_release=release,
+                        new_inmate_id=person["pk"],
+                        matched_by="nik",
+                        detected_by=by,
                     )
                 )
     rest = [n for n in new if n["pk"] not in matched and n["birth_date"]]
@@ -643,6 +650,7 @@ def detect_readmissions(*, inmate_ids: list[int]) -> int:
                         earlier_release=release,
                         new_inmate_id=person["pk"],
                         matched_by="name_birth_date",
+                        detected_by=by,
                     )
                 )
     Readmission.objects.bulk_create(found, ignore_conflicts=True)

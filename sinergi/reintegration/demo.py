@@ -185,5 +185,7 @@ def seed(out: TextIO) -> None:
             nik=first.nik,
             sex=first.sex,
         )
-        actions.detect_readmissions(inmate_ids=[again.pk])
+        actions.detect_readmissions(
+            inmate_ids=[again.pk], by=User.objects.filter(username="petugas.lobar").first()
+        )
     out.write(f"  reintegration: {plans} plans, {released} releases\n")

@@ -405,6 +405,16 @@ class Readmission(models.Model):
     )
     matched_by = models.CharField(_("matched by"), max_length=20)
     detected_at = models.DateTimeField(auto_now_add=True)
+    # Whose action admitted the person (an inmate added, an import): empty for an import
+    # run with no user, and for the re-admissions detected before this was recorded.
+    detected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("detected by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("re-admission")

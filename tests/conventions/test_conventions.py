@@ -32,8 +32,6 @@ BEING_RESTRUCTURED_UNDER_ISSUE_12 = frozenset(
         "programs: fill_free_places() writes outside transaction.atomic",
         # being restructured under issue 12
         "programs: end_for_inmate() writes outside transaction.atomic",
-        # being restructured under issue 12
-        "reintegration: detect_readmissions() takes no keyword-only `by`",  # inmates' hook
     }
 )
 

@@ -126,9 +126,30 @@ def test_re_admission_is_detected_by_nik(released, demo_world):
     again = make_inmate(
         facility=Facility.objects.get(code="lobar"), name="Lalu B.", nik="5203011203900001"
     )
-    actions.detect_readmissions(inmate_ids=[again.pk])
+    officer = User.objects.get(username="petugas.lobar")
+    actions.detect_readmissions(inmate_ids=[again.pk], by=officer)
     readmission = Readmission.objects.get(new_inmate=again)
     assert readmission.earlier_release == release and readmission.matched_by == "nik"
+    assert readmission.detected_by == officer
+
+
+def test_adding_an_inmate_detects_the_re_admission_as_the_user_who_added_them(released):
+    from sinergi.inmates import actions as inmate_actions
+
+    _person, release, _referral = released
+    officer = User.objects.get(username="petugas.lobar")
+    again = inmate_actions.create_inmate(
+        facility=Facility.objects.get(code="lobar"),
+        inmate={
+            "registration_number": "BI 778/26",
+            "name": "Lalu B.",
+            "nik": "5203011203900001",
+        },
+        sentence={"detention_start": datetime.date(2026, 11, 1), "term_years": 1},
+        by=officer,
+    )
+    readmission = Readmission.objects.get(new_inmate=again)
+    assert (readmission.earlier_release, readmission.detected_by) == (release, officer)
 
 
 def test_re_admission_is_detected_by_name_and_birth_date_on_import(released, tmp_path, settings):
