@@ -9,23 +9,31 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable, Mapping
+from pathlib import Path
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from sinergi.accounts.models import User
 from sinergi.core import audit
 from sinergi.core.errors import Conflict
+from sinergi.core.permissions import require_perm
+from sinergi.inmates import importer
 from sinergi.inmates.calculation import recalculate
-from sinergi.inmates.choices import InmateStatus, TermKind
+from sinergi.inmates.choices import ImportStatus, InmateStatus, TermKind
 from sinergi.inmates.models import (
+    ColumnMapping,
     DisciplinaryRecord,
+    ImportBatch,
     Inmate,
     MonthlyAssessment,
     Remission,
     Sentence,
 )
+from sinergi.inmates.rules import import_mapping_problems
 
 
 def _apply(instance: Any, values: Mapping[str, Any]) -> dict[str, list[Any]]:
@@ -240,3 +248,101 @@ def change_status(*, inmate: Inmate, status: str, on: datetime.date, by: User) -
     for hook in STATUS_CHANGE_HOOKS:
         hook(inmate=inmate, status=target.value, by=by)
     return inmate
+
+
+# --- imports ---------------------------------------------------------------------------
+# The upload and the background run are the importer's (:mod:`.importer`); what a person
+# does to an import from its page (choose its columns, import a checked file, try it
+# again) is here.
+
+
+def _may_import(by: User, batch: ImportBatch) -> None:
+    require_perm(
+        by,
+        "inmates.import_inmates",
+        batch.facility,
+        message=_("Only the facility's program officers and head import its inmates."),
+    )
+
+
+@transaction.atomic
+def set_import_mapping(*, batch: ImportBatch, mapping: Mapping[str, int], by: User) -> ImportBatch:
+    """Apply a column mapping chosen by the user, remember it for the facility, and queue
+    the import. A mapping without a required field, with a column the file lacks or one
+    column for two fields is refused (``ValidationError`` by field)."""
+    _may_import(by, batch)
+    if batch.status != ImportStatus.MAPPING:
+        raise Conflict(_("This import is not waiting for a column mapping."), code="not_mapping")
+    problems = import_mapping_problems(mapping, batch.headers)
+    if problems:
+        raise ValidationError(problems)
+    batch.mapping = {k: int(v) for k, v in mapping.items()}
+    batch.status = ImportStatus.QUEUED
+    batch.save(update_fields=["mapping", "status", "updated_at"])
+    ColumnMapping.objects.update_or_create(
+        facility=batch.facility,
+        defaults={"mapping": {k: batch.headers[v] for k, v in batch.mapping.items()}},
+    )
+    audit.record("import.mapping", by=by, target=batch, changes={"mapping": batch.mapping})
+    importer.enqueue(batch)
+    return batch
+
+
+@transaction.atomic
+def import_checked(*, batch: ImportBatch, by: User) -> ImportBatch:
+    """Import a file whose check ("check only") found every row valid, without uploading
+    it again: a new import of the same stored file, which checks the rows again."""
+    _may_import(by, batch)
+    if not (batch.dry_run and batch.status == ImportStatus.DONE):
+        raise Conflict(
+            _("Only a file whose check found every row valid can be imported from here."),
+            code="not_checked",
+        )
+    if not Path(batch.stored_path).exists():
+        raise Conflict(_("The checked file is no longer stored: upload it again."), code="gone")
+    imported = ImportBatch.objects.create(
+        facility=batch.facility,
+        uploaded_by=by,
+        filename=batch.filename,
+        stored_path=batch.stored_path,
+        headers=batch.headers,
+        mapping=batch.mapping,
+        encoding=batch.encoding,
+        status=ImportStatus.QUEUED,
+    )
+    audit.record(
+        "import.upload",
+        by=by,
+        target=imported,
+        facility=batch.facility,
+        changes={"filename": imported.filename, "dry_run": False, "checked_by_import": batch.pk},
+    )
+    importer.enqueue(imported)
+    return imported
+
+
+@transaction.atomic
+def retry_import(*, batch: ImportBatch, by: User) -> ImportBatch:
+    """Queue a failed or interrupted import again (the new run first undoes what the
+    earlier one wrote); audited. Anything else is a 409."""
+    _may_import(by, batch)
+    importer.mark_interrupted(facilities=[batch.facility_id])
+    previous = ImportBatch.objects.filter(pk=batch.pk).values_list("status", flat=True).first()
+    queued = ImportBatch.objects.filter(
+        pk=batch.pk, status__in=[ImportStatus.FAILED, ImportStatus.INTERRUPTED]
+    ).update(status=ImportStatus.QUEUED, updated_at=timezone.now())
+    if not queued:
+        raise Conflict(
+            _("Only an import that failed or was interrupted can be tried again."),
+            code="not_retryable",
+        )
+    audit.record(
+        "import.retry",
+        by=by,
+        target=batch,
+        facility=batch.facility,
+        changes={"status": [previous, ImportStatus.QUEUED]},
+    )
+    batch.refresh_from_db()
+    importer.enqueue(batch)
+    return batch

@@ -21,6 +21,7 @@ from sinergi.inmates.models import (
     Sentence,
 )
 from sinergi.inmates.parsing import FIELDS, normalise_registration_number
+from sinergi.inmates.rules import import_mapping_problems
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -201,6 +202,7 @@ class ColumnMappingForm(forms.Form):
         self, *args: Any, headers: list[str], initial_mapping: dict[str, int], **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
+        self.headers = headers
         choices = [("", _("— not in this file —"))] + [
             (str(i), h or f"#{i + 1}") for i, h in enumerate(headers)
         ]
@@ -217,11 +219,11 @@ class ColumnMappingForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        used: dict[str, str] = {}
-        for key, value in data.items():
-            if value in ("", None):
-                continue
-            if value in used:
-                self.add_error(key, _("This column is already used for another field."))
-            used[value] = key
+        chosen = {k: int(v) for k, v in data.items() if v not in ("", None)}
+        # The action's rule, shown at the field (a required field left empty is already
+        # the field's own error).
+        for key, messages in import_mapping_problems(chosen, self.headers).items():
+            if key in chosen:
+                for message in messages:
+                    self.add_error(key, message)
         return data

@@ -18,7 +18,7 @@
    still leaves nothing written. The journal is dropped when the import is done.
 4. A worker that dies part-way leaves its batch "running": with no progress for
    ``SINERGI_IMPORT_STALE_MINUTES`` it is shown as interrupted (``mark_interrupted``),
-   and ``retry_import`` (audited) queues it again; the new run first undoes what the
+   and ``actions.retry_import`` (audited) queues it again; the new run first undoes what the
    interrupted one wrote, then imports the whole file. Each run has its own
    ``attempt`` number, and a worker whose run is no longer the current one stops
    before its next chunk.
@@ -44,8 +44,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from sinergi.accounts.models import User
 from sinergi.core import audit
-from sinergi.inmates import parsing
-from sinergi.inmates.actions import admitted
+from sinergi.inmates import actions, parsing
 from sinergi.inmates.calculation import apply_calculation, recalculate
 from sinergi.inmates.choices import ImportStatus, TermKind
 from sinergi.inmates.models import (
@@ -190,77 +189,29 @@ def start_import(
     mapping = parsing.recognise_headers(headers)
     if parsing.missing_required(mapping):
         mapping = {**_mapping_from_remembered(facility, headers), **mapping}
-    batch = ImportBatch.objects.create(
-        facility=facility,
-        uploaded_by=by,
-        filename=Path(filename).name[:255],
-        stored_path=str(path),
-        headers=headers,
-        mapping=mapping,
-        dry_run=dry_run,
-        encoding=encoding,
-        status=ImportStatus.MAPPING if parsing.missing_required(mapping) else ImportStatus.QUEUED,
-    )
-    audit.record(
-        "import.upload",
-        by=by,
-        target=batch,
-        facility=facility,
-        changes={"filename": batch.filename, "dry_run": dry_run, "encoding": encoding},
-    )
-    if batch.status == ImportStatus.QUEUED:
-        enqueue(batch)
-    return batch
-
-
-def import_checked(*, batch: ImportBatch, by: User | None) -> ImportBatch:
-    """Import a file whose check ("check only") found every row valid, without uploading
-    it again: a new import of the same stored file, which checks the rows again."""
-    from sinergi.core.errors import Conflict
-
-    if not (batch.dry_run and batch.status == ImportStatus.DONE):
-        raise Conflict(
-            _("Only a file whose check found every row valid can be imported from here."),
-            code="not_checked",
+    with transaction.atomic():  # the batch and its audit entry, or neither
+        batch = ImportBatch.objects.create(
+            facility=facility,
+            uploaded_by=by,
+            filename=Path(filename).name[:255],
+            stored_path=str(path),
+            headers=headers,
+            mapping=mapping,
+            dry_run=dry_run,
+            encoding=encoding,
+            status=(
+                ImportStatus.MAPPING if parsing.missing_required(mapping) else ImportStatus.QUEUED
+            ),
         )
-    if not Path(batch.stored_path).exists():
-        raise Conflict(_("The checked file is no longer stored: upload it again."), code="gone")
-    imported = ImportBatch.objects.create(
-        facility=batch.facility,
-        uploaded_by=by,
-        filename=batch.filename,
-        stored_path=batch.stored_path,
-        headers=batch.headers,
-        mapping=batch.mapping,
-        encoding=batch.encoding,
-        status=ImportStatus.QUEUED,
-    )
-    audit.record(
-        "import.upload",
-        by=by,
-        target=imported,
-        facility=batch.facility,
-        changes={"filename": imported.filename, "dry_run": False, "checked_by_import": batch.pk},
-    )
-    enqueue(imported)
-    return imported
-
-
-def set_mapping(*, batch: ImportBatch, mapping: Mapping[str, int], by: User) -> ImportBatch:
-    """Apply a column mapping chosen by the user, remember it for the facility, and queue."""
-    if batch.status != ImportStatus.MAPPING:
-        from sinergi.core.errors import Conflict
-
-        raise Conflict("This import is not waiting for a column mapping.", code="not_mapping")
-    batch.mapping = {k: int(v) for k, v in mapping.items()}
-    batch.status = ImportStatus.QUEUED
-    batch.save(update_fields=["mapping", "status", "updated_at"])
-    ColumnMapping.objects.update_or_create(
-        facility=batch.facility,
-        defaults={"mapping": {k: batch.headers[v] for k, v in batch.mapping.items()}},
-    )
-    audit.record("import.mapping", by=by, target=batch, changes={"mapping": batch.mapping})
-    enqueue(batch)
+        audit.record(
+            "import.upload",
+            by=by,
+            target=batch,
+            facility=facility,
+            changes={"filename": batch.filename, "dry_run": dry_run, "encoding": encoding},
+        )
+        if batch.status == ImportStatus.QUEUED:
+            enqueue(batch)
     return batch
 
 
@@ -522,7 +473,7 @@ def _write_chunk(
         InmateRight.objects.bulk_create(new_rights, batch_size=1000)
     ImportChange.objects.bulk_create(journal, batch_size=1000)
     recalculate(touched, today=today)
-    admitted(admitted_ids, by=by)
+    actions.admitted(admitted_ids, by=by)
 
 
 def _restored(values: Mapping[str, Any]) -> dict[str, Any]:
@@ -617,9 +568,11 @@ def mark_interrupted(*, facilities: Iterable[Any] | None = None) -> list[ImportB
         stale = stale.filter(facility__in=list(facilities))
     marked = []
     for batch in stale.select_related("facility"):
-        if ImportBatch.objects.filter(
-            pk=batch.pk, status=ImportStatus.RUNNING, attempt=batch.attempt
-        ).update(status=ImportStatus.INTERRUPTED, updated_at=timezone.now()):
+        with transaction.atomic():  # the status and its audit entry, or neither
+            if not ImportBatch.objects.filter(
+                pk=batch.pk, status=ImportStatus.RUNNING, attempt=batch.attempt
+            ).update(status=ImportStatus.INTERRUPTED, updated_at=timezone.now()):
+                continue
             batch.status = ImportStatus.INTERRUPTED
             audit.record(
                 "import.interrupted",
@@ -628,35 +581,8 @@ def mark_interrupted(*, facilities: Iterable[Any] | None = None) -> list[ImportB
                 facility=batch.facility,
                 changes={"attempt": batch.attempt, "written": batch.written_rows},
             )
-            marked.append(batch)
+        marked.append(batch)
     return marked
-
-
-def retry_import(*, batch: ImportBatch, by: User) -> ImportBatch:
-    """Queue a failed or interrupted import again (its partial writes are undone first)."""
-    from sinergi.core.errors import Conflict
-
-    with transaction.atomic():
-        mark_interrupted(facilities=[batch.facility_id])
-        previous = ImportBatch.objects.filter(pk=batch.pk).values_list("status", flat=True).first()
-        queued = ImportBatch.objects.filter(
-            pk=batch.pk, status__in=[ImportStatus.FAILED, ImportStatus.INTERRUPTED]
-        ).update(status=ImportStatus.QUEUED, updated_at=timezone.now())
-        if not queued:
-            raise Conflict(
-                _("Only an import that failed or was interrupted can be tried again."),
-                code="not_retryable",
-            )
-        audit.record(
-            "import.retry",
-            by=by,
-            target=batch,
-            facility=batch.facility,
-            changes={"status": [previous, ImportStatus.QUEUED]},
-        )
-        batch.refresh_from_db()
-        enqueue(batch)
-    return batch
 
 
 def run_import(batch_id: int) -> ImportBatch:
@@ -721,19 +647,20 @@ def run_import(batch_id: int) -> ImportBatch:
             # The undo failed too: some rows stay written until a retry undoes them.
             batch.status = ImportStatus.INTERRUPTED
     batch.finished_at = timezone.now()
-    batch.save()
-    audit.record(
-        "import.finish",
-        by=batch.uploaded_by,
-        target=batch,
-        facility=batch.facility,
-        changes={
-            "status": batch.status,
-            "rows": batch.total_rows,
-            "created": batch.created_count,
-            "updated": batch.updated_count,
-            "unchanged": batch.unchanged_count,
-            "errors": len(batch.errors),
-        },
-    )
+    with transaction.atomic():  # the outcome and its audit entry, or neither
+        batch.save()
+        audit.record(
+            "import.finish",
+            by=batch.uploaded_by,
+            target=batch,
+            facility=batch.facility,
+            changes={
+                "status": batch.status,
+                "rows": batch.total_rows,
+                "created": batch.created_count,
+                "updated": batch.updated_count,
+                "unchanged": batch.unchanged_count,
+                "errors": len(batch.errors),
+            },
+        )
     return batch

@@ -5,8 +5,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -20,6 +19,7 @@ from sinergi.core.errors import Conflict
 from sinergi.core.pagination import paginate, querystring_without_page
 from sinergi.core.permissions import has_perm
 from sinergi.core.scoping import scope_of
+from sinergi.core.view_helpers import show_on_form
 from sinergi.inmates import actions, importer, parsing
 from sinergi.inmates.calculation import calculation_for, next_remissions_for
 from sinergi.inmates.choices import ImportStatus, Right
@@ -476,9 +476,14 @@ def import_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             request.POST or None, headers=batch.headers, initial_mapping=batch.mapping
         )
         if request.method == "POST" and form.is_valid():
-            with transaction.atomic():
-                importer.set_mapping(batch=batch, mapping=form.mapping(), by=request.user)
-            return redirect(batch)
+            try:
+                actions.set_import_mapping(batch=batch, mapping=form.mapping(), by=request.user)
+            except ValidationError as exc:
+                show_on_form(form, exc)
+            except Conflict as exc:
+                form.add_error(None, exc.detail)
+            else:
+                return redirect(batch)
     context = {"batch": batch, "form": form, "errors": batch.errors[:200]}
     if request.htmx:
         return render(request, "inmates/import_detail.html#status", context)
@@ -501,7 +506,7 @@ def import_errors_csv(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
 def import_checked(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     batch = _batch_for(request, pk)
     try:
-        imported = importer.import_checked(batch=batch, by=request.user)
+        imported = actions.import_checked(batch=batch, by=request.user)
     except Conflict as exc:
         messages.error(request, exc.detail)
         return redirect(batch)
@@ -513,7 +518,7 @@ def import_checked(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def import_retry(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     batch = _batch_for(request, pk)
     try:
-        importer.retry_import(batch=batch, by=request.user)
+        actions.retry_import(batch=batch, by=request.user)
     except Conflict as exc:
         messages.error(request, exc.detail)
     return redirect(batch)
