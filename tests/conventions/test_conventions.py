@@ -47,12 +47,6 @@ NOT_YET_FIXED = frozenset(
         # orgs writes only through the admin (core.admin.AuditedAdmin audits it): its
         # first action (e.g. deactivating a partner) will create actions.py.
         "sinergi/orgs/actions.py",
-        # privacy keeps its predicate (export.may_export), its reads (export.collect…)
-        # and its writes (export.export_person, retention.apply_retention) in export.py
-        # and retention.py: to be split into rules.py, queries.py and actions.py.
-        "sinergi/privacy/queries.py",
-        "sinergi/privacy/actions.py",
-        "sinergi/privacy/rules.py",
     }
 )
 

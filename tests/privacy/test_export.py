@@ -11,7 +11,7 @@ import pytest
 from django.core.management import call_command
 
 from sinergi.core.models import AuditEvent
-from sinergi.privacy import export
+from sinergi.privacy import queries
 from tests.privacy.world import Person, build_person
 
 pytestmark = pytest.mark.django_db
@@ -118,7 +118,7 @@ def test_the_command_writes_the_same_zip_and_is_audited(person, tmp_path):
 
 
 def test_every_record_kind_pointing_to_a_person_is_found(person):
-    found = export.collect(person.inmate)
+    found = queries.collect(person.inmate)
     assert {
         "inmates.Inmate",
         "inmates.Sentence",

@@ -18,7 +18,7 @@ from sinergi.core.models import AuditEvent
 from sinergi.indicators.catalogue import Query, compute_all
 from sinergi.indicators.periods import CUSTOM, Period
 from sinergi.inmates.models import Inmate
-from sinergi.privacy import retention
+from sinergi.privacy import actions, retention
 from sinergi.reintegration.models import FollowUp, Release
 from tests.privacy.world import Person, build_person
 
@@ -72,7 +72,7 @@ def _indicators() -> dict:
 def test_a_person_released_long_ago_is_anonymised_with_the_history(people):
     old, recent = people
     counts, indicators = _counts(), _indicators()
-    report = retention.apply_retention(apply=True)
+    report = actions.apply_retention(by=None, apply=True)
     assert set(report.people) == {old.inmate.pk}
     inmate = Inmate.objects.get(pk=old.inmate.pk)
     assert inmate.name == f"Anonim {inmate.pk}"
@@ -106,8 +106,8 @@ def test_a_person_released_long_ago_is_anonymised_with_the_history(people):
 
 
 def test_a_second_run_finds_nothing_left_to_do(people):
-    retention.apply_retention(apply=True)
-    assert retention.apply_retention(apply=True).people == {}
+    actions.apply_retention(by=None, apply=True)
+    assert actions.apply_retention(by=None, apply=True).people == {}
 
 
 def test_a_dry_run_writes_nothing(people):
@@ -132,7 +132,7 @@ def test_the_command_applies_with_apply(people):
 def test_each_kind_has_its_own_period(people, settings):
     old, _recent = people
     settings.SINERGI_RETENTION_YEARS = {**settings.SINERGI_RETENTION_YEARS, "identity": 20}
-    retention.apply_retention(apply=True)
+    actions.apply_retention(by=None, apply=True)
     inmate = Inmate.objects.get(pk=old.inmate.pk)
     assert inmate.name == "Lalu Lama Sekali"  # identity is kept 20 years
     assert not FollowUp.objects.filter(release__inmate=inmate).exclude(note="").exists()

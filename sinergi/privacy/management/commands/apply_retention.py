@@ -8,7 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 
-from sinergi.privacy import retention
+from sinergi.privacy import actions
 
 
 class Command(BaseCommand):
@@ -31,8 +31,8 @@ class Command(BaseCommand):
         def progress(inmate: Any, kinds: list[str]) -> None:
             self.stdout.write(f"  inmate {inmate.pk}: {', '.join(kinds)}")
 
-        report = retention.apply_retention(
-            apply=options["apply"], today=options["today"], progress=progress
+        report = actions.apply_retention(
+            by=None, apply=options["apply"], today=options["today"], progress=progress
         )
         if report.applied:
             self.stdout.write(

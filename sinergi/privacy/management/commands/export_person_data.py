@@ -8,7 +8,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from sinergi.inmates.models import Inmate
-from sinergi.privacy import export
+from sinergi.privacy import actions
+from sinergi.privacy.rules import may_export
 
 
 class Command(BaseCommand):
@@ -35,9 +36,9 @@ class Command(BaseCommand):
             by = User.objects.filter(username=options["by"]).first()
             if by is None:
                 raise CommandError(f"No user {options['by']!r}.")
-            if not export.may_export(by, inmate):
+            if not may_export(by, inmate):
                 raise CommandError(f"{by.username} may not export this person's data.")
-        data = export.export_person(inmate=inmate, by=by, username="export_person_data")
-        path = Path(options["output"] or export.export_filename(inmate))
+        data = actions.export_person_data(inmate=inmate, by=by, username="export_person_data")
+        path = Path(options["output"] or actions.export_filename(inmate))
         path.write_bytes(data)
         self.stdout.write(f"{path} ({len(data)} bytes)")

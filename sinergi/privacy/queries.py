@@ -1,51 +1,39 @@
-"""Subject-access export (UU 27/2022): everything Sinergi holds about one person.
+"""The reads of the subject-access export and of the retention (UU 27/2022).
+
+The records of a person are found by walking every relation that points to the person
+(and to the records that point to the person, three levels deep), so a new record kind
+in any app is included without changing this module; their simple-history rows are
+included, and so are the audit events about the person and their records (who read or
+changed them).
 
 Why a top-level app: the export and the retention read (and anonymise) the records of
 every app that holds person-level data (inmates, programs, reintegration) and the audit
 trail. ``core`` imports no app and a lower app never imports a higher one, so this code
-lives in ``sinergi.privacy``, the highest app (last in ``INSTALLED_APPS``), and no
-other app imports it.
-
-Who may export: an administrator, or the facility's data officer. Sinergi has no separate
-"data officer" role: the head of the person's facility (Kalapas) acts as its data
-officer, so no new membership role is needed. Anybody else within scope gets 403, a
-user outside the person's scope 404.
-
-The records are found by walking every relation that points to the person (and to the
-records that point to the person, three levels deep), so a new record kind in any app is
-included without changing this module; their simple-history rows are included, and so
-are the audit events about the person and their records (who read or changed them).
+lives in ``sinergi.privacy``, the highest app (last in ``INSTALLED_APPS``), and no other
+app imports it.
 """
 
 from __future__ import annotations
 
 import datetime
-import io
-import json
-import zipfile
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.core import serializers
-from django.core.serializers.json import DjangoJSONEncoder
-from django.db import models, transaction
-from django.db.models import Q
+from django.db import models
+from django.db.models import Case, CharField, Exists, F, OuterRef, Q, When
+from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 
-from sinergi.core import audit
 from sinergi.core.models import AuditEvent
-from sinergi.core.pdf import render_pdf
-from sinergi.core.roles import Role
-from sinergi.core.scoping import scope_of
+from sinergi.inmates.choices import InmateStatus
 from sinergi.inmates.models import Inmate
+from sinergi.privacy.retention import KINDS
 
 MAX_DEPTH = 3
-
-
-def may_export(user: Any, inmate: Inmate) -> bool:
-    """Administrators and the head (data officer) of the person's facility."""
-    scope = scope_of(user)
-    return scope.is_admin or Role.HEAD in scope.facility_roles.get(inmate.facility_id, frozenset())
+# The audit action that records a kind anonymised for a person.
+ANONYMISED = "retention.anonymise"
 
 
 @dataclass
@@ -145,48 +133,54 @@ def person_data(inmate: Inmate) -> dict[str, Any]:
     }
 
 
-def _pdf(data: dict[str, Any]) -> bytes:
-    sections = [
-        (f"{app}.{name}", rows)
-        for app, models_ in data["records"].items()
-        for name, rows in models_.items()
-    ]
-    return render_pdf(
-        "privacy/pdf/person.html",
-        {
-            "data": data,
-            "sections": sections,
-            "history_count": sum(len(rows) for rows in data["history"].values()),
-        },
-        None,
-    )
+# --- retention ------------------------------------------------------------------------
 
 
-@transaction.atomic
-def export_person(*, inmate: Inmate, by: Any, username: str = "") -> bytes:
-    """A ZIP with ``data.json`` (every record, history row and audit event) and
-    ``summary.pdf`` (the same, readable); the export itself is audited."""
-    if by is not None and not may_export(by, inmate):
-        from django.core.exceptions import PermissionDenied
-
-        raise PermissionDenied
-    data = person_data(inmate)
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr(
-            "data.json", json.dumps(data, cls=DjangoJSONEncoder, indent=2, ensure_ascii=False)
+def released_people() -> Any:
+    """The people released or deceased, each with ``released_on``: the recorded release
+    (``Release.released_on``), or, for a person released or deceased without one, the
+    day the status changed."""
+    return Inmate.objects.annotate(
+        released_on=Coalesce(
+            F("release__released_on"),
+            Case(
+                When(
+                    status__in=[InmateStatus.RELEASED, InmateStatus.DECEASED],
+                    then=F("status_changed_on"),
+                )
+            ),
         )
-        archive.writestr("summary.pdf", _pdf(data))
-    counts = {app: sum(len(r) for r in m.values()) for app, m in data["records"].items()}
-    audit.record(
-        "privacy.export",
-        by=by,
-        username=username,
-        target=inmate,
-        changes={"records": counts, "audit_events": len(data["audit_events"])},
-    )
-    return buffer.getvalue()
+    ).filter(released_on__isnull=False)
 
 
-def export_filename(inmate: Inmate, day: datetime.date | None = None) -> str:
-    return f"data-pribadi-{inmate.pk}-{(day or timezone.localdate()):%Y%m%d}.zip"
+def years_before(day: datetime.date, years: int) -> datetime.date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
+
+
+def due(today: datetime.date | None = None) -> dict[int, list[str]]:
+    """``{inmate id: [kinds due]}``: kinds whose period after release has passed and that
+    are not anonymised yet (a ``retention.anonymise`` audit event for the person and the
+    kind says it is done). One query a kind, in SQL: only the people due are loaded."""
+    today = today or timezone.localdate()
+    years = settings.SINERGI_RETENTION_YEARS
+    found: dict[int, list[str]] = {}
+    for kind in KINDS:
+        done = AuditEvent.objects.filter(
+            action=ANONYMISED,
+            target_type=Inmate._meta.label,
+            target_id=Cast(OuterRef("pk"), output_field=CharField()),
+            changes__kind=kind,
+        )
+        people = (
+            released_people()
+            .filter(released_on__lte=years_before(today, years[kind]))
+            .exclude(Exists(done))
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        for pk in people:
+            found.setdefault(pk, []).append(kind)
+    return found
