@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as ModelValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
@@ -63,12 +63,22 @@ def _field_name(loc: Any) -> str:
     return ".".join(parts) or "__all__"
 
 
+# Every field error is a 422 with ``errors`` naming the fields, whether the schema refused
+# the value ("validation_error": a date that does not parse, a number out of bounds, a
+# NUL character) or a rule of a record or an action did ("invalid"). A 400 is left for a
+# request that cannot be read at all: a body that is not JSON, or one too large.
+INVALID_FIELDS = 422
+
+
 @api.exception_handler(ValidationError)
 def _validation(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    """What the schemas (or :func:`~sinergi.core.api.check_input`) refuse: 422."""
     errors: dict[str, list[str]] = {}
     for err in exc.errors:
         errors.setdefault(_field_name(err.get("loc", ())), []).append(str(err.get("msg", "")))
-    return _error(request, 400, "The request has invalid fields.", "validation_error", errors)
+    return _error(
+        request, INVALID_FIELDS, "The request has invalid fields.", "validation_error", errors
+    )
 
 
 @api.exception_handler(ModelValidationError)
@@ -82,7 +92,15 @@ def _invalid(request: HttpRequest, exc: ModelValidationError) -> HttpResponse:
     else:
         errors = {"__all__": [str(m) for m in exc.messages]}
     detail = " ".join(message for messages in errors.values() for message in messages)
-    return _error(request, 422, detail or "The request breaks a rule.", "invalid", errors)
+    return _error(
+        request, INVALID_FIELDS, detail or "The request breaks a rule.", "invalid", errors
+    )
+
+
+@api.exception_handler(RequestDataTooBig)
+def _too_large(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    """A body beyond ``DATA_UPLOAD_MAX_MEMORY_SIZE`` is not read: a 400, like one not JSON."""
+    return _error(request, 400, "The request body is too large.", "bad_request")
 
 
 @api.exception_handler(AuthenticationError)
@@ -122,7 +140,7 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     return _error(request, exc.status_code, str(exc), codes.get(exc.status_code, "error"))
 
 
-# Every operation refuses NUL characters, dates outside 1900-2100 and the like (400).
+# Every operation refuses NUL characters, dates outside 1900-2100 and the like (422).
 api.add_decorator(check_input)
 api.add_router("/", accounts_router)
 api.add_router("/", orgs_router)

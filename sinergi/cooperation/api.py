@@ -162,7 +162,7 @@ def _request(request: HttpRequest, pk: int) -> SupportRequest:
 
 @router.get(
     "/support-requests",
-    response={200: list[RequestOut], **errors(400, 401)},
+    response={200: list[RequestOut], **errors(401, 422)},
     summary="Support requests",
 )
 @paginate(PageNumber)
@@ -194,7 +194,7 @@ def create_request(request: HttpRequest, payload: RequestIn) -> Status:
 
 @router.get(
     "/support-requests/{request_id}",
-    response={200: RequestOut, **errors(400, 401, 404)},
+    response={200: RequestOut, **errors(401, 404, 422)},
     summary="One request",
 )
 def get_request(request: HttpRequest, request_id: int) -> SupportRequest:
@@ -219,7 +219,7 @@ def transition(request: HttpRequest, request_id: int, payload: TransitionIn) -> 
 
 @router.get(
     "/support-requests/{request_id}/fulfilments",
-    response={200: list[FulfilmentOut], **errors(400, 401, 404)},
+    response={200: list[FulfilmentOut], **errors(401, 404, 422)},
 )
 def list_fulfilments(request: HttpRequest, request_id: int) -> QuerySet[Fulfilment]:
     return _request(request, request_id).fulfilments.all()
@@ -246,7 +246,7 @@ def create_fulfilment(request: HttpRequest, request_id: int, payload: Fulfilment
 
 @router.get(
     "/agreements",
-    response={200: list[AgreementOut], **errors(400, 401)},
+    response={200: list[AgreementOut], **errors(401, 422)},
     summary="Agreements with commitments",
 )
 @paginate(PageNumber)
@@ -264,7 +264,7 @@ def list_agreements(request: HttpRequest) -> QuerySet[Agreement]:
 
 @router.get(
     "/meetings",
-    response={200: list[MeetingOut], **errors(400, 401)},
+    response={200: list[MeetingOut], **errors(401, 422)},
     summary="Meetings with action items",
 )
 @paginate(PageNumber)

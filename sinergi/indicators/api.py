@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
-from ninja.errors import HttpError
+from ninja.errors import ValidationError
 
 from sinergi.core.api import api_user, errors
 from sinergi.core.permissions import has_perm
@@ -100,6 +100,11 @@ def catalogue(request: HttpRequest) -> list[dict[str, Any]]:
     return [indicator.describe() for indicator in CATALOGUE]
 
 
+def _invalid(field: str, message: str) -> ValidationError:
+    """A query parameter the API cannot take: a 422 naming it, like a schema error."""
+    return ValidationError([{"loc": ("query", field), "msg": message}])
+
+
 def _scope(user: Any, scope: str) -> tuple[str, int | None]:
     """``national``, ``region:ID``, ``facility:ID`` or ``partner:ID``, if the user may."""
     kind, _sep, raw = scope.partition(":")
@@ -109,8 +114,9 @@ def _scope(user: Any, scope: str) -> tuple[str, int | None]:
         return NATIONAL, None
     models = {FACILITY: Facility, REGION: Region, PARTNER: Partner}
     if kind not in models or not (raw.isascii() and raw.isdigit()):
-        raise HttpError(
-            400, "scope must be national, region:ID, facility:ID or partner:ID (e.g. facility:3)."
+        raise _invalid(
+            "scope",
+            "scope must be national, region:ID, facility:ID or partner:ID (e.g. facility:3).",
         )
     obj = get_object_or_404(models[kind], pk=int(raw))
     if not has_perm(user, f"indicators.view_{kind}", obj):
@@ -120,7 +126,7 @@ def _scope(user: Any, scope: str) -> tuple[str, int | None]:
 
 @router.get(
     "/indicators/values",
-    response={200: ValuesOut, **errors(400, 401, 403, 404)},
+    response={200: ValuesOut, **errors(401, 403, 404, 422)},
     summary="Indicator values with numerator and denominator",
 )
 def values(
@@ -139,11 +145,11 @@ def values(
     try:
         chosen_period = parse_period(period)
     except PeriodError as exc:
-        raise HttpError(400, str(exc)) from exc
+        raise _invalid("period", str(exc)) from exc
     wanted = [i for i in indicator.split(",") if i] if indicator else [i.id for i in CATALOGUE]
     unknown = [i for i in wanted if i not in BY_ID]
     if unknown:
-        raise HttpError(400, f"Unknown indicator: {', '.join(unknown)}.")
+        raise _invalid("indicator", f"Unknown indicator: {', '.join(unknown)}.")
     q = Query(chosen_period, area, area_id, by or None)
     level = area if area != NATIONAL else NATIONAL
     out = []
@@ -173,7 +179,7 @@ def values(
 
 @router.get(
     "/public/indicators",
-    response={200: PublicValuesOut, **errors(400, 404)},
+    response={200: PublicValuesOut, **errors(404, 422)},
     auth=None,
     url_name="public_indicators",
     summary="Public figures (no login; small counts suppressed)",
@@ -187,7 +193,7 @@ def public_values(
     try:
         chosen = public_period(period or None)
     except PeriodError as exc:
-        raise HttpError(400, str(exc)) from exc
+        raise _invalid("period", str(exc)) from exc
     table = public_table(chosen)
     kind, _sep, raw = scope.partition(":")
     if scope == NATIONAL:
@@ -198,7 +204,7 @@ def public_values(
         if cell[1] not in known:
             raise Http404
     else:
-        raise HttpError(400, "scope must be national, region:ID or facility:ID.")
+        raise _invalid("scope", "scope must be national, region:ID or facility:ID.")
     return {
         "scope": scope,
         "period": chosen.code,

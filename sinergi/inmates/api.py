@@ -67,7 +67,7 @@ def _invalid(field: str, message: str) -> ValidationError:
 
 @router.post(
     "/sentence-calculations",
-    response={200: CalculationOut, **errors(400, 401)},
+    response={200: CalculationOut, **errors(400, 401, 422)},
     summary="Compute a sentence's dates",
 )
 def sentence_calculation(request: HttpRequest, payload: CalculationIn) -> dict[str, Any]:
@@ -174,7 +174,7 @@ class InmateDetailOut(InmateOut):
 
 
 @router.get(
-    "/inmates", response={200: list[InmateOut], **errors(400, 401)}, summary="Inmates you can reach"
+    "/inmates", response={200: list[InmateOut], **errors(401, 422)}, summary="Inmates you can reach"
 )
 @paginate(PageNumber)
 def list_inmates(
@@ -202,7 +202,7 @@ def list_inmates(
 
 @router.get(
     "/inmates/{inmate_id}",
-    response={200: InmateDetailOut, **errors(400, 401, 404)},
+    response={200: InmateDetailOut, **errors(401, 404, 422)},
     summary="One inmate",
 )
 def get_inmate(request: HttpRequest, inmate_id: int) -> Inmate:

@@ -40,7 +40,7 @@ class PartnerOut(Schema):
 
 @router.get(
     "/facilities",
-    response={200: list[FacilityOut], **errors(400, 401)},
+    response={200: list[FacilityOut], **errors(401, 422)},
     summary="Facilities you can reach",
 )
 @paginate(PageNumber)
@@ -57,7 +57,7 @@ def list_facilities(
 
 @router.get(
     "/facilities/{code}",
-    response={200: FacilityOut, **errors(400, 401, 404)},
+    response={200: FacilityOut, **errors(401, 404, 422)},
     summary="One facility",
 )
 def get_facility(request: HttpRequest, code: str) -> Facility:
@@ -69,7 +69,7 @@ def get_facility(request: HttpRequest, code: str) -> Facility:
 
 @router.get(
     "/partners",
-    response={200: list[PartnerOut], **errors(400, 401)},
+    response={200: list[PartnerOut], **errors(401, 422)},
     summary="Partner organisations",
 )
 @paginate(PageNumber)

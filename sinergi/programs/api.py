@@ -161,7 +161,7 @@ def _program(request: HttpRequest, pk: int, write: bool = False) -> Program:
 
 @router.get(
     "/programs",
-    response={200: list[ProgramOut], **errors(400, 401)},
+    response={200: list[ProgramOut], **errors(401, 422)},
     summary="Programs you can reach",
 )
 @paginate(PageNumber)
@@ -220,7 +220,7 @@ def update_program(request: HttpRequest, program_id: int, payload: ProgramPatch)
 
 @router.get(
     "/programs/{program_id}/sessions",
-    response={200: list[SessionOut], **errors(400, 401, 404)},
+    response={200: list[SessionOut], **errors(401, 404, 422)},
 )
 @paginate(PageNumber)
 def list_sessions(request: HttpRequest, program_id: int) -> QuerySet[Session]:
@@ -230,7 +230,7 @@ def list_sessions(request: HttpRequest, program_id: int) -> QuerySet[Session]:
 
 @router.get(
     "/programs/{program_id}/enrollments",
-    response={200: list[EnrollmentOut], **errors(400, 401, 403, 404)},
+    response={200: list[EnrollmentOut], **errors(401, 403, 404, 422)},
 )
 @paginate(PageNumber)
 def list_enrollments(request: HttpRequest, program_id: int) -> QuerySet[Enrollment]:
@@ -246,7 +246,7 @@ def list_enrollments(request: HttpRequest, program_id: int) -> QuerySet[Enrollme
 
 @router.post(
     "/programs/{program_id}/enrollments",
-    response={201: EnrollmentOut, 202: WaitingOut, **errors(400, 401, 403, 404, 409)},
+    response={201: EnrollmentOut, 202: WaitingOut, **errors(400, 401, 403, 404, 409, 422)},
     summary="Enrol an inmate (201), or waiting-list them when full (202)",
 )
 def create_enrollment(request: HttpRequest, program_id: int, payload: EnrollIn) -> Any:
@@ -285,7 +285,7 @@ def _roster_out(session: Session) -> dict[str, Any]:
 
 @router.get(
     "/sessions/{session_id}/attendance",
-    response={200: RosterOut, **errors(400, 401, 403, 404)},
+    response={200: RosterOut, **errors(401, 403, 404, 422)},
     summary="The roster",
 )
 def get_attendance(request: HttpRequest, session_id: int) -> dict[str, Any]:
@@ -303,7 +303,7 @@ def get_attendance(request: HttpRequest, session_id: int) -> dict[str, Any]:
 
 @router.put(
     "/sessions/{session_id}/attendance",
-    response={200: RosterOut, **errors(400, 401, 403, 404, 409)},
+    response={200: RosterOut, **errors(400, 401, 403, 404, 409, 422)},
     summary="Save the whole roster",
 )
 def put_attendance(request: HttpRequest, session_id: int, payload: RosterIn) -> dict[str, Any]:
@@ -317,7 +317,7 @@ def put_attendance(request: HttpRequest, session_id: int, payload: RosterIn) -> 
 
 @router.get(
     "/certificates/{code}/verify",
-    response={200: VerifyOut, **errors(400, 404)},
+    response={200: VerifyOut, **errors(404, 422)},
     auth=None,
     summary="Verify a certificate (public)",
 )

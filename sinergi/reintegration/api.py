@@ -228,7 +228,7 @@ def _inmate(request: HttpRequest, pk: int) -> Inmate:
 
 @router.get(
     "/reintegration/worklist",
-    response={200: list[WorklistOut], **errors(400, 401)},
+    response={200: list[WorklistOut], **errors(401, 422)},
     summary="People due for release or an integration right",
 )
 @paginate(PageNumber)
@@ -239,7 +239,7 @@ def worklist(request: HttpRequest, days: int = DEFAULT_HORIZON_DAYS) -> QuerySet
 
 @router.get(
     "/inmates/{inmate_id}/plan",
-    response={200: PlanOut, **errors(400, 401, 404)},
+    response={200: PlanOut, **errors(401, 404, 422)},
     summary="Reintegration plan",
 )
 def get_plan(request: HttpRequest, inmate_id: int) -> ReintegrationPlan:
@@ -256,7 +256,7 @@ def get_plan(request: HttpRequest, inmate_id: int) -> ReintegrationPlan:
 
 @router.get(
     "/inmates/{inmate_id}/consents",
-    response={200: list[ConsentOut], **errors(400, 401, 404)},
+    response={200: list[ConsentOut], **errors(401, 404, 422)},
 )
 def list_consents(request: HttpRequest, inmate_id: int) -> list[Consent]:
     inmate = _inmate(request, inmate_id)
@@ -318,7 +318,7 @@ class ReferralPage(Schema):
 
 @router.get(
     "/referrals",
-    response={200: ReferralPage, **errors(400, 401)},
+    response={200: ReferralPage, **errors(401, 422)},
     summary="Referrals you can reach",
 )
 def list_referrals(
@@ -345,7 +345,7 @@ def list_referrals(
 
 @router.get(
     "/referrals/{referral_id}",
-    response={200: ReferralOut, **errors(400, 401, 404)},
+    response={200: ReferralOut, **errors(401, 404, 422)},
     summary="A referral: a partner sees only the fields it needs (audited)",
 )
 def get_referral(request: HttpRequest, referral_id: int) -> dict[str, Any]:
@@ -404,7 +404,7 @@ def referral_transition(
 
 @router.get(
     "/job-openings",
-    response={200: list[JobOpeningOut], **errors(400, 401)},
+    response={200: list[JobOpeningOut], **errors(401, 422)},
     summary="Open job openings",
 )
 @paginate(PageNumber)
@@ -437,7 +437,7 @@ def create_job(request: HttpRequest, payload: JobOpeningIn) -> Status:
 
 @router.get(
     "/releases",
-    response={200: list[ReleaseOut], **errors(400, 401)},
+    response={200: list[ReleaseOut], **errors(401, 422)},
     summary="Releases you can reach",
 )
 @paginate(PageNumber)
@@ -513,7 +513,7 @@ def create_release(request: HttpRequest, payload: ReleaseIn) -> Status:
 
 @router.get(
     "/follow-ups",
-    response={200: list[FollowUpOut], **errors(400, 401)},
+    response={200: list[FollowUpOut], **errors(401, 422)},
     summary="Follow-ups after release",
 )
 @paginate(PageNumber)

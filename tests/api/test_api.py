@@ -24,9 +24,9 @@ def test_list_is_paginated_with_items_and_count(client_for):
     assert len(body["items"]) == 5
 
 
-def test_page_size_above_200_is_a_400_with_field_errors(client_for):
+def test_page_size_above_200_is_a_422_with_field_errors(client_for):
     response = client_for("petugas.selong").get("/api/v1/partners?page_size=201&kind=nope")
-    assert response.status_code == 400
+    assert response.status_code == 422
     body = response.json()
     assert body["code"] == "validation_error"
     assert set(body["errors"]) == {"page_size", "kind"}

@@ -206,10 +206,10 @@ def test_the_api_refuses_outsiders_and_bad_input(client_for):
     assert partner.status_code == 404
     national = client.get("/api/v1/indicators/values?scope=national&period=2025")
     assert national.status_code == 403
-    assert client.get("/api/v1/indicators/values?scope=x&period=2025").status_code == 400
+    assert client.get("/api/v1/indicators/values?scope=x&period=2025").status_code == 422
     bad = client.get(f"/api/v1/indicators/values?scope=facility:{selong}&period=2025-13")
-    assert bad.status_code == 400 and bad.json()["code"] == "bad_request"
+    assert bad.status_code == 422 and bad.json()["code"] == "validation_error"
     unknown = client.get(
         f"/api/v1/indicators/values?scope=facility:{selong}&period=2025&indicator=nope"
     )
-    assert unknown.status_code == 400
+    assert unknown.status_code == 422

@@ -106,8 +106,8 @@ def test_the_public_pages_show_the_flags_and_no_personal_data(small_world):
 
 def test_a_month_that_is_not_over_is_not_published(small_world):
     response = Client().get("/api/v1/public/indicators?period=2099-01")
-    assert response.status_code == 400
-    assert Client().get("/api/v1/public/indicators?period=2025-Q3").status_code == 400
+    assert response.status_code == 422
+    assert Client().get("/api/v1/public/indicators?period=2025-Q3").status_code == 422
     page = public("/publik/?period=nonsense").content.decode()
     assert 'role="alert"' in page
 
@@ -115,7 +115,7 @@ def test_a_month_that_is_not_over_is_not_published(small_world):
 def test_an_unknown_area_is_not_found(small_world):
     assert Client().get("/publik/facility/999999/").status_code == 404
     assert Client().get("/api/v1/public/indicators?scope=facility:999999").status_code == 404
-    assert Client().get("/api/v1/public/indicators?scope=planet:1").status_code == 400
+    assert Client().get("/api/v1/public/indicators?scope=planet:1").status_code == 422
 
 
 def test_the_public_page_is_served_from_the_cache(small_world):

@@ -73,9 +73,9 @@ def test_life_term_has_null_dates_and_no_rights(client_for):
         ),
     ],
 )
-def test_bad_input_is_a_400_with_field_errors(client_for, body, field):
+def test_bad_input_is_a_422_with_field_errors(client_for, body, field):
     response = _post(client_for("petugas.selong"), body)
-    assert response.status_code == 400
+    assert response.status_code == 422
     payload = response.json()
     assert payload["code"] == "validation_error"
     assert any(key.startswith(field) for key in payload["errors"]), payload

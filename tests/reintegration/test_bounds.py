@@ -41,7 +41,7 @@ def _release_api(client, person, **fields):
 
 def test_savings_of_a_trillion_rupiah_are_refused_by_the_api(client_for, person):
     response = _release_api(client_for("petugas.selong"), person, savings_rupiah=10**12)
-    assert response.status_code in (400, 422), response.content
+    assert response.status_code == 422, response.content
     assert "savings_rupiah" in response.json()["errors"]
     assert not Release.objects.exists()
 
@@ -87,7 +87,7 @@ def test_a_release_date_outside_the_custody_is_a_field_error_in_the_api(
 
 def test_a_release_date_at_the_end_of_the_calendar_is_refused(client_for, person):
     response = _release_api(client_for("petugas.selong"), person, released_on="9999-12-31")
-    assert response.status_code in (400, 422), response.content
+    assert response.status_code == 422, response.content
     assert "released_on" in response.json()["errors"]
     assert not Release.objects.exists()
 
@@ -163,7 +163,7 @@ def test_a_consent_date_that_does_not_parse_is_a_field_error_in_the_api(client_f
         {"partner": "dukcapil-lotim", "purpose": "e-KTP", "given_on": "not-a-date"},
         content_type="application/json",
     )
-    assert response.status_code in (400, 422), response.content
+    assert response.status_code == 422, response.content
     assert "given_on" in response.json()["errors"]
     assert not Consent.objects.exists()
 
@@ -218,7 +218,7 @@ def test_a_follow_up_work_status_outside_the_choices_is_refused(client_for, foll
         {"work_status": "astronaut"},
         content_type="application/json",
     )
-    assert response.status_code in (400, 422), response.content
+    assert response.status_code == 422, response.content
     follow_up.refresh_from_db()
     assert follow_up.done_on is None and follow_up.work_status == ""
 
