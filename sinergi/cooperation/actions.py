@@ -33,9 +33,8 @@ from sinergi.cooperation.models import (
 )
 from sinergi.core import audit
 from sinergi.core.errors import Conflict
-from sinergi.core.permissions import has_perm
+from sinergi.core.permissions import has_perm, require_perm
 from sinergi.core.roles import OFFICER_ROLES, Role
-from sinergi.core.scoping import scope_of
 from sinergi.orgs.models import Facility, Partner
 
 R = RequestStatus
@@ -134,17 +133,16 @@ class RequestConflict(Conflict):
 
 
 def sides(user: User, request: SupportRequest) -> frozenset[str]:
-    """Which sides of ``request`` the user acts for."""
-    scope = scope_of(user)
-    found = set()
-    facility_roles = scope.facility_roles.get(request.facility_id, frozenset())
-    if Role.HEAD in facility_roles:
-        found.add(HEAD)
-    if facility_roles & set(OFFICER_ROLES):
-        found.add(OFFICER)
-    if Role.PARTNER_USER in scope.partner_roles.get(request.partner_id, frozenset()):
-        found.add(PARTNER)
-    return frozenset(found)
+    """Which sides of ``request`` the user acts for (``rules.py`` says who acts for which)."""
+    return frozenset(
+        side
+        for side, perm in (
+            (HEAD, "cooperation.act_as_head"),
+            (OFFICER, "cooperation.act_as_officer"),
+            (PARTNER, "cooperation.act_as_partner"),
+        )
+        if has_perm(user, perm, request)
+    )
 
 
 def allowed_moves(request: SupportRequest, user: User) -> list[str]:
@@ -156,8 +154,12 @@ def allowed_moves(request: SupportRequest, user: User) -> list[str]:
 
 @transaction.atomic
 def create_request(*, facility: Any, values: Mapping[str, Any], by: User) -> SupportRequest:
-    if not scope_of(by).facility_roles.get(facility.pk, frozenset()) & set(OFFICER_ROLES):
-        raise PermissionDenied(_("Only program officers and heads draft requests."))
+    require_perm(
+        by,
+        "cooperation.add_supportrequest",
+        facility,
+        message=_("Only program officers and heads draft requests."),
+    )
     request = SupportRequest(facility=facility, created_by=by, **values)
     request.full_clean()
     request.save()
@@ -238,8 +240,12 @@ def transition_request(
 def comment(*, request: SupportRequest, text: str, by: User) -> RequestEvent:
     if not text.strip():
         raise Conflict(_("A comment cannot be empty."), code="empty")
-    if not sides(by, request):
-        raise PermissionDenied(_("Only the facility and the partner comment on a request."))
+    require_perm(
+        by,
+        "cooperation.comment_supportrequest",
+        request,
+        message=_("Only the facility and the partner comment on a request."),
+    )
     event = RequestEvent.objects.create(request=request, author=by, text=text.strip())
     audit.record("request.comment", by=by, target=request, facility=request.facility_id)
     return event
@@ -261,8 +267,12 @@ def record_fulfilment(
     once, and a delivery on a request closed meanwhile is a Conflict (409).
     """
     request = SupportRequest.objects.select_for_update().get(pk=request.pk)
-    if PARTNER not in sides(by, request) and OFFICER not in sides(by, request):
-        raise PermissionDenied(_("Only the partner or the facility records a delivery."))
+    require_perm(
+        by,
+        "cooperation.add_fulfilment",
+        request,
+        message=_("Only the partner or the facility records a delivery."),
+    )
     if request.status not in (R.ACCEPTED, R.PARTIALLY_ACCEPTED, R.IN_DELIVERY, R.FULFILLED):
         raise Conflict(
             _("Deliveries are recorded once the request is accepted."), code="not_accepted"
@@ -338,8 +348,12 @@ def record_meeting(
     """A coordination meeting with its decisions as action items."""
     from sinergi.cooperation.models import Meeting
 
-    if not scope_of(by).facility_roles.get(facility.pk, frozenset()) & set(OFFICER_ROLES):
-        raise PermissionDenied(_("Only program officers and heads record meetings."))
+    require_perm(
+        by,
+        "cooperation.add_meeting",
+        facility,
+        message=_("Only program officers and heads record meetings."),
+    )
     meeting = Meeting.objects.create(facility=facility, **values)
     meeting.partners.set(partners)
     meeting.attendees.add(by)
@@ -535,14 +549,24 @@ def save_agreement(
     deliveries is a Conflict, and only the facility's program officers and head may do it.
     """
     if agreement is None:
-        if facility is None or not has_perm(by, "cooperation.add_agreement", facility):
+        if facility is None:
             raise PermissionDenied(_("Only program officers and heads record agreements."))
+        require_perm(
+            by,
+            "cooperation.add_agreement",
+            facility,
+            message=_("Only program officers and heads record agreements."),
+        )
         agreement = Agreement(facility=facility)
         before: dict[int, Commitment] = {}
     else:
         agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
-        if not has_perm(by, "cooperation.change_agreement", agreement):
-            raise PermissionDenied(_("Only program officers and heads change agreements."))
+        require_perm(
+            by,
+            "cooperation.change_agreement",
+            agreement,
+            message=_("Only program officers and heads change agreements."),
+        )
         before = {c.pk: c for c in agreement.commitments.select_related("partner")}
     creating = agreement.pk is None
     removed_ids = sorted(pk for pk in set(removed) if pk in before)
@@ -653,8 +677,12 @@ def approve_agreement(*, agreement: Agreement, by: User) -> Agreement:
     force from its start date. Anyone else is refused (PermissionDenied), and so is an
     agreement that is no longer a draft (Conflict)."""
     agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
-    if not has_perm(by, "cooperation.approve_agreement", agreement):
-        raise PermissionDenied(_("Only the head of the facility approves an agreement."))
+    require_perm(
+        by,
+        "cooperation.approve_agreement",
+        agreement,
+        message=_("Only the head of the facility approves an agreement."),
+    )
     if agreement.status != AgreementStatus.DRAFT:
         raise Conflict(
             _("Only a draft is approved; this agreement is “%(status)s”.")
@@ -677,19 +705,18 @@ def approve_agreement(*, agreement: Agreement, by: User) -> Agreement:
 
 def may_close_action_item(user: Any, item: ActionItem) -> bool:
     """The owner closes an action item: the partner that owns it, or the officers and
-    head of the facility that owns it or held the meeting."""
-    scope = scope_of(user)
-    staff = scope.facility_ids(*OFFICER_ROLES)
-    return (
-        scope.is_admin
-        or (item.owner_partner_id is not None and item.owner_partner_id in scope.partner_ids())
-        or item.owner_facility_id in staff
-        or item.meeting.facility_id in staff
-    )
+    head of the facility that owns it or held the meeting (``rules.py``)."""
+    return has_perm(user, "cooperation.close_actionitem", item)
 
 
 @transaction.atomic
 def close_action_item(*, item: ActionItem, status: str, by: User, reason: str = "") -> ActionItem:
+    require_perm(
+        by,
+        "cooperation.close_actionitem",
+        item,
+        message=_("Only the owner of an action item, or its meeting's facility, closes it."),
+    )
     if item.status != ActionStatus.OPEN:
         raise Conflict(_("This action item is already closed."), code="closed")
     if status not in (ActionStatus.DONE, ActionStatus.DROPPED):
