@@ -33,7 +33,54 @@ from sinergi.inmates.models import (
     Remission,
     Sentence,
 )
-from sinergi.inmates.rules import import_mapping_problems
+from sinergi.inmates.parsing import normalise_registration_number
+from sinergi.inmates.rules import (
+    Problems,
+    disciplinary_problems,
+    import_mapping_problems,
+    remission_problems,
+    sentence_problems,
+)
+
+# What the sentence rules read besides the values being changed.
+TERM_FIELDS = ("term_kind", "term_years", "term_months", "term_days", "detention_start")
+
+
+def _may_change(by: User, inmate: Inmate) -> None:
+    require_perm(
+        by,
+        "inmates.change_inmate",
+        inmate,
+        message=_("Only the facility's program officers and head change its inmates' records."),
+    )
+
+
+def _refuse(*found: Problems) -> None:
+    """Raise the problems found (``ValidationError`` by field: 422 in the API), if any."""
+    problems: Problems = {}
+    for each in found:
+        for field, messages in each.items():
+            problems.setdefault(field, []).extend(messages)
+    if problems:
+        raise ValidationError(problems)
+
+
+def _registration_problems(
+    facility_id: int, number: str, *, exclude: int | None = None
+) -> Problems:
+    """A registration number is given, and not yet registered at the facility."""
+    if not number:
+        return {"registration_number": [_("A registration number is required.")]}
+    taken = Inmate.objects.filter(facility_id=facility_id, registration_number=number)
+    if exclude is not None:
+        taken = taken.exclude(pk=exclude)
+    if taken.exists():
+        return {
+            "registration_number": [
+                _("%(number)s is already registered at this facility.") % {"number": number}
+            ]
+        }
+    return {}
 
 
 def _apply(instance: Any, values: Mapping[str, Any]) -> dict[str, list[Any]]:
@@ -47,13 +94,21 @@ def _apply(instance: Any, values: Mapping[str, Any]) -> dict[str, list[Any]]:
 def create_inmate(
     *, facility: Any, inmate: Mapping[str, Any], sentence: Mapping[str, Any], by: User
 ) -> Inmate:
-    if Inmate.objects.filter(
-        facility=facility, registration_number=inmate["registration_number"]
-    ).exists():
-        raise Conflict(
-            f"{inmate['registration_number']} is already registered at {facility}.",
-            code="duplicate_registration",
-        )
+    """Register an inmate with their sentence at ``facility`` (one of the facilities where
+    ``by`` is a program officer or the head). The registration number is normalised and
+    must be new at the facility; the sentence keeps :func:`rules.sentence_problems`."""
+    require_perm(
+        by,
+        "inmates.add_inmate",
+        facility,
+        message=_("Only the facility's program officers and head register its inmates."),
+    )
+    number = normalise_registration_number(inmate.get("registration_number", ""))
+    inmate = {**inmate, "registration_number": number}
+    _refuse(
+        _registration_problems(facility.pk, number),
+        sentence_problems(sentence, today=facility.today()),
+    )
     record = Inmate(facility=facility, **inmate)
     record.full_clean()
     record.save()
@@ -74,6 +129,11 @@ def create_inmate(
 
 @transaction.atomic
 def update_inmate(*, inmate: Inmate, values: Mapping[str, Any], by: User) -> Inmate:
+    _may_change(by, inmate)
+    if "registration_number" in values:
+        number = normalise_registration_number(values["registration_number"])
+        values = {**values, "registration_number": number}
+        _refuse(_registration_problems(inmate.facility_id, number, exclude=inmate.pk))
     changes = _apply(inmate, values)
     if not changes:
         return inmate
@@ -86,6 +146,9 @@ def update_inmate(*, inmate: Inmate, values: Mapping[str, Any], by: User) -> Inm
 
 @transaction.atomic
 def update_sentence(*, sentence: Sentence, values: Mapping[str, Any], by: User) -> Sentence:
+    _may_change(by, sentence.inmate)
+    current = {name: getattr(sentence, name) for name in (*TERM_FIELDS, "verdict_date")}
+    _refuse(sentence_problems({**current, **values}, today=sentence.inmate.facility.today()))
     changes = _apply(sentence, values)
     if not changes:
         return sentence
@@ -104,6 +167,8 @@ def update_sentence(*, sentence: Sentence, values: Mapping[str, Any], by: User) 
 
 @transaction.atomic
 def add_remission(*, inmate: Inmate, values: Mapping[str, Any], by: User) -> Remission:
+    _may_change(by, inmate)
+    _refuse(remission_problems(values, today=inmate.facility.today()))
     if inmate.sentence.term_kind != TermKind.FIXED:
         raise Conflict("Life and death sentences receive no remisi.", code="no_remission")
     remission = Remission(inmate=inmate, recorded_by=by, **values)
@@ -127,6 +192,8 @@ def add_remission(*, inmate: Inmate, values: Mapping[str, Any], by: User) -> Rem
 def record_disciplinary(
     *, inmate: Inmate, values: Mapping[str, Any], by: User
 ) -> DisciplinaryRecord:
+    _may_change(by, inmate)
+    _refuse(disciplinary_problems(values, today=inmate.facility.today()))
     record = DisciplinaryRecord(inmate=inmate, recorded_by=by, **values)
     record.full_clean()
     record.save()
@@ -145,6 +212,9 @@ def record_disciplinary(
 def update_disciplinary(
     *, record: DisciplinaryRecord, values: Mapping[str, Any], by: User
 ) -> DisciplinaryRecord:
+    _may_change(by, record.inmate)
+    current = {"date": record.date, "end_date": record.end_date, **values}
+    _refuse(disciplinary_problems(current, today=record.inmate.facility.today()))
     changes = _apply(record, values)
     if changes:
         record.full_clean()
@@ -165,9 +235,15 @@ def record_assessment(
     *, inmate: Inmate, month: datetime.date, scores: Mapping[str, int], note: str, by: User
 ) -> MonthlyAssessment:
     """Record (or correct) the SPPN score of one month; the total is the mean of aspects."""
+    require_perm(
+        by,
+        "inmates.score_inmate",
+        inmate,
+        message=_("Only the facility's staff score its inmates."),
+    )
     month = month.replace(day=1)
-    if month > timezone.localdate().replace(day=1):
-        raise Conflict("A month that has not started cannot be scored.", code="future_month")
+    if month > inmate.facility.today().replace(day=1):
+        raise ValidationError({"month": [_("A month that has not started cannot be scored.")]})
     values = {
         k: int(scores[k]) for k in ("personality", "independence", "behaviour", "mental_condition")
     }
@@ -235,7 +311,10 @@ ALLOWED_STATUS_CHANGES = {
 
 @transaction.atomic
 def change_status(*, inmate: Inmate, status: str, on: datetime.date, by: User) -> Inmate:
+    _may_change(by, inmate)
     current = InmateStatus(inmate.status)
+    if status not in InmateStatus.values:
+        raise ValidationError({"status": [_("Choose one of the statuses.")]})
     target = InmateStatus(status)
     if target not in ALLOWED_STATUS_CHANGES[current]:
         raise Conflict(

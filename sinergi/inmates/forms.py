@@ -6,7 +6,6 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from sinergi.core.forms import refuse_future_dates
 from sinergi.inmates.choices import (
     CrimeCategory,
     InmateStatus,
@@ -21,9 +20,24 @@ from sinergi.inmates.models import (
     Sentence,
 )
 from sinergi.inmates.parsing import FIELDS, normalise_registration_number
-from sinergi.inmates.rules import import_mapping_problems
+from sinergi.inmates.rules import (
+    Problems,
+    disciplinary_problems,
+    import_mapping_problems,
+    remission_problems,
+    sentence_problems,
+)
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def show_problems(form: forms.BaseForm, problems: Problems) -> None:
+    """The actions' rules (:mod:`sinergi.inmates.rules`) shown at the form's fields; the
+    actions enforce them whatever calls them."""
+    for field, messages in problems.items():
+        if field in form.fields and field not in form.errors:
+            for message in messages:
+                form.add_error(field, message)
 
 
 class InmateForm(forms.ModelForm[Inmate]):
@@ -77,11 +91,7 @@ class SentenceForm(forms.ModelForm[Sentence]):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if data.get("term_kind") == "fixed" and not any(
-            data.get(k) for k in ("term_years", "term_months", "term_days")
-        ):
-            raise forms.ValidationError(_("A fixed term needs years, months or days."))
-        refuse_future_dates(self, data, "detention_start", "verdict_date")
+        show_problems(self, sentence_problems(data, today=timezone.localdate()))
         return data
 
 
@@ -93,9 +103,7 @@ class RemissionForm(forms.ModelForm[Remission]):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if not data.get("months") and not data.get("days"):
-            raise forms.ValidationError(_("A remisi needs months or days."))
-        refuse_future_dates(self, data, "granted_on")
+        show_problems(self, remission_problems(data, today=timezone.localdate()))
         return data
 
 
@@ -107,9 +115,7 @@ class DisciplinaryForm(forms.ModelForm[DisciplinaryRecord]):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if data.get("date") and data.get("end_date") and data["end_date"] < data["date"]:
-            self.add_error("end_date", _("The end cannot be before the date of the entry."))
-        refuse_future_dates(self, data, "date")
+        show_problems(self, disciplinary_problems(data, today=timezone.localdate()))
         return data
 
 

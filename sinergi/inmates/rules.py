@@ -1,3 +1,4 @@
+import datetime
 from collections.abc import Mapping
 from typing import Any
 
@@ -8,6 +9,7 @@ from sinergi.core.permissions import facility_role, is_admin
 from sinergi.core.roles import OFFICER_ROLES, STAFF_ROLES
 from sinergi.core.scoping import scope_of
 from sinergi.inmates import parsing
+from sinergi.inmates.choices import TermKind
 
 
 @rules.predicate
@@ -24,7 +26,8 @@ OFFICERS = facility_role(*OFFICER_ROLES)
 rules.add_perm("inmates.view_inmate", is_admin | STAFF | region_viewer_of_facility)
 rules.add_perm("inmates.change_inmate", OFFICERS)
 rules.add_perm("inmates.score_inmate", STAFF)
-# The object is the facility the file is imported into.
+# The object is the facility the inmate is registered at, or the file imported into.
+rules.add_perm("inmates.add_inmate", facility_role(*OFFICER_ROLES, attr="pk"))
 rules.add_perm("inmates.import_inmates", facility_role(*OFFICER_ROLES, attr="pk"))
 
 
@@ -59,4 +62,54 @@ def import_mapping_problems(mapping: Mapping[str, Any], headers: list[str]) -> P
             used.add(index)
     for key in parsing.missing_required(mapping):
         problems.setdefault(key, []).append(_("This field is required."))
+    return problems
+
+
+# A fixed term's parts, as the sentence-calculation API bounds them: beyond them the
+# dates cannot be computed (a year past 9999).
+TERM_LIMITS = {"term_years": 100, "term_months": 1_200, "term_days": 36_500}
+
+
+def _add(problems: Problems, field: str, message: str) -> None:
+    problems.setdefault(field, []).append(message)
+
+
+def future_date_problems(values: Mapping[str, Any], today: datetime.date, *fields: str) -> Problems:
+    """Each of ``fields`` whose date lies after ``today`` (the facility's day)."""
+    problems: Problems = {}
+    for name in fields:
+        value = values.get(name)
+        if isinstance(value, datetime.date) and value > today:
+            _add(problems, name, _("This date is in the future; enter a date up to today."))
+    return problems
+
+
+def sentence_problems(values: Mapping[str, Any], *, today: datetime.date) -> Problems:
+    """A fixed term has years, months or days, each within ``TERM_LIMITS``; the
+    detention start and the verdict are not in the future."""
+    problems = future_date_problems(values, today, "detention_start", "verdict_date")
+    if values.get("term_kind", TermKind.FIXED) == TermKind.FIXED:
+        if not any(values.get(name) for name in TERM_LIMITS):
+            _add(problems, "term_years", _("A fixed term needs years, months or days."))
+        for name, limit in TERM_LIMITS.items():
+            value = values.get(name)
+            if isinstance(value, int) and value > limit:
+                _add(problems, name, _("At most %(limit)s.") % {"limit": limit})
+    return problems
+
+
+def remission_problems(values: Mapping[str, Any], *, today: datetime.date) -> Problems:
+    """A remisi has months or days and was not granted in the future."""
+    problems = future_date_problems(values, today, "granted_on")
+    if not values.get("months") and not values.get("days"):
+        _add(problems, "months", _("A remisi needs months or days."))
+    return problems
+
+
+def disciplinary_problems(values: Mapping[str, Any], *, today: datetime.date) -> Problems:
+    """A Register F entry is not dated in the future and does not end before it starts."""
+    problems = future_date_problems(values, today, "date")
+    start, end = values.get("date"), values.get("end_date")
+    if start and end and end < start:
+        _add(problems, "end_date", _("The end cannot be before the date of the entry."))
     return problems

@@ -207,8 +207,12 @@ def inmate_create(request: AuthenticatedHttpRequest) -> HttpResponse:
                 inmate = actions.create_inmate(
                     facility=facility, inmate=data, sentence=sentence, by=request.user
                 )
-            except Conflict as exc:
-                inmate_form.add_error("registration_number", exc.detail)
+            except ValidationError as exc:
+                # Each problem at its field, on the form that has it; others above.
+                for name, texts in exc.message_dict.items():
+                    form = sentence_form if name in sentence_form.fields else inmate_form
+                    for text in texts:
+                        form.add_error(name if name in form.fields else None, text)
             else:
                 messages.success(request, _("Inmate registered."))
                 return redirect(inmate)
@@ -238,6 +242,8 @@ def _edit(
         fresh = get_inmate_for_user(request, pk, perm=perm)
         try:
             action(fresh, instance_of(fresh) if instance is not None else None, values)
+        except ValidationError as exc:
+            show_on_form(form, exc)
         except Conflict as exc:
             form.add_error(None, exc.detail)
         else:
@@ -333,8 +339,8 @@ def assessment_create(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
     if request.method == "POST" and form.is_valid():
         try:
             record(inmate, None, dict(form.cleaned_data))
-        except Conflict as exc:
-            form.add_error("month", exc.detail)
+        except ValidationError as exc:
+            show_on_form(form, exc)
         else:
             messages.success(request, _("Monthly score saved."))
             return redirect(inmate)
@@ -358,6 +364,8 @@ def status_change(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 on=form.cleaned_data["on"],
                 by=request.user,
             )
+        except ValidationError as exc:
+            show_on_form(form, exc)
         except Conflict as exc:
             form.add_error("status", exc.detail)
         else:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.core.exceptions import ValidationError
 
 from sinergi.core.errors import Conflict
 from sinergi.core.models import AuditEvent
@@ -124,7 +125,7 @@ def test_monthly_score_total_is_the_mean_and_a_second_entry_corrects_it(inmate, 
 
 
 def test_a_future_month_cannot_be_scored(inmate, user):
-    with pytest.raises(Conflict):
+    with pytest.raises(ValidationError):
         actions.record_assessment(
             inmate=inmate,
             month=datetime.date(2999, 1, 1),
@@ -135,7 +136,7 @@ def test_a_future_month_cannot_be_scored(inmate, user):
 
 
 def test_duplicate_registration_number_is_refused(inmate, user):
-    with pytest.raises(Conflict):
+    with pytest.raises(ValidationError):
         actions.create_inmate(
             facility=inmate.facility,
             inmate={"registration_number": inmate.registration_number, "name": "X"},
