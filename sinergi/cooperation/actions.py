@@ -21,7 +21,13 @@ from django.utils.translation import gettext_lazy, pgettext
 
 from sinergi.accounts.models import User
 from sinergi.accounts.notify import Text, notify
-from sinergi.cooperation.choices import ActionStatus, AgreementStatus, RequestStatus
+from sinergi.cooperation.choices import (
+    SETTABLE_STATUSES,
+    ActionStatus,
+    AgreementKind,
+    AgreementStatus,
+    RequestStatus,
+)
 from sinergi.cooperation.models import (
     ActionItem,
     Agreement,
@@ -152,6 +158,54 @@ def allowed_moves(request: SupportRequest, user: User) -> list[str]:
     ]
 
 
+def serving_problems(
+    facility: Facility, partners: Iterable[Partner], *, keep: Collection[int] = ()
+) -> list[str]:
+    """Only partners that serve ``facility`` (active, of its region or national) may be
+    named; those in ``keep`` (already on the record being changed) stay allowed."""
+    from sinergi.programs.rules import partner_problems
+
+    return partner_problems(facility, [p for p in partners if p.pk not in keep])
+
+
+def request_problems(request: SupportRequest, *, checked: Collection[str] = ()) -> dict[str, str]:
+    """What is wrong with a new request's links, by field (empty when nothing is): the
+    partner serves the facility; the program, the agreement and the commitment are the
+    facility's, the program is not over, and the commitment is one of the agreement's,
+    made by the partner asked (or by the facility). Fields in ``checked`` already have an
+    error (e.g. an id that names nothing) and are not looked at again."""
+    from sinergi.programs.choices import ENDED_STATUSES
+
+    problems: dict[str, str] = {}
+    facility_id = request.facility_id
+    if request.partner_id and "partner" not in checked:
+        refused = serving_problems(request.facility, [request.partner])
+        if refused:
+            problems["partner"] = refused[0]
+    if request.program_id and "program" not in checked:
+        program = request.program
+        assert program is not None
+        if program.facility_id != facility_id:
+            problems["program"] = _("This program is not one of this facility's.")
+        elif program.status in ENDED_STATUSES:
+            problems["program"] = _("This program is over: choose one that is planned or running.")
+    if request.agreement_id and "agreement" not in checked:
+        agreement = request.agreement
+        assert agreement is not None
+        if agreement.facility_id != facility_id:
+            problems["agreement"] = _("This agreement is not one of this facility's.")
+    if request.commitment_id and "commitment" not in checked:
+        commitment = request.commitment
+        assert commitment is not None
+        if commitment.agreement.facility_id != facility_id:
+            problems["commitment"] = _("This commitment is under another facility's agreement.")
+        elif request.agreement_id and commitment.agreement_id != request.agreement_id:
+            problems["commitment"] = _("This commitment belongs to another agreement.")
+        elif request.partner_id and commitment.partner_id not in (None, request.partner_id):
+            problems["commitment"] = _("This commitment was made by another partner.")
+    return problems
+
+
 @transaction.atomic
 def create_request(*, facility: Any, values: Mapping[str, Any], by: User) -> SupportRequest:
     require_perm(
@@ -161,7 +215,15 @@ def create_request(*, facility: Any, values: Mapping[str, Any], by: User) -> Sup
         message=_("Only program officers and heads draft requests."),
     )
     request = SupportRequest(facility=facility, created_by=by, **values)
-    request.full_clean()
+    errors: dict[str, list[str]] = {}
+    try:
+        request.full_clean()
+    except ValidationError as exc:
+        errors = {f: list(m) for f, m in exc.message_dict.items()}
+    for field, message in request_problems(request, checked=errors).items():
+        errors.setdefault(field, []).append(message)
+    if errors:
+        raise ValidationError(errors)
     request.save()
     audit.record("request.create", by=by, target=request, changes=dict(values))
     return request
@@ -251,6 +313,30 @@ def comment(*, request: SupportRequest, text: str, by: User) -> RequestEvent:
     return event
 
 
+def session_problems(request: SupportRequest, sessions: Iterable[Any]) -> list[str]:
+    """Why these sessions cannot be counted in a delivery for ``request`` (empty when they
+    can): they are sessions of the request's program, held (not cancelled) and not in the
+    future."""
+    from sinergi.programs.choices import SessionStatus
+
+    sessions = list(sessions)
+    if not sessions:
+        return []
+    if request.program_id is None:
+        return [_("This request is for no program: a delivery for it counts no sessions.")]
+    today = request.facility.today()
+    problems = []
+    for session in sessions:
+        day = _long_date(session.date)
+        if session.program_id != request.program_id:
+            problems.append(_("The session of %(date)s is of another program.") % {"date": day})
+        elif session.status != SessionStatus.SCHEDULED:
+            problems.append(_("The session of %(date)s was cancelled.") % {"date": day})
+        elif session.date > today:
+            problems.append(_("The session of %(date)s has not taken place yet.") % {"date": day})
+    return problems
+
+
 @transaction.atomic
 def record_fulfilment(
     *,
@@ -278,6 +364,11 @@ def record_fulfilment(
             _("Deliveries are recorded once the request is accepted."), code="not_accepted"
         )
     sessions = list(sessions)
+    if any(s.program.facility_id != request.facility_id for s in sessions):
+        raise Conflict(_("Those sessions are in another facility."), code="wrong_sessions")
+    taught = session_problems(request, sessions)
+    if taught:
+        raise ValidationError({"sessions": taught})
     values = dict(values)
     if request.kind == "instructor" and sessions:
         # Instructor hours count from attendance: sessions where somebody was present.
@@ -303,8 +394,6 @@ def record_fulfilment(
         raise Conflict("; ".join(exc.messages), code="invalid") from None
     fulfilment.save()
     if sessions:
-        if any(s.program.facility_id != request.facility_id for s in sessions):
-            raise Conflict(_("Those sessions are in another facility."), code="wrong_sessions")
         if (
             Fulfilment.sessions.through.objects.filter(session_id__in=[s.pk for s in sessions])
             .exclude(fulfilment=fulfilment)
@@ -336,6 +425,45 @@ def record_fulfilment(
     return fulfilment
 
 
+def meeting_problems(*, facility: Facility, date: datetime.date | None) -> dict[str, str]:
+    """What is wrong with a meeting's record, by field: it records a meeting that was held,
+    so its date is not after today at the facility."""
+    if date and date > facility.today():
+        return {"date": _("This date is in the future; enter a date up to today.")}
+    return {}
+
+
+def action_item_problems(
+    values: Mapping[str, Any],
+    *,
+    meeting_date: datetime.date | None,
+    partner_ids: Collection[int] | None = None,
+) -> dict[str, str]:
+    """What is wrong with one action item agreed at a meeting, by field: it says what is to
+    be done and by when, no earlier than the meeting, and its owner (a partner, or the
+    facility when none) is among ``partner_ids`` (those serving the facility; not checked
+    when None)."""
+    problems: dict[str, str] = {}
+    title = (values.get("title") or "").strip()
+    due = values.get("due_date")
+    owner = values.get("owner_partner")
+    if title and not due:
+        problems["due_date"] = _("An action needs a due date.")
+    if not title and (due or owner):
+        # Not dropped in silence: the owner or the date says something was meant.
+        problems["title"] = _("Write what is to be done, or empty this row.")
+    if due and meeting_date and due < meeting_date:
+        problems["due_date"] = _("The due date cannot be before the meeting (%(date)s).") % {
+            "date": _long_date(meeting_date)
+        }
+    if owner is not None and partner_ids is not None and owner.pk not in partner_ids:
+        problems["owner_partner"] = _(
+            "%(partner)s does not serve this facility: choose an active partner of its "
+            "region or a national one."
+        ) % {"partner": owner.name}
+    return problems
+
+
 @transaction.atomic
 def record_meeting(
     *,
@@ -354,7 +482,30 @@ def record_meeting(
         facility,
         message=_("Only program officers and heads record meetings."),
     )
-    meeting = Meeting.objects.create(facility=facility, **values)
+    partners = list(partners)
+    actions_ = list(actions_)
+    meeting = Meeting(facility=facility, **values)
+    errors: dict[str, list[str]] = {}
+    try:
+        meeting.full_clean()
+    except ValidationError as exc:
+        errors = {f: list(m) for f, m in exc.message_dict.items()}
+    for field, message in meeting_problems(facility=facility, date=meeting.date).items():
+        errors.setdefault(field, []).append(message)
+    refused = serving_problems(facility, partners)
+    if refused:
+        errors.setdefault("partners", []).extend(refused)
+    serving = set(Partner.objects.serving(facility).values_list("pk", flat=True))
+    for n, row in enumerate(actions_, start=1):
+        for message in action_item_problems(
+            row, meeting_date=meeting.date, partner_ids=serving
+        ).values():
+            errors.setdefault("actions", []).append(
+                _("Action item %(n)s: %(problem)s") % {"n": n, "problem": message}
+            )
+    if errors:
+        raise ValidationError(errors)
+    meeting.save()
     meeting.partners.set(partners)
     meeting.attendees.add(by)
     items = [
@@ -487,15 +638,59 @@ def commitment_problems(
     return problems
 
 
+def agreement_link_problems(
+    agreement: Agreement,
+    *,
+    partners: Iterable[Partner],
+    kept_partners: Collection[int],
+    by: User,
+    parent_changed: bool,
+    status_before: str,
+) -> dict[str, list[str]]:
+    """What is wrong with an agreement's partners, framework and status, by field: its
+    partners serve its facility (those already on it stay allowed), a framework
+    agreement newly chosen is an MoU the user sees, neither this agreement nor one under
+    it, and its status is one that people set (not yet in force, expiring and expired
+    follow from the dates) unless it is kept as it was."""
+    problems: dict[str, list[str]] = {}
+    if agreement.facility is not None:
+        refused = serving_problems(agreement.facility, partners, keep=kept_partners)
+        if refused:
+            problems["partners"] = refused
+    parent = agreement.parent
+    if parent is not None and parent_changed:
+        if agreement.pk is not None and parent.pk == agreement.pk:
+            problems["parent"] = [_("An agreement cannot be its own framework agreement.")]
+        elif agreement.pk is not None and parent.parent_id == agreement.pk:
+            problems["parent"] = [
+                _("“%(title)s” is under this agreement: it cannot be its framework.")
+                % {"title": parent.title}
+            ]
+        elif parent.kind != AgreementKind.MOU:
+            problems["parent"] = [_("A framework agreement is an MoU: choose an MoU.")]
+        elif not Agreement.objects.for_user(by).filter(pk=parent.pk).exists():
+            problems["parent"] = [_("Choose a framework agreement that you can see.")]
+    if agreement.status != status_before and agreement.status not in SETTABLE_STATUSES:
+        problems["status"] = [
+            _(
+                "Not yet in force, expiring and expired follow from the dates: choose draft, "
+                "active, terminated or renewed."
+            )
+        ]
+    return problems
+
+
 def _check_agreement(
     agreement: Agreement,
     partner_ids: Collection[int],
     commitments: Iterable[Commitment],
     unchanged: Collection[str] = (),
+    known: Mapping[str, list[str]] | None = None,
 ) -> None:
     """Every rule of the agreement and its commitments, before anything is written;
-    ``unchanged`` fields are not checked again (a stored document is not read back)."""
-    errors: dict[str, list[str]] = {}
+    ``unchanged`` fields are not checked again (a stored document is not read back);
+    ``known``: problems the caller found already, by field."""
+    errors: dict[str, list[str]] = {f: list(m) for f, m in (known or {}).items()}
     try:
         agreement.full_clean(exclude=list(unchanged))
     except ValidationError as exc:
@@ -603,6 +798,8 @@ def save_agreement(
         )
     for name, value in values.items():
         setattr(agreement, name, value)
+    partners = list(partners)
+    before_partners = set() if creating else set(agreement.partners.values_list("pk", flat=True))
     wanted = sorted({p.pk for p in partners})
     kept: list[Commitment] = []
     changed: dict[int, dict[str, list[Any]]] = {}
@@ -630,7 +827,18 @@ def save_agreement(
         locked = Facility.objects.select_for_update(no_key=True)
         list(locked.filter(pk=agreement.facility_id).values("pk"))
     _check_agreement(
-        agreement, wanted, kept, unchanged=[] if "document" in changes else ["document"]
+        agreement,
+        wanted,
+        kept,
+        unchanged=[] if "document" in changes else ["document"],
+        known=agreement_link_problems(
+            agreement,
+            partners=partners,
+            kept_partners=before_partners,
+            by=by,
+            parent_changed=creating or "parent" in changes,
+            status_before=status_before,
+        ),
     )
 
     previous: list[Any] = (

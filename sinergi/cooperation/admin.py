@@ -3,8 +3,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from sinergi.cooperation.choices import AgreementStatus
-from sinergi.cooperation.forms import SETTABLE_STATUSES
+from sinergi.cooperation.choices import SETTABLE_STATUSES, AgreementStatus
 from sinergi.cooperation.models import (
     ActionItem,
     Agreement,

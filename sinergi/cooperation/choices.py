@@ -17,6 +17,15 @@ class AgreementStatus(models.TextChoices):
     RENEWED = "renewed", _("Renewed")
 
 
+# The statuses people set; not yet in force, expiring and expired follow from the dates.
+SETTABLE_STATUSES = (
+    AgreementStatus.DRAFT,
+    AgreementStatus.ACTIVE,
+    AgreementStatus.TERMINATED,
+    AgreementStatus.RENEWED,
+)
+
+
 class CommitmentKind(models.TextChoices):
     INSTRUCTORS = "instructors", _("Instructors / instructor hours")
     TRAINING_PLACES = "training_places", _("Training places")

@@ -10,14 +10,17 @@ from typing import Any
 from django import forms
 from django.db.models import Q
 from django.urls import reverse
-from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from sinergi.cooperation import actions
-from sinergi.cooperation.choices import AgreementKind, AgreementStatus, AssetCondition
+from sinergi.cooperation.choices import (
+    SETTABLE_STATUSES,
+    AgreementKind,
+    AgreementStatus,
+    AssetCondition,
+)
 from sinergi.cooperation.models import Agreement, Commitment, Fulfilment, Meeting, SupportRequest
 from sinergi.cooperation.numbers import trimmed
-from sinergi.core.forms import refuse_future_dates
 from sinergi.core.permissions import has_perm
 from sinergi.orgs.models import Facility, Partner
 from sinergi.programs.choices import ENDED_STATUSES
@@ -57,16 +60,6 @@ class SupportRequestForm(forms.ModelForm[SupportRequest]):
         self.fields["commitment"].label_from_instance = (  # type: ignore[attr-defined]
             lambda c: f"{c.description} ({c.agreement})"
         )
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        commitment, agreement = data.get("commitment"), data.get("agreement")
-        if commitment is not None:
-            if agreement is not None and commitment.agreement_id != agreement.pk:
-                self.add_error("commitment", _("This commitment belongs to another agreement."))
-            if data.get("partner") and commitment.partner_id not in (None, data["partner"].pk):
-                self.add_error("commitment", _("This commitment was made by another partner."))
-        return data
 
 
 class FulfilmentForm(forms.ModelForm[Fulfilment]):
@@ -138,11 +131,16 @@ class MeetingForm(forms.ModelForm[Meeting]):
 
     def __init__(self, *args: Any, facility: Facility, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.facility = facility
         self.fields["partners"].queryset = Partner.objects.serving(facility)  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        refuse_future_dates(self, data, "date")  # the record of a meeting that was held
+        # The action's rules, shown at their fields before the rows are read.
+        for field, message in actions.meeting_problems(
+            facility=self.facility, date=data.get("date")
+        ).items():
+            self.add_error(field, message)
         return data
 
 
@@ -172,31 +170,15 @@ class ActionItemForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        due = data.get("due_date")
-        if data.get("title") and not due:
-            self.add_error("due_date", _("An action needs a due date."))
-        if not data.get("title") and (due or data.get("owner_partner")):
-            # Not dropped in silence: the owner or the date says something was meant.
-            self.add_error("title", _("Write what is to be done, or empty this row."))
-        if due and self.meeting_date and due < self.meeting_date:
-            self.add_error(
-                "due_date",
-                _("The due date cannot be before the meeting (%(date)s).")
-                % {"date": date_format(self.meeting_date, "DATE_FORMAT")},
-            )
+        # The action's rules, at the row's fields (the owners offered serve the facility).
+        for field, message in actions.action_item_problems(
+            data, meeting_date=self.meeting_date
+        ).items():
+            self.add_error(field, message)
         return data
 
 
 ActionItemFormSet = forms.formset_factory(ActionItemForm, extra=5, max_num=20)
-
-
-# The statuses people set; expiring and expired follow from the end date.
-SETTABLE_STATUSES = [
-    AgreementStatus.DRAFT,
-    AgreementStatus.ACTIVE,
-    AgreementStatus.TERMINATED,
-    AgreementStatus.RENEWED,
-]
 
 
 @dataclass(frozen=True)

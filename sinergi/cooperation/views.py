@@ -38,7 +38,7 @@ from sinergi.core.pagination import paginate, querystring_without_page
 from sinergi.core.permissions import has_perm
 from sinergi.core.roles import STAFF_ROLES
 from sinergi.core.scoping import scope_of
-from sinergi.core.view_helpers import refuse
+from sinergi.core.view_helpers import refuse, show_on_form
 from sinergi.orgs.models import Facility, Partner
 
 
@@ -84,11 +84,15 @@ def request_create(request: HttpRequest) -> HttpResponse:
     facility = facilities[0]
     form = SupportRequestForm(request.POST or None, facility=facility)
     if request.method == "POST" and form.is_valid():
-        created = actions.create_request(
-            facility=facility, values=form.cleaned_data, by=_user(request)
-        )
-        messages.success(request, _("Request saved as a draft; the head submits it."))
-        return redirect(created)
+        try:
+            created = actions.create_request(
+                facility=facility, values=form.cleaned_data, by=_user(request)
+            )
+        except ValidationError as exc:
+            show_on_form(form, exc)
+        else:
+            messages.success(request, _("Request saved as a draft; the head submits it."))
+            return redirect(created)
     return render(request, "cooperation/request_form.html", {"form": form})
 
 
@@ -176,6 +180,8 @@ def request_fulfil(request: HttpRequest, pk: int) -> HttpResponse:
             )
         except Conflict as exc:
             form.add_error(None, exc.detail)
+        except ValidationError as exc:
+            show_on_form(form, exc)
         else:
             messages.success(request, _("Delivery recorded."))
             return redirect(support)
@@ -291,8 +297,10 @@ def _agreement_form(
                 removed=[f.instance.pk for f in items.deleted_forms if f.instance.pk],
                 by=_user(request),
             )
-        except (Conflict, ValidationError) as exc:
-            form.add_error(None, exc.detail if isinstance(exc, Conflict) else exc.messages)
+        except Conflict as exc:
+            form.add_error(None, exc.detail)
+        except ValidationError as exc:
+            show_on_form(form, exc)
         else:
             messages.success(request, _("Agreement saved."))
             return redirect(saved)
@@ -508,15 +516,19 @@ def meeting_create(request: HttpRequest) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid() and items.is_valid():
         values = {k: v for k, v in form.cleaned_data.items() if k != "partners"}
-        meeting = actions.record_meeting(
-            facility=facility,
-            values=values,
-            partners=form.cleaned_data["partners"],
-            actions_=[f.cleaned_data for f in items.forms if f.cleaned_data.get("title")],
-            by=_user(request),
-        )
-        messages.success(request, _("Meeting recorded."))
-        return redirect(meeting)
+        try:
+            meeting = actions.record_meeting(
+                facility=facility,
+                values=values,
+                partners=form.cleaned_data["partners"],
+                actions_=[f.cleaned_data for f in items.forms if f.cleaned_data.get("title")],
+                by=_user(request),
+            )
+        except ValidationError as exc:
+            show_on_form(form, exc)
+        else:
+            messages.success(request, _("Meeting recorded."))
+            return redirect(meeting)
     summary = error_summary(form, items, _("Action item %(n)s")) if form.is_bound else []
     return render(
         request,
