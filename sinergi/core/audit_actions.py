@@ -35,6 +35,10 @@ class AuditAction(models.TextChoices):
     ADMIN_CHANGE = "admin.change", _("Changed in the admin")
     ADMIN_DELETE = "admin.delete", _("Deleted in the admin")
 
+    # Organisations (orgs)
+    PARTNER_DEACTIVATE = "partner.deactivate", _("Partner deactivated")
+    PARTNER_REACTIVATE = "partner.reactivate", _("Partner reactivated")
+
     # Inmates (inmates)
     INMATE_CREATE = "inmate.create", _("Inmate added")
     INMATE_UPDATE = "inmate.update", _("Inmate updated")

@@ -1,6 +1,16 @@
-from django.contrib import admin
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from sinergi.core.admin import AuditedAdmin
+from sinergi.orgs import actions
 from sinergi.orgs.models import Facility, Partner, PartnerContact, Region
 
 
@@ -30,3 +40,36 @@ class PartnerAdmin(AuditedAdmin):
     search_fields = ("name", "code", "regency")
     list_select_related = ("parent",)
     inlines = [PartnerContactInline]
+    actions = ["deactivate", "reactivate"]
+    # Through the actions above (audited as such), not as a plain field edit.
+    readonly_fields = ("is_active",)
+
+    def _each(
+        self, request: HttpRequest, partners: QuerySet[Partner], change: Callable[..., Partner]
+    ) -> int:
+        done = 0
+        try:
+            for partner in partners:
+                before = partner.is_active
+                done += change(partner=partner, by=request.user).is_active != before
+        except PermissionDenied as exc:
+            self.message_user(request, str(exc), messages.ERROR)
+        return done
+
+    @admin.action(description=_("Deactivate the selected partners"))
+    def deactivate(self, request: HttpRequest, partners: QuerySet[Partner]) -> None:
+        done = self._each(request, partners, actions.deactivate_partner)
+        self.message_user(
+            request,
+            ngettext("%(n)d partner deactivated.", "%(n)d partners deactivated.", done)
+            % {"n": done},
+        )
+
+    @admin.action(description=_("Reactivate the selected partners"))
+    def reactivate(self, request: HttpRequest, partners: QuerySet[Partner]) -> None:
+        done = self._each(request, partners, actions.reactivate_partner)
+        self.message_user(
+            request,
+            ngettext("%(n)d partner reactivated.", "%(n)d partners reactivated.", done)
+            % {"n": done},
+        )

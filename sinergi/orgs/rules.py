@@ -16,3 +16,5 @@ rules.add_perm(
     | partner_role(Role.PARTNER_USER, Role.INSTRUCTOR, attr="pk"),
 )
 rules.add_perm("orgs.change_partner", is_admin | partner_role(Role.PARTNER_USER, attr="pk"))
+# Whether facilities are offered a partner at all: the platform's administrators decide.
+rules.add_perm("orgs.deactivate_partner", is_admin)

@@ -44,9 +44,6 @@ NOT_YET_FIXED = frozenset(
         # foreign key from core to orgs. Removing it needs a migration of core (a plain
         # facility id, or the audit trail in its own app above orgs).
         'sinergi/core/models.py: ForeignKey("orgs.Facility")',
-        # orgs writes only through the admin (core.admin.AuditedAdmin audits it): its
-        # first action (e.g. deactivating a partner) will create actions.py.
-        "sinergi/orgs/actions.py",
     }
 )
 
