@@ -15,6 +15,7 @@ from sinergi.core.permissions import has_perm
 from sinergi.inmates.models import Inmate
 from sinergi.orgs.models import Facility
 from sinergi.programs import actions
+from sinergi.programs.actions.common import CHANGE_REFUSED
 from sinergi.programs.choices import (
     AttendanceStatus,
     CertificationScheme,
@@ -155,7 +156,7 @@ def _program(request: HttpRequest, pk: int, write: bool = False) -> Program:
         pk=pk,
     )
     if write and not has_perm(api_user(request), "programs.change_program", program):
-        raise PermissionDenied("Only program officers and heads of the facility.")
+        raise PermissionDenied(CHANGE_REFUSED)
     return program
 
 

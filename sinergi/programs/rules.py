@@ -70,6 +70,8 @@ rules.add_perm("programs.change_program", OFFICERS)
 rules.add_perm("programs.approve_program", facility_role(Role.HEAD))
 # The object is the facility where the program is created.
 rules.add_perm("programs.add_program", facility_role(*OFFICER_ROLES, attr="pk"))
+# The object is the facility whose holidays change (its sessions of the day with them).
+rules.add_perm("programs.change_holidays", facility_role(*OFFICER_ROLES, attr="pk"))
 rules.add_perm("programs.take_attendance", runs_session | officer_of_session_facility)
 rules.add_perm("programs.view_roster", runs_session | officer_of_session_facility | is_admin)
 

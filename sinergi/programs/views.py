@@ -740,7 +740,7 @@ def holidays(request: HttpRequest) -> HttpResponse:
     program officers and head; guardian officers read them."""
     data = request.POST if request.method == "POST" else request.GET
     facility, facilities = _holiday_facilities(request, data.get("facility"))
-    can_change = actions.keeps_holidays(_user(request), facility.pk)
+    can_change = has_perm(request.user, "programs.change_holidays", facility)
     form = HolidayForm(request.POST or None)
     if request.method == "POST":
         if not can_change:
@@ -803,8 +803,10 @@ def _day_sessions(facility: Facility, day: datetime.date) -> dict[str, Any]:
 @require_POST
 def holiday_remove(request: HttpRequest, pk: int) -> HttpResponse:
     readable = scope_of(request.user).facility_ids(*HOLIDAY_READERS)
-    holiday = get_object_or_404(Holiday, pk=pk, facility_id__in=readable)
-    if not actions.keeps_holidays(_user(request), holiday.facility_id):
+    holiday = get_object_or_404(
+        Holiday.objects.select_related("facility"), pk=pk, facility_id__in=readable
+    )
+    if not has_perm(request.user, "programs.change_holidays", holiday.facility):
         raise PermissionDenied
     name, day, facility_id = holiday.name, holiday.date, holiday.facility_id
     restored, still_cancelled = actions.remove_holiday(holiday=holiday, by=_user(request))

@@ -16,7 +16,7 @@ from sinergi.programs.actions.attendance import (
     record_scores,
 )
 from sinergi.programs.actions.certificates import issue_certificate, revoke_certificate
-from sinergi.programs.actions.common import HEAD_ONLY, OFFICER_ROLES, S
+from sinergi.programs.actions.common import CHANGE_PROGRAM, S
 from sinergi.programs.actions.enrolment import (
     EnrolResult,
     decide_waiting,
@@ -29,7 +29,6 @@ from sinergi.programs.actions.holidays import (
     HOLIDAY_DAYS_AHEAD,
     HolidayResult,
     add_holiday,
-    keeps_holidays,
     remove_holiday,
 )
 from sinergi.programs.actions.sessions import (
@@ -39,6 +38,8 @@ from sinergi.programs.actions.sessions import (
     restore_session,
 )
 from sinergi.programs.actions.workflow import (
+    HEAD_ONLY,
+    OFFICERS,
     TRANSITIONS,
     allowed_transitions,
     create_program,
@@ -55,11 +56,12 @@ from sinergi.programs.rules import (
 )
 
 __all__ = [
+    "CHANGE_PROGRAM",
     "ENROLLING",
     "HEAD_ONLY",
     "HOLIDAY_DAYS_AHEAD",
     "NOTE_LENGTH",
-    "OFFICER_ROLES",
+    "OFFICERS",
     "TRANSITIONS",
     "Completion",
     "EnrolResult",
@@ -82,7 +84,6 @@ __all__ = [
     "generate_sessions",
     "holiday_on",
     "issue_certificate",
-    "keeps_holidays",
     "record_attendance",
     "record_competency",
     "record_scores",

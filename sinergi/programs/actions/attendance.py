@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,6 +13,8 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from sinergi.accounts.models import User
 from sinergi.core import audit
 from sinergi.core.api import Conflict
+from sinergi.core.permissions import require_perm
+from sinergi.programs.actions.common import CHANGE_PROGRAM, CHANGE_REFUSED
 from sinergi.programs.choices import (
     AttendanceStatus,
     CompetencyResult,
@@ -37,10 +38,12 @@ def record_attendance(*, session: Session, marks: Mapping[int, tuple[str, str]],
 
     A fixed number of queries whatever the roster's size; every mark keeps its history.
     """
-    from sinergi.core.permissions import has_perm
-
-    if not has_perm(by, "programs.take_attendance", session):
-        raise PermissionDenied(_("Only the session's instructor or a program officer."))
+    require_perm(
+        by,
+        "programs.take_attendance",
+        session,
+        message=_("Only the session's instructor or a program officer."),
+    )
     if session.status == SessionStatus.CANCELLED:
         raise Conflict(_("The session is cancelled."), code="cancelled")
     if session.date > timezone.localdate():
@@ -104,6 +107,7 @@ def record_attendance(*, session: Session, marks: Mapping[int, tuple[str, str]],
 def record_scores(
     *, enrollment: Enrollment, pre_test: int | None, post_test: int | None, by: User
 ) -> Enrollment:
+    require_perm(by, CHANGE_PROGRAM, enrollment.program, message=CHANGE_REFUSED)
     for value in (pre_test, post_test):
         if value is not None and not 0 <= value <= 100:
             raise Conflict(_("Scores are from 0 to 100."), code="bad_score")
@@ -124,6 +128,7 @@ def record_scores(
 def record_competency(
     *, enrollment: Enrollment, unit: CompetencyUnit, result: str, by: User
 ) -> CompetencyAssessment:
+    require_perm(by, CHANGE_PROGRAM, enrollment.program, message=CHANGE_REFUSED)
     if unit.program_id != enrollment.program_id:
         raise Conflict(_("That unit belongs to another program."), code="wrong_unit")
     if result not in CompetencyResult.values:

@@ -9,6 +9,8 @@ from django.utils.translation import gettext as _
 from sinergi.accounts.models import User
 from sinergi.core import audit
 from sinergi.core.api import Conflict
+from sinergi.core.permissions import require_perm
+from sinergi.programs.actions.common import CHANGE_PROGRAM, CHANGE_REFUSED
 from sinergi.programs.choices import (
     CertificateStatus,
     EndReason,
@@ -23,6 +25,7 @@ from sinergi.programs.rules import completed_on
 
 @transaction.atomic
 def issue_certificate(*, enrollment: Enrollment, by: User) -> Certificate:
+    require_perm(by, CHANGE_PROGRAM, enrollment.program, message=CHANGE_REFUSED)
     enrollment = (
         Enrollment.objects.select_for_update()
         .select_related("program__facility", "inmate")
@@ -58,6 +61,7 @@ def issue_certificate(*, enrollment: Enrollment, by: User) -> Certificate:
 
 @transaction.atomic
 def revoke_certificate(*, certificate: Certificate, reason: str, by: User) -> Certificate:
+    require_perm(by, CHANGE_PROGRAM, certificate.enrollment.program, message=CHANGE_REFUSED)
     if not reason.strip():
         raise Conflict(_("Give a reason for revoking."), code="reason_required")
     if certificate.status == CertificateStatus.REVOKED:

@@ -1,23 +1,16 @@
-"""What the program actions share: the facility roles that may write."""
+"""What the program actions share: the status vocabulary and the refusal of a change."""
 
 from __future__ import annotations
 
-from sinergi.accounts.models import User
-from sinergi.core import roles as core_roles
-from sinergi.core.roles import Role
-from sinergi.core.scoping import scope_of
-from sinergi.programs.choices import (
-    ProgramStatus,
-)
+from django.utils.translation import gettext_lazy
+
+from sinergi.programs.choices import ProgramStatus
 
 S = ProgramStatus
 
-
-OFFICER_ROLES = frozenset(core_roles.OFFICER_ROLES)
-
-
-HEAD_ONLY = frozenset({Role.HEAD})
-
-
-def _roles_in(user: User, facility_id: int) -> frozenset[str]:
-    return scope_of(user).facility_roles.get(facility_id, frozenset())
+# Who changes a program, its sessions, its participants and their records:
+# ``programs.change_program`` (the facility's program officers and head).
+CHANGE_PROGRAM = "programs.change_program"
+CHANGE_REFUSED = gettext_lazy(
+    "Only the program officers and the head of the facility change its programs."
+)

@@ -12,7 +12,9 @@ from django.utils.translation import gettext as _
 from sinergi.accounts.models import User
 from sinergi.core import audit
 from sinergi.core.api import Conflict
+from sinergi.core.permissions import require_perm
 from sinergi.inmates.models import Inmate
+from sinergi.programs.actions.common import CHANGE_PROGRAM, CHANGE_REFUSED
 from sinergi.programs.choices import (
     EndReason,
     WaitingStatus,
@@ -39,6 +41,7 @@ def enroll(*, program: Program, inmate: Inmate, by: User) -> EnrolResult:
     The program row is locked first, so two officers enrolling at once cannot both take
     the last place.
     """
+    require_perm(by, CHANGE_PROGRAM, program, message=CHANGE_REFUSED)
     program = Program.objects.select_for_update().get(pk=program.pk)
     problems = eligibility_problems(program, inmate)
     if problems:
@@ -72,6 +75,7 @@ def enroll(*, program: Program, inmate: Inmate, by: User) -> EnrolResult:
 
 @transaction.atomic
 def decide_waiting(*, entry: WaitingListEntry, status: str, by: User, note: str = "") -> None:
+    require_perm(by, CHANGE_PROGRAM, entry.program, message=CHANGE_REFUSED)
     allowed = {
         WaitingStatus.PENDING: {
             WaitingStatus.APPROVED,
@@ -98,8 +102,13 @@ def decide_waiting(*, entry: WaitingListEntry, status: str, by: User, note: str 
         fill_free_places(program=entry.program, by=by)
 
 
+@transaction.atomic
 def fill_free_places(*, program: Program, by: User | None) -> list[Enrollment]:
-    """Give free places to approved waiting-list entries, first come first served."""
+    """Give free places to approved waiting-list entries, first come first served.
+
+    The consequence of a decision already allowed (an entry approved, a place freed by
+    an enrolment that ended, the inmate's release): no permission of its own; ``by``
+    is whoever made that decision, None for the system."""
     program = Program.objects.select_for_update().get(pk=program.pk)
     if program.status not in ENROLLING:
         return []
@@ -136,10 +145,24 @@ def end_enrollment(
     *,
     enrollment: Enrollment,
     reason: str,
+    by: User,
+    note: str = "",
+    on: datetime.date | None = None,
+) -> Enrollment:
+    require_perm(by, CHANGE_PROGRAM, enrollment.program, message=CHANGE_REFUSED)
+    return _end_enrollment(enrollment=enrollment, reason=reason, by=by, note=note, on=on)
+
+
+def _end_enrollment(
+    *,
+    enrollment: Enrollment,
+    reason: str,
     by: User | None,
     note: str = "",
     on: datetime.date | None = None,
 ) -> Enrollment:
+    """End ``enrollment`` for a caller already allowed to (``end_enrollment``, a
+    program that ends, the inmate's release): ``by`` None for the system."""
     if enrollment.ended_on is not None:
         raise Conflict(_("This enrolment has already ended."), code="already_ended")
     if reason not in EndReason.values:
@@ -162,14 +185,18 @@ def end_enrollment(
     return enrollment
 
 
+@transaction.atomic
 def end_for_inmate(*, inmate: Inmate, status: str, by: User | None) -> None:
-    """An inmate released or transferred leaves their programs and waiting lists."""
+    """An inmate released or transferred leaves their programs and waiting lists.
+
+    The hook of ``inmates.actions.change_status`` (whose caller it checks): no
+    permission of its own."""
     reason = {"released": EndReason.RELEASED, "transferred": EndReason.TRANSFERRED}.get(status)
     if reason is None and status != "deceased":
         return
     open_enrollments = Enrollment.objects.filter(inmate=inmate, ended_on__isnull=True)
     for enrollment in open_enrollments.select_related("program"):
-        end_enrollment(enrollment=enrollment, reason=reason or EndReason.OTHER, by=by, note=status)
+        _end_enrollment(enrollment=enrollment, reason=reason or EndReason.OTHER, by=by, note=status)
     WaitingListEntry.objects.filter(inmate=inmate, status__in=["pending", "approved"]).update(
         status=WaitingStatus.WITHDRAWN, note=status, updated_at=timezone.now()
     )

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
@@ -17,8 +17,8 @@ from django.utils.translation import gettext as _
 from sinergi.accounts.models import User
 from sinergi.core import audit
 from sinergi.core.api import Conflict
+from sinergi.core.permissions import require_perm
 from sinergi.orgs.models import Facility
-from sinergi.programs.actions.common import OFFICER_ROLES, _roles_in
 from sinergi.programs.actions.sessions import _reschedule, cancel_session
 from sinergi.programs.choices import (
     ENDED_STATUSES,
@@ -43,16 +43,13 @@ class HolidayResult:
     kept: list[Session] = field(default_factory=list)  # they already have attendance
 
 
-def keeps_holidays(user: User, facility_id: int) -> bool:
-    """Whether ``user`` may add and remove the holidays of the facility."""
-    return bool(_roles_in(user, facility_id) & OFFICER_ROLES)
-
-
-def _check_keeps_holidays(user: User, facility_id: int) -> None:
-    if not keeps_holidays(user, facility_id):
-        raise PermissionDenied(
-            _("Only program officers and the head of the facility change its holidays.")
-        )
+def _check_keeps_holidays(user: User, facility: Facility) -> None:
+    require_perm(
+        user,
+        "programs.change_holidays",
+        facility,
+        message=_("Only program officers and the head of the facility change its holidays."),
+    )
 
 
 def _holiday_taken(facility: Facility, day: datetime.date) -> Conflict:
@@ -74,7 +71,7 @@ def add_holiday(*, facility: Facility, date: datetime.date, name: str, by: User)
     (of its programs not cancelled or completed) that have no attendance yet, each
     cancellation audited; sessions with attendance marks are kept and returned in
     ``kept``. Past dates are allowed, to correct records."""
-    _check_keeps_holidays(by, facility.pk)
+    _check_keeps_holidays(by, facility)
     name = " ".join(name.split())
     if not name:
         raise Conflict(_("Give the holiday a name."), code="name_required")
@@ -136,7 +133,7 @@ def remove_holiday(*, holiday: Holiday, by: User) -> tuple[list[Session], int]:
     """Delete ``holiday`` (its history keeps it) and schedule again the sessions it
     cancelled, those of programs not cancelled or completed since. Returns the sessions
     scheduled again and how many of the facility's sessions on that day stay cancelled."""
-    _check_keeps_holidays(by, holiday.facility_id)
+    _check_keeps_holidays(by, holiday.facility)
     # No holiday is left on the day once ``holiday`` goes (one a day): nothing to confirm.
     restored = [
         _reschedule(session=session, by=by, changes={"reason": session.cancel_reason})

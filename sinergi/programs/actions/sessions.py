@@ -19,7 +19,9 @@ from sinergi.accounts.models import User
 from sinergi.accounts.notify import Text, notify
 from sinergi.core import audit
 from sinergi.core.api import Conflict
+from sinergi.core.permissions import require_perm
 from sinergi.programs import rules as program_rules
+from sinergi.programs.actions.common import CHANGE_PROGRAM, CHANGE_REFUSED
 from sinergi.programs.choices import (
     SessionStatus,
 )
@@ -32,10 +34,12 @@ from sinergi.programs.queries import holiday_on
 from sinergi.programs.rules import session_can_change
 
 
+@transaction.atomic
 def generate_sessions(*, program: Program, by: User, since: datetime.date | None = None) -> int:
     """Sessions for every schedule slot between the program's dates (from ``since`` on,
     when given), skipping the facility's holidays; existing sessions are kept. Returns the
     number created."""
+    require_perm(by, CHANGE_PROGRAM, program, message=CHANGE_REFUSED)
     slots = list(program.slots.all())
     if not slots:
         return 0
@@ -67,9 +71,9 @@ def generate_sessions(*, program: Program, by: User, since: datetime.date | None
 
 
 @transaction.atomic
-@transaction.atomic
 def add_session(*, program: Program, values: Mapping[str, Any], by: User) -> Session:
     """A one-off session of a program that has not ended, within the program's dates."""
+    require_perm(by, CHANGE_PROGRAM, program, message=CHANGE_REFUSED)
     program = Program.objects.select_for_update().get(pk=program.pk)
     if program.has_ended:
         raise Conflict(
@@ -114,6 +118,7 @@ def cancel_session(
 ) -> Session:
     """Cancel a scheduled session of a program that has not ended, with a reason; its
     instructor is told."""
+    require_perm(by, CHANGE_PROGRAM, session.program, message=CHANGE_REFUSED)
     _refuse_if_program_ended(session)
     cancelled = _cancel(session=session, reason=reason, by=by, holiday=holiday)
     _tell_the_instructor(
@@ -172,6 +177,7 @@ def restore_session(*, session: Session, by: User, on_holiday: bool = False) -> 
     it takes place again on its own date and time, as long as its program has not been
     cancelled or completed. A day that is one of the facility's holidays is refused
     unless ``on_holiday`` confirms that the session must take place on it anyway."""
+    require_perm(by, CHANGE_PROGRAM, session.program, message=CHANGE_REFUSED)
     if session.status != SessionStatus.CANCELLED:
         raise Conflict(_("This session is not cancelled."), code="not_cancelled")
     _refuse_if_program_ended(session)

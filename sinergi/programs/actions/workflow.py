@@ -1,8 +1,10 @@
 """A program's catalogue entry and its workflow.
 
-The workflow is the table ``TRANSITIONS``: which status may follow which, and which
-facility roles may make the move. A move not in the table is a 409 (Conflict); a move by
-a role not allowed is a 403 (PermissionDenied).
+The workflow is the table ``TRANSITIONS``: which status may follow which, and the
+permission (``programs.rules``) that makes the move: a program officer or the head
+(``programs.change_program``), the head alone (``programs.approve_program``). A move not
+in the table is a 409 (Conflict); a move without the permission is a 403
+(PermissionDenied).
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -22,9 +24,10 @@ from sinergi.accounts.models import User
 from sinergi.accounts.notify import Text, notify
 from sinergi.core import audit
 from sinergi.core.api import Conflict
+from sinergi.core.permissions import has_perm, require_perm
 from sinergi.programs import rules as program_rules
-from sinergi.programs.actions.common import HEAD_ONLY, OFFICER_ROLES, S, _roles_in
-from sinergi.programs.actions.enrolment import end_enrollment
+from sinergi.programs.actions.common import CHANGE_PROGRAM, CHANGE_REFUSED, S
+from sinergi.programs.actions.enrolment import _end_enrollment
 from sinergi.programs.actions.sessions import _cancel, generate_sessions
 from sinergi.programs.choices import (
     ENDED_STATUSES,
@@ -39,14 +42,19 @@ from sinergi.programs.models import (
 )
 from sinergi.programs.queries import completion
 
-# (from, to) -> roles in the program's facility that may make the move.
-TRANSITIONS: dict[tuple[str, str], frozenset[str]] = {
-    (S.DRAFT, S.SUBMITTED): OFFICER_ROLES,
-    (S.SUBMITTED, S.DRAFT): OFFICER_ROLES,  # returned for changes
+# The head of the program's facility (``programs.approve_program``).
+HEAD_ONLY = "programs.approve_program"
+# A program officer or the head of the program's facility.
+OFFICERS = CHANGE_PROGRAM
+
+# (from, to) -> the permission on the program that makes the move.
+TRANSITIONS: dict[tuple[str, str], str] = {
+    (S.DRAFT, S.SUBMITTED): OFFICERS,
+    (S.SUBMITTED, S.DRAFT): OFFICERS,  # returned for changes
     (S.SUBMITTED, S.APPROVED): HEAD_ONLY,
-    (S.APPROVED, S.RUNNING): OFFICER_ROLES,
-    (S.RUNNING, S.COMPLETED): OFFICER_ROLES,
-    (S.DRAFT, S.CANCELLED): OFFICER_ROLES,
+    (S.APPROVED, S.RUNNING): OFFICERS,
+    (S.RUNNING, S.COMPLETED): OFFICERS,
+    (S.DRAFT, S.CANCELLED): OFFICERS,
     (S.SUBMITTED, S.CANCELLED): HEAD_ONLY,
     (S.APPROVED, S.CANCELLED): HEAD_ONLY,
     (S.RUNNING, S.CANCELLED): HEAD_ONLY,
@@ -54,8 +62,11 @@ TRANSITIONS: dict[tuple[str, str], frozenset[str]] = {
 
 
 def allowed_transitions(program: Program, user: User) -> list[str]:
-    roles = _roles_in(user, program.facility_id)
-    return [to for (src, to), who in TRANSITIONS.items() if src == program.status and roles & who]
+    return [
+        to
+        for (src, to), perm in TRANSITIONS.items()
+        if src == program.status and has_perm(user, perm, program)
+    ]
 
 
 @transaction.atomic
@@ -68,8 +79,12 @@ def create_program(
     slots: Iterable[Mapping[str, Any]] = (),
     by: User,
 ) -> Program:
-    if not _roles_in(by, facility.pk) & OFFICER_ROLES:
-        raise PermissionDenied(_("Only program officers and heads create programs."))
+    require_perm(
+        by,
+        "programs.add_program",
+        facility,
+        message=_("Only program officers and heads create programs."),
+    )
     partners, instructors, slots = list(partners), list(instructors), list(slots)
     problems = program_rules.program_value_problems(values)
     for name, messages in (
@@ -95,6 +110,7 @@ def create_program(
 @transaction.atomic
 def set_units(*, program: Program, units: Iterable[tuple[str, str]], by: User) -> None:
     """Replace the program's competency units; units already assessed are kept."""
+    require_perm(by, CHANGE_PROGRAM, program, message=CHANGE_REFUSED)
     wanted = [(code, title) for code, title in units]
     current = {(u.code, u.title): u for u in program.units.all()}
     removable = [u for key, u in current.items() if key not in wanted]
@@ -125,6 +141,7 @@ def update_program(
     instructors: Iterable[Any] | None = None,
     units: Iterable[tuple[str, str]] | None = None,
 ) -> Program:
+    require_perm(by, CHANGE_PROGRAM, program, message=CHANGE_REFUSED)
     if program.has_ended:
         raise Conflict(_("A completed or cancelled program cannot be changed."), "closed")
     partners = None if partners is None else list(partners)
@@ -197,8 +214,7 @@ def transition(*, program: Program, to: str, by: User, reason: str = "") -> Prog
             % {"from": S(program.status).label, "to": S(to).label if to in S.values else to},
             code="invalid_transition",
         )
-    if not _roles_in(by, program.facility_id) & TRANSITIONS[move]:
-        raise PermissionDenied(_("Your role may not make this change."))
+    require_perm(by, TRANSITIONS[move], program, message=_("Your role may not make this change."))
     if to == S.CANCELLED and not reason.strip():
         raise Conflict(_("Give a reason for cancelling."), code="reason_required")
     if to == S.SUBMITTED and not program.slots.exists() and not program.sessions.exists():
@@ -254,14 +270,14 @@ def _close(program: Program, *, by: User, reason: str) -> None:
                 if completion(enrollment, today).met
                 else EndReason.NOT_COMPLETED
             )
-            end_enrollment(
+            _end_enrollment(
                 enrollment=enrollment,
                 reason=end_reason,
                 by=by,
                 on=min(today, program.end_date),
             )
         else:
-            end_enrollment(
+            _end_enrollment(
                 enrollment=enrollment,
                 reason=EndReason.PROGRAM_CANCELLED,
                 by=by,
