@@ -26,12 +26,6 @@ ROOT = Path(__file__).resolve().parents[2]
 # and the function, not the file, so they survive the split.
 BEING_RESTRUCTURED_UNDER_ISSUE_12 = frozenset(
     {
-        # being restructured under issue 12
-        "programs: generate_sessions() writes outside transaction.atomic",
-        # being restructured under issue 12
-        "programs: fill_free_places() writes outside transaction.atomic",
-        # being restructured under issue 12
-        "programs: end_for_inmate() writes outside transaction.atomic",
     }
 )
 
