@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -12,10 +13,24 @@ from django.utils.translation import gettext as _
 from sinergi.accounts.mfa import mfa_missing
 from sinergi.accounts.models import ApiToken, User, hash_token
 from sinergi.core import audit
+from sinergi.core.permissions import require_perm
 
 
-class TokenError(ValueError):
-    pass
+class TokenError(ValidationError):
+    """A token that cannot be created: a ``ValidationError`` at ``field`` (the token's
+    name, or the whole request)."""
+
+    def __init__(self, message: str, field: str = "name") -> None:
+        super().__init__({field: [message]})
+
+
+def _may_manage_tokens_of(by: User, user: User) -> None:
+    require_perm(
+        by,
+        "accounts.manage_tokens_of",
+        user,
+        message=_("Only the owner of the tokens or an administrator manages them."),
+    )
 
 
 class TokenRefused(Exception):
@@ -32,6 +47,7 @@ def create_api_token(*, user: User, name: str, by: User) -> tuple[ApiToken, str]
 
     It expires after settings.API_TOKEN_DAYS. Where a second factor is required for the
     user, they must have set one up first: a token must not be a way around it."""
+    _may_manage_tokens_of(by, user)
     name = name.strip()
     if not name:
         raise TokenError(_("A token needs a name."))
@@ -63,7 +79,8 @@ def create_api_token(*, user: User, name: str, by: User) -> tuple[ApiToken, str]
 
 @transaction.atomic
 def revoke_api_token(*, token: ApiToken, by: User, reason: str = "") -> ApiToken:
-    token = ApiToken.objects.select_for_update().get(pk=token.pk)
+    token = ApiToken.objects.select_for_update().select_related("user").get(pk=token.pk)
+    _may_manage_tokens_of(by, token.user)
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
@@ -78,6 +95,7 @@ def revoke_api_token(*, token: ApiToken, by: User, reason: str = "") -> ApiToken
 def revoke_all_api_tokens(*, user: User, by: User, reason: str) -> int:
     """Revoke every unrevoked token of ``user`` (a password change or reset: whoever knew
     the old password may have made one); return how many were still working."""
+    _may_manage_tokens_of(by, user)
     revoked = 0
     for token in ApiToken.objects.select_for_update().unrevoked().filter(user=user):
         was_active = token.is_active

@@ -14,6 +14,7 @@ from sinergi.accounts.forms import ApiTokenForm
 from sinergi.accounts.http import AuthenticatedHttpRequest
 from sinergi.accounts.mfa import mfa_missing
 from sinergi.accounts.models import ApiToken, User
+from sinergi.core.view_helpers import show_on_form
 
 
 @login_required
@@ -26,7 +27,7 @@ def tokens(request: AuthenticatedHttpRequest) -> HttpResponse:
         try:
             token, new_token = create_api_token(user=user, name=form.cleaned_data["name"], by=user)
         except TokenError as exc:
-            form.add_error("name", str(exc))
+            show_on_form(form, exc)
         else:
             messages.success(request, _("Token “%(name)s” created.") % {"name": token.name})
             form = ApiTokenForm()

@@ -27,7 +27,7 @@ class Command(BaseCommand):
         try:
             token, raw = create_api_token(user=user, name=name, by=user)
         except TokenError as exc:
-            raise CommandError(str(exc)) from None
+            raise CommandError(" ".join(exc.messages)) from None
         expires = token.expires_at.isoformat(timespec="minutes")
         self.stderr.write(
             f"Created token {token.name!r} for {user.username}; it expires {expires}."
