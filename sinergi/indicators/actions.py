@@ -21,14 +21,15 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from sinergi.accounts.models import User
 from sinergi.core import audit
 from sinergi.core.errors import Conflict
-from sinergi.core.permissions import has_perm
+from sinergi.core.permissions import require_perm
 from sinergi.indicators import tasks
 from sinergi.indicators.models import MonthlyReport, ReportStatus
 from sinergi.orgs.models import Facility
@@ -55,11 +56,15 @@ def check_month(month: datetime.date, today: datetime.date | None = None) -> dat
     return first
 
 
-def request_report(*, facility: Facility, month: datetime.date, by: Any) -> MonthlyReport:
+def request_report(*, facility: Facility, month: datetime.date, by: User) -> MonthlyReport:
     """Queue the report of ``facility`` for ``month``: a new one, or the existing one
     generated again (which clears its sign-off, since its content may change)."""
-    if not has_perm(by, "indicators.generate_report", facility):
-        raise PermissionDenied(_("Only the head and the program officers generate reports."))
+    require_perm(
+        by,
+        "indicators.generate_report",
+        facility,
+        message=_("Only the head and the program officers generate reports."),
+    )
     first = check_month(month, facility.today())
     language = translation.get_language() or "id"
     with transaction.atomic():
@@ -105,10 +110,14 @@ def request_report(*, facility: Facility, month: datetime.date, by: Any) -> Mont
     return report
 
 
-def sign_off_report(*, report: MonthlyReport, by: Any) -> MonthlyReport:
+def sign_off_report(*, report: MonthlyReport, by: User) -> MonthlyReport:
     """The head signs a ready report off; its PDF is then built again to show it."""
-    if not has_perm(by, "indicators.sign_off_report", report.facility):
-        raise PermissionDenied(_("Only the head of the facility signs a report off."))
+    require_perm(
+        by,
+        "indicators.sign_off_report",
+        report.facility,
+        message=_("Only the head of the facility signs a report off."),
+    )
     with transaction.atomic():
         current = MonthlyReport.objects.select_for_update().get(pk=report.pk)
         if current.status != ReportStatus.READY:

@@ -11,24 +11,27 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q, QuerySet
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.db.models import QuerySet
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from sinergi.accounts.http import AuthenticatedHttpRequest
 from sinergi.core import audit
 from sinergi.core.errors import Conflict
 from sinergi.core.pagination import paginate, querystring_without_page
 from sinergi.core.permissions import has_perm
-from sinergi.core.roles import OFFICER_ROLES
-from sinergi.core.scoping import scope_of
 from sinergi.indicators import actions, reports
-from sinergi.indicators.models import MonthlyReport
+from sinergi.indicators.models import MonthlyReport, ReportStatus
 from sinergi.indicators.periods import month_of
-from sinergi.indicators.queries import READER_ROLES
+from sinergi.indicators.queries import (
+    generating_facilities,
+    reads_any_report,
+    viewable_facilities,
+)
 from sinergi.orgs.models import Facility
 
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
@@ -59,23 +62,7 @@ class GenerateReportForm(forms.Form):
         return actions.check_month(datetime.date(int(match[1]), int(match[2]), 1))
 
 
-def viewable_facilities(user: Any) -> QuerySet[Facility]:
-    """The facilities whose reports ``user`` reads (as ``MonthlyReport.for_user``)."""
-    scope = scope_of(user)
-    if scope.is_admin:
-        return Facility.objects.all()
-    return Facility.objects.filter(
-        Q(pk__in=scope.facility_ids(*READER_ROLES)) | Q(region_id__in=scope.region_ids)
-    )
-
-
-def generating_facilities(user: Any) -> QuerySet[Facility]:
-    """The facilities whose reports ``user`` may generate (rules: head, program officer)."""
-    ids = scope_of(user).facility_ids(*OFFICER_ROLES)
-    return Facility.objects.filter(pk__in=ids).order_by("name")
-
-
-def get_report_for_user(request: HttpRequest, pk: int) -> MonthlyReport:
+def get_report_for_user(request: AuthenticatedHttpRequest, pk: int) -> MonthlyReport:
     """The report, if the user may read it; 404 otherwise (never confirm it exists)."""
     return get_object_or_404(
         MonthlyReport.objects.for_user(request.user).select_related(
@@ -85,12 +72,9 @@ def get_report_for_user(request: HttpRequest, pk: int) -> MonthlyReport:
     )
 
 
-def _can_read_any(user: Any) -> bool:
-    scope = scope_of(user)
-    return scope.is_admin or bool(scope.facility_ids(*READER_ROLES)) or bool(scope.region_ids)
-
-
-def _list_context(request: HttpRequest, form: GenerateReportForm | None) -> dict[str, Any]:
+def _list_context(
+    request: AuthenticatedHttpRequest, form: GenerateReportForm | None
+) -> dict[str, Any]:
     facilities = viewable_facilities(request.user).order_by("name")
     chosen = request.GET.get("facility", "")
     found = MonthlyReport.objects.for_user(request.user).select_related("facility", "signed_off_by")
@@ -105,7 +89,7 @@ def _list_context(request: HttpRequest, form: GenerateReportForm | None) -> dict
     }
 
 
-def _default_form(request: HttpRequest) -> GenerateReportForm | None:
+def _default_form(request: AuthenticatedHttpRequest) -> GenerateReportForm | None:
     facilities = generating_facilities(request.user)
     if not facilities.exists():
         return None
@@ -118,8 +102,8 @@ def _default_form(request: HttpRequest) -> GenerateReportForm | None:
 
 
 @login_required
-def report_list(request: HttpRequest) -> HttpResponse:
-    if not _can_read_any(request.user):
+def report_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    if not reads_any_report(request.user):
         raise Http404
     return render(
         request, "indicators/report_list.html", _list_context(request, _default_form(request))
@@ -128,7 +112,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def report_generate(request: HttpRequest) -> HttpResponse:
+def report_generate(request: AuthenticatedHttpRequest) -> HttpResponse:
     facilities = generating_facilities(request.user)
     if not facilities.exists():
         raise PermissionDenied
@@ -149,11 +133,11 @@ def report_generate(request: HttpRequest) -> HttpResponse:
     return render(request, "indicators/report_list.html", context, status=400)
 
 
-def _tell(request: HttpRequest, report: MonthlyReport) -> None:
+def _tell(request: AuthenticatedHttpRequest, report: MonthlyReport) -> None:
     report.refresh_from_db(fields=["status"])
     if report.is_ready:
         messages.success(request, _("The report is ready."))
-    elif report.status == "failed":
+    elif report.status == ReportStatus.FAILED:
         messages.error(request, _("The report could not be generated."))
     else:
         messages.success(
@@ -162,7 +146,7 @@ def _tell(request: HttpRequest, report: MonthlyReport) -> None:
 
 
 @login_required
-def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def report_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     report = get_report_for_user(request, pk)
     user = request.user
     context = {
@@ -176,12 +160,12 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         "zone": report.facility.time_zone,
     }
-    if request.htmx:  # type: ignore[attr-defined]
+    if request.htmx:
         return render(request, "indicators/report_detail.html#status", context)
     return render(request, "indicators/report_detail.html", context)
 
 
-def _download(request: HttpRequest, pk: int, kind: str) -> FileResponse:
+def _download(request: AuthenticatedHttpRequest, pk: int, kind: str) -> FileResponse:
     report = get_report_for_user(request, pk)
     stored = report.pdf if kind == "pdf" else report.xlsx
     if not report.is_ready or not stored:
@@ -200,18 +184,18 @@ def _download(request: HttpRequest, pk: int, kind: str) -> FileResponse:
 
 
 @login_required
-def report_pdf(request: HttpRequest, pk: int) -> FileResponse:
+def report_pdf(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
     return _download(request, pk, "pdf")
 
 
 @login_required
-def report_xlsx(request: HttpRequest, pk: int) -> FileResponse:
+def report_xlsx(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
     return _download(request, pk, "xlsx")
 
 
 @login_required
 @require_POST
-def report_regenerate(request: HttpRequest, pk: int) -> HttpResponse:
+def report_regenerate(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     report = get_report_for_user(request, pk)
     try:
         report = actions.request_report(
@@ -226,7 +210,7 @@ def report_regenerate(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def report_sign_off(request: HttpRequest, pk: int) -> HttpResponse:
+def report_sign_off(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     report = get_report_for_user(request, pk)
     try:
         actions.sign_off_report(report=report, by=request.user)

@@ -12,7 +12,7 @@ import datetime
 from collections.abc import Mapping
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,10 +20,10 @@ from django.utils.translation import gettext as _
 from sinergi.accounts.models import User
 from sinergi.core import audit
 from sinergi.core.api import Conflict
-from sinergi.core.permissions import has_perm
+from sinergi.core.permissions import has_perm, require_perm
 from sinergi.core.roles import Role
 from sinergi.inmates.models import Inmate
-from sinergi.orgs.models import Facility, Partner
+from sinergi.orgs.models import Facility, FacilityKind, Partner
 from sinergi.reintegration.choices import (
     LawfulBasis,
     NeedStatus,
@@ -170,8 +170,12 @@ def _is_child(inmate: Inmate, on: datetime.date) -> bool:
 
 @transaction.atomic
 def start_plan(*, inmate: Inmate, by: User) -> ReintegrationPlan:
-    if not _officer_of(by, inmate):
-        raise PermissionDenied(_("Only program officers and heads start a plan."))
+    require_perm(
+        by,
+        "reintegration.change_plan",
+        inmate,
+        message=_("Only program officers and heads start a plan."),
+    )
     existing = ReintegrationPlan.objects.filter(inmate=inmate).first()
     if existing is not None:
         return existing
@@ -186,8 +190,12 @@ def start_plan(*, inmate: Inmate, by: User) -> ReintegrationPlan:
 
 @transaction.atomic
 def update_need(*, need: Need, values: Mapping[str, Any], note: str, by: User) -> Need:
-    if not _officer_of(by, need.plan.inmate):
-        raise PermissionDenied(_("Only program officers and heads assess needs."))
+    require_perm(
+        by,
+        "reintegration.change_plan",
+        need.plan.inmate,
+        message=_("Only program officers and heads assess needs."),
+    )
     _check(
         {
             "status": [_("Choose a status of the list.")]
@@ -234,8 +242,12 @@ def record_consent(
     basis_reference: str = "",
     guardian_name: str = "",
 ) -> Consent:
-    if not _officer_of(by, inmate):
-        raise PermissionDenied(_("Only program officers and heads record consent."))
+    require_perm(
+        by,
+        "reintegration.change_plan",
+        inmate,
+        message=_("Only program officers and heads record consent."),
+    )
     _check_partner(inmate, partner)
     _check(
         {
@@ -277,8 +289,12 @@ def record_consent(
 
 @transaction.atomic
 def withdraw_consent(*, consent: Consent, by: User) -> Consent:
-    if not _officer_of(by, consent.inmate):
-        raise PermissionDenied(_("Only program officers and heads record a withdrawal."))
+    require_perm(
+        by,
+        "reintegration.change_plan",
+        consent.inmate,
+        message=_("Only program officers and heads record a withdrawal."),
+    )
     # Locked and read again: of two withdrawals at once, the second waits and finds the
     # consent withdrawn (409), so the withdrawal and its audit entry happen once.
     consent = (
@@ -320,8 +336,12 @@ def refer(
     need: Need | None = None,
     needs_custody: bool = False,
 ) -> Referral:
-    if not _officer_of(by, inmate):
-        raise PermissionDenied(_("Only program officers and heads refer."))
+    require_perm(
+        by,
+        "reintegration.change_plan",
+        inmate,
+        message=_("Only program officers and heads refer."),
+    )
     _check_partner(inmate, partner)
     _check(
         {
@@ -452,7 +472,10 @@ def release_errors(*, inmate: Inmate, values: Mapping[str, Any]) -> dict[str, li
         "bapas": [],
         "probation_officer": [],
     }
-    if bapas is not None and (not isinstance(bapas, Facility) or bapas.kind != "bapas"):
+    if bapas is not None and (
+        not isinstance(bapas, Facility) or bapas.kind != FacilityKind.BAPAS or not bapas.is_active
+    ):
+        # An active Bapas: the same set the release form offers.
         errors["bapas"].append(_("Hand over to a Bapas."))
     elif officer is not None:
         if bapas is None:
@@ -477,8 +500,12 @@ def record_release(*, inmate: Inmate, values: Mapping[str, Any], by: User) -> An
     from sinergi.reintegration.choices import FOLLOW_UP_MONTHS
     from sinergi.reintegration.models import FollowUp, Release
 
-    if not _officer_of(by, inmate):
-        raise PermissionDenied(_("Only program officers and heads record a release."))
+    require_perm(
+        by,
+        "reintegration.change_plan",
+        inmate,
+        message=_("Only program officers and heads record a release."),
+    )
     # The inmate's row is locked and its status read again inside the lock.
     inmate.status = (
         Inmate.objects.select_for_update().filter(pk=inmate.pk).values_list("status", flat=True)
@@ -582,10 +609,12 @@ def record_follow_up(*, follow_up: Any, values: Mapping[str, Any], by: User) -> 
         .get(pk=follow_up.pk)
     )
     release = follow_up.release
-    if not may_record_follow_up(by, release):
-        raise PermissionDenied(
-            _("Only the probation officers of the Bapas the person was handed over to.")
-        )
+    require_perm(
+        by,
+        "reintegration.record_follow_up",
+        release,
+        message=_("Only the probation officers of the Bapas the person was handed over to."),
+    )
     _check(follow_up_errors(follow_up=follow_up, values=values))
     values = dict(values)
     done_on = values.pop("done_on", None)
@@ -684,8 +713,12 @@ def job_matches(opening: Any, inmates: Any) -> Any:
 def post_job(*, partner: Any, values: Mapping[str, Any], by: User) -> Any:
     from sinergi.reintegration.models import JobOpening
 
-    if not has_perm(by, "reintegration.post_job", partner):
-        raise PermissionDenied(_("Only the employer's own users post its openings."))
+    require_perm(
+        by,
+        "reintegration.post_job",
+        partner,
+        message=_("Only the employer's own users post its openings."),
+    )
     _check(job_opening_errors(values))
     opening = JobOpening.objects.create(partner=partner, posted_by=by, **values)
     audit.record(
@@ -734,8 +767,12 @@ def job_opening_errors(values: Mapping[str, Any]) -> dict[str, list[str]]:
 def apply_for_job(*, opening: Any, inmate: Inmate, by: User) -> Any:
     from sinergi.reintegration.models import JobApplication
 
-    if not _officer_of(by, inmate):
-        raise PermissionDenied(_("Only program officers and heads apply for an inmate."))
+    require_perm(
+        by,
+        "reintegration.change_plan",
+        inmate,
+        message=_("Only program officers and heads apply for an inmate."),
+    )
     if opening.closing_date < timezone.localdate():
         raise Conflict(_("This opening has closed."), code="closed")
     if not job_matches(opening, Inmate.objects.filter(pk=inmate.pk)).exists():
@@ -759,21 +796,23 @@ def apply_for_job(*, opening: Any, inmate: Inmate, by: User) -> Any:
 def update_application(*, application: Any, status: str, note: str, by: User) -> Any:
     from sinergi.reintegration.choices import ApplicationStatus
 
-    sides = set()
-    if _officer_of(by, application.inmate):
-        sides.add(FACILITY)
-    if has_perm(by, "reintegration.answer_referral", application.opening) and (
-        valid_consent(application.inmate, application.opening.partner) is not None
-    ):
-        # The employer reaches an application only while the person's consent stands.
-        sides.add(PARTNER)
-    if not sides:
-        raise PermissionDenied(_("Only the facility or the employer."))
-    if status not in ApplicationStatus.values:
-        raise Conflict(_("Unknown status."), code="bad_status")
+    require_perm(
+        by,
+        "reintegration.update_application",
+        application,
+        message=_("Only the facility or the employer."),
+    )
+    _check(
+        {
+            "status": []
+            if status in ApplicationStatus.values
+            else [_("Choose a status of the list.")],
+            "note": [_("At most 300 characters.")] if len(note) > 300 else [],
+        }
+    )
     previous = application.status
     application.status = status
-    application.note = note[:300]
+    application.note = note
     application.save(update_fields=["status", "note", "updated_at"])
     audit.record(
         "job.application",
@@ -792,8 +831,12 @@ def attach_signed_form(*, consent: Consent, upload: Any, by: User) -> Consent:
 
     from sinergi.cooperation.validators import validate_evidence
 
-    if not _officer_of(by, consent.inmate):
-        raise PermissionDenied(_("Only program officers and heads attach the form."))
+    require_perm(
+        by,
+        "reintegration.change_plan",
+        consent.inmate,
+        message=_("Only program officers and heads attach the form."),
+    )
     try:
         validate_evidence(upload)
     except ValidationError as exc:

@@ -40,6 +40,31 @@ def business_partner(user: Any, partner: Any = None) -> bool:
     return partner is not None and partner.kind == "business"
 
 
+@rules.predicate
+def officer_of_applicant(user: Any, application: Any = None) -> bool:
+    """The user is a program officer or head of the applicant's facility."""
+    if application is None:
+        return False
+    return application.inmate.facility_id in scope_of(user).facility_ids(*OFFICER_ROLES)
+
+
+@rules.predicate
+def employer_with_consent(user: Any, application: Any = None) -> bool:
+    """The user is of the opening's employer, and the person's consent to it stands (the
+    employer reaches an application only while it does)."""
+    from sinergi.reintegration.models import Consent
+
+    if application is None:
+        return False
+    partner_id = application.opening.partner_id
+    return (
+        partner_id in scope_of(user).partner_ids(Role.PARTNER_USER)
+        and Consent.objects.filter(
+            inmate_id=application.inmate_id, partner_id=partner_id, withdrawn_on__isnull=True
+        ).exists()
+    )
+
+
 OFFICERS = facility_role(*OFFICER_ROLES)
 STAFF = facility_role(*STAFF_ROLES)
 
@@ -65,3 +90,6 @@ rules.add_perm(
     "reintegration.record_follow_up",
     probation_officer_of_bapas | (handed_to_no_bapas & officer_of_releasing_facility),
 )
+# The object is the job application: the facility's program officers and head, or the
+# employer while the person's consent stands, move it.
+rules.add_perm("reintegration.update_application", officer_of_applicant | employer_with_consent)

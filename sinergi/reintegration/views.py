@@ -79,6 +79,8 @@ FIELD_LABELS = {
     "done_on": _lazy("Done on"),
     "closing_date": _lazy("Closing date"),
     "vacancies": _lazy("Vacancies"),
+    "status": _lazy("Status"),
+    "note": _lazy("Note"),
 }
 
 
@@ -597,7 +599,7 @@ def job(request: HttpRequest, pk: int) -> HttpResponse:
                     note=data["note"],
                     by=_user(request),
                 )
-        except (Conflict, PermissionDenied) as exc:
+        except (Conflict, PermissionDenied, ValidationError) as exc:
             _refused(request, exc)
         return redirect(opening)
     applications = applications_seen(request.user, opening, is_employer=is_employer).select_related(

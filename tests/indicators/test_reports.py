@@ -395,6 +395,15 @@ def test_the_head_and_officers_generate_a_report_from_the_list(client_for, selon
     assert AuditEvent.objects.filter(action="report.request", target_id=str(report.pk)).exists()
 
 
+def test_an_officer_of_another_facility_is_refused_by_the_actions(selong, ready):
+    with pytest.raises(PermissionDenied):
+        actions.request_report(facility=selong, month=AUGUST, by=user("petugas.lobar"))
+    with pytest.raises(PermissionDenied):
+        actions.sign_off_report(report=ready, by=user("petugas.lobar"))
+    ready.refresh_from_db()
+    assert ready.signed_off_at is None
+
+
 @pytest.mark.parametrize("username", ["wali.selong", "instruktur.blk", "kanwil.ntb"])
 def test_guardians_instructors_and_regional_viewers_cannot_generate(client_for, selong, username):
     with pytest.raises(PermissionDenied):
