@@ -26,6 +26,7 @@ from sinergi.cooperation.choices import (
     ActionStatus,
     AgreementKind,
     AgreementStatus,
+    RequestKind,
     RequestStatus,
 )
 from sinergi.cooperation.models import (
@@ -370,14 +371,15 @@ def record_fulfilment(
     if taught:
         raise ValidationError({"sessions": taught})
     values = dict(values)
-    if request.kind == "instructor" and sessions:
+    if request.kind == RequestKind.INSTRUCTOR and sessions:
         # Instructor hours count from attendance: sessions where somebody was present.
+        from sinergi.programs.choices import AttendanceStatus
         from sinergi.programs.models import Attendance
 
         held = set(
-            Attendance.objects.filter(session__in=sessions, status="present").values_list(
-                "session_id", flat=True
-            )
+            Attendance.objects.filter(
+                session__in=sessions, status=AttendanceStatus.PRESENT
+            ).values_list("session_id", flat=True)
         )
         values["quantity"] = Decimal(str(sum(s.hours for s in sessions if s.pk in held)))
         values["unit"] = pgettext("unit of measure", "hours")

@@ -12,6 +12,14 @@ from typing import Any, TextIO
 from django.utils import timezone
 
 from sinergi.accounts.models import User
+from sinergi.cooperation.choices import (
+    ActionStatus,
+    AgreementKind,
+    AgreementStatus,
+    CommitmentKind,
+    RequestKind,
+    RequestStatus,
+)
 from sinergi.cooperation.models import (
     ActionItem,
     Agreement,
@@ -24,6 +32,7 @@ from sinergi.cooperation.models import (
 )
 from sinergi.core.demo import in_demo_time_zone
 from sinergi.orgs.models import Facility, Partner
+from sinergi.programs.choices import AttendanceStatus
 from sinergi.programs.models import Attendance, Program
 
 
@@ -61,7 +70,7 @@ def seed(out: TextIO) -> None:
                 title="Menyediakan instruktur pelatihan las dari BLK",
                 owner_partner=p["disnaker-lotim"],
                 due_date=datetime.date(2025, 10, 31),
-                status="done",
+                status=ActionStatus.DONE,
                 closed_on=datetime.date(2025, 10, 20),
             ),
             ActionItem(
@@ -69,7 +78,7 @@ def seed(out: TextIO) -> None:
                 title="Bantuan sarana dan alat untuk kebun Lapas",
                 owner_partner=p["distan-lotim"],
                 due_date=datetime.date(2025, 12, 31),
-                status="done",
+                status=ActionStatus.DONE,
                 closed_on=datetime.date(2025, 11, 5),
             ),
             ActionItem(
@@ -89,10 +98,10 @@ def seed(out: TextIO) -> None:
     )
 
     kb = Agreement.objects.create(
-        kind="mou",
+        kind=AgreementKind.MOU,
         number="180/01/KB/HK/2025",
         facility=selong,
-        status="active",
+        status=AgreementStatus.ACTIVE,
         title="Kesepakatan Bersama Pemkab Lombok Timur dan Lapas Kelas IIB Selong tentang "
         "pembinaan dan reintegrasi WBP",
         scope="Pelatihan keterampilan, sarana kegiatan kerja, layanan administrasi "
@@ -111,11 +120,11 @@ def seed(out: TextIO) -> None:
         ]
     )
     pks_disnaker = Agreement.objects.create(
-        kind="pks",
+        kind=AgreementKind.PKS,
         number="560/45/PKS/DISNAKER/2025",
         facility=selong,
         parent=kb,
-        status="active",
+        status=AgreementStatus.ACTIVE,
         title="PKS pelatihan kerja bagi WBP (Disnaker dan BLK)",
         signed_on=datetime.date(2025, 10, 1),
         start_date=datetime.date(2025, 10, 1),
@@ -123,11 +132,11 @@ def seed(out: TextIO) -> None:
     )
     pks_disnaker.partners.set([p["disnaker-lotim"]])
     pks_distan = Agreement.objects.create(
-        kind="pks",
+        kind=AgreementKind.PKS,
         number="520/12/PKS/DISTAN/2025",
         facility=selong,
         parent=kb,
-        status="active",
+        status=AgreementStatus.ACTIVE,
         title="PKS sarana pertanian di kebun Lapas (Dinas Pertanian)",
         signed_on=datetime.date(2025, 10, 10),
         start_date=datetime.date(2025, 10, 10),
@@ -137,7 +146,7 @@ def seed(out: TextIO) -> None:
     instructors = Commitment.objects.create(
         agreement=pks_disnaker,
         partner=p["disnaker-lotim"],
-        kind="instructors",
+        kind=CommitmentKind.INSTRUCTORS,
         description="Instruktur las untuk pelatihan 160 jam",
         target_quantity=Decimal(160),
         unit="jam",
@@ -146,7 +155,7 @@ def seed(out: TextIO) -> None:
     tractor = Commitment.objects.create(
         agreement=pks_distan,
         partner=p["distan-lotim"],
-        kind="equipment",
+        kind=CommitmentKind.EQUIPMENT,
         description="Traktor tangan untuk kebun Lapas",
         target_quantity=Decimal(1),
         unit="unit",
@@ -155,7 +164,7 @@ def seed(out: TextIO) -> None:
     inputs = Commitment.objects.create(
         agreement=pks_distan,
         partner=p["distan-lotim"],
-        kind="equipment",
+        kind=CommitmentKind.EQUIPMENT,
         description="Benih dan pupuk",
         target_quantity=Decimal(500),
         unit="kg",
@@ -187,58 +196,68 @@ def seed(out: TextIO) -> None:
             created_by=officer,
             needed_by=today + datetime.timedelta(days=30 - days_ago // 2),
             justification="Sesuai hasil rapat koordinasi Agustus 2025.",
-            submitted_at=None if status == "draft" else created + datetime.timedelta(days=1),
+            submitted_at=None
+            if status == RequestStatus.DRAFT
+            else created + datetime.timedelta(days=1),
             answered_at=None
-            if status in ("draft", "submitted")
+            if status in (RequestStatus.DRAFT, RequestStatus.SUBMITTED)
             else created + datetime.timedelta(days=4 + days_ago % 5),
             **extra,
         )
-        if status != "draft":
+        if status != RequestStatus.DRAFT:
             RequestEvent.objects.create(
                 request=request,
                 author=head,
-                from_status="draft",
-                to_status="submitted",
+                from_status=RequestStatus.DRAFT,
+                to_status=RequestStatus.SUBMITTED,
                 created_at=created + datetime.timedelta(days=1),
             )
         return request
 
-    ask("diskop-lotim", "funding", "Modal usaha bagi WBP yang akan bebas", 10, "paket", "draft", 2)
+    ask(
+        "diskop-lotim",
+        RequestKind.FUNDING,
+        "Modal usaha bagi WBP yang akan bebas",
+        10,
+        "paket",
+        RequestStatus.DRAFT,
+        2,
+    )
     ask(
         "dukcapil-lotim",
-        "reintegration",
+        RequestKind.REINTEGRATION,
         "Perekaman e-KTP di dalam Lapas",
         40,
         "orang",
-        "submitted",
+        RequestStatus.SUBMITTED,
         20,
     )
     ask(
         "dinsos-lotim",
-        "reintegration",
+        RequestKind.REINTEGRATION,
         "Pendampingan keluarga WBP menjelang bebas",
         15,
         "keluarga",
-        "acknowledged",
+        RequestStatus.ACKNOWLEDGED,
         9,
     )
     ask(
         "diskop-lotim",
-        "training_places",
+        RequestKind.TRAINING_PLACES,
         "Pelatihan kewirausahaan",
         25,
         "tempat",
-        "declined",
+        RequestStatus.DECLINED,
         60,
         answer_note="Anggaran tahun ini sudah terpakai.",
     )
     seeds = ask(
         "distan-lotim",
-        "equipment",
+        RequestKind.EQUIPMENT,
         "Benih dan pupuk untuk musim tanam",
         500,
         "kg",
-        "partially_accepted",
+        RequestStatus.PARTIALLY_ACCEPTED,
         45,
         program=farming,
         agreement=pks_distan,
@@ -248,11 +267,11 @@ def seed(out: TextIO) -> None:
     )
     teaching = ask(
         "disnaker-lotim",
-        "instructor",
+        RequestKind.INSTRUCTOR,
         "Instruktur las untuk kelas SMAW",
         160,
         "jam",
-        "in_delivery",
+        RequestStatus.IN_DELIVERY,
         45,
         program=welding,
         agreement=pks_disnaker,
@@ -261,11 +280,11 @@ def seed(out: TextIO) -> None:
     )
     tractor_request = ask(
         "distan-lotim",
-        "equipment",
+        RequestKind.EQUIPMENT,
         "Traktor tangan untuk kebun Lapas",
         1,
         "unit",
-        "fulfilled",
+        RequestStatus.FULFILLED,
         100,
         program=farming,
         agreement=pks_distan,
@@ -274,11 +293,11 @@ def seed(out: TextIO) -> None:
     )
     ask(
         "kemenag-lotim",
-        "instructor",
+        RequestKind.INSTRUCTOR,
         "Penyuluh agama untuk baca tulis Al-Qur'an",
         48,
         "jam",
-        "closed",
+        RequestStatus.CLOSED,
         200,
     )
 
@@ -286,7 +305,9 @@ def seed(out: TextIO) -> None:
         taught = list(
             welding.sessions.filter(
                 date__lt=today,
-                pk__in=Attendance.objects.filter(status="present").values("session_id"),
+                pk__in=Attendance.objects.filter(status=AttendanceStatus.PRESENT).values(
+                    "session_id"
+                ),
             ).order_by("date")
         )
         # The instructors' hours are reported month by month, on the last session taught.

@@ -23,7 +23,7 @@ from sinergi.cooperation.models import Agreement, Commitment, Fulfilment, Meetin
 from sinergi.cooperation.numbers import trimmed
 from sinergi.core.permissions import has_perm
 from sinergi.orgs.models import Facility, Partner
-from sinergi.programs.choices import ENDED_STATUSES
+from sinergi.programs.choices import ENDED_STATUSES, SessionStatus
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -91,7 +91,7 @@ class FulfilmentForm(forms.ModelForm[Fulfilment]):
         sessions = self.fields["sessions"]
         if request_obj.program_id:
             sessions.queryset = request_obj.program.sessions.filter(  # type: ignore[union-attr,attr-defined,misc]
-                status="scheduled",
+                status=SessionStatus.SCHEDULED,
                 date__lte=request_obj.facility.today(),
                 fulfilments__isnull=True,
             ).order_by("-date")

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from sinergi.cooperation.choices import ActionStatus, AgreementStatus, RequestStatus
 from sinergi.cooperation.models import ActionItem, Agreement, SupportRequest
 from sinergi.core.navigation import HomeCard
 from sinergi.core.roles import OFFICER_ROLES, Role
@@ -23,7 +24,7 @@ def cards(request: HttpRequest, scope: Scope) -> list[HomeCard]:
     partners = scope.partner_ids(Role.PARTNER_USER)
     facilities = scope.facility_ids(*OFFICER_ROLES)
     owned = (
-        ActionItem.objects.filter(status="open")
+        ActionItem.objects.filter(status=ActionStatus.OPEN)
         .filter(
             Q(owner_partner_id__in=partners)
             | Q(owner_facility_id__in=facilities)
@@ -49,7 +50,8 @@ def cards(request: HttpRequest, scope: Scope) -> list[HomeCard]:
         )
     if partners:
         waiting = SupportRequest.objects.filter(
-            partner_id__in=partners, status__in=["submitted", "acknowledged"]
+            partner_id__in=partners,
+            status__in=[RequestStatus.SUBMITTED, RequestStatus.ACKNOWLEDGED],
         ).count()
         result.append(
             HomeCard(
@@ -80,7 +82,9 @@ def cards(request: HttpRequest, scope: Scope) -> list[HomeCard]:
             )
     heads = scope.facility_ids(Role.HEAD)
     if heads:
-        drafts = SupportRequest.objects.filter(facility_id__in=heads, status="draft").count()
+        drafts = SupportRequest.objects.filter(
+            facility_id__in=heads, status=RequestStatus.DRAFT
+        ).count()
         if drafts:
             result.append(
                 HomeCard(
@@ -93,9 +97,9 @@ def cards(request: HttpRequest, scope: Scope) -> list[HomeCard]:
                     order=9,
                 )
             )
-        to_approve = Agreement.objects.filter(facility_id__in=heads, status="draft").order_by(
-            "start_date", "pk"
-        )
+        to_approve = Agreement.objects.filter(
+            facility_id__in=heads, status=AgreementStatus.DRAFT
+        ).order_by("start_date", "pk")
         waiting_approval: list[Any] = list(to_approve.prefetch_related("partners")[:5])
         if waiting_approval:
             result.append(

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from django.db import models
 from django.db.models import Q
 
+from sinergi.cooperation.choices import AgreementStatus, RequestStatus
 from sinergi.core.roles import STAFF_ROLES, Role
 from sinergi.core.scoping import Scope, scope_of
 
@@ -41,7 +42,7 @@ class AgreementQuerySet(models.QuerySet["Agreement"]):
             Q(facility_id__in=facilities)
             | Q(region_id__in=regions)
             | Q(facility__region_id__in=scope.region_ids)
-            | (Q(partners__in=_partners(scope)) & ~Q(status="draft"))
+            | (Q(partners__in=_partners(scope)) & ~Q(status=AgreementStatus.DRAFT))
         ).distinct()
 
 
@@ -53,7 +54,7 @@ class SupportRequestQuerySet(models.QuerySet["SupportRequest"]):
         return self.filter(
             Q(facility_id__in=scope.facility_ids(*FACILITY_STAFF))
             | Q(facility__region_id__in=scope.region_ids)
-            | (Q(partner_id__in=_partners(scope)) & ~Q(status="draft"))
+            | (Q(partner_id__in=_partners(scope)) & ~Q(status=RequestStatus.DRAFT))
         )
 
 

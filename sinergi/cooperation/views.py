@@ -14,7 +14,13 @@ from django.views.decorators.http import require_POST
 
 from sinergi.accounts.models import User
 from sinergi.cooperation import actions, health
-from sinergi.cooperation.choices import AgreementStatus, RequestStatus
+from sinergi.cooperation.choices import (
+    ActionStatus,
+    AgreementStatus,
+    AssetCondition,
+    RequestKind,
+    RequestStatus,
+)
 from sinergi.cooperation.forms import (
     AgreementForm,
     CommentForm,
@@ -40,6 +46,7 @@ from sinergi.core.roles import STAFF_ROLES
 from sinergi.core.scoping import scope_of
 from sinergi.core.view_helpers import refuse, show_on_form
 from sinergi.orgs.models import Facility, Partner
+from sinergi.programs.choices import CertificateStatus
 
 
 def _user(request: HttpRequest) -> User:
@@ -164,9 +171,9 @@ def request_fulfil(request: HttpRequest, pk: int) -> HttpResponse:
         data = dict(form.cleaned_data)
         sessions = data.pop("sessions", [])
         location = data.pop("asset_location", "")
-        condition = data.pop("asset_condition", "") or "good"
+        condition = data.pop("asset_condition", "") or AssetCondition.GOOD
         asset = None
-        if support.kind == "equipment" and location:
+        if support.kind == RequestKind.EQUIPMENT and location:
             asset = {
                 "item": data["description"],
                 "quantity": data["quantity"],
@@ -359,7 +366,11 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
     meetings = (
         Meeting.objects.for_user(request.user)
         .select_related("facility")
-        .annotate(open_actions=Count("actions", filter=Q(actions__status="open"), distinct=True))
+        .annotate(
+            open_actions=Count(
+                "actions", filter=Q(actions__status=ActionStatus.OPEN), distinct=True
+            )
+        )
     )
     return render(
         request,
@@ -447,7 +458,7 @@ def contribution(request: HttpRequest, code: str) -> HttpResponse:
 
     trained = Enrollment.objects.filter(program__partners=partner).aggregate(
         people=Count("inmate", distinct=True),
-        certified=Count("certificate", filter=Q(certificate__status="valid")),
+        certified=Count("certificate", filter=Q(certificate__status=CertificateStatus.VALID)),
     )
     return render(
         request,
@@ -455,15 +466,15 @@ def contribution(request: HttpRequest, code: str) -> HttpResponse:
         {
             "partner": partner,
             "totals": totals,
-            "instructor_hours": fulfilments.filter(request__kind="instructor").aggregate(
+            "instructor_hours": fulfilments.filter(request__kind=RequestKind.INSTRUCTOR).aggregate(
                 h=Sum("quantity")
             )["h"]
             or 0,
-            "places": fulfilments.filter(request__kind="training_places").aggregate(
+            "places": fulfilments.filter(request__kind=RequestKind.TRAINING_PLACES).aggregate(
                 p=Sum("quantity")
             )["p"]
             or 0,
-            "equipment_value": fulfilments.filter(request__kind="equipment").aggregate(
+            "equipment_value": fulfilments.filter(request__kind=RequestKind.EQUIPMENT).aggregate(
                 v=Sum("value_rupiah")
             )["v"]
             or 0,

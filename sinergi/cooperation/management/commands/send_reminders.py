@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy
 
 from sinergi.accounts.notify import Text, notify
 from sinergi.cooperation.actions import facility_staff, overdue_requests, partner_users
+from sinergi.cooperation.choices import ActionStatus, AgreementStatus
 from sinergi.cooperation.models import ActionItem, Agreement
 
 
@@ -23,7 +24,7 @@ class Command(BaseCommand):
         today = timezone.localdate()
         sent = 0
         for item in ActionItem.objects.filter(
-            status="open", due_date__lte=today + datetime.timedelta(days=3)
+            status=ActionStatus.OPEN, due_date__lte=today + datetime.timedelta(days=3)
         ).select_related("meeting", "owner_user"):
             people = [item.owner_user] if item.owner_user else []
             if item.owner_partner_id:
@@ -44,7 +45,7 @@ class Command(BaseCommand):
             )
         for days in (90, 30):
             for agreement in Agreement.objects.filter(
-                status="active",
+                status=AgreementStatus.ACTIVE,
                 end_date__gt=today,
                 end_date__lte=today + datetime.timedelta(days=days),
             ).prefetch_related("partners"):
