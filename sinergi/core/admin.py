@@ -41,11 +41,10 @@ class AuditEventAdmin(admin.ModelAdmin):
         "action",
         "target_type",
         "target_id",
-        "facility",
+        "facility_id",
     )
     list_filter = ("action",)
     search_fields = ("actor_username", "action", "target_type", "target_id")
-    list_select_related = ("facility",)
     date_hierarchy = "created_at"
 
     def has_add_permission(self, request: HttpRequest) -> bool:

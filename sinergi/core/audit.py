@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime
 import decimal
-from collections.abc import Mapping
+from collections.abc import Callable, Collection, Mapping
 from typing import Any
 
 from django.core.files import File
@@ -18,7 +18,17 @@ from sinergi.core.audit_actions import AuditAction
 from sinergi.core.middleware import current_request_context
 from sinergi.core.models import AuditEvent
 
-__all__ = ["AuditAction", "complete_list_read", "diff", "read", "read_list", "record"]
+__all__ = [
+    "AuditAction",
+    "complete_list_read",
+    "diff",
+    "facility_code",
+    "facility_codes",
+    "read",
+    "read_list",
+    "record",
+    "register_facility_codes",
+]
 
 _KNOWN = frozenset(AuditAction.values)
 
@@ -81,6 +91,35 @@ def record(
         request_id=context.request_id,
         ip_address=context.ip_address,
     )
+
+
+# The facilities events name ----------------------------------------------------------------
+#
+# An event names its facility by id (``AuditEvent.facility_id``): core knows no app. The
+# orgs app registers, in its ``AppConfig.ready``, how to turn ids into facility codes.
+
+FacilityCodes = Callable[[Collection[int]], Mapping[int, str]]
+_facility_codes: list[FacilityCodes] = []
+
+
+def register_facility_codes(provider: FacilityCodes) -> None:
+    """Set the function that gives ``{id: code}`` for facility ids (one query)."""
+    _facility_codes[:] = [provider]
+
+
+def facility_codes(ids: Collection[int | None]) -> dict[int, str]:
+    """``{id: code}`` for those of ``ids`` that name a facility (nothing asked when none)."""
+    wanted = {i for i in ids if i is not None}
+    if not wanted or not _facility_codes:
+        return {}
+    return dict(_facility_codes[0](wanted))
+
+
+def facility_code(facility_id: int | None, codes: Mapping[int, str]) -> str:
+    """The code of the facility an event names ("" for none; ``#id`` if it is gone)."""
+    if facility_id is None:
+        return ""
+    return codes.get(facility_id, f"#{facility_id}")
 
 
 def diff(instance: models.Model, values: Mapping[str, Any]) -> dict[str, list[Any]]:

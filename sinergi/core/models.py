@@ -50,13 +50,11 @@ class AuditEvent(models.Model):
     target_type = models.CharField(_("record type"), max_length=80, blank=True)
     target_id = models.CharField(_("record id"), max_length=64, blank=True)
     target_repr = models.CharField(_("record"), max_length=200, blank=True)
-    facility = models.ForeignKey(
-        "orgs.Facility",
-        verbose_name=_("facility"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="audit_events",
+    # The facility the event concerns, by id: core knows no app, so not a foreign key to
+    # orgs.Facility (and an event outlives what it names). Its code is shown through
+    # sinergi.core.audit.facility_codes, which orgs provides.
+    facility_id = models.PositiveBigIntegerField(
+        _("facility"), null=True, blank=True, db_index=True
     )
     changes = models.JSONField(_("changed values"), default=dict, blank=True)
     request_id = models.CharField(_("request id"), max_length=64, blank=True)
@@ -71,7 +69,7 @@ class AuditEvent(models.Model):
         indexes = [
             models.Index(fields=["target_type", "target_id"]),
             models.Index(fields=["actor", "created_at"]),
-            models.Index(fields=["facility", "created_at"]),
+            models.Index(fields=["facility_id", "created_at"]),
         ]
 
     def __str__(self) -> str:

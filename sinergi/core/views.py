@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime
+import itertools
 from collections.abc import Iterator
 
 from django.contrib.auth.decorators import login_required
@@ -16,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from sinergi.core import exports
+from sinergi.core import audit, exports
 from sinergi.core.audit_actions import AuditAction
 from sinergi.core.http import HtmxHttpRequest
 from sinergi.core.models import AuditEvent
@@ -54,7 +55,7 @@ def _audit_queryset(
 ) -> tuple[QuerySet[AuditEvent], dict[str, str], list[str]]:
     """Audit events the user may see, filtered by ``user``, ``action`` (one action of the
     vocabulary, or the start of one), ``record``, ``from`` and ``to``."""
-    events = AuditEvent.objects.for_user(request.user).select_related("facility")
+    events = AuditEvent.objects.for_user(request.user)
     filters = {
         k: request.GET.get(k, "").strip() for k in ("user", "action", "record", "from", "to")
     }
@@ -94,8 +95,11 @@ def audit_list(request: HtmxHttpRequest) -> HttpResponse:
     if not has_perm(request.user, "core.view_audit"):
         raise PermissionDenied
     events, filters, errors = _audit_queryset(request)
+    page = paginate(request, events)
+    page.object_list = list(page.object_list)
     context = {
-        "page": paginate(request, events),
+        "page": page,
+        "facility_codes": audit.facility_codes({e.facility_id for e in page.object_list}),
         "filters": filters,
         "actions": _action_options(),
         "errors": errors,
@@ -103,6 +107,9 @@ def audit_list(request: HtmxHttpRequest) -> HttpResponse:
     }
     template = "core/audit_list.html#results" if request.htmx else "core/audit_list.html"
     return render(request, template, context)
+
+
+_CSV_CHUNK = 2000
 
 
 class _Echo:
@@ -135,7 +142,13 @@ def audit_csv(request: HttpRequest) -> StreamingHttpResponse:
 
     def rows() -> Iterator[str]:
         yield writer.writerow(header)
-        for e in events.iterator(chunk_size=2000):
+        stream = events.iterator(chunk_size=_CSV_CHUNK)
+        while chunk := list(itertools.islice(stream, _CSV_CHUNK)):
+            yield from chunk_rows(chunk)
+
+    def chunk_rows(chunk: list[AuditEvent]) -> Iterator[str]:
+        codes = audit.facility_codes({e.facility_id for e in chunk})  # one query a chunk
+        for e in chunk:
             yield writer.writerow(
                 [
                     timezone.localtime(e.created_at).isoformat(),
@@ -145,7 +158,7 @@ def audit_csv(request: HttpRequest) -> StreamingHttpResponse:
                     e.target_type,
                     e.target_id,
                     e.target_repr,
-                    e.facility.code if e.facility else "",
+                    audit.facility_code(e.facility_id, codes),
                     e.changes,
                     e.request_id,
                     e.ip_address or "",

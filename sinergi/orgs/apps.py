@@ -8,11 +8,17 @@ class OrgsConfig(AppConfig):
     verbose_name = _("Organisations")
 
     def ready(self) -> None:
+        from sinergi.core.audit import register_facility_codes
         from sinergi.core.demo import register_seeder
         from sinergi.core.navigation import NavItem, register_home_cards, register_nav
         from sinergi.orgs import demo, home
+        from sinergi.orgs.models import Facility
 
         register_seeder(10, "organisations", demo.seed)
+        # The audit trail names facilities by id (core knows no app): their codes, here.
+        register_facility_codes(
+            lambda ids: dict(Facility.objects.filter(pk__in=ids).values_list("pk", "code"))
+        )
 
         register_nav(
             NavItem(

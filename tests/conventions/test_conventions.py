@@ -34,10 +34,6 @@ BEING_RESTRUCTURED_UNDER_ISSUE_12 = frozenset(
 # when one is stale, so the list can only shrink.
 NOT_YET_FIXED = frozenset(
     {
-        # The audit trail names the facility an event concerns: AuditEvent.facility is a
-        # foreign key from core to orgs. Removing it needs a migration of core (a plain
-        # facility id, or the audit trail in its own app above orgs).
-        'sinergi/core/models.py: ForeignKey("orgs.Facility")',
     }
 )
 

@@ -7,6 +7,7 @@ import ast
 import csv
 import io
 import re
+from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
@@ -55,13 +56,18 @@ def _writer_calls(tree: ast.AST) -> list[tuple[ast.Call, str]]:
     return found
 
 
-def _written_actions(expr: ast.expr) -> list[tuple[str, str]]:
-    """(kind, text) of what an action argument can be: a literal, an AuditAction member,
-    or an f-string pattern; both branches of ``a if c else b``."""
+def _written_actions(
+    expr: ast.expr, constants: Mapping[str, str] | None = None
+) -> list[tuple[str, str]]:
+    """(kind, text) of what an action argument can be: a literal (or a module's string
+    constant), an AuditAction member, or an f-string pattern; both branches of
+    ``a if c else b``."""
     if isinstance(expr, ast.IfExp):
-        return _written_actions(expr.body) + _written_actions(expr.orelse)
+        return _written_actions(expr.body, constants) + _written_actions(expr.orelse, constants)
     if isinstance(expr, ast.Constant) and isinstance(expr.value, str):
         return [("literal", expr.value)]
+    if isinstance(expr, ast.Name) and expr.id in (constants or {}):
+        return [("literal", (constants or {})[expr.id])]
     if (
         isinstance(expr, ast.Attribute)
         and isinstance(expr.value, ast.Name)
@@ -77,18 +83,44 @@ def _written_actions(expr: ast.expr) -> list[tuple[str, str]]:
     return []  # a variable: the writer refuses it at run time if it is not listed
 
 
+def _module_constants(tree: ast.Module) -> dict[str, str]:
+    """``NAME = "text"`` at a module's top level."""
+    return {
+        target.id: node.value.value
+        for node in tree.body
+        if isinstance(node, ast.Assign)
+        and isinstance(node.value, ast.Constant)
+        and isinstance(node.value.value, str)
+        for target in node.targets
+        if isinstance(target, ast.Name)
+    }
+
+
 def _actions_in_source() -> list[tuple[str, str, str]]:
     """(where, kind, text) for every action passed to an audit writer under sinergi/."""
+    trees = {
+        path: ast.parse(path.read_text(encoding="utf-8"))
+        for path in sorted((ROOT / "sinergi").rglob("*.py"))
+        if "migrations" not in path.parts
+    }
+    module_constants = {
+        ".".join(path.relative_to(ROOT).with_suffix("").parts): _module_constants(tree)
+        for path, tree in trees.items()
+    }
     found = []
-    for path in sorted((ROOT / "sinergi").rglob("*.py")):
-        if "migrations" in path.parts:
-            continue
-        tree = ast.parse(path.read_text(encoding="utf-8"))
+    for path, tree in trees.items():
+        constants = _module_constants(tree)
+        for node in tree.body:  # constants imported from another module of the project
+            if isinstance(node, ast.ImportFrom) and node.module in module_constants:
+                theirs = module_constants[node.module]
+                for alias in node.names:
+                    if alias.name in theirs:
+                        constants[alias.asname or alias.name] = theirs[alias.name]
         for call, writer in _writer_calls(tree):
             argument = _action_argument(call, writer)
             where = f"{path.relative_to(ROOT)}:{call.lineno}"
             assert argument is not None, f"{where}: an audit call without an action"
-            found += [(where, kind, text) for kind, text in _written_actions(argument)]
+            found += [(where, kind, text) for kind, text in _written_actions(argument, constants)]
     return found
 
 
@@ -114,7 +146,9 @@ def test_the_source_walk_sees_literals_members_patterns_and_both_branches():
     tree = ast.parse(
         "from sinergi.core import audit\n"
         "from sinergi.core.audit import read as audit_read\n"
+        "GONE = 'e.gone'\n"
         "audit.record('a.b', by=None)\n"
+        "audit.record(GONE, by=None)\n"
         "audit.read(request, 'c.view' if x else AuditAction.INMATE_VIEW)\n"
         "audit_read(request, f'report.download_{kind}')\n"
         "audit.read_list(request, action='d.list')\n"
@@ -123,10 +157,14 @@ def test_the_source_walk_sees_literals_members_patterns_and_both_branches():
     written = [
         item
         for call, writer in _writer_calls(tree)
-        for item in _written_actions(_action_argument(call, writer))  # type: ignore[arg-type]
+        for item in _written_actions(
+            _action_argument(call, writer),  # type: ignore[arg-type]
+            _module_constants(tree),
+        )
     ]
     assert written == [
         ("literal", "a.b"),
+        ("literal", "e.gone"),
         ("literal", "c.view"),
         ("member", "INMATE_VIEW"),
         ("pattern", r"report\.download_.+"),

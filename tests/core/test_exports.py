@@ -147,7 +147,7 @@ def test_the_audit_csv_neutralises_hostile_cells(client_for):
         target_type="programs.Program",
         target_id="-1",
         target_repr='=HYPERLINK("http://evil","klik")',
-        facility=selong,
+        facility_id=selong.pk,
         request_id="+cmd",
     )
     response = client_for("admin").get("/audit/export.csv?action=program.create")

@@ -3,6 +3,7 @@ page's language, a choice by its label, and a change as "before → after"."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django import template
@@ -12,6 +13,7 @@ from django.db import models
 from django.utils.formats import localize
 from django.utils.translation import gettext as _
 
+from sinergi.core.audit import facility_code
 from sinergi.core.audit_actions import AuditAction
 
 register = template.Library()
@@ -68,3 +70,9 @@ def audit_changes(event: Any) -> list[tuple[str, str]]:
 def audit_action_known(action: str) -> bool:
     """Whether ``action`` is one action of the vocabulary (not a prefix typed in a link)."""
     return action in AuditAction.values
+
+
+@register.simple_tag
+def audit_facility(event: Any, codes: Mapping[int, str]) -> str:
+    """The code of the facility ``event`` names ("—" for none; ``#id`` if it is gone)."""
+    return facility_code(event.facility_id, codes) or "—"
