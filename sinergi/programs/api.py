@@ -1,10 +1,11 @@
 import datetime
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
@@ -198,6 +199,11 @@ def create_program(request: HttpRequest, payload: ProgramIn) -> Status:
     )
     values = payload.dict(exclude={"facility", "partners", "slots"})
     partners = list(Partner.objects.filter(code__in=payload.partners))
+    unknown = sorted(set(payload.partners) - {p.code for p in partners})
+    if unknown:  # the form offers only known partners
+        raise ValidationError(
+            {"partners": [_("No partner has the code %(codes)s.") % {"codes": ", ".join(unknown)}]}
+        )
     program = actions.create_program(
         facility=facility,
         values=values,

@@ -138,8 +138,23 @@ def _add(problems: Problems, field: str, messages: Iterable[str]) -> None:
 
 
 def program_value_problems(values: Mapping[str, Any]) -> Problems:
-    """The end date is not before the start date; the category belongs to the kind."""
+    """The end date is not before the start date; the category belongs to the kind; the
+    security levels allowed are known levels."""
+    from sinergi.inmates.choices import SecurityLevel
+
     problems: Problems = {}
+    levels = values.get("allowed_security_levels") or []
+    if not isinstance(levels, list | tuple) or any(
+        level not in SecurityLevel.values for level in levels
+    ):
+        _add(
+            problems,
+            "allowed_security_levels",
+            [
+                _("Security levels are among %(levels)s.")
+                % {"levels": ", ".join(SecurityLevel.values)}
+            ],
+        )
     start, end = values.get("start_date"), values.get("end_date")
     if start and end and end < start:
         _add(problems, "end_date", [_("The end date is before the start date.")])
@@ -206,8 +221,44 @@ def time_problems(start: datetime.time | None, end: datetime.time | None) -> lis
 
 
 def slot_problems(slots: Iterable[Mapping[str, Any]]) -> list[str]:
-    """Each weekly slot ends after it starts."""
-    return [m for s in slots for m in time_problems(s.get("start_time"), s.get("end_time"))]
+    """Each weekly slot has a day of the week, a start and an end, and ends after it
+    starts."""
+    from sinergi.programs.choices import Weekday
+
+    problems = []
+    for slot in slots:
+        start, end = slot.get("start_time"), slot.get("end_time")
+        if slot.get("weekday") not in Weekday.values or not start or not end:
+            problems.append(_("Give the day, the start and the end."))
+        else:
+            problems.extend(time_problems(start, end))
+    return problems
+
+
+UNIT_CODE_LENGTH, UNIT_TITLE_LENGTH = 40, 200  # CompetencyUnit's columns
+
+
+def unit_problems(units: Iterable[tuple[str, str]]) -> list[str]:
+    """Each competency unit has a name, both name and code within their columns."""
+    if all(
+        title.strip() and len(title) <= UNIT_TITLE_LENGTH and len(code) <= UNIT_CODE_LENGTH
+        for code, title in units
+    ):
+        return []
+    return [
+        _(
+            "Each competency unit has a name of at most %(title)d characters and a code "
+            "of at most %(code)d."
+        )
+        % {"title": UNIT_TITLE_LENGTH, "code": UNIT_CODE_LENGTH}
+    ]
+
+
+def text_problems(field: str, value: str, limit: int) -> Problems:
+    """A reason or a note fits its column: ``{field: [message]}`` when it is too long."""
+    if len(value) <= limit:
+        return {}
+    return {field: [_("At most %(n)d characters.") % {"n": limit}]}
 
 
 def session_problems(program: Any, values: Mapping[str, Any]) -> Problems:

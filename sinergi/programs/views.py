@@ -25,7 +25,7 @@ from sinergi.core.pdf import pdf_response
 from sinergi.core.permissions import has_perm
 from sinergi.core.roles import STAFF_ROLES
 from sinergi.core.scoping import scope_of
-from sinergi.core.view_helpers import refuse
+from sinergi.core.view_helpers import refuse, show_on_form
 from sinergi.inmates.models import Inmate
 from sinergi.orgs.models import Facility
 from sinergi.programs import actions, documents
@@ -132,14 +132,11 @@ def _program_values(form: ProgramForm) -> dict[str, Any]:
 
 
 def _show_errors(form: Any, exc: ValidationError) -> None:
-    """An action's refusal on the form: at the field it names, if the form has it."""
-    if not hasattr(exc, "error_dict"):
-        for message in exc.messages:
-            form.add_error(None, message)
-        return
-    for name, errors in exc.message_dict.items():
-        for message in errors:
-            form.add_error(name if name in form.fields else None, message)
+    """An action's refusal on the form: at the field it names, if the form has it (the
+    competency units are the program form's ``units_text``)."""
+    if hasattr(exc, "error_dict") and "units" in exc.error_dict:
+        exc.error_dict["units_text"] = exc.error_dict.pop("units")
+    show_on_form(form, exc)
 
 
 def _slots(formset: Any) -> list[dict[str, Any]]:
@@ -302,7 +299,7 @@ def program_transition(request: HttpRequest, pk: int) -> HttpResponse:
             reason=form.cleaned_data["reason"],
             by=_user(request),
         )
-    except Conflict as exc:
+    except (Conflict, ValidationError) as exc:
         refuse(request, exc)
     else:
         messages.success(request, _("Status changed."))
@@ -372,7 +369,7 @@ def waiting_decide(request: HttpRequest, pk: int) -> HttpResponse:
         actions.decide_waiting(
             entry=entry, status=request.POST.get("status", ""), by=_user(request)
         )
-    except Conflict as exc:
+    except (Conflict, ValidationError) as exc:
         refuse(request, exc)
     return redirect(program.get_absolute_url() + "#enrolment")
 
@@ -396,7 +393,7 @@ def enrollment_end(request: HttpRequest, pk: int) -> HttpResponse:
                 note=form.cleaned_data["note"],
                 by=_user(request),
             )
-        except Conflict as exc:
+        except (Conflict, ValidationError) as exc:
             refuse(request, exc)
         else:
             messages.success(request, _("Enrolment ended."))
@@ -453,7 +450,7 @@ def certificate_issue(request: HttpRequest, pk: int) -> HttpResponse:
     enrollment, _program = _enrollment_for(request, pk)
     try:
         actions.issue_certificate(enrollment=enrollment, by=_user(request))
-    except Conflict as exc:
+    except (Conflict, ValidationError) as exc:
         refuse(request, exc)
     else:
         messages.success(request, _("Certificate issued."))
@@ -472,7 +469,7 @@ def certificate_revoke(request: HttpRequest, pk: int) -> HttpResponse:
         actions.revoke_certificate(
             certificate=certificate, reason=form.cleaned_data["reason"], by=_user(request)
         )
-    except Conflict as exc:
+    except (Conflict, ValidationError) as exc:
         refuse(request, exc)
     else:
         messages.success(request, _("Certificate revoked."))
@@ -591,7 +588,7 @@ def session_cancel(request: HttpRequest, pk: int) -> HttpResponse:
         actions.cancel_session(
             session=session, reason=form.cleaned_data["reason"], by=_user(request)
         )
-    except Conflict as exc:
+    except (Conflict, ValidationError) as exc:
         refuse(request, exc)
     else:
         messages.success(request, _("The session is cancelled."))
@@ -607,7 +604,7 @@ def session_restore(request: HttpRequest, pk: int) -> HttpResponse:
         actions.restore_session(
             session=session, by=_user(request), on_holiday=request.POST.get("on_holiday") == "1"
         )
-    except Conflict as exc:
+    except (Conflict, ValidationError) as exc:
         refuse(request, exc)
     else:
         messages.success(request, _("The session is restored."))

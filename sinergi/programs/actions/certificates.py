@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,7 +21,9 @@ from sinergi.programs.models import (
     Enrollment,
 )
 from sinergi.programs.queries import completion
-from sinergi.programs.rules import completed_on
+from sinergi.programs.rules import completed_on, text_problems
+
+REVOKE_REASON_LENGTH = 300  # Certificate.revoked_reason's column
 
 
 @transaction.atomic
@@ -64,6 +67,9 @@ def revoke_certificate(*, certificate: Certificate, reason: str, by: User) -> Ce
     require_perm(by, CHANGE_PROGRAM, certificate.enrollment.program, message=CHANGE_REFUSED)
     if not reason.strip():
         raise Conflict(_("Give a reason for revoking."), code="reason_required")
+    problems = text_problems("reason", reason.strip(), REVOKE_REASON_LENGTH)
+    if problems:
+        raise ValidationError(problems)
     if certificate.status == CertificateStatus.REVOKED:
         raise Conflict(_("This certificate is already revoked."), code="already_revoked")
     certificate.status = CertificateStatus.REVOKED

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,7 +26,9 @@ from sinergi.programs.models import (
     WaitingListEntry,
 )
 from sinergi.programs.queries import active_count
-from sinergi.programs.rules import ENROLLING, completed_on, eligibility_problems
+from sinergi.programs.rules import ENROLLING, completed_on, eligibility_problems, text_problems
+
+END_NOTE_LENGTH = 300  # Enrollment.end_note's column, and WaitingListEntry.note's
 
 
 @dataclass
@@ -76,6 +79,9 @@ def enroll(*, program: Program, inmate: Inmate, by: User) -> EnrolResult:
 @transaction.atomic
 def decide_waiting(*, entry: WaitingListEntry, status: str, by: User, note: str = "") -> None:
     require_perm(by, CHANGE_PROGRAM, entry.program, message=CHANGE_REFUSED)
+    problems = text_problems("note", note, END_NOTE_LENGTH)
+    if problems:
+        raise ValidationError(problems)
     allowed = {
         WaitingStatus.PENDING: {
             WaitingStatus.APPROVED,
@@ -150,6 +156,9 @@ def end_enrollment(
     on: datetime.date | None = None,
 ) -> Enrollment:
     require_perm(by, CHANGE_PROGRAM, enrollment.program, message=CHANGE_REFUSED)
+    problems = text_problems("note", note, END_NOTE_LENGTH)
+    if problems:
+        raise ValidationError(problems)
     return _end_enrollment(enrollment=enrollment, reason=reason, by=by, note=note, on=on)
 
 

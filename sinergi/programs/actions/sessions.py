@@ -33,6 +33,8 @@ from sinergi.programs.models import (
 from sinergi.programs.queries import holiday_on
 from sinergi.programs.rules import session_can_change
 
+CANCEL_REASON_LENGTH = 300  # Session.cancel_reason's column
+
 
 @transaction.atomic
 def generate_sessions(*, program: Program, by: User, since: datetime.date | None = None) -> int:
@@ -119,6 +121,9 @@ def cancel_session(
     """Cancel a scheduled session of a program that has not ended, with a reason; its
     instructor is told."""
     require_perm(by, CHANGE_PROGRAM, session.program, message=CHANGE_REFUSED)
+    problems = program_rules.text_problems("reason", reason.strip(), CANCEL_REASON_LENGTH)
+    if problems:
+        raise ValidationError(problems)
     _refuse_if_program_ended(session)
     cancelled = _cancel(session=session, reason=reason, by=by, holiday=holiday)
     _tell_the_instructor(

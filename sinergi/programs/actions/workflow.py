@@ -42,6 +42,8 @@ from sinergi.programs.models import (
 )
 from sinergi.programs.queries import completion
 
+REASON_LENGTH = 300  # Program.cancel_reason's column, and Session's
+
 # The head of the program's facility (``programs.approve_program``).
 HEAD_ONLY = "programs.approve_program"
 # A program officer or the head of the program's facility.
@@ -112,6 +114,9 @@ def set_units(*, program: Program, units: Iterable[tuple[str, str]], by: User) -
     """Replace the program's competency units; units already assessed are kept."""
     require_perm(by, CHANGE_PROGRAM, program, message=CHANGE_REFUSED)
     wanted = [(code, title) for code, title in units]
+    problems = program_rules.unit_problems(wanted)
+    if problems:
+        raise ValidationError({"units": problems})
     current = {(u.code, u.title): u for u in program.units.all()}
     removable = [u for key, u in current.items() if key not in wanted]
     assessed = set(
@@ -149,7 +154,7 @@ def update_program(
     problems = program_rules.program_value_problems(
         {
             name: values.get(name, getattr(program, name))
-            for name in ("start_date", "end_date", "kind", "category")
+            for name in ("start_date", "end_date", "kind", "category", "allowed_security_levels")
         }
     )
     for name, messages in (
@@ -158,6 +163,7 @@ def update_program(
             program_rules.partner_problems(program.facility, partners or [], program=program),
         ),
         ("instructors", program_rules.instructor_problems(instructors or [])),
+        ("units", program_rules.unit_problems(units or [])),
     ):
         if messages:
             problems.setdefault(name, []).extend(messages)
@@ -217,6 +223,9 @@ def transition(*, program: Program, to: str, by: User, reason: str = "") -> Prog
     require_perm(by, TRANSITIONS[move], program, message=_("Your role may not make this change."))
     if to == S.CANCELLED and not reason.strip():
         raise Conflict(_("Give a reason for cancelling."), code="reason_required")
+    problems = program_rules.text_problems("reason", reason.strip(), REASON_LENGTH)
+    if problems:
+        raise ValidationError(problems)
     if to == S.SUBMITTED and not program.slots.exists() and not program.sessions.exists():
         raise Conflict(_("Add a weekly schedule or a session before submitting."), "no_schedule")
     if to == S.COMPLETED and program.facility.today() < program.end_date:
@@ -301,7 +310,8 @@ def _close(program: Program, *, by: User, reason: str) -> None:
             changes={"withdrawn": withdrawn},
         )
     if program.status == S.CANCELLED:
-        why = _("Program cancelled: %(reason)s") % {"reason": reason}
+        # The session's reason holds the program's (at most as long) and a few words.
+        why = (_("Program cancelled: %(reason)s") % {"reason": reason})[:REASON_LENGTH]
         cancelled_for: Counter[User] = Counter()
         for session in program.sessions.filter(
             date__gte=today, status=SessionStatus.SCHEDULED
