@@ -10,9 +10,10 @@ class InmatesConfig(AppConfig):
     def ready(self) -> None:
         from sinergi.core.demo import register_seeder
         from sinergi.core.navigation import NavItem, register_home_cards, register_nav
+        from sinergi.core.roles import STAFF_ROLES
         from sinergi.inmates import demo, home
 
-        staff = ("program_officer", "head", "guardian")
+        staff = STAFF_ROLES
         register_nav(
             NavItem(
                 "inmates",

@@ -21,6 +21,7 @@ from sinergi.inmates.choices import (
     InmateStatus,
     RegisterClass,
     Religion,
+    RemissionKind,
     SecurityLevel,
     Sex,
     TermKind,
@@ -234,7 +235,7 @@ def _seed_facility(facility: Facility, count: int, rng: random.Random, today: da
             remissions.append(
                 Remission(
                     inmate=saved_inmate,
-                    kind="umum",
+                    kind=RemissionKind.UMUM,
                     year=umum_year,
                     months=granted // 30,
                     days=granted % 30,

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from sinergi.core.navigation import HomeCard
 from sinergi.core.roles import OFFICER_ROLES, STAFF_ROLES, Role
 from sinergi.core.scoping import Scope
+from sinergi.inmates.choices import ImportStatus, InmateStatus
 from sinergi.inmates.models import ImportBatch, Inmate, InmateRight, MonthlyAssessment
 
 
@@ -21,7 +22,7 @@ def cards(request: HttpRequest, scope: Scope) -> list[HomeCard]:
         return []
     today = timezone.localdate()
     result: list[HomeCard] = []
-    in_custody = Inmate.objects.filter(facility_id__in=facility_ids, status="in_custody")
+    in_custody = Inmate.objects.filter(facility_id__in=facility_ids, status=InmateStatus.IN_CUSTODY)
     if not in_custody.exists():
         if scope.has_role(*OFFICER_ROLES):
             result.append(
@@ -57,7 +58,7 @@ def cards(request: HttpRequest, scope: Scope) -> list[HomeCard]:
             )
         )
         last = (
-            ImportBatch.objects.filter(facility_id__in=facility_ids, status="done")
+            ImportBatch.objects.filter(facility_id__in=facility_ids, status=ImportStatus.DONE)
             .order_by("-created_at")
             .first()
         )

@@ -181,7 +181,7 @@ class Sentence(TimeStampedModel):
         constraints = [
             models.CheckConstraint(
                 name="sentence_fixed_term_not_zero",
-                condition=~Q(term_kind="fixed", term_years=0, term_months=0, term_days=0),
+                condition=~Q(term_kind=TermKind.FIXED, term_years=0, term_months=0, term_days=0),
             )
         ]
         indexes = [models.Index(fields=["crime_category"])]

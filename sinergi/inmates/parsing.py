@@ -43,6 +43,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from sinergi.core import exports
+from sinergi.inmates.choices import CrimeCategory, Religion, Sex, TermKind
 
 __all__ = [
     "CRIME_CATEGORIES",
@@ -763,7 +764,7 @@ class ParsedTerm:
 
     @property
     def is_fixed(self) -> bool:
-        return self.kind == "fixed"
+        return self.kind == TermKind.FIXED
 
 
 _LIFE = re.compile(
@@ -837,31 +838,26 @@ def parse_term(text: object) -> ParsedTerm:
 # Crime categories, sex, religion
 
 #: The crime categories, as the values of :class:`sinergi.sentences.CrimeCategory`.
-CRIME_CATEGORIES: tuple[str, ...] = (
-    "general",
-    "narcotics",
-    "terrorism",
-    "corruption",
-    "state_security",
-    "human_rights",
-    "transnational",
-)
+CRIME_CATEGORIES: tuple[str, ...] = tuple(CrimeCategory.values)
 
 # Checked in this order: the first category whose pattern occurs wins.
 _CRIME_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (category, re.compile(pattern))
     for category, pattern in (
-        ("terrorism", r"\bterr?or"),
+        (CrimeCategory.TERRORISM, r"\bterr?or"),
         (
-            "human_rights",
+            CrimeCategory.HUMAN_RIGHTS,
             r"\bham\b|hak asasi manusia|human rights|\bgenosida|\bgenocide"
             r"|kejahatan terhadap kemanusiaan|crimes? against humanity",
         ),
-        ("state_security", r"\bmakar\b|keamanan negara|state security|\btreason\b"),
-        ("corruption", r"\bkorupsi|\btipikor\b|\bcorrupt|\bgratifikasi\b"),
-        ("narcotics", r"\bnarkoti|\bnarkoba\b|\bpsikotropi|\bnapza\b|\bnarcotic|\bprekursor\b"),
+        (CrimeCategory.STATE_SECURITY, r"\bmakar\b|keamanan negara|state security|\btreason\b"),
+        (CrimeCategory.CORRUPTION, r"\bkorupsi|\btipikor\b|\bcorrupt|\bgratifikasi\b"),
         (
-            "transnational",
+            CrimeCategory.NARCOTICS,
+            r"\bnarkoti|\bnarkoba\b|\bpsikotropi|\bnapza\b|\bnarcotic|\bprekursor\b",
+        ),
+        (
+            CrimeCategory.TRANSNATIONAL,
             r"perdagangan orang|\btppo\b|trafficking|transnasional|transnational"
             r"|lintas negara|penyelundupan (?:orang|manusia)|people smuggling",
         ),
@@ -888,12 +884,12 @@ def map_crime_category(text: object) -> str:
     for category, pattern in _CRIME_PATTERNS:
         if pattern.search(words):
             return category
-    return "general"
+    return CrimeCategory.GENERAL
 
 
 _MALE = frozenset({"l", "lk", "lakilaki", "laki", "pria", "m", "male", "man"})
 _FEMALE = frozenset({"p", "pr", "perempuan", "wanita", "f", "female", "woman"})
-_SEX_SHOWN = {"M": "L", "F": "P"}
+_SEX_SHOWN: dict[str, str] = {Sex.MALE: "L", Sex.FEMALE: "P"}
 
 
 def parse_sex(value: object) -> str:
@@ -902,31 +898,23 @@ def parse_sex(value: object) -> str:
     if not compact:
         return ""
     if compact in _MALE:
-        return "M"
+        return Sex.MALE
     if compact in _FEMALE:
-        return "F"
+        return Sex.FEMALE
     raise ValueError(_msg(_("'%(value)s' is not a sex (use L or P)"), value=_text(value)))
 
 
 #: The religion keys :func:`map_religion` returns.
-RELIGIONS: tuple[str, ...] = (
-    "islam",
-    "protestant",
-    "catholic",
-    "hindu",
-    "buddhist",
-    "confucian",
-    "other",
-)
+RELIGIONS: tuple[str, ...] = tuple(Religion.values)
 
 # Checked in this order on the letters only ("Kristen Katolik" is catholic).
 _RELIGION_MARKERS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("catholic", ("katolik", "katholik", "catholic", "katolic")),
-    ("islam", ("islam", "muslim", "moslem")),
-    ("protestant", ("kristen", "protestan", "christian")),
-    ("hindu", ("hindu",)),
-    ("buddhist", ("buddha", "budha", "buddhis", "budhis")),
-    ("confucian", ("konghucu", "khonghucu", "konghuchu", "khonghuchu", "confuci")),
+    (Religion.CATHOLIC, ("katolik", "katholik", "catholic", "katolic")),
+    (Religion.ISLAM, ("islam", "muslim", "moslem")),
+    (Religion.PROTESTANT, ("kristen", "protestan", "christian")),
+    (Religion.HINDU, ("hindu",)),
+    (Religion.BUDDHIST, ("buddha", "budha", "buddhis", "budhis")),
+    (Religion.CONFUCIAN, ("konghucu", "khonghucu", "konghuchu", "khonghuchu", "confuci")),
 )
 
 
@@ -942,7 +930,7 @@ def map_religion(value: object) -> str:
     for key, markers in _RELIGION_MARKERS:
         if any(marker in letters for marker in markers):
             return key
-    return "other"
+    return Religion.OTHER
 
 
 # --------------------------------------------------------------------------------------
@@ -1051,7 +1039,7 @@ def validate_nik(value: object, birth_date: date | None = None, sex: str = "") -
                 birth=_show_date(birth_date),
             )
         )
-    if sex == "M" and female:
+    if sex == Sex.MALE and female:
         raise ValueError(
             _msg(
                 _(
@@ -1062,7 +1050,7 @@ def validate_nik(value: object, birth_date: date | None = None, sex: str = "") -
                 sex=_SEX_SHOWN[sex],
             )
         )
-    if sex == "F" and not female:
+    if sex == Sex.FEMALE and not female:
         raise ValueError(
             _msg(
                 _(

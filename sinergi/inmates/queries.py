@@ -8,6 +8,7 @@ from django.db.models import Q
 
 from sinergi.core.roles import STAFF_ROLES
 from sinergi.core.scoping import scope_of
+from sinergi.inmates.choices import InmateStatus, RightStatus
 
 if TYPE_CHECKING:
     from sinergi.inmates.models import Inmate, InmateRight  # noqa: F401
@@ -46,7 +47,7 @@ class InmateRightQuerySet(models.QuerySet["InmateRight"]):
     def worklist(self, *, today: datetime.date, window_days: int) -> InmateRightQuerySet:
         """Rights that are due, or will be within ``window_days``, for inmates in custody."""
         return self.filter(
-            status="eligible",
+            status=RightStatus.ELIGIBLE,
             eligible_from__lte=today + datetime.timedelta(days=window_days),
-            inmate__status="in_custody",
+            inmate__status=InmateStatus.IN_CUSTODY,
         )
