@@ -927,6 +927,7 @@ def close_action_item(*, item: ActionItem, status: str, by: User, reason: str = 
         item,
         message=_("Only the owner of an action item, or its meeting's facility, closes it."),
     )
+    item = ActionItem.objects.select_for_update().select_related("meeting").get(pk=item.pk)
     if item.status != ActionStatus.OPEN:
         raise Conflict(_("This action item is already closed."), code="closed")
     if status not in (ActionStatus.DONE, ActionStatus.DROPPED):

@@ -2,9 +2,11 @@ import datetime
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import ValidationError as ModelValidationError
 from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
@@ -234,7 +236,22 @@ def create_fulfilment(request: HttpRequest, request_id: int, payload: Fulfilment
     from sinergi.programs.models import Session
 
     support = _request(request, request_id)
-    sessions = list(Session.objects.filter(pk__in=payload.session_ids).select_related("program"))
+    # Sessions reached through the request: those of its facility's programs.
+    sessions = list(
+        Session.objects.filter(
+            program__facility_id=support.facility_id, pk__in=payload.session_ids
+        ).select_related("program")
+    )
+    unknown = set(payload.session_ids) - {s.pk for s in sessions}
+    if unknown:
+        raise ModelValidationError(
+            {
+                "session_ids": [
+                    _("No session %(ids)s at this facility.")
+                    % {"ids": ", ".join(str(pk) for pk in sorted(unknown))}
+                ]
+            }
+        )
     fulfilment = actions.record_fulfilment(
         request=support,
         values=payload.dict(exclude={"session_ids"}),

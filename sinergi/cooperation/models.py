@@ -26,6 +26,7 @@ from sinergi.cooperation.choices import (
 from sinergi.cooperation.queries import (
     ActionItemQuerySet,
     AgreementQuerySet,
+    FulfilmentQuerySet,
     MeetingQuerySet,
     SupportRequestQuerySet,
 )
@@ -411,6 +412,7 @@ class Fulfilment(TimeStampedModel):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
 
+    objects = FulfilmentQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:

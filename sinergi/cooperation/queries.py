@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from sinergi.cooperation.models import (  # noqa: F401
         ActionItem,
         Agreement,
+        Fulfilment,
         Meeting,
         SupportRequest,
     )
@@ -84,3 +85,12 @@ class ActionItemQuerySet(models.QuerySet["ActionItem"]):
             | Q(meeting__facility__region_id__in=scope.region_ids)
             | Q(owner_partner_id__in=_partners(scope))
         )
+
+
+class FulfilmentQuerySet(models.QuerySet["Fulfilment"]):
+    def for_user(self, user: Any) -> FulfilmentQuerySet:
+        """The deliveries recorded for a request the user sees (their evidence is read
+        through them); a delivery under a commitment alone is read through its agreement."""
+        from sinergi.cooperation.models import SupportRequest
+
+        return self.filter(request__in=SupportRequest.objects.for_user(user))
