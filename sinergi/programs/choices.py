@@ -84,6 +84,10 @@ class WaitingStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
+# A waiting-list entry in these still waits for a place.
+OPEN_WAITING_STATUSES = (WaitingStatus.PENDING, WaitingStatus.APPROVED)
+
+
 class EndReason(models.TextChoices):
     COMPLETED = "completed", _("Completed")
     NOT_COMPLETED = "not_completed", _("Program ended; completion rule not met")

@@ -12,9 +12,17 @@ from django.utils import timezone
 
 from sinergi.accounts.models import User
 from sinergi.core.demo import in_demo_time_zone
+from sinergi.inmates.choices import InmateStatus
 from sinergi.inmates.models import Inmate
 from sinergi.orgs.models import Facility, Partner
 from sinergi.programs import actions
+from sinergi.programs.choices import (
+    AttendanceStatus,
+    CertificationScheme,
+    CompetencyResult,
+    EndReason,
+    ProgramStatus,
+)
 from sinergi.programs.models import (
     Attendance,
     CompetencyAssessment,
@@ -46,7 +54,7 @@ PROGRAMS: list[dict[str, Any]] = [
         "days": [0, 1, 2, 3, 4],
         "time": (8, 12),
         "certification": "lsp",
-        "state": "running",
+        "state": ProgramStatus.RUNNING,
         "instructor": "instruktur.blk",
         "units": WELDING_UNITS,
         "pass_mark": 70,
@@ -63,8 +71,8 @@ PROGRAMS: list[dict[str, Any]] = [
         "weeks": 12,
         "days": [1, 3],
         "time": (9, 13),
-        "certification": "internal",
-        "state": "completed",
+        "certification": CertificationScheme.INTERNAL,
+        "state": ProgramStatus.COMPLETED,
         "location": "Ruang keterampilan",
     },
     {
@@ -78,8 +86,8 @@ PROGRAMS: list[dict[str, Any]] = [
         "weeks": 16,
         "days": [0, 2, 4],
         "time": (7, 10),
-        "certification": "internal",
-        "state": "running",
+        "certification": CertificationScheme.INTERNAL,
+        "state": ProgramStatus.RUNNING,
         "location": "Kebun Lapas",
     },
     {
@@ -93,8 +101,8 @@ PROGRAMS: list[dict[str, Any]] = [
         "weeks": 10,
         "days": [2, 4],
         "time": (13, 16),
-        "certification": "internal",
-        "state": "approved",
+        "certification": CertificationScheme.INTERNAL,
+        "state": ProgramStatus.APPROVED,
         "location": "Ruang keterampilan",
     },
     {
@@ -108,8 +116,8 @@ PROGRAMS: list[dict[str, Any]] = [
         "weeks": 8,
         "days": [5],
         "time": (8, 11),
-        "certification": "internal",
-        "state": "submitted",
+        "certification": CertificationScheme.INTERNAL,
+        "state": ProgramStatus.SUBMITTED,
     },
     {
         "title": "Kewirausahaan dan Pemasaran Produk",
@@ -122,8 +130,8 @@ PROGRAMS: list[dict[str, Any]] = [
         "weeks": 6,
         "days": [3],
         "time": (9, 13),
-        "certification": "internal",
-        "state": "draft",
+        "certification": CertificationScheme.INTERNAL,
+        "state": ProgramStatus.DRAFT,
     },
     {
         "title": "Baca Tulis Al-Qur'an",
@@ -136,8 +144,8 @@ PROGRAMS: list[dict[str, Any]] = [
         "weeks": 24,
         "days": [0, 3],
         "time": (14, 16),
-        "certification": "internal",
-        "state": "running",
+        "certification": CertificationScheme.INTERNAL,
+        "state": ProgramStatus.RUNNING,
         "location": "Masjid Lapas",
     },
     {
@@ -151,8 +159,8 @@ PROGRAMS: list[dict[str, Any]] = [
         "weeks": 6,
         "days": [2],
         "time": (9, 11),
-        "certification": "internal",
-        "state": "completed",
+        "certification": CertificationScheme.INTERNAL,
+        "state": ProgramStatus.COMPLETED,
     },
     {
         "title": "Konseling Adiksi",
@@ -165,8 +173,8 @@ PROGRAMS: list[dict[str, Any]] = [
         "weeks": 12,
         "days": [1],
         "time": (10, 12),
-        "certification": "internal",
-        "state": "running",
+        "certification": CertificationScheme.INTERNAL,
+        "state": ProgramStatus.RUNNING,
     },
     {
         "title": "Wawasan Kebangsaan",
@@ -179,8 +187,8 @@ PROGRAMS: list[dict[str, Any]] = [
         "weeks": 4,
         "days": [0],
         "time": (8, 10),
-        "certification": "internal",
-        "state": "completed",
+        "certification": CertificationScheme.INTERNAL,
+        "state": ProgramStatus.COMPLETED,
     },
     {
         "title": "Senam dan Kesehatan Jasmani",
@@ -193,8 +201,8 @@ PROGRAMS: list[dict[str, Any]] = [
         "weeks": 12,
         "days": [5],
         "time": (7, 9),
-        "certification": "internal",
-        "state": "running",
+        "certification": CertificationScheme.INTERNAL,
+        "state": ProgramStatus.RUNNING,
         "location": "Lapangan",
     },
     {
@@ -208,8 +216,8 @@ PROGRAMS: list[dict[str, Any]] = [
         "weeks": 8,
         "days": [4],
         "time": (13, 15),
-        "certification": "internal",
-        "state": "running",
+        "certification": CertificationScheme.INTERNAL,
+        "state": ProgramStatus.RUNNING,
     },
 ]
 
@@ -233,7 +241,9 @@ def seed(out: TextIO) -> None:
     for day, name in HOLIDAYS_2026:
         Holiday.objects.get_or_create(facility=facility, date=day, defaults={"name": name})
     inmates = list(
-        Inmate.objects.filter(facility=facility, status="in_custody").select_related("sentence")
+        Inmate.objects.filter(facility=facility, status=InmateStatus.IN_CUSTODY).select_related(
+            "sentence"
+        )
     )
     certificates = 0
     for spec in PROGRAMS:
@@ -268,20 +278,22 @@ def seed(out: TextIO) -> None:
                 start_time=datetime.time(spec["time"][0]),
                 end_time=datetime.time(spec["time"][1]),
             )
-        if spec["state"] == "draft":
+        if spec["state"] == ProgramStatus.DRAFT:
             continue
-        program.status = "submitted"
-        if spec["state"] == "submitted":
+        program.status = ProgramStatus.SUBMITTED
+        if spec["state"] == ProgramStatus.SUBMITTED:
             program.save(update_fields=["status"])
             continue
-        program.status = "approved"
+        program.status = ProgramStatus.APPROVED
         program.approved_by = head
         program.approved_at = timezone.now()
         program.save(update_fields=["status", "approved_by", "approved_at"])
         actions.generate_sessions(program=program, by=head)
-        if spec["state"] == "approved":
+        if spec["state"] == ProgramStatus.APPROVED:
             continue
-        program.status = spec["state"] if spec["state"] == "running" else "completed"
+        program.status = (
+            spec["state"] if spec["state"] == ProgramStatus.RUNNING else ProgramStatus.COMPLETED
+        )
         program.save(update_fields=["status"])
         chosen = rng.sample(inmates, min(len(inmates), spec["capacity"] - rng.randint(0, 2)))
         enrollments = Enrollment.objects.bulk_create(
@@ -299,7 +311,15 @@ def seed(out: TextIO) -> None:
                     Attendance(
                         session=session,
                         enrollment=enrollment,
-                        status="present" if present else rng.choice(["sick", "excused", "clash"]),
+                        status=AttendanceStatus.PRESENT
+                        if present
+                        else rng.choice(
+                            [
+                                AttendanceStatus.SICK,
+                                AttendanceStatus.EXCUSED,
+                                AttendanceStatus.CLASH,
+                            ]
+                        ),
                         hours=Decimal(str(session.hours)) if present else Decimal(0),
                         recorded_by=officer,
                     )
@@ -308,17 +328,17 @@ def seed(out: TextIO) -> None:
         units = list(program.units.all())
         for enrollment in enrollments:
             enrollment.pre_test = rng.randint(30, 60)
-            if spec["state"] == "completed" or units:
+            if spec["state"] == ProgramStatus.COMPLETED or units:
                 enrollment.post_test = rng.randint(55, 95)
             enrollment.save(update_fields=["pre_test", "post_test"])
-            if spec["state"] == "completed":
+            if spec["state"] == ProgramStatus.COMPLETED:
                 if actions.completion(enrollment).met:
                     actions.issue_certificate(enrollment=enrollment, by=officer)
                     certificates += 1
                 else:
                     actions.end_enrollment(
                         enrollment=enrollment,
-                        reason="not_completed",
+                        reason=EndReason.NOT_COMPLETED,
                         by=officer,
                         note="tidak memenuhi kehadiran",
                         on=end,
@@ -329,7 +349,7 @@ def seed(out: TextIO) -> None:
                     CompetencyAssessment(
                         enrollment=e,
                         unit=units[0],
-                        result="competent",
+                        result=CompetencyResult.COMPETENT,
                         assessed_by=officer,
                         assessed_on=today,
                     )

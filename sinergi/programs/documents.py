@@ -13,6 +13,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from sinergi.core.pdf import render_pdf
+from sinergi.programs.choices import CompetencyResult
 from sinergi.programs.models import Certificate, Session
 
 
@@ -31,7 +32,9 @@ def certificate_pdf(request: HttpRequest | None, certificate: Certificate) -> by
             "certificate": certificate,
             "program": enrollment.program,
             "facility": enrollment.program.facility,
-            "units": enrollment.competencies.select_related("unit").filter(result="competent"),
+            "units": enrollment.competencies.select_related("unit").filter(
+                result=CompetencyResult.COMPETENT
+            ),
             "verify_url": verify_url,
             "qr": qr_data_uri(verify_url),
         },

@@ -16,6 +16,7 @@ from sinergi.core.navigation import HomeCard
 from sinergi.core.permissions import has_perm
 from sinergi.core.roles import OFFICER_ROLES, Role
 from sinergi.core.scoping import Scope
+from sinergi.programs.choices import AttendanceStatus, ProgramStatus, SessionStatus
 from sinergi.programs.models import Attendance, Enrollment, Program, Session
 
 
@@ -24,7 +25,9 @@ def cards(request: HttpRequest, scope: Scope) -> list[HomeCard]:
     result: list[HomeCard] = []
     if scope.has_role(Role.INSTRUCTOR):
         todays = list(
-            Session.objects.filter(instructor_id=request.user.pk, date=today, status="scheduled")
+            Session.objects.filter(
+                instructor_id=request.user.pk, date=today, status=SessionStatus.SCHEDULED
+            )
             .select_related("program")
             .order_by("start_time")
         )
@@ -44,7 +47,9 @@ def cards(request: HttpRequest, scope: Scope) -> list[HomeCard]:
         )
     heads = scope.facility_ids(Role.HEAD)
     if heads:
-        waiting = Program.objects.filter(facility_id__in=heads, status="submitted").count()
+        waiting = Program.objects.filter(
+            facility_id__in=heads, status=ProgramStatus.SUBMITTED
+        ).count()
         result.append(
             HomeCard(
                 title=_("Programs awaiting your approval"),
@@ -62,7 +67,7 @@ def cards(request: HttpRequest, scope: Scope) -> list[HomeCard]:
         unmarked = (
             Session.objects.filter(
                 program__facility_id__in=officers,
-                status="scheduled",
+                status=SessionStatus.SCHEDULED,
                 date__range=(week_ago, today),
             )
             .annotate(marked=Exists(Attendance.objects.filter(session=OuterRef("pk"))))
@@ -100,7 +105,9 @@ def development_rows(inmate: Any) -> list[Enrollment]:
         .select_related("program__facility", "certificate")
         .annotate(
             hours_total=Sum("attendance__hours"),
-            present=Count("attendance", filter=Q(attendance__status="present"), distinct=True),
+            present=Count(
+                "attendance", filter=Q(attendance__status=AttendanceStatus.PRESENT), distinct=True
+            ),
             marked=Count("attendance", distinct=True),
         )
         .order_by("-enrolled_on")

@@ -335,7 +335,7 @@ class WaitingListEntry(TimeStampedModel):
         constraints = [
             models.UniqueConstraint(
                 fields=["program", "inmate"],
-                condition=Q(status__in=["pending", "approved"]),
+                condition=Q(status__in=[WaitingStatus.PENDING, WaitingStatus.APPROVED]),
                 name="one_open_waiting_entry",
             )
         ]

@@ -51,7 +51,12 @@ def participation_figures(program: Program) -> dict[str, Any]:
 
     ``attendance_percent``: present marks / marks taken (a session's "cancelled" marks
     left out), None before any mark."""
-    from sinergi.programs.choices import AttendanceStatus, CertificateStatus, EndReason
+    from sinergi.programs.choices import (
+        OPEN_WAITING_STATUSES,
+        AttendanceStatus,
+        CertificateStatus,
+        EndReason,
+    )
     from sinergi.programs.models import Attendance
 
     figures: dict[str, Any] = program.enrollments.aggregate(
@@ -73,7 +78,7 @@ def participation_figures(program: Program) -> dict[str, Any]:
     figures["attendance_percent"] = (
         round(100 * marks["present"] / marks["marked"]) if marks["marked"] else None
     )
-    figures["waiting"] = program.waiting_list.filter(status__in=["pending", "approved"]).count()
+    figures["waiting"] = program.waiting_list.filter(status__in=OPEN_WAITING_STATUSES).count()
     return figures
 
 

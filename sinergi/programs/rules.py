@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from sinergi.core.permissions import facility_role, has_perm, is_admin
 from sinergi.core.roles import OFFICER_ROLES, STAFF_ROLES, Role
 from sinergi.core.scoping import scope_of
+from sinergi.inmates.choices import InmateStatus
 from sinergi.programs.choices import PERSONALITY_CATEGORIES, ProgramKind, ProgramStatus
 
 if TYPE_CHECKING:
@@ -296,7 +297,7 @@ def eligibility_problems(
         problems.append(_("The program is not approved or running."))
     if inmate.facility_id != program.facility_id:
         problems.append(_("The inmate is in another facility."))
-    if inmate.status != "in_custody":
+    if inmate.status != InmateStatus.IN_CUSTODY:
         problems.append(_("The inmate is not in custody."))
     if program.sex and inmate.sex and inmate.sex != program.sex:
         problems.append(_("The program is for %(sex)s only.") % {"sex": program.get_sex_display()})

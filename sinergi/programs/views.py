@@ -31,6 +31,7 @@ from sinergi.orgs.models import Facility
 from sinergi.programs import actions, documents
 from sinergi.programs import rules as program_rules
 from sinergi.programs.choices import (
+    OPEN_WAITING_STATUSES,
     AttendanceStatus,
     CompetencyResult,
     ProgramStatus,
@@ -250,7 +251,7 @@ def program_detail(request: HttpRequest, pk: int) -> HttpResponse:
         context.update(
             active=[e for e in enrollments if e.ended_on is None],
             ended=[e for e in enrollments if e.ended_on is not None],
-            waiting=program.waiting_list.filter(status__in=["pending", "approved"]).select_related(
+            waiting=program.waiting_list.filter(status__in=OPEN_WAITING_STATUSES).select_related(
                 "inmate"
             ),
             end_form=EndEnrollmentForm(),
@@ -323,7 +324,7 @@ def candidates(request: HttpRequest, pk: int) -> HttpResponse:
             program.enrollments.filter(ended_on__isnull=True).values_list("inmate_id", flat=True)
         )
         waiting = set(
-            program.waiting_list.filter(status__in=["pending", "approved"]).values_list(
+            program.waiting_list.filter(status__in=OPEN_WAITING_STATUSES).values_list(
                 "inmate_id", flat=True
             )
         )

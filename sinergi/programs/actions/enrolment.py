@@ -14,9 +14,11 @@ from sinergi.accounts.models import User
 from sinergi.core import audit
 from sinergi.core.api import Conflict
 from sinergi.core.permissions import require_perm
+from sinergi.inmates.choices import InmateStatus
 from sinergi.inmates.models import Inmate
 from sinergi.programs.actions.common import CHANGE_PROGRAM, CHANGE_REFUSED
 from sinergi.programs.choices import (
+    OPEN_WAITING_STATUSES,
     EndReason,
     WaitingStatus,
 )
@@ -51,7 +53,7 @@ def enroll(*, program: Program, inmate: Inmate, by: User) -> EnrolResult:
         raise Conflict(" ".join(problems), code="not_eligible")
     if program.enrollments.filter(inmate=inmate, ended_on__isnull=True).exists():
         raise Conflict(_("The inmate is already enrolled."), code="already_enrolled")
-    if program.waiting_list.filter(inmate=inmate, status__in=["pending", "approved"]).exists():
+    if program.waiting_list.filter(inmate=inmate, status__in=OPEN_WAITING_STATUSES).exists():
         raise Conflict(_("The inmate is already on the waiting list."), code="already_waiting")
     if active_count(program) < program.capacity:
         enrollment = Enrollment.objects.create(
@@ -200,12 +202,15 @@ def end_for_inmate(*, inmate: Inmate, status: str, by: User | None) -> None:
 
     The hook of ``inmates.actions.change_status`` (whose caller it checks): no
     permission of its own."""
-    reason = {"released": EndReason.RELEASED, "transferred": EndReason.TRANSFERRED}.get(status)
-    if reason is None and status != "deceased":
+    reason = {
+        InmateStatus.RELEASED: EndReason.RELEASED,
+        InmateStatus.TRANSFERRED: EndReason.TRANSFERRED,
+    }.get(InmateStatus(status))
+    if reason is None and status != InmateStatus.DECEASED:
         return
     open_enrollments = Enrollment.objects.filter(inmate=inmate, ended_on__isnull=True)
     for enrollment in open_enrollments.select_related("program"):
         _end_enrollment(enrollment=enrollment, reason=reason or EndReason.OTHER, by=by, note=status)
-    WaitingListEntry.objects.filter(inmate=inmate, status__in=["pending", "approved"]).update(
+    WaitingListEntry.objects.filter(inmate=inmate, status__in=OPEN_WAITING_STATUSES).update(
         status=WaitingStatus.WITHDRAWN, note=status, updated_at=timezone.now()
     )
