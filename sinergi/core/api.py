@@ -116,10 +116,10 @@ def _input_problems(value: Any, loc: tuple[Any, ...]) -> Iterator[tuple[tuple[An
 
 
 def check_input(view_func: Callable[..., Any]) -> Callable[..., Any]:
-    """Refuse (400) what passed the schemas but no operation can take: NUL characters
-    (PostgreSQL refuses them), dates outside 1900-2100 (their arithmetic overflows),
-    times with a UTC offset (times are the facility's local time), integers beyond
-    BIGINT and infinite numbers. Applied to every operation by the API object."""
+    """Refuse (422, a field error) what passed the schemas but no operation can take:
+    NUL characters (PostgreSQL refuses them), dates outside 1900-2100 (their arithmetic
+    overflows), times with a UTC offset (times are the facility's local time), integers
+    beyond BIGINT and infinite numbers. Applied to every operation by the API object."""
 
     @functools.wraps(view_func)
     def checked(request: HttpRequest, *args: Any, **values: Any) -> Any:
