@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from sinergi.accounts.http import AuthenticatedHttpRequest
 from sinergi.core import exports
 from sinergi.core.permissions import has_perm
 from sinergi.core.roles import REPORT_READER_ROLES, Role
@@ -190,7 +191,7 @@ def _render(
 
 
 @login_required
-def facility_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
+def facility_dashboard(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     facility = get_object_or_404(Facility.objects.select_related("region"), pk=pk)
     if not has_perm(request.user, "indicators.view_facility", facility):
         raise Http404
@@ -222,7 +223,7 @@ def _comparison_indicator(request: HttpRequest) -> str:
 
 
 @login_required
-def region_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
+def region_dashboard(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     region = get_object_or_404(Region, pk=pk)
     if not has_perm(request.user, "indicators.view_region", region):
         raise Http404
@@ -243,7 +244,7 @@ def region_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def national_dashboard(request: HttpRequest) -> HttpResponse:
+def national_dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not has_perm(request.user, "indicators.view_national"):
         raise Http404
     period, error = chosen_period(request)
@@ -263,7 +264,7 @@ def national_dashboard(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def partner_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
+def partner_dashboard(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     partner = get_object_or_404(Partner, pk=pk)
     if not has_perm(request.user, "indicators.view_partner", partner):
         raise Http404
@@ -310,7 +311,7 @@ def dashboards_for(user: Any) -> list[tuple[str, str]]:
 
 
 @login_required
-def index(request: HttpRequest) -> HttpResponse:
+def index(request: AuthenticatedHttpRequest) -> HttpResponse:
     available = dashboards_for(request.user)
     if len(available) == 1:
         return redirect(available[0][1])
@@ -320,7 +321,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def catalogue_page(request: HttpRequest) -> HttpResponse:
+def catalogue_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     groups: dict[str, dict[str, Any]] = {}
     for indicator in CATALOGUE:
         groups.setdefault(indicator.group, {"title": GROUPS[indicator.group], "indicators": []})[

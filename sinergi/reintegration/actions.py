@@ -22,11 +22,14 @@ from sinergi.core import audit
 from sinergi.core.api import Conflict
 from sinergi.core.permissions import has_perm, require_perm
 from sinergi.core.roles import Role
+from sinergi.inmates.choices import InmateStatus
 from sinergi.inmates.models import Inmate
 from sinergi.orgs.models import Facility, FacilityKind, Partner
 from sinergi.reintegration.choices import (
     LawfulBasis,
+    MatchedBy,
     NeedStatus,
+    Outcome,
     Pathway,
     ReferralStatus,
     ReleaseKind,
@@ -156,7 +159,7 @@ def _officer_of(user: User, inmate: Inmate) -> bool:
 
 
 def _is_child(inmate: Inmate, on: datetime.date) -> bool:
-    if inmate.facility.kind == "lpka":
+    if inmate.facility.kind == FacilityKind.LPKA:
         return True
     if inmate.birth_date is None:
         return False
@@ -213,7 +216,7 @@ def update_need(*, need: Need, values: Mapping[str, Any], note: str, by: User) -
     if partner is not None and partner.pk != need.partner_id:
         # A partner newly named must serve the facility; one already linked stays.
         _check_partner(need.plan.inmate, partner)
-    if values.get("responsible") == "partner" and not values.get("partner"):
+    if values.get("responsible") == Responsible.PARTNER and not values.get("partner"):
         raise Conflict(_("Name the partner responsible."), code="partner_required")
     changes = audit.diff(need, values)
     for name, value in values.items():
@@ -406,7 +409,7 @@ def transition_referral(
             % {"to": to, "allowed": ", ".join(allowed) or "—"},
             code="invalid_transition",
         )
-    if to == RS.COMPLETED and outcome not in ("achieved", "partly", "not_achieved"):
+    if to == RS.COMPLETED and outcome not in Outcome.values:
         raise Conflict(
             _("Record the outcome: achieved, partly achieved or not achieved."),
             code="outcome_required",
@@ -520,16 +523,20 @@ def record_release(*, inmate: Inmate, values: Mapping[str, Any], by: User) -> An
     except IntegrityError:  # SQLite takes no row lock: the unique inmate decides
         raise Conflict(_("This release is already recorded."), code="already_released") from None
     status = (
-        "deceased"
-        if values.get("kind") == "death"
-        else ("transferred" if values.get("kind") == "transfer" else "released")
+        InmateStatus.DECEASED
+        if values.get("kind") == ReleaseKind.DEATH
+        else (
+            InmateStatus.TRANSFERRED
+            if values.get("kind") == ReleaseKind.TRANSFER
+            else InmateStatus.RELEASED
+        )
     )
-    if inmate.status == "in_custody":
+    if inmate.status == InmateStatus.IN_CUSTODY:
         inmate_actions.change_status(inmate=inmate, status=status, on=release.released_on, by=by)
     Referral.objects.filter(
         inmate=inmate, needs_custody=True, status__in=[RS.SENT, RS.ACCEPTED, RS.IN_PROGRESS]
     ).update(status=RS.CANCELLED, updated_at=timezone.now())
-    if status == "released":
+    if status == InmateStatus.RELEASED:
         FollowUp.objects.bulk_create(
             [
                 FollowUp(release=release, month=m, due_on=_add_months(release.released_on, m))
@@ -660,7 +667,7 @@ def detect_readmissions(*, inmate_ids: list[int], by: User | None) -> int:
                     Readmission(
                         earlier_release=release,
                         new_inmate_id=person["pk"],
-                        matched_by="nik",
+                        matched_by=MatchedBy.NIK,
                         detected_by=by,
                     )
                 )
@@ -678,7 +685,7 @@ def detect_readmissions(*, inmate_ids: list[int], by: User | None) -> int:
                     Readmission(
                         earlier_release=release,
                         new_inmate_id=person["pk"],
-                        matched_by="name_birth_date",
+                        matched_by=MatchedBy.NAME_BIRTH_DATE,
                         detected_by=by,
                     )
                 )
@@ -694,6 +701,7 @@ def job_matches(opening: Any, inmates: Any) -> Any:
     of its categories (when it names any), and an offence category not excluded."""
     from django.db.models import Exists, OuterRef
 
+    from sinergi.programs.choices import CertificateStatus
     from sinergi.programs.models import Certificate
 
     matches = inmates
@@ -702,7 +710,7 @@ def job_matches(opening: Any, inmates: Any) -> Any:
     if opening.skill_categories:
         certified = Certificate.objects.filter(
             enrollment__inmate=OuterRef("pk"),
-            status="valid",
+            status=CertificateStatus.VALID,
             enrollment__program__category__in=opening.skill_categories,
         )
         matches = matches.filter(Exists(certified))

@@ -10,6 +10,7 @@ class ReintegrationConfig(AppConfig):
     def ready(self) -> None:
         from sinergi.core.demo import register_seeder
         from sinergi.core.navigation import NavItem, register_home_cards, register_nav
+        from sinergi.core.roles import OFFICER_ROLES, STAFF_ROLES, Role
         from sinergi.inmates.actions import on_admission
         from sinergi.reintegration import actions, demo, home
 
@@ -21,7 +22,7 @@ class ReintegrationConfig(AppConfig):
                 "jobs",
                 _("Jobs"),
                 "reintegration:jobs",
-                lambda s: s.is_admin or s.has_role("program_officer", "head", "partner_user"),
+                lambda s: s.is_admin or s.has_role(*OFFICER_ROLES, Role.PARTNER_USER),
                 order=340,
                 group="cooperation",
             )
@@ -31,19 +32,18 @@ class ReintegrationConfig(AppConfig):
                 "follow_ups",
                 _("Follow-ups"),
                 "reintegration:follow_ups",
-                lambda s: s.has_role("probation_officer"),
+                lambda s: s.has_role(Role.PROBATION_OFFICER),
                 order=130,
                 group="registry",
             )
         )
 
-        staff = ("program_officer", "head", "guardian")
         register_nav(
             NavItem(
                 "release",
                 _("Release preparation"),
                 "reintegration:worklist",
-                lambda s: s.is_admin or s.has_role(*staff) or bool(s.region_ids),
+                lambda s: s.is_admin or s.has_role(*STAFF_ROLES) or bool(s.region_ids),
                 order=120,
                 group="registry",
             )
@@ -53,7 +53,7 @@ class ReintegrationConfig(AppConfig):
                 "referrals",
                 _("Referrals"),
                 "reintegration:referrals",
-                lambda s: s.is_admin or s.has_role(*staff, "partner_user"),
+                lambda s: s.is_admin or s.has_role(*STAFF_ROLES, Role.PARTNER_USER),
                 order=330,
                 group="cooperation",
             )

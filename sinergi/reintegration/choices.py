@@ -82,6 +82,13 @@ class WorkStatus(models.TextChoices):
 FOLLOW_UP_MONTHS = (1, 3, 6, 12)
 
 
+class MatchedBy(models.TextChoices):
+    """How a re-admission was matched to the earlier release."""
+
+    NIK = "nik", _("NIK")
+    NAME_BIRTH_DATE = "name_birth_date", _("Name and birth date")
+
+
 class ApplicationStatus(models.TextChoices):
     APPLIED = "applied", _("Applied")
     INTERVIEW = "interview", _("Interview")

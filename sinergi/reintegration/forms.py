@@ -21,7 +21,7 @@ from sinergi.orgs.models import Facility, Partner
 from sinergi.programs.choices import ProgramCategory
 from sinergi.reintegration.choices import LawfulBasis, NeedStatus, PlanStatus, Responsible
 from sinergi.reintegration.models import Need
-from sinergi.reintegration.queries import DEFAULT_HORIZON_DAYS, MAX_HORIZON_DAYS
+from sinergi.reintegration.queries import DEFAULT_HORIZON_DAYS, MAX_HORIZON_DAYS, active_bapas
 
 DATE_ERROR = _("Give a date as YYYY-MM-DD.")
 WHOLE_NUMBER_ERROR = _("Give a whole number.")
@@ -108,7 +108,7 @@ class ReleaseForm(forms.Form):
         required=False, error_messages={"invalid": WHOLE_NUMBER_ERROR}
     )
     bapas = forms.ModelChoiceField(
-        queryset=Facility.objects.filter(kind="bapas", is_active=True).order_by("name"),
+        queryset=active_bapas(),
         required=False,
         error_messages={"invalid_choice": _("Hand over to a Bapas.")},
     )
@@ -129,7 +129,7 @@ class ReleaseForm(forms.Form):
         value = str(self.data.get("bapas", ""))
         if not value.isdigit():
             return None
-        found: Facility | None = self.fields["bapas"].queryset.filter(pk=value).first()  # type: ignore[attr-defined]
+        found: Facility | None = active_bapas().filter(pk=value).first()
         return found
 
 

@@ -106,6 +106,19 @@ def follow_ups_for(user: Any) -> Any:
     )
 
 
+def releases_for(user: Any) -> Any:
+    """The releases ``user`` reaches: those of the inmates they reach, and those handed
+    over to a Bapas where they are a probation officer."""
+    from sinergi.reintegration.models import Release
+
+    scope = scope_of(user)
+    if scope.is_admin:
+        return Release.objects.all()
+    return Release.objects.filter(
+        Q(inmate__in=inmates_for(user)) | Q(bapas_id__in=scope.facility_ids(Role.PROBATION_OFFICER))
+    )
+
+
 def worklist_queryset(
     user: Any, today: datetime.date, horizon_days: int, *, right: str = "", plan: str = ""
 ) -> Any:
@@ -162,6 +175,48 @@ def follow_up_list(user: Any, *, include_done: bool = False) -> Any:
         follow_ups_for(user).select_related("release__inmate").order_by("done_on", "due_on", "id")
     )
     return rows if include_done else rows.filter(done_on__isnull=True)
+
+
+def openings_reached(user: Any) -> Any:
+    """The job openings whose page ``user`` reaches: every one for facility staff (who
+    put people forward) and administrators, their own organisation's for a partner's
+    users, none for anyone else. (The job list shows fewer: :class:`JobOpeningQuerySet`.)"""
+    from sinergi.reintegration.models import JobOpening
+
+    scope = scope_of(user)
+    if scope.is_admin or scope.facility_ids():
+        return JobOpening.objects.all()
+    return JobOpening.objects.filter(partner_id__in=scope.partner_ids(Role.PARTNER_USER))
+
+
+def employers_of(user: Any) -> Any:
+    """The businesses whose job openings ``user`` posts (as one of their users)."""
+    from sinergi.orgs.models import Partner, PartnerKind
+
+    return Partner.objects.filter(
+        pk__in=scope_of(user).partner_ids(Role.PARTNER_USER), kind=PartnerKind.BUSINESS
+    ).order_by("pk")
+
+
+def reaches_referrals(user: Any) -> bool:
+    """Whether ``user`` holds any role (the referral list's page; each referral is then
+    scoped by ``Referral.objects.for_user``)."""
+    scope = scope_of(user)
+    return scope.is_admin or bool(scope.roles)
+
+
+def puts_people_forward(user: Any) -> bool:
+    """Whether ``user`` works at a facility (and so is offered people to put forward for
+    a job, among the inmates they reach)."""
+    return bool(scope_of(user).facility_ids())
+
+
+def active_bapas() -> Any:
+    """The Bapas a person may be handed over to: the active ones (the release form's
+    list; :func:`sinergi.reintegration.actions.release_errors` refuses any other)."""
+    from sinergi.orgs.models import Facility, FacilityKind
+
+    return Facility.objects.filter(kind=FacilityKind.BAPAS, is_active=True).order_by("name")
 
 
 def applications_seen(user: Any, opening: Any, *, is_employer: bool) -> Any:

@@ -10,6 +10,7 @@ from sinergi.core.permissions import facility_role, is_admin, partner_role
 from sinergi.core.roles import OFFICER_ROLES, STAFF_ROLES, Role
 from sinergi.core.scoping import scope_of
 from sinergi.inmates.rules import region_viewer_of_facility
+from sinergi.orgs.models import PartnerKind
 
 
 @rules.predicate
@@ -37,7 +38,7 @@ def officer_of_releasing_facility(user: Any, release: Any = None) -> bool:
 @rules.predicate
 def business_partner(user: Any, partner: Any = None) -> bool:
     """The partner is a business (only businesses post job openings)."""
-    return partner is not None and partner.kind == "business"
+    return partner is not None and partner.kind == PartnerKind.BUSINESS
 
 
 @rules.predicate

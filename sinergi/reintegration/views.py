@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any, cast
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -17,12 +17,10 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from sinergi.accounts.http import AuthenticatedHttpRequest
-from sinergi.accounts.models import User
 from sinergi.core import audit
 from sinergi.core.api import Conflict
 from sinergi.core.pagination import paginate, querystring_without_page
 from sinergi.core.permissions import has_perm
-from sinergi.core.scoping import scope_of
 from sinergi.inmates.choices import CrimeCategory, Right
 from sinergi.inmates.models import Inmate
 from sinergi.orgs.models import Partner
@@ -40,13 +38,18 @@ from sinergi.reintegration.models import Consent, Referral, ReintegrationPlan
 from sinergi.reintegration.queries import (
     DEFAULT_HORIZON_DAYS,
     MAX_HORIZON_DAYS,
+    active_bapas,
     applications_counted,
     applications_seen,
     consents_for,
+    employers_of,
     follow_up_list,
     follow_ups_for,
     inmates_for,
     needs_for,
+    openings_reached,
+    puts_people_forward,
+    reaches_referrals,
     worklist_queryset,
 )
 
@@ -111,10 +114,6 @@ def _plan_url(inmate_pk: int, anchor: str) -> str:
     return f"{reverse('reintegration:plan', kwargs={'inmate_pk': inmate_pk})}#{anchor}"
 
 
-def _user(request: HttpRequest) -> User:
-    return cast(User, request.user)
-
-
 @login_required
 def worklist(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not has_perm(request.user, "reintegration.view_plan"):
@@ -145,7 +144,7 @@ def worklist(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
 
 
-def _inmate(request: HttpRequest, pk: int) -> Inmate:
+def _inmate(request: AuthenticatedHttpRequest, pk: int) -> Inmate:
     """An inmate whose reintegration records the user reaches, or 404."""
     found: Inmate = get_object_or_404(
         inmates_for(request.user).select_related("facility", "sentence"), pk=pk
@@ -154,11 +153,11 @@ def _inmate(request: HttpRequest, pk: int) -> Inmate:
 
 
 @login_required
-def plan(request: HttpRequest, inmate_pk: int) -> HttpResponse:
+def plan(request: AuthenticatedHttpRequest, inmate_pk: int) -> HttpResponse:
     inmate = _inmate(request, inmate_pk)
     if request.method == "POST":
         try:
-            actions.start_plan(inmate=inmate, by=_user(request))
+            actions.start_plan(inmate=inmate, by=request.user)
         except (Conflict, PermissionDenied) as exc:
             _refused(request, exc)
         return redirect("reintegration:plan", inmate_pk=inmate.pk)
@@ -192,7 +191,7 @@ def plan(request: HttpRequest, inmate_pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def need_update(request: HttpRequest, pk: int) -> HttpResponse:
+def need_update(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     need = get_object_or_404(
         needs_for(request.user).select_related("plan__inmate__facility"), pk=pk
     )
@@ -214,7 +213,7 @@ def need_update(request: HttpRequest, pk: int) -> HttpResponse:
                     "partner": data["partner"],
                 },
                 note=data["note"],
-                by=_user(request),
+                by=request.user,
             )
         except (Conflict, PermissionDenied, ValidationError) as exc:
             _refused(request, exc)
@@ -223,7 +222,7 @@ def need_update(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def consent_create(request: HttpRequest, inmate_pk: int) -> HttpResponse:
+def consent_create(request: AuthenticatedHttpRequest, inmate_pk: int) -> HttpResponse:
     inmate = _inmate(request, inmate_pk)
     form = forms.ConsentForm(request.POST)
     if not form.is_valid():
@@ -242,7 +241,7 @@ def consent_create(request: HttpRequest, inmate_pk: int) -> HttpResponse:
                 basis_reference=data["basis_reference"],
                 guardian_name=data["guardian_name"],
                 given_on=data["given_on"] or inmate.facility.today(),
-                by=_user(request),
+                by=request.user,
             )
         except (Conflict, PermissionDenied, ValidationError) as exc:
             _refused(request, exc)
@@ -253,10 +252,10 @@ def consent_create(request: HttpRequest, inmate_pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def consent_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+def consent_withdraw(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     consent = get_object_or_404(consents_for(request.user).select_related("inmate"), pk=pk)
     try:
-        actions.withdraw_consent(consent=consent, by=_user(request))
+        actions.withdraw_consent(consent=consent, by=request.user)
     except (Conflict, PermissionDenied) as exc:
         _refused(request, exc)
     else:
@@ -266,7 +265,7 @@ def consent_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def referral_create(request: HttpRequest, inmate_pk: int) -> HttpResponse:
+def referral_create(request: AuthenticatedHttpRequest, inmate_pk: int) -> HttpResponse:
     inmate = _inmate(request, inmate_pk)
     form = forms.ReferralForm(request.POST)
     if not form.is_valid():
@@ -283,8 +282,8 @@ def referral_create(request: HttpRequest, inmate_pk: int) -> HttpResponse:
             partner=data["partner"],
             need=data["need"],
             purpose=data["purpose"],
-            contact=data["contact"] or _user(request).get_full_name(),
-            by=_user(request),
+            contact=data["contact"] or request.user.get_full_name(),
+            by=request.user,
         )
     except (Conflict, PermissionDenied, ValidationError) as exc:
         _refused(request, exc)
@@ -294,8 +293,8 @@ def referral_create(request: HttpRequest, inmate_pk: int) -> HttpResponse:
 
 
 @login_required
-def referral_list(request: HttpRequest) -> HttpResponse:
-    if not scope_of(request.user).roles:
+def referral_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    if not reaches_referrals(request.user):
         raise Http404
     referrals = Referral.objects.for_user(request.user).select_related("partner", "inmate", "need")
     page = paginate(request, referrals.order_by("-created_at", "-id"))
@@ -316,14 +315,14 @@ def referral_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def referral_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     referral = get_object_or_404(
         Referral.objects.for_user(request.user).select_related(
             "partner", "inmate", "need", "consent"
         ),
         pk=pk,
     )
-    user = _user(request)
+    user = request.user
     sides = actions.referral_sides(user, referral)
     audit.read(request, "referral.view", target=referral, facility=referral.inmate.facility_id)
     return render(
@@ -346,7 +345,7 @@ def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def referral_transition(request: HttpRequest, pk: int) -> HttpResponse:
+def referral_transition(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     referral = get_object_or_404(Referral.objects.for_user(request.user), pk=pk)
     form = forms.ReferralTransitionForm(request.POST)
     form.is_valid()  # texts only: every value parses
@@ -357,7 +356,7 @@ def referral_transition(request: HttpRequest, pk: int) -> HttpResponse:
             to=data.get("to", ""),
             outcome=data.get("outcome", ""),
             note=data.get("note", ""),
-            by=_user(request),
+            by=request.user,
         )
     except Conflict as exc:
         messages.error(request, exc.detail)
@@ -367,7 +366,7 @@ def referral_transition(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def release(request: HttpRequest, inmate_pk: int) -> HttpResponse:
+def release(request: AuthenticatedHttpRequest, inmate_pk: int) -> HttpResponse:
     from sinergi.reintegration.choices import ReleaseKind
 
     inmate = _inmate(request, inmate_pk)
@@ -396,7 +395,7 @@ def release(request: HttpRequest, inmate_pk: int) -> HttpResponse:
             field_errors.setdefault(field, found)
         if not field_errors:
             try:
-                actions.record_release(inmate=inmate, by=_user(request), values=values)
+                actions.record_release(inmate=inmate, by=request.user, values=values)
             except ValidationError as exc:
                 field_errors = exc.message_dict
             except (Conflict, PermissionDenied) as exc:
@@ -416,7 +415,7 @@ def release(request: HttpRequest, inmate_pk: int) -> HttpResponse:
         {
             "inmate": inmate,
             "kinds": ReleaseKind.choices,
-            "bapas_list": form.fields["bapas"].queryset,  # type: ignore[attr-defined]
+            "bapas_list": active_bapas(),
             "bapas": bapas,
             "officers": officers,
             "errors": errors,
@@ -429,7 +428,7 @@ def release(request: HttpRequest, inmate_pk: int) -> HttpResponse:
 
 
 @login_required
-def handover_pdf(request: HttpRequest, inmate_pk: int) -> HttpResponse:
+def handover_pdf(request: AuthenticatedHttpRequest, inmate_pk: int) -> HttpResponse:
     from sinergi.core.pdf import pdf_response, render_pdf
     from sinergi.programs.home import development_rows
     from sinergi.reintegration.models import Release
@@ -475,13 +474,13 @@ def follow_ups(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 @login_required
-def follow_up(request: HttpRequest, pk: int) -> HttpResponse:
+def follow_up(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     from sinergi.reintegration.choices import WorkStatus
 
     item = get_object_or_404(
         follow_ups_for(request.user).select_related("release__inmate__facility"), pk=pk
     )
-    can_record = actions.may_record_follow_up(_user(request), item.release)
+    can_record = actions.may_record_follow_up(request.user, item.release)
     field_errors: dict[str, list[str]] = {}
     if request.method == "POST":
         if not can_record:
@@ -491,9 +490,7 @@ def follow_up(request: HttpRequest, pk: int) -> HttpResponse:
             field_errors = _form_errors(form)
         else:
             try:
-                actions.record_follow_up(
-                    follow_up=item, values=form.cleaned_data, by=_user(request)
-                )
+                actions.record_follow_up(follow_up=item, values=form.cleaned_data, by=request.user)
             except ValidationError as exc:
                 field_errors = exc.message_dict
             else:
@@ -515,18 +512,16 @@ def follow_up(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def jobs(request: HttpRequest) -> HttpResponse:
+def jobs(request: AuthenticatedHttpRequest) -> HttpResponse:
     from sinergi.programs.choices import ProgramCategory
     from sinergi.reintegration.models import JobOpening
 
-    scope = scope_of(request.user)
-    if not scope.roles:
+    if not reaches_referrals(request.user):
         raise Http404
-    own = scope.partner_ids("partner_user")
+    employer = employers_of(request.user).first()
     errors: list[str] = []
     if request.method == "POST":
-        partner = Partner.objects.filter(pk__in=own, kind="business").first()
-        if partner is None:
+        if employer is None:
             raise PermissionDenied
         form = forms.JobOpeningForm(request.POST)
         valid = form.is_valid()
@@ -536,9 +531,9 @@ def jobs(request: HttpRequest) -> HttpResponse:
             errors.extend(_form_error_lines(form))
         else:
             try:
-                actions.post_job(partner=partner, by=_user(request), values=form.values())
-            except ValidationError as exc:
-                errors.extend(_error_lines(exc))
+                actions.post_job(partner=employer, by=request.user, values=form.values())
+            except (PermissionDenied, ValidationError) as exc:
+                errors.extend(_error_lines(exc) if isinstance(exc, ValidationError) else [str(exc)])
             else:
                 messages.success(request, _("Job opening posted."))
                 return redirect("reintegration:jobs")
@@ -558,7 +553,7 @@ def jobs(request: HttpRequest) -> HttpResponse:
         "reintegration/jobs.html",
         {
             "openings": openings.annotate(applied=Coalesce(applied, 0)),
-            "can_post": Partner.objects.filter(pk__in=own, kind="business").exists(),
+            "can_post": employer is not None,
             "categories": ProgramCategory.choices,
             "crime_categories": CrimeCategory.choices,
             "errors": errors,
@@ -567,15 +562,11 @@ def jobs(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def job(request: HttpRequest, pk: int) -> HttpResponse:
+def job(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     from sinergi.reintegration.choices import ApplicationStatus
-    from sinergi.reintegration.models import JobOpening
 
-    opening = get_object_or_404(JobOpening.objects.select_related("partner"), pk=pk)
-    scope = scope_of(request.user)
-    is_employer = opening.partner_id in scope.partner_ids("partner_user")
-    if not (is_employer or scope.facility_ids() or scope.is_admin):
-        raise Http404
+    opening = get_object_or_404(openings_reached(request.user).select_related("partner"), pk=pk)
+    is_employer = has_perm(request.user, "reintegration.answer_referral", opening)
     if request.method == "POST":
         form = forms.JobPostForm(request.POST)
         if not form.is_valid():
@@ -586,7 +577,7 @@ def job(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             if data["inmate"]:
                 inmate = _inmate(request, data["inmate"])
-                actions.apply_for_job(opening=opening, inmate=inmate, by=_user(request))
+                actions.apply_for_job(opening=opening, inmate=inmate, by=request.user)
                 messages.success(request, _("Application recorded."))
             elif data["application"]:
                 application = get_object_or_404(
@@ -597,7 +588,7 @@ def job(request: HttpRequest, pk: int) -> HttpResponse:
                     application=application,
                     status=data["status"],
                     note=data["note"],
-                    by=_user(request),
+                    by=request.user,
                 )
         except (Conflict, PermissionDenied, ValidationError) as exc:
             _refused(request, exc)
@@ -607,7 +598,7 @@ def job(request: HttpRequest, pk: int) -> HttpResponse:
     )
     shown = list(applications)
     matches = []
-    if scope.facility_ids():
+    if puts_people_forward(request.user):
         pre_release = worklist_queryset(request.user, timezone.localdate(), DEFAULT_HORIZON_DAYS)
         matches = list(
             actions.job_matches(opening, pre_release).exclude(job_applications__opening=opening)[
@@ -634,7 +625,7 @@ def job(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def consent_form_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+def consent_form_pdf(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The consent form to print, read to the person, and sign."""
     from sinergi.core.pdf import pdf_response, render_pdf
 
@@ -653,14 +644,14 @@ def consent_form_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def consent_signed(request: HttpRequest, pk: int) -> HttpResponse:
+def consent_signed(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     consent = get_object_or_404(consents_for(request.user).select_related("inmate"), pk=pk)
     upload = request.FILES.get("signed_form")
     if upload is None:
         messages.error(request, _("Choose the scanned form."))
     else:
         try:
-            actions.attach_signed_form(consent=consent, upload=upload, by=_user(request))
+            actions.attach_signed_form(consent=consent, upload=upload, by=request.user)
         except (Conflict, PermissionDenied) as exc:
             _refused(request, exc)
         else:
@@ -669,7 +660,7 @@ def consent_signed(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def consent_signed_file(request: HttpRequest, pk: int) -> FileResponse:
+def consent_signed_file(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
     consent = get_object_or_404(consents_for(request.user).select_related("inmate"), pk=pk)
     if not consent.signed_form:
         raise Http404
