@@ -1,18 +1,16 @@
 from __future__ import annotations
 
-from typing import cast
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q, Sum
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from sinergi.accounts.models import User
+from sinergi.accounts.http import AuthenticatedHttpRequest
 from sinergi.cooperation import actions, health
 from sinergi.cooperation.choices import (
     ActionStatus,
@@ -49,11 +47,7 @@ from sinergi.orgs.models import Facility, Partner
 from sinergi.programs.choices import CertificateStatus
 
 
-def _user(request: HttpRequest) -> User:
-    return cast(User, request.user)
-
-
-def get_request_for_user(request: HttpRequest, pk: int) -> SupportRequest:
+def get_request_for_user(request: AuthenticatedHttpRequest, pk: int) -> SupportRequest:
     return get_object_or_404(
         SupportRequest.objects.for_user(request.user).select_related(
             "facility", "partner", "program", "agreement", "created_by"
@@ -63,7 +57,7 @@ def get_request_for_user(request: HttpRequest, pk: int) -> SupportRequest:
 
 
 @login_required
-def request_list(request: HttpRequest) -> HttpResponse:
+def request_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not scope_of(request.user).roles:
         raise Http404
     requests = SupportRequest.objects.for_user(request.user).select_related("facility", "partner")
@@ -84,7 +78,7 @@ def request_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def request_create(request: HttpRequest) -> HttpResponse:
+def request_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     facilities = list(Facility.objects.writable_by(request.user))
     if not facilities:
         raise PermissionDenied
@@ -93,7 +87,7 @@ def request_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             created = actions.create_request(
-                facility=facility, values=form.cleaned_data, by=_user(request)
+                facility=facility, values=form.cleaned_data, by=request.user
             )
         except ValidationError as exc:
             show_on_form(form, exc)
@@ -104,9 +98,9 @@ def request_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def request_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     support = get_request_for_user(request, pk)
-    user = _user(request)
+    user = request.user
     sides = actions.sides(user, support)
     can_fulfil = bool(sides & {actions.PARTNER, actions.OFFICER}) and support.status in (
         RequestStatus.ACCEPTED,
@@ -131,7 +125,7 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def request_transition(request: HttpRequest, pk: int) -> HttpResponse:
+def request_transition(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     support = get_request_for_user(request, pk)
     form = TransitionForm(request.POST)
     if form.is_valid():
@@ -141,7 +135,7 @@ def request_transition(request: HttpRequest, pk: int) -> HttpResponse:
                 to=form.cleaned_data["to"],
                 note=form.cleaned_data["note"],
                 accepted_quantity=form.cleaned_data["accepted_quantity"],
-                by=_user(request),
+                by=request.user,
             )
         except Conflict as exc:
             refuse(request, exc)
@@ -152,19 +146,19 @@ def request_transition(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def request_comment(request: HttpRequest, pk: int) -> HttpResponse:
+def request_comment(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     support = get_request_for_user(request, pk)
     form = CommentForm(request.POST)
     if form.is_valid():
         try:
-            actions.comment(request=support, text=form.cleaned_data["text"], by=_user(request))
+            actions.comment(request=support, text=form.cleaned_data["text"], by=request.user)
         except Conflict as exc:
             refuse(request, exc)
     return redirect(support.get_absolute_url() + "#thread")
 
 
 @login_required
-def request_fulfil(request: HttpRequest, pk: int) -> HttpResponse:
+def request_fulfil(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     support = get_request_for_user(request, pk)
     form = FulfilmentForm(request.POST or None, request.FILES or None, request_obj=support)
     if request.method == "POST" and form.is_valid():
@@ -183,7 +177,7 @@ def request_fulfil(request: HttpRequest, pk: int) -> HttpResponse:
             }
         try:
             actions.record_fulfilment(
-                request=support, values=data, sessions=sessions, asset=asset, by=_user(request)
+                request=support, values=data, sessions=sessions, asset=asset, by=request.user
             )
         except Conflict as exc:
             form.add_error(None, exc.detail)
@@ -196,7 +190,7 @@ def request_fulfil(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def agreement_list(request: HttpRequest) -> HttpResponse:
+def agreement_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not scope_of(request.user).roles:
         raise Http404
     agreements = (
@@ -215,7 +209,9 @@ def agreement_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def get_agreement_for_user(request: HttpRequest, pk: int, *, write: bool = False) -> Agreement:
+def get_agreement_for_user(
+    request: AuthenticatedHttpRequest, pk: int, *, write: bool = False
+) -> Agreement:
     """The agreement if the user sees it (404 otherwise); with ``write``, 403 unless the
     user may also change it."""
     agreement = get_object_or_404(
@@ -228,7 +224,7 @@ def get_agreement_for_user(request: HttpRequest, pk: int, *, write: bool = False
 
 
 @login_required
-def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def agreement_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     agreement = get_agreement_for_user(request, pk)
     commitments = health.commitments_with_progress(
         Commitment.objects.filter(agreement=agreement).select_related("partner")
@@ -256,11 +252,11 @@ def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def agreement_approve(request: HttpRequest, pk: int) -> HttpResponse:
+def agreement_approve(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The head approves a draft agreement (the button on its page)."""
     agreement = get_agreement_for_user(request, pk)
     try:
-        approved = actions.approve_agreement(agreement=agreement, by=_user(request))
+        approved = actions.approve_agreement(agreement=agreement, by=request.user)
     except Conflict as exc:
         refuse(request, exc)
     else:
@@ -273,7 +269,7 @@ def agreement_approve(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _agreement_form(
-    request: HttpRequest, agreement: Agreement, facilities: list[Facility]
+    request: AuthenticatedHttpRequest, agreement: Agreement, facilities: list[Facility]
 ) -> HttpResponse:
     """The agreement form with its commitments, for a new ``agreement`` (unsaved, of the
     first facility unless the user picks another) or an existing one."""
@@ -302,7 +298,7 @@ def _agreement_form(
                     for f in kept
                 ],
                 removed=[f.instance.pk for f in items.deleted_forms if f.instance.pk],
-                by=_user(request),
+                by=request.user,
             )
         except Conflict as exc:
             form.add_error(None, exc.detail)
@@ -327,7 +323,7 @@ def _agreement_form(
 
 
 @login_required
-def agreement_document(request: HttpRequest, pk: int) -> FileResponse:
+def agreement_document(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
     """The signed document of an agreement, for those who see the agreement."""
     agreement = get_agreement_for_user(request, pk)
     if not agreement.document:
@@ -345,7 +341,7 @@ def agreement_document(request: HttpRequest, pk: int) -> FileResponse:
 
 
 @login_required
-def agreement_create(request: HttpRequest) -> HttpResponse:
+def agreement_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     facilities = list(Facility.objects.writable_by(request.user))
     if not facilities:
         raise PermissionDenied
@@ -353,13 +349,13 @@ def agreement_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def agreement_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def agreement_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     agreement = get_agreement_for_user(request, pk, write=True)
     return _agreement_form(request, agreement, [])
 
 
 @login_required
-def meeting_list(request: HttpRequest) -> HttpResponse:
+def meeting_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     scope = scope_of(request.user)
     if not scope.roles:
         raise Http404
@@ -383,7 +379,7 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def meeting_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     meeting = get_object_or_404(
         Meeting.objects.for_user(request.user).select_related("facility"), pk=pk
     )
@@ -404,7 +400,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def action_close(request: HttpRequest, pk: int) -> HttpResponse:
+def action_close(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     item = get_object_or_404(
         ActionItem.objects.for_user(request.user).select_related("meeting"), pk=pk
     )
@@ -413,14 +409,14 @@ def action_close(request: HttpRequest, pk: int) -> HttpResponse:
             item=item,
             status=request.POST.get("status", ""),
             reason=request.POST.get("reason", ""),
-            by=_user(request),
+            by=request.user,
         )
     except Conflict as exc:
         refuse(request, exc)
     return redirect(item.meeting)
 
 
-def _deliveries_seen_by(request: HttpRequest, partner: Partner) -> Q:
+def _deliveries_seen_by(request: AuthenticatedHttpRequest, partner: Partner) -> Q:
     """Which of ``partner``'s deliveries the user may read one by one (what was delivered,
     to whom): all of them for the partner's own people and administrators; for facility
     staff, those to their facilities (through a request or an agreement of theirs) and
@@ -446,7 +442,7 @@ def _deliveries_seen_by(request: HttpRequest, partner: Partner) -> Q:
 
 
 @login_required
-def contribution(request: HttpRequest, code: str) -> HttpResponse:
+def contribution(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     """What a partner organisation contributed, to show its own superiors."""
     partner = get_object_or_404(Partner.objects.for_user(request.user), code=code)
     fulfilments = Fulfilment.objects.filter(partner=partner)
@@ -486,7 +482,7 @@ def contribution(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @login_required
-def evidence(request: HttpRequest, pk: int) -> FileResponse:
+def evidence(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
     """The evidence file of a delivery, for those who can see its request."""
     fulfilment = get_object_or_404(Fulfilment.objects.for_user(request.user), pk=pk)
     if not fulfilment.evidence:
@@ -499,7 +495,7 @@ def evidence(request: HttpRequest, pk: int) -> FileResponse:
 
 
 @login_required
-def meeting_create(request: HttpRequest) -> HttpResponse:
+def meeting_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     from sinergi.cooperation.forms import ActionItemFormSet, MeetingForm
 
     facilities = list(Facility.objects.writable_by(request.user))
@@ -524,7 +520,7 @@ def meeting_create(request: HttpRequest) -> HttpResponse:
                 values=values,
                 partners=form.cleaned_data["partners"],
                 actions_=[f.cleaned_data for f in items.forms if f.cleaned_data.get("title")],
-                by=_user(request),
+                by=request.user,
             )
         except ValidationError as exc:
             show_on_form(form, exc)

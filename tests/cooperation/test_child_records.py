@@ -15,25 +15,15 @@ from django.utils import timezone, translation
 from sinergi.accounts.models import User
 from sinergi.cooperation.choices import ActionStatus, RequestStatus
 from sinergi.cooperation.models import ActionItem, Fulfilment, Meeting, SupportRequest
-from sinergi.orgs.models import Facility, Partner
+from sinergi.orgs.models import Facility
+from tests.cooperation.conftest import deliver_by_api
 from tests.programs.factories import ProgramFactory, SessionFactory
 
 pytestmark = pytest.mark.django_db
 
 
-def _request(status: str = RequestStatus.ACCEPTED, **fields: Any) -> SupportRequest:
-    return SupportRequest.objects.create(
-        facility=Facility.objects.get(code="selong"),
-        partner=Partner.objects.get(code="disnaker-lotim"),
-        kind="instructor",
-        title="Instruktur las",
-        quantity=Decimal(40),
-        unit="jam",
-        needed_by=timezone.localdate() + datetime.timedelta(days=30),
-        justification="Kelas las",
-        status=status,
-        **fields,
-    )
+def _accepted(make_request: Any, **fields: Any) -> SupportRequest:
+    return make_request(RequestStatus.ACCEPTED, **fields)
 
 
 def _delivery(request: SupportRequest) -> Fulfilment:
@@ -58,50 +48,38 @@ def _delivery(request: SupportRequest) -> Fulfilment:
         ("mitra.dukcapil", False),
     ],
 )
-def test_deliveries_are_seen_through_their_request(demo_world, username, seen):
-    delivery = _delivery(_request())
+def test_deliveries_are_seen_through_their_request(make_request, username, seen):
+    delivery = _delivery(_accepted(make_request))
     user = User.objects.get(username=username)
     assert Fulfilment.objects.for_user(user).filter(pk=delivery.pk).exists() == seen
 
 
 @pytest.mark.parametrize("username", ["petugas.lobar", "mitra.dukcapil"])
-def test_the_evidence_of_a_delivery_to_a_request_not_seen_is_a_404(client_for, username):
-    delivery = _delivery(_request())
+def test_the_evidence_of_a_delivery_to_a_request_not_seen_is_a_404(
+    client_for, make_request, username
+):
+    delivery = _delivery(_accepted(make_request))
     url = f"/cooperation/deliveries/{delivery.pk}/evidence/"
     assert client_for(username).get(url).status_code == 404
     assert client_for("petugas.selong").get(url).status_code == 200
 
 
-def test_a_delivery_without_a_request_is_not_reached_by_the_evidence_link(client_for):
-    delivery = _delivery(_request())
+def test_a_delivery_without_a_request_is_not_reached_by_the_evidence_link(client_for, make_request):
+    delivery = _delivery(_accepted(make_request))
     Fulfilment.objects.filter(pk=delivery.pk).update(request=None)
     url = f"/cooperation/deliveries/{delivery.pk}/evidence/"
     assert client_for("admin").get(url).status_code == 404
 
 
-def _deliver(client_for: Any, request: SupportRequest, session_ids: list[int]) -> Any:
-    return client_for("mitra.disnaker").post(
-        f"/api/v1/support-requests/{request.pk}/fulfilments",
-        {
-            "description": "Instruktur hadir",
-            "delivered_on": timezone.localdate().isoformat(),
-            "quantity": "8",
-            "unit": "jam",
-            "session_ids": session_ids,
-        },
-        content_type="application/json",
-        HTTP_ACCEPT_LANGUAGE="en",
-    )
-
-
-def test_the_api_reaches_sessions_through_the_requests_facility(client_for):
+def test_the_api_reaches_sessions_through_the_requests_facility(client_for, make_request):
     lobar = SessionFactory(
         program=ProgramFactory(facility=Facility.objects.get(code="lobar")),
         date=timezone.localdate() - datetime.timedelta(days=1),
     )
-    request = _request(program=ProgramFactory(facility=Facility.objects.get(code="selong")))
+    selong = ProgramFactory(facility=Facility.objects.get(code="selong"))
+    request = _accepted(make_request, program=selong)
     for ids in ([lobar.pk], [987654]):
-        response = _deliver(client_for, request, ids)
+        response = deliver_by_api(client_for("mitra.disnaker"), request, ids)
         assert response.status_code == 422, response.content
         assert response.json()["errors"]["session_ids"] == [
             f"No session {ids[0]} at this facility."

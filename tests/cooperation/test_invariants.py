@@ -21,6 +21,7 @@ from sinergi.cooperation.choices import AgreementKind, AgreementStatus, RequestS
 from sinergi.cooperation.models import Agreement, Commitment, Meeting, SupportRequest
 from sinergi.orgs.models import Facility, Partner
 from sinergi.programs.choices import ProgramStatus, SessionStatus
+from tests.cooperation.conftest import deliver_by_api
 from tests.cooperation.factories import AgreementFactory
 from tests.factories import PartnerFactory, RegionFactory
 from tests.programs.factories import ProgramFactory, SessionFactory
@@ -211,18 +212,7 @@ def _accepted_request(program: Any = None) -> SupportRequest:
 
 
 def _deliver(client_for: Any, request: SupportRequest, sessions: list[Any]) -> Any:
-    return client_for("mitra.disnaker").post(
-        f"/api/v1/support-requests/{request.pk}/fulfilments",
-        {
-            "description": "Instruktur hadir",
-            "delivered_on": timezone.localdate().isoformat(),
-            "quantity": "8",
-            "unit": "jam",
-            "session_ids": [s.pk for s in sessions],
-        },
-        content_type="application/json",
-        HTTP_ACCEPT_LANGUAGE="en",
-    )
+    return deliver_by_api(client_for("mitra.disnaker"), request, [s.pk for s in sessions])
 
 
 def _past(program: Any, **fields: Any) -> Any:
