@@ -104,6 +104,52 @@ def revoke_all_api_tokens(*, user: User, by: User, reason: str) -> int:
     return revoked
 
 
+def _may_change_preferences_of(by: User, user: User) -> None:
+    require_perm(
+        by,
+        "accounts.change_preferences_of",
+        user,
+        message=_("Only the user chooses their own preferences."),
+    )
+
+
+@transaction.atomic
+def set_email_notifications(*, user: User, enabled: bool, by: User) -> User:
+    """Whether ``user``'s notifications are also sent by e-mail (they always appear under
+    the bell); audited, with history."""
+    _may_change_preferences_of(by, user)
+    if user.email_notifications == enabled:
+        return user
+    user.email_notifications = enabled
+    user._history_user = by  # type: ignore[attr-defined]
+    user.save(update_fields=["email_notifications"])
+    audit.record(
+        "account.email_notifications",
+        by=by,
+        target=user,
+        changes={"email_notifications": [not enabled, enabled]},
+    )
+    return user
+
+
+@transaction.atomic
+def set_language(*, user: User, language: str, by: User) -> User:
+    """The language ``user`` last chose on the site: their notifications and e-mails are
+    written in it. One of ``settings.LANGUAGES`` (else a ValidationError at ``language``);
+    audited, with history, when it changes."""
+    _may_change_preferences_of(by, user)
+    if language not in dict(settings.LANGUAGES):
+        raise ValidationError({"language": [_("Choose one of the site's languages.")]})
+    if user.language == language:
+        return user
+    before = user.language
+    user.language = language
+    user._history_user = by  # type: ignore[attr-defined]
+    user.save(update_fields=["language"])
+    audit.record("account.language", by=by, target=user, changes={"language": [before, language]})
+    return user
+
+
 def mfa_required_detail() -> str:
     return _(
         "Two-factor authentication is required for this account and is not set up: "

@@ -20,5 +20,7 @@ def manages_users_in_admin(user: Any) -> bool:
 rules.add_perm("accounts.manage_own_tokens", rules.is_authenticated & rules.is_active)
 # The object is the user whose tokens are created or revoked.
 rules.add_perm("accounts.manage_tokens_of", is_self | is_admin | manages_users_in_admin)
+# The object is the user whose preferences (e-mail notifications, language) change.
+rules.add_perm("accounts.change_preferences_of", is_self)
 rules.add_perm("core.view_audit", is_admin | has_role(Role.HEAD))
 rules.add_perm("accounts.manage_users", is_admin)

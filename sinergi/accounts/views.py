@@ -9,7 +9,13 @@ from django.utils.translation import gettext as _
 from django.views import i18n
 from django.views.decorators.http import require_POST
 
-from sinergi.accounts.actions import TokenError, create_api_token, revoke_api_token
+from sinergi.accounts.actions import (
+    TokenError,
+    create_api_token,
+    revoke_api_token,
+    set_email_notifications,
+)
+from sinergi.accounts.actions import set_language as set_language_of
 from sinergi.accounts.forms import ApiTokenForm
 from sinergi.accounts.http import AuthenticatedHttpRequest
 from sinergi.accounts.mfa import mfa_missing
@@ -64,8 +70,8 @@ def notifications(request: AuthenticatedHttpRequest) -> HttpResponse:
 
     user = request.user
     if request.method == "POST":
-        user.email_notifications = request.POST.get("email_notifications") == "on"
-        user.save(update_fields=["email_notifications"])
+        enabled = request.POST.get("email_notifications") == "on"
+        set_email_notifications(user=user, enabled=enabled, by=user)
         messages.success(request, _("Saved."))
         return redirect("accounts:notifications")
     page = paginate(request, Notification.objects.filter(user=user))
@@ -82,6 +88,6 @@ def set_language(request: HttpRequest) -> HttpResponse:
     response = i18n.set_language(request)
     chosen = request.POST.get("language", "")
     user = request.user
-    if user.is_authenticated and chosen in dict(settings.LANGUAGES):
-        User.objects.filter(pk=user.pk).exclude(language=chosen).update(language=chosen)
+    if isinstance(user, User) and chosen in dict(settings.LANGUAGES):
+        set_language_of(user=user, language=chosen, by=user)
     return response

@@ -34,6 +34,8 @@ class AuditAction(models.TextChoices):
     ADMIN_CREATE = "admin.create", _("Created in the admin")
     ADMIN_CHANGE = "admin.change", _("Changed in the admin")
     ADMIN_DELETE = "admin.delete", _("Deleted in the admin")
+    ACCOUNT_EMAIL_NOTIFICATIONS = "account.email_notifications", _("E-mail notifications set")
+    ACCOUNT_LANGUAGE = "account.language", _("Language chosen")
 
     # Organisations (orgs)
     PARTNER_DEACTIVATE = "partner.deactivate", _("Partner deactivated")
