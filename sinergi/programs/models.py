@@ -30,7 +30,13 @@ from sinergi.programs.choices import (
     WaitingStatus,
     Weekday,
 )
-from sinergi.programs.queries import ProgramQuerySet, SessionQuerySet
+from sinergi.programs.queries import (
+    CertificateQuerySet,
+    EnrollmentQuerySet,
+    ProgramQuerySet,
+    SessionQuerySet,
+    WaitingListQuerySet,
+)
 
 percent = [MinValueValidator(0), MaxValueValidator(100)]
 
@@ -283,6 +289,7 @@ class Enrollment(TimeStampedModel):
         _("post-test score"), null=True, blank=True, validators=percent
     )
 
+    objects = EnrollmentQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -326,6 +333,7 @@ class WaitingListEntry(TimeStampedModel):
     )
     note = models.CharField(_("note"), max_length=300, blank=True)
 
+    objects = WaitingListQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -443,6 +451,7 @@ class Certificate(TimeStampedModel):
         _("revoked on"), null=True, blank=True, validators=date_validators()
     )
 
+    objects = CertificateQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:

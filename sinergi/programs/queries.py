@@ -15,7 +15,14 @@ from sinergi.core.scoping import scope_of
 from sinergi.programs.choices import AttendanceStatus, CompetencyResult, SessionStatus
 
 if TYPE_CHECKING:
-    from sinergi.programs.models import Enrollment, Holiday, Program, Session
+    from sinergi.programs.models import (  # noqa: F401 (the querysets name them as strings)
+        Certificate,
+        Enrollment,
+        Holiday,
+        Program,
+        Session,
+        WaitingListEntry,
+    )
 
 STAFF = STAFF_ROLES
 
@@ -37,12 +44,49 @@ class ProgramQuerySet(models.QuerySet["Program"]):
             | Q(partners__in=scope.partner_ids(Role.PARTNER_USER, Role.INSTRUCTOR))
         ).distinct()
 
+    def with_participants_for(self, user: Any) -> ProgramQuerySet:
+        """The programs whose participants ``user`` sees (``programs.view_participants``):
+        the facility's staff, the region's viewers, administrators; not a partner that
+        delivers the program nor an instructor."""
+        scope = scope_of(user)
+        if scope.is_admin:
+            return self.all()
+        return self.filter(
+            Q(facility_id__in=scope.facility_ids(*STAFF))
+            | Q(facility__region_id__in=scope.region_ids)
+        )
+
 
 class SessionQuerySet(models.QuerySet["Session"]):
     def for_user(self, user: Any) -> SessionQuerySet:
         from sinergi.programs.models import Program
 
         return self.filter(program__in=Program.objects.for_user(user).values("pk"))
+
+
+def _participant_programs(user: Any) -> Any:
+    from sinergi.programs.models import Program
+
+    return Program.objects.with_participants_for(user).values("pk")
+
+
+class EnrollmentQuerySet(models.QuerySet["Enrollment"]):
+    def for_user(self, user: Any) -> EnrollmentQuerySet:
+        """The enrolments of the programs whose participants ``user`` sees."""
+        return self.filter(program__in=_participant_programs(user))
+
+
+class WaitingListQuerySet(models.QuerySet["WaitingListEntry"]):
+    def for_user(self, user: Any) -> WaitingListQuerySet:
+        """The waiting lists of the programs whose participants ``user`` sees."""
+        return self.filter(program__in=_participant_programs(user))
+
+
+class CertificateQuerySet(models.QuerySet["Certificate"]):
+    def for_user(self, user: Any) -> CertificateQuerySet:
+        """The certificates of the programs whose participants ``user`` sees (a partner
+        verifies one on the public page, by its code)."""
+        return self.filter(enrollment__program__in=_participant_programs(user))
 
 
 def participation_figures(program: Program) -> dict[str, Any]:

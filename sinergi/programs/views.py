@@ -87,6 +87,12 @@ def get_participants_for_user(request: HttpRequest, pk: int, *, write: bool = Fa
     return program
 
 
+def _check_change(request: HttpRequest, program: Program) -> None:
+    """403 unless the user changes ``program`` (and its sessions and participants)."""
+    if not has_perm(request.user, "programs.change_program", program):
+        raise PermissionDenied
+
+
 def get_session_for_user(request: HttpRequest, pk: int) -> Session:
     session = get_object_or_404(
         Session.objects.for_user(request.user).select_related("program__facility", "instructor"),
@@ -364,8 +370,12 @@ def enroll(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def waiting_decide(request: HttpRequest, pk: int) -> HttpResponse:
-    entry = get_object_or_404(WaitingListEntry.objects.select_related("program"), pk=pk)
-    program = get_participants_for_user(request, entry.program_id, write=True)
+    entry = get_object_or_404(
+        WaitingListEntry.objects.for_user(request.user).select_related("program__facility"),
+        pk=pk,
+    )
+    program = entry.program
+    _check_change(request, program)
     try:
         actions.decide_waiting(
             entry=entry, status=request.POST.get("status", ""), by=_user(request)
@@ -376,9 +386,14 @@ def waiting_decide(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _enrollment_for(request: HttpRequest, pk: int) -> tuple[Enrollment, Program]:
-    enrollment = get_object_or_404(Enrollment.objects.select_related("inmate", "program"), pk=pk)
-    program = get_participants_for_user(request, enrollment.program_id, write=True)
-    return enrollment, program
+    """The enrolment, reached through the programs whose participants the user sees (a
+    404 otherwise), for a user who changes its program (a 403 otherwise)."""
+    enrollment = get_object_or_404(
+        Enrollment.objects.for_user(request.user).select_related("inmate", "program__facility"),
+        pk=pk,
+    )
+    _check_change(request, enrollment.program)
+    return enrollment, enrollment.program
 
 
 @login_required
@@ -461,8 +476,10 @@ def certificate_issue(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def certificate_revoke(request: HttpRequest, pk: int) -> HttpResponse:
-    certificate = get_object_or_404(Certificate.objects.select_related("enrollment"), pk=pk)
-    _enrollment_for(request, certificate.enrollment_id)
+    certificate = get_object_or_404(
+        Certificate.objects.for_user(request.user).select_related("enrollment__program"), pk=pk
+    )
+    _check_change(request, certificate.enrollment.program)
     form = CancelForm(request.POST)
     try:
         if not form.is_valid():
@@ -479,12 +496,13 @@ def certificate_revoke(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def certificate_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    # A partner verifies a certificate on the public page, by its code.
     certificate = get_object_or_404(
-        Certificate.objects.select_related("enrollment__program__facility", "enrollment__inmate"),
+        Certificate.objects.for_user(request.user).select_related(
+            "enrollment__program__facility", "enrollment__inmate"
+        ),
         pk=pk,
     )
-    # A partner verifies a certificate on the public page, by its code.
-    get_participants_for_user(request, certificate.enrollment.program_id)
     audit.read(
         request,
         "certificate.view",
@@ -581,7 +599,7 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def session_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     session = get_session_for_user(request, pk)
-    get_program_for_user(request, session.program_id, write=True)
+    _check_change(request, session.program)
     form = CancelForm(request.POST)
     try:
         if not form.is_valid():
@@ -600,7 +618,7 @@ def session_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def session_restore(request: HttpRequest, pk: int) -> HttpResponse:
     session = get_session_for_user(request, pk)
-    get_program_for_user(request, session.program_id, write=True)
+    _check_change(request, session.program)
     try:
         actions.restore_session(
             session=session, by=_user(request), on_holiday=request.POST.get("on_holiday") == "1"
