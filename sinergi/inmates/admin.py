@@ -1,9 +1,12 @@
 from typing import Any
 
+from django import forms
 from django.contrib import admin
+from django.utils import timezone
 
 from sinergi.core.admin import AuditedAdmin
 from sinergi.inmates.calculation import recalculate
+from sinergi.inmates.forms import show_problems
 from sinergi.inmates.models import (
     DisciplinaryRecord,
     ImportBatch,
@@ -13,10 +16,48 @@ from sinergi.inmates.models import (
     Remission,
     Sentence,
 )
+from sinergi.inmates.parsing import normalise_registration_number
+from sinergi.inmates.rules import sentence_problems
+
+
+class InmateAdminForm(forms.ModelForm[Inmate]):
+    """The registration number as the actions store it (normalised: "B I 283 / 26" is
+    "BI 283/26"), so that the unique number per facility holds whatever the spelling."""
+
+    class Meta:
+        model = Inmate
+        # The admin shows every editable field; this is the one the form reads.
+        fields = ["registration_number"]
+
+    def clean_registration_number(self) -> str:
+        return normalise_registration_number(self.cleaned_data["registration_number"])
+
+
+class SentenceAdminForm(forms.ModelForm[Sentence]):
+    """The actions' sentence rules (a fixed term within the calculation's bounds, no
+    date in the future), shown at the fields as on the inmate's page."""
+
+    class Meta:
+        model = Sentence
+        # The admin shows every editable field; these are the ones the rules read.
+        fields = [
+            "term_kind",
+            "term_years",
+            "term_months",
+            "term_days",
+            "detention_start",
+            "verdict_date",
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        show_problems(self, sentence_problems(data, today=timezone.localdate()))
+        return data
 
 
 class SentenceInline(admin.StackedInline):
     model = Sentence
+    form = SentenceAdminForm
     extra = 0
     readonly_fields = (
         "expiry_date",
@@ -31,6 +72,7 @@ class SentenceInline(admin.StackedInline):
 
 @admin.register(Inmate)
 class InmateAdmin(AuditedAdmin):
+    form = InmateAdminForm
     list_display = ("name", "registration_number", "facility", "status", "security_level")
     list_filter = ("facility", "status", "security_level")
     search_fields = ("name", "registration_number", "nik")

@@ -344,3 +344,32 @@ def test_a_guardian_officer_scores_an_inmate_of_their_facility(inmate, user):
         by=user("wali.selong"),
     )
     assert MonthlyAssessment.objects.filter(inmate=inmate).count() == 1
+
+
+# --- the admin --------------------------------------------------------------------------
+
+
+def test_the_admins_sentence_form_shows_the_actions_rules(inmate):
+    from sinergi.inmates.admin import SentenceAdminForm
+
+    data = {
+        "term_kind": "fixed",
+        "term_years": 30_000,
+        "term_months": 0,
+        "term_days": 0,
+        "detention_start": _tomorrow(inmate).isoformat(),
+    }
+    form = SentenceAdminForm(data, instance=inmate.sentence)
+    assert not form.is_valid()
+    assert "At most 100." in form.errors["term_years"]
+    assert "detention_start" in form.errors
+
+
+def test_the_admin_stores_the_registration_number_normalised(inmate, client_for):
+    from sinergi.inmates.admin import InmateAdminForm
+
+    form = InmateAdminForm({"registration_number": "b i 300 / 26"}, instance=inmate)
+    form.is_valid()
+    assert form.cleaned_data["registration_number"] == "BI 300/26"
+    page = client_for("admin").get(f"/admin/inmates/inmate/{inmate.pk}/change/")
+    assert page.status_code == 200
