@@ -13,7 +13,6 @@ from ninja.pagination import paginate
 
 from sinergi.core import audit
 from sinergi.core.api import MAX_PAGE, MAX_PAGE_SIZE, PageNumber, api_user, errors
-from sinergi.core.scoping import scope_of
 from sinergi.inmates.models import Inmate
 from sinergi.orgs.models import Partner
 from sinergi.reintegration import actions
@@ -36,9 +35,12 @@ from sinergi.reintegration.models import (
 )
 from sinergi.reintegration.queries import (
     DEFAULT_HORIZON_DAYS,
+    MAX_HORIZON_DAYS,
+    employers_of,
     follow_ups_for,
     inmates_for,
     needs_for,
+    releases_for,
     worklist_queryset,
 )
 
@@ -234,7 +236,9 @@ def _inmate(request: HttpRequest, pk: int) -> Inmate:
 @paginate(PageNumber)
 def worklist(request: HttpRequest, days: int = DEFAULT_HORIZON_DAYS) -> QuerySet[Inmate]:
     audit.read_list(request, "reintegration.worklist.list")
-    return worklist_queryset(api_user(request), timezone.localdate(), max(1, min(days, 730)))
+    return worklist_queryset(
+        api_user(request), timezone.localdate(), max(1, min(days, MAX_HORIZON_DAYS))
+    )
 
 
 @router.get(
@@ -423,9 +427,7 @@ def list_jobs(request: HttpRequest) -> QuerySet[JobOpening]:
 )
 def create_job(request: HttpRequest, payload: JobOpeningIn) -> Status:
     user = api_user(request)
-    partner = Partner.objects.filter(
-        pk__in=scope_of(user).partner_ids("partner_user"), kind="business"
-    ).first()
+    partner = employers_of(user).first()
     if partner is None:
         # The same refusal, in the caller's language, as the action gives.
         raise PermissionDenied(_("Only the employer's own users post its openings."))
@@ -442,16 +444,7 @@ def create_job(request: HttpRequest, payload: JobOpeningIn) -> Status:
 )
 @paginate(PageNumber)
 def list_releases(request: HttpRequest) -> QuerySet[Release]:
-    user = api_user(request)
-    scope = scope_of(user)
-    from django.db.models import Q
-
-    rows = Release.objects.select_related("bapas")
-    if not scope.is_admin:
-        rows = rows.filter(
-            Q(inmate__in=Inmate.objects.for_user(user))
-            | Q(bapas_id__in=scope.facility_ids("probation_officer"))
-        )
+    rows = releases_for(api_user(request)).select_related("bapas")
     audit.read_list(request, "release.list")
     return rows.order_by("-released_on", "id")
 
@@ -477,13 +470,13 @@ class ReleaseIn(Schema):
 )
 def create_release(request: HttpRequest, payload: ReleaseIn) -> Status:
     from sinergi.accounts.models import User
-    from sinergi.orgs.models import Facility
+    from sinergi.orgs.models import Facility, FacilityKind
 
     inmate = _inmate(request, payload.inmate_id)
     unknown: dict[str, list[str]] = {}
     bapas = None
     if payload.bapas:
-        bapas = Facility.objects.filter(code=payload.bapas, kind="bapas").first()
+        bapas = Facility.objects.filter(code=payload.bapas, kind=FacilityKind.BAPAS).first()
         if bapas is None:
             unknown["bapas"] = ["No Bapas has this code."]
     officer = None
