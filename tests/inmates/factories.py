@@ -51,3 +51,15 @@ def make_inmate(**kwargs: object) -> Inmate:
     recalculate([inmate.pk])
     inmate.refresh_from_db()
     return inmate
+
+
+def sentence_form_data(sentence: Sentence, **changes: object) -> dict[str, object]:
+    """What the sentence correction page posts for ``sentence``, with ``changes``."""
+    from sinergi.inmates.forms import SentenceForm
+
+    data = {
+        f: getattr(sentence, f)
+        for f in SentenceForm.Meta.fields
+        if getattr(sentence, f) is not None
+    }
+    return {**data, **changes}

@@ -14,7 +14,7 @@ from sinergi.core.models import AuditEvent
 from sinergi.inmates import actions
 from sinergi.inmates.models import DisciplinaryRecord, Inmate, MonthlyAssessment
 from sinergi.orgs.models import Facility
-from tests.inmates.factories import make_inmate
+from tests.inmates.factories import make_inmate, sentence_form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -167,14 +167,8 @@ def test_a_term_too_long_to_compute_is_refused_by_the_action(inmate, officer, fi
 def test_a_term_too_long_to_compute_is_a_field_error_on_the_page_not_a_crash(inmate, client_for):
     """30,000 years fit the column but not the calendar: the dates cannot be computed
     (the page answered 500)."""
-    from sinergi.inmates.forms import SentenceForm
-
     sentence = inmate.sentence
-    data = {
-        f: getattr(sentence, f)
-        for f in SentenceForm.Meta.fields
-        if getattr(sentence, f) is not None
-    }
+    data = sentence_form_data(sentence)
     data.update(term_years=30_000, detention_start="2024-05-09")
     response = client_for("petugas.selong").post(f"/inmates/{inmate.pk}/sentence/", data)
     assert response.status_code == 200

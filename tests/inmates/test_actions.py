@@ -13,7 +13,7 @@ from sinergi.inmates import actions
 from sinergi.inmates.calculation import next_remissions_for
 from sinergi.inmates.models import InmateRight
 from sinergi.orgs.models import Facility
-from tests.inmates.factories import make_inmate
+from tests.inmates.factories import make_inmate, sentence_form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -225,14 +225,8 @@ def test_next_remisi_khusus_explains_a_missing_holiday_date(demo_world):
 
 
 def test_correcting_the_sentence_through_the_form_saves_and_audits(client_for, inmate):
-    from sinergi.inmates.forms import SentenceForm
-
     sentence = inmate.sentence
-    data = {
-        f: getattr(sentence, f)
-        for f in SentenceForm.Meta.fields
-        if getattr(sentence, f) is not None
-    }
+    data = sentence_form_data(sentence)
     data.update(term_years=4, detention_start="2024-05-09")
     response = client_for("petugas.selong").post(f"/inmates/{inmate.pk}/sentence/", data)
     assert response.status_code == 302, response.context["form"].errors
@@ -244,14 +238,8 @@ def test_correcting_the_sentence_through_the_form_saves_and_audits(client_for, i
 
 @pytest.mark.parametrize("field", ["verdict_date", "detention_start"])
 def test_a_sentence_dated_in_the_future_is_refused_and_nothing_saved(client_for, inmate, field):
-    from sinergi.inmates.forms import SentenceForm
-
     sentence = inmate.sentence
-    data = {
-        f: getattr(sentence, f)
-        for f in SentenceForm.Meta.fields
-        if getattr(sentence, f) is not None
-    }
+    data = sentence_form_data(sentence)
     tomorrow = inmate.facility.today() + datetime.timedelta(days=1)
     data.update({field: tomorrow.isoformat(), "term_years": 9})
     response = client_for("petugas.selong").post(f"/inmates/{inmate.pk}/sentence/", data)
