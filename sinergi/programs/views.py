@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any, cast
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from sinergi.accounts.models import User
+from sinergi.accounts.http import AuthenticatedHttpRequest
 from sinergi.core import audit
 from sinergi.core.api import Conflict
 from sinergi.core.pagination import paginate, querystring_without_page
@@ -59,11 +59,9 @@ from sinergi.programs.models import (
 from sinergi.programs.queries import participation_figures
 
 
-def _user(request: HttpRequest) -> User:
-    return cast(User, request.user)
-
-
-def get_program_for_user(request: HttpRequest, pk: int, *, write: bool = False) -> Program:
+def get_program_for_user(
+    request: AuthenticatedHttpRequest, pk: int, *, write: bool = False
+) -> Program:
     program = get_object_or_404(
         Program.objects.for_user(request.user).select_related("facility"), pk=pk
     )
@@ -74,7 +72,9 @@ def get_program_for_user(request: HttpRequest, pk: int, *, write: bool = False) 
     return program
 
 
-def get_participants_for_user(request: HttpRequest, pk: int, *, write: bool = False) -> Program:
+def get_participants_for_user(
+    request: AuthenticatedHttpRequest, pk: int, *, write: bool = False
+) -> Program:
     """The program, for a page about who takes part in it (an enrolment, a certificate,
     the candidates): a 404 for whoever may not see its participants (a partner that
     delivers it, an instructor), then a 403 without ``programs.change_program`` when
@@ -87,13 +87,13 @@ def get_participants_for_user(request: HttpRequest, pk: int, *, write: bool = Fa
     return program
 
 
-def _check_change(request: HttpRequest, program: Program) -> None:
+def _check_change(request: AuthenticatedHttpRequest, program: Program) -> None:
     """403 unless the user changes ``program`` (and its sessions and participants)."""
     if not has_perm(request.user, "programs.change_program", program):
         raise PermissionDenied
 
 
-def get_session_for_user(request: HttpRequest, pk: int) -> Session:
+def get_session_for_user(request: AuthenticatedHttpRequest, pk: int) -> Session:
     session = get_object_or_404(
         Session.objects.for_user(request.user).select_related("program__facility", "instructor"),
         pk=pk,
@@ -104,7 +104,7 @@ def get_session_for_user(request: HttpRequest, pk: int) -> Session:
 
 
 @login_required
-def program_list(request: HttpRequest) -> HttpResponse:
+def program_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     programs = Program.objects.for_user(request.user)
     if not scope_of(request.user).roles:
         raise Http404
@@ -155,7 +155,7 @@ def _slots(formset: Any) -> list[dict[str, Any]]:
 
 
 @login_required
-def program_create(request: HttpRequest) -> HttpResponse:
+def program_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     facilities = list(Facility.objects.writable_by(request.user))
     if not facilities:
         raise PermissionDenied
@@ -173,10 +173,10 @@ def program_create(request: HttpRequest) -> HttpResponse:
                 partners=form.cleaned_data["partners"],
                 instructors=form.cleaned_data["instructors"],
                 slots=_slots(slots),
-                by=_user(request),
+                by=request.user,
             )
             actions.set_units(
-                program=program, units=form.cleaned_data["units_text"], by=_user(request)
+                program=program, units=form.cleaned_data["units_text"], by=request.user
             )
         except Conflict as exc:
             form.add_error(None, exc.detail)
@@ -193,7 +193,7 @@ def program_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def program_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def program_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     program = get_program_for_user(request, pk, write=True)
     form = ProgramForm(request.POST or None, instance=program, facility=program.facility)
     if request.method == "POST" and form.is_valid():
@@ -206,7 +206,7 @@ def program_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 partners=form.cleaned_data["partners"],
                 instructors=form.cleaned_data["instructors"],
                 units=form.cleaned_data["units_text"],
-                by=_user(request),
+                by=request.user,
             )
         except Conflict as exc:
             form.add_error(None, exc.detail)
@@ -223,7 +223,7 @@ def program_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def program_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def program_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     program = get_program_for_user(request, pk)
     today = timezone.localdate()
     can_change = has_perm(request.user, "programs.change_program", program)
@@ -232,7 +232,7 @@ def program_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "program": program,
         "can_change": can_change,
         "facility_today": program.facility.today(),  # completion is judged by it
-        "transitions": actions.allowed_transitions(program, _user(request)),
+        "transitions": actions.allowed_transitions(program, request.user),
         "upcoming": sessions.filter(date__gte=today)[:10],
         "past": sessions.filter(date__lt=today).order_by("-date", "-start_time")[:10],
         "session_count": sessions.count(),
@@ -269,7 +269,7 @@ def program_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def program_sessions(request: HttpRequest, pk: int) -> HttpResponse:
+def program_sessions(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Every session of a program, by date, a page at a time: the program page shows
     only the next and the last few."""
     program = get_program_for_user(request, pk)
@@ -293,7 +293,7 @@ def program_sessions(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def program_transition(request: HttpRequest, pk: int) -> HttpResponse:
+def program_transition(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     program = get_program_for_user(request, pk)
     form = TransitionForm(request.POST)
     if not form.is_valid():
@@ -304,7 +304,7 @@ def program_transition(request: HttpRequest, pk: int) -> HttpResponse:
             program=program,
             to=form.cleaned_data["to"],
             reason=form.cleaned_data["reason"],
-            by=_user(request),
+            by=request.user,
         )
     except (Conflict, ValidationError) as exc:
         refuse(request, exc)
@@ -314,7 +314,7 @@ def program_transition(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def candidates(request: HttpRequest, pk: int) -> HttpResponse:
+def candidates(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Inmates of the facility matching ``q``, each with why they may or may not join."""
     program = get_participants_for_user(request, pk, write=True)
     q = request.GET.get("q", "").strip()
@@ -349,11 +349,11 @@ def candidates(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def enroll(request: HttpRequest, pk: int) -> HttpResponse:
+def enroll(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     program = get_program_for_user(request, pk, write=True)
     inmate = get_object_or_404(Inmate, pk=request.POST.get("inmate"), facility=program.facility)
     try:
-        result = actions.enroll(program=program, inmate=inmate, by=_user(request))
+        result = actions.enroll(program=program, inmate=inmate, by=request.user)
     except Conflict as exc:
         messages.error(request, f"{inmate.name}: {exc.detail}")
     else:
@@ -369,7 +369,7 @@ def enroll(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def waiting_decide(request: HttpRequest, pk: int) -> HttpResponse:
+def waiting_decide(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     entry = get_object_or_404(
         WaitingListEntry.objects.for_user(request.user).select_related("program__facility"),
         pk=pk,
@@ -377,15 +377,13 @@ def waiting_decide(request: HttpRequest, pk: int) -> HttpResponse:
     program = entry.program
     _check_change(request, program)
     try:
-        actions.decide_waiting(
-            entry=entry, status=request.POST.get("status", ""), by=_user(request)
-        )
+        actions.decide_waiting(entry=entry, status=request.POST.get("status", ""), by=request.user)
     except (Conflict, ValidationError) as exc:
         refuse(request, exc)
     return redirect(program.get_absolute_url() + "#enrolment")
 
 
-def _enrollment_for(request: HttpRequest, pk: int) -> tuple[Enrollment, Program]:
+def _enrollment_for(request: AuthenticatedHttpRequest, pk: int) -> tuple[Enrollment, Program]:
     """The enrolment, reached through the programs whose participants the user sees (a
     404 otherwise), for a user who changes its program (a 403 otherwise)."""
     enrollment = get_object_or_404(
@@ -398,7 +396,7 @@ def _enrollment_for(request: HttpRequest, pk: int) -> tuple[Enrollment, Program]
 
 @login_required
 @require_POST
-def enrollment_end(request: HttpRequest, pk: int) -> HttpResponse:
+def enrollment_end(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     enrollment, program = _enrollment_for(request, pk)
     form = EndEnrollmentForm(request.POST)
     if form.is_valid():
@@ -407,7 +405,7 @@ def enrollment_end(request: HttpRequest, pk: int) -> HttpResponse:
                 enrollment=enrollment,
                 reason=form.cleaned_data["reason"],
                 note=form.cleaned_data["note"],
-                by=_user(request),
+                by=request.user,
             )
         except (Conflict, ValidationError) as exc:
             refuse(request, exc)
@@ -417,7 +415,7 @@ def enrollment_end(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def enrollment_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def enrollment_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     enrollment, program = _enrollment_for(request, pk)
     audit.read(request, "enrollment.view", target=enrollment, facility=program.facility_id)
     scores = ScoresForm(
@@ -430,7 +428,7 @@ def enrollment_detail(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             actions.record_scores(
                 enrollment=enrollment,
-                by=_user(request),
+                by=request.user,
                 pre_test=scores.cleaned_data["pre_test"],
                 post_test=scores.cleaned_data["post_test"],
             )
@@ -438,7 +436,7 @@ def enrollment_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 value = request.POST.get(f"unit-{unit.pk}")
                 if value and value != results.get(unit.pk):
                     actions.record_competency(
-                        enrollment=enrollment, unit=unit, result=value, by=_user(request)
+                        enrollment=enrollment, unit=unit, result=value, by=request.user
                     )
         except Conflict as exc:
             scores.add_error(None, exc.detail)
@@ -462,10 +460,10 @@ def enrollment_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def certificate_issue(request: HttpRequest, pk: int) -> HttpResponse:
+def certificate_issue(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     enrollment, _program = _enrollment_for(request, pk)
     try:
-        actions.issue_certificate(enrollment=enrollment, by=_user(request))
+        actions.issue_certificate(enrollment=enrollment, by=request.user)
     except (Conflict, ValidationError) as exc:
         refuse(request, exc)
     else:
@@ -475,7 +473,7 @@ def certificate_issue(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def certificate_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+def certificate_revoke(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     certificate = get_object_or_404(
         Certificate.objects.for_user(request.user).select_related("enrollment__program"), pk=pk
     )
@@ -485,7 +483,7 @@ def certificate_revoke(request: HttpRequest, pk: int) -> HttpResponse:
         if not form.is_valid():
             raise Conflict(_("Give a reason for revoking."), "reason_required")
         actions.revoke_certificate(
-            certificate=certificate, reason=form.cleaned_data["reason"], by=_user(request)
+            certificate=certificate, reason=form.cleaned_data["reason"], by=request.user
         )
     except (Conflict, ValidationError) as exc:
         refuse(request, exc)
@@ -495,7 +493,7 @@ def certificate_revoke(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def certificate_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+def certificate_pdf(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     # A partner verifies a certificate on the public page, by its code.
     certificate = get_object_or_404(
         Certificate.objects.for_user(request.user).select_related(
@@ -514,7 +512,9 @@ def certificate_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _named_roster(request: HttpRequest, session: Session) -> tuple[list[Enrollment], str]:
+def _named_roster(
+    request: AuthenticatedHttpRequest, session: Session
+) -> tuple[list[Enrollment], str]:
     """The session's roster, each enrolment with the ``label`` that names its inmate for
     the user (``rules.roster_naming``), and that naming."""
     naming = program_rules.roster_naming(request.user, session)
@@ -526,13 +526,13 @@ def _named_roster(request: HttpRequest, session: Session) -> tuple[list[Enrollme
 
 
 @login_required
-def session_add(request: HttpRequest, pk: int) -> HttpResponse:
+def session_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     program = get_program_for_user(request, pk, write=True)
     form = SessionForm(request.POST or None)
     form.fields["instructor"].queryset = program.instructors.all()  # type: ignore[attr-defined]
     if request.method == "POST" and form.is_valid():
         try:
-            actions.add_session(program=program, values=form.cleaned_data, by=_user(request))
+            actions.add_session(program=program, values=form.cleaned_data, by=request.user)
         except Conflict as exc:
             form.add_error("date" if exc.code == "outside_program" else None, exc.detail)
         except ValidationError as exc:  # e.g. a session at the same day and time
@@ -544,7 +544,7 @@ def session_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def session_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The attendance roster: one form for everyone enrolled, saved in one request."""
     session = get_session_for_user(request, pk)
     can_take = has_perm(request.user, "programs.take_attendance", session)
@@ -566,7 +566,7 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
             if request.POST.get(f"status-{e.pk}")
         }
         try:
-            actions.record_attendance(session=session, marks=marks, by=_user(request))
+            actions.record_attendance(session=session, marks=marks, by=request.user)
         except Conflict as exc:
             errors.append(exc.detail)
         else:
@@ -597,16 +597,14 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def session_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+def session_cancel(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     session = get_session_for_user(request, pk)
     _check_change(request, session.program)
     form = CancelForm(request.POST)
     try:
         if not form.is_valid():
             raise Conflict(_("Give a reason for cancelling."), "reason_required")
-        actions.cancel_session(
-            session=session, reason=form.cleaned_data["reason"], by=_user(request)
-        )
+        actions.cancel_session(session=session, reason=form.cleaned_data["reason"], by=request.user)
     except (Conflict, ValidationError) as exc:
         refuse(request, exc)
     else:
@@ -616,12 +614,12 @@ def session_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def session_restore(request: HttpRequest, pk: int) -> HttpResponse:
+def session_restore(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     session = get_session_for_user(request, pk)
     _check_change(request, session.program)
     try:
         actions.restore_session(
-            session=session, by=_user(request), on_holiday=request.POST.get("on_holiday") == "1"
+            session=session, by=request.user, on_holiday=request.POST.get("on_holiday") == "1"
         )
     except (Conflict, ValidationError) as exc:
         refuse(request, exc)
@@ -631,7 +629,7 @@ def session_restore(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def session_sheet(request: HttpRequest, pk: int) -> HttpResponse:
+def session_sheet(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     session = get_session_for_user(request, pk)
     if session.status == SessionStatus.CANCELLED:
         # Printed, it would look like a session that takes place.
@@ -654,7 +652,7 @@ def session_sheet(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def my_sessions(request: HttpRequest) -> HttpResponse:
+def my_sessions(request: AuthenticatedHttpRequest) -> HttpResponse:
     today = timezone.localdate()
     sessions = (
         Session.objects.filter(
@@ -677,7 +675,7 @@ HOLIDAY_ERROR_FIELDS = {"holiday_exists": "date", "too_far_ahead": "date", "name
 
 
 def _holiday_facilities(
-    request: HttpRequest, chosen: str | None
+    request: AuthenticatedHttpRequest, chosen: str | None
 ) -> tuple[Facility, list[Facility]]:
     """The facility whose holidays the user asked for (``chosen``, else the first of
     theirs by name) and all of theirs; a facility outside them is a 404."""
@@ -716,7 +714,7 @@ def _year(value: str | None) -> int | None:
     return year if 1900 <= year <= 2999 else None
 
 
-def _report_added(request: HttpRequest, result: actions.HolidayResult) -> None:
+def _report_added(request: AuthenticatedHttpRequest, result: actions.HolidayResult) -> None:
     holiday = result.holiday
     messages.success(
         request,
@@ -751,7 +749,7 @@ def _report_added(request: HttpRequest, result: actions.HolidayResult) -> None:
 
 
 @login_required
-def holidays(request: HttpRequest) -> HttpResponse:
+def holidays(request: AuthenticatedHttpRequest) -> HttpResponse:
     """A facility's holidays from 30 days ago (or of one year), with the add form for its
     program officers and head; guardian officers read them."""
     data = request.POST if request.method == "POST" else request.GET
@@ -767,7 +765,7 @@ def holidays(request: HttpRequest) -> HttpResponse:
                     facility=facility,
                     date=form.cleaned_data["date"],
                     name=form.cleaned_data["name"],
-                    by=_user(request),
+                    by=request.user,
                 )
             except Conflict as exc:
                 form.add_error(HOLIDAY_ERROR_FIELDS.get(exc.code), exc.detail)
@@ -817,7 +815,7 @@ def _day_sessions(facility: Facility, day: datetime.date) -> dict[str, Any]:
 
 @login_required
 @require_POST
-def holiday_remove(request: HttpRequest, pk: int) -> HttpResponse:
+def holiday_remove(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     readable = scope_of(request.user).facility_ids(*HOLIDAY_READERS)
     holiday = get_object_or_404(
         Holiday.objects.select_related("facility"), pk=pk, facility_id__in=readable
@@ -825,7 +823,7 @@ def holiday_remove(request: HttpRequest, pk: int) -> HttpResponse:
     if not has_perm(request.user, "programs.change_holidays", holiday.facility):
         raise PermissionDenied
     name, day, facility_id = holiday.name, holiday.date, holiday.facility_id
-    restored, still_cancelled = actions.remove_holiday(holiday=holiday, by=_user(request))
+    restored, still_cancelled = actions.remove_holiday(holiday=holiday, by=request.user)
     messages.success(
         request,
         _("Holiday removed: %(name)s, %(date)s.")
@@ -882,7 +880,7 @@ def verify(request: HttpRequest, code: str = "") -> HttpResponse:
 
 
 @login_required
-def development_record(request: HttpRequest, inmate_pk: int) -> HttpResponse:
+def development_record(request: AuthenticatedHttpRequest, inmate_pk: int) -> HttpResponse:
     """The inmate's development record (buku pembinaan) as one printable PDF."""
     from sinergi.programs.home import development_rows
 
