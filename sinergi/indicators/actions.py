@@ -65,7 +65,10 @@ def request_report(*, facility: Facility, month: datetime.date, by: User) -> Mon
         facility,
         message=_("Only the head and the program officers generate reports."),
     )
-    first = check_month(month, facility.today())
+    try:
+        first = check_month(month, facility.today())
+    except ValidationError as exc:
+        raise ValidationError({"month": exc.error_list}) from None  # a field error
     language = translation.get_language() or "id"
     with transaction.atomic():
         report, created = MonthlyReport.objects.select_for_update().get_or_create(
