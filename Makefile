@@ -29,10 +29,11 @@ run: $(VENV)/.base-installed | var
 	DEBUG=true $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 ## test: install test dependencies and run every test (browser tests need /usr/bin/chromium),
-## in one pytest-xdist worker per CPU core (TEST_WORKERS=0 runs them in this process)
+## in one pytest-xdist worker per CPU core, an idle worker taking tests queued for a busy one
+## (TEST_WORKERS=0 runs them in this process)
 TEST_WORKERS ?= auto
 test: $(VENV)/.dev-installed
-	$(BIN)/pytest -p no:cacheprovider -n $(TEST_WORKERS) $(PYTEST_ARGS)
+	$(BIN)/pytest -p no:cacheprovider -n $(TEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
 
 ## lint: ruff, then DESIGN.md's conventions as tests (layers, actions, app modules; no database)
 lint: $(VENV)/.dev-installed

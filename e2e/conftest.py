@@ -6,11 +6,14 @@ SINERGI_REQUIRE_BROWSER=1 (as in CI), which turns a missing browser into a failu
 
 from __future__ import annotations
 
+import datetime
 import io
 import os
 import shutil
+import sqlite3
+import zoneinfo
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import Any, cast
 
 import pytest
 
@@ -87,14 +90,51 @@ def demo_live(transactional_db: Any, live_server: Any) -> Any:
     return live_server
 
 
+# The whole demo, as the first test that asked for it in this worker left the in-memory
+# SQLite test database right after seeding it, keyed by the demo's day (WITA): copying it
+# back (SQLite's backup API, milliseconds) replaces seeding every app's demo again
+# (seconds: programs, certificates, an indicator report's PDF) for each browser test.
+_FULL_DEMO_SNAPSHOTS: dict[Any, sqlite3.Connection] = {}
+
+
+def _in_memory_sqlite() -> sqlite3.Connection | None:
+    """The test database's own sqlite3 connection, the one the live server shares; None
+    on PostgreSQL (or a SQLite file), where the demo is seeded for every test."""
+    from django.db import connection
+
+    if connection.vendor != "sqlite" or not connection.is_in_memory_db():
+        return None
+    connection.ensure_connection()
+    return cast(sqlite3.Connection, connection.connection)
+
+
+def _demo_day() -> Any:
+    from sinergi.core.demo import DEMO_TIME_ZONE
+
+    return datetime.datetime.now(zoneinfo.ZoneInfo(DEMO_TIME_ZONE)).date()
+
+
 @pytest.fixture
 def full_demo_live(demo_live: Any) -> Any:
     """The live server with every app's demo data (inmates too), as `make run` loads it."""
+    from django.contrib.contenttypes.models import ContentType
+
     from sinergi.core.demo import seeders
 
+    database = _in_memory_sqlite()
+    snapshot = _FULL_DEMO_SNAPSHOTS.get(_demo_day()) if database is not None else None
+    if database is not None and snapshot is not None:
+        snapshot.backup(database)  # every table as right after the seed, nothing else
+        ContentType.objects.clear_cache()  # ids as in the copy, not as after the flush
+        return demo_live
+    day = _demo_day()
     out = io.StringIO()
     for _name, seed in seeders():
         seed(out)
+    if database is not None:
+        _FULL_DEMO_SNAPSHOTS.clear()
+        _FULL_DEMO_SNAPSHOTS[day] = copy = sqlite3.connect(":memory:", check_same_thread=False)
+        database.backup(copy)
     return demo_live
 
 
