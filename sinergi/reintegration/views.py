@@ -50,6 +50,7 @@ from sinergi.reintegration.queries import (
     openings_reached,
     puts_people_forward,
     reaches_referrals,
+    releases_for,
     worklist_queryset,
 )
 
@@ -431,11 +432,10 @@ def release(request: AuthenticatedHttpRequest, inmate_pk: int) -> HttpResponse:
 def handover_pdf(request: AuthenticatedHttpRequest, inmate_pk: int) -> HttpResponse:
     from sinergi.core.pdf import pdf_response, render_pdf
     from sinergi.programs.home import development_rows
-    from sinergi.reintegration.models import Release
 
     inmate = _inmate(request, inmate_pk)
     released = get_object_or_404(
-        Release.objects.select_related("bapas", "probation_officer"), inmate=inmate
+        releases_for(request.user).select_related("bapas", "probation_officer"), inmate=inmate
     )
     plan_obj = ReintegrationPlan.objects.filter(inmate=inmate).first()
     audit.read(request, "release.handover.view", target=inmate)
