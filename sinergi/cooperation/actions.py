@@ -38,10 +38,10 @@ from sinergi.cooperation.models import (
     RequestEvent,
     SupportRequest,
 )
+from sinergi.cooperation.queries import facility_staff, partner_users
 from sinergi.core import audit
 from sinergi.core.errors import Conflict
 from sinergi.core.permissions import has_perm, require_perm
-from sinergi.core.roles import OFFICER_ROLES, Role
 from sinergi.orgs.models import Facility, Partner
 
 R = RequestStatus
@@ -70,25 +70,6 @@ REQUEST_TRANSITIONS: dict[tuple[str, str], frozenset[str]] = {
 }
 NOTE_REQUIRED = frozenset({R.DECLINED, R.PARTIALLY_ACCEPTED})
 ANSWERS = frozenset({R.ACKNOWLEDGED, R.ACCEPTED, R.PARTIALLY_ACCEPTED, R.DECLINED})
-
-
-def partner_users(*partner_ids: int) -> Any:
-    """The active users who act for any of these partners."""
-    return User.objects.filter(
-        memberships__partner_id__in=partner_ids,
-        memberships__role=Role.PARTNER_USER,
-        memberships__is_active=True,
-        is_active=True,
-    ).distinct()
-
-
-def facility_staff(facility_id: int) -> Any:
-    return User.objects.filter(
-        memberships__facility_id=facility_id,
-        memberships__role__in=OFFICER_ROLES,
-        memberships__is_active=True,
-        is_active=True,
-    ).distinct()
 
 
 def _tell_about(request: SupportRequest, to: str, by: User) -> None:

@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models import Q
 
 from sinergi.cooperation.choices import AgreementStatus, RequestStatus
-from sinergi.core.roles import STAFF_ROLES, Role
+from sinergi.core.roles import OFFICER_ROLES, STAFF_ROLES, Role
 from sinergi.core.scoping import Scope, scope_of
 
 if TYPE_CHECKING:
@@ -94,3 +94,27 @@ class FulfilmentQuerySet(models.QuerySet["Fulfilment"]):
         from sinergi.cooperation.models import SupportRequest
 
         return self.filter(request__in=SupportRequest.objects.for_user(user))
+
+
+def partner_users(*partner_ids: int) -> Any:
+    """The active users who act for any of these partners (whom a request's news reaches)."""
+    from sinergi.accounts.models import User
+
+    return User.objects.filter(
+        memberships__partner_id__in=partner_ids,
+        memberships__role=Role.PARTNER_USER,
+        memberships__is_active=True,
+        is_active=True,
+    ).distinct()
+
+
+def facility_staff(facility_id: int) -> Any:
+    """The facility's active program officers and head (whom a partner's news reaches)."""
+    from sinergi.accounts.models import User
+
+    return User.objects.filter(
+        memberships__facility_id=facility_id,
+        memberships__role__in=OFFICER_ROLES,
+        memberships__is_active=True,
+        is_active=True,
+    ).distinct()

@@ -1,7 +1,9 @@
 """DESIGN.md's house rules, checked on the source tree (no database: `make lint` runs these).
 
 A failure here names the file, the line and the rule it breaks; DESIGN.md ("Architecture",
-"Conventions") says why the rule exists.
+"Conventions") says why the rule exists. No violation is tolerated: the allow-lists that
+issue 12 started with are empty and gone. A rule that cannot be kept somewhere is a
+design question for the team, not an entry to add here.
 """
 
 from __future__ import annotations
@@ -13,31 +15,10 @@ from tests.conventions.checker import (
     action_violations,
     app_module_violations,
     layer_violations,
+    permission_violations,
 )
 
 ROOT = Path(__file__).resolve().parents[2]
-
-# Known violations tolerated for now, each with its reason. An entry is a Violation.key;
-# delete it when the code is fixed.
-#
-# reintegration/ and programs/actions.py are being restructured under issue 12 (the
-# reintegration app brought up to the app template; programs/actions.py split into a
-# package): their known violations are listed until that work lands. Keys name the app
-# and the function, not the file, so they survive the split.
-BEING_RESTRUCTURED_UNDER_ISSUE_12 = frozenset(
-    {
-    }
-)
-
-# Known violations outside the two apps above, not fixed yet (each needs more than a
-# convention fix): these entries must disappear when fixed, and the test below fails
-# when one is stale, so the list can only shrink.
-NOT_YET_FIXED = frozenset(
-    {
-    }
-)
-
-TOLERATED = BEING_RESTRUCTURED_UNDER_ISSUE_12 | NOT_YET_FIXED
 
 
 def _report(found: list[Violation]) -> str:
@@ -45,31 +26,26 @@ def _report(found: list[Violation]) -> str:
 
 
 def test_no_app_uses_an_app_that_comes_after_it_and_core_and_sentences_use_none():
-    found = [v for v in layer_violations(ROOT) if v.key not in TOLERATED]
+    found = layer_violations(ROOT)
     assert not found, "Data flows one way (DESIGN.md, Architecture):\n" + _report(found)
 
 
 def test_every_public_action_that_writes_is_atomic_keyword_only_and_takes_by():
-    found = [v for v in action_violations(ROOT) if v.key not in TOLERATED]
+    found = action_violations(ROOT)
     assert not found, (
         "Writes go through actions inside transaction.atomic, keyword-only, with a"
         " required by= (DESIGN.md, Conventions):\n" + _report(found)
     )
 
 
+def test_actions_ask_the_rules_predicates_not_an_inline_role_set():
+    found = permission_violations(ROOT)
+    assert not found, (
+        "An action checks its caller with require_perm(by, perm, obj) and a predicate of"
+        " the app's rules.py, the same one the views and the API ask:\n" + _report(found)
+    )
+
+
 def test_every_app_has_queries_actions_and_rules():
-    found = [v for v in app_module_violations(ROOT) if v.key not in TOLERATED]
+    found = app_module_violations(ROOT)
     assert not found, "Inside an app (DESIGN.md, Architecture):\n" + _report(found)
-
-
-def test_the_list_of_violations_not_yet_fixed_holds_only_violations_still_there():
-    present = {
-        v.key
-        for v in (
-            *layer_violations(ROOT),
-            *action_violations(ROOT),
-            *app_module_violations(ROOT),
-        )
-    }
-    stale = sorted(NOT_YET_FIXED - present)
-    assert not stale, "Fixed: delete these entries from NOT_YET_FIXED:\n" + "\n".join(stale)

@@ -8,9 +8,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from sinergi.accounts.notify import Text, notify
-from sinergi.cooperation.actions import facility_staff, overdue_requests, partner_users
+from sinergi.cooperation.actions import overdue_requests
 from sinergi.cooperation.choices import ActionStatus, AgreementStatus
 from sinergi.cooperation.models import ActionItem, Agreement
+from sinergi.cooperation.queries import facility_staff, partner_users
 
 
 class Command(BaseCommand):
