@@ -440,6 +440,8 @@ def enrollment_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
                     )
         except Conflict as exc:
             scores.add_error(None, exc.detail)
+        except ValidationError as exc:
+            show_on_form(scores, exc)
         else:
             messages.success(request, _("Assessment saved."))
             return redirect("programs:enrollment", pk=enrollment.pk)
@@ -534,8 +536,8 @@ def session_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         try:
             actions.add_session(program=program, values=form.cleaned_data, by=request.user)
         except Conflict as exc:
-            form.add_error("date" if exc.code == "outside_program" else None, exc.detail)
-        except ValidationError as exc:  # e.g. a session at the same day and time
+            form.add_error(None, exc.detail)
+        except ValidationError as exc:  # outside the program's dates, the same day and time
             _show_errors(form, exc)
         else:
             messages.success(request, _("Session added."))

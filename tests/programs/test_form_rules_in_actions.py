@@ -160,3 +160,24 @@ def test_a_reason_for_revoking_a_certificate_fits_its_column(running, officer, i
     assert "reason" in refused.value.message_dict
     certificate.refresh_from_db()
     assert certificate.status == "valid"
+
+
+def test_a_score_out_of_range_is_refused_at_its_field(running, officer, inmates):
+    enrollment = actions.enroll(program=running, inmate=inmates[0], by=officer).enrollment
+    with pytest.raises(ValidationError) as refused:
+        actions.record_scores(enrollment=enrollment, pre_test=40, post_test=101, by=officer)
+    assert list(refused.value.message_dict) == ["post_test"]
+    enrollment.refresh_from_db()
+    assert (enrollment.pre_test, enrollment.post_test) == (None, None)
+
+
+def test_a_one_off_session_outside_the_programs_dates_is_refused_at_the_date(running, officer):
+    values = {
+        "date": running.end_date + datetime.timedelta(days=1),
+        "start_time": datetime.time(14),
+        "end_time": datetime.time(16),
+    }
+    with pytest.raises(ValidationError) as refused:
+        actions.add_session(program=running, values=values, by=officer)
+    assert list(refused.value.message_dict) == ["date"]
+    assert not running.sessions.filter(date=values["date"]).exists()

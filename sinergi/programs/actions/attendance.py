@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -108,9 +109,13 @@ def record_scores(
     *, enrollment: Enrollment, pre_test: int | None, post_test: int | None, by: User
 ) -> Enrollment:
     require_perm(by, CHANGE_PROGRAM, enrollment.program, message=CHANGE_REFUSED)
-    for value in (pre_test, post_test):
-        if value is not None and not 0 <= value <= 100:
-            raise Conflict(_("Scores are from 0 to 100."), code="bad_score")
+    problems = {
+        name: [_("Scores are from 0 to 100.")]
+        for name, value in (("pre_test", pre_test), ("post_test", post_test))
+        if value is not None and not 0 <= value <= 100
+    }
+    if problems:
+        raise ValidationError(problems)
     changes = audit.diff(enrollment, {"pre_test": pre_test, "post_test": post_test})
     enrollment.pre_test, enrollment.post_test = pre_test, post_test
     enrollment.save(update_fields=["pre_test", "post_test", "updated_at"])

@@ -85,13 +85,14 @@ def add_session(*, program: Program, values: Mapping[str, Any], by: User) -> Ses
         )
     day = values.get("date")
     if day is not None and not program.start_date <= day <= program.end_date:
-        raise Conflict(
-            _("A session falls within the program's dates, %(start)s to %(end)s.")
-            % {
-                "start": date_format(program.start_date, "DATE_FORMAT"),
-                "end": date_format(program.end_date, "DATE_FORMAT"),
-            },
-            code="outside_program",
+        raise ValidationError(
+            {
+                "date": _("A session falls within the program's dates, %(start)s to %(end)s.")
+                % {
+                    "start": date_format(program.start_date, "DATE_FORMAT"),
+                    "end": date_format(program.end_date, "DATE_FORMAT"),
+                }
+            }
         )
     problems = program_rules.session_problems(program, values)
     if problems:
