@@ -44,9 +44,9 @@ def viewable_facilities(user: Any) -> QuerySet[Facility]:
 
 
 def generating_facilities(user: Any) -> QuerySet[Facility]:
-    """The facilities whose reports ``user`` may generate (rules: head, program officer)."""
-    ids = scope_of(user).facility_ids(*OFFICER_ROLES)
-    return Facility.objects.filter(pk__in=ids).order_by("name")
+    """The facilities whose reports ``user`` may generate (rules: head, program officer):
+    the facilities the user may write to."""
+    return Facility.objects.writable_by(user, *OFFICER_ROLES)
 
 
 def reads_any_report(user: Any) -> bool:
