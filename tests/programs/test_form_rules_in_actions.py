@@ -181,3 +181,12 @@ def test_a_one_off_session_outside_the_programs_dates_is_refused_at_the_date(run
         actions.add_session(program=running, values=values, by=officer)
     assert list(refused.value.message_dict) == ["date"]
     assert not running.sessions.filter(date=values["date"]).exists()
+
+
+def test_an_enrolment_ends_for_a_reason_the_form_offers(running, officer, inmates):
+    enrollment = actions.enroll(program=running, inmate=inmates[0], by=officer).enrollment
+    with pytest.raises(ValidationError) as refused:
+        actions.end_enrollment(enrollment=enrollment, reason="bored", by=officer)
+    assert list(refused.value.message_dict) == ["reason"]
+    enrollment.refresh_from_db()
+    assert enrollment.ended_on is None

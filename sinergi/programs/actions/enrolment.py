@@ -177,7 +177,7 @@ def _end_enrollment(
     if enrollment.ended_on is not None:
         raise Conflict(_("This enrolment has already ended."), code="already_ended")
     if reason not in EndReason.values:
-        raise Conflict(_("Unknown reason."), code="bad_reason")
+        raise ValidationError({"reason": [_("Unknown reason.")]})
     enrollment.ended_on = on or timezone.localdate()
     if reason == EndReason.COMPLETED:
         enrollment.program.refresh_from_db(fields=["end_date"])  # its dates may have moved
