@@ -39,10 +39,26 @@ def _uploads_in_a_temporary_folder(settings: Any, tmp_path: Any) -> None:
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
-    """The test database (one per xdist worker), migrated, with the demo world loaded
-    once: every test finds it, and its own writes are rolled back after it."""
+def django_db_use_migrations() -> bool:
+    """The test databases are built from the models (as ``--nomigrations`` does), not by
+    running every migration: Django renders each migration's model states again, about
+    20 s of CPU for each xdist worker. `django_db_setup` then records every migration as
+    applied and runs their data steps, so the database is the one migrations make (the
+    round trip in tests/test_migrations.py runs them all, backward and forward, on
+    PostgreSQL in CI). SINERGI_TEST_MIGRATIONS=1 builds them by migrating instead."""
+    demo_database.remember_migration_modules()
+    return os.environ.get("SINERGI_TEST_MIGRATIONS", "") in {"1", "true", "yes"}
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(
+    django_db_setup: None, django_db_use_migrations: bool, django_db_blocker: Any
+) -> None:
+    """The test database (one per xdist worker), as migrations leave it, with the demo
+    world loaded once: every test finds it, and its own writes are rolled back after it."""
     with django_db_blocker.unblock():
+        if not django_db_use_migrations:
+            demo_database.as_if_migrated()
         demo_database.seed()
 
 

@@ -12,8 +12,10 @@ after it (see `reseed_after_a_flush`), and the next test finds it as the others 
 from __future__ import annotations
 
 import io
+from typing import Any
 
 import pytest
+from django.conf import settings
 from pytest_django.plugin import blocking_manager_key
 
 from sinergi.accounts import demo as accounts_demo
@@ -24,6 +26,47 @@ from sinergi.orgs.models import Facility, Partner, PartnerContact, Region
 # The last demo user the seed creates: when it is there with its membership, the whole
 # world is (the seed runs in this order and nothing in the tests deletes demo users).
 _LAST_USERNAME = accounts_demo.USERS[-1][0]
+
+
+_MIGRATION_MODULES: list[Any] = []
+
+
+def remember_migration_modules() -> None:
+    """Keep the project's MIGRATION_MODULES before pytest-django replaces them (to build
+    the test databases without migrations) so that `as_if_migrated` can put them back."""
+    if not _MIGRATION_MODULES:
+        _MIGRATION_MODULES.append(settings.MIGRATION_MODULES)
+
+
+def as_if_migrated() -> None:
+    """Make a database built from the models look migrated: the migrations back in
+    place for the tests that load them, every one recorded as applied (a test may
+    migrate back and forth), and the project's data steps run with today's models (on
+    empty tables they only add rows: the first needs-assessment version)."""
+    from django.apps import apps
+    from django.db import connection
+    from django.db.migrations.loader import MigrationLoader
+    from django.db.migrations.operations.special import RunPython
+    from django.db.migrations.recorder import MigrationRecorder
+
+    if _MIGRATION_MODULES:
+        settings.MIGRATION_MODULES = _MIGRATION_MODULES[0]
+    loader = MigrationLoader(connection, ignore_no_migrations=True)
+    recorder = MigrationRecorder(connection)
+    recorder.ensure_schema()
+    plan: list[tuple[str, str]] = []
+    for leaf in loader.graph.leaf_nodes():
+        plan += [key for key in loader.graph.forwards_plan(leaf) if key not in plan]
+    with connection.schema_editor() as schema_editor:
+        for key in plan:
+            if not apps.get_app_config(key[0]).name.startswith("sinergi."):
+                continue  # a third party's data steps only rework existing rows
+            for operation in loader.graph.nodes[key].operations:
+                if isinstance(operation, RunPython):
+                    operation.code(apps, schema_editor)
+    recorder.migration_qs.bulk_create(
+        recorder.Migration(app=app, name=name) for app, name in loader.graph.nodes
+    )
 
 
 def seed() -> None:

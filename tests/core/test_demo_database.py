@@ -55,3 +55,20 @@ def test_after_the_last_test_nothing_is_loaded_into_a_database_already_gone(requ
     demo_database.reseed_after_a_flush(request.node, nextitem=None)
 
     assert not demo_database.is_loaded()
+
+
+@pytest.mark.django_db
+def test_the_test_database_is_as_the_migrations_leave_it():
+    """Built from the models (tests/conftest.py), then made to look migrated: every
+    migration on disk recorded as applied, and the data migrations' rows there."""
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    from sinergi.reintegration.models import AssessmentVersion
+
+    executor = MigrationExecutor(connection)
+    assert executor.loader.disk_migrations
+    assert executor.migration_plan(executor.loader.graph.leaf_nodes()) == []
+    assert set(executor.loader.applied_migrations) >= set(executor.loader.disk_migrations)
+    version = AssessmentVersion.objects.get(version=1)
+    assert version.is_current and version.questions.count() == 10
