@@ -19,6 +19,10 @@ import pytest
 
 from tests import demo_database
 
+# The test database as tests/conftest.py builds it (from the models, recorded as migrated,
+# the demo world loaded), also when a worker's first test is a browser test.
+from tests.conftest import django_db_setup, django_db_use_migrations  # noqa: F401
+
 # Playwright's sync API runs an event loop in this thread; the tests only touch the
 # database between browser calls, never concurrently with them.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
