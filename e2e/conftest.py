@@ -13,6 +13,7 @@ import shutil
 import sqlite3
 import zoneinfo
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any, cast
 
 import pytest
@@ -95,10 +96,11 @@ def demo_live(transactional_db: Any, live_server: Any) -> Any:
 
 
 # The whole demo, as the first test that asked for it in this worker left the in-memory
-# SQLite test database right after seeding it, keyed by the demo's day (WITA): copying it
-# back (SQLite's backup API, milliseconds) replaces seeding every app's demo again
-# (seconds: programs, certificates, an indicator report's PDF) for each browser test.
-_FULL_DEMO_SNAPSHOTS: dict[Any, sqlite3.Connection] = {}
+# SQLite test database right after seeding it (and the files the seed wrote, e.g. the
+# indicator reports), keyed by the demo's day (WITA): copying it back (SQLite's backup
+# API, milliseconds) replaces seeding every app's demo again (seconds: programs,
+# certificates, an indicator report's PDF) for each browser test.
+_FULL_DEMO_SNAPSHOTS: dict[Any, tuple[sqlite3.Connection, Path]] = {}
 
 
 def _in_memory_sqlite() -> sqlite3.Connection | None:
@@ -119,18 +121,35 @@ def _demo_day() -> Any:
 
 
 @pytest.fixture
-def full_demo_live(demo_live: Any) -> Any:
+def full_demo_live(demo_live: Any, tmp_path_factory: Any) -> Any:
     """The live server with every app's demo data (inmates too), as `make run` loads it."""
+    from django.conf import settings
     from django.contrib.contenttypes.models import ContentType
 
     from sinergi.core.demo import seeders
 
+    media = Path(settings.MEDIA_ROOT)
     database = _in_memory_sqlite()
     snapshot = _FULL_DEMO_SNAPSHOTS.get(_demo_day()) if database is not None else None
     if database is not None and snapshot is not None:
-        snapshot.backup(database)  # every table as right after the seed, nothing else
+        copy, files = snapshot
+        copy.backup(database)  # every table as right after the seed, nothing else
         ContentType.objects.clear_cache()  # ids as in the copy, not as after the flush
+        shutil.copytree(files, media, dirs_exist_ok=True)
         return demo_live
+    day = _demo_day()
+    out = io.StringIO()
+    for _name, seed in seeders():
+        seed(out)
+    if database is not None:
+        copy = sqlite3.connect(":memory:", check_same_thread=False)
+        database.backup(copy)
+        files = tmp_path_factory.mktemp("full-demo-media")
+        if media.exists():
+            shutil.copytree(media, files, dirs_exist_ok=True)
+        _FULL_DEMO_SNAPSHOTS.clear()
+        _FULL_DEMO_SNAPSHOTS[day] = (copy, files)
+    return demo_live
     day = _demo_day()
     out = io.StringIO()
     for _name, seed in seeders():
