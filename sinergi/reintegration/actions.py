@@ -252,24 +252,32 @@ def record_consent(
         message=_("Only program officers and heads record consent."),
     )
     _check_partner(inmate, partner)
+    date_errors = _date_errors(given_on, latest=inmate.facility.today())
+    purpose_errors = [_("At most 300 characters.")] if len(purpose) > 300 else []
+    if not purpose.strip():
+        purpose_errors.append(_("Say what the data is shared for."))
+    reference_errors = [_("At most 200 characters.")] if len(basis_reference) > 200 else []
+    if basis != LawfulBasis.CONSENT and not basis_reference.strip():
+        reference_errors.append(_("Give the reference of the legal basis."))
+    guardian_errors = [_("At most 200 characters.")] if len(guardian_name) > 200 else []
+    if (
+        basis == LawfulBasis.CONSENT
+        and not date_errors
+        and _is_child(inmate, given_on)
+        and not guardian_name.strip()
+    ):
+        guardian_errors.append(
+            _("A child's data needs the consent of a parent or guardian (UU 27/2022 Pasal 25).")
+        )
     _check(
         {
-            "given_on": _date_errors(given_on, latest=inmate.facility.today()),
-            "purpose": [_("At most 300 characters.")] if len(purpose) > 300 else [],
+            "given_on": date_errors,
+            "purpose": purpose_errors,
             "basis": [_("Choose a lawful basis.")] if basis not in LawfulBasis.values else [],
-            "basis_reference": [_("At most 200 characters.")] if len(basis_reference) > 200 else [],
-            "guardian_name": [_("At most 200 characters.")] if len(guardian_name) > 200 else [],
+            "basis_reference": reference_errors,
+            "guardian_name": guardian_errors,
         }
     )
-    if not purpose.strip():
-        raise Conflict(_("Say what the data is shared for."), code="purpose_required")
-    if basis != LawfulBasis.CONSENT and not basis_reference.strip():
-        raise Conflict(_("Give the reference of the legal basis."), code="reference_required")
-    if basis == LawfulBasis.CONSENT and _is_child(inmate, given_on) and not guardian_name:
-        raise Conflict(
-            _("A child's data needs the consent of a parent or guardian (UU 27/2022 Pasal 25)."),
-            code="guardian_required",
-        )
     consent = Consent.objects.create(
         inmate=inmate,
         partner=partner,
@@ -454,6 +462,10 @@ def referral_fields(referral: Referral) -> dict[str, Any]:
 # --- release, hand-over, follow-up, re-admission --------------------------------------
 
 
+SUPERVISED_RELEASE_KINDS = frozenset({ReleaseKind.PB, ReleaseKind.CB, ReleaseKind.CMB})
+"""The releases served outside under a Bapas's supervision (bimbingan by a PK)."""
+
+
 def release_errors(*, inmate: Inmate, values: Mapping[str, Any]) -> dict[str, list[str]]:
     """The field errors of a release of ``inmate`` with ``values`` (empty when valid)."""
     today = inmate.facility.today()
@@ -475,7 +487,11 @@ def release_errors(*, inmate: Inmate, values: Mapping[str, Any]) -> dict[str, li
         "bapas": [],
         "probation_officer": [],
     }
-    if bapas is not None and (
+    if bapas is None and values.get("kind") in SUPERVISED_RELEASE_KINDS:
+        # PB, CB and CMB are served outside under a Bapas's supervision (its PK guides
+        # the person and records the follow-ups): the hand-over names the Bapas.
+        errors["bapas"].append(_("A conditional release (PB, CB, CMB) is handed over to a Bapas."))
+    elif bapas is not None and (
         not isinstance(bapas, Facility) or bapas.kind != FacilityKind.BAPAS or not bapas.is_active
     ):
         # An active Bapas: the same set the release form offers.

@@ -478,12 +478,12 @@ def create_release(request: HttpRequest, payload: ReleaseIn) -> Status:
     if payload.bapas:
         bapas = Facility.objects.filter(code=payload.bapas, kind=FacilityKind.BAPAS).first()
         if bapas is None:
-            unknown["bapas"] = ["No Bapas has this code."]
+            unknown["bapas"] = [_("No Bapas has this code.")]
     officer = None
     if payload.probation_officer:
         officer = User.objects.filter(username=payload.probation_officer).first()
         if officer is None:
-            unknown["probation_officer"] = ["Choose a probation officer of the Bapas."]
+            unknown["probation_officer"] = [_("Choose a probation officer of the Bapas.")]
     try:
         if unknown:
             raise DjangoValidationError(unknown)

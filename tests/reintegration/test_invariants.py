@@ -110,3 +110,36 @@ def test_the_job_page_says_which_field_was_refused(client_for, application):
     assert any(m.lower().startswith("status:") for m in shown), shown
     application.refresh_from_db()
     assert application.status == "applied"
+
+
+@pytest.mark.parametrize("kind", ["pb", "cb", "cmb"])
+def test_a_conditional_release_is_handed_over_to_a_bapas(officer, person, kind):
+    # PB, CB and CMB are served outside under a Bapas's supervision: recorded with no
+    # Bapas, nobody would ever see the person's follow-ups but the facility.
+    with pytest.raises(ValidationError) as refused:
+        actions.record_release(
+            inmate=person,
+            by=officer,
+            values={"released_on": timezone.localdate(), "kind": kind},
+        )
+    assert set(refused.value.message_dict) == {"bapas"}
+    assert not Release.objects.filter(inmate=person).exists()
+
+
+def test_the_api_refuses_a_parole_with_no_bapas(client_for, person):
+    response = client_for("petugas.selong").post(
+        "/api/v1/releases",
+        {"inmate_id": person.pk, "released_on": timezone.localdate().isoformat(), "kind": "pb"},
+        content_type="application/json",
+    )
+    assert response.status_code == 422, response.content
+    assert "bapas" in response.json()["errors"]
+
+
+def test_an_end_of_sentence_release_needs_no_bapas(officer, person):
+    release = actions.record_release(
+        inmate=person,
+        by=officer,
+        values={"released_on": timezone.localdate(), "kind": "expiry"},
+    )
+    assert release.bapas is None

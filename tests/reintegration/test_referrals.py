@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import formats, timezone, translation
@@ -125,7 +125,7 @@ def test_a_childs_data_needs_a_guardians_consent(demo_world, dukcapil, officer):
         facility=Facility.objects.get(code="selong"),
         birth_date=timezone.localdate() - datetime.timedelta(days=16 * 365),
     )
-    with pytest.raises(Conflict):
+    with pytest.raises(ValidationError) as refused:
         actions.record_consent(
             inmate=child,
             partner=dukcapil,
@@ -133,6 +133,7 @@ def test_a_childs_data_needs_a_guardians_consent(demo_world, dukcapil, officer):
             given_on=timezone.localdate(),
             by=officer,
         )
+    assert set(refused.value.message_dict) == {"guardian_name"}
     consent = actions.record_consent(
         inmate=child,
         partner=dukcapil,
@@ -145,7 +146,7 @@ def test_a_childs_data_needs_a_guardians_consent(demo_world, dukcapil, officer):
 
 
 def test_another_lawful_basis_needs_its_reference(person, dukcapil, officer):
-    with pytest.raises(Conflict):
+    with pytest.raises(ValidationError) as refused:
         actions.record_consent(
             inmate=person,
             partner=dukcapil,
@@ -154,6 +155,30 @@ def test_another_lawful_basis_needs_its_reference(person, dukcapil, officer):
             given_on=timezone.localdate(),
             by=officer,
         )
+    assert set(refused.value.message_dict) == {"basis_reference"}
+
+
+def test_a_consent_without_a_purpose_is_a_field_error(person, dukcapil, officer):
+    with pytest.raises(ValidationError) as refused:
+        actions.record_consent(
+            inmate=person, partner=dukcapil, purpose="  ", given_on=timezone.localdate(), by=officer
+        )
+    assert set(refused.value.message_dict) == {"purpose"}
+
+
+def test_the_api_names_the_field_a_consent_rule_refuses(client_for, person):
+    response = client_for("petugas.selong").post(
+        f"/api/v1/inmates/{person.pk}/consents",
+        {
+            "partner": "dukcapil-lotim",
+            "purpose": "Adminduk",
+            "basis": "legal_obligation",
+            "given_on": timezone.localdate().isoformat(),
+        },
+        content_type="application/json",
+    )
+    assert response.status_code == 422, response.content
+    assert "basis_reference" in response.json()["errors"]
 
 
 def test_referral_workflow_by_side(person, dukcapil, officer):

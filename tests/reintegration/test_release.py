@@ -83,7 +83,13 @@ def test_release_ends_open_enrolments(officer, demo_world):
     )
     enrollment = program_actions.enroll(program=program, inmate=person, by=officer).enrollment
     actions.record_release(
-        inmate=person, by=officer, values={"released_on": timezone.localdate(), "kind": "pb"}
+        inmate=person,
+        by=officer,
+        values={
+            "released_on": timezone.localdate(),
+            "kind": "pb",
+            "bapas": Facility.objects.get(code="bapas-mataram"),
+        },
     )
     enrollment.refresh_from_db()
     assert enrollment.end_reason == "released"
