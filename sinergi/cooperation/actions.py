@@ -176,6 +176,8 @@ def request_problems(request: SupportRequest, *, checked: Collection[str] = ()) 
         assert agreement is not None
         if agreement.facility_id != facility_id:
             problems["agreement"] = _("This agreement is not one of this facility's.")
+        elif request.partner_id and not agreement.partners.filter(pk=request.partner_id).exists():
+            problems["agreement"] = _("The partner asked is not a party to this agreement.")
     if request.commitment_id and "commitment" not in checked:
         commitment = request.commitment
         assert commitment is not None
@@ -202,6 +204,14 @@ def create_request(*, facility: Any, values: Mapping[str, Any], by: User) -> Sup
         request.full_clean()
     except ValidationError as exc:
         errors = {f: list(m) for f, m in exc.message_dict.items()}
+    if "quantity" not in errors and request.quantity is not None and request.quantity <= 0:
+        errors["quantity"] = [_("Ask for more than zero.")]
+    if (
+        "needed_by" not in errors
+        and isinstance(request.needed_by, datetime.date)
+        and request.needed_by < facility.today()
+    ):
+        errors["needed_by"] = [_("This day is already past: when is the support needed?")]
     for field, message in request_problems(request, checked=errors).items():
         errors.setdefault(field, []).append(message)
     if errors:
@@ -344,6 +354,11 @@ def record_fulfilment(
     if request.status not in (R.ACCEPTED, R.PARTIALLY_ACCEPTED, R.IN_DELIVERY, R.FULFILLED):
         raise Conflict(
             _("Deliveries are recorded once the request is accepted."), code="not_accepted"
+        )
+    delivered_on = values.get("delivered_on")
+    if isinstance(delivered_on, datetime.date) and delivered_on > request.facility.today():
+        raise ValidationError(
+            {"delivered_on": [_("A delivery is recorded once it happened, not ahead of time.")]}
         )
     sessions = list(sessions)
     if any(s.program.facility_id != request.facility_id for s in sessions):

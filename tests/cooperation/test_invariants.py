@@ -60,7 +60,7 @@ def _post_request(client_for: Any, **fields: Any) -> Any:
         "title": "Instruktur las",
         "quantity": "40",
         "unit": "jam",
-        "needed_by": "2027-01-31",
+        "needed_by": (timezone.localdate() + datetime.timedelta(days=60)).isoformat(),
         "justification": "Kelas las",
         **fields,
     }
@@ -116,6 +116,63 @@ def test_the_api_refuses_an_agreement_of_another_facility(client_for):
     other = AgreementFactory(facility=Facility.objects.get(code="lobar"), partners=[_disnaker()])
     response = _post_request(client_for, agreement_id=other.pk)
     assert _refused_at(response, "agreement") == "This agreement is not one of this facility's."
+
+
+def test_the_api_refuses_an_agreement_the_partner_is_not_a_party_to(client_for):
+    # Selong's agreement with Dinas Pertanian backs no request to Disnaker.
+    pertanian = PartnerFactory(code="pertanian-lotim", region=_selong().region)
+    agreement = AgreementFactory(facility=_selong(), partners=[pertanian])
+    response = _post_request(client_for, agreement_id=agreement.pk)
+    assert _refused_at(response, "agreement") == (
+        "The partner asked is not a party to this agreement."
+    )
+
+
+def test_the_api_refuses_a_request_needed_by_a_day_already_past(client_for):
+    yesterday = _selong().today() - datetime.timedelta(days=1)
+    response = _post_request(client_for, needed_by=yesterday.isoformat())
+    assert "past" in _refused_at(response, "needed_by")
+
+
+def test_a_request_needed_today_is_accepted(client_for):
+    response = _post_request(client_for, needed_by=_selong().today().isoformat())
+    assert response.status_code == 201, response.content
+
+
+def test_a_request_for_nothing_is_refused_by_the_action():
+    with pytest.raises(ValidationError) as refused:
+        actions.create_request(
+            facility=_selong(),
+            values={
+                "partner": _disnaker(),
+                "kind": "instructor",
+                "title": "Instruktur las",
+                "quantity": Decimal(0),
+                "unit": "jam",
+                "needed_by": _selong().today() + datetime.timedelta(days=30),
+                "justification": "Kelas las",
+            },
+            by=_officer(),
+        )
+    assert set(refused.value.message_dict) == {"quantity"}
+
+
+def test_a_delivery_dated_after_today_is_refused(make_request):
+    request = make_request(status=RequestStatus.ACCEPTED, kind="equipment")
+    tomorrow = _selong().today() + datetime.timedelta(days=1)
+    with pytest.raises(ValidationError) as refused:
+        actions.record_fulfilment(
+            request=request,
+            values={
+                "description": "Mesin las",
+                "delivered_on": tomorrow,
+                "quantity": Decimal(1),
+                "unit": "unit",
+            },
+            by=User.objects.get(username="mitra.disnaker"),
+        )
+    assert set(refused.value.message_dict) == {"delivered_on"}
+    assert not request.fulfilments.exists()
 
 
 def _commitment(agreement: Agreement, partner: Partner | None) -> Commitment:
@@ -179,7 +236,7 @@ def test_the_request_page_shows_the_actions_refusal_at_the_field(client_for):
             "title": "Instruktur las",
             "quantity": "40",
             "unit": "jam",
-            "needed_by": "2027-01-31",
+            "needed_by": (timezone.localdate() + datetime.timedelta(days=60)).isoformat(),
             "justification": "Kelas las",
             "agreement": first.pk,
             "commitment": _commitment(second, _disnaker()).pk,
