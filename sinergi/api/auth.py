@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest
 from ninja.errors import HttpError
 from ninja.security import HttpBearer
@@ -31,7 +32,18 @@ class BearerToken(HttpBearer):
 
 
 class BrowserSession(SessionAuth):
-    """The logged-in browser session (CSRF-checked), refused while required MFA is missing."""
+    """The logged-in browser session (CSRF-checked), refused while required MFA is missing.
+
+    The CSRF check guards a session: a request that carries a token (valid or not) or no
+    session cookie at all has no session to forge, and is answered 401 by the token
+    check ("authentication required"), not 403 "CSRF check failed"."""
+
+    def _get_key(self, request: HttpRequest) -> str | None:
+        if "Authorization" in request.headers:
+            return None
+        if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+            return None
+        return super()._get_key(request)
 
     def authenticate(self, request: HttpRequest, key: str | None) -> Any:
         if "Authorization" in request.headers:

@@ -79,6 +79,32 @@ def test_no_credentials_answers_401(client, db):
     assert client.get("/api/v1/me").status_code == 401
 
 
+def test_a_write_with_a_wrong_token_answers_401_not_a_csrf_refusal(demo_world):
+    # A script whose token expired must hear "authentication required", not "CSRF".
+    client = Client(enforce_csrf_checks=True)
+    response = client.post(
+        "/api/v1/support-requests",
+        {"title": "x"},
+        content_type="application/json",
+        **_bearer("sng_not-a-real-token"),
+    )
+    assert response.status_code == 401, response.content
+    assert response.json()["code"] == "not_authenticated"
+
+
+def test_a_write_with_no_credentials_answers_401(db):
+    client = Client(enforce_csrf_checks=True)
+    response = client.post("/api/v1/support-requests", {}, content_type="application/json")
+    assert response.status_code == 401, response.content
+
+
+def test_a_signed_in_session_still_needs_the_csrf_token_to_write(demo_world, user):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(user("petugas.selong"))
+    response = client.post("/api/v1/support-requests", {}, content_type="application/json")
+    assert response.status_code == 403, response.content
+
+
 def test_token_of_deactivated_user_answers_401(demo_world, client, user):
     token = _create_token("petugas.selong")
     officer = user("petugas.selong")
