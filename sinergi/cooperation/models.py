@@ -359,6 +359,13 @@ class RequestEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.request_id} {self.to_status or 'comment'}"
 
+    @property
+    def to_status_label(self) -> str:
+        """The status the request moved to, in the reader's language ("Accepted")."""
+        if self.to_status in RequestStatus.values:
+            return str(RequestStatus(self.to_status).label)
+        return self.to_status
+
 
 class Fulfilment(TimeStampedModel):
     partner = models.ForeignKey(
