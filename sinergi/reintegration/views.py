@@ -380,7 +380,11 @@ def release(request: AuthenticatedHttpRequest, inmate_pk: int) -> HttpResponse:
     officers = actions.probation_officers(bapas)
     errors: list[str] = []
     field_errors: dict[str, list[str]] = {}
-    if request.method == "POST":
+    # Without JavaScript, "show its probation officers" posts the form back (a GET would
+    # put the CSRF token in the address) and the page is shown again with that Bapas's
+    # officers, nothing recorded.
+    choosing_bapas = request.method == "POST" and "show_officers" in request.POST
+    if request.method == "POST" and not choosing_bapas:
         form.is_valid()
         field_errors = _form_errors(form)
         data = form.cleaned_data

@@ -129,6 +129,24 @@ def test_the_release_page_refuses_and_does_not_offer_an_officer_of_another_bapas
     assert not Release.objects.filter(inmate=person).exists()
 
 
+def test_without_javascript_choosing_a_bapas_posts_back_and_records_nothing(client_for, person):
+    """The no-JavaScript "show its probation officers" button posts the form back (a GET
+    put the CSRF token in the address) and shows the chosen Bapas's officers."""
+    client = client_for("petugas.selong")
+    mataram = Facility.objects.get(code="bapas-mataram")
+    form = client.get(f"/reintegration/inmates/{person.pk}/release/").content.decode()
+    assert 'formmethod="get"' not in form
+    assert 'name="show_officers"' in form
+    page = client.post(
+        f"/reintegration/inmates/{person.pk}/release/",
+        {"released_on": "2026-06-01", "kind": "pb", "bapas": mataram.pk, "show_officers": "1"},
+    )
+    assert page.status_code == 200
+    assert {o.username for o in page.context["officers"]} == {"pk.bapas"}
+    assert page.context["field_errors"] == {}
+    assert not Release.objects.filter(inmate=person).exists()
+
+
 def test_an_officer_named_on_an_older_release_of_another_bapas_reaches_nothing(
     client_for, person, other_bapas
 ):
