@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime
 import itertools
+import json
 from collections.abc import Iterator
 
 from django.contrib.auth.decorators import login_required
@@ -159,7 +160,10 @@ def audit_csv(request: HttpRequest) -> StreamingHttpResponse:
                     e.target_id,
                     e.target_repr,
                     audit.facility_code(e.facility_id, codes),
-                    e.changes,
+                    # JSON, as stored: a spreadsheet or a script reads it back.
+                    json.dumps(e.changes, ensure_ascii=False, sort_keys=True, default=str)
+                    if e.changes
+                    else "",
                     e.request_id,
                     e.ip_address or "",
                 ]

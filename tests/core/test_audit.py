@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 
 import pytest
 from django.db import connection
@@ -78,6 +79,23 @@ def test_audit_csv_export_has_the_filtered_rows(client_for, events):
     rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
     assert rows[0][:3] == ["time", "user", "action"]
     assert [r[1] for r in rows[1:]] == ["petugas.selong"]
+
+
+def test_the_audit_csv_writes_changes_as_json(client_for, user):
+    selong = Facility.objects.get(code="selong")
+    audit.record(
+        "inmate.update",
+        by=user("petugas.selong"),
+        target=selong,
+        facility=selong,
+        changes={"status": ["in_custody", "released"], "note": 'Kakak\'s "rumah"'},
+    )
+    response = client_for("kalapas.selong").get("/audit/export.csv?action=inmate.update")
+    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert json.loads(rows[0]["changes"]) == {
+        "status": ["in_custody", "released"],
+        "note": 'Kakak\'s "rumah"',
+    }
 
 
 def test_audit_event_records_request_id_and_address(client_for):
