@@ -4,8 +4,6 @@ allow: the page and the API ask the same rule, but an action called from anywher
 
 from __future__ import annotations
 
-import datetime
-
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -13,28 +11,13 @@ from django.utils import timezone
 
 from sinergi.accounts.models import User
 from sinergi.core.models import AuditEvent
-from sinergi.orgs.models import Facility, Partner
+from sinergi.orgs.models import Partner
 from sinergi.reintegration import actions
 from sinergi.reintegration.models import JobApplication, JobOpening
-from tests.inmates.factories import make_inmate
 
 pytestmark = pytest.mark.django_db
 
 OUTSIDERS = ["petugas.lobar", "wali.selong", "kanwil.ntb", "mitra.dukcapil", "pk.bapas"]
-
-
-@pytest.fixture
-def officer(demo_world):
-    return User.objects.get(username="petugas.selong")
-
-
-@pytest.fixture
-def person(demo_world):
-    return make_inmate(
-        facility=Facility.objects.get(code="selong"),
-        detention_start=datetime.date(2024, 6, 1),
-        term_years=2,
-    )
 
 
 @pytest.fixture

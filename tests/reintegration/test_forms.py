@@ -17,15 +17,6 @@ from tests.inmates.factories import make_inmate
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def person(demo_world):
-    return make_inmate(
-        facility=Facility.objects.get(code="selong"),
-        detention_start=datetime.date(2024, 6, 1),
-        term_years=2,
-    )
-
-
 @pytest.mark.parametrize("text", ["not-a-date", "2026-02-30", "01/06/2026"])
 @pytest.mark.parametrize(
     ("form_class", "field", "others"),

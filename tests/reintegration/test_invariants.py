@@ -3,8 +3,6 @@ and the admin give the same answer: a field error (422 in the API) naming the fi
 
 from __future__ import annotations
 
-import datetime
-
 import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -13,23 +11,8 @@ from sinergi.accounts.models import User
 from sinergi.orgs.models import Facility, Partner
 from sinergi.reintegration import actions
 from sinergi.reintegration.models import JobApplication, JobOpening, Release
-from tests.inmates.factories import make_inmate
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def officer(demo_world):
-    return User.objects.get(username="petugas.selong")
-
-
-@pytest.fixture
-def person(demo_world):
-    return make_inmate(
-        facility=Facility.objects.get(code="selong"),
-        detention_start=datetime.date(2024, 6, 1),
-        term_years=2,
-    )
 
 
 @pytest.fixture

@@ -22,11 +22,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def officer(demo_world):
-    return User.objects.get(username="petugas.selong")
-
-
-@pytest.fixture
 def dukcapil(demo_world):
     return Partner.objects.get(code="dukcapil-lotim")
 

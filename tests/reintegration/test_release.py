@@ -20,11 +20,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def officer(demo_world):
-    return User.objects.get(username="petugas.selong")
-
-
-@pytest.fixture
 def released(officer):
     person = make_inmate(
         facility=Facility.objects.get(code="selong"),

@@ -19,15 +19,6 @@ from tests.inmates.factories import make_inmate
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def person(demo_world):
-    return make_inmate(
-        facility=Facility.objects.get(code="selong"),
-        detention_start=datetime.date(2024, 6, 1),
-        term_years=2,
-    )
-
-
 def _release(person, *, bapas):
     officer = User.objects.get(username="petugas.selong")
     return actions.record_release(
