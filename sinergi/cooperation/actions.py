@@ -386,10 +386,7 @@ def record_fulfilment(
         recorded_by=by,
         **values,
     )
-    try:
-        fulfilment.full_clean()
-    except ValidationError as exc:
-        raise Conflict("; ".join(exc.messages), code="invalid") from None
+    fulfilment.full_clean()  # a field error (422 in the API), shown at the field
     fulfilment.save()
     if sessions:
         if (

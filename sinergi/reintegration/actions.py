@@ -12,7 +12,7 @@ import datetime
 from collections.abc import Mapping
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -408,6 +408,8 @@ def transition_referral(
 ) -> Referral:
     referral = Referral.objects.select_for_update().select_related("inmate").get(pk=referral.pk)
     mine = referral_sides(by, referral)
+    if not mine:
+        raise PermissionDenied(_("Only the facility and the partner of a referral move it."))
     allowed = [
         t for (s, t), who in REFERRAL_TRANSITIONS.items() if s == referral.status and who & mine
     ]
@@ -418,9 +420,8 @@ def transition_referral(
             code="invalid_transition",
         )
     if to == RS.COMPLETED and outcome not in Outcome.values:
-        raise Conflict(
-            _("Record the outcome: achieved, partly achieved or not achieved."),
-            code="outcome_required",
+        raise ValidationError(
+            {"outcome": [_("Record the outcome: achieved, partly achieved or not achieved.")]}
         )
     previous = referral.status
     referral.status = to

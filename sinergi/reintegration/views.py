@@ -359,8 +359,8 @@ def referral_transition(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
             note=data.get("note", ""),
             by=request.user,
         )
-    except Conflict as exc:
-        messages.error(request, exc.detail)
+    except (Conflict, PermissionDenied, ValidationError) as exc:
+        _refused(request, exc)
     else:
         messages.success(request, _("Status changed."))
     return redirect(referral)

@@ -176,6 +176,21 @@ def test_the_api_names_the_field_a_consent_rule_refuses(client_for, person):
     assert "basis_reference" in response.json()["errors"]
 
 
+def test_someone_with_no_side_in_a_referral_is_refused_not_told_of_a_conflict(
+    person, dukcapil, officer
+):
+    actions.record_consent(
+        inmate=person, partner=dukcapil, purpose="e-KTP", given_on=timezone.localdate(), by=officer
+    )
+    referral = actions.refer(
+        inmate=person, partner=dukcapil, purpose="e-KTP", contact="x", by=officer
+    )
+    with pytest.raises(PermissionDenied):
+        actions.transition_referral(
+            referral=referral, to="accepted", by=User.objects.get(username="mitra.disnaker")
+        )
+
+
 def test_referral_workflow_by_side(person, dukcapil, officer):
     actions.record_consent(
         inmate=person, partner=dukcapil, purpose="e-KTP", given_on=timezone.localdate(), by=officer
@@ -187,8 +202,9 @@ def test_referral_workflow_by_side(person, dukcapil, officer):
     with pytest.raises(Conflict):
         actions.transition_referral(referral=referral, to="accepted", by=officer)
     actions.transition_referral(referral=referral, to="accepted", by=partner_user)
-    with pytest.raises(Conflict):
+    with pytest.raises(ValidationError) as refused:
         actions.transition_referral(referral=referral, to="completed", by=partner_user)
+    assert set(refused.value.message_dict) == {"outcome"}
     actions.transition_referral(
         referral=referral, to="completed", outcome="achieved", note="KTP terbit", by=partner_user
     )
@@ -366,3 +382,29 @@ def test_the_worklist_says_when_it_changed_the_days_asked_for(client_for, person
         f"Days ahead is a whole number from 1 to 730: showing {shown}." in response.content.decode()
     )
     assert said == (asked != str(shown))
+
+
+def test_the_page_says_a_completed_referral_needs_its_outcome(
+    client_for, person, dukcapil, officer
+):
+    actions.record_consent(
+        inmate=person, partner=dukcapil, purpose="e-KTP", given_on=timezone.localdate(), by=officer
+    )
+    referral = actions.refer(
+        inmate=person, partner=dukcapil, purpose="e-KTP", contact="x", by=officer
+    )
+    partner = client_for("mitra.dukcapil")
+    actions.transition_referral(
+        referral=referral, to="accepted", by=User.objects.get(username="mitra.dukcapil")
+    )
+    response = partner.post(
+        f"/reintegration/referrals/{referral.pk}/status/",
+        {"to": "completed"},
+        follow=True,
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert response.status_code == 200
+    shown = " ".join(str(m) for m in response.context["messages"])
+    assert "Record the outcome" in shown
+    referral.refresh_from_db()
+    assert referral.status == "accepted"
