@@ -150,15 +150,6 @@ def full_demo_live(demo_live: Any, tmp_path_factory: Any) -> Any:
         _FULL_DEMO_SNAPSHOTS.clear()
         _FULL_DEMO_SNAPSHOTS[day] = (copy, files)
     return demo_live
-    day = _demo_day()
-    out = io.StringIO()
-    for _name, seed in seeders():
-        seed(out)
-    if database is not None:
-        _FULL_DEMO_SNAPSHOTS.clear()
-        _FULL_DEMO_SNAPSHOTS[day] = copy = sqlite3.connect(":memory:", check_same_thread=False)
-        database.backup(copy)
-    return demo_live
 
 
 @pytest.fixture
