@@ -68,3 +68,17 @@ def next_month_day(on_or_after: date, month: int, day: int) -> date:
     if candidate < on_or_after:
         candidate = _clamped(on_or_after.year + 1, month, day)
     return candidate
+
+
+def add_months(start: date, months: int, convention: str) -> date:
+    """``start`` + ``months``: calendar months, or 30 days each (``"thirty_day"``)."""
+    if convention == "thirty_day":
+        return start + timedelta(days=30 * months)
+    return add_calendar(start, months=months)
+
+
+def length_in_days(start: date, years: int, months: int, days: int, convention: str) -> int:
+    """The days of a length from ``start``: calendar, or 360-day years and 30-day months."""
+    if convention == "thirty_day":
+        return years * 360 + months * 30 + days
+    return (add_calendar(start, years, months, days) - start).days

@@ -85,6 +85,8 @@ class ExplanationLine:
     code: str
     template: str
     params: tuple[tuple[str, ParamValue], ...] = ()
+    basis: str = ""
+    """The legal basis of the line (``Pasal 82 Permenkumham 3/2018``), or empty."""
 
     @property
     def values(self) -> dict[str, ParamValue]:
@@ -92,13 +94,14 @@ class ExplanationLine:
         return dict(self.params)
 
     def render(self) -> str:
-        """The line in English."""
-        return self.template.format(**{k: render_value(v) for k, v in self.params})
+        """The line in English, with its legal basis in brackets."""
+        text = self.template.format(**{k: render_value(v) for k, v in self.params})
+        return f"{text} [{self.basis}]" if self.basis else text
 
     def __str__(self) -> str:
         return self.render()
 
 
-def line(code: str, template: str, **params: ParamValue) -> ExplanationLine:
-    """Build an :class:`ExplanationLine` from keyword parameters."""
-    return ExplanationLine(code=code, template=template, params=tuple(params.items()))
+def line(code: str, template: str, *, basis: str = "", **params: ParamValue) -> ExplanationLine:
+    """Build an :class:`ExplanationLine` from keyword parameters and its legal basis."""
+    return ExplanationLine(code=code, template=template, params=tuple(params.items()), basis=basis)

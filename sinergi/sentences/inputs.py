@@ -11,7 +11,10 @@ from .explain import Length, phrase
 
 __all__ = [
     "CrimeCategory",
+    "DetentionKind",
+    "DetentionPeriod",
     "DisciplinaryPeriod",
+    "RemissionGrant",
     "SentenceInput",
     "SentenceInputError",
     "Term",
@@ -164,6 +167,67 @@ class DisciplinaryPeriod:
         """True when ``day`` falls within the punishment (both ends included)."""
         return self.start_date <= day and (self.end_date is None or day <= self.end_date)
 
+    def overlaps(self, first: date, last: date) -> bool:
+        """True when the punishment falls at least partly within ``first``..``last``."""
+        return self.start_date <= last and (self.end_date is None or self.end_date >= first)
+
+
+class DetentionKind(StrEnum):
+    """The kind of a detention period before the current one (KUHAP Pasal 22)."""
+
+    RUTAN = "rutan"
+    """Detention in a rutan (or police cell): counts in full."""
+    HOUSE = "house"
+    """House detention (tahanan rumah): counts 1/3."""
+    CITY = "city"
+    """City detention (tahanan kota): counts 1/5."""
+
+
+@dataclass(frozen=True)
+class DetentionPeriod:
+    """A detention period that ended before the current detention start.
+
+    Both ends are days in detention (a period from 1 to 31 January is 31 days).
+    """
+
+    start_date: date
+    end_date: date
+    kind: DetentionKind = DetentionKind.RUTAN
+
+    def __post_init__(self) -> None:
+        _check_date("start_date", self.start_date)
+        _check_date("end_date", self.end_date)
+        if self.end_date < self.start_date:
+            raise SentenceInputError(
+                "end_date",
+                f"the end {self.end_date.isoformat()} is before the start "
+                f"{self.start_date.isoformat()}",
+            )
+        kind: object = self.kind
+        if not isinstance(kind, DetentionKind):
+            if not isinstance(kind, str) or kind not in {k.value for k in DetentionKind}:
+                raise SentenceInputError("kind", f"unknown kind of detention {kind!r}")
+            object.__setattr__(self, "kind", DetentionKind(kind))
+
+    @property
+    def days(self) -> int:
+        """Days in this period, both ends included."""
+        return (self.end_date - self.start_date).days + 1
+
+
+@dataclass(frozen=True)
+class RemissionGrant:
+    """A remisi actually received: its date, its length in days and its kind
+    (``umum``, ``khusus``, ``dasawarsa``, ``tambahan``, ``humanitarian``, ``pmp``)."""
+
+    granted_on: date
+    days: int
+    kind: str = "umum"
+
+    def __post_init__(self) -> None:
+        _check_date("granted_on", self.granted_on)
+        _check_int("days", self.days)
+
 
 @dataclass(frozen=True)
 class SentenceInput:
@@ -187,6 +251,30 @@ class SentenceInput:
     deradicalisation_completed: bool | None = None
     nkri_pledge_signed: bool | None = None
     last_remission_days: int | None = None
+    verdict_date: date | None = None
+    """The date the verdict became final: chooses the rule set (else the detention start)."""
+    remissions: Sequence[RemissionGrant] = ()
+    """Remisi received with their dates; ``remission_days`` is the total (0: their sum)."""
+    earlier_detention: Sequence[DetentionPeriod] = ()
+    """Detention periods that ended before ``detention_start`` (credited)."""
+    consecutive_terms: Sequence[Term] = ()
+    """Further fixed terms served one after the other with ``term``: counted as one."""
+    commuted_on: date | None = None
+    """A life or death sentence commuted to the fixed ``term`` on this date."""
+    fine_substitute_days: int = 0
+    """The substitute term (subsider) for the fine, served when ``fine_paid`` is False."""
+    restitution_substitute_days: int = 0
+    """The substitute term for uang pengganti, served when ``restitution_paid`` is False."""
+    justice_collaborator: bool | None = None
+    """Justice-collaborator status (PP 99/2012 until 28 Oct 2021; remisi tambahan)."""
+    sentenced_as_child: bool = False
+    """The court sentenced the person as a child (Anak), or they are held in an LPKA."""
+    age_at_offence: int | None = None
+    """Age at the offence: under 18 makes the children's rules apply."""
+    birth_date: date | None = None
+    """For humanitarian remisi (over 70)."""
+    chronic_illness: bool | None = None
+    """For humanitarian remisi."""
 
     def __post_init__(self) -> None:
         _check_date("detention_start", self.detention_start)
@@ -219,3 +307,81 @@ class SentenceInput:
             "nkri_pledge_signed",
         ):
             _check_optional_bool(name, getattr(self, name))
+        for name in ("verdict_date", "commuted_on", "birth_date"):
+            value = getattr(self, name)
+            if value is not None:
+                _check_date(name, value)
+        _check_optional_bool("justice_collaborator", self.justice_collaborator)
+        _check_optional_bool("chronic_illness", self.chronic_illness)
+        if not isinstance(self.sentenced_as_child, bool):
+            raise SentenceInputError("sentenced_as_child", "must be true or false")
+        if self.age_at_offence is not None:
+            _check_int("age_at_offence", self.age_at_offence)
+        _check_int("fine_substitute_days", self.fine_substitute_days)
+        _check_int("restitution_substitute_days", self.restitution_substitute_days)
+        self._freeze("remissions", RemissionGrant)
+        self._freeze("earlier_detention", DetentionPeriod)
+        self._freeze("consecutive_terms", Term)
+        for index, extra in enumerate(self.consecutive_terms):
+            if not extra.is_fixed or not self.term.is_fixed:
+                raise SentenceInputError(
+                    f"consecutive_terms[{index}]",
+                    "only fixed terms can be served one after another",
+                )
+        granted = sum(grant.days for grant in self.remissions)
+        if self.remissions and self.remission_days == 0:
+            object.__setattr__(self, "remission_days", granted)
+        elif granted > self.remission_days:
+            raise SentenceInputError(
+                "remissions",
+                f"the remisi listed ({granted} days) is more than the total "
+                f"({self.remission_days} days)",
+            )
+        periods = sorted(self.earlier_detention, key=lambda p: p.start_date)
+        for index, period in enumerate(periods):
+            if period.end_date >= self.detention_start:
+                raise SentenceInputError(
+                    f"earlier_detention[{index}].end_date",
+                    "an earlier detention period must end before the detention start",
+                )
+            if index and period.start_date <= periods[index - 1].end_date:
+                raise SentenceInputError(
+                    f"earlier_detention[{index}].start_date", "detention periods overlap"
+                )
+        object.__setattr__(self, "earlier_detention", tuple(periods))
+        if self.commuted_on is not None:
+            if not self.term.is_fixed:
+                raise SentenceInputError(
+                    "commuted_on", "a commuted sentence is the fixed term it was commuted to"
+                )
+            if self.commuted_on < self.detention_start:
+                raise SentenceInputError(
+                    "commuted_on", "the commutation cannot be before the detention start"
+                )
+
+    def _freeze(self, name: str, kind: type) -> None:
+        value = getattr(self, name)
+        if isinstance(value, str | bytes):
+            raise SentenceInputError(name, "must be a sequence")
+        for index, item in enumerate(value):
+            if not isinstance(item, kind):
+                raise SentenceInputError(f"{name}[{index}]", f"must be a {kind.__name__}")
+        object.__setattr__(self, name, tuple(value))
+
+    @property
+    def is_child(self) -> bool:
+        """The children's rules apply (sentenced as a child, or under 18 at the offence)."""
+        return self.sentenced_as_child or (
+            self.age_at_offence is not None and self.age_at_offence < 18
+        )
+
+    @property
+    def combined_term(self) -> Term:
+        """``term`` and the consecutive terms as one fixed term (parts added)."""
+        if not self.consecutive_terms:
+            return self.term
+        return Term.fixed(
+            self.term.years + sum(t.years for t in self.consecutive_terms),
+            self.term.months + sum(t.months for t in self.consecutive_terms),
+            self.term.days + sum(t.days for t in self.consecutive_terms),
+        )

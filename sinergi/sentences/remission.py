@@ -1,21 +1,29 @@
 """Remisi due on the next 17 August (umum) and the next religious holiday (khusus).
 
 Tables and conditions from Keppres 174/1999 as summarised in DOMAIN.md; parameters in
-:class:`sinergi.sentences.rules.RuleSet`. Conventions:
+:class:`sinergi.sentences.rules.RuleSet`, the set being the one in force on the remisi
+day (PP 28/2006 keeps the special crimes it governs). Conventions:
 
-* Remisi needs **more than** 6 months served on the remisi day, counted from detention
-  (the day must be after detention start + 6 calendar months). In year 1 the larger
-  amount applies when at least 12 months have been served on that day.
-* None with a Register F entry active on the remisi day, none for life or death
-  sentences, none when the person is free (expiry after remisi) on or before that day,
-  none while on CMB or during a fine-substitute term (inputs ``on_cmb`` and
-  ``serving_fine_substitute``; ``None`` = unknown, listed as still to verify).
-* Year counting: ``previous_remission_years + 1`` when given (one count shared by umum
-  and khusus); otherwise 1 + the number of earlier occasions after detention start with
-  more than 6 months served and no active Register F entry. Earlier 17 Augusts are
-  exact; earlier religious holidays are assumed to fall on the same calendar day as the
-  given one (Idul Fitri moves about 11 days a year, so pass
-  ``previous_remission_years`` when it matters).
+* Remisi needs **more than** 6 months served on the remisi day, in 30-day months (more
+  than 180 days), counted from the detention start, or from the last detention when it
+  was interrupted (Keppres 174/1999 Pasal 7). In year 1 the larger amount applies when at
+  least 12 months (360 days) have been served. Children get pengurangan masa pidana
+  (PMP) after more than 3 months. Special crimes under PP 28/2006: after 1/3 served.
+* None with a Register F punishment in the 6 months before the remisi day, none for life
+  or death sentences, none when the person is free (expiry after remisi) on or before that
+  day, none while serving the substitute term of an unpaid fine (derived from the
+  sentence, or the ``serving_fine_substitute`` input) or on CMB (``on_cmb``; ``None`` =
+  unknown, listed as still to verify). Special crimes need their conditions (fine and
+  uang pengganti paid; deradicalisation and the NKRI pledge; justice-collaborator status
+  for remisi days up to 27 Oct 2021): a condition not met blocks the remisi and the
+  reason names it.
+* Year counting: ``previous_remission_years + 1`` when given; otherwise from the remisi
+  actually recorded (1 + the remisi of the same kind granted before the day). Only when
+  the person has nothing recorded but an SDP total is the year derived from the calendar
+  (earlier occasions with more than 6 months served), and the sheet says it is assumed.
+* Remisi dasawarsa on every tenth 17 August (2025, 2035): 1/12 of the term (30-day
+  days), at most 3 months. Humanitarian remisi (Permenkumham 16/2023): who may be
+  proposed is said, its amount is not computed.
 * Religious holidays other than Natal (25 December) have no fixed date: the caller
   supplies the date.
 * "RK II": when the remisi brings the expiry to the remisi day or earlier, the person
@@ -30,11 +38,18 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from .dates import add_calendar, next_month_day
-from .engine import expiry_dates
+from .dates import add_calendar, fraction_of_days, next_month_day
+from .engine import (
+    KEPPRES_7,
+    _at_most,
+    is_special_crime,
+    select_rule_set,
+    sentence_facts,
+    special_condition_lines,
+)
 from .explain import ExplanationLine, line, phrase
 from .inputs import SentenceInput, SentenceInputError
-from .rules import DEFAULT_RULE_SET, RemissionAmount, RemissionTable, RuleSet
+from .rules import RemissionAmount, RemissionTable, RuleSet, rule_set_for
 
 __all__ = [
     "NextRemissions",
@@ -77,6 +92,8 @@ class RemissionExtra(StrEnum):
     """Service to the state: 1/2 of the remisi umum."""
     PEMUKA = "pemuka"
     """Acting as pemuka: 1/3 of the remisi umum."""
+    JUSTICE_COLLABORATOR = "justice_collaborator"
+    """Justice collaborator (Pasal 35A, 7/2022): 1/2 of the remisi umum."""
 
 
 @dataclass(frozen=True)
@@ -95,6 +112,10 @@ class RemissionDue:
     days: int = 0
     total_days: int = 0
     tambahan_days: int = 0
+    dasawarsa_days: int = 0
+    humanitarian_grounds: list[str] = field(default_factory=list)
+    blocked: bool = False
+    """A special-crime condition is not met (``reason`` says which)."""
     frees_on_the_day: bool = False
     reason: ExplanationLine | None = None
     missing_conditions: list[str] = field(default_factory=list)
@@ -113,6 +134,9 @@ class RemissionDue:
             "days": self.days,
             "total_days": self.total_days,
             "tambahan_days": self.tambahan_days,
+            "dasawarsa_days": self.dasawarsa_days,
+            "humanitarian_grounds": list(self.humanitarian_grounds),
+            "blocked": self.blocked,
             "frees_on_the_day": self.frees_on_the_day,
             "reason": None if self.reason is None else str(self.reason),
             "missing_conditions": list(self.missing_conditions),
@@ -156,11 +180,32 @@ def _none(
     )
 
 
+def _rule_set_on(sentence: SentenceInput, on: date) -> RuleSet:
+    """The rule set for a remisi on ``on``: PP 28/2006 keeps the special crimes it
+    governs (verdict before 12 Nov 2012); otherwise the set in force on the remisi day."""
+    own = select_rule_set(sentence)
+    if own.special_remission_after_one_third and is_special_crime(sentence, own):
+        return own
+    return rule_set_for(on)
+
+
+def _served_days_needed(sentence: SentenceInput, rule_set: RuleSet) -> int:
+    months = (
+        rule_set.child_remission_min_served_months
+        if sentence.is_child
+        else rule_set.remission_min_served_months
+    )
+    return months * rule_set.remission_month_days
+
+
 def _qualifies(sentence: SentenceInput, on: date, rule_set: RuleSet) -> bool:
-    minimum = add_calendar(sentence.detention_start, months=rule_set.remission_min_served_months)
-    if on <= minimum:
+    facts = sentence_facts(sentence, rule_set)
+    if facts is None:
         return False
-    return not any(r.is_active_on(on) for r in sentence.disciplinary_records)
+    if (on - facts.remission_from).days <= _served_days_needed(sentence, rule_set):
+        return False
+    window_start = add_calendar(on, months=-rule_set.remission_register_f_window_months)
+    return not any(r.overlaps(window_start, on) for r in sentence.disciplinary_records)
 
 
 def _earlier_occasions(sentence: SentenceInput, on: date) -> list[date]:
@@ -180,6 +225,56 @@ def _earlier_occasions(sentence: SentenceInput, on: date) -> list[date]:
     return found
 
 
+def _year_of(
+    sentence: SentenceInput,
+    kind: RemissionKind,
+    on: date,
+    previous_remission_years: int | None,
+    rule_set: RuleSet,
+    lines: list[ExplanationLine],
+) -> int:
+    if previous_remission_years is not None:
+        year = previous_remission_years + 1
+        lines.append(
+            line(
+                "remisi.year.given",
+                "Year of remisi: {year} ({previous} earlier years given)",
+                year=year,
+                previous=previous_remission_years,
+            )
+        )
+        return year
+    if sentence.remissions or sentence.remission_days == 0:
+        earlier = [g for g in sentence.remissions if g.kind == kind.value and g.granted_on < on]
+        year = len(earlier) + 1
+        lines.append(
+            line(
+                "remisi.year.recorded",
+                "Year of remisi: {year} ({count} remisi {kind} recorded before {date})",
+                basis="Pasal 4, 5 Keppres 174/1999",
+                year=year,
+                count=len(earlier),
+                kind=kind.value,
+                date=on,
+            )
+        )
+        return year
+    occasions = [d for d in _earlier_occasions(sentence, on) if _qualifies(sentence, d, rule_set)]
+    year = len(occasions) + 1
+    lines.append(
+        line(
+            "remisi.year.derived",
+            "Year of remisi: {year} (derived: {count} earlier occasions after detention start "
+            "with more than {months} months served and no Register F; assumed granted each "
+            "time, because only the total from SDP is recorded)",
+            year=year,
+            count=len(occasions),
+            months=rule_set.remission_min_served_months,
+        )
+    )
+    return year
+
+
 def _remission_on(
     sentence: SentenceInput,
     kind: RemissionKind,
@@ -190,23 +285,35 @@ def _remission_on(
     tambahan: RemissionExtra | None,
     on_cmb: bool | None,
     serving_fine_substitute: bool | None,
-    rule_set: RuleSet,
+    rule_set: RuleSet | None,
 ) -> RemissionDue:
     lines = [occasion]
-    dates = expiry_dates(sentence)
-    if dates is None:
+    rule_set = rule_set or _rule_set_on(sentence, on)
+    child = sentence.is_child
+    name = phrase("pengurangan masa pidana (PMP)") if child else phrase("remisi")
+    lines.append(
+        line(
+            "remisi.rule_set",
+            "Rule set on {date}: {title}",
+            date=on,
+            title=rule_set.title or rule_set.name,
+        )
+    )
+    facts = sentence_facts(sentence, rule_set)
+    if facts is None:
         return _none(
             kind,
             on,
             line(
                 "remisi.no_fixed_term",
                 "No remisi: a {term} sentence gets no remisi unless commuted to a fixed term",
+                basis="Pasal 10 UU 22/2022",
                 term=sentence.term.sheet_value,
             ),
             lines,
         )
-    _expiry, release = dates
-    start = sentence.detention_start
+    release = facts.expiry_after_remission
+    start = facts.remission_from
     if on < start:
         return _none(
             kind,
@@ -219,7 +326,7 @@ def _remission_on(
             ),
             lines,
         )
-    if release <= on:
+    if facts.release_date <= on or (release <= on and not facts.substitute_days):
         return _none(
             kind,
             on,
@@ -231,50 +338,106 @@ def _remission_on(
             ),
             lines,
         )
-    minimum = add_calendar(start, months=rule_set.remission_min_served_months)
-    if on <= minimum:
+    if release <= on:
+        return _none(
+            kind,
+            on,
+            line(
+                "remisi.excluded",
+                "No remisi: the person is {label}",
+                label=EXCLUSION_LABELS["serving_fine_substitute"],
+            ),
+            lines,
+        )
+    needed = _served_days_needed(sentence, rule_set)
+    served = (on - start).days
+    months = needed // rule_set.remission_month_days
+    if served <= needed:
         return _none(
             kind,
             on,
             line(
                 "remisi.too_early",
-                "No remisi: more than {months} months must be served on {date} (counted from "
-                "detention start {start}, i.e. after {minimum})",
-                months=rule_set.remission_min_served_months,
+                "No {name}: more than {months} months ({needed} days, 30-day months) must be "
+                "served on {date}; counted from {start}: {served} days",
+                basis=KEPPRES_7,
+                name=name,
+                months=months,
+                needed=needed,
                 date=on,
                 start=start,
-                minimum=minimum,
+                served=served,
             ),
             lines,
         )
     lines.append(
         line(
             "remisi.served",
-            "Served more than {months} months on {date} (after {minimum}): yes",
-            months=rule_set.remission_min_served_months,
+            "Served more than {months} months on {date}: {served} days from {start}, more "
+            "than {needed}: yes",
+            basis=KEPPRES_7,
+            months=months,
             date=on,
-            minimum=minimum,
+            served=served,
+            start=start,
+            needed=needed,
         )
     )
-    active = [r for r in sentence.disciplinary_records if r.is_active_on(on)]
-    if active:
+    special = is_special_crime(sentence, rule_set)
+    if special and rule_set.special_remission_after_one_third:
+        third = fraction_of_days(facts.base_days, rule_set.one_third)
+        if served < third:
+            return _none(
+                kind,
+                on,
+                line(
+                    "remisi.one_third",
+                    "No remisi: a special crime under PP 28/2006 gets remisi only after 1/3 of "
+                    "the term ({days} days) is served; {served} days on {date}",
+                    basis="Pasal 34 PP 28/2006",
+                    days=third,
+                    served=served,
+                    date=on,
+                ),
+                lines,
+            )
+    window = rule_set.remission_register_f_window_months
+    window_start = add_calendar(on, months=-window)
+    hits = [r for r in sentence.disciplinary_records if r.overlaps(window_start, on)]
+    if hits:
         return _none(
             kind,
             on,
             line(
                 "remisi.register_f",
-                "No remisi: a Register F punishment (since {start}) is active on {date}",
-                start=active[0].start_date,
+                "No remisi: a Register F punishment (since {start}) falls in the {months} "
+                "months before {date} (from {window_start})",
+                start=hits[0].start_date,
+                months=window,
                 date=on,
+                window_start=window_start,
             ),
             lines,
         )
     lines.append(
-        line("remisi.register_f_clear", "No Register F punishment active on {date}", date=on)
+        line(
+            "remisi.register_f_clear",
+            "No Register F punishment in the {months} months before {date}",
+            months=window,
+            date=on,
+        )
     )
     missing: list[str] = []
-    for name, value in (("on_cmb", on_cmb), ("serving_fine_substitute", serving_fine_substitute)):
-        label = EXCLUSION_LABELS[name]
+    if special and rule_set.special_conditions:
+        notes, blocking, unknown = special_condition_lines(sentence, on, rule_set)
+        lines.extend(notes)
+        missing.extend(unknown)
+        if blocking:
+            lines.extend(blocking[1:])
+            due = _none(kind, on, blocking[0], lines, missing)
+            return RemissionDue(**{**due.__dict__, "blocked": True})
+    for flag, value in (("on_cmb", on_cmb), ("serving_fine_substitute", serving_fine_substitute)):
+        label = EXCLUSION_LABELS[flag]
         if value is True:
             return _none(
                 kind,
@@ -283,8 +446,8 @@ def _remission_on(
                 lines,
                 missing,
             )
-        if value is None:
-            missing.append(name)
+        if value is None and flag == "on_cmb":
+            missing.append(flag)
             lines.append(
                 line(
                     "remisi.unknown",
@@ -293,32 +456,9 @@ def _remission_on(
                 )
             )
 
-    if previous_remission_years is not None:
-        year = previous_remission_years + 1
-        lines.append(
-            line(
-                "remisi.year.given",
-                "Year of remisi: {year} ({previous} earlier years given)",
-                year=year,
-                previous=previous_remission_years,
-            )
-        )
-    else:
-        earlier = [d for d in _earlier_occasions(sentence, on) if _qualifies(sentence, d, rule_set)]
-        year = len(earlier) + 1
-        lines.append(
-            line(
-                "remisi.year.derived",
-                "Year of remisi: {year} (derived: {count} earlier occasions after detention start "
-                "with more than {months} months served and no active Register F; assumed "
-                "granted each time)",
-                year=year,
-                count=len(earlier),
-                months=rule_set.remission_min_served_months,
-            )
-        )
-    full_from = add_calendar(start, months=rule_set.remission_full_year_months)
-    served_full_year = on >= full_from
+    year = _year_of(sentence, kind, on, previous_remission_years, rule_set, lines)
+    full_days = rule_set.remission_full_year_months * rule_set.remission_month_days
+    served_full_year = served >= full_days
     table: RemissionTable = (
         rule_set.remisi_umum if kind is RemissionKind.UMUM else rule_set.remisi_khusus
     )
@@ -328,19 +468,23 @@ def _remission_on(
         lines.append(
             line(
                 "remisi.first_year",
-                "Year 1: at least {months} months served on {date} (on or after {full_from}): "
-                "{full}",
+                "Year 1: at least {months} months ({days} days) served on {date}: {full}",
+                basis=KEPPRES_7,
                 months=rule_set.remission_full_year_months,
+                days=full_days,
                 date=on,
-                full_from=full_from,
                 full=served_full_year,
             )
         )
     lines.append(
         line(
             "remisi.amount",
-            "Remisi {kind} year {year}: {amount} = {days} days (one remisi month = {month_days} "
+            "{name} {kind} year {year}: {amount} = {days} days (one remisi month = {month_days} "
             "days)",
+            basis="Pasal 4 Keppres 174/1999"
+            if kind is RemissionKind.UMUM
+            else "Pasal 5 Keppres 174/1999",
+            name=name,
             kind=kind.value,
             year=year,
             amount=amount.length,
@@ -350,23 +494,77 @@ def _remission_on(
     )
     extra_days = 0
     if tambahan is not None and kind is RemissionKind.UMUM:
-        share = (
-            rule_set.remisi_tambahan_state_service
-            if tambahan is RemissionExtra.STATE_SERVICE
-            else rule_set.remisi_tambahan_pemuka
-        )
-        extra_days = math.floor(share * total)
+        share = {
+            RemissionExtra.STATE_SERVICE: rule_set.remisi_tambahan_state_service,
+            RemissionExtra.PEMUKA: rule_set.remisi_tambahan_pemuka,
+            RemissionExtra.JUSTICE_COLLABORATOR: rule_set.remisi_tambahan_justice_collaborator,
+        }[tambahan]
+        if share is None:
+            lines.append(
+                line(
+                    "remisi.tambahan.unavailable",
+                    "No remisi tambahan ({ground}) under this rule set",
+                    ground=tambahan.value,
+                )
+            )
+        else:
+            extra_days = math.floor(share * total)
+            lines.append(
+                line(
+                    "remisi.tambahan",
+                    "Remisi tambahan ({ground}): {share} x {days} days = {extra} days (rounded "
+                    "down)",
+                    basis="Pasal 35A Permenkumham 7/2022"
+                    if tambahan is RemissionExtra.JUSTICE_COLLABORATOR
+                    else "Pasal 3 Keppres 174/1999",
+                    ground=tambahan.value,
+                    share=share,
+                    days=total,
+                    extra=extra_days,
+                )
+            )
+    dasawarsa = 0
+    if kind is RemissionKind.UMUM and (on.year - 1945) % 10 == 0:
+        term = sentence.combined_term
+        term_days = term.years * 360 + term.months * 30 + term.days
+        cap = rule_set.dasawarsa_max_months * rule_set.remission_month_days
+        dasawarsa = min(math.floor(rule_set.dasawarsa_share * term_days), cap)
         lines.append(
             line(
-                "remisi.tambahan",
-                "Remisi tambahan ({ground}): {share} x {days} days = {extra} days (rounded down)",
-                ground=tambahan.value,
-                share=share,
-                days=total,
-                extra=extra_days,
+                "remisi.dasawarsa",
+                "Remisi dasawarsa ({year}): {share} x {term_days} days = {days} days (rounded "
+                "down, at most {cap} days)",
+                basis="Keppres 120/1955",
+                year=on.year,
+                share=rule_set.dasawarsa_share,
+                term_days=term_days,
+                days=dasawarsa,
+                cap=cap,
             )
         )
-    frees = (release - on).days <= total + extra_days
+    grounds: list[str] = []
+    since = rule_set.humanitarian_remission_from
+    if kind is RemissionKind.UMUM and since is not None and on >= since:
+        within, _expiry, _limit = _at_most(sentence, rule_set, rule_set.humanitarian_max_sentence)
+        if within:
+            grounds.append(phrase("sentence of at most 1 year"))
+        birth = sentence.birth_date
+        if birth is not None and add_calendar(birth, years=rule_set.humanitarian_min_age) < on:
+            grounds.append(phrase("over 70 years old"))
+        if sentence.chronic_illness:
+            grounds.append(phrase("chronic illness"))
+        if grounds:
+            lines.append(
+                line(
+                    "remisi.humanitarian",
+                    "May be proposed for humanitarian remisi ({grounds}); its amount is set by "
+                    "the decree",
+                    basis="Permenkumham 16/2023",
+                    grounds=phrase("; ").join(grounds),
+                )
+            )
+    granted_days = total + extra_days + dasawarsa
+    frees = (release - on).days <= granted_days
     if frees:
         lines.append(
             line(
@@ -374,7 +572,7 @@ def _remission_on(
                 "RK II: the expiry after remisi {release} minus {days} days is on or before "
                 "{date}; the person is freed on {date}",
                 release=release,
-                days=total + extra_days,
+                days=granted_days,
                 date=on,
             )
         )
@@ -386,6 +584,8 @@ def _remission_on(
         days=amount.days,
         total_days=total,
         tambahan_days=extra_days,
+        dasawarsa_days=dasawarsa,
+        humanitarian_grounds=grounds,
         frees_on_the_day=frees,
         missing_conditions=missing,
         explanation=lines,
@@ -402,7 +602,7 @@ def next_remissions(
     tambahan: RemissionExtra | None = None,
     on_cmb: bool | None = None,
     serving_fine_substitute: bool | None = None,
-    rule_set: RuleSet = DEFAULT_RULE_SET,
+    rule_set: RuleSet | None = None,
 ) -> NextRemissions:
     """Remisi umum due on the next 17 August and remisi khusus on the next holiday.
 
@@ -428,7 +628,8 @@ def next_remissions(
         raise SentenceInputError("previous_remission_years", "must be a whole number of at least 0")
     _check_flag("on_cmb", on_cmb)
     _check_flag("serving_fine_substitute", serving_fine_substitute)
-    umum_date = next_month_day(as_of, rule_set.remisi_umum_month, rule_set.remisi_umum_day)
+    dates_from = rule_set or select_rule_set(sentence)
+    umum_date = next_month_day(as_of, dates_from.remisi_umum_month, dates_from.remisi_umum_day)
     umum = _remission_on(
         sentence,
         RemissionKind.UMUM,
@@ -449,7 +650,7 @@ def next_remissions(
     khusus_date = holiday_date
     holiday_name = holiday.value if holiday is not None else phrase("religious holiday")
     if khusus_date is None and holiday is ReligiousHoliday.NATAL:
-        khusus_date = next_month_day(as_of, rule_set.natal_month, rule_set.natal_day)
+        khusus_date = next_month_day(as_of, dates_from.natal_month, dates_from.natal_day)
     if khusus_date is None:
         lines: list[ExplanationLine] = []
         khusus = _none(

@@ -48,6 +48,8 @@ class RightResult:
     reason: ExplanationLine | None = None
     missing_conditions: list[str] = field(default_factory=list)
     leave_length_days: int | None = None
+    ends_on: date | None = None
+    """PB: the end of the probation; CB: the end of the leave; CMB: the release day."""
     explanation: list[ExplanationLine] = field(default_factory=list)
 
     @property
@@ -59,7 +61,10 @@ class RightResult:
         return {
             "status": self.status.value,
             "eligible_from": _iso(self.eligible_from),
+            "ends_on": _iso(self.ends_on),
             "almost_eligible": self.almost_eligible,
+            "reason": None if self.reason is None else str(self.reason),
+            "missing_conditions": list(self.missing_conditions),
             "explanation": [str(item) for item in self.explanation],
         }
 
@@ -89,6 +94,13 @@ class Calculation:
     rights: dict[str, RightResult]
     rule_set: str
     explanation: list[ExplanationLine]
+    rule_set_title: str = ""
+    conventions_version: str = ""
+    term_start: date | None = None
+    """The day the term runs from (after detention credit or a commutation)."""
+    release_date: date | None = None
+    """The expiry after remisi plus any substitute term served for an unpaid fine."""
+    pb_probation_end: date | None = None
 
     def days_served(self, on: date) -> int:
         """Days in detention from detention start up to ``on`` (0 before the start).
@@ -116,5 +128,10 @@ class Calculation:
             "two_thirds_date": _iso(self.two_thirds_date),
             "rights": {key: value.to_dict() for key, value in self.rights.items()},
             "rule_set": self.rule_set,
+            "rule_set_title": self.rule_set_title,
+            "conventions_version": self.conventions_version,
+            "term_start": _iso(self.term_start),
+            "release_date": _iso(self.release_date),
+            "pb_probation_end": _iso(self.pb_probation_end),
             "explanation": [str(item) for item in self.explanation],
         }

@@ -1,105 +1,135 @@
-"""The rule set ``permenkumham-3-2018-amended-7-2022`` and the conventions of the engine.
+"""The rule sets of the sentence engine, their validity dates and their conventions.
 
-Every number the engine uses lives in one frozen :class:`RuleSet`; the default instance
-is :data:`DEFAULT_RULE_SET`. A facility that finds a parameter wrong can build a
-corrected copy with :func:`dataclasses.replace` and give it a new ``name``.
+Every number the engine uses lives in a frozen :class:`RuleSet`. Which set applies is
+decided by dates, never by a facility (:func:`rule_set_for`): the date of the final
+verdict (or, when it is not known, the detention start) chooses the set for the key
+dates and the integration rights; the date of the event (the remisi day, the proposal
+date ``as_of``) decides the conditions that were annulled or added on a date (the
+justice-collaborator requirement ended on 28 Oct 2021; humanitarian remisi exists from
+Permenkumham 16/2023; remisi dasawarsa falls on every tenth 17 August). A new set is
+published as data plus code: add a :class:`RuleSet` to :data:`RULE_SETS` with its
+``valid_from`` and run ``manage.py recalculate_sentences``, which reports per facility
+whose dates moved before it writes.
 
 Sources (as named in the project's domain primer, ``DOMAIN.md``)
 -----------------------------------------------------------------
-* UU 22/2022 on corrections (Pasal 10): the rights to remisi, asimilasi, CMK, CB, CMB
-  and PB; none for life or death sentences unless commuted to a fixed term.
-* Permenkumham 3/2018 as amended by 18/2019, 7/2022 and 16/2023: time, behaviour and
-  special-crime conditions of asimilasi, PB, CMB, CB and CMK.
-* Keppres 174/1999 on remisi: the remisi umum and khusus tables, remisi tambahan, and
-  Pasal 7 (one remisi month counts as 30 days).
+* PP 32/1999 as amended by PP 28/2006: special crimes with a verdict final before
+  12 Nov 2012 (remisi after 1/3 served).
+* PP 99/2012 (in force 12 Nov 2012), Pasal 34A and 43A; their justice-collaborator
+  requirement (34A(1)a, 43A(1)a) was annulled by the Supreme Court on 28 Oct 2021
+  (28 P/HUM/2021).
+* Permenkumham 3/2018 as amended by 18/2019, 7/2022 and 16/2023: Pasal 44, 45
+  (asimilasi), 67 (CMK), 82, 84, 85, 86 (PB), 114 (CB), 35A (remisi tambahan for justice
+  collaborators).
+* UU 22/2022 Pasal 10: every narapidana has the rights; none for life or death sentences
+  unless commuted to a fixed term (then counted from the commutation).
+* UU 1/2023 (KUHP, in force 2 Jan 2026) Pasal 72: PB at 2/3, at least 9 months;
+  consecutive sentences count as one; probation = remainder + 1 year.
+* Keppres 174/1999 on remisi (Pasal 4 remisi umum, Pasal 5 remisi khusus, Pasal 7: one
+  month = 30 days, counted from detention, restarting at the last detention); Keppres
+  120/1955 (remisi dasawarsa); KUHAP Pasal 22(5) (house detention counts 1/3, city
+  detention 1/5).
 
-Conventions (also written on every calculation sheet)
-------------------------------------------------------
-1. **Date arithmetic.** A term is added to the detention start in calendar years, then
-   calendar months, then days. A day the target month does not have is clamped to the
-   month's last day at each step (31 January + 1 month = 28/29 February; 29 February
-   2020 + 1 year = 28 February 2021). Behaviour windows and thresholds ("9 months",
-   "1 year 3 months", "5 years", "12 months") are measured the same way.
-2. **Expiry.** The expiry date (tanggal ekspirasi) is detention start + term: a 2-year
-   term from 9 May 2017 expires on 9 May 2019. The sentence is the number of days from
-   detention start to expiry (730 in that example); the expiry day itself is not
-   counted as a further day served.
-3. **Remisi.** Granted remisi (in days) moves the expiry earlier day for day. One remisi
-   month is 30 days (Keppres 174/1999 Pasal 7; :func:`remission_months_to_days`). The
-   expiry after remisi is never before the detention start (it is clamped, and the
-   sheet says so).
-4. **Fractions.** The 1/3, 1/2 and 2/3 dates are detention start + that fraction of the
-   days from detention start to the expiry after remisi, rounded **up** to a whole day.
-5. **Sentence-length thresholds** compare the court's term (before remisi) as dates:
-   the sentence is at least 5 years when the expiry is on or after detention start +
-   5 years; at most 1 year 3 months when the expiry is on or before detention start +
-   1 year 3 months; at least 12 months likewise.
-6. **"2/3 ≥ 9 months"** means the 2/3 date is on or after detention start + 9 calendar
-   months. When it is not, the right is ``not_applicable`` (short sentences get no PB,
-   CMB or special-crime asimilasi).
-7. **Behaviour window.** A right needs no Register F punishment in the last N months
-   before its date. Every recorded Register F entry moves the date to at least its end
-   date (the last day of the punishment) + N calendar months; an entry that ended long
-   enough before the time condition has no effect. An entry recorded *after* the time
-   condition also moves the date (the right has to wait for a clean window again). An
-   entry with no end date blocks the right (status ``blocked``).
-8. **Released first.** A right whose earliest date is on or after the expiry after remisi
-   is ``not_applicable``: the person is free before it could start.
-9. **Special crimes**: terrorism, corruption, state security, gross human-rights
-   violations, transnational organised crime, and narcotics when the sentence is at
-   least 5 years (narcotics under 5 years follows the general rules).
-10. **Unknown conditions.** Conditions given as ``None`` (fine paid, restitution paid,
-    deradicalisation completed, NKRI pledge) are listed as still to verify and do not
-    block; ``False`` blocks.
-11. **Remisi year counting.** The year of a remisi (year 1, 2, …) is
-    ``previous_remission_years + 1`` when the caller gives it; otherwise it is derived as
-    1 + the number of earlier occasions (17 August for umum, the same calendar day of
-    the holiday in earlier years for khusus) after detention start on which more than 6
-    months had been served and no Register F entry was active. This assumes the remisi
-    was granted on every such occasion; pass ``previous_remission_years`` when not.
+Day-count conventions (versioned per rule set and per use, written on every sheet)
+-----------------------------------------------------------------------------------
+A length is measured either in **calendar** terms (add calendar years, then months, then
+days; a day the target month does not have becomes its last day, 31 January + 1 month =
+28/29 February) or in **30-day months** (one month = 30 days, one year = 360 days,
+Keppres 174/1999 Pasal 7(4), KUHP lama Pasal 97). Each rule set says which applies to
+each use:
 
-Uncertain parameters (found only in secondary sources; correct them per facility)
-----------------------------------------------------------------------------------
-* :attr:`RuleSet.cb_max_leave_months`: CB lasts at most 4 **or** 6 months; 6 is used.
+* ``expiry``: detention start + term. Calendar in every set (2 years from 9 May 2017
+  expire on 9 May 2019; with 105 days of remisi the person is released on 24 Jan 2019).
+* ``fractions``: the number of days the 1/3, 1/2 and 2/3 are taken of (the term less the
+  remisi received by then). 30-day months up to Permenkumham 3/2018 before its 2022
+  amendment (1 year from 8 May 2018: 2/3 of 360 = 240 days, CB from 3 Jan 2019);
+  calendar from Permenkumham 7/2022 (1 year 6 months from 3 Aug 2022: 2/3 of 549 = 366
+  days, CB from 4 Aug 2023). The sentence-length thresholds (at least 5 years, at most 1
+  year 6 months, at least 12 months) and "2/3 is at least 9 months" follow the same use.
+* ``remission``: "more than 6 months" and "12 months or more" served for remisi: 30-day
+  months in every set (Keppres 174/1999 Pasal 7(4)).
+* ``windows``: behaviour windows (no Register F punishment in the last N months):
+  calendar months.
+* ``leave``: the length of CB and CMB: 30-day months (6 months = 180 days: CB from
+  4 Aug 2023 to 31 Jan 2024).
+* Fractions of days are rounded **up** (the right is never earlier than the law allows);
+  the detention credit of house and city detention is rounded **down**.
+
+Further conventions
+-------------------
+1. **Remisi received counts as time served**: the fractions are taken of the term less
+   the remisi received *by that date*. A remisi recorded with its date moves the fraction
+   dates from the day it was granted (never before it); remisi known only as a total (the
+   SDP figure) counts from the detention start.
+2. **Expiry after remisi** = expiry - every remisi received, never before the detention
+   start. A fine-substitute term (subsider) that is served because the fine or uang
+   pengganti was not paid follows it and lengthens the stay; no PB or CB while serving it.
+3. **Detention credit**: earlier detention periods count in full (rutan), 1/3 (house) or
+   1/5 (city); the term runs from the current detention start less that credit. Remisi
+   counting ("more than 6 months") restarts at the last uninterrupted detention.
+4. **Released first**: a right whose earliest date is on or after the expiry after remisi
+   is not applicable.
+5. **Unknown conditions** (``None``) are listed as still to verify and do not block;
+   ``False`` blocks, and the sheet says which condition.
+
+Uncertain parameters (secondary sources only; correct them in a new rule set)
+-------------------------------------------------------------------------------
+* :attr:`RuleSet.cb_max_leave_months`: CB lasts at most 6 months (Pasal 114).
 * :attr:`RuleSet.remisi_khusus` (``ongoing``, year 6 on: 2 months) and the khusus table.
 * :attr:`RuleSet.cmk_family_guarantee_required`: uncertain after 2022.
+* The in-force dates of Permenkumham 3/2018 (15 Feb 2018, date of enactment) and 7/2022
+  (1 Apr 2022) and 16/2023 (1 Jul 2023) as used by :data:`RULE_SETS`: verify against the
+  Berita Negara.
+* Pasal 86 of Permenkumham 3/2018 (PB for corruption, state security, gross human-rights
+  violations and transnational crime) was not available: PP 99/2012 Pasal 43A(1)c
+  (asimilasi for 1/2 of the remainder) is applied to them, and the sheet says so.
 
 Choices of this engine where DOMAIN.md is silent (also parameters)
 -------------------------------------------------------------------
-* :attr:`RuleSet.cmk_behaviour_window_months`: no window is listed for CMK; the general
-  6-month window is used (``None`` turns it off).
-* :attr:`RuleSet.narcotics_pb_asimilasi_share`: PB for narcotics ≥ 5 years also needs
-  asimilasi for ≥ 1/2 of the remaining sentence. The engine reads this as: PB no earlier
-  than the earliest asimilasi date + 1/2 of the days from that date to the expiry after
-  remisi (rounded up), assuming asimilasi starts on its earliest date.
-* :attr:`RuleSet.special_condition_rights`: the special-crime conditions (corruption:
-  fine and restitution paid; terrorism: deradicalisation and NKRI pledge) are applied to
-  asimilasi, PB, CB and CMB, not to CMK.
-* :attr:`RuleSet.cmb_max_leave_months` is converted to days with the remisi month
-  (6 x 30 = 180 days), because CMB's length is measured in remisi.
-* Remisi tambahan is rounded down to whole days (with 30-day months the tables never
-  produce a fraction of a day).
+* :attr:`RuleSet.cmk_behaviour_window_months` is not used: CMK's window is "the running
+  year" (no Register F punishment in the calendar year of the date).
+* :attr:`RuleSet.narcotics_pb_asimilasi_share`: PB for special crimes needs asimilasi for
+  1/2 of the remaining sentence; read as PB no earlier than the earliest asimilasi date +
+  1/2 of the days from that date to the expiry after remisi (rounded up).
+* :attr:`RuleSet.special_condition_rights`: the special-crime conditions (corruption: fine
+  and uang pengganti paid; terrorism: deradicalisation and NKRI pledge) apply to
+  asimilasi, PB, CB and CMB and to remisi, not to CMK.
+* Remisi tambahan is rounded down to whole days; remisi dasawarsa (1/12 of the term in
+  30-day days, at most 3 months) is rounded down.
+* Humanitarian remisi: the engine says who may be proposed (sentence of at most 1 year,
+  over 70, chronic illness); its amount is set by the decree and not computed.
+* Children: pengurangan masa pidana uses the remisi tables.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
+from datetime import date
 from enum import StrEnum
 from fractions import Fraction
 
-from .explain import Length
+from .explain import Length, phrase
 from .inputs import CrimeCategory, SentenceInputError
 
 __all__ = [
     "DEFAULT_RULE_SET",
+    "KUHP_2023",
+    "PERMENKUMHAM_3_2018",
     "PERMENKUMHAM_3_2018_AMENDED_7_2022",
+    "PP_28_2006",
+    "PP_99_2012",
     "RULE_SET",
+    "RULE_SETS",
+    "Conventions",
+    "DayCount",
     "IntegrationRight",
     "RemissionAmount",
     "RemissionTable",
     "RuleSet",
     "Span",
     "remission_months_to_days",
+    "rule_set_for",
 ]
 
 
@@ -113,9 +143,30 @@ class IntegrationRight(StrEnum):
     CMK = "cmk"
 
 
+class DayCount(StrEnum):
+    """How a length of months and years is counted in days."""
+
+    CALENDAR = "calendar"
+    """Calendar years, then months, then days (month ends clamped)."""
+    THIRTY_DAY = "thirty_day"
+    """One month = 30 days, one year = 360 days (Keppres 174/1999 Pasal 7(4))."""
+
+
+@dataclass(frozen=True)
+class Conventions:
+    """The day-count convention of each use, with a version that is stored."""
+
+    version: str
+    expiry: DayCount = DayCount.CALENDAR
+    fractions: DayCount = DayCount.CALENDAR
+    remission: DayCount = DayCount.THIRTY_DAY
+    windows: DayCount = DayCount.CALENDAR
+    leave: DayCount = DayCount.THIRTY_DAY
+
+
 @dataclass(frozen=True)
 class Span:
-    """A calendar length (years, months, days) used for thresholds."""
+    """A length (years, months, days) used for thresholds."""
 
     years: int = 0
     months: int = 0
@@ -125,6 +176,11 @@ class Span:
     def length(self) -> Length:
         """The span as a calculation-sheet parameter (only the parts that are not zero)."""
         return Length(self.years, self.months, self.days)
+
+    @property
+    def thirty_day_days(self) -> int:
+        """The span in days with 30-day months and 360-day years."""
+        return self.years * 360 + self.months * 30 + self.days
 
     def __str__(self) -> str:
         return str(self.length)
@@ -186,50 +242,57 @@ _SPECIAL = frozenset(
     }
 )
 
+_PERMEN = "Permenkumham 3/2018"
+_KEPPRES = "Keppres 174/1999"
+
 
 @dataclass(frozen=True)
 class RuleSet:
     """All parameters of one version of the rules. See the module docstring."""
 
     name: str
-    """Identifier shown on every calculation, e.g. ``permenkumham-3-2018-amended-7-2022``."""
+    """Identifier stored with every calculation, e.g. ``permenkumham-3-2018-amended-7-2022``."""
 
-    # Fractions of the sentence (Permenkumham 3/2018).
+    title: str = ""
+    """Readable title with its instruments (English; translated by the user interface)."""
+
+    valid_from: date = date(1999, 1, 1)
+    """The first verdict date (or detention start) this set applies to."""
+
+    conventions: Conventions = Conventions(version="2026.12-calendar")
+
+    regulation: str = _PERMEN
+    """The instrument cited for the rights' articles on the sheet."""
+
+    # Fractions of the sentence.
     one_third: Fraction = Fraction(1, 3)
     half: Fraction = Fraction(1, 2)
     two_thirds: Fraction = Fraction(2, 3)
 
     min_months_at_two_thirds: int = 9
-    """PB, CMB and special-crime asimilasi need the 2/3 date ≥ detention start + 9 months."""
+    """PB, CMB and special-crime asimilasi need the 2/3 to be at least 9 months."""
 
     always_special_categories: frozenset[CrimeCategory] = _SPECIAL
-    """Categories that are special crimes whatever the sentence."""
-
     narcotics_special_threshold: Span = Span(years=5)
-    """Narcotics is a special crime when the sentence is at least this long."""
 
-    # Behaviour windows, in calendar months (no Register F entry in the window).
+    # Behaviour windows, in months (no Register F entry in the window).
     asimilasi_general_window_months: int = 6
     asimilasi_special_window_months: int = 9
     pb_window_months: int = 9
     cmb_window_months: int = 9
     cb_general_window_months: int = 6
     cb_special_window_months: int = 9
-    cmk_behaviour_window_months: int | None = 6
-    """Engine choice: DOMAIN.md lists no window for CMK; the general 6 months is used.
-    ``None`` means no behaviour window for CMK."""
+    cmk_behaviour_window_months: int | None = None
+    """Not used by the engine: CMK's window is the running year (see the docstring)."""
 
-    cb_max_sentence: Span = Span(years=1, months=3)
-    """CB is only for sentences of at most 1 year 3 months."""
-
+    cb_max_sentence: Span = Span(years=1, months=6)
+    """CB is only for sentences of at most 1 year 6 months."""
     cb_max_leave_months: int = 6
-    """UNCERTAIN: CB lasts at most 4 or 6 months according to secondary sources; 6 is used."""
-
+    """CB lasts at most 6 months (Pasal 114)."""
     cmb_max_leave_months: int = 6
     """CMB lasts as long as the last remisi, at most 6 (remisi) months."""
 
     cmk_min_sentence: Span = Span(months=12)
-    """CMK needs a sentence of at least 12 months."""
     cmk_max_hours: int = 48
     cmk_min_interval_months: int = 3
     cmk_family_guarantee_required: bool = True
@@ -243,24 +306,35 @@ class RuleSet:
             IntegrationRight.CMB,
         }
     )
-    """Engine choice: rights to which the special-crime conditions (corruption: fine and
-    restitution paid; terrorism: deradicalisation and NKRI pledge) apply."""
+    special_conditions: bool = True
+    """PP 99/2012: fines and uang pengganti paid, deradicalisation and the pledge."""
 
     narcotics_pb_asimilasi_share: Fraction | None = Fraction(1, 2)
-    """Engine reading: PB for narcotics ≥ 5 years needs asimilasi for this share of the
-    remaining sentence (from the earliest asimilasi date to the expiry after remisi).
-    ``None`` turns the condition off."""
+    """PB for special crimes needs asimilasi for this share of the remaining sentence
+    (Pasal 84 terrorism, 85 narcotics ≥ 5 years; PP 99/2012 Pasal 43A(1)c for the
+    others). ``None`` turns the condition off (PP 28/2006)."""
+
+    justice_collaborator_required_until: date | None = None
+    """PP 99/2012 Pasal 34A(1)a and 43A(1)a: special crimes need justice-collaborator
+    status for remisi and PB for events on or before this date (annulled 28 Oct 2021)."""
+
+    special_remission_after_one_third: bool = False
+    """PP 28/2006: remisi for special crimes only after 1/3 of the term is served."""
+
+    kuhp_2023: bool = False
+    """UU 1/2023 Pasal 72: cited for PB, consecutive sentences and the probation."""
+
+    pb_probation_extra: Span = Span(years=1)
+    """PB probation = the remaining sentence + 1 year."""
 
     almost_eligible_days: int = 90
-    """A right is "almost eligible" when its date is within this many days of ``as_of``."""
 
     # Remisi (Keppres 174/1999).
     remission_month_days: int = 30
-    """One remisi month = 30 days (Keppres 174/1999 Pasal 7)."""
     remission_min_served_months: int = 6
-    """Remisi only after *more than* this many months served, counted from detention."""
     remission_full_year_months: int = 12
-    """In year 1 the larger amount applies once this many months have been served."""
+    remission_register_f_window_months: int = 6
+    """No remisi with a Register F punishment in the 6 months before the remisi day."""
     remisi_umum_month: int = 8
     remisi_umum_day: int = 17
     natal_month: int = 12
@@ -292,11 +366,22 @@ class RuleSet:
             ongoing=RemissionAmount(months=2),
         )
     )
-    """Remisi khusus table; its year-6-on amount (``ongoing``) is UNCERTAIN."""
     remisi_tambahan_state_service: Fraction = Fraction(1, 2)
-    """Remisi tambahan for service to the state: 1/2 of that year's remisi umum."""
     remisi_tambahan_pemuka: Fraction = Fraction(1, 3)
-    """Remisi tambahan for acting as pemuka: 1/3 of that year's remisi umum."""
+    remisi_tambahan_justice_collaborator: Fraction | None = None
+    """Pasal 35A (7/2022): 1/2 of the remisi umum for justice collaborators."""
+    dasawarsa_share: Fraction = Fraction(1, 12)
+    dasawarsa_max_months: int = 3
+    humanitarian_remission_from: date | None = None
+    """Permenkumham 16/2023: humanitarian remisi for remisi days on or after this date."""
+    humanitarian_max_sentence: Span = Span(years=1)
+    humanitarian_min_age: int = 70
+
+    # Children (Anak Binaan; UU 11/2012, UU 22/2022).
+    child_asimilasi_after: Span = Span(months=3)
+    child_fraction: Fraction = Fraction(1, 2)
+    child_window_months: int = 3
+    child_remission_min_served_months: int = 3
 
     def is_special(self, category: CrimeCategory, *, reaches_narcotics_threshold: bool) -> bool:
         """Whether ``category`` is a special crime for a sentence of the given length."""
@@ -304,12 +389,109 @@ class RuleSet:
             return True
         return category is CrimeCategory.NARCOTICS and reaches_narcotics_threshold
 
+    def article(self, number: str) -> str:
+        """``Pasal 82 Permenkumham 3/2018`` (the citation of a right's rule)."""
+        return f"Pasal {number} {self.regulation}"
 
-PERMENKUMHAM_3_2018_AMENDED_7_2022 = RuleSet(name="permenkumham-3-2018-amended-7-2022")
-"""The rule set of Permenkumham 3/2018 as amended (7/2022) with Keppres 174/1999 remisi."""
+
+THIRTY_DAY_FRACTIONS = Conventions(version="2018.1-thirty-day", fractions=DayCount.THIRTY_DAY)
+CALENDAR_FRACTIONS = Conventions(version="2022.1-calendar", fractions=DayCount.CALENDAR)
+
+PP_28_2006 = RuleSet(
+    name="pp-28-2006",
+    title=phrase(
+        "PP 32/1999 as amended by PP 28/2006 (verdicts final before 12 Nov 2012), Keppres 174/1999"
+    ),
+    valid_from=date(2006, 7, 28),
+    conventions=THIRTY_DAY_FRACTIONS,
+    regulation="PP 28/2006",
+    cb_max_sentence=Span(years=1, months=3),
+    special_conditions=False,
+    narcotics_pb_asimilasi_share=None,
+    special_remission_after_one_third=True,
+)
+"""Special crimes with a verdict final before 12 Nov 2012 (and every verdict before it)."""
+
+PP_99_2012 = RuleSet(
+    name="pp-99-2012",
+    title=phrase(
+        "PP 99/2012 with Permenkumham 21/2013 (justice-collaborator requirement until the "
+        "Supreme Court decision of 28 Oct 2021), Keppres 174/1999"
+    ),
+    valid_from=date(2012, 11, 12),
+    conventions=THIRTY_DAY_FRACTIONS,
+    regulation="PP 99/2012",
+    cb_max_sentence=Span(years=1, months=3),
+    justice_collaborator_required_until=date(2021, 10, 27),
+)
+
+PERMENKUMHAM_3_2018 = RuleSet(
+    name="permenkumham-3-2018",
+    title=phrase(
+        "Permenkumham 3/2018 as amended by 18/2019, with PP 99/2012 (justice-collaborator "
+        "requirement until 28 Oct 2021) and Keppres 174/1999"
+    ),
+    valid_from=date(2018, 2, 15),
+    conventions=THIRTY_DAY_FRACTIONS,
+    justice_collaborator_required_until=date(2021, 10, 27),
+)
+
+PERMENKUMHAM_3_2018_AMENDED_7_2022 = RuleSet(
+    name="permenkumham-3-2018-amended-7-2022",
+    title=phrase(
+        "Permenkumham 3/2018 as amended by 18/2019, 7/2022 and 16/2023, UU 22/2022, "
+        "PP 99/2012 and Keppres 174/1999"
+    ),
+    valid_from=date(2022, 4, 1),
+    conventions=CALENDAR_FRACTIONS,
+    remisi_tambahan_justice_collaborator=Fraction(1, 2),
+    humanitarian_remission_from=date(2023, 7, 1),
+)
+
+KUHP_2023 = dataclasses.replace(
+    PERMENKUMHAM_3_2018_AMENDED_7_2022,
+    name="kuhp-2023",
+    title=phrase(
+        "UU 1/2023 (KUHP, from 2 Jan 2026), UU 22/2022, Permenkumham 3/2018 as amended by "
+        "7/2022 and 16/2023, and Keppres 174/1999"
+    ),
+    valid_from=date(2026, 1, 2),
+    kuhp_2023=True,
+)
+
+RULE_SETS: tuple[RuleSet, ...] = (
+    PP_28_2006,
+    PP_99_2012,
+    PERMENKUMHAM_3_2018,
+    PERMENKUMHAM_3_2018_AMENDED_7_2022,
+    KUHP_2023,
+)
+"""Every published rule set, oldest first."""
 
 DEFAULT_RULE_SET = PERMENKUMHAM_3_2018_AMENDED_7_2022
 RULE_SET = DEFAULT_RULE_SET
+
+PP_99_IN_FORCE = date(2012, 11, 12)
+
+
+def rule_set_for(
+    reference: date, *, special: bool = False, sets: tuple[RuleSet, ...] = RULE_SETS
+) -> RuleSet:
+    """The rule set for a verdict final on ``reference`` (or a detention from it).
+
+    Special crimes with a verdict final before 12 Nov 2012 keep PP 28/2006; every other
+    case takes the newest set whose ``valid_from`` is on or before ``reference``.
+    """
+    ordered = sorted(sets, key=lambda s: s.valid_from)
+    if special and reference < PP_99_IN_FORCE:
+        for candidate in ordered:
+            if candidate.name == PP_28_2006.name:
+                return candidate
+    chosen = ordered[0]
+    for candidate in ordered:
+        if candidate.valid_from <= reference:
+            chosen = candidate
+    return chosen
 
 
 def remission_months_to_days(

@@ -7,7 +7,9 @@ from datetime import date
 from typing import Any, cast
 
 from sinergi.sentences import (
+    DEFAULT_RULE_SET,
     Calculation,
+    RuleSet,
     CrimeCategory,
     DisciplinaryPeriod,
     SentenceInput,
@@ -58,9 +60,13 @@ def calc(
     category: CrimeCategory = GENERAL,
     *,
     as_of: date = date(2000, 1, 1),
+    rule_set: RuleSet = DEFAULT_RULE_SET,
     **kwargs: Any,
 ) -> Calculation:
-    return calculate(sentence(start, term, category, **kwargs), as_of)
+    """The calculation under one rule set (by default the 2022 one, whose day count is
+    calendar): the worked examples check the arithmetic of a set, and the choice of the
+    set by date is tested on its own (test_rule_sets)."""
+    return calculate(sentence(start, term, category, **kwargs), as_of, rule_set)
 
 
 def statuses(result: Calculation) -> dict[str, str]:
