@@ -16,11 +16,22 @@ Example::
 """
 
 from .dates import add_calendar
-from .engine import CONDITION_LABELS, calculate, expiry_dates, is_special_crime
+from .engine import (
+    CONDITION_LABELS,
+    SentenceFacts,
+    calculate,
+    expiry_dates,
+    is_special_crime,
+    select_rule_set,
+    sentence_facts,
+)
 from .explain import ExplanationLine, Length
 from .inputs import (
     CrimeCategory,
+    DetentionKind,
+    DetentionPeriod,
     DisciplinaryPeriod,
+    RemissionGrant,
     SentenceInput,
     SentenceInputError,
     Term,
@@ -38,24 +49,41 @@ from .remission import (
 from .results import Calculation, RightResult, RightStatus
 from .rules import (
     DEFAULT_RULE_SET,
+    KUHP_2023,
+    PERMENKUMHAM_3_2018,
     PERMENKUMHAM_3_2018_AMENDED_7_2022,
+    PP_28_2006,
+    PP_99_2012,
     RULE_SET,
+    RULE_SETS,
+    Conventions,
+    DayCount,
     IntegrationRight,
     RemissionAmount,
     RemissionTable,
     RuleSet,
     Span,
     remission_months_to_days,
+    rule_set_for,
 )
 
 __all__ = [
     "CONDITION_LABELS",
     "DEFAULT_RULE_SET",
     "EXCLUSION_LABELS",
+    "KUHP_2023",
+    "PERMENKUMHAM_3_2018",
     "PERMENKUMHAM_3_2018_AMENDED_7_2022",
+    "PP_28_2006",
+    "PP_99_2012",
     "RULE_SET",
+    "RULE_SETS",
     "Calculation",
+    "Conventions",
     "CrimeCategory",
+    "DayCount",
+    "DetentionKind",
+    "DetentionPeriod",
     "DisciplinaryPeriod",
     "ExplanationLine",
     "IntegrationRight",
@@ -65,11 +93,13 @@ __all__ = [
     "RemissionAmount",
     "RemissionDue",
     "RemissionExtra",
+    "RemissionGrant",
     "RemissionKind",
     "RemissionTable",
     "RightResult",
     "RightStatus",
     "RuleSet",
+    "SentenceFacts",
     "SentenceInput",
     "SentenceInputError",
     "Span",
@@ -81,4 +111,7 @@ __all__ = [
     "is_special_crime",
     "next_remissions",
     "remission_months_to_days",
+    "rule_set_for",
+    "select_rule_set",
+    "sentence_facts",
 ]

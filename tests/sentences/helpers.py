@@ -9,9 +9,9 @@ from typing import Any, cast
 from sinergi.sentences import (
     DEFAULT_RULE_SET,
     Calculation,
-    RuleSet,
     CrimeCategory,
     DisciplinaryPeriod,
+    RuleSet,
     SentenceInput,
     Term,
     calculate,

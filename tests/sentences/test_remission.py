@@ -11,6 +11,8 @@ from sinergi.sentences import (
     DisciplinaryPeriod,
     ReligiousHoliday,
     RemissionExtra,
+    RemissionGrant,
+    SentenceInput,
     SentenceInputError,
     Term,
     next_remissions,
@@ -61,34 +63,73 @@ def test_no_remisi_umum_before_more_than_six_months_are_served() -> None:
     assert due.reason.code == "remisi.too_early"
 
 
-# Detention 17 Feb 2018 + 6 months = 17 Aug 2018: exactly 6 months is not "more than".
-# Detention 16 Feb 2018: 17 Aug 2018 is one day past 16 Aug 2018, so it qualifies.
+# Six months are counted as 30-day months: 180 days (Keppres 174/1999 Pasal 7(4)).
+# Detention 18 Feb 2018 -> 17 Aug 2018 = 10 (to 28 Feb) + 31 + 30 + 31 + 30 + 31 + 17 =
+# 180 days: exactly 6 months is not "more than". Detention 17 Feb 2018: 181 days, it
+# qualifies (calendar months would have needed 16 Feb).
 def test_exactly_six_months_served_is_not_enough_for_remisi() -> None:
-    exact = next_remissions(sentence(date(2018, 2, 17), Term.fixed(2)), date(2018, 7, 1)).umum
-    one_more = next_remissions(sentence(date(2018, 2, 16), Term.fixed(2)), date(2018, 7, 1)).umum
+    exact = next_remissions(sentence(date(2018, 2, 18), Term.fixed(2)), date(2018, 7, 1)).umum
+    one_more = next_remissions(sentence(date(2018, 2, 17), Term.fixed(2)), date(2018, 7, 1)).umum
     assert exact.total_days == 0
     assert one_more.total_days == 30
 
 
 # Detention 1 Jan 2015, 10 years; as of 1 Jan 2020 the next 17 August is 17 Aug 2020.
-# Earlier 17 Augusts with more than 6 months served (after 1 Jul 2015): 2015, 2016,
-# 2017, 2018, 2019 = 5 -> year 6 -> 6 months = 180 days.
+# Only the SDP total (600 days) is known, so the year is derived from the calendar:
+# earlier 17 Augusts with more than 180 days served: 2015 (228 days), 2016 ... 2019 = 5
+# -> year 6 -> 6 months = 180 days, and the sheet says it is assumed.
 def test_year_six_remisi_umum_is_six_months_when_derived_from_earlier_17_augusts() -> None:
-    due = next_remissions(sentence(date(2015, 1, 1), Term.fixed(10)), date(2020, 1, 1)).umum
+    due = next_remissions(
+        sentence(date(2015, 1, 1), Term.fixed(10), remission_days=600), date(2020, 1, 1)
+    ).umum
     assert due.due_date == date(2020, 8, 17)
     assert due.year_number == 6
     assert due.total_days == 180
+    assert "remisi.year.derived" in [item.code for item in due.explanation]
 
 
-# The same with a Register F active on 17 Aug 2016: 4 earlier occasions -> year 5 -> 5
-# months = 150 days.
+# The year counts the remisi actually recorded: the same person with remisi umum recorded
+# only in 2017 and 2019 is in year 3 on 17 Aug 2020 -> 4 months = 120 days.
+def test_the_remisi_year_counts_the_remisi_actually_recorded() -> None:
+    grants = [RemissionGrant(date(2017, 8, 17), 60), RemissionGrant(date(2019, 8, 17), 90)]
+    due = next_remissions(
+        SentenceInput(date(2015, 1, 1), Term.fixed(10), CrimeCategory.GENERAL, remissions=grants),
+        date(2020, 1, 1),
+    ).umum
+    assert due.year_number == 3
+    assert due.total_days == 120
+    assert "remisi.year.recorded" in [item.code for item in due.explanation]
+
+
+# The same with a Register F from 1 to 31 Aug 2016: 17 Aug 2016 falls in it, so 4 earlier
+# occasions qualify -> year 5 -> 5 months = 150 days.
 def test_a_missed_17_august_under_register_f_is_not_counted_as_a_remisi_year() -> None:
     record = DisciplinaryPeriod(date(2016, 8, 1), date(2016, 8, 31))
     due = next_remissions(
-        sentence(date(2015, 1, 1), Term.fixed(10), records=[record]), date(2020, 1, 1)
+        sentence(date(2015, 1, 1), Term.fixed(10), records=[record], remission_days=500),
+        date(2020, 1, 1),
     ).umum
     assert due.year_number == 5
     assert due.total_days == 150
+
+
+# No remisi with a Register F punishment in the 6 months before the remisi day, even if
+# it ended before the day: 17 Aug 2020 - 6 months = 17 Feb 2020. A punishment ending on
+# 17 Feb 2020 touches the window (none); one ending on 16 Feb 2020 does not (remisi).
+@pytest.mark.parametrize(
+    ("end", "granted"), [(date(2020, 2, 17), False), (date(2020, 2, 16), True)]
+)
+def test_register_f_in_the_six_months_before_the_remisi_day_excludes_it(
+    end: date, granted: bool
+) -> None:
+    record = DisciplinaryPeriod(date(2020, 1, 10), end)
+    due = next_remissions(
+        sentence(date(2015, 1, 1), Term.fixed(10), records=[record]), date(2020, 1, 1)
+    ).umum
+    assert due.granted is granted
+    if not granted:
+        assert due.reason is not None
+        assert due.reason.code == "remisi.register_f"
 
 
 # previous_remission_years = 1 -> year 2 -> 3 months = 90 days; tambahan for service to
@@ -152,11 +193,12 @@ def test_first_remisi_khusus_after_six_to_twelve_months_is_fifteen_days() -> Non
     assert (natal.year_number, natal.months, natal.days, natal.total_days) == (1, 0, 15, 15)
 
 
-# Detention 1 Jan 2015; Idul Fitri given as 24 May 2020. Earlier same-day dates after 1
-# Jul 2015: 24 May 2016, 2017, 2018, 2019 = 4 -> year 5 -> 1 month 15 days = 45 days.
+# Detention 1 Jan 2015, SDP total only; Idul Fitri given as 24 May 2020. Earlier same-day
+# dates with more than 180 days served: 24 May 2016, 2017, 2018, 2019 = 4 (24 May 2015 is
+# day 143) -> year 5 -> 1 month 15 days = 45 days.
 def test_remisi_khusus_year_is_derived_from_the_same_calendar_day_in_earlier_years() -> None:
     due = next_remissions(
-        sentence(date(2015, 1, 1), Term.fixed(10)),
+        sentence(date(2015, 1, 1), Term.fixed(10), remission_days=300),
         date(2020, 1, 1),
         holiday=ReligiousHoliday.IDUL_FITRI,
         holiday_date=date(2020, 5, 24),
@@ -203,7 +245,8 @@ def test_no_remisi_while_on_cmb_and_unknown_cmb_is_listed_to_verify() -> None:
     on_cmb = next_remissions(subject, date(2020, 1, 1), on_cmb=True).umum
     unknown = next_remissions(subject, date(2020, 1, 1)).umum
     assert on_cmb.total_days == 0
-    assert unknown.missing_conditions == ["on_cmb", "serving_fine_substitute"]
+    # Serving a substitute term is derived from the sentence (unpaid fine), not asked.
+    assert unknown.missing_conditions == ["on_cmb"]
     checked = next_remissions(
         subject, date(2020, 1, 1), on_cmb=False, serving_fine_substitute=False
     ).umum

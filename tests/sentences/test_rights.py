@@ -26,20 +26,38 @@ HALF_10Y = date(2025, 1, 1)
 TWO_THIRDS_10Y = date(2026, 9, 2)
 
 
-# General: asimilasi and CMK at 1/2, PB and CMB at 2/3; CB not applicable (> 1 yr 3 mo).
+# General: asimilasi and CMK at 1/2, PB at 2/3; CB not applicable (> 1 yr 6 mo); CMB not
+# applicable: it lasts as long as the last remisi, and none was received.
 def test_ten_year_general_term_has_asimilasi_at_half_and_pb_at_two_thirds() -> None:
     result = calc(*TEN_YEARS_FROM_2020, CrimeCategory.GENERAL)
     assert dates_from(result) == {
         "asimilasi": HALF_10Y,
         "pb": TWO_THIRDS_10Y,
         "cb": None,
-        "cmb": TWO_THIRDS_10Y,
+        "cmb": None,
         "cmk": HALF_10Y,
     }
     assert statuses(result)["cb"] == "not_applicable"
+    assert statuses(result)["cmb"] == "not_applicable"
+    assert result.rights["cmb"].reason is not None
+    assert result.rights["cmb"].reason.code == "right.cmb.no_remission"
 
 
-# Special crimes: asimilasi moves to 2/3; PB, CMB at 2/3; CMK stays at 1/2; CB n/a.
+# The same term with a last remisi of 2 months (60 days), 60 days in all: expiry after
+# remisi 1 Jan 2030 - 60 = 2 Nov 2029; CMB ends that day and starts 60 days before it,
+# 3 Sep 2029 (2 Nov - 30 = 3 Oct, - 30 = 3 Sep), after the 2/3 date.
+def test_cmb_starts_the_length_of_the_last_remisi_before_the_release() -> None:
+    result = calc(*TEN_YEARS_FROM_2020, remission_days=60, last_remission_days=60)
+    assert result.expiry_after_remission == date(2029, 11, 2)
+    assert result.rights["cmb"].eligible_from == date(2029, 9, 3)
+    assert result.rights["cmb"].ends_on == date(2029, 11, 2)
+    assert result.rights["cmb"].leave_length_days == 60
+
+
+# Special crimes: asimilasi moves to 2/3; PB also needs asimilasi for 1/2 of the
+# remaining sentence (Pasal 84 terrorism; PP 99/2012 Pasal 43A(1)c for the others, whose
+# Pasal 86 text was not available), so PB is 3 May 2028 as computed for narcotics below;
+# CMK stays at 1/2; CB and CMB (no remisi) n/a.
 @pytest.mark.parametrize("category", ALWAYS_SPECIAL)
 def test_ten_year_special_crime_term_has_asimilasi_at_two_thirds(
     category: CrimeCategory,
@@ -48,11 +66,13 @@ def test_ten_year_special_crime_term_has_asimilasi_at_two_thirds(
     assert result.special_crime is True
     assert dates_from(result) == {
         "asimilasi": TWO_THIRDS_10Y,
-        "pb": TWO_THIRDS_10Y,
+        "pb": date(2028, 5, 3),
         "cb": None,
-        "cmb": TWO_THIRDS_10Y,
+        "cmb": None,
         "cmk": HALF_10Y,
     }
+    codes = [item.code for item in result.rights["pb"].explanation]
+    assert ("right.pb.article_86" in codes) is (category is not CrimeCategory.TERRORISM)
 
 
 # Narcotics 10 years (special): PB also needs asimilasi for 1/2 of the remaining sentence:
@@ -66,7 +86,7 @@ def test_ten_year_narcotics_term_has_pb_after_half_of_the_remaining_sentence_in_
         "asimilasi": TWO_THIRDS_10Y,
         "pb": date(2028, 5, 3),
         "cb": None,
-        "cmb": TWO_THIRDS_10Y,
+        "cmb": None,
         "cmk": HALF_10Y,
     }
 
@@ -119,13 +139,17 @@ def test_cmk_is_not_applicable_to_a_sentence_under_twelve_months() -> None:
     assert result.rights["cmk"].reason.code == "right.cmk.sentence_too_short"
 
 
-def test_cmk_window_can_be_switched_off_in_the_rule_set() -> None:
-    record = DisciplinaryPeriod(date(2018, 1, 1), date(2018, 1, 31))
-    rule_set = replace(DEFAULT_RULE_SET, cmk_behaviour_window_months=None)
-    result = calculate(
-        sentence(date(2017, 5, 9), Term.fixed(2), records=[record]), date(2018, 1, 1), rule_set
-    )
-    assert result.rights["cmk"].eligible_from == date(2018, 5, 9)
+# CMK's window is the running year: 2 years from 9 May 2017, 1/2 on 9 May 2018. A
+# Register F entry ending 31 Dec 2017 is in the year before: no effect. One ending on
+# 1 Jan 2018 is in the running year: CMK moves to 1 Jan 2019.
+@pytest.mark.parametrize(
+    ("end", "expected"),
+    [(date(2017, 12, 31), date(2018, 5, 9)), (date(2018, 1, 1), date(2019, 1, 1))],
+)
+def test_cmk_window_is_the_running_year(end: date, expected: date) -> None:
+    record = DisciplinaryPeriod(date(2017, 12, 1), end)
+    result = calc(date(2017, 5, 9), Term.fixed(2), records=[record])
+    assert result.rights["cmk"].eligible_from == expected
 
 
 def test_ongoing_register_f_without_end_date_blocks_every_right_with_a_window() -> None:
@@ -135,7 +159,7 @@ def test_ongoing_register_f_without_end_date_blocks_every_right_with_a_window() 
         "asimilasi": "blocked",
         "pb": "blocked",
         "cb": "not_applicable",
-        "cmb": "blocked",
+        "cmb": "not_applicable",  # no remisi received: CMB has no length
         "cmk": "blocked",
     }
     reason = result.rights["pb"].reason
@@ -147,7 +171,13 @@ def test_ongoing_register_f_without_end_date_blocks_every_right_with_a_window() 
 
 @pytest.mark.parametrize("right", ["asimilasi", "pb", "cmb"])
 def test_corruption_with_unpaid_fine_is_blocked(right: str) -> None:
-    result = calc(*TEN_YEARS_FROM_2020, CrimeCategory.CORRUPTION, fine_paid=False)
+    result = calc(
+        *TEN_YEARS_FROM_2020,
+        CrimeCategory.CORRUPTION,
+        fine_paid=False,
+        remission_days=30,
+        last_remission_days=30,
+    )
     assert result.rights[right].status is RightStatus.BLOCKED
     reason = result.rights[right].reason
     assert reason is not None
@@ -175,11 +205,18 @@ def test_corruption_with_everything_paid_has_no_missing_conditions() -> None:
         *TEN_YEARS_FROM_2020, CrimeCategory.CORRUPTION, fine_paid=True, restitution_paid=True
     )
     assert result.rights["pb"].missing_conditions == []
-    assert result.rights["pb"].eligible_from == TWO_THIRDS_10Y
+    # PB after asimilasi for 1/2 of the remainder (see the special-crime test above).
+    assert result.rights["pb"].eligible_from == date(2028, 5, 3)
 
 
 def test_terrorism_without_deradicalisation_is_blocked() -> None:
-    result = calc(*TEN_YEARS_FROM_2020, CrimeCategory.TERRORISM, deradicalisation_completed=False)
+    result = calc(
+        *TEN_YEARS_FROM_2020,
+        CrimeCategory.TERRORISM,
+        deradicalisation_completed=False,
+        remission_days=30,
+        last_remission_days=30,
+    )
     for right in ("asimilasi", "pb", "cmb"):
         assert result.rights[right].status is RightStatus.BLOCKED
     assert result.rights["cmk"].status is RightStatus.ELIGIBLE
@@ -247,10 +284,12 @@ def test_almost_eligible_window_is_a_rule_set_parameter() -> None:
 def test_cmb_length_is_the_last_remisi_capped_at_six_months() -> None:
     short = calc(date(2017, 5, 9), Term.fixed(2), last_remission_days=60)
     long = calc(date(2017, 5, 9), Term.fixed(2), last_remission_days=240)
-    unknown = calc(date(2017, 5, 9), Term.fixed(2))
+    unknown = calc(date(2017, 5, 9), Term.fixed(2), remission_days=30)
     assert short.rights["cmb"].leave_length_days == 60
     assert long.rights["cmb"].leave_length_days == 180
     assert unknown.rights["cmb"].leave_length_days is None
+    # Only the SDP total is known, not the last remisi: CMB cannot start, blocked.
+    assert unknown.rights["cmb"].status is RightStatus.BLOCKED
     assert "right.cmb.length_unknown" in [i.code for i in unknown.rights["cmb"].explanation]
 
 
@@ -258,4 +297,5 @@ def test_cb_maximum_length_is_an_uncertain_parameter_shown_on_the_sheet() -> Non
     rule_set = replace(DEFAULT_RULE_SET, cb_max_leave_months=4)
     result = calculate(sentence(date(2021, 1, 1), Term.fixed(1)), date(2021, 1, 1), rule_set)
     lines = [str(item) for item in result.rights["cb"].explanation]
-    assert any("at most 4 months" in text and "uncertain" in text for text in lines)
+    assert any("at most 4 months (120 days)" in text for text in lines)
+    assert result.rights["cb"].ends_on == date(2021, 12, 31)  # 2 Sep 2021 + 120 days

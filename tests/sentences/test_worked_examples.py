@@ -42,23 +42,24 @@ def test_two_year_term_from_9_may_2017_has_fraction_dates_8_jan_9_may_and_8_sep_
     assert result.two_thirds_date == date(2018, 9, 8)
 
 
-# General crime, no Register F: asimilasi and CMK at 1/2 (9 May 2018); PB and CMB at 2/3
+# General crime, no Register F: asimilasi and CMK at 1/2 (9 May 2018); PB at 2/3
 # (8 Sep 2018), and 8 Sep 2018 is after 9 May 2017 + 9 months = 9 Feb 2018. CB does not
-# apply: 2 years is more than 1 year 3 months (limit 9 Aug 2018 < expiry 9 May 2019).
+# apply: 2 years is more than 1 year 6 months (limit 9 Nov 2018 < expiry 9 May 2019).
+# CMB does not apply: it lasts as long as the last remisi, and none was received.
 def test_two_year_general_term_gives_asimilasi_and_cmk_at_half_and_pb_cmb_at_two_thirds() -> None:
     result = calc(date(2017, 5, 9), Term.fixed(2))
     assert statuses(result) == {
         "asimilasi": "eligible",
         "pb": "eligible",
         "cb": "not_applicable",
-        "cmb": "eligible",
+        "cmb": "not_applicable",
         "cmk": "eligible",
     }
     assert dates_from(result) == {
         "asimilasi": date(2018, 5, 9),
         "pb": date(2018, 9, 8),
         "cb": None,
-        "cmb": date(2018, 9, 8),
+        "cmb": None,
         "cmk": date(2018, 5, 9),
     }
 
@@ -111,12 +112,18 @@ def test_term_of_exactly_one_year_three_months_gets_cb_and_pb_on_1_nov_2021() ->
     assert result.rights["pb"].eligible_from == date(2021, 11, 1)
 
 
-# One day more than 1 year 3 months: expiry 2 Apr 2022 is after the CB limit 1 Apr 2022.
-def test_term_one_day_over_one_year_three_months_gets_no_cb() -> None:
-    result = calc(date(2021, 1, 1), Term.fixed(1, 3, 1))
-    assert result.rights["cb"].status.value == "not_applicable"
-    assert result.rights["cb"].reason is not None
-    assert result.rights["cb"].reason.code == "right.cb.sentence_too_long"
+# CB is for sentences of at most 1 year 6 months (not 1 year 3 months any more).
+# 1 Jan 2021 + 1 year 6 months = 1 Jul 2022: 365 + 181 = 546 days; 2/3 = 364 days ->
+# 31 Dec 2021. CB applies, lasting 180 days -> 29 Jun 2022 (before the expiry 1 Jul).
+# One day more (1 year 6 months 1 day): expiry 2 Jul 2022 is after the CB limit 1 Jul 2022.
+def test_term_of_exactly_one_year_six_months_gets_cb_and_one_day_more_does_not() -> None:
+    exact = calc(date(2021, 1, 1), Term.fixed(1, 6))
+    assert exact.rights["cb"].eligible_from == date(2021, 12, 31)
+    assert exact.rights["cb"].ends_on == date(2022, 6, 29)
+    over = calc(date(2021, 1, 1), Term.fixed(1, 6, 1))
+    assert over.rights["cb"].status.value == "not_applicable"
+    assert over.rights["cb"].reason is not None
+    assert over.rights["cb"].reason.code == "right.cb.sentence_too_long"
 
 
 # 31 Jan 2020 + 1 month: February 2020 has 29 days -> 29 Feb 2020 (clamped).
@@ -136,14 +143,13 @@ def test_years_months_and_days_are_added_one_after_the_other() -> None:
 # Register F 1-31 Jan 2018 on the 2-year term from 9 May 2017. Asimilasi (window 6
 # months): 31 Jan 2018 + 6 months = 31 Jul 2018, after the 1/2 date 9 May 2018 -> moves
 # to 31 Jul 2018. PB (window 9): 31 Jan + 9 months = 31 Oct 2018, after 8 Sep -> 31 Oct.
-# CMK (6-month window, engine choice) -> 31 Jul 2018.
+# CMK (window: the running year, 2018) -> 1 Jan 2019.
 def test_register_f_in_january_2018_moves_asimilasi_to_31_july_and_pb_to_31_october() -> None:
     record = DisciplinaryPeriod(date(2018, 1, 1), date(2018, 1, 31))
     result = calc(date(2017, 5, 9), Term.fixed(2), records=[record])
     assert result.rights["asimilasi"].eligible_from == date(2018, 7, 31)
     assert result.rights["pb"].eligible_from == date(2018, 10, 31)
-    assert result.rights["cmb"].eligible_from == date(2018, 10, 31)
-    assert result.rights["cmk"].eligible_from == date(2018, 7, 31)
+    assert result.rights["cmk"].eligible_from == date(2019, 1, 1)
 
 
 # Register F ending 1 Jun 2017: + 6 months = 1 Dec 2017 (before 9 May 2018), + 9 months
@@ -191,7 +197,7 @@ def test_narcotics_five_years_is_special_with_asimilasi_at_two_thirds_and_pb_lat
     assert result.two_thirds_date == date(2023, 5, 3)
     assert result.rights["asimilasi"].eligible_from == date(2023, 5, 3)
     assert result.rights["pb"].eligible_from == date(2024, 3, 3)
-    assert result.rights["cmb"].eligible_from == date(2023, 5, 3)
+    assert result.rights["cmb"].status.value == "not_applicable"  # no remisi received
     assert result.rights["cmk"].eligible_from == date(2022, 7, 3)
 
 
@@ -227,6 +233,11 @@ def test_to_dict_is_json_ready_and_has_exactly_the_documented_shape() -> None:
         "two_thirds_date",
         "rights",
         "rule_set",
+        "rule_set_title",
+        "conventions_version",
+        "term_start",
+        "release_date",
+        "pb_probation_end",
         "explanation",
     }
     assert data["expiry_date"] == "2019-05-09"
@@ -236,11 +247,22 @@ def test_to_dict_is_json_ready_and_has_exactly_the_documented_shape() -> None:
     assert list(rights) == ["asimilasi", "pb", "cb", "cmb", "cmk"]
     for entry in rights.values():
         assert isinstance(entry, dict)
-        assert set(entry) == {"status", "eligible_from", "almost_eligible", "explanation"}
+        assert set(entry) == {
+            "status",
+            "eligible_from",
+            "ends_on",
+            "almost_eligible",
+            "reason",
+            "missing_conditions",
+            "explanation",
+        }
     assert rights["asimilasi"] == {
         "status": "eligible",
         "eligible_from": "2018-05-09",
+        "ends_on": None,
         "almost_eligible": True,
+        "reason": None,
+        "missing_conditions": [],
         "explanation": rights["asimilasi"]["explanation"],
     }
     assert rights["cb"]["eligible_from"] is None
@@ -254,12 +276,12 @@ def test_calculation_sheet_shows_the_day_counts_of_each_fraction() -> None:
     assert "Remisi granted: 0 days" in lines
     assert "Expiry after remisi: 2019-05-09 - 0 days = 2019-05-09" in lines
     assert (
-        "1/3 date: 730 x 1/3 = 243.33 days, rounded up to 244 days; "
-        "2017-05-09 + 244 days = 2018-01-08"
+        "1/3 date: (730 - 0 days of remisi received) x 1/3 = 243.33 days, rounded up to "
+        "244 days; 2017-05-09 + 244 days = 2018-01-08"
     ) in lines
     assert (
-        "2/3 date: 730 x 2/3 = 486.67 days, rounded up to 487 days; "
-        "2017-05-09 + 487 days = 2018-09-08"
+        "2/3 date: (730 - 0 days of remisi received) x 2/3 = 486.67 days, rounded up to "
+        "487 days; 2017-05-09 + 487 days = 2018-09-08"
     ) in lines
 
 
