@@ -59,6 +59,8 @@ class AuditAction(models.TextChoices):
     IMPORT_FINISH = "import.finish", _("Import finished")
     IMPORT_INTERRUPTED = "import.interrupted", _("Import interrupted")
     IMPORT_RETRY = "import.retry", _("Import retried")
+    SENTENCES_RECALCULATED = "sentences.recalculate", _("Sentences recalculated")
+    RECALCULATION_VIEW = "recalculation.view", _("Recalculation report viewed")
 
     # Programs (programs)
     PROGRAM_CREATE = "program.create", _("Program created")

@@ -85,6 +85,20 @@ class RightStatus(models.TextChoices):
     BLOCKED = "blocked", _("Blocked")
 
 
+class RecalculatedField(models.TextChoices):
+    """What a recalculation may change: a key date of the sentence, its rule set, or one
+    integration right's date or status (``SentenceRecalculationChange.right`` says which)."""
+
+    EXPIRY_DATE = "expiry_date", _("expiry")
+    EXPIRY_AFTER_REMISSION = "expiry_after_remission", _("expiry after remisi")
+    ONE_THIRD_DATE = "one_third_date", _("1/3 date")
+    HALF_DATE = "half_date", _("1/2 date")
+    TWO_THIRDS_DATE = "two_thirds_date", _("2/3 date")
+    RULE_SET = "rule_set", _("rule set")
+    ELIGIBLE_FROM = "eligible_from", _("eligible from")
+    STATUS = "status", _("status")
+
+
 class ImportStatus(models.TextChoices):
     MAPPING = "mapping", _("Waiting for column mapping")
     QUEUED = "queued", _("Queued")

@@ -16,7 +16,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import ngettext, pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from sinergi.core.models import TimeStampedModel
@@ -25,6 +25,7 @@ from sinergi.inmates.choices import (
     Education,
     ImportStatus,
     InmateStatus,
+    RecalculatedField,
     RegisterClass,
     Religion,
     ReligiousHoliday,
@@ -35,7 +36,13 @@ from sinergi.inmates.choices import (
     Sex,
     TermKind,
 )
-from sinergi.inmates.queries import InmateQuerySet, InmateRightQuerySet
+from sinergi.inmates.queries import (
+    InmateQuerySet,
+    InmateRightQuerySet,
+    SentenceRecalculationChangeQuerySet,
+    SentenceRecalculationFacilityQuerySet,
+    SentenceRecalculationQuerySet,
+)
 from sinergi.inmates.wording import say_length
 from sinergi.sentences import Length
 
@@ -498,3 +505,150 @@ class ReligiousHolidayDate(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.get_holiday_display()} {self.date:%Y-%m-%d}"
+
+class SentenceRecalculation(TimeStampedModel):
+    """One run of ``recalculate_sentences``: what it found would change (the report),
+    kept whether it wrote (``applied``) or only looked (``dry_run``)."""
+
+    run_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("run by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # The user's name as it was, or "system" for the command run without a user.
+    run_by_username = models.CharField(_("run by (name)"), max_length=150)
+    reason = models.TextField(_("reason"), blank=True)
+    # The --facility limit, if any; otherwise every facility with sentenced inmates.
+    limited_to = models.ForeignKey(
+        "orgs.Facility",
+        verbose_name=_("limited to facility"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    rule_sets = models.JSONField(_("rule sets"), default=list)
+    dry_run = models.BooleanField(_("dry run"), default=False)
+    applied = models.BooleanField(_("applied"), default=False)
+    inmates_checked = models.PositiveIntegerField(_("people recalculated"), default=0)
+    inmates_changed = models.PositiveIntegerField(_("people whose dates moved"), default=0)
+    changes_count = models.PositiveIntegerField(_("changes"), default=0)
+
+    objects = SentenceRecalculationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("sentence recalculation")
+        verbose_name_plural = _("sentence recalculations")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["applied", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.run_by_username}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("inmates:recalculation", args=[self.pk])
+
+
+class SentenceRecalculationFacility(models.Model):
+    """One facility's totals in a recalculation (a row even when nothing moved there):
+    what its staff see of a run."""
+
+    recalculation = models.ForeignKey(
+        SentenceRecalculation,
+        verbose_name=_("recalculation"),
+        on_delete=models.CASCADE,
+        related_name="facilities",
+    )
+    facility = models.ForeignKey(
+        "orgs.Facility", verbose_name=_("facility"), on_delete=models.PROTECT, related_name="+"
+    )
+    inmates_checked = models.PositiveIntegerField(_("people recalculated"), default=0)
+    inmates_changed = models.PositiveIntegerField(_("people whose dates moved"), default=0)
+    changes_count = models.PositiveIntegerField(_("changes"), default=0)
+
+    objects = SentenceRecalculationFacilityQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("recalculation of a facility")
+        verbose_name_plural = _("recalculations of facilities")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recalculation", "facility"], name="one_total_per_recalculated_facility"
+            )
+        ]
+        indexes = [models.Index(fields=["facility", "recalculation"])]
+
+    def __str__(self) -> str:
+        return f"{self.recalculation_id} {self.facility_id}: {self.inmates_changed}"
+
+
+class SentenceRecalculationChange(models.Model):
+    """One value a recalculation changed (or, in a dry run, would change) for one person."""
+
+    recalculation = models.ForeignKey(
+        SentenceRecalculation,
+        verbose_name=_("recalculation"),
+        on_delete=models.CASCADE,
+        related_name="changes",
+    )
+    inmate = models.ForeignKey(
+        Inmate, verbose_name=_("inmate"), on_delete=models.CASCADE, related_name="+"
+    )
+    # The inmate's facility at the time of the run: who may read the change.
+    facility = models.ForeignKey(
+        "orgs.Facility", verbose_name=_("facility"), on_delete=models.PROTECT, related_name="+"
+    )
+    field = models.CharField(_("field"), max_length=24, choices=RecalculatedField.choices)
+    # For eligible_from and status: which right; blank for the sentence's fields.
+    right = models.CharField(_("right"), max_length=10, choices=Right.choices, blank=True)
+    old_value = models.CharField(_("old value"), max_length=100, blank=True)
+    new_value = models.CharField(_("new value"), max_length=100, blank=True)
+    # new - old in days, for a date that had a value before and after; else null.
+    shift_days = models.IntegerField(_("shift (days)"), null=True, blank=True)
+
+    objects = SentenceRecalculationChangeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("recalculated value")
+        verbose_name_plural = _("recalculated values")
+        ordering = ["recalculation", "facility", "inmate", "id"]
+        indexes = [models.Index(fields=["recalculation", "facility", "inmate"])]
+
+    def __str__(self) -> str:
+        label = f"{self.field}:{self.right}" if self.right else self.field
+        return f"{self.inmate_id} {label}: {self.old_value} -> {self.new_value}"
+
+    @property
+    def is_date(self) -> bool:
+        return self.field not in (RecalculatedField.RULE_SET, RecalculatedField.STATUS)
+
+    def _shown(self, value: str) -> datetime.date | str:
+        """A stored value as a page shows it: a date, a status's label, or the text."""
+        if value and self.is_date:
+            return datetime.date.fromisoformat(value)
+        if value and self.field == RecalculatedField.STATUS and value in RightStatus.values:
+            return str(RightStatus(value).label)
+        return value
+
+    @property
+    def old(self) -> datetime.date | str:
+        return self._shown(self.old_value)
+
+    @property
+    def new(self) -> datetime.date | str:
+        return self._shown(self.new_value)
+
+    @property
+    def shift_display(self) -> str:
+        """ "+5 days", "-4 days" (with a minus sign); "" when not between two dates."""
+        if self.shift_days is None:
+            return ""
+        days = abs(self.shift_days)
+        sign = "+" if self.shift_days > 0 else "\u2212"
+        return ngettext("%(sign)s%(n)s day", "%(sign)s%(n)s days", days) % {
+            "sign": sign,
+            "n": days,
+        }

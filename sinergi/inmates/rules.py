@@ -29,6 +29,9 @@ rules.add_perm("inmates.score_inmate", STAFF)
 # The object is the facility the inmate is registered at, or the file imported into.
 rules.add_perm("inmates.add_inmate", facility_role(*OFFICER_ROLES, attr="pk"))
 rules.add_perm("inmates.import_inmates", facility_role(*OFFICER_ROLES, attr="pk"))
+# A recalculation report: whoever reads inmates reads its changes to the inmates they
+# reach (the object is a report's facility row or change, which names the facility).
+rules.add_perm("inmates.view_recalculation", is_admin | STAFF | region_viewer_of_facility)
 
 
 # --- the invariants of inmates' records ------------------------------------------------
