@@ -4,9 +4,12 @@ sentence engine, marked for translation (the engine itself imports nothing of Dj
 Two kinds of messages are collected from sinergi/sentences:
 
 * the English templates of ``line(code, template, ...)`` calls (``gettext_noop``);
-* the parameter values written in English: the constants of ``phrase(...)`` calls and
-  the values of the enums whose ``.value`` is a parameter (``pgettext_lazy`` with the
-  context "calculation sheet", the context the ``sheet`` template filter uses).
+* the parameter values written in English: the constants of ``phrase(...)`` calls (the
+  rule sets' titles among them), the values of the enums whose ``.value`` is a parameter,
+  the kinds of remisi a ``RemissionGrant`` names as plain strings, the legal bases
+  written with English words (the values of a ``bases`` dictionary) and the versions of
+  the day-count conventions (``Conventions(version=...)``, "2022.1-calendar") (``pgettext_lazy``
+  with the context "calculation sheet", the context the ``sheet`` template filter uses).
 
 Run after changing a message in sinergi/sentences, then `make messages`.
 """
@@ -25,8 +28,19 @@ TARGET = ROOT / "sinergi" / "inmates" / "sheet_messages.py"
 CONTEXT = "calculation sheet"
 # Enums whose values the engine passes as parameters of sheet lines.
 ENUMS = frozenset(
-    {"CrimeCategory", "RightStatus", "RemissionKind", "RemissionExtra", "ReligiousHoliday"}
+    {
+        "CrimeCategory",
+        "DayCount",
+        "DetentionKind",
+        "RightStatus",
+        "RemissionKind",
+        "RemissionExtra",
+        "ReligiousHoliday",
+    }
 )
+# Values the engine passes as plain strings, not as an enum's: the kinds of a remisi
+# received (RemissionGrant.kind, documented in its docstring).
+PLAIN_VALUES = frozenset({"umum", "khusus", "dasawarsa", "tambahan", "humanitarian", "pmp"})
 
 
 def _trees() -> list[ast.Module]:
@@ -73,11 +87,51 @@ def _enum_values(tree: ast.Module) -> set[str]:
     return found
 
 
-def phrases() -> list[str]:
-    """The constants of ``phrase(...)`` calls and the values of :data:`ENUMS`."""
+def _bases(tree: ast.Module) -> set[str]:
+    """The string values of a dictionary assigned to ``bases`` (legal bases that carry
+    English words, such as "annulled 28 Oct 2021")."""
     found: set[str] = set()
+    for node in ast.walk(tree):
+        if (
+            isinstance(node, ast.Assign | ast.AnnAssign)
+            and isinstance(node.value, ast.Dict)
+            and any(
+                isinstance(target, ast.Name) and target.id.lower().endswith("bases")
+                for target in (node.targets if isinstance(node, ast.Assign) else [node.target])
+            )
+        ):
+            found |= {
+                value.value
+                for value in node.value.values
+                if isinstance(value, ast.Constant) and isinstance(value.value, str)
+            }
+    return found
+
+
+def _versions(tree: ast.Module) -> set[str]:
+    """The ``version`` of every ``Conventions(...)`` (written on the sheet)."""
+    return {
+        keyword.value.value
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Name)
+        and node.func.id == "Conventions"
+        for keyword in node.keywords
+        if keyword.arg == "version"
+        and isinstance(keyword.value, ast.Constant)
+        and isinstance(keyword.value.value, str)
+    }
+
+
+def phrases() -> list[str]:
+    """The constants of ``phrase(...)`` calls, the values of :data:`ENUMS`, the
+    :data:`PLAIN_VALUES`, the legal bases with English words and the conventions'
+    versions."""
+    found: set[str] = set(PLAIN_VALUES)
     for tree in _trees():
         found |= _enum_values(tree)
+        found |= _bases(tree)
+        found |= _versions(tree)
         found |= {text for node in ast.walk(tree) if (text := _string_argument(node, "phrase", 0))}
     return sorted(found)
 

@@ -6,126 +6,214 @@ from django.utils.translation import gettext_noop, pgettext_lazy
 # The templates of the sheet lines.
 SHEET_MESSAGES = [
     gettext_noop(
-        "A {term} sentence has no expiry date, no fractions, no integration rights and no remisi unless it is commuted to a fixed term (UU 22/2022)"
+        "A {term} sentence has no expiry date, no fractions, no integration rights and no remisi unless it is commuted to a fixed term"
     ),
     gettext_noop("As of: {date}"),
     gettext_noop(
+        "Asimilasi for {share} of the remaining sentence; asimilasi from {start}, {remaining} days to {release}; {remaining} x {share} = {exact}, rounded up to {needed} days → {earliest}"
+    ),
+    gettext_noop("Behaviour window: no Register F punishment in the running year"),
+    gettext_noop(
         "Behaviour window: no Register F punishment in the {months} months before the date{note}"
     ),
-    gettext_noop("Behaviour window: none applies{note}"),
-    gettext_noop("Blocked: PB for narcotics needs asimilasi first, which is {status}"),
+    gettext_noop(
+        "Blocked: CMB lasts as long as the last remisi received (at most {months} months, {cap} days); the last remisi is not recorded"
+    ),
+    gettext_noop("Blocked: PB for this special crime needs asimilasi first, which is {status}"),
     gettext_noop("Blocked: special-crime condition not met: {label}"),
     gettext_noop("Blocked: the Register F punishment since {start} has no end date"),
     gettext_noop("Blocked; if the blocking condition is met, the earliest date would be {date}"),
-    gettext_noop("CB lasts at most {months} months (uncertain: sources say 4 or 6 months)"),
+    gettext_noop("CB from {date} to {end}"),
     gettext_noop(
-        "CMB length: as long as the last remisi received, at most {months} months ({cap} days); not computed because the last remisi is not given"
+        "CB lasts at most {months} months ({days} days), and not beyond the expiry after remisi {release}"
     ),
-    gettext_noop("CMB length: last remisi {last} days, at most {cap} days → {length} days"),
+    gettext_noop(
+        "CMB length: last remisi {last} days, at most {cap} days → {length} days; it ends on the release day {release}, so it starts no earlier than {start}"
+    ),
+    gettext_noop("CMB never starts before the {fraction} date {date}"),
     gettext_noop(
         "CMK lasts at most {hours} hours, at most once every {interval} months; family guarantee required: {guarantee} (uncertain after 2022)"
     ),
     gettext_noop("Checked by the review board (sidang TPP), not by this calculation: {conditions}"),
-    gettext_noop(
-        "Convention: add calendar years, then months, then days; a day past the end of a month becomes its last day; the expiry is detention start + term (the release day, not counted as a further day served); fractions of days are rounded up"
-    ),
+    gettext_noop("Chosen by the date {date} ({which}); a facility cannot choose another"),
+    gettext_noop("Consecutive sentences counted as one: {terms} = {term}"),
     gettext_noop("Crime category: {category}"),
-    gettext_noop("Days from detention start to expiry after remisi: {days}"),
+    gettext_noop(
+        "Day count (version {version}): expiry in {expiry}; fractions and sentence lengths in {fractions}; remisi thresholds in {remission}; behaviour windows in {windows}; leave lengths in {leave}; fractions of a day are rounded up"
+    ),
+    gettext_noop("Days from the start to the expiry after remisi: {days}"),
     gettext_noop("Detention start: {date}"),
+    gettext_noop("Detention was interrupted: remisi is counted from the last detention, {date}"),
+    gettext_noop(
+        "Earlier detention ({kind}) {start} to {end}: {days} days x {share} = {counted} days credited (rounded down)"
+    ),
     gettext_noop("Eligible from {date} (as of {as_of}: due {due}; within {window} days {almost})"),
     gettext_noop("Expiry after remisi: {expiry} - {days} days = {after}"),
     gettext_noop(
-        "Expiry after remisi: {expiry} - {days} days would be before detention start; clamped to {start}"
+        "Expiry after remisi: {expiry} - {days} days would be before the start; clamped to {start}"
     ),
     gettext_noop("Expiry: {start} + {term} = {expiry}"),
     gettext_noop(
-        "Narcotics: asimilasi for {share} of the remaining sentence; asimilasi from {start}, {remaining} days to {release}; {remaining} x {share} = {exact}, rounded up to {needed} days → {earliest}"
+        "Life or death sentence commuted to {term} on {date}: the term runs from the commutation"
+    ),
+    gettext_noop(
+        "May be proposed for humanitarian remisi ({grounds}); its amount is set by the decree"
     ),
     gettext_noop("No Register F entries: the window is clean"),
-    gettext_noop("No Register F punishment active on {date}"),
-    gettext_noop("No remisi: a Register F punishment (since {start}) is active on {date}"),
-    gettext_noop("No remisi: a {term} sentence gets no remisi unless commuted to a fixed term"),
+    gettext_noop("No Register F punishment in the {months} months before {date}"),
+    gettext_noop("No remisi tambahan ({ground}) under this rule set"),
     gettext_noop(
-        "No remisi: more than {months} months must be served on {date} (counted from detention start {start}, i.e. after {minimum})"
+        "No remisi: a Register F punishment (since {start}) falls in the {months} months before {date} (from {window_start})"
     ),
+    gettext_noop(
+        "No remisi: a special crime under PP 28/2006 gets remisi only after 1/3 of the term ({days} days) is served; {served} days on {date}"
+    ),
+    gettext_noop("No remisi: a {term} sentence gets no remisi unless commuted to a fixed term"),
     gettext_noop("No remisi: the expiry after remisi {release} is on or before {date}"),
     gettext_noop("No remisi: the person is {label}"),
     gettext_noop("No remisi: {date} is before detention start {start}"),
     gettext_noop(
-        "Not applicable: CB is only for sentences of at most {limit_span}; the expiry {expiry} is after {limit}"
+        "No {name}: more than {months} months ({needed} days, 30-day months) must be served on {date}; counted from {start}: {served} days"
     ),
     gettext_noop(
-        "Not applicable: CMK needs a sentence of at least {minimum_span}; the expiry {expiry} is before {minimum}"
+        "Not applicable: CB is only for sentences of at most {limit_span}; the term's end {expiry} is after {limit}"
+    ),
+    gettext_noop(
+        "Not applicable: CMB lasts as long as the last remisi received, and no remisi has been received"
+    ),
+    gettext_noop(
+        "Not applicable: CMK needs a sentence of at least {minimum_span}; the term's end {expiry} is before {minimum}"
     ),
     gettext_noop(
         "Not applicable: the earliest date {date} is on or after the expiry after remisi {release}; the person is free first"
     ),
     gettext_noop(
-        "Not applicable: the {fraction} date {date} is less than {months} months after detention start ({threshold})"
+        "Not applicable: the prison term ended on {release} and the substitute term for the unpaid fine runs to {end}; no PB or CB while serving it"
+    ),
+    gettext_noop(
+        "Not applicable: the {fraction} of the sentence ({days} days, to {date}) is less than {months} months (to {threshold})"
     ),
     gettext_noop("Not known whether the person is {label}; verify (no remisi if so)"),
     gettext_noop(
+        "Probation (masa percobaan) to {end}: the remaining sentence to {release} + {extra}"
+    ),
+    gettext_noop(
         "RK II: the expiry after remisi {release} minus {days} days is on or before {date}; the person is freed on {date}"
     ),
+    gettext_noop("Register F {start} to {end} falls in {year}: the date moves to {clean}"),
     gettext_noop(
         "Register F {start} to {end}: {end} + {months} months = {clean}, not after {date}; no effect"
     ),
     gettext_noop(
         "Register F {start} to {end}: {end} + {months} months = {clean}; the date moves to {clean}"
     ),
+    gettext_noop("Release after the substitute term: {after} + {days} days = {release}"),
+    gettext_noop(
+        "Remisi dasawarsa ({year}): {share} x {term_days} days = {days} days (rounded down, at most {cap} days)"
+    ),
     gettext_noop("Remisi granted: {days} days"),
     gettext_noop("Remisi khusus not computed: the date of the {holiday} is not given"),
     gettext_noop("Remisi khusus: {holiday} on {date}"),
     gettext_noop("Remisi tambahan ({ground}): {share} x {days} days = {extra} days (rounded down)"),
     gettext_noop("Remisi umum: the next 17 August on or after {as_of} is {date}"),
+    gettext_noop("Remisi {kind} of {days} days granted on {date}"),
+    gettext_noop("Rule set on {date}: {title}"),
+    gettext_noop("Rule set: {title}"),
+    gettext_noop("Rules for children (Anak): the person was sentenced as a child"),
     gettext_noop(
-        "Remisi {kind} year {year}: {amount} = {days} days (one remisi month = {month_days} days)"
+        "Sentence: {days} days from the start to the expiry; {base} days in the fractions' day count"
     ),
-    gettext_noop("Rule set: {name}"),
-    gettext_noop("Sentence: {days} days from detention start to expiry"),
-    gettext_noop("Served more than {months} months on {date} (after {minimum}): yes"),
+    gettext_noop(
+        "Sentenced as a child: the rules for children apply (pengurangan masa pidana instead of remisi; asimilasi after 3 months; PB, CB and CMB at 1/2)"
+    ),
+    gettext_noop(
+        "Served more than {months} months on {date}: {served} days from {start}, more than {needed}: yes"
+    ),
     gettext_noop("Special crime: no ({category} follows the general rules)"),
     gettext_noop("Special crime: yes (narcotics with a {term} sentence, longer than {threshold})"),
     gettext_noop("Special crime: yes ({category} is always a special crime)"),
     gettext_noop(
-        "Special crime: {special} (narcotics is special when the sentence is at least {threshold}, i.e. when the expiry {expiry} is on or after {limit})"
+        "Special crime: {special} (narcotics is special when the sentence is at least {threshold}, i.e. when the term's end {expiry} is on or after {limit})"
     ),
     gettext_noop("Special-crime condition not known: {label}; verify before the proposal"),
     gettext_noop("Special-crime condition: {label}: yes"),
     gettext_noop("Term: {term}"),
     gettext_noop(
-        "The sentence is at least {minimum_span}: expiry {expiry} is on or after {minimum}"
+        "The remisi granted on {granted} brought the {fraction} date before it; it is served on {granted}"
     ),
-    gettext_noop("The sentence is at most {limit_span}: expiry {expiry} is on or before {limit}"),
     gettext_noop(
-        "The {fraction} date {date} is at least {months} months after detention start ({threshold}): yes"
+        "The sentence is at least {minimum_span}: the term's end {expiry} is on or after {minimum}"
+    ),
+    gettext_noop(
+        "The sentence is at most {limit_span}: the term's end {expiry} is on or before {limit}"
+    ),
+    gettext_noop("The term runs from {detention} - {credit} days credited = {start}"),
+    gettext_noop(
+        "The text of Pasal 86 (PB for {category}) was not available to this calculation; PP 99/2012 Pasal 43A(1)c is applied: verify"
+    ),
+    gettext_noop(
+        "The {fraction} of the sentence ({days} days, to {date}) is at least {months} months (to {threshold}): yes"
     ),
     gettext_noop("Time condition: {fraction} of the sentence served, on {date}"),
+    gettext_noop("Time condition: {span} served, on {date}"),
+    gettext_noop("Year 1: at least {months} months ({days} days) served on {date}: {full}"),
     gettext_noop(
-        "Year 1: at least {months} months served on {date} (on or after {full_from}): {full}"
+        "Year of remisi: {year} (derived: {count} earlier occasions after detention start with more than {months} months served and no Register F; assumed granted each time, because only the total from SDP is recorded)"
     ),
-    gettext_noop(
-        "Year of remisi: {year} (derived: {count} earlier occasions after detention start with more than {months} months served and no active Register F; assumed granted each time)"
-    ),
+    gettext_noop("Year of remisi: {year} ({count} remisi {kind} recorded before {date})"),
     gettext_noop("Year of remisi: {year} ({previous} earlier years given)"),
     gettext_noop(
-        "{fraction} date: {total} x {fraction} = {exact} days, rounded up to {days} days; {start} + {days} days = {date}"
+        "{fraction} date: ({base} - {remisi} days of remisi received) x {fraction} = {exact} days, rounded up to {days} days; {start} + {days} days = {date}"
+    ),
+    gettext_noop(
+        "{name} {kind} year {year}: {amount} = {days} days (one remisi month = {month_days} days)"
     ),
     gettext_noop("{name}: {status}"),
     gettext_noop("{name}: {status} from {date}"),
+    gettext_noop(
+        "{what} is not paid: its substitute term of {days} days is served after the prison term"
+    ),
 ]
 
 # Parameter values written in English: phrase(...) constants and enum values.
 SHEET_PHRASES = [
+    pgettext_lazy("calculation sheet", " + "),
+    pgettext_lazy("calculation sheet", "2018.1-thirty-day"),
+    pgettext_lazy("calculation sheet", "2022.1-calendar"),
+    pgettext_lazy("calculation sheet", "2026.12-calendar"),
+    pgettext_lazy("calculation sheet", "30-day months (360-day years)"),
+    pgettext_lazy("calculation sheet", "; "),
     pgettext_lazy(
         "calculation sheet",
-        " (engine choice: no window is listed for CMK, the general one is used)",
+        "PP 32/1999 as amended by PP 28/2006 (verdicts final before 12 Nov 2012), Keppres 174/1999",
     ),
-    pgettext_lazy("calculation sheet", " (no window is listed for CMK)"),
+    pgettext_lazy("calculation sheet", "PP 99/2012 Pasal 34A(1)a, 43A(1)a (annulled 28 Oct 2021)"),
+    pgettext_lazy(
+        "calculation sheet",
+        "PP 99/2012 with Permenkumham 21/2013 (justice-collaborator requirement until the Supreme Court decision of 28 Oct 2021), Keppres 174/1999",
+    ),
+    pgettext_lazy(
+        "calculation sheet",
+        "Permenkumham 3/2018 as amended by 18/2019, 7/2022 and 16/2023, UU 22/2022, PP 99/2012 and Keppres 174/1999",
+    ),
+    pgettext_lazy(
+        "calculation sheet",
+        "Permenkumham 3/2018 as amended by 18/2019, with PP 99/2012 (justice-collaborator requirement until 28 Oct 2021) and Keppres 174/1999",
+    ),
+    pgettext_lazy(
+        "calculation sheet",
+        "UU 1/2023 (KUHP, from 2 Jan 2026), UU 22/2022, Permenkumham 3/2018 as amended by 7/2022 and 16/2023, and Keppres 174/1999",
+    ),
     pgettext_lazy("calculation sheet", "blocked"),
+    pgettext_lazy("calculation sheet", "calendar"),
+    pgettext_lazy("calculation sheet", "calendar months and years"),
+    pgettext_lazy("calculation sheet", "chronic illness"),
+    pgettext_lazy("calculation sheet", "city"),
     pgettext_lazy("calculation sheet", "corruption"),
+    pgettext_lazy("calculation sheet", "dasawarsa"),
     pgettext_lazy("calculation sheet", "death penalty"),
     pgettext_lazy("calculation sheet", "deradicalisation programme completed"),
+    pgettext_lazy("calculation sheet", "detention start; the verdict date is not recorded"),
     pgettext_lazy("calculation sheet", "eligible"),
     pgettext_lazy("calculation sheet", "fine (denda) paid"),
     pgettext_lazy("calculation sheet", "general"),
@@ -142,9 +230,13 @@ SHEET_PHRASES = [
         "calculation sheet",
         "good behaviour, active participation in pembinaan, a lowered risk level and acceptance by the community (Litmas)",
     ),
+    pgettext_lazy("calculation sheet", "house"),
     pgettext_lazy("calculation sheet", "human_rights"),
+    pgettext_lazy("calculation sheet", "humanitarian"),
     pgettext_lazy("calculation sheet", "idul_fitri"),
     pgettext_lazy("calculation sheet", "imlek"),
+    pgettext_lazy("calculation sheet", "justice collaborator (cooperation with law enforcement)"),
+    pgettext_lazy("calculation sheet", "justice_collaborator"),
     pgettext_lazy("calculation sheet", "khusus"),
     pgettext_lazy("calculation sheet", "life imprisonment"),
     pgettext_lazy("calculation sheet", "narcotics"),
@@ -152,14 +244,25 @@ SHEET_PHRASES = [
     pgettext_lazy("calculation sheet", "not_applicable"),
     pgettext_lazy("calculation sheet", "nyepi"),
     pgettext_lazy("calculation sheet", "on cuti menjelang bebas (CMB)"),
+    pgettext_lazy("calculation sheet", "over 70 years old"),
     pgettext_lazy("calculation sheet", "pemuka"),
+    pgettext_lazy("calculation sheet", "pengurangan masa pidana (PMP)"),
     pgettext_lazy("calculation sheet", "pledge of loyalty to the NKRI signed"),
+    pgettext_lazy("calculation sheet", "pmp"),
     pgettext_lazy("calculation sheet", "religious holiday"),
+    pgettext_lazy("calculation sheet", "remisi"),
     pgettext_lazy("calculation sheet", "restitution (uang pengganti) paid"),
+    pgettext_lazy("calculation sheet", "rutan"),
+    pgettext_lazy("calculation sheet", "sentence of at most 1 year"),
     pgettext_lazy("calculation sheet", "serving a fine-substitute term"),
     pgettext_lazy("calculation sheet", "state_security"),
     pgettext_lazy("calculation sheet", "state_service"),
+    pgettext_lazy("calculation sheet", "tambahan"),
     pgettext_lazy("calculation sheet", "terrorism"),
+    pgettext_lazy("calculation sheet", "the fine (denda)"),
+    pgettext_lazy("calculation sheet", "the uang pengganti"),
+    pgettext_lazy("calculation sheet", "the verdict became final"),
+    pgettext_lazy("calculation sheet", "thirty_day"),
     pgettext_lazy("calculation sheet", "transnational"),
     pgettext_lazy("calculation sheet", "umum"),
     pgettext_lazy("calculation sheet", "waisak"),
