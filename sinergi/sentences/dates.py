@@ -14,7 +14,6 @@ One convention everywhere (also written on the calculation sheet):
 from __future__ import annotations
 
 import calendar
-import math
 from datetime import date, timedelta
 from fractions import Fraction
 
@@ -27,8 +26,13 @@ __all__ = [
 ]
 
 
+_MONTH_DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
 def _clamped(year: int, month: int, day: int) -> date:
-    last = calendar.monthrange(year, month)[1]
+    if day <= 28:
+        return date(year, month, day)
+    last = 29 if month == 2 and calendar.isleap(year) else _MONTH_DAYS[month - 1]
     return date(year, month, min(day, last))
 
 
@@ -50,8 +54,8 @@ def days_between(start: date, end: date) -> int:
 
 
 def fraction_of_days(total_days: int, fraction: Fraction) -> int:
-    """``fraction`` of ``total_days``, rounded up to a whole day."""
-    return math.ceil(fraction * total_days)
+    """``fraction`` of ``total_days``, rounded up to a whole day (integer arithmetic)."""
+    return -(-fraction.numerator * total_days // fraction.denominator)
 
 
 def add_fraction_of_days(start: date, total_days: int, fraction: Fraction) -> date:

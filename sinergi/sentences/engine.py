@@ -5,6 +5,7 @@ The rule sets and every convention are documented in :mod:`sinergi.sentences.rul
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -117,6 +118,15 @@ def _decimal(value: Fraction) -> int | Decimal:
     return Decimal(f"{float(value):.2f}")
 
 
+def _times(fraction: Fraction, days: int) -> int | Decimal:
+    """``fraction`` x ``days`` as :func:`_decimal` writes it, in integer arithmetic."""
+    whole, rest = divmod(fraction.numerator * days, fraction.denominator)
+    if not rest:
+        return whole
+    return Decimal(f"{fraction.numerator * days / fraction.denominator:.2f}")
+
+
+@functools.cache
 def _fraction_label(value: Fraction) -> str:
     return f"{value.numerator}/{value.denominator}"
 
@@ -434,7 +444,7 @@ def _fraction(
                     fraction=_fraction_label(fraction),
                     base=facts.base_days,
                     remisi=received,
-                    exact=_decimal(fraction * remaining),
+                    exact=_times(fraction, remaining),
                     days=days,
                     start=facts.start,
                     date=threshold,
@@ -654,7 +664,7 @@ def _behaviour_window(
     )
     records = sorted(ctx.sentence.disciplinary_records, key=lambda r: r.start_date)
     if not records:
-        b.note(line("right.window.clean", "No Register F entries: the window is clean"))
+        b.note(_CLEAN_WINDOW)
     candidate = on
     for record in records:
         if record.end_date is None:
@@ -799,14 +809,19 @@ def _special_conditions(ctx: _Context, b: _Builder) -> None:
     b.missing.extend(missing)
 
 
-def _review_note(b: _Builder) -> None:
-    b.note(
-        line(
-            "right.review",
-            "Checked by the review board (sidang TPP), not by this calculation: {conditions}",
-            conditions=_REVIEW_NOTES[b.right],
-        )
+_REVIEW_LINES = {
+    right: line(
+        "right.review",
+        "Checked by the review board (sidang TPP), not by this calculation: {conditions}",
+        conditions=conditions,
     )
+    for right, conditions in _REVIEW_NOTES.items()
+}
+_CLEAN_WINDOW = line("right.window.clean", "No Register F entries: the window is clean")
+
+
+def _review_note(b: _Builder) -> None:
+    b.note(_REVIEW_LINES[b.right])
 
 
 def _child_note(b: _Builder) -> None:
@@ -931,7 +946,7 @@ def _pb(ctx: _Context, asimilasi: RightResult) -> RightResult:
                     start=start,
                     remaining=remaining,
                     release=ctx.expiry_after_remission,
-                    exact=_decimal(share * remaining),
+                    exact=_times(share, remaining),
                     needed=needed,
                     earliest=earliest,
                 )
@@ -1135,24 +1150,17 @@ def _cmk(ctx: _Context) -> RightResult:
     return b.finish(ctx, candidate)
 
 
-def _header(
-    sentence: SentenceInput, as_of: date, rule_set: RuleSet, special_line: ExplanationLine
-) -> list[ExplanationLine]:
+_RULE_SET_LINES: dict[int, tuple[RuleSet, tuple[ExplanationLine, ExplanationLine]]] = {}
+
+
+def _rule_set_lines(rule_set: RuleSet) -> tuple[ExplanationLine, ExplanationLine]:
+    """The rule set's title and day-count lines (built once per rule set)."""
+    cached = _RULE_SET_LINES.get(id(rule_set))
+    if cached is not None and cached[0] is rule_set:
+        return cached[1]
     conventions = rule_set.conventions
-    lines = [
-        line(
-            "calc.rule_set",
-            "Rule set: {title}",
-            title=rule_set.title or rule_set.name,
-        ),
-        line(
-            "calc.rule_set.chosen",
-            "Chosen by the date {date} ({which}); a facility cannot choose another",
-            date=sentence.verdict_date or sentence.detention_start,
-            which=phrase("the verdict became final")
-            if sentence.verdict_date
-            else phrase("detention start; the verdict date is not recorded"),
-        ),
+    lines = (
+        line("calc.rule_set", "Rule set: {title}", title=rule_set.title or rule_set.name),
         line(
             "calc.convention",
             "Day count (version {version}): expiry in {expiry}; fractions and sentence "
@@ -1165,6 +1173,25 @@ def _header(
             windows=_CONVENTION_NAMES[conventions.windows],
             leave=_CONVENTION_NAMES[conventions.leave],
         ),
+    )
+    _RULE_SET_LINES[id(rule_set)] = (rule_set, lines)
+    return lines
+
+
+def _header(
+    sentence: SentenceInput, as_of: date, rule_set: RuleSet, special_line: ExplanationLine
+) -> list[ExplanationLine]:
+    lines = [
+        *_rule_set_lines(rule_set)[:1],
+        line(
+            "calc.rule_set.chosen",
+            "Chosen by the date {date} ({which}); a facility cannot choose another",
+            date=sentence.verdict_date or sentence.detention_start,
+            which=phrase("the verdict became final")
+            if sentence.verdict_date
+            else phrase("detention start; the verdict date is not recorded"),
+        ),
+        _rule_set_lines(rule_set)[1],
         line("calc.detention_start", "Detention start: {date}", date=sentence.detention_start),
         line("calc.term", "Term: {term}", term=sentence.term.sheet_value),
         line("calc.category", "Crime category: {category}", category=sentence.crime_category.value),

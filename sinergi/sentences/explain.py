@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
+from typing import NamedTuple
 
 __all__ = ["ExplanationLine", "Length", "ParamValue", "line", "phrase", "render_value"]
 
@@ -78,9 +79,9 @@ def render_value(value: ParamValue) -> str:
     return str(value)
 
 
-@dataclass(frozen=True)
-class ExplanationLine:
-    """One checkable line of a calculation sheet."""
+class ExplanationLine(NamedTuple):
+    """One checkable line of a calculation sheet (a named tuple: the engine builds about
+    fifty per calculation, and a tuple is the cheapest immutable record)."""
 
     code: str
     template: str
@@ -104,4 +105,4 @@ class ExplanationLine:
 
 def line(code: str, template: str, *, basis: str = "", **params: ParamValue) -> ExplanationLine:
     """Build an :class:`ExplanationLine` from keyword parameters and its legal basis."""
-    return ExplanationLine(code=code, template=template, params=tuple(params.items()), basis=basis)
+    return ExplanationLine(code, template, tuple(params.items()), basis)

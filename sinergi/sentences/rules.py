@@ -472,6 +472,7 @@ DEFAULT_RULE_SET = PERMENKUMHAM_3_2018_AMENDED_7_2022
 RULE_SET = DEFAULT_RULE_SET
 
 PP_99_IN_FORCE = date(2012, 11, 12)
+_SORTED = sorted(RULE_SETS, key=lambda s: s.valid_from)
 
 
 def rule_set_for(
@@ -482,7 +483,7 @@ def rule_set_for(
     Special crimes with a verdict final before 12 Nov 2012 keep PP 28/2006; every other
     case takes the newest set whose ``valid_from`` is on or before ``reference``.
     """
-    ordered = sorted(sets, key=lambda s: s.valid_from)
+    ordered = _SORTED if sets is RULE_SETS else sorted(sets, key=lambda s: s.valid_from)
     if special and reference < PP_99_IN_FORCE:
         for candidate in ordered:
             if candidate.name == PP_28_2006.name:
