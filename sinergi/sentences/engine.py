@@ -93,6 +93,7 @@ _CONVENTION_NAMES = {
 
 UU_22_2022 = "Pasal 10 UU 22/2022"
 KUHAP_22 = "Pasal 22 ayat (5) KUHAP"
+KUHAP_22_4 = "Pasal 22 ayat (4) KUHAP"
 KEPPRES_7 = "Pasal 7 Keppres 174/1999"
 KUHP_72 = "Pasal 72 UU 1/2023 (KUHP)"
 
@@ -281,6 +282,7 @@ def sentence_facts(sentence: SentenceInput, rule_set: RuleSet) -> SentenceFacts 
             lines.append(
                 line(
                     "calc.substitute",
+                    basis="Pasal 30 KUHP",
                     "{what} is not paid: its substitute term of {days} days is served after "
                     "the prison term",
                     what=label,
@@ -354,6 +356,7 @@ def _special(sentence: SentenceInput, rule_set: RuleSet) -> tuple[bool, Explanat
         return True, line(
             "calc.special.category",
             "Special crime: yes ({category} is always a special crime)",
+            basis="PP 99/2012 Pasal 34A, 43A",
             category=category.value,
         )
     if category is not CrimeCategory.NARCOTICS:
@@ -376,6 +379,7 @@ def _special(sentence: SentenceInput, rule_set: RuleSet) -> tuple[bool, Explanat
         "calc.special.narcotics",
         "Special crime: {special} (narcotics is special when the sentence is at least "
         "{threshold}, i.e. when the term's end {expiry} is on or after {limit})",
+        basis=rule_set.article("85"),
         special=reached,
         threshold=threshold.length,
         expiry=expiry,
@@ -1273,6 +1277,7 @@ def calculate(sentence: SentenceInput, as_of: date, rule_set: RuleSet | None = N
         line(
             "calc.expiry",
             "Expiry: {start} + {term} = {expiry}",
+            basis=KUHAP_22_4,
             start=facts.start,
             term=combined.sheet_value,
             expiry=facts.expiry,
@@ -1316,6 +1321,7 @@ def calculate(sentence: SentenceInput, as_of: date, rule_set: RuleSet | None = N
             line(
                 "calc.expiry_after_remission",
                 "Expiry after remisi: {expiry} - {days} days = {after}",
+                basis="Keppres 174/1999",
                 expiry=facts.expiry,
                 days=remission,
                 after=after,
