@@ -282,9 +282,9 @@ def sentence_facts(sentence: SentenceInput, rule_set: RuleSet) -> SentenceFacts 
             lines.append(
                 line(
                     "calc.substitute",
-                    basis="Pasal 30 KUHP",
                     "{what} is not paid: its substitute term of {days} days is served after "
                     "the prison term",
+                    basis="Pasal 30 KUHP",
                     what=label,
                     days=days,
                 )
