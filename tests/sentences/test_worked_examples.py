@@ -272,9 +272,11 @@ def test_to_dict_is_json_ready_and_has_exactly_the_documented_shape() -> None:
 def test_calculation_sheet_shows_the_day_counts_of_each_fraction() -> None:
     lines = [str(item) for item in calc(date(2017, 5, 9), Term.fixed(2)).explanation]
     assert "Detention start: 2017-05-09" in lines
-    assert "Expiry: 2017-05-09 + 2 years 0 months 0 days = 2019-05-09" in lines
+    assert (
+        "Expiry: 2017-05-09 + 2 years 0 months 0 days = 2019-05-09 [Pasal 22 ayat (4) KUHAP]"
+    ) in lines
     assert "Remisi granted: 0 days" in lines
-    assert "Expiry after remisi: 2019-05-09 - 0 days = 2019-05-09" in lines
+    assert "Expiry after remisi: 2019-05-09 - 0 days = 2019-05-09 [Keppres 174/1999]" in lines
     assert (
         "1/3 date: (730 - 0 days of remisi received) x 1/3 = 243.33 days, rounded up to "
         "244 days; 2017-05-09 + 244 days = 2018-01-08"
