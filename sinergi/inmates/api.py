@@ -1,5 +1,7 @@
 import datetime
-from typing import Any, Literal
+import re
+from collections.abc import Callable, Sequence
+from typing import Any, Literal, TypeVar
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -8,6 +10,7 @@ from django.utils import timezone
 from ninja import Field, Router, Schema
 from ninja.errors import ValidationError
 from ninja.pagination import paginate
+from pydantic import AliasChoices
 
 from sinergi import sentences as engine
 from sinergi.core import audit
@@ -15,6 +18,8 @@ from sinergi.core.api import PageNumber, api_user, errors
 from sinergi.inmates.calculation import calculation_for
 from sinergi.inmates.choices import CrimeCategory, InmateStatus, SecurityLevel
 from sinergi.inmates.models import Inmate
+from sinergi.inmates.sheet import say_full_line, say_text
+from sinergi.sentences import inputs as sentence_inputs
 
 router = Router(tags=["inmates"])
 
@@ -30,23 +35,77 @@ class DisciplinaryIn(Schema):
     end_date: datetime.date | None = None
 
 
+class RemissionGrantIn(Schema):
+    """A remisi received: its date, its length in days and its kind."""
+
+    granted_on: datetime.date
+    days: int = Field(ge=0, le=36500)
+    kind: Literal["umum", "khusus", "dasawarsa", "tambahan", "humanitarian", "pmp"] = "umum"
+
+
+class DetentionPeriodIn(Schema):
+    """A detention period that ended before the detention start (both days included):
+    rutan counts in full, house detention 1/3, city detention 1/5 (KUHAP Pasal 22)."""
+
+    start_date: datetime.date
+    end_date: datetime.date
+    kind: Literal["rutan", "house", "city"] = "rutan"
+
+
+MAX_ITEMS = 200
+MAX_CONSECUTIVE = 20
+S = TypeVar("S")
+T = TypeVar("T")
+
+
 class CalculationIn(Schema):
     detention_start: datetime.date
     term: TermIn | Literal["life", "death"]
     crime_category: CrimeCategory
-    remission_days: int = Field(0, ge=0, le=36500)
-    disciplinary_records: list[DisciplinaryIn] = []
+    verdict_date: datetime.date | None = Field(
+        None, description="The day the verdict became final: chooses the rule set."
+    )
+    remission_days: int = Field(
+        0, ge=0, le=36500, description="Total remisi received (0: the sum of `remissions`)."
+    )
+    remissions: list[RemissionGrantIn] = Field([], max_length=MAX_ITEMS)
+    last_remission_days: int | None = Field(
+        None, ge=0, le=36500, description="The last remisi received (the length of CMB)."
+    )
+    disciplinary_records: list[DisciplinaryIn] = Field([], max_length=MAX_ITEMS)
+    detention_periods: list[DetentionPeriodIn] = Field(
+        [],
+        max_length=MAX_ITEMS,
+        validation_alias=AliasChoices("detention_periods", "earlier_detention"),
+        description="Earlier detention (also accepted as `earlier_detention`).",
+    )
+    consecutive_terms: list[TermIn] = Field([], max_length=MAX_CONSECUTIVE)
+    commuted_on: datetime.date | None = Field(
+        None, description="A life or death sentence commuted to the fixed `term` on this day."
+    )
     fine_paid: bool | None = None
+    fine_substitute_days: int = Field(0, ge=0, le=36500)
     restitution_paid: bool | None = None
+    restitution_substitute_days: int = Field(0, ge=0, le=36500)
     deradicalisation_completed: bool | None = None
     nkri_pledge_signed: bool | None = None
+    justice_collaborator: bool | None = None
+    sentenced_as_child: bool = False
+    age_at_offence: int | None = Field(None, ge=0, le=150)
+    birth_date: datetime.date | None = None
+    chronic_illness: bool | None = None
     as_of: datetime.date | None = None
 
 
 class RightOut(Schema):
     status: str
     eligible_from: datetime.date | None
+    ends_on: datetime.date | None = Field(
+        None, description="PB: end of the probation; CB: end of the leave; CMB: release day."
+    )
     almost_eligible: bool
+    reason: str | None = None
+    missing_conditions: list[str] = []
     explanation: list[str]
 
 
@@ -57,12 +116,88 @@ class CalculationOut(Schema):
     half_date: datetime.date | None
     two_thirds_date: datetime.date | None
     rights: dict[str, RightOut]
-    rule_set: str
+    rule_set: str = Field(description="The rule set's code, e.g. `permenkumham-3-2018`.")
+    rule_set_title: str = Field(
+        "", description="The rule set's readable title, in the request's language."
+    )
+    conventions_version: str = ""
+    term_start: datetime.date | None = None
+    release_date: datetime.date | None = None
+    pb_probation_end: datetime.date | None = None
     explanation: list[str]
 
 
-def _invalid(field: str, message: str) -> ValidationError:
-    return ValidationError([{"loc": ("body", "payload", field), "msg": message}])
+def _invalid(field: str | tuple[str | int, ...], message: str) -> ValidationError:
+    loc = (field,) if isinstance(field, str) else field
+    return ValidationError([{"loc": ("body", "payload", *loc), "msg": message}])
+
+
+# "earlier_detention[1].start_date" (the engine's name of an input) as the request's
+# location: ("detention_periods", 1, "start_date").
+_ENGINE_FIELD = re.compile(r"(?P<name>\w+)\[(?P<index>\d+)\](?:\.(?P<rest>[\w.]+))?")
+_REQUEST_NAMES = {"earlier_detention": "detention_periods"}
+
+
+def _location(field: str, order: dict[str, list[int]]) -> tuple[str | int, ...]:
+    match = _ENGINE_FIELD.fullmatch(field)
+    if match is None:
+        return (_REQUEST_NAMES.get(field, field),)
+    name = match["name"]
+    index = int(match["index"])
+    indices = order.get(name)
+    if indices is not None and index < len(indices):
+        index = indices[index]
+    rest = tuple(match["rest"].split(".")) if match["rest"] else ()
+    return (_REQUEST_NAMES.get(name, name), index, *rest)
+
+
+def _term(term: TermIn, field: tuple[str | int, ...]) -> engine.Term:
+    if not (term.years or term.months or term.days):
+        raise _invalid(field, "A fixed term must be longer than zero.")
+    return engine.Term.fixed(term.years, term.months, term.days)
+
+
+def _items(name: str, items: Sequence[S], build: Callable[[S], T]) -> list[T]:
+    """Each item built by the engine; its refusal at ``name.index.field``."""
+    built = []
+    for index, item in enumerate(items):
+        try:
+            built.append(build(item))
+        except engine.SentenceInputError as exc:
+            raise _invalid((name, index, *exc.field.split(".")), exc.message) from None
+    return built
+
+
+def calculation_out(result: engine.Calculation) -> dict[str, Any]:
+    """The calculation as the API answers it: the codes as they are, the rule set's title
+    and each sheet line (with its legal basis in brackets) in the request's language."""
+
+    def right(item: engine.RightResult) -> dict[str, Any]:
+        return {
+            "status": item.status.value,
+            "eligible_from": item.eligible_from,
+            "ends_on": item.ends_on,
+            "almost_eligible": item.almost_eligible,
+            "reason": None if item.reason is None else say_full_line(item.reason),
+            "missing_conditions": list(item.missing_conditions),
+            "explanation": [say_full_line(line) for line in item.explanation],
+        }
+
+    return {
+        "expiry_date": result.expiry_date,
+        "expiry_after_remission": result.expiry_after_remission,
+        "one_third_date": result.one_third_date,
+        "half_date": result.half_date,
+        "two_thirds_date": result.two_thirds_date,
+        "rights": {key: right(value) for key, value in result.rights.items()},
+        "rule_set": result.rule_set,
+        "rule_set_title": say_text(result.rule_set_title),
+        "conventions_version": result.conventions_version,
+        "term_start": result.term_start,
+        "release_date": result.release_date,
+        "pb_probation_end": result.pb_probation_end,
+        "explanation": [say_full_line(line) for line in result.explanation],
+    }
 
 
 @router.post(
@@ -72,31 +207,75 @@ def _invalid(field: str, message: str) -> ValidationError:
 )
 def sentence_calculation(request: HttpRequest, payload: CalculationIn) -> dict[str, Any]:
     """The key dates and the integration rights of a sentence, with the calculation
-    sheet, under the rule set named in the answer. Nothing is stored."""
+    sheet, under the rule set named in the answer (chosen by the verdict date, else the
+    detention start). The sheet's lines, the reasons and the rule set's title are in the
+    request's language (`Accept-Language`); `status` and `rule_set` are codes. Nothing is
+    stored."""
     if isinstance(payload.term, str):
         term = engine.Term.life() if payload.term == "life" else engine.Term.death()
     else:
-        if not (payload.term.years or payload.term.months or payload.term.days):
-            raise _invalid("term", "A fixed term must be longer than zero.")
-        term = engine.Term.fixed(payload.term.years, payload.term.months, payload.term.days)
+        term = _term(payload.term, ("term",))
+    consecutive = [
+        _term(extra, ("consecutive_terms", index))
+        for index, extra in enumerate(payload.consecutive_terms)
+    ]
+    records = _items(
+        "disciplinary_records",
+        payload.disciplinary_records,
+        lambda r: engine.DisciplinaryPeriod(r.date, r.end_date),
+    )
+    grants = _items(
+        "remissions",
+        payload.remissions,
+        lambda g: sentence_inputs.RemissionGrant(g.granted_on, g.days, g.kind),
+    )
+    periods = _items(
+        "detention_periods",
+        payload.detention_periods,
+        lambda p: sentence_inputs.DetentionPeriod(
+            p.start_date, p.end_date, sentence_inputs.DetentionKind(p.kind)
+        ),
+    )
+    # The engine sorts the detention periods by their start: its index of a period is
+    # mapped back to the request's.
+    order = {
+        "earlier_detention": sorted(
+            range(len(periods)), key=lambda index: periods[index].start_date
+        )
+    }
     try:
         sentence = engine.SentenceInput(
             detention_start=payload.detention_start,
             term=term,
             crime_category=engine.CrimeCategory(payload.crime_category),
             remission_days=payload.remission_days,
-            disciplinary_records=[
-                engine.DisciplinaryPeriod(r.date, r.end_date) for r in payload.disciplinary_records
-            ],
+            disciplinary_records=records,
             fine_paid=payload.fine_paid,
             restitution_paid=payload.restitution_paid,
             deradicalisation_completed=payload.deradicalisation_completed,
             nkri_pledge_signed=payload.nkri_pledge_signed,
+            last_remission_days=payload.last_remission_days,
+            verdict_date=payload.verdict_date,
+            remissions=grants,
+            earlier_detention=[periods[index] for index in order["earlier_detention"]],
+            consecutive_terms=consecutive,
+            commuted_on=payload.commuted_on,
+            fine_substitute_days=payload.fine_substitute_days,
+            restitution_substitute_days=payload.restitution_substitute_days,
+            justice_collaborator=payload.justice_collaborator,
+            sentenced_as_child=payload.sentenced_as_child,
+            age_at_offence=payload.age_at_offence,
+            birth_date=payload.birth_date,
+            chronic_illness=payload.chronic_illness,
         )
         result = engine.calculate(sentence, as_of=payload.as_of or timezone.localdate())
     except engine.SentenceInputError as exc:
-        raise _invalid(exc.field, str(exc)) from None
-    return result.to_dict()
+        raise _invalid(_location(exc.field, order), exc.message) from None
+    except OverflowError:
+        # A date beyond the calendar's end (a term of thousands of years).
+        field = "consecutive_terms" if consecutive else "term"
+        raise _invalid(field, "The resulting date is out of range.") from None
+    return calculation_out(result)
 
 
 class SentenceOut(Schema):

@@ -33,10 +33,11 @@ def test_two_year_term_from_9_may_2017_expires_9_may_2019(client_for):
     body = response.json()
     assert body["expiry_date"] == "2019-05-09"
     assert body["expiry_after_remission"] == "2019-05-09"
-    # 730 days: 1/2 = +365 days = 9 May 2018; 2/3 = ceil(486.67) = +487 = 8 Sep 2018.
-    assert body["half_date"] == "2018-05-09"
-    assert body["two_thirds_date"] == "2018-09-08"
-    assert body["rule_set"] == "permenkumham-3-2018-amended-7-2022"
+    # Detention from 9 May 2017 (no verdict date): PP 99/2012, whose fractions count
+    # 30-day months: 720 days; 1/2 = +360 days = 4 May 2018; 2/3 = +480 = 1 Sep 2018.
+    assert body["half_date"] == "2018-05-04"
+    assert body["two_thirds_date"] == "2018-09-01"
+    assert body["rule_set"] == "pp-99-2012"
     assert set(body["rights"]) == {"asimilasi", "pb", "cb", "cmb", "cmk"}
     assert body["rights"]["asimilasi"]["status"] == "eligible"
     assert body["rights"]["cb"]["status"] == "not_applicable"
