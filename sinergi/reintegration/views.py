@@ -21,6 +21,7 @@ from sinergi.core import audit
 from sinergi.core.api import Conflict
 from sinergi.core.pagination import paginate, querystring_without_page
 from sinergi.core.permissions import has_perm
+from sinergi.inmates.calculation import calculation_for
 from sinergi.inmates.choices import CrimeCategory, Right
 from sinergi.inmates.models import Inmate
 from sinergi.orgs.models import Partner
@@ -32,6 +33,7 @@ from sinergi.reintegration.choices import (
     Pathway,
     PlanStatus,
     ReferralStatus,
+    ReleaseKind,
     Responsible,
 )
 from sinergi.reintegration.models import Consent, Referral, ReintegrationPlan
@@ -153,6 +155,18 @@ def _inmate(request: AuthenticatedHttpRequest, pk: int) -> Inmate:
     return found
 
 
+def _pb_probation_end(inmate: Inmate) -> datetime.date | None:
+    """For a person released on parole (PB): the end of the probation (masa percobaan),
+    the remaining sentence plus 1 year, as the sentence engine computes it; None for any
+    other release, or when the engine gives no PB date (life, death, PB not applicable)."""
+    release = getattr(inmate, "release", None)
+    if release is None or release.kind != ReleaseKind.PB:
+        return None
+    if getattr(inmate, "sentence", None) is None:
+        return None
+    return calculation_for(inmate).pb_probation_end
+
+
 @login_required
 def plan(request: AuthenticatedHttpRequest, inmate_pk: int) -> HttpResponse:
     inmate = _inmate(request, inmate_pk)
@@ -186,6 +200,7 @@ def plan(request: AuthenticatedHttpRequest, inmate_pk: int) -> HttpResponse:
             "pathways": dict(Pathway.choices),
             "can_change": has_perm(request.user, "reintegration.change_plan", inmate),
             "today": timezone.localdate(),
+            "pb_probation_end": _pb_probation_end(inmate),
         },
     )
 
@@ -368,8 +383,6 @@ def referral_transition(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
 
 @login_required
 def release(request: AuthenticatedHttpRequest, inmate_pk: int) -> HttpResponse:
-    from sinergi.reintegration.choices import ReleaseKind
-
     inmate = _inmate(request, inmate_pk)
     if not has_perm(request.user, "reintegration.change_plan", inmate):
         raise PermissionDenied
@@ -452,6 +465,7 @@ def handover_pdf(request: AuthenticatedHttpRequest, inmate_pk: int) -> HttpRespo
                 "needs": plan_obj.needs.select_related("partner") if plan_obj else [],
                 "referrals": Referral.objects.filter(inmate=inmate).select_related("partner"),
                 "programs": development_rows(inmate),
+                "pb_probation_end": _pb_probation_end(inmate),
                 "printed": timezone.localtime(),
             },
             request,
