@@ -8,6 +8,8 @@ from sinergi.core.admin import AuditedAdmin
 from sinergi.inmates.calculation import recalculate
 from sinergi.inmates.forms import show_problems
 from sinergi.inmates.models import (
+    ConsecutiveSentence,
+    DetentionPeriod,
     DisciplinaryRecord,
     ImportBatch,
     Inmate,
@@ -47,6 +49,8 @@ class SentenceAdminForm(forms.ModelForm[Sentence]):
             "term_days",
             "detention_start",
             "verdict_date",
+            "commuted_on",
+            "age_at_offence",
         ]
 
     def clean(self) -> dict[str, Any]:
@@ -65,6 +69,9 @@ class SentenceInline(admin.StackedInline):
         "one_third_date",
         "half_date",
         "two_thirds_date",
+        "term_start",
+        "release_date",
+        "pb_probation_end",
         "rule_set",
         "calculated_on",
     )
@@ -106,6 +113,21 @@ class RemissionAdmin(ViewOnlyAdmin):
 class DisciplinaryRecordAdmin(ViewOnlyAdmin):
     list_display = ("inmate", "date", "violation", "end_date")
     list_select_related = ("inmate",)
+    raw_id_fields = ("inmate",)
+
+
+@admin.register(DetentionPeriod)
+class DetentionPeriodAdmin(ViewOnlyAdmin):
+    list_display = ("inmate", "start_date", "end_date", "kind", "recorded_by")
+    list_filter = ("kind",)
+    list_select_related = ("inmate", "recorded_by")
+    raw_id_fields = ("inmate",)
+
+
+@admin.register(ConsecutiveSentence)
+class ConsecutiveSentenceAdmin(ViewOnlyAdmin):
+    list_display = ("inmate", "verdict_number", "years", "months", "days", "recorded_by")
+    list_select_related = ("inmate", "recorded_by")
     raw_id_fields = ("inmate",)
 
 

@@ -69,6 +69,18 @@ class RemissionKind(models.TextChoices):
     UMUM = "umum", _("Remisi umum (17 August)")
     KHUSUS = "khusus", _("Remisi khusus (religious holiday)")
     TAMBAHAN = "tambahan", _("Remisi tambahan")
+    DASAWARSA = "dasawarsa", _("Remisi dasawarsa (every tenth 17 August)")
+    HUMANITARIAN = "humanitarian", _("Remisi kemanusiaan")
+    PMP = "pmp", _("Pengurangan masa pidana (children)")
+
+
+class DetentionKind(models.TextChoices):
+    """The kind of a detention period before the current one (KUHAP Pasal 22); the
+    values are those of sinergi.sentences.DetentionKind."""
+
+    RUTAN = "rutan", _("Rutan (counts in full)")
+    HOUSE = "house", _("House detention (counts 1/3)")
+    CITY = "city", _("City detention (counts 1/5)")
 
 
 class Right(models.TextChoices):

@@ -22,6 +22,7 @@ from simple_history.models import HistoricalRecords
 from sinergi.core.models import TimeStampedModel
 from sinergi.inmates.choices import (
     CrimeCategory,
+    DetentionKind,
     Education,
     ImportStatus,
     InmateStatus,
@@ -88,6 +89,12 @@ class Inmate(TimeStampedModel):
     )
     admission_date = models.DateField(_("admission date"), null=True, blank=True)
     status_changed_on = models.DateField(_("status changed on"), null=True, blank=True)
+    chronic_illness = models.BooleanField(
+        _("chronic illness"),
+        null=True,
+        blank=True,
+        help_text=_("A chronic illness may be a ground for remisi kemanusiaan."),
+    )
 
     objects = InmateQuerySet.as_manager()
     history = HistoricalRecords()
@@ -148,7 +155,13 @@ class Sentence(TimeStampedModel):
         _("fine (Rp)"), max_digits=15, decimal_places=0, null=True, blank=True
     )
     fine_substitute_days = models.PositiveIntegerField(
-        _("substitute confinement (days)"), null=True, blank=True
+        _("substitute confinement (days)"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "The substitute term (subsider) for the fine: served after the prison term "
+            "when the fine is not paid; no PB or CB while serving it."
+        ),
     )
     fine_paid = models.BooleanField(_("fine paid"), null=True, blank=True)
     restitution_amount = models.DecimalField(
@@ -159,6 +172,48 @@ class Sentence(TimeStampedModel):
         blank=True,
     )
     restitution_paid = models.BooleanField(_("restitution paid"), null=True, blank=True)
+    restitution_substitute_days = models.PositiveIntegerField(
+        _("restitution substitute term (days)"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "The substitute term for the uang pengganti: served after the prison term "
+            "when it is not paid."
+        ),
+    )
+    justice_collaborator = models.BooleanField(
+        _("justice collaborator"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Recognised as a justice collaborator: remisi tambahan (Permenkumham 7/2022 "
+            "Pasal 35A); a condition under PP 99/2012 until 28 October 2021."
+        ),
+    )
+    sentenced_as_child = models.BooleanField(
+        _("sentenced as a child (Anak)"),
+        default=False,
+        help_text=_(
+            "The court sentenced the person as a child: the children's rules apply "
+            "(also for everyone held in an LPKA or under 18 at the offence)."
+        ),
+    )
+    age_at_offence = models.PositiveSmallIntegerField(
+        _("age at the offence"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(120)],
+        help_text=_("In years. Under 18: the children's rules apply."),
+    )
+    commuted_on = models.DateField(
+        _("commuted on"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "A life or death sentence commuted (grasi) to the fixed term above: the date of "
+            "the commutation, from which the term runs."
+        ),
+    )
     deradicalisation_completed = models.BooleanField(
         _("deradicalisation completed"), null=True, blank=True
     )
@@ -177,6 +232,11 @@ class Sentence(TimeStampedModel):
     one_third_date = models.DateField(_("1/3 date"), null=True, blank=True, editable=False)
     half_date = models.DateField(_("1/2 date"), null=True, blank=True, editable=False)
     two_thirds_date = models.DateField(_("2/3 date"), null=True, blank=True, editable=False)
+    term_start = models.DateField(_("term start"), null=True, blank=True, editable=False)
+    release_date = models.DateField(_("release date"), null=True, blank=True, editable=False)
+    pb_probation_end = models.DateField(
+        _("end of PB probation"), null=True, blank=True, editable=False
+    )
     rule_set = models.CharField(_("rule set"), max_length=80, blank=True, editable=False)
     calculated_on = models.DateField(_("calculated on"), null=True, blank=True, editable=False)
 
@@ -189,7 +249,15 @@ class Sentence(TimeStampedModel):
             models.CheckConstraint(
                 name="sentence_fixed_term_not_zero",
                 condition=~Q(term_kind=TermKind.FIXED, term_years=0, term_months=0, term_days=0),
-            )
+            ),
+            # A commutation is to a fixed term and not before the detention start: the
+            # actions' rule (rules.sentence_problems), not a constraint, because an SDP
+            # import without the commutation column may change the term or the detention
+            # start of a commuted sentence (the calculation then leaves the date out).
+            models.CheckConstraint(
+                name="sentence_age_at_offence_0_120",
+                condition=Q(age_at_offence__isnull=True) | Q(age_at_offence__lte=120),
+            ),
         ]
         indexes = [models.Index(fields=["crime_category"])]
 
@@ -207,7 +275,8 @@ class Remission(TimeStampedModel):
     inmate = models.ForeignKey(
         Inmate, verbose_name=_("inmate"), on_delete=models.CASCADE, related_name="remissions"
     )
-    kind = models.CharField(_("kind"), max_length=8, choices=RemissionKind.choices)
+    kind = models.CharField(_("kind"), max_length=12, choices=RemissionKind.choices)
+    # The calendar year of the remisi (17 August of ``year`` for remisi umum).
     year = models.PositiveSmallIntegerField(_("year"))
     months = models.PositiveSmallIntegerField(_("months"), default=0)
     days = models.PositiveSmallIntegerField(_("days"), default=0)
@@ -285,6 +354,102 @@ class DisciplinaryRecord(TimeStampedModel):
         return self.date <= day and (self.end_date is None or day <= self.end_date)
 
 
+class DetentionPeriod(TimeStampedModel):
+    """A detention period that ended before the current detention start (KUHAP Pasal 22:
+    rutan counts in full, house detention 1/3, city detention 1/5), e.g. before a release
+    pending trial. The term runs from the detention start less this credit."""
+
+    inmate = models.ForeignKey(
+        Inmate,
+        verbose_name=_("inmate"),
+        on_delete=models.CASCADE,
+        related_name="detention_periods",
+    )
+    start_date = models.DateField(_("from"))
+    end_date = models.DateField(_("to"), help_text=_("The last day in detention."))
+    kind = models.CharField(
+        _("kind of detention"),
+        max_length=8,
+        choices=DetentionKind.choices,
+        default=DetentionKind.RUTAN,
+    )
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("earlier detention period")
+        verbose_name_plural = _("earlier detention periods")
+        ordering = ["start_date", "id"]
+        constraints = [
+            models.CheckConstraint(
+                name="detention_period_end_after_start",
+                condition=Q(end_date__gte=models.F("start_date")),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.start_date} - {self.end_date} ({self.kind})"
+
+    @property
+    def days(self) -> int:
+        """Days in detention, both ends included."""
+        return (self.end_date - self.start_date).days + 1
+
+
+class ConsecutiveSentence(TimeStampedModel):
+    """A further fixed term served after the current sentence (one after another): the
+    engine counts them as one term (KUHP 2023 Pasal 72)."""
+
+    inmate = models.ForeignKey(
+        Inmate,
+        verbose_name=_("inmate"),
+        on_delete=models.CASCADE,
+        related_name="consecutive_sentences",
+    )
+    verdict_number = models.CharField(_("verdict number"), max_length=100, blank=True)
+    court = models.CharField(_("court"), max_length=150, blank=True)
+    years = models.PositiveSmallIntegerField(_("years"), default=0)
+    months = models.PositiveSmallIntegerField(_("months"), default=0)
+    days = models.PositiveSmallIntegerField(_("days"), default=0)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("consecutive sentence")
+        verbose_name_plural = _("consecutive sentences")
+        ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(
+                name="consecutive_sentence_not_zero",
+                condition=~Q(years=0, months=0, days=0),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.verdict_number or self.pk}: {self.term_display}"
+
+    @property
+    def term_display(self) -> str:
+        return say_length(Length(self.years, self.months, self.days))
+
+
 class MonthlyAssessment(TimeStampedModel):
     """An SPPN-style monthly development score (0 to 100 per aspect)."""
 
@@ -344,6 +509,8 @@ class InmateRight(models.Model):
     right = models.CharField(_("right"), max_length=10, choices=Right.choices)
     status = models.CharField(_("status"), max_length=16, choices=RightStatus.choices)
     eligible_from = models.DateField(_("eligible from"), null=True, blank=True)
+    # PB: the end of the probation; CB: the end of the leave; CMB: the release day.
+    ends_on = models.DateField(_("ends on"), null=True, blank=True)
     reason = models.CharField(_("reason"), max_length=300, blank=True)
     missing_conditions = models.JSONField(_("conditions to verify"), default=list)
 
@@ -505,6 +672,7 @@ class ReligiousHolidayDate(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.get_holiday_display()} {self.date:%Y-%m-%d}"
+
 
 class SentenceRecalculation(TimeStampedModel):
     """One run of ``recalculate_sentences``: what it found would change (the report),
