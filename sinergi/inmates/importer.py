@@ -45,7 +45,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from sinergi.accounts.models import User
 from sinergi.core import audit
 from sinergi.inmates import actions, parsing
-from sinergi.inmates.calculation import apply_calculation, recalculate
+from sinergi.inmates.calculation import Facts, apply_calculation, recalculate
 from sinergi.inmates.choices import ImportStatus, TermKind
 from sinergi.inmates.models import (
     ColumnMapping,
@@ -55,6 +55,7 @@ from sinergi.inmates.models import (
     InmateRight,
     Sentence,
 )
+from sinergi.orgs.models import FacilityKind
 
 log = logging.getLogger(__name__)
 
@@ -62,7 +63,7 @@ BATCH = 1000
 WRITE_CHUNK = 500  # rows written per transaction
 PROGRESS_EVERY = 2000
 MAX_STORED_ERRORS = 5000
-DATE_FIELDS = {"birth_date", "detention_start"}
+DATE_FIELDS = {"birth_date", "detention_start", "verdict_date", "commuted_on"}
 
 
 class Aborted(Exception):
@@ -89,6 +90,16 @@ SENTENCE_FIELDS = [
     "detention_start",
     "remission_days",
 ]
+# Written only when the file has their column (parsing.SENTENCE_FACT_FIELDS): an export
+# without them leaves what was recorded in Sinergi.
+SENTENCE_FACT_FIELDS = list(parsing.SENTENCE_FACT_FIELDS)
+# What the journal keeps of a sentence, and an undo gives back.
+SNAPSHOT_FIELDS = [*SENTENCE_FIELDS, *SENTENCE_FACT_FIELDS]
+
+
+def sentence_fields(mapping: Mapping[str, int]) -> list[str]:
+    """The sentence fields an import with this column mapping writes."""
+    return [*SENTENCE_FIELDS, *(name for name in SENTENCE_FACT_FIELDS if name in mapping)]
 
 
 def import_dir() -> Path:
@@ -292,9 +303,11 @@ def _inmate_values(row: Any) -> dict[str, Any]:
     }
 
 
-def _sentence_values(row: Any) -> dict[str, Any]:
+def _sentence_values(row: Any, mapping: Mapping[str, int]) -> dict[str, Any]:
     term = row.term
+    facts = {name: getattr(row, name) for name in SENTENCE_FACT_FIELDS if name in mapping}
     return {
+        **facts,
         "crime_category": row.crime_category,
         "crime_text": row.crime_text[:200],
         "legal_articles": row.legal_articles[:200],
@@ -335,7 +348,7 @@ def _snapshot(inmate: Inmate) -> dict[str, Any]:
         "sentence": (
             None
             if sentence is None
-            else {name: getattr(sentence, name) for name in SENTENCE_FIELDS}
+            else {name: getattr(sentence, name) for name in SNAPSHOT_FIELDS}
         ),
     }
 
@@ -365,6 +378,8 @@ def _write_chunk(
 ) -> None:
     facility = batch.facility
     by = batch.uploaded_by
+    written_fields = sentence_fields(batch.mapping)
+    in_lpka = facility.kind == FacilityKind.LPKA
     touched: list[int] = []
     new_rights: list[InmateRight] = []
     journal: list[ImportChange] = []
@@ -383,7 +398,7 @@ def _write_chunk(
     for row in chunk:
         inmate = existing.get(row.registration_number)
         inmate_values = _inmate_values(row)
-        sentence_values = _sentence_values(row)
+        sentence_values = _sentence_values(row, batch.mapping)
         if inmate is None:
             new_inmates.append(
                 Inmate(
@@ -434,11 +449,16 @@ def _write_chunk(
                     registration_number__in=[r.registration_number for r in new_rows],
                 )
             }
-        # A new inmate has no remisi or Register F rows in Sinergi yet: the row is the
-        # whole input, so the dates and rights are computed before the insert.
+        # A new inmate has no remisi, Register F or detention rows in Sinergi yet: the
+        # row (and the facility: an LPKA's people are children) is the whole input, so
+        # the dates and rights are computed before the insert.
         for row in new_rows:
-            sentence = Sentence(inmate=by_number[row.registration_number], **_sentence_values(row))
-            new_rights += apply_calculation(sentence, [], None, today)
+            sentence = Sentence(
+                inmate=by_number[row.registration_number],
+                **_sentence_values(row, batch.mapping),
+            )
+            facts = Facts(birth_date=row.birth_date, in_lpka=in_lpka)
+            new_rights += apply_calculation(sentence, facts, today)
             missing_sentences.append(sentence)
         journal += [ImportChange(batch=batch, inmate=i, created=True) for i in by_number.values()]
         counts.created += len(new_inmates)
@@ -464,7 +484,7 @@ def _write_chunk(
         bulk_update_with_history(
             changed_sentences,
             Sentence,
-            [*SENTENCE_FIELDS, "updated_at"],
+            [*written_fields, "updated_at"],
             batch_size=500,
             default_user=by,
             default_change_reason="import",
@@ -535,7 +555,7 @@ def _undo(batch: ImportBatch) -> int:
                 bulk_update_with_history(
                     sentences,
                     Sentence,
-                    [*SENTENCE_FIELDS, "updated_at"],
+                    [*SNAPSHOT_FIELDS, "updated_at"],
                     batch_size=500,
                     default_user=by,
                     default_change_reason="import undone",

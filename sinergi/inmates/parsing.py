@@ -70,10 +70,13 @@ __all__ = [
     "missing_required",
     "normalise_header",
     "normalise_registration_number",
+    "parse_age",
+    "parse_child",
     "parse_date",
     "parse_remission_days",
     "parse_row",
     "parse_sex",
+    "parse_substitute_days",
     "parse_table",
     "parse_term",
     "read_table",
@@ -559,7 +562,40 @@ FIELDS: list[FieldSpec] = [
     FieldSpec("term_text", "Lama Pidana", True),
     FieldSpec("detention_start", "Tanggal Penahanan", True),
     FieldSpec("remission_days", "Total Remisi (hari)", False),
+    # The facts of the sentence that the rules depend on, where SDP exports them. A
+    # column that is not in the file leaves the value recorded in Sinergi as it is.
+    FieldSpec("verdict_date", "Tanggal Putusan", False),
+    FieldSpec("fine_substitute_days", "Pengganti Denda (hari)", False),
+    FieldSpec("restitution_substitute_days", "Subsider UP", False),
+    FieldSpec("sentenced_as_child", "Status Anak", False),
+    FieldSpec("age_at_offence", "Umur Saat Tindak Pidana", False),
+    FieldSpec("commuted_on", "Tgl Perubahan Pidana", False),
 ]
+
+#: Other spellings of the headers that SDP exports and offices use, recognised like the
+#: standard header of :data:`FIELDS`.
+HEADER_ALIASES: dict[str, tuple[str, ...]] = {
+    "verdict_date": ("Tgl Putusan", "Tgl Inkracht", "Tanggal Inkracht"),
+    "fine_substitute_days": (
+        "Subsider",
+        "Subsidair",
+        "Subsider (hari)",
+        "Subsidair (hari)",
+        "Pengganti Denda",
+    ),
+    "restitution_substitute_days": (
+        "Subsidair UP",
+        "Subsider Uang Pengganti",
+        "Subsidair Uang Pengganti",
+        "Pengganti UP (hari)",
+    ),
+    "sentenced_as_child": ("Anak",),
+    "age_at_offence": ("Usia", "Usia Saat Tindak Pidana", "Umur Saat Melakukan Tindak Pidana"),
+    "commuted_on": ("Tanggal Perubahan Pidana", "Tgl Grasi", "Tanggal Grasi"),
+}
+
+#: The keys whose column, when the file has none, leaves the stored value unchanged.
+SENTENCE_FACT_FIELDS: tuple[str, ...] = tuple(HEADER_ALIASES)
 
 REQUIRED_FIELDS: tuple[str, ...] = tuple(spec.key for spec in FIELDS if spec.required)
 _HEADER_OF: dict[str, str] = {spec.key: spec.header for spec in FIELDS}
@@ -570,7 +606,12 @@ def normalise_header(text: object) -> str:
     return " ".join(_text(text).split()).casefold()
 
 
-_KEY_OF_HEADER: dict[str, str] = {normalise_header(spec.header): spec.key for spec in FIELDS}
+_KEY_OF_HEADER: dict[str, str] = {
+    **{
+        normalise_header(alias): key for key, aliases in HEADER_ALIASES.items() for alias in aliases
+    },
+    **{normalise_header(spec.header): spec.key for spec in FIELDS},
+}
 
 
 def recognise_headers(headers: Sequence[object]) -> dict[str, int]:
@@ -1104,6 +1145,88 @@ def _not_days(shown: str) -> ValueError:
     return ValueError(_msg(_("'%(value)s' is not a whole number of days"), value=shown))
 
 
+def parse_substitute_days(value: object) -> int | None:
+    """A substitute term (subsider) in days: ``None`` when empty, a whole number of days
+    ("90", "90 hari"), or a length in months and days ("3 bulan", "1 bulan 15 hari";
+    one month is 30 days, KUHP Pasal 97).
+    """
+    if _is_blank(value):
+        return None
+    try:
+        return parse_remission_days(value)
+    except ValueError:
+        pass
+    shown = _collapse(value)
+    try:
+        term = parse_term(shown)
+    except ValueError:
+        term = None
+    if term is None or not term.is_fixed:
+        raise ValueError(
+            _msg(
+                _(
+                    "'%(value)s' is not a substitute term (write the days, e.g. 90, or a "
+                    "length such as 3 bulan)"
+                ),
+                value=shown,
+            )
+        )
+    return term.years * 360 + term.months * 30 + term.days
+
+
+_CHILD_YES = frozenset({"ya", "y", "yes", "true", "1", "anak", "anak binaan", "andikpas"})
+_CHILD_NO = frozenset({"tidak", "t", "no", "n", "false", "0", "dewasa", "bukan", "-"})
+
+
+def parse_child(value: object) -> bool:
+    """Whether the court sentenced the person as a child (Anak): "Ya", "Anak", 1 or
+    TRUE; "Tidak", "Dewasa", 0, FALSE or empty are not. Anything else is refused."""
+    if isinstance(value, bool):
+        return value
+    shown = _collapse(value)
+    key = shown.casefold()
+    if key == "" or key in _CHILD_NO:
+        return False
+    if key in _CHILD_YES:
+        return True
+    raise ValueError(
+        _msg(
+            _("'%(value)s' is not a child status (write Ya or Tidak)"),
+            value=shown,
+        )
+    )
+
+
+MAX_AGE = 120
+
+
+def parse_age(value: object) -> int | None:
+    """An age in whole years, 0 to 120 ("17", "17 tahun"); ``None`` when empty."""
+    if _is_blank(value):
+        return None
+    shown = _collapse(value)
+    number: int | None = None
+    if isinstance(value, int) and not isinstance(value, bool):
+        number = value
+    elif isinstance(value, float) and math.isfinite(value) and value.is_integer():
+        number = int(value)
+    else:
+        match = re.fullmatch(
+            r"([0-9]+)(?:[.,]0+)?(?:\s*(?:tahun|thn|th|years?))?", shown.casefold()
+        )
+        if match is not None:
+            number = int(match.group(1))
+    if number is None or not 0 <= number <= MAX_AGE:
+        raise ValueError(
+            _msg(
+                _("'%(value)s' is not an age (write the whole years, 0 to %(max)s)"),
+                value=shown,
+                max=MAX_AGE,
+            )
+        )
+    return number
+
+
 # --------------------------------------------------------------------------------------
 # Rows
 
@@ -1143,6 +1266,12 @@ class ParsedRow:
     term: ParsedTerm
     detention_start: date
     remission_days: int
+    verdict_date: date | None = None
+    fine_substitute_days: int | None = None
+    restitution_substitute_days: int | None = None
+    sentenced_as_child: bool = False
+    age_at_offence: int | None = None
+    commuted_on: date | None = None
 
 
 @dataclass
@@ -1278,6 +1407,8 @@ def parse_row(
     except ValueError as error:
         fail("remission_days", str(error))
 
+    facts = _sentence_facts(raw, term, detention_start, today, fail)
+
     if errors:
         order = {spec.key: position for position, spec in enumerate(FIELDS)}
         return sorted(errors, key=lambda error: order[error.field])
@@ -1300,7 +1431,67 @@ def parse_row(
         term=term,
         detention_start=detention_start,
         remission_days=remission_days,
+        **facts,
     )
+
+
+def _sentence_facts(
+    raw: Mapping[str, object],
+    term: ParsedTerm | None,
+    detention_start: date | None,
+    today: date,
+    fail: Callable[[str, str], None],
+) -> dict[str, Any]:
+    """The optional facts of the sentence (verdict date, substitute terms, child status,
+    age at the offence, commutation) read from ``raw``; each problem goes to ``fail``."""
+    facts: dict[str, Any] = {}
+    for key in ("verdict_date", "commuted_on"):
+        if _is_blank(raw[key]):
+            continue
+        try:
+            day = parse_date(raw[key])
+        except ValueError as error:
+            fail(key, str(error))
+            continue
+        if day > today:
+            fail(key, _msg(_("the date %(date)s is in the future"), date=_show_date(day)))
+            continue
+        facts[key] = day
+    commuted_on = facts.get("commuted_on")
+    if commuted_on is not None:
+        if term is not None and not term.is_fixed:
+            fail(
+                "commuted_on",
+                _msg(
+                    _(
+                        "a commuted sentence needs the fixed term it was commuted to in the "
+                        "sentence length, not a life or death sentence"
+                    )
+                ),
+            )
+        if detention_start is not None and commuted_on < detention_start:
+            fail(
+                "commuted_on",
+                _msg(
+                    _("the commutation %(date)s is before the detention start %(start)s"),
+                    date=_show_date(commuted_on),
+                    start=_show_date(detention_start),
+                ),
+            )
+    for key in ("fine_substitute_days", "restitution_substitute_days"):
+        try:
+            facts[key] = parse_substitute_days(raw[key])
+        except ValueError as error:
+            fail(key, str(error))
+    try:
+        facts["sentenced_as_child"] = parse_child(raw["sentenced_as_child"])
+    except ValueError as error:
+        fail("sentenced_as_child", str(error))
+    try:
+        facts["age_at_offence"] = parse_age(raw["age_at_offence"])
+    except ValueError as error:
+        fail("age_at_offence", str(error))
+    return facts
 
 
 def duplicate_message(first_line: int) -> str:
