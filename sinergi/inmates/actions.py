@@ -26,6 +26,8 @@ from sinergi.inmates.calculation import recalculate
 from sinergi.inmates.choices import ImportStatus, InmateStatus, TermKind
 from sinergi.inmates.models import (
     ColumnMapping,
+    ConsecutiveSentence,
+    DetentionPeriod,
     DisciplinaryRecord,
     ImportBatch,
     Inmate,
@@ -36,9 +38,12 @@ from sinergi.inmates.models import (
 from sinergi.inmates.parsing import normalise_registration_number
 from sinergi.inmates.rules import (
     Problems,
+    consecutive_problems,
+    detention_period_problems,
     disciplinary_problems,
     import_mapping_problems,
     remission_problems,
+    sentence_facts_problems,
     sentence_problems,
 )
 
@@ -147,8 +152,25 @@ def update_inmate(*, inmate: Inmate, values: Mapping[str, Any], by: User) -> Inm
 @transaction.atomic
 def update_sentence(*, sentence: Sentence, values: Mapping[str, Any], by: User) -> Sentence:
     _may_change(by, sentence.inmate)
-    current = {name: getattr(sentence, name) for name in (*TERM_FIELDS, "verdict_date")}
-    _refuse(sentence_problems({**current, **values}, today=sentence.inmate.facility.today()))
+    current = {
+        name: getattr(sentence, name)
+        for name in (*TERM_FIELDS, "verdict_date", "commuted_on", "age_at_offence")
+    }
+    merged = {**current, **values}
+    _refuse(
+        sentence_problems(merged, today=sentence.inmate.facility.today()),
+        sentence_facts_problems(
+            merged,
+            detention_ends=list(
+                DetentionPeriod.objects.filter(inmate_id=sentence.inmate_id).values_list(
+                    "end_date", flat=True
+                )
+            ),
+            consecutive_count=ConsecutiveSentence.objects.filter(
+                inmate_id=sentence.inmate_id
+            ).count(),
+        ),
+    )
     changes = _apply(sentence, values)
     if not changes:
         return sentence
@@ -228,6 +250,165 @@ def update_disciplinary(
             changes=changes,
         )
     return record
+
+
+# --- detention before the current one, consecutive sentences ---------------------------
+
+
+def _detention_problems(
+    inmate: Inmate, values: Mapping[str, Any], *, exclude: int | None = None
+) -> Problems:
+    others = DetentionPeriod.objects.filter(inmate=inmate)
+    if exclude is not None:
+        others = others.exclude(pk=exclude)
+    start = Sentence.objects.filter(inmate=inmate).values_list("detention_start", flat=True).first()
+    if start is None:
+        return {
+            "start_date": [
+                _("Record the sentence first: an earlier detention ends before its start.")
+            ]
+        }
+    return detention_period_problems(
+        values,
+        today=inmate.facility.today(),
+        detention_start=start,
+        others=list(others.order_by("start_date").values_list("start_date", "end_date")),
+    )
+
+
+@transaction.atomic
+def add_detention_period(*, inmate: Inmate, values: Mapping[str, Any], by: User) -> DetentionPeriod:
+    """Record a detention period that ended before the current detention start (rutan,
+    house or city detention): it is credited to the term (in full, 1/3, 1/5)."""
+    _may_change(by, inmate)
+    _refuse(_detention_problems(inmate, values))
+    period = DetentionPeriod(inmate=inmate, recorded_by=by, **values)
+    period.full_clean()
+    period._history_user = by  # type: ignore[attr-defined]
+    period.save()
+    recalculate([inmate.pk])
+    audit.record(
+        "detention_period.create",
+        by=by,
+        target=period,
+        facility=inmate.facility_id,
+        changes=dict(values),
+    )
+    return period
+
+
+@transaction.atomic
+def update_detention_period(
+    *, period: DetentionPeriod, values: Mapping[str, Any], by: User
+) -> DetentionPeriod:
+    _may_change(by, period.inmate)
+    current = {"start_date": period.start_date, "end_date": period.end_date, **values}
+    _refuse(_detention_problems(period.inmate, current, exclude=period.pk))
+    changes = _apply(period, values)
+    if changes:
+        period.full_clean()
+        period._history_user = by  # type: ignore[attr-defined]
+        period.save(update_fields=[*changes, "updated_at"])
+        recalculate([period.inmate_id])
+        audit.record(
+            "detention_period.update",
+            by=by,
+            target=period,
+            facility=period.inmate.facility_id,
+            changes=changes,
+        )
+    return period
+
+
+@transaction.atomic
+def delete_detention_period(*, period: DetentionPeriod, by: User) -> None:
+    _may_change(by, period.inmate)
+    audit.record(
+        "detention_period.delete",
+        by=by,
+        target=period,
+        facility=period.inmate.facility_id,
+        changes={
+            "start_date": period.start_date,
+            "end_date": period.end_date,
+            "kind": period.kind,
+        },
+    )
+    inmate_id = period.inmate_id
+    period._history_user = by  # type: ignore[attr-defined]
+    period.delete()
+    recalculate([inmate_id])
+
+
+def _term_kind_of(inmate: Inmate) -> str | None:
+    return Sentence.objects.filter(inmate=inmate).values_list("term_kind", flat=True).first()
+
+
+@transaction.atomic
+def add_consecutive_sentence(
+    *, inmate: Inmate, values: Mapping[str, Any], by: User
+) -> ConsecutiveSentence:
+    """Record a further fixed term served after the current one: the two are counted
+    as one term."""
+    _may_change(by, inmate)
+    _refuse(consecutive_problems(values, term_kind=_term_kind_of(inmate)))
+    record = ConsecutiveSentence(inmate=inmate, recorded_by=by, **values)
+    record.full_clean()
+    record._history_user = by  # type: ignore[attr-defined]
+    record.save()
+    recalculate([inmate.pk])
+    audit.record(
+        "consecutive_sentence.create",
+        by=by,
+        target=record,
+        facility=inmate.facility_id,
+        changes=dict(values),
+    )
+    return record
+
+
+@transaction.atomic
+def update_consecutive_sentence(
+    *, record: ConsecutiveSentence, values: Mapping[str, Any], by: User
+) -> ConsecutiveSentence:
+    _may_change(by, record.inmate)
+    current = {"years": record.years, "months": record.months, "days": record.days, **values}
+    _refuse(consecutive_problems(current, term_kind=_term_kind_of(record.inmate)))
+    changes = _apply(record, values)
+    if changes:
+        record.full_clean()
+        record._history_user = by  # type: ignore[attr-defined]
+        record.save(update_fields=[*changes, "updated_at"])
+        recalculate([record.inmate_id])
+        audit.record(
+            "consecutive_sentence.update",
+            by=by,
+            target=record,
+            facility=record.inmate.facility_id,
+            changes=changes,
+        )
+    return record
+
+
+@transaction.atomic
+def delete_consecutive_sentence(*, record: ConsecutiveSentence, by: User) -> None:
+    _may_change(by, record.inmate)
+    audit.record(
+        "consecutive_sentence.delete",
+        by=by,
+        target=record,
+        facility=record.inmate.facility_id,
+        changes={
+            "verdict_number": record.verdict_number,
+            "years": record.years,
+            "months": record.months,
+            "days": record.days,
+        },
+    )
+    inmate_id = record.inmate_id
+    record._history_user = by  # type: ignore[attr-defined]
+    record.delete()
+    recalculate([inmate_id])
 
 
 @transaction.atomic

@@ -289,12 +289,26 @@ class SentenceOut(Schema):
     term_months: int
     term_days: int
     detention_start: datetime.date
+    verdict_date: datetime.date | None
+    commuted_on: datetime.date | None
+    sentenced_as_child: bool
+    age_at_offence: int | None
+    fine_paid: bool | None
+    fine_substitute_days: int | None
+    restitution_paid: bool | None
+    restitution_substitute_days: int | None
+    justice_collaborator: bool | None
     remission_days: int
+    # Computed (stored at the last recalculation).
+    term_start: datetime.date | None
     expiry_date: datetime.date | None
     expiry_after_remission: datetime.date | None
+    release_date: datetime.date | None
     one_third_date: datetime.date | None
     half_date: datetime.date | None
     two_thirds_date: datetime.date | None
+    pb_probation_end: datetime.date | None
+    rule_set: str
 
 
 class InmateOut(Schema):
@@ -340,15 +354,33 @@ class DisciplinaryOut(Schema):
     end_date: datetime.date | None
 
 
+class DetentionPeriodOut(Schema):
+    start_date: datetime.date
+    end_date: datetime.date
+    kind: str
+    note: str
+
+
+class ConsecutiveSentenceOut(Schema):
+    verdict_number: str
+    court: str
+    years: int
+    months: int
+    days: int
+
+
 class InmateDetailOut(InmateOut):
     nik: str
     birth_date: datetime.date | None
     religion: str
     home_regency: str
     education: str
+    chronic_illness: bool | None
     sentence: SentenceOut | None = None
     remissions: list[RemissionOut]
     disciplinary_records: list[DisciplinaryOut]
+    detention_periods: list[DetentionPeriodOut]
+    consecutive_sentences: list[ConsecutiveSentenceOut]
     calculation: CalculationOut | None
 
 
@@ -388,7 +420,9 @@ def get_inmate(request: HttpRequest, inmate_id: int) -> Inmate:
     inmate = get_object_or_404(
         Inmate.objects.for_user(api_user(request))
         .select_related("facility", "sentence")
-        .prefetch_related("remissions", "disciplinary_records"),
+        .prefetch_related(
+            "remissions", "disciplinary_records", "detention_periods", "consecutive_sentences"
+        ),
         pk=inmate_id,
     )
     audit.read(request, "inmate.view", target=inmate)

@@ -13,6 +13,8 @@ from sinergi.inmates.choices import (
     SecurityLevel,
 )
 from sinergi.inmates.models import (
+    ConsecutiveSentence,
+    DetentionPeriod,
     DisciplinaryRecord,
     Inmate,
     MonthlyAssessment,
@@ -56,6 +58,7 @@ class InmateForm(forms.ModelForm[Inmate]):
             "register_class",
             "security_level",
             "admission_date",
+            "chronic_illness",
         ]
         widgets = {"birth_date": DATE, "admission_date": DATE}
 
@@ -70,6 +73,8 @@ class SentenceForm(forms.ModelForm[Sentence]):
             "verdict_number",
             "court",
             "verdict_date",
+            "sentenced_as_child",
+            "age_at_offence",
             "crime_category",
             "crime_text",
             "legal_articles",
@@ -77,17 +82,25 @@ class SentenceForm(forms.ModelForm[Sentence]):
             "term_years",
             "term_months",
             "term_days",
+            "commuted_on",
             "detention_start",
             "remission_days",
             "fine_amount",
             "fine_substitute_days",
             "fine_paid",
             "restitution_amount",
+            "restitution_substitute_days",
             "restitution_paid",
+            "justice_collaborator",
             "deradicalisation_completed",
             "nkri_pledge_signed",
         ]
-        widgets = {"verdict_date": DATE, "detention_start": DATE}
+        widgets = {"verdict_date": DATE, "detention_start": DATE, "commuted_on": DATE}
+        help_texts = {
+            "verdict_date": _(
+                "The day the verdict became final (inkracht): it chooses the rules in force."
+            ),
+        }
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -117,6 +130,31 @@ class DisciplinaryForm(forms.ModelForm[DisciplinaryRecord]):
         data = super().clean() or {}
         show_problems(self, disciplinary_problems(data, today=timezone.localdate()))
         return data
+
+
+class DetentionPeriodForm(forms.ModelForm[DetentionPeriod]):
+    class Meta:
+        model = DetentionPeriod
+        fields = ["start_date", "end_date", "kind", "note"]
+        widgets = {"start_date": DATE, "end_date": DATE}
+        help_texts = {
+            "start_date": _(
+                "A detention that ended before the current detention start, for example "
+                "before a release pending trial."
+            ),
+        }
+
+
+class ConsecutiveSentenceForm(forms.ModelForm[ConsecutiveSentence]):
+    class Meta:
+        model = ConsecutiveSentence
+        fields = ["verdict_number", "court", "years", "months", "days"]
+        help_texts = {
+            "years": _(
+                "A further fixed term served after the current one: the two are counted as "
+                "one term."
+            ),
+        }
 
 
 class AssessmentForm(forms.ModelForm[MonthlyAssessment]):

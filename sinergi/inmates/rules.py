@@ -87,17 +87,144 @@ def future_date_problems(values: Mapping[str, Any], today: datetime.date, *field
     return problems
 
 
+# The oldest age at the offence a sentence may record.
+MAX_AGE = 120
+
+
 def sentence_problems(values: Mapping[str, Any], *, today: datetime.date) -> Problems:
     """A fixed term has years, months or days, each within ``TERM_LIMITS``; the
-    detention start and the verdict are not in the future."""
-    problems = future_date_problems(values, today, "detention_start", "verdict_date")
-    if values.get("term_kind", TermKind.FIXED) == TermKind.FIXED:
+    detention start, the verdict and a commutation are not in the future; a commutation
+    is to a fixed term and not before the detention start; the age at the offence is
+    0 to ``MAX_AGE``."""
+    problems = future_date_problems(values, today, "detention_start", "verdict_date", "commuted_on")
+    fixed = values.get("term_kind", TermKind.FIXED) == TermKind.FIXED
+    if fixed:
         if not any(values.get(name) for name in TERM_LIMITS):
             _add(problems, "term_years", _("A fixed term needs years, months or days."))
         for name, limit in TERM_LIMITS.items():
             value = values.get(name)
             if isinstance(value, int) and value > limit:
                 _add(problems, name, _("At most %(limit)s.") % {"limit": limit})
+    commuted_on, start = values.get("commuted_on"), values.get("detention_start")
+    if isinstance(commuted_on, datetime.date):
+        if not fixed:
+            _add(
+                problems,
+                "commuted_on",
+                _(
+                    "A commuted sentence is recorded as the fixed term it was commuted to: "
+                    "choose a fixed term and enter its years, months or days."
+                ),
+            )
+        if isinstance(start, datetime.date) and commuted_on < start:
+            _add(
+                problems,
+                "commuted_on",
+                _("The commutation cannot be before the detention start."),
+            )
+    age = values.get("age_at_offence")
+    if isinstance(age, int) and not 0 <= age <= MAX_AGE:
+        _add(problems, "age_at_offence", _("Enter an age from 0 to %(max)s.") % {"max": MAX_AGE})
+    return problems
+
+
+def sentence_facts_problems(
+    values: Mapping[str, Any],
+    *,
+    detention_ends: list[datetime.date],
+    consecutive_count: int,
+) -> Problems:
+    """A sentence keeps the facts recorded with it: its detention start stays after
+    every earlier detention period (``detention_ends``), and a term with consecutive
+    sentences after it stays fixed."""
+    problems: Problems = {}
+    start = values.get("detention_start")
+    latest = max(detention_ends, default=None)
+    if isinstance(start, datetime.date) and latest is not None and start <= latest:
+        _add(
+            problems,
+            "detention_start",
+            _(
+                "An earlier detention period ends on %(date)s: the detention start must be "
+                "after it (correct or delete that period first)."
+            )
+            % {"date": latest.isoformat()},
+        )
+    if consecutive_count and values.get("term_kind", TermKind.FIXED) != TermKind.FIXED:
+        _add(
+            problems,
+            "term_kind",
+            _(
+                "Consecutive sentences are recorded after this one: only a fixed term can be "
+                "served one after another (delete them first)."
+            ),
+        )
+    return problems
+
+
+def detention_period_problems(
+    values: Mapping[str, Any],
+    *,
+    today: datetime.date,
+    detention_start: datetime.date | None,
+    others: list[tuple[datetime.date, datetime.date]],
+) -> Problems:
+    """An earlier detention period is not in the future, does not end before it starts,
+    ends before the current detention start, and overlaps none of the ``others``
+    recorded (start, end)."""
+    problems = future_date_problems(values, today, "start_date", "end_date")
+    start, end = values.get("start_date"), values.get("end_date")
+    if isinstance(start, datetime.date) and isinstance(end, datetime.date) and end < start:
+        _add(problems, "end_date", _("The end cannot be before the start."))
+    if isinstance(end, datetime.date) and detention_start is not None and end >= detention_start:
+        _add(
+            problems,
+            "end_date",
+            _("An earlier detention period must end before the current detention start (%(date)s).")
+            % {"date": detention_start.isoformat()},
+        )
+    if isinstance(start, datetime.date) and isinstance(end, datetime.date) and start <= end:
+        for other_start, other_end in others:
+            if start <= other_end and other_start <= end:
+                _add(
+                    problems,
+                    "start_date",
+                    _("This period overlaps the one recorded from %(start)s to %(end)s.")
+                    % {"start": other_start.isoformat(), "end": other_end.isoformat()},
+                )
+                break
+    return problems
+
+
+# A consecutive sentence's parts, bounded as the main term's.
+CONSECUTIVE_LIMITS = {"years": 100, "months": 1_200, "days": 36_500}
+
+
+def consecutive_problems(values: Mapping[str, Any], *, term_kind: str | None) -> Problems:
+    """A consecutive sentence is a fixed term longer than zero (each part within
+    ``CONSECUTIVE_LIMITS``) after a fixed term."""
+    problems: Problems = {}
+    if not any(values.get(name) for name in CONSECUTIVE_LIMITS):
+        _add(problems, "years", _("A consecutive sentence needs years, months or days."))
+    for name, limit in CONSECUTIVE_LIMITS.items():
+        value = values.get(name)
+        if isinstance(value, int) and not 0 <= value <= limit:
+            _add(problems, name, _("From 0 to %(limit)s.") % {"limit": limit})
+    if term_kind is None:
+        _add(
+            problems,
+            "years",
+            _("Record the sentence first: a consecutive sentence follows it."),
+        )
+    elif term_kind != TermKind.FIXED:
+        _add(
+            problems,
+            "years",
+            _(
+                "Only a fixed term can be followed by consecutive sentences; a life or death "
+                "sentence has no end to follow."
+            ),
+        )
     return problems
 
 

@@ -18,6 +18,20 @@ urlpatterns = [
     path("<int:pk>/remissions/new/", views.remission_create, name="remission_create"),
     path("<int:pk>/register-f/new/", views.disciplinary_create, name="disciplinary_create"),
     path("<int:pk>/register-f/<int:record_pk>/", views.disciplinary_edit, name="disciplinary_edit"),
+    path("<int:pk>/detention/new/", views.detention_create, name="detention_create"),
+    path("<int:pk>/detention/<int:period_pk>/", views.detention_edit, name="detention_edit"),
+    path(
+        "<int:pk>/detention/<int:period_pk>/delete/",
+        views.detention_delete,
+        name="detention_delete",
+    ),
+    path("<int:pk>/consecutive/new/", views.consecutive_create, name="consecutive_create"),
+    path("<int:pk>/consecutive/<int:record_pk>/", views.consecutive_edit, name="consecutive_edit"),
+    path(
+        "<int:pk>/consecutive/<int:record_pk>/delete/",
+        views.consecutive_delete,
+        name="consecutive_delete",
+    ),
     path("<int:pk>/assessments/new/", views.assessment_create, name="assessment_create"),
     path("<int:pk>/status/", views.status_change, name="status"),
 ]

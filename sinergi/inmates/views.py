@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -26,6 +27,8 @@ from sinergi.inmates.choices import ImportStatus, Right
 from sinergi.inmates.forms import (
     AssessmentForm,
     ColumnMappingForm,
+    ConsecutiveSentenceForm,
+    DetentionPeriodForm,
     DisciplinaryForm,
     ImportUploadForm,
     InmateFilterForm,
@@ -35,7 +38,15 @@ from sinergi.inmates.forms import (
     StatusForm,
     WorklistFilterForm,
 )
-from sinergi.inmates.models import DisciplinaryRecord, ImportBatch, Inmate, InmateRight, Sentence
+from sinergi.inmates.models import (
+    ConsecutiveSentence,
+    DetentionPeriod,
+    DisciplinaryRecord,
+    ImportBatch,
+    Inmate,
+    InmateRight,
+    Sentence,
+)
 from sinergi.orgs.models import Facility
 
 
@@ -156,6 +167,8 @@ def inmate_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         .prefetch_related(
             "remissions",
             "disciplinary_records",
+            "detention_periods",
+            "consecutive_sentences",
             Prefetch("assessments", to_attr="recent_assessments"),
         ),
         pk=pk,
@@ -231,6 +244,7 @@ def _edit(
     action: Any,
     title: str,
     perm: str = "inmates.change_inmate",
+    delete_url: str = "",
 ) -> HttpResponse:
     inmate = get_inmate_for_user(request, pk, perm=perm)
     instance = instance_of(inmate)
@@ -251,7 +265,9 @@ def _edit(
             return redirect(inmate)
     audit.read(request, "inmate.form.view", target=inmate)
     return render(
-        request, "inmates/record_form.html", {"inmate": inmate, "form": form, "title": title}
+        request,
+        "inmates/record_form.html",
+        {"inmate": inmate, "form": form, "title": title, "delete_url": delete_url},
     )
 
 
@@ -323,6 +339,84 @@ def disciplinary_edit(request: AuthenticatedHttpRequest, pk: int, record_pk: int
         lambda i, obj, v: actions.update_disciplinary(record=obj, values=v, by=request.user),
         _("Correct Register F entry"),
     )
+
+
+@login_required
+def detention_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    return _edit(
+        request,
+        pk,
+        DetentionPeriodForm,
+        lambda i: None,
+        lambda i, _obj, v: actions.add_detention_period(inmate=i, values=v, by=request.user),
+        _("Record detention before the current detention"),
+    )
+
+
+@login_required
+def detention_edit(request: AuthenticatedHttpRequest, pk: int, period_pk: int) -> HttpResponse:
+    def instance_of(inmate: Inmate) -> DetentionPeriod:
+        return get_object_or_404(DetentionPeriod, pk=period_pk, inmate=inmate)
+
+    return _edit(
+        request,
+        pk,
+        DetentionPeriodForm,
+        instance_of,
+        lambda i, obj, v: actions.update_detention_period(period=obj, values=v, by=request.user),
+        _("Correct detention before the current detention"),
+        delete_url=reverse("inmates:detention_delete", args=[pk, period_pk]),
+    )
+
+
+@login_required
+@require_POST
+def detention_delete(request: AuthenticatedHttpRequest, pk: int, period_pk: int) -> HttpResponse:
+    inmate = get_inmate_for_user(request, pk, perm="inmates.change_inmate")
+    period = get_object_or_404(DetentionPeriod, pk=period_pk, inmate=inmate)
+    actions.delete_detention_period(period=period, by=request.user)
+    messages.success(request, _("Detention period deleted."))
+    return redirect(inmate)
+
+
+@login_required
+def consecutive_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    return _edit(
+        request,
+        pk,
+        ConsecutiveSentenceForm,
+        lambda i: None,
+        lambda i, _obj, v: actions.add_consecutive_sentence(inmate=i, values=v, by=request.user),
+        _("Record consecutive sentence"),
+    )
+
+
+@login_required
+def consecutive_edit(request: AuthenticatedHttpRequest, pk: int, record_pk: int) -> HttpResponse:
+    def instance_of(inmate: Inmate) -> ConsecutiveSentence:
+        return get_object_or_404(ConsecutiveSentence, pk=record_pk, inmate=inmate)
+
+    return _edit(
+        request,
+        pk,
+        ConsecutiveSentenceForm,
+        instance_of,
+        lambda i, obj, v: actions.update_consecutive_sentence(
+            record=obj, values=v, by=request.user
+        ),
+        _("Correct consecutive sentence"),
+        delete_url=reverse("inmates:consecutive_delete", args=[pk, record_pk]),
+    )
+
+
+@login_required
+@require_POST
+def consecutive_delete(request: AuthenticatedHttpRequest, pk: int, record_pk: int) -> HttpResponse:
+    inmate = get_inmate_for_user(request, pk, perm="inmates.change_inmate")
+    record = get_object_or_404(ConsecutiveSentence, pk=record_pk, inmate=inmate)
+    actions.delete_consecutive_sentence(record=record, by=request.user)
+    messages.success(request, _("Consecutive sentence deleted."))
+    return redirect(inmate)
 
 
 @login_required

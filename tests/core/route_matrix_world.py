@@ -21,7 +21,13 @@ from sinergi.cooperation.models import ActionItem, Agreement, Fulfilment, Meetin
 from sinergi.core.demo import seeders
 from sinergi.core.roles import Role
 from sinergi.indicators.models import MonthlyReport
-from sinergi.inmates.models import DisciplinaryRecord, ImportBatch, Inmate
+from sinergi.inmates.models import (
+    ConsecutiveSentence,
+    DetentionPeriod,
+    DisciplinaryRecord,
+    ImportBatch,
+    Inmate,
+)
 from sinergi.orgs.models import Facility, Partner, Region
 from sinergi.programs import actions as program_actions
 from sinergi.programs.models import (
@@ -206,6 +212,21 @@ def build() -> World:
         "a Register F record",
     )
     world.add("disciplinary", "selong", pk=record.inmate_id, record_pk=record.pk)
+
+    # Detention before the current one and a consecutive sentence, of a Selong person.
+    person = _one(
+        Inmate.objects.filter(facility=selong, sentence__term_kind="fixed")
+        .select_related("sentence")
+        .order_by("pk"),
+        "a Selong inmate with a fixed term",
+    )
+    end = person.sentence.detention_start - datetime.timedelta(days=10)
+    period = DetentionPeriod.objects.create(
+        inmate=person, start_date=end - datetime.timedelta(days=20), end_date=end
+    )
+    world.add("detention", "selong", pk=person.pk, period_pk=period.pk)
+    consecutive = ConsecutiveSentence.objects.create(inmate=person, months=3)
+    world.add("consecutive", "selong", pk=person.pk, record_pk=consecutive.pk)
 
     batch = ImportBatch.objects.create(facility=selong, filename="sdp-selong.csv", status="invalid")
     world.add("import", "selong", pk=batch.pk)

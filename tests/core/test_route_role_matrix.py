@@ -93,6 +93,12 @@ ROUTE_OBJECTS: dict[str, str] = {
     "inmates:remission_create": "inmate",
     "inmates:disciplinary_create": "inmate",
     "inmates:disciplinary_edit": "disciplinary",
+    "inmates:detention_create": "inmate",
+    "inmates:detention_edit": "detention",
+    "inmates:detention_delete": "detention",
+    "inmates:consecutive_create": "inmate",
+    "inmates:consecutive_edit": "consecutive",
+    "inmates:consecutive_delete": "consecutive",
     "inmates:assessment_create": "inmate",
     "inmates:status": "inmate",
     "programs:holiday_remove": "holiday",
@@ -244,6 +250,8 @@ SEES: dict[str, dict[str, frozenset[str]]] = {
         "lobar-readmitted-no-sentence": LOBAR_PERSON,
     },
     "disciplinary": {"selong": SELONG_PERSON},
+    "detention": {"selong": SELONG_PERSON},
+    "consecutive": {"selong": SELONG_PERSON},
     "import": {"selong": SELONG_PERSON, "lobar": LOBAR_PERSON},
     "holiday": {"selong": SELONG_PERSON, "lobar": LOBAR_PERSON},
     "program": {
@@ -469,6 +477,12 @@ READ: dict[str, Rule] = {
     "inmates:remission_create": form(INMATE_WRITE),
     "inmates:disciplinary_create": form(INMATE_WRITE),
     "inmates:disciplinary_edit": form({"selong": SELONG_OFFICERS}),
+    "inmates:detention_create": form(INMATE_WRITE),
+    "inmates:detention_edit": form({"selong": SELONG_OFFICERS}),
+    "inmates:detention_delete": action({"selong": SELONG_OFFICERS}),
+    "inmates:consecutive_create": form(INMATE_WRITE),
+    "inmates:consecutive_edit": form({"selong": SELONG_OFFICERS}),
+    "inmates:consecutive_delete": action({"selong": SELONG_OFFICERS}),
     "inmates:assessment_create": form(
         {
             label: roles | ({GUARDIAN} if label.startswith("selong") else set())
