@@ -4,16 +4,29 @@ from __future__ import annotations
 
 import datetime
 
+from django.db.models import Sum
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from sinergi.core.navigation import HomeCard
 from sinergi.core.roles import OFFICER_ROLES, STAFF_ROLES, Role
 from sinergi.core.scoping import Scope
 from sinergi.inmates.choices import ImportStatus, InmateStatus
-from sinergi.inmates.models import ImportBatch, Inmate, InmateRight, MonthlyAssessment
+from sinergi.inmates.models import (
+    ImportBatch,
+    Inmate,
+    InmateRight,
+    MonthlyAssessment,
+    SentenceRecalculation,
+    SentenceRecalculationFacility,
+)
+
+# How long the home page mentions the last recalculation.
+RECALCULATION_NEWS_DAYS = 30
 
 
 def cards(request: HttpRequest, scope: Scope) -> list[HomeCard]:
@@ -57,6 +70,7 @@ def cards(request: HttpRequest, scope: Scope) -> list[HomeCard]:
                 order=20,
             )
         )
+        result += _recalculation_cards(scope.facility_ids(*OFFICER_ROLES))
         last = (
             ImportBatch.objects.filter(facility_id__in=facility_ids, status=ImportStatus.DONE)
             .order_by("-created_at")
@@ -94,3 +108,44 @@ def cards(request: HttpRequest, scope: Scope) -> list[HomeCard]:
             )
         )
     return result
+
+
+def _recalculation_cards(facility_ids: set[int]) -> list[HomeCard]:
+    """How many people's dates moved in the facilities' last written recalculation, when
+    some did and it is recent (two queries)."""
+    since = timezone.now() - datetime.timedelta(days=RECALCULATION_NEWS_DAYS)
+    last = (
+        SentenceRecalculation.objects.filter(
+            applied=True, created_at__gte=since, facilities__facility_id__in=facility_ids
+        )
+        .order_by("-created_at", "-id")
+        .values("pk", "created_at")
+        .first()
+    )
+    if last is None:
+        return []
+    moved = (
+        SentenceRecalculationFacility.objects.filter(
+            recalculation_id=last["pk"], facility_id__in=facility_ids
+        ).aggregate(n=Sum("inmates_changed"))["n"]
+        or 0
+    )
+    if not moved:
+        return []
+    when = date_format(timezone.localtime(last["created_at"]).date(), "DATE_FORMAT")
+    return [
+        HomeCard(
+            title=_("Sentence dates recalculated"),
+            body=ngettext(
+                "%(n)s person's dates moved in the last recalculation (%(date)s).",
+                "%(n)s people's dates moved in the last recalculation (%(date)s).",
+                moved,
+            )
+            % {"n": moved, "date": when},
+            url=reverse("inmates:recalculation", args=[last["pk"]]),
+            link_label=_("See whose dates moved"),
+            count=moved,
+            tone="warning",
+            order=22,
+        )
+    ]

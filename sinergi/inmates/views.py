@@ -6,7 +6,8 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Prefetch
+from django.db.models import OuterRef, Prefetch, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -46,6 +47,9 @@ from sinergi.inmates.models import (
     Inmate,
     InmateRight,
     Sentence,
+    SentenceRecalculation,
+    SentenceRecalculationChange,
+    SentenceRecalculationFacility,
 )
 from sinergi.orgs.models import Facility
 
@@ -624,3 +628,94 @@ def import_retry(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     except Conflict as exc:
         messages.error(request, exc.detail)
     return redirect(batch)
+
+
+# --- recalculation reports ------------------------------------------------------------
+
+
+def _require_recalculation_reader(request: AuthenticatedHttpRequest) -> None:
+    if not has_perm(request.user, "inmates.view_recalculation"):
+        raise Http404
+
+
+def _totals_within(facilities: Any, field: str) -> Any:
+    """A run's ``field`` summed over ``facilities`` (the reader's), as a subquery."""
+    return Coalesce(
+        Subquery(
+            facilities.filter(recalculation=OuterRef("pk"))
+            .order_by()
+            .values("recalculation")
+            .annotate(total=Sum(field))
+            .values("total")
+        ),
+        0,
+    )
+
+
+@login_required
+def recalculation_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The runs of ``recalculate_sentences`` that recalculated a facility the user reaches,
+    with their totals within it (figures only: no person is named here)."""
+    _require_recalculation_reader(request)
+    facilities = SentenceRecalculationFacility.objects.for_user(request.user)
+    runs = (
+        SentenceRecalculation.objects.for_user(request.user)
+        .select_related("limited_to")
+        .annotate(
+            people_checked=_totals_within(facilities, "inmates_checked"),
+            people_moved=_totals_within(facilities, "inmates_changed"),
+        )
+        .order_by("-created_at", "-id")
+    )
+    page = paginate(request, runs)
+    return render(
+        request,
+        "inmates/recalculation_list.html",
+        {"page": page, "querystring": querystring_without_page(request)},
+    )
+
+
+@login_required
+def recalculation_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """One run: per facility the user reaches, how many people's dates moved, and each
+    changed value of each person (a read of person-level data, audited)."""
+    _require_recalculation_reader(request)
+    report = get_object_or_404(
+        SentenceRecalculation.objects.for_user(request.user).select_related("limited_to"),
+        pk=pk,
+    )
+    totals = list(
+        SentenceRecalculationFacility.objects.for_user(request.user)
+        .filter(recalculation=report)
+        .select_related("facility")
+        .order_by("facility__name", "facility_id")
+    )
+    shown = {t.facility_id: t.facility for t in totals}
+    wanted = request.GET.get("facility", "")
+    changes = (
+        SentenceRecalculationChange.objects.for_user(request.user)
+        .filter(recalculation=report)
+        .select_related("inmate", "facility")
+        .order_by("facility__name", "inmate__name", "inmate_id", "right", "id")
+    )
+    if wanted:
+        changes = changes.filter(facility__code=wanted)
+    page = paginate(request, changes)
+    audit.read(
+        request,
+        "recalculation.view",
+        target=report,
+        facility=next(iter(shown)) if len(shown) == 1 else None,
+        details={"query": request.GET.urlencode()[:1000], "count": page.paginator.count},
+    )
+    context = {
+        "report": report,
+        "totals": totals,
+        "people_checked": sum(t.inmates_checked for t in totals),
+        "people_moved": sum(t.inmates_changed for t in totals),
+        "facility": wanted,
+        "page": page,
+        "querystring": querystring_without_page(request),
+        "show_facility": len(totals) > 1,
+    }
+    return render(request, "inmates/recalculation_detail.html", context)

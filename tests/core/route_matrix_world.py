@@ -27,6 +27,8 @@ from sinergi.inmates.models import (
     DisciplinaryRecord,
     ImportBatch,
     Inmate,
+    SentenceRecalculation,
+    SentenceRecalculationFacility,
 )
 from sinergi.orgs.models import Facility, Partner, Region
 from sinergi.programs import actions as program_actions
@@ -231,6 +233,13 @@ def build() -> World:
     batch = ImportBatch.objects.create(facility=selong, filename="sdp-selong.csv", status="invalid")
     world.add("import", "selong", pk=batch.pk)
     world.add("import", "lobar", pk=lobar_objects["batch"].pk)
+    # A recalculation report of each facility (recalculate_sentences --facility …)
+    for label, facility in (("selong", selong), ("lobar", lobar)):
+        run = SentenceRecalculation.objects.create(
+            run_by_username="system", limited_to=facility, applied=True
+        )
+        SentenceRecalculationFacility.objects.create(recalculation=run, facility=facility)
+        world.add("recalculation", label, pk=run.pk)
     world.add("holiday", "selong", pk=_one(Holiday.objects.filter(facility=selong), "holiday").pk)
     world.add("holiday", "lobar", pk=_one(Holiday.objects.filter(facility=lobar), "holiday").pk)
 

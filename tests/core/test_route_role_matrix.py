@@ -101,6 +101,7 @@ ROUTE_OBJECTS: dict[str, str] = {
     "inmates:consecutive_delete": "consecutive",
     "inmates:assessment_create": "inmate",
     "inmates:status": "inmate",
+    "inmates:recalculation": "recalculation",
     "programs:holiday_remove": "holiday",
     "programs:session": "session",
     "programs:session_cancel": "session",
@@ -253,6 +254,7 @@ SEES: dict[str, dict[str, frozenset[str]]] = {
     "detention": {"selong": SELONG_PERSON},
     "consecutive": {"selong": SELONG_PERSON},
     "import": {"selong": SELONG_PERSON, "lobar": LOBAR_PERSON},
+    "recalculation": {"selong": SELONG_PERSON, "lobar": LOBAR_PERSON},
     "holiday": {"selong": SELONG_PERSON, "lobar": LOBAR_PERSON},
     "program": {
         "selong-blk": BLK_CLASS,
@@ -490,6 +492,8 @@ READ: dict[str, Rule] = {
         }
     ),
     "inmates:status": form(INMATE_WRITE),
+    "inmates:recalculations": page(FACILITY_SCOPED),
+    "inmates:recalculation": page(),
     # --- programs
     "programs:list": page(EVERYONE),
     "programs:create": form(WRITERS, refused=NOT_AN_OFFICER),

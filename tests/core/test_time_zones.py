@@ -178,8 +178,6 @@ def test_the_recalculation_command_judges_each_facility_by_its_own_date(demo_wor
         seen.update(dict.fromkeys(ids, today))
         return len(ids)
 
-    with mock.patch(
-        "sinergi.inmates.management.commands.recalculate_sentences.recalculate", record
-    ):
+    with mock.patch("sinergi.inmates.calculation.recalculate", record):
         call_command("recalculate_sentences", stdout=io.StringIO())
     assert seen == {in_selong.pk: DEC_1, in_jakarta.pk: NOV_30}

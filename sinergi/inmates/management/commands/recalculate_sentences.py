@@ -1,35 +1,181 @@
 from __future__ import annotations
 
 import zoneinfo
+from collections import defaultdict
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.utils import timezone
 
-from sinergi.inmates.calculation import recalculate
-from sinergi.inmates.models import Inmate
+from sinergi.inmates.choices import RecalculatedField, Right, RightStatus
+from sinergi.inmates.models import (
+    Inmate,
+    SentenceRecalculation,
+    SentenceRecalculationChange,
+    SentenceRecalculationFacility,
+)
+from sinergi.inmates.recalculation import NOT_A_MOVE, record_recalculation
+from sinergi.orgs.models import Facility
+
+MINUS = "\u2212"  # the minus sign (U+2212), as the report prints "-4 days"
+
+
+def say_shift(days: int | None) -> str:
+    """ "+5 days", "-4 days" (with a minus sign), "+1 day"; "" when the change is not
+    between two dates."""
+    if days is None:
+        return ""
+    unit = "day" if abs(days) == 1 else "days"
+    sign = "+" if days > 0 else (MINUS if days < 0 else "±")
+    return f"{sign}{abs(days)} {unit}"
+
+
+def say_field(change: SentenceRecalculationChange) -> str:
+    """What changed, in English (the command's language): "expiry", "PB eligible from"."""
+    name = {
+        RecalculatedField.EXPIRY_DATE: "expiry",
+        RecalculatedField.EXPIRY_AFTER_REMISSION: "expiry after remisi",
+        RecalculatedField.ONE_THIRD_DATE: "1/3 date",
+        RecalculatedField.HALF_DATE: "1/2 date",
+        RecalculatedField.TWO_THIRDS_DATE: "2/3 date",
+        RecalculatedField.RULE_SET: "rule set",
+        RecalculatedField.ELIGIBLE_FROM: "eligible from",
+        RecalculatedField.STATUS: "status",
+    }.get(RecalculatedField(change.field), change.field)
+    return f"{Right(change.right).name} {name}" if change.right else name
+
+
+def say_value(change: SentenceRecalculationChange, value: str) -> str:
+    if not value:
+        return "(none)"
+    if change.field == RecalculatedField.STATUS and value in RightStatus.values:
+        return value.replace("_", " ")
+    return value
 
 
 class Command(BaseCommand):
     help = (
         "Recompute the stored key dates and integration rights of every inmate (or one "
-        "facility's), e.g. after the rule set changed. Safe to run at any time."
+        "facility's), e.g. after the rule set changed. Prints, per facility, whose dates "
+        "move and by how much, stores that report (audited), then writes; --dry-run "
+        "prints and stores the report without writing."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--facility", help="only this facility code")
+        parser.add_argument(
+            "--dry-run",
+            action="store_true",
+            help="report what would change (stored, marked not applied); write nothing",
+        )
+        parser.add_argument("--reason", default="", help="why it is run (kept in the report)")
+        parser.add_argument(
+            "--user", help="the username of who runs it (default: recorded as 'system')"
+        )
 
-    def handle(self, *args: Any, facility: str | None = None, **options: Any) -> None:
+    def handle(
+        self,
+        *args: Any,
+        facility: str | None = None,
+        dry_run: bool = False,
+        reason: str = "",
+        user: str | None = None,
+        **options: Any,
+    ) -> None:
+        by = None
+        if user:
+            by = get_user_model().objects.filter(username=user).first()
+            if by is None:
+                raise CommandError(f"No user {user!r}.")
+        limited_to = None
         inmates = Inmate.objects.filter(sentence__isnull=False)
         if facility:
-            inmates = inmates.filter(facility__code=facility)
-        count = 0
+            limited_to = Facility.objects.filter(code=facility).first()
+            if limited_to is None:
+                raise CommandError(f"No facility {facility!r}.")
+            inmates = inmates.filter(facility=limited_to)
         # Each facility's rights are due by its own date (WIB, WITA or WIT).
         zones = set(inmates.order_by().values_list("facility__time_zone", flat=True).distinct())
+        by_day: dict[Any, list[int]] = defaultdict(list)
+        for zone in sorted(zones):
+            today = timezone.localdate(timezone=zoneinfo.ZoneInfo(zone))
+            by_day[today] += inmates.filter(facility__time_zone=zone).values_list("pk", flat=True)
         with transaction.atomic():
-            for zone in sorted(zones):
-                ids = list(inmates.filter(facility__time_zone=zone).values_list("pk", flat=True))
-                today = timezone.localdate(timezone=zoneinfo.ZoneInfo(zone))
-                count += recalculate(ids, today=today)
-        self.stdout.write(self.style.SUCCESS(f"Recalculated {count} sentences."))
+            report = record_recalculation(
+                inmates_by_day=by_day,
+                by=by,
+                reason=reason,
+                dry_run=dry_run,
+                limited_to=limited_to,
+            )
+        self._print(report)
+
+    def _print(self, report: SentenceRecalculation) -> None:
+        """The report as stored, facility by facility (one query per facility, whatever
+        the number of people)."""
+        totals = list(
+            SentenceRecalculationFacility.objects.filter(recalculation=report)
+            .select_related("facility")
+            .order_by("facility__code")
+        )
+        verb = "would move" if report.dry_run else "moved"
+        for total in totals:
+            self.stdout.write(
+                f"{total.facility.code} {total.facility.name}: "
+                f"{total.inmates_changed} of {total.inmates_checked} people's dates {verb}"
+            )
+            if total.changes_count:
+                self._print_people(report, total.facility_id)
+        moved_in = sum(1 for t in totals if t.inmates_changed)
+        places = f"{moved_in} {'facility' if moved_in == 1 else 'facilities'}"
+        if report.dry_run:
+            summary = (
+                f"Dry run, nothing written: {report.inmates_checked} sentences checked; "
+                f"{report.inmates_changed} people's dates would move in {places}; "
+                f"report #{report.pk} stored (not applied)."
+            )
+        else:
+            summary = (
+                f"Recalculated {report.inmates_checked} sentences; {report.inmates_changed} "
+                f"people's dates moved in {places}; report #{report.pk} stored "
+                "(applied)."
+            )
+        self.stdout.write(self.style.SUCCESS(summary))
+
+    def _print_people(self, report: SentenceRecalculation, facility_id: int) -> None:
+        renamed: dict[tuple[str, str], int] = defaultdict(int)
+        person: list[SentenceRecalculationChange] = []
+        rows = (
+            SentenceRecalculationChange.objects.filter(
+                recalculation=report, facility_id=facility_id
+            )
+            .select_related("inmate")
+            .order_by("inmate__name", "inmate_id", "right", "id")
+        )
+        for change in [*rows.iterator(chunk_size=2000), None]:
+            if person and (change is None or change.inmate_id != person[0].inmate_id):
+                if all(c.field in NOT_A_MOVE for c in person):
+                    for c in person:
+                        renamed[c.old_value, c.new_value] += 1
+                else:
+                    self._print_person(person)
+                person = []
+            if change is not None:
+                person.append(change)
+        for (old, new), count in sorted(renamed.items()):
+            self.stdout.write(
+                f"  rule set only, {count} {'person' if count == 1 else 'people'}: "
+                f"{old or '(none)'} \u2192 {new or '(none)'}"
+            )
+
+    def _print_person(self, changes: list[SentenceRecalculationChange]) -> None:
+        inmate = changes[0].inmate
+        self.stdout.write(f"  {inmate.registration_number}  {inmate.name}")
+        for c in changes:
+            shift = say_shift(c.shift_days)
+            self.stdout.write(
+                f"    {say_field(c)}: {say_value(c, c.old_value)} \u2192 "
+                f"{say_value(c, c.new_value)}" + (f" ({shift})" if shift else "")
+            )
