@@ -106,8 +106,12 @@ class RecalculatedField(models.TextChoices):
     ONE_THIRD_DATE = "one_third_date", _("1/3 date")
     HALF_DATE = "half_date", _("1/2 date")
     TWO_THIRDS_DATE = "two_thirds_date", _("2/3 date")
+    TERM_START = "term_start", _("term start")
+    RELEASE_DATE = "release_date", _("release date")
+    PB_PROBATION_END = "pb_probation_end", _("end of PB probation")
     RULE_SET = "rule_set", _("rule set")
     ELIGIBLE_FROM = "eligible_from", _("eligible from")
+    ENDS_ON = "ends_on", _("ends on")
     STATUS = "status", _("status")
 
 

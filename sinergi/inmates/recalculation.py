@@ -49,10 +49,17 @@ SENTENCE_FIELDS: tuple[str, ...] = (
     RecalculatedField.ONE_THIRD_DATE,
     RecalculatedField.HALF_DATE,
     RecalculatedField.TWO_THIRDS_DATE,
+    RecalculatedField.TERM_START,
+    RecalculatedField.RELEASE_DATE,
+    RecalculatedField.PB_PROBATION_END,
     RecalculatedField.RULE_SET,
 )
 # Each right's stored values a recalculation may change.
-RIGHT_FIELDS: tuple[str, ...] = (RecalculatedField.ELIGIBLE_FROM, RecalculatedField.STATUS)
+RIGHT_FIELDS: tuple[str, ...] = (
+    RecalculatedField.ELIGIBLE_FROM,
+    RecalculatedField.ENDS_ON,
+    RecalculatedField.STATUS,
+)
 # A change of these alone does not move a person's dates (a rule set renamed).
 NOT_A_MOVE: frozenset[str] = frozenset({RecalculatedField.RULE_SET})
 CHUNK = 1000

@@ -389,3 +389,22 @@ def test_the_report_names_rule_sets_by_their_title_not_their_code(client_for, re
         text = page.content.decode()
         assert name not in text
         assert title.split(",")[0] in text
+
+
+def test_the_release_date_and_a_rights_end_are_reported_too(demo_world):
+    person = _person("selong", "Gita Corrupted Release")
+    sentence = Sentence.objects.get(inmate=person)
+    assert sentence.release_date is not None
+    _shift(person, release_date=7)
+    cb = InmateRight.objects.filter(inmate=person, ends_on__isnull=False).first()
+    assert cb is not None
+    InmateRight.objects.filter(pk=cb.pk).update(ends_on=cb.ends_on - datetime.timedelta(days=2))
+
+    out = _run("--facility", "selong")
+
+    assert _changes(SentenceRecalculation.objects.get()) == {
+        ("Gita Corrupted Release", "release_date", "", -7),
+        ("Gita Corrupted Release", "ends_on", cb.right, 2),
+    }
+    assert "release date: " in out and f"({MINUS}7 days)" in out
+    assert f"{cb.right.upper()} ends on: " in out and "(+2 days)" in out

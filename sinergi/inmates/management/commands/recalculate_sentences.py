@@ -40,11 +40,19 @@ def say_field(change: SentenceRecalculationChange) -> str:
         RecalculatedField.ONE_THIRD_DATE: "1/3 date",
         RecalculatedField.HALF_DATE: "1/2 date",
         RecalculatedField.TWO_THIRDS_DATE: "2/3 date",
+        RecalculatedField.TERM_START: "term start",
+        RecalculatedField.RELEASE_DATE: "release date",
+        RecalculatedField.PB_PROBATION_END: "end of PB probation",
         RecalculatedField.RULE_SET: "rule set",
         RecalculatedField.ELIGIBLE_FROM: "eligible from",
+        RecalculatedField.ENDS_ON: "ends on",
         RecalculatedField.STATUS: "status",
     }.get(RecalculatedField(change.field), change.field)
-    return f"{Right(change.right).name} {name}" if change.right else name
+    if not change.right:
+        return name
+    right = Right(change.right).value
+    # "PB", "CB", "CMB", "CMK" as abbreviations, "Asimilasi" as a word.
+    return f"{right.upper() if len(right) <= 3 else right.capitalize()} {name}"
 
 
 def say_value(change: SentenceRecalculationChange, value: str) -> str:
