@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "sinergi.programs",
     "sinergi.cooperation",
     "sinergi.reintegration",
+    "sinergi.proposals",
     "sinergi.indicators",
     "sinergi.privacy",  # reads every app's person-level data: the highest app, last
 ]

@@ -2,7 +2,7 @@
 database, no import of the code checked).
 
 * Layers: data flows one way, core → orgs → accounts → inmates → programs → cooperation →
-  reintegration → indicators → privacy. A module of an app may use only its own app and
+  reintegration → proposals → indicators → privacy. A module of an app may use only its own app and
   the apps before it, whether by ``import``, by a string model reference
   (``ForeignKey("programs.Program")``, ``apps.get_model("programs", "Program")``) or by
   ``importlib.import_module("sinergi.programs…")``. ``core`` and ``sentences`` use no app
@@ -43,6 +43,7 @@ LAYERS: tuple[str, ...] = (
     "programs",
     "cooperation",
     "reintegration",
+    "proposals",
     "indicators",
     "privacy",
 )

@@ -1,0 +1,1 @@
+"""The proposal stage machine (filled in by the next commit)."""

@@ -1,0 +1,72 @@
+"""Who may read and move integration-right proposals (django-rules, asked through
+``sinergi.core.permissions.has_perm`` / ``require_perm`` by the views, the API and the
+actions alike). Who sees which proposals is ``queries.py``.
+
+The stages belong to roles (DESIGN: a workflow is a status with a table of allowed moves
+and who may make each, see ``actions.TRANSITIONS``):
+
+* the facility's staff (program officers, head, wali) start a proposal, gather the
+  dossier, ask the Bapas for the Litmas and put it to the sidang TPP;
+* the head sends it to the Kanwil or the Directorate General and records the decision
+  (SK or refusal);
+* the program officers and the head record the release on the SK (as every release) and
+  withdraw a proposal;
+* the probation officers (PK) of the Bapas a Litmas was asked of submit it;
+* the region's viewers (Kanwil) and administrators read.
+"""
+
+from typing import Any
+
+import rules
+
+from sinergi.core.permissions import facility_role, is_admin
+from sinergi.core.roles import OFFICER_ROLES, STAFF_ROLES, Role
+from sinergi.core.scoping import scope_of
+from sinergi.inmates.rules import region_viewer_of_facility
+
+
+@rules.predicate
+def probation_officer_asked_for_litmas(user: Any, proposal: Any = None) -> bool:
+    """The user is a PK of a Bapas a Litmas was asked of for ``proposal``."""
+    ids = scope_of(user).facility_ids(Role.PROBATION_OFFICER)
+    if proposal is None or not ids:
+        return bool(ids) and proposal is None
+    return proposal.litmas_requests.filter(bapas_id__in=ids).exists()
+
+
+@rules.predicate
+def probation_officer_of_request_bapas(user: Any, request: Any = None) -> bool:
+    """The user is a PK of the Bapas the Litmas ``request`` was asked of."""
+    ids = scope_of(user).facility_ids(Role.PROBATION_OFFICER)
+    if request is None:
+        return bool(ids)
+    return request.bapas_id in ids
+
+
+STAFF = facility_role(*STAFF_ROLES)
+OFFICERS = facility_role(*OFFICER_ROLES)
+HEAD = facility_role(Role.HEAD)
+
+# The object is the proposal.
+rules.add_perm(
+    "proposals.view_proposal",
+    is_admin | STAFF | region_viewer_of_facility | probation_officer_asked_for_litmas,
+)
+# The object is the inmate: the facility's staff start a proposal for an eligible right.
+rules.add_perm("proposals.start_proposal", STAFF)
+# The object is the proposal: the facility stages (eligible → documents → litmas → tpp)
+# and the dossier's documents.
+rules.add_perm("proposals.gather", STAFF)
+# The object is the proposal: tpp → sent, and sent → granted / refused.
+rules.add_perm("proposals.send", HEAD)
+rules.add_perm("proposals.decide", HEAD)
+# The object is the proposal: granted → released (the release itself asks
+# reintegration.change_plan, the same officers) and withdrawing an open proposal.
+rules.add_perm("proposals.release", OFFICERS)
+rules.add_perm("proposals.withdraw", OFFICERS)
+# The object is the Litmas request: the PK of its Bapas submit it.
+rules.add_perm("proposals.submit_litmas", probation_officer_of_request_bapas)
+# The object is the TPP meeting (or its facility with attr pk): the facility's officers
+# record it.
+rules.add_perm("proposals.view_tpp_meeting", is_admin | STAFF | region_viewer_of_facility)
+rules.add_perm("proposals.record_tpp_meeting", OFFICERS)
