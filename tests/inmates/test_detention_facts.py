@@ -642,3 +642,10 @@ def test_the_inmate_api_gives_the_stored_dates_and_the_facts(inmate, officer, cl
     ]
     assert body["consecutive_sentences"] == []
     assert client_for("petugas.lobar").get(f"/api/v1/inmates/{inmate.pk}").status_code == 404
+
+
+def test_a_chronic_illness_is_recorded_with_the_identity_and_shown(inmate, officer, client_for):
+    actions.update_inmate(inmate=inmate, values={"chronic_illness": True}, by=officer)
+    body = client_for("petugas.selong").get(f"/inmates/{inmate.pk}/").content.decode()
+    assert "Penyakit kronis" in body
+    assert Inmate.objects.get(pk=inmate.pk).history.first().history_change_reason == "edited"
