@@ -135,6 +135,15 @@ class AuditAction(models.TextChoices):
     JOB_APPLICATION = "job.application", _("Job application updated")
     JOB_APPLICATIONS_LIST = "job.applications.list", _("Job applications listed")
 
+    # Integration-right proposals (proposals)
+    PROPOSAL_CREATE = "proposal.create", _("Proposal started")
+    PROPOSAL_TRANSITION = "proposal.transition", _("Proposal moved to another stage")
+    PROPOSAL_REFERENCE = "proposal.reference", _("Proposal's SDP reference recorded")
+    PROPOSAL_DOCUMENT_ADD = "proposal.document.add", _("Proposal document added")
+    PROPOSAL_DOCUMENT_VIEW = "proposal.document.view", _("Proposal document viewed")
+    PROPOSAL_VIEW = "proposal.view", _("Proposal viewed")
+    PROPOSAL_LIST = "proposal.list", _("Proposals listed")
+
     # Reports (indicators)
     REPORT_REQUEST = "report.request", _("Report requested")
     REPORT_REGENERATE = "report.regenerate", _("Report regenerated")

@@ -1,1 +1,554 @@
-"""The proposal stage machine (filled in by the next commit)."""
+"""The proposal stage machine: every write on a proposal, atomic, attributed (``by=``),
+audited, with one ``ProposalEvent`` per move.
+
+The allowed moves are :data:`TRANSITIONS` (from stage, to stage) → the permission of
+``rules.py`` that owns the move. A move the map does not hold is a
+:class:`~sinergi.cooperation.actions.RequestConflict` (HTTP 409) naming the moves allowed
+from the current stage; a move held by someone else is a ``PermissionDenied`` (403); a
+missing or bad fact (an SK number, a date) is a ``ValidationError`` at its field (422);
+a dossier not complete, a Litmas not submitted or a TPP that did not recommend is a
+:class:`~sinergi.core.errors.Conflict` (409) saying what is missing.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from sinergi.cooperation.actions import RequestConflict
+from sinergi.cooperation.validators import validate_evidence
+from sinergi.core import audit
+from sinergi.core.errors import Conflict
+from sinergi.core.permissions import has_perm, require_perm
+from sinergi.inmates.choices import InmateStatus, Right, RightStatus
+from sinergi.inmates.models import Inmate, InmateRight
+from sinergi.orgs.models import Facility, FacilityKind
+from sinergi.proposals import clocks
+from sinergi.proposals.choices import (
+    CHECKLIST,
+    OPEN_STAGES,
+    DocumentKind,
+    LitmasStatus,
+    Recommendation,
+    SentTo,
+    Stage,
+)
+from sinergi.proposals.models import (
+    MAX_REFERENCE,
+    LitmasRequest,
+    Proposal,
+    ProposalDocument,
+    ProposalEvent,
+    TppDecision,
+)
+
+S = Stage
+GATHER = "proposals.gather"
+SEND = "proposals.send"
+DECIDE = "proposals.decide"
+RELEASE = "proposals.release"
+WITHDRAW = "proposals.withdraw"
+
+# (from stage, to stage) -> the permission (rules.py) of whoever makes the move.
+TRANSITIONS: dict[tuple[str, str], str] = {
+    (S.ELIGIBLE, S.DOCUMENTS): GATHER,
+    (S.DOCUMENTS, S.LITMAS): GATHER,
+    (S.LITMAS, S.TPP): GATHER,
+    (S.TPP, S.SENT): SEND,
+    (S.SENT, S.GRANTED): DECIDE,
+    (S.SENT, S.REFUSED): DECIDE,
+    (S.GRANTED, S.RELEASED): RELEASE,
+    **{(stage, S.WITHDRAWN): WITHDRAW for stage in OPEN_STAGES},
+}
+
+# The facts a move needs (each a field error when missing), and those it may take.
+REQUIRED_FACTS: dict[str, tuple[str, ...]] = {
+    S.LITMAS: ("bapas",),
+    S.SENT: ("sent_to", "sent_reference", "sent_on"),
+    S.GRANTED: ("sk_number", "sk_date"),
+    S.REFUSED: ("refusal_reason",),
+    S.WITHDRAWN: ("reason",),
+}
+OPTIONAL_FACTS: dict[str, tuple[str, ...]] = {
+    S.LITMAS: ("due_on",),
+    S.RELEASED: ("released_on",),
+}
+COMMON_FACTS = ("on", "note", "document")
+# The fact that dates a move (its event's day and the new stage's start); "on" otherwise.
+DATE_FACT: dict[str, str] = {S.SENT: "sent_on", S.GRANTED: "sk_date", S.RELEASED: "released_on"}
+
+MAX_NOTE = 2_000
+# Working days a Bapas is given for a Litmas when the request names no due date.
+LITMAS_WORKING_DAYS = 12
+# The release a granted right records (CMK is a leave, not a release: none is recorded).
+RELEASE_KIND: dict[str, str] = {
+    Right.PB: "pb",
+    Right.CB: "cb",
+    Right.CMB: "cmb",
+    Right.ASIMILASI: "asimilasi",
+}
+
+PERMISSION_MESSAGES = {
+    GATHER: gettext_lazy("Only the facility's staff move a proposal through its facility stages."),
+    SEND: gettext_lazy("Only the head of the facility sends a proposal."),
+    DECIDE: gettext_lazy("Only the head of the facility records the decision."),
+    RELEASE: gettext_lazy("Only program officers and heads record a release."),
+    WITHDRAW: gettext_lazy("Only program officers and heads withdraw a proposal."),
+}
+
+
+def _check(errors: Mapping[str, list[str]]) -> None:
+    found = {field: messages for field, messages in errors.items() if messages}
+    if found:
+        raise ValidationError(found)
+
+
+def facts_of(to_stage: str) -> tuple[str, ...]:
+    """Every fact a move to ``to_stage`` takes (required first)."""
+    return (*REQUIRED_FACTS.get(to_stage, ()), *OPTIONAL_FACTS.get(to_stage, ()), *COMMON_FACTS)
+
+
+def moves_from(stage: str) -> list[str]:
+    """The stages the map allows from ``stage`` (whoever may make them)."""
+    return [to for (frm, to) in TRANSITIONS if frm == stage]
+
+
+def may_move(user: Any, proposal: Proposal, to_stage: str) -> bool:
+    perm = TRANSITIONS.get((proposal.stage, to_stage))
+    return perm is not None and has_perm(user, perm, proposal)
+
+
+def allowed_moves(proposal: Proposal, user: Any) -> list[str]:
+    """The moves ``user`` may make on ``proposal`` now (the page's buttons)."""
+    return [to for to in moves_from(proposal.stage) if may_move(user, proposal, to)]
+
+
+def missing_documents(proposal: Proposal) -> list[str]:
+    """The kinds of the dossier's checklist not yet received."""
+    have = set(proposal.documents.values_list("kind", flat=True))
+    return [kind for kind in CHECKLIST if kind not in have]
+
+
+def _today(proposal: Proposal) -> datetime.date:
+    return proposal.facility.today()
+
+
+def _date_errors(
+    value: Any, *, earliest: datetime.date | None, latest: datetime.date, required: bool = True
+) -> list[str]:
+    if value is None:
+        return [_("Give a date (YYYY-MM-DD).")] if required else []
+    if not isinstance(value, datetime.date) or isinstance(value, datetime.datetime):
+        return [_("Give a date (YYYY-MM-DD).")]
+    if earliest is not None and value < earliest:
+        return [_("The date cannot be before %(day)s.") % {"day": earliest.isoformat()}]
+    if value > latest:
+        return [_("The date cannot be after %(day)s.") % {"day": latest.isoformat()}]
+    return []
+
+
+def _text_errors(value: Any, *, limit: int, required: bool) -> list[str]:
+    text = (value or "").strip() if isinstance(value, str) else value
+    if text is not None and not isinstance(text, str):
+        return [_("Give a text.")]
+    if required and not text:
+        return [_("This field is required.")]
+    if text and len(text) > limit:
+        return [_("At most %(n)s characters.") % {"n": limit}]
+    return []
+
+
+# --- starting a proposal --------------------------------------------------------------
+
+
+def eligible_right(inmate: Inmate, right: str) -> InmateRight | None:
+    """The engine's result for ``right`` if it makes the person eligible (a date)."""
+    return InmateRight.objects.filter(
+        inmate=inmate, right=right, status=RightStatus.ELIGIBLE, eligible_from__isnull=False
+    ).first()
+
+
+@transaction.atomic
+def start_proposal(
+    *,
+    inmate: Inmate,
+    right: str,
+    by: Any,
+    sdp_reference: str = "",
+    on: datetime.date | None = None,
+) -> Proposal:
+    """Start a proposal for ``right`` of ``inmate`` at "eligible": the person is in
+    custody, the engine found the right eligible (with its date, which the proposal
+    keeps), and no other proposal for the same right is open. ``sdp_reference`` is the
+    proposal's number in SDP, so nobody types it twice."""
+    require_perm(
+        by,
+        "proposals.start_proposal",
+        inmate,
+        message=_("Only the facility's staff start a proposal."),
+    )
+    inmate = Inmate.objects.select_for_update().select_related("facility").get(pk=inmate.pk)
+    if inmate.status != InmateStatus.IN_CUSTODY:
+        raise Conflict(_("Only a person in custody is proposed."), code="not_in_custody")
+    today = inmate.facility.today()
+    errors: dict[str, list[str]] = {
+        "right": [] if right in Right.values else [_("Choose a right of the list.")],
+        "sdp_reference": _text_errors(sdp_reference, limit=MAX_REFERENCE, required=False),
+        "on": _date_errors(on, earliest=None, latest=today, required=False),
+    }
+    _check(errors)
+    found = eligible_right(inmate, right)
+    if found is None or found.eligible_from is None:
+        raise ValidationError(
+            {"right": [_("The sentence calculation does not make this person eligible for it.")]}
+        )
+    if Proposal.objects.open().filter(inmate=inmate, right=right).exists():
+        raise Conflict(
+            _("A proposal for this right is already open."), code="proposal_already_open"
+        )
+    started = on or today
+    try:
+        with transaction.atomic():
+            proposal = Proposal.objects.create(
+                inmate=inmate,
+                facility=inmate.facility,
+                right=right,
+                stage=S.ELIGIBLE,
+                stage_since=started,
+                eligible_on=found.eligible_from,
+                sdp_reference=(sdp_reference or "").strip(),
+                created_by=by,
+            )
+    except IntegrityError:  # another start won the race: the open-proposal constraint
+        raise Conflict(
+            _("A proposal for this right is already open."), code="proposal_already_open"
+        ) from None
+    ProposalEvent.objects.create(
+        proposal=proposal, from_stage="", to_stage=S.ELIGIBLE, on=started, by=by
+    )
+    audit.record(
+        "proposal.create",
+        by=by,
+        target=proposal,
+        facility=proposal.facility_id,
+        changes={
+            "inmate": inmate.pk,
+            "right": right,
+            "eligible_on": found.eligible_from,
+            "sdp_reference": proposal.sdp_reference,
+        },
+    )
+    return proposal
+
+
+@transaction.atomic
+def set_sdp_reference(*, proposal: Proposal, sdp_reference: str, by: Any) -> Proposal:
+    """Record (or correct) the proposal's number in SDP."""
+    require_perm(by, GATHER, proposal, message=PERMISSION_MESSAGES[GATHER])
+    _check({"sdp_reference": _text_errors(sdp_reference, limit=MAX_REFERENCE, required=False)})
+    previous = proposal.sdp_reference
+    proposal.sdp_reference = (sdp_reference or "").strip()
+    proposal.save(update_fields=["sdp_reference", "updated_at"])
+    audit.record(
+        "proposal.reference",
+        by=by,
+        target=proposal,
+        facility=proposal.facility_id,
+        changes={"sdp_reference": [previous, proposal.sdp_reference]},
+    )
+    return proposal
+
+
+# --- the dossier ----------------------------------------------------------------------
+
+
+@transaction.atomic
+def add_document(
+    *,
+    proposal: Proposal,
+    kind: str,
+    file: Any,
+    by: Any,
+    received_on: datetime.date | None = None,
+    note: str = "",
+) -> ProposalDocument:
+    """Keep a document of the dossier (a PDF, JPEG or PNG checked by its content): the
+    facility's staff, while the proposal is open."""
+    require_perm(by, GATHER, proposal, message=PERMISSION_MESSAGES[GATHER])
+    if not proposal.is_open:
+        raise Conflict(_("This proposal is closed."), code="proposal_closed")
+    today = _today(proposal)
+    errors: dict[str, list[str]] = {
+        "kind": [] if kind in DocumentKind.values else [_("Choose a kind of the list.")],
+        "received_on": _date_errors(received_on, earliest=None, latest=today, required=False),
+        "note": _text_errors(note, limit=300, required=False),
+        "file": [],
+    }
+    if file is None:
+        errors["file"].append(_("Choose a file."))
+    else:
+        try:
+            validate_evidence(file)
+        except ValidationError as exc:
+            errors["file"] += [str(m) for m in exc.messages]
+    _check(errors)
+    document = ProposalDocument.objects.create(
+        proposal=proposal,
+        kind=kind,
+        file=file,
+        received_on=received_on or today,
+        note=(note or "").strip(),
+        uploaded_by=by,
+    )
+    audit.record(
+        "proposal.document.add",
+        by=by,
+        target=proposal,
+        facility=proposal.facility_id,
+        changes={"document": document.pk, "kind": kind, "file": document.file.name},
+    )
+    return document
+
+
+# --- the moves ------------------------------------------------------------------------
+
+
+def _refuse(proposal: Proposal, to_stage: str) -> RequestConflict:
+    allowed = moves_from(proposal.stage)
+    labels = ", ".join(str(S(a).label) for a in allowed) or "—"
+    return RequestConflict(
+        _("A proposal at “%(stage)s” cannot move to “%(to)s”. Allowed: %(allowed)s.")
+        % {
+            "stage": proposal.get_stage_display(),
+            "to": S(to_stage).label if to_stage in S.values else to_stage,
+            "allowed": labels,
+        },
+        allowed=allowed,
+    )
+
+
+def _preconditions(proposal: Proposal, to_stage: str) -> None:
+    """What the proposal must hold before the move (409 saying what is missing)."""
+    if to_stage == S.LITMAS:
+        missing = missing_documents(proposal)
+        if missing:
+            raise Conflict(
+                _("The dossier is not complete. Missing: %(kinds)s.")
+                % {"kinds": ", ".join(str(DocumentKind(k).label) for k in missing)},
+                code="checklist_incomplete",
+            )
+    elif to_stage == S.TPP:
+        if not proposal.litmas_requests.filter(status=LitmasStatus.SUBMITTED).exists():
+            raise Conflict(
+                _("The Bapas has not submitted the Litmas yet."), code="litmas_not_submitted"
+            )
+    elif to_stage == S.SENT:
+        last = (
+            TppDecision.objects.filter(proposal=proposal)
+            .order_by("-meeting__held_on", "-id")
+            .values_list("recommendation", flat=True)
+            .first()
+        )
+        if last != Recommendation.RECOMMENDED:
+            raise Conflict(
+                _("The sidang TPP has not recommended this proposal."), code="not_recommended"
+            )
+
+
+def _fact_errors(
+    proposal: Proposal, to_stage: str, facts: Mapping[str, Any], today: datetime.date
+) -> dict[str, list[str]]:
+    known = set(facts_of(to_stage))
+    errors: dict[str, list[str]] = {
+        name: [_("This move does not take this field.")]
+        for name, value in facts.items()
+        if name not in known and value not in (None, "")
+    }
+    for name in REQUIRED_FACTS.get(to_stage, ()):
+        if facts.get(name) in (None, ""):
+            errors.setdefault(name, []).append(_("This field is required."))
+    if errors:
+        return errors
+    since = proposal.stage_since
+    date_name = DATE_FACT.get(to_stage, "on")
+    latest = today + datetime.timedelta(days=1) if to_stage == S.RELEASED else today
+    if to_stage == S.RELEASED:
+        errors["released_on"] = _date_errors(
+            facts.get("released_on") or proposal.sk_date, earliest=proposal.sk_date, latest=latest
+        )
+    else:
+        errors[date_name] = _date_errors(
+            facts.get(date_name), earliest=since, latest=latest, required=date_name != "on"
+        )
+    errors["note"] = _text_errors(facts.get("note"), limit=MAX_NOTE, required=False)
+    document = facts.get("document")
+    if document is not None and (
+        not isinstance(document, ProposalDocument) or document.proposal_id != proposal.pk
+    ):
+        errors["document"] = [_("Choose a document of this proposal.")]
+    if to_stage == S.LITMAS:
+        bapas = facts.get("bapas")
+        if (
+            not isinstance(bapas, Facility)
+            or bapas.kind != FacilityKind.BAPAS
+            or not bapas.is_active
+        ):
+            errors["bapas"] = [_("Choose an active Bapas.")]
+        on = facts.get("on") or today
+        errors["due_on"] = _date_errors(
+            facts.get("due_on"),
+            earliest=on if isinstance(on, datetime.date) else None,
+            latest=datetime.date(2100, 12, 31),
+            required=False,
+        )
+    elif to_stage == S.SENT:
+        errors["sent_to"] = (
+            [] if facts.get("sent_to") in SentTo.values else [_("Choose the Kanwil or Ditjenpas.")]
+        )
+        errors["sent_reference"] = _text_errors(
+            facts.get("sent_reference"), limit=MAX_REFERENCE, required=True
+        )
+    elif to_stage == S.GRANTED:
+        errors["sk_number"] = _text_errors(
+            facts.get("sk_number"), limit=MAX_REFERENCE, required=True
+        )
+    elif to_stage == S.REFUSED:
+        errors["refusal_reason"] = _text_errors(
+            facts.get("refusal_reason"), limit=MAX_NOTE, required=True
+        )
+    elif to_stage == S.WITHDRAWN:
+        errors["reason"] = _text_errors(facts.get("reason"), limit=MAX_NOTE, required=True)
+    return {name: found for name, found in errors.items() if found}
+
+
+def _release(proposal: Proposal, released_on: datetime.date, by: Any) -> Any:
+    """Record the release on the SK (reintegration's action: the same checks and audit as
+    any release), handed over to the Bapas that wrote the Litmas."""
+    from sinergi.reintegration import actions as reintegration
+
+    kind = RELEASE_KIND.get(proposal.right)
+    if kind is None:
+        return None
+    litmas = (
+        proposal.litmas_requests.select_related("bapas", "officer")
+        .exclude(status=LitmasStatus.CANCELLED)
+        .order_by("-status", "-requested_on", "-id")  # "submitted" before "requested"
+        .first()
+    )
+    values: dict[str, Any] = {
+        "released_on": released_on,
+        "kind": kind,
+        # The person leaves with the decree: its number and date (the release has no SK
+        # field of its own; the proposal keeps both).
+        "leaves_with": f"SK {proposal.sk_number} ({proposal.sk_date or ''})",
+    }
+    if litmas is not None:
+        values["bapas"] = litmas.bapas
+        if (
+            litmas.officer_id is not None
+            and reintegration.probation_officers(litmas.bapas).filter(pk=litmas.officer_id).exists()
+        ):
+            values["probation_officer"] = litmas.officer
+    return reintegration.record_release(inmate=proposal.inmate, values=values, by=by)
+
+
+@transaction.atomic
+def transition(
+    *, proposal: Proposal, to_stage: str, by: Any, facts: Mapping[str, Any] | None = None
+) -> Proposal:
+    """Move ``proposal`` to ``to_stage`` with the move's ``facts`` (see
+    :data:`REQUIRED_FACTS`; ``on`` dates the move, today when left out; ``note``;
+    ``document``: one of the proposal's documents to show on the timeline)."""
+    facts = dict(facts or {})
+    proposal = (
+        Proposal.objects.select_for_update()
+        .select_related("inmate", "facility")
+        .get(pk=proposal.pk)
+    )
+    perm = TRANSITIONS.get((proposal.stage, to_stage))
+    if perm is None:
+        raise _refuse(proposal, to_stage)
+    require_perm(by, perm, proposal, message=PERMISSION_MESSAGES[perm])
+    today = _today(proposal)
+    _check(_fact_errors(proposal, to_stage, facts, today))
+    _preconditions(proposal, to_stage)
+
+    previous = proposal.stage
+    on: datetime.date = facts.get(DATE_FACT.get(to_stage, "on")) or today
+    changed = ["stage", "stage_since", "updated_at"]
+    if to_stage == S.SENT:
+        proposal.sent_to = facts["sent_to"]
+        proposal.sent_reference = facts["sent_reference"].strip()
+        proposal.sent_on = on
+        changed += ["sent_to", "sent_reference", "sent_on"]
+    elif to_stage == S.GRANTED:
+        proposal.sk_number = facts["sk_number"].strip()
+        proposal.sk_date = on
+        changed += ["sk_number", "sk_date"]
+    elif to_stage == S.REFUSED:
+        proposal.refusal_reason = facts["refusal_reason"].strip()
+        changed += ["refusal_reason"]
+    elif to_stage == S.WITHDRAWN:
+        proposal.withdrawal_reason = facts["reason"].strip()
+        changed += ["withdrawal_reason"]
+    elif to_stage == S.RELEASED:
+        on = facts.get("released_on") or proposal.sk_date or today
+        proposal.released_on = on
+        changed += ["released_on"]
+    proposal.stage = to_stage
+    proposal.stage_since = on
+    proposal.save(update_fields=changed)
+
+    litmas = None
+    if to_stage == S.LITMAS:
+        litmas = LitmasRequest.objects.create(
+            proposal=proposal,
+            bapas=facts["bapas"],
+            requested_on=on,
+            due_on=facts.get("due_on") or clocks.add_working_days(on, LITMAS_WORKING_DAYS),
+            requested_by=by,
+        )
+    elif to_stage == S.WITHDRAWN:
+        # A Litmas no longer needed: the Bapas stops working on it.
+        proposal.litmas_requests.filter(status=LitmasStatus.REQUESTED).update(
+            status=LitmasStatus.CANCELLED
+        )
+    release = _release(proposal, on, by) if to_stage == S.RELEASED else None
+
+    note = (facts.get("note") or "").strip()
+    if to_stage in (S.REFUSED, S.WITHDRAWN) and not note:
+        note = proposal.refusal_reason if to_stage == S.REFUSED else proposal.withdrawal_reason
+    event = ProposalEvent.objects.create(
+        proposal=proposal,
+        from_stage=previous,
+        to_stage=to_stage,
+        on=on,
+        by=by,
+        note=note,
+        document=facts.get("document"),
+    )
+    audit.record(
+        "proposal.transition",
+        by=by,
+        target=proposal,
+        facility=proposal.facility_id,
+        changes={
+            "stage": [previous, to_stage],
+            "on": on,
+            "event": event.pk,
+            **{
+                name: facts[name]
+                for name in facts_of(to_stage)
+                if name in facts and name not in ("on", "document")
+            },
+            **({"litmas_request": litmas.pk} if litmas is not None else {}),
+            **({"release": release.pk} if release is not None else {}),
+        },
+    )
+    return proposal

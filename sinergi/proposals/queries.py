@@ -8,13 +8,18 @@ Anything else is a 404 to the views and the API.
 
 from __future__ import annotations
 
+import datetime
+import zoneinfo
+from collections.abc import Collection
 from typing import TYPE_CHECKING, Any
 
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
 
 from sinergi.core.roles import STAFF_ROLES, Role
 from sinergi.core.scoping import scope_of
+from sinergi.proposals import clocks
 
 if TYPE_CHECKING:
     from sinergi.proposals.models import (  # noqa: F401
@@ -73,3 +78,110 @@ class TppMeetingQuerySet(models.QuerySet["TppMeeting"]):
     def for_user(self, user: Any) -> TppMeetingQuerySet:
         within = _facility_filter(user)
         return self.all() if within is None else self.filter(within)
+
+
+# --- the clocks of proposals (the pure arithmetic is clocks.py) -------------------------
+
+
+def holidays_of(facility_ids: Any) -> dict[int, frozenset[datetime.date]]:
+    """The holidays each facility keeps (its "Holidays" page), in one query."""
+    from sinergi.programs.models import Holiday
+
+    found: dict[int, set[datetime.date]] = {}
+    for facility_id, day in Holiday.objects.filter(facility_id__in=list(facility_ids)).values_list(
+        "facility_id", "date"
+    ):
+        found.setdefault(facility_id, set()).add(day)
+    return {pk: frozenset(days) for pk, days in found.items()}
+
+
+def facility_holidays(facility: Any) -> frozenset[datetime.date]:
+    """The holidays of ``facility``: from a ``prefetch_related("facility__holidays")``
+    when there is one (a list's rows), else one query."""
+    cache = getattr(facility, "_prefetched_objects_cache", {})
+    if "holidays" in cache:
+        return frozenset(h.date for h in cache["holidays"])
+    return holidays_of([facility.pk]).get(facility.pk, frozenset())
+
+
+def proposal_clocks(
+    proposal: Proposal,
+    *,
+    today: datetime.date | None = None,
+    holidays: Collection[datetime.date] | None = None,
+) -> list[clocks.Clock]:
+    """The facility's clock (eligible → sent) and the deciding office's (sent →
+    decided), those that have started."""
+    from sinergi.proposals.choices import Stage
+
+    today = today or proposal.facility.today()
+    if holidays is None:
+        holidays = facility_holidays(proposal.facility)
+    closed_unsent = (
+        proposal.stage_since
+        if proposal.stage in (Stage.WITHDRAWN, Stage.REFUSED) and proposal.sent_on is None
+        else None
+    )
+    decided_on = proposal.sk_date
+    if decided_on is None and proposal.sent_on is not None and not proposal.is_open:
+        decided_on = proposal.stage_since  # refused, or withdrawn while awaiting
+    found = [
+        clocks.facility_clock(
+            eligible_on=proposal.eligible_on,
+            sent_on=proposal.sent_on,
+            closed_on=closed_unsent,
+            today=today,
+            holidays=holidays,
+        ),
+        clocks.decision_clock(
+            sent_to=proposal.sent_to,
+            sent_on=proposal.sent_on,
+            decided_on=decided_on,
+            today=today,
+            holidays=holidays,
+        ),
+    ]
+    return [c for c in found if c is not None]
+
+
+def _earliest_start_within(today: datetime.date, limit: int, holidays: frozenset[Any]) -> Any:
+    """The earliest start whose clock has not passed today: a clock started before it has
+    used more than ``limit`` working days."""
+    day = today
+    while clocks.working_days_between(day - datetime.timedelta(days=1), today, holidays) <= limit:
+        day -= datetime.timedelta(days=1)
+    return day
+
+
+def overdue_filter(facility_ids: Collection[int] | None = None) -> Q:
+    """Proposals with a running clock past its limit, as a filter (in SQL): at the
+    facility stages and eligible more than 14 working days ago, or sent and undecided
+    past the Kanwil's 14 or the Directorate General's 30. Each facility's own day and
+    holidays; facilities with the same cut-off dates are one condition."""
+    from sinergi.orgs.models import Facility
+    from sinergi.proposals.choices import SentTo, Stage
+
+    facilities = Facility.objects.all()
+    if facility_ids is not None:
+        facilities = facilities.filter(pk__in=list(facility_ids))
+    rows = list(facilities.values_list("pk", "time_zone"))
+    holidays = holidays_of([pk for pk, _ in rows])
+    groups: dict[tuple[Any, ...], list[int]] = {}
+    for pk, zone in rows:
+        today = timezone.localdate(timezone=zoneinfo.ZoneInfo(zone))
+        recent = today - datetime.timedelta(days=120)  # beyond any limit's reach
+        days = frozenset(d for d in holidays.get(pk, ()) if recent <= d <= today)
+        key = tuple(
+            _earliest_start_within(today, limit, days)
+            for limit in (clocks.FACILITY_LIMIT, clocks.KANWIL_LIMIT, clocks.DITJENPAS_LIMIT)
+        )
+        groups.setdefault(key, []).append(pk)
+    found = Q(pk__in=[])
+    before_sent = [Stage.ELIGIBLE, Stage.DOCUMENTS, Stage.LITMAS, Stage.TPP]
+    for (facility_cut, kanwil_cut, ditjenpas_cut), ids in groups.items():
+        found |= Q(facility_id__in=ids) & (
+            Q(stage__in=before_sent, eligible_on__lt=facility_cut)
+            | Q(stage=Stage.SENT, sent_to=SentTo.KANWIL, sent_on__lt=kanwil_cut)
+            | Q(stage=Stage.SENT, sent_to=SentTo.DITJENPAS, sent_on__lt=ditjenpas_cut)
+        )
+    return found

@@ -1,0 +1,327 @@
+"""Proposals in the API: list (with filters) and start, one proposal with its timeline
+and clocks, and its moves (``/transitions``: the allowed ones for the caller, and making
+one). The TPP meetings and Litmas requests have their own routers."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import Field, Query, Router, Schema, Status
+from ninja.pagination import paginate
+
+from sinergi.core import audit
+from sinergi.core.api import PageNumber, api_user, errors
+from sinergi.inmates.choices import Right
+from sinergi.inmates.models import Inmate
+from sinergi.orgs.models import Facility, FacilityKind
+from sinergi.proposals import actions, clocks
+from sinergi.proposals.choices import SentTo, Stage
+from sinergi.proposals.models import MAX_REFERENCE, Proposal, ProposalDocument
+from sinergi.proposals.queries import overdue_filter, proposal_clocks
+
+router = Router(tags=["proposals"])
+
+
+class ClockOut(Schema):
+    office: str = Field(description="facility, kanwil or ditjenpas")
+    limit: int = Field(description="working days allowed")
+    start: datetime.date
+    deadline: datetime.date = Field(description="the last working day within the limit")
+    stopped_on: datetime.date | None
+    used: int = Field(description="working days used")
+    remaining: int = Field(description="working days left; negative: days late")
+    passed: bool
+
+
+class EventOut(Schema):
+    from_stage: str
+    to_stage: str
+    on: datetime.date
+    at: datetime.datetime
+    by: str | None
+    note: str
+    document_id: int | None
+
+    @staticmethod
+    def resolve_by(obj: Any) -> str | None:
+        return obj.by.username if obj.by_id else None
+
+
+def computed(proposal: Proposal) -> dict[str, Any]:
+    """The fields of a proposal's answer that are computed (days waiting, clocks), once
+    per proposal; the holidays come from the query's prefetch."""
+    cached: dict[str, Any] | None = getattr(proposal, "_computed", None)
+    if cached is not None:
+        return cached
+    today = proposal.facility.today()
+    found = proposal_clocks(proposal, today=today)
+    ended = proposal.released_on if proposal.stage == Stage.RELEASED else None
+    if not proposal.is_open and ended is None:
+        ended = proposal.stage_since
+    cached = {
+        "days_at_stage": clocks.days_at_stage(proposal.stage_since, today)
+        if proposal.is_open
+        else 0,
+        "days_in_all": clocks.days_in_all(proposal.eligible_on, today, ended),
+        "clocks": [
+            {
+                "office": c.office,
+                "limit": c.limit,
+                "start": c.start,
+                "deadline": c.deadline,
+                "stopped_on": c.stopped_on,
+                "used": c.used,
+                "remaining": c.remaining,
+                "passed": c.passed,
+            }
+            for c in found
+        ],
+        "overdue": any(c.passed and c.running for c in found),
+    }
+    proposal._computed = cached  # type: ignore[attr-defined]
+    return cached
+
+
+class ProposalOut(Schema):
+    id: int
+    inmate_id: int
+    inmate_name: str
+    registration_number: str
+    facility: str
+    right: str
+    stage: str
+    stage_since: datetime.date
+    eligible_on: datetime.date
+    sdp_reference: str
+    sent_to: str
+    sent_reference: str
+    sent_on: datetime.date | None
+    sk_number: str
+    sk_date: datetime.date | None
+    refusal_reason: str
+    released_on: datetime.date | None
+    days_at_stage: int = Field(description="calendar days at the current stage")
+    days_in_all: int = Field(description="calendar days since the eligibility date")
+    clocks: list[ClockOut]
+    overdue: bool = Field(description="a running clock of the service standard has passed")
+
+    @staticmethod
+    def resolve_inmate_name(obj: Proposal) -> str:
+        return obj.inmate.name
+
+    @staticmethod
+    def resolve_registration_number(obj: Proposal) -> str:
+        return obj.inmate.registration_number
+
+    @staticmethod
+    def resolve_facility(obj: Proposal) -> str:
+        return obj.facility.code
+
+    @staticmethod
+    def resolve_days_at_stage(obj: Proposal) -> int:
+        return int(computed(obj)["days_at_stage"])
+
+    @staticmethod
+    def resolve_days_in_all(obj: Proposal) -> int:
+        return int(computed(obj)["days_in_all"])
+
+    @staticmethod
+    def resolve_clocks(obj: Proposal) -> list[dict[str, Any]]:
+        return list(computed(obj)["clocks"])
+
+    @staticmethod
+    def resolve_overdue(obj: Proposal) -> bool:
+        return bool(computed(obj)["overdue"])
+
+
+class ProposalDetailOut(ProposalOut):
+    events: list[EventOut]
+    missing_documents: list[str]
+    allowed_moves: list[str]
+
+    @staticmethod
+    def resolve_events(obj: Any) -> list[Any]:
+        return list(obj.events_out)
+
+    @staticmethod
+    def resolve_missing_documents(obj: Any) -> list[str]:
+        return list(obj.missing_out)
+
+    @staticmethod
+    def resolve_allowed_moves(obj: Any) -> list[str]:
+        return list(obj.moves_out)
+
+
+class ProposalIn(Schema):
+    inmate_id: int
+    right: Right
+    sdp_reference: str = Field("", max_length=MAX_REFERENCE, description="SDP's number")
+    on: datetime.date | None = Field(None, description="the day it started; today if left out")
+
+
+class ProposalFilters(Schema):
+    right: Right | None = None
+    stage: Stage | None = None
+    facility: str | None = Field(None, max_length=30, description="facility code")
+    overdue: bool | None = Field(None, description="a running service-standard clock passed")
+
+
+class MoveOut(Schema):
+    to_stage: str
+    label: str
+    required: list[str]
+    optional: list[str]
+
+
+class TransitionsOut(Schema):
+    stage: str
+    allowed: list[MoveOut]
+
+
+class TransitionIn(Schema):
+    to_stage: Stage
+    on: datetime.date | None = Field(None, description="the move's day; today if left out")
+    note: str = Field("", max_length=actions.MAX_NOTE)
+    document_id: int | None = Field(None, description="one of the proposal's documents")
+    bapas: str | None = Field(None, max_length=30, description="litmas: the Bapas's code")
+    due_on: datetime.date | None = Field(None, description="litmas: the Litmas's due date")
+    sent_to: SentTo | None = Field(None, description="sent: kanwil or ditjenpas")
+    sent_reference: str = Field("", max_length=MAX_REFERENCE)
+    sent_on: datetime.date | None = None
+    sk_number: str = Field("", max_length=MAX_REFERENCE)
+    sk_date: datetime.date | None = None
+    refusal_reason: str = Field("", max_length=actions.MAX_NOTE)
+    released_on: datetime.date | None = None
+    reason: str = Field("", max_length=actions.MAX_NOTE, description="withdrawn: why")
+
+
+def _detail(request: HttpRequest, proposal: Proposal) -> Proposal:
+    """``proposal`` with what its detail answer adds: the timeline, the documents still
+    missing, the caller's moves."""
+    extra: Any = proposal
+    extra.events_out = list(proposal.events.select_related("by"))
+    extra.missing_out = actions.missing_documents(proposal)
+    extra.moves_out = actions.allowed_moves(proposal, api_user(request))
+    return proposal
+
+
+def _proposal(request: HttpRequest, pk: int) -> Proposal:
+    found: Proposal = get_object_or_404(
+        Proposal.objects.for_user(api_user(request))
+        .select_related("inmate", "facility")
+        .prefetch_related("facility__holidays"),
+        pk=pk,
+    )
+    return found
+
+
+@router.get(
+    "/proposals",
+    response={200: list[ProposalOut], **errors(401, 422)},
+    summary="Proposals you can reach (filters: right, stage, facility, overdue)",
+)
+@paginate(PageNumber)
+def list_proposals(request: HttpRequest, filters: Query[ProposalFilters]) -> QuerySet[Proposal]:
+    rows = Proposal.objects.for_user(api_user(request))
+    if filters.right:
+        rows = rows.filter(right=filters.right)
+    if filters.stage:
+        rows = rows.filter(stage=filters.stage)
+    if filters.facility:
+        rows = rows.filter(facility__code=filters.facility)
+    if filters.overdue is not None:
+        reached = list(rows.values_list("facility_id", flat=True).distinct())
+        overdue = overdue_filter(reached)
+        rows = rows.filter(overdue) if filters.overdue else rows.exclude(overdue)
+    audit.read_list(request, "proposal.list")
+    return (
+        rows.select_related("inmate", "facility")
+        .prefetch_related("facility__holidays")
+        .order_by("-stage_since", "-id")
+    )
+
+
+@router.post(
+    "/proposals",
+    response={201: ProposalDetailOut, **errors(400, 401, 403, 404, 409, 422)},
+    summary="Start a proposal for an eligible right (409 when one is already open)",
+)
+def create_proposal(request: HttpRequest, payload: ProposalIn) -> Status:
+    user = api_user(request)
+    inmate = get_object_or_404(Inmate.objects.for_user(user), pk=payload.inmate_id)
+    proposal = actions.start_proposal(
+        inmate=inmate,
+        right=payload.right,
+        sdp_reference=payload.sdp_reference,
+        on=payload.on,
+        by=user,
+    )
+    return Status(201, _detail(request, _proposal(request, proposal.pk)))
+
+
+@router.get(
+    "/proposals/{proposal_id}",
+    response={200: ProposalDetailOut, **errors(401, 404)},
+    summary="One proposal: its timeline, clocks, missing documents and your moves",
+)
+def get_proposal(request: HttpRequest, proposal_id: int) -> Proposal:
+    proposal = _proposal(request, proposal_id)
+    audit.read(request, "proposal.view", target=proposal, facility=proposal.facility_id)
+    return _detail(request, proposal)
+
+
+@router.get(
+    "/proposals/{proposal_id}/transitions",
+    response={200: TransitionsOut, **errors(401, 404)},
+    summary="The moves you may make on this proposal now, with the facts each needs",
+)
+def list_transitions(request: HttpRequest, proposal_id: int) -> dict[str, Any]:
+    proposal = _proposal(request, proposal_id)
+    return {
+        "stage": proposal.stage,
+        "allowed": [
+            {
+                "to_stage": to,
+                "label": str(Stage(to).label),
+                "required": list(actions.REQUIRED_FACTS.get(to, ())),
+                "optional": [*actions.OPTIONAL_FACTS.get(to, ()), *actions.COMMON_FACTS],
+            }
+            for to in actions.allowed_moves(proposal, api_user(request))
+        ],
+    }
+
+
+@router.post(
+    "/proposals/{proposal_id}/transitions",
+    response={200: ProposalDetailOut, **errors(400, 401, 403, 404, 409, 422)},
+    summary="Move the proposal (409 naming the allowed moves; 422 at a missing fact)",
+)
+def make_transition(request: HttpRequest, proposal_id: int, payload: TransitionIn) -> Any:
+    user = api_user(request)
+    proposal = _proposal(request, proposal_id)
+    facts: dict[str, Any] = {
+        name: value
+        for name, value in payload.dict(exclude={"to_stage", "bapas", "document_id"}).items()
+        if value not in (None, "")
+    }
+    if payload.bapas:
+        bapas = Facility.objects.filter(code=payload.bapas, kind=FacilityKind.BAPAS).first()
+        facts["bapas"] = bapas if bapas is not None else payload.bapas
+    if payload.document_id is not None:
+        document = ProposalDocument.objects.filter(proposal=proposal, pk=payload.document_id)
+        facts["document"] = document.first() or payload.document_id
+    try:
+        moved = actions.transition(
+            proposal=proposal, to_stage=payload.to_stage, facts=facts, by=user
+        )
+    except DjangoValidationError as exc:
+        # The schema names the document by its id: the action's field is "document".
+        if hasattr(exc, "error_dict") and "document" in exc.error_dict:
+            exc.error_dict["document_id"] = exc.error_dict.pop("document")
+        raise
+    return _detail(request, _proposal(request, moved.pk))
