@@ -157,14 +157,17 @@ def _inmate(request: AuthenticatedHttpRequest, pk: int) -> Inmate:
 
 def _pb_probation_end(inmate: Inmate) -> datetime.date | None:
     """For a person released on parole (PB): the end of the probation (masa percobaan),
-    the remaining sentence plus 1 year, as the sentence engine computes it; None for any
-    other release, or when the engine gives no PB date (life, death, PB not applicable)."""
+    the remaining sentence plus 1 year, as stored at the last recalculation (computed by
+    the sentence engine when it was never stored); None for any other release, or when
+    the engine gives no PB date (life, death, PB not applicable)."""
     release = getattr(inmate, "release", None)
     if release is None or release.kind != ReleaseKind.PB:
         return None
-    if getattr(inmate, "sentence", None) is None:
+    sentence = getattr(inmate, "sentence", None)
+    if sentence is None:
         return None
-    return calculation_for(inmate).pb_probation_end
+    stored: datetime.date | None = sentence.pb_probation_end
+    return stored or calculation_for(inmate).pb_probation_end
 
 
 @login_required

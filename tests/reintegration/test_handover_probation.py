@@ -85,3 +85,18 @@ def test_the_real_pdf_is_still_a_pdf(client_for: Any, officer: User, person: Inm
     _release(person, officer, "pb")
     response = client_for("petugas.selong").get(f"/reintegration/inmates/{person.pk}/handover.pdf")
     assert response.content.startswith(b"%PDF")
+
+
+def test_the_stored_probation_end_is_shown(
+    client_for: Any, officer: User, person: Inmate, handover_html: list[str]
+) -> None:
+    """The date stored at the last recalculation is the one handed over (computed only
+    when none was stored)."""
+    _release(person, officer, "pb")
+    assert person.sentence.pb_probation_end == datetime.date(2027, 6, 1)
+    type(person.sentence).objects.filter(pk=person.sentence.pk).update(
+        pb_probation_end=datetime.date(2027, 5, 31)
+    )
+    client_for("petugas.selong").get(f"/reintegration/inmates/{person.pk}/handover.pdf")
+    (html,) = handover_html
+    assert "31 Juni 2027" not in html and "31 Mei 2027" in html
