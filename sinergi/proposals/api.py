@@ -2,8 +2,6 @@
 and clocks, and its moves (``/transitions``: the allowed ones for the caller, and making
 one). The TPP meetings and Litmas requests have their own routers."""
 
-from __future__ import annotations
-
 import datetime
 from typing import Any
 
@@ -266,7 +264,7 @@ def create_proposal(request: HttpRequest, payload: ProposalIn) -> Status:
 
 @router.get(
     "/proposals/{proposal_id}",
-    response={200: ProposalDetailOut, **errors(401, 404)},
+    response={200: ProposalDetailOut, **errors(401, 404, 422)},
     summary="One proposal: its timeline, clocks, missing documents and your moves",
 )
 def get_proposal(request: HttpRequest, proposal_id: int) -> Proposal:
@@ -277,7 +275,7 @@ def get_proposal(request: HttpRequest, proposal_id: int) -> Proposal:
 
 @router.get(
     "/proposals/{proposal_id}/transitions",
-    response={200: TransitionsOut, **errors(401, 404)},
+    response={200: TransitionsOut, **errors(401, 404, 422)},
     summary="The moves you may make on this proposal now, with the facts each needs",
 )
 def list_transitions(request: HttpRequest, proposal_id: int) -> dict[str, Any]:
