@@ -20,6 +20,7 @@ urlpatterns = [
     path("programs/", include("sinergi.programs.urls")),
     path("cooperation/", include("sinergi.cooperation.urls")),
     path("reintegration/", include("sinergi.reintegration.urls")),
+    path("proposals/", include("sinergi.proposals.urls")),
     path("indicators/", include("sinergi.indicators.urls")),
     path("privacy/", include("sinergi.privacy.urls")),
     path("publik/", include("sinergi.indicators.public_urls")),
