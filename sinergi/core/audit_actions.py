@@ -49,6 +49,7 @@ class AuditAction(models.TextChoices):
     INMATE_LIST = "inmate.list", _("Inmates listed")
     INMATE_FORM_VIEW = "inmate.form.view", _("Inmate form opened")
     INMATE_RIGHTS_LIST = "inmate.rights.list", _("Integration rights listed")
+    INMATE_OVERDUE_LIST = "inmate.overdue.list", _("People held past their release date listed")
     SENTENCE_UPDATE = "sentence.update", _("Sentence updated")
     REMISSION_CREATE = "remission.create", _("Remission added")
     REGISTER_F_CREATE = "register_f.create", _("Register F entry recorded")

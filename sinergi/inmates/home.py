@@ -24,6 +24,10 @@ from sinergi.inmates.models import (
     SentenceRecalculation,
     SentenceRecalculationFacility,
 )
+from sinergi.inmates.queries import days_overdue, overdue_releases, releases_due_today
+
+# How many people the alarm names on the home page (the list has them all).
+ALARM_NAMES = 5
 
 # How long the home page mentions the last recalculation.
 RECALCULATION_NEWS_DAYS = 30
@@ -52,6 +56,7 @@ def cards(request: HttpRequest, scope: Scope) -> list[HomeCard]:
                 )
             )
         return result
+    result += release_alarm_cards(facility_ids)
     if scope.has_role(*OFFICER_ROLES):
         rights = InmateRight.objects.worklist(today=today, window_days=90).filter(
             inmate__facility_id__in=facility_ids
@@ -149,3 +154,73 @@ def _recalculation_cards(facility_ids: set[int]) -> list[HomeCard]:
             order=22,
         )
     ]
+
+
+def release_alarm_cards(facility_ids: set[int]) -> list[HomeCard]:
+    """The alarm at the top of the home page of the facility's head, officers and wali:
+    who is held past their release date (in red, with the days overdue in words), and
+    who must be released today (two or three queries)."""
+    result: list[HomeCard] = []
+    overdue = overdue_releases(facility_ids).order_by("release_due", "name", "pk")
+    first = list(overdue[:ALARM_NAMES])
+    if first:
+        count = len(first) if len(first) < ALARM_NAMES else overdue.count()
+        result.append(
+            HomeCard(
+                title=_("Held past release date"),
+                body=ngettext(
+                    "%(n)s person is recorded in custody after their release date. Record "
+                    "the release today, or correct the sentence if the date is wrong.",
+                    "%(n)s people are recorded in custody after their release date. Record "
+                    "the releases today, or correct the sentences whose date is wrong.",
+                    count,
+                )
+                % {"n": count},
+                items=[
+                    (
+                        ngettext(
+                            "%(name)s (%(number)s): Held past release date: %(days)s day",
+                            "%(name)s (%(number)s): Held past release date: %(days)s days",
+                            days_overdue(inmate),
+                        )
+                        % {
+                            "name": inmate.name,
+                            "number": inmate.registration_number,
+                            "days": days_overdue(inmate),
+                        },
+                        inmate.get_absolute_url(),
+                    )
+                    for inmate in first
+                ],
+                url=reverse("inmates:overdue_releases"),
+                link_label=_("See everyone held past their release date"),
+                count=count,
+                tone="danger",
+                order=0,
+            )
+        )
+    due = releases_due_today(facility_ids).order_by("name", "pk")
+    today = list(due[:ALARM_NAMES])
+    if today:
+        due_count = len(today) if len(today) < ALARM_NAMES else due.count()
+        result.append(
+            HomeCard(
+                title=_("Release due today"),
+                body=ngettext(
+                    "%(n)s person's release date is today: release them today.",
+                    "%(n)s people's release date is today: release them today.",
+                    due_count,
+                )
+                % {"n": due_count},
+                items=[
+                    (f"{inmate.name} ({inmate.registration_number})", inmate.get_absolute_url())
+                    for inmate in today
+                ],
+                url=reverse("inmates:overdue_releases"),
+                link_label=_("Open the release list"),
+                count=due_count,
+                tone="warning",
+                order=1,
+            )
+        )
+    return result

@@ -1,10 +1,14 @@
 from __future__ import annotations
 
 import datetime
-from typing import TYPE_CHECKING, Any
+import zoneinfo
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, DateField, DurationField, ExpressionWrapper, F, Q, Value, When
+from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from sinergi.core.roles import STAFF_ROLES
 from sinergi.core.scoping import scope_of
@@ -87,3 +91,126 @@ class SentenceRecalculationChangeQuerySet(models.QuerySet["SentenceRecalculation
         """The changes to inmates of the facilities the user reaches."""
         within = facilities_of(user)
         return self.all() if within is None else self.filter(within)
+
+
+# -- people held past their release date -----------------------------------------------
+
+# Which facilities: their ids, a queryset of facilities, or None for every facility.
+Facilities: TypeAlias = Iterable[int] | models.QuerySet[Any] | None
+
+
+def facility_today() -> Case:
+    """Each row's facility's own date today, in SQL (one branch per Indonesian time zone,
+    so that a list over facilities of several zones is still one query)."""
+    from sinergi.orgs.models import TimeZoneName
+
+    now = timezone.now()
+    return Case(
+        *[
+            When(
+                facility__time_zone=zone,
+                then=Value(now.astimezone(zoneinfo.ZoneInfo(zone)).date()),
+            )
+            for zone in TimeZoneName.values
+        ],
+        default=Value(timezone.localdate()),
+        output_field=DateField(),
+    )
+
+
+def release_due() -> Coalesce:
+    """The day a person must be released: the release date after a substitute term when
+    the engine stored one, else the expiry after remisi."""
+    return Coalesce(
+        F("sentence__release_date"),
+        F("sentence__expiry_after_remission"),
+        output_field=DateField(),
+    )
+
+
+def _held(facilities: Facilities, on: datetime.date | None) -> InmateQuerySet:
+    """Inmates held on ``on`` (each facility's own today when None), annotated with
+    ``facility_today`` (that date) and ``release_due``. A past ``on`` also finds the people
+    released or transferred since, who were still held that day."""
+    from sinergi.inmates.models import Inmate
+
+    found = Inmate.objects.all()
+    if facilities is not None:
+        found = found.filter(facility__in=facilities)
+    found = found.annotate(
+        facility_today=Value(on, output_field=DateField()) if on else facility_today(),
+        release_due=release_due(),
+    )
+    held = Q(status=InmateStatus.IN_CUSTODY)
+    if on is not None and on < timezone.localdate():
+        held = (held | Q(status_changed_on__gt=on)) & (
+            Q(admission_date__isnull=True) | Q(admission_date__lte=on)
+        )
+    return found.filter(held)
+
+
+# Where granted integration rights come from: functions ``(facilities, on) -> Q`` over
+# inmates annotated with ``facility_today``, registered by the app that records the
+# decrees (the proposals app, which comes after this one).
+GrantedSource = Callable[[Facilities, datetime.date | None], Q]
+_GRANTED_SOURCES: list[GrantedSource] = []
+
+
+def register_granted_release_source(source: GrantedSource) -> None:
+    """Let ``source`` say who is held although a granted right let them out: it answers a
+    filter over inmates annotated with ``facility_today`` (each facility's date), e.g.
+    a granted proposal whose SK date is before that day and that is not released."""
+    if source not in _GRANTED_SOURCES:
+        _GRANTED_SOURCES.append(source)
+
+
+def unregister_granted_release_source(source: GrantedSource) -> None:
+    if source in _GRANTED_SOURCES:
+        _GRANTED_SOURCES.remove(source)
+
+
+def granted_but_not_released(facilities: Facilities, on: datetime.date | None) -> Any:
+    """People held on ``on`` (each facility's own today when None) although a granted
+    integration right (the decree, SK, of a proposal) let them out before that day. The
+    proposals app fills this in by registering its granted proposals whose SK date has
+    passed and that are not released (:func:`register_granted_release_source`); with
+    nothing registered it finds nobody."""
+    from sinergi.inmates.models import Inmate
+
+    if not _GRANTED_SOURCES:
+        return Inmate.objects.none()
+    granted = Q()
+    for source in _GRANTED_SOURCES:
+        granted |= source(facilities, on)
+    return _held(facilities, on).filter(granted)
+
+
+def overdue_releases(facilities: Facilities = None, on: datetime.date | None = None) -> Any:
+    """Everyone held past their release date: held on ``on`` (each facility's own today
+    when None) and ``release_due`` before it (the release day itself is not overdue: the
+    person must be released that day), or held although a granted right let them out
+    (:func:`granted_but_not_released`). Annotated with ``facility_today``,
+    ``release_due`` and ``overdue`` (a duration; ``.days`` is the days overdue). The one
+    query behind the home page, the list, the reminder, the indicator and the import."""
+    granted = granted_but_not_released(facilities, on)
+    return (
+        _held(facilities, on)
+        .filter(Q(release_due__lt=F("facility_today")) | Q(pk__in=granted.values("pk")))
+        .annotate(
+            overdue=ExpressionWrapper(
+                F("facility_today") - F("release_due"), output_field=DurationField()
+            )
+        )
+    )
+
+
+def releases_due_today(facilities: Facilities = None, on: datetime.date | None = None) -> Any:
+    """The people held whose release day is ``on`` (each facility's own today when None):
+    not overdue yet, but to release today."""
+    return _held(facilities, on).filter(Q(release_due=F("facility_today")))
+
+
+def days_overdue(inmate: Any) -> int:
+    """The days an inmate of :func:`overdue_releases` is overdue."""
+    overdue = getattr(inmate, "overdue", None)
+    return max(overdue.days, 0) if isinstance(overdue, datetime.timedelta) else 0

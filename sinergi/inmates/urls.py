@@ -1,12 +1,13 @@
 from django.urls import path
 
-from sinergi.inmates import views
+from sinergi.inmates import overdue_views, views
 
 app_name = "inmates"
 urlpatterns = [
     path("", views.inmate_list, name="list"),
     path("new/", views.inmate_create, name="create"),
     path("rights/", views.rights_worklist, name="rights"),
+    path("overdue-releases/", overdue_views.overdue_release_list, name="overdue_releases"),
     path("recalculations/", views.recalculation_list, name="recalculations"),
     path("recalculations/<int:pk>/", views.recalculation_detail, name="recalculation"),
     path("import/", views.import_start, name="import"),
