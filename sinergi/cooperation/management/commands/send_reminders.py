@@ -12,18 +12,21 @@ from sinergi.cooperation.actions import overdue_requests
 from sinergi.cooperation.choices import ActionStatus, AgreementStatus
 from sinergi.cooperation.models import ActionItem, Agreement
 from sinergi.cooperation.queries import facility_staff, partner_users
+from sinergi.inmates.reminders import send_overdue_release_reminders
 
 
 class Command(BaseCommand):
     help = (
-        "Send the daily reminders: action items due within 3 days or overdue, agreements "
+        "Send the daily reminders: first, per facility, the people held past their release "
+        "date; then action items due within 3 days or overdue, agreements "
         "expiring in 90 and 30 days, requests waiting over 14 days or past their needed-by "
         "date. Each reminder goes once to each person; run it every day (cron or a timer)."
     )
 
     def handle(self, *args: Any, **options: Any) -> None:
         today = timezone.localdate()
-        sent = 0
+        # First the alarm: anyone held past their release date, per facility.
+        sent = send_overdue_release_reminders()
         for item in ActionItem.objects.filter(
             status=ActionStatus.OPEN, due_date__lte=today + datetime.timedelta(days=3)
         ).select_related("meeting", "owner_user"):
