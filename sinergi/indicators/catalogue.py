@@ -31,6 +31,7 @@ from django.db.models import (
     Window,
 )
 from django.db.models.functions import Coalesce, RowNumber
+from django.utils import timezone
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import override, pgettext_lazy
@@ -39,6 +40,7 @@ from sinergi.cooperation.health import DORMANT_AFTER_DAYS, commitments_with_prog
 from sinergi.cooperation.models import Agreement, Commitment, Fulfilment, SupportRequest
 from sinergi.indicators.periods import Period
 from sinergi.inmates.models import Inmate, MonthlyAssessment
+from sinergi.inmates.queries import overdue_releases
 from sinergi.programs.models import Attendance, Certificate, Enrollment
 from sinergi.reintegration.models import (
     FollowUp,
@@ -580,6 +582,22 @@ def reoffending_12m(q: Query) -> dict[Any, Value]:
     return _values(rows, RATIO)
 
 
+def _held_past_release(q: Query) -> QuerySet[Inmate]:
+    """The people held past their release date on the period's last day (today for a
+    period not over yet, each facility by its own date): inmates.queries.overdue_releases."""
+    today = timezone.localdate()
+    on = None if q.period.end >= today else q.period.end
+    return overdue_releases(None, on)
+
+
+def held_past_release(q: Query) -> dict[Any, Value]:
+    return _values(grouped(_held_past_release(q), q, INMATE_PATHS, num=Count("pk")), COUNT)
+
+
+def held_past_release_days(q: Query) -> dict[Any, Value]:
+    return _values(grouped(_held_past_release(q), q, INMATE_PATHS, num=Sum("overdue")), SUM)
+
+
 def _year_before(day: datetime.date) -> datetime.date:
     try:
         return day.replace(year=day.year - 1)
@@ -940,6 +958,42 @@ CATALOGUE: tuple[Indicator, ...] = (
         kind=RATIO,
         levels=ALL_LEVELS,
         compute=reoffending_12m,
+    ),
+    Indicator(
+        id="reintegration.held_past_release",
+        group="reintegration",
+        name=_("Held past release date"),
+        definition=_(
+            "People recorded in custody on the last day of the period (today for a period "
+            "not over yet, at each facility's own date) whose release date had passed: the "
+            "release date after a substitute term, else the expiry after remisi, or the "
+            "start of a granted integration right. The release day itself is not overdue."
+        ),
+        formula=_(
+            "inmates in custody on the day with release date before that day (counted on "
+            "the sentence dates recorded today)"
+        ),
+        records=_("Inmates, their status and status dates, and their sentences' dates."),
+        unit="count",
+        kind=COUNT,
+        levels=(FACILITY, REGION),
+        compute=held_past_release,
+    ),
+    Indicator(
+        id="reintegration.held_past_release_days",
+        group="reintegration",
+        name=_("Days held past release date (person-days)"),
+        definition=_(
+            "For the people held past their release date on the last day of the period "
+            "(today for a period not over yet), the days each had been held past it, "
+            "added up: one person five days over and another two days over make seven."
+        ),
+        formula=_("sum over those people of (the day - release date), in days"),
+        records=_("Inmates, their status and status dates, and their sentences' dates."),
+        unit="days",
+        kind=SUM,
+        levels=(FACILITY, REGION),
+        compute=held_past_release_days,
     ),
     Indicator(
         id="development.average_score",

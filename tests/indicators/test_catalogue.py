@@ -36,10 +36,10 @@ from tests.indicators.conftest import AUG, check, compute, day, local
 # -- the catalogue itself ---------------------------------------------------------------
 
 
-def test_the_catalogue_has_twenty_indicators_with_distinct_ids():
+def test_the_catalogue_has_twenty_two_indicators_with_distinct_ids():
     ids = [indicator.id for indicator in CATALOGUE]
-    assert len(ids) == 20
-    assert len(set(ids)) == 20
+    assert len(ids) == 22
+    assert len(set(ids)) == 22
     assert all(get(i).id == i for i in ids)
 
 
@@ -918,6 +918,41 @@ def test_above_pass_mark_counts_scores_at_or_above_65(w, scores):
     by_facility = compute("development.above_pass_mark", by="facility")
     check(by_facility[w.a.pk], 1, 2, "50.0")
     check(by_facility[w.c.pk], 1, 1, "100.0")
+
+
+# -- reintegration.held_past_release and held_past_release_days ------------------------
+
+
+def test_held_past_release_counts_people_and_person_days_on_the_periods_last_day(w):
+    """On 31 August 2025: in A, one held 3 days past 28 August (released on 5 September)
+    and one 31 days past 31 July (still held); one whose date is 31 August itself is not
+    overdue; one released on 20 August is left out; in B one 1 day past 30 August;
+    in C (south) one 10 days past 21 August."""
+    from sinergi.inmates.models import Sentence
+
+    def held(facility, release, **values):
+        inmate = w.inmate(facility, **values)
+        Sentence.objects.create(
+            inmate=inmate,
+            term_years=1,
+            detention_start=day("2024-01-01"),
+            expiry_after_remission=release,
+        )
+
+    held(w.a, day("2025-08-28"), status="released", status_changed_on=day("2025-09-05"))
+    held(w.a, day("2025-07-31"))
+    held(w.a, day("2025-08-31"))
+    held(w.a, day("2025-08-01"), status="released", status_changed_on=day("2025-08-20"))
+    held(w.b, day("2025-08-30"))
+    held(w.c, day("2025-08-21"))
+    count = compute("reintegration.held_past_release", area="facility", area_id=w.a.pk)[None]
+    check(count, 2, None, 2)
+    days = compute("reintegration.held_past_release_days", area="facility", area_id=w.a.pk)
+    check(days[None], 34, None, 34)
+    north = compute("reintegration.held_past_release_days", area="region", area_id=w.north.pk)
+    check(north[None], 35, None, 35)
+    by_facility = compute("reintegration.held_past_release", by="facility")
+    assert {k: v.value for k, v in by_facility.items()} == {w.a.pk: 2, w.b.pk: 1, w.c.pk: 1}
 
 
 def test_every_indicator_has_a_hand_computed_test():
