@@ -16,6 +16,9 @@
    it did in :class:`ImportChange` (the journal), in the same transaction: if a chunk
    fails, what the earlier chunks wrote is undone from the journal, so that one failure
    still leaves nothing written. The journal is dropped when the import is done.
+   The report then warns, row by row, of each person of the file still in custody after
+   their release date (``batch.errors`` holds these warnings, marked ``"warning"``; the
+   import is done all the same).
 4. A worker that dies part-way leaves its batch "running": with no progress for
    ``SINERGI_IMPORT_STALE_MINUTES`` it is shown as interrupted (``mark_interrupted``),
    and ``actions.retry_import`` (audited) queues it again; the new run first undoes what the
@@ -39,6 +42,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django_tasks import task
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
@@ -55,6 +59,7 @@ from sinergi.inmates.models import (
     InmateRight,
     Sentence,
 )
+from sinergi.inmates.queries import days_overdue, overdue_releases
 from sinergi.orgs.models import FacilityKind
 
 log = logging.getLogger(__name__)
@@ -244,8 +249,9 @@ def _heartbeat(batch: ImportBatch, **fields: Any) -> None:
         raise Aborted
 
 
-def _validate(batch: ImportBatch, today: datetime.date) -> tuple[int, list[Any], set[str]]:
-    """Check every row, reading the file row by row: (rows, errors, registration numbers)."""
+def _validate(batch: ImportBatch, today: datetime.date) -> tuple[int, list[Any], dict[str, int]]:
+    """Check every row, reading the file row by row: (rows, errors, the line of each
+    registration number)."""
     errors: list[Any] = []
     seen: dict[str, int] = {}
     count = 0
@@ -259,7 +265,7 @@ def _validate(batch: ImportBatch, today: datetime.date) -> tuple[int, list[Any],
                 _heartbeat(batch, processed_rows=count)
     batch.total_rows = count
     batch.processed_rows = count
-    return count, errors, set(seen)
+    return count, errors, seen
 
 
 def _check_row(
@@ -605,6 +611,44 @@ def mark_interrupted(*, facilities: Iterable[Any] | None = None) -> list[ImportB
     return marked
 
 
+def overdue_warnings(
+    batch: ImportBatch, today: datetime.date, lines: Mapping[str, int]
+) -> list[dict[str, Any]]:
+    """A warning for each row of the file whose person is still in custody after their
+    release date (the facility's ``today``), in the order of the file: the report's
+    entries, marked ``"warning"`` so that they do not count as errors."""
+    column = batch.mapping.get("registration_number")
+    header = batch.headers[column] if column is not None and column < len(batch.headers) else ""
+    found = [
+        (lines[inmate.registration_number], inmate)
+        for inmate in overdue_releases([batch.facility_id], today).only(
+            "pk", "registration_number", "name"
+        )
+        if inmate.registration_number in lines
+    ]
+    warnings = []
+    for line, inmate in sorted(found, key=lambda pair: pair[0])[:MAX_STORED_ERRORS]:
+        days = days_overdue(inmate)
+        warnings.append(
+            {
+                "line": line,
+                "column": header,
+                "field": "registration_number",
+                "value": inmate.registration_number,
+                "reason": ngettext(
+                    "%(name)s: release date passed %(days)s day ago, still in custody",
+                    "%(name)s: release date passed %(days)s days ago, still in custody",
+                    days,
+                )
+                % {"name": inmate.name, "days": days},
+                "warning": True,
+                "days": days,
+                "inmate": inmate.pk,
+            }
+        )
+    return warnings
+
+
 def run_import(batch_id: int) -> ImportBatch:
     batch = ImportBatch.objects.select_related("facility", "uploaded_by").get(pk=batch_id)
     started = ImportBatch.objects.filter(
@@ -636,7 +680,7 @@ def run_import(batch_id: int) -> ImportBatch:
                     "registration_number", flat=True
                 )
             )
-            batch.created_count = len(numbers - existing)
+            batch.created_count = len(set(numbers) - existing)
             batch.status = ImportStatus.DONE
         else:
             # Say so before writing: the page then counts the rows written.
@@ -652,6 +696,7 @@ def run_import(batch_id: int) -> ImportBatch:
             _forget(batch)
             batch.message = ""
             batch.status = ImportStatus.DONE
+            batch.errors = overdue_warnings(batch, today, numbers)
     except Aborted:
         # Marked interrupted (or retried) meanwhile: the current run owns the batch now.
         batch.refresh_from_db()
@@ -680,7 +725,8 @@ def run_import(batch_id: int) -> ImportBatch:
                 "created": batch.created_count,
                 "updated": batch.updated_count,
                 "unchanged": batch.unchanged_count,
-                "errors": len(batch.errors),
+                "errors": sum(1 for e in batch.errors if not e.get("warning")),
+                "warnings": sum(1 for e in batch.errors if e.get("warning")),
             },
         )
     return batch
