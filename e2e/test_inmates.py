@@ -46,8 +46,12 @@ def test_calculation_sheet_opens_on_the_inmate_page(new_page, full_demo_live):
     page = new_page(language="en")
     login(page, "kalapas.selong")
     page.goto(_first_inmate_url(page))
-    page.locator("details.sheet summary").click()
-    assert "Rule set" in page.locator("details.sheet").inner_text()
+    page.locator("#calculation-sheet summary").click()
+    sheet = page.locator("#calculation-sheet").inner_text()
+    assert "Rule set" in sheet
+    # Nothing on the sheet is a code: the rule set by its title, statuses in words.
+    assert "permenkumham-3-2018" not in sheet
+    assert "not_applicable" not in sheet
     assert_accessible(page)
 
 
