@@ -455,6 +455,7 @@ READ: dict[str, Rule] = {
     # --- inmates
     "inmates:list": page(FACILITY_SCOPED),
     "inmates:rights": page(FACILITY_SCOPED),
+    "inmates:overdue_releases": page(FACILITY_SCOPED),
     "inmates:create": form(WRITERS, refused=NOT_AN_OFFICER),
     "inmates:import": form(WRITERS, refused=NOT_AN_OFFICER),
     "inmates:import_detail": page(
