@@ -72,6 +72,50 @@ ROLES: list[str | None] = [
 MISSING = "missing"
 
 
+def _proposals_world(
+    world: Any, referred: Any, selong: Any, lobar_inmate: Any, bapas: Any, officer: Any
+) -> None:
+    from sinergi.proposals.models import LitmasRequest, Proposal, ProposalDocument
+
+    today = selong.today()
+    other = _one(
+        Inmate.objects.filter(facility=selong, status="in_custody")
+        .exclude(pk=referred.pk)
+        .order_by("pk"),
+        "another Selong inmate in custody",
+    )
+    made = {}
+    for label, inmate, stage in (
+        ("selong", referred, "eligible"),
+        ("selong-litmas", other, "litmas"),
+        ("lobar", lobar_inmate, "eligible"),
+    ):
+        made[label] = Proposal.objects.create(
+            inmate=inmate,
+            facility=inmate.facility,
+            right="pb",
+            stage=stage,
+            stage_since=today,
+            eligible_on=today,
+            created_by=officer,
+        )
+        world.add("proposal", label, pk=made[label].pk)
+    LitmasRequest.objects.create(
+        proposal=made["selong-litmas"],
+        bapas=bapas,
+        requested_on=today,
+        due_on=today + datetime.timedelta(days=14),
+        requested_by=officer,
+    )
+    document = ProposalDocument(
+        proposal=made["selong"], kind="statement", received_on=today, uploaded_by=officer
+    )
+    document.file.save("pernyataan.pdf", ContentFile(b"%PDF-1.4 pernyataan"), save=True)
+    world.add("proposal_document", "selong", pk=document.pk)
+    world.add("proposal_start", "selong", inmate_pk=referred.pk, right="cmk")
+    world.add("proposal_start", "lobar", inmate_pk=lobar_inmate.pk, right="cmk")
+
+
 @dataclass
 class World:
     # kind of path parameter -> label -> the URL keyword arguments
@@ -344,6 +388,10 @@ def build() -> World:
     )
     world.add("follow_up", "selong-bapas", pk=follow_up.pk)
     world.add("referral", "selong-dukcapil", pk=referral.pk)
+
+    # --- proposals: the referred person's PB at "eligible" (with a document), another
+    # Selong person's at "litmas" (asked of Bapas Mataram: its PK reads it), Lobar's
+    _proposals_world(world, referred, selong, lobar_objects["inmate"], bapas, officer)
 
     # Item 5: Disnaker holds an accepted referral of the released person.
     consent_to_disnaker = Consent.objects.create(

@@ -147,6 +147,12 @@ ROUTE_OBJECTS: dict[str, str] = {
     "reintegration:job": "job",
     "reintegration:referral": "referral",
     "reintegration:referral_transition": "referral",
+    "proposals:detail": "proposal",
+    "proposals:move": "proposal",
+    "proposals:document_add": "proposal",
+    "proposals:reference": "proposal",
+    "proposals:document": "proposal_document",
+    "proposals:start": "proposal_start",
     "indicators:facility": "facility_pk",
     "indicators:region": "region_pk",
     "indicators:partner": "partner_pk",
@@ -170,6 +176,7 @@ API_PARAMS = {
     "request_id": "request",
     "referral_id": "referral",
     "follow_up_id": "follow_up",
+    "proposal_id": "proposal",
 }
 # "{code}" names a facility in one operation and a certificate in the other
 API_CODE = {
@@ -288,6 +295,14 @@ SEES: dict[str, dict[str, frozenset[str]]] = {
     # follow-ups belong to the Bapas; the facility reads them (issue 11 item 5)
     "follow_up": {"selong-bapas": SELONG_OFFICERS | {ADMIN, PROBATION}},
     "referral": {"selong-dukcapil": SELONG_STAFF | {ADMIN, DUKCAPIL}},
+    # a proposal: its facility's staff, the region, and the PK of a Bapas asked for its Litmas
+    "proposal": {
+        "selong": SELONG_PERSON,
+        "selong-litmas": SELONG_PERSON | {PROBATION},
+        "lobar": LOBAR_PERSON,
+    },
+    "proposal_document": {"selong": SELONG_PERSON},
+    "proposal_start": {"selong": SELONG_PERSON, "lobar": LOBAR_PERSON},
     "job": {"bengkel": SELONG_STAFF | {ADMIN, FACILITY_INSTRUCTOR, EMPLOYER, PROBATION, LOBAR}},
     "report": {"selong": SELONG_PERSON},
     "token": {"petugas.selong": frozenset({OFFICER})},
@@ -406,6 +421,8 @@ TEACHERS = by_label(
     lobar={ADMIN, LOBAR},
 )
 NOT_AN_OFFICER = SIGNED_IN - WRITERS
+# A proposal's facility stages belong to its facility's staff (the wali included).
+PROPOSAL_WRITE = by_label(selong=SELONG_STAFF, selong_litmas=SELONG_STAFF, lobar={LOBAR})
 ANON_LOGIN = 302
 
 READ: dict[str, Rule] = {
@@ -611,6 +628,13 @@ READ: dict[str, Rule] = {
     "reintegration:referrals": page(EVERYONE),
     "reintegration:referral": page(),  # its moves go to referral_transition
     "reintegration:referral_transition": action({"selong-dukcapil": SELONG_OFFICERS | {DUKCAPIL}}),
+    # --- proposals (the moves' owners are in tests/proposals; here: who reaches them)
+    "proposals:detail": page(),
+    "proposals:move": action(PROPOSAL_WRITE),
+    "proposals:document_add": action(PROPOSAL_WRITE),
+    "proposals:reference": action(PROPOSAL_WRITE),
+    "proposals:document": page(),
+    "proposals:start": form(by_label(selong=SELONG_STAFF, lobar={LOBAR})),
     # --- indicators and public pages
     # administrators and the region read the overview; the others are sent to theirs
     "indicators:index": Rule(
@@ -694,6 +718,11 @@ API: dict[str, Rule] = {
     "POST /api/v1/referrals/{referral_id}/transitions": api(
         {"selong-dukcapil": SELONG_OFFICERS | {DUKCAPIL}}
     ),
+    "GET /api/v1/proposals": api(EVERYONE),  # a list: each finds only their own
+    "POST /api/v1/proposals": api(SELONG_STAFF, sees={"-": SELONG_PERSON}),
+    "GET /api/v1/proposals/{proposal_id}": api(),
+    "GET /api/v1/proposals/{proposal_id}/transitions": api(),
+    "POST /api/v1/proposals/{proposal_id}/transitions": api(PROPOSAL_WRITE),
     "GET /api/v1/job-openings": api(EVERYONE),
     "POST /api/v1/job-openings": api(PARTNERS, refused=SIGNED_IN - PARTNERS),  # employers
     "GET /api/v1/releases": api(EVERYONE),
@@ -967,6 +996,8 @@ def api_body(world: World, operation: str, label: str) -> dict[str, Any] | None:
             "kind": "expiry",
         },
         "POST /api/v1/follow-ups/{follow_up_id}": {"housing": "Uji matriks"},
+        "POST /api/v1/proposals": {"inmate_id": inmate, "right": "cmk"},
+        "POST /api/v1/proposals/{proposal_id}/transitions": {"to_stage": "documents"},
     }
     return bodies.get(operation)
 
