@@ -128,38 +128,17 @@ def release_due() -> Coalesce:
     )
 
 
-def _held(facilities: Facilities, on: datetime.date | None) -> InmateQuerySet:
-    """Inmates held on ``on`` (each facility's own today when None), annotated with
-    ``facility_today`` (that date) and ``release_due``. A past ``on`` also finds the people
-    released or transferred since, who were still held that day."""
-    from sinergi.inmates.models import Inmate
-
-    found = Inmate.objects.all()
-    if facilities is not None:
-        found = found.filter(facility__in=facilities)
-    found = found.annotate(
-        facility_today=Value(on, output_field=DateField()) if on else facility_today(),
-        release_due=release_due(),
-    )
-    held = Q(status=InmateStatus.IN_CUSTODY)
-    if on is not None and on < timezone.localdate():
-        held = (held | Q(status_changed_on__gt=on)) & (
-            Q(admission_date__isnull=True) | Q(admission_date__lte=on)
-        )
-    return found.filter(held)
-
-
-# Where granted integration rights come from: functions ``(facilities, on) -> Q`` over
-# inmates annotated with ``facility_today``, registered by the app that records the
-# decrees (the proposals app, which comes after this one).
-GrantedSource = Callable[[Facilities, datetime.date | None], Q]
+# Where granted integration rights come from: functions answering an expression over
+# inmates, the day a granted right let the person out (NULL when none), registered by the
+# app that records the decrees (the proposals app, which comes after this one).
+GrantedSource = Callable[[], Any]
 _GRANTED_SOURCES: list[GrantedSource] = []
 
 
 def register_granted_release_source(source: GrantedSource) -> None:
-    """Let ``source`` say who is held although a granted right let them out: it answers a
-    filter over inmates annotated with ``facility_today`` (each facility's date), e.g.
-    a granted proposal whose SK date is before that day and that is not released."""
+    """Let ``source`` say who a granted right let out, and from which day: it answers an
+    expression over inmates (``OuterRef("pk")`` is the inmate), e.g. the SK date of a
+    granted proposal not yet released, NULL when there is none."""
     if source not in _GRANTED_SOURCES:
         _GRANTED_SOURCES.append(source)
 
@@ -169,33 +148,71 @@ def unregister_granted_release_source(source: GrantedSource) -> None:
         _GRANTED_SOURCES.remove(source)
 
 
+def _held(facilities: Facilities, on: datetime.date | None) -> InmateQuerySet:
+    """Inmates held on ``on`` (each facility's own today when None), annotated with
+    ``facility_today`` (that date), ``granted_on`` (the day a granted right let them out,
+    NULL when none or when no app records grants) and ``release_due``: the earlier of the
+    sentence's release date and ``granted_on``. A past ``on`` also finds the people
+    released or transferred since, who were still held that day."""
+    from sinergi.inmates.models import Inmate
+
+    found = Inmate.objects.all()
+    if facilities is not None:
+        found = found.filter(facility__in=facilities)
+    sources = [source() for source in _GRANTED_SOURCES]
+    granted: Any = Value(None, output_field=DateField())
+    if sources:
+        granted = sources[0] if len(sources) == 1 else Coalesce(*sources)
+    found = found.annotate(
+        facility_today=Value(on, output_field=DateField()) if on else facility_today(),
+        sentence_due=release_due(),
+        granted_on=ExpressionWrapper(granted, output_field=DateField()),
+    ).annotate(
+        release_due=Case(
+            When(
+                Q(granted_on__isnull=False)
+                & (Q(sentence_due__isnull=True) | Q(granted_on__lt=F("sentence_due"))),
+                then=F("granted_on"),
+            ),
+            default=F("sentence_due"),
+            output_field=DateField(),
+        )
+        if sources
+        else F("sentence_due")
+    )
+    held = Q(status=InmateStatus.IN_CUSTODY)
+    if on is not None and on < timezone.localdate():
+        held = (held | Q(status_changed_on__gt=on)) & (
+            Q(admission_date__isnull=True) | Q(admission_date__lte=on)
+        )
+    return found.filter(held)
+
+
 def granted_but_not_released(facilities: Facilities, on: datetime.date | None) -> Any:
     """People held on ``on`` (each facility's own today when None) although a granted
     integration right (the decree, SK, of a proposal) let them out before that day. The
-    proposals app fills this in by registering its granted proposals whose SK date has
-    passed and that are not released (:func:`register_granted_release_source`); with
-    nothing registered it finds nobody."""
+    proposals app fills this in by registering the SK date of its granted proposals not
+    yet released (:func:`register_granted_release_source`); with nothing registered it
+    finds nobody. They are among :func:`overdue_releases`, overdue from that day."""
     from sinergi.inmates.models import Inmate
 
     if not _GRANTED_SOURCES:
         return Inmate.objects.none()
-    granted = Q()
-    for source in _GRANTED_SOURCES:
-        granted |= source(facilities, on)
-    return _held(facilities, on).filter(granted)
+    return _held(facilities, on).filter(Q(granted_on__lt=F("facility_today")))
 
 
 def overdue_releases(facilities: Facilities = None, on: datetime.date | None = None) -> Any:
     """Everyone held past their release date: held on ``on`` (each facility's own today
     when None) and ``release_due`` before it (the release day itself is not overdue: the
-    person must be released that day), or held although a granted right let them out
-    (:func:`granted_but_not_released`). Annotated with ``facility_today``,
-    ``release_due`` and ``overdue`` (a duration; ``.days`` is the days overdue). The one
-    query behind the home page, the list, the reminder, the indicator and the import."""
-    granted = granted_but_not_released(facilities, on)
+    person must be released that day). ``release_due`` is the release date after a
+    substitute term, else the expiry after remisi, or the day a granted right let the
+    person out when earlier (:func:`granted_but_not_released`). Annotated with
+    ``facility_today``, ``release_due`` and ``overdue`` (a duration; ``.days`` is the days
+    overdue). The one query behind the home page, the list, the reminder, the indicator
+    and the import."""
     return (
         _held(facilities, on)
-        .filter(Q(release_due__lt=F("facility_today")) | Q(pk__in=granted.values("pk")))
+        .filter(Q(release_due__lt=F("facility_today")))
         .annotate(
             overdue=ExpressionWrapper(
                 F("facility_today") - F("release_due"), output_field=DurationField()

@@ -442,29 +442,46 @@ def test_the_import_flags_people_held_past_their_date_without_failing(
 # -- a granted right's start --------------------------------------------------------------
 
 
-def test_a_registered_source_of_granted_rights_makes_people_overdue_too(demo_world):
-    """The proposals app registers its granted proposals whose SK date has passed; here a
-    stand-in source grants one person a right that started before today."""
-    from django.db.models import Q
+def test_a_granted_right_whose_sk_date_passed_makes_the_person_overdue(demo_world):
+    """The proposals app registers the SK date of its granted proposals not yet released
+    (this is the source it registers, written here so the inmates app stays below it)."""
+    from django.db.models import OuterRef, Subquery
 
     from sinergi.inmates.queries import (
         granted_but_not_released,
         register_granted_release_source,
         unregister_granted_release_source,
     )
+    from sinergi.proposals.models import Proposal
+
+    def sk_dates() -> Subquery:
+        return Subquery(
+            Proposal.objects.filter(inmate=OuterRef("pk"), stage="granted", sk_date__isnull=False)
+            .order_by("sk_date")
+            .values("sk_date")[:1]
+        )
 
     today = _selong_today()
-    granted = _person("selong", "Dapat PB", today + 200 * DAY)
+    late = _person("selong", "Dapat PB", today + 200 * DAY)
+    due = _person("selong", "SK Hari Ini", today + 200 * DAY)
     _person("selong", "Belum Dapat", today + 200 * DAY)
+    for inmate, sk_date in ((late, today - 2 * DAY), (due, today)):
+        Proposal.objects.create(
+            inmate=inmate,
+            facility=inmate.facility,
+            right="pb",
+            stage="granted",
+            stage_since=sk_date,
+            eligible_on=today - 60 * DAY,
+            sk_number="PAS-1",
+            sk_date=sk_date,
+        )
     assert not granted_but_not_released(None, None).exists()
-
-    def source(facilities: Any, on: datetime.date | None) -> Q:
-        return Q(pk=granted.pk)
-
-    register_granted_release_source(source)
+    register_granted_release_source(sk_dates)
     try:
-        assert [i.name for i in overdue_releases()] == ["Dapat PB"]
-        assert list(granted_but_not_released(None, None)) == [granted]
+        assert _overdue_days() == {"Dapat PB": 2}
+        assert [i.name for i in granted_but_not_released(None, None)] == ["Dapat PB"]
+        assert [i.name for i in releases_due_today()] == ["SK Hari Ini"]
     finally:
-        unregister_granted_release_source(source)
+        unregister_granted_release_source(sk_dates)
     assert not overdue_releases().exists()
