@@ -45,6 +45,7 @@ from sinergi.inmates.rules import (
     remission_problems,
     sentence_facts_problems,
     sentence_problems,
+    wali_problems,
 )
 
 # What the sentence rules read besides the values being changed.
@@ -145,6 +146,22 @@ def update_inmate(*, inmate: Inmate, values: Mapping[str, Any], by: User) -> Inm
     inmate.full_clean()
     inmate._change_reason = "edited"  # type: ignore[attr-defined]
     inmate.save(update_fields=[*changes, "updated_at"])
+    audit.record("inmate.update", by=by, target=inmate, changes=changes)
+    return inmate
+
+
+@transaction.atomic
+def assign_wali(*, inmate: Inmate, wali: User | None, by: User) -> Inmate:
+    """Name the guardian officer (wali) who follows ``inmate`` (None: nobody); the wali is
+    an active guardian officer of the person's facility."""
+    _may_change(by, inmate)
+    _refuse(wali_problems(inmate.facility_id, wali))
+    if inmate.wali_id == (wali.pk if wali else None):
+        return inmate
+    changes = {"wali": [inmate.wali_id, wali.pk if wali else None]}
+    inmate.wali = wali
+    inmate._change_reason = "wali assigned"  # type: ignore[attr-defined]
+    inmate.save(update_fields=["wali", "updated_at"])
     audit.record("inmate.update", by=by, target=inmate, changes=changes)
     return inmate
 

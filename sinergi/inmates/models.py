@@ -95,6 +95,16 @@ class Inmate(TimeStampedModel):
         blank=True,
         help_text=_("A chronic illness may be a ground for remisi kemanusiaan."),
     )
+    # The guardian officer (wali pemasyarakatan) who follows this person: a user with the
+    # guardian role at the person's facility (actions.assign_wali checks it).
+    wali = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("wali (guardian officer)"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     objects = InmateQuerySet.as_manager()
     history = HistoricalRecords()
@@ -113,6 +123,7 @@ class Inmate(TimeStampedModel):
             models.Index(fields=["facility", "status", "name"]),
             models.Index(fields=["facility", "security_level"]),
             models.Index(fields=["name"]),
+            models.Index(fields=["facility", "wali"]),
         ]
 
     def __str__(self) -> str:

@@ -243,3 +243,27 @@ def disciplinary_problems(values: Mapping[str, Any], *, today: datetime.date) ->
     if start and end and end < start:
         _add(problems, "end_date", _("The end cannot be before the date of the entry."))
     return problems
+
+
+def guardians_of(facility_id: int) -> Any:
+    """The users who may be a wali at the facility: its active guardian officers."""
+    from sinergi.accounts.models import User
+    from sinergi.core.roles import Role
+
+    return (
+        User.objects.filter(
+            is_active=True,
+            memberships__is_active=True,
+            memberships__role=Role.GUARDIAN,
+            memberships__facility_id=facility_id,
+        )
+        .distinct()
+        .order_by("first_name", "last_name", "username")
+    )
+
+
+def wali_problems(facility_id: int, wali: Any) -> Problems:
+    """A wali, if one is named, is an active guardian officer of the person's facility."""
+    if wali is None or guardians_of(facility_id).filter(pk=wali.pk).exists():
+        return {}
+    return {"wali": [_("The wali must be a guardian officer (wali) of this facility.")]}
