@@ -21,6 +21,7 @@ from sinergi.inmates.api import router as inmates_router
 from sinergi.orgs.api import router as orgs_router
 from sinergi.programs.api import router as programs_router
 from sinergi.proposals.api import router as proposals_router
+from sinergi.proposals.api_litmas_tpp import router as litmas_tpp_router
 from sinergi.reintegration.api import router as reintegration_router
 
 api = NinjaAPI(
@@ -150,4 +151,5 @@ api.add_router("/", programs_router)
 api.add_router("/", cooperation_router)
 api.add_router("/", reintegration_router)
 api.add_router("/", proposals_router)
+api.add_router("/", litmas_tpp_router)
 api.add_router("/", indicators_router)

@@ -6,3 +6,31 @@ class ProposalsConfig(AppConfig):
     name = "sinergi.proposals"
     label = "proposals"
     verbose_name = _("Integration-right proposals")
+
+    def ready(self) -> None:
+        # The Litmas and sidang TPP work (home_bapas, urls_extra).
+        from sinergi.core.navigation import NavItem, register_home_cards, register_nav
+        from sinergi.core.roles import STAFF_ROLES, Role
+        from sinergi.proposals import home_bapas
+
+        register_home_cards(home_bapas.cards)
+        register_nav(
+            NavItem(
+                "litmas",
+                _("Litmas requests"),
+                "proposals:litmas_list",
+                lambda s: s.has_role(Role.PROBATION_OFFICER),
+                order=125,
+                group="registry",
+            )
+        )
+        register_nav(
+            NavItem(
+                "tpp",
+                _("Sidang TPP"),
+                "proposals:tpp_list",
+                lambda s: s.is_admin or bool(s.region_ids) or s.has_role(*STAFF_ROLES),
+                order=115,
+                group="registry",
+            )
+        )

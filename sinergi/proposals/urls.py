@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from sinergi.proposals import views
 
@@ -10,4 +10,5 @@ urlpatterns = [
     path("<int:pk>/reference/", views.set_reference, name="reference"),
     path("documents/<int:pk>/", views.document, name="document"),
     path("start/<int:inmate_pk>/<str:right>/", views.start, name="start"),
+    path("", include("sinergi.proposals.urls_extra")),  # Litmas and sidang TPP pages
 ]

@@ -1,0 +1,369 @@
+"""Litmas requests and sidang TPP meetings in the API.
+
+``/api/v1/litmas-requests``: the facility sees the requests it asked, a Bapas (its PKs
+and head) the requests to it; assigning a PK and submitting the Litmas with its
+recommendation. The Litmas file itself is uploaded on the request's page: the API takes
+JSON only (no multipart upload in its conventions), so a submission through the API
+needs the file kept on the page first (422 at ``document`` otherwise).
+
+``/api/v1/tpp-meetings``: the facility's meetings (list, record, one with its
+decisions) and the board's recommendation on a proposal at the ``tpp`` stage.
+"""
+
+import datetime
+from typing import Any
+
+from django.db.models import Count, QuerySet
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from ninja import Field, Query, Router, Schema, Status
+from ninja.pagination import paginate
+
+from sinergi.accounts.models import User
+from sinergi.core import audit
+from sinergi.core.api import PageNumber, api_user, errors
+from sinergi.orgs.models import Facility
+from sinergi.proposals import litmas, tpp
+from sinergi.proposals.choices import LitmasStatus, Recommendation
+from sinergi.proposals.models import MAX_REFERENCE, LitmasRequest, Proposal, TppDecision, TppMeeting
+
+router = Router(tags=["litmas and TPP"])
+
+
+# --- Litmas requests ---------------------------------------------------------------------
+
+
+class LitmasOut(Schema):
+    id: int
+    proposal_id: int
+    inmate_name: str
+    registration_number: str
+    facility: str = Field(description="code of the facility that asked")
+    right: str
+    bapas: str = Field(description="code of the Bapas asked")
+    officer: str | None = Field(description="username of the PK it is assigned to")
+    requested_on: datetime.date
+    due_on: datetime.date
+    status: LitmasStatus
+    submitted_on: datetime.date | None
+    recommendation: str
+    has_document: bool = Field(description="the Litmas file is kept (uploaded on the page)")
+    days_overdue: int = Field(description="days past the due date of an open request")
+
+    @staticmethod
+    def resolve_inmate_name(obj: LitmasRequest) -> str:
+        return obj.proposal.inmate.name
+
+    @staticmethod
+    def resolve_registration_number(obj: LitmasRequest) -> str:
+        return obj.proposal.inmate.registration_number
+
+    @staticmethod
+    def resolve_facility(obj: LitmasRequest) -> str:
+        return obj.proposal.facility.code
+
+    @staticmethod
+    def resolve_right(obj: LitmasRequest) -> str:
+        return obj.proposal.right
+
+    @staticmethod
+    def resolve_bapas(obj: LitmasRequest) -> str:
+        return obj.bapas.code
+
+    @staticmethod
+    def resolve_officer(obj: LitmasRequest) -> str | None:
+        return obj.officer.username if obj.officer is not None else None
+
+    @staticmethod
+    def resolve_has_document(obj: LitmasRequest) -> bool:
+        return obj.document_id is not None
+
+    @staticmethod
+    def resolve_days_overdue(obj: LitmasRequest) -> int:
+        return litmas.days_overdue(obj, obj.bapas.today())
+
+
+class LitmasFilters(Schema):
+    status: LitmasStatus | None = None
+    bapas: str | None = Field(None, max_length=30, description="code of the Bapas")
+    mine: bool = Field(False, description="only those assigned to you")
+    overdue: bool | None = Field(None, description="open and past their due date")
+
+
+def _litmas_rows(request: HttpRequest) -> QuerySet[LitmasRequest]:
+    return litmas.requests_for(api_user(request)).select_related(
+        "bapas", "officer", "proposal__inmate", "proposal__facility"
+    )
+
+
+def _litmas(request: HttpRequest, pk: int) -> LitmasRequest:
+    found: LitmasRequest = get_object_or_404(_litmas_rows(request), pk=pk)
+    return found
+
+
+@router.get(
+    "/litmas-requests",
+    response={200: list[LitmasOut], **errors(401, 422)},
+    summary="Litmas requests you reach: those your facility asked, or those to your Bapas",
+)
+@paginate(PageNumber)
+def list_litmas(request: HttpRequest, filters: Query[LitmasFilters]) -> QuerySet[LitmasRequest]:
+    rows = _litmas_rows(request)
+    if filters.status:
+        rows = rows.filter(status=filters.status)
+    if filters.bapas:
+        rows = rows.filter(bapas__code=filters.bapas)
+    if filters.mine:
+        rows = rows.filter(officer=api_user(request))
+    if filters.overdue is not None:
+        # The caller's today (a day's difference at most between the zones).
+        late = {"status": LitmasStatus.REQUESTED, "due_on__lt": timezone.localdate()}
+        rows = rows.filter(**late) if filters.overdue else rows.exclude(**late)
+    audit.read_list(request, "litmas.list")
+    return rows.order_by("-status", "due_on", "id")  # open first, the most overdue first
+
+
+@router.get(
+    "/litmas-requests/{litmas_id}",
+    response={200: LitmasOut, **errors(401, 404, 422)},
+    summary="One Litmas request",
+)
+def get_litmas(request: HttpRequest, litmas_id: int) -> LitmasRequest:
+    item = _litmas(request, litmas_id)
+    audit.read(request, "litmas.view", target=item, facility=item.proposal.facility_id)
+    return item
+
+
+class AssignmentIn(Schema):
+    officer: str = Field(max_length=150, description="username of a PK of the Bapas")
+
+
+@router.post(
+    "/litmas-requests/{litmas_id}/assignment",
+    response={200: LitmasOut, **errors(400, 401, 403, 404, 409, 422)},
+    summary="Assign the request to a PK (the Bapas's head; a PK may take an unassigned one)",
+)
+def assign_litmas(request: HttpRequest, litmas_id: int, payload: AssignmentIn) -> LitmasRequest:
+    from django.core.exceptions import ValidationError
+
+    item = _litmas(request, litmas_id)
+    officer = User.objects.filter(username=payload.officer).first()
+    if officer is None:
+        raise ValidationError({"officer": ["Choose a probation officer of the Bapas."]})
+    litmas.assign_officer(litmas=item, officer=officer, by=api_user(request))
+    return _litmas(request, litmas_id)
+
+
+class SubmissionIn(Schema):
+    recommendation: str = Field(min_length=1, max_length=litmas.MAX_RECOMMENDATION)
+
+
+@router.post(
+    "/litmas-requests/{litmas_id}/submission",
+    response={200: LitmasOut, **errors(400, 401, 403, 404, 409, 422)},
+    summary=(
+        "Submit the Litmas with its recommendation (the file is uploaded on the page first; "
+        "409 once submitted)"
+    ),
+)
+def submit_litmas(request: HttpRequest, litmas_id: int, payload: SubmissionIn) -> LitmasRequest:
+    item = _litmas(request, litmas_id)
+    litmas.submit_litmas(litmas=item, recommendation=payload.recommendation, by=api_user(request))
+    return _litmas(request, litmas_id)
+
+
+# --- TPP meetings --------------------------------------------------------------------------
+
+
+class DecisionOut(Schema):
+    id: int
+    proposal_id: int
+    inmate_name: str
+    right: str
+    recommendation: Recommendation
+    note: str
+    stage: str = Field(description="the proposal's stage now")
+
+    @staticmethod
+    def resolve_inmate_name(obj: TppDecision) -> str:
+        return obj.proposal.inmate.name
+
+    @staticmethod
+    def resolve_right(obj: TppDecision) -> str:
+        return obj.proposal.right
+
+    @staticmethod
+    def resolve_stage(obj: TppDecision) -> str:
+        return obj.proposal.stage
+
+
+class MeetingOut(Schema):
+    id: int
+    facility: str
+    held_on: datetime.date
+    place: str
+    chair: str | None = Field(description="username of the chair")
+    members: list[str]
+    minutes_number: str
+    notes: str
+    discussed: int = Field(description="proposals with a recommendation at this meeting")
+
+    @staticmethod
+    def resolve_facility(obj: TppMeeting) -> str:
+        return obj.facility.code
+
+    @staticmethod
+    def resolve_chair(obj: TppMeeting) -> str | None:
+        return obj.chair.username if obj.chair is not None else None
+
+    @staticmethod
+    def resolve_members(obj: TppMeeting) -> list[str]:
+        return tpp.member_lines(obj.members)
+
+    @staticmethod
+    def resolve_discussed(obj: TppMeeting) -> int:
+        count = getattr(obj, "discussed", None)
+        return int(count) if count is not None else obj.decisions.count()
+
+
+class MeetingDetailOut(MeetingOut):
+    decisions: list[DecisionOut]
+
+    @staticmethod
+    def resolve_decisions(obj: TppMeeting) -> list[TppDecision]:
+        return list(
+            obj.decisions.select_related("proposal__inmate").order_by(
+                "proposal__inmate__name", "id"
+            )
+        )
+
+
+class MeetingFilters(Schema):
+    facility: str | None = Field(None, max_length=30, description="code of the facility")
+    held_from: datetime.date | None = None
+    held_until: datetime.date | None = None
+
+
+def _meetings(request: HttpRequest) -> QuerySet[TppMeeting]:
+    return (
+        TppMeeting.objects.for_user(api_user(request))
+        .select_related("facility", "chair")
+        .annotate(discussed=Count("decisions"))
+    )
+
+
+def _meeting(request: HttpRequest, pk: int) -> TppMeeting:
+    found: TppMeeting = get_object_or_404(_meetings(request), pk=pk)
+    return found
+
+
+@router.get(
+    "/tpp-meetings",
+    response={200: list[MeetingOut], **errors(401, 422)},
+    summary="Sidang TPP meetings of the facilities you reach",
+)
+@paginate(PageNumber)
+def list_meetings(request: HttpRequest, filters: Query[MeetingFilters]) -> QuerySet[TppMeeting]:
+    rows = _meetings(request)
+    if filters.facility:
+        rows = rows.filter(facility__code=filters.facility)
+    if filters.held_from:
+        rows = rows.filter(held_on__gte=filters.held_from)
+    if filters.held_until:
+        rows = rows.filter(held_on__lte=filters.held_until)
+    return rows.order_by("-held_on", "-id")
+
+
+class MeetingIn(Schema):
+    facility: str = Field(max_length=30, description="code of the facility")
+    held_on: datetime.date
+    place: str = Field("", max_length=tpp.MAX_PLACE)
+    chair: str | None = Field(None, max_length=150, description="username of one of its staff")
+    members: list[str] = Field(
+        default_factory=list, max_length=tpp.MAX_MEMBER_LINES, description="name and position"
+    )
+    minutes_number: str = Field("", max_length=MAX_REFERENCE)
+    notes: str = Field("", max_length=tpp.MAX_NOTES)
+
+
+@router.post(
+    "/tpp-meetings",
+    response={201: MeetingDetailOut, **errors(400, 401, 403, 404, 422)},
+    summary="Record a sidang TPP (the facility's program officers and head)",
+)
+def create_meeting(request: HttpRequest, payload: MeetingIn) -> Status:
+    from django.core.exceptions import ValidationError
+
+    user = api_user(request)
+    facility = get_object_or_404(Facility.objects.for_user(user), code=payload.facility)
+    chair = None
+    if payload.chair:
+        chair = User.objects.filter(username=payload.chair).first()
+        if chair is None:
+            raise ValidationError({"chair": ["Choose a member of the facility's staff."]})
+    meeting = tpp.record_meeting(
+        facility=facility,
+        values={
+            "held_on": payload.held_on,
+            "place": payload.place,
+            "chair": chair,
+            "members": "\n".join(line.replace("\n", " ") for line in payload.members),
+            "minutes_number": payload.minutes_number,
+            "notes": payload.notes,
+        },
+        by=user,
+    )
+    return Status(201, _meeting(request, meeting.pk))
+
+
+@router.get(
+    "/tpp-meetings/{meeting_id}",
+    response={200: MeetingDetailOut, **errors(401, 404, 422)},
+    summary="One sidang TPP with the board's recommendation on each proposal",
+)
+def get_meeting(request: HttpRequest, meeting_id: int) -> TppMeeting:
+    meeting = _meeting(request, meeting_id)
+    audit.read(request, "tpp.view", target=meeting, facility=meeting.facility_id)
+    return meeting
+
+
+@router.get(
+    "/tpp-meetings/{meeting_id}/decisions",
+    response={200: list[DecisionOut], **errors(401, 404, 422)},
+    summary="The board's recommendations at one sidang TPP",
+)
+def list_decisions(request: HttpRequest, meeting_id: int) -> list[TppDecision]:
+    meeting = _meeting(request, meeting_id)
+    audit.read(request, "tpp.view", target=meeting, facility=meeting.facility_id)
+    return MeetingDetailOut.resolve_decisions(meeting)
+
+
+class DecisionIn(Schema):
+    proposal_id: int
+    recommendation: Recommendation
+    note: str = Field("", max_length=tpp.MAX_DECISION_NOTE)
+
+
+@router.post(
+    "/tpp-meetings/{meeting_id}/decisions",
+    response={200: DecisionOut, **errors(400, 401, 403, 404, 409, 422)},
+    summary=(
+        "Record (or correct) the board's recommendation on a proposal at the tpp stage "
+        "(409 when it is not, or the meeting is still to come)"
+    ),
+)
+def record_decision(request: HttpRequest, meeting_id: int, payload: DecisionIn) -> Any:
+    user = api_user(request)
+    meeting = _meeting(request, meeting_id)
+    proposal = get_object_or_404(
+        Proposal.objects.for_user(user).select_related("inmate"), pk=payload.proposal_id
+    )
+    decision = tpp.record_decision(
+        meeting=meeting,
+        proposal=proposal,
+        recommendation=payload.recommendation,
+        note=payload.note,
+        by=user,
+    )
+    return TppDecision.objects.select_related("proposal__inmate").get(pk=decision.pk)

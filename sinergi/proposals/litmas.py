@@ -1,0 +1,365 @@
+"""Writes on Litmas requests, the Bapas's side: assigning a probation officer (PK),
+keeping the Litmas the PK uploads, and submitting it with its recommendation.
+
+The facility asks for the Litmas when it moves a proposal from documents to litmas
+(``actions.py`` creates the :class:`~sinergi.proposals.models.LitmasRequest`); from then
+on the request belongs to the Bapas it names. Every write here is atomic, attributed
+(``by=``), permission-checked through the rules (``rules.py``, ``rules_bapas.py``) and
+audited; a request no longer open (submitted, cancelled) is a 409.
+
+Who reaches which requests is :func:`requests_for`: the facility's staff and its
+region's viewers the requests of its proposals, a Bapas's PKs and head the requests to
+their Bapas, administrators all; anything else is a 404.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from sinergi.accounts.models import User
+from sinergi.accounts.notify import Text, notify
+from sinergi.cooperation.validators import validate_evidence
+from sinergi.core import audit
+from sinergi.core.errors import Conflict
+from sinergi.core.permissions import has_perm, require_perm
+from sinergi.core.roles import OFFICER_ROLES, Role
+from sinergi.proposals import rules_bapas
+from sinergi.proposals.choices import DocumentKind, LitmasStatus
+from sinergi.proposals.models import LitmasRequest, ProposalDocument
+from sinergi.reintegration.actions import probation_officers
+
+MAX_RECOMMENDATION = 2_000
+MAX_FILE_NAME = 150
+
+
+# --- what a user reaches -----------------------------------------------------------------
+
+
+def requests_for(user: Any) -> QuerySet[LitmasRequest]:
+    """The Litmas requests ``user`` reaches: those of ``LitmasRequest.objects.for_user``
+    (facility staff, region viewers, the PKs of the Bapas asked, administrators) and the
+    requests to a Bapas the user heads."""
+    rows = LitmasRequest.objects.for_user(user)
+    headed = rules_bapas.bapas_headed_by(user)
+    if headed:
+        rows = LitmasRequest.objects.filter(Q(pk__in=rows.values("pk")) | Q(bapas_id__in=headed))
+    return rows
+
+
+def is_overdue(litmas: LitmasRequest, today: datetime.date) -> bool:
+    return litmas.status == LitmasStatus.REQUESTED and litmas.due_on < today
+
+
+def days_overdue(litmas: LitmasRequest, today: datetime.date) -> int:
+    """Days past the due date of a request still open (0 when not overdue)."""
+    if litmas.status != LitmasStatus.REQUESTED:
+        return 0
+    return max(0, (today - litmas.due_on).days)
+
+
+def officers_of(bapas: Any) -> QuerySet[User]:
+    """The users a request to ``bapas`` may be assigned to: its active PKs."""
+    result: QuerySet[User] = probation_officers(bapas)
+    return result
+
+
+def may_assign(user: Any, litmas: LitmasRequest) -> bool:
+    return has_perm(user, "proposals.assign_litmas", litmas)
+
+
+def may_take(user: Any, litmas: LitmasRequest) -> bool:
+    """A PK of the Bapas may take an open request that nobody has yet."""
+    return (
+        litmas.status == LitmasStatus.REQUESTED
+        and litmas.officer_id is None
+        and has_perm(user, "proposals.submit_litmas", litmas)
+    )
+
+
+def may_submit(user: Any, litmas: LitmasRequest) -> bool:
+    """The PK of the Bapas the request is assigned to (or any of its PKs while it is
+    unassigned) submits it while it is open."""
+    return (
+        litmas.status == LitmasStatus.REQUESTED
+        and litmas.officer_id in (None, getattr(user, "pk", None))
+        and has_perm(user, "proposals.submit_litmas", litmas)
+    )
+
+
+# --- writes ------------------------------------------------------------------------------
+
+
+def _locked(litmas: LitmasRequest) -> LitmasRequest:
+    found: LitmasRequest = (
+        LitmasRequest.objects.select_for_update(of=("self",))
+        .select_related("bapas", "proposal__inmate", "proposal__facility", "officer", "document")
+        .get(pk=litmas.pk)
+    )
+    return found
+
+
+def _must_be_open(litmas: LitmasRequest) -> None:
+    if litmas.status != LitmasStatus.REQUESTED:
+        raise Conflict(
+            _("This Litmas request is %(status)s: it is no longer open.")
+            % {"status": litmas.get_status_display().lower()},
+            code="litmas_not_open",
+        )
+
+
+def _detail_url(litmas: LitmasRequest) -> str:
+    return reverse("proposals:litmas_detail", args=[litmas.pk])
+
+
+@transaction.atomic
+def assign_officer(*, litmas: LitmasRequest, officer: User, by: User) -> LitmasRequest:
+    """Give the request to ``officer``, one of its Bapas's PKs: the Bapas's head (or an
+    administrator) assigns any request still open; a PK takes one nobody has yet. The
+    officer is notified (unless they took it themselves)."""
+    litmas = _locked(litmas)
+    taking = officer.pk == by.pk and may_take(by, litmas)
+    if not taking:
+        require_perm(
+            by,
+            "proposals.assign_litmas",
+            litmas,
+            message=_(
+                "Only the head of the Bapas assigns a Litmas; a probation officer of the "
+                "Bapas may take one that nobody has yet."
+            ),
+        )
+    _must_be_open(litmas)
+    if not officers_of(litmas.bapas).filter(pk=officer.pk).exists():
+        raise ValidationError(
+            {"officer": [_("Choose a probation officer of %(bapas)s.") % {"bapas": litmas.bapas}]}
+        )
+    if litmas.officer_id == officer.pk:
+        return litmas
+    previous = litmas.officer_id
+    litmas.officer = officer
+    litmas.save(update_fields=["officer", "updated_at"])
+    audit.record(
+        "litmas.assign",
+        by=by,
+        target=litmas,
+        facility=litmas.bapas_id,
+        changes={"officer": [previous, officer.pk], "taken": taking},
+    )
+    if not taking:
+        notify(
+            [officer],
+            title=Text(
+                gettext_lazy("Litmas to write for %(name)s, due %(due)s"),
+                name=litmas.proposal.inmate.name,
+                due=litmas.due_on,
+            ),
+            body=Text(
+                gettext_lazy("%(facility)s asked %(bapas)s for a Litmas (%(right)s)."),
+                facility=litmas.proposal.facility.name,
+                bapas=litmas.bapas.name,
+                right=litmas.proposal.get_right_display(),
+            ),
+            url=_detail_url(litmas),
+            key=f"litmas-assigned-{litmas.pk}-{officer.pk}",
+        )
+    return litmas
+
+
+def _document_problems(upload: Any) -> list[str]:
+    try:
+        validate_evidence(upload)
+    except ValidationError as exc:
+        return [str(m) for m in exc.messages]
+    if len(getattr(upload, "name", "") or "") > MAX_FILE_NAME:
+        return [_("The file's name is longer than %(n)s characters.") % {"n": MAX_FILE_NAME}]
+    return []
+
+
+def _keep_document(litmas: LitmasRequest, upload: Any, by: User) -> ProposalDocument:
+    """The uploaded Litmas as a document of the proposal's dossier (kind ``litmas``)."""
+    document = ProposalDocument(
+        proposal=litmas.proposal,
+        kind=DocumentKind.LITMAS,
+        received_on=litmas.bapas.today(),
+        uploaded_by=by,
+        note=_("Litmas by %(bapas)s") % {"bapas": litmas.bapas.name},
+    )
+    document.file.save(upload.name, upload, save=False)
+    document.save()
+    return document
+
+
+def _check_submitter(litmas: LitmasRequest, by: User) -> None:
+    require_perm(
+        by,
+        "proposals.submit_litmas",
+        litmas,
+        message=_("Only the probation officers of the Bapas the Litmas was asked of."),
+    )
+    _must_be_open(litmas)
+    if litmas.officer_id not in (None, by.pk):
+        raise Conflict(
+            _("This Litmas is assigned to %(name)s: only they upload and submit it.")
+            % {"name": litmas.officer.get_full_name() if litmas.officer else ""},
+            code="litmas_assigned_elsewhere",
+        )
+
+
+@transaction.atomic
+def attach_document(*, litmas: LitmasRequest, upload: Any, by: User) -> LitmasRequest:
+    """Keep the Litmas file (PDF, JPEG or PNG, its content checked) on an open request,
+    without submitting it yet; a later upload replaces it. The PK who uploads takes the
+    request if nobody had it."""
+    litmas = _locked(litmas)
+    _check_submitter(litmas, by)
+    problems = _document_problems(upload)
+    if problems:
+        raise ValidationError({"document": problems})
+    previous = litmas.document.file.name if litmas.document else ""
+    litmas.document = _keep_document(litmas, upload, by)
+    litmas.officer = litmas.officer or by
+    litmas.save(update_fields=["document", "officer", "updated_at"])
+    audit.record(
+        "litmas.upload",
+        by=by,
+        target=litmas,
+        facility=litmas.bapas_id,
+        changes={"document": [previous, litmas.document.file.name]},
+    )
+    return litmas
+
+
+def submission_errors(
+    *, litmas: LitmasRequest, recommendation: str, upload: Any
+) -> dict[str, list[str]]:
+    """The problems of a submission, by field: the recommendation is written (at most
+    2,000 characters) and the Litmas is uploaded now or was before."""
+    errors: dict[str, list[str]] = {}
+    text = (recommendation or "").strip()
+    if not text:
+        errors["recommendation"] = [_("Write the Litmas's recommendation.")]
+    elif len(text) > MAX_RECOMMENDATION:
+        errors["recommendation"] = [_("At most %(n)s characters.") % {"n": MAX_RECOMMENDATION}]
+    if upload is not None:
+        problems = _document_problems(upload)
+        if problems:
+            errors["document"] = problems
+    elif litmas.document_id is None:
+        errors["document"] = [_("Upload the Litmas (PDF, JPG or PNG) before submitting it.")]
+    return errors
+
+
+@transaction.atomic
+def submit_litmas(
+    *, litmas: LitmasRequest, recommendation: str, by: User, upload: Any = None
+) -> LitmasRequest:
+    """Submit the Litmas: its file (uploaded now, or kept before by
+    :func:`attach_document`) and its recommendation. The request becomes ``submitted`` on
+    the Bapas's today, the PK who submits is its officer, and the facility's officers
+    (and whoever asked) are notified. The proposal's move to the sidang TPP is the
+    facility's (``actions.py``)."""
+    litmas = _locked(litmas)
+    _check_submitter(litmas, by)
+    errors = submission_errors(litmas=litmas, recommendation=recommendation, upload=upload)
+    if errors:
+        raise ValidationError(errors)
+    if upload is not None:
+        litmas.document = _keep_document(litmas, upload, by)
+    litmas.recommendation = recommendation.strip()
+    litmas.status = LitmasStatus.SUBMITTED
+    litmas.submitted_on = litmas.bapas.today()
+    litmas.officer = litmas.officer or by
+    litmas.save(
+        update_fields=[
+            "document",
+            "recommendation",
+            "status",
+            "submitted_on",
+            "officer",
+            "updated_at",
+        ]
+    )
+    document = litmas.document
+    audit.record(
+        "litmas.submit",
+        by=by,
+        target=litmas,
+        facility=litmas.bapas_id,
+        changes={
+            "status": [LitmasStatus.REQUESTED, LitmasStatus.SUBMITTED],
+            "submitted_on": litmas.submitted_on,
+            "document": document.file.name if document else "",
+            "recommendation": litmas.recommendation,
+        },
+    )
+    _notify_facility(litmas)
+    return litmas
+
+
+def _facility_officers(facility_id: int) -> QuerySet[User]:
+    return User.objects.filter(
+        is_active=True,
+        memberships__facility_id=facility_id,
+        memberships__role__in=OFFICER_ROLES,
+        memberships__is_active=True,
+    ).distinct()
+
+
+def _notify_facility(litmas: LitmasRequest) -> None:
+    proposal = litmas.proposal
+    recipients = list(_facility_officers(proposal.facility_id))
+    if litmas.requested_by is not None and litmas.requested_by not in recipients:
+        recipients.append(litmas.requested_by)
+    notify(
+        recipients,
+        title=Text(
+            gettext_lazy("Litmas received for %(name)s"),
+            name=proposal.inmate.name,
+        ),
+        body=Text(
+            gettext_lazy(
+                "%(bapas)s submitted the Litmas (%(right)s) on %(date)s. Recommendation: "
+                "%(recommendation)s"
+            ),
+            bapas=litmas.bapas.name,
+            right=proposal.get_right_display(),
+            date=litmas.submitted_on,
+            recommendation=litmas.recommendation[:300],
+        ),
+        url=_detail_url(litmas),
+        key=f"litmas-submitted-{litmas.pk}",
+    )
+
+
+def notify_requested(litmas: LitmasRequest) -> None:
+    """Tell a Bapas's PKs and head that a Litmas was asked of it (for the action that
+    creates the request to call once it is saved)."""
+    users = User.objects.filter(
+        is_active=True,
+        memberships__facility_id=litmas.bapas_id,
+        memberships__role__in=(Role.PROBATION_OFFICER, Role.HEAD),
+        memberships__is_active=True,
+    ).distinct()
+    notify(
+        users,
+        title=Text(
+            gettext_lazy("Litmas requested for %(name)s, due %(due)s"),
+            name=litmas.proposal.inmate.name,
+            due=litmas.due_on,
+        ),
+        body=Text(
+            gettext_lazy("%(facility)s asks for a Litmas (%(right)s)."),
+            facility=litmas.proposal.facility.name,
+            right=litmas.proposal.get_right_display(),
+        ),
+        url=_detail_url(litmas),
+        key=f"litmas-requested-{litmas.pk}",
+    )
