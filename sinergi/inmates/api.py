@@ -3,20 +3,30 @@ import re
 from collections.abc import Callable, Sequence
 from typing import Any, Literal, TypeVar
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from ninja import Field, Router, Schema
+from ninja import Field, Query, Router, Schema
 from ninja.errors import ValidationError
 from ninja.pagination import paginate
 from pydantic import AliasChoices
 
 from sinergi import sentences as engine
 from sinergi.core import audit
-from sinergi.core.api import PageNumber, api_user, errors
+from sinergi.core.api import (
+    DEFAULT_PAGE_SIZE,
+    MAX_PAGE,
+    MAX_PAGE_SIZE,
+    PageNumber,
+    api_user,
+    errors,
+)
+from sinergi.core.permissions import has_perm
+from sinergi.inmates import pipeline
 from sinergi.inmates.calculation import calculation_for
-from sinergi.inmates.choices import CrimeCategory, InmateStatus, SecurityLevel
+from sinergi.inmates.choices import CrimeCategory, InmateStatus, Right, SecurityLevel
 from sinergi.inmates.models import Inmate
 from sinergi.inmates.sheet import say_full_line, say_text
 from sinergi.sentences import inputs as sentence_inputs
@@ -430,3 +440,129 @@ def get_inmate(request: HttpRequest, inmate_id: int) -> Inmate:
     calculation = calculation_for(inmate).to_dict() if sentence else None
     inmate.calculation = calculation  # type: ignore[attr-defined]
     return inmate
+
+
+# --- the integration-rights pipeline ------------------------------------------------------
+
+
+class PipelineRightOut(Schema):
+    right: str = Field(description="`asimilasi`, `pb`, `cb`, `cmb` or `cmk`.")
+    status: str = Field(description="`eligible` or `blocked`.")
+    state: pipeline.EligibilityState
+    eligible_from: datetime.date | None
+    ends_on: datetime.date | None
+    missing_conditions: list[str]
+    stage: str | None = Field(
+        None,
+        description="The open proposal's stage (`not_proposed`: due, nobody proposed it"
+        " yet);"
+        " null without proposals.",
+    )
+    stage_since: datetime.date | None = None
+    days_waiting: int | None = Field(
+        None, description="Days since the stage began (or the right became due)."
+    )
+    not_proposed_in_time: bool = False
+
+
+class PipelinePersonOut(Schema):
+    id: int
+    name: str
+    registration_number: str
+    facility: str
+    wali_id: int | None
+    wali: str | None
+    earliest_right: datetime.date | None
+    days_waiting: int | None = Field(description="The person's longest wait, in days.")
+    could_have_been_proposed_earlier: bool | None = Field(
+        description="An eligibility date passed and no proposal was started (null without"
+        " proposals)."
+    )
+    rights: list[PipelineRightOut]
+
+
+class PipelinePage(Schema):
+    items: list[PipelinePersonOut]
+    count: int = Field(description="How many people (not rights) match.")
+
+
+def _pipeline_person(row: pipeline.PersonRow) -> dict[str, Any]:
+    person = row.inmate
+    wali = person.wali
+    return {
+        "id": person.pk,
+        "name": person.name,
+        "registration_number": person.registration_number,
+        "facility": person.facility.code,
+        "wali_id": person.wali_id,
+        "wali": wali.get_full_name() if wali else None,
+        "earliest_right": row.earliest_right,
+        "days_waiting": row.days_waiting,
+        "could_have_been_proposed_earlier": row.late,
+        "rights": [
+            {
+                "right": r.right,
+                "status": r.status,
+                "state": r.state,
+                "eligible_from": r.eligible_from,
+                "ends_on": r.ends_on,
+                "missing_conditions": r.missing_conditions,
+                "stage": r.stage,
+                "stage_since": r.stage_since,
+                "days_waiting": r.days_waiting,
+                "not_proposed_in_time": r.not_proposed_in_time,
+            }
+            for r in row.rights
+        ],
+    }
+
+
+@router.get(
+    "/rights-pipeline",
+    response={200: PipelinePage, **errors(401, 403, 422)},
+    summary="The integration-rights pipeline: each person once, with their rights",
+)
+def rights_pipeline(
+    request: HttpRequest,
+    q: str = Query("", max_length=200, description="Name, alias or registration number."),
+    right: Right | None = None,
+    state: pipeline.EligibilityState | None = None,
+    stage: str = Query("", max_length=20, description="A proposal stage (with proposals)."),
+    waiting: pipeline.Waiting | None = None,
+    wali: str = Query(
+        "", pattern=r"^(none|[0-9]{1,18})?$", description="A wali's user id, or `none`."
+    ),
+    sort: pipeline.Sort = pipeline.Sort.DATE,
+    page: int = Query(1, ge=1, le=MAX_PAGE),
+    page_size: int = Query(DEFAULT_PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE),
+) -> dict[str, Any]:
+    """The people in custody with an integration right that the caller reaches (facility
+    staff their facility's, a regional viewer the region's), one item per person with all
+    their rights; `count` counts people. The filters are the page's (`/inmates/rights/`).
+    Partners and probation officers are refused (403). The read is audited."""
+    user = api_user(request)
+    if not has_perm(user, "inmates.view_inmate"):
+        raise PermissionDenied("Only facility staff and regional viewers read the pipeline.")
+    source = pipeline.stage_source()
+    stages = {v for v, _label in source.stage_choices()} if source else set()
+    if stage and stage not in stages:
+        raise ValidationError(
+            [{"loc": ("query", "stage"), "msg": "Not a stage: " + ", ".join(sorted(stages))}]
+        )
+    filters = pipeline.Filters.from_query(
+        {
+            "q": q,
+            "right": right or "",
+            "state": state or "",
+            "stage": stage,
+            "waiting": waiting or "",
+            "wali": wali,
+            "sort": sort,
+        }
+    )
+    today = timezone.localdate()
+    people = pipeline.pipeline(user, filters, today)
+    count = people.count()
+    shown = list(people[(page - 1) * page_size : page * page_size])
+    audit.read_list(request, "inmate.rights.list", count=count)
+    return {"items": [_pipeline_person(row) for row in pipeline.rows(shown, today)], "count": count}

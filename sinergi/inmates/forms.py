@@ -9,7 +9,6 @@ from django.utils.translation import gettext_lazy as _
 from sinergi.inmates.choices import (
     CrimeCategory,
     InmateStatus,
-    Right,
     SecurityLevel,
 )
 from sinergi.inmates.models import (
@@ -195,13 +194,26 @@ class InmateFilterForm(forms.Form):
     )
 
 
-class WorklistFilterForm(forms.Form):
-    right = forms.ChoiceField(
-        label=_("Right"), required=False, choices=[("", _("All rights")), *Right.choices]
+class GuardianChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.get_full_name())
+
+
+class WaliForm(forms.Form):
+    """Name the guardian officer (wali) who follows a person: one of the facility's."""
+
+    wali = GuardianChoiceField(
+        label=_("Wali (guardian officer)"),
+        queryset=None,
+        required=False,
+        empty_label=_("Nobody"),
     )
-    window = forms.IntegerField(
-        label=_("Days ahead"), required=False, min_value=0, max_value=730, initial=90
-    )
+
+    def __init__(self, *args: Any, guardians: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["wali"]
+        assert isinstance(field, GuardianChoiceField)
+        field.queryset = guardians
 
 
 class ImportUploadForm(forms.Form):

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.inmate_list, name="list"),
     path("new/", views.inmate_create, name="create"),
     path("rights/", views.rights_worklist, name="rights"),
+    path("rights/export.xlsx", views.rights_export, name="rights_export"),
     path("overdue-releases/", overdue_views.overdue_release_list, name="overdue_releases"),
     path("recalculations/", views.recalculation_list, name="recalculations"),
     path("recalculations/<int:pk>/", views.recalculation_detail, name="recalculation"),
@@ -37,4 +38,5 @@ urlpatterns = [
     ),
     path("<int:pk>/assessments/new/", views.assessment_create, name="assessment_create"),
     path("<int:pk>/status/", views.status_change, name="status"),
+    path("<int:pk>/wali/", views.wali_assign, name="wali"),
 ]

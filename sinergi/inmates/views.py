@@ -22,7 +22,7 @@ from sinergi.core.pagination import paginate, querystring_without_page
 from sinergi.core.permissions import has_perm
 from sinergi.core.scoping import scope_of
 from sinergi.core.view_helpers import show_on_form
-from sinergi.inmates import actions, importer, parsing
+from sinergi.inmates import actions, importer, parsing, pipeline, pipeline_export
 from sinergi.inmates.calculation import calculation_for, next_remissions_for
 from sinergi.inmates.choices import ImportStatus, Right
 from sinergi.inmates.forms import (
@@ -37,7 +37,7 @@ from sinergi.inmates.forms import (
     RemissionForm,
     SentenceForm,
     StatusForm,
-    WorklistFilterForm,
+    WaliForm,
 )
 from sinergi.inmates.models import (
     ConsecutiveSentence,
@@ -45,12 +45,12 @@ from sinergi.inmates.models import (
     DisciplinaryRecord,
     ImportBatch,
     Inmate,
-    InmateRight,
     Sentence,
     SentenceRecalculation,
     SentenceRecalculationChange,
     SentenceRecalculationFacility,
 )
+from sinergi.inmates.rules import guardians_of
 from sinergi.orgs.models import Facility
 
 
@@ -477,35 +477,81 @@ def status_change(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
-def rights_worklist(request: AuthenticatedHttpRequest) -> HttpResponse:
+def _pipeline_filters(request: AuthenticatedHttpRequest) -> pipeline.Filters:
     if not has_perm(request.user, "inmates.view_inmate"):
         raise Http404
-    form = WorklistFilterForm(request.GET or None)
-    window = 90
-    right = ""
-    if form.is_valid():
-        window = form.cleaned_data["window"] if form.cleaned_data["window"] is not None else 90
-        right = form.cleaned_data["right"]
+    return pipeline.Filters.from_query(request.GET)
+
+
+@login_required
+def rights_worklist(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The integration-rights pipeline: each person once, with their rights."""
+    filters = _pipeline_filters(request)
     today = timezone.localdate()
-    rows = (
-        InmateRight.objects.worklist(today=today, window_days=window)
-        .filter(inmate__in=Inmate.objects.for_user(request.user))
-        .select_related("inmate", "inmate__facility")
-        .order_by("eligible_from", "inmate__name", "right")
-    )
-    if right:
-        rows = rows.filter(right=right)
-    page = paginate(request, rows)
+    page = paginate(request, pipeline.pipeline(request.user, filters, today))
     audit.read_list(request, "inmate.rights.list", count=page.paginator.count)
+    source = pipeline.stage_source()
+    counts = pipeline.facets(request.user, filters, today)
     context = {
         "page": page,
-        "form": form,
+        "rows": pipeline.rows(list(page.object_list), today),
+        "filters": filters,
+        "counts": counts,
+        "rights": [(v, label, counts.right.get(v, 0)) for v, label in Right.choices],
+        "states": [
+            (v, label, counts.state.get(v, 0)) for v, label in pipeline.EligibilityState.choices
+        ],
+        "stages": [(v, label, counts.stage.get(v, 0)) for v, label in source.stage_choices()]
+        if source
+        else [],
+        "waitings": [(v, label, counts.waiting.get(v, 0)) for v, label in pipeline.Waiting.choices],
+        "sorts": pipeline.Sort.choices,
+        "with_stages": source is not None,
         "today": today,
-        "window": window,
         "querystring": querystring_without_page(request),
+        "export_query": querystring_without_page(request),
+        "show_facility": scope_of(request.user).is_admin or bool(scope_of(request.user).region_ids),
     }
     return render(request, "inmates/rights_worklist.html", context)
+
+
+@login_required
+def rights_export(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The pipeline as the page filters it, every row, as an XLSX file."""
+    filters = _pipeline_filters(request)
+    today = timezone.localdate()
+    people = pipeline.pipeline(request.user, filters, today)
+    content = pipeline_export.build(people, today)
+    audit.read_list(request, "inmate.rights.list", count=people.count(), details={"format": "xlsx"})
+    response = HttpResponse(content, content_type=pipeline_export.XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = (
+        f'attachment; filename="hak-integrasi-{today.isoformat()}.xlsx"'
+    )
+    return response
+
+
+@login_required
+def wali_assign(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    inmate = get_inmate_for_user(request, pk, perm="inmates.change_inmate")
+    form = WaliForm(
+        request.POST or None,
+        initial={"wali": inmate.wali_id},
+        guardians=guardians_of(inmate.facility_id),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.assign_wali(inmate=inmate, wali=form.cleaned_data["wali"], by=request.user)
+        except ValidationError as exc:
+            show_on_form(form, exc)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect(inmate)
+    audit.read(request, "inmate.form.view", target=inmate)
+    return render(
+        request,
+        "inmates/record_form.html",
+        {"inmate": inmate, "form": form, "title": _("Wali (guardian officer)")},
+    )
 
 
 # --- import ---------------------------------------------------------------------------

@@ -8,6 +8,12 @@ class ProposalsConfig(AppConfig):
     verbose_name = _("Integration-right proposals")
 
     def ready(self) -> None:
+        # The integration-rights pipeline (inmates) shows each right's proposal stage.
+        from sinergi.inmates.pipeline import register_stage_source
+        from sinergi.proposals.pipeline import STAGES
+
+        register_stage_source(STAGES)
+
         # The Litmas and sidang TPP work (home_bapas, urls_extra).
         from sinergi.core.navigation import NavItem, register_home_cards, register_nav
         from sinergi.core.roles import STAFF_ROLES, Role

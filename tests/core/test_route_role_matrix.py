@@ -101,6 +101,7 @@ ROUTE_OBJECTS: dict[str, str] = {
     "inmates:consecutive_delete": "consecutive",
     "inmates:assessment_create": "inmate",
     "inmates:status": "inmate",
+    "inmates:wali": "inmate",
     "inmates:recalculation": "recalculation",
     "programs:holiday_remove": "holiday",
     "programs:session": "session",
@@ -472,6 +473,7 @@ READ: dict[str, Rule] = {
     # --- inmates
     "inmates:list": page(FACILITY_SCOPED),
     "inmates:rights": page(FACILITY_SCOPED),
+    "inmates:rights_export": page(FACILITY_SCOPED),
     "inmates:overdue_releases": page(FACILITY_SCOPED),
     "inmates:create": form(WRITERS, refused=NOT_AN_OFFICER),
     "inmates:import": form(WRITERS, refused=NOT_AN_OFFICER),
@@ -510,6 +512,7 @@ READ: dict[str, Rule] = {
         }
     ),
     "inmates:status": form(INMATE_WRITE),
+    "inmates:wali": form(INMATE_WRITE),
     "inmates:recalculations": page(FACILITY_SCOPED),
     "inmates:recalculation": page(),
     # --- programs
@@ -687,6 +690,7 @@ API: dict[str, Rule] = {
     "GET /api/v1/partners": api(EVERYONE),
     "POST /api/v1/sentence-calculations": api(EVERYONE),
     "GET /api/v1/inmates": api(EVERYONE),  # a list: each finds only their own
+    "GET /api/v1/rights-pipeline": api(FACILITY_SCOPED, refused=SIGNED_IN - FACILITY_SCOPED),
     "GET /api/v1/inmates/{inmate_id}": api(),
     "GET /api/v1/programs": api(EVERYONE),
     "POST /api/v1/programs": api(SELONG_OFFICERS, sees={"-": SELONG_FACILITY}),

@@ -1,0 +1,498 @@
+"""The integration-rights pipeline: each person in custody once, with all their rights.
+
+The worklist used to show one row per person and right; a person with PB, CB and CMB due
+was three rows and counted three times. Here a row is a person (an :class:`Inmate`), the
+rights are listed inside it, and every count is a count of people.
+
+Filters (each a plain value, as the page's query string, the XLSX export and the API
+give them; a value outside its list filters nothing):
+
+- ``right``: the person has this right (eligible or blocked);
+- ``state``: the person has a right in this eligibility state (:class:`EligibilityState`:
+  due now, within 90 days, later, blocked); with ``right``, the same right is in it;
+- ``stage``: the person has a right at this proposal stage (only when a stage source is
+  registered, see below);
+- ``waiting``: the person's longest wait is in this range of days (:class:`Waiting`);
+- ``wali``: the person's guardian officer (a user id, or ``none`` for nobody);
+- ``q``: name, alias or registration number;
+- ``sort``: ``date`` (earliest right date, the default), ``name``, ``waiting`` (longest
+  first).
+
+A right's wait runs from its eligibility date while nobody has proposed it, and from the
+start of its proposal's current stage once somebody has. Proposals live in an app above
+this one: it registers a :class:`StageSource` (:func:`register_stage_source`) that this
+module asks for the stages, the wait and the filter by stage, so that ``inmates`` imports
+no higher app. Without one the page shows the eligibility states instead of stages.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from django.db import models
+from django.db.models import Count, Exists, F, Min, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext_lazy as _
+
+from sinergi.inmates.choices import InmateStatus, Right, RightStatus
+from sinergi.inmates.models import Inmate, InmateRight
+
+# "Within 90 days": the horizon of the eligibility state SOON.
+SOON_DAYS = 90
+# The rights a pipeline row shows: those the person has (not the ones that do not apply).
+SHOWN_STATUSES = (RightStatus.ELIGIBLE, RightStatus.BLOCKED)
+
+
+class EligibilityState(models.TextChoices):
+    DUE = "due", _("Due now")
+    SOON = "soon", _("Within 90 days")
+    LATER = "later", _("Later")
+    BLOCKED = "blocked", _("Blocked")
+
+
+class Waiting(models.TextChoices):
+    """Ranges of the longest wait of a person, in days."""
+
+    UP_TO_30 = "0-30", _("Up to 30 days")
+    UP_TO_90 = "31-90", _("31 to 90 days")
+    UP_TO_180 = "91-180", _("91 to 180 days")
+    MORE = "181+", _("More than 180 days")
+
+
+# Each range's bounds in days (inclusive; None: open).
+WAITING_DAYS: dict[str, tuple[int, int | None]] = {
+    Waiting.UP_TO_30: (0, 30),
+    Waiting.UP_TO_90: (31, 90),
+    Waiting.UP_TO_180: (91, 180),
+    Waiting.MORE: (181, None),
+}
+
+
+class Sort(models.TextChoices):
+    DATE = "date", _("Earliest right date")
+    NAME = "name", _("Name")
+    WAITING = "waiting", _("Days waiting (longest first)")
+
+
+@dataclass(frozen=True)
+class StageInfo:
+    """A right's open proposal: its stage, readable, and the day the stage began."""
+
+    stage: str
+    label: str
+    since: datetime.date | None
+
+
+class StageSource(Protocol):
+    """What the proposals app tells the pipeline (registered in its ``ready()``)."""
+
+    def stage_choices(self) -> Sequence[tuple[str, Any]]:
+        """The stages a right may be at: :data:`NOT_PROPOSED` (due, and nobody proposed it
+        yet) first, then the open proposals' stages."""
+        ...
+
+    def open_stages(self, inmate_ids: Sequence[int]) -> dict[tuple[int, str], StageInfo]:
+        """The open proposal of each (inmate id, right) among ``inmate_ids`` (one query)."""
+        ...
+
+    def open_proposals(self) -> QuerySet[Any]:
+        """Every open proposal, to be filtered on ``inmate`` and ``right`` (a subquery)."""
+        ...
+
+    def any_proposals(self) -> QuerySet[Any]:
+        """Every proposal ever started (open or closed), likewise."""
+        ...
+
+
+_STAGE_SOURCES: list[StageSource] = []
+
+
+def register_stage_source(source: StageSource) -> None:
+    """Let the proposals app feed the pipeline its stages (call in ``AppConfig.ready``)."""
+    if source not in _STAGE_SOURCES:
+        _STAGE_SOURCES.append(source)
+
+
+def stage_source() -> StageSource | None:
+    return _STAGE_SOURCES[-1] if _STAGE_SOURCES else None
+
+
+# Not yet proposed: where a due right is until somebody starts a proposal for it.
+NOT_PROPOSED = "not_proposed"
+
+
+@dataclass
+class Filters:
+    right: str = ""
+    state: str = ""
+    stage: str = ""
+    waiting: str = ""
+    wali: str = ""
+    q: str = ""
+    sort: str = Sort.DATE
+
+    @classmethod
+    def from_query(cls, query: Any) -> Filters:
+        """The filters of a query string (a ``QueryDict`` or a mapping); values outside
+        their lists are dropped (they filter nothing)."""
+
+        def value(name: str) -> str:
+            raw = query.get(name, "") if query is not None else ""
+            return str(raw or "").strip()[:200]
+
+        source = stage_source()
+        stages = {v for v, _label in source.stage_choices()} if source else set()
+        wali = value("wali")
+        if wali != "none" and not (wali.isdigit() and len(wali) < 19):
+            wali = ""
+        sort = value("sort")
+        return cls(
+            right=value("right") if value("right") in Right.values else "",
+            state=value("state") if value("state") in EligibilityState.values else "",
+            stage=value("stage") if value("stage") in stages else "",
+            waiting=value("waiting") if value("waiting") in Waiting.values else "",
+            wali=wali,
+            q=value("q").replace("\x00", ""),
+            sort=sort if sort in Sort.values else Sort.DATE,
+        )
+
+    def without(self, name: str) -> Filters:
+        values = {**self.__dict__, name: ""}
+        return Filters(**values)
+
+
+def _rights(*conditions: Q, **lookups: Any) -> QuerySet[InmateRight]:
+    """The rights of the outer inmate (a subquery)."""
+    return InmateRight.objects.filter(
+        *conditions, inmate=OuterRef("pk"), status__in=SHOWN_STATUSES, **lookups
+    )
+
+
+def state_condition(state: str, today: datetime.date) -> Q:
+    """The rights in an eligibility state, as a filter on :class:`InmateRight`."""
+    soon = today + datetime.timedelta(days=SOON_DAYS)
+    eligible = Q(status=RightStatus.ELIGIBLE)
+    conditions: dict[str, Q] = {
+        EligibilityState.DUE: eligible & Q(eligible_from__lte=today),
+        EligibilityState.SOON: eligible & Q(eligible_from__gt=today, eligible_from__lte=soon),
+        EligibilityState.LATER: eligible & Q(eligible_from__gt=soon),
+        EligibilityState.BLOCKED: Q(status=RightStatus.BLOCKED),
+    }
+    return conditions.get(state, Q())
+
+
+def _waiting_since(today: datetime.date) -> Any:
+    """The day the person's longest wait began (a subquery): the earliest, over their due
+    rights, of the start of the open proposal's current stage, or of the eligibility date
+    where nobody proposed the right yet."""
+    due = InmateRight.objects.filter(
+        inmate=OuterRef("pk"), status=RightStatus.ELIGIBLE, eligible_from__lte=today
+    )
+    source = stage_source()
+    if source is not None:
+        stage_since = (
+            source.open_proposals()
+            .filter(inmate=OuterRef("inmate"), right=OuterRef("right"))
+            .order_by()
+            .values("stage_since")[:1]
+        )
+        due = due.annotate(since=Coalesce(Subquery(stage_since), F("eligible_from")))
+    else:
+        due = due.annotate(since=F("eligible_from"))
+    first = due.order_by().values("inmate").annotate(first=Min("since")).values("first")[:1]
+    return Subquery(first, output_field=models.DateField())
+
+
+def _not_proposed_in_time(today: datetime.date) -> Exists | None:
+    """A right whose eligibility date has passed with no proposal ever started."""
+    source = stage_source()
+    if source is None:
+        return None
+    started = source.any_proposals().filter(inmate=OuterRef("inmate"), right=OuterRef("right"))
+    return Exists(
+        InmateRight.objects.filter(
+            inmate=OuterRef("pk"), status=RightStatus.ELIGIBLE, eligible_from__lt=today
+        ).filter(~Exists(started))
+    )
+
+
+def base(user: Any, today: datetime.date) -> QuerySet[Inmate]:
+    """The people of the pipeline ``user`` reaches: in custody, with at least one right
+    they have (eligible or blocked), annotated with ``earliest_right`` (their earliest
+    eligibility date), ``waiting_since`` and, with proposals, ``late``."""
+    earliest = (
+        InmateRight.objects.filter(inmate=OuterRef("pk"), status=RightStatus.ELIGIBLE)
+        .order_by()
+        .values("inmate")
+        .annotate(first=Min("eligible_from"))
+        .values("first")[:1]
+    )
+    people = (
+        Inmate.objects.for_user(user)
+        .filter(status=InmateStatus.IN_CUSTODY)
+        .filter(Exists(_rights()))
+        .annotate(
+            earliest_right=Subquery(earliest, output_field=models.DateField()),
+            waiting_since=_waiting_since(today),
+        )
+    )
+    late = _not_proposed_in_time(today)
+    if late is not None:
+        people = people.annotate(late=late)
+    return people
+
+
+def apply(people: QuerySet[Inmate], filters: Filters, today: datetime.date) -> QuerySet[Inmate]:
+    """``people`` filtered as ``filters`` says (sorting aside)."""
+    people = people.search(filters.q) if filters.q else people  # type: ignore[attr-defined]
+    if filters.right or filters.state:
+        lookups = {"right": filters.right} if filters.right else {}
+        people = people.filter(Exists(_rights(state_condition(filters.state, today), **lookups)))
+    source = stage_source()
+    if filters.stage and source is not None:
+        lookups = {"right": filters.right} if filters.right else {}
+        opened = source.open_proposals().filter(inmate=OuterRef("inmate"), right=OuterRef("right"))
+        if filters.stage == NOT_PROPOSED:
+            # Due, and nobody proposed it yet.
+            rights = _rights(state_condition(EligibilityState.DUE, today), **lookups).filter(
+                ~Exists(opened)
+            )
+        else:
+            rights = _rights(**lookups).filter(Exists(opened.filter(stage=filters.stage)))
+        people = people.filter(Exists(rights))
+    if filters.waiting in WAITING_DAYS:
+        low, high = WAITING_DAYS[filters.waiting]
+        # ``waiting_since`` is an annotation of :func:`base` (a Q: the plugin knows no such field).
+        people = people.filter(Q(waiting_since__lte=today - datetime.timedelta(days=low)))
+        if high is not None:
+            people = people.filter(Q(waiting_since__gte=today - datetime.timedelta(days=high)))
+    if filters.wali == "none":
+        people = people.filter(wali__isnull=True)
+    elif filters.wali:
+        people = people.filter(wali_id=int(filters.wali))
+    return people
+
+
+def ordered(people: QuerySet[Inmate], sort: str) -> QuerySet[Inmate]:
+    if sort == Sort.NAME:
+        return people.order_by("name", "id")
+    if sort == Sort.WAITING:
+        return people.order_by(F("waiting_since").asc(nulls_last=True), "name", "id")
+    return people.order_by(F("earliest_right").asc(nulls_last=True), "name", "id")
+
+
+def pipeline(user: Any, filters: Filters, today: datetime.date) -> QuerySet[Inmate]:
+    """The people ``user`` reaches, filtered and sorted, ready to paginate; each row's
+    rights are prefetched (one query per page)."""
+    people = apply(base(user, today), filters, today)
+    shown = InmateRight.objects.filter(status__in=SHOWN_STATUSES).order_by(
+        F("eligible_from").asc(nulls_last=True), "right"
+    )
+    return (
+        ordered(people, filters.sort)
+        .select_related("facility", "wali")
+        .prefetch_related(models.Prefetch("rights", queryset=shown, to_attr="shown_rights"))
+    )
+
+
+# --- rows -------------------------------------------------------------------------------
+
+
+@dataclass
+class RightRow:
+    right: str
+    label: str
+    status: str
+    status_label: str
+    state: str
+    state_label: str
+    eligible_from: datetime.date | None
+    ends_on: datetime.date | None
+    missing_conditions: list[str]
+    stage: str | None = None
+    stage_label: str | None = None
+    stage_since: datetime.date | None = None
+    days_waiting: int | None = None
+    not_proposed_in_time: bool = False
+
+
+@dataclass
+class PersonRow:
+    inmate: Inmate
+    rights: list[RightRow] = field(default_factory=list)
+    earliest_right: datetime.date | None = None
+    days_waiting: int | None = None
+    # None without proposals (unknown); else whether a right's date passed unproposed.
+    late: bool | None = None
+
+
+def _state(right: InmateRight, today: datetime.date) -> str:
+    if right.status == RightStatus.BLOCKED:
+        return EligibilityState.BLOCKED
+    if right.eligible_from is None or right.eligible_from > today + datetime.timedelta(
+        days=SOON_DAYS
+    ):
+        return EligibilityState.LATER
+    return EligibilityState.DUE if right.eligible_from <= today else EligibilityState.SOON
+
+
+def rows(people: Sequence[Inmate], today: datetime.date) -> list[PersonRow]:
+    """A :class:`PersonRow` per person (the rights prefetched by :func:`pipeline`; the
+    stages of the page's people in one query when proposals exist)."""
+    source = stage_source()
+    stages = source.open_stages([p.pk for p in people]) if source else {}
+    stage_labels = dict(source.stage_choices()) if source else {}
+    found = []
+    for person in people:
+        row = PersonRow(inmate=person, earliest_right=getattr(person, "earliest_right", None))
+        for right in getattr(person, "shown_rights", []):
+            state = _state(right, today)
+            item = RightRow(
+                right=right.right,
+                label=str(right.get_right_display()),
+                status=right.status,
+                status_label=str(right.get_status_display()),
+                state=state,
+                state_label=str(EligibilityState(state).label),
+                eligible_from=right.eligible_from,
+                ends_on=right.ends_on,
+                missing_conditions=list(right.missing_conditions or []),
+            )
+            due = state == EligibilityState.DUE
+            if source is not None:
+                info = stages.get((person.pk, right.right))
+                if info is not None:
+                    item.stage, item.stage_label, item.stage_since = (
+                        info.stage,
+                        info.label,
+                        info.since,
+                    )
+                elif due:
+                    item.stage = NOT_PROPOSED
+                    item.stage_label = str(stage_labels.get(NOT_PROPOSED, NOT_PROPOSED))
+                    item.stage_since = right.eligible_from
+            elif due:
+                item.stage_since = right.eligible_from
+            if item.stage_since is not None and (due or item.stage != NOT_PROPOSED):
+                item.days_waiting = max((today - item.stage_since).days, 0)
+            row.rights.append(item)
+        since = getattr(person, "waiting_since", None)
+        row.days_waiting = max((today - since).days, 0) if since else None
+        if source is not None:
+            row.late = bool(getattr(person, "late", False))
+            for item in row.rights:
+                item.not_proposed_in_time = bool(
+                    row.late
+                    and item.stage == NOT_PROPOSED
+                    and item.eligible_from is not None
+                    and item.eligible_from < today
+                )
+        found.append(row)
+    return found
+
+
+def iter_rows(
+    people: QuerySet[Inmate], today: datetime.date, chunk: int = 500
+) -> Iterator[PersonRow]:
+    """Every row of ``people`` (the export), ``chunk`` people per few queries."""
+    start = 0
+    while True:
+        batch = list(people[start : start + chunk])
+        if not batch:
+            return
+        yield from rows(batch, today)
+        start += chunk
+
+
+# --- counts -----------------------------------------------------------------------------
+
+
+@dataclass
+class Facets:
+    """How many people each filter's value would show, the other filters kept."""
+
+    right: dict[str, int] = field(default_factory=dict)
+    state: dict[str, int] = field(default_factory=dict)
+    stage: dict[str, int] = field(default_factory=dict)
+    waiting: dict[str, int] = field(default_factory=dict)
+    # (wali id or "none", name, count), by name.
+    wali: list[tuple[str, str, int]] = field(default_factory=list)
+
+
+def _counts(people: QuerySet[Inmate], conditions: dict[str, Any]) -> dict[str, int]:
+    """One query: the number of people meeting each condition."""
+    if not conditions:
+        return {}
+    totals = people.order_by().aggregate(
+        **{f"n{i}": Count("pk", filter=Q(c)) for i, c in enumerate(conditions.values())}
+    )
+    return {key: totals[f"n{i}"] or 0 for i, key in enumerate(conditions)}
+
+
+def facets(user: Any, filters: Filters, today: datetime.date) -> Facets:
+    """The count of people behind each value of each filter (a fixed number of queries)."""
+    people = base(user, today)
+    found = Facets()
+    scoped = apply(people, filters.without("right"), today)
+    found.right = _counts(
+        scoped,
+        {
+            value: Exists(_rights(state_condition(filters.state, today), right=value))
+            for value in Right.values
+        },
+    )
+    scoped = apply(people, filters.without("state"), today)
+    lookups = {"right": filters.right} if filters.right else {}
+    found.state = _counts(
+        scoped,
+        {
+            value: Exists(_rights(state_condition(value, today), **lookups))
+            for value in EligibilityState.values
+        },
+    )
+    source = stage_source()
+    if source is not None:
+        scoped = apply(people, filters.without("stage"), today)
+        opened = source.open_proposals().filter(inmate=OuterRef("inmate"), right=OuterRef("right"))
+        conditions: dict[str, Any] = {}
+        for value, _label in source.stage_choices():
+            if value == NOT_PROPOSED:
+                rights = _rights(state_condition(EligibilityState.DUE, today), **lookups).filter(
+                    ~Exists(opened)
+                )
+            else:
+                rights = _rights(**lookups).filter(Exists(opened.filter(stage=value)))
+            conditions[value] = Exists(rights)
+        found.stage = _counts(scoped, conditions)
+    scoped = apply(people, filters.without("waiting"), today)
+    waiting: dict[str, Any] = {}
+    for value, (low, high) in WAITING_DAYS.items():
+        condition = Q(waiting_since__lte=today - datetime.timedelta(days=low))
+        if high is not None:
+            condition &= Q(waiting_since__gte=today - datetime.timedelta(days=high))
+        waiting[value] = condition
+    found.waiting = _counts(scoped, waiting)
+    scoped = apply(people, filters.without("wali"), today)
+    by_wali = (
+        scoped.order_by()
+        .values(
+            "wali_id", "wali__full_name", "wali__first_name", "wali__last_name", "wali__username"
+        )
+        .annotate(n=Count("pk"))
+    )
+    walis = []
+    for item in by_wali:
+        if item["wali_id"] is None:
+            walis.append(("none", "", item["n"]))
+        else:
+            name = (
+                item["wali__full_name"]
+                or f"{item['wali__first_name']} {item['wali__last_name']}".strip()
+                or item["wali__username"]
+            )
+            walis.append((str(item["wali_id"]), name, item["n"]))
+    found.wali = sorted(walis, key=lambda w: (w[0] == "none", w[1].lower()))
+    return found

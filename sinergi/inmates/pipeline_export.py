@@ -1,0 +1,96 @@
+"""The rights pipeline as an XLSX file: the page's filters, one row per person, headers in
+the reader's language, written through :mod:`sinergi.core.exports` (no cell runs as a
+formula)."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from sinergi.core import exports
+from sinergi.inmates import pipeline
+from sinergi.inmates.choices import Right
+
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def headers(with_stages: bool) -> list[str]:
+    found = [
+        _("Name"),
+        _("Registration number"),
+        _("Facility"),
+        _("Wali"),
+        _("Earliest right"),
+        _("Days waiting"),
+    ]
+    if with_stages:
+        found.append(_("Could have been proposed earlier"))
+    for _value, label in Right.choices:
+        found += [
+            f"{label}: {_('status')}",
+            f"{label}: {_('date')}",
+        ]
+        if with_stages:
+            found += [f"{label}: {_('stage')}", f"{label}: {_('days waiting')}"]
+    return found
+
+
+def _wali_name(inmate: Any) -> str:
+    return "" if inmate.wali is None else inmate.wali.get_full_name()
+
+
+def row_values(row: pipeline.PersonRow, with_stages: bool) -> list[Any]:
+    person = row.inmate
+    values: list[Any] = [
+        person.name,
+        person.registration_number,
+        person.facility.name,
+        _wali_name(person),
+        row.earliest_right,
+        row.days_waiting,
+    ]
+    if with_stages:
+        values.append(_("yes") if row.late else _("no"))
+    by_right = {item.right: item for item in row.rights}
+    for value in Right.values:
+        item = by_right.get(value)
+        if item is None:
+            values += [None, None] + ([None, None] if with_stages else [])
+            continue
+        values += [item.state_label, item.eligible_from]
+        if with_stages:
+            values += [item.stage_label, item.days_waiting]
+    return values
+
+
+def build(people: Any, today: datetime.date) -> bytes:
+    """The workbook of ``people`` (a :func:`pipeline.pipeline` queryset), every row."""
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    with_stages = pipeline.stage_source() is not None
+    workbook = exports.new_workbook()
+    sheet = workbook.active
+    sheet.title = _("Integration rights")[:31]
+    titles = headers(with_stages)
+    sheet.append(titles)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    widths = [len(t) for t in titles]
+    for row in pipeline.iter_rows(people, today):
+        values = row_values(row, with_stages)
+        sheet.append(values)
+        for index, value in enumerate(values):
+            if value is not None:
+                widths[index] = max(widths[index], min(len(str(value)), 50))
+    for index, width in enumerate(widths, start=1):
+        column = sheet.column_dimensions[get_column_letter(index)]
+        column.width = width + 2
+    for cells in sheet.iter_cols(min_row=2):
+        for cell in cells:
+            if isinstance(cell.value, datetime.date):
+                cell.number_format = "DD/MM/YYYY"
+    sheet.freeze_panes = "C2"
+    return exports.xlsx_bytes(workbook)
