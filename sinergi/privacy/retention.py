@@ -59,6 +59,13 @@ FIELDS: dict[str, dict[str, dict[str, Replacement]]] = {
         "reintegration.Consent": {"guardian_name": "", "basis_reference": "", "signed_form": ""},
         "reintegration.Referral": {"contact": "", "outcome_note": ""},
         "reintegration.JobApplication": {"note": ""},
+        # Integration-right proposals: the reasons and notes may name the person or a
+        # relative, the documents are the person's (statement, guarantor's letter, Litmas).
+        "proposals.Proposal": {"refusal_reason": "", "withdrawal_reason": ""},
+        "proposals.ProposalEvent": {"note": ""},
+        "proposals.ProposalDocument": {"file": "", "note": ""},
+        "proposals.LitmasRequest": {"recommendation": ""},
+        "proposals.TppDecision": {"note": ""},
     },
     "follow_ups": {
         "reintegration.Release": {"leaves_with": ""},
