@@ -79,11 +79,12 @@ class Sort(models.TextChoices):
 
 @dataclass(frozen=True)
 class StageInfo:
-    """A right's open proposal: its stage, readable, and the day the stage began."""
+    """A right's open proposal: its stage, readable, the day the stage began, its page."""
 
     stage: str
     label: str
     since: datetime.date | None
+    url: str = ""
 
 
 class StageSource(Protocol):
@@ -315,6 +316,7 @@ class RightRow:
     stage: str | None = None
     stage_label: str | None = None
     stage_since: datetime.date | None = None
+    stage_url: str = ""
     days_waiting: int | None = None
     not_proposed_in_time: bool = False
 
@@ -365,11 +367,8 @@ def rows(people: Sequence[Inmate], today: datetime.date) -> list[PersonRow]:
             if source is not None:
                 info = stages.get((person.pk, right.right))
                 if info is not None:
-                    item.stage, item.stage_label, item.stage_since = (
-                        info.stage,
-                        info.label,
-                        info.since,
-                    )
+                    item.stage, item.stage_label = info.stage, info.label
+                    item.stage_since, item.stage_url = info.since, info.url
                 elif due:
                     item.stage = NOT_PROPOSED
                     item.stage_label = str(stage_labels.get(NOT_PROPOSED, NOT_PROPOSED))

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.db.models import QuerySet
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from sinergi.inmates.pipeline import NOT_PROPOSED, StageInfo
@@ -27,10 +28,15 @@ class ProposalStages:
             return {}
         labels = dict(Stage.choices)
         return {
-            (inmate_id, right): StageInfo(stage, str(labels.get(stage, stage)), since)
-            for inmate_id, right, stage, since in self.open_proposals()
+            (inmate_id, right): StageInfo(
+                stage,
+                str(labels.get(stage, stage)),
+                since,
+                reverse("proposals:detail", args=[pk]),
+            )
+            for pk, inmate_id, right, stage, since in self.open_proposals()
             .filter(inmate_id__in=list(inmate_ids))
-            .values_list("inmate_id", "right", "stage", "stage_since")
+            .values_list("pk", "inmate_id", "right", "stage", "stage_since")
         }
 
     def open_proposals(self) -> QuerySet[Any]:

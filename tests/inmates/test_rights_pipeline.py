@@ -431,6 +431,10 @@ def test_each_right_shows_its_proposals_stage_and_days_at_it(client_for, only_ou
     assert not by_right["pb"].not_proposed_in_time
     body = response.content.decode()
     assert "Could have been proposed earlier" in body and "Litmas requested" in body
+    # The stage links to the proposal's page.
+    proposal = person.proposals.get()
+    assert by_right["pb"].stage_url == f"/proposals/{proposal.pk}/"
+    assert f'href="/proposals/{proposal.pk}/"' in body
     # The longest wait: CB's 40 days (PB's wait restarted when its stage began).
     assert row.days_waiting == 40
 
