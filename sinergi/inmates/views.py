@@ -167,7 +167,7 @@ def _due_list(due: Any) -> list[Any]:
 def inmate_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     inmate = get_object_or_404(
         Inmate.objects.for_user(request.user)
-        .select_related("facility", "sentence")
+        .select_related("facility", "sentence", "wali")
         .prefetch_related(
             "remissions",
             "disciplinary_records",

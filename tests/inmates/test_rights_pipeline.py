@@ -487,3 +487,14 @@ def test_the_api_and_the_export_carry_the_stage(client_for, only_ours):
     assert row["Pembebasan bersyarat (PB): stage"] == "Gathering documents"
     assert row["Pembebasan bersyarat (PB): days waiting"] == 7
     assert row["Could have been proposed earlier"] == "no"
+
+
+def test_the_inmate_page_names_the_wali_and_officers_may_change_it(client_for, user, only_ours):
+    person = _three()
+    actions.assign_wali(inmate=person, wali=user("wali.selong"), by=user("petugas.selong"))
+    link = f'href="/inmates/{person.pk}/wali/"'
+    page = client_for("petugas.selong").get(person.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en")
+    body = page.content.decode()
+    assert user("wali.selong").get_full_name() in body and link in body
+    body = client_for("wali.selong").get(person.get_absolute_url()).content.decode()
+    assert link not in body
