@@ -129,6 +129,16 @@ def allowed_moves(proposal: Proposal, user: Any) -> list[str]:
     return [to for to in moves_from(proposal.stage) if may_move(user, proposal, to)]
 
 
+def default_sent_to(proposal: Proposal) -> str:
+    """Where the proposal usually goes: the Kanwil decides for general crimes, the
+    Directorate General for special crimes (the page's suggestion; the head chooses)."""
+    from sinergi.inmates.choices import CrimeCategory
+
+    sentence = getattr(proposal.inmate, "sentence", None)
+    category = getattr(sentence, "crime_category", CrimeCategory.GENERAL)
+    return SentTo.KANWIL if category == CrimeCategory.GENERAL else SentTo.DITJENPAS
+
+
 def missing_documents(proposal: Proposal) -> list[str]:
     """The kinds of the dossier's checklist not yet received."""
     have = set(proposal.documents.values_list("kind", flat=True))

@@ -101,6 +101,8 @@ class MoveForm(forms.Form):
             if name == "on" and to_stage in actions.DATE_FACT:
                 continue  # the move's own date field dates it
             self.fields[name] = _field(name, proposal, name in required)
+        if "sent_to" in self.fields:
+            self.fields["sent_to"].initial = actions.default_sent_to(proposal)
         if to_stage == Stage.WITHDRAWN:
             self.fields["confirm"] = forms.BooleanField(
                 label=_("I confirm: the proposal is withdrawn and cannot be moved again."),

@@ -223,3 +223,17 @@ def test_a_released_proposal_shows_no_moves(client_for, selong):
     proposal = at_stage(make_proposal(person), Stage.RELEASED, released_on=selong.today())
     text = page(client_for("petugas.selong"), proposal, "en").content.decode()
     assert "Next step" not in text and "Withdraw the proposal" not in text
+
+
+@pytest.mark.parametrize(
+    ("category", "office"), [("general", "kanwil"), ("narcotics", "ditjenpas")]
+)
+def test_sending_suggests_the_kanwil_for_general_crimes_and_ditjenpas_for_special_ones(
+    client_for, person, category, office
+):
+    from sinergi.inmates.models import Sentence
+
+    Sentence.objects.filter(inmate=person).update(crime_category=category)
+    proposal = at_stage(make_proposal(person), Stage.TPP)
+    text = page(client_for("kalapas.selong"), proposal, "en").content.decode()
+    assert f'<option value="{office}" selected>' in text
