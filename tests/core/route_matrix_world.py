@@ -116,6 +116,49 @@ def _proposals_world(
     world.add("proposal_start", "lobar", inmate_pk=lobar_inmate.pk, right="cmk")
 
 
+def _litmas_tpp_world(world: Any, referred: Any, selong: Any, lobar: Any, officer: Any) -> None:
+    """The Litmas of Selong's "litmas" proposal (with its file kept), a sidang TPP of each
+    facility, and the referred person's CB at "tpp" recommended at Selong's meeting."""
+    from sinergi.proposals.models import (
+        LitmasRequest,
+        Proposal,
+        ProposalDocument,
+        TppDecision,
+        TppMeeting,
+    )
+
+    today = selong.today()
+    litmas = LitmasRequest.objects.get(proposal_id=world.objects["proposal"]["selong-litmas"]["pk"])
+    document = ProposalDocument(
+        proposal=litmas.proposal, kind="litmas", received_on=today, uploaded_by=None
+    )
+    document.file.save("litmas.pdf", ContentFile(b"%PDF-1.4 litmas"), save=True)
+    LitmasRequest.objects.filter(pk=litmas.pk).update(document=document)
+    world.add("litmas", "selong", pk=litmas.pk)
+    at_tpp = Proposal.objects.create(
+        inmate=referred,
+        facility=selong,
+        right="cb",
+        stage="tpp",
+        stage_since=today,
+        eligible_on=today,
+        created_by=officer,
+    )
+    world.add("tpp_proposal", "selong", pk=at_tpp.pk)
+    yesterday = today - datetime.timedelta(days=1)
+    for label, facility in (("selong", selong), ("lobar", lobar)):
+        meeting = TppMeeting.objects.create(
+            facility=facility, held_on=yesterday, place="Aula", created_by=officer
+        )
+        world.add("tpp_meeting", label, pk=meeting.pk)
+        world.add("tpp_letter", label, pk=meeting.pk, sent_to="kanwil")
+        if label == "selong":
+            decision = TppDecision.objects.create(
+                meeting=meeting, proposal=at_tpp, recommendation="recommended"
+            )
+            world.add("tpp_decision", label, pk=meeting.pk, decision_pk=decision.pk)
+
+
 @dataclass
 class World:
     # kind of path parameter -> label -> the URL keyword arguments
@@ -392,6 +435,7 @@ def build() -> World:
     # --- proposals: the referred person's PB at "eligible" (with a document), another
     # Selong person's at "litmas" (asked of Bapas Mataram: its PK reads it), Lobar's
     _proposals_world(world, referred, selong, lobar_objects["inmate"], bapas, officer)
+    _litmas_tpp_world(world, referred, selong, lobar_objects["inmate"].facility, officer)
 
     # Item 5: Disnaker holds an accepted referral of the released person.
     consent_to_disnaker = Consent.objects.create(

@@ -154,6 +154,17 @@ ROUTE_OBJECTS: dict[str, str] = {
     "proposals:reference": "proposal",
     "proposals:document": "proposal_document",
     "proposals:start": "proposal_start",
+    "proposals:litmas_detail": "litmas",
+    "proposals:litmas_assign": "litmas",
+    "proposals:litmas_submit": "litmas",
+    "proposals:litmas_file": "litmas",
+    "proposals:litmas_letter": "litmas",
+    "proposals:tpp_detail": "tpp_meeting",
+    "proposals:tpp_edit": "tpp_meeting",
+    "proposals:tpp_decide": "tpp_meeting",
+    "proposals:tpp_minutes": "tpp_meeting",
+    "proposals:tpp_letter": "tpp_letter",
+    "proposals:tpp_decision_remove": "tpp_decision",
     "indicators:facility": "facility_pk",
     "indicators:region": "region_pk",
     "indicators:partner": "partner_pk",
@@ -178,6 +189,8 @@ API_PARAMS = {
     "referral_id": "referral",
     "follow_up_id": "follow_up",
     "proposal_id": "proposal",
+    "litmas_id": "litmas",
+    "meeting_id": "tpp_meeting",
 }
 # "{code}" names a facility in one operation and a certificate in the other
 API_CODE = {
@@ -304,6 +317,12 @@ SEES: dict[str, dict[str, frozenset[str]]] = {
     },
     "proposal_document": {"selong": SELONG_PERSON},
     "proposal_start": {"selong": SELONG_PERSON, "lobar": LOBAR_PERSON},
+    # a Litmas request: the asking facility's staff, its region, and the Bapas asked
+    "litmas": {"selong": SELONG_PERSON | {PROBATION}},
+    # a sidang TPP: the facility's staff and its region (never the Bapas)
+    "tpp_meeting": {"selong": SELONG_PERSON, "lobar": LOBAR_PERSON},
+    "tpp_letter": {"selong": SELONG_PERSON, "lobar": LOBAR_PERSON},
+    "tpp_decision": {"selong": SELONG_PERSON},
     "job": {"bengkel": SELONG_STAFF | {ADMIN, FACILITY_INSTRUCTOR, EMPLOYER, PROBATION, LOBAR}},
     "report": {"selong": SELONG_PERSON},
     "token": {"petugas.selong": frozenset({OFFICER})},
@@ -638,6 +657,28 @@ READ: dict[str, Rule] = {
     "proposals:reference": action(PROPOSAL_WRITE),
     "proposals:document": page(),
     "proposals:start": form(by_label(selong=SELONG_STAFF, lobar={LOBAR})),
+    # --- Litmas requests (the Bapas's side) and the sidang TPP
+    "proposals:litmas_list": page(
+        SIGNED_IN - PARTNERS - {PARTNER_INSTRUCTOR}, refused=PARTNERS | {PARTNER_INSTRUCTOR}
+    ),
+    # the load per officer: a Bapas's head (none in the demo) or an administrator
+    "proposals:litmas_load": page({ADMIN}, refused=SIGNED_IN - {ADMIN}),
+    "proposals:litmas_detail": page(),
+    "proposals:litmas_assign": action({"selong": {ADMIN, PROBATION}}),
+    "proposals:litmas_submit": action({"selong": {PROBATION}}),
+    "proposals:litmas_file": page(),
+    "proposals:litmas_letter": page(),
+    "proposals:tpp_list": page(
+        SELONG_STAFF | {ADMIN, KANWIL, LOBAR},
+        refused=SIGNED_IN - SELONG_STAFF - {ADMIN, KANWIL, LOBAR},
+    ),
+    "proposals:tpp_create": form(WRITERS, refused=NOT_AN_OFFICER),
+    "proposals:tpp_detail": page(),
+    "proposals:tpp_edit": form(by_label(selong=SELONG_OFFICERS, lobar={LOBAR})),
+    "proposals:tpp_decide": action(by_label(selong=SELONG_OFFICERS, lobar={LOBAR})),
+    "proposals:tpp_decision_remove": action({"selong": SELONG_OFFICERS}),
+    "proposals:tpp_minutes": page(),
+    "proposals:tpp_letter": page(),
     # --- indicators and public pages
     # administrators and the region read the overview; the others are sent to theirs
     "indicators:index": Rule(
@@ -727,6 +768,17 @@ API: dict[str, Rule] = {
     "GET /api/v1/proposals/{proposal_id}": api(),
     "GET /api/v1/proposals/{proposal_id}/transitions": api(),
     "POST /api/v1/proposals/{proposal_id}/transitions": api(PROPOSAL_WRITE),
+    "GET /api/v1/litmas-requests": api(EVERYONE),  # a list: each finds only their own
+    "GET /api/v1/litmas-requests/{litmas_id}": api(),
+    "POST /api/v1/litmas-requests/{litmas_id}/assignment": api({"selong": {ADMIN, PROBATION}}),
+    "POST /api/v1/litmas-requests/{litmas_id}/submission": api({"selong": {PROBATION}}),
+    "GET /api/v1/tpp-meetings": api(EVERYONE),
+    "POST /api/v1/tpp-meetings": api(SELONG_OFFICERS, sees={"-": SELONG_FACILITY}),
+    "GET /api/v1/tpp-meetings/{meeting_id}": api(),
+    "GET /api/v1/tpp-meetings/{meeting_id}/decisions": api(),
+    "POST /api/v1/tpp-meetings/{meeting_id}/decisions": api(
+        by_label(selong=SELONG_OFFICERS, lobar={LOBAR})
+    ),
     "GET /api/v1/job-openings": api(EVERYONE),
     "POST /api/v1/job-openings": api(PARTNERS, refused=SIGNED_IN - PARTNERS),  # employers
     "GET /api/v1/releases": api(EVERYONE),
@@ -1002,6 +1054,13 @@ def api_body(world: World, operation: str, label: str) -> dict[str, Any] | None:
         "POST /api/v1/follow-ups/{follow_up_id}": {"housing": "Uji matriks"},
         "POST /api/v1/proposals": {"inmate_id": inmate, "right": "cmk"},
         "POST /api/v1/proposals/{proposal_id}/transitions": {"to_stage": "documents"},
+        "POST /api/v1/litmas-requests/{litmas_id}/assignment": {"officer": "pk.bapas"},
+        "POST /api/v1/litmas-requests/{litmas_id}/submission": {"recommendation": "Uji matriks"},
+        "POST /api/v1/tpp-meetings": {"facility": "selong", "held_on": str(today)},
+        "POST /api/v1/tpp-meetings/{meeting_id}/decisions": {
+            "proposal_id": world.objects["tpp_proposal"]["selong"]["pk"],
+            "recommendation": "postponed",
+        },
     }
     return bodies.get(operation)
 
