@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import Sum
+from django.db.models import Count, Q, Sum
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
@@ -58,11 +58,17 @@ def cards(request: HttpRequest, scope: Scope) -> list[HomeCard]:
         return result
     result += release_alarm_cards(facility_ids)
     if scope.has_role(*OFFICER_ROLES):
+        # People, not person-and-right pairs (a person with PB and CB due is one):
+        # those with a right due now, and those with one due within 90 days only.
         rights = InmateRight.objects.worklist(today=today, window_days=90).filter(
             inmate__facility_id__in=facility_ids
         )
-        due = rights.filter(eligible_from__lte=today).count()
-        soon = rights.filter(eligible_from__gt=today).count()
+        counts = rights.aggregate(
+            due=Count("inmate", filter=Q(eligible_from__lte=today), distinct=True),
+            any=Count("inmate", distinct=True),
+        )
+        due = counts["due"]
+        soon = counts["any"] - due
         result.append(
             HomeCard(
                 title=_("Integration rights to propose"),

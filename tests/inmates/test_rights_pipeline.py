@@ -498,3 +498,12 @@ def test_the_inmate_page_names_the_wali_and_officers_may_change_it(client_for, u
     assert user("wali.selong").get_full_name() in body and link in body
     body = client_for("wali.selong").get(person.get_absolute_url()).content.decode()
     assert link not in body
+
+
+def test_the_home_card_counts_people_not_rights(client_for, only_ours):
+    _person(rights={"asimilasi": ("eligible", _days(-5)), "pb": ("eligible", _days(-1))})
+    _person(rights={"pb": ("eligible", _days(-2)), "cb": ("eligible", _days(20))})
+    _person(rights={"cb": ("eligible", _days(20)), "cmb": ("eligible", _days(40))})
+    _person(rights={"cb": ("eligible", _days(200))})
+    body = client_for("petugas.selong").get("/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "2 can be proposed now; 1 more within 90 days." in body
