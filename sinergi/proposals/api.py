@@ -25,7 +25,7 @@ from sinergi.proposals.queries import overdue_filter, proposal_clocks
 router = Router(tags=["proposals"])
 
 
-class ClockOut(Schema):
+class ProposalClockOut(Schema):
     office: str = Field(description="facility, kanwil or ditjenpas")
     limit: int = Field(description="working days allowed")
     start: datetime.date
@@ -36,7 +36,7 @@ class ClockOut(Schema):
     passed: bool
 
 
-class EventOut(Schema):
+class ProposalEventOut(Schema):
     from_stage: str
     to_stage: str
     on: datetime.date
@@ -105,7 +105,7 @@ class ProposalOut(Schema):
     released_on: datetime.date | None
     days_at_stage: int = Field(description="calendar days at the current stage")
     days_in_all: int = Field(description="calendar days since the eligibility date")
-    clocks: list[ClockOut]
+    clocks: list[ProposalClockOut]
     overdue: bool = Field(description="a running clock of the service standard has passed")
 
     @staticmethod
@@ -138,7 +138,7 @@ class ProposalOut(Schema):
 
 
 class ProposalDetailOut(ProposalOut):
-    events: list[EventOut]
+    events: list[ProposalEventOut]
     missing_documents: list[str]
     allowed_moves: list[str]
 
@@ -169,19 +169,19 @@ class ProposalFilters(Schema):
     overdue: bool | None = Field(None, description="a running service-standard clock passed")
 
 
-class MoveOut(Schema):
+class ProposalMoveOut(Schema):
     to_stage: str
     label: str
     required: list[str]
     optional: list[str]
 
 
-class TransitionsOut(Schema):
+class ProposalTransitionsOut(Schema):
     stage: str
-    allowed: list[MoveOut]
+    allowed: list[ProposalMoveOut]
 
 
-class TransitionIn(Schema):
+class ProposalTransitionIn(Schema):
     to_stage: Stage
     on: datetime.date | None = Field(None, description="the move's day; today if left out")
     note: str = Field("", max_length=actions.MAX_NOTE)
@@ -275,7 +275,7 @@ def get_proposal(request: HttpRequest, proposal_id: int) -> Proposal:
 
 @router.get(
     "/proposals/{proposal_id}/transitions",
-    response={200: TransitionsOut, **errors(401, 404, 422)},
+    response={200: ProposalTransitionsOut, **errors(401, 404, 422)},
     summary="The moves you may make on this proposal now, with the facts each needs",
 )
 def list_transitions(request: HttpRequest, proposal_id: int) -> dict[str, Any]:
@@ -299,7 +299,7 @@ def list_transitions(request: HttpRequest, proposal_id: int) -> dict[str, Any]:
     response={200: ProposalDetailOut, **errors(400, 401, 403, 404, 409, 422)},
     summary="Move the proposal (409 naming the allowed moves; 422 at a missing fact)",
 )
-def make_transition(request: HttpRequest, proposal_id: int, payload: TransitionIn) -> Any:
+def make_transition(request: HttpRequest, proposal_id: int, payload: ProposalTransitionIn) -> Any:
     user = api_user(request)
     proposal = _proposal(request, proposal_id)
     facts: dict[str, Any] = {

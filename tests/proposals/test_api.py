@@ -248,3 +248,23 @@ def test_the_list_query_count_does_not_grow_with_the_rows(client_for, selong):
             eligible_person(selong), stage=Stage.SENT, sent_to="kanwil", sent_on=selong.today()
         )
     assert count() == few
+
+
+def test_the_proposal_schemas_have_names_no_other_router_uses():
+    """OpenAPI keys its components by class name: a second ``TransitionIn`` would
+    silently describe another operation's body with this one's fields."""
+    import ast
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2] / "sinergi"
+
+    def schema_names(path: Path) -> set[str]:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        return {node.name for node in tree.body if isinstance(node, ast.ClassDef)}
+
+    mine = schema_names(root / "proposals" / "api.py")
+    others: set[str] = set()
+    for path in root.glob("*/api*.py"):
+        if path != root / "proposals" / "api.py":
+            others |= schema_names(path)
+    assert not mine & others
