@@ -13,6 +13,7 @@ value (a percentage, a count, a sum, an average or a median).
 from __future__ import annotations
 
 import datetime
+import statistics
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
@@ -27,6 +28,7 @@ from django.db.models import (
     OuterRef,
     Q,
     QuerySet,
+    Subquery,
     Sum,
     Window,
 )
@@ -42,6 +44,8 @@ from sinergi.indicators.periods import Period
 from sinergi.inmates.models import Inmate, MonthlyAssessment
 from sinergi.inmates.queries import overdue_releases
 from sinergi.programs.models import Attendance, Certificate, Enrollment
+from sinergi.proposals.choices import Stage
+from sinergi.proposals.models import Proposal, ProposalEvent
 from sinergi.reintegration.models import (
     FollowUp,
     Need,
@@ -77,6 +81,7 @@ GROUPS = {
     "participation": _("Participation in programs"),
     "cooperation": _("Cooperation with partners"),
     "reintegration": _("Reintegration"),
+    "proposals": _("Integration-right proposals"),
     "development": _("Development (SPPN)"),
 }
 
@@ -598,6 +603,66 @@ def held_past_release_days(q: Query) -> dict[Any, Value]:
     return _values(grouped(_held_past_release(q), q, INMATE_PATHS, num=Sum("overdue")), SUM)
 
 
+# -- integration-right proposals --------------------------------------------------------
+
+PROPOSAL_PATHS = Paths(facility=("facility",))
+
+
+def eligible_to_released_days(q: Query) -> dict[Any, Value]:
+    """Of the proposals released in the period, the median of (released on - eligible
+    on) in days. One query (the dates per group, no portable SQL median): the median is
+    taken in Python."""
+    released = Proposal.objects.filter(q.period.within("released_on"), stage=Stage.RELEASED)
+    narrowed = _in_area(released, q, PROPOSAL_PATHS)
+    if narrowed is None:
+        return {}
+    rows: Iterable[tuple[Any, datetime.date, datetime.date]]
+    if q.by is None:
+        rows = (
+            (None, out, eligible)
+            for out, eligible in narrowed.values_list("released_on", "eligible_on")
+        )
+    else:
+        rows = narrowed.annotate(_key=_key_expr(q, PROPOSAL_PATHS)).values_list(
+            "_key", "released_on", "eligible_on"
+        )
+    waits: dict[Any, list[int]] = {}
+    for key, out, eligible in rows:
+        if q.by is not None and key is None:
+            continue
+        waits.setdefault(key, []).append((out - eligible).days)
+    result = {
+        key: make_value(MEDIAN, statistics.median(days), len(days)) for key, days in waits.items()
+    }
+    if q.by is None and None not in result:
+        result[None] = make_value(MEDIAN, 0, 0)
+    return result
+
+
+def _decided(period: Period) -> QuerySet[Proposal]:
+    """Proposals decided in the period, annotated with ``_decided_on``: granted (an SK
+    recorded, whatever happened after) on the SK's date, or refused on the day the
+    refusal was recorded (its event)."""
+    refused_on = ProposalEvent.objects.filter(
+        proposal=OuterRef("pk"), to_stage=Stage.REFUSED
+    ).order_by("-on", "-id")
+    decided = Proposal.objects.filter(Q(sk_date__isnull=False) | Q(stage=Stage.REFUSED))
+    return decided.annotate(
+        _decided_on=Coalesce(F("sk_date"), Subquery(refused_on.values("on")[:1]))
+    ).filter(period.within("_decided_on"))
+
+
+def decided_before_eligible(q: Query) -> dict[Any, Value]:
+    rows = grouped(
+        _decided(q.period),
+        q,
+        PROPOSAL_PATHS,
+        num=Count("pk", filter=Q(_decided_on__lte=F("eligible_on"))),
+        den=Count("pk"),
+    )
+    return _values(rows, RATIO)
+
+
 def _year_before(day: datetime.date) -> datetime.date:
     try:
         return day.replace(year=day.year - 1)
@@ -994,6 +1059,48 @@ CATALOGUE: tuple[Indicator, ...] = (
         kind=SUM,
         levels=(FACILITY, REGION),
         compute=held_past_release_days,
+    ),
+    Indicator(
+        id="proposals.eligible_to_released_days",
+        group="proposals",
+        name=_("Eligible to released, median days"),
+        definition=_(
+            "Of the integration-right proposals (PB, CB, CMB, asimilasi, CMK) whose person "
+            "was released on them in the period, the median number of days between the "
+            "date the person became eligible for the right and the release: how long people "
+            "wait, in all, from their right to their freedom."
+        ),
+        formula=_(
+            "median of (released on - eligible on), in days, of the proposals released "
+            "in the period"
+        ),
+        records=_("Integration-right proposals: eligibility date and release date."),
+        unit="days",
+        kind=MEDIAN,
+        levels=ALL_LEVELS,
+        compute=eligible_to_released_days,
+    ),
+    Indicator(
+        id="proposals.decided_before_eligible",
+        group="proposals",
+        name=_("Share decided before the eligibility date"),
+        definition=_(
+            "Of the integration-right proposals decided in the period (granted, on the "
+            "decree's (SK) date, or refused, on the day the refusal was recorded), the share "
+            "decided on or before the date the person became eligible: the proposals "
+            "prepared in time for the person to leave on their date."
+        ),
+        formula=_(
+            "proposals decided on or before the eligibility date ÷ proposals decided in the "
+            "period x 100"
+        ),
+        records=_(
+            "Integration-right proposals: eligibility date, SK date, and the date of a refusal."
+        ),
+        unit="percent",
+        kind=RATIO,
+        levels=ALL_LEVELS,
+        compute=decided_before_eligible,
     ),
     Indicator(
         id="development.average_score",

@@ -36,10 +36,10 @@ from tests.indicators.conftest import AUG, check, compute, day, local
 # -- the catalogue itself ---------------------------------------------------------------
 
 
-def test_the_catalogue_has_twenty_two_indicators_with_distinct_ids():
+def test_the_catalogue_has_twenty_four_indicators_with_distinct_ids():
     ids = [indicator.id for indicator in CATALOGUE]
-    assert len(ids) == 22
-    assert len(set(ids)) == 22
+    assert len(ids) == 24
+    assert len(set(ids)) == 24
     assert all(get(i).id == i for i in ids)
 
 
@@ -81,7 +81,7 @@ def test_for_level_partner_lists_the_indicators_shown_to_partners():
     assert "cooperation.median_days_to_answer" in shown
     assert "participation.enrolled_share" not in shown
     assert "development.average_score" not in shown
-    assert len(for_level("national")) == 20
+    assert len(for_level("national")) == 22
 
 
 def test_compute_all_leaves_out_indicators_that_do_not_support_the_grouping(w):
@@ -953,6 +953,111 @@ def test_held_past_release_counts_people_and_person_days_on_the_periods_last_day
     check(north[None], 35, None, 35)
     by_facility = compute("reintegration.held_past_release", by="facility")
     assert {k: v.value for k, v in by_facility.items()} == {w.a.pk: 2, w.b.pk: 1, w.c.pk: 1}
+
+
+# -- proposals.eligible_to_released_days and decided_before_eligible --------------------
+
+
+def _proposal(w, facility, stage, eligible, **values):
+    """A proposal as its moves leave it (made directly: these tests are about counting)."""
+    from sinergi.proposals.models import Proposal, ProposalEvent
+
+    dates = {k: day(v) if isinstance(v, str) else v for k, v in values.items()}
+    refused_on = dates.pop("refused_on", None)
+    proposal = Proposal.objects.create(
+        inmate=w.inmate(facility, status="released" if stage == "released" else "in_custody"),
+        facility=facility,
+        right="pb",
+        stage=stage,
+        stage_since=dates.pop("stage_since", None) or refused_on or day(eligible),
+        eligible_on=day(eligible),
+        **dates,
+    )
+    if refused_on is not None:
+        ProposalEvent.objects.create(
+            proposal=proposal, from_stage="sent", to_stage="refused", on=refused_on
+        )
+    return proposal
+
+
+def test_eligible_to_released_median_days_of_the_proposals_released_in_the_period(w):
+    """A: 9 (10 Aug - 1 Aug), 30 (20 Aug - 21 Jul), 2 (31 Aug - 29 Aug): median 9.
+    B: 35 (5 Aug - 1 Jul). North: 2, 9, 30, 35: median (9 + 30) / 2 = 19.5.
+    C (south): 0 (released on the eligibility date). National: 0, 2, 9, 30, 35: 9.
+    Left out: released 1 September and 31 July, granted but not released."""
+    _proposal(w, w.a, "released", "2025-08-01", sk_date="2025-08-09", released_on="2025-08-10")
+    _proposal(w, w.a, "released", "2025-07-21", sk_date="2025-08-20", released_on="2025-08-20")
+    _proposal(w, w.a, "released", "2025-08-29", sk_date="2025-08-31", released_on="2025-08-31")
+    _proposal(w, w.b, "released", "2025-07-01", sk_date="2025-08-05", released_on="2025-08-05")
+    _proposal(w, w.c, "released", "2025-08-15", sk_date="2025-08-15", released_on="2025-08-15")
+    _proposal(w, w.a, "released", "2025-06-01", sk_date="2025-09-01", released_on="2025-09-01")
+    _proposal(w, w.a, "released", "2025-06-01", sk_date="2025-07-31", released_on="2025-07-31")
+    _proposal(w, w.a, "granted", "2025-06-01", sk_date="2025-08-10")
+    indicator = "proposals.eligible_to_released_days"
+    check(compute(indicator, area="facility", area_id=w.a.pk)[None], 9, 3, 9)
+    check(compute(indicator, area="region", area_id=w.north.pk)[None], "19.5", 4, "19.5")
+    check(compute(indicator)[None], 9, 5, 9)
+    by_facility = compute(indicator, by="facility")
+    assert {k: (v.value, v.denominator) for k, v in by_facility.items()} == {
+        w.a.pk: (9, 3),
+        w.b.pk: (35, 1),
+        w.c.pk: (0, 1),
+    }
+    by_region = compute(indicator, by="region")
+    assert {k: v.value for k, v in by_region.items()} == {
+        w.north.pk: Decimal("19.5"),
+        w.south.pk: 0,
+    }
+    # Nothing released: no median, a denominator of zero; a partner has no proposals.
+    check(compute(indicator, period=parse_period("2025-05"))[None], 0, 0, None)
+    assert compute(indicator, area="partner", area_id=w.p.pk) == {}
+    assert get(indicator).kind == MEDIAN and get(indicator).unit == "days"
+
+
+def test_decided_before_eligible_counts_grants_by_the_sk_date_and_refusals_by_their_day(w):
+    """A: granted on 10 Aug for 15 Aug (in time), released with an SK of 20 Aug for
+    20 Aug (the day itself is in time), refused on 12 Aug for 1 Aug (late), granted on
+    5 Aug for 1 Aug then withdrawn (decided, late): 2 of 4, 50.0. B: refused on 31 Aug
+    for 10 Sep (in time, although its stage began in July): 1 of 1. C: granted on 2 Aug
+    for 1 Aug: 0 of 1. North 3 of 5 = 60.0, national 3 of 6 = 50.0. Left out: granted
+    2 Sep, refused 30 Jul, still at "sent", withdrawn without an SK."""
+    _proposal(w, w.a, "granted", "2025-08-15", sk_date="2025-08-10")
+    _proposal(w, w.a, "released", "2025-08-20", sk_date="2025-08-20", released_on="2025-08-25")
+    _proposal(w, w.a, "refused", "2025-08-01", refused_on="2025-08-12")
+    _proposal(w, w.a, "withdrawn", "2025-08-01", sk_date="2025-08-05")
+    _proposal(w, w.b, "refused", "2025-09-10", refused_on="2025-08-31", stage_since="2025-07-01")
+    _proposal(w, w.c, "granted", "2025-08-01", sk_date="2025-08-02")
+    _proposal(w, w.a, "granted", "2025-09-10", sk_date="2025-09-02")
+    _proposal(w, w.a, "refused", "2025-09-10", refused_on="2025-07-30", stage_since="2025-08-03")
+    _proposal(w, w.a, "sent", "2025-09-10", sent_on="2025-08-03")
+    _proposal(w, w.a, "withdrawn", "2025-09-10", stage_since="2025-08-03")
+    indicator = "proposals.decided_before_eligible"
+    check(compute(indicator, area="facility", area_id=w.a.pk)[None], 2, 4, "50.0")
+    check(compute(indicator, area="region", area_id=w.north.pk)[None], 3, 5, "60.0")
+    check(compute(indicator)[None], 3, 6, "50.0")
+    by_facility = compute(indicator, by="facility")
+    check(by_facility[w.b.pk], 1, 1, "100.0")
+    check(by_facility[w.c.pk], 0, 1, "0.0")
+    check(compute(indicator, by="region")[w.south.pk], 0, 1, "0.0")
+
+
+def test_the_proposal_indicators_read_the_same_in_both_languages():
+    for indicator_id, name_en, name_id in (
+        (
+            "proposals.eligible_to_released_days",
+            "Eligible to released, median days",
+            "Dari memenuhi syarat sampai bebas, median hari",
+        ),
+        (
+            "proposals.decided_before_eligible",
+            "Share decided before the eligibility date",
+            "Persentase diputus sebelum tanggal memenuhi syarat",
+        ),
+    ):
+        entry = get(indicator_id).describe()
+        assert (entry["name_en"], entry["name_id"]) == (name_en, name_id)
+        assert entry["definition_en"] != entry["definition_id"]
+        assert entry["levels"] == ["facility", "region", "national"]
 
 
 def test_every_indicator_has_a_hand_computed_test():
