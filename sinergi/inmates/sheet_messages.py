@@ -79,10 +79,16 @@ SHEET_MESSAGES = [
         "Not applicable: CB is only for sentences of at most {limit_span}; the term's end {expiry} is after {limit}"
     ),
     gettext_noop(
+        "Not applicable: CB is only for sentences of at most {limit_span}; {term_days} days is more than {limit_days} days (30-day months)"
+    ),
+    gettext_noop(
         "Not applicable: CMB lasts as long as the last remisi received, and no remisi has been received"
     ),
     gettext_noop(
         "Not applicable: CMK needs a sentence of at least {minimum_span}; the term's end {expiry} is before {minimum}"
+    ),
+    gettext_noop(
+        "Not applicable: CMK needs a sentence of at least {minimum_span}; {term_days} days is less than {minimum_days} days (30-day months)"
     ),
     gettext_noop(
         "Not applicable: the earliest date {date} is on or after the expiry after remisi {release}; the person is free first"
@@ -135,6 +141,9 @@ SHEET_MESSAGES = [
     gettext_noop(
         "Special crime: {special} (narcotics is special when the sentence is at least {threshold}, i.e. when the term's end {expiry} is on or after {limit})"
     ),
+    gettext_noop(
+        "Special crime: {special} (narcotics is special when the sentence is at least {threshold}: {term_days} days against {limit_days} days, in 30-day months)"
+    ),
     gettext_noop("Special-crime condition not known: {label}; verify before the proposal"),
     gettext_noop("Special-crime condition: {label}: yes"),
     gettext_noop("Term: {term}"),
@@ -145,7 +154,13 @@ SHEET_MESSAGES = [
         "The sentence is at least {minimum_span}: the term's end {expiry} is on or after {minimum}"
     ),
     gettext_noop(
+        "The sentence is at least {minimum_span}: {term_days} days, at least {minimum_days} days (30-day months)"
+    ),
+    gettext_noop(
         "The sentence is at most {limit_span}: the term's end {expiry} is on or before {limit}"
+    ),
+    gettext_noop(
+        "The sentence is at most {limit_span}: {term_days} days, not more than {limit_days} days (30-day months)"
     ),
     gettext_noop("The term runs from {detention} - {credit} days credited = {start}"),
     gettext_noop(
@@ -162,6 +177,9 @@ SHEET_MESSAGES = [
     ),
     gettext_noop("Year of remisi: {year} ({count} remisi {kind} recorded before {date})"),
     gettext_noop("Year of remisi: {year} ({previous} earlier years given)"),
+    gettext_noop(
+        "{days} days of remisi granted after this date (the first on {first}) do not move it"
+    ),
     gettext_noop(
         "{fraction} date: ({base} - {remisi} days of remisi received) x {fraction} = {exact} days, rounded up to {days} days; {start} + {days} days = {date}"
     ),

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from fractions import Fraction
+from typing import NamedTuple
 
 from .dates import add_calendar, add_months, days_between, fraction_of_days, length_in_days
 from .explain import ExplanationLine, line, phrase
@@ -328,26 +329,40 @@ def is_special_crime(sentence: SentenceInput, rule_set: RuleSet | None = None) -
     return _special(sentence, rule_set or select_rule_set(sentence))[0]
 
 
-def _reaches(sentence: SentenceInput, rule_set: RuleSet, span: Span) -> tuple[bool, date, date]:
-    """Whether the (combined) term is at least ``span``, with the two dates compared."""
+class _Compared(NamedTuple):
+    """A sentence length compared with a threshold: in days with 30-day months, or as
+    the two calendar dates (the term's end and start + threshold)."""
+
+    reached: bool
+    """The term is at least the threshold."""
+    equal: bool
+    term: int | date
+    limit: int | date
+    thirty_day: bool
+
+
+def _compare(
+    sentence: SentenceInput, rule_set: RuleSet, span: Span, start: date | None = None
+) -> _Compared:
+    """The (combined) term against ``span`` in the rule set's day count for lengths."""
     term = sentence.combined_term
-    start = sentence.detention_start
     if rule_set.conventions.fractions is DayCount.THIRTY_DAY:
         term_days = term.years * 360 + term.months * 30 + term.days
         limit_days = span.thirty_day_days
-        return (
-            term_days >= limit_days,
-            start + timedelta(days=term_days),
-            start + timedelta(days=limit_days),
+        return _Compared(
+            term_days >= limit_days, term_days == limit_days, term_days, limit_days, True
         )
-    expiry = _add("term", start, term.years, term.months, term.days)
-    limit = _add("term", start, span.years, span.months, span.days)
-    return expiry >= limit, expiry, limit
+    begin = start or sentence.commuted_on or sentence.detention_start
+    expiry = _add("term", begin, term.years, term.months, term.days)
+    limit = _add("term", begin, span.years, span.months, span.days)
+    return _Compared(expiry >= limit, expiry == limit, expiry, limit, False)
 
 
-def _at_most(sentence: SentenceInput, rule_set: RuleSet, span: Span) -> tuple[bool, date, date]:
-    reached, expiry, limit = _reaches(sentence, rule_set, span)
-    return (not reached or expiry == limit), expiry, limit
+def _at_most(
+    sentence: SentenceInput, rule_set: RuleSet, span: Span, start: date | None = None
+) -> tuple[bool, _Compared]:
+    compared = _compare(sentence, rule_set, span, start)
+    return (not compared.reached or compared.equal), compared
 
 
 def _special(sentence: SentenceInput, rule_set: RuleSet) -> tuple[bool, ExplanationLine]:
@@ -374,16 +389,28 @@ def _special(sentence: SentenceInput, rule_set: RuleSet) -> tuple[bool, Explanat
             term=term.sheet_value,
             threshold=threshold.length,
         )
-    reached, expiry, limit = _reaches(sentence, rule_set, threshold)
-    return rule_set.is_special(category, reaches_narcotics_threshold=reached), line(
+    compared = _compare(sentence, rule_set, threshold)
+    special = rule_set.is_special(category, reaches_narcotics_threshold=compared.reached)
+    if compared.thirty_day:
+        return special, line(
+            "calc.special.narcotics.days",
+            "Special crime: {special} (narcotics is special when the sentence is at least "
+            "{threshold}: {term_days} days against {limit_days} days, in 30-day months)",
+            basis=rule_set.article("85"),
+            special=compared.reached,
+            threshold=threshold.length,
+            term_days=compared.term,
+            limit_days=compared.limit,
+        )
+    return special, line(
         "calc.special.narcotics",
         "Special crime: {special} (narcotics is special when the sentence is at least "
         "{threshold}, i.e. when the term's end {expiry} is on or after {limit})",
         basis=rule_set.article("85"),
-        special=reached,
+        special=compared.reached,
         threshold=threshold.length,
-        expiry=expiry,
-        limit=limit,
+        expiry=compared.term,
+        limit=compared.limit,
     )
 
 
@@ -454,6 +481,17 @@ def _fraction(
                     date=threshold,
                 )
             )
+            later = [g for g in facts.grants if g.granted_on > candidate]
+            if later:
+                lines.append(
+                    line(
+                        f"calc.{label}.later",
+                        "{days} days of remisi granted after this date (the first on {first}) "
+                        "do not move it",
+                        days=sum(g.days for g in later),
+                        first=later[0].granted_on,
+                    )
+                )
             if candidate != threshold:
                 lines.append(
                     line(
@@ -1067,8 +1105,33 @@ def _cb(ctx: _Context) -> RightResult:
         window = rs.cb_special_window_months if ctx.special else rs.cb_general_window_months
         candidate = _behaviour_window(ctx, b, ctx.two_thirds.on, window)
     _special_conditions(ctx, b)
-    within, expiry, limit = _at_most(ctx.sentence, rs, rs.cb_max_sentence)
-    if within:
+    within, compared = _at_most(ctx.sentence, rs, rs.cb_max_sentence, ctx.start)
+    if compared.thirty_day:
+        if within:
+            b.note(
+                line(
+                    "right.cb.sentence_ok.days",
+                    "The sentence is at most {limit_span}: {term_days} days, not more than "
+                    "{limit_days} days (30-day months)",
+                    basis=basis,
+                    limit_span=rs.cb_max_sentence.length,
+                    term_days=compared.term,
+                    limit_days=compared.limit,
+                )
+            )
+        else:
+            b.exclude(
+                line(
+                    "right.cb.sentence_too_long.days",
+                    "Not applicable: CB is only for sentences of at most {limit_span}; "
+                    "{term_days} days is more than {limit_days} days (30-day months)",
+                    basis=basis,
+                    limit_span=rs.cb_max_sentence.length,
+                    term_days=compared.term,
+                    limit_days=compared.limit,
+                )
+            )
+    elif within:
         b.note(
             line(
                 "right.cb.sentence_ok",
@@ -1076,8 +1139,8 @@ def _cb(ctx: _Context) -> RightResult:
                 "{limit}",
                 basis=basis,
                 limit_span=rs.cb_max_sentence.length,
-                expiry=expiry,
-                limit=limit,
+                expiry=compared.term,
+                limit=compared.limit,
             )
         )
     else:
@@ -1088,8 +1151,8 @@ def _cb(ctx: _Context) -> RightResult:
                 "end {expiry} is after {limit}",
                 basis=basis,
                 limit_span=rs.cb_max_sentence.length,
-                expiry=expiry,
-                limit=limit,
+                expiry=compared.term,
+                limit=compared.limit,
             )
         )
     length = rs.cb_max_leave_months * rs.remission_month_days
@@ -1116,16 +1179,39 @@ def _cmk(ctx: _Context) -> RightResult:
         ctx, b, fraction=rs.half, on=ctx.half, needs_min_months=False, basis=rs.article("67")
     )
     candidate = _running_year_window(ctx, b, ctx.half.on)
-    reached, expiry, minimum = _reaches(ctx.sentence, rs, rs.cmk_min_sentence)
-    if reached:
+    compared = _compare(ctx.sentence, rs, rs.cmk_min_sentence, ctx.start)
+    if compared.thirty_day:
+        if compared.reached:
+            b.note(
+                line(
+                    "right.cmk.sentence_ok.days",
+                    "The sentence is at least {minimum_span}: {term_days} days, at least "
+                    "{minimum_days} days (30-day months)",
+                    minimum_span=rs.cmk_min_sentence.length,
+                    term_days=compared.term,
+                    minimum_days=compared.limit,
+                )
+            )
+        else:
+            b.exclude(
+                line(
+                    "right.cmk.sentence_too_short.days",
+                    "Not applicable: CMK needs a sentence of at least {minimum_span}; "
+                    "{term_days} days is less than {minimum_days} days (30-day months)",
+                    minimum_span=rs.cmk_min_sentence.length,
+                    term_days=compared.term,
+                    minimum_days=compared.limit,
+                )
+            )
+    elif compared.reached:
         b.note(
             line(
                 "right.cmk.sentence_ok",
                 "The sentence is at least {minimum_span}: the term's end {expiry} is on or after "
                 "{minimum}",
                 minimum_span=rs.cmk_min_sentence.length,
-                expiry=expiry,
-                minimum=minimum,
+                expiry=compared.term,
+                minimum=compared.limit,
             )
         )
     else:
@@ -1135,8 +1221,8 @@ def _cmk(ctx: _Context) -> RightResult:
                 "Not applicable: CMK needs a sentence of at least {minimum_span}; the term's end "
                 "{expiry} is before {minimum}",
                 minimum_span=rs.cmk_min_sentence.length,
-                expiry=expiry,
-                minimum=minimum,
+                expiry=compared.term,
+                minimum=compared.limit,
             )
         )
     b.note(

@@ -545,7 +545,7 @@ def _remission_on(
     grounds: list[str] = []
     since = rule_set.humanitarian_remission_from
     if kind is RemissionKind.UMUM and since is not None and on >= since:
-        within, _expiry, _limit = _at_most(sentence, rule_set, rule_set.humanitarian_max_sentence)
+        within, _compared = _at_most(sentence, rule_set, rule_set.humanitarian_max_sentence)
         if within:
             grounds.append(phrase("sentence of at most 1 year"))
         birth = sentence.birth_date

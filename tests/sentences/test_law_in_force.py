@@ -549,3 +549,31 @@ def test_every_right_line_with_a_rule_names_its_article() -> None:
     for name, right in result.rights.items():
         time_lines = [i for i in right.explanation if i.code == "right.time_condition"]
         assert time_lines and all(i.basis for i in time_lines), name
+
+
+# A commuted term's lengths are measured from the commutation (walkthrough finding: the
+# CMK line said "term's end 28 Oct 2045", detention start + 20 years): life from 28 Oct
+# 2025 commuted to 20 years on 1 Jun 2026 -> the term ends 1 Jun 2046 on every line.
+def test_a_commuted_term_is_compared_from_the_commutation() -> None:
+    sentence = subject(date(2025, 10, 28), Term.fixed(20), commuted_on=date(2026, 6, 1))
+    result = calculate(sentence, AS_OF)
+    assert result.expiry_date == date(2046, 6, 1)
+    cmk = next(i for i in result.rights["cmk"].explanation if i.code == "right.cmk.sentence_ok")
+    assert cmk.values["expiry"] == date(2046, 6, 1)
+
+
+# Under 30-day months the length tests are written in days, not as a misleading "end"
+# date: 2 years = 720 days is more than 1 year 6 months = 540 days.
+def test_thirty_day_length_tests_are_written_in_days() -> None:
+    result = calculate(subject(date(2018, 5, 8), Term.fixed(2)), AS_OF)
+    reason = result.rights["cb"].reason
+    assert reason is not None and reason.code == "right.cb.sentence_too_long.days"
+    assert (reason.values["term_days"], reason.values["limit_days"]) == (720, 540)
+
+
+# Remisi granted after a fraction date is listed as not moving it (walkthrough finding).
+def test_remisi_granted_after_the_two_thirds_date_is_said_not_to_move_it() -> None:
+    grants = [RemissionGrant(date(2024, 8, 17), 60)]
+    result = calculate(subject(date(2023, 1, 1), Term.fixed(2), remissions=grants), AS_OF)
+    later = [i for i in result.explanation if i.code == "calc.two_thirds.later"]
+    assert later and later[0].values["days"] == 60
