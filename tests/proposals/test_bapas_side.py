@@ -335,3 +335,26 @@ def test_the_api_assigns_by_the_bapas_head(client_for, bapas_head, late):
     assert done.status_code == 200 and done.json()["officer"] == "pk.bapas"
     wrong = _post(client_for(bapas_head.username), url, {"officer": "petugas.selong"})
     assert wrong.status_code == 422 and "officer" in wrong.json()["errors"]
+
+
+def test_the_api_lists_ask_the_same_queries_whatever_the_rows(
+    client_for, selong, bapas, officer, django_assert_max_num_queries
+):
+    from sinergi.proposals import tpp
+
+    for n in range(6):
+        ask(named(selong, f"Orang {n}"), bapas, due_in=n - 3)
+        tpp.record_meeting(
+            facility=selong,
+            values={"held_on": selong.today() - datetime.timedelta(days=n), "place": "Aula"},
+            by=officer,
+        )
+    pk = client_for("pk.bapas")
+    staff = client_for("petugas.selong")
+    admin = client_for("admin")
+    with django_assert_max_num_queries(10):
+        assert pk.get("/api/v1/litmas-requests").json()["count"] == 6
+    with django_assert_max_num_queries(10):
+        assert staff.get("/api/v1/tpp-meetings").json()["count"] == 6
+    with django_assert_max_num_queries(14):
+        assert admin.get("/proposals/litmas/load/").status_code == 200
