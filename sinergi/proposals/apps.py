@@ -40,3 +40,10 @@ class ProposalsConfig(AppConfig):
                 group="registry",
             )
         )
+
+        # The overdue-release alarm (inmates.queries) counts a granted proposal whose SK
+        # date passed without a release (issue 14).
+        from sinergi.inmates.queries import register_granted_release_source
+        from sinergi.proposals.granted import granted_release_dates
+
+        register_granted_release_source(granted_release_dates)

@@ -444,22 +444,15 @@ def test_the_import_flags_people_held_past_their_date_without_failing(
 
 def test_a_granted_right_whose_sk_date_passed_makes_the_person_overdue(demo_world):
     """The proposals app registers the SK date of its granted proposals not yet released
-    (this is the source it registers, written here so the inmates app stays below it)."""
-    from django.db.models import OuterRef, Subquery
-
+    (sinergi.proposals.granted, registered in its apps.py): without it nobody is overdue
+    by a grant; with it a grant two days old is 2 days overdue, one of today due today."""
     from sinergi.inmates.queries import (
         granted_but_not_released,
         register_granted_release_source,
         unregister_granted_release_source,
     )
+    from sinergi.proposals.granted import granted_release_dates
     from sinergi.proposals.models import Proposal
-
-    def sk_dates() -> Subquery:
-        return Subquery(
-            Proposal.objects.filter(inmate=OuterRef("pk"), stage="granted", sk_date__isnull=False)
-            .order_by("sk_date")
-            .values("sk_date")[:1]
-        )
 
     today = _selong_today()
     late = _person("selong", "Dapat PB", today + 200 * DAY)
@@ -476,12 +469,16 @@ def test_a_granted_right_whose_sk_date_passed_makes_the_person_overdue(demo_worl
             sk_number="PAS-1",
             sk_date=sk_date,
         )
-    assert not granted_but_not_released(None, None).exists()
-    register_granted_release_source(sk_dates)
+    # Registered by the proposals app when Django starts.
+    assert _overdue_days() == {"Dapat PB": 2}
+    assert [i.name for i in granted_but_not_released(None, None)] == ["Dapat PB"]
+    assert [i.name for i in releases_due_today()] == ["SK Hari Ini"]
+    unregister_granted_release_source(granted_release_dates)
     try:
-        assert _overdue_days() == {"Dapat PB": 2}
-        assert [i.name for i in granted_but_not_released(None, None)] == ["Dapat PB"]
-        assert [i.name for i in releases_due_today()] == ["SK Hari Ini"]
+        assert not granted_but_not_released(None, None).exists()
+        assert not overdue_releases().exists()
     finally:
-        unregister_granted_release_source(sk_dates)
+        register_granted_release_source(granted_release_dates)
+    # Released on the SK: no longer granted-and-held.
+    Proposal.objects.filter(inmate=late).update(stage="released", released_on=today)
     assert not overdue_releases().exists()

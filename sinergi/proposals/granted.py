@@ -1,0 +1,26 @@
+"""The day a granted proposal lets its person out, for the overdue-release alarm.
+
+``sinergi.inmates.queries`` (a layer below) finds everyone held past their release date;
+it asks the apps that record decrees who a granted right let out, and from which day
+(``register_granted_release_source``). This app answers with the SK date of the person's
+granted proposal not yet released (the earliest, when there are several): from the day
+after it, a person still recorded in custody is overdue. Registered in ``apps.py``.
+"""
+
+from __future__ import annotations
+
+from django.db.models import DateField, OuterRef, Subquery
+
+from sinergi.proposals.choices import Stage
+from sinergi.proposals.models import Proposal
+
+
+def granted_release_dates() -> Subquery:
+    """An expression over inmates (``OuterRef("pk")``): the SK date of their granted
+    proposal not yet released, NULL when there is none."""
+    return Subquery(
+        Proposal.objects.filter(inmate=OuterRef("pk"), stage=Stage.GRANTED, sk_date__isnull=False)
+        .order_by("sk_date")
+        .values("sk_date")[:1],
+        output_field=DateField(),
+    )
