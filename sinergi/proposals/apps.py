@@ -47,3 +47,9 @@ class ProposalsConfig(AppConfig):
         from sinergi.proposals.granted import granted_release_dates
 
         register_granted_release_source(granted_release_dates)
+
+        # The demo's proposals at Selong (after reintegration's, before the indicators').
+        from sinergi.core.demo import register_seeder
+        from sinergi.proposals import demo
+
+        register_seeder(65, "proposals", demo.seed)
