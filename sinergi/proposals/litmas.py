@@ -145,6 +145,7 @@ def assign_officer(*, litmas: LitmasRequest, officer: User, by: User) -> LitmasR
         return litmas
     previous = litmas.officer_id
     litmas.officer = officer
+    litmas._history_user = by  # type: ignore[attr-defined]
     litmas.save(update_fields=["officer", "updated_at"])
     audit.record(
         "litmas.assign",
@@ -193,6 +194,7 @@ def _keep_document(litmas: LitmasRequest, upload: Any, by: User) -> ProposalDocu
         note=_("Litmas by %(bapas)s") % {"bapas": litmas.bapas.name},
     )
     document.file.save(upload.name, upload, save=False)
+    document._history_user = by  # type: ignore[attr-defined]
     document.save()
     return document
 
@@ -226,6 +228,7 @@ def attach_document(*, litmas: LitmasRequest, upload: Any, by: User) -> LitmasRe
     previous = litmas.document.file.name if litmas.document else ""
     litmas.document = _keep_document(litmas, upload, by)
     litmas.officer = litmas.officer or by
+    litmas._history_user = by  # type: ignore[attr-defined]
     litmas.save(update_fields=["document", "officer", "updated_at"])
     audit.record(
         "litmas.upload",
@@ -277,6 +280,7 @@ def submit_litmas(
     litmas.status = LitmasStatus.SUBMITTED
     litmas.submitted_on = litmas.bapas.today()
     litmas.officer = litmas.officer or by
+    litmas._history_user = by  # type: ignore[attr-defined]
     litmas.save(
         update_fields=[
             "document",

@@ -136,7 +136,9 @@ def record_meeting(*, facility: Any, values: Mapping[str, Any], by: User) -> Tpp
     errors = meeting_errors(facility=facility, values=values)
     if errors:
         raise ValidationError(errors)
-    meeting = TppMeeting.objects.create(facility=facility, created_by=by, **_cleaned(values))
+    meeting = TppMeeting(facility=facility, created_by=by, **_cleaned(values))
+    meeting._history_user = by  # type: ignore[attr-defined]
+    meeting.save()
     audit.record(
         "tpp.create",
         by=by,
@@ -176,6 +178,7 @@ def update_meeting(*, meeting: TppMeeting, values: Mapping[str, Any], by: User) 
         return meeting
     for name, value in cleaned.items():
         setattr(meeting, name, value)
+    meeting._history_user = by  # type: ignore[attr-defined]
     meeting.save(update_fields=[*cleaned, "updated_at"])
     audit.record("tpp.update", by=by, target=meeting, facility=meeting.facility_id, changes=changes)
     return meeting
@@ -259,9 +262,11 @@ def record_decision(
     decision = TppDecision.objects.filter(meeting=meeting, proposal=proposal).first()
     changes: dict[str, Any]
     if decision is None:
-        decision = TppDecision.objects.create(
+        decision = TppDecision(
             meeting=meeting, proposal=proposal, recommendation=recommendation, note=text
         )
+        decision._history_user = by  # type: ignore[attr-defined]
+        decision.save()
         changes = {
             "proposal": proposal.pk,
             "recommendation": [None, recommendation],
@@ -274,6 +279,7 @@ def record_decision(
             return decision
         decision.recommendation = recommendation
         decision.note = text
+        decision._history_user = by  # type: ignore[attr-defined]
         decision.save(update_fields=["recommendation", "note", "updated_at"])
         changes["proposal"] = proposal.pk
     audit.record(
@@ -294,7 +300,9 @@ def remove_decision(*, decision: TppDecision, by: User) -> None:
             code="not_at_tpp",
         )
     recommendation = decision.recommendation
-    TppDecision.objects.get(pk=decision.pk).delete()
+    doomed = TppDecision.objects.get(pk=decision.pk)
+    doomed._history_user = by  # type: ignore[attr-defined]
+    doomed.delete()
     audit.record(
         "tpp.decision_remove",
         by=by,

@@ -149,6 +149,7 @@ def test_the_pk_submits_the_litmas_and_the_facility_is_notified(request_, bapas,
     assert document.uploaded_by == pk and document.file.read().startswith(b"%PDF")
     event = AuditEvent.objects.get(action="litmas.submit")
     assert event.actor == pk and event.changes["status"] == ["requested", "submitted"]
+    assert done.history.first().history_user == pk  # attributed outside a request too
     notified = set(Notification.objects.values_list("user__username", flat=True))
     assert {"petugas.selong", "kalapas.selong"} <= notified
     assert "pk.bapas" not in notified and "wali.selong" not in notified

@@ -473,6 +473,11 @@ def test_the_api_records_a_meeting_and_a_recommendation(client_for, selong, prop
     assert detail["discussed"] == 1 and detail["decisions"][0]["recommendation"] == "recommended"
     listed = client.get("/api/v1/tpp-meetings?facility=selong").json()
     assert listed["count"] == 1
+    # The history names who wrote, through the API too.
+    meeting = TppMeeting.objects.get(pk=meeting_id)
+    officer = User.objects.get(username="petugas.selong")
+    assert meeting.history.get().history_user == officer
+    assert TppDecision.history.get().history_user == officer
 
 
 def test_the_api_refuses_what_the_pages_refuse(client_for, meeting, proposal, person):
