@@ -34,7 +34,7 @@ from sinergi.orgs.models import Facility, FacilityKind
 from sinergi.proposals import litmas as actions
 from sinergi.proposals import rules_bapas
 from sinergi.proposals.choices import LitmasStatus
-from sinergi.proposals.models import LitmasRequest
+from sinergi.proposals.models import LitmasRequest, Proposal
 
 # The list's filters: which requests (open ones by default) and whose.
 SHOW = ("open", "submitted", "all")
@@ -112,6 +112,7 @@ def litmas_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     audit.read(request, "litmas.view", target=item, facility=item.proposal.facility_id)
     user = request.user
     may_assign = actions.may_assign(user, item) and item.status == LitmasStatus.REQUESTED
+    sees_proposal = Proposal.objects.for_user(user).filter(pk=item.proposal_id).exists()
     return render(
         request,
         "proposals/litmas_detail.html",
@@ -122,6 +123,7 @@ def litmas_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "sentence": getattr(item.proposal.inmate, "sentence", None),
             "days_overdue": actions.days_overdue(item, _today(user)),
             "may_assign": may_assign,
+            "proposal_url": item.proposal.get_absolute_url() if sees_proposal else "",
             "officers": list(actions.officers_of(item.bapas)) if may_assign else [],
             "may_take": actions.may_take(user, item),
             "may_submit": actions.may_submit(user, item),
@@ -209,6 +211,7 @@ def _detail_with_errors(
             "sentence": getattr(item.proposal.inmate, "sentence", None),
             "days_overdue": actions.days_overdue(item, _today(user)),
             "may_assign": False,
+            "proposal_url": "",
             "officers": [],
             "may_take": actions.may_take(user, item),
             "may_submit": actions.may_submit(user, item),

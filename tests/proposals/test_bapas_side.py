@@ -251,7 +251,14 @@ def test_the_head_assigns_and_reads_the_load_per_officer(client_for, bapas, bapa
     home = client.get("/").content.decode()
     assert "/proposals/litmas/load/" in home
     pk = User.objects.get(username="pk.bapas")
-    assert client.get(f"/proposals/litmas/{late.pk}/").status_code == 200
+    detail = client.get(f"/proposals/litmas/{late.pk}/")
+    assert detail.status_code == 200
+    # The head reaches the request, not the proposal's page (the PK does).
+    proposal_url = late.proposal.get_absolute_url()
+    assert proposal_url.encode() not in detail.content
+    assert (
+        proposal_url.encode() in client_for("pk.bapas").get(f"/proposals/litmas/{late.pk}/").content
+    )
     response = client.post(f"/proposals/litmas/{late.pk}/assign/", {"officer": pk.pk})
     assert response.status_code == 302
     late.refresh_from_db()
