@@ -101,7 +101,7 @@ def litmas_list(request: AuthenticatedHttpRequest) -> HttpResponse:
             "mine": mine,
             "is_pk": scope.has_role("probation_officer"),
             "today": today,
-            "heads": bool(rules_bapas.bapas_headed_by(request.user)) or scope.is_admin,
+            "heads": bapas_choices(request.user).exists(),
         },
     )
 

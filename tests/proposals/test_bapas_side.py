@@ -119,6 +119,17 @@ def test_the_facility_lists_the_requests_it_asked(client_for, late, elsewhere):
     assert "Ahmad Terlambat" not in lobar
 
 
+def test_only_a_bapas_head_is_offered_the_load_page(client_for, bapas_head, late):
+    assert (
+        b"/proposals/litmas/load/"
+        not in client_for("kalapas.selong").get("/proposals/litmas/").content
+    )
+    assert (
+        b"/proposals/litmas/load/"
+        in client_for(bapas_head.username).get("/proposals/litmas/").content
+    )
+
+
 def test_a_partner_has_no_litmas_list(client_for, late):
     assert client_for("mitra.disnaker").get("/proposals/litmas/").status_code == 403
 
