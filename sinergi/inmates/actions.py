@@ -207,7 +207,8 @@ def update_sentence(*, sentence: Sentence, values: Mapping[str, Any], by: User) 
 @transaction.atomic
 def add_remission(*, inmate: Inmate, values: Mapping[str, Any], by: User) -> Remission:
     _may_change(by, inmate)
-    _refuse(remission_problems(values, today=inmate.facility.today()))
+    recorded = list(inmate.remissions.values_list("kind", "year"))
+    _refuse(remission_problems(values, today=inmate.facility.today(), recorded=recorded))
     if inmate.sentence.term_kind != TermKind.FIXED:
         raise Conflict("Life and death sentences receive no remisi.", code="no_remission")
     remission = Remission(inmate=inmate, recorded_by=by, **values)

@@ -258,6 +258,11 @@ def next_remissions_for(
         today,
         holiday=engine.ReligiousHoliday(holiday) if holiday else None,
         holiday_date=holiday_date,
+        # A justice collaborator's remisi tambahan (Pasal 35A, 7/2022); the engine says
+        # when the rule set in force on the remisi day has none.
+        tambahan=engine.RemissionExtra.JUSTICE_COLLABORATOR
+        if sentence.justice_collaborator
+        else None,
     )
 
 

@@ -112,6 +112,17 @@ class RemissionForm(forms.ModelForm[Remission]):
         model = Remission
         fields = ["kind", "year", "months", "days", "decree_number", "granted_on"]
         widgets = {"granted_on": DATE}
+        labels = {
+            "year": _("Remisi of the year"),
+            "months": _("Length: months"),
+            "days": _("Length: days"),
+        }
+        help_texts = {
+            "year": _("The calendar year of the remisi, e.g. 2025 (not the count of years)."),
+            "granted_on": _(
+                "The date of the decree; it moves the 1/3, 1/2 and 2/3 dates from that day."
+            ),
+        }
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -136,6 +147,7 @@ class DetentionPeriodForm(forms.ModelForm[DetentionPeriod]):
         model = DetentionPeriod
         fields = ["start_date", "end_date", "kind", "note"]
         widgets = {"start_date": DATE, "end_date": DATE}
+        labels = {"start_date": _("From"), "end_date": _("Until")}
         help_texts = {
             "start_date": _(
                 "A detention that ended before the current detention start, for example "

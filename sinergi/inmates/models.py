@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
@@ -410,6 +411,12 @@ class DetentionPeriod(TimeStampedModel):
     def __str__(self) -> str:
         return f"{self.start_date} - {self.end_date} ({self.kind})"
 
+    def clean(self) -> None:
+        # The same rule as the check constraint, at its field: a form shows it next to the
+        # end date instead of naming the constraint.
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            raise ValidationError({"end_date": _("The end cannot be before the start.")})
+
     @property
     def days(self) -> int:
         """Days in detention, both ends included."""
@@ -455,6 +462,13 @@ class ConsecutiveSentence(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.verdict_number or self.pk}: {self.term_display}"
+
+    def clean(self) -> None:
+        # The check constraint's rule at a field, for forms (see DetentionPeriod.clean).
+        if not (self.years or self.months or self.days):
+            raise ValidationError(
+                {"years": _("A consecutive sentence needs years, months or days.")}
+            )
 
     @property
     def term_display(self) -> str:

@@ -1,5 +1,5 @@
 import datetime
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Any
 
 import rules
@@ -228,11 +228,44 @@ def consecutive_problems(values: Mapping[str, Any], *, term_kind: str | None) ->
     return problems
 
 
-def remission_problems(values: Mapping[str, Any], *, today: datetime.date) -> Problems:
-    """A remisi has months or days and was not granted in the future."""
+# Remisi exists since independence; the year is a calendar year, not a count.
+FIRST_REMISSION_YEAR = 1945
+
+
+def remission_problems(
+    values: Mapping[str, Any],
+    *,
+    today: datetime.date,
+    recorded: Collection[tuple[str, int]] = (),
+) -> Problems:
+    """A remisi has months or days, was not granted in the future, its year is a calendar
+    year from 1945 to this year and the year of its grant date, and the person has no
+    other remisi of the same kind in that year (``recorded``: (kind, year) pairs)."""
     problems = future_date_problems(values, today, "granted_on")
     if not values.get("months") and not values.get("days"):
         _add(problems, "months", _("A remisi needs months or days."))
+    year, granted = values.get("year"), values.get("granted_on")
+    if isinstance(year, int):
+        if not FIRST_REMISSION_YEAR <= year <= today.year:
+            _add(
+                problems,
+                "year",
+                _("The year of a remisi is a calendar year from %(first)d to %(last)d.")
+                % {"first": FIRST_REMISSION_YEAR, "last": today.year},
+            )
+        elif isinstance(granted, datetime.date) and granted.year != year:
+            _add(
+                problems,
+                "granted_on",
+                _("The remisi of %(year)d cannot be granted in %(granted)d.")
+                % {"year": year, "granted": granted.year},
+            )
+        elif (values.get("kind"), year) in set(recorded):
+            _add(
+                problems,
+                "year",
+                _("A remisi of this kind is already recorded for %(year)d.") % {"year": year},
+            )
     return problems
 
 

@@ -649,3 +649,91 @@ def test_a_chronic_illness_is_recorded_with_the_identity_and_shown(inmate, offic
     body = client_for("petugas.selong").get(f"/inmates/{inmate.pk}/").content.decode()
     assert "Penyakit kronis" in body
     assert Inmate.objects.get(pk=inmate.pk).history.first().history_change_reason == "edited"
+
+
+# Walkthrough finding: the forms showed the check constraint's name ("Constraint
+# “detention_period_end_after_start” is violated.") instead of an error at the field.
+def test_the_period_form_shows_an_end_before_the_start_at_the_end_field(inmate, client_for):
+    response = client_for("petugas.selong").post(
+        f"/inmates/{inmate.pk}/detention/new/",
+        {"start_date": "2020-12-10", "end_date": "2020-12-01", "kind": "rutan", "note": ""},
+    )
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert "end_date" in form.errors
+    assert not form.non_field_errors()
+    assert "detention_period_end_after_start" not in response.content.decode()
+
+
+def test_the_consecutive_form_shows_a_zero_term_at_the_years_field(inmate, client_for):
+    response = client_for("petugas.selong").post(
+        f"/inmates/{inmate.pk}/consecutive/new/",
+        {"verdict_number": "", "court": "", "years": "0", "months": "0", "days": "0"},
+    )
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert "years" in form.errors
+    assert not form.non_field_errors()
+    assert "consecutive_sentence_not_zero" not in response.content.decode()
+
+
+# Walkthrough finding: "justice collaborator" was stored but the next remisi ignored it.
+# 5 years from 1 Jan 2025 (the 2022 rule set), no remisi or Register F recorded: on
+# 17 Aug 2026 year 1 with 593 days served -> 2 months = 60 days; remisi tambahan for a
+# justice collaborator 1/2 x 60 = 30 days (Pasal 35A, 7/2022).
+def test_a_justice_collaborator_gets_remisi_tambahan_in_the_next_remisi(inmate):
+    from sinergi.inmates.calculation import next_remissions_for
+
+    Sentence.objects.filter(inmate=inmate).update(
+        term_kind="fixed",
+        term_years=5,
+        term_months=0,
+        term_days=0,
+        detention_start=D(2025, 1, 1),
+        verdict_date=None,
+        remission_days=0,
+        justice_collaborator=True,
+        crime_category="general",
+    )
+    inmate.remissions.all().delete()
+    inmate.disciplinary_records.all().delete()
+    inmate.refresh_from_db()
+    due = next_remissions_for(inmate, D(2026, 7, 1))
+    assert due is not None
+    assert (due.umum.total_days, due.umum.tambahan_days) == (60, 30)
+    Sentence.objects.filter(inmate=inmate).update(justice_collaborator=None)
+    inmate.refresh_from_db()
+    due = next_remissions_for(inmate, D(2026, 7, 1))
+    assert due is not None and due.umum.tambahan_days == 0
+
+
+# Walkthrough finding: a remisi of year 0, a remisi of 2025 granted in 2026 and a second
+# remisi khusus in one year were all saved.
+@pytest.mark.parametrize(
+    ("values", "field"),
+    [
+        ({"kind": "umum", "year": 0, "months": 1, "days": 0}, "year"),
+        ({"kind": "umum", "year": 1944, "months": 1, "days": 0}, "year"),
+        (
+            {"kind": "umum", "year": 2025, "months": 1, "days": 0, "granted_on": D(2026, 1, 2)},
+            "granted_on",
+        ),
+    ],
+)
+def test_a_remisi_year_is_a_calendar_year_of_its_grant(inmate, officer, values, field):
+    _refused(
+        lambda: actions.add_remission(inmate=inmate, values=values, by=officer),
+        field,
+        "",
+    )
+
+
+def test_a_second_remisi_of_the_same_kind_in_one_year_is_refused(inmate, officer):
+    inmate.remissions.all().delete()
+    values = {"kind": "khusus", "year": 2025, "months": 0, "days": 15}
+    actions.add_remission(inmate=inmate, values=values, by=officer)
+    _refused(
+        lambda: actions.add_remission(inmate=inmate, values=dict(values), by=officer),
+        "year",
+        "already recorded",
+    )

@@ -6,11 +6,19 @@ from django import template
 from django.utils.translation import pgettext
 
 from sinergi.inmates.sheet import SHEET_CONTEXT, say_basis, say_line, say_text
-from sinergi.sentences import CONDITION_LABELS, EXCLUSION_LABELS
+from sinergi.inmates.wording import say_length
+from sinergi.sentences import CONDITION_LABELS, EXCLUSION_LABELS, Length
 
 register = template.Library()
 
-__all__ = ["SHEET_CONTEXT", "condition", "sheet", "sheet_basis", "sheet_value"]
+__all__ = [
+    "SHEET_CONTEXT",
+    "condition",
+    "remisi_length",
+    "sheet",
+    "sheet_basis",
+    "sheet_value",
+]
 
 
 @register.filter
@@ -41,3 +49,10 @@ def condition(name: str) -> str:
         return name.replace("_", " ")
     text = pgettext(SHEET_CONTEXT, label)
     return text[:1].upper() + text[1:]
+
+
+@register.simple_tag
+def remisi_length(months: int, days: int) -> str:
+    """A remisi's length in words, only the parts that are not zero ("1 bulan",
+    "1 month 15 days"), in the page's language with the right plural."""
+    return say_length(Length(months=months or 0, days=days or 0))
