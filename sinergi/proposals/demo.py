@@ -97,14 +97,15 @@ def _submit_litmas(request: LitmasRequest, pk: User, on: datetime.date) -> None:
     """The PK uploads and submits the Litmas (the action dates it today; the demo dates
     it back to ``on``, like the other seeders date their history)."""
     litmas.assign_officer(litmas=request, officer=pk, by=pk)
-    litmas.submit_litmas(
+    submitted = litmas.submit_litmas(
         litmas=request,
         recommendation=LITMAS_RECOMMENDATION,
         by=pk,
         upload=_pdf("litmas.pdf"),
     )
-    LitmasRequest.objects.filter(pk=request.pk).update(submitted_on=on)
-    ProposalDocument.objects.filter(pk=request.document_id).update(received_on=on)
+    LitmasRequest.objects.filter(pk=submitted.pk).update(submitted_on=on)
+    if submitted.document_id is not None:
+        ProposalDocument.objects.filter(pk=submitted.document_id).update(received_on=on)
 
 
 def _held_past_release(selong: Facility, officer: User, today: datetime.date) -> Inmate | None:

@@ -80,7 +80,11 @@ def test_the_demo_has_litmas_for_pk_bapas_one_overdue_and_a_tpp_with_minutes(see
     assert mine.filter(officer=pk).count() == 2 and mine.filter(officer=None).count() == 1
     overdue = [r for r in mine if litmas.is_overdue(r, today)]
     assert len(overdue) == 1 and litmas.days_overdue(overdue[0], today) >= 1
-    assert LitmasRequest.objects.filter(status="submitted", officer=pk).count() == 5
+    submitted = LitmasRequest.objects.filter(status="submitted", officer=pk)
+    assert submitted.count() == 5
+    for request in submitted.select_related("document"):
+        assert request.submitted_on < today
+        assert request.document.received_on == request.submitted_on  # dated back alike
     meeting = TppMeeting.objects.get(facility=seeded)
     assert meeting.held_on < today
     recommendations = sorted(meeting.decisions.values_list("recommendation", flat=True))
