@@ -3,6 +3,7 @@ from collections.abc import Collection, Mapping
 from typing import Any
 
 import rules
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from sinergi.core.permissions import facility_role, is_admin
@@ -148,7 +149,7 @@ def sentence_facts_problems(
                 "An earlier detention period ends on %(date)s: the detention start must be "
                 "after it (correct or delete that period first)."
             )
-            % {"date": latest.isoformat()},
+            % {"date": _day(latest)},
         )
     if consecutive_count and values.get("term_kind", TermKind.FIXED) != TermKind.FIXED:
         _add(
@@ -181,7 +182,7 @@ def detention_period_problems(
             problems,
             "end_date",
             _("An earlier detention period must end before the current detention start (%(date)s).")
-            % {"date": detention_start.isoformat()},
+            % {"date": _day(detention_start)},
         )
     if isinstance(start, datetime.date) and isinstance(end, datetime.date) and start <= end:
         for other_start, other_end in others:
@@ -190,7 +191,7 @@ def detention_period_problems(
                     problems,
                     "start_date",
                     _("This period overlaps the one recorded from %(start)s to %(end)s.")
-                    % {"start": other_start.isoformat(), "end": other_end.isoformat()},
+                    % {"start": _day(other_start), "end": _day(other_end)},
                 )
                 break
     return problems
@@ -300,3 +301,8 @@ def wali_problems(facility_id: int, wali: Any) -> Problems:
     if wali is None or guardians_of(facility_id).filter(pk=wali.pk).exists():
         return {}
     return {"wali": [_("The wali must be a guardian officer (wali) of this facility.")]}
+
+
+def _day(value: datetime.date) -> str:
+    """A date in a message, written the page's way (5 Desember 2026)."""
+    return date_format(value, "DATE_FORMAT")

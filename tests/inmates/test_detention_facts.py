@@ -144,7 +144,7 @@ def test_a_period_must_end_before_the_detention_start(inmate, officer):
             by=officer,
         ),
         "end_date",
-        "must end before the current detention start (2024-05-09)",
+        "must end before the current detention start (9 May 2024)",
     )
     # The day before the detention start is fine.
     actions.add_detention_period(
@@ -179,7 +179,7 @@ def test_periods_may_not_overlap(inmate, officer):
             by=officer,
         ),
         "start_date",
-        "overlaps the one recorded from 2024-03-01 to 2024-03-10",
+        "overlaps the one recorded from 1 March 2024 to 10 March 2024",
     )
     # The next day is not an overlap.
     second = actions.add_detention_period(
@@ -219,7 +219,7 @@ def test_the_detention_start_cannot_move_before_a_recorded_period(inmate, office
             by=officer,
         ),
         "detention_start",
-        "An earlier detention period ends on 2024-03-30",
+        "An earlier detention period ends on 30 March 2024",
     )
 
 
@@ -263,7 +263,7 @@ def test_the_form_shows_the_actions_refusal_at_the_field(inmate, client_for):
     )
     assert response.status_code == 200
     # In the officer's language (Indonesian).
-    assert "harus berakhir sebelum awal penahanan sekarang (2024-05-09)" in " ".join(
+    assert "harus berakhir sebelum awal penahanan sekarang (9 Mei 2024)" in " ".join(
         response.context["form"].errors["end_date"]
     )
 
