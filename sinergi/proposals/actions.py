@@ -524,6 +524,11 @@ def transition(
             due_on=facts.get("due_on") or clocks.add_working_days(on, LITMAS_WORKING_DAYS),
             requested_by=by,
         )
+        # The Bapas's PKs and head are told once the request is saved.
+        from sinergi.proposals.litmas import notify_requested
+
+        created = litmas
+        transaction.on_commit(lambda: notify_requested(created))
     elif to_stage == S.WITHDRAWN:
         # A Litmas no longer needed: the Bapas stops working on it.
         proposal.litmas_requests.filter(status=LitmasStatus.REQUESTED).update(

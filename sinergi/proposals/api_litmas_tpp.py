@@ -176,7 +176,7 @@ def submit_litmas(request: HttpRequest, litmas_id: int, payload: SubmissionIn) -
 # --- TPP meetings --------------------------------------------------------------------------
 
 
-class DecisionOut(Schema):
+class TppDecisionOut(Schema):
     id: int
     proposal_id: int
     inmate_name: str
@@ -198,7 +198,7 @@ class DecisionOut(Schema):
         return obj.proposal.stage
 
 
-class MeetingOut(Schema):
+class TppMeetingOut(Schema):
     id: int
     facility: str
     held_on: datetime.date
@@ -227,8 +227,8 @@ class MeetingOut(Schema):
         return int(count) if count is not None else obj.decisions.count()
 
 
-class MeetingDetailOut(MeetingOut):
-    decisions: list[DecisionOut]
+class TppMeetingDetailOut(TppMeetingOut):
+    decisions: list[TppDecisionOut]
 
     @staticmethod
     def resolve_decisions(obj: TppMeeting) -> list[TppDecision]:
@@ -260,7 +260,7 @@ def _meeting(request: HttpRequest, pk: int) -> TppMeeting:
 
 @router.get(
     "/tpp-meetings",
-    response={200: list[MeetingOut], **errors(401, 422)},
+    response={200: list[TppMeetingOut], **errors(401, 422)},
     summary="Sidang TPP meetings of the facilities you reach",
 )
 @paginate(PageNumber)
@@ -275,7 +275,7 @@ def list_meetings(request: HttpRequest, filters: Query[MeetingFilters]) -> Query
     return rows.order_by("-held_on", "-id")
 
 
-class MeetingIn(Schema):
+class TppMeetingIn(Schema):
     facility: str = Field(max_length=30, description="code of the facility")
     held_on: datetime.date
     place: str = Field("", max_length=tpp.MAX_PLACE)
@@ -289,10 +289,10 @@ class MeetingIn(Schema):
 
 @router.post(
     "/tpp-meetings",
-    response={201: MeetingDetailOut, **errors(400, 401, 403, 404, 422)},
+    response={201: TppMeetingDetailOut, **errors(400, 401, 403, 404, 422)},
     summary="Record a sidang TPP (the facility's program officers and head)",
 )
-def create_meeting(request: HttpRequest, payload: MeetingIn) -> Status:
+def create_meeting(request: HttpRequest, payload: TppMeetingIn) -> Status:
     from django.core.exceptions import ValidationError
 
     user = api_user(request)
@@ -319,7 +319,7 @@ def create_meeting(request: HttpRequest, payload: MeetingIn) -> Status:
 
 @router.get(
     "/tpp-meetings/{meeting_id}",
-    response={200: MeetingDetailOut, **errors(401, 404, 422)},
+    response={200: TppMeetingDetailOut, **errors(401, 404, 422)},
     summary="One sidang TPP with the board's recommendation on each proposal",
 )
 def get_meeting(request: HttpRequest, meeting_id: int) -> TppMeeting:
@@ -330,16 +330,16 @@ def get_meeting(request: HttpRequest, meeting_id: int) -> TppMeeting:
 
 @router.get(
     "/tpp-meetings/{meeting_id}/decisions",
-    response={200: list[DecisionOut], **errors(401, 404, 422)},
+    response={200: list[TppDecisionOut], **errors(401, 404, 422)},
     summary="The board's recommendations at one sidang TPP",
 )
 def list_decisions(request: HttpRequest, meeting_id: int) -> list[TppDecision]:
     meeting = _meeting(request, meeting_id)
     audit.read(request, "tpp.view", target=meeting, facility=meeting.facility_id)
-    return MeetingDetailOut.resolve_decisions(meeting)
+    return TppMeetingDetailOut.resolve_decisions(meeting)
 
 
-class DecisionIn(Schema):
+class TppDecisionIn(Schema):
     proposal_id: int
     recommendation: Recommendation
     note: str = Field("", max_length=tpp.MAX_DECISION_NOTE)
@@ -347,13 +347,13 @@ class DecisionIn(Schema):
 
 @router.post(
     "/tpp-meetings/{meeting_id}/decisions",
-    response={200: DecisionOut, **errors(400, 401, 403, 404, 409, 422)},
+    response={200: TppDecisionOut, **errors(400, 401, 403, 404, 409, 422)},
     summary=(
         "Record (or correct) the board's recommendation on a proposal at the tpp stage "
         "(409 when it is not, or the meeting is still to come)"
     ),
 )
-def record_decision(request: HttpRequest, meeting_id: int, payload: DecisionIn) -> Any:
+def record_decision(request: HttpRequest, meeting_id: int, payload: TppDecisionIn) -> Any:
     user = api_user(request)
     meeting = _meeting(request, meeting_id)
     proposal = get_object_or_404(

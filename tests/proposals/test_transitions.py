@@ -331,3 +331,17 @@ def test_the_whole_way_from_eligible_to_released_by_the_roles_that_own_each_stag
         Stage.RELEASED,
     ]
     assert Release.objects.get(inmate=person).bapas == bapas
+
+
+def test_asking_for_the_litmas_notifies_the_bapas_pk(
+    person, officer, bapas, pk, django_capture_on_commit_callbacks
+):
+    from sinergi.accounts.models import Notification
+
+    proposal = at_stage(make_proposal(person), Stage.DOCUMENTS)
+    add_checklist(proposal)
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.transition(
+            proposal=proposal, to_stage=Stage.LITMAS, facts={"bapas": bapas}, by=officer
+        )
+    assert Notification.objects.filter(user=pk).exists()
