@@ -237,7 +237,7 @@ def seed(out: TextIO) -> None:
             Stage.SENT,
             head,
             sent_to=SentTo.KANWIL,
-            sent_reference=KANWIL_REFERENCE.format(n=400 + proposals[stage].pk),
+            sent_reference=KANWIL_REFERENCE.format(n=401 + PEOPLE.index(stage)),
             sent_on=held_on + 2 * DAY,
         )
     sk = "PAS-{n}.PK.01.05.06 Tahun " + str(today.year)
@@ -247,13 +247,19 @@ def seed(out: TextIO) -> None:
             released,
             Stage.GRANTED,
             head,
-            sk_number=sk.format(n=100 + released.pk),
+            sk_number=sk.format(n=101 + PEOPLE.index("released")),
             sk_date=today - 10 * DAY,
         )
         _move(released, Stage.RELEASED, officer, released_on=today - 10 * DAY)
     if "granted" in proposals:
         granted = proposals["granted"]
-        _move(granted, Stage.GRANTED, head, sk_number=sk.format(n=100 + granted.pk), sk_date=today)
+        _move(
+            granted,
+            Stage.GRANTED,
+            head,
+            sk_number=sk.format(n=101 + PEOPLE.index("granted")),
+            sk_date=today,
+        )
     if "refused" in proposals:
         _move(
             proposals["refused"],
