@@ -57,6 +57,7 @@ def _demo_path_parameters() -> dict[str, Any]:
     """Ids of demo records that the officer reaches (and the partner in part)."""
     from sinergi.cooperation.models import SupportRequest
     from sinergi.programs.models import Certificate, Program
+    from sinergi.proposals.models import LitmasRequest, Proposal, TppMeeting
     from sinergi.reintegration.models import FollowUp, Referral, ReintegrationPlan
 
     program = Program.objects.filter(facility__code="selong", status="running").first()
@@ -77,6 +78,16 @@ def _demo_path_parameters() -> dict[str, Any]:
         "referral_id": referral and referral.pk,
         "follow_up_id": follow_up and follow_up.pk,
         "certificate_code": certificate and certificate.code,
+        # The demo's proposals at Selong (sinergi/proposals/demo.py).
+        "proposal_id": Proposal.objects.filter(facility__code="selong")
+        .values_list("pk", flat=True)
+        .first(),
+        "litmas_id": LitmasRequest.objects.filter(proposal__facility__code="selong")
+        .values_list("pk", flat=True)
+        .first(),
+        "meeting_id": TppMeeting.objects.filter(facility__code="selong")
+        .values_list("pk", flat=True)
+        .first(),
     }
     missing = [name for name, value in found.items() if value is None]
     assert not missing, f"the demo lacks records for {missing}"
