@@ -390,7 +390,11 @@ class RuleSet:
         return category is CrimeCategory.NARCOTICS and reaches_narcotics_threshold
 
     def article(self, number: str) -> str:
-        """``Pasal 82 Permenkumham 3/2018`` (the citation of a right's rule)."""
+        """``Pasal 82 Permenkumham 3/2018`` (the citation of a right's rule). The numbers
+        are Permenkumham 3/2018's; an older set cites its instrument without a number
+        rather than a wrong one."""
+        if not self.regulation.startswith("Permenkumham 3/2018"):
+            return self.regulation
         return f"Pasal {number} {self.regulation}"
 
 

@@ -577,3 +577,13 @@ def test_remisi_granted_after_the_two_thirds_date_is_said_not_to_move_it() -> No
     result = calculate(subject(date(2023, 1, 1), Term.fixed(2), remissions=grants), AS_OF)
     later = [i for i in result.explanation if i.code == "calc.two_thirds.later"]
     assert later and later[0].values["days"] == 60
+
+
+# Article numbers are Permenkumham 3/2018's: an older set cites its instrument without a
+# number, never "Pasal 82 PP 99/2012".
+def test_older_rule_sets_do_not_cite_permenkumham_article_numbers() -> None:
+    result = calculate(subject(date(2015, 1, 1), Term.fixed(4)), AS_OF)
+    assert result.rule_set == PP_99_2012.name
+    bases = {i.basis for right in result.rights.values() for i in right.explanation if i.basis}
+    assert "PP 99/2012" in bases
+    assert not any(b.startswith("Pasal") and b.endswith("PP 99/2012") for b in bases)
