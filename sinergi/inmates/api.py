@@ -437,7 +437,7 @@ def get_inmate(request: HttpRequest, inmate_id: int) -> Inmate:
     )
     audit.read(request, "inmate.view", target=inmate)
     sentence = getattr(inmate, "sentence", None)
-    calculation = calculation_for(inmate).to_dict() if sentence else None
+    calculation = calculation_out(calculation_for(inmate)) if sentence else None
     inmate.calculation = calculation  # type: ignore[attr-defined]
     return inmate
 

@@ -119,3 +119,15 @@ def test_inmate_detail_has_sentence_and_computed_rights(client_for):
     body = client_for("wali.selong").get(f"/api/v1/inmates/{inmate.pk}").json()
     assert body["sentence"]["expiry_date"] == "2027-01-10"
     assert set(body["calculation"]["rights"]) == {"asimilasi", "pb", "cb", "cmb", "cmk"}
+
+
+# The inmate's calculation answers like POST /sentence-calculations: the rule set's title
+# and the sheet lines in the request's language (it gave the engine's English lines).
+def test_inmate_detail_calculation_is_in_the_requests_language(client_for):
+    inmate = make_inmate(facility=Facility.objects.get(code="selong"))
+    client = client_for("wali.selong")
+    body = client.get(f"/api/v1/inmates/{inmate.pk}", HTTP_ACCEPT_LANGUAGE="id").json()
+    calculation = body["calculation"]
+    assert calculation["rule_set_title"]
+    assert calculation["rule_set"] not in calculation["rule_set_title"]
+    assert not any(line.startswith("Expiry:") for line in calculation["explanation"])
