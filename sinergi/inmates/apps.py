@@ -34,5 +34,15 @@ class InmatesConfig(AppConfig):
                 group="registry",
             )
         )
+        register_nav(
+            NavItem(
+                "overdue_releases",
+                _("Held past release date"),
+                "inmates:overdue_releases",
+                lambda s: s.is_admin or s.has_role(*staff) or bool(s.region_ids),
+                order=115,
+                group="registry",
+            )
+        )
         register_home_cards(home.cards)
         register_seeder(30, "inmates", demo.seed)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Min, Q, Sum
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
@@ -36,7 +36,7 @@ RECALCULATION_NEWS_DAYS = 30
 def cards(request: HttpRequest, scope: Scope) -> list[HomeCard]:
     facility_ids = scope.facility_ids(*STAFF_ROLES)
     if not facility_ids:
-        return []
+        return regional_alarm_cards(scope.region_ids) if scope.region_ids else []
     today = timezone.localdate()
     result: list[HomeCard] = []
     in_custody = Inmate.objects.filter(facility_id__in=facility_ids, status=InmateStatus.IN_CUSTODY)
@@ -230,3 +230,62 @@ def release_alarm_cards(facility_ids: set[int]) -> list[HomeCard]:
             )
         )
     return result
+
+
+def regional_alarm_cards(region_ids: frozenset[int] | set[int]) -> list[HomeCard]:
+    """The alarm on a regional viewer's (Kanwil's) home page: how many people each
+    facility of the region holds past their release date, with the longest wait in days,
+    in red, linking to the list (one query, however many facilities)."""
+    from sinergi.orgs.models import Facility
+
+    facilities = Facility.objects.filter(region_id__in=region_ids)
+    per_facility = list(
+        overdue_releases(facilities)
+        .order_by()
+        .values("facility_id", "facility__name", "facility_today")
+        .annotate(n=Count("pk"), first_due=Min("release_due"))
+        .order_by("facility__name", "facility_id")
+    )
+    if not per_facility:
+        return []
+    url = reverse("inmates:overdue_releases")
+    total = sum(row["n"] for row in per_facility)
+    items = []
+    for row in per_facility:
+        longest = (
+            max((row["facility_today"] - row["first_due"]).days, 0)
+            if row["facility_today"] and row["first_due"]
+            else 0
+        )
+        items.append(
+            (
+                ngettext(
+                    "%(facility)s: %(n)s person held past release date, up to %(days)s days",
+                    "%(facility)s: %(n)s people held past release date, up to %(days)s days",
+                    row["n"],
+                )
+                % {"facility": row["facility__name"], "n": row["n"], "days": longest},
+                url,
+            )
+        )
+    return [
+        HomeCard(
+            title=_("Held past release date in your region"),
+            body=ngettext(
+                "%(n)s person is recorded in custody after their release date in the "
+                "region's facilities. Ask the facility to record the release or correct "
+                "the sentence.",
+                "%(n)s people are recorded in custody after their release date in the "
+                "region's facilities. Ask the facilities to record the releases or correct "
+                "the sentences.",
+                total,
+            )
+            % {"n": total},
+            items=items,
+            url=url,
+            link_label=_("See everyone held past their release date"),
+            count=total,
+            tone="danger",
+            order=0,
+        )
+    ]

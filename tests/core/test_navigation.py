@@ -32,7 +32,16 @@ def test_an_officer_sees_home_dashboards_and_three_menus(user):
     assert _shape(entries) == [
         ("Home", None),
         ("Dashboards", None),
-        ("Inmates", ["Inmates", "Integration rights", "Sidang TPP", "Release preparation"]),
+        (
+            "Inmates",
+            [
+                "Inmates",
+                "Integration rights",
+                "Held past release date",
+                "Sidang TPP",
+                "Release preparation",
+            ],
+        ),
         ("Programs", ["Programs", "Holidays"]),
         (
             "Cooperation",
