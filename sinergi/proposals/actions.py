@@ -7,7 +7,8 @@ The allowed moves are :data:`TRANSITIONS` (from stage, to stage) → the permiss
 from the current stage; a move held by someone else is a ``PermissionDenied`` (403); a
 missing or bad fact (an SK number, a date) is a ``ValidationError`` at its field (422);
 a dossier not complete, a Litmas not submitted or a TPP that did not recommend is a
-:class:`~sinergi.core.errors.Conflict` (409) saying what is missing.
+``RequestConflict`` (409) saying what is missing (:func:`blocker`, the one place of those
+conditions) with the moves that would succeed.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -125,8 +127,25 @@ def may_move(user: Any, proposal: Proposal, to_stage: str) -> bool:
 
 
 def allowed_moves(proposal: Proposal, user: Any) -> list[str]:
-    """The moves ``user`` may make on ``proposal`` now (the page's buttons)."""
-    return [to for to in moves_from(proposal.stage) if may_move(user, proposal, to)]
+    """The moves ``user`` may make on ``proposal`` now and that would succeed (the
+    page's buttons): the caller's moves whose precondition (:func:`blocker`) holds."""
+    return [
+        to
+        for to in moves_from(proposal.stage)
+        if may_move(user, proposal, to) and blocker(proposal, to) is None
+    ]
+
+
+def blocked_moves(proposal: Proposal, user: Any) -> list[tuple[str, str, str]]:
+    """The caller's moves from the current stage that a missing condition blocks, as
+    ``(to_stage, reason_code, message)``: shown disabled with the reason, never offered."""
+    found = []
+    for to in moves_from(proposal.stage):
+        if may_move(user, proposal, to):
+            reason = blocker(proposal, to)
+            if reason is not None:
+                found.append((to, *reason))
+    return found
 
 
 def default_sent_to(proposal: Proposal) -> str:
@@ -149,6 +168,11 @@ def _today(proposal: Proposal) -> datetime.date:
     return proposal.facility.today()
 
 
+def _day(value: datetime.date) -> str:
+    """A date written the page's way (``DATE_FORMAT`` of the active language)."""
+    return str(date_format(value, "DATE_FORMAT"))
+
+
 def _date_errors(
     value: Any, *, earliest: datetime.date | None, latest: datetime.date, required: bool = True
 ) -> list[str]:
@@ -157,9 +181,9 @@ def _date_errors(
     if not isinstance(value, datetime.date) or isinstance(value, datetime.datetime):
         return [_("Give a date (YYYY-MM-DD).")]
     if earliest is not None and value < earliest:
-        return [_("The date cannot be before %(day)s.") % {"day": earliest.isoformat()}]
+        return [_("The date cannot be before %(day)s.") % {"day": _day(earliest)}]
     if value > latest:
-        return [_("The date cannot be after %(day)s.") % {"day": latest.isoformat()}]
+        return [_("The date cannot be after %(day)s.") % {"day": _day(latest)}]
     return []
 
 
@@ -343,32 +367,46 @@ def _refuse(proposal: Proposal, to_stage: str) -> RequestConflict:
     )
 
 
-def _preconditions(proposal: Proposal, to_stage: str) -> None:
-    """What the proposal must hold before the move (409 saying what is missing)."""
+def last_recommendation(proposal: Proposal) -> str | None:
+    """The sidang TPP's latest recommendation on ``proposal`` (None before any)."""
+    found: str | None = (
+        TppDecision.objects.filter(proposal=proposal)
+        .order_by("-meeting__held_on", "-id")
+        .values_list("recommendation", flat=True)
+        .first()
+    )
+    return found
+
+
+def blocker(proposal: Proposal, to_stage: str) -> tuple[str, str] | None:
+    """What the proposal still lacks for the move to ``to_stage``, as ``(reason_code,
+    message)``, or None when nothing is missing. The one place of these conditions: the
+    move refuses with them (409) and the listings show the move blocked with them."""
     if to_stage == S.LITMAS:
         missing = missing_documents(proposal)
         if missing:
-            raise Conflict(
+            return (
+                "checklist_incomplete",
                 _("The dossier is not complete. Missing: %(kinds)s.")
                 % {"kinds": ", ".join(str(DocumentKind(k).label) for k in missing)},
-                code="checklist_incomplete",
             )
-    elif to_stage == S.TPP:
-        if not proposal.litmas_requests.filter(status=LitmasStatus.SUBMITTED).exists():
-            raise Conflict(
-                _("The Bapas has not submitted the Litmas yet."), code="litmas_not_submitted"
-            )
-    elif to_stage == S.SENT:
-        last = (
-            TppDecision.objects.filter(proposal=proposal)
-            .order_by("-meeting__held_on", "-id")
-            .values_list("recommendation", flat=True)
-            .first()
-        )
-        if last != Recommendation.RECOMMENDED:
-            raise Conflict(
-                _("The sidang TPP has not recommended this proposal."), code="not_recommended"
-            )
+    elif (
+        to_stage == S.TPP
+        and not proposal.litmas_requests.filter(status=LitmasStatus.SUBMITTED).exists()
+    ):
+        return ("litmas_not_submitted", _("The Bapas has not submitted the Litmas yet."))
+    elif to_stage == S.SENT and last_recommendation(proposal) != Recommendation.RECOMMENDED:
+        return ("not_recommended", _("The sidang TPP has not recommended this proposal."))
+    return None
+
+
+def _preconditions(proposal: Proposal, to_stage: str, by: Any) -> None:
+    """What the proposal must hold before the move (409 saying what is missing, with the
+    moves that would succeed for ``by``)."""
+    reason = blocker(proposal, to_stage)
+    if reason is not None:
+        code, message = reason
+        raise RequestConflict(message, allowed=allowed_moves(proposal, by), code=code)
 
 
 def _fact_errors(
@@ -487,7 +525,7 @@ def transition(
     require_perm(by, perm, proposal, message=PERMISSION_MESSAGES[perm])
     today = _today(proposal)
     _check(_fact_errors(proposal, to_stage, facts, today))
-    _preconditions(proposal, to_stage)
+    _preconditions(proposal, to_stage, by)
 
     previous = proposal.stage
     on: datetime.date = facts.get(DATE_FACT.get(to_stage, "on")) or today

@@ -167,6 +167,9 @@ class ProposalFilters(Schema):
     stage: Stage | None = None
     facility: str | None = Field(None, max_length=30, description="facility code")
     overdue: bool | None = Field(None, description="a running service-standard clock passed")
+    q: str | None = Field(
+        None, max_length=100, description="the person's name or registration number (part)"
+    )
 
 
 class ProposalMoveOut(Schema):
@@ -176,9 +179,21 @@ class ProposalMoveOut(Schema):
     optional: list[str]
 
 
+class ProposalBlockedMoveOut(Schema):
+    to_stage: str
+    label: str
+    reason_code: str = Field(
+        description="checklist_incomplete, litmas_not_submitted or not_recommended"
+    )
+    message: str = Field(description="what is missing, in the request's language")
+
+
 class ProposalTransitionsOut(Schema):
     stage: str
-    allowed: list[ProposalMoveOut]
+    allowed: list[ProposalMoveOut] = Field(description="the moves that would succeed now")
+    blocked: list[ProposalBlockedMoveOut] = Field(
+        description="your moves from this stage that a missing condition blocks"
+    )
 
 
 class ProposalTransitionIn(Schema):
@@ -221,7 +236,7 @@ def _proposal(request: HttpRequest, pk: int) -> Proposal:
 @router.get(
     "/proposals",
     response={200: list[ProposalOut], **errors(401, 422)},
-    summary="Proposals you can reach (filters: right, stage, facility, overdue)",
+    summary="Proposals you can reach (filters: right, stage, facility, overdue, q)",
 )
 @paginate(PageNumber)
 def list_proposals(request: HttpRequest, filters: Query[ProposalFilters]) -> QuerySet[Proposal]:
@@ -232,6 +247,8 @@ def list_proposals(request: HttpRequest, filters: Query[ProposalFilters]) -> Que
         rows = rows.filter(stage=filters.stage)
     if filters.facility:
         rows = rows.filter(facility__code=filters.facility)
+    if filters.q and filters.q.strip():
+        rows = rows.filter(inmate__in=Inmate.objects.search(filters.q.strip()))
     if filters.overdue is not None:
         reached = list(rows.values_list("facility_id", flat=True).distinct())
         overdue = overdue_filter(reached)
@@ -276,10 +293,11 @@ def get_proposal(request: HttpRequest, proposal_id: int) -> Proposal:
 @router.get(
     "/proposals/{proposal_id}/transitions",
     response={200: ProposalTransitionsOut, **errors(401, 404, 422)},
-    summary="The moves you may make on this proposal now, with the facts each needs",
+    summary="The moves you may make now, with the facts each needs; those blocked, with why",
 )
 def list_transitions(request: HttpRequest, proposal_id: int) -> dict[str, Any]:
     proposal = _proposal(request, proposal_id)
+    user = api_user(request)
     return {
         "stage": proposal.stage,
         "allowed": [
@@ -289,7 +307,16 @@ def list_transitions(request: HttpRequest, proposal_id: int) -> dict[str, Any]:
                 "required": list(actions.REQUIRED_FACTS.get(to, ())),
                 "optional": [*actions.OPTIONAL_FACTS.get(to, ()), *actions.COMMON_FACTS],
             }
-            for to in actions.allowed_moves(proposal, api_user(request))
+            for to in actions.allowed_moves(proposal, user)
+        ],
+        "blocked": [
+            {
+                "to_stage": to,
+                "label": str(Stage(to).label),
+                "reason_code": code,
+                "message": message,
+            }
+            for to, code, message in actions.blocked_moves(proposal, user)
         ],
     }
 

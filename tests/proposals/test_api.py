@@ -165,6 +165,7 @@ def test_the_pk_of_the_bapas_asked_reads_the_proposal_another_bapas_does_not(cli
     assert client_for("pk.bapas").get(f"/api/v1/proposals/{proposal.pk}/transitions").json() == {
         "stage": "litmas",
         "allowed": [],
+        "blocked": [],
     }
 
 

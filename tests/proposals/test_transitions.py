@@ -288,6 +288,7 @@ def test_withdrawing_cancels_the_litmas_still_requested(person, officer):
 
 def test_allowed_moves_are_the_callers(person, officer, head, wali):
     proposal = at_stage(make_proposal(person), Stage.TPP)
+    recommend(proposal)  # sending needs the TPP's recommendation (else blocked)
     assert actions.allowed_moves(proposal, head) == [Stage.SENT, Stage.WITHDRAWN]
     assert actions.allowed_moves(proposal, officer) == [Stage.WITHDRAWN]
     assert actions.allowed_moves(proposal, wali) == []
