@@ -8,12 +8,13 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from sinergi.orgs.models import Facility, FacilityKind
 from sinergi.proposals import actions
 from sinergi.proposals.choices import DocumentKind, SentTo, Stage
-from sinergi.proposals.models import Proposal
+from sinergi.proposals.models import Proposal, ProposalDocument
 
 DATE_ERROR = _("Give a date as YYYY-MM-DD.")
 ISO_DATE = ["%Y-%m-%d"]
@@ -35,6 +36,9 @@ def _text(label: Any, *, required: bool = False, long: bool = False) -> forms.Ch
     return forms.CharField(label=label, required=required, widget=widget, strip=True)
 
 
+# Withdrawing says one verb everywhere ("Tarik usulan"; the stage: "Ditarik").
+WITHDRAW = _("Withdraw this proposal")
+
 # What each move's button says (a verb), and the fields' labels.
 VERBS: dict[str, Any] = {
     Stage.DOCUMENTS: _("Start gathering the documents"),
@@ -44,8 +48,15 @@ VERBS: dict[str, Any] = {
     Stage.GRANTED: _("Record the SK (granted)"),
     Stage.REFUSED: _("Record the refusal"),
     Stage.RELEASED: _("Record the release on the SK"),
-    Stage.WITHDRAWN: _("Withdraw the proposal"),
+    Stage.WITHDRAWN: WITHDRAW,
 }
+
+
+class DocumentChoiceField(forms.ModelChoiceField[ProposalDocument]):
+    """The proposal's documents by kind and the day received, written the page's way."""
+
+    def label_from_instance(self, obj: ProposalDocument) -> str:
+        return f"{obj.get_kind_display()} ({date_format(obj.received_on, 'DATE_FORMAT')})"
 
 
 def _field(name: str, proposal: Proposal, required: bool) -> forms.Field:
@@ -54,6 +65,7 @@ def _field(name: str, proposal: Proposal, required: bool) -> forms.Field:
             label=_("Bapas"),
             queryset=Facility.objects.filter(kind=FacilityKind.BAPAS, is_active=True),
             required=required,
+            empty_label=_("Choose a Bapas"),
             error_messages={"invalid_choice": _("Choose an active Bapas.")},
         )
     if name == "sent_to":
@@ -61,10 +73,11 @@ def _field(name: str, proposal: Proposal, required: bool) -> forms.Field:
             label=_("Sent to"), choices=[("", "—"), *SentTo.choices], required=required
         )
     if name == "document":
-        return forms.ModelChoiceField(
+        return DocumentChoiceField(
             label=_("Document of this move"),
             queryset=proposal.documents.all(),
             required=False,
+            empty_label=_("Choose a document (optional)"),
             help_text=_("Optional: one of the proposal's documents, shown on the timeline."),
         )
     dates = {
@@ -81,7 +94,7 @@ def _field(name: str, proposal: Proposal, required: bool) -> forms.Field:
         "sent_reference": (_("Letter reference"), False),
         "sk_number": (_("SK number"), False),
         "refusal_reason": (_("Reason for refusal"), True),
-        "reason": (_("Reason for withdrawal"), True),
+        "reason": (_("Reason for withdrawing"), True),
         "note": (_("Note"), True),
     }
     label, long = texts[name]
@@ -105,7 +118,7 @@ class MoveForm(forms.Form):
             self.fields["sent_to"].initial = actions.default_sent_to(proposal)
         if to_stage == Stage.WITHDRAWN:
             self.fields["confirm"] = forms.BooleanField(
-                label=_("I confirm: the proposal is withdrawn and cannot be moved again."),
+                label=_("I confirm: this proposal is withdrawn and can no longer move."),
                 required=True,
                 error_messages={"required": _("Tick the box to confirm.")},
             )

@@ -5,6 +5,8 @@ Starting a proposal from the inmate page's rights table."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -21,8 +23,14 @@ from sinergi.core.permissions import has_perm
 from sinergi.inmates.choices import Right
 from sinergi.inmates.models import Inmate
 from sinergi.proposals import actions, clocks, forms
-from sinergi.proposals.choices import CHECKLIST, DocumentKind, Stage
-from sinergi.proposals.models import Proposal, ProposalDocument
+from sinergi.proposals.choices import CHECKLIST, DocumentKind, LitmasStatus, Stage
+from sinergi.proposals.models import (
+    LitmasRequest,
+    Proposal,
+    ProposalDocument,
+    ProposalEvent,
+    TppMeeting,
+)
 from sinergi.proposals.queries import proposal_clocks
 
 OFFICE_LABELS = {
@@ -51,6 +59,38 @@ def _refused(request: AuthenticatedHttpRequest, exc: Exception) -> None:
     messages.error(request, str(getattr(exc, "detail", "")) or str(exc) or _("Not allowed."))
 
 
+STAGE_ORDER = {stage: index for index, stage in enumerate(Stage.values)}
+
+
+def timeline(
+    proposal: Proposal,
+    user: Any,
+    events: list[ProposalEvent],
+    litmas_requests: list[LitmasRequest],
+) -> list[dict[str, Any]]:
+    """The proposal's moves with, at their place, the Bapas's Litmas submissions (after
+    the request, before the move to the sidang TPP) and the sidang TPP's recommendations
+    (after the move to the TPP, before the sending), by date."""
+    items: list[tuple[tuple[Any, ...], dict[str, Any]]] = [
+        ((e.on, STAGE_ORDER.get(e.to_stage, 0), index), {"kind": "event", "event": e})
+        for index, e in enumerate(events)
+    ]
+    for r in litmas_requests:
+        if r.status == LitmasStatus.SUBMITTED and r.submitted_on is not None:
+            key = (r.submitted_on, STAGE_ORDER[Stage.LITMAS] + 0.5, r.pk)
+            items.append((key, {"kind": "litmas", "litmas": r}))
+    decisions = list(proposal.tpp_decisions.select_related("meeting"))
+    readable = set(
+        TppMeeting.objects.for_user(user)
+        .filter(pk__in=[d.meeting_id for d in decisions])
+        .values_list("pk", flat=True)
+    )
+    for d in decisions:
+        key = (d.meeting.held_on, STAGE_ORDER[Stage.TPP] + 0.5, d.pk)
+        items.append((key, {"kind": "tpp", "decision": d, "minutes": d.meeting_id in readable}))
+    return [item for _key, item in sorted(items, key=lambda pair: pair[0])]
+
+
 def _page(
     request: AuthenticatedHttpRequest,
     proposal: Proposal,
@@ -62,6 +102,10 @@ def _page(
     user = request.user
     today = proposal.facility.today()
     moves = actions.allowed_moves(proposal, user)
+    blocked = [
+        {"to_stage": to, "verb": forms.VERBS.get(to, to), "code": code, "reason": message}
+        for to, code, message in actions.blocked_moves(proposal, user)
+    ]
     move_forms = [
         (bound or {}).get(to) or forms.MoveForm(proposal, to)
         for to in moves
@@ -73,6 +117,8 @@ def _page(
         else None
     )
     documents = list(proposal.documents.select_related("uploaded_by"))
+    events = list(proposal.events.select_related("by", "document"))
+    litmas_requests = list(proposal.litmas_requests.select_related("bapas", "officer", "document"))
     by_kind: dict[str, list[ProposalDocument]] = {}
     for document in documents:
         by_kind.setdefault(document.kind, []).append(document)
@@ -98,8 +144,8 @@ def _page(
         {
             "proposal": proposal,
             "inmate": proposal.inmate,
-            "events": list(proposal.events.select_related("by", "document")),
-            "litmas_requests": list(proposal.litmas_requests.select_related("bapas", "officer")),
+            "timeline": timeline(proposal, user, events, litmas_requests),
+            "litmas_requests": litmas_requests,
             "checklist": checklist,
             "missing": [label for label, found in checklist if not found],
             "other_documents": others,
@@ -114,6 +160,7 @@ def _page(
                 today=today,
             ),
             "move_forms": move_forms,
+            "blocked_moves": blocked,
             "withdraw_form": withdraw_form,
             "may_gather": may_gather,
             "document_form": document_form or forms.DocumentForm(),
@@ -121,6 +168,7 @@ def _page(
                 initial={"sdp_reference": proposal.sdp_reference}
             ),
             "form_errors": errors,
+            "upload_rejected": document_form is not None and not bound,
             "stages": Stage,
         },
         status=status,

@@ -16,7 +16,7 @@ from sinergi.core.models import AuditEvent
 from sinergi.inmates.choices import Right
 from sinergi.proposals.choices import Stage
 from sinergi.proposals.models import Proposal, ProposalDocument
-from tests.proposals.factories import at_stage, eligible_person, make_proposal, pdf
+from tests.proposals.factories import at_stage, eligible_person, make_proposal, pdf, recommend
 from tests.proposals.moves import prepare
 
 pytestmark = pytest.mark.django_db
@@ -70,7 +70,7 @@ def test_the_moves_are_the_readers_and_withdrawing_is_apart(client_for, person):
     assert 'name="granted-sk_number"' in head
     assert "card card-danger" in head and 'name="withdrawn-confirm"' in head
     wali = page(client_for("wali.selong"), proposal, "en").content.decode()
-    assert "Record the SK (granted)" not in wali and "Withdraw the proposal" not in wali
+    assert "Record the SK (granted)" not in wali and "Withdraw this proposal" not in wali
     kanwil = page(client_for("kanwil.ntb"), proposal, "en")
     assert kanwil.status_code == 200
     assert "Next step" not in kanwil.content.decode()
@@ -222,7 +222,7 @@ def test_a_released_proposal_shows_no_moves(client_for, selong):
     person = eligible_person(selong)
     proposal = at_stage(make_proposal(person), Stage.RELEASED, released_on=selong.today())
     text = page(client_for("petugas.selong"), proposal, "en").content.decode()
-    assert "Next step" not in text and "Withdraw the proposal" not in text
+    assert "Next step" not in text and "Withdraw this proposal" not in text
 
 
 @pytest.mark.parametrize(
@@ -235,5 +235,6 @@ def test_sending_suggests_the_kanwil_for_general_crimes_and_ditjenpas_for_specia
 
     Sentence.objects.filter(inmate=person).update(crime_category=category)
     proposal = at_stage(make_proposal(person), Stage.TPP)
+    recommend(proposal)  # the sending is offered once the TPP recommended
     text = page(client_for("kalapas.selong"), proposal, "en").content.decode()
     assert f'<option value="{office}" selected>' in text
