@@ -19,7 +19,13 @@ from django.utils import timezone
 
 from sinergi.core.pdf import render_pdf
 from sinergi.inmates.choices import CrimeCategory
-from sinergi.proposals.choices import DocumentKind, LitmasStatus, Recommendation, SentTo
+from sinergi.proposals.choices import (
+    CHECKLIST,
+    DocumentKind,
+    LitmasStatus,
+    Recommendation,
+    SentTo,
+)
 from sinergi.proposals.models import (
     LitmasRequest,
     Proposal,
@@ -94,14 +100,51 @@ def render_minutes(meeting: TppMeeting, request: HttpRequest | None = None) -> b
     return render_pdf(MINUTES_TEMPLATE, minutes_context(meeting), request)
 
 
-def _dossier(proposal_ids: list[int]) -> dict[int, list[ProposalDocument]]:
-    found: dict[int, list[ProposalDocument]] = defaultdict(list)
-    rows = ProposalDocument.objects.filter(proposal_id__in=proposal_ids).order_by(
-        "proposal_id", "kind", "received_on", "id"
+# The attachments' order: the checklist's, then the Litmas, the minutes, the SK, others.
+KIND_ORDER = {
+    kind: index
+    for index, kind in enumerate(
+        [*CHECKLIST, *(k for k in DocumentKind.values if k not in CHECKLIST)]
     )
-    for document in rows:
+}
+
+
+def _dossier(proposal_ids: list[int]) -> dict[int, list[ProposalDocument]]:
+    """Each proposal's documents in the checklist's order (then received, oldest first)."""
+    found: dict[int, list[ProposalDocument]] = defaultdict(list)
+    rows = ProposalDocument.objects.filter(proposal_id__in=proposal_ids)
+    ordered = sorted(
+        rows,
+        key=lambda d: (
+            d.proposal_id,
+            KIND_ORDER.get(d.kind, len(KIND_ORDER)),
+            d.received_on,
+            d.id,
+        ),
+    )
+    for document in ordered:
         found[document.proposal_id].append(document)
     return found
+
+
+def head_of(facility: Any) -> str:
+    """The name the head signs with: the full name of the facility's active head (an
+    active HEAD membership of an active user); empty when the facility has none."""
+    from sinergi.accounts.models import Membership
+    from sinergi.core.roles import Role
+
+    membership = (
+        Membership.objects.filter(
+            facility=facility, role=Role.HEAD, is_active=True, user__is_active=True
+        )
+        .select_related("user")
+        .order_by("-created_at", "-id")
+        .first()
+    )
+    if membership is None:
+        return ""
+    user = membership.user
+    return str(user.get_full_name() or "").strip()
 
 
 def recommended(meeting: TppMeeting, sent_to: str) -> list[TppDecision]:
@@ -155,6 +198,7 @@ def proposal_letter_context(
         "to_kanwil": sent_to == SentTo.KANWIL,
         "rows": rows,
         "attachment_count": sum(len(r["attachments"]) for r in rows),
+        "head_name": head_of(meeting.facility),
         "reference": references.pop() if len(references) == 1 else "",
         "today": today or meeting.facility.today(),
         "printed": timezone.localtime(),
