@@ -121,7 +121,7 @@ def list_litmas(request: HttpRequest, filters: Query[LitmasFilters]) -> QuerySet
         late = {"status": LitmasStatus.REQUESTED, "due_on__lt": timezone.localdate()}
         rows = rows.filter(**late) if filters.overdue else rows.exclude(**late)
     audit.read_list(request, "litmas.list")
-    return rows.order_by("-status", "due_on", "id")  # open first, the most overdue first
+    return litmas.in_list_order(rows)  # the web list's order: open first, most overdue first
 
 
 @router.get(

@@ -367,3 +367,17 @@ def notify_requested(litmas: LitmasRequest) -> None:
         url=_detail_url(litmas),
         key=f"litmas-requested-{litmas.pk}",
     )
+
+
+def in_list_order(rows: QuerySet[LitmasRequest]) -> QuerySet[LitmasRequest]:
+    """The order of the Litmas lists (the page and the API): the open requests first by
+    due date (so the most overdue lead), then the others, the latest submitted first."""
+    from django.db.models import Case, IntegerField, Value, When
+
+    return rows.annotate(
+        open_first=Case(
+            When(status=LitmasStatus.REQUESTED, then=Value(0)),
+            default=Value(1),
+            output_field=IntegerField(),
+        )
+    ).order_by("open_first", "due_on", "-submitted_on", "id")

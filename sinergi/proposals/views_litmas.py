@@ -73,9 +73,7 @@ def list_rows(user: Any, *, show: str, mine: bool) -> Any:
         rows = rows.filter(status=LitmasStatus.SUBMITTED)
     if mine:
         rows = rows.filter(officer=user)
-    if show == "open":
-        return rows.order_by("due_on", "id")
-    return rows.order_by("-status", "due_on", "-submitted_on", "id")
+    return actions.in_list_order(rows)
 
 
 @login_required
