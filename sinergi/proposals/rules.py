@@ -70,3 +70,13 @@ rules.add_perm("proposals.submit_litmas", probation_officer_of_request_bapas)
 # record it.
 rules.add_perm("proposals.view_tpp_meeting", is_admin | STAFF | region_viewer_of_facility)
 rules.add_perm("proposals.record_tpp_meeting", OFFICERS)
+
+
+def release_day_reached(inmate: Any) -> bool:
+    """The person's release day (after a substitute term, else the expiry after remisi)
+    is today or past at their facility: they are to be released, not proposed."""
+    sentence = getattr(inmate, "sentence", None)
+    if sentence is None:
+        return False
+    due = sentence.release_date or sentence.expiry_after_remission
+    return due is not None and due <= inmate.facility.today()

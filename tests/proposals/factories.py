@@ -36,7 +36,10 @@ def eligible_person(
 ) -> Inmate:
     """A person in custody at ``facility`` whom the engine finds eligible for ``right``
     (the right's row set as the engine would leave it, on ``eligible_from``)."""
-    inmate = make_inmate(facility=facility, detention_start=datetime.date(2024, 6, 1), term_years=2)
+    # Detained a year and a half ago for 3 years: still to serve, whatever today is (a
+    # fixed 2024 start would put the release day in the past as the calendar moves on).
+    start = facility.today() - datetime.timedelta(days=540)
+    inmate = make_inmate(facility=facility, detention_start=start, term_years=3)
     InmateRight.objects.update_or_create(
         inmate=inmate,
         right=right,

@@ -238,3 +238,21 @@ def test_sending_suggests_the_kanwil_for_general_crimes_and_ditjenpas_for_specia
     recommend(proposal)  # the sending is offered once the TPP recommended
     text = page(client_for("kalapas.selong"), proposal, "en").content.decode()
     assert f'<option value="{office}" selected>' in text
+
+
+# Walkthrough finding: a man 4 days past his release date was offered "Start a proposal".
+# On his release day and after, the inmate page offers none (he is to be released).
+@pytest.mark.parametrize(("shift", "offered"), [(1, True), (0, False), (-4, False)])
+def test_no_proposal_is_offered_once_the_release_day_has_come(client_for, person, shift, offered):
+    from sinergi.inmates.models import Sentence
+
+    today = person.facility.today()
+    Sentence.objects.filter(inmate=person).update(
+        release_date=None, expiry_after_remission=today + datetime.timedelta(days=shift)
+    )
+    text = (
+        client_for("petugas.selong")
+        .get(reverse("inmates:detail", args=[person.pk]))
+        .content.decode()
+    )
+    assert (reverse("proposals:start", args=[person.pk, "pb"]) in text) is offered

@@ -10,6 +10,7 @@ from django import template
 
 from sinergi.core.permissions import has_perm
 from sinergi.proposals.models import Proposal
+from sinergi.proposals.rules import release_day_reached
 
 register = template.Library()
 
@@ -26,7 +27,9 @@ def right_proposal(context: Any, inmate: Any, right: str) -> dict[str, Any]:
                 p.right: p
                 for p in Proposal.objects.for_user(user).open().filter(inmate_id=inmate.pk)
             },
-            "may_start": has_perm(user, "proposals.start_proposal", inmate),
+            # Nobody is proposed once their release day has come: they are released.
+            "may_start": has_perm(user, "proposals.start_proposal", inmate)
+            and not release_day_reached(inmate),
         }
         context.dicts[0][cache_key] = cached
     return {"proposal": cached["open"].get(right), "can_start": cached["may_start"]}
