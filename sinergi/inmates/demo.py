@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime
 import random
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
@@ -35,6 +35,9 @@ from sinergi.inmates.models import (
     Sentence,
 )
 from sinergi.orgs.models import Facility
+
+if TYPE_CHECKING:
+    from sinergi.accounts.models import User
 
 FIRST_MALE = [
     "Lalu",
@@ -124,9 +127,27 @@ def _register(years: int, months: int, kind: str) -> str:
     return RegisterClass.B_IIB
 
 
+# The demo's guardian officer (wali) of Selong, who follows every other Selong inmate (the
+# pipeline's wali filter has someone to find, and "no wali assigned" the rest).
+DEMO_WALI = {"selong": "wali.selong"}
+
+
+def _demo_wali(facility: Facility) -> User | None:
+    """The facility's demo wali, when the users' demo made them a guardian officer there."""
+    from sinergi.accounts.models import User
+    from sinergi.inmates.rules import wali_problems
+
+    username = DEMO_WALI.get(facility.code)
+    wali = User.objects.filter(username=username).first() if username else None
+    if wali is None or wali_problems(facility.pk, wali):
+        return None
+    return wali
+
+
 def _seed_facility(facility: Facility, count: int, rng: random.Random, today: datetime.date) -> int:
     if Inmate.objects.filter(facility=facility).exists():
         return 0
+    wali = _demo_wali(facility)
     inmates: list[Inmate] = []
     details: list[tuple[Inmate, dict[str, object]]] = []
     weights = [c[3] for c in CRIMES]
@@ -181,6 +202,9 @@ def _seed_facility(facility: Facility, count: int, rng: random.Random, today: da
             )[0],
             status=InmateStatus.IN_CUSTODY,
             admission_date=start,
+            # Every other person (by their place in the demo, not by chance: the same
+            # people on every run), recorded in the history with the rest of the row.
+            wali=wali if n % 2 == 0 else None,
         )
         inmates.append(inmate)
         remission_days = 0
