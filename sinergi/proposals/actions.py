@@ -49,6 +49,7 @@ from sinergi.proposals.models import (
     ProposalEvent,
     TppDecision,
 )
+from sinergi.proposals.rules import release_day_reached
 
 S = Stage
 GATHER = "proposals.gather"
@@ -230,6 +231,14 @@ def start_proposal(
     inmate = Inmate.objects.select_for_update().select_related("facility").get(pk=inmate.pk)
     if inmate.status != InmateStatus.IN_CUSTODY:
         raise Conflict(_("Only a person in custody is proposed."), code="not_in_custody")
+    if release_day_reached(inmate):
+        raise Conflict(
+            _(
+                "This person's release day has come: record the release (or correct the "
+                "sentence) instead of proposing a right."
+            ),
+            code="release_day_reached",
+        )
     today = inmate.facility.today()
     errors: dict[str, list[str]] = {
         "right": [] if right in Right.values else [_("Choose a right of the list.")],

@@ -125,3 +125,26 @@ def test_documents_are_checked_by_content_and_kept_by_the_staff(person, officer)
     assert document.received_on == person.facility.today()
     assert "statement" not in actions.missing_documents(proposal)
     assert AuditEvent.objects.filter(action="proposal.document.add").exists()
+
+
+# Walkthrough finding: POST /api/v1/proposals created a CB proposal for a man 4 days past
+# his release date. On the release day and after, starting one is refused (409).
+@pytest.mark.parametrize(("shift", "refused"), [(1, False), (0, True), (-4, True)])
+def test_no_proposal_starts_once_the_release_day_has_come(person, shift, refused):
+    from sinergi.inmates.models import Sentence
+
+    officer = User.objects.get(username="petugas.selong")
+    today = person.facility.today()
+    Sentence.objects.filter(inmate=person).update(
+        release_date=None, expiry_after_remission=today + datetime.timedelta(days=shift)
+    )
+    person.refresh_from_db()
+    if refused:
+        with pytest.raises(Conflict) as error:
+            actions.start_proposal(inmate=person, right=Right.PB, by=officer)
+        assert error.value.code == "release_day_reached"
+    else:
+        assert (
+            actions.start_proposal(inmate=person, right=Right.PB, by=officer).stage
+            == Stage.ELIGIBLE
+        )
