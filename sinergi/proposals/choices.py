@@ -3,6 +3,7 @@ TPP answers."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Stage(models.TextChoices):
@@ -12,7 +13,7 @@ class Stage(models.TextChoices):
     TPP = "tpp", _("Sidang TPP")
     SENT = "sent", _("Sent for decision")
     GRANTED = "granted", _("Granted (SK issued)")
-    REFUSED = "refused", _("Refused")
+    REFUSED = "refused", pgettext_lazy("proposal stage", "Refused")
     RELEASED = "released", _("Released")
     WITHDRAWN = "withdrawn", _("Withdrawn")
 

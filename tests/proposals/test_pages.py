@@ -256,3 +256,15 @@ def test_no_proposal_is_offered_once_the_release_day_has_come(client_for, person
         .content.decode()
     )
     assert (reverse("proposals:start", args=[person.pk, "pb"]) in text) is offered
+
+
+# Walkthrough findings: the "refused" stage read "Menolak hadir" (refused to attend, the
+# attendance status's word) and the TPP form's button "Data" (the audit list's "Record").
+def test_the_refused_stage_and_the_tpp_button_read_right_in_indonesian() -> None:
+    from django.utils import translation
+
+    from sinergi.proposals.choices import Stage
+
+    with translation.override("id"):
+        assert str(Stage.REFUSED.label) == "Ditolak"
+        assert translation.gettext("Record the recommendation") == "Catat rekomendasi"
