@@ -136,11 +136,11 @@ def test_withdrawing_is_apart_and_confirmed_on_a_phone(new_page, demo_live):
     assert_fits_phone(officer)
     officer.locator("#withdraw-title ~ details summary").click()
     officer.fill("#id_withdrawn-reason", "Pindah ke Lapas lain")
-    officer.get_by_role("button", name="Cabut usulan").click()
+    officer.get_by_role("button", name="Tarik usulan", exact=True).click()
     officer.wait_for_load_state("networkidle")
     assert Proposal.objects.get(pk=proposal.pk).stage == "eligible"  # not confirmed
     officer.locator("#id_withdrawn-confirm").check()
     officer.fill("#id_withdrawn-reason", "Pindah ke Lapas lain")
-    officer.get_by_role("button", name="Cabut usulan").click()
+    officer.get_by_role("button", name="Tarik usulan", exact=True).click()
     officer.wait_for_load_state("networkidle")
     assert Proposal.objects.get(pk=proposal.pk).stage == "withdrawn"
