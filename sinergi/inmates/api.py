@@ -478,6 +478,13 @@ class PipelinePersonOut(Schema):
         description="An eligibility date passed and no proposal was started (null without"
         " proposals)."
     )
+    release_overdue_days: int | None = Field(
+        None,
+        description="Held on or after the release day (the release date after a substitute"
+        " term, else the expiry after remisi, or a granted right's start): the days since it"
+        " (0: it is today); null when it has not come. Such a person is to be released, not"
+        " proposed: their rights' state is `release_overdue`.",
+    )
     rights: list[PipelineRightOut]
 
 
@@ -499,6 +506,7 @@ def _pipeline_person(row: pipeline.PersonRow) -> dict[str, Any]:
         "earliest_right": row.earliest_right,
         "days_waiting": row.days_waiting,
         "could_have_been_proposed_earlier": row.late,
+        "release_overdue_days": row.release_overdue_days,
         "rights": [
             {
                 "right": r.right,

@@ -39,6 +39,7 @@ from django.utils.translation import gettext_lazy as _
 
 from sinergi.inmates.choices import InmateStatus, Right, RightStatus
 from sinergi.inmates.models import Inmate, InmateRight
+from sinergi.inmates.queries import release_overdue_days, release_reached, with_release_due
 
 # "Within 90 days": the horizon of the eligibility state SOON.
 SOON_DAYS = 90
@@ -51,6 +52,14 @@ class EligibilityState(models.TextChoices):
     SOON = "soon", _("Within 90 days")
     LATER = "later", _("Later")
     BLOCKED = "blocked", _("Blocked")
+    # Not a right's state but the person's: held on or after their release day, so
+    # nothing is to be proposed; they are to be released (counted here, not as due).
+    RELEASE_OVERDUE = "release_overdue", _("Overdue release")
+
+
+# The states that say a right may be proposed (now or later): not for a person whose
+# release day has come.
+PROPOSABLE_STATES = (EligibilityState.DUE, EligibilityState.SOON, EligibilityState.LATER)
 
 
 class Waiting(models.TextChoices):
@@ -231,7 +240,7 @@ def base(user: Any, today: datetime.date) -> QuerySet[Inmate]:
         .annotate(first=Min("eligible_from"))
         .values("first")[:1]
     )
-    people = (
+    people = with_release_due(
         Inmate.objects.for_user(user)
         .filter(status=InmateStatus.IN_CUSTODY)
         .filter(Exists(_rights()))
@@ -246,24 +255,39 @@ def base(user: Any, today: datetime.date) -> QuerySet[Inmate]:
     return people
 
 
+def _state_filter(state: str, today: datetime.date, **lookups: Any) -> Any:
+    """People with a right in ``state`` (a filter on :func:`base`'s people): a person whose
+    release day has come is in RELEASE_OVERDUE only, never due, soon or later."""
+    if state == EligibilityState.RELEASE_OVERDUE:
+        condition: Any = release_reached()
+        return condition & Exists(_rights(**lookups)) if lookups else condition
+    condition = Exists(_rights(state_condition(state, today), **lookups))
+    if state in PROPOSABLE_STATES:
+        condition = condition & ~release_reached()
+    return condition
+
+
 def apply(people: QuerySet[Inmate], filters: Filters, today: datetime.date) -> QuerySet[Inmate]:
     """``people`` filtered as ``filters`` says (sorting aside)."""
     people = people.search(filters.q) if filters.q else people  # type: ignore[attr-defined]
-    if filters.right or filters.state:
+    if filters.state:
         lookups = {"right": filters.right} if filters.right else {}
-        people = people.filter(Exists(_rights(state_condition(filters.state, today), **lookups)))
+        people = people.filter(_state_filter(filters.state, today, **lookups))
+    elif filters.right:
+        people = people.filter(Exists(_rights(right=filters.right)))
     source = stage_source()
     if filters.stage and source is not None:
         lookups = {"right": filters.right} if filters.right else {}
         opened = source.open_proposals().filter(inmate=OuterRef("inmate"), right=OuterRef("right"))
         if filters.stage == NOT_PROPOSED:
-            # Due, and nobody proposed it yet.
+            # Due, and nobody proposed it yet (not for a person to release).
             rights = _rights(state_condition(EligibilityState.DUE, today), **lookups).filter(
                 ~Exists(opened)
             )
+            people = people.filter(Exists(rights) & ~release_reached())
         else:
             rights = _rights(**lookups).filter(Exists(opened.filter(stage=filters.stage)))
-        people = people.filter(Exists(rights))
+            people = people.filter(Exists(rights))
     if filters.waiting in WAITING_DAYS:
         low, high = WAITING_DAYS[filters.waiting]
         # ``waiting_since`` is an annotation of :func:`base` (a Q: the plugin knows no such field).
@@ -329,6 +353,9 @@ class PersonRow:
     days_waiting: int | None = None
     # None without proposals (unknown); else whether a right's date passed unproposed.
     late: bool | None = None
+    # Days since the release day when it has come (0: today); None otherwise. Such a
+    # person is to be released, not proposed: no right is "due" and none "late".
+    release_overdue_days: int | None = None
 
 
 def _state(right: InmateRight, today: datetime.date) -> str:
@@ -349,9 +376,16 @@ def rows(people: Sequence[Inmate], today: datetime.date) -> list[PersonRow]:
     stage_labels = dict(source.stage_choices()) if source else {}
     found = []
     for person in people:
-        row = PersonRow(inmate=person, earliest_right=getattr(person, "earliest_right", None))
+        row = PersonRow(
+            inmate=person,
+            earliest_right=getattr(person, "earliest_right", None),
+            release_overdue_days=release_overdue_days(person),
+        )
+        release = row.release_overdue_days is not None
         for right in getattr(person, "shown_rights", []):
             state = _state(right, today)
+            if release and state in PROPOSABLE_STATES:
+                state = EligibilityState.RELEASE_OVERDUE
             item = RightRow(
                 right=right.right,
                 label=str(right.get_right_display()),
@@ -381,7 +415,7 @@ def rows(people: Sequence[Inmate], today: datetime.date) -> list[PersonRow]:
         since = getattr(person, "waiting_since", None)
         row.days_waiting = max((today - since).days, 0) if since else None
         if source is not None:
-            row.late = bool(getattr(person, "late", False))
+            row.late = bool(getattr(person, "late", False)) and not release
             for item in row.rights:
                 item.not_proposed_in_time = bool(
                     row.late
@@ -439,7 +473,9 @@ def facets(user: Any, filters: Filters, today: datetime.date) -> Facets:
     found.right = _counts(
         scoped,
         {
-            value: Exists(_rights(state_condition(filters.state, today), right=value))
+            value: _state_filter(filters.state, today, right=value)
+            if filters.state
+            else Exists(_rights(right=value))
             for value in Right.values
         },
     )
@@ -447,10 +483,7 @@ def facets(user: Any, filters: Filters, today: datetime.date) -> Facets:
     lookups = {"right": filters.right} if filters.right else {}
     found.state = _counts(
         scoped,
-        {
-            value: Exists(_rights(state_condition(value, today), **lookups))
-            for value in EligibilityState.values
-        },
+        {value: _state_filter(value, today, **lookups) for value in EligibilityState.values},
     )
     source = stage_source()
     if source is not None:
@@ -462,9 +495,10 @@ def facets(user: Any, filters: Filters, today: datetime.date) -> Facets:
                 rights = _rights(state_condition(EligibilityState.DUE, today), **lookups).filter(
                     ~Exists(opened)
                 )
+                conditions[value] = Exists(rights) & ~release_reached()
             else:
                 rights = _rights(**lookups).filter(Exists(opened.filter(stage=value)))
-            conditions[value] = Exists(rights)
+                conditions[value] = Exists(rights)
         found.stage = _counts(scoped, conditions)
     scoped = apply(people, filters.without("waiting"), today)
     waiting: dict[str, Any] = {}

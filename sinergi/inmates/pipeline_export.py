@@ -24,6 +24,7 @@ def headers(with_stages: bool) -> list[str]:
         _("Wali"),
         _("Earliest right"),
         _("Days waiting"),
+        _("Days held past release date"),
     ]
     if with_stages:
         found.append(_("Could have been proposed earlier"))
@@ -50,6 +51,7 @@ def row_values(row: pipeline.PersonRow, with_stages: bool) -> list[Any]:
         _wali_name(person),
         row.earliest_right,
         row.days_waiting,
+        row.release_overdue_days,
     ]
     if with_stages:
         values.append(_("yes") if row.late else _("no"))

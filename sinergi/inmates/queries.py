@@ -148,22 +148,17 @@ def unregister_granted_release_source(source: GrantedSource) -> None:
         _GRANTED_SOURCES.remove(source)
 
 
-def _held(facilities: Facilities, on: datetime.date | None) -> InmateQuerySet:
-    """Inmates held on ``on`` (each facility's own today when None), annotated with
-    ``facility_today`` (that date), ``granted_on`` (the day a granted right let them out,
-    NULL when none or when no app records grants) and ``release_due``: the earlier of the
-    sentence's release date and ``granted_on``. A past ``on`` also finds the people
-    released or transferred since, who were still held that day."""
-    from sinergi.inmates.models import Inmate
-
-    found = Inmate.objects.all()
-    if facilities is not None:
-        found = found.filter(facility__in=facilities)
+def with_release_due(people: Any, on: datetime.date | None = None) -> Any:
+    """``people`` (inmates) annotated with ``facility_today`` (``on``, else each
+    facility's own today), ``granted_on`` (the day a granted right let them out, NULL when
+    none or when no app records grants) and ``release_due``: the earlier of the sentence's
+    release date and ``granted_on``. The one definition of the day a person must be
+    released, for the overdue list, the alarm and the rights pipeline."""
     sources = [source() for source in _GRANTED_SOURCES]
     granted: Any = Value(None, output_field=DateField())
     if sources:
         granted = sources[0] if len(sources) == 1 else Coalesce(*sources)
-    found = found.annotate(
+    return people.annotate(
         facility_today=Value(on, output_field=DateField()) if on else facility_today(),
         sentence_due=release_due(),
         granted_on=ExpressionWrapper(granted, output_field=DateField()),
@@ -180,6 +175,34 @@ def _held(facilities: Facilities, on: datetime.date | None) -> InmateQuerySet:
         if sources
         else F("sentence_due")
     )
+
+
+def release_reached() -> Q:
+    """On people of :func:`with_release_due`: held on or after their release day (due
+    today, or overdue): nobody may propose a right for them, they must be released."""
+    return Q(release_due__isnull=False, release_due__lte=F("facility_today"))
+
+
+def release_overdue_days(inmate: Any) -> int | None:
+    """For an inmate of :func:`with_release_due`: the days since their release day (0:
+    it is today), None when it has not come (or no date is known)."""
+    due = getattr(inmate, "release_due", None)
+    today = getattr(inmate, "facility_today", None)
+    if not isinstance(due, datetime.date) or not isinstance(today, datetime.date):
+        return None
+    return (today - due).days if due <= today else None
+
+
+def _held(facilities: Facilities, on: datetime.date | None) -> InmateQuerySet:
+    """Inmates held on ``on`` (each facility's own today when None), annotated as
+    :func:`with_release_due` says. A past ``on`` also finds the people released or
+    transferred since, who were still held that day."""
+    from sinergi.inmates.models import Inmate
+
+    found = Inmate.objects.all()
+    if facilities is not None:
+        found = found.filter(facility__in=facilities)
+    found = with_release_due(found, on)
     held = Q(status=InmateStatus.IN_CUSTODY)
     if on is not None and on < timezone.localdate():
         held = (held | Q(status_changed_on__gt=on)) & (

@@ -1,0 +1,136 @@
+"""The pipeline offers no right to someone whose release day has come: held on or after
+it (the release date after a substitute term, else the expiry after remisi, at the
+facility's own date) they are shown in red as to be released ("Release due today", or
+"Held past release date: N days — record the release"), counted under the
+``release_overdue`` state and not as due; the XLSX and the API say the same."""
+
+from __future__ import annotations
+
+import datetime
+import io
+
+import pytest
+from django.utils import translation
+from openpyxl import load_workbook
+
+from sinergi.inmates.models import Inmate, InmateRight, Sentence
+from sinergi.orgs.models import Facility
+from tests.inmates.factories import make_inmate
+
+pytestmark = pytest.mark.django_db
+
+URL = "/inmates/rights/"
+EXPORT = "/inmates/rights/export.xlsx"
+API = "/api/v1/rights-pipeline"
+DAY = datetime.timedelta(days=1)
+
+
+@pytest.fixture
+def only_ours(demo_world):
+    Inmate.objects.all().delete()
+
+
+def _today() -> datetime.date:
+    return Facility.objects.get(code="selong").today()
+
+
+def _person(name: str, release: datetime.date | None, substitute: bool = False) -> Inmate:
+    """A Selong person with PB due 40 days ago, whose release day is ``release``."""
+    inmate = make_inmate(facility=Facility.objects.get(code="selong"), name=name)
+    InmateRight.objects.filter(inmate=inmate).delete()
+    InmateRight.objects.create(
+        inmate=inmate, right="pb", status="eligible", eligible_from=_today() - 40 * DAY
+    )
+    if substitute:
+        # The expiry after remisi is far off; the release date after the substitute term decides.
+        Sentence.objects.filter(inmate=inmate).update(
+            expiry_after_remission=_today() + 400 * DAY, release_date=release
+        )
+    else:
+        Sentence.objects.filter(inmate=inmate).update(
+            expiry_after_remission=release, release_date=None
+        )
+    return inmate
+
+
+def _rows(client) -> dict[str, object]:
+    with translation.override("en"):
+        response = client.get(URL, HTTP_ACCEPT_LANGUAGE="en")
+    return {row.inmate.name: row for row in response.context["rows"]}
+
+
+def test_the_day_before_the_day_of_and_the_day_after(client_for, only_ours):
+    today = _today()
+    _person("Besok Bebas", today + DAY)
+    _person("Hari Ini Bebas", today)
+    _person("Kemarin Bebas", today - DAY)
+    _person("Subsider Lewat", today - 3 * DAY, substitute=True)
+    client = client_for("petugas.selong")
+    with translation.override("en"):
+        response = client.get(URL, HTTP_ACCEPT_LANGUAGE="en")
+    rows = {row.inmate.name: row for row in response.context["rows"]}
+    page = response.content.decode()
+    assert rows["Besok Bebas"].release_overdue_days is None
+    assert [r.state for r in rows["Besok Bebas"].rights] == ["due"]
+    assert rows["Hari Ini Bebas"].release_overdue_days == 0
+    assert rows["Kemarin Bebas"].release_overdue_days == 1
+    assert rows["Subsider Lewat"].release_overdue_days == 3
+    for name in ("Hari Ini Bebas", "Kemarin Bebas", "Subsider Lewat"):
+        assert [r.state for r in rows[name].rights] == ["release_overdue"], name
+        assert not rows[name].late, name
+        assert all(not r.not_proposed_in_time for r in rows[name].rights), name
+    assert "Release due today" in page
+    assert "Held past release date: 1 day — record the release" in page
+    assert "Held past release date: 3 days — record the release" in page
+    counts = response.context["counts"]
+    assert counts.state["due"] == 1
+    assert counts.state["release_overdue"] == 3
+
+
+def test_the_overdue_release_filter_value_lists_them_and_due_does_not(client_for, only_ours):
+    today = _today()
+    _person("Besok Bebas", today + DAY)
+    _person("Hari Ini Bebas", today)
+    _person("Kemarin Bebas", today - DAY)
+    client = client_for("petugas.selong")
+    due = client.get(URL + "?state=due").context["rows"]
+    assert [r.inmate.name for r in due] == ["Besok Bebas"]
+    overdue = client.get(URL + "?state=release_overdue").context["rows"]
+    assert sorted(r.inmate.name for r in overdue) == ["Hari Ini Bebas", "Kemarin Bebas"]
+
+
+def test_the_api_says_the_same(client_for, only_ours):
+    today = _today()
+    _person("Besok Bebas", today + DAY)
+    _person("Hari Ini Bebas", today)
+    _person("Kemarin Bebas", today - DAY)
+    client = client_for("petugas.selong")
+    body = client.get(API).json()
+    found = {p["name"]: p for p in body["items"]}
+    assert found["Besok Bebas"]["release_overdue_days"] is None
+    assert found["Hari Ini Bebas"]["release_overdue_days"] == 0
+    assert found["Kemarin Bebas"]["release_overdue_days"] == 1
+    assert found["Kemarin Bebas"]["rights"][0]["state"] == "release_overdue"
+    assert found["Besok Bebas"]["rights"][0]["state"] == "due"
+    due = client.get(API + "?state=due").json()
+    assert [p["name"] for p in due["items"]] == ["Besok Bebas"]
+    overdue = client.get(API + "?state=release_overdue").json()
+    assert overdue["count"] == 2
+
+
+def test_the_xlsx_says_the_same(client_for, only_ours):
+    today = _today()
+    _person("Besok Bebas", today + DAY)
+    _person("Kemarin Bebas", today - 2 * DAY)
+    with translation.override("en"):
+        response = client_for("petugas.selong").get(EXPORT, HTTP_ACCEPT_LANGUAGE="en")
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    values = [[c.value for c in row] for row in sheet.iter_rows()]
+    header = values[0]
+    column = header.index("Days held past release date")
+    by_name = {row[0]: row for row in values[1:]}
+    assert by_name["Kemarin Bebas"][column] == 2
+    assert by_name["Besok Bebas"][column] in (None, "")
+    pb = header.index("Pembebasan bersyarat (PB): status")
+    assert by_name["Kemarin Bebas"][pb] == "Overdue release"
+    assert by_name["Besok Bebas"][pb] == "Due now"
