@@ -272,6 +272,12 @@ def test_the_letter_is_signed_with_the_heads_name_and_lists_the_checklist_in_ord
     attachments = context["rows"][0]["attachments"]
     assert attachments[: len(CHECKLIST)] == labels
     assert attachments[-1] == str(DocumentKind.TPP_MINUTES.label)
+    from tests.proposals.pdf_text import pdf_text
+
+    with translation.override("en"):
+        text = pdf_text(documents.render_proposal_letter(meeting, SentTo.KANWIL))
+    signature = text[text.rindex("Thank you") :]
+    assert head.get_full_name() in signature
 
 
 def test_without_an_active_head_the_letter_leaves_the_name_blank(person, officer, selong):
