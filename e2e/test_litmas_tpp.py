@@ -135,7 +135,7 @@ def test_the_officer_records_a_sidang_tpp_on_a_phone(new_page, demo_live):
     assert_fits_phone(officer)
     officer.locator(f"#id_p{proposal.pk}-recommendation_0").check()
     officer.fill(f"#id_p{proposal.pk}-note", "Berkelakuan baik")
-    click_and_wait(officer, "Record")
+    click_and_wait(officer, "Record the recommendation")
     assert TppDecision.objects.get(proposal=proposal).recommendation == "recommended"
     assert officer.get_by_role("link", name=re.compile("Minutes")).count() == 1
     minutes = officer.get_by_role("link", name=re.compile("Minutes")).get_attribute("href")
