@@ -24,7 +24,13 @@ from sinergi.inmates.models import (
     SentenceRecalculation,
     SentenceRecalculationFacility,
 )
-from sinergi.inmates.queries import days_overdue, overdue_releases, releases_due_today
+from sinergi.inmates.queries import (
+    days_overdue,
+    overdue_releases,
+    release_reached,
+    releases_due_today,
+    with_release_due,
+)
 
 # How many people the alarm names on the home page (the list has them all).
 ALARM_NAMES = 5
@@ -60,8 +66,12 @@ def cards(request: HttpRequest, scope: Scope) -> list[HomeCard]:
     if scope.has_role(*OFFICER_ROLES):
         # People, not person-and-right pairs (a person with PB and CB due is one):
         # those with a right due now, and those with one due within 90 days only.
-        rights = InmateRight.objects.worklist(today=today, window_days=90).filter(
-            inmate__facility_id__in=facility_ids
+        # Not for people whose release day has come: they are to be released (the alarm).
+        to_release = with_release_due(in_custody.order_by()).filter(release_reached()).values("pk")
+        rights = (
+            InmateRight.objects.worklist(today=today, window_days=90)
+            .filter(inmate__facility_id__in=facility_ids)
+            .exclude(inmate__in=to_release)
         )
         counts = rights.aggregate(
             due=Count("inmate", filter=Q(eligible_from__lte=today), distinct=True),

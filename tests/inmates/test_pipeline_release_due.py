@@ -134,3 +134,13 @@ def test_the_xlsx_says_the_same(client_for, only_ours):
     pb = header.index("Pembebasan bersyarat (PB): status")
     assert by_name["Kemarin Bebas"][pb] == "Overdue release"
     assert by_name["Besok Bebas"][pb] == "Due now"
+
+
+def test_the_home_card_does_not_count_them_as_to_propose(client_for, only_ours):
+    today = _today()
+    _person("Besok Bebas", today + DAY)
+    _person("Hari Ini Bebas", today)
+    _person("Kemarin Bebas", today - DAY)
+    with translation.override("en"):
+        page = client_for("petugas.selong").get("/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "1 can be proposed now" in page
