@@ -32,6 +32,7 @@ from sinergi.inmates.models import (
     Remission,
     Sentence,
 )
+from sinergi.inmates.rules import FIRST_REMISSION_YEAR
 from sinergi.orgs.models import FacilityKind
 
 SENTENCE_DATE_FIELDS = [
@@ -144,7 +145,13 @@ def remission_grants(remissions: Iterable[Remission]) -> list[engine.RemissionGr
     grants = []
     for remission in remissions:
         granted_on = remission.granted_on
-        if granted_on is None and remission.kind == RemissionKind.UMUM:
+        if (
+            granted_on is None
+            and remission.kind == RemissionKind.UMUM
+            and FIRST_REMISSION_YEAR <= remission.year <= datetime.MAXYEAR
+        ):
+            # A year outside the calendar (0, recorded before the form checked it) stays
+            # undated rather than failing the whole recalculation.
             granted_on = datetime.date(remission.year, 8, 17)
         if granted_on is None:
             continue

@@ -737,3 +737,14 @@ def test_a_second_remisi_of_the_same_kind_in_one_year_is_refused(inmate, officer
         "year",
         "already recorded",
     )
+
+
+# A remisi umum of year 0 without a date (recorded before the form checked the year)
+# made datetime.date(0, 8, 17) fail the whole recalculation; it now counts undated.
+def test_a_remisi_of_an_impossible_year_does_not_fail_the_recalculation(inmate):
+    from sinergi.inmates.models import Remission
+
+    inmate.remissions.all().delete()
+    Remission.objects.create(inmate=inmate, kind="umum", year=0, months=1, days=0)
+    Sentence.objects.filter(inmate=inmate).update(remission_days=30)
+    assert recalculate([inmate.pk]) == 1
