@@ -73,10 +73,12 @@ rules.add_perm("proposals.record_tpp_meeting", OFFICERS)
 
 
 def release_day_reached(inmate: Any) -> bool:
-    """The person's release day (after a substitute term, else the expiry after remisi)
-    is today or past at their facility: they are to be released, not proposed."""
-    sentence = getattr(inmate, "sentence", None)
-    if sentence is None:
-        return False
-    due = sentence.release_date or sentence.expiry_after_remission
-    return due is not None and due <= inmate.facility.today()
+    """The person's release day (after a substitute term, else the expiry after remisi,
+    or a granted right's day) is today or past at their facility: they are to be
+    released, not proposed."""
+    # The inmates app's one definition of the release day (also a granted right's day).
+    from sinergi.inmates.models import Inmate
+    from sinergi.inmates.queries import release_reached, with_release_due
+
+    people = with_release_due(Inmate.objects.filter(pk=inmate.pk))
+    return people.filter(release_reached()).exists()

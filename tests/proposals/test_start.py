@@ -148,3 +148,26 @@ def test_no_proposal_starts_once_the_release_day_has_come(person, shift, refused
             actions.start_proposal(inmate=person, right=Right.PB, by=officer).stage
             == Stage.ELIGIBLE
         )
+
+
+# The release day is the inmates app's one definition: a granted right whose SK date has
+# passed is a release day too, so no other right is proposed for that person.
+def test_no_proposal_starts_after_a_granted_right_let_the_person_out(person):
+    from tests.proposals.factories import make_proposal
+
+    officer = User.objects.get(username="petugas.selong")
+    today = person.facility.today()
+    InmateRight.objects.update_or_create(
+        inmate=person,
+        right=Right.CMK,
+        defaults={"status": RightStatus.ELIGIBLE, "eligible_from": today},
+    )
+    at_stage(
+        make_proposal(person),
+        Stage.GRANTED,
+        sk_number="SK-1",
+        sk_date=today - datetime.timedelta(days=2),
+    )
+    with pytest.raises(Conflict) as error:
+        actions.start_proposal(inmate=person, right=Right.CMK, by=officer)
+    assert error.value.code == "release_day_reached"
