@@ -572,7 +572,7 @@ def transition(
             requested_by=by,
         )
         # The Bapas's PKs and head are told once the request is saved.
-        from sinergi.proposals.litmas import notify_requested
+        from sinergi.proposals.litmas_actions import notify_requested
 
         created = litmas
         transaction.on_commit(lambda: notify_requested(created))

@@ -24,7 +24,8 @@ from sinergi.accounts.models import User
 from sinergi.core import audit
 from sinergi.core.api import PageNumber, api_user, errors
 from sinergi.orgs.models import Facility
-from sinergi.proposals import litmas, tpp
+from sinergi.proposals import litmas_actions as litmas
+from sinergi.proposals import tpp_actions as tpp
 from sinergi.proposals.choices import LitmasStatus, Recommendation
 from sinergi.proposals.models import MAX_REFERENCE, LitmasRequest, Proposal, TppDecision, TppMeeting
 

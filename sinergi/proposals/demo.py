@@ -32,7 +32,9 @@ from sinergi.inmates.choices import InmateStatus, Right, RightStatus
 from sinergi.inmates.models import Inmate, InmateRight, Sentence
 from sinergi.inmates.queries import release_due
 from sinergi.orgs.models import Facility
-from sinergi.proposals import actions, litmas, tpp
+from sinergi.proposals import actions
+from sinergi.proposals import litmas_actions as litmas
+from sinergi.proposals import tpp_actions as tpp
 from sinergi.proposals.choices import CHECKLIST, Recommendation, SentTo, Stage
 from sinergi.proposals.models import LitmasRequest, Proposal, ProposalDocument
 

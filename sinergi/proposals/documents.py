@@ -33,7 +33,7 @@ from sinergi.proposals.models import (
     TppDecision,
     TppMeeting,
 )
-from sinergi.proposals.tpp import member_lines
+from sinergi.proposals.tpp_actions import member_lines
 
 MINUTES_TEMPLATE = "proposals/tpp_minutes_pdf.html"
 PROPOSAL_LETTER_TEMPLATE = "proposals/tpp_proposal_letter_pdf.html"

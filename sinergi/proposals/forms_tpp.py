@@ -1,5 +1,5 @@
 """The forms of the sidang TPP pages. They present and parse; the rules are
-:mod:`sinergi.proposals.tpp`'s (``meeting_errors``, ``decision_errors``), whose
+:mod:`sinergi.proposals.tpp_actions`'s (``meeting_errors``, ``decision_errors``), whose
 ``ValidationError`` the view shows at the fields."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from sinergi.proposals import tpp
+from sinergi.proposals import tpp_actions as tpp
 from sinergi.proposals.choices import Recommendation
 from sinergi.proposals.models import MAX_REFERENCE
 

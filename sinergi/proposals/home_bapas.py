@@ -21,7 +21,7 @@ ITEMS = 8
 
 
 def cards(request: HttpRequest, scope: Scope) -> list[HomeCard]:
-    from sinergi.proposals.litmas import days_overdue, requests_for
+    from sinergi.proposals.litmas_actions import days_overdue, requests_for
     from sinergi.proposals.models import Proposal, TppDecision
     from sinergi.proposals.rules_bapas import bapas_headed_by
 

@@ -1,6 +1,6 @@
 """Who may run a Bapas's Litmas work (django-rules; asked through
 ``sinergi.core.permissions.has_perm`` / ``require_perm`` by the Litmas pages, the API and
-:mod:`sinergi.proposals.litmas`).
+:mod:`sinergi.proposals.litmas_actions`).
 
 The head of a Bapas is a user with the head role (``Role.HEAD``) in that Bapas (a
 facility of kind ``bapas``): the role is held in an organisation, so a Lapas head is

@@ -4,7 +4,7 @@ assignment and the PK's upload and submission, the load of a Bapas's officers fo
 head, and the request letter as a PDF.
 
 A request outside the reader's reach is a 404 (:func:`litmas.requests_for`); the writes
-go through :mod:`sinergi.proposals.litmas`, which checks the permissions.
+go through :mod:`sinergi.proposals.litmas_actions`, which checks the permissions.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ from sinergi.core.permissions import has_perm
 from sinergi.core.scoping import scope_of
 from sinergi.core.view_helpers import refuse
 from sinergi.orgs.models import Facility, FacilityKind
-from sinergi.proposals import litmas as actions
+from sinergi.proposals import litmas_actions as actions
 from sinergi.proposals import rules_bapas
 from sinergi.proposals.choices import LitmasStatus
 from sinergi.proposals.models import LitmasRequest, Proposal

@@ -3,7 +3,7 @@ board's recommendation on each proposal at the ``tpp`` stage, and the documents 
 (the minutes, and the proposal letter to the Kanwil or the Directorate General).
 
 A meeting outside the reader's reach is a 404 (``TppMeeting.objects.for_user``); the
-writes go through :mod:`sinergi.proposals.tpp`, which checks the permissions.
+writes go through :mod:`sinergi.proposals.tpp_actions`, which checks the permissions.
 """
 
 from __future__ import annotations
@@ -30,7 +30,8 @@ from sinergi.core.roles import OFFICER_ROLES, STAFF_ROLES
 from sinergi.core.scoping import scope_of
 from sinergi.core.view_helpers import refuse, show_on_form
 from sinergi.orgs.models import Facility
-from sinergi.proposals import documents, tpp
+from sinergi.proposals import documents
+from sinergi.proposals import tpp_actions as tpp
 from sinergi.proposals.choices import SentTo
 from sinergi.proposals.forms_tpp import DecisionForm, MeetingForm
 from sinergi.proposals.models import Proposal, TppDecision, TppMeeting

@@ -17,7 +17,7 @@ from sinergi.core.models import AuditEvent
 from sinergi.core.roles import Role
 from sinergi.inmates.choices import Right
 from sinergi.orgs.models import Facility
-from sinergi.proposals import litmas
+from sinergi.proposals import litmas_actions as litmas
 from sinergi.proposals.choices import LitmasStatus, Stage
 from sinergi.proposals.models import LitmasRequest, Proposal
 from tests.factories import FacilityFactory, MembershipFactory
@@ -358,7 +358,7 @@ def test_the_api_assigns_by_the_bapas_head(client_for, bapas_head, late):
 def test_the_api_lists_ask_the_same_queries_whatever_the_rows(
     client_for, selong, bapas, officer, django_assert_max_num_queries
 ):
-    from sinergi.proposals import tpp
+    from sinergi.proposals import tpp_actions as tpp
 
     for n in range(6):
         ask(named(selong, f"Orang {n}"), bapas, due_in=n - 3)

@@ -13,7 +13,8 @@ from sinergi.core.demo import seeders
 from sinergi.core.models import AuditEvent
 from sinergi.inmates.queries import overdue_releases, releases_due_today
 from sinergi.orgs.models import Facility
-from sinergi.proposals import demo, documents, litmas
+from sinergi.proposals import demo, documents
+from sinergi.proposals import litmas_actions as litmas
 from sinergi.proposals.models import LitmasRequest, Proposal, ProposalEvent, TppMeeting
 from tests.proposals.pdf_text import pdf_text
 

@@ -1,4 +1,4 @@
-"""Litmas requests, the Bapas's side (sinergi/proposals/litmas.py): the head assigns a
+"""Litmas requests, the Bapas's side (sinergi/proposals/litmas_actions.py): the head assigns a
 PK, a PK takes an unassigned request, the PK keeps the file and submits the Litmas with
 its recommendation; the facility is notified; every refusal changes nothing."""
 
@@ -16,7 +16,8 @@ from sinergi.core.errors import Conflict
 from sinergi.core.models import AuditEvent
 from sinergi.core.roles import Role
 from sinergi.orgs.models import Facility
-from sinergi.proposals import actions, litmas
+from sinergi.proposals import actions
+from sinergi.proposals import litmas_actions as litmas
 from sinergi.proposals.choices import DocumentKind, LitmasStatus, Stage
 from sinergi.proposals.models import LitmasRequest, Proposal
 from tests.factories import MembershipFactory

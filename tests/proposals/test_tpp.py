@@ -1,4 +1,4 @@
-"""The sidang TPP (sinergi/proposals/tpp.py, views_tpp.py, documents.py and the API): the
+"""The sidang TPP (sinergi/proposals/tpp_actions.py, views_tpp.py, documents.py and the API): the
 facility records a meeting, the board's recommendation on each proposal at the ``tpp``
 stage, the minutes and the proposal letter as PDFs whose text names the people, the
 dates and the numbers; outsiders are refused."""
@@ -19,7 +19,8 @@ from sinergi.core.errors import Conflict
 from sinergi.core.models import AuditEvent
 from sinergi.inmates.choices import CrimeCategory, Right
 from sinergi.orgs.models import Facility
-from sinergi.proposals import actions, documents, tpp
+from sinergi.proposals import actions, documents
+from sinergi.proposals import tpp_actions as tpp
 from sinergi.proposals.choices import CHECKLIST, LitmasStatus, Recommendation, SentTo, Stage
 from sinergi.proposals.models import LitmasRequest, Proposal, TppDecision, TppMeeting
 from tests.proposals.factories import eligible_person, make_proposal

@@ -19,7 +19,8 @@ from sinergi.accounts.models import Membership, User
 from sinergi.cooperation.actions import RequestConflict
 from sinergi.core.roles import Role
 from sinergi.orgs.models import Facility
-from sinergi.proposals import actions, documents, tpp
+from sinergi.proposals import actions, documents
+from sinergi.proposals import tpp_actions as tpp
 from sinergi.proposals.choices import (
     CHECKLIST,
     DocumentKind,

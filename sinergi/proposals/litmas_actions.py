@@ -26,11 +26,12 @@ from django.utils.translation import gettext_lazy
 
 from sinergi.accounts.models import User
 from sinergi.accounts.notify import Text, notify
+from sinergi.cooperation.queries import facility_staff
 from sinergi.cooperation.validators import validate_evidence
 from sinergi.core import audit
 from sinergi.core.errors import Conflict
 from sinergi.core.permissions import has_perm, require_perm
-from sinergi.core.roles import OFFICER_ROLES, Role
+from sinergi.core.roles import Role
 from sinergi.proposals import rules_bapas
 from sinergi.proposals.choices import DocumentKind, LitmasStatus
 from sinergi.proposals.models import LitmasRequest, ProposalDocument
@@ -308,18 +309,9 @@ def submit_litmas(
     return litmas
 
 
-def _facility_officers(facility_id: int) -> QuerySet[User]:
-    return User.objects.filter(
-        is_active=True,
-        memberships__facility_id=facility_id,
-        memberships__role__in=OFFICER_ROLES,
-        memberships__is_active=True,
-    ).distinct()
-
-
 def _notify_facility(litmas: LitmasRequest) -> None:
     proposal = litmas.proposal
-    recipients = list(_facility_officers(proposal.facility_id))
+    recipients = list(facility_staff(proposal.facility_id))
     if litmas.requested_by is not None and litmas.requested_by not in recipients:
         recipients.append(litmas.requested_by)
     notify(

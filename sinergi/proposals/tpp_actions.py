@@ -27,7 +27,7 @@ from sinergi.core import audit
 from sinergi.core.bounds import EARLIEST_DATE
 from sinergi.core.errors import Conflict
 from sinergi.core.permissions import require_perm
-from sinergi.core.roles import STAFF_ROLES
+from sinergi.inmates.reminders import facility_staff
 from sinergi.proposals.choices import Recommendation, Stage
 from sinergi.proposals.models import MAX_REFERENCE, Proposal, TppDecision, TppMeeting
 
@@ -47,16 +47,7 @@ PERMISSION_MESSAGE = gettext_lazy(
 def chairs_for(facility: Any) -> Any:
     """The users who may chair a facility's sidang TPP: its active staff (program
     officers, head, wali)."""
-    return (
-        User.objects.filter(
-            is_active=True,
-            memberships__facility=facility,
-            memberships__role__in=STAFF_ROLES,
-            memberships__is_active=True,
-        )
-        .distinct()
-        .order_by("full_name", "username")
-    )
+    return facility_staff(facility.pk).order_by("full_name", "username")
 
 
 def member_lines(members: str) -> list[str]:
