@@ -227,6 +227,31 @@ def test_a_module_of_an_actions_package_is_checked_like_actions_py(tmp_path):
     assert found.path == "sinergi/programs/actions/sessions.py"
 
 
+def test_a_named_actions_module_is_checked_and_a_plain_module_is_not(tmp_path):
+    """``litmas_actions.py`` holds actions (checked); ``litmas.py`` would not be."""
+    writes = """
+        from sinergi.core.roles import OFFICER_ROLES
+
+
+        def submit(*, litmas, by):
+            litmas.save()
+            return OFFICER_ROLES
+    """
+    root = _project(
+        tmp_path,
+        {"sinergi/proposals/litmas_actions.py": writes, "sinergi/proposals/litmas.py": writes},
+    )
+    assert [(v.path, v.key) for v in action_violations(root)] == [
+        (
+            "sinergi/proposals/litmas_actions.py",
+            "proposals: submit() writes outside transaction.atomic",
+        )
+    ]
+    assert [v.key for v in permission_violations(root)] == [
+        "sinergi/proposals/litmas_actions.py: OFFICER_ROLES"
+    ]
+
+
 def test_an_app_without_queries_actions_or_rules_is_reported(tmp_path):
     root = _project(tmp_path)
     (root / "sinergi/privacy/rules.py").unlink()
