@@ -269,12 +269,17 @@ def regional_alarm_cards(region_ids: frozenset[int] | set[int]) -> list[HomeCard
         )
         items.append(
             (
+                # Two plurals, each chosen by its own number: the people and the days.
                 ngettext(
-                    "%(facility)s: %(n)s person held past release date, up to %(days)s days",
-                    "%(facility)s: %(n)s people held past release date, up to %(days)s days",
+                    "%(facility)s: %(n)s person held past release date, up to %(days)s",
+                    "%(facility)s: %(n)s people held past release date, up to %(days)s",
                     row["n"],
                 )
-                % {"facility": row["facility__name"], "n": row["n"], "days": longest},
+                % {
+                    "facility": row["facility__name"],
+                    "n": row["n"],
+                    "days": ngettext("%(n)s day", "%(n)s days", longest) % {"n": longest},
+                },
                 url,
             )
         )

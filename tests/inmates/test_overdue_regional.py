@@ -4,6 +4,7 @@ list, and a navigation entry to the list for facility staff and regional viewers
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 import pytest
@@ -39,11 +40,36 @@ def test_the_kanwil_home_page_counts_each_facility_held_past_release_in_red(
     selong = Facility.objects.get(code="selong").name
     lobar = Facility.objects.get(code="lobar").name
     assert f"{selong}: 2 people held past release date, up to 5 days" in page
-    assert f"{lobar}: 1 person held past release date, up to 1 days" in page
+    assert f"{lobar}: 1 person held past release date, up to 1 day" in page
+    assert "up to 1 days" not in page
     assert f'href="{LIST}"' in page
     # Names are for the list (scoped, audited), not the regional card.
     assert "Orang Selong Satu" not in page
     assert page[page.index('class="card card-') :].startswith('class="card card-danger"')
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("en", "{selong}: 2 people held past release date, up to 1 day"),
+        ("en", "{lobar}: 1 person held past release date, up to 4 days"),
+        ("id", "{selong}: 2 orang ditahan melewati tanggal bebas, paling lama 1 hari"),
+        ("id", "{lobar}: 1 orang ditahan melewati tanggal bebas, paling lama 4 hari"),
+    ],
+)
+def test_the_kanwil_card_counts_people_and_days_each_in_its_own_plural(
+    demo_world, client_for, language, expected
+):
+    """The number of people and the number of days are two plurals: two people held one
+    day past release is "up to 1 day", one person held four days "up to 4 days"."""
+    today = _selong_today()
+    _person("selong", "Orang Selong Satu", today - DAY)
+    _person("selong", "Orang Selong Dua", today - DAY)
+    _person("lobar", "Orang Lobar", today - 4 * DAY)
+    with translation.override(language):
+        page = client_for("kanwil.ntb").get("/", HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    names = {code: Facility.objects.get(code=code).name for code in ("selong", "lobar")}
+    assert re.search(re.escape(expected.format(**names)) + r"(?!\w)", page)
 
 
 def test_the_kanwil_sees_no_alarm_when_nobody_is_overdue(demo_world, client_for):
