@@ -97,12 +97,46 @@ RELEASE_KIND: dict[str, str] = {
     Right.ASIMILASI: "asimilasi",
 }
 
+# Moves recorded from an SDP export (``sdp_import.py``), ``transition(source=SDP)``: SDP
+# is the registry of record, so a step done there (sidang TPP, sent, decided) is recorded
+# though Sinergi's own preconditions for it (checklist, Litmas, TPP recommendation) are
+# not met in Sinergi, and straight from any earlier open stage: forward only, to one of
+# ``SDP_STAGES``, by whoever may import for the facility (``IMPORT_SDP``). A move made in
+# Sinergi (``source=""``) keeps :data:`TRANSITIONS` and :func:`blocker` unchanged.
+SDP = "sdp"
+IMPORT_SDP = "proposals.import_sdp"
+SDP_STAGES: tuple[str, ...] = (S.TPP, S.SENT, S.GRANTED, S.REFUSED)
+# How far along each stage is (granted and refused are the same step: the decision).
+STAGE_RANK: dict[str, int] = {
+    S.ELIGIBLE: 0,
+    S.DOCUMENTS: 1,
+    S.LITMAS: 2,
+    S.TPP: 3,
+    S.SENT: 4,
+    S.GRANTED: 5,
+    S.REFUSED: 5,
+    S.RELEASED: 6,
+    S.WITHDRAWN: 6,
+}
+
+
+def sdp_move_allowed(from_stage: str, to_stage: str) -> bool:
+    """A step recorded in SDP may be recorded from ``from_stage``: forward, never out of a
+    closed proposal."""
+    return (
+        to_stage in SDP_STAGES
+        and from_stage in OPEN_STAGES
+        and STAGE_RANK[to_stage] > STAGE_RANK[from_stage]
+    )
+
+
 PERMISSION_MESSAGES = {
     GATHER: gettext_lazy("Only the facility's staff move a proposal through its facility stages."),
     SEND: gettext_lazy("Only the head of the facility sends a proposal."),
     DECIDE: gettext_lazy("Only the head of the facility records the decision."),
     RELEASE: gettext_lazy("Only program officers and heads record a release."),
     WITHDRAW: gettext_lazy("Only program officers and heads withdraw a proposal."),
+    IMPORT_SDP: gettext_lazy("Only program officers and heads import from SDP."),
 }
 
 
@@ -517,24 +551,34 @@ def _release(proposal: Proposal, released_on: datetime.date, by: Any) -> Any:
 
 @transaction.atomic
 def transition(
-    *, proposal: Proposal, to_stage: str, by: Any, facts: Mapping[str, Any] | None = None
+    *,
+    proposal: Proposal,
+    to_stage: str,
+    by: Any,
+    facts: Mapping[str, Any] | None = None,
+    source: str = "",
 ) -> Proposal:
     """Move ``proposal`` to ``to_stage`` with the move's ``facts`` (see
     :data:`REQUIRED_FACTS`; ``on`` dates the move, today when left out; ``note``;
-    ``document``: one of the proposal's documents to show on the timeline)."""
+    ``document``: one of the proposal's documents to show on the timeline).
+    ``source=SDP``: a step recorded from an SDP export (see :data:`SDP_STAGES`)."""
     facts = dict(facts or {})
     proposal = (
         Proposal.objects.select_for_update()
         .select_related("inmate", "facility")
         .get(pk=proposal.pk)
     )
-    perm = TRANSITIONS.get((proposal.stage, to_stage))
+    if source == SDP:
+        perm = IMPORT_SDP if sdp_move_allowed(proposal.stage, to_stage) else None
+    else:
+        perm = TRANSITIONS.get((proposal.stage, to_stage))
     if perm is None:
         raise _refuse(proposal, to_stage)
     require_perm(by, perm, proposal, message=PERMISSION_MESSAGES[perm])
     today = _today(proposal)
     _check(_fact_errors(proposal, to_stage, facts, today))
-    _preconditions(proposal, to_stage, by)
+    if source != SDP:
+        _preconditions(proposal, to_stage, by)
 
     previous = proposal.stage
     on: datetime.date = facts.get(DATE_FACT.get(to_stage, "on")) or today
@@ -603,6 +647,7 @@ def transition(
         changes={
             "stage": [previous, to_stage],
             "on": on,
+            **({"source": source} if source else {}),
             "event": event.pk,
             **{
                 name: facts[name]

@@ -23,6 +23,7 @@ from sinergi.core.permissions import facility_role, is_admin
 from sinergi.core.roles import OFFICER_ROLES, STAFF_ROLES, Role
 from sinergi.core.scoping import scope_of
 from sinergi.inmates.rules import region_viewer_of_facility
+from sinergi.orgs.models import Facility
 
 
 @rules.predicate
@@ -64,6 +65,22 @@ rules.add_perm("proposals.decide", HEAD)
 # reintegration.change_plan, the same officers) and withdrawing an open proposal.
 rules.add_perm("proposals.release", OFFICERS)
 rules.add_perm("proposals.withdraw", OFFICERS)
+
+
+@rules.predicate
+def officer_of_facility(user: Any, obj: Any = None) -> bool:
+    """The user is a program officer or head of the object's facility (the object is a
+    facility, or a record with ``facility_id``)."""
+    ids = scope_of(user).facility_ids(*OFFICER_ROLES)
+    if obj is None:
+        return bool(ids)
+    facility_id = obj.pk if isinstance(obj, Facility) else obj.facility_id
+    return facility_id in ids
+
+
+# The object is the facility (or its proposal): importing SDP's proposal statuses and
+# recording the steps SDP holds (actions.transition(source=SDP)).
+rules.add_perm("proposals.import_sdp", officer_of_facility)
 # The object is the Litmas request: the PK of its Bapas submit it.
 rules.add_perm("proposals.submit_litmas", probation_officer_of_request_bapas)
 # The object is the TPP meeting (or its facility with attr pk): the facility's officers
