@@ -169,7 +169,7 @@ def test_a_proposal_goes_from_eligible_to_released_by_the_roles_of_each_stage(
     released = Proposal.objects.get(pk=proposal.pk)
     assert released.stage == "released" and released.released_on.isoformat() == today
     release = Release.objects.get(inmate=person)
-    assert SK_NUMBER in release.leaves_with and release.kind == "pb"
+    assert release.sk_number == SK_NUMBER and release.kind == "pb"
     timeline = officer.locator("ol.timeline").inner_text()
     for stage in (
         "Eligible",

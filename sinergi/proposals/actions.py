@@ -535,9 +535,9 @@ def _release(proposal: Proposal, released_on: datetime.date, by: Any) -> Any:
     values: dict[str, Any] = {
         "released_on": released_on,
         "kind": kind,
-        # The person leaves with the decree: its number and date (the release has no SK
-        # field of its own; the proposal keeps both).
-        "leaves_with": f"SK {proposal.sk_number} ({proposal.sk_date or ''})",
+        # The release's legal basis: the decree that granted the right.
+        "sk_number": proposal.sk_number,
+        "sk_date": proposal.sk_date,
     }
     if litmas is not None:
         values["bapas"] = litmas.bapas

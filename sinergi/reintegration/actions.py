@@ -38,6 +38,7 @@ from sinergi.reintegration.choices import (
 )
 from sinergi.reintegration.models import (
     MAX_SAVINGS_RUPIAH,
+    MAX_SK_NUMBER,
     MAX_VACANCIES,
     Consent,
     Need,
@@ -467,6 +468,41 @@ SUPERVISED_RELEASE_KINDS = frozenset({ReleaseKind.PB, ReleaseKind.CB, ReleaseKin
 """The releases served outside under a Bapas's supervision (bimbingan by a PK)."""
 
 
+DECREE_RELEASE_KINDS = frozenset(
+    {ReleaseKind.PB, ReleaseKind.CB, ReleaseKind.CMB, ReleaseKind.ASIMILASI}
+)
+"""The releases granted by a decree (SK): their legal basis is the SK's number and date."""
+
+
+def legal_basis_errors(*, inmate: Inmate, values: Mapping[str, Any]) -> dict[str, list[str]]:
+    """The field errors of a release's legal basis: a release on a decree (PB, CB, CMB,
+    asimilasi) names the SK's number and date; any release that names one names both.
+    The SK is dated not before the detention start, not after the release nor after the
+    facility's today. (The one place of the basis: a confirmation step builds on it.)"""
+    number = values.get("sk_number") or ""
+    day = values.get("sk_date")
+    on_decree = values.get("kind") in DECREE_RELEASE_KINDS
+    errors: dict[str, list[str]] = {"sk_number": [], "sk_date": []}
+    if not isinstance(number, str):
+        errors["sk_number"].append(_("Give a text."))
+    elif len(number.strip()) > MAX_SK_NUMBER:
+        errors["sk_number"].append(_("At most %(n)s characters.") % {"n": MAX_SK_NUMBER})
+    elif not number.strip() and (on_decree or day is not None):
+        errors["sk_number"].append(
+            _("A release on a decree (PB, CB, CMB, asimilasi) names its SK.")
+        )
+    if day is None:
+        if on_decree or (isinstance(number, str) and number.strip()):
+            errors["sk_date"].append(_("Give the date of the SK."))
+    else:
+        released_on = values.get("released_on")
+        latest = inmate.facility.today()
+        if isinstance(released_on, datetime.date) and released_on < latest:
+            latest = released_on
+        errors["sk_date"] = _date_errors(day, earliest=_detention_start(inmate), latest=latest)
+    return {field: found for field, found in errors.items() if found}
+
+
 def release_errors(*, inmate: Inmate, values: Mapping[str, Any]) -> dict[str, list[str]]:
     """The field errors of a release of ``inmate`` with ``values`` (empty when valid)."""
     today = inmate.facility.today()
@@ -504,6 +540,7 @@ def release_errors(*, inmate: Inmate, values: Mapping[str, Any]) -> dict[str, li
             errors["probation_officer"].append(
                 _("Choose a probation officer of %(bapas)s.") % {"bapas": bapas}
             )
+    errors |= legal_basis_errors(inmate=inmate, values=values)
     return {field: found for field, found in errors.items() if found}
 
 
@@ -533,7 +570,12 @@ def record_release(*, inmate: Inmate, values: Mapping[str, Any], by: User) -> An
     if Release.objects.filter(inmate=inmate).exists():
         raise Conflict(_("This release is already recorded."), code="already_released")
     _check(release_errors(inmate=inmate, values=values))
-    values = {**values, "savings_rupiah": int(values.get("savings_rupiah", 0) or 0)}
+    values = {
+        **values,
+        "savings_rupiah": int(values.get("savings_rupiah", 0) or 0),
+        "sk_number": (values.get("sk_number") or "").strip(),
+        "sk_date": values.get("sk_date"),
+    }
     try:
         with transaction.atomic():
             release = Release.objects.create(inmate=inmate, recorded_by=by, **values)

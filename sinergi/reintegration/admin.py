@@ -126,9 +126,17 @@ class FollowUpInline(ReadOnly, admin.TabularInline):
 
 @admin.register(Release)
 class ReleaseAdmin(ReadOnlyAdmin):
-    list_display = ("inmate", "kind", "released_on", "bapas", "probation_officer")
+    list_display = (
+        "inmate",
+        "kind",
+        "released_on",
+        "sk_number",
+        "sk_date",
+        "bapas",
+        "probation_officer",
+    )
     list_filter = ("kind", "bapas", "inmate__facility")
-    search_fields = ("inmate__name", "inmate__registration_number")
+    search_fields = ("inmate__name", "inmate__registration_number", "sk_number")
     list_select_related = ("inmate", "bapas", "probation_officer")
     date_hierarchy = "released_on"
     inlines = [FollowUpInline]

@@ -189,6 +189,8 @@ class ReleaseOut(Schema):
     inmate_id: int
     released_on: datetime.date
     kind: str
+    sk_number: str = Field(description="the SK's number (a release on a decree); empty if none")
+    sk_date: datetime.date | None
     bapas: str | None
 
     @staticmethod
@@ -455,6 +457,12 @@ class ReleaseIn(Schema):
         description="not before the detention start nor after tomorrow (facility's day)"
     )
     kind: ReleaseKind
+    sk_number: str = Field(
+        "", max_length=200, description="required for pb, cb, cmb and asimilasi (the decree)"
+    )
+    sk_date: datetime.date | None = Field(
+        None, description="the SK's date: not after the release nor today"
+    )
     leaves_with: str = Field("", max_length=actions.MAX_TEXT)
     savings_rupiah: int = Field(0, ge=0, le=MAX_SAVINGS_RUPIAH)
     bapas: str | None = Field(None, max_length=100, description="code of the Bapas")
@@ -493,6 +501,8 @@ def create_release(request: HttpRequest, payload: ReleaseIn) -> Status:
             values={
                 "released_on": payload.released_on,
                 "kind": payload.kind,
+                "sk_number": payload.sk_number,
+                "sk_date": payload.sk_date,
                 "leaves_with": payload.leaves_with,
                 "savings_rupiah": payload.savings_rupiah,
                 "bapas": bapas,

@@ -103,6 +103,8 @@ class ReleaseForm(forms.Form):
 
     released_on = date_field(required=True)
     kind = text_field()
+    sk_number = text_field()
+    sk_date = date_field()
     leaves_with = text_field()
     savings_rupiah = forms.IntegerField(
         required=False, error_messages={"invalid": WHOLE_NUMBER_ERROR}

@@ -34,6 +34,7 @@ from sinergi.reintegration.queries import (
 MAX_SAVINGS_RUPIAH = 1_000_000_000
 MAX_VACANCIES = 1_000
 MAX_FOLLOW_UP_MONTH = 120
+MAX_SK_NUMBER = 100
 
 
 class AssessmentVersion(models.Model):
@@ -294,6 +295,11 @@ class Release(TimeStampedModel):
         default=0,
         validators=[MinValueValidator(0), MaxValueValidator(MAX_SAVINGS_RUPIAH)],
     )
+    # The legal basis of a release on a decree (PB, CB, CMB, asimilasi): the SK's number
+    # and date (required by the action for those kinds; empty for releases recorded
+    # before these fields existed).
+    sk_number = models.CharField(_("SK number"), max_length=MAX_SK_NUMBER, blank=True)
+    sk_date = models.DateField(_("SK date"), null=True, blank=True)
     bapas = models.ForeignKey(
         "orgs.Facility",
         verbose_name=_("handed over to (Bapas)"),

@@ -78,6 +78,8 @@ FIELD_LABELS = {
     "need": _lazy("Need"),
     "released_on": _lazy("Release date"),
     "kind": _lazy("Kind"),
+    "sk_number": _lazy("SK number"),
+    "sk_date": _lazy("SK date"),
     "savings_rupiah": _lazy("Savings from premi (Rp)"),
     "leaves_with": _lazy("Leaves with"),
     "bapas": _lazy("Bapas"),
@@ -407,6 +409,8 @@ def release(request: AuthenticatedHttpRequest, inmate_pk: int) -> HttpResponse:
         values = {
             "released_on": data.get("released_on"),
             "kind": data.get("kind", ""),
+            "sk_number": data.get("sk_number", ""),
+            "sk_date": data.get("sk_date"),
             "leaves_with": data.get("leaves_with", ""),
             "savings_rupiah": data.get("savings_rupiah") or 0,
             "bapas": bapas,

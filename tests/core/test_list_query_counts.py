@@ -322,6 +322,8 @@ def test_the_release_and_follow_up_lists(client_for, username, url, rows, grows_
                 values={
                     "released_on": _selong().today() - datetime.timedelta(days=3),
                     "kind": "pb",
+                    "sk_number": "PAS-3.PK.01.05.06",
+                    "sk_date": _selong().today() - datetime.timedelta(days=3),
                     "bapas": bapas,
                     "probation_officer": probation_officer,
                 },

@@ -120,6 +120,8 @@ def build_person(*, name: str = "Baiq Rahmawati", release: bool = True) -> Perso
             values={
                 "released_on": selong.today() - datetime.timedelta(days=1),
                 "kind": "pb",
+                "sk_number": "PAS-12.PK.01.05.06",
+                "sk_date": selong.today() - datetime.timedelta(days=2),
                 "leaves_with": "Kakak, Jl. Pejanggik 12",
                 "bapas": Facility.objects.get(code="bapas-mataram"),
                 "probation_officer": User.objects.get(username="pk.bapas"),

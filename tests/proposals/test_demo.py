@@ -63,7 +63,8 @@ def test_the_demo_has_a_selong_person_at_every_stage_with_history(seeded):
     assert "surat jaminan" in refused.refusal_reason
     released = Proposal.objects.get(facility=selong, stage="released")
     assert released.inmate.status == "released" and released.released_on < today
-    assert released.inmate.release.leaves_with.startswith("SK PAS-")
+    assert released.inmate.release.sk_number == released.sk_number
+    assert released.inmate.release.sk_number.startswith("PAS-")
     granted = Proposal.objects.get(facility=selong, stage="granted")
     assert granted.sk_date == today
     assert granted.inmate in releases_due_today()

@@ -171,7 +171,7 @@ def test_a_proposal_goes_from_eligible_to_released_through_the_api(client_for, s
     ]
     release = Release.objects.get(inmate=person)
     assert release.released_on == today and release.kind == "pb"
-    assert "PAS-77.PK.01.05.06" in release.leaves_with
+    assert "PAS-77.PK.01.05.06" in release.sk_number and release.sk_date is not None
     assert release.bapas.code == "bapas-mataram"
     person.refresh_from_db()
     assert person.status == "released"

@@ -25,6 +25,8 @@ def _release(person: Inmate, officer: User, kind: str) -> None:
         values={
             "released_on": datetime.date(2025, 11, 1),
             "kind": kind,
+            "sk_number": "PAS-2.PK.01.05.06" if kind != "expiry" else "",
+            "sk_date": datetime.date(2025, 10, 28) if kind != "expiry" else None,
             "bapas": Facility.objects.get(code="bapas-mataram"),
             "probation_officer": User.objects.get(username="pk.bapas"),
         },

@@ -103,7 +103,12 @@ def test_a_conditional_release_is_handed_over_to_a_bapas(officer, person, kind):
         actions.record_release(
             inmate=person,
             by=officer,
-            values={"released_on": timezone.localdate(), "kind": kind},
+            values={
+                "released_on": timezone.localdate(),
+                "kind": kind,
+                "sk_number": "PAS-4.PK.01.05.06",
+                "sk_date": timezone.localdate(),
+            },
         )
     assert set(refused.value.message_dict) == {"bapas"}
     assert not Release.objects.filter(inmate=person).exists()

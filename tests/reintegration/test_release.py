@@ -83,6 +83,8 @@ def test_release_ends_open_enrolments(officer, demo_world):
         values={
             "released_on": timezone.localdate(),
             "kind": "pb",
+            "sk_number": "PAS-1.PK.01.05.06",
+            "sk_date": timezone.localdate(),
             "bapas": Facility.objects.get(code="bapas-mataram"),
         },
     )
