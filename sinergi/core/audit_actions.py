@@ -144,6 +144,10 @@ class AuditAction(models.TextChoices):
     PROPOSAL_DOCUMENT_VIEW = "proposal.document.view", _("Proposal document viewed")
     PROPOSAL_VIEW = "proposal.view", _("Proposal viewed")
     PROPOSAL_LIST = "proposal.list", _("Proposals listed")
+    PROPOSAL_SDP_IMPORT_PREVIEW = "proposal.sdp_import.preview", _("SDP proposal export checked")
+    PROPOSAL_SDP_IMPORT_CONFIRM = "proposal.sdp_import.confirm", _("SDP proposal export imported")
+    PROPOSAL_SDP_IMPORT_VIEW = "proposal.sdp_import.view", _("SDP proposal import report viewed")
+    PROPOSAL_SDP_IMPORT_LIST = "proposal.sdp_import.list", _("SDP proposal imports listed")
 
     # Litmas requests and the sidang TPP (proposals: litmas.py, tpp.py)
     LITMAS_ASSIGN = "litmas.assign", _("Litmas request assigned to a probation officer")

@@ -313,3 +313,7 @@ class TppDecision(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.meeting}: {self.proposal_id} {self.recommendation}"
+
+
+# The SDP proposal-status import's report (its own module; imported here for Django).
+from sinergi.proposals.models_sdp_import import SdpImport, SdpImportRow  # noqa: E402, F401

@@ -1,0 +1,577 @@
+"""Importing proposal statuses from an SDP export (PB online's proposal list), so that
+nobody types a proposal twice: SDP is where officers propose, Sinergi follows.
+
+The file: CSV or XLSX, read by the inmate import's reader (``inmates.parsing.read_table``:
+encodings checked, first sheet, empty rows skipped) after its size check
+(``importer.check_upload_size``); at most :data:`MAX_ROWS` rows. Headers are recognised
+case-, space- and punctuation-insensitively (:data:`HEADERS`: "No Reg", "No. Registrasi",
+"Nomor Registrasi" …). The registration number, the right and the status are required;
+the SDP reference ("No Usulan"), proposal date, SK number and date and the reason are
+read where the file has them. Values are mapped by one table each, as insensitive:
+:data:`RIGHT_VALUES` (PB, Pembebasan Bersyarat, CB, CMB, Asimilasi, CMK …) and
+:data:`STATUS_VALUES` (SDP's status → the stage it means in Sinergi, and for a proposal
+sent, where to). Dates are read by ``inmates.parsing.parse_date``.
+
+Each row, in the order of the file:
+
+1. The person is the importing facility's person with that registration number
+   (normalised as the inmate import does); another facility's person is never matched:
+   "not found".
+2. The proposal is the facility's proposal with the row's SDP reference; else the person's
+   open proposal for the right; else, when SDP's status is not past the decision, one is
+   started through ``actions.start_proposal`` (the same checks: in custody, found
+   eligible, release day not come: otherwise a conflict or an error), dated the row's
+   proposal date (or its SK date when earlier), with the SDP reference. A reference held
+   by another person's or another right's proposal, or an open proposal carrying another
+   reference, is a conflict.
+3. An SDP reference the proposal lacks is recorded (``actions.set_sdp_reference``).
+4. SDP's stage moves the proposal forward only, through ``actions.transition(source=SDP)``
+   (audited, attributed to the importing officer, the timeline's note naming the file
+   and row): recorded even where Sinergi's own conditions for the earlier stages
+   (dossier, Litmas, TPP) are not met, since SDP holds that the step was done. Sent: to
+   the Kanwil or Ditjenpas as the status says, the SDP reference as the letter's
+   reference, on the proposal date when it falls within the stage (the import day
+   otherwise). Granted: needs the SK number and date (an error without them). Refused:
+   the row's reason, or a sentence saying SDP gave none. A stage equal to the proposal's
+   is "unchanged" (SDP's "Draft" equals any stage of the facility's preparation:
+   eligible, documents, Litmas); an earlier one, or any other stage of a closed
+   proposal, is a conflict: never backwards, never reopened.
+
+Preview first: :func:`preview` reads the file, runs every row through the same actions
+inside a transaction that is then rolled back, and stores the report (each row: update,
+unchanged, not found, conflict or error, with the reason), audited. :func:`confirm` runs
+the stored rows again for real, all in one transaction, and stores the outcomes. The
+same file imported twice changes nothing the second time (every row is unchanged).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from sinergi.core import audit
+from sinergi.core.errors import Conflict
+from sinergi.core.permissions import require_perm
+from sinergi.inmates import importer, parsing
+from sinergi.inmates.choices import Right
+from sinergi.inmates.models import Inmate
+from sinergi.proposals import actions
+from sinergi.proposals.choices import SentTo, Stage
+from sinergi.proposals.models import MAX_REFERENCE, Proposal
+from sinergi.proposals.models_sdp_import import (
+    SdpImport,
+    SdpImportRow,
+    SdpImportStatus,
+    SdpRowOutcome,
+)
+
+MAX_ROWS = 5_000
+S = Stage
+Out = SdpRowOutcome
+
+
+def value_key(text: object) -> str:
+    """A header or a value for comparison: letters and digits only, case folded
+    ("No. Registrasi" and "no registrasi" compare equal, "Sidang-TPP" and "sidang tpp")."""
+    return re.sub(r"[\W_]+", "", parsing.normalise_header(text))
+
+
+# field -> the headers SDP exports and offices use for it.
+HEADERS: dict[str, tuple[str, ...]] = {
+    "registration_number": (
+        "No Reg",
+        "No. Registrasi",
+        "Nomor Registrasi",
+        "No Registrasi",
+        "No. Reg",
+        "Nomor Reg",
+    ),
+    "name": ("Nama", "Nama Lengkap", "Nama WBP", "Nama Narapidana"),
+    "right": ("Jenis Usulan", "Hak Integrasi", "Jenis Hak Integrasi", "Jenis Integrasi"),
+    "sdp_reference": ("No Usulan", "ID Usulan", "Nomor Usulan", "No. Usulan"),
+    "status": ("Status", "Status Usulan"),
+    "proposed_on": ("Tgl Usulan", "Tanggal Usulan"),
+    "sk_number": ("No SK", "Nomor SK", "No. SK"),
+    "sk_date": ("Tgl SK", "Tanggal SK"),
+    "reason": ("Alasan", "Keterangan", "Alasan Penolakan"),
+}
+REQUIRED: tuple[str, ...] = ("registration_number", "right", "status")
+_FIELD_OF_HEADER: dict[str, str] = {
+    value_key(header): name for name, headers in HEADERS.items() for header in headers
+}
+
+# SDP's spelling of a right (value_key) -> the right.
+RIGHT_VALUES: dict[str, str] = {
+    "pb": Right.PB,
+    "pembebasanbersyarat": Right.PB,
+    "cb": Right.CB,
+    "cutibersyarat": Right.CB,
+    "cmb": Right.CMB,
+    "cutimenjelangbebas": Right.CMB,
+    "asimilasi": Right.ASIMILASI,
+    "as": Right.ASIMILASI,
+    "cmk": Right.CMK,
+    "cutimengunjungikeluarga": Right.CMK,
+}
+
+# SDP's status (value_key) -> (the stage it means in Sinergi, where a sent proposal went).
+# "Draft": the proposal exists in SDP, nothing decided: the stage a new proposal starts at.
+STATUS_VALUES: dict[str, tuple[str, str]] = {
+    "draft": (S.ELIGIBLE, ""),
+    "baru": (S.ELIGIBLE, ""),
+    "sidangtpp": (S.TPP, ""),
+    "tpp": (S.TPP, ""),
+    "diusulkankekanwil": (S.SENT, SentTo.KANWIL),
+    "dikirimkekanwil": (S.SENT, SentTo.KANWIL),
+    "verifikasikanwil": (S.SENT, SentTo.KANWIL),
+    "diusulkankeditjen": (S.SENT, SentTo.DITJENPAS),
+    "dikirimkeditjen": (S.SENT, SentTo.DITJENPAS),
+    "dikirimkeditjenpas": (S.SENT, SentTo.DITJENPAS),
+    "verifikasiditjen": (S.SENT, SentTo.DITJENPAS),
+    "disetujui": (S.GRANTED, ""),
+    "skterbit": (S.GRANTED, ""),
+    "ditolak": (S.REFUSED, ""),
+}
+
+
+def map_right(text: object) -> str | None:
+    return RIGHT_VALUES.get(value_key(text))
+
+
+def map_status(text: object) -> tuple[str, str] | None:
+    return STATUS_VALUES.get(value_key(text))
+
+
+def recognise(headers: Iterable[object]) -> dict[str, int]:
+    """``{field: column index}`` of the headers found (the first column of a repeat)."""
+    mapping: dict[str, int] = {}
+    for index, header in enumerate(headers):
+        name = _FIELD_OF_HEADER.get(value_key(header))
+        if name is not None and name not in mapping:
+            mapping[name] = index
+    return mapping
+
+
+@dataclass
+class ReadRow:
+    """One data row as read: the values, and the cells that could not be read."""
+
+    line: int
+    values: dict[str, Any] = field(default_factory=dict)
+    problems: list[dict[str, str]] = field(default_factory=list)
+
+
+def _cell(values: list[Any], mapping: Mapping[str, int], name: str) -> Any:
+    index = mapping.get(name)
+    if index is None or index >= len(values) or values[index] is None:
+        return ""
+    return values[index]
+
+
+def _text(value: Any, limit: int) -> str:
+    return " ".join(parsing._text(value).split())[:limit]
+
+
+def _read_row(
+    line: int, cells: list[Any], mapping: Mapping[str, int], headers: list[str]
+) -> ReadRow:
+    row = ReadRow(line=line)
+
+    def problem(name: str, value: str, reason: str) -> None:
+        index = mapping.get(name)
+        column = headers[index] if index is not None else HEADERS[name][0]
+        row.problems.append({"column": column, "value": value, "reason": reason})
+
+    number = _text(_cell(cells, mapping, "registration_number"), 100)
+    right_text = _text(_cell(cells, mapping, "right"), 100)
+    status_text = _text(_cell(cells, mapping, "status"), 100)
+    row.values = {
+        "registration_number": number,
+        "name": _text(_cell(cells, mapping, "name"), 200),
+        "right_text": right_text,
+        "sdp_reference": _text(_cell(cells, mapping, "sdp_reference"), MAX_REFERENCE),
+        "sdp_status": status_text,
+        "sk_number": _text(_cell(cells, mapping, "sk_number"), MAX_REFERENCE),
+        "reason": _text(_cell(cells, mapping, "reason"), actions.MAX_NOTE),
+        "right": "",
+        "stage": "",
+        "sent_to": "",
+        "proposed_on": None,
+        "sk_date": None,
+    }
+    if not number:
+        problem("registration_number", "", _("The registration number is empty."))
+    right = map_right(right_text)
+    if right is None:
+        problem("right", right_text, _("Not a right SDP names (PB, CB, CMB, Asimilasi, CMK)."))
+    else:
+        row.values["right"] = right
+    status = map_status(status_text)
+    if status is None:
+        problem("status", status_text, _("Not a status of SDP's proposal list."))
+    else:
+        row.values["stage"], row.values["sent_to"] = status
+    for name in ("proposed_on", "sk_date"):
+        raw = _cell(cells, mapping, name)
+        if raw in ("", None) or (isinstance(raw, str) and not raw.strip()):
+            continue
+        try:
+            row.values[name] = parsing.parse_date(raw)
+        except ValueError as error:
+            problem(name, parsing._text(raw), str(error))
+    return row
+
+
+def read_export(upload: IO[bytes], filename: str, *, encoding: str = "") -> list[ReadRow]:
+    """Every data row of the export (``ImportFileError`` for a file that cannot be read,
+    is over the size limit, lacks a required column, has no rows or too many)."""
+    importer.check_upload_size(getattr(upload, "size", None))
+    with parsing.read_table(upload, filename, encoding=encoding) as table:
+        headers = [str(h) for h in table.headers]
+        mapping = recognise(headers)
+        missing = [name for name in REQUIRED if name not in mapping]
+        if missing:
+            raise parsing.ImportFileError(
+                _("The file has no column for: %(columns)s. Expected headers such as %(examples)s.")
+                % {
+                    "columns": ", ".join(HEADERS[name][0] for name in missing),
+                    "examples": "; ".join(" / ".join(HEADERS[name][:3]) for name in missing),
+                }
+            )
+        rows: list[ReadRow] = []
+        for line, cells in table.rows:
+            if len(rows) >= MAX_ROWS:
+                raise parsing.ImportFileError(
+                    _("The file has more than %(n)s rows: split the export.") % {"n": MAX_ROWS}
+                )
+            rows.append(_read_row(line, list(cells), mapping, headers))
+    if not rows:
+        raise parsing.ImportFileError(
+            _("The file has a header row but no data rows: there is nothing to import.")
+        )
+    return rows
+
+
+# --- one row ---------------------------------------------------------------------------
+
+
+class _Outcome(Exception):
+    """The row stops here with this outcome (nothing of it is written)."""
+
+    def __init__(self, outcome: str, message: str) -> None:
+        super().__init__(message)
+        self.outcome = outcome
+        self.message = message
+
+
+def _stage_label(stage: str) -> str:
+    return str(S(stage).label)
+
+
+def _find_proposal(row: SdpImportRow, inmate: Inmate) -> Proposal | None:
+    proposals = Proposal.objects.filter(facility_id=row.batch.facility_id)
+    if row.sdp_reference:
+        found = proposals.filter(sdp_reference=row.sdp_reference).select_related("inmate").first()
+        if found is not None:
+            if found.inmate_id != inmate.pk:
+                raise _Outcome(
+                    Out.CONFLICT,
+                    _("SDP reference %(ref)s belongs to %(name)s's proposal in Sinergi.")
+                    % {"ref": row.sdp_reference, "name": found.inmate.name},
+                )
+            if found.right != row.right:
+                raise _Outcome(
+                    Out.CONFLICT,
+                    _("SDP reference %(ref)s belongs to this person's %(right)s proposal.")
+                    % {"ref": row.sdp_reference, "right": found.get_right_display()},
+                )
+            return found
+    found = proposals.open().filter(inmate=inmate, right=row.right).first()
+    if found is not None and found.sdp_reference and row.sdp_reference:
+        raise _Outcome(
+            Out.CONFLICT,
+            _("The open proposal for this right has SDP reference %(ours)s, not %(theirs)s.")
+            % {"ours": found.sdp_reference, "theirs": row.sdp_reference},
+        )
+    if found is None:
+        # A closed proposal already at SDP's stage (a refusal imported before, from a
+        # row without reference) is that proposal: imported again, nothing changes.
+        latest = proposals.filter(inmate=inmate, right=row.right).order_by("-id").first()
+        if latest is not None and latest.stage == row.stage and not row.sdp_reference:
+            return latest
+    return found
+
+
+def _start(row: SdpImportRow, inmate: Inmate, by: Any) -> Proposal:
+    today = inmate.facility.today()
+    dates = [d for d in (row.proposed_on, row.sk_date) if d is not None and d <= today]
+    return actions.start_proposal(
+        inmate=inmate,
+        right=row.right,
+        by=by,
+        sdp_reference=row.sdp_reference,
+        on=min(dates) if dates else None,
+    )
+
+
+def _facts(row: SdpImportRow, proposal: Proposal, note: str) -> dict[str, Any]:
+    today = proposal.facility.today()
+    facts: dict[str, Any] = {"note": note}
+    if row.stage == S.SENT:
+        reference = row.sdp_reference or proposal.sdp_reference
+        if not reference:
+            raise _Outcome(Out.ERROR, _("A proposal sent needs its SDP reference (No Usulan)."))
+        on = row.proposed_on
+        facts.update(
+            sent_to=row.sent_to,
+            sent_reference=reference,
+            sent_on=on if on is not None and proposal.stage_since <= on <= today else today,
+        )
+    elif row.stage == S.GRANTED:
+        if not row.sk_number or row.sk_date is None:
+            raise _Outcome(
+                Out.ERROR,
+                _("SDP says granted, but the row has no SK number and date: nothing recorded."),
+            )
+        facts.update(sk_number=row.sk_number, sk_date=row.sk_date)
+    elif row.stage == S.REFUSED:
+        facts["refusal_reason"] = row.reason or _("Refused in SDP (the export gives no reason).")
+        if row.sk_date is not None and proposal.stage_since <= row.sk_date <= today:
+            facts["on"] = row.sk_date
+    return facts
+
+
+def _messages(error: ValidationError) -> str:
+    return " ".join(str(m) for m in error.messages)
+
+
+def apply_row(row: SdpImportRow, *, by: Any) -> None:
+    """Decide ``row``'s outcome and, for an update, make its moves (the caller's
+    transaction keeps or drops them). Sets the row's outcome fields; saves nothing."""
+    row.outcome, row.message, row.proposal, row.from_stage, row.to_stage = "", "", None, "", ""
+    row.started = False
+    try:
+        with transaction.atomic():
+            _apply(row, by)
+    except _Outcome as stop:
+        row.outcome, row.message = stop.outcome, stop.message
+    except Conflict as exc:
+        row.outcome, row.message = Out.CONFLICT, exc.detail
+    except ValidationError as exc:
+        row.outcome, row.message = Out.ERROR, _messages(exc)
+    except PermissionDenied as exc:
+        row.outcome, row.message = Out.ERROR, str(exc) or _("You may not do this.")
+    else:
+        return
+    # Nothing of the row was kept: a proposal it started is gone with it.
+    row.to_stage = ""
+    if row.started:
+        row.proposal, row.from_stage, row.started = None, "", False
+
+
+def _apply(row: SdpImportRow, by: Any) -> None:
+    if row.problems:
+        raise _Outcome(Out.ERROR, " ".join(f"{p['column']}: {p['reason']}" for p in row.problems))
+    facility = row.batch.facility
+    number = parsing.normalise_registration_number(row.registration_number)
+    inmate = (
+        Inmate.objects.filter(facility=facility, registration_number=number)
+        .select_related("facility")
+        .first()
+    )
+    if inmate is None:
+        raise _Outcome(
+            Out.NOT_FOUND,
+            _("No person with registration number %(number)s at %(facility)s.")
+            % {"number": number, "facility": facility.name},
+        )
+    proposal = _find_proposal(row, inmate)
+    done: list[str] = []
+    if proposal is None:
+        proposal = _start(row, inmate, by)
+        row.started = True
+        done.append(_("proposal started"))
+    row.proposal = proposal
+    row.from_stage = S.ELIGIBLE if row.started else proposal.stage
+    if row.sdp_reference and not proposal.sdp_reference:
+        proposal = actions.set_sdp_reference(
+            proposal=proposal, sdp_reference=row.sdp_reference, by=by
+        )
+        done.append(_("SDP reference recorded"))
+    current, target = proposal.stage, row.stage
+    if target == current or (
+        target == S.ELIGIBLE and actions.STAGE_RANK[current] <= actions.STAGE_RANK[S.LITMAS]
+    ):
+        pass  # SDP's draft covers Sinergi's preparation (eligible, documents, Litmas)
+    elif not proposal.is_open:
+        raise _Outcome(
+            Out.CONFLICT,
+            _(
+                "The proposal is closed (%(stage)s) in Sinergi; SDP says %(sdp)s. "
+                "It is never reopened."
+            )
+            % {"stage": _stage_label(current), "sdp": row.sdp_status},
+        )
+    elif actions.STAGE_RANK[target] <= actions.STAGE_RANK[current]:
+        raise _Outcome(
+            Out.CONFLICT,
+            _("Sinergi has it at %(stage)s, further than SDP's %(sdp)s: never moved backwards.")
+            % {"stage": _stage_label(current), "sdp": row.sdp_status},
+        )
+    else:
+        note = _("Recorded from SDP export %(file)s, row %(line)s (SDP status: %(status)s).") % {
+            "file": row.batch.filename,
+            "line": row.line,
+            "status": row.sdp_status,
+        }
+        proposal = actions.transition(
+            proposal=proposal,
+            to_stage=target,
+            facts=_facts(row, proposal, note),
+            by=by,
+            source=actions.SDP,
+        )
+        done.append(
+            _("%(from)s → %(to)s") % {"from": _stage_label(current), "to": _stage_label(target)}
+        )
+    row.to_stage = proposal.stage
+    if done:
+        row.outcome, row.message = Out.UPDATE, "; ".join(done)
+    else:
+        row.outcome = Out.UNCHANGED
+        row.message = _("Already at %(stage)s.") % {"stage": _stage_label(proposal.stage)}
+
+
+# --- the import ------------------------------------------------------------------------
+
+
+class _Rollback(Exception):
+    pass
+
+
+def _run(batch: SdpImport, rows: list[SdpImportRow], by: Any) -> None:
+    for row in rows:
+        row.batch = batch
+        apply_row(row, by=by)
+    counts = dict.fromkeys(Out.values, 0)
+    for row in rows:
+        counts[row.outcome] += 1
+    batch.total_rows = len(rows)
+    batch.update_count = counts[Out.UPDATE]
+    batch.unchanged_count = counts[Out.UNCHANGED]
+    batch.not_found_count = counts[Out.NOT_FOUND]
+    batch.conflict_count = counts[Out.CONFLICT]
+    batch.error_count = counts[Out.ERROR]
+
+
+COUNT_FIELDS = [
+    "total_rows",
+    "update_count",
+    "unchanged_count",
+    "not_found_count",
+    "conflict_count",
+    "error_count",
+]
+ROW_OUTCOME_FIELDS = ["outcome", "message", "proposal", "from_stage", "to_stage", "started"]
+
+
+def preview(
+    *, facility: Any, upload: IO[bytes], filename: str, by: Any, encoding: str = ""
+) -> SdpImport:
+    """Read the export and store what each row would do, writing nothing else (the moves
+    are made and rolled back, so the preview says what confirming will do)."""
+    require_perm(
+        by,
+        actions.IMPORT_SDP,
+        facility,
+        message=str(actions.PERMISSION_MESSAGES[actions.IMPORT_SDP]),
+    )
+    read = read_export(upload, filename, encoding=encoding)
+    batch = SdpImport(facility=facility, filename=Path(filename).name[:255], uploaded_by=by)
+    rows = [SdpImportRow(line=r.line, problems=r.problems, **r.values) for r in read]
+    try:
+        with transaction.atomic():
+            _run(batch, rows, by)
+            raise _Rollback
+    except _Rollback:
+        pass
+    with transaction.atomic():
+        batch.save()
+        for row in rows:
+            row.batch = batch
+            if row.proposal is not None and row.started:
+                row.proposal = None  # started only in the rolled-back preview
+        SdpImportRow.objects.bulk_create(rows, batch_size=500)
+        audit.record(
+            "proposal.sdp_import.preview",
+            by=by,
+            target=batch,
+            facility=facility,
+            changes={"filename": batch.filename, **{f: getattr(batch, f) for f in COUNT_FIELDS}},
+        )
+    return batch
+
+
+@transaction.atomic
+def confirm(*, batch: SdpImport, by: Any) -> SdpImport:
+    """Apply a previewed import, every row in this one transaction, and store the
+    outcomes (which may differ from the preview if the proposals changed meanwhile)."""
+    require_perm(
+        by,
+        actions.IMPORT_SDP,
+        batch.facility,
+        message=str(actions.PERMISSION_MESSAGES[actions.IMPORT_SDP]),
+    )
+    batch = SdpImport.objects.select_for_update().select_related("facility").get(pk=batch.pk)
+    if batch.status != SdpImportStatus.PREVIEW:
+        raise Conflict(_("This import has already been applied."), code="already_applied")
+    rows = list(batch.rows.order_by("line", "id"))
+    _run(batch, rows, by)
+    SdpImportRow.objects.bulk_update(rows, ROW_OUTCOME_FIELDS, batch_size=500)
+    batch.status = SdpImportStatus.APPLIED
+    batch.confirmed_by = by
+    batch.confirmed_at = timezone.now()
+    batch.save(
+        update_fields=[*COUNT_FIELDS, "status", "confirmed_by", "confirmed_at", "updated_at"]
+    )
+    audit.record(
+        "proposal.sdp_import.confirm",
+        by=by,
+        target=batch,
+        facility=batch.facility,
+        changes={"filename": batch.filename, **{f: getattr(batch, f) for f in COUNT_FIELDS}},
+    )
+    return batch
+
+
+def problems_csv(batch: SdpImport) -> str:
+    """The rows that were not imported as they stand (not found, conflict, error), one
+    line each with the reason: the inmate import's error CSV."""
+    rows = batch.rows.exclude(outcome__in=[Out.UPDATE, Out.UNCHANGED]).order_by("line", "id")
+    return parsing.errors_to_csv(
+        parsing.RowError(
+            line_number=row.line,
+            column=str(SdpRowOutcome(row.outcome).label),
+            field="",
+            value=row.sdp_reference or row.registration_number,
+            message=row.message,
+        )
+        for row in rows
+    )
+
+
+def imports_for(user: Any) -> Any:
+    """The imports of the facilities where ``user`` may import."""
+    from sinergi.core.roles import OFFICER_ROLES
+    from sinergi.core.scoping import scope_of
+
+    ids = scope_of(user).facility_ids(*OFFICER_ROLES)
+    return SdpImport.objects.filter(facility_id__in=ids)
