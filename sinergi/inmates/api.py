@@ -445,6 +445,19 @@ def get_inmate(request: HttpRequest, inmate_id: int) -> Inmate:
 # --- the integration-rights pipeline ------------------------------------------------------
 
 
+class PipelineLastProposalOut(Schema):
+    id: int
+    stage: str = Field(description="`refused` or `withdrawn`.")
+    on: datetime.date = Field(description="The day it was refused or withdrawn.")
+    reason: str
+    sk_number: str = Field(description="The decree's number when one was recorded, else empty.")
+    sk_date: datetime.date | None
+    document_id: int | None = Field(
+        description="The decree or letter recorded with the refusal or withdrawal (else the"
+        " proposal's latest SK), to read at /proposals/documents/{id}/; null when none."
+    )
+
+
 class PipelineRightOut(Schema):
     right: str = Field(description="`asimilasi`, `pb`, `cb`, `cmb` or `cmk`.")
     status: str = Field(description="`eligible` or `blocked`.")
@@ -460,9 +473,33 @@ class PipelineRightOut(Schema):
     )
     stage_since: datetime.date | None = None
     days_waiting: int | None = Field(
-        None, description="Days since the stage began (or the right became due)."
+        None,
+        description="Days since the stage began (or the right became due, or its last"
+        " proposal was refused or withdrawn).",
     )
-    not_proposed_in_time: bool = False
+    not_proposed_in_time: bool = Field(
+        False, description="The right could have been proposed earlier (see `not_proposed_since`)."
+    )
+    last_proposal: PipelineLastProposalOut | None = Field(
+        None,
+        description="The right's last proposal when it was refused or withdrawn and none is"
+        " open since (then `stage` is `refused` or `withdrawn`).",
+    )
+    may_be_started: bool = Field(
+        False,
+        description="A proposal may be started for it: eligible with a date, none open, the"
+        " release day not come.",
+    )
+    can_start: bool = Field(
+        False,
+        description="`may_be_started` and the caller may start it (POST /api/v1/proposals).",
+    )
+    not_proposed_since: datetime.date | None = Field(
+        None,
+        description="Eligible, the date passed and no proposal open: since when (the"
+        " eligibility date, or the day the last proposal was closed when later).",
+    )
+    not_proposed_days: int | None = None
 
 
 class PipelinePersonOut(Schema):
@@ -475,8 +512,12 @@ class PipelinePersonOut(Schema):
     earliest_right: datetime.date | None
     days_waiting: int | None = Field(description="The person's longest wait, in days.")
     could_have_been_proposed_earlier: bool | None = Field(
-        description="An eligibility date passed and no proposal was started (null without"
+        description="A right's eligibility date passed and no proposal for it is open (none"
+        " started, or the last refused or withdrawn), the release day not come (null without"
         " proposals)."
+    )
+    not_proposed_days: int | None = Field(
+        None, description="The longest of the rights' `not_proposed_days`."
     )
     release_overdue_days: int | None = Field(
         None,
@@ -493,6 +534,20 @@ class PipelinePage(Schema):
     count: int = Field(description="How many people (not rights) match.")
 
 
+def _last_proposal(closed: pipeline.ClosedInfo | None) -> dict[str, Any] | None:
+    if closed is None:
+        return None
+    return {
+        "id": closed.proposal_id,
+        "stage": closed.stage,
+        "on": closed.on,
+        "reason": closed.reason,
+        "sk_number": closed.sk_number,
+        "sk_date": closed.sk_date,
+        "document_id": closed.document_id,
+    }
+
+
 def _pipeline_person(row: pipeline.PersonRow) -> dict[str, Any]:
     person = row.inmate
     wali = person.wali
@@ -506,6 +561,7 @@ def _pipeline_person(row: pipeline.PersonRow) -> dict[str, Any]:
         "earliest_right": row.earliest_right,
         "days_waiting": row.days_waiting,
         "could_have_been_proposed_earlier": row.late,
+        "not_proposed_days": row.not_proposed_days,
         "release_overdue_days": row.release_overdue_days,
         "rights": [
             {
@@ -519,6 +575,11 @@ def _pipeline_person(row: pipeline.PersonRow) -> dict[str, Any]:
                 "stage_since": r.stage_since,
                 "days_waiting": r.days_waiting,
                 "not_proposed_in_time": r.not_proposed_in_time,
+                "last_proposal": _last_proposal(r.closed),
+                "may_be_started": r.may_be_started,
+                "can_start": bool(r.start_url),
+                "not_proposed_since": r.late_since,
+                "not_proposed_days": r.late_days,
             }
             for r in row.rights
         ],
@@ -539,6 +600,11 @@ def rights_pipeline(
     waiting: pipeline.Waiting | None = None,
     wali: str = Query(
         "", pattern=r"^(none|[0-9]{1,18})?$", description="A wali's user id, or `none`."
+    ),
+    late: bool = Query(
+        False,
+        description="Only the people who could have been proposed earlier: a right's"
+        " eligibility date passed and no proposal for it is open.",
     ),
     sort: pipeline.Sort = pipeline.Sort.DATE,
     page: int = Query(1, ge=1, le=MAX_PAGE),
@@ -565,6 +631,7 @@ def rights_pipeline(
             "stage": stage,
             "waiting": waiting or "",
             "wali": wali,
+            "late": "1" if late else "",
             "sort": sort,
         }
     )
@@ -573,4 +640,7 @@ def rights_pipeline(
     count = people.count()
     shown = list(people[(page - 1) * page_size : page * page_size])
     audit.read_list(request, "inmate.rights.list", count=count)
-    return {"items": [_pipeline_person(row) for row in pipeline.rows(shown, today)], "count": count}
+    return {
+        "items": [_pipeline_person(row) for row in pipeline.rows(shown, today, user)],
+        "count": count,
+    }

@@ -14,12 +14,18 @@ give them; a value outside its list filters nothing):
   registered, see below);
 - ``waiting``: the person's longest wait is in this range of days (:class:`Waiting`);
 - ``wali``: the person's guardian officer (a user id, or ``none`` for nobody);
+- ``late``: ``1`` for the people who could have been proposed earlier: a right's
+  eligibility date has passed and no proposal for it is open (since the later of that
+  date and the day its last proposal was refused or withdrawn), their release day not
+  come;
 - ``q``: name, alias or registration number;
 - ``sort``: ``date`` (earliest right date, the default), ``name``, ``waiting`` (longest
   first).
 
-A right's wait runs from its eligibility date while nobody has proposed it, and from the
-start of its proposal's current stage once somebody has. Proposals live in an app above
+A right's wait runs from its eligibility date while nobody has proposed it, from the
+start of its proposal's current stage once somebody has, and from the day its last
+proposal was refused or withdrawn (when later than the eligibility date) until a new one
+is started. Proposals live in an app above
 this one: it registers a :class:`StageSource` (:func:`register_stage_source`) that this
 module asks for the stages, the wait and the filter by stage, so that ``inmates`` imports
 no higher app. Without one the page shows the eligibility states instead of stages.
@@ -33,8 +39,20 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from django.db import models
-from django.db.models import Count, Exists, F, Min, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, Greatest
 from django.utils.translation import gettext_lazy as _
 
 from sinergi.inmates.choices import InmateStatus, Right, RightStatus
@@ -87,6 +105,24 @@ class Sort(models.TextChoices):
 
 
 @dataclass(frozen=True)
+class ClosedInfo:
+    """A right's last proposal when it was refused or withdrawn (and none is open): a new
+    one may be started. ``document_url`` is the decree or letter recorded with it."""
+
+    proposal_id: int
+    stage: str
+    label: str
+    on: datetime.date
+    reason: str
+    url: str
+    sk_number: str = ""
+    sk_date: datetime.date | None = None
+    document_id: int | None = None
+    document_url: str = ""
+    document_label: str = ""
+
+
+@dataclass(frozen=True)
 class StageInfo:
     """A right's open proposal: its stage, readable, the day the stage began, its page."""
 
@@ -116,6 +152,25 @@ class StageSource(Protocol):
         """Every proposal ever started (open or closed), likewise."""
         ...
 
+    def closed_shown(self) -> Sequence[str]:
+        """The closed stages a right's last proposal is shown at (refused, withdrawn):
+        after them a new proposal may be started."""
+        ...
+
+    def closed_stages(self, inmate_ids: Sequence[int]) -> dict[tuple[int, str], ClosedInfo]:
+        """The last proposal of each (inmate id, right) among ``inmate_ids`` when it is at
+        one of :meth:`closed_shown` (one query)."""
+        ...
+
+    def may_start(self, user: Any, inmate: Inmate) -> bool:
+        """Whether ``user`` may start a proposal for ``inmate`` (the role rule; no query
+        once the user's scope is known)."""
+        ...
+
+    def start_url(self, inmate_id: int, right: str) -> str:
+        """The page that starts a proposal for ``right`` of the person."""
+        ...
+
 
 _STAGE_SOURCES: list[StageSource] = []
 
@@ -141,6 +196,7 @@ class Filters:
     stage: str = ""
     waiting: str = ""
     wali: str = ""
+    late: str = ""
     q: str = ""
     sort: str = Sort.DATE
 
@@ -165,6 +221,7 @@ class Filters:
             stage=value("stage") if value("stage") in stages else "",
             waiting=value("waiting") if value("waiting") in Waiting.values else "",
             wali=wali,
+            late="1" if value("late").lower() in ("1", "true", "on", "yes") else "",
             q=value("q").replace("\x00", ""),
             sort=sort if sort in Sort.values else Sort.DATE,
         )
@@ -194,45 +251,101 @@ def state_condition(state: str, today: datetime.date) -> Q:
     return conditions.get(state, Q())
 
 
+def _with_proposals(rights: QuerySet[InmateRight]) -> QuerySet[InmateRight]:
+    """``rights`` annotated, with proposals, with ``open_since`` (the start of the open
+    proposal's stage, NULL when none is open), ``last_stage`` (the stage of the right's
+    last proposal) and ``closed_on`` (the day the last proposal was refused or withdrawn,
+    NULL otherwise: an open proposal is always the last one)."""
+    source = stage_source()
+    if source is None:
+        return rights.annotate(
+            open_since=Value(None, output_field=models.DateField()),
+            last_stage=Value(None, output_field=models.CharField()),
+            closed_on=Value(None, output_field=models.DateField()),
+        )
+    same = {"inmate": OuterRef("inmate"), "right": OuterRef("right")}
+    last = source.any_proposals().filter(**same).order_by("-created_at", "-id")
+    opened = source.open_proposals().filter(**same).order_by()
+    return rights.annotate(
+        open_since=Subquery(opened.values("stage_since")[:1], output_field=models.DateField()),
+        last_stage=Subquery(last.values("stage")[:1], output_field=models.CharField()),
+        last_since=Subquery(last.values("stage_since")[:1], output_field=models.DateField()),
+    ).annotate(
+        closed_on=Case(
+            When(last_stage__in=list(source.closed_shown()), then=F("last_since")),
+            default=None,
+            output_field=models.DateField(),
+        )
+    )
+
+
+def _unproposed_since() -> Any:
+    """On :func:`_with_proposals`'s rights with no open proposal: since when the right waits
+    for one (its eligibility date, or the day its last proposal was closed when later)."""
+    return Greatest(F("eligible_from"), Coalesce(F("closed_on"), F("eligible_from")))
+
+
 def _waiting_since(today: datetime.date) -> Any:
     """The day the person's longest wait began (a subquery): the earliest, over their due
-    rights, of the start of the open proposal's current stage, or of the eligibility date
-    where nobody proposed the right yet."""
-    due = InmateRight.objects.filter(
-        inmate=OuterRef("pk"), status=RightStatus.ELIGIBLE, eligible_from__lte=today
-    )
-    source = stage_source()
-    if source is not None:
-        stage_since = (
-            source.open_proposals()
-            .filter(inmate=OuterRef("inmate"), right=OuterRef("right"))
-            .order_by()
-            .values("stage_since")[:1]
+    rights, of the start of the open proposal's current stage, or where none is open of
+    :func:`_unproposed_since`."""
+    due = _with_proposals(
+        InmateRight.objects.filter(
+            inmate=OuterRef("pk"), status=RightStatus.ELIGIBLE, eligible_from__lte=today
         )
-        due = due.annotate(since=Coalesce(Subquery(stage_since), F("eligible_from")))
-    else:
-        due = due.annotate(since=F("eligible_from"))
+    ).annotate(since=Coalesce(F("open_since"), _unproposed_since()))
     first = due.order_by().values("inmate").annotate(first=Min("since")).values("first")[:1]
     return Subquery(first, output_field=models.DateField())
 
 
-def _not_proposed_in_time(today: datetime.date) -> Exists | None:
-    """A right whose eligibility date has passed with no proposal ever started."""
-    source = stage_source()
-    if source is None:
+def _late_rights(today: datetime.date, **lookups: Any) -> QuerySet[InmateRight] | None:
+    """The outer person's rights that could have been proposed earlier: eligible, the date
+    passed, no open proposal, and none closed since (None without proposals)."""
+    if stage_source() is None:
         return None
-    started = source.any_proposals().filter(inmate=OuterRef("inmate"), right=OuterRef("right"))
-    return Exists(
-        InmateRight.objects.filter(
-            inmate=OuterRef("pk"), status=RightStatus.ELIGIBLE, eligible_from__lt=today
-        ).filter(~Exists(started))
+    return (
+        _with_proposals(
+            _rights(status=RightStatus.ELIGIBLE, eligible_from__isnull=False, **lookups)
+        )
+        .filter(Q(open_since__isnull=True))
+        .annotate(unproposed_since=_unproposed_since())
+        .filter(Q(unproposed_since__lt=today))
     )
+
+
+def late_condition(today: datetime.date, **lookups: Any) -> Any:
+    """People who could have been proposed earlier (a filter on :func:`base`'s people):
+    a right of :func:`_late_rights`, their release day not come. None without proposals."""
+    rights = _late_rights(today, **lookups)
+    if rights is None:
+        return None
+    return Exists(rights) & ~release_reached()
+
+
+def _stage_condition(stage: str, today: datetime.date, **lookups: Any) -> Any:
+    """People with a right at ``stage`` (with proposals): an open proposal's stage; the
+    stage its last proposal was closed at (refused, withdrawn; none open since); or
+    :data:`NOT_PROPOSED`: due, no proposal open and none closed (not for a person to
+    release)."""
+    source = stage_source()
+    assert source is not None
+    rights = _with_proposals(_rights(**lookups))
+    if stage == NOT_PROPOSED:
+        due = state_condition(EligibilityState.DUE, today)
+        rights = rights.filter(due, Q(open_since__isnull=True), Q(closed_on__isnull=True))
+        return Exists(rights) & ~release_reached()
+    opened = source.open_proposals().filter(
+        inmate=OuterRef("inmate"), right=OuterRef("right"), stage=stage
+    )
+    if stage in source.closed_shown():
+        return Exists(rights.filter(Q(last_stage=stage)))
+    return Exists(rights.filter(Exists(opened)))
 
 
 def base(user: Any, today: datetime.date) -> QuerySet[Inmate]:
     """The people of the pipeline ``user`` reaches: in custody, with at least one right
     they have (eligible or blocked), annotated with ``earliest_right`` (their earliest
-    eligibility date), ``waiting_since`` and, with proposals, ``late``."""
+    eligibility date) and ``waiting_since``."""
     earliest = (
         InmateRight.objects.filter(inmate=OuterRef("pk"), status=RightStatus.ELIGIBLE)
         .order_by()
@@ -249,9 +362,6 @@ def base(user: Any, today: datetime.date) -> QuerySet[Inmate]:
             waiting_since=_waiting_since(today),
         )
     )
-    late = _not_proposed_in_time(today)
-    if late is not None:
-        people = people.annotate(late=late)
     return people
 
 
@@ -275,19 +385,14 @@ def apply(people: QuerySet[Inmate], filters: Filters, today: datetime.date) -> Q
         people = people.filter(_state_filter(filters.state, today, **lookups))
     elif filters.right:
         people = people.filter(Exists(_rights(right=filters.right)))
-    source = stage_source()
-    if filters.stage and source is not None:
+    if filters.stage and stage_source() is not None:
         lookups = {"right": filters.right} if filters.right else {}
-        opened = source.open_proposals().filter(inmate=OuterRef("inmate"), right=OuterRef("right"))
-        if filters.stage == NOT_PROPOSED:
-            # Due, and nobody proposed it yet (not for a person to release).
-            rights = _rights(state_condition(EligibilityState.DUE, today), **lookups).filter(
-                ~Exists(opened)
-            )
-            people = people.filter(Exists(rights) & ~release_reached())
-        else:
-            rights = _rights(**lookups).filter(Exists(opened.filter(stage=filters.stage)))
-            people = people.filter(Exists(rights))
+        people = people.filter(_stage_condition(filters.stage, today, **lookups))
+    if filters.late:
+        lookups = {"right": filters.right} if filters.right else {}
+        late = late_condition(today, **lookups)
+        if late is not None:
+            people = people.filter(late)
     if filters.waiting in WAITING_DAYS:
         low, high = WAITING_DAYS[filters.waiting]
         # ``waiting_since`` is an annotation of :func:`base` (a Q: the plugin knows no such field).
@@ -342,7 +447,20 @@ class RightRow:
     stage_since: datetime.date | None = None
     stage_url: str = ""
     days_waiting: int | None = None
-    not_proposed_in_time: bool = False
+    # The last proposal when it was refused or withdrawn and none is open since.
+    closed: ClosedInfo | None = None
+    # A proposal may be started (start_proposal's rule: eligible with a date, none open,
+    # the release day not come); ``start_url`` only for a reader who may start one.
+    may_be_started: bool = False
+    start_url: str = ""
+    # Could have been proposed earlier: since when no proposal is open (the eligibility
+    # date, or the day the last one was closed when later) and for how many days.
+    late_since: datetime.date | None = None
+    late_days: int | None = None
+
+    @property
+    def not_proposed_in_time(self) -> bool:
+        return self.late_since is not None
 
 
 @dataclass
@@ -351,8 +469,10 @@ class PersonRow:
     rights: list[RightRow] = field(default_factory=list)
     earliest_right: datetime.date | None = None
     days_waiting: int | None = None
-    # None without proposals (unknown); else whether a right's date passed unproposed.
+    # None without proposals (unknown); else whether a right could have been proposed
+    # earlier, and the longest such wait in days.
     late: bool | None = None
+    not_proposed_days: int | None = None
     # Days since the release day when it has come (0: today); None otherwise. Such a
     # person is to be released, not proposed: no right is "due" and none "late".
     release_overdue_days: int | None = None
@@ -368,12 +488,51 @@ def _state(right: InmateRight, today: datetime.date) -> str:
     return EligibilityState.DUE if right.eligible_from <= today else EligibilityState.SOON
 
 
-def rows(people: Sequence[Inmate], today: datetime.date) -> list[PersonRow]:
-    """A :class:`PersonRow` per person (the rights prefetched by :func:`pipeline`; the
-    stages of the page's people in one query when proposals exist)."""
+def _proposal_state(
+    item: RightRow,
+    right: InmateRight,
+    info: StageInfo | None,
+    closed: ClosedInfo | None,
+    not_proposed_label: str,
+    release: bool,
+    today: datetime.date,
+) -> None:
+    """``item``'s stage, wait, closed proposal, whether one may be started and whether it
+    could have been proposed earlier (with proposals)."""
+    due = item.state == EligibilityState.DUE
+    if info is not None:
+        item.stage, item.stage_label = info.stage, info.label
+        item.stage_since, item.stage_url = info.since, info.url
+        if info.since is not None:
+            item.days_waiting = max((today - info.since).days, 0)
+        return
+    since = right.eligible_from
+    if closed is not None:
+        item.closed = closed
+        item.stage, item.stage_label = closed.stage, closed.label
+        item.stage_since, item.stage_url = closed.on, closed.url
+        if since is not None:
+            since = max(since, closed.on)
+    elif due:
+        item.stage, item.stage_label = NOT_PROPOSED, not_proposed_label
+        item.stage_since = right.eligible_from
+    if due and since is not None:
+        item.days_waiting = max((today - since).days, 0)
+    eligible = right.status == RightStatus.ELIGIBLE and right.eligible_from is not None
+    item.may_be_started = eligible and not release
+    if item.may_be_started and since is not None and since < today:
+        item.late_since, item.late_days = since, (today - since).days
+
+
+def rows(people: Sequence[Inmate], today: datetime.date, user: Any = None) -> list[PersonRow]:
+    """A :class:`PersonRow` per person (the rights prefetched by :func:`pipeline`; with
+    proposals, the open and the closed ones of the page's people in one query each).
+    ``user``: the reader, whose "start a proposal" links are given."""
     source = stage_source()
-    stages = source.open_stages([p.pk for p in people]) if source else {}
-    stage_labels = dict(source.stage_choices()) if source else {}
+    ids = [p.pk for p in people]
+    stages = source.open_stages(ids) if source else {}
+    closed = source.closed_stages(ids) if source else {}
+    not_proposed = str(dict(source.stage_choices()).get(NOT_PROPOSED, "")) if source else ""
     found = []
     for person in people:
         row = PersonRow(
@@ -382,6 +541,7 @@ def rows(people: Sequence[Inmate], today: datetime.date) -> list[PersonRow]:
             release_overdue_days=release_overdue_days(person),
         )
         release = row.release_overdue_days is not None
+        may_start = bool(source and user is not None and source.may_start(user, person))
         for right in getattr(person, "shown_rights", []):
             state = _state(right, today)
             if release and state in PROPOSABLE_STATES:
@@ -397,38 +557,29 @@ def rows(people: Sequence[Inmate], today: datetime.date) -> list[PersonRow]:
                 ends_on=right.ends_on,
                 missing_conditions=list(right.missing_conditions or []),
             )
-            due = state == EligibilityState.DUE
             if source is not None:
-                info = stages.get((person.pk, right.right))
-                if info is not None:
-                    item.stage, item.stage_label = info.stage, info.label
-                    item.stage_since, item.stage_url = info.since, info.url
-                elif due:
-                    item.stage = NOT_PROPOSED
-                    item.stage_label = str(stage_labels.get(NOT_PROPOSED, NOT_PROPOSED))
-                    item.stage_since = right.eligible_from
-            elif due:
+                key = (person.pk, right.right)
+                _proposal_state(
+                    item, right, stages.get(key), closed.get(key), not_proposed, release, today
+                )
+                if item.may_be_started and may_start:
+                    item.start_url = source.start_url(person.pk, right.right)
+            elif state == EligibilityState.DUE and right.eligible_from is not None:
                 item.stage_since = right.eligible_from
-            if item.stage_since is not None and (due or item.stage != NOT_PROPOSED):
-                item.days_waiting = max((today - item.stage_since).days, 0)
+                item.days_waiting = max((today - right.eligible_from).days, 0)
             row.rights.append(item)
         since = getattr(person, "waiting_since", None)
         row.days_waiting = max((today - since).days, 0) if since else None
         if source is not None:
-            row.late = bool(getattr(person, "late", False)) and not release
-            for item in row.rights:
-                item.not_proposed_in_time = bool(
-                    row.late
-                    and item.stage == NOT_PROPOSED
-                    and item.eligible_from is not None
-                    and item.eligible_from < today
-                )
+            late = [item.late_days for item in row.rights if item.late_days is not None]
+            row.late = bool(late)
+            row.not_proposed_days = max(late) if late else None
         found.append(row)
     return found
 
 
 def iter_rows(
-    people: QuerySet[Inmate], today: datetime.date, chunk: int = 500
+    people: QuerySet[Inmate], today: datetime.date, chunk: int = 500, user: Any = None
 ) -> Iterator[PersonRow]:
     """Every row of ``people`` (the export), ``chunk`` people per few queries."""
     start = 0
@@ -436,7 +587,7 @@ def iter_rows(
         batch = list(people[start : start + chunk])
         if not batch:
             return
-        yield from rows(batch, today)
+        yield from rows(batch, today, user)
         start += chunk
 
 
@@ -451,6 +602,8 @@ class Facets:
     state: dict[str, int] = field(default_factory=dict)
     stage: dict[str, int] = field(default_factory=dict)
     waiting: dict[str, int] = field(default_factory=dict)
+    # People who could have been proposed earlier (None without proposals).
+    late: int | None = None
     # (wali id or "none", name, count), by name.
     wali: list[tuple[str, str, int]] = field(default_factory=list)
 
@@ -488,18 +641,18 @@ def facets(user: Any, filters: Filters, today: datetime.date) -> Facets:
     source = stage_source()
     if source is not None:
         scoped = apply(people, filters.without("stage"), today)
-        opened = source.open_proposals().filter(inmate=OuterRef("inmate"), right=OuterRef("right"))
-        conditions: dict[str, Any] = {}
-        for value, _label in source.stage_choices():
-            if value == NOT_PROPOSED:
-                rights = _rights(state_condition(EligibilityState.DUE, today), **lookups).filter(
-                    ~Exists(opened)
-                )
-                conditions[value] = Exists(rights) & ~release_reached()
-            else:
-                rights = _rights(**lookups).filter(Exists(opened.filter(stage=value)))
-                conditions[value] = Exists(rights)
-        found.stage = _counts(scoped, conditions)
+        found.stage = _counts(
+            scoped,
+            {
+                value: _stage_condition(value, today, **lookups)
+                for value, _label in source.stage_choices()
+            },
+        )
+        late = late_condition(today, **lookups)
+        if late is not None:
+            found.late = _counts(apply(people, filters.without("late"), today), {"late": late})[
+                "late"
+            ]
     scoped = apply(people, filters.without("waiting"), today)
     waiting: dict[str, Any] = {}
     for value, (low, high) in WAITING_DAYS.items():

@@ -27,15 +27,38 @@ def headers(with_stages: bool) -> list[str]:
         _("Days held past release date"),
     ]
     if with_stages:
-        found.append(_("Could have been proposed earlier"))
+        found += [_("Could have been proposed earlier"), _("Not proposed for (days)")]
     for _value, label in Right.choices:
         found += [
             f"{label}: {_('status')}",
             f"{label}: {_('date')}",
         ]
         if with_stages:
-            found += [f"{label}: {_('stage')}", f"{label}: {_('days waiting')}"]
+            found += [
+                f"{label}: {_('stage')}",
+                f"{label}: {_('days waiting')}",
+                f"{label}: {_('last proposal')}",
+            ]
     return found
+
+
+def _day(value: datetime.date | None) -> str:
+    return value.strftime("%d/%m/%Y") if value else ""
+
+
+def closed_text(item: pipeline.RightRow) -> str | None:
+    """The refused or withdrawn last proposal, in words: stage, date, reason, decree."""
+    closed = item.closed
+    if closed is None:
+        return None
+    parts = [f"{closed.label} {_day(closed.on)}"]
+    if closed.reason:
+        parts[0] += f": {closed.reason}"
+    if closed.sk_number:
+        parts.append(f"SK {closed.sk_number} {_day(closed.sk_date)}".strip())
+    if item.may_be_started:
+        parts.append(_("A new proposal may be started."))
+    return "; ".join(parts)
 
 
 def _wali_name(inmate: Any) -> str:
@@ -54,16 +77,16 @@ def row_values(row: pipeline.PersonRow, with_stages: bool) -> list[Any]:
         row.release_overdue_days,
     ]
     if with_stages:
-        values.append(_("yes") if row.late else _("no"))
+        values += [_("yes") if row.late else _("no"), row.not_proposed_days]
     by_right = {item.right: item for item in row.rights}
     for value in Right.values:
         item = by_right.get(value)
         if item is None:
-            values += [None, None] + ([None, None] if with_stages else [])
+            values += [None, None] + ([None, None, None] if with_stages else [])
             continue
         values += [item.state_label, item.eligible_from]
         if with_stages:
-            values += [item.stage_label, item.days_waiting]
+            values += [item.stage_label, item.days_waiting, closed_text(item)]
     return values
 
 

@@ -494,7 +494,7 @@ def rights_worklist(request: AuthenticatedHttpRequest) -> HttpResponse:
     counts = pipeline.facets(request.user, filters, today)
     context = {
         "page": page,
-        "rows": pipeline.rows(list(page.object_list), today),
+        "rows": pipeline.rows(list(page.object_list), today, request.user),
         "filters": filters,
         "counts": counts,
         "rights": [(v, label, counts.right.get(v, 0)) for v, label in Right.choices],

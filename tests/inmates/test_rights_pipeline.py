@@ -446,12 +446,13 @@ def test_a_person_whose_due_rights_were_all_proposed_is_not_late(client_for, onl
     assert row.late is False and row.days_waiting == 5
 
 
-def test_a_refused_proposal_still_counts_as_started(client_for, only_ours):
+def test_a_refused_proposal_shows_and_the_wait_for_a_new_one_runs_from_it(client_for, only_ours):
     person = _person(name="Ditolak", rights={"pb": ("eligible", _days(-30))})
     _propose(person, "pb", "refused", 3)
     (row,) = client_for("petugas.selong").get(URL).context["rows"]
-    assert row.late is False
-    assert row.rights[0].stage == "not_proposed"  # no open proposal: may be proposed again
+    # No open proposal: it may be proposed again, and could have been for three days.
+    assert row.rights[0].stage == "refused" and row.rights[0].may_be_started
+    assert row.late is True and row.rights[0].late_days == 3
 
 
 def test_filters_and_counts_by_stage(client_for, only_ours):
