@@ -105,6 +105,21 @@ class CommitmentOut(Schema):
         return obj.partner.code if obj.partner else None
 
 
+class HealthOut(Schema):
+    """Whether an agreement delivers, over it and the agreements under it."""
+
+    status: str | None = Field(
+        description="active, slowing, dormant or not_yet; null for a draft or an agreement "
+        "no longer in force"
+    )
+    commitments: int
+    delivered: int
+    on_time: int
+    median_days_to_answer: float | None
+    last_delivery: datetime.date | None
+    days_since_last_delivery: int | None
+
+
 class AgreementOut(Schema):
     id: int
     kind: str
@@ -114,7 +129,9 @@ class AgreementOut(Schema):
     start_date: datetime.date
     end_date: datetime.date
     partners: list[str]
+    parent_id: int | None
     commitments: list[CommitmentOut]
+    health: HealthOut
 
     @staticmethod
     def resolve_status(obj: Agreement) -> str:
@@ -264,13 +281,14 @@ def create_fulfilment(request: HttpRequest, request_id: int, payload: Fulfilment
 @router.get(
     "/agreements",
     response={200: list[AgreementOut], **errors(401, 422)},
-    summary="Agreements with commitments",
+    summary="Agreements with commitments and health",
 )
 @paginate(PageNumber)
 def list_agreements(request: HttpRequest) -> QuerySet[Agreement]:
     with_progress = health.commitments_with_progress(Commitment.objects.select_related("partner"))
     return (
         Agreement.objects.for_user(api_user(request))
+        .with_health()
         .prefetch_related(
             "partners",
             Prefetch("commitments", queryset=with_progress, to_attr="commitments_progress"),

@@ -10,9 +10,12 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
+from sinergi.cooperation import contributions
 from sinergi.cooperation.choices import ActionStatus, AgreementStatus, RequestStatus
 from sinergi.cooperation.models import ActionItem, Agreement, SupportRequest
+from sinergi.cooperation.templatetags.cooperation_tags import quantity
 from sinergi.core.navigation import HomeCard
 from sinergi.core.roles import OFFICER_ROLES, Role
 from sinergi.core.scoping import Scope
@@ -77,6 +80,7 @@ def cards(request: HttpRequest, scope: Scope) -> list[HomeCard]:
                     ),
                     url=reverse("cooperation:contribution", args=[partner.code]),
                     link_label=partner.name,
+                    items=_figure_items(partner),
                     order=40,
                 )
             )
@@ -128,3 +132,28 @@ def _draft_label(agreement: Agreement) -> str:
     return " · ".join(
         part for part in (agreement.title, agreement.number, partners, period) if part
     )
+
+
+def _figure_items(partner: Partner) -> list[tuple[str, str]]:
+    """The partner's figures (``contributions``, as on its page), each opening its records."""
+    figures = contributions.figures(partner)
+
+    def records(name: str) -> str:
+        return reverse("cooperation:contribution_records", args=[partner.code, name])
+
+    return [
+        (
+            ngettext("%(n)s person trained", "%(n)s people trained", figures.people_trained)
+            % {"n": figures.people_trained},
+            records("people"),
+        ),
+        (
+            _("%(h)s training hours taught") % {"h": quantity(figures.taught_hours)},
+            records("sessions"),
+        ),
+        (
+            ngettext("%(n)s certificate", "%(n)s certificates", figures.certificates)
+            % {"n": figures.certificates},
+            records("certificates"),
+        ),
+    ]

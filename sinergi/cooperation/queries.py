@@ -3,10 +3,12 @@ records, and nothing that has not left the facility (drafts)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from django.db import models
 from django.db.models import Q
+from django.db.models.query import ModelIterable
 
 from sinergi.cooperation.choices import AgreementStatus, RequestStatus
 from sinergi.core.roles import OFFICER_ROLES, STAFF_ROLES, Role
@@ -28,7 +30,27 @@ def _partners(scope: Scope) -> set[int]:
     return scope.partner_ids(Role.PARTNER_USER)
 
 
+class _AgreementsWithHealth(ModelIterable):
+    """Yields the agreements with ``health`` set, computed for all of them at once."""
+
+    def __iter__(self) -> Iterator[Any]:
+        from sinergi.cooperation.health import agreements_health
+
+        rows = list(super().__iter__())
+        figures = agreements_health(rows)
+        for row in rows:
+            row.health = figures[row.pk]
+            yield row
+
+
 class AgreementQuerySet(models.QuerySet["Agreement"]):
+    def with_health(self) -> AgreementQuerySet:
+        """Each agreement fetched carries ``health`` (its own and its children's, see
+        ``health.agreements_health``), in a fixed number of queries for the whole list."""
+        clone = self.all()
+        clone._iterable_class = _AgreementsWithHealth
+        return clone
+
     def for_user(self, user: Any) -> AgreementQuerySet:
         scope = scope_of(user)
         if scope.is_admin:

@@ -22,4 +22,9 @@ urlpatterns = [
     path("meetings/<int:pk>/", views.meeting_detail, name="meeting"),
     path("actions/<int:pk>/close/", views.action_close, name="action_close"),
     path("partners/<slug:code>/contribution/", views.contribution, name="contribution"),
+    path(
+        "partners/<slug:code>/contribution/<slug:records>/",
+        views.contribution_records,
+        name="contribution_records",
+    ),
 ]

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -11,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from sinergi.accounts.http import AuthenticatedHttpRequest
-from sinergi.cooperation import actions, health
+from sinergi.cooperation import actions, contributions, health
 from sinergi.cooperation.choices import (
     ActionStatus,
     AgreementStatus,
@@ -36,6 +38,7 @@ from sinergi.cooperation.models import (
     Meeting,
     SupportRequest,
 )
+from sinergi.core import audit
 from sinergi.core.errors import Conflict
 from sinergi.core.forms import error_summary
 from sinergi.core.pagination import paginate, querystring_without_page
@@ -44,7 +47,8 @@ from sinergi.core.roles import STAFF_ROLES
 from sinergi.core.scoping import scope_of
 from sinergi.core.view_helpers import refuse, show_on_form
 from sinergi.orgs.models import Facility, Partner
-from sinergi.programs.choices import CertificateStatus
+from sinergi.programs.choices import AttendanceStatus
+from sinergi.programs.models import Program
 
 
 def get_request_for_user(request: AuthenticatedHttpRequest, pk: int) -> SupportRequest:
@@ -226,8 +230,14 @@ def get_agreement_for_user(
 @login_required
 def agreement_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     agreement = get_agreement_for_user(request, pk)
+    # Its progress is its own commitments' and those of the agreements under it (that
+    # the user may see), as its health counts them.
+    family = health.agreement_families([agreement])[agreement.pk]
+    visible = Agreement.objects.for_user(request.user).filter(pk__in=family).values("pk")
     commitments = health.commitments_with_progress(
-        Commitment.objects.filter(agreement=agreement).select_related("partner")
+        Commitment.objects.filter(agreement__in=visible)
+        .select_related("partner", "agreement")
+        .order_by("agreement__start_date", "agreement_id", "due_date", "pk")
     )
     return render(
         request,
@@ -443,17 +453,13 @@ def _deliveries_seen_by(request: AuthenticatedHttpRequest, partner: Partner) -> 
 
 @login_required
 def contribution(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
-    """What a partner organisation contributed, to show its own superiors."""
+    """What a partner organisation contributed, to show its own superiors: each figure
+    from its one definition (``contributions``), with how it is counted and a link to
+    the records it counts."""
     partner = get_object_or_404(Partner.objects.for_user(request.user), code=code)
     fulfilments = Fulfilment.objects.filter(partner=partner)
     seen = _deliveries_seen_by(request, partner)
     totals = fulfilments.aggregate(value=Sum("value_rupiah"), deliveries=Count("pk"))
-    from sinergi.programs.models import Enrollment
-
-    trained = Enrollment.objects.filter(program__partners=partner).aggregate(
-        people=Count("inmate", distinct=True),
-        certified=Count("certificate", filter=Q(certificate__status=CertificateStatus.VALID)),
-    )
     return render(
         request,
         "cooperation/contribution.html",
@@ -472,11 +478,98 @@ def contribution(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
                 v=Sum("value_rupiah")
             )["v"]
             or 0,
-            "trained": trained,
+            "figures": contributions.figures(partner),
+            "definitions": [(str(n), str(d)) for n, d in contributions.RECORDS.values()],
             "health": health.partner_health(partner),
             # Another facility's staff read only what was delivered to theirs.
             "recent": fulfilments.filter(seen).select_related("request")[:10],
             "recent_limited": bool(seen),
+        },
+    )
+
+
+def _programs_seen_by(request: AuthenticatedHttpRequest, partner: Partner) -> Q:
+    """Which programs' records behind ``partner``'s figures the user may list: all of
+    them for the partner's own people and administrators (without names, unless the user
+    also sees the program's participants); for facility staff, their facilities';
+    for regional viewers, their region's."""
+    scope = scope_of(request.user)
+    if scope.is_admin or partner.pk in scope.partner_ids():
+        return Q()
+    return Q(facility_id__in=scope.facility_ids(*STAFF_ROLES)) | Q(
+        facility__region_id__in=scope.region_ids
+    )
+
+
+@login_required
+def contribution_records(
+    request: AuthenticatedHttpRequest, code: str, records: str
+) -> HttpResponse:
+    """The records one figure of a partner's contribution page counts: the enrolments
+    ("people"), the sessions taught ("sessions", also behind the hours followed) or the
+    certificates. Names of participants only for those who see the program's
+    participants (the facility's staff), and that read is audited."""
+    partner = get_object_or_404(Partner.objects.for_user(request.user), code=code)
+    if records not in contributions.RECORD_LISTS:
+        raise Http404
+    programs = contributions.delivered_programs(partner).filter(_programs_seen_by(request, partner))
+    rows: Any
+    if records == "people":
+        rows = (
+            contributions.trained_enrollments(partner)
+            .filter(program__in=programs.values("pk"))
+            .select_related("program__facility", "inmate", "certificate")
+            .annotate(attended=Sum("attendance__hours"))
+            .order_by("-program__start_date", "program_id", "inmate__name", "pk")
+        )
+    elif records == "sessions":
+        rows = (
+            contributions.taught_sessions(partner)
+            .filter(program__in=programs.values("pk"))
+            .select_related("program__facility", "instructor")
+            .annotate(
+                present=Count("attendance", filter=Q(attendance__status=AttendanceStatus.PRESENT)),
+                attended=Sum("attendance__hours"),
+            )
+            .order_by("-date", "-start_time", "pk")
+        )
+    else:
+        rows = (
+            contributions.partner_certificates(partner)
+            .filter(enrollment__program__in=programs.values("pk"))
+            .select_related("enrollment__program__facility")
+            .order_by("-issued_on", "code")
+        )
+    page = paginate(request, rows)
+    program_ids = {
+        (r.enrollment.program_id if records == "certificates" else r.program_id)
+        for r in page.object_list
+    }
+    named = set(
+        Program.objects.with_participants_for(request.user)
+        .filter(pk__in=program_ids)
+        .values_list("pk", flat=True)
+    )
+    if named and records != "sessions":
+        audit.read_list(
+            request,
+            "program.participants.list",
+            count=page.paginator.count,
+            details={"partner": partner.code, "records": records},
+        )
+    name, definition = contributions.RECORDS[records]
+    return render(
+        request,
+        "cooperation/contribution_records.html",
+        {
+            "partner": partner,
+            "records": records,
+            "name": name,
+            "definition": definition,
+            "page": page,
+            "named": named,
+            "limited": bool(_programs_seen_by(request, partner)),
+            "querystring": querystring_without_page(request),
         },
     )
 

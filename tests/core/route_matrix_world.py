@@ -268,6 +268,7 @@ def build() -> World:
         ("blk", "blk-lotim"),
     ):
         world.add("partner_code", label, code=code)
+        world.add("partner_records", label, code=code, records="people")
         world.add("partner_pk", label, pk=Partner.objects.get(code=code).pk)
     world.add("region_pk", "ntb", pk=Region.objects.get(code="ntb").pk)
 

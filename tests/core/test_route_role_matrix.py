@@ -134,6 +134,7 @@ ROUTE_OBJECTS: dict[str, str] = {
     "cooperation:meeting": "meeting",
     "cooperation:action_close": "action",
     "cooperation:contribution": "partner_code",
+    "cooperation:contribution_records": "partner_records",
     "reintegration:plan": "inmate_pk",
     "reintegration:consent_create": "inmate_pk",
     "reintegration:referral_create": "inmate_pk",
@@ -329,6 +330,12 @@ SEES: dict[str, dict[str, frozenset[str]]] = {
     # the directory: staff of facilities and regions see every partner, a partner's
     # users (and its instructors) their own organisation only
     "partner_code": {
+        "disnaker": SIGNED_IN - {PARTNER_INSTRUCTOR, DUKCAPIL, EMPLOYER},
+        "dukcapil": SIGNED_IN - {PARTNER_INSTRUCTOR, DISNAKER, EMPLOYER},
+        "blk": SIGNED_IN - {DISNAKER, DUKCAPIL, EMPLOYER},
+    },
+    # the records behind a partner's figures: as its contribution page
+    "partner_records": {
         "disnaker": SIGNED_IN - {PARTNER_INSTRUCTOR, DUKCAPIL, EMPLOYER},
         "dukcapil": SIGNED_IN - {PARTNER_INSTRUCTOR, DISNAKER, EMPLOYER},
         "blk": SIGNED_IN - {DISNAKER, DUKCAPIL, EMPLOYER},
@@ -621,6 +628,7 @@ READ: dict[str, Rule] = {
             "blk": SIGNED_IN - {DISNAKER, DUKCAPIL, EMPLOYER},
         }
     ),
+    "cooperation:contribution_records": page(),
     # --- reintegration
     "reintegration:worklist": page(FACILITY_SCOPED),
     "reintegration:plan": page(),
