@@ -11,13 +11,21 @@ from django.utils.translation import ngettext
 
 from sinergi.core.admin import AuditedAdmin
 from sinergi.orgs import actions
-from sinergi.orgs.models import Facility, Partner, PartnerContact, Region
+from sinergi.orgs.models import Facility, NationalHoliday, Partner, PartnerContact, Region
 
 
 @admin.register(Region)
 class RegionAdmin(AuditedAdmin):
     list_display = ("name", "code", "province", "time_zone")
     search_fields = ("name", "code", "province")
+
+
+@admin.register(NationalHoliday)
+class NationalHolidayAdmin(AuditedAdmin):
+    # Loaded from the SKB 3 Menteri (migration, load_national_holidays); corrected here.
+    list_display = ("date", "name", "kind", "source")
+    list_filter = ("kind",)
+    date_hierarchy = "date"
 
 
 @admin.register(Facility)

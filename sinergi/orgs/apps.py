@@ -8,6 +8,18 @@ class OrgsConfig(AppConfig):
     verbose_name = _("Organisations")
 
     def ready(self) -> None:
+        from django.core.signals import request_finished, request_started
+        from django.db.models.signals import post_delete, post_save
+
+        from sinergi.orgs import national_holidays
+        from sinergi.orgs.models import NationalHoliday
+
+        # The national holidays are read once per request (national_holidays.py).
+        request_started.connect(national_holidays.request_started, dispatch_uid="national_days")
+        request_finished.connect(national_holidays.request_finished, dispatch_uid="national_days")
+        for signal in (post_save, post_delete):
+            signal.connect(national_holidays.national_changed, sender=NationalHoliday, weak=False)
+
         from sinergi.core.audit import register_facility_codes
         from sinergi.core.demo import register_seeder
         from sinergi.core.navigation import NavItem, register_home_cards, register_nav

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from sinergi.core.bounds import date_validators
 from sinergi.core.models import TimeStampedModel
 from sinergi.orgs.queries import FacilityQuerySet, PartnerQuerySet, RegionQuerySet
 
@@ -217,3 +218,32 @@ class PartnerContact(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.partner})"
+
+
+class NationalHolidayKind(models.TextChoices):
+    # The two lists of the joint decree (SKB) of the Ministers of Religious Affairs,
+    # Manpower, and Administrative and Bureaucratic Reform.
+    HOLIDAY = "holiday", _("National holiday")
+    COLLECTIVE_LEAVE = "collective_leave", _("Collective leave (cuti bersama)")
+
+
+class NationalHoliday(TimeStampedModel):
+    """A national holiday or collective leave day (libur nasional, cuti bersama) of the
+    joint ministerial decree (SKB 3 Menteri): a day off at every facility, on top of the
+    facility's own holidays (programs.Holiday). Loaded by a data migration for the years
+    known when it was written and by ``manage.py load_national_holidays`` for later ones."""
+
+    date = models.DateField(_("date"), unique=True, validators=date_validators())
+    name = models.CharField(_("name"), max_length=120)
+    kind = models.CharField(_("kind"), max_length=20, choices=NationalHolidayKind.choices)
+    source = models.CharField(_("source"), max_length=200, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("national holiday")
+        verbose_name_plural = _("national holidays")
+        ordering = ["date"]
+
+    def __str__(self) -> str:
+        return f"{self.date}: {self.name}"

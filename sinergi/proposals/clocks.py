@@ -4,11 +4,14 @@ Ditjenpas's service standard for the integration rights gives each office a numb
 working days: the facility 14 from the day the person is eligible to the day the
 proposal is sent, the Kanwil 14 from receipt to decision for general crimes, the
 Directorate General 30 for special crimes (narcotics, corruption, terrorism and the like,
-which go to it). Working days are Monday to Friday, less the holidays the facility keeps
-(its "Holidays" page: national holidays and its own).
+which go to it). Working days are Monday to Friday, less the days off the caller passes:
+the national holidays and collective leave days of the SKB 3 Menteri, and the facility's
+own holidays (programs/days_off.py reads them).
 
-A limit is *passed* on the first working day after its last day: on the 14th working day
-the facility is still within its time, on the 15th it is late.
+The *deadline* is the last working day within the limit, and a user reads it as the last
+day: the limit has *passed* on the next calendar day. A clock whose deadline is a Friday
+has passed on the Saturday, late by 0 working days (``late``); on the Monday it is late by
+one working day.
 """
 
 from __future__ import annotations
@@ -74,6 +77,7 @@ class Clock:
     deadline: datetime.date  # the last working day within the limit
     stopped_on: datetime.date | None  # the day the office acted; None while running
     used: int  # working days used (to today, or to the day it stopped)
+    counted_to: datetime.date  # today, or the day it stopped
 
     @property
     def running(self) -> bool:
@@ -81,12 +85,19 @@ class Clock:
 
     @property
     def passed(self) -> bool:
-        """Past its limit: red on the page (also once stopped, if it stopped late)."""
-        return self.used > self.limit
+        """The deadline is behind (today, or the day it stopped, is after it): red on the
+        page, also once stopped if it stopped late."""
+        return self.counted_to > self.deadline
+
+    @property
+    def late(self) -> int:
+        """Working days used past the limit: 0 until, and on the weekend right after, the
+        deadline."""
+        return max(self.used - self.limit, 0)
 
     @property
     def remaining(self) -> int:
-        """Working days left (negative: days late)."""
+        """Working days left (negative: working days late)."""
         return self.limit - self.used
 
 
@@ -107,6 +118,7 @@ def clock(
         deadline=add_working_days(start, limit, holidays),
         stopped_on=stopped_on,
         used=working_days_between(start, end, holidays),
+        counted_to=end,
     )
 
 

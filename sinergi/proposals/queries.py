@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from sinergi.core.roles import STAFF_ROLES, Role
 from sinergi.core.scoping import scope_of
+from sinergi.programs.days_off import days_off, days_off_of
 from sinergi.proposals import clocks
 
 if TYPE_CHECKING:
@@ -83,27 +84,6 @@ class TppMeetingQuerySet(models.QuerySet["TppMeeting"]):
 # --- the clocks of proposals (the pure arithmetic is clocks.py) -------------------------
 
 
-def holidays_of(facility_ids: Any) -> dict[int, frozenset[datetime.date]]:
-    """The holidays each facility keeps (its "Holidays" page), in one query."""
-    from sinergi.programs.models import Holiday
-
-    found: dict[int, set[datetime.date]] = {}
-    for facility_id, day in Holiday.objects.filter(facility_id__in=list(facility_ids)).values_list(
-        "facility_id", "date"
-    ):
-        found.setdefault(facility_id, set()).add(day)
-    return {pk: frozenset(days) for pk, days in found.items()}
-
-
-def facility_holidays(facility: Any) -> frozenset[datetime.date]:
-    """The holidays of ``facility``: from a ``prefetch_related("facility__holidays")``
-    when there is one (a list's rows), else one query."""
-    cache = getattr(facility, "_prefetched_objects_cache", {})
-    if "holidays" in cache:
-        return frozenset(h.date for h in cache["holidays"])
-    return holidays_of([facility.pk]).get(facility.pk, frozenset())
-
-
 def proposal_clocks(
     proposal: Proposal,
     *,
@@ -116,7 +96,7 @@ def proposal_clocks(
 
     today = today or proposal.facility.today()
     if holidays is None:
-        holidays = facility_holidays(proposal.facility)
+        holidays = days_off(proposal.facility)
     closed_unsent = (
         proposal.stage_since
         if proposal.stage in (Stage.WITHDRAWN, Stage.REFUSED) and proposal.sent_on is None
@@ -145,19 +125,20 @@ def proposal_clocks(
 
 
 def _earliest_start_within(today: datetime.date, limit: int, holidays: frozenset[Any]) -> Any:
-    """The earliest start whose clock has not passed today: a clock started before it has
-    used more than ``limit`` working days."""
+    """The earliest start whose clock has not passed today (its deadline is today or
+    later): a clock started before it has a deadline before today."""
     day = today
-    while clocks.working_days_between(day - datetime.timedelta(days=1), today, holidays) <= limit:
+    while clocks.add_working_days(day - datetime.timedelta(days=1), limit, holidays) >= today:
         day -= datetime.timedelta(days=1)
     return day
 
 
 def overdue_filter(facility_ids: Collection[int] | None = None) -> Q:
-    """Proposals with a running clock past its limit, as a filter (in SQL): at the
-    facility stages and eligible more than 14 working days ago, or sent and undecided
-    past the Kanwil's 14 or the Directorate General's 30. Each facility's own day and
-    holidays; facilities with the same cut-off dates are one condition."""
+    """Proposals with a running clock past its deadline, as a filter (in SQL): at the
+    facility stages and eligible so long ago that the 14th working day is before today,
+    or sent and undecided past the Kanwil's 14 or the Directorate General's 30. Each
+    facility's own day and days off (national and its own); facilities with the same
+    cut-off dates are one condition."""
     from sinergi.orgs.models import Facility
     from sinergi.proposals.choices import SentTo, Stage
 
@@ -165,7 +146,7 @@ def overdue_filter(facility_ids: Collection[int] | None = None) -> Q:
     if facility_ids is not None:
         facilities = facilities.filter(pk__in=list(facility_ids))
     rows = list(facilities.values_list("pk", "time_zone"))
-    holidays = holidays_of([pk for pk, _ in rows])
+    holidays = days_off_of([pk for pk, _ in rows])
     groups: dict[tuple[Any, ...], list[int]] = {}
     for pk, zone in rows:
         today = timezone.localdate(timezone=zoneinfo.ZoneInfo(zone))

@@ -126,7 +126,7 @@ def _page(
     others = [d for d in documents if d.kind not in CHECKLIST]
     may_gather = proposal.is_open and has_perm(user, actions.GATHER, proposal)
     found_clocks = [
-        {"clock": c, "label": OFFICE_LABELS[c.office], "late": -c.remaining}
+        {"clock": c, "label": OFFICE_LABELS[c.office]}
         for c in proposal_clocks(proposal, today=today)
     ]
     ended = proposal.released_on if proposal.stage == Stage.RELEASED else None

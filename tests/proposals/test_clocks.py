@@ -1,5 +1,6 @@
 """The service standard's clocks (clocks.py, pure): working days without weekends and
-the facility's holidays, the limits' day of and day after, days waiting, "could have
+the national and facility's holidays, the limits' last day and the day after (calendar:
+a Friday limit has passed on Saturday, by 0 working days), days waiting, "could have
 been proposed earlier"; and the clocks and the overdue filter on stored proposals."""
 
 from __future__ import annotations
@@ -8,6 +9,7 @@ import datetime
 
 import pytest
 
+from sinergi.programs.days_off import days_off
 from sinergi.proposals import clocks
 from sinergi.proposals.choices import SentTo, Stage
 from sinergi.proposals.models import Proposal
@@ -57,6 +59,37 @@ def test_the_facility_clock_is_within_its_time_on_the_last_day_and_late_the_day_
     assert c.deadline == D(2026, 12, 24)
     assert c.passed is passed
     assert c.remaining == (-1 if passed else 14 - clocks.working_days_between(FRIDAY, today))
+
+
+ENDS_FRIDAY = D(2026, 11, 23)  # a Monday: its 14th working day is Friday 11 December
+
+
+@pytest.mark.parametrize(
+    ("today", "passed", "late"),
+    [
+        (D(2026, 12, 10), False, 0),  # Thursday, the day before the last
+        (D(2026, 12, 11), False, 0),  # Friday, the last day
+        (D(2026, 12, 12), True, 0),  # Saturday: passed on Friday, 0 working days late
+        (D(2026, 12, 13), True, 0),  # Sunday
+        (D(2026, 12, 14), True, 1),  # Monday: one working day late
+    ],
+)
+def test_a_limit_has_passed_the_calendar_day_after_its_last_day(today, passed, late):
+    c = clocks.facility_clock(eligible_on=ENDS_FRIDAY, sent_on=None, closed_on=None, today=today)
+    assert c is not None
+    assert c.deadline == D(2026, 12, 11) and c.deadline.weekday() == 4
+    assert (c.passed, c.late) == (passed, late)
+
+
+def test_a_clock_stopped_on_the_saturday_after_its_last_day_stopped_late():
+    c = clocks.facility_clock(
+        eligible_on=ENDS_FRIDAY, sent_on=D(2026, 12, 12), closed_on=None, today=D(2027, 1, 4)
+    )
+    assert (c.running, c.passed, c.late, c.used) == (False, True, 0, 14)
+    on_time = clocks.facility_clock(
+        eligible_on=ENDS_FRIDAY, sent_on=D(2026, 12, 11), closed_on=None, today=D(2027, 1, 4)
+    )
+    assert not on_time.passed
 
 
 def test_the_facility_clock_waits_for_the_eligibility_date_and_stops_when_sent():
@@ -116,24 +149,28 @@ def test_could_have_been_proposed_earlier_once_the_date_passed_and_nothing_moved
 # --- on stored proposals ---------------------------------------------------------------
 
 
-def _eligible_working_days_ago(today: datetime.date, days: int) -> datetime.date:
-    """The day whose clock has used ``days`` working days today (no holidays)."""
-    day = today
-    while clocks.working_days_between(day, today) < days:
-        day -= datetime.timedelta(days=1)
-    return day
+def _earliest_on_time(facility, limit: int) -> datetime.date:
+    """The earliest start whose clock has not passed today (its last day is today or
+    later), with the facility's days off (national and its own); a day earlier and the
+    clock has passed."""
+    today = facility.today()
+    off = days_off(facility)
+    start = today
+    while clocks.add_working_days(start - datetime.timedelta(days=1), limit, off) >= today:
+        start -= datetime.timedelta(days=1)
+    return start
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("used", "overdue"), [(14, False), (15, True)])
-def test_the_overdue_filter_agrees_with_the_clock_on_the_day_of_and_after_the_limit(
-    person, used, overdue
+@pytest.mark.parametrize(("earlier", "overdue"), [(0, False), (1, True)])
+def test_the_overdue_filter_agrees_with_the_clock_on_the_last_day_and_the_day_after(
+    person, earlier, overdue
 ):
-    person.facility.holidays.all().delete()
-    today = person.facility.today()
-    proposal = make_proposal(person, eligible_on=_eligible_working_days_ago(today, used))
+    eligible = _earliest_on_time(person.facility, 14) - datetime.timedelta(days=earlier)
+    proposal = make_proposal(person, eligible_on=eligible)
     [c] = proposal_clocks(proposal)
-    assert (c.used, c.passed) == (used, overdue)
+    assert c.passed is overdue
+    assert (c.deadline < person.facility.today()) is overdue
     found = Proposal.objects.filter(overdue_filter([person.facility_id]), pk=proposal.pk).exists()
     assert found is overdue
 
@@ -141,35 +178,40 @@ def test_the_overdue_filter_agrees_with_the_clock_on_the_day_of_and_after_the_li
 @pytest.mark.django_db
 @pytest.mark.parametrize(("office", "limit"), [(SentTo.KANWIL, 14), (SentTo.DITJENPAS, 30)])
 def test_a_sent_proposal_is_overdue_after_its_offices_limit(person, office, limit):
-    person.facility.holidays.all().delete()
-    today = person.facility.today()
     proposal = make_proposal(person)
-    for used, overdue in ((limit, False), (limit + 1, True)):
-        at_stage(
-            proposal,
-            Stage.SENT,
-            sent_to=office,
-            sent_on=_eligible_working_days_ago(today, used),
-            eligible_on=_eligible_working_days_ago(today, used),
-        )
+    on_time = _earliest_on_time(person.facility, limit)
+    for sent_on, overdue in ((on_time, False), (on_time - datetime.timedelta(days=1), True)):
+        at_stage(proposal, Stage.SENT, sent_to=office, sent_on=sent_on, eligible_on=sent_on)
+        assert proposal_clocks(proposal)[-1].passed is overdue
         found = Proposal.objects.filter(overdue_filter(), pk=proposal.pk).exists()
-        assert found is overdue, used
+        assert found is overdue, sent_on
 
 
 @pytest.mark.django_db
 def test_the_facilitys_holidays_count_in_its_clock(person):
     from sinergi.programs.models import Holiday
 
-    today = person.facility.today()
-    person.facility.holidays.all().delete()
-    eligible = _eligible_working_days_ago(today, 15)
+    eligible = _earliest_on_time(person.facility, 14) - datetime.timedelta(days=1)
     proposal = make_proposal(person, eligible_on=eligible)
     assert proposal_clocks(proposal)[0].passed
+    off = days_off(person.facility)
     weekday = next(
         eligible + datetime.timedelta(days=n)
         for n in range(1, 10)
-        if (eligible + datetime.timedelta(days=n)).weekday() < 5
+        if clocks.is_working_day(eligible + datetime.timedelta(days=n), off)
     )
     Holiday.objects.create(facility=person.facility, date=weekday, name="Libur")
     assert not proposal_clocks(proposal)[0].passed
     assert not Proposal.objects.filter(overdue_filter(), pk=proposal.pk).exists()
+
+
+@pytest.mark.django_db
+def test_the_national_holidays_count_in_every_facilitys_clock(person):
+    """Christmas Eve (collective leave) and Christmas Day 2026 are national days off: 14
+    working days from Friday 4 December end on Monday 28 December, not Thursday 24."""
+    person.facility.holidays.all().delete()
+    proposal = make_proposal(person, eligible_on=FRIDAY)
+    [c] = proposal_clocks(proposal, today=D(2026, 12, 28))
+    assert (c.deadline, c.used, c.passed) == (D(2026, 12, 28), 14, False)
+    [c] = proposal_clocks(proposal, today=D(2026, 12, 29))
+    assert (c.passed, c.late) == (True, 1)

@@ -56,6 +56,33 @@ def test_a_passed_clock_is_red_and_says_by_how_much(client_for, person):
     assert "could have been proposed earlier" in text
 
 
+@pytest.mark.parametrize(
+    ("language", "words"),
+    [
+        ("en", "The last day, 11 December 2026, has passed"),
+        ("id", "Hari terakhir, 11 Desember 2026, telah lewat"),
+    ],
+)
+def test_a_clock_stopped_the_saturday_after_its_friday_deadline_is_red_without_days_late(
+    client_for, person, language, words
+):
+    """Eligible on Monday 23 November 2026, its last day is Friday 11 December; sent on the
+    Saturday: late, by 0 working days."""
+    proposal = make_proposal(person, eligible_on=datetime.date(2026, 11, 23))
+    at_stage(
+        proposal,
+        Stage.GRANTED,
+        sent_to="kanwil",
+        sent_on=datetime.date(2026, 12, 12),
+        sk_date=datetime.date(2026, 12, 14),
+        sk_number="PAS-1",
+    )
+    text = page(client_for("petugas.selong"), proposal, language).content.decode()
+    assert text.count('class="overdue-days"') == 1  # the facility's clock, not the Kanwil's
+    assert words in " ".join(text.split())
+    assert "Passed by" not in text and "Lewat" not in text
+
+
 def test_a_clock_within_its_time_is_not_red(client_for, person):
     proposal = make_proposal(person, eligible_on=person.facility.today())
     text = page(client_for("petugas.selong"), proposal, "en").content.decode()
