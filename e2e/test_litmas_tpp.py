@@ -113,7 +113,11 @@ def test_the_officer_records_a_sidang_tpp_on_a_phone(new_page, demo_live):
     person = eligible_person(selong)
     person.name = "Citra Sidang"
     person.save()
-    proposal = make_proposal(person, stage="tpp")
+    # At the TPP since before the meeting of yesterday (an earlier meeting would not
+    # discuss it).
+    proposal = make_proposal(
+        person, stage="tpp", stage_since=selong_today() - datetime.timedelta(days=3)
+    )
     officer = new_page(viewport=PHONE, language="en")
     login(officer, "petugas.selong")
     officer.goto("/proposals/tpp/")

@@ -161,6 +161,14 @@ def update_meeting(*, meeting: TppMeeting, values: Mapping[str, Any], by: User) 
         errors["held_on"] = [
             _("The board's recommendations are recorded: the meeting has been held.")
         ]
+    if "held_on" not in errors and isinstance(held_on, datetime.date):
+        for decision in meeting.decisions.select_related("proposal__inmate"):
+            reached = _reached_tpp_on(decision.proposal)
+            if reached is not None and held_on < reached:
+                errors["held_on"] = [
+                    _before_tpp_message(decision.proposal.inmate.name, held_on, reached)
+                ]
+                break
     if errors:
         raise ValidationError(errors)
     cleaned = _cleaned(values)
@@ -177,12 +185,37 @@ def update_meeting(*, meeting: TppMeeting, values: Mapping[str, Any], by: User) 
 
 def candidates(meeting: TppMeeting) -> Any:
     """The proposals a meeting may discuss: its facility's proposals at the ``tpp``
-    stage, by name."""
+    stage since the meeting's day or earlier, by name."""
     return (
-        Proposal.objects.filter(facility_id=meeting.facility_id, stage=Stage.TPP)
+        Proposal.objects.filter(
+            facility_id=meeting.facility_id, stage=Stage.TPP, stage_since__lte=meeting.held_on
+        )
         .select_related("inmate")
         .order_by("inmate__name", "id")
     )
+
+
+def _reached_tpp_on(proposal: Proposal) -> datetime.date | None:
+    """The day ``proposal`` reached the sidang TPP stage (its move's date), None if it
+    never did."""
+    if proposal.stage == Stage.TPP:
+        return proposal.stage_since
+    found: datetime.date | None = (
+        proposal.events.filter(to_stage=Stage.TPP).order_by("-on").values_list("on", flat=True)
+    ).first()
+    return found
+
+
+def _before_tpp_message(name: str, held_on: datetime.date, reached: datetime.date) -> str:
+    return _(
+        "The meeting's date (%(held)s) is before %(name)s's proposal reached the sidang "
+        "TPP stage (%(reached)s): the board discusses it at a meeting held on or after "
+        "that day."
+    ) % {
+        "held": date_format(held_on, "DATE_FORMAT"),
+        "name": name,
+        "reached": date_format(reached, "DATE_FORMAT"),
+    }
 
 
 def decision_errors(
@@ -198,6 +231,9 @@ def decision_errors(
         errors["note"] = [_("At most %(n)s characters.") % {"n": MAX_DECISION_NOTE}]
     elif recommendation == Recommendation.NOT_RECOMMENDED and not text:
         errors["note"] = [_("Say why the board does not recommend the proposal.")]
+    reached = _reached_tpp_on(proposal) if proposal.stage == Stage.TPP else None
+    if reached is not None and meeting.held_on < reached:
+        errors["held_on"] = [_before_tpp_message(proposal.inmate.name, meeting.held_on, reached)]
     return errors
 
 

@@ -165,6 +165,16 @@ def _detail_context(
     rows: list[dict[str, Any]] = []
     if may_record and held:
         proposals = list(tpp.candidates(meeting))
+        # A refused form stays on the page with its errors, also for a proposal the
+        # meeting is no longer offered (it reached the TPP after the meeting's date).
+        offered = {p.pk for p in proposals}
+        proposals += (
+            Proposal.objects.filter(pk__in=[pk for pk in bound if pk not in offered])
+            .select_related("inmate")
+            .order_by("inmate__name", "id")
+            if any(pk not in offered for pk in bound)
+            else []
+        )
         for proposal in proposals:
             decision = decided.get(proposal.pk)
             form = bound.get(proposal.pk) or DecisionForm(

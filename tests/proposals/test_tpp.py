@@ -37,8 +37,14 @@ def proposal(person: Any, bapas: Facility) -> Proposal:
     person.name = "Budi Santoso"
     person.registration_number = "BI.2024.0117"
     person.save()
-    proposal = make_proposal(person, stage=Stage.TPP, sdp_reference="PB-SDP-2026-0042")
-    today = proposal.facility.today()
+    today = person.facility.today()
+    # At the TPP since before the meeting (a meeting held earlier does not discuss it).
+    proposal = make_proposal(
+        person,
+        stage=Stage.TPP,
+        sdp_reference="PB-SDP-2026-0042",
+        stage_since=today - datetime.timedelta(days=5),
+    )
     LitmasRequest.objects.create(
         proposal=proposal,
         bapas=bapas,

@@ -81,7 +81,7 @@ def test_the_page_shows_the_litmas_submission_and_the_tpp_recommendation_in_plac
     meeting = tpp.record_meeting(
         facility=proposal.facility,
         values={
-            "held_on": today - datetime.timedelta(days=1),
+            "held_on": today,  # not before the proposal reached the TPP (today)
             "place": "Aula",
             "chair": None,
             "members": "",
