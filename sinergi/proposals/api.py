@@ -1,15 +1,17 @@
 """Proposals in the API: list (with filters) and start, one proposal with its timeline
-and clocks, and its moves (``/transitions``: the allowed ones for the caller, and making
-one). The TPP meetings and Litmas requests have their own routers."""
+and clocks, its moves (``/transitions``: the allowed ones for the caller, and making
+one) and its dossier (``/documents``: the list, an upload as multipart form data, each
+file's download). The TPP meetings and Litmas requests have their own routers."""
 
 import datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import FileResponse, Http404, HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Field, Query, Router, Schema, Status
+from django.urls import reverse
+from ninja import Field, File, Form, Query, Router, Schema, Status, UploadedFile
 from ninja.pagination import paginate
 
 from sinergi.core import audit
@@ -18,7 +20,7 @@ from sinergi.inmates.choices import Right
 from sinergi.inmates.models import Inmate
 from sinergi.orgs.models import Facility, FacilityKind
 from sinergi.proposals import actions, clocks
-from sinergi.proposals.choices import SentTo, Stage
+from sinergi.proposals.choices import DocumentKind, SentTo, Stage
 from sinergi.proposals.models import MAX_REFERENCE, Proposal, ProposalDocument
 from sinergi.proposals.queries import overdue_filter, proposal_clocks
 
@@ -350,3 +352,122 @@ def make_transition(request: HttpRequest, proposal_id: int, payload: ProposalTra
             exc.error_dict["document_id"] = exc.error_dict.pop("document")
         raise
     return _detail(request, _proposal(request, moved.pk))
+
+
+# --- the dossier ----------------------------------------------------------------------
+
+# The kinds of file the dossier keeps (checked by their content when uploaded).
+DOCUMENT_TYPES = ("application/pdf", "image/jpeg", "image/png")
+MAX_DOCUMENT_NOTE = 300
+
+
+class ProposalDocumentOut(Schema):
+    id: int
+    proposal_id: int
+    kind: DocumentKind
+    received_on: datetime.date
+    note: str
+    uploaded_by: str | None = Field(description="username of who kept it")
+    file_name: str
+    file_url: str = Field(description="where to download the file (audited)")
+
+    @staticmethod
+    def resolve_uploaded_by(obj: ProposalDocument) -> str | None:
+        return obj.uploaded_by.username if obj.uploaded_by is not None else None
+
+    @staticmethod
+    def resolve_file_name(obj: ProposalDocument) -> str:
+        return obj.file.name.rsplit("/", 1)[-1]
+
+    @staticmethod
+    def resolve_file_url(obj: ProposalDocument) -> str:
+        return reverse("api:proposal_document_file", args=[obj.proposal_id, obj.pk])
+
+
+class ProposalDocumentIn(Schema):
+    kind: DocumentKind
+    note: str = Field("", max_length=MAX_DOCUMENT_NOTE)
+    received_on: datetime.date | None = Field(None, description="today if left out")
+
+
+def file_answer(found: Any) -> FileResponse:
+    """A kept file (a PDF, JPEG or PNG) as a download, named as it was uploaded; a 404
+    when the storage has lost it (before anything is audited as read)."""
+    try:
+        handle = found.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    return FileResponse(handle, as_attachment=True, filename=found.file.name.rsplit("/", 1)[-1])
+
+
+# The answer of a download in the OpenAPI description: the file itself.
+FILE_ANSWER = {
+    "responses": {
+        200: {
+            "description": "The file (PDF, JPEG or PNG).",
+            "content": {
+                kind: {"schema": {"type": "string", "format": "binary"}} for kind in DOCUMENT_TYPES
+            },
+        }
+    }
+}
+
+
+@router.get(
+    "/proposals/{proposal_id}/documents",
+    response={200: list[ProposalDocumentOut], **errors(401, 404, 422)},
+    summary="The documents of the proposal's dossier (the Litmas and SK among them)",
+)
+@paginate(PageNumber)
+def list_documents(request: HttpRequest, proposal_id: int) -> QuerySet[ProposalDocument]:
+    proposal = _proposal(request, proposal_id)
+    # The dossier is part of the proposal's record: its read is audited as one.
+    audit.read(request, "proposal.view", target=proposal, facility=proposal.facility_id)
+    return proposal.documents.select_related("uploaded_by").order_by("kind", "-received_on", "-id")
+
+
+@router.post(
+    "/proposals/{proposal_id}/documents",
+    response={201: ProposalDocumentOut, **errors(400, 401, 403, 404, 409, 422)},
+    summary=(
+        "Keep a document of the dossier: multipart form data with its kind and file (PDF, "
+        "JPEG or PNG, at most 10 MB, checked by its content); 409 once the proposal is closed"
+    ),
+)
+def add_document(
+    request: HttpRequest,
+    proposal_id: int,
+    payload: Form[ProposalDocumentIn],
+    file: File[UploadedFile | None] = None,
+) -> Status:
+    proposal = _proposal(request, proposal_id)
+    document = actions.add_document(
+        proposal=proposal,
+        kind=payload.kind,
+        file=file,
+        received_on=payload.received_on,
+        note=payload.note,
+        by=api_user(request),
+    )
+    return Status(201, ProposalDocument.objects.select_related("uploaded_by").get(pk=document.pk))
+
+
+@router.get(
+    "/proposals/{proposal_id}/documents/{document_id}/file",
+    response=errors(401, 404, 422),
+    openapi_extra=FILE_ANSWER,
+    url_name="proposal_document_file",
+    summary="Download one document of the dossier (audited)",
+)
+def document_file(request: HttpRequest, proposal_id: int, document_id: int) -> FileResponse:
+    proposal = _proposal(request, proposal_id)
+    found = get_object_or_404(proposal.documents.all(), pk=document_id)
+    answer = file_answer(found)
+    audit.read(
+        request,
+        "proposal.document.view",
+        target=proposal,
+        facility=proposal.facility_id,
+        details={"document": found.pk, "kind": found.kind},
+    )
+    return answer

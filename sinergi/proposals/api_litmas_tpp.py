@@ -2,9 +2,10 @@
 
 ``/api/v1/litmas-requests``: the facility sees the requests it asked, a Bapas (its PKs
 and head) the requests to it; assigning a PK and submitting the Litmas with its
-recommendation. The Litmas file itself is uploaded on the request's page: the API takes
-JSON only (no multipart upload in its conventions), so a submission through the API
-needs the file kept on the page first (422 at ``document`` otherwise).
+recommendation. The Litmas file is uploaded first (``/document``, multipart form data,
+as on the request's page: kept, not yet submitted), then submitted with its
+recommendation (422 at ``document`` when no file is kept); it is downloaded, audited,
+from the same path.
 
 ``/api/v1/tpp-meetings``: the facility's meetings (list, record, one with its
 decisions) and the board's recommendation on a proposal at the ``tpp`` stage.
@@ -14,10 +15,10 @@ import datetime
 from typing import Any
 
 from django.db.models import Count, QuerySet
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, File, Query, Router, Schema, Status, UploadedFile
 from ninja.pagination import paginate
 
 from sinergi.accounts.models import User
@@ -26,6 +27,7 @@ from sinergi.core.api import PageNumber, api_user, errors
 from sinergi.orgs.models import Facility
 from sinergi.proposals import litmas_actions as litmas
 from sinergi.proposals import tpp_actions as tpp
+from sinergi.proposals.api import FILE_ANSWER, file_answer
 from sinergi.proposals.choices import LitmasStatus, Recommendation
 from sinergi.proposals.models import MAX_REFERENCE, LitmasRequest, Proposal, TppDecision, TppMeeting
 
@@ -49,7 +51,7 @@ class LitmasOut(Schema):
     status: LitmasStatus
     submitted_on: datetime.date | None
     recommendation: str
-    has_document: bool = Field(description="the Litmas file is kept (uploaded on the page)")
+    has_document: bool = Field(description="the Litmas file is kept (uploaded, not yet sent)")
     days_overdue: int = Field(description="days past the due date of an open request")
 
     @staticmethod
@@ -164,14 +166,46 @@ class SubmissionIn(Schema):
     "/litmas-requests/{litmas_id}/submission",
     response={200: LitmasOut, **errors(400, 401, 403, 404, 409, 422)},
     summary=(
-        "Submit the Litmas with its recommendation (the file is uploaded on the page first; "
-        "409 once submitted)"
+        "Submit the Litmas with its recommendation (the file is uploaded first, to "
+        "/document; 409 once submitted)"
     ),
 )
 def submit_litmas(request: HttpRequest, litmas_id: int, payload: SubmissionIn) -> LitmasRequest:
     item = _litmas(request, litmas_id)
     litmas.submit_litmas(litmas=item, recommendation=payload.recommendation, by=api_user(request))
     return _litmas(request, litmas_id)
+
+
+@router.post(
+    "/litmas-requests/{litmas_id}/document",
+    response={200: LitmasOut, **errors(400, 401, 403, 404, 409, 422)},
+    summary=(
+        "Keep the Litmas file, not yet submitted: multipart form data with the document "
+        "(PDF, JPEG or PNG, at most 10 MB, checked by its content); a later one replaces it. "
+        "A PK of the Bapas asked; who uploads takes an unassigned request (409 once submitted)"
+    ),
+)
+def upload_litmas(
+    request: HttpRequest, litmas_id: int, document: File[UploadedFile | None] = None
+) -> LitmasRequest:
+    item = _litmas(request, litmas_id)
+    litmas.attach_document(litmas=item, upload=document, by=api_user(request))
+    return _litmas(request, litmas_id)
+
+
+@router.get(
+    "/litmas-requests/{litmas_id}/document",
+    response=errors(401, 404, 422),
+    openapi_extra=FILE_ANSWER,
+    summary="Download the Litmas file (audited; 404 while none is kept)",
+)
+def litmas_file(request: HttpRequest, litmas_id: int) -> Any:
+    item = _litmas(request, litmas_id)
+    if item.document is None or not item.document.file:
+        raise Http404
+    answer = file_answer(item.document)
+    audit.read(request, "litmas.file.view", target=item, facility=item.proposal.facility_id)
+    return answer
 
 
 # --- TPP meetings --------------------------------------------------------------------------

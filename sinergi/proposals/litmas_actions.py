@@ -223,6 +223,8 @@ def attach_document(*, litmas: LitmasRequest, upload: Any, by: User) -> LitmasRe
     request if nobody had it."""
     litmas = _locked(litmas)
     _check_submitter(litmas, by)
+    if upload is None:
+        raise ValidationError({"document": [_("Choose the Litmas file.")]})
     problems = _document_problems(upload)
     if problems:
         raise ValidationError({"document": problems})
