@@ -13,6 +13,11 @@ running    (refused, 409, until it is stale)   nobody
 ready      ready + signed off                  head of the facility
 =========  ==================================  =========================================
 
+Each sign-off makes a signed edition (``ReportEdition``): edition 1, then a revised
+edition 2, 3… when the report, generated again after its figures were revised, is signed
+again. An edition keeps its figures and its PDF unchanged; generating the report again
+never touches them.
+
 The task (``tasks.generate``) moves queued → running → ready or failed.
 """
 
@@ -23,6 +28,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -30,8 +36,8 @@ from sinergi.accounts.models import User
 from sinergi.core import audit
 from sinergi.core.errors import Conflict
 from sinergi.core.permissions import require_perm
-from sinergi.indicators import tasks
-from sinergi.indicators.models import MonthlyReport, ReportStatus
+from sinergi.indicators import revisions, tasks
+from sinergi.indicators.models import MonthlyReport, ReportEdition, ReportStatus
 from sinergi.orgs.models import Facility
 
 # A report queued or running for longer than this is taken as lost (a worker that died)
@@ -136,7 +142,26 @@ def sign_off_report(*, report: MonthlyReport, by: User) -> MonthlyReport:
         report.signed_off_by = by
         report.signed_off_at = timezone.now()
         report.save(update_fields=["signed_off_by", "signed_off_at", "updated_at"])
-        audit.record("report.sign_off", by=by, target=report)
-        report_id = report.pk
+        # The figures signed now may differ from the last published ones (a revision
+        # found before, or not yet): what changed is recorded, and resolved by this edition.
+        number = (
+            ReportEdition.objects.filter(report=current).aggregate(n=Max("number"))["n"] or 0
+        ) + 1
+        revisions.detect(
+            report.facility,
+            report.month,
+            live=revisions.figures_of(current.data.get("indicators", [])),
+        )
+        edition = ReportEdition.objects.create(
+            report=current,
+            number=number,
+            data=current.data,
+            signed_off_by=by,
+            signed_off_at=report.signed_off_at,
+        )
+        revisions.resolve(edition)
+        audit.record("report.sign_off", by=by, target=report, changes={"edition": edition.number})
+        report_id, edition_id = report.pk, edition.pk
         transaction.on_commit(lambda: tasks.render_report_task.enqueue(report_id))
+        transaction.on_commit(lambda: tasks.render_edition_task.enqueue(edition_id))
     return report

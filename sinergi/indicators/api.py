@@ -6,13 +6,16 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 from ninja.errors import ValidationError
+from ninja.pagination import paginate
 
-from sinergi.core.api import api_user, errors
+from sinergi.core.api import PageNumber, api_user, errors
 from sinergi.core.permissions import has_perm
+from sinergi.indicators import revisions
 from sinergi.indicators.catalogue import (
     BY_ID,
     CATALOGUE,
@@ -22,6 +25,7 @@ from sinergi.indicators.catalogue import (
     REGION,
     Query,
 )
+from sinergi.indicators.models import Revision
 from sinergi.indicators.periods import PeriodError, parse_period
 from sinergi.indicators.public_data import NATION, PUBLIC_INDICATORS, public_period, public_table
 from sinergi.indicators.suppression import suppression_note
@@ -219,3 +223,77 @@ def public_values(
             for i in PUBLIC_INDICATORS
         ],
     }
+
+
+class RevisionFiguresOut(Schema):
+    numerator: int | float | None = None
+    denominator: int | float | None = None
+    value: int | float | None = None
+
+
+class RevisionReasonOut(Schema):
+    action: str
+    by: str = ""
+    at: str
+    record: str = ""
+    url: str = ""
+
+
+class RevisionOut(Schema):
+    id: int
+    facility_id: int
+    month: str
+    revision: int
+    indicator: str
+    was: RevisionFiguresOut
+    now: RevisionFiguresOut
+    reasons: list[RevisionReasonOut]
+    detected_at: str
+    edition: int
+    resolved_by_edition: int | None
+
+    @staticmethod
+    def resolve_month(obj: Revision) -> str:
+        return f"{obj.month:%Y-%m}"
+
+    @staticmethod
+    def resolve_revision(obj: Revision) -> int:
+        return obj.number
+
+    @staticmethod
+    def resolve_detected_at(obj: Revision) -> str:
+        return obj.detected_at.isoformat()
+
+    @staticmethod
+    def resolve_edition(obj: Revision) -> int:
+        return obj.edition.number
+
+    @staticmethod
+    def resolve_resolved_by_edition(obj: Revision) -> int | None:
+        return obj.resolved_by.number if obj.resolved_by else None
+
+
+@router.get(
+    "/revisions",
+    response={200: list[RevisionOut], **errors(401, 422)},
+    summary="Revisions of signed monthly figures (facilities whose reports you read)",
+)
+@paginate(PageNumber)
+def list_revisions(
+    request: HttpRequest, facility: int | None = None, month: str = ""
+) -> QuerySet[Revision]:
+    """Each change of a figure after its monthly report was signed: was, now, the
+    records that changed (``reasons``), the edition it revises and the edition that
+    signed it again. ``month``: 2025-08."""
+    found = revisions.in_scope(Revision.objects.all(), api_user(request)).select_related(
+        "edition", "resolved_by"
+    )
+    if facility is not None:
+        found = found.filter(facility_id=facility)
+    if month:
+        try:
+            chosen = parse_period(month)
+        except PeriodError as exc:
+            raise _invalid("month", str(exc)) from exc
+        found = found.filter(month=chosen.start.replace(day=1))
+    return found.order_by("-detected_at", "-pk")

@@ -611,8 +611,10 @@ PROPOSAL_PATHS = Paths(facility=("facility",))
 def eligible_to_released_days(q: Query) -> dict[Any, Value]:
     """Of the proposals released in the period, the median of (released on - eligible
     on) in days. One query (the dates per group, no portable SQL median): the median is
-    taken in Python."""
-    released = Proposal.objects.filter(q.period.within("released_on"), stage=Stage.RELEASED)
+    taken in Python. A CMK (a home leave, "leave taken") is no release and not counted."""
+    released = Proposal.objects.filter(
+        q.period.within("released_on"), stage=Stage.RELEASED
+    ).exclude(right=Right.CMK)
     narrowed = _in_area(released, q, PROPOSAL_PATHS)
     if narrowed is None:
         return {}

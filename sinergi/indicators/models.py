@@ -97,3 +97,110 @@ class MonthlyReport(TimeStampedModel):
     def filename(self, extension: str) -> str:
         """``laporan-bulanan-selong-2025-08.pdf``: the name a download is saved under."""
         return f"laporan-bulanan-{self.facility.code}-{self.month:%Y-%m}.{extension}"
+
+
+class ReportEdition(models.Model):
+    """One signed edition of a monthly report: the figures as the head signed them, and
+    the PDF made of them, kept unchanged whatever happens to the records later.
+
+    Edition 1 is the first sign-off; a revised edition (2, 3, …) is signed when the
+    figures of the month changed after a sign-off and the head signs them again."""
+
+    report = models.ForeignKey(
+        MonthlyReport,
+        verbose_name=_("monthly report"),
+        on_delete=models.PROTECT,
+        related_name="editions",
+    )
+    number = models.PositiveSmallIntegerField(_("edition"))
+    data = models.JSONField(_("figures"), default=dict, editable=False)
+    pdf = models.FileField(_("PDF"), upload_to="reports/editions/", max_length=200, blank=True)
+    signed_off_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("signed off by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    signed_off_at = models.DateTimeField(_("signed off at"))
+
+    class Meta:
+        verbose_name = _("signed edition")
+        verbose_name_plural = _("signed editions")
+        ordering = ["report_id", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["report", "number"], name="one_edition_number"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.report} ({self.number})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("indicators:report_edition_pdf", args=[self.report_id, self.number])
+
+    @property
+    def is_revised(self) -> bool:
+        return self.number > 1
+
+    def filename(self) -> str:
+        report = self.report
+        return (
+            f"laporan-bulanan-{report.facility.code}-{report.month:%Y-%m}-edisi-{self.number}.pdf"
+        )
+
+
+class Revision(models.Model):
+    """A change of a published (signed) figure: the live figure of a signed month differs
+    from what the latest signed edition (or the previous revision) said.
+
+    The revisions found together share their ``number``: the month's revision number
+    (1 for the first change after the first signed edition). ``reasons`` names the
+    records that changed since: an import, a correction, by whom, when."""
+
+    facility = models.ForeignKey(
+        "orgs.Facility",
+        verbose_name=_("facility"),
+        on_delete=models.PROTECT,
+        related_name="revisions",
+    )
+    month = models.DateField(_("month"))
+    number = models.PositiveSmallIntegerField(_("revision"))
+    indicator = models.CharField(_("indicator"), max_length=80)
+    was = models.JSONField(_("was"), default=dict)
+    now = models.JSONField(_("now"), default=dict)
+    reasons = models.JSONField(_("reason"), default=list, blank=True)
+    data_version = models.PositiveBigIntegerField(_("data version"), default=0)
+    detected_at = models.DateTimeField(_("detected at"))
+    edition = models.ForeignKey(
+        ReportEdition,
+        verbose_name=_("edition revised"),
+        on_delete=models.PROTECT,
+        related_name="revisions",
+    )
+    resolved_by = models.ForeignKey(
+        ReportEdition,
+        verbose_name=_("edition that resolved it"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="resolved_revisions",
+    )
+
+    class Meta:
+        verbose_name = _("revision")
+        verbose_name_plural = _("revisions")
+        ordering = ["-detected_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["facility", "month", "number", "indicator"], name="one_revision_figure"
+            ),
+            models.CheckConstraint(name="revision_month_is_first_day", condition=Q(month__day=1)),
+        ]
+        indexes = [
+            models.Index(fields=["facility", "month"]),
+            models.Index(fields=["month", "facility"]),
+            models.Index(fields=["detected_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.facility_id} {self.month:%Y-%m} {self.indicator} r{self.number}"

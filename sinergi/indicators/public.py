@@ -78,6 +78,7 @@ def _comparison(table: PublicTable, cells: Sequence[tuple[Cell, str, str]]) -> d
 def _context(request: HttpRequest, table: PublicTable, error: str, **extra: Any) -> dict[str, Any]:
     following = table.period.next()
     return {
+        "revised_count": len(table.revision_notes),
         "table": table,
         "period": table.period,
         "period_error": error,
@@ -163,6 +164,12 @@ def facility(request: HttpRequest, pk: int) -> HttpResponse:
             region=(region_id, dict(table.regions).get(region_id, "")),
             level="facility",
             groups=_figures(table, (FACILITY, pk)),
+            revision_note=table.revision_notes.get((FACILITY, pk)),
+            revised_ids=(
+                table.revision_notes[(FACILITY, pk)].indicator_ids
+                if (FACILITY, pk) in table.revision_notes
+                else set()
+            ),
             contributions=table.month_contributions.get((FACILITY, pk), []),
             year_contributions=table.year_contributions.get((FACILITY, pk), []),
         ),
@@ -199,6 +206,7 @@ OPEN_DATA_FIELDS = (
     "denominator",
     "value",
     "flag",
+    "revision",
 )
 
 

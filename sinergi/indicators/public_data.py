@@ -7,18 +7,20 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from django.core.cache import cache
-from django.db.models import DecimalField, Q, Sum
+from django.db.models import DecimalField, Max, Q, Sum
 from django.db.models import Value as V
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sinergi.cooperation.models import Fulfilment
+from sinergi.indicators import revisions
 from sinergi.indicators.catalogue import (
     CATALOGUE,
     FACILITY,
@@ -27,12 +29,13 @@ from sinergi.indicators.catalogue import (
     Indicator,
     Query,
 )
+from sinergi.indicators.models import ReportEdition, Revision
 from sinergi.indicators.periods import MONTH, Period, PeriodError, month_of, parse_period
-from sinergi.indicators.suppression import Published, suppress
+from sinergi.indicators.suppression import SMALL, Published, suppress
 from sinergi.orgs.models import Facility, Region
 
 CACHE_SECONDS = 600
-CACHE_VERSION = 1
+CACHE_VERSION = 2
 
 Cell = tuple[str, int | None]
 NATION: Cell = (NATIONAL, None)
@@ -67,6 +70,34 @@ class Contribution:
     other_rupiah: Decimal = Decimal(0)
 
 
+@dataclass(frozen=True)
+class PublicChange:
+    indicator_id: str
+    text: str  # "was X, now Y", or why the figures are withheld
+
+
+@dataclass(frozen=True)
+class PublicReason:
+    kind: str  # "import" | "correction"
+    label: str
+    at: datetime.datetime
+
+
+@dataclass
+class PublicNote:
+    """ "Revised since sign-off" on a public page: no names, small numbers withheld."""
+
+    edition: int
+    signed_on: datetime.date
+    changes: list[PublicChange]
+    reasons: list[PublicReason]
+    number: int
+
+    @property
+    def indicator_ids(self) -> set[str]:
+        return {c.indicator_id for c in self.changes}
+
+
 @dataclass
 class PublicTable:
     period: Period
@@ -75,6 +106,11 @@ class PublicTable:
     figures: dict[str, dict[Cell, Published]]
     month_contributions: dict[Cell, list[Contribution]] = field(default_factory=dict)
     year_contributions: dict[Cell, list[Contribution]] = field(default_factory=dict)
+    # The month's revision number of each cell: None when no facility in it signed the
+    # month; 0 for first editions; then 1 for each change of the published figures.
+    revision_numbers: dict[Cell, int | None] = field(default_factory=dict)
+    # What changed in each facility's signed figures, as the public may see it.
+    revision_notes: dict[Cell, PublicNote] = field(default_factory=dict)
 
     def figure(self, indicator_id: str, cell: Cell) -> Published:
         return self.figures[indicator_id][cell]
@@ -95,6 +131,7 @@ def build_table(period: Period) -> PublicTable:
         tree.setdefault((REGION, region_id), []).append((FACILITY, pk))
     known = {cell for children in tree.values() for cell in children} | {NATION}
     figures: dict[str, dict[Cell, Published]] = {}
+    live: dict[int, dict[str, dict[str, Any]]] = defaultdict(dict)  # facility -> figures
     for indicator in PUBLIC_INDICATORS:
         values: dict[Cell, Any] = {}
         base = Query(period)
@@ -104,6 +141,10 @@ def build_table(period: Period) -> PublicTable:
                 if (by, key) in known:
                     values[(by, key)] = value
         figures[indicator.id] = suppress(indicator.kind, values, tree)
+        for (by, key), value in values.items():
+            if by == FACILITY and key is not None:
+                live[key][indicator.id] = value.as_dict()
+    numbers, notes = public_revisions(period, facilities, live, figures)
     year = Period("custom", datetime.date(period.start.year, 1, 1), period.end)
     return PublicTable(
         period=period,
@@ -112,7 +153,108 @@ def build_table(period: Period) -> PublicTable:
         figures=figures,
         month_contributions=contributions(period),
         year_contributions=contributions(year),
+        revision_numbers=numbers,
+        revision_notes=notes,
     )
+
+
+def withheld(was: Mapping[str, Any], now: Mapping[str, Any]) -> bool:
+    """Whether "was X, now Y" could reveal a count from 1 to 4: a small part, or a
+    small difference between the parts (that many people added or removed)."""
+    for key in ("numerator", "denominator"):
+        a, b = was.get(key), now.get(key)
+        for n in (a, b, (a - b) if a is not None and b is not None else None):
+            if n is not None and abs(Decimal(str(n))) in SMALL:
+                return True
+        if key == "numerator" and was.get("denominator") is not None:
+            rests = [
+                Decimal(str(f["denominator"])) - Decimal(str(f["numerator"] or 0))
+                for f in (was, now)
+                if f.get("denominator") is not None
+            ]
+            if any(r in SMALL for r in rests):
+                return True
+    return False
+
+
+def public_revisions(
+    period: Period,
+    facilities: list[tuple[int, str, int, str]],
+    live: Mapping[int, Mapping[str, Mapping[str, Any]]],
+    figures: Mapping[str, Mapping[Cell, Published]],
+) -> tuple[dict[Cell, int | None], dict[Cell, PublicNote]]:
+    """The revision numbers of the month and the public notes of revised facilities.
+
+    Signed months whose public figures changed are detected here (recorded as revisions,
+    once); the table is built once per cache period, so at most that often."""
+    latest: dict[int, ReportEdition] = {}
+    for facility_id, edition in (
+        (e.report.facility_id, e)
+        for e in ReportEdition.objects.filter(
+            report__month=period.start, report__facility__is_active=True
+        )
+        .select_related("report")
+        .order_by("report__facility_id", "number")
+    ):
+        latest[facility_id] = edition
+    notes: dict[Cell, PublicNote] = {}
+    facility_by_id = {f[0]: f for f in facilities}
+    changed = {
+        fid: revisions.compare(
+            revisions.figures_of(e.data.get("indicators", [])), live.get(fid, {})
+        )
+        for fid, e in latest.items()
+    }
+    revised = [fid for fid, changes in changed.items() if changes and fid in facility_by_id]
+    for facility in Facility.objects.filter(pk__in=revised).order_by("pk"):
+        revisions.detect(facility, period.start)
+    numbers_found = dict(
+        Revision.objects.filter(month=period.start, facility_id__in=list(latest))
+        .values("facility_id")
+        .annotate(n=Max("number"))
+        .values_list("facility_id", "n")
+        .order_by()
+    )
+    numbers: dict[Cell, int | None] = {}
+    for fid in latest:
+        numbers[(FACILITY, fid)] = numbers_found.get(fid, 0)
+    for fid, changes in changed.items():
+        if not changes:
+            continue
+        edition = latest[fid]
+        reasons, _total = revisions.reasons_since(fid, int(edition.data.get("data_version") or 0))
+        shown = []
+        for change in changes:
+            now = (
+                figures[change.indicator].get((FACILITY, fid))
+                if change.indicator in figures
+                else None
+            )
+            if now is None:
+                continue
+            if now.flag or withheld(change.was, change.now):
+                text = _("revised; the figures are withheld (small numbers)")
+            else:
+                text = revisions.describe(change)
+            shown.append(PublicChange(change.indicator, text))
+        if shown:
+            notes[(FACILITY, fid)] = PublicNote(
+                edition=edition.number,
+                signed_on=timezone.localdate(edition.signed_off_at),
+                changes=shown,
+                reasons=[PublicReason(r.kind, r.label, r.at) for r in reasons],
+                number=numbers[(FACILITY, fid)] or 0,
+            )
+    # A region or the country: the revisions of its facilities, added up.
+    region_of = {f[0]: f[2] for f in facilities}
+    for fid in latest:
+        n = numbers[(FACILITY, fid)] or 0
+        cells: list[Cell] = [NATION]
+        if fid in region_of:
+            cells.append((REGION, region_of[fid]))
+        for cell in cells:
+            numbers[cell] = (numbers.get(cell) or 0) + n
+    return numbers, notes
 
 
 def contributions(period: Period) -> dict[Cell, list[Contribution]]:
@@ -197,6 +339,7 @@ def open_data_rows(table: PublicTable) -> list[dict[str, Any]]:
                     "indicator": indicator.id,
                     "unit": indicator.unit,
                     **figure.as_dict(),
+                    "revision": table.revision_numbers.get(cell),
                 }
             )
     return rows

@@ -24,7 +24,7 @@ from sinergi.core import audit
 from sinergi.core.errors import Conflict
 from sinergi.core.pagination import paginate, querystring_without_page
 from sinergi.core.permissions import has_perm
-from sinergi.indicators import actions, reports
+from sinergi.indicators import actions, reports, revisions
 from sinergi.indicators.models import MonthlyReport, ReportStatus
 from sinergi.indicators.periods import month_of
 from sinergi.indicators.queries import (
@@ -149,8 +149,11 @@ def _tell(request: AuthenticatedHttpRequest, report: MonthlyReport) -> None:
 def report_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     report = get_report_for_user(request, pk)
     user = request.user
+    editions = list(report.editions.select_related("signed_off_by").order_by("number"))
     context = {
         "report": report,
+        "editions": editions,
+        "revision_note": revisions.note(report.facility, report.month) if editions else None,
         "can_generate": has_perm(user, "indicators.generate_report", report.facility),
         "can_sign_off": has_perm(user, "indicators.sign_off_report", report.facility)
         and report.is_ready
@@ -180,6 +183,23 @@ def _download(request: AuthenticatedHttpRequest, pk: int, kind: str) -> FileResp
         as_attachment=True,
         filename=report.filename(kind),
         content_type="application/pdf" if kind == "pdf" else reports.XLSX_CONTENT_TYPE,
+    )
+
+
+@login_required
+def report_edition_pdf(request: AuthenticatedHttpRequest, pk: int, number: int) -> FileResponse:
+    """The PDF of a signed edition, as it was signed (for the report's readers)."""
+    report = get_report_for_user(request, pk)
+    edition = get_object_or_404(report.editions.all(), number=number)
+    if not edition.pdf:
+        raise Http404
+    try:
+        handle = edition.pdf.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    audit.record("report.download_pdf", by=request.user, target=report, changes={"edition": number})
+    return FileResponse(
+        handle, as_attachment=True, filename=edition.filename(), content_type="application/pdf"
     )
 
 

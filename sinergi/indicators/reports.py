@@ -34,6 +34,7 @@ from django.utils.translation import gettext as _
 from sinergi.cooperation.choices import RequestKind, RequestStatus
 from sinergi.cooperation.models import Fulfilment, Meeting, SupportRequest
 from sinergi.core import exports
+from sinergi.core.models import AuditEvent
 from sinergi.core.pdf import render_pdf
 from sinergi.indicators import catalogue
 from sinergi.indicators.catalogue import FACILITY, UNITS, Query
@@ -99,7 +100,10 @@ def gather(facility: Facility, period: Period) -> dict[str, Any]:
             "end": period.end.isoformat(),
         },
         "computed_at": timezone.now().isoformat(),
-        "indicators": _indicators(facility, period),
+        "indicators": indicator_figures(facility, period),
+        # The data version: the last audit event when the figures were read. What changed
+        # after it explains a later revision of the figures.
+        "data_version": data_version(),
         "charts": _charts(facility, period),
         "programs": _programs(facility, period),
         "cooperation": _cooperation(facility, period),
@@ -108,7 +112,13 @@ def gather(facility: Facility, period: Period) -> dict[str, Any]:
     }
 
 
-def _indicators(facility: Facility, period: Period) -> list[dict[str, Any]]:
+def data_version() -> int:
+    """The id of the last audit event: every recorded change comes after it."""
+    return AuditEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+
+
+def indicator_figures(facility: Facility, period: Period) -> list[dict[str, Any]]:
+    """Every facility indicator of the month: numerator, denominator, value."""
     q = Query(period, area=FACILITY, area_id=facility.pk)
     rows = []
     for indicator in catalogue.for_level(FACILITY):
@@ -423,6 +433,22 @@ def bar_chart(
     return mark_safe("".join(parts))  # noqa: S308 — every text above is escaped
 
 
+class EditionView:
+    """A signed edition seen as the report it was signed as: its own snapshot and
+    signature, the report's facility and language (what :func:`render_context` reads)."""
+
+    def __init__(self, edition: Any) -> None:
+        report = edition.report
+        self.pk = report.pk
+        self.facility = report.facility
+        self.month = report.month
+        self.language = report.language
+        self.data = edition.data
+        self.signed_off_at = edition.signed_off_at
+        self.signed_off_by = edition.signed_off_by
+        self.edition_number = edition.number
+
+
 def render_context(report: Any) -> dict[str, Any]:
     """What the PDF template shows, from the report's snapshot, in the current language."""
     data: Mapping[str, Any] = report.data
@@ -490,6 +516,7 @@ def render_context(report: Any) -> dict[str, Any]:
         "computed_at": datetime.datetime.fromisoformat(data["computed_at"]).astimezone(zone),
         "zone_label": facility.time_zone_label,
         "signed_off_at": (report.signed_off_at.astimezone(zone) if report.signed_off_at else None),
+        "edition_number": getattr(report, "edition_number", None),
         "indicators": indicators,
         "charts": chart_list,
         "programs": [

@@ -19,7 +19,7 @@ from django.utils import timezone, translation
 from django_tasks import task
 
 from sinergi.indicators import reports
-from sinergi.indicators.models import MonthlyReport, ReportStatus
+from sinergi.indicators.models import MonthlyReport, ReportEdition, ReportStatus
 from sinergi.indicators.periods import month_of
 
 logger = logging.getLogger(__name__)
@@ -34,6 +34,31 @@ def generate_report_task(report_id: int) -> None:
 @task()
 def render_report_task(report_id: int) -> None:
     render(report_id)
+
+
+@task()
+def render_edition_task(edition_id: int) -> None:
+    render_edition(edition_id)
+
+
+def render_edition(edition_id: int) -> ReportEdition | None:
+    """Build the PDF of a signed edition from its own snapshot, once: an edition's PDF,
+    once made, is never built again (what was signed stays as it was signed)."""
+    edition = (
+        ReportEdition.objects.select_related("report__facility__region", "signed_off_by")
+        .filter(pk=edition_id)
+        .first()
+    )
+    if edition is None or edition.pdf:
+        return edition
+    with translation.override(edition.report.language):
+        pdf = reports.build_pdf(reports.EditionView(edition))
+    edition.pdf.save(edition.filename(), ContentFile(pdf), save=False)
+    with transaction.atomic():
+        if ReportEdition.objects.filter(pk=edition.pk, pdf="").update(pdf=edition.pdf.name) == 0:
+            edition.pdf.storage.delete(edition.pdf.name)  # built twice: the first one stays
+            edition.refresh_from_db()
+    return edition
 
 
 def generate(report_id: int) -> MonthlyReport | None:

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from sinergi.indicators import views
+from sinergi.indicators import revision_views, views
 
 app_name = "indicators"
 urlpatterns = [
@@ -9,6 +9,7 @@ urlpatterns = [
     path("region/<int:pk>/", views.region_dashboard, name="region"),
     path("partner/<int:pk>/", views.partner_dashboard, name="partner"),
     path("national/", views.national_dashboard, name="national"),
+    path("revisions/", revision_views.revision_list, name="revisions"),
     path("catalogue/", views.catalogue_page, name="catalogue"),
     path("reports/", include("sinergi.indicators.report_urls")),
 ]

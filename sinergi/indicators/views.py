@@ -16,7 +16,7 @@ from sinergi.core import exports
 from sinergi.core.permissions import has_perm
 from sinergi.core.roles import REPORT_READER_ROLES, Role
 from sinergi.core.scoping import scope_of
-from sinergi.indicators import dashboards
+from sinergi.indicators import dashboards, revisions
 from sinergi.indicators.catalogue import (
     CATALOGUE,
     FACILITY,
@@ -170,6 +170,13 @@ def _render(
             return _chart_csv(item, q.period)
     if wanted:
         raise Http404
+    facility = (extra or {}).get("facility")
+    revision_note = None
+    if level == FACILITY and q.period.kind == MONTH and facility is not None:
+        # The dashboard's own figures are the live ones: no second computation.
+        revision_note = revisions.note(
+            facility, q.period.start, live=revisions.live_from_rows(groups)
+        )
     return render(
         request,
         "indicators/dashboard.html",
@@ -185,6 +192,9 @@ def _render(
             "comparison": comparison,
             "comparable": dashboards.COMPARABLE,
             "units": UNITS,
+            "revision_note": revision_note,
+            "revised": revision_note.by_indicator if revision_note else {},
+            "zone": facility.time_zone if facility is not None else None,
             **(extra or {}),
         },
     )

@@ -1,0 +1,379 @@
+"""Revisions of signed figures, as a statistics office does them.
+
+A signed monthly report is frozen in its editions (:class:`ReportEdition`): the figures
+with their numerators and denominators, and the data version (the last audit event when
+they were read). When the live figures of a signed month later differ, the difference is
+a revision: "was X, now Y", with its reason, the records that changed after the data
+version (an import, a correction: what, by whom, when).
+
+:func:`compare` is generic over the indicators of the catalogue: whatever a snapshot and
+the live figures both hold is compared. :func:`detect` records the revisions found (once:
+the same change is not recorded twice) and :func:`note` tells a page what to show. Each
+runs a fixed number of queries, whatever the number of records.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Max, Q
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from sinergi.core.audit_actions import AuditAction
+from sinergi.core.models import AuditEvent
+from sinergi.indicators import catalogue
+from sinergi.indicators.models import MonthlyReport, ReportEdition, Revision
+from sinergi.indicators.periods import month_of
+from sinergi.indicators.queries import viewable_facilities
+from sinergi.indicators.reports import data_version, format_figure, indicator_figures
+from sinergi.orgs.models import Facility
+
+Figures = Mapping[str, Mapping[str, Any]]  # indicator id -> numerator, denominator, value
+
+# The recorded actions that change what the indicators count: imports and corrections of
+# people, sentences, programs, cooperation and reintegration. Reads, downloads, reports
+# and account events are not reasons for a revision.
+CHANGE_ACTIONS = (
+    "import.finish",
+    "inmate.create",
+    "inmate.update",
+    "inmate.status",
+    "sentence.update",
+    "remission.create",
+    "register_f.create",
+    "register_f.update",
+    "detention_period.create",
+    "detention_period.update",
+    "detention_period.delete",
+    "consecutive_sentence.create",
+    "consecutive_sentence.update",
+    "consecutive_sentence.delete",
+    "assessment.record",
+    "program.create",
+    "program.update",
+    "program.transition",
+    "enrollment.create",
+    "enrollment.allocate",
+    "enrollment.end",
+    "session.create",
+    "session.cancel",
+    "session.restore",
+    "attendance.record",
+    "certificate.issue",
+    "certificate.revoke",
+    "request.create",
+    "request.transition",
+    "fulfilment.create",
+    "meeting.create",
+    "agreement.create",
+    "agreement.update",
+    "agreement.approve",
+    "plan.create",
+    "need.update",
+    "referral.create",
+    "referral.transition",
+    "release.create",
+    "follow_up.record",
+    "proposal.create",
+    "proposal.transition",
+    "tpp.decision",
+    "retention.anonymise",
+    "admin.create",
+    "admin.change",
+    "admin.delete",
+)
+IMPORT_ACTIONS = ("import.finish",)
+MAX_REASONS = 10  # the most recent changes named; the count says how many there were
+# Where a reason links to, by the record type an audit event names.
+LINKS = {
+    "inmates.ImportBatch": "inmates:import_detail",
+    "inmates.Inmate": "inmates:detail",
+    "programs.Program": "programs:detail",
+}
+
+
+def _dec(value: Any) -> Decimal | None:
+    return None if value is None else Decimal(str(value))
+
+
+def _same(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
+    return all(_dec(a.get(k)) == _dec(b.get(k)) for k in ("numerator", "denominator", "value"))
+
+
+def figures_of(rows: Iterable[Mapping[str, Any]]) -> dict[str, dict[str, Any]]:
+    """``{indicator id: {numerator, denominator, value}}`` of a snapshot's indicator rows."""
+    return {
+        row["id"]: {k: row.get(k) for k in ("numerator", "denominator", "value")} for row in rows
+    }
+
+
+@dataclass(frozen=True)
+class Change:
+    indicator: str
+    was: Mapping[str, Any]
+    now: Mapping[str, Any]
+
+    @property
+    def definition(self) -> catalogue.Indicator | None:
+        return catalogue.BY_ID.get(self.indicator)
+
+
+def compare(published: Figures, live: Figures) -> list[Change]:
+    """The figures that differ, in the catalogue's order (then any others by id)."""
+    order = {indicator.id: n for n, indicator in enumerate(catalogue.CATALOGUE)}
+    changes = [
+        Change(key, published[key], live[key])
+        for key in published
+        if key in live and not _same(published[key], live[key])
+    ]
+    return sorted(changes, key=lambda c: (order.get(c.indicator, len(order)), c.indicator))
+
+
+def live_figures(facility: Facility, month: datetime.date) -> dict[str, dict[str, Any]]:
+    return figures_of(indicator_figures(facility, month_of(month)))
+
+
+# -- reasons -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Reason:
+    """One recorded change after the sign-off."""
+
+    action: str
+    label: str
+    kind: str  # "import" | "correction"
+    by: str
+    at: datetime.datetime
+    record: str
+    url: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "action": self.action,
+            "by": self.by,
+            "at": self.at.isoformat(),
+            "record": self.record,
+            "url": self.url,
+        }
+
+    @classmethod
+    def from_dict(cls, row: Mapping[str, Any]) -> Reason:
+        action = row.get("action", "")
+        return cls(
+            action=action,
+            label=_action_label(action),
+            kind="import" if action in IMPORT_ACTIONS else "correction",
+            by=row.get("by", ""),
+            at=datetime.datetime.fromisoformat(row["at"]),
+            record=row.get("record", ""),
+            url=row.get("url", ""),
+        )
+
+
+def _action_label(action: str) -> str:
+    try:
+        return str(AuditAction(action).label)
+    except ValueError:
+        return action
+
+
+def _link(target_type: str, target_id: str) -> str:
+    name = LINKS.get(target_type)
+    if not name or not target_id.isdigit():
+        return ""
+    try:
+        return reverse(name, args=[int(target_id)])
+    except NoReverseMatch:
+        return ""
+
+
+def reasons_since(facility_id: int, version: int) -> tuple[list[Reason], int]:
+    """The changes recorded for the facility after ``version`` (the latest first, at most
+    MAX_REASONS) and how many there were in all (two queries)."""
+    events = AuditEvent.objects.filter(
+        facility_id=facility_id, pk__gt=version, action__in=CHANGE_ACTIONS
+    )
+    total = events.count()
+    found = [
+        Reason(
+            action=e.action,
+            label=_action_label(e.action),
+            kind="import" if e.action in IMPORT_ACTIONS else "correction",
+            by=e.actor.get_full_name() or e.actor.username if e.actor else e.actor_username,
+            at=e.created_at,
+            record=e.target_repr,
+            url=_link(e.target_type, e.target_id),
+        )
+        for e in events.select_related("actor").order_by("-pk")[:MAX_REASONS]
+    ]
+    return found, total
+
+
+# -- detection ---------------------------------------------------------------------------
+
+
+def latest_edition(facility: Facility, month: datetime.date) -> ReportEdition | None:
+    return (
+        ReportEdition.objects.filter(report__facility=facility, report__month=month)
+        .select_related("report", "signed_off_by")
+        .order_by("-number")
+        .first()
+    )
+
+
+def _published(edition: ReportEdition, revised: Sequence[Revision]) -> dict[str, Any]:
+    """What was last published for each figure: the edition, then its revisions."""
+    state: dict[str, Any] = figures_of(edition.data.get("indicators", []))
+    for revision in sorted(revised, key=lambda r: r.number):
+        state[revision.indicator] = revision.now
+    return state
+
+
+def detect(
+    facility: Facility,
+    month: datetime.date,
+    *,
+    live: Figures | None = None,
+    resolved_by: ReportEdition | None = None,
+) -> list[Revision]:
+    """Record the revisions of ``facility``'s ``month``: the live figures (computed when
+    not given) that differ from the last published ones. Nothing when the month was not
+    signed or nothing changed; a change already recorded is not recorded again."""
+    month = month.replace(day=1)
+    edition = latest_edition(facility, month)
+    if edition is None:
+        return []
+    if live is None:
+        live = live_figures(facility, month)
+    with transaction.atomic():
+        # One detection at a time for a month: the report's row is the lock.
+        MonthlyReport.objects.select_for_update().filter(pk=edition.report_id).first()
+        revised = list(Revision.objects.filter(edition=edition))
+        changes = compare(_published(edition, revised), live)
+        if not changes:
+            return []
+        last = Revision.objects.filter(facility=facility, month=month).aggregate(
+            number=Max("number"), version=Max("data_version")
+        )
+        version = max(last["version"] or 0, int(edition.data.get("data_version") or 0))
+        reasons, _total = reasons_since(facility.pk, version)
+        now = timezone.now()
+        created = Revision.objects.bulk_create(
+            Revision(
+                facility=facility,
+                month=month,
+                number=(last["number"] or 0) + 1,
+                indicator=change.indicator,
+                was=dict(change.was),
+                now=dict(change.now),
+                reasons=[reason.as_dict() for reason in reasons],
+                data_version=data_version(),
+                detected_at=now,
+                edition=edition,
+                resolved_by=resolved_by,
+            )
+            for change in changes
+        )
+    return created
+
+
+def resolve(edition: ReportEdition) -> int:
+    """A revised edition publishes the revised figures: the revisions of the earlier
+    editions of its month that no edition resolved yet are resolved by it."""
+    return Revision.objects.filter(
+        edition__report_id=edition.report_id,
+        edition__number__lt=edition.number,
+        resolved_by__isnull=True,
+    ).update(resolved_by=edition)
+
+
+def revision_number(facility_id: int, month: datetime.date) -> int:
+    found = Revision.objects.filter(facility_id=facility_id, month=month).aggregate(n=Max("number"))
+    return found["n"] or 0
+
+
+# -- what a page shows -------------------------------------------------------------------
+
+
+@dataclass
+class Note:
+    """ "Revised since sign-off": the latest edition, each changed figure, and why."""
+
+    edition: ReportEdition
+    changes: list[Change]
+    reasons: list[Reason] = field(default_factory=list)
+    reason_count: int = 0
+    number: int = 0  # the month's revision number
+
+    @property
+    def by_indicator(self) -> dict[str, Change]:
+        return {change.indicator: change for change in self.changes}
+
+    def rows(self) -> list[dict[str, Any]]:
+        """Each changed figure: its name and "was X, now Y"."""
+        return [
+            {
+                "id": change.indicator,
+                "name": change.definition.name if change.definition else change.indicator,
+                "text": describe(change),
+            }
+            for change in self.changes
+        ]
+
+
+def note(facility: Facility, month: datetime.date, live: Figures | None = None) -> Note | None:
+    """What changed since the latest signed edition of the month (None when nothing
+    changed or nothing was signed); the revisions found are recorded."""
+    month = month.replace(day=1)
+    edition = latest_edition(facility, month)
+    if edition is None:
+        return None
+    if live is None:
+        live = live_figures(facility, month)
+    changes = compare(figures_of(edition.data.get("indicators", [])), live)
+    if not changes:
+        return None
+    detect(facility, month, live=live)
+    reasons, total = reasons_since(facility.pk, int(edition.data.get("data_version") or 0))
+    return Note(edition, changes, reasons, total, revision_number(facility.pk, month))
+
+
+def live_from_rows(groups: Iterable[Mapping[str, Any]]) -> dict[str, dict[str, Any]]:
+    """The live figures of a dashboard's grouped rows (dashboards.grouped_rows)."""
+    return {row.indicator.id: row.value.as_dict() for group in groups for row in group["rows"]}
+
+
+def in_scope(queryset: Any, user: Any) -> Any:
+    """Revisions of the facilities whose reports ``user`` reads (as the reports)."""
+    return queryset.filter(facility__in=viewable_facilities(user))
+
+
+def public_filter() -> Q:
+    from sinergi.indicators.public_data import PUBLIC_INDICATORS
+
+    return Q(indicator__in=[i.id for i in PUBLIC_INDICATORS], facility__is_active=True)
+
+
+def describe(change: Change | Revision) -> str:
+    """``was 75,9% (88/116), now 56,4% (88/156)``."""
+    indicator = catalogue.BY_ID.get(change.indicator)
+    unit = indicator.unit if indicator else ""
+
+    def shown(figures: Mapping[str, Any]) -> str:
+        text = format_figure(figures.get("value"), unit)
+        if figures.get("denominator") is not None:
+            text += (
+                f" ({format_figure(figures.get('numerator'))}"
+                f"/{format_figure(figures.get('denominator'))})"
+            )
+        return text
+
+    return _("was %(was)s, now %(now)s") % {"was": shown(change.was), "now": shown(change.now)}

@@ -1,0 +1,327 @@
+"""Revisions of signed figures: a signed month whose live figures later differ shows
+"revised since sign-off: was X, now Y" with its reason on the dashboard, the report page
+and the public page; the signed PDF stays as it was signed; the open data carries the
+month's revision number; the head signs a revised edition."""
+
+from __future__ import annotations
+
+import datetime
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.cache import cache
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils.translation import override
+
+from sinergi.accounts.models import User
+from sinergi.core import audit
+from sinergi.indicators import actions, revisions
+from sinergi.indicators.catalogue import FACILITY, Query, get
+from sinergi.indicators.models import MonthlyReport, ReportEdition, Revision
+from sinergi.indicators.periods import parse_period
+from sinergi.inmates.models import Inmate
+from sinergi.orgs.models import Facility
+from sinergi.programs.models import Enrollment, Program
+from tests.inmates.factories import InmateFactory
+
+AUGUST = datetime.date(2025, 8, 1)
+SHARE = "participation.enrolled_share"
+HEADER = (
+    "No. Registrasi;Nama;NIK;Tanggal Lahir;Jenis Kelamin;Agama;Kabupaten Asal;"
+    "Jenis Kejahatan;Pasal;Lama Pidana;Tanggal Penahanan;Total Remisi (hari)"
+)
+
+
+@pytest.fixture(autouse=True)
+def media(settings: Any, tmp_path: Any) -> Any:
+    settings.MEDIA_ROOT = tmp_path / "media"
+    cache.clear()
+    return tmp_path
+
+
+def user(username: str) -> User:
+    return User.objects.get(username=username)
+
+
+def day(text: str) -> datetime.date:
+    return datetime.date.fromisoformat(text)
+
+
+@pytest.fixture
+def selong(demo_world: None) -> Facility:
+    return Facility.objects.get(code="selong")
+
+
+@pytest.fixture
+def signed(selong: Facility, django_capture_on_commit_callbacks: Any) -> MonthlyReport:
+    """Selong's August 2025: 12 people in custody, 6 in a program (50%), reported and
+    signed off by the head (edition 1, with its PDF)."""
+    program = Program.objects.create(
+        facility=selong,
+        kind="independence",
+        category="vocational",
+        title="Las Listrik",
+        capacity=20,
+        start_date=day("2025-07-01"),
+        end_date=day("2025-09-30"),
+        status="running",
+    )
+    people = [InmateFactory(facility=selong, admission_date=day("2025-03-01")) for _ in range(12)]
+    for person in people[:6]:
+        Enrollment.objects.create(program=program, inmate=person, enrolled_on=day("2025-07-01"))
+    with override("en"), django_capture_on_commit_callbacks(execute=True):
+        report = actions.request_report(facility=selong, month=AUGUST, by=user("petugas.selong"))
+    with override("en"), django_capture_on_commit_callbacks(execute=True):
+        actions.sign_off_report(report=report, by=user("kalapas.selong"))
+    report.refresh_from_db()
+    return report
+
+
+def import_late(tmp_path: Path, count: int = 6) -> None:
+    """Import, with the SDP importer, people detained before August (in custody since)."""
+    rows = [
+        f"BI {500 + n}/25;Warga Terlambat {n};;;L;Islam;Lombok Timur;Pencurian;362;"
+        f"2 tahun;10-01-2025;0"
+        for n in range(count)
+    ]
+    path = tmp_path / "susulan.csv"
+    path.write_text("\n".join([HEADER, *rows]) + "\n", encoding="utf-8")
+    call_command(
+        "import_inmates",
+        str(path),
+        "--facility",
+        "selong",
+        stdout=io.StringIO(),
+        stderr=io.StringIO(),
+    )
+    Inmate.objects.filter(registration_number__startswith="BI 5").update(
+        admission_date=day("2025-01-10")
+    )
+
+
+def live_share(facility: Facility) -> Any:
+    return get(SHARE).compute(Query(parse_period("2025-08"), FACILITY, facility.pk))[None]
+
+
+def edition_pdf(report: MonthlyReport, number: int = 1) -> bytes:
+    edition = ReportEdition.objects.get(report=report, number=number)
+    with edition.pdf.open("rb") as handle:
+        return handle.read()
+
+
+def test_signing_off_makes_edition_1_with_its_pdf_and_the_snapshot_keeps_the_parts(signed):
+    edition = ReportEdition.objects.get(report=signed)
+    assert edition.number == 1
+    assert edition.signed_off_by == user("kalapas.selong")
+    assert edition_pdf(signed).startswith(b"%PDF-")
+    share = revisions.figures_of(edition.data["indicators"])[SHARE]
+    assert (share["numerator"], share["denominator"], share["value"]) == (6, 12, 50)
+    assert edition.data["data_version"] > 0
+    assert not Revision.objects.exists()
+
+
+def test_importing_people_detained_before_a_signed_month_revises_it_everywhere(
+    signed, selong, tmp_path, client_for, django_capture_on_commit_callbacks
+):
+    pdf_before = edition_pdf(signed)
+    import_late(tmp_path)
+    share = live_share(selong)
+    assert (share.numerator, share.denominator) == (6, 18)  # the live figure changed
+
+    with override("en"):
+        dashboard = client_for("kalapas.selong").get(
+            f"/indicators/facility/{selong.pk}/?period=2025-08", HTTP_ACCEPT_LANGUAGE="en"
+        )
+    text = dashboard.content.decode()
+    assert "Revised since sign-off" in text
+    assert "was 50% (6/12), now 33.3% (6/18)" in text
+    assert "Import finished" in text and "susulan.csv" in text
+    assert "/inmates/import/" in text  # the import is linked
+
+    report_page = client_for("petugas.selong").get(
+        f"/indicators/reports/{signed.pk}/", HTTP_ACCEPT_LANGUAGE="en"
+    )
+    text = report_page.content.decode()
+    assert "Revised since sign-off" in text
+    assert "was 50% (6/12), now 33.3% (6/18)" in text
+    assert "Import finished" in text
+
+    public = client_for("kalapas.selong").get(
+        f"/publik/facility/{selong.pk}/?period=2025-08", HTTP_ACCEPT_LANGUAGE="en"
+    )
+    text = public.content.decode()
+    assert "Revised since sign-off" in text
+    assert "was 50% (6/12), now 33.3% (6/18)" in text
+    assert "Import" in text
+
+    # recorded once, however often the pages are read
+    revision = Revision.objects.get(indicator=SHARE)
+    assert revision.number == 1 and revision.resolved_by is None
+    assert revision.was["denominator"] == 12 and revision.now["denominator"] == 18
+    assert revision.reasons[0]["action"] == "import.finish"
+
+    assert edition_pdf(signed) == pdf_before  # the signed PDF is unchanged
+
+    data = json.loads(client_for("kalapas.selong").get("/publik/data.json?period=2025-08").content)
+    mine = [r for r in data["rows"] if r["facility_id"] == selong.pk and r["indicator"] == SHARE]
+    assert mine[0]["revision"] == 1
+    assert mine[0]["value"] == pytest.approx(33.3)
+
+
+def test_the_open_data_says_revision_0_for_a_first_edition_and_nothing_for_unsigned(
+    signed, selong, client
+):
+    rows = json.loads(client.get("/publik/data.json?period=2025-08").content)["rows"]
+    selong_rows = [r for r in rows if r["facility_id"] == selong.pk]
+    assert {r["revision"] for r in selong_rows} == {0}
+    lobar = Facility.objects.get(code="lobar")
+    assert {r["revision"] for r in rows if r["facility_id"] == lobar.pk} == {None}
+    csv_text = client.get("/publik/data.csv?period=2025-08").content.decode()
+    assert csv_text.splitlines()[0].endswith(",revision")
+
+
+def test_the_head_signs_a_revised_edition_and_the_first_stays_unchanged(
+    signed, selong, tmp_path, client_for, django_capture_on_commit_callbacks
+):
+    pdf_before = edition_pdf(signed)
+    import_late(tmp_path)
+    client_for("kalapas.selong").get(f"/indicators/reports/{signed.pk}/")  # detects
+    with override("en"), django_capture_on_commit_callbacks(execute=True):
+        client_for("kalapas.selong").post(f"/indicators/reports/{signed.pk}/regenerate/")
+    with override("en"), django_capture_on_commit_callbacks(execute=True):
+        response = client_for("kalapas.selong").post(f"/indicators/reports/{signed.pk}/sign-off/")
+    assert response.status_code == 302
+    second = ReportEdition.objects.get(report=signed, number=2)
+    share = revisions.figures_of(second.data["indicators"])[SHARE]
+    assert (share["numerator"], share["denominator"]) == (6, 18)
+    assert edition_pdf(signed, 1) == pdf_before
+    assert edition_pdf(signed, 2) != pdf_before
+    assert Revision.objects.get(indicator=SHARE).resolved_by == second
+    page = client_for("petugas.selong").get(
+        f"/indicators/reports/{signed.pk}/", HTTP_ACCEPT_LANGUAGE="en"
+    )
+    text = page.content.decode()
+    assert "Revised since sign-off" not in text  # the live figures are the signed ones
+    assert "Revised edition 2" in text
+    for number in (1, 2):
+        download = client_for("kanwil.ntb").get(
+            f"/indicators/reports/{signed.pk}/editions/{number}/pdf/"
+        )
+        assert download.status_code == 200
+    assert (
+        client_for("petugas.lobar")
+        .get(f"/indicators/reports/{signed.pk}/editions/1/pdf/")
+        .status_code
+        == 404
+    )
+    # still revision 1: the revised edition published it
+    rows = json.loads(client_for("kalapas.selong").get("/publik/data.json?period=2025-08").content)
+    assert {r["revision"] for r in rows["rows"] if r["facility_id"] == selong.pk} == {1}
+
+
+def test_a_correction_is_named_with_who_and_when(signed, selong, client_for):
+    person = Inmate.objects.filter(facility=selong).order_by("pk").first()
+    assert person is not None
+    Inmate.objects.filter(pk=person.pk).update(
+        status="released", status_changed_on=day("2025-07-31")
+    )
+    audit.record(
+        "inmate.status",
+        by=user("petugas.selong"),
+        target=person,
+        changes={"status": ["in_custody", "released"]},
+    )
+    note = revisions.note(selong, AUGUST)
+    assert note is not None
+    assert [c.indicator for c in note.changes][:1] == [SHARE]
+    assert note.reasons[0].kind == "correction"
+    assert note.reasons[0].by == user("petugas.selong").get_full_name()
+    assert note.reasons[0].url == f"/inmates/{person.pk}/"
+
+
+def test_a_month_never_signed_has_no_revision(selong, tmp_path):
+    import_late(tmp_path)
+    assert revisions.note(selong, AUGUST) is None
+    assert revisions.detect(selong, AUGUST) == []
+
+
+def test_the_revisions_page_lists_the_changes_in_scope_only(signed, selong, tmp_path, client_for):
+    import_late(tmp_path)
+    revisions.detect(selong, AUGUST)
+    page = client_for("kanwil.ntb").get("/indicators/revisions/", HTTP_ACCEPT_LANGUAGE="en")
+    assert page.status_code == 200
+    assert "was 50% (6/12), now 33.3% (6/18)" in page.content.decode()
+    other = client_for("petugas.lobar").get("/indicators/revisions/", HTTP_ACCEPT_LANGUAGE="en")
+    assert other.status_code == 200
+    assert "6/18" not in other.content.decode()
+    assert client_for("mitra.disnaker").get("/indicators/revisions/").status_code == 404
+    api = client_for("petugas.lobar").get("/api/v1/revisions")
+    assert api.json()["count"] == 0
+    assert client_for("kalapas.selong").get("/api/v1/revisions").json()["count"] >= 1
+    assert client_for("mitra.disnaker").get("/api/v1/revisions").json()["count"] == 0
+
+
+def test_the_public_revisions_page_lists_public_figures_only(signed, selong, tmp_path, client):
+    import_late(tmp_path)
+    revisions.detect(selong, AUGUST)
+    Revision.objects.create(  # a figure that is not public is not listed
+        facility=selong,
+        month=AUGUST,
+        number=1,
+        indicator="inmates.overdue_release",
+        was={"numerator": 1, "denominator": None, "value": 1},
+        now={"numerator": 2, "denominator": None, "value": 2},
+        detected_at=Revision.objects.get(indicator=SHARE).detected_at,
+        edition=ReportEdition.objects.get(report=signed),
+    )
+    page = client.get("/publik/revisions/", HTTP_ACCEPT_LANGUAGE="en")
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert "was 50% (6/12), now 33.3% (6/18)" in text
+    assert "inmates.overdue_release" not in text
+
+
+def _revisions_for_months(selong: Facility, report: MonthlyReport, n: int) -> None:
+    edition = ReportEdition.objects.get(report=report)
+    Revision.objects.bulk_create(
+        Revision(
+            facility=selong,
+            month=AUGUST,
+            number=k + 1,
+            indicator=SHARE,
+            was={"numerator": 6, "denominator": 12 + k, "value": 50},
+            now={"numerator": 6, "denominator": 13 + k, "value": 46.2},
+            reasons=[{"action": "import.finish", "by": "x", "at": "2025-09-10T10:00:00+08:00"}],
+            detected_at=edition.signed_off_at,
+            edition=edition,
+        )
+        for k in range(n)
+    )
+
+
+@pytest.mark.parametrize(
+    "url,username",
+    [
+        ("/indicators/revisions/", "kanwil.ntb"),
+        ("/api/v1/revisions", "kalapas.selong"),
+        ("/publik/revisions/", None),
+    ],
+)
+def test_revision_lists_run_as_many_queries_for_one_row_as_for_many(
+    signed, selong, client, client_for, url, username
+):
+    browser = client_for(username) if username else client
+    _revisions_for_months(selong, signed, 1)
+    browser.get(url)
+    with CaptureQueriesContext(connection) as one:
+        assert browser.get(url).status_code == 200
+    Revision.objects.all().delete()
+    _revisions_for_months(selong, signed, 15)
+    with CaptureQueriesContext(connection) as many:
+        assert browser.get(url).status_code == 200
+    assert len(many) == len(one)
