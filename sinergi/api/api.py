@@ -22,6 +22,7 @@ from sinergi.orgs.api import router as orgs_router
 from sinergi.programs.api import router as programs_router
 from sinergi.proposals.api import router as proposals_router
 from sinergi.proposals.api_litmas_tpp import router as litmas_tpp_router
+from sinergi.proposals.api_sdp_import import router as sdp_import_router
 from sinergi.reintegration.api import router as reintegration_router
 
 api = NinjaAPI(
@@ -152,4 +153,5 @@ api.add_router("/", cooperation_router)
 api.add_router("/", reintegration_router)
 api.add_router("/", proposals_router)
 api.add_router("/", litmas_tpp_router)
+api.add_router("/", sdp_import_router)
 api.add_router("/", indicators_router)

@@ -41,6 +41,20 @@ class ProposalsConfig(AppConfig):
             )
         )
 
+        # Proposal statuses imported from an SDP export (views_sdp_import).
+        from sinergi.core.roles import OFFICER_ROLES
+
+        register_nav(
+            NavItem(
+                "sdp_import",
+                _("Proposals from SDP"),
+                "proposals:sdp_import",
+                lambda s: s.has_role(*OFFICER_ROLES),
+                order=116,
+                group="registry",
+            )
+        )
+
         # The overdue-release alarm (inmates.queries) counts a granted proposal whose SK
         # date passed without a release (issue 14).
         from sinergi.inmates.queries import register_granted_release_source

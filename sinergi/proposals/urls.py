@@ -11,4 +11,5 @@ urlpatterns = [
     path("documents/<int:pk>/", views.document, name="document"),
     path("start/<int:inmate_pk>/<str:right>/", views.start, name="start"),
     path("", include("sinergi.proposals.urls_extra")),  # Litmas and sidang TPP pages
+    path("", include("sinergi.proposals.urls_sdp_import")),  # statuses from an SDP export
 ]
