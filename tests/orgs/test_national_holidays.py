@@ -25,7 +25,7 @@ D = datetime.date
 HEADER = "date,kind,name,source\n"
 
 
-def test_the_migration_loaded_2025_and_2026_each_day_with_its_name_and_kind():
+def test_the_migrations_loaded_2025_2026_and_2027s_fixed_days_each_with_name_and_kind():
     def count(year, kind):
         return NationalHoliday.objects.filter(date__year=year, kind=kind).count()
 
@@ -36,9 +36,16 @@ def test_the_migration_loaded_2025_and_2026_each_day_with_its_name_and_kind():
     assert NationalHoliday.objects.get(date=D(2026, 12, 24)).kind == "collective_leave"
     assert NationalHoliday.objects.get(date=D(2026, 3, 21)).name == "Idulfitri 1447 Hijriah"
     assert NationalHoliday.objects.get(date=D(2025, 8, 18)).source.startswith("SKB perubahan")
-    # 2027 is not shipped: its SKB could not be checked (the file says so).
-    assert not NationalHoliday.objects.filter(date__year=2027).exists()
-    assert len(shipped_rows()) == NationalHoliday.objects.filter(date__year__lt=2027).count()
+    # 2027: only the fixed-date national holidays; its SKB could not be checked (the
+    # file says so).
+    assert list(NationalHoliday.objects.filter(date__year=2027).values_list("date", flat=True)) == [
+        D(2027, 1, 1),
+        D(2027, 5, 1),
+        D(2027, 6, 1),
+        D(2027, 8, 17),
+        D(2027, 12, 25),
+    ]
+    assert len(shipped_rows()) == NationalHoliday.objects.count()
 
 
 @pytest.mark.parametrize(
@@ -59,29 +66,27 @@ def test_a_file_with_a_day_without_name_kind_or_proper_date_is_refused(text, pro
 def test_the_command_loads_one_year_of_a_file(tmp_path):
     path = tmp_path / "libur.csv"
     path.write_text(
-        "# a comment\n" + HEADER + "2027-01-01,holiday,Tahun Baru 2027 Masehi,SKB 2027\n"
-        "2027-02-05,collective_leave,Cuti bersama Imlek,SKB 2027\n"
-        "2028-01-01,holiday,Tahun Baru 2028 Masehi,SKB 2028\n",
+        "# a comment\n" + HEADER + "2028-01-01,holiday,Tahun Baru 2028 Masehi,SKB 2028\n"
+        "2028-01-25,collective_leave,Cuti bersama Imlek,SKB 2028\n"
+        "2029-01-01,holiday,Tahun Baru 2029 Masehi,SKB 2029\n",
         encoding="utf-8",
     )
     out = io.StringIO()
-    call_command("load_national_holidays", str(path), "--year", "2027", stdout=out)
+    call_command("load_national_holidays", str(path), "--year", "2028", stdout=out)
     assert "2 added" in out.getvalue()
-    assert list(
-        NationalHoliday.objects.filter(date__year__gte=2027).values_list("date", "name")
-    ) == [
-        (D(2027, 1, 1), "Tahun Baru 2027 Masehi"),
-        (D(2027, 2, 5), "Cuti bersama Imlek"),
+    loaded = NationalHoliday.objects.filter(date__year__gte=2028)
+    assert list(loaded.values_list("date", "name")) == [
+        (D(2028, 1, 1), "Tahun Baru 2028 Masehi"),
+        (D(2028, 1, 25), "Cuti bersama Imlek"),
     ]
     # Loaded again after an amended SKB: --replace drops the day no longer in it.
-    path.write_text(HEADER + "2027-01-01,holiday,Tahun Baru 2027 Masehi,SKB 2027\n")
-    call_command("load_national_holidays", str(path), "--year", "2027", "--replace", stdout=out)
-    assert list(NationalHoliday.objects.filter(date__year=2027).values_list("date", flat=True)) == [
-        D(2027, 1, 1)
-    ]
-    assert NationalHoliday.history.filter(date=D(2027, 2, 5), history_type="-").exists()
-    with pytest.raises(CommandError, match="no day of 2029"):
-        call_command("load_national_holidays", str(path), "--year", "2029")
+    path.write_text(HEADER + "2028-01-01,holiday,Tahun Baru 2028 Masehi,SKB 2028\n")
+    call_command("load_national_holidays", str(path), "--year", "2028", "--replace", stdout=out)
+    assert list(loaded.values_list("date", flat=True)) == [D(2028, 1, 1)]
+    assert NationalHoliday.history.filter(date=D(2028, 1, 25), history_type="-").exists()
+    assert NationalHoliday.objects.filter(date__year=2027).count() == 5  # other years kept
+    with pytest.raises(CommandError, match="no day of 2030"):
+        call_command("load_national_holidays", str(path), "--year", "2030")
 
 
 def test_every_facility_keeps_the_national_days_and_only_its_own_local_ones(demo_world):
@@ -103,8 +108,8 @@ def test_the_national_days_are_read_once_a_request_and_again_after_a_change(demo
         with CaptureQueriesContext(connection) as queries:
             national.national_holidays()
         assert len(queries) == 0
-        NationalHoliday.objects.create(date=D(2027, 1, 1), kind="holiday", name="Tahun Baru")
-        assert D(2027, 1, 1) in national.national_holidays()
+        NationalHoliday.objects.create(date=D(2028, 1, 1), kind="holiday", name="Tahun Baru")
+        assert D(2028, 1, 1) in national.national_holidays()
     finally:
         national.request_finished()
     with CaptureQueriesContext(connection) as queries:
