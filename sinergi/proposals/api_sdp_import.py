@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Query, Router, Schema, Status, UploadedFile
 from ninja.pagination import paginate
 
@@ -101,13 +102,15 @@ def _one(request: HttpRequest, pk: int) -> SdpImport:
 )
 def create_import(
     request: HttpRequest,
-    file: File[UploadedFile],
+    file: File[UploadedFile | None] = None,
     facility: Form[str] = "",
 ) -> Status:
     user = api_user(request)
     facilities = _facilities(user)
     if not facilities:
         raise PermissionDenied(str(actions.PERMISSION_MESSAGES[actions.IMPORT_SDP]))
+    if file is None:
+        raise DjangoValidationError({"file": [_("Choose a file.")]})
     if facility:
         chosen = next((f for f in facilities if f.code == facility), None)
         if chosen is None:

@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -46,19 +46,21 @@ class SdpUploadForm(ImportUploadForm):
 
 
 def _facilities(request: AuthenticatedHttpRequest) -> list[Facility]:
-    """The facilities where the user may import (404 for anyone else: a page they have
-    no use for, never a hint that it exists)."""
+    """The facilities where the user may import: a feature of the officers and heads
+    (403 for anyone else, as the inmate import)."""
     found = [
         f
         for f in Facility.objects.writable_by(request.user)
         if has_perm(request.user, actions.IMPORT_SDP, f)
     ]
     if not found:
-        raise Http404
+        raise PermissionDenied
     return found
 
 
 def _batch(request: AuthenticatedHttpRequest, pk: int) -> SdpImport:
+    """One import of the user's facilities (another facility's: 404)."""
+    _facilities(request)
     found: SdpImport = get_object_or_404(
         sdp_import.imports_for(request.user).select_related(
             "facility", "uploaded_by", "confirmed_by"
@@ -87,8 +89,6 @@ def sdp_import_start(request: AuthenticatedHttpRequest) -> HttpResponse:
             )
         except parsing.ImportFileError as exc:
             form.add_error("file", exc.message)
-        except PermissionDenied:
-            raise Http404 from None
         else:
             return redirect(batch)
     batches: QuerySet[SdpImport] = (

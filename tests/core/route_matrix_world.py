@@ -321,6 +321,12 @@ def build() -> World:
     batch = ImportBatch.objects.create(facility=selong, filename="sdp-selong.csv", status="invalid")
     world.add("import", "selong", pk=batch.pk)
     world.add("import", "lobar", pk=lobar_objects["batch"].pk)
+    # An SDP proposal-status import of each facility, previewed (sdp_import)
+    from sinergi.proposals.models import SdpImport
+
+    for label, facility in (("selong", selong), ("lobar", lobar)):
+        sdp = SdpImport.objects.create(facility=facility, filename=f"usulan-{label}.csv")
+        world.add("sdp_import", label, pk=sdp.pk)
     # A recalculation report of each facility (recalculate_sentences --facility …)
     for label, facility in (("selong", selong), ("lobar", lobar)):
         run = SentenceRecalculation.objects.create(

@@ -166,6 +166,9 @@ ROUTE_OBJECTS: dict[str, str] = {
     "proposals:tpp_minutes": "tpp_meeting",
     "proposals:tpp_letter": "tpp_letter",
     "proposals:tpp_decision_remove": "tpp_decision",
+    "proposals:sdp_import_detail": "sdp_import",
+    "proposals:sdp_import_confirm": "sdp_import",
+    "proposals:sdp_import_problems": "sdp_import",
     "indicators:facility": "facility_pk",
     "indicators:region": "region_pk",
     "indicators:partner": "partner_pk",
@@ -192,6 +195,7 @@ API_PARAMS = {
     "proposal_id": "proposal",
     "litmas_id": "litmas",
     "meeting_id": "tpp_meeting",
+    "import_id": "sdp_import",
 }
 # "{code}" names a facility in one operation and a certificate in the other
 API_CODE = {
@@ -276,6 +280,8 @@ SEES: dict[str, dict[str, frozenset[str]]] = {
     "detention": {"selong": SELONG_PERSON},
     "consecutive": {"selong": SELONG_PERSON},
     "import": {"selong": SELONG_PERSON, "lobar": LOBAR_PERSON},
+    # an import of SDP's proposal statuses: the facility's officers and head only
+    "sdp_import": {"selong": SELONG_OFFICERS, "lobar": frozenset({LOBAR})},
     "recalculation": {"selong": SELONG_PERSON, "lobar": LOBAR_PERSON},
     "holiday": {"selong": SELONG_PERSON, "lobar": LOBAR_PERSON},
     "program": {
@@ -687,6 +693,12 @@ READ: dict[str, Rule] = {
     "proposals:tpp_decision_remove": action({"selong": SELONG_OFFICERS}),
     "proposals:tpp_minutes": page(),
     "proposals:tpp_letter": page(),
+    "proposals:sdp_import": form(WRITERS, refused=NOT_AN_OFFICER),
+    "proposals:sdp_import_detail": page(refused=NOT_AN_OFFICER),
+    "proposals:sdp_import_problems": page(refused=NOT_AN_OFFICER),
+    "proposals:sdp_import_confirm": action(
+        by_label(selong=SELONG_OFFICERS, lobar={LOBAR}), refused=NOT_AN_OFFICER
+    ),
     # --- indicators and public pages
     # administrators and the region read the overview; the others are sent to theirs
     "indicators:index": Rule(
@@ -787,6 +799,11 @@ API: dict[str, Rule] = {
     "POST /api/v1/tpp-meetings/{meeting_id}/decisions": api(
         by_label(selong=SELONG_OFFICERS, lobar={LOBAR})
     ),
+    "GET /api/v1/proposal-imports": api(EVERYONE),  # a list: each finds only their own
+    "POST /api/v1/proposal-imports": api(WRITERS, refused=NOT_AN_OFFICER),
+    "GET /api/v1/proposal-imports/{import_id}": api(),
+    "GET /api/v1/proposal-imports/{import_id}/rows": api(),
+    "POST /api/v1/proposal-imports/{import_id}/confirm": api(),
     "GET /api/v1/job-openings": api(EVERYONE),
     "POST /api/v1/job-openings": api(PARTNERS, refused=SIGNED_IN - PARTNERS),  # employers
     "GET /api/v1/releases": api(EVERYONE),

@@ -75,11 +75,12 @@ def test_outsiders_cannot_open_the_import_pages(client_for, selong, officer, per
     start = client.get("/proposals/sdp-import/")
     if username == "petugas.lobar":  # their own facility's page, without Selong's import
         assert start.status_code == 200 and batch.filename not in start.content.decode()
-    else:
-        assert start.status_code == 404
-    assert client.get(f"/proposals/sdp-import/{batch.pk}/").status_code == 404
-    assert client.post(f"/proposals/sdp-import/{batch.pk}/confirm/").status_code == 404
-    assert client.get(f"/proposals/sdp-import/{batch.pk}/problems.csv").status_code == 404
+    else:  # not a feature of theirs
+        assert start.status_code == 403
+    refused = 404 if username == "petugas.lobar" else 403
+    assert client.get(f"/proposals/sdp-import/{batch.pk}/").status_code == refused
+    assert client.post(f"/proposals/sdp-import/{batch.pk}/confirm/").status_code == refused
+    assert client.get(f"/proposals/sdp-import/{batch.pk}/problems.csv").status_code == refused
     batch.refresh_from_db()
     assert batch.is_preview
 
@@ -148,11 +149,13 @@ def test_the_api_previews_then_confirms(client_for, selong, person):
 
 
 def test_the_api_refuses_a_bad_file_at_its_field(client_for, demo_world):
-    response = upload_api(
-        client_for("petugas.selong"), SimpleUploadedFile("usulan.xls", b"\xd0\xcf\x11\xe0")
-    )
+    client = client_for("petugas.selong")
+    response = upload_api(client, SimpleUploadedFile("usulan.xls", b"\xd0\xcf\x11\xe0"))
     assert response.status_code == 422
     assert "file" in response.json()["errors"]
+    missing = client.post("/api/v1/proposal-imports", "{}", content_type="application/json")
+    assert missing.status_code == 422
+    assert "file" in missing.json()["errors"]
 
 
 @pytest.mark.parametrize(
@@ -162,6 +165,11 @@ def test_the_api_refuses_a_bad_file_at_its_field(client_for, demo_world):
 def test_outsiders_cannot_import_through_the_api(client_for, person, username, status):
     response = upload_api(client_for(username), csv_file(row(person, "Draft")))
     assert response.status_code == status
+    # Refused before the body is looked at: with no file either.
+    empty = client_for(username).post(
+        "/api/v1/proposal-imports", "{}", content_type="application/json"
+    )
+    assert empty.status_code == status
     assert not SdpImport.objects.exists()
 
 
