@@ -20,7 +20,7 @@ from sinergi.accounts.models import Membership, User
 from sinergi.cooperation.models import ActionItem, Agreement, Fulfilment, Meeting, SupportRequest
 from sinergi.core.demo import seeders
 from sinergi.core.roles import Role
-from sinergi.indicators.models import MonthlyReport
+from sinergi.indicators.models import MonthlyReport, ReportEdition
 from sinergi.inmates.models import (
     ConsecutiveSentence,
     DetentionPeriod,
@@ -486,6 +486,8 @@ def build() -> World:
     # --- indicators and accounts
     report = _one(MonthlyReport.objects.filter(facility=selong), "a monthly report")
     world.add("report", "selong", pk=report.pk)
+    edition = _one(ReportEdition.objects.filter(report__facility=selong), "a signed monthly report")
+    world.add("report_edition", "selong", pk=edition.report_id, number=edition.number)
     token, _raw = create_api_token(user=officer, name="matrix", by=officer)
     world.add("token", "petugas.selong", pk=token.pk)
 

@@ -111,6 +111,8 @@ ROUTE_OBJECTS: dict[str, str] = {
     "programs:enrollment": "enrollment",
     "programs:enrollment_end": "enrollment",
     "programs:certificate_issue": "enrollment",
+    "programs:enrollment_complete_early": "enrollment",
+    "programs:enrollment_competency_certification": "enrollment",
     "programs:waiting_decide": "waiting",
     "programs:certificate_pdf": "certificate",
     "programs:certificate_revoke": "certificate",
@@ -177,6 +179,7 @@ ROUTE_OBJECTS: dict[str, str] = {
     "indicators:report_xlsx": "report",
     "indicators:report_regenerate": "report",
     "indicators:report_sign_off": "report",
+    "indicators:report_edition_pdf": "report_edition",
     "public:region": "region_pk",
     "public:facility": "facility_pk",
     "verify": "certificate_code",
@@ -189,6 +192,7 @@ API_PARAMS = {
     "inmate_id": "inmate",
     "program_id": "program",
     "session_id": "session",
+    "enrollment_id": "enrollment",
     "request_id": "request",
     "referral_id": "referral",
     "follow_up_id": "follow_up",
@@ -332,6 +336,7 @@ SEES: dict[str, dict[str, frozenset[str]]] = {
     "tpp_decision": {"selong": SELONG_PERSON},
     "job": {"bengkel": SELONG_STAFF | {ADMIN, FACILITY_INSTRUCTOR, EMPLOYER, PROBATION, LOBAR}},
     "report": {"selong": SELONG_PERSON},
+    "report_edition": {"selong": SELONG_PERSON},
     "token": {"petugas.selong": frozenset({OFFICER})},
     # the directory: staff of facilities and regions see every partner, a partner's
     # users (and its instructors) their own organisation only
@@ -441,6 +446,9 @@ PROGRAM_WRITE = by_label(
     selong_facility_instructor=SELONG_OFFICERS,
     selong_completed=SELONG_OFFICERS,
     lobar={LOBAR},
+)
+ENROLLMENT_WRITE = by_label(
+    selong_blk=SELONG_OFFICERS, selong_facility_instructor=SELONG_OFFICERS, lobar={LOBAR}
 )
 INMATE_WRITE = by_label(
     selong_referred_dukcapil=SELONG_OFFICERS,
@@ -576,6 +584,16 @@ READ: dict[str, Rule] = {
         )
     ),
     "programs:certificate_issue": action(
+        by_label(
+            selong_blk=SELONG_OFFICERS, selong_facility_instructor=SELONG_OFFICERS, lobar={LOBAR}
+        )
+    ),
+    "programs:enrollment_complete_early": action(
+        by_label(
+            selong_blk=SELONG_OFFICERS, selong_facility_instructor=SELONG_OFFICERS, lobar={LOBAR}
+        )
+    ),
+    "programs:enrollment_competency_certification": action(
         by_label(
             selong_blk=SELONG_OFFICERS, selong_facility_instructor=SELONG_OFFICERS, lobar={LOBAR}
         )
@@ -718,12 +736,15 @@ READ: dict[str, Rule] = {
     "indicators:report_xlsx": page(),
     "indicators:report_regenerate": action({"selong": SELONG_OFFICERS}),
     "indicators:report_sign_off": action({"selong": {HEAD}}),
+    "indicators:report_edition_pdf": page(),
+    "indicators:revisions": page(FACILITY_SCOPED | {PROBATION}),
     "public:index": public(),
     "public:region": public(missing=404),
     "public:facility": public(missing=404),
     "public:data_csv": public(),
     "public:data_json": public(),
     "public:definitions_csv": public(),
+    "public:revisions": public(),
     # --- personal-data duties
     # the access request: an administrator, or the facility's head (its data officer)
     "privacy:export": action(
@@ -762,6 +783,10 @@ API: dict[str, Rule] = {
     "POST /api/v1/programs/{program_id}/enrollments": api(PROGRAM_WRITE),
     "GET /api/v1/sessions/{session_id}/attendance": api(TEACHERS),
     "PUT /api/v1/sessions/{session_id}/attendance": api(TEACHERS),
+    # an enrolment's completion and certificate: the facility's officers (issue 15)
+    "POST /api/v1/enrollments/{enrollment_id}/early-completion": api(ENROLLMENT_WRITE),
+    "POST /api/v1/enrollments/{enrollment_id}/certificate": api(ENROLLMENT_WRITE),
+    "PUT /api/v1/enrollments/{enrollment_id}/competency-certification": api(ENROLLMENT_WRITE),
     "GET /api/v1/certificates/{code}/verify": public(missing=404),
     "GET /api/v1/support-requests": api(EVERYONE),
     "POST /api/v1/support-requests": api(SELONG_OFFICERS, sees={"-": SELONG_FACILITY}),
@@ -813,6 +838,7 @@ API: dict[str, Rule] = {
     "GET /api/v1/indicators": api(EVERYONE),
     "GET /api/v1/indicators/values": api(),
     "GET /api/v1/public/indicators": public(),
+    "GET /api/v1/revisions": api(EVERYONE),  # a list: each finds only their own
 }
 # "{code}" names a facility in one operation, a certificate in another; the values
 # take their facility in the query
@@ -1036,6 +1062,15 @@ def api_body(world: World, operation: str, label: str) -> dict[str, Any] | None:
         "POST /api/v1/programs/{program_id}/enrollments": {"inmate_id": inmate},
         "PUT /api/v1/sessions/{session_id}/attendance": {
             "marks": [{"enrollment_id": enrollment, "status": "present"}]
+        },
+        "POST /api/v1/enrollments/{enrollment_id}/early-completion": {
+            "reason": "Uji matriks",
+            "hours": 1,
+        },
+        "PUT /api/v1/enrollments/{enrollment_id}/competency-certification": {
+            "issuer": "LSP Matriks",
+            "number": "M-1",
+            "issued_on": str(today),
         },
         "POST /api/v1/support-requests": {
             "facility": "selong",

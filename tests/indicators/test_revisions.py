@@ -325,3 +325,39 @@ def test_revision_lists_run_as_many_queries_for_one_row_as_for_many(
     with CaptureQueriesContext(connection) as many:
         assert browser.get(url).status_code == 200
     assert len(many) == len(one)
+
+
+# -- the demo: reports signed on plausible days ----------------------------------------
+
+
+def test_the_demo_head_signs_on_the_third_working_day_of_the_next_month():
+    from sinergi.indicators import demo
+
+    assert demo.months_before(day("2026-12-05"), 2) == [day("2026-10-01"), day("2026-11-01")]
+    assert demo.months_before(day("2026-01-15"), 2) == [day("2025-11-01"), day("2025-12-01")]
+    # 31 October 2026 is a Saturday: Monday 2, Tuesday 3, Wednesday 4 November
+    assert demo.sign_off_day(day("2026-10-01"), frozenset()) == day("2026-11-04")
+    assert demo.sign_off_day(day("2026-11-01"), frozenset({day("2026-12-01")})) == day("2026-12-04")
+
+
+def test_the_demo_reports_are_signed_relative_to_the_demos_today(
+    selong, monkeypatch, django_capture_on_commit_callbacks
+):
+    from sinergi.indicators import demo
+
+    monkeypatch.setattr(Facility, "today", lambda self: day("2026-12-02"))
+    with django_capture_on_commit_callbacks(execute=True):
+        demo.seed(io.StringIO())
+    october = MonthlyReport.objects.get(facility=selong, month=day("2026-10-01"))
+    november = MonthlyReport.objects.get(facility=selong, month=day("2026-11-01"))
+    zone = datetime.timezone(datetime.timedelta(hours=8))  # WITA
+    assert october.signed_off_at is not None
+    assert october.signed_off_at.astimezone(zone).date() == day("2026-11-04")
+    edition = ReportEdition.objects.get(report=october)
+    assert edition.signed_off_at == october.signed_off_at
+    assert edition.pdf  # its PDF, dated the day it was signed
+    # November's third working day (3 December) has not come: it waits for the head
+    assert november.is_ready and november.signed_off_at is None
+    assert not ReportEdition.objects.filter(report=november).exists()
+    demo.seed(io.StringIO())  # idempotent
+    assert ReportEdition.objects.filter(report__facility=selong).count() == 1
