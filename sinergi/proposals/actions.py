@@ -31,6 +31,7 @@ from sinergi.core.permissions import has_perm, require_perm
 from sinergi.inmates.choices import InmateStatus, Right, RightStatus
 from sinergi.inmates.models import Inmate, InmateRight
 from sinergi.orgs.models import Facility, FacilityKind
+from sinergi.programs.days_off import days_off
 from sinergi.proposals import clocks
 from sinergi.proposals.choices import (
     CHECKLIST,
@@ -612,7 +613,8 @@ def transition(
             proposal=proposal,
             bapas=facts["bapas"],
             requested_on=on,
-            due_on=facts.get("due_on") or clocks.add_working_days(on, LITMAS_WORKING_DAYS),
+            due_on=facts.get("due_on")
+            or clocks.add_working_days(on, LITMAS_WORKING_DAYS, days_off(facts["bapas"])),
             requested_by=by,
         )
         # The Bapas's PKs and head are told once the request is saved.

@@ -52,7 +52,15 @@ class LitmasOut(Schema):
     submitted_on: datetime.date | None
     recommendation: str
     has_document: bool = Field(description="the Litmas file is kept (uploaded, not yet sent)")
-    days_overdue: int = Field(description="days past the due date of an open request")
+    overdue: bool = Field(description="open, and its due date (its last day) is behind")
+    days_overdue: int = Field(
+        description=(
+            "working days past the due date of an open request (the due date is set in "
+            "working days; the Bapas's national and own holidays are not counted): 0 when "
+            "not overdue, and when overdue by no working day yet (a Saturday after a Friday "
+            "due date)"
+        )
+    )
 
     @staticmethod
     def resolve_inmate_name(obj: LitmasRequest) -> str:
@@ -81,6 +89,10 @@ class LitmasOut(Schema):
     @staticmethod
     def resolve_has_document(obj: LitmasRequest) -> bool:
         return obj.document_id is not None
+
+    @staticmethod
+    def resolve_overdue(obj: LitmasRequest) -> bool:
+        return litmas.is_overdue(obj, obj.bapas.today())
 
     @staticmethod
     def resolve_days_overdue(obj: LitmasRequest) -> int:

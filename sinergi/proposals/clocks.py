@@ -57,11 +57,13 @@ def working_days_between(
 def add_working_days(
     start: datetime.date, days: int, holidays: Collection[datetime.date] = ()
 ) -> datetime.date:
-    """The ``days``-th working day after ``start`` (``start`` itself for 0)."""
+    """The ``days``-th working day after ``start`` (``start`` itself for 0); for a
+    negative ``days``, the ``-days``-th working day before it."""
+    step = _ONE_DAY if days >= 0 else -_ONE_DAY
     day = start
-    left = days
+    left = abs(days)
     while left > 0:
-        day += _ONE_DAY
+        day += step
         if is_working_day(day, holidays):
             left -= 1
     return day

@@ -21,7 +21,7 @@ ITEMS = 8
 
 
 def cards(request: HttpRequest, scope: Scope) -> list[HomeCard]:
-    from sinergi.proposals.litmas_actions import days_overdue, requests_for
+    from sinergi.proposals.litmas_actions import days_overdue, is_overdue, requests_for
     from sinergi.proposals.models import Proposal, TppDecision
     from sinergi.proposals.rules_bapas import bapas_headed_by
 
@@ -35,18 +35,24 @@ def cards(request: HttpRequest, scope: Scope) -> list[HomeCard]:
             .filter(bapas_id__in=bapas_ids, status=LitmasStatus.REQUESTED)
             .filter(Q(officer=user) | Q(officer__isnull=True))
             .select_related("proposal__inmate")
+            .prefetch_related("bapas__holidays")
             .order_by("due_on", "id")
         )
         counts = due.aggregate(total=Count("pk"), late=Count("pk", filter=Q(due_on__lt=today)))
         items = []
         for row in due[:ITEMS]:
-            late = days_overdue(row, today)
             when = date_format(row.due_on, "SHORT_DATE_FORMAT")
             label = f"{row.proposal.inmate.name} · {when}"
+            # Late from the day after the due date, counted in working days as it was set.
+            late = days_overdue(row, today)
             if late:
                 label = ngettext(
-                    "OVERDUE by %(n)s day: %(what)s", "OVERDUE by %(n)s days: %(what)s", late
+                    "OVERDUE by %(n)s working day: %(what)s",
+                    "OVERDUE by %(n)s working days: %(what)s",
+                    late,
                 ) % {"n": late, "what": label}
+            elif is_overdue(row, today):
+                label = _("OVERDUE, past its due date: %(what)s") % {"what": label}
             items.append((label, reverse("proposals:litmas_detail", args=[row.pk])))
         result.append(
             HomeCard(

@@ -31,6 +31,7 @@ from sinergi.core.permissions import has_perm
 from sinergi.core.scoping import scope_of
 from sinergi.core.view_helpers import refuse
 from sinergi.orgs.models import Facility, FacilityKind
+from sinergi.programs.days_off import days_off
 from sinergi.proposals import litmas_actions as actions
 from sinergi.proposals import rules_bapas
 from sinergi.proposals.choices import LitmasStatus
@@ -88,6 +89,7 @@ def litmas_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     audit.read_list(request, "litmas.list", count=page.paginator.count)
     today = _today(request.user)
     for row in page.object_list:
+        row.overdue = actions.is_overdue(row, today)
         row.days_overdue = actions.days_overdue(row, today)
     return render(
         request,
@@ -119,6 +121,7 @@ def litmas_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "proposal": item.proposal,
             "inmate": item.proposal.inmate,
             "sentence": getattr(item.proposal.inmate, "sentence", None),
+            "overdue": actions.is_overdue(item, _today(user)),
             "days_overdue": actions.days_overdue(item, _today(user)),
             "may_assign": may_assign,
             "proposal_url": item.proposal.get_absolute_url() if sees_proposal else "",
@@ -207,6 +210,7 @@ def _detail_with_errors(
             "proposal": item.proposal,
             "inmate": item.proposal.inmate,
             "sentence": getattr(item.proposal.inmate, "sentence", None),
+            "overdue": actions.is_overdue(item, _today(user)),
             "days_overdue": actions.days_overdue(item, _today(user)),
             "may_assign": False,
             "proposal_url": "",
@@ -315,8 +319,10 @@ def litmas_load(request: AuthenticatedHttpRequest) -> HttpResponse:
         .order_by("due_on", "id")[:50]
     )
     rows = list(unassigned)
+    off = days_off(bapas)
     for row in rows:
-        row.days_overdue = actions.days_overdue(row, today)  # type: ignore[attr-defined]
+        row.overdue = actions.is_overdue(row, today)  # type: ignore[attr-defined]
+        row.days_overdue = actions.days_overdue(row, today, off)  # type: ignore[attr-defined]
     if rows:
         audit.read_list(request, "litmas.list", count=len(rows), facility=bapas.pk)
     return render(

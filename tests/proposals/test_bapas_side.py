@@ -17,6 +17,9 @@ from sinergi.core.models import AuditEvent
 from sinergi.core.roles import Role
 from sinergi.inmates.choices import Right
 from sinergi.orgs.models import Facility
+from sinergi.programs.days_off import days_off
+from sinergi.programs.models import Holiday
+from sinergi.proposals import clocks
 from sinergi.proposals import litmas_actions as litmas
 from sinergi.proposals.choices import LitmasStatus, Stage
 from sinergi.proposals.models import LitmasRequest, Proposal
@@ -28,7 +31,13 @@ pytestmark = pytest.mark.django_db
 
 
 def ask(
-    inmate: Any, bapas: Facility, *, due_in: int, right: str = Right.PB, **fields: Any
+    inmate: Any,
+    bapas: Facility,
+    *,
+    due_in: int = 0,
+    due_on: datetime.date | None = None,
+    right: str = Right.PB,
+    **fields: Any,
 ) -> LitmasRequest:
     proposal = make_proposal(inmate, right=right, stage=Stage.LITMAS)
     today = inmate.facility.today()
@@ -36,7 +45,7 @@ def ask(
         proposal=proposal,
         bapas=bapas,
         requested_on=today - datetime.timedelta(days=20),
-        due_on=today + datetime.timedelta(days=due_in),
+        due_on=due_on or today + datetime.timedelta(days=due_in),
         requested_by=User.objects.get(username="petugas.selong"),
         **fields,
     )
@@ -49,9 +58,30 @@ def named(facility: Facility, name: str) -> Any:
     return person
 
 
+def working_days_ago(bapas: Facility, days: int) -> datetime.date:
+    """The latest due date that is ``days`` working days behind the Bapas's today."""
+    today = bapas.today()
+    off = days_off(bapas)
+    day = today
+    while clocks.working_days_between(day, today, off) < days:
+        day -= datetime.timedelta(days=1)
+    return day
+
+
 @pytest.fixture
 def late(selong: Facility, bapas: Facility) -> LitmasRequest:
-    return ask(named(selong, "Ahmad Terlambat"), bapas, due_in=-5)
+    """Five working days late (the due date is set in working days, the lateness too)."""
+    return ask(named(selong, "Ahmad Terlambat"), bapas, due_on=working_days_ago(bapas, 5))
+
+
+@pytest.fixture
+def just_late(selong: Facility, bapas: Facility) -> LitmasRequest:
+    """Due yesterday, and today is a holiday of the Bapas: past its due date, by no
+    working day yet."""
+    today = bapas.today()
+    Holiday.objects.get_or_create(facility=bapas, date=today, defaults={"name": "Libur Bapas"})
+    yesterday = today - datetime.timedelta(days=1)
+    return ask(named(selong, "Budi Kemarin"), bapas, due_on=yesterday)
 
 
 @pytest.fixture
@@ -80,14 +110,34 @@ def test_the_pks_home_lists_the_litmas_to_write_overdue_first_in_red(client_for,
     response = client_for("pk.bapas").get("/")
     html = response.content.decode()
     assert "card-danger" in html  # red, not only by colour: the text says it
-    assert "TERLAMBAT 5 hari: Ahmad Terlambat" in html
+    assert "TERLAMBAT 5 hari kerja: Ahmad Terlambat" in html
     assert html.index("Ahmad Terlambat") < html.index("Zainal Tepat")
     assert f"/proposals/litmas/{late.pk}/" in html
 
 
 def test_the_pks_home_in_english_says_overdue_too(client_for, late):
     html = client_for("pk.bapas").get("/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
-    assert "OVERDUE by 5 days: Ahmad Terlambat" in html
+    assert "OVERDUE by 5 working days: Ahmad Terlambat" in html
+
+
+@pytest.mark.parametrize(
+    ("language", "home", "listed"),
+    [
+        ("id", "TERLAMBAT, lewat batas waktu: Budi Kemarin", "Lewat batas waktu"),
+        ("en", "OVERDUE, past its due date: Budi Kemarin", "Past its due date"),
+    ],
+)
+def test_a_request_past_its_due_date_by_no_working_day_yet_is_overdue_all_the_same(
+    client_for, just_late, language, home, listed
+):
+    client = client_for("pk.bapas")
+    html = " ".join(client.get("/", HTTP_ACCEPT_LANGUAGE=language).content.decode().split())
+    assert "card-danger" in html and home in html
+    for url in ("/proposals/litmas/", f"/proposals/litmas/{just_late.pk}/"):
+        page = " ".join(client.get(url, HTTP_ACCEPT_LANGUAGE=language).content.decode().split())
+        assert 'class="late"' in page and listed in page, url
+    row = client.get(f"/api/v1/litmas-requests/{just_late.pk}").json()
+    assert (row["overdue"], row["days_overdue"]) == (True, 0)
 
 
 def test_a_request_assigned_to_another_pk_is_not_on_my_home(client_for, bapas, late):
@@ -107,7 +157,7 @@ def test_the_list_shows_the_overdue_first_with_their_days(client_for, late, due,
     html = response.content.decode()
     assert response.status_code == 200
     assert html.index("Ahmad Terlambat") < html.index("Zainal Tepat")
-    assert 'class="late"' in html and "Terlambat 5 hari" in html
+    assert 'class="late"' in html and "Terlambat 5 hari kerja" in html
     assert "Orang Sumbawa" not in html  # another Bapas's request
     assert AuditEvent.objects.filter(action="litmas.list").count() == 1
 
@@ -321,7 +371,8 @@ def test_the_api_lists_each_side_its_requests(client_for, late, due, elsewhere):
     assert ids("pk.bapas", "?overdue=true") == {late.pk}
     assert ids("petugas.selong", "?bapas=bapas-sumbawa") == {elsewhere.pk}
     row = client_for("pk.bapas").get(f"/api/v1/litmas-requests/{late.pk}").json()
-    assert row["days_overdue"] == 5 and row["facility"] == "selong" and row["officer"] is None
+    assert row["days_overdue"] == 5 and row["overdue"] is True
+    assert row["facility"] == "selong" and row["officer"] is None
     assert client_for("petugas.lobar").get(f"/api/v1/litmas-requests/{late.pk}").status_code == 404
 
 
@@ -370,7 +421,9 @@ def test_the_api_lists_ask_the_same_queries_whatever_the_rows(
     pk = client_for("pk.bapas")
     staff = client_for("petugas.selong")
     admin = client_for("admin")
-    with django_assert_max_num_queries(10):
+    # Two of them for the working days overdue: the national days off, once a request,
+    # and the Bapas's own holidays, in one prefetch.
+    with django_assert_max_num_queries(12):
         assert pk.get("/api/v1/litmas-requests").json()["count"] == 6
     with django_assert_max_num_queries(10):
         assert staff.get("/api/v1/tpp-meetings").json()["count"] == 6

@@ -40,6 +40,19 @@ def test_fourteen_working_days_from_a_friday_end_three_weeks_later_on_a_thursday
     assert clocks.add_working_days(FRIDAY, 15, {D(2026, 12, 25)}) == D(2026, 12, 28)
 
 
+def test_adding_negative_working_days_goes_back():
+    monday = D(2026, 12, 7)
+    assert clocks.add_working_days(monday, -1) == FRIDAY
+    assert clocks.add_working_days(D(2026, 12, 5), -1) == FRIDAY  # from a Saturday
+    assert clocks.add_working_days(D(2026, 12, 28), -1, {D(2026, 12, 24), D(2026, 12, 25)}) == (
+        D(2026, 12, 23)
+    )
+    for days in range(1, 30):
+        back = clocks.add_working_days(monday, -days)
+        assert clocks.is_working_day(back)
+        assert clocks.working_days_between(back, monday) == days
+
+
 def test_counting_and_adding_agree():
     holidays = {D(2026, 12, 25), D(2027, 1, 1)}
     for days in range(40):

@@ -16,7 +16,8 @@ from sinergi.core.errors import Conflict
 from sinergi.core.models import AuditEvent
 from sinergi.core.roles import Role
 from sinergi.orgs.models import Facility
-from sinergi.proposals import actions
+from sinergi.programs.days_off import days_off
+from sinergi.proposals import actions, clocks
 from sinergi.proposals import litmas_actions as litmas
 from sinergi.proposals.choices import DocumentKind, LitmasStatus, Stage
 from sinergi.proposals.models import LitmasRequest, Proposal
@@ -256,9 +257,10 @@ def test_the_bapas_head_reaches_the_requests_to_the_bapas_only(request_, proposa
     assert request_.pk in reached and elsewhere.pk not in reached
 
 
-def test_overdue_is_counted_in_days_past_the_due_date_while_open(request_):
+def test_overdue_is_counted_in_working_days_past_the_due_date_while_open(request_):
     today = request_.due_on + datetime.timedelta(days=4)
-    assert litmas.is_overdue(request_, today) and litmas.days_overdue(request_, today) == 4
+    working = clocks.working_days_between(request_.due_on, today, days_off(request_.bapas))
+    assert litmas.is_overdue(request_, today) and litmas.days_overdue(request_, today) == working
     assert litmas.days_overdue(request_, request_.due_on) == 0  # the due day is not late
     request_.status = LitmasStatus.SUBMITTED
     assert litmas.days_overdue(request_, today) == 0
