@@ -38,11 +38,15 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import override, pgettext_lazy
 
+from sinergi.cooperation import contributions
 from sinergi.cooperation.health import DORMANT_AFTER_DAYS, commitments_with_progress
 from sinergi.cooperation.models import Agreement, Commitment, Fulfilment, SupportRequest
 from sinergi.indicators.periods import Period
+from sinergi.inmates.choices import Right
+from sinergi.inmates.custody import in_custody_during
 from sinergi.inmates.models import Inmate, MonthlyAssessment
 from sinergi.inmates.queries import overdue_releases
+from sinergi.orgs.models import Partner
 from sinergi.programs.models import Attendance, Certificate, Enrollment
 from sinergi.proposals.choices import Stage
 from sinergi.proposals.models import Proposal, ProposalEvent
@@ -162,13 +166,16 @@ class Paths:
 
     ``facility`` names the facility (alternatives are tried in order), ``own_region``
     a region the row may belong to without a facility (a Kanwil agreement), ``partner``
-    the partner, ``breakdowns`` the other groupings.
+    the partner, ``breakdowns`` the other groupings. ``partner_rows``, when given, is the
+    condition for a partner's own figures (its dashboard) in place of ``partner``: the
+    rows of the programs it delivers as ``cooperation.contributions`` defines them.
     """
 
     facility: tuple[str, ...]
     partner: str | None = None
     own_region: str | None = None
     breakdowns: Mapping[str, str] = field(default_factory=dict)
+    partner_rows: Callable[[Partner], Q] | None = None
 
 
 @dataclass(frozen=True)
@@ -246,6 +253,8 @@ def _in_area(qs: QuerySet[Any], q: Query, paths: Paths) -> QuerySet[Any] | None:
             cond |= Q(**{paths.own_region: q.area_id})
         return qs.filter(cond)
     if q.area == PARTNER:
+        if paths.partner_rows is not None:
+            return qs.filter(paths.partner_rows(Partner(pk=q.area_id)))
         if not paths.partner:
             return None
         return qs.filter(**{paths.partner: q.area_id})
@@ -307,10 +316,9 @@ PROGRAM_BREAKDOWNS = {"kind": "program__kind", "category": "program__category"}
 
 
 def _in_custody(period: Period) -> Q:
-    """In custody on at least one day of the period, by admission and status dates."""
-    return (Q(admission_date__lte=period.end) | Q(admission_date__isnull=True)) & (
-        Q(status="in_custody") | Q(status_changed_on__gte=period.start)
-    )
+    """In custody on at least one day of the period, by the custody episodes (admission,
+    transfers, release): the same people whenever their records were imported."""
+    return in_custody_during(period.start, period.end)
 
 
 def _enrolled_during(period: Period, prefix: str = "") -> Q:
@@ -350,6 +358,8 @@ ATTENDANCE_PATHS = Paths(
     facility=("session__program__facility",),
     partner="session__program__partners",
     breakdowns={"kind": "session__program__kind", "category": "session__program__category"},
+    # a partner's own figures: the attendance of the sessions it taught
+    partner_rows=lambda partner: Q(session__in=contributions.taught_sessions(partner).values("pk")),
 )
 
 
@@ -360,7 +370,13 @@ def _attendance(q: Query) -> QuerySet[Attendance]:
 
 
 ENROLLMENT_PATHS = Paths(
-    facility=("program__facility",), partner="program__partners", breakdowns=PROGRAM_BREAKDOWNS
+    facility=("program__facility",),
+    partner="program__partners",
+    breakdowns=PROGRAM_BREAKDOWNS,
+    # a partner's own figures: the enrolments of the programs it delivers or co-delivers
+    partner_rows=lambda partner: Q(
+        program__in=contributions.delivered_programs(partner).values("pk")
+    ),
 )
 
 CERTIFICATE_PATHS = Paths(
@@ -371,6 +387,9 @@ CERTIFICATE_PATHS = Paths(
         "category": "enrollment__program__category",
         "scheme": "enrollment__program__certification",
     },
+    partner_rows=lambda partner: Q(
+        enrollment__program__in=contributions.delivered_programs(partner).values("pk")
+    ),
 )
 
 
@@ -696,7 +715,7 @@ CATALOGUE: tuple[Indicator, ...] = (
             "inmates in custody with an enrolment overlapping the period ÷ inmates in "
             "custody on at least one day of the period x 100"
         ),
-        records=_("Inmates (admission date and status) and program enrolments."),
+        records=_("Custody episodes (admission, transfers, release) and program enrolments."),
         unit="percent",
         kind=RATIO,
         levels=ALL_LEVELS,
@@ -1067,10 +1086,10 @@ CATALOGUE: tuple[Indicator, ...] = (
         group="proposals",
         name=_("Eligible to released, median days"),
         definition=_(
-            "Of the integration-right proposals (PB, CB, CMB, asimilasi, CMK) whose person "
-            "was released on them in the period, the median number of days between the "
-            "date the person became eligible for the right and the release: how long people "
-            "wait, in all, from their right to their freedom."
+            "Of the integration-right proposals (PB, CB, CMB, asimilasi; not CMK, a home "
+            "leave) whose person was released on them in the period, the median number of "
+            "days between the date the person became eligible for the right and the "
+            "release: how long people wait, in all, from their right to their freedom."
         ),
         formula=_(
             "median of (released on - eligible on), in days, of the proposals released "

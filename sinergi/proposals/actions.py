@@ -35,6 +35,7 @@ from sinergi.programs.days_off import days_off
 from sinergi.proposals import clocks
 from sinergi.proposals.choices import (
     CHECKLIST,
+    CMK_LEAVE_DAYS,
     OPEN_STAGES,
     DocumentKind,
     LitmasStatus,
@@ -68,7 +69,15 @@ TRANSITIONS: dict[tuple[str, str], str] = {
     (S.SENT, S.GRANTED): DECIDE,
     (S.SENT, S.REFUSED): DECIDE,
     (S.GRANTED, S.RELEASED): RELEASE,
+    (S.GRANTED, S.LEAVE_TAKEN): RELEASE,
     **{(stage, S.WITHDRAWN): WITHDRAW for stage in OPEN_STAGES},
+}
+# The end of a granted right depends on the right: a release on the SK for PB, CB, CMB
+# and asimilasi; for CMK (a home leave: the person stays in custody) the leave taken.
+# A stage not named here is a move of every right.
+ONLY_FOR_RIGHTS: dict[str, frozenset[str]] = {
+    S.RELEASED: frozenset({Right.PB, Right.CB, Right.CMB, Right.ASIMILASI}),
+    S.LEAVE_TAKEN: frozenset({Right.CMK}),
 }
 
 # The facts a move needs (each a field error when missing), and those it may take.
@@ -78,14 +87,22 @@ REQUIRED_FACTS: dict[str, tuple[str, ...]] = {
     S.GRANTED: ("sk_number", "sk_date"),
     S.REFUSED: ("refusal_reason",),
     S.WITHDRAWN: ("reason",),
+    S.LEAVE_TAKEN: ("left_on",),
 }
 OPTIONAL_FACTS: dict[str, tuple[str, ...]] = {
     S.LITMAS: ("due_on",),
     S.RELEASED: ("released_on",),
+    # One of the two: the day the person came back, or that they did not.
+    S.LEAVE_TAKEN: ("returned_on", "not_returned"),
 }
 COMMON_FACTS = ("on", "note", "document")
 # The fact that dates a move (its event's day and the new stage's start); "on" otherwise.
-DATE_FACT: dict[str, str] = {S.SENT: "sent_on", S.GRANTED: "sk_date", S.RELEASED: "released_on"}
+DATE_FACT: dict[str, str] = {
+    S.SENT: "sent_on",
+    S.GRANTED: "sk_date",
+    S.RELEASED: "released_on",
+    S.LEAVE_TAKEN: "left_on",
+}
 
 MAX_NOTE = 2_000
 # Working days a Bapas is given for a Litmas when the request names no due date.
@@ -117,6 +134,7 @@ STAGE_RANK: dict[str, int] = {
     S.GRANTED: 5,
     S.REFUSED: 5,
     S.RELEASED: 6,
+    S.LEAVE_TAKEN: 6,
     S.WITHDRAWN: 6,
 }
 
@@ -135,7 +153,7 @@ PERMISSION_MESSAGES = {
     GATHER: gettext_lazy("Only the facility's staff move a proposal through its facility stages."),
     SEND: gettext_lazy("Only the head of the facility sends a proposal."),
     DECIDE: gettext_lazy("Only the head of the facility records the decision."),
-    RELEASE: gettext_lazy("Only program officers and heads record a release."),
+    RELEASE: gettext_lazy("Only program officers and heads record a release or a leave taken."),
     WITHDRAW: gettext_lazy("Only program officers and heads withdraw a proposal."),
     IMPORT_SDP: gettext_lazy("Only program officers and heads import from SDP."),
 }
@@ -152,13 +170,26 @@ def facts_of(to_stage: str) -> tuple[str, ...]:
     return (*REQUIRED_FACTS.get(to_stage, ()), *OPTIONAL_FACTS.get(to_stage, ()), *COMMON_FACTS)
 
 
-def moves_from(stage: str) -> list[str]:
-    """The stages the map allows from ``stage`` (whoever may make them)."""
-    return [to for (frm, to) in TRANSITIONS if frm == stage]
+def moves_from(stage: str, right: str | None = None) -> list[str]:
+    """The stages the map allows from ``stage`` (whoever may make them); for a proposal
+    of ``right``, only the moves of that right (:data:`ONLY_FOR_RIGHTS`)."""
+    return [
+        to
+        for (frm, to) in TRANSITIONS
+        if frm == stage and (right is None or right in ONLY_FOR_RIGHTS.get(to, (right,)))
+    ]
+
+
+def _permission(proposal: Proposal, to_stage: str) -> str | None:
+    """The permission of the move of ``proposal`` to ``to_stage``; None when the map (for
+    the proposal's right) has no such move."""
+    if to_stage not in moves_from(proposal.stage, proposal.right):
+        return None
+    return TRANSITIONS[(proposal.stage, to_stage)]
 
 
 def may_move(user: Any, proposal: Proposal, to_stage: str) -> bool:
-    perm = TRANSITIONS.get((proposal.stage, to_stage))
+    perm = _permission(proposal, to_stage)
     return perm is not None and has_perm(user, perm, proposal)
 
 
@@ -167,7 +198,7 @@ def allowed_moves(proposal: Proposal, user: Any) -> list[str]:
     page's buttons): the caller's moves whose precondition (:func:`blocker`) holds."""
     return [
         to
-        for to in moves_from(proposal.stage)
+        for to in moves_from(proposal.stage, proposal.right)
         if may_move(user, proposal, to) and blocker(proposal, to) is None
     ]
 
@@ -176,7 +207,7 @@ def blocked_moves(proposal: Proposal, user: Any) -> list[tuple[str, str, str]]:
     """The caller's moves from the current stage that a missing condition blocks, as
     ``(to_stage, reason_code, message)``: shown disabled with the reason, never offered."""
     found = []
-    for to in moves_from(proposal.stage):
+    for to in moves_from(proposal.stage, proposal.right):
         if may_move(user, proposal, to):
             reason = blocker(proposal, to)
             if reason is not None:
@@ -398,7 +429,7 @@ def add_document(
 
 
 def _refuse(proposal: Proposal, to_stage: str) -> RequestConflict:
-    allowed = moves_from(proposal.stage)
+    allowed = moves_from(proposal.stage, proposal.right)
     labels = ", ".join(str(S(a).label) for a in allowed) or "—"
     return RequestConflict(
         _("A proposal at “%(stage)s” cannot move to “%(to)s”. Allowed: %(allowed)s.")
@@ -460,7 +491,7 @@ def _fact_errors(
     errors: dict[str, list[str]] = {
         name: [_("This move does not take this field.")]
         for name, value in facts.items()
-        if name not in known and value not in (None, "")
+        if name not in known and value not in (None, "", False)
     }
     for name in REQUIRED_FACTS.get(to_stage, ()):
         if facts.get(name) in (None, ""):
@@ -516,7 +547,44 @@ def _fact_errors(
         )
     elif to_stage == S.WITHDRAWN:
         errors["reason"] = _text_errors(facts.get("reason"), limit=MAX_NOTE, required=True)
+    elif to_stage == S.LEAVE_TAKEN and not errors.get("left_on"):
+        errors |= _leave_errors(facts["left_on"], facts, today)
     return {name: found for name, found in errors.items() if found}
+
+
+def _leave_errors(
+    left_on: datetime.date, facts: Mapping[str, Any], today: datetime.date
+) -> dict[str, list[str]]:
+    """A home leave (CMK) is recorded once it is over: the day the person came back (not
+    before they left, not after today), or that they did not come back, once the leave's
+    last day (``CMK_LEAVE_DAYS`` after leaving) has passed. One of the two."""
+    returned_on = facts.get("returned_on")
+    not_returned = facts.get("not_returned") or False
+    if not isinstance(not_returned, bool):
+        return {"not_returned": [_("Give true or false.")]}
+    if returned_on is not None and not_returned:
+        return {
+            "not_returned": [
+                _("Give the day of the return, or that the person did not return: not both.")
+            ]
+        }
+    if returned_on is None and not not_returned:
+        return {
+            "returned_on": [
+                _("Give the day the person came back from the leave, or that they did not.")
+            ]
+        }
+    if returned_on is not None:
+        return {"returned_on": _date_errors(returned_on, earliest=left_on, latest=today)}
+    due_back = left_on + datetime.timedelta(days=CMK_LEAVE_DAYS)
+    if today <= due_back:
+        return {
+            "not_returned": [
+                _("The leave lasts until %(day)s: the person is not late before then.")
+                % {"day": _day(due_back)}
+            ]
+        }
+    return {}
 
 
 def _release(proposal: Proposal, released_on: datetime.date, by: Any) -> Any:
@@ -572,7 +640,7 @@ def transition(
     if source == SDP:
         perm = IMPORT_SDP if sdp_move_allowed(proposal.stage, to_stage) else None
     else:
-        perm = TRANSITIONS.get((proposal.stage, to_stage))
+        perm = _permission(proposal, to_stage)
     if perm is None:
         raise _refuse(proposal, to_stage)
     require_perm(by, perm, proposal, message=PERMISSION_MESSAGES[perm])
@@ -603,6 +671,12 @@ def transition(
         on = facts.get("released_on") or proposal.sk_date or today
         proposal.released_on = on
         changed += ["released_on"]
+    elif to_stage == S.LEAVE_TAKEN:
+        # A home leave: the person stays in custody, no release is recorded.
+        proposal.leave_left_on = on
+        proposal.leave_returned_on = facts.get("returned_on")
+        proposal.leave_not_returned = bool(facts.get("not_returned"))
+        changed += ["leave_left_on", "leave_returned_on", "leave_not_returned"]
     proposal.stage = to_stage
     proposal.stage_since = on
     proposal.save(update_fields=changed)

@@ -105,6 +105,14 @@ class ProposalOut(Schema):
     sk_date: datetime.date | None
     refusal_reason: str
     released_on: datetime.date | None
+    leave_left_on: datetime.date | None = Field(description="leave_taken (CMK): left on")
+    leave_returned_on: datetime.date | None = Field(
+        description="leave_taken (CMK): came back on; null if not (yet) recorded"
+    )
+    leave_not_returned: bool = Field(description="leave_taken (CMK): did not come back")
+    leave_days_late: int = Field(
+        description="leave_taken (CMK): days after the leave's last day the person came back"
+    )
     days_at_stage: int = Field(description="calendar days at the current stage")
     days_in_all: int = Field(description="calendar days since the eligibility date")
     clocks: list[ProposalClockOut]
@@ -212,6 +220,13 @@ class ProposalTransitionIn(Schema):
     sk_date: datetime.date | None = None
     refusal_reason: str = Field("", max_length=actions.MAX_NOTE)
     released_on: datetime.date | None = None
+    left_on: datetime.date | None = Field(None, description="leave_taken (CMK): left on")
+    returned_on: datetime.date | None = Field(
+        None, description="leave_taken (CMK): came back on (or not_returned)"
+    )
+    not_returned: bool | None = Field(
+        None, description="leave_taken (CMK): true when the person did not come back"
+    )
     reason: str = Field("", max_length=actions.MAX_NOTE, description="withdrawn: why")
 
 

@@ -15,12 +15,17 @@ class Stage(models.TextChoices):
     GRANTED = "granted", _("Granted (SK issued)")
     REFUSED = "refused", pgettext_lazy("proposal stage", "Refused")
     RELEASED = "released", _("Released")
+    # The end of a granted CMK (cuti mengunjungi keluarga): a home leave, not a release;
+    # the person stays in custody.
+    LEAVE_TAKEN = "leave_taken", _("Leave taken")
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
 # A proposal in one of these stages is closed: no move leaves it, and another proposal
 # for the same person and right may be started.
-CLOSED_STAGES: frozenset[str] = frozenset({Stage.REFUSED, Stage.RELEASED, Stage.WITHDRAWN})
+CLOSED_STAGES: frozenset[str] = frozenset(
+    {Stage.REFUSED, Stage.RELEASED, Stage.LEAVE_TAKEN, Stage.WITHDRAWN}
+)
 OPEN_STAGES: tuple[str, ...] = tuple(s for s in Stage.values if s not in CLOSED_STAGES)
 
 
@@ -65,3 +70,8 @@ class Recommendation(models.TextChoices):
     RECOMMENDED = "recommended", _("Recommended")
     POSTPONED = "postponed", _("Postponed")
     NOT_RECOMMENDED = "not_recommended", _("Not recommended")
+
+
+# A home leave (CMK) lasts at most 2 x 24 hours: the person is back by the second day
+# after the day they left; a return after it is late.
+CMK_LEAVE_DAYS = 2

@@ -48,6 +48,7 @@ VERBS: dict[str, Any] = {
     Stage.GRANTED: _("Record the SK (granted)"),
     Stage.REFUSED: _("Record the refusal"),
     Stage.RELEASED: _("Record the release on the SK"),
+    Stage.LEAVE_TAKEN: _("Record the home leave taken"),
     Stage.WITHDRAWN: WITHDRAW,
 }
 
@@ -80,12 +81,18 @@ def _field(name: str, proposal: Proposal, required: bool) -> forms.Field:
             empty_label=_("Choose a document (optional)"),
             help_text=_("Optional: one of the proposal's documents, shown on the timeline."),
         )
+    if name == "not_returned":
+        return forms.BooleanField(
+            label=_("The person did not come back from the leave"), required=False
+        )
     dates = {
         "on": (_("Date"), _("Today if left empty.")),
         "due_on": (_("Litmas due on"), _("Twelve working days if left empty.")),
         "sent_on": (_("Sent on"), ""),
         "sk_date": (_("SK date"), ""),
         "released_on": (_("Released on"), _("The SK date if left empty.")),
+        "left_on": (_("Left on leave on"), _("The leave lasts at most 2 x 24 hours.")),
+        "returned_on": (_("Came back on"), _("Empty if the person did not come back.")),
     }
     if name in dates:
         label, help_text = dates[name]

@@ -4,13 +4,15 @@
 it asks the apps that record decrees who a granted right let out, and from which day
 (``register_granted_release_source``). This app answers with the SK date of the person's
 granted proposal not yet released (the earliest, when there are several): from the day
-after it, a person still recorded in custody is overdue. Registered in ``apps.py``.
+after it, a person still recorded in custody is overdue. A granted CMK is a home leave,
+not a release: it lets nobody out for good. Registered in ``apps.py``.
 """
 
 from __future__ import annotations
 
 from django.db.models import DateField, OuterRef, Subquery
 
+from sinergi.inmates.choices import Right
 from sinergi.proposals.choices import Stage
 from sinergi.proposals.models import Proposal
 
@@ -20,6 +22,7 @@ def granted_release_dates() -> Subquery:
     proposal not yet released, NULL when there is none."""
     return Subquery(
         Proposal.objects.filter(inmate=OuterRef("pk"), stage=Stage.GRANTED, sk_date__isnull=False)
+        .exclude(right=Right.CMK)
         .order_by("sk_date")
         .values("sk_date")[:1],
         output_field=DateField(),

@@ -11,6 +11,8 @@ them only additively (new nullable fields, new migrations), and say so in a comm
 
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -23,6 +25,7 @@ from sinergi.cooperation.validators import validate_evidence
 from sinergi.core.models import TimeStampedModel
 from sinergi.inmates.choices import Right
 from sinergi.proposals.choices import (
+    CMK_LEAVE_DAYS,
     OPEN_STAGES,
     DocumentKind,
     LitmasStatus,
@@ -75,6 +78,10 @@ class Proposal(TimeStampedModel):
     refusal_reason = models.TextField(_("reason for refusal"), blank=True)
     withdrawal_reason = models.TextField(_("reason for withdrawal"), blank=True)
     released_on = models.DateField(_("released on"), null=True, blank=True)
+    # A CMK's end: the home leave taken (the person stays in custody, no release).
+    leave_left_on = models.DateField(_("left on leave"), null=True, blank=True)
+    leave_returned_on = models.DateField(_("returned from leave"), null=True, blank=True)
+    leave_not_returned = models.BooleanField(_("did not return from leave"), default=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("started by"),
@@ -112,6 +119,21 @@ class Proposal(TimeStampedModel):
     @property
     def is_open(self) -> bool:
         return self.stage in OPEN_STAGES
+
+    @property
+    def leave_due_back(self) -> datetime.date | None:
+        """The last day of a home leave (CMK): the person is due back by then."""
+        if self.leave_left_on is None:
+            return None
+        return self.leave_left_on + datetime.timedelta(days=CMK_LEAVE_DAYS)
+
+    @property
+    def leave_days_late(self) -> int:
+        """Days the person came back after the leave's last day (0 when on time)."""
+        due = self.leave_due_back
+        if due is None or self.leave_returned_on is None:
+            return 0
+        return max((self.leave_returned_on - due).days, 0)
 
 
 class ProposalDocument(TimeStampedModel):

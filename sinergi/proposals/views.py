@@ -209,9 +209,7 @@ def move(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 request, _("The proposal is now at “%(stage)s”.") % {"stage": Stage(to_stage).label}
             )
             return redirect(proposal)
-    if not has_perm(
-        request.user, actions.TRANSITIONS.get((proposal.stage, to_stage), ""), proposal
-    ):
+    if not actions.may_move(request.user, proposal, to_stage):
         # Not this reader's move (or not one from this stage): say so, show nothing more.
         _refused(request, PermissionDenied(_("You may not make this move.")))
         return redirect(proposal)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
+from sinergi.inmates.choices import Right
 from sinergi.orgs.models import Facility
 from sinergi.proposals.actions import TRANSITIONS
 from sinergi.proposals.choices import LitmasStatus, SentTo, Stage
@@ -33,6 +34,8 @@ def prepare(proposal: Proposal, frm: str, to: str) -> dict[str, Any]:
         fields.update(sent_to=SentTo.KANWIL, sent_reference="W.29-PK.01", sent_on=today)
     if frm == Stage.GRANTED:
         fields.update(sk_number="PAS-1234.PK.05.04", sk_date=today)
+    if to == Stage.LEAVE_TAKEN:
+        fields["right"] = Right.CMK  # a home leave ends a CMK only
     at_stage(proposal, frm, **fields)
     bapas = Facility.objects.get(code="bapas-mataram")
     if frm in (Stage.LITMAS, Stage.TPP, Stage.SENT, Stage.GRANTED):
@@ -60,4 +63,6 @@ def prepare(proposal: Proposal, frm: str, to: str) -> dict[str, Any]:
         return {"reason": "Dicabut atas permintaan"}
     if to == Stage.RELEASED:
         return {"released_on": today}
+    if to == Stage.LEAVE_TAKEN:
+        return {"left_on": today, "returned_on": today}
     return {}

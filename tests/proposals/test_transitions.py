@@ -56,7 +56,7 @@ def test_every_other_move_is_a_conflict_naming_the_allowed_ones(person, officer,
     proposal = at_stage(make_proposal(person), frm)
     with pytest.raises(RequestConflict) as refused:
         actions.transition(proposal=proposal, to_stage=to, facts={}, by=officer)
-    assert refused.value.allowed == moves_from(frm)
+    assert refused.value.allowed == moves_from(frm, Right.PB)
     assert refused.value.code == "invalid_transition"
     proposal.refresh_from_db()
     assert proposal.stage == frm
@@ -64,7 +64,7 @@ def test_every_other_move_is_a_conflict_naming_the_allowed_ones(person, officer,
 
 
 def test_a_closed_proposal_allows_no_move(person, officer):
-    for stage in (Stage.REFUSED, Stage.RELEASED, Stage.WITHDRAWN):
+    for stage in (Stage.REFUSED, Stage.RELEASED, Stage.LEAVE_TAKEN, Stage.WITHDRAWN):
         assert moves_from(stage) == []
 
 
@@ -266,13 +266,15 @@ def test_the_release_date_defaults_to_the_sk_date_and_is_not_before_it(person, o
     assert moved.released_on == moved.sk_date
 
 
-def test_a_cmk_granted_closes_without_a_release(selong, officer):
+def test_a_cmk_granted_closes_as_leave_taken_without_a_release(selong, officer):
     from tests.proposals.factories import eligible_person
 
     person = eligible_person(selong, right=Right.CMK)
     proposal = make_proposal(person, right=Right.CMK)
-    facts = prepare(proposal, Stage.GRANTED, Stage.RELEASED)
-    actions.transition(proposal=proposal, to_stage=Stage.RELEASED, facts=facts, by=officer)
+    facts = prepare(proposal, Stage.GRANTED, Stage.LEAVE_TAKEN)
+    with pytest.raises(RequestConflict):
+        actions.transition(proposal=proposal, to_stage=Stage.RELEASED, facts={}, by=officer)
+    actions.transition(proposal=proposal, to_stage=Stage.LEAVE_TAKEN, facts=facts, by=officer)
     assert not Release.objects.filter(inmate=person).exists()
 
 
