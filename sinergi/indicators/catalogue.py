@@ -38,15 +38,12 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import override, pgettext_lazy
 
-from sinergi.cooperation import contributions
 from sinergi.cooperation.health import DORMANT_AFTER_DAYS, commitments_with_progress
 from sinergi.cooperation.models import Agreement, Commitment, Fulfilment, SupportRequest
 from sinergi.indicators.periods import Period
 from sinergi.inmates.choices import Right
-from sinergi.inmates.custody import in_custody_during
 from sinergi.inmates.models import Inmate, MonthlyAssessment
 from sinergi.inmates.queries import overdue_releases
-from sinergi.orgs.models import Partner
 from sinergi.programs.models import Attendance, Certificate, Enrollment
 from sinergi.proposals.choices import Stage
 from sinergi.proposals.models import Proposal, ProposalEvent
@@ -166,16 +163,13 @@ class Paths:
 
     ``facility`` names the facility (alternatives are tried in order), ``own_region``
     a region the row may belong to without a facility (a Kanwil agreement), ``partner``
-    the partner, ``breakdowns`` the other groupings. ``partner_rows``, when given, is the
-    condition for a partner's own figures (its dashboard) in place of ``partner``: the
-    rows of the programs it delivers as ``cooperation.contributions`` defines them.
+    the partner, ``breakdowns`` the other groupings.
     """
 
     facility: tuple[str, ...]
     partner: str | None = None
     own_region: str | None = None
     breakdowns: Mapping[str, str] = field(default_factory=dict)
-    partner_rows: Callable[[Partner], Q] | None = None
 
 
 @dataclass(frozen=True)
@@ -253,8 +247,6 @@ def _in_area(qs: QuerySet[Any], q: Query, paths: Paths) -> QuerySet[Any] | None:
             cond |= Q(**{paths.own_region: q.area_id})
         return qs.filter(cond)
     if q.area == PARTNER:
-        if paths.partner_rows is not None:
-            return qs.filter(paths.partner_rows(Partner(pk=q.area_id)))
         if not paths.partner:
             return None
         return qs.filter(**{paths.partner: q.area_id})
@@ -316,9 +308,10 @@ PROGRAM_BREAKDOWNS = {"kind": "program__kind", "category": "program__category"}
 
 
 def _in_custody(period: Period) -> Q:
-    """In custody on at least one day of the period, by the custody episodes (admission,
-    transfers, release): the same people whenever their records were imported."""
-    return in_custody_during(period.start, period.end)
+    """In custody on at least one day of the period, by admission and status dates."""
+    return (Q(admission_date__lte=period.end) | Q(admission_date__isnull=True)) & (
+        Q(status="in_custody") | Q(status_changed_on__gte=period.start)
+    )
 
 
 def _enrolled_during(period: Period, prefix: str = "") -> Q:
@@ -358,8 +351,6 @@ ATTENDANCE_PATHS = Paths(
     facility=("session__program__facility",),
     partner="session__program__partners",
     breakdowns={"kind": "session__program__kind", "category": "session__program__category"},
-    # a partner's own figures: the attendance of the sessions it taught
-    partner_rows=lambda partner: Q(session__in=contributions.taught_sessions(partner).values("pk")),
 )
 
 
@@ -370,13 +361,7 @@ def _attendance(q: Query) -> QuerySet[Attendance]:
 
 
 ENROLLMENT_PATHS = Paths(
-    facility=("program__facility",),
-    partner="program__partners",
-    breakdowns=PROGRAM_BREAKDOWNS,
-    # a partner's own figures: the enrolments of the programs it delivers or co-delivers
-    partner_rows=lambda partner: Q(
-        program__in=contributions.delivered_programs(partner).values("pk")
-    ),
+    facility=("program__facility",), partner="program__partners", breakdowns=PROGRAM_BREAKDOWNS
 )
 
 CERTIFICATE_PATHS = Paths(
@@ -387,9 +372,6 @@ CERTIFICATE_PATHS = Paths(
         "category": "enrollment__program__category",
         "scheme": "enrollment__program__certification",
     },
-    partner_rows=lambda partner: Q(
-        enrollment__program__in=contributions.delivered_programs(partner).values("pk")
-    ),
 )
 
 
@@ -715,7 +697,7 @@ CATALOGUE: tuple[Indicator, ...] = (
             "inmates in custody with an enrolment overlapping the period ÷ inmates in "
             "custody on at least one day of the period x 100"
         ),
-        records=_("Custody episodes (admission, transfers, release) and program enrolments."),
+        records=_("Inmates (admission date and status) and program enrolments."),
         unit="percent",
         kind=RATIO,
         levels=ALL_LEVELS,
