@@ -82,6 +82,7 @@ class AuditAction(models.TextChoices):
     ENROLLMENT_END = "enrollment.end", _("Enrolment ended")
     ENROLLMENT_SCORES = "enrollment.scores", _("Scores recorded")
     ENROLLMENT_VIEW = "enrollment.view", _("Enrolment viewed")
+    ENROLLMENT_COMPLETE_EARLY = "enrollment.complete_early", _("Enrolment completed early")
     WAITING_CREATE = "waiting.create", _("Put on the waiting list")
     WAITING_DECIDE = "waiting.decide", _("Waiting list decision")
     WAITING_CLOSE = "waiting.close", _("Waiting list closed")
@@ -95,6 +96,10 @@ class AuditAction(models.TextChoices):
     CERTIFICATE_ISSUE = "certificate.issue", _("Certificate issued")
     CERTIFICATE_REVOKE = "certificate.revoke", _("Certificate revoked")
     CERTIFICATE_VIEW = "certificate.view", _("Certificate viewed")
+    COMPETENCY_CERTIFICATION_RECORD = (
+        "competency_certification.record",
+        _("Competency certification recorded"),
+    )
     HOLIDAY_ADD = "holiday.add", _("Holiday added")
     HOLIDAY_REMOVE = "holiday.remove", _("Holiday removed")
 

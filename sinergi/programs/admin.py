@@ -2,6 +2,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
+from django.http import HttpRequest
 
 from sinergi.core.admin import AuditedAdmin
 from sinergi.programs import rules as program_rules
@@ -76,4 +77,16 @@ class HolidayAdmin(AuditedAdmin):
 class CertificateAdmin(AuditedAdmin):
     list_display = ("code", "holder_name", "issued_on", "status")
     search_fields = ("code", "holder_name")
-    readonly_fields = ("code", "enrollment", "hours", "issued_on", "issued_by")
+    readonly_fields = (
+        "code",
+        "enrollment",
+        "hours",
+        "program_hours",
+        "issued_on",
+        "issued_by",
+    )
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        # Issued only by ``actions.issue_certificate`` (the enrolment's page or the API),
+        # which holds the rule: completed at the program's end or early, explicitly.
+        return False

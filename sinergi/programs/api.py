@@ -1,4 +1,5 @@
 import datetime
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,7 +16,7 @@ from sinergi.core.bounds import MAX_CAPACITY, MAX_MONTHS, MAX_PROGRAM_HOURS
 from sinergi.core.permissions import has_perm
 from sinergi.inmates.models import Inmate
 from sinergi.orgs.models import Facility
-from sinergi.programs import actions
+from sinergi.programs import actions, documents
 from sinergi.programs.actions.common import CHANGE_REFUSED
 from sinergi.programs.choices import (
     AttendanceStatus,
@@ -25,7 +26,7 @@ from sinergi.programs.choices import (
     ProgramStatus,
     Weekday,
 )
-from sinergi.programs.models import Certificate, Enrollment, Program, Session
+from sinergi.programs.models import Certificate, EarlyCompletion, Enrollment, Program, Session
 
 router = Router(tags=["programs"])
 
@@ -141,14 +142,60 @@ class RosterIn(Schema):
     marks: list[MarkSchema]
 
 
+class CompetencyCertificationIn(Schema):
+    issuer: str = Field(description="the LSP (licensed by the BNSP) that issued it")
+    number: str
+    issued_on: datetime.date
+
+
+class CompetencyCertificationOut(Schema):
+    issuer: str
+    number: str
+    issued_on: datetime.date
+
+
 class VerifyOut(Schema):
     code: str
     status: str
     program: str
-    hours: float
+    hours: float = Field(description="hours attended")
+    program_hours: int = Field(description="the program's hours (0: none set)")
+    completed_early_on: datetime.date | None = None
+    competency_certification: CompetencyCertificationOut | None = None
     issued_on: datetime.date
     facility: str
     name_matches: bool | None = None
+
+
+class EarlyCompletionIn(Schema):
+    reason: str
+    hours: Decimal = Field(description="hours actually attended")
+
+
+class EarlyCompletionOut(Schema):
+    enrollment_id: int
+    completed_on: datetime.date
+    reason: str
+    hours: float
+    completed_by: str | None
+
+    @staticmethod
+    def resolve_completed_by(obj: EarlyCompletion) -> str | None:
+        return obj.completed_by.username if obj.completed_by else None
+
+
+class CertificateOut(Schema):
+    id: int
+    code: str
+    enrollment_id: int
+    issued_on: datetime.date
+    hours_attended: float
+    program_hours: int
+    status: str
+
+    @staticmethod
+    def resolve_hours_attended(obj: Certificate) -> float:
+        return float(obj.hours)
 
 
 def _program(request: HttpRequest, pk: int, write: bool = False) -> Program:
@@ -322,6 +369,52 @@ def put_attendance(request: HttpRequest, session_id: int, payload: RosterIn) -> 
     return _roster_out(session)
 
 
+def _enrollment(request: HttpRequest, enrollment_id: int) -> Enrollment:
+    """An enrolment of a program whose participants the caller sees (404 otherwise);
+    the action checks who may change it (403)."""
+    return get_object_or_404(
+        Enrollment.objects.for_user(api_user(request)).select_related("program__facility"),
+        pk=enrollment_id,
+    )
+
+
+@router.post(
+    "/enrollments/{enrollment_id}/early-completion",
+    response={201: EarlyCompletionOut, **errors(400, 401, 403, 404, 409, 422)},
+    summary="Complete an enrolment before its program's last day (reason, hours attended)",
+)
+def complete_early(request: HttpRequest, enrollment_id: int, payload: EarlyCompletionIn) -> Status:
+    enrollment = _enrollment(request, enrollment_id)
+    early = actions.complete_early(
+        enrollment=enrollment, reason=payload.reason, hours=payload.hours, by=api_user(request)
+    )
+    return Status(201, early)
+
+
+@router.post(
+    "/enrollments/{enrollment_id}/certificate",
+    response={201: CertificateOut, **errors(401, 403, 404, 409, 422)},
+    summary="Issue the certificate: from the program's last day, or after an early completion",
+)
+def issue_certificate(request: HttpRequest, enrollment_id: int) -> Status:
+    enrollment = _enrollment(request, enrollment_id)
+    return Status(201, actions.issue_certificate(enrollment=enrollment, by=api_user(request)))
+
+
+@router.put(
+    "/enrollments/{enrollment_id}/competency-certification",
+    response={200: CompetencyCertificationOut, **errors(400, 401, 403, 404, 422)},
+    summary="Record or correct the competency certificate an LSP issued to the trainee",
+)
+def put_competency_certification(
+    request: HttpRequest, enrollment_id: int, payload: CompetencyCertificationIn
+) -> Any:
+    enrollment = _enrollment(request, enrollment_id)
+    return actions.record_competency_certification(
+        enrollment=enrollment, by=api_user(request), **payload.dict()
+    )
+
+
 @router.get(
     "/certificates/{code}/verify",
     response={200: VerifyOut, **errors(404, 422)},
@@ -335,11 +428,16 @@ def verify_certificate(request: HttpRequest, code: str, name: str = "") -> dict[
     )
     program = certificate.enrollment.program
     matches = certificate.holder_is(name)
+    facts = documents.certificate_facts(certificate)
+    early = facts["early_completion"]
     return {
         "code": certificate.code,
         "status": certificate.status,
         "program": program.title,
         "hours": float(certificate.hours),
+        "program_hours": certificate.program_hours,
+        "completed_early_on": early.completed_on if early else None,
+        "competency_certification": facts["competency_certification"],
         "issued_on": certificate.issued_on,
         "facility": program.facility.name,
         "name_matches": matches,

@@ -89,6 +89,7 @@ PROGRAMS: list[dict[str, Any]] = [
         "certification": CertificationScheme.INTERNAL,
         "state": ProgramStatus.RUNNING,
         "location": "Kebun Lapas",
+        "early_completion": True,  # one trainee leaves on parole before the end
     },
     {
         "title": "Tenun Ikat Sasak",
@@ -304,7 +305,8 @@ def seed(out: TextIO) -> None:
         )
         enrollments = list(Enrollment.objects.filter(program=program))
         marks = []
-        for session in program.sessions.filter(date__lte=today):
+        # Attendance only of the sessions already held: none of today's, none to come.
+        for session in program.sessions.filter(date__lt=today):
             for enrollment in enrollments:
                 present = rng.random() < 0.88
                 marks.append(
@@ -332,8 +334,13 @@ def seed(out: TextIO) -> None:
                 enrollment.post_test = rng.randint(55, 95)
             enrollment.save(update_fields=["pre_test", "post_test"])
             if spec["state"] == ProgramStatus.COMPLETED:
-                if actions.completion(enrollment).met:
-                    actions.issue_certificate(enrollment=enrollment, by=officer)
+                # The program's end ends each enrolment; the certificates are dated on
+                # its last day, as a facility hands them out at the closing.
+                if actions.completion(enrollment, end).met:
+                    actions.end_enrollment(
+                        enrollment=enrollment, reason=EndReason.COMPLETED, by=officer, on=end
+                    )
+                    actions.issue_certificate(enrollment=enrollment, by=officer, on=end)
                     certificates += 1
                 else:
                     actions.end_enrollment(
@@ -351,9 +358,28 @@ def seed(out: TextIO) -> None:
                         unit=units[0],
                         result=CompetencyResult.COMPETENT,
                         assessed_by=officer,
-                        assessed_on=today,
+                        assessed_on=today - datetime.timedelta(days=1),
                     )
                     for e in enrollments
                 ]
             )
+        if spec.get("early_completion"):
+            certificates += _complete_one_early(enrollments, officer)
     out.write(f"  programs: {len(PROGRAMS)} new, {certificates} certificates\n")
+
+
+def _complete_one_early(enrollments: list[Enrollment], officer: User) -> int:
+    """One trainee leaves before the program's end on parole, having met the completion
+    rule so far: completed early today (reason, hours attended), certificate today."""
+    for enrollment in enrollments:
+        status = actions.completion(enrollment)
+        if status.met:
+            actions.complete_early(
+                enrollment=enrollment,
+                reason="Bebas bersyarat sebelum program selesai",
+                hours=status.hours,
+                by=officer,
+            )
+            actions.issue_certificate(enrollment=enrollment, by=officer)
+            return 1
+    return 0

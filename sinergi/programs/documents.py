@@ -9,12 +9,18 @@ from typing import Any
 
 import segno
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest
 from django.utils import timezone
 
 from sinergi.core.pdf import render_pdf
 from sinergi.programs.choices import CompetencyResult
-from sinergi.programs.models import Certificate, Session
+from sinergi.programs.models import (
+    Certificate,
+    CompetencyCertification,
+    EarlyCompletion,
+    Session,
+)
 
 
 def qr_data_uri(text: str) -> str:
@@ -23,8 +29,35 @@ def qr_data_uri(text: str) -> str:
     return "data:image/svg+xml;base64," + base64.b64encode(buffer.getvalue()).decode()
 
 
+def verify_url(request: HttpRequest | None, certificate: Certificate) -> str:
+    """The public address that verifies ``certificate`` (its QR code): at ``SITE_URL``
+    when it is set, otherwise at the address the request was served from. Outside a
+    request (a background task) only ``SITE_URL`` can say it."""
+    path = certificate.get_verify_url()
+    if settings.SITE_URL:
+        return settings.SITE_URL.rstrip("/") + path
+    if request is None:
+        raise ImproperlyConfigured(
+            "Set SITE_URL (see .env.example): a certificate made outside a request needs "
+            "the public address for its QR code."
+        )
+    return request.build_absolute_uri(path)
+
+
+def certificate_facts(certificate: Certificate) -> dict[str, Any]:
+    """What the certificate and the public verification page both state: the early
+    completion and the LSP's competency certification, when there are."""
+    enrollment = certificate.enrollment
+    return {
+        "early_completion": EarlyCompletion.objects.filter(enrollment=enrollment).first(),
+        "competency_certification": CompetencyCertification.objects.filter(
+            enrollment=enrollment
+        ).first(),
+    }
+
+
 def certificate_pdf(request: HttpRequest | None, certificate: Certificate) -> bytes:
-    verify_url = settings.SITE_URL + certificate.get_verify_url()
+    url = verify_url(request, certificate)
     enrollment = certificate.enrollment
     return render_pdf(
         "programs/pdf/certificate.html",
@@ -35,8 +68,9 @@ def certificate_pdf(request: HttpRequest | None, certificate: Certificate) -> by
             "units": enrollment.competencies.select_related("unit").filter(
                 result=CompetencyResult.COMPETENT
             ),
-            "verify_url": verify_url,
-            "qr": qr_data_uri(verify_url),
+            "verify_url": url,
+            "qr": qr_data_uri(url),
+            **certificate_facts(certificate),
         },
         request,
     )

@@ -185,6 +185,29 @@ class EndEnrollmentForm(forms.Form):
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
 
 
+class EarlyCompletionForm(forms.Form):
+    """Parses only: ``actions.complete_early`` holds the rules."""
+
+    reason = forms.CharField(
+        label=_("Reason for completing early"),
+        max_length=300,
+        help_text=_("For example: released on parole before the program's last day."),
+    )
+    hours = forms.DecimalField(
+        label=_("Hours actually attended"), max_digits=6, decimal_places=2, min_value=0
+    )
+
+
+class CompetencyCertificationForm(forms.Form):
+    """Parses only: ``actions.record_competency_certification`` holds the rules."""
+
+    issuer = forms.CharField(
+        label=_("Issuing LSP"), max_length=200, help_text=_("The LSP licensed by the BNSP.")
+    )
+    number = forms.CharField(label=_("Certificate number"), max_length=100)
+    issued_on = forms.DateField(label=_("Issued on"), widget=DATE)
+
+
 class ScoresForm(forms.Form):
     pre_test = forms.IntegerField(label=_("Pre-test"), min_value=0, max_value=100, required=False)
     post_test = forms.IntegerField(label=_("Post-test"), min_value=0, max_value=100, required=False)

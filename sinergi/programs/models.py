@@ -419,6 +419,70 @@ class CompetencyAssessment(models.Model):
         return f"{self.unit}: {self.result}"
 
 
+class EarlyCompletion(TimeStampedModel):
+    """An enrolment completed before its program's last day (the trainee is released or
+    transferred, say): why, by whom, when and the hours actually attended. Only then may
+    a certificate be issued while the program runs."""
+
+    enrollment = models.OneToOneField(
+        Enrollment, on_delete=models.CASCADE, related_name="early_completion"
+    )
+    completed_on = models.DateField(_("completed on"), validators=date_validators())
+    reason = models.CharField(_("reason"), max_length=300)
+    hours = models.DecimalField(
+        _("hours attended"),
+        max_digits=6,
+        decimal_places=2,
+        validators=[MinValueValidator(0), MaxValueValidator(MAX_PROGRAM_HOURS)],
+    )
+    completed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("early completion")
+        verbose_name_plural = _("early completions")
+
+    def __str__(self) -> str:
+        return f"{self.enrollment_id} {self.completed_on}"
+
+
+class CompetencyCertification(TimeStampedModel):
+    """A competency certificate that an LSP (licensed by the BNSP) issued to the trainee:
+    the only ground on which Sinergi's certificate speaks of competency certification."""
+
+    enrollment = models.OneToOneField(
+        Enrollment, on_delete=models.CASCADE, related_name="competency_certification"
+    )
+    issuer = models.CharField(
+        _("issuing LSP"), max_length=200, help_text=_("The LSP licensed by the BNSP.")
+    )
+    number = models.CharField(_("certificate number"), max_length=100)
+    issued_on = models.DateField(_("issued on"), validators=date_validators())
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("competency certification")
+        verbose_name_plural = _("competency certifications")
+
+    def __str__(self) -> str:
+        return f"{self.issuer} {self.number}"
+
+
 def certificate_code() -> str:
     """A random, unguessable public code (no 0/O/1/I), e.g. SNG-7KQ4-M2XP-9D3F."""
     alphabet = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
@@ -436,7 +500,13 @@ class Certificate(TimeStampedModel):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     hours = models.DecimalField(
-        _("hours"), max_digits=6, decimal_places=2, validators=[MinValueValidator(0)]
+        _("hours attended"), max_digits=6, decimal_places=2, validators=[MinValueValidator(0)]
+    )
+    program_hours = models.PositiveIntegerField(
+        _("program hours"),
+        default=0,
+        validators=[MaxValueValidator(MAX_PROGRAM_HOURS)],
+        help_text=_("The program's hours when the certificate was issued (0: none set)."),
     )
     head_name = models.CharField(_("signed by"), max_length=150)
     holder_name = models.CharField(_("holder"), max_length=200)

@@ -16,6 +16,16 @@ urlpatterns = [
     path("enrollments/<int:pk>/", views.enrollment_detail, name="enrollment"),
     path("enrollments/<int:pk>/end/", views.enrollment_end, name="enrollment_end"),
     path("enrollments/<int:pk>/certificate/", views.certificate_issue, name="certificate_issue"),
+    path(
+        "enrollments/<int:pk>/complete-early/",
+        views.enrollment_complete_early,
+        name="enrollment_complete_early",
+    ),
+    path(
+        "enrollments/<int:pk>/competency-certification/",
+        views.enrollment_competency_certification,
+        name="enrollment_competency_certification",
+    ),
     path("waiting/<int:pk>/", views.waiting_decide, name="waiting_decide"),
     path("certificates/<int:pk>.pdf", views.certificate_pdf, name="certificate_pdf"),
     path("certificates/<int:pk>/revoke/", views.certificate_revoke, name="certificate_revoke"),

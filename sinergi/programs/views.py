@@ -1,8 +1,10 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -30,6 +32,7 @@ from sinergi.inmates.models import Inmate
 from sinergi.orgs.models import Facility
 from sinergi.programs import actions, documents
 from sinergi.programs import rules as program_rules
+from sinergi.programs.actions.certificates import not_yet_certifiable
 from sinergi.programs.choices import (
     OPEN_WAITING_STATUSES,
     AttendanceStatus,
@@ -39,6 +42,8 @@ from sinergi.programs.choices import (
 )
 from sinergi.programs.forms import (
     CancelForm,
+    CompetencyCertificationForm,
+    EarlyCompletionForm,
     EndEnrollmentForm,
     HolidayForm,
     ProgramFilterForm,
@@ -50,6 +55,8 @@ from sinergi.programs.forms import (
 )
 from sinergi.programs.models import (
     Certificate,
+    CompetencyCertification,
+    EarlyCompletion,
     Enrollment,
     Holiday,
     Program,
@@ -445,6 +452,9 @@ def enrollment_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
         else:
             messages.success(request, _("Assessment saved."))
             return redirect("programs:enrollment", pk=enrollment.pk)
+    completion = actions.completion(enrollment)
+    early = EarlyCompletion.objects.filter(enrollment=enrollment).first()
+    lsp = CompetencyCertification.objects.filter(enrollment=enrollment).first()
     return render(
         request,
         "programs/enrollment_detail.html",
@@ -454,9 +464,60 @@ def enrollment_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
             "scores": scores,
             "units": [(u, results.get(u.pk, "")) for u in units],
             "competency_choices": CompetencyResult.choices,
-            "completion": actions.completion(enrollment),
+            "completion": completion,
             "certificate": getattr(enrollment, "certificate", None),
+            "not_yet": not_yet_certifiable(enrollment, early, program.facility.today()),
+            "early_completion": early,
+            "early_form": EarlyCompletionForm(initial={"hours": completion.hours}),
+            "competency_certification": lsp,
+            "lsp_form": CompetencyCertificationForm(
+                initial={"issuer": lsp.issuer, "number": lsp.number, "issued_on": lsp.issued_on}
+                if lsp
+                else None
+            ),
         },
+    )
+
+
+def _act_on_enrollment(
+    request: AuthenticatedHttpRequest,
+    pk: int,
+    form_class: type[forms.Form],
+    act: Callable[..., object],
+    done: str,
+) -> HttpResponse:
+    """Parse ``form_class`` from the POST and call ``act(enrollment=..., by=...,
+    **cleaned_data)``; its refusal or ``done`` as the message on the enrolment's page."""
+    enrollment, _program = _enrollment_for(request, pk)
+    form = form_class(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError({f: list(e) for f, e in form.errors.items()})
+        act(enrollment=enrollment, by=request.user, **form.cleaned_data)
+    except (Conflict, ValidationError) as exc:
+        refuse(request, exc)
+    else:
+        messages.success(request, done)
+    return redirect("programs:enrollment", pk=enrollment.pk)
+
+
+@login_required
+@require_POST
+def enrollment_complete_early(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    return _act_on_enrollment(
+        request, pk, EarlyCompletionForm, actions.complete_early, _("Early completion recorded.")
+    )
+
+
+@login_required
+@require_POST
+def enrollment_competency_certification(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    return _act_on_enrollment(
+        request,
+        pk,
+        CompetencyCertificationForm,
+        actions.record_competency_certification,
+        _("Competency certification recorded."),
     )
 
 
@@ -875,6 +936,7 @@ def verify(request: HttpRequest, code: str = "") -> HttpResponse:
         {
             "code": code,
             "certificate": certificate,
+            **(documents.certificate_facts(certificate) if certificate else {}),
             "name_matches": name_matches,
             "typed_name": request.GET.get("name", ""),
         },

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.utils import timezone
@@ -61,6 +62,9 @@ def build_person(*, name: str = "Baiq Rahmawati", release: bool = True) -> Perso
         program_actions.record_attendance(
             session=session, marks={enrollment.pk: ("present", "")}, by=officer
         )
+    program_actions.complete_early(
+        enrollment=enrollment, reason="Bebas bersyarat", hours=Decimal(40), by=officer
+    )
     certificate = program_actions.issue_certificate(enrollment=enrollment, by=officer)
 
     plan = reintegration_actions.start_plan(inmate=inmate, by=officer)

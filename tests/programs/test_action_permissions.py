@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -56,6 +57,9 @@ def world(selong, officer, running, inmates) -> World:
     actions.record_attendance(session=session, marks={enrollment.pk: ("present", "")}, by=officer)
     other = running.sessions.get(date=today + datetime.timedelta(days=3))
     cancelled = actions.cancel_session(session=other, reason="Instruktur sakit", by=officer)
+    actions.complete_early(
+        enrollment=enrollment, reason="Bebas bersyarat", hours=Decimal(4), by=officer
+    )
     certificate = actions.issue_certificate(enrollment=enrollment, by=officer)
     holiday = actions.add_holiday(
         facility=selong, date=today + datetime.timedelta(days=5), name="Libur", by=officer
@@ -157,6 +161,25 @@ CALLS: dict[str, tuple[Callable[[World, User], Any], str]] = {
     ),
     "issue_certificate": (
         lambda w, by: actions.issue_certificate(enrollment=w.enrollment, by=by),
+        CHANGE,
+    ),
+    "complete_early": (
+        lambda w, by: actions.complete_early(
+            enrollment=w.waiting.program.enrollments.filter(ended_on__isnull=True).first(),
+            reason="Bebas",
+            hours=Decimal(1),
+            by=by,
+        ),
+        CHANGE,
+    ),
+    "record_competency_certification": (
+        lambda w, by: actions.record_competency_certification(
+            enrollment=w.enrollment,
+            issuer="LSP Logam",
+            number="1",
+            issued_on=w.session.date,
+            by=by,
+        ),
         CHANGE,
     ),
     "revoke_certificate": (

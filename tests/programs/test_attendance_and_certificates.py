@@ -142,15 +142,24 @@ def _complete(program, enrollment, officer):
         )
 
 
+def _last_day_today(program) -> None:
+    """Today is the program's last day: its certificates may be issued."""
+    today = timezone.localdate()
+    program.sessions.filter(date__gt=today).delete()
+    Program.objects.filter(pk=program.pk).update(end_date=today)
+    program.refresh_from_db()
+
+
 def test_certificate_only_when_the_completion_rule_is_met(running, class_of_three, officer):
     enrollment = class_of_three[0]
+    _last_day_today(running)
     with pytest.raises(Conflict) as exc:
         actions.issue_certificate(enrollment=enrollment, by=officer)
     assert exc.value.code == "not_completed"
     _complete(running, enrollment, officer)
     certificate = actions.issue_certificate(enrollment=enrollment, by=officer)
     enrollment.refresh_from_db()
-    assert enrollment.end_reason == "completed"
+    assert enrollment.ended_on is None  # the program's end ends it, not the certificate
     assert certificate.code.startswith("SNG-") and len(certificate.code) == 18
     assert certificate.hours > 0
 
@@ -174,6 +183,7 @@ def test_failed_post_test_and_units_block_the_certificate(running, class_of_thre
 def test_verify_page_hides_the_name_unless_typed(client, running, class_of_three, officer):
     enrollment = class_of_three[0]
     _complete(running, enrollment, officer)
+    _last_day_today(running)
     certificate = actions.issue_certificate(enrollment=enrollment, by=officer)
     page = client.get(f"/verify/{certificate.code}/").content.decode()
     assert running.title in page and enrollment.inmate.name not in page
@@ -192,6 +202,7 @@ def test_verify_page_hides_the_name_unless_typed(client, running, class_of_three
 def test_certificate_pdf_has_a_qr_code(client_for, running, class_of_three, officer):
     enrollment = class_of_three[0]
     _complete(running, enrollment, officer)
+    _last_day_today(running)
     certificate = actions.issue_certificate(enrollment=enrollment, by=officer)
     response = client_for("petugas.selong").get(f"/programs/certificates/{certificate.pk}.pdf")
     assert response.content.startswith(b"%PDF")
@@ -210,12 +221,13 @@ def _ended_days_ago(program, days: int) -> datetime.date:
     return end
 
 
-def test_a_certificate_issued_after_the_program_ended_ends_the_enrolment_with_the_program(
+def test_a_certificate_issued_after_the_program_ended_leaves_the_enrolment_as_it_ended(
     running, class_of_three, officer
 ):
     enrollment = class_of_three[0]
     _complete(running, enrollment, officer)
     end = _ended_days_ago(running, 5)
+    actions.end_enrollment(enrollment=enrollment, reason="completed", by=officer)
     certificate = actions.issue_certificate(enrollment=enrollment, by=officer)
     enrollment.refresh_from_db()
     assert certificate.issued_on == timezone.localdate()
@@ -227,14 +239,16 @@ def test_a_certificate_issued_after_the_program_ended_ends_the_enrolment_with_th
     assert not active_later.filter(pk=enrollment.pk).exists()
 
 
-def test_a_certificate_issued_while_the_program_runs_ends_the_enrolment_that_day(
+def test_a_certificate_is_refused_while_the_program_runs_and_ends_nothing(
     running, class_of_three, officer
 ):
     enrollment = class_of_three[0]
     _complete(running, enrollment, officer)
-    actions.issue_certificate(enrollment=enrollment, by=officer)
+    with pytest.raises(Conflict) as refused:
+        actions.issue_certificate(enrollment=enrollment, by=officer)
+    assert refused.value.code == "program_running"
     enrollment.refresh_from_db()
-    assert enrollment.ended_on == timezone.localdate() < running.end_date
+    assert enrollment.ended_on is None
 
 
 def test_marking_completed_after_the_program_ended_ends_on_its_end_date(

@@ -6,6 +6,7 @@ API where it takes the value, through the action otherwise."""
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -154,6 +155,9 @@ def test_a_reason_for_revoking_a_certificate_fits_its_column(running, officer, i
     enrollment = actions.enroll(program=running, inmate=inmates[0], by=officer).enrollment
     session = running.sessions.get(date=timezone.localdate())
     actions.record_attendance(session=session, marks={enrollment.pk: ("present", "")}, by=officer)
+    actions.complete_early(
+        enrollment=enrollment, reason="Bebas bersyarat", hours=Decimal(4), by=officer
+    )
     certificate = actions.issue_certificate(enrollment=enrollment, by=officer)
     with pytest.raises(ValidationError) as refused:
         actions.revoke_certificate(certificate=certificate, reason=TOO_LONG, by=officer)

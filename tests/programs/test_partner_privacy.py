@@ -10,6 +10,7 @@ verification page."""
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -65,6 +66,9 @@ def delivered(running, selong, officer):
             marks={enrollments[0].pk: ("present", ""), enrollments[1].pk: ("sick", "")},
             by=officer,
         )
+    actions.complete_early(
+        enrollment=enrollments[0], reason="Bebas bersyarat", hours=Decimal(40), by=officer
+    )
     certificate = actions.issue_certificate(enrollment=enrollments[0], by=officer)
     return {"people": people, "enrollments": enrollments, "certificate": certificate}
 

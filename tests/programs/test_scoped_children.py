@@ -4,6 +4,8 @@ them, a 403 for whoever sees them but does not change the program."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 from django.urls import reverse
 from django.utils import timezone
@@ -22,6 +24,9 @@ def children(running, officer, inmates):
     waiting = actions.enroll(program=running, inmate=inmates[2], by=officer).waiting
     session = running.sessions.get(date=timezone.localdate())
     actions.record_attendance(session=session, marks={enrollment.pk: ("present", "")}, by=officer)
+    actions.complete_early(
+        enrollment=enrollment, reason="Bebas bersyarat", hours=Decimal(4), by=officer
+    )
     certificate = actions.issue_certificate(enrollment=enrollment, by=officer)
     return enrollment, waiting, certificate
 

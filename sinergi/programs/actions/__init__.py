@@ -2,7 +2,8 @@
 
 One module a section: ``workflow`` (a program's catalogue entry and its status table),
 ``sessions``, ``holidays``, ``enrolment`` (and the waiting list), ``attendance`` (and
-assessment), ``certificates``. The read-only helpers live in ``programs.queries``
+assessment), ``certificates`` (with the early completion and the LSP's competency
+certification). The read-only helpers live in ``programs.queries``
 (``roster``, ``completion``, ``active_count``, ``holiday_on``) and ``programs.rules``
 (``eligibility_problems``, ``completed_on``, ``session_can_change``, the invariants);
 they are named here too, so that ``actions.enroll(...)`` and ``actions.completion(...)``
@@ -15,7 +16,12 @@ from sinergi.programs.actions.attendance import (
     record_competency,
     record_scores,
 )
-from sinergi.programs.actions.certificates import issue_certificate, revoke_certificate
+from sinergi.programs.actions.certificates import (
+    complete_early,
+    issue_certificate,
+    record_competency_certification,
+    revoke_certificate,
+)
 from sinergi.programs.actions.common import CHANGE_PROGRAM, S
 from sinergi.programs.actions.enrolment import (
     EnrolResult,
@@ -72,6 +78,7 @@ __all__ = [
     "add_session",
     "allowed_transitions",
     "cancel_session",
+    "complete_early",
     "completed_on",
     "completion",
     "create_program",
@@ -86,6 +93,7 @@ __all__ = [
     "issue_certificate",
     "record_attendance",
     "record_competency",
+    "record_competency_certification",
     "record_scores",
     "remove_holiday",
     "restore_session",

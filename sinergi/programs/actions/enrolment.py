@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from sinergi.accounts.models import User
@@ -161,6 +162,20 @@ def end_enrollment(
     problems = text_problems("note", note, END_NOTE_LENGTH)
     if problems:
         raise ValidationError(problems)
+    program = enrollment.program
+    if reason == EndReason.COMPLETED:
+        program.refresh_from_db(fields=["end_date"])  # its dates may have moved
+    if reason == EndReason.COMPLETED and program.facility.today() < program.end_date:
+        # Completing before the last day is an early completion: its reason, by whom
+        # and the hours attended are recorded (``complete_early``).
+        raise Conflict(
+            _(
+                "The program runs until %(date)s: record an early completion (reason and "
+                "hours attended) to complete before then."
+            )
+            % {"date": date_format(program.end_date, "DATE_FORMAT")},
+            code="early_completion_required",
+        )
     return _end_enrollment(enrollment=enrollment, reason=reason, by=by, note=note, on=on)
 
 
