@@ -3,8 +3,10 @@ through the actions (so each has its timeline, history and audit), dated back fr
 demo's today.
 
 * eligible (started three days ago); documents (four of the seven of the checklist);
-* Litmas asked of Bapas Mataram and assigned to ``pk.bapas``: one due in a week, one
-  overdue; one more asked and not yet taken by a PK;
+* Litmas asked of Bapas Mataram and assigned to ``pk.bapas``: one asked three working
+  days ago (due in nine), one asked sixteen working days ago (overdue by four, or three
+  on a day off), their due dates set by the action (twelve working days with the
+  Bapas's days off); one more asked and not yet taken by a PK;
 * at the sidang TPP (the Litmas submitted, postponed at the last meeting);
 * sent to the Kanwil; granted (SK dated today: the release is due today); released on
   its SK; refused by the Kanwil with a reason;
@@ -19,7 +21,7 @@ done when Selong already has proposals.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from typing import Any, TextIO
 
 from django.core.files.base import ContentFile
@@ -32,7 +34,8 @@ from sinergi.inmates.choices import InmateStatus, Right, RightStatus
 from sinergi.inmates.models import Inmate, InmateRight, Sentence
 from sinergi.inmates.queries import release_due
 from sinergi.orgs.models import Facility
-from sinergi.proposals import actions
+from sinergi.programs.days_off import days_off
+from sinergi.proposals import actions, clocks
 from sinergi.proposals import litmas_actions as litmas
 from sinergi.proposals import tpp_actions as tpp
 from sinergi.proposals.choices import CHECKLIST, Recommendation, SentTo, Stage
@@ -62,6 +65,18 @@ LITMAS_RECOMMENDATION = (
 
 def _pdf(name: str) -> ContentFile:
     return ContentFile(PDF, name=name)
+
+
+def litmas_asked_on(
+    today: datetime.date, off: Collection[datetime.date]
+) -> dict[str, datetime.date]:
+    """The days the demo's open Litmas were asked, counted back in working days (with the
+    Bapas's days off ``off``) from the demo's today, so that on whatever day the demo is
+    loaded, a weekend or a holiday too, the due date the action sets (twelve working days
+    after) has passed for the overdue one and not for the others."""
+    late = clocks.add_working_days(today, -(actions.LITMAS_WORKING_DAYS + 4), off)
+    recent = clocks.add_working_days(today, -3, off)
+    return {"litmas_overdue": late, "litmas": recent, "litmas_unassigned": recent}
 
 
 def _candidates(selong: Facility) -> Iterator[Inmate]:
@@ -159,9 +174,12 @@ def seed(out: TextIO) -> None:
 
     # Started two months ago and gathered: those that go as far as the sidang TPP.
     far = ("released", "refused", "granted", "sent", "tpp")
+    asked_on = litmas_asked_on(today, days_off(bapas))
     for stage, inmate in people.items():
         started = today - (60 * DAY if stage in far else 30 * DAY)
-        if stage == "eligible":
+        if stage == "litmas_overdue":
+            started = today - 50 * DAY  # its Litmas asked sixteen working days ago
+        elif stage == "eligible":
             started = today - 3 * DAY
         elif stage == "documents":
             started = today - 12 * DAY
@@ -177,15 +195,9 @@ def seed(out: TextIO) -> None:
         _gather(proposal, officer, gathered + 3 * DAY, kinds)
         if stage == "documents":
             continue
-        asked = gathered + 5 * DAY
-        if stage == "litmas_overdue":
-            asked = today - 25 * DAY
-        elif stage in ("litmas", "litmas_unassigned"):
-            asked = today - 5 * DAY
-        facts: dict[str, Any] = {"bapas": bapas, "on": asked}
-        if stage == "litmas_overdue":
-            facts["due_on"] = today - 6 * DAY
-        _move(proposal, Stage.LITMAS, officer, **facts)
+        asked = asked_on.get(stage, gathered + 5 * DAY)
+        # No due date given: the action's, twelve working days of the Bapas.
+        _move(proposal, Stage.LITMAS, officer, bapas=bapas, on=asked)
         request = proposal.litmas_requests.get()
         if stage == "litmas_unassigned":
             continue

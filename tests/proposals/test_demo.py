@@ -5,6 +5,7 @@ a second run that changes nothing."""
 
 from __future__ import annotations
 
+import datetime
 import io
 
 import pytest
@@ -13,8 +14,10 @@ from sinergi.core.demo import seeders
 from sinergi.core.models import AuditEvent
 from sinergi.inmates.queries import overdue_releases, releases_due_today
 from sinergi.orgs.models import Facility
-from sinergi.proposals import demo, documents
+from sinergi.programs.days_off import days_off
+from sinergi.proposals import clocks, demo, documents
 from sinergi.proposals import litmas_actions as litmas
+from sinergi.proposals.actions import LITMAS_WORKING_DAYS
 from sinergi.proposals.models import LitmasRequest, Proposal, ProposalEvent, TppMeeting
 from tests.proposals.pdf_text import pdf_text
 
@@ -95,6 +98,64 @@ def test_the_demo_has_litmas_for_pk_bapas_one_overdue_and_a_tpp_with_minutes(see
     assert meeting.minutes_number in text
     for decision in meeting.decisions.select_related("proposal__inmate"):
         assert decision.proposal.inmate.name in text
+
+
+@pytest.mark.parametrize(
+    "today",
+    [
+        datetime.date(2026, 12, 9),  # a Wednesday
+        datetime.date(2026, 12, 5),  # a Saturday
+        datetime.date(2026, 12, 6),  # a Sunday
+        datetime.date(2026, 12, 25),  # Christmas Day, a national holiday (a Friday)
+        datetime.date(2026, 12, 28),  # the Monday after Christmas Eve and Day off
+        datetime.date(2026, 3, 24),  # collective leave of Idulfitri (a Tuesday)
+        datetime.date(2026, 3, 25),  # the first working day after it
+    ],
+)
+def test_the_demos_litmas_are_one_overdue_and_two_due_whatever_the_day(demo_world, today):
+    """The due dates the action sets from the demo's request days (twelve working days
+    with the national days off): past for one, by at least one working day, to come for
+    the others."""
+    off = days_off(Facility.objects.get(code="bapas-mataram"))
+    asked = demo.litmas_asked_on(today, off)
+    due = {
+        stage: clocks.add_working_days(on, LITMAS_WORKING_DAYS, off) for stage, on in asked.items()
+    }
+    assert due["litmas_overdue"] < today
+    assert clocks.working_days_between(due["litmas_overdue"], today, off) >= 1
+    assert due["litmas"] > today and due["litmas_unassigned"] > today
+    assert all(clocks.is_working_day(on, off) and on < today for on in asked.values())
+
+
+@pytest.mark.parametrize(
+    "moment",
+    [
+        datetime.datetime(2026, 12, 12, 10, tzinfo=datetime.UTC),  # a Saturday
+        datetime.datetime(2026, 12, 25, 3, tzinfo=datetime.UTC),  # Christmas Day
+    ],
+)
+def test_the_demo_loaded_on_a_weekend_or_a_holiday_has_its_litmas_overdue_and_due(
+    demo_world, monkeypatch, moment
+):
+    from django.utils import timezone
+
+    monkeypatch.setattr(timezone, "now", lambda: moment)
+    out = io.StringIO()
+    for name, seed in seeders():
+        if name in NEEDED:
+            seed(out)
+    bapas = Facility.objects.get(code="bapas-mataram")
+    today = bapas.today()
+    open_ = list(LitmasRequest.objects.filter(bapas=bapas, status="requested"))
+    assert len(open_) == 3
+    late = [r for r in open_ if litmas.is_overdue(r, today)]
+    assert len(late) == 1 and litmas.days_overdue(late[0], today) >= 1
+    assert all(r.due_on > today for r in open_ if r not in late)
+    off = days_off(bapas)
+    for request in open_:  # the action's due date: twelve working days, with the days off
+        assert request.due_on == clocks.add_working_days(
+            request.requested_on, LITMAS_WORKING_DAYS, off
+        )
 
 
 def test_the_demo_holds_one_person_four_days_past_their_release_date(seeded):
