@@ -38,12 +38,14 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import override, pgettext_lazy
 
+from sinergi.cooperation import contributions
 from sinergi.cooperation.health import DORMANT_AFTER_DAYS, commitments_with_progress
 from sinergi.cooperation.models import Agreement, Commitment, Fulfilment, SupportRequest
 from sinergi.indicators.periods import Period
 from sinergi.inmates.choices import Right
 from sinergi.inmates.models import Inmate, MonthlyAssessment
 from sinergi.inmates.queries import overdue_releases
+from sinergi.orgs.models import Partner
 from sinergi.programs.models import Attendance, Certificate, Enrollment
 from sinergi.proposals.choices import Stage
 from sinergi.proposals.models import Proposal, ProposalEvent
@@ -163,13 +165,16 @@ class Paths:
 
     ``facility`` names the facility (alternatives are tried in order), ``own_region``
     a region the row may belong to without a facility (a Kanwil agreement), ``partner``
-    the partner, ``breakdowns`` the other groupings.
+    the partner, ``breakdowns`` the other groupings. ``partner_rows``, when given, is the
+    condition for a partner's own figures (its dashboard) in place of ``partner``: the
+    rows of the programs it delivers as ``cooperation.contributions`` defines them.
     """
 
     facility: tuple[str, ...]
     partner: str | None = None
     own_region: str | None = None
     breakdowns: Mapping[str, str] = field(default_factory=dict)
+    partner_rows: Callable[[Partner], Q] | None = None
 
 
 @dataclass(frozen=True)
@@ -247,6 +252,8 @@ def _in_area(qs: QuerySet[Any], q: Query, paths: Paths) -> QuerySet[Any] | None:
             cond |= Q(**{paths.own_region: q.area_id})
         return qs.filter(cond)
     if q.area == PARTNER:
+        if paths.partner_rows is not None:
+            return qs.filter(paths.partner_rows(Partner(pk=q.area_id)))
         if not paths.partner:
             return None
         return qs.filter(**{paths.partner: q.area_id})
@@ -351,6 +358,8 @@ ATTENDANCE_PATHS = Paths(
     facility=("session__program__facility",),
     partner="session__program__partners",
     breakdowns={"kind": "session__program__kind", "category": "session__program__category"},
+    # a partner's own figures: the attendance of the sessions it taught
+    partner_rows=lambda partner: Q(session__in=contributions.taught_sessions(partner).values("pk")),
 )
 
 
@@ -361,7 +370,13 @@ def _attendance(q: Query) -> QuerySet[Attendance]:
 
 
 ENROLLMENT_PATHS = Paths(
-    facility=("program__facility",), partner="program__partners", breakdowns=PROGRAM_BREAKDOWNS
+    facility=("program__facility",),
+    partner="program__partners",
+    breakdowns=PROGRAM_BREAKDOWNS,
+    # a partner's own figures: the enrolments of the programs it delivers or co-delivers
+    partner_rows=lambda partner: Q(
+        program__in=contributions.delivered_programs(partner).values("pk")
+    ),
 )
 
 CERTIFICATE_PATHS = Paths(
@@ -372,6 +387,9 @@ CERTIFICATE_PATHS = Paths(
         "category": "enrollment__program__category",
         "scheme": "enrollment__program__certification",
     },
+    partner_rows=lambda partner: Q(
+        enrollment__program__in=contributions.delivered_programs(partner).values("pk")
+    ),
 )
 
 

@@ -304,3 +304,23 @@ def test_the_record_lists_query_count_does_not_grow_with_rows(client_for, record
     before = count()
     _welding_class(n_people=8)
     assert count() == before
+
+
+def test_disnakers_partner_dashboard_counts_the_welding_class(demo_world):
+    """The partner dashboard's participation figures use the same definition: the
+    sessions Disnaker (through its BLK) taught and the enrolments of the class."""
+    from sinergi.indicators.catalogue import PARTNER, Query, get
+    from sinergi.indicators.periods import parse_period
+
+    program = _welding_class()
+    disnaker = Partner.objects.get(code="disnaker-lotim")
+    period = parse_period(f"{program.start_date.isoformat()}..{timezone.localdate().isoformat()}")
+    q = Query(period, PARTNER, disnaker.pk)
+    hours = get("participation.training_hours").compute(q)[None]
+    assert hours.numerator == contributions.attended_hours(disnaker) == Decimal(35 * 15 * 4)
+    rate = get("participation.attendance_rate").compute(q)[None]
+    assert (rate.numerator, rate.denominator) == (35 * 15, 35 * 16)
+    certificates = get("participation.certificates").compute(q)[None]
+    assert certificates.numerator == 3
+    other = Query(period, PARTNER, Partner.objects.get(code="dukcapil-lotim").pk)
+    assert get("participation.training_hours").compute(other)[None].numerator == 0
