@@ -18,12 +18,14 @@ Each row, in the order of the file:
    (normalised as the inmate import does); another facility's person is never matched:
    "not found".
 2. The proposal is the facility's proposal with the row's SDP reference; else the person's
-   open proposal for the right; else, when SDP's status is not past the decision, one is
-   started through ``actions.start_proposal`` (the same checks: in custody, found
-   eligible, release day not come: otherwise a conflict or an error), dated the row's
-   proposal date (or its SK date when earlier), with the SDP reference. A reference held
-   by another person's or another right's proposal, or an open proposal carrying another
-   reference, is a conflict.
+   open proposal for the right; else one is started through ``actions.start_proposal``
+   (the same checks: in custody, found eligible, release day not come: otherwise a
+   conflict or an error), dated the row's proposal date (or its SK date when earlier),
+   with the SDP reference. A reference held by another person's or another right's
+   proposal, or an open proposal carrying another reference, is a conflict; so is a step
+   past the draft when the person's last proposal for the right is closed without SDP
+   reference (it may be the one SDP reports: the officer decides, rather than the import
+   starting a second one).
 3. An SDP reference the proposal lacks is recorded (``actions.set_sdp_reference``).
 4. SDP's stage moves the proposal forward only, through ``actions.transition(source=SDP)``
    (audited, attributed to the importing officer, the timeline's note naming the file
@@ -302,11 +304,26 @@ def _find_proposal(row: SdpImportRow, inmate: Inmate) -> Proposal | None:
             % {"ours": found.sdp_reference, "theirs": row.sdp_reference},
         )
     if found is None:
+        latest = proposals.filter(inmate=inmate, right=row.right).order_by("-id").first()
+        if latest is None:
+            return None
         # A closed proposal already at SDP's stage (a refusal imported before, from a
         # row without reference) is that proposal: imported again, nothing changes.
-        latest = proposals.filter(inmate=inmate, right=row.right).order_by("-id").first()
-        if latest is not None and latest.stage == row.stage and not row.sdp_reference:
+        if latest.stage == row.stage and not row.sdp_reference:
             return latest
+        # A closed proposal without SDP reference may be the very one SDP reports further
+        # on: rather than start a second and move it, ask the officer (a new proposal in
+        # SDP comes as a draft first, and is started then).
+        if not latest.sdp_reference and row.stage != S.ELIGIBLE:
+            raise _Outcome(
+                Out.CONFLICT,
+                _(
+                    "The last proposal for this right is closed in Sinergi (%(stage)s) "
+                    "without SDP reference; SDP says %(sdp)s. If SDP's is a new proposal, "
+                    "start it in Sinergi with its reference, then import again."
+                )
+                % {"stage": _stage_label(latest.stage), "sdp": row.sdp_status},
+            )
     return found
 
 

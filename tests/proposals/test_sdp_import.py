@@ -405,3 +405,22 @@ def test_a_head_may_confirm_an_officers_preview(selong, person, officer, head):
     upload = csv_file(row(person, "Draft"))
     batch = sdp_import.preview(facility=selong, upload=upload, filename=upload.name, by=officer)
     assert sdp_import.confirm(batch=batch, by=head).confirmed_by == head
+
+
+def test_a_closed_proposal_without_reference_is_not_doubled_by_a_later_sdp_step(selong, officer):
+    # The walkthrough's row: refused in Sinergi, no SDP number; SDP says approved.
+    unknown, other = eligible_person(selong), eligible_person(selong)
+    make_proposal(unknown, stage=Stage.REFUSED)
+    make_proposal(other, stage=Stage.REFUSED, sdp_reference="PB-OLD")
+    today = day(selong.today())
+    upload = csv_file(
+        row(unknown, "Disetujui", ref="PB-NEW-1", sk="SK-1", sk_date=today),
+        row(other, "Disetujui", ref="PB-NEW-2", sk="SK-2", sk_date=today),
+        row(unknown, "Draft", ref="PB-NEW-3"),
+    )
+    batch = run(selong, officer, upload)
+    # Which proposal SDP means is unknown: reported. Another SDP number: a new proposal.
+    assert outcomes(batch) == [(2, "conflict"), (3, "update"), (4, "update")]
+    assert Proposal.objects.get(sdp_reference="PB-NEW-2").stage == Stage.GRANTED
+    assert Proposal.objects.get(sdp_reference="PB-NEW-3").stage == Stage.ELIGIBLE
+    assert not Proposal.objects.filter(sdp_reference="PB-NEW-1").exists()
