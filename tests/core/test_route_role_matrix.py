@@ -113,8 +113,6 @@ ROUTE_OBJECTS: dict[str, str] = {
     "programs:certificate_issue": "enrollment",
     "programs:enrollment_complete_early": "enrollment",
     "programs:enrollment_competency_certification": "enrollment",
-    "programs:enrollment_complete_early": "enrollment",
-    "programs:enrollment_competency_certification": "enrollment",
     "programs:waiting_decide": "waiting",
     "programs:certificate_pdf": "certificate",
     "programs:certificate_revoke": "certificate",
@@ -194,7 +192,6 @@ API_PARAMS = {
     "inmate_id": "inmate",
     "program_id": "program",
     "session_id": "session",
-    "enrollment_id": "enrollment",
     "enrollment_id": "enrollment",
     "request_id": "request",
     "referral_id": "referral",
@@ -453,9 +450,6 @@ PROGRAM_WRITE = by_label(
 ENROLLMENT_WRITE = by_label(
     selong_blk=SELONG_OFFICERS, selong_facility_instructor=SELONG_OFFICERS, lobar={LOBAR}
 )
-ENROLLMENT_WRITE = by_label(
-    selong_blk=SELONG_OFFICERS, selong_facility_instructor=SELONG_OFFICERS, lobar={LOBAR}
-)
 INMATE_WRITE = by_label(
     selong_referred_dukcapil=SELONG_OFFICERS,
     selong_released=SELONG_OFFICERS,
@@ -590,16 +584,6 @@ READ: dict[str, Rule] = {
         )
     ),
     "programs:certificate_issue": action(
-        by_label(
-            selong_blk=SELONG_OFFICERS, selong_facility_instructor=SELONG_OFFICERS, lobar={LOBAR}
-        )
-    ),
-    "programs:enrollment_complete_early": action(
-        by_label(
-            selong_blk=SELONG_OFFICERS, selong_facility_instructor=SELONG_OFFICERS, lobar={LOBAR}
-        )
-    ),
-    "programs:enrollment_competency_certification": action(
         by_label(
             selong_blk=SELONG_OFFICERS, selong_facility_instructor=SELONG_OFFICERS, lobar={LOBAR}
         )
@@ -799,10 +783,6 @@ API: dict[str, Rule] = {
     "POST /api/v1/programs/{program_id}/enrollments": api(PROGRAM_WRITE),
     "GET /api/v1/sessions/{session_id}/attendance": api(TEACHERS),
     "PUT /api/v1/sessions/{session_id}/attendance": api(TEACHERS),
-    # an enrolment's completion and certificate: the facility's officers (issue 15)
-    "POST /api/v1/enrollments/{enrollment_id}/early-completion": api(ENROLLMENT_WRITE),
-    "POST /api/v1/enrollments/{enrollment_id}/certificate": api(ENROLLMENT_WRITE),
-    "PUT /api/v1/enrollments/{enrollment_id}/competency-certification": api(ENROLLMENT_WRITE),
     # an enrolment's completion and certificate: the facility's officers (issue 15)
     "POST /api/v1/enrollments/{enrollment_id}/early-completion": api(ENROLLMENT_WRITE),
     "POST /api/v1/enrollments/{enrollment_id}/certificate": api(ENROLLMENT_WRITE),
@@ -1082,15 +1062,6 @@ def api_body(world: World, operation: str, label: str) -> dict[str, Any] | None:
         "POST /api/v1/programs/{program_id}/enrollments": {"inmate_id": inmate},
         "PUT /api/v1/sessions/{session_id}/attendance": {
             "marks": [{"enrollment_id": enrollment, "status": "present"}]
-        },
-        "POST /api/v1/enrollments/{enrollment_id}/early-completion": {
-            "reason": "Uji matriks",
-            "hours": 1,
-        },
-        "PUT /api/v1/enrollments/{enrollment_id}/competency-certification": {
-            "issuer": "LSP Matriks",
-            "number": "M-1",
-            "issued_on": str(today),
         },
         "POST /api/v1/enrollments/{enrollment_id}/early-completion": {
             "reason": "Uji matriks",
