@@ -198,3 +198,9 @@ def test_the_api_lists_do_not_grow_in_queries_with_rows(client_for, selong, offi
         previewed(selong, officer, row(people[1], "Draft"))
     assert _queries(client, "/api/v1/proposal-imports") == few_list
     assert _queries(client, f"/api/v1/proposal-imports/{many.pk}/rows") == few_rows
+
+
+def test_a_file_that_changes_nothing_offers_nothing_to_apply(client_for, selong, officer):
+    batch = previewed(selong, officer, "BI 999/99;Tidak Ada;PB;;Draft;;;;")
+    page = client_for("petugas.selong").get(f"/proposals/sdp-import/{batch.pk}/")
+    assert f"/proposals/sdp-import/{batch.pk}/confirm/" not in page.content.decode()
