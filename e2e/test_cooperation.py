@@ -114,9 +114,9 @@ def test_request_from_draft_to_a_delivery_that_counts_towards_the_commitment(
     login(head, "kalapas.selong")
     head.goto(request_url)
     assert_accessible(head)
-    head.get_by_role("button", name="Submitted to the partner", exact=True).click()
+    head.get_by_role("button", name="Send to the partner", exact=True).click()
     head.wait_for_load_state("networkidle")
-    assert "Status changed" in head.locator(".messages").inner_text()
+    assert "Submitted to the partner" in head.locator(".messages").inner_text()
     assert "Submitted to the partner" in head.locator("main .status").inner_text()
     assert_accessible(head)
 
@@ -126,7 +126,8 @@ def test_request_from_draft_to_a_delivery_that_counts_towards_the_commitment(
     assert TITLE in partner.locator("h1").inner_text()
     assert_accessible(partner)
     assert_fits_phone(partner)
-    partner.get_by_role("button", name="Accepted", exact=True).click()
+    assert partner.get_by_label("Quantity accepted").count() == 1  # the partner's own field
+    partner.get_by_role("button", name="Accept in full", exact=True).click()
     partner.wait_for_load_state("networkidle")
     assert "Accepted" in partner.locator("main .status").inner_text()
     assert_accessible(partner)

@@ -135,21 +135,21 @@ def test_person_from_worklist_to_a_follow_up_after_release(new_page, full_demo_l
     assert_accessible(partner)
     assert_fits_phone(partner)
 
-    partner.get_by_role("button", name="Accepted", exact=True).click()
+    partner.get_by_role("button", name="Accept the referral", exact=True).click()
     partner.wait_for_url(referral_url)
-    assert "Status changed" in partner.locator(".messages").inner_text()
+    assert "now “Accepted”" in partner.locator(".messages").inner_text()
     assert "Accepted" in partner.locator("main .status").inner_text()
     assert_accessible(partner)
     assert_fits_phone(partner)
 
-    partner.select_option("#outcome", label="Achieved")
-    partner.get_by_label("Note").fill("e-KTP direkam di Lapas")
-    partner.get_by_role("button", name="Completed", exact=True).click()
+    partner.select_option("#id_completed-outcome", label="Achieved")
+    partner.locator("#id_completed-note").fill("e-KTP direkam di Lapas")
+    partner.get_by_role("button", name="Complete with the outcome", exact=True).click()
     partner.wait_for_url(referral_url)
-    assert "Status changed" in partner.locator(".messages").inner_text()
+    assert "now “Completed”" in partner.locator(".messages").inner_text()
     assert "Completed" in partner.locator("main .status").inner_text()
     assert "Achieved" in partner.locator("main").inner_text()
-    assert partner.get_by_role("button", name="Completed", exact=True).count() == 0
+    assert partner.get_by_role("button", name="Complete with the outcome").count() == 0
     assert_accessible(partner)
     assert_fits_phone(partner)
     referral.refresh_from_db()

@@ -1,9 +1,10 @@
 """Writes on cooperation records: atomic, attributed (``by=``), audited.
 
-The support-request workflow is the table ``REQUEST_TRANSITIONS``: which status may
-follow which, and which side may make the move (the facility's officers or head, or the
-partner's users). A move that the workflow or the caller's role does not allow is a
-:class:`RequestConflict` (409) that names the statuses the caller may move to.
+The support-request workflow is the table ``REQUEST_MOVES``: which status may follow
+which, the verb of each move, and which side may make it (the facility's officers or
+head, or the partner's users). A move that the workflow or the caller's role does not
+allow is a :class:`RequestConflict` (409) that names, by their verbs, the moves the
+caller may make (and lists their target statuses' codes).
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ from sinergi.cooperation.queries import facility_staff, partner_users
 from sinergi.core import audit
 from sinergi.core.errors import Conflict
 from sinergi.core.permissions import has_perm, require_perm
+from sinergi.core.workflow import Move, moves_from, sides_table, verbs
 from sinergi.orgs.models import Facility, Partner
 
 R = RequestStatus
@@ -49,26 +51,77 @@ HEAD = "facility_head"
 OFFICER = "facility_officer"
 PARTNER = "partner"
 
-# (from, to) -> the sides that may make the move.
-REQUEST_TRANSITIONS: dict[tuple[str, str], frozenset[str]] = {
-    (R.DRAFT, R.SUBMITTED): frozenset({HEAD}),  # the head approves before it leaves
-    (R.DRAFT, R.CLOSED): frozenset({OFFICER, HEAD}),
-    (R.SUBMITTED, R.ACKNOWLEDGED): frozenset({PARTNER}),
-    (R.SUBMITTED, R.ACCEPTED): frozenset({PARTNER}),
-    (R.SUBMITTED, R.PARTIALLY_ACCEPTED): frozenset({PARTNER}),
-    (R.SUBMITTED, R.DECLINED): frozenset({PARTNER}),
-    (R.SUBMITTED, R.CLOSED): frozenset({HEAD}),  # withdrawn by the facility
-    (R.ACKNOWLEDGED, R.ACCEPTED): frozenset({PARTNER}),
-    (R.ACKNOWLEDGED, R.PARTIALLY_ACCEPTED): frozenset({PARTNER}),
-    (R.ACKNOWLEDGED, R.DECLINED): frozenset({PARTNER}),
-    (R.ACCEPTED, R.IN_DELIVERY): frozenset({PARTNER}),
-    (R.PARTIALLY_ACCEPTED, R.IN_DELIVERY): frozenset({PARTNER}),
-    (R.IN_DELIVERY, R.FULFILLED): frozenset({PARTNER, OFFICER, HEAD}),
-    (R.IN_DELIVERY, R.CLOSED): frozenset({OFFICER, HEAD}),
-    (R.FULFILLED, R.CLOSED): frozenset({OFFICER, HEAD}),
-    (R.DECLINED, R.CLOSED): frozenset({OFFICER, HEAD}),
+_NOTE = ("note",)
+_CLOSE = gettext_lazy("Close the request")
+# The partner's answers, from a request just sent or under review.
+_ACCEPT = Move(R.ACCEPTED, gettext_lazy("Accept in full"), frozenset({PARTNER}), fields=_NOTE)
+_ACCEPT_PART = Move(
+    R.PARTIALLY_ACCEPTED,
+    gettext_lazy("Accept in part"),
+    frozenset({PARTNER}),
+    fields=("accepted_quantity", "note"),
+    required=frozenset({"accepted_quantity", "note"}),
+)
+_DECLINE = Move(
+    R.DECLINED,
+    gettext_lazy("Decline with a reason"),
+    frozenset({PARTNER}),
+    destructive=True,
+    fields=_NOTE,
+    required=frozenset({"note"}),
+)
+_DELIVER = Move(R.IN_DELIVERY, gettext_lazy("Start delivering"), frozenset({PARTNER}))
+
+# (from, to) -> the move: its verb, the sides that may make it, whether it is destructive
+# (shown apart and confirmed on the page) and the fields it asks for.
+REQUEST_MOVES: dict[tuple[str, str], Move] = {
+    # The head approves a draft before it leaves.
+    (R.DRAFT, R.SUBMITTED): Move(
+        R.SUBMITTED, gettext_lazy("Send to the partner"), frozenset({HEAD})
+    ),
+    (R.DRAFT, R.CLOSED): Move(
+        R.CLOSED,
+        gettext_lazy("Discard the draft"),
+        frozenset({OFFICER, HEAD}),
+        destructive=True,
+        fields=_NOTE,
+    ),
+    (R.SUBMITTED, R.ACKNOWLEDGED): Move(
+        R.ACKNOWLEDGED, gettext_lazy("Start the review"), frozenset({PARTNER})
+    ),
+    (R.SUBMITTED, R.ACCEPTED): _ACCEPT,
+    (R.SUBMITTED, R.PARTIALLY_ACCEPTED): _ACCEPT_PART,
+    (R.SUBMITTED, R.DECLINED): _DECLINE,
+    # The facility withdraws what it sent.
+    (R.SUBMITTED, R.CLOSED): Move(
+        R.CLOSED,
+        gettext_lazy("Withdraw the request"),
+        frozenset({HEAD}),
+        destructive=True,
+        fields=_NOTE,
+    ),
+    (R.ACKNOWLEDGED, R.ACCEPTED): _ACCEPT,
+    (R.ACKNOWLEDGED, R.PARTIALLY_ACCEPTED): _ACCEPT_PART,
+    (R.ACKNOWLEDGED, R.DECLINED): _DECLINE,
+    (R.ACCEPTED, R.IN_DELIVERY): _DELIVER,
+    (R.PARTIALLY_ACCEPTED, R.IN_DELIVERY): _DELIVER,
+    (R.IN_DELIVERY, R.FULFILLED): Move(
+        R.FULFILLED,
+        gettext_lazy("Confirm everything is delivered"),
+        frozenset({PARTNER, OFFICER, HEAD}),
+        fields=_NOTE,
+    ),
+    # Closing before it is fulfilled stops the delivery.
+    (R.IN_DELIVERY, R.CLOSED): Move(
+        R.CLOSED, _CLOSE, frozenset({OFFICER, HEAD}), destructive=True, fields=_NOTE
+    ),
+    # Once fulfilled or declined nothing else can happen: closing files it away.
+    (R.FULFILLED, R.CLOSED): Move(R.CLOSED, _CLOSE, frozenset({OFFICER, HEAD}), fields=_NOTE),
+    (R.DECLINED, R.CLOSED): Move(R.CLOSED, _CLOSE, frozenset({OFFICER, HEAD}), fields=_NOTE),
 }
-NOTE_REQUIRED = frozenset({R.DECLINED, R.PARTIALLY_ACCEPTED})
+# (from, to) -> the sides that may make the move.
+REQUEST_TRANSITIONS: dict[tuple[str, str], frozenset[str]] = sides_table(REQUEST_MOVES)
+NOTE_REQUIRED = frozenset(m.to for m in REQUEST_MOVES.values() if "note" in m.required)
 ANSWERS = frozenset({R.ACKNOWLEDGED, R.ACCEPTED, R.PARTIALLY_ACCEPTED, R.DECLINED})
 
 
@@ -133,11 +186,13 @@ def sides(user: User, request: SupportRequest) -> frozenset[str]:
     )
 
 
+def moves(request: SupportRequest, user: User) -> list[Move]:
+    """The moves ``user`` may make on ``request`` now (the page's buttons)."""
+    return moves_from(REQUEST_MOVES, request.status, sides(user, request))
+
+
 def allowed_moves(request: SupportRequest, user: User) -> list[str]:
-    mine = sides(user, request)
-    return [
-        to for (src, to), who in REQUEST_TRANSITIONS.items() if src == request.status and who & mine
-    ]
+    return [move.to for move in moves(request, user)]
 
 
 def serving_problems(
@@ -231,15 +286,12 @@ def transition_request(
     accepted_quantity: Decimal | None = None,
 ) -> SupportRequest:
     request = SupportRequest.objects.select_for_update().get(pk=request.pk)
-    allowed = allowed_moves(request, by)
+    mine = moves(request, by)
+    allowed = [move.to for move in mine]
     if to not in allowed:
-        current = RequestStatus(request.status).label
         raise RequestConflict(
-            _("From “%(status)s” you may move this request to: %(allowed)s.")
-            % {
-                "status": current,
-                "allowed": ", ".join(allowed) if allowed else _("nothing (not your turn)"),
-            },
+            _("This request is “%(status)s”: what you may do now is %(allowed)s.")
+            % {"status": RequestStatus(request.status).label, "allowed": verbs(mine)},
             allowed=allowed,
         )
     if to in NOTE_REQUIRED and not note.strip():
@@ -904,6 +956,23 @@ def approve_agreement(*, agreement: Agreement, by: User) -> Agreement:
     )
     _announce_agreement(agreement)
     return agreement
+
+
+OWNER = "owner"
+# An action item is closed by its owner: done, or dropped with a reason.
+ACTION_ITEM_MOVES: dict[tuple[str, str], Move] = {
+    (ActionStatus.OPEN, ActionStatus.DONE): Move(
+        ActionStatus.DONE, gettext_lazy("Mark as done"), frozenset({OWNER})
+    ),
+    (ActionStatus.OPEN, ActionStatus.DROPPED): Move(
+        ActionStatus.DROPPED,
+        gettext_lazy("Drop with a reason"),
+        frozenset({OWNER}),
+        destructive=True,
+        fields=("reason",),
+        required=frozenset({"reason"}),
+    ),
+}
 
 
 def may_close_action_item(user: Any, item: ActionItem) -> bool:

@@ -22,6 +22,7 @@ from sinergi.cooperation.choices import (
 from sinergi.cooperation.models import Agreement, Commitment, Fulfilment, Meeting, SupportRequest
 from sinergi.cooperation.numbers import trimmed
 from sinergi.core.permissions import has_perm
+from sinergi.core.workflow import Move, MoveForm
 from sinergi.orgs.models import Facility, Partner
 from sinergi.programs.choices import ENDED_STATUSES, SessionStatus
 
@@ -105,14 +106,25 @@ class CommentForm(forms.Form):
     text = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class TransitionForm(forms.Form):
-    to = forms.CharField()
-    note = forms.CharField(
-        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
-    )
-    accepted_quantity = forms.DecimalField(
-        label=_("Quantity accepted"), required=False, min_value=0
-    )
+def request_move_field(move: Move, name: str) -> forms.Field:
+    """A field of a request's move (``actions.REQUEST_MOVES`` says which move asks for it)."""
+    if name == "accepted_quantity":
+        return forms.DecimalField(label=_("Quantity accepted"), min_value=0, max_digits=12)
+    labels: dict[str, Any] = {
+        actions.R.DECLINED: _("Reason for declining"),
+        actions.R.PARTIALLY_ACCEPTED: _("What is accepted, and why not all"),
+    }
+    label = labels.get(move.to, _("Note (optional)"))
+    return forms.CharField(label=label, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+def request_move_form(move: Move, data: Any = None) -> MoveForm:
+    return MoveForm(move, request_move_field, data)
+
+
+def action_item_field(move: Move, name: str) -> forms.Field:
+    """The reason asked when an action item is dropped."""
+    return forms.CharField(label=_("Reason for dropping"), max_length=300)
 
 
 class MeetingForm(forms.ModelForm[Meeting]):

@@ -28,7 +28,8 @@ from sinergi.cooperation.forms import (
     CommitmentFormSet,
     FulfilmentForm,
     SupportRequestForm,
-    TransitionForm,
+    action_item_field,
+    request_move_form,
 )
 from sinergi.cooperation.models import (
     ActionItem,
@@ -46,6 +47,7 @@ from sinergi.core.permissions import has_perm
 from sinergi.core.roles import STAFF_ROLES
 from sinergi.core.scoping import scope_of
 from sinergi.core.view_helpers import refuse, show_on_form
+from sinergi.core.workflow import Move, MoveForm, split
 from sinergi.orgs.models import Facility, Partner
 from sinergi.programs.choices import AttendanceStatus
 from sinergi.programs.models import Program
@@ -101,6 +103,15 @@ def request_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "cooperation/request_form.html", {"form": form})
 
 
+def _move_forms(support: SupportRequest, sides: frozenset[str]) -> dict[str, list[MoveForm]]:
+    """The forms of the moves the reader may make: the main ones, and apart the
+    destructive ones (each confirmed)."""
+    main, destructive = split(
+        actions.REQUEST_MOVES, support.status, sides, lambda move: request_move_form(move)
+    )
+    return {"moves": main, "destructive_moves": destructive}
+
+
 @login_required
 def request_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     support = get_request_for_user(request, pk)
@@ -118,7 +129,7 @@ def request_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "cooperation/request_detail.html",
         {
             "support": support,
-            "moves": [(to, RequestStatus(to).label) for to in actions.allowed_moves(support, user)],
+            **_move_forms(support, sides),
             "events": support.events.select_related("author"),
             "fulfilments": support.fulfilments.prefetch_related("sessions"),
             "comment_form": CommentForm() if sides else None,
@@ -131,20 +142,31 @@ def request_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def request_transition(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     support = get_request_for_user(request, pk)
-    form = TransitionForm(request.POST)
-    if form.is_valid():
-        try:
-            actions.transition_request(
-                request=support,
-                to=form.cleaned_data["to"],
-                note=form.cleaned_data["note"],
-                accepted_quantity=form.cleaned_data["accepted_quantity"],
-                by=request.user,
-            )
-        except Conflict as exc:
-            refuse(request, exc)
-        else:
-            messages.success(request, _("Status changed."))
+    move = next(
+        (m for m in actions.moves(support, request.user) if m.to == request.POST.get("to")), None
+    )
+    form = request_move_form(move, request.POST) if move else None
+    if form is not None and not form.is_valid():
+        for text in form.problems():
+            messages.error(request, text)
+        return redirect(support)
+    values = form.values() if form is not None else {}
+    try:
+        actions.transition_request(
+            request=support,
+            to=request.POST.get("to", ""),
+            note=values.get("note") or "",
+            accepted_quantity=values.get("accepted_quantity"),
+            by=request.user,
+        )
+    except Conflict as exc:
+        refuse(request, exc)
+    else:
+        support.refresh_from_db(fields=["status"])
+        messages.success(
+            request,
+            _("The request is now “%(status)s”.") % {"status": support.get_status_display()},
+        )
     return redirect(support)
 
 
@@ -401,10 +423,32 @@ def meeting_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "cooperation/meeting_detail.html",
         {
             "meeting": meeting,
-            "actions": items,
-            "closable": {a.pk for a in items if actions.may_close_action_item(request.user, a)},
+            # each item with the forms of the moves the reader may make on it
+            "actions": [
+                (
+                    a,
+                    *(
+                        _item_forms(a)
+                        if a.status == ActionStatus.OPEN
+                        and actions.may_close_action_item(request.user, a)
+                        else ([], [])
+                    ),
+                )
+                for a in items
+            ],
             "partners": meeting.partners.all(),
         },
+    )
+
+
+def _item_form(item: ActionItem, move: Move, data: Any = None) -> MoveForm:
+    return MoveForm(move, action_item_field, data, prefix=f"{move.to}-{item.pk}")
+
+
+def _item_forms(item: ActionItem) -> tuple[list[MoveForm], list[MoveForm]]:
+    """The owner's moves on an open action item: done, and apart dropping it (confirmed)."""
+    return split(
+        actions.ACTION_ITEM_MOVES, item.status, {actions.OWNER}, lambda m: _item_form(item, m)
     )
 
 
@@ -414,11 +458,18 @@ def action_close(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     item = get_object_or_404(
         ActionItem.objects.for_user(request.user).select_related("meeting"), pk=pk
     )
+    status = request.POST.get("status", "")
+    move = actions.ACTION_ITEM_MOVES.get((item.status, status))
+    form = _item_form(item, move, request.POST) if move else None
+    if form is not None and not form.is_valid():
+        for text in form.problems():
+            messages.error(request, text)
+        return redirect(item.meeting)
     try:  # the action refuses (403) anyone but the item's owner
         actions.close_action_item(
             item=item,
-            status=request.POST.get("status", ""),
-            reason=request.POST.get("reason", ""),
+            status=status,
+            reason=(form.values().get("reason") if form else "") or "",
             by=request.user,
         )
     except Conflict as exc:

@@ -3,7 +3,7 @@
 Nothing about an inmate reaches a partner without a valid consent (or another lawful
 basis with its reference) for that partner: :func:`refer` refuses otherwise, and
 withdrawing a consent cancels the referrals that relied on it, which the partner then no
-longer sees.
+longer sees. A referral moves by the table ``REFERRAL_MOVES``.
 """
 
 from __future__ import annotations
@@ -16,12 +16,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from sinergi.accounts.models import User
 from sinergi.core import audit
 from sinergi.core.api import Conflict
 from sinergi.core.permissions import has_perm, require_perm
 from sinergi.core.roles import Role
+from sinergi.core.workflow import Move, moves_from, sides_table, verbs
 from sinergi.inmates.choices import InmateStatus
 from sinergi.inmates.models import Inmate
 from sinergi.orgs.models import Facility, FacilityKind, Partner
@@ -50,16 +52,44 @@ from sinergi.reintegration.models import (
 RS = ReferralStatus
 FACILITY = "facility"
 PARTNER = "partner"
-REFERRAL_TRANSITIONS: dict[tuple[str, str], frozenset[str]] = {
-    (RS.SENT, RS.ACCEPTED): frozenset({PARTNER}),
-    (RS.SENT, RS.DECLINED): frozenset({PARTNER}),
-    (RS.SENT, RS.CANCELLED): frozenset({FACILITY}),
-    (RS.ACCEPTED, RS.IN_PROGRESS): frozenset({PARTNER}),
-    (RS.ACCEPTED, RS.COMPLETED): frozenset({PARTNER}),
-    (RS.IN_PROGRESS, RS.COMPLETED): frozenset({PARTNER}),
-    (RS.ACCEPTED, RS.CANCELLED): frozenset({FACILITY}),
-    (RS.IN_PROGRESS, RS.CANCELLED): frozenset({FACILITY}),
+_CANCEL = Move(
+    RS.CANCELLED,
+    gettext_lazy("Cancel the referral"),
+    frozenset({FACILITY}),
+    destructive=True,
+    fields=("note",),
+)
+_COMPLETE = Move(
+    RS.COMPLETED,
+    gettext_lazy("Complete with the outcome"),
+    frozenset({PARTNER}),
+    fields=("outcome", "note"),
+    required=frozenset({"outcome"}),
+)
+# (from, to) -> the move: its verb, the side that may make it (the referring facility or
+# the partner referred to), whether it is destructive, and the fields it asks for.
+REFERRAL_MOVES: dict[tuple[str, str], Move] = {
+    (RS.SENT, RS.ACCEPTED): Move(
+        RS.ACCEPTED, gettext_lazy("Accept the referral"), frozenset({PARTNER}), fields=("note",)
+    ),
+    (RS.SENT, RS.DECLINED): Move(
+        RS.DECLINED,
+        gettext_lazy("Decline with a reason"),
+        frozenset({PARTNER}),
+        destructive=True,
+        fields=("note",),
+        required=frozenset({"note"}),
+    ),
+    (RS.SENT, RS.CANCELLED): _CANCEL,
+    (RS.ACCEPTED, RS.IN_PROGRESS): Move(
+        RS.IN_PROGRESS, gettext_lazy("Start the service"), frozenset({PARTNER})
+    ),
+    (RS.ACCEPTED, RS.COMPLETED): _COMPLETE,
+    (RS.IN_PROGRESS, RS.COMPLETED): _COMPLETE,
+    (RS.ACCEPTED, RS.CANCELLED): _CANCEL,
+    (RS.IN_PROGRESS, RS.CANCELLED): _CANCEL,
 }
+REFERRAL_TRANSITIONS: dict[tuple[str, str], frozenset[str]] = sides_table(REFERRAL_MOVES)
 
 
 # Bounds of the numbers and dates a reintegration record holds (the API schema uses the
@@ -411,19 +441,19 @@ def transition_referral(
     mine = referral_sides(by, referral)
     if not mine:
         raise PermissionDenied(_("Only the facility and the partner of a referral move it."))
-    allowed = [
-        t for (s, t), who in REFERRAL_TRANSITIONS.items() if s == referral.status and who & mine
-    ]
-    if to not in allowed:
+    moves = moves_from(REFERRAL_MOVES, referral.status, mine)
+    if to not in [move.to for move in moves]:
         raise Conflict(
-            _("This referral cannot become “%(to)s” now. Allowed: %(allowed)s.")
-            % {"to": to, "allowed": ", ".join(allowed) or "—"},
+            _("This referral is “%(status)s”: what you may do now is %(allowed)s.")
+            % {"status": referral.get_status_display(), "allowed": verbs(moves)},
             code="invalid_transition",
         )
     if to == RS.COMPLETED and outcome not in Outcome.values:
         raise ValidationError(
             {"outcome": [_("Record the outcome: achieved, partly achieved or not achieved.")]}
         )
+    if to == RS.DECLINED and not note.strip():
+        raise ValidationError({"note": [_("Say why the referral is declined.")]})
     previous = referral.status
     referral.status = to
     if to == RS.COMPLETED:

@@ -103,7 +103,11 @@ def seed(out: TextIO) -> None:
         for step in REFERRAL_PATH[statuses[index % len(statuses)]]:
             by = officer if step == "cancelled" else partner_user
             actions.transition_referral(
-                referral=referral, to=step, by=by, outcome="achieved" if step == "completed" else ""
+                referral=referral,
+                to=step,
+                by=by,
+                outcome="achieved" if step == "completed" else "",
+                note="Di luar wilayah layanan kami" if step == "declined" else "",
             )
     for code, title, categories in (
         ("bengkel-rinjani", "Tukang las bengkel", ["vocational"]),

@@ -16,10 +16,18 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from sinergi.accounts.models import User
+from sinergi.core.workflow import Move, MoveForm
 from sinergi.inmates.choices import CrimeCategory, Right
 from sinergi.orgs.models import Facility, Partner
 from sinergi.programs.choices import ProgramCategory
-from sinergi.reintegration.choices import LawfulBasis, NeedStatus, PlanStatus, Responsible
+from sinergi.reintegration.choices import (
+    LawfulBasis,
+    NeedStatus,
+    Outcome,
+    PlanStatus,
+    ReferralStatus,
+    Responsible,
+)
 from sinergi.reintegration.models import Need
 from sinergi.reintegration.queries import DEFAULT_HORIZON_DAYS, MAX_HORIZON_DAYS, active_bapas
 
@@ -91,10 +99,18 @@ class ReferralForm(forms.Form):
     contact = text_field()
 
 
-class ReferralTransitionForm(forms.Form):
-    to = text_field()
-    outcome = text_field()
-    note = text_field()
+def referral_move_field(move: Move, name: str) -> forms.Field:
+    """A field of a referral's move (``actions.REFERRAL_MOVES`` says which move asks for it)."""
+    if name == "outcome":
+        return forms.ChoiceField(label=_("Outcome"), choices=[("", "—"), *Outcome.choices])
+    label = (
+        _("Reason for declining") if move.to == ReferralStatus.DECLINED else _("Note (optional)")
+    )
+    return forms.CharField(label=label, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+def referral_move_form(move: Move, data: Any = None) -> MoveForm:
+    return MoveForm(move, referral_move_field, data)
 
 
 class ReleaseForm(forms.Form):

@@ -21,6 +21,7 @@ from sinergi.core import audit
 from sinergi.core.api import Conflict
 from sinergi.core.pagination import paginate, querystring_without_page
 from sinergi.core.permissions import has_perm
+from sinergi.core.workflow import moves_from, split
 from sinergi.inmates.calculation import calculation_for
 from sinergi.inmates.choices import CrimeCategory, Right
 from sinergi.inmates.models import Inmate
@@ -29,10 +30,8 @@ from sinergi.reintegration import actions, forms
 from sinergi.reintegration.choices import (
     LawfulBasis,
     NeedStatus,
-    Outcome,
     Pathway,
     PlanStatus,
-    ReferralStatus,
     ReleaseKind,
     Responsible,
 )
@@ -353,13 +352,13 @@ def referral_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "referral": referral,
             "shared": actions.referral_fields(referral),  # the read is audited above
             "is_facility": actions.FACILITY in sides,
-            "moves": [
-                t
-                for (s, t), who in actions.REFERRAL_TRANSITIONS.items()
-                if s == referral.status and who & sides
-            ],
-            "status_labels": dict(ReferralStatus.choices),
-            "outcomes": Outcome.choices,
+            **dict(
+                zip(
+                    ("moves", "destructive_moves"),
+                    split(actions.REFERRAL_MOVES, referral.status, sides, forms.referral_move_form),
+                    strict=True,
+                )
+            ),
         },
     )
 
@@ -368,21 +367,33 @@ def referral_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def referral_transition(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     referral = get_object_or_404(Referral.objects.for_user(request.user), pk=pk)
-    form = forms.ReferralTransitionForm(request.POST)
-    form.is_valid()  # texts only: every value parses
-    data = form.cleaned_data
+    to = request.POST.get("to", "")
+    sides = actions.referral_sides(request.user, referral)
+    move = next(
+        (m for m in moves_from(actions.REFERRAL_MOVES, referral.status, sides) if m.to == to), None
+    )
+    form = forms.referral_move_form(move, request.POST) if move else None
+    if form is not None and not form.is_valid():
+        for text in form.problems():
+            messages.error(request, text)
+        return redirect(referral)
+    values = form.values() if form is not None else {}
     try:
         actions.transition_referral(
             referral=referral,
-            to=data.get("to", ""),
-            outcome=data.get("outcome", ""),
-            note=data.get("note", ""),
+            to=to,
+            outcome=values.get("outcome") or "",
+            note=values.get("note") or "",
             by=request.user,
         )
     except (Conflict, PermissionDenied, ValidationError) as exc:
         _refused(request, exc)
     else:
-        messages.success(request, _("Status changed."))
+        referral.refresh_from_db(fields=["status"])
+        messages.success(
+            request,
+            _("The referral is now “%(status)s”.") % {"status": referral.get_status_display()},
+        )
     return redirect(referral)
 
 
