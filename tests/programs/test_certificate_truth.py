@@ -484,3 +484,28 @@ def test_the_demo_dates_certificates_and_attendance_honestly(demo_world, days_la
         .exclude(enrollment_id__in=early)
         .count()
     )
+
+
+def test_the_program_page_shows_the_certificate_of_a_participant_still_enrolled(
+    client_for, running, trainee, officer
+):
+    _program_over(running, days_ago=0)
+    certificate = actions.issue_certificate(enrollment=trainee, by=officer)
+    page = client_for("petugas.selong").get(f"/programs/{running.pk}/").content.decode()
+    active = page.split('class="enrolled"')[1].split("</ul>")[0]
+    assert certificate.code in active
+
+
+def test_certificates_issued_before_take_their_programs_hours_by_migration(certificate, running):
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    Certificate.objects.filter(pk=certificate.pk).update(program_hours=0)
+    name = "0006_certificates_after_completion"
+    executor = MigrationExecutor(connection)
+    migration = executor.loader.get_migration("programs", name)
+    apps = executor.loader.project_state(("programs", name)).apps
+    fill = next(op for op in migration.operations if hasattr(op, "code"))
+    fill.code(apps, None)
+    certificate.refresh_from_db()
+    assert certificate.program_hours == running.target_hours == 160
