@@ -200,6 +200,8 @@ def reasons_since(facility_id: int, version: int) -> tuple[list[Reason], int]:
     MAX_REASONS) and how many there were in all (two queries)."""
     events = AuditEvent.objects.filter(
         facility_id=facility_id, pk__gt=version, action__in=CHANGE_ACTIONS
+    ).exclude(  # an import that wrote nothing (failed, invalid, all unchanged) changed nothing
+        action__in=IMPORT_ACTIONS, changes__created=0, changes__updated=0
     )
     total = events.count()
     found = [

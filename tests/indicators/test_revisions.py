@@ -14,16 +14,19 @@ from typing import Any
 import pytest
 from django.core.cache import cache
 from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.db import connection
+from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
 from django.utils.translation import override
 
 from sinergi.accounts.models import User
 from sinergi.core import audit
-from sinergi.indicators import actions, revisions
+from sinergi.indicators import actions, reports, revisions
 from sinergi.indicators.catalogue import FACILITY, Query, get
 from sinergi.indicators.models import MonthlyReport, ReportEdition, Revision
 from sinergi.indicators.periods import parse_period
+from sinergi.inmates import actions as inmate_actions
 from sinergi.inmates.models import Inmate
 from sinergi.orgs.models import Facility
 from sinergi.programs.models import Enrollment, Program
@@ -140,7 +143,7 @@ def test_importing_people_detained_before_a_signed_month_revises_it_everywhere(
     text = dashboard.content.decode()
     assert "Revised since sign-off" in text
     assert "was 50% (6/12), now 33.3% (6/18)" in text
-    assert "Import finished" in text and "susulan.csv" in text
+    assert "Import: " in text and "susulan.csv" in text
     assert "/inmates/import/" in text  # the import is linked
 
     report_page = client_for("petugas.selong").get(
@@ -149,7 +152,7 @@ def test_importing_people_detained_before_a_signed_month_revises_it_everywhere(
     text = report_page.content.decode()
     assert "Revised since sign-off" in text
     assert "was 50% (6/12), now 33.3% (6/18)" in text
-    assert "Import finished" in text
+    assert "Import: " in text
 
     public = client_for("kalapas.selong").get(
         f"/publik/facility/{selong.pk}/?period=2025-08", HTTP_ACCEPT_LANGUAGE="en"
@@ -202,6 +205,16 @@ def test_the_head_signs_a_revised_edition_and_the_first_stays_unchanged(
     assert edition_pdf(signed, 1) == pdf_before
     assert edition_pdf(signed, 2) != pdf_before
     assert Revision.objects.get(indicator=SHARE).resolved_by == second
+    first = ReportEdition.objects.get(report=signed, number=1)
+    with override("en"):
+        first_html = render_to_string(
+            reports.PDF_TEMPLATE, reports.render_context(reports.EditionView(first))
+        )
+        second_html = render_to_string(
+            reports.PDF_TEMPLATE, reports.render_context(reports.EditionView(second))
+        )
+    assert "6 / 12" in first_html and "Edition 1" in first_html
+    assert "6 / 18" in second_html and "Revised edition 2" in second_html
     page = client_for("petugas.selong").get(
         f"/indicators/reports/{signed.pk}/", HTTP_ACCEPT_LANGUAGE="en"
     )
@@ -227,21 +240,29 @@ def test_the_head_signs_a_revised_edition_and_the_first_stays_unchanged(
 def test_a_correction_is_named_with_who_and_when(signed, selong, client_for):
     person = Inmate.objects.filter(facility=selong).order_by("pk").first()
     assert person is not None
-    Inmate.objects.filter(pk=person.pk).update(
-        status="released", status_changed_on=day("2025-07-31")
-    )
-    audit.record(
-        "inmate.status",
-        by=user("petugas.selong"),
-        target=person,
-        changes={"status": ["in_custody", "released"]},
+    # The correction goes through the action, which closes the person's custody episode.
+    inmate_actions.change_status(
+        inmate=person, status="released", on=day("2025-07-31"), by=user("petugas.selong")
     )
     note = revisions.note(selong, AUGUST)
     assert note is not None
     assert [c.indicator for c in note.changes][:1] == [SHARE]
-    assert note.reasons[0].kind == "correction"
-    assert note.reasons[0].by == user("petugas.selong").get_full_name()
-    assert note.reasons[0].url == f"/inmates/{person.pk}/"
+    # the status change (the enrolments it ended are named too)
+    status = [r for r in note.reasons if r.url == f"/inmates/{person.pk}/"]
+    assert len(status) == 1
+    assert status[0].kind == "correction"
+    assert status[0].by == user("petugas.selong").get_full_name()
+
+
+def test_an_import_that_wrote_nothing_is_no_reason(signed, selong, tmp_path):
+    path = tmp_path / "rusak.csv"
+    path.write_text(HEADER + "\nBI 1/25;Salah;;;L;Islam;X;Y;1;1 tahun;31-13-2024;0\n")
+    with pytest.raises(CommandError):
+        call_command("import_inmates", str(path), "--facility", "selong", stdout=io.StringIO())
+    import_late(tmp_path)
+    note = revisions.note(selong, AUGUST)
+    assert note is not None
+    assert [r.record.split(" (")[0] for r in note.reasons] == ["susulan.csv"]
 
 
 def test_a_month_never_signed_has_no_revision(selong, tmp_path):
