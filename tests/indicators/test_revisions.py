@@ -21,7 +21,6 @@ from django.test.utils import CaptureQueriesContext
 from django.utils.translation import override
 
 from sinergi.accounts.models import User
-from sinergi.core import audit
 from sinergi.indicators import actions, reports, revisions
 from sinergi.indicators.catalogue import FACILITY, Query, get
 from sinergi.indicators.models import MonthlyReport, ReportEdition, Revision
