@@ -509,3 +509,15 @@ def test_certificates_issued_before_take_their_programs_hours_by_migration(certi
     fill.code(apps, None)
     certificate.refresh_from_db()
     assert certificate.program_hours == running.target_hours == 160
+
+
+def test_the_end_form_offers_completed_only_from_the_programs_last_day(
+    client_for, running, trainee
+):
+    client = client_for("petugas.selong")
+    page = client.get(f"/programs/{running.pk}/").content.decode()
+    assert '<option value="completed">' not in page  # the enrolment's page completes early
+    assert '<option value="released">' in page
+    _program_over(running, days_ago=0)
+    page = client.get(f"/programs/{running.pk}/").content.decode()
+    assert '<option value="completed">' in page
