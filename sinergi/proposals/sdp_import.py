@@ -366,8 +366,28 @@ def _facts(row: SdpImportRow, proposal: Proposal, note: str) -> dict[str, Any]:
     return facts
 
 
+# An action's field -> the export's column it came from (a refusal names the column).
+_COLUMN_OF_FACT = {
+    "sk_date": "sk_date",
+    "sk_number": "sk_number",
+    "sent_on": "proposed_on",
+    "on": "proposed_on",
+    "sent_reference": "sdp_reference",
+    "sdp_reference": "sdp_reference",
+    "refusal_reason": "reason",
+    "right": "right",
+}
+
+
 def _messages(error: ValidationError) -> str:
-    return " ".join(str(m) for m in error.messages)
+    if not hasattr(error, "error_dict"):
+        return " ".join(str(m) for m in error.messages)
+    parts = []
+    for name, messages in error.message_dict.items():
+        column = _COLUMN_OF_FACT.get(name)
+        prefix = f"{HEADERS[column][0]}: " if column else ""
+        parts += [f"{prefix}{m}" for m in messages]
+    return " ".join(parts)
 
 
 def apply_row(row: SdpImportRow, *, by: Any) -> None:

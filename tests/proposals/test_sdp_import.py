@@ -424,3 +424,17 @@ def test_a_closed_proposal_without_reference_is_not_doubled_by_a_later_sdp_step(
     assert Proposal.objects.get(sdp_reference="PB-NEW-2").stage == Stage.GRANTED
     assert Proposal.objects.get(sdp_reference="PB-NEW-3").stage == Stage.ELIGIBLE
     assert not Proposal.objects.filter(sdp_reference="PB-NEW-1").exists()
+
+
+def test_a_refused_date_names_the_exports_column(selong, person, officer):
+    today = selong.today()
+    make_proposal(person, stage=Stage.SENT, sdp_reference="PB-D1", stage_since=today)
+    earlier = day(today - datetime.timedelta(days=5))
+    with translation.override("en"):
+        batch = run(
+            selong,
+            officer,
+            csv_file(row(person, "SK Terbit", ref="PB-D1", sk="SK-D", sk_date=earlier)),
+        )
+    assert outcomes(batch) == [(2, "error")]
+    assert batch.rows.get().message.startswith("Tgl SK: The date cannot be before")
