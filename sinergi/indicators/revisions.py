@@ -348,6 +348,17 @@ def note(facility: Facility, month: datetime.date, live: Figures | None = None) 
     return Note(edition, changes, reasons, total, revision_number(facility.pk, month))
 
 
+def revised_facilities(month: datetime.date, region_id: int | None = None) -> list[tuple[int, str]]:
+    """(id, name) of the facilities (of a region, or all) whose signed figures of the month
+    were revised and not yet signed again (one query)."""
+    found = Revision.objects.filter(month=month.replace(day=1), resolved_by__isnull=True)
+    if region_id is not None:
+        found = found.filter(facility__region_id=region_id)
+    return list(
+        found.values_list("facility_id", "facility__name").distinct().order_by("facility__name")
+    )
+
+
 def live_from_rows(groups: Iterable[Mapping[str, Any]]) -> dict[str, dict[str, Any]]:
     """The live figures of a dashboard's grouped rows (dashboards.grouped_rows)."""
     return {row.indicator.id: row.value.as_dict() for group in groups for row in group["rows"]}
@@ -379,3 +390,55 @@ def describe(change: Change | Revision) -> str:
         return text
 
     return _("was %(was)s, now %(now)s") % {"was": shown(change.was), "now": shown(change.now)}
+
+
+# -- the sweep -----------------------------------------------------------------------------
+
+
+def stale_months(facility_ids: Iterable[int] | None = None) -> list[tuple[int, datetime.date]]:
+    """The signed (facility, month) pairs with a change recorded for the facility after
+    the figures were last read (the latest edition's or revision's data version): the
+    only ones whose figures may have moved. Three queries, whatever the number of months."""
+    editions = ReportEdition.objects.all()
+    if facility_ids is not None:
+        editions = editions.filter(report__facility_id__in=list(facility_ids))
+    versions: dict[tuple[int, datetime.date], int] = {}
+    for facility_id, month, data in editions.values_list(
+        "report__facility_id", "report__month", "data"
+    ).order_by("report__facility_id", "report__month", "number"):
+        versions[(facility_id, month)] = int((data or {}).get("data_version") or 0)
+    if not versions:
+        return []
+    revised = (
+        Revision.objects.filter(facility_id__in={f for f, _m in versions})
+        .values("facility_id", "month")
+        .annotate(version=Max("data_version"))
+        .order_by()
+    )
+    for row in revised:
+        key = (row["facility_id"], row["month"])
+        if key in versions:
+            versions[key] = max(versions[key], row["version"] or 0)
+    latest_change = dict(
+        AuditEvent.objects.filter(
+            facility_id__in={f for f, _m in versions}, action__in=CHANGE_ACTIONS
+        )
+        .values("facility_id")
+        .annotate(last=Max("pk"))
+        .values_list("facility_id", "last")
+        .order_by()
+    )
+    return sorted(
+        key for key, version in versions.items() if latest_change.get(key[0], 0) > version
+    )
+
+
+def sweep(facility_ids: Iterable[int] | None = None) -> list[Revision]:
+    """Detect the revisions of every signed month that may have moved (see
+    :func:`stale_months`): what a page would find, without waiting for a reader."""
+    found: list[Revision] = []
+    pairs = stale_months(facility_ids)
+    facilities = Facility.objects.in_bulk({f for f, _m in pairs})
+    for facility_id, month in pairs:
+        found += detect(facilities[facility_id], month)
+    return found

@@ -18,7 +18,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django_tasks import task
 
-from sinergi.indicators import reports
+from sinergi.indicators import reports, revisions
 from sinergi.indicators.models import MonthlyReport, ReportEdition, ReportStatus
 from sinergi.indicators.periods import month_of
 
@@ -39,6 +39,13 @@ def render_report_task(report_id: int) -> None:
 @task()
 def render_edition_task(edition_id: int) -> None:
     render_edition(edition_id)
+
+
+@task()
+def detect_revisions_task(facility_id: int | None = None) -> int:
+    """Record the revisions of the signed months whose records changed since (after an
+    import or a correction; the deployment runs it periodically, e.g. every hour)."""
+    return len(revisions.sweep(None if facility_id is None else [facility_id]))
 
 
 def render_edition(edition_id: int) -> ReportEdition | None:

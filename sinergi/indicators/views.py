@@ -172,11 +172,14 @@ def _render(
         raise Http404
     facility = (extra or {}).get("facility")
     revision_note = None
+    revised_facilities: list[tuple[int, str]] = []
     if level == FACILITY and q.period.kind == MONTH and facility is not None:
         # The dashboard's own figures are the live ones: no second computation.
         revision_note = revisions.note(
             facility, q.period.start, live=revisions.live_from_rows(groups)
         )
+    elif level in (REGION, NATIONAL) and q.period.kind == MONTH:
+        revised_facilities = revisions.revised_facilities(q.period.start, region_id=q.area_id)
     return render(
         request,
         "indicators/dashboard.html",
@@ -193,6 +196,7 @@ def _render(
             "comparable": dashboards.COMPARABLE,
             "units": UNITS,
             "revision_note": revision_note,
+            "revised_facilities": revised_facilities,
             "revised": revision_note.by_indicator if revision_note else {},
             "zone": facility.time_zone if facility is not None else None,
             **(extra or {}),

@@ -21,7 +21,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils.translation import override
 
 from sinergi.accounts.models import User
-from sinergi.indicators import actions, reports, revisions
+from sinergi.indicators import actions, reports, revisions, tasks
 from sinergi.indicators.catalogue import FACILITY, Query, get
 from sinergi.indicators.models import MonthlyReport, ReportEdition, Revision
 from sinergi.indicators.periods import parse_period
@@ -381,3 +381,39 @@ def test_the_demo_reports_are_signed_relative_to_the_demos_today(
     assert not ReportEdition.objects.filter(report=november).exists()
     demo.seed(io.StringIO())  # idempotent
     assert ReportEdition.objects.filter(report__facility=selong).count() == 1
+
+
+def test_the_sweep_records_revisions_without_a_reader_and_only_where_records_changed(
+    signed, selong, tmp_path, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(3):
+        assert revisions.stale_months() == []  # signed, nothing changed since
+    import_late(tmp_path)
+    assert revisions.stale_months() == [(selong.pk, AUGUST)]
+    out = io.StringIO()
+    call_command("detect_revisions", "--facility", "selong", stdout=out)
+    assert "1 revised figures in 1 signed months" in out.getvalue()
+    assert Revision.objects.get(indicator=SHARE).now["denominator"] == 18
+    assert revisions.stale_months() == []  # read since: nothing more to do
+    assert tasks.detect_revisions_task.call() == 0
+    with pytest.raises(CommandError):
+        call_command("detect_revisions", "--facility", "nowhere", stdout=io.StringIO())
+
+
+def test_the_regional_and_national_dashboards_name_the_revised_facilities(
+    signed, selong, tmp_path, client_for
+):
+    import_late(tmp_path)
+    revisions.detect(selong, AUGUST)
+    region = client_for("kanwil.ntb").get(
+        f"/indicators/region/{selong.region_id}/?period=2025-08", HTTP_ACCEPT_LANGUAGE="en"
+    )
+    text = region.content.decode()
+    assert "Revised since sign-off" in text
+    assert f"/indicators/facility/{selong.pk}/?period=2025-08" in text
+    national = client_for("admin").get("/indicators/national/?period=2025-08")
+    assert f"/indicators/facility/{selong.pk}/?period=2025-08" in national.content.decode()
+    other_month = client_for("kanwil.ntb").get(
+        f"/indicators/region/{selong.region_id}/?period=2025-07", HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert "Revised since sign-off" not in other_month.content.decode()
