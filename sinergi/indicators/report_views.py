@@ -11,7 +11,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import QuerySet
+from django.db.models import Max, QuerySet
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -77,7 +77,11 @@ def _list_context(
 ) -> dict[str, Any]:
     facilities = viewable_facilities(request.user).order_by("name")
     chosen = request.GET.get("facility", "")
-    found = MonthlyReport.objects.for_user(request.user).select_related("facility", "signed_off_by")
+    found = (
+        MonthlyReport.objects.for_user(request.user)
+        .select_related("facility", "signed_off_by")
+        .annotate(latest_edition=Max("editions__number"))
+    )
     if chosen.isdigit():
         found = found.filter(facility_id=int(chosen))
     return {

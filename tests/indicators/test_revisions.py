@@ -195,6 +195,8 @@ def test_the_head_signs_a_revised_edition_and_the_first_stays_unchanged(
     client_for("kalapas.selong").get(f"/indicators/reports/{signed.pk}/")  # detects
     with override("en"), django_capture_on_commit_callbacks(execute=True):
         client_for("kalapas.selong").post(f"/indicators/reports/{signed.pk}/regenerate/")
+    waiting = client_for("kanwil.ntb").get("/indicators/reports/", HTTP_ACCEPT_LANGUAGE="en")
+    assert "Edition 1 signed; the figures generated again await" in waiting.content.decode()
     with override("en"), django_capture_on_commit_callbacks(execute=True):
         response = client_for("kalapas.selong").post(f"/indicators/reports/{signed.pk}/sign-off/")
     assert response.status_code == 302
@@ -220,6 +222,8 @@ def test_the_head_signs_a_revised_edition_and_the_first_stays_unchanged(
     text = page.content.decode()
     assert "Revised since sign-off" not in text  # the live figures are the signed ones
     assert "Revised edition 2" in text
+    listed = client_for("kanwil.ntb").get("/indicators/reports/", HTTP_ACCEPT_LANGUAGE="en")
+    assert "Revised edition 2" in listed.content.decode()
     for number in (1, 2):
         download = client_for("kanwil.ntb").get(
             f"/indicators/reports/{signed.pk}/editions/{number}/pdf/"
