@@ -66,6 +66,7 @@ class AuditAction(models.TextChoices):
     IMPORT_FINISH = "import.finish", _("Import finished")
     IMPORT_INTERRUPTED = "import.interrupted", _("Import interrupted")
     IMPORT_RETRY = "import.retry", _("Import retried")
+    IMPORT_VIEW = "import.view", _("Import report viewed")
     SENTENCES_RECALCULATED = "sentences.recalculate", _("Sentences recalculated")
     RECALCULATION_VIEW = "recalculation.view", _("Recalculation report viewed")
 

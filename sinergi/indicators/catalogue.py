@@ -43,6 +43,7 @@ from sinergi.cooperation.health import DORMANT_AFTER_DAYS, commitments_with_prog
 from sinergi.cooperation.models import Agreement, Commitment, Fulfilment, SupportRequest
 from sinergi.indicators.periods import Period
 from sinergi.inmates.choices import Right
+from sinergi.inmates.custody import in_custody_during
 from sinergi.inmates.models import Inmate, MonthlyAssessment
 from sinergi.inmates.queries import overdue_releases
 from sinergi.orgs.models import Partner
@@ -315,10 +316,9 @@ PROGRAM_BREAKDOWNS = {"kind": "program__kind", "category": "program__category"}
 
 
 def _in_custody(period: Period) -> Q:
-    """In custody on at least one day of the period, by admission and status dates."""
-    return (Q(admission_date__lte=period.end) | Q(admission_date__isnull=True)) & (
-        Q(status="in_custody") | Q(status_changed_on__gte=period.start)
-    )
+    """In custody on at least one day of the period, by the custody episodes (admission,
+    transfers, release): the same people whenever their records were imported."""
+    return in_custody_during(period.start, period.end)
 
 
 def _enrolled_during(period: Period, prefix: str = "") -> Q:
@@ -715,7 +715,7 @@ CATALOGUE: tuple[Indicator, ...] = (
             "inmates in custody with an enrolment overlapping the period ÷ inmates in "
             "custody on at least one day of the period x 100"
         ),
-        records=_("Inmates (admission date and status) and program enrolments."),
+        records=_("Custody episodes (admission, transfers, release) and program enrolments."),
         unit="percent",
         kind=RATIO,
         levels=ALL_LEVELS,

@@ -21,7 +21,7 @@ from sinergi.accounts.models import User
 from sinergi.core import audit
 from sinergi.core.errors import Conflict
 from sinergi.core.permissions import require_perm
-from sinergi.inmates import importer
+from sinergi.inmates import custody, importer
 from sinergi.inmates.calculation import recalculate
 from sinergi.inmates.choices import ImportStatus, InmateStatus, TermKind
 from sinergi.inmates.models import (
@@ -146,6 +146,8 @@ def update_inmate(*, inmate: Inmate, values: Mapping[str, Any], by: User) -> Inm
     inmate.full_clean()
     inmate._change_reason = "edited"  # type: ignore[attr-defined]
     inmate.save(update_fields=[*changes, "updated_at"])
+    if "admission_date" in changes:
+        custody.admission_corrected(inmate, by=by)
     audit.record("inmate.update", by=by, target=inmate, changes=changes)
     return inmate
 
@@ -492,6 +494,10 @@ def on_admission(hook: Callable[..., object]) -> None:
 
 
 def admitted(inmate_ids: list[int], *, by: User | None) -> None:
+    """Newly admitted people (registered or imported): their custody episodes open, then
+    the other apps' hooks run."""
+    if inmate_ids:
+        custody.follow_status(Inmate.objects.filter(pk__in=inmate_ids), by=by)
     for hook in ADMISSION_HOOKS:
         hook(inmate_ids=inmate_ids, by=by)
 
@@ -522,6 +528,7 @@ def change_status(*, inmate: Inmate, status: str, on: datetime.date, by: User) -
         )
     changes = _apply(inmate, {"status": target.value, "status_changed_on": on})
     inmate.save(update_fields=["status", "status_changed_on", "updated_at"])
+    custody.follow_status([inmate], by=by)
     audit.record("inmate.status", by=by, target=inmate, changes=changes)
     for hook in STATUS_CHANGE_HOOKS:
         hook(inmate=inmate, status=target.value, by=by)
@@ -586,6 +593,7 @@ def import_checked(*, batch: ImportBatch, by: User) -> ImportBatch:
         headers=batch.headers,
         mapping=batch.mapping,
         encoding=batch.encoding,
+        full_export=batch.full_export,
         status=ImportStatus.QUEUED,
     )
     audit.record(
@@ -593,7 +601,12 @@ def import_checked(*, batch: ImportBatch, by: User) -> ImportBatch:
         by=by,
         target=imported,
         facility=batch.facility,
-        changes={"filename": imported.filename, "dry_run": False, "checked_by_import": batch.pk},
+        changes={
+            "filename": imported.filename,
+            "dry_run": False,
+            "checked_by_import": batch.pk,
+            "full_export": batch.full_export,
+        },
     )
     importer.enqueue(imported)
     return imported

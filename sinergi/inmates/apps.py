@@ -46,3 +46,5 @@ class InmatesConfig(AppConfig):
         )
         register_home_cards(home.cards)
         register_seeder(30, "inmates", demo.seed)
+        # After the apps that admit or release people in the demo, before the figures.
+        register_seeder(68, "custody episodes", demo.seed_custody)

@@ -144,3 +144,18 @@ HOLIDAY_OF_RELIGION = {
     "buddhist": ReligiousHoliday.WAISAK,
     "confucian": ReligiousHoliday.IMLEK,
 }
+
+
+class CustodyStart(models.TextChoices):
+    """How a custody episode began."""
+
+    ADMISSION = "admission", _("Admission")
+    TRANSFER_IN = "transfer_in", _("Transfer in")
+
+
+class CustodyEnd(models.TextChoices):
+    """How a custody episode ended."""
+
+    RELEASE = "release", _("Release")
+    TRANSFER_OUT = "transfer_out", _("Transfer out")
+    DEATH = "death", _("Death")

@@ -336,3 +336,14 @@ def seed(out: TextIO) -> None:
     for code, count in (("selong", 120), ("lobar", 40)):
         created += _seed_facility(Facility.objects.get(code=code), count, rng, today)
     out.write(f"  inmates: {created} new\n")
+
+
+@in_demo_time_zone
+def seed_custody(out: TextIO) -> None:
+    """The custody episodes of the demo's people written in bulk (by this seeder and the
+    others before it), from their admission, status and status date, as the migration
+    built them for the records kept before episodes."""
+    from sinergi.inmates.custody import build_missing
+
+    built = build_missing()
+    out.write(f"  custody: {built} people's episodes built\n")

@@ -237,6 +237,15 @@ class ImportUploadForm(forms.Form):
         label=_("Check only (write nothing)"),
         required=False,
     )
+    full_export = forms.BooleanField(
+        label=_("Full export of the facility"),
+        required=False,
+        help_text=_(
+            "Tick when the file lists everyone in custody at the facility: the people in "
+            "custody in Sinergi but missing from the file are then listed for review "
+            "(released? transferred?). The import does not change them."
+        ),
+    )
     encoding = forms.ChoiceField(
         label=_("Encoding of a CSV file"),
         choices=[

@@ -48,7 +48,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from sinergi.accounts.models import User
 from sinergi.core import audit
-from sinergi.inmates import actions, parsing
+from sinergi.inmates import actions, custody, parsing
 from sinergi.inmates.calculation import Facts, apply_calculation, recalculate
 from sinergi.inmates.choices import ImportStatus, TermKind
 from sinergi.inmates.models import (
@@ -184,12 +184,15 @@ def start_import(
     by: User | None,
     dry_run: bool = False,
     encoding: str = "",
+    full_export: bool = False,
 ) -> ImportBatch:
     """Store the file, recognise its columns, and queue the import (or ask for a mapping).
 
     ``encoding`` is "" (UTF-8 or UTF-16, checked) or a legacy encoding the user chose
-    (:data:`parsing.LEGACY_ENCODINGS`). Raises :class:`parsing.ImportFileError` for a
-    file over the size limit, in an encoding that cannot be read, or without rows.
+    (:data:`parsing.LEGACY_ENCODINGS`). ``full_export``: the file is a full export of the
+    facility, so the people in custody missing from it are listed for review. Raises
+    :class:`parsing.ImportFileError` for a file over the size limit, in an encoding that
+    cannot be read, or without rows.
     """
     if encoding and encoding not in parsing.LEGACY_ENCODINGS:
         raise parsing.ImportFileError(_("Unknown encoding: %(name)s") % {"name": encoding})
@@ -215,6 +218,7 @@ def start_import(
             mapping=mapping,
             dry_run=dry_run,
             encoding=encoding,
+            full_export=full_export,
             status=(
                 ImportStatus.MAPPING if parsing.missing_required(mapping) else ImportStatus.QUEUED
             ),
@@ -224,7 +228,12 @@ def start_import(
             by=by,
             target=batch,
             facility=facility,
-            changes={"filename": batch.filename, "dry_run": dry_run, "encoding": encoding},
+            changes={
+                "filename": batch.filename,
+                "dry_run": dry_run,
+                "encoding": encoding,
+                "full_export": full_export,
+            },
         )
         if batch.status == ImportStatus.QUEUED:
             enqueue(batch)
@@ -667,6 +676,10 @@ def run_import(batch_id: int) -> ImportBatch:
     try:
         _undo(batch)  # what an interrupted run wrote, if any
         count, errors, numbers = _validate(batch, today)
+        if batch.full_export and count and not errors:
+            # Before anything is written: who is held here but missing from the file
+            # (listed for review, never changed by the import).
+            batch.absent = custody.absent_from_export(batch.facility, numbers)
         if errors:
             batch.status = ImportStatus.INVALID
             batch.errors = [parsing.error_to_dict(e) for e in errors[:MAX_STORED_ERRORS]]

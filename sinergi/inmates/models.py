@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, pgettext_lazy
@@ -23,6 +23,8 @@ from simple_history.models import HistoricalRecords
 from sinergi.core.models import TimeStampedModel
 from sinergi.inmates.choices import (
     CrimeCategory,
+    CustodyEnd,
+    CustodyStart,
     DetentionKind,
     Education,
     ImportStatus,
@@ -569,6 +571,70 @@ class ColumnMapping(TimeStampedModel):
         return str(self.facility)
 
 
+class CustodyEpisode(TimeStampedModel):
+    """One stretch of custody of a person at a facility: from an admission or a transfer
+    in to a release, a transfer out or a death (open while the person is held). The
+    populations of a past period are counted from these (``custody.in_custody_during``),
+    kept by ``custody.follow_status`` from the actions that admit, import and change a
+    person's status (release, transfer)."""
+
+    inmate = models.ForeignKey(
+        Inmate,
+        verbose_name=_("inmate"),
+        on_delete=models.CASCADE,
+        related_name="custody_episodes",
+    )
+    facility = models.ForeignKey(
+        "orgs.Facility",
+        verbose_name=_("facility"),
+        on_delete=models.PROTECT,
+        related_name="custody_episodes",
+    )
+    started_on = models.DateField(_("in custody from"))
+    started_how = models.CharField(
+        _("how custody began"),
+        max_length=12,
+        choices=CustodyStart.choices,
+        default=CustodyStart.ADMISSION,
+    )
+    ended_on = models.DateField(
+        _("in custody until"),
+        null=True,
+        blank=True,
+        help_text=_("The last day in custody (the day of the release or transfer)."),
+    )
+    ended_how = models.CharField(
+        _("how custody ended"), max_length=12, choices=CustodyEnd.choices, blank=True
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("custody episode")
+        verbose_name_plural = _("custody episodes")
+        ordering = ["inmate", "started_on", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=F("started_on")),
+                name="custody_episode_ends_after_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True, ended_how="")
+                | Q(ended_on__isnull=False) & ~Q(ended_how=""),
+                name="custody_episode_end_has_how",
+            ),
+            models.UniqueConstraint(
+                fields=["inmate"],
+                condition=Q(ended_on__isnull=True),
+                name="one_open_custody_episode",
+            ),
+        ]
+        indexes = [models.Index(fields=["facility", "started_on", "ended_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.inmate_id} @ {self.facility_id}: {self.started_on} - {self.ended_on or ''}"
+
+
 class ImportBatch(TimeStampedModel):
     """One upload of an SDP export: validated whole, then written in batches."""
 
@@ -598,6 +664,10 @@ class ImportBatch(TimeStampedModel):
     mapping = models.JSONField(_("column mapping"), default=dict)  # field key -> column index
     headers = models.JSONField(_("headers"), default=list)
     dry_run = models.BooleanField(_("dry run"), default=False)
+    # A full export of the facility: the people in custody in Sinergi but not in the file
+    # are listed in ``absent`` (inmate, registration_number, name) for review, unchanged.
+    full_export = models.BooleanField(_("full export of the facility"), default=False)
+    absent = models.JSONField(_("in custody but not in the file"), default=list, blank=True)
     total_rows = models.PositiveIntegerField(_("rows"), default=0)
     processed_rows = models.PositiveIntegerField(_("rows processed"), default=0)
     written_rows = models.PositiveIntegerField(_("rows written"), default=0)

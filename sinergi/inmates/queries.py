@@ -203,12 +203,11 @@ def _held(facilities: Facilities, on: datetime.date | None) -> InmateQuerySet:
     if facilities is not None:
         found = found.filter(facility__in=facilities)
     found = with_release_due(found, on)
-    held = Q(status=InmateStatus.IN_CUSTODY)
     if on is not None and on < timezone.localdate():
-        held = (held | Q(status_changed_on__gt=on)) & (
-            Q(admission_date__isnull=True) | Q(admission_date__lte=on)
-        )
-    return found.filter(held)
+        from sinergi.inmates.custody import held_on
+
+        return found.filter(held_on(on))
+    return found.filter(status=InmateStatus.IN_CUSTODY)
 
 
 def granted_but_not_released(facilities: Facilities, on: datetime.date | None) -> Any:

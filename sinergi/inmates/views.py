@@ -585,6 +585,7 @@ def import_start(request: AuthenticatedHttpRequest) -> HttpResponse:
                 by=request.user,
                 dry_run=form.cleaned_data["dry_run"],
                 encoding=form.cleaned_data["encoding"],
+                full_export=form.cleaned_data["full_export"],
             )
         except parsing.ImportFileError as exc:
             form.add_error("file", str(exc))
@@ -639,6 +640,8 @@ def import_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     context = {"batch": batch, "form": form, "errors": batch.errors[:200]}
     if request.htmx:
         return render(request, "inmates/import_detail.html#status", context)
+    if batch.absent:  # names of people in custody: a read of person-level data
+        audit.read(request, "import.view", target=batch)
     return render(request, "inmates/import_detail.html", context)
 
 

@@ -5,19 +5,34 @@ import datetime
 import factory
 
 from sinergi.inmates.calculation import recalculate
-from sinergi.inmates.models import Inmate, Sentence
+from sinergi.inmates.custody import follow_status
+from sinergi.inmates.models import CustodyEpisode, Inmate, Sentence
 from tests.factories import FacilityFactory
+
+LONG_AGO = datetime.date(2000, 1, 1)
 
 
 class InmateFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Inmate
+        skip_postgeneration_save = True
 
     facility = factory.SubFactory(FacilityFactory)
     registration_number = factory.Sequence(lambda n: f"BI {n + 1000}/25")
     name = factory.Sequence(lambda n: f"Warga Binaan {n}")
     sex = "M"
     religion = "islam"
+
+    @factory.post_generation
+    def custody(obj: Inmate, create: bool, extracted: object, **kwargs: object) -> None:
+        """The person's custody episodes, as the actions that admit and release keep them.
+        Without an admission date, held since long before any period a test looks at.
+        ``custody=False``: none (a record written around the actions)."""
+        if not create or extracted is False:
+            return
+        follow_status([obj], strict=False)
+        if obj.admission_date is None:
+            CustodyEpisode.objects.filter(inmate=obj).update(started_on=LONG_AGO)
 
 
 class SentenceFactory(factory.django.DjangoModelFactory):

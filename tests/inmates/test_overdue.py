@@ -26,7 +26,8 @@ from sinergi.core.models import AuditEvent
 from sinergi.indicators.catalogue import FACILITY, REGION, Query, get
 from sinergi.indicators.periods import Period
 from sinergi.inmates import actions
-from sinergi.inmates.models import ImportBatch, Inmate, Sentence
+from sinergi.inmates.custody import follow_status
+from sinergi.inmates.models import CustodyEpisode, ImportBatch, Inmate, Sentence
 from sinergi.inmates.queries import days_overdue, overdue_releases, releases_due_today
 from sinergi.orgs.models import Facility
 from sinergi.reintegration import actions as reintegration_actions
@@ -52,6 +53,9 @@ def _person(code: str, name: str, release: datetime.date, **fields: Any) -> Inma
     if fields:
         Inmate.objects.filter(pk=inmate.pk).update(**fields)
     inmate.refresh_from_db()
+    if fields:  # the custody episodes of the status written here
+        CustodyEpisode.objects.filter(inmate=inmate).delete()
+        follow_status([inmate], strict=False)
     return inmate
 
 

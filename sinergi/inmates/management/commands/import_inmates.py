@@ -21,6 +21,11 @@ class Command(BaseCommand):
         parser.add_argument("--facility", required=True, help="facility code, e.g. selong")
         parser.add_argument("--dry-run", action="store_true", help="check only, write nothing")
         parser.add_argument(
+            "--full-export",
+            action="store_true",
+            help="the file is a full export: list the people in custody missing from it",
+        )
+        parser.add_argument(
             "--encoding",
             choices=["", *parsing.LEGACY_ENCODINGS],
             default="",
@@ -45,6 +50,7 @@ class Command(BaseCommand):
         dry_run: bool,
         map: list[str],
         encoding: str = "",
+        full_export: bool = False,
         **options: Any,
     ) -> None:
         try:
@@ -66,6 +72,7 @@ class Command(BaseCommand):
                     by=None,
                     dry_run=dry_run,
                     encoding=encoding,
+                    full_export=full_export,
                 )
             except parsing.ImportFileError as exc:
                 raise CommandError(str(exc)) from None
@@ -120,3 +127,8 @@ class Command(BaseCommand):
                 + (" Dry run: nothing was written." if batch.dry_run else "")
             )
         )
+        for person in batch.absent:
+            self.stdout.write(
+                f"in custody, not in the file (review: released? transferred?): "
+                f"{person['registration_number']} {person['name']}"
+            )
