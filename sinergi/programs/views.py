@@ -29,7 +29,7 @@ from sinergi.core.roles import STAFF_ROLES
 from sinergi.core.scoping import scope_of
 from sinergi.core.view_helpers import refuse, show_on_form
 from sinergi.inmates.models import Inmate
-from sinergi.orgs.models import Facility
+from sinergi.orgs.models import Facility, NationalHoliday
 from sinergi.programs import actions, documents
 from sinergi.programs import rules as program_rules
 from sinergi.programs.actions.certificates import not_yet_certifiable
@@ -837,10 +837,17 @@ def holidays(request: AuthenticatedHttpRequest) -> HttpResponse:
                 return redirect(_holidays_url(facility.pk, result.holiday.date))
     year = _year(request.GET.get("year"))
     listed = Holiday.objects.filter(facility=facility)
+    # The national days off (SKB 3 Menteri), the same at every facility: read only here.
+    national = NationalHoliday.objects.all()
     if year:
         listed = listed.filter(date__year=year)
+        national = national.filter(date__year=year)
     else:
-        listed = listed.filter(date__gte=timezone.localdate() - datetime.timedelta(days=30))
+        since = timezone.localdate() - datetime.timedelta(days=30)
+        listed = listed.filter(date__gte=since)
+        national = national.filter(date__range=(since, since + datetime.timedelta(days=395)))
+    years = {d.year for d in Holiday.objects.filter(facility=facility).dates("date", "year")}
+    years |= {d.year for d in NationalHoliday.objects.dates("date", "year")}
     context = {
         "facility": facility,
         "facilities": facilities,
@@ -848,8 +855,9 @@ def holidays(request: AuthenticatedHttpRequest) -> HttpResponse:
         "can_change": can_change,
         "form": form,
         "year": year,
-        "years": [d.year for d in Holiday.objects.filter(facility=facility).dates("date", "year")],
+        "years": sorted(years),
         "page": paginate(request, listed.order_by("date")),
+        "national": list(national.order_by("date")),
         "querystring": querystring_without_page(request, "day"),
     }
     day = _day(request.GET.get("day")) if can_change else None

@@ -115,3 +115,66 @@ def test_the_national_days_are_read_once_a_request_and_again_after_a_change(demo
     with CaptureQueriesContext(connection) as queries:
         national.national_holidays()
     assert len(queries) == 1  # outside a request: read each time
+
+
+def test_no_program_session_is_generated_on_a_national_day_off(demo_world):
+    from sinergi.accounts.models import User
+    from sinergi.programs import actions
+
+    selong = Facility.objects.get(code="selong")
+    officer = User.objects.get(username="petugas.selong")
+    program = actions.create_program(
+        facility=selong,
+        values={
+            "kind": "independence",
+            "category": "vocational",
+            "title": "Menjahit",
+            "capacity": 2,
+            "target_hours": 40,
+            "start_date": D(2026, 12, 21),
+            "end_date": D(2026, 12, 31),
+        },
+        slots=[
+            {"weekday": d, "start_time": datetime.time(8), "end_time": datetime.time(10)}
+            for d in range(5)
+        ],
+        by=officer,
+    )
+    actions.generate_sessions(program=program, by=User.objects.get(username="kalapas.selong"))
+    dates = set(program.sessions.values_list("date", flat=True))
+    # Monday 21 to Thursday 31 December 2026, weekdays, less Christmas Eve and Day.
+    assert dates == {D(2026, 12, n) for n in (21, 22, 23, 28, 29, 30, 31)}
+
+
+@pytest.mark.parametrize(
+    ("language", "words"),
+    [
+        ("id", ["Hari libur nasional dan cuti bersama", "Cuti bersama Kelahiran Yesus Kristus"]),
+        ("en", ["National holidays and collective leave", "Collective leave (cuti bersama)"]),
+    ],
+)
+def test_the_holidays_page_lists_the_national_days_read_only(client_for, language, words):
+    response = client_for("petugas.selong").get(
+        "/programs/holidays/?year=2026", HTTP_ACCEPT_LANGUAGE=language
+    )
+    text = response.content.decode()
+    assert response.status_code == 200
+    for word in words:
+        assert word in text, word
+    assert text.count("<li><strong>") >= 25  # the 25 national days off of 2026
+    assert "holiday_remove" not in text and "/remove/" not in text  # none removable here
+
+
+def test_the_holidays_page_asks_the_same_queries_whatever_the_national_days(client_for):
+    client = client_for("petugas.selong")
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get("/programs/holidays/?year=2028").status_code == 200
+        return len(queries)
+
+    NationalHoliday.objects.create(date=D(2028, 1, 1), kind="holiday", name="Tahun Baru")
+    few = count()
+    for day in range(2, 20):
+        NationalHoliday.objects.create(date=D(2028, 2, day), kind="holiday", name=f"Libur {day}")
+    assert count() == few

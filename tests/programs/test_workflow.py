@@ -10,6 +10,7 @@ from django.utils import translation
 
 from sinergi.core.api import Conflict
 from sinergi.core.models import AuditEvent
+from sinergi.orgs.national_holidays import national_holidays
 from sinergi.programs import actions
 from sinergi.programs.models import Holiday
 from tests.programs.conftest import new_program
@@ -25,8 +26,11 @@ def test_officer_submits_and_head_approves_which_generates_sessions(selong, offi
     program.refresh_from_db()
     assert program.status == "approved" and program.approved_by == head
     days = (program.end_date - program.start_date).days + 1
-    assert program.sessions.count() == days - 1  # one session a day, minus the holiday
+    national = national_holidays(program.start_date, program.end_date)
+    # One session a day, minus the facility's holiday and the national days off.
+    assert program.sessions.count() == days - 1 - len(national)
     assert not program.sessions.filter(date=program.start_date).exists()
+    assert not program.sessions.filter(date__in=national).exists()
     assert AuditEvent.objects.filter(action="program.transition").count() == 2
 
 

@@ -25,6 +25,7 @@ from sinergi.programs.actions.common import CHANGE_PROGRAM, CHANGE_REFUSED
 from sinergi.programs.choices import (
     SessionStatus,
 )
+from sinergi.programs.days_off import days_off_between
 from sinergi.programs.models import (
     Holiday,
     Program,
@@ -45,11 +46,7 @@ def generate_sessions(*, program: Program, by: User, since: datetime.date | None
     slots = list(program.slots.all())
     if not slots:
         return 0
-    holidays = set(
-        Holiday.objects.filter(
-            facility_id=program.facility_id, date__range=(program.start_date, program.end_date)
-        ).values_list("date", flat=True)
-    )
+    holidays = days_off_between(program.facility_id, program.start_date, program.end_date)
     existing = set(program.sessions.values_list("date", "start_time"))
     lead = program.instructors.order_by("id").first()
     new = []
