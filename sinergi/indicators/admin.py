@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from sinergi.core.admin import AuditedAdmin
-from sinergi.indicators.models import MonthlyReport
+from sinergi.indicators.models import MonthlyReport, ReportEdition, Revision
 
 
 @admin.register(MonthlyReport)
@@ -34,4 +34,57 @@ class MonthlyReportAdmin(AuditedAdmin):
         return False
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(ReportEdition)
+class ReportEditionAdmin(AuditedAdmin):
+    """A signed edition is what the head signed: shown, never changed or deleted."""
+
+    list_display = ("report", "number", "signed_off_by", "signed_off_at")
+    search_fields = ("report__facility__name", "report__facility__code")
+    list_select_related = ("report__facility", "signed_off_by")
+    readonly_fields = ("report", "number", "pdf", "signed_off_by", "signed_off_at")
+    exclude = ("data",)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Revision)
+class RevisionAdmin(AuditedAdmin):
+    """Revisions are found by comparing live figures with signed ones: shown only."""
+
+    list_display = ("facility", "month", "number", "indicator", "detected_at", "resolved_by")
+    list_filter = ("indicator",)
+    search_fields = ("facility__name", "facility__code", "indicator")
+    list_select_related = ("facility", "resolved_by")
+    date_hierarchy = "month"
+    readonly_fields = (
+        "facility",
+        "month",
+        "number",
+        "indicator",
+        "was",
+        "now",
+        "reasons",
+        "data_version",
+        "detected_at",
+        "edition",
+        "resolved_by",
+    )
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False

@@ -421,3 +421,23 @@ def test_the_regional_and_national_dashboards_name_the_revised_facilities(
         f"/indicators/region/{selong.region_id}/?period=2025-07", HTTP_ACCEPT_LANGUAGE="en"
     )
     assert "Revised since sign-off" not in other_month.content.decode()
+
+
+def test_the_admin_shows_editions_and_revisions_and_changes_neither(
+    signed, selong, tmp_path, client_for
+):
+    import_late(tmp_path)
+    revisions.detect(selong, AUGUST)
+    admin = client_for("admin")
+    edition = ReportEdition.objects.get(report=signed)
+    revision = Revision.objects.get(indicator=SHARE)
+    for url in (
+        "/admin/indicators/reportedition/",
+        "/admin/indicators/revision/",
+        f"/admin/indicators/reportedition/{edition.pk}/change/",
+        f"/admin/indicators/revision/{revision.pk}/change/",
+    ):
+        assert admin.get(url).status_code == 200
+    assert admin.post(f"/admin/indicators/reportedition/{edition.pk}/delete/").status_code == 403
+    assert admin.post(f"/admin/indicators/revision/{revision.pk}/delete/").status_code == 403
+    assert ReportEdition.objects.filter(pk=edition.pk).exists()
