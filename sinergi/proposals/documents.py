@@ -17,6 +17,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils import timezone
 
+from sinergi.accounts.queries import head_of
 from sinergi.core.pdf import render_pdf
 from sinergi.inmates.choices import CrimeCategory
 from sinergi.proposals.choices import (
@@ -125,26 +126,6 @@ def _dossier(proposal_ids: list[int]) -> dict[int, list[ProposalDocument]]:
     for document in ordered:
         found[document.proposal_id].append(document)
     return found
-
-
-def head_of(facility: Any) -> str:
-    """The name the head signs with: the full name of the facility's active head (an
-    active HEAD membership of an active user); empty when the facility has none."""
-    from sinergi.accounts.models import Membership
-    from sinergi.core.roles import Role
-
-    membership = (
-        Membership.objects.filter(
-            facility=facility, role=Role.HEAD, is_active=True, user__is_active=True
-        )
-        .select_related("user")
-        .order_by("-created_at", "-id")
-        .first()
-    )
-    if membership is None:
-        return ""
-    user = membership.user
-    return str(user.get_full_name() or "").strip()
 
 
 def recommended(meeting: TppMeeting, sent_to: str) -> list[TppDecision]:

@@ -521,3 +521,13 @@ def test_the_end_form_offers_completed_only_from_the_programs_last_day(
     _program_over(running, days_ago=0)
     page = client.get(f"/programs/{running.pk}/").content.decode()
     assert '<option value="completed">' in page
+
+
+def test_the_certificate_is_signed_with_the_name_of_the_facilitys_active_head(
+    running, trainee, officer, head
+):
+    head.full_name = "Lalu Muhammad Saleh"
+    head.save(update_fields=["full_name"])
+    _program_over(running)
+    certificate = actions.issue_certificate(enrollment=trainee, by=officer)
+    assert certificate.head_name == "Lalu Muhammad Saleh"  # not the office's title

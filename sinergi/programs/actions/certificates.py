@@ -13,6 +13,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from sinergi.accounts.models import User
+from sinergi.accounts.queries import head_of
 from sinergi.core import audit
 from sinergi.core.api import Conflict
 from sinergi.core.bounds import MAX_PROGRAM_HOURS
@@ -119,7 +120,7 @@ def issue_certificate(
         issued_by=by,
         hours=hours,
         program_hours=program.target_hours,
-        head_name=facility.head_name or str(facility),
+        head_name=head_of(facility) or facility.head_name or str(facility),
         holder_name=enrollment.inmate.name,
     )
     audit.record(
