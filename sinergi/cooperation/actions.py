@@ -121,6 +121,11 @@ REQUEST_MOVES: dict[tuple[str, str], Move] = {
 }
 # (from, to) -> the sides that may make the move.
 REQUEST_TRANSITIONS: dict[tuple[str, str], frozenset[str]] = sides_table(REQUEST_MOVES)
+SIDE_NAMES = {
+    HEAD: gettext_lazy("the head of the facility"),
+    OFFICER: gettext_lazy("the program officers"),
+    PARTNER: gettext_lazy("the partner"),
+}
 NOTE_REQUIRED = frozenset(m.to for m in REQUEST_MOVES.values() if "note" in m.required)
 ANSWERS = frozenset({R.ACKNOWLEDGED, R.ACCEPTED, R.PARTIALLY_ACCEPTED, R.DECLINED})
 

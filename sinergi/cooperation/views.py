@@ -47,7 +47,7 @@ from sinergi.core.permissions import has_perm
 from sinergi.core.roles import STAFF_ROLES
 from sinergi.core.scoping import scope_of
 from sinergi.core.view_helpers import refuse, show_on_form
-from sinergi.core.workflow import Move, MoveForm, split
+from sinergi.core.workflow import Move, MoveForm, awaited, split
 from sinergi.orgs.models import Facility, Partner
 from sinergi.programs.choices import AttendanceStatus
 from sinergi.programs.models import Program
@@ -103,13 +103,14 @@ def request_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "cooperation/request_form.html", {"form": form})
 
 
-def _move_forms(support: SupportRequest, sides: frozenset[str]) -> dict[str, list[MoveForm]]:
+def _move_forms(support: SupportRequest, sides: frozenset[str]) -> dict[str, list[Any]]:
     """The forms of the moves the reader may make: the main ones, and apart the
     destructive ones (each confirmed)."""
     main, destructive = split(
         actions.REQUEST_MOVES, support.status, sides, lambda move: request_move_form(move)
     )
-    return {"moves": main, "destructive_moves": destructive}
+    waiting = awaited(actions.REQUEST_MOVES, support.status, sides, actions.SIDE_NAMES)
+    return {"moves": main, "destructive_moves": destructive, "awaited": waiting}
 
 
 @login_required

@@ -44,6 +44,22 @@ def moves_from(table: Table, status: str, sides: Collection[str]) -> list[Move]:
     return [move for (src, _to), move in table.items() if src == status and move.sides & mine]
 
 
+def awaited(
+    table: Table, status: str, sides: Collection[str], names: Mapping[str, Any]
+) -> list[str]:
+    """What the other sides may do next from ``status``, each move's verb and who makes
+    it (``names`` says each side's name): "“Send to the partner” (the head)". Nothing
+    for a reader who acts for no side."""
+    mine = frozenset(sides)
+    if not mine:
+        return []
+    return [
+        f"“{move.verb}” ({' / '.join(str(names[s]) for s in sorted(move.sides - mine))})"
+        for (src, _to), move in table.items()
+        if src == status and not move.sides & mine and not move.destructive
+    ]
+
+
 def verbs(moves: Iterable[Move]) -> str:
     """The moves named by their verbs, for a message ("nothing" when there is none)."""
     return ", ".join(f"“{move.verb}”" for move in moves) or _("nothing (not your turn)")

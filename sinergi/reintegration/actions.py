@@ -90,6 +90,7 @@ REFERRAL_MOVES: dict[tuple[str, str], Move] = {
     (RS.IN_PROGRESS, RS.CANCELLED): _CANCEL,
 }
 REFERRAL_TRANSITIONS: dict[tuple[str, str], frozenset[str]] = sides_table(REFERRAL_MOVES)
+SIDE_NAMES = {FACILITY: gettext_lazy("the facility"), PARTNER: gettext_lazy("the partner")}
 
 
 # Bounds of the numbers and dates a reintegration record holds (the API schema uses the

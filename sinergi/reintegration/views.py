@@ -21,7 +21,7 @@ from sinergi.core import audit
 from sinergi.core.api import Conflict
 from sinergi.core.pagination import paginate, querystring_without_page
 from sinergi.core.permissions import has_perm
-from sinergi.core.workflow import moves_from, split
+from sinergi.core.workflow import awaited, moves_from, split
 from sinergi.inmates.calculation import calculation_for
 from sinergi.inmates.choices import CrimeCategory, Right
 from sinergi.inmates.models import Inmate
@@ -359,6 +359,7 @@ def referral_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                     strict=True,
                 )
             ),
+            "awaited": awaited(actions.REFERRAL_MOVES, referral.status, sides, actions.SIDE_NAMES),
         },
     )
 

@@ -106,6 +106,14 @@ def test_the_officers_draft_shows_no_partner_field_and_no_status_button(
     assert re.search(r'name="closed-confirm"[^>]*required', destructive)
 
 
+def test_a_side_with_no_main_move_is_told_who_moves_next(client_for, demo_world):
+    draft = _request("draft")
+    html = client_for("petugas.selong").get(f"/cooperation/requests/{draft.pk}/", **EN)
+    assert "“Send to the partner” (the head of the facility)" in unescape(html.content.decode())
+    outsider = client_for("wali.selong").get(f"/cooperation/requests/{draft.pk}/", **EN)
+    assert outsider.status_code == 404 or "by the other side" not in outsider.content.decode()
+
+
 def test_the_head_sends_a_draft_and_may_discard_it_apart(client_for, demo_world):
     draft = _request("draft")
     html = client_for("kalapas.selong").get(f"/cooperation/requests/{draft.pk}/", **EN)
@@ -209,11 +217,12 @@ def test_each_side_of_a_referral_sees_its_own_moves(client_for, referral):
     main, destructive = _moves_section(facility)
     assert "<form" not in main
     assert "Cancel the referral" in destructive and 'name="cancelled-confirm"' in destructive
-    assert "Accept the referral" not in facility and "outcome" not in facility
+    assert "accept the referral" not in _buttons(facility) and "outcome" not in facility
+    assert "“Accept the referral” (the partner)" in unescape(main)  # who moves next
     partner = client_for("mitra.dukcapil").get(url, **EN).content.decode()
     _no_status_on_a_button(partner, ReferralStatus)
     main, destructive = _moves_section(partner)
-    assert "Accept the referral" in main
+    assert "accept the referral" in _buttons(main)
     assert "Decline with a reason" in destructive and 'name="declined-note"' in destructive
     assert "Cancel the referral" not in partner
     reintegration.transition_referral(
