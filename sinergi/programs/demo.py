@@ -222,10 +222,11 @@ PROGRAMS: list[dict[str, Any]] = [
     },
 ]
 
-HOLIDAYS_2026 = [
-    (datetime.date(2026, 8, 17), "Hari Kemerdekaan RI"),
-    (datetime.date(2026, 12, 25), "Hari Raya Natal"),
-    (datetime.date(2027, 1, 1), "Tahun Baru Masehi"),
+# Selong's own days without program sessions; the national holidays and collective
+# leave days are every facility's already (orgs.NationalHoliday).
+LOCAL_HOLIDAYS = [
+    (datetime.date(2026, 4, 27), "Hari Bakti Pemasyarakatan (upacara)"),
+    (datetime.date(2027, 4, 27), "Hari Bakti Pemasyarakatan (upacara)"),
 ]
 
 
@@ -239,7 +240,7 @@ def seed(out: TextIO) -> None:
     today = timezone.localdate()
     officer = User.objects.get(username="petugas.selong")
     head = User.objects.get(username="kalapas.selong")
-    for day, name in HOLIDAYS_2026:
+    for day, name in LOCAL_HOLIDAYS:
         Holiday.objects.get_or_create(facility=facility, date=day, defaults={"name": name})
     inmates = list(
         Inmate.objects.filter(facility=facility, status=InmateStatus.IN_CUSTODY).select_related(

@@ -178,3 +178,11 @@ def test_the_holidays_page_asks_the_same_queries_whatever_the_national_days(clie
     for day in range(2, 20):
         NationalHoliday.objects.create(date=D(2028, 2, day), kind="holiday", name=f"Libur {day}")
     assert count() == few
+
+
+def test_the_demos_own_holidays_of_selong_are_not_national_days():
+    from sinergi.programs import demo
+
+    national = {row.date for row in shipped_rows()}
+    assert demo.LOCAL_HOLIDAYS
+    assert not {day for day, _ in demo.LOCAL_HOLIDAYS} & national
