@@ -40,8 +40,9 @@ CANCEL_REASON_LENGTH = 300  # Session.cancel_reason's column
 @transaction.atomic
 def generate_sessions(*, program: Program, by: User, since: datetime.date | None = None) -> int:
     """Sessions for every schedule slot between the program's dates (from ``since`` on,
-    when given), skipping the facility's holidays; existing sessions are kept. Returns the
-    number created."""
+    when given), skipping the facility's days off (the national holidays and collective
+    leave days, and its own holidays); existing sessions are kept. Returns the number
+    created."""
     require_perm(by, CHANGE_PROGRAM, program, message=CHANGE_REFUSED)
     slots = list(program.slots.all())
     if not slots:
