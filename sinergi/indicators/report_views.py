@@ -157,7 +157,10 @@ def report_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     context = {
         "report": report,
         "editions": editions,
-        "revision_note": revisions.note(report.facility, report.month) if editions else None,
+        # Not for the status partial, polled while the report is generated.
+        "revision_note": (
+            revisions.note(report.facility, report.month) if editions and not request.htmx else None
+        ),
         "can_generate": has_perm(user, "indicators.generate_report", report.facility),
         "can_sign_off": has_perm(user, "indicators.sign_off_report", report.facility)
         and report.is_ready

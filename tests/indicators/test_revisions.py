@@ -441,3 +441,16 @@ def test_the_admin_shows_editions_and_revisions_and_changes_neither(
     assert admin.post(f"/admin/indicators/reportedition/{edition.pk}/delete/").status_code == 403
     assert admin.post(f"/admin/indicators/revision/{revision.pk}/delete/").status_code == 403
     assert ReportEdition.objects.filter(pk=edition.pk).exists()
+
+
+def test_the_polled_status_of_a_report_does_not_compute_the_live_figures(
+    signed, selong, tmp_path, client_for
+):
+    import_late(tmp_path)
+    browser = client_for("kalapas.selong")
+    with CaptureQueriesContext(connection) as full:
+        browser.get(f"/indicators/reports/{signed.pk}/")
+    with CaptureQueriesContext(connection) as polled:
+        response = browser.get(f"/indicators/reports/{signed.pk}/", HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    assert len(polled) < len(full) - 20  # no indicator computed for the status
