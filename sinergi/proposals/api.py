@@ -34,8 +34,15 @@ class ProposalClockOut(Schema):
     deadline: datetime.date = Field(description="the last working day within the limit")
     stopped_on: datetime.date | None
     used: int = Field(description="working days used")
-    remaining: int = Field(description="working days left; negative: days late")
-    passed: bool
+    remaining: int = Field(description="working days left; negative: working days late")
+    passed: bool = Field(
+        description="the deadline is behind: from the calendar day after it (also once "
+        "stopped, if it stopped after it)"
+    )
+    late: int = Field(
+        description="working days used past the limit: 0 until the deadline and on the days "
+        "off right after it (passed, by 0 working days)"
+    )
 
 
 class ProposalEventOut(Schema):
@@ -78,6 +85,7 @@ def computed(proposal: Proposal) -> dict[str, Any]:
                 "used": c.used,
                 "remaining": c.remaining,
                 "passed": c.passed,
+                "late": c.late,
             }
             for c in found
         ],

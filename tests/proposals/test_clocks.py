@@ -228,3 +228,25 @@ def test_the_national_holidays_count_in_every_facilitys_clock(person):
     assert (c.deadline, c.used, c.passed) == (D(2026, 12, 28), 14, False)
     [c] = proposal_clocks(proposal, today=D(2026, 12, 29))
     assert (c.passed, c.late) == (True, 1)
+
+
+@pytest.mark.django_db
+def test_the_api_says_a_clock_passed_the_day_after_its_last_day_and_by_how_many_working_days(
+    client_for, person
+):
+    """Eligible on Monday 23 November 2026 (last day Friday 11 December), sent on the
+    Saturday: passed, 0 working days late; the Kanwil's clock stopped in time."""
+    proposal = make_proposal(person, eligible_on=D(2026, 11, 23))
+    at_stage(
+        proposal,
+        Stage.GRANTED,
+        sent_to=SentTo.KANWIL,
+        sent_on=D(2026, 12, 12),
+        sk_date=D(2026, 12, 14),
+        sk_number="PAS-1",
+    )
+    body = client_for("petugas.selong").get(f"/api/v1/proposals/{proposal.pk}").json()
+    facility, kanwil = body["clocks"]
+    assert facility["deadline"] == "2026-12-11"
+    assert (facility["passed"], facility["late"], facility["remaining"]) == (True, 0, 0)
+    assert (kanwil["passed"], kanwil["late"]) == (False, 0)
