@@ -1,6 +1,7 @@
 """A program from creation to a verified certificate, in the browser: the officer
 creates it, the head approves, the officer enrols until the waiting list starts, the
-instructor takes attendance on a 360 px screen, a certificate is issued and verified."""
+instructor takes attendance on a 360 px screen, the trainee is completed early (the
+program runs on) and a certificate is issued and verified."""
 
 from __future__ import annotations
 
@@ -78,6 +79,16 @@ def test_program_from_creation_to_a_verified_certificate(new_page, full_demo_liv
 
     officer.goto(program_url)
     officer.get_by_role("link", name=enrolled_names[0]).click()
+    officer.wait_for_load_state("networkidle")
+    # the program runs for a month yet: no certificate before an early completion
+    assert officer.get_by_role("button", name="Issue the certificate").count() == 0
+    assert "The program runs until" in officer.locator("main").inner_text()
+    officer.get_by_text("Complete early", exact=True).click()
+    officer.fill("#id_reason", "Released on parole before the end")
+    officer.fill("#id_hours", "4")
+    officer.get_by_role("button", name="Record the early completion").click()
+    officer.wait_for_load_state("networkidle")
+    assert "Early completion recorded" in officer.locator(".messages").inner_text()
     officer.get_by_role("button", name="Issue the certificate").click()
     officer.wait_for_load_state("networkidle")
     code = officer.locator("main code").first.inner_text()
@@ -86,6 +97,7 @@ def test_program_from_creation_to_a_verified_certificate(new_page, full_demo_liv
     public = new_page(viewport=PHONE, language="en")
     public.goto(f"/verify/{code}/")
     assert "Valid certificate" in public.locator("main").inner_text()
+    assert "Hours attended" in public.locator("main").inner_text()
     assert enrolled_names[0] not in public.locator("main").inner_text()
     assert_accessible(public)
     assert_fits_phone(public)
