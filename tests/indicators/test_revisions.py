@@ -308,6 +308,9 @@ def test_the_public_revisions_page_lists_public_figures_only(signed, selong, tmp
     assert page.status_code == 200
     assert "was 50% (6/12), now 33.3% (6/18)" in text
     assert "inmates.overdue_release" not in text
+    assert (
+        "Perubahan" in client.get("/publik/revisions/", HTTP_ACCEPT_LANGUAGE="id").content.decode()
+    )
 
 
 def _revisions_for_months(selong: Facility, report: MonthlyReport, n: int) -> None:
