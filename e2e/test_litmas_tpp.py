@@ -19,7 +19,22 @@ def click_and_wait(page, name: str) -> None:
     page.wait_for_load_state("networkidle")
 
 
-def _asked(name: str, due_in: int):
+def _working_days_ago(days: int) -> datetime.date:
+    """The due date that is ``days`` working days behind today at the Bapas (its national
+    and own days off not counted), as the lateness is counted."""
+    from sinergi.orgs.models import Facility
+    from sinergi.programs.days_off import days_off
+    from sinergi.proposals import clocks
+
+    today = selong_today()
+    off = days_off(Facility.objects.get(code="bapas-mataram"))
+    day = today
+    while clocks.working_days_between(day, today, off) < days:
+        day -= datetime.timedelta(days=1)
+    return day
+
+
+def _asked(name: str, due_in: int = 0, due_on: datetime.date | None = None):
     from sinergi.orgs.models import Facility
     from sinergi.proposals.models import LitmasRequest
     from tests.proposals.factories import eligible_person, make_proposal
@@ -34,26 +49,26 @@ def _asked(name: str, due_in: int):
         proposal=proposal,
         bapas=Facility.objects.get(code="bapas-mataram"),
         requested_on=today - datetime.timedelta(days=14),
-        due_on=today + datetime.timedelta(days=due_in),
+        due_on=due_on or today + datetime.timedelta(days=due_in),
     )
 
 
 def test_the_pk_submits_an_overdue_litmas_on_a_phone(new_page, demo_live):
     from sinergi.proposals.models import LitmasRequest
 
-    late = _asked("Ahmad Terlambat", -3)
+    late = _asked("Ahmad Terlambat", due_on=_working_days_ago(3))
     _asked("Zainal Tepat", 5)
     pk = new_page(viewport=PHONE, language="en")
     login(pk, "pk.bapas")
     card = pk.locator("section.card-danger")
-    assert "OVERDUE by 3 days: Ahmad Terlambat" in card.inner_text()
+    assert "OVERDUE by 3 working days: Ahmad Terlambat" in card.inner_text()
     assert_accessible(pk)
     assert_fits_phone(pk)
     pk.get_by_role("link", name="All Litmas requests").click()
     pk.wait_for_load_state("networkidle")
     rows = pk.locator("table.figures tbody").inner_text()
     assert rows.index("Ahmad Terlambat") < rows.index("Zainal Tepat")
-    assert "Overdue by 3 days" in rows
+    assert "Overdue by 3 working days" in rows
     assert_accessible(pk)
     assert_fits_phone(pk)
     pk.get_by_role("link", name="Ahmad Terlambat").click()
