@@ -18,12 +18,14 @@ from sinergi.cooperation import actions as cooperation
 from sinergi.cooperation.choices import ActionStatus, RequestStatus
 from sinergi.cooperation.models import ActionItem, Meeting, SupportRequest
 from sinergi.orgs.models import Facility, Partner
+from sinergi.programs.choices import ProgramStatus
 from sinergi.proposals.choices import Stage
 from sinergi.proposals.forms import VERBS
 from sinergi.reintegration import actions as reintegration
 from sinergi.reintegration.choices import ReferralStatus
 from sinergi.reintegration.models import Referral
 from tests.inmates.factories import make_inmate
+from tests.programs.factories import ProgramFactory
 
 WORKFLOWS: dict[str, tuple[list[Any], Any]] = {
     "support requests": (
@@ -285,3 +287,19 @@ def test_an_action_item_is_marked_done_or_dropped_apart_with_a_confirmation(clie
     )
     item.refresh_from_db()
     assert (item.status, item.drop_reason) == ("dropped", "Tidak perlu")
+
+
+@pytest.mark.parametrize("status", ["draft", "running"])
+def test_cancelling_a_program_sits_apart_and_asks_to_confirm(client_for, demo_world, status):
+    program = ProgramFactory(
+        facility=Facility.objects.get(code="selong"),
+        status=status,
+        created_by=User.objects.get(username="petugas.selong"),
+    )
+    who = "petugas.selong" if status == "draft" else "kalapas.selong"
+    html = client_for(who).get(f"/programs/{program.pk}/", **EN).content.decode()
+    _no_status_on_a_button(html, ProgramStatus)
+    main, _, apart = html.partition('<details class="destructive-moves">')
+    assert "Cancel the program" not in main.split('id="workflow-title"')[1]
+    assert 'name="reason" required' in apart
+    assert re.search(r'type="checkbox"[^>]*name="confirm"[^>]*required', apart)
