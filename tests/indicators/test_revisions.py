@@ -286,7 +286,17 @@ def test_the_revisions_page_lists_the_changes_in_scope_only(signed, selong, tmp_
     assert client_for("mitra.disnaker").get("/indicators/revisions/").status_code == 404
     api = client_for("petugas.lobar").get("/api/v1/revisions")
     assert api.json()["count"] == 0
-    assert client_for("kalapas.selong").get("/api/v1/revisions").json()["count"] >= 1
+    mine = client_for("kalapas.selong").get("/api/v1/revisions?month=2025-08").json()
+    item = next(i for i in mine["items"] if i["indicator"] == SHARE)
+    assert (item["month"], item["revision"], item["edition"]) == ("2025-08", 1, 1)
+    assert (item["was"]["denominator"], item["now"]["denominator"]) == (12, 18)
+    assert item["reasons"][0]["action"] == "import.finish"
+    assert item["resolved_by_edition"] is None
+    assert client_for("kalapas.selong").get("/api/v1/revisions?month=2025-07").json()["count"] == 0
+    public_region = client_for("kanwil.ntb").get(
+        f"/publik/region/{selong.region_id}/?period=2025-08", HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert "The signed figures of 1 facility were revised" in public_region.content.decode()
     assert client_for("mitra.disnaker").get("/api/v1/revisions").json()["count"] == 0
 
 
