@@ -424,7 +424,6 @@ def enrollment_end(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @login_required
 def enrollment_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     enrollment, program = _enrollment_for(request, pk)
-    audit.read(request, "enrollment.view", target=enrollment, facility=program.facility_id)
     scores = ScoresForm(
         request.POST or None,
         initial={"pre_test": enrollment.pre_test, "post_test": enrollment.post_test},
@@ -452,9 +451,41 @@ def enrollment_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
         else:
             messages.success(request, _("Assessment saved."))
             return redirect("programs:enrollment", pk=enrollment.pk)
+    return _enrollment_page(request, enrollment, program, scores=scores, results=results)
+
+
+def _enrollment_page(
+    request: AuthenticatedHttpRequest,
+    enrollment: Enrollment,
+    program: Program,
+    *,
+    scores: ScoresForm | None = None,
+    results: dict[int, str] | None = None,
+    early_form: forms.Form | None = None,
+    lsp_form: forms.Form | None = None,
+) -> HttpResponse:
+    """The enrolment's page; a form given (sent and refused) is shown with its errors."""
+    audit.read(request, "enrollment.view", target=enrollment, facility=program.facility_id)
+    if scores is None:
+        scores = ScoresForm(
+            initial={"pre_test": enrollment.pre_test, "post_test": enrollment.post_test}
+        )
+    if results is None:
+        results = dict(enrollment.competencies.values_list("unit_id", "result"))
     completion = actions.completion(enrollment)
     early = EarlyCompletion.objects.filter(enrollment=enrollment).first()
     lsp = CompetencyCertification.objects.filter(enrollment=enrollment).first()
+    not_yet = not_yet_certifiable(enrollment, early, program.facility.today())
+    # offered while the program runs to whoever met the rule so far; shown again when sent
+    offer_early = early is None and (
+        (early_form is not None and bool(early_form.errors))
+        or (
+            not_yet is not None
+            and not_yet.code == "program_running"
+            and enrollment.is_active
+            and completion.met
+        )
+    )
     return render(
         request,
         "programs/enrollment_detail.html",
@@ -462,15 +493,17 @@ def enrollment_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
             "enrollment": enrollment,
             "program": program,
             "scores": scores,
-            "units": [(u, results.get(u.pk, "")) for u in units],
+            "units": [(u, results.get(u.pk, "")) for u in program.units.all()],
             "competency_choices": CompetencyResult.choices,
             "completion": completion,
             "certificate": getattr(enrollment, "certificate", None),
-            "not_yet": not_yet_certifiable(enrollment, early, program.facility.today()),
+            "not_yet": not_yet,
+            "offer_early": offer_early,
             "early_completion": early,
-            "early_form": EarlyCompletionForm(initial={"hours": completion.hours}),
+            "early_form": early_form or EarlyCompletionForm(initial={"hours": completion.hours}),
             "competency_certification": lsp,
-            "lsp_form": CompetencyCertificationForm(
+            "lsp_form": lsp_form
+            or CompetencyCertificationForm(
                 initial={"issuer": lsp.issuer, "number": lsp.number, "issued_on": lsp.issued_on}
                 if lsp
                 else None
@@ -485,27 +518,39 @@ def _act_on_enrollment(
     form_class: type[forms.Form],
     act: Callable[..., object],
     done: str,
+    name: str,
 ) -> HttpResponse:
     """Parse ``form_class`` from the POST and call ``act(enrollment=..., by=...,
-    **cleaned_data)``; its refusal or ``done`` as the message on the enrolment's page."""
-    enrollment, _program = _enrollment_for(request, pk)
+    **cleaned_data)``: ``done`` as the message on the enrolment's page, or the page again
+    with the form as sent and the refusal at its fields (``name``: the form's name in
+    the page: ``early_form`` or ``lsp_form``)."""
+    enrollment, program = _enrollment_for(request, pk)
     form = form_class(request.POST)
-    try:
-        if not form.is_valid():
-            raise ValidationError({f: list(e) for f, e in form.errors.items()})
-        act(enrollment=enrollment, by=request.user, **form.cleaned_data)
-    except (Conflict, ValidationError) as exc:
-        refuse(request, exc)
-    else:
-        messages.success(request, done)
-    return redirect("programs:enrollment", pk=enrollment.pk)
+    if form.is_valid():
+        try:
+            act(enrollment=enrollment, by=request.user, **form.cleaned_data)
+        except Conflict as exc:
+            form.add_error(None, exc.detail)
+        except ValidationError as exc:
+            show_on_form(form, exc)
+        else:
+            messages.success(request, done)
+            return redirect("programs:enrollment", pk=enrollment.pk)
+    if name == "early_form":
+        return _enrollment_page(request, enrollment, program, early_form=form)
+    return _enrollment_page(request, enrollment, program, lsp_form=form)
 
 
 @login_required
 @require_POST
 def enrollment_complete_early(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _act_on_enrollment(
-        request, pk, EarlyCompletionForm, actions.complete_early, _("Early completion recorded.")
+        request,
+        pk,
+        EarlyCompletionForm,
+        actions.complete_early,
+        _("Early completion recorded."),
+        "early_form",
     )
 
 
@@ -518,6 +563,7 @@ def enrollment_competency_certification(request: AuthenticatedHttpRequest, pk: i
         CompetencyCertificationForm,
         actions.record_competency_certification,
         _("Competency certification recorded."),
+        "lsp_form",
     )
 
 

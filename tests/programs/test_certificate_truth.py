@@ -531,3 +531,24 @@ def test_the_certificate_is_signed_with_the_name_of_the_facilitys_active_head(
     _program_over(running)
     certificate = actions.issue_certificate(enrollment=trainee, by=officer)
     assert certificate.head_name == "Lalu Muhammad Saleh"  # not the office's title
+
+
+def test_a_refused_early_completion_shows_the_form_again_with_the_reason_kept(
+    client_for, running, trainee
+):
+    client = client_for("petugas.selong")
+    url = f"/programs/enrollments/{trainee.pk}/complete-early/"
+    page = client.post(url, {"reason": "Dipindahkan ke Lapas Mataram", "hours": "500"})
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "Dipindahkan ke Lapas Mataram" in text
+    assert "Jam yang diikuti antara 0 dan 160" in text
+    assert "<details open>" in text
+    trainee.refresh_from_db()
+    assert trainee.ended_on is None
+    lsp = client.post(
+        f"/programs/enrollments/{trainee.pk}/competency-certification/",
+        {"issuer": "LSP Logam", "number": "A-9", "issued_on": "2099-01-01"},
+    )
+    assert lsp.status_code == 200
+    assert "A-9" in lsp.content.decode() and "masa depan" in lsp.content.decode()
