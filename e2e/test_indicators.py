@@ -121,15 +121,22 @@ def test_head_signs_off_the_monthly_report(new_page, full_demo_live):
     page.wait_for_url(re.compile("/indicators/reports/"))
     assert_fits_phone(page)
     assert_accessible(page)
-    # The demo generated last month's report of Selong.
-    page.locator("main table a").first.click()
+    # The demo generated Selong's reports of the two months before this one; the head
+    # signed the older one on the third working day of the month after it.
+    page.locator("main table tbody th a").last.click()
     page.wait_for_url(re.compile(r"/indicators/reports/\d+/"))
+    assert "Edisi 1" in page.locator("main").inner_text()
     with page.expect_download() as download:
-        page.get_by_role("link", name="Unduh PDF").click()
+        page.get_by_role("link", name="Unduh PDF").first.click()
     assert Path(download.value.path()).read_bytes().startswith(b"%PDF")
-    page.get_by_role("button", name="Sahkan laporan").click()
+    # Generated again with today's records, the head signs a revised edition: edition 1
+    # stays as it was signed.
+    page.get_by_role("button", name="Buat ulang").click()
     page.wait_for_load_state("networkidle")
-    assert "Disahkan" in page.locator("main").inner_text()
+    page.get_by_role("button", name="Sahkan edisi revisi").click()
+    page.wait_for_load_state("networkidle")
+    main = page.locator("main").inner_text()
+    assert "Edisi 1" in main and "Edisi revisi 2" in main
     assert_fits_phone(page)
     assert_accessible(page)
 
