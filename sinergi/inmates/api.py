@@ -5,6 +5,7 @@ from typing import Any, Literal, TypeVar
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
+from django.db.models.functions import Lower
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -418,7 +419,7 @@ def list_inmates(
     if released_before:
         inmates = inmates.filter(sentence__expiry_after_remission__lt=released_before)
     audit.read_list(request, "inmate.list")
-    return inmates.order_by("name", "id")
+    return inmates.order_by(Lower("name"), "id")
 
 
 @router.get(

@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import OuterRef, Prefetch, Subquery, Sum
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Lower
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -80,7 +80,7 @@ def _filtered_inmates(request: AuthenticatedHttpRequest) -> tuple[Any, InmateFil
             inmates = inmates.filter(security_level=data["security_level"])
         if data["released_before"]:
             inmates = inmates.filter(sentence__expiry_after_remission__lt=data["released_before"])
-    return inmates.order_by("name", "id"), form
+    return inmates.order_by(Lower("name"), "id"), form
 
 
 @login_required

@@ -112,6 +112,12 @@ class AttendanceStatus(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+# The marks a person is given: "session cancelled" is the session's state, not theirs.
+PERSON_MARKS = [
+    (v, label) for v, label in AttendanceStatus.choices if v != AttendanceStatus.CANCELLED
+]
+
+
 class CompetencyResult(models.TextChoices):
     COMPETENT = "competent", _("Competent")
     NOT_YET = "not_yet", _("Not yet competent")

@@ -35,6 +35,7 @@ from sinergi.programs import rules as program_rules
 from sinergi.programs.actions.certificates import not_yet_certifiable
 from sinergi.programs.choices import (
     OPEN_WAITING_STATUSES,
+    PERSON_MARKS,
     AttendanceStatus,
     CompetencyResult,
     ProgramStatus,
@@ -268,10 +269,12 @@ def program_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 "inmate"
             ),
             end_form=EndEnrollmentForm(),
+            took_part=len(enrollments),
         )
     else:
         # A partner that delivers it, an instructor: figures, never a name.
         context["figures"] = participation_figures(program)
+        context["took_part"] = context["figures"]["ever_enrolled"]
     return render(request, "programs/program_detail.html", context)
 
 
@@ -695,7 +698,7 @@ def session_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "naming": naming,
             "can_take": can_take,
             "errors": errors,
-            "statuses": AttendanceStatus.choices,
+            "statuses": PERSON_MARKS,
             "can_cancel": can_cancel,
             "is_future": session.date > timezone.localdate(),
             # restoring a cancelled session on a holiday needs a confirmation

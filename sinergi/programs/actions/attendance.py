@@ -17,6 +17,7 @@ from sinergi.core.api import Conflict
 from sinergi.core.permissions import require_perm
 from sinergi.programs.actions.common import CHANGE_PROGRAM, CHANGE_REFUSED
 from sinergi.programs.choices import (
+    PERSON_MARKS,
     AttendanceStatus,
     CompetencyResult,
     SessionStatus,
@@ -54,7 +55,12 @@ def record_attendance(*, session: Session, marks: Mapping[int, tuple[str, str]],
     if unknown:
         raise Conflict(_("Some inmates are not on this session's roster."), code="not_on_roster")
     for status, note in marks.values():
-        if status not in AttendanceStatus.values:
+        if status == AttendanceStatus.CANCELLED:
+            raise Conflict(
+                _("“Session cancelled” is not a person's mark: cancel the session itself."),
+                "bad_status",
+            )
+        if status not in dict(PERSON_MARKS):
             raise Conflict(_("Unknown attendance status %(s)s.") % {"s": status}, "bad_status")
         if status == AttendanceStatus.OTHER and not note.strip():
             raise Conflict(_("Say what “other” means in the note."), code="note_required")
