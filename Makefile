@@ -26,7 +26,7 @@ var:
 run: $(VENV)/.base-installed | var
 	DEBUG=true $(BIN)/python manage.py migrate --noinput
 	DEBUG=true $(BIN)/python manage.py seed_demo
-	DEBUG=true $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+	DEBUG=true SITE_URL=$${SITE_URL:-http://127.0.0.1:$(PORT)} $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 ## test: install test dependencies and run every test (browser tests need /usr/bin/chromium),
 ## in one pytest-xdist worker per CPU core, an idle worker taking tests queued for a busy one

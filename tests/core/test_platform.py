@@ -97,6 +97,7 @@ def test_deploy_check_is_clean_with_production_settings(tmp_path):
         "DEBUG": "false",
         "SECRET_KEY": "a-production-secret-key-" + "x" * 40,
         "ALLOWED_HOSTS": "sinergi.example.go.id",
+        "SITE_URL": "https://sinergi.example.go.id",
         "DATABASE_URL": f"sqlite:///{tmp_path / 'deploy.sqlite3'}",
     }
     result = subprocess.run(
@@ -124,6 +125,30 @@ def test_settings_refuse_to_start_without_a_secret_key_in_production():
     )
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_settings_refuse_to_start_without_a_site_url_in_production():
+    """E-mail links and certificates' QR codes made outside a request need the public
+    address: production does not start without it."""
+    env = {k: v for k, v in os.environ.items() if k not in {"PYTEST_VERSION", "SITE_URL"}}
+    env["DEBUG"] = "false"
+    env["SECRET_KEY"] = "a-secret-for-this-test-only-" + "x" * 40
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert "SITE_URL must be set" in result.stderr
+
+
+def test_make_run_gives_the_development_server_its_own_address():
+    """``make run`` serves on PORT; the links its e-mails and QR codes carry name it."""
+    makefile = (ROOT / "Makefile").read_text()
+    assert "SITE_URL=$${SITE_URL:-http://127.0.0.1:$(PORT)}" in makefile
 
 
 def test_compiled_translations_are_committed():
