@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from django.db.models import Count, Min, Q, Sum
 from django.http import HttpRequest
@@ -110,7 +111,9 @@ def cards(request: HttpRequest, scope: Scope) -> list[HomeCard]:
                     order=60,
                 )
             )
-    if scope.has_role(Role.GUARDIAN, Role.PROGRAM_OFFICER):
+    if scope.has_role(Role.GUARDIAN):
+        result.append(my_people_card(request, today.replace(day=1)))
+    if scope.has_role(Role.PROGRAM_OFFICER):
         month = today.replace(day=1)
         scored = MonthlyAssessment.objects.filter(
             month=month, inmate__facility_id__in=facility_ids
@@ -129,6 +132,43 @@ def cards(request: HttpRequest, scope: Scope) -> list[HomeCard]:
             )
         )
     return result
+
+
+def my_people_card(request: HttpRequest, month: datetime.date) -> HomeCard:
+    """The wali's people: how many they follow and how many are not scored this month,
+    with the scoring sheet (one query)."""
+    from sinergi.inmates.score_sheet import counts_of, people_of, scored_in
+
+    counts = counts_of(request.user, month)
+    people, unscored = counts["people"], counts["unscored"]
+    # The first of those not scored yet, each a link to their page (one more query).
+    to_score = (
+        list(people_of(request.user).filter(~scored_in(month)).order_by("name", "pk")[:ALARM_NAMES])
+        if unscored
+        else []
+    )
+    body: Any
+    if not people:
+        body = _(
+            "Nobody in custody has you as their wali yet: the program officers name the "
+            "wali of each person."
+        )
+    else:
+        body = ngettext(
+            "You follow %(n)s person in custody; %(unscored)s not scored this month.",
+            "You follow %(n)s people in custody; %(unscored)s not scored this month.",
+            people,
+        ) % {"n": people, "unscored": unscored}
+    return HomeCard(
+        title=_("My people (wali)"),
+        body=body,
+        url=reverse("inmates:score_sheet") if people else "",
+        link_label=_("Score the month") if people else "",
+        count=unscored,
+        items=[(p.name, p.get_absolute_url()) for p in to_score],
+        tone="action" if unscored else "info",
+        order=15,
+    )
 
 
 def _recalculation_cards(facility_ids: set[int]) -> list[HomeCard]:

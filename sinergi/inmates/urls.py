@@ -1,12 +1,13 @@
 from django.urls import path
 
-from sinergi.inmates import overdue_views, views
+from sinergi.inmates import overdue_views, score_sheet, views
 
 app_name = "inmates"
 urlpatterns = [
     path("", views.inmate_list, name="list"),
     path("new/", views.inmate_create, name="create"),
     path("rights/", views.rights_worklist, name="rights"),
+    path("scores/", score_sheet.score_sheet, name="score_sheet"),
     path("rights/export.xlsx", views.rights_export, name="rights_export"),
     path("overdue-releases/", overdue_views.overdue_release_list, name="overdue_releases"),
     path("recalculations/", views.recalculation_list, name="recalculations"),

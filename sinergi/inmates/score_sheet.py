@@ -1,0 +1,234 @@
+"""The wali's monthly scoring sheet (SPPN): every person the guardian officer follows, in
+one page, the people not yet scored for the month first, last month's score beside each,
+saved in one request through ``actions.record_assessment``.
+
+Saving is all or nothing: the rows entered are written in one transaction; when any row
+is refused (by the form or by the action), nothing is written and the page shows the
+sheet again as it was sent, each refusal at its row."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+
+from sinergi.accounts.http import AuthenticatedHttpRequest
+from sinergi.core import audit
+from sinergi.core.roles import Role
+from sinergi.core.scoping import scope_of
+from sinergi.core.view_helpers import show_on_form
+from sinergi.inmates import actions
+from sinergi.inmates.choices import InmateStatus
+from sinergi.inmates.models import Inmate, MonthlyAssessment
+
+ASPECTS = ("personality", "independence", "behaviour", "mental_condition")
+
+
+def people_of(user: Any) -> QuerySet[Inmate]:
+    """The people in custody whose wali is ``user``, at the facilities where ``user`` is
+    an active guardian officer (a wali moved elsewhere no longer scores them)."""
+    facility_ids = scope_of(user).facility_ids(Role.GUARDIAN)
+    return Inmate.objects.filter(
+        wali_id=user.pk, facility_id__in=facility_ids, status=InmateStatus.IN_CUSTODY
+    )
+
+
+def scored_in(month: datetime.date) -> Exists:
+    return Exists(MonthlyAssessment.objects.filter(inmate=OuterRef("pk"), month=month))
+
+
+def previous_month(month: datetime.date) -> datetime.date:
+    return (month - datetime.timedelta(days=1)).replace(day=1)
+
+
+def counts_of(user: Any, month: datetime.date) -> dict[str, int]:
+    """How many people ``user`` follows and how many have no score for ``month`` (one
+    query)."""
+    return (
+        people_of(user)
+        .annotate(scored=scored_in(month))
+        .aggregate(people=Count("pk"), unscored=Count("pk", filter=Q(scored=False)))
+    )
+
+
+class ScoreRowForm(forms.Form):
+    """One person's row: the four aspects (all or none) and a note."""
+
+    personality = forms.IntegerField(
+        label=gettext_lazy("Personality"), min_value=0, max_value=100, required=False
+    )
+    independence = forms.IntegerField(
+        label=gettext_lazy("Independence"), min_value=0, max_value=100, required=False
+    )
+    behaviour = forms.IntegerField(
+        label=gettext_lazy("Behaviour"), min_value=0, max_value=100, required=False
+    )
+    mental_condition = forms.IntegerField(
+        label=gettext_lazy("Mental condition"), min_value=0, max_value=100, required=False
+    )
+    note = forms.CharField(label=gettext_lazy("Note"), required=False, max_length=1000)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ASPECTS:
+            self.fields[name].widget.attrs.update({"inputmode": "numeric", "class": "score"})
+
+    @property
+    def entered(self) -> bool:
+        return any(self.cleaned_data.get(name) is not None for name in ASPECTS)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        given = [data.get(name) is not None for name in ASPECTS]
+        if any(given) and not all(given) and not self.errors:
+            raise ValidationError(_("Give the four scores, or none to leave this person."))
+        return data
+
+    def scores(self) -> dict[str, int]:
+        return {name: self.cleaned_data[name] for name in ASPECTS}
+
+
+@dataclass
+class Row:
+    inmate: Inmate
+    form: ScoreRowForm
+    current: MonthlyAssessment | None
+    previous: MonthlyAssessment | None
+
+    def changed(self) -> bool:
+        """Something entered that differs from the month's recorded score."""
+        if not self.form.entered:
+            return False
+        if self.current is None:
+            return True
+        data = self.form.cleaned_data
+        return any(getattr(self.current, n) != data[n] for n in ASPECTS) or (
+            self.current.note != data["note"]
+        )
+
+
+def rows_for(user: Any, month: datetime.date, data: Any = None) -> list[Row]:
+    """The sheet's rows, not yet scored first then by name (two queries)."""
+    last = previous_month(month)
+    people = (
+        people_of(user)
+        .annotate(scored=scored_in(month))
+        .select_related("facility")
+        .prefetch_related(
+            Prefetch(
+                "assessments",
+                queryset=MonthlyAssessment.objects.filter(month__in=[month, last]),
+                to_attr="recent",
+            )
+        )
+        .order_by("scored", "name", "pk")
+    )
+    rows = []
+    for person in people:
+        by_month = {a.month: a for a in person.recent}
+        current = by_month.get(month)
+        initial = (
+            {**{n: getattr(current, n) for n in ASPECTS}, "note": current.note} if current else {}
+        )
+        form = ScoreRowForm(data, prefix=f"p{person.pk}", initial=initial)
+        rows.append(Row(person, form, current, by_month.get(last)))
+    return rows
+
+
+def _month_of(request: AuthenticatedHttpRequest) -> datetime.date:
+    """The month asked (``?month=2026-11``), else this month; a month not started yet or
+    unreadable is refused (404: no such sheet)."""
+    this_month = timezone.localdate().replace(day=1)
+    text = request.GET.get("month", "")
+    if not text:
+        return this_month
+    try:
+        month = datetime.datetime.strptime(text, "%Y-%m").date()
+    except ValueError:
+        raise Http404 from None
+    if month > this_month:
+        raise Http404
+    return month
+
+
+def save(rows: list[Row], month: datetime.date, by: Any) -> int | None:
+    """Record every changed row in one transaction: the number saved, or None when a row
+    was refused (then nothing is saved, and each refusal is on its row's form)."""
+    if not all(row.form.is_valid() for row in rows):
+        return None
+    changed = [row for row in rows if row.changed()]
+    refused = False
+    with transaction.atomic():
+        for row in changed:
+            try:
+                with transaction.atomic():
+                    actions.record_assessment(
+                        inmate=row.inmate,
+                        month=month,
+                        scores=row.form.scores(),
+                        note=row.form.cleaned_data["note"],
+                        by=by,
+                    )
+            except ValidationError as exc:
+                show_on_form(row.form, exc)
+                refused = True
+        if refused:
+            transaction.set_rollback(True)
+    return None if refused else len(changed)
+
+
+@login_required
+def score_sheet(request: AuthenticatedHttpRequest) -> HttpResponse:
+    if not scope_of(request.user).facility_ids(Role.GUARDIAN):
+        raise Http404
+    month = _month_of(request)
+    rows = rows_for(request.user, month, request.POST if request.method == "POST" else None)
+    url = f"{reverse('inmates:score_sheet')}?month={month:%Y-%m}"
+    if request.method == "POST":
+        saved = save(rows, month, request.user)
+        if saved is not None:
+            messages.success(
+                request,
+                ngettext("%(n)s score saved.", "%(n)s scores saved.", saved) % {"n": saved},
+            )
+            return redirect(url)
+        messages.error(request, _("Nothing was saved: correct the rows marked below."))
+    else:
+        audit.read_list(
+            request,
+            "inmate.scores.list",
+            count=len(rows),
+            details={"month": f"{month:%Y-%m}"},
+        )
+    this_month = timezone.localdate().replace(day=1)
+    return render(
+        request,
+        "inmates/score_sheet.html",
+        {
+            "rows": rows,
+            "month": month,
+            "last_month": previous_month(month),
+            "unscored": sum(1 for row in rows if row.current is None),
+            "action": url,
+            "earlier_url": f"{reverse('inmates:score_sheet')}?month={previous_month(month):%Y-%m}",
+            "later_url": (
+                None
+                if month >= this_month
+                else f"{reverse('inmates:score_sheet')}?month="
+                f"{(month + datetime.timedelta(days=31)).replace(day=1):%Y-%m}"
+            ),
+        },
+    )
