@@ -39,7 +39,7 @@ from sinergi.cooperation.models import (
     RequestEvent,
     SupportRequest,
 )
-from sinergi.cooperation.queries import facility_staff, partner_users
+from sinergi.cooperation.queries import facility_staff, meeting_attendee_choices, partner_users
 from sinergi.core import audit
 from sinergi.core.errors import Conflict
 from sinergi.core.permissions import has_perm, require_perm
@@ -474,7 +474,36 @@ def record_fulfilment(
         facility=request.facility_id,
         changes={**values, "request": request.pk},
     )
+    _tell_about_delivery(fulfilment, by)
     return fulfilment
+
+
+def _tell_about_delivery(fulfilment: Fulfilment, by: User) -> None:
+    """Tell the other side of the request that a delivery was recorded: the facility's
+    officers and head of the partner's delivery, the partner's users of one the facility
+    records."""
+    request = fulfilment.request
+    if PARTNER in sides(by, request):
+        receivers = facility_staff(request.facility_id)
+    else:
+        receivers = partner_users(request.partner_id)
+    notify(
+        [u for u in receivers if u.pk != by.pk],
+        title=Text(
+            gettext_lazy("%(partner)s delivered for “%(title)s”: %(what)s"),
+            partner=request.partner,
+            title=request.title,
+            what=fulfilment.description[:120],
+        ),
+        body=Text(
+            gettext_lazy("Delivered on %(date)s: %(quantity)s %(unit)s."),
+            date=fulfilment.delivered_on,
+            quantity=fulfilment.quantity,
+            unit=fulfilment.unit,
+        ),
+        url=request.get_absolute_url(),
+        key=f"delivery:{fulfilment.pk}",
+    )
 
 
 def meeting_problems(*, facility: Facility, date: datetime.date | None) -> dict[str, str]:
@@ -516,6 +545,69 @@ def action_item_problems(
     return problems
 
 
+def attendance_problems(
+    facility: Facility, *, attendees: Collection[Any], guest_facilities: Collection[Any]
+) -> dict[str, str]:
+    """Who may be named as having attended a meeting of ``facility``: people with an
+    account at it, at a facility of its region or at a partner serving it
+    (``queries.meeting_attendee_choices``), and the facilities of its region."""
+    problems: dict[str, str] = {}
+    if attendees:
+        known = set(
+            meeting_attendee_choices(facility)
+            .filter(pk__in=[u.pk for u in attendees])
+            .values_list("pk", flat=True)
+        )
+        strangers = [u.get_full_name() or u.username for u in attendees if u.pk not in known]
+        if strangers:
+            problems["attendees"] = _(
+                "%(names)s cannot be named: only people of this facility, of its region's "
+                "facilities or of its partners."
+            ) % {"names": ", ".join(strangers)}
+    far = [f.name for f in guest_facilities if f.region_id != facility.region_id]
+    if far:
+        problems["guest_facilities"] = _("%(names)s is not a facility of this region.") % {
+            "names": ", ".join(far)
+        }
+    return problems
+
+
+def _meeting_errors(
+    meeting: Any,
+    *,
+    partners: list[Any],
+    attendees: list[Any],
+    guest_facilities: list[Any],
+    actions_: list[Mapping[str, Any]],
+    first_item: int = 1,
+) -> dict[str, list[str]]:
+    """Every rule of a meeting's record and its new action items, by field."""
+    facility = meeting.facility
+    errors: dict[str, list[str]] = {}
+    try:
+        meeting.full_clean()
+    except ValidationError as exc:
+        errors = {f: list(m) for f, m in exc.message_dict.items()}
+    for field, message in meeting_problems(facility=facility, date=meeting.date).items():
+        errors.setdefault(field, []).append(message)
+    for field, message in attendance_problems(
+        facility, attendees=attendees, guest_facilities=guest_facilities
+    ).items():
+        errors.setdefault(field, []).append(message)
+    refused = serving_problems(facility, partners)
+    if refused:
+        errors.setdefault("partners", []).extend(refused)
+    serving = set(Partner.objects.serving(facility).values_list("pk", flat=True))
+    for n, row in enumerate(actions_, start=first_item):
+        for message in action_item_problems(
+            row, meeting_date=meeting.date, partner_ids=serving
+        ).values():
+            errors.setdefault("actions", []).append(
+                _("Action item %(n)s: %(problem)s") % {"n": n, "problem": message}
+            )
+    return errors
+
+
 @transaction.atomic
 def record_meeting(
     *,
@@ -524,8 +616,10 @@ def record_meeting(
     partners: Iterable[Any],
     actions_: Iterable[Mapping[str, Any]],
     by: User,
+    attendees: Iterable[Any] = (),
+    guest_facilities: Iterable[Any] = (),
 ) -> Any:
-    """A coordination meeting with its decisions as action items."""
+    """A coordination meeting, who attended it, and its decisions as action items."""
     from sinergi.cooperation.models import Meeting
 
     require_perm(
@@ -534,32 +628,132 @@ def record_meeting(
         facility,
         message=_("Only program officers and heads record meetings."),
     )
-    partners = list(partners)
+    partners, attendees, guest_facilities = list(partners), list(attendees), list(guest_facilities)
     actions_ = list(actions_)
     meeting = Meeting(facility=facility, **values)
-    errors: dict[str, list[str]] = {}
-    try:
-        meeting.full_clean()
-    except ValidationError as exc:
-        errors = {f: list(m) for f, m in exc.message_dict.items()}
-    for field, message in meeting_problems(facility=facility, date=meeting.date).items():
-        errors.setdefault(field, []).append(message)
-    refused = serving_problems(facility, partners)
-    if refused:
-        errors.setdefault("partners", []).extend(refused)
-    serving = set(Partner.objects.serving(facility).values_list("pk", flat=True))
-    for n, row in enumerate(actions_, start=1):
-        for message in action_item_problems(
-            row, meeting_date=meeting.date, partner_ids=serving
-        ).values():
-            errors.setdefault("actions", []).append(
-                _("Action item %(n)s: %(problem)s") % {"n": n, "problem": message}
-            )
+    errors = _meeting_errors(
+        meeting,
+        partners=partners,
+        attendees=attendees,
+        guest_facilities=guest_facilities,
+        actions_=actions_,
+    )
     if errors:
         raise ValidationError(errors)
+    meeting._history_user = by  # type: ignore[attr-defined]
     meeting.save()
     meeting.partners.set(partners)
-    meeting.attendees.add(by)
+    meeting.attendees.set({by, *attendees})
+    meeting.guest_facilities.set(guest_facilities)
+    items = _add_action_items(meeting, actions_)
+    audit.record(
+        "meeting.create",
+        by=by,
+        target=meeting,
+        facility=facility.pk,
+        changes={**values, "actions": len(items)},
+    )
+    return meeting
+
+
+@transaction.atomic
+def update_meeting(
+    *,
+    meeting: Any,
+    values: Mapping[str, Any],
+    partners: Iterable[Any],
+    attendees: Iterable[Any],
+    guest_facilities: Iterable[Any],
+    actions_: Iterable[Mapping[str, Any]] = (),
+    by: User,
+) -> Any:
+    """Correct or complete a meeting's record after it was recorded: its fields (kept in
+    its history), who attended, and more action items (any number, each time). The
+    action items already agreed are closed or dropped on their own, never rewritten."""
+    from sinergi.cooperation.models import Meeting
+
+    require_perm(
+        by,
+        "cooperation.change_meeting",
+        meeting,
+        message=_("Only the program officers and head of its facility change a meeting."),
+    )
+    meeting = Meeting.objects.select_for_update().select_related("facility").get(pk=meeting.pk)
+    partners, attendees, guest_facilities = list(partners), list(attendees), list(guest_facilities)
+    actions_ = list(actions_)
+    changed = audit.diff(meeting, values)
+    for name, value in values.items():
+        setattr(meeting, name, value)
+    errors = _meeting_errors(
+        meeting,
+        partners=partners,
+        attendees=attendees,
+        guest_facilities=guest_facilities,
+        actions_=actions_,
+        first_item=meeting.actions.count() + 1,
+    )
+    if errors:
+        raise ValidationError(errors)
+    before = {
+        "partners": sorted(meeting.partners.values_list("pk", flat=True)),
+        "attendees": sorted(meeting.attendees.values_list("pk", flat=True)),
+        "guest_facilities": sorted(meeting.guest_facilities.values_list("pk", flat=True)),
+    }
+    after = {
+        "partners": sorted(p.pk for p in partners),
+        "attendees": sorted(u.pk for u in attendees),
+        "guest_facilities": sorted(f.pk for f in guest_facilities),
+    }
+    changed.update({k: [before[k], after[k]] for k in before if before[k] != after[k]})
+    fields = [name for name in values if name in changed]
+    if fields:  # one historical record per correction, by whom
+        meeting._history_user = by
+        meeting.save(update_fields=[*fields, "updated_at"])
+    meeting.partners.set(partners)
+    meeting.attendees.set(attendees)
+    meeting.guest_facilities.set(guest_facilities)
+    items = _add_action_items(meeting, actions_)
+    if items:
+        changed["actions"] = [item.title for item in items]
+    audit.record(
+        "meeting.update", by=by, target=meeting, facility=meeting.facility_id, changes=changed
+    )
+    return meeting
+
+
+@transaction.atomic
+def attach_to_meeting(*, meeting: Any, upload: Any, title: str, by: User) -> Any:
+    """Keep a document of a meeting (signed minutes, attendance sheet, photo): a PDF, JPG
+    or PNG by its content, within the upload size limit (``validators``)."""
+    from sinergi.cooperation.models import MeetingAttachment
+
+    require_perm(
+        by,
+        "cooperation.change_meeting",
+        meeting,
+        message=_("Only the program officers and head of its facility change a meeting."),
+    )
+    attachment = MeetingAttachment(
+        meeting=meeting, title=(title or "").strip(), file=upload, uploaded_by=by
+    )
+    try:
+        attachment.full_clean()
+    except ValidationError as exc:
+        raise ValidationError(exc.message_dict) from None
+    attachment.save()
+    audit.record(
+        "meeting.attach",
+        by=by,
+        target=meeting,
+        facility=meeting.facility_id,
+        changes={"title": attachment.title, "file": attachment.filename},
+    )
+    return attachment
+
+
+def _add_action_items(meeting: Any, actions_: Sequence[Mapping[str, Any]]) -> list[ActionItem]:
+    """The action items agreed at ``meeting`` (rows already checked), each owner told."""
+    facility = meeting.facility
     items = [
         ActionItem(
             meeting=meeting,
@@ -582,14 +776,7 @@ def record_meeting(
             title=Text(gettext_lazy("New action item: %(title)s"), title=item.title),
             url=meeting.get_absolute_url(),
         )
-    audit.record(
-        "meeting.create",
-        by=by,
-        target=meeting,
-        facility=facility.pk,
-        changes={**values, "actions": len(items)},
-    )
-    return meeting
+    return items
 
 
 def _long_date(day: datetime.date) -> str:

@@ -19,8 +19,16 @@ from sinergi.cooperation.choices import (
     AgreementStatus,
     AssetCondition,
 )
-from sinergi.cooperation.models import Agreement, Commitment, Fulfilment, Meeting, SupportRequest
+from sinergi.cooperation.models import (
+    Agreement,
+    Commitment,
+    Fulfilment,
+    Meeting,
+    MeetingAttachment,
+    SupportRequest,
+)
 from sinergi.cooperation.numbers import trimmed
+from sinergi.cooperation.queries import meeting_attendee_choices
 from sinergi.core.permissions import has_perm
 from sinergi.core.workflow import Move, MoveForm
 from sinergi.orgs.models import Facility, Partner
@@ -133,10 +141,24 @@ class MeetingForm(forms.ModelForm[Meeting]):
 
     class Meta:
         model = Meeting
-        fields = ["title", "date", "place", "partners", "minutes", "decisions"]
+        fields = [
+            "title",
+            "date",
+            "place",
+            "attendees",
+            "partners",
+            "guest_facilities",
+            "guests",
+            "minutes",
+            "decisions",
+        ]
+        labels = {"attendees": _("People who attended"), "partners": _("Partners who attended")}
         widgets = {
             "date": DATE,
+            "attendees": forms.CheckboxSelectMultiple,
             "partners": forms.CheckboxSelectMultiple,
+            "guest_facilities": forms.CheckboxSelectMultiple,
+            "guests": forms.Textarea(attrs={"rows": 3}),
             "minutes": forms.Textarea(attrs={"rows": 4}),
             "decisions": forms.Textarea(attrs={"rows": 3}),
         }
@@ -145,6 +167,21 @@ class MeetingForm(forms.ModelForm[Meeting]):
         super().__init__(*args, **kwargs)
         self.facility = facility
         self.fields["partners"].queryset = Partner.objects.serving(facility)  # type: ignore[attr-defined]
+        self.fields["attendees"].queryset = meeting_attendee_choices(facility)  # type: ignore[attr-defined]
+        self.fields["attendees"].label_from_instance = lambda u: u.get_full_name() or u.username  # type: ignore[attr-defined]
+        self.fields["guest_facilities"].queryset = Facility.objects.filter(  # type: ignore[attr-defined]
+            region_id=facility.region_id
+        ).exclude(pk=facility.pk)
+
+    def m2m(self) -> dict[str, Any]:
+        """The attendance the action sets (not saved by the form)."""
+        return {
+            name: list(self.cleaned_data[name])
+            for name in ("partners", "attendees", "guest_facilities")
+        }
+
+    def values(self) -> dict[str, Any]:
+        return {k: v for k, v in self.cleaned_data.items() if k not in self.m2m()}
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -191,6 +228,21 @@ class ActionItemForm(forms.Form):
 
 
 ActionItemFormSet = forms.formset_factory(ActionItemForm, extra=5, max_num=20)
+MORE_ROWS = 5
+
+
+def action_item_formset(rows: int) -> type[forms.BaseFormSet[ActionItemForm]]:
+    """``rows`` empty action-item rows (the page's "more rows" adds five at a time: a
+    meeting has any number of action items)."""
+    rows = max(1, min(rows, 100))
+    return forms.formset_factory(ActionItemForm, extra=rows, max_num=rows, absolute_max=rows)
+
+
+class MeetingAttachmentForm(forms.ModelForm[MeetingAttachment]):
+    class Meta:
+        model = MeetingAttachment
+        fields = ["title", "file"]
+        help_texts = {"file": _("Signed minutes, attendance sheet or a photo (PDF, JPG or PNG).")}
 
 
 @dataclass(frozen=True)

@@ -186,6 +186,18 @@ class Meeting(TimeStampedModel):
         blank=True,
         related_name="meetings",
     )
+    guest_facilities = models.ManyToManyField(
+        "orgs.Facility",
+        verbose_name=_("other facilities attending"),
+        blank=True,
+        related_name="meetings_attended",
+        help_text=_("A Bapas, the regional office or another facility that took part."),
+    )
+    guests = models.TextField(
+        _("other attendees"),
+        blank=True,
+        help_text=_("People without an account here: one per line, name and organisation."),
+    )
     minutes = models.TextField(_("minutes"), blank=True)
     decisions = models.TextField(_("decisions"), blank=True)
 
@@ -202,6 +214,34 @@ class Meeting(TimeStampedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("cooperation:meeting", args=[self.pk])
+
+
+class MeetingAttachment(TimeStampedModel):
+    """A document of a meeting: the signed minutes, the attendance sheet, a photo. Served
+    only through a view that checks who asks (never from MEDIA_URL)."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attachments")
+    title = models.CharField(_("description"), max_length=200)
+    file = models.FileField(
+        _("file (PDF, JPG or PNG)"), upload_to="meetings/", validators=[validate_evidence]
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("meeting attachment")
+        verbose_name_plural = _("meeting attachments")
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def filename(self) -> str:
+        return self.file.name.rsplit("/", 1)[-1]
 
 
 class ActionItem(TimeStampedModel):

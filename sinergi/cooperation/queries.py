@@ -140,3 +140,22 @@ def facility_staff(facility_id: int) -> Any:
         memberships__is_active=True,
         is_active=True,
     ).distinct()
+
+
+def meeting_attendee_choices(facility: Any) -> Any:
+    """The people who may be named as attending a meeting of ``facility``: the active users
+    with an active membership at it, at another facility of its region (a Bapas, a
+    neighbouring Lapas) or at a partner that serves it."""
+    from sinergi.accounts.models import User
+    from sinergi.orgs.models import Partner
+
+    return (
+        User.objects.filter(is_active=True, memberships__is_active=True)
+        .filter(
+            Q(memberships__facility_id=facility.pk)
+            | Q(memberships__facility__region_id=facility.region_id)
+            | Q(memberships__partner__in=Partner.objects.serving(facility))
+        )
+        .distinct()
+        .order_by("first_name", "last_name", "username")
+    )

@@ -60,5 +60,8 @@ rules.add_perm("cooperation.comment_supportrequest", request_officer | request_p
 rules.add_perm("cooperation.add_fulfilment", request_officer | request_partner)
 # The object is the facility that held the meeting.
 rules.add_perm("cooperation.add_meeting", facility_role(*OFFICER_ROLES, attr="pk"))
+# The object is the meeting: its facility's program officers and head correct it, name
+# who attended, attach its documents and add action items.
+rules.add_perm("cooperation.change_meeting", facility_role(*OFFICER_ROLES))
 # The object is the action item.
 rules.add_perm("cooperation.close_actionitem", owns_action_item)

@@ -20,6 +20,9 @@ urlpatterns = [
     path("meetings/", views.meeting_list, name="meetings"),
     path("meetings/new/", views.meeting_create, name="meeting_create"),
     path("meetings/<int:pk>/", views.meeting_detail, name="meeting"),
+    path("meetings/<int:pk>/edit/", views.meeting_edit, name="meeting_edit"),
+    path("meetings/<int:pk>/documents/", views.meeting_attach, name="meeting_attach"),
+    path("meetings/documents/<int:pk>/", views.meeting_attachment, name="meeting_attachment"),
     path("actions/<int:pk>/close/", views.action_close, name="action_close"),
     path("partners/<slug:code>/contribution/", views.contribution, name="contribution"),
     path(

@@ -22,13 +22,17 @@ from sinergi.cooperation.choices import (
     RequestStatus,
 )
 from sinergi.cooperation.forms import (
+    MORE_ROWS,
     AgreementForm,
     CommentForm,
     CommitmentForm,
     CommitmentFormSet,
     FulfilmentForm,
+    MeetingAttachmentForm,
+    MeetingForm,
     SupportRequestForm,
     action_item_field,
+    action_item_formset,
     request_move_form,
 )
 from sinergi.cooperation.models import (
@@ -37,6 +41,7 @@ from sinergi.cooperation.models import (
     Commitment,
     Fulfilment,
     Meeting,
+    MeetingAttachment,
     SupportRequest,
 )
 from sinergi.core import audit
@@ -413,9 +418,17 @@ def meeting_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @login_required
 def meeting_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    meeting = get_object_or_404(
-        Meeting.objects.for_user(request.user).select_related("facility"), pk=pk
-    )
+    return _meeting_page(request, get_meeting_for_user(request, pk))
+
+
+def _meeting_page(
+    request: AuthenticatedHttpRequest,
+    meeting: Meeting,
+    *,
+    attach_form: MeetingAttachmentForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    can_change = has_perm(request.user, "cooperation.change_meeting", meeting)
     items = list(
         meeting.actions.select_related("meeting", "owner_partner", "owner_facility", "owner_user")
     )
@@ -438,7 +451,17 @@ def meeting_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 for a in items
             ],
             "partners": meeting.partners.all(),
+            "people": meeting.attendees.order_by("first_name", "last_name", "username"),
+            "guest_facilities": meeting.guest_facilities.all(),
+            "attachments": meeting.attachments.all(),
+            "can_change": can_change,
+            "attach_form": attach_form or (MeetingAttachmentForm() if can_change else None),
+            # who changed the record when (the first entry is its recording)
+            "history": meeting.history.select_related("history_user").order_by("-history_date")[
+                :10
+            ],
         },
+        status=status,
     )
 
 
@@ -641,7 +664,7 @@ def evidence(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
 
 @login_required
 def meeting_create(request: AuthenticatedHttpRequest) -> HttpResponse:
-    from sinergi.cooperation.forms import ActionItemFormSet, MeetingForm
+    from sinergi.cooperation.forms import ActionItemFormSet
 
     facilities = list(Facility.objects.writable_by(request.user))
     if not facilities:
@@ -658,12 +681,11 @@ def meeting_create(request: AuthenticatedHttpRequest) -> HttpResponse:
         form_kwargs={"partners": list(Partner.objects.serving(facility)), "meeting_date": held_on},
     )
     if request.method == "POST" and form.is_valid() and items.is_valid():
-        values = {k: v for k, v in form.cleaned_data.items() if k != "partners"}
         try:
             meeting = actions.record_meeting(
                 facility=facility,
-                values=values,
-                partners=form.cleaned_data["partners"],
+                values=form.values(),
+                **form.m2m(),
                 actions_=[f.cleaned_data for f in items.forms if f.cleaned_data.get("title")],
                 by=request.user,
             )
@@ -678,3 +700,117 @@ def meeting_create(request: AuthenticatedHttpRequest) -> HttpResponse:
         "cooperation/meeting_form.html",
         {"form": form, "items": items, "error_summary": summary},
     )
+
+
+def _rows(request: AuthenticatedHttpRequest) -> int:
+    """How many empty action-item rows the edit page shows (``?rows=``, five more each
+    time the user asks for more)."""
+    try:
+        return int(request.GET.get("rows", MORE_ROWS))
+    except ValueError:
+        return MORE_ROWS
+
+
+def get_meeting_for_user(
+    request: AuthenticatedHttpRequest, pk: int, *, write: bool = False
+) -> Meeting:
+    """The meeting if the user sees it (else 404); with ``write``, if they may change it
+    (else 403)."""
+    meeting = get_object_or_404(
+        Meeting.objects.for_user(request.user).select_related("facility"), pk=pk
+    )
+    if write and not has_perm(request.user, "cooperation.change_meeting", meeting):
+        raise PermissionDenied
+    return meeting
+
+
+@login_required
+def meeting_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Correct or complete a recorded meeting: its record (kept in its history), who
+    attended, and more action items."""
+    meeting = get_meeting_for_user(request, pk, write=True)
+    form = MeetingForm(request.POST or None, instance=meeting, facility=meeting.facility)
+    held_on = meeting.date
+    if form.is_bound and form.is_valid():
+        held_on = form.cleaned_data["date"]
+    rows = _rows(request)
+    items = action_item_formset(rows)(
+        request.POST or None,
+        prefix="action",
+        form_kwargs={
+            "partners": list(Partner.objects.serving(meeting.facility)),
+            "meeting_date": held_on,
+        },
+    )
+    if request.method == "POST" and form.is_valid() and items.is_valid():
+        try:
+            actions.update_meeting(
+                meeting=Meeting.objects.get(pk=meeting.pk),  # not the form's edited copy
+                values=form.values(),
+                **form.m2m(),
+                actions_=[f.cleaned_data for f in items.forms if f.cleaned_data.get("title")],
+                by=request.user,
+            )
+        except ValidationError as exc:
+            show_on_form(form, exc)
+        else:
+            messages.success(request, _("Meeting updated."))
+            return redirect(meeting)
+    summary = error_summary(form, items, _("Action item %(n)s")) if form.is_bound else []
+    return render(
+        request,
+        "cooperation/meeting_form.html",
+        {
+            "form": form,
+            "items": items,
+            "error_summary": summary,
+            "meeting": meeting,
+            "more_rows": rows + MORE_ROWS,
+            "agreed": meeting.actions.count(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def meeting_attach(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Attach a document to a meeting (the form on its page)."""
+    meeting = get_meeting_for_user(request, pk, write=True)
+    form = MeetingAttachmentForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            actions.attach_to_meeting(
+                meeting=meeting,
+                upload=form.cleaned_data["file"],
+                title=form.cleaned_data["title"],
+                by=request.user,
+            )
+        except ValidationError as exc:
+            show_on_form(form, exc)
+        else:
+            messages.success(request, _("Document attached."))
+            return redirect(meeting)
+    return _meeting_page(request, meeting, attach_form=form, status=400)
+
+
+@login_required
+def meeting_attachment(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
+    """A meeting's document, for those who see the meeting; each opening is audited."""
+    attachment = get_object_or_404(
+        MeetingAttachment.objects.filter(
+            meeting__in=Meeting.objects.for_user(request.user)
+        ).select_related("meeting"),
+        pk=pk,
+    )
+    try:
+        document = attachment.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    audit.read(
+        request,
+        "meeting.attachment.view",
+        target=attachment.meeting,
+        facility=attachment.meeting.facility_id,
+        details={"attachment": attachment.pk, "file": attachment.filename},
+    )
+    return FileResponse(document, as_attachment=False, filename=attachment.filename)
