@@ -18,6 +18,7 @@ from sinergi.core.api import check_input
 from sinergi.core.errors import Conflict
 from sinergi.indicators.api import router as indicators_router
 from sinergi.inmates.api import router as inmates_router
+from sinergi.inmates.api_import import router as inmate_imports_router
 from sinergi.orgs.api import router as orgs_router
 from sinergi.programs.api import router as programs_router
 from sinergi.proposals.api import router as proposals_router
@@ -148,6 +149,7 @@ api.add_decorator(check_input)
 api.add_router("/", accounts_router)
 api.add_router("/", orgs_router)
 api.add_router("/", inmates_router)
+api.add_router("/", inmate_imports_router)
 api.add_router("/", programs_router)
 api.add_router("/", cooperation_router)
 api.add_router("/", reintegration_router)

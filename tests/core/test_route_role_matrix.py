@@ -200,6 +200,7 @@ API_PARAMS = {
     "litmas_id": "litmas",
     "meeting_id": "tpp_meeting",
     "import_id": "sdp_import",
+    "batch_id": "import",
 }
 # "{code}" names a facility in one operation and a certificate in the other
 API_CODE = {
@@ -823,6 +824,14 @@ API: dict[str, Rule] = {
     "GET /api/v1/tpp-meetings/{meeting_id}/decisions": api(),
     "POST /api/v1/tpp-meetings/{meeting_id}/decisions": api(
         by_label(selong=SELONG_OFFICERS, lobar={LOBAR})
+    ),
+    "GET /api/v1/inmate-imports": api(EVERYONE),  # a list: each finds only their own
+    "POST /api/v1/inmate-imports": api(WRITERS, refused=NOT_AN_OFFICER),
+    "GET /api/v1/inmate-imports/{batch_id}": api(
+        by_label(selong=SELONG_OFFICERS, lobar={LOBAR}), refused=NOT_AN_OFFICER
+    ),
+    "POST /api/v1/inmate-imports/{batch_id}/import": api(
+        by_label(selong=SELONG_OFFICERS, lobar={LOBAR}), refused=NOT_AN_OFFICER
     ),
     "GET /api/v1/proposal-imports": api(EVERYONE),  # a list: each finds only their own
     "POST /api/v1/proposal-imports": api(WRITERS, refused=NOT_AN_OFFICER),

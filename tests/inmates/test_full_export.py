@@ -157,3 +157,61 @@ def test_the_report_takes_as_many_queries_for_many_people_missing_as_for_few(
     with CaptureQueriesContext(connection) as second:
         assert client.get(many.get_absolute_url()).status_code == 200
     assert len(first) == len(second)
+
+
+# -- the API ------------------------------------------------------------------------------
+
+
+def api_upload(client: Any, **fields: Any) -> Any:
+    content = "\n".join([HEADER, row("BI 700/26", "Ada Di Berkas"), row("BI 702/26", "Baru")])
+    upload = SimpleUploadedFile("lengkap.csv", content.encode(), "text/csv")
+    return client.post("/api/v1/inmate-imports", {"file": upload, **fields})
+
+
+def test_the_api_checks_a_full_export_lists_who_is_missing_then_imports_it(
+    selong, held, client_for, django_capture_on_commit_callbacks
+):
+    client = client_for("petugas.selong")
+    with django_capture_on_commit_callbacks(execute=True):
+        created = api_upload(client, facility="selong", dry_run="true", full_export="true")
+    assert created.status_code == 201, created.content
+    body = client.get(f"/api/v1/inmate-imports/{created.json()['id']}").json()
+    assert (body["status"], body["dry_run"], body["full_export"]) == ("done", True, True)
+    missing = [p for p in body["absent"] if p["registration_number"] == "BI 701/26"]
+    assert missing == [
+        {"inmate": held[1].pk, "registration_number": "BI 701/26", "name": "Tidak Di Berkas"}
+    ]
+    with django_capture_on_commit_callbacks(execute=True):
+        imported = client.post(f"/api/v1/inmate-imports/{body['id']}/import")
+    assert imported.status_code == 201, imported.content
+    again = client.get(f"/api/v1/inmate-imports/{imported.json()['id']}").json()
+    assert again["status"] == "done" and not again["dry_run"] and again["full_export"]
+    assert "BI 701/26" in {p["registration_number"] for p in again["absent"]}
+    assert Inmate.objects.get(pk=held[1].pk).status == "in_custody"
+    twice = client.post(f"/api/v1/inmate-imports/{again['id']}/import")
+    assert twice.status_code == 409  # not a checked file
+
+
+def test_the_api_refuses_outsiders_and_hides_another_facilitys_import(selong, held, client_for):
+    batch = upload(selong, full_export=True, dry_run=True)
+    assert client_for("petugas.lobar").get(f"/api/v1/inmate-imports/{batch.pk}").status_code == 404
+    partner = client_for("mitra.disnaker")
+    assert partner.get(f"/api/v1/inmate-imports/{batch.pk}").status_code == 403
+    assert api_upload(partner, full_export="true").status_code == 403
+    assert partner.get("/api/v1/inmate-imports").json()["items"] == []
+    assert api_upload(client_for("petugas.lobar"), facility="selong").status_code == 404
+
+
+def test_the_api_list_takes_as_many_queries_for_many_imports_as_for_few(selong, client_for):
+    client = client_for("petugas.selong")
+    for n in range(2):
+        ImportBatch.objects.create(facility=selong, filename=f"a{n}.csv", status="invalid")
+    client.get("/api/v1/inmate-imports")
+    with CaptureQueriesContext(connection) as few:
+        assert client.get("/api/v1/inmate-imports").status_code == 200
+    for n in range(10):
+        ImportBatch.objects.create(facility=selong, filename=f"b{n}.csv", status="invalid")
+    with CaptureQueriesContext(connection) as many:
+        listed = client.get("/api/v1/inmate-imports").json()
+    assert len(listed["items"]) >= 12
+    assert len(few) == len(many)
