@@ -474,15 +474,14 @@ def record_fulfilment(
         facility=request.facility_id,
         changes={**values, "request": request.pk},
     )
-    _tell_about_delivery(fulfilment, by)
+    _tell_about_delivery(request, fulfilment, by)
     return fulfilment
 
 
-def _tell_about_delivery(fulfilment: Fulfilment, by: User) -> None:
+def _tell_about_delivery(request: SupportRequest, fulfilment: Fulfilment, by: User) -> None:
     """Tell the other side of the request that a delivery was recorded: the facility's
     officers and head of the partner's delivery, the partner's users of one the facility
     records."""
-    request = fulfilment.request
     if PARTNER in sides(by, request):
         receivers = facility_staff(request.facility_id)
     else:

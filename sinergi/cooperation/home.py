@@ -1,13 +1,15 @@
 """Home cards: open action items of the user's organisation, requests waiting for the
-user's side, and the partner's contribution page."""
+user's side, requests answered lately, and the partner's contribution page."""
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django.db.models import Q
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -84,6 +86,9 @@ def cards(request: HttpRequest, scope: Scope) -> list[HomeCard]:
                     order=40,
                 )
             )
+    answered = _answered_card(facilities)
+    if answered is not None:
+        result.append(answered)
     heads = scope.facility_ids(Role.HEAD)
     if heads:
         drafts = SupportRequest.objects.filter(
@@ -121,6 +126,36 @@ def cards(request: HttpRequest, scope: Scope) -> list[HomeCard]:
                 )
             )
     return result
+
+
+# How far back the facility's card of answered requests looks.
+RECENT_DAYS = 14
+
+
+def _answered_card(facilities: set[int]) -> HomeCard | None:
+    """The facility's requests that partners answered (accepted, in part, declined,
+    acknowledged) in the last fourteen days, with where each stands now (none: no card)."""
+    if not facilities:
+        return None
+    answered = SupportRequest.objects.filter(
+        facility_id__in=facilities,
+        answered_at__gte=timezone.now() - datetime.timedelta(days=RECENT_DAYS),
+    ).select_related("partner")
+    rows: list[Any] = list(answered.order_by("-answered_at", "-pk")[:8])
+    if not rows:
+        return None
+    return HomeCard(
+        title=_("Requests answered"),
+        body=_("What partners answered to your requests in the last 14 days."),
+        items=[
+            (f"{r.partner.name}: {r.title} · {r.get_status_display()}", r.get_absolute_url())
+            for r in rows
+        ],
+        url=reverse("cooperation:requests"),
+        link_label=_("All requests"),
+        count=answered.count(),
+        order=14,
+    )
 
 
 def _draft_label(agreement: Agreement) -> str:
