@@ -8,16 +8,19 @@ in bulk.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext_lazy
 
 from sinergi.accounts.models import User
+from sinergi.accounts.notify import Text, notify
 from sinergi.core import audit
 from sinergi.core.errors import Conflict
 from sinergi.core.permissions import require_perm
@@ -155,17 +158,76 @@ def update_inmate(*, inmate: Inmate, values: Mapping[str, Any], by: User) -> Inm
 @transaction.atomic
 def assign_wali(*, inmate: Inmate, wali: User | None, by: User) -> Inmate:
     """Name the guardian officer (wali) who follows ``inmate`` (None: nobody); the wali is
-    an active guardian officer of the person's facility."""
+    an active guardian officer of the person's facility, and hears of it."""
     _may_change(by, inmate)
+    if _set_wali(inmate, wali, by=by, reason="wali assigned") and wali is not None:
+        tell_wali([inmate], wali)
+    return inmate
+
+
+@transaction.atomic
+def assign_wali_to_many(*, inmates: Sequence[Inmate], wali: User | None, by: User) -> int:
+    """Name one wali for several people at once (the inmate list's selection): each is
+    checked as ``assign_wali`` checks one, nothing is changed if one is refused, and the
+    wali is told once. Returns how many changed."""
+    for inmate in inmates:
+        _may_change(by, inmate)
+    changed = [i for i in inmates if _set_wali(i, wali, by=by, reason="wali assigned")]
+    if changed and wali is not None:
+        tell_wali(changed, wali)
+    return len(changed)
+
+
+@transaction.atomic
+def imported_wali(*, inmate: Inmate, wali: User, by: User | None) -> bool:
+    """The wali an SDP import names for ``inmate`` (the import's own way in: who may
+    import was checked when the import started; ``by`` is None for the command line).
+    Whether it changed; the importer tells each wali once."""
+    return _set_wali(inmate, wali, by=by, reason="import")
+
+
+def _set_wali(inmate: Inmate, wali: User | None, *, by: User | None, reason: str) -> bool:
+    """Set the wali (checked, history, audited); whether it changed."""
     _refuse(wali_problems(inmate.facility_id, wali))
     if inmate.wali_id == (wali.pk if wali else None):
-        return inmate
+        return False
     changes = {"wali": [inmate.wali_id, wali.pk if wali else None]}
     inmate.wali = wali
-    inmate._change_reason = "wali assigned"  # type: ignore[attr-defined]
+    inmate._change_reason = reason  # type: ignore[attr-defined]
+    if by is not None:
+        inmate._history_user = by  # type: ignore[attr-defined]
     inmate.save(update_fields=["wali", "updated_at"])
     audit.record("inmate.update", by=by, target=inmate, changes=changes)
-    return inmate
+    return True
+
+
+def tell_wali(people: Sequence[Inmate], wali: User) -> None:
+    """The wali newly named for ``people`` hears of it once (the bell, e-mail by
+    preference), with a link to the person or, for several, to the scoring sheet."""
+    if len(people) == 1:
+        person = people[0]
+        title = Text(gettext_lazy("You are now the wali of %(name)s"), name=person.name)
+        url = person.get_absolute_url()
+    else:
+        title = Text(
+            ngettext_lazy(
+                "You are now the wali of %(n)s person",
+                "You are now the wali of %(n)s people",
+                "n",
+            ),
+            n=len(people),
+        )
+        url = reverse("inmates:score_sheet")
+    notify(
+        [wali],
+        title=title,
+        body=Text(
+            gettext_lazy(
+                "They are in your people on the home page and on your monthly scoring sheet."
+            )
+        ),
+        url=url,
+    )
 
 
 @transaction.atomic

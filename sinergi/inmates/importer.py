@@ -48,7 +48,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from sinergi.accounts.models import User
 from sinergi.core import audit
-from sinergi.inmates import actions, custody, parsing
+from sinergi.inmates import actions, custody, import_walis, parsing
 from sinergi.inmates.calculation import Facts, apply_calculation, recalculate
 from sinergi.inmates.choices import ImportStatus, TermKind
 from sinergi.inmates.models import (
@@ -290,6 +290,8 @@ def _check_row(
     if isinstance(result, list):
         errors.extend(result)
         return
+    if (wali_problem := import_walis.wali_error(batch, result)) is not None:
+        errors.append(wali_problem)
     first = seen.get(result.registration_number)
     if first is None:
         seen[result.registration_number] = line_number
@@ -507,6 +509,7 @@ def _write_chunk(
     if new_rights:
         InmateRight.objects.bulk_create(new_rights, batch_size=1000)
     ImportChange.objects.bulk_create(journal, batch_size=1000)
+    import_walis.apply(batch, chunk, by)
     recalculate(touched, today=today)
     actions.admitted(admitted_ids, by=by)
 

@@ -570,6 +570,9 @@ FIELDS: list[FieldSpec] = [
     FieldSpec("sentenced_as_child", "Status Anak", False),
     FieldSpec("age_at_offence", "Umur Saat Tindak Pidana", False),
     FieldSpec("commuted_on", "Tgl Perubahan Pidana", False),
+    # The person's guardian officer, by full name or username of a wali of the facility
+    # (the importer finds the user; a column that is not in the file leaves the wali).
+    FieldSpec("wali", "Wali", False),
 ]
 
 #: Other spellings of the headers that SDP exports and offices use, recognised like the
@@ -594,6 +597,9 @@ HEADER_ALIASES: dict[str, tuple[str, ...]] = {
     "commuted_on": ("Tanggal Perubahan Pidana", "Tgl Grasi", "Tanggal Grasi"),
 }
 
+#: Other spellings of the wali's header.
+WALI_ALIASES: tuple[str, ...] = ("Wali Pemasyarakatan", "Nama Wali", "Wali WBP")
+
 #: The keys whose column, when the file has none, leaves the stored value unchanged.
 SENTENCE_FACT_FIELDS: tuple[str, ...] = tuple(HEADER_ALIASES)
 
@@ -610,6 +616,7 @@ _KEY_OF_HEADER: dict[str, str] = {
     **{
         normalise_header(alias): key for key, aliases in HEADER_ALIASES.items() for alias in aliases
     },
+    **{normalise_header(alias): "wali" for alias in WALI_ALIASES},
     **{normalise_header(spec.header): spec.key for spec in FIELDS},
 }
 
@@ -1272,6 +1279,7 @@ class ParsedRow:
     sentenced_as_child: bool = False
     age_at_offence: int | None = None
     commuted_on: date | None = None
+    wali: str = ""
 
 
 @dataclass
@@ -1431,6 +1439,7 @@ def parse_row(
         term=term,
         detention_start=detention_start,
         remission_days=remission_days,
+        wali=_collapse(raw["wali"]),
         **facts,
     )
 

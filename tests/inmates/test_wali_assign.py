@@ -1,0 +1,94 @@
+"""Naming a person's wali: one at a time (the inmate page) or many (the inmate list)."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from sinergi.accounts.models import Notification
+from sinergi.core.models import AuditEvent
+from sinergi.inmates import actions
+from sinergi.inmates.models import Inmate
+from sinergi.orgs.models import Facility
+from tests.inmates.factories import make_inmate
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def only_ours(demo_world):
+    Inmate.objects.all().delete()
+
+
+def _people(n: int, facility: str = "selong") -> list[Inmate]:
+    return [
+        make_inmate(facility=Facility.objects.get(code=facility), name=f"Orang {i}")
+        for i in range(n)
+    ]
+
+
+def _told(username: str) -> list[Notification]:
+    return list(Notification.objects.filter(user__username=username).order_by("pk"))
+
+
+def test_the_wali_named_is_told_with_a_link_to_the_person(user, only_ours):
+    (person,) = _people(1)
+    before = len(_told("wali.selong"))
+    actions.assign_wali(inmate=person, wali=user("wali.selong"), by=user("petugas.selong"))
+    told = _told("wali.selong")[before:]
+    assert [n.url for n in told] == [person.get_absolute_url()]
+    assert person.name in told[0].title
+    # Named again: nothing changes, nobody is told twice.
+    actions.assign_wali(inmate=person, wali=user("wali.selong"), by=user("petugas.selong"))
+    assert len(_told("wali.selong")) == before + 1
+
+
+def test_many_people_get_one_wali_in_one_step_and_the_wali_is_told_once(user, only_ours):
+    people = _people(4)
+    before = len(_told("wali.selong"))
+    changed = actions.assign_wali_to_many(
+        inmates=people, wali=user("wali.selong"), by=user("petugas.selong")
+    )
+    assert changed == 4
+    assert Inmate.objects.filter(wali__username="wali.selong").count() == 4
+    told = _told("wali.selong")[before:]
+    assert len(told) == 1 and "4" in told[0].title and told[0].url == "/inmates/scores/"
+    assert (
+        AuditEvent.objects.filter(action="inmate.update", changes__wali__isnull=False).count() == 4
+    )
+    assert all(p.history.filter(history_change_reason="wali assigned").exists() for p in people)
+
+
+def test_taking_the_wali_away_from_many_tells_nobody(user, only_ours):
+    people = _people(2)
+    officer = user("petugas.selong")
+    actions.assign_wali_to_many(inmates=people, wali=user("wali.selong"), by=officer)
+    before = Notification.objects.count()
+    assert actions.assign_wali_to_many(inmates=people, wali=None, by=officer) == 2
+    assert not Inmate.objects.filter(wali__isnull=False).exists()
+    assert Notification.objects.count() == before
+
+
+def test_one_person_of_another_facility_refuses_the_whole_step(user, only_ours):
+    ours, theirs = _people(1)[0], _people(1, facility="lobar")[0]
+    with pytest.raises(PermissionDenied):
+        actions.assign_wali_to_many(
+            inmates=[ours, theirs], wali=user("wali.selong"), by=user("petugas.selong")
+        )
+    assert not Inmate.objects.filter(wali__isnull=False).exists()
+
+
+def test_the_wali_must_be_of_the_peoples_facility(user, only_ours):
+    people = _people(2)
+    with pytest.raises(ValidationError):
+        actions.assign_wali_to_many(
+            inmates=people, wali=user("petugas.selong"), by=user("petugas.selong")
+        )
+    assert not Inmate.objects.filter(wali__isnull=False).exists()
+
+
+@pytest.mark.parametrize("username", ["wali.selong", "mitra.disnaker", "petugas.lobar"])
+def test_only_the_facilitys_officers_name_walis(user, only_ours, username):
+    people = _people(2)
+    with pytest.raises(PermissionDenied):
+        actions.assign_wali_to_many(inmates=people, wali=user("wali.selong"), by=user(username))
