@@ -12,13 +12,16 @@ import datetime
 from collections.abc import Mapping
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from sinergi.accounts.models import User
+from sinergi.accounts.notify import Text, notify
 from sinergi.core import audit
 from sinergi.core.api import Conflict
 from sinergi.core.permissions import has_perm, require_perm
@@ -422,6 +425,7 @@ def refer(
         facility=inmate.facility_id,
         changes={"partner": partner.pk, "purpose": purpose, "needs_custody": needs_custody},
     )
+    _tell_about_referral(referral, RS.SENT, by)
     return referral
 
 
@@ -469,7 +473,106 @@ def transition_referral(
         facility=referral.inmate.facility_id,
         changes={"status": [previous, to], "outcome": outcome, "note": note},
     )
+    if to == RS.COMPLETED:
+        _settle_need(referral, by)
+    _tell_about_referral(referral, to, by)
     return referral
+
+
+# What the outcome of a completed referral makes of the need it served: met when
+# achieved; otherwise the need stays open (in progress), with the outcome in its history.
+NEED_AFTER_OUTCOME = {
+    Outcome.ACHIEVED: NeedStatus.MET,
+    Outcome.PARTLY: NeedStatus.IN_PROGRESS,
+    Outcome.NOT_ACHIEVED: NeedStatus.IN_PROGRESS,
+}
+
+
+def _settle_need(referral: Referral, by: User) -> None:
+    """The need a completed referral served takes its outcome: its status (met when
+    achieved, else in progress) and an update in its history naming the partner, the
+    outcome and the partner's note. A need the facility already settled (met, declined,
+    not needed) is left as it is."""
+    from sinergi.reintegration.choices import OPEN_NEED_STATUSES
+
+    if referral.need_id is None:
+        return
+    need = Need.objects.select_for_update().select_related("plan").get(pk=referral.need_id)
+    if need.status not in OPEN_NEED_STATUSES:
+        return
+    previous = need.status
+    need.status = NEED_AFTER_OUTCOME[Outcome(referral.outcome)]
+    need.save(update_fields=["status", "updated_at"])
+    with translation.override(settings.LANGUAGE_CODE):  # the record's language
+        note = _("Referral to %(partner)s completed: %(outcome)s.") % {
+            "partner": referral.partner.name,
+            "outcome": Outcome(referral.outcome).label,
+        }
+    if referral.outcome_note:
+        note = f"{note} {referral.outcome_note}"
+    NeedUpdate.objects.create(need=need, status=need.status, note=note, by=by)
+    audit.record(
+        "need.update",
+        by=by,
+        target=need,
+        facility=referral.inmate.facility_id,
+        changes={"status": [previous, need.status], "referral": referral.pk},
+    )
+
+
+def _facility_officers(facility_id: int) -> Any:
+    from sinergi.cooperation.queries import facility_staff
+
+    return facility_staff(facility_id)
+
+
+def _tell_about_referral(referral: Referral, to: str, by: User) -> None:
+    """Tell the receiver of a referral's move: the partner's users of a referral sent or
+    cancelled (without the person's name: it may leave by e-mail to an outside
+    organisation; the link shows the rest to those allowed), the referring facility's
+    officers and head and the one who referred of an answer (accepted, declined,
+    completed). Never the user who moved it; each move once (a key)."""
+    from sinergi.cooperation.queries import partner_users
+
+    url = referral.get_absolute_url()
+    key = f"referral:{referral.pk}:{to}"
+    facility = referral.inmate.facility
+    if to in (RS.SENT, RS.CANCELLED):
+        title = (
+            gettext_lazy("New referral from %(facility)s: %(purpose)s")
+            if to == RS.SENT
+            else gettext_lazy("%(facility)s cancelled a referral: %(purpose)s")
+        )
+        notify(
+            [u for u in partner_users(referral.partner_id) if u.pk != by.pk],
+            title=Text(title, facility=facility.name, purpose=referral.purpose),
+            body=referral.outcome_note if to == RS.CANCELLED else referral.contact,
+            url=url,
+            key=key,
+        )
+        return
+    titles = {
+        RS.ACCEPTED: gettext_lazy("%(partner)s accepted the referral of %(name)s"),
+        RS.DECLINED: gettext_lazy("%(partner)s declined the referral of %(name)s"),
+        RS.COMPLETED: gettext_lazy("%(partner)s completed the referral of %(name)s: %(outcome)s"),
+    }
+    if to not in titles:
+        return
+    receivers = list(_facility_officers(facility.pk))
+    if referral.created_by is not None and referral.created_by not in receivers:
+        receivers.append(referral.created_by)
+    notify(
+        [u for u in receivers if u.pk != by.pk],
+        title=Text(
+            titles[RS(to)],
+            partner=referral.partner.name,
+            name=referral.inmate.name,
+            outcome=Outcome(referral.outcome).label if referral.outcome else "",
+        ),
+        body=referral.outcome_note,
+        url=url,
+        key=key,
+    )
 
 
 @transaction.atomic
@@ -645,7 +748,54 @@ def record_release(*, inmate: Inmate, values: Mapping[str, Any], by: User) -> An
             for name, value in values.items()
         },
     )
+    _tell_about_handover(release)
     return release
+
+
+def handover_receivers(release: Any) -> Any:
+    """Whom a hand-over is sent to: the probation officer named, or, with none named,
+    the Bapas's active probation officers and head (who assigns one)."""
+    if release.bapas_id is None:
+        return User.objects.none()
+    if release.probation_officer_id is not None:
+        return User.objects.filter(pk=release.probation_officer_id, is_active=True)
+    return User.objects.filter(
+        is_active=True,
+        memberships__facility_id=release.bapas_id,
+        memberships__role__in=(Role.PROBATION_OFFICER, Role.HEAD),
+        memberships__is_active=True,
+    ).distinct()
+
+
+def _tell_about_handover(release: Any) -> None:
+    """Tell the receivers of a hand-over (``handover_receivers``) who was handed to them,
+    how, and when the first follow-up is due, with a link to that follow-up."""
+    if release.bapas_id is None:
+        return
+    first = release.follow_ups.order_by("month").first()
+    inmate = release.inmate
+    notify(
+        handover_receivers(release),
+        title=Text(
+            gettext_lazy("Hand-over from %(facility)s: %(name)s (%(kind)s)"),
+            facility=inmate.facility.name,
+            name=inmate.name,
+            kind=ReleaseKind(release.kind).label,
+        ),
+        body=Text(
+            gettext_lazy("Released on %(date)s. First follow-up due %(due)s.")
+            if first is not None
+            else gettext_lazy("Released on %(date)s."),
+            date=release.released_on,
+            due=first.due_on if first is not None else "",
+        ),
+        url=(
+            reverse("reintegration:follow_up", args=[first.pk])
+            if first is not None
+            else reverse("reintegration:follow_ups")
+        ),
+        key=f"handover:{release.pk}",
+    )
 
 
 def _add_months(day: datetime.date, months: int) -> datetime.date:

@@ -1,9 +1,13 @@
-"""Home cards: follow-ups due for probation officers, plans missing before release."""
+"""Home cards: follow-ups due and hand-overs received for probation officers, plans
+missing before release, referrals answered for the facility, referrals to answer and in
+progress for a partner."""
 
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
+from django.db.models import OuterRef, Q, Subquery
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
@@ -12,6 +16,8 @@ from django.utils.translation import gettext_lazy as _
 from sinergi.core.navigation import HomeCard
 from sinergi.core.roles import OFFICER_ROLES, Role
 from sinergi.core.scoping import Scope
+from sinergi.reintegration.choices import ReferralStatus
+from sinergi.reintegration.models import FollowUp, Referral, Release
 
 
 def cards(request: HttpRequest, scope: Scope) -> list[HomeCard]:
@@ -23,7 +29,9 @@ def cards(request: HttpRequest, scope: Scope) -> list[HomeCard]:
 
     today = timezone.localdate()
     result: list[HomeCard] = []
+    result += _partner_cards(scope)
     if scope.has_role(Role.PROBATION_OFFICER):
+        result.append(_handovers_card(request, scope))
         due = follow_ups_for(request.user).filter(
             done_on__isnull=True, due_on__lte=today + datetime.timedelta(days=14)
         )
@@ -65,4 +73,138 @@ def cards(request: HttpRequest, scope: Scope) -> list[HomeCard]:
                 order=21,
             )
         )
+        answered = _answered_referrals_card(scope)
+        if answered is not None:
+            result.append(answered)
     return result
+
+
+# How far back the facility's card of answered referrals looks.
+RECENT_DAYS = 14
+OPEN_REFERRALS = (ReferralStatus.ACCEPTED, ReferralStatus.IN_PROGRESS)
+
+
+def _referral_label(referral: Referral) -> str:
+    return f"{referral.purpose} · {referral.inmate.facility.name} ({referral.created_at:%d-%m-%Y})"
+
+
+def _partner_cards(scope: Scope) -> list[HomeCard]:
+    """A partner's referrals: those sent to it, to accept or decline, and those it
+    accepted, to complete with the outcome (while the person's consent stands)."""
+    partners = scope.partner_ids(Role.PARTNER_USER)
+    if not partners:
+        return []
+    mine = Referral.objects.filter(
+        partner_id__in=partners, consent__withdrawn_on__isnull=True
+    ).select_related("inmate__facility")
+    to_answer = mine.filter(status=ReferralStatus.SENT).order_by("created_at", "pk")
+    going = mine.filter(status__in=OPEN_REFERRALS).order_by("created_at", "pk")
+    answer_items: list[Referral] = list(to_answer[:8])
+    going_items: list[Referral] = list(going[:8])
+    return [
+        HomeCard(
+            title=_("Referrals to answer"),
+            body=_("People a facility referred to your organisation: accept or decline each."),
+            items=[(_referral_label(r), r.get_absolute_url()) for r in answer_items],
+            url=reverse("reintegration:referrals"),
+            link_label=_("All referrals"),
+            count=to_answer.count(),
+            tone="action" if answer_items else "info",
+            order=2,
+        ),
+        HomeCard(
+            title=_("Referrals in progress"),
+            body=_("Referrals you accepted: complete each with its outcome once served."),
+            items=[(_referral_label(r), r.get_absolute_url()) for r in going_items],
+            url=reverse("reintegration:referrals"),
+            link_label=_("All referrals"),
+            count=going.count(),
+            tone="action" if going_items else "info",
+            order=3,
+        ),
+    ]
+
+
+def _handovers_card(request: HttpRequest, scope: Scope) -> HomeCard:
+    """People handed over to the officer's Bapas (to them, or to no one named) whose
+    first follow-up is not recorded yet: the work just received, however far its first
+    follow-up is due."""
+    first = FollowUp.objects.filter(release=OuterRef("pk")).order_by("month")
+    received = (
+        Release.objects.filter(bapas_id__in=scope.facility_ids(Role.PROBATION_OFFICER))
+        .filter(Q(probation_officer=request.user) | Q(probation_officer__isnull=True))
+        .filter(follow_ups__isnull=False)
+        .exclude(follow_ups__done_on__isnull=False)
+        .distinct()
+        .annotate(
+            first_pk=Subquery(first.values("pk")[:1]),
+            first_due=Subquery(first.values("due_on")[:1]),
+        )
+        .select_related("inmate__facility")
+        .order_by("-released_on", "-pk")
+    )
+    rows: list[Any] = list(received[:8])
+    return HomeCard(
+        title=_("Hand-overs received"),
+        body=_(
+            "People released to your guidance whose first follow-up is not recorded yet: "
+            "contact them and record it."
+        ),
+        items=[
+            (
+                _(
+                    "%(name)s (%(kind)s, %(facility)s), released %(released)s, "
+                    "first follow-up %(due)s"
+                )
+                % {
+                    "name": r.inmate.name,
+                    "kind": r.get_kind_display(),
+                    "facility": r.inmate.facility.name,
+                    "released": f"{r.released_on:%d-%m-%Y}",
+                    "due": f"{r.first_due:%d-%m-%Y}",
+                },
+                reverse("reintegration:follow_up", args=[r.first_pk]),
+            )
+            for r in rows
+        ],
+        url=reverse("reintegration:follow_ups"),
+        link_label=_("All follow-ups"),
+        count=received.count(),
+        tone="action" if rows else "info",
+        order=3,
+    )
+
+
+def _answered_referrals_card(scope: Scope) -> HomeCard | None:
+    """The facility's referrals a partner accepted, declined or completed in the last
+    fourteen days (none: no card)."""
+    since = timezone.now() - datetime.timedelta(days=RECENT_DAYS)
+    answered = Referral.objects.filter(
+        inmate__facility_id__in=scope.facility_ids(*OFFICER_ROLES),
+        status__in=(ReferralStatus.ACCEPTED, ReferralStatus.DECLINED, ReferralStatus.COMPLETED),
+        updated_at__gte=since,
+    ).select_related("inmate", "partner")
+    rows: list[Referral] = list(answered.order_by("-updated_at", "-pk")[:8])
+    if not rows:
+        return None
+    return HomeCard(
+        title=_("Referrals answered"),
+        body=_("What partners did with your referrals in the last 14 days."),
+        items=[
+            (
+                f"{r.inmate.name} → {r.partner.name}: "
+                + (
+                    f"{r.get_status_display()} ({r.get_outcome_display()})"
+                    if r.outcome
+                    else str(r.get_status_display())
+                ),
+                r.get_absolute_url(),
+            )
+            for r in rows
+        ],
+        url=reverse("reintegration:referrals"),
+        link_label=_("All referrals"),
+        count=answered.count(),
+        tone="info",
+        order=14,
+    )
