@@ -9,6 +9,7 @@ from sinergi.inmates.calculation import recalculate
 from sinergi.inmates.forms import show_problems
 from sinergi.inmates.models import (
     ConsecutiveSentence,
+    CustodyEpisode,
     DetentionPeriod,
     DisciplinaryRecord,
     ImportBatch,
@@ -138,6 +139,17 @@ class MonthlyAssessmentAdmin(ViewOnlyAdmin):
     raw_id_fields = ("inmate",)
 
 
+@admin.register(CustodyEpisode)
+class CustodyEpisodeAdmin(ViewOnlyAdmin):
+    """Kept by the actions that admit, import, release and transfer (custody.follow_status):
+    read here, never edited."""
+
+    list_display = ("inmate", "facility", "started_on", "started_how", "ended_on", "ended_how")
+    list_filter = ("started_how", "ended_how", "facility")
+    list_select_related = ("inmate", "facility")
+    raw_id_fields = ("inmate",)
+
+
 @admin.register(ImportBatch)
 class ImportBatchAdmin(admin.ModelAdmin):
     list_display = (
@@ -147,9 +159,10 @@ class ImportBatchAdmin(admin.ModelAdmin):
         "total_rows",
         "created_count",
         "updated_count",
+        "full_export",
         "created_at",
     )
-    list_filter = ("status", "facility")
+    list_filter = ("status", "full_export", "facility")
     list_select_related = ("facility",)
     readonly_fields = [f.name for f in ImportBatch._meta.fields]
 

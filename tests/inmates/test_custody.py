@@ -242,3 +242,13 @@ def test_admitting_many_at_once_takes_a_bounded_number_of_queries(selong):
     with CaptureQueriesContext(connection) as many:
         custody.follow_status(more)
     assert len(few) == len(many)
+
+
+def test_the_admin_shows_episodes_and_edits_none(selong, client_for):
+    person = admit(selong, "BI 807/26", detained="2026-06-01", by="petugas.selong")
+    episode = CustodyEpisode.objects.get(inmate=person)
+    admin = client_for("admin")
+    assert admin.get("/admin/inmates/custodyepisode/").status_code == 200
+    page = admin.get(f"/admin/inmates/custodyepisode/{episode.pk}/change/")
+    assert page.status_code == 200 and 'name="started_on"' not in page.content.decode()
+    assert admin.get("/admin/inmates/custodyepisode/add/").status_code == 403
