@@ -252,3 +252,46 @@ def test_the_admin_shows_episodes_and_edits_none(selong, client_for):
     page = admin.get(f"/admin/inmates/custodyepisode/{episode.pk}/change/")
     assert page.status_code == 200 and 'name="started_on"' not in page.content.decode()
     assert admin.get("/admin/inmates/custodyepisode/add/").status_code == 403
+
+
+def test_a_late_import_revises_the_signed_november_with_the_import_as_reason(
+    selong, tmp_path, django_capture_on_commit_callbacks
+):
+    """November signed with the people known then; an import in December of a person
+    held since October corrects November's population, and the revision note names the
+    import; a person released before November changes nothing."""
+    from django.utils.translation import override
+
+    from sinergi.indicators import actions as report_actions
+    from sinergi.indicators import revisions
+
+    with override("en"), django_capture_on_commit_callbacks(execute=True):
+        report = report_actions.request_report(
+            facility=selong, month=NOV.start, by=user("petugas.selong")
+        )
+    with override("en"), django_capture_on_commit_callbacks(execute=True):
+        report_actions.sign_off_report(report=report, by=user("kalapas.selong"))
+    signed = share(NOV, selong)
+    assert revisions.note(selong, NOV.start) is None
+    path = tmp_path / "susulan.csv"
+    path.write_text(
+        f"{HEADER}\nBI 808/26;Warga Susulan;;;L;Islam;Lombok Timur;Pencurian;362;"
+        "2 tahun;20-10-2026;0\n",
+        encoding="utf-8",
+    )
+    call_command(
+        "import_inmates",
+        str(path),
+        "--facility",
+        "selong",
+        stdout=io.StringIO(),
+        stderr=io.StringIO(),
+    )
+    live = share(NOV, selong)
+    assert live.denominator == signed.denominator + 1  # the corrected figure
+    note = revisions.note(selong, NOV.start)
+    assert note is not None
+    change = note.by_indicator["participation.enrolled_share"]
+    assert change.was["denominator"] == signed.denominator
+    assert change.now["denominator"] == live.denominator
+    assert note.reasons[0].kind == "import" and note.reasons[0].action == "import.finish"
