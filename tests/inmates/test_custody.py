@@ -295,3 +295,15 @@ def test_a_late_import_revises_the_signed_november_with_the_import_as_reason(
     assert change.was["denominator"] == signed.denominator
     assert change.now["denominator"] == live.denominator
     assert note.reasons[0].kind == "import" and note.reasons[0].action == "import.finish"
+
+
+def test_the_persons_page_shows_when_custody_began_and_ended(selong, client_for):
+    person = admit(selong, "BI 809/26", detained="2026-06-01", by="petugas.selong")
+    actions.change_status(
+        inmate=person, status="transferred", on=day("2026-11-15"), by=user("petugas.selong")
+    )
+    page = client_for("petugas.selong").get(f"/inmates/{person.pk}/", HTTP_ACCEPT_LANGUAGE="en")
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert '<time datetime="2026-06-01">' in text and "</time> — Admission</li>" in text
+    assert '<time datetime="2026-11-15">' in text and "</time> — Transfer out</li>" in text
