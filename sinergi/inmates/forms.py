@@ -228,6 +228,31 @@ class WaliForm(forms.Form):
         field.queryset = guardians
 
 
+class BulkWaliForm(forms.Form):
+    """Name one wali for the people ticked in the inmate list (``none``: take the wali
+    away; nothing is chosen by default, so that a slip clears nobody's wali)."""
+
+    NOBODY = "none"
+
+    people: forms.ModelMultipleChoiceField[Inmate] = forms.ModelMultipleChoiceField(queryset=None)
+    wali = forms.ChoiceField(label=_("Wali of the people ticked"))
+
+    def __init__(self, *args: Any, people: Any, guardians: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.guardians = {str(g.pk): g for g in guardians}
+        self.fields["people"].queryset = people  # type: ignore[attr-defined]
+        self.fields["people"].error_messages["required"] = _("Tick the people first.")
+        self.fields["wali"].choices = [  # type: ignore[attr-defined]
+            ("", _("— choose —")),
+            *((pk, g.get_full_name()) for pk, g in self.guardians.items()),
+            (self.NOBODY, _("Nobody (take the wali away)")),
+        ]
+
+    def clean_wali(self) -> Any:
+        value = self.cleaned_data["wali"]
+        return None if value == self.NOBODY else self.guardians[value]
+
+
 class ImportUploadForm(forms.Form):
     file = forms.FileField(
         label=_("SDP export (CSV or XLSX)"),

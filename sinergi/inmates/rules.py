@@ -281,6 +281,11 @@ def disciplinary_problems(values: Mapping[str, Any], *, today: datetime.date) ->
 
 def guardians_of(facility_id: int) -> Any:
     """The users who may be a wali at the facility: its active guardian officers."""
+    return guardians_of_facilities([facility_id])
+
+
+def guardians_of_facilities(facility_ids: Any) -> Any:
+    """The active guardian officers of any of ``facility_ids``, by name."""
     from sinergi.accounts.models import User
     from sinergi.core.roles import Role
 
@@ -289,7 +294,7 @@ def guardians_of(facility_id: int) -> Any:
             is_active=True,
             memberships__is_active=True,
             memberships__role=Role.GUARDIAN,
-            memberships__facility_id=facility_id,
+            memberships__facility_id__in=facility_ids,
         )
         .distinct()
         .order_by("first_name", "last_name", "username")

@@ -6,6 +6,7 @@ app_name = "inmates"
 urlpatterns = [
     path("", views.inmate_list, name="list"),
     path("new/", views.inmate_create, name="create"),
+    path("wali/", views.wali_bulk, name="wali_bulk"),
     path("rights/", views.rights_worklist, name="rights"),
     path("scores/", score_sheet.score_sheet, name="score_sheet"),
     path("rights/export.xlsx", views.rights_export, name="rights_export"),

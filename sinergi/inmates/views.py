@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from sinergi.accounts.http import AuthenticatedHttpRequest
@@ -27,6 +28,7 @@ from sinergi.inmates.calculation import calculation_for, next_remissions_for
 from sinergi.inmates.choices import ImportStatus, Right
 from sinergi.inmates.forms import (
     AssessmentForm,
+    BulkWaliForm,
     ColumnMappingForm,
     ConsecutiveSentenceForm,
     DetentionPeriodForm,
@@ -50,7 +52,7 @@ from sinergi.inmates.models import (
     SentenceRecalculationChange,
     SentenceRecalculationFacility,
 )
-from sinergi.inmates.rules import guardians_of
+from sinergi.inmates.rules import guardians_of, guardians_of_facilities
 from sinergi.orgs.models import Facility
 
 
@@ -68,7 +70,7 @@ def get_inmate_for_user(
 
 def _filtered_inmates(request: AuthenticatedHttpRequest) -> tuple[Any, InmateFilterForm]:
     form = InmateFilterForm(request.GET or None)
-    inmates = Inmate.objects.for_user(request.user).select_related("facility", "sentence")
+    inmates = Inmate.objects.for_user(request.user).select_related("facility", "sentence", "wali")
     if form.is_valid():
         data = form.cleaned_data
         inmates = inmates.search(data["q"])
@@ -90,11 +92,14 @@ def inmate_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     inmates, form = _filtered_inmates(request)
     page = paginate(request, inmates)
     audit.read_list(request, "inmate.list", count=page.paginator.count)
+    writable = list(Facility.objects.writable_by(request.user).values_list("pk", flat=True))
     context = {
         "page": page,
         "form": form,
         "querystring": querystring_without_page(request),
-        "can_change": Facility.objects.writable_by(request.user).exists(),
+        "can_change": bool(writable),
+        # Naming the wali of the people ticked: the facilities' walis, for its officers.
+        "guardians": list(guardians_of_facilities(writable)) if writable else [],
         "show_facility": scope_of(request.user).is_admin or bool(scope_of(request.user).region_ids),
     }
     template = "inmates/inmate_list.html#results" if request.htmx else "inmates/inmate_list.html"
@@ -534,6 +539,45 @@ def rights_export(request: AuthenticatedHttpRequest) -> HttpResponse:
         f'attachment; filename="hak-integrasi-{today.isoformat()}.xlsx"'
     )
     return response
+
+
+@login_required
+@require_POST
+def wali_bulk(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Name one wali for the people ticked in the inmate list, in one step."""
+    writable = list(Facility.objects.writable_by(request.user).values_list("pk", flat=True))
+    if not writable:
+        raise PermissionDenied
+    form = BulkWaliForm(
+        request.POST,
+        people=Inmate.objects.for_user(request.user).select_related("facility"),
+        guardians=guardians_of_facilities(writable),
+    )
+    back = request.POST.get("next", "")
+    if not back.startswith(reverse("inmates:list")):
+        back = reverse("inmates:list")
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for text in errors:
+                messages.error(request, str(text))
+        return redirect(back)
+    try:
+        changed = actions.assign_wali_to_many(
+            inmates=list(form.cleaned_data["people"]),
+            wali=form.cleaned_data["wali"],
+            by=request.user,
+        )
+    except (PermissionDenied, ValidationError) as exc:
+        messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+    else:
+        messages.success(
+            request,
+            ngettext(
+                "The wali of %(n)s person changed.", "The wali of %(n)s people changed.", changed
+            )
+            % {"n": changed},
+        )
+    return redirect(back)
 
 
 @login_required

@@ -92,3 +92,74 @@ def test_only_the_facilitys_officers_name_walis(user, only_ours, username):
     people = _people(2)
     with pytest.raises(PermissionDenied):
         actions.assign_wali_to_many(inmates=people, wali=user("wali.selong"), by=user(username))
+
+
+# --- the inmate list: tick people, name their wali ----------------------------------------
+
+LIST = "/inmates/"
+BULK = "/inmates/wali/"
+
+
+def test_an_officer_ticks_people_in_the_list_and_names_their_wali(client_for, user, only_ours):
+    people = _people(3)
+    client = client_for("petugas.selong")
+    page = client.get(LIST).content.decode()
+    assert f'id="tick-{people[0].pk}"' in page and 'name="wali"' in page
+    response = client.post(
+        BULK,
+        {"people": [p.pk for p in people[:2]], "wali": user("wali.selong").pk, "next": LIST},
+    )
+    assert response.status_code == 302 and response.url == LIST
+    assert sorted(
+        Inmate.objects.filter(wali__username="wali.selong").values_list("pk", flat=True)
+    ) == sorted(p.pk for p in people[:2])
+    assert "Wali Pemasyarakatan Selong" in client.get(LIST).content.decode()  # the list shows it
+
+
+def test_nothing_chosen_changes_nobody_and_nobody_takes_the_wali_away(client_for, user, only_ours):
+    people = _people(2)
+    actions.assign_wali_to_many(inmates=people, wali=user("wali.selong"), by=user("petugas.selong"))
+    client = client_for("petugas.selong")
+    client.post(BULK, {"people": [p.pk for p in people], "wali": ""})
+    assert Inmate.objects.filter(wali__isnull=False).count() == 2
+    client.post(BULK, {"people": [p.pk for p in people], "wali": "none"})
+    assert not Inmate.objects.filter(wali__isnull=False).exists()
+
+
+def test_a_person_of_another_facility_cannot_be_slipped_in(client_for, user, only_ours):
+    ours, theirs = _people(1)[0], _people(1, facility="lobar")[0]
+    client_for("petugas.selong").post(
+        BULK, {"people": [ours.pk, theirs.pk], "wali": user("wali.selong").pk}
+    )
+    assert not Inmate.objects.filter(wali__isnull=False).exists()
+
+
+@pytest.mark.parametrize("username", ["wali.selong", "mitra.disnaker", "pk.bapas"])
+def test_who_is_no_officer_has_no_ticks_and_is_refused(client_for, user, only_ours, username):
+    people = _people(2)
+    client = client_for(username)
+    assert 'name="people"' not in client.get(LIST).content.decode()
+    response = client.post(BULK, {"people": [p.pk for p in people], "wali": user("wali.selong").pk})
+    assert response.status_code == 403
+    assert not Inmate.objects.filter(wali__isnull=False).exists()
+
+
+def test_the_list_with_ticks_and_walis_runs_a_fixed_number_of_queries(client_for, user, only_ours):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for("petugas.selong")
+    actions.assign_wali_to_many(
+        inmates=_people(2), wali=user("wali.selong"), by=user("petugas.selong")
+    )
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(LIST).status_code == 200
+        return len(ctx)
+
+    few = count()
+    actions.assign_wali_to_many(
+        inmates=_people(9), wali=user("wali.selong"), by=user("petugas.selong")
+    )
+    assert count() == few
