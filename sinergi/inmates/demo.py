@@ -14,6 +14,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from sinergi.core.demo import in_demo_time_zone
+from sinergi.inmates import actions
 from sinergi.inmates.calculation import recalculate
 from sinergi.inmates.choices import (
     CrimeCategory,
@@ -127,27 +128,30 @@ def _register(years: int, months: int, kind: str) -> str:
     return RegisterClass.B_IIB
 
 
-# The demo's guardian officer (wali) of Selong, who follows every other Selong inmate (the
-# pipeline's wali filter has someone to find, and "no wali assigned" the rest).
-DEMO_WALI = {"selong": "wali.selong"}
+# The demo's guardian officer (wali) of Selong, named by the program officer for one
+# Selong inmate in WALI_EVERY (24 of 120: a wali follows a caseload of about twenty
+# people); the pipeline's wali filter has someone to find, and "no wali assigned" the rest.
+DEMO_WALI = {"selong": ("wali.selong", "petugas.selong")}
+WALI_EVERY = 5
 
 
-def _demo_wali(facility: Facility) -> User | None:
-    """The facility's demo wali, when the users' demo made them a guardian officer there."""
+def _demo_wali(facility: Facility) -> tuple[User, User] | None:
+    """The facility's demo wali and the officer who names them, when the users' demo
+    made them a guardian officer and a program officer there."""
     from sinergi.accounts.models import User
     from sinergi.inmates.rules import wali_problems
 
-    username = DEMO_WALI.get(facility.code)
-    wali = User.objects.filter(username=username).first() if username else None
-    if wali is None or wali_problems(facility.pk, wali):
+    wali_name, officer_name = DEMO_WALI.get(facility.code, ("", ""))
+    wali = User.objects.filter(username=wali_name).first() if wali_name else None
+    officer = User.objects.filter(username=officer_name).first() if officer_name else None
+    if wali is None or officer is None or wali_problems(facility.pk, wali):
         return None
-    return wali
+    return wali, officer
 
 
 def _seed_facility(facility: Facility, count: int, rng: random.Random, today: datetime.date) -> int:
     if Inmate.objects.filter(facility=facility).exists():
         return 0
-    wali = _demo_wali(facility)
     inmates: list[Inmate] = []
     details: list[tuple[Inmate, dict[str, object]]] = []
     weights = [c[3] for c in CRIMES]
@@ -202,9 +206,6 @@ def _seed_facility(facility: Facility, count: int, rng: random.Random, today: da
             )[0],
             status=InmateStatus.IN_CUSTODY,
             admission_date=start,
-            # Every other person (by their place in the demo, not by chance: the same
-            # people on every run), recorded in the history with the rest of the row.
-            wali=wali if n % 2 == 0 else None,
         )
         inmates.append(inmate)
         remission_days = 0
@@ -306,6 +307,13 @@ def _seed_facility(facility: Facility, count: int, rng: random.Random, today: da
     DisciplinaryRecord.objects.bulk_create(records)
     MonthlyAssessment.objects.bulk_create(scores, ignore_conflicts=True)
     recalculate([i.pk for i in saved.values()], today=today)
+    walis = _demo_wali(facility)
+    if walis is not None:
+        # By their place in the demo, not by chance: the same people on every run, named
+        # through the action (history, audit, and the wali's notification).
+        wali, officer = walis
+        followed = [saved[i.registration_number] for i in inmates[::WALI_EVERY]]
+        actions.assign_wali_to_many(inmates=followed, wali=wali, by=officer)
     return len(inmates)
 
 

@@ -1,6 +1,7 @@
-"""The inmates demo gives the pipeline's wali filter something to find: the demo guardian
-officer of Selong (wali.selong) follows about half the Selong inmates, the same people on
-every run, with the assignment in each inmate's history; Lombok Barat has no demo wali."""
+"""The inmates demo gives the wali work and the pipeline's wali filter something to find:
+the demo program officer of Selong names wali.selong for a caseload of 24 Selong inmates
+through the action (history, audit, one notification), the same people on every run;
+Lombok Barat has no demo wali."""
 
 from __future__ import annotations
 
@@ -25,17 +26,27 @@ def seeded(demo_world):
     return Facility.objects.get(code="selong")
 
 
-def test_wali_selong_follows_about_half_the_selong_inmates(seeded):
+def test_wali_selong_follows_a_caseload_of_selong_inmates_named_through_the_action(seeded):
+    from sinergi.accounts.models import Notification
+    from sinergi.core.models import AuditEvent
+
     selong = Inmate.objects.filter(facility=seeded)
     followed = selong.filter(wali__username="wali.selong")
     assert selong.count() == 120
-    assert followed.count() == 60
-    assert selong.filter(wali__isnull=True).count() == 60
+    assert followed.count() == 24
+    assert selong.filter(wali__isnull=True).count() == 96
     assert not Inmate.objects.filter(facility__code="lobar", wali__isnull=False).exists()
-    # In the history with the rest of the row.
+    # In the history, by the officer who named the wali, and audited.
     first = followed.order_by("registration_number").first()
     assert first is not None
-    assert first.history.filter(wali__username="wali.selong").exists()
+    named = first.history.get(history_change_reason="wali assigned")
+    assert named.history_user.username == "petugas.selong"
+    assert AuditEvent.objects.filter(
+        action="inmate.update", target_id=str(first.pk), actor__username="petugas.selong"
+    ).exists()
+    # The wali was told once, with the scoring sheet.
+    told = Notification.objects.filter(user__username="wali.selong", url="/inmates/scores/")
+    assert told.count() == 1 and "24" in told.get().title
 
 
 def test_the_same_people_on_every_run(seeded):
