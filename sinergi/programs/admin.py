@@ -6,7 +6,14 @@ from django.http import HttpRequest
 
 from sinergi.core.admin import AuditedAdmin
 from sinergi.programs import rules as program_rules
-from sinergi.programs.models import Certificate, CompetencyUnit, Holiday, Program, ScheduleSlot
+from sinergi.programs.models import (
+    Certificate,
+    CompetencyUnit,
+    Holiday,
+    Program,
+    ScheduleSlot,
+    Skill,
+)
 
 
 class ProgramAdminForm(forms.ModelForm[Program]):
@@ -63,8 +70,18 @@ class ProgramAdmin(AuditedAdmin):
     search_fields = ("title",)
     list_select_related = ("facility",)
     inlines = [SlotInline, UnitInline]
+    filter_horizontal = ("skills",)
     # The status moves only through the workflow on the program page.
     readonly_fields = ("status", "approved_by", "approved_at", "cancel_reason")
+
+
+@admin.register(Skill)
+class SkillAdmin(AuditedAdmin):
+    """The shared vocabulary of skills: programs and competency units attest them, job
+    openings ask for them."""
+
+    list_display = ("name",)
+    search_fields = ("name",)
 
 
 @admin.register(Holiday)

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -67,6 +68,26 @@ class Holiday(TimeStampedModel):
         return f"{self.date}: {self.name}"
 
 
+class Skill(models.Model):
+    """A skill of the shared vocabulary: what a program's certificate or a competency unit
+    attests and what a job opening asks for, so that they are matched by identity, not by
+    words. One skill per name whatever its case ("Pengelasan" and "pengelasan")."""
+
+    name = models.CharField(_("skill"), max_length=100)
+
+    class Meta:
+        verbose_name = _("skill")
+        verbose_name_plural = _("skills")
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(Lower("name"), name="one_skill_per_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        self.name = " ".join(self.name.split())
+
+
 class Program(TimeStampedModel):
     facility = models.ForeignKey(
         "orgs.Facility",
@@ -89,6 +110,13 @@ class Program(TimeStampedModel):
         verbose_name=_("instructors"),
         blank=True,
         related_name="instructed_programs",
+    )
+    skills = models.ManyToManyField(
+        Skill,
+        verbose_name=_("skills certified"),
+        blank=True,
+        related_name="programs",
+        help_text=_("What a certificate of this program attests (matched to job openings)."),
     )
     location = models.CharField(_("location"), max_length=150, blank=True)
     capacity = models.PositiveIntegerField(
@@ -387,6 +415,13 @@ class CompetencyUnit(models.Model):
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="units")
     code = models.CharField(_("unit code"), max_length=40, blank=True)
     title = models.CharField(_("unit"), max_length=200)
+    skills = models.ManyToManyField(
+        Skill,
+        verbose_name=_("skills"),
+        blank=True,
+        related_name="units",
+        help_text=_("What being found competent in this unit attests."),
+    )
 
     class Meta:
         verbose_name = _("competency unit")
