@@ -539,13 +539,13 @@ def _tell_about_referral(referral: Referral, to: str, by: User) -> None:
     facility = referral.inmate.facility
     if to in (RS.SENT, RS.CANCELLED):
         title = (
-            gettext_lazy("New referral from %(facility)s: %(purpose)s")
+            gettext_lazy("New referral #%(number)s from %(facility)s: %(purpose)s")
             if to == RS.SENT
-            else gettext_lazy("%(facility)s cancelled a referral: %(purpose)s")
+            else gettext_lazy("%(facility)s cancelled referral #%(number)s: %(purpose)s")
         )
         notify(
             [u for u in partner_users(referral.partner_id) if u.pk != by.pk],
-            title=Text(title, facility=facility.name, purpose=referral.purpose),
+            title=Text(title, number=referral.pk, facility=facility.name, purpose=referral.purpose),
             body=referral.outcome_note if to == RS.CANCELLED else referral.contact,
             url=url,
             key=key,

@@ -85,7 +85,11 @@ OPEN_REFERRALS = (ReferralStatus.ACCEPTED, ReferralStatus.IN_PROGRESS)
 
 
 def _referral_label(referral: Referral) -> str:
-    return f"{referral.purpose} · {referral.inmate.facility.name} ({referral.created_at:%d-%m-%Y})"
+    """A referral told apart from the others (its number) without the person's name."""
+    return (
+        f"#{referral.pk} · {referral.purpose} · {referral.inmate.facility.name} "
+        f"({referral.created_at:%d-%m-%Y})"
+    )
 
 
 def _partner_cards(scope: Scope) -> list[HomeCard]:

@@ -52,7 +52,7 @@ def test_a_referral_sent_tells_the_partner_without_the_persons_name(
         referral = _referral(person, officer)
     (note,) = _notes("mitra.dukcapil")
     assert note.url == referral.get_absolute_url()
-    assert "Lapas Selong" in note.title or "Selong" in note.title
+    assert "Selong" in note.title and f"#{referral.pk}" in note.title  # told apart
     # What leaves by e-mail to an outside organisation names no one.
     assert person.name not in note.title and person.name not in note.body
     assert any("mitra.dukcapil@example.org" in m.to for m in mailoutbox)
