@@ -333,10 +333,16 @@ class InmateOut(Schema):
     register_class: str
     crime_category: str | None
     expiry_after_remission: datetime.date | None
+    wali_id: int | None = Field(None, description="The user id of the person's wali.")
+    wali: str | None = Field(None, description="The full name of the person's wali.")
 
     @staticmethod
     def resolve_facility(obj: Inmate) -> str:
         return obj.facility.code
+
+    @staticmethod
+    def resolve_wali(obj: Inmate) -> str | None:
+        return obj.wali.get_full_name() if obj.wali else None
 
     @staticmethod
     def resolve_crime_category(obj: Inmate) -> str | None:
@@ -408,7 +414,9 @@ def list_inmates(
     released_before: datetime.date | None = None,
 ) -> QuerySet[Inmate]:
     inmates = (
-        Inmate.objects.for_user(api_user(request)).select_related("facility", "sentence").search(q)
+        Inmate.objects.for_user(api_user(request))
+        .select_related("facility", "sentence", "wali")
+        .search(q)
     )
     if status:
         inmates = inmates.filter(status=status)
@@ -430,7 +438,7 @@ def list_inmates(
 def get_inmate(request: HttpRequest, inmate_id: int) -> Inmate:
     inmate = get_object_or_404(
         Inmate.objects.for_user(api_user(request))
-        .select_related("facility", "sentence")
+        .select_related("facility", "sentence", "wali")
         .prefetch_related(
             "remissions", "disciplinary_records", "detention_periods", "consecutive_sentences"
         ),
@@ -441,6 +449,34 @@ def get_inmate(request: HttpRequest, inmate_id: int) -> Inmate:
     calculation = calculation_out(calculation_for(inmate)) if sentence else None
     inmate.calculation = calculation  # type: ignore[attr-defined]
     return inmate
+
+
+class WaliIn(Schema):
+    wali_id: int | None = Field(
+        description="The user id of an active wali (guardian officer) of the person's "
+        "facility; null: nobody.",
+    )
+
+
+@router.put(
+    "/inmates/{inmate_id}/wali",
+    response={200: InmateOut, **errors(401, 403, 404, 422)},
+    summary="Name a person's wali (the facility's program officers and head)",
+)
+def set_wali(request: HttpRequest, inmate_id: int, payload: WaliIn) -> Inmate:
+    from sinergi.accounts.models import User
+    from sinergi.inmates import actions
+
+    user = api_user(request)
+    inmate = get_object_or_404(
+        Inmate.objects.for_user(user).select_related("facility", "sentence"), pk=inmate_id
+    )
+    wali = None
+    if payload.wali_id is not None:
+        # An id that names nobody is refused by the action as any non-wali is (422 at wali).
+        wali = User.objects.filter(pk=payload.wali_id).first() or User(pk=payload.wali_id)
+    actions.assign_wali(inmate=inmate, wali=wali, by=user)
+    return Inmate.objects.select_related("facility", "sentence", "wali").get(pk=inmate.pk)
 
 
 # --- the integration-rights pipeline ------------------------------------------------------

@@ -134,10 +134,14 @@ ROUTE_OBJECTS: dict[str, str] = {
     "cooperation:agreement_approve": "agreement",
     "cooperation:agreement_document": "agreement",
     "cooperation:meeting": "meeting",
+    "cooperation:meeting_edit": "meeting",
+    "cooperation:meeting_attach": "meeting",
+    "cooperation:meeting_attachment": "meeting_document",
     "cooperation:action_close": "action",
     "cooperation:contribution": "partner_code",
     "cooperation:contribution_records": "partner_records",
     "reintegration:plan": "inmate_pk",
+    "reintegration:person_jobs": "inmate",
     "reintegration:consent_create": "inmate_pk",
     "reintegration:referral_create": "inmate_pk",
     "reintegration:need_update": "need",
@@ -199,6 +203,7 @@ API_PARAMS = {
     "proposal_id": "proposal",
     "litmas_id": "litmas",
     "meeting_id": "tpp_meeting",
+    "coordination_meeting_id": "meeting",
     "import_id": "sdp_import",
     "batch_id": "import",
 }
@@ -316,6 +321,8 @@ SEES: dict[str, dict[str, frozenset[str]]] = {
     "agreement": {"selong-disnaker": SELONG_PERSON | {DISNAKER, DUKCAPIL}},
     "meeting": {"selong": SELONG_PERSON | {FACILITY_INSTRUCTOR, DISNAKER, DUKCAPIL}},
     "action": {"selong": SELONG_PERSON | {FACILITY_INSTRUCTOR, DISNAKER, DUKCAPIL}},
+    # a meeting's document: whoever sees the meeting
+    "meeting_document": {"selong": SELONG_PERSON | {FACILITY_INSTRUCTOR, DISNAKER, DUKCAPIL}},
     "need": {"selong": SELONG_PERSON},
     "consent": {"selong-dukcapil": SELONG_PERSON},
     # follow-ups belong to the Bapas; the facility reads them (issue 11 item 5)
@@ -516,6 +523,10 @@ READ: dict[str, Rule] = {
     "inmates:rights": page(FACILITY_SCOPED),
     "inmates:rights_export": page(FACILITY_SCOPED),
     "inmates:overdue_releases": page(FACILITY_SCOPED),
+    # the wali's monthly scoring sheet: their own people; nobody else has one (404)
+    "inmates:score_sheet": form({GUARDIAN}),
+    # naming the wali of the people ticked in the list: the facilities' officers
+    "inmates:wali_bulk": action(WRITERS, refused=NOT_AN_OFFICER),
     "inmates:create": form(WRITERS, refused=NOT_AN_OFFICER),
     "inmates:import": form(WRITERS, refused=NOT_AN_OFFICER),
     "inmates:import_detail": page(
@@ -645,6 +656,9 @@ READ: dict[str, Rule] = {
     "cooperation:meetings": page(EVERYONE),
     "cooperation:meeting_create": form(WRITERS, refused=NOT_AN_OFFICER),
     "cooperation:meeting": page(),
+    "cooperation:meeting_edit": form({"selong": SELONG_OFFICERS}),
+    "cooperation:meeting_attach": action({"selong": SELONG_OFFICERS}),
+    "cooperation:meeting_attachment": page(),
     "cooperation:action_close": action({"selong": SELONG_OFFICERS}),
     "cooperation:contribution": page(
         sees={
@@ -657,6 +671,7 @@ READ: dict[str, Rule] = {
     # --- reintegration
     "reintegration:worklist": page(FACILITY_SCOPED),
     "reintegration:plan": page(),
+    "reintegration:person_jobs": page(),
     "reintegration:consent_create": action(INMATE_WRITE),
     "reintegration:referral_create": action(INMATE_WRITE),
     "reintegration:need_update": action({"selong": SELONG_OFFICERS}),
@@ -775,6 +790,7 @@ API: dict[str, Rule] = {
     "GET /api/v1/inmates": api(EVERYONE),  # a list: each finds only their own
     "GET /api/v1/rights-pipeline": api(FACILITY_SCOPED, refused=SIGNED_IN - FACILITY_SCOPED),
     "GET /api/v1/inmates/{inmate_id}": api(),
+    "PUT /api/v1/inmates/{inmate_id}/wali": api(INMATE_WRITE),
     "GET /api/v1/programs": api(EVERYONE),
     "POST /api/v1/programs": api(SELONG_OFFICERS, sees={"-": SELONG_FACILITY}),
     "PATCH /api/v1/programs/{program_id}": api(PROGRAM_WRITE),
@@ -797,6 +813,8 @@ API: dict[str, Rule] = {
     "POST /api/v1/support-requests/{request_id}/fulfilments": api(REQUEST_WRITE),
     "GET /api/v1/agreements": api(EVERYONE),
     "GET /api/v1/meetings": api(EVERYONE),
+    "GET /api/v1/meetings/{coordination_meeting_id}": api(),
+    "PATCH /api/v1/meetings/{coordination_meeting_id}": api({"selong": SELONG_OFFICERS}),
     "GET /api/v1/reintegration/worklist": api(EVERYONE),
     "GET /api/v1/inmates/{inmate_id}/plan": api(
         sees={**SEES["inmate"], "lobar-readmitted-no-sentence": frozenset()}  # no plan
@@ -1053,6 +1071,7 @@ def api_body(world: World, operation: str, label: str) -> dict[str, Any] | None:
     inmate = world.objects["inmate"]["selong-referred-dukcapil"]["pk"]
     enrollment = world.objects["enrollment"].get(label, {}).get("pk", 987654321)
     bodies: dict[str, dict[str, Any]] = {
+        "PUT /api/v1/inmates/{inmate_id}/wali": {"wali_id": None},
         "POST /api/v1/sentence-calculations": {
             "detention_start": "2025-01-01",
             "term": {"years": 2, "months": 0, "days": 0},
@@ -1068,6 +1087,7 @@ def api_body(world: World, operation: str, label: str) -> dict[str, Any] | None:
             "end_date": str(today + datetime.timedelta(days=30)),
         },
         "PATCH /api/v1/programs/{program_id}": {"title": "Judul Baru Matriks"},
+        "PATCH /api/v1/meetings/{coordination_meeting_id}": {"place": "Aula Matriks"},
         "POST /api/v1/programs/{program_id}/enrollments": {"inmate_id": inmate},
         "PUT /api/v1/sessions/{session_id}/attendance": {
             "marks": [{"enrollment_id": enrollment, "status": "present"}]

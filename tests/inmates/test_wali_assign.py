@@ -163,3 +163,46 @@ def test_the_list_with_ticks_and_walis_runs_a_fixed_number_of_queries(client_for
         inmates=_people(9), wali=user("wali.selong"), by=user("petugas.selong")
     )
     assert count() == few
+
+
+# --- the API ---------------------------------------------------------------------------------
+
+
+def _put(client, person: Inmate, wali_id):
+    return client.put(
+        f"/api/v1/inmates/{person.pk}/wali",
+        data={"wali_id": wali_id},
+        content_type="application/json",
+    )
+
+
+def test_the_api_names_the_wali_and_shows_it_in_the_person(client_for, user, only_ours):
+    (person,) = _people(1)
+    client = client_for("petugas.selong")
+    wali = user("wali.selong")
+    response = _put(client, person, wali.pk)
+    assert response.status_code == 200
+    assert response.json()["wali_id"] == wali.pk
+    assert response.json()["wali"] == "Wali Pemasyarakatan Selong"
+    assert client.get(f"/api/v1/inmates/{person.pk}").json()["wali_id"] == wali.pk
+    listed = client.get("/api/v1/inmates").json()["items"]
+    assert [(i["id"], i["wali"]) for i in listed] == [(person.pk, "Wali Pemasyarakatan Selong")]
+    assert _put(client, person, None).json()["wali_id"] is None
+
+
+def test_the_api_refuses_a_non_wali_at_its_field(client_for, user, only_ours):
+    (person,) = _people(1)
+    client = client_for("petugas.selong")
+    for wali_id in (user("petugas.selong").pk, 987654):
+        response = _put(client, person, wali_id)
+        assert response.status_code == 422 and "wali" in response.json()["errors"]
+    assert Inmate.objects.get(pk=person.pk).wali_id is None
+
+
+@pytest.mark.parametrize(
+    ("username", "status"), [("wali.selong", 403), ("petugas.lobar", 404), ("mitra.disnaker", 404)]
+)
+def test_the_api_refuses_who_may_not_name_a_wali(client_for, user, only_ours, username, status):
+    (person,) = _people(1)
+    assert _put(client_for(username), person, user("wali.selong").pk).status_code == status
+    assert Inmate.objects.get(pk=person.pk).wali_id is None
