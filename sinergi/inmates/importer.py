@@ -661,6 +661,29 @@ def overdue_warnings(
     return warnings
 
 
+class _Rehearsed(Exception):
+    """Rolls back a rehearsal (``_rehearse``)."""
+
+
+def _rehearse(
+    batch: ImportBatch, today: datetime.date, numbers: Mapping[str, int]
+) -> list[dict[str, Any]]:
+    """What the import would do, by the same code: the rows are written in a transaction
+    that is then rolled back, so a check reports the counts (created, updated, unchanged)
+    and the warnings of the real import (people it would leave held past their release
+    date) and writes nothing but the batch's report."""
+    warnings: list[dict[str, Any]] = []
+    try:
+        with transaction.atomic():
+            _write(batch, today)
+            warnings = overdue_warnings(batch, today, numbers)
+            raise _Rehearsed
+    except _Rehearsed:
+        pass
+    batch.written_rows = 0
+    return warnings
+
+
 def run_import(batch_id: int) -> ImportBatch:
     batch = ImportBatch.objects.select_related("facility", "uploaded_by").get(pk=batch_id)
     started = ImportBatch.objects.filter(
@@ -691,12 +714,7 @@ def run_import(batch_id: int) -> ImportBatch:
             batch.status = ImportStatus.EMPTY
             batch.message = str(_no_rows())
         elif batch.dry_run:
-            existing = set(
-                Inmate.objects.filter(facility=batch.facility).values_list(
-                    "registration_number", flat=True
-                )
-            )
-            batch.created_count = len(set(numbers) - existing)
+            batch.errors = _rehearse(batch, today, numbers)
             batch.status = ImportStatus.DONE
         else:
             # Say so before writing: the page then counts the rows written.

@@ -486,3 +486,53 @@ def test_a_granted_right_whose_sk_date_passed_makes_the_person_overdue(demo_worl
     # Released on the SK: no longer granted-and-held.
     Proposal.objects.filter(inmate=late).update(stage="released", released_on=today)
     assert not overdue_releases().exists()
+
+
+def test_checking_a_file_warns_of_people_it_would_leave_held_past_their_date(
+    demo_world, tmp_path: Path
+):
+    """'Check only' says what the import would do, warnings included: a new person whose
+    release date has passed is flagged before anything is written, and nothing is."""
+    today = _selong_today()
+    start = (today - datetime.timedelta(days=800)).strftime("%d-%m-%Y")
+    recent = (today - datetime.timedelta(days=30)).strftime("%d-%m-%Y")
+    path = tmp_path / "export.csv"
+    rows = [
+        f"BI 911/24;Lalu Diperiksa Dulu;;12-03-1990;L;Islam;Lombok Timur;Pencurian;362 KUHP;"
+        f"1 tahun;{start};0",
+        f"BI 912/26;Baiq Belum Lewat;;1 Februari 1995;P;Islam;Lombok Timur;Pencurian;362;"
+        f"3 tahun;{recent};0",
+    ]
+    path.write_text("\n".join([HEADER, *rows]) + "\n", encoding="utf-8")
+    people = Inmate.objects.count()
+    episodes = AuditEvent.objects.exclude(action__startswith="import.").count()
+    call_command(
+        "import_inmates",
+        str(path),
+        "--facility",
+        "selong",
+        "--dry-run",
+        stdout=io.StringIO(),
+        stderr=io.StringIO(),
+    )
+    batch = ImportBatch.objects.latest("created_at")
+    assert batch.status == "done" and batch.dry_run
+    assert Inmate.objects.count() == people  # nothing written
+    assert AuditEvent.objects.exclude(action__startswith="import.").count() == episodes
+    assert batch.created_count == 2 and batch.written_rows == 0
+    assert [(w["line"], w["value"], w["warning"]) for w in batch.errors] == [(2, "BI 911/24", True)]
+    assert batch.errors[0]["days"] > 300
+    assert "Lalu Diperiksa Dulu" in batch.errors[0]["reason"]
+    # the real import then gives the same warning
+    call_command(
+        "import_inmates",
+        str(path),
+        "--facility",
+        "selong",
+        stdout=io.StringIO(),
+        stderr=io.StringIO(),
+    )
+    real = ImportBatch.objects.latest("created_at")
+    assert [(w["line"], w["value"], w["days"]) for w in real.errors] == [
+        (w["line"], w["value"], w["days"]) for w in batch.errors
+    ]
