@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError as ModelValidationError
 from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
@@ -159,17 +160,92 @@ class ActionItemOut(Schema):
         return owner.code if owner else ""
 
 
+class MeetingAttachmentOut(Schema):
+    id: int
+    title: str
+    filename: str
+    url: str = Field(description="the document, for those who see the meeting (audited)")
+
+    @staticmethod
+    def resolve_url(obj: Any) -> str:
+        return reverse("cooperation:meeting_attachment", args=[obj.pk])
+
+
 class MeetingOut(Schema):
     id: int
+    facility: str = Field(description="facility code")
     date: datetime.date
     title: str
     place: str
+    minutes: str
     decisions: str
+    attendees: list[str] = Field(description="usernames of the people who attended")
+    partners: list[str] = Field(description="codes of the partners who attended")
+    guest_facilities: list[str] = Field(description="codes of the other facilities attending")
+    guests: str = Field(description="other attendees without an account, one per line")
     actions: list[ActionItemOut]
+    attachments: list[MeetingAttachmentOut]
+
+    @staticmethod
+    def resolve_facility(obj: Meeting) -> str:
+        return obj.facility.code
+
+    @staticmethod
+    def resolve_attendees(obj: Meeting) -> list[str]:
+        return [u.username for u in obj.attendees.all()]
+
+    @staticmethod
+    def resolve_partners(obj: Meeting) -> list[str]:
+        return [p.code for p in obj.partners.all()]
+
+    @staticmethod
+    def resolve_guest_facilities(obj: Meeting) -> list[str]:
+        return [f.code for f in obj.guest_facilities.all()]
 
     @staticmethod
     def resolve_actions(obj: Meeting) -> list[Any]:
         return list(obj.actions.all())
+
+    @staticmethod
+    def resolve_attachments(obj: Meeting) -> list[Any]:
+        return list(obj.attachments.all())
+
+
+class NewActionItemIn(Schema):
+    title: str = Field(max_length=300)
+    due_date: datetime.date
+    owner_partner: str | None = Field(None, description="partner code; none: the facility")
+
+
+class MeetingPatch(Schema):
+    """The fields to change; those left out keep their value. ``new_actions`` are added
+    (the items already agreed are closed on their own)."""
+
+    title: str | None = Field(None, max_length=250)
+    date: datetime.date | None = None
+    place: str | None = Field(None, max_length=200)
+    minutes: str | None = None
+    decisions: str | None = None
+    guests: str | None = None
+    attendees: list[str] | None = Field(None, description="usernames")
+    partners: list[str] | None = Field(None, description="partner codes")
+    guest_facilities: list[str] | None = Field(None, description="facility codes")
+    new_actions: list[NewActionItemIn] = Field([], max_length=100)
+
+
+def _meetings(user: Any) -> QuerySet[Meeting]:
+    return (
+        Meeting.objects.for_user(user)
+        .select_related("facility")
+        .prefetch_related(
+            "actions__owner_partner",
+            "actions__owner_facility",
+            "attendees",
+            "partners",
+            "guest_facilities",
+            "attachments",
+        )
+    )
 
 
 def _request(request: HttpRequest, pk: int) -> SupportRequest:
@@ -304,7 +380,68 @@ def list_agreements(request: HttpRequest) -> QuerySet[Agreement]:
 )
 @paginate(PageNumber)
 def list_meetings(request: HttpRequest) -> QuerySet[Meeting]:
-    meetings = Meeting.objects.for_user(api_user(request))
-    return meetings.prefetch_related("actions__owner_partner", "actions__owner_facility").order_by(
-        "-date", "id"
+    return _meetings(api_user(request)).order_by("-date", "id")
+
+
+@router.get(
+    "/meetings/{coordination_meeting_id}",
+    response={200: MeetingOut, **errors(401, 404, 422)},
+    summary="One meeting",
+)
+def get_meeting(request: HttpRequest, coordination_meeting_id: int) -> Meeting:
+    return get_object_or_404(_meetings(api_user(request)), pk=coordination_meeting_id)
+
+
+@router.patch(
+    "/meetings/{coordination_meeting_id}",
+    response={200: MeetingOut, **errors(400, 401, 403, 404, 422)},
+    summary="Correct a meeting, name who attended, add action items",
+)
+def update_meeting(
+    request: HttpRequest, coordination_meeting_id: int, payload: MeetingPatch
+) -> Meeting:
+    from sinergi.accounts.models import User
+
+    user = api_user(request)
+    meeting = get_object_or_404(Meeting.objects.for_user(user), pk=coordination_meeting_id)
+    fields = ("title", "date", "place", "minutes", "decisions", "guests")
+    values = {
+        name: getattr(payload, name)
+        if getattr(payload, name) is not None
+        else getattr(meeting, name)
+        for name in fields
+    }
+
+    def named(model: Any, key: str, wanted: list[str] | None, current: Any) -> list[Any]:
+        """The records ``wanted`` names (a 400 naming the unknown), else ``current``'s."""
+        if wanted is None:
+            return list(current.all())
+        found = list(model.objects.filter(**{f"{key}__in": wanted}))
+        unknown = set(wanted) - {getattr(o, key) for o in found}
+        if unknown:
+            raise ModelValidationError(
+                {key: [_("Unknown: %(codes)s.") % {"codes": ", ".join(sorted(unknown))}]}
+            )
+        return found
+
+    owners = [a.owner_partner for a in payload.new_actions if a.owner_partner]
+    partners = {p.code: p for p in named(Partner, "code", owners, None)}
+    actions.update_meeting(
+        meeting=meeting,
+        values=values,
+        attendees=named(User, "username", payload.attendees, meeting.attendees),
+        partners=named(Partner, "code", payload.partners, meeting.partners),
+        guest_facilities=named(
+            Facility, "code", payload.guest_facilities, meeting.guest_facilities
+        ),
+        actions_=[
+            {
+                "title": a.title,
+                "due_date": a.due_date,
+                "owner_partner": partners.get(a.owner_partner or ""),
+            }
+            for a in payload.new_actions
+        ],
+        by=user,
     )
+    return get_object_or_404(_meetings(user), pk=coordination_meeting_id)

@@ -225,3 +225,69 @@ def test_the_meeting_page_queries_do_not_grow_with_attendees_documents_and_items
         page = client.get(meeting.get_absolute_url()).content.decode()
     assert "D2" in page and "T3" in page
     assert len(many) == len(few)
+
+
+def test_the_api_shows_who_attended_and_documents_in_a_bounded_number_of_queries(
+    meeting, client_for
+):
+    client = client_for("petugas.selong")
+    with CaptureQueriesContext(connection) as few:
+        client.get("/api/v1/meetings?page_size=200")
+    officer = User.objects.get(username="petugas.selong")
+    actions.attach_to_meeting(meeting=meeting, upload=_pdf(), title="Notulen", by=officer)
+    _update(meeting, attendees=[officer, User.objects.get(username="pk.bapas")])
+    with CaptureQueriesContext(connection) as many:
+        body = client.get("/api/v1/meetings?page_size=200").json()
+    assert len(many) == len(few)
+    row = next(m for m in body["items"] if m["id"] == meeting.pk)
+    assert set(row["attendees"]) == {"petugas.selong", "pk.bapas"}
+    assert row["partners"] == ["disnaker-lotim"]
+    assert row["attachments"][0]["title"] == "Notulen"
+
+
+def test_the_api_corrects_a_meeting_and_adds_action_items(meeting, client_for):
+    today = timezone.localdate().isoformat()
+    response = client_for("petugas.selong").patch(
+        f"/api/v1/meetings/{meeting.pk}",
+        {
+            "place": "Aula Lapas",
+            "guest_facilities": ["bapas-mataram"],
+            "guests": "H. Saleh (Kepala Desa)",
+            "new_actions": [
+                {
+                    "title": "Kirim daftar peserta",
+                    "due_date": today,
+                    "owner_partner": "disnaker-lotim",
+                }
+            ],
+        },
+        content_type="application/json",
+    )
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert body["place"] == "Aula Lapas"
+    assert body["guest_facilities"] == ["bapas-mataram"]
+    assert [a["title"] for a in body["actions"]] == ["Kirim daftar peserta"]
+    assert AuditEvent.objects.filter(action="meeting.update", target_id=str(meeting.pk)).exists()
+
+
+@pytest.mark.parametrize(
+    ("username", "status"),
+    [("mitra.disnaker", 403), ("petugas.lobar", 404), ("mitra.dukcapil", 404)],
+)
+def test_the_api_refuses_to_change_a_meeting_to_outsiders(meeting, client_for, username, status):
+    response = client_for(username).patch(
+        f"/api/v1/meetings/{meeting.pk}", {"place": "X"}, content_type="application/json"
+    )
+    assert response.status_code == status
+    assert Meeting.objects.get(pk=meeting.pk).place == ""
+
+
+def test_the_api_names_an_unknown_partner_code(meeting, client_for):
+    response = client_for("petugas.selong").patch(
+        f"/api/v1/meetings/{meeting.pk}",
+        {"partners": ["tidak-ada"]},
+        content_type="application/json",
+    )
+    assert response.status_code == 422  # the project's answer to a broken rule
+    assert "tidak-ada" in response.content.decode()

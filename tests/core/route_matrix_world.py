@@ -17,7 +17,14 @@ from django.utils import timezone
 
 from sinergi.accounts.actions import create_api_token
 from sinergi.accounts.models import Membership, User
-from sinergi.cooperation.models import ActionItem, Agreement, Fulfilment, Meeting, SupportRequest
+from sinergi.cooperation.models import (
+    ActionItem,
+    Agreement,
+    Fulfilment,
+    Meeting,
+    MeetingAttachment,
+    SupportRequest,
+)
 from sinergi.core.demo import seeders
 from sinergi.core.roles import Role
 from sinergi.indicators.models import MonthlyReport, ReportEdition
@@ -422,6 +429,10 @@ def build() -> World:
     agreement.document.save("pks.pdf", ContentFile(b"%PDF-1.4 pks"), save=True)
     meeting = _one(Meeting.objects.filter(facility=selong).order_by("pk"), "a meeting")
     world.add("meeting", "selong", pk=meeting.pk)
+    document = MeetingAttachment.objects.create(
+        meeting=meeting, title="Notulen", file=ContentFile(b"%PDF-1.4 notulen", name="notulen.pdf")
+    )
+    world.add("meeting_document", "selong", pk=document.pk)
     item = _one(ActionItem.objects.filter(meeting=meeting).order_by("pk"), "an action item")
     world.add("action", "selong", pk=item.pk)
 
