@@ -145,6 +145,7 @@ class AuditAction(models.TextChoices):
     JOB_APPLY = "job.apply", _("Job application sent")
     JOB_APPLICATION = "job.application", _("Job application updated")
     JOB_APPLICATIONS_LIST = "job.applications.list", _("Job applications listed")
+    JOB_MATCHES_VIEW = "job.matches.view", _("Matching job openings of a person opened")
 
     # Integration-right proposals (proposals)
     PROPOSAL_CREATE = "proposal.create", _("Proposal started")

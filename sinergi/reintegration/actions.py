@@ -937,23 +937,18 @@ def detect_readmissions(*, inmate_ids: list[int], by: User | None) -> int:
 
 
 def job_matches(opening: Any, inmates: Any) -> Any:
-    """Inmates (a queryset) matching ``opening``: a valid certificate of a program in one
-    of its categories (when it names any), and an offence category not excluded."""
-    from django.db.models import Exists, OuterRef
-
-    from sinergi.programs.choices import CertificateStatus
-    from sinergi.programs.models import Certificate
+    """Inmates (a queryset) matching ``opening``: one of its skills held (a valid
+    certificate or a passed competency unit attests it) or a valid certificate of a
+    program in one of its categories, when it asks for any (``skills.qualification``);
+    and an offence category not excluded."""
+    from sinergi.reintegration.skills import qualification
 
     matches = inmates
     if opening.excluded_crime_categories:
         matches = matches.exclude(sentence__crime_category__in=opening.excluded_crime_categories)
-    if opening.skill_categories:
-        certified = Certificate.objects.filter(
-            enrollment__inmate=OuterRef("pk"),
-            status=CertificateStatus.VALID,
-            enrollment__program__category__in=opening.skill_categories,
-        )
-        matches = matches.filter(Exists(certified))
+    wanted = qualification(opening)
+    if wanted is not None:
+        matches = matches.filter(wanted)
     return matches
 
 
@@ -968,14 +963,20 @@ def post_job(*, partner: Any, values: Mapping[str, Any], by: User) -> Any:
         message=_("Only the employer's own users post its openings."),
     )
     _check(job_opening_errors(values))
+    values = dict(values)
+    skills = list(values.pop("skills", ()))  # of the shared vocabulary (programs.Skill)
     opening = JobOpening.objects.create(partner=partner, posted_by=by, **values)
+    opening.skills.set(skills)
     audit.record(
         "job.post",
         by=by,
         target=opening,
         changes={
-            name: value.isoformat() if isinstance(value, datetime.date) else value
-            for name, value in values.items()
+            **{
+                name: value.isoformat() if isinstance(value, datetime.date) else value
+                for name, value in values.items()
+            },
+            "skills": [s.name for s in skills],
         },
     )
     return opening

@@ -20,6 +20,7 @@ from sinergi.core.workflow import Move, MoveForm
 from sinergi.inmates.choices import CrimeCategory, Right
 from sinergi.orgs.models import Facility, Partner
 from sinergi.programs.choices import ProgramCategory
+from sinergi.programs.models import Skill
 from sinergi.reintegration.choices import (
     LawfulBasis,
     NeedStatus,
@@ -174,6 +175,11 @@ class JobOpeningForm(forms.Form):
         required=False,
         error_messages={"invalid_choice": _("Choose categories of the list.")},
     )
+    skills = forms.ModelMultipleChoiceField(
+        queryset=Skill.objects.all(),
+        required=False,
+        error_messages={"invalid_choice": _("Choose skills of the list.")},
+    )
     excluded_crime_categories = forms.MultipleChoiceField(
         choices=CrimeCategory.choices,
         required=False,
@@ -190,6 +196,7 @@ class JobOpeningForm(forms.Form):
             "vacancies": 1 if data["vacancies"] is None else data["vacancies"],
             "skills_wanted": data["skills_wanted"],
             "skill_categories": data["skill_categories"],
+            "skills": list(data["skills"]),
             "excluded_crime_categories": data["excluded_crime_categories"],
             "closing_date": data["closing_date"],
         }

@@ -454,6 +454,16 @@ class JobOpening(TimeStampedModel):
         blank=True,
         help_text=_("A certificate of a program in one of these categories is a match."),
     )
+    skills = models.ManyToManyField(
+        "programs.Skill",
+        verbose_name=_("skills wanted (from the vocabulary)"),
+        blank=True,
+        related_name="job_openings",
+        help_text=_(
+            "A person whose certificate or passed competency unit attests one of these "
+            "skills is a match."
+        ),
+    )
     excluded_crime_categories = models.JSONField(
         _("offence categories excluded"), default=list, blank=True
     )

@@ -19,6 +19,7 @@ urlpatterns = [
     path("follow-ups/<int:pk>/", views.follow_up, name="follow_up"),
     path("jobs/", views.jobs, name="jobs"),
     path("jobs/<int:pk>/", views.job, name="job"),
+    path("people/<int:pk>/jobs/", views.person_jobs, name="person_jobs"),
     path("referrals/", views.referral_list, name="referrals"),
     path("referrals/<int:pk>/", views.referral_detail, name="referral"),
     path("referrals/<int:pk>/status/", views.referral_transition, name="referral_transition"),

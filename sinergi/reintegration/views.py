@@ -27,6 +27,7 @@ from sinergi.inmates.choices import CrimeCategory, Right
 from sinergi.inmates.models import Inmate
 from sinergi.orgs.models import Partner
 from sinergi.reintegration import actions, forms
+from sinergi.reintegration import skills as job_skills
 from sinergi.reintegration.choices import (
     LawfulBasis,
     NeedStatus,
@@ -551,6 +552,7 @@ def follow_up(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @login_required
 def jobs(request: AuthenticatedHttpRequest) -> HttpResponse:
     from sinergi.programs.choices import ProgramCategory
+    from sinergi.programs.models import Skill
     from sinergi.reintegration.models import JobOpening
 
     if not reaches_referrals(request.user):
@@ -592,8 +594,37 @@ def jobs(request: AuthenticatedHttpRequest) -> HttpResponse:
             "openings": openings.annotate(applied=Coalesce(applied, 0)),
             "can_post": employer is not None,
             "categories": ProgramCategory.choices,
+            "skills": Skill.objects.all(),
             "crime_categories": CrimeCategory.choices,
             "errors": errors,
+        },
+    )
+
+
+@login_required
+def person_jobs(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The open job openings that match a person (``skills.openings_for``), each with the
+    certificate or competency unit that meets its skills."""
+    inmate = _inmate(request, pk)
+    openings = list(
+        job_skills.openings_for(
+            inmate, openings_reached(request.user).filter(closing_date__gte=timezone.localdate())
+        )
+        .select_related("partner")
+        .prefetch_related("skills")
+        .order_by("closing_date", "pk")[:50]
+    )
+    found = job_skills.evidence([inmate.pk], {s.pk for o in openings for s in o.skills.all()})
+    held = {e.skill: e for e in found.get(inmate.pk, [])}
+    audit.read(request, "job.matches.view", target=inmate, facility=inmate.facility_id)
+    return render(
+        request,
+        "reintegration/person_jobs.html",
+        {
+            "inmate": inmate,
+            "openings": [
+                (o, [held[s.name] for s in o.skills.all() if s.name in held]) for o in openings
+            ],
         },
     )
 
@@ -635,6 +666,7 @@ def job(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     )
     shown = list(applications)
     matches = []
+    skills = list(opening.skills.all())
     if puts_people_forward(request.user):
         pre_release = worklist_queryset(request.user, timezone.localdate(), DEFAULT_HORIZON_DAYS)
         matches = list(
@@ -654,7 +686,9 @@ def job(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         {
             "opening": opening,
             "applications": shown,
-            "matches": matches,
+            # each match with which certificate or unit meets which skill
+            "matches": job_skills.explained(matches, skills),
+            "skills": skills,
             "is_employer": is_employer,
             "statuses": ApplicationStatus.choices,
         },
