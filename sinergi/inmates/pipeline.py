@@ -9,7 +9,8 @@ give them; a value outside its list filters nothing):
 
 - ``right``: the person has this right (eligible or blocked);
 - ``state``: the person has a right in this eligibility state (:class:`EligibilityState`:
-  due now, within 90 days, later, blocked); with ``right``, the same right is in it;
+  due now, within 90 days, later, blocked; or, for a person whose release day has come,
+  release due today or overdue release); with ``right``, the same right is in it;
 - ``stage``: the person has a right at this proposal stage (only when a stage source is
   registered, see below);
 - ``waiting``: the person's longest wait is in this range of days (:class:`Waiting`);
@@ -57,7 +58,13 @@ from django.utils.translation import gettext_lazy as _
 
 from sinergi.inmates.choices import InmateStatus, Right, RightStatus
 from sinergi.inmates.models import Inmate, InmateRight
-from sinergi.inmates.queries import release_overdue_days, release_reached, with_release_due
+from sinergi.inmates.queries import (
+    release_overdue,
+    release_overdue_days,
+    release_reached,
+    release_today,
+    with_release_due,
+)
 
 # "Within 90 days": the horizon of the eligibility state SOON.
 SOON_DAYS = 90
@@ -70,9 +77,19 @@ class EligibilityState(models.TextChoices):
     SOON = "soon", _("Within 90 days")
     LATER = "later", _("Later")
     BLOCKED = "blocked", _("Blocked")
-    # Not a right's state but the person's: held on or after their release day, so
-    # nothing is to be proposed; they are to be released (counted here, not as due).
+    # Not a right's state but the person's: held on their release day (to release today)
+    # or after it (overdue), so nothing is to be proposed; they are to be released
+    # (counted here, not as due). The same definitions as the home page and the overdue
+    # list (inmates.queries.release_today, release_overdue).
+    RELEASE_TODAY = "release_today", _("Release due today")
     RELEASE_OVERDUE = "release_overdue", _("Overdue release")
+
+
+# The person's states when their release day has come, with the condition of each.
+RELEASE_STATES = {
+    EligibilityState.RELEASE_TODAY: release_today,
+    EligibilityState.RELEASE_OVERDUE: release_overdue,
+}
 
 
 # The states that say a right may be proposed (now or later): not for a person whose
@@ -367,9 +384,10 @@ def base(user: Any, today: datetime.date) -> QuerySet[Inmate]:
 
 def _state_filter(state: str, today: datetime.date, **lookups: Any) -> Any:
     """People with a right in ``state`` (a filter on :func:`base`'s people): a person whose
-    release day has come is in RELEASE_OVERDUE only, never due, soon or later."""
-    if state == EligibilityState.RELEASE_OVERDUE:
-        condition: Any = release_reached()
+    release day has come is in RELEASE_TODAY or RELEASE_OVERDUE only, never due, soon or
+    later."""
+    if state in RELEASE_STATES:
+        condition: Any = RELEASE_STATES[EligibilityState(state)]()
         return condition & Exists(_rights(**lookups)) if lookups else condition
     condition = Exists(_rights(state_condition(state, today), **lookups))
     if state in PROPOSABLE_STATES:
@@ -545,7 +563,11 @@ def rows(people: Sequence[Inmate], today: datetime.date, user: Any = None) -> li
         for right in getattr(person, "shown_rights", []):
             state = _state(right, today)
             if release and state in PROPOSABLE_STATES:
-                state = EligibilityState.RELEASE_OVERDUE
+                state = (
+                    EligibilityState.RELEASE_TODAY
+                    if row.release_overdue_days == 0
+                    else EligibilityState.RELEASE_OVERDUE
+                )
             item = RightRow(
                 right=right.right,
                 label=str(right.get_right_display()),

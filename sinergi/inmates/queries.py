@@ -183,6 +183,18 @@ def release_reached() -> Q:
     return Q(release_due__isnull=False, release_due__lte=F("facility_today"))
 
 
+def release_today() -> Q:
+    """On people of :func:`with_release_due`: their release day is today (to release
+    today, not overdue yet)."""
+    return Q(release_due=F("facility_today"))
+
+
+def release_overdue() -> Q:
+    """On people of :func:`with_release_due`: held past their release day (the release
+    day itself is not overdue: the person must be released that day)."""
+    return Q(release_due__lt=F("facility_today"))
+
+
 def release_overdue_days(inmate: Any) -> int | None:
     """For an inmate of :func:`with_release_due`: the days since their release day (0:
     it is today), None when it has not come (or no date is known)."""
@@ -234,7 +246,7 @@ def overdue_releases(facilities: Facilities = None, on: datetime.date | None = N
     and the import."""
     return (
         _held(facilities, on)
-        .filter(Q(release_due__lt=F("facility_today")))
+        .filter(release_overdue())
         .annotate(
             overdue=ExpressionWrapper(
                 F("facility_today") - F("release_due"), output_field=DurationField()
@@ -246,7 +258,7 @@ def overdue_releases(facilities: Facilities = None, on: datetime.date | None = N
 def releases_due_today(facilities: Facilities = None, on: datetime.date | None = None) -> Any:
     """The people held whose release day is ``on`` (each facility's own today when None):
     not overdue yet, but to release today."""
-    return _held(facilities, on).filter(Q(release_due=F("facility_today")))
+    return _held(facilities, on).filter(release_today())
 
 
 def days_overdue(inmate: Any) -> int:

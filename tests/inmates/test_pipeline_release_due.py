@@ -2,7 +2,9 @@
 it (the release date after a substitute term, else the expiry after remisi, at the
 facility's own date) they are shown in red as to be released ("Release due today", or
 "Held past release date: N days — record the release"), counted under the
-``release_overdue`` state and not as due; the XLSX and the API say the same."""
+``release_today`` state (the release day itself, not overdue: the same definition as the
+home page's "release due today" and the overdue list) or the ``release_overdue`` one
+(past it), and not as due; the XLSX and the API say the same."""
 
 from __future__ import annotations
 
@@ -75,8 +77,11 @@ def test_the_day_before_the_day_of_and_the_day_after(client_for, only_ours):
     assert rows["Hari Ini Bebas"].release_overdue_days == 0
     assert rows["Kemarin Bebas"].release_overdue_days == 1
     assert rows["Subsider Lewat"].release_overdue_days == 3
-    for name in ("Hari Ini Bebas", "Kemarin Bebas", "Subsider Lewat"):
+    assert [r.state for r in rows["Hari Ini Bebas"].rights] == ["release_today"]
+    assert rows["Hari Ini Bebas"].rights[0].state_label == "Release due today"
+    for name in ("Kemarin Bebas", "Subsider Lewat"):
         assert [r.state for r in rows[name].rights] == ["release_overdue"], name
+    for name in ("Hari Ini Bebas", "Kemarin Bebas", "Subsider Lewat"):
         assert not rows[name].late, name
         assert all(not r.not_proposed_in_time for r in rows[name].rights), name
     assert "Release due today" in page
@@ -84,7 +89,8 @@ def test_the_day_before_the_day_of_and_the_day_after(client_for, only_ours):
     assert "Held past release date: 3 days — record the release" in page
     counts = response.context["counts"]
     assert counts.state["due"] == 1
-    assert counts.state["release_overdue"] == 3
+    assert counts.state["release_today"] == 1
+    assert counts.state["release_overdue"] == 2
 
 
 def test_the_overdue_release_filter_value_lists_them_and_due_does_not(client_for, only_ours):
@@ -96,7 +102,9 @@ def test_the_overdue_release_filter_value_lists_them_and_due_does_not(client_for
     due = client.get(URL + "?state=due").context["rows"]
     assert [r.inmate.name for r in due] == ["Besok Bebas"]
     overdue = client.get(URL + "?state=release_overdue").context["rows"]
-    assert sorted(r.inmate.name for r in overdue) == ["Hari Ini Bebas", "Kemarin Bebas"]
+    assert [r.inmate.name for r in overdue] == ["Kemarin Bebas"]
+    today_only = client.get(URL + "?state=release_today").context["rows"]
+    assert [r.inmate.name for r in today_only] == ["Hari Ini Bebas"]
 
 
 def test_the_api_says_the_same(client_for, only_ours):
@@ -111,11 +119,13 @@ def test_the_api_says_the_same(client_for, only_ours):
     assert found["Hari Ini Bebas"]["release_overdue_days"] == 0
     assert found["Kemarin Bebas"]["release_overdue_days"] == 1
     assert found["Kemarin Bebas"]["rights"][0]["state"] == "release_overdue"
+    assert found["Hari Ini Bebas"]["rights"][0]["state"] == "release_today"
     assert found["Besok Bebas"]["rights"][0]["state"] == "due"
     due = client.get(API + "?state=due").json()
     assert [p["name"] for p in due["items"]] == ["Besok Bebas"]
     overdue = client.get(API + "?state=release_overdue").json()
-    assert overdue["count"] == 2
+    assert [p["name"] for p in overdue["items"]] == ["Kemarin Bebas"]
+    assert client.get(API + "?state=release_today").json()["count"] == 1
 
 
 def test_the_xlsx_says_the_same(client_for, only_ours):
@@ -144,3 +154,20 @@ def test_the_home_card_does_not_count_them_as_to_propose(client_for, only_ours):
     with translation.override("en"):
         page = client_for("petugas.selong").get("/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "1 can be proposed now" in page
+
+
+def test_the_overdue_list_names_the_release_day_as_the_home_page_and_pipeline_do(
+    client_for, only_ours
+):
+    """One wording for the release day: "Release due today" (Bebas hari ini) on the home
+    page, the pipeline and the overdue list alike."""
+    _person("Hari Ini Bebas", _today())
+    client = client_for("petugas.selong")
+    with translation.override("id"):
+        page = client.get("/inmates/overdue-releases/", HTTP_ACCEPT_LANGUAGE="id").content
+    assert "Bebas hari ini" in page.decode()
+    assert "Dibebaskan hari ini" not in page.decode()
+    with translation.override("en"):
+        page = client.get("/inmates/overdue-releases/", HTTP_ACCEPT_LANGUAGE="en").content
+    assert "Release due today" in page.decode()
+    assert "To release today" not in page.decode()

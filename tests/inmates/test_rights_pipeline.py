@@ -87,7 +87,14 @@ def test_the_heading_counts_people_not_rights(client_for, only_ours):
     counts = response.context["counts"]
     # Per filter: people, not pairs (each person has three rights).
     assert counts.right == {"asimilasi": 2, "pb": 2, "cb": 2, "cmb": 0, "cmk": 0}
-    assert counts.state == {"due": 2, "soon": 2, "later": 0, "blocked": 2, "release_overdue": 0}
+    assert counts.state == {
+        "due": 2,
+        "soon": 2,
+        "later": 0,
+        "blocked": 2,
+        "release_today": 0,
+        "release_overdue": 0,
+    }
     assert counts.waiting == {"0-30": 0, "31-90": 2, "91-180": 0, "181+": 0}
 
 
