@@ -193,6 +193,28 @@ def _officer_of(user: User, inmate: Inmate) -> bool:
     return has_perm(user, "reintegration.change_plan", inmate)
 
 
+def is_released(inmate: Inmate) -> bool:
+    """Whether ``inmate``'s release is recorded: from then on the plan (its needs,
+    consents, referrals) is the record of what was prepared, read only; only the
+    follow-ups go on."""
+    from sinergi.reintegration.models import Release
+
+    return Release.objects.filter(inmate_id=inmate.pk).exists()
+
+
+def _refuse_if_released(inmate: Inmate) -> None:
+    """A 409 for a change to the plan of a person already released."""
+    if is_released(inmate):
+        raise Conflict(
+            _(
+                "%(name)s is released: the plan is kept as it was at the release and no "
+                "longer changes; record the follow-ups instead."
+            )
+            % {"name": inmate.name},
+            code="released",
+        )
+
+
 def _is_child(inmate: Inmate, on: datetime.date) -> bool:
     if inmate.facility.kind == FacilityKind.LPKA:
         return True
@@ -217,6 +239,7 @@ def start_plan(*, inmate: Inmate, by: User) -> ReintegrationPlan:
     existing = ReintegrationPlan.objects.filter(inmate=inmate).first()
     if existing is not None:
         return existing
+    _refuse_if_released(inmate)
     from sinergi.reintegration.assessment import ensure_default_assessment
 
     version = ensure_default_assessment()
@@ -234,6 +257,7 @@ def update_need(*, need: Need, values: Mapping[str, Any], note: str, by: User) -
         need.plan.inmate,
         message=_("Only program officers and heads assess needs."),
     )
+    _refuse_if_released(need.plan.inmate)
     _check(
         {
             "status": [_("Choose a status of the list.")]
@@ -286,6 +310,7 @@ def record_consent(
         inmate,
         message=_("Only program officers and heads record consent."),
     )
+    _refuse_if_released(inmate)
     _check_partner(inmate, partner)
     date_errors = _date_errors(given_on, latest=inmate.facility.today())
     purpose_errors = [_("At most 300 characters.")] if len(purpose) > 300 else []
@@ -343,6 +368,8 @@ def withdraw_consent(*, consent: Consent, by: User) -> Consent:
     )
     # Locked and read again: of two withdrawals at once, the second waits and finds the
     # consent withdrawn (409), so the withdrawal and its audit entry happen once.
+    # Allowed after the release too: withdrawing a consent is the person's right
+    # (UU 27/2022 Pasal 9), whatever the state of the plan.
     consent = (
         Consent.objects.select_for_update().select_related("inmate__facility").get(pk=consent.pk)
     )
@@ -388,6 +415,7 @@ def refer(
         inmate,
         message=_("Only program officers and heads refer."),
     )
+    _refuse_if_released(inmate)
     _check_partner(inmate, partner)
     _check(
         {
@@ -446,6 +474,10 @@ def transition_referral(
     mine = referral_sides(by, referral)
     if not mine:
         raise PermissionDenied(_("Only the facility and the partner of a referral move it."))
+    if PARTNER not in mine:
+        # After the release the facility no longer moves its referrals; the partner
+        # still answers those that go on outside (a job, an identity card).
+        _refuse_if_released(referral.inmate)
     moves = moves_from(REFERRAL_MOVES, referral.status, mine)
     if to not in [move.to for move in moves]:
         raise Conflict(
@@ -637,6 +669,51 @@ def legal_basis_errors(*, inmate: Inmate, values: Mapping[str, Any]) -> dict[str
     return {field: found for field, found in errors.items() if found}
 
 
+def sentence_release_due(inmate: Inmate) -> datetime.date | None:
+    """The day the sentence ends for ``inmate``: the expiry after remisi (or the release
+    day after a substitute term) that the sentence engine stored, as
+    :func:`sinergi.inmates.queries.with_release_due` defines it; computed by the engine
+    when never stored; None without a sentence or a fixed term."""
+    from sinergi.inmates.calculation import calculation_for
+    from sinergi.inmates.models import Sentence
+    from sinergi.inmates.queries import with_release_due
+
+    due: datetime.date | None = (
+        with_release_due(Inmate.objects.filter(pk=inmate.pk))
+        .values_list("sentence_due", flat=True)
+        .first()
+    )
+    if due is None and Sentence.objects.filter(inmate_id=inmate.pk).exists():
+        result = calculation_for(inmate)
+        due = result.release_date or result.expiry_after_remission
+    return due
+
+
+def _full_term_errors(inmate: Inmate, values: Mapping[str, Any]) -> list[str]:
+    """A release at the end of the sentence is not before the sentence's end (after
+    remisi): an earlier day is a right (PB, CB, CMB, asimilasi) with its SK, or a
+    sentence to correct first."""
+    released_on = values.get("released_on")
+    if values.get("kind") != ReleaseKind.EXPIRY or not isinstance(released_on, datetime.date):
+        return []
+    due = sentence_release_due(inmate)
+    if due is None or released_on >= due:
+        return []
+    from django.utils.formats import date_format
+
+    return [
+        _(
+            "The sentence ends (after remisi) on %(date)s: a release at the end of the "
+            "sentence is not before it. If the sentence's dates are wrong, correct the "
+            "sentence first; an earlier release is a right with its SK."
+        )
+        % {"date": date_format(due, "DATE_FORMAT")}
+    ]
+
+
+RELEASE_TEXT_LIMITS = {"address": 300, "phone": 100, "guarantor": 200}
+
+
 def release_errors(*, inmate: Inmate, values: Mapping[str, Any]) -> dict[str, list[str]]:
     """The field errors of a release of ``inmate`` with ``values`` (empty when valid)."""
     today = inmate.facility.today()
@@ -674,8 +751,40 @@ def release_errors(*, inmate: Inmate, values: Mapping[str, Any]) -> dict[str, li
             errors["probation_officer"].append(
                 _("Choose a probation officer of %(bapas)s.") % {"bapas": bapas}
             )
+    for name, limit in RELEASE_TEXT_LIMITS.items():
+        if len(values.get(name, "") or "") > limit:
+            errors[name] = [_("At most %(n)s characters.") % {"n": limit}]
+    if not errors["released_on"]:
+        errors["released_on"] = _full_term_errors(inmate, values)
     errors |= legal_basis_errors(inmate=inmate, values=values)
     return {field: found for field, found in errors.items() if found}
+
+
+def release_review(inmate: Inmate) -> dict[str, Any]:
+    """What a release leaves behind, shown before it is confirmed (the page's review,
+    the API's 409): the needs still open, the consents that stand, and the referrals
+    still running (those that need custody end with the release)."""
+    from sinergi.reintegration.choices import OPEN_NEED_STATUSES
+
+    return {
+        "open_needs": list(
+            Need.objects.filter(plan__inmate=inmate, status__in=OPEN_NEED_STATUSES)
+            .select_related("partner")
+            .order_by("pathway")
+        ),
+        "consents": list(
+            Consent.objects.filter(inmate=inmate, withdrawn_on__isnull=True)
+            .select_related("partner")
+            .order_by("given_on", "id")
+        ),
+        "open_referrals": list(
+            Referral.objects.filter(
+                inmate=inmate, status__in=[RS.SENT, RS.ACCEPTED, RS.IN_PROGRESS]
+            )
+            .select_related("partner")
+            .order_by("created_at", "id")
+        ),
+    }
 
 
 @transaction.atomic
@@ -709,6 +818,7 @@ def record_release(*, inmate: Inmate, values: Mapping[str, Any], by: User) -> An
         "savings_rupiah": int(values.get("savings_rupiah", 0) or 0),
         "sk_number": (values.get("sk_number") or "").strip(),
         "sk_date": values.get("sk_date"),
+        **{name: (values.get(name) or "").strip() for name in RELEASE_TEXT_LIMITS},
     }
     try:
         with transaction.atomic():
@@ -1086,6 +1196,8 @@ def attach_signed_form(*, consent: Consent, upload: Any, by: User) -> Consent:
         consent.inmate,
         message=_("Only program officers and heads attach the form."),
     )
+    # Allowed after the release too: the scan is the proof of a consent given before
+    # it (signed on paper, scanned later), not a change to what is shared.
     try:
         validate_evidence(upload)
     except ValidationError as exc:

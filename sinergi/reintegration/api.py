@@ -12,7 +12,8 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from sinergi.core import audit
-from sinergi.core.api import MAX_PAGE, MAX_PAGE_SIZE, PageNumber, api_user, errors
+from sinergi.core.api import MAX_PAGE, MAX_PAGE_SIZE, Conflict, PageNumber, api_user, errors
+from sinergi.core.permissions import has_perm
 from sinergi.inmates.models import Inmate
 from sinergi.orgs.models import Partner
 from sinergi.reintegration import actions
@@ -191,6 +192,9 @@ class ReleaseOut(Schema):
     kind: str
     sk_number: str = Field(description="the SK's number (a release on a decree); empty if none")
     sk_date: datetime.date | None
+    address: str
+    phone: str
+    guarantor: str
     bapas: str | None
 
     @staticmethod
@@ -465,16 +469,31 @@ class ReleaseIn(Schema):
     )
     leaves_with: str = Field("", max_length=actions.MAX_TEXT)
     savings_rupiah: int = Field(0, ge=0, le=MAX_SAVINGS_RUPIAH)
+    address: str = Field("", max_length=300, description="where the person will live")
+    phone: str = Field("", max_length=100, description="a telephone to reach them")
+    guarantor: str = Field("", max_length=200, description="the guarantor (penjamin)")
     bapas: str | None = Field(None, max_length=100, description="code of the Bapas")
     probation_officer: str | None = Field(
         None, max_length=150, description="username of a probation officer of that Bapas"
+    )
+    confirm: bool = Field(
+        False,
+        description=(
+            "true to record the release. Without it a valid release is not recorded: the "
+            "answer is a 409 (code confirm_required) whose errors list what the release "
+            "leaves behind (open_needs, consents, open_referrals), to be confirmed with "
+            "the same body and confirm: true. After the release the plan is read only."
+        ),
     )
 
 
 @router.post(
     "/releases",
     response={201: ReleaseOut, **errors(400, 401, 403, 404, 409, 422)},
-    summary="Record a release and hand-over (409 when already recorded)",
+    summary=(
+        "Record a release and hand-over (409 until confirmed with confirm: true, and when "
+        "already recorded)"
+    ),
 )
 def create_release(request: HttpRequest, payload: ReleaseIn) -> Status:
     from sinergi.accounts.models import User
@@ -495,23 +514,64 @@ def create_release(request: HttpRequest, payload: ReleaseIn) -> Status:
     try:
         if unknown:
             raise DjangoValidationError(unknown)
-        release = actions.record_release(
-            inmate=inmate,
-            by=api_user(request),
-            values={
-                "released_on": payload.released_on,
-                "kind": payload.kind,
-                "sk_number": payload.sk_number,
-                "sk_date": payload.sk_date,
-                "leaves_with": payload.leaves_with,
-                "savings_rupiah": payload.savings_rupiah,
-                "bapas": bapas,
-                "probation_officer": officer,
-            },
-        )
+        values = {
+            "released_on": payload.released_on,
+            "kind": payload.kind,
+            "sk_number": payload.sk_number,
+            "sk_date": payload.sk_date,
+            "address": payload.address,
+            "phone": payload.phone,
+            "guarantor": payload.guarantor,
+            "leaves_with": payload.leaves_with,
+            "savings_rupiah": payload.savings_rupiah,
+            "bapas": bapas,
+            "probation_officer": officer,
+        }
+        if not payload.confirm:
+            if not has_perm(api_user(request), "reintegration.change_plan", inmate):
+                raise PermissionDenied(_("Only program officers and heads record a release."))
+            if actions.is_released(inmate):
+                raise Conflict(_("This release is already recorded."), code="already_released")
+            found = actions.release_errors(inmate=inmate, values=values)
+            if found:
+                raise DjangoValidationError(found)
+            return _unconfirmed(inmate)
+        release = actions.record_release(inmate=inmate, by=api_user(request), values=values)
     except DjangoValidationError as exc:
         return _invalid(exc)
     return Status(201, release)
+
+
+def _unconfirmed(inmate: Inmate) -> Status:
+    """The 409 of a valid release sent without ``confirm: true``: what it leaves behind."""
+    review = actions.release_review(inmate)
+    return Status(
+        409,
+        {
+            "detail": _(
+                "Confirm the release (confirm: true): %(needs)s needs are still open, "
+                "%(consents)s consents stand and %(referrals)s referrals are running; "
+                "after the release the plan no longer changes."
+            )
+            % {
+                "needs": len(review["open_needs"]),
+                "consents": len(review["consents"]),
+                "referrals": len(review["open_referrals"]),
+            },
+            "code": "confirm_required",
+            "errors": {
+                "open_needs": [
+                    f"{n.get_pathway_display()}: {n.get_status_display()}"
+                    for n in review["open_needs"]
+                ],
+                "consents": [f"{c.partner}: {c.purpose}" for c in review["consents"]],
+                "open_referrals": [
+                    f"{r.partner}: {r.purpose} ({r.get_status_display()})"
+                    for r in review["open_referrals"]
+                ],
+            },
+        },
+    )
 
 
 @router.get(

@@ -159,11 +159,20 @@ def seed(out: TextIO) -> None:
             inmate=inmate,
             by=officer,
             values={
+                # On parole (PB), with its decree: a release before the end of the
+                # sentence is a right with its SK (a release "at expiry" is refused
+                # before the sentence ends), supervised by the Bapas.
                 "released_on": day,
-                "kind": "expiry",
+                "kind": "pb",
+                "sk_number": f"PAS-{inmate.pk}.PK.05.06-{day.year}",
+                "sk_date": day - datetime.timedelta(days=7),
                 "bapas": bapas,
                 "probation_officer": pk_user,
                 "leaves_with": "KTP, sertifikat pelatihan",
+                "savings_rupiah": 350_000 + 50_000 * months_ago,
+                "address": "Jl. Pejanggik No. 12, Selong, Lombok Timur",
+                "phone": "0812-3700-1234",
+                "guarantor": "Orang tua (ayah kandung)",
             },
         )
         released += 1

@@ -122,7 +122,11 @@ class ReleaseForm(forms.Form):
     kind = text_field()
     sk_number = text_field()
     sk_date = date_field()
+    address = text_field()
+    phone = text_field()
+    guarantor = text_field()
     leaves_with = text_field()
+    confirmed = forms.BooleanField(required=False)
     savings_rupiah = forms.IntegerField(
         required=False, error_messages={"invalid": WHOLE_NUMBER_ERROR}
     )

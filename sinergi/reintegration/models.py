@@ -300,6 +300,11 @@ class Release(TimeStampedModel):
     # before these fields existed).
     sk_number = models.CharField(_("SK number"), max_length=MAX_SK_NUMBER, blank=True)
     sk_date = models.DateField(_("SK date"), null=True, blank=True)
+    # Where the person goes and who answers for them: what the Bapas needs to find them
+    # (empty for releases recorded before these fields existed).
+    address = models.CharField(_("address after release"), max_length=300, blank=True)
+    phone = models.CharField(_("contact (telephone)"), max_length=100, blank=True)
+    guarantor = models.CharField(_("guarantor (penjamin)"), max_length=200, blank=True)
     bapas = models.ForeignKey(
         "orgs.Facility",
         verbose_name=_("handed over to (Bapas)"),

@@ -14,6 +14,9 @@ if TYPE_CHECKING:
     from sinergi.reintegration.models import JobApplication, JobOpening, Referral  # noqa: F401
 
 STAFF = STAFF_ROLES
+# The roles of a Bapas that take over the people handed to it: its probation officers
+# (PK) and its head.
+BAPAS_ROLES = (Role.PROBATION_OFFICER, Role.HEAD)
 # The release worklist's horizon: half a year unless asked, at most two years.
 DEFAULT_HORIZON_DAYS = 183
 MAX_HORIZON_DAYS = 730
@@ -76,6 +79,25 @@ def inmates_for(user: Any) -> Any:
     return Inmate.objects.for_user(user)
 
 
+def handed_over_to(user: Any) -> Any:
+    """The people released and handed over to a Bapas where ``user`` is a probation
+    officer or the head: what the hand-over needs of them (the plan, the release, the
+    hand-over document, the follow-ups) is theirs to read. Another Bapas, a partner, or
+    the Bapas's users for a person not handed to it reach none of it."""
+    from sinergi.inmates.models import Inmate
+
+    return Inmate.objects.filter(release__bapas_id__in=scope_of(user).facility_ids(*BAPAS_ROLES))
+
+
+def receives_handover(user: Any, inmate: Any) -> bool:
+    """Whether ``user`` reads ``inmate`` only as the Bapas the person was handed over to
+    (not as the facility's staff, the region's viewer or an administrator): the page then
+    shows what the hand-over needs and nothing more."""
+    if inmates_for(user).filter(pk=inmate.pk).exists():
+        return False
+    return handed_over_to(user).filter(pk=inmate.pk).exists()
+
+
 def needs_for(user: Any) -> Any:
     """The needs of the plans of the inmates ``user`` reaches."""
     from sinergi.reintegration.models import Need
@@ -92,8 +114,9 @@ def consents_for(user: Any) -> Any:
 
 def follow_ups_for(user: Any) -> Any:
     """Follow-ups belong to the Bapas the person was handed over to (its probation
-    officers); the releasing facility's officers and heads read them. A partner never
-    reaches them: it records the outcome of its own referral. Being named probation
+    officers record them, its head reads them); the releasing facility's officers and
+    heads read them. A partner never reaches them: it records the outcome of its own
+    referral. Being named probation
     officer gives nothing without the Bapas's role."""
     from sinergi.reintegration.models import FollowUp
 
@@ -101,21 +124,21 @@ def follow_ups_for(user: Any) -> Any:
     if scope.is_admin:
         return FollowUp.objects.all()
     return FollowUp.objects.filter(
-        Q(release__bapas_id__in=scope.facility_ids(Role.PROBATION_OFFICER))
+        Q(release__bapas_id__in=scope.facility_ids(*BAPAS_ROLES))
         | Q(release__inmate__facility_id__in=scope.facility_ids(*OFFICER_ROLES))
     )
 
 
 def releases_for(user: Any) -> Any:
     """The releases ``user`` reaches: those of the inmates they reach, and those handed
-    over to a Bapas where they are a probation officer."""
+    over to a Bapas where they are a probation officer or the head."""
     from sinergi.reintegration.models import Release
 
     scope = scope_of(user)
     if scope.is_admin:
         return Release.objects.all()
     return Release.objects.filter(
-        Q(inmate__in=inmates_for(user)) | Q(bapas_id__in=scope.facility_ids(Role.PROBATION_OFFICER))
+        Q(inmate__in=inmates_for(user)) | Q(bapas_id__in=scope.facility_ids(*BAPAS_ROLES))
     )
 
 

@@ -47,11 +47,13 @@ from sinergi.reintegration.queries import (
     employers_of,
     follow_up_list,
     follow_ups_for,
+    handed_over_to,
     inmates_for,
     needs_for,
     openings_reached,
     puts_people_forward,
     reaches_referrals,
+    receives_handover,
     releases_for,
     worklist_queryset,
 )
@@ -80,6 +82,9 @@ FIELD_LABELS = {
     "kind": _lazy("Kind"),
     "sk_number": _lazy("SK number"),
     "sk_date": _lazy("SK date"),
+    "address": _lazy("Address after release"),
+    "phone": _lazy("Contact (telephone)"),
+    "guarantor": _lazy("Guarantor (penjamin)"),
     "savings_rupiah": _lazy("Savings from premi (Rp)"),
     "leaves_with": _lazy("Leaves with"),
     "bapas": _lazy("Bapas"),
@@ -157,32 +162,57 @@ def _inmate(request: AuthenticatedHttpRequest, pk: int) -> Inmate:
     return found
 
 
+def _handed_or_inmate(request: AuthenticatedHttpRequest, pk: int) -> Inmate:
+    """An inmate whose reintegration records the user reaches, or one released and
+    handed over to the user's Bapas (read only: the plan page and the hand-over
+    document); 404 otherwise."""
+    reached = inmates_for(request.user) | handed_over_to(request.user)
+    found: Inmate = get_object_or_404(
+        reached.distinct().select_related("facility", "sentence"), pk=pk
+    )
+    return found
+
+
+def _pb_probation_end_of(inmate: Inmate, kind: str) -> datetime.date | None:
+    """The end of the PB probation of ``inmate`` were they released as ``kind``."""
+    if kind != ReleaseKind.PB or getattr(inmate, "sentence", None) is None:
+        return None
+    stored: datetime.date | None = inmate.sentence.pb_probation_end
+    return stored or calculation_for(inmate).pb_probation_end
+
+
 def _pb_probation_end(inmate: Inmate) -> datetime.date | None:
     """For a person released on parole (PB): the end of the probation (masa percobaan),
     the remaining sentence plus 1 year, as stored at the last recalculation (computed by
     the sentence engine when it was never stored); None for any other release, or when
     the engine gives no PB date (life, death, PB not applicable)."""
     release = getattr(inmate, "release", None)
-    if release is None or release.kind != ReleaseKind.PB:
-        return None
-    sentence = getattr(inmate, "sentence", None)
-    if sentence is None:
-        return None
-    stored: datetime.date | None = sentence.pb_probation_end
-    return stored or calculation_for(inmate).pb_probation_end
+    return None if release is None else _pb_probation_end_of(inmate, release.kind)
 
 
 @login_required
 def plan(request: AuthenticatedHttpRequest, inmate_pk: int) -> HttpResponse:
-    inmate = _inmate(request, inmate_pk)
     if request.method == "POST":
+        inmate = _inmate(request, inmate_pk)
         try:
             actions.start_plan(inmate=inmate, by=request.user)
         except (Conflict, PermissionDenied) as exc:
             _refused(request, exc)
         return redirect("reintegration:plan", inmate_pk=inmate.pk)
-    audit.read(request, "reintegration.plan.view", target=inmate)
+    inmate = _handed_or_inmate(request, inmate_pk)
+    # The Bapas the person was handed over to reads what the hand-over needs: the
+    # release, the plan's needs and referrals, the follow-ups (not the consents given
+    # to partners, nor the person's record at the facility).
+    handover_only = receives_handover(request.user, inmate)
+    audit.read(
+        request,
+        "reintegration.plan.view",
+        target=inmate,
+        details={"as": "bapas"} if handover_only else None,
+    )
     current = ReintegrationPlan.objects.filter(inmate=inmate).select_related("assessment").first()
+    may_change = has_perm(request.user, "reintegration.change_plan", inmate)
+    released = actions.is_released(inmate)
     needs = []
     if current:
         needs = list(current.needs.select_related("partner").prefetch_related("updates__by"))
@@ -194,16 +224,24 @@ def plan(request: AuthenticatedHttpRequest, inmate_pk: int) -> HttpResponse:
             "plan": current,
             "needs": needs,
             "questions": current.assessment.questions.all() if current else [],
-            "consents": Consent.objects.filter(inmate=inmate).select_related(
-                "partner", "witnessed_by"
-            ),
+            "consents": []
+            if handover_only
+            else Consent.objects.filter(inmate=inmate).select_related("partner", "witnessed_by"),
             "referrals": Referral.objects.filter(inmate=inmate).select_related("partner"),
             "partners": Partner.objects.serving(inmate.facility),
             "need_statuses": NeedStatus.choices,
             "responsibles": Responsible.choices,
             "bases": LawfulBasis.choices,
             "pathways": dict(Pathway.choices),
-            "can_change": has_perm(request.user, "reintegration.change_plan", inmate),
+            # After the release the plan is the record of what was prepared: read only
+            # (the actions refuse any change); a consent may still be withdrawn.
+            "can_change": may_change and not released,
+            "can_withdraw": may_change,
+            "handover_only": handover_only,
+            "follow_ups": follow_ups_for(request.user)
+            .filter(release__inmate=inmate)
+            .select_related("done_by")
+            .order_by("due_on", "id"),
             "today": timezone.localdate(),
             "pb_probation_end": _pb_probation_end(inmate),
         },
@@ -414,7 +452,10 @@ def release(request: AuthenticatedHttpRequest, inmate_pk: int) -> HttpResponse:
     # Without JavaScript, "show its probation officers" posts the form back (a GET would
     # put the CSRF token in the address) and the page is shown again with that Bapas's
     # officers, nothing recorded.
-    choosing_bapas = request.method == "POST" and "show_officers" in request.POST
+    # "Go back and change" from the review shows the form again as it was posted.
+    choosing_bapas = request.method == "POST" and (
+        "show_officers" in request.POST or "edit" in request.POST
+    )
     if request.method == "POST" and not choosing_bapas:
         form.is_valid()
         field_errors = _form_errors(form)
@@ -424,6 +465,9 @@ def release(request: AuthenticatedHttpRequest, inmate_pk: int) -> HttpResponse:
             "kind": data.get("kind", ""),
             "sk_number": data.get("sk_number", ""),
             "sk_date": data.get("sk_date"),
+            "address": data.get("address", ""),
+            "phone": data.get("phone", ""),
+            "guarantor": data.get("guarantor", ""),
             "leaves_with": data.get("leaves_with", ""),
             "savings_rupiah": data.get("savings_rupiah") or 0,
             "bapas": bapas,
@@ -431,6 +475,23 @@ def release(request: AuthenticatedHttpRequest, inmate_pk: int) -> HttpResponse:
         }
         for field, found in actions.release_errors(inmate=inmate, values=values).items():
             field_errors.setdefault(field, found)
+        # A valid release is first shown for review (what is still open, the consents
+        # that stand, the legal basis) and recorded only when confirmed from there.
+        reviewing = not field_errors and not data.get("confirmed")
+        if reviewing:
+            audit.read(request, "release.form.view", target=inmate)
+            return render(
+                request,
+                "reintegration/release_review.html",
+                {
+                    "inmate": inmate,
+                    "values": values,
+                    "kind_label": ReleaseKind(values["kind"]).label,
+                    "posted": request.POST,
+                    "pb_probation_end": _pb_probation_end_of(inmate, values["kind"]),
+                    **actions.release_review(inmate),
+                },
+            )
         if not field_errors:
             try:
                 actions.record_release(inmate=inmate, by=request.user, values=values)
@@ -467,10 +528,13 @@ def release(request: AuthenticatedHttpRequest, inmate_pk: int) -> HttpResponse:
 
 @login_required
 def handover_pdf(request: AuthenticatedHttpRequest, inmate_pk: int) -> HttpResponse:
+    from django.contrib.humanize.templatetags.humanize import intcomma
+
+    from sinergi.accounts.queries import head_of
     from sinergi.core.pdf import pdf_response, render_pdf
     from sinergi.programs.home import development_rows
 
-    inmate = _inmate(request, inmate_pk)
+    inmate = _handed_or_inmate(request, inmate_pk)
     released = get_object_or_404(
         releases_for(request.user).select_related("bapas", "probation_officer"), inmate=inmate
     )
@@ -486,6 +550,8 @@ def handover_pdf(request: AuthenticatedHttpRequest, inmate_pk: int) -> HttpRespo
                 "referrals": Referral.objects.filter(inmate=inmate).select_related("partner"),
                 "programs": development_rows(inmate),
                 "pb_probation_end": _pb_probation_end(inmate),
+                "savings": intcomma(int(released.savings_rupiah or 0)),
+                "head_name": head_of(inmate.facility),
                 "printed": timezone.localtime(),
             },
             request,

@@ -468,7 +468,9 @@ def release(person, user) -> Release:
         by=officer,
         values={
             "released_on": timezone.localdate(),
-            "kind": "expiry",
+            "kind": "pb",
+            "sk_number": "PAS-1.PK.05.06",
+            "sk_date": timezone.localdate(),
             "bapas": Facility.objects.get(code="bapas-mataram"),
             "probation_officer": user("pk.bapas"),
         },

@@ -124,7 +124,9 @@ def follow_ups(near):
         by=User.objects.get(username="petugas.selong"),
         values={
             "released_on": timezone.localdate(),
-            "kind": "expiry",
+            "kind": "pb",
+            "sk_number": "PAS-1.PK.05.06",
+            "sk_date": timezone.localdate(),
             "bapas": Facility.objects.get(code="bapas-mataram"),
             "probation_officer": User.objects.get(username="pk.bapas"),
         },

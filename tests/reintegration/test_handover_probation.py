@@ -23,7 +23,10 @@ def _release(person: Inmate, officer: User, kind: str) -> None:
         inmate=person,
         by=officer,
         values={
-            "released_on": datetime.date(2025, 11, 1),
+            # A release at the end of the sentence is on its last day (1 June 2026).
+            "released_on": datetime.date(2025, 11, 1)
+            if kind != "expiry"
+            else datetime.date(2026, 6, 1),
             "kind": kind,
             "sk_number": "PAS-2.PK.01.05.06" if kind != "expiry" else "",
             "sk_date": datetime.date(2025, 10, 28) if kind != "expiry" else None,
@@ -62,10 +65,12 @@ def test_the_hand_over_of_a_parolee_shows_the_end_of_the_probation(
     assert pdf.status_code == 200
     (html,) = handover_html
     if language == "id":
-        assert "Akhir masa percobaan PB: <strong>1 Juni 2027</strong>" in html
+        assert "Akhir masa percobaan PB</th><td><strong>1 Juni 2027</strong>" in html
         assert "(sisa masa pidana ditambah 1 tahun)" in html
     else:
-        assert "End of the PB probation (masa percobaan): <strong>1 June 2027</strong>" in html
+        assert (
+            "End of the PB probation (masa percobaan)</th><td><strong>1 June 2027</strong>" in html
+        )
     page = client.get(
         f"/reintegration/inmates/{person.pk}/", HTTP_ACCEPT_LANGUAGE=language
     ).content.decode()

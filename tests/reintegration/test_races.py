@@ -61,14 +61,14 @@ def test_a_second_release_is_a_conflict_in_the_api_and_writes_no_second_audit_en
 ):
     person = _person()
     client = client_for("petugas.selong")
-    body = {"inmate_id": person.pk, "released_on": "2026-06-01", "kind": "expiry"}
+    body = {"inmate_id": person.pk, "released_on": "2026-06-01", "kind": "expiry", "confirm": True}
     assert client.post("/api/v1/releases", body, content_type="application/json").status_code == 201
     again = client.post("/api/v1/releases", body, content_type="application/json")
     assert again.status_code == 409, again.content
     assert again.json()["code"] == "already_released"
     page = client.post(
         f"/reintegration/inmates/{person.pk}/release/",
-        {"released_on": "2026-06-01", "kind": "expiry"},
+        {"released_on": "2026-06-01", "kind": "expiry", "confirmed": "1"},
     )
     assert page.status_code == 200
     assert AuditEvent.objects.filter(action="release.create").count() == 1

@@ -15,6 +15,7 @@ from sinergi.programs import actions as program_actions
 from sinergi.reintegration import actions
 from sinergi.reintegration.models import FollowUp, Readmission
 from tests.inmates.factories import make_inmate
+from tests.reintegration.factories import ReferralFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -245,13 +246,8 @@ def test_a_partner_the_person_was_referred_to_does_not_reach_the_follow_ups(clie
     """Follow-ups belong to the Bapas; the partner records the outcome of its referral."""
     person, release, _referral = released
     disnaker = Partner.objects.get(code="disnaker-lotim")
-    officer = User.objects.get(username="petugas.selong")
-    actions.record_consent(
-        inmate=person, partner=disnaker, purpose="Kerja", given_on=timezone.localdate(), by=officer
-    )
-    referral = actions.refer(
-        inmate=person, partner=disnaker, purpose="Kerja", contact="x", by=officer
-    )
+    # Referred before the release (after it the plan no longer changes).
+    referral = ReferralFactory(inmate=person, partner=disnaker, purpose="Kerja")
     six = FollowUp.objects.get(release=release, month=6)
     client = client_for("mitra.disnaker")
     assert client.get(f"/reintegration/follow-ups/{six.pk}/").status_code == 404
@@ -325,6 +321,7 @@ def test_api_records_a_release_and_lists_follow_ups(client_for, demo_world):
             "inmate_id": person.pk,
             "released_on": "2026-06-01",
             "kind": "expiry",
+            "confirm": True,
             "bapas": "bapas-mataram",
             "probation_officer": "pk.bapas",
         },

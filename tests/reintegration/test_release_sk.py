@@ -79,7 +79,7 @@ def test_an_end_of_sentence_release_needs_no_sk(officer: User, person: Inmate) -
     release = actions.record_release(
         inmate=person,
         by=officer,
-        values={"released_on": datetime.date(2025, 11, 3), "kind": "expiry"},
+        values={"released_on": datetime.date(2026, 6, 1), "kind": "expiry"},
     )
     assert (release.sk_number, release.sk_date) == ("", None)
 
@@ -107,7 +107,7 @@ def test_the_release_page_asks_for_the_sk_and_keeps_it(client_for: Any, person: 
     assert refused.status_code == 200
     assert set(refused.context["field_errors"]) == {"sk_number", "sk_date"}
     assert not Release.objects.filter(inmate=person).exists()
-    done = client.post(url, {**posted, "sk_number": SK, "sk_date": "2025-10-28"})
+    done = client.post(url, {**posted, "sk_number": SK, "sk_date": "2025-10-28", "confirmed": "1"})
     assert done.status_code == 302
     release = Release.objects.get(inmate=person)
     assert (release.sk_number, release.sk_date) == (SK, datetime.date(2025, 10, 28))
@@ -128,7 +128,7 @@ def test_the_api_asks_for_the_sk_and_answers_with_it(client_for: Any, person: In
     assert {"sk_number", "sk_date"} <= set(refused.json()["errors"])
     done = client.post(
         "/api/v1/releases",
-        {**payload, "sk_number": SK, "sk_date": "2025-10-28"},
+        {**payload, "sk_number": SK, "sk_date": "2025-10-28", "confirm": True},
         content_type="application/json",
     )
     assert done.status_code == 201, done.content
