@@ -10,7 +10,8 @@ class IndicatorsConfig(AppConfig):
     def ready(self) -> None:
         from sinergi.core.demo import register_seeder
         from sinergi.core.navigation import NavItem, register_home_cards, register_nav
-        from sinergi.indicators import demo, home
+        from sinergi.indicators import demo, home, tasks
+        from sinergi.inmates.importer import register_import_listener
 
         register_seeder(70, "indicators", demo.seed)
         register_nav(
@@ -19,3 +20,4 @@ class IndicatorsConfig(AppConfig):
             )
         )
         register_home_cards(home.cards)
+        register_import_listener(tasks.after_import)

@@ -48,6 +48,13 @@ def detect_revisions_task(facility_id: int | None = None) -> int:
     return len(revisions.sweep(None if facility_id is None else [facility_id]))
 
 
+def after_import(batch: Any) -> None:
+    """An import wrote records of ``batch.facility``: re-check its signed months once
+    the import is committed (the import's listener, registered in apps.py)."""
+    facility_id = batch.facility_id
+    transaction.on_commit(lambda: detect_revisions_task.enqueue(facility_id))
+
+
 def render_edition(edition_id: int) -> ReportEdition | None:
     """Build the PDF of a signed edition from its own snapshot, once: an edition's PDF,
     once made, is never built again (what was signed stays as it was signed)."""

@@ -33,7 +33,7 @@ import datetime
 import logging
 import math
 import uuid
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import IO, Any
 
@@ -661,6 +661,23 @@ def overdue_warnings(
     return warnings
 
 
+ImportListener = Callable[[ImportBatch], None]
+_LISTENERS: list[ImportListener] = []
+
+
+def register_import_listener(listener: ImportListener) -> None:
+    """Let ``listener`` hear of each import that wrote records (called with the batch, in
+    the transaction that records its outcome: use ``transaction.on_commit`` for work of
+    its own), e.g. the indicators app re-checking the signed months the import revised."""
+    if listener not in _LISTENERS:
+        _LISTENERS.append(listener)
+
+
+def unregister_import_listener(listener: ImportListener) -> None:
+    if listener in _LISTENERS:
+        _LISTENERS.remove(listener)
+
+
 class _Rehearsed(Exception):
     """Rolls back a rehearsal (``_rehearse``)."""
 
@@ -763,4 +780,11 @@ def run_import(batch_id: int) -> ImportBatch:
                 "warnings": sum(1 for e in batch.errors if e.get("warning")),
             },
         )
+        if (
+            batch.status == ImportStatus.DONE
+            and not batch.dry_run
+            and batch.created_count + batch.updated_count
+        ):
+            for listener in _LISTENERS:
+                listener(batch)
     return batch

@@ -467,3 +467,50 @@ def test_the_polled_status_of_a_report_does_not_compute_the_live_figures(
         response = browser.get(f"/indicators/reports/{signed.pk}/", HTTP_HX_REQUEST="true")
     assert response.status_code == 200
     assert len(polled) < len(full) - 20  # no indicator computed for the status
+
+
+def test_an_import_that_writes_records_the_revisions_it_causes_without_a_reader(
+    signed, selong, tmp_path, django_capture_on_commit_callbacks
+):
+    """The revisions page and the open data list a revision as soon as an import caused
+    it, not only once somebody opened the month's dashboard."""
+    with django_capture_on_commit_callbacks(execute=True):
+        import_late(tmp_path)
+    revision = Revision.objects.get(indicator=SHARE)
+    assert revision.was["denominator"] == 12
+    assert revision.reasons[0]["action"] == "import.finish"
+
+
+def test_a_check_only_import_records_no_revision(
+    signed, selong, tmp_path, django_capture_on_commit_callbacks, monkeypatch
+):
+    rows = [
+        f"BI {700 + n}/25;Warga Diperiksa {n};;;L;Islam;Lombok Timur;Pencurian;362;"
+        f"2 tahun;10-01-2025;0"
+        for n in range(3)
+    ]
+    path = tmp_path / "cek.csv"
+    path.write_text("\n".join([HEADER, *rows]) + "\n", encoding="utf-8")
+    queued: list[Any] = []
+
+    class Task:
+        @staticmethod
+        def enqueue(*args: Any) -> None:
+            queued.append(args)
+
+    monkeypatch.setattr(tasks, "detect_revisions_task", Task)
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command(
+            "import_inmates",
+            str(path),
+            "--facility",
+            "selong",
+            "--dry-run",
+            stdout=io.StringIO(),
+            stderr=io.StringIO(),
+        )
+    assert queued == []  # a check writes nothing: no month to re-check
+    assert not Revision.objects.exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        import_late(tmp_path)
+    assert queued == [(selong.pk,)]
