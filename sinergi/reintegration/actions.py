@@ -232,9 +232,9 @@ def _is_child(inmate: Inmate, on: datetime.date) -> bool:
 def start_plan(*, inmate: Inmate, by: User) -> ReintegrationPlan:
     require_perm(
         by,
-        "reintegration.change_plan",
+        "reintegration.assess_needs",
         inmate,
-        message=_("Only program officers and heads start a plan."),
+        message=_("Only program officers, heads and the person's wali start a plan."),
     )
     existing = ReintegrationPlan.objects.filter(inmate=inmate).first()
     if existing is not None:
@@ -253,9 +253,9 @@ def start_plan(*, inmate: Inmate, by: User) -> ReintegrationPlan:
 def update_need(*, need: Need, values: Mapping[str, Any], note: str, by: User) -> Need:
     require_perm(
         by,
-        "reintegration.change_plan",
+        "reintegration.assess_needs",
         need.plan.inmate,
-        message=_("Only program officers and heads assess needs."),
+        message=_("Only program officers, heads and the person's wali assess needs."),
     )
     _refuse_if_released(need.plan.inmate)
     _check(
@@ -306,9 +306,9 @@ def record_consent(
 ) -> Consent:
     require_perm(
         by,
-        "reintegration.change_plan",
+        "reintegration.record_consent",
         inmate,
-        message=_("Only program officers and heads record consent."),
+        message=_("Only program officers, heads and the person's wali record consent."),
     )
     _refuse_if_released(inmate)
     _check_partner(inmate, partner)
@@ -362,9 +362,9 @@ def record_consent(
 def withdraw_consent(*, consent: Consent, by: User) -> Consent:
     require_perm(
         by,
-        "reintegration.change_plan",
+        "reintegration.record_consent",
         consent.inmate,
-        message=_("Only program officers and heads record a withdrawal."),
+        message=_("Only program officers, heads and the person's wali record a withdrawal."),
     )
     # Locked and read again: of two withdrawals at once, the second waits and finds the
     # consent withdrawn (409), so the withdrawal and its audit entry happen once.
@@ -1192,9 +1192,9 @@ def attach_signed_form(*, consent: Consent, upload: Any, by: User) -> Consent:
 
     require_perm(
         by,
-        "reintegration.change_plan",
+        "reintegration.record_consent",
         consent.inmate,
-        message=_("Only program officers and heads attach the form."),
+        message=_("Only program officers, heads and the person's wali attach the form."),
     )
     # Allowed after the release too: the scan is the proof of a consent given before
     # it (signed on paper, scanned later), not a change to what is shared.

@@ -66,6 +66,17 @@ def employer_with_consent(user: Any, application: Any = None) -> bool:
     )
 
 
+@rules.predicate
+def wali_of_person(user: Any, inmate: Any = None) -> bool:
+    """The user is the person's wali (Inmate.wali) and still an active guardian officer
+    of the person's facility."""
+    if inmate is None or not getattr(user, "is_authenticated", False):
+        return False
+    return inmate.wali_id == user.pk and inmate.facility_id in scope_of(user).facility_ids(
+        Role.GUARDIAN
+    )
+
+
 OFFICERS = facility_role(*OFFICER_ROLES)
 STAFF = facility_role(*STAFF_ROLES)
 
@@ -76,6 +87,12 @@ rules.add_perm("reintegration.view_plan", is_admin | STAFF | region_viewer_of_fa
 # assess needs, record and withdraw consents, refer, release and put the person forward
 # for a job.
 rules.add_perm("reintegration.change_plan", OFFICERS)
+# The object is the inmate: the program officers and head, and the person's own wali,
+# start the plan and assess and update its needs (a wali of other people is refused).
+rules.add_perm("reintegration.assess_needs", OFFICERS | wali_of_person)
+# The object is the inmate: the program officers and head, and the person's own wali,
+# record the person's consent (and its withdrawal).
+rules.add_perm("reintegration.record_consent", OFFICERS | wali_of_person)
 # The object is the referral (or the job application's opening): the partner's users
 # answer it.
 rules.add_perm("reintegration.answer_referral", partner_role(Role.PARTNER_USER))

@@ -212,6 +212,9 @@ def plan(request: AuthenticatedHttpRequest, inmate_pk: int) -> HttpResponse:
     )
     current = ReintegrationPlan.objects.filter(inmate=inmate).select_related("assessment").first()
     may_change = has_perm(request.user, "reintegration.change_plan", inmate)
+    # The person's wali assesses the needs and records consent, as the officers do.
+    may_assess = has_perm(request.user, "reintegration.assess_needs", inmate)
+    may_consent = has_perm(request.user, "reintegration.record_consent", inmate)
     released = actions.is_released(inmate)
     needs = []
     if current:
@@ -236,7 +239,9 @@ def plan(request: AuthenticatedHttpRequest, inmate_pk: int) -> HttpResponse:
             # After the release the plan is the record of what was prepared: read only
             # (the actions refuse any change); a consent may still be withdrawn.
             "can_change": may_change and not released,
-            "can_withdraw": may_change,
+            "can_assess": may_assess and not released,
+            "can_consent": may_consent and not released,
+            "can_withdraw": may_consent,
             "handover_only": handover_only,
             "follow_ups": follow_ups_for(request.user)
             .filter(release__inmate=inmate)
