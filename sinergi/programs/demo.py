@@ -31,7 +31,23 @@ from sinergi.programs.models import (
     Holiday,
     Program,
     ScheduleSlot,
+    Skill,
 )
+
+# The skills each demo program certifies (the vocabulary job openings ask from), and the
+# competency units (by code) that attest one.
+SKILLS = {
+    "Pelatihan Las Listrik (SMAW) 160 Jam": ["Pengelasan"],
+    "Menjahit dan Konveksi": ["Menjahit"],
+    "Pertanian Hortikultura di Kebun Lapas": ["Pertanian hortikultura"],
+    "Tenun Ikat Sasak": ["Menenun"],
+    "Beternak Kambing": ["Peternakan"],
+}
+UNIT_SKILLS = {
+    "C.25.200.00.001.1": "K3 pengelasan",
+    "C.25.200.00.010.1": "Pengelasan",
+    "C.25.200.00.011.1": "Pengelasan",
+}
 
 WELDING_UNITS = [
     ("C.25.200.00.001.1", "Menerapkan keselamatan dan kesehatan kerja las"),
@@ -271,8 +287,13 @@ def seed(out: TextIO) -> None:
         program.partners.set(Partner.objects.filter(code__in=spec["partners"]))
         if spec.get("instructor"):
             program.instructors.set(User.objects.filter(username=spec["instructor"]))
+        program.skills.set(
+            [Skill.objects.get_or_create(name=name)[0] for name in SKILLS.get(spec["title"], [])]
+        )
         for unit_code, unit_title in spec.get("units", []):
-            CompetencyUnit.objects.create(program=program, code=unit_code, title=unit_title)
+            unit = CompetencyUnit.objects.create(program=program, code=unit_code, title=unit_title)
+            if unit_code in UNIT_SKILLS:
+                unit.skills.set([Skill.objects.get_or_create(name=UNIT_SKILLS[unit_code])[0]])
         for weekday in spec["days"]:
             ScheduleSlot.objects.create(
                 program=program,

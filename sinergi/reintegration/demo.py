@@ -14,6 +14,7 @@ from sinergi.accounts.models import User
 from sinergi.core.demo import in_demo_time_zone
 from sinergi.inmates.models import Inmate
 from sinergi.orgs.models import Facility, Partner
+from sinergi.programs.models import Skill
 from sinergi.reintegration import actions
 from sinergi.reintegration.assessment import ensure_default_assessment
 from sinergi.reintegration.models import FollowUp, JobOpening, NeedUpdate, ReintegrationPlan
@@ -109,11 +110,16 @@ def seed(out: TextIO) -> None:
                 outcome="achieved" if step == "completed" else "",
                 note="Di luar wilayah layanan kami" if step == "declined" else "",
             )
-    for code, title, categories in (
-        ("bengkel-rinjani", "Tukang las bengkel", ["vocational"]),
-        ("tenun-sasak", "Penenun dan penjahit", ["small_industry"]),
+    for code, title, categories, skills in (
+        (
+            "bengkel-rinjani",
+            "Tukang las bengkel",
+            ["vocational"],
+            ["Pengelasan", "K3 pengelasan"],
+        ),
+        ("tenun-sasak", "Penenun dan penjahit", ["small_industry"], ["Menenun", "Menjahit"]),
     ):
-        JobOpening.objects.create(
+        opening = JobOpening.objects.create(
             partner=Partner.objects.get(code=code),
             title=title,
             sector="Industri kecil",
@@ -122,6 +128,8 @@ def seed(out: TextIO) -> None:
             skill_categories=categories,
             closing_date=today + datetime.timedelta(days=60),
         )
+        # the vocabulary the programs' demo certifies
+        opening.skills.set(Skill.objects.filter(name__in=skills))
     # Past releases handed over to Bapas Mataram, with follow-ups done and due.
     bapas = Facility.objects.get(code="bapas-mataram")
     pk_user = User.objects.get(username="pk.bapas")

@@ -230,3 +230,22 @@ def test_an_employer_posts_an_opening_with_skills_of_the_vocabulary(world, clien
         world["certified"],
         world["passed"],
     }
+
+
+def test_the_demo_programs_certify_skills_and_their_units_attest_them(demo_world):
+    from io import StringIO
+
+    from sinergi.inmates import demo as inmates_demo
+    from sinergi.programs import demo as programs_demo
+    from sinergi.programs.models import Program
+
+    out = StringIO()
+    inmates_demo.seed(out)
+    programs_demo.seed(out)
+    welding = Program.objects.get(title="Pelatihan Las Listrik (SMAW) 160 Jam")
+    assert [s.name for s in welding.skills.all()] == ["Pengelasan"]
+    safety = welding.units.get(code="C.25.200.00.001.1")
+    assert [s.name for s in safety.skills.all()] == ["K3 pengelasan"]
+    # the trainees found competent in it hold the skill
+    holders = Inmate.objects.filter(skills.skill_match({safety.skills.get().pk}))
+    assert holders.exists()
