@@ -203,6 +203,7 @@ def litmas_letter_context(litmas: LitmasRequest) -> dict[str, Any]:
         "inmate": proposal.inmate,
         "sentence": getattr(proposal.inmate, "sentence", None),
         "bapas": litmas.bapas,
+        "head_name": head_of(proposal.facility),
         "printed": timezone.localtime(),
     }
 

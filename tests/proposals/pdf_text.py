@@ -55,27 +55,60 @@ def _unicode_map(cmap: bytes) -> dict[str, str]:
     return table
 
 
-def pdf_text(data: bytes) -> str:
-    objects = _objects(data)
+def _fonts(objects: dict[int, bytes]) -> dict[str, dict[str, str]]:
     fonts: dict[str, dict[str, str]] = {}
     for body in objects.values():
         for tag, cmap in _FONT.findall(body):
             fonts[tag.decode()] = _unicode_map(objects.get(int(cmap), b""))
+    return fonts
+
+
+def _pieces(body: bytes, fonts: dict[str, dict[str, str]]) -> list[str]:
+    """The text runs drawn by one content stream."""
+    pieces: list[str] = []
+    if b"Tf" not in body or (b"TJ" not in body and b"Tj" not in body):
+        return pieces
+    table: dict[str, str] = {}
+    for match in _OPS.finditer(body):
+        if match.group(1) is not None:
+            table = fonts.get(match.group(1).decode(), {})
+            continue
+        strings = _HEX.findall(match.group(2)) if match.group(2) is not None else [match.group(3)]
+        text = ""
+        for string in strings:
+            hexa = string.decode().lower()
+            text += "".join(table.get(hexa[i : i + 4], "") for i in range(0, len(hexa), 4))
+        pieces.append(text)
+    return pieces
+
+
+def pdf_text(data: bytes) -> str:
+    objects = _objects(data)
+    fonts = _fonts(objects)
     pieces: list[str] = []
     for body in objects.values():
-        if b"Tf" not in body or (b"TJ" not in body and b"Tj" not in body):
-            continue
-        table: dict[str, str] = {}
-        for match in _OPS.finditer(body):
-            if match.group(1) is not None:
-                table = fonts.get(match.group(1).decode(), {})
-                continue
-            strings = (
-                _HEX.findall(match.group(2)) if match.group(2) is not None else [match.group(3)]
-            )
-            text = ""
-            for string in strings:
-                hexa = string.decode().lower()
-                text += "".join(table.get(hexa[i : i + 4], "") for i in range(0, len(hexa), 4))
-            pieces.append(text)
+        pieces.extend(_pieces(body, fonts))
     return " ".join(" ".join(pieces).split())
+
+
+_KIDS = re.compile(rb"/Type /Pages\b.*?/Kids \[([\d\s0R]*)\]", re.S)
+_CONTENTS = re.compile(rb"/Contents (\d+) 0 R")
+
+
+def pdf_pages(data: bytes) -> list[str]:
+    """The text of each page, in order (the page tree WeasyPrint writes: one /Pages
+    object whose /Kids are the pages, each with one content stream)."""
+    objects = _objects(data)
+    fonts = _fonts(objects)
+    kids: list[int] = []
+    for body in objects.values():
+        match = _KIDS.search(body)
+        if match is not None and b"/Parent" not in body[: match.start()]:
+            kids = [int(n) for n in re.findall(rb"(\d+) 0 R", match.group(1))]
+            break
+    pages = []
+    for kid in kids:
+        contents = _CONTENTS.search(objects.get(kid, b""))
+        body = objects.get(int(contents.group(1)), b"") if contents else b""
+        pages.append(" ".join(" ".join(_pieces(body, fonts)).split()))
+    return pages

@@ -24,7 +24,7 @@ from sinergi.proposals import tpp_actions as tpp
 from sinergi.proposals.choices import CHECKLIST, LitmasStatus, Recommendation, SentTo, Stage
 from sinergi.proposals.models import LitmasRequest, Proposal, TppDecision, TppMeeting
 from tests.proposals.factories import eligible_person, make_proposal
-from tests.proposals.pdf_text import pdf_text
+from tests.proposals.pdf_text import pdf_pages, pdf_text
 
 pytestmark = pytest.mark.django_db
 
@@ -289,6 +289,36 @@ def test_the_minutes_pdf_names_the_meeting_the_people_and_the_recommendations(
     assert "Budi Santoso" in text and "BI.2024.0117" in text
     assert "Direkomendasikan" in text and "Berkelakuan baik" in text
     assert "Bapas Kelas I Mataram" in text
+
+
+def test_the_minutes_keep_the_signature_block_on_one_page(meeting, proposal, officer):
+    """However long the minutes, the members who sign, the "Chair of the TPP" label and
+    the chair's name stay together on one page (the block is never split)."""
+    meeting.members = "\n".join(f"Anggota Nomor {n}, Jabatan {n}" for n in range(1, 6))
+    meeting.save()
+    _decided(meeting, proposal, officer)
+    split = []
+    with translation.override("id"):
+        for lines in range(0, 40, 2):
+            meeting.notes = "\n".join(f"Catatan baris {n}." for n in range(lines))
+            pages = pdf_pages(documents.render_minutes(meeting))
+            last = next(p for p in reversed(pages) if "Ketua TPP" in p)
+            block = last[last.rindex("Anggota:") :] if "Anggota:" in last else ""
+            if not ("1. Anggota Nomor 1" in block and "Kepala Lapas Selong" in block):
+                split.append(lines)
+    assert split == []
+
+
+def test_the_litmas_request_letter_is_signed_with_the_heads_name(proposal, head):
+    """The signature shows the head's title once and, under it, the active head's name
+    (as the proposal letter and the certificates do), not the title twice."""
+    head.full_name = "Lalu Muhammad Zainuddin"
+    head.save()
+    request = proposal.litmas_requests.get()
+    with translation.override("id"):
+        text = pdf_text(documents.render_litmas_letter(request))
+    assert "Lalu Muhammad Zainuddin" in text
+    assert text.count("Kepala Lapas Kelas IIB Selong") == 1
 
 
 def test_the_proposal_letter_goes_to_the_kanwil_for_a_general_crime_with_its_attachments(
