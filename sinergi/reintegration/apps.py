@@ -12,9 +12,11 @@ class ReintegrationConfig(AppConfig):
         from sinergi.core.navigation import NavItem, register_home_cards, register_nav
         from sinergi.core.roles import OFFICER_ROLES, STAFF_ROLES, Role
         from sinergi.inmates.actions import on_admission
-        from sinergi.reintegration import actions, demo, home
+        from sinergi.inmates.views import register_inmate_section
+        from sinergi.reintegration import actions, demo, home, inmate_section
 
         on_admission(actions.detect_readmissions)
+        register_inmate_section(inmate_section.inmate_section)
         register_seeder(60, "reintegration", demo.seed)
         register_home_cards(home.cards)
         register_nav(
