@@ -8,6 +8,7 @@ reintegration page passes axe-core in Indonesian on a phone."""
 
 from __future__ import annotations
 
+import datetime
 import re
 
 from e2e.conftest import (
@@ -162,11 +163,24 @@ def test_person_from_worklist_to_a_follow_up_after_release(new_page, full_demo_l
     officer.wait_for_url(re.compile(r"/reintegration/inmates/\d+/release/$"))
     assert_accessible(officer)
     officer.fill("#released_on", today.isoformat())
-    officer.select_option("#kind", "expiry")
+    # On parole, with its decree (a release at the end of the sentence would be refused
+    # before the sentence ends).
+    officer.select_option("#kind", "pb")
+    officer.fill("#sk_number", "PAS-2.PK.01.05.06-0042")
+    officer.fill("#sk_date", (today - datetime.timedelta(days=5)).isoformat())
+    officer.fill("#address", "Jl. Pejanggik No. 12, Selong")
+    officer.fill("#phone", "0812-3700-1234")
+    officer.fill("#guarantor", "Ayah kandung")
     officer.fill("#leaves_with", "KTP elektronik, KK, sertifikat pelatihan")
     officer.select_option("#bapas", label=BAPAS)
     officer.select_option("#pk", label=PK_NAME)
-    officer.get_by_role("button", name="Record the release").click()
+    officer.get_by_role("button", name="Review the release").click()
+    # The review: what is still open and the legal basis, before anything is recorded.
+    review = officer.locator("main").inner_text()
+    assert "still open" in review and "PAS-2.PK.01.05.06-0042" in review
+    assert not Release.objects.filter(inmate=inmate).exists()
+    assert_accessible(officer)
+    officer.get_by_role("button", name="Confirm and record the release").click()
     officer.wait_for_url(plan_url)
     assert "Release recorded" in officer.locator(".messages").inner_text()
     with translation.override("en"):
@@ -203,6 +217,15 @@ def test_person_from_worklist_to_a_follow_up_after_release(new_page, full_demo_l
     assert "month 3" in pk.locator("h1").inner_text()
     assert_accessible(pk)
     assert_fits_phone(pk)
+    # The hand-over is one link away: the release with its SK, address and guarantor.
+    pk.get_by_role("link", name="The hand-over: release, plan and follow-ups").click()
+    pk.wait_for_url(plan_url)
+    handed = pk.locator("main").inner_text()
+    for shown in ("PAS-2.PK.01.05.06-0042", "Jl. Pejanggik No. 12, Selong", "Ayah kandung"):
+        assert shown in handed, shown
+    assert_accessible(pk)
+    assert_fits_phone(pk)
+    pk.go_back()
     pk.get_by_label("Contact made").check()
     pk.select_option("#work_status", label="Employed")
     pk.get_by_role("button", name="Save").click()

@@ -147,3 +147,14 @@ def test_the_probation_officer_changes_nothing_of_the_plan(client_for: Any, hand
     client = client_for("pk.bapas")
     assert client.post(f"/reintegration/inmates/{handed.pk}/").status_code == 404
     assert client.get(f"/reintegration/inmates/{handed.pk}/release/").status_code == 404
+
+
+def test_the_follow_up_page_leads_to_the_hand_over(client_for: Any, handed: Inmate) -> None:
+    from sinergi.reintegration.models import FollowUp
+
+    follow_up = FollowUp.objects.filter(release__inmate=handed).order_by("month").first()
+    assert follow_up is not None
+    page = client_for("pk.bapas").get(f"/reintegration/follow-ups/{follow_up.pk}/")
+    text = page.content.decode()
+    assert f'href="/reintegration/inmates/{handed.pk}/"' in text
+    assert f'href="/reintegration/inmates/{handed.pk}/handover.pdf"' in text
