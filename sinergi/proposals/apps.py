@@ -25,7 +25,9 @@ class ProposalsConfig(AppConfig):
                 "litmas",
                 _("Litmas requests"),
                 "proposals:litmas_list",
-                lambda s: s.has_role(Role.PROBATION_OFFICER),
+                # The PKs of the Bapas asked, and the facility staff who asked (the list
+                # is scoped: LitmasRequest.objects.for_user).
+                lambda s: s.has_role(Role.PROBATION_OFFICER, *STAFF_ROLES),
                 order=125,
                 group="registry",
             )
