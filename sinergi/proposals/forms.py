@@ -123,6 +123,9 @@ class MoveForm(forms.Form):
             self.fields[name] = _field(name, proposal, name in required)
         if "sent_to" in self.fields:
             self.fields["sent_to"].initial = actions.default_sent_to(proposal)
+        if "sent_on" in self.fields:
+            # Like every other step's date: today unless the officer says otherwise.
+            self.fields["sent_on"].initial = proposal.facility.today()
         if to_stage == Stage.WITHDRAWN:
             self.fields["confirm"] = forms.BooleanField(
                 label=_("I confirm: this proposal is withdrawn and can no longer move."),

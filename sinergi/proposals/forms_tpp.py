@@ -28,6 +28,7 @@ class MeetingForm(forms.Form):
         label=_("Chair"),
         queryset=None,
         required=False,
+        empty_label=_("Choose the chair"),
         help_text=_("One of the facility's staff, usually the head of the facility's guidance."),
     )
     members = forms.CharField(
