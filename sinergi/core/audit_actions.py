@@ -182,6 +182,7 @@ class AuditAction(models.TextChoices):
     REPORT_SIGN_OFF = "report.sign_off", _("Report signed off")
     REPORT_DOWNLOAD_PDF = "report.download_pdf", _("Report downloaded (PDF)")
     REPORT_DOWNLOAD_XLSX = "report.download_xlsx", _("Report downloaded (XLSX)")
+    INDICATOR_RECORDS_LIST = "indicator.records.list", _("Records behind a figure listed")
 
     # Personal data (privacy)
     PRIVACY_EXPORT = "privacy.export", _("Personal data exported")

@@ -192,6 +192,11 @@ class Indicator:
     compute: Callable[[Query], dict[Any, Value]]
     breakdowns: tuple[str, ...] = ()
     by_partner: bool = False
+    # The rows behind the figure in the query's area: what the numerator counts (for a
+    # sum, what it adds up; for an average or a median, the rows it is taken over), and
+    # the field of each row that contributes to a sum, an average or a median.
+    rows: Callable[[Query], QuerySet[Any]] | None = None
+    contribution: str = ""
 
     def supports(self, by: str | None) -> bool:
         if by in (None, FACILITY, REGION):
@@ -199,6 +204,11 @@ class Indicator:
         if by == PARTNER:
             return self.by_partner
         return by in self.breakdowns
+
+    @property
+    def traceable(self) -> bool:
+        """Whether the rows behind the figure can be listed."""
+        return self.rows is not None
 
     def shown_at(self, level: str) -> bool:
         return level in self.levels
@@ -296,6 +306,20 @@ def _values(
     return {key: make_value(kind, row[num], row.get(den)) for key, row in rows.items()}
 
 
+def _rows(
+    base: Callable[[Query], QuerySet[Any]], paths: Paths, where: Q | None = None
+) -> Callable[[Query], QuerySet[Any]]:
+    """The rows of ``base`` in the query's area (that ``where`` keeps): the records
+    behind a figure computed by :func:`grouped` over the same ``base`` and paths."""
+
+    def rows(q: Query) -> QuerySet[Any]:
+        chosen = base(q) if where is None else base(q).filter(where)
+        narrowed = _in_area(chosen, q, paths)
+        return chosen.none() if narrowed is None else narrowed
+
+    return rows
+
+
 def _simple(
     kind: str,
     base: Callable[[Query], QuerySet[Any]],
@@ -330,6 +354,18 @@ def _enrolled_during(period: Period, prefix: str = "") -> Q:
 INMATE_PATHS = Paths(facility=("facility",))
 
 
+def _enrolled(period: Period) -> Q:
+    """An inmate enrolled in a program during the period."""
+    return Q(Exists(Enrollment.objects.filter(_enrolled_during(period), inmate=OuterRef("pk"))))
+
+
+def enrolled_share_rows(q: Query) -> QuerySet[Any]:
+    """The inmates in custody with an enrolment: the numerator's people."""
+    return _rows(lambda q: Inmate.objects.filter(_in_custody(q.period)), INMATE_PATHS)(q).filter(
+        _enrolled(q.period)
+    )
+
+
 def enrolled_share(q: Query) -> dict[Any, Value]:
     custody = Inmate.objects.filter(_in_custody(q.period))
     if q.by in PROGRAM_BREAKDOWNS:
@@ -341,13 +377,12 @@ def enrolled_share(q: Query) -> dict[Any, Value]:
         paths = Paths(facility=("inmate__facility",), breakdowns=PROGRAM_BREAKDOWNS)
         rows = grouped(enrolments, q, paths, num=Count("inmate", distinct=True))
         return {key: make_value(RATIO, row["num"], total) for key, row in rows.items()}
-    enrolled = Enrollment.objects.filter(_enrolled_during(q.period), inmate=OuterRef("pk"))
     return _values(
         grouped(
             custody,
             q,
             INMATE_PATHS,
-            num=Count("pk", filter=Q(Exists(enrolled))),
+            num=Count("pk", filter=_enrolled(q.period)),
             den=Count("pk"),
         ),
         RATIO,
@@ -367,6 +402,21 @@ def _attendance(q: Query) -> QuerySet[Attendance]:
     return Attendance.objects.filter(
         q.period.within("session__date"), session__status="scheduled"
     ).exclude(status="cancelled")
+
+
+PRESENT = Q(status="present")
+
+
+def _present(q: Query) -> QuerySet[Attendance]:
+    return _attendance(q).filter(PRESENT)
+
+
+def _completed(q: Query) -> QuerySet[Enrollment]:
+    return Enrollment.objects.filter(q.period.within("ended_on"), end_reason="completed")
+
+
+def _certified(q: Query) -> QuerySet[Certificate]:
+    return Certificate.objects.filter(q.period.within("issued_on"), status="valid")
 
 
 ENROLLMENT_PATHS = Paths(
@@ -417,14 +467,19 @@ COMMITMENT_PATHS = Paths(
 )
 
 
+def _commitments_due(q: Query) -> QuerySet[Commitment]:
+    return commitments_with_progress(Commitment.objects.filter(q.period.within("due_date")))
+
+
+ON_TIME = Q(delivered_quantity__gte=F("target_quantity")) & Q(last_delivered_on__lte=F("due_date"))
+
+
 def commitments_on_time(q: Query) -> dict[Any, Value]:
-    due = commitments_with_progress(Commitment.objects.filter(q.period.within("due_date")))
-    delivered = Q(delivered_quantity__gte=F("target_quantity"))
     rows = grouped(
-        due,
+        _commitments_due(q),
         q,
         COMMITMENT_PATHS,
-        num=Count("pk", filter=delivered & Q(last_delivered_on__lte=F("due_date"))),
+        num=Count("pk", filter=ON_TIME),
         den=Count("pk"),
     )
     return _values(rows, RATIO)
@@ -439,17 +494,29 @@ def _submitted(q: Query) -> QuerySet[SupportRequest]:
     return SupportRequest.objects.filter(q.period.within("submitted_at", instants=True))
 
 
-def median_days_to_answer(q: Query) -> dict[Any, Value]:
-    """The median in SQL: number the waits within each group, keep the middle one or two."""
-    answered = SupportRequest.objects.filter(
+def _answered(q: Query) -> QuerySet[SupportRequest]:
+    return SupportRequest.objects.filter(
         q.period.within("answered_at", instants=True), submitted_at__isnull=False
     )
-    narrowed = _in_area(answered, q, REQUEST_PATHS)
+
+
+def _answer_wait() -> ExpressionWrapper:
+    return ExpressionWrapper(F("answered_at") - F("submitted_at"), output_field=DurationField())
+
+
+def answered_rows(q: Query) -> QuerySet[Any]:
+    """The answered requests the median is taken over, each with its wait (``_wait``)."""
+    return _rows(_answered, REQUEST_PATHS)(q).annotate(_wait=_answer_wait())
+
+
+def median_days_to_answer(q: Query) -> dict[Any, Value]:
+    """The median in SQL: number the waits within each group, keep the middle one or two."""
+    narrowed = _in_area(_answered(q), q, REQUEST_PATHS)
     if narrowed is None:
         return {}
     key = _key_expr(q, REQUEST_PATHS) if q.by else None
     partition = [key] if key is not None else []
-    wait = ExpressionWrapper(F("answered_at") - F("submitted_at"), output_field=DurationField())
+    wait = _answer_wait()
     ranked = narrowed.annotate(
         _wait=wait,
         _key=key if key is not None else F("pk") * 0,
@@ -491,25 +558,39 @@ def _fulfilments(q: Query, request_kind: str, commitment_kind: str) -> QuerySet[
 DORMANT_PATHS = Paths(facility=("agreement__facility",), own_region="agreement__region")
 
 
-def dormant_partners(q: Query) -> dict[Any, Value]:
-    """Partners in an agreement in force in the period that delivered nothing for
-    DORMANT_AFTER_DAYS days up to the end of the period."""
-    quiet_since = q.period.end - datetime.timedelta(days=DORMANT_AFTER_DAYS)
-    recent = Fulfilment.objects.filter(
-        partner=OuterRef("partner"), delivered_on__gt=quiet_since, delivered_on__lte=q.period.end
-    )
-    # One row per (agreement in force, partner), so that the area filter narrows that same
-    # agreement (a second filter on Partner.agreements would join any other agreement).
-    engaged = Agreement.partners.through.objects.filter(
+def _engaged(q: Query) -> QuerySet[Any]:
+    """One row per (agreement in force, partner), so that the area filter narrows that same
+    agreement (a second filter on Partner.agreements would join any other agreement)."""
+    return Agreement.partners.through.objects.filter(
         agreement__status="active",
         agreement__start_date__lte=q.period.end,
         agreement__end_date__gte=q.period.start,
     )
+
+
+def _quiet(q: Query) -> Q:
+    """The partner delivered nothing in the DORMANT_AFTER_DAYS days up to the end."""
+    quiet_since = q.period.end - datetime.timedelta(days=DORMANT_AFTER_DAYS)
+    recent = Fulfilment.objects.filter(
+        partner=OuterRef("partner"), delivered_on__gt=quiet_since, delivered_on__lte=q.period.end
+    )
+    return ~Q(Exists(recent))
+
+
+def dormant_partner_rows(q: Query) -> QuerySet[Any]:
+    """The dormant partners themselves (the numerator counts them once each)."""
+    engaged = _rows(_engaged, DORMANT_PATHS, _quiet(q))(q)
+    return Partner.objects.filter(pk__in=engaged.values("partner"))
+
+
+def dormant_partners(q: Query) -> dict[Any, Value]:
+    """Partners in an agreement in force in the period that delivered nothing for
+    DORMANT_AFTER_DAYS days up to the end of the period."""
     rows = grouped(
-        engaged,
+        _engaged(q),
         q,
         DORMANT_PATHS,
-        num=Count("partner", distinct=True, filter=~Q(Exists(recent))),
+        num=Count("partner", distinct=True, filter=_quiet(q)),
         den=Count("partner", distinct=True),
     )
     return {key: make_value(COUNT, row["num"]) for key, row in rows.items()}
@@ -524,13 +605,20 @@ def _releases(period: Period) -> QuerySet[Release]:
     return Release.objects.filter(period.within("released_on")).exclude(kind__in=NOT_A_RETURN)
 
 
+def _with_plan() -> Q:
+    return Q(Exists(Need.objects.filter(plan__inmate=OuterRef("inmate"))))
+
+
+def _released(q: Query) -> QuerySet[Release]:
+    return _releases(q.period)
+
+
 def released_with_plan(q: Query) -> dict[Any, Value]:
-    planned = Need.objects.filter(plan__inmate=OuterRef("inmate"))
     rows = grouped(
-        _releases(q.period),
+        _released(q),
         q,
         RELEASE_PATHS,
-        num=Count("pk", filter=Q(Exists(planned))),
+        num=Count("pk", filter=_with_plan()),
         den=Count("pk"),
     )
     return _values(rows, RATIO)
@@ -541,40 +629,67 @@ NEED_PATHS = Paths(
 )
 
 
-def needs_met_before_release(q: Query) -> dict[Any, Value]:
+def _assessed_needs(q: Query) -> QuerySet[Need]:
     released = _releases(q.period).values("inmate")
-    needs = Need.objects.filter(plan__inmate__in=released).exclude(
+    return Need.objects.filter(plan__inmate__in=released).exclude(
         status__in=("not_needed", "declined")
     )
+
+
+def _met_in_time() -> Q:
     marked_met = NeedUpdate.objects.filter(
         need=OuterRef("pk"),
         status="met",
         at__date__lte=OuterRef("plan__inmate__release__released_on"),
     )
-    met_in_time = Q(status="met") & Q(Exists(marked_met))
-    rows = grouped(needs, q, NEED_PATHS, num=Count("pk", filter=met_in_time), den=Count("pk"))
+    return Q(status="met") & Q(Exists(marked_met))
+
+
+def needs_met_rows(q: Query) -> QuerySet[Any]:
+    return _rows(_assessed_needs, NEED_PATHS, _met_in_time())(q)
+
+
+def needs_met_before_release(q: Query) -> dict[Any, Value]:
+    rows = grouped(
+        _assessed_needs(q), q, NEED_PATHS, num=Count("pk", filter=_met_in_time()), den=Count("pk")
+    )
     return _values(rows, RATIO)
 
 
 REFERRAL_PATHS = Paths(facility=("inmate__facility",), partner="partner")
 
 
+def _referrals_sent(q: Query) -> QuerySet[Referral]:
+    return Referral.objects.filter(q.period.within("created_at", instants=True)).exclude(
+        status="cancelled"
+    )
+
+
+REFERRAL_COMPLETED = Q(status="completed")
+
+
 FOLLOW_UP_PATHS = Paths(facility=("release__inmate__facility",))
+
+
+IN_WORK = Q(work_status__in=WORKING)
+
+
+def _follow_ups_done(month: int) -> Callable[[Query], QuerySet[FollowUp]]:
+    def done(q: Query) -> QuerySet[FollowUp]:
+        return FollowUp.objects.filter(
+            q.period.within("due_on"), month=month, done_on__isnull=False, contact_made=True
+        )
+
+    return done
 
 
 def _in_work(month: int) -> Callable[[Query], dict[Any, Value]]:
     def compute(q: Query) -> dict[Any, Value]:
-        done = FollowUp.objects.filter(
-            q.period.within("due_on"),
-            month=month,
-            done_on__isnull=False,
-            contact_made=True,
-        )
         rows = grouped(
-            done,
+            _follow_ups_done(month)(q),
             q,
             FOLLOW_UP_PATHS,
-            num=Count("pk", filter=Q(work_status__in=WORKING)),
+            num=Count("pk", filter=IN_WORK),
             den=Count("pk"),
         )
         return _values(rows, RATIO)
@@ -585,10 +700,21 @@ def _in_work(month: int) -> Callable[[Query], dict[Any, Value]]:
 def reoffending_12m(q: Query) -> dict[Any, Value]:
     """Releases whose first twelve months ended in the period, and how many of them were
     admitted again, or reported a new offence, within those twelve months."""
-    cohort = Release.objects.filter(
+    rows = grouped(
+        _cohort(q), q, RELEASE_PATHS, num=Count("pk", filter=_reoffended()), den=Count("pk")
+    )
+    return _values(rows, RATIO)
+
+
+def _cohort(q: Query) -> QuerySet[Release]:
+    """The releases whose first twelve months ended in the period."""
+    return Release.objects.filter(
         released_on__gte=_year_before(q.period.start),
         released_on__lt=_year_before(q.period.end + datetime.timedelta(days=1)),
     ).exclude(kind__in=NOT_A_RETURN)
+
+
+def _reoffended() -> Q:
     within_a_year = ExpressionWrapper(
         F("new_inmate__admission_date") - OuterRef("released_on"), output_field=DurationField()
     )
@@ -596,14 +722,7 @@ def reoffending_12m(q: Query) -> dict[Any, Value]:
         earlier_release=OuterRef("pk"), _gap__lte=datetime.timedelta(days=365)
     )
     offence = FollowUp.objects.filter(release=OuterRef("pk"), month__lte=12, new_offence=True)
-    rows = grouped(
-        cohort,
-        q,
-        RELEASE_PATHS,
-        num=Count("pk", filter=Q(Exists(readmitted)) | Q(Exists(offence))),
-        den=Count("pk"),
-    )
-    return _values(rows, RATIO)
+    return Q(Exists(readmitted)) | Q(Exists(offence))
 
 
 def _held_past_release(q: Query) -> QuerySet[Inmate]:
@@ -627,14 +746,23 @@ def held_past_release_days(q: Query) -> dict[Any, Value]:
 PROPOSAL_PATHS = Paths(facility=("facility",))
 
 
+def _released_on_right(q: Query) -> QuerySet[Proposal]:
+    return Proposal.objects.filter(q.period.within("released_on"), stage=Stage.RELEASED).exclude(
+        right=Right.CMK
+    )
+
+
+def released_on_right_rows(q: Query) -> QuerySet[Any]:
+    """The proposals the median is taken over, each with its wait (``_wait``)."""
+    wait = ExpressionWrapper(F("released_on") - F("eligible_on"), output_field=DurationField())
+    return _rows(_released_on_right, PROPOSAL_PATHS)(q).annotate(_wait=wait)
+
+
 def eligible_to_released_days(q: Query) -> dict[Any, Value]:
     """Of the proposals released in the period, the median of (released on - eligible
     on) in days. One query (the dates per group, no portable SQL median): the median is
     taken in Python. A CMK (a home leave, "leave taken") is no release and not counted."""
-    released = Proposal.objects.filter(
-        q.period.within("released_on"), stage=Stage.RELEASED
-    ).exclude(right=Right.CMK)
-    narrowed = _in_area(released, q, PROPOSAL_PATHS)
+    narrowed = _in_area(_released_on_right(q), q, PROPOSAL_PATHS)
     if narrowed is None:
         return {}
     rows: Iterable[tuple[Any, datetime.date, datetime.date]]
@@ -673,12 +801,19 @@ def _decided(period: Period) -> QuerySet[Proposal]:
     ).filter(period.within("_decided_on"))
 
 
+DECIDED_IN_TIME = Q(_decided_on__lte=F("eligible_on"))
+
+
+def _decided_in(q: Query) -> QuerySet[Proposal]:
+    return _decided(q.period)
+
+
 def decided_before_eligible(q: Query) -> dict[Any, Value]:
     rows = grouped(
         _decided(q.period),
         q,
         PROPOSAL_PATHS,
-        num=Count("pk", filter=Q(_decided_on__lte=F("eligible_on"))),
+        num=Count("pk", filter=DECIDED_IN_TIME),
         den=Count("pk"),
     )
     return _values(rows, RATIO)
@@ -700,6 +835,9 @@ def _assessments(q: Query) -> QuerySet[MonthlyAssessment]:
     return MonthlyAssessment.objects.filter(q.period.within("month"))
 
 
+PASSED = Q(total__gte=SPPN_PASS_MARK)
+
+
 # -- the catalogue ---------------------------------------------------------------------
 
 CATALOGUE: tuple[Indicator, ...] = (
@@ -718,6 +856,7 @@ CATALOGUE: tuple[Indicator, ...] = (
         records=_("Custody episodes (admission, transfers, release) and program enrolments."),
         unit="percent",
         kind=RATIO,
+        rows=enrolled_share_rows,
         levels=ALL_LEVELS,
         compute=enrolled_share,
         breakdowns=("kind", "category"),
@@ -734,12 +873,13 @@ CATALOGUE: tuple[Indicator, ...] = (
         records=_("Attendance of program sessions."),
         unit="percent",
         kind=RATIO,
+        rows=_rows(_attendance, ATTENDANCE_PATHS, PRESENT),
         levels=(*ALL_LEVELS, PARTNER),
         compute=_simple(
             RATIO,
             _attendance,
             ATTENDANCE_PATHS,
-            num=Count("pk", filter=Q(status="present")),
+            num=Count("pk", filter=PRESENT),
             den=Count("pk"),
         ),
         breakdowns=("kind", "category"),
@@ -756,10 +896,12 @@ CATALOGUE: tuple[Indicator, ...] = (
         records=_("Attendance of program sessions."),
         unit="hours",
         kind=SUM,
+        rows=_rows(_present, ATTENDANCE_PATHS),
+        contribution="hours",
         levels=(*ALL_LEVELS, PARTNER),
         compute=_simple(
             SUM,
-            lambda q: _attendance(q).filter(status="present"),
+            _present,
             ATTENDANCE_PATHS,
             num=Sum("hours"),
         ),
@@ -774,12 +916,11 @@ CATALOGUE: tuple[Indicator, ...] = (
         records=_("Program enrolments."),
         unit="count",
         kind=COUNT,
+        rows=_rows(_completed, ENROLLMENT_PATHS),
         levels=(*ALL_LEVELS, PARTNER),
         compute=_simple(
             COUNT,
-            lambda q: Enrollment.objects.filter(
-                q.period.within("ended_on"), end_reason="completed"
-            ),
+            _completed,
             ENROLLMENT_PATHS,
             num=Count("pk", distinct=True),
         ),
@@ -794,10 +935,11 @@ CATALOGUE: tuple[Indicator, ...] = (
         records=_("Certificates."),
         unit="count",
         kind=COUNT,
+        rows=_rows(_certified, CERTIFICATE_PATHS),
         levels=(*ALL_LEVELS, PARTNER),
         compute=_simple(
             COUNT,
-            lambda q: Certificate.objects.filter(q.period.within("issued_on"), status="valid"),
+            _certified,
             CERTIFICATE_PATHS,
             num=Count("pk", distinct=True),
         ),
@@ -815,6 +957,7 @@ CATALOGUE: tuple[Indicator, ...] = (
         records=_("Agreements."),
         unit="count",
         kind=COUNT,
+        rows=_rows(_agreements, AGREEMENT_PATHS),
         levels=(*ALL_LEVELS, PARTNER),
         compute=active_agreements,
     ),
@@ -833,6 +976,7 @@ CATALOGUE: tuple[Indicator, ...] = (
         records=_("Commitments of agreements and the deliveries recorded against them."),
         unit="percent",
         kind=RATIO,
+        rows=_rows(_commitments_due, COMMITMENT_PATHS, ON_TIME),
         levels=(*ALL_LEVELS, PARTNER),
         compute=commitments_on_time,
         breakdowns=("kind",),
@@ -849,6 +993,7 @@ CATALOGUE: tuple[Indicator, ...] = (
         records=_("Support requests."),
         unit="count",
         kind=COUNT,
+        rows=_rows(_submitted, REQUEST_PATHS),
         levels=(*ALL_LEVELS, PARTNER),
         compute=_simple(COUNT, _submitted, REQUEST_PATHS, num=Count("pk")),
         breakdowns=("status", "kind"),
@@ -866,6 +1011,8 @@ CATALOGUE: tuple[Indicator, ...] = (
         records=_("Support requests."),
         unit="days",
         kind=MEDIAN,
+        rows=answered_rows,
+        contribution="_wait",
         levels=(*ALL_LEVELS, PARTNER),
         compute=median_days_to_answer,
         by_partner=True,
@@ -882,6 +1029,8 @@ CATALOGUE: tuple[Indicator, ...] = (
         records=_("Deliveries (fulfilments) by partners."),
         unit="hours",
         kind=SUM,
+        rows=_rows(lambda q: _fulfilments(q, "instructor", "instructors"), FULFILMENT_PATHS),
+        contribution="quantity",
         levels=(*ALL_LEVELS, PARTNER),
         compute=_simple(
             SUM,
@@ -903,6 +1052,8 @@ CATALOGUE: tuple[Indicator, ...] = (
         records=_("Deliveries (fulfilments) by partners."),
         unit="rupiah",
         kind=SUM,
+        rows=_rows(lambda q: _fulfilments(q, "equipment", "equipment"), FULFILMENT_PATHS),
+        contribution="value_rupiah",
         levels=(*ALL_LEVELS, PARTNER),
         compute=_simple(
             SUM,
@@ -930,6 +1081,7 @@ CATALOGUE: tuple[Indicator, ...] = (
         records=_("Agreements, their partners, and deliveries."),
         unit="count",
         kind=COUNT,
+        rows=dormant_partner_rows,
         levels=ALL_LEVELS,
         compute=dormant_partners,
     ),
@@ -945,6 +1097,7 @@ CATALOGUE: tuple[Indicator, ...] = (
         records=_("Releases and reintegration plans."),
         unit="percent",
         kind=RATIO,
+        rows=lambda q: _rows(_released, RELEASE_PATHS, _with_plan())(q),
         levels=ALL_LEVELS,
         compute=released_with_plan,
         breakdowns=("kind",),
@@ -961,6 +1114,7 @@ CATALOGUE: tuple[Indicator, ...] = (
         records=_("Needs of reintegration plans, and releases."),
         unit="percent",
         kind=RATIO,
+        rows=needs_met_rows,
         levels=(*ALL_LEVELS, PARTNER),
         compute=needs_met_before_release,
         breakdowns=("pathway",),
@@ -978,14 +1132,13 @@ CATALOGUE: tuple[Indicator, ...] = (
         records=_("Referrals to partners."),
         unit="percent",
         kind=RATIO,
+        rows=_rows(_referrals_sent, REFERRAL_PATHS, REFERRAL_COMPLETED),
         levels=(*ALL_LEVELS, PARTNER),
         compute=_simple(
             RATIO,
-            lambda q: Referral.objects.filter(q.period.within("created_at", instants=True)).exclude(
-                status="cancelled"
-            ),
+            _referrals_sent,
             REFERRAL_PATHS,
-            num=Count("pk", filter=Q(status="completed")),
+            num=Count("pk", filter=REFERRAL_COMPLETED),
             den=Count("pk"),
         ),
         by_partner=True,
@@ -1005,6 +1158,7 @@ CATALOGUE: tuple[Indicator, ...] = (
         records=_("Follow-ups after release."),
         unit="percent",
         kind=RATIO,
+        rows=_rows(_follow_ups_done(3), FOLLOW_UP_PATHS, IN_WORK),
         levels=ALL_LEVELS,
         compute=_in_work(3),
     ),
@@ -1023,6 +1177,7 @@ CATALOGUE: tuple[Indicator, ...] = (
         records=_("Follow-ups after release."),
         unit="percent",
         kind=RATIO,
+        rows=_rows(_follow_ups_done(6), FOLLOW_UP_PATHS, IN_WORK),
         levels=ALL_LEVELS,
         compute=_in_work(6),
     ),
@@ -1042,6 +1197,7 @@ CATALOGUE: tuple[Indicator, ...] = (
         records=_("Releases, re-admissions and follow-ups."),
         unit="percent",
         kind=RATIO,
+        rows=lambda q: _rows(_cohort, RELEASE_PATHS, _reoffended())(q),
         levels=ALL_LEVELS,
         compute=reoffending_12m,
     ),
@@ -1062,6 +1218,7 @@ CATALOGUE: tuple[Indicator, ...] = (
         records=_("Inmates, their status and status dates, and their sentences' dates."),
         unit="count",
         kind=COUNT,
+        rows=_rows(_held_past_release, INMATE_PATHS),
         levels=(FACILITY, REGION),
         compute=held_past_release,
     ),
@@ -1078,6 +1235,8 @@ CATALOGUE: tuple[Indicator, ...] = (
         records=_("Inmates, their status and status dates, and their sentences' dates."),
         unit="days",
         kind=SUM,
+        rows=_rows(_held_past_release, INMATE_PATHS),
+        contribution="overdue",
         levels=(FACILITY, REGION),
         compute=held_past_release_days,
     ),
@@ -1098,6 +1257,8 @@ CATALOGUE: tuple[Indicator, ...] = (
         records=_("Integration-right proposals: eligibility date and release date."),
         unit="days",
         kind=MEDIAN,
+        rows=released_on_right_rows,
+        contribution="_wait",
         levels=ALL_LEVELS,
         compute=eligible_to_released_days,
     ),
@@ -1120,6 +1281,7 @@ CATALOGUE: tuple[Indicator, ...] = (
         ),
         unit="percent",
         kind=RATIO,
+        rows=_rows(_decided_in, PROPOSAL_PATHS, DECIDED_IN_TIME),
         levels=ALL_LEVELS,
         compute=decided_before_eligible,
     ),
@@ -1132,6 +1294,8 @@ CATALOGUE: tuple[Indicator, ...] = (
         records=_("Monthly development scores (SPPN)."),
         unit="score",
         kind=AVERAGE,
+        rows=_rows(_assessments, ASSESSMENT_PATHS),
+        contribution="total",
         levels=ALL_LEVELS,
         compute=_simple(AVERAGE, _assessments, ASSESSMENT_PATHS, num=Sum("total"), den=Count("pk")),
     ),
@@ -1150,12 +1314,13 @@ CATALOGUE: tuple[Indicator, ...] = (
         records=_("Monthly development scores (SPPN)."),
         unit="percent",
         kind=RATIO,
+        rows=_rows(_assessments, ASSESSMENT_PATHS, PASSED),
         levels=ALL_LEVELS,
         compute=_simple(
             RATIO,
             _assessments,
             ASSESSMENT_PATHS,
-            num=Count("pk", filter=Q(total__gte=SPPN_PASS_MARK)),
+            num=Count("pk", filter=PASSED),
             den=Count("pk"),
         ),
     ),

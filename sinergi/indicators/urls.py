@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from sinergi.indicators import revision_views, views
+from sinergi.indicators import record_views, revision_views, views
 
 app_name = "indicators"
 urlpatterns = [
@@ -11,5 +11,6 @@ urlpatterns = [
     path("national/", views.national_dashboard, name="national"),
     path("revisions/", revision_views.revision_list, name="revisions"),
     path("catalogue/", views.catalogue_page, name="catalogue"),
+    path("<str:indicator_id>/records/", record_views.indicator_records, name="records"),
     path("reports/", include("sinergi.indicators.report_urls")),
 ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -199,6 +200,11 @@ def _render(
             "revised_facilities": revised_facilities,
             "revised": revision_note.by_indicator if revision_note else {},
             "zone": facility.time_zone if facility is not None else None,
+            # the same area and period for the records behind each figure
+            "records_query": urlencode(
+                {"scope": level, "period": q.period.code}
+                | ({"id": q.area_id} if q.area_id is not None else {})
+            ),
             **(extra or {}),
         },
     )

@@ -1,0 +1,282 @@
+"""The records behind each figure: the rows a figure counts, the page that lists them for
+the dashboard's area and period, who may open it, and who is named on it."""
+
+from __future__ import annotations
+
+import statistics
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from sinergi.core.models import AuditEvent
+from sinergi.indicators.catalogue import (
+    AVERAGE,
+    CATALOGUE,
+    FACILITY,
+    MEDIAN,
+    NATIONAL,
+    PARTNER,
+    REGION,
+    SUM,
+    Indicator,
+    Query,
+)
+from sinergi.indicators.periods import parse_period
+from sinergi.indicators.record_lists import contribution_of
+from sinergi.orgs.models import Facility, Partner, Region
+from tests.indicators.test_catalogue import (  # noqa: F401  (fixtures)
+    agreements,
+    answers,
+    attendance,
+    cohort,
+    commitments,
+    completions,
+    custody,
+    deliveries,
+    follow_ups,
+    needs,
+    requests,
+    scores,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def _periods() -> list[str]:
+    year = timezone.localdate().year
+    return [str(year - 1), str(year)]
+
+
+def _areas() -> list[tuple[str, int | None]]:
+    selong = Facility.objects.get(code="selong")
+    return [
+        (FACILITY, selong.pk),
+        (REGION, selong.region_id),
+        (PARTNER, Partner.objects.get(code="disnaker-lotim").pk),
+        (NATIONAL, None),
+    ]
+
+
+def _agrees(indicator: Indicator, q: Query) -> int:
+    """Assert that the rows behind ``q``'s figure are the figure's; their number."""
+    value = indicator.compute(q)[None]
+    assert indicator.rows is not None
+    rows = list(indicator.rows(q))
+    assert len(rows) == len({row.pk for row in rows}), "a record listed twice"
+    contributions = (
+        [Decimal(str(contribution_of(row, indicator.contribution))) for row in rows]
+        if indicator.contribution
+        else []
+    )
+    if indicator.kind == SUM:
+        assert sum(contributions, Decimal(0)) == value.numerator
+    elif indicator.kind == AVERAGE:
+        assert (len(rows), sum(contributions, Decimal(0))) == (value.denominator, value.numerator)
+    elif indicator.kind == MEDIAN:
+        assert len(rows) == value.denominator
+        if rows:
+            assert (
+                Decimal(str(statistics.median(contributions))).quantize(Decimal("0.1"))
+                == value.value
+            )
+    else:
+        assert len(rows) == value.numerator
+    return len(rows)
+
+
+FACTORY_DATA = (
+    "custody",
+    "attendance",
+    "completions",
+    "agreements",
+    "commitments",
+    "requests",
+    "answers",
+    "deliveries",
+    "needs",
+    "follow_ups",
+    "cohort",
+    "scores",
+)
+
+
+def test_every_indicator_lists_the_records_its_figure_counts(w, request):
+    for name in FACTORY_DATA:
+        request.getfixturevalue(name)
+    areas = [
+        (FACILITY, w.a.pk),
+        (FACILITY, w.c.pk),
+        (REGION, w.north.pk),
+        (PARTNER, w.p.pk),
+        (NATIONAL, None),
+    ]
+    found: dict[str, int] = {}
+    for indicator in CATALOGUE:
+        for scope, area_id in areas:
+            if not indicator.shown_at(scope):
+                continue
+            for code in ("2025-08", "2025", "2026"):
+                q = Query(parse_period(code), scope, area_id)
+                found[indicator.id] = found.get(indicator.id, 0) + _agrees(indicator, q)
+    # The factory data hold records behind the figures: the agreement is not one of zeros.
+    assert sum(1 for n in found.values() if n) >= 18, found
+
+
+def _records_url(indicator_id: str, scope: str, area_id: int | None, period: str) -> str:
+    area = f"&id={area_id}" if area_id is not None else ""
+    return f"/indicators/{indicator_id}/records/?scope={scope}{area}&period={period}"
+
+
+@pytest.mark.parametrize("indicator", [i for i in CATALOGUE if i.shown_at(FACILITY)], ids=str)
+def test_each_records_page_counts_what_the_facility_figure_counts(client_for, indicator):
+    selong = Facility.objects.get(code="selong")
+    period = _periods()[1]
+    response = client_for("kalapas.selong").get(
+        _records_url(indicator.id, FACILITY, selong.pk, period)
+    )
+    assert response.status_code == 200
+    value = indicator.compute(Query(parse_period(period), FACILITY, selong.pk))[None]
+    count = response.context["page"].paginator.count
+    if indicator.kind in (AVERAGE, MEDIAN):
+        assert count == value.denominator
+    elif indicator.kind == SUM:
+        assert response.context["total"] in (None, value.numerator) or (
+            value.numerator == 0 and response.context["total"] is None
+        )
+    else:
+        assert count == value.numerator
+
+
+@pytest.mark.parametrize(
+    "username, scope, code",
+    [
+        ("petugas.lobar", FACILITY, "selong"),
+        ("mitra.disnaker", FACILITY, "selong"),
+        ("instruktur.blk", FACILITY, "selong"),
+        ("kalapas.selong", REGION, "ntb"),
+        ("kanwil.ntb", NATIONAL, ""),
+        ("kalapas.selong", PARTNER, "disnaker-lotim"),
+    ],
+)
+def test_outsiders_are_refused_the_records(client_for, username, scope, code):
+    area_id = {
+        FACILITY: lambda: Facility.objects.get(code=code).pk,
+        REGION: lambda: Facility.objects.get(code="selong").region_id,
+        PARTNER: lambda: Partner.objects.get(code=code).pk,
+        NATIONAL: lambda: None,
+    }[scope]()
+    url = _records_url("participation.certificates", scope, area_id, _periods()[1])
+    assert client_for(username).get(url).status_code == 404
+
+
+def test_a_partner_reads_its_own_records_without_names_and_no_other_partners(client_for):
+    disnaker = Partner.objects.get(code="disnaker-lotim")
+    other = Partner.objects.exclude(pk=disnaker.pk).first()
+    client = client_for("mitra.disnaker")
+    ok = client.get(_records_url("participation.completions", PARTNER, disnaker.pk, _periods()[1]))
+    assert ok.status_code == 200
+    assert ok.context["show_person"] is False
+    assert ok.context["names_hidden"] is True
+    assert all(item["person"] is None for item in ok.context["items"])
+    refused = client.get(
+        _records_url("participation.completions", PARTNER, other.pk, _periods()[1])
+    )
+    assert refused.status_code == 404
+
+
+def test_an_unknown_indicator_or_a_level_it_is_not_shown_at_is_not_found(client_for):
+    selong = Facility.objects.get(code="selong")
+    client = client_for("admin")
+    period = _periods()[1]
+    assert client.get(_records_url("no.such", FACILITY, selong.pk, period)).status_code == 404
+    assert (
+        client.get(
+            _records_url("reintegration.held_past_release", NATIONAL, None, period)
+        ).status_code
+        == 404
+    )
+    assert (
+        client.get(_records_url("participation.certificates", "elsewhere", 1, period)).status_code
+        == 404
+    )
+
+
+def test_a_list_naming_people_is_one_audited_read_and_names_them(client_for):
+    selong = Facility.objects.get(code="selong")
+    before = AuditEvent.objects.filter(action="indicator.records.list").count()
+    response = client_for("kanwil.ntb").get(
+        _records_url("participation.certificates", FACILITY, selong.pk, _periods()[1])
+    )
+    assert response.status_code == 200
+    assert response.context["show_person"] is True
+    events = AuditEvent.objects.filter(action="indicator.records.list")
+    assert events.count() == before + 1
+    event = events.latest("pk")
+    assert event.changes["indicator"] == "participation.certificates"
+    assert event.changes["count"] == response.context["page"].paginator.count
+    items = response.context["items"]
+    if items:
+        assert items[0]["person"].name in response.content.decode()
+
+
+def test_a_list_of_agreements_names_nobody_and_is_not_audited(client_for):
+    selong = Facility.objects.get(code="selong")
+    before = AuditEvent.objects.filter(action="indicator.records.list").count()
+    response = client_for("kalapas.selong").get(
+        _records_url("cooperation.active_agreements", FACILITY, selong.pk, _periods()[1])
+    )
+    assert response.status_code == 200
+    assert AuditEvent.objects.filter(action="indicator.records.list").count() == before
+
+
+def _count(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx)
+
+
+def _rows(w, n: int) -> None:
+    program = w.program(w.a, partners=(w.p,))
+    session = w.session(program, "2025-08-06")
+    for _ in range(n):
+        enrolment = w.enrol(program)
+        w.mark(session, enrolment, "present", "2")
+        w.certificate(enrolment, "2025-08-20")
+
+
+@pytest.mark.parametrize(
+    "indicator_id",
+    ["participation.certificates", "participation.training_hours", "participation.enrolled_share"],
+)
+def test_the_records_page_runs_a_fixed_number_of_queries(client_for, w, indicator_id):
+    client = client_for("admin")
+    url = _records_url(indicator_id, FACILITY, w.a.pk, "2025-08")
+    _rows(w, 3)
+    before = _count(client, url)
+    _rows(w, 12)
+    assert client.get(url).context["page"].paginator.count >= 15
+    assert _count(client, url) == before
+
+
+def test_every_figure_of_the_dashboard_links_to_its_records(client_for):
+    selong = Facility.objects.get(code="selong")
+    period = _periods()[1]
+    response = client_for("kalapas.selong").get(
+        f"/indicators/facility/{selong.pk}/?period={period}"
+    )
+    html = response.content.decode()
+    for group in response.context["groups"]:
+        for row in group["rows"]:
+            assert (
+                f"/indicators/{row.indicator.id}/records/?scope=facility&amp;period={period}"
+                f"&amp;id={selong.pk}" in html
+            )
+
+
+def test_the_region_dashboard_links_its_figures_to_the_region_records(client_for):
+    region = Region.objects.get(pk=Facility.objects.get(code="selong").region_id)
+    response = client_for("kanwil.ntb").get(f"/indicators/region/{region.pk}/?period=2025")
+    assert f"records/?scope=region&amp;period=2025&amp;id={region.pk}" in response.content.decode()
