@@ -249,3 +249,11 @@ def test_the_demo_programs_certify_skills_and_their_units_attest_them(demo_world
     # the trainees found competent in it hold the skill
     holders = Inmate.objects.filter(skills.skill_match({safety.skills.get().pk}))
     assert holders.exists()
+
+
+def test_an_opening_excluding_the_persons_offence_category_is_not_listed_for_them(world):
+    crime = world["certified"].sentence.crime_category
+    world["opening"].excluded_crime_categories = [crime]
+    world["opening"].save()
+    assert not skills.openings_for(world["certified"], JobOpening.objects.all()).exists()
+    assert world["certified"] not in actions.job_matches(world["opening"], Inmate.objects.all())
