@@ -112,7 +112,9 @@ def cards(request: HttpRequest, scope: Scope) -> list[HomeCard]:
                 )
             )
     if scope.has_role(Role.GUARDIAN):
-        result.append(my_people_card(request, today.replace(day=1)))
+        from sinergi.inmates.score_sheet import this_month_of
+
+        result.append(my_people_card(request, this_month_of(request.user)))
     if scope.has_role(Role.PROGRAM_OFFICER):
         month = today.replace(day=1)
         scored = MonthlyAssessment.objects.filter(

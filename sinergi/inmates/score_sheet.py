@@ -33,6 +33,7 @@ from sinergi.core.view_helpers import show_on_form
 from sinergi.inmates import actions
 from sinergi.inmates.choices import InmateStatus
 from sinergi.inmates.models import Inmate, MonthlyAssessment
+from sinergi.orgs.models import Facility
 
 ASPECTS = ("personality", "independence", "behaviour", "mental_condition")
 
@@ -148,10 +149,17 @@ def rows_for(user: Any, month: datetime.date, data: Any = None) -> list[Row]:
     return rows
 
 
-def _month_of(request: AuthenticatedHttpRequest) -> datetime.date:
+def this_month_of(user: Any) -> datetime.date:
+    """The month it is at the wali's facility (WIB, WITA or WIT; the earliest of them for
+    a wali of several), the month the action lets them score last."""
+    facilities = Facility.objects.filter(pk__in=scope_of(user).facility_ids(Role.GUARDIAN))
+    days = [facility.today() for facility in facilities] or [timezone.localdate()]
+    return min(days).replace(day=1)
+
+
+def _month_of(request: AuthenticatedHttpRequest, this_month: datetime.date) -> datetime.date:
     """The month asked (``?month=2026-11``), else this month; a month not started yet or
     unreadable is refused (404: no such sheet)."""
-    this_month = timezone.localdate().replace(day=1)
     text = request.GET.get("month", "")
     if not text:
         return this_month
@@ -194,7 +202,8 @@ def save(rows: list[Row], month: datetime.date, by: Any) -> int | None:
 def score_sheet(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not scope_of(request.user).facility_ids(Role.GUARDIAN):
         raise Http404
-    month = _month_of(request)
+    this_month = this_month_of(request.user)
+    month = _month_of(request, this_month)
     rows = rows_for(request.user, month, request.POST if request.method == "POST" else None)
     url = f"{reverse('inmates:score_sheet')}?month={month:%Y-%m}"
     if request.method == "POST":
@@ -213,7 +222,6 @@ def score_sheet(request: AuthenticatedHttpRequest) -> HttpResponse:
             count=len(rows),
             details={"month": f"{month:%Y-%m}"},
         )
-    this_month = timezone.localdate().replace(day=1)
     return render(
         request,
         "inmates/score_sheet.html",

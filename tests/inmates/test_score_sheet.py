@@ -228,3 +228,23 @@ def test_the_sheet_speaks_indonesian_and_english(client_for, user, only_ours):
     assert "Monthly scoring sheet (SPPN)" in english and "Not scored yet" in english
     indonesian = client.get(URL, HTTP_ACCEPT_LANGUAGE="id").content.decode()
     assert "Lembar penilaian bulanan (SPPN)" in indonesian and "Belum dinilai" in indonesian
+
+
+def test_the_month_is_the_facilitys_when_the_servers_day_differs(
+    client_for, user, only_ours, monkeypatch
+):
+    """Late on the last evening of a month in WIB it is already the next month in WITA
+    (Selong): the sheet is the facility's month, the one the action lets them score."""
+    import zoneinfo
+
+    ani = _followed(user, "Ani")
+    selong = Facility.objects.get(code="selong")
+    assert selong.time_zone == "Asia/Makassar"
+    # 23:30 WIB on 30 November = 00:30 WITA on 1 December.
+    instant = datetime.datetime(2026, 11, 30, 23, 30, tzinfo=zoneinfo.ZoneInfo("Asia/Jakarta"))
+    monkeypatch.setattr(timezone, "now", lambda: instant)
+    client = client_for("wali.selong")
+    response = client.get(URL)
+    assert response.context["month"] == datetime.date(2026, 12, 1)
+    assert client.post(URL, _row(ani, (70, 70, 70, 70))).status_code == 302
+    assert MonthlyAssessment.objects.get(inmate=ani).month == datetime.date(2026, 12, 1)
