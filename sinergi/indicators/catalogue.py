@@ -92,6 +92,7 @@ GROUPS = {
 UNITS = {
     "percent": "%",
     "count": _("records"),
+    "people": _("people"),
     "hours": pgettext_lazy("unit of measure", "hours"),
     "rupiah": "Rp",
     "days": _("days"),
@@ -1216,7 +1217,7 @@ CATALOGUE: tuple[Indicator, ...] = (
             "the sentence dates recorded today)"
         ),
         records=_("Inmates, their status and status dates, and their sentences' dates."),
-        unit="count",
+        unit="people",
         kind=COUNT,
         rows=_rows(_held_past_release, INMATE_PATHS),
         levels=(FACILITY, REGION),

@@ -8,8 +8,45 @@ from typing import Any
 from django import template
 from django.utils import formats
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+
+from sinergi.indicators.catalogue import FACILITY, MEDIAN, NATIONAL, PARTNER, REGION
 
 register = template.Library()
+
+# The levels an indicator is shown for (``Indicator.levels``), as the reader says them.
+LEVEL_LABELS = {
+    FACILITY: gettext_lazy("Facility"),
+    REGION: gettext_lazy("Region"),
+    NATIONAL: gettext_lazy("National"),
+    PARTNER: gettext_lazy("Partner"),
+}
+
+
+@register.filter
+def level_labels(levels: Any) -> str:
+    """``("facility", "region")`` → ``UPT, Kanwil`` in Indonesian."""
+    return ", ".join(str(LEVEL_LABELS.get(level, level)) for level in levels)
+
+
+def _median_of(group: str, n: int) -> str:
+    """What a median of ``n`` records of an indicator of ``group`` is taken over."""
+    if group == "cooperation":
+        return ngettext("median of %(n)s request", "median of %(n)s requests", n) % {"n": n}
+    return ngettext("median of %(n)s person", "median of %(n)s people", n) % {"n": n}
+
+
+@register.filter
+def median_parts(value: Any, indicator: Any) -> str:
+    """For a median (the catalogue's kind ``median``: the numerator is the median itself,
+    the denominator how many records it is taken over), what to show instead of the
+    numerator and denominator: "median of N people"; empty for any other kind."""
+    if getattr(indicator, "kind", "") != MEDIAN or value is None:
+        return ""
+    denominator = value.get("denominator") if isinstance(value, dict) else value.denominator
+    if denominator is None:  # hidden (public pages): the flag says it
+        return ""
+    return _median_of(indicator.group, int(denominator))
 
 
 def format_number(value: Any, unit: str = "") -> str:
