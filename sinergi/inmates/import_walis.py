@@ -12,7 +12,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from sinergi.inmates import actions, parsing
-from sinergi.inmates.models import Inmate
+from sinergi.inmates.models import ImportChange, Inmate
 from sinergi.inmates.rules import guardians_of
 
 # Two walis answering to the same name: the row must name one by username.
@@ -62,14 +62,30 @@ def apply(batch: Any, chunk: list[Any], by: Any) -> None:
     named = {row.registration_number: row.wali for row in chunk if row.wali}
     if not named:
         return
+    from sinergi.inmates.importer import _snapshot
+
     walis = walis_of(batch)
     people = Inmate.objects.filter(
         facility_id=batch.facility_id, registration_number__in=list(named)
-    ).select_related("facility")
+    ).select_related("facility", "sentence")
+    # Each person whose wali changes is in the import's journal, with their values from
+    # before it (a row that changed nothing else is not there yet), so that undoing the
+    # import puts the wali back.
+    journaled = set(
+        ImportChange.objects.filter(batch=batch, inmate__in=people).values_list(
+            "inmate_id", flat=True
+        )
+    )
+    journal: list[ImportChange] = []
     changed: dict[Any, list[Inmate]] = defaultdict(list)
     for person in people:
         wali = walis[named[person.registration_number].casefold()]
-        if actions.imported_wali(inmate=person, wali=wali, by=by):
-            changed[wali].append(person)
+        if person.wali_id == wali.pk:
+            continue
+        if person.pk not in journaled:
+            journal.append(ImportChange(batch=batch, inmate=person, before=_snapshot(person)))
+        actions.imported_wali(inmate=person, wali=wali, by=by)
+        changed[wali].append(person)
+    ImportChange.objects.bulk_create(journal)
     for wali, persons in changed.items():
         actions.tell_wali(persons, wali)

@@ -83,6 +83,9 @@ INMATE_FIELDS = [
     "religion",
     "home_regency",
     "register_class",
+    # Not in the row's values: kept in the journal so that undoing an import puts back
+    # the wali its "Wali" column set (import_walis).
+    "wali_id",
 ]
 SENTENCE_FIELDS = [
     "crime_category",

@@ -110,3 +110,28 @@ def test_a_file_without_the_column_leaves_the_wali(demo_world, tmp_path, user):
     )
     call_command("import_inmates", str(path), "--facility", "selong", stdout=io.StringIO())
     assert _wali_of("BI 300/26") == "wali.selong"
+
+
+def test_a_failed_import_puts_back_the_walis_it_had_set(demo_world, tmp_path, monkeypatch, user):
+    """The rows are written in chunks; when a later chunk fails, the journal undoes the
+    earlier ones, the walis they set included (a person kept, their wali as before)."""
+    from sinergi.inmates import import_walis, importer
+
+    _import(tmp_path, ["", "", ""])  # three people, nobody's wali yet
+    monkeypatch.setattr(importer, "WRITE_CHUNK", 1)
+    apply = import_walis.apply
+    calls = []
+
+    def fail_on_the_third_chunk(batch, chunk, by):
+        calls.append(chunk)
+        if len(calls) == 3:
+            raise RuntimeError("the disk is full")
+        apply(batch, chunk, by)
+
+    monkeypatch.setattr(import_walis, "apply", fail_on_the_third_chunk)
+    with pytest.raises(CommandError):
+        _import(tmp_path, ["wali.selong", "wali.selong", "wali.selong"])
+    assert len(calls) == 3
+    assert [_wali_of(f"BI {300 + n}/26") for n in range(3)] == [None, None, None]
+    person = Inmate.objects.get(registration_number="BI 300/26")
+    assert person.history.filter(history_change_reason="import undone").exists()
