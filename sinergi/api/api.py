@@ -7,6 +7,9 @@ from typing import Any
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as ModelValidationError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as N_
+from django.utils.translation import ngettext
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
@@ -74,14 +77,80 @@ def _field_name(loc: Any) -> str:
 INVALID_FIELDS = 422
 
 
+# What the schemas' refusals say, by pydantic's error type, in the caller's language
+# (Django's own messages where it has one, so that its translations serve). A type not
+# listed keeps pydantic's English message.
+_SCHEMA_MESSAGES = {
+    "missing": N_("This field is required."),
+    "int_parsing": N_("Enter a whole number."),
+    "int_type": N_("Enter a whole number."),
+    "int_from_float": N_("Enter a whole number."),
+    "float_parsing": N_("Enter a number."),
+    "float_type": N_("Enter a number."),
+    "decimal_parsing": N_("Enter a number."),
+    "decimal_type": N_("Enter a number."),
+    "date_parsing": N_("Enter a valid date."),
+    "date_from_datetime_parsing": N_("Enter a valid date."),
+    "date_from_datetime_inexact": N_("Enter a valid date."),
+    "date_type": N_("Enter a valid date."),
+    "datetime_parsing": N_("Enter a valid date/time."),
+    "datetime_from_date_parsing": N_("Enter a valid date/time."),
+    "datetime_type": N_("Enter a valid date/time."),
+    "time_parsing": N_("Enter a valid time."),
+    "time_type": N_("Enter a valid time."),
+    "bool_parsing": N_("Enter true or false."),
+    "bool_type": N_("Enter true or false."),
+    "string_type": N_("Enter a text."),
+    "enum": N_("Select a valid choice."),
+    "literal_error": N_("Select a valid choice."),
+    "list_type": N_("Enter a list of values."),
+    "model_attributes_type": N_("Enter an object."),
+    "dict_type": N_("Enter an object."),
+    "extra_forbidden": N_("This field is not accepted."),
+}
+
+
+def _schema_message(err: dict[str, Any]) -> str:
+    """One schema refusal in the caller's language."""
+    kind = str(err.get("type", ""))
+    context = err.get("ctx") or {}
+    if kind == "string_too_long" and "max_length" in context:
+        n = context["max_length"]
+        return ngettext(
+            "Ensure this value has at most %(n)s character.",
+            "Ensure this value has at most %(n)s characters.",
+            n,
+        ) % {"n": n}
+    if kind == "string_too_short" and "min_length" in context:
+        n = context["min_length"]
+        return ngettext(
+            "Ensure this value has at least %(n)s character.",
+            "Ensure this value has at least %(n)s characters.",
+            n,
+        ) % {"n": n}
+    bounds = {
+        "greater_than_equal": ("ge", N_("Ensure this value is greater than or equal to %(n)s.")),
+        "greater_than": ("gt", N_("Ensure this value is greater than %(n)s.")),
+        "less_than_equal": ("le", N_("Ensure this value is less than or equal to %(n)s.")),
+        "less_than": ("lt", N_("Ensure this value is less than %(n)s.")),
+    }
+    if kind in bounds and bounds[kind][0] in context:
+        key, message = bounds[kind]
+        return _(message) % {"n": context[key]}
+    if kind in _SCHEMA_MESSAGES:
+        return _(_SCHEMA_MESSAGES[kind])
+    # Our own checks (check_input) give their message translated, with no type.
+    return str(err.get("msg", ""))
+
+
 @api.exception_handler(ValidationError)
 def _validation(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     """What the schemas (or :func:`~sinergi.core.api.check_input`) refuse: 422."""
     errors: dict[str, list[str]] = {}
     for err in exc.errors:
-        errors.setdefault(_field_name(err.get("loc", ())), []).append(str(err.get("msg", "")))
+        errors.setdefault(_field_name(err.get("loc", ())), []).append(_schema_message(err))
     return _error(
-        request, INVALID_FIELDS, "The request has invalid fields.", "validation_error", errors
+        request, INVALID_FIELDS, _("The request has invalid fields."), "validation_error", errors
     )
 
 
@@ -95,33 +164,35 @@ def _invalid(request: HttpRequest, exc: ModelValidationError) -> HttpResponse:
         }
     else:
         errors = {"__all__": [str(m) for m in exc.messages]}
-    detail = " ".join(message for messages in errors.values() for message in messages)
+    # Each message once: two fields that are both required say "required" once (the
+    # fields are named in ``errors``).
+    detail = " ".join(dict.fromkeys(m for messages in errors.values() for m in messages))
     return _error(
-        request, INVALID_FIELDS, detail or "The request breaks a rule.", "invalid", errors
+        request, INVALID_FIELDS, detail or _("The request breaks a rule."), "invalid", errors
     )
 
 
 @api.exception_handler(RequestDataTooBig)
 def _too_large(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
     """A body beyond ``DATA_UPLOAD_MAX_MEMORY_SIZE`` is not read: a 400, like one not JSON."""
-    return _error(request, 400, "The request body is too large.", "bad_request")
+    return _error(request, 400, _("The request body is too large."), "bad_request")
 
 
 @api.exception_handler(AuthenticationError)
 def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
     return _error(
-        request, 401, "Authentication required: a valid token or session.", "not_authenticated"
+        request, 401, _("Authentication required: a valid token or session."), "not_authenticated"
     )
 
 
 @api.exception_handler(PermissionDenied)
 def _forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
-    return _error(request, 403, str(exc) or "You may not do this.", "permission_denied")
+    return _error(request, 403, str(exc) or _("You may not do this."), "permission_denied")
 
 
 @api.exception_handler(Http404)
 def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
-    return _error(request, 404, "Not found.", "not_found")
+    return _error(request, 404, _("Not found."), "not_found")
 
 
 @api.exception_handler(Conflict)

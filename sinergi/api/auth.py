@@ -6,6 +6,7 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
+from django.utils import translation
 from ninja.errors import HttpError
 from ninja.security import HttpBearer
 from ninja.security.session import SessionAuth
@@ -13,6 +14,21 @@ from ninja.security.session import SessionAuth
 from sinergi.accounts.actions import TokenRefused, mfa_required_detail, user_for_token
 from sinergi.accounts.mfa import mfa_missing
 from sinergi.core.middleware import activate_time_zone_of
+
+
+def activate_language_of(request: HttpRequest, user: Any) -> None:
+    """The language of the API's messages: the one the request asks for (Accept-Language,
+    or the site's language cookie: the locale middleware has chosen it), else the one the
+    user last chose on the site (``User.language``; a token caller sends no cookie), else
+    Indonesian, the default the middleware has activated."""
+    asked = "HTTP_ACCEPT_LANGUAGE" in request.META or (
+        settings.LANGUAGE_COOKIE_NAME in request.COOKIES
+    )
+    chosen = getattr(user, "language", "")
+    if asked or not chosen or chosen not in dict(settings.LANGUAGES):
+        return
+    translation.activate(chosen)
+    request.LANGUAGE_CODE = chosen
 
 
 class BearerToken(HttpBearer):
@@ -28,6 +44,7 @@ class BearerToken(HttpBearer):
             # The middleware ran before the token was read: dates ("today") and times are
             # those of the caller's facility, as on its pages.
             activate_time_zone_of(user)
+            activate_language_of(request, user)
         return user
 
 
@@ -52,6 +69,8 @@ class BrowserSession(SessionAuth):
         user = super().authenticate(request, key)
         if user is not None and mfa_missing(user):
             raise HttpError(401, mfa_required_detail())
+        if user is not None:
+            activate_language_of(request, user)
         return user
 
 

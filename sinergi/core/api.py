@@ -11,6 +11,7 @@ from typing import Annotated, Any
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Field, Schema
 from ninja.errors import ValidationError
 from ninja.pagination import PaginationBase
@@ -87,22 +88,36 @@ def _input_problems(value: Any, loc: tuple[Any, ...]) -> Iterator[tuple[tuple[An
     """What no operation accepts, wherever it appears in the parsed input."""
     if isinstance(value, str):
         if "\x00" in value:
-            yield loc, "Text may not contain NUL characters."
+            yield loc, _("Text may not contain NUL characters.")
     elif isinstance(value, bool):
         return
     elif isinstance(value, int):
         if not -MAX_INTEGER <= value <= MAX_INTEGER:
-            yield loc, f"Numbers must be between {-MAX_INTEGER} and {MAX_INTEGER}."
+            yield (
+                loc,
+                _("Numbers must be between %(low)s and %(high)s.")
+                % {
+                    "low": -MAX_INTEGER,
+                    "high": MAX_INTEGER,
+                },
+            )
     elif isinstance(value, decimal.Decimal):
         if not value.is_finite():
-            yield loc, "Numbers must be finite."
+            yield loc, _("Numbers must be finite.")
     elif isinstance(value, datetime.date):
         day = value.date() if isinstance(value, datetime.datetime) else value
         if not EARLIEST_DATE <= day <= LATEST_DATE:
-            yield loc, f"Dates must be between {EARLIEST_DATE} and {LATEST_DATE}."
+            yield (
+                loc,
+                _("Dates must be between %(low)s and %(high)s.")
+                % {
+                    "low": EARLIEST_DATE,
+                    "high": LATEST_DATE,
+                },
+            )
     elif isinstance(value, datetime.time):
         if value.tzinfo is not None:
-            yield loc, "Give the facility's local time, without a UTC offset."
+            yield loc, _("Give the facility's local time, without a UTC offset.")
     elif isinstance(value, BaseModel):
         for name in type(value).model_fields:
             yield from _input_problems(getattr(value, name), (*loc, name))

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from ninja.errors import ValidationError
 from ninja.pagination import paginate
@@ -114,7 +115,7 @@ def _scope(user: Any, scope: str) -> tuple[str, int | None]:
     kind, _sep, raw = scope.partition(":")
     if kind == NATIONAL and not raw:
         if not has_perm(user, "indicators.view_national"):
-            raise PermissionDenied("Only administrators read the national figures.")
+            raise PermissionDenied(_("Only administrators read the national figures."))
         return NATIONAL, None
     models = {FACILITY: Facility, REGION: Region, PARTNER: Partner}
     if kind not in models or not (raw.isascii() and raw.isdigit()):

@@ -9,6 +9,7 @@ from django.db.models.functions import Lower
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja.errors import ValidationError
 from ninja.pagination import paginate
@@ -561,7 +562,8 @@ class PipelinePersonOut(Schema):
         description="Held on or after the release day (the release date after a substitute"
         " term, else the expiry after remisi, or a granted right's start): the days since it"
         " (0: it is today); null when it has not come. Such a person is to be released, not"
-        " proposed: their rights' state is `release_overdue`.",
+        " proposed: their rights' state is `release_today` on the day itself and"
+        " `release_overdue` after it.",
     )
     rights: list[PipelineRightOut]
 
@@ -653,7 +655,7 @@ def rights_pipeline(
     Partners and probation officers are refused (403). The read is audited."""
     user = api_user(request)
     if not has_perm(user, "inmates.view_inmate"):
-        raise PermissionDenied("Only facility staff and regional viewers read the pipeline.")
+        raise PermissionDenied(_("Only facility staff and regional viewers read the pipeline."))
     source = pipeline.stage_source()
     stages = {v for v, _label in source.stage_choices()} if source else set()
     if stage and stage not in stages:

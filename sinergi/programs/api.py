@@ -318,7 +318,7 @@ def _session(request: HttpRequest, session_id: int) -> Session:
         pk=session_id,
     )
     if not has_perm(api_user(request), "programs.view_roster", session):
-        raise PermissionDenied("Only the session's instructor or a program officer.")
+        raise PermissionDenied(_("Only the session's instructor or a program officer."))
     return session
 
 
@@ -364,7 +364,7 @@ def put_attendance(request: HttpRequest, session_id: int, payload: RosterIn) -> 
     session = _session(request, session_id)
     marks = {m.enrollment_id: (m.status.value, m.note) for m in payload.marks if m.status}
     if len(marks) != len({m.enrollment_id for m in payload.marks if m.status}):
-        raise Conflict("An inmate appears twice in the roster.", "duplicate")
+        raise Conflict(_("An inmate appears twice in the roster."), "duplicate")
     actions.record_attendance(session=session, marks=marks, by=api_user(request))
     return _roster_out(session)
 

@@ -59,7 +59,7 @@ def test_wrong_token_answers_401_with_the_error_shape(demo_world, client):
     response = client.get("/api/v1/me", **_bearer("sng_not-a-real-token"))
     assert response.status_code == 401
     assert response.json() == {
-        "detail": "Authentication required: a valid token or session.",
+        "detail": "Autentikasi diperlukan: token atau sesi yang sah.",
         "code": "not_authenticated",
         "errors": {},
     }

@@ -35,7 +35,7 @@ def test_page_size_above_200_is_a_422_with_field_errors(client_for):
 def test_facility_outside_scope_is_404_in_the_api(client_for):
     response = client_for("petugas.lobar").get("/api/v1/facilities/selong")
     assert response.status_code == 404
-    assert response.json() == {"detail": "Not found.", "code": "not_found", "errors": {}}
+    assert response.json() == {"detail": "Tidak ditemukan.", "code": "not_found", "errors": {}}
 
 
 def test_partner_user_lists_no_facilities(client_for):

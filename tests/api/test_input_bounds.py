@@ -56,7 +56,7 @@ def test_a_page_past_the_last_is_an_empty_list(client_for):
 
 def test_a_nul_character_in_a_query_parameter_is_a_422(client_for):
     response = client_for("petugas.selong").get("/api/v1/partners?q=a%00b")
-    assert _field_errors(response) == {"q": ["Text may not contain NUL characters."]}
+    assert _field_errors(response) == {"q": ["Teks tidak boleh memuat karakter NUL."]}
 
 
 def test_a_nul_character_in_a_path_is_a_422(client_for):
@@ -83,7 +83,7 @@ def test_a_date_at_the_start_of_the_calendar_is_a_422(client_for):
         },
     )
     assert _field_errors(response) == {
-        "as_of": ["Dates must be between 1900-01-01 and 2100-12-31."]
+        "as_of": ["Tanggal harus di antara 1900-01-01 dan 2100-12-31."]
     }
 
 

@@ -165,7 +165,7 @@ def test_a_body_larger_than_allowed_is_a_400(client_for):
     )
     assert response.status_code == 400, response.content
     assert response.json() == {
-        "detail": "The request body is too large.",
+        "detail": "Isi permintaan terlalu besar.",
         "code": "bad_request",
         "errors": {},
     }

@@ -26,4 +26,4 @@ def test_an_ordinary_search_still_works(client_for):
 def test_the_api_keeps_its_own_answer_with_field_errors(client_for):
     response = client_for("petugas.selong").get("/api/v1/partners?q=a%00")
     assert response.status_code == 422
-    assert response.json()["errors"] == {"q": ["Text may not contain NUL characters."]}
+    assert response.json()["errors"] == {"q": ["Teks tidak boleh memuat karakter NUL."]}
