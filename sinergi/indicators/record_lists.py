@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import Model, QuerySet
@@ -258,9 +259,13 @@ def prepared(rows: QuerySet[Any]) -> QuerySet[Any]:
     )
 
 
+def as_number(value: Any) -> Any:
+    """A figure's part as the catalogue counts it: a duration in days."""
+    if isinstance(value, datetime.timedelta):
+        return Decimal(str(value.total_seconds() / 86400))
+    return value
+
+
 def contribution_of(row: Any, field: str) -> Any:
     """What a row adds to a sum, an average or a median (a wait in days)."""
-    value = getattr(row, field)
-    if isinstance(value, datetime.timedelta):
-        return round(value.total_seconds() / 86400, 1)
-    return value
+    return as_number(getattr(row, field))

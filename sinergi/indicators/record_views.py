@@ -32,7 +32,7 @@ from sinergi.indicators.catalogue import (
     Indicator,
     Query,
 )
-from sinergi.indicators.record_lists import contribution_of, listing_for, prepared
+from sinergi.indicators.record_lists import as_number, contribution_of, listing_for, prepared
 from sinergi.indicators.views import chosen_period
 from sinergi.inmates.models import Inmate
 from sinergi.orgs.models import Facility, Partner, Region
@@ -87,7 +87,7 @@ def indicator_records(request: AuthenticatedHttpRequest, indicator_id: str) -> H
     total = None
     if indicator.contribution and not indicator.contribution.startswith("_"):
         # A sum's (or an average's) numerator: what the rows add up to.
-        total = rows.aggregate(total=Sum(indicator.contribution))["total"]
+        total = as_number(rows.aggregate(total=Sum(indicator.contribution))["total"] or 0)
     page = paginate(request, prepared(rows))
     person_level = listing.person is not None
     if person_level and names:
