@@ -169,12 +169,40 @@ def register_inmate_section(provider: Any) -> None:
         INMATE_SECTIONS.append(provider)
 
 
+# Where a user who does not reach an inmate's record reads what a higher app shares of
+# the person (the Bapas a person was handed over to: the hand-over): each returns that
+# page's address for (user, inmate pk), or None.
+INMATE_ELSEWHERE: list[Any] = []
+
+
+def register_inmate_elsewhere(resolver: Any) -> None:
+    if resolver not in INMATE_ELSEWHERE:
+        INMATE_ELSEWHERE.append(resolver)
+
+
+def _elsewhere(user: Any, pk: int) -> str | None:
+    """The page where ``user`` reads what is shared with them of inmate ``pk`` when the
+    inmate's own record is out of their reach; None when there is none (a 404)."""
+    for resolver in INMATE_ELSEWHERE:
+        url = resolver(user, pk)
+        if url:
+            return str(url)
+    return None
+
+
 def _due_list(due: Any) -> list[Any]:
     return [] if due is None else [due.umum, due.khusus]
 
 
 @login_required
 def inmate_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    if not Inmate.objects.for_user(request.user).filter(pk=pk).exists():
+        # Out of reach: the page of what is shared with the user, if any (the hand-over
+        # for the Bapas the person was handed over to), else 404.
+        elsewhere = _elsewhere(request.user, pk)
+        if elsewhere is None:
+            raise Http404
+        return redirect(elsewhere)
     inmate = get_object_or_404(
         Inmate.objects.for_user(request.user)
         .select_related("facility", "sentence", "wali")

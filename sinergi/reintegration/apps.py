@@ -12,11 +12,12 @@ class ReintegrationConfig(AppConfig):
         from sinergi.core.navigation import NavItem, register_home_cards, register_nav
         from sinergi.core.roles import OFFICER_ROLES, STAFF_ROLES, Role
         from sinergi.inmates.actions import on_admission
-        from sinergi.inmates.views import register_inmate_section
-        from sinergi.reintegration import actions, demo, home, inmate_section
+        from sinergi.inmates.views import register_inmate_elsewhere, register_inmate_section
+        from sinergi.reintegration import actions, demo, home, inmate_section, queries
 
         on_admission(actions.detect_readmissions)
         register_inmate_section(inmate_section.inmate_section)
+        register_inmate_elsewhere(queries.handover_page)
         register_seeder(60, "reintegration", demo.seed)
         register_home_cards(home.cards)
         register_nav(

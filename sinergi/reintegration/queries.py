@@ -98,6 +98,16 @@ def receives_handover(user: Any, inmate: Any) -> bool:
     return handed_over_to(user).filter(pk=inmate.pk).exists()
 
 
+def handover_page(user: Any, inmate_pk: int) -> str | None:
+    """For the person's page at the facility (out of a Bapas's reach): the page of the
+    hand-over when the person was handed over to ``user``'s Bapas, else None."""
+    from django.urls import reverse
+
+    if not handed_over_to(user).filter(pk=inmate_pk).exists():
+        return None
+    return reverse("reintegration:plan", kwargs={"inmate_pk": inmate_pk})
+
+
 def needs_for(user: Any) -> Any:
     """The needs of the plans of the inmates ``user`` reaches."""
     from sinergi.reintegration.models import Need

@@ -670,7 +670,11 @@ READ: dict[str, Rule] = {
     "cooperation:contribution_records": page(),
     # --- reintegration
     "reintegration:worklist": page(FACILITY_SCOPED),
-    "reintegration:plan": page(),
+    # the Bapas a person was handed over to reads the hand-over (plan, release,
+    # follow-ups): its probation officer here
+    "reintegration:plan": page(
+        sees={**SEES["inmate"], "selong-released": SELONG_PERSON | {PROBATION}}
+    ),
     "reintegration:person_jobs": page(),
     "reintegration:consent_create": action(INMATE_WRITE),
     "reintegration:referral_create": action(INMATE_WRITE),
@@ -681,11 +685,11 @@ READ: dict[str, Rule] = {
     "reintegration:consent_file": page(),
     "reintegration:release": form(INMATE_WRITE),
     "reintegration:handover_pdf": page(
-        {"selong-released": SELONG_PERSON},
+        {"selong-released": SELONG_PERSON | {PROBATION}},
         # a handover exists only once released
         sees={
             "selong-referred-dukcapil": frozenset(),
-            "selong-released": SELONG_PERSON,
+            "selong-released": SELONG_PERSON | {PROBATION},
             "lobar": frozenset(),
         },
     ),

@@ -158,3 +158,17 @@ def test_the_follow_up_page_leads_to_the_hand_over(client_for: Any, handed: Inma
     text = page.content.decode()
     assert f'href="/reintegration/inmates/{handed.pk}/"' in text
     assert f'href="/reintegration/inmates/{handed.pk}/handover.pdf"' in text
+
+
+def test_the_persons_page_leads_the_bapas_to_the_hand_over_and_refuses_others(
+    client_for: Any, handed: Inmate
+) -> None:
+    """The person's record at the facility stays the facility's: the Bapas the person was
+    handed over to is taken to the hand-over; anyone else gets a 404."""
+    page = client_for("pk.bapas").get(f"/inmates/{handed.pk}/")
+    assert page.status_code == 302
+    assert page["Location"] == f"/reintegration/inmates/{handed.pk}/"
+    other = FacilityFactory(code="bapas-lain", kind=FacilityKind.BAPAS, name="Bapas Lain")
+    assert _member(Role.PROBATION_OFFICER, other).get(f"/inmates/{handed.pk}/").status_code == 404
+    assert client_for("mitra.dukcapil").get(f"/inmates/{handed.pk}/").status_code == 404
+    assert client_for("petugas.selong").get(f"/inmates/{handed.pk}/").status_code == 200
