@@ -10,6 +10,8 @@ audited read.
 
 from __future__ import annotations
 
+import datetime
+from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -17,9 +19,11 @@ from django.db.models import Sum
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from sinergi.accounts.http import AuthenticatedHttpRequest
-from sinergi.core import audit
+from sinergi.core import audit, exports
 from sinergi.core.pagination import paginate, querystring_without_page
 from sinergi.core.permissions import has_perm
 from sinergi.indicators.catalogue import (
@@ -32,12 +36,15 @@ from sinergi.indicators.catalogue import (
     Indicator,
     Query,
 )
+from sinergi.indicators.periods import Period
 from sinergi.indicators.record_lists import as_number, contribution_of, listing_for, prepared
 from sinergi.indicators.views import chosen_period
 from sinergi.inmates.models import Inmate
 from sinergi.orgs.models import Facility, Partner, Region
 
 DASHBOARDS = {FACILITY: "indicators:facility", REGION: "indicators:region"}
+# The most rows a spreadsheet download holds (the page lists them all, page by page).
+EXPORT_LIMIT = 20_000
 
 
 def _area(request: AuthenticatedHttpRequest, scope: str) -> tuple[Any, str, bool]:
@@ -72,6 +79,66 @@ def _area(request: AuthenticatedHttpRequest, scope: str) -> tuple[Any, str, bool
     raise Http404
 
 
+def _audit(
+    request: AuthenticatedHttpRequest,
+    indicator: Indicator,
+    scope: str,
+    area: Any,
+    count: int,
+    form: str,
+) -> None:
+    audit.read_list(
+        request,
+        "indicator.records.list",
+        count=count,
+        facility=area if scope == FACILITY else None,
+        details={"indicator": indicator.id, "format": form},
+    )
+
+
+def _xlsx(
+    indicator: Indicator,
+    period: Period,
+    headers: list[str],
+    unit: str,
+    show_person: bool,
+    items: list[dict[str, Any]],
+    host: str,
+) -> HttpResponse:
+    workbook = exports.new_workbook()
+    sheet = workbook.active
+    sheet.title = _("Records")[:31]
+    person = [_("Name"), _("Registration number")] if show_person else []
+    value = [unit] if indicator.contribution else []
+    sheet.append([*person, *headers, *value, _("Link to the record")])
+    for item in items:
+        who = item["person"]
+        sheet.append(
+            [
+                *([who.name, who.registration_number] if show_person else []),
+                *[_plain(cell) for cell in item["cells"]],
+                *([_plain(item["contribution"])] if indicator.contribution else []),
+                host + item["url"],
+            ]
+        )
+    response = HttpResponse(
+        exports.xlsx_bytes(workbook),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    name = f"{indicator.id}-{period.code}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+def _plain(value: Any) -> Any:
+    """A cell as a spreadsheet takes it: numbers, dates and texts."""
+    if value is None or isinstance(value, int | float | Decimal | datetime.date):
+        if isinstance(value, datetime.datetime):
+            return timezone.localtime(value).replace(tzinfo=None)
+        return value
+    return str(value)
+
+
 @login_required
 def indicator_records(request: AuthenticatedHttpRequest, indicator_id: str) -> HttpResponse:
     indicator: Indicator | None = BY_ID.get(indicator_id)
@@ -81,34 +148,36 @@ def indicator_records(request: AuthenticatedHttpRequest, indicator_id: str) -> H
     area, dashboard_url, names = _area(request, scope)
     period, period_error = chosen_period(request)
     q = Query(period, scope, area.pk if area is not None else None)
-    value = indicator.compute(q).get(None)
     rows = indicator.rows(q)
     listing = listing_for(rows)
-    total = None
-    if indicator.contribution and not indicator.contribution.startswith("_"):
-        # A sum's (or an average's) numerator: what the rows add up to.
-        total = as_number(rows.aggregate(total=Sum(indicator.contribution))["total"] or 0)
-    page = paginate(request, prepared(rows))
-    person_level = listing.person is not None
-    if person_level and names:
-        audit.read_list(
-            request,
-            "indicator.records.list",
-            count=page.paginator.count,
-            facility=area if scope == FACILITY else None,
-            details={"indicator": indicator.id},
-        )
-    items = [
-        {
-            "person": listing.inmate(row) if names else None,
+    show_person = listing.person is not None and names
+    headers = [str(label) for label, _cell in listing.columns]
+    unit = str(UNITS[indicator.unit])
+
+    def item(row: Any) -> dict[str, Any]:
+        return {
+            "person": listing.inmate(row) if show_person else None,
             "cells": [cell(row) for _label, cell in listing.columns],
             "url": listing.link(row),
             "contribution": (
                 contribution_of(row, indicator.contribution) if indicator.contribution else None
             ),
         }
-        for row in page.object_list
-    ]
+
+    if request.GET.get("format") == "xlsx":
+        listed = [item(row) for row in prepared(rows)[:EXPORT_LIMIT]]
+        if show_person:
+            _audit(request, indicator, scope, area, len(listed), "xlsx")
+        host = request.build_absolute_uri("/").rstrip("/")
+        return _xlsx(indicator, period, headers, unit, show_person, listed, host)
+    value = indicator.compute(q).get(None)
+    total = None
+    if indicator.contribution and not indicator.contribution.startswith("_"):
+        # A sum's (or an average's) numerator: what the rows add up to.
+        total = as_number(rows.aggregate(total=Sum(indicator.contribution))["total"] or 0)
+    page = paginate(request, prepared(rows))
+    if show_person:
+        _audit(request, indicator, scope, area, page.paginator.count, "page")
     return render(
         request,
         "indicators/records.html",
@@ -120,13 +189,14 @@ def indicator_records(request: AuthenticatedHttpRequest, indicator_id: str) -> H
             "period_error": period_error,
             "value": value,
             "total": total,
-            "unit": UNITS[indicator.unit],
+            "unit": unit,
             "dashboard_url": f"{dashboard_url}?period={period.code}",
             "page": page,
-            "items": items,
-            "headers": [label for label, _cell in listing.columns],
-            "show_person": person_level and names,
-            "names_hidden": person_level and not names,
+            "items": [item(row) for row in page.object_list],
+            "headers": headers,
+            "show_person": show_person,
+            "names_hidden": listing.person is not None and not names,
             "querystring": querystring_without_page(request),
+            "export_limit": EXPORT_LIMIT,
         },
     )

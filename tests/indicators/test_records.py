@@ -3,6 +3,7 @@ the dashboard's area and period, who may open it, and who is named on it."""
 
 from __future__ import annotations
 
+import io
 import statistics
 from decimal import Decimal
 
@@ -25,6 +26,7 @@ from sinergi.indicators.catalogue import (
 from sinergi.indicators.periods import parse_period
 from sinergi.indicators.record_lists import contribution_of
 from sinergi.orgs.models import Facility, Partner, Region
+from sinergi.programs.models import Enrollment
 from tests.indicators.conftest import day
 from tests.indicators.test_catalogue import (  # noqa: F401  (fixtures)
     agreements,
@@ -309,3 +311,38 @@ def test_the_region_dashboard_links_its_figures_to_the_region_records(client_for
     region = Region.objects.get(pk=Facility.objects.get(code="selong").region_id)
     response = client_for("kanwil.ntb").get(f"/indicators/region/{region.pk}/?period=2025")
     assert f"records/?scope=region&amp;period=2025&amp;id={region.pk}" in response.content.decode()
+
+
+def _sheet(response) -> list[tuple]:
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(io.BytesIO(response.content))
+    return list(workbook.active.iter_rows(values_only=True))
+
+
+def test_the_records_download_as_xlsx_with_names_audited(client_for, w):
+    _rows(w, 3)
+    before = AuditEvent.objects.filter(action="indicator.records.list").count()
+    url = _records_url("participation.certificates", FACILITY, w.a.pk, "2025-08")
+    response = client_for("admin").get(url + "&format=xlsx")
+    assert response.status_code == 200
+    rows = _sheet(response)
+    assert rows[0][0] == "Nama"
+    assert len(rows) == 1 + 3
+    assert rows[1][-1].startswith("http")
+    event = AuditEvent.objects.filter(action="indicator.records.list").latest("pk")
+    assert AuditEvent.objects.filter(action="indicator.records.list").count() == before + 1
+    assert (event.changes["format"], event.changes["count"]) == ("xlsx", 3)
+
+
+def test_a_partners_download_names_nobody(client_for, w):
+    _rows(w, 2)
+    response = client_for("admin").get(
+        _records_url("participation.certificates", PARTNER, w.p.pk, "2025-08") + "&format=xlsx"
+    )
+    rows = _sheet(response)
+    assert len(rows) == 1 + 2
+    names = {
+        enrolment.inmate.name for enrolment in Enrollment.objects.filter(program__partners=w.p)
+    }
+    assert names and not names & {cell for row in rows for cell in row}
