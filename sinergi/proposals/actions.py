@@ -124,6 +124,9 @@ RELEASE_KIND: dict[str, str] = {
 SDP = "sdp"
 IMPORT_SDP = "proposals.import_sdp"
 SDP_STAGES: tuple[str, ...] = (S.TPP, S.SENT, S.GRANTED, S.REFUSED)
+# The steps recorded from SDP that only the head records in Sinergi too (sending,
+# deciding): ``transition(source=SDP)`` to them asks the head's permission as well.
+SDP_HEAD_PERMS: dict[str, str] = {S.SENT: SEND, S.GRANTED: DECIDE, S.REFUSED: DECIDE}
 # How far along each stage is (granted and refused are the same step: the decision).
 STAGE_RANK: dict[str, int] = {
     S.ELIGIBLE: 0,
@@ -484,6 +487,15 @@ def _preconditions(proposal: Proposal, to_stage: str, by: Any) -> None:
         raise RequestConflict(message, allowed=allowed_moves(proposal, by), code=code)
 
 
+def check_sdp_move(*, proposal: Proposal, to_stage: str, facts: Mapping[str, Any]) -> None:
+    """What :func:`transition` with ``source=SDP`` would refuse of this move, whoever makes
+    it (the import's preview by an officer of a step only the head records): a move not
+    allowed (409) or a fact missing or wrong (422). Writes nothing."""
+    if not sdp_move_allowed(proposal.stage, to_stage):
+        raise _refuse(proposal, to_stage)
+    _check(_fact_errors(proposal, to_stage, dict(facts), _today(proposal)))
+
+
 def _fact_errors(
     proposal: Proposal, to_stage: str, facts: Mapping[str, Any], today: datetime.date
 ) -> dict[str, list[str]]:
@@ -644,6 +656,9 @@ def transition(
     if perm is None:
         raise _refuse(proposal, to_stage)
     require_perm(by, perm, proposal, message=PERMISSION_MESSAGES[perm])
+    if source == SDP and to_stage in SDP_HEAD_PERMS:
+        head = SDP_HEAD_PERMS[to_stage]
+        require_perm(by, head, proposal, message=PERMISSION_MESSAGES[head])
     today = _today(proposal)
     _check(_fact_errors(proposal, to_stage, facts, today))
     if source != SDP:

@@ -45,6 +45,10 @@ class SdpImportOut(Schema):
     not_found_count: int
     conflict_count: int
     error_count: int
+    needs_head_count: int = Field(
+        description="rows that record a sending or a decision: only the facility's head may"
+        " confirm an import that has any (403 for anyone else, naming the rows)"
+    )
 
     @staticmethod
     def resolve_facility(obj: SdpImport) -> str:
@@ -69,11 +73,23 @@ class SdpImportRowOut(Schema):
     sdp_status: str = Field(description="the status as the file writes it")
     stage: str = Field(description="the stage SDP's status means in Sinergi")
     outcome: SdpRowOutcome
-    message: str = Field(description="the reason for the outcome")
+    message: str = Field(description="the reason for the outcome, in the caller's language")
+    reason_code: str = Field(
+        description="the reason as a code (`steps`: several, in `reason_params.steps`;"
+        " `text`: worded by an action, in `reason_params.text`)"
+    )
+    reason_params: dict[str, Any] = Field(description="the reason's parameters")
+    needs_head: bool = Field(
+        description="the row records a sending or a decision: only the head confirms it"
+    )
     proposal_id: int | None
     from_stage: str
     to_stage: str
     started: bool
+
+    @staticmethod
+    def resolve_message(obj: SdpImportRow) -> str:
+        return sdp_import.row_reason(obj)
 
 
 class SdpImportRowFilters(Schema):
@@ -163,7 +179,10 @@ def list_rows(
 @router.post(
     "/proposal-imports/{import_id}/confirm",
     response={200: SdpImportOut, **errors(401, 403, 404, 409, 422)},
-    summary="Apply a previewed import (409 once applied)",
+    summary=(
+        "Apply a previewed import (409 once applied; 403 naming the rows when it records a"
+        " sending or a decision and the caller is not the facility's head)"
+    ),
 )
 def confirm_import(request: HttpRequest, import_id: int) -> SdpImport:
     batch = _one(request, import_id)

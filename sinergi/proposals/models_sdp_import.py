@@ -68,6 +68,8 @@ class SdpImport(TimeStampedModel):
     not_found_count = models.PositiveIntegerField(_("not found"), default=0)
     conflict_count = models.PositiveIntegerField(_("conflicts"), default=0)
     error_count = models.PositiveIntegerField(_("errors"), default=0)
+    # Rows that record a sending or a decision: only the head applies such an import.
+    needs_head_count = models.PositiveIntegerField(_("rows needing the head"), default=0)
 
     class Meta:
         verbose_name = _("SDP proposal import")
@@ -107,6 +109,12 @@ class SdpImportRow(models.Model):
     problems = models.JSONField(_("problems"), default=list, blank=True)
     outcome = models.CharField(_("outcome"), max_length=10, choices=SdpRowOutcome.choices)
     message = models.TextField(_("reason for the outcome"), blank=True)
+    # The reason as a code of sdp_import.REASONS and its parameters, written in the
+    # reader's language when shown (``message``: as written at the import, kept for rows
+    # stored before the codes).
+    reason_code = models.CharField(_("reason code"), max_length=40, blank=True)
+    reason_params = models.JSONField(_("reason parameters"), default=dict, blank=True)
+    needs_head = models.BooleanField(_("needs the head"), default=False)
     proposal = models.ForeignKey(
         "proposals.Proposal",
         verbose_name=_("proposal"),

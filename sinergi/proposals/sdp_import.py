@@ -58,10 +58,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as N_
+from django.utils.translation import ngettext
 
 from sinergi.core import audit
 from sinergi.core.errors import Conflict
-from sinergi.core.permissions import require_perm
+from sinergi.core.permissions import has_perm, require_perm
 from sinergi.inmates import importer, parsing
 from sinergi.inmates.choices import Right
 from sinergi.inmates.models import Inmate
@@ -110,38 +112,73 @@ _FIELD_OF_HEADER: dict[str, str] = {
     value_key(header): name for name, headers in HEADERS.items() for header in headers
 }
 
-# SDP's spelling of a right (value_key) -> the right.
-RIGHT_VALUES: dict[str, str] = {
-    "pb": Right.PB,
-    "pembebasanbersyarat": Right.PB,
-    "cb": Right.CB,
-    "cutibersyarat": Right.CB,
-    "cmb": Right.CMB,
-    "cutimenjelangbebas": Right.CMB,
-    "asimilasi": Right.ASIMILASI,
-    "as": Right.ASIMILASI,
-    "cmk": Right.CMK,
-    "cutimengunjungikeluarga": Right.CMK,
+# SDP's spellings of a right -> the right: the one table the import reads with (compared
+# by value_key) and its page lists.
+RIGHT_SPELLINGS: tuple[tuple[str, str], ...] = (
+    ("PB", Right.PB),
+    ("Pembebasan Bersyarat", Right.PB),
+    ("CB", Right.CB),
+    ("Cuti Bersyarat", Right.CB),
+    ("CMB", Right.CMB),
+    ("Cuti Menjelang Bebas", Right.CMB),
+    ("Asimilasi", Right.ASIMILASI),
+    ("AS", Right.ASIMILASI),
+    ("CMK", Right.CMK),
+    ("Cuti Mengunjungi Keluarga", Right.CMK),
+)
+RIGHT_VALUES: dict[str, str] = {value_key(text): right for text, right in RIGHT_SPELLINGS}
+
+# SDP's statuses -> (the stage each means in Sinergi, where a sent proposal went): the one
+# table the import reads with (by value_key) and its page lists. "Draft": the proposal
+# exists in SDP, nothing decided: the stage a new proposal starts at.
+STATUS_SPELLINGS: tuple[tuple[str, str, str], ...] = (
+    ("Draft", S.ELIGIBLE, ""),
+    ("Baru", S.ELIGIBLE, ""),
+    ("Sidang TPP", S.TPP, ""),
+    ("TPP", S.TPP, ""),
+    ("Diusulkan ke Kanwil", S.SENT, SentTo.KANWIL),
+    ("Dikirim ke Kanwil", S.SENT, SentTo.KANWIL),
+    ("Verifikasi Kanwil", S.SENT, SentTo.KANWIL),
+    ("Diusulkan ke Ditjen", S.SENT, SentTo.DITJENPAS),
+    ("Dikirim ke Ditjen", S.SENT, SentTo.DITJENPAS),
+    ("Dikirim ke Ditjenpas", S.SENT, SentTo.DITJENPAS),
+    ("Verifikasi Ditjen", S.SENT, SentTo.DITJENPAS),
+    ("Disetujui", S.GRANTED, ""),
+    ("SK Terbit", S.GRANTED, ""),
+    ("Ditolak", S.REFUSED, ""),
+)
+STATUS_VALUES: dict[str, tuple[str, str]] = {
+    value_key(text): (stage, sent_to) for text, stage, sent_to in STATUS_SPELLINGS
 }
 
-# SDP's status (value_key) -> (the stage it means in Sinergi, where a sent proposal went).
-# "Draft": the proposal exists in SDP, nothing decided: the stage a new proposal starts at.
-STATUS_VALUES: dict[str, tuple[str, str]] = {
-    "draft": (S.ELIGIBLE, ""),
-    "baru": (S.ELIGIBLE, ""),
-    "sidangtpp": (S.TPP, ""),
-    "tpp": (S.TPP, ""),
-    "diusulkankekanwil": (S.SENT, SentTo.KANWIL),
-    "dikirimkekanwil": (S.SENT, SentTo.KANWIL),
-    "verifikasikanwil": (S.SENT, SentTo.KANWIL),
-    "diusulkankeditjen": (S.SENT, SentTo.DITJENPAS),
-    "dikirimkeditjen": (S.SENT, SentTo.DITJENPAS),
-    "dikirimkeditjenpas": (S.SENT, SentTo.DITJENPAS),
-    "verifikasiditjen": (S.SENT, SentTo.DITJENPAS),
-    "disetujui": (S.GRANTED, ""),
-    "skterbit": (S.GRANTED, ""),
-    "ditolak": (S.REFUSED, ""),
-}
+
+def status_table() -> list[dict[str, Any]]:
+    """The statuses the import accepts, grouped by the stage each means, with whether
+    recording that stage needs the head (sending, deciding: ``actions.SDP_HEAD_PERMS``)."""
+    groups: dict[tuple[str, str], list[str]] = {}
+    for text, stage, sent_to in STATUS_SPELLINGS:
+        groups.setdefault((stage, sent_to), []).append(text)
+    return [
+        {
+            "spellings": spellings,
+            "stage": stage,
+            "stage_label": _stage_label(stage),
+            "sent_to_label": str(SentTo(sent_to).label) if sent_to else "",
+            "needs_head": stage in actions.SDP_HEAD_PERMS,
+        }
+        for (stage, sent_to), spellings in groups.items()
+    ]
+
+
+def right_table() -> list[dict[str, Any]]:
+    """The rights the import accepts, each with SDP's spellings of it."""
+    groups: dict[str, list[str]] = {}
+    for text, right in RIGHT_SPELLINGS:
+        groups.setdefault(right, []).append(text)
+    return [
+        {"right": right, "label": str(Right(right).label), "spellings": spellings}
+        for right, spellings in groups.items()
+    ]
 
 
 def map_right(text: object) -> str | None:
@@ -187,10 +224,13 @@ def _read_row(
 ) -> ReadRow:
     row = ReadRow(line=line)
 
-    def problem(name: str, value: str, reason: str) -> None:
+    def problem(name: str, value: str, reason: str, code: str = "") -> None:
+        """A cell not read: ``code`` (one of :data:`REASONS`) when the import words the
+        reason, so that it is written in the reader's language; else the reader's text."""
         index = mapping.get(name)
         column = headers[index] if index is not None else HEADERS[name][0]
-        row.problems.append({"column": column, "value": value, "reason": reason})
+        found = {"column": column, "value": value, "reason": reason}
+        row.problems.append({**found, "code": code} if code else found)
 
     number = _text(_cell(cells, mapping, "registration_number"), 100)
     right_text = _text(_cell(cells, mapping, "right"), 100)
@@ -210,15 +250,15 @@ def _read_row(
         "sk_date": None,
     }
     if not number:
-        problem("registration_number", "", _("The registration number is empty."))
+        problem("registration_number", "", _(REASONS["empty_number"]), "empty_number")
     right = map_right(right_text)
     if right is None:
-        problem("right", right_text, _("Not a right SDP names (PB, CB, CMB, Asimilasi, CMK)."))
+        problem("right", right_text, _(REASONS["unknown_right"]), "unknown_right")
     else:
         row.values["right"] = right
     status = map_status(status_text)
     if status is None:
-        problem("status", status_text, _("Not a status of SDP's proposal list."))
+        problem("status", status_text, _(REASONS["unknown_status"]), "unknown_status")
     else:
         row.values["stage"], row.values["sent_to"] = status
     for name in ("proposed_on", "sk_date"):
@@ -265,13 +305,95 @@ def read_export(upload: IO[bytes], filename: str, *, encoding: str = "") -> list
 # --- one row ---------------------------------------------------------------------------
 
 
-class _Outcome(Exception):
-    """The row stops here with this outcome (nothing of it is written)."""
+# The reasons a row's outcome gives, by code. A row stores the code and its parameters
+# (``reason_code``, ``reason_params``), and :func:`reason_text` writes the reason in the
+# reader's language when it is shown: the report is read later, by others. Parameters
+# named ``stage``, ``from`` or ``to`` are stages and ``right`` a right (their labels are
+# written in the reader's language too).
+REASONS: dict[str, str] = {
+    "empty_number": N_("The registration number is empty."),
+    "unknown_right": N_("Not a right SDP names (PB, CB, CMB, Asimilasi, CMK)."),
+    "unknown_status": N_("Not a status of SDP's proposal list."),
+    "not_found": N_("No person with registration number %(number)s at %(facility)s."),
+    "reference_of_other_person": N_(
+        "SDP reference %(ref)s belongs to %(name)s's proposal in Sinergi."
+    ),
+    "reference_of_other_right": N_(
+        "SDP reference %(ref)s belongs to this person's %(right)s proposal."
+    ),
+    "open_has_other_reference": N_(
+        "The open proposal for this right has SDP reference %(ours)s, not %(theirs)s."
+    ),
+    "closed_without_reference": N_(
+        "The last proposal for this right is closed in Sinergi (%(stage)s) "
+        "without SDP reference; SDP says %(sdp)s. If SDP's is a new proposal, "
+        "start it in Sinergi with its reference, then import again."
+    ),
+    "sent_needs_reference": N_("A proposal sent needs its SDP reference (No Usulan)."),
+    "granted_needs_sk": N_(
+        "SDP says granted, but the row has no SK number and date: nothing recorded."
+    ),
+    "closed": N_(
+        "The proposal is closed (%(stage)s) in Sinergi; SDP says %(sdp)s. It is never reopened."
+    ),
+    "backwards": N_(
+        "Sinergi has it at %(stage)s, further than SDP's %(sdp)s: never moved backwards."
+    ),
+    "unchanged": N_("Already at %(stage)s."),
+    "started": N_("proposal started"),
+    "reference_recorded": N_("SDP reference recorded"),
+    "moved": N_("%(from)s → %(to)s"),
+    "needs_head": N_("needs the head: only the head of the facility sends and decides"),
+}
+# Reasons made of steps (``{"steps": [[code, params], ...]}``), or given by an action in
+# the language of the run (``{"text": ...}``: the action words it, not the import).
+STEPS = "steps"
+TEXT = "text"
+_STAGE_PARAMS = ("stage", "from", "to")
 
-    def __init__(self, outcome: str, message: str) -> None:
-        super().__init__(message)
+
+def reason_text(code: str, params: Mapping[str, Any] | None = None) -> str:
+    """A stored reason in the active language."""
+    params = dict(params or {})
+    if code == TEXT:
+        return str(params.get("text", ""))
+    if code == STEPS:
+        return "; ".join(reason_text(c, p) for c, p in params.get("steps", []))
+    if code not in REASONS:
+        return ""
+    for name in _STAGE_PARAMS:
+        if params.get(name) in S.values:
+            params[name] = _stage_label(params[name])
+    if params.get("right") in Right.values:
+        params["right"] = str(Right(params["right"]).label)
+    return _(REASONS[code]) % params if params else _(REASONS[code])
+
+
+def problem_text(problem: Mapping[str, Any]) -> str:
+    """One cell not read, "column: reason", in the active language where it has a code."""
+    code = problem.get("code", "")
+    reason = _(REASONS[code]) if code in REASONS else problem.get("reason", "")
+    return f"{problem.get('column', '')}: {reason}"
+
+
+def row_reason(row: SdpImportRow) -> str:
+    """The reason for ``row``'s outcome in the reader's language (rows stored before the
+    codes: their text)."""
+    if row.reason_code:
+        return reason_text(row.reason_code, row.reason_params)
+    return row.message
+
+
+class _Outcome(Exception):
+    """The row stops here with this outcome (nothing of it is written), for the reason
+    ``code`` (one of :data:`REASONS`) with ``params``."""
+
+    def __init__(self, outcome: str, code: str, **params: Any) -> None:
         self.outcome = outcome
-        self.message = message
+        self.code = code
+        self.params = params
+        self.message = reason_text(code, params)
+        super().__init__(self.message)
 
 
 def _stage_label(stage: str) -> str:
@@ -286,22 +408,25 @@ def _find_proposal(row: SdpImportRow, inmate: Inmate) -> Proposal | None:
             if found.inmate_id != inmate.pk:
                 raise _Outcome(
                     Out.CONFLICT,
-                    _("SDP reference %(ref)s belongs to %(name)s's proposal in Sinergi.")
-                    % {"ref": row.sdp_reference, "name": found.inmate.name},
+                    "reference_of_other_person",
+                    ref=row.sdp_reference,
+                    name=found.inmate.name,
                 )
             if found.right != row.right:
                 raise _Outcome(
                     Out.CONFLICT,
-                    _("SDP reference %(ref)s belongs to this person's %(right)s proposal.")
-                    % {"ref": row.sdp_reference, "right": found.get_right_display()},
+                    "reference_of_other_right",
+                    ref=row.sdp_reference,
+                    right=found.right,
                 )
             return found
     found = proposals.open().filter(inmate=inmate, right=row.right).first()
     if found is not None and found.sdp_reference and row.sdp_reference:
         raise _Outcome(
             Out.CONFLICT,
-            _("The open proposal for this right has SDP reference %(ours)s, not %(theirs)s.")
-            % {"ours": found.sdp_reference, "theirs": row.sdp_reference},
+            "open_has_other_reference",
+            ours=found.sdp_reference,
+            theirs=row.sdp_reference,
         )
     if found is None:
         latest = proposals.filter(inmate=inmate, right=row.right).order_by("-id").first()
@@ -316,13 +441,7 @@ def _find_proposal(row: SdpImportRow, inmate: Inmate) -> Proposal | None:
         # SDP comes as a draft first, and is started then).
         if not latest.sdp_reference and row.stage != S.ELIGIBLE:
             raise _Outcome(
-                Out.CONFLICT,
-                _(
-                    "The last proposal for this right is closed in Sinergi (%(stage)s) "
-                    "without SDP reference; SDP says %(sdp)s. If SDP's is a new proposal, "
-                    "start it in Sinergi with its reference, then import again."
-                )
-                % {"stage": _stage_label(latest.stage), "sdp": row.sdp_status},
+                Out.CONFLICT, "closed_without_reference", stage=latest.stage, sdp=row.sdp_status
             )
     return found
 
@@ -345,7 +464,7 @@ def _facts(row: SdpImportRow, proposal: Proposal, note: str) -> dict[str, Any]:
     if row.stage == S.SENT:
         reference = row.sdp_reference or proposal.sdp_reference
         if not reference:
-            raise _Outcome(Out.ERROR, _("A proposal sent needs its SDP reference (No Usulan)."))
+            raise _Outcome(Out.ERROR, "sent_needs_reference")
         on = row.proposed_on
         facts.update(
             sent_to=row.sent_to,
@@ -354,10 +473,7 @@ def _facts(row: SdpImportRow, proposal: Proposal, note: str) -> dict[str, Any]:
         )
     elif row.stage == S.GRANTED:
         if not row.sk_number or row.sk_date is None:
-            raise _Outcome(
-                Out.ERROR,
-                _("SDP says granted, but the row has no SK number and date: nothing recorded."),
-            )
+            raise _Outcome(Out.ERROR, "granted_needs_sk")
         facts.update(sk_number=row.sk_number, sk_date=row.sk_date)
     elif row.stage == S.REFUSED:
         facts["refusal_reason"] = row.reason or _("Refused in SDP (the export gives no reason).")
@@ -390,22 +506,33 @@ def _messages(error: ValidationError) -> str:
     return " ".join(parts)
 
 
+def _stop(row: SdpImportRow, outcome: str, code: str, params: Mapping[str, Any]) -> None:
+    row.outcome, row.reason_code, row.reason_params = outcome, code, dict(params)
+    row.message = reason_text(code, params)
+
+
 def apply_row(row: SdpImportRow, *, by: Any) -> None:
     """Decide ``row``'s outcome and, for an update, make its moves (the caller's
-    transaction keeps or drops them). Sets the row's outcome fields; saves nothing."""
+    transaction keeps or drops them). Sets the row's outcome fields; saves nothing.
+
+    A move to a stage only the head records (sent, granted, refused: ``SDP_HEAD_PERMS``)
+    marks the row ``needs_head``; made by someone else, it is checked (the move allowed,
+    its facts complete) but not made: :func:`confirm` refuses such an import to anyone
+    but the head."""
     row.outcome, row.message, row.proposal, row.from_stage, row.to_stage = "", "", None, "", ""
-    row.started = False
+    row.reason_code, row.reason_params = "", {}
+    row.started = row.needs_head = False
     try:
         with transaction.atomic():
             _apply(row, by)
     except _Outcome as stop:
-        row.outcome, row.message = stop.outcome, stop.message
+        _stop(row, stop.outcome, stop.code, stop.params)
     except Conflict as exc:
-        row.outcome, row.message = Out.CONFLICT, exc.detail
+        _stop(row, Out.CONFLICT, TEXT, {"text": str(exc.detail)})
     except ValidationError as exc:
-        row.outcome, row.message = Out.ERROR, _messages(exc)
+        _stop(row, Out.ERROR, TEXT, {"text": _messages(exc)})
     except PermissionDenied as exc:
-        row.outcome, row.message = Out.ERROR, str(exc) or _("You may not do this.")
+        _stop(row, Out.ERROR, TEXT, {"text": str(exc) or _("You may not do this.")})
     else:
         return
     # Nothing of the row was kept: a proposal it started is gone with it.
@@ -416,7 +543,7 @@ def apply_row(row: SdpImportRow, *, by: Any) -> None:
 
 def _apply(row: SdpImportRow, by: Any) -> None:
     if row.problems:
-        raise _Outcome(Out.ERROR, " ".join(f"{p['column']}: {p['reason']}" for p in row.problems))
+        raise _Outcome(Out.ERROR, TEXT, text=" ".join(problem_text(p) for p in row.problems))
     facility = row.batch.facility
     number = parsing.normalise_registration_number(row.registration_number)
     inmate = (
@@ -425,66 +552,58 @@ def _apply(row: SdpImportRow, by: Any) -> None:
         .first()
     )
     if inmate is None:
-        raise _Outcome(
-            Out.NOT_FOUND,
-            _("No person with registration number %(number)s at %(facility)s.")
-            % {"number": number, "facility": facility.name},
-        )
+        raise _Outcome(Out.NOT_FOUND, "not_found", number=number, facility=facility.name)
     proposal = _find_proposal(row, inmate)
-    done: list[str] = []
+    done: list[list[Any]] = []
     if proposal is None:
         proposal = _start(row, inmate, by)
         row.started = True
-        done.append(_("proposal started"))
+        done.append(["started", {}])
     row.proposal = proposal
     row.from_stage = S.ELIGIBLE if row.started else proposal.stage
     if row.sdp_reference and not proposal.sdp_reference:
         proposal = actions.set_sdp_reference(
             proposal=proposal, sdp_reference=row.sdp_reference, by=by
         )
-        done.append(_("SDP reference recorded"))
+        done.append(["reference_recorded", {}])
     current, target = proposal.stage, row.stage
     if target == current or (
         target == S.ELIGIBLE and actions.STAGE_RANK[current] <= actions.STAGE_RANK[S.LITMAS]
     ):
         pass  # SDP's draft covers Sinergi's preparation (eligible, documents, Litmas)
     elif not proposal.is_open:
-        raise _Outcome(
-            Out.CONFLICT,
-            _(
-                "The proposal is closed (%(stage)s) in Sinergi; SDP says %(sdp)s. "
-                "It is never reopened."
-            )
-            % {"stage": _stage_label(current), "sdp": row.sdp_status},
-        )
+        raise _Outcome(Out.CONFLICT, "closed", stage=current, sdp=row.sdp_status)
     elif actions.STAGE_RANK[target] <= actions.STAGE_RANK[current]:
-        raise _Outcome(
-            Out.CONFLICT,
-            _("Sinergi has it at %(stage)s, further than SDP's %(sdp)s: never moved backwards.")
-            % {"stage": _stage_label(current), "sdp": row.sdp_status},
-        )
+        raise _Outcome(Out.CONFLICT, "backwards", stage=current, sdp=row.sdp_status)
     else:
         note = _("Recorded from SDP export %(file)s, row %(line)s (SDP status: %(status)s).") % {
             "file": row.batch.filename,
             "line": row.line,
             "status": row.sdp_status,
         }
+        facts = _facts(row, proposal, note)
+        head_perm = actions.SDP_HEAD_PERMS.get(target)
+        row.needs_head = head_perm is not None
+        if head_perm is not None and not has_perm(by, head_perm, proposal):
+            # Checked as the head's move would be, not made: the head confirms it.
+            actions.check_sdp_move(proposal=proposal, to_stage=target, facts=facts)
+            done += [["moved", {"from": current, "to": target}], ["needs_head", {}]]
+            row.to_stage = target
+            row.outcome = Out.UPDATE
+            row.reason_code, row.reason_params = STEPS, {"steps": done}
+            row.message = reason_text(STEPS, row.reason_params)
+            return
         proposal = actions.transition(
-            proposal=proposal,
-            to_stage=target,
-            facts=_facts(row, proposal, note),
-            by=by,
-            source=actions.SDP,
+            proposal=proposal, to_stage=target, facts=facts, by=by, source=actions.SDP
         )
-        done.append(
-            _("%(from)s → %(to)s") % {"from": _stage_label(current), "to": _stage_label(target)}
-        )
+        done.append(["moved", {"from": current, "to": target}])
     row.to_stage = proposal.stage
     if done:
-        row.outcome, row.message = Out.UPDATE, "; ".join(done)
+        row.outcome, row.reason_code, row.reason_params = Out.UPDATE, STEPS, {"steps": done}
     else:
-        row.outcome = Out.UNCHANGED
-        row.message = _("Already at %(stage)s.") % {"stage": _stage_label(proposal.stage)}
+        row.outcome, row.reason_code = Out.UNCHANGED, "unchanged"
+        row.reason_params = {"stage": proposal.stage}
+    row.message = reason_text(row.reason_code, row.reason_params)
 
 
 # --- the import ------------------------------------------------------------------------
@@ -507,17 +626,64 @@ def _run(batch: SdpImport, rows: list[SdpImportRow], by: Any) -> None:
     batch.not_found_count = counts[Out.NOT_FOUND]
     batch.conflict_count = counts[Out.CONFLICT]
     batch.error_count = counts[Out.ERROR]
+    batch.needs_head_count = sum(1 for row in rows if row.needs_head)
 
 
 COUNT_FIELDS = [
     "total_rows",
+    "needs_head_count",
     "update_count",
     "unchanged_count",
     "not_found_count",
     "conflict_count",
     "error_count",
 ]
-ROW_OUTCOME_FIELDS = ["outcome", "message", "proposal", "from_stage", "to_stage", "started"]
+ROW_OUTCOME_FIELDS = [
+    "outcome",
+    "message",
+    "reason_code",
+    "reason_params",
+    "proposal",
+    "from_stage",
+    "to_stage",
+    "started",
+    "needs_head",
+]
+
+
+class HeadRequired(PermissionDenied):
+    """Confirming an import with rows only the head may record (a sending, a decision),
+    by someone else: refused whole (403), naming the rows."""
+
+    def __init__(self, lines: list[int]) -> None:
+        self.lines = lines
+        super().__init__(head_required_message(lines))
+
+
+def head_required_message(lines: list[int]) -> str:
+    return ngettext(
+        "Row %(rows)s records a sending or a decision, which only the head of the facility "
+        "records: only the head may apply this import.",
+        "Rows %(rows)s record a sending or a decision, which only the head of the facility "
+        "records: only the head may apply this import.",
+        len(lines),
+    ) % {"rows": ", ".join(str(line) for line in lines)}
+
+
+def may_confirm(batch: SdpImport, user: Any) -> bool:
+    """``user`` may apply ``batch`` as previewed: an officer of its facility, and the head
+    when it has rows only the head records."""
+    if not has_perm(user, actions.IMPORT_SDP, batch.facility):
+        return False
+    return not batch.needs_head_count or is_head_of(user, batch.facility)
+
+
+def is_head_of(user: Any, facility: Any) -> bool:
+    """The user may send and decide for ``facility``'s proposals (its head)."""
+    from sinergi.core.roles import Role
+    from sinergi.core.scoping import scope_of
+
+    return facility.pk in scope_of(user).facility_ids(Role.HEAD)
 
 
 def preview(
@@ -572,6 +738,10 @@ def confirm(*, batch: SdpImport, by: Any) -> SdpImport:
         raise Conflict(_("This import has already been applied."), code="already_applied")
     rows = list(batch.rows.order_by("line", "id"))
     _run(batch, rows, by)
+    needing_head = [row.line for row in rows if row.needs_head]
+    if needing_head and not is_head_of(by, batch.facility):
+        # Nothing of it is kept: the transaction is rolled back with the refusal.
+        raise HeadRequired(needing_head)
     SdpImportRow.objects.bulk_update(rows, ROW_OUTCOME_FIELDS, batch_size=500)
     batch.status = SdpImportStatus.APPLIED
     batch.confirmed_by = by
@@ -599,7 +769,7 @@ def problems_csv(batch: SdpImport) -> str:
             column=str(SdpRowOutcome(row.outcome).label),
             field="",
             value=row.sdp_reference or row.registration_number,
-            message=row.message,
+            message=row_reason(row),
         )
         for row in rows
     )

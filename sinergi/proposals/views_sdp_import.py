@@ -36,6 +36,8 @@ class SdpUploadForm(ImportUploadForm):
     check-only box: this import is always checked first."""
 
     dry_run = None  # type: ignore[assignment]
+    # A full export of the facility's inmates is the inmate import's matter.
+    full_export = None  # type: ignore[assignment]
     file = forms.FileField(
         label=gettext_lazy("SDP proposal export (CSV or XLSX)"),
         help_text=gettext_lazy(
@@ -107,6 +109,8 @@ def sdp_import_start(request: AuthenticatedHttpRequest) -> HttpResponse:
             "max_mb": settings.SINERGI_IMPORT_MAX_MB,
             "max_rows": sdp_import.MAX_ROWS,
             "headers": sdp_import.HEADERS,
+            "statuses": sdp_import.status_table(),
+            "rights": sdp_import.right_table(),
         },
     )
 
@@ -119,6 +123,11 @@ def sdp_import_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
     if outcome in SdpRowOutcome.values:
         rows = rows.filter(outcome=outcome)
     page = paginate(request, rows, per_page=ROWS_PER_PAGE)
+    for row in page.object_list:
+        row.reason = sdp_import.row_reason(row)
+    needing_head = list(
+        batch.rows.filter(needs_head=True).order_by("line").values_list("line", flat=True)
+    )
     audit.read(
         request,
         "proposal.sdp_import.view",
@@ -135,6 +144,9 @@ def sdp_import_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
             "outcome": outcome,
             "outcomes": SdpRowOutcome.choices,
             "querystring": querystring_without_page(request),
+            "may_confirm": sdp_import.may_confirm(batch, request.user),
+            "needing_head": needing_head,
+            "head_required": sdp_import.head_required_message(needing_head) if needing_head else "",
         },
     )
 
@@ -147,6 +159,9 @@ def sdp_import_confirm(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
         done = sdp_import.confirm(batch=batch, by=request.user)
     except Conflict as exc:
         messages.error(request, exc.detail)
+        return redirect(batch)
+    except sdp_import.HeadRequired as exc:
+        messages.error(request, str(exc))
         return redirect(batch)
     messages.success(
         request,

@@ -49,8 +49,16 @@ def row(person, status, *, right="PB", ref="", proposed="", sk="", sk_date="", r
 
 
 def run(facility, officer, upload):
+    """The officer uploads and checks; the officer applies, or the facility's head when
+    the file records a sending or a decision (the head's steps)."""
     batch = sdp_import.preview(facility=facility, upload=upload, filename=upload.name, by=officer)
-    return sdp_import.confirm(batch=batch, by=officer)
+    return sdp_import.confirm(batch=batch, by=_confirmer(batch, officer))
+
+
+def _confirmer(batch, officer):
+    from sinergi.accounts.models import User
+
+    return User.objects.get(username="kalapas.selong") if batch.needs_head_count else officer
 
 
 def outcomes(batch):
@@ -146,7 +154,7 @@ def test_a_draft_in_sdp_starts_the_proposal_with_its_reference(selong, person, o
     assert batch.rows.get().started
 
 
-def test_a_grant_in_sdp_is_recorded_with_its_sk_and_attributed(selong, person, officer):
+def test_a_grant_in_sdp_is_recorded_with_its_sk_and_attributed(selong, person, officer, head):
     today = selong.today()
     proposal = make_proposal(
         person, sdp_reference="PB-7", stage_since=today - datetime.timedelta(days=30)
@@ -169,10 +177,11 @@ def test_a_grant_in_sdp_is_recorded_with_its_sk_and_attributed(selong, person, o
         today - datetime.timedelta(days=2),
     )
     event = proposal.events.order_by("-id").first()
-    assert event.by == officer
+    # The decision is the head's: the head applied the officer's import.
+    assert event.by == head
     assert "usulan-sdp.csv" in event.note and "2" in event.note
     move = AuditEvent.objects.filter(action="proposal.transition").latest("id")
-    assert move.changes["source"] == "sdp" and move.actor == officer
+    assert move.changes["source"] == "sdp" and move.actor == head
 
 
 def test_sent_to_ditjen_records_where_with_the_sdp_reference(selong, person, officer):

@@ -16,22 +16,47 @@ from tests.proposals.factories import make_proposal
 pytestmark = pytest.mark.django_db
 
 
-def test_an_officer_records_a_grant_made_in_sdp_without_sinergi_preconditions(person, officer):
+def test_the_head_records_a_grant_made_in_sdp_without_sinergi_preconditions(person, head):
     proposal = make_proposal(person)  # no checklist, no Litmas, no TPP in Sinergi
     today = person.facility.today()
     moved = actions.transition(
         proposal=proposal,
         to_stage=Stage.GRANTED,
         facts={"sk_number": "PAS-9.PK.05", "sk_date": today, "note": "Dari ekspor SDP"},
-        by=officer,
+        by=head,
         source=actions.SDP,
     )
     assert (moved.stage, moved.sk_number, moved.sk_date) == (Stage.GRANTED, "PAS-9.PK.05", today)
     event = moved.events.order_by("-id").first()
-    assert (event.from_stage, event.to_stage, event.by) == (Stage.ELIGIBLE, Stage.GRANTED, officer)
+    assert (event.from_stage, event.to_stage, event.by) == (Stage.ELIGIBLE, Stage.GRANTED, head)
     audit = AuditEvent.objects.filter(action="proposal.transition").latest("id")
     assert audit.changes["source"] == "sdp"
-    assert audit.actor == officer
+    assert audit.actor == head
+
+
+@pytest.mark.parametrize(
+    ("to_stage", "facts"),
+    [
+        (Stage.SENT, {"sent_to": "kanwil", "sent_reference": "W.22-1"}),
+        (Stage.GRANTED, {"sk_number": "PAS-9.PK.05"}),
+        (Stage.REFUSED, {"refusal_reason": "Ditolak"}),
+    ],
+)
+def test_an_officer_may_not_record_a_sending_or_a_decision_from_sdp(
+    person, officer, to_stage, facts
+):
+    """Sending and deciding are the head's (rules SEND, DECIDE), from SDP as in Sinergi."""
+    proposal = make_proposal(person)
+    today = person.facility.today()
+    dated = {**facts, "sent_on": today} if to_stage == Stage.SENT else facts
+    if to_stage == Stage.GRANTED:
+        dated = {**facts, "sk_date": today}
+    with pytest.raises(PermissionDenied):
+        actions.transition(
+            proposal=proposal, to_stage=to_stage, facts=dated, by=officer, source=actions.SDP
+        )
+    proposal.refresh_from_db()
+    assert proposal.stage == Stage.ELIGIBLE
 
 
 def test_the_same_move_made_in_sinergi_keeps_the_map_and_the_preconditions(person, head, officer):
