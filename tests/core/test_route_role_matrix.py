@@ -178,6 +178,7 @@ ROUTE_OBJECTS: dict[str, str] = {
     "indicators:facility": "facility_pk",
     "indicators:region": "region_pk",
     "indicators:partner": "partner_pk",
+    "indicators:records": "facility_pk",
     "indicators:report": "report",
     "indicators:report_pdf": "report",
     "indicators:report_xlsx": "report",
@@ -232,6 +233,14 @@ def page_targets(world: World, route: str) -> list[Target]:
     kind = ROUTE_OBJECTS.get(route)
     if kind is None:
         return [Target(route, "-", reverse(route))]
+    if route == "indicators:records":
+        # the records behind a facility's figure, for the facility's dashboard readers
+        url = reverse(route, kwargs={"indicator_id": "participation.certificates"})
+        year = datetime.date.today().year
+        return [
+            Target(route, label, f"{url}?scope=facility&id={kwargs['pk']}&period={year}")
+            for label, kwargs in world.objects[kind].items()
+        ]
     return [
         Target(route, label, reverse(route, kwargs=kwargs))
         for label, kwargs in world.objects[kind].items()
@@ -748,6 +757,7 @@ READ: dict[str, Rule] = {
     "indicators:region": page(),
     "indicators:partner": page(),
     "indicators:national": page({ADMIN}),
+    "indicators:records": page(),
     "indicators:catalogue": page(EVERYONE),
     "indicators:reports": page(FACILITY_SCOPED | {PROBATION}),
     "indicators:report_generate": action(WRITERS, refused=SIGNED_IN - WRITERS),
