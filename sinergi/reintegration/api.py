@@ -39,6 +39,7 @@ from sinergi.reintegration.queries import (
     MAX_HORIZON_DAYS,
     employers_of,
     follow_ups_for,
+    handed_over_to,
     inmates_for,
     needs_for,
     releases_for,
@@ -250,10 +251,14 @@ def worklist(request: HttpRequest, days: int = DEFAULT_HORIZON_DAYS) -> QuerySet
 @router.get(
     "/inmates/{inmate_id}/plan",
     response={200: PlanOut, **errors(401, 404, 422)},
-    summary="Reintegration plan",
+    summary="Reintegration plan (also for the Bapas the person was handed over to)",
 )
 def get_plan(request: HttpRequest, inmate_id: int) -> ReintegrationPlan:
-    inmate = _inmate(request, inmate_id)
+    # The Bapas the person was handed over to reads the plan too, as on the page.
+    user = api_user(request)
+    inmate: Inmate = get_object_or_404(
+        (inmates_for(user) | handed_over_to(user)).distinct(), pk=inmate_id
+    )
     plan = get_object_or_404(
         ReintegrationPlan.objects.select_related("assessment").prefetch_related(
             "needs__updates", "needs__partner"

@@ -406,6 +406,8 @@ class Rule:
     `refused`: roles refused the whole feature (403 whatever the record, a missing one
     included, so the 403 confirms nothing). `sees`: overrides the record kind's SEES.
     `fixed`: a status some roles get whatever the record (a redirect of allauth's).
+    `redirected`: per label, roles out of the record's reach that are sent (302) to the
+    page of what is shared with them (the Bapas a person was handed over to).
     """
 
     kind: str
@@ -416,6 +418,7 @@ class Rule:
     writers: dict[str, frozenset[str]] | None = None
     fixed: dict[str, int] = field(default_factory=dict)
     missing: int | None = None  # a public page's answer for a record that does not exist
+    redirected: dict[str, frozenset[str]] = field(default_factory=dict)
 
     def allowed(self, label: str) -> frozenset[str]:
         return self.may.get(label, self.may.get("*", frozenset()))
@@ -550,7 +553,8 @@ READ: dict[str, Rule] = {
     "inmates:import_checked": action(
         by_label(selong=SELONG_OFFICERS, lobar={LOBAR}), refused=NOT_AN_OFFICER
     ),
-    "inmates:detail": page(),
+    # the Bapas a person was handed over to is taken to the hand-over
+    "inmates:detail": page(redirected={"selong-released": frozenset({PROBATION})}),
     "inmates:edit": form(INMATE_WRITE),
     "inmates:sentence_edit": form(
         {**INMATE_WRITE, "lobar-readmitted-no-sentence": frozenset()},
@@ -831,7 +835,12 @@ API: dict[str, Rule] = {
     "PATCH /api/v1/meetings/{coordination_meeting_id}": api({"selong": SELONG_OFFICERS}),
     "GET /api/v1/reintegration/worklist": api(EVERYONE),
     "GET /api/v1/inmates/{inmate_id}/plan": api(
-        sees={**SEES["inmate"], "lobar-readmitted-no-sentence": frozenset()}  # no plan
+        sees={
+            **SEES["inmate"],
+            "lobar-readmitted-no-sentence": frozenset(),  # no plan
+            # the Bapas the person was handed over to reads the plan
+            "selong-released": SELONG_PERSON | {PROBATION},
+        }
     ),
     "GET /api/v1/inmates/{inmate_id}/consents": api(),
     "POST /api/v1/inmates/{inmate_id}/consents": api(INMATE_WRITE),
@@ -902,6 +911,8 @@ def expected_read(rule: Rule, kind: str | None, label: str, role: str | None) ->
         return 401 if rule.kind == "api" else ANON_LOGIN
     if role in rule.fixed:
         return rule.fixed[role]
+    if role in rule.redirected.get(label, frozenset()):
+        return 302
     if rule.kind == "action":
         return 405
     if role in rule.refused:

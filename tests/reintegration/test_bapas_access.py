@@ -172,3 +172,21 @@ def test_the_persons_page_leads_the_bapas_to_the_hand_over_and_refuses_others(
     assert _member(Role.PROBATION_OFFICER, other).get(f"/inmates/{handed.pk}/").status_code == 404
     assert client_for("mitra.dukcapil").get(f"/inmates/{handed.pk}/").status_code == 404
     assert client_for("petugas.selong").get(f"/inmates/{handed.pk}/").status_code == 200
+
+
+def test_the_api_gives_the_bapas_the_plan_and_the_release(client_for: Any, handed: Inmate) -> None:
+    client = client_for("pk.bapas")
+    plan = client.get(f"/api/v1/inmates/{handed.pk}/plan")
+    assert plan.status_code == 200, plan.content
+    assert len(plan.json()["needs"]) > 0
+    releases = client.get("/api/v1/releases").json()["items"]
+    (mine,) = [r for r in releases if r["inmate_id"] == handed.pk]
+    assert (mine["sk_number"], mine["address"], mine["guarantor"]) == (
+        "PAS-2.PK.01.05.06-1234",
+        "Jl. Pejanggik No. 12, Selong",
+        "Ayah kandung",
+    )
+    other = FacilityFactory(code="bapas-lain", kind=FacilityKind.BAPAS, name="Bapas Lain")
+    outsider = _member(Role.PROBATION_OFFICER, other)
+    assert outsider.get(f"/api/v1/inmates/{handed.pk}/plan").status_code == 404
+    assert client_for("mitra.dukcapil").get(f"/api/v1/inmates/{handed.pk}/plan").status_code == 404
