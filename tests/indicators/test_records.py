@@ -169,7 +169,9 @@ def _records_url(indicator_id: str, scope: str, area_id: int | None, period: str
     return f"/indicators/{indicator_id}/records/?scope={scope}{area}&period={period}"
 
 
-@pytest.mark.parametrize("indicator", [i for i in CATALOGUE if i.shown_at(FACILITY)], ids=str)
+@pytest.mark.parametrize(
+    "indicator", [i for i in CATALOGUE if i.shown_at(FACILITY)], ids=lambda i: i.id
+)
 def test_each_records_page_counts_what_the_facility_figure_counts(client_for, indicator):
     selong = Facility.objects.get(code="selong")
     period = _periods()[1]
