@@ -4,7 +4,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
@@ -104,6 +104,24 @@ class SessionOut(Schema):
 
 class EnrollIn(Schema):
     inmate_id: int
+
+
+class BulkEnrollIn(Schema):
+    inmate_ids: list[int] = Field(..., max_length=200)
+
+
+class BulkOutcome(Schema):
+    inmate_id: int
+    inmate_name: str
+    outcome: str  # "enrolled" or "waiting"
+    enrollment_id: int | None = None
+    waiting_entry_id: int | None = None
+
+
+class BulkEnrollOut(Schema):
+    enrolled: int
+    waiting: int
+    outcomes: list[BulkOutcome]
 
 
 class EnrollmentOut(Schema):
@@ -310,6 +328,43 @@ def create_enrollment(request: HttpRequest, program_id: int, payload: EnrollIn) 
     if result.enrollment is not None:
         return Status(201, result.enrollment)
     return Status(202, result.waiting)
+
+
+@router.post(
+    "/programs/{program_id}/enrollments/bulk",
+    response={200: BulkEnrollOut, **errors(400, 401, 403, 404, 409, 422)},
+    summary="Enrol several inmates in one step: places first, then the waiting list; "
+    "nobody when anyone may not join (409 naming each with the reason)",
+)
+def create_enrollments_bulk(
+    request: HttpRequest, program_id: int, payload: BulkEnrollIn
+) -> dict[str, Any]:
+    program = _program(request, program_id, write=True)
+    if not has_perm(api_user(request), "programs.view_participants", program):
+        raise Http404
+    found = {
+        i.pk: i
+        for i in Inmate.objects.filter(
+            facility=program.facility, pk__in=payload.inmate_ids
+        ).select_related("sentence")
+    }
+    if len(found) != len(set(payload.inmate_ids)):
+        raise Http404  # an inmate of another facility, or none
+    results = actions.enroll_many(
+        program=program, inmates=[found[i] for i in payload.inmate_ids], by=api_user(request)
+    )
+    outcomes = [
+        {
+            "inmate_id": inmate.pk,
+            "inmate_name": inmate.name,
+            "outcome": "enrolled" if result.enrollment else "waiting",
+            "enrollment_id": result.enrollment.pk if result.enrollment else None,
+            "waiting_entry_id": result.waiting.pk if result.waiting else None,
+        }
+        for inmate, result in results
+    ]
+    enrolled = sum(1 for o in outcomes if o["outcome"] == "enrolled")
+    return {"enrolled": enrolled, "waiting": len(outcomes) - enrolled, "outcomes": outcomes}
 
 
 def _session(request: HttpRequest, session_id: int) -> Session:

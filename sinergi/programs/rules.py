@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import datetime
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence, Set
 from typing import TYPE_CHECKING, Any
 
 import rules
@@ -319,6 +319,45 @@ def eligibility_problems(
                     % {"left": max(left, 0), "need": program.min_months_left}
                 )
     return problems
+
+
+def candidate_problems(
+    program: Program,
+    inmate: Inmate,
+    *,
+    enrolled: Set[int],
+    waiting: Set[int],
+    today: datetime.date | None = None,
+) -> list[str]:
+    """Why ``inmate`` may not be enrolled in ``program`` now: the entry rules
+    (``eligibility_problems``), or a place or a waiting-list entry already held
+    (``enrolled`` and ``waiting``: the inmates' ids that hold one). The candidates page
+    and the bulk enrolment both ask this one function."""
+    if inmate.pk in enrolled:
+        return [_("Already enrolled.")]
+    if inmate.pk in waiting:
+        return [_("Already on the waiting list.")]
+    return eligibility_problems(program, inmate, today)
+
+
+def scheduled_hours(program: Program, slots: Iterable[Any] | None = None) -> float:
+    """The hours the weekly schedule gives between the program's first and last day:
+    each slot's length times the number of its weekday in that span (``slots``: the
+    program's, unless given, e.g. already fetched)."""
+    slots = list(program.slots.all() if slots is None else slots)
+    days = (program.end_date - program.start_date).days + 1
+    if days <= 0 or not slots:
+        return 0.0
+    weeks, rest = divmod(days, 7)
+    first = program.start_date.weekday()
+    extra = {(first + i) % 7 for i in range(rest)}
+    total = 0.0
+    for slot in slots:
+        start = datetime.datetime.combine(program.start_date, slot.start_time)
+        end = datetime.datetime.combine(program.start_date, slot.end_time)
+        count = weeks + (1 if slot.weekday in extra else 0)
+        total += count * (end - start).total_seconds() / 3600
+    return round(total, 1)
 
 
 def completed_on(enrollment: Enrollment, day: datetime.date) -> datetime.date:

@@ -35,6 +35,7 @@ urlpatterns = [
     path("<int:pk>/status/", views.program_transition, name="transition"),
     path("<int:pk>/candidates/", views.candidates, name="candidates"),
     path("<int:pk>/enroll/", views.enroll, name="enroll"),
+    path("<int:pk>/enrol-many/", views.enrol_many, name="enrol_many"),
     path("<int:pk>/sessions/", views.program_sessions, name="sessions"),
     path("<int:pk>/sessions/new/", views.session_add, name="session_add"),
 ]

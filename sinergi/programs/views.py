@@ -28,6 +28,7 @@ from sinergi.core.permissions import has_perm
 from sinergi.core.roles import STAFF_ROLES
 from sinergi.core.scoping import scope_of
 from sinergi.core.view_helpers import refuse, show_on_form
+from sinergi.inmates.choices import InmateStatus
 from sinergi.inmates.models import Inmate
 from sinergi.orgs.models import Facility, NationalHoliday
 from sinergi.programs import actions, documents
@@ -245,7 +246,8 @@ def program_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "past": sessions.filter(date__lt=today).order_by("-date", "-start_time")[:10],
         "session_count": sessions.count(),
         "units": program.units.all(),
-        "slots": program.slots.all(),
+        "slots": (slots := list(program.slots.all())),
+        "scheduled_hours": program_rules.scheduled_hours(program, slots),
         "status_labels": dict(program._meta.get_field("status").choices or []),
         "sees_participants": has_perm(request.user, "programs.view_participants", program),
     }
@@ -345,16 +347,101 @@ def candidates(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             )
         )
         for inmate in inmates:
-            problems = actions.eligibility_problems(program, inmate)
-            if inmate.pk in enrolled:
-                problems = [_("Already enrolled.")]
-            elif inmate.pk in waiting:
-                problems = [_("Already on the waiting list.")]
-            rows.append((inmate, problems))
+            rows.append(
+                (
+                    inmate,
+                    program_rules.candidate_problems(
+                        program, inmate, enrolled=enrolled, waiting=waiting
+                    ),
+                )
+            )
         audit.read_list(
             request, "program.candidates.list", count=len(rows), facility=program.facility_id
         )
     return render(request, "programs/candidates.html", {"program": program, "rows": rows, "q": q})
+
+
+@login_required
+def enrol_many(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The people in custody at the program's facility who hold neither a place nor a
+    waiting-list entry, each marked whether they may join and why not, to be ticked and
+    enrolled in one submit (``actions.enroll_many``: places first, then the waiting
+    list; nobody when anyone chosen may not join)."""
+    program = get_participants_for_user(request, pk, write=True)
+    refused = ""
+    status = 200
+    if request.method == "POST":
+        try:
+            ids = [int(v) for v in request.POST.getlist("inmates")]
+        except ValueError:
+            raise Http404 from None
+        found = Inmate.objects.filter(facility=program.facility, pk__in=ids).select_related(
+            "sentence"
+        )
+        by_id = {inmate.pk: inmate for inmate in found}
+        if len(by_id) != len(set(ids)):
+            raise Http404  # someone of another facility, or no one
+        try:
+            results = actions.enroll_many(
+                program=program, inmates=[by_id[i] for i in ids], by=request.user
+            )
+        except Conflict as exc:
+            refused, status = exc.detail, 409
+        except ValidationError as exc:
+            refused, status = " ".join(exc.messages), 400
+        else:
+            for inmate, result in results:
+                if result.enrollment:
+                    messages.success(request, _("%(name)s is enrolled.") % {"name": inmate.name})
+                else:
+                    messages.warning(
+                        request,
+                        _("The program is full: %(name)s is on the waiting list.")
+                        % {"name": inmate.name},
+                    )
+            return redirect(program.get_absolute_url() + "#enrolment")
+    q = request.GET.get("q", "").strip()
+    people = (
+        Inmate.objects.filter(facility=program.facility, status=InmateStatus.IN_CUSTODY)
+        .exclude(pk__in=program.enrollments.filter(ended_on__isnull=True).values("inmate_id"))
+        .exclude(
+            pk__in=program.waiting_list.filter(status__in=OPEN_WAITING_STATUSES).values("inmate_id")
+        )
+        .select_related("sentence")
+        .order_by("name", "pk")
+    )
+    if q:
+        people = people.search(q)
+    page = paginate(request, people, per_page=100)
+    today = program.facility.today()
+    rows = [
+        (
+            inmate,
+            program_rules.candidate_problems(
+                program, inmate, enrolled=set(), waiting=set(), today=today
+            ),
+        )
+        for inmate in page.object_list
+    ]
+    audit.read_list(
+        request,
+        "program.candidates.list",
+        count=len(rows),
+        facility=program.facility_id,
+        details={"program": program.pk},
+    )
+    context = {
+        "program": program,
+        "rows": rows,
+        "page": page,
+        "q": q,
+        "querystring": querystring_without_page(request),
+        "qualifying": sum(1 for _inmate, problems in rows if not problems),
+        "free": max(program.capacity - actions.active_count(program), 0),
+        "refused": refused,
+        "chosen": set(request.POST.getlist("inmates")) if request.method == "POST" else set(),
+    }
+    return render(request, "programs/enrol_many.html", context, status=status)
 
 
 @login_required

@@ -122,6 +122,7 @@ ROUTE_OBJECTS: dict[str, str] = {
     "programs:transition": "program",
     "programs:candidates": "program",
     "programs:enroll": "program",
+    "programs:enrol_many": "program",
     "programs:sessions": "program",
     "programs:session_add": "program",
     "cooperation:request": "request",
@@ -640,6 +641,15 @@ READ: dict[str, Rule] = {
         },
     ),
     "programs:enroll": action(PROGRAM_WRITE),
+    "programs:enrol_many": page(
+        PROGRAM_WRITE,
+        # the people who could join: the facility's officers' business only
+        sees={
+            "selong-blk": SELONG_PERSON,
+            "selong-facility-instructor": SELONG_PERSON,
+            "selong-completed": SELONG_PERSON,
+        },
+    ),
     "programs:sessions": page(),
     "programs:session_add": form(PROGRAM_WRITE),
     "verify_form": public(),
@@ -683,6 +693,7 @@ READ: dict[str, Rule] = {
     "cooperation:contribution_records": page(),
     # --- reintegration
     "reintegration:worklist": page(FACILITY_SCOPED),
+    "reintegration:worklist_export": page(FACILITY_SCOPED),
     # the Bapas a person was handed over to reads the hand-over (plan, release,
     # follow-ups): its probation officer here
     "reintegration:plan": page(

@@ -29,6 +29,7 @@ from sinergi.programs.actions.enrolment import (
     end_enrollment,
     end_for_inmate,
     enroll,
+    enroll_many,
     fill_free_places,
 )
 from sinergi.programs.actions.holidays import (
@@ -56,8 +57,10 @@ from sinergi.programs.actions.workflow import (
 from sinergi.programs.queries import Completion, active_count, completion, holiday_on, roster
 from sinergi.programs.rules import (
     ENROLLING,
+    candidate_problems,
     completed_on,
     eligibility_problems,
+    scheduled_hours,
     session_can_change,
 )
 
@@ -78,6 +81,7 @@ __all__ = [
     "add_session",
     "allowed_transitions",
     "cancel_session",
+    "candidate_problems",
     "complete_early",
     "completed_on",
     "completion",
@@ -87,6 +91,7 @@ __all__ = [
     "end_enrollment",
     "end_for_inmate",
     "enroll",
+    "enroll_many",
     "fill_free_places",
     "generate_sessions",
     "holiday_on",
@@ -99,6 +104,7 @@ __all__ = [
     "restore_session",
     "revoke_certificate",
     "roster",
+    "scheduled_hours",
     "session_can_change",
     "set_units",
     "transition",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -29,7 +30,13 @@ from sinergi.programs.models import (
     WaitingListEntry,
 )
 from sinergi.programs.queries import active_count
-from sinergi.programs.rules import ENROLLING, completed_on, eligibility_problems, text_problems
+from sinergi.programs.rules import (
+    ENROLLING,
+    candidate_problems,
+    completed_on,
+    eligibility_problems,
+    text_problems,
+)
 
 END_NOTE_LENGTH = 300  # Enrollment.end_note's column, and WaitingListEntry.note's
 
@@ -77,6 +84,48 @@ def enroll(*, program: Program, inmate: Inmate, by: User) -> EnrolResult:
         changes={"inmate": inmate.pk},
     )
     return EnrolResult(waiting=entry)
+
+
+MAX_BULK_ENROL = 200  # one page of candidates at its largest
+
+
+@transaction.atomic
+def enroll_many(
+    *, program: Program, inmates: Sequence[Inmate], by: User
+) -> list[tuple[Inmate, EnrolResult]]:
+    """Enrol ``inmates`` in one step, in the order given: places while they last, then
+    the waiting list (``enroll`` for each). All or nothing: when anyone may not be
+    enrolled (``candidate_problems``), nobody is, and the refusal names each of them with
+    the reason."""
+    require_perm(by, CHANGE_PROGRAM, program, message=CHANGE_REFUSED)
+    if not inmates:
+        raise ValidationError({"inmates": [_("Choose at least one person.")]})
+    if len(inmates) > MAX_BULK_ENROL:
+        raise ValidationError(
+            {"inmates": [_("At most %(n)s people at a time.") % {"n": MAX_BULK_ENROL}]}
+        )
+    if len({i.pk for i in inmates}) != len(inmates):
+        raise ValidationError({"inmates": [_("A person is chosen twice.")]})
+    program = Program.objects.select_for_update().get(pk=program.pk)
+    enrolled = set(
+        program.enrollments.filter(ended_on__isnull=True).values_list("inmate_id", flat=True)
+    )
+    waiting = set(
+        program.waiting_list.filter(status__in=OPEN_WAITING_STATUSES).values_list(
+            "inmate_id", flat=True
+        )
+    )
+    refused = [
+        f"{inmate.name}: {' '.join(problems)}"
+        for inmate in inmates
+        if (problems := candidate_problems(program, inmate, enrolled=enrolled, waiting=waiting))
+    ]
+    if refused:
+        raise Conflict(
+            _("Nobody was enrolled. %(names)s") % {"names": " ".join(refused)},
+            code="not_eligible",
+        )
+    return [(inmate, enroll(program=program, inmate=inmate, by=by)) for inmate in inmates]
 
 
 @transaction.atomic
