@@ -11,6 +11,8 @@ the text is prefixed. A test checks that no other module writes CSV or XLSX itse
 - :func:`safe_cell` / :func:`safe_row`: one value, one row.
 - :func:`csv_writer` / :func:`csv_dict_writer`: ``csv.writer`` / ``csv.DictWriter``
   that neutralise every row they write.
+- :func:`table_xlsx`: a list as a printable sheet (bold header row repeated on each
+  printed page, frozen panes, landscape, dates as dates, columns fitted).
 - :func:`new_workbook`: an openpyxl workbook whose ``save`` neutralises every cell of
   every sheet first (also cells set with ``ws.cell(...)`` or ``ws["A1"] = ...``), and
   :func:`xlsx_bytes` to get the saved file.
@@ -33,6 +35,7 @@ __all__ = [
     "new_workbook",
     "safe_cell",
     "safe_row",
+    "table_xlsx",
     "xlsx_bytes",
 ]
 
@@ -138,3 +141,43 @@ def xlsx_bytes(workbook: Any) -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def table_xlsx(
+    title: str, headers: Sequence[Any], rows: Iterable[Sequence[Any]], *, freeze: str = "B2"
+) -> bytes:
+    """One sheet named ``title``: the bold ``headers`` row, then ``rows``; the header
+    row frozen (with the columns left of ``freeze``) and repeated on every printed page,
+    printed landscape fitted to the page width; dates stay dates (shown dd/mm/yyyy);
+    columns fitted to their text (at most 50 characters wide). Every cell neutralised."""
+    import datetime
+
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    workbook = new_workbook()
+    sheet = workbook.active
+    sheet.title = str(title)[:31]
+    titles = [str(t) for t in headers]
+    sheet.append(titles)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    widths = [len(t) for t in titles]
+    for values in rows:
+        sheet.append([safe_cell(v) for v in values])
+        for index, value in enumerate(values):
+            if value is not None and index < len(widths):
+                widths[index] = max(widths[index], min(len(str(value)), 50))
+    for index, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width + 2
+    for cells in sheet.iter_cols(min_row=2):
+        for cell in cells:
+            if isinstance(cell.value, datetime.date):
+                cell.number_format = "DD/MM/YYYY"
+    sheet.freeze_panes = freeze
+    sheet.print_title_rows = "1:1"
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    return xlsx_bytes(workbook)

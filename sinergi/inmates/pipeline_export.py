@@ -92,30 +92,10 @@ def row_values(row: pipeline.PersonRow, with_stages: bool) -> list[Any]:
 
 def build(people: Any, today: datetime.date) -> bytes:
     """The workbook of ``people`` (a :func:`pipeline.pipeline` queryset), every row."""
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
-
     with_stages = pipeline.stage_source() is not None
-    workbook = exports.new_workbook()
-    sheet = workbook.active
-    sheet.title = _("Integration rights")[:31]
-    titles = headers(with_stages)
-    sheet.append(titles)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    widths = [len(t) for t in titles]
-    for row in pipeline.iter_rows(people, today):
-        values = row_values(row, with_stages)
-        sheet.append(values)
-        for index, value in enumerate(values):
-            if value is not None:
-                widths[index] = max(widths[index], min(len(str(value)), 50))
-    for index, width in enumerate(widths, start=1):
-        column = sheet.column_dimensions[get_column_letter(index)]
-        column.width = width + 2
-    for cells in sheet.iter_cols(min_row=2):
-        for cell in cells:
-            if isinstance(cell.value, datetime.date):
-                cell.number_format = "DD/MM/YYYY"
-    sheet.freeze_panes = "C2"
-    return exports.xlsx_bytes(workbook)
+    return exports.table_xlsx(
+        _("Integration rights"),
+        headers(with_stages),
+        (row_values(row, with_stages) for row in pipeline.iter_rows(people, today)),
+        freeze="C2",
+    )

@@ -42,7 +42,10 @@ from sinergi.reintegration.queries import (
     handed_over_to,
     inmates_for,
     needs_for,
+    open_needs_of,
+    open_referrals_of,
     releases_for,
+    with_summaries,
     worklist_queryset,
 )
 
@@ -62,6 +65,12 @@ def _invalid(exc: DjangoValidationError) -> Status:
     )
 
 
+class WorklistReferralOut(Schema):
+    id: int
+    partner: str
+    status: str
+
+
 class WorklistOut(Schema):
     id: int
     name: str
@@ -70,10 +79,28 @@ class WorklistOut(Schema):
     earliest_right: datetime.date | None
     has_plan: bool
     open_needs: int
+    wali: str | None
+    open_need_pathways: list[str]
+    open_referrals: list[WorklistReferralOut]
 
     @staticmethod
     def resolve_expiry_after_remission(obj: Inmate) -> datetime.date | None:
         return obj.sentence.expiry_after_remission
+
+    @staticmethod
+    def resolve_wali(obj: Inmate) -> str | None:
+        return None if obj.wali is None else obj.wali.get_full_name()
+
+    @staticmethod
+    def resolve_open_need_pathways(obj: Inmate) -> list[str]:
+        return [need.pathway for need in open_needs_of(obj)]
+
+    @staticmethod
+    def resolve_open_referrals(obj: Inmate) -> list[dict[str, Any]]:
+        return [
+            {"id": r.pk, "partner": r.partner.name, "status": r.status}
+            for r in open_referrals_of(obj)
+        ]
 
 
 class NeedUpdateOut(Schema):
@@ -241,11 +268,32 @@ def _inmate(request: HttpRequest, pk: int) -> Inmate:
     summary="People due for release or an integration right",
 )
 @paginate(PageNumber)
-def worklist(request: HttpRequest, days: int = DEFAULT_HORIZON_DAYS) -> QuerySet[Inmate]:
+def worklist(
+    request: HttpRequest,
+    days: int = DEFAULT_HORIZON_DAYS,
+    right: str = "",
+    plan: str = "",
+    q: str = Query("", max_length=200, description="Name, alias or registration number."),
+    wali: str = "",
+    pathway: str = "",
+    sort: str = "",
+) -> QuerySet[Inmate]:
+    """Each person once, their open needs and referrals in the row; the page's filters
+    (a value outside its list filters nothing) and sorts (``release``, ``name``,
+    ``needs``)."""
     audit.read_list(request, "reintegration.worklist.list")
-    return worklist_queryset(
-        api_user(request), timezone.localdate(), max(1, min(days, MAX_HORIZON_DAYS))
+    rows = worklist_queryset(
+        api_user(request),
+        timezone.localdate(),
+        max(1, min(days, MAX_HORIZON_DAYS)),
+        right=right,
+        plan=plan,
+        q=q.replace("\x00", ""),
+        wali=wali,
+        pathway=pathway,
+        sort=sort,
     )
+    return with_summaries(rows)
 
 
 @router.get(

@@ -25,12 +25,18 @@ from sinergi.reintegration.choices import (
     LawfulBasis,
     NeedStatus,
     Outcome,
+    Pathway,
     PlanStatus,
     ReferralStatus,
     Responsible,
 )
 from sinergi.reintegration.models import Need
-from sinergi.reintegration.queries import DEFAULT_HORIZON_DAYS, MAX_HORIZON_DAYS, active_bapas
+from sinergi.reintegration.queries import (
+    DEFAULT_HORIZON_DAYS,
+    MAX_HORIZON_DAYS,
+    WorklistSort,
+    active_bapas,
+)
 
 DATE_ERROR = _("Give a date as YYYY-MM-DD.")
 WHOLE_NUMBER_ERROR = _("Give a whole number.")
@@ -228,14 +234,33 @@ class WorklistFilters:
     right: str  # "" (release or any right) or a Right
     plan: str  # "" (all) or a PlanStatus
     adjusted: bool  # the days asked were not a whole number from 1 to MAX_HORIZON_DAYS
+    q: str = ""  # a name or registration number (part of)
+    wali: str = ""  # "" (any), "none" (no wali) or a user id
+    pathway: str = ""  # "" (any) or a Pathway with a need still open
+    sort: str = WorklistSort.RELEASE
+
+    def query(self) -> dict[str, Any]:
+        """The keyword arguments of :func:`worklist_queryset` after the horizon."""
+        return {
+            "right": self.right,
+            "plan": self.plan,
+            "q": self.q,
+            "wali": self.wali,
+            "pathway": self.pathway,
+            "sort": self.sort,
+        }
 
 
 class WorklistFilterForm(forms.Form):
-    """The release worklist's filters: ``?days=&right=&plan=``."""
+    """The release worklist's filters: ``?days=&right=&plan=&q=&wali=&pathway=&sort=``."""
 
     days = forms.IntegerField(required=False)
     right = forms.ChoiceField(choices=[("", ""), *Right.choices], required=False)
     plan = forms.ChoiceField(choices=[("", ""), *PlanStatus.choices], required=False)
+    q = forms.CharField(required=False, max_length=200)
+    wali = forms.RegexField(regex=r"^(none|[0-9]{1,18})$", required=False)
+    pathway = forms.ChoiceField(choices=[("", ""), *Pathway.choices], required=False)
+    sort = forms.ChoiceField(choices=WorklistSort.choices, required=False)
 
     def filters(self) -> WorklistFilters:
         """The filters to apply: each value that does not parse is its default."""
@@ -249,6 +274,10 @@ class WorklistFilterForm(forms.Form):
             right=data.get("right") or "",
             plan=data.get("plan") or "",
             adjusted=bool(asked) and (days is None or days != horizon),
+            q=(data.get("q") or "").replace("\x00", "").strip(),
+            wali=data.get("wali") or "",
+            pathway=data.get("pathway") or "",
+            sort=data.get("sort") or WorklistSort.RELEASE,
         )
 
 

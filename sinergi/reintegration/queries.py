@@ -4,11 +4,13 @@ import datetime
 from typing import TYPE_CHECKING, Any
 
 from django.db import models
-from django.db.models import Count, Exists, Min, OuterRef, Q
+from django.db.models import Count, Exists, F, Min, OuterRef, Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from sinergi.core.roles import OFFICER_ROLES, STAFF_ROLES, Role
 from sinergi.core.scoping import scope_of
+from sinergi.reintegration.choices import ReferralStatus
 
 if TYPE_CHECKING:
     from sinergi.reintegration.models import JobApplication, JobOpening, Referral  # noqa: F401
@@ -152,17 +154,48 @@ def releases_for(user: Any) -> Any:
     )
 
 
+class WorklistSort(models.TextChoices):
+    """The release worklist's orders (``?sort=``)."""
+
+    RELEASE = "release", _("Release date (nearest first)")
+    NAME = "name", _("Name")
+    NEEDS = "needs", _("Open needs (most first)")
+
+
+# A referral still under way: sent, accepted or in progress (not yet completed, declined
+# or cancelled).
+OPEN_REFERRAL_STATUSES = (
+    ReferralStatus.SENT,
+    ReferralStatus.ACCEPTED,
+    ReferralStatus.IN_PROGRESS,
+)
+
+
 def worklist_queryset(
-    user: Any, today: datetime.date, horizon_days: int, *, right: str = "", plan: str = ""
+    user: Any,
+    today: datetime.date,
+    horizon_days: int,
+    *,
+    right: str = "",
+    plan: str = "",
+    q: str = "",
+    wali: str = "",
+    pathway: str = "",
+    sort: str = "",
 ) -> Any:
     """Inmates in custody whose release, or earliest integration right, falls within the
-    horizon, with their plan's state; sorted by the nearer of the two dates.
+    horizon, with their plan's state, each person once; sorted by the nearer release
+    date unless ``sort`` (a ``WorklistSort``) says otherwise.
 
     ``right`` (a ``Right``) keeps those eligible for that right within the horizon;
-    ``plan`` (a ``PlanStatus``) those whose plan is in that state. An empty value (or one
-    outside its list) filters nothing."""
+    ``plan`` (a ``PlanStatus``) those whose plan is in that state; ``q`` those whose name
+    or registration number contains it; ``wali`` (a user id, or ``"none"``) those that
+    wali follows (or those without one); ``pathway`` (a ``Pathway``) those with a need
+    still open on that pathway. An empty value (or one outside its list) filters
+    nothing."""
     from sinergi.inmates.choices import InmateStatus, Right, RightStatus
-    from sinergi.reintegration.choices import OPEN_NEED_STATUSES, PlanStatus
+    from sinergi.inmates.models import InmateRight
+    from sinergi.reintegration.choices import OPEN_NEED_STATUSES, Pathway, PlanStatus
     from sinergi.reintegration.models import Need, ReintegrationPlan
 
     until = today + datetime.timedelta(days=horizon_days)
@@ -170,7 +203,7 @@ def worklist_queryset(
     rows = (
         inmates_for(user)
         .filter(status=InmateStatus.IN_CUSTODY)
-        .select_related("sentence", "facility")
+        .select_related("sentence", "facility", "wali")
         .annotate(
             earliest_right=Min(
                 "rights__eligible_from", filter=Q(rights__status=RightStatus.ELIGIBLE)
@@ -184,13 +217,18 @@ def worklist_queryset(
         )
         .filter(Q(sentence__expiry_after_remission__lte=until) | Q(earliest_right__lte=until))
         .annotate(needs_open=Exists(open_needs))
-        .order_by("sentence__expiry_after_remission", "name", "id")
     )
     if right in Right.values:
+        # Exists, not a join on the rights: a join would repeat the person.
         rows = rows.filter(
-            rights__right=right,
-            rights__status=RightStatus.ELIGIBLE,
-            rights__eligible_from__lte=until,
+            Exists(
+                InmateRight.objects.filter(
+                    inmate=OuterRef("pk"),
+                    right=right,
+                    status=RightStatus.ELIGIBLE,
+                    eligible_from__lte=until,
+                )
+            )
         )
     if plan == PlanStatus.NONE:
         rows = rows.filter(has_plan=False)
@@ -198,7 +236,59 @@ def worklist_queryset(
         rows = rows.filter(needs_open=True)
     elif plan == PlanStatus.READY:
         rows = rows.filter(has_plan=True, needs_open=False)
-    return rows
+    if q.strip():
+        rows = rows.search(q)
+    if wali == "none":
+        rows = rows.filter(wali__isnull=True)
+    elif wali.isdigit() and len(wali) < 19:
+        rows = rows.filter(wali_id=int(wali))
+    if pathway in Pathway.values:
+        rows = rows.filter(Exists(open_needs.filter(pathway=pathway)))
+    if sort == WorklistSort.NAME:
+        return rows.order_by("name", "id")
+    if sort == WorklistSort.NEEDS:
+        return rows.order_by(
+            "-open_needs", F("sentence__expiry_after_remission").asc(nulls_last=True), "name", "id"
+        )
+    return rows.order_by(F("sentence__expiry_after_remission").asc(nulls_last=True), "name", "id")
+
+
+def with_summaries(rows: Any) -> Any:
+    """The worklist's ``rows`` with what each row summarises, in two queries per page
+    whatever the number of people: ``reintegration_plan.open_need_list`` (the needs
+    still open, by pathway) and ``open_referral_list`` (the referrals under way, with
+    their partner). Read them through :func:`open_needs_of` and
+    :func:`open_referrals_of`."""
+    from django.db.models import Prefetch
+
+    from sinergi.reintegration.choices import OPEN_NEED_STATUSES
+    from sinergi.reintegration.models import Need, Referral
+
+    return rows.select_related("reintegration_plan").prefetch_related(
+        Prefetch(
+            "reintegration_plan__needs",
+            queryset=Need.objects.filter(status__in=OPEN_NEED_STATUSES).order_by("pathway"),
+            to_attr="open_need_list",
+        ),
+        Prefetch(
+            "referrals",
+            queryset=Referral.objects.filter(status__in=OPEN_REFERRAL_STATUSES)
+            .select_related("partner")
+            .order_by("created_at", "pk"),
+            to_attr="open_referral_list",
+        ),
+    )
+
+
+def open_needs_of(inmate: Any) -> list[Any]:
+    """The needs still open of a row of :func:`with_summaries` (none without a plan)."""
+    plan = getattr(inmate, "reintegration_plan", None) if inmate.has_plan else None
+    return list(getattr(plan, "open_need_list", [])) if plan is not None else []
+
+
+def open_referrals_of(inmate: Any) -> list[Any]:
+    """The referrals under way of a row of :func:`with_summaries`."""
+    return list(getattr(inmate, "open_referral_list", []))
 
 
 def follow_up_list(user: Any, *, include_done: bool = False) -> Any:

@@ -5,6 +5,7 @@ from sinergi.reintegration import views
 app_name = "reintegration"
 urlpatterns = [
     path("", views.worklist, name="worklist"),
+    path("export/", views.worklist_export, name="worklist_export"),
     path("inmates/<int:inmate_pk>/", views.plan, name="plan"),
     path("inmates/<int:inmate_pk>/consents/", views.consent_create, name="consent_create"),
     path("inmates/<int:inmate_pk>/referrals/", views.referral_create, name="referral_create"),

@@ -25,9 +25,11 @@ from sinergi.core.workflow import awaited, moves_from, split
 from sinergi.inmates.calculation import calculation_for
 from sinergi.inmates.choices import CrimeCategory, Right
 from sinergi.inmates.models import Inmate
+from sinergi.inmates.pipeline import wali_counts
 from sinergi.orgs.models import Partner
 from sinergi.reintegration import actions, forms
 from sinergi.reintegration import skills as job_skills
+from sinergi.reintegration import worklist_export as worklist_export_file
 from sinergi.reintegration.choices import (
     LawfulBasis,
     NeedStatus,
@@ -40,6 +42,7 @@ from sinergi.reintegration.models import Consent, Referral, ReintegrationPlan
 from sinergi.reintegration.queries import (
     DEFAULT_HORIZON_DAYS,
     MAX_HORIZON_DAYS,
+    WorklistSort,
     active_bapas,
     applications_counted,
     applications_seen,
@@ -55,6 +58,7 @@ from sinergi.reintegration.queries import (
     reaches_referrals,
     receives_handover,
     releases_for,
+    with_summaries,
     worklist_queryset,
 )
 
@@ -124,17 +128,26 @@ def _plan_url(inmate_pk: int, anchor: str) -> str:
     return f"{reverse('reintegration:plan', kwargs={'inmate_pk': inmate_pk})}#{anchor}"
 
 
-@login_required
-def worklist(request: AuthenticatedHttpRequest) -> HttpResponse:
+def _worklist_rows(request: AuthenticatedHttpRequest) -> tuple[Any, Any, datetime.date]:
+    """The worklist's filters (the query string) and its people, each once."""
     if not has_perm(request.user, "reintegration.view_plan"):
         raise Http404
     today = timezone.localdate()
     # A filter that does not parse is its default; days out of bounds are said, not
     # corrected in silence (a number of days from 1 to 730).
     chosen = forms.WorklistFilterForm(request.GET).filters()
-    rows = worklist_queryset(request.user, today, chosen.days, right=chosen.right, plan=chosen.plan)
-    page = paginate(request, rows)
+    return chosen, worklist_queryset(request.user, today, chosen.days, **chosen.query()), today
+
+
+@login_required
+def worklist(request: AuthenticatedHttpRequest) -> HttpResponse:
+    chosen, rows, today = _worklist_rows(request)
+    page = paginate(request, with_summaries(rows))
     audit.read_list(request, "reintegration.worklist.list", count=page.paginator.count)
+    without_wali = worklist_queryset(
+        request.user, today, chosen.days, **{**chosen.query(), "wali": "", "sort": ""}
+    )
+    querystring = querystring_without_page(request)
     return render(
         request,
         "reintegration/worklist.html",
@@ -149,9 +162,30 @@ def worklist(request: AuthenticatedHttpRequest) -> HttpResponse:
             "today": today,
             "right": chosen.right,
             "rights": Right.choices,
-            "querystring": querystring_without_page(request),
+            "filters": chosen,
+            "pathways": Pathway.choices,
+            "sorts": WorklistSort.choices,
+            "walis": wali_counts(without_wali),
+            "show_facility": len({i.facility_id for i in page.object_list}) > 1,
+            "querystring": querystring,
+            "export_query": querystring.rstrip("&"),
         },
     )
+
+
+@login_required
+def worklist_export(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The worklist as the page filters it, every row, as an XLSX file."""
+    _chosen, rows, today = _worklist_rows(request)
+    content = worklist_export_file.build(rows)
+    audit.read_list(
+        request, "reintegration.worklist.list", count=rows.count(), details={"format": "xlsx"}
+    )
+    response = HttpResponse(content, content_type=worklist_export_file.XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = (
+        f'attachment; filename="persiapan-bebas-{today.isoformat()}.xlsx"'
+    )
+    return response
 
 
 def _inmate(request: AuthenticatedHttpRequest, pk: int) -> Inmate:

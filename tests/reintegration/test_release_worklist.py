@@ -1,0 +1,240 @@
+"""The release worklist (issue 16): each person once, their open needs and referrals in
+the row; filters (days, plan, pathway, wali, right), search, sort; counts of people; the
+XLSX export; the API; a fixed number of queries; scoping."""
+
+from __future__ import annotations
+
+import datetime
+import io
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from sinergi.accounts.models import User
+from sinergi.inmates.models import Inmate, InmateRight
+from sinergi.orgs.models import Facility
+from sinergi.reintegration.choices import NeedStatus, Pathway, ReferralStatus
+from tests.factories import PartnerFactory
+from tests.inmates.factories import make_inmate
+from tests.reintegration.factories import NeedFactory, PlanFactory, ReferralFactory
+
+pytestmark = pytest.mark.django_db
+
+URL = "/reintegration/"
+EXPORT = "/reintegration/export/"
+API = "/api/v1/reintegration/worklist"
+
+
+def _released_in(days: int, name: str, facility: str = "selong") -> Inmate:
+    """A person in custody whose release (after remission) is ``days`` from today, with
+    no integration right (only the release brings them into the list)."""
+    today = timezone.localdate()
+    inmate = make_inmate(
+        facility=Facility.objects.get(code=facility),
+        name=name,
+        detention_start=today - datetime.timedelta(days=365),
+        term_years=0,
+        term_months=0,
+        term_days=365 + days,
+    )
+    InmateRight.objects.filter(inmate=inmate).delete()
+    expiry = inmate.sentence.expiry_after_remission
+    assert expiry is not None and abs((expiry - today).days - days) <= 2, expiry
+    return inmate
+
+
+def _many_needs(name: str, days: int = 20) -> Inmate:
+    """Three open needs, one settled, three referrals under way and one completed."""
+    inmate = _released_in(days, name)
+    plan = PlanFactory(inmate=inmate)
+    for pathway in (Pathway.IDENTITY, Pathway.WORK, Pathway.HOUSING):
+        NeedFactory(plan=plan, pathway=pathway, status=NeedStatus.NOT_STARTED)
+    NeedFactory(plan=plan, pathway=Pathway.HEALTH, status=NeedStatus.MET)
+    for status in (ReferralStatus.SENT, ReferralStatus.ACCEPTED, ReferralStatus.IN_PROGRESS):
+        ReferralFactory(inmate=inmate, partner=PartnerFactory(), status=status)
+    ReferralFactory(inmate=inmate, partner=PartnerFactory(), status=ReferralStatus.COMPLETED)
+    return inmate
+
+
+@pytest.fixture
+def people(demo_world):
+    """Only the test's people: Alpha (20 days, 3 needs open), Beta (60 days, every need
+    settled, followed by wali.selong), Cici (100 days, no plan)."""
+    Inmate.objects.all().delete()
+    alpha = _many_needs("Alpha Banyak")
+    beta = _released_in(60, "Beta Siap")
+    NeedFactory(plan=PlanFactory(inmate=beta), pathway=Pathway.WORK, status=NeedStatus.MET)
+    Inmate.objects.filter(pk=beta.pk).update(wali=User.objects.get(username="wali.selong"))
+    cici = _released_in(100, "Cici Kosong")
+    return {"alpha": alpha, "beta": beta, "cici": cici}
+
+
+def _names(response) -> list[str]:
+    assert response.status_code == 200
+    return [i.name for i in response.context["page"].object_list]
+
+
+def _api_names(client, query: str = "") -> list[str]:
+    response = client.get(API + query)
+    assert response.status_code == 200
+    return [i["name"] for i in response.json()["items"]]
+
+
+def _sheet(response):
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith(
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    assert "attachment" in response["Content-Disposition"]
+    return load_workbook(io.BytesIO(response.content)).active
+
+
+def test_each_person_once_with_all_open_needs_and_referrals_in_the_row(client_for, people):
+    client = client_for("petugas.selong")
+    response = client.get(URL)
+    assert _names(response) == ["Alpha Banyak", "Beta Siap", "Cici Kosong"]
+    assert response.context["page"].paginator.count == 3
+    body = response.content.decode()
+    assert "3 orang dalam daftar ini." in body
+    alpha = response.context["page"].object_list[0]
+    assert alpha.open_needs == 3
+    assert sorted(n.pathway for n in alpha.reintegration_plan.open_need_list) == [
+        "housing",
+        "identity",
+        "work",
+    ]
+    assert len(alpha.open_referral_list) == 3  # the completed one is not under way
+
+    items = client.get(API).json()["items"]
+    assert [i["name"] for i in items] == ["Alpha Banyak", "Beta Siap", "Cici Kosong"]
+    assert sorted(items[0]["open_need_pathways"]) == ["housing", "identity", "work"]
+    assert len(items[0]["open_referrals"]) == 3
+    assert items[1]["wali"] and items[0]["wali"] is None
+    assert items[2]["has_plan"] is False and items[2]["open_need_pathways"] == []
+
+
+def test_a_right_filter_does_not_repeat_a_person(client_for, people):
+    alpha = people["alpha"]
+    soon = timezone.localdate() + datetime.timedelta(days=5)
+    for right in ("pb", "asimilasi"):
+        InmateRight.objects.create(inmate=alpha, right=right, status="eligible", eligible_from=soon)
+    client = client_for("petugas.selong")
+    assert _names(client.get(URL + "?right=pb")) == ["Alpha Banyak"]
+    assert _names(client.get(URL)).count("Alpha Banyak") == 1
+    assert _api_names(client, "?right=pb") == ["Alpha Banyak"]
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("?days=45", ["Alpha Banyak"]),
+        ("?days=80", ["Alpha Banyak", "Beta Siap"]),
+        ("?plan=open", ["Alpha Banyak"]),
+        ("?plan=ready", ["Beta Siap"]),
+        ("?plan=none", ["Cici Kosong"]),
+        ("?pathway=housing", ["Alpha Banyak"]),
+        ("?pathway=health", []),  # met: not open
+        ("?wali=none", ["Alpha Banyak", "Cici Kosong"]),
+        ("?q=beta", ["Beta Siap"]),
+        ("?q=nobody", []),
+        ("?sort=name&plan=", ["Alpha Banyak", "Beta Siap", "Cici Kosong"]),
+        ("?pathway=nonsense&wali=abc&sort=zz", ["Alpha Banyak", "Beta Siap", "Cici Kosong"]),
+    ],
+)
+def test_filters_and_search_on_the_page_and_the_api(client_for, people, query, expected):
+    client = client_for("petugas.selong")
+    assert _names(client.get(URL + query)) == expected
+    assert _api_names(client, query) == expected
+
+
+def test_the_wali_filter_and_its_counts(client_for, people):
+    client = client_for("petugas.selong")
+    wali = User.objects.get(username="wali.selong")
+    response = client.get(URL + f"?wali={wali.pk}")
+    assert _names(response) == ["Beta Siap"]
+    assert _api_names(client, f"?wali={wali.pk}") == ["Beta Siap"]
+    counts = {v: n for v, _label, n in response.context["walis"]}
+    assert counts == {str(wali.pk): 1, "none": 2}
+
+
+def test_search_by_registration_number(client_for, people):
+    client = client_for("petugas.selong")
+    number = people["cici"].registration_number
+    assert _names(client.get(URL, {"q": number})) == ["Cici Kosong"]
+    assert _api_names(client, f"?q={number}") == ["Cici Kosong"]
+
+
+def test_sorts_by_release_name_and_open_needs(client_for, people):
+    client = client_for("petugas.selong")
+    _released_in(10, "Zed Dulu")  # the nearest release, no plan: 0 needs
+    assert _names(client.get(URL))[:2] == ["Zed Dulu", "Alpha Banyak"]
+    assert _names(client.get(URL + "?sort=name")) == [
+        "Alpha Banyak",
+        "Beta Siap",
+        "Cici Kosong",
+        "Zed Dulu",
+    ]
+    assert _names(client.get(URL + "?sort=needs"))[0] == "Alpha Banyak"
+    assert _api_names(client, "?sort=needs")[0] == "Alpha Banyak"
+
+
+def test_the_xlsx_holds_each_person_once_with_dates_as_dates(client_for, people):
+    client = client_for("petugas.selong")
+    sheet = _sheet(client.get(EXPORT + "?plan=open"))
+    rows = list(sheet.iter_rows(values_only=True))
+    assert len(rows) == 2  # the header, then Alpha once
+    _header, alpha = rows
+    assert alpha[0] == "Alpha Banyak"
+    assert alpha[1] == people["alpha"].registration_number
+    release = alpha[4]
+    assert isinstance(release, datetime.datetime)
+    assert release.date() == people["alpha"].sentence.expiry_after_remission
+    assert alpha[7] == 3
+    assert alpha[8].count(";") == 2 and alpha[9].count(";") == 2
+    assert sheet.freeze_panes == "C2"
+    assert sheet.print_title_rows == "$1:$1"
+    assert sheet.page_setup.orientation == "landscape"
+    assert sheet["E2"].number_format == "DD/MM/YYYY"
+
+    everyone = list(_sheet(client.get(EXPORT + "?sort=name")).iter_rows(values_only=True))
+    assert [r[0] for r in everyone[1:]] == ["Alpha Banyak", "Beta Siap", "Cici Kosong"]
+
+
+def test_the_page_links_the_export_with_its_filters(client_for, people):
+    body = client_for("petugas.selong").get(URL + "?plan=open&q=al").content.decode()
+    assert 'href="/reintegration/export/?plan=open&amp;q=al"' in body
+
+
+# --- query counts ---------------------------------------------------------------------
+
+
+def _count(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx)
+
+
+@pytest.mark.parametrize("url", [URL, URL + "?sort=needs&plan=open", API, EXPORT])
+def test_the_page_the_api_and_the_export_run_a_fixed_number_of_queries(client_for, people, url):
+    client = client_for("petugas.selong")
+    few = _count(client, url)
+    for n in range(12):
+        _many_needs(f"Lagi {n}", days=30 + n)
+    assert _count(client, url) == few
+
+
+# --- scoping ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("username", ["petugas.lobar", "mitra.dukcapil", "pk.bapas"])
+def test_an_outsider_sees_no_one_nor_their_export(client_for, people, username):
+    client = client_for(username)
+    page = client.get(URL)
+    assert page.status_code == 404 or _names(page) == []
+    export = client.get(EXPORT)
+    assert export.status_code == 404 or list(_sheet(export).iter_rows(values_only=True))[1:] == []
+    assert _api_names(client) == []
+    assert _api_names(client, "?q=Alpha") == []
