@@ -413,14 +413,9 @@ def enrol_many(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if q:
         people = people.search(q)
     page = paginate(request, people, per_page=100)
-    today = program.facility.today()
+    # The enrolled and the waiting are left out above; the rest as the action judges them.
     rows = [
-        (
-            inmate,
-            program_rules.candidate_problems(
-                program, inmate, enrolled=set(), waiting=set(), today=today
-            ),
-        )
+        (inmate, program_rules.candidate_problems(program, inmate, enrolled=set(), waiting=set()))
         for inmate in page.object_list
     ]
     audit.read_list(
