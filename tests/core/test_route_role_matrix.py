@@ -827,6 +827,7 @@ API: dict[str, Rule] = {
     # the participant list: the facility's officers; partners get 403 (item 1)
     "GET /api/v1/programs/{program_id}/enrollments": api(PROGRAM_WRITE),
     "POST /api/v1/programs/{program_id}/enrollments": api(PROGRAM_WRITE),
+    "POST /api/v1/programs/{program_id}/enrollments/bulk": api(PROGRAM_WRITE),
     "GET /api/v1/sessions/{session_id}/attendance": api(TEACHERS),
     "PUT /api/v1/sessions/{session_id}/attendance": api(TEACHERS),
     # an enrolment's completion and certificate: the facility's officers (issue 15)
@@ -1125,6 +1126,7 @@ def api_body(world: World, operation: str, label: str) -> dict[str, Any] | None:
         "PATCH /api/v1/programs/{program_id}": {"title": "Judul Baru Matriks"},
         "PATCH /api/v1/meetings/{coordination_meeting_id}": {"place": "Aula Matriks"},
         "POST /api/v1/programs/{program_id}/enrollments": {"inmate_id": inmate},
+        "POST /api/v1/programs/{program_id}/enrollments/bulk": {"inmate_ids": [inmate]},
         "PUT /api/v1/sessions/{session_id}/attendance": {
             "marks": [{"enrollment_id": enrollment, "status": "present"}]
         },
