@@ -39,6 +39,15 @@ document.addEventListener("DOMContentLoaded", function () {
       });
     });
   });
+  // "Tick everyone": every checkbox of the form named by data-check-all.
+  document.querySelectorAll("[data-check-all]").forEach(function (button) {
+    var name = button.getAttribute("data-check-all");
+    button.addEventListener("click", function () {
+      button.form.querySelectorAll("input[type=checkbox]").forEach(function (box) {
+        if (box.name === name) { box.checked = true; }
+      });
+    });
+  });
   // A search box that htmx answers as one types: Enter does not reload the page.
   document.querySelectorAll("form[data-no-submit]").forEach(function (form) {
     form.addEventListener("submit", function (event) { event.preventDefault(); });
