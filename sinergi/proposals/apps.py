@@ -28,7 +28,7 @@ class ProposalsConfig(AppConfig):
                 # The PKs of the Bapas asked, and the facility staff who asked (the list
                 # is scoped: LitmasRequest.objects.for_user).
                 lambda s: s.has_role(Role.PROBATION_OFFICER, *STAFF_ROLES),
-                order=125,
+                order=112,
                 group="registry",
             )
         )
@@ -38,7 +38,7 @@ class ProposalsConfig(AppConfig):
                 _("Sidang TPP"),
                 "proposals:tpp_list",
                 lambda s: s.is_admin or bool(s.region_ids) or s.has_role(*STAFF_ROLES),
-                order=115,
+                order=113,
                 group="registry",
             )
         )
@@ -52,7 +52,7 @@ class ProposalsConfig(AppConfig):
                 _("Proposals from SDP"),
                 "proposals:sdp_import",
                 lambda s: s.has_role(*OFFICER_ROLES),
-                order=116,
+                order=114,
                 group="registry",
             )
         )

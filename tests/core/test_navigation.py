@@ -37,8 +37,10 @@ def test_an_officer_sees_home_dashboards_and_three_menus(user):
             [
                 "Inmates",
                 "Integration rights",
-                "Held past release date",
+                "Litmas requests",
                 "Sidang TPP",
+                "Proposals from SDP",
+                "Held past release date",
                 "Release preparation",
             ],
         ),

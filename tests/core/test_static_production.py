@@ -45,6 +45,7 @@ def collected(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
     env.update(
         DEBUG="false",
         SECRET_KEY="a-long-random-production-like-secret-key-for-the-static-test",
+        SITE_URL="https://sinergi.example.go.id",
         DJANGO_SETTINGS_MODULE="sinergi.settings",
     )
     done = subprocess.run(
