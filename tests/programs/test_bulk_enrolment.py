@@ -238,3 +238,17 @@ def test_schedule_giving_other_hours_than_the_target_is_said_before_approval(
     program.save(update_fields=["target_hours"])
     body = client_for("kalapas.selong").get(f"/programs/{program.pk}/").content.decode()
     assert 'class="schedule-mismatch' not in body
+
+
+def test_api_gives_places_then_the_waiting_list(client_for, running, selong):
+    people = _people(selong, 3)  # capacity 2
+    response = client_for("petugas.selong").post(
+        f"/api/v1/programs/{running.pk}/enrollments/bulk",
+        {"inmate_ids": [p.pk for p in people]},
+        content_type="application/json",
+    )
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert [o["outcome"] for o in body["outcomes"]] == ["enrolled", "enrolled", "waiting"]
+    assert (body["enrolled"], body["waiting"]) == (2, 1)
+    assert body["outcomes"][2]["waiting_entry_id"] == WaitingListEntry.objects.get().pk
