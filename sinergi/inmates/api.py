@@ -461,7 +461,7 @@ class WaliIn(Schema):
 
 @router.put(
     "/inmates/{inmate_id}/wali",
-    response={200: InmateOut, **errors(401, 403, 404, 422)},
+    response={200: InmateOut, **errors(400, 401, 403, 404, 422)},
     summary="Name a person's wali (the facility's program officers and head)",
 )
 def set_wali(request: HttpRequest, inmate_id: int, payload: WaliIn) -> Inmate:
