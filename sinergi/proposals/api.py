@@ -408,7 +408,9 @@ class ProposalDocumentOut(Schema):
 
 
 class ProposalDocumentIn(Schema):
-    kind: DocumentKind
+    # Required, but checked by the action after the caller's permission: an outsider
+    # learns nothing from a form left empty (404/403, not 422).
+    kind: DocumentKind | None = Field(None, description="required: the document's kind")
     note: str = Field("", max_length=MAX_DOCUMENT_NOTE)
     received_on: datetime.date | None = Field(None, description="today if left out")
 
@@ -466,7 +468,7 @@ def add_document(
     proposal = _proposal(request, proposal_id)
     document = actions.add_document(
         proposal=proposal,
-        kind=payload.kind,
+        kind=payload.kind or "",
         file=file,
         received_on=payload.received_on,
         note=payload.note,

@@ -213,6 +213,8 @@ API_PARAMS = {
 API_CODE = {
     "GET /api/v1/facilities/{code}": "facility_code",
     "GET /api/v1/certificates/{code}/verify": "certificate_code",
+    # a document of a proposal: both ids in the path
+    "GET /api/v1/proposals/{proposal_id}/documents/{document_id}/file": "proposal_document",
 }
 
 
@@ -257,6 +259,9 @@ def api_targets(world: World, operation: str) -> list[Target]:
     for label, kwargs in world.objects[kind].items():
         value = next(iter(kwargs.values()))  # pk, code, inmate_pk: the record's key
         url = re.sub(r"{\w+}", str(value), path)
+        if kind == "proposal_document":
+            proposal = world.objects["proposal"][label]["pk"]
+            url = path.replace("{proposal_id}", str(proposal)).replace("{document_id}", str(value))
         if operation == "GET /api/v1/indicators/values":
             url += f"?scope=facility:{value}&period={datetime.date.today().year}"
         targets.append(Target(operation, label, url))
@@ -867,10 +872,15 @@ API: dict[str, Rule] = {
     "GET /api/v1/proposals/{proposal_id}": api(),
     "GET /api/v1/proposals/{proposal_id}/transitions": api(),
     "POST /api/v1/proposals/{proposal_id}/transitions": api(PROPOSAL_WRITE),
+    "GET /api/v1/proposals/{proposal_id}/documents": api(),
+    "POST /api/v1/proposals/{proposal_id}/documents": api(PROPOSAL_WRITE),
+    "GET /api/v1/proposals/{proposal_id}/documents/{document_id}/file": api(),
     "GET /api/v1/litmas-requests": api(EVERYONE),  # a list: each finds only their own
     "GET /api/v1/litmas-requests/{litmas_id}": api(),
     "POST /api/v1/litmas-requests/{litmas_id}/assignment": api({"selong": {ADMIN, PROBATION}}),
     "POST /api/v1/litmas-requests/{litmas_id}/submission": api({"selong": {PROBATION}}),
+    "GET /api/v1/litmas-requests/{litmas_id}/document": api(),
+    "POST /api/v1/litmas-requests/{litmas_id}/document": api({"selong": {PROBATION}}),
     "GET /api/v1/tpp-meetings": api(EVERYONE),
     "POST /api/v1/tpp-meetings": api(SELONG_OFFICERS, sees={"-": SELONG_FACILITY}),
     "GET /api/v1/tpp-meetings/{meeting_id}": api(),
