@@ -8,7 +8,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
-from django.http import FileResponse, Http404, HttpRequest
+from django.http import FileResponse, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from ninja import Field, File, Form, Query, Router, Schema, Status, UploadedFile
@@ -16,6 +16,7 @@ from ninja.pagination import paginate
 
 from sinergi.core import audit
 from sinergi.core.api import PageNumber, api_user, errors
+from sinergi.core.downloads import kept_file
 from sinergi.inmates.choices import Right
 from sinergi.inmates.models import Inmate
 from sinergi.orgs.models import Facility, FacilityKind
@@ -418,11 +419,7 @@ class ProposalDocumentIn(Schema):
 def file_answer(found: Any) -> FileResponse:
     """A kept file (a PDF, JPEG or PNG) as a download, named as it was uploaded; a 404
     when the storage has lost it (before anything is audited as read)."""
-    try:
-        handle = found.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    return FileResponse(handle, as_attachment=True, filename=found.file.name.rsplit("/", 1)[-1])
+    return kept_file(found.file, as_attachment=True)
 
 
 # The answer of a download in the OpenAPI description: the file itself.

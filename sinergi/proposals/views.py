@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from sinergi.accounts.http import AuthenticatedHttpRequest
 from sinergi.core import audit
+from sinergi.core.downloads import kept_file
 from sinergi.core.errors import Conflict
 from sinergi.core.permissions import has_perm
 from sinergi.inmates.choices import Right
@@ -272,6 +273,7 @@ def document(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
         ProposalDocument.objects.filter(proposal__in=Proposal.objects.for_user(request.user)),
         pk=pk,
     )
+    answer = kept_file(found.file)
     audit.read(
         request,
         "proposal.document.view",
@@ -279,7 +281,7 @@ def document(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
         facility=found.proposal.facility_id,
         details={"document": found.pk, "kind": found.kind},
     )
-    return FileResponse(found.file.open("rb"), filename=found.file.name.rsplit("/", 1)[-1])
+    return answer
 
 
 @login_required

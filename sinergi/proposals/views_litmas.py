@@ -25,6 +25,7 @@ from django.views.decorators.http import require_POST
 
 from sinergi.accounts.http import AuthenticatedHttpRequest
 from sinergi.core import audit
+from sinergi.core.downloads import kept_file
 from sinergi.core.errors import Conflict
 from sinergi.core.pagination import paginate, querystring_without_page
 from sinergi.core.permissions import has_perm
@@ -228,12 +229,11 @@ def _detail_with_errors(
 @login_required
 def litmas_file(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
     item = _request_for(request, pk)
-    if item.document is None or not item.document.file:
+    if item.document is None:
         raise Http404
+    answer = kept_file(item.document.file)
     audit.read(request, "litmas.file.view", target=item, facility=item.proposal.facility_id)
-    return FileResponse(
-        item.document.file.open("rb"), filename=item.document.file.name.rsplit("/", 1)[-1]
-    )
+    return answer
 
 
 @login_required

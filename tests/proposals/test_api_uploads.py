@@ -14,6 +14,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from sinergi.accounts.actions import create_api_token
 from sinergi.accounts.models import User
@@ -335,3 +336,26 @@ def _properties(schema: dict[str, Any], form: dict[str, Any]) -> dict[str, Any]:
     if "$ref" in form:
         form = schema["components"]["schemas"][form["$ref"].rsplit("/", 1)[-1]]
     return dict(form.get("properties", {}))
+
+
+def test_the_dossier_page_answers_404_not_500_when_the_storage_lost_a_file(client_for, proposal):
+    """The download pages, like the API: a file the storage lost is a 404, and nothing is
+    audited as read."""
+    created = upload(client_for("petugas.selong"), proposal, pdf()).json()
+    document = ProposalDocument.objects.get(pk=created["id"])
+    document.file.storage.delete(document.file.name)
+    page = client_for("petugas.selong").get(reverse("proposals:document", args=[document.pk]))
+    assert page.status_code == 404
+    assert not AuditEvent.objects.filter(action="proposal.document.view").exists()
+
+
+def test_the_litmas_page_answers_404_not_500_when_the_storage_lost_its_file(
+    client_for, litmas_request
+):
+    client_for("pk.bapas").post(litmas_url(litmas_request), {"document": pdf("litmas.pdf")})
+    litmas_request.refresh_from_db()
+    kept = litmas_request.document
+    kept.file.storage.delete(kept.file.name)
+    page = client_for("pk.bapas").get(reverse("proposals:litmas_file", args=[litmas_request.pk]))
+    assert page.status_code == 404
+    assert not AuditEvent.objects.filter(action="litmas.file.view").exists()
