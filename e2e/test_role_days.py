@@ -108,6 +108,8 @@ def test_the_head_approves_what_awaits_from_the_home_page(new_page, full_demo_li
     page = new_page(viewport=DESKTOP, language="en")
     login(page, "kalapas.selong")
     assert_accessible(page)
+    # Told: the program the officer submitted for approval.
+    check_the_bell(page, "Program menunggu persetujuan Anda: Beternak Kambing")
 
     # The program awaiting approval.
     card = open_card(page, "Programs awaiting your approval")

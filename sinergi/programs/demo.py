@@ -303,10 +303,11 @@ def seed(out: TextIO) -> None:
             )
         if spec["state"] == ProgramStatus.DRAFT:
             continue
-        program.status = ProgramStatus.SUBMITTED
         if spec["state"] == ProgramStatus.SUBMITTED:
-            program.save(update_fields=["status"])
+            # Through the action, as the officer would: the head is told it awaits them.
+            actions.transition(program=program, to=ProgramStatus.SUBMITTED, by=officer)
             continue
+        program.status = ProgramStatus.SUBMITTED
         program.status = ProgramStatus.APPROVED
         program.approved_by = head
         program.approved_at = timezone.now()

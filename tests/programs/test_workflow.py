@@ -317,3 +317,20 @@ def test_lengthening_a_program_schedules_its_added_days(running, officer):
     added = running.sessions.filter(date__gt=old_end)
     assert added.count() == 14  # the fixture's schedule has a session every day
     assert set(added.values_list("status", flat=True)) == {"scheduled"}
+
+
+def test_submitting_a_program_tells_the_facilitys_head(selong, officer, head):
+    from sinergi.accounts.models import Notification, User
+
+    User.objects.filter(pk=head.pk).update(language="en")
+    program = new_program(selong, officer, title="Tenun Songket")
+    actions.transition(program=program, to="submitted", by=officer)
+    told = Notification.objects.get(user=head)
+    assert told.title == "Program awaiting your approval: Tenun Songket"
+    assert told.url == f"/programs/{program.pk}/"
+    # The officers who may only submit, and the other facilities' heads, are not told.
+    assert not Notification.objects.exclude(user=head).exists()
+    # Returned to draft and submitted again: told again, of the new submission.
+    actions.transition(program=program, to="draft", by=officer)
+    actions.transition(program=program, to="submitted", by=officer)
+    assert Notification.objects.filter(user=head).count() == 2

@@ -18,13 +18,14 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext_lazy
+from django.utils.translation import gettext_lazy, ngettext_lazy
 
 from sinergi.accounts.models import User
 from sinergi.accounts.notify import Text, notify
 from sinergi.core import audit
 from sinergi.core.api import Conflict
 from sinergi.core.permissions import has_perm, require_perm
+from sinergi.core.roles import Role
 from sinergi.programs import rules as program_rules
 from sinergi.programs.actions.common import CHANGE_PROGRAM, CHANGE_REFUSED, S
 from sinergi.programs.actions.enrolment import _end_enrollment
@@ -260,7 +261,24 @@ def transition(*, program: Program, to: str, by: User, reason: str = "") -> Prog
     )
     if to in ENDED_STATUSES:
         _close(program, by=by, reason=reason.strip())
+    if to == S.SUBMITTED:
+        _tell_the_heads(program, by)
     return program
+
+
+def _tell_the_heads(program: Program, by: User) -> None:
+    """A program submitted for approval is work sent to the facility's head: tell them."""
+    heads = User.objects.filter(
+        memberships__facility_id=program.facility_id,
+        memberships__role=Role.HEAD,
+        memberships__is_active=True,
+        is_active=True,
+    ).exclude(pk=by.pk)
+    notify(
+        heads.distinct(),
+        title=Text(gettext_lazy("Program awaiting your approval: %(title)s"), title=program.title),
+        url=program.get_absolute_url(),
+    )
 
 
 def _close(program: Program, *, by: User, reason: str) -> None:
