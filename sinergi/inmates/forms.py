@@ -268,7 +268,8 @@ class ImportUploadForm(forms.Form):
         help_text=_(
             "Tick when the file lists everyone in custody at the facility: the people in "
             "custody in Sinergi but missing from the file are then listed for review "
-            "(released? transferred?). The import does not change them."
+            "(released? transferred?). The import does not change them. A full export "
+            "is checked first: nothing is written until you import the checked file."
         ),
     )
     encoding = forms.ChoiceField(

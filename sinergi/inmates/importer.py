@@ -193,12 +193,15 @@ def start_import(
 
     ``encoding`` is "" (UTF-8 or UTF-16, checked) or a legacy encoding the user chose
     (:data:`parsing.LEGACY_ENCODINGS`). ``full_export``: the file is a full export of the
-    facility, so the people in custody missing from it are listed for review. Raises
+    facility, so the people in custody missing from it are listed for review before
+    anything is written: a full export is always checked first (``dry_run``), and
+    imported by a second, explicit step (``actions.import_checked``). Raises
     :class:`parsing.ImportFileError` for a file over the size limit, in an encoding that
     cannot be read, or without rows.
     """
     if encoding and encoding not in parsing.LEGACY_ENCODINGS:
         raise parsing.ImportFileError(_("Unknown encoding: %(name)s") % {"name": encoding})
+    dry_run = dry_run or full_export
     path = _store(upload, filename)
     try:
         with parsing.read_table(path, filename, encoding=encoding) as table:

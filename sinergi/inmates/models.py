@@ -685,7 +685,15 @@ class ImportBatch(TimeStampedModel):
         indexes = [models.Index(fields=["facility", "created_at"])]
 
     def __str__(self) -> str:
-        return f"{self.filename} ({self.get_status_display()})"
+        return f"{self.filename} ({self.status_label})"
+
+    @property
+    def status_label(self) -> str:
+        """The status in words; a check that found every row valid wrote nothing, so it
+        reads as checked, not done."""
+        if self.dry_run and self.status == ImportStatus.DONE:
+            return str(_("Checked, nothing written"))
+        return str(self.get_status_display())
 
     def get_absolute_url(self) -> str:
         return reverse("inmates:import_detail", args=[self.pk])

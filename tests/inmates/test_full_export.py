@@ -14,6 +14,7 @@ from django.db import connection
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 
 from sinergi.accounts.models import User
 from sinergi.inmates import actions, importer
@@ -215,3 +216,22 @@ def test_the_api_list_takes_as_many_queries_for_many_imports_as_for_few(selong, 
         listed = client.get("/api/v1/inmate-imports").json()
     assert len(listed["items"]) >= 12
     assert len(few) == len(many)
+
+
+def test_a_full_export_is_always_checked_first_and_lists_the_missing_before_writing(selong, held):
+    """'Then people in custody in Sinergi but absent from the file are listed for review
+    before anything is written': a full export uploaded without 'check only' is checked
+    first all the same; the import is then a second, explicit step."""
+    batch = upload(selong, full_export=True, dry_run=False)
+    assert batch.dry_run and batch.status == "done"
+    assert "BI 701/26" in absent_numbers(batch)
+    assert not Inmate.objects.filter(registration_number="BI 702/26").exists()
+
+
+def test_a_checked_batch_reads_checked_not_done(selong, held, client_for):
+    batch = upload(selong, full_export=False, dry_run=True)
+    with translation.override("en"):
+        assert str(batch) == "lengkap.csv (Checked, nothing written)"
+        assert batch.status_label == "Checked, nothing written"
+    page = client_for("petugas.selong").get("/inmates/import/", HTTP_ACCEPT_LANGUAGE="en")
+    assert "Checked, nothing written" in page.content.decode()

@@ -489,7 +489,7 @@ def test_a_granted_right_whose_sk_date_passed_makes_the_person_overdue(demo_worl
 
 
 def test_checking_a_file_warns_of_people_it_would_leave_held_past_their_date(
-    demo_world, tmp_path: Path
+    demo_world, tmp_path: Path, client_for
 ):
     """'Check only' says what the import would do, warnings included: a new person whose
     release date has passed is flagged before anything is written, and nothing is."""
@@ -523,6 +523,15 @@ def test_checking_a_file_warns_of_people_it_would_leave_held_past_their_date(
     assert [(w["line"], w["value"], w["warning"]) for w in batch.errors] == [(2, "BI 911/24", True)]
     assert batch.errors[0]["days"] > 300
     assert "Lalu Diperiksa Dulu" in batch.errors[0]["reason"]
+    with translation.override("en"):
+        page = (
+            client_for("petugas.selong")
+            .get(batch.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en")
+            .content.decode()
+        )
+    assert "1 person in this file is held past their release date." in page
+    assert "Nothing is written yet; once imported" in page
+    assert "Would be new" in page
     # the real import then gives the same warning
     call_command(
         "import_inmates",

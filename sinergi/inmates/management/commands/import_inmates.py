@@ -23,7 +23,10 @@ class Command(BaseCommand):
         parser.add_argument(
             "--full-export",
             action="store_true",
-            help="the file is a full export: list the people in custody missing from it",
+            help=(
+                "the file is a full export: list the people in custody missing from it "
+                "(checked only: import the checked file from its import page)"
+            ),
         )
         parser.add_argument(
             "--encoding",
@@ -125,6 +128,12 @@ class Command(BaseCommand):
                 f"{batch.total_rows} rows: {verb} {batch.created_count}, updated "
                 f"{batch.updated_count}, unchanged {batch.unchanged_count}."
                 + (" Dry run: nothing was written." if batch.dry_run else "")
+                + (
+                    f" A full export is checked first: review it, then import it from "
+                    f"{batch.get_absolute_url()}"
+                    if batch.full_export
+                    else ""
+                )
             )
         )
         for person in batch.absent:
