@@ -262,6 +262,10 @@ class RevisionOut(Schema):
         return obj.number
 
     @staticmethod
+    def resolve_reasons(obj: Revision) -> list[dict[str, Any]]:
+        return [reason.as_dict() for reason in revisions.stored_reasons(obj)]
+
+    @staticmethod
     def resolve_detected_at(obj: Revision) -> str:
         return obj.detected_at.isoformat()
 

@@ -165,6 +165,7 @@ def facility(request: HttpRequest, pk: int) -> HttpResponse:
             level="facility",
             groups=_figures(table, (FACILITY, pk)),
             revision_note=table.revision_notes.get((FACILITY, pk)),
+            revised_edition=table.revised_editions.get((FACILITY, pk)),
             revised_ids=(
                 table.revision_notes[(FACILITY, pk)].indicator_ids
                 if (FACILITY, pk) in table.revision_notes

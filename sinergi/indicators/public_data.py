@@ -35,7 +35,7 @@ from sinergi.indicators.suppression import SMALL, Published, suppress
 from sinergi.orgs.models import Facility, Region
 
 CACHE_SECONDS = 600
-CACHE_VERSION = 2
+CACHE_VERSION = 3  # the table names the revised editions
 
 Cell = tuple[str, int | None]
 NATION: Cell = (NATIONAL, None)
@@ -111,6 +111,8 @@ class PublicTable:
     revision_numbers: dict[Cell, int | None] = field(default_factory=dict)
     # What changed in each facility's signed figures, as the public may see it.
     revision_notes: dict[Cell, PublicNote] = field(default_factory=dict)
+    # The facilities whose month was signed again: (edition number, day it was signed).
+    revised_editions: dict[Cell, tuple[int, datetime.date]] = field(default_factory=dict)
 
     def figure(self, indicator_id: str, cell: Cell) -> Published:
         return self.figures[indicator_id][cell]
@@ -144,7 +146,7 @@ def build_table(period: Period) -> PublicTable:
         for (by, key), value in values.items():
             if by == FACILITY and key is not None:
                 live[key][indicator.id] = value.as_dict()
-    numbers, notes = public_revisions(period, facilities, live, figures)
+    numbers, notes, editions = public_revisions(period, facilities, live, figures)
     year = Period("custom", datetime.date(period.start.year, 1, 1), period.end)
     return PublicTable(
         period=period,
@@ -155,6 +157,7 @@ def build_table(period: Period) -> PublicTable:
         year_contributions=contributions(year),
         revision_numbers=numbers,
         revision_notes=notes,
+        revised_editions=editions,
     )
 
 
@@ -182,8 +185,9 @@ def public_revisions(
     facilities: list[tuple[int, str, int, str]],
     live: Mapping[int, Mapping[str, Mapping[str, Any]]],
     figures: Mapping[str, Mapping[Cell, Published]],
-) -> tuple[dict[Cell, int | None], dict[Cell, PublicNote]]:
-    """The revision numbers of the month and the public notes of revised facilities.
+) -> tuple[dict[Cell, int | None], dict[Cell, PublicNote], dict[Cell, tuple[int, datetime.date]]]:
+    """The revision numbers of the month, the public notes of revised facilities and the
+    revised editions signed (number and day) of the facilities that signed the month again.
 
     Signed months whose public figures changed are detected here (recorded as revisions,
     once); the table is built once per cache period, so at most that often."""
@@ -222,7 +226,9 @@ def public_revisions(
         if not changes:
             continue
         edition = latest[fid]
-        reasons, _total = revisions.reasons_since(fid, int(edition.data.get("data_version") or 0))
+        reasons, _total = revisions.reasons_since(
+            fid, int(edition.data.get("data_version") or 0), [c.indicator for c in changes]
+        )
         shown = []
         for change in changes:
             now = (
@@ -254,7 +260,12 @@ def public_revisions(
             cells.append((REGION, region_of[fid]))
         for cell in cells:
             numbers[cell] = (numbers.get(cell) or 0) + n
-    return numbers, notes
+    editions: dict[Cell, tuple[int, datetime.date]] = {
+        (FACILITY, fid): (edition.number, timezone.localdate(edition.signed_off_at))
+        for fid, edition in latest.items()
+        if edition.number > 1
+    }
+    return numbers, notes, editions
 
 
 def contributions(period: Period) -> dict[Cell, list[Contribution]]:
@@ -305,9 +316,19 @@ def contributions(period: Period) -> dict[Cell, list[Contribution]]:
     }
 
 
+def _cache_key(period: Period) -> str:
+    return f"indicators:public:{CACHE_VERSION}:{period.code}"
+
+
+def forget(month: datetime.date) -> None:
+    """Drop the cached public figures of ``month`` (revised, or signed again): the table
+    holds every facility, region and the country, so each is built again at its next read."""
+    cache.delete(_cache_key(month_of(month)))
+
+
 def public_table(period: Period) -> PublicTable:
     """The table for ``period``, from the cache when another visitor asked recently."""
-    key = f"indicators:public:{CACHE_VERSION}:{period.code}"
+    key = _cache_key(period)
     table = cache.get(key)
     if table is None:
         table = build_table(period)

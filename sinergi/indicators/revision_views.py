@@ -31,7 +31,7 @@ def scoped_revisions(user: Any) -> QuerySet[Revision]:
 
 def _row(revision: Revision, *, public: bool) -> dict[str, Any]:
     indicator = catalogue.BY_ID.get(revision.indicator)
-    reasons = [revisions.Reason.from_dict(r) for r in revision.reasons]
+    reasons = revisions.stored_reasons(revision)
     if public and withheld(revision.was, revision.now):
         text = _("revised; the figures are withheld (small numbers)")
     else:

@@ -21,7 +21,8 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Max, Q
+from django.db.models import CharField, Max, Q
+from django.db.models.functions import Cast
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -37,10 +38,14 @@ from sinergi.orgs.models import Facility
 
 Figures = Mapping[str, Mapping[str, Any]]  # indicator id -> numerator, denominator, value
 
-# The recorded actions that change what the indicators count: imports and corrections of
-# people, sentences, programs, cooperation and reintegration. Reads, downloads, reports
-# and account events are not reasons for a revision.
-CHANGE_ACTIONS = (
+IMPORT_ACTIONS = ("import.finish",)
+
+# Which recorded actions can move which figure: a reason is shown for a revision only when
+# its action touches the records the revised indicator counts (catalogue ``records``).
+# Changes of people and their custody (imports, status, sentences) move every figure
+# counted over the people in custody; the administrators' changes may touch anything, so
+# they are always kept. An indicator not listed here keeps every change action.
+_PEOPLE = (
     "import.finish",
     "inmate.create",
     "inmate.update",
@@ -55,19 +60,22 @@ CHANGE_ACTIONS = (
     "consecutive_sentence.create",
     "consecutive_sentence.update",
     "consecutive_sentence.delete",
-    "assessment.record",
+    "retention.anonymise",
+    "admin.create",
+    "admin.change",
+    "admin.delete",
+)
+_PROGRAMS = (
     "program.create",
     "program.update",
     "program.transition",
     "enrollment.create",
     "enrollment.allocate",
     "enrollment.end",
-    "session.create",
-    "session.cancel",
-    "session.restore",
-    "attendance.record",
-    "certificate.issue",
-    "certificate.revoke",
+)
+_SESSIONS = ("session.create", "session.cancel", "session.restore", "attendance.record")
+_CERTIFICATES = ("certificate.issue", "certificate.revoke")
+_COOPERATION = (
     "request.create",
     "request.transition",
     "fulfilment.create",
@@ -75,21 +83,63 @@ CHANGE_ACTIONS = (
     "agreement.create",
     "agreement.update",
     "agreement.approve",
+)
+_REINTEGRATION = (
     "plan.create",
     "need.update",
     "referral.create",
     "referral.transition",
     "release.create",
     "follow_up.record",
-    "proposal.create",
-    "proposal.transition",
-    "tpp.decision",
-    "retention.anonymise",
-    "admin.create",
-    "admin.change",
-    "admin.delete",
 )
-IMPORT_ACTIONS = ("import.finish",)
+_PROPOSALS = ("proposal.create", "proposal.transition", "tpp.decision")
+_DEVELOPMENT = ("assessment.record",)
+# The recorded actions that change what the indicators count: imports and corrections of
+# people, sentences, programs, cooperation and reintegration. Reads, downloads, reports
+# and account events are not reasons for a revision.
+CHANGE_ACTIONS = (
+    _PEOPLE
+    + _PROGRAMS
+    + _SESSIONS
+    + _CERTIFICATES
+    + _COOPERATION
+    + _REINTEGRATION
+    + _PROPOSALS
+    + _DEVELOPMENT
+)
+ACTIONS_BY_GROUP: dict[str, tuple[str, ...]] = {
+    "participation": _PEOPLE + _PROGRAMS + _SESSIONS + _CERTIFICATES,
+    "cooperation": _PEOPLE + _PROGRAMS + _SESSIONS + _COOPERATION,
+    "reintegration": _PEOPLE + _PROGRAMS + _REINTEGRATION,
+    "proposals": _PEOPLE + _PROPOSALS,
+    "development": _PEOPLE + _DEVELOPMENT,
+}
+ACTIONS_BY_INDICATOR: dict[str, tuple[str, ...]] = {
+    "participation.enrolled_share": _PEOPLE + _PROGRAMS,
+    "participation.attendance_rate": _PEOPLE + _PROGRAMS + _SESSIONS,
+    "participation.training_hours": _PEOPLE + _PROGRAMS + _SESSIONS,
+    "participation.completions": _PEOPLE + _PROGRAMS,
+    "participation.certificates": _PEOPLE + _PROGRAMS + _CERTIFICATES,
+}
+
+
+def actions_for(indicators: Iterable[str] | None) -> tuple[str, ...]:
+    """The change actions that can move any of ``indicators`` (all of them when the
+    indicators are not known, or one is not in the mapping)."""
+    if indicators is None:
+        return CHANGE_ACTIONS
+    found: set[str] = set()
+    for indicator_id in indicators:
+        definition = catalogue.BY_ID.get(indicator_id)
+        actions = ACTIONS_BY_INDICATOR.get(indicator_id) or (
+            ACTIONS_BY_GROUP.get(definition.group) if definition else None
+        )
+        if actions is None:
+            return CHANGE_ACTIONS
+        found.update(actions)
+    return tuple(a for a in CHANGE_ACTIONS if a in found)
+
+
 MAX_REASONS = 10  # the most recent changes named; the count says how many there were
 # Where a reason links to, by the record type an audit event names.
 LINKS = {
@@ -195,13 +245,33 @@ def _link(target_type: str, target_id: str) -> str:
         return ""
 
 
-def reasons_since(facility_id: int, version: int) -> tuple[list[Reason], int]:
+def _check_only_imports() -> Any:
+    """The ids (as audit target ids) of the check-only imports: they wrote nothing."""
+    from sinergi.inmates.models import ImportBatch
+
+    return ImportBatch.objects.filter(dry_run=True).values_list(
+        Cast("pk", output_field=CharField()), flat=True
+    )
+
+
+def reasons_since(
+    facility_id: int, version: int, indicators: Iterable[str] | None = None
+) -> tuple[list[Reason], int]:
     """The changes recorded for the facility after ``version`` (the latest first, at most
-    MAX_REASONS) and how many there were in all (two queries)."""
-    events = AuditEvent.objects.filter(
-        facility_id=facility_id, pk__gt=version, action__in=CHANGE_ACTIONS
-    ).exclude(  # an import that wrote nothing (failed, invalid, all unchanged) changed nothing
-        action__in=IMPORT_ACTIONS, changes__created=0, changes__updated=0
+    MAX_REASONS) and how many there were in all (two queries). With ``indicators``, only
+    the changes whose action can move one of them (:func:`actions_for`)."""
+    events = (
+        AuditEvent.objects.filter(
+            facility_id=facility_id, pk__gt=version, action__in=actions_for(indicators)
+        )
+        .exclude(  # an import that wrote nothing (failed, invalid, all unchanged)
+            action__in=IMPORT_ACTIONS, changes__created=0, changes__updated=0
+        )
+        .exclude(  # a check-only import counts what it would write, and writes nothing
+            action__in=IMPORT_ACTIONS,
+            target_type="inmates.ImportBatch",
+            target_id__in=_check_only_imports(),
+        )
     )
     total = events.count()
     found = [
@@ -266,8 +336,11 @@ def detect(
             number=Max("number"), version=Max("data_version")
         )
         version = max(last["version"] or 0, int(edition.data.get("data_version") or 0))
-        reasons, _total = reasons_since(facility.pk, version)
         now = timezone.now()
+        reasons = {
+            change.indicator: reasons_since(facility.pk, version, [change.indicator])[0]
+            for change in changes
+        }
         created = Revision.objects.bulk_create(
             Revision(
                 facility=facility,
@@ -276,7 +349,7 @@ def detect(
                 indicator=change.indicator,
                 was=dict(change.was),
                 now=dict(change.now),
-                reasons=[reason.as_dict() for reason in reasons],
+                reasons=[reason.as_dict() for reason in reasons[change.indicator]],
                 data_version=data_version(),
                 detected_at=now,
                 edition=edition,
@@ -284,17 +357,36 @@ def detect(
             )
             for change in changes
         )
+        month_changed(month)
     return created
 
 
 def resolve(edition: ReportEdition) -> int:
     """A revised edition publishes the revised figures: the revisions of the earlier
-    editions of its month that no edition resolved yet are resolved by it."""
+    editions of its month that no edition resolved yet are resolved by it. The public
+    figures of the month then name the edition: their cache is dropped."""
+    month_changed(edition.report.month)
     return Revision.objects.filter(
         edition__report_id=edition.report_id,
         edition__number__lt=edition.number,
         resolved_by__isnull=True,
     ).update(resolved_by=edition)
+
+
+def month_changed(month: datetime.date) -> None:
+    """A revision was recorded, or an edition signed, for ``month``: the public figures
+    of the month (one cached table holding every facility, region and the country) are
+    built again once the change is committed."""
+    from sinergi.indicators.public_data import forget
+
+    transaction.on_commit(lambda: forget(month))
+
+
+def stored_reasons(revision: Revision) -> list[Reason]:
+    """The reasons recorded with ``revision``, without those whose action cannot move its
+    indicator (recorded before the reasons were matched to the indicator)."""
+    relevant = set(actions_for([revision.indicator]))
+    return [Reason.from_dict(row) for row in revision.reasons if row.get("action", "") in relevant]
 
 
 def revision_number(facility_id: int, month: datetime.date) -> int:
@@ -344,7 +436,11 @@ def note(facility: Facility, month: datetime.date, live: Figures | None = None) 
     if not changes:
         return None
     detect(facility, month, live=live)
-    reasons, total = reasons_since(facility.pk, int(edition.data.get("data_version") or 0))
+    reasons, total = reasons_since(
+        facility.pk,
+        int(edition.data.get("data_version") or 0),
+        [change.indicator for change in changes],
+    )
     return Note(edition, changes, reasons, total, revision_number(facility.pk, month))
 
 

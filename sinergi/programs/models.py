@@ -334,7 +334,10 @@ class Enrollment(TimeStampedModel):
         indexes = [models.Index(fields=["program", "ended_on"])]
 
     def __str__(self) -> str:
-        return f"{self.inmate} in {self.program}"
+        return str(_("%(person)s in %(program)s")) % {
+            "person": self.inmate,
+            "program": self.program,
+        }
 
     @property
     def is_active(self) -> bool:

@@ -106,6 +106,26 @@ def import_late(tmp_path: Path, count: int = 6) -> None:
     )
 
 
+def check_only_import(tmp_path: Path) -> None:
+    """Check (``--dry-run``) a file of three people: nothing is written."""
+    rows = [
+        f"BI {700 + n}/25;Warga Diperiksa {n};;;L;Islam;Lombok Timur;Pencurian;362;"
+        f"2 tahun;10-01-2025;0"
+        for n in range(3)
+    ]
+    path = tmp_path / "cek.csv"
+    path.write_text("\n".join([HEADER, *rows]) + "\n", encoding="utf-8")
+    call_command(
+        "import_inmates",
+        str(path),
+        "--facility",
+        "selong",
+        "--dry-run",
+        stdout=io.StringIO(),
+        stderr=io.StringIO(),
+    )
+
+
 def live_share(facility: Facility) -> Any:
     return get(SHARE).compute(Query(parse_period("2025-08"), FACILITY, facility.pk))[None]
 
@@ -484,13 +504,6 @@ def test_an_import_that_writes_records_the_revisions_it_causes_without_a_reader(
 def test_a_check_only_import_records_no_revision(
     signed, selong, tmp_path, django_capture_on_commit_callbacks, monkeypatch
 ):
-    rows = [
-        f"BI {700 + n}/25;Warga Diperiksa {n};;;L;Islam;Lombok Timur;Pencurian;362;"
-        f"2 tahun;10-01-2025;0"
-        for n in range(3)
-    ]
-    path = tmp_path / "cek.csv"
-    path.write_text("\n".join([HEADER, *rows]) + "\n", encoding="utf-8")
     queued: list[Any] = []
 
     class Task:
@@ -500,17 +513,120 @@ def test_a_check_only_import_records_no_revision(
 
     monkeypatch.setattr(tasks, "detect_revisions_task", Task)
     with django_capture_on_commit_callbacks(execute=True):
-        call_command(
-            "import_inmates",
-            str(path),
-            "--facility",
-            "selong",
-            "--dry-run",
-            stdout=io.StringIO(),
-            stderr=io.StringIO(),
-        )
+        check_only_import(tmp_path)
     assert queued == []  # a check writes nothing: no month to re-check
     assert not Revision.objects.exists()
     with django_capture_on_commit_callbacks(execute=True):
         import_late(tmp_path)
     assert queued == [(selong.pk,)]
+
+
+# -- the tester's walk-through of issue #15 ----------------------------------------------
+
+
+def test_the_public_figures_follow_a_revision_at_once_and_name_the_revised_edition(
+    signed, selong, tmp_path, client, client_for, django_capture_on_commit_callbacks
+):
+    url = f"/publik/facility/{selong.pk}/?period=2025-08"
+    assert "6/18" not in client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()  # cached
+    with django_capture_on_commit_callbacks(execute=True):
+        import_late(tmp_path)  # the import's listener records the revision
+    text = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "was 50% (6/12), now 33.3% (6/18)" in text
+    data = json.loads(client.get("/publik/data.json?period=2025-08").content)
+    mine = [r for r in data["rows"] if r["facility_id"] == selong.pk and r["indicator"] == SHARE]
+    assert mine[0]["revision"] == 1 and mine[0]["value"] == pytest.approx(33.3)
+    csv_text = client.get("/publik/data.csv?period=2025-08").content.decode()
+    assert ",33.3," in csv_text
+    with override("en"), django_capture_on_commit_callbacks(execute=True):
+        client_for("kalapas.selong").post(f"/indicators/reports/{signed.pk}/regenerate/")
+    with override("en"), django_capture_on_commit_callbacks(execute=True):
+        client_for("kalapas.selong").post(f"/indicators/reports/{signed.pk}/sign-off/")
+    text = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Revised since sign-off" not in text  # the live figures are the signed ones
+    assert "Revised edition 2, signed" in text
+    assert "Edisi revisi 2, disahkan" in client.get(url, HTTP_ACCEPT_LANGUAGE="id").content.decode()
+
+
+def test_the_reasons_leave_out_check_only_imports_and_changes_that_cannot_move_the_figure(
+    signed, selong, tmp_path, client_for, django_capture_on_commit_callbacks
+):
+    from sinergi.core import audit
+
+    check_only_import(tmp_path)
+    program = Program.objects.get(facility=selong, title="Las Listrik")
+    audit.record(  # a certificate cannot move the enrolled share
+        "certificate.issue", by=user("petugas.selong"), target=program, facility=selong
+    )
+    import_late(tmp_path)
+    note = revisions.note(selong, AUGUST)
+    assert note is not None and [c.indicator for c in note.changes] == [SHARE]
+    assert [(r.action, r.record.split(" (")[0]) for r in note.reasons] == [
+        ("import.finish", "susulan.csv")
+    ]
+    stored = Revision.objects.get(indicator=SHARE)
+    assert [r["record"].split(" (")[0] for r in stored.reasons] == ["susulan.csv"]
+    api = client_for("kalapas.selong").get("/api/v1/revisions?month=2025-08").json()
+    item = next(i for i in api["items"] if i["indicator"] == SHARE)
+    assert [r["action"] for r in item["reasons"]] == ["import.finish"]
+    public = client_for("kalapas.selong").get(
+        f"/publik/facility/{selong.pk}/?period=2025-08", HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert (
+        public.content.decode().count("Import</li>") + public.content.decode().count("Import, ")
+        == 1
+    )
+
+
+def test_reasons_stored_before_are_matched_to_the_indicator_on_the_page_and_in_the_api(
+    signed, selong, client_for
+):
+    edition = ReportEdition.objects.get(report=signed)
+    Revision.objects.create(
+        facility=selong,
+        month=AUGUST,
+        number=1,
+        indicator=SHARE,
+        was={"numerator": 6, "denominator": 12, "value": 50},
+        now={"numerator": 6, "denominator": 13, "value": 46.2},
+        reasons=[
+            {"action": "certificate.issue", "by": "x", "at": "2025-09-10T10:00:00+08:00"},
+            {"action": "import.finish", "by": "y", "at": "2025-09-10T11:00:00+08:00"},
+        ],
+        detected_at=edition.signed_off_at,
+        edition=edition,
+    )
+    item = client_for("kalapas.selong").get("/api/v1/revisions").json()["items"][0]
+    assert [r["action"] for r in item["reasons"]] == ["import.finish"]
+    page = client_for("kalapas.selong").get("/indicators/revisions/", HTTP_ACCEPT_LANGUAGE="en")
+    assert "Certificate" not in page.content.decode()
+
+
+def test_an_enrolment_is_named_in_indonesian(signed, selong):
+    enrolment = Enrollment.objects.filter(program__facility=selong).first()
+    assert enrolment is not None
+    with override("id"):
+        assert f"{enrolment.inmate} dalam {enrolment.program}" == str(enrolment)
+
+
+def test_a_report_generated_again_says_which_edition_was_signed_and_that_it_awaits(
+    signed, selong, tmp_path, client_for, django_capture_on_commit_callbacks
+):
+    import_late(tmp_path)
+    with override("en"), django_capture_on_commit_callbacks(execute=True):
+        client_for("kalapas.selong").post(f"/indicators/reports/{signed.pk}/regenerate/")
+    page = (
+        client_for("petugas.selong")
+        .get(f"/indicators/reports/{signed.pk}/", HTTP_ACCEPT_LANGUAGE="en")
+        .content.decode()
+    )
+    assert "Not yet signed off" not in page
+    assert "Edition 1 was signed on" in page
+    assert user("kalapas.selong").get_full_name() in page
+    assert "await the sign-off of the revised edition" in page
+    page_id = (
+        client_for("petugas.selong")
+        .get(f"/indicators/reports/{signed.pk}/", HTTP_ACCEPT_LANGUAGE="id")
+        .content.decode()
+    )
+    assert "Belum disahkan" not in page_id and "Edisi 1 disahkan pada" in page_id
