@@ -138,6 +138,8 @@ def test_the_instructor_takes_attendance_on_a_phone(new_page, full_demo_live):
     login(page, "instruktur.blk")
     assert_accessible(page)
     assert_fits_phone(page)
+    # Told: the program they teach was approved, its sessions theirs.
+    check_the_bell(page, "Pelatihan Las Listrik (SMAW) 160 Jam disetujui", phone=True)
 
     card = open_card(page, "Your sessions today")
     click_and_wait(page, card.get_by_role("link", name="My sessions"))

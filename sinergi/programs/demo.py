@@ -307,12 +307,11 @@ def seed(out: TextIO) -> None:
             # Through the action, as the officer would: the head is told it awaits them.
             actions.transition(program=program, to=ProgramStatus.SUBMITTED, by=officer)
             continue
-        program.status = ProgramStatus.SUBMITTED
-        program.status = ProgramStatus.APPROVED
-        program.approved_by = head
-        program.approved_at = timezone.now()
-        program.save(update_fields=["status", "approved_by", "approved_at"])
-        actions.generate_sessions(program=program, by=head)
+        program.status = ProgramStatus.SUBMITTED  # long since: nobody waits on it now
+        program.save(update_fields=["status"])
+        # Approved through the action, as the head would: the sessions are generated and
+        # the instructors told of them.
+        program = actions.transition(program=program, to=ProgramStatus.APPROVED, by=head)
         if spec["state"] == ProgramStatus.APPROVED:
             continue
         program.status = (

@@ -1,6 +1,6 @@
 """The demo is built through the actions (issue 16): the head of Selong finds the
 notification of the program the officer submitted for approval, beside the home card
-that lists it."""
+that lists it, and the BLK instructor that of each program they teach."""
 
 from __future__ import annotations
 
@@ -33,3 +33,14 @@ def test_the_head_is_told_of_the_program_awaiting_approval(demo_world, client_fo
     cards = client_for("kalapas.selong").get("/", HTTP_ACCEPT_LANGUAGE="en").context["cards"]
     titles = {str(c.title): c for c in cards}
     assert titles["Programs awaiting your approval"].count == waiting.count()
+
+
+def test_the_instructor_is_told_of_the_program_they_teach(demo_world) -> None:
+    out = io.StringIO()
+    for name, seed in seeders():
+        if name in NEEDED:
+            seed(out)
+    taught = Program.objects.filter(instructors__username="instruktur.blk")
+    assert taught.exists()
+    told = Notification.objects.filter(user__username="instruktur.blk")
+    assert {f"program:{p.pk}:approved" for p in taught} == set(told.values_list("key", flat=True))

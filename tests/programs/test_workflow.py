@@ -7,6 +7,7 @@ import datetime
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.utils import translation
+from django.utils.formats import date_format
 
 from sinergi.core.api import Conflict
 from sinergi.core.models import AuditEvent
@@ -302,7 +303,8 @@ def test_cancelling_a_program_tells_its_instructors_once(running, head, instruct
     count = coming.count()
     assert count > 1
     actions.transition(program=running, to="cancelled", by=head, reason="Dana tidak tersedia")
-    told = Notification.objects.get(user=instructor)
+    approval = f"program:{running.pk}:approved"  # the notice of the approval, before
+    told = Notification.objects.exclude(key=approval).get(user=instructor)
     assert told.title == (
         f"Program cancelled: {running.title}; your {count} coming sessions are cancelled "
         "(Dana tidak tersedia)"
@@ -334,3 +336,31 @@ def test_submitting_a_program_tells_the_facilitys_head(selong, officer, head):
     actions.transition(program=program, to="draft", by=officer)
     actions.transition(program=program, to="submitted", by=officer)
     assert Notification.objects.filter(user=head).count() == 2
+
+
+def test_approving_a_program_tells_its_instructors_once(selong, officer, head, instructor):
+    from sinergi.accounts.models import Notification, User
+
+    User.objects.filter(pk=instructor.pk).update(language="en")
+    program = new_program(selong, officer, title="Tenun Songket")
+    program.instructors.set([instructor])
+    actions.transition(program=program, to="submitted", by=officer)
+    actions.transition(program=program, to="approved", by=head)
+    told = Notification.objects.get(user=instructor)
+    first = program.sessions.order_by("date").first()
+    with translation.override("en"):
+        day = date_format(first.date, "DATE_FORMAT")
+    assert told.title == f"Tenun Songket is approved: you teach its sessions from {day}"
+    assert told.url == "/programs/sessions/mine/"
+    assert told.key == f"program:{program.pk}:approved"
+    # The head and the officer are told nothing more by the approval.
+    assert Notification.objects.filter(user=officer).count() == 0
+
+
+def test_a_program_approved_without_instructors_tells_no_instructor(selong, officer, head):
+    from sinergi.accounts.models import Notification
+
+    program = new_program(selong, officer)
+    actions.transition(program=program, to="submitted", by=officer)
+    actions.transition(program=program, to="approved", by=head)
+    assert not Notification.objects.filter(key=f"program:{program.pk}:approved").exists()

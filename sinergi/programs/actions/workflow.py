@@ -15,6 +15,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -253,6 +254,7 @@ def transition(*, program: Program, to: str, by: User, reason: str = "") -> Prog
     program.save(update_fields=fields)
     if to == S.APPROVED:
         generate_sessions(program=program, by=by)
+        _tell_the_instructors(program)
     audit.record(
         "program.transition",
         by=by,
@@ -264,6 +266,24 @@ def transition(*, program: Program, to: str, by: User, reason: str = "") -> Prog
     if to == S.SUBMITTED:
         _tell_the_heads(program, by)
     return program
+
+
+def _tell_the_instructors(program: Program) -> None:
+    """An approved program's sessions are work sent to its instructors: tell each once,
+    with the day they start teaching, and lead them to their sessions."""
+    first = program.sessions.order_by("date", "start_time").first()
+    if first is None:
+        return
+    notify(
+        program.instructors.all(),
+        key=f"program:{program.pk}:approved",
+        title=Text(
+            gettext_lazy("%(program)s is approved: you teach its sessions from %(date)s"),
+            program=program.title,
+            date=first.date,
+        ),
+        url=reverse("programs:my_sessions"),
+    )
 
 
 def _tell_the_heads(program: Program, by: User) -> None:
