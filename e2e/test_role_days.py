@@ -20,16 +20,18 @@ def open_card(page, title: str):
     return page.locator("main section.card", has=page.locator("h3", has_text=title))
 
 
-def check_the_bell(page, told: str, *, phone: bool = False) -> None:
-    """The bell counts unread notifications; its page lists the one about ``told``; then
-    back home."""
+def check_the_bell(page, *told: str, phone: bool = False) -> None:
+    """The bell counts unread notifications; its page lists those about each of ``told``
+    (opening it marks them read); then back home."""
     if phone:
         page.locator(".menu-toggle").click()
     bell = page.locator("a.bell")
     assert int(bell.locator(".count").inner_text()) >= 1
     bell.click()
     page.wait_for_url("**/me/notifications/")
-    assert told in page.locator("ul.notifications").inner_text()
+    listed = page.locator("ul.notifications").inner_text()
+    for text in told:
+        assert text in listed, text
     assert_accessible(page)
     page.go_back()
     page.wait_for_load_state("networkidle")
@@ -163,8 +165,10 @@ def test_the_partner_answers_a_request_and_completes_a_referral(new_page, full_d
     login(page, "mitra.dukcapil")
     assert_accessible(page)
     assert_fits_phone(page)
-    # Told: the referrals the facility sent them.
-    check_the_bell(page, "Rujukan baru", phone=True)
+    # Told: the request and the referrals the facility sent them.
+    check_the_bell(
+        page, "Permintaan dukungan baru dari Lapas Kelas IIB Selong", "Rujukan baru", phone=True
+    )
 
     card = open_card(page, "Requests waiting for your answer")
     click_and_wait(page, card.get_by_role("link", name="Answer requests"))

@@ -12,6 +12,7 @@ from typing import Any, TextIO
 from django.utils import timezone
 
 from sinergi.accounts.models import User
+from sinergi.cooperation import actions
 from sinergi.cooperation.choices import (
     ActionStatus,
     AgreementKind,
@@ -192,19 +193,28 @@ def seed(out: TextIO) -> None:
             title=title,
             quantity=Decimal(qty),
             unit=unit,
-            status=status,
+            # One waiting for the partner is sent through the action below.
+            status=RequestStatus.DRAFT if status == RequestStatus.SUBMITTED else status,
             created_by=officer,
             needed_by=today + datetime.timedelta(days=30 - days_ago // 2),
             justification="Sesuai hasil rapat koordinasi Agustus 2025.",
             submitted_at=None
-            if status == RequestStatus.DRAFT
+            if status in (RequestStatus.DRAFT, RequestStatus.SUBMITTED)
             else created + datetime.timedelta(days=1),
             answered_at=None
             if status in (RequestStatus.DRAFT, RequestStatus.SUBMITTED)
             else created + datetime.timedelta(days=4 + days_ago % 5),
             **extra,
         )
-        if status != RequestStatus.DRAFT:
+        if status == RequestStatus.SUBMITTED:
+            # Sent by the head through the action, as in real use: the partner is told.
+            # Then dated as the demo tells it (sent the day after it was drafted).
+            request = actions.transition_request(request=request, to=status, by=head)
+            sent = created + datetime.timedelta(days=1)
+            SupportRequest.objects.filter(pk=request.pk).update(submitted_at=sent)
+            request.events.filter(to_status=status).update(created_at=sent)
+            request.submitted_at = sent
+        elif status != RequestStatus.DRAFT:
             RequestEvent.objects.create(
                 request=request,
                 author=head,
