@@ -511,6 +511,25 @@ def transition_referral(
     return referral
 
 
+def _cancel_at_release(referral: Referral, by: User) -> None:
+    """End a referral that was only for while in custody (e-KTP recording inside the
+    facility) because its person is released: like any move, in its history and the
+    audit trail, and its partner is told (it leaves their worklist)."""
+    previous = referral.status
+    referral.status = RS.CANCELLED
+    referral.outcome_note = str(_("Cancelled at release: only for while in custody."))
+    referral._history_user = by  # type: ignore[attr-defined]
+    referral.save(update_fields=["status", "outcome_note", "updated_at"])
+    audit.record(
+        "referral.transition",
+        by=by,
+        target=referral,
+        facility=referral.inmate.facility_id,
+        changes={"status": [previous, RS.CANCELLED], "reason": "release"},
+    )
+    _tell_about_referral(referral, RS.CANCELLED, by)
+
+
 # What the outcome of a completed referral makes of the need it served: met when
 # achieved; otherwise the need stays open (in progress), with the outcome in its history.
 NEED_AFTER_OUTCOME = {
@@ -836,9 +855,10 @@ def record_release(*, inmate: Inmate, values: Mapping[str, Any], by: User) -> An
     )
     if inmate.status == InmateStatus.IN_CUSTODY:
         inmate_actions.change_status(inmate=inmate, status=status, on=release.released_on, by=by)
-    Referral.objects.filter(
+    for referral in Referral.objects.filter(
         inmate=inmate, needs_custody=True, status__in=[RS.SENT, RS.ACCEPTED, RS.IN_PROGRESS]
-    ).update(status=RS.CANCELLED, updated_at=timezone.now())
+    ).select_related("inmate__facility"):
+        _cancel_at_release(referral, by)
     if status == InmateStatus.RELEASED:
         FollowUp.objects.bulk_create(
             [

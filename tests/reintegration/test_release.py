@@ -371,3 +371,21 @@ def test_job_openings_are_listed_alike_on_the_page_and_in_the_api(client_for, de
         api = client.get("/api/v1/job-openings").json()["items"]
         assert listed == titles, username
         assert {o["title"] for o in api} == titles, username
+
+
+def test_a_referral_cancelled_at_release_is_recorded_and_its_partner_told(released):
+    """A referral only for while in custody ends with the release like any move: in its
+    history and the audit trail, and the partner is told (it leaves their worklist)."""
+    from sinergi.accounts.models import Notification
+    from sinergi.core.models import AuditEvent
+
+    _person, _release, referral = released
+    referral.refresh_from_db()
+    assert referral.status == "cancelled"
+    assert referral.history.first().status == "cancelled"
+    event = AuditEvent.objects.filter(action="referral.transition").latest("created_at")
+    assert event.changes["status"] == ["sent", "cancelled"]
+    told = Notification.objects.filter(
+        user__username="mitra.dukcapil", url=referral.get_absolute_url()
+    )
+    assert told.filter(key=f"referral:{referral.pk}:cancelled").exists()
