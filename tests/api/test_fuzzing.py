@@ -89,9 +89,67 @@ def _demo_path_parameters() -> dict[str, Any]:
         .values_list("pk", flat=True)
         .first(),
     }
+    found.update(_later_path_parameters(found))
     missing = [name for name, value in found.items() if value is None]
     assert not missing, f"the demo lacks records for {missing}"
     return found
+
+
+def _later_path_parameters(found: dict[str, Any]) -> dict[str, Any]:
+    """Ids of the records later operations take: an enrolment of the running program, a
+    coordination meeting, a document of a proposal (whose id then stands for the
+    proposal), an inmate import checked and an SDP proposal import previewed at Selong
+    (made here through their actions: the demo has none)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from sinergi.accounts.models import User
+    from sinergi.cooperation.models import Meeting
+    from sinergi.inmates import importer
+    from sinergi.inmates.models import Inmate
+    from sinergi.orgs.models import Facility
+    from sinergi.programs.models import Enrollment
+    from sinergi.proposals import sdp_import
+    from sinergi.proposals.models import ProposalDocument
+
+    selong = Facility.objects.get(code="selong")
+    officer = User.objects.get(username="petugas.selong")
+    document = ProposalDocument.objects.filter(proposal__facility=selong).first()
+    person = Inmate.objects.filter(facility=selong).order_by("pk").first()
+    assert person is not None
+    batch = importer.start_import(
+        facility=selong,
+        upload=io.BytesIO(
+            (
+                "No. Registrasi;Nama;Tanggal Penahanan;Lama Pidana\n"
+                f"{person.registration_number};{person.name};01-02-2026;2 tahun\n"
+            ).encode()
+        ),
+        filename="cek.csv",
+        by=officer,
+        dry_run=True,
+    )
+    export = SimpleUploadedFile(
+        "usulan.csv",
+        (
+            "No. Registrasi;Nama;Jenis Usulan;No Usulan;Status Usulan\n"
+            f"{person.registration_number};{person.name};PB;SDP-1;Draft\n"
+        ).encode(),
+    )
+    preview = sdp_import.preview(facility=selong, upload=export, filename=export.name, by=officer)
+    later: dict[str, Any] = {
+        "enrollment_id": Enrollment.objects.filter(program_id=found["program_id"])
+        .values_list("pk", flat=True)
+        .first(),
+        "coordination_meeting_id": Meeting.objects.filter(facility=selong)
+        .values_list("pk", flat=True)
+        .first(),
+        "document_id": document and document.pk,
+        "batch_id": importer.run_import(batch.pk).pk,
+        "import_id": preview.pk,
+    }
+    if document is not None:
+        found["proposal_id"] = document.proposal_id
+    return later
 
 
 def _path_parameters(operation: Any, ids: dict[str, Any]) -> dict[str, Any]:
