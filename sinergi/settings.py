@@ -30,12 +30,10 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
-# The public address (links in e-mails, certificates' QR codes made by a task). Production
-# must name it; in development, unset, a page's QR code uses the address it was served from
-# and e-mail links are relative (`make run` sets it to the address it serves).
+# The public address (links in e-mails, certificates' QR codes made by a task). A deployment
+# must name it (`check --deploy` fails without it: sinergi/core/checks.py); unset, a page's QR
+# code uses the address it was served from (`make run` sets it to the address it serves).
 SITE_URL = env_str("SITE_URL", "").rstrip("/")
-if not SITE_URL and not (DEBUG or TESTING):
-    raise ConfigError("SITE_URL must be set when DEBUG is off (see .env.example)")
 
 INSTALLED_APPS = [
     "django.contrib.admin",

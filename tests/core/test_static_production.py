@@ -41,11 +41,11 @@ print(json.dumps({"storage": settings.STORAGES["staticfiles"], "debug": settings
 @pytest.fixture(scope="module")
 def collected(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
     static_root = tmp_path_factory.mktemp("staticfiles")
-    env = {k: v for k, v in os.environ.items() if k != "PYTEST_VERSION"}
+    # Without SITE_URL: collecting static files needs no public address.
+    env = {k: v for k, v in os.environ.items() if k not in {"PYTEST_VERSION", "SITE_URL"}}
     env.update(
         DEBUG="false",
         SECRET_KEY="a-long-random-production-like-secret-key-for-the-static-test",
-        SITE_URL="https://sinergi.example.go.id",
         DJANGO_SETTINGS_MODULE="sinergi.settings",
     )
     done = subprocess.run(
