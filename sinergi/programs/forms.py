@@ -178,6 +178,7 @@ class CancelForm(forms.Form):
 class TransitionForm(forms.Form):
     to = forms.ChoiceField(choices=ProgramStatus.choices)
     reason = forms.CharField(label=_("Reason"), max_length=300, required=False)
+    confirm = forms.BooleanField(required=False)
 
 
 class EndEnrollmentForm(forms.Form):

@@ -311,6 +311,10 @@ def program_transition(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
     if not form.is_valid():
         messages.error(request, _("Choose a valid status."))
         return redirect(program)
+    if form.cleaned_data["to"] == ProgramStatus.CANCELLED and not form.cleaned_data["confirm"]:
+        # the page's box to tick (a destructive move asks to confirm, core.workflow)
+        messages.error(request, _("Tick the box to confirm."))
+        return redirect(program)
     try:
         actions.transition(
             program=program,

@@ -303,3 +303,20 @@ def test_cancelling_a_program_sits_apart_and_asks_to_confirm(client_for, demo_wo
     assert "Cancel the program" not in main.split('id="workflow-title"')[1]
     assert 'name="reason" required' in apart
     assert re.search(r'type="checkbox"[^>]*name="confirm"[^>]*required', apart)
+
+
+def test_cancelling_a_program_unconfirmed_changes_nothing(client_for, demo_world):
+    """The box to tick is checked by the server too, not only by the browser."""
+    program = ProgramFactory(
+        facility=Facility.objects.get(code="selong"),
+        status="draft",
+        created_by=User.objects.get(username="petugas.selong"),
+    )
+    client = client_for("petugas.selong")
+    url = f"/programs/{program.pk}/status/"
+    client.post(url, {"to": "cancelled", "reason": "Instruktur batal"}, **EN)
+    program.refresh_from_db()
+    assert program.status == "draft"
+    client.post(url, {"to": "cancelled", "reason": "Instruktur batal", "confirm": "on"}, **EN)
+    program.refresh_from_db()
+    assert program.status == "cancelled"
