@@ -21,6 +21,7 @@ from sinergi.accounts.queries import ApiTokenQuerySet
 from sinergi.core.models import TimeStampedModel
 from sinergi.core.roles import FACILITY_ROLES, PARTNER_ROLES, REGION_ROLES, Role
 from sinergi.core.scoping import Scope
+from sinergi.core.validators import validate_nip
 
 if TYPE_CHECKING:
     from sinergi.orgs.models import Facility, Partner, Region
@@ -29,6 +30,13 @@ if TYPE_CHECKING:
 class User(AbstractUser):
     full_name = models.CharField(_("full name"), max_length=200, blank=True)
     position = models.CharField(_("position"), max_length=150, blank=True)
+    nip = models.CharField(
+        _("NIP"),
+        max_length=18,
+        blank=True,
+        validators=[validate_nip],
+        help_text=_("A civil servant's 18-digit staff number, printed under a signature."),
+    )
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     email_notifications = models.BooleanField(
         _("also send notifications by e-mail"),

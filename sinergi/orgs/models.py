@@ -7,6 +7,7 @@ import zoneinfo
 
 from django.core.validators import RegexValidator
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -14,6 +15,7 @@ from simple_history.models import HistoricalRecords
 
 from sinergi.core.bounds import date_validators
 from sinergi.core.models import TimeStampedModel
+from sinergi.core.validators import validate_emblem, validate_nip
 from sinergi.orgs.queries import FacilityQuerySet, PartnerQuerySet, RegionQuerySet
 
 code_validator = RegexValidator(
@@ -28,7 +30,59 @@ class TimeZoneName(models.TextChoices):
     WIT = "Asia/Jayapura", _("WIT (UTC+9)")
 
 
-class Region(TimeStampedModel):
+# The ministry line of every letterhead unless an organisation writes its own.
+DEFAULT_MINISTRY = "Kementerian Imigrasi dan Pemasyarakatan Republik Indonesia"
+DEFAULT_DIRECTORATE = "Direktorat Jenderal Pemasyarakatan"
+
+
+class LetterheadFields(models.Model):
+    """The kop surat of an organisation of the ministry (a Kanwil or a unit): the lines
+    above its name, its emblem and the town its documents are dated in. The name,
+    address, telephone and e-mail are the organisation's own fields."""
+
+    letterhead_ministry = models.CharField(
+        _("ministry line"),
+        max_length=200,
+        blank=True,
+        help_text=_("Empty: Kementerian Imigrasi dan Pemasyarakatan Republik Indonesia."),
+    )
+    letterhead_lines = models.TextField(
+        _("directorate and office lines"),
+        blank=True,
+        help_text=_(
+            "One line each, between the ministry and the unit's name, e.g. Direktorat "
+            "Jenderal Pemasyarakatan, then the regional office. Empty: the directorate "
+            "general and the regional office."
+        ),
+    )
+    letterhead_name = models.CharField(
+        _("name on the letterhead"),
+        max_length=200,
+        blank=True,
+        help_text=_("Empty: the organisation's name."),
+    )
+    town = models.CharField(
+        _("town of the place line"),
+        max_length=100,
+        blank=True,
+        help_text=_(
+            "The town documents are dated in (Selong, 5 Desember 2026). Empty: the "
+            "regency or province."
+        ),
+    )
+    emblem = models.FileField(
+        _("emblem (PNG or JPEG)"),
+        upload_to="letterheads/",
+        blank=True,
+        validators=[validate_emblem],
+        help_text=_("Printed left of the letterhead; at most 512 KB."),
+    )
+
+    class Meta:
+        abstract = True
+
+
+class Region(LetterheadFields, TimeStampedModel):
     """A Kanwil: the ministry's regional office over the facilities of a province."""
 
     code = models.SlugField(_("code"), max_length=20, unique=True, validators=[code_validator])
@@ -44,6 +98,10 @@ class Region(TimeStampedModel):
             "partners' staff see."
         ),
     )
+
+    address = models.TextField(_("address"), blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
 
     objects = RegionQuerySet.as_manager()
     history = HistoricalRecords()
@@ -79,7 +137,7 @@ class RosterNames(models.TextChoices):
     FIRST_NAME = "first_name", _("First name (e.g. Baiq)")
 
 
-class Facility(TimeStampedModel):
+class Facility(LetterheadFields, TimeStampedModel):
     """A unit (UPT) of the ministry: Lapas, Rutan, LPKA or Bapas."""
 
     code = models.SlugField(
@@ -143,6 +201,103 @@ class Facility(TimeStampedModel):
         return {"Asia/Jakarta": "WIB", "Asia/Makassar": "WITA", "Asia/Jayapura": "WIT"}[
             self.time_zone
         ]
+
+
+class DocumentKind(models.TextChoices):
+    """The documents Sinergi prints, each signed by the signatory an organisation names
+    for it (or, when it names none, by the one for any document)."""
+
+    ANY = "any", _("Any document without a signatory of its own")
+    CERTIFICATE = "certificate", _("Certificate")
+    ATTENDANCE_SHEET = "attendance_sheet", _("Attendance sheet")
+    DEVELOPMENT_RECORD = "development_record", _("Development record")
+    HANDOVER = "handover", _("Hand-over to Bapas")
+    CONSENT = "consent", _("Consent form")
+    MONTHLY_REPORT = "monthly_report", _("Monthly report")
+    TPP_MINUTES = "tpp_minutes", _("Minutes of the sidang TPP")
+    PROPOSAL_LETTER = "proposal_letter", _("Integration-right proposal letter")
+    LITMAS_LETTER = "litmas_letter", _("Litmas request letter")
+    PERSONAL_DATA = "personal_data", _("Personal data statement")
+
+
+class ActingKind(models.TextChoices):
+    PLH = "Plh.", _("Plh. (stands in during a short absence)")
+    PLT = "Plt.", _("Plt. (stands in while the post is vacant or for a long absence)")
+
+
+class Signatory(TimeStampedModel):
+    """Who signs a kind of document for a facility or a regional office, and who signs
+    in their place (Plh. or Plt.) while they are marked absent."""
+
+    facility = models.ForeignKey(
+        Facility,
+        verbose_name=_("facility"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="signatories",
+    )
+    region = models.ForeignKey(
+        Region,
+        verbose_name=_("region"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="signatories",
+    )
+    document_kind = models.CharField(
+        _("document"), max_length=30, choices=DocumentKind.choices, default=DocumentKind.ANY
+    )
+    name = models.CharField(_("name"), max_length=150)
+    nip = models.CharField(_("NIP"), max_length=18, blank=True, validators=[validate_nip])
+    title = models.CharField(
+        _("title (jabatan)"), max_length=200, help_text=_("E.g. Kepala Lapas Kelas IIB Selong.")
+    )
+    absent = models.BooleanField(
+        _("absent: the deputy signs"),
+        default=False,
+        help_text=_("While ticked, documents are signed by the deputy below."),
+    )
+    deputy_kind = models.CharField(
+        _("deputy signs as"), max_length=5, choices=ActingKind.choices, default=ActingKind.PLH
+    )
+    deputy_name = models.CharField(_("deputy's name"), max_length=150, blank=True)
+    deputy_nip = models.CharField(
+        _("deputy's NIP"), max_length=18, blank=True, validators=[validate_nip]
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("signatory")
+        verbose_name_plural = _("signatories")
+        ordering = ["document_kind"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(facility__isnull=False, region__isnull=True)
+                | Q(facility__isnull=True, region__isnull=False),
+                name="signatory_one_organisation",
+            ),
+            models.UniqueConstraint(
+                fields=["facility", "document_kind"],
+                condition=Q(facility__isnull=False),
+                name="signatory_unique_per_facility_kind",
+            ),
+            models.UniqueConstraint(
+                fields=["region", "document_kind"],
+                condition=Q(region__isnull=False),
+                name="signatory_unique_per_region_kind",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_document_kind_display()}: {self.name}"
+
+    @property
+    def organisation(self) -> Facility | Region:
+        org = self.facility or self.region
+        assert org is not None
+        return org
 
 
 class PartnerKind(models.TextChoices):
