@@ -2,27 +2,34 @@
 
 from __future__ import annotations
 
+import io
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
 from django.utils.cache import patch_cache_control
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from sinergi.core import exports
+from sinergi.core.shared_cache import build_once
 from sinergi.indicators.catalogue import CATALOGUE, FACILITY, GROUPS, REGION, UNITS
 from sinergi.indicators.periods import Period, PeriodError
 from sinergi.indicators.public_data import (
     CACHE_SECONDS,
+    CACHE_VERSION,
     NATION,
     PUBLIC_INDICATORS,
     Cell,
     PublicTable,
     last_complete_month,
+    month_generation,
     open_data_rows,
     public_period,
     public_table,
@@ -75,7 +82,7 @@ def _comparison(table: PublicTable, cells: Sequence[tuple[Cell, str, str]]) -> d
     }
 
 
-def _context(request: HttpRequest, table: PublicTable, error: str, **extra: Any) -> dict[str, Any]:
+def _context(table: PublicTable, error: str, **extra: Any) -> dict[str, Any]:
     following = table.period.next()
     return {
         "revised_count": len(table.revision_notes),
@@ -90,91 +97,126 @@ def _context(request: HttpRequest, table: PublicTable, error: str, **extra: Any)
     }
 
 
-@require_GET
-def index(request: HttpRequest) -> HttpResponse:
+def _page(
+    request: HttpRequest, scope: str, build: Callable[[Period, str], tuple[str, str]]
+) -> HttpResponse:
+    """A public page in the site's layout. Its body (``build``: the title and the HTML of
+    the figures of one scope and month) is the same for every visitor, so it is rendered
+    once per scope, month and language, kept in the shared cache and dropped with the
+    month's figures when they are revised (``public_data.forget``). A request naming a bad
+    month shows the latest month with the error, rendered for it alone."""
     period, error = _period(request)
-    table = public_table(period)
-    query = f"?period={period.code}"
-    cells = [
-        ((REGION, pk), name, reverse("public:region", args=[pk]) + query)
-        for pk, name in table.regions
-    ]
+    if error:
+        title, body = build(period, error)
+    else:
+        key = ":".join(
+            (
+                "indicators:public:page",
+                str(CACHE_VERSION),
+                month_generation(period),
+                scope,
+                period.code,
+                last_complete_month().code,  # the month navigation ends there
+                translation.get_language() or "",
+            )
+        )
+        title, body = build_once(key, lambda: build(period, error), CACHE_SECONDS)
     return render(
         request,
-        "indicators/public_index.html",
-        _context(
-            request,
-            table,
-            error,
-            groups=_figures(table, NATION),
-            comparison=_comparison(table, cells),
-            contributions=table.month_contributions.get(NATION, []),
-            year_contributions=table.year_contributions.get(NATION, []),
-            area_name=_("Indonesia (all facilities on Sinergi)"),
-        ),
+        "indicators/public_page.html",
+        {"page_title": title, "body": mark_safe(body)},  # noqa: S308 - rendered by our templates
     )
+
+
+@require_GET
+def index(request: HttpRequest) -> HttpResponse:
+    def build(period: Period, error: str) -> tuple[str, str]:
+        table = public_table(period)
+        query = f"?period={period.code}"
+        cells = [
+            ((REGION, pk), name, reverse("public:region", args=[pk]) + query)
+            for pk, name in table.regions
+        ]
+        body = render_to_string(
+            "indicators/public_index.html",
+            _context(
+                table,
+                error,
+                groups=_figures(table, NATION),
+                comparison=_comparison(table, cells),
+                contributions=table.month_contributions.get(NATION, []),
+                year_contributions=table.year_contributions.get(NATION, []),
+                area_name=_("Indonesia (all facilities on Sinergi)"),
+            ),
+        )
+        return _("Transparency"), body
+
+    return _page(request, "nation", build)
+
+
+def _area_title(name: str) -> str:
+    return f"{name} · {_('Transparency')}"
 
 
 @require_GET
 def region(request: HttpRequest, pk: int) -> HttpResponse:
-    period, error = _period(request)
-    table = public_table(period)
-    names = dict(table.regions)
-    if pk not in names:
-        raise Http404
-    query = f"?period={period.code}"
-    cells = [
-        ((FACILITY, f[0]), f[1], reverse("public:facility", args=[f[0]]) + query)
-        for f in table.facilities_of(pk)
-    ]
-    return render(
-        request,
-        "indicators/public_area.html",
-        _context(
-            request,
-            table,
-            error,
-            area_name=names[pk],
-            level="region",
-            groups=_figures(table, (REGION, pk)),
-            comparison=_comparison(table, cells),
-            contributions=table.month_contributions.get((REGION, pk), []),
-            year_contributions=table.year_contributions.get((REGION, pk), []),
-        ),
-    )
+    def build(period: Period, error: str) -> tuple[str, str]:
+        table = public_table(period)
+        names = dict(table.regions)
+        if pk not in names:
+            raise Http404
+        query = f"?period={period.code}"
+        cells = [
+            ((FACILITY, f[0]), f[1], reverse("public:facility", args=[f[0]]) + query)
+            for f in table.facilities_of(pk)
+        ]
+        body = render_to_string(
+            "indicators/public_area.html",
+            _context(
+                table,
+                error,
+                area_name=names[pk],
+                level="region",
+                groups=_figures(table, (REGION, pk)),
+                comparison=_comparison(table, cells),
+                contributions=table.month_contributions.get((REGION, pk), []),
+                year_contributions=table.year_contributions.get((REGION, pk), []),
+            ),
+        )
+        return _area_title(names[pk]), body
+
+    return _page(request, f"region:{pk}", build)
 
 
 @require_GET
 def facility(request: HttpRequest, pk: int) -> HttpResponse:
-    period, error = _period(request)
-    table = public_table(period)
-    found = [f for f in table.facilities if f[0] == pk]
-    if not found:
-        raise Http404
-    _pk, name, region_id, regency = found[0]
-    return render(
-        request,
-        "indicators/public_area.html",
-        _context(
-            request,
-            table,
-            error,
-            area_name=name,
-            regency=regency,
-            region=(region_id, dict(table.regions).get(region_id, "")),
-            level="facility",
-            groups=_figures(table, (FACILITY, pk)),
-            revision_note=table.revision_notes.get((FACILITY, pk)),
-            revised_edition=table.revised_editions.get((FACILITY, pk)),
-            revised_ids=(
-                table.revision_notes[(FACILITY, pk)].indicator_ids
-                if (FACILITY, pk) in table.revision_notes
-                else set()
+    def build(period: Period, error: str) -> tuple[str, str]:
+        table = public_table(period)
+        found = [f for f in table.facilities if f[0] == pk]
+        if not found:
+            raise Http404
+        _pk, name, region_id, regency = found[0]
+        note = table.revision_notes.get((FACILITY, pk))
+        body = render_to_string(
+            "indicators/public_area.html",
+            _context(
+                table,
+                error,
+                area_name=name,
+                regency=regency,
+                region=(region_id, dict(table.regions).get(region_id, "")),
+                level="facility",
+                groups=_figures(table, (FACILITY, pk)),
+                revision_note=note,
+                revised_edition=table.revised_editions.get((FACILITY, pk)),
+                revised_ids=note.indicator_ids if note else set(),
+                contributions=table.month_contributions.get((FACILITY, pk), []),
+                year_contributions=table.year_contributions.get((FACILITY, pk), []),
             ),
-            contributions=table.month_contributions.get((FACILITY, pk), []),
-            year_contributions=table.year_contributions.get((FACILITY, pk), []),
-        ),
-    )
+        )
+        return _area_title(name), body
+
+    return _page(request, f"facility:{pk}", build)
 
 
 def _open_data_period(request: HttpRequest) -> Period | HttpResponse:
@@ -211,17 +253,39 @@ OPEN_DATA_FIELDS = (
 )
 
 
+def _open_data_file(period: Period, kind: str, build: Callable[[], str]) -> str:
+    """An open-data file of ``period``, made once per month, kind and language (the JSON
+    carries translated notes) and dropped with the month's figures when they are revised."""
+    key = ":".join(
+        (
+            "indicators:public:file",
+            str(CACHE_VERSION),
+            month_generation(period),
+            kind,
+            period.code,
+            translation.get_language() or "",
+        )
+    )
+    return build_once(key, build, CACHE_SECONDS)
+
+
 @require_GET
 def open_data_csv(request: HttpRequest) -> HttpResponse:
     period = _open_data_period(request)
     if isinstance(period, HttpResponse):
         return period
-    rows = open_data_rows(public_table(period))
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
+
+    def build() -> str:
+        out = io.StringIO()
+        writer = exports.csv_dict_writer(out, fieldnames=OPEN_DATA_FIELDS)
+        writer.writeheader()
+        writer.writerows(open_data_rows(public_table(period)))
+        return out.getvalue()
+
+    response = HttpResponse(
+        _open_data_file(period, "csv", build), content_type="text/csv; charset=utf-8"
+    )
     response["Content-Disposition"] = f'attachment; filename="sinergi-{period.code}.csv"'
-    writer = exports.csv_dict_writer(response, fieldnames=OPEN_DATA_FIELDS)
-    writer.writeheader()
-    writer.writerows(rows)
     return _shareable(response)
 
 
@@ -230,15 +294,17 @@ def open_data_json(request: HttpRequest) -> HttpResponse:
     period = _open_data_period(request)
     if isinstance(period, HttpResponse):
         return period
-    payload = {
-        "period": period.code,
-        "notes": suppression_note(),
-        "indicators": [i.describe() for i in PUBLIC_INDICATORS],
-        "rows": open_data_rows(public_table(period)),
-    }
-    response = HttpResponse(
-        json.dumps(payload, ensure_ascii=False, indent=1), content_type="application/json"
-    )
+
+    def build() -> str:
+        payload = {
+            "period": period.code,
+            "notes": suppression_note(),
+            "indicators": [i.describe() for i in PUBLIC_INDICATORS],
+            "rows": open_data_rows(public_table(period)),
+        }
+        return json.dumps(payload, ensure_ascii=False, indent=1)
+
+    response = HttpResponse(_open_data_file(period, "json", build), content_type="application/json")
     response["Content-Disposition"] = f'attachment; filename="sinergi-{period.code}.json"'
     return _shareable(response)
 

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sinergi.cooperation.models import Fulfilment
+from sinergi.core.shared_cache import build_once, generation, new_generation
 from sinergi.indicators import revisions
 from sinergi.indicators.catalogue import (
     CATALOGUE,
@@ -320,20 +321,25 @@ def _cache_key(period: Period) -> str:
     return f"indicators:public:{CACHE_VERSION}:{period.code}"
 
 
+def month_generation(period: Period) -> str:
+    """The version of ``period``'s public figures: every page and file rendered from
+    them is kept under it, so ``forget`` drops them all at once."""
+    return generation(f"indicators:public:{period.code}")
+
+
 def forget(month: datetime.date) -> None:
     """Drop the cached public figures of ``month`` (revised, or signed again): the table
-    holds every facility, region and the country, so each is built again at its next read."""
-    cache.delete(_cache_key(month_of(month)))
+    holds every facility, region and the country, so each is built again at its next read;
+    the pages and open-data files rendered from it go with it."""
+    period = month_of(month)
+    cache.delete(_cache_key(period))
+    new_generation(f"indicators:public:{period.code}")
 
 
 def public_table(period: Period) -> PublicTable:
-    """The table for ``period``, from the cache when another visitor asked recently."""
-    key = _cache_key(period)
-    table = cache.get(key)
-    if table is None:
-        table = build_table(period)
-        cache.set(key, table, CACHE_SECONDS)
-    return table
+    """The table for ``period``, from the cache when another visitor asked recently;
+    built by one request when many ask for it at once."""
+    return build_once(_cache_key(period), lambda: build_table(period), CACHE_SECONDS)
 
 
 def open_data_rows(table: PublicTable) -> list[dict[str, Any]]:
