@@ -30,6 +30,8 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+# A refused form in the site's layout and language, with a way back.
+CSRF_FAILURE_VIEW = "sinergi.core.error_views.csrf_failure"
 # The public address (links in e-mails, certificates' QR codes made by a task). A deployment
 # must name it (`check --deploy` fails without it: sinergi/core/checks.py); unset, a page's QR
 # code uses the address it was served from (`make run` sets it to the address it serves).
@@ -72,12 +74,14 @@ MIDDLEWARE = [
     "sinergi.core.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "sinergi.core.middleware.RequestIdMiddleware",
-    "sinergi.core.input_guard.RefuseNulCharactersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Bahasa Indonesia unless the user chose otherwise (it reads the signed-in user's choice).
+    "sinergi.core.middleware.SiteLanguageMiddleware",
+    # After the language: the 400 page is in the reader's language.
+    "sinergi.core.input_guard.RefuseNulCharactersMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -122,6 +126,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {"timeout": 20, "transaction_mode": "IMMEDIATE", "init_command": "PRAGMA journal_mode=WAL;"}
     )
+# The web server's PostgreSQL sessions (sinergi/core/web_database.py, installed by
+# sinergi.wsgi): a statement is cancelled after this many seconds (0: never), and JIT is
+# off unless WEB_DATABASE_JIT is true. The task worker and commands are not limited.
+WEB_STATEMENT_TIMEOUT = env_int("WEB_STATEMENT_TIMEOUT", 30)
+WEB_DATABASE_JIT = env_bool("WEB_DATABASE_JIT", False)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
