@@ -7,10 +7,10 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.test import Client
 
 from sinergi.accounts.models import User
 from tests import demo_database
+from tests.client import Client
 
 
 def _runs_whole_system_checks() -> bool:
@@ -105,3 +105,9 @@ def client_for(demo_world: None) -> Callable[[str], Client]:
         return client
 
     return make
+
+
+@pytest.fixture
+def client() -> Client:
+    """pytest-django's client, which also takes ``language=`` (see tests/client.py)."""
+    return Client()

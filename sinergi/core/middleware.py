@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
+from django.middleware.locale import LocaleMiddleware
 from django.utils import timezone
 
 
@@ -120,4 +122,74 @@ class SecurityHeadersMiddleware:
         permissions = permissions_policy()
         if permissions and "Permissions-Policy" not in response:
             response["Permissions-Policy"] = permissions
+        return response
+
+
+def _supported(code: str | None) -> str | None:
+    from django.utils.translation import get_supported_language_variant
+
+    if not code:
+        return None
+    try:
+        return get_supported_language_variant(code)
+    except LookupError:
+        return None
+
+
+def chosen_language(request: HttpRequest) -> str | None:
+    """The language the user chose: the language switch's cookie (it works before signing
+    in too), else the one a signed-in user last chose (``User.language``); None when they
+    chose none. The browser's own language is no choice."""
+    from django.conf import settings
+
+    cookie = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+    if cookie in dict(settings.LANGUAGES):
+        return cookie
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        return _supported(getattr(user, "language", ""))
+    return None
+
+
+def asked_language(request: HttpRequest) -> str | None:
+    """The first of the site's languages the request's Accept-Language names, if any."""
+    from django.utils.translation.trans_real import parse_accept_lang_header
+
+    for code, _quality in parse_accept_lang_header(request.headers.get("Accept-Language", "")):
+        if code == "*":
+            break
+        found = _supported(code)
+        if found:
+            return found
+    return None
+
+
+class SiteLanguageMiddleware(LocaleMiddleware):
+    """Pages are in Bahasa Indonesia unless the user chose otherwise (``chosen_language``):
+    an English browser still opens Sinergi in Indonesian, the country's working language.
+    The API (``/api/``) answers in the language the request asks for (Accept-Language: a
+    program says what it reads), else in the one chosen; its codes stay codes.
+
+    It stands after the authentication middleware, to know a signed-in user's choice."""
+
+    def process_request(self, request: HttpRequest) -> None:
+        from django.conf import settings
+        from django.utils import translation
+
+        found = chosen_language(request)
+        if request.path_info.startswith("/api/"):
+            found = asked_language(request) or found
+        translation.activate(found or settings.LANGUAGE_CODE)
+        request.LANGUAGE_CODE = translation.get_language()
+
+    def process_response(
+        self, request: HttpRequest, response: HttpResponseBase
+    ) -> HttpResponseBase:
+        from django.utils import translation
+        from django.utils.cache import patch_vary_headers
+
+        if request.path_info.startswith("/api/"):
+            patch_vary_headers(response, ("Accept-Language",))
+        patch_vary_headers(response, ("Cookie",))
+        response.headers.setdefault("Content-Language", translation.get_language())
         return response

@@ -41,7 +41,7 @@ def test_a_wrong_password_is_explained_in_the_pages_language(demo_world, client,
     response = client.post(
         LOGIN,
         {"login": "petugas.selong", "password": "wrong-password"},
-        HTTP_ACCEPT_LANGUAGE=language,
+        language=language,
     )
     assert message in response.content.decode()
 

@@ -75,7 +75,7 @@ def test_a_language_chosen_on_the_device_before_signing_in_is_kept(demo_world, c
     assert User.objects.get(username="mitra.disnaker").language == "id"
 
 
-def test_a_user_who_never_chose_keeps_the_browsers_language(demo_world, client):
+def test_a_user_who_never_chose_sees_indonesian_in_an_english_browser(demo_world, client):
     response = client.post(
         "/accounts/login/",
         {"login": "mitra.disnaker", "password": "sinergi-demo"},
@@ -83,5 +83,5 @@ def test_a_user_who_never_chose_keeps_the_browsers_language(demo_world, client):
     )
     assert "sinergi_language" not in response.cookies
     html = client.get("/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
-    assert html.startswith('<!DOCTYPE html>\n<html lang="en">')
+    assert html.startswith('<!DOCTYPE html>\n<html lang="id">')
     assert User.objects.get(username="mitra.disnaker").reading_language == "id"

@@ -118,7 +118,7 @@ def test_the_health_of_an_agreement_is_judged_on_a_given_day(demo_world):
 
 
 def test_the_admin_site_offers_only_the_statuses_people_set(client_for):
-    page = client_for("admin").get("/admin/cooperation/agreement/add/", HTTP_ACCEPT_LANGUAGE="en")
+    page = client_for("admin").get("/admin/cooperation/agreement/add/", language="en")
     assert page.status_code == 200
     html = page.content.decode()
     assert '<option value="active">' in html and '<option value="terminated">' in html
@@ -130,7 +130,7 @@ def test_the_admin_site_still_offers_a_status_stored_before_the_rule(client_for)
     agreement = make_agreement(0)
     Agreement.objects.filter(pk=agreement.pk).update(status="expired")
     page = client_for("admin").get(
-        f"/admin/cooperation/agreement/{agreement.pk}/change/", HTTP_ACCEPT_LANGUAGE="en"
+        f"/admin/cooperation/agreement/{agreement.pk}/change/", language="en"
     )
     html = page.content.decode()
     assert '<option value="expired" selected>' in html

@@ -36,6 +36,6 @@ def test_the_partner_is_told_of_the_request_waiting_for_its_answer(demo_world, c
     assert timezone.now() - request.submitted_at > datetime.timedelta(days=18)
     sent = request.events.get(from_status="draft", to_status="submitted")
     assert sent.created_at == request.submitted_at
-    cards = client_for("mitra.dukcapil").get("/", HTTP_ACCEPT_LANGUAGE="en").context["cards"]
+    cards = client_for("mitra.dukcapil").get("/", language="en").context["cards"]
     titles = {str(c.title): c for c in cards}
     assert titles["Requests waiting for your answer"].count == 1

@@ -241,7 +241,7 @@ def test_the_request_page_shows_the_actions_refusal_at_the_field(client_for):
             "agreement": first.pk,
             "commitment": _commitment(second, _disnaker()).pk,
         },
-        HTTP_ACCEPT_LANGUAGE="en",
+        language="en",
     )
     assert response.status_code == 200
     assert response.context["form"].errors["commitment"] == [

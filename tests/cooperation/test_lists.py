@@ -284,7 +284,7 @@ def test_a_meeting_with_a_doubtful_row_is_not_saved_and_the_summary_says_why(
     if fields.get("action-1-owner_partner") == "dukcapil":
         fields["action-1-owner_partner"] = str(Partner.objects.get(code="dukcapil-lotim").pk)
     response = client_for("petugas.selong").post(
-        "/cooperation/meetings/new/", _meeting(**fields), HTTP_ACCEPT_LANGUAGE="en"
+        "/cooperation/meetings/new/", _meeting(**fields), language="en"
     )
     assert response.status_code == 200
     summary = [(p.where, p.message) for p in response.context["error_summary"]]

@@ -227,7 +227,7 @@ def test_another_partners_figures_do_not_count_the_class(demo_world):
 
 def test_disnakers_page_shows_the_class_and_how_each_figure_is_counted(client_for):
     _welding_class()
-    response = client_for("mitra.disnaker").get(PAGE, HTTP_ACCEPT_LANGUAGE="en")
+    response = client_for("mitra.disnaker").get(PAGE, language="en")
     assert response.status_code == 200
     figures = response.context["figures"]
     assert (figures.people_trained, figures.taught_hours, figures.certificates) == (
@@ -243,7 +243,7 @@ def test_disnakers_page_shows_the_class_and_how_each_figure_is_counted(client_fo
 
 def test_disnakers_home_card_shows_people_trained_and_hours(client_for):
     _welding_class()
-    html = client_for("mitra.disnaker").get("/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    html = client_for("mitra.disnaker").get("/", language="en").content.decode()
     assert "16 people trained" in html
     assert "140 training hours taught" in html
 

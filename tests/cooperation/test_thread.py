@@ -19,11 +19,11 @@ def test_the_thread_names_a_status_in_the_readers_language(client_for, make_requ
         to_status="submitted",
     )
     url = f"/cooperation/requests/{request.pk}/"
-    english = client_for("petugas.selong").get(url, HTTP_ACCEPT_LANGUAGE="en")
+    english = client_for("petugas.selong").get(url, language="en")
     assert "status: Submitted" in english.content.decode()
     assert "status: submitted" not in english.content.decode()
     with translation.override("id"):
         label = str(RequestStatus.SUBMITTED.label)
-    indonesian = client_for("petugas.selong").get(url, HTTP_ACCEPT_LANGUAGE="id")
+    indonesian = client_for("petugas.selong").get(url, language="id")
     assert label in indonesian.content.decode()
     assert "status: submitted" not in indonesian.content.decode()

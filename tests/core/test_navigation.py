@@ -83,7 +83,7 @@ def test_an_instructor_gets_programs_as_a_menu_with_their_sessions(user):
 
 def test_the_page_renders_menus_as_disclosures_with_the_current_page_marked(client_for):
     client = client_for("petugas.selong")
-    html = client.get("/cooperation/agreements/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    html = client.get("/cooperation/agreements/", language="en").content.decode()
     nav = html[html.index('id="site-nav"') : html.index("</nav>")]
     assert re.search(
         r'<details class="nav-group[^"]*is-active[^"]*"[^>]*>\s*<summary>Cooperation', nav
@@ -96,7 +96,7 @@ def test_the_page_renders_menus_as_disclosures_with_the_current_page_marked(clie
 
 
 def test_a_signed_out_visitor_gets_the_public_links_only(client):
-    html = client.get("/publik/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    html = client.get("/publik/", language="en").content.decode()
     assert "<details" not in html[: html.index("</header>")]
     assert 'href="/accounts/login/"' in html
 

@@ -36,7 +36,7 @@ WORKFLOWS: dict[str, tuple[list[Any], Any]] = {
     "action items": ([m.verb for m in cooperation.ACTION_ITEM_MOVES.values()], ActionStatus),
     "proposals": (list(VERBS.values()), Stage),
 }
-EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
+EN = {"language": "en"}
 
 
 def _words(text: Any) -> str:
@@ -92,7 +92,7 @@ def _moves_section(html: str) -> tuple[str, str]:
     return main, destructive
 
 
-@pytest.mark.parametrize("language", [EN, {"HTTP_ACCEPT_LANGUAGE": "id"}])
+@pytest.mark.parametrize("language", [EN, {"language": "id"}])
 def test_the_officers_draft_shows_no_partner_field_and_no_status_button(
     client_for, demo_world, language
 ):

@@ -18,14 +18,14 @@ pytestmark = pytest.mark.django_db
 
 
 def test_the_catalogue_names_the_levels_in_indonesian(client_for):
-    page = client_for("kalapas.selong").get("/indicators/catalogue/", HTTP_ACCEPT_LANGUAGE="id")
+    page = client_for("kalapas.selong").get("/indicators/catalogue/", language="id")
     text = page.content.decode()
     assert "UPT, Kanwil, Nasional, Mitra" in text
     assert "facility, region" not in text
 
 
 def test_the_catalogue_names_the_levels_in_english(client_for):
-    page = client_for("kalapas.selong").get("/indicators/catalogue/", HTTP_ACCEPT_LANGUAGE="en")
+    page = client_for("kalapas.selong").get("/indicators/catalogue/", language="en")
     assert "Facility, Region, National, Partner" in page.content.decode()
 
 
@@ -49,9 +49,7 @@ def test_a_median_says_how_many_people_it_is_taken_over():
 
 def test_the_dashboard_shows_the_median_without_numerator_and_denominator(client_for):
     selong = Facility.objects.get(code="selong")
-    page = client_for("kalapas.selong").get(
-        f"/indicators/facility/{selong.pk}/", HTTP_ACCEPT_LANGUAGE="en"
-    )
+    page = client_for("kalapas.selong").get(f"/indicators/facility/{selong.pk}/", language="en")
     text = page.content.decode()
     start = text.index("Eligible to released, median days")
     row = text[start : text.index("</tr>", start)]

@@ -157,7 +157,7 @@ def test_importing_people_detained_before_a_signed_month_revises_it_everywhere(
 
     with override("en"):
         dashboard = client_for("kalapas.selong").get(
-            f"/indicators/facility/{selong.pk}/?period=2025-08", HTTP_ACCEPT_LANGUAGE="en"
+            f"/indicators/facility/{selong.pk}/?period=2025-08", language="en"
         )
     text = dashboard.content.decode()
     assert "Revised since sign-off" in text
@@ -166,7 +166,7 @@ def test_importing_people_detained_before_a_signed_month_revises_it_everywhere(
     assert "/inmates/import/" in text  # the import is linked
 
     report_page = client_for("petugas.selong").get(
-        f"/indicators/reports/{signed.pk}/", HTTP_ACCEPT_LANGUAGE="en"
+        f"/indicators/reports/{signed.pk}/", language="en"
     )
     text = report_page.content.decode()
     assert "Revised since sign-off" in text
@@ -174,7 +174,7 @@ def test_importing_people_detained_before_a_signed_month_revises_it_everywhere(
     assert "Import: " in text
 
     public = client_for("kalapas.selong").get(
-        f"/publik/facility/{selong.pk}/?period=2025-08", HTTP_ACCEPT_LANGUAGE="en"
+        f"/publik/facility/{selong.pk}/?period=2025-08", language="en"
     )
     text = public.content.decode()
     assert "Revised since sign-off" in text
@@ -215,7 +215,7 @@ def test_the_head_signs_a_revised_edition_and_the_first_stays_unchanged(
     client_for("kalapas.selong").get(f"/indicators/reports/{signed.pk}/")  # detects
     with override("en"), django_capture_on_commit_callbacks(execute=True):
         client_for("kalapas.selong").post(f"/indicators/reports/{signed.pk}/regenerate/")
-    waiting = client_for("kanwil.ntb").get("/indicators/reports/", HTTP_ACCEPT_LANGUAGE="en")
+    waiting = client_for("kanwil.ntb").get("/indicators/reports/", language="en")
     assert "Edition 1 signed; the figures generated again await" in waiting.content.decode()
     with override("en"), django_capture_on_commit_callbacks(execute=True):
         response = client_for("kalapas.selong").post(f"/indicators/reports/{signed.pk}/sign-off/")
@@ -236,13 +236,11 @@ def test_the_head_signs_a_revised_edition_and_the_first_stays_unchanged(
         )
     assert "6 / 12" in first_html and "Edition 1" in first_html
     assert "6 / 18" in second_html and "Revised edition 2" in second_html
-    page = client_for("petugas.selong").get(
-        f"/indicators/reports/{signed.pk}/", HTTP_ACCEPT_LANGUAGE="en"
-    )
+    page = client_for("petugas.selong").get(f"/indicators/reports/{signed.pk}/", language="en")
     text = page.content.decode()
     assert "Revised since sign-off" not in text  # the live figures are the signed ones
     assert "Revised edition 2" in text
-    listed = client_for("kanwil.ntb").get("/indicators/reports/", HTTP_ACCEPT_LANGUAGE="en")
+    listed = client_for("kanwil.ntb").get("/indicators/reports/", language="en")
     assert "Revised edition 2" in listed.content.decode()
     for number in (1, 2):
         download = client_for("kanwil.ntb").get(
@@ -297,10 +295,10 @@ def test_a_month_never_signed_has_no_revision(selong, tmp_path):
 def test_the_revisions_page_lists_the_changes_in_scope_only(signed, selong, tmp_path, client_for):
     import_late(tmp_path)
     revisions.detect(selong, AUGUST)
-    page = client_for("kanwil.ntb").get("/indicators/revisions/", HTTP_ACCEPT_LANGUAGE="en")
+    page = client_for("kanwil.ntb").get("/indicators/revisions/", language="en")
     assert page.status_code == 200
     assert "was 50% (6/12), now 33.3% (6/18)" in page.content.decode()
-    other = client_for("petugas.lobar").get("/indicators/revisions/", HTTP_ACCEPT_LANGUAGE="en")
+    other = client_for("petugas.lobar").get("/indicators/revisions/", language="en")
     assert other.status_code == 200
     assert "6/18" not in other.content.decode()
     assert client_for("mitra.disnaker").get("/indicators/revisions/").status_code == 404
@@ -314,7 +312,7 @@ def test_the_revisions_page_lists_the_changes_in_scope_only(signed, selong, tmp_
     assert item["resolved_by_edition"] is None
     assert client_for("kalapas.selong").get("/api/v1/revisions?month=2025-07").json()["count"] == 0
     public_region = client_for("kanwil.ntb").get(
-        f"/publik/region/{selong.region_id}/?period=2025-08", HTTP_ACCEPT_LANGUAGE="en"
+        f"/publik/region/{selong.region_id}/?period=2025-08", language="en"
     )
     assert "The signed figures of 1 facility were revised" in public_region.content.decode()
     assert client_for("mitra.disnaker").get("/api/v1/revisions").json()["count"] == 0
@@ -333,14 +331,12 @@ def test_the_public_revisions_page_lists_public_figures_only(signed, selong, tmp
         detected_at=Revision.objects.get(indicator=SHARE).detected_at,
         edition=ReportEdition.objects.get(report=signed),
     )
-    page = client.get("/publik/revisions/", HTTP_ACCEPT_LANGUAGE="en")
+    page = client.get("/publik/revisions/", language="en")
     text = page.content.decode()
     assert page.status_code == 200
     assert "was 50% (6/12), now 33.3% (6/18)" in text
     assert "inmates.overdue_release" not in text
-    assert (
-        "Perubahan" in client.get("/publik/revisions/", HTTP_ACCEPT_LANGUAGE="id").content.decode()
-    )
+    assert "Perubahan" in client.get("/publik/revisions/", language="id").content.decode()
 
 
 def _revisions_for_months(selong: Facility, report: MonthlyReport, n: int) -> None:
@@ -443,7 +439,7 @@ def test_the_regional_and_national_dashboards_name_the_revised_facilities(
     import_late(tmp_path)
     revisions.detect(selong, AUGUST)
     region = client_for("kanwil.ntb").get(
-        f"/indicators/region/{selong.region_id}/?period=2025-08", HTTP_ACCEPT_LANGUAGE="en"
+        f"/indicators/region/{selong.region_id}/?period=2025-08", language="en"
     )
     text = region.content.decode()
     assert "Revised since sign-off" in text
@@ -451,7 +447,7 @@ def test_the_regional_and_national_dashboards_name_the_revised_facilities(
     national = client_for("admin").get("/indicators/national/?period=2025-08")
     assert f"/indicators/facility/{selong.pk}/?period=2025-08" in national.content.decode()
     other_month = client_for("kanwil.ntb").get(
-        f"/indicators/region/{selong.region_id}/?period=2025-07", HTTP_ACCEPT_LANGUAGE="en"
+        f"/indicators/region/{selong.region_id}/?period=2025-07", language="en"
     )
     assert "Revised since sign-off" not in other_month.content.decode()
 
@@ -528,10 +524,10 @@ def test_the_public_figures_follow_a_revision_at_once_and_name_the_revised_editi
     signed, selong, tmp_path, client, client_for, django_capture_on_commit_callbacks
 ):
     url = f"/publik/facility/{selong.pk}/?period=2025-08"
-    assert "6/18" not in client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()  # cached
+    assert "6/18" not in client.get(url, language="en").content.decode()  # cached
     with django_capture_on_commit_callbacks(execute=True):
         import_late(tmp_path)  # the import's listener records the revision
-    text = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    text = client.get(url, language="en").content.decode()
     assert "was 50% (6/12), now 33.3% (6/18)" in text
     data = json.loads(client.get("/publik/data.json?period=2025-08").content)
     mine = [r for r in data["rows"] if r["facility_id"] == selong.pk and r["indicator"] == SHARE]
@@ -542,10 +538,10 @@ def test_the_public_figures_follow_a_revision_at_once_and_name_the_revised_editi
         client_for("kalapas.selong").post(f"/indicators/reports/{signed.pk}/regenerate/")
     with override("en"), django_capture_on_commit_callbacks(execute=True):
         client_for("kalapas.selong").post(f"/indicators/reports/{signed.pk}/sign-off/")
-    text = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    text = client.get(url, language="en").content.decode()
     assert "Revised since sign-off" not in text  # the live figures are the signed ones
     assert "Revised edition 2, signed" in text
-    assert "Edisi revisi 2, disahkan" in client.get(url, HTTP_ACCEPT_LANGUAGE="id").content.decode()
+    assert "Edisi revisi 2, disahkan" in client.get(url, language="id").content.decode()
 
 
 def test_the_reasons_leave_out_check_only_imports_and_changes_that_cannot_move_the_figure(
@@ -570,7 +566,7 @@ def test_the_reasons_leave_out_check_only_imports_and_changes_that_cannot_move_t
     item = next(i for i in api["items"] if i["indicator"] == SHARE)
     assert [r["action"] for r in item["reasons"]] == ["import.finish"]
     public = client_for("kalapas.selong").get(
-        f"/publik/facility/{selong.pk}/?period=2025-08", HTTP_ACCEPT_LANGUAGE="en"
+        f"/publik/facility/{selong.pk}/?period=2025-08", language="en"
     )
     assert (
         public.content.decode().count("Import</li>") + public.content.decode().count("Import, ")
@@ -598,7 +594,7 @@ def test_reasons_stored_before_are_matched_to_the_indicator_on_the_page_and_in_t
     )
     item = client_for("kalapas.selong").get("/api/v1/revisions").json()["items"][0]
     assert [r["action"] for r in item["reasons"]] == ["import.finish"]
-    page = client_for("kalapas.selong").get("/indicators/revisions/", HTTP_ACCEPT_LANGUAGE="en")
+    page = client_for("kalapas.selong").get("/indicators/revisions/", language="en")
     assert "Certificate" not in page.content.decode()
 
 
@@ -617,7 +613,7 @@ def test_a_report_generated_again_says_which_edition_was_signed_and_that_it_awai
         client_for("kalapas.selong").post(f"/indicators/reports/{signed.pk}/regenerate/")
     page = (
         client_for("petugas.selong")
-        .get(f"/indicators/reports/{signed.pk}/", HTTP_ACCEPT_LANGUAGE="en")
+        .get(f"/indicators/reports/{signed.pk}/", language="en")
         .content.decode()
     )
     assert "Not yet signed off" not in page
@@ -626,7 +622,7 @@ def test_a_report_generated_again_says_which_edition_was_signed_and_that_it_awai
     assert "await the sign-off of the revised edition" in page
     page_id = (
         client_for("petugas.selong")
-        .get(f"/indicators/reports/{signed.pk}/", HTTP_ACCEPT_LANGUAGE="id")
+        .get(f"/indicators/reports/{signed.pk}/", language="id")
         .content.decode()
     )
     assert "Belum disahkan" not in page_id and "Edisi 1 disahkan pada" in page_id

@@ -119,7 +119,7 @@ def test_the_registration_form_shows_the_taken_number_at_its_field(inmate, clien
             "sentence-detention_start": "2025-02-01",
             "sentence-remission_days": "0",
         },
-        HTTP_ACCEPT_LANGUAGE="en",
+        language="en",
     )
     assert response.status_code == 200
     assert "registration_number" in response.context["inmate_form"].errors

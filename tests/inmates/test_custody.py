@@ -302,7 +302,7 @@ def test_the_persons_page_shows_when_custody_began_and_ended(selong, client_for)
     actions.change_status(
         inmate=person, status="transferred", on=day("2026-11-15"), by=user("petugas.selong")
     )
-    page = client_for("petugas.selong").get(f"/inmates/{person.pk}/", HTTP_ACCEPT_LANGUAGE="en")
+    page = client_for("petugas.selong").get(f"/inmates/{person.pk}/", language="en")
     text = page.content.decode()
     assert page.status_code == 200
     assert '<time datetime="2026-06-01">' in text and "</time> — Admission</li>" in text

@@ -532,7 +532,7 @@ def test_the_inmate_page_lists_the_periods_and_sentences(
     )
     client = client_for("petugas.selong")
     client.cookies["django_language"] = language
-    body = client.get(f"/inmates/{inmate.pk}/", HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    body = client.get(f"/inmates/{inmate.pk}/", language=language).content.decode()
     for text in texts:
         assert text in body
     assert f"/inmates/{inmate.pk}/detention/{period.pk}/" in body
@@ -560,7 +560,7 @@ def test_the_forms_render(inmate, officer, client_for, language):
         f"/inmates/{inmate.pk}/consecutive/{record.pk}/",
         f"/inmates/{inmate.pk}/sentence/",
     ):
-        response = client.get(url, HTTP_ACCEPT_LANGUAGE=language)
+        response = client.get(url, language=language)
         assert response.status_code == 200, url
     body = client.get(f"/inmates/{inmate.pk}/sentence/").content.decode()
     for name in ("commuted_on", "age_at_offence", "sentenced_as_child", "justice_collaborator"):

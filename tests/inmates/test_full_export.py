@@ -127,13 +127,13 @@ def test_the_upload_form_offers_the_full_export_and_the_report_links_each_person
         )
     batch = ImportBatch.objects.latest("pk")
     assert response.status_code == 302 and batch.full_export and batch.dry_run
-    detail = client.get(batch.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en")
+    detail = client.get(batch.get_absolute_url(), language="en")
     text = detail.content.decode()
     assert "In custody in Sinergi, not in this full export" in text
     assert f'href="/inmates/{held[1].pk}/"' in text
     assert reverse("reintegration:release", args=[held[1].pk]) in text
     assert "Tidak Di Berkas" in text
-    indonesian = client.get(batch.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="id").content.decode()
+    indonesian = client.get(batch.get_absolute_url(), language="id").content.decode()
     assert "Dalam tahanan di Sinergi, tidak ada dalam ekspor lengkap ini" in indonesian
 
 
@@ -233,5 +233,5 @@ def test_a_checked_batch_reads_checked_not_done(selong, held, client_for):
     with translation.override("en"):
         assert str(batch) == "lengkap.csv (Checked, nothing written)"
         assert batch.status_label == "Checked, nothing written"
-    page = client_for("petugas.selong").get("/inmates/import/", HTTP_ACCEPT_LANGUAGE="en")
+    page = client_for("petugas.selong").get("/inmates/import/", language="en")
     assert "Checked, nothing written" in page.content.decode()

@@ -130,7 +130,7 @@ def test_the_mapping_page_shows_the_actions_refusal_at_the_field(client_for):
     response = client_for("petugas.selong").post(
         batch.get_absolute_url(),
         {**{k: str(v) for k, v in MAPPING.items()}, "name": "0"},
-        HTTP_ACCEPT_LANGUAGE="en",
+        language="en",
     )
     assert response.status_code == 200
     assert "already used for another field" in response.content.decode()

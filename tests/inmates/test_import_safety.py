@@ -84,7 +84,7 @@ def test_an_upload_with_a_stray_byte_is_refused_on_the_form(demo_world, client_f
     response = client_for("petugas.selong").post(
         "/inmates/import/",
         {"file": SimpleUploadedFile("stray.csv", data)},
-        HTTP_ACCEPT_LANGUAGE="en",
+        language="en",
     )
     assert response.status_code == 200
     assert "line 4" in " ".join(response.context["form"].errors["file"])
@@ -128,7 +128,7 @@ def test_an_upload_over_the_size_limit_is_refused_on_the_form(demo_world, client
     response = client_for("petugas.selong").post(
         "/inmates/import/",
         {"file": SimpleUploadedFile("big.csv", data)},
-        HTTP_ACCEPT_LANGUAGE="en",
+        language="en",
     )
     assert response.status_code == 200
     assert "1 MB" in " ".join(response.context["form"].errors["file"])
@@ -223,7 +223,7 @@ def test_a_killed_import_is_shown_interrupted_and_a_retry_imports_every_row_once
     ImportBatch.objects.filter(pk=batch.pk).update(
         updated_at=timezone.now() - datetime.timedelta(minutes=16)
     )
-    page = client.get(batch.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    page = client.get(batch.get_absolute_url(), language="en").content.decode()
     batch.refresh_from_db()
     assert batch.status == "interrupted"
     assert "Interrupted" in page and "Try again" in page

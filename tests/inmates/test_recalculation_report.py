@@ -334,7 +334,7 @@ def test_the_pages_ask_as_many_queries_with_more_rows(client_for, report, world)
 
 
 def _home(client: Client, language: str = "en") -> str:
-    response = client.get("/", HTTP_ACCEPT_LANGUAGE=language)
+    response = client.get("/", language=language)
     assert response.status_code == 200
     return response.content.decode()
 
@@ -381,10 +381,8 @@ def test_the_report_names_rule_sets_by_their_title_not_their_code(client_for, re
 
     (name,) = report.rule_sets
     title = next(r.title for r in engine.RULE_SETS if r.name == name)
-    body = client_for("petugas.selong").get(
-        f"/inmates/recalculations/{report.pk}/", HTTP_ACCEPT_LANGUAGE="en"
-    )
-    listed = client_for("petugas.selong").get("/inmates/recalculations/", HTTP_ACCEPT_LANGUAGE="en")
+    body = client_for("petugas.selong").get(f"/inmates/recalculations/{report.pk}/", language="en")
+    listed = client_for("petugas.selong").get("/inmates/recalculations/", language="en")
     for page in (body, listed):
         text = page.content.decode()
         assert name not in text

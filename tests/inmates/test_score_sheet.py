@@ -224,9 +224,9 @@ def test_the_walis_home_card_counts_their_people_and_those_not_scored(client_for
 def test_the_sheet_speaks_indonesian_and_english(client_for, user, only_ours):
     _followed(user, "Ani")
     client = client_for("wali.selong")
-    english = client.get(URL, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    english = client.get(URL, language="en").content.decode()
     assert "Monthly scoring sheet (SPPN)" in english and "Not scored yet" in english
-    indonesian = client.get(URL, HTTP_ACCEPT_LANGUAGE="id").content.decode()
+    indonesian = client.get(URL, language="id").content.decode()
     assert "Lembar penilaian bulanan (SPPN)" in indonesian and "Belum dinilai" in indonesian
 
 

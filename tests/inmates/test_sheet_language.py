@@ -597,7 +597,7 @@ def test_the_inmate_page_names_the_rule_set_and_the_articles_not_codes(
     inmate = _general_inmate()
     html = (
         client_for("petugas.selong")
-        .get(f"/inmates/{inmate.pk}/", HTTP_ACCEPT_LANGUAGE=language)
+        .get(f"/inmates/{inmate.pk}/", language=language)
         .content.decode()
     )
     title = DEFAULT_RULE_SET.title
@@ -801,7 +801,7 @@ def test_the_next_remisi_shows_dasawarsa_blocked_and_humanitarian_grounds(
         monkeypatch.setattr(views, "next_remissions_for", lambda _inmate, due=due: due)
         pages[name] = (
             client_for("petugas.selong")
-            .get(f"/inmates/{inmate.pk}/", HTTP_ACCEPT_LANGUAGE=language)
+            .get(f"/inmates/{inmate.pk}/", language=language)
             .content.decode()
         )
     if language == "id":

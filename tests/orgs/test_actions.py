@@ -83,7 +83,7 @@ def test_the_admins_list_action_deactivates_through_the_action(partner, client_f
     response = client_for("admin").post(
         "/admin/orgs/partner/",
         {"action": "deactivate", "_selected_action": [partner.pk, other.pk]},
-        HTTP_ACCEPT_LANGUAGE="en",
+        language="en",
         follow=True,
     )
     assert response.status_code == 200

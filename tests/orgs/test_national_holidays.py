@@ -154,9 +154,7 @@ def test_no_program_session_is_generated_on_a_national_day_off(demo_world):
     ],
 )
 def test_the_holidays_page_lists_the_national_days_read_only(client_for, language, words):
-    response = client_for("petugas.selong").get(
-        "/programs/holidays/?year=2026", HTTP_ACCEPT_LANGUAGE=language
-    )
+    response = client_for("petugas.selong").get("/programs/holidays/?year=2026", language=language)
     text = response.content.decode()
     assert response.status_code == 200
     for word in words:

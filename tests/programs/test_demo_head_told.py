@@ -30,7 +30,7 @@ def test_the_head_is_told_of_the_program_awaiting_approval(demo_world, client_fo
     assert not Notification.objects.filter(
         user__username="petugas.selong", url__in=[p.get_absolute_url() for p in waiting]
     ).exists()
-    cards = client_for("kalapas.selong").get("/", HTTP_ACCEPT_LANGUAGE="en").context["cards"]
+    cards = client_for("kalapas.selong").get("/", language="en").context["cards"]
     titles = {str(c.title): c for c in cards}
     assert titles["Programs awaiting your approval"].count == waiting.count()
 

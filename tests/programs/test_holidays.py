@@ -23,7 +23,7 @@ from tests.programs.conftest import new_program
 pytestmark = pytest.mark.django_db
 
 URL = "/programs/holidays/"
-EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
+EN = {"language": "en"}
 DASH = "\N{EN DASH}"  # between the start and end times
 
 

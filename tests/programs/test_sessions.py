@@ -19,7 +19,7 @@ from tests.programs.conftest import PROGRAM_SCOPE, new_program
 
 pytestmark = pytest.mark.django_db
 
-EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
+EN = {"language": "en"}
 DASH = "\N{EN DASH}"  # between the start and end times
 
 

@@ -208,7 +208,7 @@ def test_a_one_off_session_falls_within_the_program_and_not_after_it_ended(
     client = client_for("petugas.selong")
     url = f"/programs/{running.pk}/sessions/new/"
     late = running.end_date + datetime.timedelta(days=1)
-    response = client.post(url, {**afternoon, "date": late.isoformat()}, HTTP_ACCEPT_LANGUAGE="en")
+    response = client.post(url, {**afternoon, "date": late.isoformat()}, language="en")
     assert response.status_code == 200
     assert "falls within the program's dates" in response.context["form"].errors["date"][0]
     assert not running.sessions.filter(date=late).exists()
@@ -232,7 +232,7 @@ def test_a_program_is_completed_from_its_last_day_not_before(client_for, running
     from sinergi.programs.models import Program
 
     client = client_for("petugas.selong")
-    page = client.get(f"/programs/{running.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    page = client.get(f"/programs/{running.pk}/", language="en").content.decode()
     assert "Mark as completed" not in page
     assert "It can be marked completed from its last day" in page
     with pytest.raises(Conflict) as refused:
@@ -240,7 +240,7 @@ def test_a_program_is_completed_from_its_last_day_not_before(client_for, running
     assert refused.value.code == "not_over"
     assert Program.objects.get(pk=running.pk).status == "running"
     _reaches_its_last_day(running)
-    page = client.get(f"/programs/{running.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    page = client.get(f"/programs/{running.pk}/", language="en").content.decode()
     assert "Mark as completed" in page
     actions.transition(program=running, to="completed", by=officer)
     assert Program.objects.get(pk=running.pk).status == "completed"

@@ -116,7 +116,7 @@ def test_the_pks_home_lists_the_litmas_to_write_overdue_first_in_red(client_for,
 
 
 def test_the_pks_home_in_english_says_overdue_too(client_for, late):
-    html = client_for("pk.bapas").get("/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    html = client_for("pk.bapas").get("/", language="en").content.decode()
     assert "OVERDUE by 5 working days: Ahmad Terlambat" in html
 
 
@@ -131,10 +131,10 @@ def test_a_request_past_its_due_date_by_no_working_day_yet_is_overdue_all_the_sa
     client_for, just_late, language, home, listed
 ):
     client = client_for("pk.bapas")
-    html = " ".join(client.get("/", HTTP_ACCEPT_LANGUAGE=language).content.decode().split())
+    html = " ".join(client.get("/", language=language).content.decode().split())
     assert "card-danger" in html and home in html
     for url in ("/proposals/litmas/", f"/proposals/litmas/{just_late.pk}/"):
-        page = " ".join(client.get(url, HTTP_ACCEPT_LANGUAGE=language).content.decode().split())
+        page = " ".join(client.get(url, language=language).content.decode().split())
         assert 'class="late"' in page and listed in page, url
     row = client.get(f"/api/v1/litmas-requests/{just_late.pk}").json()
     assert (row["overdue"], row["days_overdue"]) == (True, 0)

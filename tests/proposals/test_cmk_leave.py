@@ -222,7 +222,7 @@ def test_the_page_offers_the_leave_and_shows_it_on_the_timeline(
 ) -> None:
     cmk = _granted(person)
     client = client_for("petugas.selong")
-    page = client.get(f"/proposals/{cmk.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    page = client.get(f"/proposals/{cmk.pk}/", language="en").content.decode()
     assert "Record the home leave taken" in page
     assert "Record the release on the SK" not in page
     assert 'name="leave_taken-not_returned"' in page
@@ -239,7 +239,7 @@ def test_the_page_offers_the_leave_and_shows_it_on_the_timeline(
     assert moved.status_code == 302
     cmk.refresh_from_db()
     assert cmk.stage == Stage.LEAVE_TAKEN
-    page = client.get(f"/proposals/{cmk.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    page = client.get(f"/proposals/{cmk.pk}/", language="en").content.decode()
     timeline = page[page.index('id="timeline-title"') : page.index('id="documents-title"')]
     assert "Leave taken" in timeline and "late by 2 days" in timeline
     assert "the person stays in custody" in page
@@ -251,7 +251,7 @@ def test_the_page_shows_a_refused_leave_at_its_field(client_for: Any, person: In
     answer = client_for("petugas.selong").post(
         f"/proposals/{cmk.pk}/move/",
         {"to_stage": "leave_taken", "leave_taken-left_on": person.facility.today().isoformat()},
-        HTTP_ACCEPT_LANGUAGE="en",
+        language="en",
     )
     assert answer.status_code == 422
     assert "Give the day the person came back from the leave" in answer.content.decode()

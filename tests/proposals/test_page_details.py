@@ -29,9 +29,7 @@ def test_the_clock_cards_are_a_list_without_bullets(client_for, person):
 
 @pytest.mark.parametrize(("language", "label"), [("id", "Pilih ketua"), ("en", "Choose the chair")])
 def test_the_tpp_forms_chair_choice_is_a_translated_prompt(client_for, language, label):
-    page = client_for("petugas.selong").get(
-        reverse("proposals:tpp_create"), HTTP_ACCEPT_LANGUAGE=language
-    )
+    page = client_for("petugas.selong").get(reverse("proposals:tpp_create"), language=language)
     text = page.content.decode()
     assert "---------" not in text
     assert f'<option value="" selected>{label}</option>' in text

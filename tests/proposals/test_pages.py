@@ -23,9 +23,7 @@ pytestmark = pytest.mark.django_db
 
 
 def page(client, proposal, language="id"):
-    return client.get(
-        reverse("proposals:detail", args=[proposal.pk]), HTTP_ACCEPT_LANGUAGE=language
-    )
+    return client.get(reverse("proposals:detail", args=[proposal.pk]), language=language)
 
 
 @pytest.mark.parametrize(
@@ -132,7 +130,7 @@ def test_a_missing_fact_is_shown_at_its_field_and_nothing_moves(client_for, pers
     response = client_for("kalapas.selong").post(
         reverse("proposals:move", args=[proposal.pk]),
         {"to_stage": "granted", "granted-sk_date": str(person.facility.today())},
-        HTTP_ACCEPT_LANGUAGE="en",
+        language="en",
     )
     assert response.status_code == 422
     assert 'id="id_granted-sk_number-error"' in response.content.decode()
@@ -149,7 +147,7 @@ def test_a_move_not_allowed_is_refused_with_a_message(client_for, person):
             "granted-sk_number": "X",
             "granted-sk_date": str(person.facility.today()),
         },
-        HTTP_ACCEPT_LANGUAGE="en",
+        language="en",
         follow=True,
     )
     assert "Allowed:" in response.content.decode()

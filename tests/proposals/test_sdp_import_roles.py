@@ -87,7 +87,7 @@ def test_the_page_says_the_head_is_needed_and_the_head_applies_it(client_for, se
     officer = client_for("petugas.selong")
     response = officer.post("/proposals/sdp-import/", {"facility": selong.pk, "file": upload})
     batch = SdpImport.objects.get()
-    page = officer.get(response["Location"], HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    page = officer.get(response["Location"], language="en").content.decode()
     assert "Needs the head" in page
     assert "Row 3 records a sending or a decision" in page
     assert f'action="/proposals/sdp-import/{batch.pk}/confirm/"' not in page
@@ -115,7 +115,7 @@ def test_the_api_refuses_the_officer_403_naming_the_rows(
     _other, upload = _mixed(selong, person)
     batch = sdp_import.preview(facility=selong, upload=upload, filename=upload.name, by=officer)
     url = f"/api/v1/proposal-imports/{batch.pk}/confirm"
-    response = client_for("petugas.selong").post(url, HTTP_ACCEPT_LANGUAGE=language)
+    response = client_for("petugas.selong").post(url, language=language)
     assert response.status_code == 403
     assert words in response.json()["detail"]
     rows = client_for("petugas.selong").get(f"/api/v1/proposal-imports/{batch.pk}/rows").json()
@@ -124,7 +124,7 @@ def test_the_api_refuses_the_officer_403_naming_the_rows(
 
 
 def test_the_start_page_lists_the_statuses_and_rights_and_has_no_full_export_box(client_for):
-    page = client_for("petugas.selong").get("/proposals/sdp-import/", HTTP_ACCEPT_LANGUAGE="en")
+    page = client_for("petugas.selong").get("/proposals/sdp-import/", language="en")
     text = page.content.decode()
     for spelling, _stage, _to in sdp_import.STATUS_SPELLINGS:
         assert f"<code>{spelling}</code>" in text, spelling
@@ -143,10 +143,10 @@ def test_the_reasons_are_written_in_the_readers_language(client_for, selong, off
     line = batch.rows.get()
     assert line.reason_code == "not_found"
     client = client_for("petugas.selong")
-    en = client.get(batch.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    en = client.get(batch.get_absolute_url(), language="en").content.decode()
     assert "No person with registration number" in en
     api = client.get(f"/api/v1/proposal-imports/{batch.pk}/rows", HTTP_ACCEPT_LANGUAGE="en")
     assert api.json()["items"][0]["message"].startswith("No person with registration number")
-    idn = client.get(batch.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="id").content.decode()
+    idn = client.get(batch.get_absolute_url(), language="id").content.decode()
     assert "No person with registration number" not in idn
     assert json.dumps(line.reason_params)  # stored as parameters, not a sentence

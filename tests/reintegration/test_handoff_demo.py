@@ -40,7 +40,7 @@ def test_each_partner_finds_its_referrals(seeded: None, client_for) -> None:
         assert {f"referral:{r.pk}:sent" for r in referrals} <= _keys(username)
         others = Referral.objects.exclude(partner__code=code)
         assert not {f"referral:{r.pk}:sent" for r in others} & _keys(username)
-    cards = client_for("mitra.dukcapil").get("/", HTTP_ACCEPT_LANGUAGE="en").context["cards"]
+    cards = client_for("mitra.dukcapil").get("/", language="en").context["cards"]
     titles = {str(c.title): c for c in cards}
     waiting = Referral.objects.filter(partner__code="dukcapil-lotim", status="sent").count()
     assert titles["Referrals to answer"].count == waiting
@@ -71,7 +71,7 @@ def test_pk_bapas_finds_each_hand_over_and_the_unfollowed_one_on_the_home_page(
     releases = Release.objects.filter(probation_officer=pk)
     assert releases.exists()
     assert {f"handover:{r.pk}" for r in releases} <= _keys("pk.bapas")
-    cards = client_for("pk.bapas").get("/", HTTP_ACCEPT_LANGUAGE="en").context["cards"]
+    cards = client_for("pk.bapas").get("/", language="en").context["cards"]
     received = next(c for c in cards if str(c.title) == "Hand-overs received")
     unfollowed = [r for r in releases if not r.follow_ups.filter(done_on__isnull=False).exists()]
     assert unfollowed and received.count >= len(unfollowed)

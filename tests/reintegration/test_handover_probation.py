@@ -59,9 +59,7 @@ def test_the_hand_over_of_a_parolee_shows_the_end_of_the_probation(
     # Probation: the remaining sentence to 1 June 2026 + 1 year = 1 June 2027.
     _release(person, officer, "pb")
     client = client_for("petugas.selong")
-    pdf = client.get(
-        f"/reintegration/inmates/{person.pk}/handover.pdf", HTTP_ACCEPT_LANGUAGE=language
-    )
+    pdf = client.get(f"/reintegration/inmates/{person.pk}/handover.pdf", language=language)
     assert pdf.status_code == 200
     (html,) = handover_html
     if language == "id":
@@ -71,9 +69,7 @@ def test_the_hand_over_of_a_parolee_shows_the_end_of_the_probation(
         assert (
             "End of the PB probation (masa percobaan)</th><td><strong>1 June 2027</strong>" in html
         )
-    page = client.get(
-        f"/reintegration/inmates/{person.pk}/", HTTP_ACCEPT_LANGUAGE=language
-    ).content.decode()
+    page = client.get(f"/reintegration/inmates/{person.pk}/", language=language).content.decode()
     assert ("1 Juni 2027" if language == "id" else "1 June 2027") in page
     assert 'class="pb-probation-end"' in page
 

@@ -151,7 +151,7 @@ def test_the_opening_page_explains_each_match_in_a_bounded_number_of_queries(wor
     client = client_for("petugas.selong")
     url = world["opening"].get_absolute_url()
     with CaptureQueriesContext(connection) as few:
-        page = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+        page = client.get(url, language="en").content.decode()
     assert "Ahmad Las" in page and "Baiq Unit" in page
     assert "Candra Belum" not in page and "Dedi Dicabut" not in page
     assert "LAS.01 Las alat tani" in page
@@ -174,7 +174,7 @@ def test_a_persons_matching_jobs_page_explains_each_and_stays_bounded(world, cli
     client = client_for("petugas.selong")
     url = reverse("reintegration:person_jobs", args=[world["certified"].pk])
     with CaptureQueriesContext(connection) as few:
-        page = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+        page = client.get(url, language="en").content.decode()
     assert "Tukang las bengkel" in page and "Penjahit" not in page
     assert "(Las Listrik) meets “Pengelasan”" in page
     for n in range(3):

@@ -374,9 +374,7 @@ def test_api_lists_run_a_fixed_number_of_queries(client_for, person, dukcapil, o
     ("asked", "shown"), [("0", 1), ("-5", 1), ("3650", 730), ("abc", 183), ("90", 90)]
 )
 def test_the_worklist_says_when_it_changed_the_days_asked_for(client_for, person, asked, shown):
-    response = client_for("petugas.selong").get(
-        f"/reintegration/?days={asked}", HTTP_ACCEPT_LANGUAGE="en"
-    )
+    response = client_for("petugas.selong").get(f"/reintegration/?days={asked}", language="en")
     assert response.context["days"] == shown
     said = (
         f"Days ahead is a whole number from 1 to 730: showing {shown}." in response.content.decode()
@@ -401,7 +399,7 @@ def test_the_page_says_a_completed_referral_needs_its_outcome(
         f"/reintegration/referrals/{referral.pk}/status/",
         {"to": "completed"},
         follow=True,
-        HTTP_ACCEPT_LANGUAGE="en",
+        language="en",
     )
     assert response.status_code == 200
     shown = " ".join(str(m) for m in response.context["messages"])

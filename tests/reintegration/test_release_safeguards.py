@@ -112,7 +112,7 @@ def test_the_release_page_reviews_what_is_open_before_it_records(
         "bapas": Facility.objects.get(code="bapas-mataram").pk,
         "address": "Jl. Pejanggik 12",
     }
-    review = client.post(url, posted, HTTP_ACCEPT_LANGUAGE="en")
+    review = client.post(url, posted, language="en")
     assert review.status_code == 200
     text = review.content.decode()
     open_needs = Need.objects.filter(plan__inmate=person).count()
@@ -136,7 +136,7 @@ def test_the_release_page_refuses_a_full_term_release_before_the_end(
     refused = client.post(
         f"/reintegration/inmates/{person.pk}/release/",
         {"released_on": "2026-05-30", "kind": "expiry", "confirmed": "1"},
-        HTTP_ACCEPT_LANGUAGE="id",
+        language="id",
     )
     assert refused.status_code == 200
     assert "1 Juni 2026" in refused.content.decode()

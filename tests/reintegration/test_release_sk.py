@@ -161,7 +161,7 @@ def test_the_hand_over_pdf_and_the_admin_show_the_sk(
         values=_values("pb", sk_number=SK, sk_date=datetime.date(2025, 10, 28)),
     )
     client_for("petugas.selong").get(
-        f"/reintegration/inmates/{person.pk}/handover.pdf", HTTP_ACCEPT_LANGUAGE="id"
+        f"/reintegration/inmates/{person.pk}/handover.pdf", language="id"
     )
     (html,) = handover_html
     assert SK in html and "28 Oktober 2025" in html

@@ -144,12 +144,12 @@ def test_the_wali_updates_a_need_from_the_page(followed, officer, client_for):
 
 def test_the_inmate_page_leads_the_wali_to_the_persons_needs(followed, officer, client_for):
     client = client_for("wali.selong")
-    page = client.get(f"/inmates/{followed.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    page = client.get(f"/inmates/{followed.pk}/", language="en").content.decode()
     assert "No reintegration plan yet." in page and "Start the needs assessment" in page
     assert f'href="/reintegration/inmates/{followed.pk}/"' in page
     plan = actions.start_plan(inmate=followed, by=officer)
     actions.update_need(need=plan.needs.first(), values={"status": "met"}, note="", by=officer)
-    page = client.get(f"/inmates/{followed.pk}/", HTTP_ACCEPT_LANGUAGE="id").content.decode()
+    page = client.get(f"/inmates/{followed.pk}/", language="id").content.decode()
     total = plan.needs.count()
     assert f"{total - 1} dari {total} kebutuhan masih terbuka." in page
     assert "Perbarui kebutuhan dan persetujuan" in page
@@ -157,6 +157,6 @@ def test_the_inmate_page_leads_the_wali_to_the_persons_needs(followed, officer, 
 
 def test_the_section_reads_but_does_not_offer_updates_to_another_wali(person, officer, client_for):
     actions.start_plan(inmate=person, by=officer)
-    page = client_for("wali.selong").get(f"/inmates/{person.pk}/", HTTP_ACCEPT_LANGUAGE="en")
+    page = client_for("wali.selong").get(f"/inmates/{person.pk}/", language="en")
     text = page.content.decode()
     assert "Open the plan" in text and "Update the needs and consents" not in text
