@@ -33,3 +33,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]
+
+# Error pages in the site's layout and the reader's language (sinergi.core.error_views).
+handler400 = "sinergi.core.error_views.bad_request"
+handler403 = "sinergi.core.error_views.permission_denied"
+handler404 = "sinergi.core.error_views.page_not_found"
+handler500 = "sinergi.core.error_views.server_error"

@@ -12,8 +12,13 @@ from collections.abc import Callable
 
 from django.core.exceptions import BadRequest
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 
 NUL = "\x00"
+
+
+class RefusedInput(BadRequest):
+    """A 400 whose message is for people: the error page shows it (error_views)."""
 
 
 class RefuseNulCharactersMiddleware:
@@ -22,7 +27,13 @@ class RefuseNulCharactersMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if not request.path_info.startswith("/api/") and _has_nul(request):
-            raise BadRequest("A NUL character in the address.")
+            raise RefusedInput(
+                _(
+                    "The address contains a NUL character (%(code)s), which no search or "
+                    "code in Sinergi can hold. Remove it and try again."
+                )
+                % {"code": "%00"}
+            )
         return self.get_response(request)
 
 
