@@ -77,6 +77,17 @@ def browser() -> Iterator[Any]:
         browser.close()
 
 
+@pytest.fixture(scope="session")
+def artefacts(tmp_path_factory: Any) -> Path:
+    """Where browser tests leave what a person looks at afterwards (PNG renderings of
+    the documents): $SINERGI_E2E_ARTEFACTS, else "artefacts" in pytest's temporary
+    directory of the run (printed with --basetemp, kept for the last 3 runs)."""
+    configured = os.environ.get("SINERGI_E2E_ARTEFACTS", "")
+    path = Path(configured) if configured else tmp_path_factory.getbasetemp() / "artefacts"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
 @pytest.fixture(autouse=True)
 def _uploads_in_a_temporary_folder(settings: Any, tmp_path: Any) -> None:
     """Files the code under test writes (reports, evidence) never land in var/media."""

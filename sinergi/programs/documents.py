@@ -21,6 +21,7 @@ from sinergi.programs.models import (
     EarlyCompletion,
     Session,
 )
+from sinergi.programs.record import DevelopmentRecord
 
 
 def qr_data_uri(text: str) -> str:
@@ -84,20 +85,39 @@ def attendance_sheet_pdf(
     facility's officers: never an instructor)."""
     return render_pdf(
         "programs/pdf/attendance_sheet.html",
-        {
-            "session": session,
-            "program": session.program,
-            "roster": roster,
-            "show_numbers": show_numbers,
-            "printed": timezone.localtime(),
-        },
+        attendance_sheet_context(session, roster, show_numbers=show_numbers),
         request,
     )
 
 
-def development_record_pdf(request: HttpRequest, inmate: Any, rows: list[Any]) -> bytes:
+def attendance_sheet_context(
+    session: Session, roster: list[Any], *, show_numbers: bool
+) -> dict[str, Any]:
+    """What the sheet states: the session's topic, instructor and time in the
+    facility's zone (WIB, WITA or WIT), and the roster."""
+    facility = session.program.facility
+    return {
+        "session": session,
+        "program": session.program,
+        "facility": facility,
+        "time_zone": facility.time_zone_label,
+        "roster": roster,
+        "show_numbers": show_numbers,
+        "printed": timezone.now(),  # shown in the facility's zone
+    }
+
+
+def development_record_pdf(request: HttpRequest, record: DevelopmentRecord) -> bytes:
+    """The buku pembinaan of ``record`` (``record.development_record``)."""
     return render_pdf(
-        "programs/pdf/development_record.html",
-        {"inmate": inmate, "rows": rows, "printed": timezone.localtime()},
-        request,
+        "programs/pdf/development_record.html", development_record_context(record), request
     )
+
+
+def development_record_context(record: DevelopmentRecord) -> dict[str, Any]:
+    return {
+        "record": record,
+        "inmate": record.inmate,
+        "facility": record.inmate.facility,
+        "printed": timezone.localtime(),
+    }

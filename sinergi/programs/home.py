@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
@@ -99,8 +99,14 @@ def inmate_section(request: HttpRequest, inmate: Any) -> tuple[str, dict[str, An
 
 def development_rows(inmate: Any) -> list[Enrollment]:
     """The inmate's programs with hours, attendance rate, scores and certificate."""
+    return list(development_queryset(inmate))
+
+
+def development_queryset(inmate: Any) -> QuerySet[Enrollment]:
+    """The enrolments of ``development_rows`` (latest first), for the development record
+    to load more of them in the same queries."""
     today = timezone.localdate()
-    return list(
+    return (
         Enrollment.objects.filter(inmate=inmate)
         .select_related("program__facility", "certificate")
         .annotate(

@@ -1089,15 +1089,15 @@ def verify(request: HttpRequest, code: str = "") -> HttpResponse:
 @login_required
 def development_record(request: AuthenticatedHttpRequest, inmate_pk: int) -> HttpResponse:
     """The inmate's development record (buku pembinaan) as one printable PDF."""
-    from sinergi.programs.home import development_rows
+    from sinergi.programs.record import development_record as record_of
 
     inmate = get_object_or_404(
-        Inmate.objects.for_user(request.user).select_related("facility"), pk=inmate_pk
+        Inmate.objects.for_user(request.user).select_related("facility", "wali"), pk=inmate_pk
     )
     if not has_perm(request.user, "inmates.view_inmate", inmate):
         raise Http404
     audit.read(request, "inmate.record.view", target=inmate)
     return pdf_response(
-        documents.development_record_pdf(request, inmate, development_rows(inmate)),
+        documents.development_record_pdf(request, record_of(inmate)),
         f"buku-pembinaan-{inmate.pk}.pdf",
     )
