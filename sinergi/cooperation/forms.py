@@ -213,7 +213,7 @@ class ActionItemForm(forms.Form):
             partners,
             label=_("Owner (partner)"),
             required=False,
-            help_text=_("Empty: the facility owns it."),
+            empty_label=_("None: the facility owns it"),
         )
         self.order_fields(["title", "owner_partner", "due_date"])
 
@@ -392,7 +392,11 @@ class CommitmentForm(forms.ModelForm[Commitment]):
             self.initial["target_quantity"] = trimmed(target)
         field = self.fields["partner"]
         self.fields["partner"] = PartnerChoiceField(
-            partners, label=field.label, help_text=field.help_text, required=False
+            partners,
+            label=field.label,
+            help_text=field.help_text,
+            required=False,
+            empty_label=_("None: the facility promised it"),
         )
 
 

@@ -247,7 +247,12 @@ def program_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "session_count": sessions.count(),
         "units": program.units.all(),
         "slots": (slots := list(program.slots.all())),
-        "scheduled_hours": program_rules.scheduled_hours(program, slots),
+        "scheduled_hours": (scheduled := program_rules.scheduled_hours(program, slots)),
+        # Said only while it helps the approver: before approval (draft or submitted).
+        "schedule_mismatch": program.status in (ProgramStatus.DRAFT, ProgramStatus.SUBMITTED)
+        and bool(slots)
+        and bool(program.target_hours)
+        and scheduled != program.target_hours,
         "status_labels": dict(program._meta.get_field("status").choices or []),
         "sees_participants": has_perm(request.user, "programs.view_participants", program),
     }
@@ -365,6 +370,21 @@ def candidates(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return render(request, "programs/candidates.html", {"program": program, "rows": rows, "q": q})
 
 
+def _bulk_summary(request: AuthenticatedHttpRequest, results: list[tuple[Inmate, Any]]) -> None:
+    """One message for a bulk enrolment: how many took a place and how many went on the
+    waiting list (naming those, who may not expect it)."""
+    placed = sum(1 for _inmate, result in results if result.enrollment)
+    waiting = [inmate.name for inmate, result in results if not result.enrollment]
+    text = ngettext("%(n)s person enrolled.", "%(n)s people enrolled.", placed) % {"n": placed}
+    if waiting:
+        text += " " + ngettext(
+            "The program is full: %(n)s person on the waiting list (%(names)s).",
+            "The program is full: %(n)s people on the waiting list (%(names)s).",
+            len(waiting),
+        ) % {"n": len(waiting), "names": ", ".join(waiting)}
+    (messages.warning if waiting else messages.success)(request, text)
+
+
 @login_required
 def enrol_many(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The people in custody at the program's facility who hold neither a place nor a
@@ -394,15 +414,7 @@ def enrol_many(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             refused, status = " ".join(exc.messages), 400
         else:
-            for inmate, result in results:
-                if result.enrollment:
-                    messages.success(request, _("%(name)s is enrolled.") % {"name": inmate.name})
-                else:
-                    messages.warning(
-                        request,
-                        _("The program is full: %(name)s is on the waiting list.")
-                        % {"name": inmate.name},
-                    )
+            _bulk_summary(request, results)
             return redirect(program.get_absolute_url() + "#enrolment")
     q = request.GET.get("q", "").strip()
     people = (

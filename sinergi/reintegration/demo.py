@@ -74,7 +74,12 @@ def seed(out: TextIO) -> None:
             continue  # some still have no plan: the worklist shows them
         plan = actions.start_plan(inmate=inmate, by=officer)
         plans += 1
-        for need in plan.needs.all()[: 3 + index % 4]:
+        partner = dukcapil if index % 2 == 0 else disnaker
+        partner_user = dukcapil_user if partner == dukcapil else disnaker_user
+        served = plan.needs.get(pathway="identity" if partner == dukcapil else "work")
+        # The need the referral serves stays open until the partner completes it (the
+        # action then settles it by the outcome); the others take the first assessment.
+        for need in plan.needs.exclude(pk=served.pk)[: 3 + index % 4]:
             status = ["in_progress", "met", "not_needed", "declined"][(need.pk + index) % 4]
             if index % 4 == 2:
                 status = "met"
@@ -84,8 +89,12 @@ def seed(out: TextIO) -> None:
                 note="Asesmen awal",
                 by=officer,
             )
-        partner = dukcapil if index % 2 == 0 else disnaker
-        partner_user = dukcapil_user if partner == dukcapil else disnaker_user
+        actions.update_need(
+            need=served,
+            values={"status": "in_progress", "responsible": "partner", "partner": partner},
+            note="Dirujuk ke mitra",
+            by=officer,
+        )
         actions.record_consent(
             inmate=inmate,
             partner=partner,
@@ -97,9 +106,11 @@ def seed(out: TextIO) -> None:
             inmate=inmate,
             partner=partner,
             by=officer,
-            need=plan.needs.get(pathway="identity" if partner == dukcapil else "work"),
+            need=served,
             purpose="Perekaman e-KTP di Lapas" if partner == dukcapil else "Penempatan kerja",
             contact="Petugas Pembinaan Lapas Selong, 0376-21000",
+            # recording inside the facility: only while the person is in custody
+            needs_custody=partner == dukcapil,
         )
         for step in REFERRAL_PATH[statuses[index % len(statuses)]]:
             by = officer if step == "cancelled" else partner_user

@@ -115,14 +115,20 @@ def enroll_many(
             "inmate_id", flat=True
         )
     )
-    refused = [
-        f"{inmate.name}: {' '.join(problems)}"
-        for inmate in inmates
-        if (problems := candidate_problems(program, inmate, enrolled=enrolled, waiting=waiting))
-    ]
+    # The reasons summarised: each once, with the people it stops.
+    stopped: dict[str, list[str]] = {}
+    refused = 0
+    for inmate in inmates:
+        problems = candidate_problems(program, inmate, enrolled=enrolled, waiting=waiting)
+        refused += bool(problems)
+        for problem in problems:
+            stopped.setdefault(str(problem).rstrip("."), []).append(inmate.name)
     if refused:
         raise Conflict(
-            _("Nobody was enrolled. %(names)s") % {"names": " ".join(refused)},
+            _("Nobody was enrolled: %(n)s of the %(total)s chosen may not join.")
+            % {"n": refused, "total": len(inmates)}
+            + " "
+            + " ".join(f"{reason}: {', '.join(names)}." for reason, names in stopped.items()),
             code="not_eligible",
         )
     return [(inmate, enroll(program=program, inmate=inmate, by=by)) for inmate in inmates]
