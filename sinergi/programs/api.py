@@ -27,6 +27,7 @@ from sinergi.programs.choices import (
     Weekday,
 )
 from sinergi.programs.models import Certificate, EarlyCompletion, Enrollment, Program, Session
+from sinergi.programs.skills import MAX_SKILLS, SKILLS_DESCRIPTION, skills_named
 
 router = Router(tags=["programs"])
 
@@ -55,6 +56,7 @@ class ProgramIn(Schema):
     min_attendance_percent: int = Field(80, ge=0, le=100)
     pass_mark: int | None = Field(None, ge=0, le=100)
     partners: list[str] = Field([], description="partner codes")
+    skills: list[int | str] = Field([], max_length=MAX_SKILLS, description=SKILLS_DESCRIPTION)
     slots: list[SlotSchema] = []
 
 
@@ -68,6 +70,9 @@ class ProgramPatch(Schema):
     end_date: datetime.date | None = None
     min_attendance_percent: int | None = Field(None, ge=0, le=100)
     pass_mark: int | None = Field(None, ge=0, le=100)
+    skills: list[int | str] | None = Field(
+        None, max_length=MAX_SKILLS, description=f"{SKILLS_DESCRIPTION}; replaces them all"
+    )
 
 
 class ProgramOut(Schema):
@@ -262,7 +267,7 @@ def create_program(request: HttpRequest, payload: ProgramIn) -> Status:
     facility = get_object_or_404(
         Facility.objects.for_user(api_user(request)), code=payload.facility
     )
-    values = payload.dict(exclude={"facility", "partners", "slots"})
+    values = payload.dict(exclude={"facility", "partners", "slots", "skills"})
     partners = list(Partner.objects.filter(code__in=payload.partners))
     unknown = sorted(set(payload.partners) - {p.code for p in partners})
     if unknown:  # the form offers only known partners
@@ -274,6 +279,7 @@ def create_program(request: HttpRequest, payload: ProgramIn) -> Status:
         values=values,
         partners=partners,
         slots=[s.dict() for s in payload.slots],
+        skills=skills_named(payload.skills),
         by=api_user(request),
     )
     return Status(201, program)
@@ -286,8 +292,11 @@ def create_program(request: HttpRequest, payload: ProgramIn) -> Status:
 )
 def update_program(request: HttpRequest, program_id: int, payload: ProgramPatch) -> Program:
     program = _program(request, program_id, write=True)
-    values = payload.dict(exclude_unset=True)
-    return actions.update_program(program=program, values=values, by=api_user(request))
+    values = payload.dict(exclude_unset=True, exclude={"skills"})
+    skills = None if payload.skills is None else skills_named(payload.skills)
+    return actions.update_program(
+        program=program, values=values, skills=skills, by=api_user(request)
+    )
 
 
 @router.get(

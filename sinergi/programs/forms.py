@@ -53,6 +53,7 @@ class ProgramForm(forms.ModelForm[Program]):
             "description",
             "partners",
             "instructors",
+            "skills",
             "location",
             "capacity",
             "target_hours",
@@ -71,8 +72,16 @@ class ProgramForm(forms.ModelForm[Program]):
             "description": forms.Textarea(attrs={"rows": 3}),
             "partners": forms.CheckboxSelectMultiple,
             "instructors": forms.CheckboxSelectMultiple,
+            "skills": forms.CheckboxSelectMultiple,
         }
         labels = {"title": _("Program name")}
+        help_texts = {
+            "skills": _(
+                "What a certificate of this program attests: people holding it match the job "
+                "openings that ask for these skills. An administrator adds skills missing "
+                "from the list."
+            )
+        }
 
     def __init__(self, *args: Any, facility: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -143,7 +143,7 @@ def _program_values(form: ProgramForm) -> dict[str, Any]:
     return {
         k: v
         for k, v in form.cleaned_data.items()
-        if k not in ("partners", "instructors", "units_text")
+        if k not in ("partners", "instructors", "skills", "units_text")
     }
 
 
@@ -181,6 +181,7 @@ def program_create(request: AuthenticatedHttpRequest) -> HttpResponse:
                 values=values,
                 partners=form.cleaned_data["partners"],
                 instructors=form.cleaned_data["instructors"],
+                skills=form.cleaned_data["skills"],
                 slots=_slots(slots),
                 by=request.user,
             )
@@ -215,6 +216,7 @@ def program_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 partners=form.cleaned_data["partners"],
                 instructors=form.cleaned_data["instructors"],
                 units=form.cleaned_data["units_text"],
+                skills=form.cleaned_data["skills"],
                 by=request.user,
             )
         except Conflict as exc:

@@ -16,6 +16,7 @@ from sinergi.core.api import MAX_PAGE, MAX_PAGE_SIZE, Conflict, PageNumber, api_
 from sinergi.core.permissions import has_perm
 from sinergi.inmates.models import Inmate
 from sinergi.orgs.models import Partner
+from sinergi.programs.skills import MAX_SKILLS, SKILLS_DESCRIPTION, skills_named
 from sinergi.reintegration import actions
 from sinergi.reintegration.choices import (
     LawfulBasis,
@@ -195,6 +196,7 @@ class JobOpeningIn(Schema):
     vacancies: int = Field(1, ge=1, le=MAX_VACANCIES)
     skills_wanted: str = Field("", max_length=actions.MAX_TEXT)
     skill_categories: list[str] = Field([], max_length=50)
+    skills: list[int | str] = Field([], max_length=MAX_SKILLS, description=SKILLS_DESCRIPTION)
     excluded_crime_categories: list[str] = Field([], max_length=50)
     closing_date: datetime.date = Field(description="from today to a year ahead")
 
@@ -207,10 +209,15 @@ class JobOpeningOut(Schema):
     place: str
     vacancies: int
     closing_date: datetime.date
+    skills: list[str] = Field(description="names of the skills of the vocabulary it asks for")
 
     @staticmethod
     def resolve_partner(obj: JobOpening) -> str:
         return obj.partner.code
+
+    @staticmethod
+    def resolve_skills(obj: JobOpening) -> list[str]:
+        return [s.name for s in obj.skills.all()]
 
 
 class ReleaseOut(Schema):
@@ -475,6 +482,7 @@ def list_jobs(request: HttpRequest) -> QuerySet[JobOpening]:
     return (
         JobOpening.objects.for_user(api_user(request))
         .select_related("partner")
+        .prefetch_related("skills")
         .order_by("closing_date", "id")
     )
 
@@ -491,7 +499,8 @@ def create_job(request: HttpRequest, payload: JobOpeningIn) -> Status:
         # The same refusal, in the caller's language, as the action gives.
         raise PermissionDenied(_("Only the employer's own users post its openings."))
     try:
-        return Status(201, actions.post_job(partner=partner, values=payload.dict(), by=user))
+        values = {**payload.dict(), "skills": skills_named(payload.skills)}
+        return Status(201, actions.post_job(partner=partner, values=values, by=user))
     except DjangoValidationError as exc:
         return _invalid(exc)
 

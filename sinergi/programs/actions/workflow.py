@@ -81,6 +81,7 @@ def create_program(
     partners: Iterable[Any] = (),
     instructors: Iterable[Any] = (),
     slots: Iterable[Mapping[str, Any]] = (),
+    skills: Iterable[Any] = (),
     by: User,
 ) -> Program:
     require_perm(
@@ -105,9 +106,14 @@ def create_program(
     program.save()
     program.partners.set(partners)
     program.instructors.set(instructors)
+    skills = list(skills)  # of the shared vocabulary (``programs.skills.skills_named``)
+    program.skills.set(skills)
     for slot in slots:
         program.slots.create(**slot)
-    audit.record("program.create", by=by, target=program, changes=dict(values))
+    changes = dict(values)
+    if skills:
+        changes["skills"] = [s.name for s in skills]
+    audit.record("program.create", by=by, target=program, changes=changes)
     return program
 
 
@@ -147,6 +153,7 @@ def update_program(
     partners: Iterable[Any] | None = None,
     instructors: Iterable[Any] | None = None,
     units: Iterable[tuple[str, str]] | None = None,
+    skills: Iterable[Any] | None = None,
 ) -> Program:
     require_perm(by, CHANGE_PROGRAM, program, message=CHANGE_REFUSED)
     if program.has_ended:
@@ -196,7 +203,8 @@ def update_program(
         # A longer program: its weekly schedule continues on the added days (from today
         # on; days already past are not filled in as if they had been held).
         generate_sessions(program=program, by=by, since=program.facility.today())
-    for name, related in (("partners", partners), ("instructors", instructors)):
+    skills = None if skills is None else list(skills)
+    for name, related in (("partners", partners), ("instructors", instructors), ("skills", skills)):
         if related is None:
             continue
         wanted = sorted(o.pk for o in related)
