@@ -126,8 +126,9 @@ def cards(request: HttpRequest, scope: Scope) -> list[HomeCard]:
                 title=_("Monthly scores (SPPN)"),
                 body=_("%(n)s inmates in custody have no score for this month yet.")
                 % {"n": max(unscored, 0)},
-                url=reverse("inmates:list") + "?status=in_custody",
-                link_label=_("Score inmates"),
+                # The walis' sheets, one per wali (a person without one: from the list).
+                url=reverse("inmates:score_sheet"),
+                link_label=_("Open the walis' scoring sheets"),
                 count=max(unscored, 0),
                 tone="action" if unscored > 0 else "info",
                 order=25,

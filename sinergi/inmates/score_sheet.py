@@ -22,12 +22,14 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from sinergi.accounts.http import AuthenticatedHttpRequest
+from sinergi.accounts.models import User
 from sinergi.core import audit
-from sinergi.core.roles import Role
+from sinergi.core.roles import OFFICER_ROLES, Role
 from sinergi.core.scoping import scope_of
 from sinergi.core.view_helpers import show_on_form
 from sinergi.inmates import actions
@@ -38,10 +40,13 @@ from sinergi.orgs.models import Facility
 ASPECTS = ("personality", "independence", "behaviour", "mental_condition")
 
 
-def people_of(user: Any) -> QuerySet[Inmate]:
+def people_of(user: Any, *, at: set[int] | None = None) -> QuerySet[Inmate]:
     """The people in custody whose wali is ``user``, at the facilities where ``user`` is
-    an active guardian officer (a wali moved elsewhere no longer scores them)."""
+    an active guardian officer (a wali moved elsewhere no longer scores them); with
+    ``at``, only at those facilities (the ones an officer opening the sheet supervises)."""
     facility_ids = scope_of(user).facility_ids(Role.GUARDIAN)
+    if at is not None:
+        facility_ids &= at
     return Inmate.objects.filter(
         wali_id=user.pk, facility_id__in=facility_ids, status=InmateStatus.IN_CUSTODY
     )
@@ -121,11 +126,28 @@ class Row:
         )
 
 
-def rows_for(user: Any, month: datetime.date, data: Any = None) -> list[Row]:
+def walis_supervised_by(user: Any) -> QuerySet[User]:
+    """The active walis of the facilities where ``user`` is an officer (program officer
+    or head): those whose sheet the officer may open."""
+    return (
+        User.objects.filter(
+            is_active=True,
+            memberships__role=Role.GUARDIAN,
+            memberships__is_active=True,
+            memberships__facility_id__in=scope_of(user).facility_ids(*OFFICER_ROLES),
+        )
+        .distinct()
+        .order_by("full_name", "username")
+    )
+
+
+def rows_for(
+    user: Any, month: datetime.date, data: Any = None, *, at: set[int] | None = None
+) -> list[Row]:
     """The sheet's rows, not yet scored first then by name (two queries)."""
     last = previous_month(month)
     people = (
-        people_of(user)
+        people_of(user, at=at)
         .annotate(scored=scored_in(month))
         .select_related("facility")
         .prefetch_related(
@@ -198,14 +220,47 @@ def save(rows: list[Row], month: datetime.date, by: Any) -> int | None:
     return None if refused else len(changed)
 
 
+def _wali_of(request: AuthenticatedHttpRequest) -> tuple[Any, set[int] | None, Any]:
+    """Whose sheet is open: ``(wali, at, walis)``. A wali opens their own; an officer
+    (program officer or head) opens the sheet of a wali of their facility (``?wali=``),
+    only the people at the facilities they supervise (``at``), and chooses among
+    ``walis``; ``wali`` is None while the officer has not chosen. Anyone else, or a wali
+    of another facility, is a 404."""
+    scope = scope_of(request.user)
+    officer_of = scope.facility_ids(*OFFICER_ROLES)
+    walis = walis_supervised_by(request.user) if officer_of else User.objects.none()
+    asked = request.GET.get("wali", "")
+    if asked:
+        if not officer_of or not asked.isdigit():
+            raise Http404
+        wali = walis.filter(pk=int(asked)).first()
+        if wali is None:
+            raise Http404
+        return wali, officer_of, walis
+    if scope.facility_ids(Role.GUARDIAN):
+        return request.user, None, walis
+    if officer_of:
+        return None, officer_of, walis
+    raise Http404
+
+
+def _sheet_url(month: datetime.date, wali: Any, own: bool) -> str:
+    query = {"month": f"{month:%Y-%m}"} if own else {"month": f"{month:%Y-%m}", "wali": wali.pk}
+    return f"{reverse('inmates:score_sheet')}?{urlencode(query)}"
+
+
 @login_required
 def score_sheet(request: AuthenticatedHttpRequest) -> HttpResponse:
-    if not scope_of(request.user).facility_ids(Role.GUARDIAN):
-        raise Http404
-    this_month = this_month_of(request.user)
+    wali, at, walis = _wali_of(request)
+    if wali is None:  # an officer who has not chosen the wali yet
+        return render(
+            request, "inmates/score_sheet.html", {"rows": None, "walis": walis, "wali": None}
+        )
+    own = wali.pk == request.user.pk and at is None
+    this_month = this_month_of(wali)
     month = _month_of(request, this_month)
-    rows = rows_for(request.user, month, request.POST if request.method == "POST" else None)
-    url = f"{reverse('inmates:score_sheet')}?month={month:%Y-%m}"
+    rows = rows_for(wali, month, request.POST if request.method == "POST" else None, at=at)
+    url = _sheet_url(month, wali, own)
     if request.method == "POST":
         saved = save(rows, month, request.user)
         if saved is not None:
@@ -220,7 +275,7 @@ def score_sheet(request: AuthenticatedHttpRequest) -> HttpResponse:
             request,
             "inmate.scores.list",
             count=len(rows),
-            details={"month": f"{month:%Y-%m}"},
+            details={"month": f"{month:%Y-%m}", **({} if own else {"wali": wali.pk})},
         )
     return render(
         request,
@@ -231,12 +286,13 @@ def score_sheet(request: AuthenticatedHttpRequest) -> HttpResponse:
             "last_month": previous_month(month),
             "unscored": sum(1 for row in rows if row.current is None),
             "action": url,
-            "earlier_url": f"{reverse('inmates:score_sheet')}?month={previous_month(month):%Y-%m}",
+            "earlier_url": _sheet_url(previous_month(month), wali, own),
             "later_url": (
                 None
                 if month >= this_month
-                else f"{reverse('inmates:score_sheet')}?month="
-                f"{(month + datetime.timedelta(days=31)).replace(day=1):%Y-%m}"
+                else _sheet_url((month + datetime.timedelta(days=31)).replace(day=1), wali, own)
             ),
+            "wali": None if own else wali,
+            "walis": walis,
         },
     )
