@@ -16,6 +16,7 @@ from typing import Any
 from django.db.models import Prefetch
 
 from sinergi.inmates.models import DisciplinaryRecord, Inmate, MonthlyAssessment
+from sinergi.programs.choices import CertificateStatus
 from sinergi.programs.home import development_queryset
 from sinergi.programs.models import CompetencyAssessment, Enrollment
 
@@ -167,10 +168,15 @@ def development_record(inmate: Inmate) -> DevelopmentRecord:
             "hours": sum(
                 (getattr(e, "hours_total", None) or Decimal(0) for e in programs), Decimal(0)
             ),
-            # A missing reverse one-to-one raises an AttributeError: getattr's default.
-            "certificates": sum(1 for e in programs if getattr(e, "certificate", None)),
+            "certificates": sum(1 for e in programs if _valid_certificate(e)),
             "average_score": (
                 round(sum(s.total for s in scores) / len(scores), 2) if scores else None
             ),
         },
     )
+
+
+def _valid_certificate(enrollment: Enrollment) -> bool:
+    # A missing reverse one-to-one raises an AttributeError: getattr's default.
+    certificate = getattr(enrollment, "certificate", None)
+    return certificate is not None and certificate.status == CertificateStatus.VALID

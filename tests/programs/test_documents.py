@@ -153,6 +153,27 @@ def test_the_development_record_lists_every_program_scores_and_register_f(
             assert formats.localize(score.total) in text  # "71,25"
 
 
+def test_the_record_in_english_is_in_english(person, recorded, officer):
+    from sinergi.programs.documents import development_record_pdf
+
+    actions.revoke_certificate(certificate=recorded["certificate"], reason="Salah", by=officer)
+    with translation.override("en"):
+        text = pdf_text(development_record_pdf(None, development_record(person)))  # type: ignore[arg-type]
+    for expected in [
+        "Development record",
+        "Programs taken part in",
+        "Monthly development scores (SPPN)",
+        "Register F (discipline)",
+        "Certificates: 0",  # a revoked certificate is listed, not counted
+        "(Revoked)",
+        "Competent",
+        "71.25",
+    ]:
+        assert expected in text, expected
+    for indonesian in ["Buku pembinaan", "Program yang diikuti", "Kompeten ", "Sertifikat"]:
+        assert indonesian not in text, indonesian
+
+
 def test_the_record_draws_the_sppn_chart_as_inline_svg(person, recorded):
     from django.template.loader import render_to_string
 
