@@ -217,6 +217,11 @@ def test_the_record_without_anything_says_so(client_for, person):
     assert "Tidak ada catatan Register F" in text
 
 
+def test_the_inmate_page_offers_the_record_without_any_program(client_for, person):
+    page = client_for("petugas.selong").get(f"/inmates/{person.pk}/").content.decode()
+    assert f"/programs/inmates/{person.pk}/record.pdf" in page
+
+
 def _queries(client, person) -> int:
     with CaptureQueriesContext(connection) as queries:
         response = client.get(f"/programs/inmates/{person.pk}/record.pdf")
