@@ -29,7 +29,8 @@ def skills_named(refs: Iterable[int | str], *, field: str = "skills") -> list[Sk
     refs = list(refs)
     if len(refs) > MAX_SKILLS:
         raise ValidationError({field: [_("At most %(n)s skills.") % {"n": MAX_SKILLS}]})
-    ids = {r for r in refs if isinstance(r, int)}
+    # An id beyond what a database key holds names no skill (and must not reach SQL).
+    ids = {r for r in refs if isinstance(r, int) and 0 < r < 2**63}
     names = {_key(r) for r in refs if isinstance(r, str)}
     found = list(
         Skill.objects.annotate(key=Lower("name")).filter(Q(pk__in=ids) | Q(key__in=names))

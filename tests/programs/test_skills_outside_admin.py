@@ -104,6 +104,15 @@ def test_the_api_changes_a_programs_skills_and_names_an_unknown_one(client_for, 
     assert list(draft.skills.all()) == [welding]
 
 
+@pytest.mark.parametrize("ref", [2**70, -1, 0, ""])
+def test_an_id_no_key_holds_is_an_unknown_skill_not_a_server_error(client_for, draft, ref):
+    response = client_for("petugas.selong").patch(
+        f"/api/v1/programs/{draft.pk}", {"skills": [ref]}, content_type="application/json"
+    )
+    assert response.status_code == 422, response.content
+    assert not draft.skills.exists()
+
+
 def test_an_outsider_cannot_set_a_programs_skills(client_for, draft, welding):
     response = client_for("petugas.lobar").patch(
         f"/api/v1/programs/{draft.pk}", {"skills": [welding.pk]}, content_type="application/json"
