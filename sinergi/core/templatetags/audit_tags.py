@@ -3,6 +3,7 @@ page's language, a choice by its label, and a change as "before → after"."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from typing import Any
 
@@ -36,7 +37,39 @@ def _field(model: type[models.Model] | None, name: str) -> models.Field[Any, Any
     return field if isinstance(field, models.Field) else None
 
 
-def _value(field: models.Field[Any, Any] | None, value: Any) -> str:
+@functools.cache
+def _choices_by_name() -> dict[str, dict[str, Any]]:
+    """``{field name: {code: label}}`` over every choice field of the apps: a change
+    recorded under a name that is no field of the event's target (a proposal's
+    recommendation, a document's kind) is still shown by its label."""
+    found: dict[str, dict[str, Any]] = {}
+    for config in apps.get_app_configs():
+        if not config.name.startswith("sinergi."):
+            continue
+        for model in config.get_models():
+            for field in model._meta.get_fields():
+                if isinstance(field, models.Field) and field.choices:
+                    labels = found.setdefault(field.name, {})
+                    for key, label in field.flatchoices:
+                        labels.setdefault(str(key), label)
+    return found
+
+
+@functools.cache
+def _names() -> dict[str, Any]:
+    """``{field name: verbose name}`` over the apps' fields, for a change recorded under
+    a name that is no field of the event's target."""
+    found: dict[str, Any] = {}
+    for config in apps.get_app_configs():
+        if config.name.startswith("sinergi."):
+            for model in config.get_models():
+                for field in model._meta.get_fields():
+                    if isinstance(field, models.Field) and field.name not in found:
+                        found[field.name] = field.verbose_name
+    return found
+
+
+def _value(field: models.Field[Any, Any] | None, value: Any, name: str = "") -> str:
     if value is None or value == "":
         return "—"
     if isinstance(value, bool):
@@ -45,8 +78,10 @@ def _value(field: models.Field[Any, Any] | None, value: Any) -> str:
         labels = {str(key): label for key, label in field.flatchoices}
         if str(value) in labels:
             return str(labels[str(value)])
+    elif field is None and isinstance(value, str) and value in _choices_by_name().get(name, {}):
+        return str(_choices_by_name()[name][value])
     if isinstance(value, list):
-        return ", ".join(_value(field, v) for v in value)
+        return ", ".join(_value(field, v, name) for v in value)
     return str(localize(value))
 
 
@@ -57,11 +92,14 @@ def audit_changes(event: Any) -> list[tuple[str, str]]:
     rows = []
     for name, change in (event.changes or {}).items():
         field = _field(model, name)
-        label = str(field.verbose_name) if field is not None else name.replace("_", " ")
-        if isinstance(change, list) and len(change) == 2 and not (field and field.many_to_many):
-            text = f"{_value(field, change[0])} → {_value(field, change[1])}"
+        if field is not None:
+            label = str(field.verbose_name)
         else:
-            text = _value(field, change)
+            label = str(_names().get(name, name.replace("_", " ")))
+        if isinstance(change, list) and len(change) == 2 and not (field and field.many_to_many):
+            text = f"{_value(field, change[0], name)} → {_value(field, change[1], name)}"
+        else:
+            text = _value(field, change, name)
         rows.append((label[:1].upper() + label[1:], text))
     return rows
 
