@@ -585,7 +585,8 @@ def change_status(*, inmate: Inmate, status: str, on: datetime.date, by: User) -
     target = InmateStatus(status)
     if target not in ALLOWED_STATUS_CHANGES[current]:
         raise Conflict(
-            f"An inmate who is {current.label} cannot become {target.label}.",
+            _("The status “%(from)s” cannot become “%(to)s”.")
+            % {"from": current.label, "to": target.label},
             code="invalid_transition",
         )
     changes = _apply(inmate, {"status": target.value, "status_changed_on": on})

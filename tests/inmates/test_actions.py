@@ -6,6 +6,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from sinergi.core.errors import Conflict
 from sinergi.core.models import AuditEvent
@@ -101,10 +102,12 @@ def test_a_released_inmate_cannot_be_transferred(inmate, user):
     actions.change_status(
         inmate=inmate, status="released", on=datetime.date(2026, 5, 9), by=officer
     )
-    with pytest.raises(Conflict):
+    with pytest.raises(Conflict) as refused, translation.override("id"):
         actions.change_status(
             inmate=inmate, status="transferred", on=datetime.date(2026, 6, 1), by=officer
         )
+    # Named by their labels in the reader's language, not by their codes.
+    assert refused.value.detail == "Status “Bebas” tidak dapat diubah menjadi “Dipindahkan”."
 
 
 def test_monthly_score_total_is_the_mean_and_a_second_entry_corrects_it(inmate, user):
