@@ -275,8 +275,8 @@ def release_alarm_cards(facility_ids: set[int]) -> list[HomeCard]:
                     (f"{inmate.name} ({inmate.registration_number})", inmate.get_absolute_url())
                     for inmate in today
                 ],
-                url=reverse("inmates:overdue_releases"),
-                link_label=_("Open the release list"),
+                url=reverse("inmates:releases_today"),
+                link_label=_("Open today's releases"),
                 count=due_count,
                 tone="warning",
                 order=1,

@@ -47,3 +47,28 @@ def overdue_release_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         "querystring": querystring_without_page(request),
     }
     return render(request, "inmates/overdue_releases.html", context)
+
+
+@login_required
+def releases_today(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The people whose release day is today in the facilities the user reaches (the
+    home page's "Release due today" card leads here): each with what the user may do,
+    recording the release (officers, head) or opening the person's plan (and wali)."""
+    if not has_perm(request.user, "inmates.view_inmate"):
+        raise Http404
+    rows = (
+        releases_due_today()
+        .for_user(request.user)
+        .select_related("facility", "sentence")
+        .order_by("name", "pk")
+    )
+    page = paginate(request, rows)
+    for inmate in page.object_list:
+        inmate.can_release = has_perm(request.user, "reintegration.change_plan", inmate)
+        inmate.can_see_plan = has_perm(request.user, "reintegration.view_plan", inmate)
+    audit.read_list(request, "inmate.releases_today.list", count=page.paginator.count)
+    return render(
+        request,
+        "inmates/releases_today.html",
+        {"page": page, "querystring": querystring_without_page(request)},
+    )

@@ -11,6 +11,7 @@ urlpatterns = [
     path("scores/", score_sheet.score_sheet, name="score_sheet"),
     path("rights/export.xlsx", views.rights_export, name="rights_export"),
     path("overdue-releases/", overdue_views.overdue_release_list, name="overdue_releases"),
+    path("releases-today/", overdue_views.releases_today, name="releases_today"),
     path("recalculations/", views.recalculation_list, name="recalculations"),
     path("recalculations/<int:pk>/", views.recalculation_detail, name="recalculation"),
     path("import/", views.import_start, name="import"),

@@ -730,6 +730,30 @@ def _full_term_errors(inmate: Inmate, values: Mapping[str, Any]) -> list[str]:
     ]
 
 
+def _conditional_release_errors(inmate: Inmate, values: Mapping[str, Any]) -> list[str]:
+    """A conditional release (PB, CB, CMB) is served outside before the sentence ends:
+    on or after the sentence's end (after remisi) there is nothing left to serve on
+    conditions, and the release is one at the end of the sentence."""
+    released_on = values.get("released_on")
+    if values.get("kind") not in SUPERVISED_RELEASE_KINDS or not isinstance(
+        released_on, datetime.date
+    ):
+        return []
+    due = sentence_release_due(inmate)
+    if due is None or released_on < due:
+        return []
+    from django.utils.formats import date_format
+
+    return [
+        _(
+            "The sentence ends (after remisi) on %(date)s: a conditional release (PB, CB, "
+            "CMB) on or after that day is not possible. Record a release at the end of "
+            "the sentence (bebas murni) instead."
+        )
+        % {"date": date_format(due, "DATE_FORMAT")}
+    ]
+
+
 RELEASE_TEXT_LIMITS = {"address": 300, "phone": 100, "guarantor": 200}
 
 
@@ -774,7 +798,9 @@ def release_errors(*, inmate: Inmate, values: Mapping[str, Any]) -> dict[str, li
         if len(values.get(name, "") or "") > limit:
             errors[name] = [_("At most %(n)s characters.") % {"n": limit}]
     if not errors["released_on"]:
-        errors["released_on"] = _full_term_errors(inmate, values)
+        errors["released_on"] = _full_term_errors(inmate, values) + (
+            _conditional_release_errors(inmate, values)
+        )
     errors |= legal_basis_errors(inmate=inmate, values=values)
     return {field: found for field, found in errors.items() if found}
 
@@ -926,6 +952,72 @@ def _tell_about_handover(release: Any) -> None:
         ),
         key=f"handover:{release.pk}",
     )
+
+
+def may_acknowledge_handover(user: User, release: Any) -> bool:
+    """The receiving Bapas's probation officers acknowledge a hand-over, while it is
+    not acknowledged yet."""
+    return release.acknowledged_at is None and has_perm(
+        user, "reintegration.acknowledge_handover", release
+    )
+
+
+@transaction.atomic
+def acknowledge_handover(*, release: Any, by: User) -> Any:
+    """A probation officer of the Bapas ``release`` was handed over to acknowledges the
+    hand-over (serah terima), once: who and when are kept (with the release's history
+    and the audit), the officer becomes the person's probation officer when none was
+    named, and the facility's officer who recorded the release is told. A second
+    acknowledgement is a 409; anyone else is refused."""
+    from sinergi.reintegration.models import Release
+
+    require_perm(
+        by,
+        "reintegration.acknowledge_handover",
+        release,
+        message=_("Only the probation officers of the Bapas the person was handed over to."),
+    )
+    release = (
+        Release.objects.select_for_update(of=("self",))
+        .select_related("inmate__facility", "bapas")
+        .get(pk=release.pk)
+    )
+    if release.acknowledged_at is not None:
+        raise Conflict(_("This hand-over is already acknowledged."), code="already_acknowledged")
+    release.acknowledged_at = timezone.now()
+    release.acknowledged_by = by
+    fields = ["acknowledged_at", "acknowledged_by", "updated_at"]
+    if release.probation_officer_id is None:
+        release.probation_officer = by
+        fields.append("probation_officer")
+    release.save(update_fields=fields)
+    audit.record(
+        "release.handover.acknowledge",
+        by=by,
+        target=release,
+        facility=release.inmate.facility_id,
+        changes={
+            "acknowledged_at": release.acknowledged_at.isoformat(),
+            "acknowledged_by": by.pk,
+            "probation_officer": release.probation_officer_id,
+        },
+    )
+    inmate = release.inmate
+    notify(
+        [u for u in [release.recorded_by] if u is not None and u.pk != by.pk],
+        title=Text(
+            gettext_lazy("%(bapas)s acknowledged the hand-over of %(name)s"),
+            bapas=release.bapas.name if release.bapas else "",
+            name=inmate.name,
+        ),
+        body=Text(
+            gettext_lazy("Acknowledged by %(officer)s."),
+            officer=by.get_full_name() or by.username,
+        ),
+        url=reverse("reintegration:plan", args=[inmate.pk]),
+        key=f"handover-acknowledged:{release.pk}",
+    )
+    return release
 
 
 def _add_months(day: datetime.date, months: int) -> datetime.date:

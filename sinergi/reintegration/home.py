@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import Exists, F, OuterRef, Q
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
@@ -130,49 +130,46 @@ def _partner_cards(scope: Scope) -> list[HomeCard]:
 
 
 def _handovers_card(request: HttpRequest, scope: Scope) -> HomeCard:
-    """People handed over to the officer's Bapas (to them, or to no one named) whose
-    first follow-up is not recorded yet: the work just received, however far its first
-    follow-up is due."""
-    first = FollowUp.objects.filter(release=OuterRef("pk")).order_by("month")
+    """The hand-overs the officer's Bapas received that wait for it: not acknowledged
+    yet, or acknowledged with no follow-up recorded yet (whoever the probation officer
+    named), those awaiting acknowledgement first; each links to the person's hand-over
+    page, the card to the list of hand-overs (two queries)."""
+    done = FollowUp.objects.filter(release=OuterRef("pk"), done_on__isnull=False)
     received = (
         Release.objects.filter(bapas_id__in=scope.facility_ids(Role.PROBATION_OFFICER))
-        .filter(Q(probation_officer=request.user) | Q(probation_officer__isnull=True))
-        .filter(follow_ups__isnull=False)
-        .exclude(follow_ups__done_on__isnull=False)
-        .distinct()
-        .annotate(
-            first_pk=Subquery(first.values("pk")[:1]),
-            first_due=Subquery(first.values("due_on")[:1]),
-        )
+        .filter(Q(acknowledged_at__isnull=True) | ~Exists(done))
         .select_related("inmate__facility")
-        .order_by("-released_on", "-pk")
+        .order_by(F("acknowledged_at").asc(nulls_first=True), "-released_on", "-pk")
     )
     rows: list[Any] = list(received[:8])
     return HomeCard(
         title=_("Hand-overs received"),
         body=_(
-            "People released to your guidance whose first follow-up is not recorded yet: "
-            "contact them and record it."
+            "People released to your Bapas: acknowledge each hand-over, then contact them "
+            "and record the first follow-up."
         ),
         items=[
             (
-                _(
-                    "%(name)s (%(kind)s, %(facility)s), released %(released)s, "
-                    "first follow-up %(due)s"
+                (
+                    _("%(name)s (%(kind)s, %(facility)s), released %(released)s: acknowledge")
+                    if r.acknowledged_at is None
+                    else _(
+                        "%(name)s (%(kind)s, %(facility)s), released %(released)s: "
+                        "first follow-up to record"
+                    )
                 )
                 % {
                     "name": r.inmate.name,
                     "kind": r.get_kind_display(),
                     "facility": r.inmate.facility.name,
                     "released": f"{r.released_on:%d-%m-%Y}",
-                    "due": f"{r.first_due:%d-%m-%Y}",
                 },
-                reverse("reintegration:follow_up", args=[r.first_pk]),
+                reverse("reintegration:plan", args=[r.inmate_id]),
             )
             for r in rows
         ],
-        url=reverse("reintegration:follow_ups"),
-        link_label=_("All follow-ups"),
+        url=reverse("reintegration:handovers"),
+        link_label=_("All hand-overs"),
         count=received.count(),
         tone="action" if rows else "info",
         order=3,

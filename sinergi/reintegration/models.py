@@ -324,6 +324,17 @@ class Release(TimeStampedModel):
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # The receiving Bapas's probation officer acknowledges the hand-over (serah terima),
+    # once: who and when (empty until then, and for releases handed to no Bapas).
+    acknowledged_at = models.DateTimeField(_("hand-over acknowledged at"), null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("hand-over acknowledged by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     history = HistoricalRecords()
 

@@ -291,6 +291,24 @@ def open_referrals_of(inmate: Any) -> list[Any]:
     return list(getattr(inmate, "open_referral_list", []))
 
 
+def received_handovers(user: Any) -> Any:
+    """The releases handed over to a Bapas where ``user`` is a probation officer or the
+    head (not the facility's releases: what the Bapas received)."""
+    from sinergi.reintegration.models import Release
+
+    return Release.objects.filter(bapas_id__in=scope_of(user).facility_ids(*BAPAS_ROLES))
+
+
+def handover_list(user: Any) -> Any:
+    """The hand-overs ``user``'s Bapas received, those awaiting acknowledgement first,
+    then the newest release first."""
+    return (
+        received_handovers(user)
+        .select_related("inmate__facility", "bapas", "probation_officer", "acknowledged_by")
+        .order_by(F("acknowledged_at").asc(nulls_first=True), "-released_on", "-pk")
+    )
+
+
 def follow_up_list(user: Any, *, include_done: bool = False) -> Any:
     """The follow-ups ``user`` reaches (:func:`follow_ups_for`), those to do first by due
     date; the done ones only with ``include_done``."""

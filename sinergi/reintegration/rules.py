@@ -111,3 +111,6 @@ rules.add_perm(
 # The object is the job application: the facility's program officers and head, or the
 # employer while the person's consent stands, move it.
 rules.add_perm("reintegration.update_application", officer_of_applicant | employer_with_consent)
+# The object is the release: the probation officers of the Bapas it was handed over to
+# acknowledge the hand-over (serah terima).
+rules.add_perm("reintegration.acknowledge_handover", probation_officer_of_bapas)

@@ -16,6 +16,12 @@ urlpatterns = [
     path("consents/<int:pk>/signed/file/", views.consent_signed_file, name="consent_file"),
     path("inmates/<int:inmate_pk>/release/", views.release, name="release"),
     path("inmates/<int:inmate_pk>/handover.pdf", views.handover_pdf, name="handover_pdf"),
+    path(
+        "inmates/<int:inmate_pk>/handover/acknowledge/",
+        views.handover_acknowledge,
+        name="handover_acknowledge",
+    ),
+    path("handovers/", views.handovers, name="handovers"),
     path("follow-ups/", views.follow_ups, name="follow_ups"),
     path("follow-ups/<int:pk>/", views.follow_up, name="follow_up"),
     path("jobs/", views.jobs, name="jobs"),

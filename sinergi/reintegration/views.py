@@ -51,6 +51,7 @@ from sinergi.reintegration.queries import (
     follow_up_list,
     follow_ups_for,
     handed_over_to,
+    handover_list,
     inmates_for,
     needs_for,
     openings_reached,
@@ -176,8 +177,8 @@ def worklist(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 def worklist_export(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The worklist as the page filters it, every row, as an XLSX file."""
-    _chosen, rows, today = _worklist_rows(request)
-    content = worklist_export_file.build(rows)
+    chosen, rows, today = _worklist_rows(request)
+    content = worklist_export_file.build(rows, user=request.user, today=today, days=chosen.days)
     audit.read_list(
         request, "reintegration.worklist.list", count=rows.count(), details={"format": "xlsx"}
     )
@@ -283,6 +284,8 @@ def plan(request: AuthenticatedHttpRequest, inmate_pk: int) -> HttpResponse:
             .order_by("due_on", "id"),
             "today": timezone.localdate(),
             "pb_probation_end": _pb_probation_end(inmate),
+            "can_acknowledge": released
+            and actions.may_acknowledge_handover(request.user, inmate.release),
         },
     )
 
@@ -596,6 +599,35 @@ def handover_pdf(request: AuthenticatedHttpRequest, inmate_pk: int) -> HttpRespo
             request,
         ),
         f"serah-terima-{inmate.pk}.pdf",
+    )
+
+
+@login_required
+@require_POST
+def handover_acknowledge(request: AuthenticatedHttpRequest, inmate_pk: int) -> HttpResponse:
+    """The receiving Bapas's probation officer acknowledges the hand-over (once)."""
+    inmate = _handed_or_inmate(request, inmate_pk)
+    released = get_object_or_404(releases_for(request.user), inmate=inmate)
+    try:
+        actions.acknowledge_handover(release=released, by=request.user)
+    except (Conflict, PermissionDenied) as exc:
+        _refused(request, exc)
+    else:
+        messages.success(request, _("Hand-over acknowledged."))
+    return redirect("reintegration:plan", inmate_pk=inmate.pk)
+
+
+@login_required
+def handovers(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The hand-overs received by the user's Bapas, those awaiting acknowledgement
+    first, then the newest."""
+    rows = handover_list(request.user)
+    page = paginate(request, rows)
+    audit.read_list(request, "release.handover.list", count=page.paginator.count)
+    return render(
+        request,
+        "reintegration/handovers.html",
+        {"page": page, "querystring": querystring_without_page(request)},
     )
 
 

@@ -152,6 +152,7 @@ ROUTE_OBJECTS: dict[str, str] = {
     "reintegration:consent_file": "consent",
     "reintegration:release": "inmate_pk",
     "reintegration:handover_pdf": "inmate_pk",
+    "reintegration:handover_acknowledge": "inmate_pk",
     "reintegration:follow_up": "follow_up",
     "reintegration:job": "job",
     "reintegration:referral": "referral",
@@ -541,6 +542,8 @@ READ: dict[str, Rule] = {
     "inmates:rights": page(FACILITY_SCOPED),
     "inmates:rights_export": page(FACILITY_SCOPED),
     "inmates:overdue_releases": page(FACILITY_SCOPED),
+    # the people due for release today (the home card's link): who reaches the facility
+    "inmates:releases_today": page(FACILITY_SCOPED),
     # the wali's monthly scoring sheet: their own people; nobody else has one (404)
     "inmates:score_sheet": form({GUARDIAN}),
     # naming the wali of the people ticked in the list: the facilities' officers
@@ -722,6 +725,13 @@ READ: dict[str, Rule] = {
             "lobar": frozenset(),
         },
     ),
+    # the receiving Bapas's probation officer acknowledges the hand-over, once
+    "reintegration:handover_acknowledge": action(
+        {"selong-released": {PROBATION}},
+        sees={**SEES["inmate"], "selong-released": SELONG_PERSON | {PROBATION}},
+    ),
+    # the hand-overs a Bapas received (empty for anyone else)
+    "reintegration:handovers": page(EVERYONE),
     "reintegration:follow_ups": page(EVERYONE),
     "reintegration:follow_up": form(
         {"selong-bapas": {ADMIN, HEAD, OFFICER, PROBATION}}, writers={"selong-bapas": {PROBATION}}
@@ -894,6 +904,12 @@ API: dict[str, Rule] = {
         by_label(selong=SELONG_OFFICERS, lobar={LOBAR}), refused=NOT_AN_OFFICER
     ),
     "POST /api/v1/inmate-imports/{batch_id}/import": api(
+        by_label(selong=SELONG_OFFICERS, lobar={LOBAR}), refused=NOT_AN_OFFICER
+    ),
+    "GET /api/v1/inmate-imports/{batch_id}/mapping": api(
+        by_label(selong=SELONG_OFFICERS, lobar={LOBAR}), refused=NOT_AN_OFFICER
+    ),
+    "PUT /api/v1/inmate-imports/{batch_id}/mapping": api(
         by_label(selong=SELONG_OFFICERS, lobar={LOBAR}), refused=NOT_AN_OFFICER
     ),
     "GET /api/v1/proposal-imports": api(EVERYONE),  # a list: each finds only their own
@@ -1127,6 +1143,9 @@ def api_body(world: World, operation: str, label: str) -> dict[str, Any] | None:
     enrollment = world.objects["enrollment"].get(label, {}).get("pk", 987654321)
     bodies: dict[str, dict[str, Any]] = {
         "PUT /api/v1/inmates/{inmate_id}/wali": {"wali_id": None},
+        "PUT /api/v1/inmate-imports/{batch_id}/mapping": {
+            "mapping": {"registration_number": 0, "name": 1, "term_text": 2, "detention_start": 3}
+        },
         "POST /api/v1/sentence-calculations": {
             "detention_start": "2025-01-01",
             "term": {"years": 2, "months": 0, "days": 0},

@@ -1,6 +1,6 @@
 """Home cards of the work handed to someone (issue 16): a partner's referrals to answer
-and in progress, a probation officer's hand-overs received (first follow-up not yet
-recorded, however far it is due), the facility's referrals answered in the last 14
+and in progress, a Bapas's hand-overs received (awaiting acknowledgement, or their first
+follow-up not yet recorded, however far it is due), the facility's referrals answered in the last 14
 days. Each is scoped (another partner, another Bapas, another facility sees nothing of
 it) and its queries do not grow with its rows."""
 
@@ -26,7 +26,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _card(client: Any, title: str) -> Any:
-    cards = client.get("/", HTTP_ACCEPT_LANGUAGE="en").context["cards"]
+    cards = client.get("/", language="en").context["cards"]
     found = [c for c in cards if str(c.title) == title]
     return found[0] if found else None
 
@@ -76,25 +76,35 @@ def test_the_partner_sees_its_referrals_to_answer_and_in_progress(client_for, of
 
 def test_the_probation_officer_sees_the_hand_overs_received(client_for, officer):
     pk = User.objects.get(username="pk.bapas")
-    mine, unnamed, followed = _people(3)
-    release = released_on_parole(mine, officer, pk)
+    mine, unnamed, followed, acknowledged = _people(4)
+    released_on_parole(mine, officer, pk)
     released_on_parole(unnamed, officer, None)
     done = released_on_parole(followed, officer, pk)
+    actions.acknowledge_handover(release=done, by=pk)
     actions.record_follow_up(
         follow_up=done.follow_ups.order_by("month").first(),
         values={"contact_made": True},
         by=pk,
     )
+    waiting = released_on_parole(acknowledged, officer, pk)
+    actions.acknowledge_handover(release=waiting, by=pk)
     client = client_for("pk.bapas")
     card = _card(client, "Hand-overs received")
-    assert card.count == 2  # the one handed to them and the one to no one named
+    # The two awaiting acknowledgement (handed to them and to no one named) and the one
+    # acknowledged whose first follow-up is not recorded; not the one followed up.
+    assert card.count == 3
     labels = " ".join(label for label, _url in card.items)
-    assert mine.name in labels and unnamed.name in labels and followed.name not in labels
-    first = release.follow_ups.order_by("month").first()
-    assert (card.items[0][1] == f"/reintegration/follow-ups/{first.pk}/") or any(
-        url == f"/reintegration/follow-ups/{first.pk}/" for _l, url in card.items
-    )
-    assert client.get(f"/reintegration/follow-ups/{first.pk}/").status_code == 200
+    assert mine.name in labels and unnamed.name in labels and acknowledged.name in labels
+    assert followed.name not in labels
+    # Those awaiting acknowledgement first; each opens the person's hand-over page.
+    assert acknowledged.name in card.items[-1][0]
+    assert any(url == f"/reintegration/inmates/{mine.pk}/" for _l, url in card.items)
+    assert client.get(f"/reintegration/inmates/{mine.pk}/").status_code == 200
+    # The card leads to the list of hand-overs, which the officer opens.
+    assert card.url == "/reintegration/handovers/"
+    listed = client.get(card.url)
+    assert listed.status_code == 200
+    assert mine.name in listed.content.decode()
 
 
 def test_another_bapas_sees_none_of_the_hand_overs(client_for, officer):

@@ -138,17 +138,22 @@ def _referral_again(person: Inmate, officer: User) -> Referral:
 
 
 def released_on_parole(person: Inmate, officer: User, pk: User | None) -> Any:
-    """``person`` released today on PB, handed over to Bapas Mataram (to ``pk``, or to
-    no one named)."""
+    """``person`` released on PB today (or the day before their sentence ends, when it
+    has ended: a PB is served before the end), handed over to Bapas Mataram (to ``pk``,
+    or to no one named)."""
     actions.start_plan(inmate=person, by=officer)
+    day = person.facility.today()
+    end = actions.sentence_release_due(person)
+    if end is not None and day >= end:
+        day = end - datetime.timedelta(days=1)
     return actions.record_release(
         inmate=person,
         by=officer,
         values={
-            "released_on": person.facility.today(),
+            "released_on": day,
             "kind": "pb",
             "sk_number": "PAS-2.PK.01.05.06",
-            "sk_date": person.facility.today() - datetime.timedelta(days=3),
+            "sk_date": day - datetime.timedelta(days=3),
             "bapas": Facility.objects.get(code="bapas-mataram"),
             "probation_officer": pk,
         },

@@ -3,6 +3,8 @@ and the admin give the same answer: a field error (422 in the API) naming the fi
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -104,10 +106,12 @@ def test_a_conditional_release_is_handed_over_to_a_bapas(officer, person, kind):
             inmate=person,
             by=officer,
             values={
-                "released_on": timezone.localdate(),
+                # Before the sentence ends (1 June 2026): a conditional release after
+                # it is refused on its own account.
+                "released_on": datetime.date(2026, 5, 20),
                 "kind": kind,
                 "sk_number": "PAS-4.PK.01.05.06",
-                "sk_date": timezone.localdate(),
+                "sk_date": datetime.date(2026, 5, 15),
             },
         )
     assert set(refused.value.message_dict) == {"bapas"}
