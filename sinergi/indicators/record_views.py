@@ -96,33 +96,54 @@ def _audit(
     )
 
 
+#: How a row's share of the figure is shown, by the figure's unit.
+_CONTRIBUTION_FORMATS = {
+    "rupiah": exports.RUPIAH,
+    "count": exports.INTEGER,
+    "people": exports.INTEGER,
+    "hours": exports.DECIMAL,
+    "days": exports.DECIMAL,
+    "score": exports.DECIMAL,
+}
+
+
 def _xlsx(
     indicator: Indicator,
     period: Period,
+    area: Any,
     headers: list[str],
     unit: str,
     show_person: bool,
     items: list[dict[str, Any]],
     host: str,
 ) -> HttpResponse:
-    workbook = exports.new_workbook()
-    sheet = workbook.active
-    sheet.title = _("Records")[:31]
-    person = [_("Name"), _("Registration number")] if show_person else []
-    value = [unit] if indicator.contribution else []
-    sheet.append([*person, *headers, *value, _("Link to the record")])
-    for item in items:
-        who = item["person"]
-        sheet.append(
-            [
-                *([who.name, who.registration_number] if show_person else []),
-                *[_plain(cell) for cell in item["cells"]],
-                *([_plain(item["contribution"])] if indicator.contribution else []),
-                host + item["url"],
-            ]
-        )
+    """The records as a printable sheet: the person (or the record) first, the link to
+    each record last, outside the printed page."""
+    column = exports.Column
+    person = [column(_("Name")), column(_("Registration number"))] if show_person else []
+    value = (
+        [column(unit, _CONTRIBUTION_FORMATS.get(indicator.unit, exports.AUTO))]
+        if indicator.contribution
+        else []
+    )
+    columns = [
+        *person,
+        *(column(header) for header in headers),
+        *value,
+        column(_("Link to the record"), exports.LINK),
+    ]
+    rows = (
+        [
+            *([item["person"].name, item["person"].registration_number] if show_person else []),
+            *[_plain(cell) for cell in item["cells"]],
+            *([_plain(item["contribution"])] if indicator.contribution else []),
+            host + item["url"],
+        ]
+        for item in items
+    )
+    heading = exports.Heading.of(indicator.name, area, period.label)
     response = HttpResponse(
-        exports.xlsx_bytes(workbook),
+        exports.table_xlsx(heading, columns, rows, frozen_columns=1),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
     name = f"{indicator.id}-{period.code}.xlsx"
@@ -169,7 +190,7 @@ def indicator_records(request: AuthenticatedHttpRequest, indicator_id: str) -> H
         if show_person:
             _audit(request, indicator, scope, area, len(listed), "xlsx")
         host = request.build_absolute_uri("/").rstrip("/")
-        return _xlsx(indicator, period, headers, unit, show_person, listed, host)
+        return _xlsx(indicator, period, area, headers, unit, show_person, listed, host)
     value = indicator.compute(q).get(None)
     total = None
     if indicator.contribution and not indicator.contribution.startswith("_"):

@@ -602,78 +602,73 @@ def build_pdf(report: Any) -> bytes:
     return render_pdf(PDF_TEMPLATE, render_context(report))
 
 
+#: How the value of each unit of measure is shown in the XLSX.
+_VALUE_FORMATS = {
+    "percent": exports.PERCENT,
+    "rupiah": exports.RUPIAH,
+    "count": exports.INTEGER,
+    "people": exports.INTEGER,
+}
+
+
+def _figure(value: Any, unit: str) -> Any:
+    """A figure in the unit's format: a percentage as the fraction a spreadsheet shows."""
+    if value is None:
+        return None
+    if unit == "percent":
+        return exports.Formatted(value / 100, exports.PERCENT)
+    return exports.Formatted(value, _VALUE_FORMATS.get(unit, exports.DECIMAL))
+
+
 def build_xlsx(report: Any) -> bytes:
-    """The same figures as the PDF, one sheet per part, for people who work on them."""
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
-
+    """The same figures as the PDF, one sheet per part, for people who work on them and
+    offices that print them: names first (the indicator's code last, hidden)."""
     context = render_context(report)
-    workbook = exports.new_workbook()
-    bold = Font(bold=True)
-
-    def sheet(
-        title: str, headers: list[str], rows: Iterable[list[Any]], first: bool = False
-    ) -> Any:
-        ws = workbook.active if first else workbook.create_sheet()
-        ws.title = title[:31]
-        ws.append(headers)
-        for cell in ws[1]:
-            cell.font = bold
-        widths = [len(h) for h in headers]
-        for row in rows:
-            ws.append(row)
-            for index, value in enumerate(row):
-                if value is not None:
-                    widths[index] = max(widths[index], min(len(str(value)), 60))
-        for index, width in enumerate(widths, start=1):
-            ws.column_dimensions[get_column_letter(index)].width = width + 2
-        ws.freeze_panes = "A2"
-        return ws
-
-    sheet(
+    facility = context["facility"]
+    column, day, number = exports.Column, exports.DATE, exports.INTEGER
+    indicators = exports.Table(
         _("Indicators"),
         [
-            _("Indicator id"),
-            _("Indicator"),
-            _("Definition"),
-            _("Numerator"),
-            _("Denominator"),
-            _("Value"),
-            _("Unit"),
+            column(_("Indicator")),
+            column(_("Value")),
+            column(_("Unit")),
+            column(_("Numerator")),
+            column(_("Denominator")),
+            column(_("Definition")),
+            column(_("Indicator id"), exports.CODE),
         ],
-        (
+        [
             [
-                i["id"],
                 i["name"],
-                i["definition"],
-                i["numerator"],
-                i["denominator"],
-                i["value"],
+                _figure(i["value"], i["unit"]),
                 i["unit_label"],
+                _figure(i["numerator"], "rupiah" if i["unit"] == "rupiah" else "count"),
+                _figure(i["denominator"], "count"),
+                i["definition"],
+                i["id"],
             ]
             for i in context["indicators"]
-        ),
-        first=True,
+        ],
     )
-    sheet(
+    programs = exports.Table(
         _("Programs"),
         [
-            _("Program"),
-            _("Kind"),
-            _("Category"),
-            _("Status"),
-            _("Start date"),
-            _("End date"),
-            _("Participants in the month"),
-            _("Enrolled in the month"),
-            _("Completed in the month"),
-            _("Sessions held"),
-            _("Attendance marks"),
-            _("Present"),
-            _("Hours followed"),
-            _("Certificates issued"),
+            column(_("Program")),
+            column(_("Kind")),
+            column(_("Category")),
+            column(_("Status")),
+            column(_("Start date"), day),
+            column(_("End date"), day),
+            column(_("Participants in the month"), number),
+            column(_("Enrolled in the month"), number),
+            column(_("Completed in the month"), number),
+            column(_("Sessions held"), number),
+            column(_("Attendance marks"), number),
+            column(_("Present"), number),
+            column(_("Hours followed"), exports.DECIMAL),
+            column(_("Certificates issued"), number),
         ],
-        (
+        [
             [
                 p["title"],
                 p["kind_label"],
@@ -691,17 +686,17 @@ def build_xlsx(report: Any) -> bytes:
                 p["certificates"],
             ]
             for p in context["programs"]
-        ),
+        ],
     )
     cooperation = context["cooperation"]
     activity: list[list[Any]] = []
     for r in cooperation["requests"]:
         activity.append(
             [
-                _("Support request"),
-                r["submitted"],
-                r["partner"],
                 r["title"],
+                _("Support request"),
+                r["partner"],
+                r["submitted"],
                 r["kind_label"],
                 r["status_label"],
                 r["quantity"],
@@ -713,10 +708,10 @@ def build_xlsx(report: Any) -> bytes:
     for d in cooperation["deliveries"]:
         activity.append(
             [
-                _("Delivery"),
-                d["date"],
-                d["partner"],
                 d["description"],
+                _("Delivery"),
+                d["partner"],
+                d["date"],
                 d["for"],
                 "",
                 d["quantity"],
@@ -728,10 +723,10 @@ def build_xlsx(report: Any) -> bytes:
     for m in cooperation["meetings"]:
         activity.append(
             [
-                _("Coordination meeting"),
-                m["day"],
-                m["partner_names"],
                 m["title"],
+                _("Coordination meeting"),
+                m["partner_names"],
+                m["day"],
                 m["place"],
                 _("%(n)s action items") % {"n": m["actions"]},
                 None,
@@ -740,51 +735,51 @@ def build_xlsx(report: Any) -> bytes:
                 None,
             ]
         )
-    sheet(
+    cooperation_table = exports.Table(
         _("Cooperation"),
         [
-            _("Activity"),
-            _("Date"),
-            _("Partner"),
-            _("What"),
-            _("Kind or purpose"),
-            _("Status"),
-            _("Quantity"),
-            _("Unit"),
-            _("Value (Rp)"),
-            _("Answered on"),
+            column(_("What")),
+            column(_("Activity")),
+            column(_("Partner")),
+            column(_("Date"), day),
+            column(_("Kind or purpose")),
+            column(_("Status")),
+            column(_("Quantity")),
+            column(_("Unit")),
+            column(_("Value (Rp)"), exports.RUPIAH),
+            column(_("Answered on"), day),
         ],
         activity,
     )
-    sheet(
+    releases = exports.Table(
         _("Releases"),
         [
-            _("Released on"),
-            _("Registration number"),
-            _("Facility"),
-            _("Kind of release"),
-            _("Handed over to (Bapas)"),
+            column(_("Registration number")),
+            column(_("Released on"), day),
+            column(_("Kind of release")),
+            column(_("Handed over to (Bapas)")),
+            column(_("Facility")),
         ],
-        (
-            [r["date"], r["registration_number"], r["facility"], r["kind_label"], r["bapas"]]
+        [
+            [r["registration_number"], r["date"], r["kind_label"], r["bapas"], r["facility"]]
             for r in context["releases"]["rows"]
-        ),
+        ],
     )
-    sheet(
+    follow_ups = exports.Table(
         _("Follow-ups"),
         [
-            _("Done on"),
-            _("Registration number"),
-            _("Released on"),
-            _("Month after release"),
-            _("Contact made"),
-            _("Work"),
-            _("New offence"),
+            column(_("Registration number")),
+            column(_("Done on"), day),
+            column(_("Released on"), day),
+            column(_("Month after release"), number),
+            column(_("Contact made")),
+            column(_("Work")),
+            column(_("New offence")),
         ],
-        (
+        [
             [
-                f["date"],
                 f["registration_number"],
+                f["date"],
                 f["released"],
                 f["month"],
                 _("yes") if f["contact_made"] else _("no"),
@@ -792,40 +787,37 @@ def build_xlsx(report: Any) -> bytes:
                 _("yes") if f["new_offence"] else _("no"),
             ]
             for f in context["follow_ups"]["rows"]
-        ),
+        ],
     )
-    about = workbook.create_sheet(_("About this report")[:31])
-    facility = context["facility"]
     signed = report.signed_off_by
-    for label, value in (
-        (_("Report"), _("Monthly report on inmate development and cooperation")),
-        (_("Facility"), facility.name),
-        (_("Month"), context["period_label"]),
-        (_("Figures computed at"), context["computed_at"].replace(tzinfo=None)),
-        (_("Time zone"), context["zone_label"]),
-        (_("Head of the facility"), facility.head_name),
-        (
-            _("Signed off"),
-            _("by %(name)s at %(when)s")
-            % {
-                "name": signed.get_full_name() if signed else "",
-                "when": formats.date_format(context["signed_off_at"], "DATETIME_FORMAT"),
-            }
-            if report.signed_off_at
-            else _("Not yet signed off"),
-        ),
-    ):
-        about.append([label, value])
-        about.cell(row=about.max_row, column=1).font = bold
-    about.column_dimensions["A"].width = 24
-    about.column_dimensions["B"].width = 60
-    for ws in workbook.worksheets:
-        for row in ws.iter_rows(min_row=2):
-            for cell in row:
-                if isinstance(cell.value, datetime.datetime):
-                    cell.number_format = "dd-mm-yyyy hh:mm"
-                elif isinstance(cell.value, datetime.date):
-                    cell.number_format = "dd-mm-yyyy"
-    workbook.properties.title = f"{facility.name} \u2014 {context['period_label']}"
-    workbook.properties.creator = "Sinergi"
-    return exports.xlsx_bytes(workbook)
+    about = exports.Table(
+        _("About this report"),
+        [column(_("Item")), column(_("Details"))],
+        [
+            [_("Report"), _("Monthly report on inmate development and cooperation")],
+            [_("Facility"), facility.name],
+            [_("Month"), context["period_label"]],
+            [_("Figures computed at"), context["computed_at"]],
+            [_("Time zone"), context["zone_label"]],
+            [_("Head of the facility"), facility.head_name],
+            [
+                _("Signed off"),
+                _("by %(name)s at %(when)s")
+                % {
+                    "name": signed.get_full_name() if signed else "",
+                    "when": formats.date_format(context["signed_off_at"], "DATETIME_FORMAT"),
+                }
+                if report.signed_off_at
+                else _("Not yet signed off"),
+            ],
+        ],
+    )
+    heading = exports.Heading.of(
+        _("Monthly report on inmate development and cooperation"),
+        facility,
+        context["period_label"],
+        at=context["computed_at"],
+    )
+    return exports.tables_xlsx(
+        heading, [indicators, programs, cooperation_table, releases, follow_ups, about]
+    )

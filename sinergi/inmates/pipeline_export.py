@@ -90,12 +90,19 @@ def row_values(row: pipeline.PersonRow, with_stages: bool) -> list[Any]:
     return values
 
 
-def build(people: Any, today: datetime.date) -> bytes:
-    """The workbook of ``people`` (a :func:`pipeline.pipeline` queryset), every row."""
+def as_of(today: datetime.date) -> str:
+    """The period of a list that shows the situation of one day."""
+    return _("As of %(date)s") % {"date": _day(today)}
+
+
+def build(people: Any, today: datetime.date, user: Any) -> bytes:
+    """The workbook of ``people`` (a :func:`pipeline.pipeline` queryset), every row, for
+    ``user`` (the title names their unit)."""
     with_stages = pipeline.stage_source() is not None
+    title = _("Integration rights")
     return exports.table_xlsx(
-        _("Integration rights"),
-        headers(with_stages),
+        exports.Heading.of(title, exports.unit_of_user(user), as_of(today)),
+        [exports.Column(header) for header in headers(with_stages)],
         (row_values(row, with_stages) for row in pipeline.iter_rows(people, today)),
-        freeze="C2",
+        frozen_columns=2,
     )

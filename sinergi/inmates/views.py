@@ -560,7 +560,7 @@ def rights_export(request: AuthenticatedHttpRequest) -> HttpResponse:
     filters = _pipeline_filters(request)
     today = timezone.localdate()
     people = pipeline.pipeline(request.user, filters, today)
-    content = pipeline_export.build(people, today)
+    content = pipeline_export.build(people, today, request.user)
     audit.read_list(request, "inmate.rights.list", count=people.count(), details={"format": "xlsx"})
     response = HttpResponse(content, content_type=pipeline_export.XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = (

@@ -4,6 +4,7 @@ written through :func:`sinergi.core.exports.table_xlsx`."""
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterator
 from typing import Any
 
@@ -71,6 +72,16 @@ def _rows(people: Any, chunk: int = 500) -> Iterator[list[Any]]:
         start += chunk
 
 
-def build(people: Any) -> bytes:
-    """The workbook of ``people`` (a :func:`worklist_queryset`), every row."""
-    return exports.table_xlsx(_("Release preparation"), headers(), _rows(people), freeze="C2")
+def build(people: Any, *, user: Any, today: datetime.date, days: int) -> bytes:
+    """The workbook of ``people`` (a :func:`worklist_queryset`), every row, for ``user``
+    (the title names their unit and the days ahead the list looks)."""
+    period = _("Released within %(days)s days, until %(date)s") % {
+        "days": days,
+        "date": (today + datetime.timedelta(days=days)).strftime("%d/%m/%Y"),
+    }
+    return exports.table_xlsx(
+        exports.Heading.of(_("Release preparation"), exports.unit_of_user(user), period),
+        [exports.Column(header) for header in headers()],
+        _rows(people),
+        frozen_columns=2,
+    )

@@ -43,6 +43,7 @@ from tests.indicators.test_catalogue import (  # noqa: F401  (fixtures)
     scores,
 )
 from tests.indicators.test_dashboards import _count
+from tests.xlsx import table
 
 pytestmark = pytest.mark.django_db
 
@@ -319,7 +320,7 @@ def _sheet(response) -> list[tuple]:
     from openpyxl import load_workbook
 
     workbook = load_workbook(io.BytesIO(response.content))
-    return list(workbook.active.iter_rows(values_only=True))
+    return table(workbook.active)
 
 
 def test_the_records_download_as_xlsx_with_names_audited(client_for, w):

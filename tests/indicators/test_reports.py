@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import datetime
 import io
+import os
+import re
+import shutil
+import subprocess
 from decimal import Decimal
 from typing import Any
 
@@ -18,7 +22,9 @@ from openpyxl import load_workbook
 
 from sinergi.accounts.models import User
 from sinergi.cooperation.models import ActionItem, Fulfilment, Meeting, SupportRequest
+from sinergi.core import exports
 from sinergi.core.errors import Conflict
+from sinergi.core.exports import HEADER_ROW
 from sinergi.core.models import AuditEvent
 from sinergi.indicators import actions, reports, tasks
 from sinergi.indicators.catalogue import FACILITY, for_level
@@ -27,6 +33,7 @@ from sinergi.orgs.models import Facility, Partner
 from sinergi.programs.models import Attendance, Certificate, Enrollment, Program, Session
 from sinergi.reintegration.models import FollowUp, Release
 from tests.inmates.factories import InmateFactory
+from tests.xlsx import records
 
 AUGUST = datetime.date(2025, 8, 1)
 SHEETS = ["Indicators", "Programs", "Cooperation", "Releases", "Follow-ups"]
@@ -78,8 +85,7 @@ def workbook(report: MonthlyReport) -> Any:
 
 
 def rows(sheet: Any) -> list[dict[str, Any]]:
-    values = list(sheet.iter_rows(values_only=True))
-    return [dict(zip(values[0], row, strict=False)) for row in values[1:]]
+    return records(sheet)
 
 
 @pytest.fixture
@@ -217,6 +223,7 @@ def test_a_generated_report_is_a_valid_pdf_and_xlsx_with_the_months_figures(
     assert indicators["participation.certificates"]["Value"] == 1
     attendance = indicators["participation.attendance_rate"]
     assert (attendance["Numerator"], attendance["Denominator"]) == (2, 3)
+    assert attendance["Value"] == pytest.approx(2 / 3, abs=0.001)  # a fraction shown as %
     assert indicators["cooperation.instructor_hours"]["Value"] == 6
     assert indicators["participation.attendance_rate"]["Unit"] == "%"
 
@@ -296,7 +303,7 @@ def test_a_report_of_the_demo_data_is_valid(demo_world):
         assert_valid_pdf(handle.read())
     book = workbook(report)
     assert len(book.sheetnames) >= 5
-    assert book.worksheets[0].max_row == len(for_level(FACILITY)) + 1
+    assert book.worksheets[0].max_row == HEADER_ROW + len(for_level(FACILITY))
     # Seeding again changes nothing.
     before = (report.pdf.name, report.generated_at)
     from sinergi.indicators import demo
@@ -319,11 +326,13 @@ def test_a_hostile_delivery_description_is_text_in_the_xlsx_not_a_formula(
 
     book = workbook(report)
     delivery = next(
-        row for row in book["Cooperation"].iter_rows(min_row=2) if row[0].value == "Delivery"
+        row
+        for row in book["Cooperation"].iter_rows(min_row=HEADER_ROW + 1)
+        if row[1].value == "Delivery"
     )
-    assert (delivery[3].value, delivery[3].data_type) == ("'" + hostile, "s")
+    assert (delivery[0].value, delivery[0].data_type) == ("'" + hostile, "s")
     assert delivery[8].value == 1_500_000  # numbers stay numbers
-    program = book["Programs"]["A2"]
+    program = book["Programs"].cell(row=HEADER_ROW + 1, column=1)
     assert (program.value, program.data_type) == ("'-2+3", "s")
     for sheet in book.worksheets:
         for row in sheet.iter_rows():
@@ -643,3 +652,103 @@ def test_the_page_of_a_pending_report_polls_until_it_is_ready(client_for, selong
     partial = client.get(f"/indicators/reports/{report.pk}/", HTTP_HX_REQUEST="true")
     assert b"hx-trigger" not in partial.content
     assert f"/indicators/reports/{report.pk}/pdf/".encode() in partial.content
+
+
+# -- printed by LibreOffice -----------------------------------------------------------
+
+
+def _soffice() -> str:
+    """The LibreOffice program: the test is skipped without it, except in CI."""
+    found = shutil.which("soffice") or shutil.which("libreoffice")
+    if found is None:
+        if os.environ.get("CI"):
+            pytest.fail("LibreOffice Calc (soffice) is required in CI")
+        pytest.skip("LibreOffice (soffice) is not installed")
+    return found
+
+
+def _printed(xlsx: bytes, folder: Any) -> list[str]:
+    """Each page's text, the workbook printed to PDF by LibreOffice, whitespace folded."""
+    from pypdf import PdfReader
+
+    source = folder / "report.xlsx"
+    source.write_bytes(xlsx)
+    profile = folder / "profile"  # its own profile: workers convert side by side
+    subprocess.run(
+        [
+            _soffice(),
+            f"-env:UserInstallation={profile.as_uri()}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(folder),
+            str(source),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
+    reader = PdfReader(str(folder / "report.pdf"))
+    return [" ".join(page.extract_text().split()) for page in reader.pages]
+
+
+def _shown(value: Any, number_format: str) -> str:
+    """A pattern for ``value`` as the sheet shows it, whatever the separators."""
+    if number_format == exports.NUMBER_FORMATS[exports.PERCENT]:
+        text = f"{value * 100:.1f}%"
+    elif number_format == exports.NUMBER_FORMATS[exports.RUPIAH]:
+        text = f"Rp {value:,.0f}"
+    elif number_format == exports.NUMBER_FORMATS[exports.INTEGER]:
+        text = f"{value:,.0f}"
+    else:
+        text = f"{value:,.1f}"
+    return re.escape(text).replace(",", "[.,]").replace(r"\.", "[.,]")
+
+
+def test_the_report_printed_by_libreoffice_shows_each_table_across_the_page(
+    august, selong, django_capture_on_commit_callbacks, tmp_path
+):
+    """Issue 17: printed one column per page, the first column a code. Now each page holds
+    the whole width of its table, under its repeated header: names with their values."""
+    _soffice()
+    report = generate(django_capture_on_commit_callbacks, selong)
+    with report.xlsx.open("rb") as handle:
+        data = handle.read()
+    book = load_workbook(io.BytesIO(data))
+    pages = _printed(data, tmp_path)
+
+    # Every page belongs to one sheet and shows its whole header, from the first printed
+    # column to the last: no table is cut into columns on pages of their own.
+    by_sheet: dict[str, list[int]] = {}
+    for sheet in book.worksheets:
+        printed = [
+            cell.value
+            for cell in sheet[exports.HEADER_ROW]
+            if not sheet.column_dimensions[cell.column_letter].hidden
+        ]
+        by_sheet[sheet.title] = [
+            n for n, text in enumerate(pages) if all(header in text for header in printed)
+        ]
+        assert by_sheet[sheet.title], (sheet.title, printed)
+    assert sorted(n for found in by_sheet.values() for n in found) == list(range(len(pages)))
+    assert len(pages) == len(book.worksheets) + sum(len(found) - 1 for found in by_sheet.values())
+    assert len(pages) <= 2 * len(book.worksheets)  # one column a page made dozens
+    assert all(f"{n + 1} / {len(pages)}" in text for n, text in enumerate(pages))
+
+    # Names first: each indicator's name and its value on the same page; no code shown.
+    indicators = book["Indicators"]
+    for row in indicators.iter_rows(min_row=exports.HEADER_ROW + 1):
+        name, value, code = row[0].value, row[1], row[-1].value
+        on = [n for n in by_sheet["Indicators"] if name in pages[n]]
+        assert on, name
+        if value.value is not None:
+            shown = _shown(value.value, value.number_format)
+            assert any(re.search(shown, pages[n]) for n in on), (name, shown)
+        assert not any(code in pages[n] for n in by_sheet["Indicators"]), code
+    first_page = pages[by_sheet["Indicators"][0]]
+    assert "Monthly report on inmate development and cooperation" in first_page
+    assert selong.name in first_page and "August 2025" in first_page
+    cooperation = " ".join(pages[n] for n in by_sheet["Cooperation"])
+    assert re.search(r"Mengajar las Delivery .*Rp 1[.,]500[.,]000", cooperation)
+    assert re.search(r"Las Listrik Agustus .*05/08/2025", " ".join(pages))

@@ -19,6 +19,7 @@ from sinergi.proposals.choices import DocumentKind, Stage
 from sinergi.proposals.models import Proposal, ProposalDocument, ProposalEvent
 from tests.inmates.test_rights_pipeline import _days, _person, _today, only_ours
 from tests.proposals.factories import pdf
+from tests.xlsx import table
 
 pytestmark = pytest.mark.django_db
 
@@ -60,7 +61,7 @@ def _open(person: Inmate, right: str, stage: str = Stage.DOCUMENTS) -> Proposal:
 
 def _sheet_rows(response) -> list[dict]:
     sheet = load_workbook(io.BytesIO(response.content)).active
-    header, *values = list(sheet.iter_rows(values_only=True))
+    header, *values = table(sheet)
     return [dict(zip(header, row, strict=True)) for row in values]
 
 

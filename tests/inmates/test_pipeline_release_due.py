@@ -18,6 +18,7 @@ from openpyxl import load_workbook
 from sinergi.inmates.models import Inmate, InmateRight, Sentence
 from sinergi.orgs.models import Facility
 from tests.inmates.factories import make_inmate
+from tests.xlsx import table
 
 pytestmark = pytest.mark.django_db
 
@@ -135,7 +136,7 @@ def test_the_xlsx_says_the_same(client_for, only_ours):
     with translation.override("en"):
         response = client_for("petugas.selong").get(EXPORT, HTTP_ACCEPT_LANGUAGE="en")
     sheet = load_workbook(io.BytesIO(response.content)).active
-    values = [[c.value for c in row] for row in sheet.iter_rows()]
+    values = [list(row) for row in table(sheet)]
     header = values[0]
     column = header.index("Days held past release date")
     by_name = {row[0]: row for row in values[1:]}

@@ -12,11 +12,13 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from sinergi.core.exports import HEADER_ROW
 from sinergi.core.models import AuditEvent
 from sinergi.inmates import actions
 from sinergi.inmates.models import Inmate, InmateRight
 from sinergi.orgs.models import Facility
 from tests.inmates.factories import make_inmate
+from tests.xlsx import table
 
 pytestmark = pytest.mark.django_db
 
@@ -280,7 +282,7 @@ def test_the_export_has_one_row_per_person_with_the_pages_filters(client_for, on
     _person(name="Hanya CB", rights={"cb": ("eligible", _days(5))})
     client = client_for("petugas.selong")
     sheet = _sheet(client.get(EXPORT, HTTP_ACCEPT_LANGUAGE="en"))
-    rows = list(sheet.iter_rows(values_only=True))
+    rows = table(sheet)
     header = rows[0]
     assert header[:6] == (
         "Name",
@@ -297,21 +299,21 @@ def test_the_export_has_one_row_per_person_with_the_pages_filters(client_for, on
     pb = [h for h in header if h.startswith("Pembebasan bersyarat (PB)")]
     assert ahmad[pb[0]] == "Within 90 days"
     assert ahmad[pb[1]].date() == _days(30)
-    only_pb = list(_sheet(client.get(EXPORT + "?right=pb")).iter_rows(values_only=True))
+    only_pb = table(_sheet(client.get(EXPORT + "?right=pb")))
     assert [r[0] for r in only_pb[1:]] == ["Lalu Ahmad"]
 
 
 def test_the_exports_headers_are_in_the_readers_language(client_for, only_ours):
     _three()
     sheet = _sheet(client_for("petugas.selong").get(EXPORT, HTTP_ACCEPT_LANGUAGE="id"))
-    header = next(sheet.iter_rows(values_only=True))
+    header = table(sheet)[0]
     assert header[0] == "Nama" and header[1] == "Nomor registrasi"
 
 
 def test_a_name_that_starts_like_a_formula_is_written_as_text(client_for, only_ours):
     _three(name='=HYPERLINK("http://evil.example","klik")')
     sheet = _sheet(client_for("petugas.selong").get(EXPORT))
-    cell = sheet["A2"]
+    cell = sheet.cell(row=HEADER_ROW + 1, column=1)
     assert cell.data_type == "s"
     assert cell.value == '\'=HYPERLINK("http://evil.example","klik")'
 
@@ -490,7 +492,7 @@ def test_the_api_and_the_export_carry_the_stage(client_for, only_ours):
     assert item["rights"][0]["days_waiting"] == 7
     assert item["could_have_been_proposed_earlier"] is False
     sheet = _sheet(client.get(EXPORT, HTTP_ACCEPT_LANGUAGE="en"))
-    header, values = list(sheet.iter_rows(values_only=True))
+    header, values = table(sheet)
     row = dict(zip(header, values, strict=True))
     assert row["Pembebasan bersyarat (PB): stage"] == "Gathering documents"
     assert row["Pembebasan bersyarat (PB): days waiting"] == 7

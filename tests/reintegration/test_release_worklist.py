@@ -20,6 +20,7 @@ from sinergi.reintegration.choices import NeedStatus, Pathway, ReferralStatus
 from tests.factories import PartnerFactory
 from tests.inmates.factories import make_inmate
 from tests.reintegration.factories import NeedFactory, PlanFactory, ReferralFactory
+from tests.xlsx import table
 
 pytestmark = pytest.mark.django_db
 
@@ -184,7 +185,7 @@ def test_sorts_by_release_name_and_open_needs(client_for, people):
 def test_the_xlsx_holds_each_person_once_with_dates_as_dates(client_for, people):
     client = client_for("petugas.selong")
     sheet = _sheet(client.get(EXPORT + "?plan=open"))
-    rows = list(sheet.iter_rows(values_only=True))
+    rows = table(sheet)
     assert len(rows) == 2  # the header, then Alpha once
     _header, alpha = rows
     assert alpha[0] == "Alpha Banyak"
@@ -194,12 +195,15 @@ def test_the_xlsx_holds_each_person_once_with_dates_as_dates(client_for, people)
     assert release.date() == people["alpha"].sentence.expiry_after_remission
     assert alpha[7] == 3
     assert alpha[8].count(";") == 2 and alpha[9].count(";") == 2
-    assert sheet.freeze_panes == "C2"
-    assert sheet.print_title_rows == "$1:$1"
+    assert sheet.freeze_panes == "C4"  # under the header, right of name and number
+    assert sheet.print_title_rows == "$3:$3"
     assert sheet.page_setup.orientation == "landscape"
-    assert sheet["E2"].number_format == "DD/MM/YYYY"
+    assert sheet["E4"].number_format == "dd/mm/yyyy"
+    title, period = sheet["A1"].value, sheet["A2"].value
+    assert title.endswith(Facility.objects.get(code="selong").name)
+    assert "183" in period  # the days the list looks ahead
 
-    everyone = list(_sheet(client.get(EXPORT + "?sort=name")).iter_rows(values_only=True))
+    everyone = table(_sheet(client.get(EXPORT + "?sort=name")))
     assert [r[0] for r in everyone[1:]] == ["Alpha Banyak", "Beta Siap", "Cici Kosong"]
 
 
@@ -235,6 +239,6 @@ def test_an_outsider_sees_no_one_nor_their_export(client_for, people, username):
     page = client.get(URL)
     assert page.status_code == 404 or _names(page) == []
     export = client.get(EXPORT)
-    assert export.status_code == 404 or list(_sheet(export).iter_rows(values_only=True))[1:] == []
+    assert export.status_code == 404 or table(_sheet(export))[1:] == []
     assert _api_names(client) == []
     assert _api_names(client, "?q=Alpha") == []
