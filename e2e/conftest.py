@@ -18,6 +18,7 @@ from typing import Any, cast
 
 import pytest
 
+from e2e import language_check
 from tests import demo_database
 
 # The test database as tests/conftest.py builds it (from the models, recorded as migrated,
@@ -177,13 +178,16 @@ def new_page(browser: Any, demo_live: Any) -> Iterator[Callable[..., Any]]:
                 [{"name": "sinergi_language", "value": language, "url": demo_live.url}]
             )
         contexts.append(context)
+        language_check.watch(context, language, leaks)
         page = context.new_page()
         page.set_default_timeout(15_000)
         return page
 
+    leaks: list[str] = []
     yield make
     for context in contexts:
         context.close()
+    assert not leaks, "pages with the other language's words:\n" + "\n".join(leaks)
 
 
 def selong_today() -> Any:
