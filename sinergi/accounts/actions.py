@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -129,6 +131,30 @@ def set_email_notifications(*, user: User, enabled: bool, by: User) -> User:
         target=user,
         changes={"email_notifications": [not enabled, enabled]},
     )
+    return user
+
+
+PROFILE_FIELDS = ("full_name", "position", "phone", "nip")
+
+
+@transaction.atomic
+def update_profile(*, user: User, by: User, data: Mapping[str, Any]) -> User:
+    """The user's name, position, telephone and NIP (the 18-digit staff number printed
+    under their signature, checked by ``validate_nip``); audited, with history."""
+    _may_change_preferences_of(by, user)
+    changed: dict[str, Any] = {}
+    for field in PROFILE_FIELDS:
+        if field in data:
+            value = str(data[field] or "").strip()
+            if getattr(user, field) != value:
+                changed[field] = [getattr(user, field), value]
+                setattr(user, field, value)
+    if not changed:
+        return user
+    user.full_clean(exclude=[f.name for f in user._meta.fields if f.name not in changed])
+    user._history_user = by  # type: ignore[attr-defined]
+    user.save(update_fields=list(changed))
+    audit.record("account.profile", by=by, target=user, changes=changed)
     return user
 
 

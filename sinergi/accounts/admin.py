@@ -21,7 +21,7 @@ class UserAdmin(AuditedAdmin, BaseUserAdmin):
     search_fields = ("username", "full_name", "email")
     fieldsets = (
         *(BaseUserAdmin.fieldsets or ()),
-        ("Sinergi", {"fields": ("full_name", "position", "phone")}),
+        ("Sinergi", {"fields": ("full_name", "position", "nip", "phone")}),
     )
     inlines = [MembershipInline]
 

@@ -14,9 +14,10 @@ from sinergi.accounts.actions import (
     create_api_token,
     revoke_api_token,
     set_email_notifications,
+    update_profile,
 )
 from sinergi.accounts.actions import set_language as set_language_of
-from sinergi.accounts.forms import ApiTokenForm
+from sinergi.accounts.forms import ApiTokenForm, ProfileForm
 from sinergi.accounts.http import AuthenticatedHttpRequest
 from sinergi.accounts.mfa import mfa_missing
 from sinergi.accounts.models import ApiToken, User
@@ -79,6 +80,27 @@ def notifications(request: AuthenticatedHttpRequest) -> HttpResponse:
     response = render(request, "accounts/notifications.html", {"page": page, "unread": unread})
     Notification.objects.filter(pk__in=unread).update(read_at=timezone.now())
     return response
+
+
+@login_required
+def profile(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The user's name, position, telephone and NIP (printed under their signature)."""
+    from django.core.exceptions import ValidationError
+
+    user = request.user
+    initial = {f: getattr(user, f) for f in ("full_name", "position", "phone", "nip")}
+    form = ProfileForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            update_profile(user=user, by=user, data=form.cleaned_data)
+        except ValidationError as exc:
+            show_on_form(form, exc)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("accounts:profile")
+    return render(
+        request, "accounts/profile.html", {"form": form}, status=422 if form.errors else 200
+    )
 
 
 @require_POST

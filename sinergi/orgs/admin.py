@@ -11,7 +11,14 @@ from django.utils.translation import ngettext
 
 from sinergi.core.admin import AuditedAdmin
 from sinergi.orgs import actions
-from sinergi.orgs.models import Facility, NationalHoliday, Partner, PartnerContact, Region
+from sinergi.orgs.models import (
+    Facility,
+    NationalHoliday,
+    Partner,
+    PartnerContact,
+    Region,
+    Signatory,
+)
 
 
 @admin.register(Region)
@@ -34,6 +41,15 @@ class FacilityAdmin(AuditedAdmin):
     list_filter = ("kind", "region", "time_zone", "is_active")
     search_fields = ("name", "code", "regency")
     list_select_related = ("region",)
+
+
+@admin.register(Signatory)
+class SignatoryAdmin(AuditedAdmin):
+    # The heads edit theirs on the letterhead page (orgs:facility_letterhead).
+    list_display = ("document_kind", "name", "nip", "title", "facility", "region", "absent")
+    list_filter = ("document_kind", "absent")
+    search_fields = ("name", "nip", "title", "facility__name", "region__name")
+    list_select_related = ("facility", "region")
 
 
 class PartnerContactInline(admin.TabularInline):

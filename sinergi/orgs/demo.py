@@ -6,6 +6,7 @@ from typing import TextIO
 
 from sinergi.core.demo import DEMO_TIME_ZONE, in_demo_time_zone
 from sinergi.orgs.models import (
+    DocumentKind,
     Facility,
     FacilityClass,
     FacilityKind,
@@ -13,9 +14,87 @@ from sinergi.orgs.models import (
     PartnerContact,
     PartnerKind,
     Region,
+    Signatory,
 )
 
 LOTIM = "Kabupaten Lombok Timur"
+NTB_LINES = "Direktorat Jenderal Pemasyarakatan\nKantor Wilayah Nusa Tenggara Barat"
+
+REGION_LETTERHEAD = {
+    "letterhead_lines": "Direktorat Jenderal Pemasyarakatan",
+    "letterhead_name": "Kantor Wilayah Nusa Tenggara Barat",
+    "address": "Jl. Majapahit No. 25, Mataram, Nusa Tenggara Barat 83127",
+    "phone": "(0370) 632100",
+    "email": "kanwil.ntb@example.org",
+    "town": "Mataram",
+}
+
+# The kop surat of each demo unit (the ministry line is the default one).
+LETTERHEADS = {
+    "selong": {
+        "letterhead_lines": NTB_LINES,
+        "town": "Selong",
+        "phone": "(0376) 21045",
+        "email": "lapas.selong@example.org",
+    },
+    "lobar": {
+        "letterhead_lines": NTB_LINES,
+        "town": "Kuripan",
+        "phone": "(0370) 671234",
+        "email": "lapas.lobar@example.org",
+    },
+    "bapas-mataram": {
+        "letterhead_lines": NTB_LINES,
+        "town": "Mataram",
+        "phone": "(0370) 633456",
+        "email": "bapas.mataram@example.org",
+    },
+}
+
+# Invented names and NIPs. (unit, document kind, name, NIP, title, deputy, deputy's NIP)
+SIGNATORIES = [
+    (
+        "selong",
+        DocumentKind.ANY,
+        "Lalu Ahmad Suhaimi",
+        "197806152003121001",
+        "Kepala Lapas Kelas IIB Selong",
+        "Baiq Nurul Aini",
+        "198204102006042002",
+    ),
+    (
+        "selong",
+        DocumentKind.ATTENDANCE_SHEET,
+        "Sri Wahyuni",
+        "198011032005012002",
+        "Kepala Seksi Pembinaan Narapidana",
+        "",
+        "",
+    ),
+    (
+        "lobar",
+        DocumentKind.ANY,
+        "Ahmad Fauzi",
+        "197909092002121002",
+        "Kepala Lapas Kelas IIA Lombok Barat",
+        "",
+        "",
+    ),
+    (
+        "bapas-mataram",
+        DocumentKind.ANY,
+        "Ni Luh Putu Ariani",
+        "197512182000032001",
+        "Kepala Bapas Kelas I Mataram",
+        "",
+        "",
+    ),
+]
+REGION_SIGNATORY = (
+    "Parlindungan Siregar",
+    "197003051992031001",
+    "Kepala Kantor Wilayah Direktorat Jenderal Pemasyarakatan Nusa Tenggara Barat",
+)
 
 FACILITIES = [
     {
@@ -167,6 +246,7 @@ def seed(out: TextIO) -> None:
             code=data["code"],
             defaults={**data, "region": region, "time_zone": DEMO_TIME_ZONE},
         )
+    _letterheads(region)
     created = 0
     for code, name, kind, parent_code, regency, description, contact in PARTNERS:
         parent = Partner.objects.get(code=parent_code) if parent_code else None
@@ -190,3 +270,29 @@ def seed(out: TextIO) -> None:
                 email=f"{code}@example.org",
             )
     out.write(f"  organisations: {Facility.objects.count()} facilities, {created} new partners\n")
+
+
+def _letterheads(region: Region) -> None:
+    """The demo units' letterheads and signatories, once (an edited one is kept)."""
+    if not region.town:
+        Region.objects.filter(pk=region.pk).update(**REGION_LETTERHEAD)
+    for code, fields in LETTERHEADS.items():
+        Facility.objects.filter(code=code, town="").update(**fields)
+    for code, kind, name, nip, title, deputy, deputy_nip in SIGNATORIES:
+        Signatory.objects.get_or_create(
+            facility=Facility.objects.get(code=code),
+            document_kind=kind,
+            defaults={
+                "name": name,
+                "nip": nip,
+                "title": title,
+                "deputy_name": deputy,
+                "deputy_nip": deputy_nip,
+            },
+        )
+    name, nip, title = REGION_SIGNATORY
+    Signatory.objects.get_or_create(
+        region=region,
+        document_kind=DocumentKind.ANY,
+        defaults={"name": name, "nip": nip, "title": title},
+    )

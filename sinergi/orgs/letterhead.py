@@ -116,13 +116,13 @@ def signatory_for(org: Organisation, kind: str) -> Signatory | None:
     return found.get(kind) or found.get(DocumentKind.ANY)
 
 
-def signature_for(org: Organisation, kind: str) -> Signature:
-    """Who signs ``kind`` for ``org``: its signatory (or deputy); without one, the head
-    named on the organisation, untitled NIP."""
+def signature_for(org: Organisation, kind: str, fallback_name: str = "") -> Signature:
+    """Who signs ``kind`` for ``org``: its signatory (or the deputy); without one, the
+    head: ``fallback_name`` (the head's account) or the name recorded on the unit."""
     signatory = signatory_for(org, kind)
     if signatory is not None:
         return signature_of(signatory)
-    head = getattr(org, "head_name", "")
+    head = fallback_name or getattr(org, "head_name", "")
     return Signature(name=head, nip="", title=_("Head of %(unit)s") % {"unit": org.name})
 
 
@@ -133,14 +133,16 @@ def document_context(
     date: datetime.date | datetime.datetime | None,
     number: str = "",
     signature: Signature | None = None,
+    fallback_name: str = "",
 ) -> dict[str, Any]:
     """The letterhead, signature and dating of a document ``org`` issues: merge into the
     template's context. ``signature`` replaces the organisation's signatory (the chair of
-    a meeting signs its minutes)."""
+    a meeting signs its minutes); ``fallback_name`` signs when the organisation names no
+    signatory for ``kind``."""
     letterhead = letterhead_of(org)
     return {
         "letterhead": letterhead,
-        "signature": signature or signature_for(org, kind),
+        "signature": signature or signature_for(org, kind, fallback_name),
         "document_number": number,
         "document_date": date,
         "document_date_long": long_date(date),

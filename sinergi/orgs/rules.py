@@ -8,6 +8,8 @@ rules.add_perm(
     is_admin | facility_role(attr="pk") | region_viewer(),
 )
 rules.add_perm("orgs.change_facility", is_admin | facility_role(Role.HEAD, attr="pk"))
+# A regional office's letterhead and signatories: the platform's administrators.
+rules.add_perm("orgs.change_region", is_admin)
 rules.add_perm(
     "orgs.view_partner",
     is_admin

@@ -29,13 +29,15 @@ from sinergi.core.models import AuditEvent
 from sinergi.core.pdf import render_pdf
 from sinergi.core.permissions import require_perm
 from sinergi.inmates.models import Inmate
+from sinergi.orgs.letterhead import document_context
+from sinergi.orgs.models import DocumentKind
 from sinergi.privacy.queries import ANONYMISED, PersonRecords, collect, due, person_data
 from sinergi.privacy.retention import ANONYMOUS, FIELDS, REDACTED, Replacement
 
 # --- the subject-access export ----------------------------------------------------------
 
 
-def _pdf(data: dict[str, Any]) -> bytes:
+def _pdf(inmate: Inmate, data: dict[str, Any]) -> bytes:
     sections = [
         (f"{app}.{name}", rows)
         for app, models_ in data["records"].items()
@@ -44,6 +46,9 @@ def _pdf(data: dict[str, Any]) -> bytes:
     return render_pdf(
         "privacy/pdf/person.html",
         {
+            **document_context(
+                inmate.facility, DocumentKind.PERSONAL_DATA, date=inmate.facility.today()
+            ),
             "data": data,
             "sections": sections,
             "history_count": sum(len(rows) for rows in data["history"].values()),
@@ -73,7 +78,7 @@ def export_person_data(*, inmate: Inmate, by: User | None, username: str = "") -
         archive.writestr(
             "data.json", json.dumps(data, cls=DjangoJSONEncoder, indent=2, ensure_ascii=False)
         )
-        archive.writestr("summary.pdf", _pdf(data))
+        archive.writestr("summary.pdf", _pdf(inmate, data))
     counts = {app: sum(len(r) for r in m.values()) for app, m in data["records"].items()}
     audit.record(
         "privacy.export",

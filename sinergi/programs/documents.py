@@ -14,6 +14,8 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from sinergi.core.pdf import render_pdf
+from sinergi.orgs.letterhead import document_context
+from sinergi.orgs.models import DocumentKind
 from sinergi.programs.choices import CompetencyResult
 from sinergi.programs.models import (
     Certificate,
@@ -60,12 +62,20 @@ def certificate_facts(certificate: Certificate) -> dict[str, Any]:
 def certificate_pdf(request: HttpRequest | None, certificate: Certificate) -> bytes:
     url = verify_url(request, certificate)
     enrollment = certificate.enrollment
+    facility = enrollment.program.facility
     return render_pdf(
         "programs/pdf/certificate.html",
         {
+            **document_context(
+                facility,
+                DocumentKind.CERTIFICATE,
+                date=certificate.issued_on,
+                number=certificate.code,
+                fallback_name=certificate.head_name,
+            ),
             "certificate": certificate,
             "program": enrollment.program,
-            "facility": enrollment.program.facility,
+            "facility": facility,
             "units": enrollment.competencies.select_related("unit").filter(
                 result=CompetencyResult.COMPETENT
             ),

@@ -2,10 +2,11 @@
 minutes of a sidang TPP (berita acara), the proposal letter to the Kanwil or the
 Directorate General with its attachments list, and the Litmas request letter to a Bapas.
 
-No letterhead is stored per facility yet: each document carries a plain one, the
-ministry, the regional office and the facility's name, address, phone and e-mail. Each
-``*_context`` function gathers what its template shows (tests read it, the pages render
-it); :func:`sinergi.core.pdf.render_pdf` makes the PDF, as for every other document.
+Each carries the facility's letterhead and signatory for its kind
+(:func:`sinergi.orgs.letterhead.document_context`; the minutes are signed by the chair
+of the meeting when one is recorded). Each ``*_context`` function gathers what its
+template shows (tests read it, the pages render it); :func:`sinergi.core.pdf.render_pdf`
+makes the PDF, as for every other document.
 """
 
 from __future__ import annotations
@@ -16,10 +17,13 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from sinergi.accounts.queries import head_of
 from sinergi.core.pdf import render_pdf
 from sinergi.inmates.choices import CrimeCategory
+from sinergi.orgs.letterhead import Signature, document_context
+from sinergi.orgs.models import DocumentKind as Printed
 from sinergi.proposals.choices import (
     CHECKLIST,
     DocumentKind,
@@ -51,8 +55,34 @@ def destination_of(proposal: Proposal) -> str:
     return SentTo.KANWIL if category == CrimeCategory.GENERAL else SentTo.DITJENPAS
 
 
-def _letterhead(facility: Any) -> dict[str, Any]:
-    return {"facility": facility, "region": facility.region}
+def _letterhead(
+    facility: Any,
+    kind: str,
+    *,
+    date: datetime.date | None,
+    number: str = "",
+    signature: Signature | None = None,
+) -> dict[str, Any]:
+    return {
+        "facility": facility,
+        "region": facility.region,
+        **document_context(
+            facility,
+            kind,
+            date=date,
+            number=number,
+            signature=signature,
+            fallback_name="" if signature else head_of(facility),
+        ),
+    }
+
+
+def _chair_signature(meeting: TppMeeting) -> Signature | None:
+    """The chair of a sidang TPP signs its minutes, with their NIP."""
+    chair = meeting.chair
+    if chair is None:
+        return None
+    return Signature(name=chair.get_full_name(), nip=chair.nip, title=_("Chair of the TPP"))
 
 
 def _latest_litmas(proposal_ids: list[int]) -> dict[int, LitmasRequest]:
@@ -88,7 +118,13 @@ def minutes_context(meeting: TppMeeting) -> dict[str, Any]:
         for value in Recommendation.values
     }
     return {
-        **_letterhead(meeting.facility),
+        **_letterhead(
+            meeting.facility,
+            Printed.TPP_MINUTES,
+            date=meeting.held_on,
+            number=meeting.minutes_number,
+            signature=_chair_signature(meeting),
+        ),
         "meeting": meeting,
         "members": member_lines(meeting.members),
         "rows": rows,
@@ -172,16 +208,18 @@ def proposal_letter_context(
             }
         )
     references = {d.proposal.sent_reference for d in decisions if d.proposal.sent_reference}
+    reference = references.pop() if len(references) == 1 else ""
+    today = today or meeting.facility.today()
     return {
-        **_letterhead(meeting.facility),
+        **_letterhead(meeting.facility, Printed.PROPOSAL_LETTER, date=today, number=reference),
         "meeting": meeting,
         "sent_to": sent_to,
         "to_kanwil": sent_to == SentTo.KANWIL,
         "rows": rows,
         "attachment_count": sum(len(r["attachments"]) for r in rows),
         "head_name": head_of(meeting.facility),
-        "reference": references.pop() if len(references) == 1 else "",
-        "today": today or meeting.facility.today(),
+        "reference": reference,
+        "today": today,
         "printed": timezone.localtime(),
     }
 
@@ -197,7 +235,7 @@ def litmas_letter_context(litmas: LitmasRequest) -> dict[str, Any]:
     right proposed and the date the Litmas is due."""
     proposal = litmas.proposal
     return {
-        **_letterhead(proposal.facility),
+        **_letterhead(proposal.facility, Printed.LITMAS_LETTER, date=litmas.requested_on),
         "litmas": litmas,
         "proposal": proposal,
         "inmate": proposal.inmate,
