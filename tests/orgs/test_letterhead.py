@@ -260,3 +260,34 @@ def test_a_user_sets_their_nip_on_their_profile(client_for):
         "197806152003121001",
     ]
     assert head.history.first().nip == "197806152003121001"
+
+
+def test_the_letterhead_page_answers_in_as_many_queries_with_more_signatories(client_for):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for("kalapas.selong")
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(URL).status_code == 200
+        return len(captured)
+
+    before = queries()
+    selong = Facility.objects.get(code="selong")
+    for kind in ["certificate", "handover", "consent", "monthly_report", "tpp_minutes"]:
+        Signatory.objects.create(
+            facility=selong, document_kind=kind, name=f"Penanda {kind}", title="Kasi"
+        )
+    assert "Penanda handover" in client.get(URL).content.decode()
+    assert queries() == before
+
+
+def test_a_documents_letterhead_and_signature_take_one_query():
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    selong = Facility.objects.select_related("region").get(code="selong")
+    with CaptureQueriesContext(connection) as captured:
+        document_context(selong, DocumentKind.HANDOVER, date=None)
+    assert len(captured) == 1  # the signatories of the kind and of any document
