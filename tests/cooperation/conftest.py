@@ -7,7 +7,9 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from sinergi.cooperation.models import SupportRequest
+from sinergi.accounts.models import User
+from sinergi.cooperation import actions
+from sinergi.cooperation.models import Meeting, SupportRequest
 from sinergi.orgs.models import Facility, Partner
 
 
@@ -44,4 +46,16 @@ def deliver_by_api(client: Any, request: SupportRequest, session_ids: list[int])
         },
         content_type="application/json",
         HTTP_ACCEPT_LANGUAGE="en",
+    )
+
+
+@pytest.fixture
+def meeting(demo_world) -> Meeting:
+    """A coordination meeting of Selong with Disnaker, recorded today by its officer."""
+    return actions.record_meeting(
+        facility=Facility.objects.get(code="selong"),
+        values={"title": "Rakor pelatihan", "date": timezone.localdate()},
+        partners=[Partner.objects.get(code="disnaker-lotim")],
+        actions_=[],
+        by=User.objects.get(username="petugas.selong"),
     )

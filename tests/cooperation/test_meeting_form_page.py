@@ -7,12 +7,9 @@ from __future__ import annotations
 import pytest
 from django.conf import settings
 from django.urls import reverse
-from django.utils import timezone
 
 from sinergi.accounts.models import User
-from sinergi.cooperation import actions
-from sinergi.cooperation.models import Meeting
-from sinergi.orgs.models import Facility, Partner
+from sinergi.orgs.models import Partner
 
 pytestmark = pytest.mark.django_db
 
@@ -21,17 +18,6 @@ def _in(client, language: str):
     """The client as a user who chose ``language`` (the language switch's cookie)."""
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
     return client
-
-
-@pytest.fixture
-def meeting(demo_world) -> Meeting:
-    return actions.record_meeting(
-        facility=Facility.objects.get(code="selong"),
-        values={"title": "Rakor pelatihan", "date": timezone.localdate()},
-        partners=[Partner.objects.get(code="disnaker-lotim")],
-        actions_=[],
-        by=User.objects.get(username="petugas.selong"),
-    )
 
 
 @pytest.mark.parametrize("page", ["new", "edit"])

@@ -28,17 +28,6 @@ def _pdf(name: str = "notulen.pdf", content: bytes = PDF) -> SimpleUploadedFile:
     return SimpleUploadedFile(name, content, content_type="application/pdf")
 
 
-@pytest.fixture
-def meeting(demo_world) -> Meeting:
-    return actions.record_meeting(
-        facility=Facility.objects.get(code="selong"),
-        values={"title": "Rakor pelatihan", "date": timezone.localdate()},
-        partners=[Partner.objects.get(code="disnaker-lotim")],
-        actions_=[],
-        by=User.objects.get(username="petugas.selong"),
-    )
-
-
 def _update(meeting: Meeting, by: str = "petugas.selong", **changes) -> Meeting:
     arguments = {
         "meeting": meeting,
