@@ -291,3 +291,10 @@ def test_a_documents_letterhead_and_signature_take_one_query():
     with CaptureQueriesContext(connection) as captured:
         document_context(selong, DocumentKind.HANDOVER, date=None)
     assert len(captured) == 1  # the signatories of the kind and of any document
+
+
+def test_the_facility_page_leads_its_head_to_the_letterhead(client_for):
+    assert URL in client_for("kalapas.selong").get("/orgs/facilities/selong/").content.decode()
+    assert URL not in client_for("petugas.selong").get("/orgs/facilities/selong/").content.decode()
+    admin_page = client_for("admin").get("/orgs/facilities/selong/").content.decode()
+    assert "/orgs/regions/ntb/letterhead/" in admin_page
