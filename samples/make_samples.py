@@ -6,12 +6,14 @@ NIKs are well-formed (regency code, birth date as DDMMYY with 40 added to the da
 women, serial) and agree with the birth date and sex of their row. The data comes from
 a fixed random seed, so running this again writes the same files.
 
-    .venv/bin/python samples/make_samples.py            # (re)write the four files
+    .venv/bin/python samples/make_samples.py            # (re)write the six files
     DEBUG=true .venv/bin/python samples/make_samples.py --check
 
-``--check`` reads every file with ``sinergi.inmates.parsing`` as of 28-11-2026: the
-first three must give no errors, the last exactly its three intended errors. It also
-checks that the files on disk are what this script writes.
+``--check`` reads every file with ``sinergi.inmates.parsing`` as of 28-11-2026: all but
+the errors file must give no errors (the custom-headers file with the columns that
+``column_guess`` suggests from its values: its headers are not recognised), the errors
+file exactly its three intended errors, and the common-spellings files must need no
+mapping. It also checks that the files on disk are what this script writes.
 """
 
 from __future__ import annotations
@@ -36,6 +38,8 @@ SELONG_CSV = "sdp-export-selong.csv"
 LOBAR_XLSX = "sdp-export-lobar.xlsx"
 CUSTOM_CSV = "sdp-export-custom-headers.csv"
 ERRORS_CSV = "sdp-export-with-errors.csv"
+COMMON_CSV = "sdp-export-common-spellings.csv"
+COMMON_XLSX = "sdp-export-common-spellings.xlsx"
 
 # The standard SDP headers, in the order of parsing.FIELDS.
 STANDARD_HEADERS = [
@@ -84,20 +88,34 @@ SELONG_HEADERS = [
     "Total Remisi (Hari)",
 ]
 
-# A hand-kept register with its own headers: the import asks for a column mapping.
+# A hand-kept register with headers of its own (none of the required ones is a known
+# spelling): the import asks for a column mapping and suggests each column by its values.
 CUSTOM_HEADERS = {
-    "No Reg": "registration_number",
-    "Nama Lengkap": "name",
-    "NIK": "nik",
-    "Tgl Lahir": "birth_date",
+    "Reg Lapas": "registration_number",
+    "Nama Penghuni": "name",
+    "No Kependudukan": "nik",
+    "Lhr": "birth_date",
     "L/P": "sex",
     "Agama": "religion",
     "Asal": "home_regency",
     "Kejahatan": "crime_text",
     "Pasal": "legal_articles",
-    "Lama Hukuman": "term_text",
-    "Tgl Ditahan": "detention_start",
+    "Putusan PN": "term_text",
+    "Masuk": "detention_start",
     "Remisi": "remission_days",
+}
+
+# The spellings of an office's SDP report (issue 17's acceptance file): every header is
+# recognised, no mapping is asked for.
+COMMON_HEADERS = {
+    "No Reg": "registration_number",
+    "Nama Lengkap": "name",
+    "Tgl Lahir": "birth_date",
+    "JK": "sex",
+    "Tgl Ditahan": "detention_start",
+    "Lama Hukuman": "term_text",
+    "Jenis Kejahatan": "crime_text",
+    "Total Remisi": "remission_days",
 }
 
 # The three broken rows of the errors file: data row index -> (field, bad value).
@@ -537,7 +555,45 @@ def build() -> dict[str, bytes]:
             value = row["nik"][:-1]
         row[key] = value
     files[ERRORS_CSV] = _csv_text(STANDARD_HEADERS, KEYS, broken_rows, ";").encode("utf-8")
+
+    # 5. Common spellings (Selong): 12 rows, ";"-separated, and the same as a workbook
+    # with date cells. Sex as Laki-laki/Perempuan, terms as SDP writes them.
+    common = _number(
+        rng,
+        _people(rng, 12, SELONG_REGENCIES, used),
+        {(p, y): 800 + y for p in ("BI", "BIIa") for y in range(21, 27)},
+    )
+    common_rows = []
+    for index, person in enumerate(common):
+        cells = spell_row(person, index)
+        cells["sex"] = spell_sex(person.sex, 5)
+        cells["term_text"] = spell_term(person.term, 3)
+        common_rows.append(cells)
+    files[COMMON_CSV] = _csv_text(
+        list(COMMON_HEADERS), list(COMMON_HEADERS.values()), common_rows, ";"
+    ).encode("utf-8")
+    files[COMMON_XLSX] = _common_xlsx(common, common_rows)
     return files
+
+
+def _common_xlsx(people: list[Person], rows: list[dict[str, str]]) -> bytes:
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.append(list(COMMON_HEADERS))
+    for person, cells in zip(people, rows, strict=True):
+        values: list[object] = [cells[key] for key in COMMON_HEADERS.values()]
+        keys = list(COMMON_HEADERS.values())
+        values[keys.index("birth_date")] = person.birth_date
+        values[keys.index("detention_start")] = person.detention_start
+        sheet.append([None if value == "" else value for value in values])
+        for key in ("birth_date", "detention_start"):
+            sheet.cell(sheet.max_row, keys.index(key) + 1).number_format = "DD-MM-YYYY"
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
 
 
 def _rename(people: list[Person], sex: str, name: str) -> None:
@@ -635,7 +691,7 @@ def check() -> int:
         if not condition:
             failures.append(f"{name}: {message}")
 
-    for name in (SELONG_CSV, CUSTOM_CSV, ERRORS_CSV):
+    for name in (SELONG_CSV, CUSTOM_CSV, ERRORS_CSV, COMMON_CSV):
         expect(name, (HERE / name).read_bytes() == built[name], "differs from make_samples.py")
 
     _headers, selong = parse(SELONG_CSV, HERE / SELONG_CSV)
@@ -648,14 +704,32 @@ def check() -> int:
     expect(LOBAR_XLSX, len(lobar.rows) == 15, f"{len(lobar.rows)} rows, not 15")
     expect(LOBAR_XLSX, lobar.rows == lobar_built.rows, "differs from make_samples.py")
 
+    from sinergi.inmates import column_guess
+
     with parsing.read_table(HERE / CUSTOM_CSV, CUSTOM_CSV) as table:
         recognised = parsing.recognise_headers(table.headers)
         mapping = {CUSTOM_HEADERS[header]: i for i, header in enumerate(table.headers)}
+        first = [list(values) for _line, values in table.rows][: column_guess.SAMPLE_ROWS]
+        suggested = column_guess.suggest(table.headers, first, recognised, TODAY)
     expect(
         CUSTOM_CSV,
         bool(parsing.missing_required(recognised)),
         "every required header is recognised: the mapping step would not be shown",
     )
+    for key in parsing.REQUIRED_FIELDS:
+        expect(
+            CUSTOM_CSV,
+            {**recognised, **suggested}.get(key) == mapping[key],
+            f"the column of {key} is not suggested by its values",
+        )
+
+    _headers, common = parse(COMMON_CSV, HERE / COMMON_CSV)
+    expect(COMMON_CSV, not common.errors, f"errors: {common.errors}")
+    expect(COMMON_CSV, len(common.rows) == 12, f"{len(common.rows)} rows, not 12")
+    _headers, common_book = parse(COMMON_XLSX, HERE / COMMON_XLSX)
+    _headers, common_built = parse(COMMON_XLSX, io.BytesIO(built[COMMON_XLSX]))
+    expect(COMMON_XLSX, not common_book.errors, f"errors: {common_book.errors}")
+    expect(COMMON_XLSX, common_book.rows == common_built.rows, "differs from make_samples.py")
     _headers, custom = parse(CUSTOM_CSV, HERE / CUSTOM_CSV, mapping)
     expect(CUSTOM_CSV, not custom.errors, f"errors: {custom.errors}")
     expect(CUSTOM_CSV, len(custom.rows) == 10, f"{len(custom.rows)} rows, not 10")
@@ -671,6 +745,8 @@ def check() -> int:
         (LOBAR_XLSX, lobar),
         (CUSTOM_CSV, custom),
         (ERRORS_CSV, broken),
+        (COMMON_CSV, common),
+        (COMMON_XLSX, common_book),
     ]:
         print(f"{name}: {result.rows_read} rows, {len(result.errors)} errors")
     print("The error report of the errors file:")

@@ -631,7 +631,15 @@ def set_import_mapping(*, batch: ImportBatch, mapping: Mapping[str, int], by: Us
         facility=batch.facility,
         defaults={"mapping": {k: batch.headers[v] for k, v in batch.mapping.items()}},
     )
-    audit.record("import.mapping", by=by, target=batch, changes={"mapping": batch.mapping})
+    audit.record(
+        "import.mapping",
+        by=by,
+        target=batch,
+        changes={
+            "mapping": batch.mapping,
+            "columns": {k: batch.headers[v] for k, v in batch.mapping.items()},
+        },
+    )
     importer.enqueue(batch)
     return batch
 

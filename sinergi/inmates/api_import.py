@@ -25,7 +25,8 @@ from ninja.pagination import paginate
 from sinergi.core import audit
 from sinergi.core.api import PageNumber, api_user, errors
 from sinergi.core.permissions import has_perm
-from sinergi.inmates import actions, importer, parsing
+from sinergi.inmates import actions, column_guess, importer, parsing
+from sinergi.inmates.choices import ImportStatus
 from sinergi.inmates.models import ImportBatch
 from sinergi.orgs.models import Facility
 
@@ -62,10 +63,62 @@ class ImportOut(Schema):
         return obj.uploaded_by.username if obj.uploaded_by is not None else None
 
 
+class ProblemOut(Schema):
+    line: int = Field(description="the line of the file, as a spreadsheet numbers it")
+    name: str = Field("", description="the person of the row, as the file names them")
+    registration_number: str = Field("", description="the row's registration number")
+    column: str = Field(description="the column's header in the file")
+    value: str
+    reason: str
+    warning: bool = Field(
+        False, description="a warning: the row is imported all the same, to be corrected"
+    )
+
+
 class ImportDetailOut(ImportOut):
     absent: list[AbsentOut] = Field(
         description="full export only: people in custody in Sinergi missing from the file, "
         "to review (released? transferred?); the import does not change them"
+    )
+    mapping: dict[str, int] = Field(description="field -> column index (from 0) in the file")
+    problems: list[ProblemOut] = Field(
+        description="what is wrong, row by row (naming the person), and the warnings; the "
+        "first 200 (the report CSV on the import page has them all)"
+    )
+
+    @staticmethod
+    def resolve_problems(obj: ImportBatch) -> list[dict[str, Any]]:
+        return [
+            {"warning": False, "name": "", "registration_number": "", **e} for e in obj.errors[:200]
+        ]
+
+
+class MappingColumnOut(Schema):
+    index: int
+    header: str
+
+
+class MappingFieldOut(Schema):
+    field: str = Field(description="the field's key (e.g. registration_number)")
+    header: str = Field(description="the standard SDP header of the field")
+    required: bool
+    column: int | None = Field(description="the column the import reads it from, if any")
+    suggested: int | None = Field(
+        description="the column suggested by its values (dates, NIKs, terms) when its header "
+        "was not recognised; applied only when you send it"
+    )
+
+
+class MappingOut(Schema):
+    status: str
+    columns: list[MappingColumnOut]
+    fields: list[MappingFieldOut]
+    rows: list[list[str]] = Field(description="the first rows of the file, as text")
+
+
+class MappingIn(Schema):
+    mapping: dict[str, int] = Field(
+        description="field -> column index (from 0); every required field needs a column"
     )
 
 
@@ -169,3 +222,44 @@ def import_checked(request: HttpRequest, batch_id: int) -> Status:
     batch = _one(request, batch_id)
     imported = actions.import_checked(batch=batch, by=api_user(request))
     return Status(201, _detail(request, _one(request, imported.pk)))
+
+
+@router.get(
+    "/inmate-imports/{batch_id}/mapping",
+    response={200: MappingOut, **errors(401, 403, 404, 422)},
+    summary="The file's columns, its first rows, and the column of each field (recognised "
+    "by its header or suggested by its values)",
+)
+def get_mapping(request: HttpRequest, batch_id: int) -> dict[str, Any]:
+    batch = _one(request, batch_id)
+    rows = importer.first_rows(batch, column_guess.SAMPLE_ROWS)
+    waiting = batch.status == ImportStatus.MAPPING
+    suggested = importer.suggested_mapping(batch, rows) if waiting else {}
+    audit.read(request, "import.view", target=batch)  # the rows name people
+    return {
+        "status": batch.status,
+        "columns": [{"index": i, "header": h} for i, h in enumerate(batch.headers)],
+        "fields": [
+            {
+                "field": spec.key,
+                "header": spec.header,
+                "required": spec.required,
+                "column": batch.mapping.get(spec.key),
+                "suggested": suggested.get(spec.key),
+            }
+            for spec in parsing.FIELDS
+        ],
+        "rows": [[parsing.cell_text(v) for v in row] for row in rows[:5]],
+    }
+
+
+@router.put(
+    "/inmate-imports/{batch_id}/mapping",
+    response={200: ImportDetailOut, **errors(401, 403, 404, 409, 422)},
+    summary="Choose the columns of an import waiting for its mapping (kept with the import, "
+    "remembered for the facility, audited), which then runs (409 when not waiting)",
+)
+def set_mapping(request: HttpRequest, batch_id: int, payload: MappingIn) -> ImportBatch:
+    batch = _one(request, batch_id)
+    actions.set_import_mapping(batch=batch, mapping=payload.mapping, by=api_user(request))
+    return _detail(request, _one(request, batch_id))

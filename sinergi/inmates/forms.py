@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django import forms
@@ -299,22 +300,39 @@ class ImportUploadForm(forms.Form):
 
 
 class ColumnMappingForm(forms.Form):
-    """One select per field: which column of the file holds it."""
+    """One select per field: which column of the file holds it.
+
+    Each starts at the column recognised by its header (``initial_mapping``), else at
+    the column ``suggested`` by its values (marked so, for the user to check), else at
+    "not in this file"."""
 
     def __init__(
-        self, *args: Any, headers: list[str], initial_mapping: dict[str, int], **kwargs: Any
+        self,
+        *args: Any,
+        headers: list[str],
+        initial_mapping: dict[str, int],
+        suggested: Mapping[str, int] | None = None,
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.headers = headers
+        suggested = suggested or {}
+        self.suggested = {k: v for k, v in suggested.items() if k not in initial_mapping}
         choices = [("", _("— not in this file —"))] + [
             (str(i), h or f"#{i + 1}") for i, h in enumerate(headers)
         ]
         for key, header, required in FIELDS:
+            chosen = initial_mapping.get(key, self.suggested.get(key))
             self.fields[key] = forms.ChoiceField(
                 label=header,
                 choices=choices,
                 required=required,
-                initial=str(initial_mapping[key]) if key in initial_mapping else "",
+                initial=str(chosen) if chosen is not None else "",
+                help_text=(
+                    _("Suggested from the values in the column: check it.")
+                    if key in self.suggested
+                    else ""
+                ),
             )
 
     def mapping(self) -> dict[str, int]:

@@ -52,6 +52,8 @@ def wali_error(batch: Any, row: Any) -> parsing.RowError | None:
         field="wali",
         value=row.wali,
         message=message,
+        name=row.name,
+        registration_number=row.registration_number,
     )
 
 

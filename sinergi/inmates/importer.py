@@ -48,7 +48,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from sinergi.accounts.models import User
 from sinergi.core import audit
-from sinergi.inmates import actions, custody, import_walis, parsing
+from sinergi.inmates import actions, column_guess, custody, import_walis, parsing
 from sinergi.inmates.calculation import Facts, apply_calculation, recalculate
 from sinergi.inmates.choices import ImportStatus, TermKind
 from sinergi.inmates.models import (
@@ -170,13 +170,39 @@ def _mapping_from_remembered(facility: Any, headers: list[str]) -> dict[str, int
     remembered = ColumnMapping.objects.filter(facility=facility).first()
     if remembered is None:
         return {}
-    positions = {h.strip().lower(): i for i, h in enumerate(headers)}
+    positions: dict[str, int] = {}
+    for i, h in enumerate(headers):
+        positions.setdefault(parsing.normalise_header(h), i)
     mapping = {}
     for field, header in remembered.mapping.items():
-        index = positions.get(str(header).strip().lower())
+        index = positions.get(parsing.normalise_header(header))
         if index is not None:
             mapping[field] = index
     return mapping
+
+
+def first_rows(batch: ImportBatch, count: int) -> list[list[Any]]:
+    """The first ``count`` data rows of the stored file (for the mapping page), each
+    padded to the headers' width; ``[]`` when the file can no longer be read."""
+    width = len(batch.headers)
+    rows: list[list[Any]] = []
+    try:
+        with parsing.read_table(
+            Path(batch.stored_path), batch.filename, encoding=batch.encoding
+        ) as table:
+            for _line, values in table.rows:
+                cells = list(values)[:width]
+                rows.append(cells + [""] * (width - len(cells)))
+                if len(rows) >= count:
+                    break
+    except (parsing.ImportFileError, OSError):
+        return []
+    return rows
+
+
+def suggested_mapping(batch: ImportBatch, rows: list[list[Any]]) -> dict[str, int]:
+    """The column suggested, by its values, for each field the batch has no column for."""
+    return column_guess.suggest(batch.headers, rows, batch.mapping, batch.facility.today())
 
 
 def start_import(
@@ -296,6 +322,7 @@ def _check_row(
     if isinstance(result, list):
         errors.extend(result)
         return
+    errors.extend(result.warnings)  # marked: they do not stop the import
     if (wali_problem := import_walis.wali_error(batch, result)) is not None:
         errors.append(wali_problem)
     first = seen.get(result.registration_number)
@@ -310,6 +337,8 @@ def _check_row(
             field="registration_number",
             value=result.registration_raw,
             message=parsing.duplicate_message(first),
+            name=result.name,
+            registration_number=result.registration_number,
         )
     )
 
@@ -653,6 +682,8 @@ def overdue_warnings(
                 "column": header,
                 "field": "registration_number",
                 "value": inmate.registration_number,
+                "name": inmate.name,
+                "registration_number": inmate.registration_number,
                 "reason": ngettext(
                     "%(name)s: release date passed %(days)s day ago, still in custody",
                     "%(name)s: release date passed %(days)s days ago, still in custody",
@@ -724,20 +755,26 @@ def run_import(batch_id: int) -> ImportBatch:
     today = batch.facility.today()
     try:
         _undo(batch)  # what an interrupted run wrote, if any
-        count, errors, numbers = _validate(batch, today)
+        count, found, numbers = _validate(batch, today)
+        errors = [e for e in found if not e.warning]
+        # Rows imported all the same, flagged for correction (a NIK that disagrees with
+        # the sex): in the report beside the errors, or as the done import's warnings.
+        row_warnings = [parsing.error_to_dict(e) for e in found if e.warning]
         if batch.full_export and count and not errors:
             # Before anything is written: who is held here but missing from the file
             # (listed for review, never changed by the import).
             batch.absent = custody.absent_from_export(batch.facility, numbers)
         if errors:
             batch.status = ImportStatus.INVALID
-            batch.errors = [parsing.error_to_dict(e) for e in errors[:MAX_STORED_ERRORS]]
+            batch.errors = [
+                parsing.error_to_dict(e) for e in sorted(found, key=lambda e: e.line_number)
+            ][:MAX_STORED_ERRORS]
             batch.message = f"{len(errors)}"
         elif count == 0:
             batch.status = ImportStatus.EMPTY
             batch.message = str(_no_rows())
         elif batch.dry_run:
-            batch.errors = _rehearse(batch, today, numbers)
+            batch.errors = [*row_warnings, *_rehearse(batch, today, numbers)][:MAX_STORED_ERRORS]
             batch.status = ImportStatus.DONE
         else:
             # Say so before writing: the page then counts the rows written.
@@ -753,7 +790,9 @@ def run_import(batch_id: int) -> ImportBatch:
             _forget(batch)
             batch.message = ""
             batch.status = ImportStatus.DONE
-            batch.errors = overdue_warnings(batch, today, numbers)
+            batch.errors = [*row_warnings, *overdue_warnings(batch, today, numbers)][
+                :MAX_STORED_ERRORS
+            ]
     except Aborted:
         # Marked interrupted (or retried) meanwhile: the current run owns the batch now.
         batch.refresh_from_db()

@@ -135,6 +135,15 @@ class Inmate(TimeStampedModel):
     def get_absolute_url(self) -> str:
         return reverse("inmates:detail", args=[self.pk])
 
+    @property
+    def nik_sex_conflict(self) -> str:
+        """Why the NIK's sex digits disagree with the recorded sex ("" when they agree):
+        an import keeps such a row and flags it here until the NIK or the sex is
+        corrected."""
+        from sinergi.inmates.parsing import nik_sex_conflict
+
+        return nik_sex_conflict(self.nik, self.sex)
+
 
 class Sentence(TimeStampedModel):
     """The sentence being served (SDP records several verdicts as one combined term)."""

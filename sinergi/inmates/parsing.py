@@ -37,12 +37,13 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
-from typing import IO, Any, Literal, NamedTuple, TypeAlias
+from typing import IO, Any, Literal, NamedTuple, TypeAlias, TypedDict
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from sinergi.core import exports
+from sinergi.inmates import header_synonyms
 from sinergi.inmates.choices import CrimeCategory, Religion, Sex, TermKind
 
 __all__ = [
@@ -60,6 +61,7 @@ __all__ = [
     "ParsedTerm",
     "RowError",
     "Table",
+    "cell_text",
     "duplicate_message",
     "error_from_dict",
     "error_to_dict",
@@ -68,6 +70,7 @@ __all__ = [
     "map_crime_category",
     "map_religion",
     "missing_required",
+    "nik_sex_conflict",
     "normalise_header",
     "normalise_registration_number",
     "parse_age",
@@ -119,6 +122,11 @@ def _text(value: object) -> str:
     if isinstance(value, date):
         return value.strftime("%d-%m-%Y")
     return str(value).strip()
+
+
+def cell_text(value: object) -> str:
+    """A cell as text, as a person reads it in the spreadsheet ("" for empty)."""
+    return _text(value)
 
 
 def _collapse(value: object) -> str:
@@ -575,64 +583,37 @@ FIELDS: list[FieldSpec] = [
     FieldSpec("wali", "Wali", False),
 ]
 
-#: Other spellings of the headers that SDP exports and offices use, recognised like the
-#: standard header of :data:`FIELDS`.
-HEADER_ALIASES: dict[str, tuple[str, ...]] = {
-    "verdict_date": ("Tgl Putusan", "Tgl Inkracht", "Tanggal Inkracht"),
-    "fine_substitute_days": (
-        "Subsider",
-        "Subsidair",
-        "Subsider (hari)",
-        "Subsidair (hari)",
-        "Pengganti Denda",
-    ),
-    "restitution_substitute_days": (
-        "Subsidair UP",
-        "Subsider Uang Pengganti",
-        "Subsidair Uang Pengganti",
-        "Pengganti UP (hari)",
-    ),
-    "sentenced_as_child": ("Anak",),
-    "age_at_offence": ("Usia", "Usia Saat Tindak Pidana", "Umur Saat Melakukan Tindak Pidana"),
-    "commuted_on": ("Tanggal Perubahan Pidana", "Tgl Grasi", "Tanggal Grasi"),
-}
-
-#: Other spellings of the wali's header.
-WALI_ALIASES: tuple[str, ...] = ("Wali Pemasyarakatan", "Nama Wali", "Wali WBP")
-
 #: The keys whose column, when the file has none, leaves the stored value unchanged.
-SENTENCE_FACT_FIELDS: tuple[str, ...] = tuple(HEADER_ALIASES)
+SENTENCE_FACT_FIELDS: tuple[str, ...] = (
+    "verdict_date",
+    "fine_substitute_days",
+    "restitution_substitute_days",
+    "sentenced_as_child",
+    "age_at_offence",
+    "commuted_on",
+)
 
 REQUIRED_FIELDS: tuple[str, ...] = tuple(spec.key for spec in FIELDS if spec.required)
 _HEADER_OF: dict[str, str] = {spec.key: spec.header for spec in FIELDS}
+_FIELD_KEYS: tuple[str, ...] = tuple(spec.key for spec in FIELDS)
 
 
 def normalise_header(text: object) -> str:
-    """A header for comparison: trimmed, inner spaces collapsed, case folded."""
-    return " ".join(_text(text).split()).casefold()
-
-
-_KEY_OF_HEADER: dict[str, str] = {
-    **{
-        normalise_header(alias): key for key, aliases in HEADER_ALIASES.items() for alias in aliases
-    },
-    **{normalise_header(alias): "wali" for alias in WALI_ALIASES},
-    **{normalise_header(spec.header): spec.key for spec in FIELDS},
-}
+    """A header for comparison (:func:`header_synonyms.header_key`): letters and digits
+    only, case folded, so that case, spacing and punctuation do not matter."""
+    return header_synonyms.header_key(_text(text))
 
 
 def recognise_headers(headers: Sequence[object]) -> dict[str, int]:
-    """Map the standard SDP headers found in ``headers`` to their column index.
+    """Map the headers found in ``headers`` to their column index.
 
-    Returns ``{field key: column index}``; a header that appears twice is taken from
-    its first column. Headers that are not recognised are left for the mapping step.
+    Every spelling of :data:`header_synonyms.SYNONYMS` is recognised ("No Reg", "Nama
+    Lengkap", "Tgl Ditahan", "Lama Hukuman" …), whatever its case, spacing and
+    punctuation. Returns ``{field key: column index}``; a field whose header appears
+    twice is taken from its first column. Headers that are not recognised are left for
+    the mapping step.
     """
-    mapping: dict[str, int] = {}
-    for index, header in enumerate(headers):
-        key = _KEY_OF_HEADER.get(normalise_header(header))
-        if key is not None and key not in mapping:
-            mapping[key] = index
-    return mapping
+    return header_synonyms.recognise([_text(h) for h in headers], fields=_FIELD_KEYS)
 
 
 def header_for(key: str) -> str:
@@ -1087,29 +1068,34 @@ def validate_nik(value: object, birth_date: date | None = None, sex: str = "") -
                 birth=_show_date(birth_date),
             )
         )
+    conflict = nik_sex_conflict(digits, sex)
+    if conflict:
+        raise ValueError(conflict)
+    return digits
+
+
+def nik_sex_conflict(nik: str, sex: str) -> str:
+    """Why a valid NIK's sex digits (40 added to the day of birth for women, digits 7-8)
+    disagree with ``sex`` ("M" or "F"); ``""`` when they agree or one is unknown."""
+    if len(nik) != _NIK_LENGTH or not nik.isdigit() or sex not in _SEX_SHOWN:
+        return ""
+    female = int(nik[6:8]) > 40
     if sex == Sex.MALE and female:
-        raise ValueError(
-            _msg(
-                _(
-                    "NIK %(nik)s is a woman's (40 is added to the day of birth), "
-                    "but the sex is %(sex)s"
-                ),
-                nik=digits,
-                sex=_SEX_SHOWN[sex],
-            )
+        return _msg(
+            _("NIK %(nik)s is a woman's (40 is added to the day of birth), but the sex is %(sex)s"),
+            nik=nik,
+            sex=_SEX_SHOWN[sex],
         )
     if sex == Sex.FEMALE and not female:
-        raise ValueError(
-            _msg(
-                _(
-                    "NIK %(nik)s is a man's (a woman's has 40 added to the day of birth), "
-                    "but the sex is %(sex)s"
-                ),
-                nik=digits,
-                sex=_SEX_SHOWN[sex],
-            )
+        return _msg(
+            _(
+                "NIK %(nik)s is a man's (a woman's has 40 added to the day of birth), "
+                "but the sex is %(sex)s"
+            ),
+            nik=nik,
+            sex=_SEX_SHOWN[sex],
         )
-    return digits
+    return ""
 
 
 _DAYS_TEXT = re.compile(r"(-?\s*[0-9]+)(?:[.,]0+)?(?:\s*(?:hari|hr|h|days?))?")
@@ -1244,6 +1230,9 @@ class RowError:
 
     ``column`` is the header as it appears in the file (or the standard header when
     the column is missing), ``field`` the field key, ``value`` the cell as text.
+    ``name`` and ``registration_number`` name the person of the row (as the file writes
+    them, the number normalised) so that the one who corrects the file finds them.
+    ``warning``: the row is imported all the same, flagged for correction.
     """
 
     line_number: int
@@ -1251,6 +1240,9 @@ class RowError:
     field: str
     value: str
     message: str
+    name: str = ""
+    registration_number: str = ""
+    warning: bool = False
 
 
 @dataclass(frozen=True)
@@ -1280,6 +1272,8 @@ class ParsedRow:
     age_at_offence: int | None = None
     commuted_on: date | None = None
     wali: str = ""
+    #: What is wrong but does not stop the row (:attr:`RowError.warning`).
+    warnings: tuple[RowError, ...] = ()
 
 
 @dataclass
@@ -1313,6 +1307,21 @@ def _cell(values: Sequence[object], mapping: Mapping[str, int], key: str) -> obj
     return "" if value is None else value
 
 
+class _Person(TypedDict):
+    name: str
+    registration_number: str
+
+
+def _person(values: Sequence[object], mapping: Mapping[str, int]) -> _Person:
+    """The name and registration number of a row, to name it in its errors."""
+    return {
+        "name": _collapse(_cell(values, mapping, "name"))[:200],
+        "registration_number": normalise_registration_number(
+            _cell(values, mapping, "registration_number")
+        )[:100],
+    }
+
+
 def parse_row(
     values: Sequence[CellValue | None],
     mapping: Mapping[str, int],
@@ -1331,6 +1340,7 @@ def parse_row(
     today = today or date.today()
     errors: list[RowError] = []
     raw = {spec.key: _cell(values, mapping, spec.key) for spec in FIELDS}
+    person = _person(values, mapping)
 
     def fail(key: str, message: str) -> None:
         errors.append(
@@ -1340,6 +1350,7 @@ def parse_row(
                 field=key,
                 value=_text(raw[key]),
                 message=message,
+                **person,
             )
         )
 
@@ -1366,9 +1377,26 @@ def parse_row(
 
     nik = ""
     try:
-        nik = validate_nik(raw["nik"], birth_date, sex)
+        nik = validate_nik(raw["nik"], birth_date)
     except ValueError as error:
         fail("nik", str(error))
+    # A NIK whose sex digits disagree with the sex: imported all the same, flagged for
+    # correction (one of the two is wrong, and the file is the registry's).
+    warnings: list[RowError] = []
+    if conflict := nik_sex_conflict(nik, sex):
+        warnings.append(
+            RowError(
+                line_number=line_number,
+                column=_column_name("nik", mapping, headers),
+                field="nik",
+                value=_text(raw["nik"]),
+                message=_msg(
+                    _("%(reason)s: imported, correct the NIK or the sex"), reason=conflict
+                ),
+                warning=True,
+                **person,
+            )
+        )
 
     term: ParsedTerm | None = None
     if not _is_blank(raw["term_text"]):
@@ -1440,6 +1468,7 @@ def parse_row(
         detention_start=detention_start,
         remission_days=remission_days,
         wali=_collapse(raw["wali"]),
+        warnings=tuple(warnings),
         **facts,
     )
 
@@ -1537,6 +1566,7 @@ def parse_table(
                     field="registration_number",
                     value=_text(_cell(values, mapping, "registration_number")),
                     message=duplicate_message(first_line),
+                    **_person(values, mapping),
                 )
         if isinstance(parsed, ParsedRow) and duplicate is None:
             result.rows.append(parsed)
@@ -1548,15 +1578,21 @@ def parse_table(
     return result
 
 
-def error_to_dict(error: RowError) -> dict[str, str | int]:
-    """A JSON-friendly dict of an error: line, column, field, value, reason."""
-    return {
+def error_to_dict(error: RowError) -> dict[str, str | int | bool]:
+    """A JSON-friendly dict of an error: line, column, field, value, reason, and the
+    person's name and registration number (``warning`` only when it is one)."""
+    found: dict[str, str | int | bool] = {
         "line": error.line_number,
         "column": error.column,
         "field": error.field,
         "value": error.value,
         "reason": error.message,
+        "name": error.name,
+        "registration_number": error.registration_number,
     }
+    if error.warning:
+        found["warning"] = True
+    return found
 
 
 def error_from_dict(data: Mapping[str, Any]) -> RowError:
@@ -1567,11 +1603,17 @@ def error_from_dict(data: Mapping[str, Any]) -> RowError:
         field=str(data.get("field", "")),
         value=str(data.get("value", "")),
         message=str(data.get("reason", "")),
+        name=str(data.get("name", "")),
+        registration_number=str(data.get("registration_number", "")),
+        warning=bool(data.get("warning")),
     )
 
 
 def errors_to_csv(errors: Iterable[RowError]) -> str:
-    """The errors as CSV text with the header ``line,column,value,reason``.
+    """The errors as CSV text, one line each, under a header in the active language
+    (Indonesian: ``Baris,Nama,Nomor registrasi,Kolom,Nilai,Alasan,Peringatan``): the
+    line, the person's name and registration number, the column, the value, the reason,
+    and "yes" for a warning (a row imported all the same, to correct).
 
     Text that a spreadsheet would run as a formula is prefixed with ``'``
     (:mod:`sinergi.core.exports`). Encode with ``utf-8-sig`` so that Excel recognises
@@ -1579,7 +1621,27 @@ def errors_to_csv(errors: Iterable[RowError]) -> str:
     """
     out = io.StringIO()
     writer = exports.csv_writer(out, lineterminator="\r\n")
-    writer.writerow(["line", "column", "value", "reason"])
+    writer.writerow(
+        [
+            _msg(_("Line")),
+            _msg(_("Name")),
+            _msg(_("Registration number")),
+            _msg(_("Column")),
+            _msg(_("Value")),
+            _msg(_("Reason")),
+            _msg(_("Warning")),
+        ]
+    )
     for error in errors:
-        writer.writerow([error.line_number, error.column, error.value, error.message])
+        writer.writerow(
+            [
+                error.line_number,
+                error.name,
+                error.registration_number,
+                error.column,
+                error.value,
+                error.message,
+                _msg(_("yes")) if error.warning else "",
+            ]
+        )
     return out.getvalue()

@@ -23,7 +23,14 @@ from sinergi.core.pagination import paginate, querystring_without_page
 from sinergi.core.permissions import has_perm
 from sinergi.core.scoping import scope_of
 from sinergi.core.view_helpers import show_on_form
-from sinergi.inmates import actions, importer, parsing, pipeline, pipeline_export
+from sinergi.inmates import (
+    actions,
+    column_guess,
+    importer,
+    parsing,
+    pipeline,
+    pipeline_export,
+)
 from sinergi.inmates.calculation import calculation_for, next_remissions_for
 from sinergi.inmates.choices import ImportStatus, Right
 from sinergi.inmates.forms import (
@@ -702,9 +709,15 @@ def import_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     ):
         batch.refresh_from_db()
     form = None
+    preview: list[list[Any]] = []
     if batch.status == ImportStatus.MAPPING:
+        rows = importer.first_rows(batch, column_guess.SAMPLE_ROWS)
+        preview = rows[:PREVIEW_ROWS]
         form = ColumnMappingForm(
-            request.POST or None, headers=batch.headers, initial_mapping=batch.mapping
+            request.POST or None,
+            headers=batch.headers,
+            initial_mapping=batch.mapping,
+            suggested=importer.suggested_mapping(batch, rows),
         )
         if request.method == "POST" and form.is_valid():
             try:
@@ -715,12 +728,39 @@ def import_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 form.add_error(None, exc.detail)
             else:
                 return redirect(batch)
-    context = {"batch": batch, "form": form, "errors": batch.errors[:200]}
+    context = {
+        "batch": batch,
+        "form": form,
+        "errors": batch.errors[:200],
+        "problem_count": sum(1 for e in batch.errors if not e.get("warning")),
+        "overdue": [e for e in batch.errors[:200] if "days" in e],
+        "row_warnings": [e for e in batch.errors[:200] if e.get("warning") and "days" not in e],
+        "preview": _mapping_preview(form, preview) if form is not None else None,
+    }
     if request.htmx:
         return render(request, "inmates/import_detail.html#status", context)
-    if batch.absent:  # names of people in custody: a read of person-level data
+    if batch.absent or preview:  # names of people: a read of person-level data
         audit.read(request, "import.view", target=batch)
     return render(request, "inmates/import_detail.html", context)
+
+
+PREVIEW_ROWS = 5
+
+
+def _mapping_preview(form: ColumnMappingForm, rows: list[list[Any]]) -> dict[str, Any]:
+    """The first rows of the file under its headers, each column with the field it is
+    mapped to (by its header or suggested by its values; as the user chose, after a
+    refused choice)."""
+    chosen: dict[int, str] = {}
+    for name, field in form.fields.items():
+        value = form.data.get(name) if form.is_bound else field.initial
+        if value not in ("", None) and str(value).isdigit():
+            chosen.setdefault(int(str(value)), str(field.label))
+    columns = [
+        {"header": header, "field": chosen.get(index, "")}
+        for index, header in enumerate(form.headers)
+    ]
+    return {"columns": columns, "rows": [[parsing.cell_text(v) for v in row] for row in rows]}
 
 
 @login_required

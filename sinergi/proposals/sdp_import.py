@@ -48,7 +48,6 @@ same file imported twice changes nothing the second time (every row is unchanged
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -64,7 +63,7 @@ from django.utils.translation import ngettext
 from sinergi.core import audit
 from sinergi.core.errors import Conflict
 from sinergi.core.permissions import has_perm, require_perm
-from sinergi.inmates import importer, parsing
+from sinergi.inmates import header_synonyms, importer, parsing
 from sinergi.inmates.choices import Right
 from sinergi.inmates.models import Inmate
 from sinergi.proposals import actions
@@ -84,21 +83,16 @@ Out = SdpRowOutcome
 
 def value_key(text: object) -> str:
     """A header or a value for comparison: letters and digits only, case folded
-    ("No. Registrasi" and "no registrasi" compare equal, "Sidang-TPP" and "sidang tpp")."""
-    return re.sub(r"[\W_]+", "", parsing.normalise_header(text))
+    ("No. Registrasi" and "no registrasi" compare equal, "Sidang-TPP" and "sidang tpp");
+    the one comparison of every import (``inmates.header_synonyms.header_key``)."""
+    return header_synonyms.header_key(parsing._text(text))
 
 
-# field -> the headers SDP exports and offices use for it.
-HEADERS: dict[str, tuple[str, ...]] = {
-    "registration_number": (
-        "No Reg",
-        "No. Registrasi",
-        "Nomor Registrasi",
-        "No Registrasi",
-        "No. Reg",
-        "Nomor Reg",
-    ),
-    "name": ("Nama", "Nama Lengkap", "Nama WBP", "Nama Narapidana"),
+# The person's fields are read with the inmate import's spellings (one table for every
+# import: ``inmates.header_synonyms.SYNONYMS``); the proposal's own fields are this
+# import's.
+_PERSON_FIELDS: tuple[str, ...] = ("registration_number", "name")
+_OWN_HEADERS: dict[str, tuple[str, ...]] = {
     "right": ("Jenis Usulan", "Hak Integrasi", "Jenis Hak Integrasi", "Jenis Integrasi"),
     "sdp_reference": ("No Usulan", "ID Usulan", "Nomor Usulan", "No. Usulan"),
     "status": ("Status", "Status Usulan"),
@@ -107,10 +101,12 @@ HEADERS: dict[str, tuple[str, ...]] = {
     "sk_date": ("Tgl SK", "Tanggal SK"),
     "reason": ("Alasan", "Keterangan", "Alasan Penolakan"),
 }
-REQUIRED: tuple[str, ...] = ("registration_number", "right", "status")
-_FIELD_OF_HEADER: dict[str, str] = {
-    value_key(header): name for name, headers in HEADERS.items() for header in headers
+# field -> the headers SDP exports and offices use for it.
+HEADERS: dict[str, tuple[str, ...]] = {
+    **{name: header_synonyms.SYNONYMS[name] for name in _PERSON_FIELDS},
+    **_OWN_HEADERS,
 }
+REQUIRED: tuple[str, ...] = ("registration_number", "right", "status")
 
 # SDP's spellings of a right -> the right: the one table the import reads with (compared
 # by value_key) and its page lists.
@@ -191,12 +187,9 @@ def map_status(text: object) -> tuple[str, str] | None:
 
 def recognise(headers: Iterable[object]) -> dict[str, int]:
     """``{field: column index}`` of the headers found (the first column of a repeat)."""
-    mapping: dict[str, int] = {}
-    for index, header in enumerate(headers):
-        name = _FIELD_OF_HEADER.get(value_key(header))
-        if name is not None and name not in mapping:
-            mapping[name] = index
-    return mapping
+    return header_synonyms.recognise(
+        [parsing._text(h) for h in headers], fields=_PERSON_FIELDS, extra=_OWN_HEADERS
+    )
 
 
 @dataclass
@@ -770,6 +763,8 @@ def problems_csv(batch: SdpImport) -> str:
             field="",
             value=row.sdp_reference or row.registration_number,
             message=row_reason(row),
+            name=row.name,
+            registration_number=row.registration_number,
         )
         for row in rows
     )

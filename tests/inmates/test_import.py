@@ -150,9 +150,8 @@ def test_unrecognised_headers_go_through_mapping_which_is_remembered(
     demo_world, client_for, django_capture_on_commit_callbacks
 ):
     client = client_for("petugas.selong")
-    content = (
-        b"No Reg,Nama Lengkap,Lama Hukuman,Tgl Ditahan\nBI 501/26,Lalu Peta,2 tahun,01-02-2025\n"
-    )
+    # A hand-kept register's own headers: none is a spelling the import knows.
+    content = b"Reg Lapas,Nama Penghuni,Putusan PN,Masuk\nBI 501/26,Lalu Peta,2 tahun,01-02-2025\n"
     response = client.post(
         "/inmates/import/",
         {"file": SimpleUploadedFile("custom.csv", content, content_type="text/csv")},
@@ -168,7 +167,7 @@ def test_unrecognised_headers_go_through_mapping_which_is_remembered(
     batch.refresh_from_db()
     assert batch.status == "done", batch.message
     assert Inmate.objects.filter(registration_number="BI 501/26").exists()
-    assert ColumnMapping.objects.get(facility__code="selong").mapping["name"] == "Nama Lengkap"
+    assert ColumnMapping.objects.get(facility__code="selong").mapping["name"] == "Nama Penghuni"
     # The next file with the same headers needs no mapping.
     with django_capture_on_commit_callbacks(execute=True):
         client.post(
@@ -189,8 +188,11 @@ def test_upload_page_shows_the_error_report_and_csv(
     page = client.get(f"/inmates/import/{batch.pk}/").content.decode()
     assert "Lama Pidana" in page
     report = client.get(f"/inmates/import/{batch.pk}/errors.csv").content.decode()
-    assert report.splitlines()[0] == "line,column,value,reason"
-    assert report.splitlines()[1].startswith("2,Lama Pidana,tiga tahun,")
+    # In the user's language (Indonesian by default), each row naming its person.
+    assert report.splitlines()[0] == "Baris,Nama,Nomor registrasi,Kolom,Nilai,Alasan,Peringatan"
+    assert report.splitlines()[1].startswith(
+        "2,Lalu Ahmad Hidayat,BI 283/26,Lama Pidana,tiga tahun,"
+    )
 
 
 def test_another_facilitys_officer_cannot_open_the_import(demo_world, client_for, tmp_path):

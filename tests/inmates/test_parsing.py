@@ -938,9 +938,12 @@ def test_a_nik_is_cross_checked_against_the_birth_date_and_sex_of_the_row() -> N
     assert [e.field for e in errors] == ["nik"]
     assert "but the birth date is 06-02-1990" in errors[0].message
 
-    errors = parse_row(good_row(sex="L"), STANDARD_MAPPING, 2, TODAY)
-    assert isinstance(errors, list)
-    assert [e.field for e in errors] == ["nik"]
+    # A sex that disagrees with the NIK is a warning: the row is kept, flagged.
+    row = parse_row(good_row(sex="L"), STANDARD_MAPPING, 2, TODAY)
+    assert isinstance(row, ParsedRow)
+    assert [(w.field, w.warning, w.name) for w in row.warnings] == [("nik", True, "Siti Aminah")]
+    assert "is a woman's" in row.warnings[0].message
+    assert parse_row(good_row(), STANDARD_MAPPING, 2, TODAY).warnings == ()  # type: ignore[union-attr]
 
 
 def test_a_short_row_reads_its_missing_cells_as_empty() -> None:
@@ -973,6 +976,8 @@ def test_one_bad_row_among_many_is_reported_alone_with_its_line_and_column(tmp_p
             field="detention_start",
             value="31-02-2024",
             message="'31-02-2024' is not a date (use 31-12-2024 or 2024-12-31)",
+            name="Siti Aminah",  # the row's person, named
+            registration_number="BI 30/25",
         )
     ]
     assert result.error_lines == [31]
@@ -1028,18 +1033,21 @@ def test_a_table_of_a_hundred_thousand_rows_streams_through(tmp_path: Path) -> N
 # --- error reports --------------------------------------------------------------------
 
 
-def test_errors_are_written_as_csv_with_line_column_value_and_reason_and_no_formula() -> None:
+def test_errors_are_written_as_csv_naming_the_person_with_no_formula() -> None:
     errors = [
         RowError(31, "Tanggal Penahanan", "detention_start", "31-02-2024", "not a date, sorry"),
-        RowError(40, "Nama", "name", '=HYPERLINK("x")', "a value is required"),
-        RowError(41, "Total Remisi (hari)", "remission_days", "-5", "negative"),
+        RowError(40, "Nama", "name", '=HYPERLINK("x")', "a value is required", "", "BI 1/26"),
+        RowError(41, "Total Remisi (hari)", "remission_days", "-5", "negative", "Ani", "BI 2/26"),
+        RowError(42, "NIK", "nik", "5203", "disagrees", "Ana", "BI 3/26", warning=True),
     ]
-    rows = list(csv.reader(io.StringIO(errors_to_csv(errors))))
+    with translation.override("en"):
+        rows = list(csv.reader(io.StringIO(errors_to_csv(errors))))
     assert rows == [
-        ["line", "column", "value", "reason"],
-        ["31", "Tanggal Penahanan", "31-02-2024", "not a date, sorry"],
-        ["40", "Nama", '\'=HYPERLINK("x")', "a value is required"],
-        ["41", "Total Remisi (hari)", "'-5", "negative"],
+        ["Line", "Name", "Registration number", "Column", "Value", "Reason", "Warning"],
+        ["31", "", "", "Tanggal Penahanan", "31-02-2024", "not a date, sorry", ""],
+        ["40", "", "BI 1/26", "Nama", '\'=HYPERLINK("x")', "a value is required", ""],
+        ["41", "Ani", "BI 2/26", "Total Remisi (hari)", "'-5", "negative", ""],
+        ["42", "Ana", "BI 3/26", "NIK", "5203", "disagrees", "yes"],
     ]
 
 
@@ -1052,5 +1060,9 @@ def test_an_error_survives_a_round_trip_through_a_json_dict() -> None:
         "field": "nik",
         "value": "123",
         "reason": "NIK must be exactly 16 digits, not '123'",
+        "name": "",
+        "registration_number": "",
     }
     assert error_from_dict(data) == error
+    warning = RowError(4, "NIK", "nik", "1", "x", "Ani", "BI 2/26", warning=True)
+    assert error_from_dict(error_to_dict(warning)) == warning

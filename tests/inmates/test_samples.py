@@ -52,15 +52,22 @@ def test_custom_headers_need_a_mapping(demo_world):
         "sdp-export-custom-headers.csv",
         "selong",
         "--map",
-        "registration_number=No Reg",
+        "registration_number=Reg Lapas",
         "--map",
-        "name=Nama Lengkap",
+        "name=nama penghuni",  # as insensitive as the headers
         "--map",
-        "term_text=Lama Hukuman",
+        "term_text=Putusan PN",
         "--map",
-        "detention_start=Tgl Ditahan",
+        "detention_start=Masuk",
     )
     assert "created 10" in output
+
+
+@pytest.mark.parametrize(
+    "name", ["sdp-export-common-spellings.csv", "sdp-export-common-spellings.xlsx"]
+)
+def test_the_common_spellings_import_without_a_mapping(demo_world, name):
+    assert "created 12" in _run(name, "selong")
 
 
 def test_sample_with_errors_names_three_rows(demo_world):
@@ -68,3 +75,5 @@ def test_sample_with_errors_names_three_rows(demo_world):
         _run("sdp-export-with-errors.csv", "selong")
     batch = ImportBatch.objects.get()
     assert [e["line"] for e in batch.errors] == [6, 11, 17]
+    # Each error names the person of its row.
+    assert all(e["name"] and e["registration_number"] for e in batch.errors)

@@ -391,8 +391,9 @@ def test_an_old_excel_file_is_refused(selong, officer):
 def test_the_problem_rows_make_an_error_csv(selong, officer):
     batch = run(selong, officer, csv_file("BI 999/99;Tidak Ada;PB;R-9;Draft;;;;"))
     text = sdp_import.problems_csv(batch)
-    assert text.splitlines()[0] == "line,column,value,reason"
+    assert text.splitlines()[0] == "Baris,Nama,Nomor registrasi,Kolom,Nilai,Alasan,Peringatan"
     assert "R-9" in text.splitlines()[1] and "BI 999/99" in text.splitlines()[1]
+    assert text.splitlines()[1].startswith("2,Tidak Ada,BI 999/99,")
 
 
 @pytest.mark.parametrize(

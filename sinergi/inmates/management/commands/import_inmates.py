@@ -81,12 +81,14 @@ class Command(BaseCommand):
                 raise CommandError(str(exc)) from None
         if batch.status == ImportStatus.MAPPING:
             mapping = dict(batch.mapping)
-            positions = {h.strip().lower(): i for i, h in enumerate(batch.headers)}
+            positions: dict[str, int] = {}
+            for i, h in enumerate(batch.headers):
+                positions.setdefault(parsing.normalise_header(h), i)
             for item in map:
                 field, _sep, header = item.partition("=")
-                if header.strip().lower() not in positions:
+                if parsing.normalise_header(header) not in positions:
                     raise CommandError(f"No column {header!r} in the file (--map {item})")
-                mapping[field.strip()] = positions[header.strip().lower()]
+                mapping[field.strip()] = positions[parsing.normalise_header(header)]
             missing = parsing.missing_required(mapping)
             if missing:
                 wanted = ", ".join(parsing.header_for(k) for k in missing)
@@ -103,15 +105,23 @@ class Command(BaseCommand):
             batch = importer.run_import(batch.pk)
         self._report(batch)
 
+    @staticmethod
+    def _line(error: Any) -> str:
+        person = " ".join(
+            part for part in (error.get("name", ""), error.get("registration_number", "")) if part
+        )
+        return (
+            f"line {error['line']}{f' ({person})' if person else ''}, {error['column']}: "
+            f"{error['reason']} ({error['value']!r})"
+        )
+
     def _report(self, batch: Any) -> None:
         if batch.status == ImportStatus.INVALID:
+            problems = [e for e in batch.errors if not e.get("warning")]
             for error in batch.errors:
-                self.stderr.write(
-                    f"line {error['line']}, {error['column']}: {error['reason']} "
-                    f"({error['value']!r})"
-                )
+                self.stderr.write(("warning: " if error.get("warning") else "") + self._line(error))
             raise CommandError(
-                f"{len(batch.errors)} problem(s) in {batch.total_rows} rows: nothing was imported."
+                f"{len(problems)} problem(s) in {batch.total_rows} rows: nothing was imported."
             )
         if batch.status == ImportStatus.FAILED:
             raise CommandError(f"The import failed and nothing was written: {batch.message}")
@@ -136,6 +146,8 @@ class Command(BaseCommand):
                 )
             )
         )
+        for warning in batch.errors:
+            self.stdout.write("warning: " + self._line(warning))
         for person in batch.absent:
             self.stdout.write(
                 f"in custody, not in the file (review: released? transferred?): "
