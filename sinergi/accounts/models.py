@@ -279,6 +279,9 @@ class Notification(models.Model):
         help_text="For reminders: one notification per user and key, however often they run.",
     )
     emailed_at = models.DateTimeField(null=True, blank=True)
+    # The title and body as messages with their values (accounts.notify.Text), written out
+    # again in the reader's language when shown; {} for a text given as it is.
+    message = models.JSONField(default=dict, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("notification")
@@ -293,3 +296,16 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def shown_title(self) -> str:
+        """The title in the reader's language (as stored when it was given as text)."""
+        from sinergi.accounts.notify import read_out
+
+        return read_out(self.message.get("title"), self.title)
+
+    @property
+    def shown_body(self) -> str:
+        from sinergi.accounts.notify import read_out
+
+        return read_out(self.message.get("body"), self.body)

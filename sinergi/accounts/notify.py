@@ -41,6 +41,56 @@ class Text:
 Message = str | Text
 
 
+def _msgid(value: Any) -> str | None:
+    """The msgid of a plain ``gettext_lazy`` message (None for anything else: a plural,
+    a message with a context, a text)."""
+    args = getattr(value, "_args", None)
+    plain = isinstance(value, Promise) and not getattr(value, "_kw", None)
+    if plain and args and len(args) == 1 and isinstance(args[0], str):
+        return str(args[0])
+    return None
+
+
+def _kept(message: Message) -> dict[str, Any] | None:
+    """``message`` as data to write out again in a reader's language, or None when it
+    cannot be (then the text written for the recipient is shown)."""
+    if not isinstance(message, Text) or (msgid := _msgid(message.message)) is None:
+        return None
+    values: dict[str, Any] = {}
+    for name, value in message.values.items():
+        if isinstance(value, Promise) and (label := _msgid(value)) is not None:
+            values[name] = {"msgid": label}
+        elif isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
+            values[name] = {"date": value.isoformat()}
+        elif isinstance(value, datetime.datetime | float | Promise):
+            return None
+        elif isinstance(value, int) and not isinstance(value, bool):
+            values[name] = value
+        else:
+            values[name] = str(value)  # a name (a person's, an organisation's): data
+    return {"msgid": msgid, "values": values}
+
+
+def read_out(kept: Any, stored: str) -> str:
+    """A notification's text in the active language from what ``_kept`` made of it;
+    ``stored`` (as written for the recipient) when nothing was kept."""
+    if not isinstance(kept, dict) or not isinstance(kept.get("msgid"), str):
+        return stored
+
+    def value(v: Any) -> Any:
+        if isinstance(v, dict) and "msgid" in v:
+            return translation.gettext(v["msgid"])
+        if isinstance(v, dict) and "date" in v:
+            return datetime.date.fromisoformat(v["date"])
+        return v
+
+    try:
+        values = {k: value(v) for k, v in (kept.get("values") or {}).items()}
+        return str(Text(translation.gettext_lazy(kept["msgid"]), **values))
+    except (KeyError, TypeError, ValueError):
+        return stored
+
+
 def _written(message: Message, language: str) -> str:
     if isinstance(message, str):
         return message
@@ -66,6 +116,7 @@ def notify(
             )
         )
         recipients = {pk: u for pk, u in recipients.items() if pk not in already}
+    kept = {k: v for k, v in (("title", _kept(title)), ("body", _kept(body))) if v is not None}
     created = Notification.objects.bulk_create(
         [
             Notification(
@@ -74,6 +125,7 @@ def notify(
                 body=_written(body, u.reading_language),
                 url=url[:300],
                 key=key,
+                message=kept,
             )
             for u in recipients.values()
         ]
