@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy, pgettext
 
 from sinergi.accounts.models import User
 from sinergi.accounts.notify import Text, notify
+from sinergi.accounts.recipients import facility_heads
 from sinergi.cooperation.choices import (
     SETTABLE_STATUSES,
     ActionStatus,
@@ -278,6 +279,21 @@ def create_request(*, facility: Any, values: Mapping[str, Any], by: User) -> Sup
         raise ValidationError(errors)
     request.save()
     audit.record("request.create", by=by, target=request, changes=dict(values))
+    # A draft leaves for the partner only when the head sends it: the head is told.
+    notify(
+        facility_heads(facility.pk, besides=by),
+        title=Text(
+            gettext_lazy("Support request awaiting your approval: %(title)s"),
+            title=request.title,
+        ),
+        body=Text(
+            gettext_lazy("Drafted by %(who)s for %(partner)s: send it to the partner or not."),
+            who=by.get_full_name() or by.username,
+            partner=request.partner or "—",
+        ),
+        url=request.get_absolute_url(),
+        key=f"request:{request.pk}:awaiting-head",
+    )
     return request
 
 
@@ -1114,6 +1130,17 @@ def save_agreement(
         creating or "status" in changes or "partners" in changes
     ):
         _announce_agreement(agreement)  # once per user: a partner added later is told too
+    if creating and agreement.status == AgreementStatus.DRAFT:
+        # A draft agreement takes effect when the head approves it: the head is told.
+        notify(
+            facility_heads(agreement.facility_id, besides=by),
+            title=Text(
+                gettext_lazy("Agreement awaiting your approval: %(title)s"),
+                title=agreement.title,
+            ),
+            url=agreement.get_absolute_url(),
+            key=f"agreement:{agreement.pk}:awaiting-head",
+        )
     return agreement
 
 

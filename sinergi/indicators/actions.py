@@ -161,7 +161,40 @@ def sign_off_report(*, report: MonthlyReport, by: User) -> MonthlyReport:
         )
         revisions.resolve(edition)
         audit.record("report.sign_off", by=by, target=report, changes={"edition": edition.number})
+        _tell_the_region(report, edition)
         report_id, edition_id = report.pk, edition.pk
         transaction.on_commit(lambda: tasks.render_report_task.enqueue(report_id))
         transaction.on_commit(lambda: tasks.render_edition_task.enqueue(edition_id))
     return report
+
+
+def _tell_the_region(report: MonthlyReport, edition: ReportEdition) -> None:
+    """Tell the Kanwil that supervises the facility that its monthly report is signed,
+    or, for a second or later edition, that a signed report was revised."""
+    from django.utils.formats import date_format
+    from django.utils.translation import gettext_lazy
+
+    from sinergi.accounts.notify import Text, notify
+    from sinergi.accounts.recipients import regional_viewers
+
+    class Month:  # the month written in each reader's language
+        def __str__(self) -> str:
+            return date_format(report.month, "YEAR_MONTH_FORMAT")
+
+    facility = report.facility
+    values = {"facility": facility.name, "month": Month()}
+    notify(
+        regional_viewers(facility.region_id),
+        title=Text(
+            gettext_lazy("Monthly report of %(facility)s for %(month)s signed")
+            if edition.number == 1
+            else gettext_lazy(
+                "Monthly report of %(facility)s for %(month)s revised and signed again "
+                "(edition %(number)s)"
+            ),
+            number=edition.number,
+            **values,
+        ),
+        url=report.get_absolute_url(),
+        key=f"report-signed:{report.pk}:{edition.number}",
+    )

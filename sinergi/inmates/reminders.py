@@ -12,6 +12,7 @@ from django.utils.translation import gettext, ngettext, ngettext_lazy
 
 from sinergi.accounts.models import User
 from sinergi.accounts.notify import Text, notify
+from sinergi.accounts.recipients import regional_viewers
 from sinergi.core.roles import STAFF_ROLES
 from sinergi.inmates.queries import days_overdue, overdue_releases
 
@@ -66,8 +67,8 @@ def facility_staff(facility_id: int) -> Any:
 
 def send_overdue_release_reminders() -> int:
     """One reminder a day per facility that holds someone past their release date (each
-    facility judged by its own date), to its head, officers and wali; returns how many
-    notifications were sent."""
+    facility judged by its own date), to its head, officers and wali and to its region's
+    Kanwil; returns how many notifications were sent."""
     by_facility: dict[int, list[Any]] = defaultdict(list)
     for inmate in (
         overdue_releases()
@@ -81,7 +82,8 @@ def send_overdue_release_reminders() -> int:
         facility = people[0].facility
         sent += len(
             notify(
-                facility_staff(facility_id),
+                # The facility's staff, and the Kanwil that supervises it.
+                [*facility_staff(facility_id), *regional_viewers(facility.region_id)],
                 key=f"overdue-release:{facility_id}:{people[0].facility_today.isoformat()}",
                 title=Text(
                     ngettext_lazy(

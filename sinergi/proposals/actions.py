@@ -749,4 +749,24 @@ def transition(
             **({"release": release.pk} if release is not None else {}),
         },
     )
+    if to_stage == S.TPP:
+        _tell_the_head(proposal, by)
     return proposal
+
+
+def _tell_the_head(proposal: Proposal, by: Any) -> None:
+    """After the sidang TPP only the head sends the proposal on: the head is told."""
+    from sinergi.accounts.notify import Text, notify
+    from sinergi.accounts.recipients import facility_heads
+
+    notify(
+        facility_heads(proposal.facility_id, besides=by),
+        title=Text(
+            gettext_lazy("Proposal awaiting your sending: %(name)s (%(right)s)"),
+            name=proposal.inmate.name,
+            right=Right(proposal.right).label,
+        ),
+        body=Text(gettext_lazy("The sidang TPP is recorded: send the proposal for decision.")),
+        url=proposal.get_absolute_url(),
+        key=f"proposal:{proposal.pk}:awaiting-head",
+    )
