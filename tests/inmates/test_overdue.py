@@ -272,7 +272,13 @@ def test_the_daily_reminder_names_each_facilitys_overdue_people_once_a_day(
     with django_capture_on_commit_callbacks(execute=True):
         call_command("send_reminders", stdout=io.StringIO())
     notes = Notification.objects.filter(key__startswith="overdue-release:")
-    assert {n.user.username for n in notes} == {"kalapas.selong", "petugas.selong", "wali.selong"}
+    # The facility's staff, and the Kanwil that supervises it.
+    assert {n.user.username for n in notes} == {
+        "kalapas.selong",
+        "petugas.selong",
+        "wali.selong",
+        "kanwil.ntb",
+    }
     head = notes.get(user__username="kalapas.selong")
     assert head.title == "1 person held past release date at Lapas Kelas IIB Selong"
     assert "Lalu Terlambat" in head.body and "Held past release date: 2 days" in head.body
@@ -283,7 +289,7 @@ def test_the_daily_reminder_names_each_facilitys_overdue_people_once_a_day(
     assert "Held past release date: 2 days" in sent[0].body
     # The same day again: nothing new.
     call_command("send_reminders", stdout=io.StringIO())
-    assert Notification.objects.filter(key__startswith="overdue-release:").count() == 3
+    assert Notification.objects.filter(key__startswith="overdue-release:").count() == 4
 
 
 def test_the_reminder_reaches_nobody_outside_the_facility(demo_world):
@@ -294,7 +300,7 @@ def test_the_reminder_reaches_nobody_outside_the_facility(demo_world):
             "user__username", flat=True
         )
     )
-    assert not reached & {"petugas.lobar", "mitra.disnaker", "kanwil.ntb", "instruktur.blk"}
+    assert not reached & {"petugas.lobar", "mitra.disnaker", "instruktur.blk"}
 
 
 def test_the_reminder_is_written_in_indonesian(demo_world):
