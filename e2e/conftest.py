@@ -19,7 +19,7 @@ from typing import Any, cast
 import pytest
 
 from e2e import language_check
-from tests import demo_database
+from tests import demo_database, pg_snapshot
 
 # The test database as tests/conftest.py builds it (from the models, recorded as migrated,
 # the demo world loaded), also when a worker's first test is a browser test.
@@ -117,7 +117,8 @@ _FULL_DEMO_SNAPSHOTS: dict[Any, tuple[sqlite3.Connection, Path]] = {}
 
 def _in_memory_sqlite() -> sqlite3.Connection | None:
     """The test database's own sqlite3 connection, the one the live server shares; None
-    on PostgreSQL (or a SQLite file), where the demo is seeded for every test."""
+    on PostgreSQL (its copy is tests/pg_snapshot.py's) or a SQLite file (seeded for every
+    test)."""
     from django.db import connection
 
     if connection.vendor != "sqlite" or not connection.is_in_memory_db():
@@ -132,6 +133,41 @@ def _demo_day() -> Any:
     return datetime.datetime.now(zoneinfo.ZoneInfo(DEMO_TIME_ZONE)).date()
 
 
+def _on_postgresql() -> bool:
+    from django.db import connection
+
+    return connection.vendor == "postgresql"
+
+
+# The files of the PostgreSQL copy (tests/pg_snapshot.py keeps the tables), by demo day.
+_POSTGRESQL_DEMO_FILES: dict[Any, Path] = {}
+
+
+def _full_demo_on_postgresql(demo_live: Any, media: Path, tmp_path_factory: Any) -> Any:
+    """`full_demo_live` on PostgreSQL: the first test seeds, and its tables are copied
+    (tests/pg_snapshot.py); the next ones get the copy back, as on SQLite."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from sinergi.core.demo import seeders
+
+    day = _demo_day()
+    files = _POSTGRESQL_DEMO_FILES.get(day)
+    if files is not None and pg_snapshot.restore(day):
+        ContentType.objects.clear_cache()  # ids as in the copy, not as after the flush
+        shutil.copytree(files, media, dirs_exist_ok=True)
+        return demo_live
+    out = io.StringIO()
+    for _name, seed in seeders():
+        seed(out)
+    pg_snapshot.take(day)
+    files = tmp_path_factory.mktemp("full-demo-media")
+    if media.exists():
+        shutil.copytree(media, files, dirs_exist_ok=True)
+    _POSTGRESQL_DEMO_FILES.clear()
+    _POSTGRESQL_DEMO_FILES[day] = files
+    return demo_live
+
+
 @pytest.fixture
 def full_demo_live(demo_live: Any, tmp_path_factory: Any) -> Any:
     """The live server with every app's demo data (inmates too), as `make run` loads it."""
@@ -142,6 +178,8 @@ def full_demo_live(demo_live: Any, tmp_path_factory: Any) -> Any:
 
     media = Path(settings.MEDIA_ROOT)
     database = _in_memory_sqlite()
+    if database is None and _on_postgresql():
+        return _full_demo_on_postgresql(demo_live, media, tmp_path_factory)
     snapshot = _FULL_DEMO_SNAPSHOTS.get(_demo_day()) if database is not None else None
     if database is not None and snapshot is not None:
         copy, files = snapshot
