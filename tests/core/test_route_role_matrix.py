@@ -545,7 +545,8 @@ READ: dict[str, Rule] = {
     # the people due for release today (the home card's link): who reaches the facility
     "inmates:releases_today": page(FACILITY_SCOPED),
     # the wali's monthly scoring sheet: their own people; nobody else has one (404)
-    "inmates:score_sheet": form({GUARDIAN}),
+    # the wali's own sheet; an officer or head chooses a wali of their facility (?wali=)
+    "inmates:score_sheet": form({GUARDIAN, OFFICER, HEAD, LOBAR}),
     # naming the wali of the people ticked in the list: the facilities' officers
     "inmates:wali_bulk": action(WRITERS, refused=NOT_AN_OFFICER),
     "inmates:create": form(WRITERS, refused=NOT_AN_OFFICER),
