@@ -22,7 +22,9 @@ _READ = re.compile(r"^(?!.*(/static/|/media/|/api/|/admin/|/jsi18n/)).*$")
 def watch(context: Any, language: str, found: list[str]) -> None:
     def read(route: Any) -> None:
         request = route.request
-        if request.resource_type != "document":
+        # Pages the browser gets; a form it sends goes as it is (Chromium does not hand a
+        # file upload's body to a route), and the page it leads to is read.
+        if request.resource_type != "document" or request.method != "GET":
             route.fallback()
             return
         # Redirects are the browser's to follow, as without this route.
