@@ -231,10 +231,18 @@ class ReleaseOut(Schema):
     phone: str
     guarantor: str
     bapas: str | None
+    acknowledged_at: datetime.datetime | None = Field(
+        description="when the Bapas's probation officer acknowledged the hand-over; null until then"
+    )
+    acknowledged_by: str | None = Field(description="who acknowledged it (username)")
 
     @staticmethod
     def resolve_bapas(obj: Release) -> str | None:
         return obj.bapas.code if obj.bapas else None
+
+    @staticmethod
+    def resolve_acknowledged_by(obj: Release) -> str | None:
+        return obj.acknowledged_by.username if obj.acknowledged_by is not None else None
 
 
 class FollowUpOut(Schema):
@@ -512,7 +520,7 @@ def create_job(request: HttpRequest, payload: JobOpeningIn) -> Status:
 )
 @paginate(PageNumber)
 def list_releases(request: HttpRequest) -> QuerySet[Release]:
-    rows = releases_for(api_user(request)).select_related("bapas")
+    rows = releases_for(api_user(request)).select_related("bapas", "acknowledged_by")
     audit.read_list(request, "release.list")
     return rows.order_by("-released_on", "id")
 
@@ -634,6 +642,18 @@ def _unconfirmed(inmate: Inmate) -> Status:
             },
         },
     )
+
+
+@router.post(
+    "/inmates/{inmate_id}/handover-acknowledgement",
+    response={200: ReleaseOut, **errors(401, 403, 404, 409)},
+    summary="Acknowledge a hand-over (the receiving Bapas's probation officers, once)",
+)
+def acknowledge_handover(request: HttpRequest, inmate_id: int) -> Status:
+    user = api_user(request)
+    inmate = get_object_or_404((inmates_for(user) | handed_over_to(user)).distinct(), pk=inmate_id)
+    release = get_object_or_404(releases_for(user), inmate=inmate)
+    return Status(200, actions.acknowledge_handover(release=release, by=user))
 
 
 @router.get(

@@ -922,6 +922,11 @@ API: dict[str, Rule] = {
     "POST /api/v1/job-openings": api(PARTNERS, refused=SIGNED_IN - PARTNERS),  # employers
     "GET /api/v1/releases": api(EVERYONE),
     "POST /api/v1/releases": api(SELONG_OFFICERS, sees={"-": SELONG_PERSON}),
+    # the receiving Bapas's probation officer acknowledges the hand-over, once
+    "POST /api/v1/inmates/{inmate_id}/handover-acknowledgement": api(
+        {"selong-released": {PROBATION}},
+        sees={**SEES["inmate"], "selong-released": SELONG_PERSON | {PROBATION}},
+    ),
     "GET /api/v1/follow-ups": api(EVERYONE),
     "POST /api/v1/follow-ups/{follow_up_id}": api({"selong-bapas": {PROBATION}}),
     "GET /api/v1/indicators": api(EVERYONE),

@@ -219,3 +219,17 @@ def test_the_probation_officer_opens_the_plan_of_a_person_handed_to_them(
     page = client_for("pk.bapas").get(f"/reintegration/inmates/{handed.inmate_id}/")
     assert page.status_code == 200
     assert handed.inmate.name in page.content.decode()
+
+
+def test_the_api_gives_the_same_answers(client_for: Any, handed: Release) -> None:
+    url = f"/api/v1/inmates/{handed.inmate_id}/handover-acknowledgement"
+    assert client_for("petugas.selong").post(url).status_code == 403
+    assert client_for("petugas.lobar").post(url).status_code == 404
+    done = client_for("pk.bapas").post(url)
+    assert done.status_code == 200, done.content
+    assert done.json()["acknowledged_by"] == "pk.bapas"
+    assert done.json()["acknowledged_at"]
+    again = client_for("pk.bapas").post(url)
+    assert again.status_code == 409 and again.json()["code"] == "already_acknowledged"
+    listed = client_for("petugas.selong").get("/api/v1/releases").json()["items"]
+    assert [r["acknowledged_by"] for r in listed if r["id"] == handed.pk] == ["pk.bapas"]
