@@ -170,9 +170,6 @@ KNOWN = {
     # The audit keeps a record's name as it read when the event was written (a proposal
     # with its stage), in the language of the one who acted (the demo's: Indonesian).
     "/audit/": {"Disetujui", "Ditolak"},
-    # A notification is written in its recipient's language when it is sent; the demo's
-    # users had chosen none (Indonesian) when the demo sent theirs.
-    "/me/notifications/": {"Permintaan", "Rujukan"},
 }
 
 
