@@ -149,7 +149,7 @@ def _one(request: HttpRequest, pk: int) -> ImportBatch:
 
 
 def _detail(request: HttpRequest, batch: ImportBatch) -> ImportBatch:
-    if batch.absent:  # names of people in custody: a read of person-level data
+    if batch.absent or batch.errors:  # people named: a read of personal data
         audit.read(request, "import.view", target=batch)
     return batch
 
@@ -255,7 +255,7 @@ def get_mapping(request: HttpRequest, batch_id: int) -> dict[str, Any]:
 
 @router.put(
     "/inmate-imports/{batch_id}/mapping",
-    response={200: ImportDetailOut, **errors(401, 403, 404, 409, 422)},
+    response={200: ImportDetailOut, **errors(400, 401, 403, 404, 409, 422)},
     summary="Choose the columns of an import waiting for its mapping (kept with the import, "
     "remembered for the facility, audited), which then runs (409 when not waiting)",
 )

@@ -734,17 +734,33 @@ def import_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "errors": batch.errors[:200],
         "problem_count": sum(1 for e in batch.errors if not e.get("warning")),
         "overdue": [e for e in batch.errors[:200] if "days" in e],
-        "row_warnings": [e for e in batch.errors[:200] if e.get("warning") and "days" not in e],
+        "row_warnings": _linked(
+            batch, [e for e in batch.errors[:200] if e.get("warning") and "days" not in e]
+        ),
         "preview": _mapping_preview(form, preview) if form is not None else None,
     }
     if request.htmx:
         return render(request, "inmates/import_detail.html#status", context)
-    if batch.absent or preview:  # names of people: a read of person-level data
+    if batch.absent or batch.errors or preview:  # people named: a read of personal data
         audit.read(request, "import.view", target=batch)
     return render(request, "inmates/import_detail.html", context)
 
 
 PREVIEW_ROWS = 5
+
+
+def _linked(batch: ImportBatch, warnings: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The rows imported with a warning, each with its person's id once written (one
+    query), so that the page links to the record to correct."""
+    if not warnings or batch.dry_run or batch.status != ImportStatus.DONE:
+        return warnings
+    ids = dict(
+        Inmate.objects.filter(
+            facility_id=batch.facility_id,
+            registration_number__in={w.get("registration_number", "") for w in warnings},
+        ).values_list("registration_number", "pk")
+    )
+    return [{**w, "inmate": ids.get(w.get("registration_number", ""))} for w in warnings]
 
 
 def _mapping_preview(form: ColumnMappingForm, rows: list[list[Any]]) -> dict[str, Any]:

@@ -364,6 +364,13 @@ def test_error_rows_name_the_person_and_the_report_speaks_indonesian(
     ]
     page = client.get(batch.get_absolute_url()).content.decode()
     assert "Baiq Ejaan" in page
+    # The rows name people: the read is audited, on the page as in the API.
+    assert AuditEvent.objects.filter(action="import.view", target_id=str(batch.pk)).count() == 1
+    body = client.get(f"/api/v1/inmate-imports/{batch.pk}").json()
+    assert [(p["name"], p["registration_number"]) for p in body["problems"]] == [
+        ("Baiq Ejaan", "BI 902/26")
+    ]
+    assert AuditEvent.objects.filter(action="import.view", target_id=str(batch.pk)).count() == 2
     report = client.get(f"/inmates/import/{batch.pk}/errors.csv").content.decode()
     lines = list(csv.reader(io.StringIO(report)))
     assert lines[0] == [
@@ -411,7 +418,7 @@ def test_a_nik_whose_sex_digits_disagree_is_a_warning_not_a_refusal(
     assert inmate.nik_sex_conflict  # flagged for correction
     assert inmate.nik_sex_conflict in client.get(inmate.get_absolute_url()).content.decode()
     page = client.get(batch.get_absolute_url()).content.decode()
-    assert "Lalu Salah Kode" in page
+    assert f'<a href="{inmate.get_absolute_url()}">Lalu Salah Kode</a>' in page  # to correct
     report = client.get(f"/inmates/import/{batch.pk}/errors.csv").content.decode()
     assert list(csv.reader(io.StringIO(report)))[1][-1] == "ya"
     # Corrected: the flag goes.
