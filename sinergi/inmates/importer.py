@@ -29,6 +29,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import logging
 import math
@@ -40,7 +41,7 @@ from typing import IO, Any
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django_tasks import task
@@ -278,7 +279,15 @@ def enqueue(batch: ImportBatch) -> None:
 
 @task()
 def run_import_task(batch_id: int) -> None:
-    run_import(batch_id)
+    # The rows' problems are written in the language the uploader chose (they read them
+    # first): a worker has no request to take it from.
+    chosen = (
+        ImportBatch.objects.filter(pk=batch_id)
+        .values_list("uploaded_by__language", flat=True)
+        .first()
+    )
+    with translation.override(chosen) if chosen else contextlib.nullcontext():
+        run_import(batch_id)
 
 
 def _heartbeat(batch: ImportBatch, **fields: Any) -> None:
