@@ -118,3 +118,19 @@ def test_a_file_with_bad_rows_shows_the_report(new_page, full_demo_live, tmp_pat
     assert "Nothing was imported" in text and "Lama Pidana" in text
     assert_accessible(page)
     assert_fits_phone(page)
+
+
+def test_the_mapping_page_suggests_the_columns_of_an_unknown_register(new_page, full_demo_live):
+    sample = ROOT / "samples" / "sdp-export-custom-headers.csv"
+    page = new_page(language="en")
+    login(page, "petugas.selong")
+    page.goto("/inmates/import/")
+    page.set_input_files("#id_file", str(sample))
+    page.locator("form.form button[type=submit]").click()
+    page.wait_for_selector("#preview-title")
+    assert "Zainul Hakim" in page.locator("table").first.inner_text()  # the first rows
+    expect(page.locator("#id_term_text")).to_have_value("9")  # "Putusan PN", by its values
+    assert_accessible(page)
+    page.locator("form.form button[type=submit]").click()
+    page.wait_for_selector("#import-status dl.facts")
+    assert "New inmates" in page.locator("#import-status").inner_text()
