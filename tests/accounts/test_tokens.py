@@ -7,10 +7,10 @@ import io
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.test import Client
 
 from sinergi.accounts.models import ApiToken, hash_token
 from sinergi.core.models import AuditEvent
+from tests.client import Client
 
 pytestmark = pytest.mark.django_db
 
@@ -212,7 +212,7 @@ def test_the_tokens_page_shows_when_each_token_expires(client_for, user):
     old, _ = create_api_token(user=officer, name="Old", by=officer)
     old.expires_at = timezone.make_aware(datetime(2020, 1, 2, 12, 0))
     old.save(update_fields=["expires_at"])
-    page = client_for("wali.selong").get("/me/tokens/", HTTP_ACCEPT_LANGUAGE="en")
+    page = client_for("wali.selong").get("/me/tokens/", language="en")
     html = page.content.decode()
     assert "Expires" in html
     assert "04/03/2031" in html
@@ -244,7 +244,7 @@ def test_a_password_change_revokes_all_the_users_tokens_and_says_so(demo_world, 
             "password2": "another-passw0rd-x",
         },
         follow=True,
-        HTTP_ACCEPT_LANGUAGE="en",
+        language="en",
     )
     assert "2 API tokens were revoked" in response.content.decode()
     for raw in (first, second):
@@ -270,7 +270,7 @@ def test_a_password_reset_revokes_all_the_users_tokens(demo_world, client, mailo
         action,
         {"password1": "a-brand-new-passw0rd", "password2": "a-brand-new-passw0rd"},
         follow=True,
-        HTTP_ACCEPT_LANGUAGE="en",
+        language="en",
     )
     assert "1 API token was revoked" in response.content.decode()
     assert client.get("/api/v1/me", **_bearer(raw)).status_code == 401

@@ -9,9 +9,9 @@ from decimal import Decimal
 import pytest
 from django.core.cache import cache
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from tests.client import Client
 from tests.indicators.test_catalogue import _proposal
 
 pytestmark = pytest.mark.django_db
@@ -151,7 +151,7 @@ def test_the_public_figures_hide_a_median_or_share_resting_on_fewer_than_five(re
 
 def test_the_public_pages_and_open_data_carry_them_in_both_languages(released):
     w = released
-    english = Client().get(f"/publik/facility/{w.a.pk}/?period=2025-08", HTTP_ACCEPT_LANGUAGE="en")
+    english = Client().get(f"/publik/facility/{w.a.pk}/?period=2025-08", language="en")
     assert english.status_code == 200
     text = english.content.decode()
     assert "Eligible to released, median days" in text

@@ -245,9 +245,7 @@ def test_the_page_of_an_import_being_written_says_so(demo_world, client_for):
         processed_rows=60000,
         message=ImportBatch.WRITING,
     )
-    page = client_for("petugas.selong").get(
-        f"/inmates/import/{batch.pk}/", HTTP_ACCEPT_LANGUAGE="en"
-    )
+    page = client_for("petugas.selong").get(f"/inmates/import/{batch.pk}/", language="en")
     html = page.content.decode()
     assert "Writing 60000 rows" in html or "Writing 60,000 rows" in html
     assert 'hx-trigger="every 2s"' in html
@@ -270,7 +268,7 @@ def test_a_checked_file_is_imported_from_its_page_without_uploading_it_again(
     client = client_for("petugas.selong")
     checked = _checked(client, django_capture_on_commit_callbacks)
     before = Inmate.objects.count()
-    page = client.get(f"/inmates/import/{checked.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    page = client.get(f"/inmates/import/{checked.pk}/", language="en").content.decode()
     assert "Checked: every row is valid" in page
     assert "Import this file now" in page
     with django_capture_on_commit_callbacks(execute=True):

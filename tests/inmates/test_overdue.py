@@ -17,7 +17,6 @@ import pytest
 from django.core import mail
 from django.core.management import call_command
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
@@ -31,6 +30,7 @@ from sinergi.inmates.models import CustodyEpisode, ImportBatch, Inmate, Sentence
 from sinergi.inmates.queries import days_overdue, overdue_releases, releases_due_today
 from sinergi.orgs.models import Facility
 from sinergi.reintegration import actions as reintegration_actions
+from tests.client import Client
 from tests.inmates.factories import make_inmate
 
 pytestmark = pytest.mark.django_db
@@ -121,7 +121,7 @@ def test_the_home_page_of_the_head_and_officers_shows_the_alarm_in_red_first(
     late = _person("selong", "Lalu Terlambat", today - DAY)
     _person("selong", "Baiq Hari Ini", today)
     with translation.override("en"):
-        page = client_for(username).get("/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+        page = client_for(username).get("/", language="en").content.decode()
     assert "card card-danger" in page
     assert "Held past release date: 1 day" in page
     assert late.get_absolute_url() in page
@@ -135,7 +135,7 @@ def test_the_alarm_is_in_indonesian_too(demo_world, client_for):
     _person("selong", "Lalu Terlambat", _selong_today() - 3 * DAY)
     client = client_for("kalapas.selong")
     client.cookies["django_language"] = "id"
-    page = client.get("/", HTTP_ACCEPT_LANGUAGE="id").content.decode()
+    page = client.get("/", language="id").content.decode()
     assert "Ditahan melewati tanggal bebas: 3 hari" in page
 
 
@@ -161,7 +161,7 @@ def test_the_list_names_each_person_with_the_days_and_what_to_do(demo_world, cli
     late = _person("selong", "Lalu Terlambat", today - 4 * DAY)
     _person("selong", "Baiq Sebentar", today - DAY)
     with translation.override("en"):
-        response = client_for("petugas.selong").get(LIST, HTTP_ACCEPT_LANGUAGE="en")
+        response = client_for("petugas.selong").get(LIST, language="en")
     page = response.content.decode()
     assert response.status_code == 200
     assert "Held past release date: 4 days" in page
@@ -388,9 +388,7 @@ def test_the_facility_dashboard_shows_it(demo_world, client_for):
     _person("selong", "Lalu Terlambat", _selong_today() - 2 * DAY)
     selong = Facility.objects.get(code="selong")
     with translation.override("en"):
-        page = client_for("kalapas.selong").get(
-            f"/indicators/facility/{selong.pk}/", HTTP_ACCEPT_LANGUAGE="en"
-        )
+        page = client_for("kalapas.selong").get(f"/indicators/facility/{selong.pk}/", language="en")
     assert page.status_code == 200
     assert "Held past release date" in page.content.decode()
     kanwil = client_for("kanwil.ntb").get(f"/indicators/region/{selong.region_id}/")
@@ -442,7 +440,7 @@ def test_the_import_flags_people_held_past_their_date_without_failing(
     with translation.override("en"):
         page = (
             client_for("petugas.selong")
-            .get(batch.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en")
+            .get(batch.get_absolute_url(), language="en")
             .content.decode()
         )
     assert f"Release date passed {days} days ago, still in custody" in page
@@ -532,7 +530,7 @@ def test_checking_a_file_warns_of_people_it_would_leave_held_past_their_date(
     with translation.override("en"):
         page = (
             client_for("petugas.selong")
-            .get(batch.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en")
+            .get(batch.get_absolute_url(), language="en")
             .content.decode()
         )
     assert "1 person in this file is held past their release date." in page

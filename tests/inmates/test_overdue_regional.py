@@ -9,13 +9,13 @@ from collections.abc import Callable
 
 import pytest
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
 from sinergi.accounts.models import Membership
 from sinergi.core.roles import Role
 from sinergi.orgs.models import Facility, Region
+from tests.client import Client
 from tests.inmates.test_overdue import DAY, LIST, _person, _selong_today
 
 pytestmark = pytest.mark.django_db
@@ -23,7 +23,7 @@ pytestmark = pytest.mark.django_db
 
 def _home(client: Client) -> str:
     with translation.override("en"):
-        return client.get("/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+        return client.get("/", language="en").content.decode()
 
 
 def test_the_kanwil_home_page_counts_each_facility_held_past_release_in_red(
@@ -67,7 +67,7 @@ def test_the_kanwil_card_counts_people_and_days_each_in_its_own_plural(
     _person("selong", "Orang Selong Dua", today - DAY)
     _person("lobar", "Orang Lobar", today - 4 * DAY)
     with translation.override(language):
-        page = client_for("kanwil.ntb").get("/", HTTP_ACCEPT_LANGUAGE=language).content.decode()
+        page = client_for("kanwil.ntb").get("/", language=language).content.decode()
     names = {code: Facility.objects.get(code=code).name for code in ("selong", "lobar")}
     assert re.search(re.escape(expected.format(**names)) + r"(?!\w)", page)
 

@@ -78,7 +78,7 @@ def test_a_right_whose_last_proposal_was_closed_shows_it_and_that_a_new_one_may_
     person = _person(name="Lalu Ditolak", rights={"pb": ("eligible", _days(-60))})
     proposal = _closed(person, "pb", stage, 8, "Surat jaminan tidak dilegalisasi")
     client = client_for("petugas.selong")
-    response = client.get(URL, HTTP_ACCEPT_LANGUAGE="en")
+    response = client.get(URL, language="en")
     (row,) = response.context["rows"]
     (pb,) = row.rights
     assert pb.stage == stage and pb.stage_label == label_en
@@ -93,7 +93,7 @@ def test_a_right_whose_last_proposal_was_closed_shows_it_and_that_a_new_one_may_
     assert f'href="{proposal.get_absolute_url()}"' in body
     # The wait for a new proposal runs from the day it was closed.
     assert pb.days_waiting == 8 and row.days_waiting == 8
-    indonesian = client.get(URL, HTTP_ACCEPT_LANGUAGE="id").content.decode()
+    indonesian = client.get(URL, language="id").content.decode()
     assert label_id in indonesian and "Usulan baru dapat dimulai" in indonesian
 
     (item,) = client.get(API).json()["items"]
@@ -111,7 +111,7 @@ def test_a_right_whose_last_proposal_was_closed_shows_it_and_that_a_new_one_may_
     assert right["may_be_started"] is True
     assert right["days_waiting"] == 8
 
-    (values,) = _sheet_rows(client.get(EXPORT, HTTP_ACCEPT_LANGUAGE="en"))
+    (values,) = _sheet_rows(client.get(EXPORT, language="en"))
     assert values["Pembebasan bersyarat (PB): stage"] == label_en
     closed = values["Pembebasan bersyarat (PB): last proposal"]
     assert label_en in closed and "Surat jaminan tidak dilegalisasi" in closed
@@ -128,7 +128,7 @@ def test_the_refusal_letter_is_linked_and_its_sk_named(client_for, only_ours):
     )
     ProposalEvent.objects.filter(proposal=proposal).update(document=letter)
     client = client_for("petugas.selong")
-    body = client.get(URL, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    body = client.get(URL, language="en").content.decode()
     assert f'href="/proposals/documents/{letter.pk}/"' in body
     assert "PAS-9.PK.01" in body
     right = client.get(API).json()["items"][0]["rights"][0]
@@ -182,7 +182,7 @@ def test_the_filter_could_have_been_proposed_earlier_on_the_page_and_the_api(cli
     _person(name="Hari Ini", rights={"pb": ("eligible", _today())})
     _person(name="Nanti", rights={"pb": ("eligible", _days(20))})
     client = client_for("petugas.selong")
-    response = client.get(URL + "?late=1", HTTP_ACCEPT_LANGUAGE="en")
+    response = client.get(URL + "?late=1", language="en")
     rows = {row.inmate.name: row for row in response.context["rows"]}
     assert sorted(rows) == ["Ditolak Lama", "Terlambat"]
     (pb,) = rows["Terlambat"].rights
@@ -195,7 +195,7 @@ def test_the_filter_could_have_been_proposed_earlier_on_the_page_and_the_api(cli
     assert f"eligible since {day.day} " in body and "not proposed: 45 days" in body
     assert '<input type="checkbox" id="p-late" name="late" value="1" checked>' in body
     # The summary counts the people of the list who could have been proposed earlier.
-    everyone = client.get(URL, HTTP_ACCEPT_LANGUAGE="en")
+    everyone = client.get(URL, language="en")
     assert everyone.context["counts"].late == 2
     assert "2 could have been proposed earlier" in everyone.content.decode()
     api = client.get(API + "?late=true").json()
@@ -206,10 +206,10 @@ def test_the_filter_could_have_been_proposed_earlier_on_the_page_and_the_api(cli
     assert late["rights"][0]["not_proposed_since"] == _days(-45).isoformat()
     assert late["rights"][0]["not_proposed_days"] == 45
     assert late["not_proposed_days"] == 45
-    sheet = _sheet_rows(client.get(EXPORT + "?late=1", HTTP_ACCEPT_LANGUAGE="en"))
+    sheet = _sheet_rows(client.get(EXPORT + "?late=1", language="en"))
     assert sorted(r["Name"] for r in sheet) == ["Ditolak Lama", "Terlambat"]
     assert next(r for r in sheet if r["Name"] == "Terlambat")["Not proposed for (days)"] == 45
-    indonesian = client.get(URL, HTTP_ACCEPT_LANGUAGE="id").content.decode()
+    indonesian = client.get(URL, language="id").content.decode()
     assert "2 bisa diusulkan lebih awal" in indonesian
 
 
@@ -245,7 +245,7 @@ def test_each_right_that_may_be_proposed_links_to_the_start_page(client_for, onl
     _open(person, "cmb")
     refused = _person(name="Ditolak", rights={"pb": ("eligible", _days(-30))})
     _closed(refused, "pb", Stage.REFUSED, 5, "Alasan")
-    body = client_for(username).get(URL, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    body = client_for(username).get(URL, language="en").content.decode()
     assert _start_links(body) == {
         f"/proposals/start/{person.pk}/asimilasi/",
         f"/proposals/start/{person.pk}/pb/",
@@ -271,7 +271,7 @@ def test_the_api_says_which_rights_the_caller_may_start(client_for, only_ours):
 
 def test_a_regional_viewer_sees_no_start_link(client_for, only_ours):
     person = _person(name="Satu Hak", rights={"pb": ("eligible", _days(-10))})
-    body = client_for("kanwil.ntb").get(URL, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    body = client_for("kanwil.ntb").get(URL, language="en").content.decode()
     assert person.get_absolute_url() in body
     assert _start_links(body) == set()
     # And the start page itself refuses them.

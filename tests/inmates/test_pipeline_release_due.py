@@ -58,7 +58,7 @@ def _person(name: str, release: datetime.date | None, substitute: bool = False) 
 
 def _rows(client) -> dict[str, object]:
     with translation.override("en"):
-        response = client.get(URL, HTTP_ACCEPT_LANGUAGE="en")
+        response = client.get(URL, language="en")
     return {row.inmate.name: row for row in response.context["rows"]}
 
 
@@ -70,7 +70,7 @@ def test_the_day_before_the_day_of_and_the_day_after(client_for, only_ours):
     _person("Subsider Lewat", today - 3 * DAY, substitute=True)
     client = client_for("petugas.selong")
     with translation.override("en"):
-        response = client.get(URL, HTTP_ACCEPT_LANGUAGE="en")
+        response = client.get(URL, language="en")
     rows = {row.inmate.name: row for row in response.context["rows"]}
     page = response.content.decode()
     assert rows["Besok Bebas"].release_overdue_days is None
@@ -134,7 +134,7 @@ def test_the_xlsx_says_the_same(client_for, only_ours):
     _person("Besok Bebas", today + DAY)
     _person("Kemarin Bebas", today - 2 * DAY)
     with translation.override("en"):
-        response = client_for("petugas.selong").get(EXPORT, HTTP_ACCEPT_LANGUAGE="en")
+        response = client_for("petugas.selong").get(EXPORT, language="en")
     sheet = load_workbook(io.BytesIO(response.content)).active
     values = [list(row) for row in table(sheet)]
     header = values[0]
@@ -153,7 +153,7 @@ def test_the_home_card_does_not_count_them_as_to_propose(client_for, only_ours):
     _person("Hari Ini Bebas", today)
     _person("Kemarin Bebas", today - DAY)
     with translation.override("en"):
-        page = client_for("petugas.selong").get("/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+        page = client_for("petugas.selong").get("/", language="en").content.decode()
     assert "1 can be proposed now" in page
 
 
@@ -165,10 +165,10 @@ def test_the_overdue_list_names_the_release_day_as_the_home_page_and_pipeline_do
     _person("Hari Ini Bebas", _today())
     client = client_for("petugas.selong")
     with translation.override("id"):
-        page = client.get("/inmates/overdue-releases/", HTTP_ACCEPT_LANGUAGE="id").content
+        page = client.get("/inmates/overdue-releases/", language="id").content
     assert "Bebas hari ini" in page.decode()
     assert "Dibebaskan hari ini" not in page.decode()
     with translation.override("en"):
-        page = client.get("/inmates/overdue-releases/", HTTP_ACCEPT_LANGUAGE="en").content
+        page = client.get("/inmates/overdue-releases/", language="en").content
     assert "Release due today" in page.decode()
     assert "To release today" not in page.decode()

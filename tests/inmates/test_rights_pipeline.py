@@ -63,7 +63,7 @@ def only_ours(demo_world):
 
 def test_a_person_with_three_rights_is_one_row_and_counts_once(client_for, only_ours):
     person = _three(name="Lalu Tiga Hak")
-    response = client_for("petugas.selong").get(URL, HTTP_ACCEPT_LANGUAGE="en")
+    response = client_for("petugas.selong").get(URL, language="en")
     body = response.content.decode()
     assert response.context["page"].paginator.count == 1
     assert len(response.context["rows"]) == 1
@@ -83,7 +83,7 @@ def _names(response) -> list[str]:
 def test_the_heading_counts_people_not_rights(client_for, only_ours):
     _three(name="Satu")
     _three(name="Dua")
-    response = client_for("petugas.selong").get(URL, HTTP_ACCEPT_LANGUAGE="en")
+    response = client_for("petugas.selong").get(URL, language="en")
     assert response.context["page"].paginator.count == 2
     assert "2 people in this list." in response.content.decode()
     counts = response.context["counts"]
@@ -229,10 +229,10 @@ def test_reading_the_pipeline_is_audited_with_its_query_and_count(client_for, on
 def test_the_page_speaks_indonesian_and_english(client_for, only_ours):
     _three()
     client = client_for("petugas.selong")
-    english = client.get(URL, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    english = client.get(URL, language="en").content.decode()
     assert "Integration rights (hak integrasi)" in english
     assert "Due now" in english and "Days waiting" in english
-    indonesian = client.get(URL, HTTP_ACCEPT_LANGUAGE="id").content.decode()
+    indonesian = client.get(URL, language="id").content.decode()
     assert "Hak integrasi" in indonesian
     assert "Jatuh tempo" in indonesian and "Hari menunggu" in indonesian
     assert "1 orang" in indonesian
@@ -240,7 +240,7 @@ def test_the_page_speaks_indonesian_and_english(client_for, only_ours):
 
 def test_the_table_becomes_labelled_blocks_on_a_phone(client_for, only_ours):
     _three()
-    body = client_for("petugas.selong").get(URL, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    body = client_for("petugas.selong").get(URL, language="en").content.decode()
     # table.figures: each row a block on a narrow screen, its cells labelled.
     assert '<table class="figures pipeline">' in body
     assert 'data-label="Rights"' in body and 'data-label="Days waiting"' in body
@@ -281,7 +281,7 @@ def test_the_export_has_one_row_per_person_with_the_pages_filters(client_for, on
     _three(name="Lalu Ahmad", registration_number="BI 77/26")
     _person(name="Hanya CB", rights={"cb": ("eligible", _days(5))})
     client = client_for("petugas.selong")
-    sheet = _sheet(client.get(EXPORT, HTTP_ACCEPT_LANGUAGE="en"))
+    sheet = _sheet(client.get(EXPORT, language="en"))
     rows = table(sheet)
     header = rows[0]
     assert header[:6] == (
@@ -305,7 +305,7 @@ def test_the_export_has_one_row_per_person_with_the_pages_filters(client_for, on
 
 def test_the_exports_headers_are_in_the_readers_language(client_for, only_ours):
     _three()
-    sheet = _sheet(client_for("petugas.selong").get(EXPORT, HTTP_ACCEPT_LANGUAGE="id"))
+    sheet = _sheet(client_for("petugas.selong").get(EXPORT, language="id"))
     header = table(sheet)[0]
     assert header[0] == "Nama" and header[1] == "Nomor registrasi"
 
@@ -430,7 +430,7 @@ def test_each_right_shows_its_proposals_stage_and_days_at_it(client_for, only_ou
         rights={"pb": ("eligible", _days(-60)), "cb": ("eligible", _days(-40))},
     )
     _propose(person, "pb", "litmas", 12)
-    response = client_for("petugas.selong").get(URL, HTTP_ACCEPT_LANGUAGE="en")
+    response = client_for("petugas.selong").get(URL, language="en")
     (row,) = response.context["rows"]
     by_right = {r.right: r for r in row.rights}
     assert (by_right["pb"].stage, by_right["pb"].days_waiting) == ("litmas", 12)
@@ -491,7 +491,7 @@ def test_the_api_and_the_export_carry_the_stage(client_for, only_ours):
     assert item["rights"][0]["stage_since"] == _days(-7).isoformat()
     assert item["rights"][0]["days_waiting"] == 7
     assert item["could_have_been_proposed_earlier"] is False
-    sheet = _sheet(client.get(EXPORT, HTTP_ACCEPT_LANGUAGE="en"))
+    sheet = _sheet(client.get(EXPORT, language="en"))
     header, values = table(sheet)
     row = dict(zip(header, values, strict=True))
     assert row["Pembebasan bersyarat (PB): stage"] == "Gathering documents"
@@ -503,7 +503,7 @@ def test_the_inmate_page_names_the_wali_and_officers_may_change_it(client_for, u
     person = _three()
     actions.assign_wali(inmate=person, wali=user("wali.selong"), by=user("petugas.selong"))
     link = f'href="/inmates/{person.pk}/wali/"'
-    page = client_for("petugas.selong").get(person.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en")
+    page = client_for("petugas.selong").get(person.get_absolute_url(), language="en")
     body = page.content.decode()
     assert user("wali.selong").get_full_name() in body and link in body
     body = client_for("wali.selong").get(person.get_absolute_url()).content.decode()
@@ -515,5 +515,5 @@ def test_the_home_card_counts_people_not_rights(client_for, only_ours):
     _person(rights={"pb": ("eligible", _days(-2)), "cb": ("eligible", _days(20))})
     _person(rights={"cb": ("eligible", _days(20)), "cmb": ("eligible", _days(40))})
     _person(rights={"cb": ("eligible", _days(200))})
-    body = client_for("petugas.selong").get("/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    body = client_for("petugas.selong").get("/", language="en").content.decode()
     assert "2 can be proposed now; 1 more within 90 days." in body

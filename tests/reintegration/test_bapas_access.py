@@ -10,7 +10,6 @@ import datetime
 from typing import Any
 
 import pytest
-from django.test import Client
 
 from sinergi.accounts.models import User
 from sinergi.core.audit import AuditEvent
@@ -18,6 +17,7 @@ from sinergi.core.roles import Role
 from sinergi.inmates.models import Inmate
 from sinergi.orgs.models import Facility, FacilityKind
 from sinergi.reintegration import actions
+from tests.client import Client
 from tests.factories import FacilityFactory, MembershipFactory
 from tests.inmates.factories import make_inmate
 from tests.proposals.pdf_text import pdf_text
@@ -93,7 +93,7 @@ def test_the_head_of_the_bapas_reads_the_plan_and_the_hand_over(
 
 def test_the_hand_over_pdf_carries_what_the_bapas_needs(client_for: Any, handed: Inmate) -> None:
     response = client_for("pk.bapas").get(
-        f"/reintegration/inmates/{handed.pk}/handover.pdf", HTTP_ACCEPT_LANGUAGE="id"
+        f"/reintegration/inmates/{handed.pk}/handover.pdf", language="id"
     )
     assert response.status_code == 200
     text = pdf_text(response.content)
