@@ -44,9 +44,7 @@ pytestmark = pytest.mark.django_db
 
 
 def page(client: Any, proposal: Proposal, language: str = "id") -> str:
-    response = client.get(
-        reverse("proposals:detail", args=[proposal.pk]), HTTP_ACCEPT_LANGUAGE=language
-    )
+    response = client.get(reverse("proposals:detail", args=[proposal.pk]), language=language)
     assert response.status_code == 200
     return str(response.content.decode())
 
@@ -234,7 +232,7 @@ def test_a_rejected_upload_is_not_headed_as_a_move(client_for, person):
     response = client_for("petugas.selong").post(
         reverse("proposals:document_add", args=[proposal.pk]),
         {"kind": "verdict_extract", "file": SimpleUploadedFile("x.pdf", b"not a pdf")},
-        HTTP_ACCEPT_LANGUAGE="id",
+        language="id",
     )
     assert response.status_code == 422
     text = response.content.decode()
