@@ -197,6 +197,10 @@ USE_TZ = True
 TIME_ZONE = "Asia/Jakarta"
 FORMAT_MODULE_PATH = ["sinergi.formats"]
 LANGUAGE_COOKIE_NAME = "sinergi_language"
+# The language chosen with the switch is kept on the device for a year (Django's default
+# forgets it when the browser closes); a signed-in user's choice is also on their account.
+LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 
 STATIC_URL = "/static/"
 # `collectstatic` writes here and WhiteNoise serves from here (hashed, compressed copies).

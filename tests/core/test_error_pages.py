@@ -150,3 +150,10 @@ def test_the_apis_detail_follows_accept_language_its_code_stays_a_code(
         assert body["detail"] == translation.gettext("Not found.")
     assert body["code"] == "not_found"
     assert response["Content-Language"] == expected
+
+
+def test_the_language_chosen_is_kept_on_the_device_for_a_year():
+    response = Client().post("/i18n/setlang/", {"language": "en", "next": "/publik/"})
+    cookie = response.cookies["sinergi_language"]
+    assert cookie.value == "en"
+    assert int(cookie["max-age"]) >= 365 * 24 * 60 * 60
