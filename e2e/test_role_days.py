@@ -72,9 +72,10 @@ def test_the_officer_takes_a_program_from_enrolment_to_a_certificate(new_page, f
     assert_accessible(page)
     first = page.locator("main input[name=inmates]:not([disabled])").first
     first.check()
+    name = first.locator("xpath=ancestor::label[1]").locator("strong").inner_text().strip()
     click_and_wait(page, page.get_by_role("button", name="Enrol the people ticked").first)
     page.wait_for_url(program_url + "#enrolment")
-    name = re.sub(r" is enrolled\.$", "", page.locator(".messages").inner_text().strip())
+    assert page.locator(".messages").inner_text().strip() == "1 person enrolled."
     assert page.locator("ul.enrolled").get_by_role("link", name=name, exact=True).count() == 1
     assert_accessible(page)
 
