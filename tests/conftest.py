@@ -20,6 +20,14 @@ def _runs_whole_system_checks() -> bool:
     return os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://"))
 
 
+def pytest_configure(config: Any) -> None:
+    """SINERGI_TEST_NOW=2026-12-05T16:30:00Z runs the tests as if it were then (tests/clock.py)."""
+    if instant := os.environ.get("SINERGI_TEST_NOW", ""):
+        from tests import clock
+
+        clock.start_at(clock.parse(instant))
+
+
 def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
     if _runs_whole_system_checks():
         return

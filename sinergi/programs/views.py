@@ -800,7 +800,7 @@ def session_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "errors": errors,
             "statuses": PERSON_MARKS,
             "can_cancel": can_cancel,
-            "is_future": session.date > timezone.localdate(),
+            "is_future": session.date > session.program.facility.today(),  # as the action
             # restoring a cancelled session on a holiday needs a confirmation
             "holiday": actions.holiday_on(session) if restorable else None,
         },

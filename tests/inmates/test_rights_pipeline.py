@@ -9,7 +9,6 @@ import io
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
 from openpyxl import load_workbook
 
 from sinergi.core.exports import HEADER_ROW
@@ -28,7 +27,8 @@ API = "/api/v1/rights-pipeline"
 
 
 def _today() -> datetime.date:
-    return timezone.localdate()
+    """Lapas Selong's day (WITA), as its officers' pages count the days (not WIB's)."""
+    return Facility.objects.get(code="selong").today()
 
 
 def _days(n: int) -> datetime.date:

@@ -3,7 +3,6 @@ from __future__ import annotations
 import datetime
 
 import pytest
-from django.utils import timezone
 
 from sinergi.accounts.models import User
 from sinergi.orgs.models import Facility
@@ -44,8 +43,14 @@ def instructor(demo_world):
     return User.objects.get(username="instruktur.blk")
 
 
+def selong_today() -> datetime.date:
+    """Lapas Selong's day (WITA), the one its programs' rules read: from 16:00 UTC it is
+    already tomorrow there while settings.TIME_ZONE (WIB) is still today."""
+    return Facility.objects.get(code="selong").today()
+
+
 def new_program(facility, by, **values) -> Program:
-    today = timezone.localdate()
+    today = facility.today()
     defaults = {
         "kind": "independence",
         "category": "vocational",

@@ -7,11 +7,10 @@ import datetime
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
 
 from sinergi.programs import actions
 from tests.inmates.factories import make_inmate
-from tests.programs.conftest import PROGRAM_SCOPE, new_program
+from tests.programs.conftest import PROGRAM_SCOPE, new_program, selong_today
 
 pytestmark = pytest.mark.django_db
 
@@ -54,7 +53,7 @@ def test_api_attendance_get_and_put(client_for, running, inmates, officer):
     enrollment = actions.enroll(program=running, inmate=inmates[0], by=officer).enrollment
     enrollment.enrolled_on = running.start_date
     enrollment.save()
-    session = running.sessions.filter(date__lt=timezone.localdate()).first()
+    session = running.sessions.filter(date__lt=selong_today()).first()
     client = client_for("instruktur.blk")
     url = f"/api/v1/sessions/{session.pk}/attendance"
     assert client.get(url).json()["marks"] == [
@@ -124,7 +123,7 @@ def test_roster_and_enrolment_lists_run_a_fixed_number_of_queries(
 ):
     running.capacity = 40
     running.save()
-    session = running.sessions.filter(date__lt=timezone.localdate()).first()
+    session = running.sessions.filter(date__lt=selong_today()).first()
     client = client_for("petugas.selong")
     urls = [
         f"/programs/sessions/{session.pk}/",

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied
-from django.utils import timezone, translation
+from django.utils import translation
 
 from sinergi.accounts.models import User
 from sinergi.core.models import AuditEvent
@@ -25,6 +25,7 @@ from sinergi.programs.models import (
     Session,
     WaitingListEntry,
 )
+from tests.programs.conftest import selong_today
 
 pytestmark = pytest.mark.django_db
 
@@ -52,7 +53,7 @@ def world(selong, officer, running, inmates) -> World:
     actions.enroll(program=running, inmate=inmates[1], by=officer)
     waiting = actions.enroll(program=running, inmate=inmates[2], by=officer).waiting
     assert waiting is not None
-    today = timezone.localdate()
+    today = selong_today()
     session = running.sessions.get(date=today)
     actions.record_attendance(session=session, marks={enrollment.pk: ("present", "")}, by=officer)
     other = running.sessions.get(date=today + datetime.timedelta(days=3))
@@ -68,7 +69,7 @@ def world(selong, officer, running, inmates) -> World:
 
 
 def _values(w: World) -> dict[str, Any]:
-    today = timezone.localdate()
+    today = selong_today()
     return {
         "kind": "independence",
         "category": "vocational",

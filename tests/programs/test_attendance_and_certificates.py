@@ -9,19 +9,19 @@ from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.db.models import F, Q
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
 
 from sinergi.core.api import Conflict
 from sinergi.programs import actions
 from sinergi.programs.models import Attendance, Enrollment, Program, Session
 from tests.factories import MembershipFactory, UserFactory
 from tests.inmates.factories import make_inmate
+from tests.programs.conftest import selong_today
 
 pytestmark = pytest.mark.django_db
 
 
 def _past_session(program) -> Session:
-    return program.sessions.filter(date__lt=timezone.localdate()).order_by("date").first()
+    return program.sessions.filter(date__lt=selong_today()).order_by("date").first()
 
 
 @pytest.fixture
@@ -93,8 +93,9 @@ def test_roster_saves_in_a_fixed_number_of_queries(running, selong, officer, ins
                 by=officer,
                 on=session.date - datetime.timedelta(days=1),
             )
+        fresh = type(session).objects.get(pk=session.pk)  # nothing cached from before
         with CaptureQueriesContext(connection) as ctx:
-            actions.record_attendance(session=session, marks=marks, by=instructor)
+            actions.record_attendance(session=fresh, marks=marks, by=instructor)
         return len(ctx)
 
     assert save_roster(2) == save_roster(12)
@@ -108,7 +109,7 @@ def test_attendance_reasons_are_checked(running, class_of_three, officer):
         )
     with pytest.raises(Conflict):
         actions.record_attendance(session=session, marks={999999: ("present", "")}, by=officer)
-    future = running.sessions.filter(date__gt=timezone.localdate()).first()
+    future = running.sessions.filter(date__gt=selong_today()).first()
     with pytest.raises(Conflict):
         actions.record_attendance(
             session=future, marks={class_of_three[0].pk: ("present", "")}, by=officer
@@ -136,7 +137,7 @@ def test_attendance_sheet_pdf_prints(client_for, running, class_of_three):
 
 
 def _complete(program, enrollment, officer):
-    for session in program.sessions.filter(date__lt=timezone.localdate()):
+    for session in program.sessions.filter(date__lt=selong_today()):
         actions.record_attendance(
             session=session, marks={enrollment.pk: ("present", "")}, by=officer
         )
@@ -144,7 +145,7 @@ def _complete(program, enrollment, officer):
 
 def _last_day_today(program) -> None:
     """Today is the program's last day: its certificates may be issued."""
-    today = timezone.localdate()
+    today = selong_today()
     program.sessions.filter(date__gt=today).delete()
     Program.objects.filter(pk=program.pk).update(end_date=today)
     program.refresh_from_db()
@@ -215,7 +216,7 @@ def test_certificate_pdf_has_a_qr_code(client_for, running, class_of_three, offi
 
 def _ended_days_ago(program, days: int) -> datetime.date:
     """The program ended ``days`` ago and is marked completed; later sessions go."""
-    end = timezone.localdate() - datetime.timedelta(days=days)
+    end = selong_today() - datetime.timedelta(days=days)
     program.sessions.filter(date__gt=end).delete()
     Program.objects.filter(pk=program.pk).update(end_date=end, status="completed")
     return end
@@ -230,7 +231,7 @@ def test_a_certificate_issued_after_the_program_ended_leaves_the_enrolment_as_it
     actions.end_enrollment(enrollment=enrollment, reason="completed", by=officer)
     certificate = actions.issue_certificate(enrollment=enrollment, by=officer)
     enrollment.refresh_from_db()
-    assert certificate.issued_on == timezone.localdate()
+    assert certificate.issued_on == selong_today()
     assert (enrollment.ended_on, enrollment.end_reason) == (end, "completed")
     # no longer counted in the program after it ended
     active_later = Enrollment.objects.filter(
@@ -257,9 +258,7 @@ def test_marking_completed_after_the_program_ended_ends_on_its_end_date(
     end = _ended_days_ago(running, 5)
     completed, released = class_of_three[:2]
     actions.end_enrollment(enrollment=completed, reason="completed", by=officer)
-    actions.end_enrollment(
-        enrollment=released, reason="completed", by=officer, on=timezone.localdate()
-    )
+    actions.end_enrollment(enrollment=released, reason="completed", by=officer, on=selong_today())
     completed.refresh_from_db()
     released.refresh_from_db()
     assert completed.ended_on == end and released.ended_on == end
@@ -267,7 +266,7 @@ def test_marking_completed_after_the_program_ended_ends_on_its_end_date(
     other = class_of_three[2]
     actions.end_enrollment(enrollment=other, reason="released", by=officer)
     other.refresh_from_db()
-    assert other.ended_on == timezone.localdate()
+    assert other.ended_on == selong_today()
 
 
 def test_a_completed_enrolment_never_ends_before_it_began(running, class_of_three, officer):

@@ -6,12 +6,11 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 
 from sinergi.core.api import Conflict
 from sinergi.programs import actions
 from sinergi.programs.models import Program
-from tests.programs.conftest import new_program
+from tests.programs.conftest import new_program, selong_today
 
 pytestmark = pytest.mark.django_db
 
@@ -45,7 +44,7 @@ def test_an_update_out_of_bounds_is_refused(selong, officer):
 def test_an_attendance_note_longer_than_its_column_is_refused(running, officer, inmates):
     enrollment = actions.enroll(program=running, inmate=inmates[0], by=officer).enrollment
     assert enrollment is not None
-    session = running.sessions.filter(date__lte=timezone.localdate()).order_by("-date").first()
+    session = running.sessions.filter(date__lte=selong_today()).order_by("-date").first()
     assert session is not None
     with pytest.raises(Conflict) as refused:
         actions.record_attendance(

@@ -21,6 +21,7 @@ from sinergi.indicators.periods import parse_period
 from sinergi.programs import actions, documents
 from sinergi.programs.models import Certificate, Enrollment, Program
 from sinergi.programs.queries import active_count, participation_figures
+from tests.programs.conftest import selong_today
 from tests.proposals.pdf_text import pdf_text
 
 pytestmark = pytest.mark.django_db
@@ -34,7 +35,7 @@ def trainee(running, inmates, officer):
     enrollment = actions.enroll(program=running, inmate=inmates[0], by=officer).enrollment
     enrollment.enrolled_on = running.start_date
     enrollment.save(update_fields=["enrolled_on"])
-    for session in running.sessions.filter(date__lt=timezone.localdate()):
+    for session in running.sessions.filter(date__lt=selong_today()):
         actions.record_attendance(
             session=session, marks={enrollment.pk: ("present", "")}, by=officer
         )
@@ -48,7 +49,7 @@ def _attended(enrollment: Enrollment) -> Decimal:
 def _program_over(program: Program, days_ago: int = 3) -> datetime.date:
     """The program's last day was ``days_ago`` days ago (status still running); the
     sessions after it go."""
-    end = timezone.localdate() - datetime.timedelta(days=days_ago)
+    end = selong_today() - datetime.timedelta(days=days_ago)
     program.sessions.filter(date__gt=end).delete()
     Program.objects.filter(pk=program.pk).update(end_date=end)
     program.refresh_from_db()
@@ -92,7 +93,7 @@ def test_the_admin_issues_no_certificate(client, running, trainee, demo_world):
 def test_a_certificate_from_the_programs_last_day(running, trainee, officer):
     _program_over(running, days_ago=0)
     certificate = actions.issue_certificate(enrollment=trainee, by=officer)
-    assert certificate.issued_on == timezone.localdate()
+    assert certificate.issued_on == selong_today()
     assert certificate.hours == _attended(trainee)
     assert certificate.program_hours == 160
 
@@ -121,7 +122,7 @@ def test_a_certificate_is_not_dated_in_the_future(running, trainee, officer):
     _program_over(running)
     with pytest.raises(ValidationError):
         actions.issue_certificate(
-            enrollment=trainee, by=officer, on=timezone.localdate() + datetime.timedelta(days=1)
+            enrollment=trainee, by=officer, on=selong_today() + datetime.timedelta(days=1)
         )
 
 
@@ -150,7 +151,7 @@ def test_completing_an_enrolment_by_hand_before_the_end_takes_the_early_step(
 
 def _counts(program: Program) -> tuple[object, ...]:
     facility = program.facility
-    month = parse_period(f"{timezone.localdate():%Y-%m}")
+    month = parse_period(f"{selong_today():%Y-%m}")
     completions = get("participation.completions").compute(
         Query(month, area="facility", area_id=facility.pk)
     )
@@ -194,7 +195,7 @@ def test_issuing_after_an_early_completion_changes_nothing_more(running, trainee
 def test_an_early_completion_records_why_who_and_the_hours(running, trainee, officer):
     _early(trainee, officer, hours="123")
     trainee.refresh_from_db()
-    assert (trainee.ended_on, trainee.end_reason) == (timezone.localdate(), "completed")
+    assert (trainee.ended_on, trainee.end_reason) == (selong_today(), "completed")
     early = trainee.early_completion
     assert (early.reason, early.hours, early.completed_by) == (
         "Bebas bersyarat",
@@ -293,7 +294,7 @@ def _lsp(enrollment: Enrollment, by: User, **values: object) -> None:
     defaults: dict[str, object] = {
         "issuer": "LSP Logam Mesin Indonesia",
         "number": "62090 2513 3 0001234 2026",
-        "issued_on": timezone.localdate() - datetime.timedelta(days=1),
+        "issued_on": selong_today() - datetime.timedelta(days=1),
     }
     defaults.update(values)
     actions.record_competency_certification(enrollment=enrollment, by=by, **defaults)
@@ -317,7 +318,7 @@ def test_a_competency_certification_needs_its_facts(running, trainee, officer):
     for values, field in (
         ({"issuer": " "}, "issuer"),
         ({"number": ""}, "number"),
-        ({"issued_on": timezone.localdate() + datetime.timedelta(days=1)}, "issued_on"),
+        ({"issued_on": selong_today() + datetime.timedelta(days=1)}, "issued_on"),
         ({"issued_on": running.start_date - datetime.timedelta(days=1)}, "issued_on"),
         ({"issuer": "L" * 201}, "issuer"),
     ):
@@ -334,7 +335,7 @@ def test_an_outsider_records_no_competency_certification(running, trainee):
 
 def test_competency_certification_through_the_page_and_the_api(client_for, running, trainee):
     client = client_for("petugas.selong")
-    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    yesterday = selong_today() - datetime.timedelta(days=1)
     page = client.post(
         f"/programs/enrollments/{trainee.pk}/competency-certification/",
         {"issuer": "LSP P1 BLK Lotim", "number": "A-1", "issued_on": yesterday.isoformat()},
@@ -406,7 +407,7 @@ def test_the_verification_page_shows_the_same_facts(client, running, trainee, of
     assert "LSP Logam Mesin Indonesia" in page and "62090 2513 3 0001234 2026" in page
     api = client.get(f"/api/v1/certificates/{certificate.code}/verify").json()
     assert api["hours"] == 123.0 and api["program_hours"] == 160
-    assert api["completed_early_on"] == timezone.localdate().isoformat()
+    assert api["completed_early_on"] == selong_today().isoformat()
     assert api["competency_certification"]["number"] == "62090 2513 3 0001234 2026"
 
 

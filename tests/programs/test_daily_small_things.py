@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from sinergi.core.errors import Conflict
 from sinergi.programs import actions
 from sinergi.programs.choices import AttendanceStatus, EndReason, ProgramStatus
+from tests.programs.conftest import selong_today
 from tests.programs.factories import EnrollmentFactory, ProgramFactory, SessionFactory
 
 pytestmark = pytest.mark.django_db
@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 
 def _today(program):
     """Today's session of ``program`` (the roster of a person enrolled today)."""
-    today = timezone.localdate()
+    today = selong_today()
     return program.sessions.filter(date=today).first() or SessionFactory(
         program=program, date=today
     )

@@ -9,7 +9,7 @@ import io
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import formats, timezone, translation
+from django.utils import formats, translation
 from pypdf import PdfReader
 
 from sinergi.inmates import actions as inmate_actions
@@ -23,6 +23,7 @@ from sinergi.programs.models import (
 )
 from sinergi.programs.record import CHART_MONTHS, development_record, sppn_chart
 from tests.inmates.factories import make_inmate
+from tests.programs.conftest import selong_today
 from tests.programs.factories import EnrollmentFactory, ProgramFactory
 
 pytestmark = pytest.mark.django_db
@@ -68,7 +69,7 @@ def _scores(person, officer, months: int, today: datetime.date) -> None:
 def recorded(running, person, officer, instructor):
     """The welding program completed with scores, a unit, an LSP certificate and
     Sinergi's certificate; an earlier program left; three months of SPPN; Register F."""
-    today = timezone.localdate()
+    today = selong_today()
     running.capacity = 20
     running.save()
     enrollment = actions.enroll(program=running, inmate=person, by=officer).enrollment
@@ -268,9 +269,7 @@ def test_the_record_needs_the_same_queries_for_one_program_or_many(
 def test_the_attendance_sheet_states_topic_instructor_and_time_with_the_zone(
     client_for, running, person, officer
 ):
-    session: Session = (
-        running.sessions.filter(date__gt=timezone.localdate()).order_by("date").first()
-    )
+    session: Session = running.sessions.filter(date__gt=selong_today()).order_by("date").first()
     session.topic = "Teknik pengelasan SMAW"
     session.save(update_fields=["topic"])
     actions.enroll(program=running, inmate=person, by=officer)

@@ -7,13 +7,13 @@ import threading
 
 import pytest
 from django.db import connection
-from django.utils import timezone
 
 from sinergi.core.api import Conflict
 from sinergi.inmates import actions as inmate_actions
 from sinergi.programs import actions
 from sinergi.programs.models import Enrollment, WaitingListEntry
 from tests.inmates.factories import make_inmate
+from tests.programs.conftest import selong_today
 
 pytestmark = pytest.mark.django_db
 
@@ -78,7 +78,7 @@ def test_released_inmates_leave_their_programs(running, inmates, officer):
     waiting = actions.enroll(program=running, inmate=inmates[2], by=officer).waiting
     actions.decide_waiting(entry=waiting, status="approved", by=officer)
     inmate_actions.change_status(
-        inmate=inmates[0], status="released", on=timezone.localdate(), by=officer
+        inmate=inmates[0], status="released", on=selong_today(), by=officer
     )
     ended = Enrollment.objects.get(inmate=inmates[0])
     assert ended.end_reason == "released" and ended.ended_on is not None
@@ -90,7 +90,7 @@ def test_transferred_inmates_leave_the_waiting_list(running, inmates, officer):
     for inmate in inmates[:3]:
         actions.enroll(program=running, inmate=inmate, by=officer)
     inmate_actions.change_status(
-        inmate=inmates[2], status="transferred", on=timezone.localdate(), by=officer
+        inmate=inmates[2], status="transferred", on=selong_today(), by=officer
     )
     assert WaitingListEntry.objects.get(inmate=inmates[2]).status == "withdrawn"
 

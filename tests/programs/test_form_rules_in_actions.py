@@ -10,11 +10,11 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 
 from sinergi.programs import actions
 from sinergi.programs.models import Program
 from tests.programs import test_invariants
+from tests.programs.conftest import selong_today
 
 pytestmark = pytest.mark.django_db
 
@@ -68,7 +68,7 @@ def test_the_api_refuses_a_partner_code_that_names_no_partner(client_for):
     ],
 )
 def test_a_weekly_slot_has_a_day_a_start_and_an_end(selong, officer, slot):
-    today = timezone.localdate()
+    today = selong_today()
     values = {
         "kind": "independence",
         "category": "vocational",
@@ -125,7 +125,7 @@ def test_the_sessions_of_a_program_cancelled_for_a_long_reason_keep_it_within_th
 
 
 def test_a_reason_for_cancelling_a_session_fits_its_column(running, officer):
-    session = running.sessions.filter(date__gt=timezone.localdate()).first()
+    session = running.sessions.filter(date__gt=selong_today()).first()
     with pytest.raises(ValidationError) as refused:
         actions.cancel_session(session=session, reason=TOO_LONG, by=officer)
     assert "reason" in refused.value.message_dict
@@ -153,7 +153,7 @@ def test_an_enrolments_end_note_and_a_waiting_decisions_note_fit_their_columns(
 
 def test_a_reason_for_revoking_a_certificate_fits_its_column(running, officer, inmates):
     enrollment = actions.enroll(program=running, inmate=inmates[0], by=officer).enrollment
-    session = running.sessions.get(date=timezone.localdate())
+    session = running.sessions.get(date=selong_today())
     actions.record_attendance(session=session, marks={enrollment.pk: ("present", "")}, by=officer)
     actions.complete_early(
         enrollment=enrollment, reason="Bebas bersyarat", hours=Decimal(4), by=officer

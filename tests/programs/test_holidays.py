@@ -9,7 +9,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.formats import date_format
 
 from sinergi.accounts.models import Membership
@@ -18,7 +18,7 @@ from sinergi.core.models import AuditEvent
 from sinergi.orgs.models import Facility
 from sinergi.programs import actions
 from sinergi.programs.models import Holiday, Program, Session
-from tests.programs.conftest import new_program
+from tests.programs.conftest import new_program, selong_today
 
 pytestmark = pytest.mark.django_db
 
@@ -42,7 +42,7 @@ def lobar(demo_world):
 @pytest.fixture
 def day_with_attendance(running, inmates, officer, instructor):
     """Two days ago: the 08.00 session has attendance, a one-off 13.00 session has none."""
-    day = timezone.localdate() - datetime.timedelta(days=2)
+    day = selong_today() - datetime.timedelta(days=2)
     enrollment = actions.enroll(program=running, inmate=inmates[0], by=officer).enrollment
     enrollment.enrolled_on = running.start_date
     enrollment.save()
@@ -82,7 +82,7 @@ def test_adding_a_holiday_cancels_the_days_sessions_without_attendance(
 def test_adding_a_holiday_leaves_other_days_and_other_facilities_alone(
     running, selong, lobar, officer, user
 ):
-    day = timezone.localdate() + datetime.timedelta(days=7)
+    day = selong_today() + datetime.timedelta(days=7)
     elsewhere = new_program(lobar, user("petugas.lobar"))
     lobar_session = Session.objects.create(
         program=elsewhere, date=day, start_time=datetime.time(8), end_time=datetime.time(12)
@@ -100,9 +100,9 @@ def test_adding_a_holiday_leaves_other_days_and_other_facilities_alone(
 
 
 def test_a_holiday_is_skipped_by_sessions_generated_later(selong, officer, head):
-    day = timezone.localdate() + datetime.timedelta(days=3)
+    day = selong_today() + datetime.timedelta(days=3)
     actions.add_holiday(facility=selong, date=day, name="Libur UPT", by=officer)
-    program = new_program(selong, officer, start_date=timezone.localdate())
+    program = new_program(selong, officer, start_date=selong_today())
     actions.transition(program=program, to="submitted", by=officer)
     actions.transition(program=program, to="approved", by=head)
     assert not program.sessions.filter(date=day).exists()
@@ -110,7 +110,7 @@ def test_a_holiday_is_skipped_by_sessions_generated_later(selong, officer, head)
 
 
 def test_a_second_holiday_on_the_same_date_is_refused_and_changes_nothing(running, selong, officer):
-    day = timezone.localdate() + datetime.timedelta(days=5)
+    day = selong_today() + datetime.timedelta(days=5)
     Holiday.objects.create(facility=selong, date=day, name="Nyepi")
     events = AuditEvent.objects.count()
     with pytest.raises(Conflict) as refused:
@@ -129,7 +129,7 @@ def test_a_second_holiday_on_the_same_date_is_refused_and_changes_nothing(runnin
 def test_a_holiday_needs_a_name_and_a_date_within_two_years(
     selong, officer, days_ahead, name, code
 ):
-    day = timezone.localdate() + datetime.timedelta(days=days_ahead)
+    day = selong_today() + datetime.timedelta(days=days_ahead)
     with pytest.raises(Conflict) as refused:
         actions.add_holiday(facility=selong, date=day, name=name, by=officer)
     assert refused.value.code == code
@@ -147,7 +147,7 @@ def test_a_past_holiday_can_be_recorded_and_keeps_what_has_attendance(
 
 @pytest.mark.parametrize("username", ["wali.selong", "petugas.lobar", "instruktur.blk"])
 def test_only_officers_and_the_head_of_the_facility_add_or_remove(selong, user, username):
-    day = timezone.localdate() + datetime.timedelta(days=5)
+    day = selong_today() + datetime.timedelta(days=5)
     with pytest.raises(PermissionDenied):
         actions.add_holiday(facility=selong, date=day, name="Libur", by=user(username))
     holiday = Holiday.objects.create(facility=selong, date=day, name="Libur")
@@ -157,7 +157,7 @@ def test_only_officers_and_the_head_of_the_facility_add_or_remove(selong, user, 
 
 
 def test_adding_and_removing_are_audited_and_kept_in_history(selong, officer, head):
-    day = timezone.localdate() + datetime.timedelta(days=9)
+    day = selong_today() + datetime.timedelta(days=9)
     holiday = actions.add_holiday(facility=selong, date=day, name="Libur UPT", by=officer).holiday
     added = AuditEvent.objects.get(action="holiday.add")
     assert added.actor == officer and added.facility_id == selong.pk
@@ -175,7 +175,7 @@ def test_adding_and_removing_are_audited_and_kept_in_history(selong, officer, he
 
 
 def test_every_cancellation_is_audited_with_its_reason(running, selong, officer):
-    day = timezone.localdate() + datetime.timedelta(days=4)
+    day = selong_today() + datetime.timedelta(days=4)
     actions.add_holiday(facility=selong, date=day, name="Libur UPT", by=officer)
     event = AuditEvent.objects.get(action="session.cancel")
     assert event.actor == officer
@@ -206,7 +206,7 @@ def test_an_officer_adds_a_holiday_and_reads_what_happened_to_the_sessions(
 
 
 def test_the_page_refuses_a_duplicate_date_with_its_message(client_for, selong):
-    day = timezone.localdate() + datetime.timedelta(days=5)
+    day = selong_today() + datetime.timedelta(days=5)
     Holiday.objects.create(facility=selong, date=day, name="Nyepi")
     response = client_for("kalapas.selong").post(
         URL, {"date": day.isoformat(), "name": "Lain"}, **EN
@@ -219,10 +219,10 @@ def test_the_page_refuses_a_duplicate_date_with_its_message(client_for, selong):
 
 def test_the_page_refuses_a_date_too_far_ahead_and_an_empty_name(client_for, selong):
     client = client_for("petugas.selong")
-    far = timezone.localdate() + datetime.timedelta(days=800)
+    far = selong_today() + datetime.timedelta(days=800)
     response = client.post(URL, {"date": far.isoformat(), "name": "Jauh"}, **EN)
     assert "date" in response.context["form"].errors
-    response = client.post(URL, {"date": timezone.localdate().isoformat(), "name": ""}, **EN)
+    response = client.post(URL, {"date": selong_today().isoformat(), "name": ""}, **EN)
     assert "name" in response.context["form"].errors
     assert not Holiday.objects.exists()
 
@@ -230,7 +230,7 @@ def test_the_page_refuses_a_date_too_far_ahead_and_an_empty_name(client_for, sel
 def test_an_officer_removes_a_holiday_and_its_sessions_are_scheduled_again(
     client_for, running, selong, officer
 ):
-    day = timezone.localdate() + datetime.timedelta(days=4)
+    day = selong_today() + datetime.timedelta(days=4)
     holiday = actions.add_holiday(facility=selong, date=day, name="Libur", by=officer).holiday
     session = running.sessions.get(date=day)
     assert session.status == "cancelled" and session.cancelled_for == holiday
@@ -244,7 +244,7 @@ def test_an_officer_removes_a_holiday_and_its_sessions_are_scheduled_again(
 
 
 def test_removing_a_holiday_leaves_sessions_cancelled_for_another_reason(running, selong, officer):
-    day = timezone.localdate() + datetime.timedelta(days=4)
+    day = selong_today() + datetime.timedelta(days=4)
     session = running.sessions.get(date=day)
     actions.cancel_session(session=session, reason="Instruktur sakit", by=officer)
     holiday = actions.add_holiday(facility=selong, date=day, name="Libur", by=officer).holiday
@@ -258,7 +258,7 @@ def test_removing_a_holiday_leaves_sessions_cancelled_for_another_reason(running
 def test_removing_a_holiday_does_not_revive_a_session_of_a_program_since_ended(
     running, selong, officer, head
 ):
-    day = timezone.localdate() + datetime.timedelta(days=4)
+    day = selong_today() + datetime.timedelta(days=4)
     holiday = actions.add_holiday(facility=selong, date=day, name="Libur", by=officer).holiday
     actions.transition(program=running, to="cancelled", by=head, reason="Dana tidak tersedia")
     restored, still = actions.remove_holiday(holiday=holiday, by=officer)
@@ -267,7 +267,7 @@ def test_removing_a_holiday_does_not_revive_a_session_of_a_program_since_ended(
 
 
 def test_a_cancelled_session_is_restored_by_an_officer(client_for, running, officer):
-    session = running.sessions.filter(date__gt=timezone.localdate()).first()
+    session = running.sessions.filter(date__gt=selong_today()).first()
     actions.cancel_session(session=session, reason="Hujan deras", by=officer)
     page = client_for("petugas.selong").get(f"/programs/sessions/{session.pk}/", **EN)
     text = page.content.decode()
@@ -287,7 +287,7 @@ def test_a_cancelled_session_is_restored_by_an_officer(client_for, running, offi
 def test_scheduling_again_is_refused_when_not_cancelled_or_the_program_ended(
     running, officer, head
 ):
-    session = running.sessions.filter(date__gt=timezone.localdate()).first()
+    session = running.sessions.filter(date__gt=selong_today()).first()
     with pytest.raises(Conflict):
         actions.restore_session(session=session, by=officer)
     actions.cancel_session(session=session, reason="Hujan", by=officer)
@@ -300,7 +300,7 @@ def test_scheduling_again_is_refused_when_not_cancelled_or_the_program_ended(
 def test_the_sessions_of_an_ended_program_can_be_neither_cancelled_nor_restored(
     client_for, running, officer, head, end
 ):
-    today = timezone.localdate()
+    today = selong_today()
     held = running.sessions.filter(date__lt=today, status="scheduled").first()
     called_off = running.sessions.filter(date__lt=today, status="scheduled").last()
     actions.cancel_session(session=called_off, reason="Hujan", by=officer)
@@ -324,7 +324,7 @@ def test_the_sessions_of_an_ended_program_can_be_neither_cancelled_nor_restored(
 
 
 def test_a_cancelled_session_has_no_attendance_sheet(client_for, running, officer):
-    session = running.sessions.filter(date__gt=timezone.localdate()).first()
+    session = running.sessions.filter(date__gt=selong_today()).first()
     actions.cancel_session(session=session, reason="Hujan deras", by=officer)
     response = client_for("petugas.selong").get(
         f"/programs/sessions/{session.pk}/sheet.pdf", follow=True, **EN
@@ -335,7 +335,7 @@ def test_a_cancelled_session_has_no_attendance_sheet(client_for, running, office
 
 @pytest.mark.parametrize("username", ["wali.selong", "instruktur.blk", "petugas.lobar"])
 def test_others_cannot_schedule_a_session_again(client_for, running, officer, username):
-    session = running.sessions.filter(date__gt=timezone.localdate()).first()
+    session = running.sessions.filter(date__gt=selong_today()).first()
     actions.cancel_session(session=session, reason="Hujan", by=officer)
     response = client_for(username).post(f"/programs/sessions/{session.pk}/restore/")
     assert response.status_code in (403, 404)
@@ -346,7 +346,7 @@ def test_others_cannot_schedule_a_session_again(client_for, running, officer, us
 def test_restoring_a_session_on_a_holiday_is_refused_and_names_the_holiday(
     running, selong, officer
 ):
-    day = timezone.localdate() + datetime.timedelta(days=4)
+    day = selong_today() + datetime.timedelta(days=4)
     actions.add_holiday(facility=selong, date=day, name="Hari Raya Nyepi", by=officer)
     session = running.sessions.get(date=day)
     with pytest.raises(Conflict) as refused:
@@ -363,7 +363,7 @@ def test_restoring_a_session_on_a_holiday_is_refused_and_names_the_holiday(
 def test_restoring_on_a_holiday_goes_through_when_confirmed_and_is_audited(
     running, selong, officer
 ):
-    day = timezone.localdate() + datetime.timedelta(days=4)
+    day = selong_today() + datetime.timedelta(days=4)
     holiday = actions.add_holiday(facility=selong, date=day, name="Nyepi", by=officer).holiday
     session = running.sessions.get(date=day)
     actions.restore_session(session=session, by=officer, on_holiday=True)
@@ -377,7 +377,7 @@ def test_restoring_on_a_holiday_goes_through_when_confirmed_and_is_audited(
 def test_the_session_page_refuses_a_restore_on_a_holiday_unless_ticked(
     client_for, running, selong, officer
 ):
-    day = timezone.localdate() + datetime.timedelta(days=4)
+    day = selong_today() + datetime.timedelta(days=4)
     actions.add_holiday(facility=selong, date=day, name="Hari Raya Nyepi", by=officer)
     session = running.sessions.get(date=day)
     client = client_for("petugas.selong")
@@ -396,7 +396,7 @@ def test_the_session_page_refuses_a_restore_on_a_holiday_unless_ticked(
 
 
 def test_the_remove_box_says_the_cancelled_sessions_will_be_scheduled_again(client_for, selong):
-    Holiday.objects.create(facility=selong, date=timezone.localdate(), name="Libur")
+    Holiday.objects.create(facility=selong, date=selong_today(), name="Libur")
     text = client_for("petugas.selong").get(URL, **EN).content.decode()
     assert "stay cancelled" not in text
     assert (
@@ -433,7 +433,7 @@ def test_after_adding_a_holiday_the_page_links_each_session_of_the_day(
 def test_after_removing_a_holiday_the_page_links_the_sessions_still_cancelled(
     client_for, running, selong, officer
 ):
-    day = timezone.localdate() + datetime.timedelta(days=4)
+    day = selong_today() + datetime.timedelta(days=4)
     restored = running.sessions.get(date=day)
     sick = actions.add_session(
         program=running,
@@ -454,7 +454,7 @@ def test_after_removing_a_holiday_the_page_links_the_sessions_still_cancelled(
 
 
 def test_the_day_report_is_for_those_who_keep_the_holidays(client_for, running, selong):
-    day = timezone.localdate() + datetime.timedelta(days=4)
+    day = selong_today() + datetime.timedelta(days=4)
     text = client_for("wali.selong").get(f"{URL}?day={day.isoformat()}", **EN).content.decode()
     assert 'id="day-sessions"' not in text and "/programs/sessions/" not in text
     # a day that is not a date is ignored
@@ -463,7 +463,7 @@ def test_the_day_report_is_for_those_who_keep_the_holidays(client_for, running, 
 
 
 def test_the_day_report_runs_a_fixed_number_of_queries(client_for, running, selong, user):
-    day = timezone.localdate() + datetime.timedelta(days=4)
+    day = selong_today() + datetime.timedelta(days=4)
     client = client_for("petugas.selong")
     url = f"{URL}?day={day.isoformat()}"
     few = _count(client, url)
@@ -483,7 +483,7 @@ def test_the_day_report_runs_a_fixed_number_of_queries(client_for, running, selo
 
 
 def test_the_list_shows_the_facilitys_holidays_from_30_days_ago(client_for, selong, lobar):
-    today = timezone.localdate()
+    today = selong_today()
     Holiday.objects.create(facility=selong, date=today - datetime.timedelta(days=40), name="Lama")
     Holiday.objects.create(facility=selong, date=today - datetime.timedelta(days=20), name="Baru")
     Holiday.objects.create(facility=selong, date=today + datetime.timedelta(days=20), name="Nanti")
@@ -501,7 +501,7 @@ def test_the_list_shows_the_facilitys_holidays_from_30_days_ago(client_for, selo
 
 
 def test_the_officer_gets_the_add_form_and_a_remove_button(client_for, selong):
-    Holiday.objects.create(facility=selong, date=timezone.localdate(), name="Libur")
+    Holiday.objects.create(facility=selong, date=selong_today(), name="Libur")
     text = client_for("petugas.selong").get(URL, **EN).content.decode()
     assert 'name="name"' in text and 'name="date"' in text
     assert "/remove/" in text and "csrfmiddlewaretoken" in text
@@ -515,7 +515,7 @@ def _count(client, url):
 
 def test_the_list_runs_a_fixed_number_of_queries(client_for, selong):
     client = client_for("petugas.selong")
-    today = timezone.localdate()
+    today = selong_today()
     for n in range(2):
         Holiday.objects.create(facility=selong, date=today + datetime.timedelta(days=n), name="L")
     few = _count(client, URL)
@@ -556,7 +556,7 @@ def test_who_reaches_the_page(client_for, username, status):
     ],
 )
 def test_outsiders_cannot_add_or_remove_a_selong_holiday(client_for, selong, username, status):
-    day = timezone.localdate() + datetime.timedelta(days=5)
+    day = selong_today() + datetime.timedelta(days=5)
     holiday = Holiday.objects.create(facility=selong, date=day, name="Libur")
     client = client_for(username)
     added = client.post(
@@ -580,13 +580,13 @@ def test_another_facilitys_officer_cannot_choose_selong(client_for, selong):
 
 
 def test_removing_needs_a_post(client_for, selong):
-    holiday = Holiday.objects.create(facility=selong, date=timezone.localdate(), name="Libur")
+    holiday = Holiday.objects.create(facility=selong, date=selong_today(), name="Libur")
     assert client_for("petugas.selong").get(f"{URL}{holiday.pk}/remove/").status_code == 405
     assert Holiday.objects.filter(pk=holiday.pk).exists()
 
 
 def test_an_anonymous_visitor_is_sent_to_sign_in(client, demo_world, selong):
-    holiday = Holiday.objects.create(facility=selong, date=timezone.localdate(), name="Libur")
+    holiday = Holiday.objects.create(facility=selong, date=selong_today(), name="Libur")
     for response in (client.get(URL), client.post(f"{URL}{holiday.pk}/remove/")):
         assert response.status_code == 302
         assert response["Location"].startswith("/accounts/login/")
@@ -595,7 +595,7 @@ def test_an_anonymous_visitor_is_sent_to_sign_in(client, demo_world, selong):
 
 def test_a_user_of_several_facilities_chooses_among_theirs(client_for, selong, lobar, user):
     Membership.objects.create(user=user("petugas.selong"), role="program_officer", facility=lobar)
-    Holiday.objects.create(facility=lobar, date=timezone.localdate(), name="Libur Lobar")
+    Holiday.objects.create(facility=lobar, date=selong_today(), name="Libur Lobar")
     client = client_for("petugas.selong")
     page = client.get(URL, **EN)
     facilities = sorted([selong, lobar], key=lambda f: f.name)
@@ -603,7 +603,7 @@ def test_a_user_of_several_facilities_chooses_among_theirs(client_for, selong, l
     assert page.context["facility"] == facilities[0]  # the first by name unless chosen
     assert "Libur Lobar" in client.get(f"{URL}?facility={lobar.pk}", **EN).content.decode()
     assert "Libur Lobar" not in client.get(f"{URL}?facility={selong.pk}", **EN).content.decode()
-    day = timezone.localdate() + datetime.timedelta(days=3)
+    day = selong_today() + datetime.timedelta(days=3)
     response = client.post(URL, {"facility": lobar.pk, "date": day.isoformat(), "name": "Libur"})
     assert response.status_code == 302 and f"facility={lobar.pk}" in response["Location"]
     assert Holiday.objects.filter(facility=lobar, date=day).exists()
@@ -629,7 +629,7 @@ def test_the_instructor_is_told_when_a_session_is_cancelled_and_restored(
 ):
     from sinergi.accounts.models import Notification
 
-    session = running.sessions.filter(date__gt=timezone.localdate()).first()
+    session = running.sessions.filter(date__gt=selong_today()).first()
     session.instructor = instructor
     session.save()
     officer = client_for("petugas.selong")

@@ -8,14 +8,13 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 from django.utils.translation import gettext
 
 from sinergi.accounts.models import User
 from sinergi.orgs.models import Facility, Partner, Region
 from sinergi.programs import actions
 from sinergi.programs.models import Program
-from tests.programs.conftest import new_program
+from tests.programs.conftest import new_program, selong_today
 
 pytestmark = pytest.mark.django_db
 
@@ -179,7 +178,7 @@ def test_a_one_off_session_that_ends_before_it_starts_is_refused(selong, officer
         actions.add_session(
             program=program,
             values={
-                "date": timezone.localdate(),
+                "date": selong_today(),
                 "start_time": datetime.time(14),
                 "end_time": datetime.time(13),
             },
@@ -195,7 +194,7 @@ def test_a_one_off_session_is_run_by_one_of_the_programs_instructors(selong, off
     other = User.objects.get(username="instruktur.blk")
     program.instructors.clear()
     values = {
-        "date": timezone.localdate(),
+        "date": selong_today(),
         "start_time": datetime.time(14),
         "end_time": datetime.time(15),
         "instructor": other,

@@ -14,7 +14,6 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from django.utils import timezone
 
 from sinergi.core import pdf as core_pdf
 from sinergi.orgs.models import Partner, RosterNames
@@ -23,6 +22,7 @@ from sinergi.programs.models import Session
 from sinergi.programs.rules import roster_labels
 from tests.factories import MembershipFactory, UserFactory
 from tests.inmates.factories import make_inmate
+from tests.programs.conftest import selong_today
 
 pytestmark = pytest.mark.django_db
 
@@ -33,7 +33,7 @@ PARTNERS = ["mitra.disnaker", "instruktur.blk"]
 
 
 def _past_session(program) -> Session:
-    return program.sessions.filter(date__lt=timezone.localdate()).order_by("date").first()
+    return program.sessions.filter(date__lt=selong_today()).order_by("date").first()
 
 
 @pytest.fixture
@@ -60,7 +60,7 @@ def delivered(running, selong, officer):
         enrollment.enrolled_on = running.start_date
         enrollment.save(update_fields=["enrolled_on"])
         enrollments.append(enrollment)
-    for session in running.sessions.filter(date__lt=timezone.localdate()):
+    for session in running.sessions.filter(date__lt=selong_today()):
         actions.record_attendance(
             session=session,
             marks={enrollments[0].pk: ("present", ""), enrollments[1].pk: ("sick", "")},

@@ -8,11 +8,11 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from sinergi.accounts.models import User
 from sinergi.programs import actions
 from sinergi.programs.models import Certificate, Enrollment, WaitingListEntry
+from tests.programs.conftest import selong_today
 
 pytestmark = pytest.mark.django_db
 
@@ -22,7 +22,7 @@ def children(running, officer, inmates):
     enrollment = actions.enroll(program=running, inmate=inmates[0], by=officer).enrollment
     actions.enroll(program=running, inmate=inmates[1], by=officer)
     waiting = actions.enroll(program=running, inmate=inmates[2], by=officer).waiting
-    session = running.sessions.get(date=timezone.localdate())
+    session = running.sessions.get(date=selong_today())
     actions.record_attendance(session=session, marks={enrollment.pk: ("present", "")}, by=officer)
     actions.complete_early(
         enrollment=enrollment, reason="Bebas bersyarat", hours=Decimal(4), by=officer

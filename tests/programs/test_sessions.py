@@ -10,12 +10,12 @@ from html.parser import HTMLParser
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone, translation
+from django.utils import translation
 
 from sinergi.programs import actions
 from sinergi.programs.models import Holiday, Session
 from tests.inmates.factories import make_inmate
-from tests.programs.conftest import PROGRAM_SCOPE, new_program
+from tests.programs.conftest import PROGRAM_SCOPE, new_program, selong_today
 
 pytestmark = pytest.mark.django_db
 
@@ -38,7 +38,7 @@ def test_the_program_page_links_the_list_of_all_its_sessions(client_for, running
 
 
 def test_the_program_page_shows_the_end_time_of_past_sessions(client_for, running):
-    yesterday = running.sessions.get(date=timezone.localdate() - datetime.timedelta(days=1))
+    yesterday = running.sessions.get(date=selong_today() - datetime.timedelta(days=1))
     text = client_for("petugas.selong").get(f"/programs/{running.pk}/", **EN).content.decode()
     assert f'href="/programs/sessions/{yesterday.pk}/"' in text
     recent = text[text.index("Recent") :]
@@ -49,7 +49,7 @@ def test_the_program_page_shows_the_end_time_of_past_sessions(client_for, runnin
 
 
 def test_the_list_shows_every_session_with_its_status_and_reason(client_for, running, officer):
-    later = running.sessions.filter(date__gt=timezone.localdate() + datetime.timedelta(days=21))
+    later = running.sessions.filter(date__gt=selong_today() + datetime.timedelta(days=21))
     far = later.first()
     actions.cancel_session(session=far, reason="Instruktur pelatihan di Mataram", by=officer)
     client = client_for("kalapas.selong")
@@ -86,7 +86,7 @@ def test_the_list_runs_a_fixed_number_of_queries(client_for, selong, officer, in
     program = new_program(selong, officer, title="Menjahit")
     program.instructors.set([instructor])
     client = client_for("petugas.selong")
-    today = timezone.localdate()
+    today = selong_today()
 
     def add(days):
         for n in days:
@@ -115,7 +115,7 @@ def test_the_list_runs_a_fixed_number_of_queries(client_for, selong, officer, in
 
 
 def test_a_scheduled_session_page_offers_the_attendance_sheet(client_for, running):
-    session = running.sessions.filter(date__lt=timezone.localdate()).first()
+    session = running.sessions.filter(date__lt=selong_today()).first()
     text = client_for("petugas.selong").get(f"/programs/sessions/{session.pk}/", **EN)
     html = text.content.decode()
     assert "<h1>Attendance</h1>" in html
@@ -125,7 +125,7 @@ def test_a_scheduled_session_page_offers_the_attendance_sheet(client_for, runnin
 def test_a_cancelled_session_page_says_so_without_the_attendance_sheet(
     client_for, running, selong, officer
 ):
-    day = timezone.localdate() + datetime.timedelta(days=4)
+    day = selong_today() + datetime.timedelta(days=4)
     with translation.override("en"):  # the reason is written in the language of the moment
         actions.add_holiday(facility=selong, date=day, name="Nyepi", by=officer)
     session = running.sessions.get(date=day)
@@ -171,11 +171,11 @@ def test_every_section_of_the_programs_pages_is_labelled_by_a_heading(
     client_for, running, inmates, selong, officer
 ):
     enrollment = actions.enroll(program=running, inmate=inmates[0], by=officer).enrollment
-    day = timezone.localdate() + datetime.timedelta(days=4)
+    day = selong_today() + datetime.timedelta(days=4)
     actions.add_holiday(facility=selong, date=day, name="Nyepi", by=officer)
     Holiday.objects.create(facility=selong, date=day + datetime.timedelta(days=1), name="Libur")
     cancelled = running.sessions.get(date=day)
-    held = running.sessions.filter(date__lt=timezone.localdate()).first()
+    held = running.sessions.filter(date__lt=selong_today()).first()
     client = client_for("petugas.selong")
     pages = [
         f"/programs/{running.pk}/",
@@ -205,7 +205,7 @@ def test_the_list_says_which_past_sessions_were_held_and_which_lack_attendance(
     )
     enrolment = actions.enroll(program=running, inmate=inmate, by=officer).enrollment
     Enrollment.objects.filter(pk=enrolment.pk).update(enrolled_on=running.start_date)
-    past = list(running.sessions.filter(date__lt=timezone.localdate() - datetime.timedelta(days=1)))
+    past = list(running.sessions.filter(date__lt=selong_today() - datetime.timedelta(days=1)))
     held, forgotten = past[0], past[1]
     actions.record_attendance(session=held, marks={enrolment.pk: ("present", "")}, by=officer)
     page = client_for("petugas.selong").get(_sessions_url(running), **EN)

@@ -8,14 +8,13 @@ from __future__ import annotations
 import datetime
 
 import pytest
-from django.utils import timezone
 
 from sinergi.accounts.models import User
 from sinergi.core.models import AuditEvent
 from sinergi.orgs.models import Partner
 from sinergi.programs.models import Program, Skill
 from sinergi.reintegration.models import JobOpening
-from tests.programs.conftest import new_program
+from tests.programs.conftest import new_program, selong_today
 
 pytestmark = pytest.mark.django_db
 
@@ -28,7 +27,7 @@ def welding(demo_world) -> Skill:
 
 @pytest.fixture
 def draft(selong, officer) -> Program:
-    today = timezone.localdate()
+    today = selong_today()
     return new_program(
         selong,
         officer,
@@ -131,7 +130,7 @@ def employer(demo_world):
 
 
 def _opening(**more) -> dict:
-    closing = timezone.localdate() + datetime.timedelta(days=30)
+    closing = selong_today() + datetime.timedelta(days=30)
     return {"title": "Tukang las", "closing_date": closing.isoformat(), **more}
 
 

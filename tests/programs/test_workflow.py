@@ -14,7 +14,7 @@ from sinergi.core.models import AuditEvent
 from sinergi.orgs.national_holidays import national_holidays
 from sinergi.programs import actions
 from sinergi.programs.models import Holiday
-from tests.programs.conftest import new_program
+from tests.programs.conftest import new_program, selong_today
 
 pytestmark = pytest.mark.django_db
 
@@ -143,10 +143,9 @@ def _enrol_all(program, inmates, officer):
 def test_completing_a_program_ends_every_open_enrolment_by_its_completion_rule(
     running, inmates, officer
 ):
-    from django.utils import timezone
 
     met, missed = _enrol_all(running, inmates[:2], officer)
-    held = running.sessions.filter(date__lt=timezone.localdate())
+    held = running.sessions.filter(date__lt=selong_today())
     for session in held:
         actions.record_attendance(
             session=session,

@@ -48,7 +48,7 @@ def record_attendance(*, session: Session, marks: Mapping[int, tuple[str, str]],
     )
     if session.status == SessionStatus.CANCELLED:
         raise Conflict(_("The session is cancelled."), code="cancelled")
-    if session.date > timezone.localdate():
+    if session.date > session.program.facility.today():
         raise Conflict(_("Attendance cannot be taken before the day of the session."), "future")
     valid = {e.pk for e in roster(session)}
     unknown = set(marks) - valid
@@ -147,7 +147,11 @@ def record_competency(
     assessment, _created = CompetencyAssessment.objects.update_or_create(
         enrollment=enrollment,
         unit=unit,
-        defaults={"result": result, "assessed_by": by, "assessed_on": timezone.localdate()},
+        defaults={
+            "result": result,
+            "assessed_by": by,
+            "assessed_on": enrollment.program.facility.today(),
+        },
     )
     audit.record(
         "competency.record",

@@ -8,7 +8,6 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
@@ -264,7 +263,7 @@ def revoke_certificate(*, certificate: Certificate, reason: str, by: User) -> Ce
         raise Conflict(_("This certificate is already revoked."), code="already_revoked")
     certificate.status = CertificateStatus.REVOKED
     certificate.revoked_reason = reason.strip()
-    certificate.revoked_on = timezone.localdate()
+    certificate.revoked_on = certificate.enrollment.program.facility.today()
     certificate.save(update_fields=["status", "revoked_reason", "revoked_on", "updated_at"])
     audit.record(
         "certificate.revoke",

@@ -65,7 +65,10 @@ def enroll(*, program: Program, inmate: Inmate, by: User) -> EnrolResult:
         raise Conflict(_("The inmate is already on the waiting list."), code="already_waiting")
     if active_count(program) < program.capacity:
         enrollment = Enrollment.objects.create(
-            program=program, inmate=inmate, enrolled_on=timezone.localdate(), enrolled_by=by
+            program=program,
+            inmate=inmate,
+            enrolled_on=program.facility.today(),
+            enrolled_by=by,
         )
         audit.record(
             "enrollment.create",
@@ -188,7 +191,7 @@ def fill_free_places(*, program: Program, by: User | None) -> list[Enrollment]:
         enrollment = Enrollment.objects.create(
             program=program,
             inmate=entry.inmate,
-            enrolled_on=timezone.localdate(),
+            enrolled_on=program.facility.today(),
             enrolled_by=by,
         )
         entry.status = WaitingStatus.ALLOCATED
@@ -248,7 +251,7 @@ def _end_enrollment(
         raise Conflict(_("This enrolment has already ended."), code="already_ended")
     if reason not in EndReason.values:
         raise ValidationError({"reason": [_("Unknown reason.")]})
-    enrollment.ended_on = on or timezone.localdate()
+    enrollment.ended_on = on or enrollment.program.facility.today()
     if reason == EndReason.COMPLETED:
         enrollment.program.refresh_from_db(fields=["end_date"])  # its dates may have moved
         enrollment.ended_on = completed_on(enrollment, enrollment.ended_on)

@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
-from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
@@ -75,7 +74,7 @@ def add_holiday(*, facility: Facility, date: datetime.date, name: str, by: User)
     name = " ".join(name.split())
     if not name:
         raise Conflict(_("Give the holiday a name."), code="name_required")
-    latest = timezone.localdate() + datetime.timedelta(days=HOLIDAY_DAYS_AHEAD)
+    latest = facility.today() + datetime.timedelta(days=HOLIDAY_DAYS_AHEAD)
     if date > latest:
         raise Conflict(
             _("A holiday can be set at most two years ahead, until %(date)s.")
