@@ -22,7 +22,7 @@ def open_card(page, title: str):
 
 def check_the_bell(page, *told: str, phone: bool = False) -> None:
     """The bell counts unread notifications; its page lists those about each of ``told``
-    (opening it marks them read); then back home."""
+    in the reader's language (opening it marks them read); then back home."""
     if phone:
         page.locator(".menu-toggle").click()
     bell = page.locator("a.bell")
@@ -112,7 +112,7 @@ def test_the_head_approves_what_awaits_from_the_home_page(new_page, full_demo_li
     login(page, "kalapas.selong")
     assert_accessible(page)
     # Told: the program the officer submitted for approval.
-    check_the_bell(page, "Program menunggu persetujuan Anda: Beternak Kambing")
+    check_the_bell(page, "Program awaiting your approval: Beternak Kambing")
 
     # The program awaiting approval.
     card = open_card(page, "Programs awaiting your approval")
@@ -142,7 +142,7 @@ def test_the_instructor_takes_attendance_on_a_phone(new_page, full_demo_live):
     assert_accessible(page)
     assert_fits_phone(page)
     # Told: the program they teach was approved, its sessions theirs.
-    check_the_bell(page, "Pelatihan Las Listrik (SMAW) 160 Jam disetujui", phone=True)
+    check_the_bell(page, "Pelatihan Las Listrik (SMAW) 160 Jam is approved", phone=True)
 
     card = open_card(page, "Your sessions today")
     click_and_wait(page, card.get_by_role("link", name="My sessions"))
@@ -168,7 +168,7 @@ def test_the_partner_answers_a_request_and_completes_a_referral(new_page, full_d
     assert_fits_phone(page)
     # Told: the request and the referrals the facility sent them.
     check_the_bell(
-        page, "Permintaan dukungan baru dari Lapas Kelas IIB Selong", "Rujukan baru", phone=True
+        page, "New support request from Lapas Kelas IIB Selong", "New referral", phone=True
     )
 
     card = open_card(page, "Requests waiting for your answer")
@@ -203,7 +203,7 @@ def test_the_bapas_officer_opens_a_hand_over_and_records_a_follow_up(new_page, f
     login(page, "pk.bapas")
     assert_accessible(page)
     assert_fits_phone(page)
-    check_the_bell(page, "Serah terima dari Lapas Kelas IIB Selong", phone=True)
+    check_the_bell(page, "Hand-over from Lapas Kelas IIB Selong", phone=True)
 
     card = open_card(page, "Hand-overs received")
     click_and_wait(page, card.locator("li a").first)
