@@ -206,18 +206,21 @@ def test_the_bapas_officer_opens_a_hand_over_and_records_a_follow_up(new_page, f
     check_the_bell(page, "Hand-over from Lapas Kelas IIB Selong", phone=True)
 
     card = open_card(page, "Hand-overs received")
+    # The card opens the hand-over itself (release, plan and follow-ups), where the
+    # officer acknowledges it; then the first follow-up.
     click_and_wait(page, card.locator("li a").first)
+    assert re.search(r"/reintegration/inmates/\d+/$", page.url)
+    assert_accessible(page)
+    assert_fits_phone(page)
+    click_and_wait(
+        page, page.get_by_role("button", name="Acknowledge the hand-over (terima serah terima)")
+    )
+    assert "Hand-over acknowledged by" in page.locator("main").inner_text()
+    assert_accessible(page)
+    click_and_wait(page, page.locator("main ul.follow-ups a").first)
     pk = int(re.search(r"/follow-ups/(\d+)/", page.url).group(1))
     assert_accessible(page)
     assert_fits_phone(page)
-    # The hand-over itself: release, plan and follow-ups.
-    click_and_wait(
-        page, page.get_by_role("link", name="The hand-over: release, plan and follow-ups")
-    )
-    assert_accessible(page)
-    assert_fits_phone(page)
-    page.go_back()
-    page.wait_for_load_state("networkidle")
 
     page.get_by_label("Contact made").check()
     page.fill("#housing", "Tinggal bersama orang tua di Selong")
