@@ -646,7 +646,7 @@ def _unconfirmed(inmate: Inmate) -> Status:
 
 @router.post(
     "/inmates/{inmate_id}/handover-acknowledgement",
-    response={200: ReleaseOut, **errors(401, 403, 404, 409)},
+    response={200: ReleaseOut, **errors(401, 403, 404, 409, 422)},
     summary="Acknowledge a hand-over (the receiving Bapas's probation officers, once)",
 )
 def acknowledge_handover(request: HttpRequest, inmate_id: int) -> Status:
