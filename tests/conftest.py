@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from sinergi.accounts.models import User
-from tests import demo_database
+from tests import demo_database, fast_flush
 from tests.client import Client
 
 
@@ -63,7 +63,9 @@ def django_db_setup(
     django_db_setup: None, django_db_use_migrations: bool, django_db_blocker: Any
 ) -> None:
     """The test database (one per xdist worker), as migrations leave it, with the demo
-    world loaded once: every test finds it, and its own writes are rolled back after it."""
+    world loaded once: every test finds it, and its own writes are rolled back after it.
+    A transactional test's flush deletes the rows rather than truncating (tests/fast_flush)."""
+    fast_flush.install()
     with django_db_blocker.unblock():
         if not django_db_use_migrations:
             demo_database.as_if_migrated()
