@@ -37,7 +37,7 @@ from sinergi.inmates.models import (
     SentenceRecalculation,
     SentenceRecalculationFacility,
 )
-from sinergi.orgs.models import Facility, Partner, Region
+from sinergi.orgs.models import Facility, Partner, Region, Signatory
 from sinergi.programs import actions as program_actions
 from sinergi.programs.models import (
     Certificate,
@@ -278,6 +278,15 @@ def build() -> World:
         world.add("partner_records", label, code=code, records="people")
         world.add("partner_pk", label, pk=Partner.objects.get(code=code).pk)
     world.add("region_pk", "ntb", pk=Region.objects.get(code="ntb").pk)
+    world.add("region_code", "ntb", code="ntb")
+    # the signatories of the demo's letterheads (a facility's and the regional office's)
+    for label, code in (("selong", "selong"), ("lobar", "lobar"), ("bapas", "bapas-mataram")):
+        signatory = _one(
+            Signatory.objects.filter(facility__code=code).order_by("pk"), f"{code}'s signatory"
+        )
+        world.add("signatory", label, code=code, pk=signatory.pk)
+    signatory = _one(Signatory.objects.filter(region__code="ntb").order_by("pk"), "NTB's signatory")
+    world.add("region_signatory", "ntb", code="ntb", pk=signatory.pk)
 
     # --- inmates: a Selong person referred to Dukcapil, a released one, Lobar's
     referral = _one(

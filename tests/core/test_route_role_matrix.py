@@ -83,6 +83,14 @@ def api_operations() -> set[str]:
 ROUTE_OBJECTS: dict[str, str] = {
     "orgs:facility_detail": "facility_code",
     "orgs:partner_detail": "partner_code",
+    "orgs:facility_letterhead": "facility_code",
+    "orgs:facility_signatory_new": "facility_code",
+    "orgs:facility_signatory_edit": "signatory",
+    "orgs:facility_signatory_delete": "signatory",
+    "orgs:region_letterhead": "region_code",
+    "orgs:region_signatory_new": "region_code",
+    "orgs:region_signatory_edit": "region_signatory",
+    "orgs:region_signatory_delete": "region_signatory",
     "inmates:import_detail": "import",
     "inmates:import_errors": "import",
     "inmates:import_retry": "import",
@@ -386,6 +394,12 @@ SEES: dict[str, dict[str, frozenset[str]]] = {
         "bapas": frozenset({ADMIN, PROBATION, KANWIL}),
     },
     "region_pk": {"ntb": frozenset({ADMIN, KANWIL})},
+    # a regional office as its letterhead page finds it: the staff of its facilities see it
+    "region_code": {
+        "ntb": frozenset(
+            {ADMIN, KANWIL, HEAD, OFFICER, GUARDIAN, FACILITY_INSTRUCTOR, PROBATION, LOBAR}
+        )
+    },
     "partner_pk": {
         "disnaker": frozenset({ADMIN, DISNAKER}),
         "dukcapil": frozenset({ADMIN, DUKCAPIL}),
@@ -394,6 +408,8 @@ SEES: dict[str, dict[str, frozenset[str]]] = {
     "certificate_code": {"selong": SIGNED_IN},
 }
 SEES["inmate_pk"] = SEES["inmate"]
+SEES["signatory"] = SEES["facility_code"]
+SEES["region_signatory"] = SEES["region_code"]
 
 
 def by_label(**labelled: frozenset[str] | set[str]) -> dict[str, frozenset[str]]:
@@ -492,6 +508,7 @@ NOT_AN_OFFICER = SIGNED_IN - WRITERS
 # A proposal's facility stages belong to its facility's staff (the wali included).
 PROPOSAL_WRITE = by_label(selong=SELONG_STAFF, selong_litmas=SELONG_STAFF, lobar={LOBAR})
 ANON_LOGIN = 302
+LETTERHEAD = by_label(selong={ADMIN, HEAD}, lobar={ADMIN}, bapas={ADMIN})
 
 READ: dict[str, Rule] = {
     # --- core, accounts, allauth
@@ -507,6 +524,7 @@ READ: dict[str, Rule] = {
     "set_language": action(EVERYONE, anonymous=405),  # anyone may choose a language
     "accounts:tokens": page(EVERYONE),
     "accounts:notifications": page(EVERYONE),
+    "accounts:profile": form(EVERYONE),
     "accounts:revoke_token": action({OFFICER}),
     "account_login": redirect(anonymous=200),
     "account_logout": page(EVERYONE),
@@ -537,6 +555,15 @@ READ: dict[str, Rule] = {
     "orgs:facility_detail": page(),
     "orgs:partner_list": page(EVERYONE),
     "orgs:partner_detail": page(),
+    # a unit's letterhead and signatories: its head (a facility's) and the administrators
+    "orgs:facility_letterhead": form(LETTERHEAD),
+    "orgs:facility_signatory_new": form(LETTERHEAD),
+    "orgs:facility_signatory_edit": form(LETTERHEAD),
+    "orgs:facility_signatory_delete": action(LETTERHEAD),
+    "orgs:region_letterhead": form({ADMIN}),
+    "orgs:region_signatory_new": form({ADMIN}),
+    "orgs:region_signatory_edit": form({ADMIN}),
+    "orgs:region_signatory_delete": action({ADMIN}),
     # --- inmates
     "inmates:list": page(FACILITY_SCOPED),
     "inmates:rights": page(FACILITY_SCOPED),
