@@ -4,7 +4,8 @@ import datetime
 from typing import TYPE_CHECKING, Any
 
 from django.db import models
-from django.db.models import Count, Exists, F, Min, OuterRef, Q
+from django.db.models import Count, Exists, F, Min, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -215,23 +216,39 @@ def worklist_queryset(
 
     until = today + datetime.timedelta(days=horizon_days)
     open_needs = Need.objects.filter(plan__inmate=OuterRef("pk"), status__in=OPEN_NEED_STATUSES)
+    eligible = InmateRight.objects.filter(inmate=OuterRef("pk"), status=RightStatus.ELIGIBLE)
+    # Each figure of a row is a subquery of that row, not a join grouped over everyone:
+    # PostgreSQL computes them for the page's rows only (after the sort and the limit),
+    # and the paginator's count leaves them out.
     rows = (
         inmates_for(user)
         .filter(status=InmateStatus.IN_CUSTODY)
+        .filter(
+            Q(sentence__expiry_after_remission__lte=until)
+            | Exists(eligible.filter(eligible_from__lte=until))
+        )
         .select_related("sentence", "facility", "wali")
         .annotate(
-            earliest_right=Min(
-                "rights__eligible_from", filter=Q(rights__status=RightStatus.ELIGIBLE)
+            earliest_right=Subquery(
+                eligible.order_by()
+                .values("inmate")
+                .annotate(first=Min("eligible_from"))
+                .values("first")[:1],
+                output_field=models.DateField(),
             ),
             has_plan=Exists(ReintegrationPlan.objects.filter(inmate=OuterRef("pk"))),
-            open_needs=Count(
-                "reintegration_plan__needs",
-                filter=Q(reintegration_plan__needs__status__in=OPEN_NEED_STATUSES),
-                distinct=True,
+            open_needs=Coalesce(
+                Subquery(
+                    open_needs.order_by()
+                    .values("plan__inmate")
+                    .annotate(n=Count("pk"))
+                    .values("n")[:1],
+                    output_field=models.IntegerField(),
+                ),
+                0,
             ),
+            needs_open=Exists(open_needs),
         )
-        .filter(Q(sentence__expiry_after_remission__lte=until) | Q(earliest_right__lte=until))
-        .annotate(needs_open=Exists(open_needs))
     )
     if right in Right.values:
         # Exists, not a join on the rights: a join would repeat the person.

@@ -6,6 +6,8 @@ matrix)."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -24,6 +26,6 @@ def test_each_way_of_reaching_is_its_own_lookup(demo_world, username, reach):
         list(reach(user))
     sql = ctx.captured_queries[-1]["sql"].upper()
     assert " OR " not in sql
-    assert " IN (SELECT " in sql
+    assert re.search(r" IN \(+SELECT ", sql)  # PostgreSQL's statement brackets it twice
     if username == "kalapas.selong":  # the head reaches both ways: a UNION of the two
         assert " UNION " in sql

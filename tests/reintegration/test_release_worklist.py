@@ -230,6 +230,20 @@ def test_the_page_the_api_and_the_export_run_a_fixed_number_of_queries(client_fo
     assert _count(client, url) == few
 
 
+def test_a_rows_figures_are_computed_for_the_page_not_grouped_over_everyone(client_for, people):
+    """National scale: the row's figures (open needs, earliest right) are subqueries of
+    the row, so the count of the list reads no need and no statement groups the people."""
+    with CaptureQueriesContext(connection) as ctx:
+        assert client_for("petugas.selong").get(URL).status_code == 200
+    listed = [q["sql"] for q in ctx.captured_queries if '"inmates_inmate"' in q["sql"]]
+    counts = [sql for sql in listed if "COUNT(*)" in sql.upper()]
+    assert counts
+    for sql in counts:
+        assert "reintegration_need" not in sql
+    for sql in listed:
+        assert "GROUP BY" not in sql.upper() or "reintegration_need" not in sql.split("GROUP BY")[0]
+
+
 # --- scoping ----------------------------------------------------------------------------
 
 
