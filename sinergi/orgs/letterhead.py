@@ -3,7 +3,7 @@
 marked absent) and the place-and-date line.
 
 A document's context gets them all from :func:`document_context`; the templates
-``documents/letterhead.html`` and ``documents/signature.html`` print them, the same way
+``documents/pdf/letterhead.html`` and ``documents/pdf/signature.html`` print them, the same way
 in every PDF.
 """
 

@@ -22,12 +22,12 @@ from sinergi.orgs.letterhead import Organisation, document_context, letterhead_o
 register = template.Library()
 
 
-@register.inclusion_tag("documents/letterhead.html")
+@register.inclusion_tag("documents/pdf/letterhead.html")
 def letterhead(org: Organisation) -> dict[str, Any]:
     return {"letterhead": letterhead_of(org)}
 
 
-@register.inclusion_tag("documents/signature.html")
+@register.inclusion_tag("documents/pdf/signature.html")
 def signature(
     org: Organisation,
     kind: str,
