@@ -127,9 +127,9 @@ def test_the_start_page_lists_the_statuses_and_rights_and_has_no_full_export_box
     page = client_for("petugas.selong").get("/proposals/sdp-import/", language="en")
     text = page.content.decode()
     for spelling, _stage, _to in sdp_import.STATUS_SPELLINGS:
-        assert f"<code>{spelling}</code>" in text, spelling
+        assert f'<code lang="id">{spelling}</code>' in text, spelling
     for spelling, _right in sdp_import.RIGHT_SPELLINGS:
-        assert f"<code>{spelling}</code>" in text, spelling
+        assert f'<code lang="id">{spelling}</code>' in text, spelling
     assert "needs the head" in text
     assert 'name="full_export"' not in text
 

@@ -91,6 +91,18 @@ def test_release_ends_open_enrolments(officer, demo_world):
     )
     enrollment.refresh_from_db()
     assert enrollment.end_reason == "released"
+    # no status code written as a note; the audit names the reason by its label
+    assert enrollment.end_note == ""
+    from django.utils import translation
+
+    from sinergi.core.models import AuditEvent
+    from sinergi.core.templatetags.audit_tags import audit_changes
+
+    event = AuditEvent.objects.filter(action="enrollment.end").latest("pk")
+    with translation.override("id"):
+        shown = dict(audit_changes(event))
+    assert "released" not in shown.values()
+    assert "Bebas" in shown.values()
 
 
 def test_the_probation_officer_records_the_3_month_follow_up(client_for, released):

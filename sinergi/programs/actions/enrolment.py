@@ -263,7 +263,8 @@ def _end_enrollment(
         by=by,
         target=enrollment,
         facility=enrollment.program.facility_id,
-        changes={"reason": reason, "note": note},
+        # under the enrolment's own field names: the audit page shows the reason's label
+        changes={"end_reason": reason, "end_note": note},
     )
     fill_free_places(program=enrollment.program, by=by)
     return enrollment
@@ -281,9 +282,14 @@ def end_for_inmate(*, inmate: Inmate, status: str, by: User | None) -> None:
     }.get(InmateStatus(status))
     if reason is None and status != InmateStatus.DECEASED:
         return
+    # The reason says released or transferred; a death has no reason of its own, so the
+    # note names it (in words, not the status code a reader would see on the pages).
+    note = "" if reason else str(InmateStatus(status).label)
     open_enrollments = Enrollment.objects.filter(inmate=inmate, ended_on__isnull=True)
     for enrollment in open_enrollments.select_related("program"):
-        _end_enrollment(enrollment=enrollment, reason=reason or EndReason.OTHER, by=by, note=status)
+        _end_enrollment(enrollment=enrollment, reason=reason or EndReason.OTHER, by=by, note=note)
     WaitingListEntry.objects.filter(inmate=inmate, status__in=OPEN_WAITING_STATUSES).update(
-        status=WaitingStatus.WITHDRAWN, note=status, updated_at=timezone.now()
+        status=WaitingStatus.WITHDRAWN,
+        note=note or str(InmateStatus(status).label),
+        updated_at=timezone.now(),
     )
