@@ -26,7 +26,7 @@ PK_NAME = "Pembimbing Kemasyarakatan Bapas Mataram"
 IDENTITY = "Identity documents (KTP, KK, birth certificate)"
 PURPOSE = "Perekaman e-KTP dan penerbitan KK sebelum bebas"
 CONSENT_PURPOSE = "Perekaman e-KTP dan KK"
-NEED_NOTE = "Belum punya KTP; KK hilang"
+NEED_NOTE = "Tidak punya KTP; KK hilang"
 
 
 def start_a_plan(officer) -> str:

@@ -68,7 +68,7 @@ def test_the_wali_scores_the_month_and_updates_a_need_from_home(new_page, full_d
     page.locator("table.score-sheet").get_by_role("link", name=first_name, exact=True).click()
     page.wait_for_url(f"**/inmates/{person.pk}/")
     section = page.locator("section[aria-labelledby=reintegration-title]")
-    section.get_by_role("link").click()
+    section.locator(f"a[href$='/reintegration/inmates/{person.pk}/']").click()
     page.wait_for_url(f"**/reintegration/inmates/{person.pk}/")
     start = page.get_by_role("button", name="Mulai rencana")
     if start.count():

@@ -170,13 +170,24 @@ KNOWN = {
     # The audit keeps a record's name as it read when the event was written (a proposal
     # with its stage), in the language of the one who acted (the demo's: Indonesian).
     "/audit/": {"Disetujui", "Ditolak"},
+    # A need met by a referral keeps the note written when the partner completed it
+    # ("Rujukan ke … selesai: …"), in the partner's language.
+    r"/reintegration/inmates/\d+/": {"Rujukan"},
 }
+
+
+def _known(path: str) -> set[str]:
+    allowed: set[str] = set()
+    for pattern, words in KNOWN.items():
+        if re.fullmatch(pattern, path):
+            allowed |= words
+    return allowed
 
 
 def leaks(html: str, language: str, path: str = "") -> list[str]:
     text = page_text(html, language)
     if language == "en":
-        allowed = KNOWN.get(path, set())
+        allowed = _known(path)
         return [
             f"Indonesian word {w!r}" for w in _whole(INDONESIAN_WORDS, text) if w not in allowed
         ]
