@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 
 from e2e.conftest import DESKTOP, PHONE, assert_accessible, assert_fits_phone, login
+from sinergi.orgs.models import Facility
 
 
 def open_card(page, title: str):
@@ -79,10 +80,22 @@ def test_the_officer_takes_a_program_from_enrolment_to_a_certificate(new_page, f
     assert page.locator("ul.enrolled").get_by_role("link", name=name, exact=True).count() == 1
     assert_accessible(page)
 
-    # Attendance of today's session: everyone present.
+    # Attendance of today's session (on a day the weekly schedule has none, the officer
+    # adds a one-off session for today first): everyone present.
     sessions = page.locator("section[aria-labelledby=sessions-title]")
     coming = sessions.locator("ul").first  # today's session first
     click_and_wait(page, coming.get_by_role("link").first)
+    if not page.get_by_role("button", name="Everyone present").count():
+        page.goto(program_url)
+        click_and_wait(page, page.get_by_role("link", name="Add a one-off session"))
+        page.fill("#id_date", Facility.objects.get(code="selong").today().isoformat())
+        page.fill("#id_start_time", "08:00")
+        page.fill("#id_end_time", "10:00")
+        page.fill("#id_topic", "Senam pagi")
+        click_and_wait(page, page.locator("main form button[type=submit]").last)
+        page.goto(program_url)
+        coming = page.locator("section[aria-labelledby=sessions-title] ul").first
+        click_and_wait(page, coming.get_by_role("link").first)
     assert_accessible(page)
     click_and_wait(page, page.get_by_role("button", name="Everyone present"))
     click_and_wait(page, page.get_by_role("button", name="Save attendance"))
