@@ -249,6 +249,8 @@ def test_the_regional_office_compares_the_facilities(new_page, full_demo_live):
     page = new_page(viewport=DESKTOP, language="en")
     login(page, "kanwil.ntb")
     assert_accessible(page)
+    # Told: the facilities it supervises signed their monthly reports.
+    check_the_bell(page, "Monthly report of Lapas Kelas IIB Selong for")
 
     card = open_card(page, "Dashboards and monthly reports")
     click_and_wait(page, card.get_by_role("link", name="Open the dashboards"))
