@@ -170,9 +170,6 @@ KNOWN = {
     # The audit keeps a record's name as it read when the event was written (a proposal
     # with its stage), in the language of the one who acted (the demo's: Indonesian).
     "/audit/": {"Disetujui", "Ditolak"},
-    # A need met by a referral keeps the note written when the partner completed it
-    # ("Rujukan ke … selesai: …"), in the partner's language.
-    r"/reintegration/inmates/\d+/": {"Rujukan"},
 }
 
 

@@ -12,11 +12,10 @@ import datetime
 from collections.abc import Mapping
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -554,14 +553,11 @@ def _settle_need(referral: Referral, by: User) -> None:
     previous = need.status
     need.status = NEED_AFTER_OUTCOME[Outcome(referral.outcome)]
     need.save(update_fields=["status", "updated_at"])
-    with translation.override(settings.LANGUAGE_CODE):  # the record's language
-        note = _("Referral to %(partner)s completed: %(outcome)s.") % {
-            "partner": referral.partner.name,
-            "outcome": Outcome(referral.outcome).label,
-        }
-    if referral.outcome_note:
-        note = f"{note} {referral.outcome_note}"
-    NeedUpdate.objects.create(need=need, status=need.status, note=note, by=by)
+    # The update names the referral; its page says "Referral to … completed: …" in the
+    # reader's language, then the partner's own note as written.
+    NeedUpdate.objects.create(
+        need=need, status=need.status, note=referral.outcome_note, by=by, referral=referral
+    )
     audit.record(
         "need.update",
         by=by,

@@ -108,6 +108,13 @@ class NeedUpdateOut(Schema):
     status: str
     note: str
     at: datetime.datetime
+    referral: int | None = Field(
+        None, description="The completed referral that settled the need (its id), if any."
+    )
+
+    @staticmethod
+    def resolve_referral(obj: Any) -> int | None:
+        return obj.referral_id
 
 
 class NeedOut(Schema):

@@ -140,6 +140,16 @@ class NeedUpdate(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     at = models.DateTimeField(_("time"), auto_now_add=True)
+    # The completed referral that settled the need: the page says so in the reader's
+    # language ("Referral to … completed: …"); ``note`` then holds the partner's own note.
+    referral = models.ForeignKey(
+        "reintegration.Referral",
+        verbose_name=_("referral"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="need_updates",
+    )
 
     class Meta:
         ordering = ["at", "id"]

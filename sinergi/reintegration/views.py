@@ -253,7 +253,11 @@ def plan(request: AuthenticatedHttpRequest, inmate_pk: int) -> HttpResponse:
     released = actions.is_released(inmate)
     needs = []
     if current:
-        needs = list(current.needs.select_related("partner").prefetch_related("updates__by"))
+        needs = list(
+            current.needs.select_related("partner").prefetch_related(
+                "updates__by", "updates__referral__partner"
+            )
+        )
     return render(
         request,
         "reintegration/plan.html",

@@ -59,7 +59,7 @@ def test_a_referral_sent_tells_the_partner_without_the_persons_name(
     assert not _notes("mitra.disnaker")  # another partner is told nothing
 
 
-def test_answers_tell_the_facility_and_completion_settles_the_need(officer, person):
+def test_answers_tell_the_facility_and_completion_settles_the_need(officer, person, client_for):
     referral = _referral(person, officer)
     partner = User.objects.get(username="mitra.dukcapil")
     actions.transition_referral(referral=referral, to="accepted", by=partner)
@@ -81,7 +81,16 @@ def test_answers_tell_the_facility_and_completion_settles_the_need(officer, pers
     assert need.status == "met"
     update = need.updates.order_by("-at", "-id").first()
     assert update is not None and update.status == "met" and update.by == partner
-    assert "e-KTP jadi" in update.note and referral.partner.name in update.note
+    # the update names the referral; the page words it in the reader's language
+    assert update.note == "e-KTP jadi" and update.referral == referral
+    for language, words in (
+        ("en", "completed: Achieved. e-KTP jadi"),
+        ("id", "selesai: Tercapai. e-KTP jadi"),
+    ):
+        page = client_for("petugas.selong").get(
+            f"/reintegration/inmates/{referral.inmate_id}/", language=language
+        )
+        assert words in page.content.decode(), language
     # Another facility's officers hear nothing.
     assert not _notes("petugas.lobar")
 
