@@ -11,8 +11,10 @@ import decimal
 from collections.abc import Callable, Collection, Mapping
 from typing import Any
 
+from django.conf import settings
 from django.core.files import File
 from django.db import models
+from django.utils import translation
 
 from sinergi.core.audit_actions import AuditAction
 from sinergi.core.middleware import current_request_context
@@ -79,13 +81,17 @@ def record(
     facility_id = getattr(facility, "pk", facility)
     if facility_id is None and target is not None:
         facility_id = getattr(target, "facility_id", None)
+    # The record's name as it reads now, kept as written: in the site's language whatever
+    # the actor's (a name with a stage in it would otherwise mix the two on the page).
+    with translation.override(settings.LANGUAGE_CODE):
+        target_repr = str(target)[:200] if target is not None else ""
     return AuditEvent.objects.create(
         actor=actor,
         actor_username=(getattr(by, "username", "") or username)[:150],
         action=action,
         target_type=target._meta.label if target is not None else "",
         target_id=str(target.pk) if target is not None else "",
-        target_repr=str(target)[:200] if target is not None else "",
+        target_repr=target_repr,
         facility_id=facility_id,
         changes=_jsonable(dict(changes or {})),
         request_id=context.request_id,

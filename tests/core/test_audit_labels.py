@@ -30,3 +30,35 @@ def test_a_document_kind_recorded_on_a_proposal_reads_as_its_label(language):
 
 def test_a_name_no_model_knows_is_shown_as_words():
     assert audit_changes(_event({"made_up_thing": "x"})) == [("Made up thing", "x")]
+
+
+def test_a_lists_query_is_shown_as_code_not_as_words():
+    """A list read with filters keeps its query (?stage=documents&status=requested): it
+    is the address as typed, so it is shown as code, escaped."""
+    rows = dict(audit_changes(_event({"path": "/proposals/", "query": "stage=documents&x=<b>"})))
+    assert rows["Query"] == "<code>stage=documents&amp;x=&lt;b&gt;</code>"
+    assert rows["Path"] == "<code>/proposals/</code>"
+
+
+@pytest.mark.django_db
+def test_a_records_name_is_kept_in_the_sites_language_whoever_acted(demo_world):
+    """A proposal's name carries its stage; read by an English user it must not put
+    'Litmas requested' on the Indonesian audit page (nor mix the two languages)."""
+    from django.utils.translation import gettext
+
+    from sinergi.accounts.models import User
+    from sinergi.core import audit
+
+    class Target:  # a record whose name is translated (as a proposal's stage is)
+        pk = 1
+        facility_id = None
+
+        class _meta:
+            label = "inmates.Inmate"
+
+        def __str__(self) -> str:
+            return gettext("Released")
+
+    with translation.override("en"):
+        event = audit.record("inmate.view", by=User.objects.get(username="admin"), target=Target())
+    assert event.target_repr == "Bebas"

@@ -12,6 +12,7 @@ from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils.formats import localize
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
 from sinergi.core.audit import facility_code
@@ -96,12 +97,21 @@ def audit_changes(event: Any) -> list[tuple[str, str]]:
             label = str(field.verbose_name)
         else:
             label = str(_names().get(name, name.replace("_", " ")))
-        if isinstance(change, list) and len(change) == 2 and not (field and field.many_to_many):
+        text: str
+        if name in VERBATIM and field is None and isinstance(change, str) and change:
+            # an address and its query string, as typed: machine text, shown as code
+            text = format_html("<code>{}</code>", change)
+        elif isinstance(change, list) and len(change) == 2 and not (field and field.many_to_many):
             text = f"{_value(field, change[0], name)} → {_value(field, change[1], name)}"
         else:
             text = _value(field, change, name)
         rows.append((label[:1].upper() + label[1:], text))
     return rows
+
+
+# Changes recorded as the request's own text (a list read with its filters): shown as
+# written, marked as code, not read as words or status codes of the page's language.
+VERBATIM = frozenset({"path", "query"})
 
 
 @register.filter
