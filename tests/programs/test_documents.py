@@ -147,7 +147,7 @@ def test_the_development_record_lists_every_program_scores_and_register_f(
     ]:
         assert expected in text, expected
     # The hours attended: those credited by the attendance, beside the program's target.
-    assert f"{certificate.hours:g} / {running.target_hours}" in text
+    assert f"{certificate.hours.normalize():f} / {running.target_hours}" in text
     # Each month scored is a row of the SPPN table; the chart is drawn beside it.
     for score in MonthlyAssessment.objects.filter(inmate=person):
         with translation.override("id"):
