@@ -816,6 +816,17 @@ class SentenceRecalculation(TimeStampedModel):
     inmates_checked = models.PositiveIntegerField(_("people recalculated"), default=0)
     inmates_changed = models.PositiveIntegerField(_("people whose dates moved"), default=0)
     changes_count = models.PositiveIntegerField(_("changes"), default=0)
+    # A run commits chunk by chunk (recalculation.run_chunks): ``in_progress`` until its
+    # last chunk; ``recalculate_sentences --resume`` continues after ``done_through``
+    # (the last inmate id finished), up to ``up_to_inmate`` (the highest id at the
+    # start), each facility on the day of ``days`` (time zone -> ISO date).
+    in_progress = models.BooleanField(_("in progress"), default=False)
+    people_total = models.PositiveIntegerField(_("people to recalculate"), default=0)
+    chunks_total = models.PositiveIntegerField(_("chunks"), default=0)
+    chunks_done = models.PositiveIntegerField(_("chunks done"), default=0)
+    done_through = models.BigIntegerField(_("done through inmate id"), null=True, blank=True)
+    up_to_inmate = models.BigIntegerField(_("up to inmate id"), null=True, blank=True)
+    days = models.JSONField(_("days by time zone"), default=dict, blank=True)
 
     objects = SentenceRecalculationQuerySet.as_manager()
 
