@@ -13,6 +13,7 @@ from its related rows (prefetched by the inmate page).
 
 from __future__ import annotations
 
+import copy
 import datetime
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -21,6 +22,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from sinergi import sentences as engine
+from sinergi.inmates import bulk_write
 from sinergi.inmates.choices import HOLIDAY_OF_RELIGION, RemissionKind, TermKind
 from sinergi.inmates.models import (
     ConsecutiveSentence,
@@ -35,18 +37,7 @@ from sinergi.inmates.models import (
 from sinergi.inmates.rules import FIRST_REMISSION_YEAR
 from sinergi.orgs.models import FacilityKind
 
-SENTENCE_DATE_FIELDS = [
-    "expiry_date",
-    "expiry_after_remission",
-    "one_third_date",
-    "half_date",
-    "two_thirds_date",
-    "term_start",
-    "release_date",
-    "pb_probation_end",
-    "rule_set",
-    "calculated_on",
-]
+SENTENCE_DATE_FIELDS = list(bulk_write.SENTENCE_FIELDS)
 
 # Under this age at the offence the children's rules apply.
 ADULT_AGE = 18
@@ -303,7 +294,11 @@ def apply_calculation(
 
 
 def recalculate(inmate_ids: Iterable[int], *, today: datetime.date | None = None) -> int:
-    """Recompute the key dates and rights of these inmates, in bulk. Returns the count."""
+    """Recompute the key dates and rights of these inmates, in bulk. Returns the count.
+
+    Only what changed is written (:mod:`.bulk_write`: COPY and ``UPDATE … FROM`` on
+    PostgreSQL), chunk by chunk, each chunk whole or not at all (so that a long
+    recalculation never holds one lock)."""
     today = today or timezone.localdate()
     ids = list(inmate_ids)
     if not ids:
@@ -313,14 +308,15 @@ def recalculate(inmate_ids: Iterable[int], *, today: datetime.date | None = None
         chunk = ids[start : start + 1000]
         sentences = list(Sentence.objects.filter(inmate_id__in=chunk))
         facts = load_facts(chunk)
+        stored = bulk_write.stored_rights(chunk)
+        pairs: list[tuple[Sentence, Sentence]] = []
         rights: list[InmateRight] = []
         for sentence in sentences:
-            rights += apply_calculation(sentence, facts.get(sentence.inmate_id), today)
-        # Derived fields: no history row for a recalculation. A chunk is written whole or
-        # not at all (chunk by chunk, so that a long recalculation never holds one lock).
+            computed = copy.copy(sentence)
+            rights += apply_calculation(computed, facts.get(sentence.inmate_id), today)
+            pairs.append((sentence, computed))
+        # Derived fields: no history row for a recalculation.
         with transaction.atomic():
-            Sentence.objects.bulk_update(sentences, SENTENCE_DATE_FIELDS, batch_size=500)
-            InmateRight.objects.filter(inmate_id__in=chunk).delete()
-            InmateRight.objects.bulk_create(rights, batch_size=1000)
+            bulk_write.write(bulk_write.plan(pairs, rights, stored, chunk))
         done += len(sentences)
     return done

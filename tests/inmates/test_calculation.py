@@ -7,7 +7,7 @@ import datetime
 import pytest
 from django.db import DatabaseError
 
-from sinergi.inmates import calculation
+from sinergi.inmates import bulk_write, calculation
 from sinergi.inmates.models import InmateRight, Sentence
 from sinergi.orgs.models import Facility
 from tests.inmates.factories import make_inmate
@@ -29,7 +29,8 @@ def test_a_recalculation_that_fails_midway_leaves_the_dates_and_rights_as_they_w
     def fail(*args, **kwargs):
         raise DatabaseError("disk full")
 
-    monkeypatch.setattr(InmateRight.objects, "bulk_create", fail)
+    # The sentence is written first, then the rights fail.
+    monkeypatch.setattr(bulk_write, "write_rights", fail)
     with pytest.raises(DatabaseError):
         calculation.recalculate([inmate.pk])
 
