@@ -22,7 +22,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from sinergi import sentences as engine
-from sinergi.inmates import bulk_write
+from sinergi.inmates import recalculation_write
 from sinergi.inmates.choices import HOLIDAY_OF_RELIGION, RemissionKind, TermKind
 from sinergi.inmates.models import (
     ConsecutiveSentence,
@@ -37,7 +37,7 @@ from sinergi.inmates.models import (
 from sinergi.inmates.rules import FIRST_REMISSION_YEAR
 from sinergi.orgs.models import FacilityKind
 
-SENTENCE_DATE_FIELDS = list(bulk_write.SENTENCE_FIELDS)
+SENTENCE_DATE_FIELDS = list(recalculation_write.SENTENCE_FIELDS)
 
 # Under this age at the offence the children's rules apply.
 ADULT_AGE = 18
@@ -296,7 +296,7 @@ def apply_calculation(
 def recalculate(inmate_ids: Iterable[int], *, today: datetime.date | None = None) -> int:
     """Recompute the key dates and rights of these inmates, in bulk. Returns the count.
 
-    Only what changed is written (:mod:`.bulk_write`: COPY and ``UPDATE … FROM`` on
+    Only what changed is written (:mod:`.recalculation_write`: COPY and ``UPDATE … FROM`` on
     PostgreSQL), chunk by chunk, each chunk whole or not at all (so that a long
     recalculation never holds one lock)."""
     today = today or timezone.localdate()
@@ -308,7 +308,7 @@ def recalculate(inmate_ids: Iterable[int], *, today: datetime.date | None = None
         chunk = ids[start : start + 1000]
         sentences = list(Sentence.objects.filter(inmate_id__in=chunk))
         facts = load_facts(chunk)
-        stored = bulk_write.stored_rights(chunk)
+        stored = recalculation_write.stored_rights(chunk)
         pairs: list[tuple[Sentence, Sentence]] = []
         rights: list[InmateRight] = []
         for sentence in sentences:
@@ -317,6 +317,6 @@ def recalculate(inmate_ids: Iterable[int], *, today: datetime.date | None = None
             pairs.append((sentence, computed))
         # Derived fields: no history row for a recalculation.
         with transaction.atomic():
-            bulk_write.write(bulk_write.plan(pairs, rights, stored, chunk))
+            recalculation_write.write(recalculation_write.plan(pairs, rights, stored, chunk))
         done += len(sentences)
     return done

@@ -14,6 +14,14 @@ the engine reads about each inmate as ``calculation.recalculate`` loads them
 (:func:`calculation.load_facts`), with what is stored now. The comparison
 (:func:`compare`) only sees a stored sentence and its rights against computed ones,
 however they were loaded.
+
+A run is written chunk by chunk (:func:`run_chunks`, ``CHUNK`` people each, in the order
+of their ids): each chunk's inputs are loaded in a fixed number of queries, computed
+once, compared, and then, in one transaction, its report rows are added, the report's
+totals and progress (``chunks_done``, ``done_through``) move on and, unless it is a dry
+run, the changed values are written set-based (:mod:`.recalculation_write`). A run that stopped
+(a crash) is continued by :func:`resume` after the last finished chunk; it ends as an
+uninterrupted run would have. The audit event is written when the last chunk is done.
 """
 
 from __future__ import annotations
@@ -23,14 +31,14 @@ import datetime
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 
 from sinergi.core import audit
 from sinergi.core.audit_actions import AuditAction
-from sinergi.inmates import calculation
+from sinergi.inmates import calculation, recalculation_write
 from sinergi.inmates.choices import RecalculatedField, Right
 from sinergi.inmates.models import (
     InmateRight,
@@ -62,7 +70,7 @@ RIGHT_FIELDS: tuple[str, ...] = (
 )
 # A change of these alone does not move a person's dates (a rule set renamed).
 NOT_A_MOVE: frozenset[str] = frozenset({RecalculatedField.RULE_SET})
-CHUNK = 1000
+CHUNK = 5000
 SYSTEM = "system"
 
 Value = datetime.date | str | None
@@ -99,7 +107,9 @@ class Inputs:
     sentences: list[Sentence]
     facility_of: dict[int, int]  # inmate id -> facility id
     facts: dict[int, calculation.Facts]  # inmate id -> what the engine reads besides
-    stored_rights: dict[int, dict[str, InmateRight]]  # inmate id -> right -> row
+    stored_rights: dict[
+        int, dict[str, recalculation_write.StoredRight]
+    ]  # inmate id -> right -> row
 
 
 @dataclass
@@ -127,14 +137,11 @@ def load_inputs(inmate_ids: Sequence[int]) -> Inputs:
     )
     facility_of = {s.inmate_id: s.inmate_facility_id for s in annotated}
     sentences: list[Sentence] = list(annotated)
-    stored_rights: dict[int, dict[str, InmateRight]] = {}
-    for row in InmateRight.objects.filter(inmate_id__in=inmate_ids):
-        stored_rights.setdefault(row.inmate_id, {})[row.right] = row
     return Inputs(
         sentences=sentences,
         facility_of=facility_of,
         facts=calculation.load_facts(inmate_ids),
-        stored_rights=stored_rights,
+        stored_rights=recalculation_write.stored_rights(inmate_ids),
     )
 
 
@@ -154,7 +161,7 @@ def compute(
 
 def compare(
     stored: Sentence,
-    stored_rights: Mapping[str, InmateRight],
+    stored_rights: Mapping[str, recalculation_write.StoredRight],
     computed: Sentence,
     computed_rights: Iterable[InmateRight],
     *,
@@ -228,7 +235,6 @@ def _moved(changes: Iterable[Change]) -> dict[int, set[int]]:
     return moved
 
 
-@transaction.atomic
 def record_recalculation(
     *,
     inmates_by_day: Mapping[datetime.date, Sequence[int]],
@@ -236,83 +242,228 @@ def record_recalculation(
     reason: str = "",
     dry_run: bool = False,
     limited_to: Facility | None = None,
+    days: Mapping[str, datetime.date] | None = None,
+    chunk_size: int = CHUNK,
+    on_chunk: OnChunk | None = None,
 ) -> SentenceRecalculation:
     """Recalculate these inmates (each group on its facility's day), keeping the report.
 
-    The report (what moved, per facility and per person) is stored and audited first;
-    then, unless ``dry_run``, :func:`calculation.recalculate` writes the new values. ``by``
-    is the user who ran it, or None for the command run by the system.
+    The report (what moved, per facility and per person) is stored chunk by chunk with
+    the new values (unless ``dry_run``), and audited when the last chunk is done. ``by``
+    is the user who ran it, or None for the command run by the system; ``days`` (time
+    zone -> day) lets :func:`resume` find the same days again.
     """
-    found = Preview()
-    for today, ids in inmates_by_day.items():
-        found.add(preview(ids, today))
-    moved = _moved(found.changes)
-    per_facility: dict[int, int] = defaultdict(int)
-    for change in found.changes:
-        per_facility[change.facility_id] += 1
+    ids = sorted({pk for group in inmates_by_day.values() for pk in group})
     username = (getattr(by, "username", "") or SYSTEM)[:150]
     report = SentenceRecalculation.objects.create(
         run_by=by if getattr(by, "is_authenticated", False) else None,
         run_by_username=username,
         reason=reason,
         limited_to=limited_to,
-        rule_sets=sorted(found.rule_sets),
+        rule_sets=[],
         dry_run=dry_run,
         applied=False,
-        inmates_checked=sum(found.checked.values()),
-        inmates_changed=sum(len(people) for people in moved.values()),
-        changes_count=len(found.changes),
+        in_progress=True,
+        people_total=len(ids),
+        chunks_total=-(-len(ids) // chunk_size),
+        up_to_inmate=ids[-1] if ids else None,
+        days={zone: day.isoformat() for zone, day in (days or {}).items()},
     )
-    SentenceRecalculationFacility.objects.bulk_create(
-        [
-            SentenceRecalculationFacility(
-                recalculation=report,
-                facility_id=facility_id,
-                inmates_checked=checked,
-                inmates_changed=len(moved.get(facility_id, ())),
-                changes_count=per_facility.get(facility_id, 0),
+    return run_chunks(report, inmates_by_day, by=by, chunk_size=chunk_size, on_chunk=on_chunk)
+
+
+class OnChunk(Protocol):
+    def __call__(self, report: SentenceRecalculation, people: int) -> None: ...
+
+
+def unfinished() -> SentenceRecalculation | None:
+    """The latest run that stopped before its last chunk, if any."""
+    return (
+        SentenceRecalculation.objects.filter(in_progress=True)
+        .select_related("run_by", "limited_to")
+        .order_by("-created_at", "-id")
+        .first()
+    )
+
+
+def remaining(
+    report: SentenceRecalculation, inmates_by_day: Mapping[datetime.date, Sequence[int]]
+) -> list[tuple[int, datetime.date]]:
+    """(inmate id, day) of the people of ``inmates_by_day`` the run has not done yet, in
+    the order of their ids."""
+    after = report.done_through if report.done_through is not None else -1
+    up_to = report.up_to_inmate if report.up_to_inmate is not None else after
+    return sorted(
+        (pk, today)
+        for today, group in inmates_by_day.items()
+        for pk in group
+        if after < pk <= up_to
+    )
+
+
+def run_chunks(
+    report: SentenceRecalculation,
+    inmates_by_day: Mapping[datetime.date, Sequence[int]],
+    *,
+    by: Any,
+    chunk_size: int = CHUNK,
+    on_chunk: OnChunk | None = None,
+) -> SentenceRecalculation:
+    """Do the chunks of ``report`` not done yet (each committed whole), then finish it.
+    ``on_chunk(report, people)`` is called after each chunk is committed."""
+    todo = remaining(report, inmates_by_day)
+    report.chunks_total = report.chunks_done + -(-len(todo) // chunk_size)
+    report.save(update_fields=["chunks_total", "updated_at"])
+    for start in range(0, len(todo), chunk_size):
+        chunk = todo[start : start + chunk_size]
+        found, todo_write = _compute_chunk(chunk)
+        with transaction.atomic():
+            _store_chunk(report, found, last_id=chunk[-1][0])
+            if not report.dry_run:
+                recalculation_write.write(todo_write)
+        if on_chunk is not None:
+            on_chunk(report, len(chunk))
+    return _finish(report, by=by)
+
+
+def _compute_chunk(
+    chunk: Sequence[tuple[int, datetime.date]],
+) -> tuple[Preview, recalculation_write.Plan]:
+    """What the chunk's people would change, and what to write for it; the inputs are
+    loaded in a fixed number of queries whatever the chunk's size."""
+    day_of = dict(chunk)
+    ids = [pk for pk, _day in chunk]
+    inputs = load_inputs(ids)
+    found = Preview()
+    pairs: list[tuple[Sentence, Sentence]] = []
+    computed_rights: list[InmateRight] = []
+    for sentence in inputs.sentences:
+        facility_id = inputs.facility_of[sentence.inmate_id]
+        computed, rights = compute(sentence, inputs, day_of[sentence.inmate_id])
+        found.checked[facility_id] = found.checked.get(facility_id, 0) + 1
+        if computed.rule_set:
+            found.rule_sets.add(computed.rule_set)
+        found.changes += compare(
+            sentence,
+            inputs.stored_rights.get(sentence.inmate_id, {}),
+            computed,
+            rights,
+            facility_id=facility_id,
+        )
+        pairs.append((sentence, computed))
+        computed_rights += rights
+    return found, recalculation_write.plan(pairs, computed_rights, inputs.stored_rights, ids)
+
+
+CHANGE_COLUMNS = (
+    "recalculation_id",
+    "inmate_id",
+    "facility_id",
+    "field",
+    "right",
+    "old_value",
+    "new_value",
+    "shift_days",
+)
+
+
+def _store_chunk(report: SentenceRecalculation, found: Preview, *, last_id: int) -> None:
+    """Add a chunk's findings to the report: its change rows, the facilities' and the
+    run's totals, and its progress."""
+    moved = _moved(found.changes)
+    per_facility: dict[int, int] = defaultdict(int)
+    for change in found.changes:
+        per_facility[change.facility_id] += 1
+    rows = [
+        (
+            report.pk,
+            change.inmate_id,
+            change.facility_id,
+            change.field,
+            change.right,
+            _stored(change.old),
+            _stored(change.new),
+            change.shift_days,
+        )
+        for change in found.changes
+    ]
+    if rows and connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            recalculation_write.copy_rows(
+                cursor, SentenceRecalculationChange._meta.db_table, CHANGE_COLUMNS, rows
             )
-            for facility_id, checked in sorted(found.checked.items())
+    elif rows:
+        SentenceRecalculationChange.objects.bulk_create(
+            [
+                SentenceRecalculationChange(**dict(zip(CHANGE_COLUMNS, row, strict=True)))
+                for row in rows
+            ],
+            batch_size=500,
+        )
+    totals = {
+        t.facility_id: t
+        for t in SentenceRecalculationFacility.objects.filter(
+            recalculation=report, facility_id__in=list(found.checked)
+        )
+    }
+    new: list[SentenceRecalculationFacility] = []
+    for facility_id, checked in found.checked.items():
+        total = totals.get(facility_id)
+        if total is None:
+            total = SentenceRecalculationFacility(recalculation=report, facility_id=facility_id)
+            new.append(total)
+        total.inmates_checked += checked
+        total.inmates_changed += len(moved.get(facility_id, ()))
+        total.changes_count += per_facility.get(facility_id, 0)
+    if totals:
+        SentenceRecalculationFacility.objects.bulk_update(
+            list(totals.values()), ["inmates_checked", "inmates_changed", "changes_count"]
+        )
+    SentenceRecalculationFacility.objects.bulk_create(new)
+    report.rule_sets = sorted(set(report.rule_sets) | found.rule_sets)
+    report.inmates_checked += sum(found.checked.values())
+    report.inmates_changed += sum(len(people) for people in moved.values())
+    report.changes_count += len(found.changes)
+    report.chunks_done += 1
+    report.done_through = last_id
+    report.save(
+        update_fields=[
+            "rule_sets",
+            "inmates_checked",
+            "inmates_changed",
+            "changes_count",
+            "chunks_done",
+            "done_through",
+            "updated_at",
         ]
     )
-    SentenceRecalculationChange.objects.bulk_create(
-        [
-            SentenceRecalculationChange(
-                recalculation=report,
-                inmate_id=change.inmate_id,
-                facility_id=change.facility_id,
-                field=change.field,
-                right=change.right,
-                old_value=_stored(change.old),
-                new_value=_stored(change.new),
-                shift_days=change.shift_days,
-            )
-            for change in found.changes
-        ],
-        batch_size=1000,
+
+
+@transaction.atomic
+def _finish(report: SentenceRecalculation, *, by: Any) -> SentenceRecalculation:
+    """The run is done: audited with its totals, marked applied (unless a dry run)."""
+    moved = dict(
+        SentenceRecalculationFacility.objects.filter(recalculation=report)
+        .order_by("facility_id")
+        .values_list("facility_id", "inmates_changed")
     )
     audit.record(
         AuditAction.SENTENCES_RECALCULATED,
         by=by,
-        username=username,
+        username=report.run_by_username,
         target=report,
-        facility=limited_to,
+        facility=report.limited_to,
         changes={
-            "dry_run": dry_run,
-            "reason": reason,
+            "dry_run": report.dry_run,
+            "reason": report.reason,
             "rule_sets": report.rule_sets,
             "inmates_checked": report.inmates_checked,
             "inmates_changed": report.inmates_changed,
             "changes": report.changes_count,
-            "facilities": {
-                str(facility_id): len(moved.get(facility_id, ()))
-                for facility_id in sorted(found.checked)
-            },
+            "facilities": {str(facility_id): count for facility_id, count in moved.items()},
         },
     )
-    if not dry_run:
-        for today, ids in inmates_by_day.items():
-            calculation.recalculate(ids, today=today)
-        report.applied = True
-        report.save(update_fields=["applied", "updated_at"])
+    report.in_progress = False
+    report.applied = not report.dry_run
+    report.save(update_fields=["in_progress", "applied", "updated_at"])
     return report

@@ -7,7 +7,7 @@ import datetime
 import pytest
 from django.db import DatabaseError
 
-from sinergi.inmates import bulk_write, calculation
+from sinergi.inmates import calculation, recalculation_write
 from sinergi.inmates.models import InmateRight, Sentence
 from sinergi.orgs.models import Facility
 from tests.inmates.factories import make_inmate
@@ -30,7 +30,7 @@ def test_a_recalculation_that_fails_midway_leaves_the_dates_and_rights_as_they_w
         raise DatabaseError("disk full")
 
     # The sentence is written first, then the rights fail.
-    monkeypatch.setattr(bulk_write, "write_rights", fail)
+    monkeypatch.setattr(recalculation_write, "write_rights", fail)
     with pytest.raises(DatabaseError):
         calculation.recalculate([inmate.pk])
 

@@ -1,14 +1,17 @@
 from __future__ import annotations
 
+import datetime
+import time
 import zoneinfo
 from collections import defaultdict
 from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
+from sinergi.inmates import recalculation
 from sinergi.inmates.choices import RecalculatedField, Right, RightStatus
 from sinergi.inmates.models import (
     Inmate,
@@ -16,7 +19,7 @@ from sinergi.inmates.models import (
     SentenceRecalculationChange,
     SentenceRecalculationFacility,
 )
-from sinergi.inmates.recalculation import NOT_A_MOVE, record_recalculation
+from sinergi.inmates.recalculation import CHUNK, NOT_A_MOVE
 from sinergi.orgs.models import Facility
 
 MINUS = "\u2212"  # the minus sign (U+2212), as the report prints "-4 days"
@@ -68,7 +71,11 @@ class Command(BaseCommand):
         "Recompute the stored key dates and integration rights of every inmate (or one "
         "facility's), e.g. after the rule set changed. Prints, per facility, whose dates "
         "move and by how much, stores that report (audited), then writes; --dry-run "
-        "prints and stores the report without writing."
+        "prints and stores the report without writing. It works in chunks of "
+        "--chunk-size people, each committed with its part of the report, and prints "
+        "its progress per chunk on stderr; a run that stopped (a crash, an interrupt) is "
+        "continued by --resume after its last finished chunk (a new run without "
+        "--resume starts again from the first person)."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -82,6 +89,18 @@ class Command(BaseCommand):
         parser.add_argument(
             "--user", help="the username of who runs it (default: recorded as 'system')"
         )
+        parser.add_argument(
+            "--resume",
+            action="store_true",
+            help="continue the latest run that stopped before its end (its facility, "
+            "days, user, reason and dry-run kept), after its last finished chunk",
+        )
+        parser.add_argument(
+            "--chunk-size",
+            type=int,
+            default=CHUNK,
+            help=f"people per chunk, each committed on its own (default {CHUNK})",
+        )
 
     def handle(
         self,
@@ -90,35 +109,106 @@ class Command(BaseCommand):
         dry_run: bool = False,
         reason: str = "",
         user: str | None = None,
+        resume: bool = False,
+        chunk_size: int = CHUNK,
         **options: Any,
     ) -> None:
+        if chunk_size < 1:
+            raise CommandError("--chunk-size must be at least 1.")
+        self._started = time.monotonic()
+        self._people = 0
+        if resume:
+            report = self._resume(chunk_size)
+        else:
+            report = self._run(facility, dry_run, reason, user, chunk_size)
+        self._print(report)
+
+    def _run(
+        self,
+        facility: str | None,
+        dry_run: bool,
+        reason: str,
+        user: str | None,
+        chunk_size: int,
+    ) -> SentenceRecalculation:
         by = None
         if user:
             by = get_user_model().objects.filter(username=user).first()
             if by is None:
                 raise CommandError(f"No user {user!r}.")
         limited_to = None
-        inmates = Inmate.objects.filter(sentence__isnull=False)
         if facility:
             limited_to = Facility.objects.filter(code=facility).first()
             if limited_to is None:
                 raise CommandError(f"No facility {facility!r}.")
-            inmates = inmates.filter(facility=limited_to)
+        stopped = recalculation.unfinished()
+        if stopped is not None:
+            self.stderr.write(
+                f"Run #{stopped.pk} stopped after {stopped.chunks_done} of "
+                f"{stopped.chunks_total} chunks; starting a new run (--resume continues it)."
+            )
+        inmates = self._inmates(limited_to)
         # Each facility's rights are due by its own date (WIB, WITA or WIT).
         zones = set(inmates.order_by().values_list("facility__time_zone", flat=True).distinct())
-        by_day: dict[Any, list[int]] = defaultdict(list)
-        for zone in sorted(zones):
-            today = timezone.localdate(timezone=zoneinfo.ZoneInfo(zone))
-            by_day[today] += inmates.filter(facility__time_zone=zone).values_list("pk", flat=True)
-        with transaction.atomic():
-            report = record_recalculation(
-                inmates_by_day=by_day,
-                by=by,
-                reason=reason,
-                dry_run=dry_run,
-                limited_to=limited_to,
-            )
-        self._print(report)
+        days = {
+            zone: timezone.localdate(timezone=zoneinfo.ZoneInfo(zone)) for zone in sorted(zones)
+        }
+        return recalculation.record_recalculation(
+            inmates_by_day=self._by_day(inmates, days),
+            by=by,
+            reason=reason,
+            dry_run=dry_run,
+            limited_to=limited_to,
+            days=days,
+            chunk_size=chunk_size,
+            on_chunk=self._progress,
+        )
+
+    def _resume(self, chunk_size: int) -> SentenceRecalculation:
+        report = recalculation.unfinished()
+        if report is None:
+            raise CommandError("No recalculation stopped before its end: nothing to resume.")
+        self.stderr.write(
+            f"Resuming run #{report.pk} after chunk {report.chunks_done} of "
+            f"{report.chunks_total} ({report.inmates_checked} of {report.people_total} "
+            "people done)."
+        )
+        days = {zone: datetime.date.fromisoformat(day) for zone, day in sorted(report.days.items())}
+        inmates = self._inmates(report.limited_to)
+        return recalculation.run_chunks(
+            report,
+            self._by_day(inmates, days),
+            by=report.run_by,
+            chunk_size=chunk_size,
+            on_chunk=self._progress,
+        )
+
+    @staticmethod
+    def _inmates(limited_to: Facility | None) -> QuerySet[Inmate]:
+        inmates = Inmate.objects.filter(sentence__isnull=False)
+        if limited_to is not None:
+            inmates = inmates.filter(facility=limited_to)
+        return inmates
+
+    @staticmethod
+    def _by_day(
+        inmates: QuerySet[Inmate], days: dict[str, datetime.date]
+    ) -> dict[datetime.date, list[int]]:
+        by_day: dict[datetime.date, list[int]] = defaultdict(list)
+        for pk, zone in inmates.order_by().values_list("pk", "facility__time_zone"):
+            if zone in days:
+                by_day[days[zone]].append(pk)
+        return by_day
+
+    def _progress(self, report: SentenceRecalculation, people: int) -> None:
+        """One line per chunk on stderr (stdout keeps the report)."""
+        self._people += people
+        seconds = max(time.monotonic() - self._started, 1e-6)
+        self.stderr.write(
+            f"chunk {report.chunks_done}/{report.chunks_total}: "
+            f"{report.inmates_checked}/{report.people_total} people, "
+            f"{self._people / seconds:,.0f} people/s"
+        )
 
     def _print(self, report: SentenceRecalculation) -> None:
         """The report as stored, facility by facility (one query per facility, whatever
