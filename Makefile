@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE := sinergi.settings
 
-.PHONY: run test lint typecheck check messages lock clean serve demo production-smoke
+.PHONY: run test lint typecheck check messages lock clean serve demo production-smoke bench
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -49,6 +49,14 @@ check: lint typecheck test
 ## production-smoke: the README's production path on a scratch PostgreSQL database (.ci/production-smoke)
 production-smoke: $(VENV)/.base-installed
 	.ci/production-smoke
+
+## bench: the national benchmark (bench/README.md): SCALE=small (about a minute) or
+## SCALE=national; generates sinergi_bench_<scale> on DATABASE_URL's PostgreSQL server and
+## writes bench/results/<scale>.md and .json
+SCALE ?= small
+bench: $(VENV)/.base-installed
+	if [ -f requirements/bench.txt ]; then $(BIN)/pip install --quiet -r requirements/bench.txt; fi
+	DEBUG=true $(BIN)/python bench/run.py --scale $(SCALE) $(BENCH_ARGS)
 
 ## messages: extract and compile translations (needs gettext)
 messages: $(VENV)/.dev-installed

@@ -1,0 +1,474 @@
+"""The national benchmark's driver: ``make bench`` (small) or ``make bench SCALE=national``.
+
+Generates the chosen scale and a smaller one to compare with (tiny for small, small for
+national), checks that the main pages answer on the generated data (a smoke test with
+``django.test.Client``), then runs each part that exists:
+
+- ``bench.national.pages.measure(database_url, accounts)`` at both scales;
+- ``bench.national.load.run(database_url, accounts, users, seconds)`` at the chosen scale;
+- ``bench.import_benchmark.run(rows, database_url)`` and
+  ``bench.recalculation_benchmark.run(rows, database_url)``;
+
+and writes ``bench/results/<scale>.json`` and ``bench/results/<scale>.md`` (printed too).
+A part whose module or function does not exist yet is reported "not available".
+
+    DEBUG=true .venv/bin/python bench/run.py --scale small [--seed 1] [--reuse]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import importlib
+import json
+import os
+import platform
+import subprocess
+import sys
+import time
+import traceback
+from collections.abc import Callable
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from bench.national import setup_django, use_database  # noqa: E402
+from bench.national.generate import RESULTS, Result, generate  # noqa: E402
+
+COMPARISON = {"small": "tiny", "national": "small"}
+PLAN = {
+    "small": {"users": 20, "seconds": 15, "import_rows": 5_000, "recalculation_rows": 4_000},
+    "national": {
+        "users": 200,
+        "seconds": 120,
+        "import_rows": 100_000,
+        "recalculation_rows": 270_000,
+    },
+}
+# The issue's targets (never timed tests: the report marks each ✔ or ✘).
+TARGETS = {
+    "national_dashboard_ms": 300,
+    "regional_dashboard_ms": 150,
+    "list_page_ms": 100,
+    "public_cached_rps": 200,
+    "public_cold_ms": 1000,
+    "load_p95_ms": 1000,
+    "load_errors": 0,
+    "import_new_rows_s": 5_000,
+    "import_same_rows_s": 20_000,
+    "recalculation_s": 180,
+}
+
+
+def part(module: str, function: str) -> Callable[..., Any] | None:
+    """``module.function`` if both exist, else None."""
+    try:
+        loaded = importlib.import_module(module)
+    except ModuleNotFoundError as error:
+        if error.name and module.startswith(error.name):
+            return None
+        raise
+    found = getattr(loaded, function, None)
+    return found if callable(found) else None
+
+
+# --------------------------------------------------------------------------------------
+# Smoke test
+
+
+def smoke(result: Result) -> list[str]:
+    """Log in as generated users and open the main pages: every one must answer 200
+    without an exception. Returns the failures."""
+    from django.conf import settings
+    from django.core.cache import cache
+    from django.test import Client
+    from django.urls import NoReverseMatch, reverse
+
+    use_database(result.url)
+    cache.clear()  # the public page of the other scale must not answer from the cache
+    if "testserver" not in settings.ALLOWED_HOSTS:
+        settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+    accounts = {a["username"]: a for a in result.accounts}
+    officer = next(
+        a for a in result.accounts if a["role"] == "program_officer" and a["which"] == "largest"
+    )
+    kanwil = next(a for a in result.accounts if a["role"] == "regional_viewer")
+    admin = next(a for a in result.accounts if a["role"] == "administrator")
+
+    def url(name: str, *args: Any) -> str | None:
+        try:
+            return reverse(name, args=args)
+        except NoReverseMatch:
+            return None
+
+    region_id = facility_region(officer["facility_id"])
+    visits: list[tuple[dict[str, Any], str, str | None]] = [
+        (officer, "home", "/"),
+        (officer, "inmate list", url("inmates:list")),
+        (officer, "inmate page", url("inmates:detail", officer["inmate_id"])),
+        (officer, "program list", url("programs:list")),
+        (officer, "reintegration worklist", url("reintegration:worklist")),
+        (officer, "facility dashboard", url("indicators:facility", officer["facility_id"])),
+        (kanwil, "regional dashboard", url("indicators:region", region_id)),
+        (admin, "national dashboard", url("indicators:national")),
+        (admin, "home (administrator)", "/"),
+        (None, "public page", "/publik/"),  # type: ignore[list-item]
+    ]
+    failures: list[str] = []
+    clients: dict[str, Client] = {}
+    for account, label, path in visits:
+        if path is None:
+            failures.append(f"{label}: no URL found")
+            continue
+        key = account["username"] if account else ""
+        if key not in clients:
+            client = Client(raise_request_exception=True)
+            if account:
+                client.force_login(user_of(accounts[key]["user_id"]))
+            clients[key] = client
+        started = time.perf_counter()
+        try:
+            response = clients[key].get(path, follow=False)
+        except Exception:
+            failures.append(f"{label} {path}: {traceback.format_exc(limit=3)}")
+            continue
+        took = (time.perf_counter() - started) * 1000
+        print(f"    smoke {result.scale}: {label} {path} -> {response.status_code} ({took:.0f} ms)")
+        if response.status_code != 200:
+            failures.append(f"{label} {path} answered {response.status_code}")
+    return failures
+
+
+def facility_region(facility_id: int) -> int:
+    from sinergi.orgs.models import Facility
+
+    return Facility.objects.values_list("region_id", flat=True).get(pk=facility_id)
+
+
+def user_of(user_id: int) -> Any:
+    from sinergi.accounts.models import User
+
+    return User.objects.get(pk=user_id)
+
+
+# --------------------------------------------------------------------------------------
+# The machine
+
+
+def machine() -> dict[str, Any]:
+    import psycopg
+
+    memory = 0
+    try:
+        with open("/proc/meminfo") as meminfo:
+            for line in meminfo:
+                if line.startswith("MemTotal:"):
+                    memory = int(line.split()[1]) // 1024
+    except OSError:
+        pass
+    try:
+        commit = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=False,
+        ).stdout.strip()
+    except OSError:
+        commit = ""
+    from bench.national import server_url
+
+    try:
+        with psycopg.connect(server_url(), autocommit=True) as connection:
+            row = connection.execute("SHOW server_version").fetchone()
+            postgres = row[0] if row else "?"
+    except psycopg.Error:
+        postgres = "?"
+    return {
+        "cores": os.cpu_count(),
+        "ram_mb": memory,
+        "postgresql": postgres,
+        "python": platform.python_version(),
+        "date": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
+        "commit": commit,
+    }
+
+
+# --------------------------------------------------------------------------------------
+# The report
+
+
+def mark(value: float | None, target: float, higher_is_better: bool = False) -> str:
+    if value is None:
+        return "-"
+    ok = value >= target if higher_is_better else value <= target
+    return "✔" if ok else "✘"
+
+
+def number(value: Any, digits: int = 0) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, int | float):
+        return f"{value:,.{digits}f}"
+    return str(value)
+
+
+def markdown(report: dict[str, Any]) -> str:
+    m = report["machine"]
+    lines = [
+        f"# Benchmark, scale {report['scale']} (compared with {report['comparison']})",
+        "",
+        f"{m['date']}, commit {m['commit']}; {m['cores']} cores, {m['ram_mb']:,} MB RAM, "
+        f"PostgreSQL {m['postgresql']}, Python {m['python']}; seed {report['seed']}.",
+        "",
+        "## Data",
+        "",
+        "| scale | generated in | rows | MB | attendance marks | people | released |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for name, data in report["data"].items():
+        tables = data["tables"]
+        rows = sum(int(t["rows"]) for t in tables.values())
+        size = sum(t["mb"] for t in tables.values())
+
+        def count(table: str, tables: dict[str, Any] = tables) -> str:
+            return number(tables.get(table, {}).get("rows"))
+
+        reused = " (reused)" if data["reused"] else ""
+        lines.append(
+            f"| {name} | {number(data['seconds'])} s{reused} | {rows:,} | {size:,.0f} | "
+            f"{count('programs_attendance')} | {count('inmates_inmate')} | "
+            f"{count('reintegration_release')} |"
+        )
+    lines += ["", "## Smoke test (main pages answer 200 on the generated data)", ""]
+    for name, failures in report["smoke"].items():
+        lines.append(f"- {name}: " + ("✔ all 200" if not failures else "✘ " + "; ".join(failures)))
+
+    lines += ["", "## Pages", ""]
+    pages = report["pages"]
+    if isinstance(pages, str):
+        lines.append(pages)
+    else:
+        lines += [
+            "| page | role | queries "
+            + report["comparison"]
+            + " | queries "
+            + report["scale"]
+            + " | same | server ms | SQL ms | ratio | target ms | |",
+            "|---|---|---|---|---|---|---|---|---|---|",
+        ]
+        small = {(p.get("page"), p.get("role")): p for p in pages.get(report["comparison"], [])}
+        for page in pages.get(report["scale"], []):
+            other = small.get((page.get("page"), page.get("role")), {})
+            target = page_target(str(page.get("page", "")), page)
+            ms = page.get("server_ms")
+            sql = page.get("sql_ms")
+            ratio = ms / sql if ms and sql else None
+            same = "✔" if other.get("queries") == page.get("queries") else "✘"
+            lines.append(
+                f"| {page.get('page')} | {page.get('role', '')} | {number(other.get('queries'))} | "
+                f"{number(page.get('queries'))} | {same} | {number(ms, 1)} | {number(sql, 1)} | "
+                f"{number(ratio, 1)} | {number(target)} | {mark(ms, target) if target else ''} |"
+            )
+    lines += ["", "## Load", ""]
+    load = report["load"]
+    if isinstance(load, str):
+        lines.append(load)
+    else:
+        lines.append(
+            f"{load.get('users', '?')} users for {load.get('seconds', '?')} s; "
+            f"errors {number(load.get('errors'))} "
+            f"{mark(load.get('errors'), TARGETS['load_errors'])}"
+        )
+        lines += ["", "| page | requests | errors | p50 ms | p95 ms | max ms | p95 ≤ 1 s |"]
+        lines.append("|---|---|---|---|---|---|---|")
+        for page in load.get("pages", []):
+            lines.append(
+                f"| {page.get('page')} | {number(page.get('requests'))} | "
+                f"{number(page.get('errors'))} | {number(page.get('p50_ms'))} | "
+                f"{number(page.get('p95_ms'))} | {number(page.get('max_ms'))} | "
+                f"{mark(page.get('p95_ms'), TARGETS['load_p95_ms'])} |"
+            )
+    lines += ["", "## Import and recalculation", ""]
+    for key, title in (("import", "Import"), ("recalculation", "Recalculation")):
+        value = report[key]
+        lines.append(f"### {title}")
+        lines.append("")
+        if isinstance(value, str):
+            lines.append(value)
+        else:
+            lines.append("| measure | value | target | |")
+            lines.append("|---|---|---|---|")
+            for name, measured in flatten(value).items():
+                target, higher = bulk_target(key, name)
+                shown = number(measured, 1) if isinstance(measured, float) else measured
+                verdict = ""
+                if target and isinstance(measured, int | float):
+                    verdict = mark(measured, target, higher)
+                lines.append(
+                    f"| {name} | {shown} | {number(target) if target else ''} | {verdict} |"
+                )
+        lines.append("")
+    return "\n".join(lines) + "\n"
+
+
+def page_target(name: str, page: dict[str, Any]) -> float | None:
+    if "target_ms" in page:
+        return float(page["target_ms"])
+    lowered = name.lower()
+    if "national" in lowered:
+        return TARGETS["national_dashboard_ms"]
+    if "region" in lowered:
+        return TARGETS["regional_dashboard_ms"]
+    if "publik" in lowered or "public" in lowered:
+        return TARGETS["public_cold_ms"]
+    if "list" in lowered or "worklist" in lowered:
+        return TARGETS["list_page_ms"]
+    return None
+
+
+def bulk_target(part_name: str, measure: str) -> tuple[float | None, bool]:
+    lowered = measure.lower()
+    if part_name == "import" and "rows_s" in lowered and "copy" not in lowered:
+        if "new" in lowered:
+            return TARGETS["import_new_rows_s"], True
+        if "same" in lowered or "reimport" in lowered or "re-import" in lowered:
+            return TARGETS["import_same_rows_s"], True
+    if part_name == "recalculation" and lowered.endswith("seconds") and "copy" not in lowered:
+        return TARGETS["recalculation_s"], False
+    return None, False
+
+
+def flatten(value: Any, prefix: str = "") -> dict[str, Any]:
+    if isinstance(value, dict):
+        out: dict[str, Any] = {}
+        for key, inner in value.items():
+            out.update(
+                flatten(inner, f"{prefix}{key}." if isinstance(inner, dict) else f"{prefix}{key}")
+            )
+        return out
+    return {prefix.rstrip("."): value}
+
+
+# --------------------------------------------------------------------------------------
+
+
+def run_part(label: str, function: Callable[..., Any] | None, *args: Any) -> Any:
+    """Call a part; "not available" when it does not exist, the error when it fails."""
+    if function is None:
+        print(f"{label}: not available (its module or function does not exist yet)", flush=True)
+        return f"not available: {label} does not exist yet"
+    print(f"{label} ...", flush=True)
+    started = time.perf_counter()
+    try:
+        value = function(*args)
+    except Exception:
+        failure = traceback.format_exc(limit=6)
+        print(f"{label} FAILED:\n{failure}", flush=True)
+        return f"failed: {failure.strip().splitlines()[-1]}"
+    print(f"{label}: {time.perf_counter() - started:.1f} s", flush=True)
+    return value
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--scale", choices=list(COMPARISON), default="small")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--reuse", action="store_true", help="keep databases of the same scale and seed"
+    )
+    parser.add_argument(
+        "--skip",
+        action="append",
+        default=[],
+        help="a part to leave out: pages, load, import, recalculation",
+    )
+    args = parser.parse_args()
+    started = time.perf_counter()
+    scale, comparison = args.scale, COMPARISON[args.scale]
+    plan = PLAN[scale]
+
+    results: dict[str, Result] = {}
+    for name in (comparison, scale):
+        print(f"== data: {name}", flush=True)
+        results[name] = generate(name, args.seed, reuse=args.reuse)
+    setup_django(results[scale].url)
+
+    print("== smoke test", flush=True)
+    smoke_failures = {name: smoke(result) for name, result in results.items()}
+    for name, failures in smoke_failures.items():
+        for failure in failures:
+            print(f"SMOKE FAILURE ({name}): {failure}", flush=True)
+
+    skip = set(args.skip)
+    pages: Any = "skipped"
+    if "pages" not in skip:
+        measure = part("bench.national.pages", "measure")
+        pages = {}
+        for name, result in results.items():
+            value = run_part(f"pages at {name}", measure, result.url, result.accounts)
+            if isinstance(value, str):
+                pages = value
+                break
+            pages[name] = value
+    load: Any = "skipped"
+    if "load" not in skip:
+        chosen = results[scale]
+        load = run_part(
+            f"load at {scale}",
+            part("bench.national.load", "run"),
+            chosen.url,
+            chosen.accounts,
+            plan["users"],
+            plan["seconds"],
+        )
+    import_result: Any = "skipped"
+    if "import" not in skip:
+        import_result = run_part(
+            "import",
+            part("bench.import_benchmark", "run"),
+            plan["import_rows"],
+            results[scale].url,
+        )
+    recalculation: Any = "skipped"
+    if "recalculation" not in skip:
+        recalculation = run_part(
+            "recalculation",
+            part("bench.recalculation_benchmark", "run"),
+            plan["recalculation_rows"],
+            results[scale].url,
+        )
+
+    report = {
+        "scale": scale,
+        "comparison": comparison,
+        "seed": args.seed,
+        "machine": machine(),
+        "plan": plan,
+        "targets": TARGETS,
+        "data": {
+            name: {k: v for k, v in asdict(result).items() if k != "accounts"}
+            for name, result in results.items()
+        },
+        "smoke": smoke_failures,
+        "pages": pages,
+        "load": load,
+        "import": import_result,
+        "recalculation": recalculation,
+        "seconds": round(time.perf_counter() - started, 1),
+    }
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / f"{scale}.json").write_text(json.dumps(report, indent=1, default=str) + "\n")
+    text = markdown(report)
+    (RESULTS / f"{scale}.md").write_text(text)
+    print(text, flush=True)
+    print(f"whole benchmark: {report['seconds']:.0f} s; results in {RESULTS}/{scale}.{{json,md}}")
+    return 1 if any(smoke_failures.values()) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
