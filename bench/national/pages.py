@@ -375,7 +375,13 @@ def _resolve_ids(account: dict[str, Any], user: Any) -> dict[str, Any]:
     from sinergi.reintegration.models import JobOpening, Referral, ReintegrationPlan
     from sinergi.reintegration.queries import follow_ups_for
 
-    given = dict(account.get("ids") or {})
+    # the generator's "<kind>_id" keys and its "ids" dict alike
+    given = {
+        key.removesuffix("_id"): value
+        for key, value in account.items()
+        if key.endswith("_id") and key != "user_id" and value is not None
+    }
+    given.update(account.get("ids") or {})
     ids: dict[str, Any] = {}
 
     def org(model: Any, value: Any) -> Any:
@@ -385,17 +391,17 @@ def _resolve_ids(account: dict[str, Any], user: Any) -> dict[str, Any]:
             return model.objects.filter(pk=int(value)).first()
         return model.objects.filter(code=value).first()
 
-    facility = org(Facility, account.get("facility"))
+    facility = org(Facility, given.get("facility") or account.get("facility"))
     if facility is None and user is not None:
         facility = Facility.objects.for_user(user).order_by("pk").first()
     if facility is not None:
         ids["facility_pk"], ids["facility_code"] = facility.pk, facility.code
-    region = org(Region, account.get("region"))
+    region = org(Region, given.get("region") or account.get("region"))
     if region is None and facility is not None:
         region = facility.region
     if region is not None:
         ids["region_pk"] = region.pk
-    partner = org(Partner, account.get("partner"))
+    partner = org(Partner, given.get("partner") or account.get("partner"))
     if partner is not None:
         ids["partner_pk"], ids["partner_code"] = partner.pk, partner.code
     if user is None:
@@ -600,12 +606,14 @@ def _work(
             row: dict[str, Any] = {
                 "role": account["role"],
                 "username": account.get("username") or "(anonymous)",
+                "which": account.get("which") or "",
                 "page": page.name,
                 "path": target["path"],
                 "main": page.main,
             }
             if target["missing"]:
-                row.update(ok=False, status=None, error="no id: " + ", ".join(target["missing"]))
+                missing = ", ".join(target["missing"])
+                row.update(ok=False, skipped=True, status=None, error=f"no record: {missing}")
             else:
                 row.update(_measure_one(client, target["path"], repeat, explain))
             print(
@@ -636,15 +644,16 @@ def _plan(accounts: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def compare(small: list[dict[str, Any]], large: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Per (role, page), the query counts at the two scales; ``differs`` marks a page whose
-    count is not the same (a count that grows with the data)."""
+    """Per (role, page) (and ``which`` facility: the generator's smallest or largest), the
+    query counts at the two scales; ``differs`` marks a page whose count is not the same
+    (a count that grows with the data)."""
 
-    def by_key(rows: list[dict[str, Any]]) -> dict[tuple[str, str], dict[str, Any]]:
-        """Per (role, page), the row of the most statements (several accounts of a role:
-        facilities of different sizes)."""
-        keyed: dict[tuple[str, str], dict[str, Any]] = {}
+    def by_key(rows: list[dict[str, Any]]) -> dict[tuple[str, str, str], dict[str, Any]]:
+        """Per (role, which facility, page), the row of the most statements (several
+        accounts of a role and facility size: the guardians of a facility)."""
+        keyed: dict[tuple[str, str, str], dict[str, Any]] = {}
         for row in rows:
-            key = (row["role"], row["page"])
+            key = (row["role"], row.get("which") or "", row["page"])
             if (row.get("queries") or -1) > (keyed.get(key, {}).get("queries") or -1):
                 keyed[key] = row
             keyed.setdefault(key, row)
@@ -658,7 +667,8 @@ def compare(small: list[dict[str, Any]], large: list[dict[str, Any]]) -> list[di
         out.append(
             {
                 "role": key[0],
-                "page": key[1],
+                "which": key[1],
+                "page": key[2],
                 "small_queries": qa,
                 "large_queries": qb,
                 "differs": qa != qb,
@@ -681,17 +691,29 @@ def to_markdown(rows: list[dict[str, Any]], *, plans: bool = True) -> str:
         "|---|---|---|---|---|---|---|---|---|",
     ]
     for row in rows:
-        status = _cell(row.get("status")) + ("" if row.get("ok") else " ✗")
+        status = _cell(row.get("status")) + ("" if row.get("ok") or row.get("skipped") else " ✗")
+        user = row["username"] + (f" ({row['which']})" if row.get("which") else "")
         lines.append(
-            f"| {row['role']} | {row['username']} | `{row['page']}` | {status} "
+            f"| {row['role']} | {user} | `{row['page']}` | {status} "
             f"| {_cell(row.get('queries'))} | {_cell(row.get('server_ms'))} "
             f"| {_cell(row.get('sql_ms'))} | {_cell(row.get('ratio'))} "
             f"| {_cell(row.get('slowest_ms'))} |"
         )
-    failures = [row for row in rows if not row.get("ok")]
-    lines += ["", f"{len(rows)} measured, {len(failures)} failed."]
+    failures = [row for row in rows if not row.get("ok") and not row.get("skipped")]
+    skipped = [row for row in rows if row.get("skipped")]
+    lines += [
+        "",
+        f"{len(rows) - len(skipped)} measured, {len(failures)} failed; {len(skipped)} not "
+        "measured (the account reaches no record of the kind the page shows).",
+    ]
     for row in failures:
         lines.append(f"- {row['username']} `{row['path'] or row['page']}`: {row.get('error')}")
+    if skipped:
+        lines.append("")
+        lines.append(
+            "Not measured: "
+            + "; ".join(f"{row['username']} `{row['page']}` ({row['error']})" for row in skipped)
+        )
     if plans:
         slow = sorted(
             (row for row in rows if row.get("plan")), key=lambda r: -(r.get("slowest_ms") or 0)
@@ -721,8 +743,9 @@ def compare_to_markdown(compared: list[dict[str, Any]]) -> str:
     ]
     for row in compared:
         mark = " **differs**" if row["differs"] else ""
+        role = row["role"] + (f" ({row['which']})" if row.get("which") else "")
         lines.append(
-            f"| {row['role']} | `{row['page']}` | {_cell(row['small_queries'])} "
+            f"| {role} | `{row['page']}` | {_cell(row['small_queries'])} "
             f"| {_cell(row['large_queries'])}{mark} | {_cell(row['small_ms'])} "
             f"| {_cell(row['large_ms'])} |"
         )
@@ -779,7 +802,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         Path(args.json).write_text(json.dumps(rows, indent=1))
     print(to_markdown(rows))
-    return 1 if any(not row.get("ok") for row in rows) else 0
+    return 1 if any(not row.get("ok") and not row.get("skipped") for row in rows) else 0
 
 
 if __name__ == "__main__":
