@@ -49,7 +49,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from sinergi.accounts.models import User
 from sinergi.core import audit
-from sinergi.inmates import actions, column_guess, custody, import_walis, parsing
+from sinergi.inmates import actions, column_guess, custody, import_copy, import_walis, parsing
 from sinergi.inmates.calculation import Facts, apply_calculation, recalculate
 from sinergi.inmates.choices import ImportStatus, TermKind
 from sinergi.inmates.models import (
@@ -66,7 +66,10 @@ from sinergi.orgs.models import FacilityKind
 log = logging.getLogger(__name__)
 
 BATCH = 1000
-WRITE_CHUNK = 500  # rows written per transaction
+# Rows written per transaction; None: 500 on SQLite (other users can write between two
+# chunks), 5,000 on PostgreSQL (COPY and set-based statements: a chunk costs a few
+# statements whatever its size).
+WRITE_CHUNK: int | None = None
 PROGRESS_EVERY = 2000
 MAX_STORED_ERRORS = 5000
 DATE_FIELDS = {"birth_date", "detention_start", "verdict_date", "commuted_on"}
@@ -381,8 +384,16 @@ def _sentence_values(row: Any, mapping: Mapping[str, int]) -> dict[str, Any]:
     }
 
 
+def write_chunk() -> int:
+    """The rows written per transaction (``WRITE_CHUNK``, else the database's default)."""
+    if WRITE_CHUNK is not None:
+        return WRITE_CHUNK
+    return 5000 if import_copy.uses_copy() else 500
+
+
 def _row_chunks(batch: ImportBatch, today: datetime.date) -> Iterator[list[Any]]:
-    """The checked rows again, read from the stored file, ``WRITE_CHUNK`` at a time."""
+    """The checked rows again, read from the stored file, :func:`write_chunk` at a time."""
+    size = write_chunk()
     chunk: list[Any] = []
     with parsing.read_table(
         Path(batch.stored_path), batch.filename, encoding=batch.encoding
@@ -394,7 +405,7 @@ def _row_chunks(batch: ImportBatch, today: datetime.date) -> Iterator[list[Any]]
             if isinstance(row, list):  # valid a moment ago: the file changed under us
                 raise RuntimeError(f"line {line_number} no longer reads as it was checked")
             chunk.append(row)
-            if len(chunk) >= WRITE_CHUNK:
+            if len(chunk) >= size:
                 yield chunk
                 chunk = []
     if chunk:
@@ -434,6 +445,18 @@ def _write(batch: ImportBatch, today: datetime.date) -> None:
     batch.unchanged_count = counts.unchanged
 
 
+def _create_with_history(objs: list[Any], model: type[Any], by: User | None) -> list[Any]:
+    """Insert new ``objs`` with a "+" history row each (change reason "import"): COPY and
+    one ``INSERT … SELECT`` on PostgreSQL, ``bulk_create_with_history`` elsewhere."""
+    if not import_copy.uses_copy():
+        return bulk_create_with_history(
+            objs, model, batch_size=500, default_user=by, default_change_reason="import"
+        )
+    import_copy.insert(objs)
+    import_copy.insert_history(model, [o.pk for o in objs], by=by, reason="import")
+    return objs
+
+
 def _write_chunk(
     batch: ImportBatch, chunk: list[Any], today: datetime.date, counts: _Counts
 ) -> None:
@@ -444,7 +467,19 @@ def _write_chunk(
     touched: list[int] = []
     new_rights: list[InmateRight] = []
     journal: list[ImportChange] = []
-    numbers = [r.registration_number for r in chunk]
+    rows = chunk
+    if import_copy.uses_copy():
+        # Which rows are new or changed, decided in SQL: the others are not read at all.
+        pending = import_copy.changed_numbers(
+            facility.pk,
+            [
+                (r.registration_number, _inmate_values(r), _sentence_values(r, batch.mapping))
+                for r in chunk
+            ],
+        )
+        rows = [r for r in chunk if r.registration_number in pending]
+        counts.unchanged += len(chunk) - len(rows)
+    numbers = [r.registration_number for r in rows]
     existing = {
         i.registration_number: i
         for i in Inmate.objects.filter(
@@ -456,7 +491,7 @@ def _write_chunk(
     changed_inmates: list[Inmate] = []
     changed_sentences: list[Sentence] = []
     missing_sentences: list[Sentence] = []
-    for row in chunk:
+    for row in rows:
         inmate = existing.get(row.registration_number)
         inmate_values = _inmate_values(row)
         sentence_values = _sentence_values(row, batch.mapping)
@@ -493,13 +528,7 @@ def _write_chunk(
         touched.append(inmate.pk)
     admitted_ids: list[int] = []
     if new_inmates:
-        created_rows = bulk_create_with_history(
-            new_inmates,
-            Inmate,
-            batch_size=500,
-            default_user=by,
-            default_change_reason="import",
-        )
+        created_rows = _create_with_history(new_inmates, Inmate, by)
         # bulk_create_with_history returns objects with primary keys on both databases.
         by_number = {i.registration_number: i for i in created_rows}
         if any(i.pk is None for i in created_rows):
@@ -534,13 +563,7 @@ def _write_chunk(
             default_change_reason="import",
         )
     if missing_sentences:
-        bulk_create_with_history(
-            missing_sentences,
-            Sentence,
-            batch_size=500,
-            default_user=by,
-            default_change_reason="import",
-        )
+        _create_with_history(missing_sentences, Sentence, by)
     if changed_sentences:
         bulk_update_with_history(
             changed_sentences,
@@ -550,9 +573,12 @@ def _write_chunk(
             default_user=by,
             default_change_reason="import",
         )
-    if new_rights:
+    if import_copy.uses_copy():
+        import_copy.insert(new_rights)
+        import_copy.insert(journal)
+    else:
         InmateRight.objects.bulk_create(new_rights, batch_size=1000)
-    ImportChange.objects.bulk_create(journal, batch_size=1000)
+        ImportChange.objects.bulk_create(journal, batch_size=1000)
     import_walis.apply(batch, chunk, by)
     recalculate(touched, today=today)
     actions.admitted(admitted_ids, by=by)
@@ -582,7 +608,7 @@ def _undo(batch: ImportBatch) -> int:
             changes = list(
                 ImportChange.objects.filter(batch=batch)
                 .select_related("inmate", "inmate__sentence")
-                .order_by("id")[:WRITE_CHUNK]
+                .order_by("id")[: write_chunk()]
             )
             if not changes:
                 return undone
