@@ -8,7 +8,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db.models import QuerySet
+from django.db.models import Count, Exists, OuterRef, QuerySet
 from django.utils import timezone
 
 from sinergi.inmates import recalculation
@@ -23,6 +23,8 @@ from sinergi.inmates.recalculation import CHUNK, NOT_A_MOVE
 from sinergi.orgs.models import Facility
 
 MINUS = "\u2212"  # the minus sign (U+2212), as the report prints "-4 days"
+# People listed per facility by default (a national run moves hundreds of thousands).
+PEOPLE_LISTED = 200
 
 
 def say_shift(days: int | None) -> str:
@@ -96,6 +98,14 @@ class Command(BaseCommand):
             "days, user, reason and dry-run kept), after its last finished chunk",
         )
         parser.add_argument(
+            "--people-listed",
+            type=int,
+            default=PEOPLE_LISTED,
+            help="people whose dates moved listed per facility, by name (default "
+            f"{PEOPLE_LISTED}; -1: all); the others are counted, the stored report has "
+            "them all",
+        )
+        parser.add_argument(
             "--chunk-size",
             type=int,
             default=CHUNK,
@@ -111,10 +121,12 @@ class Command(BaseCommand):
         user: str | None = None,
         resume: bool = False,
         chunk_size: int = CHUNK,
+        people_listed: int = PEOPLE_LISTED,
         **options: Any,
     ) -> None:
         if chunk_size < 1:
             raise CommandError("--chunk-size must be at least 1.")
+        self._listed = people_listed
         self._started = time.monotonic()
         self._people = 0
         if resume:
@@ -225,7 +237,7 @@ class Command(BaseCommand):
                 f"{total.inmates_changed} of {total.inmates_checked} people's dates {verb}"
             )
             if total.changes_count:
-                self._print_people(report, total.facility_id)
+                self._print_people(report, total)
         moved_in = sum(1 for t in totals if t.inmates_changed)
         places = f"{moved_in} {'facility' if moved_in == 1 else 'facilities'}"
         if report.dry_run:
@@ -242,27 +254,45 @@ class Command(BaseCommand):
             )
         self.stdout.write(self.style.SUCCESS(summary))
 
-    def _print_people(self, report: SentenceRecalculation, facility_id: int) -> None:
-        renamed: dict[tuple[str, str], int] = defaultdict(int)
+    def _print_people(
+        self, report: SentenceRecalculation, total: SentenceRecalculationFacility
+    ) -> None:
+        """The people whose dates moved (at most ``--people-listed``, by name), then how
+        many more, then the people whose rule set alone was renamed, grouped."""
         person: list[SentenceRecalculationChange] = []
+        listed = 0
+        changes = SentenceRecalculationChange.objects.filter(
+            recalculation=report, facility_id=total.facility_id
+        )
+        moving = changes.exclude(field__in=NOT_A_MOVE).filter(inmate_id=OuterRef("inmate_id"))
         rows = (
-            SentenceRecalculationChange.objects.filter(
-                recalculation=report, facility_id=facility_id
-            )
+            changes.filter(Exists(moving))
             .select_related("inmate")
             .order_by("inmate__name", "inmate_id", "right", "id")
         )
+        limit = self._listed
         for change in [*rows.iterator(chunk_size=2000), None]:
             if person and (change is None or change.inmate_id != person[0].inmate_id):
-                if all(c.field in NOT_A_MOVE for c in person):
-                    for c in person:
-                        renamed[c.old_value, c.new_value] += 1
-                else:
-                    self._print_person(person)
+                self._print_person(person)
+                listed += 1
                 person = []
+            if change is not None and 0 <= limit <= listed:
+                break
             if change is not None:
                 person.append(change)
-        for (old, new), count in sorted(renamed.items()):
+        if total.inmates_changed > listed:
+            self.stdout.write(
+                f"  … and {total.inmates_changed - listed} more people whose dates moved "
+                f"(report #{report.pk})"
+            )
+        renamed = (
+            changes.filter(field__in=NOT_A_MOVE)
+            .exclude(Exists(moving))
+            .values_list("old_value", "new_value")
+            .annotate(people=Count("inmate_id", distinct=True))
+            .order_by("old_value", "new_value")
+        )
+        for old, new, count in renamed:
             self.stdout.write(
                 f"  rule set only, {count} {'person' if count == 1 else 'people'}: "
                 f"{old or '(none)'} \u2192 {new or '(none)'}"
