@@ -17,6 +17,7 @@ import copy
 import datetime
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.db import transaction
 from django.utils import timezone
@@ -264,10 +265,26 @@ def next_remissions_for(
     )
 
 
-def apply_calculation(
+class ComputedRight(NamedTuple):
+    """The engine's values of one right of one inmate (a row of ``InmateRight`` before
+    it is one: the bulk paths make model instances only of the rows they write)."""
+
+    inmate_id: int
+    right: str
+    status: str
+    eligible_from: datetime.date | None
+    ends_on: datetime.date | None
+    reason: str
+    missing_conditions: list[str]
+
+    def row(self, pk: int | None = None) -> InmateRight:
+        return InmateRight(id=pk, **self._asdict())
+
+
+def compute_onto(
     sentence: Sentence, facts: Facts | None, today: datetime.date
-) -> list[InmateRight]:
-    """Set the computed dates on ``sentence`` (not saved) and return its rights rows."""
+) -> list[ComputedRight]:
+    """Set the computed dates on ``sentence`` (not saved) and return its rights' values."""
     result = engine.calculate(sentence_input(sentence, facts), as_of=today)
     sentence.expiry_date = result.expiry_date
     sentence.expiry_after_remission = result.expiry_after_remission
@@ -280,17 +297,24 @@ def apply_calculation(
     sentence.rule_set = result.rule_set
     sentence.calculated_on = today
     return [
-        InmateRight(
-            inmate_id=sentence.inmate_id,
-            right=key,
-            status=right.status.value,
-            eligible_from=right.eligible_from,
-            ends_on=right.ends_on,
-            reason=str(right.reason or "")[:300],
-            missing_conditions=list(right.missing_conditions),
+        ComputedRight(
+            sentence.inmate_id,
+            key,
+            right.status.value,
+            right.eligible_from,
+            right.ends_on,
+            str(right.reason or "")[:300],
+            list(right.missing_conditions),
         )
         for key, right in result.rights.items()
     ]
+
+
+def apply_calculation(
+    sentence: Sentence, facts: Facts | None, today: datetime.date
+) -> list[InmateRight]:
+    """Set the computed dates on ``sentence`` (not saved) and return its rights rows."""
+    return [right.row() for right in compute_onto(sentence, facts, today)]
 
 
 def recalculate(inmate_ids: Iterable[int], *, today: datetime.date | None = None) -> int:
@@ -310,10 +334,10 @@ def recalculate(inmate_ids: Iterable[int], *, today: datetime.date | None = None
         facts = load_facts(chunk)
         stored = recalculation_write.stored_rights(chunk)
         pairs: list[tuple[Sentence, Sentence]] = []
-        rights: list[InmateRight] = []
+        rights: list[ComputedRight] = []
         for sentence in sentences:
             computed = copy.copy(sentence)
-            rights += apply_calculation(computed, facts.get(sentence.inmate_id), today)
+            rights += compute_onto(computed, facts.get(sentence.inmate_id), today)
             pairs.append((sentence, computed))
         # Derived fields: no history row for a recalculation.
         with transaction.atomic():

@@ -41,7 +41,6 @@ from sinergi.core.audit_actions import AuditAction
 from sinergi.inmates import calculation, recalculation_write
 from sinergi.inmates.choices import RecalculatedField, Right
 from sinergi.inmates.models import (
-    InmateRight,
     Sentence,
     SentenceRecalculation,
     SentenceRecalculationChange,
@@ -147,11 +146,11 @@ def load_inputs(inmate_ids: Sequence[int]) -> Inputs:
 
 def compute(
     sentence: Sentence, inputs: Inputs, today: datetime.date
-) -> tuple[Sentence, list[InmateRight]]:
+) -> tuple[Sentence, list[calculation.ComputedRight]]:
     """The engine's values for ``sentence`` on ``today``: a computed copy of it (the
-    stored one is left as it is) and its rights rows (unsaved)."""
+    stored one is left as it is) and its rights' values."""
     computed = copy.copy(sentence)
-    rights = calculation.apply_calculation(
+    rights = calculation.compute_onto(
         computed,
         inputs.facts.get(sentence.inmate_id),
         today,
@@ -163,7 +162,7 @@ def compare(
     stored: Sentence,
     stored_rights: Mapping[str, recalculation_write.StoredRight],
     computed: Sentence,
-    computed_rights: Iterable[InmateRight],
+    computed_rights: Iterable[calculation.ComputedRight],
     *,
     facility_id: int,
 ) -> list[Change]:
@@ -336,7 +335,7 @@ def _compute_chunk(
     inputs = load_inputs(ids)
     found = Preview()
     pairs: list[tuple[Sentence, Sentence]] = []
-    computed_rights: list[InmateRight] = []
+    computed_rights: list[calculation.ComputedRight] = []
     for sentence in inputs.sentences:
         facility_id = inputs.facility_of[sentence.inmate_id]
         computed, rights = compute(sentence, inputs, day_of[sentence.inmate_id])

@@ -16,11 +16,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from django.db import connection
 
 from sinergi.inmates.models import InmateRight, Sentence
+
+if TYPE_CHECKING:
+    from sinergi.inmates.calculation import ComputedRight
 
 # The sentence's fields the engine computes (``calculated_on`` included).
 SENTENCE_FIELDS: tuple[str, ...] = (
@@ -85,7 +88,7 @@ class Plan(NamedTuple):
 
 def plan(
     pairs: Iterable[tuple[Sentence, Sentence]],
-    computed_rights: Iterable[InmateRight],
+    computed_rights: Iterable[ComputedRight],
     stored: Mapping[int, Mapping[str, StoredRight]],
     inmate_ids: Iterable[int],
 ) -> Plan:
@@ -99,12 +102,11 @@ def plan(
     for row in computed_rights:
         old = stored.get(row.inmate_id, {}).get(row.right)
         if old is None:
-            created.append(row)
+            created.append(row.row())
             continue
         kept.add(old.id)
         if any(getattr(old, name) != getattr(row, name) for name in RIGHT_FIELDS):
-            row.id = old.id
-            updated.append(row)
+            updated.append(row.row(old.id))
     deleted = [
         old.id
         for inmate_id in inmate_ids
