@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import secrets
 import statistics
 import subprocess
@@ -455,7 +456,10 @@ def _user(account: dict[str, Any]) -> Any:
         return None
     from sinergi.accounts.models import User
 
-    return User.objects.get(username=account["username"])
+    user = User.objects.filter(username=account["username"]).first()
+    if user is None:
+        raise SystemExit(f"account {account['username']!r} is not in the database")
+    return user
 
 
 def _with_public(accounts: list[dict[str, Any]], public: bool) -> list[dict[str, Any]]:
@@ -488,9 +492,17 @@ def _targets(accounts: list[dict[str, Any]], public: bool = True) -> list[dict[s
         entry["pages"] = []
         for page in pages_for(entry["account"]["role"]):
             missing = [key for key in page.needs if key not in entry["ids"]]
-            path = "" if missing else page.path(entry["ids"])
-            entry["pages"].append({"page": page, "path": path, "missing": missing})
+            path, error = "", ""
+            if not missing:
+                try:
+                    path = page.path(entry["ids"])
+                except Exception as failed:  # a renamed route: a failure row, not a crash
+                    error = f"no URL: {type(failed).__name__}: {failed}"
+            entry["pages"].append({"page": page, "path": path, "missing": missing, "error": error})
     return resolved
+
+
+_CONTROL = re.compile(r"^(BEGIN|COMMIT|ROLLBACK|SAVEPOINT|RELEASE SAVEPOINT)\b")
 
 
 class _SqlTimer:
@@ -548,7 +560,8 @@ def _measure_one(client: Any, path: str, repeat: int, explain: bool) -> dict[str
     server: list[float] = []
     sql: list[float] = []
     counts: list[int] = []
-    slowest: tuple[float, str, Any] = (-1.0, "", None)
+    # the slowest statement: duration, SQL, parameters, and as run (parameters inlined)
+    slowest: tuple[float, str, Any, str] = (-1.0, "", None, "")
     with _exceptions() as errors:
         for attempt in range(repeat + 1):
             timer = _SqlTimer()
@@ -569,9 +582,12 @@ def _measure_one(client: Any, path: str, repeat: int, explain: bool) -> dict[str
             server.append(elapsed)
             sql.append(sum(duration for duration, _sql, _params in timer.statements))
             counts.append(len(captured.captured_queries))
-            for statement in timer.statements:
-                if statement[0] > slowest[0]:
-                    slowest = statement
+            # the log also has the transactions' BEGIN/COMMIT/SAVEPOINT (counted, untimed)
+            logged = [q for q in captured.captured_queries if not _CONTROL.match(q["sql"])]
+            for number, (duration, statement, params) in enumerate(timer.statements):
+                if duration > slowest[0]:
+                    as_run = logged[number]["sql"] if len(logged) == len(timer.statements) else ""
+                    slowest = (duration, statement, params, as_run)
     row["ok"] = not row["error"]
     if server:
         server_ms = statistics.median(server) * 1000
@@ -583,8 +599,8 @@ def _measure_one(client: Any, path: str, repeat: int, explain: bool) -> dict[str
             server_max_ms=round(max(server) * 1000, 2),
             sql_ms=round(sql_ms, 2),
             ratio=round(server_ms / sql_ms, 2) if sql_ms > 0 else None,
-            slowest_ms=round(slowest[0] * 1000, 2),
-            slowest_sql=slowest[1],
+            slowest_ms=round(slowest[0] * 1000, 2) if slowest[1] else None,
+            slowest_sql=slowest[3] or slowest[1],
             plan=_explain(slowest[1], slowest[2]) if explain and slowest[1] else "",
         )
     return row
@@ -611,7 +627,9 @@ def _work(
                 "path": target["path"],
                 "main": page.main,
             }
-            if target["missing"]:
+            if target["error"]:
+                row.update(ok=False, status=None, error=target["error"])
+            elif target["missing"]:
                 missing = ", ".join(target["missing"])
                 row.update(ok=False, skipped=True, status=None, error=f"no record: {missing}")
             else:
