@@ -143,10 +143,13 @@ def run(
     seconds: int = 120,
     *,
     spawn_rate: float | None = None,
+    steady: bool = False,
 ) -> dict[str, Any]:
     """Serve ``database_url`` with gunicorn and load it: per page (named "page [role]")
     p50/p95/max in ms, request and error counts; the totals; the errors seen; what
-    gunicorn logged (worker timeouts, tracebacks)."""
+    gunicorn logged (worker timeouts, tracebacks). ``steady``: the statistics start once
+    every user is spawned (locust ``--reset-stats``), leaving out the ramp and most
+    sign-ins."""
     env = pages.production_env(database_url)
     env.update(DJANGO_SETTINGS_MODULE="bench.national.load_settings", PROXY_COUNT="1")
     port = _free_port()
@@ -203,6 +206,7 @@ def run(
                     "WARNING",
                     "--exit-code-on-error",
                     "0",
+                    *(["--reset-stats"] if steady else []),
                 ],
                 cwd=ROOT,
                 env={**os.environ, "SINERGI_LOAD_PLAN": str(plan)},
@@ -225,6 +229,7 @@ def run(
         "elapsed_s": round(elapsed, 1),
         "workers": WORKERS,
         "spawn_rate": rate,
+        "steady": steady,
         "accounts": len(accounts),
         "pages": rows,
         "total": total,
@@ -246,7 +251,9 @@ def to_markdown(result: dict[str, Any]) -> str:
     total = result["total"]
     lines = [
         f"{result['users']} users for {result['seconds']} s on gunicorn ({result['workers']} "
-        f"workers), {result['accounts']} accounts: {total.get('requests', 0)} requests, "
+        f"workers), {result['accounts']} accounts"
+        f"{' (figures after the ramp)' if result.get('steady') else ''}: "
+        f"{total.get('requests', 0)} requests, "
         f"{total.get('errors', 0)} errors, {total.get('rps', 0)} requests/s; "
         f"p50 {_cell(total.get('p50_ms'))} ms, p95 {_cell(total.get('p95_ms'))} ms, "
         f"max {_cell(total.get('max_ms'))} ms; gunicorn worker timeouts "
@@ -273,6 +280,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL", ""))
     parser.add_argument("--users", type=int, default=200)
     parser.add_argument("--seconds", type=int, default=120)
+    parser.add_argument("--steady", action="store_true", help="leave the ramp out of the figures")
     parser.add_argument("--json", help="also write the result to this file")
     args = parser.parse_args(argv)
     if args.demo:
@@ -285,7 +293,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--demo or --accounts")
     if not database_url:
         parser.error("--database-url (or DATABASE_URL)")
-    result = run(database_url, accounts, users=args.users, seconds=args.seconds)
+    result = run(database_url, accounts, users=args.users, seconds=args.seconds, steady=args.steady)
     if args.json:
         Path(args.json).write_text(json.dumps(result, indent=1))
     print(to_markdown(result))

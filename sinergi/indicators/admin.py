@@ -4,7 +4,14 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from sinergi.core.admin import AuditedAdmin
-from sinergi.indicators.models import MonthlyReport, ReportEdition, Revision
+from sinergi.indicators.models import (
+    MonthlyReport,
+    ReportEdition,
+    Revision,
+    StoredFigure,
+    StoredSet,
+)
+from sinergi.proposals.admin import ReadOnly, ReadOnlyPlainAdmin
 
 
 @admin.register(MonthlyReport)
@@ -88,3 +95,22 @@ class RevisionAdmin(AuditedAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+class StoredFigureInline(ReadOnly, admin.TabularInline):
+    model = StoredFigure
+    fields = ("indicator", "by", "key", "numerator", "denominator", "value")
+    readonly_fields = fields
+    extra = 0
+
+
+@admin.register(StoredSet)
+class StoredSetAdmin(ReadOnlyPlainAdmin):
+    """Stored figures are derived from the records (stored.py), never edited by people:
+    the administration only shows them."""
+
+    list_display = ("period", "area", "area_id", "computed_at", "data_version")
+    list_filter = ("area", "period_kind")
+    search_fields = ("period",)
+    readonly_fields = ("period", "period_kind", "area", "area_id", "computed_at", "data_version")
+    inlines = (StoredFigureInline,)

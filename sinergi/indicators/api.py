@@ -16,7 +16,7 @@ from ninja.pagination import paginate
 
 from sinergi.core.api import PageNumber, api_user, errors
 from sinergi.core.permissions import has_perm
-from sinergi.indicators import revisions
+from sinergi.indicators import revisions, stored
 from sinergi.indicators.catalogue import (
     BY_ID,
     CATALOGUE,
@@ -157,6 +157,7 @@ def values(
         raise _invalid("indicator", f"Unknown indicator: {', '.join(unknown)}.")
     q = Query(chosen_period, area, area_id, by or None)
     level = area if area != NATIONAL else NATIONAL
+    source = stored.source_for(q)  # a closed period of the country or a region: stored
     out = []
     for indicator_id in wanted:
         item = BY_ID[indicator_id]
@@ -168,7 +169,7 @@ def values(
                 "unit": item.unit,
                 "kind": item.kind,
                 "values": [
-                    {"key": key, **value.as_dict()} for key, value in item.compute(q).items()
+                    {"key": key, **value.as_dict()} for key, value in source(item, q).items()
                 ],
             }
         )

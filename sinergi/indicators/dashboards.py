@@ -5,7 +5,7 @@ one per list of names)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -44,6 +44,14 @@ CHOICES_FOR: dict[tuple[str, str], type[TextChoices]] = {
     ("reintegration.released_with_plan", "kind"): ReleaseKind,
 }
 NAMED: dict[str, Any] = {FACILITY: Facility, REGION: Region, PARTNER: Partner}
+
+# Where a dashboard's figures come from: the indicator's live computation, or the figures
+# stored for a closed period (stored.source_for).
+Source = Callable[[Indicator, Query], dict[Any, Value]]
+
+
+def live(indicator: Indicator, q: Query) -> dict[Any, Value]:
+    return indicator.compute(q)
 
 
 @dataclass
@@ -98,9 +106,11 @@ def labels_for(indicator: Indicator, by: str, keys: Iterable[Any]) -> dict[Any, 
     return {key: str(names.get(key, key)) for key in keys}
 
 
-def chart(chart_id: str, title: Any, indicator_id: str, q: Query, by: str) -> Chart:
+def chart(
+    chart_id: str, title: Any, indicator_id: str, q: Query, by: str, source: Source = live
+) -> Chart:
     indicator = BY_ID[indicator_id]
-    found = indicator.compute(q.with_by(by))
+    found = source(indicator, q.with_by(by))
     names = labels_for(indicator, by, found)
     ordered = sorted(
         found.items(), key=lambda item: (-(item[1].value or 0), names.get(item[0], ""))
@@ -113,13 +123,13 @@ def chart(chart_id: str, title: Any, indicator_id: str, q: Query, by: str) -> Ch
     return Chart(chart_id, title, indicator, by, rows, urls)
 
 
-def grouped_rows(q: Query, level: str) -> list[dict[str, Any]]:
+def grouped_rows(q: Query, level: str, source: Source = live) -> list[dict[str, Any]]:
     """The area's figures for every indicator shown at ``level``, by indicator group."""
     groups: dict[str, dict[str, Any]] = {}
     for indicator in CATALOGUE:
         if not indicator.shown_at(level):
             continue
-        value = indicator.compute(q.with_by(None)).get(None)
+        value = source(indicator, q.with_by(None)).get(None)
         if value is None:
             continue
         group = groups.setdefault(
@@ -129,10 +139,10 @@ def grouped_rows(q: Query, level: str) -> list[dict[str, Any]]:
     return list(groups.values())
 
 
-def comparison(q: Query, by: str, indicator_id: str) -> Chart:
+def comparison(q: Query, by: str, indicator_id: str, source: Source = live) -> Chart:
     indicator = BY_ID[indicator_id]
     title = _("%(indicator)s by facility") if by == FACILITY else _("%(indicator)s by region")
-    return chart("comparison", title % {"indicator": indicator.name}, indicator_id, q, by)
+    return chart("comparison", title % {"indicator": indicator.name}, indicator_id, q, by, source)
 
 
 def facility_charts(q: Query) -> list[Chart]:
@@ -162,36 +172,35 @@ def facility_charts(q: Query) -> list[Chart]:
     ]
 
 
-def cooperation_charts(q: Query) -> list[Chart]:
+# The cooperation charts of the facility, region and national dashboards: (id, title,
+# indicator, grouping).
+COOPERATION_CHARTS: tuple[tuple[str, Any, str, str], ...] = (
+    ("requests-status", _("Requests to partners, by status"), "cooperation.requests", "status"),
+    (
+        "instructor-hours-partner",
+        _("Instructor hours, by partner"),
+        "cooperation.instructor_hours",
+        PARTNER,
+    ),
+    (
+        "equipment-partner",
+        _("Equipment value, by partner"),
+        "cooperation.equipment_value",
+        PARTNER,
+    ),
+    (
+        "referrals-partner",
+        _("Referrals completed, by partner"),
+        "reintegration.referrals_completed",
+        PARTNER,
+    ),
+)
+
+
+def cooperation_charts(q: Query, source: Source = live) -> list[Chart]:
     return [
-        chart(
-            "requests-status",
-            _("Requests to partners, by status"),
-            "cooperation.requests",
-            q,
-            "status",
-        ),
-        chart(
-            "instructor-hours-partner",
-            _("Instructor hours, by partner"),
-            "cooperation.instructor_hours",
-            q,
-            PARTNER,
-        ),
-        chart(
-            "equipment-partner",
-            _("Equipment value, by partner"),
-            "cooperation.equipment_value",
-            q,
-            PARTNER,
-        ),
-        chart(
-            "referrals-partner",
-            _("Referrals completed, by partner"),
-            "reintegration.referrals_completed",
-            q,
-            PARTNER,
-        ),
+        chart(chart_id, title, indicator_id, q, by, source)
+        for chart_id, title, indicator_id, by in COOPERATION_CHARTS
     ]
 
 

@@ -204,3 +204,71 @@ class Revision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.facility_id} {self.month:%Y-%m} {self.indicator} r{self.number}"
+
+
+class StoredArea(models.TextChoices):
+    NATIONAL = "national", _("All facilities")
+    REGION = "region", _("Region")
+
+
+class StoredSet(models.Model):
+    """The figures of one area (the country, or a region) for one closed period, computed
+    once (see ``stored.py``): a month, a quarter or a year that is over. ``area_id`` is the
+    region's id, 0 for the country. ``computed_at`` is empty while the set is being built
+    for the first time; ``data_version`` is the last audit event when it was read."""
+
+    period = models.CharField(_("period"), max_length=10)
+    period_kind = models.CharField(_("kind of period"), max_length=8)
+    area = models.CharField(_("area"), max_length=8, choices=StoredArea.choices)
+    area_id = models.PositiveIntegerField(_("area id"), default=0)
+    computed_at = models.DateTimeField(_("computed at"), null=True, blank=True)
+    data_version = models.PositiveBigIntegerField(_("data version"), default=0)
+
+    class Meta:
+        verbose_name = _("stored figure set")
+        verbose_name_plural = _("stored figure sets")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["period", "area", "area_id"], name="stored_set_one_per_area"
+            )
+        ]
+        indexes = [models.Index(fields=["data_version"], name="stored_set_version")]
+
+    def __str__(self) -> str:
+        where = self.area if self.area == StoredArea.NATIONAL else f"{self.area} {self.area_id}"
+        return f"{self.period} {where}"
+
+
+class StoredFigure(models.Model):
+    """One figure of a stored set: an indicator, its grouping (``by``, empty for the
+    area's own figure) and the group's key (empty for the area's own figure; an id for a
+    facility, a region or a partner; a choice's value for a breakdown). An empty
+    denominator or value is none (a count has no denominator; a ratio of nothing no
+    value)."""
+
+    stored_set = models.ForeignKey(
+        StoredSet,
+        verbose_name=_("stored figure set"),
+        on_delete=models.CASCADE,
+        related_name="figures",
+    )
+    indicator = models.CharField(_("indicator"), max_length=80)
+    by = models.CharField(_("grouping"), max_length=20, blank=True)
+    key = models.CharField(_("key"), max_length=80, blank=True)
+    # The numbers as computed, in text: a Decimal reads back digit for digit, its scale
+    # kept (3.00 hours, 12.0 days), so exports of stored figures match the live ones.
+    numerator = models.CharField(_("numerator"), max_length=40)
+    denominator = models.CharField(_("denominator"), max_length=40, blank=True)
+    value = models.CharField(_("value"), max_length=40, blank=True)
+
+    class Meta:
+        verbose_name = _("stored figure")
+        verbose_name_plural = _("stored figures")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["stored_set", "indicator", "by", "key"], name="stored_figure_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator} {self.by} {self.key}".strip()

@@ -18,9 +18,9 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django_tasks import task
 
-from sinergi.indicators import reports, revisions
+from sinergi.indicators import reports, revisions, stored
 from sinergi.indicators.models import MonthlyReport, ReportEdition, ReportStatus
-from sinergi.indicators.periods import month_of
+from sinergi.indicators.periods import month_of, parse_period
 
 logger = logging.getLogger(__name__)
 MAX_ERROR_LENGTH = 2000
@@ -45,7 +45,31 @@ def render_edition_task(edition_id: int) -> None:
 def detect_revisions_task(facility_id: int | None = None) -> int:
     """Record the revisions of the signed months whose records changed since (after an
     import or a correction; the deployment runs it periodically, e.g. every hour)."""
-    return len(revisions.sweep(None if facility_id is None else [facility_id]))
+    ids = None if facility_id is None else [facility_id]
+    found = len(revisions.sweep(ids))
+    # The stored figures of closed periods that the changes moved are computed again.
+    stored.refresh(ids)
+    return found
+
+
+@task()
+def store_figures_task(period: str, area: str, area_id: int = 0) -> None:
+    """Store the figures of a closed period read before they were stored (the country's
+    set too, by which revisions are found)."""
+    closed = parse_period(period)
+    if not stored.storable(closed, area):
+        return
+    stored.store(closed, stored.NATIONAL)
+    if area != stored.NATIONAL:
+        stored.store(closed, area, area_id)
+
+
+@task()
+def store_closed_month_task() -> int:
+    """Store the figures of the month that closed last (and of the quarter and year it
+    closes), for the country and every region: sets already stored are left as they are.
+    The deployment runs it daily, e.g. just after midnight."""
+    return len(stored.store_month(stored.last_closed_month()))
 
 
 def after_import(batch: Any) -> None:

@@ -17,7 +17,7 @@ from sinergi.core import exports
 from sinergi.core.permissions import has_perm
 from sinergi.core.roles import REPORT_READER_ROLES, Role
 from sinergi.core.scoping import scope_of
-from sinergi.indicators import dashboards, revisions
+from sinergi.indicators import dashboards, revisions, stored
 from sinergi.indicators.catalogue import (
     CATALOGUE,
     FACILITY,
@@ -160,8 +160,9 @@ def _render(
     charts: list[Chart],
     comparison: Chart | None = None,
     extra: dict[str, Any] | None = None,
+    source: dashboards.Source = dashboards.live,
 ) -> HttpResponse:
-    groups = dashboards.grouped_rows(q, level)
+    groups = dashboards.grouped_rows(q, level, source)
     all_charts = ([comparison] if comparison else []) + charts
     wanted = request.GET.get("csv")
     if wanted == "figures":
@@ -250,6 +251,7 @@ def region_dashboard(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
     period, error = chosen_period(request)
     q = Query(period, REGION, region.pk)
     selected = _comparison_indicator(request)
+    source = stored.source_for(q)
     return _render(
         request,
         title=region.name,
@@ -257,9 +259,10 @@ def region_dashboard(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
         level=REGION,
         q=q,
         period_error=error,
-        comparison=dashboards.comparison(q, FACILITY, selected),
-        charts=dashboards.cooperation_charts(q),
+        comparison=dashboards.comparison(q, FACILITY, selected, source),
+        charts=dashboards.cooperation_charts(q, source),
         extra={"region": region, "selected": selected},
+        source=source,
     )
 
 
@@ -270,6 +273,7 @@ def national_dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     period, error = chosen_period(request)
     q = Query(period, NATIONAL, None)
     selected = _comparison_indicator(request)
+    source = stored.source_for(q)
     return _render(
         request,
         title=_("All facilities"),
@@ -277,9 +281,10 @@ def national_dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
         level=NATIONAL,
         q=q,
         period_error=error,
-        comparison=dashboards.comparison(q, REGION, selected),
-        charts=dashboards.cooperation_charts(q),
+        comparison=dashboards.comparison(q, REGION, selected, source),
+        charts=dashboards.cooperation_charts(q, source),
         extra={"selected": selected},
+        source=source,
     )
 
 

@@ -50,8 +50,8 @@ def test_the_figures_csv_neutralises_hostile_text(client_for, w, monkeypatch):
 
     real = dashboards.grouped_rows
 
-    def with_hostile(q, level):
-        groups = real(q, level)
+    def with_hostile(q, level, *source):
+        groups = real(q, level, *source)
         for group in groups:
             for row in group["rows"]:
                 if row.indicator.id == indicator.id:

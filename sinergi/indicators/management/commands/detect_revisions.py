@@ -4,7 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from sinergi.indicators import revisions
+from sinergi.indicators import revisions, stored
 from sinergi.orgs.models import Facility
 
 
@@ -12,7 +12,8 @@ class Command(BaseCommand):
     help = (
         "Record the revisions of signed monthly figures: every signed month of a facility "
         "whose records changed after its figures were read is compared with its live "
-        "figures. Run it periodically (e.g. every hour, or after an import)."
+        "figures; then the stored figures of closed periods that the changes moved are "
+        "computed again. Run it periodically (e.g. every hour, or after an import)."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -31,3 +32,9 @@ class Command(BaseCommand):
             f"{len(found)} revised figures in {len(months)} signed months"
             + "".join(f"\n  facility {f}, {m:%Y-%m}" for f, m in months)
         )
+        recomputed = stored.refresh(ids)
+        if recomputed:
+            periods = sorted({s.period for s in recomputed})
+            self.stdout.write(
+                f"{len(recomputed)} stored figure sets computed again: {', '.join(periods)}"
+            )
