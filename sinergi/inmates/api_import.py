@@ -49,6 +49,10 @@ class ImportOut(Schema):
     created_at: datetime.datetime
     uploaded_by: str | None
     total_rows: int
+    processed_rows: int = Field(description="rows checked so far (while the import runs)")
+    written_rows: int = Field(
+        description="rows written so far: with total_rows, the progress of the writing"
+    )
     created_count: int
     updated_count: int
     unchanged_count: int

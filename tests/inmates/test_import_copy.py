@@ -184,3 +184,46 @@ def test_reimporting_an_unchanged_file_writes_nothing(demo_world, tmp_path):
         and import_copy.STAGE not in q["sql"]
     ]
     assert writes == []
+
+
+def test_a_running_import_shows_the_rows_written_of_the_total_on_its_page_and_the_api(
+    demo_world, tmp_path, client_for
+):
+    by = User.objects.get(username="petugas.selong")
+    _run(_file(tmp_path, "first.csv", FIRST), by)
+    batch = importer.ImportBatch.objects.get(filename="first.csv")
+    # As a worker leaves it between two chunks.
+    importer.ImportBatch.objects.filter(pk=batch.pk).update(
+        status=ImportStatus.RUNNING,
+        message=importer.ImportBatch.WRITING,
+        total_rows=5000,
+        processed_rows=5000,
+        written_rows=2000,
+        finished_at=None,
+    )
+    client = client_for("petugas.selong")
+    body = client.get(f"/api/v1/inmate-imports/{batch.pk}").json()
+    assert (body["total_rows"], body["processed_rows"], body["written_rows"]) == (5000, 5000, 2000)
+    page = client.get(batch.get_absolute_url(), HTTP_HX_REQUEST="true").content.decode()
+    assert 'value="40"' in page
+    assert 'hx-trigger="every 2s"' in page
+
+
+def test_rows_are_written_in_chunks_of_the_database_s_size_each_reporting_progress(
+    demo_world, tmp_path, monkeypatch
+):
+    monkeypatch.setattr(importer, "WRITE_CHUNK", 2)
+    seen: list[int] = []
+    real = importer._heartbeat
+
+    def heartbeat(batch: Any, **fields: Any) -> None:
+        if "written_rows" in fields:
+            seen.append(fields["written_rows"])
+        real(batch, **fields)
+
+    monkeypatch.setattr(importer, "_heartbeat", heartbeat)
+    batch = _run(_file(tmp_path, "first.csv", FIRST), User.objects.get(username="petugas.selong"))
+    assert seen == [0, 2, 4]
+    assert batch.written_rows == 5
+    monkeypatch.setattr(importer, "WRITE_CHUNK", None)
+    assert importer.write_chunk() == (5000 if connection.vendor == "postgresql" else 500)
