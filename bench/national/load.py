@@ -110,8 +110,11 @@ def _read_stats(prefix: Path) -> tuple[list[dict[str, Any]], dict[str, Any], lis
     rows, total = [], {}
     with open(f"{prefix}_stats.csv", newline="") as handle:
         for line in csv.DictReader(handle):
+            page, _, role = line["Name"].partition(" [")
             row = {
                 "name": line["Name"],
+                "page": page,
+                "role": role.rstrip("]"),
                 "method": line["Type"],
                 "requests": int(line["Request Count"]),
                 "errors": int(line["Failure Count"]),
@@ -145,11 +148,13 @@ def run(
     spawn_rate: float | None = None,
     steady: bool = False,
 ) -> dict[str, Any]:
-    """Serve ``database_url`` with gunicorn and load it: per page (named "page [role]")
-    p50/p95/max in ms, request and error counts; the totals; the errors seen; what
-    gunicorn logged (worker timeouts, tracebacks). ``steady``: the statistics start once
-    every user is spawned (locust ``--reset-stats``), leaving out the ramp and most
-    sign-ins."""
+    """Serve ``database_url`` with gunicorn and load it. Returns ``pages``: per page and
+    role (``name`` "page [role]", ``page``, ``role``) the requests, errors, p50/p95/max and
+    mean in ms and requests/s; ``total`` (the same, all requests), ``requests`` and
+    ``errors`` (counts), ``error_messages`` (per name and message, how many), and what
+    gunicorn logged (``worker_timeouts``, ``server_tracebacks``). ``steady``: the
+    statistics start once every user is spawned (locust ``--reset-stats``), leaving out
+    the ramp and most sign-ins."""
     env = pages.production_env(database_url)
     env.update(DJANGO_SETTINGS_MODULE="bench.national.load_settings", PROXY_COUNT="1")
     port = _free_port()
@@ -233,7 +238,9 @@ def run(
         "accounts": len(accounts),
         "pages": rows,
         "total": total,
-        "errors": errors,
+        "requests": total.get("requests", 0),
+        "errors": total.get("errors", 0),
+        "error_messages": errors,
         "worker_timeouts": served.count("WORKER TIMEOUT"),
         "server_tracebacks": served.count("Traceback"),
     }
@@ -267,9 +274,11 @@ def to_markdown(result: dict[str, Any]) -> str:
             f"| {row['name']} | {row['requests']} | {row['errors']} | {_cell(row['p50_ms'])} "
             f"| {_cell(row['p95_ms'])} | {_cell(row['max_ms'])} |"
         )
-    if result["errors"]:
+    if result["error_messages"]:
         lines += ["", "Errors:"]
-        lines += [f"- {e['name']}: {e['error']} ({e['count']} times)" for e in result["errors"]]
+        lines += [
+            f"- {e['name']}: {e['error']} ({e['count']} times)" for e in result["error_messages"]
+        ]
     return "\n".join(lines) + "\n"
 
 
