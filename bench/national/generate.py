@@ -35,6 +35,18 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from bench.import_benchmark import FEMALE, LAST, MALE
+from bench.indicators_benchmark import (  # the proportions of the indicators' benchmark
+    ANSWERED,
+    ATTENDANCE,
+    COMMITMENT_KINDS,
+    DELIVERED,
+    REFERRAL_STATUSES,
+    REQUEST_KINDS,
+    REQUEST_STATUSES,
+    WORK,
+    add_months,
+)
 from bench.national import ROOT, database_name, database_url, server_url, setup_django
 
 WIB = ZoneInfo("Asia/Jakarta")
@@ -95,59 +107,6 @@ REGION_NAMES = [
     "Maluku Utara",
     "Papua",
 ]
-MALE = [
-    "Ahmad",
-    "Budi",
-    "Dedi",
-    "Eko",
-    "Fajar",
-    "Hadi",
-    "Irfan",
-    "Joko",
-    "Lalu",
-    "Made",
-    "Muhammad",
-    "Nyoman",
-    "Rizki",
-    "Slamet",
-    "Teguh",
-    "Wayan",
-    "Yusuf",
-    "Zainal",
-]
-FEMALE = [
-    "Ani",
-    "Baiq",
-    "Dewi",
-    "Fitri",
-    "Lestari",
-    "Nurul",
-    "Putri",
-    "Rina",
-    "Siti",
-    "Wulan",
-    "Yuni",
-]
-LAST = [
-    "Hidayat",
-    "Santoso",
-    "Saputra",
-    "Wijaya",
-    "Kurniawan",
-    "Pratama",
-    "Setiawan",
-    "Nugroho",
-    "Hakim",
-    "Rahman",
-    "Susanto",
-    "Gunawan",
-    "Firmansyah",
-    "Siregar",
-    "Nasution",
-    "Harahap",
-    "Lubis",
-    "Simanjuntak",
-]
 CRIMES = {
     "narcotics": 50,
     "general": 43,
@@ -165,46 +124,6 @@ RELEASE_KINDS = {
     "transfer": 5,
     "death": 1,
 }
-ATTENDANCE = {"present": 82, "sick": 6, "excused": 5, "refused": 4, "clash": 1, "other": 2}
-WORK = {"employed": 30, "self_employed": 20, "looking": 25, "not_working": 20, "unknown": 5}
-REFERRAL_STATUSES = {
-    "completed": 45,
-    "in_progress": 15,
-    "accepted": 10,
-    "sent": 10,
-    "declined": 10,
-    "cancelled": 10,
-}
-COMMITMENT_KINDS = {
-    "instructors": (30, "hours"),
-    "equipment": (25, "units"),
-    "training_places": (15, "places"),
-    "reintegration": (10, "people"),
-    "funding": (10, "rupiah"),
-    "marketing": (5, "products"),
-    "other": (5, "items"),
-}
-REQUEST_KINDS = {
-    "instructor": (35, "hours"),
-    "equipment": (25, "units"),
-    "reintegration": (15, "people"),
-    "training_places": (10, "places"),
-    "funding": (10, "rupiah"),
-    "other": (5, "items"),
-}
-REQUEST_STATUSES = {
-    "draft": 5,
-    "submitted": 10,
-    "acknowledged": 5,
-    "accepted": 10,
-    "partially_accepted": 5,
-    "declined": 10,
-    "in_delivery": 10,
-    "fulfilled": 35,
-    "closed": 10,
-}
-ANSWERED = {"accepted", "partially_accepted", "declined", "in_delivery", "fulfilled", "closed"}
-DELIVERED = {"in_delivery", "fulfilled", "closed"}
 PROPOSAL_STAGES = {
     "eligible": 20,
     "documents": 20,
@@ -227,17 +146,6 @@ def table(weights: dict[str, int]) -> list[str]:
     for value, weight in weights.items():
         out += [value] * round(100 * weight / total)
     return (out + [out[-1]] * 100)[:100]
-
-
-def add_months(day: datetime.date, months: int) -> datetime.date:
-    total = day.year * 12 + day.month - 1 + months
-    year, month = divmod(total, 12)
-    for last in (31, 30, 29, 28):
-        try:
-            return datetime.date(year, month + 1, min(day.day, last))
-        except ValueError:
-            continue
-    raise AssertionError("unreachable")
 
 
 DAY = datetime.timedelta(days=1)
@@ -431,18 +339,6 @@ SENTENCE_INPUT = [
     "sentenced_as_child",
     "age_at_offence",
 ]
-SENTENCE_OUTPUT = [
-    "expiry_date",
-    "expiry_after_remission",
-    "one_third_date",
-    "half_date",
-    "two_thirds_date",
-    "term_start",
-    "release_date",
-    "pb_probation_end",
-    "rule_set",
-    "calculated_on",
-]
 RIGHT_COLUMNS = [
     "id",
     "inmate_id",
@@ -462,7 +358,7 @@ def _init_worker(today: datetime.date) -> None:
 def _calculate(batch: list[tuple[Any, ...]]) -> tuple[list[str], list[str], list[tuple]]:
     """The engine's results for a batch of (sentence input values, birth date, in LPKA):
     the sentence rows and rights rows in COPY text, and (inmate, PB from, PB status)."""
-    from sinergi.inmates.calculation import Facts, apply_calculation
+    from sinergi.inmates.calculation import SENTENCE_DATE_FIELDS, Facts, apply_calculation
     from sinergi.inmates.choices import Right
     from sinergi.inmates.models import Sentence
 
@@ -473,7 +369,7 @@ def _calculate(batch: list[tuple[Any, ...]]) -> tuple[list[str], list[str], list
         inmate_id = values[0]
         sentence = Sentence(**dict(zip(SENTENCE_INPUT, values, strict=True)))
         rows = apply_calculation(sentence, Facts(birth_date=birth_date, in_lpka=in_lpka), today)
-        computed = [getattr(sentence, name) for name in SENTENCE_OUTPUT]
+        computed = [getattr(sentence, name) for name in SENTENCE_DATE_FIELDS]
         sentences.append("\t".join(text(v) for v in (inmate_id, *values, *computed)))
         for row in rows:
             rights.append(
@@ -508,6 +404,7 @@ class Person:
     admission: datetime.date
     left_on: datetime.date | None
     kind: str  # custody | a release kind
+    female: bool = False
 
 
 @dataclass
@@ -704,7 +601,8 @@ class Generator:
             for n in range(custody + leavers):
                 female = rng.random() < (0.07 if facility.kind != "lpka" else 0.05)
                 first = FEMALE if female else MALE
-                name = f"{first[int(rng.random() * len(first))]} {LAST[int(rng.random() * 18)]}"
+                given = first[int(rng.random() * len(first))]
+                name = f"{given} {LAST[int(rng.random() * len(LAST))]}"
                 if n < custody:
                     admission = self.end - days(min(int(rng.expovariate(1 / 420)), oldest))
                     left_on, kind = None, "custody"
@@ -712,7 +610,7 @@ class Generator:
                     left_on = self.start + days(int(rng.random() * (window + 1)))
                     admission = left_on - days(30 + min(int(rng.expovariate(1 / 450)), oldest))
                     kind = kinds[int(rng.random() * 100)]
-                person = Person(next_id, index, name, admission, left_on, kind)
+                person = Person(next_id, index, name, admission, left_on, kind, female)
                 next_id += 1
                 facility.people.append(person)
                 self.everyone.append(person)
@@ -773,7 +671,7 @@ class Generator:
         batch: list[tuple[Any, ...]] = []
         for person in self.everyone:
             values, birth, lpka = self.sentence_inputs(person)
-            self.inputs[person.id] = (birth, "F" if person.name.split()[0] in FEMALE else "M")
+            self.inputs[person.id] = (birth, "F" if person.female else "M")
             batch.append((values, birth, lpka))
             if len(batch) == 2000:
                 batches.append(batch)
@@ -794,9 +692,10 @@ class Generator:
         return pool
 
     def finish_engine(self, pool: Any) -> None:
+        from sinergi.inmates.calculation import SENTENCE_DATE_FIELDS
         from sinergi.inmates.models import InmateRight, Sentence
 
-        sentences = self.t(Sentence, ["id", *SENTENCE_INPUT, *SENTENCE_OUTPUT])
+        sentences = self.t(Sentence, ["id", *SENTENCE_INPUT, *SENTENCE_DATE_FIELDS])
         rights = self.t(InmateRight, RIGHT_COLUMNS)
         self.pb: dict[int, tuple[datetime.date | None, str]] = {}
         for sentence_lines, right_lines, pb in self.engine_results:
@@ -1852,8 +1751,11 @@ def generate(
                 f"generated {marker.get('generated', '?')})"
             )
             setup_django(url)
+            from django.core.management import call_command
             from django.db import connection
 
+            # Migrations added since the generation (their new tables stay empty).
+            call_command("migrate", verbosity=0)
             with connection.cursor() as cursor:
                 end_day = datetime.date.fromisoformat(marker["end"])
                 account_records(cursor, marker["accounts"], report_month_of(end_day))
@@ -1869,8 +1771,8 @@ def generate(
             )
             write_accounts(result)
             return result
-    started = time.perf_counter()
     reset_database(url, say)
+    started = time.perf_counter()  # the template's migration (once) is not counted
     setup_django(url)
     from django.db import connection
     from django.utils import timezone
