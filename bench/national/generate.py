@@ -135,7 +135,14 @@ PROPOSAL_STAGES = {
     "released": 5,
     "withdrawn": 5,
 }
-PARTNER_KINDS = ["government", "state_owned", "private", "ngo", "religious", "education"]
+PARTNER_KINDS = [
+    "local_government",
+    "state_owned",
+    "business",
+    "civil_society",
+    "religious",
+    "education",
+]
 
 
 def table(weights: dict[str, int]) -> list[str]:
