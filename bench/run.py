@@ -253,42 +253,52 @@ def markdown(report: dict[str, Any]) -> str:
     if isinstance(pages, str):
         lines.append(pages)
     else:
+        comparison = report["comparison"]
         lines += [
-            "| page | role | queries "
-            + report["comparison"]
-            + " | queries "
-            + report["scale"]
-            + " | same | server ms | SQL ms | ratio | target ms | |",
-            "|---|---|---|---|---|---|---|---|---|---|",
+            f"| page | user | status | queries {comparison} | queries {report['scale']} | same "
+            "| server ms | SQL ms | ratio | target ms | |",
+            "|---|---|---|---|---|---|---|---|---|---|---|",
         ]
-        small = {(p.get("page"), p.get("role")): p for p in pages.get(report["comparison"], [])}
+        small: dict[tuple[Any, Any], dict[str, Any]] = {}
+        for row in pages.get(comparison, []):
+            small.setdefault((row.get("page"), row.get("role")), row)
         for page in pages.get(report["scale"], []):
             other = small.get((page.get("page"), page.get("role")), {})
             target = page_target(str(page.get("page", "")), page)
             ms = page.get("server_ms")
             sql = page.get("sql_ms")
-            ratio = ms / sql if ms and sql else None
+            ratio = page.get("ratio") or (ms / sql if ms and sql else None)
             same = "✔" if other.get("queries") == page.get("queries") else "✘"
+            status = page.get("status") if page.get("ok", True) else f"✘ {page.get('error', '')}"
             lines.append(
-                f"| {page.get('page')} | {page.get('role', '')} | {number(other.get('queries'))} | "
-                f"{number(page.get('queries'))} | {same} | {number(ms, 1)} | {number(sql, 1)} | "
-                f"{number(ratio, 1)} | {number(target)} | {mark(ms, target) if target else ''} |"
+                f"| {page.get('page')} | {page.get('username', page.get('role', ''))} | "
+                f"{status} | {number(other.get('queries'))} | {number(page.get('queries'))} | "
+                f"{same} | {number(ms, 1)} | {number(sql, 1)} | {number(ratio, 1)} | "
+                f"{number(target)} | {mark(ms, target) if target else ''} |"
             )
     lines += ["", "## Load", ""]
     load = report["load"]
     if isinstance(load, str):
         lines.append(load)
     else:
+        total = load.get("total") or {}
+        errors = total.get("errors", load.get("errors"))
+        if not isinstance(errors, int | float):
+            errors = None
         lines.append(
-            f"{load.get('users', '?')} users for {load.get('seconds', '?')} s; "
-            f"errors {number(load.get('errors'))} "
-            f"{mark(load.get('errors'), TARGETS['load_errors'])}"
+            f"{load.get('users', '?')} users for {load.get('seconds', '?')} s: "
+            f"{number(total.get('requests'))} requests, errors {number(errors)} "
+            f"{mark(errors, TARGETS['load_errors'])}, p50 {number(total.get('p50_ms'))} ms, "
+            f"p95 {number(total.get('p95_ms'))} ms {mark(total.get('p95_ms'), 1000)}, "
+            f"max {number(total.get('max_ms'))} ms; gunicorn worker timeouts "
+            f"{number(load.get('worker_timeouts'))}, tracebacks "
+            f"{number(load.get('server_tracebacks'))}"
         )
         lines += ["", "| page | requests | errors | p50 ms | p95 ms | max ms | p95 ≤ 1 s |"]
         lines.append("|---|---|---|---|---|---|---|")
         for page in load.get("pages", []):
             lines.append(
-                f"| {page.get('page')} | {number(page.get('requests'))} | "
+                f"| {page.get('name', page.get('page'))} | {number(page.get('requests'))} | "
                 f"{number(page.get('errors'))} | {number(page.get('p50_ms'))} | "
                 f"{number(page.get('p95_ms'))} | {number(page.get('max_ms'))} | "
                 f"{mark(page.get('p95_ms'), TARGETS['load_p95_ms'])} |"

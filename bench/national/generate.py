@@ -17,6 +17,7 @@ processes, never drawn at random.
 from __future__ import annotations
 
 import argparse
+import calendar
 import datetime
 import hashlib
 import json
@@ -35,18 +36,6 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bench.import_benchmark import FEMALE, LAST, MALE
-from bench.indicators_benchmark import (  # the proportions of the indicators' benchmark
-    ANSWERED,
-    ATTENDANCE,
-    COMMITMENT_KINDS,
-    DELIVERED,
-    REFERRAL_STATUSES,
-    REQUEST_KINDS,
-    REQUEST_STATUSES,
-    WORK,
-    add_months,
-)
 from bench.national import ROOT, database_name, database_url, server_url, setup_django
 
 WIB = ZoneInfo("Asia/Jakarta")
@@ -107,6 +96,40 @@ REGION_NAMES = [
     "Maluku Utara",
     "Papua",
 ]
+# The proportions of bench/indicators_benchmark.py (not imported: that script's imports
+# follow the import benchmark's, which other work changes).
+MALE = ["Ahmad", "Budi", "Dedi", "Eko", "Fajar", "Hadi", "Irfan", "Joko", "Lalu", "Made",
+        "Muhammad", "Nyoman", "Rizki", "Slamet", "Teguh", "Wayan", "Yusuf", "Zainal"]  # fmt: skip
+FEMALE = ["Ani", "Baiq", "Dewi", "Fitri", "Lestari", "Nurul", "Putri", "Rina", "Siti",
+          "Wulan", "Yuni"]  # fmt: skip
+LAST = ["Hidayat", "Santoso", "Saputra", "Wijaya", "Kurniawan", "Pratama", "Setiawan",
+        "Nugroho", "Hakim", "Rahman", "Susanto", "Gunawan", "Firmansyah", "Siregar",
+        "Nasution", "Harahap", "Lubis", "Simanjuntak"]  # fmt: skip
+ATTENDANCE = {"present": 82, "sick": 6, "excused": 5, "refused": 4, "clash": 1, "other": 2}
+WORK = {"employed": 30, "self_employed": 20, "looking": 25, "not_working": 20, "unknown": 5}
+REFERRAL_STATUSES = {"completed": 45, "in_progress": 15, "accepted": 10, "sent": 10,
+                     "declined": 10, "cancelled": 10}  # fmt: skip
+COMMITMENT_KINDS = {"instructors": (30, "hours"), "equipment": (25, "units"),
+                    "training_places": (15, "places"), "reintegration": (10, "people"),
+                    "funding": (10, "rupiah"), "marketing": (5, "products"),
+                    "other": (5, "items")}  # fmt: skip
+REQUEST_KINDS = {"instructor": (35, "hours"), "equipment": (25, "units"),
+                 "reintegration": (15, "people"), "training_places": (10, "places"),
+                 "funding": (10, "rupiah"), "other": (5, "items")}  # fmt: skip
+REQUEST_STATUSES = {"draft": 5, "submitted": 10, "acknowledged": 5, "accepted": 10,
+                    "partially_accepted": 5, "declined": 10, "in_delivery": 10,
+                    "fulfilled": 35, "closed": 10}  # fmt: skip
+ANSWERED = {"accepted", "partially_accepted", "declined", "in_delivery", "fulfilled", "closed"}
+DELIVERED = {"in_delivery", "fulfilled", "closed"}
+
+
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    """The same day ``months`` later (the month's last day when it has fewer)."""
+    year, month = divmod(day.year * 12 + day.month - 1 + months, 12)
+    last = calendar.monthrange(year, month + 1)[1]
+    return datetime.date(year, month + 1, min(day.day, last))
+
+
 CRIMES = {
     "narcotics": 50,
     "general": 43,
