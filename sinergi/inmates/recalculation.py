@@ -28,12 +28,15 @@ from __future__ import annotations
 
 import copy
 import datetime
-from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+import itertools
+import multiprocessing
+from collections import defaultdict, deque
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from multiprocessing.pool import AsyncResult
 from typing import Any, Protocol
 
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 from django.db.models import F
 
 from sinergi.core import audit
@@ -244,6 +247,7 @@ def record_recalculation(
     days: Mapping[str, datetime.date] | None = None,
     chunk_size: int = CHUNK,
     on_chunk: OnChunk | None = None,
+    workers: int = 0,
 ) -> SentenceRecalculation:
     """Recalculate these inmates (each group on its facility's day), keeping the report.
 
@@ -268,7 +272,14 @@ def record_recalculation(
         up_to_inmate=ids[-1] if ids else None,
         days={zone: day.isoformat() for zone, day in (days or {}).items()},
     )
-    return run_chunks(report, inmates_by_day, by=by, chunk_size=chunk_size, on_chunk=on_chunk)
+    return run_chunks(
+        report,
+        inmates_by_day,
+        by=by,
+        chunk_size=chunk_size,
+        on_chunk=on_chunk,
+        workers=workers,
+    )
 
 
 class OnChunk(Protocol):
@@ -307,15 +318,19 @@ def run_chunks(
     by: Any,
     chunk_size: int = CHUNK,
     on_chunk: OnChunk | None = None,
+    workers: int = 0,
 ) -> SentenceRecalculation:
-    """Do the chunks of ``report`` not done yet (each committed whole), then finish it.
-    ``on_chunk(report, people)`` is called after each chunk is committed."""
+    """Do the chunks of ``report`` not done yet (each committed whole, in order), then
+    finish it. ``on_chunk(report, people)`` is called after each chunk is committed.
+
+    With ``workers`` > 1 (PostgreSQL, outside a transaction), that many processes load
+    and compute the next chunks while this one writes the current one; the result is
+    the same (each chunk is written here, in order)."""
     todo = remaining(report, inmates_by_day)
     report.chunks_total = report.chunks_done + -(-len(todo) // chunk_size)
     report.save(update_fields=["chunks_total", "updated_at"])
-    for start in range(0, len(todo), chunk_size):
-        chunk = todo[start : start + chunk_size]
-        found, todo_write = _compute_chunk(chunk)
+    chunks = [todo[start : start + chunk_size] for start in range(0, len(todo), chunk_size)]
+    for chunk, (found, todo_write) in _computed(chunks, workers):
         with transaction.atomic():
             _store_chunk(report, found, last_id=chunk[-1][0])
             if not report.dry_run:
@@ -323,6 +338,45 @@ def run_chunks(
         if on_chunk is not None:
             on_chunk(report, len(chunk))
     return _finish(report, by=by)
+
+
+Computed = tuple[Preview, recalculation_write.Plan]
+
+
+def can_use_workers() -> bool:
+    """Worker processes need PostgreSQL (a database they can reach) and no transaction
+    open here (the connection is closed before they start)."""
+    return connection.vendor == "postgresql" and not connection.in_atomic_block
+
+
+def _computed(
+    chunks: list[list[tuple[int, datetime.date]]], workers: int
+) -> Iterator[tuple[list[tuple[int, datetime.date]], Computed]]:
+    """Each chunk with what it would change, in order; computed ahead by ``workers``
+    processes (at most ``workers`` + 1 chunks waiting) when they can be used."""
+    if workers < 2 or len(chunks) < 2 or not can_use_workers():
+        for chunk in chunks:
+            yield chunk, _compute_chunk(chunk)
+        return
+    # The processes are forked: none may share this process's connection.
+    connections.close_all()
+    context = multiprocessing.get_context("fork")
+    with context.Pool(workers) as pool:
+        pending: deque[tuple[list[tuple[int, datetime.date]], AsyncResult[Computed]]] = deque()
+        queue = iter(chunks)
+        for chunk in itertools.islice(queue, workers + 1):
+            pending.append((chunk, pool.apply_async(_in_worker, (chunk,))))
+        while pending:
+            chunk, result = pending.popleft()
+            following = next(queue, None)
+            if following is not None:
+                pending.append((following, pool.apply_async(_in_worker, (following,))))
+            yield chunk, result.get()
+
+
+def _in_worker(chunk: list[tuple[int, datetime.date]]) -> Computed:
+    """:func:`_compute_chunk` in a worker process (looked up there when called)."""
+    return _compute_chunk(chunk)
 
 
 def _compute_chunk(

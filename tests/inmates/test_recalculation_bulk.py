@@ -9,12 +9,13 @@ from __future__ import annotations
 import datetime
 import io
 import json
+import os
 from collections import defaultdict
 from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import transaction
+from django.db import connection, transaction
 from django.test import Client
 
 from sinergi.core.models import AuditEvent
@@ -304,3 +305,27 @@ def test_the_report_page_shows_a_run_in_progress(varied, client_for, monkeypatch
     assert "Sedang berjalan: 1 dari 3 bagian selesai (4 dari 11 orang)" in (
         indonesian.content.decode()
     )
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="worker processes need PostgreSQL")
+def test_worker_processes_store_what_the_per_row_path_stored(varied, monkeypatch, tmp_path):
+    expected = _expected()
+    real = recalculation._compute_chunk
+    where = tmp_path / "pids"
+
+    def spy(chunk: Any) -> Any:
+        with where.open("a") as out:
+            out.write(f"{os.getpid()}\n")
+        return real(chunk)
+
+    monkeypatch.setattr(recalculation, "_compute_chunk", spy)
+
+    _out, err = _run("--chunk-size", "2", "--workers", "2")
+
+    pids = where.read_text().split()
+    assert len(pids) == 6 and str(os.getpid()) not in pids  # computed by the workers
+    assert _stored() == expected
+    report = SentenceRecalculation.objects.get()
+    assert report.applied and (report.chunks_done, report.chunks_total) == (6, 6)
+    assert "chunk 6/6" in err

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime
+import os
 import time
 import zoneinfo
 from collections import defaultdict
@@ -25,6 +26,7 @@ from sinergi.orgs.models import Facility
 MINUS = "\u2212"  # the minus sign (U+2212), as the report prints "-4 days"
 # People listed per facility by default (a national run moves hundreds of thousands).
 PEOPLE_LISTED = 200
+WORKERS = min(2, os.cpu_count() or 1)
 
 
 def say_shift(days: int | None) -> str:
@@ -106,6 +108,13 @@ class Command(BaseCommand):
             "them all",
         )
         parser.add_argument(
+            "--workers",
+            type=int,
+            default=WORKERS,
+            help="processes that compute the next chunks while one is written "
+            f"(PostgreSQL; default {WORKERS}, the machine's cores up to 2; 1: none)",
+        )
+        parser.add_argument(
             "--chunk-size",
             type=int,
             default=CHUNK,
@@ -122,11 +131,13 @@ class Command(BaseCommand):
         resume: bool = False,
         chunk_size: int = CHUNK,
         people_listed: int = PEOPLE_LISTED,
+        workers: int = WORKERS,
         **options: Any,
     ) -> None:
         if chunk_size < 1:
             raise CommandError("--chunk-size must be at least 1.")
         self._listed = people_listed
+        self._workers = workers
         self._started = time.monotonic()
         self._people = 0
         if resume:
@@ -174,6 +185,7 @@ class Command(BaseCommand):
             days=days,
             chunk_size=chunk_size,
             on_chunk=self._progress,
+            workers=self._workers,
         )
 
     def _resume(self, chunk_size: int) -> SentenceRecalculation:
@@ -193,6 +205,7 @@ class Command(BaseCommand):
             by=report.run_by,
             chunk_size=chunk_size,
             on_chunk=self._progress,
+            workers=self._workers,
         )
 
     @staticmethod
