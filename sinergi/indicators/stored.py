@@ -17,8 +17,8 @@ monthly figures of each facility, with which :func:`refresh` finds what a change
 
 When: :func:`store` computes a set under a lock (its row, ``select_for_update``), once:
 at the month's close (``store_closed_month_task``, the ``store_figures`` command), or
-after the first read of a closed period not stored yet (the page is computed live, the
-set stored by a task once the request is over). The current month, any period reaching
+by the first read of a closed period not stored yet (the other requests wait for it,
+then read the stored set; see :func:`source_for`). The current month, any period reaching
 into it, and custom ranges stay live. :func:`refresh` recomputes, after a recorded change
 (revision detection runs it: after every import and periodically), the stored periods
 whose facility figures moved: the country's set and the sets of the regions concerned.
@@ -162,15 +162,29 @@ def load(period: Period, area: str, area_id: int | None) -> Stored | None:
 
 def source_for(q: Query) -> dashboards.Source:
     """Where the dashboards of ``q`` read their figures: the stored set of a closed
-    period (stored after this request when not yet), else the live computation."""
+    period, else the live computation. A closed period not stored yet is stored by this
+    first read, under the set's lock: the requests asking for it meanwhile wait for that
+    one and read what it stored instead of computing it too. Inside a transaction (an
+    atomic request, a test) it is stored by a task once the transaction commits."""
     if not storable(q.period, q.area):
         return dashboards.live
     found = load(q.period, q.area, q.area_id)
     if found is not None:
         return found
     code, area, area_id = q.period.code, q.area, _area_id(q.area, q.area_id)
-    transaction.on_commit(lambda: _enqueue(code, area, area_id))
-    return dashboards.live
+    if transaction.get_connection().in_atomic_block:
+        transaction.on_commit(lambda: _enqueue(code, area, area_id))
+        return dashboards.live
+    store_read(q.period, area, area_id)
+    return load(q.period, q.area, q.area_id) or dashboards.live
+
+
+def store_read(period: Period, area: str, area_id: int) -> None:
+    """Store a closed period read before it was stored: the area's set, and the
+    country's, by which revisions are found."""
+    store(period, NATIONAL)
+    if area != NATIONAL:
+        store(period, area, area_id)
 
 
 def _enqueue(code: str, area: str, area_id: int) -> None:

@@ -57,11 +57,8 @@ def store_figures_task(period: str, area: str, area_id: int = 0) -> None:
     """Store the figures of a closed period read before they were stored (the country's
     set too, by which revisions are found)."""
     closed = parse_period(period)
-    if not stored.storable(closed, area):
-        return
-    stored.store(closed, stored.NATIONAL)
-    if area != stored.NATIONAL:
-        stored.store(closed, area, area_id)
+    if stored.storable(closed, area):
+        stored.store_read(closed, area, area_id)
 
 
 @task()

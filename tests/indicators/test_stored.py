@@ -315,3 +315,20 @@ def test_the_administration_shows_stored_figures_and_changes_nothing(client_for,
     assert b"participation.enrolled_share" in page.content
     assert client.post(f"/admin/indicators/storedset/{stored_set.pk}/delete/").status_code == 403
     assert client.get("/admin/indicators/storedset/add/").status_code == 403
+
+
+@pytest.mark.django_db(transaction=True)
+def test_outside_a_transaction_the_first_read_stores_the_period_and_reads_it(client_for, w):
+    """A request in autocommit (as served): the first read computes and stores the set
+    under its lock, then shows the stored figures; the country's set is stored with it."""
+    populate(w)
+    client = client_for("admin")
+    url = f"/indicators/region/{w.north.pk}/?period=2025-08"
+    first = client.get(url)
+    assert first.status_code == 200
+    assert set(StoredSet.objects.values_list("area", "area_id")) == {
+        (NATIONAL, 0),
+        (REGION, w.north.pk),
+    }
+    assert _count(client, url) < 20  # read from the stored rows
+    assert client.get(url).context["groups"] == first.context["groups"]
