@@ -21,7 +21,7 @@ by the first read of a closed period not stored yet (the other requests wait for
 then read the stored set; see :func:`source_for`). The current month, any period reaching
 into it, and custom ranges stay live. :func:`refresh` recomputes, after a recorded change
 (revision detection runs it: after every import and periodically), the stored periods
-whose facility figures moved: the country's set and the sets of the regions concerned.
+whose figures moved: the country's set and the sets of its regions.
 
 Stays live, whatever the period: the requests by status, counted "by their status today"
 (a request submitted in a past month moves between statuses in the normal course of
@@ -231,15 +231,19 @@ def store(
         row = StoredSet.objects.select_for_update().get(pk=row.pk)
         if row.computed_at is not None and not again:
             return row
-        figures = _compute(area, row.area_id, period)
-        row.figures.all().delete()
-        for figure in figures:
-            figure.stored_set = row
-        StoredFigure.objects.bulk_create(figures, batch_size=1000)
-        row.computed_at = timezone.now()
-        row.data_version = version
-        row.save(update_fields=["computed_at", "data_version"])
+        _replace(row, _compute(area, row.area_id, period), version)
     return row
+
+
+def _replace(row: StoredSet, figures: list[StoredFigure], version: int) -> None:
+    """The set's figures are now ``figures``, read at ``version`` (under its lock)."""
+    row.figures.all().delete()
+    for figure in figures:
+        figure.stored_set = row
+    StoredFigure.objects.bulk_create(figures, batch_size=1000)
+    row.computed_at = timezone.now()
+    row.data_version = version
+    row.save(update_fields=["computed_at", "data_version"])
 
 
 def closing(month: Period) -> list[Period]:
@@ -303,31 +307,16 @@ def last_closed_month(today: datetime.date | None = None) -> Period:
 # -- revisions ---------------------------------------------------------------------------
 
 
-def _changed(
-    stored: Stored, live: dict[tuple[str, str | None], dict[Any, Value]]
-) -> tuple[set[int], bool]:
-    """The facilities whose figures differ, and whether a partner's did."""
-    facilities: set[int] = set()
-    partners = False
-    for (indicator_id, by), now in live.items():
-        was = stored.figures.get((indicator_id, by), {})
-        for key in set(was) | set(now):
-            if was.get(key) != now.get(key):
-                if by == FACILITY:
-                    facilities.add(key)
-                else:
-                    partners = True
-    return facilities, partners
-
-
 def refresh(facility_ids: Iterable[int] | None = None) -> list[StoredSet]:
     """Recompute the stored periods a recorded change moved. A period is looked at when
     a change (an audit event of CHANGE_ACTIONS, of the facilities given or any) came
-    after its country set was read: its figures by facility and by partner are computed
-    for the whole country (one query each) and compared with the stored ones; when any
-    differs, the country's set and the sets of the regions concerned (all stored ones
-    when only a partner's figure moved) are computed again. The others are marked read
-    at the new version."""
+    after its country set was read: the country's set is computed again (its figures,
+    by region, by facility and by partner: every record of the country counts in one
+    of them) and compared with the stored one. When any figure differs, it replaces the
+    stored one and every stored region set of the period is computed again (a record
+    may count in a region other than its facility's: a Kanwil's agreement, a delivery
+    against another facility's commitment). When none differs, the set is marked read
+    at the new version, and nothing else is computed."""
     from sinergi.indicators.revisions import CHANGE_ACTIONS
 
     changes = AuditEvent.objects.filter(action__in=CHANGE_ACTIONS)
@@ -339,28 +328,22 @@ def refresh(facility_ids: Iterable[int] | None = None) -> list[StoredSet]:
     stale = StoredSet.objects.filter(
         area=NATIONAL, computed_at__isnull=False, data_version__lt=latest
     ).order_by("period")
-    for stored_set in stale:
-        period = parse_period(stored_set.period)
+    for stale_set in stale:
+        period = parse_period(stale_set.period)
         if not storable(period, NATIONAL, today=today):
             continue
         version = data_version()
-        stored = Stored(stored_set, StoredFigure.objects.filter(stored_set=stored_set))
-        q = Query(period, NATIONAL)
-        live: dict[tuple[str, str | None], dict[Any, Value]] = {
-            (indicator.id, by): indicator.compute(q.with_by(by))
-            for indicator, by in specs(NATIONAL)
-            if by in (FACILITY, PARTNER)
-        }
-        facilities, partners = _changed(stored, live)
-        if not facilities and not partners:
-            StoredSet.objects.filter(pk=stored_set.pk).update(data_version=version)
-            continue
-        regions = StoredSet.objects.filter(period=stored_set.period, area=REGION)
-        if not partners:
-            moved = Facility.objects.filter(pk__in=facilities).values("region_id")
-            regions = regions.filter(area_id__in=moved)
-        logger.info("Stored figures of %s computed again (revision)", stored_set.period)
-        done.append(store(period, NATIONAL, again=True))
+        figures = _compute(NATIONAL, 0, period)
+        with transaction.atomic():
+            row = StoredSet.objects.select_for_update().get(pk=stale_set.pk)
+            was = Stored(row, StoredFigure.objects.filter(stored_set=row)).figures
+            if Stored(row, figures).figures == was:
+                StoredSet.objects.filter(pk=row.pk).update(data_version=version)
+                continue
+            logger.info("Stored figures of %s computed again (revision)", row.period)
+            _replace(row, figures, version)
+        done.append(row)
+        regions = StoredSet.objects.filter(period=row.period, area=REGION)
         done += [
             store(period, REGION, pk, again=True)
             for pk in regions.values_list("area_id", flat=True)

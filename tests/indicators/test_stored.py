@@ -269,19 +269,23 @@ def test_a_back_dated_change_then_revision_detection_updates_the_national_figure
         w.mark(session, w.enrol(program), "absent", "0")
     audit.record("attendance.record", by=None, target=session, facility=w.b)
     assert stored.load(AUG, NATIONAL, None)(indicator, q)[None] == was  # not yet
-    untouched = StoredSet.objects.get(period="2025-08", area=REGION, area_id=w.south.pk)
     detect_revisions_task.call()
     now = stored.load(AUG, NATIONAL, None)(indicator, q)[None]
     assert now == indicator.compute(q)[None] != was
     assert now.denominator == was.denominator + 4
-    north = Query(AUG, REGION, w.north.pk)
-    assert stored.load(AUG, REGION, w.north.pk)(indicator, north) == indicator.compute(north)
-    south = StoredSet.objects.get(pk=untouched.pk)
-    assert south.computed_at == untouched.computed_at  # the south did not move
+    for region in (w.north, w.south):
+        there = Query(AUG, REGION, region.pk)
+        assert stored.load(AUG, REGION, region.pk)(indicator, there) == indicator.compute(there)
     # Nothing changed since: the next detection computes nothing again.
     national = StoredSet.objects.get(period="2025-08", area=NATIONAL)
     detect_revisions_task.call()
     assert StoredSet.objects.get(pk=national.pk).computed_at == national.computed_at
+    # A change that moves no figure: the set is read again, and kept.
+    audit.record("attendance.record", by=None, target=session, facility=w.b)
+    detect_revisions_task.call()
+    kept = StoredSet.objects.get(pk=national.pk)
+    assert kept.computed_at == national.computed_at
+    assert kept.data_version > national.data_version
 
 
 def test_the_command_stores_a_closed_month_once_and_a_facility_revision_recomputes(w):
@@ -332,3 +336,28 @@ def test_outside_a_transaction_the_first_read_stores_the_period_and_reads_it(cli
     }
     assert _count(client, url) < 20  # read from the stored rows
     assert client.get(url).context["groups"] == first.context["groups"]
+
+
+def test_an_import_of_people_held_in_a_past_month_recomputes_its_stored_figures(
+    w, django_capture_on_commit_callbacks
+):
+    from types import SimpleNamespace
+
+    from sinergi.indicators.tasks import after_import
+
+    populate(w)
+    stored.store_month(AUG)
+    indicator = dashboards.BY_ID["participation.enrolled_share"]
+    q = Query(AUG, REGION, w.south.pk)
+    was = stored.load(AUG, REGION, w.south.pk)(indicator, q)[None]
+    # The import brings two people held at C since before August.
+    for _n in range(2):
+        w.inmate(w.c)
+    audit.record("import.finish", by=None, facility=w.c, changes={"created": 2, "updated": 0})
+    with django_capture_on_commit_callbacks(execute=True):
+        after_import(SimpleNamespace(facility_id=w.c.pk))
+    now = stored.load(AUG, REGION, w.south.pk)(indicator, q)[None]
+    assert now == indicator.compute(q)[None]
+    assert now.denominator == was.denominator + 2
+    national = stored.load(AUG, NATIONAL, None)(indicator, Query(AUG, NATIONAL))[None]
+    assert national == indicator.compute(Query(AUG, NATIONAL))[None]
