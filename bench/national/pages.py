@@ -419,7 +419,11 @@ def _resolve_ids(account: dict[str, Any], user: Any) -> dict[str, Any]:
             reintegration_plan__isnull=False
         ),
         "program": lambda: Program.objects.for_user(user).filter(status="running"),
-        "session": lambda: Session.objects.for_user(user).filter(date__lte=localdate()),
+        # an instructor opens the sessions they teach (others of the program are a 403)
+        "session": lambda: Session.objects.for_user(user).filter(
+            date__lte=localdate(),
+            **({"instructor": user} if account["role"] == INSTRUCTOR else {}),
+        ),
         "request": lambda: SupportRequest.objects.for_user(user),
         "agreement": lambda: Agreement.objects.for_user(user),
         "meeting": lambda: Meeting.objects.for_user(user),
