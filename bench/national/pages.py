@@ -70,6 +70,8 @@ class Page:
     needs: tuple[str, ...] = ()
     query: str = ""
     main: bool = False
+    # a file of the whole scope (an export): requested once, no warm-up
+    once: bool = False
 
     def path(self, ids: dict[str, Any]) -> str:
         if self.api:
@@ -142,13 +144,14 @@ PAGES: tuple[Page, ...] = (
     # --- a facility's people
     _p("inmates:list", READERS, main=True),
     _p("inmates:rights", READERS, main=True),
-    _p("inmates:rights_export", READERS),
+    # the exports: a facility's staff (an administrator's covers the whole country: minutes)
+    _p("inmates:rights_export", STAFF, once=True),
     _p("inmates:overdue_releases", READERS),
     _p("inmates:releases_today", READERS),
     _p("inmates:recalculations", READERS),
     _p("inmates:score_sheet", {GUARDIAN}, main=True),
     _p("reintegration:worklist", READERS, main=True),
-    _p("reintegration:worklist_export", READERS),
+    _p("reintegration:worklist_export", STAFF, once=True),
     _p("proposals:tpp_list", READERS),
     _p("indicators:reports", READERS | {PROBATION}),
     _p("indicators:revisions", READERS | {PROBATION}),
@@ -556,7 +559,9 @@ def _explain(sql: str, params: Any) -> str:
         return f"(EXPLAIN failed: {type(error).__name__}: {error})"
 
 
-def _measure_one(client: Any, path: str, repeat: int, explain: bool) -> dict[str, Any]:
+def _measure_one(
+    client: Any, path: str, repeat: int, explain: bool, warm: bool = True
+) -> dict[str, Any]:
     from django.db import connection, reset_queries
     from django.test.utils import CaptureQueriesContext
 
@@ -567,7 +572,7 @@ def _measure_one(client: Any, path: str, repeat: int, explain: bool) -> dict[str
     # the slowest statement: duration, SQL, parameters, and as run (parameters inlined)
     slowest: tuple[float, str, Any, str] = (-1.0, "", None, "")
     with _exceptions() as errors:
-        for attempt in range(repeat + 1):
+        for attempt in range(repeat + 1 if warm else repeat):
             timer = _SqlTimer()
             reset_queries()  # the query log is a deque of 9,000: a full one counts nothing
             with CaptureQueriesContext(connection) as captured, connection.execute_wrapper(timer):
@@ -581,7 +586,7 @@ def _measure_one(client: Any, path: str, repeat: int, explain: bool) -> dict[str
             if response.status_code >= 400 or errors:
                 row["error"] = errors[-1] if errors else f"HTTP {response.status_code}"
                 break
-            if attempt == 0:
+            if warm and attempt == 0:
                 continue  # warm-up
             server.append(elapsed)
             sql.append(sum(duration for duration, _sql, _params in timer.statements))
@@ -637,7 +642,10 @@ def _work(
                 missing = ", ".join(target["missing"])
                 row.update(ok=False, skipped=True, status=None, error=f"no record: {missing}")
             else:
-                row.update(_measure_one(client, target["path"], repeat, explain))
+                if page.once:
+                    row.update(_measure_one(client, target["path"], 1, explain, warm=False))
+                else:
+                    row.update(_measure_one(client, target["path"], repeat, explain))
             print(
                 f"  {row['username']:<24} {page.name:<40} {row.get('status')} "
                 f"{row.get('queries', '-')}q {row.get('server_ms', '-')} ms",
