@@ -701,7 +701,9 @@ def compare(small: list[dict[str, Any]], large: list[dict[str, Any]]) -> list[di
                 "page": key[2],
                 "small_queries": qa,
                 "large_queries": qb,
-                "differs": qa != qb,
+                # a page measured at one scale only is not a difference, but said
+                "differs": qa is not None and qb is not None and qa != qb,
+                "only_at": "" if a and b else ("small" if a else "large"),
                 "small_ms": a.get("server_ms"),
                 "large_ms": b.get("server_ms"),
             }
@@ -773,6 +775,8 @@ def compare_to_markdown(compared: list[dict[str, Any]]) -> str:
     ]
     for row in compared:
         mark = " **differs**" if row["differs"] else ""
+        if row.get("only_at"):
+            mark += f" (measured at the {row['only_at']} scale only)"
         role = row["role"] + (f" ({row['which']})" if row.get("which") else "")
         lines.append(
             f"| {role} | `{row['page']}` | {_cell(row['small_queries'])} "
