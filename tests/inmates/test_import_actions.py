@@ -14,7 +14,7 @@ from django.utils import translation
 
 from sinergi.core.errors import Conflict
 from sinergi.core.models import AuditEvent
-from sinergi.inmates import actions, calculation
+from sinergi.inmates import actions, calculation, recalculation_write
 from sinergi.inmates.choices import ImportStatus
 from sinergi.inmates.models import ColumnMapping, ImportBatch, InmateRight, Sentence
 from sinergi.orgs.models import Facility
@@ -197,7 +197,8 @@ def test_a_recalculation_writes_its_dates_and_rights_whole_or_not_at_all(demo_wo
     def fails(*args: object, **kwargs: object) -> None:
         raise Boom
 
-    monkeypatch.setattr(InmateRight.objects, "bulk_create", fails)
+    # The sentence is written first, then the rights fail.
+    monkeypatch.setattr(recalculation_write, "write_rights", fails)
     depth = len(connection.savepoint_ids)
     with pytest.raises(Boom):
         calculation.recalculate([inmate.pk])
