@@ -32,6 +32,7 @@ from __future__ import annotations
 import argparse
 import cProfile
 import csv
+import json
 import os
 import pstats
 import random
@@ -40,7 +41,7 @@ import shutil
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -399,16 +400,46 @@ def main() -> int:
         default=[],
         help="profile this phase (cProfile, top 25 by cumulative time)",
     )
+    parser.add_argument("--json", type=Path, help="also write the results to this JSON file")
     args = parser.parse_args()
+    results = run(
+        args.rows,
+        os.environ.get("DATABASE_URL") or None,
+        changed_share=args.changed,
+        profile=args.profile,
+        keep=args.no_reset,
+        debug_sql=args.debug_sql,
+    )
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2, default=str) + "\n")
+    return 1 if results["failures"] else 0
 
-    return in_work_dir(benchmark, args)
 
-
-def in_work_dir(run: Callable[[argparse.Namespace, Path], int], args: argparse.Namespace) -> int:
-    """Run ``run(args, work)`` with a temporary directory that is removed afterwards."""
+def run(
+    rows: int = 100_000,
+    database_url: str | None = None,
+    *,
+    changed_share: float = 0.01,
+    profile: Sequence[str] = (),
+    keep: bool = False,
+    debug_sql: bool = False,
+) -> dict[str, Any]:
+    """Run the import benchmark and return its results (for the national benchmark):
+    ``{"database", "rows", "parse", "copy", "phases": [new, same, changed], "failures"}``,
+    each measurement with ``seconds`` and ``rate`` (rows/s). ``database_url``: PostgreSQL
+    (its database is dropped and created again unless ``keep``; the name must contain
+    "bench"), or None for a temporary SQLite database. Django is set up by the first call
+    (``DATABASE_URL`` is read then); a process can measure one database."""
+    if database_url:
+        os.environ["DATABASE_URL"] = database_url
+    else:
+        os.environ.pop("DATABASE_URL", None)
+    args = argparse.Namespace(
+        rows=rows, changed=changed_share, profile=list(profile), no_reset=keep, debug_sql=debug_sql
+    )
     work = Path(tempfile.mkdtemp(prefix="sinergi-bench-"))
     try:
-        return run(args, work)
+        return benchmark(args, work)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
@@ -433,7 +464,7 @@ def prepare_database(keep: bool) -> str:
     return "SQLite (temporary file)"
 
 
-def benchmark(args: argparse.Namespace, work: Path) -> int:
+def benchmark(args: argparse.Namespace, work: Path) -> dict[str, Any]:
     database = prepare_database(args.no_reset)
 
     export = work / "sdp-export-bench.csv"
@@ -485,6 +516,8 @@ def benchmark(args: argparse.Namespace, work: Path) -> int:
     )
     if parsed.errors:
         print(f"    first errors: {parsed.errors[:3]}", flush=True)
+    parse = {"seconds": elapsed, "rate": parsed.rows_read / elapsed, "peak_mb": peak_mb()}
+    copy = copy_only(parsed.rows, mapping)
     del parsed
 
     timers = Timers()
@@ -518,7 +551,56 @@ def benchmark(args: argparse.Namespace, work: Path) -> int:
     )
     for failure in failures:
         print(f"UNEXPECTED: {failure}", flush=True)
-    return 1 if failures else 0
+    return {
+        "database": database,
+        "rows": args.rows,
+        "parse": parse,
+        "copy": copy,
+        "phases": results,
+        "failures": failures,
+    }
+
+
+def copy_only(rows: list[Any], mapping: dict[str, int]) -> dict[str, Any] | None:
+    """The floor of the write: COPY of the same rows (each row's inmate and sentence
+    values, already parsed) into two temporary tables of the same column types, no
+    history, no lookups. PostgreSQL only (None elsewhere)."""
+    from django.db import connection, transaction
+
+    from sinergi.inmates import importer
+
+    if connection.vendor != "postgresql" or not rows:
+        return None
+    inmate = list(importer._inmate_values(rows[0]))
+    sentence = list(importer._sentence_values(rows[0], mapping))
+    started = time.perf_counter()
+    with transaction.atomic(), connection.cursor() as cursor:
+        for table, source, columns in (
+            ("bench_copy_inmate", "inmates_inmate", ["registration_number", *inmate]),
+            ("bench_copy_sentence", "inmates_sentence", sentence),
+        ):
+            cursor.execute(
+                f"CREATE TEMP TABLE {table} ON COMMIT DROP AS "
+                f"SELECT {', '.join(columns)} FROM {source} WITH NO DATA"
+            )
+        with cursor.cursor.copy(
+            f"COPY bench_copy_inmate (registration_number, {', '.join(inmate)}) FROM STDIN"
+        ) as out:
+            for row in rows:
+                out.write_row([row.registration_number, *importer._inmate_values(row).values()])
+        with cursor.cursor.copy(
+            f"COPY bench_copy_sentence ({', '.join(sentence)}) FROM STDIN"
+        ) as out:
+            for row in rows:
+                out.write_row(list(importer._sentence_values(row, mapping).values()))
+    elapsed = time.perf_counter() - started
+    result = {"seconds": elapsed, "rate": len(rows) / elapsed}
+    print(
+        f"COPY only (the same rows' inmate and sentence values into temporary tables): "
+        f"{elapsed:.1f} s, {result['rate']:,.0f} rows/s",
+        flush=True,
+    )
+    return result
 
 
 if __name__ == "__main__":

@@ -21,6 +21,7 @@ SQLite keeps the ORM path (``uses_copy`` is False there).
 from __future__ import annotations
 
 import datetime
+import json
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -56,16 +57,57 @@ def _allocate_ids(model: type[models.Model], count: int) -> list[int]:
         return [row[0] for row in cursor.fetchall()]
 
 
+def _converter(field: models.Field[Any, Any], now: datetime.datetime) -> Any:
+    """How COPY gets ``field``'s value from an instance, as ``Model.save`` would store it:
+    the attribute as it is (psycopg adapts strings, numbers, dates, booleans, None), the
+    time of the write for ``auto_now`` and ``auto_now_add`` fields, JSON as text."""
+    attname = field.attname
+    if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+
+        def stamped(obj: Any) -> Any:
+            if getattr(field, "auto_now", False) or getattr(obj, attname) is None:
+                setattr(obj, attname, now)
+            return getattr(obj, attname)
+
+        return stamped
+    if isinstance(field, models.JSONField):
+        encoder = field.encoder
+        return lambda obj: json.dumps(getattr(obj, attname), cls=encoder)
+    if field.get_internal_type() in SIMPLE_TYPES:
+        return lambda obj: getattr(obj, attname)
+    return lambda obj: field.get_db_prep_save(field.pre_save(obj, True), connection)
+
+
+# Stored as the attribute is: psycopg adapts these types itself.
+SIMPLE_TYPES = {
+    "AutoField",
+    "BigAutoField",
+    "BooleanField",
+    "CharField",
+    "DateField",
+    "DecimalField",
+    "ForeignKey",
+    "IntegerField",
+    "OneToOneField",
+    "PositiveIntegerField",
+    "PositiveSmallIntegerField",
+    "SmallIntegerField",
+    "TextField",
+}
+
+
 def insert(objs: Sequence[models.Model]) -> None:
     """Write new instances of one model with COPY, setting their primary keys.
 
-    Each field's value is prepared as ``Model.save`` would (``pre_save`` with
-    ``add=True``, so ``auto_now`` fields get their time; ``get_db_prep_save``).
+    Each value is what ``Model.save`` would store (``auto_now`` fields get the time of
+    the write; see :func:`_converter`).
     """
     if not objs:
         return
     model = type(objs[0])
     fields = _columns(model)
+    now = timezone.now()
+    converters = [_converter(f, now) for f in fields]
     for obj, pk in zip(objs, _allocate_ids(model, len(objs)), strict=True):
         obj.pk = pk
         obj._state.adding = False
@@ -73,13 +115,9 @@ def insert(objs: Sequence[models.Model]) -> None:
     names = ", ".join(_qn(f.column) for f in [model._meta.pk, *fields])
     statement = f"COPY {_qn(model._meta.db_table)} ({names}) FROM STDIN"
     with connection.cursor() as cursor, cursor.cursor.copy(statement) as copy:
+        write = copy.write_row
         for obj in objs:
-            copy.write_row(
-                [
-                    obj.pk,
-                    *(f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields),
-                ]
-            )
+            write([obj.pk, *(convert(obj) for convert in converters)])
 
 
 def insert_history(

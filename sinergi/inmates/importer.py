@@ -71,6 +71,9 @@ BATCH = 1000
 # statements whatever its size).
 WRITE_CHUNK: int | None = None
 PROGRESS_EVERY = 2000
+# Up to this many rows, the rows checked are kept in memory for the writing (about 1 kB
+# each), so that the file is read and parsed once; a bigger file is read again.
+KEEP_PARSED = 200_000
 MAX_STORED_ERRORS = 5000
 DATE_FIELDS = {"birth_date", "detention_start", "verdict_date", "commuted_on"}
 
@@ -308,14 +311,21 @@ def _validate(batch: ImportBatch, today: datetime.date) -> tuple[int, list[Any],
     errors: list[Any] = []
     seen: dict[str, int] = {}
     count = 0
+    # The checked rows, kept for the writing (read and parsed once) up to KEEP_PARSED.
+    kept: list[Any] | None = []
     with parsing.read_table(
         Path(batch.stored_path), batch.filename, encoding=batch.encoding
     ) as table:
         for line_number, values in table.rows:
             count += 1
-            _check_row(batch, today, line_number, values, errors, seen)
+            row = _check_row(batch, today, line_number, values, errors, seen)
+            if kept is not None:
+                kept = kept if count <= KEEP_PARSED else None
+                if kept is not None and row is not None:
+                    kept.append(row)
             if count % PROGRESS_EVERY == 0:
                 _heartbeat(batch, processed_rows=count)
+    batch._parsed_rows = kept if kept is not None and len(kept) == count else None  # type: ignore[attr-defined]
     batch.total_rows = count
     batch.processed_rows = count
     return count, errors, seen
@@ -328,19 +338,20 @@ def _check_row(
     values: Any,
     errors: list[Any],
     seen: dict[str, int],
-) -> None:
-    """Record the problems of one row in ``errors``; flag duplicates."""
+) -> Any:
+    """Record the problems of one row in ``errors``; flag duplicates. Returns the parsed
+    row (None when it does not parse)."""
     result = parsing.parse_row(values, batch.mapping, line_number, today, headers=batch.headers)
     if isinstance(result, list):
         errors.extend(result)
-        return
+        return None
     errors.extend(result.warnings)  # marked: they do not stop the import
     if (wali_problem := import_walis.wali_error(batch, result)) is not None:
         errors.append(wali_problem)
     first = seen.get(result.registration_number)
     if first is None:
         seen[result.registration_number] = line_number
-        return
+        return result
     column = batch.mapping.get("registration_number")
     errors.append(
         parsing.RowError(
@@ -353,6 +364,7 @@ def _check_row(
             registration_number=result.registration_number,
         )
     )
+    return result
 
 
 def _inmate_values(row: Any) -> dict[str, Any]:
@@ -394,6 +406,11 @@ def write_chunk() -> int:
 def _row_chunks(batch: ImportBatch, today: datetime.date) -> Iterator[list[Any]]:
     """The checked rows again, read from the stored file, :func:`write_chunk` at a time."""
     size = write_chunk()
+    parsed: list[Any] | None = getattr(batch, "_parsed_rows", None)
+    if parsed is not None:  # kept by _validate: not read again
+        for start in range(0, len(parsed), size):
+            yield parsed[start : start + size]
+        return
     chunk: list[Any] = []
     with parsing.read_table(
         Path(batch.stored_path), batch.filename, encoding=batch.encoding
