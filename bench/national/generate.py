@@ -561,10 +561,14 @@ class Generator:
         )
         custodial = s.facilities - s.bapas
         sizes = facility_sizes(rng, custodial, s.custody, min(s.largest, s.custody // 3))
-        lpka_every = max(3, round(custodial / max(1, round(custodial * 33 / 440))))
+        # About one in thirteen is an LPKA (33 of 440), taken among the smaller half.
+        by_size = sorted(range(custodial), key=lambda i: (sizes[i], i))
+        wanted = max(1, round(custodial * 33 / 440))
+        smaller = by_size[: max(wanted, custodial // 2)]
+        lpka = set(smaller[:: max(1, len(smaller) // wanted)][:wanted])
         self.facilities: list[Org] = []
         for n, size in enumerate(sizes):
-            kind = "lpka" if n % lpka_every == lpka_every - 1 else ("lapas", "rutan")[n % 5 == 1]
+            kind = "lpka" if n in lpka else ("lapas", "rutan")[n % 5 == 1]
             region = n % s.regions
             org = Org(facilities.new_id(), f"bench-f{n + 1:03d}", "", kind, region, size)
             org.name = f"{kind.capitalize()} Bench {n + 1:03d}"
@@ -619,7 +623,9 @@ class Generator:
     def people(self) -> None:
         """Who is in custody and who left during the window (no rows yet)."""
         rng, s = self.rng, self.scale
-        leavers_per_person = s.released / s.custody
+        # ``released`` counts the released: the transferred and the dead leave too.
+        leaving = sum(w for k, w in RELEASE_KINDS.items() if k not in ("transfer", "death"))
+        leavers_per_person = s.released / s.custody * sum(RELEASE_KINDS.values()) / leaving
         kinds = table(RELEASE_KINDS)
         oldest = 6 * 365
         window = (self.end - self.start).days
