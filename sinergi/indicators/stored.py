@@ -55,7 +55,7 @@ from sinergi.indicators.catalogue import (
 from sinergi.indicators.models import StoredFigure, StoredSet
 from sinergi.indicators.periods import MONTH, QUARTER, YEAR, Period, month_of, parse_period
 from sinergi.indicators.reports import data_version
-from sinergi.orgs.models import Facility
+from sinergi.orgs.models import Facility, Region
 
 logger = logging.getLogger(__name__)
 
@@ -271,8 +271,6 @@ def store_month(
 ) -> list[StoredSet]:
     """The sets of a closed month (and of the quarter and year it closes): the country's
     and each region's (or the regions named)."""
-    from sinergi.orgs.models import Region
-
     regions = list(
         Region.objects.values_list("pk", flat=True) if region_ids is None else region_ids
     )
