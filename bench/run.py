@@ -25,6 +25,7 @@ import os
 import platform
 import subprocess
 import sys
+import tempfile
 import time
 import traceback
 from collections.abc import Callable
@@ -36,7 +37,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench.national import setup_django, use_database  # noqa: E402
+from bench.national import database_url, setup_django, use_database  # noqa: E402
 from bench.national.generate import RESULTS, Result, generate  # noqa: E402
 
 COMPARISON = {"small": "tiny", "national": "small"}
@@ -367,6 +368,31 @@ def flatten(value: Any, prefix: str = "") -> dict[str, Any]:
 # --------------------------------------------------------------------------------------
 
 
+def in_subprocess(module: str, function: str) -> Callable[..., Any] | None:
+    """``module.function`` called in a process of its own (with its arguments and result
+    as JSON): the import benchmark sets Django up for its database, which this process
+    has set up for another. None when it does not exist."""
+    if part(module, function) is None:
+        return None
+
+    def call(*args: Any) -> Any:
+        with tempfile.TemporaryDirectory(prefix="sinergi-bench-") as folder:
+            out = Path(folder) / "result.json"
+            code = (
+                "import json, sys; sys.path.insert(0, sys.argv[1]); "
+                f"from {module} import {function} as f; "
+                "json.dump(f(*json.loads(sys.argv[2])), open(sys.argv[3], 'w'), default=str)"
+            )
+            subprocess.run(
+                [sys.executable, "-c", code, str(ROOT), json.dumps(args), str(out)],
+                cwd=ROOT,
+                check=True,
+            )
+            return json.loads(out.read_text())
+
+    return call
+
+
 def run_part(label: str, function: Callable[..., Any] | None, *args: Any) -> Any:
     """Call a part; "not available" when it does not exist, the error when it fails."""
     if function is None:
@@ -436,19 +462,23 @@ def main() -> int:
             plan["users"],
             plan["seconds"],
         )
+    from django.db import connections
+
+    connections.close_all()  # nothing of this process holds a database the parts drop
     import_result: Any = "skipped"
     if "import" not in skip:
+        # Its own database (the import benchmark drops and creates the one it is given).
         import_result = run_part(
             "import",
-            part("bench.import_benchmark", "run"),
+            in_subprocess("bench.import_benchmark", "run"),
             plan["import_rows"],
-            results[scale].url,
+            database_url("sinergi_bench_import", results[scale].url),
         )
     recalculation: Any = "skipped"
     if "recalculation" not in skip:
         recalculation = run_part(
             "recalculation",
-            part("bench.recalculation_benchmark", "run"),
+            in_subprocess("bench.recalculation_benchmark", "run"),
             plan["recalculation_rows"],
             results[scale].url,
         )
