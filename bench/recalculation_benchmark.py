@@ -22,7 +22,7 @@ Each run is the command end to end (``call_command``), in chunks committed one b
 
 PostgreSQL: the database is dropped and created again (its name must contain "bench").
 ``run(rows, database_url) -> dict`` does the same for the national benchmark driver, in a
-process of its own, on its own database ``sinergi_bench_recalc`` of the server of
+process of its own, on its own database ``sinergi_bench_recalc_<rows>`` of the server of
 ``database_url`` (the caller's database is never touched).
 """
 
@@ -291,19 +291,20 @@ def bare_copy(rows: int) -> dict[str, Any]:
     return {"seconds": round(seconds, 2), "rows_per_s": round(rows / max(seconds, 1e-9))}
 
 
-def own_database(database_url: str) -> str:
-    """The benchmark's own database (``sinergi_bench_recalc``) on the server of
-    ``database_url``: never the caller's, which this benchmark would drop."""
+def own_database(database_url: str, rows: int) -> str:
+    """The benchmark's own database (``sinergi_bench_recalc_<rows>``) on the server of
+    ``database_url``: never the caller's, which this benchmark would drop, nor that of a
+    run by hand."""
     if not database_url:
         return ""
-    return urlsplit(database_url)._replace(path="/" + DATABASE_NAME).geturl()
+    return urlsplit(database_url)._replace(path=f"/{DATABASE_NAME}_{rows}").geturl()
 
 
 def run(rows: int, database_url: str = DEFAULT_URL) -> dict[str, Any]:
     """The benchmark in a process of its own (Django is set up there with its own
     database, ``sinergi_bench_recalc`` on the server of ``database_url``; "" for a
     temporary SQLite database); returns its results."""
-    env = {**os.environ, "DATABASE_URL": own_database(database_url)}
+    env = {**os.environ, "DATABASE_URL": own_database(database_url, rows)}
     done = subprocess.run(
         [sys.executable, str(Path(__file__).resolve()), "--rows", str(rows), "--json"],
         env=env,
@@ -316,10 +317,14 @@ def run(rows: int, database_url: str = DEFAULT_URL) -> dict[str, Any]:
     return result
 
 
-def measure(rows: int, database_url: str) -> dict[str, Any]:
+def measure(
+    rows: int, database_url: str, *, reuse: bool = False, first_only: bool = False
+) -> dict[str, Any]:
     """Build, recalculate from nothing, make stale, recalculate again, bare COPY (in
-    this process: Django must not be set up yet)."""
-    if database_url:
+    this process: Django must not be set up yet). ``reuse``: keep the migrated database
+    and empty its tables instead of creating it again; ``first_only``: only the first
+    run (every value new) and the bare COPY."""
+    if database_url and not reuse:
         reset_postgres(database_url)
     setup_django(database_url)
     from django.core.management import call_command
@@ -327,6 +332,12 @@ def measure(rows: int, database_url: str) -> dict[str, Any]:
 
     started = time.perf_counter()
     call_command("migrate", verbosity=0)
+    if reuse and connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "TRUNCATE orgs_region, orgs_facility, inmates_inmate, "
+                "inmates_sentencerecalculation, core_auditevent CASCADE"
+            )
     result: dict[str, Any] = {
         "rows": rows,
         "database": connection.vendor,
@@ -335,6 +346,9 @@ def measure(rows: int, database_url: str) -> dict[str, Any]:
     result.update(build(rows))
     print(f"built {rows:,} people: {result}", file=sys.stderr, flush=True)
     result["first_run"] = recalculate_all()
+    if first_only:
+        result["bare_copy"] = bare_copy(rows)
+        return result
     make_stale()
     result["stale_run"] = recalculate_all()
     if rows <= CHECKED_UP_TO:
@@ -348,16 +362,24 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--rows", type=int, default=None, help="people (default 270,000)")
     parser.add_argument("--json", action="store_true", help="print only the results' JSON")
+    parser.add_argument(
+        "--reuse", action="store_true", help="keep the migrated database, empty its tables"
+    )
+    parser.add_argument(
+        "--first-run-only",
+        action="store_true",
+        help="time only the first run (every date and right new) and the bare COPY",
+    )
     args = parser.parse_args()
     url = os.environ.get("DATABASE_URL", "")
     if url and not url.startswith(("postgres://", "postgresql://")):
         sys.exit("Use PostgreSQL (DATABASE_URL=postgres://…) or leave DATABASE_URL unset.")
     rows = args.rows or (270_000 if url else 5_000)
-    result = measure(rows, url)
+    result = measure(rows, url, reuse=args.reuse, first_only=args.first_run_only)
     print(json.dumps(result, indent=2))
     if args.json:
         return 0
-    stale, bare = result["stale_run"], result["bare_copy"]
+    stale, bare = result.get("stale_run", result["first_run"]), result["bare_copy"]
     if bare:
         print(
             f"recalculate_sentences, {rows:,} people after a rule change: {stale['seconds']} s "
