@@ -430,6 +430,8 @@ def run(
     (its database is dropped and created again unless ``keep``; the name must contain
     "bench"), or None for a temporary SQLite database. Django is set up by the first call
     (``DATABASE_URL`` is read then); a process can measure one database."""
+    # Only so that the settings load without a SECRET_KEY (the query log is then off).
+    os.environ.setdefault("DEBUG", "true")
     if database_url:
         os.environ["DATABASE_URL"] = database_url
     else:
