@@ -8,9 +8,11 @@
 2. ``run_import`` (a background task in production) reads the file row by row and
    validates every row, reporting progress. Any invalid row: the batch is rejected,
    nothing is written, and the report names each bad row (line, column, reason).
-3. Otherwise the file is read again and written in chunks of ``WRITE_CHUNK`` rows, each
-   in its own short transaction, so that on SQLite other users can still write between
-   two chunks. Existing inmates are matched on the normalised registration number, new
+3. Otherwise the checked rows (kept from step 2, or the file read again when it is very
+   big) are written in chunks of :func:`write_chunk` rows, each in its own short
+   transaction, so that on SQLite other users can still write between two chunks; on
+   PostgreSQL new rows go in through COPY and unchanged ones are found in SQL
+   (:mod:`.import_copy`). Existing inmates are matched on the normalised registration number, new
    ones are bulk-created, changed ones bulk-updated with a history row each, unchanged
    ones left alone; the key dates and rights are recomputed. Every chunk records what
    it did in :class:`ImportChange` (the journal), in the same transaction: if a chunk
