@@ -130,6 +130,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 # sinergi.wsgi): a statement is cancelled after this many seconds (0: never), and JIT is
 # off unless WEB_DATABASE_JIT is true. The task worker and commands are not limited.
 WEB_STATEMENT_TIMEOUT = env_int("WEB_STATEMENT_TIMEOUT", 30)
+# The most rows a person-level XLSX export builds in a web request; a longer list is
+# refused with a message asking to narrow it (a file of the whole country is not a page).
+EXPORT_MAX_ROWS = env_int("EXPORT_MAX_ROWS", 10000)
 WEB_DATABASE_JIT = env_bool("WEB_DATABASE_JIT", False)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -186,6 +189,9 @@ AXES_LOCKOUT_TEMPLATE = "account/lockout.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLED = env_bool("AXES_ENABLED", default=True)
 AXES_IPWARE_PROXY_COUNT = env_int("PROXY_COUNT", 0) or None
+# allauth's sign-in rate limits count per client address: behind a proxy, the address is
+# read from X-Forwarded-For (else every sign-in would come from the proxy's address).
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int("PROXY_COUNT", 0)
 AXES_VERBOSE = False
 
 # Internationalisation: Bahasa Indonesia by default, English complete.

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from sinergi.accounts.http import AuthenticatedHttpRequest
 from sinergi.core import audit
 from sinergi.core.errors import Conflict
+from sinergi.core.export_limits import refuse_if_too_many
 from sinergi.core.pagination import paginate, querystring_without_page
 from sinergi.core.permissions import has_perm
 from sinergi.core.scoping import scope_of
@@ -567,8 +568,12 @@ def rights_export(request: AuthenticatedHttpRequest) -> HttpResponse:
     filters = _pipeline_filters(request)
     today = timezone.localdate()
     people = pipeline.pipeline(request.user, filters, today)
+    count = people.count()
+    back = reverse("inmates:rights") + "?" + querystring_without_page(request)
+    if refused := refuse_if_too_many(request, count, back):
+        return refused
     content = pipeline_export.build(people, today, request.user)
-    audit.read_list(request, "inmate.rights.list", count=people.count(), details={"format": "xlsx"})
+    audit.read_list(request, "inmate.rights.list", count=count, details={"format": "xlsx"})
     response = HttpResponse(content, content_type=pipeline_export.XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = (
         f'attachment; filename="hak-integrasi-{today.isoformat()}.xlsx"'

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from sinergi.accounts.http import AuthenticatedHttpRequest
 from sinergi.core import audit
 from sinergi.core.api import Conflict
+from sinergi.core.export_limits import refuse_if_too_many
 from sinergi.core.pagination import paginate, querystring_without_page
 from sinergi.core.permissions import has_perm
 from sinergi.core.workflow import awaited, moves_from, split
@@ -178,10 +179,12 @@ def worklist(request: AuthenticatedHttpRequest) -> HttpResponse:
 def worklist_export(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The worklist as the page filters it, every row, as an XLSX file."""
     chosen, rows, today = _worklist_rows(request)
+    count = rows.count()
+    back = reverse("reintegration:worklist") + "?" + querystring_without_page(request)
+    if refused := refuse_if_too_many(request, count, back):
+        return refused
     content = worklist_export_file.build(rows, user=request.user, today=today, days=chosen.days)
-    audit.read_list(
-        request, "reintegration.worklist.list", count=rows.count(), details={"format": "xlsx"}
-    )
+    audit.read_list(request, "reintegration.worklist.list", count=count, details={"format": "xlsx"})
     response = HttpResponse(content, content_type=worklist_export_file.XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = (
         f'attachment; filename="persiapan-bebas-{today.isoformat()}.xlsx"'

@@ -517,3 +517,37 @@ def test_the_home_card_counts_people_not_rights(client_for, only_ours):
     _person(rights={"cb": ("eligible", _days(200))})
     body = client_for("petugas.selong").get("/", language="en").content.decode()
     assert "2 can be proposed now; 1 more within 90 days." in body
+
+
+# --- a long list ----------------------------------------------------------------------------
+
+
+def test_the_export_keeps_the_pages_order_across_its_chunks(client_for, only_ours, monkeypatch):
+    """The export reads the people a chunk at a time by id (not by OFFSET): the rows come
+    in the list's order, each once, however the chunks fall."""
+    from sinergi.inmates import pipeline
+
+    names = ["Eka", "Ani", "Dodi", "Citra", "Budi"]
+    for name in names:
+        _three(name=name)
+    monkeypatch.setattr(pipeline.iter_rows, "__defaults__", (2, None))
+    client = client_for("petugas.selong")
+    rows = table(_sheet(client.get(EXPORT + "?sort=name")))
+    assert [r[0] for r in rows[1:]] == sorted(names)
+
+
+def test_an_export_longer_than_the_limit_is_refused_with_the_count(client_for, only_ours, settings):
+    settings.EXPORT_MAX_ROWS = 2
+    for name in ("Ani", "Budi", "Citra"):
+        _three(name=name)
+    client = client_for("petugas.selong")
+    response = client.get(EXPORT + "?right=pb&page=2", language="en")
+    assert response.status_code == 302
+    assert response["Location"] == URL + "?right=pb"
+    # Nothing was read out: the refused file is not audited as a reading.
+    assert not AuditEvent.objects.filter(action="inmate.rights.list").exists()
+    body = client.get(response["Location"], language="en").content.decode()
+    assert "The list has 3 rows; one file holds at most 2." in body
+    # Narrowed to the limit, the file is built.
+    settings.EXPORT_MAX_ROWS = 3
+    assert client.get(EXPORT + "?right=pb").status_code == 200

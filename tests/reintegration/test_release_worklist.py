@@ -256,3 +256,13 @@ def test_an_outsider_sees_no_one_nor_their_export(client_for, people, username):
     assert export.status_code == 404 or table(_sheet(export))[1:] == []
     assert _api_names(client) == []
     assert _api_names(client, "?q=Alpha") == []
+
+
+def test_an_export_longer_than_the_limit_is_refused(client_for, people, settings):
+    settings.EXPORT_MAX_ROWS = 1
+    client = client_for("petugas.selong")
+    response = client.get(EXPORT + "?sort=name", language="id")
+    assert response.status_code == 302
+    assert response["Location"] == URL + "?sort=name"
+    body = client.get(response["Location"], language="id").content.decode()
+    assert "paling banyak 1 baris" in body
