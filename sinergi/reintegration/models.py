@@ -348,6 +348,13 @@ class Release(TimeStampedModel):
 
     history = HistoricalRecords()
 
+    @property
+    def acknowledger_name(self) -> str:
+        """Who acknowledged the hand-over, by name; "" when nobody did or their account
+        is gone (the link is emptied when a user is deleted: the date stays)."""
+        user = self.acknowledged_by
+        return "" if user is None else (user.get_full_name() or user.username)
+
     class Meta:
         verbose_name = _("release")
         verbose_name_plural = _("releases")

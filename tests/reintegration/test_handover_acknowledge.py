@@ -233,3 +233,20 @@ def test_the_api_gives_the_same_answers(client_for: Any, handed: Release) -> Non
     assert again.status_code == 409 and again.json()["code"] == "already_acknowledged"
     listed = client_for("petugas.selong").get("/api/v1/releases").json()["items"]
     assert [r["acknowledged_by"] for r in listed if r["id"] == handed.pk] == ["pk.bapas"]
+
+
+def test_an_acknowledgement_whose_user_is_gone_still_shows(
+    client_for: Any, handed: Release, pk: User
+) -> None:
+    """The acknowledging account deleted (the link is emptied, the date kept): the plan
+    and the hand-over list still open, with a dash for who (they answered 500)."""
+    actions.acknowledge_handover(release=handed, by=pk)
+    Release.objects.filter(pk=handed.pk).update(acknowledged_by=None)
+    for user in ("petugas.selong", "pk.bapas"):
+        client = client_for(user)
+        plan = client.get(f"/reintegration/inmates/{handed.inmate_id}/", language="en")
+        assert plan.status_code == 200
+        assert "Hand-over acknowledged by — on" in plan.content.decode()
+    listed = client_for("pk.bapas").get("/reintegration/handovers/", language="en")
+    assert listed.status_code == 200
+    assert "Acknowledged by — on" in listed.content.decode()
