@@ -54,19 +54,10 @@ CATEGORIES = ("general", "general", "narcotics", "narcotics", "corruption", "ter
 
 def reset_postgres(url: str) -> None:
     """Drop and create the benchmark database (its name must contain "bench")."""
-    import psycopg
-    from psycopg import sql
+    sys.path.insert(0, str(ROOT))
+    from bench.import_benchmark import reset_postgres as reset
 
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/")
-    if "bench" not in name:
-        sys.exit(f"Refusing to drop {name!r}: the database name must contain 'bench'.")
-    admin = parts._replace(path="/postgres").geturl()
-    with psycopg.connect(admin, autocommit=True) as connection:
-        connection.execute(
-            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-        )
-        connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    reset(url)
 
 
 def setup_django(database_url: str) -> None:

@@ -198,20 +198,8 @@ def preview(inmate_ids: Iterable[int], today: datetime.date) -> Preview:
     ids = list(inmate_ids)
     result = Preview()
     for start in range(0, len(ids), CHUNK):
-        inputs = load_inputs(ids[start : start + CHUNK])
-        for sentence in inputs.sentences:
-            facility_id = inputs.facility_of[sentence.inmate_id]
-            computed, rights = compute(sentence, inputs, today)
-            result.checked[facility_id] = result.checked.get(facility_id, 0) + 1
-            if computed.rule_set:
-                result.rule_sets.add(computed.rule_set)
-            result.changes += compare(
-                sentence,
-                inputs.stored_rights.get(sentence.inmate_id, {}),
-                computed,
-                rights,
-                facility_id=facility_id,
-            )
+        found, _write = _compute_chunk([(pk, today) for pk in ids[start : start + CHUNK]])
+        result.add(found)
     return result
 
 
