@@ -301,6 +301,8 @@ def test_the_report_page_shows_a_run_in_progress(varied, client_for, monkeypatch
     page = client.get(f"/inmates/recalculations/{report.pk}/", language="en")
     assert page.status_code == 200
     assert "In progress: 1 of 3 parts done (4 of 11 people)" in page.content.decode()
+    listed = client.get("/inmates/recalculations/", language="en").content.decode()
+    assert "In progress" in listed
     indonesian = client.get(f"/inmates/recalculations/{report.pk}/", language="id")
     assert "Sedang berjalan: 1 dari 3 bagian selesai (4 dari 11 orang)" in (
         indonesian.content.decode()
