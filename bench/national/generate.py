@@ -1464,10 +1464,12 @@ class Generator:
                             referral_statuses[int(rng.random() * 100)],
                             self.at(day),
                         )
-        pks = {pk for officers in self.pks.values() for pk in officers}
         for rid, person in self.releases:
             if person.kind in ("transfer", "death"):
                 continue
+            # Recorded by a generated PK of the Bapas the person was handed to, if any.
+            bapas = self.bapas_of.get(self.facilities[person.facility].region)
+            officers = self.pks.get(bapas.id, []) if bapas else []
             assert person.left_on is not None
             for month in (1, 3, 6, 12):
                 due = add_months(person.left_on, month)
@@ -1488,7 +1490,7 @@ class Generator:
                     contact,
                     status,
                     offence,
-                    min(pks) if pks and done_on else None,
+                    officers[0] if officers and done_on else None,
                 )
         taken: set[int] = set()
         for rid, person in self.releases:
