@@ -9,7 +9,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db.models import Count, Exists, OuterRef, QuerySet
+from django.db.models import Count, QuerySet
 from django.utils import timezone
 
 from sinergi.inmates import recalculation
@@ -277,9 +277,10 @@ class Command(BaseCommand):
         changes = SentenceRecalculationChange.objects.filter(
             recalculation=report, facility_id=total.facility_id
         )
-        moving = changes.exclude(field__in=NOT_A_MOVE).filter(inmate_id=OuterRef("inmate_id"))
+        # IN (a subquery), not a correlated EXISTS: hashed once, whatever the rows.
+        moving = changes.exclude(field__in=NOT_A_MOVE).values("inmate_id")
         rows = (
-            changes.filter(Exists(moving))
+            changes.filter(inmate_id__in=moving)
             .select_related("inmate")
             .order_by("inmate__name", "inmate_id", "right", "id")
         )
@@ -300,7 +301,7 @@ class Command(BaseCommand):
             )
         renamed = (
             changes.filter(field__in=NOT_A_MOVE)
-            .exclude(Exists(moving))
+            .exclude(inmate_id__in=moving)
             .values_list("old_value", "new_value")
             .annotate(people=Count("inmate_id", distinct=True))
             .order_by("old_value", "new_value")
