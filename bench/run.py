@@ -472,7 +472,7 @@ def main() -> int:
             "import",
             in_subprocess("bench.import_benchmark", "run"),
             plan["import_rows"],
-            database_url("sinergi_bench_import", results[scale].url),
+            database_url(f"sinergi_bench_import_{scale}", results[scale].url),
         )
     recalculation: Any = "skipped"
     if "recalculation" not in skip:
