@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from sinergi.inmates import import_copy
 from sinergi.inmates.choices import CustodyEnd, CustodyStart, InmateStatus
 from sinergi.inmates.models import CustodyEpisode, Inmate, Sentence
 
@@ -136,7 +137,13 @@ def follow_status(
             episode.ended_on = end
             episode.ended_how = END_BY_STATUS[InmateStatus(inmate.status)]
             (closed if open_episode is not None else new).append(episode)
-    if new:
+    if new and import_copy.uses_copy():
+        # COPY and one INSERT … SELECT of their history rows: the same rows as below.
+        import_copy.insert(new)
+        import_copy.insert_history(
+            CustodyEpisode, [e.pk for e in new], by=by, reason=reason or None
+        )
+    elif new:
         bulk_create_with_history(
             new, CustodyEpisode, default_user=by, default_change_reason=reason or None
         )

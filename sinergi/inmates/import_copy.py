@@ -28,7 +28,8 @@ from typing import Any
 from django.db import connection, models
 from django.utils import timezone
 
-from sinergi.inmates.models import Inmate, Sentence
+from sinergi.inmates.calculation import ComputedRight
+from sinergi.inmates.models import Inmate, InmateRight, Sentence
 
 STAGE = "sinergi_import_stage"
 
@@ -120,12 +121,25 @@ def insert(objs: Sequence[models.Model]) -> None:
             write([obj.pk, *(convert(obj) for convert in converters)])
 
 
+def insert_rights(rights: Iterable[ComputedRight]) -> None:
+    """Write the engine's rights (``calculation.ComputedRight`` tuples) as ``InmateRight``
+    rows with COPY, their ids from the column's default: no model instance per row."""
+    columns = {f.attname: f.column for f in InmateRight._meta.concrete_fields}
+    names = ", ".join(_qn(columns[n]) for n in ComputedRight._fields)
+    dumps = json.dumps
+    statement = f"COPY {_qn(InmateRight._meta.db_table)} ({names}) FROM STDIN"
+    with connection.cursor() as cursor, cursor.cursor.copy(statement) as copy:
+        write = copy.write_row
+        for r in rights:
+            write((*r[:-1], dumps(r[-1])))
+
+
 def insert_history(
     model: type[models.Model],
     ids: Iterable[int],
     *,
     by: Any,
-    reason: str,
+    reason: str | None,
     when: datetime.datetime | None = None,
 ) -> None:
     """The "+" history rows of the rows ``ids`` of ``model``, as
@@ -184,17 +198,20 @@ def changed_numbers(
         cursor.execute(f"DROP TABLE IF EXISTS {STAGE}")
         cursor.execute(f"CREATE TEMPORARY TABLE {STAGE} ({definitions}) ON COMMIT DROP")
         names = ", ".join(["registration_number", *(_qn(f.column) for _, f in fields)])
+        # The values as they are (psycopg adapts them), as :func:`insert` writes them.
+        simple = [f.get_internal_type() in SIMPLE_TYPES for _, f in fields]
         with cursor.cursor.copy(f"COPY {STAGE} ({names}) FROM STDIN") as copy:
+            write = copy.write_row
             for registration_number, inmate_values, sentence_values in rows:
-                copy.write_row(
+                write(
                     [
                         registration_number,
                         *(
-                            f.get_db_prep_save(
+                            value if plain else f.get_db_prep_save(value, connection)
+                            for (table, f), plain in zip(fields, simple, strict=True)
+                            for value in (
                                 (inmate_values if table == "i" else sentence_values)[f.name],
-                                connection,
                             )
-                            for table, f in fields
                         ),
                     ]
                 )

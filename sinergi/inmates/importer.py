@@ -52,7 +52,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from sinergi.accounts.models import User
 from sinergi.core import audit
 from sinergi.inmates import actions, column_guess, custody, import_copy, import_walis, parsing
-from sinergi.inmates.calculation import Facts, apply_calculation, recalculate
+from sinergi.inmates.calculation import ComputedRight, Facts, compute_onto, recalculate
 from sinergi.inmates.choices import ImportStatus, TermKind
 from sinergi.inmates.models import (
     ColumnMapping,
@@ -484,7 +484,7 @@ def _write_chunk(
     written_fields = sentence_fields(batch.mapping)
     in_lpka = facility.kind == FacilityKind.LPKA
     touched: list[int] = []
-    new_rights: list[InmateRight] = []
+    new_rights: list[ComputedRight] = []
     journal: list[ImportChange] = []
     rows = chunk
     if import_copy.uses_copy():
@@ -567,7 +567,7 @@ def _write_chunk(
                 **_sentence_values(row, batch.mapping),
             )
             facts = Facts(birth_date=row.birth_date, in_lpka=in_lpka)
-            new_rights += apply_calculation(sentence, facts, today)
+            new_rights += compute_onto(sentence, facts, today)
             missing_sentences.append(sentence)
         journal += [ImportChange(batch=batch, inmate=i, created=True) for i in by_number.values()]
         counts.created += len(new_inmates)
@@ -593,10 +593,10 @@ def _write_chunk(
             default_change_reason="import",
         )
     if import_copy.uses_copy():
-        import_copy.insert(new_rights)
+        import_copy.insert_rights(new_rights)
         import_copy.insert(journal)
     else:
-        InmateRight.objects.bulk_create(new_rights, batch_size=1000)
+        InmateRight.objects.bulk_create([r.row() for r in new_rights], batch_size=1000)
         ImportChange.objects.bulk_create(journal, batch_size=1000)
     import_walis.apply(batch, chunk, by)
     recalculate(touched, today=today)

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import calendar
 import csv
+import functools
 import io
 import itertools
 import math
@@ -93,6 +94,13 @@ __all__ = [
 CellValue: TypeAlias = str | int | float | date | time | timedelta
 
 
+# A file repeats its values (dates, terms, religions, crimes; a registration number is
+# read several times per row): the pure readers below remember their last results. Only
+# results are kept (a ValueError is raised again each time, in the current language);
+# ``typed``: 1, 1.0 and True stay apart.
+_repeated = functools.lru_cache(maxsize=16384, typed=True)
+
+
 def _msg(template: str | Promise, **params: object) -> str:
     """Translate ``template`` now and fill in its ``%(name)s`` fields."""
     text = str(template)
@@ -129,6 +137,7 @@ def cell_text(value: object) -> str:
     return _text(value)
 
 
+@_repeated
 def _collapse(value: object) -> str:
     return " ".join(_text(value).split())
 
@@ -637,6 +646,7 @@ _REGISTER_PREFIX = re.compile(r"([A-Z][A-Z.\s]*?)[.\s]*[0-9]")
 _REGISTER_CLASSES = {"BI": "B.I", "BIIA": "B.IIa", "BIIB": "B.IIb", "BIII": "B.III"}
 
 
+@_repeated
 def normalise_registration_number(text: object) -> str:
     """The canonical spelling of a registration number, so that spellings compare equal.
 
@@ -654,6 +664,7 @@ def normalise_registration_number(text: object) -> str:
     return f"{prefix} {match.group(2)}/{match.group(3)}"
 
 
+@_repeated
 def register_class_from_registration(text: object) -> str | None:
     """The sentenced-inmate register ("B.I", "B.IIa", "B.IIb", "B.III") of a number.
 
@@ -734,6 +745,7 @@ def _make_date(text: str, year_text: str, month: int, day: int) -> date:
         raise _not_a_date(text) from None
 
 
+@_repeated
 def parse_date(value: object) -> date:
     """Read a date written the way Indonesian offices write it, or an Excel date.
 
@@ -826,6 +838,7 @@ def _not_a_term(text: str) -> ValueError:
     )
 
 
+@_repeated
 def parse_term(text: object) -> ParsedTerm:
     """Read a sentence length (Lama Pidana).
 
@@ -899,6 +912,7 @@ def _words(text: object) -> str:
     return " ".join(re.sub(r"[\W_]+", " ", _text(text).casefold()).split())
 
 
+@_repeated
 def map_crime_category(text: object) -> str:
     """The crime category of a ``Jenis Kejahatan`` text (see :data:`CRIME_CATEGORIES`).
 
@@ -921,6 +935,7 @@ _FEMALE = frozenset({"p", "pr", "perempuan", "wanita", "f", "female", "woman"})
 _SEX_SHOWN: dict[str, str] = {Sex.MALE: "L", Sex.FEMALE: "P"}
 
 
+@_repeated
 def parse_sex(value: object) -> str:
     """``"M"`` for L/Laki-laki/Pria/M, ``"F"`` for P/Perempuan/Wanita/F, ``""`` if empty."""
     compact = re.sub(r"[\W_]+", "", _text(value).casefold())
@@ -947,6 +962,7 @@ _RELIGION_MARKERS: tuple[tuple[str, tuple[str, ...]], ...] = (
 )
 
 
+@_repeated
 def map_religion(value: object) -> str:
     """The religion key of an ``Agama`` text (see :data:`RELIGIONS`); ``""`` if empty.
 
@@ -1101,6 +1117,7 @@ def nik_sex_conflict(nik: str, sex: str) -> str:
 _DAYS_TEXT = re.compile(r"(-?\s*[0-9]+)(?:[.,]0+)?(?:\s*(?:hari|hr|h|days?))?")
 
 
+@_repeated
 def parse_remission_days(value: object) -> int:
     """The total remisi in days: a whole number of at least 0 (``0`` when empty).
 
@@ -1307,6 +1324,17 @@ def _cell(values: Sequence[object], mapping: Mapping[str, int], key: str) -> obj
     return "" if value is None else value
 
 
+def _raw_cells(values: Sequence[object], mapping: Mapping[str, int]) -> dict[str, object]:
+    """Every field's cell (``_cell`` of each key, in one pass)."""
+    count = len(values)
+    raw: dict[str, object] = {}
+    for key in _FIELD_KEYS:
+        index = mapping.get(key)
+        value = values[index] if index is not None and 0 <= index < count else ""
+        raw[key] = "" if value is None else value
+    return raw
+
+
 class _Person(TypedDict):
     name: str
     registration_number: str
@@ -1339,8 +1367,7 @@ def parse_row(
     """
     today = today or date.today()
     errors: list[RowError] = []
-    raw = {spec.key: _cell(values, mapping, spec.key) for spec in FIELDS}
-    person = _person(values, mapping)
+    raw = _raw_cells(values, mapping)
 
     def fail(key: str, message: str) -> None:
         errors.append(
@@ -1350,7 +1377,7 @@ def parse_row(
                 field=key,
                 value=_text(raw[key]),
                 message=message,
-                **person,
+                **_person(values, mapping),
             )
         )
 
@@ -1394,7 +1421,7 @@ def parse_row(
                     _("%(reason)s: imported, correct the NIK or the sex"), reason=conflict
                 ),
                 warning=True,
-                **person,
+                **_person(values, mapping),
             )
         )
 
