@@ -344,7 +344,8 @@ def page_target(name: str, page: dict[str, Any]) -> float | None:
 
 def bulk_target(part_name: str, measure: str) -> tuple[float | None, bool]:
     lowered = measure.lower()
-    if part_name == "import" and "rows_s" in lowered and "copy" not in lowered:
+    rate = lowered.endswith(("rows_s", ".rate"))
+    if part_name == "import" and rate and "copy" not in lowered and "parse" not in lowered:
         if "new" in lowered:
             return TARGETS["import_new_rows_s"], True
         if "same" in lowered or "reimport" in lowered or "re-import" in lowered:
@@ -355,12 +356,14 @@ def bulk_target(part_name: str, measure: str) -> tuple[float | None, bool]:
 
 
 def flatten(value: Any, prefix: str = "") -> dict[str, Any]:
+    """Nested results as "a.b" keys; a list of dicts by each one's "phase" (or index)."""
+    if isinstance(value, list) and all(isinstance(item, dict) for item in value):
+        value = {str(item.get("phase", n)): item for n, item in enumerate(value)}
     if isinstance(value, dict):
         out: dict[str, Any] = {}
         for key, inner in value.items():
-            out.update(
-                flatten(inner, f"{prefix}{key}." if isinstance(inner, dict) else f"{prefix}{key}")
-            )
+            nested = isinstance(inner, dict | list) and inner
+            out.update(flatten(inner, f"{prefix}{key}." if nested else f"{prefix}{key}"))
         return out
     return {prefix.rstrip("."): value}
 
