@@ -133,6 +133,9 @@ WEB_STATEMENT_TIMEOUT = env_int("WEB_STATEMENT_TIMEOUT", 30)
 # The most rows a person-level XLSX export builds in a web request; a longer list is
 # refused with a message asking to narrow it (a file of the whole country is not a page).
 EXPORT_MAX_ROWS = env_int("EXPORT_MAX_ROWS", 10000)
+# The national and regional figures of the current month (quarter, year) are computed
+# live and kept this many seconds in the cache (0: computed on every request).
+RECENT_FIGURES_SECONDS = env_int("RECENT_FIGURES_SECONDS", 600)
 WEB_DATABASE_JIT = env_bool("WEB_DATABASE_JIT", False)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

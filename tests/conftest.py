@@ -46,6 +46,16 @@ def _uploads_in_a_temporary_folder(settings: Any, tmp_path: Any) -> None:
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture(autouse=True)
+def _an_empty_cache() -> None:
+    """Each test starts with an empty cache: figures kept a few minutes (the current
+    month's national figures), public pages and rate limits do not pass from one test
+    to the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture(scope="session")
 def django_db_use_migrations() -> bool:
     """The test databases are built from the models (as ``--nomigrations`` does), not by

@@ -18,8 +18,9 @@ monthly figures of each facility, with which :func:`refresh` finds what a change
 When: :func:`store` computes a set under a lock (its row, ``select_for_update``), once:
 at the month's close (``store_closed_month_task``, the ``store_figures`` command), or
 by the first read of a closed period not stored yet (the other requests wait for it,
-then read the stored set; see :func:`source_for`). The current month, any period reaching
-into it, and custom ranges stay live. :func:`refresh` recomputes, after a recorded change
+then read the stored set; see :func:`source_for`). The current month, quarter and year
+stay live, kept a few minutes in the shared cache (:class:`Recent`); custom ranges are
+computed on every request. :func:`refresh` recomputes, after a recorded change
 (revision detection runs it: after every import and periodically), the stored periods
 whose figures moved: the country's set and the sets of its regions.
 
@@ -36,11 +37,13 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
 from sinergi.core.models import AuditEvent
+from sinergi.core.shared_cache import build_once
 from sinergi.indicators import dashboards
 from sinergi.indicators.catalogue import (
     CATALOGUE,
@@ -116,20 +119,41 @@ def _number(text: str) -> Decimal | None:
     return Decimal(text) if text else None
 
 
+# A stored figure as read for a page: indicator, by, key, numerator, denominator, value.
+Row = tuple[str, str, str, str, str, str]
+ROW_FIELDS = ("indicator", "by", "key", "numerator", "denominator", "value")
+
+
 class Stored:
     """The figures of a stored set; a source for the dashboards (dashboards.Source)."""
 
-    def __init__(self, stored_set: StoredSet, rows: Iterable[StoredFigure]) -> None:
+    def __init__(
+        self,
+        stored_set: StoredSet,
+        rows: Iterable[StoredFigure | Row],
+        *,
+        with_facilities: bool = True,
+    ) -> None:
+        """``rows``: the set's figures (models or ``Row`` tuples). Without
+        ``with_facilities``, the figures by facility are not part of it (the country's:
+        thousands of rows, kept for revisions, shown by no dashboard): asked for, they
+        are computed live."""
         self.stored_set = stored_set
         self.figures: dict[tuple[str, str | None], dict[Any, Value]] = {
-            (indicator.id, by): {} for indicator, by in specs(stored_set.area)
+            (indicator.id, by): {}
+            for indicator, by in specs(stored_set.area)
+            if with_facilities or by != FACILITY
         }
         for row in rows:
-            by = row.by or None
-            group = self.figures.get((row.indicator, by))
+            indicator, by_text, key, numerator, denominator, value = (
+                row
+                if isinstance(row, tuple)
+                else (row.indicator, row.by, row.key, row.numerator, row.denominator, row.value)
+            )
+            group = self.figures.get((indicator, by_text or None))
             if group is not None:
-                group[_key(row.by, row.key)] = Value(
-                    Decimal(row.numerator), _number(row.denominator), _number(row.value)
+                group[_key(by_text, key)] = Value(
+                    Decimal(numerator), _number(denominator), _number(value)
                 )
 
     def covers(self, q: Query) -> bool:
@@ -147,6 +171,36 @@ class Stored:
         return dict(found)
 
 
+class Recent:
+    """The figures of an open period (this month, quarter or year) of the country or a
+    region: computed live, then kept in the shared cache for
+    ``settings.RECENT_FIGURES_SECONDS`` (built by one request while the others wait), so
+    that a national dashboard read by many costs one computation every few minutes.
+    ``as_of``: when the oldest figure it gave was computed (the page says so)."""
+
+    def __init__(self) -> None:
+        self.as_of: datetime.datetime | None = None
+
+    def __call__(self, indicator: Indicator, q: Query) -> dict[Any, Value]:
+        key = ":".join(
+            (
+                "indicators:recent",
+                q.period.code,
+                q.area,
+                str(q.area_id or 0),
+                q.by or "",
+                indicator.id,
+            )
+        )
+        at, found = build_once(
+            key,
+            lambda: (timezone.now(), indicator.compute(q)),
+            settings.RECENT_FIGURES_SECONDS,
+        )
+        self.as_of = at if self.as_of is None else min(self.as_of, at)
+        return dict(found)
+
+
 def load(period: Period, area: str, area_id: int | None) -> Stored | None:
     """The stored set of the area for the period, if it was computed (two queries)."""
     found = StoredSet.objects.filter(
@@ -157,7 +211,12 @@ def load(period: Period, area: str, area_id: int | None) -> Stored | None:
     ).first()
     if found is None:
         return None
-    return Stored(found, StoredFigure.objects.filter(stored_set=found))
+    rows = StoredFigure.objects.filter(stored_set=found)
+    # The country's figures by facility are for revisions; its dashboard compares regions.
+    with_facilities = area != NATIONAL
+    if not with_facilities:
+        rows = rows.exclude(by=FACILITY)
+    return Stored(found, rows.values_list(*ROW_FIELDS), with_facilities=with_facilities)
 
 
 def source_for(q: Query) -> dashboards.Source:
@@ -167,6 +226,12 @@ def source_for(q: Query) -> dashboards.Source:
     one and read what it stored instead of computing it too. Inside a transaction (an
     atomic request, a test) it is stored by a task once the transaction commits."""
     if not storable(q.period, q.area):
+        if (
+            q.area in STORED_AREAS
+            and q.period.kind in STORED_KINDS
+            and settings.RECENT_FIGURES_SECONDS > 0
+        ):
+            return Recent()
         return dashboards.live
     found = load(q.period, q.area, q.area_id)
     if found is not None:

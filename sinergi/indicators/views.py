@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -198,6 +199,9 @@ def _render(
             "comparable": dashboards.COMPARABLE,
             "units": UNITS,
             "revision_note": revision_note,
+            # An open period's national or regional figures, kept a few minutes: as of when
+            "figures_as_of": getattr(source, "as_of", None),
+            "recent_minutes": settings.RECENT_FIGURES_SECONDS // 60,
             "revised_facilities": revised_facilities,
             "revised": revision_note.by_indicator if revision_note else {},
             "zone": facility.time_zone if facility is not None else None,

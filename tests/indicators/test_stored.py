@@ -361,3 +361,61 @@ def test_an_import_of_people_held_in_a_past_month_recomputes_its_stored_figures(
     assert now.denominator == was.denominator + 2
     national = stored.load(AUG, NATIONAL, None)(indicator, Query(AUG, NATIONAL))[None]
     assert national == indicator.compute(Query(AUG, NATIONAL))[None]
+
+
+def test_the_current_months_national_and_regional_figures_are_kept_a_few_minutes(
+    client_for, w, settings
+):
+    """An open period stays live (never stored), but the country's and a region's
+    figures are computed once and kept in the cache for RECENT_FIGURES_SECONDS: the next
+    reader reads no record, and the page says when they were computed."""
+    populate(w)
+    client = client_for("admin")
+    counted = {}
+    for url in ("/indicators/national/", f"/indicators/region/{w.north.pk}/"):
+        first = _count(client, url)
+        connection.queries_log.clear()
+        with CaptureQueriesContext(connection) as again:
+            client.get(url)
+        assert len(again) < first
+        counted[url] = (first, len(again))
+        sql = " ".join(q["sql"] for q in again.captured_queries)
+        assert "programs_attendance" not in sql and "cooperation_fulfilment" not in sql
+    assert not StoredSet.objects.exists()
+    english = client.get("/indicators/national/", language="en").content.decode()
+    assert "they are computed again every 10 minutes" in english
+    indonesian = client.get("/indicators/national/", language="id").content.decode()
+    assert "dihitung ulang setiap 10 menit" in indonesian
+    # A facility's dashboard is live on every request, as is everything when the
+    # setting is 0.
+    facility = client.get(f"/indicators/facility/{w.a.pk}/", language="en").content.decode()
+    assert "computed again every" not in facility
+    settings.RECENT_FIGURES_SECONDS = 0
+    live_count, kept_count = counted["/indicators/national/"]
+    assert _count(client, "/indicators/national/") == live_count > kept_count
+    live = client.get("/indicators/national/", language="en")
+    assert "computed again every" not in live.content.decode()
+
+
+def test_the_kept_figures_equal_the_live_ones(w):
+    populate(w)
+    q = Query(month_of(day("2026-12-05")), NATIONAL, None)
+    source = stored.Recent()
+    for indicator_id, by in shown(NATIONAL):
+        indicator = dashboards.BY_ID[indicator_id]
+        assert source(indicator, q.with_by(by)) == indicator.compute(q.with_by(by))
+        assert source(indicator, q.with_by(by)) == indicator.compute(q.with_by(by))  # kept
+    assert source.as_of is not None
+
+
+def test_the_countrys_stored_set_is_read_without_its_rows_by_facility(w):
+    """The country's set keeps every facility's figures (for revisions); its dashboard
+    shows regions, so a read leaves those thousands of rows in the database."""
+    populate(w)
+    stored.store(AUG, NATIONAL)
+    assert StoredFigure.objects.filter(stored_set__area=NATIONAL, by=FACILITY).exists()
+    with CaptureQueriesContext(connection) as ctx:
+        figures = stored.load(AUG, NATIONAL, None)
+    assert figures is not None
+    assert all(by != FACILITY for _id, by in figures.figures)
+    assert "'facility'" in ctx.captured_queries[-1]["sql"]  # excluded in the query
