@@ -232,18 +232,14 @@ def change(source: Path, target: Path, share: float, seed: int = 2) -> int:
 
 
 def reset_postgres(url: str) -> None:
-    """Drop and create the benchmark database (its name must contain "bench")."""
-    import psycopg
-    from psycopg import sql
+    """Drop and create the benchmark database (its name must contain "bench") as a copy of
+    the national benchmark's migrated template (bench/national/generate.py, migrated
+    first if a migration changed): a second, where migrating took a minute or more."""
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
+    from bench.national.generate import reset_database
 
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/")
-    if "bench" not in name:
-        sys.exit(f"Refusing to drop {name!r}: the database name must contain 'bench'.")
-    admin = parts._replace(path="/postgres").geturl()
-    with psycopg.connect(admin, autocommit=True) as connection:
-        connection.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
-        connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    reset_database(url, say=lambda message: print(message, flush=True))
 
 
 def ensure_postgres(url: str) -> None:

@@ -23,9 +23,11 @@ import hashlib
 import json
 import math
 import multiprocessing
+import os
 import queue
 import random
 import re
+import subprocess
 import sys
 import threading
 import time
@@ -1691,9 +1693,13 @@ def migrations_fingerprint() -> str:
     return digest.hexdigest()[:16]
 
 
-def reset_database(url: str, say: Callable[[str], None]) -> None:
-    """Drop and create ``url``'s database as a copy of a migrated template (migrating
-    takes a minute or more; a copy of the template a second)."""
+def reset_database(url: str, say: Callable[[str], None] = print) -> None:
+    """Drop and create ``url``'s database as a copy of a migrated template, migrating the
+    template first if a migration changed (migrating takes a minute or more; a copy of
+    the template a second). The import and recalculation benchmarks create theirs so too.
+    The migration runs in a process of its own (``manage.py migrate``): the caller's
+    Django, if set up, stays as it is. An advisory lock keeps two benchmarks from
+    migrating or copying the template at once."""
     import psycopg
     from psycopg import sql
 
@@ -1702,42 +1708,50 @@ def reset_database(url: str, say: Callable[[str], None]) -> None:
         raise SystemExit(f"refusing to drop {name!r}: a benchmark database's name has 'bench'")
     fingerprint = migrations_fingerprint()
     template_url = database_url(TEMPLATE, url)
-    ready = False
-    try:
-        with psycopg.connect(template_url, autocommit=True) as connection:
-            row = connection.execute("SELECT fingerprint FROM bench_template").fetchone()
-            ready = row is not None and row[0] == fingerprint
-    except psycopg.Error:
-        ready = False
     admin = database_url("postgres", url)
-    if not ready:
-        started = time.perf_counter()
-        with psycopg.connect(admin, autocommit=True) as connection:
-            connection.execute(
-                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(TEMPLATE))
-            )
-            connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(TEMPLATE)))
-        setup_django(template_url)
-        from django.core.management import call_command
-        from django.db import connection as django_connection
-
-        call_command("migrate", verbosity=0)
-        with django_connection.cursor() as cursor:
-            cursor.execute("CREATE TABLE bench_template (fingerprint text)")
-            cursor.execute("INSERT INTO bench_template VALUES (%s)", [fingerprint])
-        from django.db import connections
-
-        connections.close_all()
-        say(f"{TEMPLATE}: migrated in {time.perf_counter() - started:.1f} s")
     with psycopg.connect(admin, autocommit=True) as connection:
-        connection.execute(
-            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-        )
-        connection.execute(
-            sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(
-                sql.Identifier(name), sql.Identifier(TEMPLATE)
+        connection.execute("SELECT pg_advisory_lock(hashtext(%s))", [TEMPLATE])
+        try:
+            ready = False
+            try:
+                with psycopg.connect(template_url, autocommit=True) as template:
+                    row = template.execute("SELECT fingerprint FROM bench_template").fetchone()
+                    ready = row is not None and row[0] == fingerprint
+            except psycopg.Error:
+                ready = False
+            if not ready:
+                started = time.perf_counter()
+                connection.execute(
+                    sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
+                        sql.Identifier(TEMPLATE)
+                    )
+                )
+                connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(TEMPLATE)))
+                env = {**os.environ, "DATABASE_URL": template_url, "LOG_LEVEL": "WARNING"}
+                env.setdefault("DEBUG", "true")  # only lets the settings load without a key
+                env.setdefault("DJANGO_SETTINGS_MODULE", "sinergi.settings")
+                subprocess.run(
+                    [sys.executable, "manage.py", "migrate", "--noinput", "--verbosity", "0"],
+                    cwd=ROOT,
+                    env=env,
+                    check=True,
+                )
+                with psycopg.connect(template_url, autocommit=True) as template:
+                    template.execute("CREATE TABLE bench_template (fingerprint text)")
+                    template.execute("INSERT INTO bench_template VALUES (%s)", [fingerprint])
+                say(f"{TEMPLATE}: migrated in {time.perf_counter() - started:.1f} s")
+            connection.execute(
+                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
             )
-        )
+            connection.execute(
+                sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(
+                    sql.Identifier(name), sql.Identifier(TEMPLATE)
+                )
+            )
+        finally:
+            connection.execute("SELECT pg_advisory_unlock(hashtext(%s))", [TEMPLATE])
+    with psycopg.connect(url, autocommit=True) as copy:
+        copy.execute("DROP TABLE IF EXISTS bench_template")
 
 
 def existing(url: str) -> dict[str, Any] | None:
