@@ -12,7 +12,15 @@ import dj_database_url
 from django.utils.translation import gettext_lazy as _
 from whitenoise.compress import Compressor
 
-from sinergi.core.env import ConfigError, env_bool, env_int, env_list, env_str, env_years
+from sinergi.core.env import (
+    ConfigError,
+    env_bool,
+    env_cache,
+    env_int,
+    env_list,
+    env_str,
+    env_years,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("SINERGI_VAR_DIR", str(BASE_DIR / "var")))
@@ -126,6 +134,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {"timeout": 20, "transaction_mode": "IMMEDIATE", "init_command": "PRAGMA journal_mode=WAL;"}
     )
+# The cache every process of an installation shares (CACHE_URL, Redis); without it,
+# each process keeps its own (sinergi/core/env.py: env_cache).
+CACHES = {"default": env_cache("CACHE_URL")}
 # The web server's PostgreSQL sessions (sinergi/core/web_database.py, installed by
 # sinergi.wsgi): a statement is cancelled after this many seconds (0: never), and JIT is
 # off unless WEB_DATABASE_JIT is true. The task worker and commands are not limited.

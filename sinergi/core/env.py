@@ -65,3 +65,20 @@ def env_years(name: str, default: dict[str, int]) -> dict[str, int]:
         if values[kind] < 1:
             raise ConfigError(f"{name}: {item!r} must keep records at least one year")
     return values
+
+
+def env_cache(name: str) -> dict[str, object]:
+    """The ``default`` cache from a URL: unset or empty, this process's memory (one
+    process: ``make run``, the tests); ``redis://host:port/db`` (or ``rediss://``) a
+    Redis server every process shares: the public pages, the figures kept a few minutes,
+    the locks that make one request build them, and the sign-in rate limits."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    if raw.startswith(("redis://", "rediss://", "unix://")):
+        return {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": raw,
+            "KEY_PREFIX": "sinergi",
+        }
+    raise ConfigError(f"{name} must be a redis:// (or rediss://, unix://) URL, not {raw!r}")

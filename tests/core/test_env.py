@@ -26,3 +26,41 @@ def test_env_list_splits_on_commas(monkeypatch):
     assert env_list("X_LIST") == ["a.example", "b.example"]
     monkeypatch.delenv("X_LIST")
     assert env_list("X_LIST", ["d"]) == ["d"]
+
+
+def test_the_cache_is_this_processes_unless_a_redis_url_is_given(monkeypatch):
+    from sinergi.core.env import env_cache
+
+    monkeypatch.delenv("X_CACHE", raising=False)
+    assert env_cache("X_CACHE")["BACKEND"].endswith("LocMemCache")
+    monkeypatch.setenv("X_CACHE", "redis://127.0.0.1:6379/1")
+    redis = env_cache("X_CACHE")
+    assert redis["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    assert redis["LOCATION"] == "redis://127.0.0.1:6379/1"
+    monkeypatch.setenv("X_CACHE", "memcached://127.0.0.1:11211")
+    with pytest.raises(ConfigError, match="X_CACHE"):
+        env_cache("X_CACHE")
+
+
+def test_a_redis_cache_is_shared_and_its_add_is_a_lock(monkeypatch):
+    """The shared cache's ``add`` is what makes one request build a public page or the
+    country's figures while the others wait: it must hold across processes (Redis)."""
+    import redis as redis_client
+    from django.core.cache.backends.redis import RedisCache
+
+    from sinergi.core.env import env_cache
+
+    monkeypatch.setenv("X_CACHE", "redis://127.0.0.1:6379/15")
+    config = env_cache("X_CACHE")
+    try:
+        redis_client.Redis.from_url(str(config["LOCATION"])).ping()
+    except redis_client.exceptions.ConnectionError:
+        pytest.skip("no Redis server on 127.0.0.1:6379")
+    one = RedisCache(str(config["LOCATION"]), {"KEY_PREFIX": "sinergi-test"})
+    other = RedisCache(str(config["LOCATION"]), {"KEY_PREFIX": "sinergi-test"})
+    one.delete("lock")
+    assert one.add("lock", 1, 5) is True
+    assert other.add("lock", 1, 5) is False  # another process's client sees the lock
+    one.set("page", {"rows": [1, 2]}, 5)
+    assert other.get("page") == {"rows": [1, 2]}
+    one.delete_many(["lock", "page"])
