@@ -558,8 +558,9 @@ def on_admission(hook: Callable[..., object]) -> None:
 def admitted(inmate_ids: list[int], *, by: User | None) -> None:
     """Newly admitted people (registered or imported): their custody episodes open, then
     the other apps' hooks run."""
-    if inmate_ids:
-        custody.follow_status(Inmate.objects.filter(pk__in=inmate_ids), by=by)
+    # On PostgreSQL the first episodes of most of them set-based, the others one by one.
+    if others := custody.open_first_episodes(inmate_ids, by=by):
+        custody.follow_status(Inmate.objects.filter(pk__in=others), by=by)
     for hook in ADMISSION_HOOKS:
         hook(inmate_ids=inmate_ids, by=by)
 

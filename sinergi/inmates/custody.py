@@ -18,6 +18,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -155,6 +156,58 @@ def follow_status(
             default_user=by,
             default_change_reason=reason or None,
         )
+
+
+def open_first_episodes(inmate_ids: Sequence[int], *, by: Any = None) -> list[int]:
+    """The first episodes of newly admitted people, set-based on PostgreSQL: what
+    :func:`follow_status` writes for a person in custody with an admission date and no
+    episode yet (from the admission, or from the day of the transfer out of another
+    facility of a person with the same NIK that ended on or after it), in one
+    ``INSERT … SELECT`` and their history rows in another. Returns the ids of the other
+    people (to :func:`follow_status`); all of them elsewhere than on PostgreSQL."""
+    ids = list(inmate_ids)
+    if not ids or not import_copy.uses_copy():
+        return ids
+    episodes = CustodyEpisode._meta.db_table
+    inmates = Inmate._meta.db_table
+    now = timezone.now()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            WITH people AS (
+                SELECT i.id, i.facility_id, i.admission_date AS start, i.nik FROM {inmates} i
+                WHERE i.id = ANY(%(ids)s) AND i.status = %(held)s
+                AND i.admission_date IS NOT NULL
+                AND NOT EXISTS (SELECT 1 FROM {episodes} e WHERE e.inmate_id = i.id)
+            ), moved AS (
+                SELECT p.id, MAX(e.ended_on) AS day FROM people p
+                JOIN {inmates} o ON o.nik = p.nik
+                JOIN {episodes} e ON e.inmate_id = o.id
+                WHERE p.nik <> '' AND e.ended_how = %(out)s AND e.ended_on IS NOT NULL
+                AND e.facility_id <> p.facility_id AND e.ended_on >= p.start
+                GROUP BY p.id
+            )
+            INSERT INTO {episodes} (inmate_id, facility_id, started_on, started_how,
+                ended_on, ended_how, created_at, updated_at)
+            SELECT p.id, p.facility_id, COALESCE(m.day, p.start),
+                CASE WHEN m.day IS NULL THEN %(admission)s ELSE %(transfer)s END,
+                NULL, '', %(now)s, %(now)s
+            FROM people p LEFT JOIN moved m ON m.id = p.id ORDER BY p.id
+            RETURNING id, inmate_id
+            """,  # noqa: S608
+            {
+                "ids": ids,
+                "held": InmateStatus.IN_CUSTODY.value,
+                "out": CustodyEnd.TRANSFER_OUT.value,
+                "admission": CustodyStart.ADMISSION.value,
+                "transfer": CustodyStart.TRANSFER_IN.value,
+                "now": now,
+            },
+        )
+        written = cursor.fetchall()
+    import_copy.insert_history(CustodyEpisode, [pk for pk, _ in written], by=by, reason=None)
+    done = {inmate_id for _, inmate_id in written}
+    return [pk for pk in ids if pk not in done]
 
 
 def build_missing(*, by: Any = None) -> int:

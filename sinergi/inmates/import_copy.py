@@ -121,17 +121,25 @@ def insert(objs: Sequence[models.Model]) -> None:
             write([obj.pk, *(convert(obj) for convert in converters)])
 
 
-def insert_rights(rights: Iterable[ComputedRight]) -> None:
-    """Write the engine's rights (``calculation.ComputedRight`` tuples) as ``InmateRight``
-    rows with COPY, their ids from the column's default: no model instance per row."""
-    columns = {f.attname: f.column for f in InmateRight._meta.concrete_fields}
-    names = ", ".join(_qn(columns[n]) for n in ComputedRight._fields)
-    dumps = json.dumps
-    statement = f"COPY {_qn(InmateRight._meta.db_table)} ({names}) FROM STDIN"
+def copy_rows(
+    model: type[models.Model], attnames: Sequence[str], rows: Iterable[Sequence[Any]]
+) -> None:
+    """Write plain rows (values of ``attnames``, in order; JSON already as text) of
+    ``model`` with COPY, their ids from the column's default: no model instance per row."""
+    columns = {f.attname: f.column for f in model._meta.concrete_fields}
+    names = ", ".join(_qn(columns[n]) for n in attnames)
+    statement = f"COPY {_qn(model._meta.db_table)} ({names}) FROM STDIN"
     with connection.cursor() as cursor, cursor.cursor.copy(statement) as copy:
         write = copy.write_row
-        for r in rights:
-            write((*r[:-1], dumps(r[-1])))
+        for row in rows:
+            write(row)
+
+
+def insert_rights(rights: Iterable[ComputedRight]) -> None:
+    """Write the engine's rights (``calculation.ComputedRight`` tuples) as ``InmateRight``
+    rows with COPY."""
+    dumps = json.dumps
+    copy_rows(InmateRight, ComputedRight._fields, ((*r[:-1], dumps(r[-1])) for r in rights))
 
 
 def insert_history(

@@ -569,9 +569,8 @@ def _write_chunk(
             facts = Facts(birth_date=row.birth_date, in_lpka=in_lpka)
             new_rights += compute_onto(sentence, facts, today)
             missing_sentences.append(sentence)
-        journal += [ImportChange(batch=batch, inmate=i, created=True) for i in by_number.values()]
-        counts.created += len(new_inmates)
         admitted_ids = [i.pk for i in by_number.values()]
+        counts.created += len(new_inmates)
     if changed_inmates:
         bulk_update_with_history(
             changed_inmates,
@@ -595,8 +594,15 @@ def _write_chunk(
     if import_copy.uses_copy():
         import_copy.insert_rights(new_rights)
         import_copy.insert(journal)
+        # The new people's journal rows: (batch, inmate, created, before {}).
+        import_copy.copy_rows(
+            ImportChange,
+            ["batch_id", "inmate_id", "created", "before"],
+            ((batch.pk, pk, True, "{}") for pk in admitted_ids),
+        )
     else:
         InmateRight.objects.bulk_create([r.row() for r in new_rights], batch_size=1000)
+        journal += [ImportChange(batch=batch, inmate_id=pk, created=True) for pk in admitted_ids]
         ImportChange.objects.bulk_create(journal, batch_size=1000)
     import_walis.apply(batch, chunk, by)
     recalculate(touched, today=today)
