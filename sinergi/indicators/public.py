@@ -7,12 +7,15 @@ import json
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from django.contrib.messages import get_messages
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import patch_cache_control
+from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
@@ -97,30 +100,62 @@ def _context(table: PublicTable, error: str, **extra: Any) -> dict[str, Any]:
     }
 
 
+# Stand-ins for what differs between two anonymous visitors of the same public page: the
+# CSRF token of the language form (one per visitor) and the address the form returns to.
+CSRF_STAND_IN = "__sinergi_csrf_token__"
+NEXT_STAND_IN = "__sinergi_language_next__"
+
+
 def _page(
     request: HttpRequest, scope: str, build: Callable[[Period, str], tuple[str, str]]
 ) -> HttpResponse:
     """A public page in the site's layout. Its body (``build``: the title and the HTML of
     the figures of one scope and month) is the same for every visitor, so it is rendered
     once per scope, month and language, kept in the shared cache and dropped with the
-    month's figures when they are revised (``public_data.forget``). A request naming a bad
-    month shows the latest month with the error, rendered for it alone."""
+    month's figures when they are revised (``public_data.forget``). For an anonymous
+    visitor (the public) the whole page is kept too, with stand-ins for the visitor's CSRF
+    token and address, filled in per request: a hit renders no template. A request naming
+    a bad month shows the latest month with the error, rendered for it alone."""
     period, error = _period(request)
     if error:
         title, body = build(period, error)
-    else:
-        key = ":".join(
-            (
-                "indicators:public:page",
-                str(CACHE_VERSION),
-                month_generation(period),
-                scope,
-                period.code,
-                last_complete_month().code,  # the month navigation ends there
-                translation.get_language() or "",
-            )
+        return _render_page(request, title, body)
+    key = ":".join(
+        (
+            "indicators:public:page",
+            str(CACHE_VERSION),
+            month_generation(period),
+            scope,
+            period.code,
+            last_complete_month().code,  # the month navigation ends there
+            translation.get_language() or "",
         )
-        title, body = build_once(key, lambda: build(period, error), CACHE_SECONDS)
+    )
+    title, body = build_once(key, lambda: build(period, error), CACHE_SECONDS)
+    if request.user.is_authenticated or len(get_messages(request)):
+        return _render_page(request, title, body)
+    whole = build_once(
+        f"{key}:anonymous",
+        lambda: render_to_string(
+            "indicators/public_page.html",
+            {
+                "page_title": title,
+                "body": mark_safe(body),  # noqa: S308 - rendered by our templates
+                "csrf_token": CSRF_STAND_IN,
+                "language_next": NEXT_STAND_IN,
+            },
+            request=request,
+        ),
+        CACHE_SECONDS,
+    )
+    return HttpResponse(
+        whole.replace(CSRF_STAND_IN, get_token(request)).replace(
+            NEXT_STAND_IN, escape(request.get_full_path())
+        )
+    )
+
+
+def _render_page(request: HttpRequest, title: str, body: str) -> HttpResponse:
     return render(
         request,
         "indicators/public_page.html",

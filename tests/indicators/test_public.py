@@ -254,3 +254,50 @@ def test_a_bad_month_is_answered_with_its_error_and_not_kept(small_world):
     assert 'role="alert"' in response.content.decode()
     again = english().get("/publik/")
     assert 'role="alert"' not in again.content.decode()
+
+
+def test_an_anonymous_visitor_gets_the_whole_page_from_the_cache_with_their_own_token(
+    small_world, monkeypatch
+):
+    """The public (not signed in) read the whole page from the cache: no template is
+    rendered, yet each visitor's language form carries their own CSRF token and returns
+    to the address they asked for, and the form works."""
+    from django.test import signals
+
+    from sinergi.indicators import public as views
+
+    first = Client(enforce_csrf_checks=True)
+    first.get("/publik/?period=2025-08")
+    rendered: list[str] = []
+
+    def count(sender, template, **kwargs):
+        rendered.append(template.name)
+
+    signals.template_rendered.connect(count)
+    try:
+        visitor = Client(enforce_csrf_checks=True)
+        page = visitor.get("/publik/?period=2025-08&utm=x").content.decode()
+    finally:
+        signals.template_rendered.disconnect(count)
+    assert rendered == []
+    assert views.CSRF_STAND_IN not in page and views.NEXT_STAND_IN not in page
+    assert 'name="next" type="hidden" value="/publik/?period=2025-08&amp;utm=x"' in page
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    assert token in page.split("hx-headers", 1)[1][:120]  # htmx sends the same token
+    switched = visitor.post(
+        "/i18n/setlang/",
+        {"language": "en", "next": "/publik/?period=2025-08", "csrfmiddlewaretoken": token},
+    )
+    assert switched.status_code == 302
+    # Another visitor's token is their own: the first visitor's page differs.
+    other = first.get("/publik/?period=2025-08").content.decode()
+    assert re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', other).group(1) != token
+
+
+def test_a_signed_in_reader_gets_their_own_layout_around_the_cached_figures(
+    small_world, client_for
+):
+    page = client_for("admin").get("/publik/?period=2025-08").content.decode()
+    assert "account_logout" in page or "/accounts/logout/" in page
+    anonymous = Client().get("/publik/?period=2025-08").content.decode()
+    assert "/accounts/logout/" not in anonymous
