@@ -10,9 +10,17 @@ national), checks that the main pages answer on the generated data (a smoke test
   ``bench.recalculation_benchmark.run(rows, database_url)``;
 
 and writes ``bench/results/<scale>.json`` and ``bench/results/<scale>.md`` (printed too).
-A part whose module or function does not exist yet is reported "not available".
+A part whose module or function does not exist yet is reported "not available". How
+much each part does is per scale (``PLAN``): at small, one warm-up and 2 measured
+requests per page for one account per role (the median facility's), at national 5 for
+the accounts of the three facility sizes. ``--parts`` runs only some parts (smoke, pages,
+load, import, recalculation; the comparison scale is generated only for the pages); the
+report keeps the other parts' results of the scale's last report. The load run's
+gunicorn gets this process's environment: ``CACHE_URL`` points it at a shared cache.
 
-    DEBUG=true .venv/bin/python bench/run.py --scale small [--seed 1] [--reuse]
+    DEBUG=true .venv/bin/python bench/run.py --scale small [--seed 1] [--reuse] \
+        [--parts pages,load]
+    make bench SCALE=national BENCH_ARGS="--reuse --parts load"
 """
 
 from __future__ import annotations
@@ -41,15 +49,36 @@ from bench.national import database_url, setup_django, use_database  # noqa: E40
 from bench.national.generate import RESULTS, Result, generate  # noqa: E402
 
 COMPARISON = {"small": "tiny", "national": "small"}
-PLAN = {
-    "small": {"users": 20, "seconds": 15, "import_rows": 5_000, "recalculation_rows": 4_000},
+# Per scale: the load run (users, seconds), the rows of the import and recalculation, and
+# the pages: ``repeat`` measured requests per page after one warm-up
+# (``comparison_repeat`` at the comparison scale, measured for its query counts), for the
+# accounts of
+# ``sizes`` (one account per role; the facility roles' for each of these facility sizes,
+# bench/national/generate.py's "smallest", "median", "largest"), the plans of the
+# ``explained`` slowest pages.
+PLAN: dict[str, dict[str, Any]] = {
+    "small": {
+        "users": 20,
+        "seconds": 15,
+        "import_rows": 5_000,
+        "recalculation_rows": 4_000,
+        "repeat": 2,
+        "comparison_repeat": 1,
+        "sizes": ["median"],
+        "explained": 15,
+    },
     "national": {
         "users": 200,
         "seconds": 120,
         "import_rows": 100_000,
         "recalculation_rows": 270_000,
+        "repeat": 5,
+        "comparison_repeat": 1,
+        "sizes": ["smallest", "median", "largest"],
+        "explained": 15,
     },
 }
+PARTS = ("smoke", "pages", "load", "import", "recalculation")
 # The issue's targets (never timed tests: the report marks each ✔ or ✘).
 TARGETS = {
     "national_dashboard_ms": 300,
@@ -254,34 +283,67 @@ def markdown(report: dict[str, Any]) -> str:
     if isinstance(pages, str):
         lines.append(pages)
     else:
-        comparison = report["comparison"]
+        comparison, scale = report["comparison"], report["scale"]
         lines += [
-            f"| page | user | status | queries {comparison} | queries {report['scale']} | same "
+            f"{pages['repeat']} measured requests per page after one warm-up (medians; "
+            f"{pages.get('comparison_repeat', pages['repeat'])} at {comparison}, for the "
+            "query counts); "
+            f"accounts: one per role, facility roles at the {', '.join(pages['sizes'])} "
+            "facility.",
+            "",
+            f"| page | user | status | queries {comparison} | queries {scale} | same "
             "| server ms | SQL ms | ratio | target ms | |",
             "|---|---|---|---|---|---|---|---|---|---|---|",
         ]
-        small: dict[tuple[Any, Any], dict[str, Any]] = {}
-        for row in pages.get(comparison, []):
-            small.setdefault((row.get("page"), row.get("role")), row)
-        for page in pages.get(report["scale"], []):
-            other = small.get((page.get("page"), page.get("role")), {})
+        for page in pages["rows"]:
             target = page_target(str(page.get("page", "")), page)
             ms = page.get("server_ms")
             sql = page.get("sql_ms")
             ratio = page.get("ratio") or (ms / sql if ms and sql else None)
-            same = "✔" if other.get("queries") == page.get("queries") else "✘"
+            counts = page.get("queries") or {}
+            same = "✔" if counts.get(comparison) == counts.get(scale) else "✘"
             status = page.get("status") if page.get("ok", True) else f"✘ {page.get('error', '')}"
+            user = page.get("username", page.get("role", ""))
+            if page.get("which"):
+                user += f" ({page['which']})"
             lines.append(
-                f"| {page.get('page')} | {page.get('username', page.get('role', ''))} | "
-                f"{status} | {number(other.get('queries'))} | {number(page.get('queries'))} | "
+                f"| {page.get('page')} | {user} | "
+                f"{status} | {number(counts.get(comparison))} | {number(counts.get(scale))} | "
                 f"{same} | {number(ms, 1)} | {number(sql, 1)} | {number(ratio, 1)} | "
                 f"{number(target)} | {mark(ms, target) if target else ''} |"
             )
+        differing = sum(
+            1
+            for page in pages["rows"]
+            if (page.get("queries") or {}).get(comparison) != (page.get("queries") or {}).get(scale)
+        )
+        lines += ["", f"{differing} of {len(pages['rows'])} pages differ in query count."]
+        if pages.get("slowest"):
+            lines += [
+                "",
+                f"### The slowest statements of the {len(pages['slowest'])} slowest pages",
+            ]
+        for page in pages.get("slowest", []):
+            lines += [
+                "",
+                f"**{page['page']}** ({page['username']}, page {number(page['server_ms'], 1)} ms, "
+                f"statement {number(page.get('slowest_ms'), 1)} ms):",
+                "",
+                "```sql",
+                str(page.get("slowest_sql", "")),
+                "```",
+                "",
+                "```",
+                str(page.get("plan", "")),
+                "```",
+            ]
     lines += ["", "## Load", ""]
     load = report["load"]
     if isinstance(load, str):
         lines.append(load)
     else:
+        if load.get("cache"):
+            lines += [f"Cache: {load['cache']}.", ""]
         total = load.get("total") or {}
         errors = total.get("errors", load.get("errors"))
         if not isinstance(errors, int | float):
@@ -413,6 +475,97 @@ def run_part(label: str, function: Callable[..., Any] | None, *args: Any) -> Any
     return value
 
 
+def chosen_accounts(accounts: list[dict[str, Any]], sizes: list[str]) -> list[dict[str, Any]]:
+    """One account per role, and for the facility roles one per facility size in ``sizes``
+    (the generator's ``which``): the first of each."""
+    seen: set[tuple[str, str]] = set()
+    chosen = []
+    for account in accounts:
+        which = account.get("which") or ""
+        if which and which not in sizes:
+            continue
+        key = (account["role"], which)
+        if key not in seen:
+            seen.add(key)
+            chosen.append(account)
+    return chosen
+
+
+LEAN = ("role", "which", "username", "page", "path", "main", "status", "ok", "error", "skipped")
+
+
+def lean_pages(
+    measured: dict[str, list[dict[str, Any]]], scale: str, comparison: str, plan: dict[str, Any]
+) -> dict[str, Any]:
+    """The pages of both scales as one row per (role, facility size, page): its status,
+    query count at each scale, median server and SQL times and their ratio at ``scale``
+    (and the server time at ``comparison``); the SQL and plan of the slowest statement of
+    only the ``explained`` slowest pages."""
+
+    def key(row: dict[str, Any]) -> tuple[str, str, str]:
+        return (row["role"], row.get("which") or "", row["page"])
+
+    before = {key(row): row for row in measured.get(comparison, [])}
+    rows = []
+    for row in measured.get(scale, []):
+        other = before.pop(key(row), {})
+        lean = {name: row[name] for name in LEAN if row.get(name) not in (None, "")}
+        lean["status"] = row.get("status")
+        if other and not other.get("ok", True) and not other.get("skipped"):
+            lean["error"] = (
+                lean.get("error", "") + f" (at {comparison}: {other.get('error')})"
+            ).strip()
+            lean["ok"] = False
+        lean["queries"] = {comparison: other.get("queries"), scale: row.get("queries")}
+        if row.get("queries_varied") or other.get("queries_varied"):
+            lean["queries_varied"] = True
+        for name in ("server_ms", "server_max_ms", "sql_ms", "ratio", "slowest_ms"):
+            lean[name] = row.get(name)
+        lean[f"{comparison}_server_ms"] = other.get("server_ms")
+        rows.append(lean)
+    for other in before.values():  # measured at the comparison scale only
+        lean = {name: other[name] for name in LEAN if other.get(name) not in (None, "")}
+        lean["queries"] = {comparison: other.get("queries"), scale: None}
+        lean[f"{comparison}_server_ms"] = other.get("server_ms")
+        lean["error"] = f"measured at {comparison} only"
+        rows.append(lean)
+    explained = sorted(
+        (row for row in measured.get(scale, []) if row.get("plan")),
+        key=lambda row: -(row.get("server_ms") or 0),
+    )[: plan["explained"]]
+    slowest = [
+        {
+            name: row.get(name)
+            for name in (
+                "role",
+                "username",
+                "page",
+                "server_ms",
+                "slowest_ms",
+                "slowest_sql",
+                "plan",
+            )
+        }
+        for row in explained
+    ]
+    return {
+        "repeat": plan["repeat"],
+        "comparison_repeat": plan["comparison_repeat"],
+        "sizes": plan["sizes"],
+        "rows": rows,
+        "slowest": slowest,
+    }
+
+
+def earlier_report(scale: str) -> dict[str, Any]:
+    """The report this scale last wrote (its parts are kept when a run leaves them out)."""
+    try:
+        earlier: dict[str, Any] = json.loads((RESULTS / f"{scale}.json").read_text())
+    except (OSError, ValueError):
+        return {}
+    return earlier if earlier.get("scale") == scale else {}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--scale", choices=list(COMPARISON), default="small")
@@ -421,41 +574,85 @@ def main() -> int:
         "--reuse", action="store_true", help="keep databases of the same scale and seed"
     )
     parser.add_argument(
+        "--parts",
+        default=",".join(PARTS),
+        help=f"the parts to run, comma-separated (default all: {','.join(PARTS)}); the "
+        "report keeps the others' results of the scale's last report",
+    )
+    parser.add_argument(
         "--skip",
         action="append",
         default=[],
-        help="a part to leave out: pages, load, import, recalculation",
+        help="a part to leave out: " + ", ".join(PARTS),
     )
     args = parser.parse_args()
     started = time.perf_counter()
     scale, comparison = args.scale, COMPARISON[args.scale]
     plan = PLAN[scale]
+    wanted = [name.strip() for name in args.parts.split(",") if name.strip()]
+    unknown = set(wanted) - set(PARTS)
+    if unknown:
+        parser.error(f"unknown parts: {', '.join(sorted(unknown))} (parts: {', '.join(PARTS)})")
+    run = {name for name in wanted if name not in set(args.skip)}
+    timings: dict[str, float] = {}
+
+    def timed(name: str, since: float) -> None:
+        timings[name] = round(time.perf_counter() - since, 1)
 
     results: dict[str, Result] = {}
-    for name in (comparison, scale):
+    # the comparison scale only for the pages (query counts at two scales)
+    for name in (comparison, scale) if "pages" in run else (scale,):
         print(f"== data: {name}", flush=True)
+        begun = time.perf_counter()
         results[name] = generate(name, args.seed, reuse=args.reuse)
+        timed(f"data {name}", begun)
     setup_django(results[scale].url)
 
-    print("== smoke test", flush=True)
-    smoke_failures = {name: smoke(result) for name, result in results.items()}
-    for name, failures in smoke_failures.items():
-        for failure in failures:
-            print(f"SMOKE FAILURE ({name}): {failure}", flush=True)
+    smoke_failures: Any = "skipped"
+    if "smoke" in run:
+        print("== smoke test", flush=True)
+        begun = time.perf_counter()
+        smoke_failures = {name: smoke(result) for name, result in results.items()}
+        for name, failures in smoke_failures.items():
+            for failure in failures:
+                print(f"SMOKE FAILURE ({name}): {failure}", flush=True)
+        timed("smoke", begun)
 
-    skip = set(args.skip)
     pages: Any = "skipped"
-    if "pages" not in skip:
+    if "pages" in run:
+        begun = time.perf_counter()
         measure = part("bench.national.pages", "measure")
-        pages = {}
+        measured: dict[str, Any] = {}
         for name, result in results.items():
-            value = run_part(f"pages at {name}", measure, result.url, result.accounts)
+            explained = plan["explained"] if name == scale else 0
+            repeat = plan["repeat"] if name == scale else plan["comparison_repeat"]
+            value = run_part(
+                f"pages at {name}",
+                (
+                    lambda url, accounts, explained=explained, repeat=repeat: measure(
+                        url,
+                        accounts,
+                        repeat=repeat,
+                        explain=explained > 0,
+                        explain_top=explained,
+                    )
+                )
+                if measure
+                else None,
+                result.url,
+                chosen_accounts(result.accounts, plan["sizes"]),
+            )
             if isinstance(value, str):
+                measured = {}
                 pages = value
                 break
-            pages[name] = value
+            measured[name] = value
+        if measured:
+            pages = lean_pages(measured, scale, comparison, plan)
+        timed("pages", begun)
     load: Any = "skipped"
-    if "load" not in skip:
+    if "load" in run:
+        begun = time.perf_counter()
         chosen = results[scale]
         load = run_part(
             f"load at {scale}",
@@ -465,11 +662,19 @@ def main() -> int:
             plan["users"],
             plan["seconds"],
         )
+        if isinstance(load, dict):
+            # gunicorn gets this process's environment: CACHE_URL points it at a shared cache
+            cache = os.environ.get("CACHE_URL", "")
+            load["cache"] = (
+                f"CACHE_URL {cache.split('://')[0]}" if cache else "local memory, per worker"
+            )
+        timed("load", begun)
     from django.db import connections
 
     connections.close_all()  # nothing of this process holds a database the parts drop
     import_result: Any = "skipped"
-    if "import" not in skip:
+    if "import" in run:
+        begun = time.perf_counter()
         # Its own database (the import benchmark drops and creates the one it is given).
         import_result = run_part(
             "import",
@@ -477,14 +682,17 @@ def main() -> int:
             plan["import_rows"],
             database_url(f"sinergi_bench_import_{scale}", results[scale].url),
         )
+        timed("import", begun)
     recalculation: Any = "skipped"
-    if "recalculation" not in skip:
+    if "recalculation" in run:
+        begun = time.perf_counter()
         recalculation = run_part(
             "recalculation",
             in_subprocess("bench.recalculation_benchmark", "run"),
             plan["recalculation_rows"],
             results[scale].url,
         )
+        timed("recalculation", begun)
 
     report = {
         "scale": scale,
@@ -494,7 +702,7 @@ def main() -> int:
         "plan": plan,
         "targets": TARGETS,
         "data": {
-            name: {k: v for k, v in asdict(result).items() if k != "accounts"}
+            name: {k: v for k, v in asdict(result).items() if k not in ("accounts", "url")}
             for name, result in results.items()
         },
         "smoke": smoke_failures,
@@ -502,15 +710,38 @@ def main() -> int:
         "load": load,
         "import": import_result,
         "recalculation": recalculation,
+        "parts": sorted(run, key=PARTS.index),
+        "timings": timings,
         "seconds": round(time.perf_counter() - started, 1),
     }
+    # A part left out keeps its result of the scale's last report (when in this format).
+    earlier = earlier_report(scale)
+    kept = {}
+    for name, key in (
+        ("smoke", "smoke"),
+        ("pages", "pages"),
+        ("load", "load"),
+        ("import", "import"),
+        ("recalculation", "recalculation"),
+    ):
+        value = earlier.get(key)
+        if name in run or value in (None, "skipped") or isinstance(value, str):
+            continue
+        if name == "pages" and not (isinstance(value, dict) and "rows" in value):
+            continue  # an earlier format
+        report[key] = value
+        kept[name] = earlier.get("kept", {}).get(name) or earlier.get("machine", {}).get("date")
+        if name == "pages":
+            report["data"].setdefault(comparison, earlier.get("data", {}).get(comparison))
+    report["kept"] = kept
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / f"{scale}.json").write_text(json.dumps(report, indent=1, default=str) + "\n")
     text = markdown(report)
     (RESULTS / f"{scale}.md").write_text(text)
     print(text, flush=True)
     print(f"whole benchmark: {report['seconds']:.0f} s; results in {RESULTS}/{scale}.{{json,md}}")
-    return 1 if any(smoke_failures.values()) else 0
+    failed = isinstance(smoke_failures, dict) and any(smoke_failures.values())
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":

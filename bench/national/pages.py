@@ -2,11 +2,13 @@
 measured in-process (django.test.Client, DEBUG off, the web server's database limits).
 
 For each account (a role), each of the role's pages is requested once to warm up and then
-``repeat`` times (5). Recorded per page: the HTTP status, the number of SQL statements
-(``CaptureQueriesContext``), the server time (median), the time spent in SQL (the sum of
-the statements' durations, timed by a connection ``execute_wrapper``; median), the ratio
-server/SQL, and the slowest statement with its ``EXPLAIN (ANALYZE, BUFFERS)`` plan on
-PostgreSQL (SELECTs only). A page answering 4xx/5xx (or raising) is a failure row.
+``repeat`` times (5; the driver sets it per scale). Recorded per page: the HTTP status,
+the number of SQL statements (``CaptureQueriesContext``), the server time (median), the
+time spent in SQL (the sum of the statements' durations, timed by a connection
+``execute_wrapper``; median), the ratio server/SQL, and the slowest statement with its
+``EXPLAIN (ANALYZE, BUFFERS)`` plan on PostgreSQL (SELECTs only; ``--explain-top N``: of
+the N slowest pages only, explained after every page was measured). A page answering
+4xx/5xx (or raising) is a failure row.
 
 The work runs in a subprocess (``python -m bench.national.pages --worker``) so that
 Django is set up there for the given database with production settings, whatever the
@@ -277,9 +279,11 @@ def measure(
     repeat: int = 5,
     explain: bool = True,
     public: bool = True,
+    explain_top: int | None = None,
 ) -> list[dict[str, Any]]:
     """Every page of every account's role (and, ``public``, the public pages), measured on
-    ``database_url``: one row per (account, page). Runs in a subprocess."""
+    ``database_url``: one row per (account, page). Runs in a subprocess. ``explain_top``:
+    the plans of the slowest statements of that many pages, the slowest (None: all)."""
     with tempfile.TemporaryDirectory(prefix="sinergi-pages-") as folder:
         given = Path(folder) / "accounts.json"
         out = Path(folder) / "rows.json"
@@ -287,6 +291,8 @@ def measure(
         args = ["--worker", "--accounts", str(given), "--out", str(out), "--repeat", str(repeat)]
         if not explain:
             args.append("--no-explain")
+        if explain_top is not None:
+            args += ["--explain-top", str(explain_top)]
         if not public:
             args.append("--no-public")
         _run_worker(database_url, args)
@@ -610,13 +616,31 @@ def _measure_one(
             ratio=round(server_ms / sql_ms, 2) if sql_ms > 0 else None,
             slowest_ms=round(slowest[0] * 1000, 2) if slowest[1] else None,
             slowest_sql=slowest[3] or slowest[1],
-            plan=_explain(slowest[1], slowest[2]) if explain and slowest[1] else "",
+            plan="",
         )
+        if explain and slowest[1]:
+            # explained later (``_explain_slowest``): the statement and its parameters
+            row["_statement"] = (slowest[1], slowest[2])
     return row
 
 
+def _explain_slowest(rows: list[dict[str, Any]], top: int | None) -> None:
+    """``EXPLAIN (ANALYZE, BUFFERS)`` of the slowest statement of the ``top`` slowest pages
+    (by server time; None: of every page), run after every page was measured."""
+    candidates = [row for row in rows if "_statement" in row]
+    candidates.sort(key=lambda row: -(row.get("server_ms") or 0))
+    for row in candidates[:top] if top is not None else candidates:
+        row["plan"] = _explain(*row["_statement"])
+    for row in candidates:
+        del row["_statement"]
+
+
 def _work(
-    accounts: list[dict[str, Any]], repeat: int, explain: bool, public: bool
+    accounts: list[dict[str, Any]],
+    repeat: int,
+    explain: bool,
+    public: bool,
+    explain_top: int | None = None,
 ) -> list[dict[str, Any]]:
     from django.test import Client
 
@@ -653,6 +677,7 @@ def _work(
                 flush=True,
             )
             rows.append(row)
+    _explain_slowest(rows, explain_top)
     return rows
 
 
@@ -798,6 +823,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL", ""))
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--no-explain", action="store_true")
+    parser.add_argument(
+        "--explain-top", type=int, help="explain only the slowest statements of N pages"
+    )
     parser.add_argument("--role", action="append", help="only these roles (repeatable)")
     parser.add_argument("--no-public", action="store_true", help="leave out the public pages")
     parser.add_argument("--json", help="also write the rows to this file")
@@ -812,7 +840,9 @@ def main(argv: list[str] | None = None) -> int:
         if args.plan:
             result: Any = _plan(accounts)
         else:
-            result = _work(accounts, args.repeat, not args.no_explain, not args.no_public)
+            result = _work(
+                accounts, args.repeat, not args.no_explain, not args.no_public, args.explain_top
+            )
         Path(args.out).write_text(json.dumps(result, indent=1, default=str))
         return 0
 
@@ -831,7 +861,12 @@ def main(argv: list[str] | None = None) -> int:
         accounts = [a for a in accounts if a["role"] in args.role]
         public = public and PUBLIC in args.role
     rows = measure(
-        database_url, accounts, repeat=args.repeat, explain=not args.no_explain, public=public
+        database_url,
+        accounts,
+        repeat=args.repeat,
+        explain=not args.no_explain,
+        public=public,
+        explain_top=args.explain_top,
     )
     if args.json:
         Path(args.json).write_text(json.dumps(rows, indent=1))
