@@ -255,6 +255,14 @@ def markdown(report: dict[str, Any]) -> str:
         f"{m['date']}, commit {m['commit']}; {m['cores']} cores, {m['ram_mb']:,} MB RAM, "
         f"PostgreSQL {m['postgresql']}, Python {m['python']}; seed {report['seed']}.",
         "",
+    ]
+    if report.get("timings"):
+        spent = ", ".join(f"{name} {seconds:.0f} s" for name, seconds in report["timings"].items())
+        lines += [f"Whole run {report['seconds']:.0f} s: {spent}.", ""]
+    if report.get("kept"):
+        kept = ", ".join(f"{name} ({when})" for name, when in report["kept"].items())
+        lines += [f"Not run this time, kept from an earlier report: {kept}.", ""]
+    lines += [
         "## Data",
         "",
         "| scale | generated in | rows | MB | attendance marks | people | released |",
@@ -275,8 +283,13 @@ def markdown(report: dict[str, Any]) -> str:
             f"{count('reintegration_release')} |"
         )
     lines += ["", "## Smoke test (main pages answer 200 on the generated data)", ""]
-    for name, failures in report["smoke"].items():
-        lines.append(f"- {name}: " + ("✔ all 200" if not failures else "✘ " + "; ".join(failures)))
+    smoked = report["smoke"]
+    if isinstance(smoked, str):
+        lines.append(smoked)
+    else:
+        for name, failures in smoked.items():
+            verdict = "✔ all 200" if not failures else "✘ " + "; ".join(failures)
+            lines.append(f"- {name}: {verdict}")
 
     lines += ["", "## Pages", ""]
     pages = report["pages"]
