@@ -142,6 +142,48 @@ def insert_rights(rights: Iterable[ComputedRight]) -> None:
     copy_rows(InmateRight, ComputedRight._fields, ((*r[:-1], dumps(r[-1])) for r in rights))
 
 
+def update(objs: Sequence[models.Model], names: Sequence[str]) -> None:
+    """Store the fields ``names`` of changed instances of one model as ``bulk_update``
+    does (each attribute as it is: no ``auto_now`` stamp), set-based: the values are
+    COPYed into a temporary table and written with one ``UPDATE … FROM``."""
+    if not objs:
+        return
+    model = type(objs[0])
+    fields = [model._meta.get_field(name) for name in names]
+    concrete = [f for f in fields if isinstance(f, models.Field)]
+    assert len(concrete) == len(fields)
+    stage = f"{STAGE}_{model._meta.db_table}"
+    pk = model._meta.pk
+    definitions = ", ".join(
+        [
+            f"{_qn(pk.column)} bigint",
+            *(f"{_qn(f.column)} {f.db_type(connection)}" for f in concrete),
+        ]
+    )
+
+    def value(field: models.Field[Any, Any]) -> Any:
+        if isinstance(field, models.JSONField):
+            encoder = field.encoder
+            return lambda obj: json.dumps(getattr(obj, field.attname), cls=encoder)
+        if field.get_internal_type() in SIMPLE_TYPES:
+            return lambda obj: getattr(obj, field.attname)
+        return lambda obj: field.get_db_prep_save(getattr(obj, field.attname), connection)
+
+    values = [value(f) for f in concrete]
+    columns = ", ".join(_qn(f.column) for f in [pk, *concrete])
+    assignments = ", ".join(f"{_qn(f.column)} = u.{_qn(f.column)}" for f in concrete)
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {stage}")
+        cursor.execute(f"CREATE TEMPORARY TABLE {stage} ({definitions}) ON COMMIT DROP")
+        with cursor.cursor.copy(f"COPY {stage} ({columns}) FROM STDIN") as copy:
+            for obj in objs:
+                copy.write_row([obj.pk, *(read(obj) for read in values)])
+        cursor.execute(
+            f"UPDATE {_qn(model._meta.db_table)} t SET {assignments} "  # noqa: S608
+            f"FROM {stage} u WHERE t.{_qn(pk.column)} = u.{_qn(pk.column)}"
+        )
+
+
 def insert_history(
     model: type[models.Model],
     ids: Iterable[int],
@@ -149,10 +191,12 @@ def insert_history(
     by: Any,
     reason: str | None,
     when: datetime.datetime | None = None,
+    kind: str = "+",
 ) -> None:
-    """The "+" history rows of the rows ``ids`` of ``model``, as
-    ``bulk_create_with_history(..., default_user=by, default_change_reason=reason)``
-    writes them, in one ``INSERT … SELECT``."""
+    """The history rows (``kind`` "+", or "~" after :func:`update`) of the rows ``ids``
+    of ``model``, as ``bulk_create_with_history`` (``bulk_update_with_history``)
+    ``(..., default_user=by, default_change_reason=reason)`` writes them, in one
+    ``INSERT … SELECT``."""
     ids = list(ids)
     if not ids:
         return
@@ -164,9 +208,9 @@ def insert_history(
         cursor.execute(
             f"INSERT INTO {_qn(history._meta.db_table)} ({columns}, history_date, "  # noqa: S608
             "history_change_reason, history_type, history_user_id) "
-            f"SELECT {source}, %s, %s, '+', %s FROM {_qn(model._meta.db_table)} t "
+            f"SELECT {source}, %s, %s, %s, %s FROM {_qn(model._meta.db_table)} t "
             "WHERE t.id = ANY(%s) ORDER BY t.id",
-            [when or timezone.now(), reason, getattr(by, "pk", None), ids],
+            [when or timezone.now(), reason, kind, getattr(by, "pk", None), ids],
         )
 
 

@@ -476,6 +476,21 @@ def _create_with_history(objs: list[Any], model: type[Any], by: User | None) -> 
     return objs
 
 
+def _update_with_history(
+    objs: list[Any], model: type[Any], fields: list[str], by: User | None
+) -> None:
+    """Store the changed ``fields`` of ``objs`` with a "~" history row each (change reason
+    "import"): ``UPDATE … FROM`` a COPYed table and one ``INSERT … SELECT`` on
+    PostgreSQL, ``bulk_update_with_history`` elsewhere (the same rows)."""
+    if not import_copy.uses_copy():
+        bulk_update_with_history(
+            objs, model, fields, batch_size=500, default_user=by, default_change_reason="import"
+        )
+        return
+    import_copy.update(objs, fields)
+    import_copy.insert_history(model, [o.pk for o in objs], by=by, reason="import", kind="~")
+
+
 def _write_chunk(
     batch: ImportBatch, chunk: list[Any], today: datetime.date, counts: _Counts
 ) -> None:
@@ -572,25 +587,11 @@ def _write_chunk(
         admitted_ids = [i.pk for i in by_number.values()]
         counts.created += len(new_inmates)
     if changed_inmates:
-        bulk_update_with_history(
-            changed_inmates,
-            Inmate,
-            [*INMATE_FIELDS, "updated_at"],
-            batch_size=500,
-            default_user=by,
-            default_change_reason="import",
-        )
+        _update_with_history(changed_inmates, Inmate, [*INMATE_FIELDS, "updated_at"], by)
     if missing_sentences:
         _create_with_history(missing_sentences, Sentence, by)
     if changed_sentences:
-        bulk_update_with_history(
-            changed_sentences,
-            Sentence,
-            [*written_fields, "updated_at"],
-            batch_size=500,
-            default_user=by,
-            default_change_reason="import",
-        )
+        _update_with_history(changed_sentences, Sentence, [*written_fields, "updated_at"], by)
     if import_copy.uses_copy():
         import_copy.insert_rights(new_rights)
         import_copy.insert(journal)
