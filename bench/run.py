@@ -80,7 +80,7 @@ PLAN: dict[str, dict[str, Any]] = {
         "explained": 15,
     },
 }
-PARTS = ("smoke", "pages", "load", "import", "recalculation")
+PARTS = ("smoke", "pages", "load", "public", "import", "recalculation")
 # The targets (never timed tests: the report marks each ✔ or ✘).
 TARGETS = {
     "national_dashboard_ms": 300,
@@ -352,6 +352,24 @@ def markdown(report: dict[str, Any]) -> str:
                 str(page.get("plan", "")),
                 "```",
             ]
+    lines += ["", "## Public pages (`/publik/`)", ""]
+    public = report.get("public", "skipped")
+    if isinstance(public, dict):
+        from bench.national import public as public_part
+
+        lines.append(public_part.to_markdown(public))
+        for path, measured in public.get("paths", {}).items():
+            rate = measured.get("cached", {}).get("requests_per_s")
+            cold = measured.get("cold", {}).get("max_ms")
+            wanted_rate, wanted_cold = TARGETS["public_cached_rps"], TARGETS["public_cold_ms"]
+            lines += [
+                "",
+                f"{path}: from the cache {number(rate)} requests/s (target ≥ {wanted_rate}) "
+                f"{mark(rate, wanted_rate, higher_is_better=True)}; cold {number(cold)} ms "
+                f"(target ≤ {wanted_cold}) {mark(cold, wanted_cold)}",
+            ]
+    else:
+        lines.append(str(public))
     lines += ["", "## Load", ""]
     load = report["load"]
     if isinstance(load, str):
@@ -699,6 +717,13 @@ def main() -> int:
                 f"CACHE_URL {cache.split('://')[0]}" if cache else "local memory, per worker"
             )
         timed("load", begun)
+    public: Any = "skipped"
+    if "public" in run:
+        begun = time.perf_counter()
+        public = run_part(
+            f"public at {scale}", part("bench.national.public", "run"), results[scale].url
+        )
+        timed("public", begun)
     from django.db import connections
 
     connections.close_all()  # nothing of this process holds a database the parts drop
@@ -738,6 +763,7 @@ def main() -> int:
         "smoke": smoke_failures,
         "pages": pages,
         "load": load,
+        "public": public,
         "import": import_result,
         "recalculation": recalculation,
         "parts": sorted(run, key=PARTS.index),
@@ -751,6 +777,7 @@ def main() -> int:
         ("smoke", "smoke"),
         ("pages", "pages"),
         ("load", "load"),
+        ("public", "public"),
         ("import", "import"),
         ("recalculation", "recalculation"),
     ):
