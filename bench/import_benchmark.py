@@ -316,14 +316,24 @@ class Timers:
 
 
 class QueryCounter:
+    """Counts the statements and keeps the slowest (``SLOWEST`` of them, with their time)."""
+
+    SLOWEST = 5
+
     def __init__(self) -> None:
         self.count = 0
+        self.slowest: list[tuple[float, str]] = []
 
     def __call__(
         self, execute: Callable[..., Any], sql: str, params: Any, many: bool, context: Any
     ):
         self.count += 1
-        return execute(sql, params, many, context)
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            self.slowest.append((time.perf_counter() - started, " ".join(sql.split())[:160]))
+            self.slowest = sorted(self.slowest, reverse=True)[: self.SLOWEST]
 
 
 def run_phase(
@@ -376,6 +386,8 @@ def run_phase(
     print(f"    of which {steps}", flush=True)
     if batch.message:
         print(f"    message: {batch.message}", flush=True)
+    for seconds, sql in counter.slowest:
+        print(f"    slowest statement {seconds:.2f} s: {sql}", flush=True)
     if profiler:
         pstats.Stats(profiler).sort_stats("cumulative").print_stats(25)
     return result

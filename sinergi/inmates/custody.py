@@ -163,7 +163,9 @@ def open_first_episodes(inmate_ids: Sequence[int], *, by: Any = None) -> list[in
     :func:`follow_status` writes for a person in custody with an admission date and no
     episode yet (from the admission, or from the day of the transfer out of another
     facility of a person with the same NIK that ended on or after it), in one
-    ``INSERT … SELECT`` and their history rows in another. Returns the ids of the other
+    ``INSERT … SELECT`` and their history rows in another (the transfers out are read
+    first, apart: the people just COPYed have no statistics yet, and a join of them with
+    every inmate on the NIK was planned as a loop). Returns the ids of the other
     people (to :func:`follow_status`); all of them elsewhere than on PostgreSQL."""
     ids = list(inmate_ids)
     if not ids or not import_copy.uses_copy():
@@ -179,12 +181,14 @@ def open_first_episodes(inmate_ids: Sequence[int], *, by: Any = None) -> list[in
                 WHERE i.id = ANY(%(ids)s) AND i.status = %(held)s
                 AND i.admission_date IS NOT NULL
                 AND NOT EXISTS (SELECT 1 FROM {episodes} e WHERE e.inmate_id = i.id)
+            ), outs AS MATERIALIZED (
+                SELECT o.nik, e.facility_id, e.ended_on FROM {episodes} e
+                JOIN {inmates} o ON o.id = e.inmate_id
+                WHERE e.ended_how = %(out)s AND e.ended_on IS NOT NULL AND o.nik <> ''
             ), moved AS (
-                SELECT p.id, MAX(e.ended_on) AS day FROM people p
-                JOIN {inmates} o ON o.nik = p.nik
-                JOIN {episodes} e ON e.inmate_id = o.id
-                WHERE p.nik <> '' AND e.ended_how = %(out)s AND e.ended_on IS NOT NULL
-                AND e.facility_id <> p.facility_id AND e.ended_on >= p.start
+                SELECT p.id, MAX(t.ended_on) AS day FROM people p
+                JOIN outs t ON t.nik = p.nik
+                WHERE t.facility_id <> p.facility_id AND t.ended_on >= p.start
                 GROUP BY p.id
             )
             INSERT INTO {episodes} (inmate_id, facility_id, started_on, started_how,
