@@ -172,12 +172,17 @@ def test_the_recalculation_command_judges_each_facility_by_its_own_date(demo_wor
     in_jakarta = make_inmate(
         facility=jakarta, term_years=2, detention_start=datetime.date(2026, 5, 9)
     )
+    from sinergi.inmates import recalculation
+
     seen: dict[int, datetime.date] = {}
+    engine = recalculation.compute
 
-    def record(ids, *, today):
-        seen.update(dict.fromkeys(ids, today))
-        return len(ids)
+    def record(sentence, inputs, today):
+        seen[sentence.inmate_id] = today
+        return engine(sentence, inputs, today)
 
-    with mock.patch("sinergi.inmates.calculation.recalculate", record):
-        call_command("recalculate_sentences", stdout=io.StringIO())
-    assert seen == {in_selong.pk: DEC_1, in_jakarta.pk: NOV_30}
+    # The command computes each person once, chunk by chunk, on their facility's date.
+    with mock.patch("sinergi.inmates.recalculation.compute", record):
+        call_command("recalculate_sentences", stdout=io.StringIO(), stderr=io.StringIO())
+    assert seen[in_selong.pk] == DEC_1
+    assert seen[in_jakarta.pk] == NOV_30
