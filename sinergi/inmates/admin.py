@@ -5,7 +5,7 @@ from django.contrib import admin
 from django.utils import timezone
 
 from sinergi.core.admin import AuditedAdmin
-from sinergi.inmates.calculation import recalculate
+from sinergi.inmates.calculation import SENTENCE_DATE_FIELDS, recalculate
 from sinergi.inmates.forms import show_problems
 from sinergi.inmates.models import (
     ConsecutiveSentence,
@@ -64,18 +64,8 @@ class SentenceInline(admin.StackedInline):
     model = Sentence
     form = SentenceAdminForm
     extra = 0
-    readonly_fields = (
-        "expiry_date",
-        "expiry_after_remission",
-        "one_third_date",
-        "half_date",
-        "two_thirds_date",
-        "term_start",
-        "release_date",
-        "pb_probation_end",
-        "rule_set",
-        "calculated_on",
-    )
+    # The engine computes these; the admin shows them and never takes them as input.
+    readonly_fields = SENTENCE_DATE_FIELDS
 
 
 @admin.register(Inmate)

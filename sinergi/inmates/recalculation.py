@@ -314,15 +314,15 @@ def run_chunks(
     With ``workers`` > 1 (PostgreSQL, outside a transaction), that many processes load
     and compute the next chunks while this one writes the current one; the result is
     the same (each chunk is written here, in order)."""
-    todo = remaining(report, inmates_by_day)
-    report.chunks_total = report.chunks_done + -(-len(todo) // chunk_size)
+    pending = remaining(report, inmates_by_day)
+    report.chunks_total = report.chunks_done + -(-len(pending) // chunk_size)
     report.save(update_fields=["chunks_total", "updated_at"])
-    chunks = [todo[start : start + chunk_size] for start in range(0, len(todo), chunk_size)]
-    for chunk, (found, todo_write) in _computed(chunks, workers):
+    chunks = [pending[start : start + chunk_size] for start in range(0, len(pending), chunk_size)]
+    for chunk, (found, writes) in _computed(chunks, workers):
         with transaction.atomic():
             _store_chunk(report, found, last_id=chunk[-1][0])
             if not report.dry_run:
-                recalculation_write.write(todo_write)
+                recalculation_write.write(writes)
         if on_chunk is not None:
             on_chunk(report, len(chunk))
     return _finish(report, by=by)

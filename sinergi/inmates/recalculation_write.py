@@ -116,10 +116,10 @@ def plan(
     return Plan(sentences, updated, created, deleted)
 
 
-def write(todo: Plan) -> None:
+def write(writes: Plan) -> None:
     """Write the plan (call it inside a transaction: it is several statements)."""
-    write_sentences(todo.sentences)
-    write_rights(todo)
+    write_sentences(writes.sentences)
+    write_rights(writes)
 
 
 def write_sentences(sentences: Sequence[Sentence]) -> None:
@@ -145,37 +145,37 @@ def write_sentences(sentences: Sequence[Sentence]) -> None:
         )
 
 
-def write_rights(todo: Plan) -> None:
+def write_rights(writes: Plan) -> None:
     """Delete, update and create the rights rows of the plan."""
     if connection.vendor != "postgresql":
-        for start in range(0, len(todo.rights_deleted), 500):
-            InmateRight.objects.filter(pk__in=todo.rights_deleted[start : start + 500]).delete()
-        if todo.rights_updated:
-            InmateRight.objects.bulk_update(todo.rights_updated, RIGHT_FIELDS, batch_size=500)
-        if todo.rights_created:
-            InmateRight.objects.bulk_create(todo.rights_created, batch_size=500)
+        for start in range(0, len(writes.rights_deleted), 500):
+            InmateRight.objects.filter(pk__in=writes.rights_deleted[start : start + 500]).delete()
+        if writes.rights_updated:
+            InmateRight.objects.bulk_update(writes.rights_updated, RIGHT_FIELDS, batch_size=500)
+        if writes.rights_created:
+            InmateRight.objects.bulk_create(writes.rights_created, batch_size=500)
         return
     table = InmateRight._meta.db_table
     with connection.cursor() as cursor:
-        if todo.rights_deleted:
+        if writes.rights_deleted:
             cursor.execute(
                 f"DELETE FROM {table} WHERE id = ANY(%s)",  # noqa: S608
-                [todo.rights_deleted],
+                [writes.rights_deleted],
             )
-        if todo.rights_updated:
+        if writes.rights_updated:
             columns = ("id", *RIGHT_FIELDS)
             _stage(cursor, "recalc_stage_right", table, columns)
-            copy_rows(cursor, "recalc_stage_right", columns, map(_right_row, todo.rights_updated))
+            copy_rows(cursor, "recalc_stage_right", columns, map(_right_row, writes.rights_updated))
             cursor.execute(
                 f"UPDATE {table} AS r SET {_assignments(RIGHT_FIELDS)} "  # noqa: S608
                 "FROM recalc_stage_right AS t WHERE r.id = t.id"
             )
-        if todo.rights_created:
+        if writes.rights_created:
             copy_rows(
                 cursor,
                 table,
                 ("inmate_id", "right", *RIGHT_FIELDS),
-                ([r.inmate_id, r.right, *_right_row(r)[1:]] for r in todo.rights_created),
+                ([r.inmate_id, r.right, *_right_row(r)[1:]] for r in writes.rights_created),
             )
 
 
