@@ -82,3 +82,26 @@ def test_its_production_settings_pass_check_deploy_without_warnings():
         timeout=120,
     )
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_behind_the_proxy_the_sign_in_limits_read_the_clients_address():
+    """With PROXY_COUNT=1 (nginx in front, as .env.example says), allauth's sign-in rate
+    limits read the client from X-Forwarded-For as axes does; before, every sign-in
+    counted against the proxy's one address and 30 a minute locked out the whole site."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTEST_VERSION"}
+    env.update(DEBUG="true", PROXY_COUNT="1")
+    code = (
+        "import django; django.setup();"
+        "from allauth import app_settings as a; from django.conf import settings as s;"
+        "print(a.TRUSTED_PROXY_COUNT, s.AXES_IPWARE_PROXY_COUNT)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env={**env, "DJANGO_SETTINGS_MODULE": "sinergi.settings"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["1", "1"]
