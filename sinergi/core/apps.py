@@ -8,7 +8,7 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
-        from sinergi.core import checks, home  # noqa: F401 (checks: registers them)
+        from sinergi.core import checks, home, lookups  # noqa: F401 (checks: registers them)
         from sinergi.core.navigation import NavItem, register_home_cards, register_nav
 
         register_nav(NavItem("home", _("Home"), "home", lambda s: bool(s.roles), order=0))
@@ -23,3 +23,4 @@ class CoreConfig(AppConfig):
             )
         )
         register_home_cards(home.cards)
+        lookups.register()
