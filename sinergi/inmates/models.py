@@ -15,6 +15,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, pgettext_lazy
@@ -127,6 +128,10 @@ class Inmate(TimeStampedModel):
             models.Index(fields=["facility", "security_level"]),
             models.Index(fields=["name"]),
             models.Index(fields=["facility", "wali"]),
+            # The inmate list's order (by name regardless of case, then id): a wide scope's
+            # first page (an administrator's: everyone) is read in order from it instead
+            # of sorting the country.
+            models.Index(Lower("name"), "id", name="inmate_lower_name_id"),
         ]
 
     def __str__(self) -> str:

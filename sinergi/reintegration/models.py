@@ -416,7 +416,16 @@ class FollowUp(TimeStampedModel):
         constraints = [
             models.UniqueConstraint(fields=["release", "month"], name="one_follow_up_per_month")
         ]
-        indexes = [models.Index(fields=["done_on", "due_on"])]
+        indexes = [
+            models.Index(fields=["done_on", "due_on"]),
+            # The follow-ups still to do of a set of releases (a Bapas's, a facility's):
+            # the list's count and its first page.
+            models.Index(
+                fields=["release", "due_on"],
+                condition=models.Q(done_on__isnull=True),
+                name="followup_open_by_release",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.release} +{self.month}"
