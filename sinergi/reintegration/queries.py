@@ -359,9 +359,7 @@ def follow_up_list(user: Any, *, include_done: bool = False) -> Any:
     follow-up of a Bapas (36,000 at national scale) to its release and person before
     sorting them for 50."""
     rows = (
-        follow_ups_for(user)
-        .prefetch_related("release__inmate")
-        .order_by("done_on", "due_on", "id")
+        follow_ups_for(user).prefetch_related("release__inmate").order_by("done_on", "due_on", "id")
     )
     return rows if include_done else rows.filter(done_on__isnull=True)
 

@@ -75,8 +75,8 @@ def test_on_postgresql_the_subquery_becomes_an_array(world):
 def test_the_follow_ups_and_releases_reached_are_those_of_the_access_rule(world, user, username):
     """The rule itself (Bapas's releases, or the facility's people's) is unchanged."""
     from sinergi.core.roles import OFFICER_ROLES
-    from sinergi.reintegration.queries import BAPAS_ROLES
     from sinergi.core.scoping import scope_of
+    from sinergi.reintegration.queries import BAPAS_ROLES
 
     reader = user(username)
     scope = scope_of(reader)
