@@ -74,7 +74,9 @@ Spec = tuple[Indicator, str | None]
 def specs(area: str) -> list[Spec]:
     """What a set of ``area`` holds: each indicator and grouping its dashboard shows
     (the area's figures, the comparison, the cooperation charts); for the country, also
-    every facility indicator by facility."""
+    every facility indicator by facility. The country's set thereby holds the public
+    pages' table (each public indicator for the country, by region and by facility:
+    tests/indicators/test_stored.py checks it), which public_data.build_table reads."""
     found: list[Spec] = [(i, None) for i in CATALOGUE if i.shown_at(area)]
     compared = REGION if area == NATIONAL else FACILITY
     found += [(i, compared) for i in dashboards.COMPARABLE]
@@ -201,8 +203,12 @@ class Recent:
         return dict(found)
 
 
-def load(period: Period, area: str, area_id: int | None) -> Stored | None:
-    """The stored set of the area for the period, if it was computed (two queries)."""
+def load(
+    period: Period, area: str, area_id: int | None, *, with_facilities: bool | None = None
+) -> Stored | None:
+    """The stored set of the area for the period, if it was computed (two queries). The
+    country's figures by facility are read only ``with_facilities`` (the public pages'
+    table): they are for revisions and the public table, its dashboard compares regions."""
     found = StoredSet.objects.filter(
         period=period.code,
         area=area,
@@ -212,8 +218,8 @@ def load(period: Period, area: str, area_id: int | None) -> Stored | None:
     if found is None:
         return None
     rows = StoredFigure.objects.filter(stored_set=found)
-    # The country's figures by facility are for revisions; its dashboard compares regions.
-    with_facilities = area != NATIONAL
+    if with_facilities is None:
+        with_facilities = area != NATIONAL
     if not with_facilities:
         rows = rows.exclude(by=FACILITY)
     return Stored(found, rows.values_list(*ROW_FIELDS), with_facilities=with_facilities)
