@@ -48,6 +48,17 @@ class RelatedAnyOf(_AsArray, RelatedIn):
     """``foreign_key__any_of=<queryset>`` (see the module)."""
 
 
+def union_of_ids(*querysets: Any) -> Any:
+    """The ids of the rows of any of ``querysets``, as one subquery (a UNION), to filter
+    with ``__any_of``.
+
+    An access rule or a definition "reached this way OR that way" written as an OR of
+    subqueries (or across two joins) makes PostgreSQL scan the whole table at national
+    scale; a UNION of the indexed lookups reads only the rows each way reaches, once."""
+    first, *others = (qs.order_by().values("pk") for qs in querysets)
+    return first.union(*others)
+
+
 def register() -> None:
     Field.register_lookup(AnyOf)
     ForeignObject.register_lookup(RelatedAnyOf)

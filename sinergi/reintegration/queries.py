@@ -9,6 +9,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from sinergi.core.lookups import union_of_ids
 from sinergi.core.roles import OFFICER_ROLES, STAFF_ROLES, Role
 from sinergi.core.scoping import scope_of
 from sinergi.reintegration.choices import ReferralStatus
@@ -138,7 +139,7 @@ def follow_ups_for(user: Any) -> Any:
     if scope.is_admin:
         return FollowUp.objects.all()
     return FollowUp.objects.filter(
-        release_id__any_of=_union_of_ids(
+        release_id__any_of=union_of_ids(
             Release.objects.filter(bapas_id__in=scope.facility_ids(*BAPAS_ROLES)),
             # The facility's people first, then their releases by the person's index (a
             # join let PostgreSQL scan every release of the country).
@@ -151,18 +152,6 @@ def follow_ups_for(user: Any) -> Any:
     )
 
 
-def _union_of_ids(*querysets: Any) -> Any:
-    """The ids of the rows of any of ``querysets``, as one subquery (a UNION).
-
-    An access rule "reached this way OR that way" written as an OR across two joins
-    makes PostgreSQL scan the whole table at national scale; a UNION of the two indexed
-    lookups reads only the rows each way reaches. Filter with ``__any_of``
-    (:mod:`sinergi.core.lookups`), not ``__in``: PostgreSQL then runs the UNION once and
-    looks its ids up through the index."""
-    first, *others = (qs.order_by().values("pk") for qs in querysets)
-    return first.union(*others)
-
-
 def releases_for(user: Any) -> Any:
     """The releases ``user`` reaches: those of the inmates they reach, and those handed
     over to a Bapas where they are a probation officer or the head."""
@@ -172,7 +161,7 @@ def releases_for(user: Any) -> Any:
     if scope.is_admin:
         return Release.objects.all()
     return Release.objects.filter(
-        pk__any_of=_union_of_ids(
+        pk__any_of=union_of_ids(
             Release.objects.filter(inmate__in=inmates_for(user)),
             Release.objects.filter(bapas_id__in=scope.facility_ids(*BAPAS_ROLES)),
         )
@@ -232,7 +221,7 @@ def worklist_queryset(
     # "Released within the horizon, or a right within it": a UNION of the two lookups, not
     # an OR (which kept PostgreSQL from using either index: a scan of every sentence).
     in_custody = inmates_for(user).filter(status=InmateStatus.IN_CUSTODY)
-    within = _union_of_ids(
+    within = union_of_ids(
         in_custody.filter(sentence__expiry_after_remission__lte=until),
         in_custody.filter(Exists(eligible.filter(eligible_from__lte=until))),
     )
