@@ -72,7 +72,7 @@ def cards(request: HttpRequest, scope: Scope) -> list[HomeCard]:
         rights = (
             InmateRight.objects.worklist(today=today, window_days=90)
             .filter(inmate__facility_id__in=facility_ids)
-            .exclude(inmate__in=to_release)
+            .exclude(inmate_id__any_of=to_release)
         )
         counts = rights.aggregate(
             due=Count("inmate", filter=Q(eligible_from__lte=today), distinct=True),

@@ -6,7 +6,17 @@ from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, TypeAlias
 
 from django.db import models
-from django.db.models import Case, DateField, DurationField, ExpressionWrapper, F, Q, Value, When
+from django.db.models import (
+    Case,
+    DateField,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    Func,
+    Q,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -163,18 +173,25 @@ def with_release_due(people: Any, on: datetime.date | None = None) -> Any:
         sentence_due=release_due(),
         granted_on=ExpressionWrapper(granted, output_field=DateField()),
     ).annotate(
-        release_due=Case(
-            When(
-                Q(granted_on__isnull=False)
-                & (Q(sentence_due__isnull=True) | Q(granted_on__lt=F("sentence_due"))),
-                then=F("granted_on"),
-            ),
-            default=F("sentence_due"),
-            output_field=DateField(),
-        )
-        if sources
-        else F("sentence_due")
+        release_due=Earlier(F("granted_on"), F("sentence_due")) if sources else F("sentence_due")
     )
+
+
+class Earlier(Func):
+    """The earlier of two dates, either of which may be NULL (then the other).
+
+    On PostgreSQL ``LEAST(a, b)``, which ignores NULLs and names each date once: the day a
+    granted right let a person out is a subquery per person, and written as a CASE it was
+    run four times per person (a facility's home page took 2 s at national scale).
+    Elsewhere ``COALESCE(MIN(a, b), a, b)`` (SQLite's MIN is NULL when either is)."""
+
+    function = "LEAST"
+    output_field = DateField()
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        first, second = self.get_source_expressions()
+        smaller = Func(first, second, function="MIN", output_field=DateField())
+        return compiler.compile(Coalesce(smaller, first, second, output_field=DateField()))
 
 
 def release_reached() -> Q:
