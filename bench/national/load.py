@@ -79,10 +79,13 @@ def _stop(server: subprocess.Popen[bytes]) -> None:
         server.wait(timeout=10)
 
 
-def _plan_file(database_url: str, accounts: list[dict[str, Any]], folder: Path) -> Path:
-    """Each account (and an anonymous visitor) with its role's main pages, ids resolved."""
+def _plan_file(
+    database_url: str, accounts: list[dict[str, Any]], folder: Path, *, secret_key: str = ""
+) -> Path:
+    """Each account (and an anonymous visitor) with its role's main pages, ids resolved;
+    with ``secret_key`` (the server's), a session already signed in as it."""
     entries = []
-    for planned in pages.plan(database_url, accounts):
+    for planned in pages.plan(database_url, accounts, secret_key=secret_key):
         account = planned["account"]
         main = [{"name": p["name"], "path": p["path"]} for p in planned["pages"] if p["main"]]
         if main:
@@ -91,6 +94,7 @@ def _plan_file(database_url: str, accounts: list[dict[str, Any]], folder: Path) 
                     "username": account.get("username"),
                     "password": account.get("password") or pages.DEMO_PASSWORD,
                     "role": account["role"],
+                    "session": account.get("session"),
                     "pages": main,
                 }
             )
@@ -147,6 +151,7 @@ def run(
     *,
     spawn_rate: float | None = None,
     steady: bool = False,
+    signed_in: bool = False,
 ) -> dict[str, Any]:
     """Serve ``database_url`` with gunicorn and load it. Returns ``pages``: per page and
     role (``name`` "page [role]", ``page``, ``role``) the requests, errors, p50/p95/max and
@@ -154,7 +159,10 @@ def run(
     ``errors`` (counts), ``error_messages`` (per name and message, how many), and what
     gunicorn logged (``worker_timeouts``, ``server_tracebacks``). ``steady``: the
     statistics start once every user is spawned (locust ``--reset-stats``), leaving out
-    the ramp and most sign-ins."""
+    the ramp and most sign-ins. ``signed_in``: the users start signed in (a session made
+    before the run for each account), as in the middle of a working day: a sign-in costs
+    about 1.3 s of CPU by design (PBKDF2), and 200 of them would take the whole run of a
+    2-core machine; the sign-in form is then measured by the other runs."""
     env = pages.production_env(database_url)
     env.update(DJANGO_SETTINGS_MODULE="bench.national.load_settings", PROXY_COUNT="1")
     port = _free_port()
@@ -162,7 +170,9 @@ def run(
     rate = spawn_rate or max(1.0, users / 20)  # everyone in within ~20 s
     with tempfile.TemporaryDirectory(prefix="sinergi-load-") as scratch:
         folder = Path(scratch)
-        plan = _plan_file(database_url, accounts, folder)  # collects the static files too
+        plan = _plan_file(  # collects the static files too
+            database_url, accounts, folder, secret_key=env["SECRET_KEY"] if signed_in else ""
+        )
         log = folder / "gunicorn.log"
         with open(log, "wb") as out:
             server = subprocess.Popen(
@@ -235,6 +245,7 @@ def run(
         "workers": WORKERS,
         "spawn_rate": rate,
         "steady": steady,
+        "signed_in": signed_in,
         "accounts": len(accounts),
         "pages": rows,
         "total": total,
@@ -259,7 +270,8 @@ def to_markdown(result: dict[str, Any]) -> str:
     lines = [
         f"{result['users']} users for {result['seconds']} s on gunicorn ({result['workers']} "
         f"workers), {result['accounts']} accounts"
-        f"{' (figures after the ramp)' if result.get('steady') else ''}: "
+        f"{' (figures after the ramp)' if result.get('steady') else ''}"
+        f"{' (signed in before the run)' if result.get('signed_in') else ''}: "
         f"{total.get('requests', 0)} requests, "
         f"{total.get('errors', 0)} errors, {total.get('rps', 0)} requests/s; "
         f"p50 {_cell(total.get('p50_ms'))} ms, p95 {_cell(total.get('p95_ms'))} ms, "
@@ -290,6 +302,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--users", type=int, default=200)
     parser.add_argument("--seconds", type=int, default=120)
     parser.add_argument("--steady", action="store_true", help="leave the ramp out of the figures")
+    parser.add_argument(
+        "--signed-in", action="store_true", help="users start signed in (sessions made before)"
+    )
     parser.add_argument("--json", help="also write the result to this file")
     args = parser.parse_args(argv)
     if args.demo:
@@ -302,7 +317,14 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--demo or --accounts")
     if not database_url:
         parser.error("--database-url (or DATABASE_URL)")
-    result = run(database_url, accounts, users=args.users, seconds=args.seconds, steady=args.steady)
+    result = run(
+        database_url,
+        accounts,
+        users=args.users,
+        seconds=args.seconds,
+        steady=args.steady,
+        signed_in=args.signed_in,
+    )
     if args.json:
         Path(args.json).write_text(json.dumps(result, indent=1))
     print(to_markdown(result))

@@ -1,12 +1,13 @@
 """The simulated users of the load run (bench/national/load.py runs locust on this file).
 
 ``SINERGI_LOAD_PLAN`` names a JSON file: a list of ``{"username", "password", "role",
-"pages": [{"name", "path"}]}`` (``username`` null: an anonymous visitor of the public
-pages). The n-th simulated user takes the n-th entry (round robin, so every role is
-loaded), signs in through the real sign-in form (GET for the CSRF token, then POST), and
-then walks its role's pages in order, again and again, waiting 1 to 3 s between
-requests. Each user comes from its own address (``X-Forwarded-For``, as behind the
-deployment's proxy). Requests are named "page [role]" in the statistics.
+"session", "pages": [{"name", "path"}]}`` (``username`` null: an anonymous visitor of
+the public pages). The n-th simulated user takes the n-th entry (round robin, so every
+role is loaded), signs in through the real sign-in form (GET for the CSRF token, then
+POST) or starts with the entry's ``session`` (made before the run, ``--signed-in``), then
+walks its role's pages in order, again and again, waiting 1 to 3 s between requests.
+Each user comes from its own address (``X-Forwarded-For``, as behind the deployment's
+proxy). Requests are named "page [role]" in the statistics.
 """
 
 from __future__ import annotations
@@ -40,6 +41,9 @@ class Visitor(FastHttpUser):
         self.headers = {"X-Forwarded-For": address}
         self.pages = itertools.cycle(self.entry["pages"])
         self.signed_in = self.entry.get("username") is None
+        if self.entry.get("session"):  # signed in before the run (load.py --signed-in)
+            self.headers["Cookie"] = f"sessionid={self.entry['session']}"
+            self.signed_in = True
         if not self.signed_in:
             self.sign_in()
 

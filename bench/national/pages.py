@@ -300,15 +300,21 @@ def measure(
         return rows
 
 
-def plan(database_url: str, accounts: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def plan(
+    database_url: str, accounts: list[dict[str, Any]], *, secret_key: str = ""
+) -> list[dict[str, Any]]:
     """Each account (and the public) with the paths of its role's pages, ids resolved:
-    ``{"account": {...}, "pages": [{"name", "path", "main"}]}``. Used by the load run."""
+    ``{"account": {...}, "pages": [{"name", "path", "main"}]}``. Used by the load run.
+    With ``secret_key`` (the server's), each account also gets ``session``: the key of a
+    session signed in as it (a user already at work: no sign-in in the run)."""
     with tempfile.TemporaryDirectory(prefix="sinergi-pages-") as folder:
         given = Path(folder) / "accounts.json"
         out = Path(folder) / "plan.json"
         given.write_text(json.dumps(accounts))
         args = ["--worker", "--plan", "--accounts", str(given), "--out", str(out)]
-        _run_worker(database_url, args)
+        if secret_key:
+            args.append("--sessions")
+        _run_worker(database_url, args, secret_key=secret_key)
         planned: list[dict[str, Any]] = json.loads(out.read_text())
         return planned
 
@@ -353,9 +359,11 @@ def collect_static(env: dict[str, str]) -> None:
     subprocess.run(command, cwd=ROOT, env=env, check=True)
 
 
-def _run_worker(database_url: str, args: list[str]) -> None:
+def _run_worker(database_url: str, args: list[str], *, secret_key: str = "") -> None:
     command = [sys.executable, "-m", "bench.national.pages", *args]
     env = production_env(database_url)
+    if secret_key:
+        env["SECRET_KEY"] = secret_key
     collect_static(env)
     done = subprocess.run(command, cwd=ROOT, env=env, check=False)
     if done.returncode != 0:
@@ -698,10 +706,25 @@ def _work(
     return rows
 
 
-def _plan(accounts: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def _signed_in(account: dict[str, Any]) -> dict[str, Any]:
+    """``account`` with ``session``: a session signed in as it (as the sign-in form would
+    leave it, without the password hashing: the load run measures the pages)."""
+    from django.conf import settings
+    from django.test import Client
+
+    from sinergi.accounts.models import User
+
+    if not account.get("username"):
+        return account
+    client = Client()
+    client.force_login(User.objects.get(username=account["username"]))
+    return {**account, "session": client.cookies[settings.SESSION_COOKIE_NAME].value}
+
+
+def _plan(accounts: list[dict[str, Any]], *, sessions: bool = False) -> list[dict[str, Any]]:
     return [
         {
-            "account": entry["account"],
+            "account": _signed_in(entry["account"]) if sessions else entry["account"],
             "pages": [
                 {"name": target["page"].name, "path": target["path"], "main": target["page"].main}
                 for target in entry["pages"]
@@ -848,6 +871,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", help="also write the rows to this file")
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--plan", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--sessions", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--out", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
 
@@ -855,7 +879,7 @@ def main(argv: list[str] | None = None) -> int:
         _setup_django()
         accounts = json.loads(Path(args.accounts).read_text())
         if args.plan:
-            result: Any = _plan(accounts)
+            result: Any = _plan(accounts, sessions=args.sessions)
         else:
             result = _work(
                 accounts, args.repeat, not args.no_explain, not args.no_public, args.explain_top
