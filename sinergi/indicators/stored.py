@@ -385,8 +385,10 @@ def refresh(facility_ids: Iterable[int] | None = None) -> list[StoredSet]:
     stored one and every stored region set of the period is computed again (a record
     may count in a region other than its facility's: a Kanwil's agreement, a delivery
     against another facility's commitment). When none differs, the set is marked read
-    at the new version, and nothing else is computed."""
-    from sinergi.indicators.revisions import CHANGE_ACTIONS
+    at the new version, and nothing else is computed. A month computed again drops its
+    cached public table (read from the country's set): it is built again from the new
+    figures at its next read."""
+    from sinergi.indicators.revisions import CHANGE_ACTIONS, month_changed
 
     changes = AuditEvent.objects.filter(action__in=CHANGE_ACTIONS)
     if facility_ids is not None:
@@ -411,6 +413,8 @@ def refresh(facility_ids: Iterable[int] | None = None) -> list[StoredSet]:
                 continue
             logger.info("Stored figures of %s computed again (revision)", row.period)
             _replace(row, figures, version)
+        if period.kind == MONTH:
+            month_changed(period.start)
         done.append(row)
         regions = StoredSet.objects.filter(period=row.period, area=REGION)
         done += [

@@ -466,3 +466,28 @@ def test_the_countrys_set_holds_every_grouping_of_the_public_table():
     for indicator in PUBLIC_INDICATORS:
         for by in (None, REGION, FACILITY):
             assert (indicator.id, by) in held, (indicator.id, by)
+
+
+def test_the_public_table_follows_the_stored_month_when_a_revision_recomputes_it(
+    w, django_capture_on_commit_callbacks
+):
+    """The public table is read from the country's stored set and kept in the cache: when
+    revision detection computes the set again, the month's cached table goes with it (it
+    was kept, with the old figure, until the cache expired)."""
+    from sinergi.indicators import public_data
+
+    populate(w)
+    stored.store_month(AUG)
+    indicator = "participation.attendance_rate"
+    assert indicator in {i.id for i in public_data.PUBLIC_INDICATORS}
+    before = public_data.public_table(AUG).figure(indicator, public_data.NATION)
+    program = w.program(w.b)
+    session = w.session(program, "2025-08-28")
+    for _n in range(4):
+        w.mark(session, w.enrol(program), "absent", "0")
+    audit.record("attendance.record", by=None, target=session, facility=w.b)
+    with django_capture_on_commit_callbacks(execute=True):
+        detect_revisions_task.call()
+    after = public_data.public_table(AUG).figure(indicator, public_data.NATION)
+    assert after.denominator == before.denominator + 4
+    assert after == public_data.build_table(AUG).figure(indicator, public_data.NATION)
