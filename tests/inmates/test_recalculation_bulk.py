@@ -289,6 +289,40 @@ def test_a_facility_lists_at_most_so_many_people_then_counts_the_others(varied):
     assert f"… and {moved - 1} more people whose dates moved (report #{report.pk})" in out
 
 
+def test_the_people_listed_are_the_first_by_name_with_all_their_changes(varied):
+    _run("--people-listed", "-1", "--facility", "selong")
+    report = SentenceRecalculation.objects.get()
+    whole = _run_print(report, -1)
+    two = _run_print(report, 2)
+    names = sorted(
+        Inmate.objects.filter(
+            pk__in=SentenceRecalculationChange.objects.filter(recalculation=report)
+            .exclude(field__in=recalculation.NOT_A_MOVE)
+            .values("inmate_id")
+        ).values_list("name", "registration_number")
+    )
+    assert len(names) > 2
+    people = [
+        line
+        for line in whole
+        if line.startswith("  ") and not line.startswith(("    ", "  rule set", "  …"))
+    ]
+    assert people == [f"  {number}  {name}" for name, number in names]
+    # With two listed: the whole report's lines up to the third person, then the count.
+    third = whole.index(people[2])
+    assert two[:third] == whole[:third]
+    assert two[third].startswith(f"  … and {len(names) - 2} more people whose dates moved")
+
+
+def _run_print(report: SentenceRecalculation, listed: int) -> list[str]:
+    """The report printed again as the command prints it, with ``listed`` people."""
+    out = io.StringIO()
+    command = Command(stdout=out)
+    command._listed = listed
+    command._print(report)
+    return out.getvalue().splitlines()
+
+
 def test_the_report_page_shows_a_run_in_progress(varied, client_for, monkeypatch):
     def crash(self: Command, report: SentenceRecalculation, people: int) -> None:
         raise RuntimeError("stopped")

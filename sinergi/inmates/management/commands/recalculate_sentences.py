@@ -272,28 +272,24 @@ class Command(BaseCommand):
     ) -> None:
         """The people whose dates moved (at most ``--people-listed``, by name), then how
         many more, then the people whose rule set alone was renamed, grouped."""
-        person: list[SentenceRecalculationChange] = []
-        listed = 0
         changes = SentenceRecalculationChange.objects.filter(
             recalculation=report, facility_id=total.facility_id
         )
         # IN (a subquery), not a correlated EXISTS: hashed once, whatever the rows.
         moving = changes.exclude(field__in=NOT_A_MOVE).values("inmate_id")
-        rows = (
-            changes.filter(inmate_id__in=moving)
-            .select_related("inmate")
-            .order_by("inmate__name", "inmate_id", "right", "id")
-        )
-        limit = self._listed
-        for change in [*rows.iterator(chunk_size=2000), None]:
-            if person and (change is None or change.inmate_id != person[0].inmate_id):
-                self._print_person(person)
-                listed += 1
-                person = []
-            if change is not None and 0 <= limit <= listed:
-                break
-            if change is not None:
-                person.append(change)
+        # The people listed are chosen first (by name, at most --people-listed), then
+        # only their changes are read: a facility's whole report is not sorted.
+        people = Inmate.objects.filter(pk__in=moving).order_by("name", "id")
+        if self._listed >= 0:
+            people = people[: self._listed]
+        chosen = {inmate.pk: inmate for inmate in people.only("registration_number", "name")}
+        by_person: dict[int, list[SentenceRecalculationChange]] = defaultdict(list)
+        for change in changes.filter(inmate_id__in=list(chosen)).order_by("right", "id"):
+            by_person[change.inmate_id].append(change)
+        listed = 0
+        for pk, inmate in chosen.items():
+            self._print_person(inmate, by_person[pk])
+            listed += 1
         if total.inmates_changed > listed:
             self.stdout.write(
                 f"  … and {total.inmates_changed - listed} more people whose dates moved "
@@ -312,8 +308,7 @@ class Command(BaseCommand):
                 f"{old or '(none)'} \u2192 {new or '(none)'}"
             )
 
-    def _print_person(self, changes: list[SentenceRecalculationChange]) -> None:
-        inmate = changes[0].inmate
+    def _print_person(self, inmate: Inmate, changes: list[SentenceRecalculationChange]) -> None:
         self.stdout.write(f"  {inmate.registration_number}  {inmate.name}")
         for c in changes:
             shift = say_shift(c.shift_days)
