@@ -1112,41 +1112,39 @@ def detect_readmissions(*, inmate_ids: list[int], by: User | None) -> int:
     new = list(Inmate.objects.filter(pk__in=inmate_ids).values("pk", "nik", "name", "birth_date"))
     if not new:
         return 0
-    by_nik = {n["nik"]: n for n in new if n["nik"]}
-    releases = Release.objects.select_related("inmate").exclude(inmate_id__in=inmate_ids)
+    # The releases are read as (id, key) pairs, latest first, and only a match becomes a
+    # row: an import's chunk of 5,000 people shares its birth dates with a fifth of a
+    # country's releases, which were each loaded with their inmate (24 s per chunk).
+    releases = (
+        Release.objects.exclude(inmate_id__in=inmate_ids)
+        .order_by("-released_on", "-id")
+        .values_list("pk", "inmate__nik", "inmate__name", "inmate__birth_date")
+    )
     found: list[Readmission] = []
     matched: set[int] = set()
-    if by_nik:
-        for release in releases.filter(inmate__nik__in=by_nik).order_by("-released_on"):
-            person = by_nik[release.inmate.nik]
-            if person["pk"] not in matched:
-                matched.add(person["pk"])
-                found.append(
-                    Readmission(
-                        earlier_release=release,
-                        new_inmate_id=person["pk"],
-                        matched_by=MatchedBy.NIK,
-                        detected_by=by,
-                    )
+
+    def link(person: dict[str, Any] | None, release_id: int, how: str) -> None:
+        if person is not None and person["pk"] not in matched:
+            matched.add(person["pk"])
+            found.append(
+                Readmission(
+                    earlier_release_id=release_id,
+                    new_inmate_id=person["pk"],
+                    matched_by=how,
+                    detected_by=by,
                 )
+            )
+
+    by_nik = {n["nik"]: n for n in new if n["nik"]}
+    if by_nik:
+        for release_id, nik, _name, _born in releases.filter(inmate__nik__in=by_nik):
+            link(by_nik[nik], release_id, MatchedBy.NIK)
     rest = [n for n in new if n["pk"] not in matched and n["birth_date"]]
     if rest:
         keys = {(n["name"].strip().lower(), n["birth_date"]): n for n in rest}
         candidates = releases.filter(inmate__birth_date__in={n["birth_date"] for n in rest})
-        for release in candidates.order_by("-released_on"):
-            key = (release.inmate.name.strip().lower(), release.inmate.birth_date)
-            candidate = keys.get(key)
-            if candidate and candidate["pk"] not in matched:
-                person = candidate
-                matched.add(person["pk"])
-                found.append(
-                    Readmission(
-                        earlier_release=release,
-                        new_inmate_id=person["pk"],
-                        matched_by=MatchedBy.NAME_BIRTH_DATE,
-                        detected_by=by,
-                    )
-                )
+        for release_id, _nik, name, born in candidates.iterator(chunk_size=10_000):
+            link(keys.get((name.strip().lower(), born)), release_id, MatchedBy.NAME_BIRTH_DATE)
     Readmission.objects.bulk_create(found, ignore_conflicts=True)
     return len(found)
 

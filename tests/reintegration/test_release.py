@@ -185,6 +185,46 @@ def test_re_admission_is_detected_by_name_and_birth_date_on_import(released, tmp
     assert readmission.matched_by == "name_birth_date"
 
 
+def test_re_admission_reads_no_release_of_another_person_born_the_same_day(
+    released, officer, monkeypatch
+):
+    """Releases of people born the same day but of another name (a fifth of a country's
+    releases for an import's chunk) are compared as values, never loaded as rows."""
+    from sinergi.reintegration.models import Release
+
+    _person, release, _referral = released
+    born = datetime.date(1990, 3, 12)
+    for n in range(3):
+        other = make_inmate(
+            facility=Facility.objects.get(code="selong"),
+            name=f"Other {n}",
+            birth_date=born,
+            detention_start=datetime.date(2024, 6, 1),
+            term_years=2,
+        )
+        actions.record_release(
+            inmate=other,
+            by=officer,
+            values={"released_on": datetime.date(2026, 6, 1), "kind": "expiry"},
+        )
+    loaded: list[int] = []
+    real_from_db = Release.from_db.__func__  # type: ignore[attr-defined]
+
+    def counting(cls, db, field_names, values):  # type: ignore[no-untyped-def]
+        loaded.append(1)
+        return real_from_db(cls, db, field_names, values)
+
+    monkeypatch.setattr(Release, "from_db", classmethod(counting))
+    again = make_inmate(
+        facility=Facility.objects.get(code="lobar"), name=" LALU bebas ", birth_date=born
+    )
+    assert actions.detect_readmissions(inmate_ids=[again.pk], by=officer) == 1
+    assert loaded == []
+    readmission = Readmission.objects.get(new_inmate=again)
+    assert readmission.earlier_release == release
+    assert readmission.matched_by == "name_birth_date" and readmission.detected_by == officer
+
+
 def test_a_release_is_recorded_once(released, officer):
     person, _release, _referral = released
     with pytest.raises(Conflict):
