@@ -389,7 +389,9 @@ def run_phase(
     for seconds, sql in counter.slowest:
         print(f"    slowest statement {seconds:.2f} s: {sql}", flush=True)
     if profiler:
-        pstats.Stats(profiler).sort_stats("cumulative").print_stats(25)
+        stats = pstats.Stats(profiler)
+        stats.sort_stats("cumulative").print_stats(25)
+        stats.sort_stats("tottime").print_stats(25)
     return result
 
 
