@@ -1123,25 +1123,25 @@ def detect_readmissions(*, inmate_ids: list[int], by: User | None) -> int:
     found: list[Readmission] = []
     matched: set[int] = set()
 
-    def link(person: dict[str, Any] | None, release_id: int, how: str) -> None:
-        if person is not None and person["pk"] not in matched:
-            matched.add(person["pk"])
+    def link(person_id: int | None, release_id: int, how: str) -> None:
+        if person_id is not None and person_id not in matched:
+            matched.add(person_id)
             found.append(
                 Readmission(
                     earlier_release_id=release_id,
-                    new_inmate_id=person["pk"],
+                    new_inmate_id=person_id,
                     matched_by=how,
                     detected_by=by,
                 )
             )
 
-    by_nik = {n["nik"]: n for n in new if n["nik"]}
+    by_nik = {n["nik"]: n["pk"] for n in new if n["nik"]}
     if by_nik:
         for release_id, nik, _name, _born in releases.filter(inmate__nik__in=by_nik):
             link(by_nik[nik], release_id, MatchedBy.NIK)
     rest = [n for n in new if n["pk"] not in matched and n["birth_date"]]
     if rest:
-        keys = {(n["name"].strip().lower(), n["birth_date"]): n for n in rest}
+        keys = {(n["name"].strip().lower(), n["birth_date"]): n["pk"] for n in rest}
         candidates = releases.filter(inmate__birth_date__in={n["birth_date"] for n in rest})
         for release_id, _nik, name, born in candidates.iterator(chunk_size=10_000):
             link(keys.get((name.strip().lower(), born)), release_id, MatchedBy.NAME_BIRTH_DATE)
