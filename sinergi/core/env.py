@@ -42,6 +42,21 @@ def env_int(name: str, default: int) -> int:
         raise ConfigError(f"{name} must be a whole number, not {raw!r}") from None
 
 
+def env_positive_number(name: str, default: str) -> str:
+    """A number above zero, kept as written (``1.1``); empty (set to nothing) is kept as
+    empty: the caller's "not set"."""
+    raw = os.environ.get(name, default).strip()
+    if raw == "":
+        return ""
+    try:
+        number = float(raw)
+    except ValueError:
+        number = -1.0
+    if not number > 0 or number == float("inf"):
+        raise ConfigError(f"{name} must be a number above 0 (such as 1.1) or empty, not {raw!r}")
+    return raw
+
+
 def env_list(name: str, default: list[str] | None = None) -> list[str]:
     raw = os.environ.get(name)
     if raw is None:

@@ -7,6 +7,9 @@ management commands, which may rightly run long).
 - ``jit``: PostgreSQL's JIT compilation took 16 to 35 % of the national dashboard's SQL
   time when it was measured on national data, for no gain on these short queries;
   ``WEB_DATABASE_JIT`` turns it back on.
+- ``random_page_cost``: ``WEB_RANDOM_PAGE_COST`` (1.1, for SSD storage; PostgreSQL's default
+  of 4 made the planner read every sentence in the country for a large facility's home
+  page instead of looking its 4,000 people up by index). Empty: the server's setting.
 
 ``sinergi.wsgi`` installs them; anything else that serves the application may call
 ``limit_web_sessions`` before its first request."""
@@ -24,10 +27,16 @@ def apply_web_limits(connection: Any) -> None:
     if connection.vendor != "postgresql":
         return
     seconds = int(settings.WEB_STATEMENT_TIMEOUT)
+    values = {
+        "statement_timeout": f"{seconds * 1000}",
+        "jit": "on" if settings.WEB_DATABASE_JIT else "off",
+    }
+    if settings.WEB_RANDOM_PAGE_COST:
+        values["random_page_cost"] = str(settings.WEB_RANDOM_PAGE_COST)
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT set_config('statement_timeout', %s, false), set_config('jit', %s, false)",
-            [f"{seconds * 1000}", "on" if settings.WEB_DATABASE_JIT else "off"],
+            "SELECT " + ", ".join("set_config(%s, %s, false)" for _ in values),
+            [item for pair in values.items() for item in pair],
         )
 
 

@@ -1,6 +1,6 @@
 import pytest
 
-from sinergi.core.env import ConfigError, env_bool, env_int, env_list
+from sinergi.core.env import ConfigError, env_bool, env_int, env_list, env_positive_number
 
 
 def test_env_bool_reads_common_spellings(monkeypatch):
@@ -64,3 +64,18 @@ def test_a_redis_cache_is_shared_and_its_add_is_a_lock(monkeypatch):
     one.set("page", {"rows": [1, 2]}, 5)
     assert other.get("page") == {"rows": [1, 2]}
     one.delete_many(["lock", "page"])
+
+
+@pytest.mark.parametrize("raw", ["0", "-1", "fast", "inf", "nan"])
+def test_env_positive_number_refuses_what_is_not_above_zero(monkeypatch, raw):
+    monkeypatch.setenv("SINERGI_TEST_COST", raw)
+    with pytest.raises(ConfigError, match="SINERGI_TEST_COST must be a number above 0"):
+        env_positive_number("SINERGI_TEST_COST", "1.1")
+
+
+def test_env_positive_number_keeps_the_number_as_written_or_empty(monkeypatch):
+    assert env_positive_number("SINERGI_TEST_COST", "1.1") == "1.1"
+    monkeypatch.setenv("SINERGI_TEST_COST", " 2 ")
+    assert env_positive_number("SINERGI_TEST_COST", "1.1") == "2"
+    monkeypatch.setenv("SINERGI_TEST_COST", "")
+    assert env_positive_number("SINERGI_TEST_COST", "1.1") == ""

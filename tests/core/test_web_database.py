@@ -30,6 +30,7 @@ def reset_session():
         with connection.cursor() as cursor:
             cursor.execute("RESET statement_timeout")
             cursor.execute("RESET jit")
+            cursor.execute("RESET random_page_cost")
 
 
 @on_postgresql
@@ -47,11 +48,27 @@ def test_a_web_session_cancels_a_runaway_statement_and_skips_jit(reset_session):
 
 
 @on_postgresql
-@override_settings(WEB_STATEMENT_TIMEOUT=0, WEB_DATABASE_JIT=True)
+@override_settings(WEB_STATEMENT_TIMEOUT=0, WEB_DATABASE_JIT=True, WEB_RANDOM_PAGE_COST="")
 def test_the_limits_can_be_turned_off(reset_session):
+    server = _show("random_page_cost")
     web_database.apply_web_limits(connection)
     assert _show("statement_timeout") == "0"
     assert _show("jit") == "on"
+    assert _show("random_page_cost") == server
+
+
+@on_postgresql
+def test_a_web_session_costs_random_reads_as_on_ssd_by_default(reset_session, settings):
+    assert settings.WEB_RANDOM_PAGE_COST == "1.1"
+    web_database.apply_web_limits(connection)
+    assert _show("random_page_cost") == "1.1"
+
+
+@on_postgresql
+@override_settings(WEB_RANDOM_PAGE_COST="-2")
+def test_a_wrong_random_page_cost_is_refused_by_the_server(reset_session):
+    with pytest.raises(DatabaseError, match="random_page_cost"), transaction.atomic():
+        web_database.apply_web_limits(connection)
 
 
 def test_sqlite_is_left_alone():
