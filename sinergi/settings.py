@@ -91,6 +91,8 @@ MIDDLEWARE = [
     "sinergi.core.middleware.SiteLanguageMiddleware",
     # After the language: the 400 page is in the reader's language.
     "sinergi.core.input_guard.RefuseNulCharactersMiddleware",
+    # A statement cancelled by the web sessions' statement_timeout: a 503 page, not a 500.
+    "sinergi.core.timeouts.CancelledStatementMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as ModelValidationError
+from django.db import OperationalError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop as N_
@@ -19,6 +20,7 @@ from sinergi.cooperation.actions import RequestConflict
 from sinergi.cooperation.api import router as cooperation_router
 from sinergi.core.api import check_input
 from sinergi.core.errors import Conflict
+from sinergi.core.timeouts import is_cancelled_statement, too_long
 from sinergi.indicators.api import router as indicators_router
 from sinergi.inmates.api import router as inmates_router
 from sinergi.inmates.api_import import router as inmate_imports_router
@@ -207,6 +209,15 @@ def _request_conflict(request: HttpRequest, exc: RequestConflict) -> HttpRespons
         {"detail": exc.detail, "code": exc.code, "errors": {}, "allowed": exc.allowed},
         status=409,
     )
+
+
+@api.exception_handler(OperationalError)
+def _database_error(request: HttpRequest, exc: OperationalError) -> HttpResponse:
+    """A statement cancelled by the statement timeout: 503 with ``Retry-After``; any other
+    database failure stays a server error."""
+    if is_cancelled_statement(exc):
+        return too_long(request)
+    raise exc
 
 
 @api.exception_handler(HttpError)

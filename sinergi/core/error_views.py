@@ -40,7 +40,7 @@ def back_url(request: HttpRequest) -> str:
     return referer
 
 
-def _page(
+def error_page(
     request: HttpRequest, status: int, title: str, message: str, *, detail: str = ""
 ) -> HttpResponse:
     if _is_api(request):
@@ -60,7 +60,7 @@ def _page(
 @requires_csrf_token
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     detail = str(exception) if isinstance(exception, RefusedInput) else ""
-    return _page(
+    return error_page(
         request,
         400,
         _("The request could not be understood"),
@@ -77,7 +77,7 @@ def permission_denied(request: HttpRequest, exception: Exception | None = None) 
     # The apps raise PermissionDenied with a sentence for people (translated); Django's own
     # refusals carry none.
     said = exception.args[0] if isinstance(exception, PermissionDenied) and exception.args else ""
-    return _page(
+    return error_page(
         request,
         403,
         _("You may not do this"),
@@ -91,7 +91,7 @@ def permission_denied(request: HttpRequest, exception: Exception | None = None) 
 
 @requires_csrf_token
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return _page(
+    return error_page(
         request,
         404,
         _("Page not found"),
@@ -111,7 +111,7 @@ def server_error(request: HttpRequest) -> HttpResponse:
 
 @requires_csrf_token
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
-    return _page(
+    return error_page(
         request,
         403,
         _("The form has expired"),
