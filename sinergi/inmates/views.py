@@ -544,6 +544,7 @@ def rights_worklist(request: AuthenticatedHttpRequest) -> HttpResponse:
         "rows": pipeline.rows(list(page.object_list), today, request.user),
         "filters": filters,
         "counts": counts,
+        "counts_max_people": pipeline.COUNTS_MAX_PEOPLE,
         "rights": [(v, label, counts.right.get(v, 0)) for v, label in Right.choices],
         "states": [
             (v, label, counts.state.get(v, 0)) for v, label in pipeline.EligibilityState.choices

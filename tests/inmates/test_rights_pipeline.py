@@ -139,6 +139,51 @@ def test_filters_by_days_waiting(client_for, only_ours):
     assert _names(client.get(URL + "?waiting=181%2B")) == []
 
 
+@pytest.mark.parametrize(
+    ("language", "note"),
+    [
+        (
+            "en",
+            "The number of people behind each filter is shown for up to 1 people in custody; "
+            "2 people are within your reach.",
+        ),
+        (
+            "id",
+            "Jumlah orang untuk setiap pilihan filter ditampilkan bila paling banyak 1 orang "
+            "ditahan dalam jangkauan Anda; saat ini 2 orang.",
+        ),
+    ],
+)
+def test_beyond_so_many_people_the_filters_show_no_counts_but_still_filter(
+    client_for, user, only_ours, monkeypatch, language, note
+):
+    from sinergi.inmates import pipeline
+
+    followed = _three(name="Satu")
+    _three(name="Dua")
+    actions.assign_wali(inmate=followed, wali=user("wali.selong"), by=user("petugas.selong"))
+    monkeypatch.setattr(pipeline, "COUNTS_MAX_PEOPLE", 1)
+    client = client_for("petugas.selong")
+    with CaptureQueriesContext(connection) as counted:
+        response = client.get(URL, language=language)
+    page = response.content.decode()
+    counts = response.context["counts"]
+    assert counts.not_counted == 2
+    assert counts.right == {} and counts.state == {} and counts.late is None
+    assert note in " ".join(page.split())
+    assert "Asimilasi (" not in page and "(0)" not in page
+    # The wali filter keeps its options with their people; every filter still works.
+    wali = user("wali.selong")
+    assert (str(wali.pk), wali.get_full_name(), 1) in counts.wali
+    assert sorted(_names(client.get(URL + "?right=pb"))) == ["Dua", "Satu"]
+    assert _names(client.get(URL + f"?wali={wali.pk}")) == ["Satu"]
+    # The counts' statement is not run: fewer queries than with the counts.
+    monkeypatch.setattr(pipeline, "COUNTS_MAX_PEOPLE", 50_000)
+    with CaptureQueriesContext(connection) as full:
+        client.get(URL, language=language)
+    assert len(counted) < len(full)
+
+
 def test_filters_by_wali_and_by_nobody_assigned(client_for, user, only_ours):
     followed = _three(name="Diikuti Wali")
     _three(name="Tanpa Wali")
