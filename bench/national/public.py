@@ -69,17 +69,17 @@ def _get(url: str) -> tuple[int, float]:
     return status, (time.monotonic() - started) * 1000
 
 
-def _warm(url: str, workers: int, cache_url: str) -> None:
+def _warm(base_url: str, path: str, workers: int, cache_url: str) -> None:
     """Three rounds of twice as many requests at once as there are workers, each after the
     shared cache was emptied, so that every worker has built the page (in all likelihood:
     gunicorn gives a request to whichever worker is free). Without a shared cache only the
     database connection is opened (a worker's own cache cannot be emptied from here)."""
     if not cache_url:
-        _get(url.split("/publik/")[0] + "/healthz")
+        _get(base_url + "/healthz")
         return
     for _round in range(3):
         _empty_cache(cache_url)
-        _cold(url, workers * 2)
+        _cold(base_url + path, workers * 2)
 
 
 def _cold(url: str, at_once: int) -> dict[str, Any]:
@@ -179,7 +179,7 @@ def run(database_url: str, *, cold: int = 10, seconds: int = 10) -> dict[str, An
                 # Every worker has served the page once (its templates compiled, its
                 # database connection open), as on a server that has been running: "cold"
                 # is the cache emptied (a revision), not workers just started.
-                _warm(base_url + path, load.WORKERS, cache_url)
+                _warm(base_url, path, load.WORKERS, cache_url)
                 _empty_cache(cache_url)
                 measured = {"cold": _cold(base_url + path, cold)}
                 measured["cached"] = _wrk(base_url + path, seconds)

@@ -41,11 +41,21 @@ def back_url(request: HttpRequest) -> str:
 
 
 def error_page(
-    request: HttpRequest, status: int, title: str, message: str, *, detail: str = ""
+    request: HttpRequest,
+    status: int,
+    title: str,
+    message: str,
+    *,
+    detail: str = "",
+    code: str = "",
 ) -> HttpResponse:
+    """The page of an error; under ``/api/`` the API's shape (``detail``, ``code``,
+    ``errors``), with ``code`` or the status's."""
     if _is_api(request):
-        code = {400: "bad_request", 403: "forbidden", 404: "not_found"}.get(status, "error")
-        return JsonResponse({"detail": detail or message, "code": code}, status=status)
+        code = code or {400: "bad_request", 403: "forbidden", 404: "not_found"}.get(status, "error")
+        return JsonResponse(
+            {"detail": detail or message, "code": code, "errors": {}}, status=status
+        )
     template = loader.get_template("errors/error.html")
     context: dict[str, Any] = {
         "status": status,

@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.db import OperationalError
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 
 from sinergi.core.error_views import error_page
@@ -51,12 +51,7 @@ def too_long(request: HttpRequest) -> HttpResponse:
         getattr(request, "request_id", ""),
         getattr(getattr(request, "user", None), "pk", None),
     )
-    if request.path_info.startswith("/api/"):
-        response: HttpResponse = JsonResponse(
-            {"detail": message(), "code": "timeout", "errors": {}}, status=503
-        )
-    else:
-        response = error_page(request, 503, _("This took too long"), message())
+    response = error_page(request, 503, _("This took too long"), message(), code="timeout")
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return response
 

@@ -54,6 +54,14 @@ def test_an_api_operation_cancelled_by_the_database_answers_503():
     assert response["Retry-After"] == "60"
 
 
+def test_another_database_failure_in_the_api_is_not_taken_for_a_timeout():
+    from django.db import OperationalError
+
+    request = RequestFactory().get("/api/v1/inmates")
+    with pytest.raises(OperationalError, match="connection lost"):
+        api.on_exception(request, OperationalError("connection lost"))
+
+
 def test_another_database_failure_is_still_a_server_error(client_for):
     client: Client = client_for("petugas.selong")
     client.raise_request_exception = False

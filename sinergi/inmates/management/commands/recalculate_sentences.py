@@ -282,14 +282,13 @@ class Command(BaseCommand):
         people = Inmate.objects.filter(pk__in=moving).order_by("name", "id")
         if self._listed >= 0:
             people = people[: self._listed]
-        chosen = {inmate.pk: inmate for inmate in people.only("registration_number", "name")}
+        chosen = list(people.only("registration_number", "name"))
         by_person: dict[int, list[SentenceRecalculationChange]] = defaultdict(list)
-        for change in changes.filter(inmate_id__in=list(chosen)).order_by("right", "id"):
+        for change in changes.filter(inmate_id__in=people.values("pk")).order_by("right", "id"):
             by_person[change.inmate_id].append(change)
-        listed = 0
-        for pk, inmate in chosen.items():
-            self._print_person(inmate, by_person[pk])
-            listed += 1
+        for inmate in chosen:
+            self._print_person(inmate, by_person[inmate.pk])
+        listed = len(chosen)
         if total.inmates_changed > listed:
             self.stdout.write(
                 f"  … and {total.inmates_changed - listed} more people whose dates moved "
