@@ -23,9 +23,14 @@ def _open_and_keep(page: Any, url: str, png: Path) -> str:
     data = response.body()
     assert data.startswith(b"%PDF")
     page.goto(url)
-    # The viewer draws the page asynchronously, with no event to wait for.
-    page.wait_for_timeout(2500)
-    page.screenshot(path=str(png))
+    # The viewer draws the page asynchronously, with no event to wait for: the window is
+    # saved until it holds a drawn page (a PNG over 10 kB, not an empty window), at most
+    # for 20 s (a busy machine took more than the 2.5 s once waited).
+    for _attempt in range(40):
+        page.wait_for_timeout(500)
+        page.screenshot(path=str(png))
+        if png.stat().st_size > 10_000:
+            break
     assert png.stat().st_size > 10_000  # a drawn page, not an empty window
     return pdf_text(data)
 
