@@ -659,7 +659,7 @@ class Generator:
         facility = self.facilities[person.facility]
         lpka = facility.kind == "lpka"
         age = rng.randint(14, 17) if lpka else min(75, 18 + int(rng.expovariate(1 / 14)))
-        birth = person.admission - days(age * 365 + rng.randint(0, 364))
+        birth_offset = age * 365 + rng.randint(0, 364)
         crime = CRIMES_TABLE[int(rng.random() * 100)]
         draw = rng.random()
         years, months, day_count, term_kind = 0, 0, 0, "fixed"
@@ -676,6 +676,18 @@ class Generator:
             if not (years or months or day_count):
                 months = 2
         detention_start = person.admission - days(rng.randint(15, 150))
+        remission = (
+            rng.randint(0, min(180, 3 * (years * 12 + months))) if term_kind == "fixed" else 0
+        )
+        if person.kind == "custody" and term_kind == "fixed":
+            # Nobody is held past their release day (as in a real register, where that
+            # is an alarm, not a fifth of the people): someone in custody is somewhere
+            # along their term, which ends after the last day of the data.
+            served_at_most = years * 365 + months * 30 + day_count - remission - 5
+            if (self.end - detention_start).days >= served_at_most:
+                detention_start = self.end - days(int(rng.random() * max(1, served_at_most)))
+                person.admission = min(self.end, detention_start + days(rng.randint(15, 150)))
+        birth = person.admission - days(birth_offset)
         verdict = min(person.admission, detention_start + days(rng.randint(40, 140)))
         narcotics = crime == "narcotics"
         values = (
@@ -693,7 +705,7 @@ class Generator:
             Decimal(800_000_000) if narcotics else None,
             rng.choice([90, 180]) if narcotics else None,
             (rng.random() < 0.3) if narcotics else None,
-            rng.randint(0, min(180, 3 * (years * 12 + months))) if term_kind == "fixed" else 0,
+            remission,
             lpka,
             max(12, (detention_start - birth).days // 365),
         )

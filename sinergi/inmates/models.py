@@ -15,7 +15,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Q
-from django.db.models.functions import Lower
+from django.db.models.functions import Coalesce, Lower
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, pgettext_lazy
@@ -287,7 +287,15 @@ class Sentence(TimeStampedModel):
                 condition=Q(age_at_offence__isnull=True) | Q(age_at_offence__lte=120),
             ),
         ]
-        indexes = [models.Index(fields=["crime_category"])]
+        indexes = [
+            models.Index(fields=["crime_category"]),
+            # The day the sentence lets the person out (queries.release_due), for the
+            # lists of people to release: an index range, not every sentence in the country.
+            models.Index(
+                Coalesce("release_date", "expiry_after_remission"),
+                name="inmates_sentence_release_due",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.inmate}: {self.term_display}"

@@ -10,7 +10,12 @@ from sinergi.accounts.http import AuthenticatedHttpRequest
 from sinergi.core import audit
 from sinergi.core.pagination import paginate, querystring_without_page
 from sinergi.core.permissions import has_perm
-from sinergi.inmates.queries import days_overdue, overdue_releases, releases_due_today
+from sinergi.inmates.queries import (
+    days_overdue,
+    facilities_reached,
+    overdue_releases,
+    releases_due_today,
+)
 
 # How many people due today the page names under the list.
 DUE_TODAY_SHOWN = 100
@@ -24,7 +29,7 @@ def overdue_release_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not has_perm(request.user, "inmates.view_inmate"):
         raise Http404
     rows = (
-        overdue_releases()
+        overdue_releases(facilities_reached(request.user))
         .for_user(request.user)
         .select_related("facility", "sentence")
         .order_by("release_due", "name", "pk")
@@ -36,7 +41,7 @@ def overdue_release_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         inmate.can_correct = has_perm(request.user, "inmates.change_inmate", inmate)
     audit.read_list(request, "inmate.overdue.list", count=page.paginator.count)
     due_today = (
-        releases_due_today()
+        releases_due_today(facilities_reached(request.user))
         .for_user(request.user)
         .select_related("facility")
         .order_by("name", "pk")[:DUE_TODAY_SHOWN]
@@ -57,7 +62,7 @@ def releases_today(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not has_perm(request.user, "inmates.view_inmate"):
         raise Http404
     rows = (
-        releases_due_today()
+        releases_due_today(facilities_reached(request.user))
         .for_user(request.user)
         .select_related("facility", "sentence")
         .order_by("name", "pk")

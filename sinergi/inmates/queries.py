@@ -128,34 +128,86 @@ def facility_today() -> Case:
     )
 
 
-def release_due() -> Coalesce:
+def release_due(prefix: str = "sentence__") -> Coalesce:
     """The day a person must be released: the release date after a substitute term when
-    the engine stored one, else the expiry after remisi."""
+    the engine stored one, else the expiry after remisi (over sentences: ``prefix=""``;
+    indexed there as ``inmates_sentence_release_due``)."""
     return Coalesce(
-        F("sentence__release_date"),
-        F("sentence__expiry_after_remission"),
+        F(f"{prefix}release_date"),
+        F(f"{prefix}expiry_after_remission"),
         output_field=DateField(),
     )
 
 
-# Where granted integration rights come from: functions answering an expression over
-# inmates, the day a granted right let the person out (NULL when none), registered by the
-# app that records the decrees (the proposals app, which comes after this one).
+def released_by(day: datetime.date, facilities: Facilities = None, *, held: bool = True) -> Any:
+    """The ids of the inmates (of ``facilities``, None: of every facility; ``held``: in
+    custody now) whose release day (:func:`with_release_due`) is ``day`` or earlier, as
+    one subquery to filter with ``pk__any_of``: those whose sentence lets them out by
+    then (an index range on the sentences, or the facility's people) and those a granted
+    right let out by then. The lists of people to release read these few, not everyone
+    held (each person's granted day is a subquery)."""
+    from sinergi.inmates.models import Inmate, Sentence
+
+    people = Inmate.objects.all()
+    if held:
+        people = people.filter(status=InmateStatus.IN_CUSTODY)
+    if facilities is not None:
+        people = people.filter(facility__in=facilities)
+    by_sentence = (
+        Sentence.objects.annotate(due=release_due(prefix=""))
+        .filter(due__lte=day, inmate__in=people)
+        .order_by()
+        .values("inmate_id")
+    )
+    by_right = [
+        found(day).filter(inmate__in=people).order_by() for found in _GRANTED_SOURCES.values()
+    ]
+    return by_sentence.union(*by_right) if by_right else by_sentence
+
+
+def facilities_reached(user: Any) -> Facilities:
+    """The facilities whose inmates ``user`` reaches (:func:`facilities_of`), as a
+    subquery of their ids; None for an administrator (every facility)."""
+    from sinergi.orgs.models import Facility
+
+    scope = scope_of(user)
+    if scope.is_admin:
+        return None
+    return Facility.objects.filter(
+        Q(pk__in=scope.facility_ids(*INMATE_ROLES)) | Q(region_id__in=scope.region_ids)
+    ).values("pk")
+
+
+def latest_today() -> datetime.date:
+    """Today in the Indonesian time zone furthest ahead: no facility's today is later."""
+    from sinergi.orgs.models import TimeZoneName
+
+    now = timezone.now()
+    days = [now.astimezone(zoneinfo.ZoneInfo(zone)).date() for zone in TimeZoneName.values]
+    return max([*days, timezone.localdate()])
+
+
+# Where granted integration rights come from, registered by the app that records the
+# decrees (the proposals app, which comes after this one), each as two functions:
+# - the source answers an expression over inmates (``OuterRef("pk")`` is the inmate): the
+#   day a granted right let the person out, NULL when none;
+# - its people, given a day, answer the ids of the inmates (a ``values`` queryset) a
+#   granted right let out on or before it: the same people, read through an index, so
+#   that a list of people to release reads the few it may hold, not everyone held.
 GrantedSource = Callable[[], Any]
-_GRANTED_SOURCES: list[GrantedSource] = []
+GrantedPeople = Callable[[datetime.date], Any]
+_GRANTED_SOURCES: dict[GrantedSource, GrantedPeople] = {}
 
 
-def register_granted_release_source(source: GrantedSource) -> None:
-    """Let ``source`` say who a granted right let out, and from which day: it answers an
-    expression over inmates (``OuterRef("pk")`` is the inmate), e.g. the SK date of a
-    granted proposal not yet released, NULL when there is none."""
-    if source not in _GRANTED_SOURCES:
-        _GRANTED_SOURCES.append(source)
+def register_granted_release_source(source: GrantedSource, people: GrantedPeople) -> None:
+    """Let ``source`` say who a granted right let out, and from which day (e.g. the SK
+    date of a granted proposal not yet released, NULL when there is none), and ``people``
+    who it let out on or before a given day."""
+    _GRANTED_SOURCES[source] = people
 
 
 def unregister_granted_release_source(source: GrantedSource) -> None:
-    if source in _GRANTED_SOURCES:
-        _GRANTED_SOURCES.remove(source)
+    _GRANTED_SOURCES.pop(source, None)
 
 
 def with_release_due(people: Any, on: datetime.date | None = None) -> Any:
@@ -223,16 +275,18 @@ def release_overdue_days(inmate: Any) -> int | None:
 
 
 def _held(facilities: Facilities, on: datetime.date | None) -> InmateQuerySet:
-    """Inmates held on ``on`` (each facility's own today when None), annotated as
-    :func:`with_release_due` says. A past ``on`` also finds the people released or
-    transferred since, who were still held that day."""
+    """Inmates held on ``on`` (each facility's own today when None) whose release day
+    has come by then, annotated as :func:`with_release_due` says. A past ``on`` also
+    finds the people released or transferred since, who were still held that day."""
     from sinergi.inmates.models import Inmate
 
-    found = Inmate.objects.all()
+    past = on is not None and on < timezone.localdate()
+    candidates = released_by(on or latest_today(), facilities, held=not past)
+    found = Inmate.objects.filter(pk__any_of=candidates)
     if facilities is not None:
         found = found.filter(facility__in=facilities)
     found = with_release_due(found, on)
-    if on is not None and on < timezone.localdate():
+    if on is not None and past:
         from sinergi.inmates.custody import held_on
 
         return found.filter(held_on(on))

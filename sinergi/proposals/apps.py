@@ -60,9 +60,9 @@ class ProposalsConfig(AppConfig):
         # The overdue-release alarm (inmates.queries) counts a granted proposal whose SK
         # date passed without a release (issue 14).
         from sinergi.inmates.queries import register_granted_release_source
-        from sinergi.proposals.granted import granted_release_dates
+        from sinergi.proposals.granted import granted_release_dates, people_granted_by
 
-        register_granted_release_source(granted_release_dates)
+        register_granted_release_source(granted_release_dates, people_granted_by)
 
         # The demo's proposals at Selong (after reintegration's, before the indicators').
         from sinergi.core.demo import register_seeder

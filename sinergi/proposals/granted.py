@@ -10,6 +10,9 @@ not a release: it lets nobody out for good. Registered in ``apps.py``.
 
 from __future__ import annotations
 
+import datetime
+from typing import Any
+
 from django.db.models import DateField, OuterRef, Subquery
 
 from sinergi.inmates.choices import Right
@@ -17,13 +20,22 @@ from sinergi.proposals.choices import Stage
 from sinergi.proposals.models import Proposal
 
 
+def _releasing() -> Any:
+    """Granted proposals with their SK date, not yet released, that let a person out."""
+    return Proposal.objects.filter(stage=Stage.GRANTED, sk_date__isnull=False).exclude(
+        right=Right.CMK
+    )
+
+
 def granted_release_dates() -> Subquery:
     """An expression over inmates (``OuterRef("pk")``): the SK date of their granted
     proposal not yet released, NULL when there is none."""
     return Subquery(
-        Proposal.objects.filter(inmate=OuterRef("pk"), stage=Stage.GRANTED, sk_date__isnull=False)
-        .exclude(right=Right.CMK)
-        .order_by("sk_date")
-        .values("sk_date")[:1],
+        _releasing().filter(inmate=OuterRef("pk")).order_by("sk_date").values("sk_date")[:1],
         output_field=DateField(),
     )
+
+
+def people_granted_by(day: datetime.date) -> Any:
+    """The ids of the inmates whose :func:`granted_release_dates` is ``day`` or earlier."""
+    return _releasing().filter(sk_date__lte=day).values("inmate_id")

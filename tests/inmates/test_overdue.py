@@ -459,7 +459,7 @@ def test_a_granted_right_whose_sk_date_passed_makes_the_person_overdue(demo_worl
         register_granted_release_source,
         unregister_granted_release_source,
     )
-    from sinergi.proposals.granted import granted_release_dates
+    from sinergi.proposals.granted import granted_release_dates, people_granted_by
     from sinergi.proposals.models import Proposal
 
     today = _selong_today()
@@ -486,7 +486,7 @@ def test_a_granted_right_whose_sk_date_passed_makes_the_person_overdue(demo_worl
         assert not granted_but_not_released(None, None).exists()
         assert not overdue_releases().exists()
     finally:
-        register_granted_release_source(granted_release_dates)
+        register_granted_release_source(granted_release_dates, people_granted_by)
     # Released on the SK: no longer granted-and-held.
     Proposal.objects.filter(inmate=late).update(stage="released", released_on=today)
     assert not overdue_releases().exists()
@@ -549,3 +549,43 @@ def test_checking_a_file_warns_of_people_it_would_leave_held_past_their_date(
     assert [(w["line"], w["value"], w["days"]) for w in real.errors] == [
         (w["line"], w["value"], w["days"]) for w in batch.errors
     ]
+
+
+def test_the_lists_read_only_the_people_whose_release_day_has_come(demo_world):
+    """`released_by(day)`, the lists' first step (an index range, not everyone held), is
+    exactly the people whose release day is that day or earlier: the release date after a
+    substitute term decides over the expiry, and a granted right's SK date counts."""
+    from sinergi.inmates.queries import released_by, with_release_due
+    from sinergi.proposals.models import Proposal
+
+    today = _selong_today()
+    expected = {
+        _person("selong", "Rilis Hari Ini", today).pk,
+        _person("selong", "Lewat", today - 40 * DAY).pk,
+        _person("selong", "Subsider Lewat", today - 10 * DAY, release_date=today - 3 * DAY).pk,
+    }
+    _person("selong", "Subsider Berjalan", today - 10 * DAY, release_date=today + 20 * DAY)
+    _person("selong", "Besok", today + DAY)
+    granted = _person("selong", "Dapat PB", today + 200 * DAY)
+    Proposal.objects.create(
+        inmate=granted,
+        facility=granted.facility,
+        right="pb",
+        stage="granted",
+        stage_since=today - DAY,
+        eligible_on=today - 60 * DAY,
+        sk_number="PAS-2",
+        sk_date=today - DAY,
+    )
+    expected.add(granted.pk)
+    found = set(Inmate.objects.filter(pk__any_of=released_by(today)).values_list("pk", flat=True))
+    # the same people as the definition, computed person by person
+    defined = {
+        i.pk
+        for i in with_release_due(Inmate.objects.all(), today)
+        if i.release_due is not None and i.release_due <= today
+    }
+    assert found == defined
+    assert expected <= found
+    not_yet = Inmate.objects.filter(name__in=["Subsider Berjalan", "Besok"])
+    assert not {i.pk for i in not_yet} & found
