@@ -246,22 +246,32 @@ class Earlier(Func):
         return compiler.compile(Coalesce(smaller, first, second, output_field=DateField()))
 
 
+def _may_have_come() -> Q:
+    """On people of :func:`with_release_due`: a cheap first test that their release day
+    may have come, tried before the exact one (whose granted day is a subquery per
+    person): their sentence's day has come, or a granted right may let them out."""
+    may = Q(sentence_due__lte=F("facility_today"))
+    for people in _GRANTED_SOURCES.values():
+        may |= Q(pk__in=people(datetime.date.max))
+    return may
+
+
 def release_reached() -> Q:
     """On people of :func:`with_release_due`: held on or after their release day (due
     today, or overdue): nobody may propose a right for them, they must be released."""
-    return Q(release_due__isnull=False, release_due__lte=F("facility_today"))
+    return _may_have_come() & Q(release_due__isnull=False, release_due__lte=F("facility_today"))
 
 
 def release_today() -> Q:
     """On people of :func:`with_release_due`: their release day is today (to release
     today, not overdue yet)."""
-    return Q(release_due=F("facility_today"))
+    return _may_have_come() & Q(release_due=F("facility_today"))
 
 
 def release_overdue() -> Q:
     """On people of :func:`with_release_due`: held past their release day (the release
     day itself is not overdue: the person must be released that day)."""
-    return Q(release_due__lt=F("facility_today"))
+    return _may_have_come() & Q(release_due__lt=F("facility_today"))
 
 
 def release_overdue_days(inmate: Any) -> int | None:
