@@ -45,6 +45,8 @@ from sinergi.reintegration.queries import (
     needs_for,
     open_needs_of,
     open_referrals_of,
+    place_message,
+    place_needed,
     releases_for,
     with_summaries,
     worklist_queryset,
@@ -299,13 +301,20 @@ def worklist(
     wali: str = "",
     pathway: str = "",
     sort: str = "",
+    facility: int | None = Query(None, ge=1, le=2**62, description="A facility's id."),
+    region: int | None = Query(None, ge=1, le=2**62, description="A region's id."),
 ) -> QuerySet[Inmate]:
     """Each person once, their open needs and referrals in the row; the page's filters
     (a value outside its list filters nothing) and sorts (``release``, ``name``,
-    ``needs``)."""
+    ``needs``). Beyond 50,000 people in custody in the caller's reach (the country), a
+    ``facility`` or a ``region`` is required (422 otherwise), as on the page."""
+    user = api_user(request)
+    reach = place_needed(user, facility=facility, region=region)
+    if reach is not None:
+        raise DjangoValidationError({"facility": [place_message(reach)]})
     audit.read_list(request, "reintegration.worklist.list")
     rows = worklist_queryset(
-        api_user(request),
+        user,
         timezone.localdate(),
         max(1, min(days, MAX_HORIZON_DAYS)),
         right=right,
@@ -314,6 +323,8 @@ def worklist(
         wali=wali,
         pathway=pathway,
         sort=sort,
+        facility=facility,
+        region=region,
     )
     return with_summaries(rows)
 

@@ -238,6 +238,8 @@ class WorklistFilters:
     wali: str = ""  # "" (any), "none" (no wali) or a user id
     pathway: str = ""  # "" (any) or a Pathway with a need still open
     sort: str = WorklistSort.RELEASE
+    facility: int | None = None  # a facility's id (beyond the reader's reach: nobody)
+    region: int | None = None  # a region's id
 
     def query(self) -> dict[str, Any]:
         """The keyword arguments of :func:`worklist_queryset` after the horizon."""
@@ -248,11 +250,14 @@ class WorklistFilters:
             "wali": self.wali,
             "pathway": self.pathway,
             "sort": self.sort,
+            "facility": self.facility,
+            "region": self.region,
         }
 
 
 class WorklistFilterForm(forms.Form):
-    """The release worklist's filters: ``?days=&right=&plan=&q=&wali=&pathway=&sort=``."""
+    """The release worklist's filters:
+    ``?days=&right=&plan=&q=&wali=&pathway=&sort=&facility=&region=``."""
 
     days = forms.IntegerField(required=False)
     right = forms.ChoiceField(choices=[("", ""), *Right.choices], required=False)
@@ -261,6 +266,8 @@ class WorklistFilterForm(forms.Form):
     wali = forms.RegexField(regex=r"^(none|[0-9]{1,18})$", required=False)
     pathway = forms.ChoiceField(choices=[("", ""), *Pathway.choices], required=False)
     sort = forms.ChoiceField(choices=WorklistSort.choices, required=False)
+    facility = forms.IntegerField(required=False, min_value=1, max_value=2**62)
+    region = forms.IntegerField(required=False, min_value=1, max_value=2**62)
 
     def filters(self) -> WorklistFilters:
         """The filters to apply: each value that does not parse is its default."""
@@ -278,6 +285,8 @@ class WorklistFilterForm(forms.Form):
             wali=data.get("wali") or "",
             pathway=data.get("pathway") or "",
             sort=data.get("sort") or WorklistSort.RELEASE,
+            facility=data.get("facility"),
+            region=data.get("region"),
         )
 
 

@@ -56,6 +56,9 @@ from sinergi.reintegration.queries import (
     inmates_for,
     needs_for,
     openings_reached,
+    place_message,
+    place_needed,
+    places_of,
     puts_people_forward,
     reaches_referrals,
     receives_handover,
@@ -144,11 +147,16 @@ def _worklist_rows(request: AuthenticatedHttpRequest) -> tuple[Any, Any, datetim
 @login_required
 def worklist(request: AuthenticatedHttpRequest) -> HttpResponse:
     chosen, rows, today = _worklist_rows(request)
+    # The whole country is read one region or one facility at a time (place_needed).
+    reach = place_needed(request.user, facility=chosen.facility, region=chosen.region)
+    if reach is not None:
+        rows = rows.none()
     page = paginate(request, with_summaries(rows))
     audit.read_list(request, "reintegration.worklist.list", count=page.paginator.count)
     without_wali = worklist_queryset(
         request.user, today, chosen.days, **{**chosen.query(), "wali": "", "sort": ""}
     )
+    regions, facilities = places_of(request.user, chosen.region)
     querystring = querystring_without_page(request)
     return render(
         request,
@@ -167,7 +175,10 @@ def worklist(request: AuthenticatedHttpRequest) -> HttpResponse:
             "filters": chosen,
             "pathways": Pathway.choices,
             "sorts": WorklistSort.choices,
-            "walis": wali_counts(without_wali),
+            "walis": [] if reach is not None else wali_counts(without_wali),
+            "regions": regions,
+            "facilities": facilities,
+            "place_needed": None if reach is None else place_message(reach),
             "show_facility": len({i.facility_id for i in page.object_list}) > 1,
             "querystring": querystring,
             "export_query": querystring.rstrip("&"),
@@ -179,8 +190,12 @@ def worklist(request: AuthenticatedHttpRequest) -> HttpResponse:
 def worklist_export(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The worklist as the page filters it, every row, as an XLSX file."""
     chosen, rows, today = _worklist_rows(request)
-    count = rows.count()
     back = reverse("reintegration:worklist") + "?" + querystring_without_page(request)
+    reach = place_needed(request.user, facility=chosen.facility, region=chosen.region)
+    if reach is not None:
+        messages.error(request, place_message(reach))
+        return redirect(back)
+    count = rows.count()
     if refused := refuse_if_too_many(request, count, back):
         return refused
     content = worklist_export_file.build(rows, user=request.user, today=today, days=chosen.days)
