@@ -30,6 +30,7 @@ from sinergi.inmates import pipeline
 from sinergi.inmates.calculation import calculation_for
 from sinergi.inmates.choices import CrimeCategory, InmateStatus, Right, SecurityLevel
 from sinergi.inmates.models import Inmate
+from sinergi.inmates.queries import place_message, place_needed
 from sinergi.inmates.sheet import say_full_line, say_text
 from sinergi.sentences import inputs as sentence_inputs
 
@@ -646,13 +647,17 @@ def rights_pipeline(
         " eligibility date passed and no proposal for it is open.",
     ),
     sort: pipeline.Sort = pipeline.Sort.DATE,
+    facility: int | None = Query(None, ge=1, le=2**62, description="A facility's id."),
+    region: int | None = Query(None, ge=1, le=2**62, description="A region's id."),
     page: int = Query(1, ge=1, le=MAX_PAGE),
     page_size: int = Query(DEFAULT_PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE),
 ) -> dict[str, Any]:
     """The people in custody with an integration right that the caller reaches (facility
     staff their facility's, a regional viewer the region's), one item per person with all
     their rights; `count` counts people. The filters are the page's (`/inmates/rights/`).
-    Partners and probation officers are refused (403). The read is audited."""
+    Beyond 50,000 people in custody in the caller's reach (the country), a `facility` or
+    a `region` is required (422 otherwise), as on the page. Partners and probation
+    officers are refused (403). The read is audited."""
     user = api_user(request)
     if not has_perm(user, "inmates.view_inmate"):
         raise PermissionDenied(_("Only facility staff and regional viewers read the pipeline."))
@@ -672,8 +677,13 @@ def rights_pipeline(
             "wali": wali,
             "late": "1" if late else "",
             "sort": sort,
+            "facility": str(facility or ""),
+            "region": str(region or ""),
         }
     )
+    reach = place_needed(user, **filters.place())
+    if reach is not None:
+        raise ValidationError([{"loc": ("query", "facility"), "msg": place_message(reach)}])
     today = timezone.localdate()
     people = pipeline.pipeline(user, filters, today)
     count = people.count()

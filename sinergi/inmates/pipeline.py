@@ -59,6 +59,7 @@ from django.utils.translation import gettext_lazy as _
 from sinergi.inmates.choices import InmateStatus, Right, RightStatus
 from sinergi.inmates.models import Inmate, InmateRight
 from sinergi.inmates.queries import (
+    in_place,
     release_overdue,
     release_overdue_days,
     release_reached,
@@ -216,6 +217,8 @@ class Filters:
     late: str = ""
     q: str = ""
     sort: str = Sort.DATE
+    facility: str = ""  # a facility's id (beyond the reader's reach: nobody)
+    region: str = ""  # a region's id
 
     @classmethod
     def from_query(cls, query: Any) -> Filters:
@@ -231,6 +234,11 @@ class Filters:
         wali = value("wali")
         if wali != "none" and not (wali.isdigit() and len(wali) < 19):
             wali = ""
+
+        def an_id(name: str) -> str:
+            found = value(name)
+            return found if found.isdigit() and len(found) < 19 and int(found) > 0 else ""
+
         sort = value("sort")
         return cls(
             right=value("right") if value("right") in Right.values else "",
@@ -241,7 +249,16 @@ class Filters:
             late="1" if value("late").lower() in ("1", "true", "on", "yes") else "",
             q=value("q").replace("\x00", ""),
             sort=sort if sort in Sort.values else Sort.DATE,
+            facility=an_id("facility"),
+            region=an_id("region"),
         )
+
+    def place(self) -> dict[str, int | None]:
+        """The facility and region chosen, as ids (None: any)."""
+        return {
+            "facility": int(self.facility) if self.facility else None,
+            "region": int(self.region) if self.region else None,
+        }
 
     def without(self, name: str) -> Filters:
         values = {**self.__dict__, name: ""}
@@ -412,6 +429,7 @@ def _state_filter(state: str, today: datetime.date, **lookups: Any) -> Any:
 
 def apply(people: QuerySet[Inmate], filters: Filters, today: datetime.date) -> QuerySet[Inmate]:
     """``people`` filtered as ``filters`` says (sorting aside)."""
+    people = in_place(people, **filters.place())
     people = people.search(filters.q) if filters.q else people  # type: ignore[attr-defined]
     if filters.state:
         lookups = {"right": filters.right} if filters.right else {}
@@ -653,7 +671,7 @@ class _Counter:
     def __init__(self, user: Any, filters: Filters, today: datetime.date) -> None:
         self.filters, self.today = filters, today
         self.source = stage_source()
-        self.people = base(user, today)
+        self.people = in_place(base(user, today), **filters.place())
         self.root = apply(self.people, Filters(q=filters.q), today)
         self.flags: dict[str, QuerySet[Inmate]] = {}
         self.columns: list[str] = []
@@ -863,7 +881,8 @@ def facets(user: Any, filters: Filters, today: datetime.date) -> Facets:
     reach, the counts over their rights, and the walis), whatever the number of people.
     Beyond :data:`COUNTS_MAX_PEOPLE` people in custody in the user's reach only the walis
     are counted (the wali filter's options) and ``not_counted`` says how many they are."""
-    reach = Inmate.objects.for_user(user).filter(status=InmateStatus.IN_CUSTODY).count()
+    in_custody = Inmate.objects.for_user(user).filter(status=InmateStatus.IN_CUSTODY)
+    reach = in_place(in_custody, **filters.place()).count()
     counter = _Counter(user, filters, today)
     if reach > COUNTS_MAX_PEOPLE:
         return Facets(

@@ -346,3 +346,76 @@ def days_overdue(inmate: Any) -> int:
     """The days an inmate of :func:`overdue_releases` is overdue."""
     overdue = getattr(inmate, "overdue", None)
     return max(overdue.days, 0) if isinstance(overdue, datetime.timedelta) else 0
+
+
+# -- lists read one place at a time ------------------------------------------------------
+
+# Beyond this many people in custody in the reader's reach (the country: 270,000), the
+# lists of people (the release worklist, the rights pipeline) are read for one region or
+# one facility at a time: the whole country's took seconds to sort and count, for a list
+# nobody reads from top to bottom.
+PLACE_MAX_PEOPLE = 50_000
+
+
+def place_needed(user: Any, *, facility: int | None, region: int | None) -> int | None:
+    """How many people in custody ``user`` reaches when that is more than
+    :data:`PLACE_MAX_PEOPLE` and neither a facility nor a region is chosen (the list then
+    asks for one); None when the list can be read as it is (a facility's reader is
+    never asked)."""
+    from sinergi.inmates.models import Inmate
+
+    if facility is not None or region is not None:
+        return None
+    scope = scope_of(user)
+    if not (scope.is_admin or scope.region_ids):
+        return None
+    reach = Inmate.objects.for_user(user).filter(status=InmateStatus.IN_CUSTODY).count()
+    return reach if reach > PLACE_MAX_PEOPLE else None
+
+
+def place_message(reach: int) -> str:
+    """What a list says when :func:`place_needed` asks for a region or a facility."""
+    from django.utils.formats import number_format
+    from django.utils.translation import ngettext
+
+    return ngettext(
+        "%(n)s person in custody is within your reach: choose a region or a facility "
+        "to read this list.",
+        "%(n)s people in custody are within your reach: choose a region or a facility "
+        "to read this list.",
+        reach,
+    ) % {"n": number_format(reach, force_grouping=True)}
+
+
+def places_of(user: Any, region: int | None) -> tuple[list[Any], list[Any]]:
+    """The regions and the facilities holding people (those of ``region`` when given)
+    whose people ``user`` reaches, for a list's place filters: none for a reader of one
+    facility, no regions for a reader of one region."""
+    from sinergi.orgs.models import Facility, FacilityKind, Region
+
+    scope = scope_of(user)
+    if not (scope.is_admin or scope.region_ids):
+        return [], []
+    regions = (
+        Region.objects.all() if scope.is_admin else Region.objects.filter(pk__in=scope.region_ids)
+    )
+    facilities = Facility.objects.exclude(kind=FacilityKind.BAPAS)
+    reached = facilities_reached(user)
+    if reached is not None:
+        facilities = facilities.filter(pk__in=reached)
+    if region is not None:
+        facilities = facilities.filter(region_id=region)
+    shown_regions = list(regions.order_by("name").only("pk", "name"))
+    return (
+        shown_regions if len(shown_regions) > 1 else [],
+        list(facilities.order_by("name").only("pk", "name", "region_id")),
+    )
+
+
+def in_place(people: Any, *, facility: int | None, region: int | None) -> Any:
+    """``people`` (inmates) of ``facility``, of ``region``'s facilities (ids; None: any)."""
+    if facility is not None:
+        people = people.filter(facility_id=facility)
+    if region is not None:
+        people = people.filter(facility__region_id=region)
+    return people

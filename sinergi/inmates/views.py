@@ -60,6 +60,7 @@ from sinergi.inmates.models import (
     SentenceRecalculationChange,
     SentenceRecalculationFacility,
 )
+from sinergi.inmates.queries import place_message, place_needed, places_of
 from sinergi.inmates.rules import guardians_of, guardians_of_facilities
 from sinergi.orgs.models import Facility
 
@@ -535,10 +536,17 @@ def rights_worklist(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The integration-rights pipeline: each person once, with their rights."""
     filters = _pipeline_filters(request)
     today = timezone.localdate()
-    page = paginate(request, pipeline.pipeline(request.user, filters, today))
+    people = pipeline.pipeline(request.user, filters, today)
+    # The whole country is read one region or one facility at a time (place_needed).
+    reach = place_needed(request.user, **filters.place())
+    page = paginate(request, people.none() if reach is not None else people)
     audit.read_list(request, "inmate.rights.list", count=page.paginator.count)
     source = pipeline.stage_source()
-    counts = pipeline.facets(request.user, filters, today)
+    if reach is None:
+        counts = pipeline.facets(request.user, filters, today)
+    else:
+        counts = pipeline.Facets(not_counted=reach)
+    regions, facilities = places_of(request.user, filters.place()["region"])
     context = {
         "page": page,
         "rows": pipeline.rows(list(page.object_list), today, request.user),
@@ -559,6 +567,9 @@ def rights_worklist(request: AuthenticatedHttpRequest) -> HttpResponse:
         "querystring": querystring_without_page(request),
         "export_query": querystring_without_page(request),
         "show_facility": scope_of(request.user).is_admin or bool(scope_of(request.user).region_ids),
+        "regions": regions,
+        "facilities": facilities,
+        "place_needed": None if reach is None else place_message(reach),
     }
     return render(request, "inmates/rights_worklist.html", context)
 
@@ -569,8 +580,12 @@ def rights_export(request: AuthenticatedHttpRequest) -> HttpResponse:
     filters = _pipeline_filters(request)
     today = timezone.localdate()
     people = pipeline.pipeline(request.user, filters, today)
-    count = people.count()
     back = reverse("inmates:rights") + "?" + querystring_without_page(request)
+    reach = place_needed(request.user, **filters.place())
+    if reach is not None:
+        messages.error(request, place_message(reach))
+        return redirect(back)
+    count = people.count()
     if refused := refuse_if_too_many(request, count, back):
         return refused
     content = pipeline_export.build(people, today, request.user)

@@ -15,6 +15,7 @@ from sinergi.core import audit
 from sinergi.core.api import MAX_PAGE, MAX_PAGE_SIZE, Conflict, PageNumber, api_user, errors
 from sinergi.core.permissions import has_perm
 from sinergi.inmates.models import Inmate
+from sinergi.inmates.queries import place_message, place_needed
 from sinergi.orgs.models import Partner
 from sinergi.programs.skills import MAX_SKILLS, SKILLS_DESCRIPTION, skills_named
 from sinergi.reintegration import actions
@@ -45,8 +46,6 @@ from sinergi.reintegration.queries import (
     needs_for,
     open_needs_of,
     open_referrals_of,
-    place_message,
-    place_needed,
     releases_for,
     with_summaries,
     worklist_queryset,

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from sinergi.core.lookups import union_of_ids
 from sinergi.core.roles import OFFICER_ROLES, STAFF_ROLES, Role
 from sinergi.core.scoping import scope_of
+from sinergi.inmates.queries import in_place
 from sinergi.reintegration.choices import ReferralStatus
 
 if TYPE_CHECKING:
@@ -223,11 +224,9 @@ def worklist_queryset(
     # and the paginator's count leaves them out.
     # "Released within the horizon, or a right within it": a UNION of the two lookups, not
     # an OR (which kept PostgreSQL from using either index: a scan of every sentence).
-    in_custody = inmates_for(user).filter(status=InmateStatus.IN_CUSTODY)
-    if facility is not None:
-        in_custody = in_custody.filter(facility_id=facility)
-    if region is not None:
-        in_custody = in_custody.filter(facility__region_id=region)
+    in_custody = in_place(
+        inmates_for(user).filter(status=InmateStatus.IN_CUSTODY), facility=facility, region=region
+    )
     within = union_of_ids(
         in_custody.filter(sentence__expiry_after_remission__lte=until),
         in_custody.filter(Exists(eligible.filter(eligible_from__lte=until))),
@@ -290,67 +289,6 @@ def worklist_queryset(
             "-open_needs", F("sentence__expiry_after_remission").asc(nulls_last=True), "name", "id"
         )
     return rows.order_by(F("sentence__expiry_after_remission").asc(nulls_last=True), "name", "id")
-
-
-# Beyond this many people in custody in the reader's reach (the country: 270,000), the
-# worklist is read for one region or one facility at a time: the whole country's took
-# 2.6 s to sort and count (three quarters of everyone held), for a list nobody reads.
-WORKLIST_MAX_PEOPLE = 50_000
-
-
-def place_needed(user: Any, *, facility: int | None, region: int | None) -> int | None:
-    """How many people in custody ``user`` reaches when that is more than
-    :data:`WORKLIST_MAX_PEOPLE` and neither a facility nor a region is chosen (the
-    worklist then asks for one); None when the worklist can be read as it is."""
-    from sinergi.inmates.choices import InmateStatus
-
-    if facility is not None or region is not None:
-        return None
-    scope = scope_of(user)
-    if not (scope.is_admin or scope.region_ids):
-        return None  # one facility's people
-    reach = inmates_for(user).filter(status=InmateStatus.IN_CUSTODY).count()
-    return reach if reach > WORKLIST_MAX_PEOPLE else None
-
-
-def place_message(reach: int) -> str:
-    """What the worklist says when :func:`place_needed` asks for a region or facility."""
-    from django.utils.formats import number_format
-    from django.utils.translation import ngettext
-
-    return ngettext(
-        "%(n)s person in custody is within your reach: choose a region or a facility "
-        "to list those due for release.",
-        "%(n)s people in custody are within your reach: choose a region or a facility "
-        "to list those due for release.",
-        reach,
-    ) % {"n": number_format(reach, force_grouping=True)}
-
-
-def places_of(user: Any, region: int | None) -> tuple[list[Any], list[Any]]:
-    """The regions and the facilities holding people (those of ``region`` when given)
-    whose people ``user`` reaches, for the worklist's place filters: no facilities for
-    a reader of one facility, no regions for a reader of one region."""
-    from sinergi.inmates.queries import facilities_reached
-    from sinergi.orgs.models import Facility, FacilityKind, Region
-
-    scope = scope_of(user)
-    if not (scope.is_admin or scope.region_ids):
-        return [], []
-    regions = (
-        Region.objects.all() if scope.is_admin else Region.objects.filter(pk__in=scope.region_ids)
-    )
-    facilities = Facility.objects.exclude(kind=FacilityKind.BAPAS)
-    reached = facilities_reached(user)
-    if reached is not None:
-        facilities = facilities.filter(pk__in=reached)
-    if region is not None:
-        facilities = facilities.filter(region_id=region)
-    shown_regions = list(regions.order_by("name").only("pk", "name"))
-    return (
-        shown_regions if len(shown_regions) > 1 else [],
-        list(facilities.order_by("name").only("pk", "name", "region_id")),
-    )
 
 
 def with_summaries(rows: Any) -> Any:

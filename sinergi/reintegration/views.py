@@ -27,6 +27,7 @@ from sinergi.inmates.calculation import calculation_for
 from sinergi.inmates.choices import CrimeCategory, Right
 from sinergi.inmates.models import Inmate
 from sinergi.inmates.pipeline import wali_counts
+from sinergi.inmates.queries import place_message, place_needed, places_of
 from sinergi.orgs.models import Partner
 from sinergi.reintegration import actions, forms
 from sinergi.reintegration import skills as job_skills
@@ -56,9 +57,6 @@ from sinergi.reintegration.queries import (
     inmates_for,
     needs_for,
     openings_reached,
-    place_message,
-    place_needed,
-    places_of,
     puts_people_forward,
     reaches_referrals,
     receives_handover,

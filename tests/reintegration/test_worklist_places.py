@@ -1,5 +1,5 @@
 """The release worklist by place (issue 18): a reader of several facilities (a Kanwil, an
-administrator) chooses a region or a facility; beyond WORKLIST_MAX_PEOPLE people in
+administrator) chooses a region or a facility; beyond PLACE_MAX_PEOPLE people in
 custody in their reach (the country) they must choose one, on the page, the export and
 the API alike, rather than sort and count three quarters of everyone held."""
 
@@ -9,9 +9,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from sinergi.inmates import queries
 from sinergi.inmates.models import Inmate
 from sinergi.orgs.models import Facility, Region
-from sinergi.reintegration import queries
 from tests.reintegration.test_release_worklist import _released_in
 
 pytestmark = pytest.mark.django_db
@@ -89,13 +89,13 @@ def test_a_place_that_does_not_parse_filters_nothing_on_the_page(client_for, two
     ("language", "text"),
     [
         ("id", "orang ditahan dalam jangkauan Anda: pilih Kanwil atau UPT"),
-        ("en", "people in custody are within your reach: choose a region or a facility"),
+        ("en", "people in custody are within your reach: choose a region or a facility to read"),
     ],
 )
 def test_beyond_the_limit_the_page_asks_for_a_place_and_reads_nobody(
     client_for, two_facilities, monkeypatch, language, text
 ):
-    monkeypatch.setattr(queries, "WORKLIST_MAX_PEOPLE", 1)
+    monkeypatch.setattr(queries, "PLACE_MAX_PEOPLE", 1)
     client = client_for("admin")
     client.cookies["sinergi_language"] = language
     response = client.get(URL)
@@ -109,7 +109,7 @@ def test_beyond_the_limit_the_page_asks_for_a_place_and_reads_nobody(
 def test_beyond_the_limit_the_api_and_the_export_ask_for_a_place(
     client_for, two_facilities, monkeypatch
 ):
-    monkeypatch.setattr(queries, "WORKLIST_MAX_PEOPLE", 1)
+    monkeypatch.setattr(queries, "PLACE_MAX_PEOPLE", 1)
     client = client_for("kanwil.ntb")
     response = client.get(API)
     assert response.status_code == 422
@@ -123,14 +123,14 @@ def test_beyond_the_limit_the_api_and_the_export_ask_for_a_place(
 
 
 def test_a_facility_reader_is_never_asked_for_a_place(client_for, two_facilities, monkeypatch):
-    monkeypatch.setattr(queries, "WORKLIST_MAX_PEOPLE", 0)
+    monkeypatch.setattr(queries, "PLACE_MAX_PEOPLE", 0)
     assert _names(client_for("petugas.selong").get(URL)) == ["Asih Selong"]
 
 
 def test_beyond_the_limit_the_page_reads_no_person(client_for, two_facilities, monkeypatch):
     """Asking for a place costs the count of the reach and the place lists, not the
     worklist's statements over everyone."""
-    monkeypatch.setattr(queries, "WORKLIST_MAX_PEOPLE", 1)
+    monkeypatch.setattr(queries, "PLACE_MAX_PEOPLE", 1)
     client = client_for("admin")
     with CaptureQueriesContext(connection) as asked:
         assert client.get(URL).status_code == 200
