@@ -6,10 +6,12 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.db import models
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from sinergi.core.lookups import union_of_ids
 from sinergi.core.roles import STAFF_ROLES, Role
 from sinergi.core.scoping import scope_of
 from sinergi.programs.choices import AttendanceStatus, CompetencyResult, SessionStatus
@@ -37,12 +39,17 @@ class ProgramQuerySet(models.QuerySet["Program"]):
             return self.all()
         if not scope.roles:
             return self.none()
+        # A UNION of the indexed lookups, not an OR across joins with DISTINCT (which
+        # grouped every column, the page's counts included, for a Kanwil's list).
+        programs = self.model.objects
         return self.filter(
-            Q(facility_id__in=scope.facility_ids(*STAFF))
-            | Q(facility__region_id__in=scope.region_ids)
-            | Q(instructors=user)
-            | Q(partners__in=scope.partner_ids(Role.PARTNER_USER, Role.INSTRUCTOR))
-        ).distinct()
+            pk__any_of=union_of_ids(
+                programs.filter(facility_id__in=scope.facility_ids(*STAFF)),
+                programs.filter(facility__region_id__in=scope.region_ids),
+                programs.filter(instructors=user),
+                programs.filter(partners__in=scope.partner_ids(Role.PARTNER_USER, Role.INSTRUCTOR)),
+            )
+        )
 
     def with_participants_for(self, user: Any) -> ProgramQuerySet:
         """The programs whose participants ``user`` sees (``programs.view_participants``):
@@ -203,3 +210,24 @@ def holiday_on(session: Session) -> Holiday | None:
     return Holiday.objects.filter(
         facility_id=session.program.facility_id, date=session.date
     ).first()
+
+
+def with_enrolment_counts(programs: Any) -> Any:
+    """``programs`` annotated with ``enrolled`` (people enrolled now) and ``ever_enrolled``
+    (what an ended program shows), each a subquery of its row: PostgreSQL computes them
+    for the page's rows only, after the sort and the limit, and the paginator's count
+    leaves them out. (A join grouped over every program read each of the country's
+    million enrolments for one page: 0.45 s at national scale.)"""
+    from sinergi.programs.models import Enrollment
+
+    def counted(*conditions: Q) -> Coalesce:
+        enrolments = (
+            Enrollment.objects.filter(*conditions, program=OuterRef("pk"))
+            .order_by()
+            .values("program")
+            .annotate(n=Count("pk"))
+            .values("n")[:1]
+        )
+        return Coalesce(Subquery(enrolments, output_field=IntegerField()), 0)
+
+    return programs.annotate(enrolled=counted(Q(ended_on__isnull=True)), ever_enrolled=counted())

@@ -65,7 +65,7 @@ from sinergi.programs.models import (
     Session,
     WaitingListEntry,
 )
-from sinergi.programs.queries import participation_figures
+from sinergi.programs.queries import participation_figures, with_enrolment_counts
 
 
 def get_program_for_user(
@@ -125,10 +125,7 @@ def program_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         for key in ("kind", "category", "status"):
             if data[key]:
                 programs = programs.filter(**{key: data[key]})
-    programs = programs.select_related("facility").annotate(
-        enrolled=Count("enrollments", filter=Q(enrollments__ended_on__isnull=True), distinct=True),
-        ever_enrolled=Count("enrollments", distinct=True),  # what an ended program shows
-    )
+    programs = with_enrolment_counts(programs.select_related("facility"))
     context = {
         "page": paginate(request, programs.order_by("-start_date", "title", "id")),
         "form": form,
