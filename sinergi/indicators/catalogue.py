@@ -731,7 +731,19 @@ def _held_past_release(q: Query) -> QuerySet[Inmate]:
     period not over yet, each facility by its own date): inmates.queries.overdue_releases."""
     today = timezone.localdate()
     on = None if q.period.end >= today else q.period.end
-    return overdue_releases(None, on)
+    return overdue_releases(_area_facilities(q), on)
+
+
+def _area_facilities(q: Query) -> Any:
+    """The facilities of a facility's or a region's query (their ids), None for the
+    country or a partner: the lists of people to release then read only their people."""
+    from sinergi.orgs.models import Facility
+
+    if q.area == FACILITY and q.area_id is not None:
+        return [q.area_id]
+    if q.area == REGION and q.area_id is not None:
+        return Facility.objects.filter(region_id=q.area_id).values("pk")
+    return None
 
 
 def held_past_release(q: Query) -> dict[Any, Value]:
