@@ -359,7 +359,11 @@ class Release(TimeStampedModel):
         verbose_name = _("release")
         verbose_name_plural = _("releases")
         ordering = ["-released_on"]
-        indexes = [models.Index(fields=["bapas", "released_on"])]
+        indexes = [
+            models.Index(fields=["bapas", "released_on"]),
+            # The API's order (the latest first): its first page without sorting them all.
+            models.Index(fields=["-released_on", "id"], name="release_latest_first"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.inmate} {self.released_on}"

@@ -163,7 +163,7 @@ def releases_for(user: Any) -> Any:
         return Release.objects.all()
     return Release.objects.filter(
         pk__any_of=union_of_ids(
-            Release.objects.filter(inmate__in=inmates_for(user)),
+            Release.objects.filter(inmate_id__any_of=inmates_for(user).values("pk")),
             Release.objects.filter(bapas_id__in=scope.facility_ids(*BAPAS_ROLES)),
         )
     )
