@@ -237,7 +237,8 @@ class Filters:
 
         def an_id(name: str) -> str:
             found = value(name)
-            return found if found.isdigit() and len(found) < 19 and int(found) > 0 else ""
+            # as the API's bounds (1 to 2**62)
+            return found if found.isdigit() and 0 < int(found) <= 2**62 else ""
 
         sort = value("sort")
         return cls(

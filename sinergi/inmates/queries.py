@@ -291,7 +291,11 @@ def _held(facilities: Facilities, on: datetime.date | None) -> InmateQuerySet:
     from sinergi.inmates.models import Inmate
 
     past = on is not None and on < timezone.localdate()
-    candidates = released_by(on or latest_today(), facilities, held=not past)
+    # A day past the latest today: the clock read for each facility's today (below) may
+    # be read after a midnight that this one was not (the first step may find more
+    # people, never fewer; the exact test comes after it).
+    bound = on or latest_today() + datetime.timedelta(days=1)
+    candidates = released_by(bound, facilities, held=not past)
     found = Inmate.objects.filter(pk__any_of=candidates)
     if facilities is not None:
         found = found.filter(facility__in=facilities)

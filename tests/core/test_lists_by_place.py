@@ -168,3 +168,15 @@ def test_a_facility_reader_is_never_asked_for_a_place(
 ):
     monkeypatch.setattr(queries, "PLACE_MAX_PEOPLE", 0)
     assert people.names(client_for("petugas.selong").get(people.page)) == ["Asih Selong"]
+
+
+@LISTS
+def test_a_kanwil_is_offered_only_its_regions_facilities(client_for, two_facilities, people):
+    bali = Region.objects.create(code="bali", name="Kanwil Bali")
+    far = Facility.objects.create(code="kerobokan", name="Lapas Kerobokan", region=bali)
+    offered = client_for("kanwil.ntb").get(people.page).context
+    assert far not in offered["facilities"]
+    assert {f.code for f in offered["facilities"]} >= {"selong", "lobar"}
+    assert offered["regions"] == []  # one region: nothing to choose
+    # asked for anyway, the other region's facility shows nobody
+    assert people.names(client_for("kanwil.ntb").get(people.page + f"?facility={far.pk}")) == []

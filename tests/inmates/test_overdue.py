@@ -107,7 +107,10 @@ def test_each_facility_is_judged_by_its_own_date(demo_world, monkeypatch):
     wib_day = datetime.date(2026, 3, 10)
     _person("selong", "Selong WIB", wib_day)
     _person("lobar", "Lobar WIT", wib_day)
+    _person("lobar", "Lobar WIT Hari Ini", wib_day + DAY)
     assert _overdue_days() == {"Lobar WIT": 1}
+    # due on the WIT facility's today, which is the next WIB day
+    assert sorted(i.name for i in releases_due_today()) == ["Lobar WIT Hari Ini", "Selong WIB"]
 
 
 # -- the home page ------------------------------------------------------------------------
@@ -578,14 +581,24 @@ def test_the_lists_read_only_the_people_whose_release_day_has_come(demo_world):
         sk_date=today - DAY,
     )
     expected.add(granted.pk)
-    found = set(Inmate.objects.filter(pk__any_of=released_by(today)).values_list("pk", flat=True))
-    # the same people as the definition, computed person by person
+    gone = _person("selong", "Sudah Bebas", today - 30 * DAY, status="released")
+    elsewhere = _person("lobar", "Lobar Lewat", today - 5 * DAY).pk
+
+    def found(**options) -> set[int]:
+        ids = released_by(today, **options)
+        return set(Inmate.objects.filter(pk__any_of=ids).values_list("pk", flat=True))
+
+    # the same people as the definition, computed person by person, among those held
     defined = {
         i.pk
-        for i in with_release_due(Inmate.objects.all(), today)
+        for i in with_release_due(Inmate.objects.filter(status="in_custody"), today)
         if i.release_due is not None and i.release_due <= today
     }
-    assert found == defined
-    assert expected <= found
+    assert found() == defined
+    assert expected | {elsewhere} <= found()
+    assert gone.pk not in found()
+    assert gone.pk in found(held=False)  # a past day's list: held then, released since
+    selong = found(facilities=Facility.objects.filter(code="selong"))
+    assert expected <= selong and elsewhere not in selong
     not_yet = Inmate.objects.filter(name__in=["Subsider Berjalan", "Besok"])
-    assert not {i.pk for i in not_yet} & found
+    assert not {i.pk for i in not_yet} & found()
