@@ -17,9 +17,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Field
+from django.db.models import Count, Field, IntegerField, OuterRef, Subquery, Value
 from django.db.models.fields.related import ForeignObject
 from django.db.models.fields.related_lookups import RelatedIn
+from django.db.models.functions import Coalesce
 from django.db.models.lookups import In
 
 
@@ -57,6 +58,15 @@ def union_of_ids(*querysets: Any) -> Any:
     scale; a UNION of the indexed lookups reads only the rows each way reaches, once."""
     first, *others = (qs.order_by().values("pk") for qs in querysets)
     return first.union(*others)
+
+
+def count_per_row(qs: Any, link: str) -> Coalesce:
+    """How many rows of ``qs`` belong to the outer row (``link`` points at its pk), 0 for
+    none: a subquery of each row, so PostgreSQL counts for the rows a page shows, after
+    its sort and limit, and a paginator's count leaves it out (a join grouped over every
+    row counted them all)."""
+    counted = qs.filter(**{link: OuterRef("pk")}).order_by().values(link).annotate(n=Count("pk"))
+    return Coalesce(Subquery(counted.values("n")[:1], output_field=IntegerField()), Value(0))
 
 
 def register() -> None:

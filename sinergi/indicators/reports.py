@@ -34,6 +34,7 @@ from django.utils.translation import gettext as _
 from sinergi.cooperation.choices import RequestKind, RequestStatus
 from sinergi.cooperation.models import Fulfilment, Meeting, SupportRequest
 from sinergi.core import exports
+from sinergi.core.lookups import count_per_row
 from sinergi.core.models import AuditEvent
 from sinergi.core.pdf import render_pdf
 from sinergi.indicators import catalogue
@@ -67,12 +68,6 @@ def _num(value: Any) -> int | float | None:
         return None
     number = Decimal(str(value))
     return int(number) if number == number.to_integral_value() else float(number)
-
-
-def _subcount(qs: QuerySet[Any], link: str) -> Any:
-    """How many rows of ``qs`` belong to the outer row (``link`` points at it)."""
-    counted = qs.filter(**{link: OuterRef("pk")}).order_by().values(link).annotate(n=Count("pk"))
-    return Coalesce(Subquery(counted.values("n")[:1]), Value(0))
 
 
 def _subsum(qs: QuerySet[Any], link: str, field: str) -> Any:
@@ -192,16 +187,16 @@ def _programs(facility: Facility, period: Period) -> list[dict[str, Any]]:
             end_date__gte=period.start,
         )
         .annotate(
-            n_enrolled=_subcount(enrolments.filter(overlapping), "program"),
-            n_new=_subcount(enrolments.filter(period.within("enrolled_on")), "program"),
-            n_completed=_subcount(
+            n_enrolled=count_per_row(enrolments.filter(overlapping), "program"),
+            n_new=count_per_row(enrolments.filter(period.within("enrolled_on")), "program"),
+            n_completed=count_per_row(
                 enrolments.filter(period.within("ended_on"), end_reason="completed"), "program"
             ),
-            n_sessions=_subcount(sessions, "program"),
-            n_marks=_subcount(marks, "session__program"),
-            n_present=_subcount(marks.filter(status="present"), "session__program"),
+            n_sessions=count_per_row(sessions, "program"),
+            n_marks=count_per_row(marks, "session__program"),
+            n_present=count_per_row(marks.filter(status="present"), "session__program"),
             hours=_subsum(marks.filter(status="present"), "session__program", "hours"),
-            n_certificates=_subcount(
+            n_certificates=count_per_row(
                 Certificate.objects.filter(period.within("issued_on"), status="valid"),
                 "enrollment__program",
             ),

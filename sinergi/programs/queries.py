@@ -6,12 +6,11 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.db import models
-from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from sinergi.core.lookups import union_of_ids
+from sinergi.core.lookups import count_per_row, union_of_ids
 from sinergi.core.roles import STAFF_ROLES, Role
 from sinergi.core.scoping import scope_of
 from sinergi.programs.choices import AttendanceStatus, CompetencyResult, SessionStatus
@@ -214,20 +213,12 @@ def holiday_on(session: Session) -> Holiday | None:
 
 def with_enrolment_counts(programs: Any) -> Any:
     """``programs`` annotated with ``enrolled`` (people enrolled now) and ``ever_enrolled``
-    (what an ended program shows), each a subquery of its row: PostgreSQL computes them
-    for the page's rows only, after the sort and the limit, and the paginator's count
-    leaves them out. (A join grouped over every program read each of the country's
-    million enrolments for one page: 0.45 s at national scale.)"""
+    (what an ended program shows), counted for the page's rows only (a join grouped over
+    every program read each of the country's million enrolments for one page: 0.45 s at
+    national scale)."""
     from sinergi.programs.models import Enrollment
 
-    def counted(*conditions: Q) -> Coalesce:
-        enrolments = (
-            Enrollment.objects.filter(*conditions, program=OuterRef("pk"))
-            .order_by()
-            .values("program")
-            .annotate(n=Count("pk"))
-            .values("n")[:1]
-        )
-        return Coalesce(Subquery(enrolments, output_field=IntegerField()), 0)
-
-    return programs.annotate(enrolled=counted(Q(ended_on__isnull=True)), ever_enrolled=counted())
+    return programs.annotate(
+        enrolled=count_per_row(Enrollment.objects.filter(ended_on__isnull=True), "program"),
+        ever_enrolled=count_per_row(Enrollment.objects.all(), "program"),
+    )

@@ -4,12 +4,11 @@ import datetime
 from typing import TYPE_CHECKING, Any
 
 from django.db import models
-from django.db.models import Count, Exists, F, Min, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Exists, F, Min, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from sinergi.core.lookups import union_of_ids
+from sinergi.core.lookups import count_per_row, union_of_ids
 from sinergi.core.roles import OFFICER_ROLES, STAFF_ROLES, Role
 from sinergi.core.scoping import scope_of
 from sinergi.inmates.queries import in_place
@@ -243,15 +242,8 @@ def worklist_queryset(
                 output_field=models.DateField(),
             ),
             has_plan=Exists(ReintegrationPlan.objects.filter(inmate=OuterRef("pk"))),
-            open_needs=Coalesce(
-                Subquery(
-                    open_needs.order_by()
-                    .values("plan__inmate")
-                    .annotate(n=Count("pk"))
-                    .values("n")[:1],
-                    output_field=models.IntegerField(),
-                ),
-                0,
+            open_needs=count_per_row(
+                Need.objects.filter(status__in=OPEN_NEED_STATUSES), "plan__inmate"
             ),
             needs_open=Exists(open_needs),
         )
