@@ -10,6 +10,15 @@ loop over the subquery for every row of the table when the query also has an
 ``ORDER BY … LIMIT`` (over ten minutes). An array's length is unknown to the planner,
 which then takes the index. Elsewhere (SQLite) it is ``IN`` as usual.
 
+``read_once(queryset)``: the same ids, read once per request. A list whose people are
+"those of a UNION" asks for them in its count, its page and its filter options: three
+statements that each ran the UNION again. With ``field__any_of=read_once(ids)``, on
+PostgreSQL, the first statement that needs them reads the ids (one query) and every
+statement built from that queryset (its count, its page, a copy filtered further) is
+given them as one array parameter, planned as the subquery would be (its length unknown
+to the planner). Nothing is read before a statement needs them (a page that lists nobody
+runs no UNION). Elsewhere (SQLite) it is the subquery as usual.
+
 Registered on every field when the core app is ready (``CoreConfig.ready``).
 """
 
@@ -38,7 +47,19 @@ class _AsArray:
         # ``rhs`` is the compiled subquery, in its parentheses: ARRAY(SELECT …).
         if not rhs.startswith("("):
             rhs = f"({rhs})"
-        return f"{lhs} = ANY(ARRAY{rhs})", [*lhs_params, *rhs_params]
+        read = getattr(self.rhs, READ_ONCE, None)  # type: ignore[attr-defined]
+        if read is None:
+            return f"{lhs} = ANY(ARRAY{rhs})", [*lhs_params, *rhs_params]
+        if "ids" not in read:
+            with connection.cursor() as cursor:
+                cursor.execute(f"SELECT ARRAY{rhs}", rhs_params)
+                read["ids"] = cursor.fetchone()[0]
+        # Unnested into ARRAY(…) again, so that PostgreSQL plans as for the subquery: given
+        # a literal array of 8,000 ids it knew their number and hashed the page's EXISTS
+        # subqueries over every row of their tables (290 ms, against 75 ms a row at a time
+        # for the page's rows).
+        kind = self.lhs.output_field.db_type(connection)  # type: ignore[attr-defined]
+        return f"{lhs} = ANY(ARRAY(SELECT unnest(%s::{kind}[])))", [*lhs_params, read["ids"]]
 
 
 class AnyOf(_AsArray, In):
@@ -58,6 +79,19 @@ def union_of_ids(*querysets: Any) -> Any:
     scale; a UNION of the indexed lookups reads only the rows each way reaches, once."""
     first, *others = (qs.order_by().values("pk") for qs in querysets)
     return first.union(*others)
+
+
+# The attribute of a query whose ids are read once (see the module): a dict, which every
+# clone of the query shares (``Query.clone`` copies attributes by reference).
+READ_ONCE = "sinergi_read_once"
+
+
+def read_once(queryset: Any) -> Any:
+    """``queryset`` (the ids of rows, e.g. :func:`union_of_ids`) for ``__any_of``, read at
+    most once on PostgreSQL however many statements are built from it (see the module)."""
+    marked = queryset.all()
+    setattr(marked.query, READ_ONCE, {})
+    return marked
 
 
 def count_per_row(qs: Any, link: str) -> Coalesce:

@@ -8,7 +8,7 @@ from django.db.models import Exists, F, Min, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from sinergi.core.lookups import count_per_row, union_of_ids
+from sinergi.core.lookups import count_per_row, read_once, union_of_ids
 from sinergi.core.roles import OFFICER_ROLES, STAFF_ROLES, Role
 from sinergi.core.scoping import scope_of
 from sinergi.inmates.queries import in_place
@@ -185,6 +185,36 @@ OPEN_REFERRAL_STATUSES = (
 )
 
 
+def within_horizon(
+    user: Any,
+    today: datetime.date,
+    horizon_days: int,
+    *,
+    facility: int | None = None,
+    region: int | None = None,
+) -> Any:
+    """The ids of the people in custody ``user`` reaches (of that facility, that region)
+    whose release, or an integration right, falls within the horizon: the release
+    worklist's people before its filters. Read once (:func:`~sinergi.core.lookups.read_once`)
+    however many lists are built from them: the page, its count and its wali options."""
+    from sinergi.inmates.choices import InmateStatus, RightStatus
+    from sinergi.inmates.models import InmateRight
+
+    until = today + datetime.timedelta(days=horizon_days)
+    eligible = InmateRight.objects.filter(inmate=OuterRef("pk"), status=RightStatus.ELIGIBLE)
+    in_custody = in_place(
+        inmates_for(user).filter(status=InmateStatus.IN_CUSTODY), facility=facility, region=region
+    )
+    # "Released within the horizon, or a right within it": a UNION of the two lookups, not
+    # an OR (which kept PostgreSQL from using either index: a scan of every sentence).
+    return read_once(
+        union_of_ids(
+            in_custody.filter(sentence__expiry_after_remission__lte=until),
+            in_custody.filter(Exists(eligible.filter(eligible_from__lte=until))),
+        )
+    )
+
+
 def worklist_queryset(
     user: Any,
     today: datetime.date,
@@ -198,11 +228,14 @@ def worklist_queryset(
     sort: str = "",
     facility: int | None = None,
     region: int | None = None,
+    within: Any = None,
 ) -> Any:
     """Inmates in custody whose release, or earliest integration right, falls within the
     horizon, with their plan's state, each person once; sorted by the nearer release
     date unless ``sort`` (a ``WorklistSort``) says otherwise. ``facility`` and ``region``
-    (ids) keep the people of that facility, of that region's facilities.
+    (ids) keep the people of that facility, of that region's facilities. ``within``: the
+    people of :func:`within_horizon` for the same user, day, horizon and place, when
+    the caller builds several lists from them (read once; computed here otherwise).
 
     ``right`` (a ``Right``) keeps those eligible for that right within the horizon;
     ``plan`` (a ``PlanStatus``) those whose plan is in that state; ``q`` those whose name
@@ -210,7 +243,7 @@ def worklist_queryset(
     wali follows (or those without one); ``pathway`` (a ``Pathway``) those with a need
     still open on that pathway. An empty value (or one outside its list) filters
     nothing."""
-    from sinergi.inmates.choices import InmateStatus, Right, RightStatus
+    from sinergi.inmates.choices import Right, RightStatus
     from sinergi.inmates.models import Inmate, InmateRight
     from sinergi.reintegration.choices import OPEN_NEED_STATUSES, Pathway, PlanStatus
     from sinergi.reintegration.models import Need, ReintegrationPlan
@@ -218,18 +251,11 @@ def worklist_queryset(
     until = today + datetime.timedelta(days=horizon_days)
     open_needs = Need.objects.filter(plan__inmate=OuterRef("pk"), status__in=OPEN_NEED_STATUSES)
     eligible = InmateRight.objects.filter(inmate=OuterRef("pk"), status=RightStatus.ELIGIBLE)
+    if within is None:
+        within = within_horizon(user, today, horizon_days, facility=facility, region=region)
     # Each figure of a row is a subquery of that row, not a join grouped over everyone:
     # PostgreSQL computes them for the page's rows only (after the sort and the limit),
     # and the paginator's count leaves them out.
-    # "Released within the horizon, or a right within it": a UNION of the two lookups, not
-    # an OR (which kept PostgreSQL from using either index: a scan of every sentence).
-    in_custody = in_place(
-        inmates_for(user).filter(status=InmateStatus.IN_CUSTODY), facility=facility, region=region
-    )
-    within = union_of_ids(
-        in_custody.filter(sentence__expiry_after_remission__lte=until),
-        in_custody.filter(Exists(eligible.filter(eligible_from__lte=until))),
-    )
     rows = (
         Inmate.objects.filter(pk__any_of=within)
         .select_related("sentence", "facility", "wali")

@@ -62,6 +62,7 @@ from sinergi.reintegration.queries import (
     receives_handover,
     releases_for,
     with_summaries,
+    within_horizon,
     worklist_queryset,
 )
 
@@ -131,20 +132,26 @@ def _plan_url(inmate_pk: int, anchor: str) -> str:
     return f"{reverse('reintegration:plan', kwargs={'inmate_pk': inmate_pk})}#{anchor}"
 
 
-def _worklist_rows(request: AuthenticatedHttpRequest) -> tuple[Any, Any, datetime.date]:
-    """The worklist's filters (the query string) and its people, each once."""
+def _worklist_rows(request: AuthenticatedHttpRequest) -> tuple[Any, Any, datetime.date, Any]:
+    """The worklist's filters (the query string), its people, each once, the day, and the
+    people within the horizon before the filters (:func:`within_horizon`, read once for
+    every list built from them)."""
     if not has_perm(request.user, "reintegration.view_plan"):
         raise Http404
     today = timezone.localdate()
     # A filter that does not parse is its default; days out of bounds are said, not
     # corrected in silence (a number of days from 1 to 730).
     chosen = forms.WorklistFilterForm(request.GET).filters()
-    return chosen, worklist_queryset(request.user, today, chosen.days, **chosen.query()), today
+    within = within_horizon(
+        request.user, today, chosen.days, facility=chosen.facility, region=chosen.region
+    )
+    rows = worklist_queryset(request.user, today, chosen.days, **chosen.query(), within=within)
+    return chosen, rows, today, within
 
 
 @login_required
 def worklist(request: AuthenticatedHttpRequest) -> HttpResponse:
-    chosen, rows, today = _worklist_rows(request)
+    chosen, rows, today, within = _worklist_rows(request)
     # The whole country is read one region or one facility at a time (place_needed).
     reach = place_needed(request.user, facility=chosen.facility, region=chosen.region)
     if reach is not None:
@@ -152,7 +159,11 @@ def worklist(request: AuthenticatedHttpRequest) -> HttpResponse:
     page = paginate(request, with_summaries(rows))
     audit.read_list(request, "reintegration.worklist.list", count=page.paginator.count)
     without_wali = worklist_queryset(
-        request.user, today, chosen.days, **{**chosen.query(), "wali": "", "sort": ""}
+        request.user,
+        today,
+        chosen.days,
+        **{**chosen.query(), "wali": "", "sort": ""},
+        within=within,
     )
     regions, facilities = places_of(request.user, chosen.region)
     querystring = querystring_without_page(request)
@@ -187,7 +198,7 @@ def worklist(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 def worklist_export(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The worklist as the page filters it, every row, as an XLSX file."""
-    chosen, rows, today = _worklist_rows(request)
+    chosen, rows, today, _within = _worklist_rows(request)
     back = reverse("reintegration:worklist") + "?" + querystring_without_page(request)
     reach = place_needed(request.user, facility=chosen.facility, region=chosen.region)
     if reach is not None:
