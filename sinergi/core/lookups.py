@@ -26,6 +26,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import EmptyResultSet
 from django.db.models import Count, Field, IntegerField, OuterRef, Subquery, Value
 from django.db.models.fields.related import ForeignObject
 from django.db.models.fields.related_lookups import RelatedIn
@@ -51,6 +52,8 @@ class _AsArray:
         if read is None:
             return f"{lhs} = ANY(ARRAY{rhs})", [*lhs_params, *rhs_params]
         if "ids" not in read:
+            if compiler.query.is_empty():  # ``.none()``: nothing to read the ids for
+                raise EmptyResultSet
             with connection.cursor() as cursor:
                 cursor.execute(f"SELECT ARRAY{rhs}", rhs_params)
                 read["ids"] = cursor.fetchone()[0]
@@ -103,6 +106,33 @@ def count_per_row(qs: Any, link: str) -> Coalesce:
     return Coalesce(Subquery(counted.values("n")[:1], output_field=IntegerField()), Value(0))
 
 
+class InArray(In):
+    """``field__in_array=[values]``: the rows whose ``field`` is one of ``values`` (a
+    list), on PostgreSQL as one array parameter, ``field IN (SELECT unnest(%s))``: a
+    subquery PostgreSQL hashes once, so that a condition repeated in many CASE branches
+    over thousands of rows is a hash probe each. (``field = ANY(%s)`` compared each row
+    with every value in turn there: 1.2 µs a row for 850 values, 20 times slower; and
+    ``IN (%s, …)`` is as many parameters as values in every copy.) Elsewhere (SQLite) it
+    is ``IN`` as usual."""
+
+    lookup_name = "in_array"
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+        if connection.vendor != "postgresql" or not self.rhs_is_direct_value():
+            sql, params = super().as_sql(compiler, connection)
+            return sql, list(params)
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        values = [v for v in self.rhs if v is not None]
+        kind = self.lhs.output_field.db_type(connection)
+        return f"{lhs} IN (SELECT unnest(%s::{kind}[]))", [*lhs_params, values]
+
+
+class RelatedInArray(InArray, RelatedIn):
+    """``foreign_key__in_array=[ids]`` (see :class:`InArray`)."""
+
+
 def register() -> None:
     Field.register_lookup(AnyOf)
     ForeignObject.register_lookup(RelatedAnyOf)
+    Field.register_lookup(InArray)
+    ForeignObject.register_lookup(RelatedInArray)

@@ -56,6 +56,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Greatest
 from django.utils.translation import gettext_lazy as _
 
+from sinergi.core.lookups import read_once
 from sinergi.inmates.choices import InmateStatus, Right, RightStatus
 from sinergi.inmates.models import Inmate, InmateRight
 from sinergi.inmates.queries import (
@@ -286,11 +287,15 @@ def state_condition(state: str, today: datetime.date) -> Q:
     return conditions.get(state, Q())
 
 
-def _with_proposals(rights: QuerySet[InmateRight]) -> QuerySet[InmateRight]:
+def _with_proposals(
+    rights: QuerySet[InmateRight], proposed: list[int] | None = None
+) -> QuerySet[InmateRight]:
     """``rights`` annotated, with proposals, with ``open_since`` (the start of the open
     proposal's stage, NULL when none is open), ``last_stage`` (the stage of the right's
     last proposal) and ``closed_on`` (the day the last proposal was refused or withdrawn,
-    NULL otherwise: an open proposal is always the last one)."""
+    NULL otherwise: an open proposal is always the last one). ``proposed``: when given,
+    the ids of every person among ``rights``' people with a proposal (the others' are
+    known to have none, and their subqueries are not run)."""
     source = stage_source()
     if source is None:
         return rights.annotate(
@@ -302,15 +307,31 @@ def _with_proposals(rights: QuerySet[InmateRight]) -> QuerySet[InmateRight]:
     last = source.any_proposals().filter(**same).order_by("-created_at", "-id")
     opened = source.open_proposals().filter(**same).order_by()
     return rights.annotate(
-        open_since=Subquery(opened.values("stage_since")[:1], output_field=models.DateField()),
-        last_stage=Subquery(last.values("stage")[:1], output_field=models.CharField()),
-        last_since=Subquery(last.values("stage_since")[:1], output_field=models.DateField()),
+        open_since=_if_proposed(opened.values("stage_since")[:1], models.DateField(), proposed),
+        last_stage=_if_proposed(last.values("stage")[:1], models.CharField(), proposed),
+        last_since=_if_proposed(last.values("stage_since")[:1], models.DateField(), proposed),
     ).annotate(
         closed_on=Case(
             When(last_stage__in=list(source.closed_shown()), then=F("last_since")),
             default=None,
             output_field=models.DateField(),
         )
+    )
+
+
+def _if_proposed(
+    value: QuerySet[Any], field: models.Field[Any, Any], proposed: list[int] | None
+) -> Any:
+    """``value`` (a subquery on the outer right's proposals), run only for the people of
+    ``proposed`` (ids, a constant PostgreSQL hashes once) when given; NULL for the others.
+    Few people have a proposal: for the 14,000 rights of a facility of 4,000 the counts
+    ran tens of thousands of subqueries that found nothing."""
+    if proposed is None:
+        return Subquery(value, output_field=field)
+    return Case(
+        When(inmate_id__in_array=proposed, then=Subquery(value, output_field=field)),
+        default=None,
+        output_field=field,
     )
 
 
@@ -758,10 +779,26 @@ class _Counter:
         """The rows: each shown right of the people of ``root``, with what the conditions
         read, computed once."""
         today = self.today
+        # The people counted, read once for the two statements that need them.
+        counted = read_once(self.root.order_by().values("pk"))
+        # The people with a proposal (one query), so that the others' rights skip the
+        # proposal subqueries.
+        proposed = (
+            sorted(
+                set(
+                    self.source.any_proposals()
+                    .filter(inmate__any_of=counted)
+                    .values_list("inmate_id", flat=True)
+                )
+            )
+            if self.source is not None
+            else None
+        )
         rights = _with_proposals(
             InmateRight.objects.filter(
-                status__in=SHOWN_STATUSES, inmate__in=self.root.order_by().values("pk")
-            ).order_by()
+                status__in=SHOWN_STATUSES, inmate__any_of=counted
+            ).order_by(),
+            proposed,
         ).annotate(unproposed_since=_unproposed_since())
         states = [
             When(state_condition(state, today), then=Value(str(state)))
@@ -772,10 +809,16 @@ class _Counter:
                 EligibilityState.LATER,
             )
         ]
-        reached = {
-            "rr_today": RELEASE_STATES[EligibilityState.RELEASE_TODAY](),
-            "rr_overdue": RELEASE_STATES[EligibilityState.RELEASE_OVERDUE](),
-        }
+        # The people whose release day has come, read once (the two flags each ran the
+        # test over every person in reach): 0 days past it, to release today; more, overdue.
+        reached: dict[str, list[int]] = {"rr_today": [], "rr_overdue": []}
+        for person in (
+            self.root.filter(release_reached())
+            .order_by()
+            .values_list("pk", "release_due", "facility_today", named=True)  # type: ignore[misc]
+        ):
+            days = release_overdue_days(person)
+            reached["rr_today" if days == 0 else "rr_overdue"].append(person.pk)
         columns: dict[str, Any] = {
             "person": F("inmate_id"),
             "r": F("right"),
@@ -788,10 +831,7 @@ class _Counter:
                 default=None,
                 output_field=models.DateField(),
             ),
-            **{
-                name: _flag_of(self.root.filter(condition).order_by().values("pk"))
-                for name, condition in reached.items()
-            },
+            **{name: _flag_when(Q(inmate_id__in_array=ids)) for name, ids in reached.items()},
             **{
                 f"f_{name}": _flag_of(people.order_by().values("pk"))
                 for name, people in self.flags.items()
@@ -804,7 +844,7 @@ class _Counter:
                 .order_by()
             )
             rights = rights.annotate(
-                open_stage=Subquery(opened.values("stage")[:1], output_field=models.CharField())
+                open_stage=_if_proposed(opened.values("stage")[:1], models.CharField(), proposed)
             )
             columns["stg"] = Case(
                 When(open_stage__isnull=False, then=F("open_stage")),

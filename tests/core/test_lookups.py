@@ -1,13 +1,17 @@
 """``field__any_of=subquery`` (sinergi.core.lookups, issue 18): the rows ``__in`` finds, written
 ``= ANY(ARRAY(subquery))`` on PostgreSQL so that the planner looks the ids up through the
 index instead of a semi join (at national scale the follow-ups of one facility went from a
-scan of every release to an index lookup)."""
+scan of every release to an index lookup); ``read_once`` (the subquery read once for every
+statement built from it) and ``field__in_array=[ids]`` (one array, hashed once)."""
 
 from __future__ import annotations
 
 import pytest
 from django.db import connection
+from django.db.models import Case, Value, When
+from django.test.utils import CaptureQueriesContext
 
+from sinergi.core.lookups import read_once, union_of_ids
 from sinergi.inmates.models import Inmate
 from sinergi.orgs.models import Facility
 from sinergi.reintegration.models import FollowUp, Release
@@ -87,3 +91,56 @@ def test_the_follow_ups_and_releases_reached_are_those_of_the_access_rule(world,
     assert expected
     assert set(follow_ups_for(reader).values_list("pk", flat=True)) == expected
     assert releases_for(reader).filter(pk__in=rule).count() == rule.count()
+
+
+# --- read_once and in_array -------------------------------------------------------------
+
+
+def _selong_or_released():
+    selong = Facility.objects.filter(code="selong").order_by().values("pk")
+    return union_of_ids(
+        Inmate.objects.filter(facility__in=selong), Inmate.objects.filter(release__isnull=False)
+    )
+
+
+def test_read_once_finds_what_the_subquery_finds_in_every_statement_built_from_it(world):
+    expected = set(Inmate.objects.filter(pk__in=_selong_or_released()).values_list("pk", flat=True))
+    assert len(expected) > 2
+    once = read_once(_selong_or_released())
+    people = Inmate.objects.filter(pk__any_of=once)
+    with CaptureQueriesContext(connection) as ctx:
+        assert set(people.values_list("pk", flat=True)) == expected
+        assert people.count() == len(expected)
+        assert people.filter(facility__code="selong").count() == 3
+        inner = Inmate.objects.filter(pk__in=people.order_by().values("pk"))  # a copy, nested
+        assert set(inner.values_list("pk", flat=True)) == expected
+    unions = [q["sql"] for q in ctx.captured_queries if " UNION " in q["sql"].upper()]
+    if connection.vendor == "postgresql":
+        assert len(unions) == 1, "the ids are read by the first statement only"
+    else:
+        assert len(unions) == 4, "elsewhere each statement keeps the subquery"
+
+
+def test_read_once_reads_nothing_until_a_statement_needs_it(world):
+    once = read_once(_selong_or_released())
+    with CaptureQueriesContext(connection) as ctx:
+        people = Inmate.objects.filter(pk__any_of=once).order_by("name")
+        assert list(people.none()) == []
+    assert ctx.captured_queries == []
+
+
+def test_in_array_finds_what_in_finds_also_in_a_condition(world):
+    some = list(Inmate.objects.order_by("pk").values_list("pk", flat=True)[:3])
+    assert set(Inmate.objects.filter(pk__in_array=some).values_list("pk", flat=True)) == set(some)
+    assert not Inmate.objects.filter(pk__in_array=[]).exists()
+    flagged = Inmate.objects.annotate(
+        chosen=Case(When(pk__in_array=some, then=Value(1)), default=Value(0))
+    )
+    assert {p.pk for p in flagged if p.chosen} == set(some)
+    none = Inmate.objects.annotate(
+        chosen=Case(When(pk__in_array=[], then=Value(1)), default=Value(0))
+    )
+    assert not any(p.chosen for p in none)
+    sql = str(Inmate.objects.filter(facility_id__in_array=[1, 2]).query)
+    if connection.vendor == "postgresql":
+        assert "IN (SELECT unnest(" in sql
