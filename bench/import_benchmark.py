@@ -157,7 +157,6 @@ def generate(path: Path, rows: int, seed: int = 1) -> None:
     rng = random.Random(seed)
     today = date.today()
     first = date(2021, 1, 1)
-    span = (today - first).days - 1
     with path.open("w", newline="", encoding="utf-8") as out:
         writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
         writer.writerow(HEADERS)
@@ -165,7 +164,15 @@ def generate(path: Path, rows: int, seed: int = 1) -> None:
             female = rng.random() < 0.12
             name = f"{rng.choice(FEMALE if female else MALE)} {rng.choice(LAST)}"
             regency, code, districts = rng.choice(REGENCIES)
-            start = first + timedelta(days=rng.randrange(span))
+            crime, article, terms = rng.choices(CRIMES, CRIME_WEIGHTS)[0]
+            term = rng.choice(terms)
+            days = 0 if term is None else term[0] * 365 + term[1] * 30 + term[2]
+            # A register's export holds the people in custody: each is somewhere along a
+            # term that ends after today (drawn independently, a third of them were held
+            # past their release date, an alarm in every row, which a register does not
+            # have).
+            earliest = first if term is None else max(first, today - timedelta(days=days - 1))
+            start = earliest + timedelta(days=rng.randrange(max((today - earliest).days, 1)))
             birth = date(start.year - rng.randint(19, 60), rng.randint(1, 12), rng.randint(1, 28))
             nik = ""
             if rng.random() < 0.8:
@@ -174,12 +181,13 @@ def generate(path: Path, rows: int, seed: int = 1) -> None:
                     f"{code}{rng.randint(1, districts):02d}{day:02d}{birth.month:02d}"
                     f"{birth.year % 100:02d}{rng.randint(1, 9999):04d}"
                 )
-            crime, article, terms = rng.choices(CRIMES, CRIME_WEIGHTS)[0]
-            term = rng.choice(terms)
-            days = 0 if term is None else term[0] * 365 + term[1] * 30 + term[2]
             prefix = "BI" if term is None or days > 365 else "BIIA" if days > 90 else "BIIB"
             served_years = (today - start).days // 365
             remission = rng.randint(0, served_years) * rng.choice((30, 45, 60, 90)) if term else 0
+            # never so much remisi that the term has ended (a margin for the engine's
+            # calendar, which counts months and years as they fall)
+            left = (start + timedelta(days=days) - today).days
+            remission = min(remission, max(left - 30, 0)) if term else 0
             style = n % 3
             writer.writerow(
                 [

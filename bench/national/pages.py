@@ -373,8 +373,33 @@ def _run_worker(database_url: str, args: list[str], *, secret_key: str = "") -> 
 # --- inside the worker (Django set up) -------------------------------------------------
 
 
-def _first_pk(queryset: Any) -> int | None:
-    row = queryset.order_by("-pk").values_list("pk", flat=True)[:1]
+# The relations whose rows make a record of each kind "full" (see :func:`_first_pk`).
+RICHEST: dict[str, tuple[str, ...]] = {
+    "plan_inmate": ("reintegration_plan__needs",),
+    "program": ("enrollments", "sessions"),
+    "session": ("attendance",),
+    "request": ("events", "fulfilments"),
+    "agreement": ("commitments",),
+    "meeting": ("actions",),
+    "proposal": ("events", "documents", "litmas_requests"),
+    "litmas": ("proposal__documents",),
+}
+
+
+def _first_pk(queryset: Any, *related: str) -> int | None:
+    """The newest record of ``queryset``, or with ``related`` (relations of its model) the
+    one with the most related rows (the newest of those): at both scales a detail page
+    then shows a record of the same shape, every section filled (a proposal with its
+    documents and events, a request with its deliveries), so that its query counts at the
+    two scales compare the same branches, not a record with a Litmas against one without."""
+    from django.db.models import Count, Value
+
+    if related:
+        richness = sum((Count(name, distinct=True) for name in related), start=Value(0))
+        queryset = queryset.annotate(bench_richness=richness).order_by("-bench_richness", "-pk")
+    else:
+        queryset = queryset.order_by("-pk")
+    row = queryset.values_list("pk", flat=True)[:1]
     return next(iter(row), None)
 
 
@@ -432,8 +457,10 @@ def _resolve_ids(account: dict[str, Any], user: Any) -> dict[str, Any]:
         given["plan_inmate"] = next(iter(inmate_of_plan), given["plan"])
     finders: dict[str, Callable[[], Any]] = {
         "inmate": lambda: Inmate.objects.for_user(user).filter(status="in_custody"),
+        # in custody: a released person's plan page also reads the release (at one scale
+        # with a stored probation end, at the other computing it)
         "plan_inmate": lambda: Inmate.objects.for_user(user).filter(
-            reintegration_plan__isnull=False
+            status="in_custody", reintegration_plan__isnull=False
         ),
         "program": lambda: Program.objects.for_user(user).filter(status="running"),
         # an instructor opens the sessions they teach (others of the program are a 403)
@@ -456,10 +483,12 @@ def _resolve_ids(account: dict[str, Any], user: Any) -> dict[str, Any]:
     for key in sorted(needed):
         if key in ids:
             continue
-        if given.get(key) is not None:
+        # The account's own ids are kept, but for the kinds whose richest record is chosen
+        # (the generator's are the first of their facility, whatever their shape).
+        if given.get(key) is not None and key not in RICHEST:
             ids[key] = given[key]
         elif key in finders:
-            ids[key] = _first_pk(finders[key]())
+            ids[key] = _first_pk(finders[key](), *RICHEST.get(key, ()))
     return {key: value for key, value in ids.items() if value is not None}
 
 
