@@ -695,6 +695,8 @@ class _Counter:
         self.source = stage_source()
         self.people = in_place(base(user, today), **filters.place())
         self.root = apply(self.people, Filters(q=filters.q), today)
+        # The people of ``root``, read once for the statements that need them.
+        self.counted = read_once(self.root.order_by().values("pk"))
         self.flags: dict[str, QuerySet[Inmate]] = {}
         self.columns: list[str] = []
         self.params: list[Any] = []
@@ -711,6 +713,14 @@ class _Counter:
             return "1 = 1"
         self.flags[name] = apply(self.people, kept, self.today)
         return f"f_{name} = 1"
+
+    def walis(self) -> list[tuple[str, str, int]]:
+        """The wali filter's options: the people the list shows with any wali (the other
+        filters kept), by wali."""
+        kept = self.filters.without("wali")
+        if any(getattr(kept, dim) for dim in ("right", *ON_RIGHTS, "waiting")):
+            return wali_counts(apply(self.people, kept, self.today))
+        return wali_counts(Inmate.objects.filter(pk__any_of=self.counted))  # ``root``
 
     def _person_level(self) -> Filters:
         return Filters(q=self.filters.q, waiting=self.filters.waiting, wali=self.filters.wali)
@@ -779,15 +789,13 @@ class _Counter:
         """The rows: each shown right of the people of ``root``, with what the conditions
         read, computed once."""
         today = self.today
-        # The people counted, read once for the two statements that need them.
-        counted = read_once(self.root.order_by().values("pk"))
         # The people with a proposal (one query), so that the others' rights skip the
         # proposal subqueries.
         proposed = (
             sorted(
                 set(
                     self.source.any_proposals()
-                    .filter(inmate__any_of=counted)
+                    .filter(inmate__any_of=self.counted)
                     .values_list("inmate_id", flat=True)
                 )
             )
@@ -796,7 +804,7 @@ class _Counter:
         )
         rights = _with_proposals(
             InmateRight.objects.filter(
-                status__in=SHOWN_STATUSES, inmate__any_of=counted
+                status__in=SHOWN_STATUSES, inmate__any_of=self.counted
             ).order_by(),
             proposed,
         ).annotate(unproposed_since=_unproposed_since())
@@ -926,10 +934,9 @@ def facets(user: Any, filters: Filters, today: datetime.date) -> Facets:
     reach = in_place(in_custody, **filters.place()).count()
     counter = _Counter(user, filters, today)
     if reach > COUNTS_MAX_PEOPLE:
-        return Facets(
-            wali=wali_counts(apply(counter.people, filters.without("wali"), today)),
-            not_counted=reach,
-        )
+        # (not from ``counted``: the ids of more than COUNTS_MAX_PEOPLE people)
+        kept = filters.without("wali")
+        return Facets(wali=wali_counts(apply(counter.people, kept, today)), not_counted=reach)
     keys: list[tuple[str, str]] = []
     values: dict[str, list[str]] = {
         "right": list(Right.values),
@@ -950,7 +957,7 @@ def facets(user: Any, filters: Filters, today: datetime.date) -> Facets:
             found.late = n
         else:
             getattr(found, dim)[value] = n
-    found.wali = wali_counts(apply(counter.people, filters.without("wali"), today))
+    found.wali = counter.walis()
     return found
 
 
