@@ -926,8 +926,10 @@ COUNTS_MAX_PEOPLE = 50_000
 
 
 def facets(user: Any, filters: Filters, today: datetime.date) -> Facets:
-    """The count of people behind each value of each filter: three queries (the people in
-    reach, the counts over their rights, and the walis), whatever the number of people.
+    """The count of people behind each value of each filter, in six queries whatever the
+    number of people: how many are in reach; the ids of the people counted (read once; on
+    SQLite they stay a subquery, five queries); those of them with a proposal; those whose
+    release day has come; the counts over their rights; and the walis.
     Beyond :data:`COUNTS_MAX_PEOPLE` people in custody in the user's reach only the walis
     are counted (the wali filter's options) and ``not_counted`` says how many they are."""
     in_custody = Inmate.objects.for_user(user).filter(status=InmateStatus.IN_CUSTODY)
