@@ -792,12 +792,12 @@ class _Counter:
         # The people with a proposal (one query), so that the others' rights skip the
         # proposal subqueries.
         proposed = (
-            sorted(
-                set(
-                    self.source.any_proposals()
-                    .filter(inmate__any_of=self.counted)
-                    .values_list("inmate_id", flat=True)
-                )
+            list(
+                self.source.any_proposals()
+                .filter(inmate__any_of=self.counted)
+                .order_by()
+                .values_list("inmate_id", flat=True)
+                .distinct()
             )
             if self.source is not None
             else None
