@@ -5,8 +5,9 @@ database, instead of once per test.
 process, so once per xdist worker); every ordinary test then runs in its own transaction
 that is rolled back, and finds the world as it was. A transactional test (one marked
 ``django_db(transaction=True)``, or using ``transactional_db`` or ``live_server``, as the
-browser tests do) ends with Django flushing every table, so the world is seeded again
-after it (see `reseed_after_a_flush`), and the next test finds it as the others did.
+browser tests do) ends with Django flushing every table, so the data migrations' rows
+and the world are loaded again after it (see `reseed_after_a_flush`), and the next test
+finds the database as the others do, whatever ran before it.
 """
 
 from __future__ import annotations
@@ -43,10 +44,8 @@ def as_if_migrated() -> None:
     place for the tests that load them, every one recorded as applied (a test may
     migrate back and forth), and the project's data steps run with today's models (on
     empty tables they only add rows: the first needs-assessment version)."""
-    from django.apps import apps
     from django.db import connection
     from django.db.migrations.loader import MigrationLoader
-    from django.db.migrations.operations.special import RunPython
     from django.db.migrations.recorder import MigrationRecorder
 
     if _MIGRATION_MODULES:
@@ -54,19 +53,43 @@ def as_if_migrated() -> None:
     loader = MigrationLoader(connection, ignore_no_migrations=True)
     recorder = MigrationRecorder(connection)
     recorder.ensure_schema()
-    plan: list[tuple[str, str]] = []
-    for leaf in loader.graph.leaf_nodes():
-        plan += [key for key in loader.graph.forwards_plan(leaf) if key not in plan]
-    with connection.schema_editor() as schema_editor:
-        for key in plan:
-            if not apps.get_app_config(key[0]).name.startswith("sinergi."):
-                continue  # a third party's data steps only rework existing rows
-            for operation in loader.graph.nodes[key].operations:
-                if isinstance(operation, RunPython):
-                    operation.code(apps, schema_editor)
+    run_data_steps(loader)
     recorder.migration_qs.bulk_create(
         recorder.Migration(app=app, name=name) for app, name in loader.graph.nodes
     )
+
+
+def run_data_steps(loader: Any = None) -> None:
+    """Run the project's data migrations (their forward code) with today's models, in
+    the order migrating runs them. On empty tables they only add the rows migrating
+    leaves (the national holidays, the first needs-assessment version): after a flush
+    they put back what the flush took and seeding the demo does not make."""
+    from django.apps import apps
+    from django.db import connection
+    from django.db.migrations.loader import MigrationLoader
+    from django.db.migrations.operations.special import RunPython
+
+    if loader is None:
+        loader = MigrationLoader(connection, ignore_no_migrations=True)
+    plan: list[tuple[str, str]] = []
+    for leaf in loader.graph.leaf_nodes():
+        plan += [key for key in loader.graph.forwards_plan(leaf) if key not in plan]
+    # the steps read only the editor's connection (none changes the schema), and an
+    # editor is not entered: SQLite's refuses to start inside a test's transaction
+    schema_editor = connection.schema_editor()
+    for key in plan:
+        if not apps.get_app_config(key[0]).name.startswith("sinergi."):
+            continue  # a third party's data steps only rework existing rows
+        for operation in loader.graph.nodes[key].operations:
+            if isinstance(operation, RunPython):
+                operation.code(apps, schema_editor)
+
+
+def load_after_a_flush() -> None:
+    """What a flush emptied and the tests expect: the data migrations' rows, then the
+    demo world."""
+    run_data_steps()
+    seed()
 
 
 def seed() -> None:
@@ -110,4 +133,4 @@ def reseed_after_a_flush(item: pytest.Item, nextitem: pytest.Item | None) -> Non
         return
     with item.config.stash[blocking_manager_key].unblock():
         if not is_loaded():
-            seed()
+            load_after_a_flush()

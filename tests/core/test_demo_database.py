@@ -9,7 +9,8 @@ import pytest
 from django.core.management import call_command
 
 from sinergi.accounts.models import User
-from sinergi.orgs.models import Facility
+from sinergi.orgs.models import Facility, NationalHoliday
+from sinergi.reintegration.models import AssessmentVersion
 from tests import demo_database
 
 
@@ -37,15 +38,24 @@ def test_an_ordinary_test_is_not_taken_for_one_that_flushes(request):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_after_a_flush_the_world_is_loaded_again(request):
+def test_after_a_flush_the_world_and_the_data_migrations_rows_are_loaded_again(request):
+    """Whatever ran before it, a test finds the database as migrating and seeding leave
+    it: the national holidays and the first needs-assessment version (data migrations)
+    as well as the demo world."""
+    holidays = NationalHoliday.objects.count()
+    assert holidays and AssessmentVersion.objects.filter(version=1).exists()
     assert demo_database.flushes_the_database(request.node)
     call_command("flush", interactive=False, stdout=io.StringIO())
     assert not demo_database.is_loaded()
+    assert not NationalHoliday.objects.exists()
 
     demo_database.reseed_after_a_flush(request.node, nextitem=request.node)
 
     assert demo_database.is_loaded()
     assert User.objects.get(username="kanwil.ntb").memberships.get().region.code == "ntb"
+    assert NationalHoliday.objects.count() == holidays
+    version = AssessmentVersion.objects.get(version=1)
+    assert version.is_current and version.questions.count() == 10
 
 
 @pytest.mark.django_db(transaction=True)
@@ -63,8 +73,6 @@ def test_the_test_database_is_as_the_migrations_leave_it():
     migration on disk recorded as applied, and the data migrations' rows there."""
     from django.db import connection
     from django.db.migrations.executor import MigrationExecutor
-
-    from sinergi.reintegration.models import AssessmentVersion
 
     executor = MigrationExecutor(connection)
     assert executor.loader.disk_migrations
