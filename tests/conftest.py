@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from sinergi.accounts.models import User
-from tests import demo_database, fast_flush
+from tests import demo_database, fast_flush, pdf_memo
 from tests.client import Client
 
 
@@ -21,7 +21,9 @@ def _runs_whole_system_checks() -> bool:
 
 
 def pytest_configure(config: Any) -> None:
-    """SINERGI_TEST_NOW=2026-12-05T16:30:00Z runs the tests as if it were then (tests/clock.py)."""
+    """SINERGI_TEST_NOW=2026-12-05T16:30:00Z runs the tests as if it were then (tests/clock.py).
+    A PDF laid out once in a test process is not laid out again (tests/pdf_memo.py)."""
+    pdf_memo.install()
     if instant := os.environ.get("SINERGI_TEST_NOW", ""):
         from tests import clock
 

@@ -1,0 +1,40 @@
+"""tests/pdf_memo.py: a PDF laid out once in a test process is not laid out again, and
+what it gives back is what WeasyPrint would have made."""
+
+from __future__ import annotations
+
+import weasyprint
+
+from tests import pdf_memo
+
+PAGE = "<html><body><h1>Laporan {n}</h1><p>Selong</p></body></html>"
+
+
+def test_the_same_html_gives_the_bytes_weasyprint_makes_and_is_laid_out_once(monkeypatch):
+    assert getattr(weasyprint.HTML, "_sinergi_memo", False), "installed by tests/conftest.py"
+    html = PAGE.format(n="memo-1")
+    laid_out = []
+    original = weasyprint.HTML.__mro__[1].write_pdf
+
+    def counting(self, *args, **kwargs):
+        laid_out.append(1)
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(weasyprint.HTML.__mro__[1], "write_pdf", counting)
+    first = weasyprint.HTML(string=html, base_url="/").write_pdf()
+    again = weasyprint.HTML(string=html, base_url="/").write_pdf()
+    other = weasyprint.HTML(string=PAGE.format(n="memo-2"), base_url="/").write_pdf()
+
+    assert first == again and first.startswith(b"%PDF")
+    assert other != first
+    assert len(laid_out) == 2  # the first and the other, not the same one again
+    monkeypatch.undo()
+    assert first == weasyprint.HTML.__mro__[1](string=html, base_url="/").write_pdf()
+
+
+def test_a_document_written_to_a_target_is_laid_out_as_asked(tmp_path):
+    target = tmp_path / "out.pdf"
+    weasyprint.HTML(string=PAGE.format(n="memo-3")).write_pdf(target)
+    assert target.read_bytes().startswith(b"%PDF")
+    pdf_memo.install()  # installing twice changes nothing
+    assert weasyprint.HTML.__mro__[1].__name__ == "HTML"

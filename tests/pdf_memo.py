@@ -1,0 +1,52 @@
+"""WeasyPrint's PDFs remembered per HTML within a test process.
+
+WeasyPrint makes the same bytes from the same HTML (no clock, no random in its output),
+and a PDF takes about a second to lay out. Seeding the whole demo builds eight (the
+indicator reports, their signed editions), and some twenty tests and fixtures of a run
+seed it on each worker (the browser tests, the route x role matrix, the API fuzzing,
+the language leaks, each app's demo checks): the same HTML, laid out again each time.
+Here a document whose HTML, base URL and options were laid out before in this process
+gets the bytes it made then; any other is laid out by WeasyPrint as in production.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+_made: dict[tuple[str, str | None, str], bytes] = {}
+_MAX = 256  # documents kept; a run makes a few dozen distinct ones
+
+
+def install() -> None:
+    import weasyprint
+
+    if getattr(weasyprint.HTML, "_sinergi_memo", False):
+        return
+
+    class RememberedHTML(weasyprint.HTML):  # type: ignore[misc]
+        _sinergi_memo = True
+
+        def __init__(self, *args: Any, string: str | None = None, **kwargs: Any) -> None:
+            super().__init__(*args, string=string, **kwargs)
+            self._sinergi_source = (
+                string if string is not None and not args else None,
+                kwargs.get("base_url"),
+            )
+
+        def write_pdf(self, target: Any = None, *args: Any, **kwargs: Any) -> Any:
+            html, base_url = self._sinergi_source
+            if html is None or target is not None:
+                return super().write_pdf(target, *args, **kwargs)
+            key = (
+                hashlib.sha256(html.encode()).hexdigest(),
+                base_url,
+                repr(sorted((name, repr(value)) for name, value in kwargs.items()) + list(args)),
+            )
+            if key not in _made:
+                if len(_made) >= _MAX:
+                    _made.pop(next(iter(_made)))
+                _made[key] = super().write_pdf(None, *args, **kwargs)
+            return _made[key]
+
+    weasyprint.HTML = RememberedHTML
