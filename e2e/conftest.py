@@ -96,14 +96,11 @@ def _uploads_in_a_temporary_folder(settings: Any, tmp_path: Any) -> None:
 
 
 @pytest.fixture
-def demo_live(transactional_db: Any, live_server: Any) -> Any:
-    """A live server with the demo organisations and users loaded."""
-    from sinergi.accounts import demo as accounts_demo
-    from sinergi.orgs import demo as orgs_demo
-
-    out = io.StringIO()
-    orgs_demo.seed(out)
-    accounts_demo.seed(out)
+def demo_live(transactional_db: Any, live_server: Any, request: Any) -> Any:
+    """A live server with the demo organisations and users loaded (for a test of the
+    whole demo, `full_demo_live` loads them with the rest)."""
+    if "full_demo_live" not in request.fixturenames and not demo_database.is_loaded():
+        demo_database.load_after_a_flush()
     return live_server
 
 
@@ -156,6 +153,8 @@ def _full_demo_on_postgresql(demo_live: Any, media: Path, tmp_path_factory: Any)
         ContentType.objects.clear_cache()  # ids as in the copy, not as after the flush
         shutil.copytree(files, media, dirs_exist_ok=True)
         return demo_live
+    if not demo_database.is_loaded():  # emptied by the flush after the test before
+        demo_database.load_after_a_flush()
     out = io.StringIO()
     for _name, seed in seeders():
         seed(out)
@@ -188,6 +187,8 @@ def full_demo_live(demo_live: Any, tmp_path_factory: Any) -> Any:
         shutil.copytree(files, media, dirs_exist_ok=True)
         return demo_live
     day = _demo_day()
+    if not demo_database.is_loaded():  # emptied by the flush after the test before
+        demo_database.load_after_a_flush()
     out = io.StringIO()
     for _name, seed in seeders():
         seed(out)

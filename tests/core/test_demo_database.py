@@ -43,19 +43,23 @@ def test_after_a_flush_the_world_and_the_data_migrations_rows_are_loaded_again(r
     it: the national holidays and the first needs-assessment version (data migrations)
     as well as the demo world."""
     holidays = NationalHoliday.objects.count()
+    their_history = NationalHoliday.history.count()
     assert holidays and AssessmentVersion.objects.filter(version=1).exists()
     assert demo_database.flushes_the_database(request.node)
-    call_command("flush", interactive=False, stdout=io.StringIO())
-    assert not demo_database.is_loaded()
-    assert not NationalHoliday.objects.exists()
+    # twice: the first run in a process makes the rows, the next ones put them back
+    for _turn in range(2):
+        call_command("flush", interactive=False, stdout=io.StringIO())
+        assert not demo_database.is_loaded()
+        assert not NationalHoliday.objects.exists()
 
-    demo_database.reseed_after_a_flush(request.node, nextitem=request.node)
+        demo_database.reseed_after_a_flush(request.node, nextitem=request.node)
 
-    assert demo_database.is_loaded()
-    assert User.objects.get(username="kanwil.ntb").memberships.get().region.code == "ntb"
-    assert NationalHoliday.objects.count() == holidays
-    version = AssessmentVersion.objects.get(version=1)
-    assert version.is_current and version.questions.count() == 10
+        assert demo_database.is_loaded()
+        assert User.objects.get(username="kanwil.ntb").memberships.get().region.code == "ntb"
+        assert NationalHoliday.objects.count() == holidays
+        assert NationalHoliday.history.count() == their_history
+        version = AssessmentVersion.objects.get(version=1)
+        assert version.is_current and version.questions.count() == 10
 
 
 @pytest.mark.django_db(transaction=True)
