@@ -14,8 +14,12 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-_made: dict[tuple[str, str | None, str], bytes] = {}
+_made: dict[tuple[str, str, str], bytes] = {}
 _MAX = 256  # documents kept; a run makes a few dozen distinct ones
+
+
+def _described(options: dict[str, Any]) -> str:
+    return repr(sorted((name, repr(value)) for name, value in options.items()))
 
 
 def install() -> None:
@@ -29,19 +33,20 @@ def install() -> None:
 
         def __init__(self, *args: Any, string: str | None = None, **kwargs: Any) -> None:
             super().__init__(*args, string=string, **kwargs)
+            # the HTML and everything else it was given (base URL, media type, fetcher)
             self._sinergi_source = (
                 string if string is not None and not args else None,
-                kwargs.get("base_url"),
+                _described(kwargs),
             )
 
         def write_pdf(self, target: Any = None, *args: Any, **kwargs: Any) -> Any:
-            html, base_url = self._sinergi_source
+            html, given = self._sinergi_source
             if html is None or target is not None:
                 return super().write_pdf(target, *args, **kwargs)
             key = (
                 hashlib.sha256(html.encode()).hexdigest(),
-                base_url,
-                repr(sorted((name, repr(value)) for name, value in kwargs.items()) + list(args)),
+                given,
+                _described(kwargs) + repr(args),
             )
             if key not in _made:
                 if len(_made) >= _MAX:

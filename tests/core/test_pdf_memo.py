@@ -38,3 +38,21 @@ def test_a_document_written_to_a_target_is_laid_out_as_asked(tmp_path):
     assert target.read_bytes().startswith(b"%PDF")
     pdf_memo.install()  # installing twice changes nothing
     assert weasyprint.HTML.__mro__[1].__name__ == "HTML"
+
+
+def test_the_same_html_given_other_options_is_laid_out_again(monkeypatch):
+    html = PAGE.format(n="memo-4")
+    laid_out = []
+    original = weasyprint.HTML.__mro__[1].write_pdf
+
+    def counting(self, *args, **kwargs):
+        laid_out.append(1)
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(weasyprint.HTML.__mro__[1], "write_pdf", counting)
+    weasyprint.HTML(string=html, base_url="/").write_pdf()
+    weasyprint.HTML(string=html, base_url="/", media_type="screen").write_pdf()
+    weasyprint.HTML(string=html, base_url="/tmp").write_pdf()
+    weasyprint.HTML(string=html, base_url="/").write_pdf(zoom=2)
+
+    assert len(laid_out) == 4
