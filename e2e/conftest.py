@@ -99,7 +99,7 @@ def _uploads_in_a_temporary_folder(settings: Any, tmp_path: Any) -> None:
 def demo_live(transactional_db: Any, live_server: Any, request: Any) -> Any:
     """A live server with the demo organisations and users loaded (for a test of the
     whole demo, `full_demo_live` loads them with the rest)."""
-    if "full_demo_live" not in request.fixturenames and not demo_database.is_loaded():
+    if not demo_database.loads_the_whole_demo(request) and not demo_database.is_loaded():
         demo_database.load_after_a_flush()
     return live_server
 
@@ -140,12 +140,22 @@ def _on_postgresql() -> bool:
 _POSTGRESQL_DEMO_FILES: dict[Any, Path] = {}
 
 
+def _seed_the_whole_demo() -> None:
+    """Every app's demo, on a database that the flush after the test before may have
+    emptied (`demo_live` leaves the loading to `full_demo_live`)."""
+    from sinergi.core.demo import seeders
+
+    if not demo_database.is_loaded():
+        demo_database.load_after_a_flush()
+    out = io.StringIO()
+    for _name, seed in seeders():
+        seed(out)
+
+
 def _full_demo_on_postgresql(demo_live: Any, media: Path, tmp_path_factory: Any) -> Any:
     """`full_demo_live` on PostgreSQL: the first test seeds, and its tables are copied
     (tests/pg_snapshot.py); the next ones get the copy back, as on SQLite."""
     from django.contrib.contenttypes.models import ContentType
-
-    from sinergi.core.demo import seeders
 
     day = _demo_day()
     files = _POSTGRESQL_DEMO_FILES.get(day)
@@ -153,11 +163,7 @@ def _full_demo_on_postgresql(demo_live: Any, media: Path, tmp_path_factory: Any)
         ContentType.objects.clear_cache()  # ids as in the copy, not as after the flush
         shutil.copytree(files, media, dirs_exist_ok=True)
         return demo_live
-    if not demo_database.is_loaded():  # emptied by the flush after the test before
-        demo_database.load_after_a_flush()
-    out = io.StringIO()
-    for _name, seed in seeders():
-        seed(out)
+    _seed_the_whole_demo()
     pg_snapshot.take(day)
     files = tmp_path_factory.mktemp("full-demo-media")
     if media.exists():
@@ -173,8 +179,6 @@ def full_demo_live(demo_live: Any, tmp_path_factory: Any) -> Any:
     from django.conf import settings
     from django.contrib.contenttypes.models import ContentType
 
-    from sinergi.core.demo import seeders
-
     media = Path(settings.MEDIA_ROOT)
     database = _in_memory_sqlite()
     if database is None and _on_postgresql():
@@ -187,11 +191,7 @@ def full_demo_live(demo_live: Any, tmp_path_factory: Any) -> Any:
         shutil.copytree(files, media, dirs_exist_ok=True)
         return demo_live
     day = _demo_day()
-    if not demo_database.is_loaded():  # emptied by the flush after the test before
-        demo_database.load_after_a_flush()
-    out = io.StringIO()
-    for _name, seed in seeders():
-        seed(out)
+    _seed_the_whole_demo()
     if database is not None:
         copy = sqlite3.connect(":memory:", check_same_thread=False)
         database.backup(copy)

@@ -155,14 +155,21 @@ def flushes_the_database(item: pytest.Item) -> bool:
     return bool(marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences"))
 
 
+def loads_the_whole_demo(test: Any) -> bool:
+    """Whether ``test`` (an item, or a fixture request) loads every app's demo itself
+    (e2e/conftest.py's `full_demo_live`: a copy put back, or the demo seeded on an empty
+    database): loading the world before it is work thrown away."""
+    return "full_demo_live" in getattr(test, "fixturenames", ())
+
+
 def reseed_after_a_flush(item: pytest.Item, nextitem: pytest.Item | None) -> None:
     """After a transactional test's teardown (the flush), load the world again for the
     next test. After the last test there is none: its teardown has also destroyed the
     test database (session fixtures end with it), so there is nothing to load into."""
     if nextitem is None or not flushes_the_database(item):
         return
-    if "full_demo_live" in getattr(nextitem, "fixturenames", ()):
-        return  # the next one loads the whole demo itself (e2e/conftest.py)
+    if loads_the_whole_demo(nextitem):
+        return
     with item.config.stash[blocking_manager_key].unblock():
         if not is_loaded():
             load_after_a_flush()
