@@ -32,10 +32,6 @@ def pytest_configure(config: Any) -> None:
 
 def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
     if _runs_whole_system_checks():
-        # The tests that take minutes first: collected last (tests/test_migrations.py
-        # after every app's folder) they started when the other workers had little left,
-        # and the whole run waited minutes for them alone.
-        items.sort(key=lambda item: "long" not in item.keywords)
         return
     skip = pytest.mark.skip(
         reason="whole-system check: runs once per CI, on PostgreSQL"

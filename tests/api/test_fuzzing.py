@@ -238,7 +238,6 @@ def _describe(exc: BaseException) -> str:
     return "\n".join(parts + list(getattr(exc, "__notes__", [])))
 
 
-@pytest.mark.long
 @pytest.mark.django_db
 def test_fuzzing_every_operation_finds_no_server_error_and_no_undocumented_answer(
     demo_data: None, wsgi_app_in_test_transaction: Any, server_errors: list[str]
