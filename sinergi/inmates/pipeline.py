@@ -56,7 +56,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Greatest
 from django.utils.translation import gettext_lazy as _
 
-from sinergi.core.lookups import read_once
+from sinergi.core.lookups import batches_in_order, read_once
 from sinergi.inmates.choices import InmateStatus, Right, RightStatus
 from sinergi.inmates.models import Inmate, InmateRight
 from sinergi.inmates.queries import (
@@ -658,14 +658,9 @@ def rows(people: Sequence[Inmate], today: datetime.date, user: Any = None) -> li
 def iter_rows(
     people: QuerySet[Inmate], today: datetime.date, chunk: int = 1000, user: Any = None
 ) -> Iterator[PersonRow]:
-    """Every row of ``people`` (the export) in its order: the ordered ids in one query,
-    then ``chunk`` people at a time by id. (Slicing by OFFSET ran the whole filtered and
-    sorted list again for every chunk.)"""
-    ids = list(people.values_list("pk", flat=True))
-    for start in range(0, len(ids), chunk):
-        wanted = ids[start : start + chunk]
-        position = {pk: index for index, pk in enumerate(wanted)}
-        batch = sorted(people.filter(pk__in=wanted), key=lambda person: position[person.pk])
+    """Every row of ``people`` (the export) in its order, ``chunk`` people at a time
+    (:func:`~sinergi.core.lookups.batches_in_order`)."""
+    for batch in batches_in_order(people, chunk):
         yield from rows(batch, today, user)
 
 

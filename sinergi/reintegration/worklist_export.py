@@ -11,6 +11,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from sinergi.core import exports
+from sinergi.core.lookups import batches_in_order
 from sinergi.reintegration.queries import open_needs_of, open_referrals_of, with_summaries
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -62,14 +63,14 @@ def row_values(inmate: Any) -> list[Any]:
     ]
 
 
-def _rows(people: Any, chunk: int = 500) -> Iterator[list[Any]]:
-    start = 0
-    while True:
-        batch = list(with_summaries(people)[start : start + chunk])
-        if not batch:
-            return
+# People read per statement when the file is written (the list is read by id, a batch at
+# a time: see ``batches_in_order``).
+BATCH = 1000
+
+
+def _rows(people: Any) -> Iterator[list[Any]]:
+    for batch in batches_in_order(with_summaries(people), BATCH):
         yield from (row_values(inmate) for inmate in batch)
-        start += chunk
 
 
 def build(people: Any, *, user: Any, today: datetime.date, days: int) -> bytes:
