@@ -436,7 +436,9 @@ def page_target(name: str, page: dict[str, Any]) -> float | None:
         return TARGETS["regional_dashboard_ms"]
     if "publik" in lowered or "public" in lowered:
         return TARGETS["public_cold_ms"]
-    if "list" in lowered or "worklist" in lowered:
+    if "list" in page:  # every list page and list endpoint (``Page.list``)
+        return TARGETS["list_page_ms"] if page["list"] else None
+    if "list" in lowered or "worklist" in lowered:  # a report from before ``list`` was kept
         return TARGETS["list_page_ms"]
     return None
 

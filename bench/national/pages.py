@@ -74,6 +74,8 @@ class Page:
     main: bool = False
     # a file of the whole scope (an export): requested once, no warm-up
     once: bool = False
+    # a list page or list endpoint: the issue's target for lists applies (≤ 100 ms)
+    list: bool = False
 
     def path(self, ids: dict[str, Any]) -> str:
         if self.api:
@@ -121,6 +123,8 @@ def _p(name: str, roles: Any, **kw: Any) -> Page:
 
 
 def _api(path: str, roles: Any, **kw: Any) -> Page:
+    """An API endpoint: a list unless ``list=False`` says otherwise."""
+    kw.setdefault("list", True)
     return Page(name=f"api {path.split('?')[0]}", roles=frozenset(roles), api=path, **kw)
 
 
@@ -129,35 +133,35 @@ def _api(path: str, roles: Any, **kw: Any) -> Page:
 PAGES: tuple[Page, ...] = (
     # --- every signed-in role
     _p("home", SIGNED_IN, main=True),
-    _p("accounts:notifications", SIGNED_IN),
-    _p("orgs:partner_list", SIGNED_IN),
-    _p("orgs:facility_list", SIGNED_IN - {PARTNER, INSTRUCTOR}),
-    _p("programs:list", SIGNED_IN, main=True),
-    _p("programs:my_sessions", SIGNED_IN),
-    _p("cooperation:requests", SIGNED_IN, main=True),
-    _p("cooperation:agreements", SIGNED_IN),
-    _p("cooperation:meetings", SIGNED_IN),
-    _p("reintegration:handovers", SIGNED_IN),
-    _p("reintegration:follow_ups", SIGNED_IN, main=True),
-    _p("reintegration:jobs", SIGNED_IN),
-    _p("reintegration:referrals", SIGNED_IN, main=True),
+    _p("accounts:notifications", SIGNED_IN, list=True),
+    _p("orgs:partner_list", SIGNED_IN, list=True),
+    _p("orgs:facility_list", SIGNED_IN - {PARTNER, INSTRUCTOR}, list=True),
+    _p("programs:list", SIGNED_IN, main=True, list=True),
+    _p("programs:my_sessions", SIGNED_IN, list=True),
+    _p("cooperation:requests", SIGNED_IN, main=True, list=True),
+    _p("cooperation:agreements", SIGNED_IN, list=True),
+    _p("cooperation:meetings", SIGNED_IN, list=True),
+    _p("reintegration:handovers", SIGNED_IN, list=True),
+    _p("reintegration:follow_ups", SIGNED_IN, main=True, list=True),
+    _p("reintegration:jobs", SIGNED_IN, list=True),
+    _p("reintegration:referrals", SIGNED_IN, main=True, list=True),
     _p("indicators:catalogue", SIGNED_IN),
-    _p("proposals:litmas_list", SIGNED_IN - {PARTNER, INSTRUCTOR}),
+    _p("proposals:litmas_list", SIGNED_IN - {PARTNER, INSTRUCTOR}, list=True),
     # --- a facility's people
-    _p("inmates:list", READERS, main=True),
-    _p("inmates:rights", READERS, main=True),
+    _p("inmates:list", READERS, main=True, list=True),
+    _p("inmates:rights", READERS, main=True, list=True),
     # the exports: a facility's staff (an administrator's covers the whole country: minutes)
     _p("inmates:rights_export", STAFF, once=True),
-    _p("inmates:overdue_releases", READERS),
-    _p("inmates:releases_today", READERS),
-    _p("inmates:recalculations", READERS),
+    _p("inmates:overdue_releases", READERS, list=True),
+    _p("inmates:releases_today", READERS, list=True),
+    _p("inmates:recalculations", READERS, list=True),
     _p("inmates:score_sheet", {GUARDIAN}, main=True),
-    _p("reintegration:worklist", READERS, main=True),
+    _p("reintegration:worklist", READERS, main=True, list=True),
     _p("reintegration:worklist_export", STAFF, once=True),
-    _p("proposals:tpp_list", READERS),
-    _p("indicators:reports", READERS | {PROBATION}),
-    _p("indicators:revisions", READERS | {PROBATION}),
-    _p("audit_list", {ADMIN, HEAD}),
+    _p("proposals:tpp_list", READERS, list=True),
+    _p("indicators:reports", READERS | {PROBATION}, list=True),
+    _p("indicators:revisions", READERS | {PROBATION}, list=True),
+    _p("audit_list", {ADMIN, HEAD}, list=True),
     _p("proposals:litmas_load", {ADMIN}),
     # --- dashboards
     _p("indicators:index", {ADMIN, REGIONAL}),
@@ -171,7 +175,7 @@ PAGES: tuple[Page, ...] = (
     _p("inmates:detail", READERS, needs=("inmate",), main=True),
     _p("reintegration:plan", READERS, needs=("plan_inmate",), main=True),
     _p("programs:detail", READERS | {INSTRUCTOR}, needs=("program",), main=True),
-    _p("programs:sessions", READERS | {INSTRUCTOR}, needs=("program",)),
+    _p("programs:sessions", READERS | {INSTRUCTOR}, needs=("program",), list=True),
     _p("programs:session", OFFICERS | {ADMIN, INSTRUCTOR}, needs=("session",), main=True),
     _p("cooperation:request", READERS | {PARTNER}, needs=("request",), main=True),
     _p("cooperation:agreement", READERS | {PARTNER}, needs=("agreement",)),
@@ -184,7 +188,7 @@ PAGES: tuple[Page, ...] = (
     _p("proposals:tpp_detail", READERS, needs=("tpp_meeting",)),
     _p("indicators:report", READERS, needs=("report",)),
     # --- the API's lists
-    _api("me", SIGNED_IN),
+    _api("me", SIGNED_IN, list=False),
     _api("facilities", SIGNED_IN),
     _api("partners", SIGNED_IN),
     _api("inmates", SIGNED_IN, main=True),
@@ -209,7 +213,7 @@ PAGES: tuple[Page, ...] = (
     _api("programs/{program}/sessions", READERS | {INSTRUCTOR}, needs=("program",)),
     _api("programs/{program}/enrollments", OFFICERS, needs=("program",)),
     _api("sessions/{session}/attendance", OFFICERS | {ADMIN, INSTRUCTOR}, needs=("session",)),
-    _api("inmates/{plan_inmate}/plan", READERS, needs=("plan_inmate",)),
+    _api("inmates/{plan_inmate}/plan", READERS, needs=("plan_inmate",), list=False),
     _api("inmates/{inmate}/consents", READERS, needs=("inmate",)),
     _api("support-requests/{request}/fulfilments", READERS | {PARTNER}, needs=("request",)),
     _api("proposals/{proposal}/transitions", READERS, needs=("proposal",)),
@@ -219,11 +223,11 @@ PAGES: tuple[Page, ...] = (
     _p("public:index", {PUBLIC}, main=True),
     _p("public:region", {PUBLIC}, needs=("region_pk",), main=True),
     _p("public:facility", {PUBLIC}, needs=("facility_pk",), main=True),
-    _p("public:revisions", {PUBLIC}),
+    _p("public:revisions", {PUBLIC}, list=True),
     _p("public:data_json", {PUBLIC}),
     _p("public:data_csv", {PUBLIC}),
     _p("verify_form", {PUBLIC}),
-    _api("public/indicators", {PUBLIC}),
+    _api("public/indicators", {PUBLIC}, list=False),
 )
 
 
@@ -713,6 +717,7 @@ def _work(
                 "page": page.name,
                 "path": target["path"],
                 "main": page.main,
+                "list": page.list,
             }
             if target["error"]:
                 row.update(ok=False, status=None, error=target["error"])
