@@ -1858,6 +1858,13 @@ def generate(
     loaded = time.perf_counter() - started
     with connection.cursor() as cursor:
         begun = time.perf_counter()
+        # Sentence.held, which the database's triggers keep: off for the COPY's session
+        # (session_replication_role), so set here as they would have.
+        cursor.execute(
+            "UPDATE inmates_sentence s SET held = (i.status = 'in_custody') "
+            "FROM inmates_inmate i WHERE i.id = s.inmate_id "
+            "AND s.held IS DISTINCT FROM (i.status = 'in_custody')"
+        )
         # VACUUM too: the visibility map (index-only scans) and hint bits of a live database
         cursor.execute("VACUUM (ANALYZE)")
         reset_sequences(cursor)

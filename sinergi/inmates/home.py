@@ -28,9 +28,8 @@ from sinergi.inmates.models import (
 from sinergi.inmates.queries import (
     days_overdue,
     overdue_releases,
-    release_reached,
+    release_day_reached,
     releases_due_today,
-    with_release_due,
 )
 
 # How many people the alarm names on the home page (the list has them all).
@@ -68,7 +67,7 @@ def cards(request: HttpRequest, scope: Scope) -> list[HomeCard]:
         # People, not person-and-right pairs (a person with PB and CB due is one):
         # those with a right due now, and those with one due within 90 days only.
         # Not for people whose release day has come: they are to be released (the alarm).
-        to_release = with_release_due(in_custody.order_by()).filter(release_reached()).values("pk")
+        to_release = release_day_reached(facility_ids).order_by().values("pk")
         rights = (
             InmateRight.objects.worklist(today=today, window_days=90)
             .filter(inmate__facility_id__in=facility_ids)

@@ -201,7 +201,9 @@ def insert_history(
     if not ids:
         return
     history = model.history.model  # type: ignore[attr-defined]
-    tracked = [f.column for f in model._meta.concrete_fields]
+    # the model's columns that its history keeps (not those excluded from it)
+    kept = {f.column for f in history._meta.concrete_fields}
+    tracked = [f.column for f in model._meta.concrete_fields if f.column in kept]
     columns = ", ".join(_qn(c) for c in tracked)
     source = ", ".join(f"t.{_qn(c)}" for c in tracked)
     with connection.cursor() as cursor:

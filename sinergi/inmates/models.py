@@ -267,8 +267,15 @@ class Sentence(TimeStampedModel):
     )
     rule_set = models.CharField(_("rule set"), max_length=80, blank=True, editable=False)
     calculated_on = models.DateField(_("calculated on"), null=True, blank=True, editable=False)
+    # Whether the person is in custody: a copy of ``inmate.status == IN_CUSTODY`` that the
+    # database keeps (triggers of migration 0013, ``sentence_held.py``: whatever writes the
+    # sentence or the person's status, ORM, bulk update or COPY), so that the lists of
+    # people to release find the held whose day has come through one index range (the
+    # partial index below), not by reading every sentence in the country whose day has
+    # passed, the released included. A value written here from Python is replaced.
+    held = models.BooleanField(_("in custody"), default=False, editable=False)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["held"])
 
     class Meta:
         verbose_name = _("sentence")
@@ -294,6 +301,13 @@ class Sentence(TimeStampedModel):
             models.Index(
                 Coalesce("release_date", "expiry_after_remission"),
                 name="inmates_sentence_release_due",
+            ),
+            # The same day of the people in custody only (``held``): the overdue list,
+            # the releases due today, the home pages' alarms.
+            models.Index(
+                Coalesce("release_date", "expiry_after_remission"),
+                name="inmates_sentence_held_due",
+                condition=Q(held=True),
             ),
         ]
 

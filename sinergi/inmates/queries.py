@@ -153,12 +153,26 @@ def released_by(day: datetime.date, facilities: Facilities = None, *, held: bool
         people = people.filter(status=InmateStatus.IN_CUSTODY)
     if facilities is not None:
         people = people.filter(facility__in=facilities)
-    by_sentence = (
-        Sentence.objects.annotate(due=release_due(prefix=""))
-        .filter(due__lte=day, inmate__in=people)
-        .order_by()
-        .values("inmate_id")
-    )
+    due = Sentence.objects.annotate(due=release_due(prefix="")).filter(due__lte=day).order_by()
+    by_sentence: Any
+    if not held:
+        by_sentence = due.filter(inmate__in=people).values("inmate_id")
+    elif facilities is None:
+        # ``held`` is the person's status, kept on the sentence by the database: the
+        # partial index of the held gives the few in the country whose day has come,
+        # where reading the sentences whose day has passed read the released too (0.3 s).
+        by_sentence = due.filter(held=True).values("inmate_id")
+    else:
+        # The country's first (``any_of``), then those of ``facilities``: with the
+        # facilities joined in, PostgreSQL, which cannot tell that the held are rarely
+        # due, read every person of a region instead.
+        by_sentence = (
+            Inmate.objects.filter(
+                pk__any_of=due.filter(held=True).values("inmate_id"), facility__in=facilities
+            )
+            .order_by()
+            .values("pk")
+        )
     by_right = [
         found(day).filter(inmate__in=people).order_by() for found in _GRANTED_SOURCES.values()
     ]
@@ -318,6 +332,12 @@ def granted_but_not_released(facilities: Facilities, on: datetime.date | None) -
     if not _GRANTED_SOURCES:
         return Inmate.objects.none()
     return _held(facilities, on).filter(Q(granted_on__lt=F("facility_today")))
+
+
+def release_day_reached(facilities: Facilities = None) -> Any:
+    """The people held whose release day has come (today, each facility's own, or before):
+    the overdue and those to release today, whom nobody proposes a right for."""
+    return _held(facilities, None).filter(release_reached())
 
 
 def overdue_releases(facilities: Facilities = None, on: datetime.date | None = None) -> Any:
