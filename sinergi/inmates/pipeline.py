@@ -60,6 +60,7 @@ from sinergi.core.lookups import batches_in_order, read_once
 from sinergi.inmates.choices import InmateStatus, Right, RightStatus
 from sinergi.inmates.models import Inmate, InmateRight
 from sinergi.inmates.queries import (
+    held_release_candidates,
     in_place,
     release_overdue,
     release_overdue_days,
@@ -816,7 +817,7 @@ class _Counter:
         # test over every person in reach): 0 days past it, to release today; more, overdue.
         reached: dict[str, list[int]] = {"rr_today": [], "rr_overdue": []}
         for person in (
-            self.root.filter(release_reached())
+            self.root.filter(held_release_candidates(), release_reached())
             .order_by()
             .values_list("pk", "release_due", "facility_today", named=True)  # type: ignore[misc]
         ):

@@ -334,6 +334,13 @@ def granted_but_not_released(facilities: Facilities, on: datetime.date | None) -
     return _held(facilities, on).filter(Q(granted_on__lt=F("facility_today")))
 
 
+def held_release_candidates() -> Q:
+    """On people in custody now: those whose release day may have come (today, in the
+    time zone furthest ahead, or before), read through the held's index (:func:`released_by`):
+    a first test before :func:`release_reached`, which computes each person's day."""
+    return Q(pk__any_of=released_by(latest_today() + datetime.timedelta(days=1)))
+
+
 def release_day_reached(facilities: Facilities = None) -> Any:
     """The people held whose release day has come (today, each facility's own, or before):
     the overdue and those to release today, whom nobody proposes a right for."""
