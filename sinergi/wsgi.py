@@ -10,3 +10,9 @@ application = get_wsgi_application()
 from sinergi.core.web_database import limit_web_sessions  # noqa: E402
 
 limit_web_sessions()
+
+# A worker's long-lived objects are frozen after its first request, so that the garbage
+# collector's full collections skip them (sinergi/core/web_memory.py).
+from sinergi.core.web_memory import freeze_after_first_request  # noqa: E402
+
+freeze_after_first_request()

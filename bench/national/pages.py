@@ -503,6 +503,9 @@ def _setup_django() -> None:
     from sinergi.core.web_database import limit_web_sessions
 
     limit_web_sessions()  # the web server's limits: statement_timeout, JIT off
+    from sinergi.core.web_memory import freeze_after_first_request
+
+    freeze_after_first_request()  # as the web server's workers do (sinergi.wsgi)
 
 
 def _user(account: dict[str, Any]) -> Any:

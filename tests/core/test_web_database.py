@@ -4,6 +4,7 @@ other processes (the task worker, commands, these tests) are not limited."""
 from __future__ import annotations
 
 import pytest
+from django.core.signals import request_finished
 from django.db import DatabaseError, connection, transaction
 from django.db.backends.signals import connection_created
 from django.test import override_settings
@@ -94,6 +95,8 @@ def test_the_wsgi_application_limits_its_connections_and_nothing_else_does():
         assert web_database._on_connection in _flatten(connection_created._live_receivers(None))
     finally:
         connection_created.disconnect(dispatch_uid="sinergi.web_database")
+        # the reload also installed the freeze after the first request (test_web_memory)
+        request_finished.disconnect(dispatch_uid="sinergi.web_memory.freeze")
 
 
 def _flatten(receivers):
