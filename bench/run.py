@@ -530,7 +530,19 @@ def chosen_accounts(accounts: list[dict[str, Any]], sizes: list[str]) -> list[di
     return chosen
 
 
-LEAN = ("role", "which", "username", "page", "path", "main", "status", "ok", "error", "skipped")
+LEAN = (
+    "role",
+    "which",
+    "username",
+    "page",
+    "path",
+    "main",
+    "list",
+    "status",
+    "ok",
+    "error",
+    "skipped",
+)
 
 
 def lean_pages(
