@@ -108,6 +108,10 @@ class Proposal(TimeStampedModel):
             models.Index(fields=["facility", "stage"]),
             models.Index(fields=["right", "stage"]),
             models.Index(fields=["stage", "stage_since"]),
+            # The API's list, latest change first (read backward): for the whole country
+            # PostgreSQL joined every proposal with every person to sort them (170 ms);
+            # with it, the first page is 50 index entries (under 1 ms).
+            models.Index(fields=["stage_since", "id"], name="proposal_latest_first"),
         ]
 
     def __str__(self) -> str:

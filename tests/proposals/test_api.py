@@ -251,6 +251,26 @@ def test_the_list_query_count_does_not_grow_with_the_rows(client_for, selong):
     assert count() == few
 
 
+def test_the_lists_order_is_an_index_read_backward(client_for, selong):
+    """National scale: the administrator's list sorted the country's proposals, each
+    joined with its person, for its first page (170 ms); an index in the list's order
+    gives that page as 50 index entries."""
+    import re
+
+    make_proposal(eligible_person(selong))
+    with CaptureQueriesContext(connection) as ctx:
+        assert client_for("admin").get("/api/v1/proposals").status_code == 200
+    pages = [q["sql"] for q in ctx.captured_queries if " LIMIT " in q["sql"].upper()]
+    listed = [sql for sql in pages if sql.startswith('SELECT "proposals_proposal"."id"')]
+    assert listed, pages
+    order = listed[0].split("ORDER BY")[1].split("LIMIT")[0]
+    columns = re.findall(r'"proposals_proposal"\."(\w+)" (ASC|DESC)', order)
+    assert [name for name, _way in columns] == ["stage_since", "id"]
+    assert len({way for _name, way in columns}) == 1  # one direction: read backward
+    indexed = [tuple(index.fields) for index in Proposal._meta.indexes]
+    assert ("stage_since", "id") in indexed
+
+
 def test_the_proposal_schemas_have_names_no_other_router_uses():
     """OpenAPI keys its components by class name: a second ``TransitionIn`` would
     silently describe another operation's body with this one's fields."""
