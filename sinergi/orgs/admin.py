@@ -4,6 +4,7 @@ from collections.abc import Callable
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
@@ -67,6 +68,9 @@ class PartnerAdmin(AuditedAdmin):
     actions = ["deactivate", "reactivate"]
     # Through the actions above (audited as such), not as a plain field edit.
     readonly_fields = ("is_active",)
+    # A website typed without its scheme is taken as https (Django 6's default; Django 5
+    # warns on every form it builds until it is said).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def _each(
         self, request: HttpRequest, partners: QuerySet[Partner], change: Callable[..., Partner]

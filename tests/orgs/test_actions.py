@@ -92,6 +92,24 @@ def test_the_admins_list_action_deactivates_through_the_action(partner, client_f
     assert AuditEvent.objects.filter(action="partner.deactivate").count() == 2
 
 
+def test_a_website_typed_without_its_scheme_is_taken_as_https_in_the_admin(partner, rf):
+    """Django 6's default, said now: Django 5 warned on every partner form it built."""
+    import warnings
+
+    from django.contrib.admin.sites import site
+
+    from sinergi.accounts.models import User
+    from sinergi.orgs.models import Partner
+
+    request = rf.get("/admin/orgs/partner/")
+    request.user = User.objects.get(username="admin")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        form = site._registry[Partner].get_form(request, partner)
+    field = form.base_fields["website"]
+    assert field.clean("dinas.lomboktimurkab.go.id") == "https://dinas.lomboktimurkab.go.id"
+
+
 def test_the_partner_form_in_the_admin_does_not_toggle_active_as_a_plain_edit(partner, client_for):
     page = client_for("admin").get(f"/admin/orgs/partner/{partner.pk}/change/")
     assert page.status_code == 200
