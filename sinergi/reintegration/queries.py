@@ -30,14 +30,26 @@ class ReferralQuerySet(models.QuerySet["Referral"]):
     def for_user(self, user: Any) -> ReferralQuerySet:
         """Facility staff see their facility's referrals; a partner user sees the
         referrals to their organisation while the consent stands, and nothing else."""
+        from sinergi.inmates.models import Inmate
+
         scope = scope_of(user)
         if scope.is_admin:
             return self.all()
+        referrals = self.model.objects
+        # A UNION of the two ways, each through its index (the facility's people first,
+        # then their referrals by person), not an OR across two joins: for the largest
+        # facility PostgreSQL read every referral in the country to join them (55 ms).
         return self.filter(
-            Q(inmate__facility_id__in=scope.facility_ids(*STAFF))
-            | (
-                Q(partner_id__in=scope.partner_ids(Role.PARTNER_USER))
-                & Q(consent__withdrawn_on__isnull=True)
+            pk__any_of=union_of_ids(
+                referrals.filter(
+                    inmate_id__any_of=Inmate.objects.filter(
+                        facility_id__in=scope.facility_ids(*STAFF)
+                    ).values("pk")
+                ),
+                referrals.filter(
+                    partner_id__in=scope.partner_ids(Role.PARTNER_USER),
+                    consent__withdrawn_on__isnull=True,
+                ),
             )
         )
 

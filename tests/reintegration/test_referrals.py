@@ -406,3 +406,22 @@ def test_the_page_says_a_completed_referral_needs_its_outcome(
     assert "Record the outcome" in shown
     referral.refresh_from_db()
     assert referral.status == "accepted"
+
+
+@pytest.mark.parametrize("url", ["/reintegration/referrals/", "/api/v1/referrals"])
+def test_the_staffs_referrals_are_read_through_their_peoples_ids_not_joined(client_for, url):
+    """National scale: "of my facility's people, or to my organisation with consent" was
+    an OR across two joins, and for the largest facility PostgreSQL read every referral in
+    the country to join them (55 ms). Each way is its own indexed lookup now (a UNION of
+    those that apply): the facility's people first, then their referrals by person."""
+    with CaptureQueriesContext(connection) as ctx:
+        assert client_for("petugas.selong").get(url).status_code == 200
+    counted = [
+        q["sql"]
+        for q in ctx.captured_queries
+        if q["sql"].startswith('SELECT COUNT(*) AS "__count" FROM "reintegration_referral"')
+    ]
+    assert counted
+    for sql in counted:
+        assert '"inmates_inmate"."facility_id" IN' not in sql  # no join to filter on
+        assert '"inmate_id" IN (SELECT' in sql or '"inmate_id" = ANY(ARRAY(' in sql
