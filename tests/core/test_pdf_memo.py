@@ -3,6 +3,7 @@ what it gives back is what WeasyPrint would have made."""
 
 from __future__ import annotations
 
+import pytest
 import weasyprint
 
 from tests import pdf_memo
@@ -10,10 +11,10 @@ from tests import pdf_memo
 PAGE = "<html><body><h1>Laporan {n}</h1><p>Selong</p></body></html>"
 
 
-def test_the_same_html_gives_the_bytes_weasyprint_makes_and_is_laid_out_once(monkeypatch):
-    assert getattr(weasyprint.HTML, "_sinergi_memo", False), "installed by tests/conftest.py"
-    html = PAGE.format(n="memo-1")
-    laid_out = []
+@pytest.fixture
+def layouts(monkeypatch):
+    """A list that grows by one each time WeasyPrint itself lays a document out."""
+    laid_out: list[int] = []
     original = weasyprint.HTML.__mro__[1].write_pdf
 
     def counting(self, *args, **kwargs):
@@ -21,13 +22,19 @@ def test_the_same_html_gives_the_bytes_weasyprint_makes_and_is_laid_out_once(mon
         return original(self, *args, **kwargs)
 
     monkeypatch.setattr(weasyprint.HTML.__mro__[1], "write_pdf", counting)
+    return laid_out
+
+
+def test_the_same_html_gives_the_bytes_weasyprint_makes_and_is_laid_out_once(monkeypatch, layouts):
+    assert getattr(weasyprint.HTML, "_sinergi_memo", False), "installed by tests/conftest.py"
+    html = PAGE.format(n="memo-1")
     first = weasyprint.HTML(string=html, base_url="/").write_pdf()
     again = weasyprint.HTML(string=html, base_url="/").write_pdf()
     other = weasyprint.HTML(string=PAGE.format(n="memo-2"), base_url="/").write_pdf()
 
     assert first == again and first.startswith(b"%PDF")
     assert other != first
-    assert len(laid_out) == 2  # the first and the other, not the same one again
+    assert len(layouts) == 2  # the first and the other, not the same one again
     monkeypatch.undo()
     assert first == weasyprint.HTML.__mro__[1](string=html, base_url="/").write_pdf()
 
@@ -40,19 +47,11 @@ def test_a_document_written_to_a_target_is_laid_out_as_asked(tmp_path):
     assert weasyprint.HTML.__mro__[1].__name__ == "HTML"
 
 
-def test_the_same_html_given_other_options_is_laid_out_again(monkeypatch):
+def test_the_same_html_given_other_options_is_laid_out_again(layouts):
     html = PAGE.format(n="memo-4")
-    laid_out = []
-    original = weasyprint.HTML.__mro__[1].write_pdf
-
-    def counting(self, *args, **kwargs):
-        laid_out.append(1)
-        return original(self, *args, **kwargs)
-
-    monkeypatch.setattr(weasyprint.HTML.__mro__[1], "write_pdf", counting)
     weasyprint.HTML(string=html, base_url="/").write_pdf()
     weasyprint.HTML(string=html, base_url="/", media_type="screen").write_pdf()
     weasyprint.HTML(string=html, base_url="/tmp").write_pdf()
     weasyprint.HTML(string=html, base_url="/").write_pdf(zoom=2)
 
-    assert len(laid_out) == 4
+    assert len(layouts) == 4

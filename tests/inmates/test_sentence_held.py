@@ -147,3 +147,15 @@ def test_an_import_of_new_people_writes_them_held(demo_world, tmp_path: Path):
     assert imported.count() == len(FIRST)
     assert all(imported.values_list("held", flat=True))
     assert _mismatched() == []
+
+
+def test_migrating_a_database_without_its_triggers_is_refused():
+    """On a database the triggers are not written for, ``held`` would go stale and people
+    would be missing from the overdue list: the migration stops instead."""
+    import importlib
+    from types import SimpleNamespace
+
+    step = importlib.import_module("sinergi.inmates.migrations.0013_sentence_held")
+    editor = SimpleNamespace(connection=SimpleNamespace(vendor="mysql"))
+    with pytest.raises(RuntimeError, match="PostgreSQL or SQLite"):
+        step.install(None, editor)
