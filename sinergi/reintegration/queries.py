@@ -172,11 +172,21 @@ def releases_for(user: Any) -> Any:
     scope = scope_of(user)
     if scope.is_admin:
         return Release.objects.all()
+    people = inmates_for(user).values("pk")
+    handed = scope.facility_ids(*BAPAS_ROLES)
+    if not handed:
+        # One way only: its rows, not their ids looked up again by id (which doubled the
+        # reads of a region's 27,000 releases). A region's viewer reaches one region in
+        # thirty: a plain subquery lets PostgreSQL walk the releases latest first and stop
+        # at a page (126 -> 96 ms for a region's list); for a facility's staff, one
+        # facility in hundreds, the same walk read thousands of releases, so their ids are
+        # looked up first (``any_of``).
+        if scope.region_ids and not scope.facility_ids():
+            return Release.objects.filter(inmate_id__in=people)
+        return Release.objects.filter(inmate_id__any_of=people)
+    of_people = Release.objects.filter(inmate_id__any_of=people)
     return Release.objects.filter(
-        pk__any_of=union_of_ids(
-            Release.objects.filter(inmate_id__any_of=inmates_for(user).values("pk")),
-            Release.objects.filter(bapas_id__in=scope.facility_ids(*BAPAS_ROLES)),
-        )
+        pk__any_of=union_of_ids(of_people, Release.objects.filter(bapas_id__in=handed))
     )
 
 

@@ -33,3 +33,32 @@ def test_each_way_of_reaching_is_its_own_lookup(demo_world, username, reach):
         assert re.search(r" IN \(+SELECT ", sql)
     if username == "kalapas.selong":  # the head reaches both ways: a UNION of the two
         assert " UNION " in sql
+
+
+@pytest.mark.parametrize("username", ["kanwil.ntb", "petugas.selong"])
+def test_releases_reached_one_way_are_read_without_looking_them_up_again(officer, person, username):
+    """Without a Bapas role, the releases reached are those of the people reached: read
+    as such, not their ids read first and the releases looked up again by id (which
+    doubled a region's reads at national scale)."""
+    from sinergi.inmates.models import Inmate
+    from sinergi.reintegration import actions
+    from sinergi.reintegration.models import Release
+
+    actions.start_plan(inmate=person, by=officer)
+    actions.record_release(
+        inmate=person,
+        by=officer,
+        values={
+            "released_on": person.sentence.expiry_after_remission,
+            "kind": "expiry",
+        },
+    )
+    user = User.objects.get(username=username)
+    with CaptureQueriesContext(connection) as ctx:
+        reached = {release.pk for release in releases_for(user)}
+    sql = ctx.captured_queries[-1]["sql"].upper()
+    assert sql.count('FROM "REINTEGRATION_RELEASE"') == 1, sql
+    assert " UNION " not in sql
+    people = Inmate.objects.for_user(user)
+    assert reached == set(Release.objects.filter(inmate__in=people).values_list("pk", flat=True))
+    assert reached
