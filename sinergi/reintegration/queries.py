@@ -150,6 +150,11 @@ def follow_ups_for(user: Any) -> Any:
     scope = scope_of(user)
     if scope.is_admin:
         return FollowUp.objects.all()
+    if not scope.facility_ids(*OFFICER_ROLES):
+        # The Bapas's way only: a join on the release, which lets PostgreSQL walk the
+        # follow-ups by due day and stop at a page (a Bapas's 100,000: 104 -> 45 ms for
+        # the API's first page), instead of reading and sorting every one of them.
+        return FollowUp.objects.filter(release__bapas_id__in=scope.facility_ids(*BAPAS_ROLES))
     return FollowUp.objects.filter(
         release_id__any_of=union_of_ids(
             Release.objects.filter(bapas_id__in=scope.facility_ids(*BAPAS_ROLES)),

@@ -7,6 +7,7 @@ the route matrix)."""
 
 from __future__ import annotations
 
+import datetime
 import re
 
 import pytest
@@ -19,8 +20,16 @@ from sinergi.reintegration.queries import follow_ups_for, releases_for
 pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.parametrize("username", ["pk.bapas", "petugas.selong", "kalapas.selong"])
-@pytest.mark.parametrize("reach", [follow_ups_for, releases_for], ids=["follow-ups", "releases"])
+@pytest.mark.parametrize(
+    ("reach", "username"),
+    [
+        (follow_ups_for, "petugas.selong"),
+        (follow_ups_for, "kalapas.selong"),
+        (releases_for, "pk.bapas"),
+        (releases_for, "petugas.selong"),
+        (releases_for, "kalapas.selong"),
+    ],
+)
 def test_each_way_of_reaching_is_its_own_lookup(demo_world, username, reach):
     user = User.objects.get(username=username)
     with CaptureQueriesContext(connection) as ctx:
@@ -61,4 +70,37 @@ def test_releases_reached_one_way_are_read_without_looking_them_up_again(officer
     assert " UNION " not in sql
     people = Inmate.objects.for_user(user)
     assert reached == set(Release.objects.filter(inmate__in=people).values_list("pk", flat=True))
+    assert reached
+
+
+def test_a_bapas_reads_its_follow_ups_through_the_releases_handed_to_it(officer, person):
+    """A Bapas's users (no facility staff's role) reach the follow-ups of the releases
+    handed to their Bapas: a join on the release, so that PostgreSQL may walk the
+    follow-ups by due day and stop at a page (a Bapas of 100,000 follow-ups: its API
+    page 104 -> 45 ms at national scale), not every id read first and sorted."""
+    from sinergi.orgs.models import Facility
+    from sinergi.reintegration import actions
+    from sinergi.reintegration.models import FollowUp
+
+    released_on = person.sentence.expiry_after_remission - datetime.timedelta(days=120)
+    actions.start_plan(inmate=person, by=officer)
+    actions.record_release(
+        inmate=person,
+        by=officer,
+        values={
+            "released_on": released_on,
+            "kind": "pb",
+            "sk_number": "PAS-2.PK.01.05.06-1234",
+            "sk_date": released_on - datetime.timedelta(days=4),
+            "bapas": Facility.objects.get(code="bapas-mataram"),
+        },
+    )
+    user = User.objects.get(username="pk.bapas")
+    with CaptureQueriesContext(connection) as ctx:
+        reached = {item.pk for item in follow_ups_for(user)}
+    sql = ctx.captured_queries[-1]["sql"].upper()
+    assert 'INNER JOIN "REINTEGRATION_RELEASE"' in sql
+    assert " OR " not in sql and " UNION " not in sql and "ANY(" not in sql
+    handed = FollowUp.objects.filter(release__bapas__code="bapas-mataram")
+    assert reached == set(handed.values_list("pk", flat=True))
     assert reached
