@@ -285,10 +285,14 @@ def worklist_queryset(
         within = within_horizon(user, today, horizon_days, facility=facility, region=region)
     # Each figure of a row is a subquery of that row, not a join grouped over everyone:
     # PostgreSQL computes them for the page's rows only (after the sort and the limit),
-    # and the paginator's count leaves them out.
+    # and the paginator's count leaves them out. Only the sentence is joined (the sort
+    # reads it): the facility, the wali and the plan are read for the page's rows after
+    # (joined, PostgreSQL joined them for every person before sorting: a Kanwil's 8,000,
+    # 58 -> 37 ms).
     rows = (
         Inmate.objects.filter(pk__any_of=within)
-        .select_related("sentence", "facility", "wali")
+        .select_related("sentence")
+        .prefetch_related("facility", "wali")
         .annotate(
             earliest_right=Subquery(
                 eligible.order_by()
@@ -350,7 +354,8 @@ def with_summaries(rows: Any) -> Any:
     from sinergi.reintegration.choices import OPEN_NEED_STATUSES
     from sinergi.reintegration.models import Need, Referral
 
-    return rows.select_related("reintegration_plan").prefetch_related(
+    return rows.prefetch_related(
+        "reintegration_plan",
         Prefetch(
             "reintegration_plan__needs",
             queryset=Need.objects.filter(status__in=OPEN_NEED_STATUSES).order_by("pathway"),
