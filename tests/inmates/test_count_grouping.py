@@ -43,3 +43,18 @@ def test_the_worklists_wali_counts_are_grouped_in_the_readers_language(
     assert body.status_code == 200
     text = body.content.decode()
     assert shown in text and "(12345)" not in text
+
+
+@pytest.mark.parametrize(
+    ("language", "shown"),
+    [("id", "12.345 bisa diusulkan lebih awal"), ("en", "12,345 could have been proposed earlier")],
+)
+def test_the_pipelines_counted_sentences_are_grouped_in_the_readers_language(
+    client_for, monkeypatch, language, shown
+):
+    monkeypatch.setattr(
+        pipeline, "facets", lambda user, filters, today: pipeline.Facets(late=12_345)
+    )
+    body = client_for("petugas.selong").get("/inmates/rights/", language=language)
+    assert body.status_code == 200
+    assert shown in body.content.decode()
