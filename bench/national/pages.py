@@ -76,6 +76,10 @@ class Page:
     once: bool = False
     # a list page or list endpoint: the target for lists applies (≤ 100 ms)
     list: bool = False
+    # a list the country reads one region at a time (the page says so, the API answers
+    # 422 without one): an administrator's request names the region of its ids, as an
+    # administrator does
+    placed: bool = False
 
     def path(self, ids: dict[str, Any]) -> str:
         if self.api:
@@ -149,14 +153,14 @@ PAGES: tuple[Page, ...] = (
     _p("proposals:litmas_list", SIGNED_IN - {PARTNER, INSTRUCTOR}, list=True),
     # --- a facility's people
     _p("inmates:list", READERS, main=True, list=True),
-    _p("inmates:rights", READERS, main=True, list=True),
+    _p("inmates:rights", READERS, main=True, list=True, placed=True),
     # the exports: a facility's staff (an administrator's covers the whole country: minutes)
     _p("inmates:rights_export", STAFF, once=True),
     _p("inmates:overdue_releases", READERS, list=True),
     _p("inmates:releases_today", READERS, list=True),
     _p("inmates:recalculations", READERS, list=True),
     _p("inmates:score_sheet", {GUARDIAN}, main=True),
-    _p("reintegration:worklist", READERS, main=True, list=True),
+    _p("reintegration:worklist", READERS, main=True, list=True, placed=True),
     _p("reintegration:worklist_export", STAFF, once=True),
     _p("proposals:tpp_list", READERS, list=True),
     _p("indicators:reports", READERS | {PROBATION}, list=True),
@@ -192,12 +196,12 @@ PAGES: tuple[Page, ...] = (
     _api("facilities", SIGNED_IN),
     _api("partners", SIGNED_IN),
     _api("inmates", SIGNED_IN, main=True),
-    _api("rights-pipeline", READERS),
+    _api("rights-pipeline", READERS, placed=True),
     _api("programs", SIGNED_IN),
     _api("support-requests", SIGNED_IN),
     _api("agreements", SIGNED_IN),
     _api("meetings", SIGNED_IN),
-    _api("reintegration/worklist", SIGNED_IN, main=True),
+    _api("reintegration/worklist", SIGNED_IN, main=True, placed=True),
     _api("referrals", SIGNED_IN),
     _api("proposals", SIGNED_IN),
     _api("litmas-requests", SIGNED_IN),
@@ -570,6 +574,9 @@ def _targets(accounts: list[dict[str, Any]], public: bool = True) -> list[dict[s
             if not missing:
                 try:
                     path = page.path(entry["ids"])
+                    if page.placed and entry["account"]["role"] == ADMIN:
+                        region = entry["ids"].get("region_pk")
+                        path += f"{'&' if '?' in path else '?'}region={region}" if region else ""
                 except Exception as failed:  # a renamed route: a failure row, not a crash
                     error = f"no URL: {type(failed).__name__}: {failed}"
             entry["pages"].append({"page": page, "path": path, "missing": missing, "error": error})
