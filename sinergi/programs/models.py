@@ -189,6 +189,9 @@ class Program(TimeStampedModel):
         indexes = [
             models.Index(fields=["facility", "status"]),
             models.Index(fields=["facility", "kind", "category"]),
+            # The list's order (newest first): an administrator's first page of the
+            # country's 51,000 programs is 50 index entries, not a sort of them all.
+            models.Index(fields=["-start_date", "title", "id"], name="program_latest_first"),
         ]
         constraints = [
             models.CheckConstraint(
