@@ -190,8 +190,12 @@ def releases_for(user: Any) -> Any:
             return Release.objects.filter(inmate_id__in=people)
         return Release.objects.filter(inmate_id__any_of=people)
     of_people = Release.objects.filter(inmate_id__any_of=people)
+    # The two ways' ids as a subquery PostgreSQL hashes while it walks the releases latest
+    # first and stops at a page: a Bapas's 25,000 releases, looked up by id and sorted,
+    # took 96-160 ms for the API's first page; 44 ms so (a facility's head, both ways, as
+    # before).
     return Release.objects.filter(
-        pk__any_of=union_of_ids(of_people, Release.objects.filter(bapas_id__in=handed))
+        pk__in=union_of_ids(of_people, Release.objects.filter(bapas_id__in=handed))
     )
 
 
