@@ -30,6 +30,17 @@ def pytest_configure(config: Any) -> None:
         clock.start_at(clock.parse(instant))
 
 
+@pytest.hookimpl(trylast=True)
+def pytest_sessionfinish(session: Any) -> None:
+    """The xdist controller, once its workers are done: the PDFs they shared go
+    (tests/pdf_memo.py)."""
+    if hasattr(session.config, "workerinput"):
+        return
+    nodes = getattr(session.config.pluginmanager.getplugin("dsession"), "nodemanager", None)
+    if run := getattr(nodes, "testrunuid", None):
+        pdf_memo.remove_shared_folder(run)
+
+
 def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
     if _runs_whole_system_checks():
         return

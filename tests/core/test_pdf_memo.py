@@ -55,3 +55,34 @@ def test_the_same_html_given_other_options_is_laid_out_again(layouts):
     weasyprint.HTML(string=html, base_url="/").write_pdf(zoom=2)
 
     assert len(layouts) == 4
+
+
+def test_the_workers_of_one_run_share_what_they_laid_out(monkeypatch, layouts):
+    """Another worker of the same run (its own memory, the run's folder) gets the bytes;
+    another run lays the document out again; the run's end removes the folder."""
+    html = PAGE.format(n="memo-5")
+    monkeypatch.setattr(pdf_memo, "_made", {})
+    monkeypatch.setenv("PYTEST_XDIST_TESTRUNUID", "memotestrun1")
+    folder = pdf_memo.shared_folder()
+    assert folder is not None and not folder.exists()
+    try:
+        first = weasyprint.HTML(string=html, base_url="/").write_pdf()
+        monkeypatch.setattr(pdf_memo, "_made", {})  # another worker's memory
+        assert weasyprint.HTML(string=html, base_url="/").write_pdf() == first
+        assert len(layouts) == 1
+        assert [path.suffix for path in folder.iterdir()] == [".pdf"]
+
+        monkeypatch.setattr(pdf_memo, "_made", {})
+        monkeypatch.setenv("PYTEST_XDIST_TESTRUNUID", "memotestrun2")  # a later run
+        assert weasyprint.HTML(string=html, base_url="/").write_pdf() == first
+        assert len(layouts) == 2
+    finally:
+        pdf_memo.remove_shared_folder("memotestrun1")
+        pdf_memo.remove_shared_folder("memotestrun2")
+    assert not folder.exists()
+
+
+def test_without_xdist_nothing_is_shared(monkeypatch):
+    monkeypatch.delenv("PYTEST_XDIST_TESTRUNUID", raising=False)
+    assert pdf_memo.shared_folder() is None
+    assert pdf_memo.shared_folder("../etc") is None  # only a run id names a folder
