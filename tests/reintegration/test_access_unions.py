@@ -8,7 +8,6 @@ the route matrix)."""
 
 from __future__ import annotations
 
-import datetime
 import re
 
 import pytest
@@ -17,6 +16,7 @@ from django.test.utils import CaptureQueriesContext
 
 from sinergi.accounts.models import User
 from sinergi.reintegration.queries import follow_ups_for, releases_for
+from tests.reintegration.test_handoff_notices import released_on_parole
 
 pytestmark = pytest.mark.django_db
 
@@ -53,18 +53,9 @@ def test_releases_reached_one_way_are_read_without_looking_them_up_again(officer
     as such, not their ids read first and the releases looked up again by id (which
     doubled a region's reads at national scale)."""
     from sinergi.inmates.models import Inmate
-    from sinergi.reintegration import actions
     from sinergi.reintegration.models import Release
 
-    actions.start_plan(inmate=person, by=officer)
-    actions.record_release(
-        inmate=person,
-        by=officer,
-        values={
-            "released_on": person.sentence.expiry_after_remission,
-            "kind": "expiry",
-        },
-    )
+    released_on_parole(person, officer, None)
     user = User.objects.get(username=username)
     with CaptureQueriesContext(connection) as ctx:
         reached = {release.pk for release in releases_for(user)}
@@ -81,23 +72,9 @@ def test_a_bapas_reads_its_follow_ups_through_the_releases_handed_to_it(officer,
     handed to their Bapas: a join on the release, so that PostgreSQL may walk the
     follow-ups by due day and stop at a page (a Bapas of 100,000 follow-ups: its API
     page 104 -> 45 ms at national scale), not every id read first and sorted."""
-    from sinergi.orgs.models import Facility
-    from sinergi.reintegration import actions
     from sinergi.reintegration.models import FollowUp
 
-    released_on = person.sentence.expiry_after_remission - datetime.timedelta(days=120)
-    actions.start_plan(inmate=person, by=officer)
-    actions.record_release(
-        inmate=person,
-        by=officer,
-        values={
-            "released_on": released_on,
-            "kind": "pb",
-            "sk_number": "PAS-2.PK.01.05.06-1234",
-            "sk_date": released_on - datetime.timedelta(days=4),
-            "bapas": Facility.objects.get(code="bapas-mataram"),
-        },
-    )
+    released_on_parole(person, officer, None)
     user = User.objects.get(username="pk.bapas")
     with CaptureQueriesContext(connection) as ctx:
         reached = {item.pk for item in follow_ups_for(user)}
