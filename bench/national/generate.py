@@ -20,6 +20,7 @@ import argparse
 import calendar
 import datetime
 import hashlib
+import itertools
 import json
 import math
 import multiprocessing
@@ -121,8 +122,42 @@ REQUEST_KINDS = {"instructor": (35, "hours"), "equipment": (25, "units"),
 REQUEST_STATUSES = {"draft": 5, "submitted": 10, "acknowledged": 5, "accepted": 10,
                     "partially_accepted": 5, "declined": 10, "in_delivery": 10,
                     "fulfilled": 35, "closed": 10}  # fmt: skip
+# The months of monthly reports (the last complete one and those before it).
+REPORT_MONTHS = 2
 ANSWERED = {"accepted", "partially_accepted", "declined", "in_delivery", "fulfilled", "closed"}
 DELIVERED = {"in_delivery", "fulfilled", "closed"}
+# The steps of a support request the partner makes (the facility makes the others).
+PARTNER_STEPS = {"acknowledged", "accepted", "partially_accepted", "declined", "in_delivery"}
+JOBS = [("Operator produksi", "Manufaktur"), ("Juru masak", "Kuliner"),
+        ("Tukang las", "Konstruksi"), ("Penjahit", "Garmen"), ("Montir", "Otomotif"),
+        ("Petugas kebersihan", "Jasa"), ("Pekerja kebun", "Pertanian"),
+        ("Barista", "Kuliner"), ("Tukang kayu", "Mebel")]  # fmt: skip
+
+
+def request_path(status: str, acknowledged: bool, partial: bool) -> list[str]:
+    """The statuses a support request went through to ``status`` (the workflow's
+    moves, ``cooperation.actions.REQUEST_MOVES``): sent by the head, acknowledged or not,
+    answered, delivered, fulfilled, filed away."""
+    path = ["draft"]
+    if status == "draft":
+        return path
+    path.append("submitted")
+    if status == "submitted":
+        return path
+    if acknowledged or status == "acknowledged":
+        path.append("acknowledged")
+    if status == "acknowledged":
+        return path
+    if status == "declined":
+        return [*path, "declined"]
+    if status in ("accepted", "partially_accepted"):
+        return [*path, status]
+    path.append("partially_accepted" if partial else "accepted")  # then delivered
+    for step in ("in_delivery", "fulfilled", "closed"):
+        path.append(step)
+        if step == status:
+            break
+    return path
 
 
 def add_months(day: datetime.date, months: int) -> datetime.date:
@@ -149,17 +184,40 @@ RELEASE_KINDS = {
     "transfer": 5,
     "death": 1,
 }
+# The stage of a proposal of someone in custody. None is "granted": the app holds a
+# person in custody after the day of the decree (SK) that granted the right as held past
+# their release day (``inmates.queries.granted_but_not_released``), and nobody is held
+# past it here; the granted proposals are those of the people released on parole lately
+# (stage "released", ``Generator.decrees``).
 PROPOSAL_STAGES = {
     "eligible": 20,
     "documents": 20,
     "litmas": 15,
-    "tpp": 10,
-    "sent": 10,
-    "granted": 10,
+    "tpp": 15,
+    "sent": 15,
     "refused": 5,
-    "released": 5,
     "withdrawn": 5,
 }
+PROPOSAL_PATH = ["eligible", "documents", "litmas", "tpp", "sent", "granted", "released"]
+# Days between a stage and the one before (the sidang TPP's day sets those around it).
+PROPOSAL_GAPS = {"documents": (1, 20), "litmas": (7, 45), "tpp": (14, 35),
+                 "granted": (14, 60), "refused": (14, 60), "withdrawn": (3, 60)}  # fmt: skip
+# How long ago a proposal still open at this stage got there, at most.
+RECENT = {"eligible": 60, "documents": 60, "litmas": 30, "tpp": 45, "sent": 60}
+# A proposal whose dates do not fit the person's stay is drawn at an earlier stage.
+FALLBACK = {"released": "", "withdrawn": "documents", "refused": "tpp",
+            "sent": "tpp", "tpp": "litmas", "litmas": "documents", "documents": "eligible",
+            "eligible": ""}  # fmt: skip
+# The stages every account facility has a proposal at (and "released", of its people
+# released on parole).
+GUARANTEED = ["eligible", "documents", "litmas", "tpp", "sent", "refused", "withdrawn"]
+REFUSED = "Belum memenuhi syarat berkelakuan baik selama sembilan bulan terakhir."
+WITHDRAWN = "Penjamin mengundurkan diri; usulan tidak dilanjutkan."
+NOT_RECOMMENDED = "Belum menunjukkan perubahan perilaku yang cukup."
+TPP_MEMBERS = (
+    "Kepala UPT (ketua)\nKepala Seksi Binadik (sekretaris)\nKepala KPLP\n"
+    "Wali pemasyarakatan\nPembimbing kemasyarakatan Bapas"
+)
 PARTNER_KINDS = [
     "local_government",
     "state_owned",
@@ -185,6 +243,15 @@ DAY = datetime.timedelta(days=1)
 
 def days(n: int) -> datetime.timedelta:
     return datetime.timedelta(days=n)
+
+
+def add_weekdays(day: datetime.date, count: int) -> datetime.date:
+    """``count`` working days (Monday to Friday) after ``day``."""
+    while count > 0:
+        day += DAY
+        if day.weekday() < 5:
+            count -= 1
+    return day
 
 
 # --------------------------------------------------------------------------------------
@@ -387,6 +454,22 @@ def _init_worker(today: datetime.date) -> None:
     _WORKER["today"] = today
 
 
+def _gather(jobs: list[tuple[int, str]]) -> list[tuple[int, str, dict[str, Any]]]:
+    """The monthly report's figures (``indicators.reports.gather``) of each (facility id,
+    first day of the month), in a worker process forked from the generator's."""
+    from sinergi.indicators.periods import month_of
+    from sinergi.indicators.reports import gather
+    from sinergi.orgs.models import Facility
+
+    found = []
+    for facility_id, month in jobs:
+        facility = Facility.objects.select_related("region").get(pk=facility_id)
+        found.append(
+            (facility_id, month, gather(facility, month_of(datetime.date.fromisoformat(month))))
+        )
+    return found
+
+
 def _calculate(batch: list[tuple[Any, ...]]) -> tuple[list[str], list[str], list[tuple]]:
     """The engine's results for a batch of (sentence input values, birth date, in LPKA):
     the sentence rows and rights rows in COPY text, and (inmate, PB from, PB status)."""
@@ -502,6 +585,7 @@ class Generator:
         self.tables: dict[str, Table] = {}
         self.copier: Copier | None = None
         self.progress_started = time.perf_counter()
+        self.assessment_version = 0  # the current assessment version's id (set by generate)
 
     # -- helpers
 
@@ -537,7 +621,9 @@ class Generator:
         self.write_people()
         self.programs()
         self.cooperation()
+        self.meetings()
         self.reintegration()
+        self.job_openings()
         self.assessments()
         self.finish_engine(pool)
         self.proposals()
@@ -571,8 +657,8 @@ class Generator:
         self.facilities: list[Org] = []
         for n, size in enumerate(sizes):
             kind = "lpka" if n in lpka else ("lapas", "rutan")[n % 5 == 1]
-            region = n % s.regions
-            org = Org(facilities.new_id(), f"bench-f{n + 1:03d}", "", kind, region, size)
+            home = n % s.regions
+            org = Org(facilities.new_id(), f"bench-f{n + 1:03d}", "", kind, home, size)
             org.name = f"{kind.capitalize()} Bench {n + 1:03d}"
             facilities.add(
                 org.id,
@@ -580,17 +666,17 @@ class Generator:
                 org.name,
                 kind,
                 rng.choice(["I", "IIA", "IIB", "III"]),
-                self.regions[region].id,
+                self.regions[home].id,
                 f"Kabupaten Bench {n + 1}",
             )
             self.facilities.append(org)
         self.bapas: list[Org] = []
         for n in range(s.bapas):
-            region = n % s.regions
-            org = Org(facilities.new_id(), f"bench-b{n + 1:03d}", "", "bapas", region)
+            home = n % s.regions
+            org = Org(facilities.new_id(), f"bench-b{n + 1:03d}", "", "bapas", home)
             org.name = f"Bapas Bench {n + 1:03d}"
             facilities.add(
-                org.id, org.code, org.name, "bapas", "I", self.regions[region].id, "Kota Bench"
+                org.id, org.code, org.name, "bapas", "I", self.regions[home].id, "Kota Bench"
             )
             self.bapas.append(org)
         self.bapas_of = {b.region: b for b in reversed(self.bapas)}
@@ -786,6 +872,15 @@ class Generator:
         self.accounts: list[dict[str, Any]] = []
         self.walis: dict[int, list[int]] = {}
         self.pks: dict[int, list[int]] = {}
+        # The accounts' facilities, their officer and head: every kind of record is
+        # guaranteed for them (see ``full``), whatever the scale.
+        self.account_facilities = {f.id for f in chosen.values()}
+        # ... and the facilities whose dashboard is read (this month, by default): theirs
+        # and the first (an administrator's pages open it: bench.national.pages).
+        self.dashboard_facilities = self.account_facilities | {self.facilities[0].id}
+        self.officer_of: dict[int, int] = {}
+        self.head_of: dict[int, int] = {}
+        self.largest = chosen["largest"]
 
         def user(
             username: str, full_name: str, role: str, org: dict[str, Any], **extra: Any
@@ -820,14 +915,16 @@ class Generator:
                 "region": self.regions[f.region].code,
             }
             code = f.code.removeprefix("bench-")
-            user(
+            self.officer_of[f.id] = user(
                 f"petugas.{code}",
                 f"Petugas Pembinaan {f.name}",
                 "program_officer",
                 org,
                 which=label,
             )
-            user(f"kalapas.{code}", f"Kepala {f.name}", "head", org, which=label)
+            self.head_of[f.id] = user(
+                f"kalapas.{code}", f"Kepala {f.name}", "head", org, which=label
+            )
             self.walis[f.id] = [
                 user(f"wali{n}.{code}", f"Wali {n} {f.name}", "guardian", org, which=label)
                 for n in (1, 2)
@@ -853,14 +950,18 @@ class Generator:
                 for n in (1, 2)
             ]
         user("admin.nasional", "Administrator Nasional", "administrator", {})
-        partner = self.partners_of[largest.region][0]
-        user(
+        # A business of the largest facility's region (the third of its partners): it is
+        # party to agreements, answers requests, teaches programs and posts job openings
+        # (only a business posts them).
+        partner = self.partners_of[largest.region][2]
+        assert PARTNER_KINDS[2] == "business"
+        self.mitra = user(
             "mitra.bench",
             "Staf Mitra Bench",
             "partner_user",
             {"partner_id": partner, "region": region.code},
         )
-        user(
+        self.instructor = user(
             "instruktur.bench",
             "Instruktur Mitra Bench",
             "instructor",
@@ -919,9 +1020,15 @@ class Generator:
                 "acknowledged_at",
                 "acknowledged_by_id",
                 "created_at",
+                "sk_number",
+                "sk_date",
             ],
         )
         self.releases: list[tuple[int, Person]] = []
+        # The parole (PB) releases of the last half-year (a year at the accounts'
+        # facilities) went through a proposal in Sinergi: the decree (SK) they were
+        # released on, by person (the proposal is written with the others).
+        self.decrees: dict[int, tuple[str, datetime.date]] = {}
         status_of = {"transfer": "transferred", "death": "deceased"}
         ended_how = {"transfer": "transfer_out", "death": "death"}
         for facility in self.facilities:
@@ -970,6 +1077,12 @@ class Generator:
                     officer = pks[handed % len(pks)]
                     handed += 1
                 acknowledged = goes_to is not None and rng.random() < 0.8
+                sk_number, sk_date = "", None
+                recent = days(365 if facility.id in self.account_facilities else 180)
+                if p.kind == "pb" and goes_to and p.left_on >= self.end - recent:
+                    day = p.left_on - days(rng.randint(1, 14))
+                    sk_number, sk_date = f"PAS-{p.id}.PK.05.09/{day.year}", day
+                    self.decrees[p.id] = (sk_number, day)
                 releases.add(
                     rid,
                     p.id,
@@ -981,6 +1094,8 @@ class Generator:
                     self.at(p.left_on) if acknowledged else None,
                     officer if acknowledged else None,
                     self.at(p.left_on),
+                    sk_number,
+                    sk_date,
                 )
                 self.releases.append((rid, p))
         self.say(
@@ -1021,8 +1136,12 @@ class Generator:
             ],
         )
         links = self.t(Program.partners.through, ["id", "program_id", "partner_id"])
+        teachers = self.t(Program.instructors.through, ["id", "program_id", "user_id"])
         slots = self.t(ScheduleSlot, ["id", "program_id", "weekday", "start_time", "end_time"])
-        sessions = self.t(Session, ["id", "program_id", "date", "start_time", "end_time", "status"])
+        sessions = self.t(
+            Session,
+            ["id", "program_id", "date", "start_time", "end_time", "status", "instructor_id"],
+        )
         enrolments = self.t(
             Enrollment,
             [
@@ -1054,6 +1173,10 @@ class Generator:
         statuses = table(ATTENDANCE)
         alphabet = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
         self.program_of: dict[int, int] = {}  # facility id -> a running program
+        # The instructor account teaches (is the lead instructor of, and so takes the
+        # sessions of) three running programs and one completed program of the largest
+        # facility, delivered by its organisation.
+        taught = {"running": 3, "completed": 1}
         mark_id = 1
         for facility in self.facilities:
             pool = self.partners_of[facility.region]
@@ -1085,9 +1208,16 @@ class Generator:
                 )
                 if status == "running":
                     self.program_of.setdefault(facility.id, pid)
-                if rng.random() < 0.7:
-                    for partner in rng.sample(pool, rng.randint(1, 2)):
-                        links.add(links.new_id(), pid, partner)
+                delivered_by = rng.sample(pool, rng.randint(1, 2)) if rng.random() < 0.7 else []
+                instructor = None
+                if facility is self.largest and taught[status] > 0:
+                    taught[status] -= 1
+                    instructor = self.instructor
+                    teachers.add(teachers.new_id(), pid, instructor)
+                    if self.partner_user not in delivered_by:
+                        delivered_by.append(self.partner_user)
+                for partner in delivered_by:
+                    links.add(links.new_id(), pid, partner)
                 weekdays = sorted(rng.sample(range(5), 2))
                 begin, finish = rng.choice(
                     [
@@ -1105,7 +1235,13 @@ class Generator:
                         sid = sessions.new_id()
                         cancelled = rng.random() < 0.03
                         sessions.add(
-                            sid, pid, day, begin, finish, "cancelled" if cancelled else "scheduled"
+                            sid,
+                            pid,
+                            day,
+                            begin,
+                            finish,
+                            "cancelled" if cancelled else "scheduled",
+                            instructor,
                         )
                         program_sessions.append((sid, day, cancelled))
                     day += DAY
@@ -1183,7 +1319,7 @@ class Generator:
     # -- cooperation
 
     def cooperation(self) -> None:
-        from sinergi.cooperation.models import Fulfilment, SupportRequest
+        from sinergi.cooperation.models import Fulfilment, RequestEvent, SupportRequest
 
         rng = self.rng
         requests = self.t(
@@ -1200,10 +1336,16 @@ class Generator:
                 "justification",
                 "status",
                 "accepted_quantity",
+                "answer_note",
+                "created_by_id",
                 "created_at",
                 "submitted_at",
                 "answered_at",
             ],
+        )
+        events = self.t(
+            RequestEvent,
+            ["id", "request_id", "author_id", "created_at", "text", "from_status", "to_status"],
         )
         self.deliveries = self.t(
             Fulfilment,
@@ -1226,20 +1368,87 @@ class Generator:
         for facility in self.facilities:
             pool = self.partners_of[facility.region]
             weight = facility.size / average
-            engaged = self.agreements(pool, [("facility_id", facility.id)] * (2 + (weight > 1.2)))
-            for _n in range(max(5, round(40 * weight))):
+            account = facility.id in self.account_facilities
+            # The partner account's organisation is party to the largest facility's
+            # agreement with every section filled, and answers its first request.
+            ours = self.partner_user if facility is self.largest else None
+            engaged = self.agreements(
+                pool,
+                [("facility_id", facility.id)] * (2 + (weight > 1.2)),
+                full=account,
+                include=ours,
+            )
+            officer, head = self.officer_of.get(facility.id), self.head_of.get(facility.id)
+            for n in range(max(5, round(40 * weight))):
                 kind = request_kinds[int(rng.random() * 100)]
                 status = request_statuses[int(rng.random() * 100)]
                 partner = (
                     rng.choice(engaged) if engaged and rng.random() < 0.6 else rng.choice(pool)
                 )
+                acknowledged = rng.random() < 0.5
+                parts = rng.randint(1, 3)
+                this_month = facility.id in self.dashboard_facilities and n in (1, 2)
+                if account and n == 0:
+                    # Every step of the workflow (acknowledged, accepted, delivered in
+                    # three parts, fulfilled, closed): the richest request a page shows.
+                    status, acknowledged, parts = "closed", True, 3
+                    partner = ours or partner
+                elif this_month:
+                    # Instructors and equipment being delivered in the month of the last
+                    # day: the dashboards (this month by default) show each by partner
+                    # (a query for the partners' names when there is any).
+                    kind = ("instructor", "equipment")[n - 1]
+                    status, parts = "in_delivery", 2
+                    partner = ours or partner
                 created = self.between(self.start, self.end)
-                submitted = None if status == "draft" else created
-                answered = None
-                if status in ANSWERED and submitted is not None:
-                    answered = min(created + days(int(rng.lognormvariate(2.0, 1.0))), self.end)
+                if status == "closed":
+                    created = self.between(self.start, self.end - days(150))
+                elif this_month:
+                    created = self.end - days(rng.randint(40, 60))
                 quantity = Decimal(rng.randint(1, 60))
+                path = request_path(status, acknowledged, partial=rng.random() < 0.15)
+                # The day of each step: sent the day it is drafted or a little later,
+                # acknowledged within days, answered after about a week (log-normal),
+                # deliveries within 60 days of the start of the delivery.
+                when = {"draft": created}
+                day = created
+                delivered: list[datetime.date] = []
+                for step in path[1:]:
+                    if step == "submitted":
+                        day += days(rng.randint(0, 3))
+                    elif step == "acknowledged":
+                        day += days(rng.randint(1, 5))
+                    elif step in ("accepted", "partially_accepted", "declined"):
+                        day += days(int(rng.lognormvariate(2.0, 1.0)))
+                    elif step == "in_delivery":
+                        day += days(rng.randint(0, 7))
+                        delivered = sorted(
+                            self.between(min(day, self.end), min(day + days(60), self.end))
+                            for _p in range(parts)
+                        )
+                        if status == "in_delivery":  # the last part still to come
+                            delivered = delivered[:-1]
+                        if this_month:
+                            month = self.between(self.end.replace(day=1), self.end)
+                            delivered = [max(min(day, self.end), month)]
+                    elif step == "fulfilled":
+                        day = delivered[-1] + days(rng.randint(0, 5))
+                    elif step == "closed":
+                        day += days(rng.randint(1, 20))
+                    day = min(day, self.end)
+                    when[step] = day
+                answer = next((s for s in path if s in ANSWERED and s != "in_delivery"), "")
+                accepted, note = None, ""
+                if answer == "accepted":
+                    accepted, note = quantity, "Diterima, dijadwalkan segera."
+                elif answer == "partially_accepted":
+                    accepted = max(Decimal(1), (quantity / 2).quantize(Decimal(1)))
+                    note = "Diterima sebagian sesuai kemampuan."
+                elif answer == "declined":
+                    accepted, note = Decimal(0), "Belum dapat dipenuhi tahun anggaran ini."
                 rid = requests.new_id()
+                submitted = when.get("submitted")
+                answered = when.get("acknowledged") or (when.get(answer) if answer else None)
                 requests.add(
                     rid,
                     facility.id,
@@ -1251,19 +1460,38 @@ class Generator:
                     created + days(rng.randint(14, 90)),
                     "Kebutuhan program pembinaan.",
                     status,
-                    quantity if status in DELIVERED else None,
+                    accepted,
+                    note,
+                    officer,
                     self.at(created),
-                    self.at(submitted) if submitted else None,
-                    self.at(answered) if answered else None,
+                    f"{submitted.isoformat()} 09:00:00+07:00" if submitted else None,
+                    f"{answered.isoformat()} 10:00:00+07:00" if answered else None,
                 )
-                if status in DELIVERED and answered is not None:
-                    parts = rng.randint(1, 3)
-                    for _p in range(parts):
-                        day = self.between(answered, min(answered + days(60), self.end))
-                        self.delivery(partner, day, quantity / parts, kind, request=rid)
+                ours_side = self.mitra if partner == self.partner_user else None
+                for n_step, (before, step) in enumerate(itertools.pairwise(path)):
+                    author = (
+                        ours_side
+                        if step in PARTNER_STEPS
+                        else (head if step == "submitted" else officer)
+                    )
+                    events.add(
+                        events.new_id(),
+                        rid,
+                        author,
+                        f"{when[step].isoformat()} {9 + n_step:02d}:00:00+07:00",
+                        note if step == answer else "",
+                        before,
+                        step,
+                    )
+                if "in_delivery" in when and accepted is not None:
+                    for day in delivered:
+                        self.delivery(partner, day, accepted / parts, kind, request=rid)
         for region in self.regions:
             self.agreements(self.partners_of[region.region], [("region_id", region.id)] * 2)
-        self.say(f"support requests {requests.rows:,}, deliveries {self.deliveries.rows:,}")
+        self.say(
+            f"support requests {requests.rows:,} (events {events.rows:,}), "
+            f"deliveries {self.deliveries.rows:,}"
+        )
 
     def delivery(
         self,
@@ -1290,7 +1518,17 @@ class Generator:
             self.at(day),
         )
 
-    def agreements(self, pool: list[int], parties: list[tuple[str, int]]) -> list[int]:
+    def agreements(
+        self,
+        pool: list[int],
+        parties: list[tuple[str, int]],
+        *,
+        full: bool = False,
+        include: int | None = None,
+    ) -> list[int]:
+        """The agreements of one facility or region. ``full``: its first agreement is in
+        force with one commitment more than any drawn one (six), most of them delivered,
+        and ``include`` (a partner) among its parties."""
         from sinergi.cooperation.models import Agreement, Commitment
 
         rng = self.rng
@@ -1326,10 +1564,14 @@ class Generator:
         kinds = table({k: w for k, (w, _u) in COMMITMENT_KINDS.items()})
         engaged: set[int] = set()
         for n, (column, org) in enumerate(parties):
+            whole = full and n == 0
             aid = agreements.new_id()
             start = self.between(self.start - days(365), self.end - days(60))
             end = start + days(rng.choice([730, 1095]))
             status = rng.choices(["active", "terminated", "draft", "renewed"], [85, 5, 5, 5])[0]
+            if whole:
+                start = self.between(self.end - days(500), self.end - days(120))
+                end, status = start + days(1095), "active"
             agreements.add(
                 aid,
                 "pks" if column == "facility_id" else "mou",
@@ -1343,13 +1585,19 @@ class Generator:
                 status,
             )
             partners = rng.sample(pool, rng.randint(1, 3))
+            if whole and include is not None and include not in partners:
+                partners[0] = include
             engaged.update(partners)
             for partner in partners:
                 through.add(through.new_id(), aid, partner)
-            for _n in range(rng.randint(3, 5)):
+            for c in range(6 if whole else rng.randint(3, 5)):
                 kind = kinds[int(rng.random() * 100)]
                 partner_id = rng.choice(partners) if rng.random() < 0.9 else None
                 due = self.between(max(start, self.start), min(end, self.end + days(180)))
+                if whole:
+                    # the chosen partner's commitments first, due within the data
+                    partner_id = include if include is not None and c < 3 else partners[0]
+                    due = self.between(start + days(30), self.end - days(30))
                 target = Decimal(rng.randint(2, 40) * (5 if kind == "instructors" else 1))
                 cid = commitments.new_id()
                 commitments.add(
@@ -1362,15 +1610,201 @@ class Generator:
                     COMMITMENT_KINDS[kind][1],
                     due,
                 )
-                if due - days(60) > self.end or rng.random() > 0.75:
+                if not whole and (due - days(60) > self.end or rng.random() > 0.75):
                     continue
                 parts = rng.randint(1, 3)
                 for _p in range(parts):
-                    first = max(due - days(120), self.start)
+                    first = max(due - days(120), self.start, start)
                     day = self.between(first, min(due + days(30), self.end))
                     share = target / parts * Decimal(str(round(rng.uniform(0.6, 1.2), 2)))
                     self.delivery(partner_id or partners[0], day, share, kind, commitment=cid)
         return sorted(engaged)
+
+    def meetings(self) -> None:
+        """Coordination meetings: about one a quarter at each facility (one a half-year at
+        a Bapas) with some of its partners, and twice a year a regional one hosted by the
+        region's largest facility with its other facilities; each with action items owned
+        by a partner that attended or by the facility, closed or still open."""
+        from sinergi.cooperation.models import ActionItem, Meeting
+
+        rng = self.rng
+        meetings = self.t(
+            Meeting,
+            ["id", "facility_id", "title", "date", "place", "guests", "minutes", "decisions",
+             "created_at"],
+        )  # fmt: skip
+        partners = self.t(Meeting.partners.through, ["id", "meeting_id", "partner_id"])
+        attendees = self.t(Meeting.attendees.through, ["id", "meeting_id", "user_id"])
+        guests = self.t(Meeting.guest_facilities.through, ["id", "meeting_id", "facility_id"])
+        actions = self.t(
+            ActionItem,
+            ["id", "meeting_id", "title", "owner_partner_id", "owner_facility_id",
+             "owner_user_id", "due_date", "status", "drop_reason", "closed_on", "created_at"],
+        )  # fmt: skip
+
+        def meeting(
+            host: Org, day: datetime.date, title: str, invited: list[int], visitors: list[int]
+        ) -> None:
+            # The facility's records: one meeting with every section filled, one action
+            # item more than any drawn meeting (six), the partner account's organisation
+            # among those present at the largest facility.
+            whole = host.id in self.account_facilities and host.id not in filled
+            if whole:
+                filled.add(host.id)
+                if host is self.largest and self.partner_user not in invited:
+                    invited = [self.partner_user, *invited]
+            mid = meetings.new_id()
+            meetings.add(
+                mid,
+                host.id,
+                title,
+                day,
+                f"Aula {host.name}",
+                "Kepala Desa Bench, Pemerintah Desa\nTokoh masyarakat",
+                "Pembahasan pelaksanaan program pembinaan dan dukungan mitra.",
+                "Mitra dan UPT menindaklanjuti rencana kerja triwulan berikutnya.",
+                self.at(day),
+            )
+            for partner in invited:
+                partners.add(partners.new_id(), mid, partner)
+            people = [u for u in (self.officer_of.get(host.id), self.head_of.get(host.id)) if u]
+            if self.partner_user in invited:
+                people.append(self.mitra)
+            for person in people:
+                attendees.add(attendees.new_id(), mid, person)
+            for guest in visitors:
+                guests.add(guests.new_id(), mid, guest)
+            for n in range(6 if whole else rng.randint(1, 5)):
+                owner = invited[n % len(invited)] if invited and rng.random() < 0.6 else None
+                if whole and n < 3 and self.partner_user in invited:
+                    owner = self.partner_user
+                due = day + days(rng.randint(14, 90))
+                status, reason, closed = "open", "", None
+                if due <= self.end:
+                    status = rng.choices(["done", "dropped", "open"], [70, 10, 20])[0]
+                if status != "open":
+                    closed = self.between(day + DAY, min(due + days(14), self.end))
+                    if status == "dropped":
+                        reason = "Tidak lagi diperlukan."
+                user = self.officer_of.get(host.id) if owner is None else None
+                if owner is not None and owner == self.partner_user:
+                    user = self.mitra
+                actions.add(
+                    actions.new_id(),
+                    mid,
+                    f"Tindak lanjut {n + 1}: {title}",
+                    owner,
+                    None if owner is not None else host.id,
+                    user,
+                    due,
+                    status,
+                    reason,
+                    closed,
+                    self.at(day),
+                )
+
+        filled: set[int] = set()
+        quarters = []
+        first = self.start
+        while first <= self.end:
+            quarters.append((first, min(add_months(first, 3) - DAY, self.end)))
+            first = add_months(first, 3)
+        for host in [*self.facilities, *self.bapas]:
+            pool = self.partners_of[host.region]
+            bapas = self.bapas_of.get(host.region)
+            for n, (begin, last) in enumerate(quarters):
+                final = n == len(quarters) - 1
+                if host.kind == "bapas" and n % 2 and not final:
+                    continue
+                day = self.between(begin, last)
+                visitors = [bapas.id] if bapas and host is not bapas and rng.random() < 0.5 else []
+                invited = rng.sample(pool, rng.randint(1, 4))
+                meeting(host, day, f"Rapat koordinasi triwulan {n + 1}", invited, visitors)
+        for region in self.regions:
+            members = [f for f in self.facilities if f.region == region.region]
+            if not members:
+                continue
+            host = max(members, key=lambda f: (f.size, -f.id))
+            others = [f.id for f in members if f is not host]
+            bapas = self.bapas_of.get(region.region)
+            for n, (begin, last) in enumerate(quarters):
+                if n % 2:
+                    continue
+                visitors = rng.sample(others, min(5, len(others)))
+                if bapas:
+                    visitors.append(bapas.id)
+                invited = rng.sample(self.partners_of[region.region], rng.randint(3, 6))
+                day = self.between(begin, last)
+                meeting(host, day, f"Rapat koordinasi wilayah {region.name}", invited, visitors)
+        self.say(f"meetings {meetings.rows:,}, action items {actions.rows:,}")
+
+    def job_openings(self) -> None:
+        """The businesses of each region post a job opening every month or two, open two
+        weeks to two months; each has one still open."""
+        from sinergi.programs.choices import PERSONALITY_CATEGORIES, ProgramCategory
+        from sinergi.reintegration.models import JobOpening
+
+        rng = self.rng
+        openings = self.t(
+            JobOpening,
+            ["id", "partner_id", "title", "sector", "place", "vacancies", "skills_wanted",
+             "skill_categories", "excluded_crime_categories", "closing_date",
+             "open_to_former_inmates", "posted_by_id", "created_at"],
+        )  # fmt: skip
+        categories = sorted(set(ProgramCategory.values) - PERSONALITY_CATEGORIES)
+        for region in self.regions:
+            businesses = [
+                p
+                for n, p in enumerate(self.partners_of[region.region][:12])
+                if PARTNER_KINDS[n % len(PARTNER_KINDS)] == "business"
+            ]
+            for partner in businesses:
+                day = self.start + days(rng.randint(0, 60))
+                posted: list[datetime.date] = []
+                while day <= self.end - days(30):
+                    posted.append(day)
+                    day += days(rng.randint(30, 75))
+                posted.append(self.end - days(rng.randint(0, 20)))  # one still open
+                for day in posted:
+                    job, sector = rng.choice(JOBS)
+                    wanted = rng.sample(categories, rng.randint(1, 2)) if rng.random() < 0.8 else []
+                    closing = day + days(rng.randint(14, 60))
+                    if day >= self.end - days(20):
+                        closing = max(closing, self.end + days(14))
+                    openings.add(
+                        openings.new_id(),
+                        partner,
+                        job,
+                        sector,
+                        f"Kabupaten Bench {region.region + 1}",
+                        rng.randint(1, 10),
+                        "Terampil, disiplin, bersedia bekerja bergiliran.",
+                        wanted,
+                        ["terrorism"] if rng.random() < 0.3 else [],
+                        closing,
+                        rng.random() < 0.9,
+                        self.mitra if partner == self.partner_user else None,
+                        self.at(day),
+                    )
+        # The newest opening (the one a page opens for everyone: facility staff reach all
+        # open ones): the partner account's, posted on the last day, asking for no
+        # training, so every facility has people on its worklist who match it.
+        openings.add(
+            openings.new_id(),
+            self.partner_user,
+            "Petugas kebersihan",
+            "Jasa",
+            f"Kabupaten Bench {self.largest.region + 1}",
+            5,
+            "Jujur dan disiplin; tanpa syarat pelatihan.",
+            [],
+            [],
+            self.end + days(30),
+            True,
+            self.mitra,
+            self.at(self.end),
+        )
+        self.say(f"job openings {openings.rows:,}")
 
     # -- reintegration
 
@@ -1427,6 +1861,7 @@ class Generator:
         pathways = list(Pathway.values)
         released = {p.id: rid for rid, p in self.releases}
         self.plan_of: dict[int, int] = {}
+        unreferred = set(self.dashboard_facilities)
         for facility in self.facilities:
             for person in facility.people:
                 if person.kind in ("transfer", "death"):
@@ -1453,6 +1888,14 @@ class Generator:
                     partner = None
                     if rng.random() < 0.35:
                         partner = rng.choice(self.partners_of[facility.region])
+                    # The dashboards' facilities refer someone this month (the month of
+                    # the last day: the dashboards' default), the largest to the partner
+                    # account's organisation.
+                    fresh = partner is not None and left is None and facility.id in unreferred
+                    if fresh:
+                        unreferred.discard(facility.id)
+                        if facility is self.largest:
+                            partner = self.partner_user
                     need = needs.new_id()
                     needs.add(
                         need, plan, pathway, status, "partner" if partner else "facility", partner
@@ -1465,6 +1908,10 @@ class Generator:
                         )
                     if partner is not None:
                         day = self.between(max(first, last - days(120)), last)
+                        status = referral_statuses[int(rng.random() * 100)]
+                        if fresh:
+                            day = self.between(max(first, self.end.replace(day=1)), self.end)
+                            status = "sent"
                         consent = consents.new_id()
                         consents.add(consent, person.id, partner, "Rujukan reintegrasi", day)
                         referrals.add(
@@ -1475,7 +1922,7 @@ class Generator:
                             consent,
                             "Rujukan reintegrasi",
                             "Petugas PK",
-                            referral_statuses[int(rng.random() * 100)],
+                            status,
                             self.at(day),
                         )
         for rid, person in self.releases:
@@ -1567,36 +2014,354 @@ class Generator:
         self.say(f"monthly SPPN scores {scores.rows:,}")
 
     def proposals(self) -> None:
-        """Proposals for PB of a share of the people in custody eligible now or soon."""
-        from sinergi.proposals.models import LitmasRequest, Proposal, ProposalEvent
+        """Proposals for PB: of a share of the people in custody eligible now or soon, at
+        every stage, and of the people released on parole lately (``decrees``). Each went
+        through the stages one after the other (an event each): the dossier's documents
+        gathered, the Litmas asked of the region's Bapas and submitted, the facility's
+        review board (sidang TPP, held once a month on the facility's day) recommending
+        it, sent, decided by an SK, released on it."""
+        from sinergi.proposals.choices import CHECKLIST
+        from sinergi.proposals.models import (
+            LitmasRequest,
+            Proposal,
+            ProposalDocument,
+            ProposalEvent,
+            TppDecision,
+            TppMeeting,
+        )
 
         rng = self.rng
         proposals = self.t(
             Proposal,
-            ["id", "inmate_id", "facility_id", "right", "stage", "stage_since", "eligible_on"],
+            ["id", "inmate_id", "facility_id", "right", "stage", "stage_since", "eligible_on",
+             "sent_to", "sent_reference", "sent_on", "sk_number", "sk_date", "refusal_reason",
+             "withdrawal_reason", "released_on", "created_by_id", "created_at"],
+        )  # fmt: skip
+        events = self.t(
+            ProposalEvent,
+            ["id", "proposal_id", "from_stage", "to_stage", "at", "on", "by_id", "note",
+             "document_id"],
+        )  # fmt: skip
+        documents = self.t(
+            ProposalDocument,
+            ["id", "proposal_id", "kind", "file", "received_on", "note", "uploaded_by_id",
+             "created_at"],
+        )  # fmt: skip
+        litmas = self.t(
+            LitmasRequest,
+            ["id", "proposal_id", "bapas_id", "officer_id", "requested_on", "due_on", "status",
+             "document_id", "recommendation", "submitted_on", "requested_by_id", "created_at"],
+        )  # fmt: skip
+        boards = self.t(
+            TppMeeting,
+            ["id", "facility_id", "held_on", "place", "chair_id", "members", "minutes_number",
+             "created_by_id", "created_at"],
+        )  # fmt: skip
+        decisions = self.t(
+            TppDecision, ["id", "meeting_id", "proposal_id", "recommendation", "note", "created_at"]
         )
-        events = self.t(ProposalEvent, ["id", "proposal_id", "from_stage", "to_stage", "at", "on"])
-        litmas = self.t(LitmasRequest, ["id", "proposal_id", "bapas_id", "requested_on", "due_on"])
         stages = table(PROPOSAL_STAGES)
         soon = self.end + days(120)
-        for facility in self.facilities:
+
+        def document(pid: int, kind: str, day: datetime.date, by: int | None, note: str) -> int:
+            did = documents.new_id()
+            path = f"proposals/bench/{did}-{kind}.pdf"
+            documents.add(did, pid, kind, path, day, note, by, self.at(day))
+            return did
+
+        for index, facility in enumerate(self.facilities):
             bapas = self.bapas_of.get(facility.region)
+            officer, head = self.officer_of.get(facility.id), self.head_of.get(facility.id)
+            pks = self.pks.get(bapas.id, []) if bapas else []
+            # The accounts' facilities have a proposal at every stage (each taken by the
+            # first person whose dates allow it).
+            guaranteed = list(GUARANTEED) if facility.id in self.account_facilities else []
+            sittings: dict[datetime.date, list[tuple[int, str, str]]] = {}
             for person in facility.people:
-                if person.kind != "custody":
+                lower = max(person.admission, self.start)
+                if person.kind == "custody":
+                    eligible_from, status = self.pb.get(person.id, (None, ""))
+                    if status != "eligible" or eligible_from is None or eligible_from > soon:
+                        continue
+                    if guaranteed:
+                        wanted = guaranteed[0]
+                    elif rng.random() > 0.35:
+                        continue
+                    else:
+                        wanted = stages[int(rng.random() * 100)]
+                    eligible_on: datetime.date | None = eligible_from
+                elif person.id in self.decrees:
+                    wanted = "released"
+                    eligible_on = self.pb.get(person.id, (None, ""))[0] or person.left_on
+                else:
                     continue
-                eligible_from, status = self.pb.get(person.id, (None, ""))
-                if status != "eligible" or eligible_from is None or eligible_from > soon:
+                found = None
+                while found is None and wanted:
+                    if bapas is None and wanted not in ("eligible", "documents"):
+                        wanted = "documents"
+                    found = self.proposal_chain(index, wanted, person, lower)
+                    if found is None:
+                        wanted = FALLBACK[wanted]
+                if found is None:
                     continue
-                if rng.random() > 0.35:
-                    continue
-                stage = stages[int(rng.random() * 100)]
-                since = self.between(max(person.admission, eligible_from - days(90)), self.end)
+                steps, decision = found
+                if guaranteed and steps[-1][0] == guaranteed[0]:
+                    guaranteed.pop(0)
+                assert eligible_on is not None
                 pid = proposals.new_id()
-                proposals.add(pid, person.id, facility.id, "pb", stage, since, eligible_from)
-                events.add(events.new_id(), pid, "", stage, self.at(since), since)
-                if stage == "litmas" and bapas is not None:
-                    litmas.add(litmas.new_id(), pid, bapas.id, since, since + days(14))
-        self.say(f"proposals {proposals.rows:,}")
+                on = dict(steps)
+                stage, since = steps[-1]
+                after = {a: b for (a, _x), (b, _y) in itertools.pairwise(steps)}
+
+                # The dossier: complete before the Litmas is asked for, else in part.
+                if "documents" in on:
+                    until = on.get(after.get("documents", ""), self.end)
+                    kinds = CHECKLIST
+                    if "litmas" not in on:
+                        kinds = CHECKLIST[: rng.randint(0, len(CHECKLIST) - 1)]
+                    for kind in kinds:
+                        document(pid, kind, self.between(on["documents"], until), officer, "")
+                shown: dict[str, int | None] = {}
+                if "litmas" in on and bapas is not None:
+                    requested = on["litmas"]
+                    state, done, text, by, did = "requested", None, "", None, None
+                    if "tpp" in on:
+                        state = "submitted"
+                        done = max(requested + days(3), on["tpp"] - days(rng.randint(1, 7)))
+                        done = min(done, on["tpp"])
+                        by = pks[pid % len(pks)] if pks else None
+                        did = document(pid, "litmas", done, by, f"Litmas oleh {bapas.name}")
+                        text = "Layak diberikan pembebasan bersyarat."
+                        shown["tpp"] = did
+                    elif stage == "withdrawn":
+                        state = "cancelled"
+                    elif pks and rng.random() < 0.5:
+                        by = pks[pid % len(pks)]
+                    litmas.add(
+                        litmas.new_id(),
+                        pid,
+                        bapas.id,
+                        by,
+                        requested,
+                        add_weekdays(requested, 12),
+                        state,
+                        did,
+                        text,
+                        done,
+                        officer,
+                        self.at(requested),
+                    )
+                if decision is not None:
+                    held, recommendation = decision
+                    document(pid, "tpp_minutes", held, officer, "Berita acara sidang TPP")
+                    note = NOT_RECOMMENDED if recommendation == "not_recommended" else ""
+                    sittings.setdefault(held, []).append((pid, recommendation, note))
+                sk_number, sk_date = "", on.get("granted")
+                if sk_date is not None:
+                    sk_number = f"PAS-{person.id}.PK.05.09/{sk_date.year}"
+                    if person.id in self.decrees:
+                        sk_number = self.decrees[person.id][0]
+                    shown["granted"] = document(
+                        pid, "sk", sk_date, officer, "SK pembebasan bersyarat"
+                    )
+                sent = on.get("sent")
+                proposals.add(
+                    pid,
+                    person.id,
+                    facility.id,
+                    "pb",
+                    stage,
+                    since,
+                    eligible_on,
+                    rng.choice(["kanwil", "ditjenpas"]) if sent else "",
+                    f"W.{pid}-PK.01.05/{sent.year}" if sent else "",
+                    sent,
+                    sk_number,
+                    sk_date,
+                    REFUSED if stage == "refused" else "",
+                    WITHDRAWN if stage == "withdrawn" else "",
+                    on.get("released"),
+                    officer,
+                    self.at(steps[0][1]),
+                )
+                before = ""
+                for n, (step, day) in enumerate(steps):
+                    note = {"refused": REFUSED, "withdrawn": WITHDRAWN}.get(step, "")
+                    events.add(
+                        events.new_id(),
+                        pid,
+                        before,
+                        step,
+                        f"{day.isoformat()} {8 + n:02d}:30:00+07:00",
+                        day,
+                        head if step in ("sent", "granted", "refused") else officer,
+                        note,
+                        shown.get(step),
+                    )
+                    before = step
+            for n, held in enumerate(sorted(sittings)):
+                mid = boards.new_id()
+                boards.add(
+                    mid,
+                    facility.id,
+                    held,
+                    f"Ruang sidang {facility.name}",
+                    head,
+                    TPP_MEMBERS,
+                    f"BA-TPP/{n + 1:03d}/{held.month:02d}/{held.year}",
+                    officer,
+                    self.at(held),
+                )
+                for pid, recommendation, note in sittings[held]:
+                    decisions.add(decisions.new_id(), mid, pid, recommendation, note, self.at(held))
+        self.say(
+            f"proposals {proposals.rows:,} (events {events.rows:,}, documents "
+            f"{documents.rows:,}, Litmas {litmas.rows:,}), sidang TPP {boards.rows:,} "
+            f"deciding {decisions.rows:,}"
+        )
+
+    def monthly_reports(self) -> None:
+        """The monthly report of every custodial facility for the last ``REPORT_MONTHS``
+        complete months, generated at the start of the next month and signed off by the
+        head (edition 1). Their figures are the app's own (``indicators.reports.gather``
+        on the loaded data, in two worker processes): a signed edition's figures are
+        compared with the live ones whenever its page is read, so made-up figures would
+        show as revisions (and be recorded as such by that read)."""
+        from django.db import connections
+
+        from sinergi.indicators.models import MonthlyReport, ReportEdition
+
+        started = time.perf_counter()
+        months = [add_months(self.report_month, -n) for n in range(REPORT_MONTHS - 1, -1, -1)]
+        jobs = [(f.id, month.isoformat()) for month in months for f in self.facilities]
+        batches = [jobs[n : n + 10] for n in range(0, len(jobs), 10)]
+        connections.close_all()  # a forked worker must not share Django's connection
+        context = multiprocessing.get_context("fork")
+        with context.Pool(max(1, min(2, multiprocessing.cpu_count()))) as pool:
+            gathered = {
+                (facility, month): data
+                for batch in pool.imap(_gather, batches)
+                for facility, month, data in batch
+            }
+        self.copier = Copier(self.url)  # after the fork: the workers share no connection
+        reports = self.t(
+            MonthlyReport,
+            ["id", "facility_id", "month", "status", "data", "pdf", "xlsx", "generated_at",
+             "requested_by_id", "signed_off_by_id", "signed_off_at", "created_at"],
+        )  # fmt: skip
+        editions = self.t(
+            ReportEdition,
+            ["id", "report_id", "number", "data", "pdf", "signed_off_by_id", "signed_off_at"],
+        )
+        code = {f.id: f.code for f in self.facilities}
+        for facility, month in jobs:
+            first = datetime.date.fromisoformat(month)
+            made = min(add_months(first, 1), self.end)
+            made = self.between(made, min(made + days(3), self.end))
+            signed = self.between(made, min(made + days(3), self.end))
+            generated_at, signed_at = self.at(made), f"{signed.isoformat()} 16:30:00+07:00"
+            if signed == made:
+                generated_at = f"{made.isoformat()} 08:15:00+07:00"
+            data = gathered[(facility, month)]
+            data["computed_at"] = generated_at.replace(" ", "T")
+            name = f"laporan-bulanan-{code[facility]}-{month[:7]}"
+            head = self.head_of.get(facility)
+            rid = reports.new_id()
+            reports.add(
+                rid,
+                facility,
+                first,
+                "ready",
+                data,
+                f"reports/bench/{name}.pdf",
+                f"reports/bench/{name}.xlsx",
+                generated_at,
+                self.officer_of.get(facility),
+                head,
+                signed_at,
+                generated_at,
+            )
+            editions.add(
+                editions.new_id(),
+                rid,
+                1,
+                data,
+                f"reports/editions/bench/{name}-edisi-1.pdf",
+                head,
+                signed_at,
+            )
+        reports.flush()
+        editions.flush()
+        self.say(
+            f"monthly reports {reports.rows:,} ({len(months)} months, signed), figures "
+            f"gathered in {time.perf_counter() - started:.0f} s"
+        )
+
+    def sitting(self, index: int, year: int, month: int) -> datetime.date:
+        """The day of a facility's monthly sidang TPP (a working day, its own)."""
+        day = datetime.date(year, month, 6 + index % 18)
+        while day.weekday() >= 5:
+            day += DAY
+        return day
+
+    def sitting_before(self, index: int, day: datetime.date) -> datetime.date:
+        found = self.sitting(index, day.year, day.month)
+        if found > day:
+            earlier = add_months(day.replace(day=1), -1)
+            found = self.sitting(index, earlier.year, earlier.month)
+        return found
+
+    def sitting_after(self, index: int, day: datetime.date) -> datetime.date:
+        found = self.sitting(index, day.year, day.month)
+        if found <= day:
+            later = add_months(day.replace(day=1), 1)
+            found = self.sitting(index, later.year, later.month)
+        return found
+
+    def proposal_chain(
+        self, index: int, wanted: str, person: Person, lower: datetime.date
+    ) -> tuple[list[tuple[str, datetime.date]], tuple[datetime.date, str] | None] | None:
+        """The stages of a proposal that is now at ``wanted``, each with its day, drawn
+        backward from its last move (recent for a stage still open, the release day for
+        ``released``), and the sidang TPP's recommendation (day, what): the sitting before
+        it was sent (or withdrawn from the TPP stage), or for one waiting at the TPP stage
+        the next sitting if held. None when the first move would come before ``lower``."""
+        rng = self.rng
+        if wanted == "withdrawn":
+            base = rng.choice(["eligible", "documents", "litmas", "tpp", "sent"])
+            path = [*PROPOSAL_PATH[: PROPOSAL_PATH.index(base) + 1], "withdrawn"]
+        elif wanted == "refused":
+            path = [*PROPOSAL_PATH[:5], "refused"]
+        else:
+            path = PROPOSAL_PATH[: PROPOSAL_PATH.index(wanted) + 1]
+        if wanted == "released":
+            assert person.left_on is not None
+            day = person.left_on
+        elif wanted in RECENT:
+            day = self.end - days(rng.randint(0, RECENT[wanted]))
+        else:
+            day = self.between(self.start + days(200), self.end)
+        steps = [(path[-1], day)]
+        decision = None
+        for this, before in zip(reversed(path[1:]), reversed(path[:-1]), strict=True):
+            if this == "sent" or (this == "withdrawn" and before == "tpp"):
+                held = self.sitting_before(index, day - days(rng.randint(1, 10)))
+                decision = (held, "recommended" if this == "sent" else "not_recommended")
+                day = held - days(rng.randint(1, 25))
+            elif this == "released":
+                day = self.decrees[person.id][1]
+            else:
+                low, high = PROPOSAL_GAPS[this]
+                day -= days(rng.randint(low, high))
+            steps.append((before, day))
+        steps.reverse()
+        if steps[0][1] < lower:
+            return None
+        if path[-1] == "tpp":
+            held = self.sitting_after(index, steps[-1][1])
+            if held <= self.end:
+                decision = (held, rng.choice(["recommended", "postponed"]))
+        return steps, decision
 
 
 def first(cursor: Any, query: str, params: Sequence[Any]) -> Any:
@@ -1867,11 +2632,20 @@ def generate(
         )
         # VACUUM too: the visibility map (index-only scans) and hint bits of a live database
         cursor.execute("VACUUM (ANALYZE)")
+        say(f"VACUUM (ANALYZE): {time.perf_counter() - begun:.1f} s")
+    # The monthly reports' figures are read from the loaded (and analysed) data.
+    copied = generator.copier.seconds
+    try:
+        generator.monthly_reports()
+    finally:
+        generator.copier.close()
+    copied.update(generator.copier.seconds)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE indicators_monthlyreport, indicators_reportedition")
         reset_sequences(cursor)
-        say(f"VACUUM (ANALYZE) and sequences: {time.perf_counter() - begun:.1f} s")
         account_records(cursor, generator.accounts, report_month_of(last_day))
         sizes = table_sizes(cursor)
-    for name, seconds in generator.copier.seconds.items():
+    for name, seconds in copied.items():
         if name in sizes:
             sizes[name]["copy_s"] = round(seconds, 1)
     result = Result(
