@@ -977,10 +977,11 @@ def facets(user: Any, filters: Filters, today: datetime.date) -> Facets:
 def wali_counts(people: QuerySet[Inmate]) -> list[tuple[str, str, int]]:
     """(wali id or ``"none"``, name, number of ``people``) for each wali of ``people``,
     by name, those without a wali last: a wali filter's options (one query; also the
-    release worklist's)."""
+    release worklist's). ``people`` is grouped as it is (its joins are to one row each: a
+    person's facility and sentence; its annotations are left out of the grouping), not
+    looked up again by id: a Kanwil's 8,000 people were read twice."""
     by_wali = (
-        Inmate.objects.filter(pk__in=people.order_by().values("pk"))
-        .order_by()
+        people.order_by()
         .values(
             "wali_id", "wali__full_name", "wali__first_name", "wali__last_name", "wali__username"
         )
