@@ -34,7 +34,7 @@ from django.utils.translation import gettext as _
 from sinergi.cooperation.choices import RequestKind, RequestStatus
 from sinergi.cooperation.models import Fulfilment, Meeting, SupportRequest
 from sinergi.core import exports
-from sinergi.core.lookups import count_per_row
+from sinergi.core.lookups import count_per_row, union_of_ids
 from sinergi.core.models import AuditEvent
 from sinergi.core.pdf import render_pdf
 from sinergi.indicators import catalogue
@@ -311,10 +311,22 @@ def _cooperation(facility: Facility, period: Period) -> dict[str, Any]:
     }
 
 
+def _release_ids(facility: Facility, *conditions: Q) -> QuerySet[Release]:
+    """The ids of the releases of the facility's people and of those handed over to it (a
+    Bapas) that meet ``conditions``, for ``__any_of``: a UNION of the two indexed lookups
+    (``core.lookups.union_of_ids``). As an OR across the two joins PostgreSQL read every
+    release and follow-up in the country for each report (about 2 s a statement at
+    national scale)."""
+    return union_of_ids(
+        Release.objects.filter(*conditions, inmate__facility=facility),
+        Release.objects.filter(*conditions, bapas=facility),
+    )
+
+
 def _releases(facility: Facility, period: Period) -> dict[str, Any]:
     """Releases from the facility in the month (for a Bapas: the people handed over)."""
     releases = Release.objects.filter(
-        Q(inmate__facility=facility) | Q(bapas=facility), period.within("released_on")
+        pk__any_of=_release_ids(facility, period.within("released_on"))
     )
     by_kind = {
         row["kind"]: row["n"] for row in releases.order_by().values("kind").annotate(n=Count("pk"))
@@ -342,9 +354,7 @@ def _releases(facility: Facility, period: Period) -> dict[str, Any]:
 def _follow_ups(facility: Facility, period: Period) -> dict[str, Any]:
     """Follow-ups done in the month of the people released from (or handed over to) the
     facility, and those due in the month that are still not done."""
-    mine = FollowUp.objects.filter(
-        Q(release__inmate__facility=facility) | Q(release__bapas=facility)
-    )
+    mine = FollowUp.objects.filter(release__any_of=_release_ids(facility))
     done = mine.filter(period.within("done_on"))
     summary = done.aggregate(
         done=Count("pk"),
