@@ -28,9 +28,7 @@ def day(text: str) -> datetime.date:
 
 @pytest.fixture
 def places(demo_world: None) -> dict[str, Facility]:
-    return {
-        code: Facility.objects.get(code=code) for code in ("selong", "lobar", "bapas-mataram")
-    }
+    return {code: Facility.objects.get(code=code) for code in ("selong", "lobar", "bapas-mataram")}
 
 
 def _release(facility: Facility, number: str, bapas: Facility | None) -> Release:
