@@ -18,6 +18,7 @@ from sinergi.core.env import (
     env_cache,
     env_int,
     env_list,
+    env_optional_count,
     env_positive_number,
     env_str,
     env_years,
@@ -156,6 +157,9 @@ WEB_DATABASE_JIT = env_bool("WEB_DATABASE_JIT", False)
 # home page read every sentence in the country by a hash join (505 ms) where index
 # lookups take 26 ms. Empty: the server's own setting.
 WEB_RANDOM_PAGE_COST = env_positive_number("WEB_RANDOM_PAGE_COST", "1.1")
+# The parallel workers one statement of a web request may use (PostgreSQL's
+# max_parallel_workers_per_gather). Empty: the server's own setting.
+WEB_PARALLEL_WORKERS = env_optional_count("WEB_PARALLEL_WORKERS", "")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

@@ -57,6 +57,17 @@ def env_positive_number(name: str, default: str) -> str:
     return raw
 
 
+def env_optional_count(name: str, default: str) -> str:
+    """A whole number of 0 or more, kept as written (``0``); empty (set to nothing) is kept
+    as empty: the caller's "not set"."""
+    raw = os.environ.get(name, default).strip()
+    if raw == "":
+        return ""
+    if not raw.isdigit():
+        raise ConfigError(f"{name} must be a whole number of 0 or more, or empty, not {raw!r}")
+    return raw
+
+
 def env_list(name: str, default: list[str] | None = None) -> list[str]:
     raw = os.environ.get(name)
     if raw is None:

@@ -33,6 +33,8 @@ def apply_web_limits(connection: Any) -> None:
     }
     if settings.WEB_RANDOM_PAGE_COST:
         values["random_page_cost"] = str(settings.WEB_RANDOM_PAGE_COST)
+    if settings.WEB_PARALLEL_WORKERS != "":
+        values["max_parallel_workers_per_gather"] = str(settings.WEB_PARALLEL_WORKERS)
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT " + ", ".join("set_config(%s, %s, false)" for _ in values),

@@ -1,6 +1,13 @@
 import pytest
 
-from sinergi.core.env import ConfigError, env_bool, env_int, env_list, env_positive_number
+from sinergi.core.env import (
+    ConfigError,
+    env_bool,
+    env_int,
+    env_list,
+    env_optional_count,
+    env_positive_number,
+)
 
 
 def test_env_bool_reads_common_spellings(monkeypatch):
@@ -79,3 +86,19 @@ def test_env_positive_number_keeps_the_number_as_written_or_empty(monkeypatch):
     assert env_positive_number("SINERGI_TEST_COST", "1.1") == "2"
     monkeypatch.setenv("SINERGI_TEST_COST", "")
     assert env_positive_number("SINERGI_TEST_COST", "1.1") == ""
+
+
+@pytest.mark.parametrize("raw", ["-1", "1.5", "two", "inf"])
+def test_env_optional_count_refuses_what_is_not_a_whole_number(monkeypatch, raw):
+    monkeypatch.setenv("SINERGI_TEST_WORKERS", raw)
+    with pytest.raises(ConfigError, match="SINERGI_TEST_WORKERS must be a whole number"):
+        env_optional_count("SINERGI_TEST_WORKERS", "")
+
+
+def test_env_optional_count_keeps_the_number_as_written_or_empty(monkeypatch):
+    assert env_optional_count("SINERGI_TEST_WORKERS", "") == ""
+    assert env_optional_count("SINERGI_TEST_WORKERS", "0") == "0"
+    monkeypatch.setenv("SINERGI_TEST_WORKERS", " 2 ")
+    assert env_optional_count("SINERGI_TEST_WORKERS", "0") == "2"
+    monkeypatch.setenv("SINERGI_TEST_WORKERS", "")
+    assert env_optional_count("SINERGI_TEST_WORKERS", "0") == ""

@@ -32,6 +32,7 @@ def reset_session():
             cursor.execute("RESET statement_timeout")
             cursor.execute("RESET jit")
             cursor.execute("RESET random_page_cost")
+            cursor.execute("RESET max_parallel_workers_per_gather")
 
 
 @on_postgresql
@@ -49,13 +50,27 @@ def test_a_web_session_cancels_a_runaway_statement_and_skips_jit(reset_session):
 
 
 @on_postgresql
-@override_settings(WEB_STATEMENT_TIMEOUT=0, WEB_DATABASE_JIT=True, WEB_RANDOM_PAGE_COST="")
+@override_settings(
+    WEB_STATEMENT_TIMEOUT=0,
+    WEB_DATABASE_JIT=True,
+    WEB_RANDOM_PAGE_COST="",
+    WEB_PARALLEL_WORKERS="",
+)
 def test_the_limits_can_be_turned_off(reset_session):
     server = _show("random_page_cost")
+    server_workers = _show("max_parallel_workers_per_gather")
     web_database.apply_web_limits(connection)
     assert _show("statement_timeout") == "0"
     assert _show("jit") == "on"
     assert _show("random_page_cost") == server
+    assert _show("max_parallel_workers_per_gather") == server_workers
+
+
+@on_postgresql
+@override_settings(WEB_PARALLEL_WORKERS="1")
+def test_a_web_session_uses_at_most_the_parallel_workers_set(reset_session):
+    web_database.apply_web_limits(connection)
+    assert _show("max_parallel_workers_per_gather") == "1"
 
 
 @on_postgresql
