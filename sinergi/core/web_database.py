@@ -10,6 +10,9 @@ management commands, which may rightly run long).
 - ``random_page_cost``: ``WEB_RANDOM_PAGE_COST`` (1.1, for SSD storage; PostgreSQL's default
   of 4 made the planner read every sentence in the country for a large facility's home
   page instead of looking its 4,000 people up by index). Empty: the server's setting.
+- ``max_parallel_workers_per_gather``: ``WEB_PARALLEL_WORKERS`` (empty by default: the
+  server's setting; ``0``: no parallel plan, which keeps a statement on one core where the
+  web workers and PostgreSQL share a small server).
 
 ``sinergi.wsgi`` installs them; anything else that serves the application may call
 ``limit_web_sessions`` before its first request."""
