@@ -4,13 +4,32 @@ from typing import Any
 
 from django.core.paginator import Page, Paginator
 from django.http import HttpRequest
+from django.utils.functional import cached_property
 
 PAGE_SIZE = 50
 
 
-def paginate(request: HttpRequest, queryset: Any, per_page: int = PAGE_SIZE) -> Page[Any]:
-    """The requested page (``?page=``), the last one when it is past the end."""
-    paginator = Paginator(queryset, per_page)
+class _Counted(Paginator):
+    """A paginator told its number of rows (counted already, with the list's filters)."""
+
+    def __init__(self, object_list: Any, per_page: int, count: int) -> None:
+        super().__init__(object_list, per_page)
+        self.known = count
+
+    @cached_property
+    def count(self) -> int:
+        return self.known
+
+
+def paginate(
+    request: HttpRequest, queryset: Any, per_page: int = PAGE_SIZE, count: int | None = None
+) -> Page[Any]:
+    """The requested page (``?page=``), the last one when it is past the end. ``count``:
+    the number of rows of ``queryset`` when known already (else it is counted)."""
+    if count is None:
+        paginator = Paginator(queryset, per_page)
+    else:
+        paginator = _Counted(queryset, per_page, count)
     return paginator.get_page(request.GET.get("page"))
 
 

@@ -539,13 +539,14 @@ def rights_worklist(request: AuthenticatedHttpRequest) -> HttpResponse:
     people = pipeline.pipeline(request.user, filters, today)
     # The whole country is read one region or one facility at a time (place_needed).
     reach = place_needed(request.user, **filters.place())
-    page = paginate(request, people.none() if reach is not None else people)
-    audit.read_list(request, "inmate.rights.list", count=page.paginator.count)
     source = pipeline.stage_source()
     if reach is None:
         counts = pipeline.facets(request.user, filters, today)
     else:
         counts = pipeline.Facets(not_counted=reach)
+    # (the counts may know how many people the list shows: no count of the page's own)
+    page = paginate(request, people.none() if reach is not None else people, count=counts.shown)
+    audit.read_list(request, "inmate.rights.list", count=page.paginator.count)
     regions, facilities = places_of(request.user, filters.place()["region"])
     context = {
         "page": page,

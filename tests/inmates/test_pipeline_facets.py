@@ -148,3 +148,40 @@ def test_the_counts_take_a_fixed_number_of_queries(world, user):
     with CaptureQueriesContext(connection) as more:
         pipeline.facets(user("petugas.selong"), filters, _today())
     assert len(more) == len(few)
+
+
+def test_the_counts_say_how_many_people_the_list_shows_without_a_filter(world, user):
+    """With no filter but the search, the counts know the list's number of people (the
+    page then counts them no more); with a filter on rights, waits or walis they do not
+    say (None)."""
+    officer = user("petugas.selong")
+    today = _today()
+    for chosen in ({}, {"q": "Ani"}, {"q": "nobody"}, {"sort": "name"}):
+        found = pipeline.facets(officer, pipeline.Filters(**chosen), today)
+        assert found.shown == _list_count(officer, pipeline.Filters(**chosen)), chosen
+    assert pipeline.facets(officer, pipeline.Filters(), today).shown > 10
+    for name in FILTERS:
+        value = _values(name, world)[0]
+        found = pipeline.facets(officer, pipeline.Filters(**{name: value}), today)
+        assert found.shown is None, name
+
+
+def _counts_of_people(queries) -> int:
+    start = 'SELECT COUNT(*) AS "__count" FROM "inmates_inmate"'
+    return sum(1 for query in queries if query["sql"].startswith(start))
+
+
+def test_the_page_without_a_filter_does_not_count_its_people_again(world, client_for):
+    """The page's paginator takes the number the counts found: the only count left is the
+    one of the people in reach (whether the counts are computed at all)."""
+    client = client_for("petugas.selong")
+    with CaptureQueriesContext(connection) as plain:
+        response = client.get("/inmates/rights/")
+    assert response.status_code == 200
+    shown = response.context["page"].paginator.count
+    assert shown == _list_count(response.context["user"], pipeline.Filters()) > 10
+    assert _counts_of_people(plain.captured_queries) == 1
+    with CaptureQueriesContext(connection) as filtered:
+        response = client.get("/inmates/rights/?state=due")
+    assert response.status_code == 200
+    assert _counts_of_people(filtered.captured_queries) == 2
