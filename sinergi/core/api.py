@@ -19,6 +19,7 @@ from pydantic import BaseModel, WithJsonSchema
 
 from sinergi.core.bounds import EARLIEST_DATE, LATEST_DATE
 from sinergi.core.errors import Conflict as Conflict  # its home is core/errors.py
+from sinergi.core.lookups import known_count
 
 MAX_PAGE_SIZE = 200
 DEFAULT_PAGE_SIZE = 50
@@ -73,7 +74,9 @@ class PageNumber(PaginationBase):
         from sinergi.core import audit
 
         offset = (pagination.page - 1) * pagination.page_size
-        count = self._items_count(queryset)
+        count = known_count(queryset)
+        if count is None:
+            count = self._items_count(queryset)
         items = list(queryset[offset : offset + pagination.page_size])
         audit.complete_list_read(request, count)  # a person-level list is audited
         return {"items": items, "count": count}

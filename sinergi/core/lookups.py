@@ -27,6 +27,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import EmptyResultSet
+from django.db import connections
 from django.db.models import Count, Field, IntegerField, OuterRef, Subquery, Value
 from django.db.models.fields.related import ForeignObject
 from django.db.models.fields.related_lookups import RelatedIn
@@ -95,6 +96,43 @@ def read_once(queryset: Any) -> Any:
     marked = queryset.all()
     setattr(marked.query, READ_ONCE, {})
     return marked
+
+
+def known_count(queryset: Any) -> int | None:
+    """How many rows ``queryset`` finds, without a statement that counts them, when its
+    only condition is ``pk__any_of=read_once(ids)`` (a list of those people, no filter
+    chosen): on PostgreSQL the ids are read here (once: the statements after are given
+    them) and the distinct ones counted. None otherwise (a count is needed): another
+    condition, a DISTINCT, a slice, a UNION, a grouping, or SQLite (where the ids stay a
+    subquery).
+    The release worklist of a Kanwil counted its 11,000 ids again in the database (11 ms)."""
+    query = getattr(queryset, "query", None)
+    if query is None or query.is_sliced or query.distinct or query.combinator:
+        return None
+    connection = connections[queryset.db]
+    if connection.vendor != "postgresql" or query.where.connector != "AND":
+        return None
+    if query.where.negated or len(query.where.children) != 1 or query.extra:
+        return None
+    if query.group_by is not None:  # grouped (an aggregate): not a row per id
+        return None
+    lookup = query.where.children[0]
+    if not isinstance(lookup, _AsArray):
+        return None
+    read = getattr(lookup.rhs, READ_ONCE, None)  # type: ignore[attr-defined]
+    target = getattr(lookup.lhs, "target", None)  # type: ignore[attr-defined]
+    if read is None or target is None or target != query.model._meta.pk:
+        return None
+    if "ids" not in read:
+        compiler = lookup.rhs.get_compiler(connection=connection)  # type: ignore[attr-defined]
+        try:
+            sql, params = compiler.as_sql()
+        except EmptyResultSet:  # ids of nobody (a reader who reaches no one)
+            return 0
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT ARRAY({sql})", params)
+            read["ids"] = cursor.fetchone()[0]
+    return len(set(read["ids"]))
 
 
 def count_per_row(qs: Any, link: str) -> Coalesce:

@@ -6,6 +6,8 @@ from django.core.paginator import Page, Paginator
 from django.http import HttpRequest
 from django.utils.functional import cached_property
 
+from sinergi.core.lookups import known_count
+
 PAGE_SIZE = 50
 
 
@@ -25,7 +27,10 @@ def paginate(
     request: HttpRequest, queryset: Any, per_page: int = PAGE_SIZE, count: int | None = None
 ) -> Page[Any]:
     """The requested page (``?page=``), the last one when it is past the end. ``count``:
-    the number of rows of ``queryset`` when known already (else it is counted)."""
+    the number of rows of ``queryset`` when known already (else it is counted, unless
+    :func:`~sinergi.core.lookups.known_count` knows it)."""
+    if count is None:
+        count = known_count(queryset)
     if count is None:
         paginator = Paginator(queryset, per_page)
     else:

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import pytest
 from django.db import connection
-from django.db.models import Case, Value, When
+from django.db.models import Case, Count, Value, When
 from django.test.utils import CaptureQueriesContext
 
-from sinergi.core.lookups import read_once, union_of_ids
+from sinergi.core.lookups import known_count, read_once, union_of_ids
 from sinergi.inmates.models import Inmate
 from sinergi.orgs.models import Facility
 from sinergi.reintegration.models import FollowUp, Release
@@ -144,3 +144,47 @@ def test_in_array_finds_what_in_finds_also_in_a_condition(world):
     sql = str(Inmate.objects.filter(facility_id__in_array=[1, 2]).query)
     if connection.vendor == "postgresql":
         assert "IN (SELECT unnest(" in sql
+
+
+# --- known_count ------------------------------------------------------------------------
+
+
+def test_known_count_counts_the_ids_read_once_without_a_count_statement(world):
+    """A list whose only condition is ``pk__any_of=read_once(ids)`` has as many rows as
+    distinct ids: on PostgreSQL they are read (the one statement) and counted here, and the
+    page's statement after is given them; elsewhere the database counts (None)."""
+    expected = Inmate.objects.filter(pk__in=_selong_or_released()).count()
+    people = Inmate.objects.filter(pk__any_of=read_once(_selong_or_released())).order_by("name")
+    with CaptureQueriesContext(connection) as ctx:
+        found = known_count(people.annotate(n=Value(1)).select_related("facility"))
+        listed = list(people)
+    if connection.vendor != "postgresql":
+        assert found is None
+        return
+    assert found == expected == len(listed) > 2
+    statements = [q["sql"] for q in ctx.captured_queries]
+    assert len(statements) == 2, statements  # the ids once, then the page
+    assert statements[0].upper().startswith("SELECT ARRAY(")
+    assert "COUNT(" not in " ".join(statements).upper()
+
+
+def test_known_count_says_nothing_for_a_list_it_cannot_count_so(world):
+    """Another condition, no rows, DISTINCT, a slice, a grouping or ids not read once: the
+    database counts (None), with no statement run here."""
+    once = read_once(_selong_or_released())
+    people = Inmate.objects.filter(pk__any_of=once)
+    with CaptureQueriesContext(connection) as ctx:
+        for other in (
+            people.filter(facility__code="selong"),
+            people.exclude(name=""),
+            people.none(),
+            people.distinct(),
+            people[:2],
+            people.values("facility").annotate(n=Count("pk")),
+            Inmate.objects.filter(pk__any_of=_selong_or_released()),
+            Inmate.objects.filter(facility__in=Facility.objects.filter(code="selong")),
+            Inmate.objects.all(),
+            Release.objects.filter(inmate__any_of=once),
+        ):
+            assert known_count(other) is None, other.query
+    assert ctx.captured_queries == []
