@@ -35,6 +35,16 @@ from sinergi.core.demo import seeders
 
 pytestmark = [pytest.mark.once]
 
+# Reads that never succeed here (a 404 or 422 each time, which is their documented
+# answer): the indicator values need a scope and a month that name a real place and
+# period, which generated strings do not; the demo's Litmas request at Selong keeps no
+# file yet; the demo's proposal documents have no file in the test's upload folder.
+READS_WITHOUT_A_DEMO_RECORD = {
+    "GET /api/v1/indicators/values",
+    "GET /api/v1/litmas-requests/{litmas_id}/document",
+    "GET /api/v1/proposals/{proposal_id}/documents/{document_id}/file",
+}
+
 EXAMPLES_PER_OPERATION = 20
 CHECKS = [
     not_a_server_error,
@@ -276,6 +286,15 @@ def test_fuzzing_every_operation_finds_no_server_error_and_no_undocumented_answe
                     + "".join(server_errors[-1:])
                 )
     assert not failures, f"{len(failures)} failing runs:\n\n" + "\n\n".join(failures)
-    # The demo's ids exist: most operations answered with success at least once.
-    succeeded = [label for label, codes in answered.items() if any(c < 300 for c in codes)]
-    assert len(succeeded) >= len(operations) * 2 // 3, answered
+    # The demo's ids exist: every read answered with success at least once, but those whose
+    # record the demo lacks. (Not a share of every operation: whether a write's generated
+    # body is accepted depends on the ids it happens to name, which differ with the tests
+    # a worker ran before; 54 of 81 succeeded alone, 52 after other tests, for a bound of
+    # 54.)
+    never = {
+        label
+        for label, codes in answered.items()
+        if label.startswith("GET ") and not any(c < 300 for c in codes)
+    }
+    assert never == READS_WITHOUT_A_DEMO_RECORD, answered
+    assert sum(1 for label in answered if label.startswith("GET ")) > 30
