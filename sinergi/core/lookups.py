@@ -55,15 +55,20 @@ class _AsArray:
         if "ids" not in read:
             if compiler.query.is_empty():  # ``.none()``: nothing to read the ids for
                 raise EmptyResultSet
-            with connection.cursor() as cursor:
-                cursor.execute(f"SELECT ARRAY{rhs}", rhs_params)
-                read["ids"] = cursor.fetchone()[0]
+            _read_ids(connection, read, rhs, rhs_params)
         # Unnested into ARRAY(…) again, so that PostgreSQL plans as for the subquery: given
         # a literal array of 8,000 ids it knew their number and hashed the page's EXISTS
         # subqueries over every row of their tables (290 ms, against 75 ms a row at a time
         # for the page's rows).
         kind = self.lhs.output_field.db_type(connection)  # type: ignore[attr-defined]
         return f"{lhs} = ANY(ARRAY(SELECT unnest(%s::{kind}[])))", [*lhs_params, read["ids"]]
+
+
+def _read_ids(connection: Any, read: dict[str, Any], subquery: str, params: Any) -> None:
+    """Read the ids ``subquery`` (in its parentheses) selects into ``read``, once."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT ARRAY{subquery}", params)
+        read["ids"] = cursor.fetchone()[0]
 
 
 class AnyOf(_AsArray, In):
@@ -129,9 +134,7 @@ def known_count(queryset: Any) -> int | None:
             sql, params = compiler.as_sql()
         except EmptyResultSet:  # ids of nobody (a reader who reaches no one)
             return 0
-        with connection.cursor() as cursor:
-            cursor.execute(f"SELECT ARRAY({sql})", params)
-            read["ids"] = cursor.fetchone()[0]
+        _read_ids(connection, read, f"({sql})", params)
     return len(set(read["ids"]))
 
 

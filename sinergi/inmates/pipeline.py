@@ -263,6 +263,11 @@ class Filters:
             "region": int(self.region) if self.region else None,
         }
 
+    def narrows(self) -> bool:
+        """Whether a filter beyond the search and the place is chosen (on rights, waits or
+        walis): the people listed are then fewer than those the search finds."""
+        return any(getattr(self, dim) for dim in ("right", *ON_RIGHTS, "waiting", "wali"))
+
     def without(self, name: str) -> Filters:
         values = {**self.__dict__, name: ""}
         return Filters(**values)
@@ -720,7 +725,7 @@ class _Counter:
     def _flag(self, name: str, kept: Filters) -> str:
         """A condition on the rows: the person is among those ``kept`` finds (no condition
         when ``kept`` filters nothing more than ``q``)."""
-        if not any(getattr(kept, dim) for dim in ("right", *ON_RIGHTS, "waiting", "wali")):
+        if not kept.narrows():
             return "1 = 1"
         self.flags[name] = apply(self.people, kept, self.today)
         return f"f_{name} = 1"
@@ -729,7 +734,7 @@ class _Counter:
         """The wali filter's options: the people the list shows with any wali (the other
         filters kept), by wali."""
         kept = self.filters.without("wali")
-        if any(getattr(kept, dim) for dim in ("right", *ON_RIGHTS, "waiting")):
+        if kept.narrows():  # (``kept`` has no wali)
             return wali_counts(apply(self.people, kept, self.today))
         return wali_counts(Inmate.objects.filter(pk__any_of=self.counted))  # ``root``
 
@@ -973,7 +978,7 @@ def facets(user: Any, filters: Filters, today: datetime.date) -> Facets:
     keys.extend(("waiting", value) for value in WAITING_DAYS)
     found = Facets()
     *counts, people = counter.run()
-    if not any(getattr(filters, dim) for dim in ("right", *ON_RIGHTS, "waiting", "wali")):
+    if not filters.narrows():
         found.shown = people
     for (dim, value), n in zip(keys, counts, strict=True):
         if dim == "late":
