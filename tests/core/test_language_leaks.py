@@ -1,5 +1,10 @@
 """Every page of the demo, per role, in English without Indonesian interface words, and
-in Indonesian without raw status codes or English interface words (tests/language_leaks)."""
+in Indonesian without raw status codes or English interface words (tests/language_leaks).
+
+A whole-system check (it seeds every app's demo and reads up to 40 pages per role and
+language: over a minute of a worker): ``once``, run in CI on PostgreSQL and here with
+SINERGI_ALL_CHECKS=1. The browser tests read every page they open the same way
+(e2e/language_check.py), on SQLite too."""
 
 from __future__ import annotations
 
@@ -15,7 +20,7 @@ from sinergi.core.demo import seeders
 from tests.client import Client
 from tests.language_leaks import leaks
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.once]
 
 LINK = re.compile(r'href="(/[^"#]*)"')
 # Files, the admin, the API, signing out and the language switch are not pages to read.
