@@ -61,11 +61,13 @@ PUBLIC_PAGES = [
 ]
 
 
-def _walk(page, paths):
+def _walk(page, paths, on_a_phone=False):
     for path in paths:
         response = page.goto(path)
         assert response is not None and response.status == 200, path
         assert page.locator("main h1").count() == 1, f"{path} has no single h1"
+        if on_a_phone:
+            assert_fits_phone(page)
         assert_accessible(page)
 
 
@@ -82,16 +84,13 @@ def test_role_walks_its_pages_in_english_on_a_phone(new_page, username):
     page = new_page(viewport=PHONE, language="en")
     login(page, username)
     assert page.locator("html").get_attribute("lang") == "en"
-    for path in ROLE_PAGES[username]:
-        page.goto(path)
-        assert_fits_phone(page)
-    _walk(page, ROLE_PAGES[username])
+    _walk(page, ROLE_PAGES[username], on_a_phone=True)
 
 
 @pytest.mark.parametrize("language", ["id", "en"])
 def test_public_pages_pass_axe(new_page, language):
     page = new_page(viewport=PHONE, language=language)
-    _walk(page, PUBLIC_PAGES)
+    _walk(page, PUBLIC_PAGES, on_a_phone=True)
 
 
 def test_phone_menu_opens_and_closes(new_page):
