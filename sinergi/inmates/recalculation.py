@@ -26,6 +26,7 @@ uninterrupted run would have. The audit event is written when the last chunk is 
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import datetime
 import itertools
@@ -36,7 +37,7 @@ from dataclasses import dataclass, field
 from multiprocessing.pool import AsyncResult
 from typing import Any, Protocol
 
-from django.db import connection, connections, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.db.models import F
 
 from sinergi.core import audit
@@ -272,6 +273,40 @@ def record_recalculation(
 
 class OnChunk(Protocol):
     def __call__(self, report: SentenceRecalculation, people: int) -> None: ...
+
+
+# The PostgreSQL advisory lock a run holds from its start to its end (any fixed number,
+# the same in every process that recalculates).
+RUN_LOCK = 0x5E_4E_2C_01
+
+
+class AlreadyRunning(Exception):
+    """Another process is recalculating right now."""
+
+
+@contextlib.contextmanager
+def one_run_at_a_time() -> Iterator[None]:
+    """Held by a run, new or resumed, from its start to its end. A run still going looks
+    like one that stopped (in progress, chunks left): without this a second process would
+    redo its chunks beside it (``--resume``) or start another over the same people.
+
+    On PostgreSQL a session-level advisory lock on a connection of its own (the run
+    closes its connections before forking its worker processes): the database lets go of
+    it when the process ends, a crash included, so a crashed run can be resumed at once.
+    Another database has a single process writing to it; nothing is taken there."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    holder = connections.create_connection(DEFAULT_DB_ALIAS)
+    try:
+        with holder.cursor() as cursor:
+            cursor.execute("SELECT pg_try_advisory_lock(%s)", [RUN_LOCK])
+            (taken,) = cursor.fetchone()
+        if not taken:
+            raise AlreadyRunning
+        yield
+    finally:
+        holder.close()
 
 
 def unfinished() -> SentenceRecalculation | None:

@@ -6,16 +6,18 @@ PostgreSQL."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import io
 import json
 import os
 from collections import defaultdict
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import connection, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.test import Client
 
 from sinergi.core.models import AuditEvent
@@ -365,3 +367,56 @@ def test_worker_processes_store_what_the_per_row_path_stored(varied, monkeypatch
     report = SentenceRecalculation.objects.get()
     assert report.applied and (report.chunks_done, report.chunks_total) == (6, 6)
     assert "chunk 6/6" in err
+
+
+@contextlib.contextmanager
+def another_run_holds_the_lock() -> Iterator[None]:
+    """What a recalculation running in another process holds (on a connection of its own)."""
+    other = connections.create_connection(DEFAULT_DB_ALIAS)
+    try:
+        with other.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_lock(%s)", [recalculation.RUN_LOCK])
+        yield
+    finally:
+        other.close()
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="a second process's lock is tested on PostgreSQL"
+)
+@pytest.mark.parametrize("options", [[], ["--resume"]], ids=["new", "resume"])
+def test_a_run_is_refused_while_another_process_runs_one(varied, monkeypatch, options):
+    """A run still going looks stopped to `--resume` (in progress, chunks left): without
+    the lock a second process would do its chunks again beside it, or start another."""
+    real_progress = Command._progress
+
+    def crash_after_one(self: Command, report: SentenceRecalculation, people: int) -> None:
+        real_progress(self, report, people)
+        raise RuntimeError("the other process is still at this point")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(Command, "_progress", crash_after_one)
+        with pytest.raises(RuntimeError):
+            _run("--chunk-size", "3")
+    stopped = SentenceRecalculation.objects.get()
+    assert stopped.in_progress and stopped.chunks_done == 1
+    before = SentenceRecalculation.objects.count()
+    with another_run_holds_the_lock(), pytest.raises(CommandError, match="already running"):
+        _run(*options)
+    assert SentenceRecalculation.objects.count() == before
+    again = SentenceRecalculation.objects.get()
+    assert (again.chunks_done, again.inmates_checked) == (1, stopped.inmates_checked)
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="a second process's lock is tested on PostgreSQL"
+)
+def test_the_lock_is_let_go_when_the_run_ends(varied):
+    call_command("recalculate_sentences", stdout=io.StringIO(), stderr=io.StringIO())
+    other = connections.create_connection(DEFAULT_DB_ALIAS)
+    try:
+        with other.cursor() as cursor:
+            cursor.execute("SELECT pg_try_advisory_lock(%s)", [recalculation.RUN_LOCK])
+            assert cursor.fetchone() == (True,)
+    finally:
+        other.close()

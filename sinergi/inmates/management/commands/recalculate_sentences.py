@@ -140,10 +140,17 @@ class Command(BaseCommand):
         self._workers = workers
         self._started = time.monotonic()
         self._people = 0
-        if resume:
-            report = self._resume(chunk_size)
-        else:
-            report = self._run(facility, dry_run, reason, user, chunk_size)
+        try:
+            with recalculation.one_run_at_a_time():
+                if resume:
+                    report = self._resume(chunk_size)
+                else:
+                    report = self._run(facility, dry_run, reason, user, chunk_size)
+        except recalculation.AlreadyRunning:
+            raise CommandError(
+                "A recalculation is already running in another process: wait for it to end "
+                "(or, if it crashed, run --resume then)."
+            ) from None
         self._print(report)
 
     def _run(
