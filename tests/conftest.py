@@ -103,6 +103,18 @@ def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> 
         demo_database.reseed_after_a_flush(item, nextitem)
 
 
+@pytest.fixture(autouse=True)
+def _default_language() -> Any:
+    """Each test starts in the default language (Indonesian). A request in English (the
+    test client's, the API's ``Accept-Language``) leaves English active in the thread
+    after it, and a later test on the same worker read its CSV headers in English."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
+
+
 @pytest.fixture
 def demo_world(db: Any) -> None:
     """The demo organisations and users (one per role), as `make run` loads them.
