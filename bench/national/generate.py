@@ -2632,11 +2632,19 @@ def generate(
     with connection.cursor() as cursor:
         begun = time.perf_counter()
         # Sentence.held, which the database's triggers keep: off for the COPY's session
-        # (session_replication_role), so set here as they would have.
+        # (session_replication_role), so set here as they would have. The generator's
+        # inmates are COPYed without ``earliest_right`` (NULL).
         cursor.execute(
             "UPDATE inmates_sentence s SET held = (i.status = 'in_custody') "
             "FROM inmates_inmate i WHERE i.id = s.inmate_id "
             "AND s.held IS DISTINCT FROM (i.status = 'in_custody')"
+        )
+        # Inmate.earliest_right likewise (its triggers: migration inmates 0014).
+        cursor.execute(
+            "UPDATE inmates_inmate i SET earliest_right = r.first "
+            "FROM (SELECT inmate_id, MIN(eligible_from) AS first FROM inmates_inmateright "
+            "WHERE status = 'eligible' GROUP BY inmate_id) r "
+            "WHERE i.id = r.inmate_id AND i.earliest_right IS DISTINCT FROM r.first"
         )
         # VACUUM too: the visibility map (index-only scans) and hint bits of a live database
         cursor.execute("VACUUM (ANALYZE)")

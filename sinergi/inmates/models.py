@@ -109,9 +109,17 @@ class Inmate(TimeStampedModel):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    # The earliest eligibility date of the person's eligible rights (None: none has a
+    # date), kept by the database's triggers (migration 0014) whatever writes the rights
+    # (the engine, the recalculation's COPY, the import): the rights pipeline sorts on it
+    # from an index instead of a subquery per person (a region's 11,000 people, 70 ms). A
+    # value written here from Python is replaced.
+    earliest_right = models.DateField(
+        _("earliest right date"), null=True, blank=True, editable=False
+    )
 
     objects = InmateQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["earliest_right"])
 
     class Meta:
         verbose_name = _("inmate")
@@ -132,6 +140,13 @@ class Inmate(TimeStampedModel):
             # first page (an administrator's: everyone) is read in order from it instead
             # of sorting the country.
             models.Index(Lower("name"), "id", name="inmate_lower_name_id"),
+            # The rights pipeline's order (earliest right, name, id) within a facility:
+            # its first page read from the index, not the facility's people sorted.
+            models.Index(
+                fields=["facility", "earliest_right", "name", "id"],
+                condition=Q(status=InmateStatus.IN_CUSTODY),
+                name="inmate_pipeline_order",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -423,8 +423,9 @@ def base(user: Any, today: datetime.date, *, dated: bool = True) -> QuerySet[Inm
     """The people of the pipeline ``user`` reaches: in custody, with at least one right
     they have (eligible or blocked), annotated with their release day
     (:func:`~sinergi.inmates.queries.with_release_due`) and, when ``dated``, with
-    ``earliest_right`` (their earliest eligibility date) and ``waiting_since`` (the
-    list's columns and sorts, and the filter on days waiting). The counts beside the
+    ``waiting_since`` (a column, a sort and the filter on days waiting; the earliest
+    eligibility date, the default sort, is the person's ``earliest_right``, which the
+    database keeps). The counts beside the
     filters read the people without them unless the filter on days waiting is set:
     building those subqueries again for each count took half of a small facility's page."""
     people = (
@@ -433,17 +434,7 @@ def base(user: Any, today: datetime.date, *, dated: bool = True) -> QuerySet[Inm
         .filter(Exists(_rights()))
     )
     if dated:
-        earliest = (
-            InmateRight.objects.filter(inmate=OuterRef("pk"), status=RightStatus.ELIGIBLE)
-            .order_by()
-            .values("inmate")
-            .annotate(first=Min("eligible_from"))
-            .values("first")[:1]
-        )
-        people = people.annotate(
-            earliest_right=Subquery(earliest, output_field=models.DateField()),
-            waiting_since=_waiting_since(today),
-        )
+        people = people.annotate(waiting_since=_waiting_since(today))
     return with_release_due(people)
 
 

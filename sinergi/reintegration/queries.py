@@ -4,7 +4,7 @@ import datetime
 from typing import TYPE_CHECKING, Any
 
 from django.db import models
-from django.db.models import Exists, F, Min, OuterRef, Q, Subquery
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -228,11 +228,9 @@ def within_horizon(
     whose release, or an integration right, falls within the horizon: the release
     worklist's people before its filters. Read once (:func:`~sinergi.core.lookups.read_once`)
     however many lists are built from them: the page, its count and its wali options."""
-    from sinergi.inmates.choices import InmateStatus, RightStatus
-    from sinergi.inmates.models import InmateRight
+    from sinergi.inmates.choices import InmateStatus
 
     until = today + datetime.timedelta(days=horizon_days)
-    eligible = InmateRight.objects.filter(inmate=OuterRef("pk"), status=RightStatus.ELIGIBLE)
     in_custody = in_place(
         inmates_for(user).filter(status=InmateStatus.IN_CUSTODY), facility=facility, region=region
     )
@@ -242,7 +240,9 @@ def within_horizon(
     return read_once(
         in_custody.filter(
             Q(sentence__expiry_after_remission__lte=until)
-            | Exists(eligible.filter(eligible_from__lte=until))
+            # (an eligible right within the horizon: the earliest is, which the database
+            # keeps on the person)
+            | Q(earliest_right__lte=until)
         )
         .order_by()
         .values("pk")
@@ -284,7 +284,6 @@ def worklist_queryset(
 
     until = today + datetime.timedelta(days=horizon_days)
     open_needs = Need.objects.filter(plan__inmate=OuterRef("pk"), status__in=OPEN_NEED_STATUSES)
-    eligible = InmateRight.objects.filter(inmate=OuterRef("pk"), status=RightStatus.ELIGIBLE)
     if within is None:
         within = within_horizon(user, today, horizon_days, facility=facility, region=region)
     # Each figure of a row is a subquery of that row, not a join grouped over everyone:
@@ -298,13 +297,6 @@ def worklist_queryset(
         .select_related("sentence")
         .prefetch_related("facility", "wali")
         .annotate(
-            earliest_right=Subquery(
-                eligible.order_by()
-                .values("inmate")
-                .annotate(first=Min("eligible_from"))
-                .values("first")[:1],
-                output_field=models.DateField(),
-            ),
             has_plan=Exists(ReintegrationPlan.objects.filter(inmate=OuterRef("pk"))),
             open_needs=count_per_row(
                 Need.objects.filter(status__in=OPEN_NEED_STATUSES), "plan__inmate"
