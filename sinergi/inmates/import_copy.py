@@ -97,8 +97,18 @@ SIMPLE_TYPES = {
 }
 
 
+def allocate_ids(objs: Sequence[models.Model]) -> None:
+    """Give the new instances of one model that have none a primary key from the table's
+    sequence (before they are written: rows that point at them may be written first)."""
+    missing = [obj for obj in objs if obj.pk is None]
+    if missing:
+        for obj, pk in zip(missing, _allocate_ids(type(missing[0]), len(missing)), strict=True):
+            obj.pk = pk
+
+
 def insert(objs: Sequence[models.Model]) -> None:
-    """Write new instances of one model with COPY, setting their primary keys.
+    """Write new instances of one model with COPY, setting their primary keys (those
+    given by :func:`allocate_ids` are kept).
 
     Each value is what ``Model.save`` would store (``auto_now`` fields get the time of
     the write; see :func:`_converter`).
@@ -109,8 +119,8 @@ def insert(objs: Sequence[models.Model]) -> None:
     fields = _columns(model)
     now = timezone.now()
     converters = [_converter(f, now) for f in fields]
-    for obj, pk in zip(objs, _allocate_ids(model, len(objs)), strict=True):
-        obj.pk = pk
+    allocate_ids(objs)
+    for obj in objs:
         obj._state.adding = False
         obj._state.db = connection.alias
     names = ", ".join(_qn(f.column) for f in [model._meta.pk, *fields])

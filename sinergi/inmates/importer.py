@@ -52,7 +52,13 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from sinergi.accounts.models import User
 from sinergi.core import audit
 from sinergi.inmates import actions, column_guess, custody, import_copy, import_walis, parsing
-from sinergi.inmates.calculation import ComputedRight, Facts, compute_onto, recalculate
+from sinergi.inmates.calculation import (
+    ComputedRight,
+    Facts,
+    compute_onto,
+    earliest_rights,
+    recalculate,
+)
 from sinergi.inmates.choices import ImportStatus, TermKind
 from sinergi.inmates.models import (
     ColumnMapping,
@@ -561,18 +567,27 @@ def _write_chunk(
         counts.updated += 1
         touched.append(inmate.pk)
     admitted_ids: list[int] = []
+    # On PostgreSQL the new people's rights are written before the people (their foreign
+    # key is checked at the commit), and each person with the earliest date of their
+    # rights (Inmate.earliest_right, which the database checks on the insert): the
+    # rights' trigger would otherwise write every new person a second time.
+    rights_first = import_copy.uses_copy()
     if new_inmates:
-        created_rows = _create_with_history(new_inmates, Inmate, by)
-        # bulk_create_with_history returns objects with primary keys on both databases.
-        by_number = {i.registration_number: i for i in created_rows}
-        if any(i.pk is None for i in created_rows):
-            by_number = {
-                i.registration_number: i
-                for i in Inmate.objects.filter(
-                    facility=facility,
-                    registration_number__in=[r.registration_number for r in new_rows],
-                )
-            }
+        if rights_first:
+            import_copy.allocate_ids(new_inmates)
+            by_number = {i.registration_number: i for i in new_inmates}
+        else:
+            created_rows = _create_with_history(new_inmates, Inmate, by)
+            # bulk_create_with_history returns objects with primary keys on both databases.
+            by_number = {i.registration_number: i for i in created_rows}
+            if any(i.pk is None for i in created_rows):
+                by_number = {
+                    i.registration_number: i
+                    for i in Inmate.objects.filter(
+                        facility=facility,
+                        registration_number__in=[r.registration_number for r in new_rows],
+                    )
+                }
         # A new inmate has no remisi, Register F or detention rows in Sinergi yet: the
         # row (and the facility: an LPKA's people are children) is the whole input, so
         # the dates and rights are computed before the insert.
@@ -584,6 +599,13 @@ def _write_chunk(
             facts = Facts(birth_date=row.birth_date, in_lpka=in_lpka)
             new_rights += compute_onto(sentence, facts, today)
             missing_sentences.append(sentence)
+        if rights_first:
+            first = earliest_rights(new_rights)
+            for inmate in new_inmates:
+                inmate.earliest_right = first.get(inmate.pk)
+            import_copy.insert_rights(new_rights)
+            new_rights = []
+            _create_with_history(new_inmates, Inmate, by)
         admitted_ids = [i.pk for i in by_number.values()]
         counts.created += len(new_inmates)
     if changed_inmates:

@@ -12,7 +12,7 @@ import datetime
 from pathlib import Path
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Min, OuterRef, Q, Subquery
 from django.test import override_settings
 from django.utils import timezone, translation
@@ -162,6 +162,32 @@ def test_a_value_written_to_the_person_from_python_or_raw_sql_is_replaced(demo_w
         earliest_right=datetime.date(1999, 1, 1),
     )
     assert _stored(newcomer) is None
+    assert _mismatched() == []
+
+
+def test_rights_written_before_their_person_give_the_person_their_date(demo_world):
+    """The import on PostgreSQL writes a new person's rights first (the foreign key is
+    checked at the commit) and the person after, with the date: whatever value the
+    person is given, the stored one is their rights'."""
+    facility = Facility.objects.get(code="selong")
+    day = datetime.date(2027, 1, 1)
+    for n, given in enumerate((None, datetime.date(1999, 1, 1), day)):
+        pk = (Inmate.objects.order_by("-pk").values_list("pk", flat=True).first() or 0) + 100
+        with transaction.atomic():
+            InmateRight.objects.create(
+                inmate_id=pk, right=Right.PB, status="eligible", eligible_from=day
+            )
+            InmateRight.objects.create(
+                inmate_id=pk, right=Right.CB, status="blocked", eligible_from=None
+            )
+            person = Inmate.objects.create(
+                pk=pk,
+                facility=facility,
+                registration_number=f"X-FIRST-{n}",
+                name="Hak Dulu",
+                earliest_right=given,
+            )
+        assert _stored(person) == day, given
     assert _mismatched() == []
 
 

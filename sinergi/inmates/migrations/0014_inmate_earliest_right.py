@@ -31,12 +31,12 @@ POSTGRESQL_INSTALL = [
     $$ LANGUAGE plpgsql
     """,
     "DROP TRIGGER IF EXISTS inmates_inmate_earliest_right_insert ON inmates_inmate",
-    # (a new person has no rights yet: only a value given is looked at)
+    # (a new person's rights may be written before them, in the same transaction: the
+    # foreign key is checked at the commit)
     """
     CREATE TRIGGER inmates_inmate_earliest_right_insert
     BEFORE INSERT ON inmates_inmate
-    FOR EACH ROW WHEN (NEW.earliest_right IS NOT NULL)
-    EXECUTE FUNCTION inmates_inmate_earliest_right()
+    FOR EACH ROW EXECUTE FUNCTION inmates_inmate_earliest_right()
     """,
     "DROP TRIGGER IF EXISTS inmates_inmate_earliest_right_update ON inmates_inmate",
     """
@@ -144,7 +144,9 @@ SQLITE_INSTALL = [
     """,
     """
     CREATE TRIGGER IF NOT EXISTS inmates_inmate_earliest_right_insert
-    AFTER INSERT ON inmates_inmate WHEN NEW.earliest_right IS NOT NULL
+    AFTER INSERT ON inmates_inmate
+    WHEN NEW.earliest_right IS NOT NULL
+        OR EXISTS (SELECT 1 FROM inmates_inmateright WHERE inmate_id = NEW.id)
     BEGIN
         UPDATE inmates_inmate SET earliest_right = (
             SELECT MIN(r.eligible_from) FROM inmates_inmateright r
