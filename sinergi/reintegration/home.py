@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from sinergi.core.lookups import read_once
 from sinergi.core.navigation import HomeCard
 from sinergi.core.roles import OFFICER_ROLES, Role
 from sinergi.core.scoping import Scope
@@ -179,9 +180,20 @@ def _handovers_card(request: HttpRequest, scope: Scope) -> HomeCard:
 def _answered_referrals_card(scope: Scope) -> HomeCard | None:
     """The facility's referrals a partner accepted, declined or completed in the last
     fourteen days (none: no card)."""
+    from sinergi.inmates.models import Inmate
+
     since = timezone.now() - datetime.timedelta(days=RECENT_DAYS)
+    # The facility's people read first (once, for the rows and their count), their
+    # referrals then looked up by person: joined with the people, PostgreSQL read every
+    # referral in the country answered lately and kept the facility's (0.13 s for the
+    # largest facility at national scale; 10 ms this way).
+    people = read_once(
+        Inmate.objects.filter(facility_id__in=scope.facility_ids(*OFFICER_ROLES))
+        .order_by()
+        .values("pk")
+    )
     answered = Referral.objects.filter(
-        inmate__facility_id__in=scope.facility_ids(*OFFICER_ROLES),
+        inmate__any_of=people,
         status__in=(ReferralStatus.ACCEPTED, ReferralStatus.DECLINED, ReferralStatus.COMPLETED),
         updated_at__gte=since,
     ).select_related("inmate", "partner")

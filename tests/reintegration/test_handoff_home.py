@@ -137,6 +137,28 @@ def test_the_facility_sees_the_referrals_answered_in_the_last_14_days(client_for
     assert _card(client_for("petugas.lobar"), "Referrals answered") is None
 
 
+def test_the_answered_referrals_are_looked_up_by_the_facilitys_people(client_for, officer):
+    """National scale: joined with the people, the card's statements read every referral
+    in the country answered lately; the facility's people are read once (PostgreSQL) and
+    their referrals looked up by person, for the rows and for the count."""
+    dukcapil = Partner.objects.get(code="dukcapil-lotim")
+    referral = _refer(_people(1)[0], officer, dukcapil)
+    actions.transition_referral(
+        referral=referral, to="accepted", by=User.objects.get(username="mitra.dukcapil")
+    )
+    client = client_for("petugas.selong")
+    with CaptureQueriesContext(connection) as ctx:
+        card = _card(client, "Referrals answered")
+    assert card.count == 1
+    statements = [q["sql"] for q in ctx.captured_queries if '"reintegration_referral"' in q["sql"]]
+    assert len(statements) == 2  # the rows and the count
+    if connection.vendor == "postgresql":
+        # (elsewhere the people stay a subquery of each statement)
+        for sql in statements:
+            where = sql.split(" WHERE ", 1)[1]
+            assert '"inmates_inmate"."facility_id"' not in where and "ANY(" in where
+
+
 def _add_rows(officer: User, rows: int) -> None:
     """``rows`` referrals to answer, in progress and answered, and hand-overs received."""
     pk = User.objects.get(username="pk.bapas")
