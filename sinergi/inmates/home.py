@@ -20,7 +20,6 @@ from sinergi.inmates.choices import ImportStatus, InmateStatus
 from sinergi.inmates.models import (
     ImportBatch,
     Inmate,
-    InmateRight,
     MonthlyAssessment,
     SentenceRecalculation,
     SentenceRecalculationFacility,
@@ -67,15 +66,20 @@ def cards(request: HttpRequest, scope: Scope) -> list[HomeCard]:
         # People, not person-and-right pairs (a person with PB and CB due is one):
         # those with a right due now, and those with one due within 90 days only.
         # Not for people whose release day has come: they are to be released (the alarm).
+        # (A right within 90 days: the person's earliest is, which the database keeps;
+        # the people counted from the facility's index, not their rights grouped.)
         to_release = release_day_reached(facility_ids).order_by().values("pk")
-        rights = (
-            InmateRight.objects.worklist(today=today, window_days=90)
-            .filter(inmate__facility_id__in=facility_ids)
-            .exclude(inmate_id__any_of=to_release)
+        people = (
+            Inmate.objects.filter(
+                facility_id__in=facility_ids,
+                status=InmateStatus.IN_CUSTODY,
+                earliest_right__lte=today + datetime.timedelta(days=90),
+            )
+            .exclude(pk__any_of=to_release)
+            .order_by()
         )
-        counts = rights.aggregate(
-            due=Count("inmate", filter=Q(eligible_from__lte=today), distinct=True),
-            any=Count("inmate", distinct=True),
+        counts = people.aggregate(
+            due=Count("pk", filter=Q(earliest_right__lte=today)), any=Count("pk")
         )
         due = counts["due"]
         soon = counts["any"] - due

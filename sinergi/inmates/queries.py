@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from sinergi.core.roles import STAFF_ROLES
 from sinergi.core.scoping import scope_of
-from sinergi.inmates.choices import InmateStatus, RightStatus
+from sinergi.inmates.choices import InmateStatus
 
 if TYPE_CHECKING:
     from sinergi.inmates.models import (  # noqa: F401
@@ -71,13 +71,8 @@ class InmateQuerySet(models.QuerySet["Inmate"]):
 
 
 class InmateRightQuerySet(models.QuerySet["InmateRight"]):
-    def worklist(self, *, today: datetime.date, window_days: int) -> InmateRightQuerySet:
-        """Rights that are due, or will be within ``window_days``, for inmates in custody."""
-        return self.filter(
-            status=RightStatus.ELIGIBLE,
-            eligible_from__lte=today + datetime.timedelta(days=window_days),
-            inmate__status=InmateStatus.IN_CUSTODY,
-        )
+    """The rights' queryset (the people with a right due within a window are found by
+    their ``Inmate.earliest_right``, which the database keeps)."""
 
 
 class SentenceRecalculationQuerySet(models.QuerySet["SentenceRecalculation"]):
