@@ -11,7 +11,7 @@ from django.db import connection
 from django.db.models import Case, Count, Value, When
 from django.test.utils import CaptureQueriesContext
 
-from sinergi.core.lookups import known_count, read_once, union_of_ids
+from sinergi.core.lookups import array_param, known_count, read_once, union_of_ids
 from sinergi.inmates.models import Inmate
 from sinergi.orgs.models import Facility
 from sinergi.reintegration.models import FollowUp, Release
@@ -188,3 +188,26 @@ def test_known_count_says_nothing_for_a_list_it_cannot_count_so(world):
         ):
             assert known_count(other) is None, other.query
     assert ctx.captured_queries == []
+
+
+def test_a_list_of_integers_is_one_array_text_parameter_anything_else_a_list():
+    """psycopg adapts a list element by element; ids go as the array's text instead."""
+    assert array_param([3, 1, 2]) == "{3,1,2}"
+    assert array_param([]) == "{}"
+    assert array_param(["pb", "cb"]) == ["pb", "cb"]
+    assert array_param([True, 1]) == [True, 1]
+
+
+@pytest.mark.django_db
+def test_ids_given_as_array_text_find_the_same_rows(demo_world):
+    """``in_array`` and ``any_of`` (read once) with integer ids, on either database."""
+    ids = list(Facility.objects.order_by("pk").values_list("pk", flat=True)[:3])
+    assert ids
+    found = Facility.objects.filter(pk__in_array=ids).values_list("pk", flat=True)
+    assert sorted(found) == ids
+    flagged = Facility.objects.annotate(
+        chosen=Case(When(pk__in_array=ids[:1], then=Value(1)), default=Value(0))
+    ).filter(chosen=1)
+    assert list(flagged.values_list("pk", flat=True)) == ids[:1]
+    read = read_once(Facility.objects.filter(pk__in=ids).values("pk"))
+    assert sorted(Facility.objects.filter(pk__any_of=read).values_list("pk", flat=True)) == ids
