@@ -283,7 +283,7 @@ class Sentence(TimeStampedModel):
     rule_set = models.CharField(_("rule set"), max_length=80, blank=True, editable=False)
     calculated_on = models.DateField(_("calculated on"), null=True, blank=True, editable=False)
     # Whether the person is in custody: a copy of ``inmate.status == IN_CUSTODY`` that the
-    # database keeps (triggers of migration 0013, ``sentence_held.py``: whatever writes the
+    # database keeps (the triggers of migration inmates 0013: whatever writes the
     # sentence or the person's status, ORM, bulk update or COPY), so that the lists of
     # people to release find the held whose day has come through one index range (the
     # partial index below), not by reading every sentence in the country whose day has

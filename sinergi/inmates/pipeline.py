@@ -425,9 +425,9 @@ def base(user: Any, today: datetime.date, *, dated: bool = True) -> QuerySet[Inm
     (:func:`~sinergi.inmates.queries.with_release_due`) and, when ``dated``, with
     ``waiting_since`` (a column, a sort and the filter on days waiting; the earliest
     eligibility date, the default sort, is the person's ``earliest_right``, which the
-    database keeps). The counts beside the
-    filters read the people without them unless the filter on days waiting is set:
-    building those subqueries again for each count took half of a small facility's page."""
+    database keeps). The counts beside the filters read the people without it unless the
+    filter on days waiting is set: building its subqueries again for each count took half
+    of a small facility's page."""
     people = (
         Inmate.objects.for_user(user)
         .filter(status=InmateStatus.IN_CUSTODY)
