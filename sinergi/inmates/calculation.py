@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from sinergi import sentences as engine
 from sinergi.inmates import recalculation_write
-from sinergi.inmates.choices import HOLIDAY_OF_RELIGION, RemissionKind, RightStatus, TermKind
+from sinergi.inmates.choices import HOLIDAY_OF_RELIGION, RemissionKind, TermKind
 from sinergi.inmates.models import (
     ConsecutiveSentence,
     DetentionPeriod,
@@ -308,20 +308,6 @@ def compute_onto(
         )
         for key, right in result.rights.items()
     ]
-
-
-def earliest_rights(rights: Iterable[ComputedRight]) -> dict[int, datetime.date]:
-    """Each person's earliest eligibility date among ``rights`` that are eligible (the
-    value the database keeps as ``Inmate.earliest_right``; people without one are left
-    out)."""
-    first: dict[int, datetime.date] = {}
-    for right in rights:
-        day = right.eligible_from
-        if right.status == RightStatus.ELIGIBLE and day is not None:
-            known = first.get(right.inmate_id)
-            if known is None or day < known:
-                first[right.inmate_id] = day
-    return first
 
 
 def apply_calculation(

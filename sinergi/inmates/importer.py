@@ -52,13 +52,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from sinergi.accounts.models import User
 from sinergi.core import audit
 from sinergi.inmates import actions, column_guess, custody, import_copy, import_walis, parsing
-from sinergi.inmates.calculation import (
-    ComputedRight,
-    Facts,
-    compute_onto,
-    earliest_rights,
-    recalculate,
-)
+from sinergi.inmates.calculation import ComputedRight, Facts, compute_onto, recalculate
 from sinergi.inmates.choices import ImportStatus, TermKind
 from sinergi.inmates.models import (
     ColumnMapping,
@@ -568,9 +562,9 @@ def _write_chunk(
         touched.append(inmate.pk)
     admitted_ids: list[int] = []
     # On PostgreSQL the new people's rights are written before the people (their foreign
-    # key is checked at the commit), and each person with the earliest date of their
-    # rights (Inmate.earliest_right, which the database checks on the insert): the
-    # rights' trigger would otherwise write every new person a second time.
+    # key is checked at the commit): the person's insert trigger then finds them and
+    # stores Inmate.earliest_right with the row, where the rights' trigger would
+    # otherwise write every new person a second time.
     rights_first = import_copy.uses_copy()
     if new_inmates:
         if rights_first:
@@ -600,9 +594,6 @@ def _write_chunk(
             new_rights += compute_onto(sentence, facts, today)
             missing_sentences.append(sentence)
         if rights_first:
-            first = earliest_rights(new_rights)
-            for inmate in new_inmates:
-                inmate.earliest_right = first.get(inmate.pk)
             import_copy.insert_rights(new_rights)
             new_rights = []
             _create_with_history(new_inmates, Inmate, by)
