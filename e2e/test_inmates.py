@@ -3,6 +3,7 @@ forms and the SDP import, checked with axe-core, in both languages and on a phon
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -60,6 +61,30 @@ def test_worklist_lists_rights_to_propose(new_page, full_demo_live):
     login(page, "petugas.selong")
     page.goto("/inmates/rights/?window=365")
     assert page.locator("tbody tr").count() > 0
+
+
+def test_the_pipelines_counts_come_after_its_rows_and_keep_a_choice(new_page, full_demo_live):
+    """The rows come first; the counts beside the filters are fetched after the page and
+    written into its lists in place: a choice made while they were on their way is kept."""
+    page = new_page(language="en")
+    login(page, "petugas.selong")
+    held: list = []
+    page.route(lambda url: "counts=1" in url, lambda route: held.append(route))
+    page.goto("/inmates/rights/")
+    assert page.locator("tbody tr").count() > 0
+    assert not re.search(r"\(\d+\)", page.locator("#p-right").inner_text())
+    for _ in range(100):  # the page asks for its counts once it is loaded
+        if held:
+            break
+        page.wait_for_timeout(50)
+    assert len(held) == 1
+    page.select_option("#p-state", "due")
+    held[0].continue_()
+    expect(page.locator("#p-right option[value='pb']")).to_have_text(re.compile(r"\(\d+\)$"))
+    expect(page.locator("#pipeline-filters")).not_to_have_attribute("aria-busy", "true")
+    expect(page.locator("#p-state")).to_have_value("due")
+    expect(page.locator("#counts-pending")).to_have_count(0)
+    assert_accessible(page)
 
 
 def test_search_filters_the_list_as_you_type(new_page, full_demo_live):

@@ -87,7 +87,11 @@ def _plan_file(
     entries = []
     for planned in pages.plan(database_url, accounts, secret_key=secret_key):
         account = planned["account"]
-        main = [{"name": p["name"], "path": p["path"]} for p in planned["pages"] if p["main"]]
+        main = [
+            {"name": p["name"], "path": p["path"], "headers": p["headers"]}
+            for p in planned["pages"]
+            if p["main"]
+        ]
         if main:
             entries.append(
                 {

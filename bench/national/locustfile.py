@@ -1,13 +1,14 @@
 """The simulated users of the load run (bench/national/load.py runs locust on this file).
 
 ``SINERGI_LOAD_PLAN`` names a JSON file: a list of ``{"username", "password", "role",
-"session", "pages": [{"name", "path"}]}`` (``username`` null: an anonymous visitor of
-the public pages). The n-th simulated user takes the n-th entry (round robin, so every
-role is loaded), signs in through the real sign-in form (GET for the CSRF token, then
-POST) or starts with the entry's ``session`` (made before the run, ``--signed-in``), then
-walks its role's pages in order, again and again, waiting 1 to 3 s between requests.
-Each user comes from its own address (``X-Forwarded-For``, as behind the deployment's
-proxy). Requests are named "page [role]" in the statistics.
+"session", "pages": [{"name", "path", "headers"}]}`` (``username`` null: an anonymous
+visitor of the public pages; ``headers``: what the page's request adds, e.g. htmx's). The
+n-th simulated user takes the n-th entry (round robin, so every role is loaded), signs in
+through the real sign-in form (GET for the CSRF token, then POST) or starts with the
+entry's ``session`` (made before the run, ``--signed-in``), then walks its role's pages in
+order, again and again, waiting 1 to 3 s between requests. Each user comes from its own
+address (``X-Forwarded-For``, as behind the deployment's proxy). Requests are named
+"page [role]" in the statistics.
 """
 
 from __future__ import annotations
@@ -87,7 +88,7 @@ class Visitor(FastHttpUser):
         with self.client.get(
             page["path"],
             name=f"{page['name']} [{self.role}]",
-            headers=self.headers,
+            headers={**self.headers, **page.get("headers", {})},
             allow_redirects=False,
             catch_response=True,
         ) as response:

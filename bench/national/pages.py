@@ -80,6 +80,12 @@ class Page:
     # 422 without one): an administrator's request names the region of its ids, as an
     # administrator does
     placed: bool = False
+    # requested as htmx requests it (the header HX-Request): a part of a page, fetched by it
+    htmx: bool = False
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"HX-Request": "true"} if self.htmx else {}
 
     def path(self, ids: dict[str, Any]) -> str:
         if self.api:
@@ -154,6 +160,16 @@ PAGES: tuple[Page, ...] = (
     # --- a facility's people
     _p("inmates:list", READERS, main=True, list=True),
     _p("inmates:rights", READERS, main=True, list=True, placed=True),
+    # the counts beside its filters, which the page fetches once it is shown (not a list)
+    _p(
+        "inmates:rights counts",
+        READERS,
+        route="inmates:rights",
+        query="counts=1",
+        htmx=True,
+        main=True,
+        placed=True,
+    ),
     # the exports: a facility's staff (an administrator's covers the whole country: minutes)
     _p("inmates:rights_export", STAFF, once=True),
     _p("inmates:overdue_releases", READERS, list=True),
@@ -312,7 +328,8 @@ def plan(
     database_url: str, accounts: list[dict[str, Any]], *, secret_key: str = ""
 ) -> list[dict[str, Any]]:
     """Each account (and the public) with the paths of its role's pages, ids resolved:
-    ``{"account": {...}, "pages": [{"name", "path", "main"}]}``. Used by the load run.
+    ``{"account": {...}, "pages": [{"name", "path", "main", "headers"}]}``. Used by the load
+    run.
     With ``secret_key`` (the server's), each account also gets ``session``: the key of a
     session signed in as it (a user already at work: no sign-in in the run)."""
     with tempfile.TemporaryDirectory(prefix="sinergi-pages-") as folder:
@@ -634,7 +651,12 @@ def _explain(sql: str, params: Any) -> str:
 
 
 def _measure_one(
-    client: Any, path: str, repeat: int, explain: bool, warm: bool = True
+    client: Any,
+    path: str,
+    repeat: int,
+    explain: bool,
+    warm: bool = True,
+    headers: dict[str, str] | None = None,
 ) -> dict[str, Any]:
     from django.db import connection, reset_queries
     from django.test.utils import CaptureQueriesContext
@@ -651,7 +673,7 @@ def _measure_one(
             reset_queries()  # the query log is a deque of 9,000: a full one counts nothing
             with CaptureQueriesContext(connection) as captured, connection.execute_wrapper(timer):
                 started = time.perf_counter()
-                response = client.get(path, secure=True)
+                response = client.get(path, secure=True, headers=headers)
                 if getattr(response, "streaming", False):
                     for _chunk in response.streaming_content:
                         pass
@@ -735,10 +757,17 @@ def _work(
                 missing = ", ".join(target["missing"])
                 row.update(ok=False, skipped=True, status=None, error=f"no record: {missing}")
             else:
-                if page.once:
-                    row.update(_measure_one(client, target["path"], 1, explain, warm=False))
-                else:
-                    row.update(_measure_one(client, target["path"], repeat, explain))
+                times = 1 if page.once else repeat
+                row.update(
+                    _measure_one(
+                        client,
+                        target["path"],
+                        times,
+                        explain,
+                        warm=not page.once,
+                        headers=page.headers,
+                    )
+                )
             print(
                 f"  {row['username']:<24} {page.name:<40} {row.get('status')} "
                 f"{row.get('queries', '-')}q {row.get('server_ms', '-')} ms",
@@ -770,7 +799,12 @@ def _plan(accounts: list[dict[str, Any]], *, sessions: bool = False) -> list[dic
         {
             "account": _signed_in(entry["account"]) if sessions else entry["account"],
             "pages": [
-                {"name": target["page"].name, "path": target["path"], "main": target["page"].main}
+                {
+                    "name": target["page"].name,
+                    "path": target["path"],
+                    "main": target["page"].main,
+                    "headers": target["page"].headers,
+                }
                 for target in entry["pages"]
                 if target["path"]
             ],

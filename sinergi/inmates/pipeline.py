@@ -680,6 +680,13 @@ def iter_rows(
 ON_RIGHTS = ("state", "stage", "late")
 
 
+def _in_reach(user: Any, filters: Filters, today: datetime.date) -> QuerySet[Inmate]:
+    """The people the counts are over: ``user``'s, in the chosen place, no other filter."""
+    # (``waiting_since`` only for the filter on it: every count's filters are among
+    # ``filters``)
+    return in_place(base(user, today, dated=filters.waiting in WAITING_DAYS), **filters.place())
+
+
 class _Counter:
     """The facets in one statement: every shown right of the people ``user`` reaches
     (those ``q`` finds) becomes a row whose state, stage, "late", wait and person flags are
@@ -696,11 +703,7 @@ class _Counter:
     def __init__(self, user: Any, filters: Filters, today: datetime.date) -> None:
         self.filters, self.today = filters, today
         self.source = stage_source()
-        # (``waiting_since`` only for the filter on it: every count's filters are among
-        # ``filters``)
-        self.people = in_place(
-            base(user, today, dated=filters.waiting in WAITING_DAYS), **filters.place()
-        )
+        self.people = _in_reach(user, filters, today)
         self.root = apply(self.people, Filters(q=filters.q), today)
         # The people of ``root``, read once for the statements that need them.
         self.counted = read_once(self.root.order_by().values("pk"))
@@ -928,10 +931,19 @@ class Facets:
     # COUNTS_MAX_PEOPLE); None when they were.
     not_counted: int | None = None
     # The number of people the list shows with the filters as they are, when the counts
-    # know it: no filter but the search and the place (the list's usual view). The page
-    # then needs no count of its own (one statement less: 12 ms for a facility of 4,000,
-    # 30 ms for a region's 11,000). None otherwise.
+    # know it: no filter but the search and the place (the list's usual view), or, when
+    # only the walis are counted, no wali chosen. The page then needs no count of its own
+    # (one statement less: 12 ms for a facility of 4,000, 30 ms for a region's 11,000).
+    # None otherwise.
     shown: int | None = None
+    # The counts come after the page (``facets(deferred=True)``: only the walis, the wali
+    # filter's options): the page shows its rows without waiting for them.
+    deferred: bool = False
+
+    @property
+    def known(self) -> bool:
+        """Whether the counts beside the filters (but the walis') are known."""
+        return self.not_counted is None and not self.deferred
 
 
 # The counts beside the filters are computed for at most this many people in custody in
@@ -939,20 +951,27 @@ class Facets:
 COUNTS_MAX_PEOPLE = 50_000
 
 
-def facets(user: Any, filters: Filters, today: datetime.date) -> Facets:
+def facets(user: Any, filters: Filters, today: datetime.date, *, deferred: bool = False) -> Facets:
     """The count of people behind each value of each filter, in six queries whatever the
     number of people: how many are in reach; the ids of the people counted (read once; on
     SQLite they stay a subquery, five queries); those of them with a proposal; those whose
     release day has come; the counts over their rights; and the walis.
     Beyond :data:`COUNTS_MAX_PEOPLE` people in custody in the user's reach only the walis
-    are counted (the wali filter's options) and ``not_counted`` says how many they are."""
+    are counted (the wali filter's options) and ``not_counted`` says how many they are.
+    ``deferred``: the counts are for later (:attr:`Facets.deferred`, the page shows its
+    rows first); only the walis are counted, as beyond the limit."""
     in_custody = Inmate.objects.for_user(user).filter(status=InmateStatus.IN_CUSTODY)
     reach = in_place(in_custody, **filters.place()).count()
-    counter = _Counter(user, filters, today)
-    if reach > COUNTS_MAX_PEOPLE:
+    if reach > COUNTS_MAX_PEOPLE or deferred:
         # (not from ``counted``: the ids of more than COUNTS_MAX_PEOPLE people)
-        kept = filters.without("wali")
-        return Facets(wali=wali_counts(apply(counter.people, kept, today)), not_counted=reach)
+        walis = wali_counts(apply(_in_reach(user, filters, today), filters.without("wali"), today))
+        # Without a wali chosen the walis' people are the list's: their sum is its count
+        # (every person is in one group, those without a wali too).
+        shown = None if filters.wali else sum(n for _wali, _name, n in walis)
+        if reach > COUNTS_MAX_PEOPLE:
+            return Facets(wali=walis, not_counted=reach, shown=shown)
+        return Facets(wali=walis, deferred=True, shown=shown)
+    counter = _Counter(user, filters, today)
     keys: list[tuple[str, str]] = []
     values: dict[str, list[str]] = {
         "right": list(Right.values),

@@ -52,6 +52,49 @@ document.addEventListener("DOMContentLoaded", function () {
   document.querySelectorAll("form[data-no-submit]").forEach(function (form) {
     form.addEventListener("submit", function (event) { event.preventDefault(); });
   });
+  // Counts that come after the page (form[data-counts-url]): the same form with its counts
+  // is fetched, and each option's text, the labels and each [data-counts-part] are copied
+  // into the page in place, so that a list the user has opened or changed keeps its state.
+  // Without this (or when the fetch fails) the link data-counts-pending names shows them.
+  document.querySelectorAll("form[data-counts-url]").forEach(function (form) {
+    var pending = document.getElementById(form.getAttribute("data-counts-pending"));
+    if (pending) { pending.hidden = true; }
+    form.setAttribute("aria-busy", "true");
+    fetch(form.getAttribute("data-counts-url"), {
+      headers: { "HX-Request": "true" }, credentials: "same-origin"
+    }).then(function (response) {
+      if (!response.ok) { throw new Error(String(response.status)); }
+      return response.text();
+    }).then(function (html) {
+      var found = new DOMParser().parseFromString(html, "text/html");
+      form.querySelectorAll("select[id]").forEach(function (select) {
+        var counted = found.getElementById(select.id);
+        if (!counted) { return; }
+        var texts = {};
+        Array.prototype.forEach.call(counted.options, function (option) {
+          texts[option.value] = option.textContent;
+        });
+        Array.prototype.forEach.call(select.options, function (option) {
+          if (Object.prototype.hasOwnProperty.call(texts, option.value)) {
+            option.textContent = texts[option.value];
+          }
+        });
+      });
+      form.querySelectorAll("label[for]").forEach(function (label) {
+        var counted = found.querySelector("label[for='" + label.htmlFor + "']");
+        if (counted) { label.textContent = counted.textContent; }
+      });
+      document.querySelectorAll("[data-counts-part][id]").forEach(function (part) {
+        var counted = found.getElementById(part.id);
+        if (counted) { part.innerHTML = counted.innerHTML; }
+      });
+      if (pending) { pending.remove(); }
+    }).catch(function () {
+      if (pending) { pending.hidden = false; }
+    }).finally(function () {
+      form.removeAttribute("aria-busy");
+    });
+  });
   document.querySelectorAll("[data-copy]").forEach(function (button) {
     button.addEventListener("click", function () {
       var target = document.getElementById(button.getAttribute("data-copy"));

@@ -164,7 +164,7 @@ def test_the_stage_filter_finds_refused_and_withdrawn_rights_apart_from_not_prop
     assert names(URL + "?stage=withdrawn") == ["Ditarik"]
     assert names(URL + "?stage=not_proposed") == ["Belum"]
     assert names(URL + "?stage=refused&right=cb") == []
-    counts = client.get(URL).context["counts"].stage
+    counts = client.get(URL + "?counts=1").context["counts"].stage
     assert (counts["refused"], counts["withdrawn"], counts["not_proposed"]) == (1, 1, 1)
     api = client.get(API + "?stage=refused").json()
     assert [i["name"] for i in api["items"]] == ["Ditolak"]
@@ -195,7 +195,8 @@ def test_the_filter_could_have_been_proposed_earlier_on_the_page_and_the_api(cli
     assert f"eligible since {day.day} " in body and "not proposed: 45 days" in body
     assert '<input type="checkbox" id="p-late" name="late" value="1" checked>' in body
     # The summary counts the people of the list who could have been proposed earlier.
-    everyone = client.get(URL, language="en")
+    # (the counts come after the page: with ?counts=1 on it, or the filters alone for htmx)
+    everyone = client.get(URL + "?counts=1", language="en")
     assert everyone.context["counts"].late == 2
     assert "2 could have been proposed earlier" in everyone.content.decode()
     api = client.get(API + "?late=true").json()
@@ -209,7 +210,9 @@ def test_the_filter_could_have_been_proposed_earlier_on_the_page_and_the_api(cli
     sheet = _sheet_rows(client.get(EXPORT + "?late=1", language="en"))
     assert sorted(r["Name"] for r in sheet) == ["Ditolak Lama", "Terlambat"]
     assert next(r for r in sheet if r["Name"] == "Terlambat")["Not proposed for (days)"] == 45
-    indonesian = client.get(URL, language="id").content.decode()
+    later = client.get(URL + "?counts=1", language="id", headers={"HX-Request": "true"})
+    assert "2 bisa diusulkan lebih awal" in later.content.decode()
+    indonesian = client.get(URL + "?counts=1", language="id").content.decode()
     assert "2 bisa diusulkan lebih awal" in indonesian
 
 
@@ -219,7 +222,7 @@ def test_a_person_whose_release_day_came_is_not_late(client_for, only_ours):
     Sentence.objects.filter(inmate=person).update(expiry_after_remission=_today())
     client = client_for("petugas.selong")
     assert client.get(URL + "?late=1").context["rows"] == []
-    assert client.get(URL).context["counts"].late == 0
+    assert client.get(URL + "?counts=1").context["counts"].late == 0
 
 
 # --- 3. start a proposal ------------------------------------------------------------------
