@@ -190,6 +190,11 @@ class SiteLanguageMiddleware(LocaleMiddleware):
 
         if request.path_info.startswith("/api/"):
             patch_vary_headers(response, ("Accept-Language",))
+        else:
+            # A page answers htmx with a part of itself at the same address (a list's
+            # results, the pipeline's counts): a browser that kept the part must not show
+            # it for the page (Back after a search that pushed its address).
+            patch_vary_headers(response, ("HX-Request",))
         patch_vary_headers(response, ("Cookie",))
         response.headers.setdefault("Content-Language", translation.get_language())
         return response
