@@ -257,6 +257,11 @@ def test_an_officer_sees_their_facility_and_the_kanwil_its_region(client_for, on
     assert _names(client_for("petugas.selong").get(URL)) == ["Orang Selong"]
     assert _names(client_for("petugas.lobar").get(URL)) == ["Orang Lobar"]
     assert sorted(_names(client_for("kanwil.ntb").get(URL))) == ["Orang Lobar", "Orang Selong"]
+    # The counts fetched after the page count the reader's people only.
+    hx = {"HX-Request": "true"}
+    lobar = client_for("petugas.lobar").get(URL + "?counts=1", headers=hx).content.decode()
+    both = client_for("kanwil.ntb").get(URL + "?counts=1", headers=hx).content.decode()
+    assert 'value="asimilasi">Asimilasi (1)' in lobar and 'value="asimilasi">Asimilasi (2)' in both
 
 
 @pytest.mark.parametrize("username", ["mitra.disnaker", "instruktur.blk", "pk.bapas"])
@@ -264,6 +269,9 @@ def test_partners_and_probation_officers_are_refused(client_for, only_ours, user
     _three()
     client = client_for(username)
     assert client.get(URL).status_code == 404
+    # The counts fetched after the page, and the page with them, likewise.
+    assert client.get(URL + "?counts=1", headers={"HX-Request": "true"}).status_code == 404
+    assert client.get(URL + "?counts=1").status_code == 404
     assert client.get(EXPORT).status_code == 404
     response = client.get(API)
     assert response.status_code == 403
