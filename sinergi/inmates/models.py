@@ -148,8 +148,8 @@ class Inmate(TimeStampedModel):
                 name="inmate_pipeline_order",
             ),
             # The same order across facilities: a region's or a Kanwil's first page walks
-            # it and keeps its facilities' people (51 rows read for a Kanwil's 11,000
-            # people, not all of them sorted).
+            # it and keeps its facilities' people (about 1,100 index rows read for a
+            # Kanwil's first 50 of 11,000 people, not all of them sorted).
             models.Index(
                 fields=["earliest_right", "name", "id"],
                 condition=Q(status=InmateStatus.IN_CUSTODY),
