@@ -19,7 +19,7 @@ from pydantic import BaseModel, WithJsonSchema
 
 from sinergi.core.bounds import EARLIEST_DATE, LATEST_DATE
 from sinergi.core.errors import Conflict as Conflict  # its home is core/errors.py
-from sinergi.core.lookups import known_count
+from sinergi.core.lookups import known_count, known_page
 
 MAX_PAGE_SIZE = 200
 DEFAULT_PAGE_SIZE = 50
@@ -77,7 +77,9 @@ class PageNumber(PaginationBase):
         count = known_count(queryset)
         if count is None:
             count = self._items_count(queryset)
-        items = list(queryset[offset : offset + pagination.page_size])
+        items = known_page(queryset, offset, pagination.page_size)
+        if items is None:
+            items = list(queryset[offset : offset + pagination.page_size])
         audit.complete_list_read(request, count)  # a person-level list is audited
         return {"items": items, "count": count}
 

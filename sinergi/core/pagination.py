@@ -6,7 +6,7 @@ from django.core.paginator import Page, Paginator
 from django.http import HttpRequest
 from django.utils.functional import cached_property
 
-from sinergi.core.lookups import known_count
+from sinergi.core.lookups import known_count, known_page
 
 PAGE_SIZE = 50
 
@@ -21,6 +21,15 @@ class _Counted(Paginator):
     @cached_property
     def count(self) -> int:
         return self.known
+
+    def page(self, number: Any) -> Page[Any]:
+        """The page, from the ids the list was read in order from when it can
+        (:func:`~sinergi.core.lookups.known_page`), sliced from the list otherwise."""
+        number = self.validate_number(number)
+        rows = known_page(self.object_list, (number - 1) * self.per_page, self.per_page)
+        if rows is None:
+            return super().page(number)
+        return Page(rows, number, self)
 
 
 def paginate(

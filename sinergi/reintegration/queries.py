@@ -216,6 +216,11 @@ OPEN_REFERRAL_STATUSES = (
 )
 
 
+# The release worklist's default order: the nearer release first (none known last), then
+# by name; the id makes it a total order.
+RELEASE_ORDER = (F("sentence__expiry_after_remission").asc(nulls_last=True), "name", "id")
+
+
 def within_horizon(
     user: Any,
     today: datetime.date,
@@ -237,6 +242,9 @@ def within_horizon(
     # "Released within the horizon, or a right within it", tested on each person of the
     # place (each of their sentence and rights looked up by index): a Kanwil's 11,000
     # people in 37 ms, where a UNION of the two lookups read them twice (57 ms).
+    # Read in the list's default order (the nearer release first): its pages are taken
+    # from them (known_page) and not sorted again, which fetched a Kanwil's 8,400 people
+    # and their sentences a second time (30 ms).
     return read_once(
         in_custody.filter(
             Q(sentence__expiry_after_remission__lte=until)
@@ -244,8 +252,9 @@ def within_horizon(
             # keeps on the person)
             | Q(earliest_right__lte=until)
         )
-        .order_by()
-        .values("pk")
+        .order_by(*RELEASE_ORDER)
+        .values("pk"),
+        in_order=True,
     )
 
 
@@ -336,7 +345,7 @@ def worklist_queryset(
         return rows.order_by(
             "-open_needs", F("sentence__expiry_after_remission").asc(nulls_last=True), "name", "id"
         )
-    return rows.order_by(F("sentence__expiry_after_remission").asc(nulls_last=True), "name", "id")
+    return rows.order_by(*RELEASE_ORDER)
 
 
 def with_summaries(rows: Any) -> Any:

@@ -11,7 +11,7 @@ from django.db import connection
 from django.db.models import Case, Count, Value, When
 from django.test.utils import CaptureQueriesContext
 
-from sinergi.core.lookups import array_param, known_count, read_once, union_of_ids
+from sinergi.core.lookups import array_param, known_count, known_page, read_once, union_of_ids
 from sinergi.inmates.models import Inmate
 from sinergi.orgs.models import Facility
 from sinergi.reintegration.models import FollowUp, Release
@@ -187,6 +187,62 @@ def test_known_count_says_nothing_for_a_list_it_cannot_count_so(world):
             Release.objects.filter(inmate__any_of=once),
         ):
             assert known_count(other) is None, other.query
+    assert ctx.captured_queries == []
+
+
+# --- known_page -------------------------------------------------------------------------
+
+
+def test_known_page_pages_a_list_from_the_ids_read_in_its_order(world):
+    """``read_once(ids, in_order=True)``: the ids are read in the queryset's order, and a
+    list of them sorted the same way with no other condition is paged from them, its
+    rows read by id with the list's annotations and joins: every page holds what the
+    database's sort gives, and no statement sorts the list again. Elsewhere (SQLite), and
+    for a list sorted otherwise, the database pages (None)."""
+    order = ("facility__name", "-name", "pk")
+    everyone = Inmate.objects.order_by(*order)
+    expected = list(everyone.values_list("pk", flat=True))
+    assert len(expected) > 4
+    once = read_once(everyone.values("pk"), in_order=True)
+    people = Inmate.objects.filter(pk__any_of=once).annotate(n=Value(7))
+    listed = people.select_related("facility").order_by(*order)
+    with CaptureQueriesContext(connection) as ctx:
+        pages = [known_page(listed, offset, 2) for offset in range(0, len(expected) + 2, 2)]
+        other = known_page(people.order_by("name", "pk"), 0, 2)
+        sql = [q["sql"] for q in ctx.captured_queries]
+    assert other is None
+    if connection.vendor != "postgresql":
+        assert pages == [None] * len(pages) and sql == []
+        return
+    assert [p.pk for page in pages for p in page] == expected
+    assert pages[-1] == []
+    assert all(p.n == 7 and p.facility.name for page in pages for p in page)
+    assert sql[0].upper().startswith("SELECT ARRAY(") and "ORDER BY" in sql[0].upper()
+    assert len(sql) == 1 + len(expected) // 2 + (len(expected) % 2)  # the ids, then a page each
+    assert not [s for s in sql[1:] if "ORDER BY" in s.upper()]
+
+
+def test_known_page_says_nothing_for_a_list_it_cannot_page_so(world):
+    """Ids read in no order, a list sorted otherwise, another condition, DISTINCT, a
+    grouping or a slice: the database pages (None), with no statement run here."""
+    order = ("name", "pk")
+    in_order = read_once(Inmate.objects.order_by(*order).values("pk"), in_order=True)
+    people = Inmate.objects.filter(pk__any_of=in_order)
+    unordered = Inmate.objects.filter(pk__any_of=read_once(Inmate.objects.values("pk")))
+    with CaptureQueriesContext(connection) as ctx:
+        for other in (
+            unordered.order_by(*order),
+            people.order_by("-name", "pk"),
+            people.order_by("name"),
+            people,
+            people.filter(facility__code="selong").order_by(*order),
+            people.none().order_by(*order),
+            people.distinct().order_by(*order),
+            people.order_by(*order)[:2],
+            people.values("facility").annotate(n=Count("pk")).order_by("facility"),
+            Facility.objects.filter(pk__any_of=in_order).order_by(*order),
+        ):
+            assert known_page(other, 0, 2) is None, other.query
     assert ctx.captured_queries == []
 
 
