@@ -9,7 +9,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from sinergi.core.audit_actions import audit_action_choices
+from sinergi.core.audit_actions import action_label, audit_action_choices
 from sinergi.core.roles import Role
 from sinergi.core.scoping import scope_of
 
@@ -74,3 +74,9 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_username} {self.action}"
+
+    def get_action_display(self) -> str:  # type: ignore[no-redef]
+        """The action's label in the active language (an unknown action as it is). Django's
+        would flatten and translate the whole vocabulary for each row (some 150 labels):
+        two fifths of the audit page's time for its 50 rows."""
+        return action_label(self.action)
