@@ -14,7 +14,7 @@ decisions) and the board's recommendation on a proposal at the ``tpp`` stage.
 import datetime
 from typing import Any
 
-from django.db.models import Count, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -296,7 +296,7 @@ def _meetings(request: HttpRequest) -> QuerySet[TppMeeting]:
     return (
         TppMeeting.objects.for_user(api_user(request))
         .select_related("facility", "chair")
-        .annotate(discussed=Count("decisions"))
+        .with_discussed()
     )
 
 

@@ -17,6 +17,7 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
+from sinergi.core.lookups import count_per_row
 from sinergi.core.roles import STAFF_ROLES, Role
 from sinergi.core.scoping import scope_of
 from sinergi.programs.days_off import days_off, days_off_of
@@ -79,6 +80,15 @@ class TppMeetingQuerySet(models.QuerySet["TppMeeting"]):
     def for_user(self, user: Any) -> TppMeetingQuerySet:
         within = _facility_filter(user)
         return self.all() if within is None else self.filter(within)
+
+    def with_discussed(self) -> TppMeetingQuerySet:
+        """Each meeting with ``discussed``, the number of proposals it recommended on: a
+        subquery of each row, counted for a page's rows after its sort and limit (grouped
+        over a join, the country's 3,700 meetings and 53,000 decisions were joined and
+        grouped before the page's 50 were kept: 106 ms)."""
+        from sinergi.proposals.models import TppDecision
+
+        return self.annotate(discussed=count_per_row(TppDecision.objects.all(), "meeting"))
 
 
 # --- the clocks of proposals (the pure arithmetic is clocks.py) -------------------------

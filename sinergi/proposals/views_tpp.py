@@ -14,7 +14,6 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -66,7 +65,7 @@ def tpp_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     meetings = (
         TppMeeting.objects.for_user(request.user)
         .select_related("facility", "chair")
-        .annotate(discussed=Count("decisions"))
+        .with_discussed()
         .order_by("-held_on", "-id")
     )
     return render(

@@ -478,6 +478,38 @@ def test_the_meeting_list_asks_the_same_queries_whatever_the_rows(
         assert client.get("/proposals/tpp/").status_code == 200
 
 
+def test_the_meeting_lists_count_each_meetings_proposals_for_its_row(
+    client_for, meeting, proposal, officer, selong
+):
+    """National scale: the number of proposals each meeting discussed is counted for the
+    page's rows (a subquery of the row), not by joining every meeting of the reader's
+    reach to its decisions and grouping them all before the page is kept (the country's
+    3,700 meetings: 106 ms). The page and the API give each meeting its number."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    tpp.record_decision(
+        meeting=meeting, proposal=proposal, recommendation=Recommendation.RECOMMENDED, by=officer
+    )
+    empty = tpp.record_meeting(
+        facility=selong,
+        values=_values(selong, held_on=meeting.held_on - datetime.timedelta(days=1)),
+        by=officer,
+    )
+    client = client_for("petugas.selong")
+    with CaptureQueriesContext(connection) as ctx:
+        page = client.get("/proposals/tpp/")
+        listed = client.get("/api/v1/tpp-meetings").json()
+    statements = [q["sql"] for q in ctx.captured_queries if '"proposals_tppdecision"' in q["sql"]]
+    assert statements  # the rows' subqueries, no join grouped over every meeting
+    assert not [sql for sql in statements if 'JOIN "proposals_tppdecision"' in sql]
+    assert {m.pk: m.discussed for m in page.context["page"].object_list} == {
+        meeting.pk: 1,
+        empty.pk: 0,
+    }
+    assert {m["id"]: m["discussed"] for m in listed["items"]} == {meeting.pk: 1, empty.pk: 0}
+
+
 # --- the API -------------------------------------------------------------------------------------
 
 
