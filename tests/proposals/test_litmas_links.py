@@ -73,3 +73,31 @@ def test_the_litmas_list_does_not_query_per_row(client_for, selong, bapas):
     for _ in range(4):
         _asked(make_proposal(eligible_person(selong), stage=Stage.LITMAS), bapas)
     assert count() == few
+
+
+def test_the_litmas_api_sorts_the_requests_before_reading_what_the_rows_show(
+    client_for, selong, bapas
+):
+    """National scale: the API's list sorts the requests alone and reads the proposal, the
+    person, the facilities and the officer for the page's rows (a query each, whatever the
+    rows), not by joining every request in reach to them before keeping the page (the
+    country's 58,000: 131 ms). Each row still names them."""
+    people = [eligible_person(selong) for _ in range(3)]
+    for person in people:
+        _asked(make_proposal(person, stage=Stage.LITMAS), bapas)
+    client = client_for("petugas.selong")
+
+    def read() -> tuple[list[str], list[dict]]:
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get("/api/v1/litmas-requests")
+        assert response.status_code == 200
+        return [q["sql"] for q in queries.captured_queries], response.json()["items"]
+
+    statements, items = read()
+    listing = [sql for sql in statements if "ORDER BY" in sql and "proposals_litmasrequest" in sql]
+    assert len(listing) == 1, listing
+    assert '"inmates_inmate"' not in listing[0] and '"accounts_user"' not in listing[0]
+    assert sorted(i["inmate_name"] for i in items) == sorted(p.name for p in people)
+    assert {i["bapas"] for i in items} == {bapas.code}
+    _asked(make_proposal(eligible_person(selong), stage=Stage.LITMAS), bapas)
+    assert len(read()[0]) == len(statements)
