@@ -271,7 +271,13 @@ class Referral(TimeStampedModel):
         verbose_name = _("referral")
         verbose_name_plural = _("referrals")
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["partner", "status"])]
+        indexes = [
+            models.Index(fields=["partner", "status"]),
+            # The lists of everyone's referrals (an administrator's page and API), latest
+            # first: walked to a page, where the country's 125,000 were joined and sorted
+            # (68 ms of SQL; 1 ms so).
+            models.Index(fields=["-created_at", "-id"], name="referral_latest_first"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.inmate} → {self.partner}"
