@@ -77,8 +77,11 @@ def _list_context(
 ) -> dict[str, Any]:
     facilities = viewable_facilities(request.user).order_by("name")
     chosen = request.GET.get("facility", "")
+    # The figures (``data``, a JSON document of each month) are not shown in the list:
+    # decoding them was a quarter of the administrator's page (50 documents).
     found = (
         MonthlyReport.objects.for_user(request.user)
+        .defer("data")
         .select_related("facility", "signed_off_by")
         .annotate(latest_edition=Max("editions__number"))
     )

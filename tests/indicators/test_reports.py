@@ -620,6 +620,26 @@ def test_the_list_runs_as_many_queries_for_one_report_as_for_many(client_for, se
     assert client.get("/indicators/reports/").content.count(b"/pdf/") == 8
 
 
+def test_the_list_does_not_read_the_reports_figures(client_for, selong):
+    """Each report's figures (a JSON document of the month) are not shown in the list and
+    are not read for it: decoding them was a quarter of the administrator's page at
+    national scale. What the list shows is still there."""
+    _reports(selong, 3)
+    MonthlyReport.objects.update(data={"figures": ["x" * 50] * 20})
+    client = client_for("kalapas.selong")
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/indicators/reports/")
+    assert response.status_code == 200
+    listing = [
+        q["sql"]
+        for q in queries.captured_queries
+        if q["sql"].startswith('SELECT "indicators_monthlyreport"."id"') and "LIMIT" in q["sql"]
+    ]
+    assert len(listing) == 1, listing
+    assert '"indicators_monthlyreport"."data"' not in listing[0]
+    assert response.content.count(b"/pdf/") == 3
+
+
 def test_the_list_shows_each_reader_the_reports_they_may_read(client_for, selong):
     _reports(selong, 2)
     lobar = Facility.objects.get(code="lobar")
