@@ -342,9 +342,7 @@ def worklist_queryset(
     if sort == WorklistSort.NAME:
         return rows.order_by("name", "id")
     if sort == WorklistSort.NEEDS:
-        return rows.order_by(
-            "-open_needs", F("sentence__expiry_after_remission").asc(nulls_last=True), "name", "id"
-        )
+        return rows.order_by("-open_needs", *RELEASE_ORDER)
     return rows.order_by(*RELEASE_ORDER)
 
 
