@@ -10,10 +10,10 @@ from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.core.cache import cache
-from django.db.models import DecimalField, Max, Q, Sum
+from django.db.models import DecimalField, Max, OuterRef, Q, Subquery, Sum
 from django.db.models import Value as V
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -186,6 +186,44 @@ def withheld(was: Mapping[str, Any], now: Mapping[str, Any]) -> bool:
     return False
 
 
+class _Signed(NamedTuple):
+    """What the public table reads of a facility's latest signed edition of the month."""
+
+    number: int
+    signed_off_at: datetime.datetime
+    indicators: list[dict[str, Any]] | None
+    data_version: int | None
+
+
+def _latest_editions(period: Period) -> dict[int, _Signed]:
+    """The latest signed edition of the month of each active facility, by facility: its
+    number, when it was signed, and of its figures only the indicators and the data
+    version they were read at. An edition keeps the whole report (its lists and charts,
+    some 55 kB, fifteen times its indicators): reading and decoding every edition of the
+    country's month took most of a cold build of the public table."""
+    newest = (
+        ReportEdition.objects.filter(report=OuterRef("report"))
+        .order_by("-number")
+        .values("number")[:1]
+    )
+    rows = (
+        ReportEdition.objects.filter(
+            report__month=period.start,
+            report__facility__is_active=True,
+            number=Subquery(newest),
+        )
+        .order_by("report__facility_id")
+        .values_list(
+            "report__facility_id",
+            "number",
+            "signed_off_at",
+            "data__indicators",
+            "data__data_version",
+        )
+    )
+    return {facility_id: _Signed(*values) for facility_id, *values in rows}
+
+
 def public_revisions(
     period: Period,
     facilities: list[tuple[int, str, int, str]],
@@ -197,22 +235,11 @@ def public_revisions(
 
     Signed months whose public figures changed are detected here (recorded as revisions,
     once); the table is built once per cache period, so at most that often."""
-    latest: dict[int, ReportEdition] = {}
-    for facility_id, edition in (
-        (e.report.facility_id, e)
-        for e in ReportEdition.objects.filter(
-            report__month=period.start, report__facility__is_active=True
-        )
-        .select_related("report")
-        .order_by("report__facility_id", "number")
-    ):
-        latest[facility_id] = edition
+    latest = _latest_editions(period)
     notes: dict[Cell, PublicNote] = {}
     facility_by_id = {f[0]: f for f in facilities}
     changed = {
-        fid: revisions.compare(
-            revisions.figures_of(e.data.get("indicators", [])), live.get(fid, {})
-        )
+        fid: revisions.compare(revisions.figures_of(e.indicators or []), live.get(fid, {}))
         for fid, e in latest.items()
     }
     revised = [fid for fid, changes in changed.items() if changes and fid in facility_by_id]
@@ -233,7 +260,7 @@ def public_revisions(
             continue
         edition = latest[fid]
         reasons, _total = revisions.reasons_since(
-            fid, int(edition.data.get("data_version") or 0), [c.indicator for c in changes]
+            fid, int(edition.data_version or 0), [c.indicator for c in changes]
         )
         shown = []
         for change in changes:

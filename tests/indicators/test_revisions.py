@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime
 import io
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -626,3 +627,37 @@ def test_a_report_generated_again_says_which_edition_was_signed_and_that_it_awai
         .content.decode()
     )
     assert "Belum disahkan" not in page_id and "Edisi 1 disahkan pada" in page_id
+
+
+def test_the_public_table_reads_of_the_signed_editions_only_their_indicators(
+    signed, selong, tmp_path, django_capture_on_commit_callbacks
+):
+    """An edition keeps the whole signed report (lists, charts); the public table needs
+    its indicators and data version, of the latest edition only (at national scale the
+    month's editions, decoded whole, were most of a cold build)."""
+    from sinergi.indicators import public_data
+
+    with django_capture_on_commit_callbacks(execute=True):
+        import_late(tmp_path)  # the month is revised: its notes need the data version
+    period = parse_period("2025-08")
+    with CaptureQueriesContext(connection) as queries:
+        table = public_data.build_table(period)
+    # The month's editions of every active facility (the revised facility's own edition
+    # is read whole by the detection of its revision, one row).
+    read = [
+        q["sql"]
+        for q in queries.captured_queries
+        if 'FROM "indicators_reportedition"' in q["sql"]
+        and '"orgs_facility"."is_active"' in q["sql"]
+    ]
+    assert len(read) == 1, "the editions are read once"
+    whole = re.compile(r'"indicators_reportedition"\."data"(?!\s*->)(?!\s*,\s*\'\$)')
+    for sql in read:
+        selected = sql.split(" FROM ", 1)[0]
+        # The JSON document is read through its keys (-> on PostgreSQL, JSON_EXTRACT on
+        # SQLite), never as the whole column.
+        assert not whole.search(selected.replace("JSON_EXTRACT(", "")), selected
+    note = table.revision_notes[(FACILITY, selong.pk)]
+    assert note.edition == 1 and note.number == 1
+    assert [c.indicator_id for c in note.changes] == [SHARE]
+    assert note.changes[0].text == "semula 50% (6/12), kini 33,3% (6/18)"
