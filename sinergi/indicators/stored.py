@@ -225,12 +225,14 @@ def load(
     return Stored(found, rows.values_list(*ROW_FIELDS), with_facilities=with_facilities)
 
 
-def source_for(q: Query) -> dashboards.Source:
+def source_for(q: Query, *, with_facilities: bool | None = None) -> dashboards.Source:
     """Where the dashboards of ``q`` read their figures: the stored set of a closed
     period, else the live computation. A closed period not stored yet is stored by this
     first read, under the set's lock: the requests asking for it meanwhile wait for that
     one and read what it stored instead of computing it too. Inside a transaction (an
-    atomic request, a test) it is stored by a task once the transaction commits."""
+    atomic request, a test) it is stored by a task once the transaction commits.
+    ``with_facilities`` as for :func:`load` (the public table reads the country's set
+    with its rows by facility)."""
     if not storable(q.period, q.area):
         if (
             q.area in STORED_AREAS
@@ -239,7 +241,7 @@ def source_for(q: Query) -> dashboards.Source:
         ):
             return Recent()
         return dashboards.live
-    found = load(q.period, q.area, q.area_id)
+    found = load(q.period, q.area, q.area_id, with_facilities=with_facilities)
     if found is not None:
         return found
     code, area, area_id = q.period.code, q.area, _area_id(q.area, q.area_id)
@@ -247,7 +249,7 @@ def source_for(q: Query) -> dashboards.Source:
         transaction.on_commit(lambda: _enqueue(code, area, area_id))
         return dashboards.live
     store_read(q.period, area, area_id)
-    return load(q.period, q.area, q.area_id) or dashboards.live
+    return load(q.period, q.area, q.area_id, with_facilities=with_facilities) or dashboards.live
 
 
 def store_read(period: Period, area: str, area_id: int) -> None:

@@ -491,3 +491,26 @@ def test_the_public_table_follows_the_stored_month_when_a_revision_recomputes_it
     after = public_data.public_table(AUG).figure(indicator, public_data.NATION)
     assert after.denominator == before.denominator + 4
     assert after == public_data.build_table(AUG).figure(indicator, public_data.NATION)
+
+
+def test_the_public_table_stores_a_month_not_stored_yet_on_its_first_build(
+    w, django_capture_on_commit_callbacks
+):
+    """A closed month whose figures the daily `store_figures` has not stored yet: the
+    public table's first build stores the country's set (as a dashboard's first read
+    does), so that the builds after a revision or the cache's expiry read it instead of
+    computing the whole country again (10 s at national scale on every build)."""
+    from sinergi.indicators import public_data
+
+    populate(w)
+    assert not StoredSet.objects.exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        from_records = public_data.build_table(AUG)  # in a transaction: stored at its commit
+    country = StoredSet.objects.get(period=AUG.code, area=NATIONAL, area_id=0)
+    assert country.computed_at is not None
+    assert country.figures.filter(by=FACILITY).exists()
+    with CaptureQueriesContext(connection) as queries:
+        from_store = public_data.build_table(AUG)
+    sql = " ".join(q["sql"] for q in queries.captured_queries)
+    assert "programs_attendance" not in sql and "programs_enrollment" not in sql
+    assert _public_figures(from_store) == _public_figures(from_records)
