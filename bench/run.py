@@ -497,6 +497,21 @@ def in_subprocess(module: str, function: str) -> Callable[..., Any] | None:
     return call
 
 
+def daily_jobs(url: str) -> None:
+    """What a deployment runs each day after midnight (README, "Stored figures"): the
+    month that closed is stored for the country and every region (`manage.py
+    store_figures`; sets already stored are kept, so a reused database costs a few
+    queries). The dashboards and the public table of a running server read it; without
+    it, their first reads of the month store it while the pages are measured."""
+    print("stored figures of the month that closed (manage.py store_figures) ...", flush=True)
+    subprocess.run(
+        [sys.executable, "manage.py", "store_figures"],
+        cwd=ROOT,
+        env={**os.environ, "DATABASE_URL": url, "DEBUG": "true"},
+        check=True,
+    )
+
+
 def run_part(label: str, function: Callable[..., Any] | None, *args: Any) -> Any:
     """Call a part; "not available" when it does not exist, the error when it fails."""
     if function is None:
@@ -680,6 +695,9 @@ def main() -> int:
         begun = time.perf_counter()
         results[name] = generate(name, args.seed, reuse=args.reuse)
         timed(f"data {name}", begun)
+        begun = time.perf_counter()
+        daily_jobs(results[name].url)
+        timed(f"stored figures {name}", begun)
         if name == comparison:
             # Its pages, measured for their query counts (its times are not compared), in
             # a process of their own while the chosen scale is generated.
