@@ -1109,14 +1109,19 @@ def detect_readmissions(*, inmate_ids: list[int], by: User | None) -> int:
     kept on each re-admission; all of them are linked or none."""
     from sinergi.reintegration.models import Readmission, Release
 
-    new = list(Inmate.objects.filter(pk__in=inmate_ids).values("pk", "nik", "name", "birth_date"))
+    # ``in_array``: one array parameter on PostgreSQL, not one placeholder per person (an
+    # import's chunk of 5,000 people in four statements: 20,000 parameters quoted one by
+    # one on the client took a sixth of the import of a new file).
+    new = list(
+        Inmate.objects.filter(pk__in_array=inmate_ids).values("pk", "nik", "name", "birth_date")
+    )
     if not new:
         return 0
     # The releases are read as (id, key) pairs, latest first, and only a match becomes a
     # row: an import's chunk of 5,000 people shares its birth dates with a fifth of a
     # country's releases, which were each loaded with their inmate (24 s per chunk).
     releases = (
-        Release.objects.exclude(inmate_id__in=inmate_ids)
+        Release.objects.exclude(inmate_id__in_array=inmate_ids)
         .order_by("-released_on", "-id")
         .values_list("pk", "inmate__nik", "inmate__name", "inmate__birth_date")
     )
@@ -1137,12 +1142,14 @@ def detect_readmissions(*, inmate_ids: list[int], by: User | None) -> int:
 
     by_nik = {n["nik"]: n["pk"] for n in new if n["nik"]}
     if by_nik:
-        for release_id, nik, _name, _born in releases.filter(inmate__nik__in=by_nik):
+        for release_id, nik, _name, _born in releases.filter(inmate__nik__in_array=list(by_nik)):
             link(by_nik[nik], release_id, MatchedBy.NIK)
     rest = [n for n in new if n["pk"] not in matched and n["birth_date"]]
     if rest:
         keys = {(n["name"].strip().lower(), n["birth_date"]): n["pk"] for n in rest}
-        candidates = releases.filter(inmate__birth_date__in={n["birth_date"] for n in rest})
+        candidates = releases.filter(
+            inmate__birth_date__in_array=sorted({n["birth_date"] for n in rest})
+        )
         for release_id, _nik, name, born in candidates.iterator(chunk_size=10_000):
             link(keys.get((name.strip().lower(), born)), release_id, MatchedBy.NAME_BIRTH_DATE)
     Readmission.objects.bulk_create(found, ignore_conflicts=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -441,3 +442,27 @@ def test_a_referral_cancelled_at_release_is_recorded_and_its_partner_told(releas
         user__username="mitra.dukcapil", url=referral.get_absolute_url()
     )
     assert told.filter(key=f"referral:{referral.pk}:cancelled").exists()
+
+
+def test_the_re_admission_check_passes_many_people_as_one_parameter(released, officer):
+    """An import admits 5,000 people a chunk: their ids, NIKs and birth dates go to
+    PostgreSQL as one array each, not one placeholder per person (quoted one by one on the
+    client, a sixth of the import of a new file); they are still found."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    if connection.vendor != "postgresql":
+        pytest.skip("one array parameter on PostgreSQL; SQLite has IN (…) as usual")
+    _person, release, _referral = released
+    lobar = Facility.objects.get(code="lobar")
+    people = [
+        make_inmate(facility=lobar, name=f"Baru {n}", nik=f"52030112039{n:05d}") for n in range(30)
+    ]
+    again = make_inmate(facility=lobar, name="Lalu B.", nik="5203011203900001")
+    ids = [p.pk for p in people] + [again.pk]
+    with CaptureQueriesContext(connection) as queries:
+        assert actions.detect_readmissions(inmate_ids=ids, by=officer) == 1
+    assert Readmission.objects.get(new_inmate=again).earlier_release == release
+    one_by_one = re.compile(r"IN \((?:'?[\w-]+'?(?:::\w+)?, ){10,}")  # IN (1, 2, 3, …)
+    for query in queries.captured_queries:
+        assert not one_by_one.search(query["sql"]), query["sql"]
