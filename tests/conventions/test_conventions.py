@@ -49,3 +49,21 @@ def test_actions_ask_the_rules_predicates_not_an_inline_role_set():
 def test_every_app_has_queries_actions_and_rules():
     found = app_module_violations(ROOT)
     assert not found, "Inside an app (DESIGN.md, Architecture):\n" + _report(found)
+
+
+def test_no_template_comment_spans_lines():
+    """Django's ``{# … #}`` comment is one line: one that goes on to the next line is
+    not a comment but text, shown on the page (the public pages showed their own note
+    to developers to every visitor). A longer note is ``{% comment %}``."""
+    found = []
+    for folder in (ROOT / "templates", *ROOT.glob("sinergi/*/templates")):
+        for path in sorted(folder.rglob("*.html")) + sorted(folder.rglob("*.txt")):
+            for number, text in enumerate(path.read_text().splitlines(), 1):
+                start = text.find("{#")
+                while start != -1:
+                    end = text.find("#}", start + 2)
+                    if end == -1:
+                        found.append(f"{path.relative_to(ROOT)}:{number}: {text.strip()[:60]}")
+                        break
+                    start = text.find("{#", end + 2)
+    assert not found, "\n".join(found)

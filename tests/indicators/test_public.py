@@ -103,6 +103,8 @@ def test_the_public_pages_show_the_flags_and_no_personal_data(small_world):
         cells = re.findall(r"<td[^>]*>([^<]*)</td>", text)
         for cell in cells:
             assert not re.fullmatch(r"\s*[1-4]\s*", cell), cell
+        # nor the templates' notes to developers (a comment written across lines)
+        assert "{#" not in text and "#}" not in text and "CSRF token" not in text
 
 
 def test_a_month_that_is_not_over_is_not_published(small_world):
