@@ -1179,7 +1179,22 @@ def test_each_role_reads_what_the_design_allows(world, clients, route, role):
             wrong.append(f"GET {target.url} ({target.label}) as {role}: {got}, designed {want}")
         elif got == 302 and role is None and want == ANON_LOGIN:
             assert "/login/" in response["Location"], target.url
+        elif leaked := _template_syntax(response):
+            wrong.append(f"GET {target.url} as {role} shows template syntax: {leaked}")
     assert not wrong, "\n".join(wrong)
+
+
+_TEMPLATE_SYNTAX = re.compile(r"\{#|#\}|\{%|%\}|\{\{|\}\}")
+
+
+def _template_syntax(response: Any) -> str:
+    """Template syntax an HTML page shows as text (a comment written across lines, a tag
+    left unclosed): the first such spot with what surrounds it, or ""."""
+    if response.status_code != 200 or not response.get("Content-Type", "").startswith("text/html"):
+        return ""
+    html = response.content.decode()
+    found = _TEMPLATE_SYNTAX.search(html)
+    return html[max(0, found.start() - 60) : found.end() + 60] if found else ""
 
 
 def api_body(world: World, operation: str, label: str) -> dict[str, Any] | None:
