@@ -1109,9 +1109,10 @@ def detect_readmissions(*, inmate_ids: list[int], by: User | None) -> int:
     kept on each re-admission; all of them are linked or none."""
     from sinergi.reintegration.models import Readmission, Release
 
-    # ``in_array``: one array parameter on PostgreSQL, not one placeholder per person (an
-    # import's chunk of 5,000 people in four statements: 20,000 parameters quoted one by
-    # one on the client took a sixth of the import of a new file).
+    # ``in_array``: the people as one array parameter on PostgreSQL, where ``__in`` gave
+    # each of them a parameter of its own (an import's chunk of 5,000 people in four
+    # statements: 20,000 values quoted one by one on the client, a sixth of the import of
+    # a new file).
     new = list(
         Inmate.objects.filter(pk__in_array=inmate_ids).values("pk", "nik", "name", "birth_date")
     )

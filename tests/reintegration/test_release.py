@@ -446,8 +446,9 @@ def test_a_referral_cancelled_at_release_is_recorded_and_its_partner_told(releas
 
 def test_the_re_admission_check_passes_many_people_as_one_parameter(released, officer):
     """An import admits 5,000 people a chunk: their ids, NIKs and birth dates go to
-    PostgreSQL as one array each, not one placeholder per person (quoted one by one on the
-    client, a sixth of the import of a new file); they are still found."""
+    PostgreSQL as one array each, where ``__in`` gave each person a parameter of its own
+    (quoted one by one on the client, a sixth of the import of a new file); they are
+    still found."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
