@@ -279,14 +279,24 @@ def changed_numbers(
                         ),
                     ]
                 )
-        stored = ", ".join(f"{table}.{_qn(f.column)}" for table, f in fields)
+        # Each staged row looks up its own inmate and sentence (LATERAL … LIMIT 1 keeps
+        # the planner from joining the facility's every inmate to the chunk: on a table
+        # whose statistics predate the import it did, 100,000 rows read per chunk).
+        picked = ", ".join(
+            [
+                "s.id AS sentence_id",
+                *(f"{table}.{_qn(f.column)} AS {table}_{f.column}" for table, f in fields),
+            ]
+        )
+        stored = ", ".join(f"x.{table}_{f.column}" for table, f in fields)
         imported = ", ".join(f"g.{_qn(f.column)}" for _, f in fields)
         cursor.execute(
             f"SELECT g.registration_number FROM {STAGE} g "  # noqa: S608
-            f"LEFT JOIN {_qn(Inmate._meta.db_table)} i "
-            "ON i.facility_id = %s AND i.registration_number = g.registration_number "
+            f"LEFT JOIN LATERAL (SELECT {picked} FROM {_qn(Inmate._meta.db_table)} i "
             f"LEFT JOIN {_qn(Sentence._meta.db_table)} s ON s.inmate_id = i.id "
-            f"WHERE s.id IS NULL OR ({stored}) IS DISTINCT FROM ({imported})",
+            "WHERE i.facility_id = %s AND i.registration_number = g.registration_number "
+            "LIMIT 1) x ON TRUE "
+            f"WHERE x.sentence_id IS NULL OR ({stored}) IS DISTINCT FROM ({imported})",
             [facility_id],
         )
         return {row[0] for row in cursor.fetchall()}
