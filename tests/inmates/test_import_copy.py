@@ -299,9 +299,7 @@ def test_a_chunk_is_compared_with_its_own_people_not_the_whole_facility(demo_wor
     with CaptureQueriesContext(connection) as queries:
         changed = import_copy.changed_numbers(facility.pk, chunk)
     assert changed == {NUMBERS[1]}  # its remisi is 30 days, not 0
-    (statement,) = [
-        q["sql"] for q in queries.captured_queries if q["sql"].startswith("SELECT g.")
-    ]
+    (statement,) = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("SELECT g.")]
     with connection.cursor() as cursor:
         # The statistics of the facility as it now is; a join other than by nested loop
         # made as dear as it is on a large facility's import.
