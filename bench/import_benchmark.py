@@ -591,8 +591,9 @@ def copy_only(rows: list[Any], mapping: dict[str, int]) -> dict[str, Any] | None
 
     if connection.vendor != "postgresql" or not rows:
         return None
+    facts = importer.fact_fields(mapping)
     inmate = list(importer._inmate_values(rows[0]))
-    sentence = list(importer._sentence_values(rows[0], mapping))
+    sentence = list(importer._sentence_values(rows[0], facts))
     started = time.perf_counter()
     with transaction.atomic(), connection.cursor() as cursor:
         for table, source, columns in (
@@ -612,7 +613,7 @@ def copy_only(rows: list[Any], mapping: dict[str, int]) -> dict[str, Any] | None
             f"COPY bench_copy_sentence ({', '.join(sentence)}) FROM STDIN"
         ) as out:
             for row in rows:
-                out.write_row(list(importer._sentence_values(row, mapping).values()))
+                out.write_row(list(importer._sentence_values(row, facts).values()))
     elapsed = time.perf_counter() - started
     result = {"seconds": elapsed, "rate": len(rows) / elapsed}
     print(

@@ -262,21 +262,24 @@ def changed_numbers(
         cursor.execute(f"DROP TABLE IF EXISTS {STAGE}")
         cursor.execute(f"CREATE TEMPORARY TABLE {STAGE} ({definitions}) ON COMMIT DROP")
         names = ", ".join(["registration_number", *(_qn(f.column) for _, f in fields)])
-        # The values as they are (psycopg adapts them), as :func:`insert` writes them.
-        simple = [f.get_internal_type() in SIMPLE_TYPES for _, f in fields]
+        # The values as they are (psycopg adapts them), as :func:`insert` writes them;
+        # each column: the inmate's value or the sentence's, its key, and the field when
+        # the value needs preparing.
+        columns = [
+            (table == "i", f.name, None if f.get_internal_type() in SIMPLE_TYPES else f)
+            for table, f in fields
+        ]
         with cursor.cursor.copy(f"COPY {STAGE} ({names}) FROM STDIN") as copy:
             write = copy.write_row
             for registration_number, inmate_values, sentence_values in rows:
                 write(
                     [
                         registration_number,
-                        *(
-                            value if plain else f.get_db_prep_save(value, connection)
-                            for (table, f), plain in zip(fields, simple, strict=True)
-                            for value in (
-                                (inmate_values if table == "i" else sentence_values)[f.name],
-                            )
-                        ),
+                        *[
+                            value if field is None else field.get_db_prep_save(value, connection)
+                            for of_inmate, name, field in columns
+                            for value in ((inmate_values if of_inmate else sentence_values)[name],)
+                        ],
                     ]
                 )
         # Each staged row looks up its own inmate and sentence (LATERAL … LIMIT 1 keeps

@@ -643,6 +643,7 @@ _REGISTRATION = re.compile(
     r"[.\s]*([A-Z](?:[A-Z.\s]*[A-Z])?)[.\s]*([0-9]+)[.\s]*/[.\s]*([0-9]+)[.\s]*"
 )
 _REGISTER_PREFIX = re.compile(r"([A-Z][A-Z.\s]*?)[.\s]*[0-9]")
+_DOTS_AND_SPACES = re.compile(r"[.\s]")
 _REGISTER_CLASSES = {"BI": "B.I", "BIIA": "B.IIa", "BIIB": "B.IIb", "BIII": "B.III"}
 
 
@@ -660,7 +661,7 @@ def normalise_registration_number(text: object) -> str:
     match = _REGISTRATION.fullmatch(collapsed)
     if match is None:
         return collapsed
-    prefix = re.sub(r"[.\s]", "", match.group(1))
+    prefix = _DOTS_AND_SPACES.sub("", match.group(1))
     return f"{prefix} {match.group(2)}/{match.group(3)}"
 
 
@@ -670,10 +671,15 @@ def register_class_from_registration(text: object) -> str | None:
 
     ``None`` when the prefix is another register (A.I-A.V detainees, …) or unclear.
     """
-    match = _REGISTER_PREFIX.match(normalise_registration_number(text))
+    return _register_class(normalise_registration_number(text))
+
+
+def _register_class(registration: str) -> str | None:
+    """:func:`register_class_from_registration` of a number already normalised."""
+    match = _REGISTER_PREFIX.match(registration)
     if match is None:
         return None
-    return _REGISTER_CLASSES.get(re.sub(r"[.\s]", "", match.group(1)))
+    return _REGISTER_CLASSES.get(_DOTS_AND_SPACES.sub("", match.group(1)))
 
 
 # --------------------------------------------------------------------------------------
@@ -1018,6 +1024,9 @@ def _nik_lost_precision(shown: str) -> ValueError:
     )
 
 
+_NIK_SEPARATORS = re.compile(r"[\s.\-]")
+
+
 def _nik_digits(value: object) -> str:
     if isinstance(value, bool):
         raise _nik_length(_text(value))
@@ -1037,7 +1046,7 @@ def _nik_digits(value: object) -> str:
     decimal_zero = _DECIMAL_ZERO.fullmatch(text)
     if decimal_zero:
         return decimal_zero.group(1)
-    return re.sub(r"[\s.\-]", "", text)
+    return _NIK_SEPARATORS.sub("", text)
 
 
 def validate_nik(value: object, birth_date: date | None = None, sex: str = "") -> str:
@@ -1481,7 +1490,7 @@ def parse_row(
         line_number=line_number,
         registration_number=registration,
         registration_raw=registration_raw,
-        register_class=register_class_from_registration(registration) or "",
+        register_class=_register_class(registration) or "",
         name=name,
         nik=nik,
         birth_date=birth_date,

@@ -5,6 +5,7 @@ change reason). Run on both databases: on SQLite both sides are the ORM path."""
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 from typing import Any
 
@@ -309,3 +310,40 @@ def test_a_chunk_is_compared_with_its_own_people_not_the_whole_facility(demo_wor
         cursor.execute(f"EXPLAIN (ANALYZE, FORMAT JSON) {statement}")
         (plan,) = cursor.fetchone()[0]
     assert _rows_read_from(plan["Plan"], Inmate._meta.db_table) <= len(chunk)
+
+
+def test_the_cycle_collector_is_off_while_rows_are_read_and_written_and_on_after(
+    demo_world, tmp_path, monkeypatch
+):
+    # Off while the rows are checked and written (the kept rows made it walk a growing
+    # heap again and again); on again after the import, whether it was done or failed.
+    assert gc.isenabled()
+    seen: list[bool] = []
+    check_row, write_chunk = importer._check_row, importer._write_chunk
+
+    def checking(*args: Any, **kwargs: Any) -> Any:
+        seen.append(gc.isenabled())
+        return check_row(*args, **kwargs)
+
+    def writing(*args: Any, **kwargs: Any) -> None:
+        seen.append(gc.isenabled())
+        write_chunk(*args, **kwargs)
+
+    monkeypatch.setattr(importer, "_check_row", checking)
+    monkeypatch.setattr(importer, "_write_chunk", writing)
+    by = User.objects.get(username="petugas.selong")
+    _run(_file(tmp_path, "first.csv", FIRST), by)
+    assert seen and not any(seen)
+    assert gc.isenabled()
+
+    def failing(*args: Any, **kwargs: Any) -> None:
+        raise RuntimeError("the disk is full")
+
+    monkeypatch.setattr(importer, "_write_chunk", failing)
+    path = _file(tmp_path, "second.csv", SECOND)
+    with path.open("rb") as upload:
+        batch = importer.start_import(
+            facility=Facility.objects.get(code="selong"), upload=upload, filename=path.name, by=by
+        )
+    assert importer.run_import(batch.pk).status == ImportStatus.FAILED
+    assert gc.isenabled()
