@@ -312,29 +312,33 @@ def test_a_chunk_is_compared_with_its_own_people_not_the_whole_facility(demo_wor
     assert _rows_read_from(plan["Plan"], Inmate._meta.db_table) <= len(chunk)
 
 
-def test_the_cycle_collector_is_off_while_rows_are_read_and_written_and_on_after(
+def test_the_cycle_collector_skips_the_kept_rows_and_is_given_them_back_after(
     demo_world, tmp_path, monkeypatch
 ):
-    # Off while the rows are checked and written (the kept rows made it walk a growing
-    # heap again and again); on again after the import, whether it was done or failed.
-    assert gc.isenabled()
-    seen: list[bool] = []
+    # Off while the rows are checked (the kept rows made it walk a growing heap again
+    # and again); on while they are written, with what was there before set aside (the
+    # writing's model instances are collected); as it was after the import, whether it
+    # was done or failed.
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+    checked: list[bool] = []
+    written: list[tuple[bool, int]] = []
     check_row, write_chunk = importer._check_row, importer._write_chunk
 
     def checking(*args: Any, **kwargs: Any) -> Any:
-        seen.append(gc.isenabled())
+        checked.append(gc.isenabled())
         return check_row(*args, **kwargs)
 
     def writing(*args: Any, **kwargs: Any) -> None:
-        seen.append(gc.isenabled())
+        written.append((gc.isenabled(), gc.get_freeze_count()))
         write_chunk(*args, **kwargs)
 
     monkeypatch.setattr(importer, "_check_row", checking)
     monkeypatch.setattr(importer, "_write_chunk", writing)
     by = User.objects.get(username="petugas.selong")
     _run(_file(tmp_path, "first.csv", FIRST), by)
-    assert seen and not any(seen)
-    assert gc.isenabled()
+    assert checked and not any(checked)
+    assert written and all(on and aside > 0 for on, aside in written)
+    assert gc.isenabled() and gc.get_freeze_count() == 0
 
     def failing(*args: Any, **kwargs: Any) -> None:
         raise RuntimeError("the disk is full")
@@ -346,4 +350,4 @@ def test_the_cycle_collector_is_off_while_rows_are_read_and_written_and_on_after
             facility=Facility.objects.get(code="selong"), upload=upload, filename=path.name, by=by
         )
     assert importer.run_import(batch.pk).status == ImportStatus.FAILED
-    assert gc.isenabled()
+    assert gc.isenabled() and gc.get_freeze_count() == 0
