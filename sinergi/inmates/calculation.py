@@ -15,9 +15,9 @@ from __future__ import annotations
 
 import copy
 import datetime
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from django.db import transaction
 from django.utils import timezone
@@ -308,6 +308,28 @@ def compute_onto(
         )
         for key, right in result.rights.items()
     ]
+
+
+# A new person's computed sentence: the values of SENTENCE_DATE_FIELDS (in order) and the
+# rights (their ``inmate_id`` None: the person may have no id yet).
+NewComputed = tuple[tuple[Any, ...], list[ComputedRight]]
+
+
+def compute_new(
+    people: Sequence[tuple[Mapping[str, Any], datetime.date | None]],
+    in_lpka: bool,
+    today: datetime.date,
+) -> list[NewComputed]:
+    """The computed dates and rights of new people's sentences from the sentence row's
+    values and the birth date alone, as an import has them for a new inmate (no remisi,
+    Register F or detention rows yet). Reads nothing from the database: an import runs it
+    in a worker process beside its writing."""
+    found: list[NewComputed] = []
+    for values, birth_date in people:
+        sentence = Sentence(**values)
+        rights = compute_onto(sentence, Facts(birth_date=birth_date, in_lpka=in_lpka), today)
+        found.append((tuple(getattr(sentence, name) for name in SENTENCE_DATE_FIELDS), rights))
+    return found
 
 
 def apply_calculation(

@@ -34,15 +34,19 @@ from __future__ import annotations
 import contextlib
 import datetime
 import gc
+import itertools
 import logging
 import math
+import multiprocessing
+import os
 import uuid
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, NamedTuple
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connections, transaction
 from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -52,8 +56,16 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from sinergi.accounts.models import User
 from sinergi.core import audit
-from sinergi.inmates import actions, column_guess, custody, import_copy, import_walis, parsing
-from sinergi.inmates.calculation import ComputedRight, Facts, compute_onto, recalculate
+from sinergi.inmates import (
+    actions,
+    calculation,
+    column_guess,
+    custody,
+    import_copy,
+    import_walis,
+    parsing,
+)
+from sinergi.inmates.calculation import ComputedRight, NewComputed, recalculate
 from sinergi.inmates.choices import ImportStatus, TermKind
 from sinergi.inmates.models import (
     ColumnMapping,
@@ -77,6 +89,10 @@ PROGRESS_EVERY = 2000
 # Up to this many rows, the rows checked are kept in memory for the writing (about 1 kB
 # each), so that the file is read and parsed once; a bigger file is read again.
 KEEP_PARSED = 200_000
+# Worker processes that compute the new people's dates and rights of the next chunk while
+# this one writes the current one (PostgreSQL, no transaction open): the sentence engine
+# is about a third of a new file's writing. One is enough beside one writing process.
+ENGINE_WORKERS = 1 if (os.cpu_count() or 1) > 1 else 0
 MAX_STORED_ERRORS = 5000
 DATE_FIELDS = {"birth_date", "detention_start", "verdict_date", "commuted_on"}
 
@@ -490,15 +506,117 @@ class _Counts:
         self.created = self.updated = self.unchanged = self.written = 0
 
 
+class _Engine:
+    """Computes each chunk's new people's dates and rights (``calculation.compute_new``):
+    in ``ENGINE_WORKERS`` forked processes, started at the first chunk with new people,
+    when they can be used (PostgreSQL, no transaction open: ``can_use_workers``), else in
+    this process when the chunk is written. :meth:`submit` gives a function that returns
+    the results."""
+
+    def __init__(self) -> None:
+        from sinergi.inmates.recalculation import can_use_workers
+
+        self.parallel = ENGINE_WORKERS > 0 and import_copy.uses_copy() and can_use_workers()
+        self._pool: Any = None
+
+    def submit(
+        self,
+        people: list[tuple[dict[str, Any], datetime.date | None]],
+        in_lpka: bool,
+        today: datetime.date,
+    ) -> Callable[[], list[NewComputed]]:
+        if not people:
+            return list
+        if not self.parallel:
+            return lambda: calculation.compute_new(people, in_lpka, today)
+        if self._pool is None:
+            # The processes are forked: none may share this process's connection.
+            connections.close_all()
+            self._pool = multiprocessing.get_context("fork").Pool(ENGINE_WORKERS)
+        result = self._pool.apply_async(_compute_in_worker, (people, in_lpka, today))
+        return result.get
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.terminate()
+            self._pool.join()
+            self._pool = None
+
+
+def _compute_in_worker(
+    people: list[tuple[dict[str, Any], datetime.date | None]],
+    in_lpka: bool,
+    today: datetime.date,
+) -> list[NewComputed]:
+    """``calculation.compute_new`` in a worker process (looked up there when called)."""
+    return calculation.compute_new(people, in_lpka, today)
+
+
+class _Planned(NamedTuple):
+    """A chunk read against the database, not written yet: its rows still to write (each
+    with its inmate's and sentence's values), the stored inmates among them, and the new
+    people's computed sentences (a function: computed beside, or when called)."""
+
+    chunk: list[Any]
+    rows: list[tuple[Any, dict[str, Any], dict[str, Any]]]
+    existing: dict[str, Inmate]
+    computed: Callable[[], list[NewComputed]]
+
+
+def _plan_chunk(
+    batch: ImportBatch, chunk: list[Any], today: datetime.date, engine: _Engine
+) -> _Planned:
+    """Which rows of ``chunk`` are new or changed and which inmates they are; the new
+    people's dates and rights handed to ``engine``."""
+    fact_names = fact_fields(batch.mapping)
+    # Each row with its inmate's and sentence's values, worked out once.
+    rows = [(r, _inmate_values(r), _sentence_values(r, fact_names)) for r in chunk]
+    with transaction.atomic():
+        if import_copy.uses_copy():
+            # Which rows are new or changed, decided in SQL: the others are not read.
+            pending = import_copy.changed_numbers(
+                batch.facility.pk, [(r.registration_number, i, s) for r, i, s in rows]
+            )
+            rows = [row for row in rows if row[0].registration_number in pending]
+        existing = {
+            i.registration_number: i
+            for i in Inmate.objects.filter(
+                facility=batch.facility,
+                registration_number__in=[r.registration_number for r, _, _ in rows],
+            ).select_related("sentence")
+        }
+    # A new inmate has no remisi, Register F or detention rows in Sinergi yet: the row
+    # (and the facility: an LPKA's people are children) is the whole input.
+    new = [(s, r.birth_date) for r, _, s in rows if r.registration_number not in existing]
+    computed = engine.submit(new, batch.facility.kind == FacilityKind.LPKA, today)
+    return _Planned(chunk, rows, existing, computed)
+
+
+def _ahead(items: Iterator[_Planned], count: int) -> Iterator[_Planned]:
+    """``items`` in order, each given once the ``count`` after it are made."""
+    waiting: deque[_Planned] = deque(itertools.islice(items, count))
+    for item in items:
+        waiting.append(item)
+        yield waiting.popleft()
+    yield from waiting
+
+
 def _write(batch: ImportBatch, today: datetime.date) -> None:
-    """Write the checked rows, one short transaction per chunk."""
+    """Write the checked rows, one short transaction per chunk. With the engine's worker
+    processes, the next chunk is read and its new people computed while this one writes."""
     counts = _Counts()
-    for chunk in _row_chunks(batch, today):
-        with transaction.atomic():
-            # First statement: takes the batch's row lock, so a retry waits for this chunk.
-            _heartbeat(batch, written_rows=counts.written)
-            _write_chunk(batch, chunk, today, counts)
-            counts.written += len(chunk)
+    engine = _Engine()
+    try:
+        planned = (_plan_chunk(batch, c, today, engine) for c in _row_chunks(batch, today))
+        for plan in _ahead(planned, 1 if engine.parallel else 0):
+            with transaction.atomic():
+                # First statement: takes the batch's row lock, so a retry waits for this
+                # chunk.
+                _heartbeat(batch, written_rows=counts.written)
+                _write_chunk(batch, plan, today, counts)
+                counts.written += len(plan.chunk)
+    finally:
+        engine.close()
     batch.written_rows = counts.written
     batch.created_count = counts.created
     batch.updated_count = counts.updated
@@ -532,33 +650,15 @@ def _update_with_history(
     import_copy.insert_history(model, [o.pk for o in objs], by=by, reason="import", kind="~")
 
 
-def _write_chunk(
-    batch: ImportBatch, chunk: list[Any], today: datetime.date, counts: _Counts
-) -> None:
+def _write_chunk(batch: ImportBatch, plan: _Planned, today: datetime.date, counts: _Counts) -> None:
     facility = batch.facility
     by = batch.uploaded_by
     written_fields = sentence_fields(batch.mapping)
-    in_lpka = facility.kind == FacilityKind.LPKA
     touched: list[int] = []
     new_rights: list[ComputedRight] = []
     journal: list[ImportChange] = []
-    fact_names = fact_fields(batch.mapping)
-    # Each row with its inmate's and sentence's values, worked out once.
-    rows = [(r, _inmate_values(r), _sentence_values(r, fact_names)) for r in chunk]
-    if import_copy.uses_copy():
-        # Which rows are new or changed, decided in SQL: the others are not read at all.
-        pending = import_copy.changed_numbers(
-            facility.pk, [(r.registration_number, i, s) for r, i, s in rows]
-        )
-        rows = [row for row in rows if row[0].registration_number in pending]
-        counts.unchanged += len(chunk) - len(rows)
-    numbers = [r.registration_number for r, _, _ in rows]
-    existing = {
-        i.registration_number: i
-        for i in Inmate.objects.filter(
-            facility=facility, registration_number__in=numbers
-        ).select_related("sentence")
-    }
+    chunk, rows, existing = plan.chunk, plan.rows, plan.existing
+    counts.unchanged += len(chunk) - len(rows)
     new_inmates: list[Inmate] = []
     new_rows: list[tuple[Any, dict[str, Any]]] = []
     changed_inmates: list[Inmate] = []
@@ -619,13 +719,13 @@ def _write_chunk(
                         registration_number__in=[r.registration_number for r, _ in new_rows],
                     )
                 }
-        # A new inmate has no remisi, Register F or detention rows in Sinergi yet: the
-        # row (and the facility: an LPKA's people are children) is the whole input, so
-        # the dates and rights are computed before the insert.
-        for row, sentence_values in new_rows:
+        # The dates and rights computed from the row alone (:func:`_plan_chunk`), before
+        # the insert.
+        for (row, sentence_values), (dates, rights) in zip(new_rows, plan.computed(), strict=True):
             sentence = Sentence(inmate=by_number[row.registration_number], **sentence_values)
-            facts = Facts(birth_date=row.birth_date, in_lpka=in_lpka)
-            new_rights += compute_onto(sentence, facts, today)
+            for name, value in zip(calculation.SENTENCE_DATE_FIELDS, dates, strict=True):
+                setattr(sentence, name, value)
+            new_rights += [right._replace(inmate_id=sentence.inmate_id) for right in rights]
             missing_sentences.append(sentence)
         if rights_first:
             import_copy.insert_rights(new_rights)

@@ -6,6 +6,7 @@ change reason). Run on both databases: on SQLite both sides are the ORM path."""
 from __future__ import annotations
 
 import gc
+import os
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +17,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
 from sinergi.accounts.models import User
-from sinergi.inmates import custody, import_copy, importer
+from sinergi.inmates import calculation, custody, import_copy, importer
 from sinergi.inmates.choices import ImportStatus
 from sinergi.inmates.models import (
     CustodyEpisode,
@@ -351,3 +352,40 @@ def test_the_cycle_collector_skips_the_kept_rows_and_is_given_them_back_after(
         )
     assert importer.run_import(batch.pk).status == ImportStatus.FAILED
     assert gc.isenabled() and gc.get_freeze_count() == 0
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="worker processes need PostgreSQL")
+def test_a_worker_process_computes_new_people_as_the_writing_process_does(
+    demo_world, tmp_path, monkeypatch
+):
+    # Outside a transaction on PostgreSQL, the new people of the next chunk are computed in
+    # a worker process while this one writes: the rows written are the same as when each
+    # chunk's people are computed here.
+    monkeypatch.setattr(importer, "WRITE_CHUNK", 2)
+    by = User.objects.get(username="petugas.selong")
+    people = Inmate.objects.filter(facility__code="selong", registration_number__in=NUMBERS)
+
+    monkeypatch.setattr(importer, "ENGINE_WORKERS", 0)
+    here = _two_imports(tmp_path / "here", by)
+    people.delete()
+
+    real = calculation.compute_new
+    where = tmp_path / "pids"
+
+    def spy(*args: Any) -> Any:
+        with where.open("a") as out:
+            out.write(f"{os.getpid()}\n")
+        return real(*args)
+
+    monkeypatch.setattr(calculation, "compute_new", spy)
+    monkeypatch.setattr(importer, "ENGINE_WORKERS", 1)
+    beside = _two_imports(tmp_path / "beside", by)
+
+    pids = where.read_text().split()
+    # The first file's five new people in three chunks, the second file's one.
+    assert len(pids) == 4 and str(os.getpid()) not in pids
+    assert beside[2] == here[2]
+    for written, expected in zip(beside[:2], here[:2], strict=True):
+        for name in expected:
+            assert written[name] == expected[name], name
