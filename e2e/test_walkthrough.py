@@ -21,6 +21,7 @@ ROLE_PAGES = {
     "kalapas.selong": [
         "/",
         "/orgs/facilities/selong/",
+        "/orgs/facilities/selong/letterhead/",
         "/orgs/partners/",
         "/audit/",
         "/inmates/",

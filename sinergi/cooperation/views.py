@@ -412,6 +412,8 @@ def meeting_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         {
             "page": paginate(request, meetings.order_by("-date", "id")),
             "querystring": querystring_without_page(request),
+            # The button only for those who may record one (meeting_create's rule).
+            "can_create": Facility.objects.writable_by(request.user).exists(),
         },
     )
 

@@ -292,3 +292,26 @@ def test_a_meeting_with_a_doubtful_row_is_not_saved_and_the_summary_says_why(
     html = response.content.decode()
     assert 'id="error-summary"' in html and "Fix 1 problem before saving" in html
     assert not Meeting.objects.exists() and not ActionItem.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("username", "may_record"),
+    [
+        ("petugas.selong", True),
+        ("kalapas.selong", True),
+        ("wali.selong", False),
+        ("pk.bapas", False),
+        ("kanwil.ntb", False),
+        ("mitra.disnaker", False),
+    ],
+)
+def test_the_meetings_list_offers_to_record_one_only_to_who_may(
+    demo_world, client_for, username, may_record
+):
+    # A guardian and a PK have a facility but may not record its meetings: the button led
+    # them to a refusal (403).
+    client = client_for(username)
+    page = client.get("/cooperation/meetings/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert ('href="/cooperation/meetings/new/"' in page) is may_record
+    allowed = client.get("/cooperation/meetings/new/").status_code == 200
+    assert allowed is may_record
