@@ -566,6 +566,9 @@ def rights_worklist(request: AuthenticatedHttpRequest) -> HttpResponse:
         "waitings": [(v, label, counts.waiting.get(v, 0)) for v, label in pipeline.Waiting.choices],
         "sorts": pipeline.Sort.choices,
         "with_stages": source is not None,
+        # The import's own rule (an officer or head of a facility): Django's perms in the
+        # template said yes to a superuser, whom the import refuses.
+        "can_import_sdp": source is not None and has_perm(request.user, "proposals.import_sdp"),
         "export_query": without_counts,
         "regions": regions,
         "facilities": facilities,

@@ -150,3 +150,17 @@ def test_the_reasons_are_written_in_the_readers_language(client_for, selong, off
     idn = client.get(batch.get_absolute_url(), language="id").content.decode()
     assert "No person with registration number" not in idn
     assert json.dumps(line.reason_params)  # stored as parameters, not a sentence
+
+
+@pytest.mark.parametrize(
+    ("username", "may_import"),
+    [("petugas.selong", True), ("kalapas.selong", True), ("admin", False), ("kanwil.ntb", False)],
+)
+def test_the_rights_page_links_to_the_sdp_import_only_for_who_may_import(
+    demo_world, client_for, username, may_import
+):
+    # The administrator (a superuser: Django's perms said yes) was sent to a 403.
+    client = client_for(username)
+    page = client.get("/inmates/rights/?region=1", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert ('href="/proposals/sdp-import/"' in page) is may_import
+    assert (client.get("/proposals/sdp-import/").status_code == 200) is may_import
