@@ -145,6 +145,8 @@ def _page(
         {
             "proposal": proposal,
             "inmate": proposal.inmate,
+            # A PK reads the proposals of their Bapas, not the person's page (404).
+            "can_open_person": has_perm(user, "inmates.view_inmate", proposal.inmate),
             "timeline": timeline(proposal, user, events, litmas_requests),
             "litmas_requests": litmas_requests,
             "checklist": checklist,

@@ -430,3 +430,23 @@ def test_the_api_lists_ask_the_same_queries_whatever_the_rows(
         assert staff.get("/api/v1/tpp-meetings").json()["count"] == 6
     with django_assert_max_num_queries(14):
         assert admin.get("/proposals/litmas/load/").status_code == 200
+
+
+def test_the_pk_reads_the_proposal_with_the_person_s_name_not_a_link_to_their_page(
+    client_for, person
+):
+    # The PK of the Bapas asked reads the proposal but not the person's page (404): the
+    # breadcrumb names them; the facility's officer still has the link.
+    from tests.proposals.moves import prepare
+
+    proposal = make_proposal(person)
+    prepare(proposal, Stage.LITMAS, Stage.TPP)
+    person_page = f'href="/inmates/{person.pk}/"'
+    pk = client_for("pk.bapas")
+    page = pk.get(f"/proposals/{proposal.pk}/", HTTP_ACCEPT_LANGUAGE="en")
+    assert page.status_code == 200
+    assert person.name in page.content.decode()
+    assert person_page not in page.content.decode()
+    assert pk.get(f"/inmates/{person.pk}/").status_code == 404
+    officer = client_for("petugas.selong").get(f"/proposals/{proposal.pk}/").content.decode()
+    assert person_page in officer
