@@ -14,6 +14,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from sinergi.cooperation.choices import CommitmentKind, RequestKind, RequestStatus
+from sinergi.core.permissions import has_perm
+from sinergi.core.scoping import scope_of
 from sinergi.indicators.catalogue import (
     BY_ID,
     CATALOGUE,
@@ -72,6 +74,7 @@ class Chart:
     by: str
     rows: list[tuple[str, Value]] = field(default_factory=list)
     urls: list[str] = field(default_factory=list)  # a link per row, when rows are areas
+    keys: list[Any] = field(default_factory=list)  # the areas' ids, when rows are areas
 
     @property
     def unit(self) -> str:
@@ -116,11 +119,31 @@ def chart(
         found.items(), key=lambda item: (-(item[1].value or 0), names.get(item[0], ""))
     )
     rows = [(names.get(key, str(key)), value) for key, value in ordered]
-    urls = []
+    urls, keys = [], []
     if by in (FACILITY, REGION):
         query = f"?period={q.period.code}"
-        urls = [reverse(f"indicators:{by}", args=[key]) + query for key, _v in ordered]
-    return Chart(chart_id, title, indicator, by, rows, urls)
+        keys = [key for key, _v in ordered]
+        urls = [reverse(f"indicators:{by}", args=[key]) + query for key in keys]
+    return Chart(chart_id, title, indicator, by, rows, urls, keys)
+
+
+def keep_links_the_reader_may_open(chart: Chart, user: Any) -> None:
+    """Drop the links of a chart's rows to the dashboards of facilities or regions that
+    ``user`` may not open (a partner reads its contributions by facility, not the
+    facilities' dashboards: 404)."""
+    if not chart.urls:
+        return
+    if scope_of(user).is_admin:
+        return
+    model: Any = Facility if chart.by == FACILITY else Region
+    found = model.objects.only("pk", *(("region_id",) if chart.by == FACILITY else ())).in_bulk(
+        chart.keys
+    )
+    perm = f"indicators.view_{chart.by}"
+    chart.urls = [
+        url if key in found and has_perm(user, perm, found[key]) else ""
+        for key, url in zip(chart.keys, chart.urls, strict=True)
+    ]
 
 
 def grouped_rows(q: Query, level: str, source: Source = live) -> list[dict[str, Any]]:

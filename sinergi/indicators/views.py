@@ -165,6 +165,8 @@ def _render(
 ) -> HttpResponse:
     groups = dashboards.grouped_rows(q, level, source)
     all_charts = ([comparison] if comparison else []) + charts
+    for item in all_charts:
+        dashboards.keep_links_the_reader_may_open(item, request.user)
     wanted = request.GET.get("csv")
     if wanted == "figures":
         return _figures_csv(groups, q.period, slug)

@@ -213,3 +213,45 @@ def test_the_api_refuses_outsiders_and_bad_input(client_for):
         f"/api/v1/indicators/values?scope=facility:{selong}&period=2025&indicator=nope"
     )
     assert unknown.status_code == 422
+
+
+def _partner_reader(partner: Partner):
+    from django.test import Client
+
+    from sinergi.core.roles import Role
+    from tests.factories import MembershipFactory
+
+    client = Client()
+    client.force_login(
+        MembershipFactory(role=Role.PARTNER_USER, partner=partner, facility=None).user
+    )
+    return client
+
+
+@pytest.mark.parametrize(
+    ("reader", "dashboard", "links"),
+    [
+        ("partner", "/indicators/partner/{p}/?period=2025-08", False),
+        ("admin", "/indicators/partner/{p}/?period=2025-08", True),
+        ("admin", "/indicators/region/{north}/?period=2025-08&indicator={hours}", True),
+        ("admin", "/indicators/national/?period=2025-08&indicator={hours}", True),
+    ],
+)
+def test_a_dashboard_links_only_to_the_dashboards_its_reader_may_open(
+    client_for, w, reader, dashboard, links
+):
+    # A partner's chart rows by facility linked to the facilities' dashboards (404 for
+    # it); the rows stay, named, without the link.
+    import re
+
+    for on in ("2025-08-10", "2025-08-20"):
+        request = w.request(w.a, w.p, kind="instructor", status="fulfilled")
+        w.deliver(w.p, on, request=request, quantity="6")
+    client = _partner_reader(w.p) if reader == "partner" else client_for(reader)
+    url = dashboard.format(p=w.p.pk, north=w.north.pk, hours="cooperation.instructor_hours")
+    page = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert (w.north.name if "national" in url else w.a.name) in page
+    found = sorted(set(re.findall(r'href="(/indicators/(?:facility|region)/\d+/[^"]*)"', page)))
+    assert bool(found) is links
+    for href in found:
+        assert client.get(href.replace("&amp;", "&")).status_code == 200, href
