@@ -33,7 +33,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from sinergi.indicators.catalogue import AVERAGE, COUNT, MEDIAN, RATIO, Value
+from sinergi.indicators.catalogue import AVERAGE, COUNT, MEDIAN, RATIO, Value, make_value
 
 SMALL = range(1, 5)
 LESS_THAN_FIVE = "<5"
@@ -140,7 +140,8 @@ def suppress(
 
     result: dict[Key, Published] = {}
     for cell in cells:
-        value = values.get(cell) or Value(Decimal(0), Decimal(0) if kind != COUNT else None, None)
+        # A place with no record: the zero a computation over no record gives.
+        value = values.get(cell) or make_value(kind, 0, 0)
         gone = {name for name in comp[cell] if (cell, name) in hidden}
         if not gone:
             result[cell] = Published(value.numerator, value.denominator, value.value)

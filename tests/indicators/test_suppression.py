@@ -92,3 +92,22 @@ def assert_nothing_recoverable(result) -> None:
             assert len(hidden) != 1, (parent, hidden)
         elif any(result[c].numerator for c in children):
             assert hidden, parent
+
+
+def test_a_place_with_no_record_is_published_as_a_computed_zero_is():
+    # A facility with no record of the indicator: before, a count showed no value ("-")
+    # and a sum a denominator of 0, where a facility whose records add up to zero shows
+    # 0 and no denominator; a percentage with nothing to divide stays without a value.
+    tree = {"country": ["a", "b"]}
+    for kind in (COUNT, SUM, RATIO, AVERAGE):
+        zero = make_value(kind, 0, 0)
+        published = suppress(kind, {"a": zero}, tree)
+        for cell in ("a", "b", "country"):
+            found = published[cell]
+            assert (found.numerator, found.denominator, found.value) == (
+                zero.numerator,
+                zero.denominator,
+                zero.value,
+            ), (kind, cell)
+    count = suppress(COUNT, {}, tree)["b"]
+    assert (count.numerator, count.denominator, count.value) == (0, None, 0)
