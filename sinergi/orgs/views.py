@@ -95,10 +95,22 @@ def partner_list(request: HtmxHttpRequest) -> HttpResponse:
 @login_required
 def partner_detail(request: HtmxHttpRequest, code: str) -> HttpResponse:
     partner = get_partner_for_user(request, code)
+    units = list(partner.units.all())
+    # The organisation it belongs to and its units, linked only where the reader may open
+    # them (a partner user reads its own organisation only).
+    related = [u.pk for u in units] + ([partner.parent_id] if partner.parent_id else [])
+    openable = set(
+        Partner.objects.for_user(request.user).filter(pk__in=related).values_list("pk", flat=True)
+    )
     return render(
         request,
         "orgs/partner_detail.html",
-        {"partner": partner, "contacts": partner.contacts.all(), "units": partner.units.all()},
+        {
+            "partner": partner,
+            "contacts": partner.contacts.all(),
+            "units": [(u, u.pk in openable) for u in units],
+            "parent_openable": partner.parent_id in openable,
+        },
     )
 
 

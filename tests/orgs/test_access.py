@@ -117,3 +117,26 @@ def test_facility_list_query_count_does_not_grow_with_rows(client_for):
     few = _queries(client, "/orgs/facilities/")
     FacilityFactory.create_batch(30)
     assert _queries(client, "/orgs/facilities/") == few
+
+
+@pytest.mark.parametrize(
+    ("username", "code", "other", "linked"),
+    [
+        ("instruktur.blk", "blk-lotim", "disnaker-lotim", False),
+        ("mitra.disnaker", "disnaker-lotim", "blk-lotim", False),
+        ("petugas.selong", "blk-lotim", "disnaker-lotim", True),
+        ("petugas.selong", "disnaker-lotim", "blk-lotim", True),
+    ],
+)
+def test_a_partner_page_links_its_parent_and_units_only_where_the_reader_may_go(
+    client_for, username, code, other, linked
+):
+    # The BLK's instructor read "Part of: Disnaker" linked to Disnaker's page, which is a
+    # 404 for them (and Disnaker's user the BLK's): named, not linked.
+    from sinergi.orgs.models import Partner
+
+    client = client_for(username)
+    page = client.get(PARTNER_PAGE.format(code)).content.decode()
+    assert Partner.objects.get(code=other).name in page
+    assert (f'href="{PARTNER_PAGE.format(other)}"' in page) is linked
+    assert (client.get(PARTNER_PAGE.format(other)).status_code == 200) is linked
