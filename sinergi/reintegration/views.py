@@ -22,6 +22,8 @@ from sinergi.core.api import Conflict
 from sinergi.core.export_limits import refuse_if_too_many
 from sinergi.core.pagination import paginate, querystring_without_page
 from sinergi.core.permissions import has_perm
+from sinergi.core.roles import STAFF_ROLES
+from sinergi.core.scoping import scope_of
 from sinergi.core.workflow import awaited, moves_from, split
 from sinergi.inmates.calculation import calculation_for
 from sinergi.inmates.choices import CrimeCategory, Right
@@ -297,6 +299,9 @@ def plan(request: AuthenticatedHttpRequest, inmate_pk: int) -> HttpResponse:
             if handover_only
             else Consent.objects.filter(inmate=inmate).select_related("partner", "witnessed_by"),
             "referrals": Referral.objects.filter(inmate=inmate).select_related("partner"),
+            # Their pages open to the facility's staff (Referral.objects.for_user): a
+            # Kanwil or a Bapas reads the plan, not the referrals (404).
+            "referrals_open": _opens_referrals_of(request.user, inmate),
             "partners": Partner.objects.serving(inmate.facility),
             "need_statuses": NeedStatus.choices,
             "responsibles": Responsible.choices,
@@ -444,6 +449,13 @@ def referral_list(request: AuthenticatedHttpRequest) -> HttpResponse:
             "querystring": querystring_without_page(request),
         },
     )
+
+
+def _opens_referrals_of(user: Any, inmate: Inmate) -> bool:
+    """Whether ``user`` reaches the referral pages of ``inmate`` (the rule of
+    ``Referral.objects.for_user`` for facility staff and administrators)."""
+    scope = scope_of(user)
+    return scope.is_admin or inmate.facility_id in scope.facility_ids(*STAFF_ROLES)
 
 
 @login_required

@@ -190,3 +190,40 @@ def test_the_api_gives_the_bapas_the_plan_and_the_release(client_for: Any, hande
     outsider = _member(Role.PROBATION_OFFICER, other)
     assert outsider.get(f"/api/v1/inmates/{handed.pk}/plan").status_code == 404
     assert client_for("mitra.dukcapil").get(f"/api/v1/inmates/{handed.pk}/plan").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("username", "linked"),
+    [("kanwil.ntb", False), ("pk.bapas", False), ("petugas.selong", True), ("admin", True)],
+)
+def test_the_plan_links_its_referrals_only_for_who_may_open_them(client_for, username, linked):
+    # The Kanwil and the Bapas read the plan with its referrals, but a referral's page is
+    # the facility's (404 for them): named, not linked.
+    from sinergi.orgs.models import Partner
+
+    officer = User.objects.get(username="petugas.selong")
+    person = make_inmate(
+        facility=Facility.objects.get(code="selong"),
+        detention_start=datetime.date(2024, 6, 1),
+        term_years=2,
+    )
+    dukcapil = Partner.objects.get(code="dukcapil-lotim")
+    actions.start_plan(inmate=person, by=officer)
+    actions.record_consent(
+        inmate=person,
+        partner=dukcapil,
+        purpose="e-KTP",
+        given_on=person.facility.today(),
+        by=officer,
+    )
+    referral = actions.refer(
+        inmate=person, partner=dukcapil, purpose="Perekaman e-KTP", contact="Petugas", by=officer
+    )
+    _release(person, officer)
+    client = client_for(username)
+    page = client.get(f"/reintegration/inmates/{person.pk}/")
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert "Perekaman e-KTP" in body
+    assert (f'href="{referral.get_absolute_url()}"' in body) is linked
+    assert (client.get(referral.get_absolute_url()).status_code == 200) is linked
