@@ -50,6 +50,11 @@ def _problems_of(form: forms.BaseForm, where: str = "", anchor: str = "") -> lis
     return found
 
 
+def form_problems(form: forms.BaseForm) -> list[FormProblem]:
+    """The problems of one form, to list above it, each leading to its field."""
+    return _problems_of(form)
+
+
 def error_summary(
     form: forms.BaseForm, rows: forms.BaseFormSet[Any], row_label: str
 ) -> list[FormProblem]:
