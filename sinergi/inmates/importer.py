@@ -93,6 +93,8 @@ KEEP_PARSED = 200_000
 # this one writes the current one (PostgreSQL, no transaction open): the sentence engine
 # is about a third of a new file's writing. One is enough beside one writing process.
 ENGINE_WORKERS = 1 if (os.cpu_count() or 1) > 1 else 0
+# A chunk's people take the engine about a second; a worker silent this long is gone.
+ENGINE_TIMEOUT_SECONDS = 600
 MAX_STORED_ERRORS = 5000
 DATE_FIELDS = {"birth_date", "detention_start", "verdict_date", "commuted_on"}
 
@@ -534,7 +536,9 @@ class _Engine:
             connections.close_all()
             self._pool = multiprocessing.get_context("fork").Pool(ENGINE_WORKERS)
         result = self._pool.apply_async(_compute_in_worker, (people, in_lpka, today))
-        return result.get
+        # A worker that dies (killed for memory) never answers: the import fails and is
+        # undone rather than waiting for ever.
+        return lambda: result.get(ENGINE_TIMEOUT_SECONDS)
 
     def close(self) -> None:
         if self._pool is not None:

@@ -389,3 +389,32 @@ def test_a_worker_process_computes_new_people_as_the_writing_process_does(
     for written, expected in zip(beside[:2], here[:2], strict=True):
         for name in expected:
             assert written[name] == expected[name], name
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="worker processes need PostgreSQL")
+def test_an_import_whose_worker_never_answers_fails_and_writes_nothing(
+    demo_world, tmp_path, monkeypatch
+):
+    # A worker killed (for memory, say) never answers: the import fails, undone, instead of
+    # waiting for ever (before, it waited for ever).
+    monkeypatch.setattr(importer, "WRITE_CHUNK", 2)
+    monkeypatch.setattr(importer, "ENGINE_WORKERS", 1)
+    monkeypatch.setattr(importer, "ENGINE_TIMEOUT_SECONDS", 1)
+
+    def killed(*args: Any) -> Any:
+        os._exit(1)  # as the kernel's OOM killer leaves it: no answer, no exception
+
+    monkeypatch.setattr(calculation, "compute_new", killed)
+    path = _file(tmp_path, "first.csv", FIRST)
+    with path.open("rb") as upload:
+        batch = importer.start_import(
+            facility=Facility.objects.get(code="selong"),
+            upload=upload,
+            filename=path.name,
+            by=User.objects.get(username="petugas.selong"),
+        )
+    batch = importer.run_import(batch.pk)
+    assert batch.status == ImportStatus.FAILED
+    assert "TimeoutError" in batch.message
+    assert not Inmate.objects.filter(registration_number__in=NUMBERS).exists()
