@@ -55,9 +55,14 @@ def public_period(text: str | None) -> Period:
     complete one are published."""
     if not text:
         return last_complete_month()
-    period = parse_period(text)
+    months_only = _("Public figures are published per calendar month (e.g. 2025-08).")
+    try:
+        period = parse_period(text)
+    except PeriodError:
+        # Not the dashboards' hint (a quarter, a year, two days): none is published.
+        raise PeriodError(months_only) from None
     if period.kind != MONTH:
-        raise PeriodError(_("Public figures are published per calendar month (e.g. 2025-08)."))
+        raise PeriodError(months_only)
     if period.end > last_complete_month().end:
         raise PeriodError(_("Figures of a month are published once the month is over."))
     return period

@@ -303,3 +303,16 @@ def test_a_signed_in_reader_gets_their_own_layout_around_the_cached_figures(
     assert "account_logout" in page or "/accounts/logout/" in page
     anonymous = Client().get("/publik/?period=2025-08").content.decode()
     assert "/accounts/logout/" not in anonymous
+
+
+@pytest.mark.parametrize("asked", ["nonsense", "2025-13", "2025-Q3", "2025"])
+def test_a_period_the_public_pages_do_not_publish_is_answered_with_how_to_write_a_month(
+    small_world, asked
+):
+    # Before, text that was no period at all got the dashboards' hint (a quarter, a year or
+    # two days), which the public pages then refused.
+    text = Client().get(f"/publik/?period={asked}").content.decode()  # in Indonesian
+    assert "Angka publik diterbitkan per bulan kalender (mis. 2025-08)." in text
+    assert "kuartal" not in text
+    api = Client().get(f"/api/v1/public/indicators?period={asked}")
+    assert api.status_code == 422
