@@ -10,6 +10,8 @@ import datetime
 import re
 from decimal import Decimal
 
+from playwright.sync_api import expect
+
 from e2e.conftest import (
     DESKTOP,
     PHONE,
@@ -58,7 +60,13 @@ def teach_a_session(officer, program_url: str, day: datetime.date, start: str, e
     sessions = officer.locator("section[aria-labelledby=sessions-title]")
     time = re.escape(start.replace(":", "."))
     sessions.get_by_role("link", name=re.compile(rf" {time}(\u2013|$)")).click()
+    # Loaded (its deferred script too): a click before "Everyone present" has its handler
+    # saved nobody present on a busy machine.
+    officer.wait_for_url(re.compile(r"/programs/sessions/\d+/$"))
     officer.get_by_role("button", name="Everyone present").click()
+    statuses = officer.locator("select[name^='status-']")
+    for index in range(statuses.count()):
+        expect(statuses.nth(index)).not_to_have_value("")
     officer.get_by_role("button", name="Save attendance").click()
     officer.wait_for_load_state("networkidle")
     assert "Attendance saved" in officer.locator(".messages").inner_text()
