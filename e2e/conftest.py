@@ -18,7 +18,7 @@ from typing import Any, cast
 
 import pytest
 
-from e2e import language_check
+from e2e import in_flight, language_check
 from tests import demo_database, pg_snapshot
 
 # The test database as tests/conftest.py builds it (from the models, recorded as migrated,
@@ -223,9 +223,12 @@ def new_page(browser: Any, demo_live: Any) -> Iterator[Callable[..., Any]]:
         return page
 
     leaks: list[str] = []
+    in_flight.watch()
     yield make
     for context in contexts:
         context.close()
+    # what the pages asked last is answered before the flush that ends the test
+    assert in_flight.wait_until_idle(), "the live server is still answering a request"
     assert not leaks, "pages with the other language's words:\n" + "\n".join(leaks)
 
 
