@@ -84,7 +84,8 @@ class LitmasOut(Schema):
 
     @staticmethod
     def resolve_officer(obj: LitmasRequest) -> str | None:
-        return obj.officer.username if obj.officer is not None else None
+        named: str | None = getattr(obj, "officer_username", None)
+        return named if named is not None or obj.officer_id is None else obj.officer.username
 
     @staticmethod
     def resolve_has_document(obj: LitmasRequest) -> bool:
@@ -124,11 +125,13 @@ def _litmas(request: HttpRequest, pk: int) -> LitmasRequest:
 )
 @paginate(PageNumber)
 def list_litmas(request: HttpRequest, filters: Query[LitmasFilters]) -> QuerySet[LitmasRequest]:
-    # The proposal, the person, the facilities and the officer read for the page's rows
-    # (prefetched): joined, PostgreSQL joined every request in reach to them before
-    # sorting and keeping 50 (the country's 58,000: 131 ms, 22 ms this way).
-    rows = litmas.requests_for(api_user(request)).prefetch_related(
-        "bapas", "officer", "proposal__inmate", "proposal__facility"
+    # The proposal, the person and the facilities read for the page's rows (prefetched):
+    # joined, PostgreSQL joined every request in reach to them before sorting and keeping
+    # 50 (the country's 58,000: 131 ms, 22 ms this way). The officer's username is a
+    # subquery PostgreSQL runs for the 50 rows kept: a prefetch of the officers asks
+    # nothing when no row has one, so the count would depend on the data.
+    rows = litmas.with_officer_username(litmas.requests_for(api_user(request))).prefetch_related(
+        "bapas", "proposal__inmate", "proposal__facility"
     )
     if filters.status:
         rows = rows.filter(status=filters.status)

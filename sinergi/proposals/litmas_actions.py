@@ -20,7 +20,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -55,6 +55,13 @@ def requests_for(user: Any) -> QuerySet[LitmasRequest]:
     if headed:
         rows = LitmasRequest.objects.filter(Q(pk__in=rows.values("pk")) | Q(bapas_id__in=headed))
     return rows
+
+
+def with_officer_username(rows: QuerySet[LitmasRequest]) -> QuerySet[LitmasRequest]:
+    """``rows`` with ``officer_username``: the username of the PK each is assigned to (None
+    when none), read in the same statement."""
+    officer = User.objects.filter(pk=OuterRef("officer_id")).values("username")[:1]
+    return rows.annotate(officer_username=Subquery(officer))
 
 
 def is_overdue(litmas: LitmasRequest, today: datetime.date) -> bool:
