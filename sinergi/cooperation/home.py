@@ -18,6 +18,7 @@ from sinergi.cooperation import contributions
 from sinergi.cooperation.choices import ActionStatus, AgreementStatus, RequestStatus
 from sinergi.cooperation.models import ActionItem, Agreement, SupportRequest
 from sinergi.cooperation.templatetags.cooperation_tags import quantity
+from sinergi.core.lookups import first_rows_and_count
 from sinergi.core.navigation import HomeCard
 from sinergi.core.roles import OFFICER_ROLES, Role
 from sinergi.core.scoping import Scope
@@ -38,7 +39,7 @@ def cards(request: HttpRequest, scope: Scope) -> list[HomeCard]:
         .select_related("meeting")
         .order_by("due_date")
     )
-    items: list[Any] = list(owned[:8])
+    items, owned_count = first_rows_and_count(owned, 8)
     if items:
         result.append(
             HomeCard(
@@ -48,7 +49,7 @@ def cards(request: HttpRequest, scope: Scope) -> list[HomeCard]:
                     (f"{a.title} ({a.due_date:%d-%m-%Y})", a.meeting.get_absolute_url())
                     for a in items
                 ],
-                count=owned.count(),
+                count=owned_count,
                 tone="action",
                 order=15,
             )

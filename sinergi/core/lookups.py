@@ -28,7 +28,7 @@ from typing import Any
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
-from django.db.models import Count, Field, IntegerField, OuterRef, Subquery, Value
+from django.db.models import Count, Field, IntegerField, OuterRef, Subquery, Value, Window
 from django.db.models.fields.related import ForeignObject
 from django.db.models.fields.related_lookups import RelatedIn
 from django.db.models.functions import Coalesce
@@ -127,6 +127,16 @@ def read_once(queryset: Any, *, in_order: bool = False) -> Any:
         read["order"] = (queryset.model, tuple(queryset.query.order_by))
     setattr(marked.query, READ_ONCE, read)
     return marked
+
+
+def first_rows_and_count(queryset: Any, size: int) -> tuple[list[Any], int]:
+    """The first ``size`` rows of ``queryset`` (in its order) and how many it finds in all,
+    in one statement: each row carries the count (a window over every row found). A home
+    card listing the first few and "N in all" asked for the count only when the list was
+    full, so the page's statements depended on the data (one more for a Kanwil with eight
+    signed reports)."""
+    rows = list(queryset.annotate(_found=Window(Count("pk")))[:size])
+    return rows, (rows[0]._found if rows else 0)
 
 
 def known_count(queryset: Any) -> int | None:

@@ -84,8 +84,10 @@ class LitmasOut(Schema):
 
     @staticmethod
     def resolve_officer(obj: LitmasRequest) -> str | None:
-        named: str | None = getattr(obj, "officer_username", None)
-        return named if named is not None or obj.officer_id is None else obj.officer.username
+        if hasattr(obj, "officer_username"):  # the list's rows (``with_officer_username``)
+            named: str | None = obj.officer_username
+            return named
+        return obj.officer.username if obj.officer is not None else None
 
     @staticmethod
     def resolve_has_document(obj: LitmasRequest) -> bool:

@@ -2,9 +2,13 @@
 
 import threading
 
+import pytest
 from django.core.signals import request_finished, request_started
 
 from e2e import in_flight
+
+# the signals' other receivers (Django's) look at the database connections
+pytestmark = pytest.mark.django_db
 
 
 def test_waits_for_a_request_a_server_thread_is_answering():
