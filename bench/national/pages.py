@@ -484,8 +484,12 @@ def _resolve_ids(account: dict[str, Any], user: Any) -> dict[str, Any]:
         "inmate": lambda: Inmate.objects.for_user(user).filter(status="in_custody"),
         # in custody: a released person's plan page also reads the release (at one scale
         # with a stored probation end, at the other computing it)
+        # a wali opens a plan of a person they follow (the plan's forms are theirs; on
+        # another wali's person the page leaves them out: a different page at each scale)
         "plan_inmate": lambda: Inmate.objects.for_user(user).filter(
-            status="in_custody", reintegration_plan__isnull=False
+            status="in_custody",
+            reintegration_plan__isnull=False,
+            **({"wali": user} if account["role"] == GUARDIAN else {}),
         ),
         "program": lambda: Program.objects.for_user(user).filter(status="running"),
         # an instructor opens the sessions they teach (others of the program are a 403)

@@ -12,7 +12,8 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q, Value
+from django.db.models.functions import Coalesce, Concat, NullIf, Trim
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -25,6 +26,23 @@ from sinergi.core.validators import validate_nip
 
 if TYPE_CHECKING:
     from sinergi.orgs.models import Facility, Partner, Region
+
+
+def full_name_expression(path: str = "") -> Coalesce:
+    """:meth:`User.get_full_name` as a database expression, of the user at ``path`` (``""``
+    a user's own row, ``"wali__"`` the user a person's wali names): the full name, else
+    the first and last names, else the username."""
+
+    def field(name: str) -> F:
+        return F(f"{path}{name}")
+
+    first_last = Trim(Concat(field("first_name"), Value(" "), field("last_name")))
+    return Coalesce(
+        NullIf(field("full_name"), Value("")),
+        NullIf(first_last, Value("")),
+        field("username"),
+        output_field=models.CharField(),
+    )
 
 
 class User(AbstractUser):

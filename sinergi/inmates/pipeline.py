@@ -56,6 +56,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Greatest
 from django.utils.translation import gettext_lazy as _
 
+from sinergi.accounts.models import full_name_expression
 from sinergi.core.lookups import batches_in_order, read_once
 from sinergi.inmates.choices import InmateStatus, Right, RightStatus
 from sinergi.inmates.models import Inmate, InmateRight
@@ -1015,9 +1016,7 @@ def wali_counts(people: QuerySet[Inmate]) -> list[tuple[str, str, int]]:
     looked up again by id: a Kanwil's 8,000 people were read twice."""
     by_wali = (
         people.order_by()
-        .values(
-            "wali_id", "wali__full_name", "wali__first_name", "wali__last_name", "wali__username"
-        )
+        .values("wali_id", wali_name=full_name_expression("wali__"))
         .annotate(n=Count("pk"))
     )
     walis = []
@@ -1025,10 +1024,5 @@ def wali_counts(people: QuerySet[Inmate]) -> list[tuple[str, str, int]]:
         if item["wali_id"] is None:
             walis.append(("none", "", item["n"]))
         else:
-            name = (
-                item["wali__full_name"]
-                or f"{item['wali__first_name']} {item['wali__last_name']}".strip()
-                or item["wali__username"]
-            )
-            walis.append((str(item["wali_id"]), name, item["n"]))
+            walis.append((str(item["wali_id"]), item["wali_name"], item["n"]))
     return sorted(walis, key=lambda w: (w[0] == "none", w[1].lower()))

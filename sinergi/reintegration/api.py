@@ -47,6 +47,7 @@ from sinergi.reintegration.queries import (
     open_needs_of,
     open_referrals_of,
     releases_for,
+    wali_name_of,
     with_summaries,
     worklist_queryset,
 )
@@ -91,7 +92,7 @@ class WorklistOut(Schema):
 
     @staticmethod
     def resolve_wali(obj: Inmate) -> str | None:
-        return None if obj.wali is None else obj.wali.get_full_name()
+        return wali_name_of(obj)
 
     @staticmethod
     def resolve_open_need_pathways(obj: Inmate) -> list[str]:

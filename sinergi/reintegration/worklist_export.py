@@ -12,7 +12,12 @@ from django.utils.translation import gettext as _
 
 from sinergi.core import exports
 from sinergi.core.lookups import batches_in_order
-from sinergi.reintegration.queries import open_needs_of, open_referrals_of, with_summaries
+from sinergi.reintegration.queries import (
+    open_needs_of,
+    open_referrals_of,
+    wali_name_of,
+    with_summaries,
+)
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -53,7 +58,7 @@ def row_values(inmate: Any) -> list[Any]:
         inmate.name,
         inmate.registration_number,
         inmate.facility.name,
-        "" if inmate.wali is None else inmate.wali.get_full_name(),
+        wali_name_of(inmate) or "",
         inmate.sentence.expiry_after_remission,
         inmate.earliest_right,
         plan_text(inmate),
