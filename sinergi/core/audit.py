@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime
 import decimal
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from django.conf import settings
@@ -25,11 +25,11 @@ __all__ = [
     "complete_list_read",
     "diff",
     "facility_code",
-    "facility_codes",
     "read",
     "read_list",
     "record",
-    "register_facility_codes",
+    "register_facility_code",
+    "with_facility_code",
 ]
 
 _KNOWN = frozenset(AuditAction.values)
@@ -102,30 +102,37 @@ def record(
 # The facilities events name ----------------------------------------------------------------
 #
 # An event names its facility by id (``AuditEvent.facility_id``): core knows no app. The
-# orgs app registers, in its ``AppConfig.ready``, how to turn ids into facility codes.
+# orgs app registers, in its ``AppConfig.ready``, how to read a facility's code from the
+# id: an expression of the event's row (a subquery), so that a list of events reads the
+# codes in the same statement, whether or not its events name a facility (a lookup of the
+# codes after the rows was left out when none did: a page's statements depended on them).
 
-FacilityCodes = Callable[[Collection[int]], Mapping[int, str]]
-_facility_codes: list[FacilityCodes] = []
-
-
-def register_facility_codes(provider: FacilityCodes) -> None:
-    """Set the function that gives ``{id: code}`` for facility ids (one query)."""
-    _facility_codes[:] = [provider]
+FacilityCode = Callable[[], Any]
+_facility_code: list[FacilityCode] = []
 
 
-def facility_codes(ids: Collection[int | None]) -> dict[int, str]:
-    """``{id: code}`` for those of ``ids`` that name a facility (nothing asked when none)."""
-    wanted = {i for i in ids if i is not None}
-    if not wanted or not _facility_codes:
-        return {}
-    return dict(_facility_codes[0](wanted))
+def register_facility_code(expression: FacilityCode) -> None:
+    """Set the function that gives the expression of the code of the facility an event's
+    row names (``facility_id``; NULL when none, or when the facility is gone)."""
+    _facility_code[:] = [expression]
 
 
-def facility_code(facility_id: int | None, codes: Mapping[int, str]) -> str:
-    """The code of the facility an event names ("" for none; ``#id`` if it is gone)."""
-    if facility_id is None:
+def with_facility_code(events: Any) -> Any:
+    """``events`` (AuditEvents) with ``facility_code``: the code of the facility each
+    names (None for none or one that is gone; see :func:`facility_code`)."""
+    expression = _facility_code[0]() if _facility_code else models.Value(None)
+    return events.annotate(
+        facility_code=models.ExpressionWrapper(expression, output_field=models.CharField())
+    )
+
+
+def facility_code(event: Any) -> str:
+    """The code of the facility ``event`` (read :func:`with_facility_code`) names ("" for
+    none; ``#id`` if it is gone)."""
+    if event.facility_id is None:
         return ""
-    return codes.get(facility_id, f"#{facility_id}")
+    code: str | None = event.facility_code
+    return code if code is not None else f"#{event.facility_id}"
 
 
 def diff(instance: models.Model, values: Mapping[str, Any]) -> dict[str, list[Any]]:

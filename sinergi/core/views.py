@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import datetime
-import itertools
 import json
 from collections.abc import Iterator
 
@@ -56,7 +55,7 @@ def _audit_queryset(
 ) -> tuple[QuerySet[AuditEvent], dict[str, str], list[str]]:
     """Audit events the user may see, filtered by ``user``, ``action`` (one action of the
     vocabulary, or the start of one), ``record``, ``from`` and ``to``."""
-    events = AuditEvent.objects.for_user(request.user)
+    events = audit.with_facility_code(AuditEvent.objects.for_user(request.user))
     filters = {
         k: request.GET.get(k, "").strip() for k in ("user", "action", "record", "from", "to")
     }
@@ -100,7 +99,6 @@ def audit_list(request: HtmxHttpRequest) -> HttpResponse:
     page.object_list = list(page.object_list)
     context = {
         "page": page,
-        "facility_codes": audit.facility_codes({e.facility_id for e in page.object_list}),
         "filters": filters,
         "actions": _action_options(),
         "errors": errors,
@@ -143,13 +141,7 @@ def audit_csv(request: HttpRequest) -> StreamingHttpResponse:
 
     def rows() -> Iterator[str]:
         yield writer.writerow(header)
-        stream = events.iterator(chunk_size=_CSV_CHUNK)
-        while chunk := list(itertools.islice(stream, _CSV_CHUNK)):
-            yield from chunk_rows(chunk)
-
-    def chunk_rows(chunk: list[AuditEvent]) -> Iterator[str]:
-        codes = audit.facility_codes({e.facility_id for e in chunk})  # one query a chunk
-        for e in chunk:
+        for e in events.iterator(chunk_size=_CSV_CHUNK):
             yield writer.writerow(
                 [
                     timezone.localtime(e.created_at).isoformat(),
@@ -159,7 +151,7 @@ def audit_csv(request: HttpRequest) -> StreamingHttpResponse:
                     e.target_type,
                     e.target_id,
                     e.target_repr,
-                    audit.facility_code(e.facility_id, codes),
+                    audit.facility_code(e),
                     # JSON, as stored: a spreadsheet or a script reads it back.
                     json.dumps(e.changes, ensure_ascii=False, sort_keys=True, default=str)
                     if e.changes

@@ -20,7 +20,9 @@ class OrgsConfig(AppConfig):
         for signal in (post_save, post_delete):
             signal.connect(national_holidays.national_changed, sender=NationalHoliday, weak=False)
 
-        from sinergi.core.audit import register_facility_codes
+        from django.db.models import OuterRef, Subquery
+
+        from sinergi.core.audit import register_facility_code
         from sinergi.core.demo import register_seeder
         from sinergi.core.navigation import NavItem, register_home_cards, register_nav
         from sinergi.orgs import demo, home
@@ -28,8 +30,8 @@ class OrgsConfig(AppConfig):
 
         register_seeder(10, "organisations", demo.seed)
         # The audit trail names facilities by id (core knows no app): their codes, here.
-        register_facility_codes(
-            lambda ids: dict(Facility.objects.filter(pk__in=ids).values_list("pk", "code"))
+        register_facility_code(
+            lambda: Subquery(Facility.objects.filter(pk=OuterRef("facility_id")).values("code")[:1])
         )
 
         register_nav(

@@ -4,7 +4,6 @@ page's language, a choice by its label, and a change as "before → after"."""
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping
 from typing import Any
 
 from django import template
@@ -121,6 +120,6 @@ def audit_action_known(action: str) -> bool:
 
 
 @register.simple_tag
-def audit_facility(event: Any, codes: Mapping[int, str]) -> str:
+def audit_facility(event: Any) -> str:
     """The code of the facility ``event`` names ("—" for none; ``#id`` if it is gone)."""
-    return facility_code(event.facility_id, codes) or "—"
+    return facility_code(event) or "—"
