@@ -336,7 +336,7 @@ HOLIDAYS = [
 def seed(out: TextIO) -> None:
     for holiday, day in HOLIDAYS:
         ReligiousHolidayDate.objects.get_or_create(
-            holiday=holiday, date=day, defaults={"note": "demo: check the SKB calendar"}
+            holiday=holiday, date=day, defaults={"note": "demo: periksa kalender SKB"}
         )
     rng = random.Random(2025)
     today = timezone.localdate()

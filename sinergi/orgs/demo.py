@@ -134,7 +134,7 @@ PARTNERS = [
         PartnerKind.LOCAL_GOVERNMENT,
         None,
         LOTIM,
-        "Job training, placement and work permits.",
+        "Pelatihan kerja, penempatan kerja dan perizinan kerja.",
         ("Kepala Bidang Pelatihan", "Kabid Pelatihan dan Produktivitas"),
     ),
     (
@@ -143,8 +143,7 @@ PARTNERS = [
         PartnerKind.LOCAL_GOVERNMENT,
         "disnaker-lotim",
         LOTIM,
-        "160-hour vocational courses (welding, sewing, automotive) and BNSP competency tests "
-        "through an LSP.",
+        "Pelatihan vokasi 160 jam (las, menjahit, otomotif) dan uji kompetensi BNSP melalui LSP.",
         ("Instruktur Kepala", "Koordinator Instruktur"),
     ),
     (
@@ -153,7 +152,7 @@ PARTNERS = [
         PartnerKind.LOCAL_GOVERNMENT,
         None,
         LOTIM,
-        "Social assistance, family support and shelter after release.",
+        "Bantuan sosial, pendampingan keluarga dan tempat tinggal sementara setelah bebas.",
         ("Kepala Seksi Rehabilitasi Sosial", "Kasi Rehsos"),
     ),
     (
@@ -162,7 +161,7 @@ PARTNERS = [
         PartnerKind.LOCAL_GOVERNMENT,
         None,
         LOTIM,
-        "e-KTP recording inside the prison, family cards and birth certificates.",
+        "Perekaman e-KTP di dalam lapas, kartu keluarga dan akta kelahiran.",
         ("Kepala Bidang Pelayanan", "Kabid Pelayanan Pendaftaran Penduduk"),
     ),
     (
@@ -171,7 +170,7 @@ PARTNERS = [
         PartnerKind.LOCAL_GOVERNMENT,
         None,
         LOTIM,
-        "Business training, start-up capital and marketing of inmate-made products.",
+        "Pelatihan usaha, modal usaha dan pemasaran produk karya warga binaan.",
         ("Kepala Bidang UKM", "Kabid Pemberdayaan UKM"),
     ),
     (
@@ -180,7 +179,7 @@ PARTNERS = [
         PartnerKind.LOCAL_GOVERNMENT,
         None,
         LOTIM,
-        "Farm inputs, machinery (a tractor for the prison farm) and extension officers.",
+        "Sarana produksi pertanian, alat mesin (traktor untuk lahan pertanian lapas) dan penyuluh.",
         ("Penyuluh Pertanian", "Koordinator Penyuluh"),
     ),
     (
@@ -189,7 +188,7 @@ PARTNERS = [
         PartnerKind.RELIGIOUS,
         None,
         LOTIM,
-        "Religious instructors and Quran reading classes.",
+        "Penyuluh agama dan kelas baca Al-Qur'an.",
         ("Penyuluh Agama Islam", "Koordinator Penyuluh Agama"),
     ),
     (
@@ -198,7 +197,8 @@ PARTNERS = [
         PartnerKind.BUSINESS,
         None,
         LOTIM,
-        "Weaving workshop; buys inmate-made woven goods and employs former trainees.",
+        "Sanggar tenun; membeli kain tenun karya warga binaan dan mempekerjakan mantan "
+        "peserta pelatihan.",
         ("Pemilik", "Pemilik usaha"),
     ),
     (
@@ -207,7 +207,7 @@ PARTNERS = [
         PartnerKind.BUSINESS,
         None,
         LOTIM,
-        "Welding workshop; takes apprentices after release.",
+        "Bengkel las; menerima magang setelah bebas.",
         ("Kepala Bengkel", "Kepala bengkel"),
     ),
     (
@@ -216,7 +216,7 @@ PARTNERS = [
         PartnerKind.CIVIL_SOCIETY,
         None,
         "Kota Mataram",
-        "Legal awareness sessions and family mediation.",
+        "Penyuluhan hukum dan mediasi keluarga.",
         ("Koordinator Program", "Koordinator program"),
     ),
     (
@@ -225,7 +225,7 @@ PARTNERS = [
         PartnerKind.CIVIL_SOCIETY,
         None,
         LOTIM,
-        "Counselling, addiction recovery support and mentoring after release.",
+        "Konseling, pendampingan pemulihan adiksi dan pembimbingan setelah bebas.",
         ("Konselor", "Konselor senior"),
     ),
 ]
