@@ -8,7 +8,7 @@ figure's computation; this module only lays them out.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -18,9 +18,10 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from sinergi.cooperation.models import Agreement, Commitment, Fulfilment, SupportRequest
+from sinergi.core.permissions import has_perm
 from sinergi.inmates.models import Inmate, MonthlyAssessment
 from sinergi.orgs.models import Partner
-from sinergi.programs.models import Attendance, Certificate, Enrollment
+from sinergi.programs.models import Attendance, Certificate, Enrollment, Program, Session
 from sinergi.proposals.models import Proposal
 from sinergi.reintegration.models import FollowUp, Need, Referral, Release
 
@@ -55,7 +56,10 @@ class Listing:
     person: str | None  # the path from the row to the inmate it is about, "" for an Inmate
     related: tuple[str, ...]
     columns: tuple[tuple[Any, Cell], ...]
-    link: Callable[[Any], str]
+    # The record a row links to (the row itself, its session, its agreement...), and
+    # whether the link is to that person's reintegration plan rather than the record's page.
+    target: Callable[[Any], Model]
+    plan: bool = False
     prefetch: tuple[str, ...] = ()
     order: tuple[str, ...] = ("pk",)
 
@@ -65,18 +69,92 @@ class Listing:
         found: Inmate | None = _path(row, self.person)
         return found
 
+    def link(self, row: Any) -> str:
+        """The address of the page the row leads to (whoever reads it)."""
+        target: Any = self.target(row)
+        if self.plan:
+            return reverse("reintegration:plan", args=[target.pk])
+        url: str = target.get_absolute_url()
+        return url
 
-def _url(row: Any) -> str:
-    url: str = row.get_absolute_url()
-    return url
+    def links(self, rows: Sequence[Any], user: Any) -> list[str]:
+        """Each row's link (:meth:`link`), "" where ``user`` may not open its page: the
+        reader of a dashboard is not always a reader of what its figures count (a Kanwil
+        reads a facility's figures, not its sessions' rosters; a partner reads neither the
+        programs it does not deliver nor the plans). One query per kind of page."""
+        targets = [self.target(row) for row in rows]
+        by_kind: dict[tuple[type[Model], bool], list[Model]] = {}
+        for target in targets:
+            by_kind.setdefault((type(target), self.plan), []).append(target)
+        opened: set[tuple[type[Model], bool, Any]] = set()
+        for (model, plan), group in by_kind.items():
+            opens = opened_plans if plan else OPENERS[model]
+            opened |= {(model, plan, pk) for pk in opens(user, group)}
+        return [
+            self.link(row) if (type(target), self.plan, target.pk) in opened else ""
+            for row, target in zip(rows, targets, strict=True)
+        ]
 
 
-def _inmate_url(path: str) -> Callable[[Any], str]:
-    return lambda row: reverse("inmates:detail", args=[_path(row, path).pk])
+def _row(row: Any) -> Model:
+    found: Model = row
+    return found
 
 
-def _plan_url(path: str) -> Callable[[Any], str]:
-    return lambda row: reverse("reintegration:plan", args=[_path(row, path).pk])
+def _at(path: str) -> Callable[[Any], Model]:
+    return lambda row: _path(row, path)
+
+
+# --- who opens which page -------------------------------------------------------------
+#
+# Each page's own rule, as its view applies it: the records a user reaches (the model's
+# ``for_user``), and where the view also asks a permission of the record, that one.
+
+Opener = Callable[[Any, Sequence[Model]], set[Any]]
+
+
+def _reached(
+    model: type[Model],
+    rule: str = "",
+    related: tuple[str, ...] = (),
+    prefetch: tuple[str, ...] = (),
+) -> Opener:
+    def opens(user: Any, targets: Sequence[Model]) -> set[Any]:
+        wanted = {target.pk for target in targets}
+        reached = model.objects.for_user(user).filter(pk__in=wanted)  # type: ignore[attr-defined]
+        if not rule:
+            return set(reached.values_list("pk", flat=True))
+        found = reached.select_related(*related).prefetch_related(*prefetch)
+        return {record.pk for record in found if has_perm(user, rule, record)}
+
+    return opens
+
+
+def opened_plans(user: Any, people: Sequence[Model]) -> set[Any]:
+    """The people whose reintegration plan page ``user`` opens (the view's
+    ``_handed_or_inmate``: those whose records they reach, or handed over to their Bapas)."""
+    from sinergi.reintegration.queries import handed_over_to, inmates_for
+
+    wanted = {person.pk for person in people}
+    reached = set(inmates_for(user).filter(pk__in=wanted).values_list("pk", flat=True))
+    return reached | set(handed_over_to(user).filter(pk__in=wanted).values_list("pk", flat=True))
+
+
+OPENERS: dict[type[Model], Opener] = {
+    Inmate: _reached(Inmate),
+    Session: _reached(Session, "programs.view_roster", related=("program",)),
+    Program: _reached(
+        Program,
+        "programs.view_program",
+        related=("facility",),
+        prefetch=("instructors", "partners"),
+    ),
+    Agreement: _reached(Agreement),
+    SupportRequest: _reached(SupportRequest),
+    Partner: _reached(Partner),
+    Referral: _reached(Referral),
+    Proposal: _reached(Proposal),
+}
 
 
 PROGRAM = _("Program")
@@ -88,7 +166,7 @@ LISTINGS: dict[type[Model], Listing] = {
         person="",
         related=("facility",),
         columns=((_("Facility"), _field("facility__name")),),
-        link=_url,
+        target=_row,
         order=("name", "pk"),
     ),
     Attendance: Listing(
@@ -99,7 +177,7 @@ LISTINGS: dict[type[Model], Listing] = {
             (_("Session date"), _field("session__date")),
             (_("Attendance"), _display("", "status")),
         ),
-        link=lambda row: row.session.get_absolute_url(),
+        target=_at("session"),
         order=("session__date", "session_id", "pk"),
     ),
     Enrollment: Listing(
@@ -110,7 +188,7 @@ LISTINGS: dict[type[Model], Listing] = {
             (_("Enrolled on"), _field("enrolled_on")),
             (_("Ended on"), _field("ended_on")),
         ),
-        link=lambda row: row.program.get_absolute_url(),
+        target=_at("program"),
         order=("ended_on", "pk"),
     ),
     Certificate: Listing(
@@ -121,7 +199,7 @@ LISTINGS: dict[type[Model], Listing] = {
             (_("Certificate code"), _field("code")),
             (_("Issued on"), _field("issued_on")),
         ),
-        link=lambda row: row.enrollment.program.get_absolute_url(),
+        target=_at("enrollment__program"),
         order=("issued_on", "pk"),
     ),
     Agreement: Listing(
@@ -134,7 +212,7 @@ LISTINGS: dict[type[Model], Listing] = {
             (_("Start date"), _field("start_date")),
             (_("End date"), _field("end_date")),
         ),
-        link=_url,
+        target=_row,
         order=("start_date", "pk"),
     ),
     Commitment: Listing(
@@ -146,7 +224,7 @@ LISTINGS: dict[type[Model], Listing] = {
             (PARTNER, _field("partner__name")),
             (_("Due date"), _field("due_date")),
         ),
-        link=lambda row: row.agreement.get_absolute_url(),
+        target=_at("agreement"),
         order=("due_date", "pk"),
     ),
     SupportRequest: Listing(
@@ -159,7 +237,7 @@ LISTINGS: dict[type[Model], Listing] = {
             (STATUS, _display("", "status")),
             (_("Submitted at"), _field("submitted_at")),
         ),
-        link=_url,
+        target=_row,
         order=("submitted_at", "pk"),
     ),
     Fulfilment: Listing(
@@ -170,14 +248,14 @@ LISTINGS: dict[type[Model], Listing] = {
             (PARTNER, _field("partner__name")),
             (_("Delivered on"), _field("delivered_on")),
         ),
-        link=lambda row: (row.request or row.commitment.agreement).get_absolute_url(),
+        target=lambda row: row.request or row.commitment.agreement,
         order=("delivered_on", "pk"),
     ),
     Partner: Listing(
         person=None,
         related=(),
         columns=((PARTNER, _field("name")),),
-        link=_url,
+        target=_row,
         order=("name", "pk"),
     ),
     Release: Listing(
@@ -187,7 +265,8 @@ LISTINGS: dict[type[Model], Listing] = {
             (_("Released on"), _field("released_on")),
             (_("Kind"), _display("", "kind")),
         ),
-        link=_plan_url("inmate"),
+        target=_at("inmate"),
+        plan=True,
         order=("released_on", "pk"),
     ),
     Need: Listing(
@@ -198,7 +277,8 @@ LISTINGS: dict[type[Model], Listing] = {
             (PARTNER, _field("partner__name")),
             (STATUS, _display("", "status")),
         ),
-        link=_plan_url("plan__inmate"),
+        target=_at("plan__inmate"),
+        plan=True,
         order=("plan__inmate__name", "pk"),
     ),
     Referral: Listing(
@@ -209,7 +289,7 @@ LISTINGS: dict[type[Model], Listing] = {
             (_("What is asked"), _field("purpose")),
             (STATUS, _display("", "status")),
         ),
-        link=_url,
+        target=_row,
         order=("created_at", "pk"),
     ),
     FollowUp: Listing(
@@ -220,7 +300,8 @@ LISTINGS: dict[type[Model], Listing] = {
             (_("Done on"), _field("done_on")),
             (_("Work"), _display("", "work_status")),
         ),
-        link=_plan_url("release__inmate"),
+        target=_at("release__inmate"),
+        plan=True,
         order=("due_on", "pk"),
     ),
     Proposal: Listing(
@@ -232,14 +313,14 @@ LISTINGS: dict[type[Model], Listing] = {
             (_("SK date"), _field("sk_date")),
             (_("Released on"), _field("released_on")),
         ),
-        link=_url,
+        target=_row,
         order=("eligible_on", "pk"),
     ),
     MonthlyAssessment: Listing(
         person="inmate",
         related=("inmate",),
         columns=((_("Month"), _field("month")),),
-        link=_inmate_url("inmate"),
+        target=_at("inmate"),
         order=("month", "pk"),
     ),
 }

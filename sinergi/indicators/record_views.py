@@ -137,7 +137,7 @@ def _xlsx(
             *([item["person"].name, item["person"].registration_number] if show_person else []),
             *[_plain(cell) for cell in item["cells"]],
             *([_plain(item["contribution"])] if indicator.contribution else []),
-            host + item["url"],
+            host + item["url"] if item["url"] else "",
         ]
         for item in items
     )
@@ -175,18 +175,24 @@ def indicator_records(request: AuthenticatedHttpRequest, indicator_id: str) -> H
     headers = [str(label) for label, _cell in listing.columns]
     unit = str(UNITS[indicator.unit])
 
-    def item(row: Any) -> dict[str, Any]:
-        return {
-            "person": listing.inmate(row) if show_person else None,
-            "cells": [cell(row) for _label, cell in listing.columns],
-            "url": listing.link(row),
-            "contribution": (
-                contribution_of(row, indicator.contribution) if indicator.contribution else None
-            ),
-        }
+    def items(page_rows: Any) -> list[dict[str, Any]]:
+        page_rows = list(page_rows)
+        # A link only to a page the reader opens (the records' own rules).
+        links = listing.links(page_rows, request.user)
+        return [
+            {
+                "person": listing.inmate(row) if show_person else None,
+                "cells": [cell(row) for _label, cell in listing.columns],
+                "url": url,
+                "contribution": (
+                    contribution_of(row, indicator.contribution) if indicator.contribution else None
+                ),
+            }
+            for row, url in zip(page_rows, links, strict=True)
+        ]
 
     if request.GET.get("format") == "xlsx":
-        listed = [item(row) for row in prepared(rows)[:EXPORT_LIMIT]]
+        listed = items(prepared(rows)[:EXPORT_LIMIT])
         if show_person:
             _audit(request, indicator, scope, area, len(listed), "xlsx")
         host = request.build_absolute_uri("/").rstrip("/")
@@ -213,7 +219,7 @@ def indicator_records(request: AuthenticatedHttpRequest, indicator_id: str) -> H
             "unit": unit,
             "dashboard_url": f"{dashboard_url}?period={period.code}",
             "page": page,
-            "items": [item(row) for row in page.object_list],
+            "items": items(page.object_list),
             "headers": headers,
             "show_person": show_person,
             "names_hidden": listing.person is not None and not names,

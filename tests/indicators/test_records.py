@@ -8,9 +8,11 @@ import statistics
 from decimal import Decimal
 
 import pytest
+from django.test import Client
 from django.utils import timezone
 
 from sinergi.core.models import AuditEvent
+from sinergi.core.roles import Role
 from sinergi.indicators.catalogue import (
     AVERAGE,
     CATALOGUE,
@@ -24,9 +26,10 @@ from sinergi.indicators.catalogue import (
     Query,
 )
 from sinergi.indicators.periods import parse_period
-from sinergi.indicators.record_lists import contribution_of
+from sinergi.indicators.record_lists import contribution_of, listing_for
 from sinergi.orgs.models import Facility, Partner, Region
 from sinergi.programs.models import Enrollment
+from tests.factories import MembershipFactory
 from tests.indicators.conftest import day
 from tests.indicators.test_catalogue import (  # noqa: F401  (fixtures)
     agreements,
@@ -349,3 +352,79 @@ def test_a_partners_download_names_nobody(client_for, w):
         enrolment.inmate.name for enrolment in Enrollment.objects.filter(program__partners=w.p)
     }
     assert names and not names & {cell for row in rows for cell in row}
+
+
+# --- links to the records' own pages ----------------------------------------------------
+
+
+def _links_checked(client: Client, areas: list, who: str) -> tuple[int, int]:
+    """Every records page of ``areas`` the reader opens, each row's link: one shown opens
+    (200), the address of one left out is refused. How many were shown, and left out."""
+    statuses: dict[str, int] = {}
+    shown = hidden = 0
+
+    def status(url: str) -> int:
+        if url not in statuses:
+            statuses[url] = client.get(url).status_code
+        return statuses[url]
+
+    for indicator in CATALOGUE:
+        for scope, area_id in areas:
+            if indicator.rows is None or not indicator.shown_at(scope):
+                continue
+            for period in ("2025-08", "2025"):
+                page = client.get(_records_url(indicator.id, scope, area_id, period))
+                if page.status_code == 404:
+                    continue  # a dashboard this reader does not read
+                assert page.status_code == 200, (who, indicator.id)
+                q = Query(parse_period(period), scope, area_id)
+                listing = listing_for(indicator.rows(q))
+                rows = page.context["page"].object_list
+                for row, item in zip(rows, page.context["items"], strict=True):
+                    if item["url"]:
+                        assert status(item["url"]) == 200, (who, indicator.id, item["url"])
+                        shown += 1
+                    else:
+                        refused = status(listing.link(row))
+                        assert refused in (302, 403, 404), (who, indicator.id, refused)
+                        hidden += 1
+    return shown, hidden
+
+
+def _reader(role, **place) -> Client:
+    membership = MembershipFactory(role=role, **place)
+    client = Client()
+    client.force_login(membership.user)
+    return client
+
+
+def test_a_records_link_is_given_only_where_the_reader_opens_the_records_page(
+    client_for, w, request
+):
+    """Whoever reads a dashboard reads its records' list, not always the records: a
+    facility's guardian reads its figures but not another officer's session roster (403),
+    a Kanwil no roster, a partner neither the programs it does not deliver nor anyone's
+    plan (404). Each row links to its page only for a reader it opens to (200); for the
+    others the row says so, and the address it would have had is refused to them."""
+    for name in FACTORY_DATA:
+        request.getfixturevalue(name)
+    readers = {
+        "head": (_reader(Role.HEAD, facility=w.a), [(FACILITY, w.a.pk)]),
+        "guardian": (_reader(Role.GUARDIAN, facility=w.a), [(FACILITY, w.a.pk)]),
+        "kanwil": (
+            _reader(Role.REGIONAL_VIEWER, facility=None, region=w.north),
+            [(REGION, w.north.pk), (FACILITY, w.a.pk)],
+        ),
+        "partner": (_reader(Role.PARTNER_USER, facility=None, partner=w.p), [(PARTNER, w.p.pk)]),
+        "pk": (_reader(Role.PROBATION_OFFICER, facility=w.a), [(FACILITY, w.a.pk)]),
+        "admin": (client_for("admin"), [(NATIONAL, None), (FACILITY, w.c.pk)]),
+    }
+    shown: dict[str, int] = {}
+    hidden: dict[str, int] = {}
+    for who, (client, areas) in readers.items():
+        shown[who], hidden[who] = _links_checked(client, areas, who)
+    # Every reader met rows; the head and the administrator open all of theirs, the others
+    # some of them only.
+    assert all(shown[who] for who in ("head", "guardian", "kanwil", "admin")), shown
+    assert hidden["head"] == hidden["admin"] == 0, hidden
+    assert hidden["guardian"] and hidden["kanwil"] and hidden["partner"], hidden
