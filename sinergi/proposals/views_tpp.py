@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -22,7 +21,7 @@ from django.views.decorators.http import require_POST
 from sinergi.accounts.http import AuthenticatedHttpRequest
 from sinergi.core import audit
 from sinergi.core.errors import Conflict
-from sinergi.core.forms import FormProblem
+from sinergi.core.forms import form_problems
 from sinergi.core.pagination import paginate, querystring_without_page
 from sinergi.core.permissions import has_perm
 from sinergi.core.roles import OFFICER_ROLES, STAFF_ROLES
@@ -43,17 +42,6 @@ def _meeting_for(request: AuthenticatedHttpRequest, pk: int) -> TppMeeting:
         ),
         pk=pk,
     )
-    return found
-
-
-def _problems(form: forms.BaseForm) -> list[FormProblem]:
-    """The form's problems, for the summary above it (each linking to its field)."""
-    found = [FormProblem("", str(m)) for m in form.non_field_errors()]
-    for name in form.fields:
-        for message in form.errors.get(name, []):
-            field = form[name]
-            target = field.id_for_label or (f"{field.auto_id}_0" if field.auto_id else "")
-            found.append(FormProblem(str(field.label), str(message), target))
     return found
 
 
@@ -117,7 +105,7 @@ def tpp_create(request: AuthenticatedHttpRequest) -> HttpResponse:
             "facility": facility,
             "facilities": list(Facility.objects.writable_by(request.user, *OFFICER_ROLES)),
             "meeting": None,
-            "error_summary": _problems(form) if form.is_bound else [],
+            "error_summary": form_problems(form) if form.is_bound else [],
         },
     )
 
@@ -145,7 +133,7 @@ def tpp_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "facility": meeting.facility,
             "facilities": [],
             "meeting": meeting,
-            "error_summary": _problems(form) if form.is_bound else [],
+            "error_summary": form_problems(form) if form.is_bound else [],
         },
     )
 
