@@ -24,3 +24,9 @@ class CoreConfig(AppConfig):
         )
         register_home_cards(home.cards)
         lookups.register()
+
+        from django.contrib.auth.signals import user_logged_in
+
+        from sinergi.core.middleware import stamp_session_at_login
+
+        user_logged_in.connect(stamp_session_at_login, dispatch_uid="stamp_session_at_login")

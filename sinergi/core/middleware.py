@@ -45,6 +45,48 @@ def client_ip(request: HttpRequest) -> str | None:
     return request.META.get("REMOTE_ADDR") or None
 
 
+# How often a signed-in user's session has its expiry moved on (at most).
+SESSION_REFRESH_SECONDS = 60
+_REFRESHED = "_sinergi_refreshed_at"
+
+
+class SlidingSessionMiddleware:
+    """Sessions end after ``SESSION_COOKIE_AGE`` without a request (the idle timeout): a
+    session in use has its expiry moved on, at most once every
+    ``SESSION_REFRESH_SECONDS``, so the timeout holds to within that. (Saved on every
+    request, ``SESSION_SAVE_EVERY_REQUEST``, each page view was a write and a commit of
+    the session.) A session nothing was stored in (an anonymous visitor) is left alone.
+    After Django's ``SessionMiddleware``, which saves what this marks."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        # Only a session already read for this request (no query of its own) that holds
+        # something, and not one already being saved or just ended (sign-out).
+        if session is None or not session.accessed or session.modified or session.is_empty():
+            return response
+        now = _now()
+        refreshed = session.get(_REFRESHED)
+        if not isinstance(refreshed, int) or now - refreshed >= SESSION_REFRESH_SECONDS:
+            session[_REFRESHED] = now
+        return response
+
+
+def _now() -> int:
+    return int(timezone.now().timestamp())  # the clock the session's expiry reads
+
+
+def stamp_session_at_login(sender: Any, request: HttpRequest, user: Any, **kwargs: Any) -> None:
+    """A session starts with its expiry fresh (the sign-in saves it): the next minute's
+    pages do not write it again (``user_logged_in``)."""
+    session = getattr(request, "session", None)
+    if session is not None:
+        session[_REFRESHED] = _now()
+
+
 class RequestIdMiddleware:
     """Gives every request an id (or keeps the proxy's X-Request-ID) and remembers the IP."""
 

@@ -60,11 +60,6 @@ def test_nobody_can_sign_up(client, db):
     assert b"id_password1" not in response.content
 
 
-def test_sessions_expire_after_inactivity():
-    assert settings.SESSION_SAVE_EVERY_REQUEST is True
-    assert 0 < settings.SESSION_COOKIE_AGE <= 60 * 60
-
-
 def test_logout_needs_a_post_and_ends_the_session(client_for):
     client = client_for("petugas.selong")
     client.post("/accounts/logout/")
