@@ -42,6 +42,7 @@ def pytest_sessionfinish(session: Any) -> None:
 
 
 def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
+    _long_tests_first(config, items)
     if _runs_whole_system_checks():
         return
     skip = pytest.mark.skip(
@@ -51,6 +52,27 @@ def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
     for item in items:
         if "once" in item.keywords:
             item.add_marker(skip)
+
+
+def _long_tests_first(config: Any, items: list[Any]) -> None:
+    """Tests marked ``long`` (minutes each) each at the start of one xdist worker's share.
+    pytest-xdist's worksteal hands each worker an equal run of the collection, in order,
+    and the others take from it only what it has not started: a long test near the end of
+    a share (the migrations' round trip, 6 minutes, was) ran on after every other test had
+    finished, the run waiting on it alone. Every worker orders the collection the same way
+    (xdist requires it)."""
+    long = [item for item in items if "long" in item.keywords]
+    if not long:
+        return
+    rest = iter([item for item in items if "long" not in item.keywords])
+    workers = max(int(getattr(config, "workerinput", {}).get("workercount", 1)), 1)
+    share = len(items) // workers
+    if len(long) > share:
+        items[:] = [*long, *rest]
+        return
+    # the i-th long test: the start of share i (the next place of it after the first round)
+    slots = {(i % workers) * share + i // workers: item for i, item in enumerate(long)}
+    items[:] = [slots[place] if place in slots else next(rest) for place in range(len(items))]
 
 
 @pytest.fixture(autouse=True)

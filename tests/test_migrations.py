@@ -91,6 +91,7 @@ def test_every_irreversible_migration_is_a_known_one(real_migrations: None) -> N
 
 
 @pytest.mark.once
+@pytest.mark.long
 @pytest.mark.django_db(transaction=True)
 def test_every_migration_runs_backward_to_zero_and_forward_again(
     real_migrations: None,

@@ -33,7 +33,7 @@ from sinergi.accounts.actions import create_api_token
 from sinergi.accounts.models import User
 from sinergi.core.demo import seeders
 
-pytestmark = [pytest.mark.once]
+pytestmark = [pytest.mark.once, pytest.mark.long]
 
 # Reads that never succeed here (a 404 or 422 each time, which is their documented
 # answer): the indicator values need a scope and a month that name a real place and

@@ -20,7 +20,7 @@ from sinergi.core.demo import seeders
 from tests.client import Client
 from tests.language_leaks import leaks
 
-pytestmark = [pytest.mark.django_db, pytest.mark.once]
+pytestmark = [pytest.mark.django_db, pytest.mark.once, pytest.mark.long]
 
 LINK = re.compile(r'href="(/[^"#]*)"')
 # Files, the admin, the API, signing out and the language switch are not pages to read.
