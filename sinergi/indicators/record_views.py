@@ -219,7 +219,9 @@ def indicator_records(request: AuthenticatedHttpRequest, indicator_id: str) -> H
             "unit": unit,
             "dashboard_url": f"{dashboard_url}?period={period.code}",
             "page": page,
-            "items": items(page.object_list),
+            "items": (listed := items(page.object_list)),
+            # None of the page's records opens to the reader: said once, no column of it.
+            "links_shown": any(item["url"] for item in listed),
             "headers": headers,
             "show_person": show_person,
             "names_hidden": listing.person is not None and not names,

@@ -357,6 +357,9 @@ def test_a_partners_download_names_nobody(client_for, w):
 # --- links to the records' own pages ----------------------------------------------------
 
 
+NONE_OPENS = "Peran Anda tidak dapat membuka halaman data-data ini."
+
+
 def _links_checked(client: Client, areas: list, who: str) -> tuple[int, int]:
     """Every records page of ``areas`` the reader opens, each row's link: one shown opens
     (200), the address of one left out is refused. How many were shown, and left out."""
@@ -379,6 +382,14 @@ def _links_checked(client: Client, areas: list, who: str) -> tuple[int, int]:
             assert page.status_code == 200, (who, indicator.id)
             listing = listing_for(indicator.rows(Query(parse_period("2025"), scope, area_id)))
             rows = page.context["page"].object_list
+            # a page where no record opens says it once, with no column of refusals
+            opens_any = any(item["url"] for item in page.context["items"])
+            assert page.context["links_shown"] is opens_any
+            body = page.content.decode()
+            assert (NONE_OPENS in body) is (bool(rows) and not opens_any), (who, indicator.id)
+            assert ("Tidak terbuka untuk peran Anda" in body) is (
+                opens_any and not all(item["url"] for item in page.context["items"])
+            )
             for row, item in zip(rows, page.context["items"], strict=True):
                 if item["url"]:
                     assert status(item["url"]) == 200, (who, indicator.id, item["url"])
