@@ -83,15 +83,15 @@ class Listing:
         reads a facility's figures, not its sessions' rosters; a partner reads neither the
         programs it does not deliver nor the plans). One query per kind of page."""
         targets = [self.target(row) for row in rows]
-        by_kind: dict[tuple[type[Model], bool], list[Model]] = {}
+        by_kind: dict[type[Model], list[Model]] = {}
         for target in targets:
-            by_kind.setdefault((type(target), self.plan), []).append(target)
-        opened: set[tuple[type[Model], bool, Any]] = set()
-        for (model, plan), group in by_kind.items():
-            opens = opened_plans if plan else OPENERS[model]
-            opened |= {(model, plan, pk) for pk in opens(user, group)}
+            by_kind.setdefault(type(target), []).append(target)
+        opened: set[tuple[type[Model], Any]] = set()
+        for model, group in by_kind.items():
+            opens = opened_plans if self.plan else OPENERS[model]
+            opened |= {(model, pk) for pk in opens(user, group)}
         return [
-            self.link(row) if (type(target), self.plan, target.pk) in opened else ""
+            self.link(row) if (type(target), target.pk) in opened else ""
             for row, target in zip(rows, targets, strict=True)
         ]
 
@@ -131,13 +131,12 @@ def _reached(
 
 
 def opened_plans(user: Any, people: Sequence[Model]) -> set[Any]:
-    """The people whose reintegration plan page ``user`` opens (the view's
-    ``_handed_or_inmate``: those whose records they reach, or handed over to their Bapas)."""
-    from sinergi.reintegration.queries import handed_over_to, inmates_for
+    """The people whose reintegration plan page ``user`` opens (the page's own rule,
+    ``plans_for``)."""
+    from sinergi.reintegration.queries import plans_for
 
     wanted = {person.pk for person in people}
-    reached = set(inmates_for(user).filter(pk__in=wanted).values_list("pk", flat=True))
-    return reached | set(handed_over_to(user).filter(pk__in=wanted).values_list("pk", flat=True))
+    return set(plans_for(user).filter(pk__in=wanted).values_list("pk", flat=True))
 
 
 OPENERS: dict[type[Model], Opener] = {

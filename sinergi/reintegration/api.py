@@ -41,11 +41,11 @@ from sinergi.reintegration.queries import (
     MAX_HORIZON_DAYS,
     employers_of,
     follow_ups_for,
-    handed_over_to,
     inmates_for,
     needs_for,
     open_needs_of,
     open_referrals_of,
+    plans_for,
     releases_for,
     wali_name_of,
     with_summaries,
@@ -337,9 +337,7 @@ def worklist(
 def get_plan(request: HttpRequest, inmate_id: int) -> ReintegrationPlan:
     # The Bapas the person was handed over to reads the plan too, as on the page.
     user = api_user(request)
-    inmate: Inmate = get_object_or_404(
-        (inmates_for(user) | handed_over_to(user)).distinct(), pk=inmate_id
-    )
+    inmate: Inmate = get_object_or_404(plans_for(user), pk=inmate_id)
     plan = get_object_or_404(
         ReintegrationPlan.objects.select_related("assessment").prefetch_related(
             "needs__updates", "needs__partner"
@@ -669,7 +667,7 @@ def _unconfirmed(inmate: Inmate) -> Status:
 )
 def acknowledge_handover(request: HttpRequest, inmate_id: int) -> Status:
     user = api_user(request)
-    inmate = get_object_or_404((inmates_for(user) | handed_over_to(user)).distinct(), pk=inmate_id)
+    inmate = get_object_or_404(plans_for(user), pk=inmate_id)
     release = get_object_or_404(releases_for(user), inmate=inmate)
     return Status(200, actions.acknowledge_handover(release=release, by=user))
 

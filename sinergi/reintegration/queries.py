@@ -105,6 +105,12 @@ def handed_over_to(user: Any) -> Any:
     return Inmate.objects.filter(release__bapas_id__in=scope_of(user).facility_ids(*BAPAS_ROLES))
 
 
+def plans_for(user: Any) -> Any:
+    """The people whose plan ``user`` reads: those whose reintegration records they reach
+    (:func:`inmates_for`) and those handed over to their Bapas (:func:`handed_over_to`)."""
+    return (inmates_for(user) | handed_over_to(user)).distinct()
+
+
 def receives_handover(user: Any, inmate: Any) -> bool:
     """Whether ``user`` reads ``inmate`` only as the Bapas the person was handed over to
     (not as the facility's staff, the region's viewer or an administrator): the page then

@@ -54,11 +54,11 @@ from sinergi.reintegration.queries import (
     employers_of,
     follow_up_list,
     follow_ups_for,
-    handed_over_to,
     handover_list,
     inmates_for,
     needs_for,
     openings_reached,
+    plans_for,
     puts_people_forward,
     reaches_referrals,
     receives_handover,
@@ -230,9 +230,8 @@ def _handed_or_inmate(request: AuthenticatedHttpRequest, pk: int) -> Inmate:
     """An inmate whose reintegration records the user reaches, or one released and
     handed over to the user's Bapas (read only: the plan page and the hand-over
     document); 404 otherwise."""
-    reached = inmates_for(request.user) | handed_over_to(request.user)
     found: Inmate = get_object_or_404(
-        reached.distinct().select_related("facility", "sentence"), pk=pk
+        plans_for(request.user).select_related("facility", "sentence"), pk=pk
     )
     return found
 
