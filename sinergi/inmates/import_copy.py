@@ -47,7 +47,7 @@ def _columns(model: type[models.Model]) -> list[models.Field[Any, Any]]:
     return [f for f in model._meta.concrete_fields if not f.primary_key]
 
 
-def _allocate_ids(model: type[models.Model], count: int) -> list[int]:
+def allocate(model: type[models.Model], count: int) -> list[int]:
     """``count`` new primary keys from the table's identity sequence, in order."""
     table = model._meta.db_table
     with connection.cursor() as cursor:
@@ -58,24 +58,40 @@ def _allocate_ids(model: type[models.Model], count: int) -> list[int]:
         return [row[0] for row in cursor.fetchall()]
 
 
+def _prepare(field: models.Field[Any, Any], now: datetime.datetime) -> Any:
+    """How COPY stores an attribute's value of ``field`` as ``Model.save`` would, a
+    function of the value, or None where the value is stored as it is: the time of the
+    write for ``auto_now`` fields (and ``auto_now_add`` ones without a value), JSON as text,
+    psycopg adapting the simple types."""
+    if getattr(field, "auto_now", False):
+        return lambda value: now
+    if getattr(field, "auto_now_add", False):
+        return lambda value: now if value is None else value
+    if isinstance(field, models.JSONField):
+        encoder = field.encoder
+        return lambda value: json.dumps(value, cls=encoder)
+    if field.get_internal_type() in SIMPLE_TYPES:
+        return None
+    return lambda value: field.get_db_prep_save(value, connection)
+
+
 def _converter(field: models.Field[Any, Any], now: datetime.datetime) -> Any:
-    """How COPY gets ``field``'s value from an instance, as ``Model.save`` would store it:
-    the attribute as it is (psycopg adapts strings, numbers, dates, booleans, None), the
-    time of the write for ``auto_now`` and ``auto_now_add`` fields, JSON as text."""
+    """How COPY gets ``field``'s value from an instance (:func:`_prepare`); an
+    ``auto_now`` or ``auto_now_add`` stamp is also set on the instance, as ``save`` does."""
     attname = field.attname
+    prepare = _prepare(field, now)
     if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
 
         def stamped(obj: Any) -> Any:
-            if getattr(field, "auto_now", False) or getattr(obj, attname) is None:
-                setattr(obj, attname, now)
-            return getattr(obj, attname)
+            value = prepare(getattr(obj, attname))
+            setattr(obj, attname, value)
+            return value
 
         return stamped
-    if isinstance(field, models.JSONField):
-        encoder = field.encoder
-        return lambda obj: json.dumps(getattr(obj, attname), cls=encoder)
-    if field.get_internal_type() in SIMPLE_TYPES:
+    if prepare is None:
         return lambda obj: getattr(obj, attname)
+    if isinstance(field, models.JSONField):
+        return lambda obj: prepare(getattr(obj, attname))
     return lambda obj: field.get_db_prep_save(field.pre_save(obj, True), connection)
 
 
@@ -102,7 +118,7 @@ def allocate_ids(objs: Sequence[models.Model]) -> None:
     sequence (before they are written: rows that point at them may be written first)."""
     missing = [obj for obj in objs if obj.pk is None]
     if missing:
-        for obj, pk in zip(missing, _allocate_ids(type(missing[0]), len(missing)), strict=True):
+        for obj, pk in zip(missing, allocate(type(missing[0]), len(missing)), strict=True):
             obj.pk = pk
 
 
@@ -129,6 +145,45 @@ def insert(objs: Sequence[models.Model]) -> None:
         write = copy.write_row
         for obj in objs:
             write([obj.pk, *(convert(obj) for convert in converters)])
+
+
+def _default(field: models.Field[Any, Any]) -> Any:
+    """The field's default as a function: a callable default is called for each row."""
+    if field.has_default() and callable(field.default):
+        return field.default
+    value = field.get_default()
+    return lambda: value
+
+
+def insert_values(model: type[models.Model], rows: Sequence[Mapping[str, Any]]) -> None:
+    """Write new rows of ``model`` with COPY from plain values: each row a mapping of
+    attribute names to values, its primary key among them (from :func:`allocate`). The
+    row written is what :func:`insert` writes for an instance made of the same values,
+    without making one: a value left out is the field's default (a callable default
+    called for each row), then stored as :func:`_prepare` says."""
+    if not rows:
+        return
+    now = timezone.now()
+    fields = [model._meta.pk, *_columns(model)]
+    missing = object()
+    columns = []
+    for field in fields:
+        columns.append((field.attname, _default(field), _prepare(field, now)))
+    unknown = set(rows[0]) - {name for name, _, _ in columns}
+    if unknown:
+        raise ValueError(f"{model.__name__} has no field {', '.join(sorted(unknown))}")
+    names = ", ".join(_qn(f.column) for f in fields)
+    statement = f"COPY {_qn(model._meta.db_table)} ({names}) FROM STDIN"
+    with connection.cursor() as cursor, cursor.cursor.copy(statement) as copy:
+        write = copy.write_row
+        for row in rows:
+            values = []
+            for name, default, prepare in columns:
+                value = row.get(name, missing)
+                if value is missing:
+                    value = default()
+                values.append(value if prepare is None else prepare(value))
+            write(values)
 
 
 def copy_rows(

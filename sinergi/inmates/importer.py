@@ -65,7 +65,7 @@ from sinergi.inmates import (
     import_walis,
     parsing,
 )
-from sinergi.inmates.calculation import ComputedRight, NewComputed, recalculate
+from sinergi.inmates.calculation import NewComputed, recalculate
 from sinergi.inmates.choices import ImportStatus, TermKind
 from sinergi.inmates.models import (
     ColumnMapping,
@@ -655,31 +655,20 @@ def _update_with_history(
 
 
 def _write_chunk(batch: ImportBatch, plan: _Planned, today: datetime.date, counts: _Counts) -> None:
-    facility = batch.facility
     by = batch.uploaded_by
     written_fields = sentence_fields(batch.mapping)
     touched: list[int] = []
-    new_rights: list[ComputedRight] = []
     journal: list[ImportChange] = []
     chunk, rows, existing = plan.chunk, plan.rows, plan.existing
     counts.unchanged += len(chunk) - len(rows)
-    new_inmates: list[Inmate] = []
-    new_rows: list[tuple[Any, dict[str, Any]]] = []
+    new_rows: list[tuple[Any, dict[str, Any], dict[str, Any]]] = []
     changed_inmates: list[Inmate] = []
     changed_sentences: list[Sentence] = []
     missing_sentences: list[Sentence] = []
     for row, inmate_values, sentence_values in rows:
         inmate = existing.get(row.registration_number)
         if inmate is None:
-            new_inmates.append(
-                Inmate(
-                    facility=facility,
-                    registration_number=row.registration_number,
-                    admission_date=row.detention_start,
-                    **inmate_values,
-                )
-            )
-            new_rows.append((row, sentence_values))
+            new_rows.append((row, inmate_values, sentence_values))
             continue
         inmate_changed = bool(audit.diff(inmate, inmate_values))
         sentence = getattr(inmate, "sentence", None)
@@ -702,41 +691,11 @@ def _write_chunk(batch: ImportBatch, plan: _Planned, today: datetime.date, count
         counts.updated += 1
         touched.append(inmate.pk)
     admitted_ids: list[int] = []
-    # On PostgreSQL the new people's rights are written before the people (their foreign
-    # key is checked at the commit): the person's insert trigger then finds them and
-    # stores Inmate.earliest_right with the row, where the rights' trigger would
-    # otherwise write every new person a second time.
-    rights_first = import_copy.uses_copy()
-    if new_inmates:
-        if rights_first:
-            import_copy.allocate_ids(new_inmates)
-            by_number = {i.registration_number: i for i in new_inmates}
-        else:
-            created_rows = _create_with_history(new_inmates, Inmate, by)
-            # bulk_create_with_history returns objects with primary keys on both databases.
-            by_number = {i.registration_number: i for i in created_rows}
-            if any(i.pk is None for i in created_rows):
-                by_number = {
-                    i.registration_number: i
-                    for i in Inmate.objects.filter(
-                        facility=facility,
-                        registration_number__in=[r.registration_number for r, _ in new_rows],
-                    )
-                }
-        # The dates and rights computed from the row alone (:func:`_plan_chunk`), before
-        # the insert.
-        for (row, sentence_values), (dates, rights) in zip(new_rows, plan.computed(), strict=True):
-            sentence = Sentence(inmate=by_number[row.registration_number], **sentence_values)
-            for name, value in zip(calculation.SENTENCE_DATE_FIELDS, dates, strict=True):
-                setattr(sentence, name, value)
-            new_rights += [right._replace(inmate_id=sentence.inmate_id) for right in rights]
-            missing_sentences.append(sentence)
-        if rights_first:
-            import_copy.insert_rights(new_rights)
-            new_rights = []
-            _create_with_history(new_inmates, Inmate, by)
-        admitted_ids = [i.pk for i in by_number.values()]
-        counts.created += len(new_inmates)
+    if new_rows:
+        # The dates and rights computed from the row alone (:func:`_plan_chunk`).
+        write_new = _copy_new_people if import_copy.uses_copy() else _create_new_people
+        admitted_ids = write_new(batch, new_rows, plan.computed(), by)
+        counts.created += len(new_rows)
     if changed_inmates:
         _update_with_history(changed_inmates, Inmate, [*INMATE_FIELDS, "updated_at"], by)
     if missing_sentences:
@@ -744,7 +703,6 @@ def _write_chunk(batch: ImportBatch, plan: _Planned, today: datetime.date, count
     if changed_sentences:
         _update_with_history(changed_sentences, Sentence, [*written_fields, "updated_at"], by)
     if import_copy.uses_copy():
-        import_copy.insert_rights(new_rights)
         import_copy.insert(journal)
         # The new people's journal rows: (batch, inmate, created, before {}).
         import_copy.copy_rows(
@@ -753,12 +711,111 @@ def _write_chunk(batch: ImportBatch, plan: _Planned, today: datetime.date, count
             ((batch.pk, pk, True, "{}") for pk in admitted_ids),
         )
     else:
-        InmateRight.objects.bulk_create([r.row() for r in new_rights], batch_size=1000)
         journal += [ImportChange(batch=batch, inmate_id=pk, created=True) for pk in admitted_ids]
         ImportChange.objects.bulk_create(journal, batch_size=1000)
     import_walis.apply(batch, chunk, by)
     recalculate(touched, today=today)
     actions.admitted(admitted_ids, by=by)
+
+
+# A new person of a chunk: the row, its inmate's values and its sentence's values.
+_NewRow = tuple[Any, dict[str, Any], dict[str, Any]]
+
+
+def _new_inmate_values(
+    batch: ImportBatch, row: Any, inmate_values: dict[str, Any]
+) -> dict[str, Any]:
+    return {
+        "facility_id": batch.facility_id,
+        "registration_number": row.registration_number,
+        "admission_date": row.detention_start,
+        **inmate_values,
+    }
+
+
+def _computed_sentence_values(
+    sentence_values: dict[str, Any], dates: tuple[Any, ...]
+) -> dict[str, Any]:
+    return {**sentence_values, **dict(zip(calculation.SENTENCE_DATE_FIELDS, dates, strict=True))}
+
+
+def _copy_new_people(
+    batch: ImportBatch,
+    new_rows: list[_NewRow],
+    computed: list[NewComputed],
+    by: User | None,
+) -> list[int]:
+    """PostgreSQL: the new people, their sentences (with the computed dates), rights and
+    history rows written with COPY from plain values, no model instance per row (the same
+    rows as :func:`_create_new_people`). The rights go first (their foreign key is checked
+    at the commit): the person's insert trigger then finds them and stores
+    ``Inmate.earliest_right`` with the row, where the rights' trigger would otherwise
+    write every new person a second time. Returns the people's ids."""
+    ids = import_copy.allocate(Inmate, len(new_rows))
+    sentence_ids = import_copy.allocate(Sentence, len(new_rows))
+    import_copy.insert_rights(
+        right._replace(inmate_id=pk)
+        for pk, (_, rights) in zip(ids, computed, strict=True)
+        for right in rights
+    )
+    import_copy.insert_values(
+        Inmate,
+        [
+            {"id": pk, **_new_inmate_values(batch, row, inmate_values)}
+            for pk, (row, inmate_values, _) in zip(ids, new_rows, strict=True)
+        ],
+    )
+    import_copy.insert_history(Inmate, ids, by=by, reason="import")
+    import_copy.insert_values(
+        Sentence,
+        [
+            {"id": sentence_pk, "inmate_id": pk, **_computed_sentence_values(values, dates)}
+            for sentence_pk, pk, (_, _, values), (dates, _) in zip(
+                sentence_ids, ids, new_rows, computed, strict=True
+            )
+        ],
+    )
+    import_copy.insert_history(Sentence, sentence_ids, by=by, reason="import")
+    return ids
+
+
+def _create_new_people(
+    batch: ImportBatch,
+    new_rows: list[_NewRow],
+    computed: list[NewComputed],
+    by: User | None,
+) -> list[int]:
+    """The new people, their sentences (with the computed dates), rights and history rows
+    through the ORM. Returns the people's ids."""
+    inmates = [
+        Inmate(**_new_inmate_values(batch, row, inmate_values))
+        for row, inmate_values, _ in new_rows
+    ]
+    created = _create_with_history(inmates, Inmate, by)
+    # bulk_create_with_history returns objects with primary keys on both databases.
+    by_number = {i.registration_number: i.pk for i in created}
+    if any(pk is None for pk in by_number.values()):
+        by_number = dict(
+            Inmate.objects.filter(
+                facility=batch.facility,
+                registration_number__in=[row.registration_number for row, _, _ in new_rows],
+            ).values_list("registration_number", "pk")
+        )
+    ids = [by_number[row.registration_number] for row, _, _ in new_rows]
+    sentences = [
+        Sentence(inmate_id=pk, **_computed_sentence_values(values, dates))
+        for pk, (_, _, values), (dates, _) in zip(ids, new_rows, computed, strict=True)
+    ]
+    _create_with_history(sentences, Sentence, by)
+    InmateRight.objects.bulk_create(
+        [
+            right._replace(inmate_id=pk).row()
+            for pk, (_, rights) in zip(ids, computed, strict=True)
+            for right in rights
+        ],
+        batch_size=1000,
+    )
+    return ids
 
 
 def _restored(values: Mapping[str, Any]) -> dict[str, Any]:

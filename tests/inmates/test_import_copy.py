@@ -159,6 +159,12 @@ def test_the_import_writes_the_same_rows_and_history_as_the_orm_path(
         copied.extend(type(o).__name__ for o in objs[:1])
         real_insert(objs)
 
+    real_insert_values = import_copy.insert_values
+
+    def insert_values(model: Any, rows: Any) -> None:
+        copied.extend(model.__name__ for _ in rows[:1])
+        real_insert_values(model, rows)
+
     real_rights = import_copy.insert_rights
 
     def insert_rights(rights: Any) -> None:
@@ -180,6 +186,7 @@ def test_the_import_writes_the_same_rows_and_history_as_the_orm_path(
         real_update(objs, names)
 
     monkeypatch.setattr(import_copy, "insert", insert)
+    monkeypatch.setattr(import_copy, "insert_values", insert_values)
     monkeypatch.setattr(import_copy, "update", update)
     monkeypatch.setattr(import_copy, "insert_rights", insert_rights)
     monkeypatch.setattr(custody, "open_first_episodes", open_first_episodes)
