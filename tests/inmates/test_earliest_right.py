@@ -122,6 +122,32 @@ def test_writes_to_the_rights_move_it_one_by_one_in_bulk_and_raw(demo_world):
     assert _mismatched() == []
 
 
+def test_rights_added_in_one_statement_bring_each_date_earlier_never_later(demo_world):
+    # After an insert the date is the earlier of the stored one and the new rows' (0016):
+    # a later eligible right, a blocked one or an undated one leaves it, an earlier one
+    # moves it; several people in one statement, each their own.
+    early, late, fresh = _person("Awal"), _person("Akhir", years=5), _person("Baru", years=2)
+    InmateRight.objects.filter(inmate=fresh).delete()
+    InmateRight.objects.filter(inmate__in=[early, late], right=Right.PB).delete()
+    stored = {p.pk: _stored(p) for p in (early, late)}
+    assert None not in stored.values() and _stored(fresh) is None
+    before = stored[early.pk] - datetime.timedelta(days=10)
+    after = stored[late.pk] + datetime.timedelta(days=10)
+    InmateRight.objects.bulk_create(
+        [
+            InmateRight(inmate=early, right=Right.PB, status="eligible", eligible_from=before),
+            InmateRight(inmate=late, right=Right.PB, status="eligible", eligible_from=after),
+            InmateRight(inmate=fresh, right=Right.PB, status="blocked", eligible_from=before),
+            InmateRight(inmate=fresh, right=Right.CB, status="eligible", eligible_from=None),
+            InmateRight(inmate=fresh, right=Right.CMB, status="eligible", eligible_from=after),
+        ]
+    )
+    assert _stored(early) == before
+    assert _stored(late) == stored[late.pk]
+    assert _stored(fresh) == after
+    assert _mismatched() == []
+
+
 def test_a_right_moved_to_another_person_moves_both(demo_world):
     one, other = _person("Satu"), _person("Dua", years=5)
     moved = InmateRight.objects.filter(inmate=one, status=RightStatus.ELIGIBLE).order_by(
